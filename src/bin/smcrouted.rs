@@ -1,0 +1,5 @@
+//! `smcrouted`: the static multicast routing daemon.
+#![no_std]
+#![no_main]
+
+smcroute::program!(smcroute::daemon::main);

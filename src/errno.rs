@@ -1,0 +1,128 @@
+//! `errno` values as a pure type. The numbers differ per architecture (MIPS has its own
+//! table), so the named constants are chosen by `target_arch` here and checked against the
+//! `libc` crate in `sys::errno` for every target we build.
+
+use ufmt::{uDisplay, uWrite, Formatter};
+
+/// An `errno` value returned by a system call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(transparent)]
+pub struct Errno(pub i32);
+
+#[cfg(not(any(target_arch = "mips", target_arch = "mips64")))]
+mod nums {
+    pub const EPERM: i32 = 1;
+    pub const ENOENT: i32 = 2;
+    pub const EINTR: i32 = 4;
+    pub const EBADF: i32 = 9;
+    pub const EAGAIN: i32 = 11;
+    pub const ENOMEM: i32 = 12;
+    pub const EACCES: i32 = 13;
+    pub const EEXIST: i32 = 17;
+    pub const ENODEV: i32 = 19;
+    pub const EINVAL: i32 = 22;
+    pub const ENFILE: i32 = 23;
+    pub const EMFILE: i32 = 24;
+    pub const ENOSPC: i32 = 28;
+    pub const EPIPE: i32 = 32;
+    pub const EMSGSIZE: i32 = 90;
+    pub const ENOPROTOOPT: i32 = 92;
+    pub const EOPNOTSUPP: i32 = 95;
+    pub const EADDRINUSE: i32 = 98;
+    pub const EADDRNOTAVAIL: i32 = 99;
+    pub const ENETDOWN: i32 = 100;
+    pub const ENETUNREACH: i32 = 101;
+    pub const ENOBUFS: i32 = 105;
+    pub const ECONNREFUSED: i32 = 111;
+    pub const EALREADY: i32 = 114;
+    pub const EBADMSG: i32 = 74;
+}
+
+#[cfg(any(target_arch = "mips", target_arch = "mips64"))]
+mod nums {
+    pub const EPERM: i32 = 1;
+    pub const ENOENT: i32 = 2;
+    pub const EINTR: i32 = 4;
+    pub const EBADF: i32 = 9;
+    pub const EAGAIN: i32 = 11;
+    pub const ENOMEM: i32 = 12;
+    pub const EACCES: i32 = 13;
+    pub const EEXIST: i32 = 17;
+    pub const ENODEV: i32 = 19;
+    pub const EINVAL: i32 = 22;
+    pub const ENFILE: i32 = 23;
+    pub const EMFILE: i32 = 24;
+    pub const ENOSPC: i32 = 28;
+    pub const EPIPE: i32 = 32;
+    pub const EMSGSIZE: i32 = 97;
+    pub const ENOPROTOOPT: i32 = 99;
+    pub const EOPNOTSUPP: i32 = 122;
+    pub const EADDRINUSE: i32 = 125;
+    pub const EADDRNOTAVAIL: i32 = 126;
+    pub const ENETDOWN: i32 = 127;
+    pub const ENETUNREACH: i32 = 128;
+    pub const ENOBUFS: i32 = 132;
+    pub const ECONNREFUSED: i32 = 146;
+    pub const EALREADY: i32 = 149;
+    pub const EBADMSG: i32 = 77;
+}
+
+macro_rules! errnos {
+    ($($name:ident => $text:literal,)*) => {
+        impl Errno {
+            $(
+                #[doc = $text]
+                pub const $name: Errno = Errno(nums::$name);
+            )*
+
+            /// The `strerror(3)` text of this value (glibc wording).
+            pub fn text(self) -> &'static str {
+                match self.0 {
+                    $(nums::$name => $text,)*
+                    _ => "Unknown error",
+                }
+            }
+        }
+    };
+}
+
+errnos! {
+    EPERM => "Operation not permitted",
+    ENOENT => "No such file or directory",
+    EINTR => "Interrupted system call",
+    EBADF => "Bad file descriptor",
+    EAGAIN => "Resource temporarily unavailable",
+    ENOMEM => "Cannot allocate memory",
+    EACCES => "Permission denied",
+    EEXIST => "File exists",
+    ENODEV => "No such device",
+    EINVAL => "Invalid argument",
+    ENFILE => "Too many open files in system",
+    EMFILE => "Too many open files",
+    ENOSPC => "No space left on device",
+    EPIPE => "Broken pipe",
+    EMSGSIZE => "Message too long",
+    ENOPROTOOPT => "Protocol not available",
+    EOPNOTSUPP => "Operation not supported",
+    EADDRINUSE => "Address already in use",
+    EADDRNOTAVAIL => "Cannot assign requested address",
+    ENETDOWN => "Network is down",
+    ENETUNREACH => "Network is unreachable",
+    ENOBUFS => "No buffer space available",
+    ECONNREFUSED => "Connection refused",
+    EALREADY => "Operation already in progress",
+    EBADMSG => "Bad message",
+}
+
+impl uDisplay for Errno {
+    /// The `strerror` text, or `Unknown error N` for values outside the table.
+    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
+        let text = self.text();
+        f.write_str(text)?;
+        if text == "Unknown error" {
+            f.write_char(' ')?;
+            ufmt::uwrite!(f, "{}", self.0)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,44 @@
+//! smcroute-rs: a static multicast routing daemon, drop-in for SMCRoute 2.6.
+//!
+//! Layers, lowest first. Everything above `sys` is pure: no `libc`, no `unsafe`, no
+//! allocation, no clock, no global state; it is tested against a recording kernel.
+//!
+//! ```text
+//!   bin/smcrouted  bin/smcroutectl        thin: args -> run -> exit code
+//!         |              |
+//!      daemon           ctl                poll loop / client (call sys + core)
+//!         |  \          /  |
+//!         |   router   ipc |               state machine / wire format     (pure)
+//!         |   /  |  \      |
+//!         | conf table kernel wire         parser / tables / seams         (pure)
+//!         |      net time errno fmt limits                                  (pure)
+//!        sys                               the only unsafe and libc:: code
+//! ```
+#![cfg_attr(not(test), no_std)]
+#![deny(unsafe_code)]
+
+#[macro_use]
+pub mod fmt;
+pub mod errno;
+pub mod limits;
+pub mod net;
+pub mod time;
+
+pub mod args;
+pub mod conf;
+pub mod ipc;
+pub mod kernel;
+pub mod router;
+pub mod table;
+pub mod wire;
+
+#[cfg(target_os = "linux")]
+pub mod sys;
+
+#[cfg(target_os = "linux")]
+pub mod ctl;
+#[cfg(target_os = "linux")]
+pub mod daemon;
+
+/// Version banner, as SMCRoute prints it (`-v`, startup log).
+pub const VERSION_BANNER: &str = "SMCRoute v2.6.0";

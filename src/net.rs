@@ -1,0 +1,478 @@
+//! IP addresses and prefixes, parsed and printed without `core::fmt`.
+//!
+//! Printing follows `inet_ntop(3)` exactly (RFC 5952 zero compression, lowercase hex,
+//! dotted quads for IPv4-mapped addresses) because `show` output must match SMCRoute's
+//! byte for byte.
+
+use ufmt::{uDisplay, uWrite, Formatter};
+
+/// Address family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Family {
+    /// IPv4 (`AF_INET`).
+    V4,
+    /// IPv6 (`AF_INET6`).
+    V6,
+}
+
+impl Family {
+    /// Address length in bits: 32 or 128.
+    pub const fn bits(self) -> u8 {
+        match self {
+            Self::V4 => 32,
+            Self::V6 => 128,
+        }
+    }
+}
+
+/// An IPv4 or IPv6 address in network byte order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Addr {
+    /// IPv4 address bytes.
+    V4([u8; 4]),
+    /// IPv6 address bytes.
+    V6([u8; 16]),
+}
+
+impl Addr {
+    /// The unspecified address of a family (`0.0.0.0` or `::`).
+    pub const fn any(family: Family) -> Self {
+        match family {
+            Family::V4 => Self::V4([0; 4]),
+            Family::V6 => Self::V6([0; 16]),
+        }
+    }
+
+    /// Parses like `inet_pton`: IPv6 if the text contains `:`, IPv4 dotted quad otherwise.
+    pub fn parse(s: &str) -> Option<Self> {
+        if s.contains(':') {
+            parse_v6(s.as_bytes()).map(Self::V6)
+        } else {
+            parse_v4(s.as_bytes()).map(Self::V4)
+        }
+    }
+
+    /// The family of this address.
+    pub const fn family(&self) -> Family {
+        match self {
+            Self::V4(_) => Family::V4,
+            Self::V6(_) => Family::V6,
+        }
+    }
+
+    /// The address bytes (4 or 16).
+    pub fn octets(&self) -> &[u8] {
+        match self {
+            Self::V4(a) => a,
+            Self::V6(a) => a,
+        }
+    }
+
+    /// `224.0.0.0/4` or `ff00::/8`.
+    pub fn is_multicast(&self) -> bool {
+        match self {
+            Self::V4(a) => a[0] & 0xf0 == 0xe0,
+            Self::V6(a) => a[0] == 0xff,
+        }
+    }
+
+    /// `0.0.0.0` or `::`.
+    pub fn is_unspecified(&self) -> bool {
+        self.octets().iter().all(|&b| b == 0)
+    }
+
+    /// The address with all bits past `len` cleared.
+    pub fn masked(&self, len: u8) -> Self {
+        let mut out = *self;
+        let bytes: &mut [u8] = match &mut out {
+            Self::V4(a) => a,
+            Self::V6(a) => a,
+        };
+        for (i, b) in bytes.iter_mut().enumerate() {
+            let bit = i * 8;
+            let len = len as usize;
+            if bit + 8 <= len {
+                continue;
+            }
+            if bit >= len {
+                *b = 0;
+            } else {
+                *b &= 0xffu8 << (8 - (len - bit));
+            }
+        }
+        out
+    }
+
+    /// True if `self` lies in `prefix/len` (same family required).
+    pub fn in_prefix(&self, prefix: &Addr, len: u8) -> bool {
+        self.family() == prefix.family() && self.masked(len) == prefix.masked(len)
+    }
+
+    /// `self + n` (wrapping inside the address), for expanding `/LEN` ranges.
+    pub fn offset(&self, n: u32) -> Self {
+        let mut out = *self;
+        let bytes: &mut [u8] = match &mut out {
+            Self::V4(a) => a,
+            Self::V6(a) => a,
+        };
+        let mut carry = n as u64;
+        for b in bytes.iter_mut().rev() {
+            if carry == 0 {
+                break;
+            }
+            let sum = *b as u64 + (carry & 0xff);
+            *b = sum as u8;
+            carry = (carry >> 8) + (sum >> 8);
+        }
+        out
+    }
+}
+
+/// An address with a prefix length, as written `ADDR[/LEN]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Prefix {
+    /// The address as written (not masked).
+    pub addr: Addr,
+    /// Prefix length, 0..=32 or 0..=128.
+    pub len: u8,
+}
+
+impl Prefix {
+    /// A full-length prefix (`/32` or `/128`).
+    pub const fn host(addr: Addr) -> Self {
+        let len = addr.family().bits();
+        Self { addr, len }
+    }
+
+    /// True if the length is the full address length.
+    pub const fn is_host(&self) -> bool {
+        self.len == self.addr.family().bits()
+    }
+
+    /// True if `addr` lies inside this prefix.
+    pub fn contains(&self, addr: &Addr) -> bool {
+        addr.in_prefix(&self.addr, self.len)
+    }
+}
+
+impl uDisplay for Prefix {
+    /// `ADDR` for host prefixes, `ADDR/LEN` otherwise (SMCRoute's show format).
+    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
+        self.addr.fmt(f)?;
+        if !self.is_host() {
+            f.write_char('/')?;
+            write_dec(f, self.len as u32)?;
+        }
+        Ok(())
+    }
+}
+
+fn parse_v4(s: &[u8]) -> Option<[u8; 4]> {
+    let mut out = [0u8; 4];
+    let mut parts = s.split(|&b| b == b'.');
+    for o in out.iter_mut() {
+        let part = parts.next()?;
+        if part.is_empty() || part.len() > 3 || !part.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        // inet_pton rejects leading zeros ("01") in dotted quads.
+        if part.len() > 1 && part[0] == b'0' {
+            return None;
+        }
+        let v = part.iter().fold(0u32, |a, &d| a * 10 + (d - b'0') as u32);
+        *o = u8::try_from(v).ok()?;
+    }
+    if parts.next().is_some() {
+        return None;
+    }
+    Some(out)
+}
+
+fn hex(b: u8) -> Option<u16> {
+    match b {
+        b'0'..=b'9' => Some((b - b'0') as u16),
+        b'a'..=b'f' => Some((b - b'a' + 10) as u16),
+        b'A'..=b'F' => Some((b - b'A' + 10) as u16),
+        _ => None,
+    }
+}
+
+fn parse_v6(s: &[u8]) -> Option<[u8; 16]> {
+    let mut words = [0u16; 8];
+    let mut n = 0usize; // words filled
+    let mut gap: Option<usize> = None; // index where "::" was
+    let mut i = 0usize;
+    if s.starts_with(b"::") {
+        gap = Some(0);
+        i = 2;
+        if s.len() == 2 {
+            return Some([0; 16]);
+        }
+    } else if s.first() == Some(&b':') {
+        return None;
+    }
+    loop {
+        if i >= s.len() {
+            // Trailing "::" is handled when seen; a trailing single ':' is an error.
+            break;
+        }
+        // Embedded IPv4 in the last 32 bits.
+        let rest = &s[i..];
+        let end = rest.iter().position(|&b| b == b':').unwrap_or(rest.len());
+        let token = &rest[..end];
+        if token.contains(&b'.') {
+            if end != rest.len() || n > 6 {
+                return None;
+            }
+            let v4 = parse_v4(token)?;
+            words[n] = u16::from_be_bytes([v4[0], v4[1]]);
+            words[n + 1] = u16::from_be_bytes([v4[2], v4[3]]);
+            n += 2;
+            i = s.len();
+            break;
+        }
+        if token.is_empty() || token.len() > 4 || n >= 8 {
+            return None;
+        }
+        let mut w = 0u16;
+        for &b in token {
+            w = (w << 4) | hex(b)?;
+        }
+        words[n] = w;
+        n += 1;
+        i += end;
+        if i == s.len() {
+            break;
+        }
+        // At a ':'.
+        if s.get(i + 1) == Some(&b':') {
+            if gap.is_some() {
+                return None;
+            }
+            gap = Some(n);
+            i += 2;
+            if i == s.len() {
+                break;
+            }
+        } else {
+            i += 1;
+            if i == s.len() {
+                return None;
+            }
+        }
+    }
+    let _ = i;
+    let mut out = [0u16; 8];
+    match gap {
+        Some(g) => {
+            if n >= 8 {
+                return None;
+            }
+            out[..g].copy_from_slice(&words[..g]);
+            let tail = n - g;
+            out[8 - tail..].copy_from_slice(&words[g..n]);
+        }
+        None => {
+            if n != 8 {
+                return None;
+            }
+            out = words;
+        }
+    }
+    let mut bytes = [0u8; 16];
+    for (k, w) in out.iter().enumerate() {
+        bytes[2 * k..2 * k + 2].copy_from_slice(&w.to_be_bytes());
+    }
+    Some(bytes)
+}
+
+/// Writes `n` in decimal.
+pub fn write_dec<W: uWrite + ?Sized>(f: &mut Formatter<'_, W>, n: u32) -> Result<(), W::Error> {
+    let mut buf = [0u8; 10];
+    let mut i = buf.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    f.write_str(core::str::from_utf8(&buf[i..]).unwrap_or(""))
+}
+
+fn write_v4<W: uWrite + ?Sized>(f: &mut Formatter<'_, W>, a: &[u8]) -> Result<(), W::Error> {
+    for (i, b) in a.iter().enumerate() {
+        if i > 0 {
+            f.write_char('.')?;
+        }
+        write_dec(f, *b as u32)?;
+    }
+    Ok(())
+}
+
+fn write_hex<W: uWrite + ?Sized>(f: &mut Formatter<'_, W>, w: u16) -> Result<(), W::Error> {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut started = false;
+    for shift in [12u16, 8, 4, 0] {
+        let d = ((w >> shift) & 0xf) as usize;
+        if d != 0 || started || shift == 0 {
+            f.write_char(DIGITS[d] as char)?;
+            started = true;
+        }
+    }
+    Ok(())
+}
+
+fn write_v6<W: uWrite + ?Sized>(f: &mut Formatter<'_, W>, a: &[u8; 16]) -> Result<(), W::Error> {
+    let mut words = [0u16; 8];
+    for (i, w) in words.iter_mut().enumerate() {
+        *w = u16::from_be_bytes([a[2 * i], a[2 * i + 1]]);
+    }
+    // Longest run of zero words (length >= 2), first one on a tie: glibc inet_ntop6.
+    let (mut best_base, mut best_len) = (usize::MAX, 0usize);
+    let (mut cur_base, mut cur_len) = (usize::MAX, 0usize);
+    for (i, &w) in words.iter().enumerate() {
+        if w == 0 {
+            if cur_base == usize::MAX {
+                cur_base = i;
+                cur_len = 1;
+            } else {
+                cur_len += 1;
+            }
+        } else if cur_base != usize::MAX {
+            if cur_len > best_len {
+                best_base = cur_base;
+                best_len = cur_len;
+            }
+            cur_base = usize::MAX;
+        }
+    }
+    if cur_base != usize::MAX && cur_len > best_len {
+        best_base = cur_base;
+        best_len = cur_len;
+    }
+    if best_len < 2 {
+        best_base = usize::MAX;
+    }
+    let mut i = 0;
+    while i < 8 {
+        if best_base != usize::MAX && i >= best_base && i < best_base + best_len {
+            if i == best_base {
+                f.write_char(':')?;
+            }
+            i += 1;
+            continue;
+        }
+        if i != 0 {
+            f.write_char(':')?;
+        }
+        if i == 6 && best_base == 0 && (best_len == 6 || (best_len == 5 && words[5] == 0xffff)) {
+            write_v4(f, &a[12..16])?;
+            return Ok(());
+        }
+        write_hex(f, words[i])?;
+        i += 1;
+    }
+    if best_base != usize::MAX && best_base + best_len == 8 {
+        f.write_char(':')?;
+    }
+    Ok(())
+}
+
+impl uDisplay for Addr {
+    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
+        match self {
+            Self::V4(a) => write_v4(f, a),
+            Self::V6(a) => write_v6(f, a),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use std::string::String;
+
+    use super::*;
+
+    fn show<T: uDisplay>(v: &T) -> String {
+        let mut s = String::new();
+        ufmt::uwrite!(s, "{}", v).unwrap();
+        s
+    }
+
+    fn roundtrip(text: &str, expect: &str) {
+        let a = Addr::parse(text).unwrap_or_else(|| panic!("parse {text}"));
+        assert_eq!(show(&a), expect, "{text}");
+        let std: std::net::IpAddr = text.parse().unwrap();
+        assert_eq!(std::format!("{std}"), expect, "std agrees on {text}");
+    }
+
+    #[test]
+    fn v4() {
+        roundtrip("225.1.2.3", "225.1.2.3");
+        roundtrip("0.0.0.0", "0.0.0.0");
+        for bad in [
+            "1.2.3",
+            "1.2.3.4.5",
+            "256.1.1.1",
+            "01.1.1.1",
+            "a.b.c.d",
+            "",
+            "1..2.3",
+        ] {
+            assert_eq!(Addr::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn v6() {
+        roundtrip("ff2e::42", "ff2e::42");
+        roundtrip("::", "::");
+        roundtrip("::1", "::1");
+        roundtrip("fc00::1", "fc00::1");
+        roundtrip("1:0:0:1:0:0:0:1", "1:0:0:1::1");
+        roundtrip("1:0:0:0:1:0:0:1", "1::1:0:0:1");
+        roundtrip("ff04:0:0:0:0:0:0:114", "ff04::114");
+        roundtrip("1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8");
+        roundtrip("1:2:3:4:5:6:7::", "1:2:3:4:5:6:7:0");
+        roundtrip("::ffff:1.2.3.4", "::ffff:1.2.3.4");
+        roundtrip("FF02::1:FF00:1", "ff02::1:ff00:1");
+        for bad in [
+            ":",
+            ":::",
+            "1::2::3",
+            "1:2:3:4:5:6:7:8:9",
+            "12345::",
+            "1:",
+            "g::",
+        ] {
+            assert_eq!(Addr::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn prefixes() {
+        let p = Prefix {
+            addr: Addr::parse("225.3.2.250").unwrap(),
+            len: 30,
+        };
+        assert_eq!(show(&p), "225.3.2.250/30");
+        assert_eq!(show(&p.addr.masked(30)), "225.3.2.248");
+        assert!(p.contains(&Addr::parse("225.3.2.251").unwrap()));
+        assert!(!p.contains(&Addr::parse("225.3.2.252").unwrap()));
+        assert_eq!(
+            show(&Prefix::host(Addr::parse("ff2e::1").unwrap())),
+            "ff2e::1"
+        );
+        assert_eq!(
+            show(&Addr::parse("225.3.2.255").unwrap().offset(1)),
+            "225.3.3.0"
+        );
+        assert!(Addr::parse("239.1.1.1").unwrap().is_multicast());
+        assert!(!Addr::parse("10.1.1.1").unwrap().is_multicast());
+    }
+}

@@ -1,0 +1,92 @@
+//! Program entry without std: libc's C runtime calls `main(argc, argv)`.
+//!
+//! [`program!`](crate::program) expands, in a binary crate, to that `main` and to a panic
+//! handler that aborts. Its unsafe code is written here, in `sys`.
+
+use core::ffi::{c_char, c_int, CStr};
+
+/// The process arguments, borrowed for the life of the program.
+#[derive(Clone, Copy)]
+pub struct Args {
+    argc: usize,
+    argv: *const *const c_char,
+}
+
+impl Args {
+    /// Wraps the arguments the C runtime passed to `main`.
+    ///
+    /// # Safety
+    /// `argv` must point to `argc` valid NUL-terminated strings that live as long as the
+    /// process, as the C runtime guarantees for `main`'s arguments.
+    pub unsafe fn from_raw(argc: c_int, argv: *const *const c_char) -> Self {
+        Self {
+            argc: argc.max(0) as usize,
+            argv,
+        }
+    }
+
+    /// Number of arguments including the program name.
+    pub fn len(&self) -> usize {
+        self.argc
+    }
+
+    /// True if there are no arguments at all (not even the program name).
+    pub fn is_empty(&self) -> bool {
+        self.argc == 0
+    }
+
+    /// Argument `i` as bytes (without the NUL).
+    pub fn get(&self, i: usize) -> Option<&'static [u8]> {
+        if i >= self.argc {
+            return None;
+        }
+        // SAFETY: `i < argc`, so `argv.add(i)` is inside the argv array (from_raw contract).
+        let ptr = unsafe { *self.argv.add(i) };
+        if ptr.is_null() {
+            return None;
+        }
+        // SAFETY: each argv entry is a NUL-terminated string living for the whole process.
+        Some(unsafe { CStr::from_ptr(ptr) }.to_bytes())
+    }
+
+    /// Argument `i` as text; arguments that are not UTF-8 read as empty.
+    pub fn str(&self, i: usize) -> Option<&'static str> {
+        self.get(i).map(|b| core::str::from_utf8(b).unwrap_or(""))
+    }
+
+    /// Iterates over the arguments as text, program name first.
+    pub fn iter(&self) -> impl Iterator<Item = &'static str> + '_ {
+        (0..self.argc).filter_map(|i| self.str(i))
+    }
+}
+
+/// Defines `main` and the panic handler of a `#![no_std]`/`#![no_main]` program that runs
+/// `$run(args: &Args) -> i32`.
+#[macro_export]
+macro_rules! program {
+    ($run:path) => {
+        #[allow(unsafe_code)]
+        #[no_mangle]
+        extern "C" fn main(
+            argc: core::ffi::c_int,
+            argv: *const *const core::ffi::c_char,
+        ) -> core::ffi::c_int {
+            // SAFETY: the C runtime passes `argc` NUL-terminated strings in `argv`, valid
+            // for the life of the process.
+            #[allow(unsafe_code)]
+            let args = unsafe { $crate::sys::entry::Args::from_raw(argc, argv) };
+            $run(&args)
+        }
+
+        // Unoptimised builds link the prebuilt `core`, whose unwind tables name a personality
+        // routine; with `panic = "abort"` it is never called.
+        #[allow(unsafe_code)]
+        #[no_mangle]
+        extern "C" fn rust_eh_personality() {}
+
+        #[panic_handler]
+        fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+            $crate::sys::abort()
+        }
+    };
+}

@@ -1,0 +1,161 @@
+//! The operating-system layer: the only module with `unsafe` and `libc::`.
+//!
+//! Every `unsafe` block performs one FFI call and says in a `// SAFETY:` comment why it is
+//! sound. Safe functions here never take raw pointers: buffers are slices, structs are
+//! `&T` of `#[repr(C)]` types whose layout is asserted in [`abi`].
+#![allow(unsafe_code)]
+
+pub mod entry;
+
+use crate::errno::Errno;
+
+/// The calling thread's `errno`.
+pub fn errno() -> Errno {
+    // SAFETY: `__errno_location` returns a valid pointer to this thread's errno.
+    Errno(unsafe { *errno_location() })
+}
+
+fn errno_location() -> *mut libc::c_int {
+    // SAFETY: always safe to call; returns a thread-local pointer.
+    unsafe { libc::__errno_location() }
+}
+
+/// Turns a `-1`-on-error return value into `Result`, reading `errno`.
+pub fn ret(rc: libc::c_int) -> Result<libc::c_int, Errno> {
+    if rc < 0 {
+        Err(errno())
+    } else {
+        Ok(rc)
+    }
+}
+
+/// Like [`ret`] for `ssize_t` returns.
+pub fn ret_len(rc: libc::ssize_t) -> Result<usize, Errno> {
+    if rc < 0 {
+        Err(errno())
+    } else {
+        Ok(rc as usize)
+    }
+}
+
+/// An owned file descriptor, closed on drop.
+#[derive(Debug)]
+pub struct Fd(libc::c_int);
+
+impl Fd {
+    /// Takes ownership of `fd` (which must be open and owned by nobody else).
+    pub fn from_raw(fd: libc::c_int) -> Self {
+        Self(fd)
+    }
+
+    /// The raw descriptor number, for `poll` and syscalls.
+    pub fn raw(&self) -> libc::c_int {
+        self.0
+    }
+}
+
+impl Drop for Fd {
+    fn drop(&mut self) {
+        // SAFETY: we own the descriptor and nothing uses it after drop.
+        unsafe { libc::close(self.0) };
+    }
+}
+
+/// `read(2)` into `buf`.
+pub fn read(fd: &Fd, buf: &mut [u8]) -> Result<usize, Errno> {
+    // SAFETY: `buf` is valid for writes of `buf.len()` bytes; `fd` is open.
+    ret_len(unsafe { libc::read(fd.raw(), buf.as_mut_ptr().cast(), buf.len()) })
+}
+
+/// `write(2)` of all of `buf`, retrying on partial writes and `EINTR`.
+pub fn write_all_raw(fd: libc::c_int, mut buf: &[u8]) -> Result<(), Errno> {
+    while !buf.is_empty() {
+        // SAFETY: `buf` is valid for reads of `buf.len()` bytes.
+        let rc = unsafe { libc::write(fd, buf.as_ptr().cast(), buf.len()) };
+        match ret_len(rc) {
+            Ok(n) => buf = &buf[n..],
+            Err(Errno::EINTR) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// Writes to standard output (best effort).
+pub fn stdout(s: &[u8]) {
+    let _ = write_all_raw(1, s);
+}
+
+/// Writes to standard error (best effort).
+pub fn stderr(s: &[u8]) {
+    let _ = write_all_raw(2, s);
+}
+
+/// `ufmt` writer to a raw descriptor with a small buffer, flushed on drop.
+pub struct FdWriter {
+    fd: libc::c_int,
+    buf: [u8; 512],
+    len: usize,
+}
+
+impl FdWriter {
+    /// Writer to standard output.
+    pub const fn stdout() -> Self {
+        Self {
+            fd: 1,
+            buf: [0; 512],
+            len: 0,
+        }
+    }
+
+    /// Writer to standard error.
+    pub const fn stderr() -> Self {
+        Self {
+            fd: 2,
+            buf: [0; 512],
+            len: 0,
+        }
+    }
+
+    /// Writes out what is buffered.
+    pub fn flush(&mut self) {
+        let _ = write_all_raw(self.fd, &self.buf[..self.len]);
+        self.len = 0;
+    }
+}
+
+impl ufmt::uWrite for FdWriter {
+    type Error = core::convert::Infallible;
+
+    fn write_str(&mut self, s: &str) -> Result<(), Self::Error> {
+        let bytes = s.as_bytes();
+        if self.len + bytes.len() > self.buf.len() {
+            self.flush();
+        }
+        if bytes.len() > self.buf.len() {
+            let _ = write_all_raw(self.fd, bytes);
+        } else {
+            self.buf[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+            self.len += bytes.len();
+        }
+        Ok(())
+    }
+}
+
+impl Drop for FdWriter {
+    fn drop(&mut self) {
+        self.flush();
+    }
+}
+
+/// `_exit(2)`-free process exit through libc `exit(3)` (runs atexit handlers, flushes).
+pub fn exit(code: i32) -> ! {
+    // SAFETY: `exit` never returns and has no preconditions.
+    unsafe { libc::exit(code) }
+}
+
+/// `abort(3)`.
+pub fn abort() -> ! {
+    // SAFETY: `abort` never returns and has no preconditions.
+    unsafe { libc::abort() }
+}
