@@ -40,8 +40,9 @@ impl Args {
         if i >= self.argc {
             return None;
         }
-        // SAFETY: `i < argc`, so `argv.add(i)` is inside the argv array (from_raw contract).
-        let ptr = unsafe { *self.argv.add(i) };
+        let slot = self.argv.wrapping_add(i);
+        // SAFETY: `i < argc`, so `slot` points inside the argv array (from_raw contract).
+        let ptr = unsafe { *slot };
         if ptr.is_null() {
             return None;
         }
