@@ -399,9 +399,9 @@ mod tests {
     use super::*;
 
     fn show<T: uDisplay>(v: &T) -> String {
-        let mut s = String::new();
+        let mut s = heapless::String::<64>::new();
         ufmt::uwrite!(s, "{}", v).unwrap();
-        s
+        s.as_str().into()
     }
 
     fn roundtrip(text: &str, expect: &str) {
