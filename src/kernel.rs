@@ -65,3 +65,61 @@ pub trait Kernel {
     /// Leaves what [`Kernel::join`] joined.
     fn leave(&mut self, ifindex: u32, source: Option<&Addr>, group: &Addr) -> Result<(), Errno>;
 }
+
+/// Everything else the router asks of its host besides kernel requests: logging, the
+/// `-e` script and mrdisc (RFC 4286) announcements. The daemon implements it over `sys`;
+/// tests record the calls.
+pub trait Host: Kernel + crate::fmt::Log {
+    /// A template produced a kernel (S,G) entry (NOCACHE or WRONGVIF): SMCRoute runs the
+    /// `-e` script with `install` and `source`/`group` in its environment.
+    fn route_installed(&mut self, source: &Addr, group: &Addr);
+
+    /// A VIF was created on an interface whose `phyint` line has `mrdisc`: start sending
+    /// announcements there.
+    fn mrdisc_register(&mut self, ifindex: u32, name: &str);
+
+    /// The VIF of an mrdisc interface was removed: send a termination, stop announcing.
+    fn mrdisc_deregister(&mut self, ifindex: u32);
+}
+
+/// Interface facts the router needs, as read from the kernel (rtnetlink dump or event).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IfInfo<'a> {
+    /// Interface name.
+    pub name: &'a str,
+    /// Kernel interface index.
+    pub ifindex: u32,
+    /// `IFF_UP`.
+    pub up: bool,
+    /// `IFF_MULTICAST`.
+    pub multicast: bool,
+}
+
+/// A kernel upcall on the multicast routing socket (`struct igmpmsg` / `struct mrt6msg`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Upcall {
+    /// What the kernel reports.
+    pub kind: UpcallKind,
+    /// VIF/MIF the packet arrived on.
+    pub vif: u8,
+    /// Packet source.
+    pub source: Addr,
+    /// Packet destination group.
+    pub group: Addr,
+}
+
+/// Upcall message types (`IGMPMSG_*`, `MRT6MSG_*`); unknown values are kept, not dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpcallKind {
+    /// No MFC entry for (S,G): `IGMPMSG_NOCACHE` (1) / `MRT6MSG_NOCACHE` (1).
+    NoCache,
+    /// Arrived on a VIF other than the entry's parent: `IGMPMSG_WRONGVIF` (2) /
+    /// `MRT6MSG_WRONGMIF` (2).
+    WrongVif,
+    /// PIM register data: `IGMPMSG_WHOLEPKT` (3) / `MRT6MSG_WHOLEPKT` (3).
+    WholePkt,
+    /// `IGMPMSG_WRVIFWHOLE` (4).
+    WrVifWhole,
+    /// Any other message type.
+    Unknown(u8),
+}
