@@ -159,3 +159,35 @@ pub fn abort() -> ! {
     // SAFETY: `abort` never returns and has no preconditions.
     unsafe { libc::abort() }
 }
+
+/// Longest path we accept, NUL included (`PATH_MAX` is larger, but our paths are short).
+pub const PATH_BUF: usize = 256;
+
+/// A NUL-terminated copy of a path, built without allocation.
+pub struct CPath([u8; PATH_BUF]);
+
+impl CPath {
+    /// Copies `path`; `ENAMETOOLONG`-like `EINVAL` if it does not fit or contains a NUL.
+    pub fn new(path: &str) -> Result<Self, Errno> {
+        let bytes = path.as_bytes();
+        if bytes.len() >= PATH_BUF || bytes.contains(&0) {
+            return Err(Errno::EINVAL);
+        }
+        let mut buf = [0u8; PATH_BUF];
+        buf[..bytes.len()].copy_from_slice(bytes);
+        Ok(Self(buf))
+    }
+
+    /// Pointer to the NUL-terminated bytes, for FFI calls.
+    pub fn as_ptr(&self) -> *const libc::c_char {
+        self.0.as_ptr().cast()
+    }
+}
+
+/// `open(path, O_RDONLY | O_CLOEXEC)`.
+pub fn open_read(path: &str) -> Result<Fd, Errno> {
+    let c = CPath::new(path)?;
+    // SAFETY: `c` is a NUL-terminated buffer that outlives the call.
+    let fd = ret(unsafe { libc::open(c.as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC) })?;
+    Ok(Fd::from_raw(fd))
+}
