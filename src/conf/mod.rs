@@ -63,11 +63,12 @@ pub enum Stmt<'a> {
 pub enum LineError<'a> {
     /// First word is not a directive: "Unknown command X, skipping."
     UnknownCommand(&'a str),
-    /// `mroute` with more than [`MAX_OIFS`] outbound interfaces.
+    /// More than [`MAX_OIFS`] words after `to` (on any directive).
     TooManyOifs,
-    /// A physical line longer than 511 bytes (SMCRoute splits it; we reject it).
+    /// A physical line longer than 511 bytes, not counting its `\n` or `\r\n`
+    /// (SMCRoute splits it; we reject it). Blank and comment lines are never errors.
     LineTooLong,
-    /// The line is not valid UTF-8.
+    /// A word the parser looks at is not UTF-8 (comments may hold any bytes).
     NotText,
 }
 
