@@ -26,7 +26,7 @@ pub struct DaemonHost {
     /// Syslog/stderr sink (remembers the last line for IPC error replies).
     pub log: SysLog,
     /// `-e CMD`, once checked executable.
-    pub script: Option<&'static str>,
+    pub script: Option<crate::args::Path>,
     /// `-m SEC`: mrdisc announcement interval.
     pub mrdisc_interval: u8,
     mrdisc: [Option<MrdiscIf>; MAX_VIFS],
@@ -40,7 +40,7 @@ impl DaemonHost {
 
     /// Runs the `-e` script with `arg` (`reload` or `install`), if one is set.
     pub fn run_script(&mut self, arg: &str, route: Option<(&Addr, &Addr)>) {
-        let Some(path) = self.script else { return };
+        let Some(path) = &self.script else { return };
         let mut source: String<48> = String::new();
         let mut group: String<48> = String::new();
         let env = match route {
@@ -51,8 +51,8 @@ impl DaemonHost {
             }
             None => sys::process::ScriptEnv::Clear,
         };
-        if let Err(e) = sys::process::run_script(path, arg, env) {
-            log!(self, Level::Warning, "Cannot start script {}: {}", path, e);
+        if let Err(e) = sys::process::run_script(path.as_str(), arg, env) {
+            log!(&mut self.log, Level::Warning, "Cannot start script {}: {}", path.as_str(), e);
         }
     }
 

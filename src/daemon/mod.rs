@@ -29,7 +29,7 @@ use crate::sys::log::SysLog;
 use crate::sys::mroute::{self, MrouteSys};
 use crate::sys::poll::{poll, PollFd};
 use crate::sys::signal::Signals;
-use crate::sys::{self, clock, fs, netlink, notify, privs, process, unix, Fd};
+use crate::sys::{self, clock, fs, netlink, notify, privs, process, unix, Fd, FdWriter};
 use crate::time::Instant;
 use crate::VERSION_BANNER;
 
@@ -76,9 +76,26 @@ pub fn main(raw: &Args) -> i32 {
             return exit::USAGE;
         }
     }
-    let opts = match args::daemon(&argv) {
+    let prog = argv.first().copied().unwrap_or("smcrouted");
+    let opts = match args::parse_daemon(&argv) {
         DaemonCmd::Run(opts) => opts,
-        DaemonCmd::Exit(code) => return code,
+        DaemonCmd::Help { ident } => {
+            let _ = args::write_daemon_usage(&mut FdWriter::stdout(), prog, ident);
+            return exit::OK;
+        }
+        DaemonCmd::Version => {
+            let _ = args::write_version(&mut FdWriter::stdout());
+            return exit::OK;
+        }
+        DaemonCmd::Usage { error, ident } => {
+            let mut err = FdWriter::stderr();
+            let _ = ufmt::uwriteln!(err, "{}", args::ErrorLine { prog, error });
+            drop(err);
+            if error.daemon_shows_usage() {
+                let _ = args::write_daemon_usage(&mut FdWriter::stdout(), prog, ident);
+            }
+            return error.daemon_exit_code();
+        }
     };
     let (Some(router), Some(bufs)) = (ROUTER.take(), CONF_BUFS.take()) else {
         return exit::SOFTWARE;
@@ -89,15 +106,15 @@ pub fn main(raw: &Args) -> i32 {
     run(&opts, router, bufs)
 }
 
-fn run(opts: &DaemonOpts, router: &'static mut Router, bufs: &'static mut ConfBufs) -> i32 {
-    let mut log = SysLog::new(opts.ident.as_str(), opts.log_level, opts.log_syslog, opts.log_stderr);
+fn run(opts: &DaemonOpts<'_>, router: &'static mut Router, bufs: &'static mut ConfBufs) -> i32 {
+    let mut log = SysLog::new(opts.ident, opts.log_level, opts.log_stderr);
     if process::geteuid() != 0 {
         log!(&mut log, Level::Err, "Need root privileges to start smcrouted");
         return exit::NOPERM;
     }
     let ids = match opts.user {
         None => None,
-        Some((user, group)) => match privs::resolve(user, group) {
+        Some(user) => match privs::resolve(user, opts.group) {
             Ok(ids) => Some(ids),
             Err(e) => {
                 log!(&mut log, Level::Err, "{}", e);
@@ -120,7 +137,7 @@ fn run(opts: &DaemonOpts, router: &'static mut Router, bufs: &'static mut ConfBu
     let exit_at = (opts.exit_delay > 0).then(|| start.add_secs(opts.exit_delay));
 
     // Multicast routing sockets: IPv4 is required, IPv6 optional.
-    let v4 = match mroute::open_v4(opts.table) {
+    let v4 = match mroute::open_v4(opts.table_id) {
         Ok(fd) => fd,
         Err(e) => {
             log!(&mut log, Level::Err, "{}", e);
@@ -130,7 +147,7 @@ fn run(opts: &DaemonOpts, router: &'static mut Router, bufs: &'static mut ConfBu
     if let Err(e) = mroute::enable_pim(&v4) {
         log!(&mut log, Level::Err, "Failed enabling PIM IGMPMSG_WRONGVIF, ignoring: {}", e);
     }
-    let v6 = match mroute::open_v6(opts.table) {
+    let v6 = match mroute::open_v6(opts.table_id) {
         Ok(fd) => Some(fd),
         Err(e) => {
             log!(&mut log, Level::Notice, "{}", e);
@@ -138,8 +155,8 @@ fn run(opts: &DaemonOpts, router: &'static mut Router, bufs: &'static mut ConfBu
             None
         }
     };
-    let mut host = DaemonHost::new(MrouteSys::new(Some(v4), v6), log, opts.mrdisc_interval);
-    router.set_options(Options { do_vifs: opts.do_vifs, cache_timeout_secs: opts.cache_timeout });
+    let mut host = DaemonHost::new(MrouteSys::new(Some(v4), v6), log, opts.mrdisc_interval as u8);
+    router.set_options(Options { do_vifs: opts.phyint_enable_default, cache_timeout_secs: opts.cache_timeout });
     rescan(router, &mut host);
 
     let signals = match Signals::install() {
@@ -179,11 +196,11 @@ fn run(opts: &DaemonOpts, router: &'static mut Router, bufs: &'static mut ConfBu
             log!(&mut host, Level::Warning, "Could not drop root privileges, continuing as root: {}", e);
         }
     }
-    if let Some(script) = opts.script {
-        if fs::is_executable(script) {
-            host.script = Some(script);
+    if let Some(script) = &opts.script {
+        if fs::is_executable(script.as_str()) {
+            host.script = Some(script.clone());
         } else {
-            log!(&mut host, Level::Err, "{} is not executable.", script);
+            log!(&mut host, Level::Err, "{} is not executable.", script.as_str());
         }
     }
 
@@ -197,7 +214,7 @@ fn run(opts: &DaemonOpts, router: &'static mut Router, bufs: &'static mut ConfBu
         events,
         clients: Clients::new(),
         next_expire: (opts.cache_timeout > 0).then(|| start.add_secs(opts.cache_timeout)),
-        next_mrdisc: start.add_secs(opts.mrdisc_interval as u32),
+        next_mrdisc: start.add_secs(opts.mrdisc_interval),
         exit_at,
     };
     let code = state.run();
@@ -249,7 +266,7 @@ struct Loop<'a> {
     router: &'static mut Router,
     host: DaemonHost,
     bufs: &'static mut ConfBufs,
-    opts: &'a DaemonOpts,
+    opts: &'a DaemonOpts<'a>,
     signals: Signals,
     listener: Option<Fd>,
     events: Option<Fd>,
@@ -364,7 +381,7 @@ impl Loop<'_> {
         }
         if self.next_mrdisc <= now {
             self.host.mrdisc_announce_all();
-            self.next_mrdisc = now.add_secs(self.opts.mrdisc_interval as u32);
+            self.next_mrdisc = now.add_secs(self.opts.mrdisc_interval);
         }
         self.clients.reap_idle(&mut self.host, now);
     }

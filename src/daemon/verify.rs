@@ -62,9 +62,9 @@ impl Host for VerifyHost {
 }
 
 /// Runs the check; returns the exit code.
-pub fn run(opts: &DaemonOpts, router: &mut Router, bufs: &mut ConfBufs) -> i32 {
+pub fn run(opts: &DaemonOpts<'_>, router: &mut Router, bufs: &mut ConfBufs) -> i32 {
     let mut host = VerifyHost { log: SysLog::verify(opts.log_level) };
-    router.set_options(Options { do_vifs: opts.do_vifs, cache_timeout_secs: opts.cache_timeout });
+    router.set_options(Options { do_vifs: opts.phyint_enable_default, cache_timeout_secs: opts.cache_timeout });
     router.scan_begin();
     if let Err(e) = netlink::dump_links(&mut |info| router.scan_iface(info)) {
         log!(&mut host, Level::Err, "Failed reading interfaces: {}", e);
