@@ -159,3 +159,13 @@ pub fn abort() -> ! {
     // SAFETY: `abort` never returns and has no preconditions.
     unsafe { libc::abort() }
 }
+
+pub mod cell;
+pub mod clock;
+pub mod fs;
+pub mod log;
+pub mod notify;
+pub mod poll;
+pub mod privs;
+pub mod process;
+pub mod signal;
