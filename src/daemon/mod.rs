@@ -25,11 +25,12 @@ use crate::net::Family;
 use crate::router::{Options, Router};
 use crate::sys::cell::StaticCell;
 use crate::sys::entry::Args;
-use crate::sys::log::SysLog;
+use crate::sys::log::{SysLog, Target};
 use crate::sys::mroute::{self, MrouteSys};
 use crate::sys::poll::{poll, PollFd};
 use crate::sys::signal::Signals;
-use crate::sys::{self, clock, fs, netlink, notify, privs, process, unix, Fd, FdWriter};
+use crate::sys::notify::Notify;
+use crate::sys::{self, clock, fs, netlink, privs, process, unix, Fd, FdWriter};
 use crate::time::Instant;
 use crate::VERSION_BANNER;
 
@@ -66,6 +67,9 @@ static CONF_BUFS: StaticCell<ConfBufs> = StaticCell::new([[0; load::CHUNK]; crat
 
 /// Most command-line words we look at.
 const MAX_ARGV: usize = 64;
+
+/// Logged and sent to systemd when the daemon is ready.
+const READY: &str = "Ready, waiting for client request or kernel event.";
 
 /// `smcrouted` entry point; returns the exit code.
 pub fn main(raw: &Args) -> i32 {
@@ -107,7 +111,8 @@ pub fn main(raw: &Args) -> i32 {
 }
 
 fn run(opts: &DaemonOpts<'_>, router: &'static mut Router, bufs: &'static mut ConfBufs) -> i32 {
-    let mut log = SysLog::new(opts.ident, opts.log_level, opts.log_stderr);
+    let target = if opts.log_stderr { Target::SyslogAndStderr } else { Target::Syslog };
+    let mut log = SysLog::open(opts.ident, opts.log_level, target);
     if process::geteuid() != 0 {
         log!(&mut log, Level::Err, "Need root privileges to start smcrouted");
         return exit::NOPERM;
@@ -117,7 +122,11 @@ fn run(opts: &DaemonOpts<'_>, router: &'static mut Router, bufs: &'static mut Co
         Some(user) => match privs::resolve(user, opts.group) {
             Ok(ids) => Some(ids),
             Err(e) => {
-                log!(&mut log, Level::Err, "{}", e);
+                let name = match e {
+                    privs::ResolveError::UnknownUser => user,
+                    privs::ResolveError::UnknownGroup => opts.group.unwrap_or(""),
+                };
+                log!(&mut log, Level::Err, "{} '{}' not found!", e.what(), name);
                 log!(&mut log, Level::Err, "Invalid user:group argument");
                 return exit::FAILURE;
             }
@@ -166,7 +175,7 @@ fn run(opts: &DaemonOpts<'_>, router: &'static mut Router, bufs: &'static mut Co
             return exit::OSERR;
         }
     };
-    process::raise_nofile_limit();
+    let _ = process::raise_nofile_limit();
     let listener = match unix::listen(opts.socket.as_str()) {
         Ok(fd) => Some(fd),
         Err(e) => {
@@ -189,10 +198,13 @@ fn run(opts: &DaemonOpts<'_>, router: &'static mut Router, bufs: &'static mut Co
     if let Some(ids) = &ids {
         let _ = fs::chown(opts.pid_file.as_str(), ids.uid, ids.gid);
     }
-    notify::ready("Ready, waiting for client request or kernel event.");
-    log!(&mut host, Level::Notice, "Ready, waiting for client request or kernel event.");
+    let notify = Notify::from_env();
+    if let Some(n) = &notify {
+        let _ = n.ready(READY);
+    }
+    log!(&mut host, Level::Notice, READY);
     if let Some(ids) = &ids {
-        if let Err(e) = privs::drop_to(ids) {
+        if let Err(e) = privs::drop_to(*ids, opts.user.unwrap_or("")) {
             log!(&mut host, Level::Warning, "Could not drop root privileges, continuing as root: {}", e);
         }
     }
@@ -216,6 +228,7 @@ fn run(opts: &DaemonOpts<'_>, router: &'static mut Router, bufs: &'static mut Co
         next_expire: (opts.cache_timeout > 0).then(|| start.add_secs(opts.cache_timeout)),
         next_mrdisc: start.add_secs(opts.mrdisc_interval),
         exit_at,
+        notify,
     };
     let code = state.run();
     state.shutdown();
@@ -274,6 +287,7 @@ struct Loop<'a> {
     next_expire: Option<Instant>,
     next_mrdisc: Instant,
     exit_at: Option<Instant>,
+    notify: Option<Notify>,
 }
 
 impl Loop<'_> {
@@ -284,7 +298,7 @@ impl Loop<'_> {
             let mut fds: Vec<PollFd, MAX_POLL> = Vec::new();
             let mut what: Vec<Source, MAX_POLL> = Vec::new();
             let mut add = |fd: i32, s: Source| {
-                if fds.push(PollFd::readable(fd)).is_ok() {
+                if fds.push(PollFd::new(fd, PollFd::IN)).is_ok() {
                     let _ = what.push(s);
                 }
             };
@@ -314,7 +328,7 @@ impl Loop<'_> {
             let now = clock::now();
             let mut reload = false;
             for (pfd, source) in fds.iter().zip(what.iter()) {
-                if !pfd.is_ready() {
+                if !pfd.readable() {
                     continue;
                 }
                 match *source {
@@ -389,14 +403,18 @@ impl Loop<'_> {
     /// SIGHUP / `smcroutectl reload`, in the order of spec §5.7.
     fn reload(&mut self) {
         log!(&mut self.host, Level::Notice, "Reloading configuration, please wait ...");
-        notify::reloading("Reloading configuration, please wait ...");
+        if let Some(n) = &self.notify {
+            let _ = n.reloading("Reloading configuration, please wait ...");
+        }
         self.router.reload_begin(&mut self.host);
         rescan(self.router, &mut self.host);
         let errors = load_conf(self.router, &mut self.host, self.bufs, self.opts.conf.as_str(), false);
         self.router.reload_end(&mut self.host);
         let _ = fs::touch(self.opts.pid_file.as_str());
-        notify::ready("Ready, waiting for client request or kernel event.");
-        log!(&mut self.host, Level::Notice, "Ready, waiting for client request or kernel event.");
+        if let Some(n) = &self.notify {
+            let _ = n.ready(READY);
+        }
+        log!(&mut self.host, Level::Notice, READY);
         if errors == 0 {
             self.host.run_script("reload", None);
         }
@@ -404,7 +422,9 @@ impl Loop<'_> {
 
     /// Graceful exit: leave groups, `MRT_DONE`, remove the socket and PID file.
     fn shutdown(&mut self) {
-        notify::stopping();
+        if let Some(n) = &self.notify {
+            let _ = n.stopping();
+        }
         self.router.shutdown(&mut self.host);
         self.host.kernel.done();
         if self.listener.take().is_some() {

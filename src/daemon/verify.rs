@@ -11,7 +11,7 @@ use crate::fmt::{Level, Log};
 use crate::kernel::{Host, Kernel, Mfc, SgCount};
 use crate::net::{Addr, Family};
 use crate::router::{Options, Router};
-use crate::sys::log::SysLog;
+use crate::sys::log::{SysLog, Target};
 use crate::sys::netlink;
 
 use super::exit;
@@ -63,7 +63,7 @@ impl Host for VerifyHost {
 
 /// Runs the check; returns the exit code.
 pub fn run(opts: &DaemonOpts<'_>, router: &mut Router, bufs: &mut ConfBufs) -> i32 {
-    let mut host = VerifyHost { log: SysLog::verify(opts.log_level) };
+    let mut host = VerifyHost { log: SysLog::open(opts.ident, opts.log_level, Target::Verify) };
     router.set_options(Options { do_vifs: opts.phyint_enable_default, cache_timeout_secs: opts.cache_timeout });
     router.scan_begin();
     if let Err(e) = netlink::dump_links(&mut |info| router.scan_iface(info)) {

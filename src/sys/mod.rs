@@ -2,7 +2,7 @@
 //!
 //! Every `unsafe` block performs one FFI call and says in a `// SAFETY:` comment why it is
 //! sound. Safe functions here never take raw pointers: buffers are slices, structs are
-//! `&T` of `#[repr(C)]` types whose layout is asserted in [`abi`].
+//! `&T` of `#[repr(C)]` types whose layout is asserted beside them.
 #![allow(unsafe_code)]
 
 pub mod entry;
@@ -160,33 +160,19 @@ pub fn abort() -> ! {
     unsafe { libc::abort() }
 }
 
-/// Longest path we accept, NUL included (`PATH_MAX` is larger, but our paths are short).
-pub const PATH_BUF: usize = 256;
-
-/// A NUL-terminated copy of a path, built without allocation.
-pub struct CPath([u8; PATH_BUF]);
-
-impl CPath {
-    /// Copies `path`; `ENAMETOOLONG`-like `EINVAL` if it does not fit or contains a NUL.
-    pub fn new(path: &str) -> Result<Self, Errno> {
-        let bytes = path.as_bytes();
-        if bytes.len() >= PATH_BUF || bytes.contains(&0) {
-            return Err(Errno::EINVAL);
-        }
-        let mut buf = [0u8; PATH_BUF];
-        buf[..bytes.len()].copy_from_slice(bytes);
-        Ok(Self(buf))
-    }
-
-    /// Pointer to the NUL-terminated bytes, for FFI calls.
-    pub fn as_ptr(&self) -> *const libc::c_char {
-        self.0.as_ptr().cast()
-    }
-}
+pub mod cell;
+pub mod clock;
+pub mod fs;
+pub mod log;
+pub mod notify;
+pub mod poll;
+pub mod privs;
+pub mod process;
+pub mod signal;
 
 /// `open(path, O_RDONLY | O_CLOEXEC)`.
 pub fn open_read(path: &str) -> Result<Fd, Errno> {
-    let c = CPath::new(path)?;
+    let c = fs::CPath::new(path)?;
     // SAFETY: `c` is a NUL-terminated buffer that outlives the call.
     let fd = ret(unsafe { libc::open(c.as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC) })?;
     Ok(Fd::from_raw(fd))
