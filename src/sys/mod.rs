@@ -5,7 +5,9 @@
 //! `&T` of `#[repr(C)]` types whose layout is asserted in [`abi`].
 #![allow(unsafe_code)]
 
+pub mod abi;
 pub mod entry;
+pub mod errno;
 
 use crate::errno::Errno;
 
