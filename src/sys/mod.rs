@@ -8,6 +8,10 @@
 pub mod abi;
 pub mod entry;
 pub mod errno;
+pub mod join;
+pub mod mrdisc;
+pub mod mroute;
+pub mod netlink;
 
 use crate::errno::Errno;
 
