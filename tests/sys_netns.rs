@@ -144,6 +144,11 @@ fn v4_init_vifs_mfc_counters() {
         );
         println!("second MRT_INIT: {}", text(&busy));
 
+        // MRT_TABLE before MRT_INIT: another table is a separate routing API instance.
+        let table7 = mroute::open_v4(7).expect("MRT_TABLE 7 + MRT_INIT");
+        assert_eq!(mroute::open_v4(7).unwrap_err().errno, Errno::EADDRINUSE);
+        drop(table7);
+
         let mut k = MrouteSys::new();
         k.v4 = Some(fd);
         assert!(k.has_family(Family::V4) && !k.has_family(Family::V6));
@@ -206,7 +211,7 @@ fn v4_init_vifs_mfc_counters() {
 #[test]
 fn v4_nocache_upcall() {
     in_netns("v4_nocache_upcall", || {
-        let (a, _b) = veth();
+        let (a, b) = veth();
         // The sender's address is local to this namespace: let smcr-a accept it.
         sh(
             "sysctl -qw net.ipv4.conf.smcr-a.accept_local=1 net.ipv4.conf.all.rp_filter=0 \
@@ -217,9 +222,19 @@ fn v4_nocache_upcall() {
         k.v4 = Some(fd);
         k.add_vif(Family::V4, 0, a, 1).unwrap();
 
+        // IGMP reports of a join on smcr-b reach smcr-a and the raw IGMP socket: they are
+        // read and dropped, not mistaken for upcalls.
+        let mut pool = JoinPool::new();
+        pool.join(b, None, &Addr::V4([239, 9, 9, 9])).unwrap();
+        std::thread::sleep(Duration::from_millis(100));
+        let mut buf = [0u8; 128];
+        assert_eq!(
+            mroute::recv_upcall(k.v4.as_ref().unwrap(), Family::V4, &mut buf),
+            Ok(None)
+        );
+
         let tx = UdpSocket::bind("10.99.0.2:0").unwrap();
         tx.set_multicast_ttl_v4(8).unwrap();
-        let mut buf = [0u8; 128];
         let deadline = Instant::now() + Duration::from_secs(3);
         let up = loop {
             tx.send_to(b"hello", "239.1.2.3:5000").unwrap();
@@ -257,6 +272,56 @@ fn v4_nocache_upcall() {
         while let Some(extra) = mroute::recv_upcall(fd, Family::V4, &mut buf).unwrap() {
             assert_eq!(extra.kind, UpcallKind::NoCache, "{extra:?}");
         }
+    });
+}
+
+/// With MRT_PIM on, a packet arriving on an outbound VIF of its (S,G) entry yields an
+/// IGMPMSG_WRONGVIF upcall naming the VIF it really came in on.
+#[test]
+fn v4_wrongvif_upcall_with_pim() {
+    in_netns("v4_wrongvif_upcall_with_pim", || {
+        let (a, b) = veth();
+        sh(
+            "sysctl -qw net.ipv4.conf.smcr-a.accept_local=1 net.ipv4.conf.all.rp_filter=0 \
+            net.ipv4.conf.smcr-a.rp_filter=0 && ip route add 239.0.0.0/8 dev smcr-b",
+        );
+        let fd = mroute::open_v4(0).unwrap();
+        mroute::enable_pim(&fd).unwrap();
+        let mut k = MrouteSys::new();
+        k.v4 = Some(fd);
+        k.add_vif(Family::V4, 0, a, 1).unwrap();
+        k.add_vif(Family::V4, 1, b, 1).unwrap();
+        let (s, g) = (Addr::V4([10, 99, 0, 2]), Addr::V4([239, 1, 2, 4]));
+        // Expected inbound smcr-b (VIF 1), forwarded to smcr-a (VIF 0).
+        k.add_mfc(&Mfc {
+            source: s,
+            group: g,
+            parent: 1,
+            ttls: ttls(&[0]),
+        })
+        .unwrap();
+
+        let tx = UdpSocket::bind("10.99.0.2:0").unwrap();
+        tx.set_multicast_ttl_v4(8).unwrap();
+        // No local loop copy (it would enter VIF 1, the right one).
+        tx.set_multicast_loop_v4(false).unwrap();
+        let mut buf = [0u8; 128];
+        let deadline = Instant::now() + Duration::from_secs(3);
+        let up = loop {
+            tx.send_to(b"hello", "239.1.2.4:5000").unwrap();
+            std::thread::sleep(Duration::from_millis(50));
+            let fd = k.v4.as_ref().unwrap();
+            if let Some(up) = mroute::recv_upcall(fd, Family::V4, &mut buf).unwrap() {
+                break up;
+            }
+            assert!(Instant::now() < deadline, "no WRONGVIF upcall");
+        };
+        println!("upcall: {up:?}");
+        assert_eq!(
+            (up.kind, up.vif, up.source, up.group),
+            (UpcallKind::WrongVif, 0, s, g)
+        );
+        assert!(k.sg_count(&s, &g).unwrap().wrong_if >= 1);
     });
 }
 
@@ -337,6 +402,7 @@ fn v6_init_mifs_mfc_upcall() {
     in_netns("v6_init_mifs_mfc_upcall", || {
         let (a, b) = veth();
         let fd = mroute::open_v6(0).expect("MRT6_INIT");
+        drop(mroute::open_v6(7).expect("MRT6_TABLE 7 + MRT6_INIT"));
         let busy = mroute::open_v6(0).unwrap_err();
         assert_eq!((busy.step, busy.errno), (InitStep::Init, Errno::EADDRINUSE));
         assert_eq!(
