@@ -384,6 +384,28 @@ fn joins_and_enobufs_calibration() {
             pool.leave(a, None, &Addr::V4([239, 20, 0, i])).unwrap();
         }
         assert_eq!(pool.sockets(), 0);
+        // One group from two sources and as ASM: each on its own socket (the kernel
+        // refuses to mix filter modes of one group on one socket).
+        sh("sysctl -qw net.ipv4.igmp_max_memberships=20");
+        let g = Addr::V4([232, 5, 5, 5]);
+        let (s1, s2) = (Addr::V4([10, 99, 0, 11]), Addr::V4([10, 99, 0, 12]));
+        pool.join(a, Some(&s1), &g).unwrap();
+        pool.join(a, Some(&s2), &g).unwrap();
+        let mcfilter = read("/proc/net/mcfilter");
+        assert!(mcfilter.contains("0xe8050505 0x0a63000b"), "{mcfilter}");
+        assert!(mcfilter.contains("0xe8050505 0x0a63000c"), "{mcfilter}");
+        pool.join(a, None, &g).unwrap();
+        pool.join(a, None, &asm).unwrap(); // fits on the first socket
+        assert_eq!(pool.sockets(), 3);
+        let joined = maddr("smcr-a");
+        // Three sockets hold the group.
+        assert!(
+            joined.iter().any(|l| l == "inet 232.5.5.5 users 3"),
+            "{joined:?}"
+        );
+        pool.clear();
+        assert_eq!((pool.len(), pool.sockets()), (0, 0));
+        assert!(!read("/proc/net/mcfilter").contains("0xe8050505"));
         // An interface that does not exist.
         assert_eq!(
             pool.join(9999, None, &asm).unwrap_err().errno(),

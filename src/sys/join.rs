@@ -259,17 +259,22 @@ impl JoinPool {
         }
     }
 
-    /// A socket of `family` with room that does not hold (ifindex, group) yet.
+    /// A socket of `family` with room that does not hold (ifindex, group) yet. One pass
+    /// over the memberships, so a join costs O(joins + sockets), not their product.
     fn pick(&self, family: Family, ifindex: u32, group: &Addr) -> Option<usize> {
         let max = self.max_groups(family);
-        self.socks.iter().enumerate().position(|(i, s)| {
-            s.as_ref().is_some_and(|s| {
-                s.family == family
-                    && s.count < max
-                    && !self.joins.iter().any(|m| {
-                        usize::from(m.sock) == i && m.ifindex == ifindex && m.group == *group
-                    })
-            })
+        let mut holds = [false; MAX_JOIN_SOCKETS];
+        for m in self.joins.iter() {
+            if m.ifindex == ifindex && m.group == *group {
+                if let Some(h) = holds.get_mut(usize::from(m.sock)) {
+                    *h = true;
+                }
+            }
+        }
+        self.socks.iter().zip(holds).position(|(s, held)| {
+            !held
+                && s.as_ref()
+                    .is_some_and(|s| s.family == family && s.count < max)
         })
     }
 
