@@ -5,7 +5,13 @@
 //! `&T` of `#[repr(C)]` types whose layout is asserted beside them.
 #![allow(unsafe_code)]
 
+pub mod abi;
 pub mod entry;
+pub mod errno;
+pub mod join;
+pub mod mrdisc;
+pub mod mroute;
+pub mod netlink;
 
 use crate::errno::Errno;
 
