@@ -10,13 +10,14 @@ use crate::limits::MAX_VIFS;
 use crate::net::{Addr, Family};
 use crate::sys;
 use crate::sys::log::SysLog;
-use crate::sys::mrdisc::MrdiscSocket;
+use crate::sys::mrdisc::Mrdisc;
+use crate::wire::igmp::Mrdisc as MrdiscMsg;
 use crate::sys::mroute::MrouteSys;
 
 /// An interface mrdisc announces on.
 struct MrdiscIf {
     ifindex: u32,
-    sock: MrdiscSocket,
+    sock: Mrdisc,
 }
 
 /// Kernel, log, script hook and mrdisc sockets of the running daemon.
@@ -67,16 +68,19 @@ impl DaemonHost {
     /// Answers solicitations waiting on mrdisc sockets that `poll` found readable.
     pub fn mrdisc_poll_fds(&self, out: &mut impl FnMut(i32)) {
         for m in self.mrdisc.iter().flatten() {
-            out(m.sock.raw_fd());
+            out(m.sock.fd().raw());
         }
     }
 
     /// Handles a readable mrdisc socket: a Solicitation gets an immediate announcement.
     pub fn mrdisc_readable(&mut self, fd: i32) {
         let interval = self.mrdisc_interval;
+        let mut buf = [0u8; 128];
         for m in self.mrdisc.iter_mut().flatten() {
-            if m.sock.raw_fd() == fd && m.sock.recv_solicitation() {
-                let _ = m.sock.announce(interval);
+            if m.sock.fd().raw() == fd {
+                if let Ok(Some(MrdiscMsg::Solicitation)) = m.sock.recv(&mut buf) {
+                    let _ = m.sock.announce(interval);
+                }
             }
         }
     }
@@ -114,7 +118,11 @@ impl Kernel for DaemonHost {
     }
 
     fn join(&mut self, ifindex: u32, source: Option<&Addr>, group: &Addr) -> Result<(), Errno> {
-        self.kernel.join(ifindex, source, group)
+        let result = self.kernel.join(ifindex, source, group);
+        if let Some(adjusted) = self.kernel.joins.take_adjusted() {
+            log!(&mut self.log, Level::Warning, "{}", adjusted);
+        }
+        result
     }
 
     fn leave(&mut self, ifindex: u32, source: Option<&Addr>, group: &Addr) -> Result<(), Errno> {
@@ -132,7 +140,7 @@ impl Host for DaemonHost {
             return;
         }
         let Some(slot) = self.mrdisc.iter_mut().find(|m| m.is_none()) else { return };
-        match MrdiscSocket::open(name, ifindex) {
+        match Mrdisc::open(name, ifindex) {
             Ok(sock) => {
                 let _ = sock.announce(self.mrdisc_interval);
                 *slot = Some(MrdiscIf { ifindex, sock });

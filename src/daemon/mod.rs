@@ -20,6 +20,7 @@ mod verify;
 use heapless::Vec;
 
 use crate::args::{self, DaemonCmd, DaemonOpts};
+use crate::errno::Errno;
 use crate::fmt::Level;
 use crate::net::Family;
 use crate::router::{Options, Router};
@@ -149,8 +150,17 @@ fn run(opts: &DaemonOpts<'_>, router: &'static mut Router, bufs: &'static mut Co
     let v4 = match mroute::open_v4(opts.table_id) {
         Ok(fd) => fd,
         Err(e) => {
-            log!(&mut log, Level::Err, "{}", e);
-            return e.exit_code();
+            log!(&mut log, e.level(), "{}", e);
+            if let Some(hint) = e.hint() {
+                log!(&mut log, Level::Err, "{}", hint);
+            }
+            return if e.errno == Errno::EADDRINUSE {
+                exit::UNAVAILABLE
+            } else if e.unsupported() {
+                exit::PROTOCOL
+            } else {
+                exit::OSERR
+            };
         }
     };
     if let Err(e) = mroute::enable_pim(&v4) {
@@ -164,7 +174,10 @@ fn run(opts: &DaemonOpts<'_>, router: &'static mut Router, bufs: &'static mut Co
             None
         }
     };
-    let mut host = DaemonHost::new(MrouteSys::new(Some(v4), v6), log, opts.mrdisc_interval as u8);
+    let mut kernel = MrouteSys::new();
+    kernel.v4 = Some(v4);
+    kernel.v6 = v6;
+    let mut host = DaemonHost::new(kernel, log, opts.mrdisc_interval as u8);
     router.set_options(Options { do_vifs: opts.phyint_enable_default, cache_timeout_secs: opts.cache_timeout });
     rescan(router, &mut host);
 
@@ -304,8 +317,8 @@ impl Loop<'_> {
             };
             add(self.signals.fd(), Source::Signals);
             for family in [Family::V4, Family::V6] {
-                if let Some(fd) = self.host.kernel.raw_fd(family) {
-                    add(fd, Source::Mroute(family));
+                if let Ok(fd) = self.host.kernel.fd(family) {
+                    add(fd.raw(), Source::Mroute(family));
                 }
             }
             if let Some(fd) = &self.events {
@@ -346,7 +359,8 @@ impl Loop<'_> {
                     Source::Mroute(family) => {
                         // Bounded: a flood of upcalls cannot starve the other sources.
                         for _ in 0..64 {
-                            match self.host.kernel.recv_upcall(family, &mut upcall_buf) {
+                            let Ok(fd) = self.host.kernel.fd(family) else { break };
+                            match mroute::recv_upcall(fd, family, &mut upcall_buf) {
                                 Ok(Some(up)) => self.router.upcall(&mut self.host, now, &up),
                                 Ok(None) | Err(_) => break,
                             }
@@ -426,7 +440,8 @@ impl Loop<'_> {
             let _ = n.stopping();
         }
         self.router.shutdown(&mut self.host);
-        self.host.kernel.done();
+        let _ = self.host.kernel.shutdown(Family::V4);
+        let _ = self.host.kernel.shutdown(Family::V6);
         if self.listener.take().is_some() {
             let _ = unix::unlink(self.opts.socket.as_str());
         }
