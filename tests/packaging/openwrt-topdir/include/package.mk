@@ -53,3 +53,8 @@ conffiles/$(1):
 config/$(1):
 	@:$$(info $$(Package/$(1)/config))
 endef
+
+# env/<VAR>: the value of VAR in the environment of build commands, where
+# cargo would see it (nothing when it is not exported).
+env/%:
+	@printenv $* || true
