@@ -271,7 +271,7 @@ mod tests {
     }
 
     fn g(iif: &str, grp: &str) -> Group {
-        Group::new(IfName::from_str(iif).unwrap(), None, p(grp, 32))
+        Group::new(IfName::of(iif).unwrap(), None, p(grp, 32))
     }
 
     fn chain<const G: usize, const GB: usize, const J: usize>(

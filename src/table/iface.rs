@@ -142,7 +142,7 @@ impl<const N: usize, const B: usize> IfaceTable<N, B> {
         if let Some(id) = self.find(name) {
             return Ok(id);
         }
-        let n = IfName::from_str(name).ok_or(Full)?;
+        let n = IfName::of(name).ok_or(Full)?;
         let id = self.list.len();
         self.list.push(Iface::new(n, ifindex)).map_err(|_| Full)?;
         // The index has more buckets than the list has slots: this cannot fail.

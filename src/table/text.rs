@@ -2,6 +2,8 @@
 
 use ufmt::uWrite;
 
+use super::Full;
+
 /// Up to `N` bytes of UTF-8 text.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Text<const N: usize> {
@@ -32,7 +34,7 @@ impl<const N: usize> Text<N> {
     }
 
     /// `s` if it fits.
-    pub fn from_str(s: &str) -> Option<Self> {
+    pub fn of(s: &str) -> Option<Self> {
         let mut t = Self::new();
         t.push_str(s).ok()?;
         Some(t)
@@ -56,12 +58,13 @@ impl<const N: usize> Text<N> {
     }
 
     /// Appends `s` whole, or nothing if it does not fit.
-    pub fn push_str(&mut self, s: &str) -> Result<(), ()> {
+    pub fn push_str(&mut self, s: &str) -> Result<(), Full> {
         let start = self.len as usize;
-        let end = start.checked_add(s.len()).ok_or(())?;
-        let dst = self.buf.get_mut(start..end).ok_or(())?;
+        let end = start.checked_add(s.len()).ok_or(Full)?;
+        let end16 = u16::try_from(end).map_err(|_| Full)?;
+        let dst = self.buf.get_mut(start..end).ok_or(Full)?;
         dst.copy_from_slice(s.as_bytes());
-        self.len = u16::try_from(end).map_err(|_| ())?;
+        self.len = end16;
         Ok(())
     }
 }
@@ -79,9 +82,9 @@ impl<const N: usize> PartialEq<&str> for Text<N> {
 }
 
 impl<const N: usize> uWrite for Text<N> {
-    type Error = ();
+    type Error = Full;
 
-    fn write_str(&mut self, s: &str) -> Result<(), ()> {
+    fn write_str(&mut self, s: &str) -> Result<(), Full> {
         self.push_str(s)
     }
 }
@@ -101,13 +104,13 @@ mod tests {
         let mut t = Text::<4>::new();
         assert!(t.is_empty());
         t.push_str("ab").unwrap();
-        assert_eq!(t.push_str("cde"), Err(()));
+        assert_eq!(t.push_str("cde"), Err(Full));
         assert_eq!(t, "ab");
         t.push_str("cd").unwrap();
         assert_eq!(t.as_str(), "abcd");
         assert_eq!(t.len(), 4);
-        assert_eq!(Text::<2>::from_str("abc"), None);
-        assert_eq!(Text::<3>::from_str("abc").unwrap(), "abc");
+        assert_eq!(Text::<2>::of("abc"), None);
+        assert_eq!(Text::<3>::of("abc").unwrap(), "abc");
         let mut u = Text::<8>::new();
         ufmt::uwrite!(u, "{}-{}", 1u8, "x").unwrap();
         assert_eq!(u, "1-x");
