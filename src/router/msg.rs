@@ -278,10 +278,10 @@ impl uDisplay for Msg<'_> {
             }
             VifsExhausted(n) => uwrite!(f, "Not enough available VIFs to create {}", n),
             VifAddFailed(fam, n, e) => {
-                uwrite!(f, "Failed adding {} VIF for {}: {}", vif(fam), n, e)
+                uwrite!(f, "Failed adding {} for {}: {}", vif(fam), n, e)
             }
             VifDelFailed(fam, n, e) => {
-                uwrite!(f, "Failed deleting {} VIF for {}: {}", vif(fam), n, e)
+                uwrite!(f, "Failed deleting {} for {}: {}", vif(fam), n, e)
             }
             MfcAddFailed(fam, sg, e) => {
                 uwrite!(

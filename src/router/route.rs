@@ -94,6 +94,9 @@ impl Router {
                 Err(Failed) => failed = true,
             }
         }
+        if ins.is_empty() || (failed && mode != Mode::Conf) {
+            return Err(Failed);
+        }
         let mut outs: Vec<(usize, u8, bool), MAX_VIFS> = Vec::new();
         for &word in oifs {
             let explicit = !is_wildcard(word);

@@ -1,1 +1,422 @@
+//! Scenario tests: state built through `apply`/`command`/`upcall` with a recording host,
+//! checked by the exact kernel operations and the exact `show` text.
 
+extern crate std;
+use std::boxed::Box;
+use std::string::String;
+use std::vec::Vec;
+
+use super::testhost::TestHost;
+use super::{Failed, Options, Origin, Router};
+use crate::conf::{OifWords, Stmt};
+use crate::errno::Errno;
+use crate::kernel::{IfInfo, Upcall, UpcallKind};
+use crate::net::Addr;
+use crate::time::Instant;
+
+/// A router (2 MB of tables: run on a big stack) with a recording host.
+pub(super) struct T {
+    pub r: Box<Router>,
+    pub h: TestHost,
+    pub now: u64,
+    pub line: u32,
+}
+
+pub(super) fn run(f: impl FnOnce(&mut T) + Send + 'static) {
+    std::thread::Builder::new()
+        .stack_size(64 << 20)
+        .spawn(move || {
+            let mut t = T {
+                r: Box::new(Router::new()),
+                h: TestHost::new(),
+                now: 0,
+                line: 0,
+            };
+            f(&mut t)
+        })
+        .unwrap()
+        .join()
+        .unwrap()
+}
+
+/// A minimal conf-line tokenizer for tests (the real parser lives in `conf`).
+fn stmt(line: &str) -> Stmt<'_> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let mut from = None;
+    let mut source = None;
+    let mut group = None;
+    let mut oifs = OifWords::new();
+    let mut enable = None;
+    let mut mrdisc = false;
+    let mut ttl = None;
+    let mut i = 1;
+    while i < words.len() {
+        match words[i] {
+            "from" => from = words.get(i + 1).copied(),
+            "source" => source = words.get(i + 1).copied(),
+            "group" => group = words.get(i + 1).copied(),
+            "to" => {
+                for w in &words[i + 1..] {
+                    oifs.push(w).unwrap();
+                }
+                break;
+            }
+            "enable" => enable = Some(true),
+            "disable" => enable = Some(false),
+            "mrdisc" => mrdisc = true,
+            "ttl-threshold" => ttl = words.get(i + 1).map(|w| w.parse().unwrap()),
+            _ => {
+                i += 1;
+                continue;
+            }
+        }
+        i += if matches!(words[i], "enable" | "disable" | "mrdisc") { 1 } else { 2 };
+    }
+    match words[0] {
+        "phyint" => Stmt::Phyint {
+            ifname: words.get(1).copied(),
+            enable,
+            mrdisc,
+            ttl,
+        },
+        "mgroup" => Stmt::Mgroup {
+            from,
+            source,
+            group,
+        },
+        "mroute" => Stmt::Mroute {
+            from,
+            source,
+            group,
+            oifs,
+        },
+        other => panic!("test conf: {other}"),
+    }
+}
+
+pub(super) fn addr(s: &str) -> Addr {
+    Addr::parse(s).unwrap()
+}
+
+impl T {
+    /// A full interface scan: (name, ifindex, multicast).
+    pub fn scan(&mut self, list: &[(&str, u32, bool)]) {
+        self.r.scan_begin();
+        for &(name, ifindex, multicast) in list {
+            self.r.scan_iface(&IfInfo {
+                name,
+                ifindex,
+                up: true,
+                multicast,
+            });
+        }
+        self.r.scan_end(&mut self.h);
+    }
+
+    /// Applies conf lines (file `t.conf`, numbered from 1 per call) and returns how many
+    /// failed.
+    pub fn conf(&mut self, lines: &[&str]) -> usize {
+        let mut failed = 0;
+        for (n, line) in lines.iter().enumerate() {
+            let origin = Origin::Conf {
+                file: "t.conf",
+                line: n as u32 + 1,
+            };
+            if self.r.apply(&mut self.h, origin, &stmt(line)).is_err() {
+                failed += 1;
+            }
+        }
+        failed
+    }
+
+    pub fn ipc(&mut self, cmd: u8, args: &[&str]) -> Result<(), Failed> {
+        let mut out = String::new();
+        let now = Instant(self.now);
+        let r = self.r.command(&mut self.h, now, cmd, args, &mut Sink(&mut out));
+        assert!(out.is_empty());
+        r
+    }
+
+    pub fn show(&mut self, cmd: u8, what: &str) -> String {
+        let mut out = String::new();
+        let now = Instant(self.now);
+        let args: Vec<&str> = if what.is_empty() { Vec::new() } else { std::vec![what] };
+        self.r
+            .command(&mut self.h, now, cmd, &args, &mut Sink(&mut out))
+            .unwrap();
+        out
+    }
+
+    pub fn up(&mut self, kind: UpcallKind, vif: u8, s: &str, g: &str) {
+        let up = Upcall {
+            kind,
+            vif,
+            source: addr(s),
+            group: addr(g),
+        };
+        self.r.upcall(&mut self.h, Instant(self.now), &up);
+    }
+
+    pub fn reload(&mut self, ifaces: &[(&str, u32, bool)], lines: &[&str]) -> usize {
+        self.r.reload_begin(&mut self.h);
+        self.scan(ifaces);
+        let failed = self.conf(lines);
+        self.r.reload_end(&mut self.h);
+        failed
+    }
+
+    pub fn ops(&mut self) -> Vec<String> {
+        self.h.take()
+    }
+}
+
+pub(super) struct Sink<'a>(pub &'a mut String);
+
+impl ufmt::uWrite for Sink<'_> {
+    type Error = core::convert::Infallible;
+    fn write_str(&mut self, s: &str) -> Result<(), Self::Error> {
+        self.0.push_str(s);
+        Ok(())
+    }
+}
+
+const A: &[(&str, u32, bool)] = &[("lo", 1, false), ("x1", 2, true), ("a1", 3, true), ("x2", 4, true), ("a2", 5, true)];
+
+fn v(ops: &[&str]) -> Vec<String> {
+    ops.iter().map(|s| String::from(*s)).collect()
+}
+
+// ===== startup conf =====
+
+#[test]
+fn startup_conf_ops() {
+    run(|t| {
+        t.scan(A);
+        assert_eq!(t.ops(), Vec::<String>::new(), "no VIF before it is needed");
+        let failed = t.conf(&[
+            "phyint a2 ttl-threshold 3",
+            "mroute from a1 source 10.0.0.5 group 225.4.4.4 to a2",
+            "mroute from a1 group 225.3.3.3 to a2",
+        ]);
+        assert_eq!(failed, 0);
+        assert_eq!(
+            t.ops(),
+            v(&[
+                "add_vif v4 0 if5 ttl3",
+                "add_vif v6 0 if5 ttl3",
+                "add_vif v4 1 if3 ttl1",
+                "add_vif v6 1 if3 ttl1",
+                "add_mfc 10.0.0.5 225.4.4.4 in1 out 0:3",
+            ])
+        );
+        // Duplicate conf line: merged, unchanged, no kernel op.
+        assert_eq!(t.conf(&["mroute from a1 source 10.0.0.5 group 225.4.4.4 to a2"]), 0);
+        assert_eq!(t.ops(), Vec::<String>::new());
+    });
+}
+
+#[test]
+fn conf_errors() {
+    run(|t| {
+        t.scan(A);
+        assert_eq!(t.conf(&["mroute from a1 group 10.1.1.1 to a2"]), 1);
+        assert_eq!(t.h.last(), "t.conf line 1: mroute: Invalid multicast group: 10.1.1.1");
+        assert_eq!(t.conf(&["mroute from a1 source foo group 225.1.1.1 to a2"]), 1);
+        assert_eq!(t.h.last(), "t.conf line 1: mroute: Invalid source address: foo");
+        assert_eq!(t.conf(&["mroute group 225.1.1.1 to a2"]), 1);
+        assert_eq!(t.conf(&["mgroup from a1"]), 1);
+        assert_eq!(t.conf(&["mroute from lo group 225.1.1.1 to a2"]), 1);
+        assert_eq!(t.h.last(), "t.conf line 1: mroute: inbound lo is not multicast capable");
+        assert!(t.h.logged("Interface lo is not multicast capable, skipping VIF."));
+        assert_eq!(t.conf(&["phyint"]), 1);
+        assert_eq!(t.h.last(), "t.conf line 1: phyint missing interface pattern");
+        assert_eq!(t.conf(&["phyint a1 ttl-threshold 300"]), 1);
+        assert_eq!(t.h.last(), "t.conf line 1: phyint a1 ttl 300 out of range (1-255)");
+        assert_eq!(t.conf(&["phyint nope"]), 0);
+        assert_eq!(
+            t.h.last(),
+            "t.conf line 1: phyint nope does not exist (yet?) on this system"
+        );
+        // Same IIF as OIF: info, still installed.
+        t.ops();
+        assert_eq!(t.conf(&["mroute from a1 source 10.0.0.1 group 225.1.1.1 to a1 a2"]), 0);
+        assert!(t.h.logged(
+            "t.conf line 1: mroute: Same outbound interface (a1) as inbound (a1) may cause routing loops."
+        ));
+        assert_eq!(t.ops().last().unwrap(), "add_mfc 10.0.0.1 225.1.1.1 in0 out 0:1 1:1");
+        // Wildcard OIF never includes the IIF, silently.
+        assert_eq!(t.conf(&["mroute from a1 source 10.0.0.2 group 225.1.1.1 to a+"]), 0);
+        assert_eq!(t.ops(), v(&["add_mfc 10.0.0.2 225.1.1.1 in0 out 1:1"]));
+    });
+}
+
+#[test]
+fn ipc_v6_disabled_and_vif_failures() {
+    run(|t| {
+        t.h.no_v6 = true;
+        t.scan(A);
+        assert!(t.ipc(b'a', &["a1", "ff2e::42", "a2"]).is_err());
+        assert_eq!(t.h.last(), "ipc: mroute: inbound a1 has no VIF, VIF table exhausted?");
+        assert_eq!(t.ops(), v(&["add_vif v4 0 if3 ttl1"]));
+        t.h.fail_add_vif = Some(Errno::EEXIST);
+        t.ipc(b'a', &["a1", "10.0.0.1", "225.1.1.1", "a2"]).unwrap();
+        assert_eq!(
+            t.ops(),
+            v(&["add_vif v4 1 if5 ttl1", "add_mfc 10.0.0.1 225.1.1.1 in0 out 1:1"])
+        );
+        t.h.fail_add_vif = Some(Errno::ENOBUFS);
+        assert!(t.ipc(b'a', &["x1", "10.0.0.1", "225.1.1.2", "a2"]).is_err());
+        assert!(t.h.logged("Failed adding VIF for x1: No buffer space available"));
+        assert_eq!(t.h.last(), "ipc: mroute: inbound x1 has no VIF, VIF table exhausted?");
+        t.h.fail_add_vif = None;
+        t.h.fail_add_mfc = Some(Errno::ENOBUFS);
+        assert!(t.ipc(b'a', &["a1", "10.0.0.9", "225.1.1.1", "a2"]).is_err());
+        assert_eq!(
+            t.h.last(),
+            "failed adding IPv4 multicast route (10.0.0.9,225.1.1.1): No buffer space available"
+        );
+        t.h.fail_add_mfc = None;
+        // The failed add left nothing in the kernel list.
+        let shown = t.show(b's', "");
+        let kernel = shown.split("Kernel MFC Table_").nth(1).unwrap();
+        assert!(!kernel.contains("10.0.0.9"), "{shown}");
+    });
+}
+
+#[test]
+fn vif_table_exhausted() {
+    run(|t| {
+        let names: Vec<String> = (0..34).map(|i| std::format!("e{i}")).collect();
+        let list: Vec<(&str, u32, bool)> =
+            names.iter().enumerate().map(|(i, n)| (n.as_str(), i as u32 + 10, true)).collect();
+        t.scan(&list);
+        t.conf(&["phyint e+"]);
+        assert!(t.h.logged("Not enough available VIFs to create e32"));
+        assert!(t.ipc(b'a', &["e33", "10.0.0.1", "225.1.1.1", "e0"]).is_err());
+        assert_eq!(t.h.last(), "ipc: mroute: inbound e33 has no VIF, VIF table exhausted?");
+        assert!(t.ipc(b'a', &["e0", "10.0.0.1", "225.1.1.1", "e33"]).is_err());
+        assert_eq!(t.h.last(), "ipc: mroute: outbound e33 has no VIF, VIF table exhausted?");
+    });
+}
+
+// ===== IPC add/remove =====
+
+#[test]
+fn ipc_add_union_and_remove() {
+    run(|t| {
+        t.scan(A);
+        t.ipc(b'a', &["a1", "10.0.0.1", "225.1.1.1", "a2"]).unwrap();
+        t.ipc(b'a', &["a1", "10.0.0.1", "225.1.1.1", "x1"]).unwrap();
+        assert_eq!(
+            t.ops(),
+            v(&[
+                "add_vif v4 0 if3 ttl1",
+                "add_vif v6 0 if3 ttl1",
+                "add_vif v4 1 if5 ttl1",
+                "add_vif v6 1 if5 ttl1",
+                "add_mfc 10.0.0.1 225.1.1.1 in0 out 1:1",
+                "add_vif v4 2 if2 ttl1",
+                "add_vif v6 2 if2 ttl1",
+                "add_mfc 10.0.0.1 225.1.1.1 in0 out 1:1 2:1",
+            ])
+        );
+        // Remove one OIF, then the other: stays as a stop filter.
+        t.ipc(b'r', &["a1", "10.0.0.1", "225.1.1.1", "a2"]).unwrap();
+        t.ipc(b'r', &["a1", "10.0.0.1", "225.1.1.1", "x1"]).unwrap();
+        assert_eq!(
+            t.ops(),
+            v(&[
+                "add_mfc 10.0.0.1 225.1.1.1 in0 out 2:1",
+                "add_mfc 10.0.0.1 225.1.1.1 in0 out",
+            ])
+        );
+        assert!(t.show(b's', "").contains("(10.0.0.1, 225.1.1.1)                      a1  \n"));
+        // Remove without OIFs: gone from kernel and conf.
+        t.ipc(b'r', &["a1", "10.0.0.1", "225.1.1.1"]).unwrap();
+        assert_eq!(t.ops(), v(&["del_mfc 10.0.0.1 225.1.1.1 in0"]));
+        assert_eq!(t.show(b's', ""), "");
+        // Missing rule: ENOENT, replying SMCRoute's debug line.
+        assert!(t.ipc(b'r', &["a1", "225.8.8.8"]).is_err());
+        assert_eq!(t.h.last(), "mroute: deleting route from a1 (0.0.0.0/32,225.8.8.8/32)");
+        // Unknown IIF / OIF.
+        assert!(t.ipc(b'a', &["nope", "225.1.1.1", "a2"]).is_err());
+        assert_eq!(t.h.last(), "ipc: mroute: inbound nope is not a known phyint");
+        assert!(t.ipc(b'a', &["a1", "225.1.1.1", "nope"]).is_err());
+        assert_eq!(t.h.last(), "ipc: mroute: outbound nope is not a known phyint");
+        assert!(t.ipc(b'r', &["nope", "225.1.1.1"]).is_err());
+        assert_eq!(t.h.last(), "ipc: mroute: inbound nope is not a known phyint");
+        assert!(t.ipc(b'a', &["a1", "10.0.0.1", "a2"]).is_err());
+        assert_eq!(t.h.last(), "ipc: mroute: Invalid multicast group: a2");
+        assert!(t.ipc(b'a', &["a1", "a2"]).is_err());
+        assert_eq!(t.h.last(), "mroute: invalid multicast group: a2");
+        assert!(t.ipc(b'x', &[]).is_err());
+        assert_eq!(t.h.last(), "Unknown or malformed IPC message 'x' from client.");
+        // No OIF at all: a configured stop filter.
+        t.ops();
+        t.ipc(b'a', &["a1", "10.0.0.7", "225.1.1.7"]).unwrap();
+        assert_eq!(t.ops(), v(&["add_mfc 10.0.0.7 225.1.1.7 in0 out"]));
+    });
+}
+
+// ===== templates, upcalls, stop filters =====
+
+#[test]
+fn templates_upcalls_stop_filters() {
+    run(|t| {
+        t.scan(A);
+        t.conf(&["mroute from a1 group 225.3.3.3 to a2", "mroute from a1 group 225.9.0.0/16 to x1"]);
+        t.ops();
+        // a1 is VIF 0.
+        t.up(UpcallKind::NoCache, 0, "10.0.0.1", "225.3.3.3");
+        assert_eq!(
+            t.ops(),
+            v(&["add_mfc 10.0.0.1 225.3.3.3 in0 out 1:1", "script install 10.0.0.1 225.3.3.3"])
+        );
+        assert!(t.h.logged("New multicast data from 10.0.0.1 to group 225.3.3.3 on a1"));
+        t.up(UpcallKind::NoCache, 0, "10.0.0.1", "225.9.1.2");
+        assert_eq!(
+            t.ops(),
+            v(&["add_mfc 10.0.0.1 225.9.1.2 in0 out 2:1", "script install 10.0.0.1 225.9.1.2"])
+        );
+        // No match: stop filter, no script.
+        t.up(UpcallKind::NoCache, 0, "10.0.0.1", "225.7.7.7");
+        assert_eq!(t.ops(), v(&["add_mfc 10.0.0.1 225.7.7.7 in0 out"]));
+        assert_eq!(
+            t.h.last(),
+            "Multicast from 10.0.0.1, group 225.7.7.7, on a1 does not match any (*,G) rule"
+        );
+        // Wrong IIF for the template: stop filter.
+        t.up(UpcallKind::NoCache, 1, "10.0.0.1", "225.3.3.3");
+        assert_eq!(t.ops(), v(&["add_mfc 10.0.0.1 225.3.3.3 in1 out"]));
+        // Unknown VIF, PIM, unknown type.
+        t.up(UpcallKind::NoCache, 9, "10.0.0.1", "225.3.3.3");
+        assert_eq!(t.h.last(), "No matching interface for VIF 9, cannot handle IGMP message 1.");
+        t.up(UpcallKind::WholePkt, 0, "10.0.0.1", "225.3.3.3");
+        assert_eq!(
+            t.h.last(),
+            "Receiving PIM register data from 10.0.0.1, group 225.3.3.3, ignoring."
+        );
+        t.up(UpcallKind::Unknown(9), 0, "10.0.0.1", "225.3.3.3");
+        assert_eq!(t.h.last(), "Unknown IGMP message type 9 from kernel");
+        assert_eq!(t.ops(), Vec::<String>::new());
+        // A later template converts the stop filter (same IIF) at once.
+        t.ipc(b'a', &["a1", "225.7.0.0/16", "a2"]).unwrap();
+        assert_eq!(t.ops(), v(&["add_mfc 10.0.0.1 225.7.7.7 in0 out 1:1"]));
+        // The (S,G) moved to a stop filter on VIF 1: removing the a1 template leaves it.
+        t.ipc(b'r', &["a1", "225.3.3.3"]).unwrap();
+        assert_eq!(t.ops(), Vec::<String>::new());
+        // Removing a template deletes what it learned (not turned into stop filters).
+        t.up(UpcallKind::NoCache, 0, "10.0.0.2", "225.9.3.3");
+        t.up(UpcallKind::NoCache, 0, "10.0.0.3", "225.9.4.4");
+        t.ops();
+        t.ipc(b'r', &["a1", "225.9.0.0/16"]).unwrap();
+        assert_eq!(
+            t.ops(),
+            v(&[
+                "del_mfc 10.0.0.1 225.9.1.2 in0",
+                "del_mfc 10.0.0.2 225.9.3.3 in0",
+                "del_mfc 10.0.0.3 225.9.4.4 in0",
+            ])
+        );
+    });
+}
