@@ -512,3 +512,11 @@ fn group_json<W: uWrite + ?Sized>(
     json_str(out, iif)?;
     out.write_char('}')
 }
+
+#[cfg(test)]
+pub(super) fn tests_json_str(out: &mut std::string::String, s: &str) {
+    let _ = json_str(&mut super::tests::Sink(out), s);
+}
+
+#[cfg(test)]
+extern crate std;

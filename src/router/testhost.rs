@@ -83,14 +83,23 @@ impl Kernel for TestHost {
         !(self.no_v6 && family == Family::V6)
     }
 
-    fn add_vif(&mut self, family: Family, vif: u8, ifindex: u32, threshold: u8) -> Result<(), Errno> {
-        self.ops
-            .push(format!("add_vif {} {vif} if{ifindex} ttl{threshold}", fam(family)));
+    fn add_vif(
+        &mut self,
+        family: Family,
+        vif: u8,
+        ifindex: u32,
+        threshold: u8,
+    ) -> Result<(), Errno> {
+        self.ops.push(format!(
+            "add_vif {} {vif} if{ifindex} ttl{threshold}",
+            fam(family)
+        ));
         self.fail_add_vif.map_or(Ok(()), Err)
     }
 
     fn del_vif(&mut self, family: Family, vif: u8, ifindex: u32) -> Result<(), Errno> {
-        self.ops.push(format!("del_vif {} {vif} if{ifindex}", fam(family)));
+        self.ops
+            .push(format!("del_vif {} {vif} if{ifindex}", fam(family)));
         Ok(())
     }
 
@@ -142,7 +151,8 @@ impl Kernel for TestHost {
 
 impl Host for TestHost {
     fn route_installed(&mut self, source: &Addr, group: &Addr) {
-        self.ops.push(format!("script install {} {}", a(source), a(group)));
+        self.ops
+            .push(format!("script install {} {}", a(source), a(group)));
     }
 
     fn mrdisc_register(&mut self, ifindex: u32, name: &str) {

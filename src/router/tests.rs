@@ -70,7 +70,11 @@ fn stmt(line: &str) -> Stmt<'_> {
                 continue;
             }
         }
-        i += if matches!(words[i], "enable" | "disable" | "mrdisc") { 1 } else { 2 };
+        i += if matches!(words[i], "enable" | "disable" | "mrdisc") {
+            1
+        } else {
+            2
+        };
     }
     match words[0] {
         "phyint" => Stmt::Phyint {
@@ -132,7 +136,9 @@ impl T {
     pub fn ipc(&mut self, cmd: u8, args: &[&str]) -> Result<(), Failed> {
         let mut out = String::new();
         let now = Instant(self.now);
-        let r = self.r.command(&mut self.h, now, cmd, args, &mut Sink(&mut out));
+        let r = self
+            .r
+            .command(&mut self.h, now, cmd, args, &mut Sink(&mut out));
         assert!(out.is_empty());
         r
     }
@@ -140,7 +146,11 @@ impl T {
     pub fn show(&mut self, cmd: u8, what: &str) -> String {
         let mut out = String::new();
         let now = Instant(self.now);
-        let args: Vec<&str> = if what.is_empty() { Vec::new() } else { std::vec![what] };
+        let args: Vec<&str> = if what.is_empty() {
+            Vec::new()
+        } else {
+            std::vec![what]
+        };
         self.r
             .command(&mut self.h, now, cmd, &args, &mut Sink(&mut out))
             .unwrap();
@@ -180,7 +190,13 @@ impl ufmt::uWrite for Sink<'_> {
     }
 }
 
-const A: &[(&str, u32, bool)] = &[("lo", 1, false), ("x1", 2, true), ("a1", 3, true), ("x2", 4, true), ("a2", 5, true)];
+const A: &[(&str, u32, bool)] = &[
+    ("lo", 1, false),
+    ("x1", 2, true),
+    ("a1", 3, true),
+    ("x2", 4, true),
+    ("a2", 5, true),
+];
 
 fn v(ops: &[&str]) -> Vec<String> {
     ops.iter().map(|s| String::from(*s)).collect()
@@ -210,7 +226,10 @@ fn startup_conf_ops() {
             ])
         );
         // Duplicate conf line: merged, unchanged, no kernel op.
-        assert_eq!(t.conf(&["mroute from a1 source 10.0.0.5 group 225.4.4.4 to a2"]), 0);
+        assert_eq!(
+            t.conf(&["mroute from a1 source 10.0.0.5 group 225.4.4.4 to a2"]),
+            0
+        );
         assert_eq!(t.ops(), Vec::<String>::new());
     });
 }
@@ -220,18 +239,38 @@ fn conf_errors() {
     run(|t| {
         t.scan(A);
         assert_eq!(t.conf(&["mroute from a1 group 10.1.1.1 to a2"]), 1);
-        assert_eq!(t.h.last(), "t.conf line 1: mroute: Invalid multicast group: 10.1.1.1");
-        assert_eq!(t.conf(&["mroute from a1 source foo group 225.1.1.1 to a2"]), 1);
-        assert_eq!(t.h.last(), "t.conf line 1: mroute: Invalid source address: foo");
+        assert_eq!(
+            t.h.last(),
+            "t.conf line 1: mroute: Invalid multicast group: 10.1.1.1"
+        );
+        assert_eq!(
+            t.conf(&["mroute from a1 source foo group 225.1.1.1 to a2"]),
+            1
+        );
+        assert_eq!(
+            t.h.last(),
+            "t.conf line 1: mroute: Invalid source address: foo"
+        );
         assert_eq!(t.conf(&["mroute group 225.1.1.1 to a2"]), 1);
         assert_eq!(t.conf(&["mgroup from a1"]), 1);
         assert_eq!(t.conf(&["mroute from lo group 225.1.1.1 to a2"]), 1);
-        assert_eq!(t.h.last(), "t.conf line 1: mroute: inbound lo is not multicast capable");
-        assert!(t.h.logged("Interface lo is not multicast capable, skipping VIF."));
+        assert_eq!(
+            t.h.last(),
+            "t.conf line 1: mroute: inbound lo is not multicast capable"
+        );
+        assert!(t
+            .h
+            .logged("Interface lo is not multicast capable, skipping VIF."));
         assert_eq!(t.conf(&["phyint"]), 1);
-        assert_eq!(t.h.last(), "t.conf line 1: phyint missing interface pattern");
+        assert_eq!(
+            t.h.last(),
+            "t.conf line 1: phyint missing interface pattern"
+        );
         assert_eq!(t.conf(&["phyint a1 ttl-threshold 300"]), 1);
-        assert_eq!(t.h.last(), "t.conf line 1: phyint a1 ttl 300 out of range (1-255)");
+        assert_eq!(
+            t.h.last(),
+            "t.conf line 1: phyint a1 ttl 300 out of range (1-255)"
+        );
         assert_eq!(t.conf(&["phyint nope"]), 0);
         assert_eq!(
             t.h.last(),
@@ -239,13 +278,22 @@ fn conf_errors() {
         );
         // Same IIF as OIF: info, still installed.
         t.ops();
-        assert_eq!(t.conf(&["mroute from a1 source 10.0.0.1 group 225.1.1.1 to a1 a2"]), 0);
+        assert_eq!(
+            t.conf(&["mroute from a1 source 10.0.0.1 group 225.1.1.1 to a1 a2"]),
+            0
+        );
         assert!(t.h.logged(
             "t.conf line 1: mroute: Same outbound interface (a1) as inbound (a1) may cause routing loops."
         ));
-        assert_eq!(t.ops().last().unwrap(), "add_mfc 10.0.0.1 225.1.1.1 in0 out 0:1 1:1");
+        assert_eq!(
+            t.ops().last().unwrap(),
+            "add_mfc 10.0.0.1 225.1.1.1 in0 out 0:1 1:1"
+        );
         // Wildcard OIF never includes the IIF, silently.
-        assert_eq!(t.conf(&["mroute from a1 source 10.0.0.2 group 225.1.1.1 to a+"]), 0);
+        assert_eq!(
+            t.conf(&["mroute from a1 source 10.0.0.2 group 225.1.1.1 to a+"]),
+            0
+        );
         assert_eq!(t.ops(), v(&["add_mfc 10.0.0.2 225.1.1.1 in0 out 1:1"]));
     });
 }
@@ -256,18 +304,29 @@ fn ipc_v6_disabled_and_vif_failures() {
         t.h.no_v6 = true;
         t.scan(A);
         assert!(t.ipc(b'a', &["a1", "ff2e::42", "a2"]).is_err());
-        assert_eq!(t.h.last(), "ipc: mroute: inbound a1 has no VIF, VIF table exhausted?");
+        assert_eq!(
+            t.h.last(),
+            "ipc: mroute: inbound a1 has no VIF, VIF table exhausted?"
+        );
         assert_eq!(t.ops(), v(&["add_vif v4 0 if3 ttl1"]));
         t.h.fail_add_vif = Some(Errno::EEXIST);
         t.ipc(b'a', &["a1", "10.0.0.1", "225.1.1.1", "a2"]).unwrap();
         assert_eq!(
             t.ops(),
-            v(&["add_vif v4 1 if5 ttl1", "add_mfc 10.0.0.1 225.1.1.1 in0 out 1:1"])
+            v(&[
+                "add_vif v4 1 if5 ttl1",
+                "add_mfc 10.0.0.1 225.1.1.1 in0 out 1:1"
+            ])
         );
         t.h.fail_add_vif = Some(Errno::ENOBUFS);
         assert!(t.ipc(b'a', &["x1", "10.0.0.1", "225.1.1.2", "a2"]).is_err());
-        assert!(t.h.logged("Failed adding VIF for x1: No buffer space available"));
-        assert_eq!(t.h.last(), "ipc: mroute: inbound x1 has no VIF, VIF table exhausted?");
+        assert!(t
+            .h
+            .logged("Failed adding VIF for x1: No buffer space available"));
+        assert_eq!(
+            t.h.last(),
+            "ipc: mroute: inbound x1 has no VIF, VIF table exhausted?"
+        );
         t.h.fail_add_vif = None;
         t.h.fail_add_mfc = Some(Errno::ENOBUFS);
         assert!(t.ipc(b'a', &["a1", "10.0.0.9", "225.1.1.1", "a2"]).is_err());
@@ -287,15 +346,28 @@ fn ipc_v6_disabled_and_vif_failures() {
 fn vif_table_exhausted() {
     run(|t| {
         let names: Vec<String> = (0..34).map(|i| std::format!("e{i}")).collect();
-        let list: Vec<(&str, u32, bool)> =
-            names.iter().enumerate().map(|(i, n)| (n.as_str(), i as u32 + 10, true)).collect();
+        let list: Vec<(&str, u32, bool)> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.as_str(), i as u32 + 10, true))
+            .collect();
         t.scan(&list);
         t.conf(&["phyint e+"]);
         assert!(t.h.logged("Not enough available VIFs to create e32"));
-        assert!(t.ipc(b'a', &["e33", "10.0.0.1", "225.1.1.1", "e0"]).is_err());
-        assert_eq!(t.h.last(), "ipc: mroute: inbound e33 has no VIF, VIF table exhausted?");
-        assert!(t.ipc(b'a', &["e0", "10.0.0.1", "225.1.1.1", "e33"]).is_err());
-        assert_eq!(t.h.last(), "ipc: mroute: outbound e33 has no VIF, VIF table exhausted?");
+        assert!(t
+            .ipc(b'a', &["e33", "10.0.0.1", "225.1.1.1", "e0"])
+            .is_err());
+        assert_eq!(
+            t.h.last(),
+            "ipc: mroute: inbound e33 has no VIF, VIF table exhausted?"
+        );
+        assert!(t
+            .ipc(b'a', &["e0", "10.0.0.1", "225.1.1.1", "e33"])
+            .is_err());
+        assert_eq!(
+            t.h.last(),
+            "ipc: mroute: outbound e33 has no VIF, VIF table exhausted?"
+        );
     });
 }
 
@@ -330,27 +402,44 @@ fn ipc_add_union_and_remove() {
                 "add_mfc 10.0.0.1 225.1.1.1 in0 out",
             ])
         );
-        assert!(t.show(b's', "").contains("(10.0.0.1, 225.1.1.1)                      a1  \n"));
+        assert!(t
+            .show(b's', "")
+            .contains("(10.0.0.1, 225.1.1.1)                      a1  \n"));
         // Remove without OIFs: gone from kernel and conf.
         t.ipc(b'r', &["a1", "10.0.0.1", "225.1.1.1"]).unwrap();
         assert_eq!(t.ops(), v(&["del_mfc 10.0.0.1 225.1.1.1 in0"]));
         assert_eq!(t.show(b's', ""), "");
         // Missing rule: ENOENT, replying SMCRoute's debug line.
         assert!(t.ipc(b'r', &["a1", "225.8.8.8"]).is_err());
-        assert_eq!(t.h.last(), "mroute: deleting route from a1 (0.0.0.0/32,225.8.8.8/32)");
+        assert_eq!(
+            t.h.last(),
+            "mroute: deleting route from a1 (0.0.0.0/32,225.8.8.8/32)"
+        );
         // Unknown IIF / OIF.
         assert!(t.ipc(b'a', &["nope", "225.1.1.1", "a2"]).is_err());
-        assert_eq!(t.h.last(), "ipc: mroute: inbound nope is not a known phyint");
+        assert_eq!(
+            t.h.last(),
+            "ipc: mroute: inbound nope is not a known phyint"
+        );
         assert!(t.ipc(b'a', &["a1", "225.1.1.1", "nope"]).is_err());
-        assert_eq!(t.h.last(), "ipc: mroute: outbound nope is not a known phyint");
+        assert_eq!(
+            t.h.last(),
+            "ipc: mroute: outbound nope is not a known phyint"
+        );
         assert!(t.ipc(b'r', &["nope", "225.1.1.1"]).is_err());
-        assert_eq!(t.h.last(), "ipc: mroute: inbound nope is not a known phyint");
+        assert_eq!(
+            t.h.last(),
+            "ipc: mroute: inbound nope is not a known phyint"
+        );
         assert!(t.ipc(b'a', &["a1", "10.0.0.1", "a2"]).is_err());
         assert_eq!(t.h.last(), "ipc: mroute: Invalid multicast group: a2");
         assert!(t.ipc(b'a', &["a1", "a2"]).is_err());
         assert_eq!(t.h.last(), "mroute: invalid multicast group: a2");
         assert!(t.ipc(b'x', &[]).is_err());
-        assert_eq!(t.h.last(), "Unknown or malformed IPC message 'x' from client.");
+        assert_eq!(
+            t.h.last(),
+            "Unknown or malformed IPC message 'x' from client."
+        );
         // No OIF at all: a configured stop filter.
         t.ops();
         t.ipc(b'a', &["a1", "10.0.0.7", "225.1.1.7"]).unwrap();
@@ -364,19 +453,30 @@ fn ipc_add_union_and_remove() {
 fn templates_upcalls_stop_filters() {
     run(|t| {
         t.scan(A);
-        t.conf(&["mroute from a1 group 225.3.3.3 to a2", "mroute from a1 group 225.9.0.0/16 to x1"]);
+        t.conf(&[
+            "mroute from a1 group 225.3.3.3 to a2",
+            "mroute from a1 group 225.9.0.0/16 to x1",
+        ]);
         t.ops();
         // a1 is VIF 0.
         t.up(UpcallKind::NoCache, 0, "10.0.0.1", "225.3.3.3");
         assert_eq!(
             t.ops(),
-            v(&["add_mfc 10.0.0.1 225.3.3.3 in0 out 1:1", "script install 10.0.0.1 225.3.3.3"])
+            v(&[
+                "add_mfc 10.0.0.1 225.3.3.3 in0 out 1:1",
+                "script install 10.0.0.1 225.3.3.3"
+            ])
         );
-        assert!(t.h.logged("New multicast data from 10.0.0.1 to group 225.3.3.3 on a1"));
+        assert!(t
+            .h
+            .logged("New multicast data from 10.0.0.1 to group 225.3.3.3 on a1"));
         t.up(UpcallKind::NoCache, 0, "10.0.0.1", "225.9.1.2");
         assert_eq!(
             t.ops(),
-            v(&["add_mfc 10.0.0.1 225.9.1.2 in0 out 2:1", "script install 10.0.0.1 225.9.1.2"])
+            v(&[
+                "add_mfc 10.0.0.1 225.9.1.2 in0 out 2:1",
+                "script install 10.0.0.1 225.9.1.2"
+            ])
         );
         // No match: stop filter, no script.
         t.up(UpcallKind::NoCache, 0, "10.0.0.1", "225.7.7.7");
@@ -390,7 +490,10 @@ fn templates_upcalls_stop_filters() {
         assert_eq!(t.ops(), v(&["add_mfc 10.0.0.1 225.3.3.3 in1 out"]));
         // Unknown VIF, PIM, unknown type.
         t.up(UpcallKind::NoCache, 9, "10.0.0.1", "225.3.3.3");
-        assert_eq!(t.h.last(), "No matching interface for VIF 9, cannot handle IGMP message 1.");
+        assert_eq!(
+            t.h.last(),
+            "No matching interface for VIF 9, cannot handle IGMP message 1."
+        );
         t.up(UpcallKind::WholePkt, 0, "10.0.0.1", "225.3.3.3");
         assert_eq!(
             t.h.last(),
@@ -418,5 +521,241 @@ fn templates_upcalls_stop_filters() {
                 "del_mfc 10.0.0.3 225.9.4.4 in0",
             ])
         );
+    });
+}
+
+// ===== show, golden =====
+
+fn spec_routes(t: &mut T) {
+    t.scan(A);
+    assert_eq!(
+        t.conf(&[
+            "mroute from a1 group 225.3.3.3 to a2",
+            "mroute from a1 group 225.9.0.0/16 to a2",
+            "mroute from a1 source 10.0.0.0/24 group 225.5.5.5 to a2",
+            "mroute from a1 group ff2e::42 to a2",
+            "mroute from a1 source 10.0.0.5 group 225.4.4.4 to a2",
+            "mroute from a1 source fc00::1 group ff04::114 to a2",
+        ]),
+        0
+    );
+    t.up(UpcallKind::NoCache, 0, "10.0.0.1", "225.3.3.3");
+    t.up(UpcallKind::NoCache, 0, "10.0.0.1", "225.7.7.7");
+}
+
+#[test]
+fn show_routes_golden() {
+    run(|t| {
+        assert_eq!(t.show(b's', ""), "", "nothing configured: empty");
+        spec_routes(t);
+        let expect = "\
+(*,G) Template Rules_
+ROUTE (S,G)                                IIF  OIFS=
+(*, 225.3.3.3)                             a1   a2
+(*, 225.9.0.0/16)                          a1   a2
+(10.0.0.0/24, 225.5.5.5)                   a1   a2
+(*, ff2e::42)                              a1   a2
+(S,G) Rules_
+ROUTE (S,G)                                IIF  OIFS=
+(10.0.0.5, 225.4.4.4)                      a1   a2
+(fc00::1, ff04::114)                       a1   a2
+Kernel MFC Table_
+ROUTE (S,G)                                IIF  OIFS=
+(10.0.0.5, 225.4.4.4)                      a1   a2
+(fc00::1, ff04::114)                       a1   a2
+(10.0.0.1, 225.3.3.3)                      a1   a2
+(10.0.0.1, 225.7.7.7)                      a1  \n";
+        assert_eq!(t.show(b's', ""), expect);
+        assert_eq!(t.show(b's', "routes"), expect);
+        assert_eq!(t.show(b's', "xyz"), expect);
+    });
+}
+
+#[test]
+fn show_routes_detail_golden() {
+    run(|t| {
+        spec_routes(t);
+        t.h.set_count("10.0.0.1", "225.3.3.3", 2, 168, 0);
+        t.h.set_count("10.0.0.5", "225.4.4.4", 12345, 1234567890, 0);
+        let expect = "\
+(*,G) Template Rules_
+ROUTE (S,G)                                IIF    PACKETS      BYTES  OIFS=
+(*, 225.3.3.3)                             a1           0          0  a2
+(*, 225.9.0.0/16)                          a1           0          0  a2
+(10.0.0.0/24, 225.5.5.5)                   a1           0          0  a2
+(*, ff2e::42)                              a1           0          0  a2
+(S,G) Rules_
+ROUTE (S,G)                                IIF    PACKETS      BYTES  OIFS=
+(10.0.0.5, 225.4.4.4)                      a1       12345 1234567890  a2
+(fc00::1, ff04::114)                       a1           0          0  a2
+Kernel MFC Table_
+ROUTE (S,G)                                IIF    PACKETS      BYTES  OIFS=
+(10.0.0.5, 225.4.4.4)                      a1       12345 1234567890  a2
+(fc00::1, ff04::114)                       a1           0          0  a2
+(10.0.0.1, 225.3.3.3)                      a1           2        168  a2
+(10.0.0.1, 225.7.7.7)                      a1           0          0 \n";
+        assert_eq!(t.show(b'S', ""), expect);
+    });
+}
+
+#[test]
+fn show_routes_json_golden() {
+    run(|t| {
+        assert_eq!(
+            t.show(b'J', ""),
+            "{\"routes\":{\"asm\":[],\"ssm\":[],\"kernel\":[]}}\n"
+        );
+        spec_routes(t);
+        let r = |s: &str, g: &str, o: &str| {
+            std::format!("{{\"source\":{s},\"group\":\"{g}\",\"iif\":\"a1\",\"oifs\":[{o}]}}")
+        };
+        let a2 = "\"a2\"";
+        let expect = std::format!(
+            "{{\"routes\":{{\"asm\":[{},{},{},{}],\"ssm\":[{},{}],\"kernel\":[{},{},{},{}]}}}}\n",
+            r("null", "225.3.3.3", a2),
+            r("null", "225.9.0.0/16", a2),
+            r("\"10.0.0.0/24\"", "225.5.5.5", a2),
+            r("null", "ff2e::42", a2),
+            r("\"10.0.0.5\"", "225.4.4.4", a2),
+            r("\"fc00::1\"", "ff04::114", a2),
+            r("\"10.0.0.5\"", "225.4.4.4", a2),
+            r("\"fc00::1\"", "ff04::114", a2),
+            r("\"10.0.0.1\"", "225.3.3.3", a2),
+            r("\"10.0.0.1\"", "225.7.7.7", ""),
+        );
+        assert_eq!(t.show(b'J', ""), expect);
+    });
+}
+
+#[test]
+fn show_groups_golden() {
+    run(|t| {
+        t.scan(A);
+        assert_eq!(t.show(b's', "groups"), "");
+        assert_eq!(
+            t.show(b'J', "g"),
+            "{\"groups\":{\"conf\":[],\"kernel\":[]}}\n"
+        );
+        assert_eq!(
+            t.conf(&[
+                "mgroup from a1 group 225.1.1.1",
+                "mgroup from a1 source 10.0.0.10 group 225.1.2.3",
+                "mgroup from a2 group 225.3.2.250/30",
+            ]),
+            0
+        );
+        let brief = "\
+Group Memberships Table_
+GROUP (S,G)                                IIF             =
+(*, 225.1.1.1)                             a1
+(10.0.0.10, 225.1.2.3)                     a1
+(*, 225.3.2.250/30)                        a2
+";
+        assert_eq!(t.show(b's', "groups"), brief);
+        let detail = std::format!(
+            "{brief}\
+Kernel Group Membership Table_
+GROUP (S,G)                                IIF             =
+(*, 225.1.1.1)                             a1
+(10.0.0.10, 225.1.2.3)                     a1
+(*, 225.3.2.248/30)                        a2
+(*, 225.3.2.249/30)                        a2
+(*, 225.3.2.250/30)                        a2
+(*, 225.3.2.251/30)                        a2
+"
+        );
+        assert_eq!(t.show(b'S', "g"), detail);
+        let json = "{\"groups\":{\"conf\":[\
+{\"source\":null,\"group\":\"225.1.1.1\",\"iif\":\"a1\"},\
+{\"source\":\"10.0.0.10\",\"group\":\"225.1.2.3\",\"iif\":\"a1\"},\
+{\"source\":null,\"group\":\"225.3.2.250/30\",\"iif\":\"a2\"}],\"kernel\":[\
+{\"source\":null,\"group\":\"225.1.1.1\",\"iif\":\"a1\"},\
+{\"source\":\"10.0.0.10\",\"group\":\"225.1.2.3\",\"iif\":\"a1\"},\
+{\"source\":null,\"group\":\"225.3.2.248/30\",\"iif\":\"a2\"},\
+{\"source\":null,\"group\":\"225.3.2.249/30\",\"iif\":\"a2\"},\
+{\"source\":null,\"group\":\"225.3.2.250/30\",\"iif\":\"a2\"},\
+{\"source\":null,\"group\":\"225.3.2.251/30\",\"iif\":\"a2\"}]}}\n";
+        assert_eq!(t.show(b'J', "groups"), json);
+    });
+}
+
+#[test]
+fn show_interfaces_golden() {
+    run(|t| {
+        t.scan(&[("lo", 1, false), ("a1", 3, true)]);
+        t.conf(&["phyint a1"]);
+        let expect = concat!(
+            " INDEX PHYINT  VIF  MIF=\n",
+            "     1 lo      N/A  N/A\n",
+            "     3 a1        0    0\n",
+        );
+        assert_eq!(t.show(b's', "interfaces"), expect);
+        assert_eq!(t.show(b'S', "i"), expect);
+        assert_eq!(
+            t.show(b'J', "i"),
+            "{\"interfaces\":[{\"index\":1,\"name\":\"lo\",\"vif\":null,\"mif\":null},\
+{\"index\":3,\"name\":\"a1\",\"vif\":0,\"mif\":0}]}\n"
+        );
+        // A long name widens the column; a vanished interface stays listed.
+        t.scan(&[("lo", 1, false), ("verylongname0", 7, true)]);
+        let expect = concat!(
+            " INDEX PHYINT         VIF  MIF=\n",
+            "     1 lo             N/A  N/A\n",
+            "     3 a1             N/A  N/A\n",
+            "     7 verylongname0  N/A  N/A\n",
+        );
+        assert_eq!(t.show(b's', "i"), expect);
+    });
+}
+
+#[test]
+fn show_pending_golden() {
+    run(|t| {
+        t.scan(&[("a2", 5, true)]);
+        assert_eq!(t.show(b's', "pending"), "No pending routes or groups\n");
+        assert_eq!(t.show(b'J', "p"), "{\"pending\":[]}\n");
+        assert_eq!(
+            t.conf(&[
+                "mroute from wg0 group 239.5.5.5 to a2",
+                "mgroup from a1 source 10.0.0.10 group 225.1.2.3",
+            ]),
+            0
+        );
+        assert!(t
+            .h
+            .logged("mroute from wg0 group 239.5.5.5 pending: interface not available"));
+        assert_eq!(
+            t.h.last(),
+            "mgroup from a1 group 225.1.2.3 pending: interface not available"
+        );
+        let expect = "\
+PENDING ROUTES AND GROUPS
+mroute  from wg0 group 239.5.5.5 to a2
+mgroup  from a1 source 10.0.0.10 group 225.1.2.3
+";
+        assert_eq!(t.show(b's', "pending"), expect);
+        assert_eq!(t.show(b'S', "p"), expect);
+        assert_eq!(
+            t.show(b'J', "p"),
+            "{\"pending\":[{\"kind\":\"mroute\",\"iif\":\"wg0\",\"source\":null,\"group\":\"239.5.5.5\",\"oifs\":[\"a2\"]},\
+{\"kind\":\"mgroup\",\"iif\":\"a1\",\"source\":\"10.0.0.10\",\"group\":\"225.1.2.3\",\"oifs\":[]}]}\n"
+        );
+        // Duplicates are not queued twice.
+        t.conf(&["mroute from wg0 group 239.5.5.5 to a2"]);
+        assert_eq!(t.show(b's', "p"), expect);
+    });
+}
+
+#[test]
+fn json_escapes_strings() {
+    run(|t| {
+        t.conf(&["mroute from we\"i\\rd group 239.5.5.5"]);
+        assert_eq!(
+            t.show(b'J', "p"),
+            "{\"pending\":[{\"kind\":\"mroute\",\"iif\":\"we\\\"i\\\\rd\",\"source\":null,\"group\":\"239.5.5.5\",\"oifs\":[]}]}\n"
+        );
+        let mut out = String::new();
+        super::show::tests_json_str(&mut out, "a\u{1}b");
+        assert_eq!(out, "\"a\\u0001b\"");
     });
 }
