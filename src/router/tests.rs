@@ -759,3 +759,280 @@ fn json_escapes_strings() {
         assert_eq!(out, "\"a\\u0001b\"");
     });
 }
+
+// ===== WRONGVIF =====
+
+#[test]
+fn wrongvif_repair() {
+    run(|t| {
+        t.scan(A);
+        t.conf(&[
+            "mroute from a1 group 225.3.3.3 to x1",
+            "mroute from a2 group 225.3.3.3 to x1",
+            "mroute from a1 source 10.0.0.9 group 225.3.3.3 to x1",
+        ]);
+        // VIFs: a1 0, x1 1, a2 2.
+        t.up(UpcallKind::NoCache, 0, "10.0.0.1", "225.3.3.3");
+        t.ops();
+        t.up(UpcallKind::WrongVif, 2, "10.0.0.1", "225.3.3.3");
+        assert_eq!(
+            t.ops(),
+            v(&["add_mfc 10.0.0.1 225.3.3.3 in2 out 1:1", "script install 10.0.0.1 225.3.3.3"])
+        );
+        assert_eq!(t.h.last(), "Moved (10.0.0.1,225.3.3.3) inbound to a2 after WRONGVIF");
+        // No template on x1: info only.
+        t.up(UpcallKind::WrongVif, 1, "10.0.0.1", "225.3.3.3");
+        assert_eq!(t.ops(), Vec::<String>::new());
+        assert_eq!(t.h.last(), "Multicast (10.0.0.1,225.3.3.3) on wrong VIF x1, no matching rule");
+        // A configured (S,G) is left alone.
+        t.up(UpcallKind::WrongVif, 2, "10.0.0.9", "225.3.3.3");
+        assert_eq!(t.ops(), Vec::<String>::new());
+        // WRONGVIF without a kernel entry installs one.
+        t.up(UpcallKind::WrongVif, 2, "10.0.0.2", "225.3.3.3");
+        assert_eq!(
+            t.ops(),
+            v(&["add_mfc 10.0.0.2 225.3.3.3 in2 out 1:1", "script install 10.0.0.2 225.3.3.3"])
+        );
+    });
+}
+
+// ===== groups =====
+
+#[test]
+fn joins_ranges_and_errors() {
+    run(|t| {
+        t.scan(A);
+        t.ipc(b'j', &["a1", "225.1.1.1"]).unwrap();
+        assert_eq!(
+            t.ops(),
+            v(&["add_vif v4 0 if3 ttl1", "add_vif v6 0 if3 ttl1", "join if3 * 225.1.1.1"])
+        );
+        assert!(t.ipc(b'j', &["a1", "225.1.1.1"]).is_err());
+        assert_eq!(t.h.last(), "Already joined (*,225.1.1.1) on a1");
+        assert!(t.ipc(b'l', &["a1", "225.9.9.9"]).is_err());
+        assert_eq!(t.h.last(), "No group (*,225.9.9.9) on a1 to leave");
+        assert!(t.ipc(b'j', &["nope", "225.1.1.1"]).is_err());
+        assert_eq!(t.h.last(), "unknown interface nope");
+        assert!(t.ipc(b'j', &["a1", "225.1.1.1/40"]).is_err());
+        assert_eq!(t.h.last(), "ipc: join: Invalid group prefix length (0-32): 40");
+        assert!(t.ipc(b'j', &["a1"]).is_err());
+        assert_eq!(t.h.last(), "ipc: join: Not enough arguments");
+        t.ops();
+        // SSM with source x group ranges: cartesian product.
+        t.ipc(b'j', &["a2", "10.0.0.1/31", "225.2.2.2/31"]).unwrap();
+        assert_eq!(
+            t.ops(),
+            v(&[
+                "add_vif v4 1 if5 ttl1",
+                "add_vif v6 1 if5 ttl1",
+                "join if5 10.0.0.0 225.2.2.2",
+                "join if5 10.0.0.0 225.2.2.3",
+                "join if5 10.0.0.1 225.2.2.2",
+                "join if5 10.0.0.1 225.2.2.3",
+            ])
+        );
+        // Leave must repeat the same words.
+        assert!(t.ipc(b'l', &["a2", "10.0.0.1", "225.2.2.2/31"]).is_err());
+        assert_eq!(t.h.last(), "No group (10.0.0.1,225.2.2.2/31) on a2 to leave");
+        t.ipc(b'l', &["a2", "10.0.0.1/31", "225.2.2.2/31"]).unwrap();
+        assert_eq!(t.ops().len(), 4);
+        // 4+ words: the second is the group, the rest ignored.
+        t.ipc(b'j', &["a2", "225.4.4.4", "x", "y"]).unwrap();
+        assert_eq!(t.ops(), v(&["join if5 * 225.4.4.4"]));
+        // A failing kernel join leaves nothing behind (SMCRoute keeps a dangling entry).
+        t.h.fail_join = Some(("225.5.5.6".into(), Errno::ENOBUFS));
+        assert!(t.ipc(b'j', &["a2", "225.5.5.4/30"]).is_err());
+        assert_eq!(
+            t.h.last(),
+            "Failed joining group (*,225.5.5.6) on a2: No buffer space available"
+        );
+        assert_eq!(
+            t.ops(),
+            v(&[
+                "join if5 * 225.5.5.4",
+                "join if5 * 225.5.5.5",
+                "join if5 * 225.5.5.6",
+                "leave if5 * 225.5.5.5",
+                "leave if5 * 225.5.5.4",
+            ])
+        );
+        assert!(!t.show(b's', "g").contains("225.5.5.4"));
+        t.h.fail_join = None;
+        // Too big a range: refused before any kernel join.
+        assert!(t.ipc(b'j', &["a2", "225.0.0.0/8"]).is_err());
+        assert_eq!(t.h.last(), "join table full (1024 entries)");
+        assert!(t.ipc(b'j', &["a2", "ff05::/16"]).is_err());
+        assert_eq!(t.ops(), Vec::<String>::new());
+        // Conf duplicate: info, failed line.
+        assert_eq!(t.conf(&["mgroup from a1 group 225.1.1.1"]), 1);
+        assert_eq!(t.h.last(), "Already joined (*,225.1.1.1) on a1");
+        assert_eq!(t.h.last_level(), crate::fmt::Level::Info);
+        // Wildcard interface: one join per matching multicast interface.
+        t.ops();
+        t.conf(&["mgroup from x+ group 225.6.6.6"]);
+        assert_eq!(
+            t.ops(),
+            v(&[
+                "add_vif v4 2 if2 ttl1",
+                "add_vif v6 2 if2 ttl1",
+                "join if2 * 225.6.6.6",
+                "add_vif v4 3 if4 ttl1",
+                "add_vif v6 3 if4 ttl1",
+                "join if4 * 225.6.6.6",
+            ])
+        );
+        // Shutdown leaves everything.
+        t.r.shutdown(&mut t.h);
+        let ops = t.ops();
+        assert!(ops.iter().all(|o| o.starts_with("leave ")), "{ops:?}");
+        assert_eq!(ops.len(), 4);
+        assert_eq!(t.show(b's', "g"), "");
+    });
+}
+
+#[test]
+fn groups_table_full() {
+    run(|t| {
+        t.scan(A);
+        for i in 0..crate::limits::MAX_GROUPS {
+            let g = std::format!("{}", addr("225.0.0.0").offset(i as u32).octets().iter().map(|b| b.to_string()).collect::<Vec<_>>().join("."));
+            t.ipc(b'j', &["a1", g.as_str()]).unwrap();
+        }
+        assert!(t.ipc(b'j', &["a1", "226.0.0.1"]).is_err());
+        assert_eq!(t.h.last(), "join table full (1024 entries)");
+        t.ipc(b'l', &["a1", "225.0.0.0"]).unwrap();
+        t.ipc(b'j', &["a1", "226.0.0.1"]).unwrap();
+    });
+}
+
+// ===== pending + hot-plug =====
+
+#[test]
+fn pending_activation() {
+    run(|t| {
+        t.scan(&[("a1", 3, true)]);
+        t.conf(&[
+            "mroute from wg0 group 239.5.5.5 to a1",
+            "mroute from a1 source 10.0.0.1 group 239.6.6.6 to a2 wg0",
+            "mgroup from wg0 group 239.7.7.7",
+        ]);
+        // IIF present, OIFs missing: installed without them and queued.
+        assert_eq!(
+            t.ops(),
+            v(&["add_vif v4 0 if3 ttl1", "add_vif v6 0 if3 ttl1", "add_mfc 10.0.0.1 239.6.6.6 in0 out"])
+        );
+        assert_eq!(t.r.pending.len(), 3);
+        // a2 appears: the second entry still waits for wg0.
+        t.scan(&[("a1", 3, true), ("a2", 5, true)]);
+        t.r.activate_pending(&mut t.h);
+        assert_eq!(t.ops(), Vec::<String>::new());
+        // wg0 appears without MULTICAST: not yet.
+        t.scan(&[("a1", 3, true), ("a2", 5, true), ("wg0", 9, false)]);
+        t.r.activate_pending(&mut t.h);
+        assert_eq!(t.ops(), Vec::<String>::new());
+        t.scan(&[("a1", 3, true), ("a2", 5, true), ("wg0", 9, true)]);
+        t.r.activate_pending(&mut t.h);
+        assert_eq!(
+            t.ops(),
+            v(&[
+                "add_vif v4 1 if9 ttl1",
+                "add_vif v6 1 if9 ttl1",
+                "add_vif v4 2 if5 ttl1",
+                "add_vif v6 2 if5 ttl1",
+                "add_mfc 10.0.0.1 239.6.6.6 in0 out 1:1 2:1",
+                "join if9 * 239.7.7.7",
+            ])
+        );
+        assert!(t.h.logged("Activated pending mroute from wg0 group 239.5.5.5"));
+        assert!(t.h.logged("Activated pending mroute from a1 group 239.6.6.6"));
+        assert_eq!(t.h.last(), "Activated pending mgroup from wg0 group 239.7.7.7");
+        assert_eq!(t.show(b's', "p"), "No pending routes or groups\n");
+    });
+}
+
+#[test]
+fn interface_recreation_restores_routes_and_joins() {
+    run(|t| {
+        let before: &[(&str, u32, bool)] = &[("a1", 3, true), ("a2", 5, true), ("wg0", 9, true)];
+        t.scan(before);
+        t.conf(&[
+            "mroute from wg0 source 10.0.0.1 group 239.1.1.1 to a1",
+            "mroute from a1 source 10.0.0.2 group 239.2.2.2 to a2 wg0",
+            "mroute from a1 group 239.3.0.0/16 to wg0",
+            "mgroup from wg0 group 239.7.7.7",
+        ]);
+        t.up(UpcallKind::NoCache, 1, "10.0.0.3", "239.3.1.1");
+        t.ops();
+        let routes = t.show(b's', "");
+        // wg0 is re-created with a new ifindex.
+        t.scan(&[("a1", 3, true), ("a2", 5, true), ("wg0", 11, true)]);
+        assert_eq!(
+            t.ops(),
+            v(&[
+                "leave if9 * 239.7.7.7",
+                "del_mfc 10.0.0.1 239.1.1.1 in0",
+                "add_mfc 10.0.0.2 239.2.2.2 in1 out 2:1",
+                "add_mfc 10.0.0.3 239.3.1.1 in1 out",
+                "del_vif v4 0 if9",
+                "del_vif v6 0 if9",
+            ])
+        );
+        assert_eq!(
+            t.show(b's', "p"),
+            "PENDING ROUTES AND GROUPS\n\
+mgroup  from wg0 group 239.7.7.7\n\
+mroute  from wg0 source 10.0.0.1 group 239.1.1.1 to a1\n\
+mroute  from a1 source 10.0.0.2 group 239.2.2.2 to wg0\n\
+mroute  from a1 group 239.3.0.0/16 to wg0\n"
+        );
+        t.r.activate_pending(&mut t.h);
+        assert_eq!(
+            t.ops(),
+            v(&[
+                "add_vif v4 0 if11 ttl1",
+                "add_vif v6 0 if11 ttl1",
+                "join if11 * 239.7.7.7",
+                "add_mfc 10.0.0.1 239.1.1.1 in0 out 1:1",
+                "add_mfc 10.0.0.2 239.2.2.2 in1 out 0:1 2:1",
+                "add_mfc 10.0.0.3 239.3.1.1 in1 out 0:1",
+            ])
+        );
+        assert_eq!(t.show(b's', "p"), "No pending routes or groups\n");
+        // Same rules as before (the restored ones now come last).
+        let sorted = |s: String| {
+            let mut l: Vec<String> = s.lines().map(String::from).collect();
+            l.sort();
+            l
+        };
+        assert_eq!(sorted(t.show(b's', "")), sorted(routes.clone()));
+        // Vanishing entirely works the same way; coming back restores.
+        t.scan(&[("a1", 3, true), ("a2", 5, true)]);
+        assert!(t.h.logged("Interface wg0 gone or changed, its routes and groups are pending"));
+        t.r.activate_pending(&mut t.h);
+        assert_eq!(t.r.pending.len(), 4);
+        t.scan(&[("a1", 3, true), ("a2", 5, true), ("wg0", 12, true)]);
+        t.r.activate_pending(&mut t.h);
+        assert_eq!(t.r.pending.len(), 0);
+        assert_eq!(sorted(t.show(b's', "")), sorted(routes));
+    });
+}
+
+#[test]
+fn losing_multicast_flag_detaches() {
+    run(|t| {
+        t.scan(&[("a1", 3, true), ("a2", 5, true)]);
+        t.conf(&["mroute from a1 source 10.0.0.1 group 239.1.1.1 to a2"]);
+        t.ops();
+        t.scan(&[("a1", 3, true), ("a2", 5, false)]);
+        assert_eq!(
+            t.ops(),
+            v(&["add_mfc 10.0.0.1 239.1.1.1 in0 out", "del_vif v4 1 if5", "del_vif v6 1 if5"])
+        );
+        t.scan(&[("a1", 3, true), ("a2", 5, true)]);
+        t.r.activate_pending(&mut t.h);
+        assert_eq!(
+            t.ops(),
+            v(&["add_vif v4 1 if5 ttl1", "add_vif v6 1 if5 ttl1", "add_mfc 10.0.0.1 239.1.1.1 in0 out 1:1"])
+        );
+    });
+}
