@@ -19,7 +19,6 @@ pub(super) struct T {
     pub r: Box<Router>,
     pub h: TestHost,
     pub now: u64,
-    pub line: u32,
 }
 
 pub(super) fn run(f: impl FnOnce(&mut T) + Send + 'static) {
@@ -30,7 +29,6 @@ pub(super) fn run(f: impl FnOnce(&mut T) + Send + 'static) {
                 r: Box::new(Router::new()),
                 h: TestHost::new(),
                 now: 0,
-                line: 0,
             };
             f(&mut t)
         })
@@ -777,13 +775,22 @@ fn wrongvif_repair() {
         t.up(UpcallKind::WrongVif, 2, "10.0.0.1", "225.3.3.3");
         assert_eq!(
             t.ops(),
-            v(&["add_mfc 10.0.0.1 225.3.3.3 in2 out 1:1", "script install 10.0.0.1 225.3.3.3"])
+            v(&[
+                "add_mfc 10.0.0.1 225.3.3.3 in2 out 1:1",
+                "script install 10.0.0.1 225.3.3.3"
+            ])
         );
-        assert_eq!(t.h.last(), "Moved (10.0.0.1,225.3.3.3) inbound to a2 after WRONGVIF");
+        assert_eq!(
+            t.h.last(),
+            "Moved (10.0.0.1,225.3.3.3) inbound to a2 after WRONGVIF"
+        );
         // No template on x1: info only.
         t.up(UpcallKind::WrongVif, 1, "10.0.0.1", "225.3.3.3");
         assert_eq!(t.ops(), Vec::<String>::new());
-        assert_eq!(t.h.last(), "Multicast (10.0.0.1,225.3.3.3) on wrong VIF x1, no matching rule");
+        assert_eq!(
+            t.h.last(),
+            "Multicast (10.0.0.1,225.3.3.3) on wrong VIF x1, no matching rule"
+        );
         // A configured (S,G) is left alone.
         t.up(UpcallKind::WrongVif, 2, "10.0.0.9", "225.3.3.3");
         assert_eq!(t.ops(), Vec::<String>::new());
@@ -791,7 +798,10 @@ fn wrongvif_repair() {
         t.up(UpcallKind::WrongVif, 2, "10.0.0.2", "225.3.3.3");
         assert_eq!(
             t.ops(),
-            v(&["add_mfc 10.0.0.2 225.3.3.3 in2 out 1:1", "script install 10.0.0.2 225.3.3.3"])
+            v(&[
+                "add_mfc 10.0.0.2 225.3.3.3 in2 out 1:1",
+                "script install 10.0.0.2 225.3.3.3"
+            ])
         );
     });
 }
@@ -805,7 +815,11 @@ fn joins_ranges_and_errors() {
         t.ipc(b'j', &["a1", "225.1.1.1"]).unwrap();
         assert_eq!(
             t.ops(),
-            v(&["add_vif v4 0 if3 ttl1", "add_vif v6 0 if3 ttl1", "join if3 * 225.1.1.1"])
+            v(&[
+                "add_vif v4 0 if3 ttl1",
+                "add_vif v6 0 if3 ttl1",
+                "join if3 * 225.1.1.1"
+            ])
         );
         assert!(t.ipc(b'j', &["a1", "225.1.1.1"]).is_err());
         assert_eq!(t.h.last(), "Already joined (*,225.1.1.1) on a1");
@@ -814,7 +828,10 @@ fn joins_ranges_and_errors() {
         assert!(t.ipc(b'j', &["nope", "225.1.1.1"]).is_err());
         assert_eq!(t.h.last(), "unknown interface nope");
         assert!(t.ipc(b'j', &["a1", "225.1.1.1/40"]).is_err());
-        assert_eq!(t.h.last(), "ipc: join: Invalid group prefix length (0-32): 40");
+        assert_eq!(
+            t.h.last(),
+            "ipc: join: Invalid group prefix length (0-32): 40"
+        );
         assert!(t.ipc(b'j', &["a1"]).is_err());
         assert_eq!(t.h.last(), "ipc: join: Not enough arguments");
         t.ops();
@@ -833,7 +850,10 @@ fn joins_ranges_and_errors() {
         );
         // Leave must repeat the same words.
         assert!(t.ipc(b'l', &["a2", "10.0.0.1", "225.2.2.2/31"]).is_err());
-        assert_eq!(t.h.last(), "No group (10.0.0.1,225.2.2.2/31) on a2 to leave");
+        assert_eq!(
+            t.h.last(),
+            "No group (10.0.0.1,225.2.2.2/31) on a2 to leave"
+        );
         t.ipc(b'l', &["a2", "10.0.0.1/31", "225.2.2.2/31"]).unwrap();
         assert_eq!(t.ops().len(), 4);
         // 4+ words: the second is the group, the rest ignored.
@@ -895,7 +915,9 @@ fn groups_table_full() {
     run(|t| {
         t.scan(A);
         for i in 0..crate::limits::MAX_GROUPS {
-            let g = std::format!("{}", addr("225.0.0.0").offset(i as u32).octets().iter().map(|b| b.to_string()).collect::<Vec<_>>().join("."));
+            let o = addr("225.0.0.0").offset(i as u32);
+            let o = o.octets();
+            let g = std::format!("{}.{}.{}.{}", o[0], o[1], o[2], o[3]);
             t.ipc(b'j', &["a1", g.as_str()]).unwrap();
         }
         assert!(t.ipc(b'j', &["a1", "226.0.0.1"]).is_err());
@@ -919,7 +941,11 @@ fn pending_activation() {
         // IIF present, OIFs missing: installed without them and queued.
         assert_eq!(
             t.ops(),
-            v(&["add_vif v4 0 if3 ttl1", "add_vif v6 0 if3 ttl1", "add_mfc 10.0.0.1 239.6.6.6 in0 out"])
+            v(&[
+                "add_vif v4 0 if3 ttl1",
+                "add_vif v6 0 if3 ttl1",
+                "add_mfc 10.0.0.1 239.6.6.6 in0 out"
+            ])
         );
         assert_eq!(t.r.pending.len(), 3);
         // a2 appears: the second entry still waits for wg0.
@@ -943,9 +969,16 @@ fn pending_activation() {
                 "join if9 * 239.7.7.7",
             ])
         );
-        assert!(t.h.logged("Activated pending mroute from wg0 group 239.5.5.5"));
-        assert!(t.h.logged("Activated pending mroute from a1 group 239.6.6.6"));
-        assert_eq!(t.h.last(), "Activated pending mgroup from wg0 group 239.7.7.7");
+        assert!(t
+            .h
+            .logged("Activated pending mroute from wg0 group 239.5.5.5"));
+        assert!(t
+            .h
+            .logged("Activated pending mroute from a1 group 239.6.6.6"));
+        assert_eq!(
+            t.h.last(),
+            "Activated pending mgroup from wg0 group 239.7.7.7"
+        );
         assert_eq!(t.show(b's', "p"), "No pending routes or groups\n");
     });
 }
@@ -1007,7 +1040,9 @@ mroute  from a1 group 239.3.0.0/16 to wg0\n"
         assert_eq!(sorted(t.show(b's', "")), sorted(routes.clone()));
         // Vanishing entirely works the same way; coming back restores.
         t.scan(&[("a1", 3, true), ("a2", 5, true)]);
-        assert!(t.h.logged("Interface wg0 gone or changed, its routes and groups are pending"));
+        assert!(t
+            .h
+            .logged("Interface wg0 gone or changed, its routes and groups are pending"));
         t.r.activate_pending(&mut t.h);
         assert_eq!(t.r.pending.len(), 4);
         t.scan(&[("a1", 3, true), ("a2", 5, true), ("wg0", 12, true)]);
@@ -1026,13 +1061,334 @@ fn losing_multicast_flag_detaches() {
         t.scan(&[("a1", 3, true), ("a2", 5, false)]);
         assert_eq!(
             t.ops(),
-            v(&["add_mfc 10.0.0.1 239.1.1.1 in0 out", "del_vif v4 1 if5", "del_vif v6 1 if5"])
+            v(&[
+                "add_mfc 10.0.0.1 239.1.1.1 in0 out",
+                "del_vif v4 1 if5",
+                "del_vif v6 1 if5"
+            ])
         );
         t.scan(&[("a1", 3, true), ("a2", 5, true)]);
         t.r.activate_pending(&mut t.h);
         assert_eq!(
             t.ops(),
-            v(&["add_vif v4 1 if5 ttl1", "add_vif v6 1 if5 ttl1", "add_mfc 10.0.0.1 239.1.1.1 in0 out 1:1"])
+            v(&[
+                "add_vif v4 1 if5 ttl1",
+                "add_vif v6 1 if5 ttl1",
+                "add_mfc 10.0.0.1 239.1.1.1 in0 out 1:1"
+            ])
         );
     });
+}
+
+// ===== reload =====
+
+#[test]
+fn reload_order_numbering_and_untouched_flows() {
+    run(|t| {
+        let ifs: &[(&str, u32, bool)] = &[
+            ("a1", 3, true),
+            ("a2", 5, true),
+            ("x1", 2, true),
+            ("x2", 4, true),
+        ];
+        t.scan(ifs);
+        t.conf(&[
+            "mroute from a1 source 10.0.0.1 group 239.1.1.1 to a2",
+            "mroute from a1 source 10.0.0.3 group 239.1.1.3 to a2",
+            "mroute from a1 group 239.3.3.3 to a2",
+            "mroute from x1 source 10.0.0.2 group 239.2.2.2 to a2",
+            "mgroup from a1 group 239.9.9.9",
+            "mgroup from x1 group 239.8.8.8",
+        ]);
+        t.up(UpcallKind::NoCache, 0, "10.0.0.5", "239.3.3.3");
+        t.ipc(b'a', &["a1", "10.0.0.1", "239.1.1.1", "x2"]).unwrap();
+        t.ipc(b'j', &["a2", "239.7.7.7"]).unwrap();
+        t.ops();
+        let mut ifs2 = ifs.to_vec();
+        ifs2.push(("y1", 6, true));
+        let failed = t.reload(
+            &ifs2,
+            &[
+                "mroute from a1 source 10.0.0.1 group 239.1.1.1 to a2",
+                "mroute from a1 source 10.0.0.3 group 239.1.1.3 to a2",
+                "mroute from a1 group 239.3.3.3 to a2",
+                "mroute from y1 source 10.0.0.6 group 239.6.6.6 to a2",
+                "mgroup from a1 group 239.9.9.9",
+            ],
+        );
+        assert_eq!(failed, 0);
+        assert_eq!(
+            t.ops(),
+            v(&[
+                // Parse: the IPC-added OIF is dropped; unchanged 239.1.1.3 untouched.
+                "add_mfc 10.0.0.1 239.1.1.1 in0 out 1:1",
+                // New interface: lowest free slot while the old VIFs still exist.
+                "add_vif v4 4 if6 ttl1",
+                "add_vif v6 4 if6 ttl1",
+                "add_mfc 10.0.0.6 239.6.6.6 in4 out 1:1",
+                // End: unused VIFs, unused routes, groups.
+                "del_vif v4 2 if2",
+                "del_vif v6 2 if2",
+                "del_vif v4 3 if4",
+                "del_vif v6 3 if4",
+                "del_mfc 10.0.0.2 239.2.2.2 in2",
+                "leave if2 * 239.8.8.8",
+                "leave if5 * 239.7.7.7",
+            ])
+        );
+        // The learned entry of the surviving template is kept.
+        let shown = t.show(b's', "");
+        assert!(
+            shown.contains("(10.0.0.5, 239.3.3.3)                      a1   a2\n"),
+            "{shown}"
+        );
+        // A reload of the same conf changes nothing at all.
+        let same = [
+            "mroute from a1 source 10.0.0.1 group 239.1.1.1 to a2",
+            "mroute from a1 source 10.0.0.3 group 239.1.1.3 to a2",
+            "mroute from a1 group 239.3.3.3 to a2",
+            "mroute from y1 source 10.0.0.6 group 239.6.6.6 to a2",
+            "mgroup from a1 group 239.9.9.9",
+        ];
+        t.reload(&ifs2, &same);
+        assert_eq!(t.ops(), Vec::<String>::new());
+        // Freed slots are reused lowest first.
+        t.ipc(b'a', &["x2", "10.0.0.8", "239.8.8.8", "x1"]).unwrap();
+        assert_eq!(
+            t.ops(),
+            v(&[
+                "add_vif v4 2 if4 ttl1",
+                "add_vif v6 2 if4 ttl1",
+                "add_vif v4 3 if2 ttl1",
+                "add_vif v6 3 if2 ttl1",
+                "add_mfc 10.0.0.8 239.8.8.8 in2 out 3:1",
+            ])
+        );
+    });
+}
+
+#[test]
+fn reload_template_changes_follow_learned_entries() {
+    run(|t| {
+        t.scan(A);
+        t.conf(&[
+            "mroute from a1 group 239.3.0.0/16 to a2",
+            "mroute from a1 group 239.4.4.4 to a2",
+        ]);
+        t.up(UpcallKind::NoCache, 0, "10.0.0.5", "239.3.1.1");
+        t.up(UpcallKind::NoCache, 0, "10.0.0.5", "239.4.4.4");
+        t.up(UpcallKind::NoCache, 0, "10.0.0.5", "239.5.5.5");
+        t.ops();
+        // Template OIFs change, the second template goes: its learned entry goes, the
+        // stop filter stays, and a new template converts a stop filter at the end.
+        t.reload(
+            A,
+            &[
+                "mroute from a1 group 239.3.0.0/16 to a2 x1",
+                "mroute from a1 group 239.5.5.5 to x2",
+            ],
+        );
+        assert_eq!(
+            t.ops(),
+            v(&[
+                "add_vif v4 2 if2 ttl1",
+                "add_vif v6 2 if2 ttl1",
+                "add_vif v4 3 if4 ttl1",
+                "add_vif v6 3 if4 ttl1",
+                "del_mfc 10.0.0.5 239.4.4.4 in0",
+                "add_mfc 10.0.0.5 239.3.1.1 in0 out 1:1 2:1",
+                "add_mfc 10.0.0.5 239.5.5.5 in0 out 3:1",
+            ])
+        );
+    });
+}
+
+#[test]
+fn phyint_mrdisc_threshold_and_disable() {
+    run(|t| {
+        t.scan(A);
+        t.conf(&[
+            "phyint a2 enable mrdisc ttl-threshold 5",
+            "phyint x+ disable",
+        ]);
+        assert_eq!(
+            t.ops(),
+            v(&[
+                "add_vif v4 0 if5 ttl5",
+                "add_vif v6 0 if5 ttl5",
+                "mrdisc+ if5 a2"
+            ])
+        );
+        t.conf(&["mroute from a1 source 10.0.0.1 group 239.1.1.1 to a2"]);
+        assert_eq!(
+            t.ops().last().unwrap(),
+            "add_mfc 10.0.0.1 239.1.1.1 in1 out 0:5"
+        );
+        // EEXIST path: threshold stored, no re-creation, mrdisc untouched.
+        t.conf(&["phyint a2 ttl-threshold 7"]);
+        assert_eq!(t.ops(), Vec::<String>::new());
+        // disable: VIF gone, route pruned to a stop filter.
+        t.conf(&["phyint a2 disable"]);
+        assert_eq!(
+            t.ops(),
+            v(&[
+                "add_mfc 10.0.0.1 239.1.1.1 in1 out",
+                "del_vif v4 0 if5",
+                "del_vif v6 0 if5",
+                "mrdisc- if5",
+            ])
+        );
+        // -N: phyint without enable/disable means disable.
+        t.r.set_options(Options {
+            do_vifs: false,
+            ..Options::new()
+        });
+        t.conf(&["phyint x1"]);
+        assert_eq!(t.ops(), Vec::<String>::new());
+        // Reload: unused interface with mrdisc loses its VIF and announcements.
+        t.r.set_options(Options::new());
+        t.conf(&["phyint x1 mrdisc"]);
+        assert_eq!(
+            t.ops(),
+            v(&[
+                "add_vif v4 0 if2 ttl1",
+                "add_vif v6 0 if2 ttl1",
+                "mrdisc+ if2 x1"
+            ])
+        );
+        t.reload(A, &["mroute from a1 source 10.0.0.1 group 239.1.1.1"]);
+        assert_eq!(
+            t.ops(),
+            v(&["del_vif v4 0 if2", "del_vif v6 0 if2", "mrdisc- if2"])
+        );
+    });
+}
+
+// ===== expiry =====
+
+#[test]
+fn expiry_two_tick_and_flush() {
+    run(|t| {
+        t.scan(A);
+        t.conf(&[
+            "mroute from a1 group 239.3.3.3 to a2",
+            "mroute from a1 source 10.0.0.9 group 239.3.3.3 to a2",
+        ]);
+        t.up(UpcallKind::NoCache, 0, "10.0.0.1", "239.3.3.3");
+        t.up(UpcallKind::NoCache, 0, "10.0.0.2", "239.3.3.3");
+        t.up(UpcallKind::NoCache, 0, "10.0.0.3", "239.4.4.4");
+        t.h.set_count("10.0.0.1", "239.3.3.3", 10, 1000, 3);
+        t.h.set_count("10.0.0.2", "239.3.3.3", 5, 500, 0);
+        t.ops();
+        let tick = |t: &mut T, secs: u64| {
+            t.now = secs * 1000;
+            t.r.expire(&mut t.h, Instant(t.now));
+            t.h.take()
+        };
+        assert_eq!(tick(t, 0), Vec::<String>::new(), "first visit only stamps");
+        assert_eq!(tick(t, 30), Vec::<String>::new(), "not idle long enough");
+        // 10.0.0.1: packets up but wrong_if up as much: no valid traffic.
+        t.h.set_count("10.0.0.1", "239.3.3.3", 14, 1400, 7);
+        t.h.set_count("10.0.0.2", "239.3.3.3", 6, 600, 0);
+        assert_eq!(
+            tick(t, 60),
+            v(&[
+                "del_mfc 10.0.0.1 239.3.3.3 in0",
+                "del_mfc 10.0.0.3 239.4.4.4 in0"
+            ])
+        );
+        assert_eq!(tick(t, 90), Vec::<String>::new());
+        assert_eq!(tick(t, 120), v(&["del_mfc 10.0.0.2 239.3.3.3 in0"]));
+        // The configured (S,G) is never expired.
+        assert!(t.show(b's', "").contains("(10.0.0.9, 239.3.3.3)"));
+        // flush = max idle 0: stamps first, then removes the unchanged.
+        t.up(UpcallKind::NoCache, 0, "10.0.0.4", "239.3.3.3");
+        t.ops();
+        t.ipc(b'F', &[]).unwrap();
+        assert_eq!(t.ops(), Vec::<String>::new());
+        t.ipc(b'F', &[]).unwrap();
+        assert_eq!(t.ops(), v(&["del_mfc 10.0.0.4 239.3.3.3 in0"]));
+        // -c 0 disables the timer.
+        t.r.set_options(Options {
+            cache_timeout_secs: 0,
+            ..Options::new()
+        });
+        t.up(UpcallKind::NoCache, 0, "10.0.0.4", "239.3.3.3");
+        t.ops();
+        for s in [1000, 2000, 3000] {
+            assert_eq!(tick(t, s), Vec::<String>::new());
+        }
+    });
+}
+
+// ===== capacity =====
+
+#[test]
+fn kernel_table_full_evicts_idlest_learned() {
+    run(|t| {
+        t.scan(A);
+        t.conf(&[
+            "mroute from a1 source 10.0.0.9 group 239.9.9.9 to a2",
+            "mroute from a1 group 232.0.0.0/8 to a2",
+        ]);
+        let n = crate::limits::MAX_KERNEL_ROUTES - 1;
+        let g = |i: usize| {
+            let a = addr("232.0.0.0").offset(i as u32);
+            let o = a.octets();
+            std::format!("{}.{}.{}.{}", o[0], o[1], o[2], o[3])
+        };
+        for i in 0..n {
+            t.up(UpcallKind::NoCache, 0, "10.0.0.1", &g(i));
+        }
+        assert_eq!(t.r.mfc.len(), crate::limits::MAX_KERNEL_ROUTES);
+        // A sign of life (WRONGVIF repair) moves entry 0 to the back: entry 1 is idlest.
+        t.up(UpcallKind::WrongVif, 0, "10.0.0.1", &g(0));
+        t.ops();
+        t.up(UpcallKind::NoCache, 0, "10.0.0.3", "233.0.0.1");
+        assert_eq!(
+            t.ops(),
+            v(&[
+                &std::format!("del_mfc 10.0.0.1 {} in0", g(1)),
+                "add_mfc 10.0.0.3 233.0.0.1 in0 out",
+            ])
+        );
+        t.up(UpcallKind::NoCache, 0, "10.0.0.3", "233.0.0.2");
+        assert_eq!(
+            t.ops(),
+            v(&[
+                &std::format!("del_mfc 10.0.0.1 {} in0", g(2)),
+                "add_mfc 10.0.0.3 233.0.0.2 in0 out",
+            ])
+        );
+        // The configured entry never gives way.
+        assert!(t
+            .show(b's', "")
+            .contains("(10.0.0.9, 239.9.9.9)                      a1   a2\n"));
+        assert!(t.r.mfc.find(&addr("10.0.0.1"), &addr(&g(0))).is_some());
+    });
+}
+
+#[test]
+fn rule_table_full() {
+    run(|t| {
+        t.scan(A);
+        for i in 0..crate::limits::MAX_RULES {
+            let g = addr("232.0.0.0").offset(i as u32);
+            let o = g.octets();
+            let g = std::format!("{}.{}.{}.{}", o[0], o[1], o[2], o[3]);
+            t.ipc(b'a', &["a1", &g, "a2"]).unwrap();
+        }
+        assert!(t.ipc(b'a', &["a1", "239.1.1.1", "a2"]).is_err());
+        assert_eq!(t.h.last(), "mroute table full (4096 entries)");
+        // Merging into an existing rule still works when full.
+        t.ipc(b'a', &["a1", "232.0.0.0", "x1"]).unwrap();
+        t.ipc(b'r', &["a1", "232.0.0.0"]).unwrap();
+        t.ipc(b'a', &["a1", "239.1.1.1", "a2"]).unwrap();
+    });
+}
+
+#[test]
+fn router_is_const_and_mostly_zero() {
+    static R: Router = Router::new();
+    assert!(R.rules.is_empty() && R.mfc.is_empty() && R.pending.is_empty());
 }
