@@ -95,7 +95,10 @@ pub(crate) type PendingList = PendingTable<MAX_PENDING>;
 
 /// The whole routing state. Construct it in a `static` with [`Router::new`].
 pub struct Router {
+    /// Set by [`Router::set_options`]; [`Options::new`] until then (kept as a flag so
+    /// that a fresh router is all zero bytes and its `static` lands in `.bss`).
     opts: Options,
+    opts_set: bool,
     ifaces: Ifaces,
     rules: Rules,
     mfc: Mfcs,
@@ -133,7 +136,11 @@ impl Router {
     /// An empty router (all-zero tables, so a `static` of it lives in `.bss`).
     pub const fn new() -> Self {
         Self {
-            opts: Options::new(),
+            opts: Options {
+                do_vifs: false,
+                cache_timeout_secs: 0,
+            },
+            opts_set: false,
             ifaces: IfaceTable::new(),
             rules: RuleTable::new(),
             mfc: MfcTable::new(),
@@ -149,6 +156,16 @@ impl Router {
     /// Sets the daemon options.
     pub fn set_options(&mut self, opts: Options) {
         self.opts = opts;
+        self.opts_set = true;
+    }
+
+    /// The options in force.
+    pub fn options(&self) -> Options {
+        if self.opts_set {
+            self.opts
+        } else {
+            Options::new()
+        }
     }
 
     /// Applies one conf statement (`include` is the caller's business and ignored here).
@@ -244,8 +261,9 @@ impl Router {
 
     /// The `-c` timer tick: expires idle learned routes and stop filters (§5.6).
     pub fn expire<H: Host>(&mut self, h: &mut H, now: Instant) {
-        if self.opts.cache_timeout_secs > 0 {
-            self.expire_pass(h, now, self.opts.cache_timeout_secs);
+        let secs = self.options().cache_timeout_secs;
+        if secs > 0 {
+            self.expire_pass(h, now, secs);
         }
     }
 

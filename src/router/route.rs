@@ -26,10 +26,15 @@ fn union(a: &Ttls, b: &Ttls) -> Ttls {
     out
 }
 
+/// The mask bit of VIF `vif` (none for an out-of-range index).
+pub(crate) fn bit(vif: u8) -> u32 {
+    1u32.checked_shl(vif as u32).unwrap_or(0)
+}
+
 fn without(ttls: &Ttls, mask: u32) -> Ttls {
     let mut out = *ttls;
     for (i, t) in out.iter_mut().enumerate() {
-        if mask & (1u32 << i) != 0 {
+        if mask & bit(i as u8) != 0 {
             *t = 0;
         }
     }
@@ -412,7 +417,7 @@ impl Router {
             while let Some(id) = cur {
                 cur = self.ifaces.next_match(word, Some(id));
                 if let Some(v) = self.vif_of(id, v6) {
-                    mask |= 1u32 << v;
+                    mask |= bit(v);
                 }
             }
         }

@@ -241,7 +241,7 @@ impl Router {
                 if requeue {
                     self.requeue_rule(h, rid, Some(iface.name.as_str()));
                 }
-                self.prune_rule_oifs(h, rid, 1u32 << vif);
+                self.prune_rule_oifs(h, rid, super::route::bit(vif));
             }
         }
         // Cache entries arriving on it go; those forwarding to it lose the OIF.
@@ -258,7 +258,9 @@ impl Router {
                 self.del_kernel(h, kid);
             } else if r.ttls.get(vif as usize).is_some_and(|&t| t != 0) {
                 let mut ttls = r.ttls;
-                ttls[vif as usize] = 0;
+                if let Some(t) = ttls.get_mut(vif as usize) {
+                    *t = 0;
+                }
                 let _ = self.set_kernel_ttls(h, kid, r.parent, ttls, false);
             }
         }
@@ -299,7 +301,7 @@ impl Router {
             say(h, origin, Msg::PhyintUnknown(name));
             return result;
         }
-        let enable = enable.unwrap_or(self.opts.do_vifs);
+        let enable = enable.unwrap_or(self.options().do_vifs);
         let mut cur = self.ifaces.next_match(name, None);
         while let Some(id) = cur {
             cur = self.ifaces.next_match(name, Some(id));
