@@ -215,7 +215,7 @@ fn run(opts: &DaemonOpts<'_>, router: &'static mut Router, bufs: &'static mut Co
     if let Some(n) = &notify {
         let _ = n.ready(READY);
     }
-    log!(&mut host, Level::Notice, READY);
+    log!(&mut host, Level::Notice, "{}", READY);
     if let Some(ids) = &ids {
         if let Err(e) = privs::drop_to(*ids, opts.user.unwrap_or("")) {
             log!(&mut host, Level::Warning, "Could not drop root privileges, continuing as root: {}", e);
@@ -428,7 +428,7 @@ impl Loop<'_> {
         if let Some(n) = &self.notify {
             let _ = n.ready(READY);
         }
-        log!(&mut self.host, Level::Notice, READY);
+        log!(&mut self.host, Level::Notice, "{}", READY);
         if errors == 0 {
             self.host.run_script("reload", None);
         }
