@@ -16,7 +16,7 @@ import struct
 import sys
 import time
 
-STALL = 0.05
+STALL = 0.02
 POLL = 0.005
 
 
