@@ -6,6 +6,7 @@
 #![allow(unsafe_code)]
 
 pub mod entry;
+pub mod unix;
 
 use crate::errno::Errno;
 
