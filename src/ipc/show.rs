@@ -70,7 +70,7 @@ impl Renderer {
     }
 
     /// Renders bytes of the reply; returns how many belonged to it (up to its NUL).
-    pub fn feed(&mut self, data: &[u8], out: &mut impl Out) -> usize {
+    pub fn feed(&mut self, data: &[u8], out: &mut (impl Out + ?Sized)) -> usize {
         for (i, &b) in data.iter().enumerate() {
             if self.done {
                 return i;
@@ -97,14 +97,14 @@ impl Renderer {
     }
 
     /// The connection closed: a partial last line is still printed.
-    pub fn finish(&mut self, out: &mut impl Out) {
+    pub fn finish(&mut self, out: &mut (impl Out + ?Sized)) {
         if !self.done && (self.passing || !self.line.is_empty()) {
             self.end_line(out);
         }
         self.done = true;
     }
 
-    fn end_line(&mut self, out: &mut impl Out) {
+    fn end_line(&mut self, out: &mut (impl Out + ?Sized)) {
         if self.passing {
             out.put(b"\n");
         } else {
@@ -116,7 +116,7 @@ impl Renderer {
 }
 
 /// Renders one complete line (without its newline).
-pub fn render_line(line: &[u8], headings: Headings, out: &mut impl Out) {
+pub fn render_line(line: &[u8], headings: Headings, out: &mut (impl Out + ?Sized)) {
     let (text, marker) = match line.split_last() {
         Some((&m, text)) if !text.is_empty() && (m == b'_' || m == b'=') => (text, m),
         _ => {
@@ -159,7 +159,7 @@ pub fn render_line(line: &[u8], headings: Headings, out: &mut impl Out) {
     }
 }
 
-fn repeat(out: &mut impl Out, byte: u8, n: usize) {
+fn repeat(out: &mut (impl Out + ?Sized), byte: u8, n: usize) {
     let chunk = [byte; 64];
     let mut left = n;
     while left > 0 {
