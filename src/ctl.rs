@@ -16,7 +16,7 @@ use crate::errno::Errno;
 use crate::ipc::batch::{self, BATCH_LINE_MAX};
 use crate::ipc::cmd::{self, Action, CmdSpec, IpcCmd, COMMANDS};
 use crate::ipc::show::{self, Headings, Out, Renderer, DEFAULT_WIDTH};
-use crate::ipc::Request;
+use crate::ipc::{Request, WireError};
 use crate::limits::IPC_MSG_MAX;
 use crate::sys::entry::Args;
 use crate::sys::unix;
@@ -308,78 +308,314 @@ fn print_opt_error(t: &mut dyn Term, argv0: &str, e: OptError) {
 
 // ===== commands =====
 
-/// Runs one command line's words (also one batch line); returns the exit status.
-pub fn run_words(opts: &CtlOpts<'_>, words: &[&str], t: &mut dyn Term) -> i32 {
+/// Most requests sent back to back on one connection (the smallest frame is 17 bytes).
+const MAX_PIPELINE: usize = 64;
+
+/// Requests waiting to be sent, and the running exit status.
+///
+/// Batch lines are pipelined: consecutive requests go out in one `send` of at most
+/// [`IPC_MSG_MAX`] bytes on one connection (SMCRoute's daemon frames them and answers each
+/// in order), so that even SMCRoute's daemon, which reads at most one buffer per
+/// connection, sees them all. Anything printed locally first sends what is queued, so
+/// output keeps the order of the input, and `reload` and `kill` end a pipeline, so the
+/// daemon acts on them before it sees the next line, as with one connection per line.
+pub struct Session<'o, 'a> {
+    opts: &'o CtlOpts<'a>,
+    frames: [u8; IPC_MSG_MAX],
+    len: usize,
+    /// End offset in `frames` of each queued request, and whether it is a show.
+    queued: Vec<(usize, bool), MAX_PIPELINE>,
+    headings: Option<Headings>,
+    failed: i32,
+}
+
+impl<'o, 'a> Session<'o, 'a> {
+    /// A session with nothing queued.
+    pub fn new(opts: &'o CtlOpts<'a>) -> Self {
+        Self {
+            opts,
+            frames: [0; IPC_MSG_MAX],
+            len: 0,
+            queued: Vec::new(),
+            headings: None,
+            failed: 0,
+        }
+    }
+
+    /// Sends what is queued and returns the number of failed commands so far.
+    pub fn finish(mut self, t: &mut dyn Term) -> i32 {
+        self.flush(t);
+        self.failed
+    }
+
+    fn fail(&mut self) {
+        self.failed = self.failed.saturating_add(1);
+    }
+
+    /// Queues one request; sends the queue first if it would not fit.
+    fn queue(&mut self, req: &Request<'_>, t: &mut dyn Term) {
+        let need = req.buffer_len();
+        if self.len + need > self.frames.len() || self.queued.is_full() {
+            self.flush(t);
+        }
+        let emitted = self
+            .frames
+            .get_mut(self.len..)
+            .ok_or(WireError::BufferTooSmall)
+            .and_then(|buf| req.emit(buf));
+        match emitted {
+            Ok(n) => {
+                self.len += n;
+                let is_show = IpcCmd::from_letter(req.cmd).is_some_and(IpcCmd::is_show);
+                let _ = self.queued.push((self.len, is_show));
+            }
+            Err(e) => {
+                let mut text = String::<64>::new();
+                let _ = ufmt::uwrite!(text, "{}", e);
+                warn(t, &[b"Failed constructing IPC command: ", text.as_bytes()]);
+                self.fail();
+            }
+        }
+    }
+
+    /// Sends the queued requests and prints their replies in order. Requests the daemon
+    /// did not answer before closing are sent again on a new connection.
+    fn flush(&mut self, t: &mut dyn Term) {
+        let mut next = 0;
+        while next < self.queued.len() {
+            let default_path = default_socket(self.opts.ident);
+            let path = self.opts.socket.unwrap_or(default_path.as_str());
+            let Some(fd) = connect(path, self.opts.socket.is_none(), t) else {
+                for _ in next..self.queued.len() {
+                    self.fail();
+                }
+                break;
+            };
+            let from = match next.checked_sub(1).and_then(|i| self.queued.get(i)) {
+                Some(&(end, _)) => end,
+                None => 0,
+            };
+            if let Err(e) = unix::send_all(&fd, self.frames.get(from..self.len).unwrap_or(&[])) {
+                warn(
+                    t,
+                    &[
+                        b"Communication with daemon failed: ",
+                        errno_text(e).as_bytes(),
+                    ],
+                );
+                for _ in next..self.queued.len() {
+                    self.fail();
+                }
+                break;
+            }
+            let answered = self.replies(&fd, next, t);
+            if answered == 0 {
+                warn(t, &[b"Communication with daemon failed: no reply"]);
+                self.fail();
+                next += 1;
+            }
+            next += answered;
+        }
+        self.queued.clear();
+        self.len = 0;
+    }
+
+    /// Reads replies for the requests from `first` on; returns how many were answered.
+    fn replies(&mut self, fd: &Fd, first: usize, t: &mut dyn Term) -> usize {
+        let mut buf = [0u8; 4096];
+        let mut index = first;
+        let mut reply = self.start_reply(index, t);
+        loop {
+            let n = match unix::recv(fd, &mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            };
+            let mut data = buf.get(..n).unwrap_or(&[]);
+            while !data.is_empty() {
+                let Some(r) = reply.as_mut() else {
+                    break;
+                };
+                let used = r.feed(data, t);
+                data = data.get(used..).unwrap_or(&[]);
+                if r.done() {
+                    if r.end(t) != 0 {
+                        self.fail();
+                    }
+                    index += 1;
+                    reply = self.start_reply(index, t);
+                }
+            }
+            if reply.is_none() {
+                break;
+            }
+        }
+        // The connection closed in the middle of a reply: what came of it still counts.
+        match reply {
+            Some(Reply::Show(mut s)) if s.seen => {
+                s.renderer.finish(t);
+                index += 1;
+            }
+            Some(r @ Reply::Status(_)) if r.started() => {
+                if r.end(t) != 0 {
+                    self.fail();
+                }
+                index += 1;
+            }
+            _ => {}
+        }
+        index - first
+    }
+
+    fn start_reply(&mut self, index: usize, t: &mut dyn Term) -> Option<Reply> {
+        let &(_, is_show) = self.queued.get(index)?;
+        if !is_show {
+            return Some(Reply::Status(Vec::new()));
+        }
+        let opts = self.opts;
+        let headings = *self.headings.get_or_insert_with(|| {
+            if opts.no_heading {
+                Headings::Off
+            } else if opts.plain {
+                Headings::Plain
+            } else {
+                Headings::Tty { width: t.width() }
+            }
+        });
+        Some(Reply::Show(ShowReply {
+            renderer: Renderer::new(headings),
+            seen: false,
+        }))
+    }
+}
+
+/// A show reply being printed.
+struct ShowReply {
+    renderer: Renderer,
+    seen: bool,
+}
+
+/// One reply being read.
+// One at a time, on the stack; there is no allocator to box the renderer into.
+#[allow(clippy::large_enum_variant)]
+enum Reply {
+    Show(ShowReply),
+    /// The first bytes of a status reply (one NUL = success, else error text).
+    Status(Vec<u8, 256>),
+}
+
+impl Reply {
+    /// Takes reply bytes; returns how many belonged to this reply.
+    fn feed(&mut self, data: &[u8], t: &mut dyn Term) -> usize {
+        match self {
+            Self::Show(s) => {
+                s.seen = true;
+                s.renderer.feed(data, t)
+            }
+            Self::Status(text) => {
+                let used = data
+                    .iter()
+                    .position(|&b| b == 0)
+                    .map_or(data.len(), |i| i + 1);
+                for &b in data.get(..used).unwrap_or(&[]) {
+                    if text.push(b).is_err() {
+                        // Keep the terminating NUL even when the text is cut.
+                        if b == 0 {
+                            let _ = text.pop();
+                            let _ = text.push(0);
+                        }
+                    }
+                }
+                used
+            }
+        }
+    }
+
+    /// True once some of the reply arrived.
+    fn started(&self) -> bool {
+        match self {
+            Self::Show(s) => s.seen,
+            Self::Status(text) => !text.is_empty(),
+        }
+    }
+
+    fn done(&self) -> bool {
+        match self {
+            Self::Show(s) => s.renderer.is_done(),
+            Self::Status(text) => text.last() == Some(&0),
+        }
+    }
+
+    /// The reply is complete: prints a status reply's error; returns the exit status.
+    fn end(&self, t: &mut dyn Term) -> i32 {
+        match self {
+            Self::Show(_) => 0,
+            Self::Status(text) if text.as_slice() == [0] => 0,
+            Self::Status(text) => {
+                let end = text
+                    .iter()
+                    .position(|&b| b == b'\n' || b == 0)
+                    .unwrap_or(text.len());
+                warn(t, &[text.get(..end).unwrap_or(&[])]);
+                1
+            }
+        }
+    }
+}
+
+/// Runs one command line's words (also one batch line) in `session`.
+pub fn run_words(session: &mut Session<'_, '_>, words: &[&str], t: &mut dyn Term) {
     let (spec, args) = match cmd::find(words) {
         Some((i, spec)) => (spec, words.get(i + 1..).unwrap_or(&[])),
         // No command word at all is `show`.
         None => (&COMMANDS[SHOW], &[][..]),
     };
     let ipc = match spec.action {
-        Action::Help => {
-            match args.first().and_then(|w| cmd::lookup(w)) {
-                Some(c) if c.action == Action::Version => print_version(t),
-                Some(c) if c.action != Action::Help => print_command_help(t, c),
-                _ => print_usage(t),
+        Action::Send(ipc) if args.len() >= spec.min_args => ipc,
+        action => {
+            // Printed here: what is queued must be answered first.
+            session.flush(t);
+            match action {
+                Action::Help => match args.first().and_then(|w| cmd::lookup(w)) {
+                    Some(c) if c.action == Action::Version => print_version(t),
+                    Some(c) if c.action != Action::Help => print_command_help(t, c),
+                    _ => print_usage(t),
+                },
+                Action::Version => print_version(t),
+                Action::Send(_) => {
+                    warn(
+                        t,
+                        &[b"Not enough arguments to command ", spec.word.as_bytes()],
+                    );
+                    print_command_help(t, spec);
+                    session.fail();
+                }
             }
-            return 0;
+            return;
         }
-        Action::Version => {
-            print_version(t);
-            return 0;
-        }
-        Action::Send(ipc) => ipc,
     };
-    if args.len() < spec.min_args {
-        warn(
-            t,
-            &[b"Not enough arguments to command ", spec.word.as_bytes()],
-        );
-        print_command_help(t, spec);
-        return 1;
-    }
     let ipc = match ipc {
-        IpcCmd::Show if opts.json => IpcCmd::ShowJson,
-        IpcCmd::Show if opts.detail => IpcCmd::ShowDetail,
+        IpcCmd::Show if session.opts.json => IpcCmd::ShowJson,
+        IpcCmd::Show if session.opts.detail => IpcCmd::ShowDetail,
         other => other,
     };
-    let mut frame = [0u8; IPC_MSG_MAX];
-    let built = Request::with_args(ipc.letter(), args).and_then(|r| r.emit(&mut frame));
-    let len = match built {
-        Ok(len) => len,
-        Err(e) => {
-            let mut text = String::<64>::new();
-            let _ = ufmt::uwrite!(text, "{}", e);
-            warn(t, &[b"Failed constructing IPC command: ", text.as_bytes()]);
-            return 1;
+    match Request::with_args(ipc.letter(), args) {
+        Ok(req) if req.buffer_len() > IPC_MSG_MAX => {
+            session.flush(t);
+            warn(t, &[b"Failed constructing IPC command: Message too long"]);
+            session.fail();
         }
-    };
-    let default_path = default_socket(opts.ident);
-    let path = opts.socket.unwrap_or(default_path.as_str());
-    let Some(fd) = connect(path, opts.socket.is_none(), t) else {
-        return 1;
-    };
-    if let Err(e) = unix::send_all(&fd, frame.get(..len).unwrap_or(&[])) {
-        warn(
-            t,
-            &[
-                b"Communication with daemon failed: ",
-                errno_text(e).as_bytes(),
-            ],
-        );
-        return 1;
+        Ok(req) => session.queue(&req, t),
+        Err(_) => {
+            session.flush(t);
+            warn(
+                t,
+                &[b"Failed constructing IPC command: Argument list too long"],
+            );
+            session.fail();
+        }
     }
-    if ipc.is_show() {
-        let headings = if opts.no_heading {
-            Headings::Off
-        } else if opts.plain {
-            Headings::Plain
-        } else {
-            Headings::Tty { width: t.width() }
-        };
-        show_reply(&fd, headings, t)
-    } else {
-        status_reply(&fd, t)
+    if matches!(ipc, IpcCmd::Reload | IpcCmd::Kill) {
+        session.flush(t);
     }
 }
 
@@ -419,71 +655,11 @@ fn connect(path: &str, default_path: bool, t: &mut dyn Term) -> Option<Fd> {
     }
 }
 
-/// Prints a show reply; always succeeds once connected, as SMCRoute.
-fn show_reply(fd: &Fd, headings: Headings, t: &mut dyn Term) -> i32 {
-    let mut renderer = Renderer::new(headings);
-    let mut buf = [0u8; 4096];
-    while !renderer.is_done() {
-        match unix::recv(fd, &mut buf) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => {
-                renderer.feed(buf.get(..n).unwrap_or(&[]), t);
-            }
-        }
-    }
-    renderer.finish(t);
-    0
-}
-
-/// A non-show reply: one NUL is success, anything else is the daemon's error text.
-fn status_reply(fd: &Fd, t: &mut dyn Term) -> i32 {
-    let mut reply = Vec::<u8, 256>::new();
-    let mut buf = [0u8; 256];
-    let mut done = false;
-    while !done {
-        let n = match unix::recv(fd, &mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) => {
-                warn(
-                    t,
-                    &[
-                        b"Communication with daemon failed: ",
-                        errno_text(e).as_bytes(),
-                    ],
-                );
-                return 1;
-            }
-        };
-        for &b in buf.get(..n).unwrap_or(&[]) {
-            let _ = reply.push(b);
-            if b == 0 {
-                done = true;
-                break;
-            }
-        }
-    }
-    if reply.as_slice() == [0] {
-        return 0;
-    }
-    if reply.is_empty() {
-        warn(t, &[b"Communication with daemon failed: no reply"]);
-        return 1;
-    }
-    let end = reply
-        .iter()
-        .position(|&b| b == b'\n' || b == 0)
-        .unwrap_or(reply.len());
-    warn(t, &[reply.get(..end).unwrap_or(&[])]);
-    1
-}
-
 /// Reads input for batch mode, like `read(2)`.
 type Input<'i> = &'i mut dyn FnMut(&mut [u8]) -> Result<usize, Errno>;
 
-/// `-b`: one command per line of `input`; the status counts the failed lines.
-fn run_batch(opts: &CtlOpts<'_>, input: Input<'_>, t: &mut dyn Term) -> i32 {
-    let mut failed: i32 = 0;
+/// `-b`: one command per line of `input`.
+fn run_batch(session: &mut Session<'_, '_>, input: Input<'_>, t: &mut dyn Term) {
     let mut line = Vec::<u8, { BATCH_LINE_MAX + 1 }>::new();
     let mut overlong = false;
     let mut buf = [0u8; 1024];
@@ -491,15 +667,15 @@ fn run_batch(opts: &CtlOpts<'_>, input: Input<'_>, t: &mut dyn Term) -> i32 {
         let n = match input(&mut buf) {
             Ok(n) => n,
             Err(e) => {
+                session.flush(t);
                 warn(t, &[b"Failed reading commands: ", errno_text(e).as_bytes()]);
-                failed = failed.saturating_add(1);
+                session.fail();
                 0
             }
         };
-        let chunk = buf.get(..n).unwrap_or(&[]);
-        for &b in chunk {
+        for &b in buf.get(..n).unwrap_or(&[]) {
             if b == b'\n' {
-                failed = failed.saturating_add(batch_line(opts, &line, overlong, t));
+                batch_line(session, &line, overlong, t);
                 line.clear();
                 overlong = false;
             } else if line.push(b).is_err() {
@@ -508,37 +684,37 @@ fn run_batch(opts: &CtlOpts<'_>, input: Input<'_>, t: &mut dyn Term) -> i32 {
         }
         if n == 0 {
             if !line.is_empty() {
-                failed = failed.saturating_add(batch_line(opts, &line, overlong, t));
+                batch_line(session, &line, overlong, t);
             }
-            return failed.min(MAX_BATCH_STATUS);
+            return;
         }
     }
 }
 
-fn batch_line(opts: &CtlOpts<'_>, line: &[u8], overlong: bool, t: &mut dyn Term) -> i32 {
-    let Ok(text) = core::str::from_utf8(line) else {
-        warn(t, &[b"Skipping line that is not UTF-8"]);
-        return 1;
-    };
-    let split = if overlong {
-        Err(batch::BatchError::LineTooLong)
-    } else {
-        batch::split_line(text)
+fn batch_line(session: &mut Session<'_, '_>, line: &[u8], overlong: bool, t: &mut dyn Term) {
+    let split = match core::str::from_utf8(line) {
+        Err(_) => Err(None),
+        Ok(_) if overlong => Err(Some(batch::BatchError::LineTooLong)),
+        Ok(text) => batch::split_line(text).map_err(Some),
     };
     match split {
-        Ok(words) if words.is_empty() => 0,
-        Ok(words) => run_words(opts, &words, t),
+        Ok(words) if words.is_empty() => {}
+        Ok(words) => run_words(session, &words, t),
         Err(e) => {
+            session.flush(t);
             let mut msg = String::<64>::new();
-            let _ = ufmt::uwrite!(msg, "Skipping {}", e);
+            let _ = match e {
+                Some(e) => ufmt::uwrite!(msg, "Skipping {}", e),
+                None => ufmt::uwrite!(msg, "Skipping line that is not UTF-8"),
+            };
             warn(t, &[msg.as_bytes()]);
-            1
+            session.fail();
         }
     }
 }
 
 /// Runs `smcroutectl` with `argv[1..]`, the program name for getopt messages, and the
-/// batch input.
+/// batch input; returns the exit status.
 pub fn run(argv0: &str, args: &[&str], input: Input<'_>, t: &mut dyn Term) -> i32 {
     match parse_options(args) {
         Err(e) => {
@@ -553,8 +729,15 @@ pub fn run(argv0: &str, args: &[&str], input: Input<'_>, t: &mut dyn Term) -> i3
             print_version(t);
             0
         }
-        Ok(Parsed::Run(opts, _)) if opts.batch => run_batch(&opts, input, t),
-        Ok(Parsed::Run(opts, words)) => run_words(&opts, &words, t),
+        Ok(Parsed::Run(opts, words)) => {
+            let mut session = Session::new(&opts);
+            if opts.batch {
+                run_batch(&mut session, input, t);
+            } else {
+                run_words(&mut session, &words, t);
+            }
+            session.finish(t).min(MAX_BATCH_STATUS)
+        }
     }
 }
 
@@ -718,14 +901,18 @@ mod tests {
         format!("/tmp/smcroutectl-test-{}-{name}.sock", std::process::id())
     }
 
-    /// A daemon answering one connection per reply; each connection may carry several
-    /// frames, answered with consecutive replies.
-    fn fake_daemon(name: &str, replies: &[&[u8]]) -> (StdString, JoinHandle<Seen>) {
+    /// A daemon answering the frames of each connection in order with the next replies,
+    /// at most `per_conn` of them before closing; returns what each connection asked.
+    fn fake_daemon_conns(
+        name: &str,
+        replies: &[&[u8]],
+        per_conn: usize,
+    ) -> (StdString, JoinHandle<StdVec<Seen>>) {
         let path = tmp_sock(name);
         let listener = unix::listen(&path).unwrap();
         let replies: StdVec<StdVec<u8>> = replies.iter().map(|r| r.to_vec()).collect();
         let handle = std::thread::spawn(move || {
-            let mut seen = Seen::new();
+            let mut conns = StdVec::new();
             let mut replies = replies.into_iter();
             while replies.len() > 0 {
                 if !unix::wait_readable(listener.raw(), 10_000).unwrap() {
@@ -744,17 +931,26 @@ mod tests {
                     }
                     framer.feed(&buf[..n], |f| frames.push(f.to_vec())).unwrap();
                 }
-                for f in frames {
-                    let req = Request::parse(&f).unwrap();
+                let mut seen = Seen::new();
+                for f in frames.iter().take(per_conn) {
+                    let req = Request::parse(f).unwrap();
                     seen.push((req.cmd, req.args.iter().map(|a| a.to_string()).collect()));
                     if let Some(reply) = replies.next() {
                         unix::send_all(&conn, &reply).unwrap();
                     }
                 }
+                conns.push(seen);
             }
-            seen
+            conns
         });
         (path, handle)
+    }
+
+    /// [`fake_daemon_conns`] answering everything, with the requests of all connections.
+    fn fake_daemon(name: &str, replies: &[&[u8]]) -> (StdString, JoinHandle<Seen>) {
+        let (path, handle) = fake_daemon_conns(name, replies, usize::MAX);
+        let flat = std::thread::spawn(move || handle.join().unwrap().concat());
+        (path, flat)
     }
 
     fn with_daemon(name: &str, replies: &[&[u8]], args: &[&str]) -> (i32, Rec, Seen) {
@@ -1210,5 +1406,75 @@ Note:
         let mut rec = Rec::default();
         assert_eq!(run("smcroutectl", &["-b"], &mut bad, &mut rec), 1);
         assert_eq!(rec.err(), "smcroutectl: Skipping line that is not UTF-8\n");
+    }
+
+    fn batch(args: &[&str], input: &str) -> (i32, Rec) {
+        let mut input = input.as_bytes();
+        let mut read = |buf: &mut [u8]| -> Result<usize, Errno> {
+            let n = input.len().min(buf.len());
+            buf[..n].copy_from_slice(&input[..n]);
+            input = &input[n..];
+            Ok(n)
+        };
+        let mut rec = Rec::default();
+        let rc = run("smcroutectl", args, &mut read, &mut rec);
+        (rc, rec)
+    }
+
+    #[test]
+    fn batch_pipelines_until_reload() {
+        let (path, daemon) = fake_daemon_conns("pipe", &[b"\0", b"x\n\0", b"\0", b"\0"], 8);
+        let input = "join a1 225.1.1.1\nshow\nreload\nadd a1 10.0.0.1 225.1.1.1 a2\n";
+        let (rc, rec) = batch(&["-t", "-b", "-u", &path], input);
+        let conns = daemon.join().unwrap();
+        let _ = std::fs::remove_file(&path);
+        assert_eq!(
+            (rc, rec.out(), rec.err()),
+            (0, "x\n\n".into(), StdString::new())
+        );
+        let letters: StdVec<StdVec<u8>> = conns
+            .iter()
+            .map(|c| c.iter().map(|r| r.0).collect())
+            .collect();
+        assert_eq!(letters, [b"jsH".to_vec(), b"a".to_vec()]);
+    }
+
+    #[test]
+    fn batch_resends_what_a_daemon_left_unanswered() {
+        let (path, daemon) = fake_daemon_conns("resend", &[b"\0", b"bad\0", b"\0"], 1);
+        let (rc, rec) = batch(&["-b", "-u", &path], "flush\njoin a1 225.1.1.1\nflush\n");
+        let conns = daemon.join().unwrap();
+        let _ = std::fs::remove_file(&path);
+        assert_eq!((rc, rec.err()), (1, "smcroutectl: bad\n".into()));
+        let letters: StdVec<StdVec<u8>> = conns
+            .iter()
+            .map(|c| c.iter().map(|r| r.0).collect())
+            .collect();
+        assert_eq!(letters, [b"F".to_vec(), b"j".to_vec(), b"F".to_vec()]);
+    }
+
+    #[test]
+    fn batch_without_daemon_counts_every_line() {
+        let (rc, rec) = batch(
+            &["-b", "-u", "/tmp/smcroutectl-test-none.sock"],
+            "flush\nflush\nhelp add\nflush\n",
+        );
+        assert_eq!(rc, 3);
+        assert_eq!(rec.err().matches("Cannot find IPC socket").count(), 2);
+        assert!(rec.out().starts_with("Help:"));
+    }
+
+    #[test]
+    fn partial_replies_at_close() {
+        let (rc, rec, _) = with_daemon("cut", &[b"half a reply"], &["flush"]);
+        assert_eq!((rc, rec.err()), (1, "smcroutectl: half a reply\n".into()));
+        let (rc, rec, _) = with_daemon("cutshow", &[b"row\npart"], &["show"]);
+        assert_eq!((rc, rec.out()), (0, "row\npart\n".into()));
+        let long = [b'e'; 600];
+        let mut reply = long.to_vec();
+        reply.push(0);
+        let (rc, rec, _) = with_daemon("longerr", &[&reply], &["flush"]);
+        assert_eq!(rc, 1);
+        assert_eq!(rec.err().len(), "smcroutectl: ".len() + 255 + 1);
     }
 }

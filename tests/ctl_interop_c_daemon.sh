@@ -151,6 +151,20 @@ else
 fi
 both -p show groups
 
+# Many lines, pipelined several frames per connection: every one must arrive.
+for i in $(seq 1 150); do echo "add a1 10.0.1.$i 225.50.0.$i a2"; done >"$DIR/many"
+echo "show" >>"$DIR/many"
+for i in $(seq 1 150); do echo "remove a1 10.0.1.$i 225.50.0.$i"; done >>"$DIR/many"
+"$OURS" -u "$SOCK" -t -b <"$DIR/many" >"$DIR/r.out" 2>"$DIR/r.err"
+rc=$?
+n=$(grep -c '^(10.0.1.[0-9]*, 225.50.0.[0-9]*) ' "$DIR/r.out")
+if [ "$rc" = 0 ] && [ "$n" = 300 ] && [ ! -s "$DIR/r.err" ]; then
+    PASSES=$((PASSES + 1)); echo "ok   (ours) -b 301 lines pipelined"
+else
+    FAILS=$((FAILS + 1)); echo "FAIL (ours) -b 301 lines: rc $rc, $n rows"; head "$DIR/r.err"
+fi
+both -p show
+
 # Too long a message, refused before connecting.
 long=$(printf 'x%.0s' $(seq 1100))
 both add a1 10.0.0.1 225.7.7.7 "$long"
