@@ -1,14 +1,16 @@
-//! `smcroutectl`: the control tool. Parses its options and command words, sends one IPC
-//! request per command to `smcrouted` and prints the reply.
+//! `smcroutectl`: the control tool. Parses its options and command words, sends IPC
+//! requests to `smcrouted` and prints the replies.
 //!
 //! ```text
 //!   argv --parse_options--> CtlOpts + words --ipc::cmd::find--> command
-//!        help/version: printed here          others: ipc::wire::Request --> socket
+//!     help/version/usage errors: printed here
+//!     others: ipc::wire::Request --> Session queue --flush--> one connection, one send
 //!   reply: "\0" = ok (exit 0) | "text\0" = error (exit 1) | show text --> ipc::show
 //! ```
 //!
-//! Messages and exit codes follow SMCRoute 2.6 (spec §2). Output goes through a [`Term`],
-//! so everything but the socket and terminal calls is tested with recorded output.
+//! Messages and exit codes follow SMCRoute 2.6 (spec §2). Output goes through a [`Term`]
+//! and batch input through a read function, so everything but the socket and terminal
+//! calls is tested with recorded output.
 
 use heapless::{String, Vec};
 
