@@ -168,7 +168,8 @@ pub fn connect(path: &str) -> Result<Fd, Errno> {
 pub fn send_all(fd: &Fd, mut buf: &[u8]) -> Result<(), Errno> {
     while !buf.is_empty() {
         // SAFETY: `buf` is valid for reads of `buf.len()` bytes; `fd` is open.
-        let rc = unsafe { libc::send(fd.raw(), buf.as_ptr().cast(), buf.len(), libc::MSG_NOSIGNAL) };
+        let rc =
+            unsafe { libc::send(fd.raw(), buf.as_ptr().cast(), buf.len(), libc::MSG_NOSIGNAL) };
         match ret_len(rc) {
             Ok(n) => buf = buf.get(n..).unwrap_or(&[]),
             Err(Errno::EINTR) => {}
@@ -279,9 +280,15 @@ mod tests {
     fn path_checks() {
         assert_eq!(sun_path("").err(), Some(Errno::EINVAL));
         assert_eq!(sun_path("a\0b").err(), Some(Errno::EINVAL));
-        assert_eq!(sun_path(&"x".repeat(108)).err(), Some(Errno(libc::ENAMETOOLONG)));
+        assert_eq!(
+            sun_path(&"x".repeat(108)).err(),
+            Some(Errno(libc::ENAMETOOLONG))
+        );
         assert!(sun_path(&"x".repeat(107)).is_ok());
-        assert_eq!(connect(&"x".repeat(200)).err(), Some(Errno(libc::ENAMETOOLONG)));
+        assert_eq!(
+            connect(&"x".repeat(200)).err(),
+            Some(Errno(libc::ENAMETOOLONG))
+        );
     }
 
     #[test]
