@@ -11,8 +11,8 @@ use crate::net::{Addr, Family};
 use crate::sys;
 use crate::sys::log::SysLog;
 use crate::sys::mrdisc::Mrdisc;
-use crate::wire::igmp::Mrdisc as MrdiscMsg;
 use crate::sys::mroute::MrouteSys;
+use crate::wire::igmp::Mrdisc as MrdiscMsg;
 
 /// An interface mrdisc announces on.
 struct MrdiscIf {
@@ -36,7 +36,13 @@ pub struct DaemonHost {
 impl DaemonHost {
     /// A host over opened sockets.
     pub fn new(kernel: MrouteSys, log: SysLog, mrdisc_interval: u8) -> Self {
-        Self { kernel, log, script: None, mrdisc_interval, mrdisc: [const { None }; MAX_VIFS] }
+        Self {
+            kernel,
+            log,
+            script: None,
+            mrdisc_interval,
+            mrdisc: [const { None }; MAX_VIFS],
+        }
     }
 
     /// Runs the `-e` script with `arg` (`reload` or `install`), if one is set.
@@ -48,12 +54,21 @@ impl DaemonHost {
             Some((s, g)) => {
                 let _ = ufmt::uwrite!(source, "{}", s);
                 let _ = ufmt::uwrite!(group, "{}", g);
-                sys::process::ScriptEnv::Route { source: source.as_str(), group: group.as_str() }
+                sys::process::ScriptEnv::Route {
+                    source: source.as_str(),
+                    group: group.as_str(),
+                }
             }
             None => sys::process::ScriptEnv::Clear,
         };
         if let Err(e) = sys::process::run_script(path.as_str(), arg, env) {
-            log!(&mut self.log, Level::Warning, "Cannot start script {}: {}", path.as_str(), e);
+            log!(
+                &mut self.log,
+                Level::Warning,
+                "Cannot start script {}: {}",
+                path.as_str(),
+                e
+            );
         }
     }
 
@@ -97,7 +112,13 @@ impl Kernel for DaemonHost {
         self.kernel.has_family(family)
     }
 
-    fn add_vif(&mut self, family: Family, vif: u8, ifindex: u32, threshold: u8) -> Result<(), Errno> {
+    fn add_vif(
+        &mut self,
+        family: Family,
+        vif: u8,
+        ifindex: u32,
+        threshold: u8,
+    ) -> Result<(), Errno> {
         self.kernel.add_vif(family, vif, ifindex, threshold)
     }
 
@@ -139,13 +160,21 @@ impl Host for DaemonHost {
         if self.mrdisc.iter().flatten().any(|m| m.ifindex == ifindex) {
             return;
         }
-        let Some(slot) = self.mrdisc.iter_mut().find(|m| m.is_none()) else { return };
+        let Some(slot) = self.mrdisc.iter_mut().find(|m| m.is_none()) else {
+            return;
+        };
         match Mrdisc::open(name, ifindex) {
             Ok(sock) => {
                 let _ = sock.announce(self.mrdisc_interval);
                 *slot = Some(MrdiscIf { ifindex, sock });
             }
-            Err(e) => log!(&mut self.log, Level::Warning, "mrdisc: cannot open socket on {}: {}", name, e),
+            Err(e) => log!(
+                &mut self.log,
+                Level::Warning,
+                "mrdisc: cannot open socket on {}: {}",
+                name,
+                e
+            ),
         }
     }
 

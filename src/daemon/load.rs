@@ -59,7 +59,12 @@ fn load_file<H: Host>(
     let (buf, deeper) = match bufs.split_first_mut() {
         Some(split) => split,
         None => {
-            log!(host, Level::Warning, "{}: includes nested too deep, skipping", path);
+            log!(
+                host,
+                Level::Warning,
+                "{}: includes nested too deep, skipping",
+                path
+            );
             loaded.errors += 1;
             return Ok(());
         }
@@ -96,7 +101,13 @@ fn load_file<H: Host>(
                 None if filled == buf.len() => {
                     // A single line fills the whole chunk: report once, drop it.
                     if !skipping_long {
-                        log!(host, Level::Warning, "{} line {}: line too long, skipping", path, line_base + 1);
+                        log!(
+                            host,
+                            Level::Warning,
+                            "{} line {}: line too long, skipping",
+                            path,
+                            line_base + 1
+                        );
                         loaded.errors += 1;
                         skipping_long = true;
                     }
@@ -149,24 +160,55 @@ fn parse_chunk<H: Host>(
             }
             Ok(Stmt::Include(pattern)) => {
                 let Some(pattern) = pattern else {
-                    log!(host, Level::Warning, "{} line {}: include missing file pattern", path, line);
+                    log!(
+                        host,
+                        Level::Warning,
+                        "{} line {}: include missing file pattern",
+                        path,
+                        line
+                    );
                     loaded.errors += 1;
                     return;
                 };
-                sys::fs::glob(pattern, &mut |file: &str| {
-                    match load_file(router, host, deeper, file, depth + 1, loaded) {
-                        Ok(()) => {}
-                        Err(LoadError::Missing) => {
-                            log!(host, Level::Warning, "Failed reading {}: {}", file, Errno::ENOENT);
-                        }
-                        Err(LoadError::Unreadable(e)) => {
-                            log!(host, Level::Warning, "Failed reading {}: {}", file, e);
-                        }
+                let globbed = sys::fs::glob(pattern, &mut |file: &str| match load_file(
+                    router,
+                    host,
+                    deeper,
+                    file,
+                    depth + 1,
+                    loaded,
+                ) {
+                    Ok(()) => {}
+                    Err(LoadError::Missing) => {
+                        log!(
+                            host,
+                            Level::Warning,
+                            "Failed reading {}: {}",
+                            file,
+                            Errno::ENOENT
+                        );
+                    }
+                    Err(LoadError::Unreadable(e)) => {
+                        log!(host, Level::Warning, "Failed reading {}: {}", file, e);
                     }
                 });
+                if let Err(e) = globbed {
+                    log!(
+                        host,
+                        Level::Warning,
+                        "{} line {}: include {}: {}",
+                        path,
+                        line,
+                        pattern,
+                        e
+                    );
+                }
             }
             Ok(stmt) => {
-                if router.apply(host, Origin::Conf { file: path, line }, &stmt).is_err() {
+                if router
+                    .apply(host, Origin::Conf { file: path, line }, &stmt)
+                    .is_err()
+                {
                     loaded.errors += 1;
                 }
             }

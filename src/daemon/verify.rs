@@ -63,8 +63,13 @@ impl Host for VerifyHost {
 
 /// Runs the check; returns the exit code.
 pub fn run(opts: &DaemonOpts<'_>, router: &mut Router, bufs: &mut ConfBufs) -> i32 {
-    let mut host = VerifyHost { log: SysLog::open(opts.ident, opts.log_level, Target::Verify) };
-    router.set_options(Options { do_vifs: opts.phyint_enable_default, cache_timeout_secs: opts.cache_timeout });
+    let mut host = VerifyHost {
+        log: SysLog::open(opts.ident, opts.log_level, Target::Verify),
+    };
+    router.set_options(Options {
+        do_vifs: opts.phyint_enable_default,
+        cache_timeout_secs: opts.cache_timeout,
+    });
     router.scan_begin();
     if let Err(e) = netlink::dump_links(&mut |info| router.scan_iface(info)) {
         log!(&mut host, Level::Err, "Failed reading interfaces: {}", e);
@@ -75,7 +80,12 @@ pub fn run(opts: &DaemonOpts<'_>, router: &mut Router, bufs: &mut ConfBufs) -> i
         Ok(loaded) if loaded.errors == 0 => exit::OK,
         Ok(_) => exit::CONFIG,
         Err(LoadError::Missing) => {
-            log!(&mut host, Level::Err, "Configuration file {} does not exist", path);
+            log!(
+                &mut host,
+                Level::Err,
+                "Configuration file {} does not exist",
+                path
+            );
             exit::CONFIG
         }
         Err(LoadError::Unreadable(e)) => {
