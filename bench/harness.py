@@ -234,12 +234,16 @@ class Instance:
         if self.proc.poll() is not None:
             raise Fail("daemon died (exit %d): %s" % (self.proc.returncode, self.last_log()))
 
-    def hwm_kib(self):
+    def status_kib(self, field):
+        """A kB figure of /proc/PID/status (VmHWM, RssAnon, ...)."""
         with open("/proc/%d/status" % self.pid) as f:
             for line in f:
-                if line.startswith("VmHWM:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1])
-        raise Fail("no VmHWM")
+        raise Fail("no %s in /proc/%d/status" % (field, self.pid))
+
+    def hwm_kib(self):
+        return self.status_kib("VmHWM")
 
     def reload(self, new_conf, timeout=120):
         """SIGHUP with a new conf; seconds until the PID file is touched or "Ready" is logged."""
