@@ -14,9 +14,10 @@
 //!
 //! Pointing `SMCROUTED`/`SMCROUTECTL` at the C 2.5.6 binaries validates the tests
 //! themselves; tests of 2.6 features then skip (see [`Env::needs_26`]).
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 pub mod kstate;
+pub use kstate::{McFilter, Mfc, Vif};
 pub mod traffic;
 
 use std::fs;
@@ -126,7 +127,7 @@ impl Env {
     /// Tests of SMCRoute 2.6 behaviour call this first. Skips (returns true) only when
     /// the daemon or control tool under test is the C 2.5.6 binary.
     pub fn needs_26(&self, feature: &str) -> bool {
-        if is_legacy(&self.daemon) || is_legacy(&self.ctl) {
+        if self.is_legacy() {
             eprintln!(
                 "\nSKIPPED `{}`: needs SMCRoute 2.6 ({feature}); the program under test is 2.5.x\n",
                 self.test
@@ -134,6 +135,12 @@ impl Env {
             return true;
         }
         false
+    }
+
+    /// True when the daemon or control tool under test is SMCRoute 2.5.x (the C
+    /// reference used to validate the tests); for checks where 2.6 behaves differently.
+    pub fn is_legacy(&self) -> bool {
+        is_legacy(&self.daemon) || is_legacy(&self.ctl)
     }
 
     /// Interop tests call this: the C reference binaries must be there (tests/run fetches
