@@ -19,22 +19,44 @@ mgroup from a2 group 225.1.1.1
 
 #[test]
 fn verify_mode_exit_codes_and_messages() {
-    let Some(env) = env("verify_mode_exit_codes_and_messages") else { return };
+    let Some(env) = env("verify_mode_exit_codes_and_messages") else {
+        return;
+    };
     let t = Topology::new(&["s1", "h1"]);
     let verify = |path: &std::path::Path| {
-        let o = run(t.r.cmd(&env.daemon).arg("-F").arg(path).stdin(Stdio::null()));
-        (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stdout).into_owned())
+        let o = run(t
+            .r
+            .cmd(&env.daemon)
+            .arg("-F")
+            .arg(path)
+            .stdin(Stdio::null()));
+        (
+            o.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+        )
     };
     let good = t.write("good.conf", GOOD);
     let (code, out) = verify(&good);
     assert_eq!(code, 0, "-F on a good conf: {out}");
-    assert!(!out.contains(" line "), "a good conf reported problems:\n{out}");
+    assert!(
+        !out.contains(" line "),
+        "a good conf reported problems:\n{out}"
+    );
 
-    let bad = t.write("bad.conf", &format!("{GOOD}mroute from a1 group 10.1.1.1 to a2\n"));
+    let bad = t.write(
+        "bad.conf",
+        &format!("{GOOD}mroute from a1 group 10.1.1.1 to a2\n"),
+    );
     let (code, out) = verify(&bad);
     assert_eq!(code, 78, "-F on a bad conf must exit 78 (EX_CONFIG): {out}");
-    let want = format!("{} line 6: mroute: Invalid multicast group: 10.1.1.1", bad.display());
-    assert!(out.lines().any(|l| l == want), "missing {want:?} in -F output:\n{out}");
+    let want = format!(
+        "{} line 6: mroute: Invalid multicast group: 10.1.1.1",
+        bad.display()
+    );
+    assert!(
+        out.lines().any(|l| l == want),
+        "missing {want:?} in -F output:\n{out}"
+    );
 
     let missing = t.dir.join("missing.conf");
     let (code, out) = verify(&missing);
@@ -63,12 +85,17 @@ mgroup from a2 group 225.3.2.250/30
     assert_arrived("learned", got[0], 5, 80);
     t.send("s1", "225.7.7.7", 5201, 2);
     t.send("s1", "225.4.4.4", 5201, 10);
-    assert!(wait_for(Duration::from_secs(2), || t.r.mfc("10.0.1.2", "225.7.7.7").is_some()));
+    assert!(wait_for(Duration::from_secs(2), || t
+        .r
+        .mfc("10.0.1.2", "225.7.7.7")
+        .is_some()));
     (t, d)
 }
 
-const RULE: &str = "===============================================================================";
-const SECT: &str = "_______________________________________________________________________________";
+const RULE: &str =
+    "===============================================================================";
+const SECT: &str =
+    "_______________________________________________________________________________";
 
 fn plain_routes() -> String {
     let head = format!("{RULE}\nROUTE (S,G)                                IIF  OIFS\n{RULE}\n");
@@ -91,7 +118,9 @@ fn plain_routes() -> String {
 
 #[test]
 fn show_output_byte_exact() {
-    let Some(env) = env("show_output_byte_exact") else { return };
+    let Some(env) = env("show_output_byte_exact") else {
+        return;
+    };
     let (t, mut d) = known_state(&env);
     let routes = d.ctl_ok(&["-p", "show"]);
     assert_eq!(routes, plain_routes(), "show -p routes");
@@ -101,14 +130,24 @@ fn show_output_byte_exact() {
         .filter(|l| l.starts_with('(') && !l.ends_with("Rules"))
         .map(|l| format!("{l}\n"))
         .collect();
-    assert_eq!(d.ctl_ok(&["-t", "show", "routes"]), format!("{data}\n"), "show -t");
+    assert_eq!(
+        d.ctl_ok(&["-t", "show", "routes"]),
+        format!("{data}\n"),
+        "show -t"
+    );
 
     let detail = d.ctl_ok(&["-p", "-d", "show"]);
     let header = "ROUTE (S,G)                                IIF    PACKETS      BYTES  OIFS";
-    assert!(detail.lines().any(|l| l == header), "detail header:\n{detail}");
+    assert!(
+        detail.lines().any(|l| l == header),
+        "detail header:\n{detail}"
+    );
     // 10 datagrams of 20 + 8 + 19 bytes each.
     let row = "(10.0.1.2, 225.4.4.4)                      a1          10        470  a2";
-    assert!(detail.lines().any(|l| l == row), "detail row {row:?} missing:\n{detail}");
+    assert!(
+        detail.lines().any(|l| l == row),
+        "detail row {row:?} missing:\n{detail}"
+    );
 
     let groups = d.ctl_ok(&["-p", "show", "groups"]);
     let want = format!(
@@ -155,7 +194,9 @@ fn json_parses(what: &str, text: &str) {
 
 #[test]
 fn json_show_parses() {
-    let Some(env) = env("json_show_parses") else { return };
+    let Some(env) = env("json_show_parses") else {
+        return;
+    };
     if env.needs_26("JSON output, -j") {
         return;
     }
@@ -170,7 +211,11 @@ fn json_show_parses() {
         let first = out.lines().next().unwrap_or("");
         assert!(first.starts_with(head), "{args:?}: {out}");
         json_parses(&format!("{args:?}"), first);
-        assert_eq!(out, format!("{first}\n\n"), "{args:?}: one line then the empty line");
+        assert_eq!(
+            out,
+            format!("{first}\n\n"),
+            "{args:?}: one line then the empty line"
+        );
     }
     let routes = d.ctl_ok(&["-j", "show"]);
     for part in [
@@ -188,11 +233,20 @@ fn json_show_parses() {
 fn ctl_sequence(t: &Topology, d: &mut Daemon, ctl: &std::path::Path) {
     let ok = |args: &[&str]| {
         let o = d.ctl_with(ctl, args);
-        assert_eq!(o.code, 0, "{} {args:?}: {o:?}\nlog:\n{}", ctl.display(), d.log_text());
+        assert_eq!(
+            o.code,
+            0,
+            "{} {args:?}: {o:?}\nlog:\n{}",
+            ctl.display(),
+            d.log_text()
+        );
         o.stdout
     };
     ok(&["add", "a1", "10.0.1.2", "225.6.6.6", "a2"]);
-    assert!(t.r.mfc("10.0.1.2", "225.6.6.6").is_some(), "add (S,G) via IPC");
+    assert!(
+        t.r.mfc("10.0.1.2", "225.6.6.6").is_some(),
+        "add (S,G) via IPC"
+    );
     ok(&["add", "a1", "225.7.7.7", "a2"]);
     let got = t.flow("s1", &["h1"], "225.7.7.7", 5301, 20);
     assert_arrived("(*,G) added by IPC", got[0], 20, 90);
@@ -202,16 +256,26 @@ fn ctl_sequence(t: &Topology, d: &mut Daemon, ctl: &std::path::Path) {
         "(10.0.1.2, 225.6.6.6)                      a1   a2",
         "(10.0.1.2, 225.7.7.7)                      a1   a2",
     ] {
-        assert!(show.lines().any(|l| l == row), "show lacks {row:?}:\n{show}");
+        assert!(
+            show.lines().any(|l| l == row),
+            "show lacks {row:?}:\n{show}"
+        );
     }
     ok(&["join", "a2", "225.1.1.1"]);
     assert!(t.r.maddr("a2").contains(&addr("225.1.1.1")), "join via IPC");
     let groups = ok(&["-t", "show", "groups"]);
     assert!(groups.contains("(*, 225.1.1.1)"), "show groups:\n{groups}");
     let ifs = ok(&["-t", "show", "interfaces"]);
-    assert!(ifs.lines().any(|l| l.split_whitespace().nth(1) == Some("a1")), "{ifs}");
+    assert!(
+        ifs.lines()
+            .any(|l| l.split_whitespace().nth(1) == Some("a1")),
+        "{ifs}"
+    );
     ok(&["leave", "a2", "225.1.1.1"]);
-    assert!(!t.r.maddr("a2").contains(&addr("225.1.1.1")), "leave via IPC");
+    assert!(
+        !t.r.maddr("a2").contains(&addr("225.1.1.1")),
+        "leave via IPC"
+    );
     ok(&["remove", "a1", "10.0.1.2", "225.6.6.6"]);
     assert!(t.r.mfc("10.0.1.2", "225.6.6.6").is_none(), "remove via IPC");
     let o = d.ctl_with(ctl, &["remove", "a1", "10.0.1.2", "225.6.6.6"]);
@@ -219,18 +283,31 @@ fn ctl_sequence(t: &Topology, d: &mut Daemon, ctl: &std::path::Path) {
     ok(&["flush"]);
     ok(&["reload"]);
     assert!(
-        wait_for(Duration::from_secs(3), || t.r.mfc("10.0.1.2", "225.7.7.7").is_none()),
+        wait_for(Duration::from_secs(3), || t
+            .r
+            .mfc("10.0.1.2", "225.7.7.7")
+            .is_none()),
         "reload kept the IPC-made template's flow"
     );
     ok(&["kill"]);
     let code = d.wait_exit(Duration::from_secs(5));
-    assert_eq!(code, Some(0), "exit code after kill; log:\n{}", d.log_text());
-    assert!(t.r.vifs4().is_empty(), "VIFs left after exit (no MRT_DONE?)");
+    assert_eq!(
+        code,
+        Some(0),
+        "exit code after kill; log:\n{}",
+        d.log_text()
+    );
+    assert!(
+        t.r.vifs4().is_empty(),
+        "VIFs left after exit (no MRT_DONE?)"
+    );
 }
 
 #[test]
 fn interop_c_ctl_against_daemon_under_test() {
-    let Some(env) = env("interop_c_ctl_against_daemon_under_test") else { return };
+    let Some(env) = env("interop_c_ctl_against_daemon_under_test") else {
+        return;
+    };
     if !env.have_reference() {
         return;
     }
@@ -241,7 +318,9 @@ fn interop_c_ctl_against_daemon_under_test() {
 
 #[test]
 fn interop_ctl_under_test_against_c_daemon() {
-    let Some(env) = env("interop_ctl_under_test_against_c_daemon") else { return };
+    let Some(env) = env("interop_ctl_under_test_against_c_daemon") else {
+        return;
+    };
     if !env.have_reference() {
         return;
     }
@@ -253,7 +332,9 @@ fn interop_ctl_under_test_against_c_daemon() {
 
 #[test]
 fn both_ctls_print_the_same_show_output() {
-    let Some(env) = env("both_ctls_print_the_same_show_output") else { return };
+    let Some(env) = env("both_ctls_print_the_same_show_output") else {
+        return;
+    };
     if !env.have_reference() {
         return;
     }
@@ -268,7 +349,10 @@ fn both_ctls_print_the_same_show_output() {
         let ours = d.ctl_with(&env.ctl, args);
         let theirs = d.ctl_with(&env.ref_ctl, args);
         // Packet counters may move between the two runs only if traffic flowed; none does.
-        assert_eq!(ours.stdout, theirs.stdout, "{args:?}: output differs from the C tool");
+        assert_eq!(
+            ours.stdout, theirs.stdout,
+            "{args:?}: output differs from the C tool"
+        );
         assert_eq!((ours.code, theirs.code), (0, 0), "{args:?}");
     }
     d.stop_clean();
@@ -276,9 +360,14 @@ fn both_ctls_print_the_same_show_output() {
 
 #[test]
 fn ctl_without_daemon_fails() {
-    let Some(env) = env("ctl_without_daemon_fails") else { return };
+    let Some(env) = env("ctl_without_daemon_fails") else {
+        return;
+    };
     let dir = std::env::temp_dir().join(format!("smit-nodaemon-{}", std::process::id()));
-    let o = run(Command::new(&env.ctl).arg("-u").arg(dir.join("none.sock")).arg("show"));
+    let o = run(Command::new(&env.ctl)
+        .arg("-u")
+        .arg(dir.join("none.sock"))
+        .arg("show"));
     assert_eq!(o.status.code(), Some(1), "{o:?}");
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("Cannot find IPC socket"), "{err}");

@@ -19,7 +19,9 @@ fn oifs(t: &Topology) -> Vec<(String, u32)> {
 
 #[test]
 fn reload_by_sighup_changes_oifs_and_threshold() {
-    let Some(env) = env("reload_by_sighup_changes_oifs_and_threshold") else { return };
+    let Some(env) = env("reload_by_sighup_changes_oifs_and_threshold") else {
+        return;
+    };
     let t = Topology::new(&["s1", "h1", "h2"]);
     let mut d = t.start(&env, &format!("{SG} to a2\n"), &[]);
     assert_eq!(oifs(&t), vec![("a2".to_string(), 1)]);
@@ -29,12 +31,18 @@ fn reload_by_sighup_changes_oifs_and_threshold() {
 
     d.rewrite_conf(&format!("phyint a3 ttl-threshold 3\n{SG} to a3\n"));
     d.reload_hup();
-    let line = t.r.mroute_line("10.0.1.2", "225.1.2.3").expect("ip mroute line");
+    let line =
+        t.r.mroute_line("10.0.1.2", "225.1.2.3")
+            .expect("ip mroute line");
     assert!(line.contains("a3(ttl 3)"), "ip mroute after reload: {line}");
     // SMCRoute 2.5 merged the OIFs of a reloaded route; 2.6 replaces them (spec §5.2).
     let replaced = !env.is_legacy();
     if replaced {
-        assert_eq!(oifs(&t), vec![("a3".to_string(), 3)], "OIFs/threshold after reload");
+        assert_eq!(
+            oifs(&t),
+            vec![("a3".to_string(), 3)],
+            "OIFs/threshold after reload"
+        );
         assert!(!line.contains("a2"), "ip mroute after reload: {line}");
     }
     let got = t.flow("s1", &["h1", "h2"], "225.1.2.3", 5101, 20);
@@ -47,7 +55,9 @@ fn reload_by_sighup_changes_oifs_and_threshold() {
 
 #[test]
 fn reload_by_ctl_discards_ipc_changes_keeps_learned_flows() {
-    let Some(env) = env("reload_by_ctl_discards_ipc_changes_keeps_learned_flows") else { return };
+    let Some(env) = env("reload_by_ctl_discards_ipc_changes_keeps_learned_flows") else {
+        return;
+    };
     let t = Topology::new(&["s1", "h1", "h2"]);
     let conf = "mroute from a1 group 225.3.3.3 to a2\n";
     let mut d = t.start(&env, conf, &[]);
@@ -55,15 +65,26 @@ fn reload_by_ctl_discards_ipc_changes_keeps_learned_flows() {
     assert_arrived("h1", got[0], 20, 90);
     let before = t.r.mfc("10.0.1.2", "225.3.3.3").expect("learned entry");
     d.ctl_ok(&["add", "a1", "10.0.1.2", "225.9.9.9", "a3"]);
-    assert!(t.r.mfc("10.0.1.2", "225.9.9.9").is_some(), "IPC route not installed");
+    assert!(
+        t.r.mfc("10.0.1.2", "225.9.9.9").is_some(),
+        "IPC route not installed"
+    );
 
     // Same conf, reloaded by the control tool: the IPC route goes (by design), the
     // learned flow of the surviving template stays with its counters.
     d.reload_ctl();
-    assert!(t.r.mfc("10.0.1.2", "225.9.9.9").is_none(), "IPC route survived the reload");
-    let after = t.r.mfc("10.0.1.2", "225.3.3.3").expect("learned entry dropped by reload");
+    assert!(
+        t.r.mfc("10.0.1.2", "225.9.9.9").is_none(),
+        "IPC route survived the reload"
+    );
+    let after =
+        t.r.mfc("10.0.1.2", "225.3.3.3")
+            .expect("learned entry dropped by reload");
     assert_eq!(after.oifs, before.oifs);
-    assert!(after.pkts >= before.pkts, "counters reset: flow was re-installed");
+    assert!(
+        after.pkts >= before.pkts,
+        "counters reset: flow was re-installed"
+    );
     let got = t.flow("s1", &["h1"], "225.3.3.3", 5102, 20);
     assert_arrived("h1 after reload (no loss)", got[0], 20, 100);
     d.stop_clean();
@@ -71,7 +92,9 @@ fn reload_by_ctl_discards_ipc_changes_keeps_learned_flows() {
 
 #[test]
 fn reload_vif_order() {
-    let Some(env) = env("reload_vif_order") else { return };
+    let Some(env) = env("reload_vif_order") else {
+        return;
+    };
     if env.needs_26("lazy VIF allocation, spec §5.7 order") {
         return;
     }
@@ -79,14 +102,26 @@ fn reload_vif_order() {
     let mut d = t.start(&env, &format!("{SG} to a2\n"), &[]);
     assert_eq!(t.r.vif_of("a1"), Some(0));
     assert_eq!(t.r.vif_of("a2"), Some(1));
-    assert_eq!(t.r.vif_of("a3"), None, "VIF for an unused interface (not lazy)");
+    assert_eq!(
+        t.r.vif_of("a3"),
+        None,
+        "VIF for an unused interface (not lazy)"
+    );
 
     // a3 is allocated while a2's VIF still exists (slot 2); a2's slot is freed at the end.
     d.rewrite_conf(&format!("{SG} to a3\n"));
     d.reload_hup();
     assert_eq!(t.r.vif_of("a1"), Some(0));
-    assert_eq!(t.r.vif_of("a3"), Some(2), "new VIF not at the lowest slot free during parse");
-    assert_eq!(t.r.vif_of("a2"), None, "unused VIF not deleted at the end of reload");
+    assert_eq!(
+        t.r.vif_of("a3"),
+        Some(2),
+        "new VIF not at the lowest slot free during parse"
+    );
+    assert_eq!(
+        t.r.vif_of("a2"),
+        None,
+        "unused VIF not deleted at the end of reload"
+    );
     assert_eq!(t.r.mfc("10.0.1.2", "225.1.2.3").unwrap().oifs, vec![(2, 1)]);
 
     // a2 comes back at the lowest free slot, 1: OIFs now list a2 before a3.
@@ -107,7 +142,9 @@ fn reload_vif_order() {
 
 #[test]
 fn pending_entries_activate_when_interfaces_appear() {
-    let Some(env) = env("pending_entries_activate_when_interfaces_appear") else { return };
+    let Some(env) = env("pending_entries_activate_when_interfaces_appear") else {
+        return;
+    };
     if env.needs_26("pending list and netlink hot-plug") {
         return;
     }
@@ -121,24 +158,41 @@ mgroup from b9 group 225.4.4.4
     // IIF exists, an OIF does not: installed with what exists, and pending.
     assert_eq!(oifs(&t), vec![("a2".to_string(), 1)]);
     let pending = d.ctl_ok(&["show", "pending"]);
-    assert!(pending.starts_with("PENDING ROUTES AND GROUPS\n"), "{pending}");
+    assert!(
+        pending.starts_with("PENDING ROUTES AND GROUPS\n"),
+        "{pending}"
+    );
     for want in [
         "mroute  from b8 group 225.2.2.2 to a2",
         "mgroup  from b9 group 225.4.4.4",
         "mroute  from a1 source 10.0.1.2 group 225.1.2.3 to a2 b9",
     ] {
-        assert!(pending.lines().any(|l| l == want), "missing {want:?} in:\n{pending}");
+        assert!(
+            pending.lines().any(|l| l == want),
+            "missing {want:?} in:\n{pending}"
+        );
     }
 
     t.add_host_as("h3", "b9", 9);
     t.add_host_as("s2", "b8", 8);
     let drained = wait_for(Duration::from_secs(5), || {
-        d.ctl_ok(&["show", "pending"]).contains("No pending routes or groups")
+        d.ctl_ok(&["show", "pending"])
+            .contains("No pending routes or groups")
     });
-    assert!(drained, "pending list not drained:\n{}", d.ctl_ok(&["show", "pending"]));
+    assert!(
+        drained,
+        "pending list not drained:\n{}",
+        d.ctl_ok(&["show", "pending"])
+    );
     assert_eq!(oifs(&t), vec![("a2".to_string(), 1), ("b9".to_string(), 1)]);
-    assert!(t.r.maddr("b9").contains(&addr("225.4.4.4")), "pending mgroup not joined");
-    assert!(d.log_text().contains("Activated pending"), "no activation notice");
+    assert!(
+        t.r.maddr("b9").contains(&addr("225.4.4.4")),
+        "pending mgroup not joined"
+    );
+    assert!(
+        d.log_text().contains("Activated pending"),
+        "no activation notice"
+    );
 
     let got = t.flow("s1", &["h1", "h3"], "225.1.2.3", 5104, 20);
     assert_arrived("h1", got[0], 20, 95);
@@ -150,7 +204,9 @@ mgroup from b9 group 225.4.4.4
 
 #[test]
 fn learned_entries_expire_with_cache_timeout() {
-    let Some(env) = env("learned_entries_expire_with_cache_timeout") else { return };
+    let Some(env) = env("learned_entries_expire_with_cache_timeout") else {
+        return;
+    };
     let t = Topology::new(&["s1", "h1"]);
     let conf = format!("mroute from a1 group 225.3.3.3 to a2\n{SG} to a2\n");
     let mut d = t.start(&env, &conf, &["-c", "2"]);
@@ -165,15 +221,23 @@ fn learned_entries_expire_with_cache_timeout() {
     });
     assert!(gone, "idle entries not expired: {:?}", t.r.mfc4());
     // The configured (S,G) is never expired.
-    assert!(t.r.mfc("10.0.1.2", "225.1.2.3").is_some(), "configured (S,G) expired");
+    assert!(
+        t.r.mfc("10.0.1.2", "225.1.2.3").is_some(),
+        "configured (S,G) expired"
+    );
     let show = d.ctl_ok(&["-t", "show"]);
-    assert!(!show.contains("(10.0.1.2, 225.3.3.3)"), "expired entry still shown:\n{show}");
+    assert!(
+        !show.contains("(10.0.1.2, 225.3.3.3)"),
+        "expired entry still shown:\n{show}"
+    );
     d.stop_clean();
 }
 
 #[test]
 fn flush_removes_idle_learned_entries() {
-    let Some(env) = env("flush_removes_idle_learned_entries") else { return };
+    let Some(env) = env("flush_removes_idle_learned_entries") else {
+        return;
+    };
     let t = Topology::new(&["s1", "h1"]);
     let conf = format!("mroute from a1 group 225.3.3.3 to a2\n{SG} to a2\n");
     let mut d = t.start(&env, &conf, &["-c", "0"]);
@@ -182,12 +246,21 @@ fn flush_removes_idle_learned_entries() {
     assert!(t.r.mfc("10.0.1.2", "225.3.3.3").is_some(), "not learned");
     // With -c 0 there is no timer: the entry stays until flushed.
     std::thread::sleep(Duration::from_millis(1500));
-    assert!(t.r.mfc("10.0.1.2", "225.3.3.3").is_some(), "expired without a timer");
+    assert!(
+        t.r.mfc("10.0.1.2", "225.3.3.3").is_some(),
+        "expired without a timer"
+    );
     // The first flush stamps, the second removes what saw no traffic in between.
     d.ctl_ok(&["flush"]);
     d.ctl_ok(&["flush"]);
-    assert!(t.r.mfc("10.0.1.2", "225.3.3.3").is_none(), "idle entry survived two flushes");
-    assert!(t.r.mfc("10.0.1.2", "225.1.2.3").is_some(), "flush removed a configured (S,G)");
+    assert!(
+        t.r.mfc("10.0.1.2", "225.3.3.3").is_none(),
+        "idle entry survived two flushes"
+    );
+    assert!(
+        t.r.mfc("10.0.1.2", "225.1.2.3").is_some(),
+        "flush removed a configured (S,G)"
+    );
     // It is learned again by the next packets.
     let got = t.flow("s1", &["h1"], "225.3.3.3", 5107, 10);
     assert_arrived("h1 after flush", got[0], 10, 80);

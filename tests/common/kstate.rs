@@ -63,7 +63,10 @@ fn parse_mfc(text: &str, v6: bool) -> Vec<Mfc> {
             continue;
         }
         let (group, origin) = if v6 {
-            (IpAddr::V6(f[0].parse().expect("v6 group")), IpAddr::V6(f[1].parse().expect("src")))
+            (
+                IpAddr::V6(f[0].parse().expect("v6 group")),
+                IpAddr::V6(f[1].parse().expect("src")),
+            )
         } else {
             (IpAddr::V4(hex_v4(f[0])), IpAddr::V4(hex_v4(f[1])))
         };
@@ -119,7 +122,11 @@ impl Ns {
     /// The MFC entry for (source, group), either family.
     pub fn mfc(&self, source: &str, group: &str) -> Option<Mfc> {
         let (s, g): (IpAddr, IpAddr) = (source.parse().unwrap(), group.parse().unwrap());
-        let all = if g.is_ipv6() { self.mfc6() } else { self.mfc4() };
+        let all = if g.is_ipv6() {
+            self.mfc6()
+        } else {
+            self.mfc4()
+        };
         all.into_iter().find(|e| e.origin == s && e.group == g)
     }
 
@@ -135,17 +142,27 @@ impl Ns {
 
     /// VIF index of an interface (IPv4), if it has one.
     pub fn vif_of(&self, ifname: &str) -> Option<u32> {
-        self.vifs4().into_iter().find(|v| v.name == ifname).map(|v| v.index)
+        self.vifs4()
+            .into_iter()
+            .find(|v| v.name == ifname)
+            .map(|v| v.index)
     }
 
     /// MIF index of an interface (IPv6), if it has one.
     pub fn mif_of(&self, ifname: &str) -> Option<u32> {
-        self.vifs6().into_iter().find(|v| v.name == ifname).map(|v| v.index)
+        self.vifs6()
+            .into_iter()
+            .find(|v| v.name == ifname)
+            .map(|v| v.index)
     }
 
     /// Names of the outbound interfaces of an MFC entry, in VIF/MIF order, with TTLs.
     pub fn oif_names(&self, e: &Mfc) -> Vec<(String, u32)> {
-        let vifs = if e.group.is_ipv6() { self.vifs6() } else { self.vifs4() };
+        let vifs = if e.group.is_ipv6() {
+            self.vifs6()
+        } else {
+            self.vifs4()
+        };
         e.oifs
             .iter()
             .map(|(v, t)| {
@@ -168,7 +185,10 @@ impl Ns {
     pub fn mroute_line(&self, source: &str, group: &str) -> Option<String> {
         let key = format!("({source},{group})");
         let v6 = group.contains(':');
-        self.mroute(v6).lines().find(|l| l.starts_with(&key)).map(str::to_string)
+        self.mroute(v6)
+            .lines()
+            .find(|l| l.starts_with(&key))
+            .map(str::to_string)
     }
 
     /// Source-specific joins of `/proc/net/mcfilter`.
@@ -238,6 +258,9 @@ mod tests {
         assert_eq!(e[0].group, "ff0e::43".parse::<IpAddr>().unwrap());
         assert_eq!(e[0].pkts, 20);
         assert_eq!(hex_v4_be("0xe1010203"), Ipv4Addr::new(225, 1, 2, 3));
-        assert_eq!(hex_v6("ff0e0000000000000000000000010002"), "ff0e::1:2".parse::<Ipv6Addr>().unwrap());
+        assert_eq!(
+            hex_v6("ff0e0000000000000000000000010002"),
+            "ff0e::1:2".parse::<Ipv6Addr>().unwrap()
+        );
     }
 }

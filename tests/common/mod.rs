@@ -56,7 +56,10 @@ fn env_path(var: &str, default: PathBuf) -> PathBuf {
 }
 
 fn is_ci() -> bool {
-    matches!(std::env::var("CI").as_deref(), Ok("true") | Ok("1") | Ok("yes"))
+    matches!(
+        std::env::var("CI").as_deref(),
+        Ok("true") | Ok("1") | Ok("yes")
+    )
 }
 
 fn is_root() -> bool {
@@ -94,19 +97,29 @@ pub struct Env {
 /// Returns `None` (after a loud message) when not root or the programs are missing.
 pub fn env(test: &str) -> Option<Env> {
     if !is_root() {
-        skip(test, "needs root (network namespaces, multicast routing); run tests/run as root");
+        skip(
+            test,
+            "needs root (network namespaces, multicast routing); run tests/run as root",
+        );
         return None;
     }
     let refdir = repo().join("target/smcroute-ref/usr/sbin");
     let e = Env {
         test: test.to_string(),
         daemon: env_path("SMCROUTED", PathBuf::from(env!("CARGO_BIN_EXE_smcrouted"))),
-        ctl: env_path("SMCROUTECTL", PathBuf::from(env!("CARGO_BIN_EXE_smcroutectl"))),
+        ctl: env_path(
+            "SMCROUTECTL",
+            PathBuf::from(env!("CARGO_BIN_EXE_smcroutectl")),
+        ),
         ref_daemon: env_path("SMCROUTED_REF", refdir.join("smcrouted")),
         ref_ctl: env_path("SMCROUTECTL_REF", refdir.join("smcroutectl")),
     };
     for p in [&e.daemon, &e.ctl] {
-        assert!(p.exists(), "program under test {} does not exist", p.display());
+        assert!(
+            p.exists(),
+            "program under test {} does not exist",
+            p.display()
+        );
     }
     Some(e)
 }
@@ -115,7 +128,11 @@ pub fn env(test: &str) -> Option<Env> {
 pub fn version_of(bin: &Path) -> String {
     let out = Command::new(bin).arg("-v").output();
     let out = out.unwrap_or_else(|e| panic!("running {} -v: {e}", bin.display()));
-    String::from_utf8_lossy(&out.stdout).lines().next().unwrap_or("").to_string()
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_string()
 }
 
 /// True for the C 2.5.6 reference: it predates the pending list, JSON and WRONGVIF.
@@ -162,7 +179,8 @@ impl Env {
 
 /// Runs a command, returning its output; panics if it cannot be started.
 pub fn run(cmd: &mut Command) -> Output {
-    cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
+    cmd.output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
 }
 
 /// Runs a command that must succeed; returns its stdout.
@@ -235,7 +253,10 @@ impl Ns {
     /// Index of an interface inside the namespace.
     pub fn ifindex(&self, ifname: &str) -> u32 {
         let out = self.ip(&["-o", "link", "show", "dev", ifname]);
-        out.split(':').next().and_then(|s| s.trim().parse().ok()).expect("ifindex")
+        out.split(':')
+            .next()
+            .and_then(|s| s.trim().parse().ok())
+            .expect("ifindex")
     }
 }
 
@@ -279,7 +300,9 @@ impl Topology {
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir).expect("temp dir");
         let mut t = Topology {
-            r: Ns { name: format!("{id}-r") },
+            r: Ns {
+                name: format!("{id}-r"),
+            },
             id,
             dir,
             hosts: Vec::new(),
@@ -315,7 +338,9 @@ impl Topology {
 
     /// Like [`add_host`] with an explicit router interface name and subnet number.
     pub fn add_host_as(&mut self, host: &str, rif: &str, k: u8) -> Link {
-        let ns = Ns { name: format!("{}-{host}", self.id) };
+        let ns = Ns {
+            name: format!("{}-{host}", self.id),
+        };
         self.make_ns(&ns);
         let link = Link {
             host: host.to_string(),
@@ -342,8 +367,21 @@ impl Topology {
         }
         ns.ip(&["link", "set", "eth0", "up"]);
         self.r.ip(&["link", "set", rif, "up"]);
-        ns.ip(&["route", "add", "default", "via", &link.router_v4.to_string()]);
-        ns.ip(&["-6", "route", "add", "default", "via", &link.router_v6.to_string()]);
+        ns.ip(&[
+            "route",
+            "add",
+            "default",
+            "via",
+            &link.router_v4.to_string(),
+        ]);
+        ns.ip(&[
+            "-6",
+            "route",
+            "add",
+            "default",
+            "via",
+            &link.router_v6.to_string(),
+        ]);
         self.hosts.push((ns, link.clone()));
         link
     }
@@ -351,7 +389,9 @@ impl Topology {
     /// A dummy-like interface `ifname` in the router (veth with ARP off; its peer is
     /// parked in a namespace of this test).
     pub fn add_stub(&mut self, ifname: &str) {
-        let park = Ns { name: format!("{}-park{}", self.id, self.extra_ns.len()) };
+        let park = Ns {
+            name: format!("{}-park{}", self.id, self.extra_ns.len()),
+        };
         self.make_ns(&park);
         park.ip(&["link", "add", "p0", "type", "veth", "peer", "name", ifname]);
         park.ip(&["link", "set", ifname, "netns", &self.r.name]);
@@ -362,12 +402,22 @@ impl Topology {
 
     /// The namespace of a host.
     pub fn ns(&self, host: &str) -> &Ns {
-        &self.hosts.iter().find(|(_, l)| l.host == host).expect("no such host").0
+        &self
+            .hosts
+            .iter()
+            .find(|(_, l)| l.host == host)
+            .expect("no such host")
+            .0
     }
 
     /// The link of a host.
     pub fn link(&self, host: &str) -> &Link {
-        &self.hosts.iter().find(|(_, l)| l.host == host).expect("no such host").1
+        &self
+            .hosts
+            .iter()
+            .find(|(_, l)| l.host == host)
+            .expect("no such host")
+            .1
     }
 
     /// Router interface facing a host.
@@ -426,7 +476,9 @@ impl Drop for Topology {
         for ns in &self.extra_ns {
             let _ = Command::new("ip").args(["netns", "del", &ns.name]).status();
         }
-        let _ = Command::new("ip").args(["netns", "del", &self.r.name]).status();
+        let _ = Command::new("ip")
+            .args(["netns", "del", &self.r.name])
+            .status();
         if !std::thread::panicking() {
             let _ = fs::remove_dir_all(&self.dir);
         }
@@ -467,23 +519,22 @@ impl Daemon {
         let pidfile = t.dir.join(format!("d{n}.pid"));
         let log = t.dir.join(format!("d{n}.log"));
         let logf = fs::File::create(&log).expect("log file");
-        let child = t
-            .r
-            .cmd(bin)
-            .arg("-n")
-            .arg("-f")
-            .arg(conf)
-            .arg("-u")
-            .arg(&sock)
-            .arg("-P")
-            .arg(&pidfile)
-            .args(["-l", "debug"])
-            .args(extra)
-            .stdin(Stdio::null())
-            .stdout(logf.try_clone().expect("dup log"))
-            .stderr(logf)
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
+        let child =
+            t.r.cmd(bin)
+                .arg("-n")
+                .arg("-f")
+                .arg(conf)
+                .arg("-u")
+                .arg(&sock)
+                .arg("-P")
+                .arg(&pidfile)
+                .args(["-l", "debug"])
+                .args(extra)
+                .stdin(Stdio::null())
+                .stdout(logf.try_clone().expect("dup log"))
+                .stderr(logf)
+                .spawn()
+                .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
         let mut d = Daemon {
             pid: child.id(),
             child: Some(child),
@@ -510,7 +561,11 @@ impl Daemon {
                     return;
                 }
             }
-            if let Some(st) = self.child.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
+            if let Some(st) = self
+                .child
+                .as_mut()
+                .and_then(|c| c.try_wait().ok().flatten())
+            {
                 self.status = Some(st);
                 panic!(
                     "daemon {} exited before ready ({st}); log:\n{}",
@@ -520,7 +575,10 @@ impl Daemon {
             }
             std::thread::sleep(Duration::from_millis(20));
         }
-        panic!("daemon not ready after {READY_TIMEOUT:?} (no PID file); log:\n{}", self.log_text());
+        panic!(
+            "daemon not ready after {READY_TIMEOUT:?} (no PID file); log:\n{}",
+            self.log_text()
+        );
     }
 
     /// Everything the daemon wrote to stdout/stderr so far.
@@ -555,13 +613,22 @@ impl Daemon {
     /// A control tool command that must succeed (exit 0); returns stdout.
     pub fn ctl_ok(&self, args: &[&str]) -> String {
         let o = self.ctl(args);
-        assert_eq!(o.code, 0, "smcroutectl {args:?} failed: {o:?}\nlog:\n{}", self.log_text());
+        assert_eq!(
+            o.code,
+            0,
+            "smcroutectl {args:?} failed: {o:?}\nlog:\n{}",
+            self.log_text()
+        );
         o.stdout
     }
 
     /// Sends a signal by name (`HUP`, `TERM`, ...).
     pub fn signal(&self, sig: &str) {
-        must(Command::new("kill").arg(format!("-{sig}")).arg(self.pid.to_string()));
+        must(
+            Command::new("kill")
+                .arg(format!("-{sig}"))
+                .arg(self.pid.to_string()),
+        );
     }
 
     /// Replaces the conf file text (for reload tests).
@@ -597,7 +664,11 @@ impl Daemon {
     pub fn wait_exit(&mut self, timeout: Duration) -> Option<i32> {
         let end = Instant::now() + timeout;
         while Instant::now() < end {
-            if let Some(st) = self.child.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
+            if let Some(st) = self
+                .child
+                .as_mut()
+                .and_then(|c| c.try_wait().ok().flatten())
+            {
                 self.status = Some(st);
                 self.child = None;
                 return Some(code_of(st));
@@ -629,7 +700,12 @@ impl Daemon {
     /// Stops the daemon and asserts a clean exit (code 0, PID file and socket removed).
     pub fn stop_clean(&mut self) {
         let code = self.stop();
-        assert_eq!(code, 0, "daemon exit code on SIGTERM; log:\n{}", self.log_text());
+        assert_eq!(
+            code,
+            0,
+            "daemon exit code on SIGTERM; log:\n{}",
+            self.log_text()
+        );
         assert!(!self.pidfile.exists(), "PID file left behind after exit");
         assert!(!self.sock.exists(), "IPC socket left behind after exit");
     }
@@ -657,7 +733,10 @@ impl Drop for Daemon {
 /// Asserts that at least `pct` percent of `sent` arrived, and never more than sent.
 #[track_caller]
 pub fn assert_arrived(what: &str, got: u32, sent: u32, pct: u32) {
-    assert!(got <= sent, "{what}: received {got} > sent {sent} (duplicates?)");
+    assert!(
+        got <= sent,
+        "{what}: received {got} > sent {sent} (duplicates?)"
+    );
     assert!(
         got * 100 >= sent * pct,
         "{what}: only {got} of {sent} packets arrived (want >= {pct}%)"

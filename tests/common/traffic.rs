@@ -35,9 +35,15 @@ impl Receiver {
         if line.trim() != "READY" {
             let _ = child.kill();
             let out = child.wait_with_output().expect("receiver output");
-            panic!("{what} did not start: {line}{}", String::from_utf8_lossy(&out.stderr));
+            panic!(
+                "{what} did not start: {line}{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
         }
-        Receiver { child: Some(child), what }
+        Receiver {
+            child: Some(child),
+            what,
+        }
     }
 
     /// Closes its stdin (the signal that the senders are done) and collects the count.
@@ -136,7 +142,24 @@ pub fn send(ns: &Ns, opts: &SendOpts) -> u32 {
 /// Writes raw frames from forged sources (`sources` is `A,B,...` or, with `range`,
 /// `BASE/COUNT`), `rounds` times each, on a host interface; returns frames sent.
 pub fn rawsend(ns: &Ns, ifname: &str, group: &str, port: u16, sources: &str, rounds: u32) -> u32 {
-    let flag = if sources.contains('/') { "--source-range" } else { "--sources" };
+    rawsend_paced(ns, ifname, group, port, sources, rounds, 0.0)
+}
+
+/// [`rawsend`] with a pause of `gap` seconds after each frame.
+pub fn rawsend_paced(
+    ns: &Ns,
+    ifname: &str,
+    group: &str,
+    port: u16,
+    sources: &str,
+    rounds: u32,
+    gap: f64,
+) -> u32 {
+    let flag = if sources.contains('/') {
+        "--source-range"
+    } else {
+        "--sources"
+    };
     let out = must(ns.cmd("python3").arg(mcast_py()).args([
         "rawsend",
         ifname,
@@ -148,6 +171,8 @@ pub fn rawsend(ns: &Ns, ifname: &str, group: &str, port: u16, sources: &str, rou
         &rounds.to_string(),
         "--interval",
         "0.01",
+        "--gap",
+        &gap.to_string(),
     ]));
     sent_of(&out)
 }

@@ -14,7 +14,7 @@ send to the multicast group given on the command line, on the interface given.
       Prints "SENT n".
 
   rawsend IFACE GROUP PORT --sources A[,B...] | --source-range BASE/COUNT
-          [--count N] [--interval S] [--ttl T]
+          [--count N] [--interval S] [--gap S] [--ttl T]
       Write Ethernet frames on IFACE (AF_PACKET) carrying UDP to GROUP:PORT from
       forged source addresses (one per source, N rounds). Needed to make the router
       learn many distinct sources. Prints "SENT n".
@@ -168,6 +168,8 @@ def cmd_rawsend(a):
         for f in frames:
             s.send(f)
             sent += 1
+            if a.gap > 0:
+                time.sleep(a.gap)
         if a.interval > 0 and r + 1 < a.count:
             time.sleep(a.interval)
     print("SENT %d" % sent, flush=True)
@@ -193,6 +195,9 @@ def main():
             g = q.add_mutually_exclusive_group(required=True)
             g.add_argument("--sources")
             g.add_argument("--source-range")
+            # Pause between frames: the kernel queues at most 10 unresolved (S,G)
+            # upcalls at a time, so learning thousands of sources needs pacing.
+            q.add_argument("--gap", type=float, default=0.0)
     a = p.parse_args()
     {"recv": cmd_recv, "send": cmd_send, "rawsend": cmd_rawsend}[a.cmd](a)
 
