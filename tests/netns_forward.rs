@@ -110,10 +110,11 @@ fn ipv4_star_g_learned() {
         t.r.mfc4().is_empty(),
         "template installed something before traffic"
     );
+    // The first packet goes to the daemon (NOCACHE upcall), which installs the (S,G).
+    t.learn("s1", "225.3.3.3", 5004);
     let got = t.flow("s1", &["h1", "h2"], "225.3.3.3", 5004, 40);
     assert_eq!(got[0], 0, "h1 is not an OIF of the template");
-    // The first packet goes to the daemon (NOCACHE upcall); the rest are forwarded.
-    assert_arrived("h2", got[1], 40, 90);
+    assert_arrived("h2", got[1], 40, 95);
     let e =
         t.r.mfc("10.0.1.2", "225.3.3.3")
             .expect("learned (S,G) in ip_mr_cache");
@@ -133,8 +134,9 @@ fn ipv4_star_g_len_learned_and_outside_blocked() {
     let t = three();
     let mut d = t.start(&env, "mroute from a1 group 225.9.0.0/16 to a2\n", &[]);
     for (g, port) in [("225.9.4.5", 5005), ("225.9.200.1", 5006)] {
+        t.learn("s1", g, port);
         let got = t.flow("s1", &["h1"], g, port, 30);
-        assert_arrived(g, got[0], 30, 90);
+        assert_arrived(g, got[0], 30, 95);
         let e =
             t.r.mfc("10.0.1.2", g)
                 .unwrap_or_else(|| panic!("{g} not learned"));
@@ -158,17 +160,22 @@ fn ipv4_source_prefix_learned_and_other_sources_blocked() {
         "mroute from a1 source 10.0.1.0/24 group 225.5.5.5 to a2\n",
         &[],
     );
+    // Learn first: the sender's own source and forged ones inside and outside the prefix.
+    t.learn("s1", "225.5.5.5", 5008);
+    let forged = "10.7.7.7,10.0.1.77";
+    rawsend(t.ns("s1"), "eth0", "225.5.5.5", 5008, forged, 1);
+    let seen = wait_for(std::time::Duration::from_secs(3), || {
+        t.r.mfc("10.7.7.7", "225.5.5.5").is_some() && t.r.mfc("10.0.1.77", "225.5.5.5").is_some()
+    });
+    assert!(
+        seen,
+        "forged sources not seen by the daemon: {:?}",
+        t.r.mfc4()
+    );
+
     let rx = t.receiver("h1", "225.5.5.5", 5008);
     let sent = t.send("s1", "225.5.5.5", 5008, 30);
-    // Forged sources outside 10.0.1.0/24: blocked; inside: learned too.
-    let raw = rawsend(
-        t.ns("s1"),
-        "eth0",
-        "225.5.5.5",
-        5008,
-        "10.7.7.7,10.0.1.77",
-        10,
-    );
+    let raw = rawsend(t.ns("s1"), "eth0", "225.5.5.5", 5008, forged, 10);
     assert_eq!(raw, 20);
     std::thread::sleep(std::time::Duration::from_millis(150));
     let r = rx.finish();
@@ -179,8 +186,8 @@ fn ipv4_source_prefix_learned_and_other_sources_blocked() {
             .map(|x| x.1)
             .unwrap_or(0)
     };
-    assert_arrived("10.0.1.2", by("10.0.1.2"), sent, 90);
-    assert_arrived("10.0.1.77", by("10.0.1.77"), 10, 80);
+    assert_arrived("10.0.1.2", by("10.0.1.2"), sent, 95);
+    assert_arrived("10.0.1.77", by("10.0.1.77"), 10, 90);
     assert_eq!(by("10.7.7.7"), 0, "source outside the prefix was forwarded");
     assert_eq!(
         t.r.mfc("10.0.1.2", "225.5.5.5")
@@ -212,8 +219,9 @@ fn ipv6_star_g_learned() {
     };
     let t = three();
     let mut d = t.start(&env, "mroute from a1 group ff0e::42 to a2\n", &[]);
+    t.learn("s1", "ff0e::42", 5009);
     let got = t.flow("s1", &["h1", "h2"], "ff0e::42", 5009, 40);
-    assert_arrived("h1", got[0], 40, 90);
+    assert_arrived("h1", got[0], 40, 95);
     assert_eq!(got[1], 0, "h2 is not an OIF");
     let e =
         t.r.mfc("fc00:1::2", "ff0e::42")

@@ -61,8 +61,9 @@ fn reload_by_ctl_discards_ipc_changes_keeps_learned_flows() {
     let t = Topology::new(&["s1", "h1", "h2"]);
     let conf = "mroute from a1 group 225.3.3.3 to a2\n";
     let mut d = t.start(&env, conf, &[]);
+    t.learn("s1", "225.3.3.3", 5102);
     let got = t.flow("s1", &["h1"], "225.3.3.3", 5102, 20);
-    assert_arrived("h1", got[0], 20, 90);
+    assert_arrived("h1", got[0], 20, 95);
     let before = t.r.mfc("10.0.1.2", "225.3.3.3").expect("learned entry");
     d.ctl_ok(&["add", "a1", "10.0.1.2", "225.9.9.9", "a3"]);
     assert!(
@@ -197,8 +198,9 @@ mgroup from b9 group 225.4.4.4
     let got = t.flow("s1", &["h1", "h3"], "225.1.2.3", 5104, 20);
     assert_arrived("h1", got[0], 20, 95);
     assert_arrived("h3 (late OIF)", got[1], 20, 95);
+    t.learn("s2", "225.2.2.2", 5105);
     let got = t.flow("s2", &["h1"], "225.2.2.2", 5105, 20);
-    assert_arrived("h1 from the late IIF", got[0], 20, 90);
+    assert_arrived("h1 from the late IIF", got[0], 20, 95);
     d.stop_clean();
 }
 
@@ -210,8 +212,9 @@ fn learned_entries_expire_with_cache_timeout() {
     let t = Topology::new(&["s1", "h1"]);
     let conf = format!("mroute from a1 group 225.3.3.3 to a2\n{SG} to a2\n");
     let mut d = t.start(&env, &conf, &["-c", "2"]);
+    t.learn("s1", "225.3.3.3", 5106);
     let got = t.flow("s1", &["h1"], "225.3.3.3", 5106, 10);
-    assert_arrived("h1", got[0], 10, 80);
+    assert_arrived("h1", got[0], 10, 90);
     t.send("s1", "225.9.9.9", 5106, 3); // an unmatched group: a stop filter
     assert!(t.r.mfc("10.0.1.2", "225.3.3.3").is_some(), "not learned");
     assert!(t.r.mfc("10.0.1.2", "225.9.9.9").is_some(), "no stop filter");
@@ -241,8 +244,9 @@ fn flush_removes_idle_learned_entries() {
     let t = Topology::new(&["s1", "h1"]);
     let conf = format!("mroute from a1 group 225.3.3.3 to a2\n{SG} to a2\n");
     let mut d = t.start(&env, &conf, &["-c", "0"]);
+    t.learn("s1", "225.3.3.3", 5107);
     let got = t.flow("s1", &["h1"], "225.3.3.3", 5107, 10);
-    assert_arrived("h1", got[0], 10, 80);
+    assert_arrived("h1", got[0], 10, 90);
     assert!(t.r.mfc("10.0.1.2", "225.3.3.3").is_some(), "not learned");
     // With -c 0 there is no timer: the entry stays until flushed.
     std::thread::sleep(Duration::from_millis(1500));
@@ -262,7 +266,8 @@ fn flush_removes_idle_learned_entries() {
         "flush removed a configured (S,G)"
     );
     // It is learned again by the next packets.
+    t.learn("s1", "225.3.3.3", 5107);
     let got = t.flow("s1", &["h1"], "225.3.3.3", 5107, 10);
-    assert_arrived("h1 after flush", got[0], 10, 80);
+    assert_arrived("h1 after flush", got[0], 10, 90);
     d.stop_clean();
 }

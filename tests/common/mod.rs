@@ -458,6 +458,25 @@ impl Topology {
         send(self.ns(host), opts)
     }
 
+    /// Makes the router learn (source of `from`, group): sends one packet and waits (3 s
+    /// at most) for the kernel MFC entry the daemon installs on the upcall. Later flows
+    /// then measure forwarding, not the daemon's upcall latency on a busy machine.
+    pub fn learn(&self, from: &str, group: &str, port: u16) -> Mfc {
+        let l = self.link(from);
+        let src = if group.contains(':') {
+            l.host_v6.to_string()
+        } else {
+            l.host_v4.to_string()
+        };
+        self.send(from, group, port, 1);
+        let mut found = None;
+        wait_for(Duration::from_secs(3), || {
+            found = self.r.mfc(&src, group);
+            found.is_some()
+        });
+        found.unwrap_or_else(|| panic!("({src}, {group}) not in the kernel MFC after an upcall"))
+    }
+
     /// Starts receivers on `to`, sends `count` from `from`, returns each receiver's count.
     pub fn flow(&self, from: &str, to: &[&str], group: &str, port: u16, count: u32) -> Vec<u32> {
         let rx: Vec<Receiver> = to.iter().map(|h| self.receiver(h, group, port)).collect();
@@ -470,6 +489,20 @@ impl Topology {
 
 impl Drop for Topology {
     fn drop(&mut self) {
+        if std::thread::panicking() {
+            // What the kernel had when the test failed.
+            let mut dump = String::new();
+            for path in [
+                "/proc/net/ip_mr_vif",
+                "/proc/net/ip_mr_cache",
+                "/proc/net/ip6_mr_vif",
+                "/proc/net/ip6_mr_cache",
+            ] {
+                let text = run(self.r.cmd("cat").arg(path));
+                dump += &format!("{path}:\n{}", String::from_utf8_lossy(&text.stdout));
+            }
+            eprintln!("---- router {} kernel state ----\n{dump}----", self.r.name);
+        }
         for (ns, _) in self.hosts.iter().rev() {
             let _ = Command::new("ip").args(["netns", "del", &ns.name]).status();
         }

@@ -16,6 +16,8 @@ pub struct Received {
     pub count: u32,
     /// Per source address: (address, count).
     pub sources: Vec<(String, u32)>,
+    /// Sequence numbers received (payload counters of `send`), comma-separated.
+    pub seqs: String,
 }
 
 impl Receiver {
@@ -63,10 +65,13 @@ impl Receiver {
             let f: Vec<&str> = line.split_whitespace().collect();
             match f.as_slice() {
                 ["COUNT", n] => r.count = n.parse().expect("count"),
+                ["SEQ", list] => r.seqs = list.to_string(),
                 ["SRC", a, n] => r.sources.push((a.to_string(), n.parse().expect("count"))),
                 _ => {}
             }
         }
+        // Captured by the test runner: shown only when the test fails.
+        eprintln!("{}: {r:?}", self.what);
         r
     }
 }

@@ -59,6 +59,7 @@ def cmd_recv(a):
         s.setsockopt(socket.IPPROTO_IPV6, 29, 0)  # IPV6_MULTICAST_ALL
     print("READY", flush=True)
     count = 0
+    seqs = []
     sources = {}
     deadline = time.monotonic() + a.duration
     watch = [s, sys.stdin]
@@ -76,8 +77,10 @@ def cmd_recv(a):
             data, addr = s.recvfrom(65535)
             if data.startswith(PAYLOAD_TAG):
                 count += 1
+                seqs.append(data[len(PAYLOAD_TAG):].strip().decode(errors="replace"))
                 sources[addr[0]] = sources.get(addr[0], 0) + 1
     print("COUNT %d" % count)
+    print("SEQ %s" % ",".join(seqs[:200]))
     for src, n in sorted(sources.items()):
         print("SRC %s %d" % (src, n))
     sys.stdout.flush()
