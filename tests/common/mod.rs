@@ -73,11 +73,18 @@ fn is_root() -> bool {
         .unwrap_or(false)
 }
 
+/// Writes straight to stderr: the test runner's capture only hides `eprintln!`, and a
+/// skip must show even when the test "passes".
+fn loud(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stderr().write_all(text.as_bytes());
+}
+
 /// Prints a skip message nobody can miss; under `CI=true` a skip is a failure.
 pub fn skip(test: &str, why: &str) {
     let msg = format!("SKIPPED integration test `{test}`: {why}");
     let bar = "!".repeat(msg.len().min(100));
-    eprintln!("\n{bar}\n{msg}\n{bar}\n");
+    loud(&format!("\n{bar}\n{msg}\n{bar}\n"));
     if is_ci() {
         panic!("{msg} (a skip is a failure with CI=true)");
     }
@@ -145,10 +152,10 @@ impl Env {
     /// the daemon or control tool under test is the C 2.5.6 binary.
     pub fn needs_26(&self, feature: &str) -> bool {
         if self.is_legacy() {
-            eprintln!(
+            loud(&format!(
                 "\nSKIPPED `{}`: needs SMCRoute 2.6 ({feature}); the program under test is 2.5.x\n",
                 self.test
-            );
+            ));
             return true;
         }
         false
