@@ -83,6 +83,11 @@ fn ipv6_sg_forwarded() {
         "mroute from a1 source fc00:1::2 group ff0e::1:3 to a2 a3\n",
         &[],
     );
+    // MRT_INIT / MRT6_INIT done: the kernel marks the namespace as multicast router.
+    for fam in ["ipv4", "ipv6"] {
+        let path = format!("/proc/sys/net/{fam}/conf/all/mc_forwarding");
+        assert_eq!(t.r.read(&path).trim(), "1", "{path}");
+    }
     let e =
         t.r.mfc("fc00:1::2", "ff0e::1:3")
             .expect("(S,G) in ip6_mr_cache at start");
@@ -409,5 +414,42 @@ fn many_sources_learned() {
         .filter(|l| l.starts_with("(10.1.") && l.contains(", 225.11.11.11)") && l.ends_with(" a2"))
         .count();
     assert_eq!(rows, n as usize, "kernel rows in show");
+    d.stop_clean();
+}
+
+#[test]
+fn wrongvif_moves_learned_entry_to_new_inbound() {
+    let Some(env) = env("wrongvif_moves_learned_entry_to_new_inbound") else {
+        return;
+    };
+    if env.needs_26("WRONGVIF repair, MRT_PIM") {
+        return;
+    }
+    let t = three();
+    let conf = "mroute from a1 group 225.12.12.12 to a3\nmroute from a2 group 225.12.12.12 to a3\n";
+    let mut d = t.start(&env, conf, &["-c", "0"]);
+    let e = t.learn("s1", "225.12.12.12", 5016);
+    let a1 = t.r.vif_of("a1").expect("VIF a1") as i32;
+    assert_eq!(e.iif, a1);
+    // The same source now arrives through a2 (forged on h1's link): the kernel reports
+    // WRONGVIF and the daemon moves the entry to the template of a2.
+    let a2 = t.r.vif_of("a2").expect("VIF a2 (used by a template)") as i32;
+    rawsend(t.ns("h1"), "eth0", "225.12.12.12", 5016, "10.0.1.2", 2);
+    let moved = wait_for(std::time::Duration::from_secs(3), || {
+        t.r.mfc("10.0.1.2", "225.12.12.12").map(|e| e.iif) == Some(a2)
+    });
+    assert!(
+        moved,
+        "entry not moved to a2: {:?}",
+        t.r.mfc("10.0.1.2", "225.12.12.12")
+    );
+    assert!(
+        d.log_text().contains("after WRONGVIF"),
+        "no WRONGVIF notice logged"
+    );
+    let rx = t.receiver("h2", "225.12.12.12", 5016);
+    let sent = rawsend(t.ns("h1"), "eth0", "225.12.12.12", 5016, "10.0.1.2", 20);
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    assert_arrived("h2 from the new inbound", rx.finish().count, sent, 95);
     d.stop_clean();
 }
