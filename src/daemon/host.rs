@@ -30,6 +30,10 @@ pub struct DaemonHost {
     pub script: Option<crate::args::Path>,
     /// `-m SEC`: mrdisc announcement interval.
     pub mrdisc_interval: u8,
+    /// `-F`: accept every kernel request without making it, so the conf goes through the
+    /// very code a real start runs (one `Host` type also keeps the router's generic code
+    /// instantiated once in the binary).
+    pub dry_run: bool,
     mrdisc: [Option<MrdiscIf>; MAX_VIFS],
 }
 
@@ -41,6 +45,7 @@ impl DaemonHost {
             log,
             script: None,
             mrdisc_interval,
+            dry_run: false,
             mrdisc: [const { None }; MAX_VIFS],
         }
     }
@@ -109,7 +114,7 @@ impl Log for DaemonHost {
 
 impl Kernel for DaemonHost {
     fn has_family(&self, family: Family) -> bool {
-        self.kernel.has_family(family)
+        self.dry_run || self.kernel.has_family(family)
     }
 
     fn add_vif(
@@ -119,26 +124,44 @@ impl Kernel for DaemonHost {
         ifindex: u32,
         threshold: u8,
     ) -> Result<(), Errno> {
+        if self.dry_run {
+            return Ok(());
+        }
         self.kernel.add_vif(family, vif, ifindex, threshold)
     }
 
     fn del_vif(&mut self, family: Family, vif: u8, ifindex: u32) -> Result<(), Errno> {
+        if self.dry_run {
+            return Ok(());
+        }
         self.kernel.del_vif(family, vif, ifindex)
     }
 
     fn add_mfc(&mut self, mfc: &Mfc) -> Result<(), Errno> {
+        if self.dry_run {
+            return Ok(());
+        }
         self.kernel.add_mfc(mfc)
     }
 
     fn del_mfc(&mut self, source: &Addr, group: &Addr, parent: u8) -> Result<(), Errno> {
+        if self.dry_run {
+            return Ok(());
+        }
         self.kernel.del_mfc(source, group, parent)
     }
 
     fn sg_count(&mut self, source: &Addr, group: &Addr) -> Result<SgCount, Errno> {
+        if self.dry_run {
+            return Ok(SgCount::default());
+        }
         self.kernel.sg_count(source, group)
     }
 
     fn join(&mut self, ifindex: u32, source: Option<&Addr>, group: &Addr) -> Result<(), Errno> {
+        if self.dry_run {
+            return Ok(());
+        }
         let result = self.kernel.join(ifindex, source, group);
         if let Some(adjusted) = self.kernel.joins.take_adjusted() {
             log!(&mut self.log, Level::Warning, "{}", adjusted);
@@ -147,17 +170,23 @@ impl Kernel for DaemonHost {
     }
 
     fn leave(&mut self, ifindex: u32, source: Option<&Addr>, group: &Addr) -> Result<(), Errno> {
+        if self.dry_run {
+            return Ok(());
+        }
         self.kernel.leave(ifindex, source, group)
     }
 }
 
 impl Host for DaemonHost {
     fn route_installed(&mut self, source: &Addr, group: &Addr) {
+        if self.dry_run {
+            return;
+        }
         self.run_script("install", Some((source, group)));
     }
 
     fn mrdisc_register(&mut self, ifindex: u32, name: &str) {
-        if self.mrdisc.iter().flatten().any(|m| m.ifindex == ifindex) {
+        if self.dry_run || self.mrdisc.iter().flatten().any(|m| m.ifindex == ifindex) {
             return;
         }
         let Some(slot) = self.mrdisc.iter_mut().find(|m| m.is_none()) else {
