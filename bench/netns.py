@@ -93,12 +93,20 @@ def enter(name):
 
 
 def cleanup_stale(prefix):
-    """Deletes namespaces left behind by an interrupted run whose names start with prefix."""
+    """Deletes namespaces named PREFIX<pid>-... whose benchmark process is gone (left by an
+    interrupted run), or, when `prefix` already names one run, all of that run's."""
     try:
         names = os.listdir(NETNS_DIR)
     except FileNotFoundError:
         return
-    stale = [n for n in names if n.startswith(prefix)]
+    stale = []
+    for name in names:
+        if not name.startswith(prefix):
+            continue
+        owner = name[len(prefix):].split("-", 1)[0]
+        if owner and owner.isdigit() and os.path.exists("/proc/%s" % owner):
+            continue
+        stale.append(name)
     if stale:
         subprocess.run(["ip", "-batch", "-"], text=True, capture_output=True,
                        input="".join("netns del %s\n" % n for n in stale))
