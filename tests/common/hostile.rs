@@ -243,10 +243,10 @@ impl Drop for Live {
 /// Capacities of the small build (see [`small_build`]).
 pub const SMALL_KERNEL_ROUTES: usize = 64;
 pub const SMALL_GROUPS: usize = 12;
-pub const SMALL_JOINS: usize = 12;
+pub const SMALL_JOINS: usize = 14;
 
 /// The daemon and control tool built with small tables (`SMCROUTE_MAX_KERNEL_ROUTES=64`,
-/// `SMCROUTE_MAX_GROUPS=12`, `SMCROUTE_MAX_JOINS=12`) into `target/small`, once per test
+/// `SMCROUTE_MAX_GROUPS=12`, `SMCROUTE_MAX_JOINS=14`) into `target/small`, once per test
 /// binary; cargo's lock on that directory serialises the test binaries that need it.
 pub fn small_build() -> (PathBuf, PathBuf) {
     static BUILT: OnceLock<(PathBuf, PathBuf)> = OnceLock::new();
