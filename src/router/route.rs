@@ -205,9 +205,10 @@ impl Router {
         };
         if rule.is_exact() {
             let installed = self.install_exact(h, rid);
-            if installed.is_err() && inserted {
-                // Refused by the kernel or a full kernel table: a route the caller is
-                // told failed must not linger as configured.
+            if installed.is_err() && inserted && mode != Mode::Conf {
+                // Refused by the kernel or a full kernel table: a route the client is
+                // told failed must not linger as configured. A conf rule stays: the end
+                // of a reload installs it again, once unused entries made room.
                 self.remove_rule(h, rid);
             }
             installed

@@ -342,6 +342,14 @@ fn ipc_v6_disabled_and_vif_failures() {
         assert!(t.ipc(b'a', &["a1", "10.0.0.9", "225.1.1.1", "x2"]).is_err());
         t.h.fail_add_mfc = None;
         assert!(t.show(b's', "").contains("(10.0.0.9, 225.1.1.1)"));
+        // A conf rule the kernel refused stays configured: a reload installs it again.
+        t.h.fail_add_mfc = Some(Errno::ENOBUFS);
+        assert_eq!(
+            t.conf(&["mroute from a1 source 10.0.0.8 group 225.1.1.8 to a2"]),
+            1
+        );
+        t.h.fail_add_mfc = None;
+        assert!(t.show(b's', "").contains("(10.0.0.8, 225.1.1.8)"));
     });
 }
 
