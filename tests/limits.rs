@@ -315,3 +315,38 @@ fn vif_table_full_with_33_interfaces() {
     show_answers(&d);
     d.stop_clean();
 }
+
+#[test]
+fn group_table_full_at_default_capacity() {
+    let Some(env) = env("group_table_full_at_default_capacity") else {
+        return;
+    };
+    if env.needs_26("bounded group tables") {
+        return;
+    }
+    let t = Topology::new(&["s1", "h1"]);
+    // 1024 memberships (the default capacity), 20 per join socket (igmp_max_memberships).
+    let mut conf = String::from(LIVE);
+    for i in 0..1025u32 {
+        conf += &format!("mgroup from a2 group 225.40.{}.{}\n", i / 250, i % 250 + 1);
+    }
+    let mut d = t.start(&env, &conf, &[]);
+    let live = Live::start(&t, "s1", "h1", "225.1.2.3", 7401, 0.005);
+    let log = d.log_text();
+    let full = count_lines(&log, "mgroup table full (1024 entries)")
+        + count_lines(&log, "join table full (1024 entries)");
+    assert_eq!(full, 1, "line 1026 of the conf");
+    let joined = t.r.maddr("a2");
+    let ours = joined
+        .iter()
+        .filter(|a| a.to_string().starts_with("225.40."))
+        .count();
+    assert_eq!(ours, 1024, "kernel joins on a2");
+    let o = d.ctl(&["join", "a2", "225.41.0.1"]);
+    assert_eq!(o.code, 1, "IPC join past capacity: {o:?}");
+    assert!(o.stderr.contains("table full (1024 entries)"), "{o:?}");
+    let (sent, received) = live.finish();
+    assert_eq!(received, sent, "live route lost packets");
+    show_answers(&d);
+    d.stop_clean();
+}
