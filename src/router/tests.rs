@@ -333,10 +333,23 @@ fn ipc_v6_disabled_and_vif_failures() {
             "failed adding IPv4 multicast route (10.0.0.9,225.1.1.1): No buffer space available"
         );
         t.h.fail_add_mfc = None;
-        // The failed add left nothing in the kernel list.
+        // The failed add left nothing in the kernel list, nor a configured rule.
         let shown = t.show(b's', "");
-        let kernel = shown.split("Kernel MFC Table_").nth(1).unwrap();
-        assert!(!kernel.contains("10.0.0.9"), "{shown}");
+        assert!(!shown.contains("10.0.0.9"), "{shown}");
+        // A refused change to an existing rule keeps the rule.
+        t.ipc(b'a', &["a1", "10.0.0.9", "225.1.1.1", "a2"]).unwrap();
+        t.h.fail_add_mfc = Some(Errno::ENOBUFS);
+        assert!(t.ipc(b'a', &["a1", "10.0.0.9", "225.1.1.1", "x2"]).is_err());
+        t.h.fail_add_mfc = None;
+        assert!(t.show(b's', "").contains("(10.0.0.9, 225.1.1.1)"));
+        // A conf rule the kernel refused stays configured: a reload installs it again.
+        t.h.fail_add_mfc = Some(Errno::ENOBUFS);
+        assert_eq!(
+            t.conf(&["mroute from a1 source 10.0.0.8 group 225.1.1.8 to a2"]),
+            1
+        );
+        t.h.fail_add_mfc = None;
+        assert!(t.show(b's', "").contains("(10.0.0.8, 225.1.1.8)"));
     });
 }
 
