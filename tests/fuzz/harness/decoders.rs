@@ -14,9 +14,9 @@ use smcroute::wire::{igmp, upcall, Endian};
 use super::Bytes;
 
 /// Formats a `uDisplay` value into a bounded string, as the daemon's log line does.
-fn render<T: ufmt::uDisplay>(v: &T) -> heapless::String<256> {
+fn render<T: ufmt::uDisplay>(v: &T) -> heapless::String<1024> {
     let mut s = heapless::String::new();
-    ufmt::uwrite!(s, "{}", v).expect("message fits 256 bytes");
+    ufmt::uwrite!(s, "{}", v).expect("message fits 1024 bytes");
     assert!(!s.is_empty(), "empty message");
     s
 }
