@@ -270,3 +270,33 @@ fn regression_same_join_through_two_iif_words() {
         "check",
     ]);
 }
+
+/// Interface churn against the model kernel: an OIF re-created with a new ifindex, an IIF
+/// renamed away and back, a template's learned entry across both; the model checks that
+/// no kernel route is left on a VIF that is gone or now belongs to another interface.
+#[test]
+fn scenario_churn_keeps_kernel_routes_on_live_vifs() {
+    script(&[
+        "scan a1=1 a2=2 a3=3",
+        "conf mroute from a1 source 10.0.0.1 group 225.1.1.1 to a2 a3",
+        "conf mroute from a1 group 225.3.3.3 to a2",
+        "conf mgroup from a1 group 225.1.1.1",
+        "upcall v4 1 0 10.0.0.2 225.3.3.3",
+        "check",
+        "scan a1=1 a2=7 a3=3",
+        "pending",
+        "check",
+        "scan eth0=1 a2=7 a3=3",
+        "check",
+        "scan a1=1 a2=7 a3=3",
+        "pending",
+        "upcall v4 1 0 10.0.0.2 225.3.3.3",
+        "check",
+        "reload_begin",
+        "scan a1=1 a2=7 a3=3",
+        "conf mroute from a1 source 10.0.0.1 group 225.1.1.1 to a2",
+        "reload_end",
+        "check",
+        "shutdown",
+    ]);
+}
