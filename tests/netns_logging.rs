@@ -298,7 +298,7 @@ fn log_level_l_masks_lines() {
             "-l {level}: notice line\n{texts:#?}"
         );
         assert_eq!(
-            texts.iter().any(|l| *l == err_line),
+            texts.contains(&err_line),
             err,
             "-l {level}: err line\n{texts:#?}"
         );
