@@ -66,15 +66,7 @@ mroute from a1 group ff0e::12 to a3
         &t,
         &env.daemon,
         conf,
-        &[
-            "-n",
-            "-l",
-            "debug",
-            "-c",
-            "0",
-            "-e",
-            script.to_str().unwrap(),
-        ],
+        &["-l", "debug", "-c", "0", "-e", script.to_str().unwrap()],
         &[
             ("source", "inherited"),
             ("group", "inherited"),
