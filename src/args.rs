@@ -528,7 +528,7 @@ pub fn write_daemon_usage<W: uWrite + ?Sized>(
          \x20 -h              This help text\n\
          \x20 -i NAME         Identity for .conf/.pid/.sock file, and syslog, default: ",
     )?;
-    w.write_str(DEFAULT_IDENT)?;
+    w.write_str(ident)?;
     w.write_str(
         "\n  -l LVL          Set log level: none, err, notice*, info, debug\n\
          \x20 -m SEC          Multicast router discovery, 4-180, default: 20 sec\n\

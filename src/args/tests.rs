@@ -625,7 +625,7 @@ Options:
   -f FILE         Configuration file, default use ident NAME: {SYSCONFDIR}/mr2.conf
   -F FILE         Check configuration file syntax, use -l to increase verbosity
   -h              This help text
-  -i NAME         Identity for .conf/.pid/.sock file, and syslog, default: smcroute
+  -i NAME         Identity for .conf/.pid/.sock file, and syslog, default: mr2
   -l LVL          Set log level: none, err, notice*, info, debug
   -m SEC          Multicast router discovery, 4-180, default: 20 sec
   -n              Run daemon in foreground, when started by systemd or finit

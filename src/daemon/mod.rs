@@ -109,10 +109,16 @@ pub fn main(raw: &Args) -> i32 {
     if opts.verify {
         return verify::run(&opts, router, bufs);
     }
-    run(&opts, router, bufs)
+    run(prog, &opts, router, bufs)
 }
 
-fn run(opts: &DaemonOpts<'_>, router: &'static mut Router, bufs: &'static mut ConfBufs) -> i32 {
+/// `prog` is `argv[0]`: SMCRoute names itself by its base name when it refuses to start.
+fn run(
+    prog: &str,
+    opts: &DaemonOpts<'_>,
+    router: &'static mut Router,
+    bufs: &'static mut ConfBufs,
+) -> i32 {
     let target = if opts.log_stderr {
         Target::SyslogAndStderr
     } else {
@@ -123,7 +129,8 @@ fn run(opts: &DaemonOpts<'_>, router: &'static mut Router, bufs: &'static mut Co
         log!(
             &mut log,
             Level::Err,
-            "Need root privileges to start smcrouted"
+            "Need root privileges to start {}",
+            args::basename(prog)
         );
         return exit::NOPERM;
     }
