@@ -227,20 +227,25 @@ fn script(lines: &[&str]) {
 /// from client." with the raw letter in it; the client ends the reply at that NUL and
 /// takes the rest (`' from client.\0`) as the reply to its next request.
 #[test]
-#[ignore = "bug 1, open: un-ignore and set KNOWN_BUG_NUL_IN_UNKNOWN_LETTER = false when fixed"]
 fn regression_unknown_letter_0_reply() {
     assert!(
         !harness::router::KNOWN_BUG_NUL_IN_UNKNOWN_LETTER,
         "known bug still tolerated"
     );
     script(&["scan a1=1", "ipc 0x00", "ipc 0x00 a1 225.1.1.1"]);
-    harness::router::router(&std::fs::read(corpus_dir("router").join("crash-letter-0")).unwrap());
+    let data = std::fs::read(corpus_dir("router").join("crash-letter-0")).unwrap();
+    // The router is megabytes: build it on a big stack, as `script` does.
+    std::thread::Builder::new()
+        .stack_size(64 << 20)
+        .spawn(move || harness::router::router(&data))
+        .unwrap()
+        .join()
+        .unwrap();
 }
 
 /// Bug 2: `add eth+ 224.0.0.0/4 lo` when the only `eth+` interface lacks IFF_MULTICAST
 /// fails with no log line, so the reply is the previous, unrelated log line.
 #[test]
-#[ignore = "bug 2, open: un-ignore and set KNOWN_BUG_SILENT_WILDCARD_IIF = false when fixed"]
 fn regression_add_wildcard_iif_without_multicast_is_silent() {
     assert!(
         !harness::router::KNOWN_BUG_SILENT_WILDCARD_IIF,
@@ -256,7 +261,6 @@ fn regression_add_wildcard_iif_without_multicast_is_silent() {
 /// Bug 3: one membership joined twice through two group entries (`a1` and `a+`); the
 /// kernel keeps one, so `leave a1 225.1.1.1` also ends the one `a+` still wants.
 #[test]
-#[ignore = "bug 3, open: un-ignore and set KNOWN_BUG_DUPLICATE_JOIN = false when fixed"]
 fn regression_same_join_through_two_iif_words() {
     assert!(
         !harness::router::KNOWN_BUG_DUPLICATE_JOIN,

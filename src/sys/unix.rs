@@ -312,9 +312,20 @@ mod tests {
 
         // Non-blocking accept with nobody waiting.
         assert_eq!(accept(&listener).err(), Some(Errno::EAGAIN));
-        // The accepted socket is non-blocking.
-        assert_eq!(recv(&server, &mut buf).err(), Some(Errno::EAGAIN));
+        // The accepted socket blocks (so SO_SNDTIMEO applies): a send into a full buffer
+        // waits out the timeout instead of failing at once.
         set_send_timeout(&server, 50).unwrap();
+        let big = [0u8; 1 << 16];
+        let start = std::time::Instant::now();
+        let mut sent = Ok(());
+        for _ in 0..64 {
+            sent = send_all(&server, &big);
+            if sent.is_err() {
+                break;
+            }
+        }
+        assert_eq!(sent.err(), Some(Errno::EAGAIN), "send into a full buffer times out");
+        assert!(start.elapsed() >= std::time::Duration::from_millis(50));
 
         // A closed peer: EOF for recv, EPIPE (not SIGPIPE) for send.
         drop(server);
