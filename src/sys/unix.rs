@@ -314,17 +314,23 @@ mod tests {
         assert_eq!(accept(&listener).err(), Some(Errno::EAGAIN));
         // The accepted socket blocks (so SO_SNDTIMEO applies): a send into a full buffer
         // waits out the timeout instead of failing at once.
-        set_send_timeout(&server, 50).unwrap();
+        let _client2 = connect(&path).unwrap();
+        let server2 = accept(&listener).unwrap();
+        set_send_timeout(&server2, 50).unwrap();
         let big = [0u8; 1 << 16];
         let start = std::time::Instant::now();
         let mut sent = Ok(());
         for _ in 0..64 {
-            sent = send_all(&server, &big);
+            sent = send_all(&server2, &big);
             if sent.is_err() {
                 break;
             }
         }
-        assert_eq!(sent.err(), Some(Errno::EAGAIN), "send into a full buffer times out");
+        assert_eq!(
+            sent.err(),
+            Some(Errno::EAGAIN),
+            "send into a full buffer times out"
+        );
         assert!(start.elapsed() >= std::time::Duration::from_millis(50));
 
         // A closed peer: EOF for recv, EPIPE (not SIGPIPE) for send.
