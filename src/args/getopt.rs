@@ -55,12 +55,11 @@ impl<'a> Getopt<'a> {
 
     /// Whether option `c` exists and takes an argument (`None`: no such option).
     fn takes_argument(&self, c: char) -> Option<bool> {
-        if c == ':' {
-            return None;
-        }
-        let at = self.spec.find(c)?;
-        let after = self.spec.get(at + c.len_utf8()..).unwrap_or("");
-        Some(after.starts_with(':'))
+        // Option letters are ASCII: a byte search, without the str searcher's code.
+        let c = u8::try_from(c).ok().filter(|&c| c != b':')?;
+        let spec = self.spec.as_bytes();
+        let at = spec.iter().position(|&b| b == c)?;
+        Some(spec.get(at + 1) == Some(&b':'))
     }
 
     /// Moves on to the next word.
