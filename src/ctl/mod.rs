@@ -36,13 +36,13 @@ const SHOW: usize = 6;
 /// "not executable"/"not found"/signals (SMCRoute's sum wraps around at 256).
 const MAX_BATCH_STATUS: i32 = 125;
 
-/// Writes `smcroutectl: ` + the parts + newline to standard error.
-fn warn(t: &mut dyn Term, parts: &[&[u8]]) {
+/// Writes `smcroutectl: ` + `what` + `detail` (bytes: the daemon's words need not be
+/// UTF-8) + newline to standard error.
+fn warn(t: &mut dyn Term, what: &str, detail: &[u8]) {
     t.err(PROG.as_bytes());
     t.err(b": ");
-    for p in parts {
-        t.err(p);
-    }
+    t.err(what.as_bytes());
+    t.err(detail);
     t.err(b"\n");
 }
 
@@ -71,10 +71,7 @@ pub fn run_words(session: &mut Session<'_, '_>, words: &[&str], t: &mut dyn Term
                 _ if help => found.map(|(_, spec)| spec),
                 Action::Version => Some(spec),
                 Action::Send(_) => {
-                    warn(
-                        t,
-                        &[b"Not enough arguments to command ", spec.word.as_bytes()],
-                    );
+                    warn(t, "Not enough arguments to command ", spec.word.as_bytes());
                     session.fail(1);
                     Some(spec)
                 }
@@ -141,7 +138,7 @@ fn batch_line(session: &mut Session<'_, '_>, line: &[u8], overlong: bool, t: &mu
             session.flush(t);
             match e {
                 Some(e) => warn_with(t, "Skipping ", &e),
-                None => warn(t, &[b"Skipping line that is not UTF-8"]),
+                None => warn(t, "Skipping line that is not UTF-8", b""),
             }
             session.fail(1);
         }

@@ -118,7 +118,7 @@ impl<'o, 'a> Session<'o, 'a> {
             }
             let answered = self.replies(&fd, next, t);
             if answered == 0 {
-                warn(t, &[b"Communication with daemon failed: no reply"]);
+                warn(t, "Communication with daemon failed: no reply", b"");
                 self.fail(1);
                 next += 1;
             }
@@ -221,7 +221,7 @@ impl Reply {
             None if complete && self.text.is_empty() => {}
             None => {
                 let line = self.text.split(|&b| b == b'\n').next().unwrap_or(&[]);
-                warn(t, &[line]);
+                warn(t, "", line);
                 return true;
             }
         }
@@ -244,12 +244,12 @@ fn connect(opts: &CtlOpts<'_>, t: &mut dyn Term) -> Option<Fd> {
             Err(e) => e,
         };
         match err {
-            Errno::ECONNREFUSED => warn(t, &[b"Daemon not running"]),
-            Errno::EACCES => warn(t, &[b"Need root privileges to connect to daemon"]),
+            Errno::ECONNREFUSED => warn(t, "Daemon not running", b""),
+            Errno::EACCES => warn(t, "Need root privileges to connect to daemon", b""),
             Errno::ENOENT => {
-                warn(t, &[b"Cannot find IPC socket ", path.as_bytes()]);
+                warn(t, "Cannot find IPC socket ", path.as_bytes());
                 if opts.socket.is_none() {
-                    warn(t, &[b"Daemon may be running with another -i NAME"]);
+                    warn(t, "Daemon may be running with another -i NAME", b"");
                 } else {
                     warn_with(t, "Failed connecting to daemon: ", &err);
                 }

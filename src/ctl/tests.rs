@@ -193,16 +193,6 @@ fn help_option_is_a_flag_as_in_smcroute() {
     assert!(rec.out().contains("smcroutectl flush"));
 }
 
-#[test]
-fn usage_lists_the_command_table() {
-    let mut listed = StdString::from("\nCommands:\n");
-    for c in COMMANDS.iter().filter(|c| !c.hidden) {
-        let args = if c.min_args > 0 { "ARGS" } else { "" };
-        listed += &format!("  {:<7} {args:<4}  {}\n", c.word, c.help);
-    }
-    assert!(usage::USAGE_TAIL.contains(&listed), "{listed}");
-}
-
 // ----- local commands -----
 
 /// `smcroutectl help` of SMCRoute 2.5.6 with the 2.6 additions marked `+`.

@@ -2,12 +2,12 @@
 
 use super::{Sink, Term};
 use crate::args::{self, DEFAULT_IDENT, RUNSTATEDIR};
-use crate::ipc::cmd::{self, Action, CmdSpec};
+use crate::ipc::cmd::{self, Action, CmdSpec, COMMANDS};
 
-/// The usage text up to the default identity. The whole text is SMCRoute's layout (options
-/// as `  -%c %-10s %s`, commands as `  %-7s %s  %s`) with 2.6's `-h -j -v` and
-/// `show pending`; it is written out rather than built from [`cmd::COMMANDS`] at run
-/// time, and a test checks the two agree.
+/// The usage text up to the default identity: SMCRoute's layout (options as
+/// `  -%c %-10s %s`, commands as `  %-7s %s  %s`) with 2.6's `-h -j -v` and
+/// `show pending`. The options are written out; the commands come from [`COMMANDS`],
+/// whose help texts `help CMD` prints too.
 const USAGE_HEAD: &str = "Usage:
   smcroutectl [OPTIONS] CMD [ARGS]
 
@@ -24,22 +24,15 @@ const USAGE_SOCKET: &str = "
   -t            Skip table heading in show command
   -u FILE       UNIX domain socket for daemon, default: ";
 
-/// After the default socket.
-pub(super) const USAGE_TAIL: &str = ".sock
+/// From the default socket to the commands.
+const USAGE_COMMANDS: &str = ".sock
   -v            Show program version and support information
 
 Commands:
-  help          Show help text
-  version       Show program version and support information
-  flush         Flush all dynamically installed (*,G) multicast routes
-  kill          Kill running daemon
-  reload        Reload .conf file, like SIGHUP
-  show          Show status of routes, joined groups, interfaces, etc.
-  add     ARGS  Add a multicast route
-  remove  ARGS  Remove a multicast route
-  join    ARGS  Join multicast group on an interface
-  leave   ARGS  Leave joined multicast group
+";
 
+/// After the commands.
+const USAGE_TAIL: &str = "
 Arguments:
          <---------- INBOUND ------------>  <- OUTBOUND ->
   add    IIF [SOURCE-IP[/LEN]] GROUP[/LEN]  OIF [OIF ... ]
@@ -61,18 +54,30 @@ Note:
 
 /// The usage text of `help` and `-h`, with the default socket of this build.
 pub fn print_usage(t: &mut dyn Term) {
-    for part in [
-        USAGE_HEAD,
-        DEFAULT_IDENT,
-        USAGE_SOCKET,
-        RUNSTATEDIR,
-        "/",
-        DEFAULT_IDENT,
-        USAGE_TAIL,
-    ] {
-        t.put(part.as_bytes());
+    t.put(USAGE_HEAD.as_bytes());
+    t.put(DEFAULT_IDENT.as_bytes());
+    t.put(USAGE_SOCKET.as_bytes());
+    t.put(RUNSTATEDIR.as_bytes());
+    t.put(b"/");
+    t.put(DEFAULT_IDENT.as_bytes());
+    t.put(USAGE_COMMANDS.as_bytes());
+    for c in COMMANDS.iter().filter(|c| !c.hidden) {
+        t.put(b"  ");
+        t.put(c.word.as_bytes());
+        // `%-7s`: command words are 7 characters at most.
+        t.put(SPACES.get(c.word.len()..).unwrap_or(&[]));
+        t.put(if c.min_args > 0 {
+            b" ARGS  "
+        } else {
+            b"       "
+        });
+        t.put(c.help.as_bytes());
+        t.put(b"\n");
     }
+    t.put(USAGE_TAIL.as_bytes());
 }
+
+const SPACES: &[u8; 7] = b"       ";
 
 /// `-v` and `version`: the same text as `smcrouted -v`.
 pub fn print_version(t: &mut dyn Term) {
@@ -87,17 +92,13 @@ pub fn print_help(t: &mut dyn Term, topic: Option<&'static CmdSpec>) {
         Some(c) if c.action != Action::Help => {
             // Aliases print the help of the entry they stand for.
             let c = cmd::help_entry(c);
-            for part in [
-                "Help:\n  ",
-                c.help,
-                "\n\nExample:\n  smcroutectl ",
-                c.word,
-                " ",
-                c.example,
-                "\n\n",
-            ] {
-                t.put(part.as_bytes());
-            }
+            t.put(b"Help:\n  ");
+            t.put(c.help.as_bytes());
+            t.put(b"\n\nExample:\n  smcroutectl ");
+            t.put(c.word.as_bytes());
+            t.put(b" ");
+            t.put(c.example.as_bytes());
+            t.put(b"\n\n");
         }
         _ => print_usage(t),
     }
