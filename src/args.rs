@@ -449,10 +449,10 @@ pub struct CtlOpts<'a> {
     pub no_heading: bool,
     /// `-i`/`-I`: identity of the daemon.
     pub ident: &'a str,
-    /// `-u`: socket path as given (the connect error message depends on it).
-    pub socket: Option<Path>,
-    /// `RUNSTATEDIR/<ident>.sock`, used without `-u`.
-    pub default_socket: Path,
+    /// The socket to connect to: `-u FILE`, else `RUNSTATEDIR/<ident>.sock`.
+    pub socket: Path,
+    /// `-u` was given (the connect error message depends on it).
+    pub socket_given: bool,
     /// `-h`: help of the command in `words`, or the usage if there is none (SMCRoute's
     /// help flag: the options after `-h` still count, errors included).
     pub help: bool,
@@ -462,16 +462,6 @@ pub struct CtlOpts<'a> {
     /// The command and its arguments: every word that is not an option, in order
     /// (permuted as glibc's `getopt` does: `show -d groups` is `-d show groups`).
     pub words: Vec<&'a str, CTL_MAX_WORDS>,
-}
-
-impl CtlOpts<'_> {
-    /// The socket to connect to.
-    pub fn socket_path(&self) -> &str {
-        self.socket
-            .as_ref()
-            .unwrap_or(&self.default_socket)
-            .as_str()
-    }
 }
 
 /// Parses the command line of `smcroutectl` (`args[0]` is the program name). On error
@@ -485,12 +475,13 @@ pub fn parse_ctl<'a>(args: &'a [&'a str]) -> Result<CtlOpts<'a>, ArgError> {
         plain: false,
         no_heading: false,
         ident: DEFAULT_IDENT,
-        socket: None,
-        default_socket: Path::new(),
+        socket: Path::new(),
+        socket_given: false,
         help: false,
         version: false,
         words: Vec::new(),
     };
+    let mut socket = None;
     let mut getopt = Getopt::new(args, CTL_OPTIONS, CTL_MODE);
     while let Some(item) = getopt.next_arg() {
         let (letter, value) = match item? {
@@ -508,7 +499,7 @@ pub fn parse_ctl<'a>(args: &'a [&'a str]) -> Result<CtlOpts<'a>, ArgError> {
             'j' => opts.json = true,
             'p' => opts.plain = true,
             't' => opts.no_heading = true,
-            'u' => opts.socket = Some(path('u', &[value])?),
+            'u' => socket = Some(value),
             'v' => {
                 opts.version = true;
                 return Ok(opts);
@@ -517,7 +508,11 @@ pub fn parse_ctl<'a>(args: &'a [&'a str]) -> Result<CtlOpts<'a>, ArgError> {
             _ => {}
         }
     }
-    opts.default_socket = default_socket(opts.ident)?;
+    opts.socket_given = socket.is_some();
+    opts.socket = match socket {
+        Some(file) => path('u', &[file])?,
+        None => default_socket(opts.ident)?,
+    };
     Ok(opts)
 }
 

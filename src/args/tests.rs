@@ -550,8 +550,8 @@ fn ctl_defaults() {
     let o = ctl(&["smcroutectl"]);
     assert!(!(o.batch || o.detail || o.json || o.plain || o.no_heading || o.help || o.version));
     assert_eq!(o.ident, "smcroute");
-    assert_eq!(o.socket, None);
-    assert_eq!(o.socket_path(), format!("{RUNSTATEDIR}/smcroute.sock"));
+    assert!(!o.socket_given);
+    assert_eq!(o.socket.as_str(), format!("{RUNSTATEDIR}/smcroute.sock"));
     assert!(o.words.is_empty());
 }
 
@@ -562,14 +562,17 @@ fn ctl_every_option() {
     assert!(!o.version);
     assert_eq!(o.words, ["show", "groups"]);
     let o = ctl(&["smcroutectl", "-i", "mr2", "add", "a", "b"]);
-    assert_eq!(o.socket_path(), format!("{RUNSTATEDIR}/mr2.sock"));
+    assert_eq!(o.socket.as_str(), format!("{RUNSTATEDIR}/mr2.sock"));
     assert_eq!(o.words, ["add", "a", "b"]);
     let o = ctl(&["smcroutectl", "-Imr3"]);
     assert_eq!(o.ident, "mr3");
     let o = ctl(&["smcroutectl", "-u", "/tmp/s", "-i", "x"]);
-    assert_eq!(o.socket.as_ref().map(|p| p.as_str()), Some("/tmp/s"));
-    assert_eq!(o.socket_path(), "/tmp/s");
-    assert_eq!(o.default_socket.as_str(), format!("{RUNSTATEDIR}/x.sock"));
+    assert!(o.socket_given);
+    assert_eq!((o.socket.as_str(), o.ident), ("/tmp/s", "x"));
+    let o = ctl(&["smcroutectl", "-i", "y", "-u", "/tmp/t", "-i", "x"]);
+    assert_eq!((o.socket.as_str(), o.ident), ("/tmp/t", "x"));
+    let o = ctl(&["smcroutectl", "-i", "y", "show", "-i", "x"]);
+    assert_eq!(o.socket.as_str(), format!("{RUNSTATEDIR}/x.sock"));
 }
 
 #[test]
@@ -578,7 +581,7 @@ fn ctl_options_may_follow_words_as_with_glibc() {
     let o = ctl(&["smcroutectl", "show", "-d", "groups", "-tu", "/s"]);
     assert!(o.detail && o.no_heading);
     assert_eq!(o.words, ["show", "groups"]);
-    assert_eq!(o.socket_path(), "/s");
+    assert_eq!(o.socket.as_str(), "/s");
     let o = ctl(&["smcroutectl", "add", "-i", "mr", "a1", "-", "225.1.1.1"]);
     assert_eq!(o.ident, "mr");
     assert_eq!(o.words, ["add", "a1", "-", "225.1.1.1"]);

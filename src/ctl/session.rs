@@ -231,7 +231,7 @@ impl Reply {
 
 /// Connects, retrying a refused connection; reports failures as SMCRoute does.
 fn connect(opts: &CtlOpts<'_>, t: &mut dyn Term) -> Option<Fd> {
-    let path = opts.socket_path();
+    let path = opts.socket.as_str();
     let mut retries = 0;
     loop {
         let err = match unix::connect(path) {
@@ -248,7 +248,7 @@ fn connect(opts: &CtlOpts<'_>, t: &mut dyn Term) -> Option<Fd> {
             Errno::EACCES => warn(t, "Need root privileges to connect to daemon", b""),
             Errno::ENOENT => {
                 warn(t, "Cannot find IPC socket ", path.as_bytes());
-                if opts.socket.is_none() {
+                if !opts.socket_given {
                     warn(t, "Daemon may be running with another -i NAME", b"");
                 } else {
                     warn_with(t, "Failed connecting to daemon: ", &err);
