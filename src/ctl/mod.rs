@@ -20,7 +20,8 @@ use heapless::Vec;
 use ufmt::uDisplay;
 
 pub use self::session::Session;
-pub use self::term::{Sink, Term};
+use self::term::Sink;
+pub use self::term::Term;
 use crate::args::{self, ArgError, ErrorLine, CTL_MAX_WORDS};
 use crate::errno::Errno;
 use crate::ipc::batch::{self, BatchError, BATCH_LINE_MAX};

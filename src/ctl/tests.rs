@@ -179,15 +179,7 @@ fn help_option_is_a_flag_as_in_smcroute() {
     let (rc, rec) = ctl(&["-h", "show", "-v", "-x"]);
     assert!(rc == 0 && rec.out().starts_with("SMCRoute v"));
     // With -b, every line prints its help instead of running (no socket is opened).
-    let mut input = "add a1\nflush\n".as_bytes();
-    let mut read = |buf: &mut [u8]| -> Result<usize, Errno> {
-        let n = input.len().min(buf.len());
-        buf[..n].copy_from_slice(&input[..n]);
-        input = &input[n..];
-        Ok(n)
-    };
-    let mut rec = Rec::default();
-    let rc = ctl_input(&["-hb", "-u", "/nonexistent"], &mut read, &mut rec);
+    let (rc, rec) = batch(&["-hb", "-u", "/nonexistent"], "add a1\nflush\n");
     assert_eq!((rc, rec.err()), (0, StdString::new()));
     assert_eq!(rec.out().matches("Help:").count(), 2);
     assert!(rec.out().contains("smcroutectl flush"));
@@ -279,6 +271,17 @@ fn usage_and_help() {
     assert_eq!(
         rec.err(),
         "smcroutectl: Failed constructing IPC command: Argument list too long\n"
+    );
+    // Errors that are not getopt's come without the usage.
+    let long = "x".repeat(300);
+    let (rc, rec) = ctl(&["-i", &long, "show"]);
+    assert_eq!(
+        (rc, rec.out(), rec.err()),
+        (
+            1,
+            StdString::new(),
+            "smcroutectl: Path from -i too long, max 256 bytes.\n".into()
+        )
     );
 }
 
@@ -529,16 +532,13 @@ fn batch_lines() {
     let input = format!(
         "add a1 10.0.0.1 225.7.7.7 a2\n\n# comment\n   \njoin\ta1  225.1.1.1\n{long}\nadd a1\n-p show"
     );
-    let mut input = input.as_bytes();
-    let mut read = |buf: &mut [u8]| -> Result<usize, Errno> {
-        // Two bytes at a time, to cross line boundaries.
-        let n = input.len().min(buf.len()).min(2);
-        buf[..n].copy_from_slice(&input[..n]);
-        input = &input[n..];
-        Ok(n)
-    };
+    // Two bytes at a time, to cross line boundaries.
     let mut rec = Rec::default();
-    let rc = ctl_input(&["-b", "-t", "-u", &path], &mut read, &mut rec);
+    let rc = ctl_input(
+        &["-b", "-t", "-u", &path],
+        &mut reader(input.as_bytes(), 2),
+        &mut rec,
+    );
     let seen = daemon.join().unwrap();
     let _ = std::fs::remove_file(&path);
     assert_eq!(
@@ -562,16 +562,8 @@ fn batch_lines() {
 
 #[test]
 fn batch_status_is_capped_and_read_errors_count() {
-    let input = "add x\n".repeat(300);
-    let mut input = input.as_bytes();
-    let mut read = |buf: &mut [u8]| -> Result<usize, Errno> {
-        let n = input.len().min(buf.len());
-        buf[..n].copy_from_slice(&input[..n]);
-        input = &input[n..];
-        Ok(n)
-    };
-    let mut rec = Rec::default();
-    assert_eq!(ctl_input(&["-b"], &mut read, &mut rec), MAX_BATCH_STATUS);
+    let (rc, _) = batch(&["-b"], &"add x\n".repeat(300));
+    assert_eq!(rc, MAX_BATCH_STATUS);
 
     let mut fail = |_: &mut [u8]| -> Result<usize, Errno> { Err(Errno::EBADF) };
     let mut rec = Rec::default();
@@ -594,16 +586,20 @@ fn batch_status_is_capped_and_read_errors_count() {
     assert_eq!(rec.err(), "smcroutectl: Skipping line that is not UTF-8\n");
 }
 
-fn batch(args: &[&str], input: &str) -> (i32, Rec) {
-    let mut input = input.as_bytes();
-    let mut read = |buf: &mut [u8]| -> Result<usize, Errno> {
-        let n = input.len().min(buf.len());
+/// Batch input that reads `input` at most `chunk` bytes at a time.
+fn reader(mut input: &[u8], chunk: usize) -> impl FnMut(&mut [u8]) -> Result<usize, Errno> + '_ {
+    move |buf: &mut [u8]| {
+        let n = input.len().min(buf.len()).min(chunk);
         buf[..n].copy_from_slice(&input[..n]);
         input = &input[n..];
         Ok(n)
-    };
+    }
+}
+
+/// Runs smcroutectl with `args` and `input` as its standard input.
+fn batch(args: &[&str], input: &str) -> (i32, Rec) {
     let mut rec = Rec::default();
-    let rc = ctl_input(args, &mut read, &mut rec);
+    let rc = ctl_input(args, &mut reader(input.as_bytes(), usize::MAX), &mut rec);
     (rc, rec)
 }
 
