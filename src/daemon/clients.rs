@@ -172,7 +172,9 @@ impl Clients {
                     Ok(None) => break,
                     Ok(Some(frame)) => frame,
                     Err(e) => {
+                        host.log.set_capture(true);
                         log!(host, Level::Warning, "{}", e);
+                        host.log.set_capture(false);
                         let _ = unix::send_all(&client.fd, host.log.last().as_bytes());
                         let _ = unix::send_all(&client.fd, b"\0");
                         close = true;
@@ -212,6 +214,9 @@ fn answer(
         failed: false,
     };
     let mut ok = true;
+    // A failure replies with the last log line, whatever its level: format every line
+    // while the request runs (only then; hidden levels are skipped otherwise).
+    host.log.set_capture(true);
     match Request::parse(frame) {
         Err(e) => {
             log!(host, Level::Warning, "{}", e);
@@ -231,6 +236,7 @@ fn answer(
             }
         },
     }
+    host.log.set_capture(false);
     reply.push(b"\0");
     reply.flush();
     if reply.failed {

@@ -110,6 +110,10 @@ impl Log for DaemonHost {
     fn log(&mut self, level: Level, line: &str) {
         self.log.log(level, line);
     }
+
+    fn wants(&self, level: Level) -> bool {
+        self.log.wants(level)
+    }
 }
 
 impl Kernel for DaemonHost {
