@@ -57,13 +57,21 @@ impl Reply<'_> {
         self.len = 0;
     }
 
-    fn push(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(self.buf.len()) {
-            if self.len + chunk.len() > self.buf.len() {
-                self.flush();
+    /// Appends `bytes`, sending the buffer whenever it fills (a reply is a byte stream:
+    /// where it is cut does not matter).
+    fn push(&mut self, mut bytes: &[u8]) {
+        loop {
+            let room = self.buf.len() - self.len;
+            let (now, rest) = bytes.split_at(bytes.len().min(room));
+            if let Some(dst) = self.buf.get_mut(self.len..self.len + now.len()) {
+                dst.copy_from_slice(now);
+                self.len += now.len();
             }
-            self.buf[self.len..self.len + chunk.len()].copy_from_slice(chunk);
-            self.len += chunk.len();
+            if rest.is_empty() {
+                return;
+            }
+            self.flush();
+            bytes = rest;
         }
     }
 }
