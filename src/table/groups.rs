@@ -5,7 +5,7 @@
 //! membership so that leaving it is proportional to its own joins.
 
 use super::iface::IfName;
-use super::{Fnv, Full, HashIndex, MultiIndex, Slab};
+use super::{Full, HashIndex, KeyHash, MultiIndex, Slab};
 use crate::net::{Addr, Prefix};
 
 /// One configured membership.
@@ -45,7 +45,7 @@ impl Group {
 }
 
 fn identity_hash(iif: &str, source: Option<&Prefix>, group: &Prefix) -> u32 {
-    let mut h = Fnv::new().bytes(iif.as_bytes()).byte(0);
+    let mut h = KeyHash::new().bytes(iif.as_bytes()).byte(0);
     if let Some(s) = source {
         h = h.addr(&s.addr).byte(s.len);
     }
@@ -101,7 +101,7 @@ impl Join {
 }
 
 fn member_hash(ifindex: u32, source: Option<&Addr>, group: &Addr) -> u32 {
-    let h = Fnv::new().u32(ifindex).addr(group);
+    let h = KeyHash::new().u32(ifindex).addr(group);
     match source {
         Some(s) => h.byte(1).addr(s),
         None => h.byte(0),

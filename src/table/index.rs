@@ -23,49 +23,77 @@ pub const fn buckets(n: usize) -> usize {
     (n + n / 2 + 1).next_power_of_two()
 }
 
-/// 32-bit FNV-1a, enough to spread addresses and names over a power-of-two table.
+/// A 32-bit hash of table keys: words are mixed in with a rotate, xor and multiply (as
+/// rustc's FxHash does) and the result is avalanched (murmur3's finaliser), so the low
+/// bits (home bucket) and the high bits (tag) both depend on every input bit. Four bytes
+/// per step: keys are addresses and short names, hashed once per lookup.
 #[derive(Clone, Copy)]
-pub struct Fnv(u32);
+pub struct KeyHash(u32);
 
-impl Default for Fnv {
+impl Default for KeyHash {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl Fnv {
-    /// The offset basis.
+impl KeyHash {
+    const K: u32 = 0x9e37_79b9;
+
+    /// The initial state.
     pub const fn new() -> Self {
-        Self(0x811c_9dc5)
-    }
-
-    /// Mixes bytes in.
-    pub fn bytes(mut self, bytes: &[u8]) -> Self {
-        for &b in bytes {
-            self.0 = (self.0 ^ b as u32).wrapping_mul(0x0100_0193);
-        }
-        self
-    }
-
-    /// Mixes one byte in.
-    pub fn byte(self, b: u8) -> Self {
-        self.bytes(&[b])
+        Self(0)
     }
 
     /// Mixes a 32-bit number in.
     pub fn u32(self, n: u32) -> Self {
-        self.bytes(&n.to_le_bytes())
+        Self((self.0.rotate_left(5) ^ n).wrapping_mul(Self::K))
+    }
+
+    /// Mixes one byte in.
+    pub fn byte(self, b: u8) -> Self {
+        self.u32(u32::from(b))
+    }
+
+    /// Mixes bytes in, four at a time, and their number.
+    pub fn bytes(self, bytes: &[u8]) -> Self {
+        let mut h = self.u32(bytes.len() as u32);
+        let mut words = bytes.chunks_exact(4);
+        for w in &mut words {
+            h = h.u32(<[u8; 4]>::try_from(w).map_or(0, u32::from_le_bytes));
+        }
+        let mut tail = [0u8; 4];
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            if let Some(t) = tail.get_mut(..rest.len()) {
+                t.copy_from_slice(rest);
+            }
+            h = h.u32(u32::from_le_bytes(tail));
+        }
+        h
     }
 
     /// Mixes an address in (family included).
     pub fn addr(self, a: &Addr) -> Self {
-        self.byte(a.family().bits()).bytes(a.octets())
+        match a {
+            Addr::V4(o) => self.u32(4).u32(u32::from_le_bytes(*o)),
+            Addr::V6(o) => {
+                let mut h = self.u32(6);
+                for w in o.chunks_exact(4) {
+                    h = h.u32(<[u8; 4]>::try_from(w).map_or(0, u32::from_le_bytes));
+                }
+                h
+            }
+        }
     }
 
     /// The hash.
     pub fn finish(self) -> u32 {
-        // Fold the high bits down: the index uses the low bits for the home bucket.
-        self.0 ^ (self.0 >> 16)
+        let mut h = self.0;
+        h ^= h >> 16;
+        h = h.wrapping_mul(0x85eb_ca6b);
+        h ^= h >> 13;
+        h = h.wrapping_mul(0xc2b2_ae35);
+        h ^ (h >> 16)
     }
 }
 
@@ -480,11 +508,39 @@ mod tests {
     }
 
     #[test]
-    fn fnv_differs() {
-        let a = Fnv::new().addr(&Addr::parse("225.1.1.1").unwrap()).finish();
-        let b = Fnv::new().addr(&Addr::parse("225.1.1.2").unwrap()).finish();
-        assert_ne!(a, b);
-        assert_eq!(Fnv::default().u32(1).finish(), Fnv::new().u32(1).finish());
+    fn key_hash_spreads() {
+        let h = |s: &str| KeyHash::new().addr(&Addr::parse(s).unwrap()).finish();
+        assert_ne!(h("225.1.1.1"), h("225.1.1.2"));
+        assert_ne!(h("::"), h("0.0.0.0"));
+        assert_ne!(h("ff2e::1"), h("ff2e::2"));
+        assert_eq!(
+            KeyHash::default().u32(1).finish(),
+            KeyHash::new().u32(1).finish()
+        );
+        // Names: length and tail bytes count.
+        let n = |s: &str| KeyHash::new().bytes(s.as_bytes()).finish();
+        assert_ne!(n("eth0"), n("eth1"));
+        assert_ne!(n("a"), n("a\0"));
+        assert_ne!(n("eth10"), n("eth11"));
+        assert_ne!(
+            KeyHash::new().byte(1).finish(),
+            KeyHash::new().byte(2).finish()
+        );
+        // 4,096 consecutive sources of one group over 8,192 buckets: home buckets and
+        // tags both spread (few home buckets shared, no tag shared by many).
+        let mut homes = std::collections::HashMap::new();
+        let mut tags = std::collections::HashMap::new();
+        for i in 0..4096u32 {
+            let s = Addr::V4((0xc612_0000 + i).to_be_bytes());
+            let x = KeyHash::new()
+                .addr(&s)
+                .addr(&Addr::V4([225, 1, 0, 1]))
+                .finish();
+            *homes.entry(x & 8191).or_insert(0) += 1;
+            *tags.entry(x >> 13).or_insert(0) += 1;
+        }
+        assert!(homes.len() > 3000, "{}", homes.len());
+        assert!(*tags.values().max().unwrap() <= 3);
     }
 
     /// Keys of ids for the multi-index tests: `key[id]`, hashed badly on purpose.

@@ -5,7 +5,7 @@
 //! filter). Cache entries are also on an LRU list ordered by last sign of life, so when
 //! the table is full the longest-idle one gives way in O(1).
 
-use super::{Fnv, Full, HashIndex, Links, MultiIndex, Slab};
+use super::{Full, HashIndex, KeyHash, Links, MultiIndex, Slab};
 use crate::limits::MAX_VIFS;
 use crate::net::Addr;
 use crate::time::Instant;
@@ -68,11 +68,11 @@ impl Route {
 }
 
 fn sg_hash(source: &Addr, group: &Addr) -> u32 {
-    Fnv::new().addr(source).addr(group).finish()
+    KeyHash::new().addr(source).addr(group).finish()
 }
 
 fn group_hash(group: &Addr) -> u32 {
-    Fnv::new().addr(group).finish()
+    KeyHash::new().addr(group).finish()
 }
 
 /// Up to `N` kernel entries, `B` index buckets (see [`super::buckets`]).

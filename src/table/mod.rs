@@ -19,7 +19,7 @@ pub mod rules;
 pub mod slab;
 pub mod text;
 
-pub use index::{buckets, Fnv, HashIndex, MultiIndex};
+pub use index::{buckets, HashIndex, KeyHash, MultiIndex};
 pub use links::Links;
 pub use slab::Slab;
 pub use text::Text;

@@ -1,7 +1,7 @@
 //! The pending list (SMCRoute §3.3): directives waiting for their interfaces, kept as the
 //! words they were written with so they can be replayed later.
 
-use super::{Fnv, Full, Slab, Text};
+use super::{Full, KeyHash, Slab, Text};
 
 /// Bytes of words one entry can hold (a conf line is at most 511 bytes).
 pub const PENDING_TEXT: usize = 512;
@@ -49,7 +49,7 @@ impl Pending {
             words.push_str(o).ok()?;
         }
         let has_source = source.is_some();
-        let hash = Fnv::new()
+        let hash = KeyHash::new()
             .byte(kind as u8)
             .byte(has_source as u8)
             .bytes(words.as_str().as_bytes())

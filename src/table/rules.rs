@@ -11,7 +11,7 @@
 
 use heapless::Vec;
 
-use super::{Fnv, Full, HashIndex, MultiIndex, Slab};
+use super::{Full, HashIndex, KeyHash, MultiIndex, Slab};
 use crate::limits::MAX_VIFS;
 use crate::net::Addr;
 
@@ -128,7 +128,7 @@ impl Rule {
 }
 
 fn identity_hash(iif: u32, source: &Addr, slen: u8, group: &Addr, glen: u8) -> u32 {
-    Fnv::new()
+    KeyHash::new()
         .u32(iif)
         .addr(source)
         .byte(slen)
