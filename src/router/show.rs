@@ -43,19 +43,45 @@ fn num(n: u64) -> Text<24> {
 /// 32 OIF names of at most 20 bytes each.
 const ROW_MAX: usize = 1024;
 
-/// One table row, formatted in place and handed to the output in one piece (a reply
-/// write per fragment cost more than the formatting). Only whole `&str`s and ASCII are
-/// appended, and a piece that does not fit is dropped whole, so the bytes are UTF-8.
+/// Rows buffered before they go to the output.
+const ROWS_BUF: usize = 4 * ROW_MAX;
+
+/// Table rows formatted in place and handed to the output a few KiB at a time (a write
+/// per fragment, and a UTF-8 check per row, cost more than the formatting). Only whole
+/// `&str`s and ASCII are appended, and a piece that does not fit is dropped whole, so
+/// the bytes are UTF-8; [`Row::start`] makes room for a whole row first.
 struct Row {
-    buf: [u8; ROW_MAX],
+    buf: [u8; ROWS_BUF],
     len: usize,
 }
 
 impl Row {
     const fn new() -> Self {
         Self {
-            buf: [0; ROW_MAX],
+            buf: [0; ROWS_BUF],
             len: 0,
+        }
+    }
+
+    /// Begins a row, sending what is buffered if a longest row might not fit.
+    fn start<W: uWrite + ?Sized>(&mut self, out: &mut W) -> Result<(), W::Error> {
+        if self.len + ROW_MAX > ROWS_BUF {
+            self.flush(out)?;
+        }
+        Ok(())
+    }
+
+    /// Sends what is buffered.
+    fn flush<W: uWrite + ?Sized>(&mut self, out: &mut W) -> Result<(), W::Error> {
+        let bytes = self.buf.get(..self.len).unwrap_or(&[]);
+        self.len = 0;
+        out.write_str(core::str::from_utf8(bytes).unwrap_or(""))
+    }
+
+    fn byte(&mut self, b: u8) {
+        if let Some(dst) = self.buf.get_mut(self.len) {
+            *dst = b;
+            self.len += 1;
         }
     }
 
@@ -71,6 +97,16 @@ impl Row {
         self.bytes(s.as_bytes());
     }
 
+    /// An interface name, cut at 19 bytes as SMCRoute's 21-byte ` NAME` buffer cuts it
+    /// (kept whole if the cut would split a character).
+    fn oif_name(&mut self, name: &[u8]) {
+        let cut = match name.get(19) {
+            Some(&b) if (b as i8) >= -0x40 => name.get(..19).unwrap_or(name),
+            _ => name,
+        };
+        self.bytes(cut);
+    }
+
     /// Spaces up to column `width` from `from` (at least none).
     fn pad_from(&mut self, from: usize, width: usize) {
         let n = (from + width).saturating_sub(self.len);
@@ -78,7 +114,7 @@ impl Row {
     }
 
     fn spaces(&mut self, n: usize) {
-        let end = (self.len + n).min(ROW_MAX);
+        let end = (self.len + n).min(ROWS_BUF);
         if let Some(dst) = self.buf.get_mut(self.len..end) {
             dst.fill(b' ');
             self.len = end;
@@ -105,16 +141,28 @@ impl Row {
         self.bytes(digits);
     }
 
+    /// A byte in decimal (IPv4 octets, prefix lengths).
+    fn small(&mut self, b: u8) {
+        if b >= 100 {
+            self.byte(b'0' + b / 100);
+        }
+        if b >= 10 {
+            self.byte(b'0' + b / 10 % 10);
+        }
+        self.byte(b'0' + b % 10);
+    }
+
     /// An address as `inet_ntop` prints it (IPv4 inline, IPv6 through `net`).
     fn addr(&mut self, a: &Addr) {
         match a {
-            Addr::V4(o) => {
-                for (i, &b) in o.iter().enumerate() {
-                    if i > 0 {
-                        self.bytes(b".");
-                    }
-                    self.dec(u64::from(b), 0);
-                }
+            Addr::V4([a, b, c, d]) => {
+                self.small(*a);
+                self.byte(b'.');
+                self.small(*b);
+                self.byte(b'.');
+                self.small(*c);
+                self.byte(b'.');
+                self.small(*d);
             }
             Addr::V6(_) => {
                 let _ = ufmt::uwrite!(self, "{}", *a);
@@ -126,8 +174,8 @@ impl Row {
     fn prefix(&mut self, p: &Prefix) {
         self.addr(&p.addr);
         if !p.is_host() {
-            self.bytes(b"/");
-            self.dec(u64::from(p.len), 0);
+            self.byte(b'/');
+            self.small(p.len);
         }
     }
 
@@ -136,20 +184,20 @@ impl Row {
         let from = self.len;
         match source {
             Some(s) => {
-                self.bytes(b"(");
+                self.byte(b'(');
                 self.prefix(&s);
             }
             None => self.bytes(b"(*"),
         }
         self.bytes(b", ");
         self.prefix(&group);
-        self.bytes(b")");
+        self.byte(b')');
         self.pad_from(from, 42);
     }
 
+    #[cfg(test)]
     fn as_str(&self) -> &str {
-        let bytes = self.buf.get(..self.len).unwrap_or(&[]);
-        core::str::from_utf8(bytes).unwrap_or("")
+        core::str::from_utf8(&self.buf[..self.len]).unwrap()
     }
 }
 
@@ -260,7 +308,7 @@ impl Router {
         Ok(())
     }
 
-    /// ` NAME` per OIF, each cut as SMCRoute's 21-byte chunk buffer cuts it.
+    /// ` NAME` per OIF.
     fn oif_row(&self, row: &mut Row, v6: bool, ttls: &[u8]) {
         for (vif, &t) in ttls.iter().enumerate() {
             if t == 0 {
@@ -269,17 +317,16 @@ impl Router {
             let Some(id) = self.vif_iface(v6, vif as u8) else {
                 continue;
             };
-            let name = self.iface_name(id);
-            row.bytes(b" ");
-            row.text(name.get(..19).unwrap_or(name));
+            row.byte(b' ');
+            row.oif_name(self.ifaces.get(id).map_or(&[], |i| i.name.as_bytes()));
         }
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn route_row<H: Host, W: uWrite + ?Sized>(
+    fn route_row<H: Host>(
         &self,
         h: &mut H,
-        out: &mut W,
+        row: &mut Row,
         style: Style,
         width: usize,
         sg: (Option<Prefix>, Prefix),
@@ -287,26 +334,24 @@ impl Router {
         counts: Option<(&Addr, &Addr)>,
         v6: bool,
         ttls: &[u8],
-    ) -> Result<(), W::Error> {
-        let mut row = Row::new();
+    ) {
         row.sg(sg.0, sg.1);
-        row.bytes(b" ");
+        row.byte(b' ');
         let from = row.len;
-        row.text(self.iface_name(iif));
+        row.bytes(self.ifaces.get(iif).map_or(&[], |i| i.name.as_bytes()));
         row.pad_from(from, width);
-        row.bytes(b" ");
+        row.byte(b' ');
         if style == Style::Detail {
             let c = counts
                 .and_then(|(s, g)| h.sg_count(s, g).ok())
                 .unwrap_or_default();
             row.dec(c.packets, 10);
-            row.bytes(b" ");
+            row.byte(b' ');
             row.dec(c.bytes, 10);
-            row.bytes(b" ");
+            row.byte(b' ');
         }
-        self.oif_row(&mut row, v6, ttls);
-        row.bytes(b"\n");
-        out.write_str(row.as_str())
+        self.oif_row(row, v6, ttls);
+        row.byte(b'\n');
     }
 
     fn route_header<W: uWrite + ?Sized>(
@@ -350,6 +395,7 @@ impl Router {
             return self.routes_json(out);
         }
         let width = self.ifaces.longest_name().max(3);
+        let mut row = Row::new();
         for (exact, title) in [(false, "(*,G) Template Rules"), (true, "(S,G) Rules")] {
             let mut rows = self.rules.iter().filter(|(_, r)| r.is_exact() == exact);
             if rows.next().is_none() {
@@ -360,8 +406,20 @@ impl Router {
                 let sg = (rule_source(r), rule_group(r));
                 let counts = exact.then_some((&r.source, &r.group));
                 let iif = r.iif as usize;
-                self.route_row(h, out, style, width, sg, iif, counts, r.is_v6(), &r.ttls)?;
+                row.start(out)?;
+                self.route_row(
+                    h,
+                    &mut row,
+                    style,
+                    width,
+                    sg,
+                    iif,
+                    counts,
+                    r.is_v6(),
+                    &r.ttls,
+                );
             }
+            row.flush(out)?;
         }
         if !self.mfc.is_empty() {
             Self::route_header(out, style, "Kernel MFC Table", width)?;
@@ -369,8 +427,20 @@ impl Router {
                 let sg = (Some(Prefix::host(r.source)), Prefix::host(r.group));
                 let counts = Some((&r.source, &r.group));
                 let iif = self.kernel_iif(r);
-                self.route_row(h, out, style, width, sg, iif, counts, r.is_v6(), &r.ttls)?;
+                row.start(out)?;
+                self.route_row(
+                    h,
+                    &mut row,
+                    style,
+                    width,
+                    sg,
+                    iif,
+                    counts,
+                    r.is_v6(),
+                    &r.ttls,
+                );
             }
+            row.flush(out)?;
         }
         Ok(())
     }
@@ -476,15 +546,20 @@ impl Router {
             return Ok(());
         }
         Self::group_header(out, "Group Memberships Table")?;
+        let mut row = Row::new();
         for (_, g) in self.groups.iter() {
-            group_row(out, g.source, g.group, g.iif.as_str())?;
+            row.start(out)?;
+            group_row(&mut row, g.source, g.group, g.iif.as_str());
         }
+        row.flush(out)?;
         if style == Style::Detail {
             // SMCRoute sends no column header for this section (a bug); we do.
             Self::group_header(out, "Kernel Group Membership Table")?;
             for (s, g, iif) in self.join_rows() {
-                group_row(out, s, g, iif)?;
+                row.start(out)?;
+                group_row(&mut row, s, g, iif);
             }
+            row.flush(out)?;
         }
         Ok(())
     }
@@ -599,18 +674,11 @@ impl Router {
 }
 
 /// `(S,G)` padded to 42 columns, the interface, a newline.
-fn group_row<W: uWrite + ?Sized>(
-    out: &mut W,
-    source: Option<Prefix>,
-    group: Prefix,
-    iif: &str,
-) -> Result<(), W::Error> {
-    let mut row = Row::new();
+fn group_row(row: &mut Row, source: Option<Prefix>, group: Prefix, iif: &str) {
     row.sg(source, group);
-    row.bytes(b" ");
+    row.byte(b' ');
     row.text(iif);
-    row.bytes(b"\n");
-    out.write_str(row.as_str())
+    row.byte(b'\n');
 }
 
 fn group_json<W: uWrite + ?Sized>(
@@ -691,13 +759,38 @@ mod row_tests {
         }
         row.text("\n");
         assert!(row.as_str().ends_with("19ch\n"), "{}", row.as_str().len());
-        // Past the end a piece is dropped whole, and the row stays text.
+        assert!(row.len <= ROW_MAX);
+        // Past the end a piece is dropped whole, and the rows stay text.
         let mut full = Row::new();
-        full.spaces(ROW_MAX - 1);
+        full.spaces(ROWS_BUF - 1);
         full.text("é");
         full.spaces(5);
-        assert_eq!(full.as_str().len(), ROW_MAX);
+        assert_eq!(full.as_str().len(), ROWS_BUF);
         assert!(full.as_str().bytes().all(|b| b == b' '));
+        // A row starts on a fresh buffer when a longest one might not fit.
+        let mut s = std::string::String::new();
+        let mut sink = super::super::tests::Sink(&mut s);
+        full.start(&mut sink).unwrap();
+        assert_eq!(full.len, 0);
+        full.text("x");
+        full.start(&mut sink).unwrap();
+        assert_eq!(full.len, 1, "room left: no flush");
+        full.flush(&mut sink).unwrap();
+        assert_eq!(s.len(), ROWS_BUF + 1);
+    }
+
+    #[test]
+    fn oif_names_cut_at_19_bytes_on_a_character() {
+        let mut row = Row::new();
+        row.oif_name(b"abcdefghijklmnopqrstuvwxyz");
+        row.byte(b'|');
+        row.oif_name("abcdefghijklmnopqr\u{e9}".as_bytes());
+        row.byte(b'|');
+        row.oif_name(b"short");
+        assert_eq!(
+            row.as_str(),
+            "abcdefghijklmnopqrs|abcdefghijklmnopqr\u{e9}|short"
+        );
     }
 
     #[test]
