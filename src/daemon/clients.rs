@@ -36,15 +36,22 @@ struct Client {
     since: Instant,
 }
 
-/// The fixed set of connected clients.
+/// Bytes of a reply buffered per send.
+const REPLY_BUF: usize = 4096;
+
+/// The fixed set of connected clients, and the buffers requests are answered with (one
+/// request is answered at a time). The daemon keeps this in a static: together some
+/// 13 KiB that a stack frame would keep resident.
 pub struct Clients {
     slots: [Option<Client>; MAX_CLIENTS],
+    input: [u8; IPC_MSG_MAX],
+    reply: [u8; REPLY_BUF],
 }
 
 /// Buffers reply bytes and sends them in pieces, so `show` of any size streams out.
 struct Reply<'a> {
     fd: &'a Fd,
-    buf: [u8; 4096],
+    buf: &'a mut [u8; REPLY_BUF],
     len: usize,
     failed: bool,
 }
@@ -90,6 +97,8 @@ impl Clients {
     pub const fn new() -> Self {
         Self {
             slots: [const { None }; MAX_CLIENTS],
+            input: [0; IPC_MSG_MAX],
+            reply: [0; REPLY_BUF],
         }
     }
 
@@ -160,8 +169,8 @@ impl Clients {
         let Some(Some(client)) = self.slots.get_mut(slot) else {
             return deferred;
         };
-        let mut input = [0u8; IPC_MSG_MAX];
-        let n = match unix::recv(&client.fd, &mut input) {
+        let (input, reply) = (&mut self.input, &mut self.reply);
+        let n = match unix::recv(&client.fd, input) {
             Ok(0) | Err(_) => {
                 self.slots[slot] = None;
                 return deferred;
@@ -190,7 +199,7 @@ impl Clients {
                     }
                 };
                 answered = true;
-                if !answer(&client.fd, frame, router, host, now, &mut deferred) {
+                if !answer(&client.fd, reply, frame, router, host, now, &mut deferred) {
                     close = true;
                     break;
                 }
@@ -209,6 +218,7 @@ impl Clients {
 /// Answers one request frame; false if the connection must be closed.
 fn answer(
     fd: &Fd,
+    buf: &mut [u8; REPLY_BUF],
     frame: &[u8],
     router: &mut Router,
     host: &mut DaemonHost,
@@ -217,7 +227,7 @@ fn answer(
 ) -> bool {
     let mut reply = Reply {
         fd,
-        buf: [0; 4096],
+        buf,
         len: 0,
         failed: false,
     };

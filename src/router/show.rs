@@ -44,9 +44,9 @@ fn num(n: u64) -> Text<24> {
 const ROW_MAX: usize = 1024;
 
 /// Rows buffered before they go to the output.
-const ROWS_BUF: usize = 4 * ROW_MAX;
+const ROWS_BUF: usize = 2 * ROW_MAX;
 
-/// Table rows formatted in place and handed to the output a few KiB at a time (a write
+/// Table rows formatted in place and handed to the output 1-2 KiB at a time (a write
 /// per fragment, and a UTF-8 check per row, cost more than the formatting). Only whole
 /// `&str`s and ASCII are appended, and a piece that does not fit is dropped whole, so
 /// the bytes are UTF-8; [`Row::start`] makes room for a whole row first.
@@ -385,6 +385,9 @@ impl Router {
         self.vif_iface(r.is_v6(), r.parent).unwrap_or(usize::MAX)
     }
 
+    // Not inlined: its row buffer must not add to the stack frame of whoever calls
+    // `show` (the daemon's main loop) for the whole life of the process.
+    #[inline(never)]
     fn show_routes<H: Host, W: uWrite + ?Sized>(
         &self,
         h: &mut H,
@@ -524,6 +527,7 @@ impl Router {
         })
     }
 
+    #[inline(never)] // As show_routes.
     fn show_groups<W: uWrite + ?Sized>(&self, style: Style, out: &mut W) -> Result<(), W::Error> {
         if style == Style::Json {
             out.write_str("{\"groups\":{\"conf\":[")?;
