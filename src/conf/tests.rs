@@ -639,3 +639,12 @@ fn random_token_soup_never_panics() {
         check_invariants(&buf);
     }
 }
+
+#[test]
+fn parse_counts_newlines() {
+    let mut n = 0;
+    assert_eq!(parse(b"", &mut |_, _| n += 1), 0);
+    assert_eq!(parse(b"phyint a\n", &mut |_, _| n += 1), 1);
+    assert_eq!(parse(b"phyint a\n\n# c\nphyint b", &mut |_, _| n += 1), 3);
+    assert_eq!(n, 3);
+}

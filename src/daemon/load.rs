@@ -148,8 +148,7 @@ fn load_file<H: Host>(
             }
         }
         let text = &buf[start..end];
-        parse_chunk(router, host, deeper, path, depth, text, line_base, loaded);
-        line_base += text.iter().filter(|&&b| b == b'\n').count() as u32;
+        line_base += parse_chunk(router, host, deeper, path, depth, text, line_base, loaded);
         buf.copy_within(end..filled, 0);
         filled -= end;
         if eof {
@@ -168,10 +167,11 @@ fn parse_chunk<H: Host>(
     text: &[u8],
     line_base: u32,
     loaded: &mut Loaded,
-) {
+) -> u32 {
     conf::parse(text, &mut |line, stmt| {
         let line = line_base + line;
-        match stmt {
+        // By reference: a statement is 0.5 KiB.
+        match &stmt {
             Err(e) => {
                 log!(host, Level::Warning, "{} line {}: {}", path, line, e);
                 loaded.errors += 1;
@@ -224,14 +224,14 @@ fn parse_chunk<H: Host>(
             }
             Ok(stmt) => {
                 if router
-                    .apply(host, Origin::Conf { file: path, line }, &stmt)
+                    .apply(host, Origin::Conf { file: path, line }, stmt)
                     .is_err()
                 {
                     loaded.errors += 1;
                 }
             }
         }
-    });
+    })
 }
 
 #[cfg(test)]
