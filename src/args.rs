@@ -1,1 +1,564 @@
-//! (in progress)
+//! Command lines of `smcrouted` and `smcroutectl` (SMCRoute 2.6 §1, §2.1).
+//!
+//! Pure: the input is the argument list as text, program name first; the output is a
+//! value saying what to do. Nothing is resolved here (users and groups are `sys`'s job),
+//! nothing is printed except through the `uWrite` writers of the usage and version text.
+//! Options are read in order and the first terminal one decides, as in SMCRoute: `-h -x`
+//! is help, `-x -h` an error, `-v -x` the version.
+
+mod getopt;
+
+use heapless::String;
+use ufmt::{uDisplay, uWrite, uwrite, Formatter};
+
+pub use self::getopt::{Getopt, Mode};
+use crate::conf::atoi;
+use crate::fmt::Level;
+
+/// A file path from the command line or derived from the identity.
+pub type Path = String<PATH_MAX_LEN>;
+
+/// Longest path we accept, in bytes.
+pub const PATH_MAX_LEN: usize = 256;
+
+/// Directory of the default conf file (`./configure --sysconfdir`), settable at build
+/// time through `SMCROUTE_SYSCONFDIR`.
+pub const SYSCONFDIR: &str = match option_env!("SMCROUTE_SYSCONFDIR") {
+    Some(dir) => dir,
+    None => "/etc",
+};
+
+/// Directory of the default PID file and IPC socket (`./configure --runstatedir`),
+/// settable at build time through `SMCROUTE_RUNSTATEDIR`.
+pub const RUNSTATEDIR: &str = match option_env!("SMCROUTE_RUNSTATEDIR") {
+    Some(dir) => dir,
+    None => "/var/run",
+};
+
+/// Default identity: syslog tag and base name of the conf, PID and socket files.
+pub const DEFAULT_IDENT: &str = "smcroute";
+
+/// `getopt` string of `smcrouted`.
+pub const DAEMON_OPTIONS: &str = "c:d:D:e:f:F:hI:i:l:m:nNp:P:st:u:v";
+
+/// `getopt` string of `smcroutectl`.
+pub const CTL_OPTIONS: &str = "bdhI:i:jptu:v";
+
+/// How `smcroutectl` reads its options. SMCRoute's tool uses the C library's `getopt`,
+/// which stops at the first operand on musl but permutes on glibc (so there `show -d`
+/// means `-d show`); we do as musl, where the command words are never read as options.
+pub const CTL_MODE: Mode = Mode::StopAtOperand;
+
+/// How `smcrouted` reads its options: it has no operands, so words that are not options
+/// are skipped and the options after them still count, as with glibc.
+pub const DAEMON_MODE: Mode = Mode::Permute;
+
+/// Exit status of `smcroutectl` on a bad command line (after its usage text).
+pub const CTL_USAGE_EXIT: i32 = 1;
+
+// ===== errors =====
+
+/// What is wrong with a command line; the wording is in [`ErrorLine`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArgError {
+    /// `getopt`: an option letter that does not exist.
+    InvalidOption(char),
+    /// `getopt`: an option that needs an argument is the last word.
+    MissingArgument(char),
+    /// `-m` outside 4..180.
+    MrdiscInterval,
+    /// `-t` below 0.
+    NegativeTableId,
+    /// A path given with, or derived from, this option is longer than [`PATH_MAX_LEN`].
+    PathTooLong(char),
+}
+
+impl ArgError {
+    /// Exit status of `smcrouted`: 64 (`EX_USAGE`), or 1 where SMCRoute calls `errx(1)`.
+    pub const fn daemon_exit_code(self) -> i32 {
+        match self {
+            Self::MrdiscInterval => 1,
+            _ => 64,
+        }
+    }
+
+    /// Whether `smcrouted` prints its usage text (to stdout) after the error line.
+    pub const fn daemon_shows_usage(self) -> bool {
+        matches!(
+            self,
+            Self::InvalidOption(_) | Self::MissingArgument(_) | Self::NegativeTableId
+        )
+    }
+}
+
+/// An error as one line for stderr (without the newline), prefixed as the C programs
+/// do: glibc's `getopt` names the program by `argv[0]` as given, `errx` by its base name.
+pub struct ErrorLine<'a> {
+    /// `argv[0]`.
+    pub prog: &'a str,
+    /// The error.
+    pub error: ArgError,
+}
+
+impl uDisplay for ErrorLine<'_> {
+    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
+        let short = basename(self.prog);
+        match self.error {
+            ArgError::InvalidOption(c) => uwrite!(f, "{}: invalid option -- '{}'", self.prog, c),
+            ArgError::MissingArgument(c) => {
+                uwrite!(f, "{}: option requires an argument -- '{}'", self.prog, c)
+            }
+            ArgError::MrdiscInterval => {
+                uwrite!(f, "{}: Invalid mrdisc announcement interval, 4-180.", short)
+            }
+            // SMCRoute prints only the usage text here; one line of why does no harm.
+            ArgError::NegativeTableId => {
+                uwrite!(
+                    f,
+                    "{}: Invalid multicast routing table ID, must be 0 or more.",
+                    short
+                )
+            }
+            ArgError::PathTooLong(c) => uwrite!(
+                f,
+                "{}: Path from -{} too long, max {} bytes.",
+                short,
+                c,
+                PATH_MAX_LEN
+            ),
+        }
+    }
+}
+
+/// The last `/`-separated part of `prog`, as `basename(3)` (the whole of it if it ends
+/// in `/`), `smcrouted`-style names for usage and `errx` messages.
+pub fn basename(prog: &str) -> &str {
+    match prog.rsplit('/').next() {
+        Some(name) if !name.is_empty() => name,
+        _ => prog,
+    }
+}
+
+// ===== smcrouted =====
+
+/// Which messages the daemon logs (`-l`): `setlogmask(LOG_UPTO(level))` or nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogLevel {
+    /// `-l none`. Difference: SMCRoute maps it to `LOG_UPTO(0x10)`, which logs everything.
+    Nothing,
+    /// This level and the more urgent ones.
+    UpTo(Level),
+}
+
+impl LogLevel {
+    /// Whether a message of `level` is logged.
+    pub fn enables(self, level: Level) -> bool {
+        match self {
+            Self::Nothing => false,
+            Self::UpTo(max) => level <= max,
+        }
+    }
+}
+
+/// Parses `-l LVL` as SMCRoute: compared case-insensitively with glibc's `prioritynames`
+/// table in its order, over the length of the shorter of the two (so `deb`, `ERROR` and
+/// `debugging` all match, and `e` is `emerg`); anything else is read with `atoi` (`7` is
+/// debug, garbage is 0, emerg). Difference: numbers above 7 mean debug and negative ones
+/// emerg (SMCRoute's `setlogmask` ignores a negative level's empty mask: everything).
+pub fn parse_log_level(s: &str) -> LogLevel {
+    const NAMES: [(&str, LogLevel); 12] = [
+        ("alert", LogLevel::UpTo(Level::Alert)),
+        ("crit", LogLevel::UpTo(Level::Crit)),
+        ("debug", LogLevel::UpTo(Level::Debug)),
+        ("emerg", LogLevel::UpTo(Level::Emerg)),
+        ("err", LogLevel::UpTo(Level::Err)),
+        ("error", LogLevel::UpTo(Level::Err)),
+        ("info", LogLevel::UpTo(Level::Info)),
+        ("none", LogLevel::Nothing),
+        ("notice", LogLevel::UpTo(Level::Notice)),
+        ("panic", LogLevel::UpTo(Level::Emerg)),
+        ("warn", LogLevel::UpTo(Level::Warning)),
+        ("warning", LogLevel::UpTo(Level::Warning)),
+    ];
+    for (name, level) in NAMES {
+        let len = name.len().min(s.len());
+        let (Some(a), Some(b)) = (name.as_bytes().get(..len), s.as_bytes().get(..len)) else {
+            continue;
+        };
+        if a.eq_ignore_ascii_case(b) {
+            return level;
+        }
+    }
+    let n = atoi(s).clamp(0, 7);
+    LogLevel::UpTo(Level::from_number(n as u8))
+}
+
+/// Everything `smcrouted` needs from its command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DaemonOpts<'a> {
+    /// `-i`/`-I`: syslog ident and base name of the default files.
+    pub ident: &'a str,
+    /// `-f`/`-F`, default `SYSCONFDIR/<ident>.conf`.
+    pub conf: Path,
+    /// `-F`: check the conf file and exit (0 or 78).
+    pub verify: bool,
+    /// `-P`, default `RUNSTATEDIR/<ident>.pid`; a name that is not absolute becomes
+    /// `RUNSTATEDIR/NAME.pid`.
+    pub pid_file: Path,
+    /// `-u`, default `RUNSTATEDIR/<ident>.sock`.
+    pub socket: Path,
+    /// `-e`: program run after a reload or a (*,G) install.
+    pub script: Option<Path>,
+    /// `-c`: (*,G) cache flush period in seconds; 0 (also for negative) disables it.
+    pub cache_timeout: u32,
+    /// `-d`: seconds to sleep before start-up (negative: none).
+    pub startup_delay: u32,
+    /// `-D` (hidden, for tests): exit after this many seconds; 0 never.
+    pub exit_delay: u32,
+    /// `-m`: mrdisc announcement interval, 4..180, default 20.
+    pub mrdisc_interval: u32,
+    /// `-t`: multicast routing table; 0 is the default table.
+    pub table_id: u32,
+    /// `-l`, default notice (info with `-F`).
+    pub log_level: LogLevel,
+    /// `-n`: do not daemonise.
+    pub foreground: bool,
+    /// Also log to stderr: `-n` without `-s` (SMCRoute's syslog counter: 1, `-n`
+    /// subtracts, `-s` adds; stderr when it is below 1).
+    pub log_stderr: bool,
+    /// What a `phyint` line with neither `enable` nor `disable` means; false with `-N`.
+    pub phyint_enable_default: bool,
+    /// `-p USER[:GROUP]`: the user, as written.
+    pub user: Option<&'a str>,
+    /// `-p USER:GROUP`: the group, as written (`Some("")` for `USER:`).
+    pub group: Option<&'a str>,
+}
+
+/// What `smcrouted` is asked to do.
+// Without an allocator there is nothing to box the paths into; this value exists once,
+// at start-up.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DaemonCmd<'a> {
+    /// Run (or, with [`DaemonOpts::verify`], check the conf file).
+    Run(DaemonOpts<'a>),
+    /// `-h`: print [`write_daemon_usage`] to stdout, exit 0.
+    Help {
+        /// Identity given before `-h`, for the default paths in the text.
+        ident: &'a str,
+    },
+    /// `-v`: print [`write_version`] to stdout, exit 0.
+    Version,
+    /// A bad command line: print [`ErrorLine`] to stderr, then the usage text to stdout
+    /// if [`ArgError::daemon_shows_usage`]; exit [`ArgError::daemon_exit_code`].
+    Usage {
+        /// What is wrong.
+        error: ArgError,
+        /// Identity given so far, for the usage text.
+        ident: &'a str,
+    },
+}
+
+/// Parses the command line of `smcrouted` (`args[0]` is the program name).
+pub fn parse_daemon<'a>(args: &'a [&'a str]) -> DaemonCmd<'a> {
+    let mut seen = DaemonWords::default();
+    let mut opts = DaemonOpts {
+        ident: DEFAULT_IDENT,
+        conf: Path::new(),
+        verify: false,
+        pid_file: Path::new(),
+        socket: Path::new(),
+        script: None,
+        cache_timeout: 60,
+        startup_delay: 0,
+        exit_delay: 0,
+        mrdisc_interval: 20,
+        table_id: 0,
+        log_level: LogLevel::UpTo(Level::Notice),
+        foreground: false,
+        log_stderr: false,
+        phyint_enable_default: true,
+        user: None,
+        group: None,
+    };
+    let mut syslog_counter: i32 = 1;
+    for item in Getopt::new(args, DAEMON_OPTIONS, DAEMON_MODE) {
+        let (letter, value) = match item {
+            Ok(option) => option,
+            Err(error) => {
+                return DaemonCmd::Usage {
+                    error,
+                    ident: opts.ident,
+                }
+            }
+        };
+        let value = value.unwrap_or("");
+        let seconds = || u32::try_from(atoi(value).clamp(0, i64::from(i32::MAX))).unwrap_or(0);
+        match letter {
+            'c' => opts.cache_timeout = seconds(),
+            'd' => opts.startup_delay = seconds(),
+            'D' => opts.exit_delay = seconds(),
+            'e' => seen.script = Some(value),
+            'f' => seen.conf = Some(('f', value)),
+            'F' => {
+                seen.conf = Some(('F', value));
+                opts.verify = true;
+            }
+            'h' => return DaemonCmd::Help { ident: opts.ident },
+            'i' | 'I' => opts.ident = value,
+            'l' => seen.log_level = Some(parse_log_level(value)),
+            'm' => match atoi(value) {
+                n @ 4..=180 => opts.mrdisc_interval = n as u32,
+                _ => {
+                    return DaemonCmd::Usage {
+                        error: ArgError::MrdiscInterval,
+                        ident: opts.ident,
+                    }
+                }
+            },
+            'n' => {
+                opts.foreground = true;
+                syslog_counter = syslog_counter.saturating_sub(1);
+            }
+            'N' => opts.phyint_enable_default = false,
+            'p' => match value.split_once(':') {
+                Some((user, group)) => {
+                    opts.user = Some(user);
+                    opts.group = Some(group);
+                }
+                None => {
+                    opts.user = Some(value);
+                    opts.group = None;
+                }
+            },
+            'P' => seen.pid_file = Some(value),
+            's' => syslog_counter = syslog_counter.saturating_add(1),
+            't' => match u32::try_from(atoi(value).min(i64::from(i32::MAX))) {
+                Ok(id) => opts.table_id = id,
+                Err(_) => {
+                    return DaemonCmd::Usage {
+                        error: ArgError::NegativeTableId,
+                        ident: opts.ident,
+                    }
+                }
+            },
+            'u' => seen.socket = Some(value),
+            'v' => return DaemonCmd::Version,
+            // Every letter of DAEMON_OPTIONS is handled above.
+            _ => {}
+        }
+    }
+    opts.log_stderr = opts.foreground && syslog_counter < 1;
+    // `-l` wins over the level `-F` implies, whatever their order (SMCRoute applies it
+    // after reading all options).
+    opts.log_level = match seen.log_level {
+        Some(level) => level,
+        None if opts.verify => LogLevel::UpTo(Level::Info),
+        None => LogLevel::UpTo(Level::Notice),
+    };
+    match seen.finish(&mut opts) {
+        Ok(()) => DaemonCmd::Run(opts),
+        Err(error) => DaemonCmd::Usage {
+            error,
+            ident: opts.ident,
+        },
+    }
+}
+
+/// Option values that are only turned into paths once all options are read, because
+/// the defaults depend on `-i` wherever it stands.
+#[derive(Default)]
+struct DaemonWords<'a> {
+    conf: Option<(char, &'a str)>,
+    pid_file: Option<&'a str>,
+    socket: Option<&'a str>,
+    script: Option<&'a str>,
+    log_level: Option<LogLevel>,
+}
+
+impl DaemonWords<'_> {
+    /// Fills in the paths of `opts`.
+    fn finish(self, opts: &mut DaemonOpts<'_>) -> Result<(), ArgError> {
+        let ident = opts.ident;
+        opts.conf = match self.conf {
+            Some((letter, file)) => path(letter, &[file])?,
+            None => path('i', &[SYSCONFDIR, "/", ident, ".conf"])?,
+        };
+        opts.pid_file = match self.pid_file {
+            Some(file) if file.starts_with('/') => path('P', &[file])?,
+            Some(name) => path('P', &[RUNSTATEDIR, "/", name, ".pid"])?,
+            None => path('i', &[RUNSTATEDIR, "/", ident, ".pid"])?,
+        };
+        opts.socket = match self.socket {
+            Some(file) => path('u', &[file])?,
+            None => default_socket(ident)?,
+        };
+        opts.script = match self.script {
+            Some(file) => Some(path('e', &[file])?),
+            None => None,
+        };
+        Ok(())
+    }
+}
+
+/// `parts` joined, or the error of `letter`'s path if too long.
+fn path(letter: char, parts: &[&str]) -> Result<Path, ArgError> {
+    let mut out = Path::new();
+    for part in parts {
+        out.push_str(part)
+            .map_err(|()| ArgError::PathTooLong(letter))?;
+    }
+    Ok(out)
+}
+
+/// `RUNSTATEDIR/<ident>.sock`.
+fn default_socket(ident: &str) -> Result<Path, ArgError> {
+    path('i', &[RUNSTATEDIR, "/", ident, ".sock"])
+}
+
+// ===== smcroutectl =====
+
+/// The command line of `smcroutectl`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CtlOpts<'a> {
+    /// `-b`: read commands from stdin.
+    pub batch: bool,
+    /// `-d`: detailed `show`.
+    pub detail: bool,
+    /// `-j`: JSON `show` (wins over `-d`).
+    pub json: bool,
+    /// `-p`: plain headings.
+    pub plain: bool,
+    /// `-t`: no headings.
+    pub no_heading: bool,
+    /// `-i`/`-I`: identity of the daemon.
+    pub ident: &'a str,
+    /// `-u`: socket path as given (the connect error message depends on it).
+    pub socket: Option<Path>,
+    /// `RUNSTATEDIR/<ident>.sock`, used without `-u`.
+    pub default_socket: Path,
+    /// `-h`: help (of the command in `words`, if any).
+    pub help: bool,
+    /// `-v`: print the version, exit 0. Reading stops at `-v`, as in SMCRoute, so the
+    /// other fields hold only the options before it.
+    pub version: bool,
+    /// The command and its arguments: every word after the options.
+    pub words: &'a [&'a str],
+}
+
+impl CtlOpts<'_> {
+    /// The socket to connect to.
+    pub fn socket_path(&self) -> &str {
+        self.socket
+            .as_ref()
+            .unwrap_or(&self.default_socket)
+            .as_str()
+    }
+}
+
+/// Parses the command line of `smcroutectl` (`args[0]` is the program name). On error
+/// print [`ErrorLine`] to stderr, the usage to stdout and exit [`CTL_USAGE_EXIT`].
+pub fn parse_ctl<'a>(args: &'a [&'a str]) -> Result<CtlOpts<'a>, ArgError> {
+    let mut opts = CtlOpts {
+        batch: false,
+        detail: false,
+        json: false,
+        plain: false,
+        no_heading: false,
+        ident: DEFAULT_IDENT,
+        socket: None,
+        default_socket: Path::new(),
+        help: false,
+        version: false,
+        words: &[],
+    };
+    let mut getopt = Getopt::new(args, CTL_OPTIONS, CTL_MODE);
+    for item in getopt.by_ref() {
+        let (letter, value) = item?;
+        let value = value.unwrap_or("");
+        match letter {
+            'b' => opts.batch = true,
+            'd' => opts.detail = true,
+            'h' => opts.help = true,
+            'i' | 'I' => opts.ident = value,
+            'j' => opts.json = true,
+            'p' => opts.plain = true,
+            't' => opts.no_heading = true,
+            'u' => opts.socket = Some(path('u', &[value])?),
+            'v' => {
+                opts.version = true;
+                return Ok(opts);
+            }
+            // Every letter of CTL_OPTIONS is handled above.
+            _ => {}
+        }
+    }
+    opts.words = getopt.operands();
+    opts.default_socket = default_socket(opts.ident)?;
+    Ok(opts)
+}
+
+// ===== texts =====
+
+/// `smcrouted -h`, laid out as SMCRoute's, with the default paths of `ident` (`-D` and
+/// `-I` are not listed, as in SMCRoute). `prog` is `argv[0]`.
+pub fn write_daemon_usage<W: uWrite + ?Sized>(
+    w: &mut W,
+    prog: &str,
+    ident: &str,
+) -> Result<(), W::Error> {
+    let name = basename(prog);
+    w.write_str("Usage:\n  ")?;
+    w.write_str(name)?;
+    w.write_str(
+        " [-hnNsv] [-c SEC] [-d SEC] [-e CMD] [-f FILE] [-i NAME] [-l LVL] \n\
+         \x20                    [-m SEC] [-P FILE] [-t ID] [-u FILE]\n\
+         \n\
+         Options:\n\
+         \x20 -c SEC          Flush dynamic (*,G) multicast routes every SEC seconds,\n\
+         \x20                 default 60 sec.  Useful when source/interface changes\n\
+         \x20 -d SEC          Startup delay, useful for delaying interface probe at boot\n\
+         \x20 -e CMD          Script or command to call on startup/reload when all routes\n\
+         \x20                 have been installed, or when a (*,G) is installed\n\
+         \x20 -f FILE         Configuration file, default use ident NAME: ",
+    )?;
+    uwrite!(w, "{}/{}.conf\n", SYSCONFDIR, ident)?;
+    w.write_str(
+        "  -F FILE         Check configuration file syntax, use -l to increase verbosity\n\
+         \x20 -h              This help text\n\
+         \x20 -i NAME         Identity for .conf/.pid/.sock file, and syslog, default: ",
+    )?;
+    w.write_str(DEFAULT_IDENT)?;
+    w.write_str(
+        "\n  -l LVL          Set log level: none, err, notice*, info, debug\n\
+         \x20 -m SEC          Multicast router discovery, 4-180, default: 20 sec\n\
+         \x20 -n              Run daemon in foreground, when started by systemd or finit\n\
+         \x20 -N              No multicast VIFs/MIFs created by default.  Use with\n\
+         \x20                 smcroute.conf `phyint enable` directive\n\
+         \x20 -p USER[:GROUP] After initialization set UID and GID to USER and GROUP\n\
+         \x20 -P FILE         Set daemon PID file name, with optional path.\n\
+         \x20                 Default use ident NAME: ",
+    )?;
+    uwrite!(w, "{}/{}.pid\n", RUNSTATEDIR, ident)?;
+    w.write_str(
+        "  -s              Use syslog, default unless running in foreground, -n\n\
+         \x20 -t ID           Set multicast routing table ID, default: 0\n\
+         \x20 -u FILE         UNIX domain socket path, for use with smcroutectl.\n\
+         \x20                 Default use ident NAME: ",
+    )?;
+    uwrite!(w, "{}/{}.sock\n", RUNSTATEDIR, ident)?;
+    w.write_str("  -v              Show program version and support information\n\n")
+}
+
+/// `-v` of both programs.
+pub fn write_version<W: uWrite + ?Sized>(w: &mut W) -> Result<(), W::Error> {
+    w.write_str(crate::VERSION_BANNER)?;
+    w.write_str(
+        "\n\n\
+         Bug report address: https://github.com/troglobit/smcroute/issues\n\
+         Project homepage:   https://troglobit.com/projects/smcroute/\n",
+    )
+}
+
+#[cfg(test)]
+mod tests;

@@ -7,14 +7,18 @@
 //! in the router (the same messages for both), so statements carry the words as written.
 
 use heapless::Vec;
+use ufmt::{uDisplay, uWrite, uwrite, Formatter};
 
-use crate::limits::MAX_OIFS;
+use crate::limits::{CONF_LINE_MAX, MAX_OIFS};
 
 /// Outbound interface words of one `mroute` line. SMCRoute accepts at most one OIF per
 /// VIF; more words than that is an error of the line.
 pub type OifWords<'a> = Vec<&'a str, MAX_OIFS>;
 
 /// One directive of the conf file.
+// Without an allocator there is nothing to box `oifs` into; a statement lives on the
+// stack for one callback at a time, so the 0.5 KiB of `Mroute` is paid once.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Stmt<'a> {
     /// `phyint IFNAME [enable|disable] [mrdisc] [ttl-threshold N]`.
@@ -59,10 +63,239 @@ pub enum Stmt<'a> {
 pub enum LineError<'a> {
     /// First word is not a directive: "Unknown command X, skipping."
     UnknownCommand(&'a str),
-    /// `mroute` with more than [`MAX_OIFS`] outbound interfaces.
+    /// More than [`MAX_OIFS`] words after `to` (on any directive).
     TooManyOifs,
-    /// A physical line longer than 511 bytes (SMCRoute splits it; we reject it).
+    /// A physical line longer than 511 bytes, not counting its `\n` or `\r\n`
+    /// (SMCRoute splits it; we reject it). Blank and comment lines are never errors.
     LineTooLong,
-    /// The line is not valid UTF-8.
+    /// A word the parser looks at is not UTF-8 (comments may hold any bytes).
     NotText,
 }
+
+// ===== parser =====
+
+/// Calls `f(line_number, result)` for every non-empty, non-comment line, in order.
+///
+/// Line numbers count physical lines from 1 (`\n`-terminated; a missing final newline is
+/// fine and a `\r` before the `\n` is whitespace like any other).
+pub fn parse<'a>(text: &'a [u8], f: &mut impl FnMut(u32, Result<Stmt<'a>, LineError<'a>>)) {
+    let mut number: u32 = 0;
+    for line in text.split(|&b| b == b'\n') {
+        number = number.saturating_add(1);
+        if let Some(result) = parse_line(line) {
+            f(number, result);
+        }
+    }
+}
+
+/// Parses one physical line (without its `\n`); `None` for a blank or comment line.
+///
+/// [`parse`] is this applied to every line; it is public for callers that want to log
+/// the raw line before its statement, as SMCRoute does at debug level.
+pub fn parse_line(line: &[u8]) -> Option<Result<Stmt<'_>, LineError<'_>>> {
+    let mut words = Words(line);
+    let first = words.next()?;
+    if is_comment(first) {
+        return None;
+    }
+    // Difference: SMCRoute reads 511 bytes at a time and parses the rest of a longer
+    // line as a new line, which can turn the tail of a long line into a statement. We
+    // reject the line instead. Blank and comment lines are never errors, however long.
+    let body = line.strip_suffix(b"\r").unwrap_or(line);
+    if body.len() > CONF_LINE_MAX {
+        return Some(Err(LineError::LineTooLong));
+    }
+    Some(parse_words(first, words))
+}
+
+/// The statement of a line whose first word is `first` and whose other words follow.
+fn parse_words<'a>(first: &'a [u8], mut words: Words<'a>) -> Result<Stmt<'a>, LineError<'a>> {
+    let first = text(first)?;
+    let kind = if first.starts_with("mgroup") || first.starts_with("ssmgroup") {
+        Kind::Mgroup
+    } else if first.starts_with("mroute") {
+        Kind::Mroute
+    } else if first.starts_with("phyint") {
+        Kind::Phyint
+    } else if first.starts_with("include") {
+        Kind::Include
+    } else {
+        return Err(LineError::UnknownCommand(first));
+    };
+
+    // `phyint` and `include` take the next word as is, whatever it looks like (SMCRoute
+    // pops it before looking at keywords or comments).
+    let mut iface = None;
+    if matches!(kind, Kind::Phyint | Kind::Include) {
+        iface = value(&mut words)?;
+    }
+    if kind == Kind::Include {
+        // Words after the pattern are ignored.
+        return Ok(Stmt::Include(iface));
+    }
+
+    let mut source = None;
+    let mut group = None;
+    let mut oifs = OifWords::new();
+    let mut enable = None;
+    let mut mrdisc = false;
+    let mut ttl = None;
+    while let Some(word) = words.next() {
+        if is_comment(word) {
+            break;
+        }
+        let word = text(word)?;
+        // Keywords are prefixes of the word (`tomato` is `to`), tried in SMCRoute's
+        // order; a keyword's value is the next word taken as is; unknown words are
+        // ignored; a repeated keyword overwrites (with nothing, if its value is missing).
+        // `from` on a `phyint` line replaces the interface name, as in SMCRoute.
+        if word.starts_with("from") {
+            iface = value(&mut words)?;
+        } else if word.starts_with("source") {
+            source = value(&mut words)?;
+        } else if word.starts_with("group") {
+            group = value(&mut words)?;
+        } else if word.starts_with("to") {
+            oifs = outbound(&mut words)?;
+        } else if word.starts_with("enable") {
+            enable = Some(true);
+        } else if word.starts_with("disable") {
+            enable = Some(false);
+        } else if word.starts_with("mrdisc") {
+            mrdisc = true;
+        } else if word.starts_with("ttl-threshold") {
+            ttl = value(&mut words)?.map(atoi);
+        }
+    }
+
+    Ok(match kind {
+        Kind::Phyint => Stmt::Phyint {
+            ifname: iface,
+            enable,
+            mrdisc,
+            ttl,
+        },
+        Kind::Mgroup => Stmt::Mgroup {
+            from: iface,
+            source,
+            group,
+        },
+        _ => Stmt::Mroute {
+            from: iface,
+            source,
+            group,
+            oifs,
+        },
+    })
+}
+
+/// The words after `to`: the rest of the line.
+fn outbound<'a>(words: &mut Words<'a>) -> Result<OifWords<'a>, LineError<'a>> {
+    let mut oifs = OifWords::new();
+    for word in words {
+        // Difference: SMCRoute takes `#` and every word after it as interface names.
+        if is_comment(word) {
+            break;
+        }
+        oifs.push(text(word)?).map_err(|_| LineError::TooManyOifs)?;
+    }
+    Ok(oifs)
+}
+
+/// The value word of a keyword, as text; `None` at the end of the line.
+fn value<'a>(words: &mut Words<'a>) -> Result<Option<&'a str>, LineError<'a>> {
+    words.next().map(text).transpose()
+}
+
+/// A word as text. Difference: SMCRoute works on bytes; we only need the words we look
+/// at to be UTF-8 (comments may hold any bytes).
+fn text(word: &[u8]) -> Result<&str, LineError<'_>> {
+    core::str::from_utf8(word).map_err(|_| LineError::NotText)
+}
+
+/// A word starting with `#` ends the line.
+fn is_comment(word: &[u8]) -> bool {
+    word.first() == Some(&b'#')
+}
+
+/// C `atoi`: optional leading whitespace and sign, then decimal digits up to the first
+/// other character; no digits gives 0. Saturates instead of overflowing. `args` uses it
+/// for the numeric options, which SMCRoute reads with `atoi` too.
+pub fn atoi(s: &str) -> i64 {
+    let mut bytes = s.bytes().skip_while(|&b| is_space(b)).peekable();
+    let negative = match bytes.peek() {
+        Some(b'-') => {
+            bytes.next();
+            true
+        }
+        Some(b'+') => {
+            bytes.next();
+            false
+        }
+        _ => false,
+    };
+    let mut n: i64 = 0;
+    for b in bytes.take_while(u8::is_ascii_digit) {
+        let digit = i64::from(b - b'0');
+        n = if negative {
+            n.saturating_mul(10).saturating_sub(digit)
+        } else {
+            n.saturating_mul(10).saturating_add(digit)
+        };
+    }
+    n
+}
+
+/// C `isspace` in the C locale (note `\v`, which `u8::is_ascii_whitespace` leaves out).
+const fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+}
+
+/// The directive a line starts with.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Phyint,
+    Mgroup,
+    Mroute,
+    Include,
+}
+
+/// Whitespace-separated words of a line (no quoting, as in SMCRoute).
+struct Words<'a>(&'a [u8]);
+
+impl<'a> Iterator for Words<'a> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let start = self.0.iter().position(|&b| !is_space(b))?;
+        let rest = self.0.get(start..)?;
+        let len = rest.iter().position(|&b| is_space(b)).unwrap_or(rest.len());
+        let (word, after) = rest.split_at(len);
+        self.0 = after;
+        Some(word)
+    }
+}
+
+// ===== messages =====
+
+impl uDisplay for LineError<'_> {
+    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
+        match self {
+            Self::UnknownCommand(word) => uwrite!(f, "Unknown command {}, skipping.", *word),
+            Self::TooManyOifs => uwrite!(
+                f,
+                "Too many outbound interfaces, max {}, skipping.",
+                MAX_OIFS
+            ),
+            Self::LineTooLong => uwrite!(
+                f,
+                "Line too long, max {} characters, skipping.",
+                CONF_LINE_MAX
+            ),
+            Self::NotText => f.write_str("Line is not UTF-8 text, skipping."),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -2,10 +2,16 @@
 //!
 //! Every `unsafe` block performs one FFI call and says in a `// SAFETY:` comment why it is
 //! sound. Safe functions here never take raw pointers: buffers are slices, structs are
-//! `&T` of `#[repr(C)]` types whose layout is asserted in [`abi`].
+//! `&T` of `#[repr(C)]` types whose layout is asserted beside them.
 #![allow(unsafe_code)]
 
+pub mod abi;
 pub mod entry;
+pub mod errno;
+pub mod join;
+pub mod mrdisc;
+pub mod mroute;
+pub mod netlink;
 
 use crate::errno::Errno;
 
@@ -158,4 +164,22 @@ pub fn exit(code: i32) -> ! {
 pub fn abort() -> ! {
     // SAFETY: `abort` never returns and has no preconditions.
     unsafe { libc::abort() }
+}
+
+pub mod cell;
+pub mod clock;
+pub mod fs;
+pub mod log;
+pub mod notify;
+pub mod poll;
+pub mod privs;
+pub mod process;
+pub mod signal;
+
+/// `open(path, O_RDONLY | O_CLOEXEC)`.
+pub fn open_read(path: &str) -> Result<Fd, Errno> {
+    let c = fs::CPath::new(path)?;
+    // SAFETY: `c` is a NUL-terminated buffer that outlives the call.
+    let fd = ret(unsafe { libc::open(c.as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC) })?;
+    Ok(Fd::from_raw(fd))
 }

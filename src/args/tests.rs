@@ -1,0 +1,655 @@
+//! Tests of both command lines, the getopt walker, and the texts.
+
+extern crate std;
+use std::format;
+use std::string::String;
+use std::vec::Vec;
+
+use super::*;
+
+/// The `DaemonOpts` of a command line that must run.
+fn run<'a>(args: &'a [&'a str]) -> DaemonOpts<'a> {
+    match parse_daemon(args) {
+        DaemonCmd::Run(opts) => opts,
+        other => panic!("{args:?}: {other:?}"),
+    }
+}
+
+/// The error of a daemon command line that must fail.
+fn fails(args: &[&str]) -> ArgError {
+    match parse_daemon(args) {
+        DaemonCmd::Usage { error, .. } => error,
+        other => panic!("{args:?}: {other:?}"),
+    }
+}
+
+fn text(f: impl FnOnce(&mut Text)) -> String {
+    let mut t = Text(String::new());
+    f(&mut t);
+    t.0
+}
+
+/// A `uWrite` sink into a std string.
+struct Text(String);
+
+impl uWrite for Text {
+    type Error = core::convert::Infallible;
+    fn write_str(&mut self, s: &str) -> Result<(), Self::Error> {
+        self.0.push_str(s);
+        Ok(())
+    }
+}
+
+fn error_line(prog: &str, error: ArgError) -> String {
+    text(|t| ufmt::uwrite!(t, "{}", ErrorLine { prog, error }).unwrap())
+}
+
+// ===== getopt =====
+
+/// What `getopt` yields.
+type Item<'a> = Result<(char, Option<&'a str>), ArgError>;
+
+fn walk<'a>(args: &'a [&'a str], spec: &'static str, mode: Mode) -> (Vec<Item<'a>>, &'a [&'a str]) {
+    let mut g = Getopt::new(args, spec, mode);
+    let got = g.by_ref().collect();
+    (got, g.operands())
+}
+
+#[test]
+fn getopt_clusters_and_arguments() {
+    let args = ["p", "-nsN", "-c60", "-c", "60", "-nc", "7", "-nc8"];
+    let (got, rest) = walk(&args, "c:nNs", Mode::StopAtOperand);
+    assert_eq!(
+        got,
+        [
+            Ok(('n', None)),
+            Ok(('s', None)),
+            Ok(('N', None)),
+            Ok(('c', Some("60"))),
+            Ok(('c', Some("60"))),
+            Ok(('n', None)),
+            Ok(('c', Some("7"))),
+            Ok(('n', None)),
+            Ok(('c', Some("8"))),
+        ]
+    );
+    assert!(rest.is_empty());
+}
+
+#[test]
+fn getopt_argument_taken_whatever_it_looks_like() {
+    let args = ["p", "-c", "-5", "-c", "--", "-n"];
+    let (got, _) = walk(&args, "c:n", Mode::StopAtOperand);
+    assert_eq!(
+        got,
+        [
+            Ok(('c', Some("-5"))),
+            Ok(('c', Some("--"))),
+            Ok(('n', None))
+        ]
+    );
+}
+
+#[test]
+fn getopt_stop_at_operand() {
+    let args = ["p", "-b", "show", "-d", "x"];
+    let (got, rest) = walk(&args, "bd", Mode::StopAtOperand);
+    assert_eq!(got, [Ok(('b', None))]);
+    assert_eq!(rest, ["show", "-d", "x"]);
+    // A lone `-` is an operand.
+    let args = ["p", "-", "-b"];
+    let (got, rest) = walk(&args, "b", Mode::StopAtOperand);
+    assert!(got.is_empty());
+    assert_eq!(rest, ["-", "-b"]);
+}
+
+#[test]
+fn getopt_double_dash() {
+    let args = ["p", "-b", "--", "-d", "x"];
+    let (got, rest) = walk(&args, "bd", Mode::StopAtOperand);
+    assert_eq!(got, [Ok(('b', None))]);
+    assert_eq!(rest, ["-d", "x"]);
+    let (got, rest) = walk(&args, "bd", Mode::Permute);
+    assert_eq!(got, [Ok(('b', None))]);
+    assert_eq!(rest, ["-d", "x"]);
+}
+
+#[test]
+fn getopt_permute_skips_operands() {
+    let args = ["p", "foo", "-b", "-", "bar", "-d"];
+    let (got, rest) = walk(&args, "bd", Mode::Permute);
+    assert_eq!(got, [Ok(('b', None)), Ok(('d', None))]);
+    assert!(rest.is_empty());
+}
+
+#[test]
+fn getopt_errors() {
+    let args = ["p", "-x", "-b:", "-\u{e9}"];
+    let (got, _) = walk(&args, "b", Mode::StopAtOperand);
+    assert_eq!(
+        got,
+        [
+            Err(ArgError::InvalidOption('x')),
+            Ok(('b', None)),
+            Err(ArgError::InvalidOption(':')),
+            Err(ArgError::InvalidOption('\u{e9}')),
+        ]
+    );
+    let args = ["p", "-bc"];
+    let (got, _) = walk(&args, "bc:", Mode::StopAtOperand);
+    assert_eq!(got, [Ok(('b', None)), Err(ArgError::MissingArgument('c'))]);
+}
+
+#[test]
+fn getopt_empty_lists() {
+    let (got, rest) = walk(&[], "b", Mode::StopAtOperand);
+    assert!(got.is_empty() && rest.is_empty());
+    let (got, rest) = walk(&["p"], "b", Mode::Permute);
+    assert!(got.is_empty() && rest.is_empty());
+}
+
+// ===== smcrouted =====
+
+#[test]
+fn daemon_defaults() {
+    let o = run(&["smcrouted"]);
+    assert_eq!(o.ident, "smcroute");
+    assert_eq!(o.conf.as_str(), format!("{SYSCONFDIR}/smcroute.conf"));
+    assert_eq!(o.pid_file.as_str(), format!("{RUNSTATEDIR}/smcroute.pid"));
+    assert_eq!(o.socket.as_str(), format!("{RUNSTATEDIR}/smcroute.sock"));
+    assert!(!o.verify);
+    assert_eq!(o.script, None);
+    assert_eq!(o.cache_timeout, 60);
+    assert_eq!(o.startup_delay, 0);
+    assert_eq!(o.exit_delay, 0);
+    assert_eq!(o.mrdisc_interval, 20);
+    assert_eq!(o.table_id, 0);
+    assert_eq!(o.log_level, LogLevel::UpTo(Level::Notice));
+    assert!(!o.foreground && !o.log_stderr);
+    assert!(o.phyint_enable_default);
+    assert_eq!((o.user, o.group), (None, None));
+}
+
+#[test]
+fn default_dirs() {
+    // Build-time overridable; the defaults are SMCRoute's with our configure flags.
+    if option_env!("SMCROUTE_SYSCONFDIR").is_none() {
+        assert_eq!(SYSCONFDIR, "/etc");
+    }
+    if option_env!("SMCROUTE_RUNSTATEDIR").is_none() {
+        assert_eq!(RUNSTATEDIR, "/var/run");
+    }
+}
+
+#[test]
+fn daemon_identity_sets_every_default_path() {
+    for flag in ["-i", "-I"] {
+        let args = ["smcrouted", flag, "mr2"];
+        let o = run(&args);
+        assert_eq!(o.ident, "mr2");
+        assert_eq!(o.conf.as_str(), format!("{SYSCONFDIR}/mr2.conf"));
+        assert_eq!(o.pid_file.as_str(), format!("{RUNSTATEDIR}/mr2.pid"));
+        assert_eq!(o.socket.as_str(), format!("{RUNSTATEDIR}/mr2.sock"));
+    }
+    // Wherever -i stands.
+    let o = run(&["smcrouted", "-n", "-imr3"]);
+    assert_eq!(o.socket.as_str(), format!("{RUNSTATEDIR}/mr3.sock"));
+}
+
+#[test]
+fn daemon_explicit_paths() {
+    let o = run(&[
+        "smcrouted",
+        "-f",
+        "a.conf",
+        "-u",
+        "/tmp/s",
+        "-P",
+        "/tmp/p.pid",
+        "-i",
+        "x",
+    ]);
+    assert_eq!(o.conf.as_str(), "a.conf");
+    assert_eq!(o.socket.as_str(), "/tmp/s");
+    assert_eq!(o.pid_file.as_str(), "/tmp/p.pid");
+    let o = run(&["smcrouted", "-P", "foo", "-i", "bar"]);
+    assert_eq!(o.pid_file.as_str(), format!("{RUNSTATEDIR}/foo.pid"));
+    assert_eq!(o.socket.as_str(), format!("{RUNSTATEDIR}/bar.sock"));
+    let o = run(&["smcrouted", "-e", "/bin/hook"]);
+    assert_eq!(o.script.as_ref().map(|p| p.as_str()), Some("/bin/hook"));
+}
+
+#[test]
+fn daemon_verify_mode() {
+    let o = run(&["smcrouted", "-F", "x.conf"]);
+    assert!(o.verify);
+    assert_eq!(o.conf.as_str(), "x.conf");
+    assert_eq!(o.log_level, LogLevel::UpTo(Level::Info));
+    // -l wins over -F's level in either order.
+    assert_eq!(
+        run(&["smcrouted", "-l", "debug", "-F", "x"]).log_level,
+        LogLevel::UpTo(Level::Debug)
+    );
+    assert_eq!(
+        run(&["smcrouted", "-F", "x", "-l", "err"]).log_level,
+        LogLevel::UpTo(Level::Err)
+    );
+    // The last of -f/-F names the file; -F still means verify.
+    let o = run(&["smcrouted", "-F", "x", "-f", "y"]);
+    assert!(o.verify);
+    assert_eq!(o.conf.as_str(), "y");
+}
+
+#[test]
+fn daemon_numbers() {
+    let o = run(&[
+        "smcrouted",
+        "-c",
+        "30",
+        "-d",
+        "5",
+        "-D",
+        "9",
+        "-m",
+        "4",
+        "-t",
+        "3",
+    ]);
+    assert_eq!((o.cache_timeout, o.startup_delay, o.exit_delay), (30, 5, 9));
+    assert_eq!((o.mrdisc_interval, o.table_id), (4, 3));
+    // atoi: garbage is 0, trailing garbage ignored, negative delays are none.
+    let o = run(&["smcrouted", "-c", "x", "-d", "-5", "-D", "7s", "-t", "2x"]);
+    assert_eq!(
+        (o.cache_timeout, o.startup_delay, o.exit_delay, o.table_id),
+        (0, 0, 7, 2)
+    );
+    assert_eq!(run(&["smcrouted", "-c", "-1"]).cache_timeout, 0);
+    assert_eq!(run(&["smcrouted", "-t", "0"]).table_id, 0);
+    assert_eq!(
+        run(&["smcrouted", "-c", "99999999999999"]).cache_timeout,
+        i32::MAX as u32
+    );
+}
+
+#[test]
+fn daemon_mrdisc_range() {
+    assert_eq!(run(&["smcrouted", "-m", "180"]).mrdisc_interval, 180);
+    assert_eq!(run(&["smcrouted", "-m4"]).mrdisc_interval, 4);
+    for bad in ["3", "181", "0", "-20", "x"] {
+        assert_eq!(fails(&["smcrouted", "-m", bad]), ArgError::MrdiscInterval);
+    }
+    let e = ArgError::MrdiscInterval;
+    assert_eq!(e.daemon_exit_code(), 1);
+    assert!(!e.daemon_shows_usage());
+    assert_eq!(
+        error_line("/usr/sbin/smcrouted", e),
+        "smcrouted: Invalid mrdisc announcement interval, 4-180."
+    );
+}
+
+#[test]
+fn daemon_negative_table() {
+    assert_eq!(fails(&["smcrouted", "-t", "-1"]), ArgError::NegativeTableId);
+    assert_eq!(fails(&["smcrouted", "-t-7"]), ArgError::NegativeTableId);
+    let e = ArgError::NegativeTableId;
+    assert_eq!(e.daemon_exit_code(), 64);
+    assert!(e.daemon_shows_usage());
+    assert_eq!(
+        error_line("smcrouted", e),
+        "smcrouted: Invalid multicast routing table ID, must be 0 or more."
+    );
+}
+
+#[test]
+fn daemon_foreground_and_syslog_counter() {
+    let o = run(&["smcrouted", "-n"]);
+    assert!(o.foreground && o.log_stderr);
+    let o = run(&["smcrouted", "-n", "-s"]);
+    assert!(o.foreground && !o.log_stderr);
+    let o = run(&["smcrouted", "-sn"]);
+    assert!(o.foreground && !o.log_stderr);
+    let o = run(&["smcrouted", "-s"]);
+    assert!(!o.foreground && !o.log_stderr);
+    let o = run(&["smcrouted", "-nns"]);
+    assert!(o.log_stderr, "counter: 1 - 2 + 1 = 0");
+}
+
+#[test]
+fn daemon_no_vifs() {
+    assert!(!run(&["smcrouted", "-N"]).phyint_enable_default);
+}
+
+#[test]
+fn daemon_user_group() {
+    let o = run(&["smcrouted", "-p", "nobody"]);
+    assert_eq!((o.user, o.group), (Some("nobody"), None));
+    let o = run(&["smcrouted", "-p", "nobody:nogroup"]);
+    assert_eq!((o.user, o.group), (Some("nobody"), Some("nogroup")));
+    let o = run(&["smcrouted", "-pnobody:"]);
+    assert_eq!((o.user, o.group), (Some("nobody"), Some("")));
+    let o = run(&["smcrouted", "-p", "a:b:c"]);
+    assert_eq!((o.user, o.group), (Some("a"), Some("b:c")));
+    let o = run(&["smcrouted", "-p", "a:b", "-p", "c"]);
+    assert_eq!((o.user, o.group), (Some("c"), None), "the last one wins");
+}
+
+#[test]
+fn daemon_help_and_version_stop_reading() {
+    assert_eq!(
+        parse_daemon(&["smcrouted", "-h"]),
+        DaemonCmd::Help { ident: "smcroute" }
+    );
+    assert_eq!(
+        parse_daemon(&["smcrouted", "-i", "x", "-h", "-i", "y"]),
+        DaemonCmd::Help { ident: "x" }
+    );
+    assert_eq!(
+        parse_daemon(&["smcrouted", "-hv"]),
+        DaemonCmd::Help { ident: "smcroute" }
+    );
+    assert_eq!(parse_daemon(&["smcrouted", "-vh"]), DaemonCmd::Version);
+    assert_eq!(
+        parse_daemon(&["smcrouted", "-h", "-x"]),
+        DaemonCmd::Help { ident: "smcroute" }
+    );
+    assert_eq!(
+        parse_daemon(&["smcrouted", "-v", "-m", "1"]),
+        DaemonCmd::Version
+    );
+}
+
+#[test]
+fn daemon_bad_options() {
+    assert_eq!(
+        parse_daemon(&["smcrouted", "-i", "q", "-x", "-h"]),
+        DaemonCmd::Usage {
+            error: ArgError::InvalidOption('x'),
+            ident: "q"
+        }
+    );
+    for letter in [
+        "c", "d", "D", "e", "f", "F", "I", "i", "l", "m", "p", "P", "t", "u",
+    ] {
+        let flag = format!("-{letter}");
+        let want = ArgError::MissingArgument(letter.chars().next().unwrap());
+        assert_eq!(fails(&["smcrouted", &flag]), want);
+        assert_eq!(want.daemon_exit_code(), 64);
+        assert!(want.daemon_shows_usage());
+    }
+    assert_eq!(ArgError::InvalidOption('x').daemon_exit_code(), 64);
+    assert_eq!(
+        error_line("/tmp/x/smcrouted", ArgError::InvalidOption('x')),
+        "/tmp/x/smcrouted: invalid option -- 'x'"
+    );
+    assert_eq!(
+        error_line("./smcrouted", ArgError::MissingArgument('c')),
+        "./smcrouted: option requires an argument -- 'c'"
+    );
+}
+
+#[test]
+fn daemon_ignores_operands() {
+    let o = run(&["smcrouted", "foo", "-n", "bar"]);
+    assert!(o.foreground);
+    assert_eq!(
+        parse_daemon(&["smcrouted", "foo", "-x"]),
+        DaemonCmd::Usage {
+            error: ArgError::InvalidOption('x'),
+            ident: "smcroute"
+        }
+    );
+    let o = run(&["smcrouted", "--", "-x"]);
+    assert!(!o.foreground);
+}
+
+#[test]
+fn daemon_empty_argument_list() {
+    assert!(matches!(parse_daemon(&[]), DaemonCmd::Run(_)));
+}
+
+#[test]
+fn daemon_paths_too_long() {
+    let long = "x".repeat(PATH_MAX_LEN + 1);
+    let just = "x".repeat(PATH_MAX_LEN);
+    assert_eq!(run(&["smcrouted", "-f", &just]).conf.len(), PATH_MAX_LEN);
+    assert_eq!(
+        fails(&["smcrouted", "-f", &long]),
+        ArgError::PathTooLong('f')
+    );
+    assert_eq!(
+        fails(&["smcrouted", "-F", &long]),
+        ArgError::PathTooLong('F')
+    );
+    assert_eq!(
+        fails(&["smcrouted", "-u", &long]),
+        ArgError::PathTooLong('u')
+    );
+    assert_eq!(
+        fails(&["smcrouted", "-e", &long]),
+        ArgError::PathTooLong('e')
+    );
+    assert_eq!(
+        fails(&["smcrouted", "-P", &long]),
+        ArgError::PathTooLong('P')
+    );
+    assert_eq!(
+        fails(&["smcrouted", "-P", &just]),
+        ArgError::PathTooLong('P'),
+        "dir and .pid added"
+    );
+    assert_eq!(
+        fails(&["smcrouted", "-i", &just]),
+        ArgError::PathTooLong('i')
+    );
+    let e = ArgError::PathTooLong('i');
+    assert_eq!(e.daemon_exit_code(), 64);
+    assert!(!e.daemon_shows_usage());
+    assert_eq!(
+        error_line("a/smcrouted", e),
+        "smcrouted: Path from -i too long, max 256 bytes."
+    );
+}
+
+// ===== -l =====
+
+#[test]
+fn log_levels() {
+    let up = LogLevel::UpTo;
+    let cases = [
+        ("err", up(Level::Err)),
+        ("ERROR", up(Level::Err)),
+        ("warn", up(Level::Warning)),
+        ("warning", up(Level::Warning)),
+        ("7", up(Level::Debug)),
+        ("garbage", up(Level::Emerg)),
+        ("deb", up(Level::Debug)),
+        ("debugging", up(Level::Debug)),
+        ("DeBuG", up(Level::Debug)),
+        ("info", up(Level::Info)),
+        ("notice", up(Level::Notice)),
+        ("not", up(Level::Notice)),
+        ("no", LogLevel::Nothing),
+        ("none", LogLevel::Nothing),
+        ("n", LogLevel::Nothing),
+        ("e", up(Level::Emerg)),
+        ("er", up(Level::Err)),
+        ("crit", up(Level::Crit)),
+        ("alert", up(Level::Alert)),
+        ("", up(Level::Alert)),
+        ("panic", up(Level::Emerg)),
+        ("emerg", up(Level::Emerg)),
+        ("3", up(Level::Err)),
+        ("0", up(Level::Emerg)),
+        ("99", up(Level::Debug)),
+        ("-1", up(Level::Emerg)),
+        ("\u{e9}", up(Level::Emerg)),
+        ("d\u{e9}", up(Level::Emerg)),
+    ];
+    for (word, want) in cases {
+        assert_eq!(parse_log_level(word), want, "-l {word:?}");
+    }
+    assert_eq!(run(&["smcrouted", "-l", "info"]).log_level, up(Level::Info));
+}
+
+#[test]
+fn log_level_filter() {
+    let info = LogLevel::UpTo(Level::Info);
+    assert!(info.enables(Level::Err) && info.enables(Level::Info));
+    assert!(!info.enables(Level::Debug));
+    assert!(!LogLevel::Nothing.enables(Level::Emerg));
+}
+
+// ===== smcroutectl =====
+
+fn ctl<'a>(args: &'a [&'a str]) -> CtlOpts<'a> {
+    parse_ctl(args).unwrap()
+}
+
+#[test]
+fn ctl_defaults() {
+    let o = ctl(&["smcroutectl"]);
+    assert!(!(o.batch || o.detail || o.json || o.plain || o.no_heading || o.help || o.version));
+    assert_eq!(o.ident, "smcroute");
+    assert_eq!(o.socket, None);
+    assert_eq!(o.socket_path(), format!("{RUNSTATEDIR}/smcroute.sock"));
+    assert!(o.words.is_empty());
+}
+
+#[test]
+fn ctl_every_option() {
+    let o = ctl(&["smcroutectl", "-bdjpt", "-h", "show", "groups"]);
+    assert!(o.batch && o.detail && o.json && o.plain && o.no_heading && o.help);
+    assert!(!o.version);
+    assert_eq!(o.words, ["show", "groups"]);
+    let o = ctl(&["smcroutectl", "-i", "mr2", "add", "a", "b"]);
+    assert_eq!(o.socket_path(), format!("{RUNSTATEDIR}/mr2.sock"));
+    assert_eq!(o.words, ["add", "a", "b"]);
+    let o = ctl(&["smcroutectl", "-Imr3"]);
+    assert_eq!(o.ident, "mr3");
+    let o = ctl(&["smcroutectl", "-u", "/tmp/s", "-i", "x"]);
+    assert_eq!(o.socket.as_ref().map(|p| p.as_str()), Some("/tmp/s"));
+    assert_eq!(o.socket_path(), "/tmp/s");
+    assert_eq!(o.default_socket.as_str(), format!("{RUNSTATEDIR}/x.sock"));
+}
+
+#[test]
+fn ctl_words_are_not_options() {
+    let o = ctl(&["smcroutectl", "-d", "show", "-t"]);
+    assert!(o.detail && !o.no_heading);
+    assert_eq!(o.words, ["show", "-t"]);
+    let o = ctl(&["smcroutectl", "--", "-x"]);
+    assert_eq!(o.words, ["-x"]);
+}
+
+#[test]
+fn ctl_version_stops_reading() {
+    let o = ctl(&["smcroutectl", "-d", "-v", "-x"]);
+    assert!(o.version && o.detail);
+    let o = ctl(&["smcroutectl", "-hv"]);
+    assert!(o.version);
+}
+
+#[test]
+fn ctl_errors() {
+    assert_eq!(
+        parse_ctl(&["smcroutectl", "-x"]),
+        Err(ArgError::InvalidOption('x'))
+    );
+    assert_eq!(
+        parse_ctl(&["smcroutectl", "-h", "-x"]),
+        Err(ArgError::InvalidOption('x'))
+    );
+    assert_eq!(
+        parse_ctl(&["smcroutectl", "-u"]),
+        Err(ArgError::MissingArgument('u'))
+    );
+    assert_eq!(
+        parse_ctl(&["smcroutectl", "-bi"]),
+        Err(ArgError::MissingArgument('i'))
+    );
+    assert_eq!(
+        parse_ctl(&["smcroutectl", "-I"]),
+        Err(ArgError::MissingArgument('I'))
+    );
+    let long = "x".repeat(PATH_MAX_LEN + 1);
+    assert_eq!(
+        parse_ctl(&["smcroutectl", "-u", &long]),
+        Err(ArgError::PathTooLong('u'))
+    );
+    assert_eq!(
+        parse_ctl(&["smcroutectl", "-i", &long]),
+        Err(ArgError::PathTooLong('i'))
+    );
+    assert_eq!(CTL_USAGE_EXIT, 1);
+    assert_eq!(
+        error_line("/usr/sbin/smcroutectl", ArgError::InvalidOption('x')),
+        "/usr/sbin/smcroutectl: invalid option -- 'x'"
+    );
+}
+
+// ===== texts =====
+
+#[test]
+fn basenames() {
+    assert_eq!(basename("/usr/sbin/smcrouted"), "smcrouted");
+    assert_eq!(basename("smcrouted"), "smcrouted");
+    assert_eq!(basename("a/"), "a/");
+    assert_eq!(basename(""), "");
+}
+
+#[test]
+fn version_text() {
+    assert_eq!(
+        text(|t| write_version(t).unwrap()),
+        "SMCRoute v2.6.0\n\
+         \n\
+         Bug report address: https://github.com/troglobit/smcroute/issues\n\
+         Project homepage:   https://troglobit.com/projects/smcroute/\n"
+    );
+}
+
+#[test]
+fn usage_text() {
+    let got = text(|t| write_daemon_usage(t, "/usr/sbin/smcrouted", "mr2").unwrap());
+    let want = format!(
+        "Usage:
+  smcrouted [-hnNsv] [-c SEC] [-d SEC] [-e CMD] [-f FILE] [-i NAME] [-l LVL] 
+                     [-m SEC] [-P FILE] [-t ID] [-u FILE]
+
+Options:
+  -c SEC          Flush dynamic (*,G) multicast routes every SEC seconds,
+                  default 60 sec.  Useful when source/interface changes
+  -d SEC          Startup delay, useful for delaying interface probe at boot
+  -e CMD          Script or command to call on startup/reload when all routes
+                  have been installed, or when a (*,G) is installed
+  -f FILE         Configuration file, default use ident NAME: {SYSCONFDIR}/mr2.conf
+  -F FILE         Check configuration file syntax, use -l to increase verbosity
+  -h              This help text
+  -i NAME         Identity for .conf/.pid/.sock file, and syslog, default: smcroute
+  -l LVL          Set log level: none, err, notice*, info, debug
+  -m SEC          Multicast router discovery, 4-180, default: 20 sec
+  -n              Run daemon in foreground, when started by systemd or finit
+  -N              No multicast VIFs/MIFs created by default.  Use with
+                  smcroute.conf `phyint enable` directive
+  -p USER[:GROUP] After initialization set UID and GID to USER and GROUP
+  -P FILE         Set daemon PID file name, with optional path.
+                  Default use ident NAME: {RUNSTATEDIR}/mr2.pid
+  -s              Use syslog, default unless running in foreground, -n
+  -t ID           Set multicast routing table ID, default: 0
+  -u FILE         UNIX domain socket path, for use with smcroutectl.
+                  Default use ident NAME: {RUNSTATEDIR}/mr2.sock
+  -v              Show program version and support information
+
+"
+    );
+    assert_eq!(got, want);
+}
+
+#[test]
+fn usage_text_fits_small_sinks_or_reports_full() {
+    // A writer that fails when full gets the error back, not a panic.
+    let mut small = heapless::String::<64>::new();
+    assert!(write_daemon_usage(&mut small, "smcrouted", "smcroute").is_err());
+    let mut big = heapless::String::<2048>::new();
+    assert!(write_daemon_usage(&mut big, "smcrouted", "smcroute").is_ok());
+}

@@ -1,0 +1,186 @@
+//! IPC clients of the daemon: framing, dispatch and replies (spec §4).
+//!
+//! A connection may carry several requests back to back; each gets one reply (the output
+//! and a NUL, or the error text and a NUL). Once every complete request has been answered
+//! and no partial one is waiting, the connection is closed, as SMCRoute does (its client
+//! reads the reply until end of file). A client that sends a partial frame and then
+//! nothing is dropped after [`IDLE_MS`].
+
+use crate::fmt::Level;
+use crate::ipc::{Framer, Request};
+use super::host::DaemonHost;
+use crate::limits::MAX_CLIENTS;
+use crate::router::Router;
+use crate::sys::unix;
+use crate::sys::Fd;
+use crate::time::Instant;
+
+/// How long a client may keep a partial request open.
+pub const IDLE_MS: u64 = 2000;
+
+/// How long one reply write may block on a client that does not read.
+pub const SEND_TIMEOUT_MS: u32 = 1000;
+
+/// What the daemon must do after a request was answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Deferred {
+    /// `reload`: re-read the conf on this loop iteration.
+    pub reload: bool,
+    /// `kill`: exit gracefully.
+    pub kill: bool,
+}
+
+struct Client {
+    fd: Fd,
+    framer: Framer,
+    since: Instant,
+}
+
+/// The fixed set of connected clients.
+pub struct Clients {
+    slots: [Option<Client>; MAX_CLIENTS],
+}
+
+/// Buffers reply bytes and sends them in pieces, so `show` of any size streams out.
+struct Reply<'a> {
+    fd: &'a Fd,
+    buf: [u8; 4096],
+    len: usize,
+    failed: bool,
+}
+
+impl Reply<'_> {
+    fn flush(&mut self) {
+        if !self.failed && self.len > 0 && unix::send_all(self.fd, &self.buf[..self.len]).is_err() {
+            self.failed = true;
+        }
+        self.len = 0;
+    }
+
+    fn push(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(self.buf.len()) {
+            if self.len + chunk.len() > self.buf.len() {
+                self.flush();
+            }
+            self.buf[self.len..self.len + chunk.len()].copy_from_slice(chunk);
+            self.len += chunk.len();
+        }
+    }
+}
+
+impl ufmt::uWrite for Reply<'_> {
+    type Error = core::convert::Infallible;
+
+    fn write_str(&mut self, s: &str) -> Result<(), Self::Error> {
+        self.push(s.as_bytes());
+        Ok(())
+    }
+}
+
+impl Clients {
+    /// No clients.
+    pub const fn new() -> Self {
+        Self { slots: [const { None }; MAX_CLIENTS] }
+    }
+
+    /// Accepts a pending connection; when every slot is taken it is closed at once.
+    pub fn accept(&mut self, host: &mut DaemonHost, listener: &Fd, now: Instant) {
+        let fd = match unix::accept(listener) {
+            Ok(fd) => fd,
+            Err(_) => return,
+        };
+        let Some(slot) = self.slots.iter_mut().find(|s| s.is_none()) else {
+            log!(host, Level::Warning, "ipc: too many clients ({} max), closing connection", MAX_CLIENTS);
+            return;
+        };
+        let _ = unix::set_send_timeout(&fd, SEND_TIMEOUT_MS);
+        *slot = Some(Client { fd, framer: Framer::new(), since: now });
+    }
+
+    /// Raw descriptors to poll, with their slot numbers.
+    pub fn poll_fds(&self, out: &mut impl FnMut(usize, i32)) {
+        for (i, c) in self.slots.iter().enumerate() {
+            if let Some(c) = c {
+                out(i, c.fd.raw());
+            }
+        }
+    }
+
+    /// Drops clients that kept a partial request open too long.
+    pub fn reap_idle(&mut self, host: &mut DaemonHost, now: Instant) {
+        for slot in self.slots.iter_mut() {
+            if slot.as_ref().is_some_and(|c| c.since.until(now) > IDLE_MS) {
+                log!(host, Level::Info, "ipc: client idle too long, closing connection");
+                *slot = None;
+            }
+        }
+    }
+
+    /// Earliest time an idle client must be dropped.
+    pub fn next_deadline(&self) -> Option<Instant> {
+        self.slots.iter().flatten().map(|c| Instant(c.since.0 + IDLE_MS)).min()
+    }
+
+    /// Reads from client `slot` and answers every complete request.
+    pub fn readable(
+        &mut self,
+        slot: usize,
+        router: &mut Router,
+        host: &mut DaemonHost,
+        now: Instant,
+    ) -> Deferred {
+        let mut deferred = Deferred::default();
+        let Some(Some(client)) = self.slots.get_mut(slot) else { return deferred };
+        let n = match unix::recv(&client.fd, client.framer.spare()) {
+            Ok(0) | Err(_) => {
+                self.slots[slot] = None;
+                return deferred;
+            }
+            Ok(n) => n,
+        };
+        client.framer.filled(n);
+        client.since = now;
+        let mut close = false;
+        loop {
+            let frame = match client.framer.next_frame() {
+                None => break,
+                Some(Ok(frame)) => frame,
+                Some(Err(e)) => {
+                    log!(host, Level::Warning, "ipc: {}", e);
+                    let _ = unix::send_all(&client.fd, host.log.last().as_bytes());
+                    let _ = unix::send_all(&client.fd, b"\0");
+                    close = true;
+                    break;
+                }
+            };
+            let mut reply = Reply { fd: &client.fd, buf: [0; 4096], len: 0, failed: false };
+            match Request::parse(frame) {
+                Err(e) => {
+                    log!(host, Level::Warning, "ipc: {}", e);
+                    reply.push(host.log.last().as_bytes());
+                    close = true;
+                }
+                Ok(req) => match req.cmd {
+                    b'H' => deferred.reload = true,
+                    b'k' => deferred.kill = true,
+                    cmd => {
+                        let args = req.args.as_slice();
+                        if router.command(host, now, cmd, args, &mut reply).is_err() {
+                            reply.push(host.log.last().as_bytes());
+                        }
+                    }
+                },
+            }
+            reply.push(b"\0");
+            reply.flush();
+            if reply.failed || close {
+                close = true;
+                break;
+            }
+        }
+        if close || !client.framer.has_partial() {
+            self.slots[slot] = None;
+        }
+        deferred
+    }
+}

@@ -1,0 +1,161 @@
+//! The daemon's [`Host`]: the router's window on the kernel, the log, the `-e` script and
+//! mrdisc, all backed by `sys`.
+
+use heapless::String;
+
+use crate::errno::Errno;
+use crate::fmt::{Level, Log};
+use crate::kernel::{Host, Kernel, Mfc, SgCount};
+use crate::limits::MAX_VIFS;
+use crate::net::{Addr, Family};
+use crate::sys;
+use crate::sys::log::SysLog;
+use crate::sys::mrdisc::Mrdisc;
+use crate::wire::igmp::Mrdisc as MrdiscMsg;
+use crate::sys::mroute::MrouteSys;
+
+/// An interface mrdisc announces on.
+struct MrdiscIf {
+    ifindex: u32,
+    sock: Mrdisc,
+}
+
+/// Kernel, log, script hook and mrdisc sockets of the running daemon.
+pub struct DaemonHost {
+    /// Multicast routing sockets and join helpers.
+    pub kernel: MrouteSys,
+    /// Syslog/stderr sink (remembers the last line for IPC error replies).
+    pub log: SysLog,
+    /// `-e CMD`, once checked executable.
+    pub script: Option<crate::args::Path>,
+    /// `-m SEC`: mrdisc announcement interval.
+    pub mrdisc_interval: u8,
+    mrdisc: [Option<MrdiscIf>; MAX_VIFS],
+}
+
+impl DaemonHost {
+    /// A host over opened sockets.
+    pub fn new(kernel: MrouteSys, log: SysLog, mrdisc_interval: u8) -> Self {
+        Self { kernel, log, script: None, mrdisc_interval, mrdisc: [const { None }; MAX_VIFS] }
+    }
+
+    /// Runs the `-e` script with `arg` (`reload` or `install`), if one is set.
+    pub fn run_script(&mut self, arg: &str, route: Option<(&Addr, &Addr)>) {
+        let Some(path) = &self.script else { return };
+        let mut source: String<48> = String::new();
+        let mut group: String<48> = String::new();
+        let env = match route {
+            Some((s, g)) => {
+                let _ = ufmt::uwrite!(source, "{}", s);
+                let _ = ufmt::uwrite!(group, "{}", g);
+                sys::process::ScriptEnv::Route { source: source.as_str(), group: group.as_str() }
+            }
+            None => sys::process::ScriptEnv::Clear,
+        };
+        if let Err(e) = sys::process::run_script(path.as_str(), arg, env) {
+            log!(&mut self.log, Level::Warning, "Cannot start script {}: {}", path.as_str(), e);
+        }
+    }
+
+    /// Sends an announcement on every mrdisc interface (the `-m` timer).
+    pub fn mrdisc_announce_all(&mut self) {
+        let interval = self.mrdisc_interval;
+        for m in self.mrdisc.iter_mut().flatten() {
+            let _ = m.sock.announce(interval);
+        }
+    }
+
+    /// Answers solicitations waiting on mrdisc sockets that `poll` found readable.
+    pub fn mrdisc_poll_fds(&self, out: &mut impl FnMut(i32)) {
+        for m in self.mrdisc.iter().flatten() {
+            out(m.sock.fd().raw());
+        }
+    }
+
+    /// Handles a readable mrdisc socket: a Solicitation gets an immediate announcement.
+    pub fn mrdisc_readable(&mut self, fd: i32) {
+        let interval = self.mrdisc_interval;
+        let mut buf = [0u8; 128];
+        for m in self.mrdisc.iter_mut().flatten() {
+            if m.sock.fd().raw() == fd {
+                if let Ok(Some(MrdiscMsg::Solicitation)) = m.sock.recv(&mut buf) {
+                    let _ = m.sock.announce(interval);
+                }
+            }
+        }
+    }
+}
+
+impl Log for DaemonHost {
+    fn log(&mut self, level: Level, line: &str) {
+        self.log.log(level, line);
+    }
+}
+
+impl Kernel for DaemonHost {
+    fn has_family(&self, family: Family) -> bool {
+        self.kernel.has_family(family)
+    }
+
+    fn add_vif(&mut self, family: Family, vif: u8, ifindex: u32, threshold: u8) -> Result<(), Errno> {
+        self.kernel.add_vif(family, vif, ifindex, threshold)
+    }
+
+    fn del_vif(&mut self, family: Family, vif: u8, ifindex: u32) -> Result<(), Errno> {
+        self.kernel.del_vif(family, vif, ifindex)
+    }
+
+    fn add_mfc(&mut self, mfc: &Mfc) -> Result<(), Errno> {
+        self.kernel.add_mfc(mfc)
+    }
+
+    fn del_mfc(&mut self, source: &Addr, group: &Addr, parent: u8) -> Result<(), Errno> {
+        self.kernel.del_mfc(source, group, parent)
+    }
+
+    fn sg_count(&mut self, source: &Addr, group: &Addr) -> Result<SgCount, Errno> {
+        self.kernel.sg_count(source, group)
+    }
+
+    fn join(&mut self, ifindex: u32, source: Option<&Addr>, group: &Addr) -> Result<(), Errno> {
+        let result = self.kernel.join(ifindex, source, group);
+        if let Some(adjusted) = self.kernel.joins.take_adjusted() {
+            log!(&mut self.log, Level::Warning, "{}", adjusted);
+        }
+        result
+    }
+
+    fn leave(&mut self, ifindex: u32, source: Option<&Addr>, group: &Addr) -> Result<(), Errno> {
+        self.kernel.leave(ifindex, source, group)
+    }
+}
+
+impl Host for DaemonHost {
+    fn route_installed(&mut self, source: &Addr, group: &Addr) {
+        self.run_script("install", Some((source, group)));
+    }
+
+    fn mrdisc_register(&mut self, ifindex: u32, name: &str) {
+        if self.mrdisc.iter().flatten().any(|m| m.ifindex == ifindex) {
+            return;
+        }
+        let Some(slot) = self.mrdisc.iter_mut().find(|m| m.is_none()) else { return };
+        match Mrdisc::open(name, ifindex) {
+            Ok(sock) => {
+                let _ = sock.announce(self.mrdisc_interval);
+                *slot = Some(MrdiscIf { ifindex, sock });
+            }
+            Err(e) => log!(&mut self.log, Level::Warning, "mrdisc: cannot open socket on {}: {}", name, e),
+        }
+    }
+
+    fn mrdisc_deregister(&mut self, ifindex: u32) {
+        for slot in self.mrdisc.iter_mut() {
+            if slot.as_ref().is_some_and(|m| m.ifindex == ifindex) {
+                if let Some(m) = slot.take() {
+                    let _ = m.sock.terminate();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,175 @@
+//! Reading conf files into the router: chunked reads, `include` globs, error counting.
+//!
+//! Files are read in fixed chunks of whole lines, so a conf of any size loads without a
+//! buffer as big as the file; each `include` level has its own chunk buffer.
+
+use crate::conf::{self, Stmt};
+use crate::errno::Errno;
+use crate::fmt::Level;
+use crate::kernel::Host;
+use crate::limits::MAX_INCLUDE_DEPTH;
+use crate::router::{Origin, Router};
+use crate::sys;
+
+/// Bytes read at a time; a line longer than this is reported and skipped.
+pub const CHUNK: usize = 16 * 1024;
+
+/// One chunk buffer per include level.
+pub type ConfBufs = [[u8; CHUNK]; MAX_INCLUDE_DEPTH];
+
+/// Outcome of loading one file tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Loaded {
+    /// Lines that failed (parse errors, rejected directives, unreadable includes).
+    pub errors: u32,
+}
+
+/// Why the top-level file could not be read at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoadError {
+    /// The file does not exist.
+    Missing,
+    /// Any other open/read error.
+    Unreadable(Errno),
+}
+
+/// Loads `path` (and everything it includes) into `router`.
+pub fn load<H: Host>(
+    router: &mut Router,
+    host: &mut H,
+    bufs: &mut ConfBufs,
+    path: &str,
+) -> Result<Loaded, LoadError> {
+    let mut loaded = Loaded::default();
+    load_file(router, host, bufs, path, 0, &mut loaded)?;
+    if loaded.errors > 0 {
+        log!(host, Level::Warning, "Parse error in {}", path);
+    }
+    Ok(loaded)
+}
+
+fn load_file<H: Host>(
+    router: &mut Router,
+    host: &mut H,
+    bufs: &mut [[u8; CHUNK]],
+    path: &str,
+    depth: usize,
+    loaded: &mut Loaded,
+) -> Result<(), LoadError> {
+    let (buf, deeper) = match bufs.split_first_mut() {
+        Some(split) => split,
+        None => {
+            log!(host, Level::Warning, "{}: includes nested too deep, skipping", path);
+            loaded.errors += 1;
+            return Ok(());
+        }
+    };
+    let fd = match sys::open_read(path) {
+        Ok(fd) => fd,
+        Err(Errno::ENOENT) => return Err(LoadError::Missing),
+        Err(e) => return Err(LoadError::Unreadable(e)),
+    };
+    let mut filled = 0usize; // bytes in `buf` not yet parsed
+    let mut line_base = 0u32; // lines before `buf[0]`
+    let mut skipping_long = false; // inside an over-long line we already reported
+    loop {
+        let n = match buf.get_mut(filled..) {
+            Some(space) if !space.is_empty() => match sys::read(&fd, space) {
+                Ok(n) => n,
+                Err(Errno::EINTR) => continue,
+                Err(e) => {
+                    log!(host, Level::Warning, "Failed reading {}: {}", path, e);
+                    loaded.errors += 1;
+                    return Ok(());
+                }
+            },
+            _ => 0,
+        };
+        let eof = n == 0 && filled < buf.len();
+        filled += n;
+        // Parse every complete line (all of it at end of file).
+        let end = if eof {
+            filled
+        } else {
+            match buf[..filled].iter().rposition(|&b| b == b'\n') {
+                Some(i) => i + 1,
+                None if filled == buf.len() => {
+                    // A single line fills the whole chunk: report once, drop it.
+                    if !skipping_long {
+                        log!(host, Level::Warning, "{} line {}: line too long, skipping", path, line_base + 1);
+                        loaded.errors += 1;
+                        skipping_long = true;
+                    }
+                    filled = 0;
+                    continue;
+                }
+                None => continue,
+            }
+        };
+        let mut start = 0;
+        if skipping_long {
+            // The tail of the over-long line ends at the first newline.
+            match buf[..end].iter().position(|&b| b == b'\n') {
+                Some(i) => {
+                    start = i + 1;
+                    line_base += 1;
+                    skipping_long = false;
+                }
+                None => start = end,
+            }
+        }
+        let text = &buf[start..end];
+        parse_chunk(router, host, deeper, path, depth, text, line_base, loaded);
+        line_base += text.iter().filter(|&&b| b == b'\n').count() as u32;
+        buf.copy_within(end..filled, 0);
+        filled -= end;
+        if eof {
+            return Ok(());
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn parse_chunk<H: Host>(
+    router: &mut Router,
+    host: &mut H,
+    deeper: &mut [[u8; CHUNK]],
+    path: &str,
+    depth: usize,
+    text: &[u8],
+    line_base: u32,
+    loaded: &mut Loaded,
+) {
+    conf::parse(text, &mut |line, stmt| {
+        let line = line_base + line;
+        match stmt {
+            Err(e) => {
+                log!(host, Level::Warning, "{} line {}: {}", path, line, e);
+                loaded.errors += 1;
+            }
+            Ok(Stmt::Include(pattern)) => {
+                let Some(pattern) = pattern else {
+                    log!(host, Level::Warning, "{} line {}: include missing file pattern", path, line);
+                    loaded.errors += 1;
+                    return;
+                };
+                sys::fs::glob(pattern, &mut |file: &str| {
+                    match load_file(router, host, deeper, file, depth + 1, loaded) {
+                        Ok(()) => {}
+                        Err(LoadError::Missing) => {
+                            log!(host, Level::Warning, "Failed reading {}: {}", file, Errno::ENOENT);
+                        }
+                        Err(LoadError::Unreadable(e)) => {
+                            log!(host, Level::Warning, "Failed reading {}: {}", file, e);
+                        }
+                    }
+                });
+            }
+            Ok(stmt) => {
+                if router.apply(host, Origin::Conf { file: path, line }, &stmt).is_err() {
+                    loaded.errors += 1;
+                }
+            }
+        }
+    });
+}

@@ -1,0 +1,450 @@
+//! The daemon: start-up, the `poll` loop, reload and shutdown. No `unsafe`, no `libc`:
+//! it wires `sys` to the pure [`Router`].
+//!
+//! ```text
+//!             +------------- poll() ---------------+
+//!  signals -->| self-pipe   HUP: reload  TERM: exit |
+//!  kernel  -->| mroute v4/v6 sockets: upcalls       |--> Router --> Kernel (MRT_*, joins)
+//!  netlink -->| link events: rescan, pending drain  |
+//!  clients -->| IPC listener + up to N clients      |--> replies
+//!  mrdisc  -->| solicitations                       |
+//!  timers  -->| -c expiry, -m announcements, -D     |
+//!             +-------------------------------------+
+//! ```
+
+mod clients;
+mod host;
+mod load;
+mod verify;
+
+use heapless::Vec;
+
+use crate::args::{self, DaemonCmd, DaemonOpts};
+use crate::errno::Errno;
+use crate::fmt::Level;
+use crate::net::Family;
+use crate::router::{Options, Router};
+use crate::sys::cell::StaticCell;
+use crate::sys::entry::Args;
+use crate::sys::log::{SysLog, Target};
+use crate::sys::mroute::{self, MrouteSys};
+use crate::sys::poll::{poll, PollFd};
+use crate::sys::signal::Signals;
+use crate::sys::notify::Notify;
+use crate::sys::{self, clock, fs, netlink, privs, process, unix, Fd, FdWriter};
+use crate::time::Instant;
+use crate::VERSION_BANNER;
+
+use self::clients::Clients;
+use self::host::DaemonHost;
+use self::load::ConfBufs;
+
+/// sysexits(3) codes the daemon exits with (spec §7.4).
+pub mod exit {
+    /// Success.
+    pub const OK: i32 = 0;
+    /// Bad `-m`, bad `-p` user or group (`err(1, ...)` in SMCRoute).
+    pub const FAILURE: i32 = 1;
+    /// `EX_USAGE`: unknown option, negative `-t`.
+    pub const USAGE: i32 = 64;
+    /// `EX_UNAVAILABLE`: another daemon owns the multicast routing socket.
+    pub const UNAVAILABLE: i32 = 69;
+    /// `EX_SOFTWARE`.
+    pub const SOFTWARE: i32 = 70;
+    /// `EX_OSERR`: fork, pipe, socket failures at start.
+    pub const OSERR: i32 = 71;
+    /// `EX_PROTOCOL`: the kernel has no multicast routing.
+    pub const PROTOCOL: i32 = 76;
+    /// `EX_NOPERM`: not root.
+    pub const NOPERM: i32 = 77;
+    /// `EX_CONFIG`: `-F` found errors.
+    pub const CONFIG: i32 = 78;
+}
+
+/// The router and the conf read buffers live in .bss: their capacity costs no memory
+/// until it is used.
+static ROUTER: StaticCell<Router> = StaticCell::new(Router::new());
+static CONF_BUFS: StaticCell<ConfBufs> = StaticCell::new([[0; load::CHUNK]; crate::limits::MAX_INCLUDE_DEPTH]);
+
+/// Most command-line words we look at.
+const MAX_ARGV: usize = 64;
+
+/// Logged and sent to systemd when the daemon is ready.
+const READY: &str = "Ready, waiting for client request or kernel event.";
+
+/// `smcrouted` entry point; returns the exit code.
+pub fn main(raw: &Args) -> i32 {
+    let mut argv: Vec<&str, MAX_ARGV> = Vec::new();
+    for a in raw.iter() {
+        if argv.push(a).is_err() {
+            sys::stderr(b"smcrouted: too many arguments\n");
+            return exit::USAGE;
+        }
+    }
+    let prog = argv.first().copied().unwrap_or("smcrouted");
+    let opts = match args::parse_daemon(&argv) {
+        DaemonCmd::Run(opts) => opts,
+        DaemonCmd::Help { ident } => {
+            let _ = args::write_daemon_usage(&mut FdWriter::stdout(), prog, ident);
+            return exit::OK;
+        }
+        DaemonCmd::Version => {
+            let _ = args::write_version(&mut FdWriter::stdout());
+            return exit::OK;
+        }
+        DaemonCmd::Usage { error, ident } => {
+            let mut err = FdWriter::stderr();
+            let _ = ufmt::uwriteln!(err, "{}", args::ErrorLine { prog, error });
+            drop(err);
+            if error.daemon_shows_usage() {
+                let _ = args::write_daemon_usage(&mut FdWriter::stdout(), prog, ident);
+            }
+            return error.daemon_exit_code();
+        }
+    };
+    let (Some(router), Some(bufs)) = (ROUTER.take(), CONF_BUFS.take()) else {
+        return exit::SOFTWARE;
+    };
+    if opts.verify {
+        return verify::run(&opts, router, bufs);
+    }
+    run(&opts, router, bufs)
+}
+
+fn run(opts: &DaemonOpts<'_>, router: &'static mut Router, bufs: &'static mut ConfBufs) -> i32 {
+    let target = if opts.log_stderr { Target::SyslogAndStderr } else { Target::Syslog };
+    let mut log = SysLog::open(opts.ident, opts.log_level, target);
+    if process::geteuid() != 0 {
+        log!(&mut log, Level::Err, "Need root privileges to start smcrouted");
+        return exit::NOPERM;
+    }
+    let ids = match opts.user {
+        None => None,
+        Some(user) => match privs::resolve(user, opts.group) {
+            Ok(ids) => Some(ids),
+            Err(e) => {
+                let name = match e {
+                    privs::ResolveError::UnknownUser => user,
+                    privs::ResolveError::UnknownGroup => opts.group.unwrap_or(""),
+                };
+                log!(&mut log, Level::Err, "{} '{}' not found!", e.what(), name);
+                log!(&mut log, Level::Err, "Invalid user:group argument");
+                return exit::FAILURE;
+            }
+        },
+    };
+    if !opts.foreground {
+        if let Err(e) = process::daemonize() {
+            log!(&mut log, Level::Err, "Failed daemonizing: {}", e);
+            return exit::OSERR;
+        }
+    }
+    log!(&mut log, Level::Notice, "{}", VERSION_BANNER);
+    if opts.startup_delay > 0 {
+        process::sleep_secs(opts.startup_delay);
+    }
+    let start = clock::now();
+    let exit_at = (opts.exit_delay > 0).then(|| start.add_secs(opts.exit_delay));
+
+    // Multicast routing sockets: IPv4 is required, IPv6 optional.
+    let v4 = match mroute::open_v4(opts.table_id) {
+        Ok(fd) => fd,
+        Err(e) => {
+            log!(&mut log, e.level(), "{}", e);
+            if let Some(hint) = e.hint() {
+                log!(&mut log, Level::Err, "{}", hint);
+            }
+            return if e.errno == Errno::EADDRINUSE {
+                exit::UNAVAILABLE
+            } else if e.unsupported() {
+                exit::PROTOCOL
+            } else {
+                exit::OSERR
+            };
+        }
+    };
+    if let Err(e) = mroute::enable_pim(&v4) {
+        log!(&mut log, Level::Err, "Failed enabling PIM IGMPMSG_WRONGVIF, ignoring: {}", e);
+    }
+    let v6 = match mroute::open_v6(opts.table_id) {
+        Ok(fd) => Some(fd),
+        Err(e) => {
+            log!(&mut log, Level::Notice, "{}", e);
+            log!(&mut log, Level::Notice, "IPv6 multicast routing unavailable, continuing IPv4 only.");
+            None
+        }
+    };
+    let mut kernel = MrouteSys::new();
+    kernel.v4 = Some(v4);
+    kernel.v6 = v6;
+    let mut host = DaemonHost::new(kernel, log, opts.mrdisc_interval as u8);
+    router.set_options(Options { do_vifs: opts.phyint_enable_default, cache_timeout_secs: opts.cache_timeout });
+    rescan(router, &mut host);
+
+    let signals = match Signals::install() {
+        Ok(s) => s,
+        Err(e) => {
+            log!(&mut host, Level::Err, "Failed setting up signals: {}", e);
+            return exit::OSERR;
+        }
+    };
+    let _ = process::raise_nofile_limit();
+    let listener = match unix::listen(opts.socket.as_str()) {
+        Ok(fd) => Some(fd),
+        Err(e) => {
+            log!(&mut host, Level::Warning, "Failed binding IPC socket, client disabled: {}", e);
+            None
+        }
+    };
+    let events = match netlink::open_events() {
+        Ok(fd) => Some(fd),
+        Err(e) => {
+            log!(&mut host, Level::Err, "Failed opening netlink socket, no interface hot-plug: {}", e);
+            None
+        }
+    };
+
+    load_conf(router, &mut host, bufs, opts.conf.as_str(), true);
+    if let Err(e) = fs::write_pid_file(opts.pid_file.as_str(), process::getpid()) {
+        log!(&mut host, Level::Warning, "Failed creating PID file {}: {}", opts.pid_file.as_str(), e);
+    }
+    if let Some(ids) = &ids {
+        let _ = fs::chown(opts.pid_file.as_str(), ids.uid, ids.gid);
+    }
+    let notify = Notify::from_env();
+    if let Some(n) = &notify {
+        let _ = n.ready(READY);
+    }
+    log!(&mut host, Level::Notice, READY);
+    if let Some(ids) = &ids {
+        if let Err(e) = privs::drop_to(*ids, opts.user.unwrap_or("")) {
+            log!(&mut host, Level::Warning, "Could not drop root privileges, continuing as root: {}", e);
+        }
+    }
+    if let Some(script) = &opts.script {
+        if fs::is_executable(script.as_str()) {
+            host.script = Some(script.clone());
+        } else {
+            log!(&mut host, Level::Err, "{} is not executable.", script.as_str());
+        }
+    }
+
+    let mut state = Loop {
+        router,
+        host,
+        bufs,
+        opts,
+        signals,
+        listener,
+        events,
+        clients: Clients::new(),
+        next_expire: (opts.cache_timeout > 0).then(|| start.add_secs(opts.cache_timeout)),
+        next_mrdisc: start.add_secs(opts.mrdisc_interval),
+        exit_at,
+        notify,
+    };
+    let code = state.run();
+    state.shutdown();
+    code
+}
+
+/// Re-reads the interface list (rtnetlink dump) into the router.
+fn rescan(router: &mut Router, host: &mut DaemonHost) {
+    router.scan_begin();
+    if let Err(e) = netlink::dump_links(&mut |info| router.scan_iface(info)) {
+        log!(host, Level::Err, "Failed reading interfaces: {}", e);
+    }
+    router.scan_end(host);
+}
+
+/// Loads the conf file; returns the number of failed lines.
+fn load_conf(router: &mut Router, host: &mut DaemonHost, bufs: &mut ConfBufs, path: &str, startup: bool) -> u32 {
+    match load::load(router, host, bufs, path) {
+        Ok(loaded) => loaded.errors,
+        Err(load::LoadError::Missing) => {
+            log!(host, Level::Notice, "Configuration file {} does not exist", path);
+            if startup {
+                log!(host, Level::Notice, "Continuing anyway, waiting for client to connect.");
+            }
+            0
+        }
+        Err(load::LoadError::Unreadable(e)) => {
+            log!(host, Level::Err, "Failed reading {}: {}", path, e);
+            1
+        }
+    }
+}
+
+/// What the poll set entry `i` is.
+#[derive(Clone, Copy)]
+enum Source {
+    Signals,
+    Mroute(Family),
+    Netlink,
+    Listener,
+    Client(usize),
+    Mrdisc,
+}
+
+const MAX_POLL: usize = 5 + crate::limits::MAX_CLIENTS + crate::limits::MAX_VIFS;
+
+struct Loop<'a> {
+    router: &'static mut Router,
+    host: DaemonHost,
+    bufs: &'static mut ConfBufs,
+    opts: &'a DaemonOpts<'a>,
+    signals: Signals,
+    listener: Option<Fd>,
+    events: Option<Fd>,
+    clients: Clients,
+    next_expire: Option<Instant>,
+    next_mrdisc: Instant,
+    exit_at: Option<Instant>,
+    notify: Option<Notify>,
+}
+
+impl Loop<'_> {
+    fn run(&mut self) -> i32 {
+        let mut upcall_buf = [0u8; 512];
+        loop {
+            let now = clock::now();
+            let mut fds: Vec<PollFd, MAX_POLL> = Vec::new();
+            let mut what: Vec<Source, MAX_POLL> = Vec::new();
+            let mut add = |fd: i32, s: Source| {
+                if fds.push(PollFd::new(fd, PollFd::IN)).is_ok() {
+                    let _ = what.push(s);
+                }
+            };
+            add(self.signals.fd(), Source::Signals);
+            for family in [Family::V4, Family::V6] {
+                if let Ok(fd) = self.host.kernel.fd(family) {
+                    add(fd.raw(), Source::Mroute(family));
+                }
+            }
+            if let Some(fd) = &self.events {
+                add(fd.raw(), Source::Netlink);
+            }
+            if let Some(fd) = &self.listener {
+                add(fd.raw(), Source::Listener);
+            }
+            self.clients.poll_fds(&mut |slot, fd| add(fd, Source::Client(slot)));
+            self.host.mrdisc_poll_fds(&mut |fd| add(fd, Source::Mrdisc));
+
+            let deadline = [self.next_expire, Some(self.next_mrdisc), self.exit_at, self.clients.next_deadline()]
+                .into_iter()
+                .flatten()
+                .min();
+            let timeout = deadline.map_or(-1, |d| now.until(d).min(i32::MAX as u64) as i32);
+            if poll(&mut fds, timeout).is_err() {
+                continue;
+            }
+            let now = clock::now();
+            let mut reload = false;
+            for (pfd, source) in fds.iter().zip(what.iter()) {
+                if !pfd.readable() {
+                    continue;
+                }
+                match *source {
+                    Source::Signals => {
+                        let set = self.signals.take();
+                        if set.term {
+                            log!(&mut self.host, Level::Notice, "Exiting.");
+                            return exit::OK;
+                        }
+                        if set.chld {
+                            process::reap_children();
+                        }
+                        reload |= set.hup;
+                    }
+                    Source::Mroute(family) => {
+                        // Bounded: a flood of upcalls cannot starve the other sources.
+                        for _ in 0..64 {
+                            let Ok(fd) = self.host.kernel.fd(family) else { break };
+                            match mroute::recv_upcall(fd, family, &mut upcall_buf) {
+                                Ok(Some(up)) => self.router.upcall(&mut self.host, now, &up),
+                                Ok(None) | Err(_) => break,
+                            }
+                        }
+                    }
+                    Source::Netlink => {
+                        if let Some(fd) = &self.events {
+                            netlink::drain(fd);
+                        }
+                        rescan(self.router, &mut self.host);
+                        self.router.activate_pending(&mut self.host);
+                    }
+                    Source::Listener => {
+                        if let Some(fd) = &self.listener {
+                            self.clients.accept(&mut self.host, fd, now);
+                        }
+                    }
+                    Source::Client(slot) => {
+                        let d = self.clients.readable(slot, self.router, &mut self.host, now);
+                        if d.kill {
+                            log!(&mut self.host, Level::Notice, "Exiting.");
+                            return exit::OK;
+                        }
+                        reload |= d.reload;
+                    }
+                    Source::Mrdisc => self.host.mrdisc_readable(pfd.fd()),
+                }
+            }
+            if reload {
+                self.reload();
+            }
+            self.timers(clock::now());
+            if self.exit_at.is_some_and(|t| t <= clock::now()) {
+                log!(&mut self.host, Level::Notice, "Exit delay timer expired.");
+                return exit::OK;
+            }
+        }
+    }
+
+    fn timers(&mut self, now: Instant) {
+        if let Some(t) = self.next_expire {
+            if t <= now {
+                self.router.expire(&mut self.host, now);
+                self.next_expire = Some(now.add_secs(self.opts.cache_timeout));
+            }
+        }
+        if self.next_mrdisc <= now {
+            self.host.mrdisc_announce_all();
+            self.next_mrdisc = now.add_secs(self.opts.mrdisc_interval);
+        }
+        self.clients.reap_idle(&mut self.host, now);
+    }
+
+    /// SIGHUP / `smcroutectl reload`, in the order of spec §5.7.
+    fn reload(&mut self) {
+        log!(&mut self.host, Level::Notice, "Reloading configuration, please wait ...");
+        if let Some(n) = &self.notify {
+            let _ = n.reloading("Reloading configuration, please wait ...");
+        }
+        self.router.reload_begin(&mut self.host);
+        rescan(self.router, &mut self.host);
+        let errors = load_conf(self.router, &mut self.host, self.bufs, self.opts.conf.as_str(), false);
+        self.router.reload_end(&mut self.host);
+        let _ = fs::touch(self.opts.pid_file.as_str());
+        if let Some(n) = &self.notify {
+            let _ = n.ready(READY);
+        }
+        log!(&mut self.host, Level::Notice, READY);
+        if errors == 0 {
+            self.host.run_script("reload", None);
+        }
+    }
+
+    /// Graceful exit: leave groups, `MRT_DONE`, remove the socket and PID file.
+    fn shutdown(&mut self) {
+        if let Some(n) = &self.notify {
+            let _ = n.stopping();
+        }
+        self.router.shutdown(&mut self.host);
+        let _ = self.host.kernel.shutdown(Family::V4);
+        let _ = self.host.kernel.shutdown(Family::V6);
+        if self.listener.take().is_some() {
+            let _ = unix::unlink(self.opts.socket.as_str());
+        }
+        let _ = fs::unlink(self.opts.pid_file.as_str());
+    }
+}

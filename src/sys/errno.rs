@@ -1,0 +1,39 @@
+//! Proof that the pure [`crate::errno::Errno`] numbers are this target's `libc` values.
+
+use static_assertions::const_assert_eq;
+
+use crate::errno::Errno;
+
+macro_rules! same {
+    ($($name:ident),* $(,)?) => {
+        $(const_assert_eq!(Errno::$name.0, libc::$name);)*
+    };
+}
+
+same!(
+    EPERM,
+    ENOENT,
+    EINTR,
+    EBADF,
+    EAGAIN,
+    ENOMEM,
+    EACCES,
+    EEXIST,
+    ENODEV,
+    EINVAL,
+    ENFILE,
+    EMFILE,
+    ENOSPC,
+    EPIPE,
+    EMSGSIZE,
+    ENOPROTOOPT,
+    EOPNOTSUPP,
+    EADDRINUSE,
+    EADDRNOTAVAIL,
+    ENETDOWN,
+    ENETUNREACH,
+    ENOBUFS,
+    ECONNREFUSED,
+    EALREADY,
+    EBADMSG,
+);

@@ -1,0 +1,452 @@
+//! Group joins on pools of helper sockets (SMCRoute's `mcgroup.c`).
+//!
+//! Joins are made with RFC 3678 `MCAST_JOIN_GROUP`/`MCAST_JOIN_SOURCE_GROUP` on per-family
+//! `SOCK_DGRAM` sockets that never read anything: a classic-BPF "drop everything" filter,
+//! loop and multicast-all off. The kernel limits memberships per socket
+//! (`net.ipv4.igmp_max_memberships`, 20 by default), so a socket is reused until it holds
+//! `max_groups` joins; an `ENOBUFS` lowers `max_groups` to what that socket really holds
+//! and retries on a new socket. A socket never holds the same (ifindex, group) twice,
+//! which keeps ASM and SSM joins of one group, and several sources of one group, apart
+//! (the kernel would refuse to mix filter modes or exceed `igmp_max_msf` on one socket).
+//! Sockets are closed when their last membership is left.
+
+use libc::c_int;
+use ufmt::{uDisplay, uWrite, Formatter};
+
+use super::abi::{self, group_req, group_source_req, sockaddr_storage};
+use super::mroute::{loop_and_all_off, setsockopt, socket};
+use super::Fd;
+use crate::errno::Errno;
+use crate::limits::{MAX_JOINS, MAX_JOIN_SOCKETS};
+use crate::net::{Addr, Family};
+
+/// Joins per socket before trying a new one (SMCRoute's initial `max_groups`).
+pub const INITIAL_MAX_GROUPS: u16 = 20;
+
+/// Why a join or leave failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JoinError {
+    /// The kernel refused.
+    Kernel(Errno),
+    /// The membership table is full.
+    TableFull,
+    /// Every helper socket slot is in use.
+    SocketsFull,
+    /// Leave of something not joined.
+    NotJoined,
+}
+
+impl JoinError {
+    /// The nearest `errno`, for the [`crate::kernel::Kernel`] seam.
+    pub fn errno(self) -> Errno {
+        match self {
+            Self::Kernel(e) => e,
+            Self::TableFull => Errno::ENOSPC,
+            Self::SocketsFull => Errno::EMFILE,
+            Self::NotJoined => Errno::ENOENT,
+        }
+    }
+}
+
+impl uDisplay for JoinError {
+    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
+        match self {
+            Self::Kernel(e) => e.fmt(f),
+            Self::TableFull => ufmt::uwrite!(f, "join table full ({})", MAX_JOINS),
+            Self::SocketsFull => {
+                ufmt::uwrite!(f, "join socket table full ({})", MAX_JOIN_SOCKETS)
+            }
+            Self::NotJoined => f.write_str("not joined"),
+        }
+    }
+}
+
+/// The per-socket limit was recalibrated after `ENOBUFS`: SMCRoute warns
+/// "Out of groups on socket adjusting max_groups N.".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MaxGroupsAdjusted {
+    /// Family whose limit changed.
+    pub family: Family,
+    /// The new limit.
+    pub max_groups: u16,
+}
+
+impl uDisplay for MaxGroupsAdjusted {
+    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
+        ufmt::uwrite!(
+            f,
+            "Out of groups on socket adjusting max_groups {}.",
+            self.max_groups
+        )
+    }
+}
+
+struct JoinSock {
+    fd: Fd,
+    family: Family,
+    count: u16,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Membership {
+    ifindex: u32,
+    source: Option<Addr>,
+    group: Addr,
+    sock: u16,
+}
+
+impl Membership {
+    fn is(&self, ifindex: u32, source: Option<&Addr>, group: &Addr) -> bool {
+        self.ifindex == ifindex && self.source.as_ref() == source && self.group == *group
+    }
+}
+
+/// Helper sockets and the memberships each one holds.
+pub struct JoinPool {
+    socks: [Option<JoinSock>; MAX_JOIN_SOCKETS],
+    joins: heapless::Vec<Membership, MAX_JOINS>,
+    max_groups: [u16; 2],
+    adjusted: Option<MaxGroupsAdjusted>,
+}
+
+impl Default for JoinPool {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+const fn slot(family: Family) -> usize {
+    match family {
+        Family::V4 => 0,
+        Family::V6 => 1,
+    }
+}
+
+impl JoinPool {
+    /// No sockets, no memberships.
+    pub const fn new() -> Self {
+        Self {
+            socks: [const { None }; MAX_JOIN_SOCKETS],
+            joins: heapless::Vec::new(),
+            max_groups: [INITIAL_MAX_GROUPS; 2],
+            adjusted: None,
+        }
+    }
+
+    /// Number of memberships held.
+    pub fn len(&self) -> usize {
+        self.joins.len()
+    }
+
+    /// True if nothing is joined.
+    pub fn is_empty(&self) -> bool {
+        self.joins.is_empty()
+    }
+
+    /// Number of open helper sockets.
+    pub fn sockets(&self) -> usize {
+        self.socks.iter().flatten().count()
+    }
+
+    /// Current per-socket join limit of `family`.
+    pub fn max_groups(&self, family: Family) -> u16 {
+        self.max_groups[slot(family)]
+    }
+
+    /// The last recalibration since the previous call, for the caller to log.
+    pub fn take_adjusted(&mut self) -> Option<MaxGroupsAdjusted> {
+        self.adjusted.take()
+    }
+
+    /// Joins `group` (or (`source`, `group`)) on interface `ifindex`. Joining what is
+    /// already held is a no-op.
+    #[doc(alias = "MCAST_JOIN_GROUP")]
+    #[doc(alias = "MCAST_JOIN_SOURCE_GROUP")]
+    pub fn join(
+        &mut self,
+        ifindex: u32,
+        source: Option<&Addr>,
+        group: &Addr,
+    ) -> Result<(), JoinError> {
+        let family = group.family();
+        if source.is_some_and(|s| s.family() != family) {
+            return Err(JoinError::Kernel(Errno::EINVAL));
+        }
+        if self.joins.iter().any(|m| m.is(ifindex, source, group)) {
+            return Ok(());
+        }
+        if self.joins.is_full() {
+            return Err(JoinError::TableFull);
+        }
+        // Each ENOBUFS excludes one more socket, so this ends well within the bound.
+        for _ in 0..=MAX_JOIN_SOCKETS {
+            let i = match self.pick(family, ifindex, group) {
+                Some(i) => i,
+                None => self.open(family)?,
+            };
+            let Some(sock) = self.socks.get_mut(i).and_then(Option::as_mut) else {
+                return Err(JoinError::SocketsFull);
+            };
+            match membership(&sock.fd, true, ifindex, source, group) {
+                Ok(()) | Err(Errno::EADDRINUSE) => {
+                    sock.count = sock.count.saturating_add(1);
+                    let m = Membership {
+                        ifindex,
+                        source: source.copied(),
+                        group: *group,
+                        sock: i as u16,
+                    };
+                    // Cannot fail: fullness was checked above.
+                    let _ = self.joins.push(m);
+                    return Ok(());
+                }
+                Err(Errno::ENOBUFS) if sock.count > 0 => {
+                    let max = &mut self.max_groups[slot(family)];
+                    *max = max.saturating_sub(1).min(sock.count).max(1);
+                    self.adjusted = Some(MaxGroupsAdjusted {
+                        family,
+                        max_groups: *max,
+                    });
+                }
+                Err(e) => {
+                    if sock.count == 0 {
+                        self.socks[i] = None;
+                    }
+                    return Err(JoinError::Kernel(e));
+                }
+            }
+        }
+        Err(JoinError::Kernel(Errno::ENOBUFS))
+    }
+
+    /// Leaves what [`JoinPool::join`] joined (same source and group). The membership is
+    /// forgotten even if the kernel refuses; `ENODEV`/`EADDRNOTAVAIL` (the interface is
+    /// gone, and the kernel's membership with it) count as success.
+    #[doc(alias = "MCAST_LEAVE_GROUP")]
+    #[doc(alias = "MCAST_LEAVE_SOURCE_GROUP")]
+    pub fn leave(
+        &mut self,
+        ifindex: u32,
+        source: Option<&Addr>,
+        group: &Addr,
+    ) -> Result<(), JoinError> {
+        let pos = self
+            .joins
+            .iter()
+            .position(|m| m.is(ifindex, source, group))
+            .ok_or(JoinError::NotJoined)?;
+        let m = self.joins.swap_remove(pos);
+        let i = usize::from(m.sock);
+        let Some(sock) = self.socks.get_mut(i).and_then(Option::as_mut) else {
+            return Ok(());
+        };
+        let result = membership(&sock.fd, false, ifindex, source, group);
+        sock.count = sock.count.saturating_sub(1);
+        if sock.count == 0 {
+            self.socks[i] = None;
+        }
+        match result {
+            Ok(()) | Err(Errno::ENODEV | Errno::EADDRNOTAVAIL) => Ok(()),
+            Err(e) => Err(JoinError::Kernel(e)),
+        }
+    }
+
+    /// Closes every helper socket, which leaves all groups.
+    pub fn clear(&mut self) {
+        self.joins.clear();
+        for s in self.socks.iter_mut() {
+            *s = None;
+        }
+    }
+
+    /// A socket of `family` with room that does not hold (ifindex, group) yet. One pass
+    /// over the memberships, so a join costs O(joins + sockets), not their product.
+    fn pick(&self, family: Family, ifindex: u32, group: &Addr) -> Option<usize> {
+        let max = self.max_groups(family);
+        let mut holds = [false; MAX_JOIN_SOCKETS];
+        for m in self.joins.iter() {
+            if m.ifindex == ifindex && m.group == *group {
+                if let Some(h) = holds.get_mut(usize::from(m.sock)) {
+                    *h = true;
+                }
+            }
+        }
+        self.socks.iter().zip(holds).position(|(s, held)| {
+            !held
+                && s.as_ref()
+                    .is_some_and(|s| s.family == family && s.count < max)
+        })
+    }
+
+    fn open(&mut self, family: Family) -> Result<usize, JoinError> {
+        let i = self
+            .socks
+            .iter()
+            .position(Option::is_none)
+            .ok_or(JoinError::SocketsFull)?;
+        let fd = open_helper(family).map_err(JoinError::Kernel)?;
+        self.socks[i] = Some(JoinSock {
+            fd,
+            family,
+            count: 0,
+        });
+        Ok(i)
+    }
+}
+
+/// A `SOCK_DGRAM` socket that drops everything it would receive.
+fn open_helper(family: Family) -> Result<Fd, Errno> {
+    let domain = match family {
+        Family::V4 => libc::AF_INET,
+        Family::V6 => libc::AF_INET6,
+    };
+    let fd = socket(domain, libc::SOCK_DGRAM, 0)?;
+    // BPF_RET | BPF_K with k = 0: accept 0 bytes of every packet.
+    let mut drop_all = [libc::sock_filter {
+        code: 0x06,
+        jt: 0,
+        jf: 0,
+        k: 0,
+    }];
+    let prog = libc::sock_fprog {
+        len: 1,
+        filter: drop_all.as_mut_ptr(),
+    };
+    // Best effort, as in SMCRoute ("failed setting IPv4 socket filter, continuing anyway"):
+    // the socket never reads, the filter only saves the kernel from queueing.
+    let _ = setsockopt(&fd, libc::SOL_SOCKET, abi::SO_ATTACH_FILTER, &prog);
+    let _ = loop_and_all_off(&fd, family);
+    Ok(fd)
+}
+
+/// A `sockaddr_in`/`sockaddr_in6` with address `a`, as a `sockaddr_storage`.
+fn storage(a: &Addr) -> sockaddr_storage {
+    let mut s = sockaddr_storage::zeroed();
+    let (family, at, bytes) = match a {
+        Addr::V4(o) => (
+            libc::AF_INET,
+            core::mem::offset_of!(libc::sockaddr_in, sin_addr),
+            &o[..],
+        ),
+        Addr::V6(o) => (
+            libc::AF_INET6,
+            core::mem::offset_of!(libc::sockaddr_in6, sin6_addr),
+            &o[..],
+        ),
+    };
+    let fam = (family as libc::sa_family_t).to_ne_bytes();
+    for (d, b) in s.bytes.iter_mut().zip(fam.iter()) {
+        *d = *b;
+    }
+    for (d, b) in s.bytes.iter_mut().skip(at).zip(bytes) {
+        *d = *b;
+    }
+    s
+}
+
+fn membership(
+    fd: &Fd,
+    join: bool,
+    ifindex: u32,
+    source: Option<&Addr>,
+    group: &Addr,
+) -> Result<(), Errno> {
+    let level: c_int = match group.family() {
+        Family::V4 => libc::IPPROTO_IP,
+        Family::V6 => libc::IPPROTO_IPV6,
+    };
+    match source {
+        None => {
+            let req = group_req {
+                gr_interface: ifindex,
+                gr_group: storage(group),
+            };
+            let opt = if join {
+                libc::MCAST_JOIN_GROUP
+            } else {
+                libc::MCAST_LEAVE_GROUP
+            };
+            setsockopt(fd, level, opt, &req)
+        }
+        Some(src) => {
+            let req = group_source_req {
+                gsr_interface: ifindex,
+                gsr_group: storage(group),
+                gsr_source: storage(src),
+            };
+            let opt = if join {
+                libc::MCAST_JOIN_SOURCE_GROUP
+            } else {
+                libc::MCAST_LEAVE_SOURCE_GROUP
+            };
+            setsockopt(fd, level, opt, &req)
+        }
+    }
+}
+
+// ===== tests =====
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn storage_layout() {
+        let s = storage(&Addr::V4([239, 1, 2, 3]));
+        assert_eq!(&s.bytes[..2], &(libc::AF_INET as u16).to_ne_bytes());
+        assert_eq!(&s.bytes[2..8], &[0, 0, 239, 1, 2, 3]);
+        assert!(s.bytes[8..].iter().all(|&b| b == 0));
+        let mut g = [0u8; 16];
+        g[0] = 0xff;
+        g[15] = 7;
+        let s = storage(&Addr::V6(g));
+        assert_eq!(&s.bytes[..2], &(libc::AF_INET6 as u16).to_ne_bytes());
+        assert_eq!(&s.bytes[8..24], &g);
+    }
+
+    #[test]
+    fn errors_map_and_display() {
+        use heapless::String;
+        assert_eq!(JoinError::TableFull.errno(), Errno::ENOSPC);
+        assert_eq!(JoinError::SocketsFull.errno(), Errno::EMFILE);
+        assert_eq!(JoinError::NotJoined.errno(), Errno::ENOENT);
+        assert_eq!(JoinError::Kernel(Errno::EPERM).errno(), Errno::EPERM);
+        let mut s: String<64> = String::new();
+        ufmt::uwrite!(s, "{}", JoinError::TableFull).unwrap();
+        assert_eq!(s.as_str(), "join table full (1024)");
+        s.clear();
+        ufmt::uwrite!(s, "{}", JoinError::Kernel(Errno::ENOBUFS)).unwrap();
+        assert_eq!(s.as_str(), "No buffer space available");
+        s.clear();
+        ufmt::uwrite!(s, "{}", JoinError::SocketsFull).unwrap();
+        assert_eq!(s.as_str(), "join socket table full (128)");
+        s.clear();
+        ufmt::uwrite!(s, "{}", JoinError::NotJoined).unwrap();
+        assert_eq!(s.as_str(), "not joined");
+        s.clear();
+        let adj = MaxGroupsAdjusted {
+            family: Family::V4,
+            max_groups: 5,
+        };
+        ufmt::uwrite!(s, "{}", adj).unwrap();
+        assert_eq!(
+            s.as_str(),
+            "Out of groups on socket adjusting max_groups 5."
+        );
+    }
+
+    #[test]
+    fn leave_of_unknown_and_bad_family() {
+        let mut pool = JoinPool::new();
+        let g = Addr::V4([239, 1, 1, 1]);
+        assert_eq!(pool.leave(1, None, &g), Err(JoinError::NotJoined));
+        let s6 = Addr::V6([0; 16]);
+        assert_eq!(
+            pool.join(1, Some(&s6), &g),
+            Err(JoinError::Kernel(Errno::EINVAL))
+        );
+        assert!(pool.is_empty());
+        assert_eq!(pool.sockets(), 0);
+        assert_eq!(pool.max_groups(Family::V6), INITIAL_MAX_GROUPS);
+    }
+}

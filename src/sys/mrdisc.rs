@@ -1,0 +1,149 @@
+//! Multicast Router Discovery (RFC 4286) on one interface: SMCRoute's `mrdisc.c`.
+//!
+//! One raw IGMP socket per interface, bound to it with `SO_BINDTODEVICE`, joined to
+//! All-Snoopers (224.0.0.106) and All-Routers (224.0.0.2), TTL 1, loop off, with the IP
+//! Router Alert option. Packets are built and recognised by [`crate::wire::igmp`]; timing
+//! (the `-m` interval) is the caller's.
+
+use core::mem::size_of;
+
+use super::mroute::{in_addr, recv, setsockopt, setsockopt_bytes, setsockopt_int, socket};
+use super::{ret_len, Fd};
+use crate::errno::Errno;
+use crate::limits::IFNAMSIZ;
+use crate::wire::igmp::{self, Mrdisc as Received};
+
+/// The mrdisc socket of one interface.
+pub struct Mrdisc {
+    fd: Fd,
+    ifindex: u32,
+}
+
+impl Mrdisc {
+    /// Opens and configures the socket for interface `ifname` (index `ifindex`).
+    pub fn open(ifname: &str, ifindex: u32) -> Result<Self, Errno> {
+        let name = ifname.as_bytes();
+        if name.is_empty() || name.len() >= IFNAMSIZ || name.contains(&0) {
+            return Err(Errno::ENODEV);
+        }
+        let ifindex_c = libc::c_int::try_from(ifindex).map_err(|_| Errno::ENODEV)?;
+        let fd = socket(
+            libc::AF_INET,
+            libc::SOCK_RAW | libc::SOCK_NONBLOCK,
+            libc::IPPROTO_IGMP,
+        )?;
+        setsockopt_bytes(&fd, libc::SOL_SOCKET, libc::SO_BINDTODEVICE, name)?;
+        for group in [igmp::ALL_SNOOPERS, igmp::ALL_ROUTERS] {
+            let mreq = libc::ip_mreqn {
+                imr_multiaddr: in_addr(group),
+                imr_address: in_addr([0; 4]),
+                imr_ifindex: ifindex_c,
+            };
+            match setsockopt(&fd, libc::IPPROTO_IP, libc::IP_ADD_MEMBERSHIP, &mreq) {
+                Ok(()) | Err(Errno::EADDRINUSE) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let out_if = libc::ip_mreqn {
+            imr_multiaddr: in_addr([0; 4]),
+            imr_address: in_addr([0; 4]),
+            imr_ifindex: ifindex_c,
+        };
+        setsockopt(&fd, libc::IPPROTO_IP, libc::IP_MULTICAST_IF, &out_if)?;
+        setsockopt_int(&fd, libc::IPPROTO_IP, libc::IP_MULTICAST_TTL, 1)?;
+        setsockopt_int(&fd, libc::IPPROTO_IP, libc::IP_MULTICAST_LOOP, 0)?;
+        setsockopt(&fd, libc::IPPROTO_IP, libc::IP_OPTIONS, &igmp::ROUTER_ALERT)?;
+        Ok(Self { fd, ifindex })
+    }
+
+    /// The socket, for `poll`.
+    pub fn fd(&self) -> &Fd {
+        &self.fd
+    }
+
+    /// The interface index this socket serves.
+    pub fn ifindex(&self) -> u32 {
+        self.ifindex
+    }
+
+    /// Sends an Advertisement with `interval` seconds to All-Snoopers. `ENETUNREACH` and
+    /// `ENETDOWN` (interface down) are not errors, as in SMCRoute.
+    pub fn announce(&self, interval: u8) -> Result<(), Errno> {
+        self.send(igmp::MRDISC_ANNOUNCE, interval)
+    }
+
+    /// Sends a Termination to All-Snoopers (when the interface stops being routed).
+    pub fn terminate(&self) -> Result<(), Errno> {
+        self.send(igmp::MRDISC_TERMINATE, 0)
+    }
+
+    /// Sends a Solicitation to All-Routers (what a snooping switch does; for tests).
+    pub fn solicit(&self) -> Result<(), Errno> {
+        self.send_to(igmp::MRDISC_SOLICIT, 0, igmp::ALL_ROUTERS)
+    }
+
+    fn send(&self, kind: u8, code: u8) -> Result<(), Errno> {
+        self.send_to(kind, code, igmp::ALL_SNOOPERS)
+    }
+
+    fn send_to(&self, kind: u8, code: u8, group: [u8; 4]) -> Result<(), Errno> {
+        let packet = igmp::packet(kind, code);
+        let dest = libc::sockaddr_in {
+            sin_family: libc::AF_INET as libc::sa_family_t,
+            sin_port: 0,
+            sin_addr: in_addr(group),
+            sin_zero: [0; 8],
+        };
+        let dest_ptr: *const libc::sockaddr_in = &dest;
+        // SAFETY: `fd` is open; `packet` is valid for reads of its length; `dest_ptr`
+        // points to a live `sockaddr_in` of exactly the length we pass.
+        let rc = unsafe {
+            libc::sendto(
+                self.fd.raw(),
+                packet.as_ptr().cast(),
+                packet.len(),
+                0,
+                dest_ptr.cast(),
+                size_of::<libc::sockaddr_in>() as _,
+            )
+        };
+        match ret_len(rc) {
+            Ok(_) | Err(Errno::ENETUNREACH | Errno::ENETDOWN) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Reads what arrived (at most 64 packets) and returns the first mrdisc message, if
+    /// any. On a [`Received::Solicitation`] the caller announces at once.
+    pub fn recv(&self, buf: &mut [u8]) -> Result<Option<Received>, Errno> {
+        for _ in 0..64 {
+            match recv(&self.fd, buf, libc::MSG_DONTWAIT) {
+                Ok(n) => {
+                    if let Some(m) = igmp::classify(buf.get(..n).unwrap_or(&[])) {
+                        return Ok(Some(m));
+                    }
+                }
+                Err(Errno::EAGAIN) => return Ok(None),
+                Err(Errno::EINTR) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_names_are_refused_before_any_syscall() {
+        assert!(matches!(Mrdisc::open("", 1), Err(Errno::ENODEV)));
+        assert!(matches!(
+            Mrdisc::open("a-very-long-ifname", 1),
+            Err(Errno::ENODEV)
+        ));
+        assert!(matches!(Mrdisc::open("a\0b", 1), Err(Errno::ENODEV)));
+        assert!(matches!(Mrdisc::open("eth0", u32::MAX), Err(Errno::ENODEV)));
+    }
+}

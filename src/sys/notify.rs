@@ -1,0 +1,222 @@
+//! systemd's readiness protocol by hand, without libsystemd: one datagram per state
+//! change to the `AF_UNIX` socket named by `$NOTIFY_SOCKET` (spec §5.12).
+//!
+//! ```text
+//!   start-up done:  READY=1\nSTATUS=<msg>\nMAINPID=<pid>
+//!   reload begins:  RELOADING=1\nSTATUS=<msg>\nMONOTONIC_USEC=<CLOCK_MONOTONIC in µs>
+//!   reload done:    READY=1\nSTATUS=<msg>\nMAINPID=<pid>
+//!   exiting:        STOPPING=1
+//! ```
+//!
+//! `MONOTONIC_USEC` is what `Type=notify-reload` units require with `RELOADING=1`.
+
+use heapless::String;
+
+use super::process::{getenv, getpid};
+use super::{ret, ret_len, Fd};
+use crate::errno::Errno;
+
+/// Longest notification sent; a longer `STATUS=` text is cut.
+const MSG_MAX: usize = 256;
+
+/// The service manager's notification socket.
+pub struct Notify {
+    addr: libc::sockaddr_un,
+    len: libc::socklen_t,
+}
+
+impl Notify {
+    /// The socket named by `$NOTIFY_SOCKET`, or `None` when not run by systemd (unset,
+    /// or a form we do not speak, such as `vsock:`).
+    pub fn from_env() -> Option<Self> {
+        Self::new(getenv("NOTIFY_SOCKET")?)
+    }
+
+    /// The socket at `path`: absolute (`/run/systemd/notify`) or abstract (`@name`).
+    /// `None` for anything else, or a path too long for `sun_path`.
+    pub fn new(path: &str) -> Option<Self> {
+        let bytes = path.as_bytes();
+        let abstract_name = match bytes.first() {
+            Some(b'@') => true,
+            Some(b'/') => false,
+            _ => return None,
+        };
+        if bytes.len() < 2 {
+            return None;
+        }
+        // SAFETY: `sockaddr_un` is plain data; all-zero is a valid (unnamed) address.
+        let mut addr: libc::sockaddr_un = unsafe { core::mem::zeroed() };
+        addr.sun_family = libc::AF_UNIX as libc::sa_family_t;
+        // A path needs its NUL inside `sun_path`; an abstract name does not.
+        let room = addr.sun_path.len() - usize::from(!abstract_name);
+        let dst = addr
+            .sun_path
+            .get_mut(..bytes.len())
+            .filter(|_| bytes.len() <= room)?;
+        for (d, &s) in dst.iter_mut().zip(bytes) {
+            *d = s as libc::c_char;
+        }
+        if let (true, Some(first)) = (abstract_name, addr.sun_path.first_mut()) {
+            *first = 0; // `@` stands for the leading NUL of an abstract name.
+        }
+        // Abstract names are exactly as long as given; paths include their NUL.
+        let path_len = bytes.len() + usize::from(!abstract_name);
+        let len = core::mem::offset_of!(libc::sockaddr_un, sun_path) + path_len;
+        Some(Self {
+            addr,
+            len: libc::socklen_t::try_from(len).ok()?,
+        })
+    }
+
+    /// `socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC)` and `sendto(msg, MSG_NOSIGNAL)`: one
+    /// raw notification (`KEY=value` lines).
+    ///
+    /// # References
+    /// `man 3 sd_notify`
+    pub fn send(&self, msg: &str) -> Result<(), Errno> {
+        // SAFETY: no pointer arguments; the new descriptor is ours.
+        let rc = unsafe { libc::socket(libc::AF_UNIX, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0) };
+        let fd = Fd::from_raw(ret(rc)?);
+        let addr = (&self.addr as *const libc::sockaddr_un).cast::<libc::sockaddr>();
+        // SAFETY: `msg` is valid for `msg.len()` bytes; `addr` points to our live
+        // `sockaddr_un` of which `self.len <= size_of::<sockaddr_un>()` bytes are read.
+        let sent = unsafe {
+            libc::sendto(
+                fd.raw(),
+                msg.as_ptr().cast(),
+                msg.len(),
+                libc::MSG_NOSIGNAL,
+                addr,
+                self.len,
+            )
+        };
+        match ret_len(sent)? {
+            n if n == msg.len() => Ok(()),
+            _ => Err(Errno::EMSGSIZE),
+        }
+    }
+
+    /// `READY=1\nSTATUS=<status>\nMAINPID=<pid>`: start-up or reload finished.
+    pub fn ready(&self, status: &str) -> Result<(), Errno> {
+        let mut msg = String::<MSG_MAX>::new();
+        let _ = msg.push_str("READY=1\nSTATUS=");
+        push_status(&mut msg, status);
+        let _ = ufmt::uwrite!(msg, "\nMAINPID={}", getpid());
+        self.send(&msg)
+    }
+
+    /// `RELOADING=1\nSTATUS=<status>\nMONOTONIC_USEC=<now>`: a reload has begun.
+    pub fn reloading(&self, status: &str) -> Result<(), Errno> {
+        let mut msg = String::<MSG_MAX>::new();
+        let _ = msg.push_str("RELOADING=1\nSTATUS=");
+        push_status(&mut msg, status);
+        let _ = ufmt::uwrite!(msg, "\nMONOTONIC_USEC={}", super::clock::now_usec());
+        self.send(&msg)
+    }
+
+    /// `STOPPING=1`: the daemon is exiting.
+    pub fn stopping(&self) -> Result<(), Errno> {
+        self.send("STOPPING=1")
+    }
+}
+
+/// Appends `status`, newlines turned into spaces so it stays one `STATUS=` line, leaving
+/// room for the 40 bytes that follow it.
+fn push_status(msg: &mut String<MSG_MAX>, status: &str) {
+    for c in status.chars() {
+        if msg.len() + c.len_utf8() > MSG_MAX - 40 {
+            break;
+        }
+        let _ = msg.push(if c == '\n' { ' ' } else { c });
+    }
+}
+
+// ===== tests =====
+
+#[cfg(test)]
+mod tests {
+    use super::super::process::tests::in_child;
+    use super::*;
+    use std::os::linux::net::SocketAddrExt;
+    use std::os::unix::net::{SocketAddr, UnixDatagram};
+
+    fn recv(sock: &UnixDatagram) -> std::string::String {
+        let mut buf = [0u8; 512];
+        sock.set_read_timeout(Some(std::time::Duration::from_secs(5)))
+            .unwrap();
+        let n = sock.recv(&mut buf).unwrap();
+        std::str::from_utf8(&buf[..n]).unwrap().to_string()
+    }
+
+    #[test]
+    fn sends_each_state_to_a_path_socket() {
+        let dir = std::env::temp_dir().join(format!("smcroute-notify-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("notify");
+        let sock = UnixDatagram::bind(&path).unwrap();
+        let path = path.to_str().unwrap().to_string();
+        // The environment is process-wide: set it in a child of our own.
+        let status = in_child(|| {
+            std::env::set_var("NOTIFY_SOCKET", &path);
+            let n = Notify::from_env().unwrap();
+            n.ready("Ready, waiting for client request or kernel event.")
+                .unwrap();
+            n.reloading("Reloading configuration\nplease wait").unwrap();
+            n.stopping().unwrap();
+            std::env::remove_var("NOTIFY_SOCKET");
+            Notify::from_env().is_none()
+        });
+        assert_eq!(status, 0);
+        let ready = recv(&sock);
+        let pid: i32 = ready.rsplit('=').next().unwrap().parse().unwrap();
+        assert_ne!(pid, getpid());
+        assert_eq!(
+            ready,
+            format!(
+                "READY=1\nSTATUS=Ready, waiting for client request or kernel event.\nMAINPID={pid}"
+            )
+        );
+        let reloading = recv(&sock);
+        let (head, usec) = reloading.rsplit_once('=').unwrap();
+        assert_eq!(
+            head,
+            "RELOADING=1\nSTATUS=Reloading configuration please wait\nMONOTONIC_USEC"
+        );
+        let usec: u64 = usec.parse().unwrap();
+        let now = super::super::clock::now_usec();
+        assert!(usec <= now && now - usec < 10_000_000);
+        assert_eq!(recv(&sock), "STOPPING=1");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn sends_to_an_abstract_socket() {
+        let name = format!("smcroute-notify-test-{}", std::process::id());
+        let sock =
+            UnixDatagram::bind_addr(&SocketAddr::from_abstract_name(&name).unwrap()).unwrap();
+        let n = Notify::new(&format!("@{name}")).unwrap();
+        n.ready(&"s".repeat(1000)).unwrap();
+        let msg = recv(&sock);
+        assert!(msg.starts_with("READY=1\nSTATUS=sss"));
+        assert!(msg.ends_with(&format!("\nMAINPID={}", getpid())));
+        assert!(msg.len() <= MSG_MAX);
+    }
+
+    #[test]
+    fn refuses_unusable_addresses() {
+        assert!(Notify::new("").is_none());
+        assert!(Notify::new("/").is_none());
+        assert!(Notify::new("relative/path").is_none());
+        assert!(Notify::new("vsock:2:1234").is_none());
+        assert!(Notify::new(&format!("/{}", "x".repeat(106))).is_some());
+        assert!(Notify::new(&format!("/{}", "x".repeat(107))).is_none());
+        assert!(Notify::new(&format!("@{}", "x".repeat(107))).is_some());
+        assert!(Notify::new(&format!("@{}", "x".repeat(108))).is_none());
+        // Nobody listening: the error is reported, not fatal.
+        let gone = Notify::new("/nonexistent/notify").unwrap();
+        assert_eq!(gone.stopping(), Err(Errno::ENOENT));
+        let nobody = Notify::new("@smcroute-nobody-listens-here").unwrap();
+        assert_eq!(nobody.stopping(), Err(Errno::ECONNREFUSED));
+    }
+}

@@ -1,0 +1,255 @@
+//! Signals through a self-pipe: the handler only sets a bit and writes one byte, the main
+//! loop polls the pipe and acts on [`Signals::take`] outside signal context.
+//!
+//! ```text
+//!   SIGHUP/INT/TERM/CHLD --> on_signal(): PENDING |= 1 << sig; write(pipe[1], "!")
+//!                                                      |
+//!   main loop: poll(.. pipe[0] ..) readable --> take(): drain pipe[0]; swap PENDING to 0
+//! ```
+//!
+//! `SIGPIPE` is ignored, so a client that hangs up during a reply cannot kill the daemon
+//! (SMCRoute 2.6 forgot this; spec §5.12).
+
+use core::sync::atomic::{AtomicI32, AtomicU32, Ordering};
+
+use super::{errno_location, read, ret, Fd};
+use crate::errno::Errno;
+
+/// Signals caught since the last [`Signals::take`], one bit per signal number.
+static PENDING: AtomicU32 = AtomicU32::new(0);
+
+/// Write end of the self-pipe for the handler, or -1 when no [`Signals`] is alive.
+static PIPE_WR: AtomicI32 = AtomicI32::new(-1);
+
+const CAUGHT: [libc::c_int; 4] = [libc::SIGHUP, libc::SIGINT, libc::SIGTERM, libc::SIGCHLD];
+
+/// The bit of `sig` in [`PENDING`] (signal numbers below 32 only; ours are all small).
+const fn bit(sig: libc::c_int) -> u32 {
+    1u32 << (sig as u32 & 31)
+}
+
+/// The signal handler. Async-signal-safe: an atomic OR, an atomic load and `write(2)`,
+/// with `errno` saved and restored around the `write` so the interrupted code never
+/// sees it change.
+extern "C" fn on_signal(sig: libc::c_int) {
+    PENDING.fetch_or(bit(sig), Ordering::SeqCst);
+    let errno = errno_location();
+    // SAFETY: `errno_location` returns this thread's valid `errno` pointer.
+    let saved = unsafe { *errno };
+    let byte = 1u8;
+    // SAFETY: `&byte` is valid for one byte. The descriptor is the non-blocking write end
+    // owned by the live `Signals`, or -1 (EBADF, harmless). A full pipe (EAGAIN) loses
+    // nothing: the bit is already set and a byte is already waiting.
+    unsafe {
+        libc::write(
+            PIPE_WR.load(Ordering::SeqCst),
+            (&byte as *const u8).cast(),
+            1,
+        )
+    };
+    // SAFETY: as above; restores the interrupted code's `errno`.
+    unsafe { *errno = saved };
+}
+
+/// The signals [`Signals::take`] found pending.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SignalSet {
+    /// `SIGHUP`: reload the configuration.
+    pub hup: bool,
+    /// `SIGINT` or `SIGTERM`: exit gracefully.
+    pub term: bool,
+    /// `SIGCHLD`: a script hook ended; reap it.
+    pub chld: bool,
+}
+
+impl SignalSet {
+    /// True if no signal was pending.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// The installed handlers and their self-pipe. At most one is alive at a time; the
+/// daemon keeps it for its whole run.
+#[derive(Debug)]
+pub struct Signals {
+    rd: Fd,
+    wr: Fd,
+}
+
+impl Signals {
+    /// `pipe2(O_CLOEXEC | O_NONBLOCK)`, then `sigaction` for `SIGHUP`, `SIGINT`,
+    /// `SIGTERM` and `SIGCHLD` (`SA_RESTART`, so other syscalls are not cut short;
+    /// `poll` still returns `EINTR`) and `SIG_IGN` for `SIGPIPE`.
+    ///
+    /// # Errors
+    /// `EBUSY` if another `Signals` is alive; otherwise the failing call's `errno`.
+    ///
+    /// # References
+    /// `man 2 sigaction`, `man 2 pipe2`
+    #[doc(alias = "sigaction")]
+    pub fn install() -> Result<Self, Errno> {
+        let mut fds = [-1 as libc::c_int; 2];
+        // SAFETY: `fds` is a writable array of two `int`s, as `pipe2` requires; the two
+        // new descriptors are ours.
+        ret(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC | libc::O_NONBLOCK) })?;
+        let (rd, wr) = (Fd::from_raw(fds[0]), Fd::from_raw(fds[1]));
+        if PIPE_WR
+            .compare_exchange(-1, wr.raw(), Ordering::SeqCst, Ordering::SeqCst)
+            .is_err()
+        {
+            return Err(Errno(libc::EBUSY));
+        }
+        let signals = Self { rd, wr };
+        PENDING.store(0, Ordering::SeqCst);
+        for sig in CAUGHT {
+            set_action(
+                sig,
+                on_signal as extern "C" fn(libc::c_int) as libc::sighandler_t,
+            )?;
+        }
+        set_action(libc::SIGPIPE, libc::SIG_IGN)?;
+        Ok(signals)
+    }
+
+    /// The read end of the self-pipe, to `poll` for `POLLIN`.
+    pub fn fd(&self) -> libc::c_int {
+        self.rd.raw()
+    }
+
+    /// Drains the pipe, then takes and clears the pending set (in that order, so a
+    /// signal arriving in between leaves its byte for the next `poll`, never a bit
+    /// without a wake-up).
+    pub fn take(&self) -> SignalSet {
+        let mut buf = [0u8; 64];
+        while matches!(read(&self.rd, &mut buf), Ok(n) if n > 0) {}
+        let bits = PENDING.swap(0, Ordering::SeqCst);
+        SignalSet {
+            hup: bits & bit(libc::SIGHUP) != 0,
+            term: bits & (bit(libc::SIGINT) | bit(libc::SIGTERM)) != 0,
+            chld: bits & bit(libc::SIGCHLD) != 0,
+        }
+    }
+}
+
+impl Drop for Signals {
+    /// Restores the default actions, then stops the handler from writing to the pipe
+    /// before it is closed (so it never writes to a reused descriptor number).
+    fn drop(&mut self) {
+        for sig in CAUGHT {
+            let _ = set_action(sig, libc::SIG_DFL);
+        }
+        let _ = PIPE_WR.compare_exchange(self.wr.raw(), -1, Ordering::SeqCst, Ordering::SeqCst);
+    }
+}
+
+/// `sigaction(sig, {handler, empty mask, SA_RESTART}, NULL)`.
+fn set_action(sig: libc::c_int, handler: libc::sighandler_t) -> Result<(), Errno> {
+    // SAFETY: `sigaction` is plain data; all-zero is a valid value (no flags, empty
+    // mask on Linux, null restorer) that we complete below.
+    let mut action: libc::sigaction = unsafe { core::mem::zeroed() };
+    action.sa_sigaction = handler;
+    action.sa_flags = libc::SA_RESTART;
+    // SAFETY: `action.sa_mask` is a live, writable `sigset_t`.
+    ret(unsafe { libc::sigemptyset(&mut action.sa_mask) })?;
+    // SAFETY: `action` is a live, fully initialised `sigaction`; a null old-action
+    // pointer is allowed. The handler is async-signal-safe (see `on_signal`).
+    ret(unsafe { libc::sigaction(sig, &action, core::ptr::null_mut()) }).map(drop)
+}
+
+// ===== tests =====
+
+#[cfg(test)]
+mod tests {
+    use super::super::poll::{poll, PollFd};
+    use super::super::process::tests::in_child;
+    use super::*;
+
+    fn raise(sig: libc::c_int) {
+        // SAFETY: sends a signal whose handler we installed to ourselves.
+        assert_eq!(unsafe { libc::raise(sig) }, 0);
+    }
+
+    fn readable(signals: &Signals, timeout_ms: i32) -> bool {
+        let mut set = [PollFd::new(signals.fd(), PollFd::IN)];
+        poll(&mut set, timeout_ms).unwrap() == 1 && set[0].readable()
+    }
+
+    // Handlers are process-wide: each test runs in a forked child.
+
+    #[test]
+    fn signals_arrive_through_the_pipe() {
+        let status = in_child(|| {
+            let signals = Signals::install().unwrap();
+            assert!(signals.take().is_empty());
+            assert!(!readable(&signals, 0));
+            raise(libc::SIGHUP);
+            assert!(readable(&signals, 1000));
+            let set = signals.take();
+            assert_eq!(
+                set,
+                SignalSet {
+                    hup: true,
+                    term: false,
+                    chld: false
+                }
+            );
+            assert!(!readable(&signals, 0));
+            assert!(signals.take().is_empty());
+
+            raise(libc::SIGINT);
+            raise(libc::SIGCHLD);
+            raise(libc::SIGTERM);
+            raise(libc::SIGTERM);
+            let set = signals.take();
+            assert!(set.term && set.chld && !set.hup);
+
+            // SIGPIPE is ignored: writing to a closed socket returns EPIPE, no death.
+            raise(libc::SIGPIPE);
+            let (a, b) = std::os::unix::net::UnixStream::pair().unwrap();
+            drop(b);
+            use std::io::Write;
+            let err = (&a).write_all(b"x").unwrap_err();
+            assert_eq!(err.raw_os_error(), Some(libc::EPIPE));
+            true
+        });
+        assert_eq!(status, 0);
+    }
+
+    #[test]
+    fn handler_preserves_errno_and_pipe_never_blocks() {
+        let status = in_child(|| {
+            let signals = Signals::install().unwrap();
+            // Far more signals than the pipe holds bytes: the handler must not block.
+            for _ in 0..100_000 {
+                // SAFETY: `errno_location` is valid for this thread.
+                unsafe { *errno_location() = 4242 };
+                raise(libc::SIGHUP);
+                // SAFETY: as above.
+                assert_eq!(unsafe { *errno_location() }, 4242);
+            }
+            let set = signals.take();
+            set.hup && !readable(&signals, 0)
+        });
+        assert_eq!(status, 0);
+    }
+
+    #[test]
+    fn one_instance_at_a_time_and_drop_restores_defaults() {
+        let status = in_child(|| {
+            let first = Signals::install().unwrap();
+            assert_eq!(Signals::install().err(), Some(Errno(libc::EBUSY)));
+            // The failed attempt did not disturb the live one.
+            raise(libc::SIGHUP);
+            assert!(readable(&first, 1000) && first.take().hup);
+            drop(first);
+            assert_eq!(PIPE_WR.load(Ordering::SeqCst), -1);
+            let second = Signals::install().unwrap();
+            drop(second);
+            // Default SIGTERM action again: this child dies by the signal.
+            raise(libc::SIGTERM);
+            false
+        });
+        assert_eq!(status, 128 + libc::SIGTERM);
+    }
+}
