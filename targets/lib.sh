@@ -51,11 +51,23 @@ triples() {
 	done
 }
 
+# EXTRA_RUSTFLAGS (space-separated, no quoting) are appended to the triple's rustflags
+# (config arrays concatenate), e.g. EXTRA_RUSTFLAGS="--cfg smcroute_wip".
+extra_rustflags() {
+	[ -n "${EXTRA_RUSTFLAGS:-}" ] || return 0
+	printf 'target.%s.rustflags=[' "$1"
+	_sep=""
+	for _f in $EXTRA_RUSTFLAGS; do printf '%s"%s"' "$_sep" "$_f"; _sep=,; done
+	printf ']\n'
+}
+
 # cargo (or cargo zigbuild) for a triple, with its targets/<triple>.toml.
 # Usage: xcargo TRIPLE SUBCOMMAND ARGS...
 xcargo() {
 	_t=$1; shift
 	_sub=$1; shift
+	_extra=$(extra_rustflags "$_t")
+	if [ -n "$_extra" ]; then set -- --config "$_extra" "$@"; fi
 	if [ "$_t" = "$HOST_TRIPLE" ]; then
 		# Native: the system cc links; no zig needed.
 		cargo "$_sub" --config "$TARGETS_DIR/$_t.toml" --target "$_t" "$@"
