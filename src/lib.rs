@@ -37,17 +37,8 @@ pub mod sys;
 
 #[cfg(target_os = "linux")]
 pub mod ctl;
-// TEMPORARY while the router and kernel sys layer are merged: keep main building.
-#[cfg(all(target_os = "linux", smcroute_wip))]
+#[cfg(target_os = "linux")]
 pub mod daemon;
-/// Placeholder daemon until the router lands.
-#[cfg(all(target_os = "linux", not(smcroute_wip)))]
-pub mod daemon {
-    /// `smcrouted` entry point; returns the exit code.
-    pub fn main(_args: &crate::sys::entry::Args) -> i32 {
-        70
-    }
-}
 
 /// Version banner, as SMCRoute prints it (`-v`, startup log).
 pub const VERSION_BANNER: &str = "SMCRoute v2.6.0";

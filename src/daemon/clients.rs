@@ -6,10 +6,10 @@
 //! reads the reply until end of file). A client that sends a partial frame and then
 //! nothing is dropped after [`IDLE_MS`].
 
+use super::host::DaemonHost;
 use crate::fmt::Level;
 use crate::ipc::{Framer, Request};
-use super::host::DaemonHost;
-use crate::limits::MAX_CLIENTS;
+use crate::limits::{IPC_MSG_MAX, MAX_CLIENTS};
 use crate::router::Router;
 use crate::sys::unix;
 use crate::sys::Fd;
@@ -80,7 +80,9 @@ impl ufmt::uWrite for Reply<'_> {
 impl Clients {
     /// No clients.
     pub const fn new() -> Self {
-        Self { slots: [const { None }; MAX_CLIENTS] }
+        Self {
+            slots: [const { None }; MAX_CLIENTS],
+        }
     }
 
     /// Accepts a pending connection; when every slot is taken it is closed at once.
@@ -90,11 +92,20 @@ impl Clients {
             Err(_) => return,
         };
         let Some(slot) = self.slots.iter_mut().find(|s| s.is_none()) else {
-            log!(host, Level::Warning, "ipc: too many clients ({} max), closing connection", MAX_CLIENTS);
+            log!(
+                host,
+                Level::Warning,
+                "ipc: too many clients ({} max), closing connection",
+                MAX_CLIENTS
+            );
             return;
         };
         let _ = unix::set_send_timeout(&fd, SEND_TIMEOUT_MS);
-        *slot = Some(Client { fd, framer: Framer::new(), since: now });
+        *slot = Some(Client {
+            fd,
+            framer: Framer::new(),
+            since: now,
+        });
     }
 
     /// Raw descriptors to poll, with their slot numbers.
@@ -110,7 +121,11 @@ impl Clients {
     pub fn reap_idle(&mut self, host: &mut DaemonHost, now: Instant) {
         for slot in self.slots.iter_mut() {
             if slot.as_ref().is_some_and(|c| c.since.until(now) > IDLE_MS) {
-                log!(host, Level::Info, "ipc: client idle too long, closing connection");
+                log!(
+                    host,
+                    Level::Info,
+                    "ipc: client idle too long, closing connection"
+                );
                 *slot = None;
             }
         }
@@ -118,7 +133,11 @@ impl Clients {
 
     /// Earliest time an idle client must be dropped.
     pub fn next_deadline(&self) -> Option<Instant> {
-        self.slots.iter().flatten().map(|c| Instant(c.since.0 + IDLE_MS)).min()
+        self.slots
+            .iter()
+            .flatten()
+            .map(|c| Instant(c.since.0 + IDLE_MS))
+            .min()
     }
 
     /// Reads from client `slot` and answers every complete request.
@@ -130,57 +149,96 @@ impl Clients {
         now: Instant,
     ) -> Deferred {
         let mut deferred = Deferred::default();
-        let Some(Some(client)) = self.slots.get_mut(slot) else { return deferred };
-        let n = match unix::recv(&client.fd, client.framer.spare()) {
+        let Some(Some(client)) = self.slots.get_mut(slot) else {
+            return deferred;
+        };
+        let mut input = [0u8; IPC_MSG_MAX];
+        let n = match unix::recv(&client.fd, &mut input) {
             Ok(0) | Err(_) => {
                 self.slots[slot] = None;
                 return deferred;
             }
             Ok(n) => n,
         };
-        client.framer.filled(n);
         client.since = now;
+        let mut data = input.get(..n).unwrap_or(&[]);
         let mut close = false;
-        loop {
-            let frame = match client.framer.next_frame() {
-                None => break,
-                Some(Ok(frame)) => frame,
-                Some(Err(e)) => {
-                    log!(host, Level::Warning, "ipc: {}", e);
-                    let _ = unix::send_all(&client.fd, host.log.last().as_bytes());
-                    let _ = unix::send_all(&client.fd, b"\0");
+        while !close {
+            let taken = client.framer.push(data);
+            data = data.get(taken..).unwrap_or(&[]);
+            let mut answered = false;
+            loop {
+                let frame = match client.framer.next_frame() {
+                    Ok(None) => break,
+                    Ok(Some(frame)) => frame,
+                    Err(e) => {
+                        log!(host, Level::Warning, "{}", e);
+                        let _ = unix::send_all(&client.fd, host.log.last().as_bytes());
+                        let _ = unix::send_all(&client.fd, b"\0");
+                        close = true;
+                        break;
+                    }
+                };
+                answered = true;
+                if !answer(&client.fd, frame, router, host, now, &mut deferred) {
                     close = true;
                     break;
                 }
-            };
-            let mut reply = Reply { fd: &client.fd, buf: [0; 4096], len: 0, failed: false };
-            match Request::parse(frame) {
-                Err(e) => {
-                    log!(host, Level::Warning, "ipc: {}", e);
-                    reply.push(host.log.last().as_bytes());
-                    close = true;
-                }
-                Ok(req) => match req.cmd {
-                    b'H' => deferred.reload = true,
-                    b'k' => deferred.kill = true,
-                    cmd => {
-                        let args = req.args.as_slice();
-                        if router.command(host, now, cmd, args, &mut reply).is_err() {
-                            reply.push(host.log.last().as_bytes());
-                        }
-                    }
-                },
             }
-            reply.push(b"\0");
-            reply.flush();
-            if reply.failed || close {
-                close = true;
+            if data.is_empty() || (!answered && taken == 0) {
                 break;
             }
         }
-        if close || !client.framer.has_partial() {
+        if close || client.framer.is_empty() {
             self.slots[slot] = None;
         }
         deferred
     }
+}
+
+/// Answers one request frame; false if the connection must be closed.
+fn answer(
+    fd: &Fd,
+    frame: &[u8],
+    router: &mut Router,
+    host: &mut DaemonHost,
+    now: Instant,
+    deferred: &mut Deferred,
+) -> bool {
+    let mut reply = Reply {
+        fd,
+        buf: [0; 4096],
+        len: 0,
+        failed: false,
+    };
+    let mut ok = true;
+    match Request::parse(frame) {
+        Err(e) => {
+            log!(host, Level::Warning, "{}", e);
+            reply.push(host.log.last().as_bytes());
+            ok = false;
+        }
+        Ok(req) => match req.cmd {
+            b'H' => deferred.reload = true,
+            b'k' => deferred.kill = true,
+            cmd => {
+                if router
+                    .command(host, now, cmd, req.args.as_slice(), &mut reply)
+                    .is_err()
+                {
+                    reply.push(host.log.last().as_bytes());
+                }
+            }
+        },
+    }
+    reply.push(b"\0");
+    reply.flush();
+    if reply.failed {
+        log!(
+            host,
+            Level::Warning,
+            "ipc: client not reading its reply, closing connection"
+        );
+    }
+    ok && !reply.failed
 }

@@ -11,8 +11,8 @@ use crate::net::{Addr, Family};
 use crate::sys;
 use crate::sys::log::SysLog;
 use crate::sys::mrdisc::Mrdisc;
-use crate::wire::igmp::Mrdisc as MrdiscMsg;
 use crate::sys::mroute::MrouteSys;
+use crate::wire::igmp::Mrdisc as MrdiscMsg;
 
 /// An interface mrdisc announces on.
 struct MrdiscIf {
@@ -30,13 +30,24 @@ pub struct DaemonHost {
     pub script: Option<crate::args::Path>,
     /// `-m SEC`: mrdisc announcement interval.
     pub mrdisc_interval: u8,
+    /// `-F`: accept every kernel request without making it, so the conf goes through the
+    /// very code a real start runs (one `Host` type also keeps the router's generic code
+    /// instantiated once in the binary).
+    pub dry_run: bool,
     mrdisc: [Option<MrdiscIf>; MAX_VIFS],
 }
 
 impl DaemonHost {
     /// A host over opened sockets.
     pub fn new(kernel: MrouteSys, log: SysLog, mrdisc_interval: u8) -> Self {
-        Self { kernel, log, script: None, mrdisc_interval, mrdisc: [const { None }; MAX_VIFS] }
+        Self {
+            kernel,
+            log,
+            script: None,
+            mrdisc_interval,
+            dry_run: false,
+            mrdisc: [const { None }; MAX_VIFS],
+        }
     }
 
     /// Runs the `-e` script with `arg` (`reload` or `install`), if one is set.
@@ -48,12 +59,21 @@ impl DaemonHost {
             Some((s, g)) => {
                 let _ = ufmt::uwrite!(source, "{}", s);
                 let _ = ufmt::uwrite!(group, "{}", g);
-                sys::process::ScriptEnv::Route { source: source.as_str(), group: group.as_str() }
+                sys::process::ScriptEnv::Route {
+                    source: source.as_str(),
+                    group: group.as_str(),
+                }
             }
             None => sys::process::ScriptEnv::Clear,
         };
         if let Err(e) = sys::process::run_script(path.as_str(), arg, env) {
-            log!(&mut self.log, Level::Warning, "Cannot start script {}: {}", path.as_str(), e);
+            log!(
+                &mut self.log,
+                Level::Warning,
+                "Cannot start script {}: {}",
+                path.as_str(),
+                e
+            );
         }
     }
 
@@ -94,30 +114,54 @@ impl Log for DaemonHost {
 
 impl Kernel for DaemonHost {
     fn has_family(&self, family: Family) -> bool {
-        self.kernel.has_family(family)
+        self.dry_run || self.kernel.has_family(family)
     }
 
-    fn add_vif(&mut self, family: Family, vif: u8, ifindex: u32, threshold: u8) -> Result<(), Errno> {
+    fn add_vif(
+        &mut self,
+        family: Family,
+        vif: u8,
+        ifindex: u32,
+        threshold: u8,
+    ) -> Result<(), Errno> {
+        if self.dry_run {
+            return Ok(());
+        }
         self.kernel.add_vif(family, vif, ifindex, threshold)
     }
 
     fn del_vif(&mut self, family: Family, vif: u8, ifindex: u32) -> Result<(), Errno> {
+        if self.dry_run {
+            return Ok(());
+        }
         self.kernel.del_vif(family, vif, ifindex)
     }
 
     fn add_mfc(&mut self, mfc: &Mfc) -> Result<(), Errno> {
+        if self.dry_run {
+            return Ok(());
+        }
         self.kernel.add_mfc(mfc)
     }
 
     fn del_mfc(&mut self, source: &Addr, group: &Addr, parent: u8) -> Result<(), Errno> {
+        if self.dry_run {
+            return Ok(());
+        }
         self.kernel.del_mfc(source, group, parent)
     }
 
     fn sg_count(&mut self, source: &Addr, group: &Addr) -> Result<SgCount, Errno> {
+        if self.dry_run {
+            return Ok(SgCount::default());
+        }
         self.kernel.sg_count(source, group)
     }
 
     fn join(&mut self, ifindex: u32, source: Option<&Addr>, group: &Addr) -> Result<(), Errno> {
+        if self.dry_run {
+            return Ok(());
+        }
         let result = self.kernel.join(ifindex, source, group);
         if let Some(adjusted) = self.kernel.joins.take_adjusted() {
             log!(&mut self.log, Level::Warning, "{}", adjusted);
@@ -126,26 +170,40 @@ impl Kernel for DaemonHost {
     }
 
     fn leave(&mut self, ifindex: u32, source: Option<&Addr>, group: &Addr) -> Result<(), Errno> {
+        if self.dry_run {
+            return Ok(());
+        }
         self.kernel.leave(ifindex, source, group)
     }
 }
 
 impl Host for DaemonHost {
     fn route_installed(&mut self, source: &Addr, group: &Addr) {
+        if self.dry_run {
+            return;
+        }
         self.run_script("install", Some((source, group)));
     }
 
     fn mrdisc_register(&mut self, ifindex: u32, name: &str) {
-        if self.mrdisc.iter().flatten().any(|m| m.ifindex == ifindex) {
+        if self.dry_run || self.mrdisc.iter().flatten().any(|m| m.ifindex == ifindex) {
             return;
         }
-        let Some(slot) = self.mrdisc.iter_mut().find(|m| m.is_none()) else { return };
+        let Some(slot) = self.mrdisc.iter_mut().find(|m| m.is_none()) else {
+            return;
+        };
         match Mrdisc::open(name, ifindex) {
             Ok(sock) => {
                 let _ = sock.announce(self.mrdisc_interval);
                 *slot = Some(MrdiscIf { ifindex, sock });
             }
-            Err(e) => log!(&mut self.log, Level::Warning, "mrdisc: cannot open socket on {}: {}", name, e),
+            Err(e) => log!(
+                &mut self.log,
+                Level::Warning,
+                "mrdisc: cannot open socket on {}: {}",
+                name,
+                e
+            ),
         }
     }
 

@@ -33,6 +33,24 @@ pub enum LoadError {
     Unreadable(Errno),
 }
 
+/// Checks that the top-level file can be opened and read, before a reload throws the
+/// running configuration away (a directory opens fine and fails on `read`).
+pub fn probe(path: &str) -> Result<(), LoadError> {
+    let fd = match sys::open_read(path) {
+        Ok(fd) => fd,
+        Err(Errno::ENOENT) => return Err(LoadError::Missing),
+        Err(e) => return Err(LoadError::Unreadable(e)),
+    };
+    let mut byte = [0u8; 1];
+    loop {
+        match sys::read(&fd, &mut byte) {
+            Ok(_) => return Ok(()),
+            Err(Errno::EINTR) => {}
+            Err(e) => return Err(LoadError::Unreadable(e)),
+        }
+    }
+}
+
 /// Loads `path` (and everything it includes) into `router`.
 pub fn load<H: Host>(
     router: &mut Router,
@@ -59,7 +77,12 @@ fn load_file<H: Host>(
     let (buf, deeper) = match bufs.split_first_mut() {
         Some(split) => split,
         None => {
-            log!(host, Level::Warning, "{}: includes nested too deep, skipping", path);
+            log!(
+                host,
+                Level::Warning,
+                "{}: includes nested too deep, skipping",
+                path
+            );
             loaded.errors += 1;
             return Ok(());
         }
@@ -96,7 +119,13 @@ fn load_file<H: Host>(
                 None if filled == buf.len() => {
                     // A single line fills the whole chunk: report once, drop it.
                     if !skipping_long {
-                        log!(host, Level::Warning, "{} line {}: line too long, skipping", path, line_base + 1);
+                        log!(
+                            host,
+                            Level::Warning,
+                            "{} line {}: line too long, skipping",
+                            path,
+                            line_base + 1
+                        );
                         loaded.errors += 1;
                         skipping_long = true;
                     }
@@ -149,27 +178,83 @@ fn parse_chunk<H: Host>(
             }
             Ok(Stmt::Include(pattern)) => {
                 let Some(pattern) = pattern else {
-                    log!(host, Level::Warning, "{} line {}: include missing file pattern", path, line);
+                    log!(
+                        host,
+                        Level::Warning,
+                        "{} line {}: include missing file pattern",
+                        path,
+                        line
+                    );
                     loaded.errors += 1;
                     return;
                 };
-                sys::fs::glob(pattern, &mut |file: &str| {
-                    match load_file(router, host, deeper, file, depth + 1, loaded) {
-                        Ok(()) => {}
-                        Err(LoadError::Missing) => {
-                            log!(host, Level::Warning, "Failed reading {}: {}", file, Errno::ENOENT);
-                        }
-                        Err(LoadError::Unreadable(e)) => {
-                            log!(host, Level::Warning, "Failed reading {}: {}", file, e);
-                        }
+                let globbed = sys::fs::glob(pattern, &mut |file: &str| match load_file(
+                    router,
+                    host,
+                    deeper,
+                    file,
+                    depth + 1,
+                    loaded,
+                ) {
+                    Ok(()) => {}
+                    Err(LoadError::Missing) => {
+                        log!(
+                            host,
+                            Level::Warning,
+                            "Failed reading {}: {}",
+                            file,
+                            Errno::ENOENT
+                        );
+                    }
+                    Err(LoadError::Unreadable(e)) => {
+                        log!(host, Level::Warning, "Failed reading {}: {}", file, e);
                     }
                 });
+                if let Err(e) = globbed {
+                    log!(
+                        host,
+                        Level::Warning,
+                        "{} line {}: include {}: {}",
+                        path,
+                        line,
+                        pattern,
+                        e
+                    );
+                }
             }
             Ok(stmt) => {
-                if router.apply(host, Origin::Conf { file: path, line }, &stmt).is_err() {
+                if router
+                    .apply(host, Origin::Conf { file: path, line }, &stmt)
+                    .is_err()
+                {
                     loaded.errors += 1;
                 }
             }
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn probe_tells_missing_unreadable_and_readable_apart() {
+        let dir = std::env::temp_dir().join(format!("smcroute-probe-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("ok.conf");
+        std::fs::write(&file, "").unwrap();
+        let path = |p: &std::path::Path| p.to_str().unwrap().to_string();
+        assert_eq!(probe(&path(&file)), Ok(()));
+        assert_eq!(
+            probe(&path(&dir.join("missing.conf"))),
+            Err(LoadError::Missing)
+        );
+        assert_eq!(
+            probe(&path(&dir)),
+            Err(LoadError::Unreadable(Errno::EISDIR))
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

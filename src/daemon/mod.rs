@@ -28,9 +28,9 @@ use crate::sys::cell::StaticCell;
 use crate::sys::entry::Args;
 use crate::sys::log::{SysLog, Target};
 use crate::sys::mroute::{self, MrouteSys};
+use crate::sys::notify::Notify;
 use crate::sys::poll::{poll, PollFd};
 use crate::sys::signal::Signals;
-use crate::sys::notify::Notify;
 use crate::sys::{self, clock, fs, netlink, privs, process, unix, Fd, FdWriter};
 use crate::time::Instant;
 use crate::VERSION_BANNER;
@@ -64,7 +64,8 @@ pub mod exit {
 /// The router and the conf read buffers live in .bss: their capacity costs no memory
 /// until it is used.
 static ROUTER: StaticCell<Router> = StaticCell::new(Router::new());
-static CONF_BUFS: StaticCell<ConfBufs> = StaticCell::new([[0; load::CHUNK]; crate::limits::MAX_INCLUDE_DEPTH]);
+static CONF_BUFS: StaticCell<ConfBufs> =
+    StaticCell::new([[0; load::CHUNK]; crate::limits::MAX_INCLUDE_DEPTH]);
 
 /// Most command-line words we look at.
 const MAX_ARGV: usize = 64;
@@ -112,10 +113,18 @@ pub fn main(raw: &Args) -> i32 {
 }
 
 fn run(opts: &DaemonOpts<'_>, router: &'static mut Router, bufs: &'static mut ConfBufs) -> i32 {
-    let target = if opts.log_stderr { Target::SyslogAndStderr } else { Target::Syslog };
+    let target = if opts.log_stderr {
+        Target::SyslogAndStderr
+    } else {
+        Target::Syslog
+    };
     let mut log = SysLog::open(opts.ident, opts.log_level, target);
     if process::geteuid() != 0 {
-        log!(&mut log, Level::Err, "Need root privileges to start smcrouted");
+        log!(
+            &mut log,
+            Level::Err,
+            "Need root privileges to start smcrouted"
+        );
         return exit::NOPERM;
     }
     let ids = match opts.user {
@@ -164,13 +173,22 @@ fn run(opts: &DaemonOpts<'_>, router: &'static mut Router, bufs: &'static mut Co
         }
     };
     if let Err(e) = mroute::enable_pim(&v4) {
-        log!(&mut log, Level::Err, "Failed enabling PIM IGMPMSG_WRONGVIF, ignoring: {}", e);
+        log!(
+            &mut log,
+            Level::Err,
+            "Failed enabling PIM IGMPMSG_WRONGVIF, ignoring: {}",
+            e
+        );
     }
     let v6 = match mroute::open_v6(opts.table_id) {
         Ok(fd) => Some(fd),
         Err(e) => {
             log!(&mut log, Level::Notice, "{}", e);
-            log!(&mut log, Level::Notice, "IPv6 multicast routing unavailable, continuing IPv4 only.");
+            log!(
+                &mut log,
+                Level::Notice,
+                "IPv6 multicast routing unavailable, continuing IPv4 only."
+            );
             None
         }
     };
@@ -178,7 +196,10 @@ fn run(opts: &DaemonOpts<'_>, router: &'static mut Router, bufs: &'static mut Co
     kernel.v4 = Some(v4);
     kernel.v6 = v6;
     let mut host = DaemonHost::new(kernel, log, opts.mrdisc_interval as u8);
-    router.set_options(Options { do_vifs: opts.phyint_enable_default, cache_timeout_secs: opts.cache_timeout });
+    router.set_options(Options {
+        do_vifs: opts.phyint_enable_default,
+        cache_timeout_secs: opts.cache_timeout,
+    });
     rescan(router, &mut host);
 
     let signals = match Signals::install() {
@@ -192,21 +213,37 @@ fn run(opts: &DaemonOpts<'_>, router: &'static mut Router, bufs: &'static mut Co
     let listener = match unix::listen(opts.socket.as_str()) {
         Ok(fd) => Some(fd),
         Err(e) => {
-            log!(&mut host, Level::Warning, "Failed binding IPC socket, client disabled: {}", e);
+            log!(
+                &mut host,
+                Level::Warning,
+                "Failed binding IPC socket, client disabled: {}",
+                e
+            );
             None
         }
     };
     let events = match netlink::open_events() {
         Ok(fd) => Some(fd),
         Err(e) => {
-            log!(&mut host, Level::Err, "Failed opening netlink socket, no interface hot-plug: {}", e);
+            log!(
+                &mut host,
+                Level::Err,
+                "Failed opening netlink socket, no interface hot-plug: {}",
+                e
+            );
             None
         }
     };
 
     load_conf(router, &mut host, bufs, opts.conf.as_str(), true);
     if let Err(e) = fs::write_pid_file(opts.pid_file.as_str(), process::getpid()) {
-        log!(&mut host, Level::Warning, "Failed creating PID file {}: {}", opts.pid_file.as_str(), e);
+        log!(
+            &mut host,
+            Level::Warning,
+            "Failed creating PID file {}: {}",
+            opts.pid_file.as_str(),
+            e
+        );
     }
     if let Some(ids) = &ids {
         let _ = fs::chown(opts.pid_file.as_str(), ids.uid, ids.gid);
@@ -215,17 +252,27 @@ fn run(opts: &DaemonOpts<'_>, router: &'static mut Router, bufs: &'static mut Co
     if let Some(n) = &notify {
         let _ = n.ready(READY);
     }
-    log!(&mut host, Level::Notice, READY);
+    log!(&mut host, Level::Notice, "{}", READY);
     if let Some(ids) = &ids {
         if let Err(e) = privs::drop_to(*ids, opts.user.unwrap_or("")) {
-            log!(&mut host, Level::Warning, "Could not drop root privileges, continuing as root: {}", e);
+            log!(
+                &mut host,
+                Level::Warning,
+                "Could not drop root privileges, continuing as root: {}",
+                e
+            );
         }
     }
     if let Some(script) = &opts.script {
         if fs::is_executable(script.as_str()) {
             host.script = Some(script.clone());
         } else {
-            log!(&mut host, Level::Err, "{} is not executable.", script.as_str());
+            log!(
+                &mut host,
+                Level::Err,
+                "{} is not executable.",
+                script.as_str()
+            );
         }
     }
 
@@ -258,13 +305,28 @@ fn rescan(router: &mut Router, host: &mut DaemonHost) {
 }
 
 /// Loads the conf file; returns the number of failed lines.
-fn load_conf(router: &mut Router, host: &mut DaemonHost, bufs: &mut ConfBufs, path: &str, startup: bool) -> u32 {
+fn load_conf(
+    router: &mut Router,
+    host: &mut DaemonHost,
+    bufs: &mut ConfBufs,
+    path: &str,
+    startup: bool,
+) -> u32 {
     match load::load(router, host, bufs, path) {
         Ok(loaded) => loaded.errors,
         Err(load::LoadError::Missing) => {
-            log!(host, Level::Notice, "Configuration file {} does not exist", path);
+            log!(
+                host,
+                Level::Notice,
+                "Configuration file {} does not exist",
+                path
+            );
             if startup {
-                log!(host, Level::Notice, "Continuing anyway, waiting for client to connect.");
+                log!(
+                    host,
+                    Level::Notice,
+                    "Continuing anyway, waiting for client to connect."
+                );
             }
             0
         }
@@ -327,13 +389,19 @@ impl Loop<'_> {
             if let Some(fd) = &self.listener {
                 add(fd.raw(), Source::Listener);
             }
-            self.clients.poll_fds(&mut |slot, fd| add(fd, Source::Client(slot)));
+            self.clients
+                .poll_fds(&mut |slot, fd| add(fd, Source::Client(slot)));
             self.host.mrdisc_poll_fds(&mut |fd| add(fd, Source::Mrdisc));
 
-            let deadline = [self.next_expire, Some(self.next_mrdisc), self.exit_at, self.clients.next_deadline()]
-                .into_iter()
-                .flatten()
-                .min();
+            let deadline = [
+                self.next_expire,
+                Some(self.next_mrdisc),
+                self.exit_at,
+                self.clients.next_deadline(),
+            ]
+            .into_iter()
+            .flatten()
+            .min();
             let timeout = deadline.map_or(-1, |d| now.until(d).min(i32::MAX as u64) as i32);
             if poll(&mut fds, timeout).is_err() {
                 continue;
@@ -359,7 +427,9 @@ impl Loop<'_> {
                     Source::Mroute(family) => {
                         // Bounded: a flood of upcalls cannot starve the other sources.
                         for _ in 0..64 {
-                            let Ok(fd) = self.host.kernel.fd(family) else { break };
+                            let Ok(fd) = self.host.kernel.fd(family) else {
+                                break;
+                            };
                             match mroute::recv_upcall(fd, family, &mut upcall_buf) {
                                 Ok(Some(up)) => self.router.upcall(&mut self.host, now, &up),
                                 Ok(None) | Err(_) => break,
@@ -368,7 +438,7 @@ impl Loop<'_> {
                     }
                     Source::Netlink => {
                         if let Some(fd) = &self.events {
-                            netlink::drain(fd);
+                            let _ = netlink::drain(fd);
                         }
                         rescan(self.router, &mut self.host);
                         self.router.activate_pending(&mut self.host);
@@ -379,7 +449,9 @@ impl Loop<'_> {
                         }
                     }
                     Source::Client(slot) => {
-                        let d = self.clients.readable(slot, self.router, &mut self.host, now);
+                        let d = self
+                            .clients
+                            .readable(slot, self.router, &mut self.host, now);
                         if d.kill {
                             log!(&mut self.host, Level::Notice, "Exiting.");
                             return exit::OK;
@@ -416,19 +488,48 @@ impl Loop<'_> {
 
     /// SIGHUP / `smcroutectl reload`, in the order of spec §5.7.
     fn reload(&mut self) {
-        log!(&mut self.host, Level::Notice, "Reloading configuration, please wait ...");
+        log!(
+            &mut self.host,
+            Level::Notice,
+            "Reloading configuration, please wait ..."
+        );
         if let Some(n) = &self.notify {
             let _ = n.reloading("Reloading configuration, please wait ...");
         }
-        self.router.reload_begin(&mut self.host);
-        rescan(self.router, &mut self.host);
-        let errors = load_conf(self.router, &mut self.host, self.bufs, self.opts.conf.as_str(), false);
-        self.router.reload_end(&mut self.host);
+        let path = self.opts.conf.as_str();
+        // A conf that vanished or cannot be read keeps the running configuration.
+        let errors = match load::probe(path) {
+            Err(e) => {
+                match e {
+                    load::LoadError::Missing => log!(
+                        &mut self.host,
+                        Level::Err,
+                        "Configuration file {} does not exist, keeping the running configuration",
+                        path
+                    ),
+                    load::LoadError::Unreadable(e) => log!(
+                        &mut self.host,
+                        Level::Err,
+                        "Failed reading {}: {}, keeping the running configuration",
+                        path,
+                        e
+                    ),
+                }
+                1
+            }
+            Ok(()) => {
+                self.router.reload_begin(&mut self.host);
+                rescan(self.router, &mut self.host);
+                let errors = load_conf(self.router, &mut self.host, self.bufs, path, false);
+                self.router.reload_end(&mut self.host);
+                errors
+            }
+        };
         let _ = fs::touch(self.opts.pid_file.as_str());
         if let Some(n) = &self.notify {
             let _ = n.ready(READY);
         }
-        log!(&mut self.host, Level::Notice, READY);
+        log!(&mut self.host, Level::Notice, "{}", READY);
         if errors == 0 {
             self.host.run_script("reload", None);
         }

@@ -1,1 +1,276 @@
-//! (in progress)
+//! The router: SMCRoute's state machine, pure.
+//!
+//! It owns the interface database, the conf list (rules), the kernel list (MFC mirror),
+//! the group memberships and the pending list, and changes the kernel only through
+//! [`Host`]. The daemon feeds it interface scans, conf statements, IPC commands, kernel
+//! upcalls and timer ticks; every decision is a function of those inputs (time included).
+//!
+//! ```text
+//!  scan_*  ─► ifaces ──(lazy VIF/MIF)──► vifs/mifs
+//!  apply / command(a r j l) ─► rules ──(exact)──────────► mfc ──► Kernel::add_mfc
+//!                               │  └─(templates)◄─ upcall ─┘
+//!                               └► groups ─► joins ─► Kernel::join
+//!  missing interfaces ─► pending ─(activate_pending)─► replayed as IPC
+//! ```
+//!
+//! Beyond SMCRoute: rules and joins of an interface that vanishes or changes ifindex go
+//! back on the pending list and return by themselves when it reappears.
+
+mod args;
+mod group;
+pub mod msg;
+mod reload;
+mod route;
+mod show;
+mod upcall;
+mod vif;
+
+#[cfg(test)]
+mod testhost;
+#[cfg(test)]
+mod tests;
+
+use crate::conf::Stmt;
+use crate::kernel::{Host, Upcall};
+use crate::limits::{
+    MAX_GROUPS, MAX_IFACES, MAX_JOINS, MAX_KERNEL_ROUTES, MAX_PENDING, MAX_RULES, MAX_VIFS,
+};
+use crate::table::buckets;
+use crate::table::groups::GroupTable;
+use crate::table::iface::IfaceTable;
+use crate::table::mfc::MfcTable;
+use crate::table::pending::PendingTable;
+use crate::table::rules::RuleTable;
+use crate::time::Instant;
+use msg::{say, Cmd, Msg};
+
+/// Daemon options that change routing behaviour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// `phyint` without `enable`/`disable` means enable (cleared by `-N`).
+    pub do_vifs: bool,
+    /// `-c SEC`: cache expiry period; 0 disables the timer.
+    pub cache_timeout_secs: u32,
+}
+
+impl Options {
+    /// SMCRoute's defaults: VIFs on, 60 s cache timeout.
+    pub const fn new() -> Self {
+        Self {
+            do_vifs: true,
+            cache_timeout_secs: 60,
+        }
+    }
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Where a directive comes from; it prefixes the messages about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin<'a> {
+    /// A conf file line: `FILE line N: `.
+    Conf {
+        /// File name as given.
+        file: &'a str,
+        /// Line number.
+        line: u32,
+    },
+    /// An IPC command: `ipc: `.
+    Ipc,
+}
+
+/// The operation failed; the reason was logged (SMCRoute replies with that last line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Failed;
+
+pub(crate) type Ifaces = IfaceTable<MAX_IFACES, { buckets(MAX_IFACES) }>;
+pub(crate) type Rules = RuleTable<MAX_RULES, { buckets(MAX_RULES) }>;
+pub(crate) type Mfcs = MfcTable<MAX_KERNEL_ROUTES, { buckets(MAX_KERNEL_ROUTES) }>;
+pub(crate) type Groups = GroupTable<MAX_GROUPS, { buckets(MAX_GROUPS) }, MAX_JOINS>;
+pub(crate) type PendingList = PendingTable<MAX_PENDING>;
+
+/// The whole routing state. Construct it in a `static` with [`Router::new`].
+pub struct Router {
+    /// Set by [`Router::set_options`]; [`Options::new`] until then (kept as a flag so
+    /// that a fresh router is all zero bytes and its `static` lands in `.bss`).
+    opts: Options,
+    opts_set: bool,
+    ifaces: Ifaces,
+    rules: Rules,
+    mfc: Mfcs,
+    groups: Groups,
+    pending: PendingList,
+    /// Interface id + 1 per IPv4 VIF, 0 = free.
+    vifs: [u32; MAX_VIFS],
+    /// Interface id + 1 per IPv6 MIF, 0 = free.
+    mifs: [u32; MAX_VIFS],
+    /// Between `reload_begin` and `reload_end`.
+    reloading: bool,
+    /// Interfaces the last scan could not record (table full).
+    ifaces_dropped: usize,
+}
+
+impl Default for Router {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// How a route or group directive is applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// From the conf: missing interfaces make it pending; a rule from the previous conf is
+    /// replaced, a duplicate line merged.
+    Conf,
+    /// From IPC: missing interfaces are an error; OIFs are merged.
+    Ipc,
+    /// Replay of a pending entry: as IPC, but "already joined" is success.
+    Replay,
+}
+
+impl Router {
+    /// An empty router (all-zero tables, so a `static` of it lives in `.bss`).
+    pub const fn new() -> Self {
+        Self {
+            opts: Options {
+                do_vifs: false,
+                cache_timeout_secs: 0,
+            },
+            opts_set: false,
+            ifaces: IfaceTable::new(),
+            rules: RuleTable::new(),
+            mfc: MfcTable::new(),
+            groups: GroupTable::new(),
+            pending: PendingTable::new(),
+            vifs: [0; MAX_VIFS],
+            mifs: [0; MAX_VIFS],
+            reloading: false,
+            ifaces_dropped: 0,
+        }
+    }
+
+    /// Sets the daemon options.
+    pub fn set_options(&mut self, opts: Options) {
+        self.opts = opts;
+        self.opts_set = true;
+    }
+
+    /// The options in force.
+    pub fn options(&self) -> Options {
+        if self.opts_set {
+            self.opts
+        } else {
+            Options::new()
+        }
+    }
+
+    /// Applies one conf statement (`include` is the caller's business and ignored here).
+    /// `Err` means the line failed (the daemon then reports "Parse error in FILE").
+    pub fn apply<H: Host>(
+        &mut self,
+        h: &mut H,
+        origin: Origin<'_>,
+        stmt: &Stmt<'_>,
+    ) -> Result<(), Failed> {
+        match stmt {
+            Stmt::Phyint {
+                ifname,
+                enable,
+                mrdisc,
+                ttl,
+            } => self.phyint(h, &origin, *ifname, *enable, *mrdisc, *ttl),
+            Stmt::Mgroup {
+                from: Some(from),
+                source,
+                group: Some(group),
+            } => self.join_words(h, &origin, from, *source, group, Mode::Conf),
+            Stmt::Mroute {
+                from: Some(from),
+                source,
+                group: Some(group),
+                oifs,
+            } => self.mroute_words(h, &origin, from, *source, group, oifs, Mode::Conf),
+            // Missing `from` or `group`: SMCRoute fails the line without a message.
+            Stmt::Mgroup { .. } | Stmt::Mroute { .. } => Err(Failed),
+            Stmt::Include(_) => Ok(()),
+        }
+    }
+
+    /// Runs one IPC command: `a` add, `r` remove, `j` join, `l` leave, `F` flush, `s`/`S`/
+    /// `J` show (brief, detail, JSON) into `out` with the `_`/`=` heading markers (without
+    /// the final NUL). `Err` means the daemon replies with the host's last log line.
+    pub fn command<H: Host, W: ufmt::uWrite + ?Sized>(
+        &mut self,
+        h: &mut H,
+        now: Instant,
+        cmd: u8,
+        args: &[&str],
+        out: &mut W,
+    ) -> Result<(), Failed> {
+        let origin = Origin::Ipc;
+        match cmd {
+            b'a' | b'r' => {
+                let Some((iif, source, group, oifs)) = args::split_route_args(h, args) else {
+                    return Err(Failed);
+                };
+                if cmd == b'a' {
+                    self.mroute_words(h, &origin, iif, source, group, oifs, Mode::Ipc)
+                } else {
+                    self.remove_words(h, &origin, iif, source, group, oifs)
+                }
+            }
+            b'j' | b'l' => {
+                let (iif, source, group) = match *args {
+                    [iif, source, group] => (iif, Some(source), group),
+                    [iif, group, ..] => (iif, None, group),
+                    _ => {
+                        say(h, &origin, Msg::TooFewArgs(Cmd::Join));
+                        return Err(Failed);
+                    }
+                };
+                if cmd == b'j' {
+                    self.join_words(h, &origin, iif, source, group, Mode::Ipc)
+                } else {
+                    self.leave_words(h, &origin, iif, source, group)
+                }
+            }
+            b'F' => {
+                self.expire_pass(h, now, 0);
+                Ok(())
+            }
+            b's' | b'S' | b'J' => {
+                // A sink that fills up truncates the reply; that is the daemon's business.
+                let _ = self.show(h, cmd, args.first().copied(), out);
+                Ok(())
+            }
+            other => {
+                msg::note(h, Msg::UnknownIpc(other));
+                Err(Failed)
+            }
+        }
+    }
+
+    /// Handles one kernel upcall (§5.3, §5.4).
+    pub fn upcall<H: Host>(&mut self, h: &mut H, now: Instant, up: &Upcall) {
+        self.handle_upcall(h, now, up);
+    }
+
+    /// The `-c` timer tick: expires idle learned routes and stop filters (§5.6).
+    pub fn expire<H: Host>(&mut self, h: &mut H, now: Instant) {
+        let secs = self.options().cache_timeout_secs;
+        if secs > 0 {
+            self.expire_pass(h, now, secs);
+        }
+    }
+
+    /// Leaves every joined group (the daemon then closes the mroute sockets: `MRT_DONE`).
+    pub fn shutdown<H: Host>(&mut self, h: &mut H) {
+        while let Some(id) = self.groups.first() {
+            self.drop_group(h, id);
+        }
+    }
+}

@@ -211,7 +211,11 @@ mod tests {
 
     #[test]
     fn mask_filters_but_last_line_is_always_kept() {
-        let mut l = SysLog::open("smcroute-test", LogLevel::UpTo(Level::Notice), Target::Stderr);
+        let mut l = SysLog::open(
+            "smcroute-test",
+            LogLevel::UpTo(Level::Notice),
+            Target::Stderr,
+        );
         assert!(l.enabled(Level::Notice) && !l.enabled(Level::Info));
         log!(&mut l, Level::Debug, "quiet {}", 1);
         assert_eq!(l.last(), "quiet 1");
@@ -223,7 +227,11 @@ mod tests {
         l.set_level(LogLevel::UpTo(Level::Emerg));
         log!(&mut l, Level::Err, "{}", "x".repeat(300).as_str());
         assert_eq!(l.last().len(), LOG_LINE_MAX);
-        let cut = SysLog::open(&"i".repeat(50), LogLevel::UpTo(Level::Debug), Target::Stderr);
+        let cut = SysLog::open(
+            &"i".repeat(50),
+            LogLevel::UpTo(Level::Debug),
+            Target::Stderr,
+        );
         assert_eq!(cut.ident.len(), IDENT_MAX);
     }
 
@@ -243,7 +251,11 @@ mod tests {
             let mut verify = SysLog::open("smcroute", LogLevel::UpTo(Level::Info), Target::Verify);
             log!(&mut verify, Level::Warning, "f.conf line {}: bad", 3);
             log!(&mut verify, Level::Debug, "hidden");
-            let mut both = SysLog::open("smcroute", LogLevel::UpTo(Level::Info), Target::SyslogAndStderr);
+            let mut both = SysLog::open(
+                "smcroute",
+                LogLevel::UpTo(Level::Info),
+                Target::SyslogAndStderr,
+            );
             log!(&mut both, Level::Notice, "Ready{}", ".");
             let mut syslog = SysLog::open("other", LogLevel::UpTo(Level::Debug), Target::Syslog);
             log!(&mut syslog, Level::Info, "to syslog only\0cut");

@@ -12,6 +12,7 @@ pub mod join;
 pub mod mrdisc;
 pub mod mroute;
 pub mod netlink;
+pub mod unix;
 
 use crate::errno::Errno;
 

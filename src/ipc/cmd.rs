@@ -1,0 +1,339 @@
+//! Command letters on the wire and the command words of `smcroutectl`.
+//!
+//! Word matching follows SMCRoute: the table is searched in order, comparing
+//! `min(len(word), len(entry))` bytes, so any prefix of an entry matches (first hit wins:
+//! `r` is `reload`, `rem` is `remove`) and so does any word that starts with a full entry
+//! (`showx` is `show`). Unlike SMCRoute, an empty word matches nothing.
+
+/// A request's command letter (`struct ipc_msg.cmd`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IpcCmd {
+    /// `a`: add a route.
+    Add,
+    /// `r`: remove a route.
+    Remove,
+    /// `j`: join a group.
+    Join,
+    /// `l`: leave a group.
+    Leave,
+    /// `F`: flush learned routes.
+    Flush,
+    /// `H`: reload the conf (SIGHUP).
+    Reload,
+    /// `k`: stop the daemon.
+    Kill,
+    /// `s`: show, brief.
+    Show,
+    /// `S`: show, detailed.
+    ShowDetail,
+    /// `J`: show, JSON.
+    ShowJson,
+}
+
+impl IpcCmd {
+    /// The letter sent on the wire.
+    pub const fn letter(self) -> u8 {
+        match self {
+            Self::Add => b'a',
+            Self::Remove => b'r',
+            Self::Join => b'j',
+            Self::Leave => b'l',
+            Self::Flush => b'F',
+            Self::Reload => b'H',
+            Self::Kill => b'k',
+            Self::Show => b's',
+            Self::ShowDetail => b'S',
+            Self::ShowJson => b'J',
+        }
+    }
+
+    /// The command of a wire letter; `None` for letters SMCRoute does not know.
+    pub const fn from_letter(letter: u8) -> Option<Self> {
+        Some(match letter {
+            b'a' => Self::Add,
+            b'r' => Self::Remove,
+            b'j' => Self::Join,
+            b'l' => Self::Leave,
+            b'F' => Self::Flush,
+            b'H' => Self::Reload,
+            b'k' => Self::Kill,
+            b's' => Self::Show,
+            b'S' => Self::ShowDetail,
+            b'J' => Self::ShowJson,
+            _ => return None,
+        })
+    }
+
+    /// True for the three show variants, whose reply is output, not a status.
+    pub const fn is_show(self) -> bool {
+        matches!(self, Self::Show | Self::ShowDetail | Self::ShowJson)
+    }
+}
+
+/// The table a show request asks for, chosen by the first letter of its first argument.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShowTable {
+    /// `show routes` (also any other word, or none).
+    Routes,
+    /// `show groups`.
+    Groups,
+    /// `show interfaces`.
+    Interfaces,
+    /// `show pending`.
+    Pending,
+}
+
+impl ShowTable {
+    /// The table the daemon shows for these show arguments.
+    pub fn from_args(args: &[&str]) -> Self {
+        match args.first().and_then(|a| a.bytes().next()) {
+            Some(b'g') => Self::Groups,
+            Some(b'i') => Self::Interfaces,
+            Some(b'p') => Self::Pending,
+            _ => Self::Routes,
+        }
+    }
+}
+
+/// What a command word does in `smcroutectl`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Print usage, or the help of the named command.
+    Help,
+    /// Print the version.
+    Version,
+    /// Send this request to the daemon (show picks its letter from `-d`/`-j`).
+    Send(IpcCmd),
+}
+
+/// One row of the command table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CmdSpec {
+    /// The full command word.
+    pub word: &'static str,
+    /// What it does.
+    pub action: Action,
+    /// Fewest words that must follow it.
+    pub min_args: usize,
+    /// Left out of the usage list (aliases).
+    pub hidden: bool,
+    /// One-line help.
+    pub help: &'static str,
+    /// Example arguments for `help CMD`.
+    pub example: &'static str,
+}
+
+const fn spec(
+    word: &'static str,
+    action: Action,
+    min_args: usize,
+    help: &'static str,
+    example: &'static str,
+) -> CmdSpec {
+    CmdSpec {
+        word,
+        action,
+        min_args,
+        hidden: false,
+        help,
+        example,
+    }
+}
+
+const fn alias(of: CmdSpec, word: &'static str) -> CmdSpec {
+    CmdSpec {
+        word,
+        hidden: true,
+        ..of
+    }
+}
+
+const RELOAD: CmdSpec = spec(
+    "reload",
+    Action::Send(IpcCmd::Reload),
+    0,
+    "Reload .conf file, like SIGHUP",
+    "",
+);
+const REMOVE: CmdSpec = spec(
+    "remove",
+    Action::Send(IpcCmd::Remove),
+    2,
+    "Remove a multicast route",
+    "eth0 192.168.2.42 225.1.2.3",
+);
+
+/// The command words, in SMCRoute's matching order.
+pub const COMMANDS: [CmdSpec; 12] = [
+    spec("help", Action::Help, 0, "Show help text", ""),
+    spec(
+        "version",
+        Action::Version,
+        0,
+        "Show program version and support information",
+        "",
+    ),
+    spec(
+        "flush",
+        Action::Send(IpcCmd::Flush),
+        0,
+        "Flush all dynamically installed (*,G) multicast routes",
+        "",
+    ),
+    spec(
+        "kill",
+        Action::Send(IpcCmd::Kill),
+        0,
+        "Kill running daemon",
+        "",
+    ),
+    RELOAD,
+    alias(RELOAD, "restart"),
+    spec(
+        "show",
+        Action::Send(IpcCmd::Show),
+        0,
+        "Show status of routes, joined groups, interfaces, etc.",
+        "",
+    ),
+    spec(
+        "add",
+        Action::Send(IpcCmd::Add),
+        3,
+        "Add a multicast route",
+        "eth0 192.168.2.42 225.1.2.3 eth1 eth2",
+    ),
+    REMOVE,
+    alias(REMOVE, "del"),
+    spec(
+        "join",
+        Action::Send(IpcCmd::Join),
+        2,
+        "Join multicast group on an interface",
+        "eth0 225.1.2.3",
+    ),
+    spec(
+        "leave",
+        Action::Send(IpcCmd::Leave),
+        2,
+        "Leave joined multicast group",
+        "eth0 225.1.2.3",
+    ),
+];
+
+/// The command a word names, by SMCRoute's prefix rule.
+pub fn lookup(word: &str) -> Option<&'static CmdSpec> {
+    if word.is_empty() {
+        return None;
+    }
+    COMMANDS.iter().find(|c| {
+        let n = word.len().min(c.word.len());
+        word.as_bytes().get(..n) == c.word.as_bytes().get(..n)
+    })
+}
+
+/// The first command word in `words` and its position; earlier words are skipped.
+pub fn find(words: &[&str]) -> Option<(usize, &'static CmdSpec)> {
+    words
+        .iter()
+        .enumerate()
+        .find_map(|(i, w)| lookup(w).map(|c| (i, c)))
+}
+
+/// The entry an alias prints its help from: the visible entry with the same action.
+pub fn help_entry(cmd: &'static CmdSpec) -> &'static CmdSpec {
+    COMMANDS
+        .iter()
+        .find(|c| !c.hidden && c.action == cmd.action)
+        .unwrap_or(cmd)
+}
+
+// ===== tests =====
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn word(w: &str) -> Option<&'static str> {
+        lookup(w).map(|c| c.word)
+    }
+
+    #[test]
+    fn abbreviations() {
+        for (w, want) in [
+            ("h", "help"),
+            ("v", "version"),
+            ("f", "flush"),
+            ("k", "kill"),
+            ("r", "reload"),
+            ("re", "reload"),
+            ("rel", "reload"),
+            ("res", "restart"),
+            ("rem", "remove"),
+            ("d", "del"),
+            ("s", "show"),
+            ("showx", "show"),
+            ("a", "add"),
+            ("j", "join"),
+            ("l", "leave"),
+            ("helpme", "help"),
+        ] {
+            assert_eq!(word(w), Some(want), "{w}");
+        }
+        assert_eq!(word(""), None);
+        assert_eq!(word("x"), None);
+        assert_eq!(word("sh0w"), None);
+    }
+
+    #[test]
+    fn find_skips_leading_words() {
+        assert_eq!(
+            find(&["foo", "show", "groups"]).map(|(i, c)| (i, c.word)),
+            Some((1, "show"))
+        );
+        assert_eq!(find(&["foo", "bar"]), None);
+        assert_eq!(find(&[]), None);
+    }
+
+    #[test]
+    fn min_args_and_letters() {
+        let min = |w| lookup(w).unwrap().min_args;
+        assert_eq!(
+            (
+                min("add"),
+                min("remove"),
+                min("del"),
+                min("join"),
+                min("leave")
+            ),
+            (3, 2, 2, 2, 2)
+        );
+        assert_eq!(min("show"), 0);
+        for c in COMMANDS {
+            if let Action::Send(cmd) = c.action {
+                assert_eq!(IpcCmd::from_letter(cmd.letter()), Some(cmd));
+            }
+        }
+        assert_eq!(IpcCmd::from_letter(b'x'), None);
+        assert!(IpcCmd::ShowJson.is_show() && !IpcCmd::Kill.is_show());
+        assert_eq!(IpcCmd::from_letter(b'S'), Some(IpcCmd::ShowDetail));
+        assert_eq!(IpcCmd::from_letter(b'J'), Some(IpcCmd::ShowJson));
+    }
+
+    #[test]
+    fn aliases_print_their_targets_help() {
+        assert_eq!(help_entry(lookup("del").unwrap()).word, "remove");
+        assert_eq!(help_entry(lookup("restart").unwrap()).word, "reload");
+        assert_eq!(help_entry(lookup("add").unwrap()).word, "add");
+    }
+
+    #[test]
+    fn show_table_by_first_letter() {
+        assert_eq!(ShowTable::from_args(&[]), ShowTable::Routes);
+        assert_eq!(ShowTable::from_args(&["groups"]), ShowTable::Groups);
+        assert_eq!(ShowTable::from_args(&["ifaces"]), ShowTable::Interfaces);
+        assert_eq!(ShowTable::from_args(&["p"]), ShowTable::Pending);
+        assert_eq!(ShowTable::from_args(&["routes"]), ShowTable::Routes);
+        assert_eq!(ShowTable::from_args(&[""]), ShowTable::Routes);
+    }
+}

@@ -1,0 +1,408 @@
+//! Client-side rendering of a show reply (SMCRoute's heading protocol).
+//!
+//! The daemon marks heading lines by their last character: `_` ends a section title, `=`
+//! ends a column header. The client strips the marker and draws the heading for the
+//! chosen [`Headings`] mode; every other line is printed as is. The reply ends with one
+//! NUL, which SMCRoute's client prints as a final empty line, and so do we.
+//!
+//! ```text
+//!  reply:  "Kernel MFC Table_\nROUTE (S,G)   IIF  OIFS=\n(10.0.0.1, 225.1.1.1)  a1   a2\n\0"
+//!  -p:     ____...____ (79)      ====...==== (79)
+//!          Kernel MFC Table      ROUTE (S,G)   IIF  OIFS
+//!                                ====...==== (79)
+//!  tty:    ESC[4m + W spaces + ESC[0m, newline, title
+//!          ESC[7m + header + (W - len) spaces + ESC[0m
+//!  -t:     heading lines dropped
+//! ```
+
+use heapless::Vec;
+
+/// Width of plain rules and the tty width when the terminal does not answer.
+pub const DEFAULT_WIDTH: usize = 79;
+
+/// Longest line kept whole to look for a heading marker; longer lines (JSON) are passed
+/// through in pieces.
+const LINE_MAX: usize = 1024;
+
+/// How heading lines are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Headings {
+    /// ANSI underline/reverse video, `width` columns wide (the default on a terminal).
+    Tty {
+        /// Terminal width in columns.
+        width: usize,
+    },
+    /// Rows of `_` and `=` (`-p`).
+    Plain,
+    /// No headings at all (`-t`).
+    Off,
+}
+
+/// A byte sink for rendered output (show text need not be UTF-8: interface names are bytes).
+pub trait Out {
+    /// Writes all of `bytes`.
+    fn put(&mut self, bytes: &[u8]);
+}
+
+/// Renders one reply, fed in arbitrary pieces.
+pub struct Renderer {
+    headings: Headings,
+    line: Vec<u8, LINE_MAX>,
+    /// The current line outgrew `line` and is being passed through.
+    passing: bool,
+    done: bool,
+}
+
+impl Renderer {
+    /// A renderer for one reply.
+    pub const fn new(headings: Headings) -> Self {
+        Self {
+            headings,
+            line: Vec::new(),
+            passing: false,
+            done: false,
+        }
+    }
+
+    /// True once the reply's terminating NUL was seen.
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// Renders bytes of the reply; returns how many belonged to it (up to its NUL).
+    pub fn feed(&mut self, data: &[u8], out: &mut (impl Out + ?Sized)) -> usize {
+        for (i, &b) in data.iter().enumerate() {
+            if self.done {
+                return i;
+            }
+            match b {
+                b'\n' => self.end_line(out),
+                0 => {
+                    // SMCRoute's client reads the NUL as a last line of its own.
+                    self.end_line(out);
+                    self.done = true;
+                }
+                _ if self.passing => out.put(&[b]),
+                _ => {
+                    if self.line.push(b).is_err() {
+                        out.put(&self.line);
+                        out.put(&[b]);
+                        self.line.clear();
+                        self.passing = true;
+                    }
+                }
+            }
+        }
+        data.len()
+    }
+
+    /// The connection closed: a partial last line is still printed.
+    pub fn finish(&mut self, out: &mut (impl Out + ?Sized)) {
+        if !self.done && (self.passing || !self.line.is_empty()) {
+            self.end_line(out);
+        }
+        self.done = true;
+    }
+
+    fn end_line(&mut self, out: &mut (impl Out + ?Sized)) {
+        if self.passing {
+            out.put(b"\n");
+        } else {
+            render_line(&self.line, self.headings, out);
+        }
+        self.line.clear();
+        self.passing = false;
+    }
+}
+
+/// Renders one complete line (without its newline).
+pub fn render_line(line: &[u8], headings: Headings, out: &mut (impl Out + ?Sized)) {
+    let (text, marker) = match line.split_last() {
+        Some((&m, text)) if !text.is_empty() && (m == b'_' || m == b'=') => (text, m),
+        _ => {
+            out.put(line);
+            out.put(b"\n");
+            return;
+        }
+    };
+    match (headings, marker) {
+        (Headings::Off, _) => {}
+        (Headings::Plain, b'_') => {
+            repeat(out, b'_', text.len().max(DEFAULT_WIDTH));
+            out.put(b"\n");
+            out.put(text);
+            out.put(b"\n");
+        }
+        (Headings::Plain, _) => {
+            let width = text.len().max(DEFAULT_WIDTH);
+            repeat(out, b'=', width);
+            out.put(b"\n");
+            out.put(text);
+            out.put(b"\n");
+            repeat(out, b'=', width);
+            out.put(b"\n");
+        }
+        (Headings::Tty { width }, b'_') => {
+            out.put(b"\x1b[4m");
+            repeat(out, b' ', width);
+            out.put(b"\x1b[0m\n");
+            out.put(text);
+            out.put(b"\n");
+        }
+        (Headings::Tty { width }, _) => {
+            out.put(b"\x1b[7m");
+            out.put(text);
+            // SMCRoute's `%*s` with a negative width pads anyway; a narrow terminal gets none.
+            repeat(out, b' ', width.saturating_sub(text.len()));
+            out.put(b"\x1b[0m\n");
+        }
+    }
+}
+
+fn repeat(out: &mut (impl Out + ?Sized), byte: u8, n: usize) {
+    let chunk = [byte; 64];
+    let mut left = n;
+    while left > 0 {
+        let k = left.min(chunk.len());
+        out.put(&chunk[..k]);
+        left -= k;
+    }
+}
+
+/// Parses a terminal's cursor position report `ESC [ row ; col R`; returns the column.
+pub fn parse_cursor_report(reply: &[u8]) -> Option<usize> {
+    let start = reply.windows(2).position(|w| w == b"\x1b[")?;
+    let rest = reply.get(start + 2..)?;
+    let semi = rest.iter().position(|&b| b == b';')?;
+    let end = rest.iter().position(|&b| b == b'R')?;
+    let row = rest.get(..semi)?;
+    let col = rest.get(semi + 1..end)?;
+    if row.is_empty() || !row.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    parse_decimal(col).filter(|&c| c > 0)
+}
+
+fn parse_decimal(digits: &[u8]) -> Option<usize> {
+    if digits.is_empty() || digits.len() > 6 {
+        return None;
+    }
+    digits.iter().try_fold(0usize, |n, &d| {
+        d.is_ascii_digit().then(|| n * 10 + usize::from(d - b'0'))
+    })
+}
+
+// ===== tests =====
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use std::string::String;
+    use std::vec::Vec as StdVec;
+
+    impl Out for StdVec<u8> {
+        fn put(&mut self, bytes: &[u8]) {
+            self.extend_from_slice(bytes);
+        }
+    }
+
+    fn render(reply: &[u8], headings: Headings) -> String {
+        let mut out = StdVec::new();
+        let mut r = Renderer::new(headings);
+        assert_eq!(r.feed(reply, &mut out), reply.len());
+        assert!(r.is_done());
+        String::from_utf8(out).unwrap()
+    }
+
+    fn rule(c: char) -> String {
+        c.to_string().repeat(79)
+    }
+
+    const ROUTES: &[u8] = b"(*,G) Template Rules_\n\
+ROUTE (S,G)                                IIF  OIFS=\n\
+(*, 225.3.3.3)                             a1   a2\n\
+(*, 225.9.0.0/16)                          a1   a2\n\
+(10.0.0.0/24, 225.5.5.5)                   a1   a2\n\
+(*, ff2e::42)                              a1   a2\n\
+(S,G) Rules_\n\
+ROUTE (S,G)                                IIF  OIFS=\n\
+(10.0.0.5, 225.4.4.4)                      a1   a2\n\
+(fc00::1, ff04::114)                       a1   a2\n\
+Kernel MFC Table_\n\
+ROUTE (S,G)                                IIF  OIFS=\n\
+(10.0.0.5, 225.4.4.4)                      a1   a2\n\
+(fc00::1, ff04::114)                       a1   a2\n\
+(10.0.0.1, 225.3.3.3)                      a1   a2\n\
+(10.0.0.1, 225.7.7.7)                      a1  \n\0";
+
+    #[test]
+    fn show_routes_plain_matches_spec() {
+        let (u, e) = (rule('_'), rule('='));
+        let hdr = "ROUTE (S,G)                                IIF  OIFS";
+        let want = format!(
+            "{u}\n(*,G) Template Rules\n{e}\n{hdr}\n{e}\n\
+(*, 225.3.3.3)                             a1   a2\n\
+(*, 225.9.0.0/16)                          a1   a2\n\
+(10.0.0.0/24, 225.5.5.5)                   a1   a2\n\
+(*, ff2e::42)                              a1   a2\n\
+{u}\n(S,G) Rules\n{e}\n{hdr}\n{e}\n\
+(10.0.0.5, 225.4.4.4)                      a1   a2\n\
+(fc00::1, ff04::114)                       a1   a2\n\
+{u}\nKernel MFC Table\n{e}\n{hdr}\n{e}\n\
+(10.0.0.5, 225.4.4.4)                      a1   a2\n\
+(fc00::1, ff04::114)                       a1   a2\n\
+(10.0.0.1, 225.3.3.3)                      a1   a2\n\
+(10.0.0.1, 225.7.7.7)                      a1  \n\n"
+        );
+        assert_eq!(render(ROUTES, Headings::Plain), want);
+    }
+
+    #[test]
+    fn show_routes_no_heading() {
+        let want = "(*, 225.3.3.3)                             a1   a2\n\
+(*, 225.9.0.0/16)                          a1   a2\n\
+(10.0.0.0/24, 225.5.5.5)                   a1   a2\n\
+(*, ff2e::42)                              a1   a2\n\
+(10.0.0.5, 225.4.4.4)                      a1   a2\n\
+(fc00::1, ff04::114)                       a1   a2\n\
+(10.0.0.5, 225.4.4.4)                      a1   a2\n\
+(fc00::1, ff04::114)                       a1   a2\n\
+(10.0.0.1, 225.3.3.3)                      a1   a2\n\
+(10.0.0.1, 225.7.7.7)                      a1  \n\n";
+        assert_eq!(render(ROUTES, Headings::Off), want);
+    }
+
+    #[test]
+    fn show_groups_plain_matches_spec() {
+        let reply = b"Group Memberships Table_\n\
+GROUP (S,G)                                IIF             =\n\
+(*, 225.1.1.1)                             a1\n\
+(10.0.0.10, 225.1.2.3)                     a1\n\
+(*, 225.3.2.250/30)                        a2\n\0";
+        let want = format!(
+            "{}\nGroup Memberships Table\n{e}\n\
+GROUP (S,G)                                IIF             \n{e}\n\
+(*, 225.1.1.1)                             a1\n\
+(10.0.0.10, 225.1.2.3)                     a1\n\
+(*, 225.3.2.250/30)                        a2\n\n",
+            rule('_'),
+            e = rule('=')
+        );
+        assert_eq!(render(reply, Headings::Plain), want);
+    }
+
+    #[test]
+    fn show_interfaces_plain_matches_spec() {
+        let reply =
+            b" INDEX PHYINT  VIF  MIF=\n     1 lo      N/A  N/A\n     3 a1        0    0\n\0";
+        let e = rule('=');
+        let want = format!(
+            "{e}\n INDEX PHYINT  VIF  MIF\n{e}\n     1 lo      N/A  N/A\n     3 a1        0    0\n\n"
+        );
+        assert_eq!(render(reply, Headings::Plain), want);
+    }
+
+    #[test]
+    fn tty_escapes() {
+        let reply = b"Kernel MFC Table_\nROUTE (S,G) IIF=\nrow\n\0";
+        let want = format!(
+            "\x1b[4m{}\x1b[0m\nKernel MFC Table\n\x1b[7mROUTE (S,G) IIF{}\x1b[0m\nrow\n\n",
+            " ".repeat(100),
+            " ".repeat(100 - 15)
+        );
+        assert_eq!(render(reply, Headings::Tty { width: 100 }), want);
+        // A terminal narrower than the header gets no padding.
+        assert_eq!(
+            render(b"ABCDEF=\n\0", Headings::Tty { width: 3 }),
+            "\x1b[7mABCDEF\x1b[0m\n\n"
+        );
+    }
+
+    #[test]
+    fn empty_reply_is_one_empty_line() {
+        assert_eq!(render(b"\0", Headings::Plain), "\n");
+        assert_eq!(
+            render(b"No pending routes or groups\n\0", Headings::Off),
+            "No pending routes or groups\n\n"
+        );
+    }
+
+    #[test]
+    fn short_markers_are_text() {
+        assert_eq!(render(b"_\n=\nab_\n\0", Headings::Off), "_\n=\n\n");
+    }
+
+    #[test]
+    fn wide_plain_rules_follow_the_text() {
+        let long = "x".repeat(90);
+        let got = render(format!("{long}=\n\0").as_bytes(), Headings::Plain);
+        assert_eq!(got, format!("{e}\n{long}\n{e}\n\n", e = "=".repeat(90)));
+    }
+
+    #[test]
+    fn pieces_and_trailing_bytes() {
+        let mut reply = ROUTES.to_vec();
+        reply.extend_from_slice(b"next reply\0");
+        let mut out = StdVec::new();
+        let mut r = Renderer::new(Headings::Off);
+        let mut used = 0;
+        for b in &reply {
+            used += r.feed(std::slice::from_ref(b), &mut out);
+            if r.is_done() {
+                break;
+            }
+        }
+        assert_eq!(used, ROUTES.len());
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            render(ROUTES, Headings::Off)
+        );
+        let mut out = StdVec::new();
+        let mut r = Renderer::new(Headings::Off);
+        assert_eq!(r.feed(&reply, &mut out), ROUTES.len());
+    }
+
+    #[test]
+    fn error_text_without_newline_and_eof() {
+        assert_eq!(render(b"oops\0", Headings::Plain), "oops\n");
+        let mut out = StdVec::new();
+        let mut r = Renderer::new(Headings::Plain);
+        r.feed(b"line\npartial", &mut out);
+        r.finish(&mut out);
+        assert_eq!(out, b"line\npartial\n");
+        let mut out = StdVec::new();
+        let mut r = Renderer::new(Headings::Plain);
+        r.feed(b"line\n", &mut out);
+        r.finish(&mut out);
+        assert_eq!(out, b"line\n");
+    }
+
+    #[test]
+    fn long_json_line_passes_through() {
+        let json = format!("{{\"routes\":[{}]}}", "\"x\",".repeat(2000));
+        let reply = format!("{json}\n\0");
+        assert_eq!(
+            render(reply.as_bytes(), Headings::Tty { width: 80 }),
+            format!("{json}\n\n")
+        );
+        let mut out = StdVec::new();
+        let mut r = Renderer::new(Headings::Off);
+        r.feed(json.as_bytes(), &mut out);
+        r.finish(&mut out);
+        assert_eq!(out, format!("{json}\n").as_bytes());
+    }
+
+    #[test]
+    fn cursor_reports() {
+        assert_eq!(parse_cursor_report(b"\x1b[24;132R"), Some(132));
+        assert_eq!(parse_cursor_report(b"junk\x1b[1;80R"), Some(80));
+        assert_eq!(parse_cursor_report(b"\x1b[24;R"), None);
+        assert_eq!(parse_cursor_report(b"\x1b[;80R"), None);
+        assert_eq!(parse_cursor_report(b"\x1b[24;0R"), None);
+        assert_eq!(parse_cursor_report(b"\x1b[24;80"), None);
+        assert_eq!(parse_cursor_report(b"\x1b[a;80R"), None);
+        assert_eq!(parse_cursor_report(b"\x1b[1;9999999R"), None);
+        assert_eq!(parse_cursor_report(b""), None);
+    }
+}

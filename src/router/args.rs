@@ -1,0 +1,215 @@
+//! Argument words to addresses, with SMCRoute's rules (§3 "Common argument rules"), shared
+//! by conf lines and IPC commands so both report the same messages.
+
+use super::msg::{note, say, Cmd, Msg};
+use super::{Failed, Origin};
+use crate::fmt::Log;
+use crate::limits::MAX_OIFS;
+use crate::net::{Addr, Prefix};
+
+/// C `atoi`: leading blanks, a sign, digits up to the first non-digit; 0 if none.
+fn atoi(s: &str) -> i64 {
+    let t = s.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
+    let (neg, digits) = match t.as_bytes().first() {
+        Some(b'-') => (true, t.get(1..).unwrap_or("")),
+        Some(b'+') => (false, t.get(1..).unwrap_or("")),
+        _ => (false, t),
+    };
+    let mut n: i64 = 0;
+    for b in digits.bytes().take_while(u8::is_ascii_digit) {
+        n = n.saturating_mul(10).saturating_add((b - b'0') as i64);
+    }
+    if neg {
+        -n
+    } else {
+        n
+    }
+}
+
+/// `ADDR[/LEN]` → (address text, written length). `/0` and non-numeric mean "no length".
+fn split_len(word: &str) -> (&str, Option<i64>) {
+    match word.split_once('/') {
+        Some((a, l)) => (a, Some(atoi(l)).filter(|&n| n != 0)),
+        None => (word, None),
+    }
+}
+
+/// Length check: `None` → full length.
+fn checked_len(addr: &Addr, len: Option<i64>) -> Result<u8, i64> {
+    let bits = addr.family().bits();
+    match len {
+        None => Ok(bits),
+        Some(n) if (0..=bits as i64).contains(&n) => Ok(n as u8),
+        Some(n) => Err(n),
+    }
+}
+
+/// A multicast group `G[/LEN]`.
+pub fn group<L: Log + ?Sized>(
+    log: &mut L,
+    origin: &Origin<'_>,
+    cmd: Cmd,
+    word: &str,
+) -> Result<Prefix, Failed> {
+    let (text, len) = split_len(word);
+    let Some(addr) = Addr::parse(text).filter(Addr::is_multicast) else {
+        say(log, origin, Msg::BadGroup(cmd, text));
+        return Err(Failed);
+    };
+    match checked_len(&addr, len) {
+        Ok(len) => Ok(Prefix { addr, len }),
+        Err(n) => {
+            say(log, origin, Msg::BadGroupLen(cmd, addr.family(), n));
+            Err(Failed)
+        }
+    }
+}
+
+/// A source `S[/LEN]` (the unspecified address is the wildcard).
+pub fn source<L: Log + ?Sized>(
+    log: &mut L,
+    origin: &Origin<'_>,
+    cmd: Cmd,
+    word: &str,
+) -> Result<Prefix, Failed> {
+    let (text, len) = split_len(word);
+    let Some(addr) = Addr::parse(text) else {
+        say(log, origin, Msg::BadSource(cmd, text));
+        return Err(Failed);
+    };
+    match checked_len(&addr, len) {
+        Ok(len) => Ok(Prefix { addr, len }),
+        Err(n) => {
+            say(log, origin, Msg::BadSourceLen(cmd, addr.family(), n));
+            Err(Failed)
+        }
+    }
+}
+
+/// Route words from IPC (`add`/`remove`, SMCRoute's `do_mroute`): IIF, then either a
+/// group, or a source and a group, then OIFs. `None` after logging the reason.
+#[allow(clippy::type_complexity)]
+pub fn split_route_args<'w, L: Log + ?Sized>(
+    log: &mut L,
+    args: &'w [&'w str],
+) -> Option<(&'w str, Option<&'w str>, &'w str, &'w [&'w str])> {
+    let (iif, first, rest) = match args {
+        [iif, first, rest @ ..] => (*iif, *first, rest),
+        _ => {
+            say(log, &Origin::Ipc, Msg::TooFewArgs(Cmd::Mroute));
+            return None;
+        }
+    };
+    let (text, _) = split_len(first);
+    let (source, group, oifs) = if Addr::parse(text).is_some_and(|a| a.is_multicast()) {
+        (None, first, rest)
+    } else {
+        match rest {
+            [group, oifs @ ..] => (Some(first), *group, oifs),
+            [] => {
+                note(log, Msg::BadGroupIpc(text));
+                return None;
+            }
+        }
+    };
+    if oifs.len() > MAX_OIFS {
+        say(log, &Origin::Ipc, Msg::TooManyOifs);
+        return None;
+    }
+    Some((iif, source, group, oifs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fmt::record::RecordingLog;
+
+    fn last(l: &RecordingLog) -> &str {
+        &l.lines.last().unwrap().1
+    }
+
+    #[test]
+    fn atoi_like_c() {
+        assert_eq!(atoi("24"), 24);
+        assert_eq!(atoi(" -3x"), -3);
+        assert_eq!(atoi("+7"), 7);
+        assert_eq!(atoi("x"), 0);
+        assert_eq!(atoi("99999999999999999999999"), i64::MAX);
+    }
+
+    #[test]
+    fn groups_and_lengths() {
+        let mut l = RecordingLog::default();
+        let o = Origin::Conf {
+            file: "f.conf",
+            line: 3,
+        };
+        let g = group(&mut l, &o, Cmd::Mroute, "225.9.0.0/16").unwrap();
+        assert_eq!(g.len, 16);
+        assert_eq!(
+            group(&mut l, &o, Cmd::Mroute, "225.1.1.1/0").unwrap().len,
+            32
+        );
+        assert_eq!(
+            group(&mut l, &o, Cmd::Mroute, "225.1.1.1/xx").unwrap().len,
+            32
+        );
+        assert_eq!(group(&mut l, &o, Cmd::Mroute, "ff2e::42").unwrap().len, 128);
+        assert!(group(&mut l, &o, Cmd::Mroute, "10.1.1.1").is_err());
+        assert_eq!(
+            last(&l),
+            "f.conf line 3: mroute: Invalid multicast group: 10.1.1.1"
+        );
+        assert!(group(&mut l, &Origin::Ipc, Cmd::Join, "225.1.1.1/40").is_err());
+        assert_eq!(
+            last(&l),
+            "ipc: join: Invalid group prefix length (0-32): 40"
+        );
+        assert!(group(&mut l, &o, Cmd::Mroute, "225.1.1.1/-1").is_err());
+        assert_eq!(
+            last(&l),
+            "f.conf line 3: mroute: Invalid multicast group prefix length, -1"
+        );
+        assert!(source(&mut l, &o, Cmd::Mroute, "10.0.0.0/33").is_err());
+        assert_eq!(last(&l), "f.conf line 3: mroute: invalid prefix length: 33");
+        assert!(source(&mut l, &o, Cmd::Mroute, "nope").is_err());
+        assert_eq!(
+            last(&l),
+            "f.conf line 3: mroute: Invalid source address: nope"
+        );
+        assert!(source(&mut l, &o, Cmd::Join, "x").is_err());
+        assert_eq!(last(&l), "f.conf line 3: join: Invalid multicast source: x");
+        assert!(source(&mut l, &o, Cmd::Join, "::1/200").is_err());
+        assert_eq!(
+            last(&l),
+            "f.conf line 3: join: Invalid source prefix length (0-128): 200"
+        );
+        assert_eq!(
+            source(&mut l, &o, Cmd::Join, "10.0.0.0/24").unwrap().len,
+            24
+        );
+    }
+
+    #[test]
+    fn ipc_route_words() {
+        let mut l = RecordingLog::default();
+        let args = ["a1", "225.1.1.1", "a2", "a3"];
+        let (i, s, g, o) = split_route_args(&mut l, &args).unwrap();
+        assert_eq!((i, s, g, o), ("a1", None, "225.1.1.1", &args[2..]));
+        let args = ["a1", "10.0.0.1", "225.1.1.1/24"];
+        let (_, s, g, o) = split_route_args(&mut l, &args).unwrap();
+        assert_eq!((s, g, o.len()), (Some("10.0.0.1"), "225.1.1.1/24", 0));
+        assert!(split_route_args(&mut l, &["a1", "a2"]).is_none());
+        assert_eq!(last(&l), "mroute: invalid multicast group: a2");
+        assert!(split_route_args(&mut l, &["a1"]).is_none());
+        assert_eq!(last(&l), "ipc: mroute: Not enough arguments");
+        let many: std::vec::Vec<&str> = ["a1", "225.1.1.1"]
+            .into_iter()
+            .chain(core::iter::repeat_n("x", 33))
+            .collect();
+        assert!(split_route_args(&mut l, &many).is_none());
+        assert_eq!(last(&l), "ipc: mroute: Too many outbound interfaces");
+    }
+
+    extern crate std;
+}

@@ -1,0 +1,251 @@
+//! Group memberships (§5.5): `mgroup` lines and IPC `join`/`leave`.
+
+use super::args;
+use super::msg::{note, Cmd, Compact, Msg};
+use super::{Failed, Mode, Origin, Router};
+use crate::kernel::Host;
+use crate::limits::{MAX_GROUPS, MAX_JOINS};
+use crate::net::{Addr, Prefix};
+use crate::table::groups::{Group, Join};
+use crate::table::iface::{is_wildcard, IfName};
+use crate::table::pending::{Kind, Pending};
+use crate::table::Text;
+
+/// Number of addresses in `prefix` (its `/LEN` range), if it fits in a `u32`.
+fn range_size(prefix: &Prefix) -> Option<u32> {
+    let host_bits = prefix.addr.family().bits().checked_sub(prefix.len)?;
+    1u32.checked_shl(host_bits as u32)
+}
+
+/// The `i`th address of `prefix`'s range, starting at the network address.
+fn range_addr(prefix: &Prefix, i: u32) -> Addr {
+    prefix.addr.masked(prefix.len).offset(i)
+}
+
+impl Router {
+    /// `mgroup from IIF [source S] group G` and IPC `join`.
+    pub(crate) fn join_words<H: Host>(
+        &mut self,
+        h: &mut H,
+        origin: &Origin<'_>,
+        iif: &str,
+        source: Option<&str>,
+        group: &str,
+        mode: Mode,
+    ) -> Result<(), Failed> {
+        let grp = args::group(h, origin, Cmd::Join, group)?;
+        let src = match source {
+            Some(w) => Some(args::source(h, origin, Cmd::Join, w)?),
+            None => None,
+        }
+        .filter(|p| !p.addr.is_unspecified());
+        let sg = Compact {
+            source: src,
+            group: grp,
+        };
+        if let Some(gid) = self.groups.find(iif, src.as_ref(), &grp) {
+            match self.groups.get_mut(gid) {
+                // Found again by a reload: kept joined, not re-joined.
+                Some(g) if mode == Mode::Conf && !g.used => {
+                    g.used = true;
+                    return Ok(());
+                }
+                _ if mode == Mode::Replay => return Ok(()),
+                _ => {
+                    note(h, Msg::AlreadyJoined(sg, iif));
+                    return Err(Failed);
+                }
+            }
+        }
+        let name = IfName::of(iif).filter(|_| self.ifaces.exists(iif, false));
+        let Some(name) = name else {
+            if mode == Mode::Conf {
+                self.pend(h, Kind::Mgroup, iif, source, group, &[]);
+                return Ok(());
+            }
+            note(h, Msg::UnknownIface(iif));
+            return Err(Failed);
+        };
+        // Check the whole expansion fits before touching the kernel.
+        let per_iface = src
+            .as_ref()
+            .map_or(Some(1), range_size)
+            .zip(range_size(&grp))
+            .and_then(|(a, b)| a.checked_mul(b));
+        let mut ifaces = 0u32;
+        let mut cur = self.ifaces.next_match(iif, None);
+        while let Some(id) = cur {
+            cur = self.ifaces.next_match(iif, Some(id));
+            ifaces += 1;
+        }
+        let fits = per_iface
+            .and_then(|n| n.checked_mul(ifaces))
+            .is_some_and(|n| n as usize <= self.groups.joins_free());
+        if !fits {
+            note(h, Msg::TableFull("join", MAX_JOINS));
+            return Err(Failed);
+        }
+        let Ok(gid) = self.groups.insert(Group::new(name, src, grp)) else {
+            note(h, Msg::TableFull("mgroup", MAX_GROUPS));
+            return Err(Failed);
+        };
+        let mut cur = self.ifaces.next_match(iif, None);
+        while let Some(id) = cur {
+            cur = self.ifaces.next_match(iif, Some(id));
+            if is_wildcard(iif) && !self.ifaces.get(id).is_some_and(|i| i.multicast) {
+                continue;
+            }
+            // Joining makes the interface a VIF too (lazily); a failure there is logged
+            // and does not stop the join.
+            let _ = self.ensure_vifs(h, id);
+            if self.join_on(h, gid, id, &src, &grp).is_err() {
+                // No dangling membership (SMCRoute leaves one behind).
+                self.drop_group(h, gid);
+                return Err(Failed);
+            }
+        }
+        Ok(())
+    }
+
+    /// Makes the kernel joins of membership `gid` on interface `id`.
+    fn join_on<H: Host>(
+        &mut self,
+        h: &mut H,
+        gid: usize,
+        id: usize,
+        src: &Option<Prefix>,
+        grp: &Prefix,
+    ) -> Result<(), Failed> {
+        let Some(iface) = self.ifaces.get(id).copied() else {
+            return Err(Failed);
+        };
+        let sources = src.as_ref().map_or(Some(1), range_size).unwrap_or(0);
+        let groups = range_size(grp).unwrap_or(0);
+        for si in 0..sources {
+            let s = src.as_ref().map(|p| range_addr(p, si));
+            for gi in 0..groups {
+                let g = range_addr(grp, gi);
+                if let Err(e) = h.join(iface.ifindex, s.as_ref(), &g) {
+                    let sg = Compact {
+                        source: s.map(Prefix::host),
+                        group: Prefix::host(g),
+                    };
+                    note(h, Msg::JoinFailed(sg, iface.name.as_str(), e));
+                    return Err(Failed);
+                }
+                let join = Join::new(id as u32, iface.ifindex, s, g);
+                if self.groups.add_join(gid, join).is_err() {
+                    let _ = h.leave(iface.ifindex, s.as_ref(), &g);
+                    note(h, Msg::TableFull("join", MAX_JOINS));
+                    return Err(Failed);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// IPC `leave IIF [S] G`: the same words as the join.
+    pub(crate) fn leave_words<H: Host>(
+        &mut self,
+        h: &mut H,
+        origin: &Origin<'_>,
+        iif: &str,
+        source: Option<&str>,
+        group: &str,
+    ) -> Result<(), Failed> {
+        let grp = args::group(h, origin, Cmd::Join, group)?;
+        let src = match source {
+            Some(w) => Some(args::source(h, origin, Cmd::Join, w)?),
+            None => None,
+        }
+        .filter(|p| !p.addr.is_unspecified());
+        match self.groups.find(iif, src.as_ref(), &grp) {
+            Some(gid) => {
+                self.drop_group(h, gid);
+                Ok(())
+            }
+            None => {
+                let sg = Compact {
+                    source: src,
+                    group: grp,
+                };
+                note(h, Msg::NoGroup(sg, iif));
+                Err(Failed)
+            }
+        }
+    }
+
+    /// Leaves kernel join `jid` and forgets it.
+    pub(crate) fn leave_join<H: Host>(&mut self, h: &mut H, jid: usize) {
+        let Some(j) = self.groups.remove_join(jid) else {
+            return;
+        };
+        if let Err(e) = h.leave(j.ifindex, j.source.as_ref(), &j.group) {
+            let sg = Compact {
+                source: j.source.map(Prefix::host),
+                group: Prefix::host(j.group),
+            };
+            let name = self.ifaces.get(j.iface as usize).map(|i| i.name);
+            let name = name.unwrap_or_default();
+            note(h, Msg::LeaveFailed(sg, name.as_str(), e));
+        }
+    }
+
+    /// Leaves all joins of membership `gid` and forgets it.
+    pub(crate) fn drop_group<H: Host>(&mut self, h: &mut H, gid: usize) {
+        while let Some(jid) = self.groups.first_join(gid) {
+            self.leave_join(h, jid);
+        }
+        self.groups.remove(gid);
+    }
+
+    /// Leaves every join on interface `id`. A membership naming the interface goes
+    /// (a wildcard one stays for its other interfaces); with `requeue` each affected
+    /// membership is queued as words for that interface. True if anything was joined.
+    pub(crate) fn detach_joins<H: Host>(&mut self, h: &mut H, id: usize, requeue: bool) -> bool {
+        let mut touched = false;
+        let mut cur = self.groups.first();
+        while let Some(gid) = cur {
+            cur = self.groups.next(gid);
+            let mut hit = false;
+            let mut j = self.groups.first_join(gid);
+            while let Some(jid) = j {
+                j = self.groups.next_join(jid);
+                if self
+                    .groups
+                    .join(jid)
+                    .is_some_and(|x| x.iface as usize == id)
+                {
+                    self.leave_join(h, jid);
+                    hit = true;
+                }
+            }
+            let Some(g) = self.groups.get(gid).copied().filter(|_| hit) else {
+                continue;
+            };
+            touched = true;
+            if requeue {
+                let iif = if is_wildcard(g.iif.as_str()) {
+                    self.ifaces.get(id).map(|i| i.name).unwrap_or_default()
+                } else {
+                    g.iif
+                };
+                let mut source = Text::<64>::new();
+                if let Some(s) = g.source {
+                    let _ = ufmt::uwrite!(source, "{}", s);
+                }
+                let mut group = Text::<64>::new();
+                let _ = ufmt::uwrite!(group, "{}", g.group);
+                let src = g.source.map(|_| source.as_str());
+                let entry = Pending::new(Kind::Mgroup, iif.as_str(), src, group.as_str(), []);
+                if let Some(p) = entry {
+                    self.queue_pending(h, p);
+                }
+            }
+            if !is_wildcard(g.iif.as_str()) || g.has_no_joins() {
+                self.groups.remove(gid);
+            }
+        }
+        touched
+    }
+}

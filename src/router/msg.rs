@@ -1,0 +1,375 @@
+//! Every message the router logs, with its level and wording, in one place.
+//!
+//! The wording is SMCRoute's where the spec gives it: a failing IPC command replies with
+//! the daemon's last log line, so these strings are part of the interface. Messages about
+//! a conf line or an IPC command carry an [`Origin`] prefix (`FILE line N: ` or `ipc: `);
+//! messages of the lower layers (kernel, groups) do not, as in SMCRoute.
+
+use ufmt::{uDisplay, uWrite, Formatter};
+
+use super::Origin;
+use crate::errno::Errno;
+use crate::fmt::Level;
+use crate::net::{write_dec, Addr, Family, Prefix};
+
+/// Which directive a parse message is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmd {
+    /// `mroute` / `add` / `remove`.
+    Mroute,
+    /// `mgroup` / `join` / `leave`.
+    Join,
+}
+
+/// Which end of a route an interface message is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dir {
+    /// The IIF.
+    Inbound,
+    /// An OIF.
+    Outbound,
+}
+
+/// `(S,G)` the compact way SMCRoute prints memberships and kernel routes:
+/// `(*,225.1.1.1)`, `(10.0.0.1,225.3.2.250/30)`.
+#[derive(Debug, Clone, Copy)]
+pub struct Compact {
+    /// Source, `None` for `*`.
+    pub source: Option<Prefix>,
+    /// Group.
+    pub group: Prefix,
+}
+
+impl Compact {
+    /// A kernel (S,G) with full-length addresses.
+    pub fn sg(source: &Addr, group: &Addr) -> Self {
+        Self {
+            source: Some(Prefix::host(*source)),
+            group: Prefix::host(*group),
+        }
+    }
+}
+
+impl uDisplay for Compact {
+    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
+        f.write_char('(')?;
+        match &self.source {
+            Some(s) => s.fmt(f)?,
+            None => f.write_char('*')?,
+        }
+        f.write_char(',')?;
+        self.group.fmt(f)?;
+        f.write_char(')')
+    }
+}
+
+/// `(ADDR/LEN,ADDR/LEN)` with lengths always printed (the route delete debug line).
+#[derive(Debug, Clone, Copy)]
+pub struct Explicit {
+    /// Source (the unspecified address for `*`).
+    pub source: Addr,
+    /// Source length.
+    pub slen: u8,
+    /// Group.
+    pub group: Addr,
+    /// Group length.
+    pub glen: u8,
+}
+
+impl uDisplay for Explicit {
+    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
+        ufmt::uwrite!(f, "({}/", self.source)?;
+        write_dec(f, self.slen as u32)?;
+        ufmt::uwrite!(f, ",{}/", self.group)?;
+        write_dec(f, self.glen as u32)?;
+        f.write_char(')')
+    }
+}
+
+impl uDisplay for Origin<'_> {
+    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
+        match self {
+            Origin::Conf { file, line } => {
+                ufmt::uwrite!(f, "{} line ", *file)?;
+                write_dec(f, *line)?;
+                f.write_str(": ")
+            }
+            Origin::Ipc => f.write_str("ipc: "),
+        }
+    }
+}
+
+fn ipv(f: Family) -> &'static str {
+    match f {
+        Family::V4 => "IPv4",
+        Family::V6 => "IPv6",
+    }
+}
+
+fn cmd(c: Cmd) -> &'static str {
+    match c {
+        Cmd::Mroute => "mroute",
+        Cmd::Join => "join",
+    }
+}
+
+/// One log message.
+#[derive(Debug, Clone, Copy)]
+pub enum Msg<'a> {
+    /// `phyint` without a name.
+    PhyintMissing,
+    /// `ttl-threshold` outside 1..=255.
+    PhyintTtl(&'a str, i64),
+    /// `phyint` for an interface that does not exist.
+    PhyintUnknown(&'a str),
+    /// Group word does not parse or is not multicast.
+    BadGroup(Cmd, &'a str),
+    /// IPC `add`/`remove` whose only address word is not a group.
+    BadGroupIpc(&'a str),
+    /// Source word does not parse.
+    BadSource(Cmd, &'a str),
+    /// Group `/LEN` out of range.
+    BadGroupLen(Cmd, Family, i64),
+    /// Source `/LEN` out of range.
+    BadSourceLen(Cmd, Family, i64),
+    /// Missing command arguments.
+    TooFewArgs(Cmd),
+    /// More OIF words than VIFs.
+    TooManyOifs,
+    /// Interface does not exist.
+    NotKnown(Dir, &'a str),
+    /// Interface lacks `IFF_MULTICAST`.
+    NotMulticast(Dir, &'a str),
+    /// No VIF could be allocated.
+    NoVif(Dir, &'a str),
+    /// IIF repeated as OIF.
+    SameIif(&'a str, &'a str),
+    /// Directive queued until its interfaces exist.
+    PendingAdded(&'a str, &'a str, &'a str),
+    /// Pending directive replayed.
+    Activated(&'a str, &'a str, &'a str),
+    /// A table is full.
+    TableFull(&'static str, usize),
+    /// IPC remove, logged before looking (SMCRoute's reply when nothing matched).
+    Deleting(&'a str, Explicit),
+    /// VIF creation on a non-multicast interface.
+    VifNotMulticast(&'a str),
+    /// VIF table exhausted.
+    VifsExhausted(&'a str),
+    /// `MRT_ADD_VIF` / `MRT6_ADD_MIF` failed.
+    VifAddFailed(Family, &'a str, Errno),
+    /// `MRT_DEL_VIF` / `MRT6_DEL_MIF` failed.
+    VifDelFailed(Family, &'a str, Errno),
+    /// `MRT_ADD_MFC` failed.
+    MfcAddFailed(Family, Compact, Errno),
+    /// `MRT_DEL_MFC` failed.
+    MfcDelFailed(Family, Compact, Errno),
+    /// A template matched a NOCACHE upcall.
+    NewData(Addr, Addr, &'a str),
+    /// No template matched a NOCACHE upcall: stop filter.
+    NoMatch(Addr, Addr, &'a str),
+    /// WRONGVIF repaired.
+    Moved(Compact, &'a str),
+    /// WRONGVIF without a matching template.
+    WrongVif(Compact, &'a str),
+    /// WRONGVIF for a configured (S,G): left alone.
+    WrongVifConfigured(Compact, &'a str),
+    /// Upcall on a VIF the router does not know.
+    UnknownVif(u8, u8),
+    /// PIM register data.
+    PimRegister(Addr, Addr),
+    /// Unknown upcall type.
+    UnknownUpcall(u8),
+    /// Join of an existing membership.
+    AlreadyJoined(Compact, &'a str),
+    /// Leave of an unknown membership.
+    NoGroup(Compact, &'a str),
+    /// Join on an interface that does not exist.
+    UnknownIface(&'a str),
+    /// Kernel join failed.
+    JoinFailed(Compact, &'a str, Errno),
+    /// Kernel leave failed.
+    LeaveFailed(Compact, &'a str, Errno),
+    /// Interface went away or changed: its state was dropped.
+    IfaceGone(&'a str),
+    /// Unknown IPC command letter.
+    UnknownIpc(u8),
+}
+
+impl Msg<'_> {
+    /// Syslog level.
+    pub fn level(&self) -> Level {
+        use Msg::*;
+        match self {
+            PendingAdded(..) | Activated(..) | Moved(..) | IfaceGone(..) => Level::Notice,
+            SameIif(..)
+            | NoMatch(..)
+            | WrongVif(..)
+            | WrongVifConfigured(..)
+            | AlreadyJoined(..) => Level::Info,
+            Deleting(..) | NewData(..) | UnknownUpcall(..) | MfcDelFailed(..)
+            | VifDelFailed(..) => Level::Debug,
+            TableFull(..) | JoinFailed(..) => Level::Err,
+            _ => Level::Warning,
+        }
+    }
+}
+
+impl uDisplay for Msg<'_> {
+    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
+        use ufmt::uwrite;
+        use Msg::*;
+        match *self {
+            PhyintMissing => f.write_str("phyint missing interface pattern"),
+            PhyintTtl(n, t) => uwrite!(f, "phyint {} ttl {} out of range (1-255)", n, t),
+            PhyintUnknown(n) => uwrite!(f, "phyint {} does not exist (yet?) on this system", n),
+            BadGroup(c, g) => uwrite!(f, "{}: Invalid multicast group: {}", cmd(c), g),
+            BadGroupIpc(g) => uwrite!(f, "mroute: invalid multicast group: {}", g),
+            BadSource(Cmd::Mroute, s) => uwrite!(f, "mroute: Invalid source address: {}", s),
+            BadSource(Cmd::Join, s) => uwrite!(f, "join: Invalid multicast source: {}", s),
+            BadGroupLen(Cmd::Mroute, _, n) => {
+                uwrite!(f, "mroute: Invalid multicast group prefix length, {}", n)
+            }
+            BadGroupLen(Cmd::Join, fam, n) => uwrite!(
+                f,
+                "join: Invalid group prefix length (0-{}): {}",
+                fam.bits(),
+                n
+            ),
+            BadSourceLen(Cmd::Mroute, _, n) => uwrite!(f, "mroute: invalid prefix length: {}", n),
+            BadSourceLen(Cmd::Join, fam, n) => uwrite!(
+                f,
+                "join: Invalid source prefix length (0-{}): {}",
+                fam.bits(),
+                n
+            ),
+            TooFewArgs(c) => uwrite!(f, "{}: Not enough arguments", cmd(c)),
+            TooManyOifs => f.write_str("mroute: Too many outbound interfaces"),
+            NotKnown(d, n) => uwrite!(f, "mroute: {} {} is not a known phyint", dir(d), n),
+            NotMulticast(d, n) => {
+                uwrite!(f, "mroute: {} {} is not multicast capable", dir(d), n)
+            }
+            NoVif(d, n) => uwrite!(
+                f,
+                "mroute: {} {} has no VIF, VIF table exhausted?",
+                dir(d),
+                n
+            ),
+            SameIif(o, i) => uwrite!(
+                f,
+                "mroute: Same outbound interface ({}) as inbound ({}) may cause routing loops.",
+                o,
+                i
+            ),
+            PendingAdded(k, i, g) => {
+                uwrite!(
+                    f,
+                    "{} from {} group {} pending: interface not available",
+                    k,
+                    i,
+                    g
+                )
+            }
+            Activated(k, i, g) => uwrite!(f, "Activated pending {} from {} group {}", k, i, g),
+            TableFull(t, n) => uwrite!(f, "{} table full ({} entries)", t, n),
+            Deleting(i, sg) => uwrite!(f, "mroute: deleting route from {} {}", i, sg),
+            VifNotMulticast(n) => {
+                uwrite!(f, "Interface {} is not multicast capable, skipping VIF.", n)
+            }
+            VifsExhausted(n) => uwrite!(f, "Not enough available VIFs to create {}", n),
+            VifAddFailed(fam, n, e) => {
+                uwrite!(f, "Failed adding {} for {}: {}", vif(fam), n, e)
+            }
+            VifDelFailed(fam, n, e) => {
+                uwrite!(f, "Failed deleting {} for {}: {}", vif(fam), n, e)
+            }
+            MfcAddFailed(fam, sg, e) => {
+                uwrite!(
+                    f,
+                    "failed adding {} multicast route {}: {}",
+                    ipv(fam),
+                    sg,
+                    e
+                )
+            }
+            MfcDelFailed(fam, sg, e) => {
+                uwrite!(
+                    f,
+                    "failed removing {} multicast route {}: {}",
+                    ipv(fam),
+                    sg,
+                    e
+                )
+            }
+            NewData(s, g, i) => uwrite!(f, "New multicast data from {} to group {} on {}", s, g, i),
+            NoMatch(s, g, i) => uwrite!(
+                f,
+                "Multicast from {}, group {}, on {} does not match any (*,G) rule",
+                s,
+                g,
+                i
+            ),
+            Moved(sg, i) => uwrite!(f, "Moved {} inbound to {} after WRONGVIF", sg, i),
+            WrongVif(sg, i) => uwrite!(f, "Multicast {} on wrong VIF {}, no matching rule", sg, i),
+            WrongVifConfigured(sg, i) => uwrite!(
+                f,
+                "Multicast {} on wrong VIF {}, keeping the configured route",
+                sg,
+                i
+            ),
+            UnknownVif(v, t) => uwrite!(
+                f,
+                "No matching interface for VIF {}, cannot handle IGMP message {}.",
+                v,
+                t
+            ),
+            PimRegister(s, g) => uwrite!(
+                f,
+                "Receiving PIM register data from {}, group {}, ignoring.",
+                s,
+                g
+            ),
+            UnknownUpcall(t) => uwrite!(f, "Unknown IGMP message type {} from kernel", t),
+            AlreadyJoined(sg, i) => uwrite!(f, "Already joined {} on {}", sg, i),
+            NoGroup(sg, i) => uwrite!(f, "No group {} on {} to leave", sg, i),
+            UnknownIface(i) => uwrite!(f, "unknown interface {}", i),
+            JoinFailed(sg, i, e) => uwrite!(f, "Failed joining group {} on {}: {}", sg, i, e),
+            LeaveFailed(sg, i, e) => uwrite!(f, "Failed leaving group {} on {}: {}", sg, i, e),
+            IfaceGone(i) => uwrite!(
+                f,
+                "Interface {} gone or changed, its routes and groups are pending",
+                i
+            ),
+            UnknownIpc(c) => {
+                f.write_str("Unknown or malformed IPC message '")?;
+                let b = [c];
+                f.write_str(core::str::from_utf8(&b).unwrap_or("?"))?;
+                f.write_str("' from client.")
+            }
+        }
+    }
+}
+
+fn dir(d: Dir) -> &'static str {
+    match d {
+        Dir::Inbound => "inbound",
+        Dir::Outbound => "outbound",
+    }
+}
+
+fn vif(f: Family) -> &'static str {
+    match f {
+        Family::V4 => "VIF",
+        Family::V6 => "MIF",
+    }
+}
+
+/// Logs `msg` with an origin prefix.
+pub fn say<L: crate::fmt::Log + ?Sized>(log: &mut L, origin: &Origin<'_>, msg: Msg<'_>) {
+    crate::log!(log, msg.level(), "{}{}", *origin, msg);
+}
+
+/// Logs `msg` without a prefix.
+pub fn note<L: crate::fmt::Log + ?Sized>(log: &mut L, msg: Msg<'_>) {
+    crate::log!(log, msg.level(), "{}", msg);
+}

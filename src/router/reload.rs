@@ -1,0 +1,172 @@
+//! Reload (§5.7) and the pending list (§3.3, §5.8).
+
+use heapless::Vec;
+
+use super::msg::{note, Msg};
+use super::{Mode, Origin, Router};
+use crate::kernel::Host;
+use crate::limits::{MAX_OIFS, MAX_PENDING};
+use crate::table::mfc::Route;
+use crate::table::pending::{Kind, Pending};
+
+impl Router {
+    /// Starts a reload: every rule, membership and interface is marked unused and the
+    /// pending list is cleared. The daemon then rescans interfaces, applies the conf and
+    /// calls [`Router::reload_end`].
+    pub fn reload_begin<H: Host>(&mut self, _h: &mut H) {
+        self.reloading = true;
+        let mut cur = self.rules.first();
+        while let Some(id) = cur {
+            cur = self.rules.next(id);
+            if let Some(r) = self.rules.get_mut(id) {
+                r.used = false;
+            }
+        }
+        let mut cur = self.groups.first();
+        while let Some(id) = cur {
+            cur = self.groups.next(id);
+            if let Some(g) = self.groups.get_mut(id) {
+                g.used = false;
+            }
+        }
+        for i in self.ifaces.iter_mut() {
+            i.used = false;
+            // `phyint` lines set these again.
+            i.threshold = 1;
+            i.mrdisc = false;
+        }
+        self.pending.clear();
+    }
+
+    /// Ends a reload, in SMCRoute's order: VIFs of unused or vanished interfaces go, then
+    /// unused rules with their kernel entries; configured routes are re-installed where
+    /// they changed (unchanged flows are not touched), learned entries follow their
+    /// templates; then unused memberships and joins on vanished interfaces are left.
+    pub fn reload_end<H: Host>(&mut self, h: &mut H) {
+        for id in 0..self.ifaces.len() {
+            let Some(i) = self.ifaces.get(id).copied() else {
+                continue;
+            };
+            let has_vif = i.vif_of(false).is_some() || i.vif_of(true).is_some();
+            if has_vif && (!i.used || !i.present) {
+                self.del_vifs(h, id, i.ifindex);
+            }
+        }
+        let mut cur = self.rules.first();
+        while let Some(rid) = cur {
+            cur = self.rules.next(rid);
+            if self.rules.get(rid).is_some_and(|r| !r.used) {
+                self.remove_rule(h, rid);
+            }
+        }
+        let mut cur = self.rules.first();
+        while let Some(rid) = cur {
+            cur = self.rules.next(rid);
+            if self.rules.get(rid).is_some_and(|r| r.is_exact()) {
+                let _ = self.install_exact(h, rid);
+            }
+        }
+        self.refresh_caches(h);
+        let mut cur = self.groups.first();
+        while let Some(gid) = cur {
+            cur = self.groups.next(gid);
+            let Some(g) = self.groups.get(gid).copied() else {
+                continue;
+            };
+            if !g.used {
+                self.drop_group(h, gid);
+                continue;
+            }
+            let mut j = self.groups.first_join(gid);
+            while let Some(jid) = j {
+                j = self.groups.next_join(jid);
+                let iface = self.groups.join(jid).map(|x| x.iface as usize);
+                if iface
+                    .and_then(|i| self.ifaces.get(i))
+                    .is_some_and(|i| !i.present)
+                {
+                    self.leave_join(h, jid);
+                }
+            }
+            if self.groups.get(gid).is_some_and(|g| g.has_no_joins()) {
+                self.groups.remove(gid);
+            }
+        }
+        self.reloading = false;
+    }
+
+    /// After a reload, cache entries follow the templates: on a VIF that is gone they go;
+    /// covered by a template they take its OIFs; a learned entry whose template is gone
+    /// goes; a stop filter stays.
+    fn refresh_caches<H: Host>(&mut self, h: &mut H) {
+        let mut cur = self.mfc.first();
+        while let Some(kid) = cur {
+            cur = self.mfc.next(kid);
+            let Some(r) = self.mfc.get(kid).copied().filter(Route::is_cache) else {
+                continue;
+            };
+            let Some(iface) = self.vif_iface(r.is_v6(), r.parent) else {
+                self.del_kernel(h, kid);
+                continue;
+            };
+            match self.rules.first_template(iface as u32, &r.source, &r.group) {
+                Some(t) => {
+                    let ttls = self.rules.get(t).map_or(r.ttls, |t| t.ttls);
+                    let _ = self.set_kernel_ttls(h, kid, r.parent, ttls, false);
+                }
+                None if r.has_oifs() => self.del_kernel(h, kid),
+                None => {}
+            }
+        }
+    }
+
+    /// Adds `p` to the pending list (duplicates are dropped).
+    pub(crate) fn queue_pending<H: Host>(&mut self, h: &mut H, p: Pending) {
+        if self.pending.add(p).is_err() {
+            note(h, Msg::TableFull("pending", MAX_PENDING));
+        }
+    }
+
+    /// Replays, through the IPC path, every pending entry whose IIF and all OIFs now exist
+    /// with `IFF_MULTICAST`; those that succeed leave the list (§5.8).
+    pub fn activate_pending<H: Host>(&mut self, h: &mut H) {
+        let mut cur = self.pending.first();
+        while let Some(pid) = cur {
+            cur = self.pending.next(pid);
+            let Some(p) = self.pending.get(pid).copied() else {
+                continue;
+            };
+            let ready =
+                self.ifaces.exists(p.iif(), true) && p.oifs().all(|o| self.ifaces.exists(o, true));
+            if !ready {
+                continue;
+            }
+            let origin = Origin::Ipc;
+            let result = match p.kind {
+                Kind::Mroute => {
+                    let oifs: Vec<&str, MAX_OIFS> = p.oifs().take(MAX_OIFS).collect();
+                    self.mroute_words(
+                        h,
+                        &origin,
+                        p.iif(),
+                        p.source(),
+                        p.group(),
+                        &oifs,
+                        Mode::Replay,
+                    )
+                }
+                Kind::Mgroup => {
+                    self.join_words(h, &origin, p.iif(), p.source(), p.group(), Mode::Replay)
+                }
+            };
+            if result.is_ok() {
+                self.pending.remove(pid);
+                let kind = match p.kind {
+                    Kind::Mroute => "mroute",
+                    Kind::Mgroup => "mgroup",
+                };
+                note(h, Msg::Activated(kind, p.iif(), p.group()));
+            }
+        }
+    }
+}

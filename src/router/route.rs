@@ -1,0 +1,482 @@
+//! Routes (§5.2): rules from conf and IPC, and the kernel entries they make.
+
+use heapless::Vec;
+
+use super::args;
+use super::msg::{note, say, Cmd, Compact, Dir, Explicit, Msg};
+use super::{Failed, Mode, Origin, Router};
+use crate::kernel::{Host, Mfc};
+use crate::limits::{MAX_KERNEL_ROUTES, MAX_RULES, MAX_VIFS};
+use crate::net::{Addr, Family};
+use crate::table::iface::is_wildcard;
+use crate::table::mfc::Route;
+use crate::table::pending::{Kind, Pending};
+use crate::table::rules::Rule;
+
+/// TTL vector of a route.
+pub(crate) type Ttls = [u8; MAX_VIFS];
+
+fn union(a: &Ttls, b: &Ttls) -> Ttls {
+    let mut out = *a;
+    for (o, &t) in out.iter_mut().zip(b.iter()) {
+        if t != 0 {
+            *o = t;
+        }
+    }
+    out
+}
+
+/// The mask bit of VIF `vif` (none for an out-of-range index).
+pub(crate) fn bit(vif: u8) -> u32 {
+    1u32.checked_shl(vif as u32).unwrap_or(0)
+}
+
+fn without(ttls: &Ttls, mask: u32) -> Ttls {
+    let mut out = *ttls;
+    for (i, t) in out.iter_mut().enumerate() {
+        if mask & bit(i as u8) != 0 {
+            *t = 0;
+        }
+    }
+    out
+}
+
+impl Router {
+    /// `mroute from IIF [source S] group G [to OIF...]` and IPC `add`.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn mroute_words<H: Host>(
+        &mut self,
+        h: &mut H,
+        origin: &Origin<'_>,
+        iif: &str,
+        source: Option<&str>,
+        group: &str,
+        oifs: &[&str],
+        mode: Mode,
+    ) -> Result<(), Failed> {
+        let src = match source {
+            Some(w) => Some(args::source(h, origin, Cmd::Mroute, w)?),
+            None => None,
+        };
+        let grp = args::group(h, origin, Cmd::Mroute, group)?;
+        let family = grp.addr.family();
+        let v6 = family == Family::V6;
+        let (saddr, slen) = match src {
+            Some(p) => (p.addr, p.len),
+            None => (Addr::any(family), family.bits()),
+        };
+
+        let iif_exists = self.ifaces.exists(iif, false);
+        let missing_oif = oifs.iter().copied().find(|o| !self.ifaces.exists(o, false));
+        if mode == Mode::Conf {
+            if !iif_exists || missing_oif.is_some() {
+                self.pend(h, Kind::Mroute, iif, source, group, oifs);
+            }
+            if !iif_exists {
+                return Ok(());
+            }
+        } else if !iif_exists {
+            say(h, origin, Msg::NotKnown(Dir::Inbound, iif));
+            return Err(Failed);
+        } else if let Some(o) = missing_oif {
+            say(h, origin, Msg::NotKnown(Dir::Outbound, o));
+            return Err(Failed);
+        }
+
+        // Inbound VIFs first: SMCRoute numbers the IIF before the OIFs.
+        let mut failed = false;
+        let mut ins: Vec<usize, MAX_VIFS> = Vec::new();
+        let mut cur = self.ifaces.next_match(iif, None);
+        while let Some(id) = cur {
+            cur = self.ifaces.next_match(iif, Some(id));
+            if is_wildcard(iif) && !self.ifaces.get(id).is_some_and(|i| i.multicast) {
+                continue;
+            }
+            match self.route_vif(h, origin, Dir::Inbound, id, v6) {
+                Ok(_) => {
+                    let _ = ins.push(id);
+                }
+                Err(Failed) => failed = true,
+            }
+        }
+        if ins.is_empty() || (failed && mode != Mode::Conf) {
+            return Err(Failed);
+        }
+        let mut outs: Vec<(usize, u8, bool), MAX_VIFS> = Vec::new();
+        for &word in oifs {
+            let explicit = !is_wildcard(word);
+            let mut cur = self.ifaces.next_match(word, None);
+            while let Some(id) = cur {
+                cur = self.ifaces.next_match(word, Some(id));
+                if !explicit && !self.ifaces.get(id).is_some_and(|i| i.multicast) {
+                    continue;
+                }
+                match self.route_vif(h, origin, Dir::Outbound, id, v6) {
+                    Ok(vif) if !outs.iter().any(|o| o.0 == id) => {
+                        let _ = outs.push((id, vif, explicit));
+                    }
+                    Ok(_) => {}
+                    Err(Failed) => failed = true,
+                }
+            }
+        }
+        if failed && mode != Mode::Conf {
+            return Err(Failed);
+        }
+
+        for &iid in &ins {
+            let mut rule = Rule::new(iid as u32, saddr, slen, grp.addr, grp.len);
+            for &(oid, vif, explicit) in &outs {
+                if oid == iid {
+                    if !explicit || is_wildcard(iif) {
+                        continue;
+                    }
+                    let (o, i) = (self.iface_name(oid), self.iface_name(iid));
+                    let (o, i) = (
+                        crate::table::iface::IfName::of(o).unwrap_or_default(),
+                        crate::table::iface::IfName::of(i).unwrap_or_default(),
+                    );
+                    say(h, origin, Msg::SameIif(o.as_str(), i.as_str()));
+                }
+                let threshold = self.ifaces.get(oid).map_or(1, |i| i.threshold.max(1));
+                if let Some(t) = rule.ttls.get_mut(vif as usize) {
+                    *t = threshold;
+                }
+            }
+            if self.add_rule(h, rule, mode).is_err() {
+                failed = true;
+            }
+        }
+        if failed {
+            Err(Failed)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Queues a directive as written and says so.
+    pub(crate) fn pend<H: Host>(
+        &mut self,
+        h: &mut H,
+        kind: Kind,
+        iif: &str,
+        source: Option<&str>,
+        group: &str,
+        oifs: &[&str],
+    ) {
+        if let Some(p) = Pending::new(kind, iif, source, group, oifs.iter().copied()) {
+            let k = match kind {
+                Kind::Mroute => "mroute",
+                Kind::Mgroup => "mgroup",
+            };
+            note(h, Msg::PendingAdded(k, iif, group));
+            self.queue_pending(h, p);
+        } else {
+            note(h, Msg::TableFull("pending", crate::limits::MAX_PENDING));
+        }
+    }
+
+    /// Adds `rule` or merges it into the rule of the same identity: a conf line replaces
+    /// the OIFs of a rule left from the previous conf, anything else unites them.
+    fn add_rule<H: Host>(&mut self, h: &mut H, rule: Rule, mode: Mode) -> Result<(), Failed> {
+        let mut inserted = false;
+        let rid = match self.rules.find(&rule) {
+            Some(rid) => {
+                if let Some(r) = self.rules.get_mut(rid) {
+                    r.ttls = if mode == Mode::Conf && !r.used {
+                        rule.ttls
+                    } else {
+                        union(&r.ttls, &rule.ttls)
+                    };
+                    r.used = true;
+                }
+                rid
+            }
+            None => match self.rules.insert(rule) {
+                Ok(rid) => {
+                    inserted = true;
+                    rid
+                }
+                Err(_) => {
+                    note(h, Msg::TableFull("mroute", MAX_RULES));
+                    return Err(Failed);
+                }
+            },
+        };
+        if rule.is_exact() {
+            let installed = self.install_exact(h, rid);
+            if installed.is_err() && inserted && mode != Mode::Conf {
+                // Refused by the kernel or a full kernel table: a route the client is
+                // told failed must not linger as configured. A conf rule stays: the end
+                // of a reload installs it again, once unused entries made room.
+                self.remove_rule(h, rid);
+            }
+            installed
+        } else {
+            if !self.reloading {
+                self.convert_caches(h, rid);
+            }
+            Ok(())
+        }
+    }
+
+    /// Puts exact rule `rid` into the kernel, unless the kernel already has exactly it
+    /// (unchanged flows are never disturbed).
+    pub(crate) fn install_exact<H: Host>(&mut self, h: &mut H, rid: usize) -> Result<(), Failed> {
+        let Some(rule) = self.rules.get(rid).copied() else {
+            return Err(Failed);
+        };
+        let Some(parent) = self.vif_of(rule.iif as usize, rule.is_v6()) else {
+            return Err(Failed);
+        };
+        let owner = rid as u32 + 1;
+        match self.mfc.find(&rule.source, &rule.group) {
+            Some(kid) => {
+                let same = self
+                    .mfc
+                    .get(kid)
+                    .is_some_and(|r| r.owner == owner && r.parent == parent && r.ttls == rule.ttls);
+                if !same {
+                    self.set_kernel_ttls(h, kid, parent, rule.ttls, true)?;
+                    self.mfc.set_owner(kid, owner);
+                }
+                Ok(())
+            }
+            None => {
+                let mut route = Route::cache(rule.source, rule.group, parent, rule.ttls);
+                route.owner = owner;
+                self.new_kernel(h, route).map(|_| ())
+            }
+        }
+    }
+
+    /// Adds a kernel entry for an (S,G) the kernel list lacks, evicting the idlest cache
+    /// entry if the table is full.
+    pub(crate) fn new_kernel<H: Host>(&mut self, h: &mut H, route: Route) -> Result<usize, Failed> {
+        if self.mfc.is_full() {
+            match self.mfc.idlest() {
+                Some(victim) => self.del_kernel(h, victim),
+                None => {
+                    note(h, Msg::TableFull("kernel route", MAX_KERNEL_ROUTES));
+                    return Err(Failed);
+                }
+            }
+        }
+        add_mfc(h, &route)?;
+        match self.mfc.insert(route) {
+            Ok(kid) => Ok(kid),
+            Err(_) => {
+                note(h, Msg::TableFull("kernel route", MAX_KERNEL_ROUTES));
+                Err(Failed)
+            }
+        }
+    }
+
+    /// Re-installs kernel entry `kid` with `parent`/`ttls` if that changes it (or always,
+    /// with `force`).
+    pub(crate) fn set_kernel_ttls<H: Host>(
+        &mut self,
+        h: &mut H,
+        kid: usize,
+        parent: u8,
+        ttls: Ttls,
+        force: bool,
+    ) -> Result<(), Failed> {
+        let Some(r) = self.mfc.get(kid).copied() else {
+            return Err(Failed);
+        };
+        if !force && r.parent == parent && r.ttls == ttls {
+            return Ok(());
+        }
+        let new = Route { parent, ttls, ..r };
+        add_mfc(h, &new)?;
+        if let Some(e) = self.mfc.get_mut(kid) {
+            e.parent = parent;
+            e.ttls = ttls;
+        }
+        Ok(())
+    }
+
+    /// Deletes kernel entry `kid` from the kernel and the list.
+    pub(crate) fn del_kernel<H: Host>(&mut self, h: &mut H, kid: usize) {
+        if let Some(r) = self.mfc.remove(kid) {
+            if let Err(e) = h.del_mfc(&r.source, &r.group, r.parent) {
+                let fam = r.group.family();
+                note(
+                    h,
+                    Msg::MfcDelFailed(fam, Compact::sg(&r.source, &r.group), e),
+                );
+            }
+        }
+    }
+
+    /// Next cache entry after `after` (insertion order) arriving on `parent` that
+    /// template `rule` covers.
+    fn next_covered(&self, rule: &Rule, parent: u8, after: Option<usize>) -> Option<usize> {
+        let mut cur = match after {
+            Some(a) => self.mfc.next(a),
+            None => self.mfc.first(),
+        };
+        while let Some(kid) = cur {
+            if self.mfc.get(kid).is_some_and(|r| {
+                r.is_cache() && r.parent == parent && rule.covers(&r.source, &r.group)
+            }) {
+                return Some(kid);
+            }
+            cur = self.mfc.next(kid);
+        }
+        None
+    }
+
+    /// A new or grown template takes over the cache entries it covers (same IIF): its
+    /// OIFs are merged in and the entries re-installed (§5.3).
+    fn convert_caches<H: Host>(&mut self, h: &mut H, rid: usize) {
+        if self.mfc.caches() == 0 {
+            return;
+        }
+        let Some(rule) = self.rules.get(rid).copied() else {
+            return;
+        };
+        let Some(parent) = self.vif_of(rule.iif as usize, rule.is_v6()) else {
+            return;
+        };
+        let mut cur = self.next_covered(&rule, parent, None);
+        while let Some(kid) = cur {
+            cur = self.next_covered(&rule, parent, Some(kid));
+            let Some(r) = self.mfc.get(kid).copied() else {
+                continue;
+            };
+            let _ = self.set_kernel_ttls(h, kid, parent, union(&r.ttls, &rule.ttls), false);
+        }
+    }
+
+    /// Removes rule `rid` and its kernel entries: the (S,G) entry it owns, or for a
+    /// template every cache entry it covers on its IIF (deleted, not turned back into stop
+    /// filters: the next packet makes a new one).
+    pub(crate) fn remove_rule<H: Host>(&mut self, h: &mut H, rid: usize) {
+        let Some(rule) = self.rules.get(rid).copied() else {
+            return;
+        };
+        if rule.is_exact() {
+            if let Some(kid) = self.mfc.find(&rule.source, &rule.group) {
+                if self.mfc.get(kid).and_then(Route::owner_rule) == Some(rid) {
+                    self.del_kernel(h, kid);
+                }
+            }
+        } else if let Some(parent) = self.vif_of(rule.iif as usize, rule.is_v6()) {
+            let mut cur = self.next_covered(&rule, parent, None);
+            while let Some(kid) = cur {
+                cur = self.next_covered(&rule, parent, Some(kid));
+                self.del_kernel(h, kid);
+            }
+        }
+        self.rules.remove(rid);
+    }
+
+    /// Removes the OIFs in `mask` (VIF bits) from rule `rid` and from what it installed.
+    /// An exact rule left without OIFs stays as a stop filter.
+    pub(crate) fn prune_rule_oifs<H: Host>(&mut self, h: &mut H, rid: usize, mask: u32) {
+        let Some(rule) = self.rules.get_mut(rid) else {
+            return;
+        };
+        rule.ttls = without(&rule.ttls, mask);
+        let rule = *rule;
+        if rule.is_exact() {
+            let _ = self.install_exact(h, rid);
+            return;
+        }
+        let Some(parent) = self.vif_of(rule.iif as usize, rule.is_v6()) else {
+            return;
+        };
+        let mut cur = self.next_covered(&rule, parent, None);
+        while let Some(kid) = cur {
+            cur = self.next_covered(&rule, parent, Some(kid));
+            if let Some(r) = self.mfc.get(kid).copied() {
+                let _ = self.set_kernel_ttls(h, kid, parent, without(&r.ttls, mask), false);
+            }
+        }
+    }
+
+    /// IPC `remove IIF [S] G [OIF...]` (§5.2).
+    pub(crate) fn remove_words<H: Host>(
+        &mut self,
+        h: &mut H,
+        origin: &Origin<'_>,
+        iif: &str,
+        source: Option<&str>,
+        group: &str,
+        oifs: &[&str],
+    ) -> Result<(), Failed> {
+        let src = match source {
+            Some(w) => Some(args::source(h, origin, Cmd::Mroute, w)?),
+            None => None,
+        };
+        let grp = args::group(h, origin, Cmd::Mroute, group)?;
+        let family = grp.addr.family();
+        let v6 = family == Family::V6;
+        let (saddr, slen) = match src {
+            Some(p) => (p.addr, p.len),
+            None => (Addr::any(family), family.bits()),
+        };
+        if !self.ifaces.exists(iif, false) {
+            say(h, origin, Msg::NotKnown(Dir::Inbound, iif));
+            return Err(Failed);
+        }
+        let mut mask = 0u32;
+        for &word in oifs {
+            let mut cur = self.ifaces.next_match(word, None);
+            while let Some(id) = cur {
+                cur = self.ifaces.next_match(word, Some(id));
+                if let Some(v) = self.vif_of(id, v6) {
+                    mask |= bit(v);
+                }
+            }
+        }
+        let mut found = false;
+        let mut cur = self.ifaces.next_match(iif, None);
+        while let Some(iid) = cur {
+            cur = self.ifaces.next_match(iif, Some(iid));
+            let sg = Explicit {
+                source: saddr,
+                slen,
+                group: grp.addr,
+                glen: grp.len,
+            };
+            let name = self.ifaces.get(iid).map(|i| i.name).unwrap_or_default();
+            note(h, Msg::Deleting(name.as_str(), sg));
+            let key = Rule::new(iid as u32, saddr, slen, grp.addr, grp.len);
+            let Some(rid) = self.rules.find(&key) else {
+                continue;
+            };
+            found = true;
+            if oifs.is_empty() {
+                self.remove_rule(h, rid);
+            } else {
+                self.prune_rule_oifs(h, rid, mask);
+            }
+        }
+        if found {
+            Ok(())
+        } else {
+            Err(Failed)
+        }
+    }
+}
+
+/// `MRT_ADD_MFC` for `route`, logging a failure.
+fn add_mfc<H: Host>(h: &mut H, route: &Route) -> Result<(), Failed> {
+    let mfc = Mfc {
+        source: route.source,
+        group: route.group,
+        parent: route.parent,
+        ttls: route.ttls,
+    };
+    h.add_mfc(&mfc).map_err(|e| {
+        let fam = route.group.family();
+        note(
+            h,
+            Msg::MfcAddFailed(fam, Compact::sg(&route.source, &route.group), e),
+        );
+        Failed
+    })
+}

@@ -1,0 +1,371 @@
+//! The interface database side: scans (§5.1, §5.8), lazy VIF/MIF allocation, `phyint`,
+//! and what happens to routes and joins when an interface goes away.
+
+use super::msg::{note, say, Dir, Msg};
+use super::{Failed, Origin, Router};
+use crate::kernel::{Host, IfInfo};
+use crate::limits::MAX_IFACES;
+use crate::net::Family;
+use crate::table::iface::NO_VIF;
+use crate::table::pending::{Kind, Pending};
+use crate::table::Text;
+
+/// An interface cannot get a VIF because it lacks `IFF_MULTICAST`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct NotMulticast;
+
+impl Router {
+    /// The interface owning VIF (or MIF, `v6`) `vif`.
+    pub(crate) fn vif_iface(&self, v6: bool, vif: u8) -> Option<usize> {
+        let slots = if v6 { &self.mifs } else { &self.vifs };
+        slots
+            .get(vif as usize)
+            .and_then(|v| v.checked_sub(1))
+            .map(|v| v as usize)
+    }
+
+    /// The VIF (or MIF) of interface `id`.
+    pub(crate) fn vif_of(&self, id: usize, v6: bool) -> Option<u8> {
+        self.ifaces.get(id).and_then(|i| i.vif_of(v6))
+    }
+
+    /// Name of interface `id` (empty if unknown).
+    pub(crate) fn iface_name(&self, id: usize) -> &str {
+        self.ifaces.get(id).map_or("", |i| i.name.as_str())
+    }
+
+    /// Creates the VIF and MIF of interface `id` at the lowest free slots if it has none
+    /// (SMCRoute 2.6 lazy allocation), and marks the interface used. A family whose
+    /// routing is not initialised is skipped; a full table is logged and skipped (the
+    /// caller then reports "has no VIF").
+    pub(crate) fn ensure_vifs<H: Host>(
+        &mut self,
+        h: &mut H,
+        id: usize,
+    ) -> Result<(), NotMulticast> {
+        let Some(iface) = self.ifaces.get_mut(id) else {
+            return Err(NotMulticast);
+        };
+        if !iface.multicast {
+            note(h, Msg::VifNotMulticast(iface.name.as_str()));
+            return Err(NotMulticast);
+        }
+        iface.used = true;
+        let iface = *iface;
+        let mut new_vif = false;
+        for family in [Family::V4, Family::V6] {
+            let v6 = family == Family::V6;
+            if iface.vif_of(v6).is_some() || !h.has_family(family) {
+                continue;
+            }
+            let slots = if v6 { &mut self.mifs } else { &mut self.vifs };
+            let Some(slot) = slots.iter().position(|&s| s == 0) else {
+                note(h, Msg::VifsExhausted(iface.name.as_str()));
+                continue;
+            };
+            let vif = slot as u8;
+            match h.add_vif(family, vif, iface.ifindex, iface.threshold) {
+                // A VIF left in the kernel at this slot is as good as a new one.
+                Ok(()) | Err(crate::errno::Errno::EEXIST) => {}
+                Err(e) => {
+                    note(h, Msg::VifAddFailed(family, iface.name.as_str(), e));
+                    continue;
+                }
+            }
+            if let Some(s) = slots.get_mut(slot) {
+                *s = id as u32 + 1;
+            }
+            if let Some(i) = self.ifaces.get_mut(id) {
+                if v6 {
+                    i.mif = vif;
+                } else {
+                    i.vif = vif;
+                    new_vif = true;
+                }
+            }
+        }
+        if new_vif && iface.mrdisc {
+            h.mrdisc_register(iface.ifindex, iface.name.as_str());
+            if let Some(i) = self.ifaces.get_mut(id) {
+                i.mrdisc_on = true;
+            }
+        }
+        Ok(())
+    }
+
+    /// The VIF of interface `id` for a route of family `v6`, creating it if needed; logs
+    /// SMCRoute's route message when there is none.
+    pub(crate) fn route_vif<H: Host>(
+        &mut self,
+        h: &mut H,
+        origin: &Origin<'_>,
+        dir: Dir,
+        id: usize,
+        v6: bool,
+    ) -> Result<u8, Failed> {
+        let name = self.ifaces.get(id).map(|i| i.name).unwrap_or_default();
+        if self.ensure_vifs(h, id).is_err() {
+            say(h, origin, Msg::NotMulticast(dir, name.as_str()));
+            return Err(Failed);
+        }
+        match self.vif_of(id, v6) {
+            Some(v) => Ok(v),
+            None => {
+                say(h, origin, Msg::NoVif(dir, name.as_str()));
+                Err(Failed)
+            }
+        }
+    }
+
+    /// Deletes the VIF and MIF of interface `id` (made with `ifindex`).
+    pub(crate) fn del_vifs<H: Host>(&mut self, h: &mut H, id: usize, ifindex: u32) {
+        let Some(iface) = self.ifaces.get(id).copied() else {
+            return;
+        };
+        for (family, vif) in [(Family::V4, iface.vif), (Family::V6, iface.mif)] {
+            if vif == NO_VIF {
+                continue;
+            }
+            if let Err(e) = h.del_vif(family, vif, ifindex) {
+                note(h, Msg::VifDelFailed(family, iface.name.as_str(), e));
+            }
+            let slots = if family == Family::V6 {
+                &mut self.mifs
+            } else {
+                &mut self.vifs
+            };
+            if let Some(s) = slots.get_mut(vif as usize) {
+                *s = 0;
+            }
+        }
+        if iface.mrdisc_on && iface.vif != NO_VIF {
+            h.mrdisc_deregister(ifindex);
+        }
+        if let Some(i) = self.ifaces.get_mut(id) {
+            i.vif = NO_VIF;
+            i.mif = NO_VIF;
+            i.mrdisc_on = false;
+        }
+    }
+
+    /// Starts an interface scan (a full rtnetlink dump follows).
+    pub fn scan_begin(&mut self) {
+        for i in self.ifaces.iter_mut() {
+            i.seen = false;
+        }
+        self.ifaces_dropped = 0;
+    }
+
+    /// Records one interface of the scan.
+    pub fn scan_iface(&mut self, info: &IfInfo<'_>) {
+        let Ok(id) = self.ifaces.find_or_add(info.name, info.ifindex) else {
+            self.ifaces_dropped += 1;
+            return;
+        };
+        let Some(i) = self.ifaces.get_mut(id) else {
+            return;
+        };
+        let changed = i.ifindex != info.ifindex || (i.multicast && !info.multicast);
+        if i.present && changed && !i.stale {
+            i.stale = true;
+            i.stale_ifindex = i.ifindex;
+        }
+        i.seen = true;
+        i.ifindex = info.ifindex;
+        i.up = info.up;
+        i.multicast = info.multicast;
+    }
+
+    /// Ends a scan: interfaces that vanished, changed ifindex or lost `IFF_MULTICAST`
+    /// lose their VIF/MIF, joins and routes. Outside a reload those come back on the
+    /// pending list and return when the interface does (SMCRoute needs a reload).
+    pub fn scan_end<H: Host>(&mut self, h: &mut H) {
+        if self.ifaces_dropped > 0 {
+            note(h, Msg::TableFull("interface", MAX_IFACES));
+        }
+        let requeue = !self.reloading;
+        for id in 0..self.ifaces.len() {
+            let Some(i) = self.ifaces.get(id).copied() else {
+                continue;
+            };
+            if i.present && !i.seen {
+                self.detach(h, id, i.ifindex, requeue, true);
+            } else if i.stale {
+                self.detach(h, id, i.stale_ifindex, requeue, true);
+            }
+            if let Some(i) = self.ifaces.get_mut(id) {
+                i.present = i.seen;
+                i.stale = false;
+            }
+        }
+    }
+
+    /// Drops everything interface `id` (kernel index `ifindex`) carries: joins (if
+    /// `groups`), rules with it as IIF, it as an OIF, kernel entries, then its VIF/MIF.
+    /// With `requeue` the dropped rules and joins go on the pending list as words.
+    pub(crate) fn detach<H: Host>(
+        &mut self,
+        h: &mut H,
+        id: usize,
+        ifindex: u32,
+        requeue: bool,
+        groups: bool,
+    ) {
+        let Some(iface) = self.ifaces.get(id).copied() else {
+            return;
+        };
+        let mut touched = false;
+        if groups {
+            touched |= self.detach_joins(h, id, requeue);
+        }
+        // Rules: as IIF they go; as OIF the OIF is pruned.
+        let mut cur = self.rules.first();
+        while let Some(rid) = cur {
+            cur = self.rules.next(rid);
+            let Some(rule) = self.rules.get(rid).copied() else {
+                continue;
+            };
+            if rule.iif as usize == id {
+                touched = true;
+                if requeue {
+                    self.requeue_rule(h, rid, None);
+                }
+                self.remove_rule(h, rid);
+                continue;
+            }
+            let Some(vif) = iface.vif_of(rule.is_v6()) else {
+                continue;
+            };
+            if rule.ttls.get(vif as usize).is_some_and(|&t| t != 0) {
+                touched = true;
+                if requeue {
+                    self.requeue_rule(h, rid, Some(iface.name.as_str()));
+                }
+                self.prune_rule_oifs(h, rid, super::route::bit(vif));
+            }
+        }
+        // Cache entries arriving on it go; those forwarding to it lose the OIF.
+        let mut cur = self.mfc.first();
+        while let Some(kid) = cur {
+            cur = self.mfc.next(kid);
+            let Some(r) = self.mfc.get(kid).copied() else {
+                continue;
+            };
+            let Some(vif) = iface.vif_of(r.is_v6()) else {
+                continue;
+            };
+            if r.parent == vif {
+                self.del_kernel(h, kid);
+            } else if r.ttls.get(vif as usize).is_some_and(|&t| t != 0) {
+                let mut ttls = r.ttls;
+                if let Some(t) = ttls.get_mut(vif as usize) {
+                    *t = 0;
+                }
+                let _ = self.set_kernel_ttls(h, kid, r.parent, ttls, false);
+            }
+        }
+        self.del_vifs(h, id, ifindex);
+        if touched && requeue {
+            note(h, Msg::IfaceGone(iface.name.as_str()));
+        }
+    }
+
+    /// `phyint IFNAME [enable|disable] [mrdisc] [ttl-threshold N]`.
+    pub(crate) fn phyint<H: Host>(
+        &mut self,
+        h: &mut H,
+        origin: &Origin<'_>,
+        ifname: Option<&str>,
+        enable: Option<bool>,
+        mrdisc: bool,
+        ttl: Option<i64>,
+    ) -> Result<(), Failed> {
+        let Some(name) = ifname else {
+            say(h, origin, Msg::PhyintMissing);
+            return Err(Failed);
+        };
+        let mut result = Ok(());
+        let threshold = match ttl {
+            None => 1,
+            Some(t) => match u8::try_from(t) {
+                Ok(t) if t >= 1 => t,
+                _ => {
+                    say(h, origin, Msg::PhyintTtl(name, t));
+                    result = Err(Failed);
+                    1
+                }
+            },
+        };
+        if !self.ifaces.exists(name, false) {
+            // Only a warning, as in SMCRoute: the interface may come later.
+            say(h, origin, Msg::PhyintUnknown(name));
+            return result;
+        }
+        let enable = enable.unwrap_or(self.options().do_vifs);
+        let mut cur = self.ifaces.next_match(name, None);
+        while let Some(id) = cur {
+            cur = self.ifaces.next_match(name, Some(id));
+            if enable {
+                if let Some(i) = self.ifaces.get_mut(id) {
+                    i.threshold = threshold;
+                    i.mrdisc = mrdisc;
+                }
+                let _ = self.ensure_vifs(h, id);
+            } else {
+                let ifindex = self.ifaces.get(id).map_or(0, |i| i.ifindex);
+                self.detach(h, id, ifindex, false, false);
+            }
+        }
+        result
+    }
+
+    /// Puts rule `rid` back on the pending list as words: the whole rule, or (with
+    /// `only_oif`) the rule with just that OIF, which a replay merges back in.
+    fn requeue_rule<H: Host>(&mut self, h: &mut H, rid: usize, only_oif: Option<&str>) {
+        let Some(rule) = self.rules.get(rid).copied() else {
+            return;
+        };
+        let mut source = Text::<64>::new();
+        if !rule.any_source() {
+            let p = crate::net::Prefix {
+                addr: rule.source,
+                len: rule.slen,
+            };
+            let _ = ufmt::uwrite!(source, "{}", p);
+        }
+        let mut group = Text::<64>::new();
+        let g = crate::net::Prefix {
+            addr: rule.group,
+            len: rule.glen,
+        };
+        let _ = ufmt::uwrite!(group, "{}", g);
+        let mut oifs: heapless::Vec<&str, { crate::limits::MAX_OIFS }> = heapless::Vec::new();
+        match only_oif {
+            Some(o) => {
+                let _ = oifs.push(o);
+            }
+            None => {
+                for (vif, &t) in rule.ttls.iter().enumerate() {
+                    if t == 0 {
+                        continue;
+                    }
+                    if let Some(oid) = self.vif_iface(rule.is_v6(), vif as u8) {
+                        let _ = oifs.push(self.iface_name(oid));
+                    }
+                }
+            }
+        }
+        let src = (!source.is_empty()).then_some(source.as_str());
+        let entry = Pending::new(
+            Kind::Mroute,
+            self.iface_name(rule.iif as usize),
+            src,
+            group.as_str(),
+            oifs.iter().copied(),
+        );
+        drop(oifs);
+        if let Some(p) = entry {
+            self.queue_pending(h, p);
+        }
+    }
+}

@@ -1,0 +1,360 @@
+//! `AF_UNIX` stream sockets for IPC, and the few terminal calls `smcroutectl` needs.
+//!
+//! Only root may talk to the daemon: [`listen`] makes the socket file mode 0600 (owned by
+//! the daemon's user), so `connect` fails with `EACCES` for anyone else. No peer
+//! credentials are checked.
+//!
+//! # References
+//! `man 7 unix`, `man 2 accept4`, `man 2 send`, `man 3 termios`.
+
+use core::ffi::c_int;
+use core::mem::{size_of, MaybeUninit};
+
+use super::{ret, ret_len, Fd};
+use crate::errno::Errno;
+
+/// Standard input, output and error descriptor numbers.
+pub const STDIN: c_int = 0;
+/// Standard output.
+pub const STDOUT: c_int = 1;
+/// Standard error.
+pub const STDERR: c_int = 2;
+
+// ===== addresses =====
+
+/// `sun_path` as the kernel wants it: the path and a NUL, in 108 bytes.
+fn sun_path(path: &str) -> Result<[libc::c_char; 108], Errno> {
+    let mut out = [0 as libc::c_char; 108];
+    let bytes = path.as_bytes();
+    if bytes.is_empty() || bytes.contains(&0) {
+        return Err(Errno::EINVAL);
+    }
+    if bytes.len() >= out.len() {
+        return Err(Errno(libc::ENAMETOOLONG));
+    }
+    for (dst, &src) in out.iter_mut().zip(bytes) {
+        *dst = src as libc::c_char;
+    }
+    Ok(out)
+}
+
+fn sockaddr(path: &str) -> Result<libc::sockaddr_un, Errno> {
+    Ok(libc::sockaddr_un {
+        sun_family: libc::AF_UNIX as libc::sa_family_t,
+        sun_path: sun_path(path)?,
+    })
+}
+
+const SOCKADDR_LEN: libc::socklen_t = size_of::<libc::sockaddr_un>() as libc::socklen_t;
+
+fn stream_socket(flags: c_int) -> Result<Fd, Errno> {
+    // SAFETY: plain syscall without pointers; the new descriptor is owned by the `Fd`.
+    let fd = ret(unsafe {
+        libc::socket(
+            libc::AF_UNIX,
+            libc::SOCK_STREAM | libc::SOCK_CLOEXEC | flags,
+            0,
+        )
+    })?;
+    Ok(Fd::from_raw(fd))
+}
+
+// ===== server side =====
+
+/// `unlink(path)`.
+pub fn unlink(path: &str) -> Result<(), Errno> {
+    let c_path = sun_path(path)?;
+    // SAFETY: `c_path` is a NUL-terminated string that lives across the call.
+    ret(unsafe { libc::unlink(c_path.as_ptr()) }).map(|_| ())
+}
+
+/// A listening socket at `path`: removes a stale file, `socket(AF_UNIX, SOCK_STREAM |
+/// SOCK_CLOEXEC | SOCK_NONBLOCK)`, `bind`, `chmod(path, 0600)`, `listen(fd, 16)`.
+///
+/// The mode is set before `listen`, so nobody can connect while the file is still open
+/// to everyone. The listener is non-blocking: a client that gives up between `poll` and
+/// [`accept`] costs an `EAGAIN`, not a hung daemon.
+pub fn listen(path: &str) -> Result<Fd, Errno> {
+    let addr = sockaddr(path)?;
+    match unlink(path) {
+        Ok(()) | Err(Errno::ENOENT) => {}
+        Err(e) => return Err(e),
+    }
+    let fd = stream_socket(libc::SOCK_NONBLOCK)?;
+    let addr_ptr: *const libc::sockaddr_un = &addr;
+    // SAFETY: `addr_ptr` points to a live `sockaddr_un` of `SOCKADDR_LEN` bytes; `fd` is
+    // open and owned by us.
+    ret(unsafe { libc::bind(fd.raw(), addr_ptr.cast(), SOCKADDR_LEN) })?;
+    // SAFETY: `sun_path` is NUL-terminated (built by `sun_path`) and lives across the call.
+    ret(unsafe { libc::chmod(addr.sun_path.as_ptr(), 0o600) })?;
+    // SAFETY: plain syscall on our open descriptor.
+    ret(unsafe { libc::listen(fd.raw(), 16) })?;
+    Ok(fd)
+}
+
+/// `accept4(fd, NULL, NULL, SOCK_CLOEXEC)`: the next client. It is blocking on purpose:
+/// the daemon reads only after `poll` says readable, and writes replies with a send
+/// timeout (`SO_SNDTIMEO`), which a non-blocking socket would ignore (`EAGAIN` at once).
+pub fn accept(listener: &Fd) -> Result<Fd, Errno> {
+    loop {
+        // SAFETY: null address pointers are allowed (peer address not wanted); `listener`
+        // is an open descriptor we borrow.
+        let rc = unsafe {
+            libc::accept4(
+                listener.raw(),
+                core::ptr::null_mut(),
+                core::ptr::null_mut(),
+                libc::SOCK_CLOEXEC,
+            )
+        };
+        match ret(rc) {
+            Ok(fd) => return Ok(Fd::from_raw(fd)),
+            Err(Errno::EINTR) => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// `fcntl(fd, F_SETFL, flags | O_NONBLOCK)`.
+pub fn set_nonblocking(fd: &Fd) -> Result<(), Errno> {
+    // SAFETY: F_GETFL takes no pointer; `fd` is open.
+    let flags = ret(unsafe { libc::fcntl(fd.raw(), libc::F_GETFL) })?;
+    // SAFETY: F_SETFL takes an int; `fd` is open.
+    ret(unsafe { libc::fcntl(fd.raw(), libc::F_SETFL, flags | libc::O_NONBLOCK) }).map(|_| ())
+}
+
+/// `setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, {ms})`: a blocked send gives up after `ms`.
+pub fn set_send_timeout(fd: &Fd, ms: u32) -> Result<(), Errno> {
+    let tv = libc::timeval {
+        tv_sec: (ms / 1000) as libc::time_t,
+        tv_usec: ((ms % 1000) * 1000) as libc::suseconds_t,
+    };
+    let tv_ptr: *const libc::timeval = &tv;
+    // SAFETY: `tv_ptr` points to a live `timeval` of exactly the length we pass; `fd` is
+    // open.
+    let rc = unsafe {
+        libc::setsockopt(
+            fd.raw(),
+            libc::SOL_SOCKET,
+            libc::SO_SNDTIMEO,
+            tv_ptr.cast(),
+            size_of::<libc::timeval>() as libc::socklen_t,
+        )
+    };
+    ret(rc).map(|_| ())
+}
+
+// ===== client side =====
+
+/// `connect` a new `AF_UNIX` stream socket to `path`.
+pub fn connect(path: &str) -> Result<Fd, Errno> {
+    let addr = sockaddr(path)?;
+    let fd = stream_socket(0)?;
+    let addr_ptr: *const libc::sockaddr_un = &addr;
+    loop {
+        // SAFETY: `addr_ptr` points to a live `sockaddr_un` of `SOCKADDR_LEN` bytes; `fd`
+        // is open and owned by us.
+        let rc = unsafe { libc::connect(fd.raw(), addr_ptr.cast(), SOCKADDR_LEN) };
+        match ret(rc) {
+            Ok(_) => return Ok(fd),
+            Err(Errno::EINTR) => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+// ===== data =====
+
+/// `send(fd, buf, MSG_NOSIGNAL)` until all of `buf` is sent: a peer that went away is
+/// `EPIPE`, never a SIGPIPE.
+pub fn send_all(fd: &Fd, mut buf: &[u8]) -> Result<(), Errno> {
+    while !buf.is_empty() {
+        // SAFETY: `buf` is valid for reads of `buf.len()` bytes; `fd` is open.
+        let rc =
+            unsafe { libc::send(fd.raw(), buf.as_ptr().cast(), buf.len(), libc::MSG_NOSIGNAL) };
+        match ret_len(rc) {
+            Ok(n) => buf = buf.get(n..).unwrap_or(&[]),
+            Err(Errno::EINTR) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// `recv(fd, buf, 0)`; `Ok(0)` is end of stream. Retries on `EINTR`.
+pub fn recv(fd: &Fd, buf: &mut [u8]) -> Result<usize, Errno> {
+    loop {
+        // SAFETY: `buf` is valid for writes of `buf.len()` bytes; `fd` is open.
+        let rc = unsafe { libc::recv(fd.raw(), buf.as_mut_ptr().cast(), buf.len(), 0) };
+        match ret_len(rc) {
+            Err(Errno::EINTR) => {}
+            other => return other,
+        }
+    }
+}
+
+/// `read(STDIN_FILENO, buf)`, retrying on `EINTR`; `Ok(0)` is end of input.
+pub fn read_stdin(buf: &mut [u8]) -> Result<usize, Errno> {
+    loop {
+        // SAFETY: `buf` is valid for writes of `buf.len()` bytes; fd 0 is not owned by
+        // anyone in this process, reading it closes nothing.
+        let rc = unsafe { libc::read(STDIN, buf.as_mut_ptr().cast(), buf.len()) };
+        match ret_len(rc) {
+            Err(Errno::EINTR) => {}
+            other => return other,
+        }
+    }
+}
+
+// ===== terminal =====
+
+/// `isatty(fd)`.
+pub fn is_tty(fd: c_int) -> bool {
+    // SAFETY: plain query without pointers; an invalid descriptor just returns 0.
+    unsafe { libc::isatty(fd) == 1 }
+}
+
+/// `poll({fd, POLLIN}, 1, ms)`: true once `fd` is readable (or at end of file).
+pub fn wait_readable(fd: c_int, ms: c_int) -> Result<bool, Errno> {
+    let mut pfd = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: `&mut pfd` is one valid `pollfd`, matching the count of 1.
+    let n = ret(unsafe { libc::poll(&mut pfd, 1, ms) })?;
+    Ok(n > 0)
+}
+
+/// Sleeps `ms` milliseconds (`nanosleep`; an interrupted sleep ends early).
+pub fn sleep_ms(ms: u32) {
+    let ts = libc::timespec {
+        tv_sec: (ms / 1000) as libc::time_t,
+        tv_nsec: ((ms % 1000) * 1_000_000) as libc::c_long,
+    };
+    // SAFETY: `&ts` is a valid `timespec`; the remainder pointer may be null.
+    unsafe { libc::nanosleep(&ts, core::ptr::null_mut()) };
+}
+
+/// A terminal switched to non-canonical, no-echo input, restored on drop (so the
+/// cursor-position report of a width probe can be read without Enter and is not shown).
+pub struct RawTerminal {
+    fd: c_int,
+    saved: libc::termios,
+}
+
+impl RawTerminal {
+    /// Switches the terminal on `fd`; fails if `fd` is not a terminal.
+    pub fn new(fd: c_int) -> Result<Self, Errno> {
+        let mut saved = MaybeUninit::<libc::termios>::uninit();
+        // SAFETY: `saved` is valid for writes of one `termios`, which tcgetattr fills on
+        // success.
+        ret(unsafe { libc::tcgetattr(fd, saved.as_mut_ptr()) })?;
+        // SAFETY: tcgetattr succeeded, so `saved` is initialised.
+        let saved = unsafe { saved.assume_init() };
+        let mut raw = saved;
+        raw.c_cflag |= libc::CLOCAL | libc::CREAD;
+        raw.c_lflag &= !(libc::ICANON | libc::ECHO | libc::ECHOE | libc::ISIG);
+        // SAFETY: `&raw` is a valid `termios`.
+        ret(unsafe { libc::tcsetattr(fd, libc::TCSANOW, &raw) })?;
+        Ok(Self { fd, saved })
+    }
+}
+
+impl Drop for RawTerminal {
+    fn drop(&mut self) {
+        // SAFETY: `&self.saved` is the valid `termios` read in `new`.
+        unsafe { libc::tcsetattr(self.fd, libc::TCSANOW, &self.saved) };
+    }
+}
+
+// ===== tests =====
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tmp_path(name: &str) -> std::string::String {
+        format!("/tmp/smcroute-unix-test-{}-{name}.sock", std::process::id())
+    }
+
+    #[test]
+    fn path_checks() {
+        assert_eq!(sun_path("").err(), Some(Errno::EINVAL));
+        assert_eq!(sun_path("a\0b").err(), Some(Errno::EINVAL));
+        assert_eq!(
+            sun_path(&"x".repeat(108)).err(),
+            Some(Errno(libc::ENAMETOOLONG))
+        );
+        assert!(sun_path(&"x".repeat(107)).is_ok());
+        assert_eq!(
+            connect(&"x".repeat(200)).err(),
+            Some(Errno(libc::ENAMETOOLONG))
+        );
+    }
+
+    #[test]
+    fn listen_accept_connect_send_recv() {
+        let path = tmp_path("io");
+        std::fs::write(&path, b"stale").unwrap();
+        let listener = listen(&path).unwrap();
+        let mode = std::fs::metadata(&path).unwrap();
+        use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+        assert!(mode.file_type().is_socket());
+        assert_eq!(mode.permissions().mode() & 0o777, 0o600);
+
+        let client = connect(&path).unwrap();
+        let server = accept(&listener).unwrap();
+        send_all(&client, b"hello").unwrap();
+        let mut buf = [0u8; 16];
+        assert_eq!(recv(&server, &mut buf).unwrap(), 5);
+        assert_eq!(&buf[..5], b"hello");
+
+        // Non-blocking accept with nobody waiting.
+        assert_eq!(accept(&listener).err(), Some(Errno::EAGAIN));
+        // The accepted socket is non-blocking.
+        assert_eq!(recv(&server, &mut buf).err(), Some(Errno::EAGAIN));
+        set_send_timeout(&server, 50).unwrap();
+
+        // A closed peer: EOF for recv, EPIPE (not SIGPIPE) for send.
+        drop(server);
+        assert_eq!(recv(&client, &mut buf).unwrap(), 0);
+        let mut err = None;
+        for _ in 0..3 {
+            if let Err(e) = send_all(&client, b"x") {
+                err = Some(e);
+                break;
+            }
+        }
+        assert_eq!(err, Some(Errno::EPIPE));
+
+        drop(listener);
+        unlink(&path).unwrap();
+        assert_eq!(connect(&path).err(), Some(Errno::ENOENT));
+        assert_eq!(unlink(&path).err(), Some(Errno::ENOENT));
+    }
+
+    #[test]
+    fn refused_without_listener_and_nonblocking() {
+        let path = tmp_path("refused");
+        let listener = listen(&path).unwrap();
+        set_nonblocking(&listener).unwrap();
+        drop(listener);
+        // The file stays but nobody listens.
+        assert_eq!(connect(&path).err(), Some(Errno::ECONNREFUSED));
+        unlink(&path).unwrap();
+    }
+
+    #[test]
+    fn terminal_calls_on_non_terminals() {
+        assert!(!is_tty(-1));
+        assert!(RawTerminal::new(-1).is_err());
+        let path = tmp_path("poll");
+        let listener = listen(&path).unwrap();
+        assert!(!wait_readable(listener.raw(), 0).unwrap());
+        let _client = connect(&path).unwrap();
+        assert!(wait_readable(listener.raw(), 100).unwrap());
+        sleep_ms(1);
+        unlink(&path).unwrap();
+    }
+}

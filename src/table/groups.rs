@@ -1,0 +1,339 @@
+//! Configured group memberships (`mgroup`, IPC `join`) and the kernel joins they made.
+//!
+//! A membership's identity is (IIF as written, source, group with length). Its `/LEN`
+//! ranges and wildcard interfaces expand to individual kernel joins, chained from the
+//! membership so that leaving it is proportional to its own joins.
+
+use super::iface::IfName;
+use super::{Fnv, Full, HashIndex, Slab};
+use crate::net::{Addr, Prefix};
+
+/// One configured membership.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Group {
+    /// Inbound interface as written (may be a wildcard or alias).
+    pub iif: IfName,
+    /// Source (SSM) as written, or `None` (ASM).
+    pub source: Option<Prefix>,
+    /// Group as written.
+    pub group: Prefix,
+    /// Seen in the configuration being (re)loaded.
+    pub used: bool,
+    first_join: u32,
+}
+
+impl Group {
+    /// A membership without joins.
+    pub fn new(iif: IfName, source: Option<Prefix>, group: Prefix) -> Self {
+        Self {
+            iif,
+            source,
+            group,
+            used: true,
+            first_join: 0,
+        }
+    }
+
+    fn hash(&self) -> u32 {
+        identity_hash(self.iif.as_str(), self.source.as_ref(), &self.group)
+    }
+
+    /// True if the membership has no kernel joins.
+    pub fn has_no_joins(&self) -> bool {
+        self.first_join == 0
+    }
+}
+
+fn identity_hash(iif: &str, source: Option<&Prefix>, group: &Prefix) -> u32 {
+    let mut h = Fnv::new().bytes(iif.as_bytes()).byte(0);
+    if let Some(s) = source {
+        h = h.addr(&s.addr).byte(s.len);
+    }
+    h.addr(&group.addr).byte(group.len).finish()
+}
+
+/// One kernel join.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Join {
+    /// Interface table id.
+    pub iface: u32,
+    /// Kernel index the join was made with.
+    pub ifindex: u32,
+    /// Source for SSM.
+    pub source: Option<Addr>,
+    /// Group address.
+    pub group: Addr,
+    owner: u32,
+    next: u32,
+}
+
+impl Join {
+    /// A join on `iface` (`ifindex`).
+    pub fn new(iface: u32, ifindex: u32, source: Option<Addr>, group: Addr) -> Self {
+        Self {
+            iface,
+            ifindex,
+            source,
+            group,
+            owner: 0,
+            next: 0,
+        }
+    }
+
+    /// The membership this join belongs to.
+    pub fn owner(&self) -> usize {
+        self.owner as usize
+    }
+}
+
+/// Up to `G` memberships (`GB` index buckets) and `J` kernel joins.
+pub struct GroupTable<const G: usize, const GB: usize, const J: usize> {
+    groups: Slab<Group, G>,
+    by_identity: HashIndex<GB>,
+    joins: Slab<Join, J>,
+}
+
+impl<const G: usize, const GB: usize, const J: usize> Default for GroupTable<G, GB, J> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<const G: usize, const GB: usize, const J: usize> GroupTable<G, GB, J> {
+    /// Empty tables.
+    pub const fn new() -> Self {
+        Self {
+            groups: Slab::new(),
+            by_identity: HashIndex::new(),
+            joins: Slab::new(),
+        }
+    }
+
+    /// Membership capacity.
+    pub const fn capacity(&self) -> usize {
+        G
+    }
+
+    /// Join capacity.
+    pub const fn join_capacity(&self) -> usize {
+        J
+    }
+
+    /// Free join slots.
+    pub fn joins_free(&self) -> usize {
+        J - self.joins.len()
+    }
+
+    /// The membership with this identity.
+    pub fn find(&self, iif: &str, source: Option<&Prefix>, group: &Prefix) -> Option<usize> {
+        self.by_identity
+            .find(identity_hash(iif, source, group), |id| {
+                self.groups.get(id).is_some_and(|g| {
+                    g.iif.as_str() == iif && g.source.as_ref() == source && g.group == *group
+                })
+            })
+    }
+
+    /// Adds a membership (which must not exist yet).
+    pub fn insert(&mut self, group: Group) -> Result<usize, Full> {
+        let mut group = group;
+        group.first_join = 0;
+        let id = self.groups.insert(group).map_err(|_| Full)?;
+        let _ = self.by_identity.insert(group.hash(), id);
+        Ok(id)
+    }
+
+    /// Removes membership `id` and forgets its joins (the caller left them first).
+    pub fn remove(&mut self, id: usize) -> Option<Group> {
+        let g = *self.groups.get(id)?;
+        while let Some(j) = self.first_join(id) {
+            self.remove_join(j);
+        }
+        let groups = &self.groups;
+        self.by_identity
+            .remove(g.hash(), id, |o| groups.get(o).map_or(0, Group::hash));
+        self.groups.remove(id)
+    }
+
+    /// Records a kernel join of membership `owner`.
+    pub fn add_join(&mut self, owner: usize, join: Join) -> Result<usize, Full> {
+        let Some(g) = self.groups.get(owner) else {
+            return Err(Full);
+        };
+        let mut join = join;
+        join.owner = owner as u32;
+        join.next = g.first_join;
+        let id = self.joins.insert(join).map_err(|_| Full)?;
+        if let Some(g) = self.groups.get_mut(owner) {
+            g.first_join = id as u32 + 1;
+        }
+        Ok(id)
+    }
+
+    /// Forgets kernel join `id`.
+    pub fn remove_join(&mut self, id: usize) -> Option<Join> {
+        let j = *self.joins.get(id)?;
+        let want = id as u32 + 1;
+        if let Some(g) = self.groups.get_mut(j.owner()) {
+            if g.first_join == want {
+                g.first_join = j.next;
+            } else {
+                let mut cur = g.first_join.checked_sub(1);
+                while let Some(c) = cur {
+                    let Some(cj) = self.joins.get_mut(c as usize) else {
+                        break;
+                    };
+                    if cj.next == want {
+                        cj.next = j.next;
+                        break;
+                    }
+                    cur = cj.next.checked_sub(1);
+                }
+            }
+        }
+        self.joins.remove(id)
+    }
+
+    /// The most recent join of membership `id`.
+    pub fn first_join(&self, id: usize) -> Option<usize> {
+        self.groups
+            .get(id)
+            .and_then(|g| g.first_join.checked_sub(1))
+            .map(|v| v as usize)
+    }
+
+    /// The join after join `id` in its membership's chain.
+    pub fn next_join(&self, id: usize) -> Option<usize> {
+        self.joins
+            .get(id)
+            .and_then(|j| j.next.checked_sub(1))
+            .map(|v| v as usize)
+    }
+
+    /// Membership `id`.
+    pub fn get(&self, id: usize) -> Option<&Group> {
+        self.groups.get(id)
+    }
+
+    /// Membership `id`, mutably (only `used` may change).
+    pub fn get_mut(&mut self, id: usize) -> Option<&mut Group> {
+        self.groups.get_mut(id)
+    }
+
+    /// Join `id`.
+    pub fn join(&self, id: usize) -> Option<&Join> {
+        self.joins.get(id)
+    }
+
+    /// Memberships in insertion order.
+    pub fn iter(&self) -> super::slab::Iter<'_, Group, G> {
+        self.groups.iter()
+    }
+
+    /// All kernel joins in the order they were made.
+    pub fn joins(&self) -> super::slab::Iter<'_, Join, J> {
+        self.joins.iter()
+    }
+
+    /// The oldest membership.
+    pub fn first(&self) -> Option<usize> {
+        self.groups.first()
+    }
+
+    /// The membership after `id`.
+    pub fn next(&self, id: usize) -> Option<usize> {
+        self.groups.next(id)
+    }
+
+    /// Number of memberships.
+    pub fn len(&self) -> usize {
+        self.groups.len()
+    }
+
+    /// True if there are no memberships.
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use std::vec::Vec;
+
+    use super::*;
+
+    fn p(s: &str, len: u8) -> Prefix {
+        Prefix {
+            addr: Addr::parse(s).unwrap(),
+            len,
+        }
+    }
+
+    fn g(iif: &str, grp: &str) -> Group {
+        Group::new(IfName::of(iif).unwrap(), None, p(grp, 32))
+    }
+
+    fn chain<const G: usize, const GB: usize, const J: usize>(
+        t: &GroupTable<G, GB, J>,
+        id: usize,
+    ) -> Vec<usize> {
+        let mut v = Vec::new();
+        let mut c = t.first_join(id);
+        while let Some(j) = c {
+            v.push(j);
+            c = t.next_join(j);
+        }
+        v
+    }
+
+    #[test]
+    fn full_remove_reinsert() {
+        let mut t = GroupTable::<2, 4, 2>::new();
+        let a = t.insert(g("a1", "225.1.1.1")).unwrap();
+        let b = t.insert(g("a2", "225.1.1.1")).unwrap();
+        assert_eq!(t.insert(g("a3", "225.1.1.1")), Err(Full));
+        assert_eq!(t.find("a2", None, &p("225.1.1.1", 32)), Some(b));
+        assert_eq!(t.find("a2", None, &p("225.1.1.1", 24)), None);
+        let src = p("10.0.0.1", 32);
+        assert_eq!(t.find("a2", Some(&src), &p("225.1.1.1", 32)), None);
+        let grp = Addr::parse("225.1.1.1").unwrap();
+        let j1 = t.add_join(a, Join::new(0, 3, None, grp)).unwrap();
+        let j2 = t.add_join(a, Join::new(0, 3, None, grp.offset(1))).unwrap();
+        assert_eq!(t.add_join(b, Join::new(1, 4, None, grp)), Err(Full));
+        assert_eq!(t.joins_free(), 0);
+        assert_eq!(chain(&t, a), [j2, j1]);
+        assert_eq!(t.join(j1).unwrap().owner(), a);
+        t.remove_join(j1);
+        assert_eq!(chain(&t, a), [j2]);
+        let j3 = t.add_join(b, Join::new(1, 4, None, grp)).unwrap();
+        assert_eq!(chain(&t, b), [j3]);
+        assert!(t.remove(a).is_some());
+        assert_eq!(t.joins().count(), 1);
+        assert_eq!(t.find("a1", None, &p("225.1.1.1", 32)), None);
+        let c = t.insert(g("a3", "225.1.1.1")).unwrap();
+        assert!(t.get(c).unwrap().has_no_joins());
+        assert_eq!(t.iter().count(), 2);
+        assert_eq!(t.len(), 2);
+        assert_eq!((t.capacity(), t.join_capacity()), (2, 2));
+        assert_eq!(t.first(), Some(b));
+        assert_eq!(t.next(b), Some(c));
+        assert!(t.get_mut(c).is_some());
+        assert!(!t.is_empty());
+        assert_eq!(t.add_join(7, Join::new(1, 4, None, grp)), Err(Full));
+    }
+
+    #[test]
+    fn remove_middle_of_chain() {
+        let mut t = GroupTable::<1, 2, 4>::new();
+        let a = t.insert(g("a1", "225.1.1.1")).unwrap();
+        let grp = Addr::parse("225.1.1.1").unwrap();
+        let js: Vec<usize> = (0..3)
+            .map(|i| t.add_join(a, Join::new(0, 3, None, grp.offset(i))).unwrap())
+            .collect();
+        t.remove_join(js[1]);
+        assert_eq!(chain(&t, a), [js[2], js[0]]);
+        t.remove_join(js[0]);
+        assert_eq!(chain(&t, a), [js[2]]);
+    }
+}

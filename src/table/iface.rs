@@ -1,0 +1,267 @@
+//! The interface database (SMCRoute §5.1): keyed by name, never forgotten.
+//!
+//! Interfaces are kept in discovery order (`show interfaces` lists them so) in a plain
+//! vector; nothing is ever removed, so ids are stable forever. A hash index finds a name.
+
+use heapless::Vec;
+
+use super::text::Text;
+use super::{Fnv, Full, HashIndex};
+use crate::limits::IFNAMSIZ;
+
+/// "No VIF/MIF" marker.
+pub const NO_VIF: u8 = u8::MAX;
+
+/// An interface name (at most 15 bytes on Linux; one spare byte for wildcards).
+pub type IfName = Text<IFNAMSIZ>;
+
+/// What the daemon knows about one interface.
+#[derive(Debug, Clone, Copy)]
+pub struct Iface {
+    /// Interface name.
+    pub name: IfName,
+    /// Last known kernel index.
+    pub ifindex: u32,
+    /// `IFF_UP`.
+    pub up: bool,
+    /// `IFF_MULTICAST`.
+    pub multicast: bool,
+    /// Seen in the last complete scan.
+    pub present: bool,
+    /// Seen in the scan in progress.
+    pub seen: bool,
+    /// Lost its VIF-worthiness in the scan in progress (ifindex changed or MULTICAST
+    /// cleared); [`Iface::stale_ifindex`] is the index its kernel state was made with.
+    pub stale: bool,
+    /// The ifindex the VIF/MIF and joins were created with, while `stale`.
+    pub stale_ifindex: u32,
+    /// IPv4 VIF index or [`NO_VIF`].
+    pub vif: u8,
+    /// IPv6 MIF index or [`NO_VIF`].
+    pub mif: u8,
+    /// TTL threshold from `phyint` (default 1).
+    pub threshold: u8,
+    /// `phyint … mrdisc`.
+    pub mrdisc: bool,
+    /// mrdisc announcements were started on the current VIF.
+    pub mrdisc_on: bool,
+    /// Referenced by the configuration being (re)loaded.
+    pub used: bool,
+}
+
+impl Iface {
+    fn new(name: IfName, ifindex: u32) -> Self {
+        Self {
+            name,
+            ifindex,
+            up: false,
+            multicast: false,
+            present: false,
+            seen: false,
+            stale: false,
+            stale_ifindex: 0,
+            vif: NO_VIF,
+            mif: NO_VIF,
+            threshold: 1,
+            mrdisc: false,
+            mrdisc_on: false,
+            used: false,
+        }
+    }
+
+    /// The VIF (IPv4) or MIF (IPv6) index, if any.
+    pub fn vif_of(&self, v6: bool) -> Option<u8> {
+        let v = if v6 { self.mif } else { self.vif };
+        (v != NO_VIF).then_some(v)
+    }
+
+    /// True if the interface exists now and can carry multicast.
+    pub fn usable(&self) -> bool {
+        self.present && self.multicast
+    }
+}
+
+/// True if `pattern` names `name`: `eth+` is a prefix wildcard (`+` alone matches all),
+/// anything else is exact after dropping a `:alias` suffix.
+pub fn name_matches(pattern: &str, name: &str) -> bool {
+    match pattern.strip_suffix('+') {
+        Some(prefix) => name.starts_with(prefix),
+        None => base_name(pattern) == name,
+    }
+}
+
+/// True if `pattern` is a `+` wildcard.
+pub fn is_wildcard(pattern: &str) -> bool {
+    pattern.ends_with('+')
+}
+
+/// `eth0:1` → `eth0` (Linux aliases share the parent's VIF).
+pub fn base_name(name: &str) -> &str {
+    name.split(':').next().unwrap_or(name)
+}
+
+fn hash_name(name: &str) -> u32 {
+    Fnv::new().bytes(name.as_bytes()).finish()
+}
+
+/// Up to `N` interfaces, `B` index buckets (see [`super::buckets`]).
+pub struct IfaceTable<const N: usize, const B: usize> {
+    list: Vec<Iface, N>,
+    by_name: HashIndex<B>,
+}
+
+impl<const N: usize, const B: usize> Default for IfaceTable<N, B> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<const N: usize, const B: usize> IfaceTable<N, B> {
+    /// An empty table.
+    pub const fn new() -> Self {
+        Self {
+            list: Vec::new(),
+            by_name: HashIndex::new(),
+        }
+    }
+
+    /// Capacity.
+    pub const fn capacity(&self) -> usize {
+        N
+    }
+
+    /// The id of the interface named exactly `name`.
+    pub fn find(&self, name: &str) -> Option<usize> {
+        self.by_name.find(hash_name(name), |id| {
+            self.list.get(id).is_some_and(|i| i.name.as_str() == name)
+        })
+    }
+
+    /// The id of `name`, adding a new (not yet present) entry if unknown.
+    pub fn find_or_add(&mut self, name: &str, ifindex: u32) -> Result<usize, Full> {
+        if let Some(id) = self.find(name) {
+            return Ok(id);
+        }
+        let n = IfName::of(name).ok_or(Full)?;
+        let id = self.list.len();
+        self.list.push(Iface::new(n, ifindex)).map_err(|_| Full)?;
+        // The index has more buckets than the list has slots: this cannot fail.
+        let _ = self.by_name.insert(hash_name(name), id);
+        Ok(id)
+    }
+
+    /// Interface `id`.
+    pub fn get(&self, id: usize) -> Option<&Iface> {
+        self.list.get(id)
+    }
+
+    /// Interface `id`, mutably.
+    pub fn get_mut(&mut self, id: usize) -> Option<&mut Iface> {
+        self.list.get_mut(id)
+    }
+
+    /// All interfaces in discovery order.
+    pub fn iter(&self) -> impl Iterator<Item = (usize, &Iface)> {
+        self.list.iter().enumerate()
+    }
+
+    /// All interfaces, mutably.
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Iface> {
+        self.list.iter_mut()
+    }
+
+    /// Number of interfaces known.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// True if none is known.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// The id after `id` among present interfaces matching `pattern` (start with `None`).
+    /// An exact name is a hash lookup; a wildcard walks the table.
+    pub fn next_match(&self, pattern: &str, after: Option<usize>) -> Option<usize> {
+        if !is_wildcard(pattern) {
+            return match after {
+                Some(_) => None,
+                None => self
+                    .find(base_name(pattern))
+                    .filter(|&id| self.list.get(id).is_some_and(|i| i.present)),
+            };
+        }
+        let start = after.map_or(0, |a| a + 1);
+        (start..self.list.len()).find(|&id| {
+            self.list
+                .get(id)
+                .is_some_and(|i| i.present && name_matches(pattern, i.name.as_str()))
+        })
+    }
+
+    /// True if some present interface matches `pattern`; with `multicast`, it must also
+    /// have `IFF_MULTICAST`.
+    pub fn exists(&self, pattern: &str, multicast: bool) -> bool {
+        let mut cur = self.next_match(pattern, None);
+        while let Some(id) = cur {
+            if !multicast || self.list.get(id).is_some_and(|i| i.multicast) {
+                return true;
+            }
+            cur = self.next_match(pattern, Some(id));
+        }
+        false
+    }
+
+    /// Length of the longest name known (for `show` column widths).
+    pub fn longest_name(&self) -> usize {
+        self.list.iter().map(|i| i.name.len()).max().unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matching() {
+        assert!(name_matches("eth+", "eth0"));
+        assert!(name_matches("+", "lo"));
+        assert!(!name_matches("eth+", "wlan0"));
+        assert!(name_matches("eth0:1", "eth0"));
+        assert!(!name_matches("eth0", "eth01"));
+        assert_eq!(base_name("a:b"), "a");
+        assert!(is_wildcard("e+") && !is_wildcard("e"));
+    }
+
+    #[test]
+    fn full_find_never_forget() {
+        let mut t = IfaceTable::<2, 4>::new();
+        let a = t.find_or_add("a1", 3).unwrap();
+        assert_eq!(t.find_or_add("a1", 9).unwrap(), a);
+        let b = t.find_or_add("a2", 4).unwrap();
+        assert_eq!(t.find_or_add("a3", 5), Err(Full));
+        assert_eq!(t.find("a3"), None);
+        assert_eq!(t.find("a2"), Some(b));
+        assert_eq!(t.find_or_add("0123456789abcdefXX", 1), Err(Full));
+        assert_eq!(t.len(), 2);
+        assert_eq!(t.longest_name(), 2);
+        // Not present yet: no match.
+        assert_eq!(t.next_match("a1", None), None);
+        t.get_mut(a).unwrap().present = true;
+        t.get_mut(b).unwrap().present = true;
+        assert_eq!(t.next_match("a1:0", None), Some(a));
+        assert_eq!(t.next_match("a1", Some(a)), None);
+        assert_eq!(t.next_match("a+", None), Some(a));
+        assert_eq!(t.next_match("a+", Some(a)), Some(b));
+        assert_eq!(t.next_match("a+", Some(b)), None);
+        assert!(!t.exists("a+", true));
+        t.get_mut(b).unwrap().multicast = true;
+        assert!(t.exists("a+", true));
+        assert!(t.exists("a1", false));
+        assert!(!t.exists("zz", false));
+        assert_eq!(t.get(a).unwrap().vif_of(false), None);
+        assert_eq!(t.iter().count(), 2);
+        assert_eq!(t.capacity(), 2);
+        assert!(!t.is_empty());
+    }
+}

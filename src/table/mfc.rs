@@ -1,0 +1,287 @@
+//! The kernel list: the daemon's mirror of what it put into the kernel MFC.
+//!
+//! One entry per (S,G), as the kernel keys its cache. An entry is either owned by a
+//! configured exact (S,G) rule, or a cache entry (learned from a template or a stop
+//! filter). Cache entries are also on an LRU list ordered by last sign of life, so when
+//! the table is full the longest-idle one gives way in O(1).
+
+use super::{Fnv, Full, HashIndex, Links, Slab};
+use crate::limits::MAX_VIFS;
+use crate::net::Addr;
+use crate::time::Instant;
+
+/// One kernel MFC entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Route {
+    /// Source address.
+    pub source: Addr,
+    /// Group address.
+    pub group: Addr,
+    /// Inbound VIF/MIF.
+    pub parent: u8,
+    /// Outbound TTLs per VIF/MIF.
+    pub ttls: [u8; MAX_VIFS],
+    /// Owning configured rule id plus one; 0 for a cache entry.
+    pub owner: u32,
+    /// Visited by the expiry pass at least once.
+    pub stamped: bool,
+    /// When the expiry pass last saw traffic (or first visited).
+    pub last_use: Instant,
+    /// Valid packets (pktcnt − wrong_if) at `last_use`.
+    pub last_count: u64,
+}
+
+impl Route {
+    /// A cache entry (learned or stop filter).
+    pub fn cache(source: Addr, group: Addr, parent: u8, ttls: [u8; MAX_VIFS]) -> Self {
+        Self {
+            source,
+            group,
+            parent,
+            ttls,
+            owner: 0,
+            stamped: false,
+            last_use: Instant(0),
+            last_count: 0,
+        }
+    }
+
+    /// True for learned entries and stop filters.
+    pub fn is_cache(&self) -> bool {
+        self.owner == 0
+    }
+
+    /// The configured rule owning this entry.
+    pub fn owner_rule(&self) -> Option<usize> {
+        self.owner.checked_sub(1).map(|v| v as usize)
+    }
+
+    /// True if the entry forwards somewhere.
+    pub fn has_oifs(&self) -> bool {
+        self.ttls.iter().any(|&t| t != 0)
+    }
+
+    /// True for IPv6 entries.
+    pub fn is_v6(&self) -> bool {
+        self.group.family() == crate::net::Family::V6
+    }
+}
+
+fn sg_hash(source: &Addr, group: &Addr) -> u32 {
+    Fnv::new().addr(source).addr(group).finish()
+}
+
+fn group_hash(group: &Addr) -> u32 {
+    Fnv::new().addr(group).finish()
+}
+
+/// Up to `N` kernel entries, `B` index buckets (see [`super::buckets`]).
+pub struct MfcTable<const N: usize, const B: usize> {
+    slab: Slab<Route, N>,
+    by_sg: HashIndex<B>,
+    by_group: HashIndex<B>,
+    lru: Links<N>,
+    caches: usize,
+}
+
+impl<const N: usize, const B: usize> Default for MfcTable<N, B> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<const N: usize, const B: usize> MfcTable<N, B> {
+    /// An empty table.
+    pub const fn new() -> Self {
+        Self {
+            slab: Slab::new(),
+            by_sg: HashIndex::new(),
+            by_group: HashIndex::new(),
+            lru: Links::new(),
+            caches: 0,
+        }
+    }
+
+    /// Capacity.
+    pub const fn capacity(&self) -> usize {
+        N
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.slab.len()
+    }
+
+    /// True if empty.
+    pub fn is_empty(&self) -> bool {
+        self.slab.is_empty()
+    }
+
+    /// True if an insert would fail.
+    pub fn is_full(&self) -> bool {
+        self.slab.is_full()
+    }
+
+    /// Number of cache entries.
+    pub fn caches(&self) -> usize {
+        self.caches
+    }
+
+    /// The entry for (S,G).
+    pub fn find(&self, source: &Addr, group: &Addr) -> Option<usize> {
+        self.by_sg.find(sg_hash(source, group), |id| {
+            self.slab
+                .get(id)
+                .is_some_and(|r| r.source == *source && r.group == *group)
+        })
+    }
+
+    /// Adds an entry for an (S,G) that has none. Cache entries go to the back of the LRU.
+    pub fn insert(&mut self, route: Route) -> Result<usize, Full> {
+        let id = self.slab.insert(route).map_err(|_| Full)?;
+        let _ = self.by_sg.insert(sg_hash(&route.source, &route.group), id);
+        let _ = self.by_group.insert(group_hash(&route.group), id);
+        if route.is_cache() {
+            self.lru.push_back(id);
+            self.caches += 1;
+        }
+        Ok(id)
+    }
+
+    /// Removes entry `id`.
+    pub fn remove(&mut self, id: usize) -> Option<Route> {
+        let r = *self.slab.get(id)?;
+        let slab = &self.slab;
+        self.by_sg.remove(sg_hash(&r.source, &r.group), id, |o| {
+            slab.get(o).map_or(0, |x| sg_hash(&x.source, &x.group))
+        });
+        self.by_group.remove(group_hash(&r.group), id, |o| {
+            slab.get(o).map_or(0, |x| group_hash(&x.group))
+        });
+        if r.is_cache() {
+            self.lru.unlink(id);
+            self.caches -= 1;
+        }
+        self.slab.remove(id)
+    }
+
+    /// Sets the owner of `id` (0 = cache entry), keeping the LRU consistent.
+    pub fn set_owner(&mut self, id: usize, owner: u32) {
+        let Some(r) = self.slab.get_mut(id) else {
+            return;
+        };
+        let was_cache = r.is_cache();
+        r.owner = owner;
+        match (was_cache, owner == 0) {
+            (true, false) => {
+                self.lru.unlink(id);
+                self.caches -= 1;
+            }
+            (false, true) => {
+                r.stamped = false;
+                self.lru.push_back(id);
+                self.caches += 1;
+            }
+            _ => {}
+        }
+    }
+
+    /// Marks cache entry `id` as recently active.
+    pub fn touch(&mut self, id: usize) {
+        if self.slab.get(id).is_some_and(Route::is_cache) {
+            self.lru.move_to_back(id);
+        }
+    }
+
+    /// The longest-idle cache entry.
+    pub fn idlest(&self) -> Option<usize> {
+        self.lru.front()
+    }
+
+    /// Entry `id`.
+    pub fn get(&self, id: usize) -> Option<&Route> {
+        self.slab.get(id)
+    }
+
+    /// Entry `id`, mutably (not its (S,G) or owner).
+    pub fn get_mut(&mut self, id: usize) -> Option<&mut Route> {
+        self.slab.get_mut(id)
+    }
+
+    /// The oldest entry.
+    pub fn first(&self) -> Option<usize> {
+        self.slab.first()
+    }
+
+    /// The entry after `id` in insertion order.
+    pub fn next(&self, id: usize) -> Option<usize> {
+        self.slab.next(id)
+    }
+
+    /// All entries in insertion order.
+    pub fn iter(&self) -> super::slab::Iter<'_, Route, N> {
+        self.slab.iter()
+    }
+
+    /// Calls `f` with every entry of `group` (any source).
+    pub fn each_of_group(&self, group: &Addr, mut f: impl FnMut(usize, &Route)) {
+        self.by_group.walk(group_hash(group), |id| {
+            if let Some(r) = self.slab.get(id).filter(|r| r.group == *group) {
+                f(id, r);
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn a(s: &str) -> Addr {
+        Addr::parse(s).unwrap()
+    }
+
+    fn r(s: &str, g: &str) -> Route {
+        Route::cache(a(s), a(g), 0, [0; MAX_VIFS])
+    }
+
+    #[test]
+    fn full_remove_reinsert_lru() {
+        let mut t = MfcTable::<2, 4>::new();
+        let x = t.insert(r("10.0.0.1", "225.1.1.1")).unwrap();
+        let y = t.insert(r("10.0.0.2", "225.1.1.1")).unwrap();
+        assert!(t.is_full());
+        assert_eq!(t.insert(r("10.0.0.3", "225.1.1.1")), Err(Full));
+        assert_eq!(t.find(&a("10.0.0.2"), &a("225.1.1.1")), Some(y));
+        assert_eq!(t.idlest(), Some(x));
+        t.touch(x);
+        assert_eq!(t.idlest(), Some(y));
+        let mut seen = std::vec::Vec::new();
+        t.each_of_group(&a("225.1.1.1"), |id, _| seen.push(id));
+        seen.sort();
+        assert_eq!(seen, [x, y]);
+        t.set_owner(y, 1);
+        assert_eq!(t.caches(), 1);
+        assert_eq!(t.idlest(), Some(x));
+        assert_eq!(t.get(y).unwrap().owner_rule(), Some(0));
+        t.set_owner(y, 0);
+        assert_eq!(t.caches(), 2);
+        assert_eq!(t.idlest(), Some(x));
+        assert_eq!(t.remove(x).map(|r| r.source), Some(a("10.0.0.1")));
+        assert_eq!(t.remove(x), None);
+        assert_eq!(t.find(&a("10.0.0.1"), &a("225.1.1.1")), None);
+        assert_eq!(t.idlest(), Some(y));
+        let z = t.insert(r("10.0.0.3", "225.1.1.1")).unwrap();
+        assert_eq!(t.find(&a("10.0.0.3"), &a("225.1.1.1")), Some(z));
+        assert_eq!(t.len(), 2);
+        assert_eq!(t.capacity(), 2);
+        assert!(!t.is_empty());
+        assert!(!t.get(z).unwrap().has_oifs());
+        assert_eq!(t.iter().count(), 2);
+        assert_eq!(t.first(), Some(y));
+        assert_eq!(t.next(y), Some(z));
+        t.get_mut(z).unwrap().parent = 3;
+    }
+
+    extern crate std;
+}

@@ -1,0 +1,209 @@
+//! The pending list (SMCRoute §3.3): directives waiting for their interfaces, kept as the
+//! words they were written with so they can be replayed later.
+
+use super::{Full, Slab, Text};
+
+/// Bytes of words one entry can hold (a conf line is at most 511 bytes).
+pub const PENDING_TEXT: usize = 512;
+
+/// What a pending entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// An `mroute` / `add`.
+    Mroute,
+    /// An `mgroup` / `join`.
+    Mgroup,
+}
+
+/// One pending directive. Words are stored NUL-separated (no IPC or conf word can hold a
+/// NUL): IIF, optional source, group, OIFs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pending {
+    /// Route or group.
+    pub kind: Kind,
+    words: Text<PENDING_TEXT>,
+    has_source: bool,
+}
+
+impl Pending {
+    /// Builds an entry; `None` if the words do not fit.
+    pub fn new<'a>(
+        kind: Kind,
+        iif: &str,
+        source: Option<&str>,
+        group: &str,
+        oifs: impl IntoIterator<Item = &'a str>,
+    ) -> Option<Self> {
+        let mut words = Text::new();
+        words.push_str(iif).ok()?;
+        if let Some(s) = source {
+            words.push_str("\0").ok()?;
+            words.push_str(s).ok()?;
+        }
+        words.push_str("\0").ok()?;
+        words.push_str(group).ok()?;
+        for o in oifs {
+            words.push_str("\0").ok()?;
+            words.push_str(o).ok()?;
+        }
+        Some(Self {
+            kind,
+            words,
+            has_source: source.is_some(),
+        })
+    }
+
+    fn word(&self, n: usize) -> &str {
+        self.words.as_str().split('\0').nth(n).unwrap_or("")
+    }
+
+    /// The inbound interface word.
+    pub fn iif(&self) -> &str {
+        self.word(0)
+    }
+
+    /// The source word.
+    pub fn source(&self) -> Option<&str> {
+        self.has_source.then(|| self.word(1))
+    }
+
+    /// The group word.
+    pub fn group(&self) -> &str {
+        self.word(if self.has_source { 2 } else { 1 })
+    }
+
+    /// The outbound interface words.
+    pub fn oifs(&self) -> impl Iterator<Item = &str> {
+        self.words
+            .as_str()
+            .split('\0')
+            .skip(if self.has_source { 3 } else { 2 })
+    }
+
+    /// All words after the IIF, in IPC argument order (source, group, OIFs).
+    pub fn args(&self) -> impl Iterator<Item = &str> {
+        self.words.as_str().split('\0')
+    }
+}
+
+/// Up to `N` pending entries in arrival order, without duplicates.
+pub struct PendingTable<const N: usize> {
+    slab: Slab<Pending, N>,
+}
+
+impl<const N: usize> Default for PendingTable<N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<const N: usize> PendingTable<N> {
+    /// An empty list.
+    pub const fn new() -> Self {
+        Self { slab: Slab::new() }
+    }
+
+    /// Capacity.
+    pub const fn capacity(&self) -> usize {
+        N
+    }
+
+    /// Adds `p` unless an identical entry is queued. `Ok(false)` for a duplicate.
+    /// The list is short (a few hundred at most), so the duplicate check walks it.
+    pub fn add(&mut self, p: Pending) -> Result<bool, Full> {
+        if self.slab.iter().any(|(_, q)| *q == p) {
+            return Ok(false);
+        }
+        self.slab.insert(p).map(|_| true).map_err(|_| Full)
+    }
+
+    /// Removes entry `id`.
+    pub fn remove(&mut self, id: usize) -> Option<Pending> {
+        self.slab.remove(id)
+    }
+
+    /// Empties the list.
+    pub fn clear(&mut self) {
+        while let Some(id) = self.slab.first() {
+            self.slab.remove(id);
+        }
+    }
+
+    /// Entry `id`.
+    pub fn get(&self, id: usize) -> Option<&Pending> {
+        self.slab.get(id)
+    }
+
+    /// The oldest entry.
+    pub fn first(&self) -> Option<usize> {
+        self.slab.first()
+    }
+
+    /// The entry after `id`.
+    pub fn next(&self, id: usize) -> Option<usize> {
+        self.slab.next(id)
+    }
+
+    /// Entries in order.
+    pub fn iter(&self) -> super::slab::Iter<'_, Pending, N> {
+        self.slab.iter()
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.slab.len()
+    }
+
+    /// True if empty.
+    pub fn is_empty(&self) -> bool {
+        self.slab.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use std::vec::Vec;
+
+    use super::*;
+
+    #[test]
+    fn words_round_trip() {
+        let p = Pending::new(Kind::Mroute, "wg0", None, "239.5.5.5", ["a2", "a3"]).unwrap();
+        assert_eq!(p.iif(), "wg0");
+        assert_eq!(p.source(), None);
+        assert_eq!(p.group(), "239.5.5.5");
+        assert_eq!(p.oifs().collect::<Vec<_>>(), ["a2", "a3"]);
+        let q = Pending::new(Kind::Mgroup, "a1", Some("10.0.0.10"), "225.1.2.3", []).unwrap();
+        assert_eq!(q.source(), Some("10.0.0.10"));
+        assert_eq!(q.group(), "225.1.2.3");
+        assert_eq!(q.oifs().count(), 0);
+        assert_eq!(
+            q.args().collect::<Vec<_>>(),
+            ["a1", "10.0.0.10", "225.1.2.3"]
+        );
+        let long = "x".repeat(600);
+        assert_eq!(Pending::new(Kind::Mgroup, &long, None, "g", []), None);
+    }
+
+    #[test]
+    fn full_dedup_remove_reinsert() {
+        let mut t = PendingTable::<2>::new();
+        let p = |g: &str| Pending::new(Kind::Mgroup, "a1", None, g, []).unwrap();
+        assert_eq!(t.add(p("225.1.1.1")), Ok(true));
+        assert_eq!(t.add(p("225.1.1.1")), Ok(false));
+        assert_eq!(t.add(p("225.1.1.2")), Ok(true));
+        assert_eq!(t.add(p("225.1.1.3")), Err(Full));
+        let first = t.first().unwrap();
+        assert_eq!(t.remove(first).unwrap().group(), "225.1.1.1");
+        assert_eq!(t.add(p("225.1.1.3")), Ok(true));
+        let groups: Vec<_> = t.iter().map(|(_, e)| e.group()).collect();
+        assert_eq!(groups, ["225.1.1.2", "225.1.1.3"]);
+        assert_eq!(t.len(), 2);
+        assert!(t.get(t.first().unwrap()).is_some());
+        assert!(t.next(t.first().unwrap()).is_some());
+        t.clear();
+        assert!(t.is_empty());
+        assert_eq!(t.capacity(), 2);
+    }
+}

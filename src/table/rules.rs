@@ -1,0 +1,459 @@
+//! The conf list: configured multicast routes, exact (S,G) rules and templates alike.
+//!
+//! Kept in insertion order (`show` order, and the first matching template wins). Two
+//! indexes: by rule identity (family, IIF, source, group, both lengths) so adding N rules
+//! is O(N), and for templates by their masked match key. A NOCACHE upcall probes the match
+//! index once per distinct (family, source length, group length) shape in use, so
+//! matching costs O(shapes), not O(templates). Past [`MAX_SHAPES`] shapes matching falls
+//! back to walking the list.
+
+use heapless::Vec;
+
+use super::{Fnv, Full, HashIndex, Slab};
+use crate::limits::MAX_VIFS;
+use crate::net::Addr;
+
+/// Distinct template shapes indexed before matching falls back to a list walk.
+pub const MAX_SHAPES: usize = 64;
+
+/// One configured route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rule {
+    /// Inbound interface (interface table id).
+    pub iif: u32,
+    /// Source as written; the unspecified address means any source.
+    pub source: Addr,
+    /// Source prefix length (full length unless `/LEN` was given).
+    pub slen: u8,
+    /// Group as written.
+    pub group: Addr,
+    /// Group prefix length.
+    pub glen: u8,
+    /// TTL threshold per outbound VIF (IPv4) or MIF (IPv6); 0 = not forwarded.
+    pub ttls: [u8; MAX_VIFS],
+    /// Seen in the configuration being (re)loaded.
+    pub used: bool,
+    /// Insertion sequence number (set by the table).
+    pub seq: u64,
+}
+
+impl Rule {
+    /// A rule with no outbound interfaces.
+    pub fn new(iif: u32, source: Addr, slen: u8, group: Addr, glen: u8) -> Self {
+        Self {
+            iif,
+            source,
+            slen,
+            group,
+            glen,
+            ttls: [0; MAX_VIFS],
+            used: true,
+            seq: 0,
+        }
+    }
+
+    /// True if the source is the wildcard `*`.
+    pub fn any_source(&self) -> bool {
+        self.source.is_unspecified()
+    }
+
+    /// True if this is an exact (S,G) rule; otherwise it is a (*,G) template.
+    pub fn is_exact(&self) -> bool {
+        let bits = self.group.family().bits();
+        !self.any_source() && self.slen == bits && self.glen == bits
+    }
+
+    /// True for IPv6 rules (their `ttls` are indexed by MIF).
+    pub fn is_v6(&self) -> bool {
+        self.group.family() == crate::net::Family::V6
+    }
+
+    /// Source length used for matching: 0 for the wildcard.
+    fn match_slen(&self) -> u8 {
+        if self.any_source() {
+            0
+        } else {
+            self.slen
+        }
+    }
+
+    /// True if the template covers (S,G) (the IIF is checked by the caller).
+    pub fn covers(&self, source: &Addr, group: &Addr) -> bool {
+        group.in_prefix(&self.group, self.glen)
+            && source.family() == self.group.family()
+            && (self.any_source() || source.in_prefix(&self.source, self.slen))
+    }
+
+    /// True if the rule has at least one outbound interface.
+    pub fn has_oifs(&self) -> bool {
+        self.ttls.iter().any(|&t| t != 0)
+    }
+
+    fn identity_hash(&self) -> u32 {
+        identity_hash(self.iif, &self.source, self.slen, &self.group, self.glen)
+    }
+
+    fn match_hash(&self) -> u32 {
+        let sl = self.match_slen();
+        match_hash(
+            self.iif,
+            &self.source.masked(sl),
+            sl,
+            &self.group.masked(self.glen),
+            self.glen,
+        )
+    }
+
+    fn same_identity(&self, o: &Rule) -> bool {
+        self.iif == o.iif
+            && self.source == o.source
+            && self.slen == o.slen
+            && self.group == o.group
+            && self.glen == o.glen
+    }
+}
+
+fn identity_hash(iif: u32, source: &Addr, slen: u8, group: &Addr, glen: u8) -> u32 {
+    Fnv::new()
+        .u32(iif)
+        .addr(source)
+        .byte(slen)
+        .addr(group)
+        .byte(glen)
+        .finish()
+}
+
+fn match_hash(iif: u32, source: &Addr, slen: u8, group: &Addr, glen: u8) -> u32 {
+    identity_hash(iif, source, slen, group, glen) ^ 0x5bd1_e995
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Shape {
+    group_bits: u8,
+    slen: u8,
+    glen: u8,
+    count: u32,
+}
+
+/// Up to `N` rules, `B` index buckets (see [`super::buckets`]).
+pub struct RuleTable<const N: usize, const B: usize> {
+    slab: Slab<Rule, N>,
+    by_identity: HashIndex<B>,
+    by_match: HashIndex<B>,
+    shapes: Vec<Shape, MAX_SHAPES>,
+    templates: usize,
+    unshaped: usize,
+    next_seq: u64,
+}
+
+impl<const N: usize, const B: usize> Default for RuleTable<N, B> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<const N: usize, const B: usize> RuleTable<N, B> {
+    /// An empty table.
+    pub const fn new() -> Self {
+        Self {
+            slab: Slab::new(),
+            by_identity: HashIndex::new(),
+            by_match: HashIndex::new(),
+            shapes: Vec::new(),
+            templates: 0,
+            unshaped: 0,
+            next_seq: 0,
+        }
+    }
+
+    /// Capacity.
+    pub const fn capacity(&self) -> usize {
+        N
+    }
+
+    /// Number of rules.
+    pub fn len(&self) -> usize {
+        self.slab.len()
+    }
+
+    /// True if there are no rules.
+    pub fn is_empty(&self) -> bool {
+        self.slab.is_empty()
+    }
+
+    /// Number of templates.
+    pub fn templates(&self) -> usize {
+        self.templates
+    }
+
+    /// The rule with the identity of `key` (its OIFs are ignored).
+    pub fn find(&self, key: &Rule) -> Option<usize> {
+        self.by_identity.find(key.identity_hash(), |id| {
+            self.slab.get(id).is_some_and(|r| r.same_identity(key))
+        })
+    }
+
+    /// Adds a rule (which must not exist yet) at the end of the list.
+    pub fn insert(&mut self, mut rule: Rule) -> Result<usize, Full> {
+        rule.seq = self.next_seq;
+        let id = self.slab.insert(rule).map_err(|_| Full)?;
+        self.next_seq += 1;
+        // Index capacity exceeds slab capacity, so these cannot fail.
+        let _ = self.by_identity.insert(rule.identity_hash(), id);
+        if !rule.is_exact() {
+            self.templates += 1;
+            let _ = self.by_match.insert(rule.match_hash(), id);
+            self.add_shape(&rule);
+        }
+        Ok(id)
+    }
+
+    /// Removes rule `id`.
+    pub fn remove(&mut self, id: usize) -> Option<Rule> {
+        let rule = *self.slab.get(id)?;
+        let slab = &self.slab;
+        self.by_identity.remove(rule.identity_hash(), id, |o| {
+            slab.get(o).map_or(0, Rule::identity_hash)
+        });
+        if !rule.is_exact() {
+            self.by_match.remove(rule.match_hash(), id, |o| {
+                slab.get(o).map_or(0, Rule::match_hash)
+            });
+            self.templates -= 1;
+            self.del_shape(&rule);
+        }
+        self.slab.remove(id)
+    }
+
+    fn shape_of(rule: &Rule) -> (u8, u8, u8) {
+        (rule.group.family().bits(), rule.match_slen(), rule.glen)
+    }
+
+    fn add_shape(&mut self, rule: &Rule) {
+        let (group_bits, slen, glen) = Self::shape_of(rule);
+        if let Some(s) = self
+            .shapes
+            .iter_mut()
+            .find(|s| (s.group_bits, s.slen, s.glen) == (group_bits, slen, glen))
+        {
+            s.count += 1;
+            return;
+        }
+        let shape = Shape {
+            group_bits,
+            slen,
+            glen,
+            count: 1,
+        };
+        if self.shapes.push(shape).is_err() {
+            self.unshaped += 1;
+        }
+    }
+
+    fn del_shape(&mut self, rule: &Rule) {
+        let key = Self::shape_of(rule);
+        match self
+            .shapes
+            .iter()
+            .position(|s| (s.group_bits, s.slen, s.glen) == key)
+        {
+            Some(i) => {
+                if let Some(s) = self.shapes.get_mut(i) {
+                    s.count -= 1;
+                    if s.count == 0 {
+                        self.shapes.swap_remove(i);
+                    }
+                }
+            }
+            None => self.unshaped = self.unshaped.saturating_sub(1),
+        }
+        if self.templates == 0 {
+            self.unshaped = 0;
+        }
+    }
+
+    /// The first template (in insertion order) with inbound interface `iif` that covers
+    /// (S,G).
+    pub fn first_template(&self, iif: u32, source: &Addr, group: &Addr) -> Option<usize> {
+        if self.templates == 0 {
+            return None;
+        }
+        let fits = |id: usize| {
+            self.slab
+                .get(id)
+                .filter(|r| r.iif == iif && !r.is_exact() && r.covers(source, group))
+        };
+        if self.unshaped > 0 {
+            return self
+                .slab
+                .iter()
+                .map(|(id, _)| id)
+                .find(|&id| fits(id).is_some());
+        }
+        let mut best: Option<(u64, usize)> = None;
+        let bits = group.family().bits();
+        for s in self.shapes.iter().filter(|s| s.group_bits == bits) {
+            let h = match_hash(
+                iif,
+                &source.masked(s.slen),
+                s.slen,
+                &group.masked(s.glen),
+                s.glen,
+            );
+            self.by_match.walk(h, |id| {
+                if let Some(r) = fits(id) {
+                    if best.is_none_or(|(seq, _)| r.seq < seq) {
+                        best = Some((r.seq, id));
+                    }
+                }
+            });
+        }
+        best.map(|(_, id)| id)
+    }
+
+    /// Rule `id`.
+    pub fn get(&self, id: usize) -> Option<&Rule> {
+        self.slab.get(id)
+    }
+
+    /// Rule `id`, mutably. Only the OIFs and the `used` mark may change (the identity is
+    /// indexed).
+    pub fn get_mut(&mut self, id: usize) -> Option<&mut Rule> {
+        self.slab.get_mut(id)
+    }
+
+    /// The oldest rule.
+    pub fn first(&self) -> Option<usize> {
+        self.slab.first()
+    }
+
+    /// The rule after `id` in insertion order.
+    pub fn next(&self, id: usize) -> Option<usize> {
+        self.slab.next(id)
+    }
+
+    /// All rules in insertion order.
+    pub fn iter(&self) -> super::slab::Iter<'_, Rule, N> {
+        self.slab.iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn a(s: &str) -> Addr {
+        Addr::parse(s).unwrap()
+    }
+
+    fn rule(iif: u32, s: &str, sl: u8, g: &str, gl: u8) -> Rule {
+        Rule::new(iif, a(s), sl, a(g), gl)
+    }
+
+    #[test]
+    fn kinds() {
+        assert!(rule(0, "10.0.0.1", 32, "225.1.1.1", 32).is_exact());
+        assert!(!rule(0, "0.0.0.0", 32, "225.1.1.1", 32).is_exact());
+        assert!(!rule(0, "10.0.0.0", 24, "225.1.1.1", 32).is_exact());
+        assert!(!rule(0, "10.0.0.1", 32, "225.1.0.0", 16).is_exact());
+        let t = rule(0, "10.0.0.0", 24, "225.1.0.0", 16);
+        assert!(t.covers(&a("10.0.0.9"), &a("225.1.2.3")));
+        assert!(!t.covers(&a("10.0.1.9"), &a("225.1.2.3")));
+        assert!(!t.covers(&a("10.0.0.9"), &a("225.2.2.3")));
+        let w = rule(0, "::", 128, "ff2e::42", 128);
+        assert!(w.is_v6() && w.covers(&a("fc00::1"), &a("ff2e::42")));
+        assert!(!w.covers(&a("10.0.0.1"), &a("ff2e::42")));
+        assert!(!w.has_oifs());
+    }
+
+    #[test]
+    fn full_remove_reinsert() {
+        let mut t = RuleTable::<2, 4>::new();
+        let r1 = rule(0, "10.0.0.1", 32, "225.1.1.1", 32);
+        let r2 = rule(1, "0.0.0.0", 32, "225.1.1.1", 32);
+        let r3 = rule(1, "0.0.0.0", 32, "225.1.1.2", 32);
+        let i1 = t.insert(r1).unwrap();
+        let i2 = t.insert(r2).unwrap();
+        assert_eq!(t.insert(r3), Err(Full));
+        assert_eq!(t.find(&r1), Some(i1));
+        assert_eq!(t.find(&r2), Some(i2));
+        assert_eq!(t.find(&r3), None);
+        assert_eq!(t.templates(), 1);
+        assert_eq!(t.remove(i2).map(|r| r.group), Some(a("225.1.1.1")));
+        assert_eq!(t.remove(i2), None);
+        assert_eq!(t.templates(), 0);
+        assert_eq!(t.find(&r2), None);
+        let i3 = t.insert(r3).unwrap();
+        assert_eq!(t.find(&r3), Some(i3));
+        assert_eq!(
+            t.first_template(1, &a("10.0.0.1"), &a("225.1.1.2")),
+            Some(i3)
+        );
+        assert_eq!(t.first_template(0, &a("10.0.0.1"), &a("225.1.1.2")), None);
+        let order: std::vec::Vec<_> = t.iter().map(|(id, _)| id).collect();
+        assert_eq!(order, [i1, i3]);
+        assert_eq!(t.len(), 2);
+        assert_eq!(t.capacity(), 2);
+        assert!(t.get_mut(i1).is_some());
+        assert_eq!(t.first(), Some(i1));
+        assert_eq!(t.next(i1), Some(i3));
+    }
+
+    extern crate std;
+
+    #[test]
+    fn first_template_in_insertion_order() {
+        let mut t = RuleTable::<8, 16>::new();
+        let wide = t.insert(rule(0, "0.0.0.0", 32, "225.0.0.0", 8)).unwrap();
+        let narrow = t.insert(rule(0, "10.0.0.0", 24, "225.1.1.1", 32)).unwrap();
+        let other_if = t.insert(rule(1, "0.0.0.0", 32, "225.1.1.1", 32)).unwrap();
+        assert_eq!(
+            t.first_template(0, &a("10.0.0.1"), &a("225.1.1.1")),
+            Some(wide)
+        );
+        assert_eq!(
+            t.first_template(1, &a("10.0.0.1"), &a("225.1.1.1")),
+            Some(other_if)
+        );
+        t.remove(wide);
+        assert_eq!(
+            t.first_template(0, &a("10.0.0.1"), &a("225.1.1.1")),
+            Some(narrow)
+        );
+        assert_eq!(t.first_template(0, &a("10.0.1.1"), &a("225.1.1.1")), None);
+        // Re-adding puts it last: the narrow one now wins.
+        t.insert(rule(0, "0.0.0.0", 32, "225.0.0.0", 8)).unwrap();
+        assert_eq!(
+            t.first_template(0, &a("10.0.0.1"), &a("225.1.1.1")),
+            Some(narrow)
+        );
+        // An exact rule is never a template.
+        t.insert(rule(0, "10.0.0.1", 32, "225.1.1.1", 32)).unwrap();
+        assert_eq!(
+            t.first_template(0, &a("10.0.0.1"), &a("225.1.1.1")),
+            Some(narrow)
+        );
+    }
+
+    #[test]
+    fn too_many_shapes_falls_back_to_walk() {
+        let mut t = RuleTable::<128, 256>::new();
+        let mut ids = std::vec::Vec::new();
+        for len in 0..=32u8 {
+            for sl in [8u8, 16, 24] {
+                ids.push(t.insert(rule(0, "10.0.0.0", sl, "225.0.0.0", len)).unwrap());
+            }
+        }
+        assert!(t.unshaped > 0);
+        // 225.0.0.0/0 (len 0) covers everything and was inserted first.
+        assert_eq!(
+            t.first_template(0, &a("10.0.0.1"), &a("239.1.1.1")),
+            Some(ids[0])
+        );
+        for id in ids {
+            t.remove(id);
+        }
+        assert_eq!(t.unshaped, 0);
+        assert!(t.shapes.is_empty());
+    }
+}

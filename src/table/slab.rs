@@ -1,0 +1,192 @@
+//! A fixed-capacity slab: stable ids, O(1) insert and remove, iteration in insertion order.
+//!
+//! `heapless::FnvIndexMap::swap_remove` would reorder entries, but `show` and template
+//! matching depend on insertion order, so values stay put and an intrusive list keeps the
+//! order. Freed slots are reused (the reused slot goes to the back of the order).
+
+use heapless::Vec;
+
+use super::links::Links;
+
+#[derive(Clone, Copy)]
+struct Slot<T> {
+    value: T,
+    live: bool,
+}
+
+/// Up to `N` values of `T`, addressed by id, iterated in insertion order.
+pub struct Slab<T: Copy, const N: usize> {
+    slots: Vec<Slot<T>, N>,
+    free: Vec<u32, N>,
+    order: Links<N>,
+    len: usize,
+}
+
+impl<T: Copy, const N: usize> Default for Slab<T, N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T: Copy, const N: usize> Slab<T, N> {
+    /// An empty slab.
+    pub const fn new() -> Self {
+        Self {
+            slots: Vec::new(),
+            free: Vec::new(),
+            order: Links::new(),
+            len: 0,
+        }
+    }
+
+    /// Capacity.
+    pub const fn capacity(&self) -> usize {
+        N
+    }
+
+    /// Number of values.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True if there are no values.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// True if an insert would fail.
+    pub fn is_full(&self) -> bool {
+        self.len >= N
+    }
+
+    /// Inserts at the back of the order; gives the value back when full.
+    pub fn insert(&mut self, value: T) -> Result<usize, T> {
+        let slot = Slot { value, live: true };
+        let id = if let Some(id) = self.free.pop() {
+            let id = id as usize;
+            match self.slots.get_mut(id) {
+                Some(s) => *s = slot,
+                None => return Err(value),
+            }
+            id
+        } else {
+            let id = self.slots.len();
+            self.slots.push(slot).map_err(|s| s.value)?;
+            id
+        };
+        self.order.push_back(id);
+        self.len += 1;
+        Ok(id)
+    }
+
+    /// Removes and returns the value with `id`.
+    pub fn remove(&mut self, id: usize) -> Option<T> {
+        let slot = self.slots.get_mut(id).filter(|s| s.live)?;
+        slot.live = false;
+        let value = slot.value;
+        self.order.unlink(id);
+        // Cannot fail: at most N ids are ever freed at once.
+        let _ = self.free.push(id as u32);
+        self.len -= 1;
+        Some(value)
+    }
+
+    /// The value with `id`, if live.
+    pub fn get(&self, id: usize) -> Option<&T> {
+        self.slots.get(id).filter(|s| s.live).map(|s| &s.value)
+    }
+
+    /// The value with `id`, if live, mutably.
+    pub fn get_mut(&mut self, id: usize) -> Option<&mut T> {
+        self.slots
+            .get_mut(id)
+            .filter(|s| s.live)
+            .map(|s| &mut s.value)
+    }
+
+    /// The oldest id.
+    pub fn first(&self) -> Option<usize> {
+        self.order.front()
+    }
+
+    /// The id inserted after `id`. Take it before removing `id` when removing while
+    /// walking.
+    pub fn next(&self, id: usize) -> Option<usize> {
+        self.order.next(id)
+    }
+
+    /// Ids and values in insertion order.
+    pub fn iter(&self) -> Iter<'_, T, N> {
+        Iter {
+            slab: self,
+            cursor: self.first(),
+        }
+    }
+}
+
+/// Iterator over a [`Slab`] in insertion order.
+pub struct Iter<'a, T: Copy, const N: usize> {
+    slab: &'a Slab<T, N>,
+    cursor: Option<usize>,
+}
+
+impl<'a, T: Copy, const N: usize> Iterator for Iter<'a, T, N> {
+    type Item = (usize, &'a T);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let id = self.cursor?;
+        self.cursor = self.slab.next(id);
+        self.slab.get(id).map(|v| (id, v))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use std::vec::Vec;
+
+    use super::*;
+
+    fn values<const N: usize>(s: &Slab<u8, N>) -> Vec<u8> {
+        s.iter().map(|(_, v)| *v).collect()
+    }
+
+    #[test]
+    fn full_remove_reinsert() {
+        let mut s = Slab::<u8, 2>::new();
+        assert!(s.is_empty());
+        let a = s.insert(1).unwrap();
+        let b = s.insert(2).unwrap();
+        assert!(s.is_full());
+        assert_eq!(s.insert(3), Err(3));
+        assert_eq!(values(&s), [1, 2]);
+        assert_eq!(s.remove(a), Some(1));
+        assert_eq!(s.remove(a), None);
+        assert_eq!(s.get(a), None);
+        let c = s.insert(3).unwrap();
+        assert_eq!(c, a, "slot reused");
+        assert_eq!(values(&s), [2, 3], "reused slot goes to the back");
+        *s.get_mut(b).unwrap() = 9;
+        assert_eq!(values(&s), [9, 3]);
+        assert_eq!(s.len(), 2);
+        assert_eq!(s.get(5), None);
+        assert_eq!(s.remove(5), None);
+        assert_eq!(s.capacity(), 2);
+    }
+
+    #[test]
+    fn remove_while_walking() {
+        let mut s = Slab::<u8, 4>::new();
+        for v in 0..4 {
+            s.insert(v).unwrap();
+        }
+        let mut cur = s.first();
+        while let Some(id) = cur {
+            cur = s.next(id);
+            if s.get(id).is_some_and(|v| v % 2 == 0) {
+                s.remove(id);
+            }
+        }
+        assert_eq!(values(&s), [1, 3]);
+    }
+}

@@ -1,0 +1,118 @@
+//! A small `Copy` string with inline storage (slab values must be `Copy`).
+
+use ufmt::uWrite;
+
+use super::Full;
+
+/// Up to `N` bytes of UTF-8 text.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Text<const N: usize> {
+    buf: [u8; N],
+    len: u16,
+}
+
+impl<const N: usize> core::fmt::Debug for Text<N> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        // Only reachable from test/Debug printing; never in the daemon's text paths.
+        core::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl<const N: usize> Default for Text<N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<const N: usize> Text<N> {
+    /// Empty text.
+    pub const fn new() -> Self {
+        Self {
+            buf: [0; N],
+            len: 0,
+        }
+    }
+
+    /// `s` if it fits.
+    pub fn of(s: &str) -> Option<Self> {
+        let mut t = Self::new();
+        t.push_str(s).ok()?;
+        Some(t)
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        let bytes = self.buf.get(..self.len as usize).unwrap_or(&[]);
+        // Only whole `&str`s are ever appended, so this never fails.
+        core::str::from_utf8(bytes).unwrap_or("")
+    }
+
+    /// Length in bytes.
+    pub fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    /// True if empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Appends `s` whole, or nothing if it does not fit.
+    pub fn push_str(&mut self, s: &str) -> Result<(), Full> {
+        let start = self.len as usize;
+        let end = start.checked_add(s.len()).ok_or(Full)?;
+        let end16 = u16::try_from(end).map_err(|_| Full)?;
+        let dst = self.buf.get_mut(start..end).ok_or(Full)?;
+        dst.copy_from_slice(s.as_bytes());
+        self.len = end16;
+        Ok(())
+    }
+}
+
+impl<const N: usize> PartialEq<str> for Text<N> {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl<const N: usize> PartialEq<&str> for Text<N> {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl<const N: usize> uWrite for Text<N> {
+    type Error = Full;
+
+    fn write_str(&mut self, s: &str) -> Result<(), Full> {
+        self.push_str(s)
+    }
+}
+
+impl<const N: usize> ufmt::uDisplay for Text<N> {
+    fn fmt<W: uWrite + ?Sized>(&self, f: &mut ufmt::Formatter<'_, W>) -> Result<(), W::Error> {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fits_or_not() {
+        let mut t = Text::<4>::new();
+        assert!(t.is_empty());
+        t.push_str("ab").unwrap();
+        assert_eq!(t.push_str("cde"), Err(Full));
+        assert_eq!(t, "ab");
+        t.push_str("cd").unwrap();
+        assert_eq!(t.as_str(), "abcd");
+        assert_eq!(t.len(), 4);
+        assert_eq!(Text::<2>::of("abc"), None);
+        assert_eq!(Text::<3>::of("abc").unwrap(), "abc");
+        let mut u = Text::<8>::new();
+        ufmt::uwrite!(u, "{}-{}", 1u8, "x").unwrap();
+        assert_eq!(u, "1-x");
+    }
+}
