@@ -128,8 +128,7 @@ pub struct igmpmsg {
 
 // ===== <netinet6/ip6_mroute.h> =====
 
-/// Old initialisation with the `omrt6msg` upcall layout: not used.
-pub const MRT6_OINIT: c_int = 100;
+// 100 is `MRT6_OINIT` (the old `omrt6msg` upcall layout), visible to the kernel only.
 pub const MRT6_DONE: c_int = 101;
 pub const MRT6_ADD_MIF: c_int = 102;
 pub const MRT6_DEL_MIF: c_int = 103;
@@ -374,6 +373,8 @@ mod width {
     assert_eq_size!(group_source_req, [u8; 264]);
     const_assert_eq!(offset_of!(group_source_req, gsr_source), 136);
     assert_eq_size!(ifreq_addr, [u8; 32]);
+    // The header length `route_socket` skips is libc's; this pins it to the C one.
+    assert_eq_size!(libc::if_msghdr, [u8; 168]);
 }
 
 #[cfg(target_pointer_width = "32")]
