@@ -34,8 +34,9 @@ pub const MAX_VIFS: usize = 32;
 /// Outgoing interfaces per route: bounded by the VIF table, as in the kernel's TTL array.
 pub const MAX_OIFS: usize = MAX_VIFS;
 
-/// Configured multicast routes (`mroute` lines and IPC `add`), templates and (S,G) alike.
-pub const MAX_RULES: usize = env_or(option_env!("SMCROUTE_MAX_RULES"), 4096);
+/// Configured multicast routes (`mroute` lines and IPC `add`), templates and (S,G) alike:
+/// as many as kernel entries, so a conf can install a full kernel table of (S,G) routes.
+pub const MAX_RULES: usize = env_or(option_env!("SMCROUTE_MAX_RULES"), 10240);
 
 /// Kernel MFC entries the daemon tracks: configured (S,G) plus learned entries and stop
 /// filters. Learned entries are a cache: when full, the longest idle one gives way.

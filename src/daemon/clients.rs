@@ -233,5 +233,12 @@ fn answer(
     }
     reply.push(b"\0");
     reply.flush();
+    if reply.failed {
+        log!(
+            host,
+            Level::Warning,
+            "ipc: client not reading its reply, closing connection"
+        );
+    }
     ok && !reply.failed
 }

@@ -33,6 +33,24 @@ pub enum LoadError {
     Unreadable(Errno),
 }
 
+/// Checks that the top-level file can be opened and read, before a reload throws the
+/// running configuration away (a directory opens fine and fails on `read`).
+pub fn probe(path: &str) -> Result<(), LoadError> {
+    let fd = match sys::open_read(path) {
+        Ok(fd) => fd,
+        Err(Errno::ENOENT) => return Err(LoadError::Missing),
+        Err(e) => return Err(LoadError::Unreadable(e)),
+    };
+    let mut byte = [0u8; 1];
+    loop {
+        match sys::read(&fd, &mut byte) {
+            Ok(_) => return Ok(()),
+            Err(Errno::EINTR) => {}
+            Err(e) => return Err(LoadError::Unreadable(e)),
+        }
+    }
+}
+
 /// Loads `path` (and everything it includes) into `router`.
 pub fn load<H: Host>(
     router: &mut Router,
@@ -214,4 +232,29 @@ fn parse_chunk<H: Host>(
             }
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn probe_tells_missing_unreadable_and_readable_apart() {
+        let dir = std::env::temp_dir().join(format!("smcroute-probe-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("ok.conf");
+        std::fs::write(&file, "").unwrap();
+        let path = |p: &std::path::Path| p.to_str().unwrap().to_string();
+        assert_eq!(probe(&path(&file)), Ok(()));
+        assert_eq!(
+            probe(&path(&dir.join("missing.conf"))),
+            Err(LoadError::Missing)
+        );
+        assert_eq!(
+            probe(&path(&dir)),
+            Err(LoadError::Unreadable(Errno::EISDIR))
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

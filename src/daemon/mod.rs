@@ -507,16 +507,35 @@ impl Loop<'_> {
         if let Some(n) = &self.notify {
             let _ = n.reloading("Reloading configuration, please wait ...");
         }
-        self.router.reload_begin(&mut self.host);
-        rescan(self.router, &mut self.host);
-        let errors = load_conf(
-            self.router,
-            &mut self.host,
-            self.bufs,
-            self.opts.conf.as_str(),
-            false,
-        );
-        self.router.reload_end(&mut self.host);
+        let path = self.opts.conf.as_str();
+        // A conf that vanished or cannot be read keeps the running configuration.
+        let errors = match load::probe(path) {
+            Err(e) => {
+                match e {
+                    load::LoadError::Missing => log!(
+                        &mut self.host,
+                        Level::Err,
+                        "Configuration file {} does not exist, keeping the running configuration",
+                        path
+                    ),
+                    load::LoadError::Unreadable(e) => log!(
+                        &mut self.host,
+                        Level::Err,
+                        "Failed reading {}: {}, keeping the running configuration",
+                        path,
+                        e
+                    ),
+                }
+                1
+            }
+            Ok(()) => {
+                self.router.reload_begin(&mut self.host);
+                rescan(self.router, &mut self.host);
+                let errors = load_conf(self.router, &mut self.host, self.bufs, path, false);
+                self.router.reload_end(&mut self.host);
+                errors
+            }
+        };
         let _ = fs::touch(self.opts.pid_file.as_str());
         if let Some(n) = &self.notify {
             let _ = n.ready(READY);

@@ -179,6 +179,7 @@ impl Router {
     /// Adds `rule` or merges it into the rule of the same identity: a conf line replaces
     /// the OIFs of a rule left from the previous conf, anything else unites them.
     fn add_rule<H: Host>(&mut self, h: &mut H, rule: Rule, mode: Mode) -> Result<(), Failed> {
+        let mut inserted = false;
         let rid = match self.rules.find(&rule) {
             Some(rid) => {
                 if let Some(r) = self.rules.get_mut(rid) {
@@ -192,7 +193,10 @@ impl Router {
                 rid
             }
             None => match self.rules.insert(rule) {
-                Ok(rid) => rid,
+                Ok(rid) => {
+                    inserted = true;
+                    rid
+                }
                 Err(_) => {
                     note(h, Msg::TableFull("mroute", MAX_RULES));
                     return Err(Failed);
@@ -200,7 +204,14 @@ impl Router {
             },
         };
         if rule.is_exact() {
-            self.install_exact(h, rid)
+            let installed = self.install_exact(h, rid);
+            if installed.is_err() && inserted && mode != Mode::Conf {
+                // Refused by the kernel or a full kernel table: a route the client is
+                // told failed must not linger as configured. A conf rule stays: the end
+                // of a reload installs it again, once unused entries made room.
+                self.remove_rule(h, rid);
+            }
+            installed
         } else {
             if !self.reloading {
                 self.convert_caches(h, rid);

@@ -333,10 +333,23 @@ fn ipc_v6_disabled_and_vif_failures() {
             "failed adding IPv4 multicast route (10.0.0.9,225.1.1.1): No buffer space available"
         );
         t.h.fail_add_mfc = None;
-        // The failed add left nothing in the kernel list.
+        // The failed add left nothing in the kernel list, nor a configured rule.
         let shown = t.show(b's', "");
-        let kernel = shown.split("Kernel MFC Table_").nth(1).unwrap();
-        assert!(!kernel.contains("10.0.0.9"), "{shown}");
+        assert!(!shown.contains("10.0.0.9"), "{shown}");
+        // A refused change to an existing rule keeps the rule.
+        t.ipc(b'a', &["a1", "10.0.0.9", "225.1.1.1", "a2"]).unwrap();
+        t.h.fail_add_mfc = Some(Errno::ENOBUFS);
+        assert!(t.ipc(b'a', &["a1", "10.0.0.9", "225.1.1.1", "x2"]).is_err());
+        t.h.fail_add_mfc = None;
+        assert!(t.show(b's', "").contains("(10.0.0.9, 225.1.1.1)"));
+        // A conf rule the kernel refused stays configured: a reload installs it again.
+        t.h.fail_add_mfc = Some(Errno::ENOBUFS);
+        assert_eq!(
+            t.conf(&["mroute from a1 source 10.0.0.8 group 225.1.1.8 to a2"]),
+            1
+        );
+        t.h.fail_add_mfc = None;
+        assert!(t.show(b's', "").contains("(10.0.0.8, 225.1.1.8)"));
     });
 }
 
@@ -1379,7 +1392,8 @@ fn rule_table_full() {
             t.ipc(b'a', &["a1", &g, "a2"]).unwrap();
         }
         assert!(t.ipc(b'a', &["a1", "239.1.1.1", "a2"]).is_err());
-        assert_eq!(t.h.last(), "mroute table full (4096 entries)");
+        let full = std::format!("mroute table full ({} entries)", crate::limits::MAX_RULES);
+        assert_eq!(t.h.last(), full);
         // Merging into an existing rule still works when full.
         t.ipc(b'a', &["a1", "232.0.0.0", "x1"]).unwrap();
         t.ipc(b'r', &["a1", "232.0.0.0"]).unwrap();

@@ -98,7 +98,9 @@ pub fn listen(path: &str) -> Result<Fd, Errno> {
     Ok(fd)
 }
 
-/// `accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)`: the next client, non-blocking.
+/// `accept4(fd, NULL, NULL, SOCK_CLOEXEC)`: the next client. It is blocking on purpose:
+/// the daemon reads only after `poll` says readable, and writes replies with a send
+/// timeout (`SO_SNDTIMEO`), which a non-blocking socket would ignore (`EAGAIN` at once).
 pub fn accept(listener: &Fd) -> Result<Fd, Errno> {
     loop {
         // SAFETY: null address pointers are allowed (peer address not wanted); `listener`
@@ -108,7 +110,7 @@ pub fn accept(listener: &Fd) -> Result<Fd, Errno> {
                 listener.raw(),
                 core::ptr::null_mut(),
                 core::ptr::null_mut(),
-                libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC,
+                libc::SOCK_CLOEXEC,
             )
         };
         match ret(rc) {

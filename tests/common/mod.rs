@@ -16,6 +16,7 @@
 //! themselves; tests of 2.6 features then skip (see [`Env::needs_26`]).
 #![allow(dead_code, unused_imports)]
 
+pub mod hostile;
 pub mod kstate;
 pub use kstate::{McFilter, Mfc, Vif};
 pub mod traffic;
@@ -404,6 +405,28 @@ impl Topology {
         park.ip(&["link", "set", ifname, "netns", &self.r.name]);
         self.r.ip(&["link", "set", ifname, "arp", "off", "up"]);
         park.ip(&["link", "set", "p0", "arp", "off", "up"]);
+        self.extra_ns.push(park);
+    }
+
+    /// Many dummy-like interfaces in the router at once (as [`add_stub`], all peers
+    /// parked in one namespace, built with two `ip -batch` runs).
+    pub fn add_stubs(&mut self, names: &[&str]) {
+        let park = Ns {
+            name: format!("{}-park{}", self.id, self.extra_ns.len()),
+        };
+        self.make_ns(&park);
+        let mut in_park = String::new();
+        let mut in_router = String::new();
+        for (k, ifname) in names.iter().enumerate() {
+            in_park += &format!("link add p{k} type veth peer name {ifname}\n");
+            in_park += &format!("link set p{k} arp off up\n");
+            in_park += &format!("link set {ifname} netns {}\n", self.r.name);
+            in_router += &format!("link set {ifname} arp off up\n");
+        }
+        let batch = self.write(&format!("{}.batch", park.name), &in_park);
+        ip(&["-n", &park.name, "-batch", &batch.to_string_lossy()]);
+        let batch = self.write(&format!("{}.rbatch", park.name), &in_router);
+        ip(&["-n", &self.r.name, "-batch", &batch.to_string_lossy()]);
         self.extra_ns.push(park);
     }
 
