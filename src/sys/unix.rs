@@ -318,7 +318,9 @@ mod tests {
 
         // Non-blocking accept with nobody waiting.
         assert_eq!(accept(&listener).err(), Some(Errno::EAGAIN));
-        // The accepted socket is non-blocking.
+        // The accepted socket is blocking (replies rely on SO_SNDTIMEO); made non-blocking
+        // here, a read with nothing queued says so instead of hanging the test.
+        set_nonblocking(&server).unwrap();
         assert_eq!(recv(&server, &mut buf).err(), Some(Errno::EAGAIN));
         set_send_timeout(&server, 50).unwrap();
 

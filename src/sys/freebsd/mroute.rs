@@ -83,8 +83,14 @@ fn open(family: Family, table: u32) -> Result<Fd, InitError> {
     loop_and_all_off(&fd, family).map_err(fail(InitStep::Options))?;
     // Both read an int that must be 1 (the API version).
     setsockopt_int(&fd, level, opt_init, 1).map_err(fail(InitStep::Init))?;
+    // Room for upcall bursts, as on Linux. Best effort: the kernel caps it at
+    // `kern.ipc.maxsockbuf`.
+    let _ = setsockopt_int(&fd, libc::SOL_SOCKET, libc::SO_RCVBUF, UPCALL_RCVBUF);
     Ok(fd)
 }
+
+/// Receive buffer of the routing sockets, for upcall bursts.
+const UPCALL_RCVBUF: c_int = 1 << 20;
 
 /// Opens the IPv4 multicast routing socket: raw IGMP, close-on-exec, non-blocking, loop
 /// off, then `MRT_INIT`. `table` must be 0 (see [`HAS_TABLES`]).
