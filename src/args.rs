@@ -8,10 +8,10 @@
 
 mod getopt;
 
-use heapless::String;
+use heapless::{String, Vec};
 use ufmt::{uDisplay, uWrite, uwrite, Formatter};
 
-pub use self::getopt::{Getopt, Mode};
+pub use self::getopt::{Arg, Getopt, Mode};
 use crate::conf::atoi;
 use crate::fmt::Level;
 
@@ -45,9 +45,12 @@ pub const DAEMON_OPTIONS: &str = "c:d:D:e:f:F:hI:i:l:m:nNp:P:st:u:v";
 pub const CTL_OPTIONS: &str = "bdhI:i:jptu:v";
 
 /// How `smcroutectl` reads its options. SMCRoute's tool uses the C library's `getopt`,
-/// which stops at the first operand on musl but permutes on glibc (so there `show -d`
-/// means `-d show`); we do as musl, where the command words are never read as options.
-pub const CTL_MODE: Mode = Mode::StopAtOperand;
+/// which permutes on glibc (so `show -d` means `-d show`, as on Debian) but stops at
+/// the first operand on musl; we do as glibc. `--` ends the options.
+pub const CTL_MODE: Mode = Mode::Permute;
+
+/// Most command words `smcroutectl` takes (words before the command word included).
+pub const CTL_MAX_WORDS: usize = 128;
 
 /// How `smcrouted` reads its options: it has no operands, so words that are not options
 /// are skipped and the options after them still count, as with glibc.
@@ -71,6 +74,8 @@ pub enum ArgError {
     NegativeTableId,
     /// A path given with, or derived from, this option is longer than [`PATH_MAX_LEN`].
     PathTooLong(char),
+    /// `smcroutectl`: more than [`CTL_MAX_WORDS`] command words.
+    TooManyWords,
 }
 
 impl ArgError {
@@ -126,6 +131,12 @@ impl uDisplay for ErrorLine<'_> {
                 c,
                 PATH_MAX_LEN
             ),
+            // SMCRoute's wording for an IPC message with too many words.
+            ArgError::TooManyWords => uwrite!(
+                f,
+                "{}: Failed constructing IPC command: Argument list too long",
+                short
+            ),
         }
     }
 }
@@ -133,9 +144,14 @@ impl uDisplay for ErrorLine<'_> {
 /// The last `/`-separated part of `prog`, as `basename(3)` (the whole of it if it ends
 /// in `/`), `smcrouted`-style names for usage and `errx` messages.
 pub fn basename(prog: &str) -> &str {
-    match prog.rsplit('/').next() {
-        Some(name) if !name.is_empty() => name,
-        _ => prog,
+    // Bytes, not `rsplit`: a `/` never occurs inside a UTF-8 sequence, and the str
+    // searcher costs `smcroutectl` half a kilobyte.
+    match prog.bytes().rposition(|b| b == b'/') {
+        Some(slash) => match prog.get(slash + 1..) {
+            Some(name) if !name.is_empty() => name,
+            _ => prog,
+        },
+        None => prog,
     }
 }
 
@@ -433,31 +449,24 @@ pub struct CtlOpts<'a> {
     pub no_heading: bool,
     /// `-i`/`-I`: identity of the daemon.
     pub ident: &'a str,
-    /// `-u`: socket path as given (the connect error message depends on it).
-    pub socket: Option<Path>,
-    /// `RUNSTATEDIR/<ident>.sock`, used without `-u`.
-    pub default_socket: Path,
-    /// `-h`: help (of the command in `words`, if any).
+    /// The socket to connect to: `-u FILE`, else `RUNSTATEDIR/<ident>.sock`.
+    pub socket: Path,
+    /// `-u` was given (the connect error message depends on it).
+    pub socket_given: bool,
+    /// `-h`: help of the command in `words`, or the usage if there is none (SMCRoute's
+    /// help flag: the options after `-h` still count, errors included).
     pub help: bool,
     /// `-v`: print the version, exit 0. Reading stops at `-v`, as in SMCRoute, so the
-    /// other fields hold only the options before it.
+    /// other fields hold only the words before it.
     pub version: bool,
-    /// The command and its arguments: every word after the options.
-    pub words: &'a [&'a str],
-}
-
-impl CtlOpts<'_> {
-    /// The socket to connect to.
-    pub fn socket_path(&self) -> &str {
-        self.socket
-            .as_ref()
-            .unwrap_or(&self.default_socket)
-            .as_str()
-    }
+    /// The command and its arguments: every word that is not an option, in order
+    /// (permuted as glibc's `getopt` does: `show -d groups` is `-d show groups`).
+    pub words: Vec<&'a str, CTL_MAX_WORDS>,
 }
 
 /// Parses the command line of `smcroutectl` (`args[0]` is the program name). On error
-/// print [`ErrorLine`] to stderr, the usage to stdout and exit [`CTL_USAGE_EXIT`].
+/// print [`ErrorLine`] to stderr (then, for [`ArgError::InvalidOption`] and
+/// [`ArgError::MissingArgument`], the usage to stdout) and exit [`CTL_USAGE_EXIT`].
 pub fn parse_ctl<'a>(args: &'a [&'a str]) -> Result<CtlOpts<'a>, ArgError> {
     let mut opts = CtlOpts {
         batch: false,
@@ -466,16 +475,22 @@ pub fn parse_ctl<'a>(args: &'a [&'a str]) -> Result<CtlOpts<'a>, ArgError> {
         plain: false,
         no_heading: false,
         ident: DEFAULT_IDENT,
-        socket: None,
-        default_socket: Path::new(),
+        socket: Path::new(),
+        socket_given: false,
         help: false,
         version: false,
-        words: &[],
+        words: Vec::new(),
     };
+    let mut socket = None;
     let mut getopt = Getopt::new(args, CTL_OPTIONS, CTL_MODE);
-    for item in getopt.by_ref() {
-        let (letter, value) = item?;
-        let value = value.unwrap_or("");
+    while let Some(item) = getopt.next_arg() {
+        let (letter, value) = match item? {
+            Arg::Option(letter, value) => (letter, value.unwrap_or("")),
+            Arg::Operand(word) => {
+                opts.words.push(word).map_err(|_| ArgError::TooManyWords)?;
+                continue;
+            }
+        };
         match letter {
             'b' => opts.batch = true,
             'd' => opts.detail = true,
@@ -484,7 +499,7 @@ pub fn parse_ctl<'a>(args: &'a [&'a str]) -> Result<CtlOpts<'a>, ArgError> {
             'j' => opts.json = true,
             'p' => opts.plain = true,
             't' => opts.no_heading = true,
-            'u' => opts.socket = Some(path('u', &[value])?),
+            'u' => socket = Some(value),
             'v' => {
                 opts.version = true;
                 return Ok(opts);
@@ -493,8 +508,11 @@ pub fn parse_ctl<'a>(args: &'a [&'a str]) -> Result<CtlOpts<'a>, ArgError> {
             _ => {}
         }
     }
-    opts.words = getopt.operands();
-    opts.default_socket = default_socket(opts.ident)?;
+    opts.socket_given = socket.is_some();
+    opts.socket = match socket {
+        Some(file) => path('u', &[file])?,
+        None => default_socket(opts.ident)?,
+    };
     Ok(opts)
 }
 
@@ -528,7 +546,7 @@ pub fn write_daemon_usage<W: uWrite + ?Sized>(
          \x20 -h              This help text\n\
          \x20 -i NAME         Identity for .conf/.pid/.sock file, and syslog, default: ",
     )?;
-    w.write_str(DEFAULT_IDENT)?;
+    w.write_str(ident)?;
     w.write_str(
         "\n  -l LVL          Set log level: none, err, notice*, info, debug\n\
          \x20 -m SEC          Multicast router discovery, 4-180, default: 20 sec\n\
@@ -550,13 +568,14 @@ pub fn write_daemon_usage<W: uWrite + ?Sized>(
     w.write_str("  -v              Show program version and support information\n\n")
 }
 
-/// `-v` of both programs.
+/// `-v` of both programs (and `smcroutectl version`): SMCRoute's text, homepage line
+/// included (`PACKAGE_URL`, as the C programs print it).
 pub fn write_version<W: uWrite + ?Sized>(w: &mut W) -> Result<(), W::Error> {
     w.write_str(crate::VERSION_BANNER)?;
     w.write_str(
         "\n\n\
          Bug report address: https://github.com/troglobit/smcroute/issues\n\
-         Project homepage:   https://troglobit.com/projects/smcroute/\n",
+         Project homepage:   https://troglobit.com/smcroute.html\n",
     )
 }
 

@@ -4,7 +4,7 @@
 //! installed still forwarding, the daemon answering. Learned (S,G) entries are a cache
 //! (the longest-idle one gives way); configured routes never are.
 //!
-//! The rule and VIF tables are tested at their real capacities (4096, 32); the kernel
+//! The rule and VIF tables are tested at their real capacities (10240, 32); the kernel
 //! route and group tables with a small build of the daemon (`target/small`, see
 //! [`common::hostile::small_build`]).
 
@@ -38,6 +38,9 @@ fn show_answers(d: &Daemon) -> String {
     o.stdout
 }
 
+/// The default rule capacity (`src/limits.rs`, `MAX_RULES`).
+const RULES: u32 = 10240;
+
 #[test]
 fn rule_table_full_at_default_capacity() {
     let Some(env) = env("rule_table_full_at_default_capacity") else {
@@ -47,9 +50,9 @@ fn rule_table_full_at_default_capacity() {
         return;
     }
     let t = Topology::new(&["s1", "h1"]);
-    // 1 exact route + 4095 templates = 4096 rules; line 4097 is one too many.
+    // 1 exact route + (RULES - 1) templates = RULES rules; one more is one too many.
     let mut conf = String::from(LIVE);
-    for i in 0..4096u32 {
+    for i in 0..RULES {
         conf += &format!(
             "mroute from a1 group 225.{}.{}.1 to a2\n",
             50 + i / 250,
@@ -57,8 +60,13 @@ fn rule_table_full_at_default_capacity() {
         );
     }
     let mut d = t.start(&env, &conf, &[]);
-    let want = "mroute table full (4096 entries)";
-    assert_eq!(count_lines(&d.log_text(), want), 1, "conf line 4097");
+    let want = format!("mroute table full ({RULES} entries)");
+    let want = want.as_str();
+    assert_eq!(
+        count_lines(&d.log_text(), want),
+        1,
+        "the conf line past capacity"
+    );
     let live = Live::start(&t, "s1", "h1", "225.1.2.3", 7001, 0.005);
     let o = d.ctl(&["add", "a1", "10.0.1.2", "225.1.2.9", "a2"]);
     assert_eq!(o.code, 1, "IPC add past capacity: {o:?}");
@@ -68,7 +76,7 @@ fn rule_table_full_at_default_capacity() {
         .lines()
         .filter(|l| l.starts_with('('))
         .count();
-    assert_eq!(rules, 4096 + 1, "4096 rules and the kernel entry");
+    assert_eq!(rules, RULES as usize + 1, "all rules and the kernel entry");
     // Room again after a remove.
     d.ctl_ok(&["remove", "a1", "225.50.0.1"]);
     d.ctl_ok(&["add", "a1", "10.0.1.2", "225.1.2.9", "a2"]);

@@ -12,6 +12,15 @@ pub enum Mode {
     Permute,
 }
 
+/// One word of the command line, as [`Getopt::next_arg`] yields it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arg<'a> {
+    /// An option letter and its argument, if it takes one.
+    Option(char, Option<&'a str>),
+    /// A word that is not an option.
+    Operand(&'a str),
+}
+
 /// Walks the options of an argument list (program name first).
 pub struct Getopt<'a> {
     args: &'a [&'a str],
@@ -46,12 +55,11 @@ impl<'a> Getopt<'a> {
 
     /// Whether option `c` exists and takes an argument (`None`: no such option).
     fn takes_argument(&self, c: char) -> Option<bool> {
-        if c == ':' {
-            return None;
-        }
-        let at = self.spec.find(c)?;
-        let after = self.spec.get(at + c.len_utf8()..).unwrap_or("");
-        Some(after.starts_with(':'))
+        // Option letters are ASCII: a byte search, without the str searcher's code.
+        let c = u8::try_from(c).ok().filter(|&c| c != b':')?;
+        let spec = self.spec.as_bytes();
+        let at = spec.iter().position(|&b| b == c)?;
+        Some(spec.get(at + 1) == Some(&b':'))
     }
 
     /// Moves on to the next word.
@@ -59,12 +67,22 @@ impl<'a> Getopt<'a> {
         self.index += 1;
         self.offset = 0;
     }
-}
 
-impl<'a> Iterator for Getopt<'a> {
-    type Item = Result<(char, Option<&'a str>), ArgError>;
+    /// Options and operands in the order they stand (what GNU `getopt` returns for an
+    /// optstring starting with `-`): in [`Mode::Permute`] the operands between options
+    /// are kept, not skipped; once the options have ended, every word is an operand.
+    pub fn next_arg(&mut self) -> Option<Result<Arg<'a>, ArgError>> {
+        if let Some(item) = self.next_option() {
+            return Some(item.map(|(c, value)| Arg::Option(c, value)));
+        }
+        let word = self.args.get(self.index)?;
+        self.next_word();
+        Some(Ok(Arg::Operand(word)))
+    }
 
-    fn next(&mut self) -> Option<Self::Item> {
+    /// The next option; `None` at the end, once the options have ended, or (in
+    /// [`Mode::Permute`]) at an operand, which is left in place for the caller.
+    fn next_option(&mut self) -> Option<Result<(char, Option<&'a str>), ArgError>> {
         if self.done {
             return None;
         }
@@ -78,16 +96,8 @@ impl<'a> Iterator for Getopt<'a> {
                     return None;
                 }
                 if word.len() < 2 || !word.starts_with('-') {
-                    match self.mode {
-                        Mode::StopAtOperand => {
-                            self.done = true;
-                            return None;
-                        }
-                        Mode::Permute => {
-                            self.next_word();
-                            continue;
-                        }
-                    }
+                    self.done = self.mode == Mode::StopAtOperand;
+                    return None;
                 }
                 self.offset = 1;
             }
@@ -123,6 +133,23 @@ impl<'a> Iterator for Getopt<'a> {
                     }
                 }
             });
+        }
+    }
+}
+
+impl<'a> Iterator for Getopt<'a> {
+    type Item = Result<(char, Option<&'a str>), ArgError>;
+
+    /// The next option; in [`Mode::Permute`] the operands are skipped.
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(item) = self.next_option() {
+                return Some(item);
+            }
+            if self.done || self.index >= self.args.len() {
+                return None;
+            }
+            self.next_word();
         }
     }
 }

@@ -141,6 +141,46 @@ fn getopt_errors() {
 }
 
 #[test]
+fn getopt_next_arg_keeps_operands_in_order() {
+    let all = |args: &'static [&'static str], mode| {
+        let mut g = Getopt::new(args, "bc:", mode);
+        let mut got = Vec::new();
+        while let Some(item) = g.next_arg() {
+            got.push(item);
+        }
+        got
+    };
+    let args = &["p", "foo", "-b", "-", "-c", "x", "bar", "--", "-b", "baz"][..];
+    let (b, c) = (Arg::Option('b', None), Arg::Option('c', Some("x")));
+    let operand = |w| Ok(Arg::Operand(w));
+    assert_eq!(
+        all(args, Mode::Permute),
+        [
+            operand("foo"),
+            Ok(b),
+            operand("-"),
+            Ok(c),
+            operand("bar"),
+            operand("-b"),
+            operand("baz")
+        ]
+    );
+    assert_eq!(
+        all(args, Mode::StopAtOperand),
+        ["foo", "-b", "-", "-c", "x", "bar", "--", "-b", "baz"].map(operand)
+    );
+    assert_eq!(
+        all(&["p", "-x", "w", "-c"], Mode::Permute),
+        [
+            Err(ArgError::InvalidOption('x')),
+            operand("w"),
+            Err(ArgError::MissingArgument('c'))
+        ]
+    );
+    assert!(all(&["p"], Mode::Permute).is_empty());
+}
+
+#[test]
 fn getopt_empty_lists() {
     let (got, rest) = walk(&[], "b", Mode::StopAtOperand);
     assert!(got.is_empty() && rest.is_empty());
@@ -510,8 +550,8 @@ fn ctl_defaults() {
     let o = ctl(&["smcroutectl"]);
     assert!(!(o.batch || o.detail || o.json || o.plain || o.no_heading || o.help || o.version));
     assert_eq!(o.ident, "smcroute");
-    assert_eq!(o.socket, None);
-    assert_eq!(o.socket_path(), format!("{RUNSTATEDIR}/smcroute.sock"));
+    assert!(!o.socket_given);
+    assert_eq!(o.socket.as_str(), format!("{RUNSTATEDIR}/smcroute.sock"));
     assert!(o.words.is_empty());
 }
 
@@ -522,23 +562,36 @@ fn ctl_every_option() {
     assert!(!o.version);
     assert_eq!(o.words, ["show", "groups"]);
     let o = ctl(&["smcroutectl", "-i", "mr2", "add", "a", "b"]);
-    assert_eq!(o.socket_path(), format!("{RUNSTATEDIR}/mr2.sock"));
+    assert_eq!(o.socket.as_str(), format!("{RUNSTATEDIR}/mr2.sock"));
     assert_eq!(o.words, ["add", "a", "b"]);
     let o = ctl(&["smcroutectl", "-Imr3"]);
     assert_eq!(o.ident, "mr3");
     let o = ctl(&["smcroutectl", "-u", "/tmp/s", "-i", "x"]);
-    assert_eq!(o.socket.as_ref().map(|p| p.as_str()), Some("/tmp/s"));
-    assert_eq!(o.socket_path(), "/tmp/s");
-    assert_eq!(o.default_socket.as_str(), format!("{RUNSTATEDIR}/x.sock"));
+    assert!(o.socket_given);
+    assert_eq!((o.socket.as_str(), o.ident), ("/tmp/s", "x"));
+    let o = ctl(&["smcroutectl", "-i", "y", "-u", "/tmp/t", "-i", "x"]);
+    assert_eq!((o.socket.as_str(), o.ident), ("/tmp/t", "x"));
+    let o = ctl(&["smcroutectl", "-i", "y", "show", "-i", "x"]);
+    assert_eq!(o.socket.as_str(), format!("{RUNSTATEDIR}/x.sock"));
 }
 
 #[test]
-fn ctl_words_are_not_options() {
-    let o = ctl(&["smcroutectl", "-d", "show", "-t"]);
-    assert!(o.detail && !o.no_heading);
-    assert_eq!(o.words, ["show", "-t"]);
-    let o = ctl(&["smcroutectl", "--", "-x"]);
-    assert_eq!(o.words, ["-x"]);
+fn ctl_options_may_follow_words_as_with_glibc() {
+    assert_eq!(CTL_MODE, Mode::Permute);
+    let o = ctl(&["smcroutectl", "show", "-d", "groups", "-tu", "/s"]);
+    assert!(o.detail && o.no_heading);
+    assert_eq!(o.words, ["show", "groups"]);
+    assert_eq!(o.socket.as_str(), "/s");
+    let o = ctl(&["smcroutectl", "add", "-i", "mr", "a1", "-", "225.1.1.1"]);
+    assert_eq!(o.ident, "mr");
+    assert_eq!(o.words, ["add", "a1", "-", "225.1.1.1"]);
+    // `--` ends the options; the words after it follow the ones before.
+    let o = ctl(&["smcroutectl", "join", "--", "-d", "x"]);
+    assert!(!o.detail);
+    assert_eq!(o.words, ["join", "-d", "x"]);
+    let o = ctl(&["smcroutectl", "show", "-h"]);
+    assert!(o.help);
+    assert_eq!(o.words, ["show"]);
 }
 
 #[test]
@@ -547,6 +600,9 @@ fn ctl_version_stops_reading() {
     assert!(o.version && o.detail);
     let o = ctl(&["smcroutectl", "-hv"]);
     assert!(o.version);
+    let o = ctl(&["smcroutectl", "show", "-v", "-x", "groups"]);
+    assert!(o.version);
+    assert_eq!(o.words, ["show"]);
 }
 
 #[test]
@@ -580,10 +636,27 @@ fn ctl_errors() {
         parse_ctl(&["smcroutectl", "-i", &long]),
         Err(ArgError::PathTooLong('i'))
     );
+    assert_eq!(
+        parse_ctl(&["smcroutectl", "show", "-x", "-h"]),
+        Err(ArgError::InvalidOption('x'))
+    );
+    let many = ["w"; CTL_MAX_WORDS + 2];
+    assert_eq!(parse_ctl(&many), Err(ArgError::TooManyWords));
+    let mut most = [""; CTL_MAX_WORDS + 3];
+    most[1..].fill("w");
+    most[CTL_MAX_WORDS + 1] = "-d";
+    most[CTL_MAX_WORDS + 2] = "-tbhpjIx";
+    let o = ctl(&most);
+    assert!(o.detail && o.no_heading && o.batch && o.help && o.plain && o.json);
+    assert_eq!((o.words.len(), o.ident), (CTL_MAX_WORDS, "x"));
     assert_eq!(CTL_USAGE_EXIT, 1);
     assert_eq!(
         error_line("/usr/sbin/smcroutectl", ArgError::InvalidOption('x')),
         "/usr/sbin/smcroutectl: invalid option -- 'x'"
+    );
+    assert_eq!(
+        error_line("/usr/sbin/smcroutectl", ArgError::TooManyWords),
+        "smcroutectl: Failed constructing IPC command: Argument list too long"
     );
 }
 
@@ -604,7 +677,7 @@ fn version_text() {
         "SMCRoute v2.6.0\n\
          \n\
          Bug report address: https://github.com/troglobit/smcroute/issues\n\
-         Project homepage:   https://troglobit.com/projects/smcroute/\n"
+         Project homepage:   https://troglobit.com/smcroute.html\n"
     );
 }
 
@@ -625,7 +698,7 @@ Options:
   -f FILE         Configuration file, default use ident NAME: {SYSCONFDIR}/mr2.conf
   -F FILE         Check configuration file syntax, use -l to increase verbosity
   -h              This help text
-  -i NAME         Identity for .conf/.pid/.sock file, and syslog, default: smcroute
+  -i NAME         Identity for .conf/.pid/.sock file, and syslog, default: mr2
   -l LVL          Set log level: none, err, notice*, info, debug
   -m SEC          Multicast router discovery, 4-180, default: 20 sec
   -n              Run daemon in foreground, when started by systemd or finit

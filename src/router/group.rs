@@ -125,7 +125,14 @@ impl Router {
             let s = src.as_ref().map(|p| range_addr(p, si));
             for gi in 0..groups {
                 let g = range_addr(grp, gi);
-                if let Err(e) = h.join(iface.ifindex, s.as_ref(), &g) {
+                // Another membership (`a1` vs `a+`) may hold this kernel join already.
+                let shared = self.groups.kernel_members(iface.ifindex, s.as_ref(), &g) > 0;
+                let joined = if shared {
+                    Ok(())
+                } else {
+                    h.join(iface.ifindex, s.as_ref(), &g)
+                };
+                if let Err(e) = joined {
                     let sg = Compact {
                         source: s.map(Prefix::host),
                         group: Prefix::host(g),
@@ -135,7 +142,9 @@ impl Router {
                 }
                 let join = Join::new(id as u32, iface.ifindex, s, g);
                 if self.groups.add_join(gid, join).is_err() {
-                    let _ = h.leave(iface.ifindex, s.as_ref(), &g);
+                    if !shared {
+                        let _ = h.leave(iface.ifindex, s.as_ref(), &g);
+                    }
                     note(h, Msg::TableFull("join", MAX_JOINS));
                     return Err(Failed);
                 }
@@ -180,6 +189,14 @@ impl Router {
         let Some(j) = self.groups.remove_join(jid) else {
             return;
         };
+        // Still wanted by another membership: the kernel join stays.
+        if self
+            .groups
+            .kernel_members(j.ifindex, j.source.as_ref(), &j.group)
+            > 0
+        {
+            return;
+        }
         if let Err(e) = h.leave(j.ifindex, j.source.as_ref(), &j.group) {
             let sg = Compact {
                 source: j.source.map(Prefix::host),

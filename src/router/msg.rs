@@ -342,7 +342,8 @@ impl uDisplay for Msg<'_> {
             ),
             UnknownIpc(c) => {
                 f.write_str("Unknown or malformed IPC message '")?;
-                let b = [c];
+                // The reply ends at the first NUL: never echo a control byte.
+                let b = [if c.is_ascii_graphic() { c } else { b'?' }];
                 f.write_str(core::str::from_utf8(&b).unwrap_or("?"))?;
                 f.write_str("' from client.")
             }

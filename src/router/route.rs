@@ -99,6 +99,11 @@ impl Router {
                 Err(Failed) => failed = true,
             }
         }
+        if ins.is_empty() && !failed {
+            // Only a wildcard can match nothing usable: every match lacks MULTICAST.
+            say(h, origin, Msg::NotMulticast(Dir::Inbound, iif));
+            return Err(Failed);
+        }
         if ins.is_empty() || (failed && mode != Mode::Conf) {
             return Err(Failed);
         }

@@ -22,9 +22,13 @@ pub const STDERR: c_int = 2;
 
 // ===== addresses =====
 
-/// `sun_path` as the kernel wants it: the path and a NUL, in 108 bytes.
-fn sun_path(path: &str) -> Result<[libc::c_char; 108], Errno> {
-    let mut out = [0 as libc::c_char; 108];
+/// `sizeof(sun_path)`: 108 on Linux, 104 on FreeBSD.
+const SUN_PATH_LEN: usize =
+    size_of::<libc::sockaddr_un>() - core::mem::offset_of!(libc::sockaddr_un, sun_path);
+
+/// `sun_path` as the kernel wants it: the path and a NUL, in [`SUN_PATH_LEN`] bytes.
+fn sun_path(path: &str) -> Result<[libc::c_char; SUN_PATH_LEN], Errno> {
+    let mut out = [0 as libc::c_char; SUN_PATH_LEN];
     let bytes = path.as_bytes();
     if bytes.is_empty() || bytes.contains(&0) {
         return Err(Errno::EINVAL);
@@ -40,6 +44,8 @@ fn sun_path(path: &str) -> Result<[libc::c_char; 108], Errno> {
 
 fn sockaddr(path: &str) -> Result<libc::sockaddr_un, Errno> {
     Ok(libc::sockaddr_un {
+        #[cfg(target_os = "freebsd")]
+        sun_len: size_of::<libc::sockaddr_un>() as u8,
         sun_family: libc::AF_UNIX as libc::sa_family_t,
         sun_path: sun_path(path)?,
     })
@@ -312,9 +318,26 @@ mod tests {
 
         // Non-blocking accept with nobody waiting.
         assert_eq!(accept(&listener).err(), Some(Errno::EAGAIN));
-        // The accepted socket is non-blocking.
-        assert_eq!(recv(&server, &mut buf).err(), Some(Errno::EAGAIN));
-        set_send_timeout(&server, 50).unwrap();
+        // The accepted socket blocks (so SO_SNDTIMEO applies): a send into a full buffer
+        // waits out the timeout instead of failing at once.
+        let _client2 = connect(&path).unwrap();
+        let server2 = accept(&listener).unwrap();
+        set_send_timeout(&server2, 50).unwrap();
+        let big = [0u8; 1 << 16];
+        let start = std::time::Instant::now();
+        let mut sent = Ok(());
+        for _ in 0..64 {
+            sent = send_all(&server2, &big);
+            if sent.is_err() {
+                break;
+            }
+        }
+        assert_eq!(
+            sent.err(),
+            Some(Errno::EAGAIN),
+            "send into a full buffer times out"
+        );
+        assert!(start.elapsed() >= std::time::Duration::from_millis(50));
 
         // A closed peer: EOF for recv, EPIPE (not SIGPIPE) for send.
         drop(server);

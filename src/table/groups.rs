@@ -84,28 +84,47 @@ impl Join {
     pub fn owner(&self) -> usize {
         self.owner as usize
     }
+
+    /// Hash of the kernel membership (ifindex, source, group): two memberships written
+    /// differently (`a1` and `a+`) can ask for the same one.
+    fn member_hash(&self) -> u32 {
+        member_hash(self.ifindex, self.source.as_ref(), &self.group)
+    }
 }
 
-/// Up to `G` memberships (`GB` index buckets) and `J` kernel joins.
-pub struct GroupTable<const G: usize, const GB: usize, const J: usize> {
+fn member_hash(ifindex: u32, source: Option<&Addr>, group: &Addr) -> u32 {
+    let h = Fnv::new().u32(ifindex).addr(group);
+    match source {
+        Some(s) => h.byte(1).addr(s),
+        None => h.byte(0),
+    }
+    .finish()
+}
+
+/// Up to `G` memberships (`GB` index buckets) and `J` kernel joins (`JB` buckets).
+pub struct GroupTable<const G: usize, const GB: usize, const J: usize, const JB: usize> {
     groups: Slab<Group, G>,
     by_identity: HashIndex<GB>,
     joins: Slab<Join, J>,
+    by_member: HashIndex<JB>,
 }
 
-impl<const G: usize, const GB: usize, const J: usize> Default for GroupTable<G, GB, J> {
+impl<const G: usize, const GB: usize, const J: usize, const JB: usize> Default
+    for GroupTable<G, GB, J, JB>
+{
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<const G: usize, const GB: usize, const J: usize> GroupTable<G, GB, J> {
+impl<const G: usize, const GB: usize, const J: usize, const JB: usize> GroupTable<G, GB, J, JB> {
     /// Empty tables.
     pub const fn new() -> Self {
         Self {
             groups: Slab::new(),
             by_identity: HashIndex::new(),
             joins: Slab::new(),
+            by_member: HashIndex::new(),
         }
     }
 
@@ -164,15 +183,37 @@ impl<const G: usize, const GB: usize, const J: usize> GroupTable<G, GB, J> {
         join.owner = owner as u32;
         join.next = g.first_join;
         let id = self.joins.insert(join).map_err(|_| Full)?;
+        if self.by_member.insert(join.member_hash(), id).is_err() {
+            self.joins.remove(id);
+            return Err(Full);
+        }
         if let Some(g) = self.groups.get_mut(owner) {
             g.first_join = id as u32 + 1;
         }
         Ok(id)
     }
 
+    /// How many recorded joins hold the kernel membership (ifindex, source, group).
+    pub fn kernel_members(&self, ifindex: u32, source: Option<&Addr>, group: &Addr) -> usize {
+        let mut n = 0;
+        self.by_member
+            .walk(member_hash(ifindex, source, group), |id| {
+                if self.joins.get(id).is_some_and(|j| {
+                    j.ifindex == ifindex && j.source.as_ref() == source && j.group == *group
+                }) {
+                    n += 1;
+                }
+            });
+        n
+    }
+
     /// Forgets kernel join `id`.
     pub fn remove_join(&mut self, id: usize) -> Option<Join> {
         let j = *self.joins.get(id)?;
+        let joins = &self.joins;
+        self.by_member.remove(j.member_hash(), id, |o| {
+            joins.get(o).map_or(0, Join::member_hash)
+        });
         let want = id as u32 + 1;
         if let Some(g) = self.groups.get_mut(j.owner()) {
             if g.first_join == want {
@@ -274,8 +315,8 @@ mod tests {
         Group::new(IfName::of(iif).unwrap(), None, p(grp, 32))
     }
 
-    fn chain<const G: usize, const GB: usize, const J: usize>(
-        t: &GroupTable<G, GB, J>,
+    fn chain<const G: usize, const GB: usize, const J: usize, const JB: usize>(
+        t: &GroupTable<G, GB, J, JB>,
         id: usize,
     ) -> Vec<usize> {
         let mut v = Vec::new();
@@ -289,7 +330,7 @@ mod tests {
 
     #[test]
     fn full_remove_reinsert() {
-        let mut t = GroupTable::<2, 4, 2>::new();
+        let mut t = GroupTable::<2, 4, 2, 4>::new();
         let a = t.insert(g("a1", "225.1.1.1")).unwrap();
         let b = t.insert(g("a2", "225.1.1.1")).unwrap();
         assert_eq!(t.insert(g("a3", "225.1.1.1")), Err(Full));
@@ -325,7 +366,7 @@ mod tests {
 
     #[test]
     fn remove_middle_of_chain() {
-        let mut t = GroupTable::<1, 2, 4>::new();
+        let mut t = GroupTable::<1, 2, 4, 8>::new();
         let a = t.insert(g("a1", "225.1.1.1")).unwrap();
         let grp = Addr::parse("225.1.1.1").unwrap();
         let js: Vec<usize> = (0..3)

@@ -1,0 +1,198 @@
+//! `smcroutectl`: the control tool. Parses its command line, sends IPC requests to
+//! `smcrouted` and prints the replies.
+//!
+//! ```text
+//!   argv --args::parse_ctl--> CtlOpts (options + words) --ipc::cmd::find--> command
+//!     help/version/usage errors: printed here (usage.rs)
+//!     others: ipc::wire::Request --> Session queue --flush--> one connection, one send
+//!   reply: "\0" = ok (exit 0) | "text\0" = error (exit 1) | show text --> ipc::show
+//! ```
+//!
+//! Messages and exit codes follow SMCRoute 2.6 (spec §2). Output goes through a [`Term`]
+//! and batch input through a read function, so everything but the socket and terminal
+//! calls is tested with recorded output.
+
+mod session;
+mod term;
+mod usage;
+
+use heapless::Vec;
+use ufmt::uDisplay;
+
+pub use self::session::Session;
+use self::term::Sink;
+pub use self::term::Term;
+use crate::args::{self, ArgError, ErrorLine, CTL_MAX_WORDS};
+use crate::errno::Errno;
+use crate::ipc::batch::{self, BatchError, BATCH_LINE_MAX};
+use crate::ipc::cmd::{self, Action, IpcCmd, COMMANDS};
+use crate::sys::entry::Args;
+use crate::sys::unix;
+
+/// Name used in messages and usage, whatever `argv[0]` is.
+const PROG: &str = "smcroutectl";
+/// Index of `show` in [`COMMANDS`], the command of a line without a command word.
+const SHOW: usize = 6;
+/// Batch mode exit status: the number of failed lines, capped below the shell's range for
+/// "not executable"/"not found"/signals (SMCRoute's sum wraps around at 256).
+const MAX_BATCH_STATUS: i32 = 125;
+
+/// Writes `smcroutectl: ` + `what` + `detail` (bytes: the daemon's words need not be
+/// UTF-8) + newline to standard error.
+fn warn(t: &mut dyn Term, what: &str, detail: &[u8]) {
+    t.err(PROG.as_bytes());
+    t.err(b": ");
+    t.err(what.as_bytes());
+    t.err(detail);
+    t.err(b"\n");
+}
+
+/// Writes `smcroutectl: ` + `what` + `value` + newline to standard error.
+fn warn_with(t: &mut dyn Term, what: &str, value: &impl uDisplay) {
+    let _ = ufmt::uwrite!(Sink::err(t), "{}: {}{}\n", PROG, what, value);
+}
+
+/// Runs one command line's words (also one batch line) in `session`.
+pub fn run_words(session: &mut Session<'_, '_>, words: &[&str], t: &mut dyn Term) {
+    let found = cmd::find(words);
+    let (spec, args) = match found {
+        Some((i, spec)) => (spec, words.get(i + 1..).unwrap_or(&[])),
+        // No command word at all is `show`.
+        None => (&COMMANDS[SHOW], &[][..]),
+    };
+    let help = session.opts().help;
+    let ipc = match spec.action {
+        Action::Send(ipc) if !help && args.len() >= spec.min_args => ipc,
+        action => {
+            // Printed here: what is queued must be answered first.
+            session.flush(t);
+            let topic = match action {
+                Action::Help => args.first().and_then(|w| cmd::lookup(w)),
+                // `-h`: the help of the command, or the usage if there is none.
+                _ if help => found.map(|(_, spec)| spec),
+                Action::Version => Some(spec),
+                Action::Send(_) => {
+                    warn(t, "Not enough arguments to command ", spec.word.as_bytes());
+                    session.fail(1);
+                    Some(spec)
+                }
+            };
+            usage::print_help(t, topic);
+            return;
+        }
+    };
+    let opts = session.opts();
+    let ipc = match ipc {
+        IpcCmd::Show if opts.json => IpcCmd::ShowJson,
+        IpcCmd::Show if opts.detail => IpcCmd::ShowDetail,
+        other => other,
+    };
+    session.send(ipc, args, t);
+}
+
+/// Reads input for batch mode, like `read(2)`.
+pub type Input<'i> = &'i mut dyn FnMut(&mut [u8]) -> Result<usize, Errno>;
+
+/// `-b`: one command per line of `input`.
+fn run_batch(session: &mut Session<'_, '_>, input: Input<'_>, t: &mut dyn Term) {
+    let mut line = Vec::<u8, { BATCH_LINE_MAX + 1 }>::new();
+    let mut overlong = false;
+    let mut buf = [0u8; 1024];
+    loop {
+        let n = match input(&mut buf) {
+            Ok(n) => n,
+            Err(e) => {
+                session.flush(t);
+                warn_with(t, "Failed reading commands: ", &e);
+                session.fail(1);
+                0
+            }
+        };
+        for &b in buf.get(..n).unwrap_or(&[]) {
+            if b == b'\n' {
+                batch_line(session, &line, overlong, t);
+                line.clear();
+                overlong = false;
+            } else if line.push(b).is_err() {
+                overlong = true;
+            }
+        }
+        if n == 0 {
+            if !line.is_empty() {
+                batch_line(session, &line, overlong, t);
+            }
+            return;
+        }
+    }
+}
+
+fn batch_line(session: &mut Session<'_, '_>, line: &[u8], overlong: bool, t: &mut dyn Term) {
+    let split = match core::str::from_utf8(line) {
+        Err(_) => Err(None),
+        Ok(_) if overlong => Err(Some(BatchError::LineTooLong)),
+        Ok(text) => batch::split_line(text).map_err(Some),
+    };
+    match split {
+        Ok(words) if words.is_empty() => {}
+        Ok(words) => run_words(session, &words, t),
+        Err(e) => {
+            session.flush(t);
+            match e {
+                Some(e) => warn_with(t, "Skipping ", &e),
+                None => warn(t, "Skipping line that is not UTF-8", b""),
+            }
+            session.fail(1);
+        }
+    }
+}
+
+/// Prints a command-line error as SMCRoute does: getopt's line, then the usage.
+fn print_arg_error(t: &mut dyn Term, argv0: &str, error: ArgError) {
+    let line = ErrorLine { prog: argv0, error };
+    let _ = ufmt::uwrite!(Sink::err(t), "{}\n", line);
+    if matches!(
+        error,
+        ArgError::InvalidOption(_) | ArgError::MissingArgument(_)
+    ) {
+        usage::print_usage(t);
+    }
+}
+
+/// Runs `smcroutectl` with the command line `args` (program name first) and the batch
+/// input; returns the exit status.
+pub fn run(args: &[&str], input: Input<'_>, t: &mut dyn Term) -> i32 {
+    let opts = match args::parse_ctl(args) {
+        Ok(opts) => opts,
+        Err(error) => {
+            print_arg_error(t, args.first().copied().unwrap_or(PROG), error);
+            return args::CTL_USAGE_EXIT;
+        }
+    };
+    if opts.version {
+        usage::print_version(t);
+        return 0;
+    }
+    let mut session = Session::new(&opts);
+    if opts.batch {
+        run_batch(&mut session, input, t);
+    } else {
+        run_words(&mut session, &opts.words, t);
+    }
+    session.finish(t).min(MAX_BATCH_STATUS)
+}
+
+/// `smcroutectl` entry point; returns the exit code.
+pub fn main(argv: &Args) -> i32 {
+    let mut t = term::Stdio::new();
+    let mut args = Vec::<&str, { CTL_MAX_WORDS + 1 }>::new();
+    for arg in argv.iter() {
+        if args.push(arg).is_err() {
+            print_arg_error(&mut t, PROG, ArgError::TooManyWords);
+            return args::CTL_USAGE_EXIT;
+        }
+    }
+    run(&args, &mut unix::read_stdin, &mut t)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,261 @@
+//! One run's conversation with the daemon: requests are queued, sent back to back on one
+//! connection, and their replies read and printed in order.
+
+use heapless::Vec;
+
+use super::{warn, warn_with, Term};
+use crate::args::CtlOpts;
+use crate::errno::Errno;
+use crate::ipc::cmd::IpcCmd;
+use crate::ipc::show::{Headings, Renderer};
+use crate::ipc::{Request, WireError};
+use crate::limits::IPC_MSG_MAX;
+use crate::sys::unix;
+use crate::sys::Fd;
+
+/// `ECONNREFUSED` is retried this many times, 100 ms apart (a daemon still starting).
+const CONNECT_RETRIES: u32 = 30;
+const CONNECT_RETRY_MS: u32 = 100;
+
+/// Most requests sent back to back on one connection (the smallest frame is 17 bytes).
+const MAX_PIPELINE: usize = 64;
+
+/// Most bytes of a daemon's error text kept (the first line is printed).
+const ERROR_TEXT_MAX: usize = 255;
+
+/// Requests waiting to be sent, and the running exit status.
+///
+/// Batch lines are pipelined: consecutive requests go out in one `send` of at most
+/// [`IPC_MSG_MAX`] bytes on one connection (SMCRoute's daemon frames them and answers each
+/// in order), so that even SMCRoute's daemon, which reads at most one buffer per
+/// connection, sees them all. Anything printed locally first sends what is queued, so
+/// output keeps the order of the input, and `reload` and `kill` end a pipeline, so the
+/// daemon acts on them before it sees the next line, as with one connection per line.
+pub struct Session<'o, 'a> {
+    opts: &'o CtlOpts<'a>,
+    frames: [u8; IPC_MSG_MAX],
+    len: usize,
+    /// End offset in `frames` of each queued request, and whether it is a show.
+    queued: Vec<(usize, bool), MAX_PIPELINE>,
+    failed: i32,
+}
+
+impl<'o, 'a> Session<'o, 'a> {
+    /// A session with nothing queued.
+    pub fn new(opts: &'o CtlOpts<'a>) -> Self {
+        Self {
+            opts,
+            frames: [0; IPC_MSG_MAX],
+            len: 0,
+            queued: Vec::new(),
+            failed: 0,
+        }
+    }
+
+    /// The command line of the run.
+    pub fn opts(&self) -> &'o CtlOpts<'a> {
+        self.opts
+    }
+
+    /// Sends what is queued and returns the number of failed commands so far.
+    pub fn finish(mut self, t: &mut dyn Term) -> i32 {
+        self.flush(t);
+        self.failed
+    }
+
+    /// Counts `n` failed commands.
+    pub fn fail(&mut self, n: usize) {
+        let n = i32::try_from(n).unwrap_or(i32::MAX);
+        self.failed = self.failed.saturating_add(n);
+    }
+
+    /// Queues the request `cmd args` (sending the queue first if it would not fit), or
+    /// reports why it cannot be built. `reload` and `kill` are sent at once.
+    pub fn send(&mut self, cmd: IpcCmd, args: &[&str], t: &mut dyn Term) {
+        let emitted = Request::with_args(cmd.letter(), args).and_then(|req| {
+            if self.len + req.buffer_len() > self.frames.len() || self.queued.is_full() {
+                self.flush(t);
+            }
+            let buf = self.frames.get_mut(self.len..).unwrap_or(&mut []);
+            req.emit(buf)
+        });
+        match emitted {
+            Ok(n) => {
+                self.len += n;
+                let _ = self.queued.push((self.len, cmd.is_show()));
+            }
+            Err(e) => self.refuse(e, t),
+        }
+        if matches!(cmd, IpcCmd::Reload | IpcCmd::Kill) {
+            self.flush(t);
+        }
+    }
+
+    /// A request that cannot be built: reported in its place in the output, and failed.
+    fn refuse(&mut self, e: WireError, t: &mut dyn Term) {
+        self.flush(t);
+        warn_with(t, "Failed constructing IPC command: ", &e);
+        self.fail(1);
+    }
+
+    /// Sends the queued requests and prints their replies in order. Requests the daemon
+    /// did not answer before closing are sent again on a new connection.
+    pub fn flush(&mut self, t: &mut dyn Term) {
+        let mut next = 0;
+        while next < self.queued.len() {
+            let Some(fd) = connect(self.opts, t) else {
+                self.fail(self.queued.len() - next);
+                break;
+            };
+            let from = match next.checked_sub(1).and_then(|i| self.queued.get(i)) {
+                Some(&(end, _)) => end,
+                None => 0,
+            };
+            if let Err(e) = unix::send_all(&fd, self.frames.get(from..self.len).unwrap_or(&[])) {
+                warn_with(t, "Communication with daemon failed: ", &e);
+                self.fail(self.queued.len() - next);
+                break;
+            }
+            let answered = self.replies(&fd, next, t);
+            if answered == 0 {
+                warn(t, "Communication with daemon failed: no reply", b"");
+                self.fail(1);
+                next += 1;
+            }
+            next += answered;
+        }
+        self.queued.clear();
+        self.len = 0;
+    }
+
+    /// Reads replies for the requests from `first` on; returns how many were answered.
+    /// Every reply ends with a NUL.
+    fn replies(&mut self, fd: &Fd, first: usize, t: &mut dyn Term) -> usize {
+        let mut buf = [0u8; 4096];
+        let mut index = first;
+        let mut reply = self.start_reply(index, t);
+        'recv: while reply.is_some() {
+            let mut data = match unix::recv(fd, &mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => buf.get(..n).unwrap_or(&[]),
+            };
+            while let Some(r) = reply.as_mut() {
+                let Some(nul) = data.iter().position(|&b| b == 0) else {
+                    r.feed(data, t);
+                    continue 'recv;
+                };
+                r.feed(data.get(..nul).unwrap_or(&[]), t);
+                data = data.get(nul + 1..).unwrap_or(&[]);
+                if r.end(true, t) {
+                    self.fail(1);
+                }
+                index += 1;
+                reply = self.start_reply(index, t);
+            }
+        }
+        // The connection closed in the middle of a reply: what came of it still counts.
+        if let Some(r) = reply.as_mut().filter(|r| r.started) {
+            if r.end(false, t) {
+                self.fail(1);
+            }
+            index += 1;
+        }
+        index - first
+    }
+
+    fn start_reply(&self, index: usize, t: &mut dyn Term) -> Option<Reply> {
+        let &(_, is_show) = self.queued.get(index)?;
+        let show = is_show.then(|| {
+            Renderer::new(if self.opts.no_heading {
+                Headings::Off
+            } else if self.opts.plain {
+                Headings::Plain
+            } else {
+                Headings::Tty { width: t.width() }
+            })
+        });
+        Some(Reply {
+            show,
+            text: Vec::new(),
+            started: false,
+        })
+    }
+}
+
+/// One reply being read.
+struct Reply {
+    /// A show reply: printed as it comes.
+    show: Option<Renderer>,
+    /// The first bytes of a status reply: none is success, else an error text.
+    text: Vec<u8, ERROR_TEXT_MAX>,
+    /// Some of the reply arrived.
+    started: bool,
+}
+
+impl Reply {
+    /// Takes bytes of the reply (without its NUL).
+    fn feed(&mut self, data: &[u8], t: &mut dyn Term) {
+        self.started |= !data.is_empty();
+        match &mut self.show {
+            Some(renderer) => {
+                renderer.feed(data, t);
+            }
+            None => {
+                let room = ERROR_TEXT_MAX - self.text.len();
+                let _ = self
+                    .text
+                    .extend_from_slice(data.get(..room).unwrap_or(data));
+            }
+        }
+    }
+
+    /// The reply ended, `complete` with its NUL or cut short: prints the rest of a show
+    /// reply or a status reply's error; returns whether the command failed.
+    fn end(&mut self, complete: bool, t: &mut dyn Term) -> bool {
+        match &mut self.show {
+            // SMCRoute's client reads the NUL as a last line of its own.
+            Some(renderer) if complete => {
+                renderer.feed(b"\0", t);
+            }
+            Some(renderer) => renderer.finish(t),
+            None if complete && self.text.is_empty() => {}
+            None => {
+                let line = self.text.split(|&b| b == b'\n').next().unwrap_or(&[]);
+                warn(t, "", line);
+                return true;
+            }
+        }
+        false
+    }
+}
+
+/// Connects, retrying a refused connection; reports failures as SMCRoute does.
+fn connect(opts: &CtlOpts<'_>, t: &mut dyn Term) -> Option<Fd> {
+    let path = opts.socket.as_str();
+    let mut retries = 0;
+    loop {
+        let err = match unix::connect(path) {
+            Ok(fd) => return Some(fd),
+            Err(Errno::ECONNREFUSED) if retries < CONNECT_RETRIES => {
+                retries += 1;
+                unix::sleep_ms(CONNECT_RETRY_MS);
+                continue;
+            }
+            Err(e) => e,
+        };
+        match err {
+            Errno::ECONNREFUSED => warn(t, "Daemon not running", b""),
+            Errno::EACCES => warn(t, "Need root privileges to connect to daemon", b""),
+            Errno::ENOENT => {
+                warn(t, "Cannot find IPC socket ", path.as_bytes());
+                if !opts.socket_given {
+                    warn(t, "Daemon may be running with another -i NAME", b"");
+                } else {
+                    warn_with(t, "Failed connecting to daemon: ", &err);
+                }
+            }
+            e => warn_with(t, "Failed connecting to daemon: ", &e),
+        }
+        return None;
+    }
+}

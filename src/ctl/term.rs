@@ -1,0 +1,140 @@
+//! Where `smcroutectl` writes: the [`Term`] trait, the real terminal ([`Stdio`]) and its
+//! width probe.
+
+use core::convert::Infallible;
+
+use ufmt::uWrite;
+
+use crate::ipc::show::{self, Out, DEFAULT_WIDTH};
+use crate::sys::unix;
+
+/// How long the terminal has to answer the cursor-position query.
+const WIDTH_PROBE_MS: i32 = 300;
+
+/// Where `smcroutectl` writes, and its terminal.
+pub trait Term: Out {
+    /// Writes to standard error (after what was written to standard output).
+    fn err(&mut self, bytes: &[u8]);
+    /// Terminal width for tty headings.
+    fn width(&mut self) -> usize;
+}
+
+/// Standard output or error of a [`Term`] as a `ufmt` writer (one type for both, so each
+/// `uDisplay` is compiled once).
+pub struct Sink<'t> {
+    term: &'t mut dyn Term,
+    to_err: bool,
+}
+
+impl<'t> Sink<'t> {
+    /// Writes to `term`'s standard output.
+    pub fn out(term: &'t mut dyn Term) -> Self {
+        Self {
+            term,
+            to_err: false,
+        }
+    }
+
+    /// Writes to `term`'s standard error.
+    pub fn err(term: &'t mut dyn Term) -> Self {
+        Self { term, to_err: true }
+    }
+}
+
+impl uWrite for Sink<'_> {
+    type Error = Infallible;
+
+    fn write_str(&mut self, s: &str) -> Result<(), Infallible> {
+        if self.to_err {
+            self.term.err(s.as_bytes());
+        } else {
+            self.term.put(s.as_bytes());
+        }
+        Ok(())
+    }
+}
+
+/// Buffered standard output, unbuffered standard error, and the width probe.
+pub struct Stdio {
+    buf: [u8; 4096],
+    len: usize,
+    width: Option<usize>,
+}
+
+impl Stdio {
+    /// Nothing written yet; the width is probed when first asked for.
+    pub const fn new() -> Self {
+        Self {
+            buf: [0; 4096],
+            len: 0,
+            width: None,
+        }
+    }
+
+    fn flush(&mut self) {
+        let _ = crate::sys::write_all_raw(unix::STDOUT, self.buf.get(..self.len).unwrap_or(&[]));
+        self.len = 0;
+    }
+}
+
+impl Out for Stdio {
+    fn put(&mut self, bytes: &[u8]) {
+        if self.len + bytes.len() > self.buf.len() {
+            self.flush();
+        }
+        match self.buf.get_mut(self.len..self.len + bytes.len()) {
+            Some(dst) => {
+                dst.copy_from_slice(bytes);
+                self.len += bytes.len();
+            }
+            None => {
+                let _ = crate::sys::write_all_raw(unix::STDOUT, bytes);
+            }
+        }
+    }
+}
+
+impl Term for Stdio {
+    fn err(&mut self, bytes: &[u8]) {
+        self.flush();
+        crate::sys::stderr(bytes);
+    }
+
+    fn width(&mut self) -> usize {
+        *self.width.get_or_insert_with(probe_width)
+    }
+}
+
+impl Drop for Stdio {
+    fn drop(&mut self) {
+        self.flush();
+    }
+}
+
+/// Asks the terminal where the cursor lands at the bottom-right corner, as SMCRoute does;
+/// only when stdin, stdout and stderr are all a terminal, so a pipe never waits.
+fn probe_width() -> usize {
+    if !(unix::is_tty(unix::STDIN) && unix::is_tty(unix::STDOUT) && unix::is_tty(unix::STDERR)) {
+        return DEFAULT_WIDTH;
+    }
+    let Ok(_raw) = unix::RawTerminal::new(unix::STDERR) else {
+        return DEFAULT_WIDTH;
+    };
+    crate::sys::stderr(b"\x1b7\x1b[r\x1b[999;999H\x1b[6n");
+    let mut reply = [0u8; 32];
+    let mut len = 0;
+    while let Some(free) = reply.get_mut(len..).filter(|free| !free.is_empty()) {
+        if unix::wait_readable(unix::STDIN, WIDTH_PROBE_MS) != Ok(true) {
+            break;
+        }
+        match unix::read_stdin(free) {
+            Ok(n) if n > 0 => len += n,
+            _ => break,
+        }
+        if reply.get(..len).is_some_and(|r| r.contains(&b'R')) {
+            break;
+        }
+    }
+    crate::sys::stderr(b"\x1b8");
+    show::parse_cursor_report(reply.get(..len).unwrap_or(&[])).unwrap_or(DEFAULT_WIDTH)
+}

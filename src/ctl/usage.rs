@@ -1,0 +1,105 @@
+//! The texts `smcroutectl` prints by itself: usage, per-command help, version.
+
+use super::{Sink, Term};
+use crate::args::{self, DEFAULT_IDENT, RUNSTATEDIR};
+use crate::ipc::cmd::{self, Action, CmdSpec, COMMANDS};
+
+/// The usage text up to the default identity: SMCRoute's layout (options as
+/// `  -%c %-10s %s`, commands as `  %-7s %s  %s`) with 2.6's `-h -j -v` and
+/// `show pending`. The options are written out; the commands come from [`COMMANDS`],
+/// whose help texts `help CMD` prints too.
+const USAGE_HEAD: &str = "Usage:
+  smcroutectl [OPTIONS] CMD [ARGS]
+
+Options:
+  -b            Batch mode, read commands from stdin
+  -d            Detailed output in show command
+  -h            This help text
+  -i NAME       Identity of routing daemon instance, default: ";
+
+/// From the default identity to the default socket.
+const USAGE_SOCKET: &str = "
+  -j            JSON output in show command
+  -p            Use plain table headings, no ctrl chars
+  -t            Skip table heading in show command
+  -u FILE       UNIX domain socket for daemon, default: ";
+
+/// From the default socket to the commands.
+const USAGE_COMMANDS: &str = ".sock
+  -v            Show program version and support information
+
+Commands:
+";
+
+/// After the commands.
+const USAGE_TAIL: &str = "
+Arguments:
+         <---------- INBOUND ------------>  <- OUTBOUND ->
+  add    IIF [SOURCE-IP[/LEN]] GROUP[/LEN]  OIF [OIF ... ]
+  remove IIF [SOURCE-IP[/LEN]] GROUP[/LEN]
+
+  join   IIF [SOURCE-IP[/LEN]] GROUP[/LEN]
+  leave  IIF [SOURCE-IP[/LEN]] GROUP[/LEN]
+
+  show   interfaces    Show configured multicast interfaces
+  show   groups        Show joined multicast groups
+  show   pending       Show routes and groups waiting for their interfaces
+  show   routes        Show (*,G) and (S,G) multicast routes, default
+
+Note:
+  Inbound (IIF) and outbound (OIF) interfaces can be either an interface
+  name or a wildcard.  E.g., \"eth+\" matches eth0, eth15, etc.
+
+";
+
+/// The usage text of `help` and `-h`, with the default socket of this build.
+pub fn print_usage(t: &mut dyn Term) {
+    t.put(USAGE_HEAD.as_bytes());
+    t.put(DEFAULT_IDENT.as_bytes());
+    t.put(USAGE_SOCKET.as_bytes());
+    t.put(RUNSTATEDIR.as_bytes());
+    t.put(b"/");
+    t.put(DEFAULT_IDENT.as_bytes());
+    t.put(USAGE_COMMANDS.as_bytes());
+    for c in COMMANDS.iter().filter(|c| !c.hidden) {
+        t.put(b"  ");
+        t.put(c.word.as_bytes());
+        // `%-7s`: command words are 7 characters at most.
+        t.put(SPACES.get(c.word.len()..).unwrap_or(&[]));
+        t.put(if c.min_args > 0 {
+            b" ARGS  "
+        } else {
+            b"       "
+        });
+        t.put(c.help.as_bytes());
+        t.put(b"\n");
+    }
+    t.put(USAGE_TAIL.as_bytes());
+}
+
+const SPACES: &[u8; 7] = b"       ";
+
+/// `-v` and `version`: the same text as `smcrouted -v`.
+pub fn print_version(t: &mut dyn Term) {
+    let _ = args::write_version(&mut Sink::out(t));
+}
+
+/// `help CMD`, `-h CMD`, and the help after "Not enough arguments": the text of `topic`
+/// (the usage for none or `help`, the version for `version`).
+pub fn print_help(t: &mut dyn Term, topic: Option<&'static CmdSpec>) {
+    match topic {
+        Some(c) if c.action == Action::Version => print_version(t),
+        Some(c) if c.action != Action::Help => {
+            // Aliases print the help of the entry they stand for.
+            let c = cmd::help_entry(c);
+            t.put(b"Help:\n  ");
+            t.put(c.help.as_bytes());
+            t.put(b"\n\nExample:\n  smcroutectl ");
+            t.put(c.word.as_bytes());
+            t.put(b" ");
+            t.put(c.example.as_bytes());
+            t.put(b"\n\n");
+        }
+        _ => print_usage(t),
+    }
+}
