@@ -10,7 +10,7 @@ TARGETS_DIR="$ROOT/targets"
 ZIG_VENV="${ZIG_VENV:-$HOME/.local/zigbuild}"
 # Own target dir: Debian's rustc (1.96) and rustup's (host `cargo`) would otherwise keep
 # invalidating each other's host artifacts (build scripts, proc macros) in target/.
-XTARGET="$ROOT/target/xbuild"
+XTARGET="${XTARGET:-$ROOT/target/xbuild}"
 CROSS_OUT="$ROOT/target/cross"
 ROUTER_TRIPLES="mipsel-unknown-linux-musl mips-unknown-linux-musl armv7-unknown-linux-musleabihf aarch64-unknown-linux-musl"
 HOST_TRIPLE="x86_64-unknown-linux-gnu"
