@@ -1,6 +1,7 @@
-//! `errno` values as a pure type. The numbers differ per architecture (MIPS has its own
-//! table), so the named constants are chosen by `target_arch` here and checked against the
-//! `libc` crate in `sys::errno` for every target we build.
+//! `errno` values as a pure type. The numbers differ per operating system (FreeBSD has the
+//! BSD table) and per Linux architecture (MIPS has its own), so the named constants are
+//! chosen by `target_os`/`target_arch` here and checked against the `libc` crate in
+//! `sys::errno` for every target we build.
 
 use ufmt::{uDisplay, uWrite, Formatter};
 
@@ -9,7 +10,7 @@ use ufmt::{uDisplay, uWrite, Formatter};
 #[repr(transparent)]
 pub struct Errno(pub i32);
 
-#[cfg(not(any(target_arch = "mips", target_arch = "mips64")))]
+#[cfg(not(any(target_os = "freebsd", target_arch = "mips", target_arch = "mips64")))]
 mod nums {
     pub const EPERM: i32 = 1;
     pub const ENOENT: i32 = 2;
@@ -41,7 +42,10 @@ mod nums {
     pub const EBADMSG: i32 = 74;
 }
 
-#[cfg(any(target_arch = "mips", target_arch = "mips64"))]
+#[cfg(all(
+    not(target_os = "freebsd"),
+    any(target_arch = "mips", target_arch = "mips64")
+))]
 mod nums {
     pub const EPERM: i32 = 1;
     pub const ENOENT: i32 = 2;
@@ -71,6 +75,39 @@ mod nums {
     pub const ECONNREFUSED: i32 = 146;
     pub const EALREADY: i32 = 149;
     pub const EBADMSG: i32 = 77;
+}
+
+/// FreeBSD's `<sys/errno.h>` (every architecture).
+#[cfg(target_os = "freebsd")]
+mod nums {
+    pub const EPERM: i32 = 1;
+    pub const ENOENT: i32 = 2;
+    pub const EINTR: i32 = 4;
+    pub const EBADF: i32 = 9;
+    pub const EAGAIN: i32 = 35;
+    pub const ENOMEM: i32 = 12;
+    pub const EACCES: i32 = 13;
+    pub const EBUSY: i32 = 16;
+    pub const EEXIST: i32 = 17;
+    pub const ENODEV: i32 = 19;
+    pub const EISDIR: i32 = 21;
+    pub const EINVAL: i32 = 22;
+    pub const ENFILE: i32 = 23;
+    pub const EMFILE: i32 = 24;
+    pub const ENOSPC: i32 = 28;
+    pub const EPIPE: i32 = 32;
+    pub const ENAMETOOLONG: i32 = 63;
+    pub const EMSGSIZE: i32 = 40;
+    pub const ENOPROTOOPT: i32 = 42;
+    pub const EOPNOTSUPP: i32 = 45;
+    pub const EADDRINUSE: i32 = 48;
+    pub const EADDRNOTAVAIL: i32 = 49;
+    pub const ENETDOWN: i32 = 50;
+    pub const ENETUNREACH: i32 = 51;
+    pub const ENOBUFS: i32 = 55;
+    pub const ECONNREFUSED: i32 = 61;
+    pub const EALREADY: i32 = 37;
+    pub const EBADMSG: i32 = 89;
 }
 
 macro_rules! errnos {

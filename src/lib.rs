@@ -32,12 +32,12 @@ pub mod router;
 pub mod table;
 pub mod wire;
 
-#[cfg(target_os = "linux")]
+#[cfg(any(target_os = "linux", target_os = "freebsd"))]
 pub mod sys;
 
-#[cfg(target_os = "linux")]
+#[cfg(any(target_os = "linux", target_os = "freebsd"))]
 pub mod ctl;
-#[cfg(target_os = "linux")]
+#[cfg(any(target_os = "linux", target_os = "freebsd"))]
 pub mod daemon;
 
 /// Version banner, as SMCRoute prints it (`-v`, startup log).

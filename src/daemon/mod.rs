@@ -33,7 +33,7 @@ use crate::sys::mroute::{self, MrouteSys};
 use crate::sys::notify::Notify;
 use crate::sys::poll::{poll, PollFd};
 use crate::sys::signal::Signals;
-use crate::sys::{self, clock, fs, netlink, privs, process, unix, Fd, FdWriter};
+use crate::sys::{self, clock, fs, ifevent, privs, process, unix, Fd, FdWriter};
 use crate::time::Instant;
 use crate::VERSION_BANNER;
 
@@ -110,6 +110,13 @@ pub fn main(raw: &Args) -> i32 {
             return error.daemon_exit_code();
         }
     };
+    if opts.table_id != 0 && !mroute::HAS_TABLES {
+        // SMCRoute: errx(1, ...) while parsing options, before anything else.
+        sys::stderr(
+            b"smcrouted: Different multicast routing tables not supported on this platform.\n",
+        );
+        return exit::FAILURE;
+    }
     let statics = (
         ROUTER.take(),
         CONF_BUFS.take(),
@@ -258,13 +265,14 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
             None
         }
     };
-    let events = match netlink::open_events() {
+    let events = match ifevent::open_events() {
         Ok(fd) => Some(fd),
         Err(e) => {
             log!(
                 &mut host,
                 Level::Err,
-                "Failed opening netlink socket, no interface hot-plug: {}",
+                "Failed opening {} socket, no interface hot-plug: {}",
+                ifevent::EVENTS_SOCKET,
                 e
             );
             None
@@ -331,10 +339,10 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     code
 }
 
-/// Re-reads the interface list (rtnetlink dump) into the router.
+/// Re-reads the interface list (rtnetlink or `NET_RT_IFLIST` dump) into the router.
 fn rescan(router: &mut Router, host: &mut DaemonHost) {
     router.scan_begin();
-    if let Err(e) = netlink::dump_links(&mut |info| router.scan_iface(info)) {
+    if let Err(e) = ifevent::dump_links(&mut |info| router.scan_iface(info)) {
         log!(host, Level::Err, "Failed reading interfaces: {}", e);
     }
     router.scan_end(host);
@@ -473,11 +481,14 @@ impl Loop<'_> {
                         }
                     }
                     Source::Netlink => {
-                        if let Some(fd) = &self.events {
-                            let _ = netlink::drain(fd);
+                        let changed = match &self.events {
+                            Some(fd) => ifevent::drain(fd).unwrap_or(true),
+                            None => true,
+                        };
+                        if changed {
+                            rescan(self.router, &mut self.host);
+                            self.router.activate_pending(&mut self.host);
                         }
-                        rescan(self.router, &mut self.host);
-                        self.router.activate_pending(&mut self.host);
                     }
                     Source::Listener => {
                         if let Some(fd) = &self.listener {

@@ -1,4 +1,5 @@
-//! Proof that the pure [`crate::errno::Errno`] numbers are this target's `libc` values.
+//! Proof that the pure [`crate::errno::Errno`] numbers are this target's `libc` values
+//! (Linux per architecture, FreeBSD).
 
 use static_assertions::const_assert_eq;
 
@@ -18,13 +19,16 @@ same!(
     EAGAIN,
     ENOMEM,
     EACCES,
+    EBUSY,
     EEXIST,
     ENODEV,
+    EISDIR,
     EINVAL,
     ENFILE,
     EMFILE,
     ENOSPC,
     EPIPE,
+    ENAMETOOLONG,
     EMSGSIZE,
     ENOPROTOOPT,
     EOPNOTSUPP,

@@ -114,7 +114,13 @@ fn open(path: &str, flags: libc::c_int, mode: libc::mode_t) -> Result<Fd, Errno>
     let path = CPath::new(path)?;
     // SAFETY: `path` is NUL-terminated and outlives the call; the returned descriptor is
     // new and owned by nobody else, so `Fd` may take it.
-    let rc = unsafe { libc::open(path.as_ptr(), flags | libc::O_CLOEXEC, mode) };
+    let rc = unsafe {
+        libc::open(
+            path.as_ptr(),
+            flags | libc::O_CLOEXEC,
+            libc::c_uint::from(mode),
+        )
+    };
     ret(rc).map(Fd::from_raw)
 }
 

@@ -1,8 +1,8 @@
 //! Group joins on pools of helper sockets (SMCRoute's `mcgroup.c`).
 //!
 //! Joins are made with RFC 3678 `MCAST_JOIN_GROUP`/`MCAST_JOIN_SOURCE_GROUP` on per-family
-//! `SOCK_DGRAM` sockets that never read anything: a classic-BPF "drop everything" filter,
-//! loop and multicast-all off. The kernel limits memberships per socket
+//! `SOCK_DGRAM` sockets that never read anything: a classic-BPF "drop everything" filter
+//! (Linux only), loop and multicast-all off. The kernel limits memberships per socket
 //! (`net.ipv4.igmp_max_memberships`, 20 by default), so a socket is reused until it holds
 //! `max_groups` joins; an `ENOBUFS` lowers `max_groups` to what that socket really holds
 //! and retries on a new socket. A socket never holds the same (ifindex, group) twice,
@@ -13,7 +13,7 @@
 use libc::c_int;
 use ufmt::{uDisplay, uWrite, Formatter};
 
-use super::abi::{self, group_req, group_source_req, sockaddr_storage};
+use super::abi::{group_req, group_source_req, sockaddr_storage};
 use super::mroute::{loop_and_all_off, setsockopt, socket};
 use super::Fd;
 use crate::errno::Errno;
@@ -301,7 +301,17 @@ fn open_helper(family: Family) -> Result<Fd, Errno> {
         Family::V6 => libc::AF_INET6,
     };
     let fd = socket(domain, libc::SOCK_DGRAM, 0)?;
-    // BPF_RET | BPF_K with k = 0: accept 0 bytes of every packet.
+    drop_all(&fd);
+    let _ = loop_and_all_off(&fd, family);
+    Ok(fd)
+}
+
+/// Attaches a classic-BPF filter that accepts 0 bytes of every packet. Best effort, as in
+/// SMCRoute ("failed setting IPv4 socket filter, continuing anyway"): the socket never
+/// reads, the filter only saves the kernel from queueing.
+#[cfg(target_os = "linux")]
+fn drop_all(fd: &Fd) {
+    // BPF_RET | BPF_K with k = 0.
     let mut drop_all = [libc::sock_filter {
         code: 0x06,
         jt: 0,
@@ -312,12 +322,13 @@ fn open_helper(family: Family) -> Result<Fd, Errno> {
         len: 1,
         filter: drop_all.as_mut_ptr(),
     };
-    // Best effort, as in SMCRoute ("failed setting IPv4 socket filter, continuing anyway"):
-    // the socket never reads, the filter only saves the kernel from queueing.
-    let _ = setsockopt(&fd, libc::SOL_SOCKET, abi::SO_ATTACH_FILTER, &prog);
-    let _ = loop_and_all_off(&fd, family);
-    Ok(fd)
+    let _ = setsockopt(fd, libc::SOL_SOCKET, super::abi::SO_ATTACH_FILTER, &prog);
 }
+
+/// FreeBSD has no `SO_ATTACH_FILTER` (nor does SMCRoute use one there): the helper socket
+/// is never bound to a port, so no datagram is queued on it anyway.
+#[cfg(target_os = "freebsd")]
+fn drop_all(_fd: &Fd) {}
 
 /// A `sockaddr_in`/`sockaddr_in6` with address `a`, as a `sockaddr_storage`.
 fn storage(a: &Addr) -> sockaddr_storage {
@@ -334,7 +345,17 @@ fn storage(a: &Addr) -> sockaddr_storage {
             &o[..],
         ),
     };
+    // Linux: `sa_family_t sin_family`; BSD: `uint8_t sin_len; sa_family_t sin_family`.
+    #[cfg(target_os = "linux")]
     let fam = (family as libc::sa_family_t).to_ne_bytes();
+    #[cfg(target_os = "freebsd")]
+    let fam = [
+        match a {
+            Addr::V4(_) => core::mem::size_of::<libc::sockaddr_in>() as u8,
+            Addr::V6(_) => core::mem::size_of::<libc::sockaddr_in6>() as u8,
+        },
+        family as libc::sa_family_t,
+    ];
     for (d, b) in s.bytes.iter_mut().zip(fam.iter()) {
         *d = *b;
     }

@@ -1,18 +1,62 @@
 //! The operating-system layer: the only module with `unsafe` and `libc::`.
 //!
+//! Two kernel backends share one set of module names, so the daemon above calls the same
+//! paths on both (spec §6 lists the calls):
+//!
+//! | module | Linux | FreeBSD |
+//! |---|---|---|
+//! | [`abi`] | `<linux/mroute.h>`, `<linux/mroute6.h>` mirrors | `<netinet/ip_mroute.h>`, `<netinet6/ip6_mroute.h>` mirrors (`freebsd/abi.rs`) |
+//! | [`mroute`] | `MrouteSys` (`VIFF_USE_IFINDEX`, `MRT_TABLE`) | `MrouteSys` (VIFs by interface address, no tables; `freebsd/mroute.rs`) |
+//! | [`ifevent`] | rtnetlink ([`netlink`]) | routing socket + `NET_RT_IFLIST` (`freebsd/route_socket.rs`) |
+//! | [`mrdisc`] | RFC 4286 sockets | unsupported: opening fails with `EOPNOTSUPP` (`freebsd/mrdisc.rs`) |
+//! | [`join`] | `MCAST_JOIN_*` + drop-all BPF | `MCAST_JOIN_*` (no `SO_ATTACH_FILTER`) |
+//!
+//! The process-level modules (`poll`, `signal`, `clock`, `log`, `fs`, `process`, `privs`,
+//! `notify`, `unix`, ...) are POSIX with a few `cfg`s where the two differ.
+//!
 //! Every `unsafe` block performs one FFI call and says in a `// SAFETY:` comment why it is
 //! sound. Safe functions here never take raw pointers: buffers are slices, structs are
 //! `&T` of `#[repr(C)]` types whose layout is asserted beside them.
 #![allow(unsafe_code)]
 
-pub mod abi;
 pub mod entry;
 pub mod errno;
 pub mod join;
-pub mod mrdisc;
-pub mod mroute;
-pub mod netlink;
+pub mod mrinit;
+pub mod sock;
 pub mod unix;
+
+#[cfg(target_os = "linux")]
+pub mod abi;
+#[cfg(target_os = "linux")]
+pub mod mrdisc;
+#[cfg(target_os = "linux")]
+pub mod mroute;
+#[cfg(target_os = "linux")]
+pub mod netlink;
+/// Interface hot-plug events and the interface list: rtnetlink on Linux.
+#[cfg(target_os = "linux")]
+pub use self::netlink as ifevent;
+
+#[cfg(target_os = "freebsd")]
+#[path = "freebsd/abi.rs"]
+pub mod abi;
+#[cfg(target_os = "freebsd")]
+#[path = "freebsd/mrdisc.rs"]
+pub mod mrdisc;
+#[cfg(target_os = "freebsd")]
+#[path = "freebsd/mroute.rs"]
+pub mod mroute;
+#[cfg(target_os = "freebsd")]
+#[path = "freebsd/route_socket.rs"]
+pub mod route_socket;
+/// Interface hot-plug events and the interface list: the routing socket on FreeBSD.
+#[cfg(target_os = "freebsd")]
+pub use self::route_socket as ifevent;
+/// Pure decoder of FreeBSD routing-socket messages (unit-tested on every host).
+#[cfg(any(target_os = "freebsd", test))]
+#[path = "freebsd/rtmsg.rs"]
+pub mod rtmsg;
 
 use crate::errno::Errno;
 
@@ -22,9 +66,16 @@ pub fn errno() -> Errno {
     Errno(unsafe { *errno_location() })
 }
 
+#[cfg(target_os = "linux")]
 fn errno_location() -> *mut libc::c_int {
     // SAFETY: always safe to call; returns a thread-local pointer.
     unsafe { libc::__errno_location() }
+}
+
+#[cfg(target_os = "freebsd")]
+fn errno_location() -> *mut libc::c_int {
+    // SAFETY: always safe to call; returns a thread-local pointer.
+    unsafe { libc::__error() }
 }
 
 /// Turns a `-1`-on-error return value into `Result`, reading `errno`.

@@ -7,94 +7,21 @@
 //! # References
 //! `man 7 ip`, `man 7 ipv6`, `<linux/mroute.h>`, `<linux/mroute6.h>`, `net/ipv4/ipmr.c`.
 
-use core::mem::size_of;
-
-use libc::{c_int, c_void};
-use ufmt::{uDisplay, uWrite, Formatter};
+use libc::c_int;
 
 use super::abi::{self, if_set, mf6cctl, mfcctl, mif6ctl, vifctl};
 use super::join::JoinPool;
-use super::{ret, ret_len, Fd};
+use super::{ret, Fd};
 use crate::errno::Errno;
-use crate::fmt::Level;
 use crate::kernel::{Kernel, Mfc, SgCount, Upcall};
 use crate::net::{Addr, Family};
 use crate::wire;
 
 // ===== socket helpers (shared by join, mrdisc, netlink) =====
 
-/// `socket(domain, ty | SOCK_CLOEXEC, protocol)`.
-pub(super) fn socket(domain: c_int, ty: c_int, protocol: c_int) -> Result<Fd, Errno> {
-    // SAFETY: no pointers; the returned descriptor is owned by the new `Fd` only.
-    let fd = ret(unsafe { libc::socket(domain, ty | libc::SOCK_CLOEXEC, protocol) })?;
-    Ok(Fd::from_raw(fd))
-}
-
-/// `setsockopt(fd, level, name, value, sizeof(T))`.
-pub(super) fn setsockopt<T: Copy>(
-    fd: &Fd,
-    level: c_int,
-    name: c_int,
-    value: &T,
-) -> Result<(), Errno> {
-    let ptr: *const T = value;
-    // SAFETY: `fd` is open; `ptr` points to a live `T` of exactly `size_of::<T>()` bytes,
-    // the length we pass, and the kernel only reads it.
-    ret(unsafe { libc::setsockopt(fd.raw(), level, name, ptr.cast(), size_of::<T>() as _) })?;
-    Ok(())
-}
-
-/// `setsockopt` with a byte string value (`SO_BINDTODEVICE`).
-pub(super) fn setsockopt_bytes(
-    fd: &Fd,
-    level: c_int,
-    name: c_int,
-    value: &[u8],
-) -> Result<(), Errno> {
-    // SAFETY: `fd` is open; `value` is valid for reads of `value.len()` bytes.
-    ret(unsafe {
-        libc::setsockopt(
-            fd.raw(),
-            level,
-            name,
-            value.as_ptr().cast(),
-            value.len() as _,
-        )
-    })?;
-    Ok(())
-}
-
-/// `setsockopt` of an `int`.
-pub(super) fn setsockopt_int(
-    fd: &Fd,
-    level: c_int,
-    name: c_int,
-    value: c_int,
-) -> Result<(), Errno> {
-    setsockopt(fd, level, name, &value)
-}
-
-/// `recv(fd, buf, len, flags)`.
-pub(super) fn recv(fd: &Fd, buf: &mut [u8], flags: c_int) -> Result<usize, Errno> {
-    // SAFETY: `fd` is open; `buf` is valid for writes of `buf.len()` bytes.
-    ret_len(unsafe { libc::recv(fd.raw(), buf.as_mut_ptr().cast(), buf.len(), flags) })
-}
-
-/// `ioctl(fd, request, arg)` for a request that reads and writes one `T`.
-fn ioctl_rw<T: Copy>(fd: &Fd, request: libc::c_ulong, arg: &mut T) -> Result<(), Errno> {
-    let ptr: *mut T = arg;
-    // SAFETY: `fd` is open; `ptr` points to a live, exclusively borrowed `T`, which is the
-    // argument type of `request` (checked by the layout assertions in `abi`).
-    ret(unsafe { libc::ioctl(fd.raw(), request as _, ptr.cast::<c_void>()) })?;
-    Ok(())
-}
-
-pub(super) fn in_addr(a: [u8; 4]) -> libc::in_addr {
-    // s_addr holds the address in network order, i.e. the bytes in memory order.
-    libc::in_addr {
-        s_addr: u32::from_ne_bytes(a),
-    }
-}
+pub(super) use super::sock::{
+    in_addr, ioctl_rw, recv, setsockopt, setsockopt_bytes, setsockopt_int, socket,
+};
 
 fn sockaddr_in6(a: [u8; 16]) -> libc::sockaddr_in6 {
     libc::sockaddr_in6 {
@@ -108,111 +35,10 @@ fn sockaddr_in6(a: [u8; 16]) -> libc::sockaddr_in6 {
 
 // ===== initialisation =====
 
-/// Which step of opening a routing socket failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InitStep {
-    /// `socket(2)`.
-    Socket,
-    /// `IP(V6)_MULTICAST_LOOP`/`_ALL` on the new socket.
-    Options,
-    /// `MRT_TABLE`/`MRT6_TABLE`.
-    Table,
-    /// `MRT_INIT`/`MRT6_INIT`.
-    Init,
-    /// Writing `/proc/sys/net/ipv6/conf/all/mc_forwarding`.
-    McForwarding,
-}
+pub use super::mrinit::{InitError, InitStep};
 
-/// Failure to open a multicast routing socket; displays SMCRoute's message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct InitError {
-    /// IPv4 or IPv6 socket.
-    pub family: Family,
-    /// What failed.
-    pub step: InitStep,
-    /// Why.
-    pub errno: Errno,
-}
-
-impl InitError {
-    /// True when the kernel lacks multicast routing (or IGMP/ICMPv6) altogether, which
-    /// is also what qemu-user answers to the `MRT_*` options.
-    pub fn unsupported(&self) -> bool {
-        matches!(self.errno, Errno::ENOPROTOOPT | Errno::EOPNOTSUPP)
-            && matches!(self.step, InitStep::Socket | InitStep::Init)
-    }
-
-    /// Log level SMCRoute uses for the message.
-    pub fn level(&self) -> Level {
-        if self.step == InitStep::Socket && self.unsupported() {
-            Level::Warning
-        } else {
-            Level::Err
-        }
-    }
-
-    /// The second line SMCRoute logs after the message, if any.
-    pub fn hint(&self) -> Option<&'static str> {
-        match (self.step, self.family, self.errno) {
-            (InitStep::Table, Family::V4, _) => {
-                Some("Make sure your kernel has CONFIG_IP_MROUTE_MULTIPLE_TABLES=y")
-            }
-            (InitStep::Table, Family::V6, _) => {
-                Some("Make sure your kernel has CONFIG_IPV6_MROUTE_MULTIPLE_TABLES=y")
-            }
-            (InitStep::Init, _, Errno::EADDRINUSE) => {
-                Some("Is another multicast routing daemon (igmpproxy, mcpd, pimd) running?")
-            }
-            _ => None,
-        }
-    }
-}
-
-impl uDisplay for InitError {
-    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        let v = match self.family {
-            Family::V4 => "IPv4",
-            Family::V6 => "IPv6",
-        };
-        let e = self.errno;
-        match self.step {
-            InitStep::Socket if self.unsupported() => match self.family {
-                Family::V4 => f.write_str("Kernel does not even support IGMP, skipping ..."),
-                Family::V6 => f.write_str("Kernel does not even support IPv6 ICMP, skipping ..."),
-            },
-            InitStep::Socket => {
-                ufmt::uwrite!(f, "Failed creating {} multicast routing socket: {}", v, e)
-            }
-            InitStep::Options => {
-                ufmt::uwrite!(
-                    f,
-                    "Failed setting {} multicast routing socket options: {}",
-                    v,
-                    e
-                )
-            }
-            InitStep::Table => {
-                ufmt::uwrite!(f, "Cannot set {} multicast routing table id: {}", v, e)
-            }
-            InitStep::Init if e == Errno::EADDRINUSE => {
-                ufmt::uwrite!(f, "{} multicast routing API already in use: {}", v, e)
-            }
-            InitStep::Init if self.unsupported() => {
-                ufmt::uwrite!(
-                    f,
-                    "Kernel does not support {} multicast routing, skipping ...",
-                    v
-                )
-            }
-            InitStep::Init => {
-                ufmt::uwrite!(f, "Failed initializing {} multicast routing API: {}", v, e)
-            }
-            InitStep::McForwarding => {
-                ufmt::uwrite!(f, "Failed enabling IPv6 multicast forwarding: {}", e)
-            }
-        }
-    }
-}
+/// Linux has numbered multicast routing tables (`-t`, `MRT_TABLE`).
+pub const HAS_TABLES: bool = true;
 
 /// Sets `IP(V6)_MULTICAST_LOOP` and `IP(V6)_MULTICAST_ALL` to 0 on `fd`. `_ALL` is
 /// missing on old kernels and under qemu-user: `ENOPROTOOPT` there is fine.
@@ -583,90 +409,7 @@ fn set_mfc(fd: &Fd, mfc: &Mfc, add: bool) -> Result<(), Errno> {
 
 #[cfg(test)]
 mod tests {
-    extern crate std;
-    use std::string::String;
-
     use super::*;
-
-    fn text(e: InitError) -> String {
-        let mut s: heapless::String<128> = heapless::String::new();
-        ufmt::uwrite!(s, "{}", e).unwrap();
-        String::from(s.as_str())
-    }
-
-    fn err(family: Family, step: InitStep, errno: Errno) -> InitError {
-        InitError {
-            family,
-            step,
-            errno,
-        }
-    }
-
-    #[test]
-    fn init_messages_are_smcroutes() {
-        use Family::*;
-        use InitStep::*;
-        let busy = err(V4, Init, Errno::EADDRINUSE);
-        assert_eq!(
-            text(busy),
-            "IPv4 multicast routing API already in use: Address already in use"
-        );
-        assert_eq!(
-            busy.hint(),
-            Some("Is another multicast routing daemon (igmpproxy, mcpd, pimd) running?")
-        );
-        assert_eq!(busy.level(), Level::Err);
-        assert!(!busy.unsupported());
-        for errno in [Errno::ENOPROTOOPT, Errno::EOPNOTSUPP] {
-            let e = err(V6, Init, errno);
-            assert!(e.unsupported());
-            assert_eq!(
-                text(e),
-                "Kernel does not support IPv6 multicast routing, skipping ..."
-            );
-            assert_eq!(e.hint(), None);
-        }
-        assert_eq!(
-            text(err(V4, Init, Errno::EPERM)),
-            "Failed initializing IPv4 multicast routing API: Operation not permitted"
-        );
-        let nosock = err(V4, Socket, Errno::ENOPROTOOPT);
-        assert_eq!(
-            text(nosock),
-            "Kernel does not even support IGMP, skipping ..."
-        );
-        assert_eq!(nosock.level(), Level::Warning);
-        assert_eq!(
-            text(err(V6, Socket, Errno::EOPNOTSUPP)),
-            "Kernel does not even support IPv6 ICMP, skipping ..."
-        );
-        assert_eq!(
-            text(err(V6, Socket, Errno::EMFILE)),
-            "Failed creating IPv6 multicast routing socket: Too many open files"
-        );
-        assert_eq!(
-            text(err(V4, Options, Errno::EINVAL)),
-            "Failed setting IPv4 multicast routing socket options: Invalid argument"
-        );
-        let table = err(V4, Table, Errno::ENOPROTOOPT);
-        assert_eq!(
-            text(table),
-            "Cannot set IPv4 multicast routing table id: Protocol not available"
-        );
-        assert!(!table.unsupported());
-        assert_eq!(
-            table.hint(),
-            Some("Make sure your kernel has CONFIG_IP_MROUTE_MULTIPLE_TABLES=y")
-        );
-        assert_eq!(
-            err(V6, Table, Errno::EINVAL).hint(),
-            Some("Make sure your kernel has CONFIG_IPV6_MROUTE_MULTIPLE_TABLES=y")
-        );
-        assert_eq!(
-            text(err(V6, McForwarding, Errno::ENOENT)),
-            "Failed enabling IPv6 multicast forwarding: No such file or directory"
-        );
-    }
 
     #[test]
     fn without_sockets_every_request_fails_cleanly() {

@@ -13,6 +13,9 @@ use crate::errno::Errno;
 use crate::kernel::IfInfo;
 use crate::wire::netlink::{getlink_request, messages, Message, Nlmsg};
 
+/// What the event socket is, for "Failed opening … socket" messages.
+pub const EVENTS_SOCKET: &str = "netlink";
+
 /// Receive buffer of [`dump_links`]. The kernel sizes dump batches by the reader's buffer
 /// but never below one page (`NLMSG_GOODSIZE`, at most 8 KiB), so this always holds one.
 pub const DUMP_BUF: usize = 16384;

@@ -3,10 +3,10 @@
 //! its already open sockets. Capabilities are set with the raw `capset` syscall: no
 //! libcap.
 
-use static_assertions::{assert_eq_size, const_assert_eq};
 use ufmt::{uDisplay, uWrite, Formatter};
 
 use super::fs::CStrBuf;
+#[cfg(target_os = "linux")]
 use super::ret;
 use crate::errno::Errno;
 
@@ -88,32 +88,65 @@ pub fn resolve(user: &str, group: Option<&str>) -> Result<Ids, ResolveError> {
     Ok(ids)
 }
 
-// ===== capset ABI =====
+// ===== capset ABI (Linux) =====
 
-/// `_LINUX_CAPABILITY_VERSION_3`: 64-bit capability sets as two 32-bit words.
-const CAPABILITY_VERSION_3: u32 = 0x2008_0522;
+#[cfg(target_os = "linux")]
+mod caps {
+    use static_assertions::{assert_eq_size, const_assert_eq};
 
-/// `struct __user_cap_header_struct`.
-#[repr(C)]
-struct CapHeader {
-    version: u32,
-    pid: i32,
+    use crate::errno::Errno;
+
+    /// `_LINUX_CAPABILITY_VERSION_3`: 64-bit capability sets as two 32-bit words.
+    const CAPABILITY_VERSION_3: u32 = 0x2008_0522;
+
+    /// `struct __user_cap_header_struct`.
+    #[repr(C)]
+    struct CapHeader {
+        version: u32,
+        pid: i32,
+    }
+
+    /// `struct __user_cap_data_struct`; version 3 takes an array of two (low, high words).
+    #[repr(C)]
+    #[derive(Clone, Copy)]
+    struct CapData {
+        effective: u32,
+        permitted: u32,
+        inheritable: u32,
+    }
+
+    assert_eq_size!(CapHeader, [u8; 8]);
+    assert_eq_size!(CapData, [u8; 12]);
+    const_assert_eq!(core::mem::offset_of!(CapHeader, pid), 4);
+    const_assert_eq!(core::mem::offset_of!(CapData, permitted), 4);
+    const_assert_eq!(core::mem::offset_of!(CapData, inheritable), 8);
+
+    /// `capset(&{v3, 0}, data)`: capability `cap` alone permitted and effective.
+    pub fn keep_only(cap: u32) -> Result<(), Errno> {
+        let header = CapHeader {
+            version: CAPABILITY_VERSION_3,
+            pid: 0,
+        };
+        let mut data = [CapData {
+            effective: 0,
+            permitted: 0,
+            inheritable: 0,
+        }; 2];
+        if let Some(word) = data.get_mut((cap / 32) as usize) {
+            word.effective = 1 << (cap % 32);
+            word.permitted = 1 << (cap % 32);
+        }
+        let header = &header as *const CapHeader;
+        let data = data.as_ptr();
+        // SAFETY: `header` points to a live version-3 header and `data` to the two live
+        // `CapData` words version 3 reads; the kernel only reads both.
+        let rc = unsafe { libc::syscall(libc::SYS_capset, header, data) };
+        if rc < 0 {
+            return Err(crate::sys::errno());
+        }
+        Ok(())
+    }
 }
-
-/// `struct __user_cap_data_struct`; version 3 takes an array of two (low, high words).
-#[repr(C)]
-#[derive(Clone, Copy)]
-struct CapData {
-    effective: u32,
-    permitted: u32,
-    inheritable: u32,
-}
-
-assert_eq_size!(CapHeader, [u8; 8]);
-assert_eq_size!(CapData, [u8; 12]);
-const_assert_eq!(core::mem::offset_of!(CapHeader, pid), 4);
-const_assert_eq!(core::mem::offset_of!(CapData, permitted), 4);
-const_assert_eq!(core::mem::offset_of!(CapData, inheritable), 8);
 
 // ===== dropping =====
 
@@ -133,6 +166,9 @@ pub enum DropError {
     Capset(Errno),
     /// `setuid(0)` still succeeds afterwards (for example the target user is root).
     StillRoot,
+    /// This platform cannot keep only `CAP_NET_ADMIN` (FreeBSD: SMCRoute's "Drop privs
+    /// support not available"); the daemon goes on as root.
+    Unsupported,
 }
 
 impl uDisplay for DropError {
@@ -144,6 +180,7 @@ impl uDisplay for DropError {
             Self::SetUid(e) => ("setuid", e),
             Self::Capset(e) => ("capset", e),
             Self::StillRoot => return f.write_str("still able to regain root"),
+            Self::Unsupported => return f.write_str("not supported on this platform"),
         };
         ufmt::uwrite!(f, "{} failed: {}", call, errno)
     }
@@ -161,6 +198,7 @@ impl uDisplay for DropError {
 /// # References
 /// `man 7 capabilities`, `man 2 capset`, `man 2 prctl`
 #[doc(alias = "capset")]
+#[cfg(target_os = "linux")]
 pub fn drop_to(ids: Ids, user: &str) -> Result<(), DropError> {
     let name = CStrBuf::<256>::new(user).map_err(DropError::Groups)?;
     // SAFETY: `PR_SET_KEEPCAPS` takes integer arguments only.
@@ -172,7 +210,7 @@ pub fn drop_to(ids: Ids, user: &str) -> Result<(), DropError> {
     ret(unsafe { libc::setgid(ids.gid) }).map_err(DropError::SetGid)?;
     // SAFETY: no pointer arguments.
     ret(unsafe { libc::setuid(ids.uid) }).map_err(DropError::SetUid)?;
-    keep_only(CAP_NET_ADMIN).map_err(DropError::Capset)?;
+    caps::keep_only(CAP_NET_ADMIN).map_err(DropError::Capset)?;
     // SAFETY: no pointer arguments; success here means the drop did not hold.
     if unsafe { libc::setuid(0) } == 0 {
         return Err(DropError::StillRoot);
@@ -180,30 +218,11 @@ pub fn drop_to(ids: Ids, user: &str) -> Result<(), DropError> {
     Ok(())
 }
 
-/// `capset(&{v3, 0}, data)`: capability `cap` alone permitted and effective.
-fn keep_only(cap: u32) -> Result<(), Errno> {
-    let header = CapHeader {
-        version: CAPABILITY_VERSION_3,
-        pid: 0,
-    };
-    let mut data = [CapData {
-        effective: 0,
-        permitted: 0,
-        inheritable: 0,
-    }; 2];
-    if let Some(word) = data.get_mut((cap / 32) as usize) {
-        word.effective = 1 << (cap % 32);
-        word.permitted = 1 << (cap % 32);
-    }
-    let header = &header as *const CapHeader;
-    let data = data.as_ptr();
-    // SAFETY: `header` points to a live version-3 header and `data` to the two live
-    // `CapData` words version 3 reads; the kernel only reads both.
-    let rc = unsafe { libc::syscall(libc::SYS_capset, header, data) };
-    if rc < 0 {
-        return Err(super::errno());
-    }
-    Ok(())
+/// FreeBSD has no capabilities to keep `CAP_NET_ADMIN` with, and SMCRoute does not drop
+/// privileges there: nothing is changed and the daemon warns that it continues as root.
+#[cfg(target_os = "freebsd")]
+pub fn drop_to(_ids: Ids, _user: &str) -> Result<(), DropError> {
+    Err(DropError::Unsupported)
 }
 
 // ===== tests =====

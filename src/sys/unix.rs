@@ -22,9 +22,13 @@ pub const STDERR: c_int = 2;
 
 // ===== addresses =====
 
-/// `sun_path` as the kernel wants it: the path and a NUL, in 108 bytes.
-fn sun_path(path: &str) -> Result<[libc::c_char; 108], Errno> {
-    let mut out = [0 as libc::c_char; 108];
+/// `sizeof(sun_path)`: 108 on Linux, 104 on FreeBSD.
+const SUN_PATH_LEN: usize =
+    size_of::<libc::sockaddr_un>() - core::mem::offset_of!(libc::sockaddr_un, sun_path);
+
+/// `sun_path` as the kernel wants it: the path and a NUL, in [`SUN_PATH_LEN`] bytes.
+fn sun_path(path: &str) -> Result<[libc::c_char; SUN_PATH_LEN], Errno> {
+    let mut out = [0 as libc::c_char; SUN_PATH_LEN];
     let bytes = path.as_bytes();
     if bytes.is_empty() || bytes.contains(&0) {
         return Err(Errno::EINVAL);
@@ -40,6 +44,8 @@ fn sun_path(path: &str) -> Result<[libc::c_char; 108], Errno> {
 
 fn sockaddr(path: &str) -> Result<libc::sockaddr_un, Errno> {
     Ok(libc::sockaddr_un {
+        #[cfg(target_os = "freebsd")]
+        sun_len: size_of::<libc::sockaddr_un>() as u8,
         sun_family: libc::AF_UNIX as libc::sa_family_t,
         sun_path: sun_path(path)?,
     })

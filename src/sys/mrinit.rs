@@ -1,0 +1,202 @@
+//! Failure to open a multicast routing socket, worded as SMCRoute words it; shared by the
+//! Linux and FreeBSD backends (the steps a backend does not have never occur there).
+
+use ufmt::{uDisplay, uWrite, Formatter};
+
+use crate::errno::Errno;
+use crate::fmt::Level;
+use crate::net::Family;
+
+/// Which step of opening a routing socket failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InitStep {
+    /// `socket(2)`.
+    Socket,
+    /// `IP(V6)_MULTICAST_LOOP`/`_ALL` on the new socket.
+    Options,
+    /// `MRT_TABLE`/`MRT6_TABLE`.
+    Table,
+    /// `MRT_INIT`/`MRT6_INIT`.
+    Init,
+    /// Writing `/proc/sys/net/ipv6/conf/all/mc_forwarding`.
+    McForwarding,
+}
+
+/// Failure to open a multicast routing socket; displays SMCRoute's message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InitError {
+    /// IPv4 or IPv6 socket.
+    pub family: Family,
+    /// What failed.
+    pub step: InitStep,
+    /// Why.
+    pub errno: Errno,
+}
+
+impl InitError {
+    /// True when the kernel lacks multicast routing (or IGMP/ICMPv6) altogether, which
+    /// is also what qemu-user answers to the `MRT_*` options.
+    pub fn unsupported(&self) -> bool {
+        matches!(self.errno, Errno::ENOPROTOOPT | Errno::EOPNOTSUPP)
+            && matches!(self.step, InitStep::Socket | InitStep::Init)
+    }
+
+    /// Log level SMCRoute uses for the message.
+    pub fn level(&self) -> Level {
+        if self.step == InitStep::Socket && self.unsupported() {
+            Level::Warning
+        } else {
+            Level::Err
+        }
+    }
+
+    /// The second line SMCRoute logs after the message, if any.
+    pub fn hint(&self) -> Option<&'static str> {
+        match (self.step, self.family, self.errno) {
+            (InitStep::Table, Family::V4, _) => {
+                Some("Make sure your kernel has CONFIG_IP_MROUTE_MULTIPLE_TABLES=y")
+            }
+            (InitStep::Table, Family::V6, _) => {
+                Some("Make sure your kernel has CONFIG_IPV6_MROUTE_MULTIPLE_TABLES=y")
+            }
+            (InitStep::Init, _, Errno::EADDRINUSE) => {
+                Some("Is another multicast routing daemon (igmpproxy, mcpd, pimd) running?")
+            }
+            _ => None,
+        }
+    }
+}
+
+impl uDisplay for InitError {
+    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
+        let v = match self.family {
+            Family::V4 => "IPv4",
+            Family::V6 => "IPv6",
+        };
+        let e = self.errno;
+        match self.step {
+            InitStep::Socket if self.unsupported() => match self.family {
+                Family::V4 => f.write_str("Kernel does not even support IGMP, skipping ..."),
+                Family::V6 => f.write_str("Kernel does not even support IPv6 ICMP, skipping ..."),
+            },
+            InitStep::Socket => {
+                ufmt::uwrite!(f, "Failed creating {} multicast routing socket: {}", v, e)
+            }
+            InitStep::Options => {
+                ufmt::uwrite!(
+                    f,
+                    "Failed setting {} multicast routing socket options: {}",
+                    v,
+                    e
+                )
+            }
+            InitStep::Table => {
+                ufmt::uwrite!(f, "Cannot set {} multicast routing table id: {}", v, e)
+            }
+            InitStep::Init if e == Errno::EADDRINUSE => {
+                ufmt::uwrite!(f, "{} multicast routing API already in use: {}", v, e)
+            }
+            InitStep::Init if self.unsupported() => {
+                ufmt::uwrite!(
+                    f,
+                    "Kernel does not support {} multicast routing, skipping ...",
+                    v
+                )
+            }
+            InitStep::Init => {
+                ufmt::uwrite!(f, "Failed initializing {} multicast routing API: {}", v, e)
+            }
+            InitStep::McForwarding => {
+                ufmt::uwrite!(f, "Failed enabling IPv6 multicast forwarding: {}", e)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use std::string::String;
+
+    use super::*;
+
+    fn text(e: InitError) -> String {
+        let mut s: heapless::String<128> = heapless::String::new();
+        ufmt::uwrite!(s, "{}", e).unwrap();
+        String::from(s.as_str())
+    }
+
+    fn err(family: Family, step: InitStep, errno: Errno) -> InitError {
+        InitError {
+            family,
+            step,
+            errno,
+        }
+    }
+
+    #[test]
+    fn init_messages_are_smcroutes() {
+        use Family::*;
+        use InitStep::*;
+        let busy = err(V4, Init, Errno::EADDRINUSE);
+        assert_eq!(
+            text(busy),
+            "IPv4 multicast routing API already in use: Address already in use"
+        );
+        assert_eq!(
+            busy.hint(),
+            Some("Is another multicast routing daemon (igmpproxy, mcpd, pimd) running?")
+        );
+        assert_eq!(busy.level(), Level::Err);
+        assert!(!busy.unsupported());
+        for errno in [Errno::ENOPROTOOPT, Errno::EOPNOTSUPP] {
+            let e = err(V6, Init, errno);
+            assert!(e.unsupported());
+            assert_eq!(
+                text(e),
+                "Kernel does not support IPv6 multicast routing, skipping ..."
+            );
+            assert_eq!(e.hint(), None);
+        }
+        assert_eq!(
+            text(err(V4, Init, Errno::EPERM)),
+            "Failed initializing IPv4 multicast routing API: Operation not permitted"
+        );
+        let nosock = err(V4, Socket, Errno::ENOPROTOOPT);
+        assert_eq!(
+            text(nosock),
+            "Kernel does not even support IGMP, skipping ..."
+        );
+        assert_eq!(nosock.level(), Level::Warning);
+        assert_eq!(
+            text(err(V6, Socket, Errno::EOPNOTSUPP)),
+            "Kernel does not even support IPv6 ICMP, skipping ..."
+        );
+        assert_eq!(
+            text(err(V6, Socket, Errno::EMFILE)),
+            "Failed creating IPv6 multicast routing socket: Too many open files"
+        );
+        assert_eq!(
+            text(err(V4, Options, Errno::EINVAL)),
+            "Failed setting IPv4 multicast routing socket options: Invalid argument"
+        );
+        let table = err(V4, Table, Errno::ENOPROTOOPT);
+        assert_eq!(
+            text(table),
+            "Cannot set IPv4 multicast routing table id: Protocol not available"
+        );
+        assert!(!table.unsupported());
+        assert_eq!(
+            table.hint(),
+            Some("Make sure your kernel has CONFIG_IP_MROUTE_MULTIPLE_TABLES=y")
+        );
+        assert_eq!(
+            err(V6, Table, Errno::EINVAL).hint(),
+            Some("Make sure your kernel has CONFIG_IPV6_MROUTE_MULTIPLE_TABLES=y")
+        );
+        assert_eq!(
+            text(err(V6, McForwarding, Errno::ENOENT)),
+            "Failed enabling IPv6 multicast forwarding: No such file or directory"
+        );
+    }
+}

@@ -1,0 +1,67 @@
+//! Socket calls shared by every backend (`socket`, `setsockopt`, `recv`, `ioctl`): the
+//! same POSIX calls on Linux and FreeBSD, only the structs passed through them differ.
+
+use core::mem::size_of;
+
+use libc::{c_int, c_void};
+
+use super::{ret, ret_len, Fd};
+use crate::errno::Errno;
+
+/// `socket(domain, ty | SOCK_CLOEXEC, protocol)`.
+pub fn socket(domain: c_int, ty: c_int, protocol: c_int) -> Result<Fd, Errno> {
+    // SAFETY: no pointers; the returned descriptor is owned by the new `Fd` only.
+    let fd = ret(unsafe { libc::socket(domain, ty | libc::SOCK_CLOEXEC, protocol) })?;
+    Ok(Fd::from_raw(fd))
+}
+
+/// `setsockopt(fd, level, name, value, sizeof(T))`.
+pub fn setsockopt<T: Copy>(fd: &Fd, level: c_int, name: c_int, value: &T) -> Result<(), Errno> {
+    let ptr: *const T = value;
+    // SAFETY: `fd` is open; `ptr` points to a live `T` of exactly `size_of::<T>()` bytes,
+    // the length we pass, and the kernel only reads it.
+    ret(unsafe { libc::setsockopt(fd.raw(), level, name, ptr.cast(), size_of::<T>() as _) })?;
+    Ok(())
+}
+
+/// `setsockopt` with a byte string value (`SO_BINDTODEVICE`).
+pub fn setsockopt_bytes(fd: &Fd, level: c_int, name: c_int, value: &[u8]) -> Result<(), Errno> {
+    // SAFETY: `fd` is open; `value` is valid for reads of `value.len()` bytes.
+    ret(unsafe {
+        libc::setsockopt(
+            fd.raw(),
+            level,
+            name,
+            value.as_ptr().cast(),
+            value.len() as _,
+        )
+    })?;
+    Ok(())
+}
+
+/// `setsockopt` of an `int`.
+pub fn setsockopt_int(fd: &Fd, level: c_int, name: c_int, value: c_int) -> Result<(), Errno> {
+    setsockopt(fd, level, name, &value)
+}
+
+/// `recv(fd, buf, len, flags)`.
+pub fn recv(fd: &Fd, buf: &mut [u8], flags: c_int) -> Result<usize, Errno> {
+    // SAFETY: `fd` is open; `buf` is valid for writes of `buf.len()` bytes.
+    ret_len(unsafe { libc::recv(fd.raw(), buf.as_mut_ptr().cast(), buf.len(), flags) })
+}
+
+/// `ioctl(fd, request, arg)` for a request that reads and writes one `T`.
+pub fn ioctl_rw<T: Copy>(fd: &Fd, request: libc::c_ulong, arg: &mut T) -> Result<(), Errno> {
+    let ptr: *mut T = arg;
+    // SAFETY: `fd` is open; `ptr` points to a live, exclusively borrowed `T`, which is the
+    // argument type of `request` (checked by the layout assertions in `abi`).
+    ret(unsafe { libc::ioctl(fd.raw(), request as _, ptr.cast::<c_void>()) })?;
+    Ok(())
+}
+
+pub fn in_addr(a: [u8; 4]) -> libc::in_addr {
+    // s_addr holds the address in network order, i.e. the bytes in memory order.
+    libc::in_addr {
+        s_addr: u32::from_ne_bytes(a),
+    }
+}
