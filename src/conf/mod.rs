@@ -81,7 +81,15 @@ pub enum LineError<'a> {
 /// fine and a `\r` before the `\n` is whitespace like any other).
 pub fn parse<'a>(text: &'a [u8], f: &mut impl FnMut(u32, Result<Stmt<'a>, LineError<'a>>)) -> u32 {
     let mut number: u32 = 0;
-    for line in text.split(|&b| b == b'\n') {
+    let mut start = 0;
+    while start <= text.len() {
+        // A plain index loop: the size-optimised build calls split's closure per byte.
+        let mut end = start;
+        while text.get(end).is_some_and(|&b| b != b'\n') {
+            end += 1;
+        }
+        let line = text.get(start..end).unwrap_or(&[]);
+        start = end + 1;
         number = number.saturating_add(1);
         // The result goes straight to `f`: a statement is 0.5 KiB, not copied twice.
         if let Some((first, words)) = statement_words(line) {
@@ -250,7 +258,8 @@ pub fn atoi(s: &str) -> i64 {
 
 /// C `isspace` in the C locale (note `\v`, which `u8::is_ascii_whitespace` leaves out).
 const fn is_space(b: u8) -> bool {
-    b <= b' ' && matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+    const SPACES: u64 = 1 << b' ' | 1 << b'\t' | 1 << b'\n' | 1 << 0x0b | 1 << 0x0c | 1 << b'\r';
+    b <= b' ' && SPACES & (1 << b) != 0
 }
 
 /// The directive a line starts with.
@@ -316,14 +325,19 @@ impl<'a> Iterator for Words<'a> {
     type Item = Word<'a>;
 
     fn next(&mut self) -> Option<Word<'a>> {
-        let rest = self.line.get(self.pos..)?;
-        let start = self.pos + rest.iter().position(|&b| !is_space(b))?;
-        let word = self.line.get(start..)?;
-        let len = word.iter().position(|&b| is_space(b)).unwrap_or(word.len());
-        let end = start + len;
+        // Plain index loops: the size-optimised build calls iterator closures per byte.
+        let mut start = self.pos;
+        while self.line.get(start).is_some_and(|&b| is_space(b)) {
+            start += 1;
+        }
+        let first = *self.line.get(start)?;
+        let mut end = start + 1;
+        while self.line.get(end).is_some_and(|&b| !is_space(b)) {
+            end += 1;
+        }
         self.pos = end;
         Some(Word {
-            first: word.first().copied().unwrap_or(0),
+            first,
             text: self.valid.get(start..end),
         })
     }
