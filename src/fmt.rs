@@ -47,11 +47,17 @@ impl Level {
 }
 
 /// Where log lines go. Implementations decide filtering by level; every implementation
-/// must remember the last line whatever its level, because SMCRoute replies to a failed
-/// IPC command with the daemon's last log message.
+/// must remember the last line whatever its level while it may be asked for it, because
+/// SMCRoute replies to a failed IPC command with the daemon's last log message.
 pub trait Log {
     /// Emits one formatted line (no trailing newline).
     fn log(&mut self, level: Level, line: &str);
+
+    /// False if a line of `level` would be neither shown nor remembered, so [`log!`]
+    /// need not format it (the daemon filters most debug lines, one per upcall).
+    fn wants(&self, _level: Level) -> bool {
+        true
+    }
 }
 
 /// One log line, truncated at [`LOG_LINE_MAX`] bytes as SMCRoute truncates its messages.
@@ -74,23 +80,34 @@ impl ufmt::uWrite for Line {
     type Error = core::convert::Infallible;
 
     fn write_str(&mut self, s: &str) -> Result<(), Self::Error> {
-        for c in s.chars() {
-            if self.0.push(c).is_err() {
-                break;
-            }
-        }
+        push_truncated(&mut self.0, s);
         Ok(())
     }
 }
 
+/// Appends as much of `s` as fits in `out`, cut at a character boundary.
+pub fn push_truncated<const N: usize>(out: &mut String<N>, s: &str) {
+    let room = N - out.len();
+    let mut end = s.len().min(room);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    let _ = out.push_str(s.get(..end).unwrap_or(""));
+}
+
 /// Formats with `ufmt` into a [`Line`] and sends it to a [`Log`] sink:
-/// `log!(sink, Level::Warning, "{} line {}: {}", file, n, err)`.
+/// `log!(sink, Level::Warning, "{} line {}: {}", file, n, err)`. Nothing is formatted
+/// when the sink does not want the level. `sink` is evaluated twice: pass a reference or
+/// a place, as every caller does.
 #[macro_export]
 macro_rules! log {
     ($sink:expr, $level:expr, $($arg:tt)*) => {{
-        let mut line = $crate::fmt::Line::new();
-        let _ = ufmt::uwrite!(line, $($arg)*);
-        $crate::fmt::Log::log($sink, $level, line.as_str());
+        let level: $crate::fmt::Level = $level;
+        if $crate::fmt::Log::wants(&*$sink, level) {
+            let mut line = $crate::fmt::Line::new();
+            let _ = ufmt::uwrite!(line, $($arg)*);
+            $crate::fmt::Log::log($sink, level, line.as_str());
+        }
     }};
 }
 
@@ -135,5 +152,52 @@ mod tests {
         let long = "x".repeat(300);
         crate::log!(&mut log, Level::Info, "{}", long.as_str());
         assert_eq!(log.lines[0].1.len(), LOG_LINE_MAX);
+        // Cut at a character boundary, never inside one.
+        let wide = "é".repeat(100);
+        crate::log!(&mut log, Level::Info, "x{}", wide.as_str());
+        assert_eq!(log.lines[1].1.len(), LOG_LINE_MAX);
+        crate::log!(&mut log, Level::Info, "{}", wide.as_str());
+        assert_eq!(log.lines[2].1.len(), LOG_LINE_MAX - 1);
+        assert!(log.lines[2].1.chars().all(|c| c == 'é'));
+    }
+
+    /// Counts formatting: each `{}` of a `Probe` is one call.
+    struct Probe<'a>(&'a core::cell::Cell<u32>);
+
+    impl ufmt::uDisplay for Probe<'_> {
+        fn fmt<W: ufmt::uWrite + ?Sized>(
+            &self,
+            f: &mut ufmt::Formatter<'_, W>,
+        ) -> Result<(), W::Error> {
+            self.0.set(self.0.get() + 1);
+            f.write_str("p")
+        }
+    }
+
+    struct Quiet(RecordingLog);
+
+    impl Log for Quiet {
+        fn log(&mut self, level: Level, line: &str) {
+            self.0.log(level, line);
+        }
+
+        fn wants(&self, level: Level) -> bool {
+            level <= Level::Notice
+        }
+    }
+
+    #[test]
+    fn unwanted_levels_are_not_formatted() {
+        let calls = core::cell::Cell::new(0);
+        let mut quiet = Quiet(RecordingLog::default());
+        crate::log!(&mut quiet, Level::Debug, "{}", Probe(&calls));
+        assert_eq!((calls.get(), quiet.0.lines.len()), (0, 0));
+        crate::log!(&mut quiet, Level::Notice, "{}", Probe(&calls));
+        assert_eq!((calls.get(), quiet.0.lines.len()), (1, 1));
+        // The default wants everything.
+        let mut all = RecordingLog::default();
+        assert!(all.wants(Level::Debug));
+        crate::log!(&mut all, Level::Debug, "{}", Probe(&calls));
+        assert_eq!(calls.get(), 2);
     }
 }

@@ -93,9 +93,9 @@ pub fn parse<'a>(text: &'a [u8], f: &mut impl FnMut(u32, Result<Stmt<'a>, LineEr
 /// [`parse`] is this applied to every line; it is public for callers that want to log
 /// the raw line before its statement, as SMCRoute does at debug level.
 pub fn parse_line(line: &[u8]) -> Option<Result<Stmt<'_>, LineError<'_>>> {
-    let mut words = Words(line);
+    let mut words = Words::new(line);
     let first = words.next()?;
-    if is_comment(first) {
+    if first.is_comment() {
         return None;
     }
     // Difference: SMCRoute reads 511 bytes at a time and parses the rest of a longer
@@ -109,8 +109,8 @@ pub fn parse_line(line: &[u8]) -> Option<Result<Stmt<'_>, LineError<'_>>> {
 }
 
 /// The statement of a line whose first word is `first` and whose other words follow.
-fn parse_words<'a>(first: &'a [u8], mut words: Words<'a>) -> Result<Stmt<'a>, LineError<'a>> {
-    let first = text(first)?;
+fn parse_words<'a>(first: Word<'a>, mut words: Words<'a>) -> Result<Stmt<'a>, LineError<'a>> {
+    let first = first.text()?;
     let kind = if first.starts_with("mgroup") || first.starts_with("ssmgroup") {
         Kind::Mgroup
     } else if first.starts_with("mroute") {
@@ -141,30 +141,27 @@ fn parse_words<'a>(first: &'a [u8], mut words: Words<'a>) -> Result<Stmt<'a>, Li
     let mut mrdisc = false;
     let mut ttl = None;
     while let Some(word) = words.next() {
-        if is_comment(word) {
+        if word.is_comment() {
             break;
         }
-        let word = text(word)?;
+        let word = word.text()?;
         // Keywords are prefixes of the word (`tomato` is `to`), tried in SMCRoute's
         // order; a keyword's value is the next word taken as is; unknown words are
         // ignored; a repeated keyword overwrites (with nothing, if its value is missing).
         // `from` on a `phyint` line replaces the interface name, as in SMCRoute.
-        if word.starts_with("from") {
-            iface = value(&mut words)?;
-        } else if word.starts_with("source") {
-            source = value(&mut words)?;
-        } else if word.starts_with("group") {
-            group = value(&mut words)?;
-        } else if word.starts_with("to") {
-            oifs = outbound(&mut words)?;
-        } else if word.starts_with("enable") {
-            enable = Some(true);
-        } else if word.starts_with("disable") {
-            enable = Some(false);
-        } else if word.starts_with("mrdisc") {
-            mrdisc = true;
-        } else if word.starts_with("ttl-threshold") {
-            ttl = value(&mut words)?.map(atoi);
+        // Only `to` and `ttl-threshold` share a first letter, and `to` comes first.
+        match word.as_bytes().first() {
+            Some(b'f') if word.starts_with("from") => iface = value(&mut words)?,
+            Some(b's') if word.starts_with("source") => source = value(&mut words)?,
+            Some(b'g') if word.starts_with("group") => group = value(&mut words)?,
+            Some(b't') if word.starts_with("to") => outbound(&mut words, &mut oifs)?,
+            Some(b'e') if word.starts_with("enable") => enable = Some(true),
+            Some(b'd') if word.starts_with("disable") => enable = Some(false),
+            Some(b'm') if word.starts_with("mrdisc") => mrdisc = true,
+            Some(b't') if word.starts_with("ttl-threshold") => {
+                ttl = value(&mut words)?.map(atoi);
+            }
+            _ => {}
         }
     }
 
@@ -189,33 +186,23 @@ fn parse_words<'a>(first: &'a [u8], mut words: Words<'a>) -> Result<Stmt<'a>, Li
     })
 }
 
-/// The words after `to`: the rest of the line.
-fn outbound<'a>(words: &mut Words<'a>) -> Result<OifWords<'a>, LineError<'a>> {
-    let mut oifs = OifWords::new();
+/// The words after `to`: the rest of the line (filled in place: the list is 0.5 KiB).
+fn outbound<'a>(words: &mut Words<'a>, oifs: &mut OifWords<'a>) -> Result<(), LineError<'a>> {
+    oifs.clear();
     for word in words {
         // Difference: SMCRoute takes `#` and every word after it as interface names.
-        if is_comment(word) {
+        if word.is_comment() {
             break;
         }
-        oifs.push(text(word)?).map_err(|_| LineError::TooManyOifs)?;
+        oifs.push(word.text()?)
+            .map_err(|_| LineError::TooManyOifs)?;
     }
-    Ok(oifs)
+    Ok(())
 }
 
 /// The value word of a keyword, as text; `None` at the end of the line.
 fn value<'a>(words: &mut Words<'a>) -> Result<Option<&'a str>, LineError<'a>> {
-    words.next().map(text).transpose()
-}
-
-/// A word as text. Difference: SMCRoute works on bytes; we only need the words we look
-/// at to be UTF-8 (comments may hold any bytes).
-fn text(word: &[u8]) -> Result<&str, LineError<'_>> {
-    core::str::from_utf8(word).map_err(|_| LineError::NotText)
-}
-
-/// A word starting with `#` ends the line.
-fn is_comment(word: &[u8]) -> bool {
-    word.first() == Some(&b'#')
+    words.next().map(Word::text).transpose()
 }
 
 /// C `atoi`: optional leading whitespace and sign, then decimal digits up to the first
@@ -248,7 +235,7 @@ pub fn atoi(s: &str) -> i64 {
 
 /// C `isspace` in the C locale (note `\v`, which `u8::is_ascii_whitespace` leaves out).
 const fn is_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+    b <= b' ' && matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
 }
 
 /// The directive a line starts with.
@@ -261,18 +248,69 @@ enum Kind {
 }
 
 /// Whitespace-separated words of a line (no quoting, as in SMCRoute).
-struct Words<'a>(&'a [u8]);
+///
+/// The line is checked for UTF-8 once, not word by word: words inside its valid prefix
+/// are text, and a word past it is not. The first word that reaches past the prefix
+/// holds the bad bytes (words split at ASCII, where UTF-8 decoding is in step), and the
+/// parser stops at it (an error, or a comment), so no later word is ever looked at.
+struct Words<'a> {
+    line: &'a [u8],
+    /// The longest UTF-8 prefix of `line`.
+    valid: &'a str,
+    pos: usize,
+}
+
+/// One word: its bytes, and its text if it is UTF-8.
+#[derive(Clone, Copy)]
+struct Word<'a> {
+    first: u8,
+    text: Option<&'a str>,
+}
+
+impl<'a> Word<'a> {
+    /// A word starting with `#` ends the line.
+    fn is_comment(self) -> bool {
+        self.first == b'#'
+    }
+
+    /// The word as text. Difference: SMCRoute works on bytes; we only need the words we
+    /// look at to be UTF-8 (comments may hold any bytes).
+    fn text(self) -> Result<&'a str, LineError<'a>> {
+        self.text.ok_or(LineError::NotText)
+    }
+}
+
+impl<'a> Words<'a> {
+    fn new(line: &'a [u8]) -> Self {
+        let valid = match core::str::from_utf8(line) {
+            Ok(s) => s,
+            Err(e) => line
+                .get(..e.valid_up_to())
+                .and_then(|b| core::str::from_utf8(b).ok())
+                .unwrap_or(""),
+        };
+        Self {
+            line,
+            valid,
+            pos: 0,
+        }
+    }
+}
 
 impl<'a> Iterator for Words<'a> {
-    type Item = &'a [u8];
+    type Item = Word<'a>;
 
-    fn next(&mut self) -> Option<&'a [u8]> {
-        let start = self.0.iter().position(|&b| !is_space(b))?;
-        let rest = self.0.get(start..)?;
-        let len = rest.iter().position(|&b| is_space(b)).unwrap_or(rest.len());
-        let (word, after) = rest.split_at(len);
-        self.0 = after;
-        Some(word)
+    fn next(&mut self) -> Option<Word<'a>> {
+        let rest = self.line.get(self.pos..)?;
+        let start = self.pos + rest.iter().position(|&b| !is_space(b))?;
+        let word = self.line.get(start..)?;
+        let len = word.iter().position(|&b| is_space(b)).unwrap_or(word.len());
+        let end = start + len;
+        self.pos = end;
+        Some(Word {
+            first: word.first().copied().unwrap_or(0),
+            text: self.valid.get(start..end),
+        })
     }
 }
 

@@ -36,15 +36,22 @@ struct Client {
     since: Instant,
 }
 
-/// The fixed set of connected clients.
+/// Bytes of a reply buffered per send.
+const REPLY_BUF: usize = 4096;
+
+/// The fixed set of connected clients, and the buffers requests are answered with (one
+/// request is answered at a time). The daemon keeps this in a static: together some
+/// 13 KiB that a stack frame would keep resident.
 pub struct Clients {
     slots: [Option<Client>; MAX_CLIENTS],
+    input: [u8; IPC_MSG_MAX],
+    reply: [u8; REPLY_BUF],
 }
 
 /// Buffers reply bytes and sends them in pieces, so `show` of any size streams out.
 struct Reply<'a> {
     fd: &'a Fd,
-    buf: [u8; 4096],
+    buf: &'a mut [u8; REPLY_BUF],
     len: usize,
     failed: bool,
 }
@@ -57,13 +64,21 @@ impl Reply<'_> {
         self.len = 0;
     }
 
-    fn push(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(self.buf.len()) {
-            if self.len + chunk.len() > self.buf.len() {
-                self.flush();
+    /// Appends `bytes`, sending the buffer whenever it fills (a reply is a byte stream:
+    /// where it is cut does not matter).
+    fn push(&mut self, mut bytes: &[u8]) {
+        loop {
+            let room = self.buf.len() - self.len;
+            let (now, rest) = bytes.split_at(bytes.len().min(room));
+            if let Some(dst) = self.buf.get_mut(self.len..self.len + now.len()) {
+                dst.copy_from_slice(now);
+                self.len += now.len();
             }
-            self.buf[self.len..self.len + chunk.len()].copy_from_slice(chunk);
-            self.len += chunk.len();
+            if rest.is_empty() {
+                return;
+            }
+            self.flush();
+            bytes = rest;
         }
     }
 }
@@ -82,6 +97,8 @@ impl Clients {
     pub const fn new() -> Self {
         Self {
             slots: [const { None }; MAX_CLIENTS],
+            input: [0; IPC_MSG_MAX],
+            reply: [0; REPLY_BUF],
         }
     }
 
@@ -152,8 +169,8 @@ impl Clients {
         let Some(Some(client)) = self.slots.get_mut(slot) else {
             return deferred;
         };
-        let mut input = [0u8; IPC_MSG_MAX];
-        let n = match unix::recv(&client.fd, &mut input) {
+        let (input, reply) = (&mut self.input, &mut self.reply);
+        let n = match unix::recv(&client.fd, input) {
             Ok(0) | Err(_) => {
                 self.slots[slot] = None;
                 return deferred;
@@ -172,7 +189,9 @@ impl Clients {
                     Ok(None) => break,
                     Ok(Some(frame)) => frame,
                     Err(e) => {
+                        host.log.set_capture(true);
                         log!(host, Level::Warning, "{}", e);
+                        host.log.set_capture(false);
                         let _ = unix::send_all(&client.fd, host.log.last().as_bytes());
                         let _ = unix::send_all(&client.fd, b"\0");
                         close = true;
@@ -180,7 +199,7 @@ impl Clients {
                     }
                 };
                 answered = true;
-                if !answer(&client.fd, frame, router, host, now, &mut deferred) {
+                if !answer(&client.fd, reply, frame, router, host, now, &mut deferred) {
                     close = true;
                     break;
                 }
@@ -199,6 +218,7 @@ impl Clients {
 /// Answers one request frame; false if the connection must be closed.
 fn answer(
     fd: &Fd,
+    buf: &mut [u8; REPLY_BUF],
     frame: &[u8],
     router: &mut Router,
     host: &mut DaemonHost,
@@ -207,11 +227,14 @@ fn answer(
 ) -> bool {
     let mut reply = Reply {
         fd,
-        buf: [0; 4096],
+        buf,
         len: 0,
         failed: false,
     };
     let mut ok = true;
+    // A failure replies with the last log line, whatever its level: format every line
+    // while the request runs (only then; hidden levels are skipped otherwise).
+    host.log.set_capture(true);
     match Request::parse(frame) {
         Err(e) => {
             log!(host, Level::Warning, "{}", e);
@@ -231,6 +254,7 @@ fn answer(
             }
         },
     }
+    host.log.set_capture(false);
     reply.push(b"\0");
     reply.flush();
     if reply.failed {

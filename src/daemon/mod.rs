@@ -17,6 +17,8 @@ mod host;
 mod load;
 mod verify;
 
+use core::mem::MaybeUninit;
+
 use heapless::Vec;
 
 use crate::args::{self, DaemonCmd, DaemonOpts};
@@ -61,11 +63,16 @@ pub mod exit {
     pub const CONFIG: i32 = 78;
 }
 
-/// The router and the conf read buffers live in .bss: their capacity costs no memory
-/// until it is used.
+/// The router, the conf read buffers, the routing sockets with their join pool and the
+/// IPC clients live in statics, not in `main`'s stack frame: capacity in .bss costs no
+/// memory until it is used, and a stack page once touched stays resident.
 static ROUTER: StaticCell<Router> = StaticCell::new(Router::new());
 static CONF_BUFS: StaticCell<ConfBufs> =
     StaticCell::new([[0; load::CHUNK]; crate::limits::MAX_INCLUDE_DEPTH]);
+// Their initial values hold non-zero bytes (enum tags, limits), which would put them in
+// .data, in the binary: they start uninitialised (.bss) and are written at start-up.
+static KERNEL: StaticCell<MaybeUninit<MrouteSys>> = StaticCell::new(MaybeUninit::uninit());
+static CLIENTS: StaticCell<MaybeUninit<Clients>> = StaticCell::new(MaybeUninit::uninit());
 
 /// Most command-line words we look at.
 const MAX_ARGV: usize = 64;
@@ -110,22 +117,45 @@ pub fn main(raw: &Args) -> i32 {
         );
         return exit::FAILURE;
     }
-    let (Some(router), Some(bufs)) = (ROUTER.take(), CONF_BUFS.take()) else {
+    let statics = (
+        ROUTER.take(),
+        CONF_BUFS.take(),
+        KERNEL.take(),
+        CLIENTS.take(),
+    );
+    let (Some(router), Some(bufs), Some(kernel), Some(clients)) = statics else {
         return exit::SOFTWARE;
     };
+    let kernel = kernel.write(MrouteSys::new());
+    let clients = clients.write(Clients::new());
     if opts.verify {
-        return verify::run(&opts, router, bufs);
+        return verify::run(&opts, router, bufs, kernel);
     }
-    run(prog, &opts, router, bufs)
+    let statics = Statics {
+        router,
+        bufs,
+        kernel,
+        clients,
+    };
+    run(prog, &opts, statics)
+}
+
+/// The daemon's state that lives in statics (see [`ROUTER`]).
+struct Statics {
+    router: &'static mut Router,
+    bufs: &'static mut ConfBufs,
+    kernel: &'static mut MrouteSys,
+    clients: &'static mut Clients,
 }
 
 /// `prog` is `argv[0]`: SMCRoute names itself by its base name when it refuses to start.
-fn run(
-    prog: &str,
-    opts: &DaemonOpts<'_>,
-    router: &'static mut Router,
-    bufs: &'static mut ConfBufs,
-) -> i32 {
+fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
+    let Statics {
+        router,
+        bufs,
+        kernel,
+        clients,
+    } = statics;
     let target = if opts.log_stderr {
         Target::SyslogAndStderr
     } else {
@@ -206,7 +236,6 @@ fn run(
             None
         }
     };
-    let mut kernel = MrouteSys::new();
     kernel.v4 = Some(v4);
     kernel.v6 = v6;
     let mut host = DaemonHost::new(kernel, log, opts.mrdisc_interval as u8);
@@ -299,7 +328,7 @@ fn run(
         signals,
         listener,
         events,
-        clients: Clients::new(),
+        clients,
         next_expire: (opts.cache_timeout > 0).then(|| start.add_secs(opts.cache_timeout)),
         next_mrdisc: start.add_secs(opts.mrdisc_interval),
         exit_at,
@@ -373,7 +402,7 @@ struct Loop<'a> {
     signals: Signals,
     listener: Option<Fd>,
     events: Option<Fd>,
-    clients: Clients,
+    clients: &'static mut Clients,
     next_expire: Option<Instant>,
     next_mrdisc: Instant,
     exit_at: Option<Instant>,

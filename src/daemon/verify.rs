@@ -16,9 +16,14 @@ use super::host::DaemonHost;
 use super::load::{self, ConfBufs, LoadError};
 
 /// Runs the check; returns the exit code.
-pub fn run(opts: &DaemonOpts<'_>, router: &mut Router, bufs: &mut ConfBufs) -> i32 {
+pub fn run(
+    opts: &DaemonOpts<'_>,
+    router: &mut Router,
+    bufs: &mut ConfBufs,
+    kernel: &'static mut MrouteSys,
+) -> i32 {
     let log = SysLog::open(opts.ident, opts.log_level, Target::Verify);
-    let mut host = DaemonHost::new(MrouteSys::new(), log, opts.mrdisc_interval as u8);
+    let mut host = DaemonHost::new(kernel, log, opts.mrdisc_interval as u8);
     host.dry_run = true;
     router.set_options(Options {
         do_vifs: opts.phyint_enable_default,

@@ -10,20 +10,26 @@ use crate::table::mfc::Route;
 use crate::table::rules::Rule;
 use crate::table::Text;
 
-type Sg = Text<128>;
+/// Blanks that padding is cut from, instead of writing spaces one at a time.
+const SPACES: &str = "                                                                ";
 
-fn pad<W: uWrite + ?Sized>(out: &mut W, s: &str, width: usize) -> Result<(), W::Error> {
-    out.write_str(s)?;
-    for _ in s.len()..width {
-        out.write_char(' ')?;
+/// Writes `n` spaces.
+fn spaces<W: uWrite + ?Sized>(out: &mut W, mut n: usize) -> Result<(), W::Error> {
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.write_str(SPACES.get(..k).unwrap_or(""))?;
+        n -= k;
     }
     Ok(())
 }
 
+fn pad<W: uWrite + ?Sized>(out: &mut W, s: &str, width: usize) -> Result<(), W::Error> {
+    out.write_str(s)?;
+    spaces(out, width.saturating_sub(s.len()))
+}
+
 fn pad_left<W: uWrite + ?Sized>(out: &mut W, s: &str, width: usize) -> Result<(), W::Error> {
-    for _ in s.len()..width {
-        out.write_char(' ')?;
-    }
+    spaces(out, width.saturating_sub(s.len()))?;
     out.write_str(s)
 }
 
@@ -33,14 +39,175 @@ fn num(n: u64) -> Text<24> {
     t
 }
 
-/// `(S[/LEN], G[/LEN])` with `*` for the wildcard source.
-fn sg_text(source: Option<Prefix>, group: Prefix) -> Sg {
-    let mut t = Sg::new();
-    let _ = match source {
-        Some(s) => ufmt::uwrite!(t, "({}, {})", s, group),
-        None => ufmt::uwrite!(t, "(*, {})", group),
-    };
-    t
+/// Longest table row: `(S/LEN, G/LEN)` of two IPv6 prefixes, the IIF, two counters and
+/// 32 OIF names of at most 20 bytes each.
+const ROW_MAX: usize = 1024;
+
+/// Rows buffered before they go to the output.
+const ROWS_BUF: usize = 2 * ROW_MAX;
+
+/// Table rows formatted in place and handed to the output 1-2 KiB at a time (a write
+/// per fragment, and a UTF-8 check per row, cost more than the formatting). Only whole
+/// `&str`s and ASCII are appended, and a piece that does not fit is dropped whole, so
+/// the bytes are UTF-8; [`Row::start`] makes room for a whole row first.
+struct Row {
+    buf: [u8; ROWS_BUF],
+    len: usize,
+}
+
+impl Row {
+    const fn new() -> Self {
+        Self {
+            buf: [0; ROWS_BUF],
+            len: 0,
+        }
+    }
+
+    /// Begins a row, sending what is buffered if a longest row might not fit.
+    fn start<W: uWrite + ?Sized>(&mut self, out: &mut W) -> Result<(), W::Error> {
+        if self.len + ROW_MAX > ROWS_BUF {
+            self.flush(out)?;
+        }
+        Ok(())
+    }
+
+    /// Sends what is buffered.
+    fn flush<W: uWrite + ?Sized>(&mut self, out: &mut W) -> Result<(), W::Error> {
+        let bytes = self.buf.get(..self.len).unwrap_or(&[]);
+        self.len = 0;
+        out.write_str(core::str::from_utf8(bytes).unwrap_or(""))
+    }
+
+    fn byte(&mut self, b: u8) {
+        if let Some(dst) = self.buf.get_mut(self.len) {
+            *dst = b;
+            self.len += 1;
+        }
+    }
+
+    fn bytes(&mut self, b: &[u8]) {
+        let end = self.len + b.len();
+        if let Some(dst) = self.buf.get_mut(self.len..end) {
+            dst.copy_from_slice(b);
+            self.len = end;
+        }
+    }
+
+    fn text(&mut self, s: &str) {
+        self.bytes(s.as_bytes());
+    }
+
+    /// An interface name, cut at 19 bytes as SMCRoute's 21-byte ` NAME` buffer cuts it
+    /// (kept whole if the cut would split a character).
+    fn oif_name(&mut self, name: &[u8]) {
+        let cut = match name.get(19) {
+            Some(&b) if (b as i8) >= -0x40 => name.get(..19).unwrap_or(name),
+            _ => name,
+        };
+        self.bytes(cut);
+    }
+
+    /// Spaces up to column `width` from `from` (at least none).
+    fn pad_from(&mut self, from: usize, width: usize) {
+        let n = (from + width).saturating_sub(self.len);
+        self.spaces(n);
+    }
+
+    fn spaces(&mut self, n: usize) {
+        let end = (self.len + n).min(ROWS_BUF);
+        if let Some(dst) = self.buf.get_mut(self.len..end) {
+            dst.fill(b' ');
+            self.len = end;
+        }
+    }
+
+    /// `n` in decimal, right-aligned in `width` columns.
+    fn dec(&mut self, n: u64, width: usize) {
+        let mut digits = [0u8; 20];
+        let mut i = digits.len();
+        let mut n = n;
+        loop {
+            i -= 1;
+            if let Some(d) = digits.get_mut(i) {
+                *d = b'0' + (n % 10) as u8;
+            }
+            n /= 10;
+            if n == 0 || i == 0 {
+                break;
+            }
+        }
+        let digits = digits.get(i..).unwrap_or(&[]);
+        self.spaces(width.saturating_sub(digits.len()));
+        self.bytes(digits);
+    }
+
+    /// A byte in decimal (IPv4 octets, prefix lengths).
+    fn small(&mut self, b: u8) {
+        if b >= 100 {
+            self.byte(b'0' + b / 100);
+        }
+        if b >= 10 {
+            self.byte(b'0' + b / 10 % 10);
+        }
+        self.byte(b'0' + b % 10);
+    }
+
+    /// An address as `inet_ntop` prints it (IPv4 inline, IPv6 through `net`).
+    fn addr(&mut self, a: &Addr) {
+        match a {
+            Addr::V4([a, b, c, d]) => {
+                self.small(*a);
+                self.byte(b'.');
+                self.small(*b);
+                self.byte(b'.');
+                self.small(*c);
+                self.byte(b'.');
+                self.small(*d);
+            }
+            Addr::V6(_) => {
+                let _ = ufmt::uwrite!(self, "{}", *a);
+            }
+        }
+    }
+
+    /// `ADDR` or `ADDR/LEN`.
+    fn prefix(&mut self, p: &Prefix) {
+        self.addr(&p.addr);
+        if !p.is_host() {
+            self.byte(b'/');
+            self.small(p.len);
+        }
+    }
+
+    /// `(S[/LEN], G[/LEN])` with `*` for the wildcard source, padded to 42 columns.
+    fn sg(&mut self, source: Option<Prefix>, group: Prefix) {
+        let from = self.len;
+        match source {
+            Some(s) => {
+                self.byte(b'(');
+                self.prefix(&s);
+            }
+            None => self.bytes(b"(*"),
+        }
+        self.bytes(b", ");
+        self.prefix(&group);
+        self.byte(b')');
+        self.pad_from(from, 42);
+    }
+
+    #[cfg(test)]
+    fn as_str(&self) -> &str {
+        core::str::from_utf8(&self.buf[..self.len]).unwrap()
+    }
+}
+
+impl uWrite for Row {
+    type Error = core::convert::Infallible;
+
+    fn write_str(&mut self, s: &str) -> Result<(), Self::Error> {
+        self.text(s);
+        Ok(())
+    }
 }
 
 fn rule_source(r: &Rule) -> Option<Prefix> {
@@ -117,12 +284,12 @@ impl Router {
         }
     }
 
-    fn oif_names<W: uWrite + ?Sized>(
+    /// The OIF names as JSON strings, comma-separated.
+    fn oif_json<W: uWrite + ?Sized>(
         &self,
         out: &mut W,
         v6: bool,
         ttls: &[u8],
-        json: bool,
     ) -> Result<(), W::Error> {
         let mut first = true;
         for (vif, &t) in ttls.iter().enumerate() {
@@ -132,50 +299,59 @@ impl Router {
             let Some(id) = self.vif_iface(v6, vif as u8) else {
                 continue;
             };
-            let name = self.iface_name(id);
-            if json {
-                if !first {
-                    out.write_char(',')?;
-                }
-                json_str(out, name)?;
-            } else {
-                // SMCRoute formats each " NAME" chunk into a 21-byte buffer.
-                out.write_char(' ')?;
-                out.write_str(name.get(..19).unwrap_or(name))?;
+            if !first {
+                out.write_char(',')?;
             }
+            json_str(out, self.iface_name(id))?;
             first = false;
         }
         Ok(())
     }
 
+    /// ` NAME` per OIF.
+    fn oif_row(&self, row: &mut Row, v6: bool, ttls: &[u8]) {
+        for (vif, &t) in ttls.iter().enumerate() {
+            if t == 0 {
+                continue;
+            }
+            let Some(id) = self.vif_iface(v6, vif as u8) else {
+                continue;
+            };
+            row.byte(b' ');
+            row.oif_name(self.ifaces.get(id).map_or(&[], |i| i.name.as_bytes()));
+        }
+    }
+
     #[allow(clippy::too_many_arguments)]
-    fn route_row<H: Host, W: uWrite + ?Sized>(
+    fn route_row<H: Host>(
         &self,
         h: &mut H,
-        out: &mut W,
+        row: &mut Row,
         style: Style,
         width: usize,
-        sg: &str,
+        sg: (Option<Prefix>, Prefix),
         iif: usize,
         counts: Option<(&Addr, &Addr)>,
         v6: bool,
         ttls: &[u8],
-    ) -> Result<(), W::Error> {
-        pad(out, sg, 42)?;
-        out.write_char(' ')?;
-        pad(out, self.iface_name(iif), width)?;
-        out.write_char(' ')?;
+    ) {
+        row.sg(sg.0, sg.1);
+        row.byte(b' ');
+        let from = row.len;
+        row.bytes(self.ifaces.get(iif).map_or(&[], |i| i.name.as_bytes()));
+        row.pad_from(from, width);
+        row.byte(b' ');
         if style == Style::Detail {
             let c = counts
                 .and_then(|(s, g)| h.sg_count(s, g).ok())
                 .unwrap_or_default();
-            pad_left(out, num(c.packets).as_str(), 10)?;
-            out.write_char(' ')?;
-            pad_left(out, num(c.bytes).as_str(), 10)?;
-            out.write_char(' ')?;
+            row.dec(c.packets, 10);
+            row.byte(b' ');
+            row.dec(c.bytes, 10);
+            row.byte(b' ');
         }
-        self.oif_names(out, v6, ttls, false)?;
-        out.write_char('\n')
+        self.oif_row(row, v6, ttls);
+        row.byte(b'\n');
     }
 
     fn route_header<W: uWrite + ?Sized>(
@@ -209,6 +385,9 @@ impl Router {
         self.vif_iface(r.is_v6(), r.parent).unwrap_or(usize::MAX)
     }
 
+    // Not inlined: its row buffer must not add to the stack frame of whoever calls
+    // `show` (the daemon's main loop) for the whole life of the process.
+    #[inline(never)]
     fn show_routes<H: Host, W: uWrite + ?Sized>(
         &self,
         h: &mut H,
@@ -219,6 +398,7 @@ impl Router {
             return self.routes_json(out);
         }
         let width = self.ifaces.longest_name().max(3);
+        let mut row = Row::new();
         for (exact, title) in [(false, "(*,G) Template Rules"), (true, "(S,G) Rules")] {
             let mut rows = self.rules.iter().filter(|(_, r)| r.is_exact() == exact);
             if rows.next().is_none() {
@@ -226,40 +406,44 @@ impl Router {
             }
             Self::route_header(out, style, title, width)?;
             for (_, r) in self.rules.iter().filter(|(_, r)| r.is_exact() == exact) {
-                let sg = sg_text(rule_source(r), rule_group(r));
+                let sg = (rule_source(r), rule_group(r));
                 let counts = exact.then_some((&r.source, &r.group));
                 let iif = r.iif as usize;
+                row.start(out)?;
                 self.route_row(
                     h,
-                    out,
+                    &mut row,
                     style,
                     width,
-                    sg.as_str(),
+                    sg,
                     iif,
                     counts,
                     r.is_v6(),
                     &r.ttls,
-                )?;
+                );
             }
+            row.flush(out)?;
         }
         if !self.mfc.is_empty() {
             Self::route_header(out, style, "Kernel MFC Table", width)?;
             for r in self.kernel_in_order() {
-                let sg = sg_text(Some(Prefix::host(r.source)), Prefix::host(r.group));
+                let sg = (Some(Prefix::host(r.source)), Prefix::host(r.group));
                 let counts = Some((&r.source, &r.group));
                 let iif = self.kernel_iif(r);
+                row.start(out)?;
                 self.route_row(
                     h,
-                    out,
+                    &mut row,
                     style,
                     width,
-                    sg.as_str(),
+                    sg,
                     iif,
                     counts,
                     r.is_v6(),
                     &r.ttls,
-                )?;
+                );
             }
+            row.flush(out)?;
         }
         Ok(())
     }
@@ -286,7 +470,7 @@ impl Router {
         out.write_str(",\"iif\":")?;
         json_str(out, self.iface_name(iif))?;
         out.write_str(",\"oifs\":[")?;
-        self.oif_names(out, v6, ttls, true)?;
+        self.oif_json(out, v6, ttls)?;
         out.write_str("]}")
     }
 
@@ -343,6 +527,7 @@ impl Router {
         })
     }
 
+    #[inline(never)] // As show_routes.
     fn show_groups<W: uWrite + ?Sized>(&self, style: Style, out: &mut W) -> Result<(), W::Error> {
         if style == Style::Json {
             out.write_str("{\"groups\":{\"conf\":[")?;
@@ -365,21 +550,20 @@ impl Router {
             return Ok(());
         }
         Self::group_header(out, "Group Memberships Table")?;
+        let mut row = Row::new();
         for (_, g) in self.groups.iter() {
-            pad(out, sg_text(g.source, g.group).as_str(), 42)?;
-            out.write_char(' ')?;
-            out.write_str(g.iif.as_str())?;
-            out.write_char('\n')?;
+            row.start(out)?;
+            group_row(&mut row, g.source, g.group, g.iif.as_str());
         }
+        row.flush(out)?;
         if style == Style::Detail {
             // SMCRoute sends no column header for this section (a bug); we do.
             Self::group_header(out, "Kernel Group Membership Table")?;
             for (s, g, iif) in self.join_rows() {
-                pad(out, sg_text(s, g).as_str(), 42)?;
-                out.write_char(' ')?;
-                out.write_str(iif)?;
-                out.write_char('\n')?;
+                row.start(out)?;
+                group_row(&mut row, s, g, iif);
             }
+            row.flush(out)?;
         }
         Ok(())
     }
@@ -493,6 +677,14 @@ impl Router {
     }
 }
 
+/// `(S,G)` padded to 42 columns, the interface, a newline.
+fn group_row(row: &mut Row, source: Option<Prefix>, group: Prefix, iif: &str) {
+    row.sg(source, group);
+    row.byte(b' ');
+    row.text(iif);
+    row.byte(b'\n');
+}
+
 fn group_json<W: uWrite + ?Sized>(
     out: &mut W,
     first: &mut bool,
@@ -520,3 +712,95 @@ pub(super) fn tests_json_str(out: &mut std::string::String, s: &str) {
 
 #[cfg(test)]
 extern crate std;
+
+#[cfg(test)]
+mod row_tests {
+    use super::*;
+
+    fn p(s: &str, len: u8) -> Prefix {
+        Prefix {
+            addr: Addr::parse(s).unwrap(),
+            len,
+        }
+    }
+
+    #[test]
+    fn row_pieces_match_ufmt() {
+        for (src, grp) in [
+            (Some(p("0.0.0.0", 32)), p("255.255.255.255", 32)),
+            (Some(p("10.100.9.0", 24)), p("225.1.0.0", 16)),
+            (None, p("ff2e::42", 128)),
+            (Some(p("fc00::1", 64)), p("ff04::114", 16)),
+        ] {
+            let mut row = Row::new();
+            row.sg(src, grp);
+            let mut want = Text::<128>::new();
+            match src {
+                Some(s) => ufmt::uwrite!(want, "({}, {})", s, grp).unwrap(),
+                None => ufmt::uwrite!(want, "(*, {})", grp).unwrap(),
+            }
+            assert_eq!(row.as_str(), std::format!("{:<42}", want.as_str()));
+        }
+        let mut row = Row::new();
+        row.dec(u64::MAX, 10);
+        row.dec(0, 3);
+        row.dec(12345, 10);
+        assert_eq!(row.as_str(), "18446744073709551615  0     12345");
+    }
+
+    #[test]
+    fn longest_row_fits_whole() {
+        // Two long IPv6 prefixes, a counter pair and 32 OIFs of 19 bytes.
+        let mut row = Row::new();
+        let wide = p("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 127);
+        row.sg(Some(wide), wide);
+        row.spaces(17);
+        row.dec(u64::MAX, 10);
+        row.dec(u64::MAX, 10);
+        for _ in 0..32 {
+            row.text(" ");
+            row.text("interface-name-19ch");
+        }
+        row.text("\n");
+        assert!(row.as_str().ends_with("19ch\n"), "{}", row.as_str().len());
+        assert!(row.len <= ROW_MAX);
+        // Past the end a piece is dropped whole, and the rows stay text.
+        let mut full = Row::new();
+        full.spaces(ROWS_BUF - 1);
+        full.text("é");
+        full.spaces(5);
+        assert_eq!(full.as_str().len(), ROWS_BUF);
+        assert!(full.as_str().bytes().all(|b| b == b' '));
+        // A row starts on a fresh buffer when a longest one might not fit.
+        let mut s = std::string::String::new();
+        let mut sink = super::super::tests::Sink(&mut s);
+        full.start(&mut sink).unwrap();
+        assert_eq!(full.len, 0);
+        full.text("x");
+        full.start(&mut sink).unwrap();
+        assert_eq!(full.len, 1, "room left: no flush");
+        full.flush(&mut sink).unwrap();
+        assert_eq!(s.len(), ROWS_BUF + 1);
+    }
+
+    #[test]
+    fn oif_names_cut_at_19_bytes_on_a_character() {
+        let mut row = Row::new();
+        row.oif_name(b"abcdefghijklmnopqrstuvwxyz");
+        row.byte(b'|');
+        row.oif_name("abcdefghijklmnopqr\u{e9}".as_bytes());
+        row.byte(b'|');
+        row.oif_name(b"short");
+        assert_eq!(
+            row.as_str(),
+            "abcdefghijklmnopqrs|abcdefghijklmnopqr\u{e9}|short"
+        );
+    }
+
+    #[test]
+    fn padding_in_slices() {
+        let mut s = std::string::String::new();
+        spaces(&mut super::super::tests::Sink(&mut s), 130).unwrap();
+        assert_eq!(s, " ".repeat(130));
+    }
+}

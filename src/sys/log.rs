@@ -14,7 +14,7 @@ use super::cell::StaticCell;
 use super::fs::CStrBuf;
 use super::process::getpid;
 use crate::args::LogLevel;
-use crate::fmt::{Level, Log};
+use crate::fmt::{push_truncated, Level, Log};
 use crate::limits::LOG_LINE_MAX;
 
 /// Longest syslog ident kept (longer identities are cut in the log tag only).
@@ -43,6 +43,8 @@ pub struct SysLog {
     max: LogLevel,
     ident: String<IDENT_MAX>,
     last: String<LOG_LINE_MAX>,
+    /// An IPC command is being answered: remember lines of every level, hidden or not.
+    capture: bool,
 }
 
 impl SysLog {
@@ -64,6 +66,7 @@ impl SysLog {
             max: level,
             ident: kept,
             last: String::new(),
+            capture: false,
         }
     }
 
@@ -83,7 +86,8 @@ impl SysLog {
         self.max.enables(level)
     }
 
-    /// The last line logged, shown or not: a failed IPC command replies with it.
+    /// The last line logged, shown or not while capturing: a failed IPC command replies
+    /// with it.
     pub fn last(&self) -> &str {
         &self.last
     }
@@ -92,9 +96,23 @@ impl SysLog {
     pub fn clear_last(&mut self) {
         self.last.clear();
     }
+
+    /// While `on`, lines of every level are formatted and remembered, so a failed IPC
+    /// command can reply with its last one; otherwise hidden levels cost nothing.
+    /// Turning it on forgets the last line.
+    pub fn set_capture(&mut self, on: bool) {
+        if on {
+            self.last.clear();
+        }
+        self.capture = on;
+    }
 }
 
 impl Log for SysLog {
+    fn wants(&self, level: Level) -> bool {
+        self.capture || self.enabled(level)
+    }
+
     fn log(&mut self, level: Level, line: &str) {
         // Every output gets the same text, cut at `LOG_LINE_MAX` as SMCRoute cuts it.
         self.last.clear();
@@ -139,15 +157,6 @@ fn plain_line(line: &str) -> OutLine {
     push_truncated(&mut out, line);
     let _ = out.push('\n');
     out
-}
-
-/// Appends as much of `s` as fits, cut at a character boundary.
-fn push_truncated<const N: usize>(out: &mut String<N>, s: &str) {
-    for c in s.chars() {
-        if out.push(c).is_err() {
-            break;
-        }
-    }
 }
 
 /// `openlog(ident, LOG_NDELAY | LOG_PID, LOG_DAEMON)` with a process-lifetime copy of
@@ -217,7 +226,19 @@ mod tests {
             Target::Stderr,
         );
         assert!(l.enabled(Level::Notice) && !l.enabled(Level::Info));
+        // Hidden lines are not even formatted, unless an IPC command is being answered.
+        assert!(l.wants(Level::Notice) && !l.wants(Level::Info));
         log!(&mut l, Level::Debug, "quiet {}", 1);
+        assert_eq!(l.last(), "");
+        log!(&mut l, Level::Notice, "shown {}", 1);
+        assert_eq!(l.last(), "shown 1");
+        l.set_capture(true);
+        assert_eq!(l.last(), "", "capturing starts afresh");
+        assert!(l.wants(Level::Debug));
+        log!(&mut l, Level::Debug, "quiet {}", 1);
+        assert_eq!(l.last(), "quiet 1");
+        l.set_capture(false);
+        assert!(!l.wants(Level::Debug));
         assert_eq!(l.last(), "quiet 1");
         l.clear_last();
         assert_eq!(l.last(), "");
@@ -225,6 +246,7 @@ mod tests {
         assert!(!l.enabled(Level::Emerg));
         assert_eq!(l.level(), LogLevel::Nothing);
         l.set_level(LogLevel::UpTo(Level::Emerg));
+        l.set_capture(true);
         log!(&mut l, Level::Err, "{}", "x".repeat(300).as_str());
         assert_eq!(l.last().len(), LOG_LINE_MAX);
         let cut = SysLog::open(

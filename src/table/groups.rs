@@ -5,7 +5,7 @@
 //! membership so that leaving it is proportional to its own joins.
 
 use super::iface::IfName;
-use super::{Fnv, Full, HashIndex, Slab};
+use super::{Full, HashIndex, KeyHash, MultiIndex, Slab};
 use crate::net::{Addr, Prefix};
 
 /// One configured membership.
@@ -45,7 +45,7 @@ impl Group {
 }
 
 fn identity_hash(iif: &str, source: Option<&Prefix>, group: &Prefix) -> u32 {
-    let mut h = Fnv::new().bytes(iif.as_bytes()).byte(0);
+    let mut h = KeyHash::new().bytes(iif.as_bytes()).byte(0);
     if let Some(s) = source {
         h = h.addr(&s.addr).byte(s.len);
     }
@@ -64,7 +64,9 @@ pub struct Join {
     /// Group address.
     pub group: Addr,
     owner: u32,
+    /// Neighbours in the owner's chain, plus one (0: none), so any join leaves in O(1).
     next: u32,
+    prev: u32,
 }
 
 impl Join {
@@ -77,6 +79,7 @@ impl Join {
             group,
             owner: 0,
             next: 0,
+            prev: 0,
         }
     }
 
@@ -90,10 +93,15 @@ impl Join {
     fn member_hash(&self) -> u32 {
         member_hash(self.ifindex, self.source.as_ref(), &self.group)
     }
+
+    /// True if the join is of the kernel membership (ifindex, source, group).
+    fn is_member(&self, ifindex: u32, source: Option<&Addr>, group: &Addr) -> bool {
+        self.ifindex == ifindex && self.source.as_ref() == source && self.group == *group
+    }
 }
 
 fn member_hash(ifindex: u32, source: Option<&Addr>, group: &Addr) -> u32 {
-    let h = Fnv::new().u32(ifindex).addr(group);
+    let h = KeyHash::new().u32(ifindex).addr(group);
     match source {
         Some(s) => h.byte(1).addr(s),
         None => h.byte(0),
@@ -106,7 +114,8 @@ pub struct GroupTable<const G: usize, const GB: usize, const J: usize, const JB:
     groups: Slab<Group, G>,
     by_identity: HashIndex<GB>,
     joins: Slab<Join, J>,
-    by_member: HashIndex<JB>,
+    /// Joins per kernel membership (several memberships can ask for the same one).
+    by_member: MultiIndex<J, JB>,
 }
 
 impl<const G: usize, const GB: usize, const J: usize, const JB: usize> Default
@@ -124,7 +133,7 @@ impl<const G: usize, const GB: usize, const J: usize, const JB: usize> GroupTabl
             groups: Slab::new(),
             by_identity: HashIndex::new(),
             joins: Slab::new(),
-            by_member: HashIndex::new(),
+            by_member: MultiIndex::new(),
         }
     }
 
@@ -182,10 +191,22 @@ impl<const G: usize, const GB: usize, const J: usize, const JB: usize> GroupTabl
         let mut join = join;
         join.owner = owner as u32;
         join.next = g.first_join;
+        join.prev = 0;
         let id = self.joins.insert(join).map_err(|_| Full)?;
-        if self.by_member.insert(join.member_hash(), id).is_err() {
+        let joins = &self.joins;
+        let same = |o: usize| {
+            joins
+                .get(o)
+                .is_some_and(|x| x.is_member(join.ifindex, join.source.as_ref(), &join.group))
+        };
+        if self.by_member.insert(join.member_hash(), id, same).is_err() {
             self.joins.remove(id);
             return Err(Full);
+        }
+        if let Some(old) = join.next.checked_sub(1) {
+            if let Some(o) = self.joins.get_mut(old as usize) {
+                o.prev = id as u32 + 1;
+            }
         }
         if let Some(g) = self.groups.get_mut(owner) {
             g.first_join = id as u32 + 1;
@@ -193,17 +214,31 @@ impl<const G: usize, const GB: usize, const J: usize, const JB: usize> GroupTabl
         Ok(id)
     }
 
-    /// How many recorded joins hold the kernel membership (ifindex, source, group).
+    /// The oldest recorded join of the kernel membership (ifindex, source, group).
+    fn first_member(&self, ifindex: u32, source: Option<&Addr>, group: &Addr) -> Option<usize> {
+        self.by_member
+            .first(member_hash(ifindex, source, group), |id| {
+                self.joins
+                    .get(id)
+                    .is_some_and(|j| j.is_member(ifindex, source, group))
+            })
+    }
+
+    /// True if some recorded join holds the kernel membership (ifindex, source, group):
+    /// O(1) however many memberships share it.
+    pub fn is_kernel_member(&self, ifindex: u32, source: Option<&Addr>, group: &Addr) -> bool {
+        self.first_member(ifindex, source, group).is_some()
+    }
+
+    /// How many recorded joins hold the kernel membership (ifindex, source, group):
+    /// proportional to that number (use [`GroupTable::is_kernel_member`] to test for any).
     pub fn kernel_members(&self, ifindex: u32, source: Option<&Addr>, group: &Addr) -> usize {
         let mut n = 0;
-        self.by_member
-            .walk(member_hash(ifindex, source, group), |id| {
-                if self.joins.get(id).is_some_and(|j| {
-                    j.ifindex == ifindex && j.source.as_ref() == source && j.group == *group
-                }) {
-                    n += 1;
-                }
-            });
+        let mut cur = self.first_member(ifindex, source, group);
+        while let Some(id) = cur {
+            n += 1;
+            cur = self.by_member.next(id);
+        }
         n
     }
 
@@ -211,25 +246,32 @@ impl<const G: usize, const GB: usize, const J: usize, const JB: usize> GroupTabl
     pub fn remove_join(&mut self, id: usize) -> Option<Join> {
         let j = *self.joins.get(id)?;
         let joins = &self.joins;
-        self.by_member.remove(j.member_hash(), id, |o| {
-            joins.get(o).map_or(0, Join::member_hash)
-        });
-        let want = id as u32 + 1;
-        if let Some(g) = self.groups.get_mut(j.owner()) {
-            if g.first_join == want {
-                g.first_join = j.next;
-            } else {
-                let mut cur = g.first_join.checked_sub(1);
-                while let Some(c) = cur {
-                    let Some(cj) = self.joins.get_mut(c as usize) else {
-                        break;
-                    };
-                    if cj.next == want {
-                        cj.next = j.next;
-                        break;
-                    }
-                    cur = cj.next.checked_sub(1);
+        self.by_member.remove(
+            j.member_hash(),
+            id,
+            |o| {
+                o != id
+                    && joins
+                        .get(o)
+                        .is_some_and(|x| x.is_member(j.ifindex, j.source.as_ref(), &j.group))
+            },
+            |o| joins.get(o).map_or(0, Join::member_hash),
+        );
+        match j.prev.checked_sub(1) {
+            Some(p) => {
+                if let Some(pj) = self.joins.get_mut(p as usize) {
+                    pj.next = j.next;
                 }
+            }
+            None => {
+                if let Some(g) = self.groups.get_mut(j.owner()) {
+                    g.first_join = j.next;
+                }
+            }
+        }
+        if let Some(n) = j.next.checked_sub(1) {
+            if let Some(nj) = self.joins.get_mut(n as usize) {
+                nj.prev = j.prev;
             }
         }
         self.joins.remove(id)
@@ -376,5 +418,36 @@ mod tests {
         assert_eq!(chain(&t, a), [js[2], js[0]]);
         t.remove_join(js[0]);
         assert_eq!(chain(&t, a), [js[2]]);
+        let j3 = t.add_join(a, Join::new(0, 3, None, grp)).unwrap();
+        assert_eq!(chain(&t, a), [j3, js[2]]);
+        t.remove_join(js[2]);
+        assert_eq!(chain(&t, a), [j3]);
+        t.remove_join(j3);
+        assert_eq!(chain(&t, a), []);
+        assert!(t.get(a).unwrap().has_no_joins());
+    }
+
+    #[test]
+    fn kernel_membership_shared_by_many() {
+        // `a1`, `a1:1`, ... all ask for the same kernel join.
+        let mut t = GroupTable::<64, 128, 64, 128>::new();
+        let grp = Addr::parse("225.1.1.1").unwrap();
+        let mut joins = Vec::new();
+        for i in 0..64 {
+            let gid = t.insert(g(&std::format!("a1:{i}"), "225.1.1.1")).unwrap();
+            joins.push(t.add_join(gid, Join::new(0, 3, None, grp)).unwrap());
+        }
+        assert_eq!(t.kernel_members(3, None, &grp), 64);
+        assert!(t.is_kernel_member(3, None, &grp));
+        assert!(!t.is_kernel_member(4, None, &grp));
+        let src = Addr::parse("10.0.0.1").unwrap();
+        assert!(!t.is_kernel_member(3, Some(&src), &grp));
+        for j in joins.iter().skip(1) {
+            t.remove_join(*j);
+        }
+        assert_eq!(t.kernel_members(3, None, &grp), 1);
+        t.remove_join(joins[0]);
+        assert!(!t.is_kernel_member(3, None, &grp));
+        assert_eq!(t.kernel_members(3, None, &grp), 0);
     }
 }

@@ -6,7 +6,7 @@
 use heapless::Vec;
 
 use super::text::Text;
-use super::{Fnv, Full, HashIndex};
+use super::{Full, HashIndex, KeyHash};
 use crate::limits::IFNAMSIZ;
 
 /// "No VIF/MIF" marker.
@@ -97,11 +97,14 @@ pub fn is_wildcard(pattern: &str) -> bool {
 
 /// `eth0:1` → `eth0` (Linux aliases share the parent's VIF).
 pub fn base_name(name: &str) -> &str {
-    name.split(':').next().unwrap_or(name)
+    match name.bytes().position(|b| b == b':') {
+        Some(i) => name.get(..i).unwrap_or(name),
+        None => name,
+    }
 }
 
 fn hash_name(name: &str) -> u32 {
-    Fnv::new().bytes(name.as_bytes()).finish()
+    KeyHash::new().bytes(name.as_bytes()).finish()
 }
 
 /// Up to `N` interfaces, `B` index buckets (see [`super::buckets`]).
@@ -133,7 +136,9 @@ impl<const N: usize, const B: usize> IfaceTable<N, B> {
     /// The id of the interface named exactly `name`.
     pub fn find(&self, name: &str) -> Option<usize> {
         self.by_name.find(hash_name(name), |id| {
-            self.list.get(id).is_some_and(|i| i.name.as_str() == name)
+            self.list
+                .get(id)
+                .is_some_and(|i| i.name.as_bytes() == name.as_bytes())
         })
     }
 

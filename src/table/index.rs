@@ -1,10 +1,17 @@
-//! An open-addressing hash index of slab ids (linear probing, backward-shift deletion).
+//! Hash indexes of slab ids: [`HashIndex`] for unique keys and [`MultiIndex`] for keys
+//! many ids share.
 //!
-//! The index stores only ids, never keys: the caller hashes its key and confirms a
-//! candidate id against its own slab. Several ids may share a hash or a key (multi-map);
-//! lookups walk the probe chain. Deletion shifts later entries back instead of leaving
-//! tombstones, so a cache with constant churn never degrades. Ids are stored plus one so
-//! that a fresh index is all zero bytes.
+//! [`HashIndex`] is open addressing with linear probing and backward-shift deletion (no
+//! tombstones, so a cache with constant churn never degrades). It stores ids, not keys:
+//! the caller hashes its key and confirms a candidate against its own slab. Each slot
+//! also keeps the high bits of its hash (the "tag"), so a lookup only asks the caller to
+//! confirm ids whose hash agrees, not every id of the probe run. Ids are stored plus one
+//! so that a fresh index is all zero bytes.
+//!
+//! Linear probing is O(1) expected only when keys are distinct: ids sharing one key all
+//! land in one probe run, and every insert would walk it. [`MultiIndex`] therefore puts
+//! only the first id of each distinct key into a [`HashIndex`] and chains the others
+//! behind it in insertion order, so N ids of one key cost O(N) in total, not O(N²).
 
 use crate::net::Addr;
 
@@ -16,49 +23,77 @@ pub const fn buckets(n: usize) -> usize {
     (n + n / 2 + 1).next_power_of_two()
 }
 
-/// 32-bit FNV-1a, enough to spread addresses and names over a power-of-two table.
+/// A 32-bit hash of table keys: words are mixed in with a rotate, xor and multiply (as
+/// rustc's FxHash does) and the result is avalanched (murmur3's finaliser), so the low
+/// bits (home bucket) and the high bits (tag) both depend on every input bit. Four bytes
+/// per step: keys are addresses and short names, hashed once per lookup.
 #[derive(Clone, Copy)]
-pub struct Fnv(u32);
+pub struct KeyHash(u32);
 
-impl Default for Fnv {
+impl Default for KeyHash {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl Fnv {
-    /// The offset basis.
+impl KeyHash {
+    const K: u32 = 0x9e37_79b9;
+
+    /// The initial state.
     pub const fn new() -> Self {
-        Self(0x811c_9dc5)
-    }
-
-    /// Mixes bytes in.
-    pub fn bytes(mut self, bytes: &[u8]) -> Self {
-        for &b in bytes {
-            self.0 = (self.0 ^ b as u32).wrapping_mul(0x0100_0193);
-        }
-        self
-    }
-
-    /// Mixes one byte in.
-    pub fn byte(self, b: u8) -> Self {
-        self.bytes(&[b])
+        Self(0)
     }
 
     /// Mixes a 32-bit number in.
     pub fn u32(self, n: u32) -> Self {
-        self.bytes(&n.to_le_bytes())
+        Self((self.0.rotate_left(5) ^ n).wrapping_mul(Self::K))
+    }
+
+    /// Mixes one byte in.
+    pub fn byte(self, b: u8) -> Self {
+        self.u32(u32::from(b))
+    }
+
+    /// Mixes bytes in, four at a time, and their number.
+    pub fn bytes(self, bytes: &[u8]) -> Self {
+        let mut h = self.u32(bytes.len() as u32);
+        let mut words = bytes.chunks_exact(4);
+        for w in &mut words {
+            h = h.u32(<[u8; 4]>::try_from(w).map_or(0, u32::from_le_bytes));
+        }
+        let mut tail = [0u8; 4];
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            if let Some(t) = tail.get_mut(..rest.len()) {
+                t.copy_from_slice(rest);
+            }
+            h = h.u32(u32::from_le_bytes(tail));
+        }
+        h
     }
 
     /// Mixes an address in (family included).
     pub fn addr(self, a: &Addr) -> Self {
-        self.byte(a.family().bits()).bytes(a.octets())
+        match a {
+            Addr::V4(o) => self.u32(4).u32(u32::from_le_bytes(*o)),
+            Addr::V6(o) => {
+                let mut h = self.u32(6);
+                for w in o.chunks_exact(4) {
+                    h = h.u32(<[u8; 4]>::try_from(w).map_or(0, u32::from_le_bytes));
+                }
+                h
+            }
+        }
     }
 
     /// The hash.
     pub fn finish(self) -> u32 {
-        // Fold the high bits down: the index uses the low bits only.
-        self.0 ^ (self.0 >> 16)
+        let mut h = self.0;
+        h ^= h >> 16;
+        h = h.wrapping_mul(0x85eb_ca6b);
+        h ^= h >> 13;
+        h = h.wrapping_mul(0xc2b2_ae35);
+        h ^ (h >> 16)
     }
 }
 
@@ -76,6 +111,12 @@ impl<const B: usize> Default for HashIndex<B> {
 
 impl<const B: usize> HashIndex<B> {
     const MASK: usize = B.wrapping_sub(1);
+    /// Low bits of a slot hold the id plus one (ids are below `B`), the rest the tag.
+    const ID_BITS: u32 = B.trailing_zeros();
+    const ID_MASK: u32 = match 1u32.checked_shl(Self::ID_BITS) {
+        Some(v) => v.wrapping_sub(1),
+        None => u32::MAX,
+    };
 
     /// An empty index.
     pub const fn new() -> Self {
@@ -99,15 +140,29 @@ impl<const B: usize> HashIndex<B> {
         hash as usize & Self::MASK
     }
 
-    /// Adds `id` under `hash`. Fails only if the index would lose its last empty slot.
+    /// The tag bits of `hash`, in place (the id bits cleared).
+    fn tag(hash: u32) -> u32 {
+        hash & !Self::ID_MASK
+    }
+
+    /// The slot value for `id` under `hash`, if `id` fits beside the tag.
+    fn encode(hash: u32, id: usize) -> Option<u32> {
+        let v = u32::try_from(id).ok()?.checked_add(1)?;
+        (v & Self::ID_MASK == v).then_some(Self::tag(hash) | v)
+    }
+
+    /// The id in a non-empty slot value.
+    fn id_of(v: u32) -> usize {
+        (v & Self::ID_MASK) as usize - 1
+    }
+
+    /// Adds `id` under `hash`. Fails only if the index would lose its last empty slot
+    /// (or `id` is not below `B`).
     pub fn insert(&mut self, hash: u32, id: usize) -> Result<(), Full> {
         if self.len + 1 >= B {
             return Err(Full);
         }
-        let v = u32::try_from(id)
-            .ok()
-            .and_then(|v| v.checked_add(1))
-            .ok_or(Full)?;
+        let v = Self::encode(hash, id).ok_or(Full)?;
         let mut pos = Self::start(hash);
         for _ in 0..B {
             let slot = self.slots.get_mut(pos).ok_or(Full)?;
@@ -121,49 +176,55 @@ impl<const B: usize> HashIndex<B> {
         Err(Full)
     }
 
-    /// The first id on `hash`'s chain for which `pred` holds.
-    pub fn find(&self, hash: u32, mut pred: impl FnMut(usize) -> bool) -> Option<usize> {
-        let mut found = None;
-        self.walk(hash, |id| {
-            if found.is_none() && pred(id) {
-                found = Some(id);
-            }
-        });
-        found
-    }
-
-    /// Calls `f` with every id on `hash`'s chain (callers confirm the key).
-    pub fn walk(&self, hash: u32, mut f: impl FnMut(usize)) {
+    /// The position of the first slot on `hash`'s chain whose id `pred` accepts; `pred`
+    /// only sees ids stored under a hash with the same tag.
+    fn position(&self, hash: u32, mut pred: impl FnMut(usize) -> bool) -> Option<usize> {
+        let tag = Self::tag(hash);
         let mut pos = Self::start(hash);
         for _ in 0..B {
             match self.slots.get(pos) {
-                Some(&v) if v != 0 => f(v as usize - 1),
-                _ => return,
+                Some(&v) if v != 0 => {
+                    if v & !Self::ID_MASK == tag && pred(Self::id_of(v)) {
+                        return Some(pos);
+                    }
+                }
+                _ => return None,
             }
             pos = (pos + 1) & Self::MASK;
+        }
+        None
+    }
+
+    /// The first id on `hash`'s chain for which `pred` holds (the caller's key check).
+    pub fn find(&self, hash: u32, pred: impl FnMut(usize) -> bool) -> Option<usize> {
+        let pos = self.position(hash, pred)?;
+        self.slots.get(pos).map(|&v| Self::id_of(v))
+    }
+
+    /// Puts `new` in the place of `old`, both under `hash`. False if `old` is absent or
+    /// `new` does not fit.
+    pub fn replace(&mut self, hash: u32, old: usize, new: usize) -> bool {
+        let Some(v) = Self::encode(hash, new) else {
+            return false;
+        };
+        match self
+            .position(hash, |id| id == old)
+            .and_then(|pos| self.slots.get_mut(pos))
+        {
+            Some(slot) => {
+                *slot = v;
+                true
+            }
+            None => false,
         }
     }
 
     /// Removes `id`, which was inserted under `hash`. `hash_of` gives the hash of any
     /// other stored id, needed to shift the rest of the chain back.
     pub fn remove(&mut self, hash: u32, id: usize, hash_of: impl Fn(usize) -> u32) {
-        let want = match u32::try_from(id).ok().and_then(|v| v.checked_add(1)) {
-            Some(v) => v,
-            None => return,
+        let Some(mut hole) = self.position(hash, |x| x == id) else {
+            return;
         };
-        let mut pos = Self::start(hash);
-        let mut hole = None;
-        for _ in 0..B {
-            match self.slots.get(pos) {
-                Some(&v) if v == want => {
-                    hole = Some(pos);
-                    break;
-                }
-                Some(&v) if v != 0 => pos = (pos + 1) & Self::MASK,
-                _ => return,
-            }
-        }
-        let Some(mut hole) = hole else { return };
         self.len -= 1;
         let mut j = hole;
         for _ in 0..B {
@@ -172,7 +233,7 @@ impl<const B: usize> HashIndex<B> {
                 Some(&v) if v != 0 => v,
                 _ => break,
             };
-            let ideal = Self::start(hash_of(v as usize - 1));
+            let ideal = Self::start(hash_of(Self::id_of(v)));
             // The entry at j may fill the hole if its ideal slot is not inside (hole, j].
             if (j.wrapping_sub(ideal) & Self::MASK) >= (j.wrapping_sub(hole) & Self::MASK) {
                 if let Some(s) = self.slots.get_mut(hole) {
@@ -184,6 +245,162 @@ impl<const B: usize> HashIndex<B> {
         if let Some(s) = self.slots.get_mut(hole) {
             *s = 0;
         }
+    }
+}
+
+/// A multi-map of ids below `N` over `B` buckets: each distinct key is in a
+/// [`HashIndex`] once, through the first of its ids; the ids of one key form a chain in
+/// insertion order. Lookup, insert and remove are O(1) expected whatever the keys.
+///
+/// The caller confirms keys: `same(other)` answers "has `other` the key of the id at
+/// hand" (by looking both up in its slab).
+pub struct MultiIndex<const N: usize, const B: usize> {
+    heads: HashIndex<B>,
+    /// Next id of the same key, plus one (0: last).
+    next: [u32; N],
+    /// Previous id of the same key, plus one; the first id's holds the last one.
+    prev: [u32; N],
+}
+
+impl<const N: usize, const B: usize> Default for MultiIndex<N, B> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn enc(id: usize) -> u32 {
+    u32::try_from(id).map_or(0, |v| v.wrapping_add(1))
+}
+
+fn dec(v: u32) -> Option<usize> {
+    v.checked_sub(1).map(|v| v as usize)
+}
+
+impl<const N: usize, const B: usize> MultiIndex<N, B> {
+    /// An empty index.
+    pub const fn new() -> Self {
+        Self {
+            heads: HashIndex::new(),
+            next: [0; N],
+            prev: [0; N],
+        }
+    }
+
+    /// Number of distinct keys.
+    pub fn keys(&self) -> usize {
+        self.heads.len()
+    }
+
+    /// Adds `id` (below `N`, not yet in the index) under `hash`, behind the ids that
+    /// `same` says share its key.
+    pub fn insert(
+        &mut self,
+        hash: u32,
+        id: usize,
+        same: impl FnMut(usize) -> bool,
+    ) -> Result<(), Full> {
+        if id >= N {
+            return Err(Full);
+        }
+        match self.heads.find(hash, same) {
+            Some(head) => {
+                let Some(tail) = self.prev.get(head).copied().and_then(dec) else {
+                    return Err(Full);
+                };
+                if let Some(t) = self.next.get_mut(tail) {
+                    *t = enc(id);
+                }
+                if let Some(h) = self.prev.get_mut(head) {
+                    *h = enc(id);
+                }
+                self.link(id, tail, None);
+            }
+            None => {
+                self.heads.insert(hash, id)?;
+                self.link(id, id, None);
+            }
+        }
+        Ok(())
+    }
+
+    fn link(&mut self, id: usize, prev: usize, next: Option<usize>) {
+        if let Some(p) = self.prev.get_mut(id) {
+            *p = enc(prev);
+        }
+        if let Some(n) = self.next.get_mut(id) {
+            *n = next.map_or(0, enc);
+        }
+    }
+
+    /// Removes `id`, inserted under `hash`. `same` is as for [`MultiIndex::insert`];
+    /// `hash_of` gives the hash of any other id in the index.
+    pub fn remove(
+        &mut self,
+        hash: u32,
+        id: usize,
+        same: impl FnMut(usize) -> bool,
+        hash_of: impl Fn(usize) -> u32,
+    ) {
+        let (Some(&p), Some(&n)) = (self.prev.get(id), self.next.get(id)) else {
+            return;
+        };
+        let Some(prev) = dec(p) else {
+            return; // Not in the index.
+        };
+        let next = dec(n);
+        let is_head = self.next.get(prev).copied() != Some(enc(id)) || prev == id;
+        if is_head {
+            match next {
+                Some(succ) => {
+                    // The successor becomes the key's first id and inherits the tail.
+                    let tail = if prev == id { succ } else { prev };
+                    if let Some(s) = self.prev.get_mut(succ) {
+                        *s = enc(tail);
+                    }
+                    self.heads.replace(hash, id, succ);
+                }
+                None => self.heads.remove(hash, id, hash_of),
+            }
+        } else {
+            if let Some(pn) = self.next.get_mut(prev) {
+                *pn = n;
+            }
+            match next {
+                Some(succ) => {
+                    if let Some(s) = self.prev.get_mut(succ) {
+                        *s = p;
+                    }
+                }
+                None => {
+                    // `id` was the last one: the first id must now point at `prev`.
+                    if let Some(head) = self.heads.find(hash, same) {
+                        if let Some(h) = self.prev.get_mut(head) {
+                            *h = p;
+                        }
+                    }
+                }
+            }
+        }
+        self.link_none(id);
+    }
+
+    fn link_none(&mut self, id: usize) {
+        if let Some(p) = self.prev.get_mut(id) {
+            *p = 0;
+        }
+        if let Some(n) = self.next.get_mut(id) {
+            *n = 0;
+        }
+    }
+
+    /// The oldest id of the key under `hash` that `is_key` recognises.
+    pub fn first(&self, hash: u32, is_key: impl FnMut(usize) -> bool) -> Option<usize> {
+        self.heads.find(hash, is_key)
+    }
+
+    /// The id after `id` with the same key.
+    pub fn next(&self, id: usize) -> Option<usize> {
+        self.next.get(id).copied().and_then(dec)
     }
 }
 
@@ -202,9 +419,13 @@ mod tests {
         assert_eq!(buckets(0), 1);
     }
 
+    /// Every id stored under `h` (probing the whole run, any tag).
     fn chain<const B: usize>(ix: &HashIndex<B>, h: u32) -> Vec<usize> {
         let mut v = Vec::new();
-        ix.walk(h, |id| v.push(id));
+        ix.position(h, |id| {
+            v.push(id);
+            false
+        });
         v
     }
 
@@ -233,17 +454,42 @@ mod tests {
         // Removing an absent id changes nothing.
         ix.remove(0, 1, hash_of);
         assert_eq!(ix.len(), 3);
+        assert!(!ix.is_empty());
         // Wrap-around chain.
         let mut w = HashIndex::<4>::new();
-        w.insert(3, 10).unwrap();
-        w.insert(3, 11).unwrap();
-        w.insert(3, 12).unwrap();
-        assert_eq!(w.insert(3, 13), Err(Full), "last empty slot kept");
-        assert_eq!(chain(&w, 3), [10, 11, 12]);
-        w.remove(3, 10, |_| 3);
-        assert_eq!(chain(&w, 3), [11, 12]);
-        w.insert(2, 20).unwrap();
-        assert_eq!(chain(&w, 2), [20, 11, 12]);
+        w.insert(3, 0).unwrap();
+        w.insert(3, 1).unwrap();
+        w.insert(3, 2).unwrap();
+        assert_eq!(w.insert(3, 3), Err(Full), "last empty slot kept");
+        assert_eq!(chain(&w, 3), [0, 1, 2]);
+        w.remove(3, 0, |_| 3);
+        assert_eq!(chain(&w, 3), [1, 2]);
+        w.insert(2, 0).unwrap();
+        assert_eq!(chain(&w, 2), [0, 1, 2]);
+        // An id that does not fit beside the tag is refused, not truncated.
+        assert_eq!(HashIndex::<4>::new().insert(0, 4), Err(Full));
+    }
+
+    #[test]
+    fn tags_skip_other_hashes() {
+        let mut ix = HashIndex::<16>::new();
+        // Same home bucket (low 4 bits), different tags.
+        ix.insert(0x10_0003, 1).unwrap();
+        ix.insert(0x20_0003, 2).unwrap();
+        let mut asked = Vec::new();
+        let found = ix.find(0x20_0003, |id| {
+            asked.push(id);
+            id == 2
+        });
+        assert_eq!((found, asked), (Some(2), std::vec![2]));
+        assert_eq!(ix.find(0x30_0003, |_| true), None);
+        assert!(ix.replace(0x20_0003, 2, 5));
+        assert_eq!(ix.find(0x20_0003, |_| true), Some(5));
+        assert!(!ix.replace(0x20_0003, 2, 6), "old id gone");
+        assert!(!ix.replace(0x20_0003, 5, 16), "new id too big");
+        ix.remove(0x10_0003, 1, |_| 0x20_0003);
+        assert_eq!(ix.find(0x20_0003, |_| true), Some(5));
+        assert_eq!(ix.len(), 1);
     }
 
     #[test]
@@ -262,10 +508,175 @@ mod tests {
     }
 
     #[test]
-    fn fnv_differs() {
-        let a = Fnv::new().addr(&Addr::parse("225.1.1.1").unwrap()).finish();
-        let b = Fnv::new().addr(&Addr::parse("225.1.1.2").unwrap()).finish();
-        assert_ne!(a, b);
-        assert_eq!(Fnv::default().u32(1).finish(), Fnv::new().u32(1).finish());
+    fn key_hash_spreads() {
+        let h = |s: &str| KeyHash::new().addr(&Addr::parse(s).unwrap()).finish();
+        assert_ne!(h("225.1.1.1"), h("225.1.1.2"));
+        assert_ne!(h("::"), h("0.0.0.0"));
+        assert_ne!(h("ff2e::1"), h("ff2e::2"));
+        assert_eq!(
+            KeyHash::default().u32(1).finish(),
+            KeyHash::new().u32(1).finish()
+        );
+        // Names: length and tail bytes count.
+        let n = |s: &str| KeyHash::new().bytes(s.as_bytes()).finish();
+        assert_ne!(n("eth0"), n("eth1"));
+        assert_ne!(n("a"), n("a\0"));
+        assert_ne!(n("eth10"), n("eth11"));
+        assert_ne!(
+            KeyHash::new().byte(1).finish(),
+            KeyHash::new().byte(2).finish()
+        );
+        // 4,096 consecutive sources of one group over 8,192 buckets: home buckets and
+        // tags both spread (few home buckets shared, no tag shared by many).
+        let mut homes = std::collections::HashMap::new();
+        let mut tags = std::collections::HashMap::new();
+        for i in 0..4096u32 {
+            let s = Addr::V4((0xc612_0000 + i).to_be_bytes());
+            let x = KeyHash::new()
+                .addr(&s)
+                .addr(&Addr::V4([225, 1, 0, 1]))
+                .finish();
+            *homes.entry(x & 8191).or_insert(0) += 1;
+            *tags.entry(x >> 13).or_insert(0) += 1;
+        }
+        assert!(homes.len() > 3000, "{}", homes.len());
+        assert!(*tags.values().max().unwrap() <= 3);
+    }
+
+    /// Keys of ids for the multi-index tests: `key[id]`, hashed badly on purpose.
+    struct Keys(Vec<u32>);
+
+    impl Keys {
+        fn hash(&self, id: usize) -> u32 {
+            self.0[id] % 3
+        }
+    }
+
+    fn members<const N: usize, const B: usize>(
+        ix: &MultiIndex<N, B>,
+        keys: &Keys,
+        key: u32,
+    ) -> Vec<usize> {
+        let mut v = Vec::new();
+        let mut c = ix.first(key % 3, |o| keys.0[o] == key);
+        while let Some(id) = c {
+            v.push(id);
+            c = ix.next(id);
+        }
+        v
+    }
+
+    fn insert<const N: usize, const B: usize>(ix: &mut MultiIndex<N, B>, keys: &Keys, id: usize) {
+        let k = keys.0[id];
+        ix.insert(keys.hash(id), id, |o| keys.0[o] == k).unwrap();
+    }
+
+    fn remove<const N: usize, const B: usize>(ix: &mut MultiIndex<N, B>, keys: &Keys, id: usize) {
+        let k = keys.0[id];
+        ix.remove(keys.hash(id), id, |o| keys.0[o] == k, |o| keys.hash(o));
+    }
+
+    #[test]
+    fn multi_chains_keep_insertion_order() {
+        // Keys 7 and 10 share a hash (1); key 5 hashes to 2.
+        let keys = Keys(std::vec![7, 10, 7, 5, 7, 10]);
+        let mut ix = MultiIndex::<6, 8>::new();
+        for id in 0..6 {
+            insert(&mut ix, &keys, id);
+        }
+        assert_eq!(ix.keys(), 3);
+        assert_eq!(members(&ix, &keys, 7), [0, 2, 4]);
+        assert_eq!(members(&ix, &keys, 10), [1, 5]);
+        assert_eq!(members(&ix, &keys, 5), [3]);
+        assert_eq!(members(&ix, &keys, 4), []);
+        // Middle, then last (the first id learns the new last), then first.
+        remove(&mut ix, &keys, 2);
+        assert_eq!(members(&ix, &keys, 7), [0, 4]);
+        remove(&mut ix, &keys, 4);
+        assert_eq!(members(&ix, &keys, 7), [0]);
+        insert(&mut ix, &keys, 4);
+        assert_eq!(
+            members(&ix, &keys, 7),
+            [0, 4],
+            "appended after the new last"
+        );
+        remove(&mut ix, &keys, 0);
+        assert_eq!(members(&ix, &keys, 7), [4]);
+        insert(&mut ix, &keys, 2);
+        assert_eq!(members(&ix, &keys, 7), [4, 2]);
+        // First of two: the successor takes over and keeps the tail.
+        remove(&mut ix, &keys, 1);
+        assert_eq!(members(&ix, &keys, 10), [5]);
+        insert(&mut ix, &keys, 1);
+        assert_eq!(members(&ix, &keys, 10), [5, 1]);
+        // Last of a key: the key leaves the index; the other key on its hash stays.
+        remove(&mut ix, &keys, 3);
+        assert_eq!(members(&ix, &keys, 5), []);
+        assert_eq!(ix.keys(), 2);
+        for id in [4, 2, 5, 1] {
+            remove(&mut ix, &keys, id);
+        }
+        assert_eq!(ix.keys(), 0);
+        // Removing what is not there, or out of range, is a no-op.
+        remove(&mut ix, &keys, 4);
+        ix.remove(0, 99, |_| true, |_| 0);
+        assert_eq!(ix.insert(0, 6, |_| true), Err(Full));
+        assert_eq!(MultiIndex::<6, 8>::default().keys(), 0);
+    }
+
+    #[test]
+    fn one_key_many_ids_is_linear() {
+        // The degenerate case of a probe-run index: every id under one key.
+        const N: usize = 4096;
+        let keys = Keys(std::vec![42; N]);
+        let mut ix = MultiIndex::<N, { buckets(N) }>::new();
+        let mut asked = 0usize;
+        for id in 0..N {
+            ix.insert(0, id, |o| {
+                asked += 1;
+                keys.0[o] == 42
+            })
+            .unwrap();
+        }
+        assert!(asked < N, "one key check per insert at most ({asked})");
+        assert_eq!(ix.keys(), 1);
+        assert_eq!(members(&ix, &keys, 42).len(), N);
+        for id in (0..N).step_by(2) {
+            remove(&mut ix, &keys, id);
+        }
+        assert_eq!(
+            members(&ix, &keys, 42),
+            (1..N).step_by(2).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn multi_matches_a_model_under_churn() {
+        // Random inserts and removes over few keys and a tiny hash range, checked against
+        // a plain list per key after every step.
+        const N: usize = 32;
+        let mut keys = Keys(std::vec![0; N]);
+        let mut ix = MultiIndex::<N, { buckets(N) }>::new();
+        let mut model: Vec<Vec<usize>> = std::vec![Vec::new(); 5];
+        let mut live = [false; N];
+        let mut seed = 12345u32;
+        for _ in 0..5000 {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            let id = (seed >> 8) as usize % N;
+            if live[id] {
+                remove(&mut ix, &keys, id);
+                model[keys.0[id] as usize].retain(|&x| x != id);
+                live[id] = false;
+            } else {
+                keys.0[id] = (seed >> 20) % 5;
+                insert(&mut ix, &keys, id);
+                model[keys.0[id] as usize].push(id);
+                live[id] = true;
+            }
+            for (k, ids) in model.iter().enumerate() {
+                assert_eq!(&members(&ix, &keys, k as u32), ids);
+            }
+            assert_eq!(ix.keys(), model.iter().filter(|v| !v.is_empty()).count());
+        }
     }
 }

@@ -5,7 +5,7 @@
 //! filter). Cache entries are also on an LRU list ordered by last sign of life, so when
 //! the table is full the longest-idle one gives way in O(1).
 
-use super::{Fnv, Full, HashIndex, Links, Slab};
+use super::{Full, HashIndex, KeyHash, Links, MultiIndex, Slab};
 use crate::limits::MAX_VIFS;
 use crate::net::Addr;
 use crate::time::Instant;
@@ -68,18 +68,19 @@ impl Route {
 }
 
 fn sg_hash(source: &Addr, group: &Addr) -> u32 {
-    Fnv::new().addr(source).addr(group).finish()
+    KeyHash::new().addr(source).addr(group).finish()
 }
 
 fn group_hash(group: &Addr) -> u32 {
-    Fnv::new().addr(group).finish()
+    KeyHash::new().addr(group).finish()
 }
 
 /// Up to `N` kernel entries, `B` index buckets (see [`super::buckets`]).
 pub struct MfcTable<const N: usize, const B: usize> {
     slab: Slab<Route, N>,
     by_sg: HashIndex<B>,
-    by_group: HashIndex<B>,
+    /// Routes of each group, so learning many sources of one group stays O(1) each.
+    by_group: MultiIndex<N, B>,
     lru: Links<N>,
     caches: usize,
 }
@@ -96,7 +97,7 @@ impl<const N: usize, const B: usize> MfcTable<N, B> {
         Self {
             slab: Slab::new(),
             by_sg: HashIndex::new(),
-            by_group: HashIndex::new(),
+            by_group: MultiIndex::new(),
             lru: Links::new(),
             caches: 0,
         }
@@ -140,7 +141,11 @@ impl<const N: usize, const B: usize> MfcTable<N, B> {
     pub fn insert(&mut self, route: Route) -> Result<usize, Full> {
         let id = self.slab.insert(route).map_err(|_| Full)?;
         let _ = self.by_sg.insert(sg_hash(&route.source, &route.group), id);
-        let _ = self.by_group.insert(group_hash(&route.group), id);
+        let slab = &self.slab;
+        let same_group = |o: usize| slab.get(o).is_some_and(|x| x.group == route.group);
+        let _ = self
+            .by_group
+            .insert(group_hash(&route.group), id, same_group);
         if route.is_cache() {
             self.lru.push_back(id);
             self.caches += 1;
@@ -155,9 +160,12 @@ impl<const N: usize, const B: usize> MfcTable<N, B> {
         self.by_sg.remove(sg_hash(&r.source, &r.group), id, |o| {
             slab.get(o).map_or(0, |x| sg_hash(&x.source, &x.group))
         });
-        self.by_group.remove(group_hash(&r.group), id, |o| {
-            slab.get(o).map_or(0, |x| group_hash(&x.group))
-        });
+        self.by_group.remove(
+            group_hash(&r.group),
+            id,
+            |o| o != id && slab.get(o).is_some_and(|x| x.group == r.group),
+            |o| slab.get(o).map_or(0, |x| group_hash(&x.group)),
+        );
         if r.is_cache() {
             self.lru.unlink(id);
             self.caches -= 1;
@@ -223,13 +231,19 @@ impl<const N: usize, const B: usize> MfcTable<N, B> {
         self.slab.iter()
     }
 
-    /// Calls `f` with every entry of `group` (any source).
+    /// Calls `f` with every entry of `group` (any source), oldest first: O(1) plus the
+    /// entries of the group, however many other groups and sources there are.
     pub fn each_of_group(&self, group: &Addr, mut f: impl FnMut(usize, &Route)) {
-        self.by_group.walk(group_hash(group), |id| {
-            if let Some(r) = self.slab.get(id).filter(|r| r.group == *group) {
+        let slab = &self.slab;
+        let mut cur = self.by_group.first(group_hash(group), |o| {
+            slab.get(o).is_some_and(|x| x.group == *group)
+        });
+        while let Some(id) = cur {
+            cur = self.by_group.next(id);
+            if let Some(r) = slab.get(id) {
                 f(id, r);
             }
-        });
+        }
     }
 }
 
@@ -284,4 +298,34 @@ mod tests {
     }
 
     extern crate std;
+
+    #[test]
+    fn many_sources_of_one_group() {
+        // Learning thousands of sources of one group: each insert is one index step.
+        const N: usize = 4096;
+        let mut t = MfcTable::<N, { crate::table::buckets(N) }>::new();
+        let g = a("225.1.0.1");
+        let src = |i: usize| Addr::parse(&std::format!("10.{}.{}.1", i / 256, i % 256)).unwrap();
+        for i in 0..N {
+            t.insert(Route::cache(src(i), g, 0, [0; MAX_VIFS])).unwrap();
+        }
+        t.insert(r("10.0.0.1", "225.1.0.2")).unwrap_err();
+        let mut n = 0;
+        t.each_of_group(&g, |_, _| n += 1);
+        assert_eq!(n, N);
+        // Remove every other one, from the middle, the front and the back of the chain.
+        for i in (0..N).step_by(2) {
+            let id = t.find(&src(i), &g).unwrap();
+            t.remove(id).unwrap();
+        }
+        let mut seen = std::vec::Vec::new();
+        t.each_of_group(&g, |_, r| seen.push(r.source));
+        let want: std::vec::Vec<_> = (1..N).step_by(2).map(src).collect();
+        assert_eq!(seen, want, "oldest first");
+        let other = t.insert(r("10.0.0.1", "225.1.0.2")).unwrap();
+        let mut seen = std::vec::Vec::new();
+        t.each_of_group(&a("225.1.0.2"), |id, _| seen.push(id));
+        assert_eq!(seen, [other]);
+        t.each_of_group(&a("225.1.0.3"), |_, _| panic!("no such group"));
+    }
 }

@@ -1,7 +1,7 @@
 //! The pending list (SMCRoute §3.3): directives waiting for their interfaces, kept as the
 //! words they were written with so they can be replayed later.
 
-use super::{Full, Slab, Text};
+use super::{Full, KeyHash, Slab, Text};
 
 /// Bytes of words one entry can hold (a conf line is at most 511 bytes).
 pub const PENDING_TEXT: usize = 512;
@@ -23,6 +23,8 @@ pub struct Pending {
     pub kind: Kind,
     words: Text<PENDING_TEXT>,
     has_source: bool,
+    /// Hash of the above, so the duplicate check compares 4 bytes, not 512.
+    hash: u32,
 }
 
 impl Pending {
@@ -46,10 +48,17 @@ impl Pending {
             words.push_str("\0").ok()?;
             words.push_str(o).ok()?;
         }
+        let has_source = source.is_some();
+        let hash = KeyHash::new()
+            .byte(kind as u8)
+            .byte(has_source as u8)
+            .bytes(words.as_str().as_bytes())
+            .finish();
         Some(Self {
             kind,
             words,
-            has_source: source.is_some(),
+            has_source,
+            hash,
         })
     }
 
@@ -109,9 +118,10 @@ impl<const N: usize> PendingTable<N> {
     }
 
     /// Adds `p` unless an identical entry is queued. `Ok(false)` for a duplicate.
-    /// The list is short (a few hundred at most), so the duplicate check walks it.
+    /// The list is short (a few hundred at most), so the duplicate check walks it,
+    /// comparing hashes first.
     pub fn add(&mut self, p: Pending) -> Result<bool, Full> {
-        if self.slab.iter().any(|(_, q)| *q == p) {
+        if self.slab.iter().any(|(_, q)| q.hash == p.hash && *q == p) {
             return Ok(false);
         }
         self.slab.insert(p).map(|_| true).map_err(|_| Full)

@@ -2,14 +2,16 @@
 //!
 //! Kept in insertion order (`show` order, and the first matching template wins). Two
 //! indexes: by rule identity (family, IIF, source, group, both lengths) so adding N rules
-//! is O(N), and for templates by their masked match key. A NOCACHE upcall probes the match
-//! index once per distinct (family, source length, group length) shape in use, so
-//! matching costs O(shapes), not O(templates). Past [`MAX_SHAPES`] shapes matching falls
-//! back to walking the list.
+//! is O(N), and for templates by their masked match key. Templates written differently
+//! can share a match key (`225.1.2.3/16` and `225.1.4.5/16`); they are chained per key in
+//! insertion order, so the first of a chain is the one that wins. A NOCACHE upcall probes
+//! the match index once per distinct (family, source length, group length) shape in use,
+//! so matching costs O(shapes), not O(templates). Past [`MAX_SHAPES`] shapes matching
+//! falls back to walking the list.
 
 use heapless::Vec;
 
-use super::{Fnv, Full, HashIndex, Slab};
+use super::{Full, HashIndex, KeyHash, MultiIndex, Slab};
 use crate::limits::MAX_VIFS;
 use crate::net::Addr;
 
@@ -104,6 +106,18 @@ impl Rule {
         )
     }
 
+    /// The masked source and group a template matches with.
+    fn match_key(&self) -> (u32, Addr, u8, Addr, u8) {
+        let sl = self.match_slen();
+        (
+            self.iif,
+            self.source.masked(sl),
+            sl,
+            self.group.masked(self.glen),
+            self.glen,
+        )
+    }
+
     fn same_identity(&self, o: &Rule) -> bool {
         self.iif == o.iif
             && self.source == o.source
@@ -114,7 +128,7 @@ impl Rule {
 }
 
 fn identity_hash(iif: u32, source: &Addr, slen: u8, group: &Addr, glen: u8) -> u32 {
-    Fnv::new()
+    KeyHash::new()
         .u32(iif)
         .addr(source)
         .byte(slen)
@@ -139,7 +153,7 @@ struct Shape {
 pub struct RuleTable<const N: usize, const B: usize> {
     slab: Slab<Rule, N>,
     by_identity: HashIndex<B>,
-    by_match: HashIndex<B>,
+    by_match: MultiIndex<N, B>,
     shapes: Vec<Shape, MAX_SHAPES>,
     templates: usize,
     unshaped: usize,
@@ -158,7 +172,7 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
         Self {
             slab: Slab::new(),
             by_identity: HashIndex::new(),
-            by_match: HashIndex::new(),
+            by_match: MultiIndex::new(),
             shapes: Vec::new(),
             templates: 0,
             unshaped: 0,
@@ -202,7 +216,10 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
         let _ = self.by_identity.insert(rule.identity_hash(), id);
         if !rule.is_exact() {
             self.templates += 1;
-            let _ = self.by_match.insert(rule.match_hash(), id);
+            let key = rule.match_key();
+            let slab = &self.slab;
+            let same = |o: usize| slab.get(o).is_some_and(|r| r.match_key() == key);
+            let _ = self.by_match.insert(rule.match_hash(), id, same);
             self.add_shape(&rule);
         }
         Ok(id)
@@ -216,9 +233,13 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
             slab.get(o).map_or(0, Rule::identity_hash)
         });
         if !rule.is_exact() {
-            self.by_match.remove(rule.match_hash(), id, |o| {
-                slab.get(o).map_or(0, Rule::match_hash)
-            });
+            let key = rule.match_key();
+            self.by_match.remove(
+                rule.match_hash(),
+                id,
+                |o| o != id && slab.get(o).is_some_and(|r| r.match_key() == key),
+                |o| slab.get(o).map_or(0, Rule::match_hash),
+            );
             self.templates -= 1;
             self.del_shape(&rule);
         }
@@ -293,20 +314,23 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
         let mut best: Option<(u64, usize)> = None;
         let bits = group.family().bits();
         for s in self.shapes.iter().filter(|s| s.group_bits == bits) {
-            let h = match_hash(
+            let key = (
                 iif,
-                &source.masked(s.slen),
+                source.masked(s.slen),
                 s.slen,
-                &group.masked(s.glen),
+                group.masked(s.glen),
                 s.glen,
             );
-            self.by_match.walk(h, |id| {
-                if let Some(r) = fits(id) {
-                    if best.is_none_or(|(seq, _)| r.seq < seq) {
-                        best = Some((r.seq, id));
-                    }
-                }
+            let h = match_hash(key.0, &key.1, key.2, &key.3, key.4);
+            // The first of a key's chain is its oldest template: the one that wins.
+            let first = self.by_match.first(h, |id| {
+                self.slab.get(id).is_some_and(|r| r.match_key() == key)
             });
+            if let Some((id, r)) = first.and_then(|id| fits(id).map(|r| (id, r))) {
+                if best.is_none_or(|(seq, _)| r.seq < seq) {
+                    best = Some((r.seq, id));
+                }
+            }
         }
         best.map(|(_, id)| id)
     }
@@ -433,6 +457,27 @@ mod tests {
             t.first_template(0, &a("10.0.0.1"), &a("225.1.1.1")),
             Some(narrow)
         );
+    }
+
+    #[test]
+    fn templates_sharing_a_match_key() {
+        // Written differently, matching the same: the oldest wins, then the next one.
+        let mut t = RuleTable::<8, 16>::new();
+        let a1 = t.insert(rule(0, "0.0.0.0", 32, "225.1.2.3", 16)).unwrap();
+        let a2 = t.insert(rule(0, "0.0.0.0", 32, "225.1.4.5", 16)).unwrap();
+        let a3 = t.insert(rule(0, "0.0.0.0", 32, "225.1.6.7", 16)).unwrap();
+        let (s, g) = (a("10.0.0.1"), a("225.1.9.9"));
+        assert_eq!(t.first_template(0, &s, &g), Some(a1));
+        t.remove(a2);
+        assert_eq!(t.first_template(0, &s, &g), Some(a1));
+        t.remove(a1);
+        assert_eq!(t.first_template(0, &s, &g), Some(a3));
+        let a4 = t.insert(rule(0, "0.0.0.0", 32, "225.1.0.0", 16)).unwrap();
+        t.remove(a3);
+        assert_eq!(t.first_template(0, &s, &g), Some(a4));
+        t.remove(a4);
+        assert_eq!(t.first_template(0, &s, &g), None);
+        assert_eq!(t.templates(), 0);
     }
 
     #[test]

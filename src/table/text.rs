@@ -47,6 +47,11 @@ impl<const N: usize> Text<N> {
         core::str::from_utf8(bytes).unwrap_or("")
     }
 
+    /// The bytes of the text (no UTF-8 check: for comparing and copying).
+    pub fn as_bytes(&self) -> &[u8] {
+        self.buf.get(..self.len as usize).unwrap_or(&[])
+    }
+
     /// Length in bytes.
     pub fn len(&self) -> usize {
         self.len as usize
@@ -108,6 +113,7 @@ mod tests {
         assert_eq!(t, "ab");
         t.push_str("cd").unwrap();
         assert_eq!(t.as_str(), "abcd");
+        assert_eq!(t.as_bytes(), b"abcd");
         assert_eq!(t.len(), 4);
         assert_eq!(Text::<2>::of("abc"), None);
         assert_eq!(Text::<3>::of("abc").unwrap(), "abc");
