@@ -121,7 +121,7 @@ fn help_version_and_bad_options() {
         assert_eq!(
             version.stdout,
             "SMCRoute v2.6.0\n\nBug report address: https://github.com/troglobit/smcroute/issues\n\
-             Project homepage:   https://troglobit.com/projects/smcroute/\n"
+             Project homepage:   https://troglobit.com/smcroute.html\n"
         );
     }
     assert_eq!((version.code, version.stderr.as_str()), (0, ""));
