@@ -126,7 +126,7 @@ impl Router {
             for gi in 0..groups {
                 let g = range_addr(grp, gi);
                 // Another membership (`a1` vs `a+`) may hold this kernel join already.
-                let shared = self.groups.kernel_members(iface.ifindex, s.as_ref(), &g) > 0;
+                let shared = self.groups.is_kernel_member(iface.ifindex, s.as_ref(), &g);
                 let joined = if shared {
                     Ok(())
                 } else {
@@ -192,8 +192,7 @@ impl Router {
         // Still wanted by another membership: the kernel join stays.
         if self
             .groups
-            .kernel_members(j.ifindex, j.source.as_ref(), &j.group)
-            > 0
+            .is_kernel_member(j.ifindex, j.source.as_ref(), &j.group)
         {
             return;
         }
