@@ -20,6 +20,14 @@ pub struct Mfc {
     pub oifs: Vec<(u32, u32)>,
 }
 
+impl Mfc {
+    /// False for the kernel's own unresolved entry (queued packets waiting for the
+    /// daemon's answer to the upcall): IIF -1, no counters, no OIFs.
+    pub fn is_resolved(&self) -> bool {
+        self.iif >= 0
+    }
+}
+
 /// A VIF/MIF row of `/proc/net/ip_mr_vif` or `ip6_mr_vif`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Vif {
@@ -257,6 +265,16 @@ mod tests {
         let e = parse_mfc(v6, true);
         assert_eq!(e[0].group, "ff0e::43".parse::<IpAddr>().unwrap());
         assert_eq!(e[0].pkts, 20);
+        assert!(e[0].is_resolved());
+        // Unresolved entries as the kernel lists them while the upcall is pending.
+        let v6 = "Group                            Origin                           Iif      Pkts  Bytes     Wrong  Oifs\n\
+                  ff0e:0000:0000:0000:0000:0000:0000:0042 fc00:0001:0000:0000:0000:0000:0000:0002 -1         0        0        0\n";
+        let e = parse_mfc(v6, true);
+        assert_eq!(e[0].iif, -1);
+        assert!(!e[0].is_resolved() && e[0].oifs.is_empty());
+        let v4 = "Group    Origin   Iif     Pkts    Bytes    Wrong Oifs\n\
+                  030303E1 0201000A -1         0        0        0\n";
+        assert!(!parse_mfc(v4, false)[0].is_resolved());
         assert_eq!(hex_v4_be("0xe1010203"), Ipv4Addr::new(225, 1, 2, 3));
         assert_eq!(
             hex_v6("ff0e0000000000000000000000010002"),

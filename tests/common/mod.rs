@@ -258,6 +258,53 @@ impl Ns {
         self.sh("sysctl", &["-qw", &format!("{key}={value}")]);
     }
 
+    /// Waits (10 s at most) until `ifname` can carry IPv6 multicast, else panics with
+    /// its state. A veth end that is up and has carrier is not yet usable for IPv6: the
+    /// kernel's IPv6 layer sets the interface up (`multicast ff00::/8` route in the local
+    /// table, link-local address) only once the link-watch work has processed the
+    /// carrier change. Before that the router cannot forward to it (`ip6mr` finds no route
+    /// for the group through the MIF and drops the packet: the MFC entry counts it, the
+    /// MIF's output counter does not) and a host cannot receive on it. The link-watch queue is shared by the whole machine and runs
+    /// "non-urgent" events at most once a second, 100 devices at a time; a veth end whose
+    /// ifindex equals its peer's (here `a2`: index 3, peer `eth0` index 3 in `h1`) is
+    /// non-urgent, so with other tests flapping links it waited seconds and the first
+    /// packets of a flow to it were lost. IPv4 needs none of this.
+    pub fn wait_ipv6_ready(&self, ifname: &str) {
+        let mut state = String::new();
+        let ready = wait_for(Duration::from_secs(10), || match self.ipv6_state(ifname) {
+            Ok(()) => true,
+            Err(s) => {
+                state = s;
+                false
+            }
+        });
+        assert!(
+            ready,
+            "{}:{ifname} not ready for IPv6 after 10 s: {state}",
+            self.name
+        );
+    }
+
+    /// `Ok` when `ifname` is operationally up, has its IPv6 multicast route and a
+    /// link-local address, and no address is still tentative; else what is missing.
+    fn ipv6_state(&self, ifname: &str) -> Result<(), String> {
+        // Asking for this one link also makes the kernel handle its pending link-watch
+        // event at once (observed on 6.18), so the wait is normally one round.
+        let link = self.ip(&["-o", "link", "show", "dev", ifname]);
+        if !link.contains(" state UP ") {
+            return Err(format!("operstate not UP: {}", link.trim()));
+        }
+        let routes = self.ip(&["-6", "route", "show", "table", "local", "dev", ifname]);
+        if !routes.lines().any(|l| l.starts_with("multicast ff00::/8 ")) {
+            return Err(format!("no multicast ff00::/8 route: {routes:?}"));
+        }
+        let addrs = self.ip(&["-6", "-o", "addr", "show", "dev", ifname]);
+        if !addrs.contains(" scope link") || addrs.contains("tentative") {
+            return Err(format!("link-local missing or tentative: {addrs:?}"));
+        }
+        Ok(())
+    }
+
     /// Index of an interface inside the namespace.
     pub fn ifindex(&self, ifname: &str) -> u32 {
         let out = self.ip(&["-o", "link", "show", "dev", ifname]);
@@ -390,6 +437,10 @@ impl Topology {
             "via",
             &link.router_v6.to_string(),
         ]);
+        // Both ends must carry IPv6 before a test sends through them (see
+        // [`Ns::wait_ipv6_ready`]).
+        ns.wait_ipv6_ready("eth0");
+        self.r.wait_ipv6_ready(rif);
         self.hosts.push((ns, link.clone()));
         link
     }
@@ -491,6 +542,8 @@ impl Topology {
     /// Makes the router learn (source of `from`, group): sends one packet and waits (3 s
     /// at most) for the kernel MFC entry the daemon installs on the upcall. Later flows
     /// then measure forwarding, not the daemon's upcall latency on a busy machine.
+    /// The kernel lists its own unresolved entry (IIF -1, no OIFs) from the first packet
+    /// until the daemon answers the upcall: that one does not count.
     pub fn learn(&self, from: &str, group: &str, port: u16) -> Mfc {
         let l = self.link(from);
         let src = if group.contains(':') {
@@ -500,11 +553,17 @@ impl Topology {
         };
         self.send(from, group, port, 1);
         let mut found = None;
-        wait_for(Duration::from_secs(3), || {
+        let resolved = wait_for(Duration::from_secs(3), || {
             found = self.r.mfc(&src, group);
-            found.is_some()
+            found.as_ref().is_some_and(Mfc::is_resolved)
         });
-        found.unwrap_or_else(|| panic!("({src}, {group}) not in the kernel MFC after an upcall"))
+        match found {
+            Some(e) if resolved => e,
+            Some(e) => panic!(
+                "({src}, {group}) still unresolved in the kernel MFC 3 s after an upcall: {e:?}"
+            ),
+            None => panic!("({src}, {group}) not in the kernel MFC after an upcall"),
+        }
     }
 
     /// Starts receivers on `to`, sends `count` from `from`, returns each receiver's count.
