@@ -23,6 +23,7 @@ pub mod entry;
 pub mod errno;
 pub mod join;
 pub mod mrinit;
+pub mod mrsys;
 pub mod sock;
 pub mod unix;
 

@@ -2,7 +2,7 @@
 //!
 //! [`MrouteSys`] implements [`Kernel`] over the IPv4 raw IGMP socket and the IPv6 raw
 //! ICMPv6 socket (either may be missing: the daemon runs with what it got) and the
-//! [`JoinPool`] of helper sockets for group joins.
+//! join pool of helper sockets.
 //!
 //! # References
 //! `man 7 ip`, `man 7 ipv6`, `<linux/mroute.h>`, `<linux/mroute6.h>`, `net/ipv4/ipmr.c`.
@@ -10,7 +10,6 @@
 use libc::c_int;
 
 use super::abi::{self, if_set, mf6cctl, mfcctl, mif6ctl, vifctl};
-use super::join::JoinPool;
 use super::{ret, Fd};
 use crate::errno::Errno;
 use crate::kernel::{Kernel, Mfc, SgCount, Upcall};
@@ -36,6 +35,8 @@ fn sockaddr_in6(a: [u8; 16]) -> libc::sockaddr_in6 {
 // ===== initialisation =====
 
 pub use super::mrinit::{InitError, InitStep};
+use super::mrsys::family_of;
+pub use super::mrsys::MrouteSys;
 
 /// Linux has numbered multicast routing tables (`-t`, `MRT_TABLE`).
 pub const HAS_TABLES: bool = true;
@@ -172,60 +173,7 @@ pub fn recv_upcall(fd: &Fd, family: Family, buf: &mut [u8]) -> Result<Option<Upc
     Ok(None)
 }
 
-// ===== MrouteSys =====
-
-/// The kernel as the router sees it: both routing sockets and the join helper sockets.
-pub struct MrouteSys {
-    /// IPv4 routing socket, if [`open_v4`] succeeded.
-    pub v4: Option<Fd>,
-    /// IPv6 routing socket, if [`open_v6`] succeeded.
-    pub v6: Option<Fd>,
-    /// Helper sockets holding group joins.
-    pub joins: JoinPool,
-}
-
-impl Default for MrouteSys {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl MrouteSys {
-    /// No routing sockets, no joins.
-    pub const fn new() -> Self {
-        Self {
-            v4: None,
-            v6: None,
-            joins: JoinPool::new(),
-        }
-    }
-
-    /// The routing socket of `family`; `ENOPROTOOPT` if that family was not initialised.
-    pub fn fd(&self, family: Family) -> Result<&Fd, Errno> {
-        match family {
-            Family::V4 => self.v4.as_ref(),
-            Family::V6 => self.v6.as_ref(),
-        }
-        .ok_or(Errno::ENOPROTOOPT)
-    }
-
-    /// [`done`] on the `family` socket, which is then closed. `Ok` if there was none.
-    pub fn shutdown(&mut self, family: Family) -> Result<(), Errno> {
-        let fd = match family {
-            Family::V4 => self.v4.take(),
-            Family::V6 => self.v6.take(),
-        };
-        fd.map_or(Ok(()), |fd| done(&fd, family))
-    }
-}
-
-fn family_of(source: &Addr, group: &Addr) -> Result<Family, Errno> {
-    if source.family() == group.family() {
-        Ok(group.family())
-    } else {
-        Err(Errno::EINVAL)
-    }
-}
+// ===== MrouteSys (shared with the other OS: sys/mrsys.rs) =====
 
 impl Kernel for MrouteSys {
     fn has_family(&self, family: Family) -> bool {

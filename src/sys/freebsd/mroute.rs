@@ -18,7 +18,6 @@ use core::mem::size_of;
 use libc::c_int;
 
 use super::abi::{self, if_set, mf6cctl, mfcctl, mif6ctl, vifctl};
-use super::join::JoinPool;
 use super::Fd;
 use crate::errno::Errno;
 use crate::kernel::{Kernel, Mfc, SgCount, Upcall};
@@ -26,6 +25,8 @@ use crate::net::{Addr, Family};
 use crate::wire;
 
 pub use super::mrinit::{InitError, InitStep};
+use super::mrsys::family_of;
+pub use super::mrsys::MrouteSys;
 pub(super) use super::sock::{in_addr, ioctl_rw, recv, setsockopt, setsockopt_int, socket};
 
 /// FreeBSD has one multicast routing table per vnet: `-t` cannot be honoured.
@@ -170,60 +171,7 @@ fn ifaddr_v4(fd: &Fd, ifindex: u32) -> Result<libc::in_addr, Errno> {
     Ok(req.ifr_addr.sin_addr)
 }
 
-// ===== MrouteSys =====
-
-/// The kernel as the router sees it: both routing sockets and the join helper sockets.
-pub struct MrouteSys {
-    /// IPv4 routing socket, if [`open_v4`] succeeded.
-    pub v4: Option<Fd>,
-    /// IPv6 routing socket, if [`open_v6`] succeeded.
-    pub v6: Option<Fd>,
-    /// Helper sockets holding group joins.
-    pub joins: JoinPool,
-}
-
-impl Default for MrouteSys {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl MrouteSys {
-    /// No routing sockets, no joins.
-    pub const fn new() -> Self {
-        Self {
-            v4: None,
-            v6: None,
-            joins: JoinPool::new(),
-        }
-    }
-
-    /// The routing socket of `family`; `ENOPROTOOPT` if that family was not initialised.
-    pub fn fd(&self, family: Family) -> Result<&Fd, Errno> {
-        match family {
-            Family::V4 => self.v4.as_ref(),
-            Family::V6 => self.v6.as_ref(),
-        }
-        .ok_or(Errno::ENOPROTOOPT)
-    }
-
-    /// [`done`] on the `family` socket, which is then closed. `Ok` if there was none.
-    pub fn shutdown(&mut self, family: Family) -> Result<(), Errno> {
-        let fd = match family {
-            Family::V4 => self.v4.take(),
-            Family::V6 => self.v6.take(),
-        };
-        fd.map_or(Ok(()), |fd| done(&fd, family))
-    }
-}
-
-fn family_of(source: &Addr, group: &Addr) -> Result<Family, Errno> {
-    if source.family() == group.family() {
-        Ok(group.family())
-    } else {
-        Err(Errno::EINVAL)
-    }
-}
+// ===== MrouteSys (shared with the other OS: sys/mrsys.rs) =====
 
 impl Kernel for MrouteSys {
     fn has_family(&self, family: Family) -> bool {
