@@ -295,9 +295,9 @@ mod tests {
 
     #[test]
     fn golden_bytes_match_the_c_client() {
-        // What the C client sends for `add a1 225.1.1.1 a2` on x86-64.
+        // What the C client sends for `add a1 225.1.1.1 a2` (exact bytes on x86-64 below).
         let got = frame(b'a', &["a1", "225.1.1.1", "a2"]);
-        let mut want = header(16 + 3 + 10 + 3 + 1, u16::from(b'a'), 3);
+        let mut want = header(HEADER_LEN + 3 + 10 + 3 + 1, u16::from(b'a'), 3);
         want.extend_from_slice(b"a1\x00225.1.1.1\x00a2\0\0");
         assert_eq!(got, want);
         #[cfg(all(target_pointer_width = "64", target_endian = "little"))]
@@ -305,6 +305,11 @@ mod tests {
             &got[..16],
             &[33, 0, 0, 0, 0, 0, 0, 0, b'a', 0, 3, 0, 0, 0, 0, 0]
         );
+        // 32-bit big-endian (mips): size_t len, then cmd and count, no padding.
+        #[cfg(all(target_pointer_width = "32", target_endian = "big"))]
+        assert_eq!(&got[..8], &[0, 0, 0, 25, 0, b'a', 0, 3]);
+        #[cfg(all(target_pointer_width = "32", target_endian = "little"))]
+        assert_eq!(&got[..8], &[25, 0, 0, 0, b'a', 0, 3, 0]);
     }
 
     #[test]
