@@ -7,7 +7,7 @@
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TARGETS_DIR="$ROOT/targets"
-ZIG_VENV="${ZIG_VENV:-$HOME/.local/zigbuild}"
+ZIG_VENV="${ZIG_VENV:-${HOME:-/root}/.local/zigbuild}"
 # Own target dir: Debian's rustc (1.96) and rustup's (host `cargo`) would otherwise keep
 # invalidating each other's host artifacts (build scripts, proc macros) in target/.
 XTARGET="${XTARGET:-$ROOT/target/xbuild}"
