@@ -54,17 +54,9 @@ impl Router {
         oifs: &[&str],
         mode: Mode,
     ) -> Result<(), Failed> {
-        let src = match source {
-            Some(w) => Some(args::source(h, origin, Cmd::Mroute, w)?),
-            None => None,
-        };
-        let grp = args::group(h, origin, Cmd::Mroute, group)?;
+        let (grp, saddr, slen) = route_sg(h, origin, source, group)?;
         let family = grp.addr.family();
         let v6 = family == Family::V6;
-        let (saddr, slen) = match src {
-            Some(p) => (p.addr, p.len),
-            None => (Addr::any(family), family.bits()),
-        };
 
         let iif_exists = self.ifaces.exists(iif, false);
         let missing_oif = oifs.iter().copied().find(|o| !self.ifaces.exists(o, false));
@@ -412,17 +404,9 @@ impl Router {
         group: &str,
         oifs: &[&str],
     ) -> Result<(), Failed> {
-        let src = match source {
-            Some(w) => Some(args::source(h, origin, Cmd::Mroute, w)?),
-            None => None,
-        };
-        let grp = args::group(h, origin, Cmd::Mroute, group)?;
+        let (grp, saddr, slen) = route_sg(h, origin, source, group)?;
         let family = grp.addr.family();
         let v6 = family == Family::V6;
-        let (saddr, slen) = match src {
-            Some(p) => (p.addr, p.len),
-            None => (Addr::any(family), family.bits()),
-        };
         if !self.ifaces.exists(iif, false) {
             say(h, origin, Msg::NotKnown(Dir::Inbound, iif));
             return Err(Failed);
@@ -484,4 +468,25 @@ fn add_mfc<H: Host>(h: &mut H, route: &Route) -> Result<(), Failed> {
         );
         Failed
     })
+}
+
+/// The group and the source (address and length; `*` is the unspecified address at full
+/// length) of an `mroute`/`add`/`remove`, parsed in SMCRoute's order: source first.
+fn route_sg<H: Host>(
+    h: &mut H,
+    origin: &Origin<'_>,
+    source: Option<&str>,
+    group: &str,
+) -> Result<(crate::net::Prefix, Addr, u8), Failed> {
+    let src = match source {
+        Some(w) => Some(args::source(h, origin, Cmd::Mroute, w)?),
+        None => None,
+    };
+    let grp = args::group(h, origin, Cmd::Mroute, group)?;
+    let family = grp.addr.family();
+    let (saddr, slen) = match src {
+        Some(p) => (p.addr, p.len),
+        None => (Addr::any(family), family.bits()),
+    };
+    Ok((grp, saddr, slen))
 }
