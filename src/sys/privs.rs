@@ -232,6 +232,10 @@ mod tests {
     use super::super::process::{geteuid, tests::in_child};
     use super::*;
 
+    /// `getpwnam`/`getgrnam` share one static buffer in musl: tests that resolve names
+    /// take turns (seen failing under qemu, where threads interleave differently).
+    static NSS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
     fn status_field(name: &str) -> std::string::String {
         let status = std::fs::read_to_string("/proc/self/status").unwrap();
         status
@@ -244,6 +248,7 @@ mod tests {
 
     #[test]
     fn resolves_users_and_groups() {
+        let _nss = NSS.lock().unwrap_or_else(|e| e.into_inner());
         assert_eq!(resolve("root", None), Ok(Ids { uid: 0, gid: 0 }));
         assert_eq!(resolve("root", Some("root")), Ok(Ids { uid: 0, gid: 0 }));
         let nobody = resolve("nobody", None).unwrap();
@@ -292,6 +297,7 @@ mod tests {
             eprintln!("SKIPPED drops_to_nobody_keeping_net_admin: needs root");
             return;
         }
+        let _nss = NSS.lock().unwrap_or_else(|e| e.into_inner());
         let ids = resolve("nobody", None).unwrap();
         let status = in_child(|| {
             drop_to(ids, "nobody").unwrap();
@@ -318,6 +324,7 @@ mod tests {
             eprintln!("SKIPPED dropping_to_root_is_reported: needs root");
             return;
         }
+        let _nss = NSS.lock().unwrap_or_else(|e| e.into_inner());
         let status =
             in_child(|| drop_to(Ids { uid: 0, gid: 0 }, "root") == Err(DropError::StillRoot));
         assert_eq!(status, 0);
