@@ -56,7 +56,7 @@ def check_buildroot(root, problems):
         problems.append(f"{PKG_SYM} cannot be selected with every dependency met")
     if kc.syms["BR2_PACKAGE_HOST_RUSTC"].str_value != "y":
         problems.append(f"{PKG_SYM}=y does not select BR2_PACKAGE_HOST_RUSTC")
-    for name, default in (("MAX_RULES", "4096"), ("MAX_KERNEL_ROUTES", "10240")):
+    for name, default in (("MAX_RULES", "10240"), ("MAX_KERNEL_ROUTES", "10240")):
         opt = kc.syms.get(f"{PKG_SYM}_{name}")
         if opt is None or not opt.nodes:
             problems.append(f"{PKG_SYM}_{name} is not defined")
@@ -83,7 +83,7 @@ def check_openwrt(config_text, problems):
         kc = load(top, problems)
         if kc is None:
             return
-        for name, default in (("SMCROUTE_RS_MAX_RULES", "4096"),
+        for name, default in (("SMCROUTE_RS_MAX_RULES", "10240"),
                               ("SMCROUTE_RS_MAX_KERNEL_ROUTES", "10240")):
             opt = kc.syms.get(name)
             if opt is None or not opt.nodes:
