@@ -96,23 +96,47 @@ class Impl:
         return [self.daemon, "-n", "-f", conf, "-P", pidfile, "-u", sock, "-c", "0"]
 
 
-def build_ours(skip):
-    daemon = os.path.join(REPO, "target", "release", "smcrouted")
-    ctl = os.path.join(REPO, "target", "release", "smcroutectl")
+STATIC_TRIPLE = "x86_64-unknown-linux-musl"
+
+
+def _run_quiet(argv, env, what):
+    """Runs a build step; on failure returns its first error line (or tail) as the reason."""
+    res = subprocess.run(argv, cwd=REPO, env=env, capture_output=True, text=True)
+    if res.returncode == 0:
+        return None
+    out = res.stderr + res.stdout
+    errs = [ln for ln in out.splitlines() if ln.startswith("error") or ": error:" in ln]
+    return "%s failed: %s" % (what, errs[0] if errs else out.strip()[-200:])
+
+
+def build_ours(skip, flavour="static"):
+    """Ours as the benchmark runs it.
+
+    `static` (default): the fully static x86_64 musl build from targets/build, i.e. the
+    programs as the router packages ship them (targets/setup installs the toolchain on
+    first use). `glibc`: `cargo build --release`, dynamically linked against glibc like
+    the C reference. Both use the same capacities (OURS_BUILD_ENV)."""
+    env = dict(os.environ, **OURS_BUILD_ENV)
+    if flavour == "static":
+        out = os.path.join(REPO, "target", "cross", STATIC_TRIPLE)
+        steps = [([os.path.join(REPO, "targets", "setup")], "targets/setup"),
+                 ([os.path.join(REPO, "targets", "build"), STATIC_TRIPLE], "targets/build")]
+    else:
+        out = os.path.join(REPO, "target", "release")
+        steps = [(["cargo", "build", "--release", "--bins"], "cargo build")]
+    name = "ours"
+    daemon, ctl_prog = os.path.join(out, "smcrouted"), os.path.join(out, "smcroutectl")
     if not skip:
-        say("building ours: cargo build --release (%s)" %
-            " ".join("%s=%s" % kv for kv in OURS_BUILD_ENV.items()))
-        env = dict(os.environ, **OURS_BUILD_ENV)
-        res = subprocess.run(["cargo", "build", "--release", "--bins"], cwd=REPO, env=env,
-                             capture_output=True, text=True)
-        if res.returncode != 0:
-            errs = [ln for ln in res.stderr.splitlines() if ln.startswith("error")]
-            reason = "cargo build failed: %s" % (errs[0] if errs else res.stderr[-200:])
-            return Impl("ours", daemon, ctl, reason)
-    for prog in (daemon, ctl):
+        say("building ours (%s): %s (%s)" % (flavour, ", ".join(w for _, w in steps),
+                                            " ".join("%s=%s" % kv for kv in OURS_BUILD_ENV.items())))
+        for argv, what in steps:
+            reason = _run_quiet(argv, env, what)
+            if reason:
+                return Impl(name, daemon, ctl_prog, reason)
+    for prog in (daemon, ctl_prog):
         if not os.access(prog, os.X_OK):
-            return Impl("ours", daemon, ctl, "%s not built" % prog)
-    return Impl("ours", daemon, ctl)
+            return Impl(name, daemon, ctl_prog, "%s not built" % prog)
+    return Impl(name, daemon, ctl_prog)
 
 
 def fetch_ref():
