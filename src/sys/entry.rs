@@ -61,6 +61,24 @@ impl Args {
     }
 }
 
+/// Whether the multicall `smcrouted` runs as `smcroutectl` when started under the name
+/// `argv0` (`argv[0]`): yes if its base name (after the last `/`) contains `ctl`.
+///
+/// So the `smcroutectl -> smcrouted` link the packages install, and renamed copies of it
+/// (`smcroutectl.orig`, `smcroutectl-rs`, `mcctl`), run the control tool; every other name,
+/// and none at all, runs the daemon. A daemon renamed for a second instance (`smcrouted-wan`,
+/// `smcroute`, `mcrouted`) stays the daemon: SMCRoute's identity and paths come from `-i`,
+/// never from the program name. When in doubt the rule leans to the tool: a daemon taken
+/// for the tool fails loudly (usage error, exit 64) without touching the kernel, whereas a
+/// tool taken for the daemon could start a second daemon as root.
+pub fn runs_ctl(argv0: &[u8]) -> bool {
+    let base = match argv0.iter().rposition(|&b| b == b'/') {
+        Some(slash) => argv0.get(slash + 1..).unwrap_or_default(),
+        None => argv0,
+    };
+    base.windows(3).any(|w| w == b"ctl")
+}
+
 /// Defines `main` and the panic handler of a `#![no_std]`/`#![no_main]` program that runs
 /// `$run(args: &Args) -> i32`.
 #[macro_export]
@@ -90,4 +108,45 @@ macro_rules! program {
             $crate::sys::abort()
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::runs_ctl;
+
+    #[test]
+    fn the_tool_names_run_the_tool() {
+        for name in [
+            "smcroutectl",
+            "/usr/sbin/smcroutectl",
+            "./smcroutectl",
+            "../bin/smcroutectl",
+            "smcroutectl.orig",
+            "/opt/smcroutectl-rs",
+            "mcctl",
+            "ctl",
+        ] {
+            assert!(runs_ctl(name.as_bytes()), "{name}");
+        }
+    }
+
+    #[test]
+    fn every_other_name_runs_the_daemon() {
+        for name in [
+            "smcrouted",
+            "/usr/sbin/smcrouted",
+            "smcrouted-wan",
+            "smcroute",
+            "mcrouted",
+            "",
+            "/",
+            "ct",
+            "smcrouteCTL",
+            // Only the base name counts: a directory named like the tool does not.
+            "/opt/smcroutectl/smcrouted",
+            "/usr/lib/ctl/sbin/smcrouted",
+        ] {
+            assert!(!runs_ctl(name.as_bytes()), "{name}");
+        }
+    }
 }

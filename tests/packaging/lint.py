@@ -160,6 +160,21 @@ def openwrt_installed(body):
     return out
 
 
+def openwrt_links(body):
+    """Symbolic links a Package/<n>/install recipe makes: {link path: target}."""
+    out = {}
+    for line in body:
+        words = line.split()
+        if len(words) == 3 and words[0] == "$(LN)":
+            out[words[2].replace("$(1)", "")] = words[1]
+    return out
+
+
+# smcrouted is multicall: the packages install smcroutectl as a link to it,
+# relative so that it also resolves in a staging directory.
+CTL_LINK = ("/usr/sbin/smcroutectl", "smcrouted")
+
+
 def lint_openwrt(lint, version, license_, limits):
     pkgdir = os.path.join(lint.root, "targets", "openwrt", PKG)
     mk = os.path.join(pkgdir, "Makefile")
@@ -269,10 +284,17 @@ def lint_openwrt(lint, version, license_, limits):
             if fields.get("CONFLICTS") != "smcroute":
                 lint.err(mk, start, f"Package/{p}: CONFLICTS:=smcroute is missing")
             installed = openwrt_installed(inst[1] if inst else [])
-            for path in ("/usr/sbin/smcrouted", "/usr/sbin/smcroutectl", "/etc/init.d/smcroute",
+            for path in ("/usr/sbin/smcrouted", "/etc/init.d/smcroute",
                          "/etc/smcroute.conf", "/etc/config/smcroute"):
                 if path not in installed:
                     lint.err(mk, inst[0] if inst else 0, f"Package/{p}/install does not install {path}")
+            links = openwrt_links(inst[1] if inst else [])
+            if CTL_LINK[0] in installed:
+                lint.err(mk, inst[0], f"Package/{p}/install installs {CTL_LINK[0]} as a file, "
+                         f"not as a link to the multicall {CTL_LINK[1]}")
+            if links.get(CTL_LINK[0]) != CTL_LINK[1]:
+                lint.err(mk, inst[0] if inst else 0, f"Package/{p}/install does not link "
+                         f"{CTL_LINK[0]} to {CTL_LINK[1]} ($(LN) {CTL_LINK[1]} $(1){CTL_LINK[0]})")
 
     conf = defs.get(f"Package/{PKG}/conffiles")
     if not conf:
@@ -454,10 +476,18 @@ def lint_buildroot(lint, version, license_, limits):
             lint.err(mk, assigns[BR_PREFIX + "SOURCE"][0], "do not set the default _SOURCE")
         if lines[-2:] != ["$(eval $(cargo-package))", ""]:
             lint.err(mk, len(lines), "must end with $(eval $(cargo-package))")
-        for path in ("/usr/sbin/smcrouted", "/usr/sbin/smcroutectl", "/etc/init.d/S41smcroute",
+        for path in ("/usr/sbin/smcrouted", "/etc/init.d/S41smcroute",
                      "/usr/lib/systemd/system/smcroute.service", "/etc/smcroute.conf"):
             if not re.search(r"\$\(TARGET_DIR\)" + re.escape(path) + r"\s*$", text, re.M):
                 lint.err(mk, 0, f"does not install {path}")
+        link = r"^\tln -sf " + re.escape(CTL_LINK[1]) + r" \$\(TARGET_DIR\)" + re.escape(CTL_LINK[0]) + r"$"
+        if not re.search(link, text, re.M):
+            lint.err(mk, 0, f"does not link {CTL_LINK[0]} to {CTL_LINK[1]} "
+                     f"(ln -sf {CTL_LINK[1]} $(TARGET_DIR){CTL_LINK[0]})")
+        if re.search(r"\$\(INSTALL\).*\\\n\s*\$\(TARGET_DIR\)" + re.escape(CTL_LINK[0]) + r"\s*$",
+                     text, re.M):
+            lint.err(mk, 0, f"installs {CTL_LINK[0]} as a file, not as a link to the multicall "
+                     f"{CTL_LINK[1]}")
         for ref in re.findall(r"\$\(SMCROUTE_RS_PKGDIR\)/(\S+)", text):
             if not os.path.isfile(os.path.join(pkgdir, ref)):
                 lint.err(mk, 0, f"{ref} does not exist in the package directory")

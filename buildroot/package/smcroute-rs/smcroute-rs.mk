@@ -14,15 +14,16 @@ SMCROUTE_RS_CARGO_ENV = \
 	SMCROUTE_MAX_RULES=$(BR2_PACKAGE_SMCROUTE_RS_MAX_RULES) \
 	SMCROUTE_MAX_KERNEL_ROUTES=$(BR2_PACKAGE_SMCROUTE_RS_MAX_KERNEL_ROUTES)
 
-# The build step has already built both programs for the target: install
-# them where SMCRoute puts them (cargo install would use /usr/bin).
+# The build step has already built the programs for the target: install them
+# where SMCRoute puts them (cargo install would use /usr/bin). smcrouted is a
+# multicall program that runs as the control tool when called smcroutectl, so
+# smcroutectl is a link to it: one file instead of two that carry the same code.
 SMCROUTE_RS_BIN_DIR = $(@D)/target/$(RUSTC_TARGET_NAME)/$(if $(BR2_ENABLE_DEBUG),debug,release)
 
 define SMCROUTE_RS_INSTALL_TARGET_CMDS
 	$(INSTALL) -D -m 0755 $(SMCROUTE_RS_BIN_DIR)/smcrouted \
 		$(TARGET_DIR)/usr/sbin/smcrouted
-	$(INSTALL) -D -m 0755 $(SMCROUTE_RS_BIN_DIR)/smcroutectl \
-		$(TARGET_DIR)/usr/sbin/smcroutectl
+	ln -sf smcrouted $(TARGET_DIR)/usr/sbin/smcroutectl
 	$(INSTALL) -D -m 0644 $(@D)/doc/smcroute.conf \
 		$(TARGET_DIR)/etc/smcroute.conf
 	$(INSTALL) -D -m 0644 $(@D)/doc/smcroute.conf.5 \

@@ -11,6 +11,7 @@ INSTALL_DIR:=install -d -m0755
 INSTALL_BIN:=install -m0755
 INSTALL_DATA:=install -m0644
 INSTALL_CONF:=install -m0600
+LN:=ln -sf
 
 # The target configuration: OpenWrt reads .config here. The check passes the
 # CONFIG_* values of the package on the command line instead.
