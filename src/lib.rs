@@ -26,6 +26,7 @@ pub mod time;
 
 pub mod args;
 pub mod conf;
+pub mod glob;
 pub mod ipc;
 pub mod kernel;
 pub mod router;
