@@ -24,6 +24,7 @@ pub mod limits;
 pub mod net;
 pub mod time;
 
+pub mod account;
 pub mod args;
 pub mod conf;
 pub mod glob;

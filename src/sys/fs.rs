@@ -100,6 +100,52 @@ pub fn read_file(path: &str, buf: &mut [u8]) -> Result<usize, ReadError> {
     }
 }
 
+/// Longest line [`for_each_line`] hands out, newline excluded.
+pub const TEXT_LINE_MAX: usize = 1023;
+
+/// Reads the text file `path` through a fixed buffer and calls `f` with each line,
+/// without its newline, until `f` returns false or the file ends. Files of any size are
+/// read; a line longer than [`TEXT_LINE_MAX`] is skipped whole.
+///
+/// # Errors
+/// `open` or `read` failed (`ENOENT` when the file does not exist).
+pub fn for_each_line(path: &str, f: &mut impl FnMut(&[u8]) -> bool) -> Result<(), Errno> {
+    let fd = open(path, libc::O_RDONLY, 0)?;
+    let mut buf = [0u8; TEXT_LINE_MAX + 1];
+    let mut len = 0;
+    // The line in progress is too long: drop it up to its newline.
+    let mut skipping = false;
+    loop {
+        let n = read_retry(&fd, buf.get_mut(len..).unwrap_or(&mut []))?;
+        len += n;
+        let mut start = 0;
+        while let Some(i) = buf
+            .get(start..len)
+            .and_then(|b| b.iter().position(|&c| c == b'\n'))
+        {
+            let line = buf.get(start..start + i).unwrap_or(&[]);
+            if !skipping && !f(line) {
+                return Ok(());
+            }
+            skipping = false;
+            start += i + 1;
+        }
+        if n == 0 {
+            // End of file: a last line without a newline counts too.
+            if let Some(line) = buf.get(start..len).filter(|l| !l.is_empty() && !skipping) {
+                f(line);
+            }
+            return Ok(());
+        }
+        buf.copy_within(start..len, 0);
+        len -= start;
+        if len == buf.len() {
+            skipping = true;
+            len = 0;
+        }
+    }
+}
+
 fn read_retry(fd: &Fd, buf: &mut [u8]) -> Result<usize, Errno> {
     loop {
         match super::read(fd, buf) {
@@ -776,6 +822,52 @@ mod tests {
                 format!("{d}/2.conf {d}/1.conf"),
                 format!("{d}/2.conf {d}/2.conf"),
             ]
+        );
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn reads_lines_of_any_file_size() {
+        let dir = temp_dir("lines");
+        let f = dir.join("text");
+        let lines_of = |text: &[u8]| {
+            std::fs::write(&f, text).unwrap();
+            let mut seen = Vec::new();
+            for_each_line(s(&f), &mut |l| {
+                seen.push(std::string::String::from_utf8(l.to_vec()).unwrap());
+                true
+            })
+            .unwrap();
+            seen
+        };
+        assert_eq!(lines_of(b"a\nbb\n\nccc"), ["a", "bb", "", "ccc"]);
+        assert_eq!(lines_of(b"a\n"), ["a"]);
+        assert!(lines_of(b"").is_empty());
+        // A big file, lines across buffer boundaries.
+        let many: Vec<std::string::String> = (0..2000).map(|i| format!("line {i}")).collect();
+        assert_eq!(lines_of(many.join("\n").as_bytes()), many);
+        // Too-long lines are skipped whole, the longest that fits is kept.
+        let fits = "y".repeat(TEXT_LINE_MAX);
+        let text = format!("a\n{}\nb\n{fits}\n{}", "x".repeat(5000), "z".repeat(1500));
+        assert_eq!(lines_of(text.as_bytes()), ["a", "b", fits.as_str()]);
+        let text = format!("{}\nlast", "x".repeat(TEXT_LINE_MAX + 1));
+        assert_eq!(lines_of(text.as_bytes()), ["last"]);
+        // Stops when asked.
+        std::fs::write(&f, b"1\n2\n3\n").unwrap();
+        let mut count = 0;
+        for_each_line(s(&f), &mut |_| {
+            count += 1;
+            count < 2
+        })
+        .unwrap();
+        assert_eq!(count, 2);
+        assert_eq!(
+            for_each_line(s(&dir.join("nope")), &mut |_| true),
+            Err(Errno::ENOENT)
+        );
+        assert_eq!(
+            for_each_line(s(&dir), &mut |_| true),
+            Err(Errno(libc::EISDIR))
         );
         std::fs::remove_dir_all(dir).unwrap();
     }
