@@ -23,6 +23,7 @@ const GROUP: &str = "/etc/group";
 pub const MAX_GROUPS: usize = 32;
 
 /// The user's group list for `setgroups`.
+#[cfg(target_os = "linux")]
 type GroupList = heapless::Vec<u32, MAX_GROUPS>;
 
 /// `CAP_NET_ADMIN` (linux/capability.h): the one capability the daemon keeps.
@@ -120,6 +121,7 @@ fn resolve_in(
 /// What `initgroups(user, gid)` sets up, from the files: `gid` first, then each group of
 /// `/etc/group` whose member list names `user`, without repeats, at most [`MAX_GROUPS`].
 /// A missing `/etc/group` leaves `gid` alone, as in musl.
+#[cfg(target_os = "linux")]
 fn groups_of(groups: &str, user: &str, gid: u32) -> Result<GroupList, Errno> {
     let mut list = GroupList::new();
     let _ = list.push(gid);
