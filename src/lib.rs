@@ -24,8 +24,10 @@ pub mod limits;
 pub mod net;
 pub mod time;
 
+pub mod account;
 pub mod args;
 pub mod conf;
+pub mod glob;
 pub mod ipc;
 pub mod kernel;
 pub mod router;

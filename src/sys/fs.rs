@@ -1,4 +1,4 @@
-//! Files: reading the conf, `glob(3)` for `include`, the PID file, and the NUL-terminated
+//! Files: reading the conf, a `glob(3)` of our own for `include`, the PID file, and the NUL-terminated
 //! path buffers every other `sys` module uses to pass `&str` to C.
 
 use core::ffi::{c_char, CStr};
@@ -100,6 +100,52 @@ pub fn read_file(path: &str, buf: &mut [u8]) -> Result<usize, ReadError> {
     }
 }
 
+/// Longest line [`for_each_line`] hands out, newline excluded.
+pub const TEXT_LINE_MAX: usize = 1023;
+
+/// Reads the text file `path` through a fixed buffer and calls `f` with each line,
+/// without its newline, until `f` returns false or the file ends. Files of any size are
+/// read; a line longer than [`TEXT_LINE_MAX`] is skipped whole.
+///
+/// # Errors
+/// `open` or `read` failed (`ENOENT` when the file does not exist).
+pub fn for_each_line(path: &str, f: &mut impl FnMut(&[u8]) -> bool) -> Result<(), Errno> {
+    let fd = open(path, libc::O_RDONLY, 0)?;
+    let mut buf = [0u8; TEXT_LINE_MAX + 1];
+    let mut len = 0;
+    // The line in progress is too long: drop it up to its newline.
+    let mut skipping = false;
+    loop {
+        let n = read_retry(&fd, buf.get_mut(len..).unwrap_or(&mut []))?;
+        len += n;
+        let mut start = 0;
+        while let Some(i) = buf
+            .get(start..len)
+            .and_then(|b| b.iter().position(|&c| c == b'\n'))
+        {
+            let line = buf.get(start..start + i).unwrap_or(&[]);
+            if !skipping && !f(line) {
+                return Ok(());
+            }
+            skipping = false;
+            start += i + 1;
+        }
+        if n == 0 {
+            // End of file: a last line without a newline counts too.
+            if let Some(line) = buf.get(start..len).filter(|l| !l.is_empty() && !skipping) {
+                f(line);
+            }
+            return Ok(());
+        }
+        buf.copy_within(start..len, 0);
+        len -= start;
+        if len == buf.len() {
+            skipping = true;
+            len = 0;
+        }
+    }
+}
+
 fn read_retry(fd: &Fd, buf: &mut [u8]) -> Result<usize, Errno> {
     loop {
         match super::read(fd, buf) {
@@ -126,50 +172,291 @@ fn open(path: &str, flags: libc::c_int, mode: libc::mode_t) -> Result<Fd, Errno>
 
 // ===== glob =====
 
-/// `glob(pattern, 0, NULL, &g)`: calls `f` with each matching path in sorted order, then
-/// `globfree`. No match calls nothing (`GLOB_NOCHECK` is off); a path that is not UTF-8
-/// is skipped. Read errors in directories are ignored, as `glob` does without `GLOB_ERR`.
+/// `glob(pattern, 0, NULL, &g)` without libc's `glob` (which allocates, and sorts with
+/// `qsort`): calls `f` with each matching path in sorted (byte) order. No match calls
+/// nothing (`GLOB_NOCHECK` is off); a path that is not UTF-8 is skipped; unreadable
+/// directories are ignored, as `glob` does without `GLOB_ERR`. The wildcards are
+/// [`crate::glob`]'s; they may appear in directory components too.
+///
+/// Nothing is allocated: the path is built in one fixed buffer, and each directory with a
+/// wildcard component is read once per match, picking the smallest matching name above
+/// the last one emitted. That costs time quadratic in the directory's size, fine for the
+/// few files of a `conf.d`. Components without wildcards are not read: the final path
+/// must then exist (`lstat`, so a dangling symlink counts, as in musl).
 ///
 /// # Errors
-/// `ENAMETOOLONG`/`EINVAL` for a pattern we cannot pass to C, `ENOMEM` if `glob` ran out
-/// of memory.
+/// `ENAMETOOLONG` for a pattern of [`PATH_BUF`] bytes or more, `EINVAL` for one with a
+/// NUL. Matches whose path would not fit are skipped.
 ///
 /// # References
-/// `man 3 glob`
+/// `man 3 glob`, `man 7 glob`
 pub fn glob(pattern: &str, f: &mut impl FnMut(&str)) -> Result<(), Errno> {
-    let pattern = CPath::new(pattern)?;
-    // SAFETY: an all-zero `glob_t` (null pointers, zero counts) is what `glob` expects
-    // as an empty result to fill in.
-    let mut g: libc::glob_t = unsafe { core::mem::zeroed() };
-    // SAFETY: `pattern` is NUL-terminated; `g` is a live `glob_t` that `glob` fills and
-    // we free below; no error callback.
-    let rc = unsafe { libc::glob(pattern.as_ptr(), 0, None, &mut g) };
-    let result = match rc {
-        0 => {
-            for i in 0..g.gl_pathc {
-                let slot = g.gl_pathv.wrapping_add(i);
-                // SAFETY: `glob` succeeded, so `gl_pathv` holds `gl_pathc` entries and
-                // `i < gl_pathc`.
-                let path = unsafe { *slot };
-                if path.is_null() {
-                    continue;
-                }
-                // SAFETY: each entry is a NUL-terminated string owned by `g`, alive until
-                // `globfree` below, and not retained past `f`.
-                let path = unsafe { CStr::from_ptr(path) };
-                if let Ok(path) = path.to_str() {
-                    f(path);
+    let pattern = pattern.as_bytes();
+    if pattern.contains(&0) {
+        return Err(Errno::EINVAL);
+    }
+    if pattern.len() >= PATH_BUF {
+        return Err(Errno(libc::ENAMETOOLONG));
+    }
+    let mut path = GlobPath {
+        buf: [0; PATH_BUF],
+        len: 0,
+    };
+    walk(&mut path, pattern, f);
+    Ok(())
+}
+
+/// The path matched so far, NUL-terminated on demand; `len < PATH_BUF` always.
+struct GlobPath {
+    buf: [u8; PATH_BUF],
+    len: usize,
+}
+
+impl GlobPath {
+    /// Appends `b`; false (and unchanged) if the path would not fit with its NUL.
+    fn push(&mut self, b: u8) -> bool {
+        match self.buf.get_mut(self.len) {
+            Some(slot) if self.len + 1 < PATH_BUF => {
+                *slot = b;
+                self.len += 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Writes `name` at `start` (beyond `len`, as scratch); false if it would not fit.
+    fn put_at(&mut self, start: usize, name: &[u8]) -> bool {
+        let end = start + name.len();
+        match self.buf.get_mut(start..end) {
+            Some(dst) if end < PATH_BUF => {
+                dst.copy_from_slice(name);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn at(&self, start: usize, len: usize) -> &[u8] {
+        self.buf.get(start..start + len).unwrap_or(&[])
+    }
+
+    /// The path as a C string; the empty path is the current directory.
+    fn as_cstr(&mut self) -> &CStr {
+        if self.len == 0 {
+            return c".";
+        }
+        if let Some(end) = self.buf.get_mut(self.len) {
+            *end = 0;
+        }
+        // Names never contain NUL and the pattern was checked, so the NUL is at `len`.
+        CStr::from_bytes_until_nul(&self.buf).unwrap_or(c"")
+    }
+
+    /// `lstat(path)` succeeds.
+    fn exists(&mut self) -> bool {
+        let path = self.as_cstr();
+        // SAFETY: an all-zero `stat` is a valid value of this plain C struct.
+        let mut st: libc::stat = unsafe { core::mem::zeroed() };
+        // SAFETY: `path` is NUL-terminated and `st` is a live, writable `stat`.
+        let rc = unsafe {
+            libc::fstatat(
+                libc::AT_FDCWD,
+                path.as_ptr(),
+                &mut st,
+                libc::AT_SYMLINK_NOFOLLOW,
+            )
+        };
+        rc == 0
+    }
+
+    fn emit(&self, f: &mut impl FnMut(&str)) {
+        if let Ok(path) = core::str::from_utf8(self.at(0, self.len)) {
+            f(path);
+        }
+    }
+}
+
+/// Follows `pattern` from `path` (which is empty or ends with `/`): components without
+/// wildcards are appended as they are, the first one with wildcards reads its directory.
+fn walk(path: &mut GlobPath, mut pattern: &[u8], f: &mut impl FnMut(&str)) {
+    loop {
+        let (component, rest) = match pattern.iter().position(|&b| b == b'/') {
+            Some(i) => (
+                pattern.get(..i).unwrap_or(&[]),
+                Some(pattern.get(i + 1..).unwrap_or(&[])),
+            ),
+            None => (pattern, None),
+        };
+        if crate::glob::has_wildcard(component) {
+            return each_match(path, component, rest, f);
+        }
+        let mut fits = true;
+        crate::glob::unescape(component, &mut |b| fits &= path.push(b));
+        match rest {
+            Some(rest) if fits && path.push(b'/') => pattern = rest,
+            // The last component: a trailing `/` made it `dir/`, which only a directory
+            // (or a link to one) satisfies.
+            None if fits && path.exists() => return path.emit(f),
+            _ => return,
+        }
+    }
+}
+
+/// Longest file name (`NAME_MAX`) plus one.
+const NAME_BUF: usize = 256;
+
+/// The entries of directory `path` matching `component`, in sorted order: each is either
+/// emitted (last component) or followed by `/` and the `rest` of the pattern.
+fn each_match(
+    path: &mut GlobPath,
+    component: &[u8],
+    rest: Option<&[u8]>,
+    f: &mut impl FnMut(&str),
+) {
+    use crate::glob::{matches, path_order};
+    use core::cmp::Ordering::{Greater, Less};
+
+    let start = path.len;
+    let Ok(mut dir) = Dir::open(path.as_cstr()) else {
+        return;
+    };
+    let followed = rest.is_some();
+    let mut last = [0u8; NAME_BUF];
+    let mut last_len: Option<usize> = None;
+    loop {
+        // The smallest matching name above `last`, kept in `path` beyond `start`.
+        let mut best_len: Option<usize> = None;
+        dir.rewind();
+        while let Some(name) = dir.next_name() {
+            let above_last = last_len.is_none_or(|l| {
+                path_order(name, last.get(..l).unwrap_or(&[]), followed) == Greater
+            });
+            let below_best =
+                best_len.is_none_or(|b| path_order(name, path.at(start, b), followed) == Less);
+            if above_last && below_best && matches(component, name) && path.put_at(start, name) {
+                best_len = Some(name.len());
+            }
+        }
+        let Some(len) = best_len else {
+            return;
+        };
+        path.len = start + len;
+        match last.get_mut(..len) {
+            Some(dst) => dst.copy_from_slice(path.at(start, len)),
+            None => return,
+        }
+        last_len = Some(len);
+        match rest {
+            Some(rest) => {
+                if path.push(b'/') {
+                    walk(path, rest, f);
                 }
             }
-            Ok(())
+            None => path.emit(f),
         }
-        libc::GLOB_NOMATCH | libc::GLOB_ABORTED => Ok(()),
-        _ => Err(Errno::ENOMEM),
-    };
-    // SAFETY: `g` was filled by `glob` (or left zeroed, which `globfree` accepts) and is
-    // not used afterwards.
-    unsafe { libc::globfree(&mut g) };
-    result
+        path.len = start;
+    }
+}
+
+/// Bytes of directory entries read per `getdents64` call: room for several entries, and
+/// more than the largest one (19 bytes of header, a 255-byte name, NUL and padding).
+#[cfg(target_os = "linux")]
+const DIRENT_BUF: usize = 1024;
+
+/// A directory being listed with `getdents64` into a fixed buffer (musl's `opendir`
+/// allocates its `DIR`).
+#[cfg(target_os = "linux")]
+struct Dir {
+    fd: Fd,
+    buf: [u8; DIRENT_BUF],
+    len: usize,
+    pos: usize,
+}
+
+#[cfg(target_os = "linux")]
+impl Dir {
+    /// `open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)`.
+    fn open(path: &CStr) -> Result<Self, Errno> {
+        let flags = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC;
+        // SAFETY: `path` is NUL-terminated; the new descriptor is owned by the `Fd`.
+        let fd = ret(unsafe { libc::open(path.as_ptr(), flags) })?;
+        Ok(Self {
+            fd: Fd::from_raw(fd),
+            buf: [0; DIRENT_BUF],
+            len: 0,
+            pos: 0,
+        })
+    }
+
+    /// `lseek(fd, 0, SEEK_SET)`: lists the directory again from its first entry.
+    fn rewind(&mut self) {
+        // SAFETY: no pointer arguments; `fd` is open.
+        unsafe { libc::lseek(self.fd.raw(), 0, libc::SEEK_SET) };
+        self.len = 0;
+        self.pos = 0;
+    }
+
+    /// The next entry's name (`.` and `..` included); `None` at the end or on an error.
+    fn next_name(&mut self) -> Option<&[u8]> {
+        if self.pos >= self.len {
+            let buf = self.buf.as_mut_ptr();
+            // SAFETY: `buf` is valid for writes of `DIRENT_BUF` bytes; `fd` is open.
+            let rc = unsafe { libc::syscall(libc::SYS_getdents64, self.fd.raw(), buf, DIRENT_BUF) };
+            self.len = usize::try_from(rc).ok().filter(|&n| n > 0)?;
+            self.pos = 0;
+        }
+        // struct linux_dirent64 { u64 d_ino; i64 d_off; u16 d_reclen; u8 d_type; char d_name[]; }
+        let rec = self.buf.get(self.pos..self.len)?;
+        let reclen = usize::from(u16::from_ne_bytes([*rec.get(16)?, *rec.get(17)?]));
+        let name = rec.get(19..reclen)?;
+        self.pos += reclen;
+        name.split(|&b| b == 0).next()
+    }
+}
+
+/// A directory being listed with `opendir`/`readdir` (FreeBSD: size is not the concern
+/// there, and its `dirent` differs from Linux's).
+#[cfg(target_os = "freebsd")]
+struct Dir(*mut libc::DIR);
+
+#[cfg(target_os = "freebsd")]
+impl Dir {
+    fn open(path: &CStr) -> Result<Self, Errno> {
+        // SAFETY: `path` is NUL-terminated; the `DIR` is ours until `Drop` closes it.
+        let dir = unsafe { libc::opendir(path.as_ptr()) };
+        if dir.is_null() {
+            return Err(super::errno());
+        }
+        Ok(Self(dir))
+    }
+
+    fn rewind(&mut self) {
+        // SAFETY: `self.0` is an open `DIR`.
+        unsafe { libc::rewinddir(self.0) };
+    }
+
+    fn next_name(&mut self) -> Option<&[u8]> {
+        // SAFETY: `self.0` is an open `DIR`.
+        let entry = unsafe { libc::readdir(self.0) };
+        if entry.is_null() {
+            return None;
+        }
+        // SAFETY: a non-null `readdir` result points to a valid entry, left alone until
+        // the next `readdir` on this `DIR`, which needs `&mut self`.
+        let entry = unsafe { &*entry };
+        // SAFETY: the entry's name is NUL-terminated within `d_name`.
+        let name = unsafe { CStr::from_ptr(entry.d_name.as_ptr()) };
+        Some(name.to_bytes())
+    }
+}
+
+#[cfg(target_os = "freebsd")]
+impl Drop for Dir {
+    fn drop(&mut self) {
+        // SAFETY: `self.0` is an open `DIR`, closed only here.
+        unsafe { libc::closedir(self.0) };
+    }
 }
 
 // ===== metadata =====
@@ -338,36 +625,249 @@ mod tests {
         std::fs::remove_dir_all(dir).unwrap();
     }
 
+    /// The paths `glob(pattern)` gives, relative to `dir`.
+    fn globbed(dir: &std::path::Path, pattern: &str) -> Vec<std::string::String> {
+        let base = format!("{}/", s(dir));
+        let mut seen = Vec::new();
+        glob(&format!("{base}{pattern}"), &mut |p| {
+            seen.push(p.strip_prefix(&base).unwrap().to_string())
+        })
+        .unwrap();
+        seen
+    }
+
     #[test]
     fn globs_sorted_and_quietly() {
         let dir = temp_dir("glob");
-        for name in ["b.conf", "a.conf", "c.txt"] {
+        for name in [
+            "b.conf",
+            "a.conf",
+            "c.txt",
+            "B.conf",
+            "a.conf~",
+            ".hidden.conf",
+        ] {
             std::fs::write(dir.join(name), b"").unwrap();
         }
-        let mut seen = Vec::new();
-        glob(&format!("{}/*.conf", s(&dir)), &mut |p| {
-            seen.push(p.to_string())
-        })
-        .unwrap();
+        assert_eq!(globbed(&dir, "*.conf"), ["B.conf", "a.conf", "b.conf"]);
+        assert_eq!(globbed(&dir, "?.conf"), ["B.conf", "a.conf", "b.conf"]);
+        assert_eq!(globbed(&dir, "[ab].conf"), ["a.conf", "b.conf"]);
+        assert_eq!(globbed(&dir, "[!ab].*"), ["B.conf", "c.txt"]);
+        assert_eq!(globbed(&dir, "a.conf*"), ["a.conf", "a.conf~"]);
         assert_eq!(
-            seen,
-            [format!("{}/a.conf", s(&dir)), format!("{}/b.conf", s(&dir))]
+            globbed(&dir, "*"),
+            ["B.conf", "a.conf", "a.conf~", "b.conf", "c.txt"]
         );
-        seen.clear();
-        glob(&format!("{}/*.none", s(&dir)), &mut |p| {
-            seen.push(p.to_string())
-        })
-        .unwrap();
-        assert!(seen.is_empty());
-        // A plain name that does not exist is no match either (no GLOB_NOCHECK).
-        glob(&format!("{}/nothing", s(&dir)), &mut |p| {
-            seen.push(p.to_string())
-        })
-        .unwrap();
-        assert!(seen.is_empty());
+        // Hidden files only for a literal leading dot; `.` and `..` are entries too.
+        assert_eq!(globbed(&dir, ".*.conf"), [".hidden.conf"]);
+        assert_eq!(globbed(&dir, ".*"), [".", "..", ".hidden.conf"]);
+        assert!(globbed(&dir, "*.none").is_empty());
+        // A plain name: given if it exists, no match otherwise (no GLOB_NOCHECK).
+        assert_eq!(globbed(&dir, "c.txt"), ["c.txt"]);
+        assert!(globbed(&dir, "nothing").is_empty());
+        assert!(globbed(&dir, "nothing/*").is_empty());
         assert_eq!(
             glob(&"x".repeat(300), &mut |_| {}),
             Err(Errno(libc::ENAMETOOLONG))
+        );
+        assert_eq!(glob("a\0b", &mut |_| {}), Err(Errno::EINVAL));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn globs_through_directories_in_path_order() {
+        let dir = temp_dir("globdirs");
+        for sub in ["a", "a-b", "a0", ".dot", "empty", "lit*"] {
+            std::fs::create_dir(dir.join(sub)).unwrap();
+        }
+        for file in [
+            "a/x.conf",
+            "a-b/x.conf",
+            "a0/y.conf",
+            ".dot/x.conf",
+            "lit*/z.conf",
+        ] {
+            std::fs::write(dir.join(file), b"").unwrap();
+        }
+        std::fs::write(dir.join("afile"), b"").unwrap();
+        // Whole-path byte order: "a-b/" < "a/" < "a0/" ('-' < '/' < '0').
+        assert_eq!(
+            globbed(&dir, "a*/*.conf"),
+            ["a-b/x.conf", "a/x.conf", "a0/y.conf"]
+        );
+        assert_eq!(globbed(&dir, "*/x.conf"), ["a-b/x.conf", "a/x.conf"]);
+        assert_eq!(globbed(&dir, ".*/x.conf"), [".dot/x.conf"]);
+        assert_eq!(globbed(&dir, "a/*"), ["a/x.conf"]);
+        // A trailing slash keeps directories only, and the slash.
+        assert_eq!(globbed(&dir, "a*/"), ["a-b/", "a/", "a0/"]);
+        assert!(globbed(&dir, "afile/").is_empty());
+        // Escaped wildcards are literal names; doubled slashes are kept.
+        assert_eq!(globbed(&dir, "lit\\*/*"), ["lit*/z.conf"]);
+        assert_eq!(globbed(&dir, "a//x.conf"), ["a//x.conf"]);
+        assert!(globbed(&dir, "empty/*").is_empty());
+        assert!(globbed(&dir, "afile/*").is_empty());
+        // A dangling symlink is a file glob gives (lstat).
+        std::os::unix::fs::symlink("nowhere", dir.join("dangling")).unwrap();
+        assert_eq!(globbed(&dir, "dangling"), ["dangling"]);
+        // Many entries: more than one getdents64 buffer.
+        std::fs::create_dir(dir.join("many")).unwrap();
+        let mut want: Vec<std::string::String> = (0..300)
+            .map(|i| format!("many/f{i:03}-{}", "n".repeat(40)))
+            .collect();
+        for w in &want {
+            std::fs::write(dir.join(w), b"").unwrap();
+        }
+        want.sort();
+        assert_eq!(globbed(&dir, "many/f*"), want);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    /// libc's `glob(pattern, 0)`: the reference our walker must agree with.
+    fn libc_glob(pattern: &str) -> Vec<std::string::String> {
+        let c = std::ffi::CString::new(pattern).unwrap();
+        // SAFETY: all-zero is an empty `glob_t`.
+        let mut g: libc::glob_t = unsafe { core::mem::zeroed() };
+        // SAFETY: `c` is NUL-terminated, `g` live; freed below.
+        let rc = unsafe { libc::glob(c.as_ptr(), 0, None, &mut g) };
+        let mut out = Vec::new();
+        if rc == 0 {
+            for i in 0..g.gl_pathc {
+                // SAFETY: `gl_pathv` holds `gl_pathc` entries and `i < gl_pathc`.
+                let p = unsafe { *g.gl_pathv.wrapping_add(i) };
+                // SAFETY: each entry is a NUL-terminated string owned by `g`.
+                let p = unsafe { CStr::from_ptr(p) };
+                out.push(p.to_str().unwrap().to_string());
+            }
+        }
+        // SAFETY: filled by `glob`.
+        unsafe { libc::globfree(&mut g) };
+        out
+    }
+
+    #[test]
+    fn glob_agrees_with_libc() {
+        let dir = temp_dir("globlibc");
+        for sub in ["a", "a-b", "a.b", "B", ".h", "[x]"] {
+            std::fs::create_dir(dir.join(sub)).unwrap();
+            for file in ["1.conf", "10.conf", "2.conf", ".x.conf", "Z", "a-b", "a.b"] {
+                std::fs::write(dir.join(sub).join(file), b"").unwrap();
+            }
+        }
+        let d = s(&dir);
+        for pattern in [
+            "*",
+            "*/*",
+            "*/*.conf",
+            "a*/[0-9]*",
+            "?/?",
+            "[!a]*/*",
+            "*/.*",
+            ".*/*",
+            "\\[x]/*",
+            "[[]x]/1*",
+            "a*/",
+            "*/a[-.]b",
+            "*/[a-]*",
+            "[]a]*/Z",
+            "a/1.conf",
+            "a/nope",
+            "*/*/",
+        ] {
+            let pattern = format!("{d}/{pattern}");
+            let mut ours = Vec::new();
+            glob(&pattern, &mut |p| ours.push(p.to_string())).unwrap();
+            assert_eq!(ours, libc_glob(&pattern), "{pattern}");
+        }
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn globs_relative_to_the_working_directory() {
+        let dir = temp_dir("globrel");
+        std::fs::create_dir(dir.join("d")).unwrap();
+        std::fs::write(dir.join("d/one.conf"), b"").unwrap();
+        std::fs::write(dir.join("two.conf"), b"").unwrap();
+        let status = super::super::process::tests::in_child(|| {
+            std::env::set_current_dir(&dir).unwrap();
+            let mut seen = Vec::new();
+            glob("*.conf", &mut |p| seen.push(p.to_string())).unwrap();
+            glob("*/*.conf", &mut |p| seen.push(p.to_string())).unwrap();
+            seen == ["two.conf", "d/one.conf"]
+        });
+        assert_eq!(status, 0);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn glob_reenters_from_its_callback() {
+        // `include` files include others: the callback globs again.
+        let dir = temp_dir("globnest");
+        for name in ["1.conf", "2.conf"] {
+            std::fs::write(dir.join(name), b"").unwrap();
+        }
+        let mut pairs = Vec::new();
+        glob(&format!("{}/*.conf", s(&dir)), &mut |outer| {
+            glob(&format!("{}/*.conf", s(&dir)), &mut |inner| {
+                pairs.push(format!("{outer} {inner}"))
+            })
+            .unwrap();
+        })
+        .unwrap();
+        let d = s(&dir);
+        assert_eq!(
+            pairs,
+            [
+                format!("{d}/1.conf {d}/1.conf"),
+                format!("{d}/1.conf {d}/2.conf"),
+                format!("{d}/2.conf {d}/1.conf"),
+                format!("{d}/2.conf {d}/2.conf"),
+            ]
+        );
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn reads_lines_of_any_file_size() {
+        let dir = temp_dir("lines");
+        let f = dir.join("text");
+        let lines_of = |text: &[u8]| {
+            std::fs::write(&f, text).unwrap();
+            let mut seen = Vec::new();
+            for_each_line(s(&f), &mut |l| {
+                seen.push(std::string::String::from_utf8(l.to_vec()).unwrap());
+                true
+            })
+            .unwrap();
+            seen
+        };
+        assert_eq!(lines_of(b"a\nbb\n\nccc"), ["a", "bb", "", "ccc"]);
+        assert_eq!(lines_of(b"a\n"), ["a"]);
+        assert!(lines_of(b"").is_empty());
+        // A big file, lines across buffer boundaries.
+        let many: Vec<std::string::String> = (0..2000).map(|i| format!("line {i}")).collect();
+        assert_eq!(lines_of(many.join("\n").as_bytes()), many);
+        // Too-long lines are skipped whole, the longest that fits is kept.
+        let fits = "y".repeat(TEXT_LINE_MAX);
+        let text = format!("a\n{}\nb\n{fits}\n{}", "x".repeat(5000), "z".repeat(1500));
+        assert_eq!(lines_of(text.as_bytes()), ["a", "b", fits.as_str()]);
+        let text = format!("{}\nlast", "x".repeat(TEXT_LINE_MAX + 1));
+        assert_eq!(lines_of(text.as_bytes()), ["last"]);
+        // Stops when asked.
+        std::fs::write(&f, b"1\n2\n3\n").unwrap();
+        let mut count = 0;
+        for_each_line(s(&f), &mut |_| {
+            count += 1;
+            count < 2
+        })
+        .unwrap();
+        assert_eq!(count, 2);
+        assert_eq!(
+            for_each_line(s(&dir.join("nope")), &mut |_| true),
+            Err(Errno::ENOENT)
+        );
+        assert_eq!(
+            for_each_line(s(&dir), &mut |_| true),
+            Err(Errno(libc::EISDIR))
         );
         std::fs::remove_dir_all(dir).unwrap();
     }

@@ -3,25 +3,41 @@
 //!
 //! | mode | where lines go | format |
 //! |---|---|---|
-//! | [`Target::Syslog`] (daemon, or `-n -s`) | `syslog(3)` | facility `LOG_DAEMON`, tag `ident[pid]` |
+//! | [`Target::Syslog`] (daemon, or `-n -s`) | `/dev/log` | `<PRI>ident[pid]: message`, facility `LOG_DAEMON` |
 //! | [`Target::SyslogAndStderr`] (`-n`) | both | stderr as glibc's `LOG_PERROR`: `ident[pid]: message` |
 //! | [`Target::Stderr`] | stderr only | as above |
 //! | [`Target::Verify`] (`-F`) | stdout | `message` |
+//!
+//! Syslog is our own small client, not `syslog(3)`: musl's pulls `printf`, `strftime` and
+//! the time zone code into the static programs only to write the timestamp. We send one
+//! datagram per line to `/dev/log` without a timestamp, which RFC 3164 §4.3.2 allows: a
+//! relay or collector that receives a message without a valid TIMESTAMP adds its own
+//! time of reception, and every local receiver we target does so (busybox `syslogd`
+//! checks for the `Mmm dd hh:mm:ss ` shape and prepends the current time, rsyslog's
+//! `imuxsock` and systemd-journald stamp each message on receipt anyway). What a reader
+//! sees is therefore the same line as before, timed by the receiver instead of us.
 
 use heapless::String;
 
-use super::cell::StaticCell;
-use super::fs::CStrBuf;
 use super::process::getpid;
+use super::{ret, Fd};
 use crate::args::LogLevel;
+use crate::errno::Errno;
 use crate::fmt::{push_truncated, Level, Log};
 use crate::limits::LOG_LINE_MAX;
 
 /// Longest syslog ident kept (longer identities are cut in the log tag only).
 pub const IDENT_MAX: usize = 32;
 
-/// The ident `openlog` keeps a pointer to for the rest of the process: filled once.
-static IDENT: StaticCell<[u8; IDENT_MAX + 1]> = StaticCell::new([0; IDENT_MAX + 1]);
+/// Where the local syslog daemon reads messages (`_PATH_LOG`).
+#[cfg(not(target_os = "freebsd"))]
+const DEV_LOG: &str = "/dev/log";
+/// Where the local syslog daemon reads messages (`_PATH_LOG`).
+#[cfg(target_os = "freebsd")]
+const DEV_LOG: &str = "/var/run/log";
+
+/// `LOG_DAEMON`: the facility of every message; the priority is facility | level.
+const FACILITY_DAEMON: u8 = 3 << 3;
 
 /// Where [`SysLog`] writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,12 +61,13 @@ pub struct SysLog {
     last: String<LOG_LINE_MAX>,
     /// An IPC command is being answered: remember lines of every level, hidden or not.
     capture: bool,
+    /// The connection to syslog, made on first use.
+    syslog: SyslogClient,
 }
 
 impl SysLog {
-    /// A sink showing the levels `level` enables on `target`. For the syslog targets this calls
-    /// `openlog(ident, LOG_NDELAY | LOG_PID, LOG_DAEMON)`; the ident passed to syslog is
-    /// fixed by the first such call in the process.
+    /// A sink showing the levels `level` enables on `target`, tagging its lines `ident`
+    /// (cut to [`IDENT_MAX`] bytes). Syslog is connected when the first line is sent.
     pub fn open(ident: &str, level: LogLevel, target: Target) -> Self {
         let mut kept = String::new();
         for c in ident.chars() {
@@ -58,15 +75,16 @@ impl SysLog {
                 break;
             }
         }
-        if matches!(target, Target::Syslog | Target::SyslogAndStderr) {
-            open_syslog(&kept);
-        }
         Self {
             target,
             max: level,
             ident: kept,
             last: String::new(),
             capture: false,
+            syslog: SyslogClient {
+                path: DEV_LOG,
+                sock: None,
+            },
         }
     }
 
@@ -131,7 +149,8 @@ impl Log for SysLog {
             }
         };
         if syslog {
-            to_syslog(level, line);
+            let msg = syslog_line(level, &self.ident, getpid(), line);
+            self.syslog.send(msg.as_bytes());
         }
         if stderr {
             super::stderr(perror_line(&self.ident, getpid(), line).as_bytes());
@@ -159,45 +178,83 @@ fn plain_line(line: &str) -> OutLine {
     out
 }
 
-/// `openlog(ident, LOG_NDELAY | LOG_PID, LOG_DAEMON)` with a process-lifetime copy of
-/// `ident` (syslog keeps the pointer).
-fn open_syslog(ident: &str) {
-    let Some(slot) = IDENT.take() else {
-        return; // Already open: the first ident stays.
-    };
-    let len = ident.len().min(IDENT_MAX);
-    if let (Some(dst), Some(src)) = (slot.get_mut(..len), ident.as_bytes().get(..len)) {
-        dst.copy_from_slice(src);
-    }
-    let slot: &'static [u8; IDENT_MAX + 1] = slot;
-    // SAFETY: `slot` is NUL-terminated (its last byte is never written) and lives for
-    // the rest of the process, as `openlog` requires of its ident; nothing writes to it
-    // again, `take` having handed it out once.
-    unsafe {
-        libc::openlog(
-            slot.as_ptr().cast(),
-            libc::LOG_NDELAY | libc::LOG_PID,
-            libc::LOG_DAEMON,
-        )
-    };
+/// Room for `<PRI>ident[pid]: ` and a log line.
+type SyslogLine = String<{ 5 + IDENT_MAX + 16 + LOG_LINE_MAX }>;
+
+/// The datagram for `/dev/log`: `<PRI>ident[pid]: message`, no timestamp (see the module
+/// docs) and no newline, as glibc sends it. A line with a NUL in it is cut there, as C
+/// would print it.
+fn syslog_line(level: Level, ident: &str, pid: i32, line: &str) -> SyslogLine {
+    let mut out = SyslogLine::new();
+    let pri = FACILITY_DAEMON | level as u8;
+    let _ = ufmt::uwrite!(out, "<{}>{}[{}]: ", pri, ident, pid);
+    push_truncated(&mut out, line.split('\0').next().unwrap_or(""));
+    out
 }
 
-/// `syslog(level, "%s", line)`.
-fn to_syslog(level: Level, line: &str) {
-    // A line with a NUL in it is cut there, as C would print it.
-    let text = line.split('\0').next().unwrap_or("");
-    let Ok(text) = CStrBuf::<{ LOG_LINE_MAX + 1 }>::new(text) else {
-        return;
-    };
-    // SAFETY: the format is a NUL-terminated literal with one `%s`, matched by one
-    // NUL-terminated string argument that outlives the call.
-    unsafe {
-        libc::syslog(
-            libc::c_int::from(level as u8),
-            c"%s".as_ptr(),
-            text.as_ptr(),
-        )
-    };
+/// Our `syslog(3)`: an `AF_UNIX` datagram socket connected to `path`.
+struct SyslogClient {
+    path: &'static str,
+    sock: Option<Fd>,
+}
+
+impl SyslogClient {
+    /// Sends `msg`, connecting first if needed. If the send fails (`ECONNREFUSED` after
+    /// syslogd restarted, `ENOTCONN`, `ENOENT`...) the socket is reconnected once and the
+    /// message sent again; if that fails too it is dropped silently, as `syslog(3)` does.
+    fn send(&mut self, msg: &[u8]) {
+        for _ in 0..2 {
+            if self.sock.is_none() {
+                self.sock = connect_dgram(self.path).ok();
+            }
+            match &self.sock {
+                Some(sock) if send(sock, msg).is_ok() => return,
+                _ => self.sock = None,
+            }
+        }
+    }
+}
+
+/// `socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC)` connected to `path`.
+fn connect_dgram(path: &str) -> Result<Fd, Errno> {
+    // SAFETY: an all-zero `sockaddr_un` is a valid value of this plain C struct.
+    let mut addr: libc::sockaddr_un = unsafe { core::mem::zeroed() };
+    addr.sun_family = libc::AF_UNIX as libc::sa_family_t;
+    let bytes = path.as_bytes();
+    // Keep the last byte of `sun_path` for the NUL.
+    if bytes.len() >= addr.sun_path.len() {
+        return Err(Errno(libc::ENAMETOOLONG));
+    }
+    for (dst, &src) in addr.sun_path.iter_mut().zip(bytes) {
+        *dst = src as libc::c_char;
+    }
+    let flags = libc::SOCK_DGRAM | libc::SOCK_CLOEXEC;
+    // SAFETY: no pointer arguments; the new descriptor is owned by the `Fd`.
+    let fd = Fd::from_raw(ret(unsafe { libc::socket(libc::AF_UNIX, flags, 0) })?);
+    let addr_ptr: *const libc::sockaddr_un = &addr;
+    let len = core::mem::size_of::<libc::sockaddr_un>() as libc::socklen_t;
+    loop {
+        // SAFETY: `addr_ptr` points to a live `sockaddr_un` of `len` bytes; `fd` is ours.
+        match ret(unsafe { libc::connect(fd.raw(), addr_ptr.cast(), len) }) {
+            Ok(_) => return Ok(fd),
+            Err(Errno::EINTR) => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// `send(fd, msg, MSG_NOSIGNAL)`, retried on `EINTR`: one datagram, whole or not at all.
+fn send(fd: &Fd, msg: &[u8]) -> Result<(), Errno> {
+    loop {
+        // SAFETY: `msg` is valid for reads of `msg.len()` bytes; `fd` is open.
+        let rc =
+            unsafe { libc::send(fd.raw(), msg.as_ptr().cast(), msg.len(), libc::MSG_NOSIGNAL) };
+        match super::ret_len(rc) {
+            Ok(_) => return Ok(()),
+            Err(Errno::EINTR) => {}
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 // ===== tests =====
@@ -278,8 +335,10 @@ mod tests {
                 LogLevel::UpTo(Level::Info),
                 Target::SyslogAndStderr,
             );
+            both.syslog.path = "/nonexistent/log";
             log!(&mut both, Level::Notice, "Ready{}", ".");
             let mut syslog = SysLog::open("other", LogLevel::UpTo(Level::Debug), Target::Syslog);
+            syslog.syslog.path = "/nonexistent/log";
             log!(&mut syslog, Level::Info, "to syslog only\0cut");
             // SAFETY: closing our own stdout/stderr so the readers see end of file.
             unsafe { libc::close(1) };
@@ -292,5 +351,116 @@ mod tests {
                 && err == format!("smcroute[{}]: Ready.\n", std::process::id())
         });
         assert_eq!(status, 0);
+    }
+
+    #[test]
+    fn syslog_datagram_format() {
+        assert_eq!(
+            syslog_line(Level::Notice, "smcroute", 42, "Ready."),
+            "<29>smcroute[42]: Ready."
+        );
+        assert_eq!(syslog_line(Level::Emerg, "x", 1, "a\0b"), "<24>x[1]: a");
+        assert_eq!(syslog_line(Level::Debug, "x", 1, ""), "<31>x[1]: ");
+        let long = syslog_line(
+            Level::Err,
+            &"i".repeat(IDENT_MAX),
+            i32::MIN,
+            &"é".repeat(200),
+        );
+        assert!(long.len() <= long.capacity());
+        assert!(long.ends_with('é'));
+    }
+
+    /// A private `/dev/log` in a temp dir.
+    struct FakeDevLog {
+        path: &'static str,
+        sock: Option<std::os::unix::net::UnixDatagram>,
+    }
+
+    impl FakeDevLog {
+        fn new(name: &str) -> Self {
+            let path =
+                std::env::temp_dir().join(format!("smcroute-log-{}-{name}", std::process::id()));
+            let path: &'static str = std::string::String::leak(path.to_str().unwrap().to_string());
+            let mut log = Self { path, sock: None };
+            log.restart();
+            log
+        }
+
+        /// A new socket at the same path, as a restarted syslogd makes.
+        fn restart(&mut self) {
+            self.stop();
+            let sock = std::os::unix::net::UnixDatagram::bind(self.path).unwrap();
+            sock.set_read_timeout(Some(std::time::Duration::from_millis(200)))
+                .unwrap();
+            self.sock = Some(sock);
+        }
+
+        fn stop(&mut self) {
+            self.sock = None;
+            let _ = std::fs::remove_file(self.path);
+        }
+
+        fn recv(&self) -> Option<std::string::String> {
+            let mut buf = [0u8; 1024];
+            let n = self.sock.as_ref()?.recv(&mut buf).ok()?;
+            Some(std::string::String::from_utf8_lossy(&buf[..n]).into_owned())
+        }
+    }
+
+    impl Drop for FakeDevLog {
+        fn drop(&mut self) {
+            self.stop();
+        }
+    }
+
+    #[test]
+    fn syslog_client_connects_lazily_and_reconnects() {
+        let mut dev_log = FakeDevLog::new("client");
+        let mut l = SysLog::open("smcroute", LogLevel::UpTo(Level::Info), Target::Syslog);
+        l.syslog.path = dev_log.path;
+        assert!(l.syslog.sock.is_none(), "connected lazily");
+        let pid = std::process::id();
+        log!(&mut l, Level::Notice, "Ready{}", ".");
+        assert_eq!(
+            dev_log.recv().unwrap(),
+            format!("<29>smcroute[{pid}]: Ready.")
+        );
+        // Close-on-exec: the `-e` script does not inherit it.
+        let fd = l.syslog.sock.as_ref().unwrap().raw();
+        // SAFETY: F_GETFD takes no pointer; `fd` is open.
+        let fd_flags = unsafe { libc::fcntl(fd, libc::F_GETFD) };
+        assert_eq!(fd_flags & libc::FD_CLOEXEC, libc::FD_CLOEXEC);
+        // `-l` filters what reaches syslog.
+        log!(&mut l, Level::Debug, "hidden");
+        log!(&mut l, Level::Err, "shown");
+        assert_eq!(
+            dev_log.recv().unwrap(),
+            format!("<27>smcroute[{pid}]: shown")
+        );
+        // syslogd restarted: the old connection is refused, one reconnect delivers.
+        dev_log.restart();
+        log!(&mut l, Level::Info, "after restart");
+        assert_eq!(
+            dev_log.recv().unwrap(),
+            format!("<30>smcroute[{pid}]: after restart")
+        );
+        // No syslogd: lines are dropped quietly, and delivered again once it is back.
+        dev_log.stop();
+        log!(&mut l, Level::Warning, "lost");
+        assert!(l.syslog.sock.is_none());
+        assert_eq!(l.last(), "lost");
+        dev_log.restart();
+        log!(&mut l, Level::Warning, "back");
+        assert_eq!(
+            dev_log.recv().unwrap(),
+            format!("<28>smcroute[{pid}]: back")
+        );
+        assert_eq!(dev_log.recv(), None);
+        // A path that cannot be a socket address.
+        assert_eq!(
+            connect_dgram(&"x".repeat(200)).err(),
+            Some(Errno(libc::ENAMETOOLONG))
+        );
     }
 }

@@ -1,14 +1,30 @@
 //! Dropping root (`-p USER[:GROUP]`, spec §1 and §5.13): after start-up the daemon runs as
 //! an ordinary user that keeps only `CAP_NET_ADMIN`, enough to change VIFs and routes on
 //! its already open sockets. Capabilities are set with the raw `capset` syscall: no
-//! libcap.
+//! libcap. Users and groups are read from `/etc/passwd` and `/etc/group` by
+//! [`crate::account`], not through libc's NSS functions.
 
 use ufmt::{uDisplay, uWrite, Formatter};
 
-use super::fs::CStrBuf;
+use super::fs::for_each_line;
 #[cfg(target_os = "linux")]
 use super::ret;
+use crate::account::{parse_group, parse_passwd};
 use crate::errno::Errno;
+
+/// The user database.
+const PASSWD: &str = "/etc/passwd";
+/// The group database.
+const GROUP: &str = "/etc/group";
+
+/// Most groups [`drop_to`] gives the user: its primary group and up to 31 more that
+/// `/etc/group` lists it in, in file order; further ones are ignored. Enough for a
+/// router's service account, which is in few groups if any.
+pub const MAX_GROUPS: usize = 32;
+
+/// The user's group list for `setgroups`.
+#[cfg(target_os = "linux")]
+type GroupList = heapless::Vec<u32, MAX_GROUPS>;
 
 /// `CAP_NET_ADMIN` (linux/capability.h): the one capability the daemon keeps.
 pub const CAP_NET_ADMIN: u32 = 12;
@@ -56,36 +72,72 @@ pub fn split_spec(spec: &str) -> (&str, Option<&str>) {
     }
 }
 
-/// `getpwnam(user)` and, if `group` is given, `getgrnam(group)`; without a group the
-/// user's primary group is used.
+/// The ids of `user` in `/etc/passwd` and, if `group` is given, of `group` in
+/// `/etc/group`; without a group the user's primary group is used. The first entry of a
+/// name wins, as with `getpwnam`/`getgrnam`; a file that cannot be read finds nobody.
 ///
 /// # References
-/// `man 3 getpwnam`, `man 3 getgrnam`
+/// `man 5 passwd`, `man 5 group`
 pub fn resolve(user: &str, group: Option<&str>) -> Result<Ids, ResolveError> {
-    let name = CStrBuf::<256>::new(user).map_err(|_| ResolveError::UnknownUser)?;
-    // SAFETY: `name` is NUL-terminated; the result is null or points to libc's static
-    // `passwd`, read at once below before any other call can overwrite it.
-    let pw = unsafe { libc::getpwnam(name.as_ptr()) };
-    if pw.is_null() {
-        return Err(ResolveError::UnknownUser);
+    resolve_in(PASSWD, GROUP, user, group)
+}
+
+fn resolve_in(
+    passwd: &str,
+    groups: &str,
+    user: &str,
+    group: Option<&str>,
+) -> Result<Ids, ResolveError> {
+    let mut found = None;
+    if !user.is_empty() {
+        let _ = for_each_line(passwd, &mut |line| match parse_passwd(line) {
+            Some(pw) if pw.name == user.as_bytes() => {
+                found = Some(Ids {
+                    uid: pw.uid,
+                    gid: pw.gid,
+                });
+                false
+            }
+            _ => true,
+        });
     }
-    // SAFETY: non-null, so `pw` points to a valid `passwd` (see above).
-    let pw = unsafe { &*pw };
-    let mut ids = Ids {
-        uid: pw.pw_uid,
-        gid: pw.pw_gid,
-    };
+    let mut ids = found.ok_or(ResolveError::UnknownUser)?;
     if let Some(group) = group {
-        let name = CStrBuf::<256>::new(group).map_err(|_| ResolveError::UnknownGroup)?;
-        // SAFETY: as for `getpwnam`, with libc's static `group`.
-        let gr = unsafe { libc::getgrnam(name.as_ptr()) };
-        if gr.is_null() {
-            return Err(ResolveError::UnknownGroup);
+        let mut gid = None;
+        if !group.is_empty() {
+            let _ = for_each_line(groups, &mut |line| match parse_group(line) {
+                Some(gr) if gr.name == group.as_bytes() => {
+                    gid = Some(gr.gid);
+                    false
+                }
+                _ => true,
+            });
         }
-        // SAFETY: non-null, so `gr` points to a valid `group`.
-        ids.gid = unsafe { &*gr }.gr_gid;
+        ids.gid = gid.ok_or(ResolveError::UnknownGroup)?;
     }
     Ok(ids)
+}
+
+/// What `initgroups(user, gid)` sets up, from the files: `gid` first, then each group of
+/// `/etc/group` whose member list names `user`, without repeats, at most [`MAX_GROUPS`].
+/// A missing `/etc/group` leaves `gid` alone, as in musl.
+#[cfg(target_os = "linux")]
+fn groups_of(groups: &str, user: &str, gid: u32) -> Result<GroupList, Errno> {
+    let mut list = GroupList::new();
+    let _ = list.push(gid);
+    let read = for_each_line(groups, &mut |line| {
+        if let Some(gr) = parse_group(line) {
+            if gr.has_member(user.as_bytes()) && !list.contains(&gr.gid) {
+                let _ = list.push(gr.gid);
+            }
+        }
+        !list.is_full()
+    });
+    match read {
+        Ok(()) | Err(Errno::ENOENT) => Ok(list),
+        Err(e) if e == Errno(libc::ENOTDIR) => Ok(list),
+        Err(e) => Err(e),
+    }
 }
 
 // ===== capset ABI (Linux) =====
@@ -156,7 +208,7 @@ mod caps {
 pub enum DropError {
     /// `prctl(PR_SET_KEEPCAPS)`.
     KeepCaps(Errno),
-    /// `initgroups`.
+    /// Reading `/etc/group` or `setgroups`.
     Groups(Errno),
     /// `setgid`.
     SetGid(Errno),
@@ -175,7 +227,7 @@ impl uDisplay for DropError {
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
         let (call, errno) = match *self {
             Self::KeepCaps(e) => ("prctl(PR_SET_KEEPCAPS)", e),
-            Self::Groups(e) => ("initgroups", e),
+            Self::Groups(e) => ("setgroups", e),
             Self::SetGid(e) => ("setgid", e),
             Self::SetUid(e) => ("setuid", e),
             Self::Capset(e) => ("capset", e),
@@ -186,7 +238,8 @@ impl uDisplay for DropError {
     }
 }
 
-/// `prctl(PR_SET_KEEPCAPS, 1)`, `initgroups(user, gid)`, `setgid(gid)`, `setuid(uid)`,
+/// `prctl(PR_SET_KEEPCAPS, 1)`, `setgroups` (what `initgroups(user, gid)` would set, read
+/// from `/etc/group`, see [`MAX_GROUPS`]), `setgid(gid)`, `setuid(uid)`,
 /// `capset(CAP_NET_ADMIN)`: becomes `user` (`ids` from [`resolve`]) keeping only
 /// `CAP_NET_ADMIN`, in the permitted and effective sets (none inheritable), then checks
 /// that `setuid(0)` fails.
@@ -200,12 +253,12 @@ impl uDisplay for DropError {
 #[doc(alias = "capset")]
 #[cfg(target_os = "linux")]
 pub fn drop_to(ids: Ids, user: &str) -> Result<(), DropError> {
-    let name = CStrBuf::<256>::new(user).map_err(DropError::Groups)?;
+    let groups = groups_of(GROUP, user, ids.gid).map_err(DropError::Groups)?;
     // SAFETY: `PR_SET_KEEPCAPS` takes integer arguments only.
     let rc = unsafe { libc::prctl(libc::PR_SET_KEEPCAPS, 1 as libc::c_ulong, 0, 0, 0) };
     ret(rc).map_err(DropError::KeepCaps)?;
-    // SAFETY: `name` is NUL-terminated and outlives the call.
-    ret(unsafe { libc::initgroups(name.as_ptr(), ids.gid) }).map_err(DropError::Groups)?;
+    // SAFETY: `groups` holds `groups.len()` live `gid_t`s, only read.
+    ret(unsafe { libc::setgroups(groups.len(), groups.as_ptr()) }).map_err(DropError::Groups)?;
     // SAFETY: no pointer arguments.
     ret(unsafe { libc::setgid(ids.gid) }).map_err(DropError::SetGid)?;
     // SAFETY: no pointer arguments.
@@ -232,10 +285,6 @@ mod tests {
     use super::super::process::{geteuid, tests::in_child};
     use super::*;
 
-    /// `getpwnam`/`getgrnam` share one static buffer in musl: tests that resolve names
-    /// take turns (seen failing under qemu, where threads interleave differently).
-    static NSS: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
     fn status_field(name: &str) -> std::string::String {
         let status = std::fs::read_to_string("/proc/self/status").unwrap();
         status
@@ -248,7 +297,6 @@ mod tests {
 
     #[test]
     fn resolves_users_and_groups() {
-        let _nss = NSS.lock().unwrap_or_else(|e| e.into_inner());
         assert_eq!(resolve("root", None), Ok(Ids { uid: 0, gid: 0 }));
         assert_eq!(resolve("root", Some("root")), Ok(Ids { uid: 0, gid: 0 }));
         let nobody = resolve("nobody", None).unwrap();
@@ -270,6 +318,8 @@ mod tests {
             resolve("root", Some("a\0b")),
             Err(ResolveError::UnknownGroup)
         );
+        assert_eq!(resolve("", None), Err(ResolveError::UnknownUser));
+        assert_eq!(resolve("root", Some("")), Err(ResolveError::UnknownGroup));
         let mut msg = heapless::String::<64>::new();
         ufmt::uwrite!(
             msg,
@@ -297,7 +347,6 @@ mod tests {
             eprintln!("SKIPPED drops_to_nobody_keeping_net_admin: needs root");
             return;
         }
-        let _nss = NSS.lock().unwrap_or_else(|e| e.into_inner());
         let ids = resolve("nobody", None).unwrap();
         let status = in_child(|| {
             drop_to(ids, "nobody").unwrap();
@@ -305,6 +354,15 @@ mod tests {
             assert_eq!(status_field("CapEff:"), cap);
             assert_eq!(status_field("CapPrm:"), cap);
             assert_eq!(status_field("CapInh:"), "0000000000000000");
+            // The supplementary groups are replaced (root's were inherited).
+            let want = groups_of(GROUP, "nobody", ids.gid).unwrap();
+            let have: Vec<u32> = status_field("Groups:")
+                .split_whitespace()
+                .map(|g| g.parse().unwrap())
+                .collect();
+            let mut want: Vec<u32> = want.to_vec();
+            want.sort_unstable();
+            assert_eq!(have, want);
             // SAFETY: no preconditions.
             assert_eq!(unsafe { libc::getuid() }, ids.uid);
             // SAFETY: no preconditions.
@@ -324,7 +382,6 @@ mod tests {
             eprintln!("SKIPPED dropping_to_root_is_reported: needs root");
             return;
         }
-        let _nss = NSS.lock().unwrap_or_else(|e| e.into_inner());
         let status =
             in_child(|| drop_to(Ids { uid: 0, gid: 0 }, "root") == Err(DropError::StillRoot));
         assert_eq!(status, 0);
@@ -336,12 +393,80 @@ mod tests {
         assert_eq!(msg, "still able to regain root");
     }
 
+    fn temp_files(name: &str, passwd: &str, group: &str) -> (std::path::PathBuf, String, String) {
+        let dir =
+            std::env::temp_dir().join(format!("smcroute-privs-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("passwd"), passwd).unwrap();
+        std::fs::write(dir.join("group"), group).unwrap();
+        let p = dir.join("passwd").to_str().unwrap().to_string();
+        let g = dir.join("group").to_str().unwrap().to_string();
+        (dir, p, g)
+    }
+
     #[test]
-    fn bad_user_name_fails_before_any_change() {
-        let long = "u".repeat(300);
-        assert_eq!(
-            drop_to(Ids { uid: 1, gid: 1 }, &long),
-            Err(DropError::Groups(Errno(libc::ENAMETOOLONG)))
+    fn resolves_from_the_files() {
+        let members = (0..200)
+            .map(|i| format!("u{i}"))
+            .collect::<Vec<_>>()
+            .join(",");
+        let (dir, p, g) = temp_files(
+            "resolve",
+            "# comment\n+nis::0:0::/:\nbad line\nsvc:x:101:201::/:/bin/false\n\
+             svc:x:999:999:second entry ignored:/:\nbig:x:4294967294:7:",
+            &format!(
+                "huge:x:9:{members},svc,{}\nsvc:x:201:\nrouting:x:300:svc\nrouting:x:301:\n",
+                "m".repeat(2000)
+            ),
         );
+        let r = |user, group| resolve_in(&p, &g, user, group);
+        assert_eq!(r("svc", None), Ok(Ids { uid: 101, gid: 201 }));
+        assert_eq!(r("svc", Some("routing")), Ok(Ids { uid: 101, gid: 300 }));
+        assert_eq!(
+            r("big", None),
+            Ok(Ids {
+                uid: 4_294_967_294,
+                gid: 7
+            })
+        );
+        assert_eq!(r("sv", None), Err(ResolveError::UnknownUser));
+        assert_eq!(r("+nis", None), Err(ResolveError::UnknownUser));
+        assert_eq!(
+            r("svc", Some("huge")),
+            Err(ResolveError::UnknownGroup),
+            "line too long"
+        );
+        assert_eq!(r("svc", Some("nope")), Err(ResolveError::UnknownGroup));
+        assert_eq!(
+            resolve_in("/nonexistent", &g, "svc", None),
+            Err(ResolveError::UnknownUser)
+        );
+        assert_eq!(
+            resolve_in(&p, "/nonexistent", "svc", Some("routing")),
+            Err(ResolveError::UnknownGroup)
+        );
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn supplementary_groups_from_the_group_file() {
+        let mut group =
+            String::from("a:x:1:svc,other\nb:x:2:other\nc:x:3:svc\nprimary:x:7:svc\ndup:x:1:svc\n");
+        for i in 0..100 {
+            group.push_str(&format!("g{i}:x:{}:svc\n", 1000 + i));
+        }
+        let (dir, _, g) = temp_files("groups", "", &group);
+        let list = groups_of(&g, "svc", 7).unwrap();
+        assert_eq!(list.len(), MAX_GROUPS, "capped");
+        assert_eq!(&list[..4], &[7, 1, 3, 1000]);
+        assert_eq!(groups_of(&g, "other", 9).unwrap(), [9, 1, 2]);
+        assert_eq!(groups_of(&g, "nobody-here", 9).unwrap(), [9]);
+        assert_eq!(groups_of("/nonexistent/group", "svc", 5).unwrap(), [5]);
+        assert_eq!(
+            groups_of(dir.to_str().unwrap(), "svc", 5),
+            Err(Errno(libc::EISDIR))
+        );
+        std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -81,9 +81,9 @@ pub fn raise_nofile_limit() -> Result<(), Errno> {
 
 /// `getenv(name)`: the variable's value, if set and UTF-8.
 ///
-/// The value points into the environment block, which this program never changes in
-/// its own process (the script hook's `setenv` runs in the forked child), so it lives
-/// as long as the process.
+/// The value points into the environment block, which this program never changes (the
+/// script hook's environment is a copy, see [`run_script`]), so it lives as long as the
+/// process.
 pub fn getenv(name: &str) -> Option<&'static str> {
     let name = CStrBuf::<64>::new(name).ok()?;
     // SAFETY: `name` is NUL-terminated and outlives the call.
@@ -113,61 +113,116 @@ pub enum ScriptEnv<'a> {
     },
 }
 
-/// Address text as long as `INET6_ADDRSTRLEN`, NUL included.
-type AddrText = CStrBuf<46>;
+/// `name=` and an address as long as `INET6_ADDRSTRLEN` (NUL included).
+type AddrVar = CStrBuf<{ 7 + 46 }>;
 
-/// `fork()`, then in the child `execv(path, [path, arg])`: runs the `-e` script without
-/// a shell. The child first drops `NOTIFY_SOCKET` (the script is not the main process),
-/// sets or clears `source`/`group` as `env` says, and restores `SIGPIPE`, which the
-/// daemon ignores; if `execv` fails it `_exit(127)`s, like a shell. Returns the
-/// child's pid; [`reap_children`] collects it.
+/// Most inherited variables passed on to the script; further ones are left out. The
+/// daemon's own environment is a service manager's short list, far below this.
+pub const MAX_SCRIPT_ENV: usize = 128;
+
+extern "C" {
+    /// The process environment, `NAME=value` strings ending with a null pointer.
+    static environ: *const *const c_char;
+}
+
+/// The script's `envp`: the inherited variables but `NOTIFY_SOCKET`, `source` and
+/// `group`, then our `source=`/`group=` if given, and the null pointer. It borrows the
+/// strings it points to.
+struct ScriptEnvp<'a> {
+    ptrs: [*const c_char; MAX_SCRIPT_ENV + 3],
+    _vars: core::marker::PhantomData<&'a AddrVar>,
+}
+
+impl<'a> ScriptEnvp<'a> {
+    fn new(vars: Option<&'a (AddrVar, AddrVar)>) -> Self {
+        let mut ptrs = [core::ptr::null(); MAX_SCRIPT_ENV + 3];
+        let mut len = 0;
+        // SAFETY: reading the pointer; the daemon is single-threaded and never changes
+        // its environment, so `environ` is the stable block the process started with.
+        let mut entry = unsafe { environ };
+        while !entry.is_null() && len < MAX_SCRIPT_ENV {
+            // SAFETY: `entry` points into the null-terminated `environ` array, at or
+            // before its terminating null pointer.
+            let ptr = unsafe { *entry };
+            if ptr.is_null() {
+                break;
+            }
+            // SAFETY: each `environ` entry is a NUL-terminated string that lives as long
+            // as the process (see above).
+            let text = unsafe { CStr::from_ptr(ptr) }.to_bytes();
+            let replaced = [&b"NOTIFY_SOCKET="[..], b"source=", b"group="]
+                .iter()
+                .any(|name| text.starts_with(name));
+            if !replaced {
+                if let Some(slot) = ptrs.get_mut(len) {
+                    *slot = ptr;
+                    len += 1;
+                }
+            }
+            entry = entry.wrapping_add(1);
+        }
+        if let Some((source, group)) = vars {
+            for ptr in [source.as_ptr(), group.as_ptr()] {
+                if let Some(slot) = ptrs.get_mut(len) {
+                    *slot = ptr;
+                    len += 1;
+                }
+            }
+        }
+        Self {
+            ptrs,
+            _vars: core::marker::PhantomData,
+        }
+    }
+}
+
+/// `name=value` as a C string.
+fn var(name: &str, value: &str) -> Result<AddrVar, Errno> {
+    let mut text = heapless::String::<{ 7 + 46 }>::new();
+    text.push_str(name)
+        .and_then(|()| text.push_str(value))
+        .map_err(|()| Errno(libc::ENAMETOOLONG))?;
+    AddrVar::new(&text)
+}
+
+/// `fork()`, then in the child `execve(path, [path, arg], envp)`: runs the `-e` script
+/// without a shell. Its environment is ours without `NOTIFY_SOCKET` (the script is not
+/// the main process), with `source`/`group` set or cleared as `env` says (at most
+/// [`MAX_SCRIPT_ENV`] inherited variables are kept); the child also restores `SIGPIPE`,
+/// which the daemon ignores. If `execve` fails it `_exit(127)`s, like a shell. Returns
+/// the child's pid; [`reap_children`] collects it.
 ///
 /// # References
-/// `man 2 fork`, `man 3 execv`
+/// `man 2 fork`, `man 2 execve`
 pub fn run_script(path: &str, arg: &str, env: ScriptEnv<'_>) -> Result<i32, Errno> {
-    // Every C string is built before the fork, so the child only makes calls.
+    // Everything is built before the fork, so the child only makes calls.
     let path = CPath::new(path)?;
     let arg = CStrBuf::<32>::new(arg)?;
     let vars = match env {
         ScriptEnv::Clear => None,
-        ScriptEnv::Route { source, group } => Some((AddrText::new(source)?, AddrText::new(group)?)),
+        ScriptEnv::Route { source, group } => {
+            Some((var("source=", source)?, var("group=", group)?))
+        }
     };
+    let envp = ScriptEnvp::new(vars.as_ref());
     // SAFETY: the daemon is single-threaded; the child only calls `exec_script`, which
     // never returns.
     let pid = ret(unsafe { libc::fork() })?;
     if pid == 0 {
-        exec_script(&path, &arg, vars.as_ref());
+        exec_script(&path, &arg, &envp);
     }
     Ok(pid)
 }
 
-/// The child side of [`run_script`]. `setenv` may allocate inside libc: acceptable here
-/// because it runs only in the forked child of a single-threaded process (no lock can
-/// be held by another thread) and the process image is replaced right after.
-fn exec_script(path: &CPath, arg: &CStrBuf<32>, vars: Option<&(AddrText, AddrText)>) -> ! {
-    // SAFETY: the name is a NUL-terminated literal.
-    unsafe { libc::unsetenv(c"NOTIFY_SOCKET".as_ptr()) };
-    match vars {
-        Some((source, group)) => {
-            // SAFETY: name and value are NUL-terminated and outlive the call.
-            unsafe { libc::setenv(c"source".as_ptr(), source.as_ptr(), 1) };
-            // SAFETY: name and value are NUL-terminated and outlive the call.
-            unsafe { libc::setenv(c"group".as_ptr(), group.as_ptr(), 1) };
-        }
-        None => {
-            // SAFETY: the name is a NUL-terminated literal.
-            unsafe { libc::unsetenv(c"source".as_ptr()) };
-            // SAFETY: the name is a NUL-terminated literal.
-            unsafe { libc::unsetenv(c"group".as_ptr()) };
-        }
-    }
+/// The child side of [`run_script`]: no allocation, only system calls.
+fn exec_script(path: &CPath, arg: &CStrBuf<32>, envp: &ScriptEnvp<'_>) -> ! {
     // An ignored signal stays ignored across exec; scripts expect the default.
     // SAFETY: setting a default disposition has no preconditions.
     unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
     let argv: [*const c_char; 3] = [path.as_ptr(), arg.as_ptr(), core::ptr::null()];
-    // SAFETY: `path` and every `argv` entry are NUL-terminated strings alive for the call,
-    // and `argv` ends with a null pointer.
-    unsafe { libc::execv(path.as_ptr(), argv.as_ptr()) };
+    // SAFETY: `path` and every `argv` and `envp` entry are NUL-terminated strings alive
+    // for the call, and both arrays end with a null pointer.
+    unsafe { libc::execve(path.as_ptr(), argv.as_ptr(), envp.ptrs.as_ptr()) };
     // SAFETY: `_exit` never returns; nothing of the parent's may be flushed from here.
     unsafe { libc::_exit(127) }
 }
@@ -317,7 +372,7 @@ pub(crate) mod tests {
         std::fs::write(
             &script,
             format!(
-                "#!/bin/sh\necho \"$0|$1|$#|${{source-unset}}|${{group-unset}}|${{NOTIFY_SOCKET-unset}}\" >> {}\n",
+                "#!/bin/sh\necho \"$0|$1|$#|${{source-unset}}|${{group-unset}}|${{NOTIFY_SOCKET-unset}}|${{KEPT-unset}}\" >> {}\n",
                 out.display()
             ),
         )
@@ -327,6 +382,7 @@ pub(crate) mod tests {
         let status = in_child(|| {
             std::env::set_var("NOTIFY_SOCKET", "/run/systemd/notify");
             std::env::set_var("source", "inherited");
+            std::env::set_var("KEPT", "kept");
             let env = ScriptEnv::Route {
                 source: "10.0.0.1",
                 group: "225.1.2.3",
@@ -342,10 +398,34 @@ pub(crate) mod tests {
         assert_eq!(
             std::fs::read_to_string(&out).unwrap(),
             format!(
-                "{script}|install|1|10.0.0.1|225.1.2.3|unset\n{script}|reload|1|unset|unset|unset\n"
+                "{script}|install|1|10.0.0.1|225.1.2.3|unset|kept\n{script}|reload|1|unset|unset|unset|kept\n"
             )
         );
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn script_environment_is_capped_but_keeps_ours() {
+        let status = in_child(|| {
+            for i in 0..MAX_SCRIPT_ENV + 10 {
+                std::env::set_var(format!("FILLER{i}"), "x");
+            }
+            let vars = (
+                var("source=", "10.0.0.1").unwrap(),
+                var("group=", "225.1.1.1").unwrap(),
+            );
+            let envp = ScriptEnvp::new(Some(&vars));
+            let set: Vec<&CStr> = envp
+                .ptrs
+                .iter()
+                .take_while(|p| !p.is_null())
+                // SAFETY: every non-null entry is a live NUL-terminated string.
+                .map(|&p| unsafe { CStr::from_ptr(p) })
+                .collect();
+            set.len() == MAX_SCRIPT_ENV + 2
+                && set[MAX_SCRIPT_ENV..] == [c"source=10.0.0.1", c"group=225.1.1.1"]
+        });
+        assert_eq!(status, 0);
     }
 
     #[test]
