@@ -684,3 +684,10 @@ fn parse_each_reuses_its_statement_without_leftovers() {
         Ok(mroute(Some("l"), None, Some("225.6.6.6"), &["m"]))
     );
 }
+
+#[test]
+fn is_space_is_c_isspace() {
+    for b in 0..=255u8 {
+        assert_eq!(is_space(b), b.is_ascii_whitespace() || b == 0x0b, "{b}");
+    }
+}
