@@ -691,3 +691,34 @@ fn is_space_is_c_isspace() {
         assert_eq!(is_space(b), b.is_ascii_whitespace() || b == 0x0b, "{b}");
     }
 }
+
+#[test]
+fn line_end_finds_the_first_newline_at_any_offset() {
+    for len in 0..40 {
+        for nl in 0..=len {
+            let mut text = std::vec![b'a'; len];
+            if nl < len {
+                text[nl] = b'\n';
+                // Bytes that borrow in the word trick (0x0b = '\n' ^ 1, 0x0a ^ 0x80 = 0x8a).
+                if nl + 1 < len {
+                    text[nl + 1] = 0x0b;
+                }
+                if nl > 0 {
+                    text[nl - 1] = 0x8a;
+                }
+            }
+            for start in 0..=len {
+                let want = text[start..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(len, |i| start + i);
+                assert_eq!(
+                    line_end(&text, start),
+                    want,
+                    "len {len} nl {nl} start {start}"
+                );
+            }
+        }
+    }
+    assert_eq!(line_end(b"abc", 9), 9);
+}
