@@ -33,8 +33,11 @@ fn split_len(word: &str) -> (&str, Option<i64>) {
     while word.as_bytes().get(slash).is_some_and(|&b| b != b'/') {
         slash += 1;
     }
-    match (word.get(..slash), word.get(slash + 1..)) {
-        (Some(addr), Some(len)) => (addr, Some(atoi(len)).filter(|&n| n != 0)),
+    match word.split_at_checked(slash) {
+        Some((addr, rest)) if !rest.is_empty() => {
+            let len = rest.strip_prefix('/').unwrap_or(rest);
+            (addr, Some(atoi(len)).filter(|&n| n != 0))
+        }
         _ => (word, None),
     }
 }
