@@ -45,10 +45,19 @@ impl Addr {
 
     /// Parses like `inet_pton`: IPv6 if the text contains `:`, IPv4 dotted quad otherwise.
     pub fn parse(s: &str) -> Option<Self> {
-        if s.contains(':') {
-            parse_v6(s.as_bytes()).map(Self::V6)
+        // A dotted quad has no `:`, so trying it first needs no scan for one.
+        let s = s.as_bytes();
+        if let Some(v4) = parse_v4(s) {
+            return Some(Self::V4(v4));
+        }
+        let mut i = 0;
+        while s.get(i).is_some_and(|&b| b != b':') {
+            i += 1;
+        }
+        if i < s.len() {
+            parse_v6(s).map(Self::V6)
         } else {
-            parse_v4(s.as_bytes()).map(Self::V4)
+            None
         }
     }
 
@@ -167,24 +176,38 @@ impl uDisplay for Prefix {
     }
 }
 
+/// A dotted quad, in one pass over the text.
 fn parse_v4(s: &[u8]) -> Option<[u8; 4]> {
     let mut out = [0u8; 4];
-    let mut parts = s.split(|&b| b == b'.');
-    for o in out.iter_mut() {
-        let part = parts.next()?;
-        if part.is_empty() || part.len() > 3 || !part.iter().all(u8::is_ascii_digit) {
+    let mut part = 0usize; // the octet being read
+    let mut started = false; // it has a digit
+    let mut value = 0u32;
+    for &b in s {
+        let digit = b.wrapping_sub(b'0');
+        if digit < 10 {
+            // inet_pton rejects leading zeros ("01") in dotted quads.
+            if started && value == 0 {
+                return None;
+            }
+            started = true;
+            value = value * 10 + u32::from(digit);
+            if value > 255 {
+                return None;
+            }
+        } else if b == b'.' && started {
+            // A fifth octet finds no slot.
+            *out.get_mut(part)? = value as u8;
+            part += 1;
+            started = false;
+            value = 0;
+        } else {
             return None;
         }
-        // inet_pton rejects leading zeros ("01") in dotted quads.
-        if part.len() > 1 && part[0] == b'0' {
-            return None;
-        }
-        let v = part.iter().fold(0u32, |a, &d| a * 10 + (d - b'0') as u32);
-        *o = u8::try_from(v).ok()?;
     }
-    if parts.next().is_some() {
+    if !started || part != 3 {
         return None;
     }
+    out[3] = value as u8;
     Some(out)
 }
 
@@ -423,8 +446,40 @@ mod tests {
             "a.b.c.d",
             "",
             "1..2.3",
+            "1.2.3.4.",
+            ".1.2.3",
+            "1.2.3.",
+            "1.2.3.04",
+            "1.2.3.00",
+            "1234.1.1.1",
+            "1.2.3.-1",
+            "1.2.3.4 ",
+            "1.2.3.4/24",
         ] {
             assert_eq!(Addr::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn v4_agrees_with_std() {
+        // Every string over a small alphabet, up to 8 bytes, against std's strict parser
+        // (which also rejects leading zeros).
+        let alphabet = b"0129.";
+        let mut text = std::vec::Vec::new();
+        for len in 0..=8u32 {
+            for mut k in 0..alphabet.len().pow(len) {
+                text.clear();
+                for _ in 0..len {
+                    text.push(alphabet[k % alphabet.len()]);
+                    k /= alphabet.len();
+                }
+                let s = core::str::from_utf8(&text).unwrap();
+                let std = s
+                    .parse::<std::net::Ipv4Addr>()
+                    .ok()
+                    .map(|a| Addr::V4(a.octets()));
+                assert_eq!(Addr::parse(s), std, "{s}");
+            }
         }
     }
 

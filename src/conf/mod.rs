@@ -79,24 +79,62 @@ pub enum LineError<'a> {
 ///
 /// Line numbers count physical lines from 1 (`\n`-terminated; a missing final newline is
 /// fine and a `\r` before the `\n` is whitespace like any other).
+///
+/// Each statement is a copy; [`parse_each`] lends them instead (what the daemon uses).
 pub fn parse<'a>(text: &'a [u8], f: &mut impl FnMut(u32, Result<Stmt<'a>, LineError<'a>>)) -> u32 {
+    parse_each(text, &mut |n, res| f(n, res.cloned()))
+}
+
+/// [`parse`], lending each statement to `f`: one statement is parsed into place and
+/// reused from line to line, so its 0.5 KiB of OIF words are never moved.
+pub fn parse_each<'a>(
+    text: &'a [u8],
+    f: &mut impl FnMut(u32, Result<&Stmt<'a>, LineError<'a>>),
+) -> u32 {
+    let mut stmt = Stmt::Include(None);
     let mut number: u32 = 0;
     let mut start = 0;
     while start <= text.len() {
-        // A plain index loop: the size-optimised build calls split's closure per byte.
-        let mut end = start;
-        while text.get(end).is_some_and(|&b| b != b'\n') {
-            end += 1;
-        }
+        let end = line_end(text, start);
         let line = text.get(start..end).unwrap_or(&[]);
         start = end + 1;
         number = number.saturating_add(1);
-        // The result goes straight to `f`: a statement is 0.5 KiB, not copied twice.
         if let Some((first, words)) = statement_words(line) {
-            f(number, line_result(line, first, words));
+            let res = line_result(line, first, words, &mut stmt);
+            f(number, res.map(|()| &stmt));
         }
     }
     number.saturating_sub(1)
+}
+
+/// The index of the first `\n` at or after `start`, or `text.len()`. Eight bytes at a
+/// time: this is the one pass over every byte of the file, comments included.
+fn line_end(text: &[u8], start: usize) -> usize {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const NEWLINES: u64 = ONES * b'\n' as u64;
+    let mut end = start;
+    let mut chunks = text.get(start..).unwrap_or(&[]).chunks_exact(8);
+    for chunk in &mut chunks {
+        // Always eight bytes (a pattern, not `copy_from_slice`, which calls `memcpy`).
+        let &[b0, b1, b2, b3, b4, b5, b6, b7] = chunk else {
+            break;
+        };
+        // Zero bytes where `text` has `\n`; the lowest flag marks the first one exactly
+        // (a borrow can only flag bytes above a zero byte).
+        let x = u64::from_le_bytes([b0, b1, b2, b3, b4, b5, b6, b7]) ^ NEWLINES;
+        let zeros = x.wrapping_sub(ONES) & !x & (ONES << 7);
+        if zeros != 0 {
+            return end + (zeros.trailing_zeros() / 8) as usize;
+        }
+        end += 8;
+    }
+    for &b in chunks.remainder() {
+        if b == b'\n' {
+            return end;
+        }
+        end += 1;
+    }
+    end
 }
 
 /// Parses one physical line (without its `\n`); `None` for a blank or comment line.
@@ -105,7 +143,8 @@ pub fn parse<'a>(text: &'a [u8], f: &mut impl FnMut(u32, Result<Stmt<'a>, LineEr
 /// the raw line before its statement, as SMCRoute does at debug level.
 pub fn parse_line(line: &[u8]) -> Option<Result<Stmt<'_>, LineError<'_>>> {
     let (first, words) = statement_words(line)?;
-    Some(line_result(line, first, words))
+    let mut stmt = Stmt::Include(None);
+    Some(line_result(line, first, words, &mut stmt).map(|()| stmt))
 }
 
 /// The first word of a line and the words after it; `None` for a blank or comment line.
@@ -115,12 +154,13 @@ fn statement_words(line: &[u8]) -> Option<(Word<'_>, Words<'_>)> {
     (!first.is_comment()).then_some((first, words))
 }
 
-/// The statement of a line that is neither blank nor a comment.
+/// The statement of a line that is neither blank nor a comment, into `stmt`.
 fn line_result<'a>(
     line: &'a [u8],
     first: Word<'a>,
     words: Words<'a>,
-) -> Result<Stmt<'a>, LineError<'a>> {
+    stmt: &mut Stmt<'a>,
+) -> Result<(), LineError<'a>> {
     // Difference: SMCRoute reads 511 bytes at a time and parses the rest of a longer
     // line as a new line, which can turn the tail of a long line into a statement. We
     // reject the line instead. Blank and comment lines are never errors, however long.
@@ -128,11 +168,16 @@ fn line_result<'a>(
     if body.len() > CONF_LINE_MAX {
         return Err(LineError::LineTooLong);
     }
-    parse_words(first, words)
+    parse_words(first, words, stmt)
 }
 
-/// The statement of a line whose first word is `first` and whose other words follow.
-fn parse_words<'a>(first: Word<'a>, mut words: Words<'a>) -> Result<Stmt<'a>, LineError<'a>> {
+/// The statement of a line whose first word is `first` and whose other words follow, into
+/// `stmt` (whatever it held before; on error it holds some partial statement).
+fn parse_words<'a>(
+    first: Word<'a>,
+    mut words: Words<'a>,
+    stmt: &mut Stmt<'a>,
+) -> Result<(), LineError<'a>> {
     let first = first.text()?;
     let kind = if first.starts_with("mgroup") || first.starts_with("ssmgroup") {
         Kind::Mgroup
@@ -154,12 +199,34 @@ fn parse_words<'a>(first: Word<'a>, mut words: Words<'a>) -> Result<Stmt<'a>, Li
     }
     if kind == Kind::Include {
         // Words after the pattern are ignored.
-        return Ok(Stmt::Include(iface));
+        *stmt = Stmt::Include(iface);
+        return Ok(());
     }
 
+    // The OIF words go straight into an `mroute` statement (reset in place when the
+    // previous line was one too, as in a long list of routes, so nothing big is written);
+    // other directives check theirs in a scratch list.
+    let mut scratch = OifWords::new();
+    let oifs = if kind == Kind::Mroute {
+        if let Stmt::Mroute { oifs, .. } = stmt {
+            oifs.clear();
+        } else {
+            *stmt = Stmt::Mroute {
+                from: None,
+                source: None,
+                group: None,
+                oifs: OifWords::new(),
+            };
+        }
+        match stmt {
+            Stmt::Mroute { oifs, .. } => oifs,
+            _ => &mut scratch,
+        }
+    } else {
+        &mut scratch
+    };
     let mut source = None;
     let mut group = None;
-    let mut oifs = OifWords::new();
     let mut enable = None;
     let mut mrdisc = false;
     let mut ttl = None;
@@ -177,7 +244,7 @@ fn parse_words<'a>(first: Word<'a>, mut words: Words<'a>) -> Result<Stmt<'a>, Li
             Some(b'f') if word.starts_with("from") => iface = value(&mut words)?,
             Some(b's') if word.starts_with("source") => source = value(&mut words)?,
             Some(b'g') if word.starts_with("group") => group = value(&mut words)?,
-            Some(b't') if word.starts_with("to") => outbound(&mut words, &mut oifs)?,
+            Some(b't') if word.starts_with("to") => outbound(&mut words, oifs)?,
             Some(b'e') if word.starts_with("enable") => enable = Some(true),
             Some(b'd') if word.starts_with("disable") => enable = Some(false),
             Some(b'm') if word.starts_with("mrdisc") => mrdisc = true,
@@ -188,25 +255,39 @@ fn parse_words<'a>(first: Word<'a>, mut words: Words<'a>) -> Result<Stmt<'a>, Li
         }
     }
 
-    Ok(match kind {
-        Kind::Phyint => Stmt::Phyint {
-            ifname: iface,
-            enable,
-            mrdisc,
-            ttl,
-        },
-        Kind::Mgroup => Stmt::Mgroup {
-            from: iface,
-            source,
-            group,
-        },
-        _ => Stmt::Mroute {
-            from: iface,
-            source,
-            group,
-            oifs,
-        },
-    })
+    match (kind, stmt) {
+        (
+            Kind::Mroute,
+            Stmt::Mroute {
+                from,
+                source: s,
+                group: g,
+                ..
+            },
+        ) => {
+            *from = iface;
+            *s = source;
+            *g = group;
+        }
+        (Kind::Phyint, stmt) => {
+            *stmt = Stmt::Phyint {
+                ifname: iface,
+                enable,
+                mrdisc,
+                ttl,
+            }
+        }
+        (Kind::Mgroup, stmt) => {
+            *stmt = Stmt::Mgroup {
+                from: iface,
+                source,
+                group,
+            }
+        }
+        // An `mroute` line's statement was made an `Mroute` above.
+        _ => {}
+    }
+    Ok(())
 }
 
 /// The words after `to`: the rest of the line (filled in place: the list is 0.5 KiB).
@@ -258,8 +339,8 @@ pub fn atoi(s: &str) -> i64 {
 
 /// C `isspace` in the C locale (note `\v`, which `u8::is_ascii_whitespace` leaves out).
 const fn is_space(b: u8) -> bool {
-    const SPACES: u64 = 1 << b' ' | 1 << b'\t' | 1 << b'\n' | 1 << 0x0b | 1 << 0x0c | 1 << b'\r';
-    b <= b' ' && SPACES & (1 << b) != 0
+    // `\t` `\n` `\v` `\f` `\r` are 9 to 13.
+    b == b' ' || b.wrapping_sub(b'\t') < 5
 }
 
 /// The directive a line starts with.

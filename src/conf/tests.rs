@@ -648,3 +648,77 @@ fn parse_counts_newlines() {
     assert_eq!(parse(b"phyint a\n\n# c\nphyint b", &mut |_, _| n += 1), 3);
     assert_eq!(n, 3);
 }
+
+#[test]
+fn parse_each_reuses_its_statement_without_leftovers() {
+    // One statement is reused from line to line: nothing of a line may leak into the next
+    // (an mroute's OIFs into an mroute without `to`, fields across directives, a failed
+    // line's partial statement).
+    let text = b"mroute from a source 1.1.1.1 group 225.1.1.1 to b c\n\
+        mroute from d group 225.2.2.2\n\
+        mroute from e group 225.3.3.3 to f \xff\n\
+        mroute group 225.4.4.4\n\
+        phyint g enable\n\
+        mroute from h to i\n\
+        mgroup from j group 225.5.5.5 to k\n\
+        include x.conf\n\
+        mroute from l group 225.6.6.6 to m\n";
+    let mut lent = Vec::new();
+    let n = parse_each(text, &mut |n, r| lent.push((n, r.cloned())));
+    assert_eq!(n, 9);
+    let expected: Vec<_> = text
+        .split(|&b| b == b'\n')
+        .enumerate()
+        .filter_map(|(i, l)| parse_line(l).map(|r| (i as u32 + 1, r)))
+        .collect();
+    assert_eq!(lent, expected);
+    assert_eq!(
+        lent[1].1,
+        Ok(mroute(Some("d"), None, Some("225.2.2.2"), &[]))
+    );
+    assert_eq!(lent[2].1, Err(LineError::NotText));
+    assert_eq!(lent[3].1, Ok(mroute(None, None, Some("225.4.4.4"), &[])));
+    assert_eq!(lent[5].1, Ok(mroute(Some("h"), None, None, &["i"])));
+    assert_eq!(
+        lent[8].1,
+        Ok(mroute(Some("l"), None, Some("225.6.6.6"), &["m"]))
+    );
+}
+
+#[test]
+fn is_space_is_c_isspace() {
+    for b in 0..=255u8 {
+        assert_eq!(is_space(b), b.is_ascii_whitespace() || b == 0x0b, "{b}");
+    }
+}
+
+#[test]
+fn line_end_finds_the_first_newline_at_any_offset() {
+    for len in 0..40 {
+        for nl in 0..=len {
+            let mut text = std::vec![b'a'; len];
+            if nl < len {
+                text[nl] = b'\n';
+                // Bytes that borrow in the word trick (0x0b = '\n' ^ 1, 0x0a ^ 0x80 = 0x8a).
+                if nl + 1 < len {
+                    text[nl + 1] = 0x0b;
+                }
+                if nl > 0 {
+                    text[nl - 1] = 0x8a;
+                }
+            }
+            for start in 0..=len {
+                let want = text[start..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(len, |i| start + i);
+                assert_eq!(
+                    line_end(&text, start),
+                    want,
+                    "len {len} nl {nl} start {start}"
+                );
+            }
+        }
+    }
+    assert_eq!(line_end(b"abc", 9), 9);
+}

@@ -28,9 +28,17 @@ fn atoi(s: &str) -> i64 {
 
 /// `ADDR[/LEN]` → (address text, written length). `/0` and non-numeric mean "no length".
 fn split_len(word: &str) -> (&str, Option<i64>) {
-    match word.split_once('/') {
-        Some((a, l)) => (a, Some(atoi(l)).filter(|&n| n != 0)),
-        None => (word, None),
+    // A plain index loop: `split_once` goes through a generic searcher and `memchr`.
+    let mut slash = 0;
+    while word.as_bytes().get(slash).is_some_and(|&b| b != b'/') {
+        slash += 1;
+    }
+    match word.split_at_checked(slash) {
+        Some((addr, rest)) if !rest.is_empty() => {
+            let len = rest.strip_prefix('/').unwrap_or(rest);
+            (addr, Some(atoi(len)).filter(|&n| n != 0))
+        }
+        _ => (word, None),
     }
 }
 

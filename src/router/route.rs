@@ -6,7 +6,7 @@ use super::args;
 use super::msg::{note, say, Cmd, Compact, Dir, Explicit, Msg};
 use super::{Failed, Mode, Origin, Router};
 use crate::kernel::{Host, Mfc};
-use crate::limits::{MAX_KERNEL_ROUTES, MAX_RULES, MAX_VIFS};
+use crate::limits::{MAX_KERNEL_ROUTES, MAX_OIFS, MAX_RULES, MAX_VIFS};
 use crate::net::{Addr, Family};
 use crate::table::iface::is_wildcard;
 use crate::table::mfc::Route;
@@ -58,8 +58,19 @@ impl Router {
         let family = grp.addr.family();
         let v6 = family == Family::V6;
 
-        let iif_exists = self.ifaces.exists(iif, false);
-        let missing_oif = oifs.iter().copied().find(|o| !self.ifaces.exists(o, false));
+        // The first match of each name serves both the existence checks and the walks
+        // below: one lookup per name, not two.
+        let first_in = self.ifaces.next_match(iif, None);
+        let iif_exists = first_in.is_some();
+        let mut first_outs: Vec<Option<usize>, MAX_OIFS> = Vec::new();
+        let mut missing_oif = None;
+        for &o in oifs {
+            let first = self.ifaces.next_match(o, None);
+            if first.is_none() && missing_oif.is_none() {
+                missing_oif = Some(o);
+            }
+            let _ = first_outs.push(first);
+        }
         if mode == Mode::Conf {
             if !iif_exists || missing_oif.is_some() {
                 self.pend(h, Kind::Mroute, iif, source, group, oifs);
@@ -78,7 +89,7 @@ impl Router {
         // Inbound VIFs first: SMCRoute numbers the IIF before the OIFs.
         let mut failed = false;
         let mut ins: Vec<usize, MAX_VIFS> = Vec::new();
-        let mut cur = self.ifaces.next_match(iif, None);
+        let mut cur = first_in;
         while let Some(id) = cur {
             cur = self.ifaces.next_match(iif, Some(id));
             if is_wildcard(iif) && !self.ifaces.get(id).is_some_and(|i| i.multicast) {
@@ -100,9 +111,12 @@ impl Router {
             return Err(Failed);
         }
         let mut outs: Vec<(usize, u8, bool), MAX_VIFS> = Vec::new();
-        for &word in oifs {
+        for (k, &word) in oifs.iter().enumerate() {
             let explicit = !is_wildcard(word);
-            let mut cur = self.ifaces.next_match(word, None);
+            let mut cur = match first_outs.get(k) {
+                Some(&first) => first,
+                None => self.ifaces.next_match(word, None),
+            };
             while let Some(id) = cur {
                 cur = self.ifaces.next_match(word, Some(id));
                 if !explicit && !self.ifaces.get(id).is_some_and(|i| i.multicast) {
