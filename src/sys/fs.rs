@@ -762,7 +762,7 @@ mod tests {
             "?/?",
             "[!a]*/*",
             "*/.*",
-            ".*/*",
+            ".[!.]*/*", // not `.*/*`: `..` would list /tmp, which other tests change meanwhile
             "\\[x]/*",
             "[[]x]/1*",
             "a*/",
