@@ -257,18 +257,61 @@ pub fn drop_to(ids: Ids, user: &str) -> Result<(), DropError> {
     // SAFETY: `PR_SET_KEEPCAPS` takes integer arguments only.
     let rc = unsafe { libc::prctl(libc::PR_SET_KEEPCAPS, 1 as libc::c_ulong, 0, 0, 0) };
     ret(rc).map_err(DropError::KeepCaps)?;
-    // SAFETY: `groups` holds `groups.len()` live `gid_t`s, only read.
-    ret(unsafe { libc::setgroups(groups.len(), groups.as_ptr()) }).map_err(DropError::Groups)?;
-    // SAFETY: no pointer arguments.
-    ret(unsafe { libc::setgid(ids.gid) }).map_err(DropError::SetGid)?;
-    // SAFETY: no pointer arguments.
-    ret(unsafe { libc::setuid(ids.uid) }).map_err(DropError::SetUid)?;
+    id_calls::setgroups(&groups).map_err(DropError::Groups)?;
+    id_calls::setgid(ids.gid).map_err(DropError::SetGid)?;
+    id_calls::setuid(ids.uid).map_err(DropError::SetUid)?;
     caps::keep_only(CAP_NET_ADMIN).map_err(DropError::Capset)?;
-    // SAFETY: no pointer arguments; success here means the drop did not hold.
-    if unsafe { libc::setuid(0) } == 0 {
+    // Success here means the drop did not hold.
+    if id_calls::setuid(0).is_ok() {
         return Err(DropError::StillRoot);
     }
     Ok(())
+}
+
+/// The raw `setgroups`, `setgid` and `setuid` system calls.
+///
+/// libc's wrappers change the ids of every thread of the process (musl through
+/// `__synccall`, which links semaphores and rwlocks: ~2.5 KB of a static MIPS build);
+/// the daemon has one thread, for which the system call alone is the whole job.
+#[cfg(target_os = "linux")]
+mod id_calls {
+    use crate::errno::Errno;
+
+    // 32-bit ARM and x86 kept 16-bit ids in the original calls; the `32` calls take
+    // 32-bit ids. Every other Linux ABI has 32-bit ids in the plain calls.
+    #[cfg(not(any(target_arch = "arm", target_arch = "x86")))]
+    use libc::{
+        SYS_setgid as SYS_SETGID, SYS_setgroups as SYS_SETGROUPS, SYS_setuid as SYS_SETUID,
+    };
+    #[cfg(any(target_arch = "arm", target_arch = "x86"))]
+    use libc::{
+        SYS_setgid32 as SYS_SETGID, SYS_setgroups32 as SYS_SETGROUPS, SYS_setuid32 as SYS_SETUID,
+    };
+
+    fn check(rc: libc::c_long) -> Result<(), Errno> {
+        if rc < 0 {
+            return Err(crate::sys::errno());
+        }
+        Ok(())
+    }
+
+    /// `setgroups(2)`.
+    pub fn setgroups(groups: &[libc::gid_t]) -> Result<(), Errno> {
+        // SAFETY: the kernel reads `groups.len()` 32-bit gids from `groups`, all live.
+        check(unsafe { libc::syscall(SYS_SETGROUPS, groups.len(), groups.as_ptr()) })
+    }
+
+    /// `setgid(2)`.
+    pub fn setgid(gid: u32) -> Result<(), Errno> {
+        // SAFETY: integer argument only.
+        check(unsafe { libc::syscall(SYS_SETGID, gid) })
+    }
+
+    /// `setuid(2)`.
+    pub fn setuid(uid: u32) -> Result<(), Errno> {
+        // SAFETY: integer argument only.
+        check(unsafe { libc::syscall(SYS_SETUID, uid) })
+    }
 }
 
 /// FreeBSD has no capabilities to keep `CAP_NET_ADMIN` with, and SMCRoute does not drop
