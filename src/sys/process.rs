@@ -65,8 +65,28 @@ pub fn sleep_secs(secs: u32) {
     }
 }
 
+/// `prlimit(0, RLIMIT_NOFILE)`: raises the soft limit on open files to the hard limit, as
+/// SMCRoute does at start (each joined group may cost a socket).
+///
+/// `prlimit` rather than `setrlimit`: musl's `setrlimit` applies the limit to every thread
+/// through `__synccall` (semaphores, rwlocks: ~2.5 KB of a static MIPS build), while a
+/// limit set by `prlimit` is per process anyway.
+#[cfg(target_os = "linux")]
+pub fn raise_nofile_limit() -> Result<(), Errno> {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: no new limit (null), `lim` is a live, writable `rlimit` for the old one.
+    ret(unsafe { libc::prlimit(0, libc::RLIMIT_NOFILE, core::ptr::null(), &mut lim) })?;
+    lim.rlim_cur = lim.rlim_max;
+    // SAFETY: `lim` is a live `rlimit`, only read; no old limit wanted (null).
+    ret(unsafe { libc::prlimit(0, libc::RLIMIT_NOFILE, &lim, core::ptr::null_mut()) }).map(drop)
+}
+
 /// `setrlimit(RLIMIT_NOFILE, {hard, hard})`: raises the soft limit on open files to the
 /// hard limit, as SMCRoute does at start (each joined group may cost a socket).
+#[cfg(not(target_os = "linux"))]
 pub fn raise_nofile_limit() -> Result<(), Errno> {
     let mut lim = libc::rlimit {
         rlim_cur: 0,
