@@ -9,7 +9,6 @@ use crate::net::{Addr, Prefix};
 use crate::table::groups::{Group, Join};
 use crate::table::iface::{is_wildcard, IfName};
 use crate::table::pending::{Kind, Pending};
-use crate::table::Text;
 
 /// Number of addresses in `prefix` (its `/LEN` range), if it fits in a `u32`.
 fn range_size(prefix: &Prefix) -> Option<u32> {
@@ -246,13 +245,9 @@ impl Router {
                 } else {
                     g.iif
                 };
-                let mut source = Text::<64>::new();
-                if let Some(s) = g.source {
-                    let _ = ufmt::uwrite!(source, "{}", s);
-                }
-                let mut group = Text::<64>::new();
-                let _ = ufmt::uwrite!(group, "{}", g.group);
-                let src = g.source.map(|_| source.as_str());
+                let source = g.source.map(|s| s.text());
+                let group = g.group.text();
+                let src = source.as_ref().map(|t| t.as_str());
                 let entry = Pending::new(Kind::Mgroup, iif.as_str(), src, group.as_str(), []);
                 if let Some(p) = entry {
                     self.queue_pending(h, p);
