@@ -215,139 +215,189 @@ impl Msg<'_> {
     }
 }
 
-impl uDisplay for Msg<'_> {
+/// One value a message template refers to.
+#[derive(Clone, Copy)]
+enum Arg<'a> {
+    Str(&'a str),
+    Int(i64),
+    Addr(&'a Addr),
+    Sg(&'a Compact),
+    Explicit(&'a Explicit),
+    Errno(Errno),
+    /// A byte from a client, echoed only if printable.
+    Byte(u8),
+}
+
+impl uDisplay for Arg<'_> {
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        use ufmt::uwrite;
-        use Msg::*;
         match *self {
-            PhyintMissing => f.write_str("phyint missing interface pattern"),
-            PhyintTtl(n, t) => uwrite!(f, "phyint {} ttl {} out of range (1-255)", n, t),
-            PhyintUnknown(n) => uwrite!(f, "phyint {} does not exist (yet?) on this system", n),
-            BadGroup(c, g) => uwrite!(f, "{}: Invalid multicast group: {}", cmd(c), g),
-            BadGroupIpc(g) => uwrite!(f, "mroute: invalid multicast group: {}", g),
-            BadSource(Cmd::Mroute, s) => uwrite!(f, "mroute: Invalid source address: {}", s),
-            BadSource(Cmd::Join, s) => uwrite!(f, "join: Invalid multicast source: {}", s),
-            BadGroupLen(Cmd::Mroute, _, n) => {
-                uwrite!(f, "mroute: Invalid multicast group prefix length, {}", n)
-            }
-            BadGroupLen(Cmd::Join, fam, n) => uwrite!(
-                f,
-                "join: Invalid group prefix length (0-{}): {}",
-                fam.bits(),
-                n
-            ),
-            BadSourceLen(Cmd::Mroute, _, n) => uwrite!(f, "mroute: invalid prefix length: {}", n),
-            BadSourceLen(Cmd::Join, fam, n) => uwrite!(
-                f,
-                "join: Invalid source prefix length (0-{}): {}",
-                fam.bits(),
-                n
-            ),
-            TooFewArgs(c) => uwrite!(f, "{}: Not enough arguments", cmd(c)),
-            TooManyOifs => f.write_str("mroute: Too many outbound interfaces"),
-            NotKnown(d, n) => uwrite!(f, "mroute: {} {} is not a known phyint", dir(d), n),
-            NotMulticast(d, n) => {
-                uwrite!(f, "mroute: {} {} is not multicast capable", dir(d), n)
-            }
-            NoVif(d, n) => uwrite!(
-                f,
-                "mroute: {} {} has no VIF, VIF table exhausted?",
-                dir(d),
-                n
-            ),
-            SameIif(o, i) => uwrite!(
-                f,
-                "mroute: Same outbound interface ({}) as inbound ({}) may cause routing loops.",
-                o,
-                i
-            ),
-            PendingAdded(k, i, g) => {
-                uwrite!(
-                    f,
-                    "{} from {} group {} pending: interface not available",
-                    k,
-                    i,
-                    g
-                )
-            }
-            Activated(k, i, g) => uwrite!(f, "Activated pending {} from {} group {}", k, i, g),
-            TableFull(t, n) => uwrite!(f, "{} table full ({} entries)", t, n),
-            Deleting(i, sg) => uwrite!(f, "mroute: deleting route from {} {}", i, sg),
-            VifNotMulticast(n) => {
-                uwrite!(f, "Interface {} is not multicast capable, skipping VIF.", n)
-            }
-            VifsExhausted(n) => uwrite!(f, "Not enough available VIFs to create {}", n),
-            VifAddFailed(fam, n, e) => {
-                uwrite!(f, "Failed adding {} for {}: {}", vif(fam), n, e)
-            }
-            VifDelFailed(fam, n, e) => {
-                uwrite!(f, "Failed deleting {} for {}: {}", vif(fam), n, e)
-            }
-            MfcAddFailed(fam, sg, e) => {
-                uwrite!(
-                    f,
-                    "failed adding {} multicast route {}: {}",
-                    ipv(fam),
-                    sg,
-                    e
-                )
-            }
-            MfcDelFailed(fam, sg, e) => {
-                uwrite!(
-                    f,
-                    "failed removing {} multicast route {}: {}",
-                    ipv(fam),
-                    sg,
-                    e
-                )
-            }
-            NewData(s, g, i) => uwrite!(f, "New multicast data from {} to group {} on {}", s, g, i),
-            NoMatch(s, g, i) => uwrite!(
-                f,
-                "Multicast from {}, group {}, on {} does not match any (*,G) rule",
-                s,
-                g,
-                i
-            ),
-            Moved(sg, i) => uwrite!(f, "Moved {} inbound to {} after WRONGVIF", sg, i),
-            WrongVif(sg, i) => uwrite!(f, "Multicast {} on wrong VIF {}, no matching rule", sg, i),
-            WrongVifConfigured(sg, i) => uwrite!(
-                f,
-                "Multicast {} on wrong VIF {}, keeping the configured route",
-                sg,
-                i
-            ),
-            UnknownVif(v, t) => uwrite!(
-                f,
-                "No matching interface for VIF {}, cannot handle IGMP message {}.",
-                v,
-                t
-            ),
-            PimRegister(s, g) => uwrite!(
-                f,
-                "Receiving PIM register data from {}, group {}, ignoring.",
-                s,
-                g
-            ),
-            UnknownUpcall(t) => uwrite!(f, "Unknown IGMP message type {} from kernel", t),
-            AlreadyJoined(sg, i) => uwrite!(f, "Already joined {} on {}", sg, i),
-            NoGroup(sg, i) => uwrite!(f, "No group {} on {} to leave", sg, i),
-            UnknownIface(i) => uwrite!(f, "unknown interface {}", i),
-            JoinFailed(sg, i, e) => uwrite!(f, "Failed joining group {} on {}: {}", sg, i, e),
-            LeaveFailed(sg, i, e) => uwrite!(f, "Failed leaving group {} on {}: {}", sg, i, e),
-            IfaceGone(i) => uwrite!(
-                f,
-                "Interface {} gone or changed, its routes and groups are pending",
-                i
-            ),
-            UnknownIpc(c) => {
-                f.write_str("Unknown or malformed IPC message '")?;
+            Arg::Str(s) => f.write_str(s),
+            Arg::Int(n) => n.fmt(f),
+            Arg::Addr(a) => a.fmt(f),
+            Arg::Sg(sg) => sg.fmt(f),
+            Arg::Explicit(sg) => sg.fmt(f),
+            Arg::Errno(e) => e.fmt(f),
+            Arg::Byte(c) => {
                 // The reply ends at the first NUL: never echo a control byte.
                 let b = [if c.is_ascii_graphic() { c } else { b'?' }];
-                f.write_str(core::str::from_utf8(&b).unwrap_or("?"))?;
-                f.write_str("' from client.")
+                f.write_str(core::str::from_utf8(&b).unwrap_or("?"))
             }
         }
+    }
+}
+
+/// Where a template takes its next argument.
+const HOLE: char = '%';
+
+impl<'a> Msg<'a> {
+    /// The wording as data: a template whose [`HOLE`]s take `args` in order (a table of
+    /// strings is smaller than one formatting call sequence per message).
+    fn template(&self) -> (&'static str, [Arg<'_>; 3]) {
+        use Arg::{Byte, Int, Sg, Str};
+        use Msg::*;
+        const NO: Arg<'static> = Arg::Int(0);
+        match self {
+            PhyintMissing => ("phyint missing interface pattern", [NO; 3]),
+            PhyintTtl(n, t) => ("phyint % ttl % out of range (1-255)", [Str(n), Int(*t), NO]),
+            PhyintUnknown(n) => (
+                "phyint % does not exist (yet?) on this system",
+                [Str(n), NO, NO],
+            ),
+            BadGroup(c, g) => ("%: Invalid multicast group: %", [Str(cmd(*c)), Str(g), NO]),
+            BadGroupIpc(g) => ("mroute: invalid multicast group: %", [Str(g), NO, NO]),
+            BadSource(Cmd::Mroute, s) => ("mroute: Invalid source address: %", [Str(s), NO, NO]),
+            BadSource(Cmd::Join, s) => ("join: Invalid multicast source: %", [Str(s), NO, NO]),
+            BadGroupLen(Cmd::Mroute, _, n) => (
+                "mroute: Invalid multicast group prefix length, %",
+                [Int(*n), NO, NO],
+            ),
+            BadGroupLen(Cmd::Join, fam, n) => (
+                "join: Invalid group prefix length (0-%): %",
+                [Int(fam.bits() as i64), Int(*n), NO],
+            ),
+            BadSourceLen(Cmd::Mroute, _, n) => {
+                ("mroute: invalid prefix length: %", [Int(*n), NO, NO])
+            }
+            BadSourceLen(Cmd::Join, fam, n) => (
+                "join: Invalid source prefix length (0-%): %",
+                [Int(fam.bits() as i64), Int(*n), NO],
+            ),
+            TooFewArgs(c) => ("%: Not enough arguments", [Str(cmd(*c)), NO, NO]),
+            TooManyOifs => ("mroute: Too many outbound interfaces", [NO; 3]),
+            NotKnown(d, n) => (
+                "mroute: % % is not a known phyint",
+                [Str(dir(*d)), Str(n), NO],
+            ),
+            NotMulticast(d, n) => (
+                "mroute: % % is not multicast capable",
+                [Str(dir(*d)), Str(n), NO],
+            ),
+            NoVif(d, n) => (
+                "mroute: % % has no VIF, VIF table exhausted?",
+                [Str(dir(*d)), Str(n), NO],
+            ),
+            SameIif(o, i) => (
+                "mroute: Same outbound interface (%) as inbound (%) may cause routing loops.",
+                [Str(o), Str(i), NO],
+            ),
+            PendingAdded(k, i, g) => (
+                "% from % group % pending: interface not available",
+                [Str(k), Str(i), Str(g)],
+            ),
+            Activated(k, i, g) => (
+                "Activated pending % from % group %",
+                [Str(k), Str(i), Str(g)],
+            ),
+            TableFull(t, n) => ("% table full (% entries)", [Str(t), Int(*n as i64), NO]),
+            Deleting(i, sg) => (
+                "mroute: deleting route from % %",
+                [Str(i), Arg::Explicit(sg), NO],
+            ),
+            VifNotMulticast(n) => (
+                "Interface % is not multicast capable, skipping VIF.",
+                [Str(n), NO, NO],
+            ),
+            VifsExhausted(n) => ("Not enough available VIFs to create %", [Str(n), NO, NO]),
+            VifAddFailed(fam, n, e) => (
+                "Failed adding % for %: %",
+                [Str(vif(*fam)), Str(n), Arg::Errno(*e)],
+            ),
+            VifDelFailed(fam, n, e) => (
+                "Failed deleting % for %: %",
+                [Str(vif(*fam)), Str(n), Arg::Errno(*e)],
+            ),
+            MfcAddFailed(fam, sg, e) => (
+                "failed adding % multicast route %: %",
+                [Str(ipv(*fam)), Sg(sg), Arg::Errno(*e)],
+            ),
+            MfcDelFailed(fam, sg, e) => (
+                "failed removing % multicast route %: %",
+                [Str(ipv(*fam)), Sg(sg), Arg::Errno(*e)],
+            ),
+            NewData(s, g, i) => (
+                "New multicast data from % to group % on %",
+                [Arg::Addr(s), Arg::Addr(g), Str(i)],
+            ),
+            NoMatch(s, g, i) => (
+                "Multicast from %, group %, on % does not match any (*,G) rule",
+                [Arg::Addr(s), Arg::Addr(g), Str(i)],
+            ),
+            Moved(sg, i) => ("Moved % inbound to % after WRONGVIF", [Sg(sg), Str(i), NO]),
+            WrongVif(sg, i) => (
+                "Multicast % on wrong VIF %, no matching rule",
+                [Sg(sg), Str(i), NO],
+            ),
+            WrongVifConfigured(sg, i) => (
+                "Multicast % on wrong VIF %, keeping the configured route",
+                [Sg(sg), Str(i), NO],
+            ),
+            UnknownVif(v, t) => (
+                "No matching interface for VIF %, cannot handle IGMP message %.",
+                [Int(*v as i64), Int(*t as i64), NO],
+            ),
+            PimRegister(s, g) => (
+                "Receiving PIM register data from %, group %, ignoring.",
+                [Arg::Addr(s), Arg::Addr(g), NO],
+            ),
+            UnknownUpcall(t) => (
+                "Unknown IGMP message type % from kernel",
+                [Int(*t as i64), NO, NO],
+            ),
+            AlreadyJoined(sg, i) => ("Already joined % on %", [Sg(sg), Str(i), NO]),
+            NoGroup(sg, i) => ("No group % on % to leave", [Sg(sg), Str(i), NO]),
+            UnknownIface(i) => ("unknown interface %", [Str(i), NO, NO]),
+            JoinFailed(sg, i, e) => (
+                "Failed joining group % on %: %",
+                [Sg(sg), Str(i), Arg::Errno(*e)],
+            ),
+            LeaveFailed(sg, i, e) => (
+                "Failed leaving group % on %: %",
+                [Sg(sg), Str(i), Arg::Errno(*e)],
+            ),
+            IfaceGone(i) => (
+                "Interface % gone or changed, its routes and groups are pending",
+                [Str(i), NO, NO],
+            ),
+            UnknownIpc(c) => (
+                "Unknown or malformed IPC message '%' from client.",
+                [Byte(*c), NO, NO],
+            ),
+        }
+    }
+}
+
+impl uDisplay for Msg<'_> {
+    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
+        let (template, args) = self.template();
+        let mut pieces = template.split(HOLE);
+        if let Some(first) = pieces.next() {
+            f.write_str(first)?;
+        }
+        for (piece, arg) in pieces.zip(args.iter()) {
+            arg.fmt(f)?;
+            f.write_str(piece)?;
+        }
+        Ok(())
     }
 }
 
