@@ -249,156 +249,184 @@ impl uDisplay for Arg<'_> {
 /// Where a template takes its next argument.
 const HOLE: char = '%';
 
-impl<'a> Msg<'a> {
-    /// The wording as data: a template whose [`HOLE`]s take `args` in order (a table of
-    /// strings is smaller than one formatting call sequence per message).
-    fn template(&self) -> (&'static str, [Arg<'_>; 3]) {
+impl uDisplay for Msg<'_> {
+    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
         use Arg::{Byte, Int, Sg, Str};
         use Msg::*;
-        const NO: Arg<'static> = Arg::Int(0);
         match self {
-            PhyintMissing => ("phyint missing interface pattern", [NO; 3]),
-            PhyintTtl(n, t) => ("phyint % ttl % out of range (1-255)", [Str(n), Int(*t), NO]),
-            PhyintUnknown(n) => (
+            PhyintMissing => put(f, "phyint missing interface pattern", &[]),
+            PhyintTtl(n, t) => put(f, "phyint % ttl % out of range (1-255)", &[Str(n), Int(*t)]),
+            PhyintUnknown(n) => put(
+                f,
                 "phyint % does not exist (yet?) on this system",
-                [Str(n), NO, NO],
+                &[Str(n)],
             ),
-            BadGroup(c, g) => ("%: Invalid multicast group: %", [Str(cmd(*c)), Str(g), NO]),
-            BadGroupIpc(g) => ("mroute: invalid multicast group: %", [Str(g), NO, NO]),
-            BadSource(Cmd::Mroute, s) => ("mroute: Invalid source address: %", [Str(s), NO, NO]),
-            BadSource(Cmd::Join, s) => ("join: Invalid multicast source: %", [Str(s), NO, NO]),
-            BadGroupLen(Cmd::Mroute, _, n) => (
+            BadGroup(c, g) => put(f, "%: Invalid multicast group: %", &[Str(cmd(*c)), Str(g)]),
+            BadGroupIpc(g) => put(f, "mroute: invalid multicast group: %", &[Str(g)]),
+            BadSource(Cmd::Mroute, s) => put(f, "mroute: Invalid source address: %", &[Str(s)]),
+            BadSource(Cmd::Join, s) => put(f, "join: Invalid multicast source: %", &[Str(s)]),
+            BadGroupLen(Cmd::Mroute, _, n) => put(
+                f,
                 "mroute: Invalid multicast group prefix length, %",
-                [Int(*n), NO, NO],
+                &[Int(*n)],
             ),
-            BadGroupLen(Cmd::Join, fam, n) => (
+            BadGroupLen(Cmd::Join, fam, n) => put(
+                f,
                 "join: Invalid group prefix length (0-%): %",
-                [Int(fam.bits() as i64), Int(*n), NO],
+                &[Int(fam.bits() as i64), Int(*n)],
             ),
             BadSourceLen(Cmd::Mroute, _, n) => {
-                ("mroute: invalid prefix length: %", [Int(*n), NO, NO])
+                put(f, "mroute: invalid prefix length: %", &[Int(*n)])
             }
-            BadSourceLen(Cmd::Join, fam, n) => (
+            BadSourceLen(Cmd::Join, fam, n) => put(
+                f,
                 "join: Invalid source prefix length (0-%): %",
-                [Int(fam.bits() as i64), Int(*n), NO],
+                &[Int(fam.bits() as i64), Int(*n)],
             ),
-            TooFewArgs(c) => ("%: Not enough arguments", [Str(cmd(*c)), NO, NO]),
-            TooManyOifs => ("mroute: Too many outbound interfaces", [NO; 3]),
-            NotKnown(d, n) => (
+            TooFewArgs(c) => put(f, "%: Not enough arguments", &[Str(cmd(*c))]),
+            TooManyOifs => put(f, "mroute: Too many outbound interfaces", &[]),
+            NotKnown(d, n) => put(
+                f,
                 "mroute: % % is not a known phyint",
-                [Str(dir(*d)), Str(n), NO],
+                &[Str(dir(*d)), Str(n)],
             ),
-            NotMulticast(d, n) => (
+            NotMulticast(d, n) => put(
+                f,
                 "mroute: % % is not multicast capable",
-                [Str(dir(*d)), Str(n), NO],
+                &[Str(dir(*d)), Str(n)],
             ),
-            NoVif(d, n) => (
+            NoVif(d, n) => put(
+                f,
                 "mroute: % % has no VIF, VIF table exhausted?",
-                [Str(dir(*d)), Str(n), NO],
+                &[Str(dir(*d)), Str(n)],
             ),
-            SameIif(o, i) => (
+            SameIif(o, i) => put(
+                f,
                 "mroute: Same outbound interface (%) as inbound (%) may cause routing loops.",
-                [Str(o), Str(i), NO],
+                &[Str(o), Str(i)],
             ),
-            PendingAdded(k, i, g) => (
+            PendingAdded(k, i, g) => put(
+                f,
                 "% from % group % pending: interface not available",
-                [Str(k), Str(i), Str(g)],
+                &[Str(k), Str(i), Str(g)],
             ),
-            Activated(k, i, g) => (
+            Activated(k, i, g) => put(
+                f,
                 "Activated pending % from % group %",
-                [Str(k), Str(i), Str(g)],
+                &[Str(k), Str(i), Str(g)],
             ),
-            TableFull(t, n) => ("% table full (% entries)", [Str(t), Int(*n as i64), NO]),
-            Deleting(i, sg) => (
+            TableFull(t, n) => put(f, "% table full (% entries)", &[Str(t), Int(*n as i64)]),
+            Deleting(i, sg) => put(
+                f,
                 "mroute: deleting route from % %",
-                [Str(i), Arg::Explicit(sg), NO],
+                &[Str(i), Arg::Explicit(sg)],
             ),
-            VifNotMulticast(n) => (
+            VifNotMulticast(n) => put(
+                f,
                 "Interface % is not multicast capable, skipping VIF.",
-                [Str(n), NO, NO],
+                &[Str(n)],
             ),
-            VifsExhausted(n) => ("Not enough available VIFs to create %", [Str(n), NO, NO]),
-            VifAddFailed(fam, n, e) => (
+            VifsExhausted(n) => put(f, "Not enough available VIFs to create %", &[Str(n)]),
+            VifAddFailed(fam, n, e) => put(
+                f,
                 "Failed adding % for %: %",
-                [Str(vif(*fam)), Str(n), Arg::Errno(*e)],
+                &[Str(vif(*fam)), Str(n), Arg::Errno(*e)],
             ),
-            VifDelFailed(fam, n, e) => (
+            VifDelFailed(fam, n, e) => put(
+                f,
                 "Failed deleting % for %: %",
-                [Str(vif(*fam)), Str(n), Arg::Errno(*e)],
+                &[Str(vif(*fam)), Str(n), Arg::Errno(*e)],
             ),
-            MfcAddFailed(fam, sg, e) => (
+            MfcAddFailed(fam, sg, e) => put(
+                f,
                 "failed adding % multicast route %: %",
-                [Str(ipv(*fam)), Sg(sg), Arg::Errno(*e)],
+                &[Str(ipv(*fam)), Sg(sg), Arg::Errno(*e)],
             ),
-            MfcDelFailed(fam, sg, e) => (
+            MfcDelFailed(fam, sg, e) => put(
+                f,
                 "failed removing % multicast route %: %",
-                [Str(ipv(*fam)), Sg(sg), Arg::Errno(*e)],
+                &[Str(ipv(*fam)), Sg(sg), Arg::Errno(*e)],
             ),
-            NewData(s, g, i) => (
+            NewData(s, g, i) => put(
+                f,
                 "New multicast data from % to group % on %",
-                [Arg::Addr(s), Arg::Addr(g), Str(i)],
+                &[Arg::Addr(s), Arg::Addr(g), Str(i)],
             ),
-            NoMatch(s, g, i) => (
+            NoMatch(s, g, i) => put(
+                f,
                 "Multicast from %, group %, on % does not match any (*,G) rule",
-                [Arg::Addr(s), Arg::Addr(g), Str(i)],
+                &[Arg::Addr(s), Arg::Addr(g), Str(i)],
             ),
-            Moved(sg, i) => ("Moved % inbound to % after WRONGVIF", [Sg(sg), Str(i), NO]),
-            WrongVif(sg, i) => (
+            Moved(sg, i) => put(f, "Moved % inbound to % after WRONGVIF", &[Sg(sg), Str(i)]),
+            WrongVif(sg, i) => put(
+                f,
                 "Multicast % on wrong VIF %, no matching rule",
-                [Sg(sg), Str(i), NO],
+                &[Sg(sg), Str(i)],
             ),
-            WrongVifConfigured(sg, i) => (
+            WrongVifConfigured(sg, i) => put(
+                f,
                 "Multicast % on wrong VIF %, keeping the configured route",
-                [Sg(sg), Str(i), NO],
+                &[Sg(sg), Str(i)],
             ),
-            UnknownVif(v, t) => (
+            UnknownVif(v, t) => put(
+                f,
                 "No matching interface for VIF %, cannot handle IGMP message %.",
-                [Int(*v as i64), Int(*t as i64), NO],
+                &[Int(*v as i64), Int(*t as i64)],
             ),
-            PimRegister(s, g) => (
+            PimRegister(s, g) => put(
+                f,
                 "Receiving PIM register data from %, group %, ignoring.",
-                [Arg::Addr(s), Arg::Addr(g), NO],
+                &[Arg::Addr(s), Arg::Addr(g)],
             ),
-            UnknownUpcall(t) => (
+            UnknownUpcall(t) => put(
+                f,
                 "Unknown IGMP message type % from kernel",
-                [Int(*t as i64), NO, NO],
+                &[Int(*t as i64)],
             ),
-            AlreadyJoined(sg, i) => ("Already joined % on %", [Sg(sg), Str(i), NO]),
-            NoGroup(sg, i) => ("No group % on % to leave", [Sg(sg), Str(i), NO]),
-            UnknownIface(i) => ("unknown interface %", [Str(i), NO, NO]),
-            JoinFailed(sg, i, e) => (
+            AlreadyJoined(sg, i) => put(f, "Already joined % on %", &[Sg(sg), Str(i)]),
+            NoGroup(sg, i) => put(f, "No group % on % to leave", &[Sg(sg), Str(i)]),
+            UnknownIface(i) => put(f, "unknown interface %", &[Str(i)]),
+            JoinFailed(sg, i, e) => put(
+                f,
                 "Failed joining group % on %: %",
-                [Sg(sg), Str(i), Arg::Errno(*e)],
+                &[Sg(sg), Str(i), Arg::Errno(*e)],
             ),
-            LeaveFailed(sg, i, e) => (
+            LeaveFailed(sg, i, e) => put(
+                f,
                 "Failed leaving group % on %: %",
-                [Sg(sg), Str(i), Arg::Errno(*e)],
+                &[Sg(sg), Str(i), Arg::Errno(*e)],
             ),
-            IfaceGone(i) => (
+            IfaceGone(i) => put(
+                f,
                 "Interface % gone or changed, its routes and groups are pending",
-                [Str(i), NO, NO],
+                &[Str(i)],
             ),
-            UnknownIpc(c) => (
+            UnknownIpc(c) => put(
+                f,
                 "Unknown or malformed IPC message '%' from client.",
-                [Byte(*c), NO, NO],
+                &[Byte(*c)],
             ),
         }
     }
 }
 
-impl uDisplay for Msg<'_> {
-    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        let (template, args) = self.template();
-        let mut pieces = template.split(HOLE);
-        if let Some(first) = pieces.next() {
-            f.write_str(first)?;
-        }
-        for (piece, arg) in pieces.zip(args.iter()) {
-            arg.fmt(f)?;
-            f.write_str(piece)?;
-        }
-        Ok(())
+/// Writes `template` with its [`HOLE`]s filled by `args` in order. The wording is data:
+/// a template and its arguments per message are smaller than a formatting call sequence.
+#[inline(never)]
+fn put<W: uWrite + ?Sized>(
+    f: &mut Formatter<'_, W>,
+    template: &str,
+    args: &[Arg<'_>],
+) -> Result<(), W::Error> {
+    let mut pieces = template.split(HOLE);
+    if let Some(first) = pieces.next() {
+        f.write_str(first)?;
     }
+    for (piece, arg) in pieces.zip(args.iter()) {
+        arg.fmt(f)?;
+        f.write_str(piece)?;
+    }
+    Ok(())
 }
 
 fn dir(d: Dir) -> &'static str {
