@@ -249,163 +249,110 @@ impl uDisplay for Arg<'_> {
 /// Where a template takes its next argument.
 const HOLE: char = '%';
 
+impl Msg<'_> {
+    /// The wording, with a [`HOLE`] for each argument.
+    fn template(&self) -> &'static str {
+        use Msg::*;
+        match self {
+            PhyintMissing => "phyint missing interface pattern",
+            PhyintTtl(..) => "phyint % ttl % out of range (1-255)",
+            PhyintUnknown(..) => "phyint % does not exist (yet?) on this system",
+            BadGroup(..) => "%: Invalid multicast group: %",
+            BadGroupIpc(..) => "mroute: invalid multicast group: %",
+            BadSource(Cmd::Mroute, _) => "mroute: Invalid source address: %",
+            BadSource(Cmd::Join, _) => "join: Invalid multicast source: %",
+            BadGroupLen(Cmd::Mroute, ..) => "mroute: Invalid multicast group prefix length, %",
+            BadGroupLen(Cmd::Join, ..) => "join: Invalid group prefix length (0-%): %",
+            BadSourceLen(Cmd::Mroute, ..) => "mroute: invalid prefix length: %",
+            BadSourceLen(Cmd::Join, ..) => "join: Invalid source prefix length (0-%): %",
+            TooFewArgs(..) => "%: Not enough arguments",
+            TooManyOifs => "mroute: Too many outbound interfaces",
+            NotKnown(..) => "mroute: % % is not a known phyint",
+            NotMulticast(..) => "mroute: % % is not multicast capable",
+            NoVif(..) => "mroute: % % has no VIF, VIF table exhausted?",
+            SameIif(..) => {
+                "mroute: Same outbound interface (%) as inbound (%) may cause routing loops."
+            }
+            PendingAdded(..) => "% from % group % pending: interface not available",
+            Activated(..) => "Activated pending % from % group %",
+            TableFull(..) => "% table full (% entries)",
+            Deleting(..) => "mroute: deleting route from % %",
+            VifNotMulticast(..) => "Interface % is not multicast capable, skipping VIF.",
+            VifsExhausted(..) => "Not enough available VIFs to create %",
+            VifAddFailed(..) => "Failed adding % for %: %",
+            VifDelFailed(..) => "Failed deleting % for %: %",
+            MfcAddFailed(..) => "failed adding % multicast route %: %",
+            MfcDelFailed(..) => "failed removing % multicast route %: %",
+            NewData(..) => "New multicast data from % to group % on %",
+            NoMatch(..) => "Multicast from %, group %, on % does not match any (*,G) rule",
+            Moved(..) => "Moved % inbound to % after WRONGVIF",
+            WrongVif(..) => "Multicast % on wrong VIF %, no matching rule",
+            WrongVifConfigured(..) => "Multicast % on wrong VIF %, keeping the configured route",
+            UnknownVif(..) => "No matching interface for VIF %, cannot handle IGMP message %.",
+            PimRegister(..) => "Receiving PIM register data from %, group %, ignoring.",
+            UnknownUpcall(..) => "Unknown IGMP message type % from kernel",
+            AlreadyJoined(..) => "Already joined % on %",
+            NoGroup(..) => "No group % on % to leave",
+            UnknownIface(..) => "unknown interface %",
+            JoinFailed(..) => "Failed joining group % on %: %",
+            LeaveFailed(..) => "Failed leaving group % on %: %",
+            IfaceGone(..) => "Interface % gone or changed, its routes and groups are pending",
+            UnknownIpc(..) => "Unknown or malformed IPC message '%' from client.",
+        }
+    }
+}
+
 impl uDisplay for Msg<'_> {
+    /// The template with the arguments of the message's shape: one arm per shape, not
+    /// per message.
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
         use Arg::{Byte, Int, Sg, Str};
         use Msg::*;
-        match self {
-            PhyintMissing => put(f, "phyint missing interface pattern", &[]),
-            PhyintTtl(n, t) => put(f, "phyint % ttl % out of range (1-255)", &[Str(n), Int(*t)]),
-            PhyintUnknown(n) => put(
-                f,
-                "phyint % does not exist (yet?) on this system",
-                &[Str(n)],
-            ),
-            BadGroup(c, g) => put(f, "%: Invalid multicast group: %", &[Str(cmd(*c)), Str(g)]),
-            BadGroupIpc(g) => put(f, "mroute: invalid multicast group: %", &[Str(g)]),
-            BadSource(Cmd::Mroute, s) => put(f, "mroute: Invalid source address: %", &[Str(s)]),
-            BadSource(Cmd::Join, s) => put(f, "join: Invalid multicast source: %", &[Str(s)]),
-            BadGroupLen(Cmd::Mroute, _, n) => put(
-                f,
-                "mroute: Invalid multicast group prefix length, %",
-                &[Int(*n)],
-            ),
-            BadGroupLen(Cmd::Join, fam, n) => put(
-                f,
-                "join: Invalid group prefix length (0-%): %",
-                &[Int(fam.bits() as i64), Int(*n)],
-            ),
-            BadSourceLen(Cmd::Mroute, _, n) => {
-                put(f, "mroute: invalid prefix length: %", &[Int(*n)])
+        let t = self.template();
+        match *self {
+            PhyintMissing | TooManyOifs => put(f, t, &[]),
+            PhyintUnknown(s)
+            | BadGroupIpc(s)
+            | BadSource(_, s)
+            | VifNotMulticast(s)
+            | VifsExhausted(s)
+            | UnknownIface(s)
+            | IfaceGone(s) => put(f, t, &[Str(s)]),
+            PhyintTtl(s, n) => put(f, t, &[Str(s), Int(n)]),
+            BadGroup(c, s) => put(f, t, &[Str(cmd(c)), Str(s)]),
+            TooFewArgs(c) => put(f, t, &[Str(cmd(c))]),
+            BadGroupLen(Cmd::Mroute, _, n) | BadSourceLen(Cmd::Mroute, _, n) => {
+                put(f, t, &[Int(n)])
             }
-            BadSourceLen(Cmd::Join, fam, n) => put(
-                f,
-                "join: Invalid source prefix length (0-%): %",
-                &[Int(fam.bits() as i64), Int(*n)],
-            ),
-            TooFewArgs(c) => put(f, "%: Not enough arguments", &[Str(cmd(*c))]),
-            TooManyOifs => put(f, "mroute: Too many outbound interfaces", &[]),
-            NotKnown(d, n) => put(
-                f,
-                "mroute: % % is not a known phyint",
-                &[Str(dir(*d)), Str(n)],
-            ),
-            NotMulticast(d, n) => put(
-                f,
-                "mroute: % % is not multicast capable",
-                &[Str(dir(*d)), Str(n)],
-            ),
-            NoVif(d, n) => put(
-                f,
-                "mroute: % % has no VIF, VIF table exhausted?",
-                &[Str(dir(*d)), Str(n)],
-            ),
-            SameIif(o, i) => put(
-                f,
-                "mroute: Same outbound interface (%) as inbound (%) may cause routing loops.",
-                &[Str(o), Str(i)],
-            ),
-            PendingAdded(k, i, g) => put(
-                f,
-                "% from % group % pending: interface not available",
-                &[Str(k), Str(i), Str(g)],
-            ),
-            Activated(k, i, g) => put(
-                f,
-                "Activated pending % from % group %",
-                &[Str(k), Str(i), Str(g)],
-            ),
-            TableFull(t, n) => put(f, "% table full (% entries)", &[Str(t), Int(*n as i64)]),
-            Deleting(i, sg) => put(
-                f,
-                "mroute: deleting route from % %",
-                &[Str(i), Arg::Explicit(sg)],
-            ),
-            VifNotMulticast(n) => put(
-                f,
-                "Interface % is not multicast capable, skipping VIF.",
-                &[Str(n)],
-            ),
-            VifsExhausted(n) => put(f, "Not enough available VIFs to create %", &[Str(n)]),
-            VifAddFailed(fam, n, e) => put(
-                f,
-                "Failed adding % for %: %",
-                &[Str(vif(*fam)), Str(n), Arg::Errno(*e)],
-            ),
-            VifDelFailed(fam, n, e) => put(
-                f,
-                "Failed deleting % for %: %",
-                &[Str(vif(*fam)), Str(n), Arg::Errno(*e)],
-            ),
-            MfcAddFailed(fam, sg, e) => put(
-                f,
-                "failed adding % multicast route %: %",
-                &[Str(ipv(*fam)), Sg(sg), Arg::Errno(*e)],
-            ),
-            MfcDelFailed(fam, sg, e) => put(
-                f,
-                "failed removing % multicast route %: %",
-                &[Str(ipv(*fam)), Sg(sg), Arg::Errno(*e)],
-            ),
-            NewData(s, g, i) => put(
-                f,
-                "New multicast data from % to group % on %",
-                &[Arg::Addr(s), Arg::Addr(g), Str(i)],
-            ),
-            NoMatch(s, g, i) => put(
-                f,
-                "Multicast from %, group %, on % does not match any (*,G) rule",
-                &[Arg::Addr(s), Arg::Addr(g), Str(i)],
-            ),
-            Moved(sg, i) => put(f, "Moved % inbound to % after WRONGVIF", &[Sg(sg), Str(i)]),
-            WrongVif(sg, i) => put(
-                f,
-                "Multicast % on wrong VIF %, no matching rule",
-                &[Sg(sg), Str(i)],
-            ),
-            WrongVifConfigured(sg, i) => put(
-                f,
-                "Multicast % on wrong VIF %, keeping the configured route",
-                &[Sg(sg), Str(i)],
-            ),
-            UnknownVif(v, t) => put(
-                f,
-                "No matching interface for VIF %, cannot handle IGMP message %.",
-                &[Int(*v as i64), Int(*t as i64)],
-            ),
-            PimRegister(s, g) => put(
-                f,
-                "Receiving PIM register data from %, group %, ignoring.",
-                &[Arg::Addr(s), Arg::Addr(g)],
-            ),
-            UnknownUpcall(t) => put(
-                f,
-                "Unknown IGMP message type % from kernel",
-                &[Int(*t as i64)],
-            ),
-            AlreadyJoined(sg, i) => put(f, "Already joined % on %", &[Sg(sg), Str(i)]),
-            NoGroup(sg, i) => put(f, "No group % on % to leave", &[Sg(sg), Str(i)]),
-            UnknownIface(i) => put(f, "unknown interface %", &[Str(i)]),
-            JoinFailed(sg, i, e) => put(
-                f,
-                "Failed joining group % on %: %",
-                &[Sg(sg), Str(i), Arg::Errno(*e)],
-            ),
-            LeaveFailed(sg, i, e) => put(
-                f,
-                "Failed leaving group % on %: %",
-                &[Sg(sg), Str(i), Arg::Errno(*e)],
-            ),
-            IfaceGone(i) => put(
-                f,
-                "Interface % gone or changed, its routes and groups are pending",
-                &[Str(i)],
-            ),
-            UnknownIpc(c) => put(
-                f,
-                "Unknown or malformed IPC message '%' from client.",
-                &[Byte(*c)],
-            ),
+            BadGroupLen(Cmd::Join, fam, n) | BadSourceLen(Cmd::Join, fam, n) => {
+                put(f, t, &[Int(fam.bits() as i64), Int(n)])
+            }
+            NotKnown(d, s) | NotMulticast(d, s) | NoVif(d, s) => put(f, t, &[Str(dir(d)), Str(s)]),
+            SameIif(a, b) => put(f, t, &[Str(a), Str(b)]),
+            PendingAdded(a, b, c) | Activated(a, b, c) => put(f, t, &[Str(a), Str(b), Str(c)]),
+            TableFull(s, n) => put(f, t, &[Str(s), Int(n as i64)]),
+            Deleting(s, ref sg) => put(f, t, &[Str(s), Arg::Explicit(sg)]),
+            VifAddFailed(fam, s, e) | VifDelFailed(fam, s, e) => {
+                put(f, t, &[Str(vif(fam)), Str(s), Arg::Errno(e)])
+            }
+            MfcAddFailed(fam, ref sg, e) | MfcDelFailed(fam, ref sg, e) => {
+                put(f, t, &[Str(ipv(fam)), Sg(sg), Arg::Errno(e)])
+            }
+            NewData(ref a, ref b, s) | NoMatch(ref a, ref b, s) => {
+                put(f, t, &[Arg::Addr(a), Arg::Addr(b), Str(s)])
+            }
+            PimRegister(ref a, ref b) => put(f, t, &[Arg::Addr(a), Arg::Addr(b)]),
+            Moved(ref sg, s)
+            | WrongVif(ref sg, s)
+            | WrongVifConfigured(ref sg, s)
+            | AlreadyJoined(ref sg, s)
+            | NoGroup(ref sg, s) => put(f, t, &[Sg(sg), Str(s)]),
+            JoinFailed(ref sg, s, e) | LeaveFailed(ref sg, s, e) => {
+                put(f, t, &[Sg(sg), Str(s), Arg::Errno(e)])
+            }
+            UnknownVif(a, b) => put(f, t, &[Int(a as i64), Int(b as i64)]),
+            UnknownUpcall(a) => put(f, t, &[Int(a as i64)]),
+            UnknownIpc(c) => put(f, t, &[Byte(c)]),
         }
     }
 }
@@ -451,4 +398,112 @@ pub fn say<L: crate::fmt::Log + ?Sized>(log: &mut L, origin: &Origin<'_>, msg: M
 /// Logs `msg` without a prefix.
 pub fn note<L: crate::fmt::Log + ?Sized>(log: &mut L, msg: Msg<'_>) {
     crate::log!(log, msg.level(), "{}", msg);
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use std::string::String;
+
+    use super::*;
+
+    fn show(m: Msg<'_>) -> String {
+        let mut line = crate::fmt::Line::new();
+        ufmt::uwrite!(line, "{}", m).unwrap();
+        line.as_str().into()
+    }
+
+    #[test]
+    fn every_shape_fills_its_holes() {
+        let a = Addr::parse("10.0.0.1").unwrap();
+        let g = Addr::parse("225.1.2.3").unwrap();
+        let sg = Compact::sg(&a, &g);
+        let star = Compact {
+            source: None,
+            group: Prefix { addr: g, len: 24 },
+        };
+        let cases = [
+            (Msg::PhyintMissing, "phyint missing interface pattern"),
+            (
+                Msg::PhyintTtl("eth0", 300),
+                "phyint eth0 ttl 300 out of range (1-255)",
+            ),
+            (
+                Msg::BadSource(Cmd::Join, "x"),
+                "join: Invalid multicast source: x",
+            ),
+            (
+                Msg::BadGroupLen(Cmd::Mroute, Family::V4, -1),
+                "mroute: Invalid multicast group prefix length, -1",
+            ),
+            (
+                Msg::BadSourceLen(Cmd::Join, Family::V6, 129),
+                "join: Invalid source prefix length (0-128): 129",
+            ),
+            (Msg::TooFewArgs(Cmd::Join), "join: Not enough arguments"),
+            (
+                Msg::NoVif(Dir::Outbound, "eth1"),
+                "mroute: outbound eth1 has no VIF, VIF table exhausted?",
+            ),
+            (
+                Msg::Activated("mroute", "eth0", "225.1.2.3"),
+                "Activated pending mroute from eth0 group 225.1.2.3",
+            ),
+            (
+                Msg::TableFull("join", 2048),
+                "join table full (2048 entries)",
+            ),
+            (
+                Msg::Deleting(
+                    "eth0",
+                    Explicit {
+                        source: a,
+                        slen: 32,
+                        group: g,
+                        glen: 24,
+                    },
+                ),
+                "mroute: deleting route from eth0 (10.0.0.1/32,225.1.2.3/24)",
+            ),
+            (
+                Msg::VifAddFailed(Family::V6, "eth0", Errno::EINVAL),
+                "Failed adding MIF for eth0: Invalid argument",
+            ),
+            (
+                Msg::MfcDelFailed(Family::V4, sg, Errno(0)),
+                "failed removing IPv4 multicast route (10.0.0.1,225.1.2.3): Unknown error 0",
+            ),
+            (
+                Msg::NoMatch(a, g, "eth0"),
+                "Multicast from 10.0.0.1, group 225.1.2.3, on eth0 does not match any (*,G) rule",
+            ),
+            (
+                Msg::PimRegister(a, g),
+                "Receiving PIM register data from 10.0.0.1, group 225.1.2.3, ignoring.",
+            ),
+            (
+                Msg::NoGroup(star, "eth0"),
+                "No group (*,225.1.2.3/24) on eth0 to leave",
+            ),
+            (
+                Msg::LeaveFailed(sg, "eth0", Errno::EPERM),
+                "Failed leaving group (10.0.0.1,225.1.2.3) on eth0: Operation not permitted",
+            ),
+            (
+                Msg::UnknownVif(7, 1),
+                "No matching interface for VIF 7, cannot handle IGMP message 1.",
+            ),
+            (
+                Msg::UnknownUpcall(9),
+                "Unknown IGMP message type 9 from kernel",
+            ),
+            (
+                Msg::UnknownIpc(0),
+                "Unknown or malformed IPC message '?' from client.",
+            ),
+        ];
+        for (msg, want) in cases {
+            assert_eq!(show(msg), want);
+        }
+    }
 }
