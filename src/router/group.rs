@@ -248,7 +248,7 @@ impl Router {
                 let source = g.source.map(|s| s.text());
                 let group = g.group.text();
                 let src = source.as_ref().map(|t| t.as_str());
-                let entry = Pending::new(Kind::Mgroup, iif.as_str(), src, group.as_str(), []);
+                let entry = Pending::new(Kind::Mgroup, iif.as_str(), src, group.as_str(), &[]);
                 if let Some(p) = entry {
                     self.queue_pending(h, p);
                 }

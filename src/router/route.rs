@@ -161,7 +161,7 @@ impl Router {
         group: &str,
         oifs: &[&str],
     ) {
-        if let Some(p) = Pending::new(kind, iif, source, group, oifs.iter().copied()) {
+        if let Some(p) = Pending::new(kind, iif, source, group, oifs) {
             let k = match kind {
                 Kind::Mroute => "mroute",
                 Kind::Mgroup => "mgroup",

@@ -358,7 +358,7 @@ impl Router {
             self.iface_name(rule.iif as usize),
             src,
             group.as_str(),
-            oifs.iter().copied(),
+            &oifs,
         );
         drop(oifs);
         if let Some(p) = entry {
