@@ -51,7 +51,7 @@ impl Router {
                 }
                 _ if mode == Mode::Replay => return Ok(()),
                 _ => {
-                    note(h, Msg::AlreadyJoined(sg, iif));
+                    note(h, Msg::AlreadyJoined(&sg, iif));
                     return Err(Failed);
                 }
             }
@@ -136,7 +136,7 @@ impl Router {
                         source: s.map(Prefix::host),
                         group: Prefix::host(g),
                     };
-                    note(h, Msg::JoinFailed(sg, iface.name.as_str(), e));
+                    note(h, Msg::JoinFailed(&sg, iface.name.as_str(), e));
                     return Err(Failed);
                 }
                 let join = Join::new(id as u32, iface.ifindex, s, g);
@@ -177,7 +177,7 @@ impl Router {
                     source: src,
                     group: grp,
                 };
-                note(h, Msg::NoGroup(sg, iif));
+                note(h, Msg::NoGroup(&sg, iif));
                 Err(Failed)
             }
         }
@@ -202,7 +202,7 @@ impl Router {
             };
             let name = self.ifaces.get(j.iface as usize).map(|i| i.name);
             let name = name.unwrap_or_default();
-            note(h, Msg::LeaveFailed(sg, name.as_str(), e));
+            note(h, Msg::LeaveFailed(&sg, name.as_str(), e));
         }
     }
 

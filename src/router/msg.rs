@@ -151,7 +151,7 @@ pub enum Msg<'a> {
     /// A table is full.
     TableFull(&'static str, usize),
     /// IPC remove, logged before looking (SMCRoute's reply when nothing matched).
-    Deleting(&'a str, Explicit),
+    Deleting(&'a str, &'a Explicit),
     /// VIF creation on a non-multicast interface.
     VifNotMulticast(&'a str),
     /// VIF table exhausted.
@@ -161,35 +161,35 @@ pub enum Msg<'a> {
     /// `MRT_DEL_VIF` / `MRT6_DEL_MIF` failed.
     VifDelFailed(Family, &'a str, Errno),
     /// `MRT_ADD_MFC` failed.
-    MfcAddFailed(Family, Compact, Errno),
+    MfcAddFailed(Family, &'a Compact, Errno),
     /// `MRT_DEL_MFC` failed.
-    MfcDelFailed(Family, Compact, Errno),
+    MfcDelFailed(Family, &'a Compact, Errno),
     /// A template matched a NOCACHE upcall.
-    NewData(Addr, Addr, &'a str),
+    NewData(&'a Addr, &'a Addr, &'a str),
     /// No template matched a NOCACHE upcall: stop filter.
-    NoMatch(Addr, Addr, &'a str),
+    NoMatch(&'a Addr, &'a Addr, &'a str),
     /// WRONGVIF repaired.
-    Moved(Compact, &'a str),
+    Moved(&'a Compact, &'a str),
     /// WRONGVIF without a matching template.
-    WrongVif(Compact, &'a str),
+    WrongVif(&'a Compact, &'a str),
     /// WRONGVIF for a configured (S,G): left alone.
-    WrongVifConfigured(Compact, &'a str),
+    WrongVifConfigured(&'a Compact, &'a str),
     /// Upcall on a VIF the router does not know.
     UnknownVif(u8, u8),
     /// PIM register data.
-    PimRegister(Addr, Addr),
+    PimRegister(&'a Addr, &'a Addr),
     /// Unknown upcall type.
     UnknownUpcall(u8),
     /// Join of an existing membership.
-    AlreadyJoined(Compact, &'a str),
+    AlreadyJoined(&'a Compact, &'a str),
     /// Leave of an unknown membership.
-    NoGroup(Compact, &'a str),
+    NoGroup(&'a Compact, &'a str),
     /// Join on an interface that does not exist.
     UnknownIface(&'a str),
     /// Kernel join failed.
-    JoinFailed(Compact, &'a str, Errno),
+    JoinFailed(&'a Compact, &'a str, Errno),
     /// Kernel leave failed.
-    LeaveFailed(Compact, &'a str, Errno),
+    LeaveFailed(&'a Compact, &'a str, Errno),
     /// Interface went away or changed: its state was dropped.
     IfaceGone(&'a str),
     /// Unknown IPC command letter.
@@ -331,23 +331,21 @@ impl uDisplay for Msg<'_> {
             SameIif(a, b) => put(f, t, &[Str(a), Str(b)]),
             PendingAdded(a, b, c) | Activated(a, b, c) => put(f, t, &[Str(a), Str(b), Str(c)]),
             TableFull(s, n) => put(f, t, &[Str(s), Int(n as i64)]),
-            Deleting(s, ref sg) => put(f, t, &[Str(s), Arg::Explicit(sg)]),
+            Deleting(s, sg) => put(f, t, &[Str(s), Arg::Explicit(sg)]),
             VifAddFailed(fam, s, e) | VifDelFailed(fam, s, e) => {
                 put(f, t, &[Str(vif(fam)), Str(s), Arg::Errno(e)])
             }
-            MfcAddFailed(fam, ref sg, e) | MfcDelFailed(fam, ref sg, e) => {
+            MfcAddFailed(fam, sg, e) | MfcDelFailed(fam, sg, e) => {
                 put(f, t, &[Str(ipv(fam)), Sg(sg), Arg::Errno(e)])
             }
-            NewData(ref a, ref b, s) | NoMatch(ref a, ref b, s) => {
-                put(f, t, &[Arg::Addr(a), Arg::Addr(b), Str(s)])
-            }
-            PimRegister(ref a, ref b) => put(f, t, &[Arg::Addr(a), Arg::Addr(b)]),
-            Moved(ref sg, s)
-            | WrongVif(ref sg, s)
-            | WrongVifConfigured(ref sg, s)
-            | AlreadyJoined(ref sg, s)
-            | NoGroup(ref sg, s) => put(f, t, &[Sg(sg), Str(s)]),
-            JoinFailed(ref sg, s, e) | LeaveFailed(ref sg, s, e) => {
+            NewData(a, b, s) | NoMatch(a, b, s) => put(f, t, &[Arg::Addr(a), Arg::Addr(b), Str(s)]),
+            PimRegister(a, b) => put(f, t, &[Arg::Addr(a), Arg::Addr(b)]),
+            Moved(sg, s)
+            | WrongVif(sg, s)
+            | WrongVifConfigured(sg, s)
+            | AlreadyJoined(sg, s)
+            | NoGroup(sg, s) => put(f, t, &[Sg(sg), Str(s)]),
+            JoinFailed(sg, s, e) | LeaveFailed(sg, s, e) => {
                 put(f, t, &[Sg(sg), Str(s), Arg::Errno(e)])
             }
             UnknownVif(a, b) => put(f, t, &[Int(a as i64), Int(b as i64)]),
@@ -456,7 +454,7 @@ mod tests {
             (
                 Msg::Deleting(
                     "eth0",
-                    Explicit {
+                    &Explicit {
                         source: a,
                         slen: 32,
                         group: g,
@@ -470,23 +468,23 @@ mod tests {
                 "Failed adding MIF for eth0: Invalid argument",
             ),
             (
-                Msg::MfcDelFailed(Family::V4, sg, Errno(0)),
+                Msg::MfcDelFailed(Family::V4, &sg, Errno(0)),
                 "failed removing IPv4 multicast route (10.0.0.1,225.1.2.3): Unknown error 0",
             ),
             (
-                Msg::NoMatch(a, g, "eth0"),
+                Msg::NoMatch(&a, &g, "eth0"),
                 "Multicast from 10.0.0.1, group 225.1.2.3, on eth0 does not match any (*,G) rule",
             ),
             (
-                Msg::PimRegister(a, g),
+                Msg::PimRegister(&a, &g),
                 "Receiving PIM register data from 10.0.0.1, group 225.1.2.3, ignoring.",
             ),
             (
-                Msg::NoGroup(star, "eth0"),
+                Msg::NoGroup(&star, "eth0"),
                 "No group (*,225.1.2.3/24) on eth0 to leave",
             ),
             (
-                Msg::LeaveFailed(sg, "eth0", Errno::EPERM),
+                Msg::LeaveFailed(&sg, "eth0", Errno::EPERM),
                 "Failed leaving group (10.0.0.1,225.1.2.3) on eth0: Operation not permitted",
             ),
             (
