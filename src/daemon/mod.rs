@@ -197,7 +197,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         process::sleep_secs(opts.startup_delay);
     }
     let start = clock::now();
-    let exit_at = (opts.exit_delay > 0).then(|| start.add_secs(opts.exit_delay));
+    let exit_at = after(start, opts.exit_delay);
 
     // Multicast routing sockets: IPv4 is required, IPv6 optional.
     let v4 = match mroute::open_v4(opts.table_id) {
@@ -329,14 +329,26 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         listener,
         events,
         clients,
-        next_expire: (opts.cache_timeout > 0).then(|| start.add_secs(opts.cache_timeout)),
-        next_mrdisc: start.add_secs(opts.mrdisc_interval),
+        next_expire: after(start, opts.cache_timeout),
+        next_mrdisc: plus_secs(start, opts.mrdisc_interval),
         exit_at,
         notify,
     };
     let code = state.run();
     state.shutdown();
     code
+}
+
+/// `secs` seconds after `t` (one copy of the 64-bit arithmetic, which is long on 32-bit
+/// routers, for every timer).
+#[inline(never)]
+fn plus_secs(t: Instant, secs: u32) -> Instant {
+    t.add_secs(secs)
+}
+
+/// `secs` seconds after `t`, or never for 0 (a disabled timer).
+fn after(t: Instant, secs: u32) -> Option<Instant> {
+    (secs > 0).then(|| plus_secs(t, secs))
 }
 
 /// Re-reads the interface list (rtnetlink or `NET_RT_IFLIST` dump) into the router.
@@ -523,12 +535,12 @@ impl Loop<'_> {
         if let Some(t) = self.next_expire {
             if t <= now {
                 self.router.expire(&mut self.host, now);
-                self.next_expire = Some(now.add_secs(self.opts.cache_timeout));
+                self.next_expire = Some(plus_secs(now, self.opts.cache_timeout));
             }
         }
         if self.next_mrdisc <= now {
             self.host.mrdisc_announce_all();
-            self.next_mrdisc = now.add_secs(self.opts.mrdisc_interval);
+            self.next_mrdisc = plus_secs(now, self.opts.mrdisc_interval);
         }
         self.clients.reap_idle(&mut self.host, now);
     }
