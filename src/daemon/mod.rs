@@ -64,15 +64,26 @@ pub mod exit {
 }
 
 /// The router, the conf read buffers, the routing sockets with their join pool and the
-/// IPC clients live in statics, not in `main`'s stack frame: capacity in .bss costs no
-/// memory until it is used, and a stack page once touched stays resident.
-static ROUTER: StaticCell<Router> = StaticCell::new(Router::new());
-static CONF_BUFS: StaticCell<ConfBufs> =
-    StaticCell::new([[0; load::CHUNK]; crate::limits::MAX_INCLUDE_DEPTH]);
-// Their initial values hold non-zero bytes (enum tags, limits), which would put them in
-// .data, in the binary: they start uninitialised (.bss) and are written at start-up.
-static KERNEL: StaticCell<MaybeUninit<MrouteSys>> = StaticCell::new(MaybeUninit::uninit());
-static CLIENTS: StaticCell<MaybeUninit<Clients>> = StaticCell::new(MaybeUninit::uninit());
+/// IPC clients live in a static, not in `main`'s stack frame: capacity in .bss costs no
+/// memory until it is used, and a stack page once touched stays resident. One static,
+/// taken once (each take is an atomic swap).
+static STORE: StaticCell<Store> = StaticCell::new(Store {
+    router: Router::new(),
+    bufs: [[0; load::CHUNK]; crate::limits::MAX_INCLUDE_DEPTH],
+    kernel: MaybeUninit::uninit(),
+    clients: MaybeUninit::uninit(),
+});
+
+/// What [`STORE`] holds.
+struct Store {
+    router: Router,
+    bufs: ConfBufs,
+    // Their initial values hold non-zero bytes (enum tags, limits), which would put the
+    // static in .data, in the binary: they start uninitialised (.bss) and are written at
+    // start-up.
+    kernel: MaybeUninit<MrouteSys>,
+    clients: MaybeUninit<Clients>,
+}
 
 /// Most command-line words we look at.
 const MAX_ARGV: usize = 64;
@@ -117,13 +128,13 @@ pub fn main(raw: &Args) -> i32 {
         );
         return exit::FAILURE;
     }
-    let statics = (
-        ROUTER.take(),
-        CONF_BUFS.take(),
-        KERNEL.take(),
-        CLIENTS.take(),
-    );
-    let (Some(router), Some(bufs), Some(kernel), Some(clients)) = statics else {
+    let Some(Store {
+        router,
+        bufs,
+        kernel,
+        clients,
+    }) = STORE.take()
+    else {
         return exit::SOFTWARE;
     };
     let kernel = kernel.write(MrouteSys::new());
@@ -140,7 +151,7 @@ pub fn main(raw: &Args) -> i32 {
     run(prog, &opts, statics)
 }
 
-/// The daemon's state that lives in statics (see [`ROUTER`]).
+/// The daemon's state that lives in a static (see [`STORE`]).
 struct Statics {
     router: &'static mut Router,
     bufs: &'static mut ConfBufs,
