@@ -460,16 +460,15 @@ impl Loop<'_> {
                 .poll_fds(&mut |slot, fd| add(fd, Source::Client(slot)));
             self.host.mrdisc_poll_fds(&mut |fd| add(fd, Source::Mrdisc));
 
-            let deadline = [
-                self.next_expire,
-                Some(self.next_mrdisc),
-                self.exit_at,
-                self.clients.next_deadline(),
-            ]
-            .into_iter()
-            .flatten()
-            .min();
-            let timeout = deadline.map_or(-1, |d| now.until(d).min(i32::MAX as u64) as i32);
+            // The mrdisc timer always runs: there is always a deadline.
+            let mut deadline = self.next_mrdisc;
+            for d in [self.next_expire, self.exit_at, self.clients.next_deadline()]
+                .into_iter()
+                .flatten()
+            {
+                deadline = deadline.min(d);
+            }
+            let timeout = now.until(deadline).min(i32::MAX as u64) as i32;
             if poll(&mut fds, timeout).is_err() {
                 continue;
             }
