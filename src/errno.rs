@@ -118,15 +118,39 @@ macro_rules! errnos {
                 pub const $name: Errno = Errno(nums::$name);
             )*
 
-            /// The `strerror(3)` text of this value (glibc wording).
-            pub fn text(self) -> &'static str {
-                match self.0 {
-                    $(nums::$name => $text,)*
-                    _ => "Unknown error",
+        }
+
+        /// The values with a text, in the order of [`TEXTS`].
+        const NUMS: &[i32] = &[$(nums::$name),*];
+
+        /// The texts of [`NUMS`], each ended by a NUL: one string, no table of pointers.
+        const TEXTS: &str = concat!($($text, "\0"),*);
+    };
+}
+
+impl Errno {
+    /// The `strerror(3)` text of this value (glibc wording).
+    pub fn text(self) -> &'static str {
+        self.known().unwrap_or("Unknown error")
+    }
+
+    /// The text, if this value has one.
+    #[inline(never)]
+    fn known(self) -> Option<&'static str> {
+        let mut i = NUMS.iter().position(|&n| n == self.0)?;
+        // The `i`th NUL-ended piece (a byte loop: smaller than `str::split`).
+        let mut start = 0;
+        for (end, &b) in TEXTS.as_bytes().iter().enumerate() {
+            if b == 0 {
+                if i == 0 {
+                    return TEXTS.get(start..end);
                 }
+                i -= 1;
+                start = end + 1;
             }
         }
-    };
+        None
+    }
 }
 
 errnos! {
@@ -163,12 +187,36 @@ errnos! {
 impl uDisplay for Errno {
     /// The `strerror` text, or `Unknown error N` for values outside the table.
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        let text = self.text();
-        f.write_str(text)?;
-        if text == "Unknown error" {
-            f.write_char(' ')?;
-            ufmt::uwrite!(f, "{}", self.0)?;
+        match self.known() {
+            Some(text) => f.write_str(text),
+            None => {
+                f.write_str("Unknown error ")?;
+                self.0.fmt(f)
+            }
         }
-        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn show(e: Errno) -> heapless::String<64> {
+        let mut s = heapless::String::new();
+        ufmt::uwrite!(s, "{}", e).unwrap();
+        s
+    }
+
+    #[test]
+    fn texts_follow_their_numbers() {
+        assert_eq!(NUMS.len(), TEXTS.split('\0').count() - 1);
+        assert_eq!(Errno::EPERM.text(), "Operation not permitted");
+        assert_eq!(Errno::EINVAL.text(), "Invalid argument");
+        assert_eq!(Errno::EBADMSG.text(), "Bad message");
+        assert_eq!(show(Errno::EADDRINUSE), "Address already in use");
+        assert_eq!(Errno(0).text(), "Unknown error");
+        assert_eq!(show(Errno(0)), "Unknown error 0");
+        assert_eq!(show(Errno(-5)), "Unknown error -5");
+        assert_eq!(show(Errno(4095)), "Unknown error 4095");
     }
 }

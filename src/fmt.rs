@@ -103,12 +103,25 @@ pub fn push_truncated<const N: usize>(out: &mut String<N>, s: &str) {
 macro_rules! log {
     ($sink:expr, $level:expr, $($arg:tt)*) => {{
         let level: $crate::fmt::Level = $level;
-        if $crate::fmt::Log::wants(&*$sink, level) {
+        if $crate::fmt::wants(&*$sink, level) {
             let mut line = $crate::fmt::Line::new();
             let _ = ufmt::uwrite!(line, $($arg)*);
-            $crate::fmt::Log::log($sink, level, line.as_str());
+            $crate::fmt::emit($sink, level, &line);
         }
     }};
+}
+
+/// [`Log::wants`] for [`log!`], not inlined: a call at each of the many log sites is
+/// smaller than the sink's level check.
+#[inline(never)]
+pub fn wants<L: Log + ?Sized>(sink: &L, level: Level) -> bool {
+    sink.wants(level)
+}
+
+/// [`Log::log`] of a formatted [`Line`] for [`log!`], not inlined (as [`wants`]).
+#[inline(never)]
+pub fn emit<L: Log + ?Sized>(sink: &mut L, level: Level, line: &Line) {
+    sink.log(level, line.as_str());
 }
 
 /// A [`Log`] sink that keeps every line, for tests.

@@ -167,12 +167,7 @@ impl Prefix {
 impl uDisplay for Prefix {
     /// `ADDR` for host prefixes, `ADDR/LEN` otherwise (SMCRoute's show format).
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        self.addr.fmt(f)?;
-        if !self.is_host() {
-            f.write_char('/')?;
-            write_dec(f, self.len as u32)?;
-        }
-        Ok(())
+        f.write_str(self.text().as_str())
     }
 }
 
@@ -309,108 +304,167 @@ fn parse_v6(s: &[u8]) -> Option<[u8; 16]> {
     Some(bytes)
 }
 
-/// Writes `n` in decimal.
+/// Writes `n` in decimal (through ufmt's one non-generic digit loop).
 pub fn write_dec<W: uWrite + ?Sized>(f: &mut Formatter<'_, W>, n: u32) -> Result<(), W::Error> {
-    let mut buf = [0u8; 10];
-    let mut i = buf.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    // Only ASCII digits were written.
-    f.write_str(core::str::from_utf8(&buf[i..]).unwrap_or(""))
+    uDisplay::fmt(&n, f)
 }
 
-fn write_v4<W: uWrite + ?Sized>(f: &mut Formatter<'_, W>, a: &[u8]) -> Result<(), W::Error> {
-    for (i, b) in a.iter().enumerate() {
-        if i > 0 {
-            f.write_char('.')?;
-        }
-        write_dec(f, *b as u32)?;
-    }
-    Ok(())
+/// Longest text of a prefix: a 45-byte IPv6 address (`inet_ntop`'s maximum) and `/128`.
+const ADDR_TEXT_MAX: usize = 50;
+
+/// The text of an address or prefix, formatted once by non-generic code: every writer
+/// (log lines, `show` rows, JSON) copies these bytes instead of instantiating its own
+/// copy of the formatting.
+pub struct AddrText {
+    buf: [u8; ADDR_TEXT_MAX],
+    len: usize,
 }
 
-fn write_hex<W: uWrite + ?Sized>(f: &mut Formatter<'_, W>, w: u16) -> Result<(), W::Error> {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut started = false;
-    for shift in [12u16, 8, 4, 0] {
-        let d = ((w >> shift) & 0xf) as usize;
-        if d != 0 || started || shift == 0 {
-            f.write_char(DIGITS[d] as char)?;
-            started = true;
+impl AddrText {
+    const fn new() -> Self {
+        Self {
+            buf: [0; ADDR_TEXT_MAX],
+            len: 0,
         }
     }
-    Ok(())
-}
 
-fn write_v6<W: uWrite + ?Sized>(f: &mut Formatter<'_, W>, a: &[u8; 16]) -> Result<(), W::Error> {
-    let mut words = [0u16; 8];
-    for (i, w) in words.iter_mut().enumerate() {
-        *w = u16::from_be_bytes([a[2 * i], a[2 * i + 1]]);
-    }
-    // Longest run of zero words (length >= 2), first one on a tie: glibc inet_ntop6.
-    let (mut best_base, mut best_len) = (usize::MAX, 0usize);
-    let (mut cur_base, mut cur_len) = (usize::MAX, 0usize);
-    for (i, &w) in words.iter().enumerate() {
-        if w == 0 {
-            if cur_base == usize::MAX {
-                cur_base = i;
-                cur_len = 1;
-            } else {
-                cur_len += 1;
-            }
-        } else if cur_base != usize::MAX {
-            if cur_len > best_len {
-                best_base = cur_base;
-                best_len = cur_len;
-            }
-            cur_base = usize::MAX;
+    fn byte(&mut self, b: u8) {
+        if let Some(dst) = self.buf.get_mut(self.len) {
+            *dst = b;
+            self.len += 1;
         }
     }
-    if cur_base != usize::MAX && cur_len > best_len {
-        best_base = cur_base;
-        best_len = cur_len;
+
+    /// A byte in decimal (IPv4 octets, prefix lengths).
+    fn dec(&mut self, b: u8) {
+        if b >= 100 {
+            self.byte(b'0' + b / 100);
+        }
+        if b >= 10 {
+            self.byte(b'0' + b / 10 % 10);
+        }
+        self.byte(b'0' + b % 10);
     }
-    if best_len < 2 {
-        best_base = usize::MAX;
-    }
-    let mut i = 0;
-    while i < 8 {
-        if best_base != usize::MAX && i >= best_base && i < best_base + best_len {
-            if i == best_base {
-                f.write_char(':')?;
+
+    fn v4(&mut self, a: &[u8]) {
+        for (i, b) in a.iter().enumerate() {
+            if i > 0 {
+                self.byte(b'.');
             }
+            self.dec(*b);
+        }
+    }
+
+    /// A 16-bit word in lowercase hex without leading zeros.
+    fn hex(&mut self, w: u16) {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut started = false;
+        for shift in [12u16, 8, 4, 0] {
+            let d = ((w >> shift) & 0xf) as usize;
+            if d != 0 || started || shift == 0 {
+                self.byte(DIGITS[d]);
+                started = true;
+            }
+        }
+    }
+
+    fn v6(&mut self, a: &[u8; 16]) {
+        let mut words = [0u16; 8];
+        for (w, pair) in words.iter_mut().zip(a.chunks_exact(2)) {
+            *w = u16::from_be_bytes([pair[0], pair[1]]);
+        }
+        // Longest run of zero words (length >= 2), first one on a tie: glibc inet_ntop6.
+        let (mut best_base, mut best_len) = (usize::MAX, 0usize);
+        let (mut cur_base, mut cur_len) = (usize::MAX, 0usize);
+        for (i, &w) in words.iter().enumerate() {
+            if w == 0 {
+                if cur_base == usize::MAX {
+                    cur_base = i;
+                    cur_len = 1;
+                } else {
+                    cur_len += 1;
+                }
+            } else if cur_base != usize::MAX {
+                if cur_len > best_len {
+                    best_base = cur_base;
+                    best_len = cur_len;
+                }
+                cur_base = usize::MAX;
+            }
+        }
+        if cur_base != usize::MAX && cur_len > best_len {
+            best_base = cur_base;
+            best_len = cur_len;
+        }
+        if best_len < 2 {
+            best_base = usize::MAX;
+        }
+        let mut i = 0;
+        while i < 8 {
+            if best_base != usize::MAX && i >= best_base && i < best_base + best_len {
+                if i == best_base {
+                    self.byte(b':');
+                }
+                i += 1;
+                continue;
+            }
+            if i != 0 {
+                self.byte(b':');
+            }
+            if i == 6 && best_base == 0 && (best_len == 6 || (best_len == 5 && words[5] == 0xffff))
+            {
+                self.v4(&a[12..16]);
+                return;
+            }
+            self.hex(words[i]);
             i += 1;
-            continue;
         }
-        if i != 0 {
-            f.write_char(':')?;
+        if best_base != usize::MAX && best_base + best_len == 8 {
+            self.byte(b':');
         }
-        if i == 6 && best_base == 0 && (best_len == 6 || (best_len == 5 && words[5] == 0xffff)) {
-            write_v4(f, &a[12..16])?;
-            return Ok(());
-        }
-        write_hex(f, words[i])?;
-        i += 1;
     }
-    if best_base != usize::MAX && best_base + best_len == 8 {
-        f.write_char(':')?;
+
+    /// The text as bytes (ASCII).
+    pub fn as_bytes(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or(&[])
     }
-    Ok(())
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        // Only ASCII was written.
+        core::str::from_utf8(self.as_bytes()).unwrap_or("")
+    }
+}
+
+impl Addr {
+    /// The address as `inet_ntop(3)` prints it.
+    #[inline(never)]
+    pub fn text(&self) -> AddrText {
+        let mut t = AddrText::new();
+        match self {
+            Self::V4(a) => t.v4(a),
+            Self::V6(a) => t.v6(a),
+        }
+        t
+    }
+}
+
+impl Prefix {
+    /// `ADDR` for host prefixes, `ADDR/LEN` otherwise (SMCRoute's show format).
+    #[inline(never)]
+    pub fn text(&self) -> AddrText {
+        let mut t = self.addr.text();
+        if !self.is_host() {
+            t.byte(b'/');
+            t.dec(self.len);
+        }
+        t
+    }
 }
 
 impl uDisplay for Addr {
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        match self {
-            Self::V4(a) => write_v4(f, a),
-            Self::V6(a) => write_v6(f, a),
-        }
+        f.write_str(self.text().as_str())
     }
 }
 
@@ -526,6 +580,16 @@ mod tests {
         assert_eq!(
             show(&Addr::parse("225.3.2.255").unwrap().offset(1)),
             "225.3.3.0"
+        );
+        let long = Prefix {
+            addr: Addr::parse("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff").unwrap(),
+            len: 127,
+        };
+        assert_eq!(show(&long), "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/127");
+        assert_eq!(long.text().as_bytes(), show(&long).as_bytes());
+        assert_eq!(
+            show(&Addr::parse("255.255.255.255").unwrap()),
+            "255.255.255.255"
         );
         assert!(Addr::parse("239.1.1.1").unwrap().is_multicast());
         assert!(!Addr::parse("10.1.1.1").unwrap().is_multicast());

@@ -107,11 +107,14 @@ impl DaemonHost {
     }
 }
 
+// Not inlined: called from every log line of the router and the daemon.
 impl Log for DaemonHost {
+    #[inline(never)]
     fn log(&mut self, level: Level, line: &str) {
         self.log.log(level, line);
     }
 
+    #[inline(never)]
     fn wants(&self, level: Level) -> bool {
         self.log.wants(level)
     }

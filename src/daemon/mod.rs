@@ -64,15 +64,26 @@ pub mod exit {
 }
 
 /// The router, the conf read buffers, the routing sockets with their join pool and the
-/// IPC clients live in statics, not in `main`'s stack frame: capacity in .bss costs no
-/// memory until it is used, and a stack page once touched stays resident.
-static ROUTER: StaticCell<Router> = StaticCell::new(Router::new());
-static CONF_BUFS: StaticCell<ConfBufs> =
-    StaticCell::new([[0; load::CHUNK]; crate::limits::MAX_INCLUDE_DEPTH]);
-// Their initial values hold non-zero bytes (enum tags, limits), which would put them in
-// .data, in the binary: they start uninitialised (.bss) and are written at start-up.
-static KERNEL: StaticCell<MaybeUninit<MrouteSys>> = StaticCell::new(MaybeUninit::uninit());
-static CLIENTS: StaticCell<MaybeUninit<Clients>> = StaticCell::new(MaybeUninit::uninit());
+/// IPC clients live in a static, not in `main`'s stack frame: capacity in .bss costs no
+/// memory until it is used, and a stack page once touched stays resident. One static,
+/// taken once (each take is an atomic swap).
+static STORE: StaticCell<Store> = StaticCell::new(Store {
+    router: Router::new(),
+    bufs: [[0; load::CHUNK]; crate::limits::MAX_INCLUDE_DEPTH],
+    kernel: MaybeUninit::uninit(),
+    clients: MaybeUninit::uninit(),
+});
+
+/// What [`STORE`] holds.
+struct Store {
+    router: Router,
+    bufs: ConfBufs,
+    // Their initial values hold non-zero bytes (enum tags, limits), which would put the
+    // static in .data, in the binary: they start uninitialised (.bss) and are written at
+    // start-up.
+    kernel: MaybeUninit<MrouteSys>,
+    clients: MaybeUninit<Clients>,
+}
 
 /// Most command-line words we look at.
 const MAX_ARGV: usize = 64;
@@ -117,13 +128,13 @@ pub fn main(raw: &Args) -> i32 {
         );
         return exit::FAILURE;
     }
-    let statics = (
-        ROUTER.take(),
-        CONF_BUFS.take(),
-        KERNEL.take(),
-        CLIENTS.take(),
-    );
-    let (Some(router), Some(bufs), Some(kernel), Some(clients)) = statics else {
+    let Some(Store {
+        router,
+        bufs,
+        kernel,
+        clients,
+    }) = STORE.take()
+    else {
         return exit::SOFTWARE;
     };
     let kernel = kernel.write(MrouteSys::new());
@@ -140,7 +151,7 @@ pub fn main(raw: &Args) -> i32 {
     run(prog, &opts, statics)
 }
 
-/// The daemon's state that lives in statics (see [`ROUTER`]).
+/// The daemon's state that lives in a static (see [`STORE`]).
 struct Statics {
     router: &'static mut Router,
     bufs: &'static mut ConfBufs,
@@ -197,7 +208,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         process::sleep_secs(opts.startup_delay);
     }
     let start = clock::now();
-    let exit_at = (opts.exit_delay > 0).then(|| start.add_secs(opts.exit_delay));
+    let exit_at = after(start, opts.exit_delay);
 
     // Multicast routing sockets: IPv4 is required, IPv6 optional.
     let v4 = match mroute::open_v4(opts.table_id) {
@@ -329,14 +340,26 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         listener,
         events,
         clients,
-        next_expire: (opts.cache_timeout > 0).then(|| start.add_secs(opts.cache_timeout)),
-        next_mrdisc: start.add_secs(opts.mrdisc_interval),
+        next_expire: after(start, opts.cache_timeout),
+        next_mrdisc: plus_secs(start, opts.mrdisc_interval),
         exit_at,
         notify,
     };
     let code = state.run();
     state.shutdown();
     code
+}
+
+/// `secs` seconds after `t` (one copy of the 64-bit arithmetic, which is long on 32-bit
+/// routers, for every timer).
+#[inline(never)]
+fn plus_secs(t: Instant, secs: u32) -> Instant {
+    t.add_secs(secs)
+}
+
+/// `secs` seconds after `t`, or never for 0 (a disabled timer).
+fn after(t: Instant, secs: u32) -> Option<Instant> {
+    (secs > 0).then(|| plus_secs(t, secs))
 }
 
 /// Re-reads the interface list (rtnetlink or `NET_RT_IFLIST` dump) into the router.
@@ -437,16 +460,15 @@ impl Loop<'_> {
                 .poll_fds(&mut |slot, fd| add(fd, Source::Client(slot)));
             self.host.mrdisc_poll_fds(&mut |fd| add(fd, Source::Mrdisc));
 
-            let deadline = [
-                self.next_expire,
-                Some(self.next_mrdisc),
-                self.exit_at,
-                self.clients.next_deadline(),
-            ]
-            .into_iter()
-            .flatten()
-            .min();
-            let timeout = deadline.map_or(-1, |d| now.until(d).min(i32::MAX as u64) as i32);
+            // The mrdisc timer always runs: there is always a deadline.
+            let mut deadline = self.next_mrdisc;
+            for d in [self.next_expire, self.exit_at, self.clients.next_deadline()]
+                .into_iter()
+                .flatten()
+            {
+                deadline = deadline.min(d);
+            }
+            let timeout = now.until(deadline).min(i32::MAX as u64) as i32;
             if poll(&mut fds, timeout).is_err() {
                 continue;
             }
@@ -523,12 +545,12 @@ impl Loop<'_> {
         if let Some(t) = self.next_expire {
             if t <= now {
                 self.router.expire(&mut self.host, now);
-                self.next_expire = Some(now.add_secs(self.opts.cache_timeout));
+                self.next_expire = Some(plus_secs(now, self.opts.cache_timeout));
             }
         }
         if self.next_mrdisc <= now {
             self.host.mrdisc_announce_all();
-            self.next_mrdisc = now.add_secs(self.opts.mrdisc_interval);
+            self.next_mrdisc = plus_secs(now, self.opts.mrdisc_interval);
         }
         self.clients.reap_idle(&mut self.host, now);
     }

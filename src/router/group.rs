@@ -9,7 +9,6 @@ use crate::net::{Addr, Prefix};
 use crate::table::groups::{Group, Join};
 use crate::table::iface::{is_wildcard, IfName};
 use crate::table::pending::{Kind, Pending};
-use crate::table::Text;
 
 /// Number of addresses in `prefix` (its `/LEN` range), if it fits in a `u32`.
 fn range_size(prefix: &Prefix) -> Option<u32> {
@@ -52,7 +51,7 @@ impl Router {
                 }
                 _ if mode == Mode::Replay => return Ok(()),
                 _ => {
-                    note(h, Msg::AlreadyJoined(sg, iif));
+                    note(h, Msg::AlreadyJoined(&sg, iif));
                     return Err(Failed);
                 }
             }
@@ -137,7 +136,7 @@ impl Router {
                         source: s.map(Prefix::host),
                         group: Prefix::host(g),
                     };
-                    note(h, Msg::JoinFailed(sg, iface.name.as_str(), e));
+                    note(h, Msg::JoinFailed(&sg, iface.name.as_str(), e));
                     return Err(Failed);
                 }
                 let join = Join::new(id as u32, iface.ifindex, s, g);
@@ -178,7 +177,7 @@ impl Router {
                     source: src,
                     group: grp,
                 };
-                note(h, Msg::NoGroup(sg, iif));
+                note(h, Msg::NoGroup(&sg, iif));
                 Err(Failed)
             }
         }
@@ -203,7 +202,7 @@ impl Router {
             };
             let name = self.ifaces.get(j.iface as usize).map(|i| i.name);
             let name = name.unwrap_or_default();
-            note(h, Msg::LeaveFailed(sg, name.as_str(), e));
+            note(h, Msg::LeaveFailed(&sg, name.as_str(), e));
         }
     }
 
@@ -246,14 +245,10 @@ impl Router {
                 } else {
                     g.iif
                 };
-                let mut source = Text::<64>::new();
-                if let Some(s) = g.source {
-                    let _ = ufmt::uwrite!(source, "{}", s);
-                }
-                let mut group = Text::<64>::new();
-                let _ = ufmt::uwrite!(group, "{}", g.group);
-                let src = g.source.map(|_| source.as_str());
-                let entry = Pending::new(Kind::Mgroup, iif.as_str(), src, group.as_str(), []);
+                let source = g.source.map(|s| s.text());
+                let group = g.group.text();
+                let src = source.as_ref().map(|t| t.as_str());
+                let entry = Pending::new(Kind::Mgroup, iif.as_str(), src, group.as_str(), &[]);
                 if let Some(p) = entry {
                     self.queue_pending(h, p);
                 }

@@ -151,7 +151,7 @@ pub enum Msg<'a> {
     /// A table is full.
     TableFull(&'static str, usize),
     /// IPC remove, logged before looking (SMCRoute's reply when nothing matched).
-    Deleting(&'a str, Explicit),
+    Deleting(&'a str, &'a Explicit),
     /// VIF creation on a non-multicast interface.
     VifNotMulticast(&'a str),
     /// VIF table exhausted.
@@ -161,35 +161,35 @@ pub enum Msg<'a> {
     /// `MRT_DEL_VIF` / `MRT6_DEL_MIF` failed.
     VifDelFailed(Family, &'a str, Errno),
     /// `MRT_ADD_MFC` failed.
-    MfcAddFailed(Family, Compact, Errno),
+    MfcAddFailed(Family, &'a Compact, Errno),
     /// `MRT_DEL_MFC` failed.
-    MfcDelFailed(Family, Compact, Errno),
+    MfcDelFailed(Family, &'a Compact, Errno),
     /// A template matched a NOCACHE upcall.
-    NewData(Addr, Addr, &'a str),
+    NewData(&'a Addr, &'a Addr, &'a str),
     /// No template matched a NOCACHE upcall: stop filter.
-    NoMatch(Addr, Addr, &'a str),
+    NoMatch(&'a Addr, &'a Addr, &'a str),
     /// WRONGVIF repaired.
-    Moved(Compact, &'a str),
+    Moved(&'a Compact, &'a str),
     /// WRONGVIF without a matching template.
-    WrongVif(Compact, &'a str),
+    WrongVif(&'a Compact, &'a str),
     /// WRONGVIF for a configured (S,G): left alone.
-    WrongVifConfigured(Compact, &'a str),
+    WrongVifConfigured(&'a Compact, &'a str),
     /// Upcall on a VIF the router does not know.
     UnknownVif(u8, u8),
     /// PIM register data.
-    PimRegister(Addr, Addr),
+    PimRegister(&'a Addr, &'a Addr),
     /// Unknown upcall type.
     UnknownUpcall(u8),
     /// Join of an existing membership.
-    AlreadyJoined(Compact, &'a str),
+    AlreadyJoined(&'a Compact, &'a str),
     /// Leave of an unknown membership.
-    NoGroup(Compact, &'a str),
+    NoGroup(&'a Compact, &'a str),
     /// Join on an interface that does not exist.
     UnknownIface(&'a str),
     /// Kernel join failed.
-    JoinFailed(Compact, &'a str, Errno),
+    JoinFailed(&'a Compact, &'a str, Errno),
     /// Kernel leave failed.
-    LeaveFailed(Compact, &'a str, Errno),
+    LeaveFailed(&'a Compact, &'a str, Errno),
     /// Interface went away or changed: its state was dropped.
     IfaceGone(&'a str),
     /// Unknown IPC command letter.
@@ -215,140 +215,163 @@ impl Msg<'_> {
     }
 }
 
-impl uDisplay for Msg<'_> {
+/// One value a message template refers to.
+#[derive(Clone, Copy)]
+enum Arg<'a> {
+    Str(&'a str),
+    Int(i64),
+    Addr(&'a Addr),
+    Sg(&'a Compact),
+    Explicit(&'a Explicit),
+    Errno(Errno),
+    /// A byte from a client, echoed only if printable.
+    Byte(u8),
+}
+
+impl uDisplay for Arg<'_> {
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        use ufmt::uwrite;
-        use Msg::*;
         match *self {
-            PhyintMissing => f.write_str("phyint missing interface pattern"),
-            PhyintTtl(n, t) => uwrite!(f, "phyint {} ttl {} out of range (1-255)", n, t),
-            PhyintUnknown(n) => uwrite!(f, "phyint {} does not exist (yet?) on this system", n),
-            BadGroup(c, g) => uwrite!(f, "{}: Invalid multicast group: {}", cmd(c), g),
-            BadGroupIpc(g) => uwrite!(f, "mroute: invalid multicast group: {}", g),
-            BadSource(Cmd::Mroute, s) => uwrite!(f, "mroute: Invalid source address: {}", s),
-            BadSource(Cmd::Join, s) => uwrite!(f, "join: Invalid multicast source: {}", s),
-            BadGroupLen(Cmd::Mroute, _, n) => {
-                uwrite!(f, "mroute: Invalid multicast group prefix length, {}", n)
-            }
-            BadGroupLen(Cmd::Join, fam, n) => uwrite!(
-                f,
-                "join: Invalid group prefix length (0-{}): {}",
-                fam.bits(),
-                n
-            ),
-            BadSourceLen(Cmd::Mroute, _, n) => uwrite!(f, "mroute: invalid prefix length: {}", n),
-            BadSourceLen(Cmd::Join, fam, n) => uwrite!(
-                f,
-                "join: Invalid source prefix length (0-{}): {}",
-                fam.bits(),
-                n
-            ),
-            TooFewArgs(c) => uwrite!(f, "{}: Not enough arguments", cmd(c)),
-            TooManyOifs => f.write_str("mroute: Too many outbound interfaces"),
-            NotKnown(d, n) => uwrite!(f, "mroute: {} {} is not a known phyint", dir(d), n),
-            NotMulticast(d, n) => {
-                uwrite!(f, "mroute: {} {} is not multicast capable", dir(d), n)
-            }
-            NoVif(d, n) => uwrite!(
-                f,
-                "mroute: {} {} has no VIF, VIF table exhausted?",
-                dir(d),
-                n
-            ),
-            SameIif(o, i) => uwrite!(
-                f,
-                "mroute: Same outbound interface ({}) as inbound ({}) may cause routing loops.",
-                o,
-                i
-            ),
-            PendingAdded(k, i, g) => {
-                uwrite!(
-                    f,
-                    "{} from {} group {} pending: interface not available",
-                    k,
-                    i,
-                    g
-                )
-            }
-            Activated(k, i, g) => uwrite!(f, "Activated pending {} from {} group {}", k, i, g),
-            TableFull(t, n) => uwrite!(f, "{} table full ({} entries)", t, n),
-            Deleting(i, sg) => uwrite!(f, "mroute: deleting route from {} {}", i, sg),
-            VifNotMulticast(n) => {
-                uwrite!(f, "Interface {} is not multicast capable, skipping VIF.", n)
-            }
-            VifsExhausted(n) => uwrite!(f, "Not enough available VIFs to create {}", n),
-            VifAddFailed(fam, n, e) => {
-                uwrite!(f, "Failed adding {} for {}: {}", vif(fam), n, e)
-            }
-            VifDelFailed(fam, n, e) => {
-                uwrite!(f, "Failed deleting {} for {}: {}", vif(fam), n, e)
-            }
-            MfcAddFailed(fam, sg, e) => {
-                uwrite!(
-                    f,
-                    "failed adding {} multicast route {}: {}",
-                    ipv(fam),
-                    sg,
-                    e
-                )
-            }
-            MfcDelFailed(fam, sg, e) => {
-                uwrite!(
-                    f,
-                    "failed removing {} multicast route {}: {}",
-                    ipv(fam),
-                    sg,
-                    e
-                )
-            }
-            NewData(s, g, i) => uwrite!(f, "New multicast data from {} to group {} on {}", s, g, i),
-            NoMatch(s, g, i) => uwrite!(
-                f,
-                "Multicast from {}, group {}, on {} does not match any (*,G) rule",
-                s,
-                g,
-                i
-            ),
-            Moved(sg, i) => uwrite!(f, "Moved {} inbound to {} after WRONGVIF", sg, i),
-            WrongVif(sg, i) => uwrite!(f, "Multicast {} on wrong VIF {}, no matching rule", sg, i),
-            WrongVifConfigured(sg, i) => uwrite!(
-                f,
-                "Multicast {} on wrong VIF {}, keeping the configured route",
-                sg,
-                i
-            ),
-            UnknownVif(v, t) => uwrite!(
-                f,
-                "No matching interface for VIF {}, cannot handle IGMP message {}.",
-                v,
-                t
-            ),
-            PimRegister(s, g) => uwrite!(
-                f,
-                "Receiving PIM register data from {}, group {}, ignoring.",
-                s,
-                g
-            ),
-            UnknownUpcall(t) => uwrite!(f, "Unknown IGMP message type {} from kernel", t),
-            AlreadyJoined(sg, i) => uwrite!(f, "Already joined {} on {}", sg, i),
-            NoGroup(sg, i) => uwrite!(f, "No group {} on {} to leave", sg, i),
-            UnknownIface(i) => uwrite!(f, "unknown interface {}", i),
-            JoinFailed(sg, i, e) => uwrite!(f, "Failed joining group {} on {}: {}", sg, i, e),
-            LeaveFailed(sg, i, e) => uwrite!(f, "Failed leaving group {} on {}: {}", sg, i, e),
-            IfaceGone(i) => uwrite!(
-                f,
-                "Interface {} gone or changed, its routes and groups are pending",
-                i
-            ),
-            UnknownIpc(c) => {
-                f.write_str("Unknown or malformed IPC message '")?;
+            Arg::Str(s) => f.write_str(s),
+            Arg::Int(n) => n.fmt(f),
+            Arg::Addr(a) => a.fmt(f),
+            Arg::Sg(sg) => sg.fmt(f),
+            Arg::Explicit(sg) => sg.fmt(f),
+            Arg::Errno(e) => e.fmt(f),
+            Arg::Byte(c) => {
                 // The reply ends at the first NUL: never echo a control byte.
                 let b = [if c.is_ascii_graphic() { c } else { b'?' }];
-                f.write_str(core::str::from_utf8(&b).unwrap_or("?"))?;
-                f.write_str("' from client.")
+                f.write_str(core::str::from_utf8(&b).unwrap_or("?"))
             }
         }
     }
+}
+
+/// Where a template takes its next argument.
+const HOLE: char = '%';
+
+impl Msg<'_> {
+    /// The wording, with a [`HOLE`] for each argument.
+    fn template(&self) -> &'static str {
+        use Msg::*;
+        match self {
+            PhyintMissing => "phyint missing interface pattern",
+            PhyintTtl(..) => "phyint % ttl % out of range (1-255)",
+            PhyintUnknown(..) => "phyint % does not exist (yet?) on this system",
+            BadGroup(..) => "%: Invalid multicast group: %",
+            BadGroupIpc(..) => "mroute: invalid multicast group: %",
+            BadSource(Cmd::Mroute, _) => "mroute: Invalid source address: %",
+            BadSource(Cmd::Join, _) => "join: Invalid multicast source: %",
+            BadGroupLen(Cmd::Mroute, ..) => "mroute: Invalid multicast group prefix length, %",
+            BadGroupLen(Cmd::Join, ..) => "join: Invalid group prefix length (0-%): %",
+            BadSourceLen(Cmd::Mroute, ..) => "mroute: invalid prefix length: %",
+            BadSourceLen(Cmd::Join, ..) => "join: Invalid source prefix length (0-%): %",
+            TooFewArgs(..) => "%: Not enough arguments",
+            TooManyOifs => "mroute: Too many outbound interfaces",
+            NotKnown(..) => "mroute: % % is not a known phyint",
+            NotMulticast(..) => "mroute: % % is not multicast capable",
+            NoVif(..) => "mroute: % % has no VIF, VIF table exhausted?",
+            SameIif(..) => {
+                "mroute: Same outbound interface (%) as inbound (%) may cause routing loops."
+            }
+            PendingAdded(..) => "% from % group % pending: interface not available",
+            Activated(..) => "Activated pending % from % group %",
+            TableFull(..) => "% table full (% entries)",
+            Deleting(..) => "mroute: deleting route from % %",
+            VifNotMulticast(..) => "Interface % is not multicast capable, skipping VIF.",
+            VifsExhausted(..) => "Not enough available VIFs to create %",
+            VifAddFailed(..) => "Failed adding % for %: %",
+            VifDelFailed(..) => "Failed deleting % for %: %",
+            MfcAddFailed(..) => "failed adding % multicast route %: %",
+            MfcDelFailed(..) => "failed removing % multicast route %: %",
+            NewData(..) => "New multicast data from % to group % on %",
+            NoMatch(..) => "Multicast from %, group %, on % does not match any (*,G) rule",
+            Moved(..) => "Moved % inbound to % after WRONGVIF",
+            WrongVif(..) => "Multicast % on wrong VIF %, no matching rule",
+            WrongVifConfigured(..) => "Multicast % on wrong VIF %, keeping the configured route",
+            UnknownVif(..) => "No matching interface for VIF %, cannot handle IGMP message %.",
+            PimRegister(..) => "Receiving PIM register data from %, group %, ignoring.",
+            UnknownUpcall(..) => "Unknown IGMP message type % from kernel",
+            AlreadyJoined(..) => "Already joined % on %",
+            NoGroup(..) => "No group % on % to leave",
+            UnknownIface(..) => "unknown interface %",
+            JoinFailed(..) => "Failed joining group % on %: %",
+            LeaveFailed(..) => "Failed leaving group % on %: %",
+            IfaceGone(..) => "Interface % gone or changed, its routes and groups are pending",
+            UnknownIpc(..) => "Unknown or malformed IPC message '%' from client.",
+        }
+    }
+}
+
+impl uDisplay for Msg<'_> {
+    /// The template with the arguments of the message's shape: one arm per shape, not
+    /// per message.
+    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
+        use Arg::{Byte, Int, Sg, Str};
+        use Msg::*;
+        let t = self.template();
+        match *self {
+            PhyintMissing | TooManyOifs => put(f, t, &[]),
+            PhyintUnknown(s)
+            | BadGroupIpc(s)
+            | BadSource(_, s)
+            | VifNotMulticast(s)
+            | VifsExhausted(s)
+            | UnknownIface(s)
+            | IfaceGone(s) => put(f, t, &[Str(s)]),
+            PhyintTtl(s, n) => put(f, t, &[Str(s), Int(n)]),
+            BadGroup(c, s) => put(f, t, &[Str(cmd(c)), Str(s)]),
+            TooFewArgs(c) => put(f, t, &[Str(cmd(c))]),
+            BadGroupLen(Cmd::Mroute, _, n) | BadSourceLen(Cmd::Mroute, _, n) => {
+                put(f, t, &[Int(n)])
+            }
+            BadGroupLen(Cmd::Join, fam, n) | BadSourceLen(Cmd::Join, fam, n) => {
+                put(f, t, &[Int(fam.bits() as i64), Int(n)])
+            }
+            NotKnown(d, s) | NotMulticast(d, s) | NoVif(d, s) => put(f, t, &[Str(dir(d)), Str(s)]),
+            SameIif(a, b) => put(f, t, &[Str(a), Str(b)]),
+            PendingAdded(a, b, c) | Activated(a, b, c) => put(f, t, &[Str(a), Str(b), Str(c)]),
+            TableFull(s, n) => put(f, t, &[Str(s), Int(n as i64)]),
+            Deleting(s, sg) => put(f, t, &[Str(s), Arg::Explicit(sg)]),
+            VifAddFailed(fam, s, e) | VifDelFailed(fam, s, e) => {
+                put(f, t, &[Str(vif(fam)), Str(s), Arg::Errno(e)])
+            }
+            MfcAddFailed(fam, sg, e) | MfcDelFailed(fam, sg, e) => {
+                put(f, t, &[Str(ipv(fam)), Sg(sg), Arg::Errno(e)])
+            }
+            NewData(a, b, s) | NoMatch(a, b, s) => put(f, t, &[Arg::Addr(a), Arg::Addr(b), Str(s)]),
+            PimRegister(a, b) => put(f, t, &[Arg::Addr(a), Arg::Addr(b)]),
+            Moved(sg, s)
+            | WrongVif(sg, s)
+            | WrongVifConfigured(sg, s)
+            | AlreadyJoined(sg, s)
+            | NoGroup(sg, s) => put(f, t, &[Sg(sg), Str(s)]),
+            JoinFailed(sg, s, e) | LeaveFailed(sg, s, e) => {
+                put(f, t, &[Sg(sg), Str(s), Arg::Errno(e)])
+            }
+            UnknownVif(a, b) => put(f, t, &[Int(a as i64), Int(b as i64)]),
+            UnknownUpcall(a) => put(f, t, &[Int(a as i64)]),
+            UnknownIpc(c) => put(f, t, &[Byte(c)]),
+        }
+    }
+}
+
+/// Writes `template` with its [`HOLE`]s filled by `args` in order. The wording is data:
+/// a template and its arguments per message are smaller than a formatting call sequence.
+#[inline(never)]
+fn put<W: uWrite + ?Sized>(
+    f: &mut Formatter<'_, W>,
+    template: &str,
+    args: &[Arg<'_>],
+) -> Result<(), W::Error> {
+    let mut pieces = template.split(HOLE);
+    if let Some(first) = pieces.next() {
+        f.write_str(first)?;
+    }
+    for (piece, arg) in pieces.zip(args.iter()) {
+        arg.fmt(f)?;
+        f.write_str(piece)?;
+    }
+    Ok(())
 }
 
 fn dir(d: Dir) -> &'static str {
@@ -373,4 +396,112 @@ pub fn say<L: crate::fmt::Log + ?Sized>(log: &mut L, origin: &Origin<'_>, msg: M
 /// Logs `msg` without a prefix.
 pub fn note<L: crate::fmt::Log + ?Sized>(log: &mut L, msg: Msg<'_>) {
     crate::log!(log, msg.level(), "{}", msg);
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use std::string::String;
+
+    use super::*;
+
+    fn show(m: Msg<'_>) -> String {
+        let mut line = crate::fmt::Line::new();
+        ufmt::uwrite!(line, "{}", m).unwrap();
+        line.as_str().into()
+    }
+
+    #[test]
+    fn every_shape_fills_its_holes() {
+        let a = Addr::parse("10.0.0.1").unwrap();
+        let g = Addr::parse("225.1.2.3").unwrap();
+        let sg = Compact::sg(&a, &g);
+        let star = Compact {
+            source: None,
+            group: Prefix { addr: g, len: 24 },
+        };
+        let cases = [
+            (Msg::PhyintMissing, "phyint missing interface pattern"),
+            (
+                Msg::PhyintTtl("eth0", 300),
+                "phyint eth0 ttl 300 out of range (1-255)",
+            ),
+            (
+                Msg::BadSource(Cmd::Join, "x"),
+                "join: Invalid multicast source: x",
+            ),
+            (
+                Msg::BadGroupLen(Cmd::Mroute, Family::V4, -1),
+                "mroute: Invalid multicast group prefix length, -1",
+            ),
+            (
+                Msg::BadSourceLen(Cmd::Join, Family::V6, 129),
+                "join: Invalid source prefix length (0-128): 129",
+            ),
+            (Msg::TooFewArgs(Cmd::Join), "join: Not enough arguments"),
+            (
+                Msg::NoVif(Dir::Outbound, "eth1"),
+                "mroute: outbound eth1 has no VIF, VIF table exhausted?",
+            ),
+            (
+                Msg::Activated("mroute", "eth0", "225.1.2.3"),
+                "Activated pending mroute from eth0 group 225.1.2.3",
+            ),
+            (
+                Msg::TableFull("join", 2048),
+                "join table full (2048 entries)",
+            ),
+            (
+                Msg::Deleting(
+                    "eth0",
+                    &Explicit {
+                        source: a,
+                        slen: 32,
+                        group: g,
+                        glen: 24,
+                    },
+                ),
+                "mroute: deleting route from eth0 (10.0.0.1/32,225.1.2.3/24)",
+            ),
+            (
+                Msg::VifAddFailed(Family::V6, "eth0", Errno::EINVAL),
+                "Failed adding MIF for eth0: Invalid argument",
+            ),
+            (
+                Msg::MfcDelFailed(Family::V4, &sg, Errno(0)),
+                "failed removing IPv4 multicast route (10.0.0.1,225.1.2.3): Unknown error 0",
+            ),
+            (
+                Msg::NoMatch(&a, &g, "eth0"),
+                "Multicast from 10.0.0.1, group 225.1.2.3, on eth0 does not match any (*,G) rule",
+            ),
+            (
+                Msg::PimRegister(&a, &g),
+                "Receiving PIM register data from 10.0.0.1, group 225.1.2.3, ignoring.",
+            ),
+            (
+                Msg::NoGroup(&star, "eth0"),
+                "No group (*,225.1.2.3/24) on eth0 to leave",
+            ),
+            (
+                Msg::LeaveFailed(&sg, "eth0", Errno::EPERM),
+                "Failed leaving group (10.0.0.1,225.1.2.3) on eth0: Operation not permitted",
+            ),
+            (
+                Msg::UnknownVif(7, 1),
+                "No matching interface for VIF 7, cannot handle IGMP message 1.",
+            ),
+            (
+                Msg::UnknownUpcall(9),
+                "Unknown IGMP message type 9 from kernel",
+            ),
+            (
+                Msg::UnknownIpc(0),
+                "Unknown or malformed IPC message '?' from client.",
+            ),
+        ];
+        for (msg, want) in cases {
+            assert_eq!(show(msg), want);
+        }
+    }
 }

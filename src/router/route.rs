@@ -175,7 +175,7 @@ impl Router {
         group: &str,
         oifs: &[&str],
     ) {
-        if let Some(p) = Pending::new(kind, iif, source, group, oifs.iter().copied()) {
+        if let Some(p) = Pending::new(kind, iif, source, group, oifs) {
             let k = match kind {
                 Kind::Mroute => "mroute",
                 Kind::Mgroup => "mgroup",
@@ -315,7 +315,7 @@ impl Router {
                 let fam = r.group.family();
                 note(
                     h,
-                    Msg::MfcDelFailed(fam, Compact::sg(&r.source, &r.group), e),
+                    Msg::MfcDelFailed(fam, &Compact::sg(&r.source, &r.group), e),
                 );
             }
         }
@@ -446,7 +446,7 @@ impl Router {
                 glen: grp.len,
             };
             let name = self.ifaces.get(iid).map(|i| i.name).unwrap_or_default();
-            note(h, Msg::Deleting(name.as_str(), sg));
+            note(h, Msg::Deleting(name.as_str(), &sg));
             let key = Rule::new(iid as u32, saddr, slen, grp.addr, grp.len);
             let Some(rid) = self.rules.find(&key) else {
                 continue;
@@ -478,7 +478,7 @@ fn add_mfc<H: Host>(h: &mut H, route: &Route) -> Result<(), Failed> {
         let fam = route.group.family();
         note(
             h,
-            Msg::MfcAddFailed(fam, Compact::sg(&route.source, &route.group), e),
+            Msg::MfcAddFailed(fam, &Compact::sg(&route.source, &route.group), e),
         );
         Failed
     })

@@ -141,42 +141,9 @@ impl Row {
         self.bytes(digits);
     }
 
-    /// A byte in decimal (IPv4 octets, prefix lengths).
-    fn small(&mut self, b: u8) {
-        if b >= 100 {
-            self.byte(b'0' + b / 100);
-        }
-        if b >= 10 {
-            self.byte(b'0' + b / 10 % 10);
-        }
-        self.byte(b'0' + b % 10);
-    }
-
-    /// An address as `inet_ntop` prints it (IPv4 inline, IPv6 through `net`).
-    fn addr(&mut self, a: &Addr) {
-        match a {
-            Addr::V4([a, b, c, d]) => {
-                self.small(*a);
-                self.byte(b'.');
-                self.small(*b);
-                self.byte(b'.');
-                self.small(*c);
-                self.byte(b'.');
-                self.small(*d);
-            }
-            Addr::V6(_) => {
-                let _ = ufmt::uwrite!(self, "{}", *a);
-            }
-        }
-    }
-
     /// `ADDR` or `ADDR/LEN`.
     fn prefix(&mut self, p: &Prefix) {
-        self.addr(&p.addr);
-        if !p.is_host() {
-            self.byte(b'/');
-            self.small(p.len);
-        }
+        self.bytes(p.text().as_bytes());
     }
 
     /// `(S[/LEN], G[/LEN])` with `*` for the wildcard source, padded to 42 columns.
@@ -246,11 +213,7 @@ fn json_str<W: uWrite + ?Sized>(out: &mut W, s: &str) -> Result<(), W::Error> {
 
 fn json_opt_prefix<W: uWrite + ?Sized>(out: &mut W, p: Option<Prefix>) -> Result<(), W::Error> {
     match p {
-        Some(p) => {
-            let mut t = Text::<64>::new();
-            let _ = ufmt::uwrite!(t, "{}", p);
-            json_str(out, t.as_str())
-        }
+        Some(p) => json_str(out, p.text().as_str()),
         None => out.write_str("null"),
     }
 }

@@ -25,7 +25,7 @@ impl Router {
             .unwrap_or_default();
         match (up.kind, iface) {
             (UpcallKind::WholePkt | UpcallKind::WrVifWhole, _) => {
-                note(h, Msg::PimRegister(up.source, up.group));
+                note(h, Msg::PimRegister(&up.source, &up.group));
             }
             (UpcallKind::Unknown(t), _) => note(h, Msg::UnknownUpcall(t)),
             (_, None) => note(h, Msg::UnknownVif(up.vif, type_number)),
@@ -59,10 +59,10 @@ impl Router {
             }
         }
         if template.is_some() {
-            note(h, Msg::NewData(up.source, up.group, name.as_str()));
+            note(h, Msg::NewData(&up.source, &up.group, name.as_str()));
             h.route_installed(&up.source, &up.group);
         } else {
-            note(h, Msg::NoMatch(up.source, up.group, name.as_str()));
+            note(h, Msg::NoMatch(&up.source, &up.group, name.as_str()));
         }
     }
 
@@ -76,11 +76,11 @@ impl Router {
             .is_some_and(|r| !r.is_cache())
         {
             // Configured (S,G) rules are authoritative; SMCRoute would overwrite them.
-            note(h, Msg::WrongVifConfigured(sg, name.as_str()));
+            note(h, Msg::WrongVifConfigured(&sg, name.as_str()));
             return;
         }
         let Some(template) = self.rules.first_template(id as u32, &up.source, &up.group) else {
-            note(h, Msg::WrongVif(sg, name.as_str()));
+            note(h, Msg::WrongVif(&sg, name.as_str()));
             return;
         };
         let ttls = self
@@ -97,7 +97,7 @@ impl Router {
             if let Some(k) = self.mfc.find(&up.source, &up.group) {
                 self.mfc.touch(k);
             }
-            note(h, Msg::Moved(sg, name.as_str()));
+            note(h, Msg::Moved(&sg, name.as_str()));
             h.route_installed(&up.source, &up.group);
         }
     }

@@ -8,7 +8,6 @@ use crate::limits::MAX_IFACES;
 use crate::net::Family;
 use crate::table::iface::NO_VIF;
 use crate::table::pending::{Kind, Pending};
-use crate::table::Text;
 
 /// An interface cannot get a VIF because it lacks `IFF_MULTICAST`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -325,20 +324,18 @@ impl Router {
         let Some(rule) = self.rules.get(rid).copied() else {
             return;
         };
-        let mut source = Text::<64>::new();
-        if !rule.any_source() {
-            let p = crate::net::Prefix {
+        let source = (!rule.any_source()).then(|| {
+            crate::net::Prefix {
                 addr: rule.source,
                 len: rule.slen,
-            };
-            let _ = ufmt::uwrite!(source, "{}", p);
-        }
-        let mut group = Text::<64>::new();
-        let g = crate::net::Prefix {
+            }
+            .text()
+        });
+        let group = crate::net::Prefix {
             addr: rule.group,
             len: rule.glen,
-        };
-        let _ = ufmt::uwrite!(group, "{}", g);
+        }
+        .text();
         let mut oifs: heapless::Vec<&str, { crate::limits::MAX_OIFS }> = heapless::Vec::new();
         match only_oif {
             Some(o) => {
@@ -355,13 +352,13 @@ impl Router {
                 }
             }
         }
-        let src = (!source.is_empty()).then_some(source.as_str());
+        let src = source.as_ref().map(|t| t.as_str());
         let entry = Pending::new(
             Kind::Mroute,
             self.iface_name(rule.iif as usize),
             src,
             group.as_str(),
-            oifs.iter().copied(),
+            &oifs,
         );
         drop(oifs);
         if let Some(p) = entry {

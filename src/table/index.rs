@@ -110,13 +110,8 @@ impl<const B: usize> Default for HashIndex<B> {
 }
 
 impl<const B: usize> HashIndex<B> {
-    const MASK: usize = B.wrapping_sub(1);
     /// Low bits of a slot hold the id plus one (ids are below `B`), the rest the tag.
     const ID_BITS: u32 = B.trailing_zeros();
-    const ID_MASK: u32 = match 1u32.checked_shl(Self::ID_BITS) {
-        Some(v) => v.wrapping_sub(1),
-        None => u32::MAX,
-    };
 
     /// An empty index.
     pub const fn new() -> Self {
@@ -136,80 +131,135 @@ impl<const B: usize> HashIndex<B> {
         self.len == 0
     }
 
-    fn start(hash: u32) -> usize {
-        hash as usize & Self::MASK
-    }
-
-    /// The tag bits of `hash`, in place (the id bits cleared).
-    fn tag(hash: u32) -> u32 {
-        hash & !Self::ID_MASK
-    }
-
-    /// The slot value for `id` under `hash`, if `id` fits beside the tag.
-    fn encode(hash: u32, id: usize) -> Option<u32> {
-        let v = u32::try_from(id).ok()?.checked_add(1)?;
-        (v & Self::ID_MASK == v).then_some(Self::tag(hash) | v)
-    }
-
-    /// The id in a non-empty slot value.
-    fn id_of(v: u32) -> usize {
-        (v & Self::ID_MASK) as usize - 1
+    fn probe(&self) -> Probe {
+        Probe::new(Self::ID_BITS, B)
     }
 
     /// Adds `id` under `hash`. Fails only if the index would lose its last empty slot
     /// (or `id` is not below `B`).
     pub fn insert(&mut self, hash: u32, id: usize) -> Result<(), Full> {
-        if self.len + 1 >= B {
+        let probe = self.probe();
+        probe.insert(&mut self.slots, &mut self.len, hash, id)
+    }
+
+    /// The first id on `hash`'s chain for which `pred` holds (the caller's key check).
+    pub fn find(&self, hash: u32, mut pred: impl FnMut(usize) -> bool) -> Option<usize> {
+        self.probe().find(&self.slots, hash, &mut pred)
+    }
+
+    /// Puts `new` in the place of `old`, both under `hash`. False if `old` is absent or
+    /// `new` does not fit.
+    pub fn replace(&mut self, hash: u32, old: usize, new: usize) -> bool {
+        let probe = self.probe();
+        probe.replace(&mut self.slots, hash, old, new)
+    }
+
+    /// Removes `id`, which was inserted under `hash`. `hash_of` gives the hash of any
+    /// other stored id, needed to shift the rest of the chain back.
+    pub fn remove(&mut self, hash: u32, id: usize, hash_of: impl Fn(usize) -> u32) {
+        let probe = self.probe();
+        probe.remove(&mut self.slots, &mut self.len, hash, id, &hash_of);
+    }
+}
+
+/// The probing of a [`HashIndex`], non-generic: one copy of the code serves every
+/// index size and every key check (passed as `dyn`), where generic code was copied
+/// into each caller.
+#[derive(Clone, Copy)]
+struct Probe {
+    mask: usize,
+    id_mask: u32,
+}
+
+impl Probe {
+    const fn new(id_bits: u32, buckets: usize) -> Self {
+        Self {
+            mask: buckets.wrapping_sub(1),
+            id_mask: match 1u32.checked_shl(id_bits) {
+                Some(v) => v.wrapping_sub(1),
+                None => u32::MAX,
+            },
+        }
+    }
+
+    fn start(self, hash: u32) -> usize {
+        hash as usize & self.mask
+    }
+
+    /// The tag bits of `hash`, in place (the id bits cleared).
+    fn tag(self, hash: u32) -> u32 {
+        hash & !self.id_mask
+    }
+
+    /// The slot value for `id` under `hash`, if `id` fits beside the tag.
+    fn encode(self, hash: u32, id: usize) -> Option<u32> {
+        let v = u32::try_from(id).ok()?.checked_add(1)?;
+        (v & self.id_mask == v).then_some(self.tag(hash) | v)
+    }
+
+    /// The id in a non-empty slot value.
+    fn id_of(self, v: u32) -> usize {
+        ((v & self.id_mask) as usize).wrapping_sub(1)
+    }
+
+    #[inline(never)]
+    fn insert(self, slots: &mut [u32], len: &mut usize, hash: u32, id: usize) -> Result<(), Full> {
+        if *len + 1 >= slots.len() {
             return Err(Full);
         }
-        let v = Self::encode(hash, id).ok_or(Full)?;
-        let mut pos = Self::start(hash);
-        for _ in 0..B {
-            let slot = self.slots.get_mut(pos).ok_or(Full)?;
+        let v = self.encode(hash, id).ok_or(Full)?;
+        let mut pos = self.start(hash);
+        for _ in 0..slots.len() {
+            let slot = slots.get_mut(pos).ok_or(Full)?;
             if *slot == 0 {
                 *slot = v;
-                self.len += 1;
+                *len += 1;
                 return Ok(());
             }
-            pos = (pos + 1) & Self::MASK;
+            pos = (pos + 1) & self.mask;
         }
         Err(Full)
     }
 
     /// The position of the first slot on `hash`'s chain whose id `pred` accepts; `pred`
     /// only sees ids stored under a hash with the same tag.
-    fn position(&self, hash: u32, mut pred: impl FnMut(usize) -> bool) -> Option<usize> {
-        let tag = Self::tag(hash);
-        let mut pos = Self::start(hash);
-        for _ in 0..B {
-            match self.slots.get(pos) {
+    #[inline(never)]
+    fn position(
+        self,
+        slots: &[u32],
+        hash: u32,
+        pred: &mut dyn FnMut(usize) -> bool,
+    ) -> Option<usize> {
+        let tag = self.tag(hash);
+        let mut pos = self.start(hash);
+        for _ in 0..slots.len() {
+            match slots.get(pos) {
                 Some(&v) if v != 0 => {
-                    if v & !Self::ID_MASK == tag && pred(Self::id_of(v)) {
+                    if v & !self.id_mask == tag && pred(self.id_of(v)) {
                         return Some(pos);
                     }
                 }
                 _ => return None,
             }
-            pos = (pos + 1) & Self::MASK;
+            pos = (pos + 1) & self.mask;
         }
         None
     }
 
-    /// The first id on `hash`'s chain for which `pred` holds (the caller's key check).
-    pub fn find(&self, hash: u32, pred: impl FnMut(usize) -> bool) -> Option<usize> {
-        let pos = self.position(hash, pred)?;
-        self.slots.get(pos).map(|&v| Self::id_of(v))
+    #[inline(never)]
+    fn find(self, slots: &[u32], hash: u32, pred: &mut dyn FnMut(usize) -> bool) -> Option<usize> {
+        let pos = self.position(slots, hash, pred)?;
+        slots.get(pos).map(|&v| self.id_of(v))
     }
 
-    /// Puts `new` in the place of `old`, both under `hash`. False if `old` is absent or
-    /// `new` does not fit.
-    pub fn replace(&mut self, hash: u32, old: usize, new: usize) -> bool {
-        let Some(v) = Self::encode(hash, new) else {
+    #[inline(never)]
+    fn replace(self, slots: &mut [u32], hash: u32, old: usize, new: usize) -> bool {
+        let Some(v) = self.encode(hash, new) else {
             return false;
         };
         match self
-            .position(hash, |id| id == old)
-            .and_then(|pos| self.slots.get_mut(pos))
+            .position(slots, hash, &mut |id| id == old)
+            .and_then(|pos| slots.get_mut(pos))
         {
             Some(slot) => {
                 *slot = v;
@@ -219,30 +269,36 @@ impl<const B: usize> HashIndex<B> {
         }
     }
 
-    /// Removes `id`, which was inserted under `hash`. `hash_of` gives the hash of any
-    /// other stored id, needed to shift the rest of the chain back.
-    pub fn remove(&mut self, hash: u32, id: usize, hash_of: impl Fn(usize) -> u32) {
-        let Some(mut hole) = self.position(hash, |x| x == id) else {
+    #[inline(never)]
+    fn remove(
+        self,
+        slots: &mut [u32],
+        len: &mut usize,
+        hash: u32,
+        id: usize,
+        hash_of: &dyn Fn(usize) -> u32,
+    ) {
+        let Some(mut hole) = self.position(slots, hash, &mut |x| x == id) else {
             return;
         };
-        self.len -= 1;
+        *len -= 1;
         let mut j = hole;
-        for _ in 0..B {
-            j = (j + 1) & Self::MASK;
-            let v = match self.slots.get(j) {
+        for _ in 0..slots.len() {
+            j = (j + 1) & self.mask;
+            let v = match slots.get(j) {
                 Some(&v) if v != 0 => v,
                 _ => break,
             };
-            let ideal = Self::start(hash_of(Self::id_of(v)));
+            let ideal = self.start(hash_of(self.id_of(v)));
             // The entry at j may fill the hole if its ideal slot is not inside (hole, j].
-            if (j.wrapping_sub(ideal) & Self::MASK) >= (j.wrapping_sub(hole) & Self::MASK) {
-                if let Some(s) = self.slots.get_mut(hole) {
+            if (j.wrapping_sub(ideal) & self.mask) >= (j.wrapping_sub(hole) & self.mask) {
+                if let Some(s) = slots.get_mut(hole) {
                     *s = v;
                 }
                 hole = j;
             }
         }
-        if let Some(s) = self.slots.get_mut(hole) {
+        if let Some(s) = slots.get_mut(hole) {
             *s = 0;
         }
     }
@@ -297,7 +353,18 @@ impl<const N: usize, const B: usize> MultiIndex<N, B> {
         &mut self,
         hash: u32,
         id: usize,
-        same: impl FnMut(usize) -> bool,
+        mut same: impl FnMut(usize) -> bool,
+    ) -> Result<(), Full> {
+        self.insert_dyn(hash, id, &mut same)
+    }
+
+    /// [`MultiIndex::insert`] with the key check as `dyn`: one copy per index type.
+    #[inline(never)]
+    fn insert_dyn(
+        &mut self,
+        hash: u32,
+        id: usize,
+        same: &mut dyn FnMut(usize) -> bool,
     ) -> Result<(), Full> {
         if id >= N {
             return Err(Full);
@@ -338,8 +405,20 @@ impl<const N: usize, const B: usize> MultiIndex<N, B> {
         &mut self,
         hash: u32,
         id: usize,
-        same: impl FnMut(usize) -> bool,
+        mut same: impl FnMut(usize) -> bool,
         hash_of: impl Fn(usize) -> u32,
+    ) {
+        self.remove_dyn(hash, id, &mut same, &hash_of);
+    }
+
+    /// [`MultiIndex::remove`] with the callbacks as `dyn`: one copy per index type.
+    #[inline(never)]
+    fn remove_dyn(
+        &mut self,
+        hash: u32,
+        id: usize,
+        same: &mut dyn FnMut(usize) -> bool,
+        hash_of: &dyn Fn(usize) -> u32,
     ) {
         let (Some(&p), Some(&n)) = (self.prev.get(id), self.next.get(id)) else {
             return;
@@ -422,7 +501,7 @@ mod tests {
     /// Every id stored under `h` (probing the whole run, any tag).
     fn chain<const B: usize>(ix: &HashIndex<B>, h: u32) -> Vec<usize> {
         let mut v = Vec::new();
-        ix.position(h, |id| {
+        ix.probe().position(&ix.slots, h, &mut |id| {
             v.push(id);
             false
         });

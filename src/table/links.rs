@@ -47,41 +47,69 @@ impl<const N: usize> Links<N> {
 
     /// Appends `id` (which must not be in the list) at the back.
     pub fn push_back(&mut self, id: usize) {
-        if id >= N {
-            return;
-        }
-        let e = enc(id);
-        self.prev[id] = self.tail;
-        self.next[id] = 0;
-        match dec(self.tail) {
-            Some(t) if t < N => self.next[t] = e,
-            _ => self.head = e,
-        }
-        self.tail = e;
+        push_back(
+            &mut self.prev,
+            &mut self.next,
+            &mut self.head,
+            &mut self.tail,
+            id,
+        );
     }
 
     /// Removes `id` (which must be in the list).
     pub fn unlink(&mut self, id: usize) {
-        if id >= N {
-            return;
-        }
-        let (p, n) = (self.prev[id], self.next[id]);
-        match dec(p) {
-            Some(p) if p < N => self.next[p] = n,
-            _ => self.head = n,
-        }
-        match dec(n) {
-            Some(n) if n < N => self.prev[n] = p,
-            _ => self.tail = p,
-        }
-        self.prev[id] = 0;
-        self.next[id] = 0;
+        unlink(
+            &mut self.prev,
+            &mut self.next,
+            &mut self.head,
+            &mut self.tail,
+            id,
+        );
     }
 
     /// Moves `id` (which must be in the list) to the back.
     pub fn move_to_back(&mut self, id: usize) {
         self.unlink(id);
         self.push_back(id);
+    }
+}
+
+// The list operations work on slices, not `[u32; N]`: one copy of the code for every
+// list length. Ids out of range are ignored.
+
+#[inline(never)]
+fn push_back(prev: &mut [u32], next: &mut [u32], head: &mut u32, tail: &mut u32, id: usize) {
+    let (Some(p), Some(n)) = (prev.get_mut(id), next.get_mut(id)) else {
+        return;
+    };
+    let e = enc(id);
+    *p = *tail;
+    *n = 0;
+    match dec(*tail).and_then(|t| next.get_mut(t)) {
+        Some(t) => *t = e,
+        None => *head = e,
+    }
+    *tail = e;
+}
+
+#[inline(never)]
+fn unlink(prev: &mut [u32], next: &mut [u32], head: &mut u32, tail: &mut u32, id: usize) {
+    let (Some(&p), Some(&n)) = (prev.get(id), next.get(id)) else {
+        return;
+    };
+    match dec(p).and_then(|p| next.get_mut(p)) {
+        Some(pn) => *pn = n,
+        None => *head = n,
+    }
+    match dec(n).and_then(|n| prev.get_mut(n)) {
+        Some(np) => *np = p,
+        None => *tail = p,
+    }
+    if let Some(p) = prev.get_mut(id) {
+        *p = 0;
+    }
+    if let Some(n) = next.get_mut(id) {
+        *n = 0;
     }
 }
 

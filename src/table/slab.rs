@@ -91,12 +91,15 @@ impl<T: Copy, const N: usize> Slab<T, N> {
         Some(value)
     }
 
-    /// The value with `id`, if live.
+    /// The value with `id`, if live. Not inlined: a call is smaller than the bounds and
+    /// liveness checks at each of the many call sites.
+    #[inline(never)]
     pub fn get(&self, id: usize) -> Option<&T> {
         self.slots.get(id).filter(|s| s.live).map(|s| &s.value)
     }
 
     /// The value with `id`, if live, mutably.
+    #[inline(never)]
     pub fn get_mut(&mut self, id: usize) -> Option<&mut T> {
         self.slots
             .get_mut(id)

@@ -42,9 +42,7 @@ impl<const N: usize> Text<N> {
 
     /// The text.
     pub fn as_str(&self) -> &str {
-        let bytes = self.buf.get(..self.len as usize).unwrap_or(&[]);
-        // Only whole `&str`s are ever appended, so this never fails.
-        core::str::from_utf8(bytes).unwrap_or("")
+        str_of(&self.buf, self.len)
     }
 
     /// The bytes of the text (no UTF-8 check: for comparing and copying).
@@ -64,14 +62,30 @@ impl<const N: usize> Text<N> {
 
     /// Appends `s` whole, or nothing if it does not fit.
     pub fn push_str(&mut self, s: &str) -> Result<(), Full> {
-        let start = self.len as usize;
-        let end = start.checked_add(s.len()).ok_or(Full)?;
-        let end16 = u16::try_from(end).map_err(|_| Full)?;
-        let dst = self.buf.get_mut(start..end).ok_or(Full)?;
-        dst.copy_from_slice(s.as_bytes());
-        self.len = end16;
-        Ok(())
+        push(&mut self.buf, &mut self.len, s)
     }
+}
+
+// The work of `Text<N>` on slices: one copy of the code for every capacity.
+
+/// The first `len` bytes of `buf` as text.
+#[inline(never)]
+fn str_of(buf: &[u8], len: u16) -> &str {
+    let bytes = buf.get(..len as usize).unwrap_or(&[]);
+    // Only whole `&str`s are ever appended, so this never fails.
+    core::str::from_utf8(bytes).unwrap_or("")
+}
+
+/// Appends `s` whole at `len` in `buf`, or nothing if it does not fit.
+#[inline(never)]
+fn push(buf: &mut [u8], len: &mut u16, s: &str) -> Result<(), Full> {
+    let start = *len as usize;
+    let end = start.checked_add(s.len()).ok_or(Full)?;
+    let end16 = u16::try_from(end).map_err(|_| Full)?;
+    let dst = buf.get_mut(start..end).ok_or(Full)?;
+    dst.copy_from_slice(s.as_bytes());
+    *len = end16;
+    Ok(())
 }
 
 impl<const N: usize> PartialEq<str> for Text<N> {
