@@ -127,6 +127,7 @@ impl SysLog {
 }
 
 impl Log for SysLog {
+    #[inline(never)] // called from every log site: once, not inlined ten times
     fn wants(&self, level: Level) -> bool {
         self.capture || self.enabled(level)
     }
