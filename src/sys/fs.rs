@@ -253,21 +253,19 @@ impl GlobPath {
         CStr::from_bytes_until_nul(&self.buf).unwrap_or(c"")
     }
 
-    /// `lstat(path)` succeeds.
+    /// The path exists, counting a dangling symlink (what `lstat` succeeding means):
+    /// `access(F_OK)`, else `readlink`. Not `lstat` itself: on 32-bit musl its `stat`
+    /// conversion code is 1.2 KB of a static program.
     fn exists(&mut self) -> bool {
         let path = self.as_cstr();
-        // SAFETY: an all-zero `stat` is a valid value of this plain C struct.
-        let mut st: libc::stat = unsafe { core::mem::zeroed() };
-        // SAFETY: `path` is NUL-terminated and `st` is a live, writable `stat`.
-        let rc = unsafe {
-            libc::fstatat(
-                libc::AT_FDCWD,
-                path.as_ptr(),
-                &mut st,
-                libc::AT_SYMLINK_NOFOLLOW,
-            )
-        };
-        rc == 0
+        // SAFETY: `path` is NUL-terminated and outlives the call.
+        if unsafe { libc::access(path.as_ptr(), libc::F_OK) } == 0 {
+            return true;
+        }
+        let mut target = [0u8; 1];
+        // SAFETY: `path` is NUL-terminated; `target` is writable for the length passed.
+        let rc = unsafe { libc::readlink(path.as_ptr(), target.as_mut_ptr().cast(), target.len()) };
+        rc >= 0
     }
 
     fn emit(&self, f: &mut impl FnMut(&str)) {
@@ -505,23 +503,20 @@ pub fn chown(path: &str, uid: u32, gid: u32) -> Result<(), Errno> {
 
 // ===== PID file =====
 
-/// `mkostemp("<path>.XXXXXX", O_CLOEXEC)`, `fchmod(0644)`, `write("<pid>\n")`,
-/// `rename(tmp, path)`: writes the PID file atomically. The temporary file sits in the
-/// same directory, so the `rename` replaces `path` in one step and a reader sees the old
-/// file, no file, or the complete new one, never a half-written one. The temporary file
+/// `open("<path>.<pid>", O_CREAT | O_TRUNC | O_NOFOLLOW)`, `fchmod(0644)`,
+/// `write("<pid>\n")`, `rename(tmp, path)`: writes the PID file atomically. The temporary
+/// file sits in the same directory, so the `rename` replaces `path` in one step and a
+/// reader sees the old file, no file, or the complete new one, never a half-written one.
+/// The temporary name carries our PID, so no other live process uses it (a leftover of a
+/// dead one is overwritten; `O_NOFOLLOW` refuses a planted symlink). The temporary file
 /// is removed on failure.
 pub fn write_pid_file(path: &str, pid: i32) -> Result<(), Errno> {
     let target = CPath::new(path)?;
     let mut tmp = heapless::String::<PATH_BUF>::new();
-    tmp.push_str(path)
-        .and_then(|()| tmp.push_str(".XXXXXX"))
-        .map_err(|()| Errno(libc::ENAMETOOLONG))?;
-    let mut template = CPath::new(&tmp)?;
-    // SAFETY: `template.buf` is NUL-terminated, ends in "XXXXXX" before the NUL as
-    // `mkostemp` requires, and is writable; it rewrites those six bytes in place. The
-    // descriptor it returns is new and ours.
-    let rc = unsafe { libc::mkostemp(template.buf.as_mut_ptr().cast(), libc::O_CLOEXEC) };
-    let fd = Fd::from_raw(ret(rc)?);
+    ufmt::uwrite!(tmp, "{}.{}", path, pid).map_err(|()| Errno(libc::ENAMETOOLONG))?;
+    let template = CPath::new(&tmp)?;
+    let flags = libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC | libc::O_NOFOLLOW;
+    let fd = open(&tmp, flags, 0o644)?;
     let written = fill_pid_file(&fd, pid);
     drop(fd);
     let renamed = written.and_then(|()| {
@@ -536,8 +531,8 @@ pub fn write_pid_file(path: &str, pid: i32) -> Result<(), Errno> {
 }
 
 fn fill_pid_file(fd: &Fd, pid: i32) -> Result<(), Errno> {
-    // SAFETY: `fd` is open and owned by the caller; mkostemp made it 0600 and readers
-    // of a PID file expect 0644.
+    // SAFETY: `fd` is open and owned by the caller; readers of a PID file expect 0644,
+    // whatever the umask made of `open`'s mode.
     ret(unsafe { libc::fchmod(fd.raw(), 0o644) })?;
     let mut text = heapless::String::<16>::new();
     let _ = ufmt::uwrite!(text, "{}\n", pid);
@@ -942,9 +937,17 @@ mod tests {
         assert_eq!(write_pid_file(s(&sub), 1), Err(Errno(libc::EISDIR)));
         assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 2);
         assert_eq!(
-            write_pid_file(&"x".repeat(250), 1),
+            write_pid_file(&"x".repeat(254), 1),
             Err(Errno(libc::ENAMETOOLONG))
         );
+        // A symlink planted at the temporary name is not followed.
+        let victim = dir.join("victim");
+        std::fs::write(&victim, b"keep").unwrap();
+        let planted = format!("{}.7", s(&p));
+        std::os::unix::fs::symlink(&victim, &planted).unwrap();
+        assert_eq!(write_pid_file(s(&p), 7), Err(Errno(libc::ELOOP)));
+        assert_eq!(std::fs::read(&victim).unwrap(), b"keep");
+        std::fs::remove_file(&planted).unwrap();
         std::fs::write(&p, b"junk").unwrap();
         assert_eq!(read_pid_file(s(&p)), Err(ReadError::Os(Errno::EINVAL)));
         std::fs::remove_dir_all(dir).unwrap();
