@@ -312,27 +312,28 @@ fn value<'a>(words: &mut Words<'a>) -> Result<Option<&'a str>, LineError<'a>> {
 /// C `atoi`: optional leading whitespace and sign, then decimal digits up to the first
 /// other character; no digits gives 0. Saturates instead of overflowing. `args` uses it
 /// for the numeric options, which SMCRoute reads with `atoi` too.
+///
+/// Index loops, not `skip_while`/`peekable`: those adapters are functions of their own.
+/// The router reads prefix lengths with it too.
 pub fn atoi(s: &str) -> i64 {
-    let mut bytes = s.bytes().skip_while(|&b| is_space(b)).peekable();
-    let negative = match bytes.peek() {
-        Some(b'-') => {
-            bytes.next();
-            true
-        }
-        Some(b'+') => {
-            bytes.next();
-            false
-        }
-        _ => false,
-    };
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while bytes.get(i).is_some_and(|&b| is_space(b)) {
+        i += 1;
+    }
+    let negative = bytes.get(i) == Some(&b'-');
+    if negative || bytes.get(i) == Some(&b'+') {
+        i += 1;
+    }
     let mut n: i64 = 0;
-    for b in bytes.take_while(u8::is_ascii_digit) {
+    while let Some(&b) = bytes.get(i).filter(|b| b.is_ascii_digit()) {
         let digit = i64::from(b - b'0');
         n = if negative {
             n.saturating_mul(10).saturating_sub(digit)
         } else {
             n.saturating_mul(10).saturating_add(digit)
         };
+        i += 1;
     }
     n
 }
