@@ -179,15 +179,7 @@ fn parse_words<'a>(
     stmt: &mut Stmt<'a>,
 ) -> Result<(), LineError<'a>> {
     let first = first.text()?;
-    let kind = if first.starts_with("mgroup") || first.starts_with("ssmgroup") {
-        Kind::Mgroup
-    } else if first.starts_with("mroute") {
-        Kind::Mroute
-    } else if first.starts_with("phyint") {
-        Kind::Phyint
-    } else if first.starts_with("include") {
-        Kind::Include
-    } else {
+    let Some(kind) = directive(first) else {
         return Err(LineError::UnknownCommand(first));
     };
 
@@ -342,6 +334,25 @@ pub fn atoi(s: &str) -> i64 {
 const fn is_space(b: u8) -> bool {
     // `\t` `\n` `\v` `\f` `\r` are 9 to 13.
     b == b' ' || b.wrapping_sub(b'\t') < 5
+}
+
+/// Directive words, their first bytes (scanned before any compare) and statements.
+const DIRECTIVES: [(u8, &[u8], Kind); 5] = [
+    (b'm', b"mgroup", Kind::Mgroup),
+    (b's', b"ssmgroup", Kind::Mgroup),
+    (b'm', b"mroute", Kind::Mroute),
+    (b'p', b"phyint", Kind::Phyint),
+    (b'i', b"include", Kind::Include),
+];
+
+/// The directive `word` starts with: a table and one compare, not a chain of them.
+fn directive(word: &str) -> Option<Kind> {
+    let word = word.as_bytes();
+    let first = *word.first()?;
+    DIRECTIVES
+        .iter()
+        .find(|(f, name, _)| *f == first && word.starts_with(name))
+        .map(|d| d.2)
 }
 
 /// The directive a line starts with.
