@@ -105,39 +105,57 @@ pub struct ErrorLine<'a> {
     pub error: ArgError,
 }
 
-impl uDisplay for ErrorLine<'_> {
-    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
+impl ErrorLine<'_> {
+    /// The line as (program name, text, option letter, text): one body for the daemon
+    /// and the control tool, which write with different `uWrite` types.
+    #[inline(never)]
+    fn parts(&self) -> (&str, &'static str, Option<char>, &'static str) {
         let short = basename(self.prog);
         match self.error {
-            ArgError::InvalidOption(c) => uwrite!(f, "{}: invalid option -- '{}'", self.prog, c),
-            ArgError::MissingArgument(c) => {
-                uwrite!(f, "{}: option requires an argument -- '{}'", self.prog, c)
-            }
-            ArgError::MrdiscInterval => {
-                uwrite!(f, "{}: Invalid mrdisc announcement interval, 4-180.", short)
-            }
-            // SMCRoute prints only the usage text here; one line of why does no harm.
-            ArgError::NegativeTableId => {
-                uwrite!(
-                    f,
-                    "{}: Invalid multicast routing table ID, must be 0 or more.",
-                    short
-                )
-            }
-            ArgError::PathTooLong(c) => uwrite!(
-                f,
-                "{}: Path from -{} too long, max {} bytes.",
-                short,
-                c,
-                PATH_MAX_LEN
+            ArgError::InvalidOption(c) => (self.prog, ": invalid option -- '", Some(c), "'"),
+            ArgError::MissingArgument(c) => (
+                self.prog,
+                ": option requires an argument -- '",
+                Some(c),
+                "'",
             ),
+            ArgError::MrdiscInterval => (
+                short,
+                ": Invalid mrdisc announcement interval, 4-180.",
+                None,
+                "",
+            ),
+            // SMCRoute prints only the usage text here; one line of why does no harm.
+            ArgError::NegativeTableId => (
+                short,
+                ": Invalid multicast routing table ID, must be 0 or more.",
+                None,
+                "",
+            ),
+            // `PATH_MAX_LEN` written out (the unit tests check the line).
+            ArgError::PathTooLong(c) => {
+                (short, ": Path from -", Some(c), " too long, max 256 bytes.")
+            }
             // SMCRoute's wording for an IPC message with too many words.
-            ArgError::TooManyWords => uwrite!(
-                f,
-                "{}: Failed constructing IPC command: Argument list too long",
-                short
+            ArgError::TooManyWords => (
+                short,
+                ": Failed constructing IPC command: Argument list too long",
+                None,
+                "",
             ),
         }
+    }
+}
+
+impl uDisplay for ErrorLine<'_> {
+    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
+        let (name, text, letter, tail) = self.parts();
+        f.write_str(name)?;
+        f.write_str(text)?;
+        if let Some(c) = letter {
+            f.write_char(c)?;
+        }
+        f.write_str(tail)
     }
 }
 

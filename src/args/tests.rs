@@ -488,6 +488,8 @@ fn daemon_paths_too_long() {
         error_line("a/smcrouted", e),
         "smcrouted: Path from -i too long, max 256 bytes."
     );
+    // The line writes the limit out.
+    assert!(error_line("x", e).contains(&format!(" max {PATH_MAX_LEN} bytes")));
 }
 
 // ===== -l =====

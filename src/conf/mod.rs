@@ -179,15 +179,7 @@ fn parse_words<'a>(
     stmt: &mut Stmt<'a>,
 ) -> Result<(), LineError<'a>> {
     let first = first.text()?;
-    let kind = if first.starts_with("mgroup") || first.starts_with("ssmgroup") {
-        Kind::Mgroup
-    } else if first.starts_with("mroute") {
-        Kind::Mroute
-    } else if first.starts_with("phyint") {
-        Kind::Phyint
-    } else if first.starts_with("include") {
-        Kind::Include
-    } else {
+    let Some(kind) = directive(first) else {
         return Err(LineError::UnknownCommand(first));
     };
 
@@ -312,27 +304,28 @@ fn value<'a>(words: &mut Words<'a>) -> Result<Option<&'a str>, LineError<'a>> {
 /// C `atoi`: optional leading whitespace and sign, then decimal digits up to the first
 /// other character; no digits gives 0. Saturates instead of overflowing. `args` uses it
 /// for the numeric options, which SMCRoute reads with `atoi` too.
+///
+/// Index loops, not `skip_while`/`peekable`: those adapters are functions of their own.
+/// The router reads prefix lengths with it too.
 pub fn atoi(s: &str) -> i64 {
-    let mut bytes = s.bytes().skip_while(|&b| is_space(b)).peekable();
-    let negative = match bytes.peek() {
-        Some(b'-') => {
-            bytes.next();
-            true
-        }
-        Some(b'+') => {
-            bytes.next();
-            false
-        }
-        _ => false,
-    };
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while bytes.get(i).is_some_and(|&b| is_space(b)) {
+        i += 1;
+    }
+    let negative = bytes.get(i) == Some(&b'-');
+    if negative || bytes.get(i) == Some(&b'+') {
+        i += 1;
+    }
     let mut n: i64 = 0;
-    for b in bytes.take_while(u8::is_ascii_digit) {
+    while let Some(&b) = bytes.get(i).filter(|b| b.is_ascii_digit()) {
         let digit = i64::from(b - b'0');
         n = if negative {
             n.saturating_mul(10).saturating_sub(digit)
         } else {
             n.saturating_mul(10).saturating_add(digit)
         };
+        i += 1;
     }
     n
 }
@@ -341,6 +334,25 @@ pub fn atoi(s: &str) -> i64 {
 const fn is_space(b: u8) -> bool {
     // `\t` `\n` `\v` `\f` `\r` are 9 to 13.
     b == b' ' || b.wrapping_sub(b'\t') < 5
+}
+
+/// Directive words, their first bytes (scanned before any compare) and statements.
+const DIRECTIVES: [(u8, &[u8], Kind); 5] = [
+    (b'm', b"mgroup", Kind::Mgroup),
+    (b's', b"ssmgroup", Kind::Mgroup),
+    (b'm', b"mroute", Kind::Mroute),
+    (b'p', b"phyint", Kind::Phyint),
+    (b'i', b"include", Kind::Include),
+];
+
+/// The directive `word` starts with: a table and one compare, not a chain of them.
+fn directive(word: &str) -> Option<Kind> {
+    let word = word.as_bytes();
+    let first = *word.first()?;
+    DIRECTIVES
+        .iter()
+        .find(|(f, name, _)| *f == first && word.starts_with(name))
+        .map(|d| d.2)
 }
 
 /// The directive a line starts with.

@@ -24,6 +24,7 @@ use self::term::Sink;
 pub use self::term::Term;
 use crate::args::{self, ArgError, ErrorLine, CTL_MAX_WORDS};
 use crate::errno::Errno;
+use crate::fmt::Line;
 use crate::ipc::batch::{self, BatchError, BATCH_LINE_MAX};
 use crate::ipc::cmd::{self, Action, IpcCmd, COMMANDS};
 use crate::sys::entry::Args;
@@ -47,9 +48,13 @@ fn warn(t: &mut dyn Term, what: &str, detail: &[u8]) {
     t.err(b"\n");
 }
 
-/// Writes `smcroutectl: ` + `what` + `value` + newline to standard error.
+/// Writes `smcroutectl: ` + `what` + `value` + newline to standard error. Formatted into
+/// a log [`Line`] (every such message fits in it): the `uDisplay` of an `Errno` or a
+/// `WireError` into a `Line` is in the program already, for the daemon's log.
 fn warn_with(t: &mut dyn Term, what: &str, value: &impl uDisplay) {
-    let _ = ufmt::uwrite!(Sink::err(t), "{}: {}{}\n", PROG, what, value);
+    let mut line = Line::new();
+    let _ = ufmt::uwrite!(line, "{}: {}{}\n", PROG, what, value);
+    t.err(line.as_str().as_bytes());
 }
 
 /// Runs one command line's words (also one batch line) in `session`.

@@ -3,7 +3,9 @@
 //! Files are read in fixed chunks of whole lines, so a conf of any size loads without a
 //! buffer as big as the file; each `include` level has its own chunk buffer.
 
-use crate::conf::{self, Stmt};
+use ufmt::{uDisplay, uWrite, uwrite, Formatter};
+
+use crate::conf::{self, LineError, Stmt};
 use crate::errno::Errno;
 use crate::fmt::Level;
 use crate::kernel::Host;
@@ -61,9 +63,54 @@ pub fn load<H: Host>(
     let mut loaded = Loaded::default();
     load_file(router, host, bufs, path, 0, &mut loaded)?;
     if loaded.errors > 0 {
-        log!(host, Level::Warning, "Parse error in {}", path);
+        warn(host, Warn::ParseError(path));
     }
     Ok(loaded)
+}
+
+/// A warning of the loader; the wording lives in the `uDisplay` impl.
+enum Warn<'a> {
+    /// `{path} line {line}: ` and what.
+    AtLine(&'a str, u32, AtLine<'a>),
+    /// `Failed reading {path}: {errno}`.
+    FailedReading(&'a str, Errno),
+    /// `{path}: includes nested too deep, skipping`.
+    TooDeep(&'a str),
+    /// `Parse error in {path}`.
+    ParseError(&'a str),
+}
+
+/// What is wrong at a line.
+enum AtLine<'a> {
+    Line(LineError<'a>),
+    LineTooLong,
+    IncludeMissing,
+    Include(&'a str, Errno),
+}
+
+impl uDisplay for Warn<'_> {
+    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
+        match self {
+            Self::AtLine(path, line, what) => {
+                uwrite!(f, "{} line {}: ", *path, *line)?;
+                match what {
+                    AtLine::Line(e) => uwrite!(f, "{}", e),
+                    AtLine::LineTooLong => f.write_str("line too long, skipping"),
+                    AtLine::IncludeMissing => f.write_str("include missing file pattern"),
+                    AtLine::Include(pattern, e) => uwrite!(f, "include {}: {}", *pattern, e),
+                }
+            }
+            Self::FailedReading(path, e) => uwrite!(f, "Failed reading {}: {}", *path, e),
+            Self::TooDeep(path) => uwrite!(f, "{}: includes nested too deep, skipping", *path),
+            Self::ParseError(path) => uwrite!(f, "Parse error in {}", *path),
+        }
+    }
+}
+
+/// Logs `w` as a warning: one formatting call for every warning of the loader.
+#[inline(never)]
+fn warn<H: Host>(host: &mut H, w: Warn<'_>) {
+    log!(host, Level::Warning, "{}", w);
 }
 
 fn load_file<H: Host>(
@@ -77,12 +124,7 @@ fn load_file<H: Host>(
     let (buf, deeper) = match bufs.split_first_mut() {
         Some(split) => split,
         None => {
-            log!(
-                host,
-                Level::Warning,
-                "{}: includes nested too deep, skipping",
-                path
-            );
+            warn(host, Warn::TooDeep(path));
             loaded.errors += 1;
             return Ok(());
         }
@@ -101,7 +143,7 @@ fn load_file<H: Host>(
                 Ok(n) => n,
                 Err(Errno::EINTR) => continue,
                 Err(e) => {
-                    log!(host, Level::Warning, "Failed reading {}: {}", path, e);
+                    warn(host, Warn::FailedReading(path, e));
                     loaded.errors += 1;
                     return Ok(());
                 }
@@ -119,13 +161,7 @@ fn load_file<H: Host>(
                 None if filled == buf.len() => {
                     // A single line fills the whole chunk: report once, drop it.
                     if !skipping_long {
-                        log!(
-                            host,
-                            Level::Warning,
-                            "{} line {}: line too long, skipping",
-                            path,
-                            line_base + 1
-                        );
+                        warn(host, Warn::AtLine(path, line_base + 1, AtLine::LineTooLong));
                         loaded.errors += 1;
                         skipping_long = true;
                     }
@@ -173,18 +209,12 @@ fn parse_chunk<H: Host>(
         let line = line_base + line;
         match stmt {
             Err(e) => {
-                log!(host, Level::Warning, "{} line {}: {}", path, line, e);
+                warn(host, Warn::AtLine(path, line, AtLine::Line(e)));
                 loaded.errors += 1;
             }
             Ok(Stmt::Include(pattern)) => {
                 let Some(pattern) = pattern else {
-                    log!(
-                        host,
-                        Level::Warning,
-                        "{} line {}: include missing file pattern",
-                        path,
-                        line
-                    );
+                    warn(host, Warn::AtLine(path, line, AtLine::IncludeMissing));
                     loaded.errors += 1;
                     return;
                 };
@@ -197,29 +227,11 @@ fn parse_chunk<H: Host>(
                     loaded,
                 ) {
                     Ok(()) => {}
-                    Err(LoadError::Missing) => {
-                        log!(
-                            host,
-                            Level::Warning,
-                            "Failed reading {}: {}",
-                            file,
-                            Errno::ENOENT
-                        );
-                    }
-                    Err(LoadError::Unreadable(e)) => {
-                        log!(host, Level::Warning, "Failed reading {}: {}", file, e);
-                    }
+                    Err(LoadError::Missing) => warn(host, Warn::FailedReading(file, Errno::ENOENT)),
+                    Err(LoadError::Unreadable(e)) => warn(host, Warn::FailedReading(file, e)),
                 });
                 if let Err(e) = globbed {
-                    log!(
-                        host,
-                        Level::Warning,
-                        "{} line {}: include {}: {}",
-                        path,
-                        line,
-                        pattern,
-                        e
-                    );
+                    warn(host, Warn::AtLine(path, line, AtLine::Include(pattern, e)));
                 }
             }
             Ok(stmt) => {
@@ -256,5 +268,40 @@ mod tests {
             Err(LoadError::Unreadable(Errno::EISDIR))
         );
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn warnings_read_as_before() {
+        let text = |w: Warn<'_>| {
+            let mut line = crate::fmt::Line::new();
+            let _ = ufmt::uwrite!(line, "{}", w);
+            line.as_str().to_string()
+        };
+        let at = |what| text(Warn::AtLine("a.conf", 7, what));
+        assert_eq!(
+            at(AtLine::Line(LineError::UnknownCommand("x"))),
+            "a.conf line 7: Unknown command x, skipping."
+        );
+        assert_eq!(
+            at(AtLine::LineTooLong),
+            "a.conf line 7: line too long, skipping"
+        );
+        assert_eq!(
+            at(AtLine::IncludeMissing),
+            "a.conf line 7: include missing file pattern"
+        );
+        assert_eq!(
+            at(AtLine::Include("d/*", Errno::EINVAL)),
+            "a.conf line 7: include d/*: Invalid argument"
+        );
+        assert_eq!(
+            text(Warn::FailedReading("b.conf", Errno::ENOENT)),
+            "Failed reading b.conf: No such file or directory"
+        );
+        assert_eq!(
+            text(Warn::TooDeep("c.conf")),
+            "c.conf: includes nested too deep, skipping"
+        );
+        assert_eq!(text(Warn::ParseError("d.conf")), "Parse error in d.conf");
     }
 }

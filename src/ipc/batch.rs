@@ -42,13 +42,31 @@ pub fn split_line(line: &str) -> Result<Vec<&str, BATCH_MAX_WORDS>, BatchError> 
     if line.len() > BATCH_LINE_MAX {
         return Err(BatchError::LineTooLong);
     }
+    // Index loops on bytes, not `trim_start_matches`/`split` with a closure pattern (a
+    // generic searcher compiled for it); the blanks are ASCII, so the cuts are on
+    // character boundaries.
+    let bytes = line.as_bytes();
+    let is_blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\r');
     let mut words = Vec::new();
-    let is_blank = |c: char| c == ' ' || c == '\t' || c == '\r';
-    if line.trim_start_matches(is_blank).starts_with('#') {
-        return Ok(words);
-    }
-    for word in line.split(is_blank).filter(|w| !w.is_empty()) {
-        words.push(word).map_err(|_| BatchError::TooManyWords)?;
+    let mut end = 0;
+    loop {
+        let mut start = end;
+        while bytes.get(start).is_some_and(is_blank) {
+            start += 1;
+        }
+        let Some(&first) = bytes.get(start) else {
+            break;
+        };
+        if first == b'#' && words.is_empty() {
+            break;
+        }
+        end = start;
+        while bytes.get(end).is_some_and(|b| !is_blank(b)) {
+            end += 1;
+        }
+        words
+            .push(line.get(start..end).unwrap_or(""))
+            .map_err(|_| BatchError::TooManyWords)?;
     }
     Ok(words)
 }

@@ -3,28 +3,10 @@
 
 use super::msg::{note, say, Cmd, Msg};
 use super::{Failed, Origin};
+use crate::conf::atoi;
 use crate::fmt::Log;
 use crate::limits::MAX_OIFS;
 use crate::net::{Addr, Prefix};
-
-/// C `atoi`: leading blanks, a sign, digits up to the first non-digit; 0 if none.
-fn atoi(s: &str) -> i64 {
-    let t = s.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
-    let (neg, digits) = match t.as_bytes().first() {
-        Some(b'-') => (true, t.get(1..).unwrap_or("")),
-        Some(b'+') => (false, t.get(1..).unwrap_or("")),
-        _ => (false, t),
-    };
-    let mut n: i64 = 0;
-    for b in digits.bytes().take_while(u8::is_ascii_digit) {
-        n = n.saturating_mul(10).saturating_add((b - b'0') as i64);
-    }
-    if neg {
-        -n
-    } else {
-        n
-    }
-}
 
 /// `ADDR[/LEN]` → (address text, written length). `/0` and non-numeric mean "no length".
 fn split_len(word: &str) -> (&str, Option<i64>) {
@@ -36,7 +18,8 @@ fn split_len(word: &str) -> (&str, Option<i64>) {
     match word.split_at_checked(slash) {
         Some((addr, rest)) if !rest.is_empty() => {
             let len = rest.strip_prefix('/').unwrap_or(rest);
-            (addr, Some(atoi(len)).filter(|&n| n != 0))
+            // A length below `-i64::MAX` is reported as `-i64::MAX`, as it always was here.
+            (addr, Some(atoi(len).max(-i64::MAX)).filter(|&n| n != 0))
         }
         _ => (word, None),
     }
@@ -59,18 +42,7 @@ pub fn group<L: Log + ?Sized>(
     cmd: Cmd,
     word: &str,
 ) -> Result<Prefix, Failed> {
-    let (text, len) = split_len(word);
-    let Some(addr) = Addr::parse(text).filter(Addr::is_multicast) else {
-        say(log, origin, Msg::BadGroup(cmd, text));
-        return Err(Failed);
-    };
-    match checked_len(&addr, len) {
-        Ok(len) => Ok(Prefix { addr, len }),
-        Err(n) => {
-            say(log, origin, Msg::BadGroupLen(cmd, addr.family(), n));
-            Err(Failed)
-        }
-    }
+    prefix(log, origin, cmd, word, true)
 }
 
 /// A source `S[/LEN]` (the unspecified address is the wildcard).
@@ -80,18 +52,29 @@ pub fn source<L: Log + ?Sized>(
     cmd: Cmd,
     word: &str,
 ) -> Result<Prefix, Failed> {
+    prefix(log, origin, cmd, word, false)
+}
+
+/// [`group`] (a multicast address) or [`source`] (any): one body for both.
+fn prefix<L: Log + ?Sized>(
+    log: &mut L,
+    origin: &Origin<'_>,
+    cmd: Cmd,
+    word: &str,
+    is_group: bool,
+) -> Result<Prefix, Failed> {
     let (text, len) = split_len(word);
-    let Some(addr) = Addr::parse(text) else {
-        say(log, origin, Msg::BadSource(cmd, text));
-        return Err(Failed);
+    let msg = match Addr::parse(text).filter(|a| !is_group || a.is_multicast()) {
+        None if is_group => Msg::BadGroup(cmd, text),
+        None => Msg::BadSource(cmd, text),
+        Some(addr) => match checked_len(&addr, len) {
+            Ok(len) => return Ok(Prefix { addr, len }),
+            Err(n) if is_group => Msg::BadGroupLen(cmd, addr.family(), n),
+            Err(n) => Msg::BadSourceLen(cmd, addr.family(), n),
+        },
     };
-    match checked_len(&addr, len) {
-        Ok(len) => Ok(Prefix { addr, len }),
-        Err(n) => {
-            say(log, origin, Msg::BadSourceLen(cmd, addr.family(), n));
-            Err(Failed)
-        }
-    }
+    say(log, origin, msg);
+    Err(Failed)
 }
 
 /// Route words from IPC (`add`/`remove`, SMCRoute's `do_mroute`): IIF, then either a
@@ -137,12 +120,18 @@ mod tests {
     }
 
     #[test]
-    fn atoi_like_c() {
-        assert_eq!(atoi("24"), 24);
-        assert_eq!(atoi(" -3x"), -3);
-        assert_eq!(atoi("+7"), 7);
-        assert_eq!(atoi("x"), 0);
-        assert_eq!(atoi("99999999999999999999999"), i64::MAX);
+    fn lengths_read_like_atoi() {
+        assert_eq!(split_len("a/24"), ("a", Some(24)));
+        assert_eq!(split_len("a/ -3x"), ("a", Some(-3)));
+        assert_eq!(split_len("a/+7"), ("a", Some(7)));
+        assert_eq!(split_len("a/x"), ("a", None));
+        assert_eq!(split_len("a"), ("a", None));
+        assert_eq!(
+            split_len("a/99999999999999999999999"),
+            ("a", Some(i64::MAX))
+        );
+        assert_eq!(split_len("a/-9223372036854775808"), ("a", Some(-i64::MAX)));
+        assert_eq!(split_len("a/-99999999999999999999"), ("a", Some(-i64::MAX)));
     }
 
     #[test]

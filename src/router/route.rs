@@ -16,14 +16,13 @@ use crate::table::rules::Rule;
 /// TTL vector of a route.
 pub(crate) type Ttls = [u8; MAX_VIFS];
 
-fn union(a: &Ttls, b: &Ttls) -> Ttls {
-    let mut out = *a;
-    for (o, &t) in out.iter_mut().zip(b.iter()) {
+/// Adds the OIFs of `b` to `into` (in place: no 32-byte copies in and out).
+fn unite(into: &mut Ttls, b: &Ttls) {
+    for (o, &t) in into.iter_mut().zip(b.iter()) {
         if t != 0 {
             *o = t;
         }
     }
-    out
 }
 
 /// The mask bit of VIF `vif` (none for an out-of-range index).
@@ -194,11 +193,11 @@ impl Router {
         let rid = match self.rules.find(&rule) {
             Some(rid) => {
                 if let Some(r) = self.rules.get_mut(rid) {
-                    r.ttls = if mode == Mode::Conf && !r.used {
-                        rule.ttls
+                    if mode == Mode::Conf && !r.used {
+                        r.ttls = rule.ttls;
                     } else {
-                        union(&r.ttls, &rule.ttls)
-                    };
+                        unite(&mut r.ttls, &rule.ttls);
+                    }
                     r.used = true;
                 }
                 rid
@@ -354,10 +353,11 @@ impl Router {
         let mut cur = self.next_covered(&rule, parent, None);
         while let Some(kid) = cur {
             cur = self.next_covered(&rule, parent, Some(kid));
-            let Some(r) = self.mfc.get(kid).copied() else {
+            let Some(mut ttls) = self.mfc.get(kid).map(|r| r.ttls) else {
                 continue;
             };
-            let _ = self.set_kernel_ttls(h, kid, parent, union(&r.ttls, &rule.ttls), false);
+            unite(&mut ttls, &rule.ttls);
+            let _ = self.set_kernel_ttls(h, kid, parent, ttls, false);
         }
     }
 
