@@ -199,7 +199,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     };
     if !opts.foreground {
         if let Err(e) = process::daemonize() {
-            log!(&mut log, Level::Err, "Failed daemonizing: {}", e);
+            failed(&mut log, Level::Err, "Failed daemonizing: ", "", "", e);
             return exit::OSERR;
         }
     }
@@ -228,12 +228,8 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         }
     };
     if let Err(e) = mroute::enable_pim(&v4) {
-        log!(
-            &mut log,
-            Level::Err,
-            "Failed enabling PIM IGMPMSG_WRONGVIF, ignoring: {}",
-            e
-        );
+        let pim = "Failed enabling PIM IGMPMSG_WRONGVIF, ignoring: ";
+        failed(&mut log, Level::Err, pim, "", "", e);
     }
     let v6 = match mroute::open_v6(opts.table_id) {
         Ok(fd) => Some(fd),
@@ -259,7 +255,8 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     let signals = match Signals::install() {
         Ok(s) => s,
         Err(e) => {
-            log!(&mut host, Level::Err, "Failed setting up signals: {}", e);
+            let what = "Failed setting up signals: ";
+            failed(&mut host.log, Level::Err, what, "", "", e);
             return exit::OSERR;
         }
     };
@@ -267,24 +264,21 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     let listener = match unix::listen(opts.socket.as_str()) {
         Ok(fd) => Some(fd),
         Err(e) => {
-            log!(
-                &mut host,
-                Level::Warning,
-                "Failed binding IPC socket, client disabled: {}",
-                e
-            );
+            let what = "Failed binding IPC socket, client disabled: ";
+            failed(&mut host.log, Level::Warning, what, "", "", e);
             None
         }
     };
     let events = match ifevent::open_events() {
         Ok(fd) => Some(fd),
         Err(e) => {
-            log!(
-                &mut host,
+            failed(
+                &mut host.log,
                 Level::Err,
-                "Failed opening {} socket, no interface hot-plug: {}",
+                "Failed opening ",
                 ifevent::EVENTS_SOCKET,
-                e
+                " socket, no interface hot-plug: ",
+                e,
             );
             None
         }
@@ -292,13 +286,9 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
 
     load_conf(router, &mut host, bufs, opts.conf.as_str(), true);
     if let Err(e) = fs::write_pid_file(opts.pid_file.as_str(), process::getpid()) {
-        log!(
-            &mut host,
-            Level::Warning,
-            "Failed creating PID file {}: {}",
-            opts.pid_file.as_str(),
-            e
-        );
+        let pid_file = opts.pid_file.as_str();
+        let what = "Failed creating PID file ";
+        failed(&mut host.log, Level::Warning, what, pid_file, ": ", e);
     }
     if let Some(ids) = &ids {
         let _ = fs::chown(opts.pid_file.as_str(), ids.uid, ids.gid);
@@ -362,11 +352,26 @@ fn after(t: Instant, secs: u32) -> Option<Instant> {
     (secs > 0).then(|| plus_secs(t, secs))
 }
 
+/// Logs `text`, `what`, `rest` and `e` in a row, as the daemon words its failures
+/// (`Failed creating PID file FILE: ERROR`): one call at each site rather than a
+/// formatting call per piece.
+#[inline(never)]
+fn failed(log: &mut SysLog, level: Level, text: &str, what: &str, rest: &str, e: Errno) {
+    log!(log, level, "{}{}{}{}", text, what, rest, e);
+}
+
 /// Re-reads the interface list (rtnetlink or `NET_RT_IFLIST` dump) into the router.
 fn rescan(router: &mut Router, host: &mut DaemonHost) {
     router.scan_begin();
     if let Err(e) = ifevent::dump_links(&mut |info| router.scan_iface(info)) {
-        log!(host, Level::Err, "Failed reading interfaces: {}", e);
+        failed(
+            &mut host.log,
+            Level::Err,
+            "Failed reading interfaces: ",
+            "",
+            "",
+            e,
+        );
     }
     router.scan_end(host);
 }
@@ -398,7 +403,7 @@ fn load_conf(
             0
         }
         Err(load::LoadError::Unreadable(e)) => {
-            log!(host, Level::Err, "Failed reading {}: {}", path, e);
+            failed(&mut host.log, Level::Err, "Failed reading ", path, ": ", e);
             1
         }
     }
