@@ -23,7 +23,7 @@ use heapless::Vec;
 
 use crate::args::{self, DaemonCmd, DaemonOpts};
 use crate::errno::Errno;
-use crate::fmt::Level;
+use crate::fmt::{Level, Line, Log};
 use crate::net::Family;
 use crate::router::{Options, Router};
 use crate::sys::cell::StaticCell;
@@ -174,11 +174,11 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     };
     let mut log = SysLog::open(opts.ident, opts.log_level, target);
     if process::geteuid() != 0 {
-        log!(
+        let prog = args::basename(prog);
+        words(
             &mut log,
             Level::Err,
-            "Need root privileges to start {}",
-            args::basename(prog)
+            &["Need root privileges to start ", prog],
         );
         return exit::NOPERM;
     }
@@ -191,7 +191,11 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
                     privs::ResolveError::UnknownUser => user,
                     privs::ResolveError::UnknownGroup => opts.group.unwrap_or(""),
                 };
-                log!(&mut log, Level::Err, "{} '{}' not found!", e.what(), name);
+                words(
+                    &mut log,
+                    Level::Err,
+                    &[e.what(), " '", name, "' not found!"],
+                );
                 log!(&mut log, Level::Err, "Invalid user:group argument");
                 return exit::FAILURE;
             }
@@ -203,7 +207,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
             return exit::OSERR;
         }
     }
-    log!(&mut log, Level::Notice, "{}", VERSION_BANNER);
+    words(&mut log, Level::Notice, &[VERSION_BANNER]);
     if opts.startup_delay > 0 {
         process::sleep_secs(opts.startup_delay);
     }
@@ -297,7 +301,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     if let Some(n) = &notify {
         let _ = n.ready(READY);
     }
-    log!(&mut host, Level::Notice, "{}", READY);
+    words(&mut host.log, Level::Notice, &[READY]);
     if let Some(ids) = &ids {
         if let Err(e) = privs::drop_to(*ids, opts.user.unwrap_or("")) {
             log!(
@@ -312,12 +316,8 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         if fs::is_executable(script.as_str()) {
             host.script = Some(script.clone());
         } else {
-            log!(
-                &mut host,
-                Level::Err,
-                "{} is not executable.",
-                script.as_str()
-            );
+            let script = script.as_str();
+            words(&mut host.log, Level::Err, &[script, " is not executable."]);
         }
     }
 
@@ -360,6 +360,18 @@ fn failed(log: &mut SysLog, level: Level, text: &str, what: &str, rest: &str, e:
     log!(log, level, "{}{}{}{}", text, what, rest, e);
 }
 
+/// Logs `parts` in a row: one call at each site rather than a formatting call per piece.
+#[inline(never)]
+fn words(log: &mut SysLog, level: Level, parts: &[&str]) {
+    if log.wants(level) {
+        let mut line = Line::new();
+        for part in parts {
+            let _ = ufmt::uWrite::write_str(&mut line, part);
+        }
+        log.log(level, line.as_str());
+    }
+}
+
 /// Re-reads the interface list (rtnetlink or `NET_RT_IFLIST` dump) into the router.
 fn rescan(router: &mut Router, host: &mut DaemonHost) {
     router.scan_begin();
@@ -387,12 +399,8 @@ fn load_conf(
     match load::load(router, host, bufs, path) {
         Ok(loaded) => loaded.errors,
         Err(load::LoadError::Missing) => {
-            log!(
-                host,
-                Level::Notice,
-                "Configuration file {} does not exist",
-                path
-            );
+            let missing = ["Configuration file ", path, " does not exist"];
+            words(&mut host.log, Level::Notice, &missing);
             if startup {
                 log!(
                     host,
@@ -575,11 +583,14 @@ impl Loop<'_> {
         let errors = match load::probe(path) {
             Err(e) => {
                 match e {
-                    load::LoadError::Missing => log!(
-                        &mut self.host,
+                    load::LoadError::Missing => words(
+                        &mut self.host.log,
                         Level::Err,
-                        "Configuration file {} does not exist, keeping the running configuration",
-                        path
+                        &[
+                            "Configuration file ",
+                            path,
+                            " does not exist, keeping the running configuration",
+                        ],
                     ),
                     load::LoadError::Unreadable(e) => log!(
                         &mut self.host,
@@ -603,7 +614,7 @@ impl Loop<'_> {
         if let Some(n) = &self.notify {
             let _ = n.ready(READY);
         }
-        log!(&mut self.host, Level::Notice, "{}", READY);
+        words(&mut self.host.log, Level::Notice, &[READY]);
         if errors == 0 {
             self.host.run_script("reload", None);
         }
