@@ -552,12 +552,30 @@ fn put<W: uWrite + ?Sized>(
 
 /// Logs `msg` with an origin prefix.
 pub fn say<L: crate::fmt::Log + ?Sized>(log: &mut L, origin: &Origin<'_>, msg: Msg<'_>) {
-    crate::log!(log, msg.level(), "{}{}", *origin, msg);
+    tell(log, Some(origin), &msg);
 }
 
 /// Logs `msg` without a prefix.
 pub fn note<L: crate::fmt::Log + ?Sized>(log: &mut L, msg: Msg<'_>) {
-    crate::log!(log, msg.level(), "{}", msg);
+    tell(log, None, &msg);
+}
+
+/// [`say`] and [`note`] in one, not inlined: one copy for both.
+#[inline(never)]
+fn tell<L: crate::fmt::Log + ?Sized>(log: &mut L, origin: Option<&Origin<'_>>, msg: &Msg<'_>) {
+    crate::log!(log, msg.level(), "{}{}", OriginPrefix(origin), *msg);
+}
+
+/// An optional [`Origin`] prefix.
+struct OriginPrefix<'a, 'b>(Option<&'a Origin<'b>>);
+
+impl uDisplay for OriginPrefix<'_, '_> {
+    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
+        match self.0 {
+            Some(origin) => origin.fmt(f),
+            None => Ok(()),
+        }
+    }
 }
 
 #[cfg(test)]
