@@ -403,7 +403,7 @@ fn load_conf(
             words(&mut host.log, Level::Notice, &missing);
             if startup {
                 log!(
-                    host,
+                    &mut host.log,
                     Level::Notice,
                     "Continuing anyway, waiting for client to connect."
                 );
@@ -495,7 +495,7 @@ impl Loop<'_> {
                     Source::Signals => {
                         let set = self.signals.take();
                         if set.term {
-                            log!(&mut self.host, Level::Notice, "Exiting.");
+                            log!(&mut self.host.log, Level::Notice, "Exiting.");
                             return exit::OK;
                         }
                         if set.chld {
@@ -535,7 +535,7 @@ impl Loop<'_> {
                             .clients
                             .readable(slot, self.router, &mut self.host, now);
                         if d.kill {
-                            log!(&mut self.host, Level::Notice, "Exiting.");
+                            log!(&mut self.host.log, Level::Notice, "Exiting.");
                             return exit::OK;
                         }
                         reload |= d.reload;
@@ -548,7 +548,11 @@ impl Loop<'_> {
             }
             self.timers(clock::now());
             if self.exit_at.is_some_and(|t| t <= clock::now()) {
-                log!(&mut self.host, Level::Notice, "Exit delay timer expired.");
+                log!(
+                    &mut self.host.log,
+                    Level::Notice,
+                    "Exit delay timer expired."
+                );
                 return exit::OK;
             }
         }
@@ -571,7 +575,7 @@ impl Loop<'_> {
     /// SIGHUP / `smcroutectl reload`, in the order of spec §5.7.
     fn reload(&mut self) {
         log!(
-            &mut self.host,
+            &mut self.host.log,
             Level::Notice,
             "Reloading configuration, please wait ..."
         );
