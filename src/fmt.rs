@@ -99,8 +99,15 @@ pub fn push_truncated<const N: usize>(out: &mut String<N>, s: &str) {
 /// `log!(sink, Level::Warning, "{} line {}: {}", file, n, err)`. Nothing is formatted
 /// when the sink does not want the level. `sink` is evaluated twice: pass a reference or
 /// a place, as every caller does.
+///
+/// A lone literal is logged as it is, through one call (`{{` is not unescaped: no log
+/// line has a brace); it must fit a [`Line`], checked at compile time.
 #[macro_export]
 macro_rules! log {
+    ($sink:expr, $level:expr, $text:literal) => {{
+        const _: () = assert!($text.len() <= $crate::limits::LOG_LINE_MAX);
+        $crate::fmt::text($sink, $level, $text)
+    }};
     ($sink:expr, $level:expr, $($arg:tt)*) => {{
         let level: $crate::fmt::Level = $level;
         if $crate::fmt::wants(&*$sink, level) {
@@ -122,6 +129,14 @@ pub fn wants<L: Log + ?Sized>(sink: &L, level: Level) -> bool {
 #[inline(never)]
 pub fn emit<L: Log + ?Sized>(sink: &mut L, level: Level, line: &Line) {
     sink.log(level, line.as_str());
+}
+
+/// [`log!`] of a line without arguments, not inlined (as [`wants`]).
+#[inline(never)]
+pub fn text<L: Log + ?Sized>(sink: &mut L, level: Level, text: &str) {
+    if sink.wants(level) {
+        sink.log(level, text);
+    }
 }
 
 /// A [`Log`] sink that keeps every line, for tests.
@@ -207,6 +222,10 @@ mod tests {
         assert_eq!((calls.get(), quiet.0.lines.len()), (0, 0));
         crate::log!(&mut quiet, Level::Notice, "{}", Probe(&calls));
         assert_eq!((calls.get(), quiet.0.lines.len()), (1, 1));
+        crate::log!(&mut quiet, Level::Debug, "plain");
+        crate::log!(&mut quiet, Level::Notice, "plain");
+        assert_eq!(quiet.0.lines[1], (Level::Notice, "plain".into()));
+        assert_eq!(quiet.0.lines.len(), 2);
         // The default wants everything.
         let mut all = RecordingLog::default();
         assert!(all.wants(Level::Debug));

@@ -139,7 +139,7 @@ impl Clients {
         for slot in self.slots.iter_mut() {
             if slot.as_ref().is_some_and(|c| c.since.until(now) > IDLE_MS) {
                 log!(
-                    host,
+                    &mut host.log,
                     Level::Info,
                     "ipc: client idle too long, closing connection"
                 );
@@ -259,7 +259,7 @@ fn answer(
     reply.flush();
     if reply.failed {
         log!(
-            host,
+            &mut host.log,
             Level::Warning,
             "ipc: client not reading its reply, closing connection"
         );

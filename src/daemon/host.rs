@@ -68,13 +68,8 @@ impl DaemonHost {
             None => sys::process::ScriptEnv::Clear,
         };
         if let Err(e) = sys::process::run_script(path.as_str(), arg, env) {
-            log!(
-                &mut self.log,
-                Level::Warning,
-                "Cannot start script {}: {}",
-                path.as_str(),
-                e
-            );
+            let (log, path) = (&mut self.log, path.as_str());
+            super::failed(log, Level::Warning, "Cannot start script ", path, ": ", e);
         }
     }
 
@@ -205,13 +200,10 @@ impl Host for DaemonHost {
                 let _ = sock.announce(self.mrdisc_interval);
                 *slot = Some(MrdiscIf { ifindex, sock });
             }
-            Err(e) => log!(
-                &mut self.log,
-                Level::Warning,
-                "mrdisc: cannot open socket on {}: {}",
-                name,
-                e
-            ),
+            Err(e) => {
+                let what = "mrdisc: cannot open socket on ";
+                super::failed(&mut self.log, Level::Warning, what, name, ": ", e);
+            }
         }
     }
 

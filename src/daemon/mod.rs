@@ -23,7 +23,7 @@ use heapless::Vec;
 
 use crate::args::{self, DaemonCmd, DaemonOpts};
 use crate::errno::Errno;
-use crate::fmt::Level;
+use crate::fmt::{Level, Line, Log};
 use crate::net::Family;
 use crate::router::{Options, Router};
 use crate::sys::cell::StaticCell;
@@ -174,11 +174,11 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     };
     let mut log = SysLog::open(opts.ident, opts.log_level, target);
     if process::geteuid() != 0 {
-        log!(
+        let prog = args::basename(prog);
+        words(
             &mut log,
             Level::Err,
-            "Need root privileges to start {}",
-            args::basename(prog)
+            &["Need root privileges to start ", prog],
         );
         return exit::NOPERM;
     }
@@ -191,7 +191,11 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
                     privs::ResolveError::UnknownUser => user,
                     privs::ResolveError::UnknownGroup => opts.group.unwrap_or(""),
                 };
-                log!(&mut log, Level::Err, "{} '{}' not found!", e.what(), name);
+                words(
+                    &mut log,
+                    Level::Err,
+                    &[e.what(), " '", name, "' not found!"],
+                );
                 log!(&mut log, Level::Err, "Invalid user:group argument");
                 return exit::FAILURE;
             }
@@ -199,11 +203,11 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     };
     if !opts.foreground {
         if let Err(e) = process::daemonize() {
-            log!(&mut log, Level::Err, "Failed daemonizing: {}", e);
+            failed(&mut log, Level::Err, "Failed daemonizing: ", "", "", e);
             return exit::OSERR;
         }
     }
-    log!(&mut log, Level::Notice, "{}", VERSION_BANNER);
+    words(&mut log, Level::Notice, &[VERSION_BANNER]);
     if opts.startup_delay > 0 {
         process::sleep_secs(opts.startup_delay);
     }
@@ -228,12 +232,8 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         }
     };
     if let Err(e) = mroute::enable_pim(&v4) {
-        log!(
-            &mut log,
-            Level::Err,
-            "Failed enabling PIM IGMPMSG_WRONGVIF, ignoring: {}",
-            e
-        );
+        let pim = "Failed enabling PIM IGMPMSG_WRONGVIF, ignoring: ";
+        failed(&mut log, Level::Err, pim, "", "", e);
     }
     let v6 = match mroute::open_v6(opts.table_id) {
         Ok(fd) => Some(fd),
@@ -259,7 +259,8 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     let signals = match Signals::install() {
         Ok(s) => s,
         Err(e) => {
-            log!(&mut host, Level::Err, "Failed setting up signals: {}", e);
+            let what = "Failed setting up signals: ";
+            failed(&mut host.log, Level::Err, what, "", "", e);
             return exit::OSERR;
         }
     };
@@ -267,24 +268,21 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     let listener = match unix::listen(opts.socket.as_str()) {
         Ok(fd) => Some(fd),
         Err(e) => {
-            log!(
-                &mut host,
-                Level::Warning,
-                "Failed binding IPC socket, client disabled: {}",
-                e
-            );
+            let what = "Failed binding IPC socket, client disabled: ";
+            failed(&mut host.log, Level::Warning, what, "", "", e);
             None
         }
     };
     let events = match ifevent::open_events() {
         Ok(fd) => Some(fd),
         Err(e) => {
-            log!(
-                &mut host,
+            failed(
+                &mut host.log,
                 Level::Err,
-                "Failed opening {} socket, no interface hot-plug: {}",
+                "Failed opening ",
                 ifevent::EVENTS_SOCKET,
-                e
+                " socket, no interface hot-plug: ",
+                e,
             );
             None
         }
@@ -292,13 +290,9 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
 
     load_conf(router, &mut host, bufs, opts.conf.as_str(), true);
     if let Err(e) = fs::write_pid_file(opts.pid_file.as_str(), process::getpid()) {
-        log!(
-            &mut host,
-            Level::Warning,
-            "Failed creating PID file {}: {}",
-            opts.pid_file.as_str(),
-            e
-        );
+        let pid_file = opts.pid_file.as_str();
+        let what = "Failed creating PID file ";
+        failed(&mut host.log, Level::Warning, what, pid_file, ": ", e);
     }
     if let Some(ids) = &ids {
         let _ = fs::chown(opts.pid_file.as_str(), ids.uid, ids.gid);
@@ -307,7 +301,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     if let Some(n) = &notify {
         let _ = n.ready(READY);
     }
-    log!(&mut host, Level::Notice, "{}", READY);
+    words(&mut host.log, Level::Notice, &[READY]);
     if let Some(ids) = &ids {
         if let Err(e) = privs::drop_to(*ids, opts.user.unwrap_or("")) {
             log!(
@@ -322,12 +316,8 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         if fs::is_executable(script.as_str()) {
             host.script = Some(script.clone());
         } else {
-            log!(
-                &mut host,
-                Level::Err,
-                "{} is not executable.",
-                script.as_str()
-            );
+            let script = script.as_str();
+            words(&mut host.log, Level::Err, &[script, " is not executable."]);
         }
     }
 
@@ -362,11 +352,38 @@ fn after(t: Instant, secs: u32) -> Option<Instant> {
     (secs > 0).then(|| plus_secs(t, secs))
 }
 
+/// Logs `text`, `what`, `rest` and `e` in a row, as the daemon words its failures
+/// (`Failed creating PID file FILE: ERROR`): one call at each site rather than a
+/// formatting call per piece.
+#[inline(never)]
+fn failed(log: &mut SysLog, level: Level, text: &str, what: &str, rest: &str, e: Errno) {
+    log!(log, level, "{}{}{}{}", text, what, rest, e);
+}
+
+/// Logs `parts` in a row: one call at each site rather than a formatting call per piece.
+#[inline(never)]
+fn words(log: &mut SysLog, level: Level, parts: &[&str]) {
+    if log.wants(level) {
+        let mut line = Line::new();
+        for part in parts {
+            let _ = ufmt::uWrite::write_str(&mut line, part);
+        }
+        log.log(level, line.as_str());
+    }
+}
+
 /// Re-reads the interface list (rtnetlink or `NET_RT_IFLIST` dump) into the router.
 fn rescan(router: &mut Router, host: &mut DaemonHost) {
     router.scan_begin();
     if let Err(e) = ifevent::dump_links(&mut |info| router.scan_iface(info)) {
-        log!(host, Level::Err, "Failed reading interfaces: {}", e);
+        failed(
+            &mut host.log,
+            Level::Err,
+            "Failed reading interfaces: ",
+            "",
+            "",
+            e,
+        );
     }
     router.scan_end(host);
 }
@@ -382,15 +399,11 @@ fn load_conf(
     match load::load(router, host, bufs, path) {
         Ok(loaded) => loaded.errors,
         Err(load::LoadError::Missing) => {
-            log!(
-                host,
-                Level::Notice,
-                "Configuration file {} does not exist",
-                path
-            );
+            let missing = ["Configuration file ", path, " does not exist"];
+            words(&mut host.log, Level::Notice, &missing);
             if startup {
                 log!(
-                    host,
+                    &mut host.log,
                     Level::Notice,
                     "Continuing anyway, waiting for client to connect."
                 );
@@ -398,7 +411,7 @@ fn load_conf(
             0
         }
         Err(load::LoadError::Unreadable(e)) => {
-            log!(host, Level::Err, "Failed reading {}: {}", path, e);
+            failed(&mut host.log, Level::Err, "Failed reading ", path, ": ", e);
             1
         }
     }
@@ -482,7 +495,7 @@ impl Loop<'_> {
                     Source::Signals => {
                         let set = self.signals.take();
                         if set.term {
-                            log!(&mut self.host, Level::Notice, "Exiting.");
+                            log!(&mut self.host.log, Level::Notice, "Exiting.");
                             return exit::OK;
                         }
                         if set.chld {
@@ -522,7 +535,7 @@ impl Loop<'_> {
                             .clients
                             .readable(slot, self.router, &mut self.host, now);
                         if d.kill {
-                            log!(&mut self.host, Level::Notice, "Exiting.");
+                            log!(&mut self.host.log, Level::Notice, "Exiting.");
                             return exit::OK;
                         }
                         reload |= d.reload;
@@ -535,7 +548,11 @@ impl Loop<'_> {
             }
             self.timers(clock::now());
             if self.exit_at.is_some_and(|t| t <= clock::now()) {
-                log!(&mut self.host, Level::Notice, "Exit delay timer expired.");
+                log!(
+                    &mut self.host.log,
+                    Level::Notice,
+                    "Exit delay timer expired."
+                );
                 return exit::OK;
             }
         }
@@ -558,7 +575,7 @@ impl Loop<'_> {
     /// SIGHUP / `smcroutectl reload`, in the order of spec §5.7.
     fn reload(&mut self) {
         log!(
-            &mut self.host,
+            &mut self.host.log,
             Level::Notice,
             "Reloading configuration, please wait ..."
         );
@@ -570,11 +587,14 @@ impl Loop<'_> {
         let errors = match load::probe(path) {
             Err(e) => {
                 match e {
-                    load::LoadError::Missing => log!(
-                        &mut self.host,
+                    load::LoadError::Missing => words(
+                        &mut self.host.log,
                         Level::Err,
-                        "Configuration file {} does not exist, keeping the running configuration",
-                        path
+                        &[
+                            "Configuration file ",
+                            path,
+                            " does not exist, keeping the running configuration",
+                        ],
                     ),
                     load::LoadError::Unreadable(e) => log!(
                         &mut self.host,
@@ -598,7 +618,7 @@ impl Loop<'_> {
         if let Some(n) = &self.notify {
             let _ = n.ready(READY);
         }
-        log!(&mut self.host, Level::Notice, "{}", READY);
+        words(&mut self.host.log, Level::Notice, &[READY]);
         if errors == 0 {
             self.host.run_script("reload", None);
         }

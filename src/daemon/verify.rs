@@ -35,16 +35,12 @@ pub fn run(
         Ok(loaded) if loaded.errors == 0 => exit::OK,
         Ok(_) => exit::CONFIG,
         Err(LoadError::Missing) => {
-            log!(
-                &mut host,
-                Level::Err,
-                "Configuration file {} does not exist",
-                path
-            );
+            let missing = ["Configuration file ", path, " does not exist"];
+            super::words(&mut host.log, Level::Err, &missing);
             exit::CONFIG
         }
         Err(LoadError::Unreadable(e)) => {
-            log!(&mut host, Level::Err, "Failed reading {}: {}", path, e);
+            super::failed(&mut host.log, Level::Err, "Failed reading ", path, ": ", e);
             exit::CONFIG
         }
     }

@@ -113,111 +113,138 @@ fn cmd(c: Cmd) -> &'static str {
     }
 }
 
-/// One log message.
-#[derive(Debug, Clone, Copy)]
-pub enum Msg<'a> {
-    /// `phyint` without a name.
-    PhyintMissing,
-    /// `ttl-threshold` outside 1..=255.
-    PhyintTtl(&'a str, i64),
-    /// `phyint` for an interface that does not exist.
-    PhyintUnknown(&'a str),
-    /// Group word does not parse or is not multicast.
-    BadGroup(Cmd, &'a str),
-    /// IPC `add`/`remove` whose only address word is not a group.
-    BadGroupIpc(&'a str),
-    /// Source word does not parse.
-    BadSource(Cmd, &'a str),
-    /// Group `/LEN` out of range.
-    BadGroupLen(Cmd, Family, i64),
-    /// Source `/LEN` out of range.
-    BadSourceLen(Cmd, Family, i64),
-    /// Missing command arguments.
-    TooFewArgs(Cmd),
-    /// More OIF words than VIFs.
-    TooManyOifs,
-    /// Interface does not exist.
-    NotKnown(Dir, &'a str),
-    /// Interface lacks `IFF_MULTICAST`.
-    NotMulticast(Dir, &'a str),
-    /// No VIF could be allocated.
-    NoVif(Dir, &'a str),
-    /// IIF repeated as OIF.
-    SameIif(&'a str, &'a str),
-    /// Directive queued until its interfaces exist.
-    PendingAdded(&'a str, &'a str, &'a str),
-    /// Pending directive replayed.
-    Activated(&'a str, &'a str, &'a str),
-    /// A table is full.
-    TableFull(&'static str, usize),
-    /// IPC remove, logged before looking (SMCRoute's reply when nothing matched).
-    Deleting(&'a str, &'a Explicit),
-    /// VIF creation on a non-multicast interface.
-    VifNotMulticast(&'a str),
-    /// VIF table exhausted.
-    VifsExhausted(&'a str),
-    /// `MRT_ADD_VIF` / `MRT6_ADD_MIF` failed.
-    VifAddFailed(Family, &'a str, Errno),
-    /// `MRT_DEL_VIF` / `MRT6_DEL_MIF` failed.
-    VifDelFailed(Family, &'a str, Errno),
-    /// `MRT_ADD_MFC` failed.
-    MfcAddFailed(Family, &'a Compact, Errno),
-    /// `MRT_DEL_MFC` failed.
-    MfcDelFailed(Family, &'a Compact, Errno),
-    /// A template matched a NOCACHE upcall.
-    NewData(&'a Addr, &'a Addr, &'a str),
-    /// No template matched a NOCACHE upcall: stop filter.
-    NoMatch(&'a Addr, &'a Addr, &'a str),
-    /// WRONGVIF repaired.
-    Moved(&'a Compact, &'a str),
-    /// WRONGVIF without a matching template.
-    WrongVif(&'a Compact, &'a str),
-    /// WRONGVIF for a configured (S,G): left alone.
-    WrongVifConfigured(&'a Compact, &'a str),
-    /// Upcall on a VIF the router does not know.
-    UnknownVif(u8, u8),
-    /// PIM register data.
-    PimRegister(&'a Addr, &'a Addr),
-    /// Unknown upcall type.
-    UnknownUpcall(u8),
-    /// Join of an existing membership.
-    AlreadyJoined(&'a Compact, &'a str),
-    /// Leave of an unknown membership.
-    NoGroup(&'a Compact, &'a str),
-    /// Join on an interface that does not exist.
-    UnknownIface(&'a str),
-    /// Kernel join failed.
-    JoinFailed(&'a Compact, &'a str, Errno),
-    /// Kernel leave failed.
-    LeaveFailed(&'a Compact, &'a str, Errno),
-    /// Interface went away or changed: its state was dropped.
-    IfaceGone(&'a str),
-    /// Unknown IPC command letter.
-    UnknownIpc(u8),
+fn dir(d: Dir) -> &'static str {
+    match d {
+        Dir::Inbound => "inbound",
+        Dir::Outbound => "outbound",
+    }
 }
 
-impl Msg<'_> {
+fn vif(f: Family) -> &'static str {
+    match f {
+        Family::V4 => "VIF",
+        Family::V6 => "MIF",
+    }
+}
+
+/// Which wording a message has: one per template, so a directive-dependent message
+/// (`mroute:` or `join:`) is two kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    PhyintMissing,
+    PhyintTtl,
+    PhyintUnknown,
+    BadGroup,
+    BadGroupIpc,
+    BadSourceMroute,
+    BadSourceJoin,
+    BadGroupLenMroute,
+    BadGroupLenJoin,
+    BadSourceLenMroute,
+    BadSourceLenJoin,
+    TooFewArgs,
+    TooManyOifs,
+    NotKnown,
+    NotMulticast,
+    NoVif,
+    SameIif,
+    PendingAdded,
+    Activated,
+    TableFull,
+    Deleting,
+    VifNotMulticast,
+    VifsExhausted,
+    VifAddFailed,
+    VifDelFailed,
+    MfcAddFailed,
+    MfcDelFailed,
+    NewData,
+    NoMatch,
+    Moved,
+    WrongVif,
+    WrongVifConfigured,
+    UnknownVif,
+    PimRegister,
+    UnknownUpcall,
+    AlreadyJoined,
+    NoGroup,
+    UnknownIface,
+    JoinFailed,
+    LeaveFailed,
+    IfaceGone,
+    UnknownIpc,
+}
+
+impl Kind {
     /// Syslog level.
-    pub fn level(&self) -> Level {
-        use Msg::*;
+    fn level(self) -> Level {
+        use Kind::*;
         match self {
-            PendingAdded(..) | Activated(..) | Moved(..) | IfaceGone(..) => Level::Notice,
-            SameIif(..)
-            | NoMatch(..)
-            | WrongVif(..)
-            | WrongVifConfigured(..)
-            | AlreadyJoined(..) => Level::Info,
-            Deleting(..) | NewData(..) | UnknownUpcall(..) | MfcDelFailed(..)
-            | VifDelFailed(..) => Level::Debug,
-            TableFull(..) | JoinFailed(..) => Level::Err,
+            PendingAdded | Activated | Moved | IfaceGone => Level::Notice,
+            SameIif | NoMatch | WrongVif | WrongVifConfigured | AlreadyJoined => Level::Info,
+            Deleting | NewData | UnknownUpcall | MfcDelFailed | VifDelFailed => Level::Debug,
+            TableFull | JoinFailed => Level::Err,
             _ => Level::Warning,
+        }
+    }
+
+    /// The wording, with a [`HOLE`] for each argument.
+    fn template(self) -> &'static str {
+        use Kind::*;
+        match self {
+            PhyintMissing => "phyint missing interface pattern",
+            PhyintTtl => "phyint % ttl % out of range (1-255)",
+            PhyintUnknown => "phyint % does not exist (yet?) on this system",
+            BadGroup => "%: Invalid multicast group: %",
+            BadGroupIpc => "mroute: invalid multicast group: %",
+            BadSourceMroute => "mroute: Invalid source address: %",
+            BadSourceJoin => "join: Invalid multicast source: %",
+            BadGroupLenMroute => "mroute: Invalid multicast group prefix length, %",
+            BadGroupLenJoin => "join: Invalid group prefix length (0-%): %",
+            BadSourceLenMroute => "mroute: invalid prefix length: %",
+            BadSourceLenJoin => "join: Invalid source prefix length (0-%): %",
+            TooFewArgs => "%: Not enough arguments",
+            TooManyOifs => "mroute: Too many outbound interfaces",
+            NotKnown => "mroute: % % is not a known phyint",
+            NotMulticast => "mroute: % % is not multicast capable",
+            NoVif => "mroute: % % has no VIF, VIF table exhausted?",
+            SameIif => {
+                "mroute: Same outbound interface (%) as inbound (%) may cause routing loops."
+            }
+            PendingAdded => "% from % group % pending: interface not available",
+            Activated => "Activated pending % from % group %",
+            TableFull => "% table full (% entries)",
+            Deleting => "mroute: deleting route from % %",
+            VifNotMulticast => "Interface % is not multicast capable, skipping VIF.",
+            VifsExhausted => "Not enough available VIFs to create %",
+            VifAddFailed => "Failed adding % for %: %",
+            VifDelFailed => "Failed deleting % for %: %",
+            MfcAddFailed => "failed adding % multicast route %: %",
+            MfcDelFailed => "failed removing % multicast route %: %",
+            NewData => "New multicast data from % to group % on %",
+            NoMatch => "Multicast from %, group %, on % does not match any (*,G) rule",
+            Moved => "Moved % inbound to % after WRONGVIF",
+            WrongVif => "Multicast % on wrong VIF %, no matching rule",
+            WrongVifConfigured => "Multicast % on wrong VIF %, keeping the configured route",
+            UnknownVif => "No matching interface for VIF %, cannot handle IGMP message %.",
+            PimRegister => "Receiving PIM register data from %, group %, ignoring.",
+            UnknownUpcall => "Unknown IGMP message type % from kernel",
+            AlreadyJoined => "Already joined % on %",
+            NoGroup => "No group % on % to leave",
+            UnknownIface => "unknown interface %",
+            JoinFailed => "Failed joining group % on %: %",
+            LeaveFailed => "Failed leaving group % on %: %",
+            IfaceGone => "Interface % gone or changed, its routes and groups are pending",
+            UnknownIpc => "Unknown or malformed IPC message '%' from client.",
         }
     }
 }
 
 /// One value a message template refers to.
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 enum Arg<'a> {
+    /// Fills the argument slots a template has no hole for; never printed.
+    Nil,
     Str(&'a str),
     Int(i64),
     Addr(&'a Addr),
@@ -231,6 +258,7 @@ enum Arg<'a> {
 impl uDisplay for Arg<'_> {
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
         match *self {
+            Arg::Nil => Ok(()),
             Arg::Str(s) => f.write_str(s),
             Arg::Int(n) => n.fmt(f),
             Arg::Addr(a) => a.fmt(f),
@@ -249,109 +277,257 @@ impl uDisplay for Arg<'_> {
 /// Where a template takes its next argument.
 const HOLE: char = '%';
 
-impl Msg<'_> {
-    /// The wording, with a [`HOLE`] for each argument.
-    fn template(&self) -> &'static str {
-        use Msg::*;
-        match self {
-            PhyintMissing => "phyint missing interface pattern",
-            PhyintTtl(..) => "phyint % ttl % out of range (1-255)",
-            PhyintUnknown(..) => "phyint % does not exist (yet?) on this system",
-            BadGroup(..) => "%: Invalid multicast group: %",
-            BadGroupIpc(..) => "mroute: invalid multicast group: %",
-            BadSource(Cmd::Mroute, _) => "mroute: Invalid source address: %",
-            BadSource(Cmd::Join, _) => "join: Invalid multicast source: %",
-            BadGroupLen(Cmd::Mroute, ..) => "mroute: Invalid multicast group prefix length, %",
-            BadGroupLen(Cmd::Join, ..) => "join: Invalid group prefix length (0-%): %",
-            BadSourceLen(Cmd::Mroute, ..) => "mroute: invalid prefix length: %",
-            BadSourceLen(Cmd::Join, ..) => "join: Invalid source prefix length (0-%): %",
-            TooFewArgs(..) => "%: Not enough arguments",
-            TooManyOifs => "mroute: Too many outbound interfaces",
-            NotKnown(..) => "mroute: % % is not a known phyint",
-            NotMulticast(..) => "mroute: % % is not multicast capable",
-            NoVif(..) => "mroute: % % has no VIF, VIF table exhausted?",
-            SameIif(..) => {
-                "mroute: Same outbound interface (%) as inbound (%) may cause routing loops."
-            }
-            PendingAdded(..) => "% from % group % pending: interface not available",
-            Activated(..) => "Activated pending % from % group %",
-            TableFull(..) => "% table full (% entries)",
-            Deleting(..) => "mroute: deleting route from % %",
-            VifNotMulticast(..) => "Interface % is not multicast capable, skipping VIF.",
-            VifsExhausted(..) => "Not enough available VIFs to create %",
-            VifAddFailed(..) => "Failed adding % for %: %",
-            VifDelFailed(..) => "Failed deleting % for %: %",
-            MfcAddFailed(..) => "failed adding % multicast route %: %",
-            MfcDelFailed(..) => "failed removing % multicast route %: %",
-            NewData(..) => "New multicast data from % to group % on %",
-            NoMatch(..) => "Multicast from %, group %, on % does not match any (*,G) rule",
-            Moved(..) => "Moved % inbound to % after WRONGVIF",
-            WrongVif(..) => "Multicast % on wrong VIF %, no matching rule",
-            WrongVifConfigured(..) => "Multicast % on wrong VIF %, keeping the configured route",
-            UnknownVif(..) => "No matching interface for VIF %, cannot handle IGMP message %.",
-            PimRegister(..) => "Receiving PIM register data from %, group %, ignoring.",
-            UnknownUpcall(..) => "Unknown IGMP message type % from kernel",
-            AlreadyJoined(..) => "Already joined % on %",
-            NoGroup(..) => "No group % on % to leave",
-            UnknownIface(..) => "unknown interface %",
-            JoinFailed(..) => "Failed joining group % on %: %",
-            LeaveFailed(..) => "Failed leaving group % on %: %",
-            IfaceGone(..) => "Interface % gone or changed, its routes and groups are pending",
-            UnknownIpc(..) => "Unknown or malformed IPC message '%' from client.",
+/// One log message: a wording and the values for its holes. Data rather than an enum
+/// with a formatting arm per shape: the constructors build it where it is logged, and one
+/// call prints every message.
+#[derive(Debug, Clone, Copy)]
+pub struct Msg<'a> {
+    kind: Kind,
+    args: [Arg<'a>; 3],
+}
+
+/// The constructors are named like the variants of the enum `Msg` once was, so a call
+/// site reads `Msg::NoGroup(&sg, iif)` as before.
+#[allow(non_snake_case, non_upper_case_globals)]
+impl<'a> Msg<'a> {
+    const fn of(kind: Kind, a: Arg<'a>, b: Arg<'a>, c: Arg<'a>) -> Self {
+        Self {
+            kind,
+            args: [a, b, c],
         }
+    }
+
+    // The shapes below are not inlined: a call passing the kind and the values in
+    // registers is smaller at each of the many call sites than filling the slots there.
+
+    #[inline(never)]
+    fn str1(kind: Kind, s: &'a str) -> Self {
+        Self::of(kind, Arg::Str(s), Arg::Nil, Arg::Nil)
+    }
+
+    #[inline(never)]
+    fn str2(kind: Kind, a: &'a str, b: &'a str) -> Self {
+        Self::of(kind, Arg::Str(a), Arg::Str(b), Arg::Nil)
+    }
+
+    #[inline(never)]
+    fn str3(kind: Kind, a: &'a str, b: &'a str, c: &'a str) -> Self {
+        Self::of(kind, Arg::Str(a), Arg::Str(b), Arg::Str(c))
+    }
+
+    #[inline(never)]
+    fn str_int(kind: Kind, s: &'a str, n: i64) -> Self {
+        Self::of(kind, Arg::Str(s), Arg::Int(n), Arg::Nil)
+    }
+
+    #[inline(never)]
+    fn ints(kind: Kind, a: i64, b: i64) -> Self {
+        Self::of(kind, Arg::Int(a), Arg::Int(b), Arg::Nil)
+    }
+
+    #[inline(never)]
+    fn vif_errno(kind: Kind, fam: Family, name: &'a str, e: Errno) -> Self {
+        Self::of(kind, Arg::Str(vif(fam)), Arg::Str(name), Arg::Errno(e))
+    }
+
+    #[inline(never)]
+    fn mfc_errno(kind: Kind, fam: Family, sg: &'a Compact, e: Errno) -> Self {
+        Self::of(kind, Arg::Str(ipv(fam)), Arg::Sg(sg), Arg::Errno(e))
+    }
+
+    #[inline(never)]
+    fn dir_name(kind: Kind, d: Dir, name: &'a str) -> Self {
+        Self::str2(kind, dir(d), name)
+    }
+
+    #[inline(never)]
+    fn sg(kind: Kind, sg: &'a Compact, s: &'a str) -> Self {
+        Self::of(kind, Arg::Sg(sg), Arg::Str(s), Arg::Nil)
+    }
+
+    #[inline(never)]
+    fn sg_errno(kind: Kind, sg: &'a Compact, s: &'a str, e: Errno) -> Self {
+        Self::of(kind, Arg::Sg(sg), Arg::Str(s), Arg::Errno(e))
+    }
+
+    #[inline(never)]
+    fn addrs(kind: Kind, source: &'a Addr, group: &'a Addr, iif: &'a str) -> Self {
+        Self::of(kind, Arg::Addr(source), Arg::Addr(group), Arg::Str(iif))
+    }
+
+    /// `phyint` without a name.
+    pub const PhyintMissing: Self = Self::of(Kind::PhyintMissing, Arg::Nil, Arg::Nil, Arg::Nil);
+    /// More OIF words than VIFs.
+    pub const TooManyOifs: Self = Self::of(Kind::TooManyOifs, Arg::Nil, Arg::Nil, Arg::Nil);
+
+    /// `ttl-threshold` outside 1..=255.
+    pub fn PhyintTtl(name: &'a str, ttl: i64) -> Self {
+        Self::str_int(Kind::PhyintTtl, name, ttl)
+    }
+    /// `phyint` for an interface that does not exist.
+    pub fn PhyintUnknown(name: &'a str) -> Self {
+        Self::str1(Kind::PhyintUnknown, name)
+    }
+    /// Group word does not parse or is not multicast.
+    pub fn BadGroup(c: Cmd, text: &'a str) -> Self {
+        Self::str2(Kind::BadGroup, cmd(c), text)
+    }
+    /// IPC `add`/`remove` whose only address word is not a group.
+    pub fn BadGroupIpc(text: &'a str) -> Self {
+        Self::str1(Kind::BadGroupIpc, text)
+    }
+    /// Source word does not parse.
+    pub fn BadSource(c: Cmd, text: &'a str) -> Self {
+        let kind = match c {
+            Cmd::Mroute => Kind::BadSourceMroute,
+            Cmd::Join => Kind::BadSourceJoin,
+        };
+        Self::str1(kind, text)
+    }
+    /// Group `/LEN` out of range.
+    pub fn BadGroupLen(c: Cmd, fam: Family, len: i64) -> Self {
+        match c {
+            Cmd::Mroute => Self::ints(Kind::BadGroupLenMroute, len, 0),
+            Cmd::Join => Self::ints(Kind::BadGroupLenJoin, fam.bits() as i64, len),
+        }
+    }
+    /// Source `/LEN` out of range.
+    pub fn BadSourceLen(c: Cmd, fam: Family, len: i64) -> Self {
+        match c {
+            Cmd::Mroute => Self::ints(Kind::BadSourceLenMroute, len, 0),
+            Cmd::Join => Self::ints(Kind::BadSourceLenJoin, fam.bits() as i64, len),
+        }
+    }
+    /// Missing command arguments.
+    pub fn TooFewArgs(c: Cmd) -> Self {
+        Self::str1(Kind::TooFewArgs, cmd(c))
+    }
+    /// Interface does not exist.
+    pub fn NotKnown(d: Dir, name: &'a str) -> Self {
+        Self::dir_name(Kind::NotKnown, d, name)
+    }
+    /// Interface lacks `IFF_MULTICAST`.
+    pub fn NotMulticast(d: Dir, name: &'a str) -> Self {
+        Self::dir_name(Kind::NotMulticast, d, name)
+    }
+    /// No VIF could be allocated.
+    pub fn NoVif(d: Dir, name: &'a str) -> Self {
+        Self::dir_name(Kind::NoVif, d, name)
+    }
+    /// IIF repeated as OIF.
+    pub fn SameIif(oif: &'a str, iif: &'a str) -> Self {
+        Self::str2(Kind::SameIif, oif, iif)
+    }
+    /// Directive queued until its interfaces exist.
+    pub fn PendingAdded(what: &'a str, iif: &'a str, group: &'a str) -> Self {
+        Self::str3(Kind::PendingAdded, what, iif, group)
+    }
+    /// Pending directive replayed.
+    pub fn Activated(what: &'a str, iif: &'a str, group: &'a str) -> Self {
+        Self::str3(Kind::Activated, what, iif, group)
+    }
+    /// A table is full.
+    pub fn TableFull(table: &'static str, capacity: usize) -> Self {
+        Self::str_int(Kind::TableFull, table, capacity as i64)
+    }
+    /// IPC remove, logged before looking (SMCRoute's reply when nothing matched).
+    pub fn Deleting(iif: &'a str, sg: &'a Explicit) -> Self {
+        Self::of(Kind::Deleting, Arg::Str(iif), Arg::Explicit(sg), Arg::Nil)
+    }
+    /// VIF creation on a non-multicast interface.
+    pub fn VifNotMulticast(name: &'a str) -> Self {
+        Self::str1(Kind::VifNotMulticast, name)
+    }
+    /// VIF table exhausted.
+    pub fn VifsExhausted(name: &'a str) -> Self {
+        Self::str1(Kind::VifsExhausted, name)
+    }
+    /// `MRT_ADD_VIF` / `MRT6_ADD_MIF` failed.
+    pub fn VifAddFailed(fam: Family, name: &'a str, e: Errno) -> Self {
+        Self::vif_errno(Kind::VifAddFailed, fam, name, e)
+    }
+    /// `MRT_DEL_VIF` / `MRT6_DEL_MIF` failed.
+    pub fn VifDelFailed(fam: Family, name: &'a str, e: Errno) -> Self {
+        Self::vif_errno(Kind::VifDelFailed, fam, name, e)
+    }
+    /// `MRT_ADD_MFC` failed.
+    pub fn MfcAddFailed(fam: Family, sg: &'a Compact, e: Errno) -> Self {
+        Self::mfc_errno(Kind::MfcAddFailed, fam, sg, e)
+    }
+    /// `MRT_DEL_MFC` failed.
+    pub fn MfcDelFailed(fam: Family, sg: &'a Compact, e: Errno) -> Self {
+        Self::mfc_errno(Kind::MfcDelFailed, fam, sg, e)
+    }
+    /// A template matched a NOCACHE upcall.
+    pub fn NewData(source: &'a Addr, group: &'a Addr, iif: &'a str) -> Self {
+        Self::addrs(Kind::NewData, source, group, iif)
+    }
+    /// No template matched a NOCACHE upcall: stop filter.
+    pub fn NoMatch(source: &'a Addr, group: &'a Addr, iif: &'a str) -> Self {
+        Self::addrs(Kind::NoMatch, source, group, iif)
+    }
+    /// WRONGVIF repaired.
+    pub fn Moved(sg: &'a Compact, iif: &'a str) -> Self {
+        Self::sg(Kind::Moved, sg, iif)
+    }
+    /// WRONGVIF without a matching template.
+    pub fn WrongVif(sg: &'a Compact, iif: &'a str) -> Self {
+        Self::sg(Kind::WrongVif, sg, iif)
+    }
+    /// WRONGVIF for a configured (S,G): left alone.
+    pub fn WrongVifConfigured(sg: &'a Compact, iif: &'a str) -> Self {
+        Self::sg(Kind::WrongVifConfigured, sg, iif)
+    }
+    /// Upcall on a VIF the router does not know.
+    pub fn UnknownVif(vif: u8, kind: u8) -> Self {
+        Self::ints(Kind::UnknownVif, vif as i64, kind as i64)
+    }
+    /// PIM register data.
+    pub fn PimRegister(source: &'a Addr, group: &'a Addr) -> Self {
+        Self::addrs(Kind::PimRegister, source, group, "")
+    }
+    /// Unknown upcall type.
+    pub fn UnknownUpcall(kind: u8) -> Self {
+        Self::ints(Kind::UnknownUpcall, kind as i64, 0)
+    }
+    /// Join of an existing membership.
+    pub fn AlreadyJoined(sg: &'a Compact, iif: &'a str) -> Self {
+        Self::sg(Kind::AlreadyJoined, sg, iif)
+    }
+    /// Leave of an unknown membership.
+    pub fn NoGroup(sg: &'a Compact, iif: &'a str) -> Self {
+        Self::sg(Kind::NoGroup, sg, iif)
+    }
+    /// Join on an interface that does not exist.
+    pub fn UnknownIface(name: &'a str) -> Self {
+        Self::str1(Kind::UnknownIface, name)
+    }
+    /// Kernel join failed.
+    pub fn JoinFailed(sg: &'a Compact, iif: &'a str, e: Errno) -> Self {
+        Self::sg_errno(Kind::JoinFailed, sg, iif, e)
+    }
+    /// Kernel leave failed.
+    pub fn LeaveFailed(sg: &'a Compact, iif: &'a str, e: Errno) -> Self {
+        Self::sg_errno(Kind::LeaveFailed, sg, iif, e)
+    }
+    /// Interface went away or changed: its state was dropped.
+    pub fn IfaceGone(name: &'a str) -> Self {
+        Self::str1(Kind::IfaceGone, name)
+    }
+    /// Unknown IPC command letter.
+    pub fn UnknownIpc(c: u8) -> Self {
+        Self::of(Kind::UnknownIpc, Arg::Byte(c), Arg::Nil, Arg::Nil)
+    }
+
+    /// Syslog level.
+    pub fn level(&self) -> Level {
+        self.kind.level()
     }
 }
 
 impl uDisplay for Msg<'_> {
-    /// The template with the arguments of the message's shape: one arm per shape, not
-    /// per message.
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        use Arg::{Byte, Int, Sg, Str};
-        use Msg::*;
-        let t = self.template();
-        match *self {
-            PhyintMissing | TooManyOifs => put(f, t, &[]),
-            PhyintUnknown(s)
-            | BadGroupIpc(s)
-            | BadSource(_, s)
-            | VifNotMulticast(s)
-            | VifsExhausted(s)
-            | UnknownIface(s)
-            | IfaceGone(s) => put(f, t, &[Str(s)]),
-            PhyintTtl(s, n) => put(f, t, &[Str(s), Int(n)]),
-            BadGroup(c, s) => put(f, t, &[Str(cmd(c)), Str(s)]),
-            TooFewArgs(c) => put(f, t, &[Str(cmd(c))]),
-            BadGroupLen(Cmd::Mroute, _, n) | BadSourceLen(Cmd::Mroute, _, n) => {
-                put(f, t, &[Int(n)])
-            }
-            BadGroupLen(Cmd::Join, fam, n) | BadSourceLen(Cmd::Join, fam, n) => {
-                put(f, t, &[Int(fam.bits() as i64), Int(n)])
-            }
-            NotKnown(d, s) | NotMulticast(d, s) | NoVif(d, s) => put(f, t, &[Str(dir(d)), Str(s)]),
-            SameIif(a, b) => put(f, t, &[Str(a), Str(b)]),
-            PendingAdded(a, b, c) | Activated(a, b, c) => put(f, t, &[Str(a), Str(b), Str(c)]),
-            TableFull(s, n) => put(f, t, &[Str(s), Int(n as i64)]),
-            Deleting(s, sg) => put(f, t, &[Str(s), Arg::Explicit(sg)]),
-            VifAddFailed(fam, s, e) | VifDelFailed(fam, s, e) => {
-                put(f, t, &[Str(vif(fam)), Str(s), Arg::Errno(e)])
-            }
-            MfcAddFailed(fam, sg, e) | MfcDelFailed(fam, sg, e) => {
-                put(f, t, &[Str(ipv(fam)), Sg(sg), Arg::Errno(e)])
-            }
-            NewData(a, b, s) | NoMatch(a, b, s) => put(f, t, &[Arg::Addr(a), Arg::Addr(b), Str(s)]),
-            PimRegister(a, b) => put(f, t, &[Arg::Addr(a), Arg::Addr(b)]),
-            Moved(sg, s)
-            | WrongVif(sg, s)
-            | WrongVifConfigured(sg, s)
-            | AlreadyJoined(sg, s)
-            | NoGroup(sg, s) => put(f, t, &[Sg(sg), Str(s)]),
-            JoinFailed(sg, s, e) | LeaveFailed(sg, s, e) => {
-                put(f, t, &[Sg(sg), Str(s), Arg::Errno(e)])
-            }
-            UnknownVif(a, b) => put(f, t, &[Int(a as i64), Int(b as i64)]),
-            UnknownUpcall(a) => put(f, t, &[Int(a as i64)]),
-            UnknownIpc(c) => put(f, t, &[Byte(c)]),
-        }
+        put(f, self.kind.template(), &self.args)
     }
 }
 
@@ -374,28 +550,32 @@ fn put<W: uWrite + ?Sized>(
     Ok(())
 }
 
-fn dir(d: Dir) -> &'static str {
-    match d {
-        Dir::Inbound => "inbound",
-        Dir::Outbound => "outbound",
-    }
-}
-
-fn vif(f: Family) -> &'static str {
-    match f {
-        Family::V4 => "VIF",
-        Family::V6 => "MIF",
-    }
-}
-
 /// Logs `msg` with an origin prefix.
 pub fn say<L: crate::fmt::Log + ?Sized>(log: &mut L, origin: &Origin<'_>, msg: Msg<'_>) {
-    crate::log!(log, msg.level(), "{}{}", *origin, msg);
+    tell(log, Some(origin), &msg);
 }
 
 /// Logs `msg` without a prefix.
 pub fn note<L: crate::fmt::Log + ?Sized>(log: &mut L, msg: Msg<'_>) {
-    crate::log!(log, msg.level(), "{}", msg);
+    tell(log, None, &msg);
+}
+
+/// [`say`] and [`note`] in one, not inlined: one copy for both.
+#[inline(never)]
+fn tell<L: crate::fmt::Log + ?Sized>(log: &mut L, origin: Option<&Origin<'_>>, msg: &Msg<'_>) {
+    crate::log!(log, msg.level(), "{}{}", OriginPrefix(origin), *msg);
+}
+
+/// An optional [`Origin`] prefix.
+struct OriginPrefix<'a, 'b>(Option<&'a Origin<'b>>);
+
+impl uDisplay for OriginPrefix<'_, '_> {
+    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
+        match self.0 {
+            Some(origin) => origin.fmt(f),
+            None => Ok(()),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -419,6 +599,12 @@ mod tests {
         let star = Compact {
             source: None,
             group: Prefix { addr: g, len: 24 },
+        };
+        let explicit = Explicit {
+            source: a,
+            slen: 32,
+            group: g,
+            glen: 24,
         };
         let cases = [
             (Msg::PhyintMissing, "phyint missing interface pattern"),
@@ -452,15 +638,7 @@ mod tests {
                 "join table full (2048 entries)",
             ),
             (
-                Msg::Deleting(
-                    "eth0",
-                    &Explicit {
-                        source: a,
-                        slen: 32,
-                        group: g,
-                        glen: 24,
-                    },
-                ),
+                Msg::Deleting("eth0", &explicit),
                 "mroute: deleting route from eth0 (10.0.0.1/32,225.1.2.3/24)",
             ),
             (
@@ -499,9 +677,106 @@ mod tests {
                 Msg::UnknownIpc(0),
                 "Unknown or malformed IPC message '?' from client.",
             ),
+            (
+                Msg::UnknownIpc(b'x'),
+                "Unknown or malformed IPC message 'x' from client.",
+            ),
+            (Msg::TooManyOifs, "mroute: Too many outbound interfaces"),
+            (
+                Msg::PhyintUnknown("eth9"),
+                "phyint eth9 does not exist (yet?) on this system",
+            ),
+            (
+                Msg::BadGroup(Cmd::Mroute, "x"),
+                "mroute: Invalid multicast group: x",
+            ),
+            (Msg::BadGroupIpc("x"), "mroute: invalid multicast group: x"),
+            (
+                Msg::BadSource(Cmd::Mroute, "x"),
+                "mroute: Invalid source address: x",
+            ),
+            (
+                Msg::BadGroupLen(Cmd::Join, Family::V4, 33),
+                "join: Invalid group prefix length (0-32): 33",
+            ),
+            (
+                Msg::BadSourceLen(Cmd::Mroute, Family::V4, 40),
+                "mroute: invalid prefix length: 40",
+            ),
+            (
+                Msg::NotKnown(Dir::Inbound, "eth1"),
+                "mroute: inbound eth1 is not a known phyint",
+            ),
+            (
+                Msg::NotMulticast(Dir::Outbound, "eth1"),
+                "mroute: outbound eth1 is not multicast capable",
+            ),
+            (
+                Msg::SameIif("eth0", "eth0"),
+                "mroute: Same outbound interface (eth0) as inbound (eth0) may cause routing loops.",
+            ),
+            (
+                Msg::PendingAdded("join", "eth0", "225.1.2.3"),
+                "join from eth0 group 225.1.2.3 pending: interface not available",
+            ),
+            (
+                Msg::VifNotMulticast("lo"),
+                "Interface lo is not multicast capable, skipping VIF.",
+            ),
+            (
+                Msg::VifsExhausted("eth0"),
+                "Not enough available VIFs to create eth0",
+            ),
+            (
+                Msg::VifDelFailed(Family::V4, "eth0", Errno::EINVAL),
+                "Failed deleting VIF for eth0: Invalid argument",
+            ),
+            (
+                Msg::MfcAddFailed(Family::V6, &sg, Errno::EINVAL),
+                "failed adding IPv6 multicast route (10.0.0.1,225.1.2.3): Invalid argument",
+            ),
+            (
+                Msg::NewData(&a, &g, "eth0"),
+                "New multicast data from 10.0.0.1 to group 225.1.2.3 on eth0",
+            ),
+            (
+                Msg::Moved(&sg, "eth1"),
+                "Moved (10.0.0.1,225.1.2.3) inbound to eth1 after WRONGVIF",
+            ),
+            (
+                Msg::WrongVif(&sg, "eth1"),
+                "Multicast (10.0.0.1,225.1.2.3) on wrong VIF eth1, no matching rule",
+            ),
+            (
+                Msg::WrongVifConfigured(&sg, "eth1"),
+                "Multicast (10.0.0.1,225.1.2.3) on wrong VIF eth1, keeping the configured route",
+            ),
+            (
+                Msg::AlreadyJoined(&sg, "eth0"),
+                "Already joined (10.0.0.1,225.1.2.3) on eth0",
+            ),
+            (Msg::UnknownIface("eth7"), "unknown interface eth7"),
+            (
+                Msg::JoinFailed(&sg, "eth0", Errno::EPERM),
+                "Failed joining group (10.0.0.1,225.1.2.3) on eth0: Operation not permitted",
+            ),
+            (
+                Msg::IfaceGone("eth0"),
+                "Interface eth0 gone or changed, its routes and groups are pending",
+            ),
         ];
         for (msg, want) in cases {
             assert_eq!(show(msg), want);
+        }
+        let levels = [
+            (Msg::PhyintMissing, Level::Warning),
+            (Msg::IfaceGone("x"), Level::Notice),
+            (Msg::SameIif("x", "y"), Level::Info),
+            (Msg::NewData(&a, &g, "x"), Level::Debug),
+            (Msg::TableFull("x", 1), Level::Err),
+        ];
+        for (msg, want) in levels {
+            assert_eq!(msg.level(), want);
         }
     }
 }

@@ -355,21 +355,66 @@ impl<const N: usize, const B: usize> MultiIndex<N, B> {
         id: usize,
         mut same: impl FnMut(usize) -> bool,
     ) -> Result<(), Full> {
-        self.insert_dyn(hash, id, &mut same)
+        self.chains().insert(hash, id, &mut same)
     }
 
-    /// [`MultiIndex::insert`] with the key check as `dyn`: one copy per index type.
+    /// The index seen through slices, for the code that does not depend on its size.
+    fn chains(&mut self) -> Chains<'_> {
+        Chains {
+            probe: self.heads.probe(),
+            slots: &mut self.heads.slots,
+            len: &mut self.heads.len,
+            next: &mut self.next,
+            prev: &mut self.prev,
+        }
+    }
+
+    /// Removes `id`, inserted under `hash`. `same` is as for [`MultiIndex::insert`];
+    /// `hash_of` gives the hash of any other id in the index.
+    pub fn remove(
+        &mut self,
+        hash: u32,
+        id: usize,
+        mut same: impl FnMut(usize) -> bool,
+        hash_of: impl Fn(usize) -> u32,
+    ) {
+        self.chains().remove(hash, id, &mut same, &hash_of);
+    }
+
+    /// The oldest id of the key under `hash` that `is_key` recognises.
+    pub fn first(&self, hash: u32, is_key: impl FnMut(usize) -> bool) -> Option<usize> {
+        self.heads.find(hash, is_key)
+    }
+
+    /// The id after `id` with the same key.
+    pub fn next(&self, id: usize) -> Option<usize> {
+        self.next.get(id).copied().and_then(dec)
+    }
+}
+
+/// A [`MultiIndex`] through slices: the chain code once for every index size and key
+/// check (passed as `dyn`).
+struct Chains<'a> {
+    probe: Probe,
+    slots: &'a mut [u32],
+    len: &'a mut usize,
+    next: &'a mut [u32],
+    prev: &'a mut [u32],
+}
+
+impl Chains<'_> {
+    /// [`MultiIndex::insert`].
     #[inline(never)]
-    fn insert_dyn(
+    fn insert(
         &mut self,
         hash: u32,
         id: usize,
         same: &mut dyn FnMut(usize) -> bool,
     ) -> Result<(), Full> {
-        if id >= N {
+        if id >= self.next.len() {
             return Err(Full);
         }
-        match self.heads.find(hash, same) {
+        match self.probe.find(self.slots, hash, same) {
             Some(head) => {
                 let Some(tail) = self.prev.get(head).copied().and_then(dec) else {
                     return Err(Full);
@@ -383,7 +428,7 @@ impl<const N: usize, const B: usize> MultiIndex<N, B> {
                 self.link(id, tail, None);
             }
             None => {
-                self.heads.insert(hash, id)?;
+                self.probe.insert(self.slots, self.len, hash, id)?;
                 self.link(id, id, None);
             }
         }
@@ -399,21 +444,9 @@ impl<const N: usize, const B: usize> MultiIndex<N, B> {
         }
     }
 
-    /// Removes `id`, inserted under `hash`. `same` is as for [`MultiIndex::insert`];
-    /// `hash_of` gives the hash of any other id in the index.
-    pub fn remove(
-        &mut self,
-        hash: u32,
-        id: usize,
-        mut same: impl FnMut(usize) -> bool,
-        hash_of: impl Fn(usize) -> u32,
-    ) {
-        self.remove_dyn(hash, id, &mut same, &hash_of);
-    }
-
-    /// [`MultiIndex::remove`] with the callbacks as `dyn`: one copy per index type.
+    /// [`MultiIndex::remove`].
     #[inline(never)]
-    fn remove_dyn(
+    fn remove(
         &mut self,
         hash: u32,
         id: usize,
@@ -436,9 +469,9 @@ impl<const N: usize, const B: usize> MultiIndex<N, B> {
                     if let Some(s) = self.prev.get_mut(succ) {
                         *s = enc(tail);
                     }
-                    self.heads.replace(hash, id, succ);
+                    self.probe.replace(self.slots, hash, id, succ);
                 }
-                None => self.heads.remove(hash, id, hash_of),
+                None => self.probe.remove(self.slots, self.len, hash, id, hash_of),
             }
         } else {
             if let Some(pn) = self.next.get_mut(prev) {
@@ -452,7 +485,7 @@ impl<const N: usize, const B: usize> MultiIndex<N, B> {
                 }
                 None => {
                     // `id` was the last one: the first id must now point at `prev`.
-                    if let Some(head) = self.heads.find(hash, same) {
+                    if let Some(head) = self.probe.find(self.slots, hash, same) {
                         if let Some(h) = self.prev.get_mut(head) {
                             *h = p;
                         }
@@ -470,16 +503,6 @@ impl<const N: usize, const B: usize> MultiIndex<N, B> {
         if let Some(n) = self.next.get_mut(id) {
             *n = 0;
         }
-    }
-
-    /// The oldest id of the key under `hash` that `is_key` recognises.
-    pub fn first(&self, hash: u32, is_key: impl FnMut(usize) -> bool) -> Option<usize> {
-        self.heads.find(hash, is_key)
-    }
-
-    /// The id after `id` with the same key.
-    pub fn next(&self, id: usize) -> Option<usize> {
-        self.next.get(id).copied().and_then(dec)
     }
 }
 
