@@ -1,8 +1,6 @@
 //! The daemon's [`Host`]: the router's window on the kernel, the log, the `-e` script and
 //! mrdisc, all backed by `sys`.
 
-use heapless::String;
-
 use crate::errno::Errno;
 use crate::fmt::{Level, Log};
 use crate::kernel::{Host, Kernel, Mfc, SgCount};
@@ -54,17 +52,12 @@ impl DaemonHost {
     /// Runs the `-e` script with `arg` (`reload` or `install`), if one is set.
     pub fn run_script(&mut self, arg: &str, route: Option<(&Addr, &Addr)>) {
         let Some(path) = &self.script else { return };
-        let mut source: String<48> = String::new();
-        let mut group: String<48> = String::new();
-        let env = match route {
-            Some((s, g)) => {
-                let _ = ufmt::uwrite!(source, "{}", s);
-                let _ = ufmt::uwrite!(group, "{}", g);
-                sys::process::ScriptEnv::Route {
-                    source: source.as_str(),
-                    group: group.as_str(),
-                }
-            }
+        let texts = route.map(|(s, g)| (s.text(), g.text()));
+        let env = match &texts {
+            Some((source, group)) => sys::process::ScriptEnv::Route {
+                source: source.as_str(),
+                group: group.as_str(),
+            },
             None => sys::process::ScriptEnv::Clear,
         };
         if let Err(e) = sys::process::run_script(path.as_str(), arg, env) {

@@ -191,17 +191,8 @@ impl Kernel for MrouteSys {
         let fd = self.fd(family)?;
         match family {
             Family::V4 => {
-                let v = vifctl {
-                    vifc_vifi: vif.into(),
-                    vifc_flags: abi::VIFF_USE_IFINDEX,
-                    vifc_threshold: threshold,
-                    vifc_rate_limit: 0,
-                    vifc_lcl: abi::vifc_lcl {
-                        vifc_lcl_ifindex: c_int::try_from(ifindex).map_err(|_| Errno::EINVAL)?,
-                    },
-                    vifc_rmt_addr: in_addr([0; 4]),
-                };
-                setsockopt(fd, libc::IPPROTO_IP, abi::MRT_ADD_VIF, &v)
+                let ifindex = c_int::try_from(ifindex).map_err(|_| Errno::EINVAL)?;
+                set_vif(fd, abi::MRT_ADD_VIF, vif, ifindex, threshold)
             }
             Family::V6 => {
                 let m = mif6ctl {
@@ -221,17 +212,8 @@ impl Kernel for MrouteSys {
         let fd = self.fd(family)?;
         match family {
             Family::V4 => {
-                let v = vifctl {
-                    vifc_vifi: vif.into(),
-                    vifc_flags: abi::VIFF_USE_IFINDEX,
-                    vifc_threshold: 0,
-                    vifc_rate_limit: 0,
-                    vifc_lcl: abi::vifc_lcl {
-                        vifc_lcl_ifindex: c_int::try_from(ifindex).unwrap_or(0),
-                    },
-                    vifc_rmt_addr: in_addr([0; 4]),
-                };
-                setsockopt(fd, libc::IPPROTO_IP, abi::MRT_DEL_VIF, &v)
+                let ifindex = c_int::try_from(ifindex).unwrap_or(0);
+                set_vif(fd, abi::MRT_DEL_VIF, vif, ifindex, 0)
             }
             Family::V6 => {
                 let mifi: abi::mifi_t = vif.into();
@@ -297,6 +279,22 @@ impl Kernel for MrouteSys {
             .leave(ifindex, source, group)
             .map_err(|e| e.errno())
     }
+}
+
+/// `MRT_ADD_VIF` or `MRT_DEL_VIF` (`opt`): the same `vifctl` for both, one copy of it.
+#[inline(never)]
+fn set_vif(fd: &Fd, opt: c_int, vif: u8, ifindex: c_int, threshold: u8) -> Result<(), Errno> {
+    let v = vifctl {
+        vifc_vifi: vif.into(),
+        vifc_flags: abi::VIFF_USE_IFINDEX,
+        vifc_threshold: threshold,
+        vifc_rate_limit: 0,
+        vifc_lcl: abi::vifc_lcl {
+            vifc_lcl_ifindex: ifindex,
+        },
+        vifc_rmt_addr: in_addr([0; 4]),
+    };
+    setsockopt(fd, libc::IPPROTO_IP, opt, &v)
 }
 
 /// Counters are `unsigned long`: 32 bits on 32-bit targets, where they can wrap.

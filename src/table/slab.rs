@@ -17,7 +17,7 @@ struct Slot<T> {
 /// Up to `N` values of `T`, addressed by id, iterated in insertion order.
 pub struct Slab<T: Copy, const N: usize> {
     slots: Vec<Slot<T>, N>,
-    free: Vec<u32, N>,
+    /// The order, and the freed ids (see [`Links`]).
     order: Links<N>,
     len: usize,
 }
@@ -33,7 +33,6 @@ impl<T: Copy, const N: usize> Slab<T, N> {
     pub const fn new() -> Self {
         Self {
             slots: Vec::new(),
-            free: Vec::new(),
             order: Links::new(),
             len: 0,
         }
@@ -62,8 +61,7 @@ impl<T: Copy, const N: usize> Slab<T, N> {
     /// Inserts at the back of the order; gives the value back when full.
     pub fn insert(&mut self, value: T) -> Result<usize, T> {
         let slot = Slot { value, live: true };
-        let id = if let Some(id) = self.free.pop() {
-            let id = id as usize;
+        let id = if let Some(id) = self.order.reclaim() {
             match self.slots.get_mut(id) {
                 Some(s) => *s = slot,
                 None => return Err(value),
@@ -84,9 +82,7 @@ impl<T: Copy, const N: usize> Slab<T, N> {
         let slot = self.slots.get_mut(id).filter(|s| s.live)?;
         slot.live = false;
         let value = slot.value;
-        self.order.unlink(id);
-        // Cannot fail: at most N ids are ever freed at once.
-        let _ = self.free.push(id as u32);
+        self.order.release(id);
         self.len -= 1;
         Some(value)
     }
