@@ -10,13 +10,13 @@ use ufmt::{uDisplay, uWrite, Formatter};
 #[repr(transparent)]
 pub struct Errno(pub i32);
 
-#[cfg(not(any(target_os = "freebsd", target_arch = "mips", target_arch = "mips64")))]
-mod nums {
+/// The numbers from Unix V7, the same on every ABI this builds for (Linux, all
+/// architectures, and FreeBSD; `EAGAIN` is not among them).
+mod v7 {
     pub const EPERM: i32 = 1;
     pub const ENOENT: i32 = 2;
     pub const EINTR: i32 = 4;
     pub const EBADF: i32 = 9;
-    pub const EAGAIN: i32 = 11;
     pub const ENOMEM: i32 = 12;
     pub const EACCES: i32 = 13;
     pub const EBUSY: i32 = 16;
@@ -28,6 +28,12 @@ mod nums {
     pub const EMFILE: i32 = 24;
     pub const ENOSPC: i32 = 28;
     pub const EPIPE: i32 = 32;
+}
+
+#[cfg(not(any(target_os = "freebsd", target_arch = "mips", target_arch = "mips64")))]
+mod nums {
+    pub use super::v7::*;
+    pub const EAGAIN: i32 = 11;
     pub const ENAMETOOLONG: i32 = 36;
     pub const EMSGSIZE: i32 = 90;
     pub const ENOPROTOOPT: i32 = 92;
@@ -47,22 +53,8 @@ mod nums {
     any(target_arch = "mips", target_arch = "mips64")
 ))]
 mod nums {
-    pub const EPERM: i32 = 1;
-    pub const ENOENT: i32 = 2;
-    pub const EINTR: i32 = 4;
-    pub const EBADF: i32 = 9;
+    pub use super::v7::*;
     pub const EAGAIN: i32 = 11;
-    pub const ENOMEM: i32 = 12;
-    pub const EACCES: i32 = 13;
-    pub const EBUSY: i32 = 16;
-    pub const EEXIST: i32 = 17;
-    pub const ENODEV: i32 = 19;
-    pub const EISDIR: i32 = 21;
-    pub const EINVAL: i32 = 22;
-    pub const ENFILE: i32 = 23;
-    pub const EMFILE: i32 = 24;
-    pub const ENOSPC: i32 = 28;
-    pub const EPIPE: i32 = 32;
     pub const ENAMETOOLONG: i32 = 78;
     pub const EMSGSIZE: i32 = 97;
     pub const ENOPROTOOPT: i32 = 99;
@@ -80,22 +72,8 @@ mod nums {
 /// FreeBSD's `<sys/errno.h>` (every architecture).
 #[cfg(target_os = "freebsd")]
 mod nums {
-    pub const EPERM: i32 = 1;
-    pub const ENOENT: i32 = 2;
-    pub const EINTR: i32 = 4;
-    pub const EBADF: i32 = 9;
+    pub use super::v7::*;
     pub const EAGAIN: i32 = 35;
-    pub const ENOMEM: i32 = 12;
-    pub const EACCES: i32 = 13;
-    pub const EBUSY: i32 = 16;
-    pub const EEXIST: i32 = 17;
-    pub const ENODEV: i32 = 19;
-    pub const EISDIR: i32 = 21;
-    pub const EINVAL: i32 = 22;
-    pub const ENFILE: i32 = 23;
-    pub const EMFILE: i32 = 24;
-    pub const ENOSPC: i32 = 28;
-    pub const EPIPE: i32 = 32;
     pub const ENAMETOOLONG: i32 = 63;
     pub const EMSGSIZE: i32 = 40;
     pub const ENOPROTOOPT: i32 = 42;
