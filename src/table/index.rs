@@ -15,6 +15,7 @@
 
 use crate::net::Addr;
 
+use super::links::{dec, enc};
 use super::Full;
 
 /// Index size for `n` entries: a power of two with load at most 2/3, never completely
@@ -322,14 +323,6 @@ impl<const N: usize, const B: usize> Default for MultiIndex<N, B> {
     fn default() -> Self {
         Self::new()
     }
-}
-
-fn enc(id: usize) -> u32 {
-    u32::try_from(id).map_or(0, |v| v.wrapping_add(1))
-}
-
-fn dec(v: u32) -> Option<usize> {
-    v.checked_sub(1).map(|v| v as usize)
 }
 
 impl<const N: usize, const B: usize> MultiIndex<N, B> {

@@ -32,11 +32,13 @@ impl<const N: usize> Default for Links<N> {
     }
 }
 
-fn enc(id: usize) -> u32 {
+/// An id as stored in a link field: id plus one, so 0 means "none".
+pub(crate) fn enc(id: usize) -> u32 {
     u32::try_from(id).map_or(0, |v| v.wrapping_add(1))
 }
 
-fn dec(v: u32) -> Option<usize> {
+/// The id of a stored link field, `None` for 0.
+pub(crate) fn dec(v: u32) -> Option<usize> {
     v.checked_sub(1).map(|v| v as usize)
 }
 
