@@ -63,6 +63,15 @@ pub const MAX_JOIN_SOCKETS: usize = env_or(option_env!("SMCROUTE_MAX_JOIN_SOCKET
 /// Simultaneous IPC clients; further connections are accepted and closed at once.
 pub const MAX_CLIENTS: usize = env_or(option_env!("SMCROUTE_MAX_CLIENTS"), 8);
 
+/// Supplementary groups `-p USER` gives the user: its primary group and the groups
+/// `/etc/group` lists it in, in file order. Beyond this the rest are left out, and the
+/// daemon says so. A router's service account is in few groups if any.
+pub const MAX_USER_GROUPS: usize = env_or(option_env!("SMCROUTE_MAX_USER_GROUPS"), 32);
+
+/// Inherited environment variables passed on to the `-e` script; beyond this the rest are
+/// left out, and the daemon says so. A service manager's environment is far shorter.
+pub const MAX_SCRIPT_ENV: usize = env_or(option_env!("SMCROUTE_MAX_SCRIPT_ENV"), 128);
+
 /// Largest IPC message, header included (SMCRoute's `MX_CMDPKT_SZ`).
 pub const IPC_MSG_MAX: usize = 1024;
 

@@ -4,7 +4,7 @@
 use crate::errno::Errno;
 use crate::fmt::{Level, Log};
 use crate::kernel::{Host, Kernel, Mfc, SgCount};
-use crate::limits::MAX_VIFS;
+use crate::limits::{MAX_SCRIPT_ENV, MAX_VIFS};
 use crate::net::{Addr, Family};
 use crate::sys;
 use crate::sys::log::SysLog;
@@ -60,9 +60,20 @@ impl DaemonHost {
             },
             None => sys::process::ScriptEnv::Clear,
         };
-        if let Err(e) = sys::process::run_script(path.as_str(), arg, env) {
-            let (log, path) = (&mut self.log, path.as_str());
-            super::failed(log, Level::Warning, "Cannot start script ", path, ": ", e);
+        match sys::process::run_script(path.as_str(), arg, env) {
+            Ok(started) if started.env_left_out > 0 => log!(
+                &mut self.log,
+                Level::Warning,
+                "Script {} started without {} environment variables (max {})",
+                path.as_str(),
+                started.env_left_out,
+                MAX_SCRIPT_ENV
+            ),
+            Ok(_) => {}
+            Err(e) => {
+                let (log, path) = (&mut self.log, path.as_str());
+                super::failed(log, Level::Warning, "Cannot start script ", path, ": ", e);
+            }
         }
     }
 

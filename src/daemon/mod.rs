@@ -24,6 +24,7 @@ use heapless::Vec;
 use crate::args::{self, DaemonCmd, DaemonOpts};
 use crate::errno::Errno;
 use crate::fmt::{Level, Line, Log};
+use crate::limits::MAX_USER_GROUPS;
 use crate::net::Family;
 use crate::router::{Options, Router};
 use crate::sys::cell::StaticCell;
@@ -303,13 +304,22 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     }
     words(&mut host.log, Level::Notice, &[READY]);
     if let Some(ids) = &ids {
-        if let Err(e) = privs::drop_to(*ids, opts.user.unwrap_or("")) {
-            log!(
+        let user = opts.user.unwrap_or("");
+        match privs::drop_to(*ids, user) {
+            Ok(dropped) if dropped.groups_left_out => log!(
+                &mut host,
+                Level::Warning,
+                "User {} is in more than {} groups, the others do not apply",
+                user,
+                MAX_USER_GROUPS
+            ),
+            Ok(_) => {}
+            Err(e) => log!(
                 &mut host,
                 Level::Warning,
                 "Could not drop root privileges, continuing as root: {}",
                 e
-            );
+            ),
         }
     }
     if let Some(script) = &opts.script {

@@ -11,20 +11,34 @@ use super::fs::for_each_line;
 use super::ret;
 use crate::account::{parse_group, parse_passwd};
 use crate::errno::Errno;
+#[cfg(target_os = "linux")]
+use crate::limits::MAX_USER_GROUPS;
 
 /// The user database.
 const PASSWD: &str = "/etc/passwd";
 /// The group database.
 const GROUP: &str = "/etc/group";
 
-/// Most groups [`drop_to`] gives the user: its primary group and up to 31 more that
-/// `/etc/group` lists it in, in file order; further ones are ignored. Enough for a
-/// router's service account, which is in few groups if any.
-pub const MAX_GROUPS: usize = 32;
-
 /// The user's group list for `setgroups`.
 #[cfg(target_os = "linux")]
-type GroupList = heapless::Vec<u32, MAX_GROUPS>;
+type GroupList = heapless::Vec<u32, MAX_USER_GROUPS>;
+
+/// The groups [`drop_to`] gives the user.
+#[cfg(target_os = "linux")]
+#[derive(Debug)]
+struct UserGroups {
+    /// The primary group first, then those of `/etc/group`, in file order.
+    ids: GroupList,
+    /// `/etc/group` lists the user in more groups than [`limits::MAX_USER_GROUPS`](crate::limits::MAX_USER_GROUPS) holds.
+    left_out: bool,
+}
+
+/// What [`drop_to`] did beside dropping, for the daemon to report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dropped {
+    /// The user is in more groups than [`limits::MAX_USER_GROUPS`](crate::limits::MAX_USER_GROUPS); the later ones do not apply.
+    pub groups_left_out: bool,
+}
 
 /// `CAP_NET_ADMIN` (linux/capability.h): the one capability the daemon keeps.
 pub const CAP_NET_ADMIN: u32 = 12;
@@ -119,23 +133,27 @@ fn resolve_in(
 }
 
 /// What `initgroups(user, gid)` sets up, from the files: `gid` first, then each group of
-/// `/etc/group` whose member list names `user`, without repeats, at most [`MAX_GROUPS`].
-/// A missing `/etc/group` leaves `gid` alone, as in musl.
+/// `/etc/group` whose member list names `user`, without repeats, at most
+/// [`limits::MAX_USER_GROUPS`](crate::limits::MAX_USER_GROUPS) (and whether more were left out). A missing `/etc/group` leaves
+/// `gid` alone, as in musl.
 #[cfg(target_os = "linux")]
-fn groups_of(groups: &str, user: &str, gid: u32) -> Result<GroupList, Errno> {
-    let mut list = GroupList::new();
-    let _ = list.push(gid);
+fn groups_of(groups: &str, user: &str, gid: u32) -> Result<UserGroups, Errno> {
+    let mut found = UserGroups {
+        ids: GroupList::new(),
+        left_out: false,
+    };
+    let _ = found.ids.push(gid);
     let read = for_each_line(groups, &mut |line| {
         if let Some(gr) = parse_group(line) {
-            if gr.has_member(user.as_bytes()) && !list.contains(&gr.gid) {
-                let _ = list.push(gr.gid);
+            if gr.has_member(user.as_bytes()) && !found.ids.contains(&gr.gid) {
+                found.left_out = found.ids.push(gr.gid).is_err();
             }
         }
-        !list.is_full()
+        !found.left_out
     });
     match read {
-        Ok(()) | Err(Errno::ENOENT) => Ok(list),
-        Err(e) if e == Errno(libc::ENOTDIR) => Ok(list),
+        Ok(()) | Err(Errno::ENOENT) => Ok(found),
+        Err(e) if e == Errno(libc::ENOTDIR) => Ok(found),
         Err(e) => Err(e),
     }
 }
@@ -239,7 +257,7 @@ impl uDisplay for DropError {
 }
 
 /// `prctl(PR_SET_KEEPCAPS, 1)`, `setgroups` (what `initgroups(user, gid)` would set, read
-/// from `/etc/group`, see [`MAX_GROUPS`]), `setgid(gid)`, `setuid(uid)`,
+/// from `/etc/group`, see [`limits::MAX_USER_GROUPS`](crate::limits::MAX_USER_GROUPS)), `setgid(gid)`, `setuid(uid)`,
 /// `capset(CAP_NET_ADMIN)`: becomes `user` (`ids` from [`resolve`]) keeping only
 /// `CAP_NET_ADMIN`, in the permitted and effective sets (none inheritable), then checks
 /// that `setuid(0)` fails.
@@ -252,12 +270,12 @@ impl uDisplay for DropError {
 /// `man 7 capabilities`, `man 2 capset`, `man 2 prctl`
 #[doc(alias = "capset")]
 #[cfg(target_os = "linux")]
-pub fn drop_to(ids: Ids, user: &str) -> Result<(), DropError> {
+pub fn drop_to(ids: Ids, user: &str) -> Result<Dropped, DropError> {
     let groups = groups_of(GROUP, user, ids.gid).map_err(DropError::Groups)?;
     // SAFETY: `PR_SET_KEEPCAPS` takes integer arguments only.
     let rc = unsafe { libc::prctl(libc::PR_SET_KEEPCAPS, 1 as libc::c_ulong, 0, 0, 0) };
     ret(rc).map_err(DropError::KeepCaps)?;
-    id_calls::setgroups(&groups).map_err(DropError::Groups)?;
+    id_calls::setgroups(&groups.ids).map_err(DropError::Groups)?;
     id_calls::setgid(ids.gid).map_err(DropError::SetGid)?;
     id_calls::setuid(ids.uid).map_err(DropError::SetUid)?;
     caps::keep_only(CAP_NET_ADMIN).map_err(DropError::Capset)?;
@@ -265,7 +283,9 @@ pub fn drop_to(ids: Ids, user: &str) -> Result<(), DropError> {
     if id_calls::setuid(0).is_ok() {
         return Err(DropError::StillRoot);
     }
-    Ok(())
+    Ok(Dropped {
+        groups_left_out: groups.left_out,
+    })
 }
 
 /// The raw `setgroups`, `setgid` and `setuid` system calls.
@@ -317,7 +337,7 @@ mod id_calls {
 /// FreeBSD has no capabilities to keep `CAP_NET_ADMIN` with, and SMCRoute does not drop
 /// privileges there: nothing is changed and the daemon warns that it continues as root.
 #[cfg(target_os = "freebsd")]
-pub fn drop_to(_ids: Ids, _user: &str) -> Result<(), DropError> {
+pub fn drop_to(_ids: Ids, _user: &str) -> Result<Dropped, DropError> {
     Err(DropError::Unsupported)
 }
 
@@ -398,7 +418,7 @@ mod tests {
             assert_eq!(status_field("CapPrm:"), cap);
             assert_eq!(status_field("CapInh:"), "0000000000000000");
             // The supplementary groups are replaced (root's were inherited).
-            let want = groups_of(GROUP, "nobody", ids.gid).unwrap();
+            let want = groups_of(GROUP, "nobody", ids.gid).unwrap().ids;
             let have: Vec<u32> = status_field("Groups:")
                 .split_whitespace()
                 .map(|g| g.parse().unwrap())
@@ -501,15 +521,28 @@ mod tests {
         }
         let (dir, _, g) = temp_files("groups", "", &group);
         let list = groups_of(&g, "svc", 7).unwrap();
-        assert_eq!(list.len(), MAX_GROUPS, "capped");
-        assert_eq!(&list[..4], &[7, 1, 3, 1000]);
-        assert_eq!(groups_of(&g, "other", 9).unwrap(), [9, 1, 2]);
-        assert_eq!(groups_of(&g, "nobody-here", 9).unwrap(), [9]);
-        assert_eq!(groups_of("/nonexistent/group", "svc", 5).unwrap(), [5]);
+        assert_eq!(list.ids.len(), MAX_USER_GROUPS, "capped");
+        assert!(list.left_out, "the cap is reported");
+        assert_eq!(&list.ids[..4], &[7, 1, 3, 1000]);
+        let other = groups_of(&g, "other", 9).unwrap();
         assert_eq!(
-            groups_of(dir.to_str().unwrap(), "svc", 5),
+            (other.ids.as_slice(), other.left_out),
+            (&[9, 1, 2][..], false)
+        );
+        assert_eq!(groups_of(&g, "nobody-here", 9).unwrap().ids, [9]);
+        assert_eq!(groups_of("/nonexistent/group", "svc", 5).unwrap().ids, [5]);
+        assert_eq!(
+            groups_of(dir.to_str().unwrap(), "svc", 5).map(|g| g.ids),
             Err(Errno(libc::EISDIR))
         );
+        // Exactly full is not "left out".
+        let exact: String = (1..MAX_USER_GROUPS)
+            .map(|i| format!("e{i}:x:{}:full\n", 2000 + i))
+            .collect();
+        let (dir2, _, g2) = temp_files("groups-exact", "", &exact);
+        let full = groups_of(&g2, "full", 7).unwrap();
+        assert_eq!((full.ids.len(), full.left_out), (MAX_USER_GROUPS, false));
+        std::fs::remove_dir_all(dir2).unwrap();
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -6,6 +6,7 @@ use core::ffi::{c_char, CStr};
 use super::fs::{CPath, CStrBuf};
 use super::ret;
 use crate::errno::Errno;
+use crate::limits::MAX_SCRIPT_ENV;
 
 /// `getpid()`.
 pub fn getpid() -> i32 {
@@ -136,10 +137,6 @@ pub enum ScriptEnv<'a> {
 /// `name=` and an address as long as `INET6_ADDRSTRLEN` (NUL included).
 type AddrVar = CStrBuf<{ 7 + 46 }>;
 
-/// Most inherited variables passed on to the script; further ones are left out. The
-/// daemon's own environment is a service manager's short list, far below this.
-pub const MAX_SCRIPT_ENV: usize = 128;
-
 extern "C" {
     /// The process environment, `NAME=value` strings ending with a null pointer.
     static environ: *const *const c_char;
@@ -150,17 +147,19 @@ extern "C" {
 /// strings it points to.
 struct ScriptEnvp<'a> {
     ptrs: [*const c_char; MAX_SCRIPT_ENV + 3],
+    /// Inherited variables beyond [`MAX_SCRIPT_ENV`], not passed on.
+    left_out: usize,
     _vars: core::marker::PhantomData<&'a AddrVar>,
 }
 
 impl<'a> ScriptEnvp<'a> {
     fn new(vars: Option<&'a (AddrVar, AddrVar)>) -> Self {
         let mut ptrs = [core::ptr::null(); MAX_SCRIPT_ENV + 3];
-        let mut len = 0;
+        let (mut len, mut left_out) = (0, 0);
         // SAFETY: reading the pointer; the daemon is single-threaded and never changes
         // its environment, so `environ` is the stable block the process started with.
         let mut entry = unsafe { environ };
-        while !entry.is_null() && len < MAX_SCRIPT_ENV {
+        while !entry.is_null() {
             // SAFETY: `entry` points into the null-terminated `environ` array, at or
             // before its terminating null pointer.
             let ptr = unsafe { *entry };
@@ -174,9 +173,12 @@ impl<'a> ScriptEnvp<'a> {
                 .iter()
                 .any(|name| text.starts_with(name));
             if !replaced {
-                if let Some(slot) = ptrs.get_mut(len) {
-                    *slot = ptr;
-                    len += 1;
+                match ptrs.get_mut(len).filter(|_| len < MAX_SCRIPT_ENV) {
+                    Some(slot) => {
+                        *slot = ptr;
+                        len += 1;
+                    }
+                    None => left_out += 1,
                 }
             }
             entry = entry.wrapping_add(1);
@@ -191,6 +193,7 @@ impl<'a> ScriptEnvp<'a> {
         }
         Self {
             ptrs,
+            left_out,
             _vars: core::marker::PhantomData,
         }
     }
@@ -210,11 +213,12 @@ fn var(name: &str, value: &str) -> Result<AddrVar, Errno> {
 /// the main process), with `source`/`group` set or cleared as `env` says (at most
 /// [`MAX_SCRIPT_ENV`] inherited variables are kept); the child also restores `SIGPIPE`,
 /// which the daemon ignores. If `execve` fails it `_exit(127)`s, like a shell. Returns
-/// the child's pid; [`reap_children`] collects it.
+/// the child's pid and how many inherited variables were left out; [`reap_children`]
+/// collects the child.
 ///
 /// # References
 /// `man 2 fork`, `man 2 execve`
-pub fn run_script(path: &str, arg: &str, env: ScriptEnv<'_>) -> Result<i32, Errno> {
+pub fn run_script(path: &str, arg: &str, env: ScriptEnv<'_>) -> Result<Started, Errno> {
     // Everything is built before the fork, so the child only makes calls.
     let path = CPath::new(path)?;
     let arg = CStrBuf::<32>::new(arg)?;
@@ -231,7 +235,19 @@ pub fn run_script(path: &str, arg: &str, env: ScriptEnv<'_>) -> Result<i32, Errn
     if pid == 0 {
         exec_script(&path, &arg, &envp);
     }
-    Ok(pid)
+    Ok(Started {
+        pid,
+        env_left_out: envp.left_out,
+    })
+}
+
+/// A script started by [`run_script`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Started {
+    /// The child's pid.
+    pub pid: i32,
+    /// Inherited variables left out of its environment ([`MAX_SCRIPT_ENV`]).
+    pub env_left_out: usize,
 }
 
 /// The child side of [`run_script`]: no allocation, only system calls.
@@ -407,9 +423,9 @@ pub(crate) mod tests {
                 source: "10.0.0.1",
                 group: "225.1.2.3",
             };
-            let pid = run_script(&script, "install", env).unwrap();
+            let pid = run_script(&script, "install", env).unwrap().pid;
             assert_eq!(wait_exit(pid), 0);
-            let pid = run_script(&script, "reload", ScriptEnv::Clear).unwrap();
+            let pid = run_script(&script, "reload", ScriptEnv::Clear).unwrap().pid;
             assert_eq!(wait_exit(pid), 0);
             // The parent's environment is untouched.
             getenv("source") == Some("inherited") && getenv("NOTIFY_SOCKET").is_some()
@@ -444,13 +460,16 @@ pub(crate) mod tests {
                 .collect();
             set.len() == MAX_SCRIPT_ENV + 2
                 && set[MAX_SCRIPT_ENV..] == [c"source=10.0.0.1", c"group=225.1.1.1"]
+                && envp.left_out >= 10
         });
         assert_eq!(status, 0);
     }
 
     #[test]
     fn failed_exec_exits_127() {
-        let pid = run_script("/nonexistent/hook", "reload", ScriptEnv::Clear).unwrap();
+        let pid = run_script("/nonexistent/hook", "reload", ScriptEnv::Clear)
+            .unwrap()
+            .pid;
         assert_eq!(wait_exit(pid), 127);
         assert_eq!(
             run_script(&"x".repeat(300), "reload", ScriptEnv::Clear),
