@@ -87,12 +87,18 @@ impl ufmt::uWrite for Line {
 
 /// Appends as much of `s` as fits in `out`, cut at a character boundary.
 pub fn push_truncated<const N: usize>(out: &mut String<N>, s: &str) {
-    let room = N - out.len();
+    let _ = out.push_str(fitting(s, N - out.len()));
+}
+
+/// The longest start of `s` of at most `room` bytes that ends at a character boundary
+/// (one copy for every capacity of [`push_truncated`]).
+#[inline(never)]
+fn fitting(s: &str, room: usize) -> &str {
     let mut end = s.len().min(room);
     while !s.is_char_boundary(end) {
         end -= 1;
     }
-    let _ = out.push_str(s.get(..end).unwrap_or(""));
+    s.get(..end).unwrap_or("")
 }
 
 /// Formats with `ufmt` into a [`Line`] and sends it to a [`Log`] sink:
