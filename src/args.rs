@@ -414,40 +414,40 @@ impl DaemonWords<'_> {
     /// Fills in the paths of `opts`.
     fn finish(self, opts: &mut DaemonOpts<'_>) -> Result<(), ArgError> {
         let ident = opts.ident;
-        opts.conf = match self.conf {
-            Some((letter, file)) => path(letter, &[file])?,
-            None => path('i', &[SYSCONFDIR, "/", ident, ".conf"])?,
-        };
-        opts.pid_file = match self.pid_file {
-            Some(file) if file.starts_with('/') => path('P', &[file])?,
-            Some(name) => path('P', &[RUNSTATEDIR, "/", name, ".pid"])?,
-            None => path('i', &[RUNSTATEDIR, "/", ident, ".pid"])?,
-        };
-        opts.socket = match self.socket {
-            Some(file) => path('u', &[file])?,
-            None => default_socket(ident)?,
-        };
-        opts.script = match self.script {
-            Some(file) => Some(path('e', &[file])?),
-            None => None,
-        };
+        match self.conf {
+            Some((letter, file)) => fill(&mut opts.conf, letter, &[file]),
+            None => fill(&mut opts.conf, 'i', &[SYSCONFDIR, "/", ident, ".conf"]),
+        }?;
+        let pid_file = &mut opts.pid_file;
+        match self.pid_file {
+            Some(file) if file.starts_with('/') => fill(pid_file, 'P', &[file]),
+            Some(name) => fill(pid_file, 'P', &[RUNSTATEDIR, "/", name, ".pid"]),
+            None => fill(pid_file, 'i', &[RUNSTATEDIR, "/", ident, ".pid"]),
+        }?;
+        socket_path(&mut opts.socket, self.socket, ident)?;
+        if let Some(file) = self.script {
+            fill(opts.script.insert(Path::new()), 'e', &[file])?;
+        }
         Ok(())
     }
 }
 
-/// `parts` joined, or the error of `letter`'s path if too long.
-fn path(letter: char, parts: &[&str]) -> Result<Path, ArgError> {
-    let mut out = Path::new();
+/// Appends `parts` to `out`, or the error of `letter`'s path if too long. In place: a
+/// [`Path`] returned by value is copied, a quarter kilobyte each time.
+fn fill(out: &mut Path, letter: char, parts: &[&str]) -> Result<(), ArgError> {
     for part in parts {
         out.push_str(part)
             .map_err(|()| ArgError::PathTooLong(letter))?;
     }
-    Ok(out)
+    Ok(())
 }
 
-/// `RUNSTATEDIR/<ident>.sock`.
-fn default_socket(ident: &str) -> Result<Path, ArgError> {
-    path('i', &[RUNSTATEDIR, "/", ident, ".sock"])
+/// `-u FILE` into `out`, else `RUNSTATEDIR/<ident>.sock`.
+fn socket_path(out: &mut Path, given: Option<&str>, ident: &str) -> Result<(), ArgError> {
+    match given {
+        Some(file) => fill(out, 'u', &[file]),
+        None => fill(out, 'i', &[RUNSTATEDIR, "/", ident, ".sock"]),
+    }
 }
 
 // ===== smcroutectl =====
@@ -527,10 +527,7 @@ pub fn parse_ctl<'a>(args: &'a [&'a str]) -> Result<CtlOpts<'a>, ArgError> {
         }
     }
     opts.socket_given = socket.is_some();
-    opts.socket = match socket {
-        Some(file) => path('u', &[file])?,
-        None => default_socket(opts.ident)?,
-    };
+    socket_path(&mut opts.socket, socket, opts.ident)?;
     Ok(opts)
 }
 
