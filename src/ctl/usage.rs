@@ -54,13 +54,7 @@ Note:
 
 /// The usage text of `help` and `-h`, with the default socket of this build.
 pub fn print_usage(t: &mut dyn Term) {
-    t.put(USAGE_HEAD.as_bytes());
-    t.put(DEFAULT_IDENT.as_bytes());
-    t.put(USAGE_SOCKET.as_bytes());
-    t.put(RUNSTATEDIR.as_bytes());
-    t.put(b"/");
-    t.put(DEFAULT_IDENT.as_bytes());
-    t.put(USAGE_COMMANDS.as_bytes());
+    t.put(&USAGE_OPTIONS);
     for c in COMMANDS.iter().filter(|c| !c.hidden) {
         t.put(b"  ");
         t.put(c.word.as_bytes());
@@ -75,6 +69,46 @@ pub fn print_usage(t: &mut dyn Term) {
         t.put(b"\n");
     }
     t.put(USAGE_TAIL.as_bytes());
+}
+
+/// The usage text up to the commands, joined at compile time (one write, not seven).
+const USAGE_PARTS: [&str; 7] = [
+    USAGE_HEAD,
+    DEFAULT_IDENT,
+    USAGE_SOCKET,
+    RUNSTATEDIR,
+    "/",
+    DEFAULT_IDENT,
+    USAGE_COMMANDS,
+];
+static USAGE_OPTIONS: [u8; joined_len(&USAGE_PARTS)] = join(&USAGE_PARTS);
+
+/// Total length of `parts`.
+const fn joined_len(parts: &[&str]) -> usize {
+    let mut len = 0;
+    let mut i = 0;
+    while i < parts.len() {
+        len += parts[i].len();
+        i += 1;
+    }
+    len
+}
+
+/// `parts` one after the other (`N` is their [`joined_len`]).
+const fn join<const N: usize>(parts: &[&str]) -> [u8; N] {
+    let mut out = [0; N];
+    let (mut i, mut at) = (0, 0);
+    while i < parts.len() {
+        let part = parts[i].as_bytes();
+        let mut j = 0;
+        while j < part.len() {
+            out[at] = part[j];
+            at += 1;
+            j += 1;
+        }
+        i += 1;
+    }
+    out
 }
 
 const SPACES: &[u8; 7] = b"       ";
