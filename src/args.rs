@@ -9,11 +9,11 @@
 mod getopt;
 
 use heapless::{String, Vec};
-use ufmt::{uDisplay, uWrite, uwrite, Formatter};
+use ufmt::{uDisplay, uWrite, Formatter};
 
 pub use self::getopt::{Arg, Getopt, Mode};
 use crate::conf::atoi;
-use crate::fmt::Level;
+use crate::fmt::{join, joined_len, utf8, Level};
 
 /// A file path from the command line or derived from the identity.
 pub type Path = String<PATH_MAX_LEN>;
@@ -540,48 +540,64 @@ pub fn write_daemon_usage<W: uWrite + ?Sized>(
     prog: &str,
     ident: &str,
 ) -> Result<(), W::Error> {
-    let name = basename(prog);
     w.write_str("Usage:\n  ")?;
-    w.write_str(name)?;
-    w.write_str(
-        " [-hnNsv] [-c SEC] [-d SEC] [-e CMD] [-f FILE] [-i NAME] [-l LVL] \n\
-         \x20                    [-m SEC] [-P FILE] [-t ID] [-u FILE]\n\
-         \n\
-         Options:\n\
-         \x20 -c SEC          Flush dynamic (*,G) multicast routes every SEC seconds,\n\
-         \x20                 default 60 sec.  Useful when source/interface changes\n\
-         \x20 -d SEC          Startup delay, useful for delaying interface probe at boot\n\
-         \x20 -e CMD          Script or command to call on startup/reload when all routes\n\
-         \x20                 have been installed, or when a (*,G) is installed\n\
-         \x20 -f FILE         Configuration file, default use ident NAME: ",
-    )?;
-    uwrite!(w, "{}/{}.conf\n", SYSCONFDIR, ident)?;
-    w.write_str(
-        "  -F FILE         Check configuration file syntax, use -l to increase verbosity\n\
-         \x20 -h              This help text\n\
-         \x20 -i NAME         Identity for .conf/.pid/.sock file, and syslog, default: ",
-    )?;
-    w.write_str(ident)?;
-    w.write_str(
-        "\n  -l LVL          Set log level: none, err, notice*, info, debug\n\
-         \x20 -m SEC          Multicast router discovery, 4-180, default: 20 sec\n\
-         \x20 -n              Run daemon in foreground, when started by systemd or finit\n\
-         \x20 -N              No multicast VIFs/MIFs created by default.  Use with\n\
-         \x20                 smcroute.conf `phyint enable` directive\n\
-         \x20 -p USER[:GROUP] After initialization set UID and GID to USER and GROUP\n\
-         \x20 -P FILE         Set daemon PID file name, with optional path.\n\
-         \x20                 Default use ident NAME: ",
-    )?;
-    uwrite!(w, "{}/{}.pid\n", RUNSTATEDIR, ident)?;
-    w.write_str(
-        "  -s              Use syslog, default unless running in foreground, -n\n\
-         \x20 -t ID           Set multicast routing table ID, default: 0\n\
-         \x20 -u FILE         UNIX domain socket path, for use with smcroutectl.\n\
-         \x20                 Default use ident NAME: ",
-    )?;
-    uwrite!(w, "{}/{}.sock\n", RUNSTATEDIR, ident)?;
-    w.write_str("  -v              Show program version and support information\n\n")
+    w.write_str(basename(prog))?;
+    for text in [USAGE_TO_CONF, USAGE_TO_IDENT, USAGE_TO_PID, USAGE_TO_SOCKET] {
+        w.write_str(text)?;
+        w.write_str(ident)?;
+    }
+    w.write_str(USAGE_END)
 }
+
+/// The pieces of `smcrouted -h` between the identities, joined at compile time.
+const USAGE_TO_CONF_PARTS: [&str; 3] = [
+    " [-hnNsv] [-c SEC] [-d SEC] [-e CMD] [-f FILE] [-i NAME] [-l LVL] \n\
+     \x20                    [-m SEC] [-P FILE] [-t ID] [-u FILE]\n\
+     \n\
+     Options:\n\
+     \x20 -c SEC          Flush dynamic (*,G) multicast routes every SEC seconds,\n\
+     \x20                 default 60 sec.  Useful when source/interface changes\n\
+     \x20 -d SEC          Startup delay, useful for delaying interface probe at boot\n\
+     \x20 -e CMD          Script or command to call on startup/reload when all routes\n\
+     \x20                 have been installed, or when a (*,G) is installed\n\
+     \x20 -f FILE         Configuration file, default use ident NAME: ",
+    SYSCONFDIR,
+    "/",
+];
+const USAGE_TO_CONF: &str = utf8(&join::<{ joined_len(&USAGE_TO_CONF_PARTS) }>(
+    &USAGE_TO_CONF_PARTS,
+));
+const USAGE_TO_IDENT: &str = ".conf\n\
+    \x20 -F FILE         Check configuration file syntax, use -l to increase verbosity\n\
+    \x20 -h              This help text\n\
+    \x20 -i NAME         Identity for .conf/.pid/.sock file, and syslog, default: ";
+const USAGE_TO_PID_PARTS: [&str; 3] = [
+    "\n  -l LVL          Set log level: none, err, notice*, info, debug\n\
+     \x20 -m SEC          Multicast router discovery, 4-180, default: 20 sec\n\
+     \x20 -n              Run daemon in foreground, when started by systemd or finit\n\
+     \x20 -N              No multicast VIFs/MIFs created by default.  Use with\n\
+     \x20                 smcroute.conf `phyint enable` directive\n\
+     \x20 -p USER[:GROUP] After initialization set UID and GID to USER and GROUP\n\
+     \x20 -P FILE         Set daemon PID file name, with optional path.\n\
+     \x20                 Default use ident NAME: ",
+    RUNSTATEDIR,
+    "/",
+];
+const USAGE_TO_PID: &str = utf8(&join::<{ joined_len(&USAGE_TO_PID_PARTS) }>(
+    &USAGE_TO_PID_PARTS,
+));
+const USAGE_TO_SOCKET_PARTS: [&str; 3] = [
+    ".pid\n  -s              Use syslog, default unless running in foreground, -n\n\
+     \x20 -t ID           Set multicast routing table ID, default: 0\n\
+     \x20 -u FILE         UNIX domain socket path, for use with smcroutectl.\n\
+     \x20                 Default use ident NAME: ",
+    RUNSTATEDIR,
+    "/",
+];
+const USAGE_TO_SOCKET: &str = utf8(&join::<{ joined_len(&USAGE_TO_SOCKET_PARTS) }>(
+    &USAGE_TO_SOCKET_PARTS,
+));
+const USAGE_END: &str = ".sock\n  -v              Show program version and support information\n\n";
 
 /// `-v` of both programs (and `smcroutectl version`): SMCRoute's text, homepage line
 /// included (`PACKAGE_URL`, as the C programs print it).

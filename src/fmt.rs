@@ -101,6 +101,43 @@ fn fitting(s: &str, room: usize) -> &str {
     s.get(..end).unwrap_or("")
 }
 
+/// Total length of `parts` (for the length of a [`join`]).
+pub const fn joined_len(parts: &[&str]) -> usize {
+    let mut len = 0;
+    let mut i = 0;
+    while i < parts.len() {
+        len += parts[i].len();
+        i += 1;
+    }
+    len
+}
+
+/// `parts` one after the other, at compile time: one write of a text that is made of
+/// constants, not one write per piece (`N` is their [`joined_len`]).
+pub const fn join<const N: usize>(parts: &[&str]) -> [u8; N] {
+    let mut out = [0; N];
+    let (mut i, mut at) = (0, 0);
+    while i < parts.len() {
+        let part = parts[i].as_bytes();
+        let mut j = 0;
+        while j < part.len() {
+            out[at] = part[j];
+            at += 1;
+            j += 1;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// `bytes` as text, at compile time (for a [`join`] of `&str` constants).
+pub const fn utf8(bytes: &'static [u8]) -> &'static str {
+    match core::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(_) => panic!("not UTF-8"),
+    }
+}
+
 /// Formats with `ufmt` into a [`Line`] and sends it to a [`Log`] sink:
 /// `log!(sink, Level::Warning, "{} line {}: {}", file, n, err)`. Nothing is formatted
 /// when the sink does not want the level. `sink` is evaluated twice: pass a reference or

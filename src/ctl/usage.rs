@@ -2,6 +2,7 @@
 
 use super::{Sink, Term};
 use crate::args::{self, DEFAULT_IDENT, RUNSTATEDIR};
+use crate::fmt::{join, joined_len};
 use crate::ipc::cmd::{self, Action, CmdSpec, COMMANDS};
 
 /// The usage text up to the default identity: SMCRoute's layout (options as
@@ -82,34 +83,6 @@ const USAGE_PARTS: [&str; 7] = [
     USAGE_COMMANDS,
 ];
 static USAGE_OPTIONS: [u8; joined_len(&USAGE_PARTS)] = join(&USAGE_PARTS);
-
-/// Total length of `parts`.
-const fn joined_len(parts: &[&str]) -> usize {
-    let mut len = 0;
-    let mut i = 0;
-    while i < parts.len() {
-        len += parts[i].len();
-        i += 1;
-    }
-    len
-}
-
-/// `parts` one after the other (`N` is their [`joined_len`]).
-const fn join<const N: usize>(parts: &[&str]) -> [u8; N] {
-    let mut out = [0; N];
-    let (mut i, mut at) = (0, 0);
-    while i < parts.len() {
-        let part = parts[i].as_bytes();
-        let mut j = 0;
-        while j < part.len() {
-            out[at] = part[j];
-            at += 1;
-            j += 1;
-        }
-        i += 1;
-    }
-    out
-}
 
 const SPACES: &[u8; 7] = b"       ";
 
