@@ -130,6 +130,29 @@ pub const fn join<const N: usize>(parts: &[&str]) -> [u8; N] {
     out
 }
 
+/// Number of decimal digits of `n` (for the length of a [`decimal`]).
+pub const fn digits(mut n: usize) -> usize {
+    let mut len = 1;
+    while n >= 10 {
+        n /= 10;
+        len += 1;
+    }
+    len
+}
+
+/// `n` in decimal, at compile time, to [`join`] a limit into a message (`N` is its
+/// [`digits`]).
+pub const fn decimal<const N: usize>(mut n: usize) -> [u8; N] {
+    let mut out = [b'0'; N];
+    let mut i = N;
+    while i > 0 {
+        i -= 1;
+        out[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    out
+}
+
 /// `bytes` as text, at compile time (for a [`join`] of `&str` constants).
 pub const fn utf8(bytes: &'static [u8]) -> &'static str {
     match core::str::from_utf8(bytes) {
@@ -216,6 +239,17 @@ pub mod record {
 mod tests {
     use super::record::RecordingLog;
     use super::*;
+
+    #[test]
+    fn texts_join_at_compile_time() {
+        assert_eq!((digits(0), digits(9), digits(10), digits(511)), (1, 1, 2, 3));
+        assert_eq!(&decimal::<3>(511), b"511");
+        assert_eq!(&decimal::<1>(0), b"0");
+        const PARTS: [&str; 3] = ["max ", "32", "."];
+        const JOINED: &str = utf8(&join::<{ joined_len(&PARTS) }>(&PARTS));
+        assert_eq!(JOINED, "max 32.");
+        assert_eq!(fitting("aé", 2), "a");
+    }
 
     #[test]
     fn truncates_at_127() {
