@@ -242,7 +242,10 @@ mod tests {
 
     #[test]
     fn texts_join_at_compile_time() {
-        assert_eq!((digits(0), digits(9), digits(10), digits(511)), (1, 1, 2, 3));
+        assert_eq!(
+            (digits(0), digits(9), digits(10), digits(511)),
+            (1, 1, 2, 3)
+        );
         assert_eq!(&decimal::<3>(511), b"511");
         assert_eq!(&decimal::<1>(0), b"0");
         const PARTS: [&str; 3] = ["max ", "32", "."];
