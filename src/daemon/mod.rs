@@ -219,9 +219,9 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     let v4 = match mroute::open_v4(opts.table_id) {
         Ok(fd) => fd,
         Err(e) => {
-            log!(&mut log, e.level(), "{}", e);
+            init_failed(&mut log, e.level(), &e);
             if let Some(hint) = e.hint() {
-                log!(&mut log, Level::Err, "{}", hint);
+                crate::fmt::text(&mut log, Level::Err, hint);
             }
             return if e.errno == Errno::EADDRINUSE {
                 exit::UNAVAILABLE
@@ -239,7 +239,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     let v6 = match mroute::open_v6(opts.table_id) {
         Ok(fd) => Some(fd),
         Err(e) => {
-            log!(&mut log, Level::Notice, "{}", e);
+            init_failed(&mut log, Level::Notice, &e);
             log!(
                 &mut log,
                 Level::Notice,
@@ -368,6 +368,13 @@ fn after(t: Instant, secs: u32) -> Option<Instant> {
 #[inline(never)]
 fn failed(log: &mut SysLog, level: Level, text: &str, what: &str, rest: &str, e: Errno) {
     log!(log, level, "{}{}{}{}", text, what, rest, e);
+}
+
+/// Logs why a multicast routing socket could not be set up (one formatting call for the
+/// IPv4 and the IPv6 socket).
+#[inline(never)]
+fn init_failed(log: &mut SysLog, level: Level, e: &mroute::InitError) {
+    log!(log, level, "{}", e);
 }
 
 /// Logs `parts` in a row: one call at each site rather than a formatting call per piece.
