@@ -491,11 +491,8 @@ impl Loop<'_> {
             self.host.mrdisc_poll_fds(&mut |fd| add(fd, Source::Mrdisc));
 
             // The mrdisc timer always runs: there is always a deadline.
-            let mut deadline = self.next_mrdisc;
-            for d in [self.next_expire, self.exit_at, self.clients.next_deadline()]
-                .into_iter()
-                .flatten()
-            {
+            let mut deadline = self.clients.deadline_before(self.next_mrdisc);
+            for d in [self.next_expire, self.exit_at].into_iter().flatten() {
                 deadline = deadline.min(d);
             }
             let timeout = now.until(deadline).min(i32::MAX as u64) as i32;
