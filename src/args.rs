@@ -9,11 +9,11 @@
 mod getopt;
 
 use heapless::{String, Vec};
-use ufmt::{uDisplay, uWrite, uwrite, Formatter};
+use ufmt::{uDisplay, uWrite, Formatter};
 
 pub use self::getopt::{Arg, Getopt, Mode};
 use crate::conf::atoi;
-use crate::fmt::Level;
+use crate::fmt::{join, joined_len, utf8, Level};
 
 /// A file path from the command line or derived from the identity.
 pub type Path = String<PATH_MAX_LEN>;
@@ -414,40 +414,40 @@ impl DaemonWords<'_> {
     /// Fills in the paths of `opts`.
     fn finish(self, opts: &mut DaemonOpts<'_>) -> Result<(), ArgError> {
         let ident = opts.ident;
-        opts.conf = match self.conf {
-            Some((letter, file)) => path(letter, &[file])?,
-            None => path('i', &[SYSCONFDIR, "/", ident, ".conf"])?,
-        };
-        opts.pid_file = match self.pid_file {
-            Some(file) if file.starts_with('/') => path('P', &[file])?,
-            Some(name) => path('P', &[RUNSTATEDIR, "/", name, ".pid"])?,
-            None => path('i', &[RUNSTATEDIR, "/", ident, ".pid"])?,
-        };
-        opts.socket = match self.socket {
-            Some(file) => path('u', &[file])?,
-            None => default_socket(ident)?,
-        };
-        opts.script = match self.script {
-            Some(file) => Some(path('e', &[file])?),
-            None => None,
-        };
+        match self.conf {
+            Some((letter, file)) => fill(&mut opts.conf, letter, &[file]),
+            None => fill(&mut opts.conf, 'i', &[SYSCONFDIR, "/", ident, ".conf"]),
+        }?;
+        let pid_file = &mut opts.pid_file;
+        match self.pid_file {
+            Some(file) if file.starts_with('/') => fill(pid_file, 'P', &[file]),
+            Some(name) => fill(pid_file, 'P', &[RUNSTATEDIR, "/", name, ".pid"]),
+            None => fill(pid_file, 'i', &[RUNSTATEDIR, "/", ident, ".pid"]),
+        }?;
+        socket_path(&mut opts.socket, self.socket, ident)?;
+        if let Some(file) = self.script {
+            fill(opts.script.insert(Path::new()), 'e', &[file])?;
+        }
         Ok(())
     }
 }
 
-/// `parts` joined, or the error of `letter`'s path if too long.
-fn path(letter: char, parts: &[&str]) -> Result<Path, ArgError> {
-    let mut out = Path::new();
+/// Appends `parts` to `out`, or the error of `letter`'s path if too long. In place: a
+/// [`Path`] returned by value is copied, a quarter kilobyte each time.
+fn fill(out: &mut Path, letter: char, parts: &[&str]) -> Result<(), ArgError> {
     for part in parts {
         out.push_str(part)
             .map_err(|()| ArgError::PathTooLong(letter))?;
     }
-    Ok(out)
+    Ok(())
 }
 
-/// `RUNSTATEDIR/<ident>.sock`.
-fn default_socket(ident: &str) -> Result<Path, ArgError> {
-    path('i', &[RUNSTATEDIR, "/", ident, ".sock"])
+/// `-u FILE` into `out`, else `RUNSTATEDIR/<ident>.sock`.
+fn socket_path(out: &mut Path, given: Option<&str>, ident: &str) -> Result<(), ArgError> {
+    match given {
+        Some(file) => fill(out, 'u', &[file]),
+        None => fill(out, 'i', &[RUNSTATEDIR, "/", ident, ".sock"]),
+    }
 }
 
 // ===== smcroutectl =====
@@ -527,10 +527,7 @@ pub fn parse_ctl<'a>(args: &'a [&'a str]) -> Result<CtlOpts<'a>, ArgError> {
         }
     }
     opts.socket_given = socket.is_some();
-    opts.socket = match socket {
-        Some(file) => path('u', &[file])?,
-        None => default_socket(opts.ident)?,
-    };
+    socket_path(&mut opts.socket, socket, opts.ident)?;
     Ok(opts)
 }
 
@@ -543,48 +540,64 @@ pub fn write_daemon_usage<W: uWrite + ?Sized>(
     prog: &str,
     ident: &str,
 ) -> Result<(), W::Error> {
-    let name = basename(prog);
     w.write_str("Usage:\n  ")?;
-    w.write_str(name)?;
-    w.write_str(
-        " [-hnNsv] [-c SEC] [-d SEC] [-e CMD] [-f FILE] [-i NAME] [-l LVL] \n\
-         \x20                    [-m SEC] [-P FILE] [-t ID] [-u FILE]\n\
-         \n\
-         Options:\n\
-         \x20 -c SEC          Flush dynamic (*,G) multicast routes every SEC seconds,\n\
-         \x20                 default 60 sec.  Useful when source/interface changes\n\
-         \x20 -d SEC          Startup delay, useful for delaying interface probe at boot\n\
-         \x20 -e CMD          Script or command to call on startup/reload when all routes\n\
-         \x20                 have been installed, or when a (*,G) is installed\n\
-         \x20 -f FILE         Configuration file, default use ident NAME: ",
-    )?;
-    uwrite!(w, "{}/{}.conf\n", SYSCONFDIR, ident)?;
-    w.write_str(
-        "  -F FILE         Check configuration file syntax, use -l to increase verbosity\n\
-         \x20 -h              This help text\n\
-         \x20 -i NAME         Identity for .conf/.pid/.sock file, and syslog, default: ",
-    )?;
-    w.write_str(ident)?;
-    w.write_str(
-        "\n  -l LVL          Set log level: none, err, notice*, info, debug\n\
-         \x20 -m SEC          Multicast router discovery, 4-180, default: 20 sec\n\
-         \x20 -n              Run daemon in foreground, when started by systemd or finit\n\
-         \x20 -N              No multicast VIFs/MIFs created by default.  Use with\n\
-         \x20                 smcroute.conf `phyint enable` directive\n\
-         \x20 -p USER[:GROUP] After initialization set UID and GID to USER and GROUP\n\
-         \x20 -P FILE         Set daemon PID file name, with optional path.\n\
-         \x20                 Default use ident NAME: ",
-    )?;
-    uwrite!(w, "{}/{}.pid\n", RUNSTATEDIR, ident)?;
-    w.write_str(
-        "  -s              Use syslog, default unless running in foreground, -n\n\
-         \x20 -t ID           Set multicast routing table ID, default: 0\n\
-         \x20 -u FILE         UNIX domain socket path, for use with smcroutectl.\n\
-         \x20                 Default use ident NAME: ",
-    )?;
-    uwrite!(w, "{}/{}.sock\n", RUNSTATEDIR, ident)?;
-    w.write_str("  -v              Show program version and support information\n\n")
+    w.write_str(basename(prog))?;
+    for text in [USAGE_TO_CONF, USAGE_TO_IDENT, USAGE_TO_PID, USAGE_TO_SOCKET] {
+        w.write_str(text)?;
+        w.write_str(ident)?;
+    }
+    w.write_str(USAGE_END)
 }
+
+/// The pieces of `smcrouted -h` between the identities, joined at compile time.
+const USAGE_TO_CONF_PARTS: [&str; 3] = [
+    " [-hnNsv] [-c SEC] [-d SEC] [-e CMD] [-f FILE] [-i NAME] [-l LVL] \n\
+     \x20                    [-m SEC] [-P FILE] [-t ID] [-u FILE]\n\
+     \n\
+     Options:\n\
+     \x20 -c SEC          Flush dynamic (*,G) multicast routes every SEC seconds,\n\
+     \x20                 default 60 sec.  Useful when source/interface changes\n\
+     \x20 -d SEC          Startup delay, useful for delaying interface probe at boot\n\
+     \x20 -e CMD          Script or command to call on startup/reload when all routes\n\
+     \x20                 have been installed, or when a (*,G) is installed\n\
+     \x20 -f FILE         Configuration file, default use ident NAME: ",
+    SYSCONFDIR,
+    "/",
+];
+const USAGE_TO_CONF: &str = utf8(&join::<{ joined_len(&USAGE_TO_CONF_PARTS) }>(
+    &USAGE_TO_CONF_PARTS,
+));
+const USAGE_TO_IDENT: &str = ".conf\n\
+    \x20 -F FILE         Check configuration file syntax, use -l to increase verbosity\n\
+    \x20 -h              This help text\n\
+    \x20 -i NAME         Identity for .conf/.pid/.sock file, and syslog, default: ";
+const USAGE_TO_PID_PARTS: [&str; 3] = [
+    "\n  -l LVL          Set log level: none, err, notice*, info, debug\n\
+     \x20 -m SEC          Multicast router discovery, 4-180, default: 20 sec\n\
+     \x20 -n              Run daemon in foreground, when started by systemd or finit\n\
+     \x20 -N              No multicast VIFs/MIFs created by default.  Use with\n\
+     \x20                 smcroute.conf `phyint enable` directive\n\
+     \x20 -p USER[:GROUP] After initialization set UID and GID to USER and GROUP\n\
+     \x20 -P FILE         Set daemon PID file name, with optional path.\n\
+     \x20                 Default use ident NAME: ",
+    RUNSTATEDIR,
+    "/",
+];
+const USAGE_TO_PID: &str = utf8(&join::<{ joined_len(&USAGE_TO_PID_PARTS) }>(
+    &USAGE_TO_PID_PARTS,
+));
+const USAGE_TO_SOCKET_PARTS: [&str; 3] = [
+    ".pid\n  -s              Use syslog, default unless running in foreground, -n\n\
+     \x20 -t ID           Set multicast routing table ID, default: 0\n\
+     \x20 -u FILE         UNIX domain socket path, for use with smcroutectl.\n\
+     \x20                 Default use ident NAME: ",
+    RUNSTATEDIR,
+    "/",
+];
+const USAGE_TO_SOCKET: &str = utf8(&join::<{ joined_len(&USAGE_TO_SOCKET_PARTS) }>(
+    &USAGE_TO_SOCKET_PARTS,
+));
+const USAGE_END: &str = ".sock\n  -v              Show program version and support information\n\n";
 
 /// `-v` of both programs (and `smcroutectl version`): SMCRoute's text, homepage line
 /// included (`PACKAGE_URL`, as the C programs print it).

@@ -87,12 +87,78 @@ impl ufmt::uWrite for Line {
 
 /// Appends as much of `s` as fits in `out`, cut at a character boundary.
 pub fn push_truncated<const N: usize>(out: &mut String<N>, s: &str) {
-    let room = N - out.len();
+    let _ = out.push_str(fitting(s, N - out.len()));
+}
+
+/// The longest start of `s` of at most `room` bytes that ends at a character boundary
+/// (one copy for every capacity of [`push_truncated`]).
+#[inline(never)]
+fn fitting(s: &str, room: usize) -> &str {
     let mut end = s.len().min(room);
     while !s.is_char_boundary(end) {
         end -= 1;
     }
-    let _ = out.push_str(s.get(..end).unwrap_or(""));
+    s.get(..end).unwrap_or("")
+}
+
+/// Total length of `parts` (for the length of a [`join`]).
+pub const fn joined_len(parts: &[&str]) -> usize {
+    let mut len = 0;
+    let mut i = 0;
+    while i < parts.len() {
+        len += parts[i].len();
+        i += 1;
+    }
+    len
+}
+
+/// `parts` one after the other, at compile time: one write of a text that is made of
+/// constants, not one write per piece (`N` is their [`joined_len`]).
+pub const fn join<const N: usize>(parts: &[&str]) -> [u8; N] {
+    let mut out = [0; N];
+    let (mut i, mut at) = (0, 0);
+    while i < parts.len() {
+        let part = parts[i].as_bytes();
+        let mut j = 0;
+        while j < part.len() {
+            out[at] = part[j];
+            at += 1;
+            j += 1;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Number of decimal digits of `n` (for the length of a [`decimal`]).
+pub const fn digits(mut n: usize) -> usize {
+    let mut len = 1;
+    while n >= 10 {
+        n /= 10;
+        len += 1;
+    }
+    len
+}
+
+/// `n` in decimal, at compile time, to [`join`] a limit into a message (`N` is its
+/// [`digits`]).
+pub const fn decimal<const N: usize>(mut n: usize) -> [u8; N] {
+    let mut out = [b'0'; N];
+    let mut i = N;
+    while i > 0 {
+        i -= 1;
+        out[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    out
+}
+
+/// `bytes` as text, at compile time (for a [`join`] of `&str` constants).
+pub const fn utf8(bytes: &'static [u8]) -> &'static str {
+    match core::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(_) => panic!("not UTF-8"),
+    }
 }
 
 /// Formats with `ufmt` into a [`Line`] and sends it to a [`Log`] sink:
@@ -173,6 +239,20 @@ pub mod record {
 mod tests {
     use super::record::RecordingLog;
     use super::*;
+
+    #[test]
+    fn texts_join_at_compile_time() {
+        assert_eq!(
+            (digits(0), digits(9), digits(10), digits(511)),
+            (1, 1, 2, 3)
+        );
+        assert_eq!(&decimal::<3>(511), b"511");
+        assert_eq!(&decimal::<1>(0), b"0");
+        const PARTS: [&str; 3] = ["max ", "32", "."];
+        const JOINED: &str = utf8(&join::<{ joined_len(&PARTS) }>(&PARTS));
+        assert_eq!(JOINED, "max 32.");
+        assert_eq!(fitting("aé", 2), "a");
+    }
 
     #[test]
     fn truncates_at_127() {

@@ -40,21 +40,22 @@ const MAX_BATCH_STATUS: i32 = 125;
 
 /// Writes `smcroutectl: ` + `what` + `detail` (bytes: the daemon's words need not be
 /// UTF-8) + newline to standard error.
+#[inline(never)]
 fn warn(t: &mut dyn Term, what: &str, detail: &[u8]) {
-    t.err(PROG.as_bytes());
-    t.err(b": ");
+    t.err(b"smcroutectl: ");
     t.err(what.as_bytes());
     t.err(detail);
     t.err(b"\n");
 }
 
-/// Writes `smcroutectl: ` + `what` + `value` + newline to standard error. Formatted into
-/// a log [`Line`] (every such message fits in it): the `uDisplay` of an `Errno` or a
-/// `WireError` into a `Line` is in the program already, for the daemon's log.
+/// Writes `smcroutectl: ` + `what` + `value` + newline to standard error. The value is
+/// formatted into a log [`Line`] (every such value fits in it: the `uDisplay` of an
+/// `Errno` or a `WireError` into a `Line` is in the program already, for the daemon's
+/// log); the rest is [`warn`]'s, one copy for every type of value.
 fn warn_with(t: &mut dyn Term, what: &str, value: &impl uDisplay) {
     let mut line = Line::new();
-    let _ = ufmt::uwrite!(line, "{}: {}{}\n", PROG, what, value);
-    t.err(line.as_str().as_bytes());
+    let _ = ufmt::uwrite!(line, "{}", value);
+    warn(t, what, line.as_str().as_bytes());
 }
 
 /// Runs one command line's words (also one batch line) in `session`.

@@ -37,7 +37,7 @@ pub struct Session<'o, 'a> {
     len: usize,
     /// End offset in `frames` of each queued request, and whether it is a show.
     queued: Vec<(usize, bool), MAX_PIPELINE>,
-    failed: i32,
+    failed: usize,
 }
 
 impl<'o, 'a> Session<'o, 'a> {
@@ -60,12 +60,12 @@ impl<'o, 'a> Session<'o, 'a> {
     /// Sends what is queued and returns the number of failed commands so far.
     pub fn finish(mut self, t: &mut dyn Term) -> i32 {
         self.flush(t);
-        self.failed
+        i32::try_from(self.failed).unwrap_or(i32::MAX)
     }
 
-    /// Counts `n` failed commands.
+    /// Counts `n` failed commands. Not inlined: called for every kind of failure.
+    #[inline(never)]
     pub fn fail(&mut self, n: usize) {
-        let n = i32::try_from(n).unwrap_or(i32::MAX);
         self.failed = self.failed.saturating_add(n);
     }
 

@@ -2,6 +2,7 @@
 
 use super::{Sink, Term};
 use crate::args::{self, DEFAULT_IDENT, RUNSTATEDIR};
+use crate::fmt::{join, joined_len};
 use crate::ipc::cmd::{self, Action, CmdSpec, COMMANDS};
 
 /// The usage text up to the default identity: SMCRoute's layout (options as
@@ -54,13 +55,7 @@ Note:
 
 /// The usage text of `help` and `-h`, with the default socket of this build.
 pub fn print_usage(t: &mut dyn Term) {
-    t.put(USAGE_HEAD.as_bytes());
-    t.put(DEFAULT_IDENT.as_bytes());
-    t.put(USAGE_SOCKET.as_bytes());
-    t.put(RUNSTATEDIR.as_bytes());
-    t.put(b"/");
-    t.put(DEFAULT_IDENT.as_bytes());
-    t.put(USAGE_COMMANDS.as_bytes());
+    t.put(&USAGE_OPTIONS);
     for c in COMMANDS.iter().filter(|c| !c.hidden) {
         t.put(b"  ");
         t.put(c.word.as_bytes());
@@ -76,6 +71,18 @@ pub fn print_usage(t: &mut dyn Term) {
     }
     t.put(USAGE_TAIL.as_bytes());
 }
+
+/// The usage text up to the commands, joined at compile time (one write, not seven).
+const USAGE_PARTS: [&str; 7] = [
+    USAGE_HEAD,
+    DEFAULT_IDENT,
+    USAGE_SOCKET,
+    RUNSTATEDIR,
+    "/",
+    DEFAULT_IDENT,
+    USAGE_COMMANDS,
+];
+static USAGE_OPTIONS: [u8; joined_len(&USAGE_PARTS)] = join(&USAGE_PARTS);
 
 const SPACES: &[u8; 7] = b"       ";
 

@@ -148,13 +148,12 @@ impl Clients {
         }
     }
 
-    /// Earliest time an idle client must be dropped.
-    pub fn next_deadline(&self) -> Option<Instant> {
-        self.slots
-            .iter()
-            .flatten()
-            .map(|c| Instant(c.since.0 + IDLE_MS))
-            .min()
+    /// `deadline`, or the earliest time an idle client must be dropped if that is sooner.
+    pub fn deadline_before(&self, mut deadline: Instant) -> Instant {
+        for c in self.slots.iter().flatten() {
+            deadline = deadline.min(Instant(c.since.0 + IDLE_MS));
+        }
+        deadline
     }
 
     /// Reads from client `slot` and answers every complete request.

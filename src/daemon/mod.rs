@@ -219,9 +219,9 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     let v4 = match mroute::open_v4(opts.table_id) {
         Ok(fd) => fd,
         Err(e) => {
-            log!(&mut log, e.level(), "{}", e);
+            init_failed(&mut log, e.level(), &e);
             if let Some(hint) = e.hint() {
-                log!(&mut log, Level::Err, "{}", hint);
+                crate::fmt::text(&mut log, Level::Err, hint);
             }
             return if e.errno == Errno::EADDRINUSE {
                 exit::UNAVAILABLE
@@ -239,7 +239,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     let v6 = match mroute::open_v6(opts.table_id) {
         Ok(fd) => Some(fd),
         Err(e) => {
-            log!(&mut log, Level::Notice, "{}", e);
+            init_failed(&mut log, Level::Notice, &e);
             log!(
                 &mut log,
                 Level::Notice,
@@ -370,6 +370,13 @@ fn failed(log: &mut SysLog, level: Level, text: &str, what: &str, rest: &str, e:
     log!(log, level, "{}{}{}{}", text, what, rest, e);
 }
 
+/// Logs why a multicast routing socket could not be set up (one formatting call for the
+/// IPv4 and the IPv6 socket).
+#[inline(never)]
+fn init_failed(log: &mut SysLog, level: Level, e: &mroute::InitError) {
+    log!(log, level, "{}", e);
+}
+
 /// Logs `parts` in a row: one call at each site rather than a formatting call per piece.
 #[inline(never)]
 fn words(log: &mut SysLog, level: Level, parts: &[&str]) {
@@ -484,11 +491,8 @@ impl Loop<'_> {
             self.host.mrdisc_poll_fds(&mut |fd| add(fd, Source::Mrdisc));
 
             // The mrdisc timer always runs: there is always a deadline.
-            let mut deadline = self.next_mrdisc;
-            for d in [self.next_expire, self.exit_at, self.clients.next_deadline()]
-                .into_iter()
-                .flatten()
-            {
+            let mut deadline = self.clients.deadline_before(self.next_mrdisc);
+            for d in [self.next_expire, self.exit_at].into_iter().flatten() {
                 deadline = deadline.min(d);
             }
             let timeout = now.until(deadline).min(i32::MAX as u64) as i32;
