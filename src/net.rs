@@ -309,6 +309,65 @@ pub fn write_dec<W: uWrite + ?Sized>(f: &mut Formatter<'_, W>, n: u32) -> Result
     uDisplay::fmt(&n, f)
 }
 
+/// Digits of a `u64` in decimal: at most 20.
+pub struct Dec {
+    buf: [u8; 20],
+    start: usize,
+}
+
+impl Dec {
+    /// `n` in decimal, by long division over 16-bit limbs in 32-bit arithmetic: on 32-bit
+    /// targets a `u64` division is a library routine (`__udivdi3`) of its own.
+    #[inline(never)]
+    pub fn of(n: u64) -> Self {
+        let mut limbs = [
+            (n >> 48) as u32,
+            (n >> 32) as u32,
+            (n >> 16) as u32,
+            n as u32,
+        ];
+        let mut out = Self {
+            buf: [b'0'; 20],
+            start: 20,
+        };
+        loop {
+            let mut rem = 0u32;
+            let mut rest = 0u32;
+            for l in limbs.iter_mut() {
+                let cur = (rem << 16) | (*l & 0xffff);
+                *l = cur / 10;
+                rem = cur % 10;
+                rest |= *l;
+            }
+            out.start -= 1;
+            if let Some(d) = out.buf.get_mut(out.start) {
+                *d = b'0' + rem as u8;
+            }
+            if rest == 0 || out.start == 0 {
+                return out;
+            }
+        }
+    }
+
+    /// The digits (ASCII).
+    pub fn as_bytes(&self) -> &[u8] {
+        self.buf.get(self.start..).unwrap_or(&[])
+    }
+
+    /// The digits.
+    pub fn as_str(&self) -> &str {
+        core::str::from_utf8(self.as_bytes()).unwrap_or("")
+    }
+}
+
+/// Writes `n` in decimal through [`Dec`] (no 64-bit division).
+pub fn write_i64<W: uWrite + ?Sized>(f: &mut Formatter<'_, W>, n: i64) -> Result<(), W::Error> {
+    if n < 0 {
+        f.write_str("-")?;
+    }
+    f.write_str(Dec::of(n.unsigned_abs()).as_str())
+}
+
 /// Longest text of a prefix: a 45-byte IPv6 address (`inet_ntop`'s maximum) and `/128`.
 const ADDR_TEXT_MAX: usize = 50;
 
@@ -560,6 +619,30 @@ mod tests {
             "g::",
         ] {
             assert_eq!(Addr::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn decimal_without_u64_division() {
+        for n in [
+            0u64,
+            1,
+            9,
+            10,
+            65535,
+            65536,
+            4294967295,
+            4294967296,
+            u64::MAX,
+            1 << 63,
+        ] {
+            assert_eq!(Dec::of(n).as_str(), std::format!("{n}"));
+        }
+        for n in [0i64, -1, 42, -65536, i64::MIN, i64::MAX] {
+            let mut s = heapless::String::<24>::new();
+            let mut f = Formatter::new(&mut s);
+            write_i64(&mut f, n).unwrap();
+            assert_eq!(s.as_str(), std::format!("{n}"));
         }
     }
 

@@ -260,7 +260,7 @@ impl uDisplay for Arg<'_> {
         match *self {
             Arg::Nil => Ok(()),
             Arg::Str(s) => f.write_str(s),
-            Arg::Int(n) => n.fmt(f),
+            Arg::Int(n) => crate::net::write_i64(f, n),
             Arg::Addr(a) => a.fmt(f),
             Arg::Sg(sg) => sg.fmt(f),
             Arg::Explicit(sg) => sg.fmt(f),

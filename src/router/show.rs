@@ -5,10 +5,9 @@ use ufmt::uWrite;
 
 use super::Router;
 use crate::kernel::Host;
-use crate::net::{Addr, Prefix};
+use crate::net::{Addr, Dec, Prefix};
 use crate::table::mfc::Route;
 use crate::table::rules::Rule;
-use crate::table::Text;
 
 /// Blanks that padding is cut from, instead of writing spaces one at a time.
 const SPACES: &str = "                                                                ";
@@ -31,12 +30,6 @@ fn pad<W: uWrite + ?Sized>(out: &mut W, s: &str, width: usize) -> Result<(), W::
 fn pad_left<W: uWrite + ?Sized>(out: &mut W, s: &str, width: usize) -> Result<(), W::Error> {
     spaces(out, width.saturating_sub(s.len()))?;
     out.write_str(s)
-}
-
-fn num(n: u64) -> Text<24> {
-    let mut t = Text::new();
-    let _ = ufmt::uwrite!(t, "{}", n);
-    t
 }
 
 /// Longest table row: `(S/LEN, G/LEN)` of two IPv6 prefixes, the IIF, two counters and
@@ -123,20 +116,8 @@ impl Row {
 
     /// `n` in decimal, right-aligned in `width` columns.
     fn dec(&mut self, n: u64, width: usize) {
-        let mut digits = [0u8; 20];
-        let mut i = digits.len();
-        let mut n = n;
-        loop {
-            i -= 1;
-            if let Some(d) = digits.get_mut(i) {
-                *d = b'0' + (n % 10) as u8;
-            }
-            n /= 10;
-            if n == 0 || i == 0 {
-                break;
-            }
-        }
-        let digits = digits.get(i..).unwrap_or(&[]);
+        let d = Dec::of(n);
+        let digits = d.as_bytes();
         self.spaces(width.saturating_sub(digits.len()));
         self.bytes(digits);
     }
@@ -563,13 +544,13 @@ impl Router {
         pad(out, "PHYINT", width)?;
         out.write_str("  VIF  MIF=\n")?;
         for (_, i) in self.ifaces.iter() {
-            pad_left(out, num(i.ifindex as u64).as_str(), 6)?;
+            pad_left(out, Dec::of(i.ifindex as u64).as_str(), 6)?;
             out.write_char(' ')?;
             pad(out, i.name.as_str(), width)?;
             for v in [i.vif_of(false), i.vif_of(true)] {
                 out.write_char(' ')?;
                 match v {
-                    Some(v) => pad_left(out, num(v as u64).as_str(), 4)?,
+                    Some(v) => pad_left(out, Dec::of(v as u64).as_str(), 4)?,
                     None => out.write_str(" N/A")?,
                 }
             }
@@ -679,6 +660,7 @@ extern crate std;
 #[cfg(test)]
 mod row_tests {
     use super::*;
+    use crate::table::Text;
 
     fn p(s: &str, len: u8) -> Prefix {
         Prefix {
