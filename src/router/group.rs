@@ -132,10 +132,7 @@ impl Router {
                     h.join(iface.ifindex, s.as_ref(), &g)
                 };
                 if let Err(e) = joined {
-                    let sg = Compact {
-                        source: s.map(Prefix::host),
-                        group: Prefix::host(g),
-                    };
+                    let sg = Compact::hosts(s.as_ref(), &g);
                     note(h, Msg::JoinFailed(&sg, iface.name.as_str(), e));
                     return Err(Failed);
                 }
@@ -196,10 +193,7 @@ impl Router {
             return;
         }
         if let Err(e) = h.leave(j.ifindex, j.source.as_ref(), &j.group) {
-            let sg = Compact {
-                source: j.source.map(Prefix::host),
-                group: Prefix::host(j.group),
-            };
+            let sg = Compact::hosts(j.source.as_ref(), &j.group);
             let name = self.ifaces.get(j.iface as usize).map(|i| i.name);
             let name = name.unwrap_or_default();
             note(h, Msg::LeaveFailed(&sg, name.as_str(), e));

@@ -43,8 +43,15 @@ pub struct Compact {
 impl Compact {
     /// A kernel (S,G) with full-length addresses.
     pub fn sg(source: &Addr, group: &Addr) -> Self {
+        Self::hosts(Some(source), group)
+    }
+
+    /// A kernel join or (S,G): full-length addresses, `*` for no source. Not inlined:
+    /// one copy of the address moves for every message about one.
+    #[inline(never)]
+    pub fn hosts(source: Option<&Addr>, group: &Addr) -> Self {
         Self {
-            source: Some(Prefix::host(*source)),
+            source: source.map(|s| Prefix::host(*s)),
             group: Prefix::host(*group),
         }
     }
