@@ -5,7 +5,7 @@ use ufmt::uWrite;
 
 use super::Router;
 use crate::kernel::Host;
-use crate::net::{Addr, Dec, Prefix};
+use crate::net::{Dec, Prefix};
 use crate::table::mfc::Route;
 use crate::table::rules::Rule;
 
@@ -199,6 +199,46 @@ fn json_opt_prefix<W: uWrite + ?Sized>(out: &mut W, p: Option<Prefix>) -> Result
     }
 }
 
+/// Text titles of the route sections: templates, exact rules, kernel.
+const ROUTE_TITLES: [&str; 3] = ["(*,G) Template Rules", "(S,G) Rules", "Kernel MFC Table"];
+
+/// JSON keys opening the route sections.
+const ROUTE_KEYS: [&str; 3] = ["\"asm\":[", "],\"ssm\":[", "],\"kernel\":["];
+
+/// One route of `show`, from the conf list or the kernel list.
+struct RouteView<'a> {
+    source: Option<Prefix>,
+    group: Prefix,
+    iif: usize,
+    /// Has kernel counters (detail): an exact rule or a kernel entry.
+    counted: bool,
+    v6: bool,
+    ttls: &'a [u8],
+}
+
+/// Where the routes go, and the section being written.
+struct RouteSink<'a, W: uWrite + ?Sized> {
+    out: &'a mut W,
+    row: &'a mut Row,
+    style: Style,
+    width: usize,
+    section: usize,
+    /// Routes written in this section.
+    n: usize,
+}
+
+impl<W: uWrite + ?Sized> RouteSink<'_, W> {
+    fn begin(&mut self, section: usize) -> Result<(), W::Error> {
+        self.section = section;
+        self.n = 0;
+        if self.style == Style::Json {
+            self.out
+                .write_str(ROUTE_KEYS.get(section).copied().unwrap_or(""))?;
+        }
+        Ok(())
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Style {
     Brief,
@@ -266,35 +306,33 @@ impl Router {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// A route's text row: `(S,G)`, IIF, counters (detail), OIFs.
     fn route_row<H: Host>(
         &self,
         h: &mut H,
         row: &mut Row,
         style: Style,
         width: usize,
-        sg: (Option<Prefix>, Prefix),
-        iif: usize,
-        counts: Option<(&Addr, &Addr)>,
-        v6: bool,
-        ttls: &[u8],
+        v: &RouteView<'_>,
     ) {
-        row.sg(sg.0, sg.1);
+        row.sg(v.source, v.group);
         row.byte(b' ');
         let from = row.len;
-        row.bytes(self.ifaces.get(iif).map_or(&[], |i| i.name.as_bytes()));
+        row.bytes(self.ifaces.get(v.iif).map_or(&[], |i| i.name.as_bytes()));
         row.pad_from(from, width);
         row.byte(b' ');
         if style == Style::Detail {
-            let c = counts
-                .and_then(|(s, g)| h.sg_count(s, g).ok())
-                .unwrap_or_default();
+            let c = match (v.counted, v.source) {
+                (true, Some(s)) => h.sg_count(&s.addr, &v.group.addr).ok(),
+                _ => None,
+            }
+            .unwrap_or_default();
             row.dec(c.packets, 10);
             row.byte(b' ');
             row.dec(c.bytes, 10);
             row.byte(b' ');
         }
-        self.oif_row(row, v6, ttls);
+        self.oif_row(row, v.v6, v.ttls);
         row.byte(b'\n');
     }
 
@@ -338,111 +376,89 @@ impl Router {
         style: Style,
         out: &mut W,
     ) -> Result<(), W::Error> {
-        if style == Style::Json {
-            return self.routes_json(out);
-        }
         let width = self.ifaces.longest_name().max(3);
         let mut row = Row::new();
-        for (exact, title) in [(false, "(*,G) Template Rules"), (true, "(S,G) Rules")] {
-            let mut rows = self.rules.iter().filter(|(_, r)| r.is_exact() == exact);
-            if rows.next().is_none() {
-                continue;
-            }
-            Self::route_header(out, style, title, width)?;
-            for (_, r) in self.rules.iter().filter(|(_, r)| r.is_exact() == exact) {
-                let sg = (rule_source(r), rule_group(r));
-                let counts = exact.then_some((&r.source, &r.group));
-                let iif = r.iif as usize;
-                row.start(out)?;
-                self.route_row(
-                    h,
-                    &mut row,
-                    style,
-                    width,
-                    sg,
-                    iif,
-                    counts,
-                    r.is_v6(),
-                    &r.ttls,
-                );
-            }
-            row.flush(out)?;
+        let mut sink = RouteSink {
+            out,
+            row: &mut row,
+            style,
+            width,
+            section: 0,
+            n: 0,
+        };
+        if style == Style::Json {
+            sink.out.write_str("{\"routes\":{")?;
         }
-        if !self.mfc.is_empty() {
-            Self::route_header(out, style, "Kernel MFC Table", width)?;
-            for r in self.kernel_in_order() {
-                let sg = (Some(Prefix::host(r.source)), Prefix::host(r.group));
-                let counts = Some((&r.source, &r.group));
-                let iif = self.kernel_iif(r);
-                row.start(out)?;
-                self.route_row(
-                    h,
-                    &mut row,
-                    style,
-                    width,
-                    sg,
-                    iif,
-                    counts,
-                    r.is_v6(),
-                    &r.ttls,
-                );
+        for section in 0..3 {
+            sink.begin(section)?;
+            if section < 2 {
+                let exact = section == 1;
+                for (_, r) in self.rules.iter().filter(|(_, r)| r.is_exact() == exact) {
+                    let v = RouteView {
+                        source: rule_source(r),
+                        group: rule_group(r),
+                        iif: r.iif as usize,
+                        counted: exact,
+                        v6: r.is_v6(),
+                        ttls: &r.ttls,
+                    };
+                    self.route_out(h, &mut sink, &v)?;
+                }
+            } else {
+                for r in self.kernel_in_order() {
+                    let v = RouteView {
+                        source: Some(Prefix::host(r.source)),
+                        group: Prefix::host(r.group),
+                        iif: self.kernel_iif(r),
+                        counted: true,
+                        v6: r.is_v6(),
+                        ttls: &r.ttls,
+                    };
+                    self.route_out(h, &mut sink, &v)?;
+                }
             }
-            row.flush(out)?;
+            if style != Style::Json {
+                sink.row.flush(sink.out)?;
+            }
+        }
+        if style == Style::Json {
+            sink.out.write_str("]}}\n")?;
         }
         Ok(())
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn route_json<W: uWrite + ?Sized>(
+    /// One route: a JSON object, or a text row (after the section header, for the first).
+    #[inline(never)]
+    fn route_out<H: Host, W: uWrite + ?Sized>(
         &self,
-        out: &mut W,
-        first: &mut bool,
-        source: Option<Prefix>,
-        group: Prefix,
-        iif: usize,
-        v6: bool,
-        ttls: &[u8],
+        h: &mut H,
+        sink: &mut RouteSink<'_, W>,
+        v: &RouteView<'_>,
     ) -> Result<(), W::Error> {
-        if !*first {
-            out.write_char(',')?;
-        }
-        *first = false;
-        out.write_str("{\"source\":")?;
-        json_opt_prefix(out, source)?;
-        out.write_str(",\"group\":")?;
-        json_opt_prefix(out, Some(group))?;
-        out.write_str(",\"iif\":")?;
-        json_str(out, self.iface_name(iif))?;
-        out.write_str(",\"oifs\":[")?;
-        self.oif_json(out, v6, ttls)?;
-        out.write_str("]}")
-    }
-
-    fn routes_json<W: uWrite + ?Sized>(&self, out: &mut W) -> Result<(), W::Error> {
-        out.write_str("{\"routes\":{")?;
-        for (exact, key) in [(false, "\"asm\":["), (true, "],\"ssm\":[")] {
-            out.write_str(key)?;
-            let mut first = true;
-            for (_, r) in self.rules.iter().filter(|(_, r)| r.is_exact() == exact) {
-                let (s, g, i) = (rule_source(r), rule_group(r), r.iif as usize);
-                self.route_json(out, &mut first, s, g, i, r.is_v6(), &r.ttls)?;
+        let first = sink.n == 0;
+        sink.n += 1;
+        let out = &mut *sink.out;
+        if sink.style == Style::Json {
+            if !first {
+                out.write_char(',')?;
             }
+            out.write_str("{\"source\":")?;
+            json_opt_prefix(out, v.source)?;
+            out.write_str(",\"group\":")?;
+            json_opt_prefix(out, Some(v.group))?;
+            out.write_str(",\"iif\":")?;
+            json_str(out, self.iface_name(v.iif))?;
+            out.write_str(",\"oifs\":[")?;
+            self.oif_json(out, v.v6, v.ttls)?;
+            return out.write_str("]}");
         }
-        out.write_str("],\"kernel\":[")?;
-        let mut first = true;
-        for r in self.kernel_in_order() {
-            let (s, g) = (Some(Prefix::host(r.source)), Prefix::host(r.group));
-            self.route_json(
-                out,
-                &mut first,
-                s,
-                g,
-                self.kernel_iif(r),
-                r.is_v6(),
-                &r.ttls,
-            )?;
+        if first {
+            let title = ROUTE_TITLES.get(sink.section).copied().unwrap_or("");
+            Self::route_header(out, sink.style, title, sink.width)?;
         }
-        out.write_str("]}}\n")
+        sink.row.start(out)?;
+        self.route_row(h, sink.row, sink.style, sink.width, v);
+        Ok(())
     }
 
     fn group_header<W: uWrite + ?Sized>(out: &mut W, title: &str) -> Result<(), W::Error> {
@@ -660,6 +676,7 @@ extern crate std;
 #[cfg(test)]
 mod row_tests {
     use super::*;
+    use crate::net::Addr;
     use crate::table::Text;
 
     fn p(s: &str, len: u8) -> Prefix {
