@@ -489,43 +489,46 @@ impl Router {
 
     #[inline(never)] // As show_routes.
     fn show_groups<W: uWrite + ?Sized>(&self, style: Style, out: &mut W) -> Result<(), W::Error> {
-        if style == Style::Json {
+        let json = style == Style::Json;
+        if json {
             out.write_str("{\"groups\":{\"conf\":[")?;
-            let mut first = true;
-            let conf = self
-                .groups
-                .iter()
-                .map(|(_, g)| (g.source, g.group, g.iif.as_str()));
-            for (s, g, iif) in conf {
-                group_json(out, &mut first, s, g, iif)?;
-            }
-            out.write_str("],\"kernel\":[")?;
-            let mut first = true;
-            for (s, g, iif) in self.join_rows() {
-                group_json(out, &mut first, s, g, iif)?;
-            }
-            return out.write_str("]}}\n");
-        }
-        if self.groups.is_empty() {
+        } else if self.groups.is_empty() {
             return Ok(());
+        } else {
+            Self::group_header(out, "Group Memberships Table")?;
         }
-        Self::group_header(out, "Group Memberships Table")?;
         let mut row = Row::new();
+        let mut first = true;
         for (_, g) in self.groups.iter() {
-            row.start(out)?;
-            group_row(&mut row, g.source, g.group, g.iif.as_str());
+            group_out(
+                out,
+                &mut row,
+                json,
+                &mut first,
+                g.source,
+                g.group,
+                g.iif.as_str(),
+            )?;
         }
-        row.flush(out)?;
-        if style == Style::Detail {
+        if json {
+            out.write_str("],\"kernel\":[")?;
+        } else {
+            row.flush(out)?;
+            if style != Style::Detail {
+                return Ok(());
+            }
             // SMCRoute sends no column header for this section (a bug); we do.
             Self::group_header(out, "Kernel Group Membership Table")?;
-            for (s, g, iif) in self.join_rows() {
-                row.start(out)?;
-                group_row(&mut row, s, g, iif);
-            }
-            row.flush(out)?;
         }
-        Ok(())
+        let mut first = true;
+        for (s, g, iif) in self.join_rows() {
+            group_out(out, &mut row, json, &mut first, s, g, iif)?;
+        }
+        if json {
+            out.write_str("]}}\n")
+        } else {
+            row.flush(out)
+        }
     }
 
     fn show_interfaces<W: uWrite + ?Sized>(
@@ -637,21 +640,26 @@ impl Router {
     }
 }
 
-/// `(S,G)` padded to 42 columns, the interface, a newline.
-fn group_row(row: &mut Row, source: Option<Prefix>, group: Prefix, iif: &str) {
-    row.sg(source, group);
-    row.byte(b' ');
-    row.text(iif);
-    row.byte(b'\n');
-}
-
-fn group_json<W: uWrite + ?Sized>(
+/// A membership: a JSON object, or a text row (`(S,G)` padded to 42 columns, the
+/// interface, a newline).
+#[inline(never)]
+fn group_out<W: uWrite + ?Sized>(
     out: &mut W,
+    row: &mut Row,
+    json: bool,
     first: &mut bool,
     source: Option<Prefix>,
     group: Prefix,
     iif: &str,
 ) -> Result<(), W::Error> {
+    if !json {
+        row.start(out)?;
+        row.sg(source, group);
+        row.byte(b' ');
+        row.text(iif);
+        row.byte(b'\n');
+        return Ok(());
+    }
     if !*first {
         out.write_char(',')?;
     }
