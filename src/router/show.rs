@@ -128,17 +128,17 @@ impl Row {
     }
 
     /// `(S[/LEN], G[/LEN])` with `*` for the wildcard source, padded to 42 columns.
-    fn sg(&mut self, source: Option<Prefix>, group: Prefix) {
+    fn sg(&mut self, source: Option<&Prefix>, group: &Prefix) {
         let from = self.len;
         match source {
             Some(s) => {
                 self.byte(b'(');
-                self.prefix(&s);
+                self.prefix(s);
             }
             None => self.bytes(b"(*"),
         }
         self.bytes(b", ");
-        self.prefix(&group);
+        self.prefix(group);
         self.byte(b')');
         self.pad_from(from, 42);
     }
@@ -192,7 +192,7 @@ fn json_str<W: uWrite + ?Sized>(out: &mut W, s: &str) -> Result<(), W::Error> {
     out.write_char('"')
 }
 
-fn json_opt_prefix<W: uWrite + ?Sized>(out: &mut W, p: Option<Prefix>) -> Result<(), W::Error> {
+fn json_opt_prefix<W: uWrite + ?Sized>(out: &mut W, p: Option<&Prefix>) -> Result<(), W::Error> {
     match p {
         Some(p) => json_str(out, p.text().as_str()),
         None => out.write_str("null"),
@@ -315,7 +315,7 @@ impl Router {
         width: usize,
         v: &RouteView<'_>,
     ) {
-        row.sg(v.source, v.group);
+        row.sg(v.source.as_ref(), &v.group);
         row.byte(b' ');
         let from = row.len;
         row.bytes(self.ifaces.get(v.iif).map_or(&[], |i| i.name.as_bytes()));
@@ -443,9 +443,9 @@ impl Router {
                 out.write_char(',')?;
             }
             out.write_str("{\"source\":")?;
-            json_opt_prefix(out, v.source)?;
+            json_opt_prefix(out, v.source.as_ref())?;
             out.write_str(",\"group\":")?;
-            json_opt_prefix(out, Some(v.group))?;
+            json_opt_prefix(out, Some(&v.group))?;
             out.write_str(",\"iif\":")?;
             json_str(out, self.iface_name(v.iif))?;
             out.write_str(",\"oifs\":[")?;
@@ -505,8 +505,8 @@ impl Router {
                 &mut row,
                 json,
                 &mut first,
-                g.source,
-                g.group,
+                g.source.as_ref(),
+                &g.group,
                 g.iif.as_str(),
             )?;
         }
@@ -522,7 +522,7 @@ impl Router {
         }
         let mut first = true;
         for (s, g, iif) in self.join_rows() {
-            group_out(out, &mut row, json, &mut first, s, g, iif)?;
+            group_out(out, &mut row, json, &mut first, s.as_ref(), &g, iif)?;
         }
         if json {
             out.write_str("]}}\n")
@@ -648,8 +648,8 @@ fn group_out<W: uWrite + ?Sized>(
     row: &mut Row,
     json: bool,
     first: &mut bool,
-    source: Option<Prefix>,
-    group: Prefix,
+    source: Option<&Prefix>,
+    group: &Prefix,
     iif: &str,
 ) -> Result<(), W::Error> {
     if !json {
@@ -703,7 +703,7 @@ mod row_tests {
             (Some(p("fc00::1", 64)), p("ff04::114", 16)),
         ] {
             let mut row = Row::new();
-            row.sg(src, grp);
+            row.sg(src.as_ref(), &grp);
             let mut want = Text::<128>::new();
             match src {
                 Some(s) => ufmt::uwrite!(want, "({}, {})", s, grp).unwrap(),
@@ -723,7 +723,7 @@ mod row_tests {
         // Two long IPv6 prefixes, a counter pair and 32 OIFs of 19 bytes.
         let mut row = Row::new();
         let wide = p("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 127);
-        row.sg(Some(wide), wide);
+        row.sg(Some(&wide), &wide);
         row.spaces(17);
         row.dec(u64::MAX, 10);
         row.dec(u64::MAX, 10);
