@@ -470,23 +470,6 @@ impl Router {
         out.write_str("=\n")
     }
 
-    /// Rows of the kernel join table: (source, group) with the configured lengths, and
-    /// the interface name.
-    fn join_rows(&self) -> impl Iterator<Item = (Option<Prefix>, Prefix, &str)> {
-        self.groups.joins().filter_map(|(_, j)| {
-            let g = self.groups.get(j.owner())?;
-            let source = j.source.map(|a| Prefix {
-                addr: a,
-                len: g.source.map_or(a.family().bits(), |s| s.len),
-            });
-            let group = Prefix {
-                addr: j.group,
-                len: g.group.len,
-            };
-            Some((source, group, self.iface_name(j.iface as usize)))
-        })
-    }
-
     #[inline(never)] // As show_routes.
     fn show_groups<W: uWrite + ?Sized>(&self, style: Style, out: &mut W) -> Result<(), W::Error> {
         let json = style == Style::Json;
@@ -521,8 +504,29 @@ impl Router {
             Self::group_header(out, "Kernel Group Membership Table")?;
         }
         let mut first = true;
-        for (s, g, iif) in self.join_rows() {
-            group_out(out, &mut row, json, &mut first, s.as_ref(), &g, iif)?;
+        // Kernel joins: (source, group) with the lengths of their membership.
+        for (_, j) in self.groups.joins() {
+            let Some(g) = self.groups.get(j.owner()) else {
+                continue;
+            };
+            let source = j.source.map(|a| Prefix {
+                addr: a,
+                len: g.source.map_or(a.family().bits(), |s| s.len),
+            });
+            let group = Prefix {
+                addr: j.group,
+                len: g.group.len,
+            };
+            let iif = self.iface_name(j.iface as usize);
+            group_out(
+                out,
+                &mut row,
+                json,
+                &mut first,
+                source.as_ref(),
+                &group,
+                iif,
+            )?;
         }
         if json {
             out.write_str("]}}\n")
