@@ -540,105 +540,111 @@ impl Router {
         style: Style,
         out: &mut W,
     ) -> Result<(), W::Error> {
-        if style == Style::Json {
+        let json = style == Style::Json;
+        let width = self.ifaces.longest_name().max(6);
+        if json {
             out.write_str("{\"interfaces\":[")?;
-            for (n, (_, i)) in self.ifaces.iter().enumerate() {
+        } else {
+            out.write_str(" INDEX ")?;
+            pad(out, "PHYINT", width)?;
+            out.write_str("  VIF  MIF=\n")?;
+        }
+        for (n, (_, i)) in self.ifaces.iter().enumerate() {
+            let index = Dec::of(i.ifindex as u64);
+            let name = i.name.as_str();
+            if json {
                 if n > 0 {
                     out.write_char(',')?;
                 }
-                ufmt::uwrite!(out, "{{\"index\":{},\"name\":", i.ifindex)?;
-                json_str(out, i.name.as_str())?;
-                for (key, v) in [
-                    (",\"vif\":", i.vif_of(false)),
-                    (",\"mif\":", i.vif_of(true)),
-                ] {
-                    out.write_str(key)?;
-                    match v {
-                        Some(v) => ufmt::uwrite!(out, "{}", v)?,
-                        None => out.write_str("null")?,
-                    }
-                }
-                out.write_char('}')?;
-            }
-            return out.write_str("]}\n");
-        }
-        let width = self.ifaces.longest_name().max(6);
-        out.write_str(" INDEX ")?;
-        pad(out, "PHYINT", width)?;
-        out.write_str("  VIF  MIF=\n")?;
-        for (_, i) in self.ifaces.iter() {
-            pad_left(out, Dec::of(i.ifindex as u64).as_str(), 6)?;
-            out.write_char(' ')?;
-            pad(out, i.name.as_str(), width)?;
-            for v in [i.vif_of(false), i.vif_of(true)] {
+                out.write_str("{\"index\":")?;
+                out.write_str(index.as_str())?;
+                out.write_str(",\"name\":")?;
+                json_str(out, name)?;
+            } else {
+                pad_left(out, index.as_str(), 6)?;
                 out.write_char(' ')?;
-                match v {
-                    Some(v) => pad_left(out, Dec::of(v as u64).as_str(), 4)?,
-                    None => out.write_str(" N/A")?,
+                pad(out, name, width)?;
+            }
+            for (key, v) in [
+                (",\"vif\":", i.vif_of(false)),
+                (",\"mif\":", i.vif_of(true)),
+            ] {
+                let v = v.map(|v| Dec::of(v as u64));
+                let v = v.as_ref().map(Dec::as_str);
+                if json {
+                    out.write_str(key)?;
+                    out.write_str(v.unwrap_or("null"))?;
+                } else {
+                    out.write_char(' ')?;
+                    pad_left(out, v.unwrap_or("N/A"), 4)?;
                 }
             }
-            out.write_char('\n')?;
+            out.write_str(if json { "}" } else { "\n" })?;
+        }
+        if json {
+            out.write_str("]}\n")?;
         }
         Ok(())
     }
 
     fn show_pending<W: uWrite + ?Sized>(&self, style: Style, out: &mut W) -> Result<(), W::Error> {
         use crate::table::pending::Kind;
-        let kind = |k: Kind| match k {
-            Kind::Mroute => "mroute",
-            Kind::Mgroup => "mgroup",
-        };
-        if style == Style::Json {
+        let json = style == Style::Json;
+        if json {
             out.write_str("{\"pending\":[")?;
-            for (n, (_, p)) in self.pending.iter().enumerate() {
+        } else if self.pending.is_empty() {
+            return out.write_str("No pending routes or groups\n");
+        } else {
+            out.write_str("PENDING ROUTES AND GROUPS\n")?;
+        }
+        for (n, (_, p)) in self.pending.iter().enumerate() {
+            let kind = match p.kind {
+                Kind::Mroute => "mroute",
+                Kind::Mgroup => "mgroup",
+            };
+            if json {
                 if n > 0 {
                     out.write_char(',')?;
                 }
                 out.write_str("{\"kind\":")?;
-                json_str(out, kind(p.kind))?;
-                out.write_str(",\"iif\":")?;
-                json_str(out, p.iif())?;
-                out.write_str(",\"source\":")?;
-                match p.source() {
-                    Some(s) => json_str(out, s)?,
-                    None => out.write_str("null")?,
+                json_str(out, kind)?;
+            } else {
+                pad(out, kind, 7)?;
+            }
+            for (key, word, v) in [
+                (",\"iif\":", " from ", Some(p.iif())),
+                (",\"source\":", " source ", p.source()),
+                (",\"group\":", " group ", Some(p.group())),
+            ] {
+                if json {
+                    out.write_str(key)?;
+                    match v {
+                        Some(v) => json_str(out, v)?,
+                        None => out.write_str("null")?,
+                    }
+                } else if let Some(v) = v {
+                    out.write_str(word)?;
+                    out.write_str(v)?;
                 }
-                out.write_str(",\"group\":")?;
-                json_str(out, p.group())?;
+            }
+            if json {
                 out.write_str(",\"oifs\":[")?;
-                for (k, o) in p.oifs().enumerate() {
+            }
+            for (k, o) in p.oifs().enumerate() {
+                if json {
                     if k > 0 {
                         out.write_char(',')?;
                     }
                     json_str(out, o)?;
-                }
-                out.write_str("]}")?;
-            }
-            return out.write_str("]}\n");
-        }
-        if self.pending.is_empty() {
-            return out.write_str("No pending routes or groups\n");
-        }
-        out.write_str("PENDING ROUTES AND GROUPS\n")?;
-        for (_, p) in self.pending.iter() {
-            pad(out, kind(p.kind), 7)?;
-            out.write_str(" from ")?;
-            out.write_str(p.iif())?;
-            if let Some(s) = p.source() {
-                out.write_str(" source ")?;
-                out.write_str(s)?;
-            }
-            out.write_str(" group ")?;
-            out.write_str(p.group())?;
-            let mut oifs = p.oifs().peekable();
-            if oifs.peek().is_some() {
-                out.write_str(" to")?;
-                for o in oifs {
-                    out.write_char(' ')?;
+                } else {
+                    out.write_str(if k == 0 { " to " } else { " " })?;
                     out.write_str(o)?;
                 }
             }
-            out.write_char('\n')?;
+            out.write_str(if json { "]}" } else { "\n" })?;
+        }
+        if json {
+            out.write_str("]}\n")?;
         }
         Ok(())
     }
