@@ -71,6 +71,8 @@ impl Row {
         out.write_str(core::str::from_utf8(bytes).unwrap_or(""))
     }
 
+    // Not inlined: a call is smaller than the bounds check at each of the many uses.
+    #[inline(never)]
     fn byte(&mut self, b: u8) {
         if let Some(dst) = self.buf.get_mut(self.len) {
             *dst = b;
