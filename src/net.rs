@@ -375,6 +375,8 @@ impl AddrText {
         }
     }
 
+    // Not inlined: a call is smaller than the bounds check at each use.
+    #[inline(never)]
     fn byte(&mut self, b: u8) {
         if let Some(dst) = self.buf.get_mut(self.len) {
             *dst = b;
