@@ -80,6 +80,7 @@ impl Row {
         }
     }
 
+    #[inline(never)]
     fn bytes(&mut self, b: &[u8]) {
         let end = self.len + b.len();
         if let Some(dst) = self.buf.get_mut(self.len..end) {
