@@ -194,9 +194,8 @@ impl Router {
         }
         if let Err(e) = h.leave(j.ifindex, j.source.as_ref(), &j.group) {
             let sg = Compact::hosts(j.source.as_ref(), &j.group);
-            let name = self.ifaces.get(j.iface as usize).map(|i| i.name);
-            let name = name.unwrap_or_default();
-            note(h, Msg::LeaveFailed(&sg, name.as_str(), e));
+            let name = self.iface_name(j.iface as usize);
+            note(h, Msg::LeaveFailed(&sg, name, e));
         }
     }
 
