@@ -234,14 +234,14 @@ impl Router {
             touched = true;
             if requeue {
                 let iif = if is_wildcard(g.iif.as_str()) {
-                    self.ifaces.get(id).map(|i| i.name).unwrap_or_default()
+                    self.iface_name(id)
                 } else {
-                    g.iif
+                    g.iif.as_str()
                 };
                 let source = g.source.map(|s| s.text());
                 let group = g.group.text();
                 let src = source.as_ref().map(|t| t.as_str());
-                let entry = Pending::new(Kind::Mgroup, iif.as_str(), src, group.as_str(), &[]);
+                let entry = Pending::new(Kind::Mgroup, iif, src, group.as_str(), &[]);
                 if let Some(p) = entry {
                     self.queue_pending(h, p);
                 }

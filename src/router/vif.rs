@@ -102,15 +102,14 @@ impl Router {
         id: usize,
         v6: bool,
     ) -> Result<u8, Failed> {
-        let name = self.ifaces.get(id).map(|i| i.name).unwrap_or_default();
         if self.ensure_vifs(h, id).is_err() {
-            say(h, origin, Msg::NotMulticast(dir, name.as_str()));
+            say(h, origin, Msg::NotMulticast(dir, self.iface_name(id)));
             return Err(Failed);
         }
         match self.vif_of(id, v6) {
             Some(v) => Ok(v),
             None => {
-                say(h, origin, Msg::NoVif(dir, name.as_str()));
+                say(h, origin, Msg::NoVif(dir, self.iface_name(id)));
                 Err(Failed)
             }
         }
