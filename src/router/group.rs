@@ -115,7 +115,7 @@ impl Router {
         src: &Option<Prefix>,
         grp: &Prefix,
     ) -> Result<(), Failed> {
-        let Some(iface) = self.ifaces.get(id).copied() else {
+        let Some(ifindex) = self.ifaces.get(id).map(|i| i.ifindex) else {
             return Err(Failed);
         };
         let sources = src.as_ref().map_or(Some(1), range_size).unwrap_or(0);
@@ -125,21 +125,21 @@ impl Router {
             for gi in 0..groups {
                 let g = range_addr(grp, gi);
                 // Another membership (`a1` vs `a+`) may hold this kernel join already.
-                let shared = self.groups.is_kernel_member(iface.ifindex, s.as_ref(), &g);
+                let shared = self.groups.is_kernel_member(ifindex, s.as_ref(), &g);
                 let joined = if shared {
                     Ok(())
                 } else {
-                    h.join(iface.ifindex, s.as_ref(), &g)
+                    h.join(ifindex, s.as_ref(), &g)
                 };
                 if let Err(e) = joined {
                     let sg = Compact::hosts(s.as_ref(), &g);
-                    note(h, Msg::JoinFailed(&sg, iface.name.as_str(), e));
+                    note(h, Msg::JoinFailed(&sg, self.iface_name(id), e));
                     return Err(Failed);
                 }
-                let join = Join::new(id as u32, iface.ifindex, s, g);
+                let join = Join::new(id as u32, ifindex, s, g);
                 if self.groups.add_join(gid, join).is_err() {
                     if !shared {
-                        let _ = h.leave(iface.ifindex, s.as_ref(), &g);
+                        let _ = h.leave(ifindex, s.as_ref(), &g);
                     }
                     note(h, Msg::TableFull("join", MAX_JOINS));
                     return Err(Failed);
