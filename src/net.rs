@@ -215,98 +215,145 @@ fn hex(b: u8) -> Option<u16> {
     }
 }
 
+/// `inet_pton(AF_INET6)`, as glibc's `inet_pton6`: hex words of at most 4 digits, one
+/// `::` gap, an optional dotted quad in the last 32 bits.
 fn parse_v6(s: &[u8]) -> Option<[u8; 16]> {
-    let mut words = [0u16; 8];
-    let mut n = 0usize; // words filled
-    let mut gap: Option<usize> = None; // index where "::" was
+    let mut out = [0u8; 16];
+    let mut tp = 0usize; // bytes written
+    let mut gap: Option<usize> = None; // where "::" was
     let mut i = 0usize;
-    if s.starts_with(b"::") {
-        gap = Some(0);
-        i = 2;
-        if s.len() == 2 {
-            return Some([0; 16]);
-        }
-    } else if s.first() == Some(&b':') {
-        return None;
-    }
-    loop {
-        if i >= s.len() {
-            // Trailing "::" is handled when seen; a trailing single ':' is an error.
-            break;
-        }
-        // Embedded IPv4 in the last 32 bits.
-        let rest = &s[i..];
-        let end = rest.iter().position(|&b| b == b':').unwrap_or(rest.len());
-        let token = &rest[..end];
-        if token.contains(&b'.') {
-            if end != rest.len() || n > 6 {
-                return None;
-            }
-            let v4 = parse_v4(token)?;
-            words[n] = u16::from_be_bytes([v4[0], v4[1]]);
-            words[n + 1] = u16::from_be_bytes([v4[2], v4[3]]);
-            n += 2;
-            i = s.len();
-            break;
-        }
-        if token.is_empty() || token.len() > 4 || n >= 8 {
+    if s.first() == Some(&b':') {
+        // A leading colon only as part of "::".
+        if s.get(1) != Some(&b':') {
             return None;
         }
-        let mut w = 0u16;
-        for &b in token {
-            w = (w << 4) | hex(b)?;
-        }
-        words[n] = w;
-        n += 1;
-        i += end;
-        if i == s.len() {
+        i = 1;
+    }
+    let mut token = i; // start of the current word
+    let mut digits = 0u32;
+    let mut val = 0u16;
+    while let Some(&c) = s.get(i) {
+        i += 1;
+        if let Some(d) = hex(c) {
+            val = (val << 4) | d;
+            digits += 1;
+            if digits > 4 {
+                return None;
+            }
+        } else if c == b':' {
+            token = i;
+            if digits == 0 {
+                if gap.is_some() {
+                    return None;
+                }
+                gap = Some(tp);
+                continue;
+            }
+            // A trailing single ':' is an error.
+            if i == s.len() {
+                return None;
+            }
+            out.get_mut(tp..tp + 2)?.copy_from_slice(&val.to_be_bytes());
+            tp += 2;
+            digits = 0;
+            val = 0;
+        } else if c == b'.' {
+            // The dotted quad is the rest of the text, from the start of this word.
+            let v4 = parse_v4(s.get(token..)?)?;
+            out.get_mut(tp..tp + 4)?.copy_from_slice(&v4);
+            tp += 4;
+            digits = 0;
             break;
-        }
-        // At a ':'.
-        if s.get(i + 1) == Some(&b':') {
-            if gap.is_some() {
-                return None;
-            }
-            gap = Some(n);
-            i += 2;
-            if i == s.len() {
-                break;
-            }
         } else {
-            i += 1;
-            if i == s.len() {
-                return None;
-            }
+            return None;
         }
     }
-    let _ = i;
-    let mut out = [0u16; 8];
-    match gap {
-        Some(g) => {
-            if n >= 8 {
-                return None;
-            }
-            out[..g].copy_from_slice(&words[..g]);
-            let tail = n - g;
-            out[8 - tail..].copy_from_slice(&words[g..n]);
-        }
-        None => {
-            if n != 8 {
-                return None;
-            }
-            out = words;
-        }
+    if digits > 0 {
+        out.get_mut(tp..tp + 2)?.copy_from_slice(&val.to_be_bytes());
+        tp += 2;
     }
-    let mut bytes = [0u8; 16];
-    for (k, w) in out.iter().enumerate() {
-        bytes[2 * k..2 * k + 2].copy_from_slice(&w.to_be_bytes());
+    if let Some(g) = gap {
+        if tp == 16 {
+            return None;
+        }
+        // Move the words after the gap to the end; the gap reads as zeros.
+        let shift = 16 - tp;
+        for k in (g..tp).rev() {
+            let b = out.get(k).copied().unwrap_or(0);
+            if let Some(d) = out.get_mut(k + shift) {
+                *d = b;
+            }
+            if let Some(d) = out.get_mut(k) {
+                *d = 0;
+            }
+        }
+        tp = 16;
     }
-    Some(bytes)
+    (tp == 16).then_some(out)
 }
 
 /// Writes `n` in decimal (through ufmt's one non-generic digit loop).
 pub fn write_dec<W: uWrite + ?Sized>(f: &mut Formatter<'_, W>, n: u32) -> Result<(), W::Error> {
     uDisplay::fmt(&n, f)
+}
+
+/// Digits of a `u64` in decimal: at most 20.
+pub struct Dec {
+    buf: [u8; 20],
+    start: usize,
+}
+
+impl Dec {
+    /// `n` in decimal, by long division over 16-bit limbs in 32-bit arithmetic: on 32-bit
+    /// targets a `u64` division is a library routine (`__udivdi3`) of its own.
+    #[inline(never)]
+    pub fn of(n: u64) -> Self {
+        let mut limbs = [
+            (n >> 48) as u32,
+            (n >> 32) as u32,
+            (n >> 16) as u32,
+            n as u32,
+        ];
+        let mut out = Self {
+            buf: [b'0'; 20],
+            start: 20,
+        };
+        loop {
+            let mut rem = 0u32;
+            let mut rest = 0u32;
+            for l in limbs.iter_mut() {
+                let cur = (rem << 16) | (*l & 0xffff);
+                *l = cur / 10;
+                rem = cur % 10;
+                rest |= *l;
+            }
+            out.start -= 1;
+            if let Some(d) = out.buf.get_mut(out.start) {
+                *d = b'0' + rem as u8;
+            }
+            if rest == 0 || out.start == 0 {
+                return out;
+            }
+        }
+    }
+
+    /// The digits (ASCII).
+    pub fn as_bytes(&self) -> &[u8] {
+        self.buf.get(self.start..).unwrap_or(&[])
+    }
+
+    /// The digits.
+    pub fn as_str(&self) -> &str {
+        core::str::from_utf8(self.as_bytes()).unwrap_or("")
+    }
+}
+
+/// Writes `n` in decimal through [`Dec`] (no 64-bit division).
+pub fn write_i64<W: uWrite + ?Sized>(f: &mut Formatter<'_, W>, n: i64) -> Result<(), W::Error> {
+    if n < 0 {
+        f.write_str("-")?;
+    }
+    f.write_str(Dec::of(n.unsigned_abs()).as_str())
 }
 
 /// Longest text of a prefix: a 45-byte IPv6 address (`inet_ntop`'s maximum) and `/128`.
@@ -328,6 +375,8 @@ impl AddrText {
         }
     }
 
+    // Not inlined: a call is smaller than the bounds check at each use.
+    #[inline(never)]
     fn byte(&mut self, b: u8) {
         if let Some(dst) = self.buf.get_mut(self.len) {
             *dst = b;
@@ -369,58 +418,45 @@ impl AddrText {
     }
 
     fn v6(&mut self, a: &[u8; 16]) {
-        let mut words = [0u16; 8];
-        for (w, pair) in words.iter_mut().zip(a.chunks_exact(2)) {
-            *w = u16::from_be_bytes([pair[0], pair[1]]);
-        }
+        let word = |i: usize| match a.get(2 * i..2 * i + 2) {
+            Some(&[hi, lo]) => u16::from_be_bytes([hi, lo]),
+            _ => 0,
+        };
         // Longest run of zero words (length >= 2), first one on a tie: glibc inet_ntop6.
-        let (mut best_base, mut best_len) = (usize::MAX, 0usize);
-        let (mut cur_base, mut cur_len) = (usize::MAX, 0usize);
-        for (i, &w) in words.iter().enumerate() {
-            if w == 0 {
-                if cur_base == usize::MAX {
-                    cur_base = i;
-                    cur_len = 1;
-                } else {
-                    cur_len += 1;
+        let (mut best, mut best_len, mut run) = (0usize, 0usize, 0usize);
+        for i in 0..8 {
+            if word(i) == 0 {
+                run += 1;
+                if run > best_len {
+                    best_len = run;
+                    best = i + 1 - run;
                 }
-            } else if cur_base != usize::MAX {
-                if cur_len > best_len {
-                    best_base = cur_base;
-                    best_len = cur_len;
-                }
-                cur_base = usize::MAX;
+            } else {
+                run = 0;
             }
         }
-        if cur_base != usize::MAX && cur_len > best_len {
-            best_base = cur_base;
-            best_len = cur_len;
-        }
         if best_len < 2 {
-            best_base = usize::MAX;
+            best_len = 0;
         }
         let mut i = 0;
         while i < 8 {
-            if best_base != usize::MAX && i >= best_base && i < best_base + best_len {
-                if i == best_base {
+            if best_len > 0 && i == best {
+                self.byte(b':');
+                i += best_len;
+                if i == 8 {
                     self.byte(b':');
                 }
-                i += 1;
                 continue;
             }
             if i != 0 {
                 self.byte(b':');
             }
-            if i == 6 && best_base == 0 && (best_len == 6 || (best_len == 5 && words[5] == 0xffff))
-            {
-                self.v4(&a[12..16]);
+            if i == 6 && best == 0 && (best_len == 6 || (best_len == 5 && word(5) == 0xffff)) {
+                self.v4(a.get(12..).unwrap_or(&[]));
                 return;
             }
-            self.hex(words[i]);
+            self.hex(word(i));
             i += 1;
-        }
-        if best_base != usize::MAX && best_base + best_len == 8 {
-            self.byte(b':');
         }
     }
 
@@ -560,6 +596,30 @@ mod tests {
             "g::",
         ] {
             assert_eq!(Addr::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn decimal_without_u64_division() {
+        for n in [
+            0u64,
+            1,
+            9,
+            10,
+            65535,
+            65536,
+            4294967295,
+            4294967296,
+            u64::MAX,
+            1 << 63,
+        ] {
+            assert_eq!(Dec::of(n).as_str(), std::format!("{n}"));
+        }
+        for n in [0i64, -1, 42, -65536, i64::MIN, i64::MAX] {
+            let mut s = heapless::String::<24>::new();
+            let mut f = Formatter::new(&mut s);
+            write_i64(&mut f, n).unwrap();
+            assert_eq!(s.as_str(), std::format!("{n}"));
         }
     }
 

@@ -115,7 +115,7 @@ impl Router {
         src: &Option<Prefix>,
         grp: &Prefix,
     ) -> Result<(), Failed> {
-        let Some(iface) = self.ifaces.get(id).copied() else {
+        let Some(ifindex) = self.ifaces.get(id).map(|i| i.ifindex) else {
             return Err(Failed);
         };
         let sources = src.as_ref().map_or(Some(1), range_size).unwrap_or(0);
@@ -125,24 +125,21 @@ impl Router {
             for gi in 0..groups {
                 let g = range_addr(grp, gi);
                 // Another membership (`a1` vs `a+`) may hold this kernel join already.
-                let shared = self.groups.is_kernel_member(iface.ifindex, s.as_ref(), &g);
+                let shared = self.groups.is_kernel_member(ifindex, s.as_ref(), &g);
                 let joined = if shared {
                     Ok(())
                 } else {
-                    h.join(iface.ifindex, s.as_ref(), &g)
+                    h.join(ifindex, s.as_ref(), &g)
                 };
                 if let Err(e) = joined {
-                    let sg = Compact {
-                        source: s.map(Prefix::host),
-                        group: Prefix::host(g),
-                    };
-                    note(h, Msg::JoinFailed(&sg, iface.name.as_str(), e));
+                    let sg = Compact::hosts(s.as_ref(), &g);
+                    note(h, Msg::JoinFailed(&sg, self.iface_name(id), e));
                     return Err(Failed);
                 }
-                let join = Join::new(id as u32, iface.ifindex, s, g);
+                let join = Join::new(id as u32, ifindex, s, g);
                 if self.groups.add_join(gid, join).is_err() {
                     if !shared {
-                        let _ = h.leave(iface.ifindex, s.as_ref(), &g);
+                        let _ = h.leave(ifindex, s.as_ref(), &g);
                     }
                     note(h, Msg::TableFull("join", MAX_JOINS));
                     return Err(Failed);
@@ -196,13 +193,9 @@ impl Router {
             return;
         }
         if let Err(e) = h.leave(j.ifindex, j.source.as_ref(), &j.group) {
-            let sg = Compact {
-                source: j.source.map(Prefix::host),
-                group: Prefix::host(j.group),
-            };
-            let name = self.ifaces.get(j.iface as usize).map(|i| i.name);
-            let name = name.unwrap_or_default();
-            note(h, Msg::LeaveFailed(&sg, name.as_str(), e));
+            let sg = Compact::hosts(j.source.as_ref(), &j.group);
+            let name = self.iface_name(j.iface as usize);
+            note(h, Msg::LeaveFailed(&sg, name, e));
         }
     }
 
@@ -241,14 +234,14 @@ impl Router {
             touched = true;
             if requeue {
                 let iif = if is_wildcard(g.iif.as_str()) {
-                    self.ifaces.get(id).map(|i| i.name).unwrap_or_default()
+                    self.iface_name(id)
                 } else {
-                    g.iif
+                    g.iif.as_str()
                 };
                 let source = g.source.map(|s| s.text());
                 let group = g.group.text();
                 let src = source.as_ref().map(|t| t.as_str());
-                let entry = Pending::new(Kind::Mgroup, iif.as_str(), src, group.as_str(), &[]);
+                let entry = Pending::new(Kind::Mgroup, iif, src, group.as_str(), &[]);
                 if let Some(p) = entry {
                     self.queue_pending(h, p);
                 }

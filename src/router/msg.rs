@@ -43,8 +43,15 @@ pub struct Compact {
 impl Compact {
     /// A kernel (S,G) with full-length addresses.
     pub fn sg(source: &Addr, group: &Addr) -> Self {
+        Self::hosts(Some(source), group)
+    }
+
+    /// A kernel join or (S,G): full-length addresses, `*` for no source. Not inlined:
+    /// one copy of the address moves for every message about one.
+    #[inline(never)]
+    pub fn hosts(source: Option<&Addr>, group: &Addr) -> Self {
         Self {
-            source: Some(Prefix::host(*source)),
+            source: source.map(|s| Prefix::host(*s)),
             group: Prefix::host(*group),
         }
     }
@@ -260,7 +267,7 @@ impl uDisplay for Arg<'_> {
         match *self {
             Arg::Nil => Ok(()),
             Arg::Str(s) => f.write_str(s),
-            Arg::Int(n) => n.fmt(f),
+            Arg::Int(n) => crate::net::write_i64(f, n),
             Arg::Addr(a) => a.fmt(f),
             Arg::Sg(sg) => sg.fmt(f),
             Arg::Explicit(sg) => sg.fmt(f),

@@ -142,11 +142,7 @@ impl Router {
                         continue;
                     }
                     let (o, i) = (self.iface_name(oid), self.iface_name(iid));
-                    let (o, i) = (
-                        crate::table::iface::IfName::of(o).unwrap_or_default(),
-                        crate::table::iface::IfName::of(i).unwrap_or_default(),
-                    );
-                    say(h, origin, Msg::SameIif(o.as_str(), i.as_str()));
+                    say(h, origin, Msg::SameIif(o, i));
                 }
                 let threshold = self.ifaces.get(oid).map_or(1, |i| i.threshold.max(1));
                 if let Some(t) = rule.ttls.get_mut(vif as usize) {
@@ -445,8 +441,7 @@ impl Router {
                 group: grp.addr,
                 glen: grp.len,
             };
-            let name = self.ifaces.get(iid).map(|i| i.name).unwrap_or_default();
-            note(h, Msg::Deleting(name.as_str(), &sg));
+            note(h, Msg::Deleting(self.iface_name(iid), &sg));
             let key = Rule::new(iid as u32, saddr, slen, grp.addr, grp.len);
             let Some(rid) = self.rules.find(&key) else {
                 continue;

@@ -5,10 +5,9 @@ use ufmt::uWrite;
 
 use super::Router;
 use crate::kernel::Host;
-use crate::net::{Addr, Prefix};
+use crate::net::{Dec, Prefix};
 use crate::table::mfc::Route;
 use crate::table::rules::Rule;
-use crate::table::Text;
 
 /// Blanks that padding is cut from, instead of writing spaces one at a time.
 const SPACES: &str = "                                                                ";
@@ -31,12 +30,6 @@ fn pad<W: uWrite + ?Sized>(out: &mut W, s: &str, width: usize) -> Result<(), W::
 fn pad_left<W: uWrite + ?Sized>(out: &mut W, s: &str, width: usize) -> Result<(), W::Error> {
     spaces(out, width.saturating_sub(s.len()))?;
     out.write_str(s)
-}
-
-fn num(n: u64) -> Text<24> {
-    let mut t = Text::new();
-    let _ = ufmt::uwrite!(t, "{}", n);
-    t
 }
 
 /// Longest table row: `(S/LEN, G/LEN)` of two IPv6 prefixes, the IIF, two counters and
@@ -78,6 +71,8 @@ impl Row {
         out.write_str(core::str::from_utf8(bytes).unwrap_or(""))
     }
 
+    // Not inlined: a call is smaller than the bounds check at each of the many uses.
+    #[inline(never)]
     fn byte(&mut self, b: u8) {
         if let Some(dst) = self.buf.get_mut(self.len) {
             *dst = b;
@@ -85,6 +80,7 @@ impl Row {
         }
     }
 
+    #[inline(never)]
     fn bytes(&mut self, b: &[u8]) {
         let end = self.len + b.len();
         if let Some(dst) = self.buf.get_mut(self.len..end) {
@@ -123,20 +119,8 @@ impl Row {
 
     /// `n` in decimal, right-aligned in `width` columns.
     fn dec(&mut self, n: u64, width: usize) {
-        let mut digits = [0u8; 20];
-        let mut i = digits.len();
-        let mut n = n;
-        loop {
-            i -= 1;
-            if let Some(d) = digits.get_mut(i) {
-                *d = b'0' + (n % 10) as u8;
-            }
-            n /= 10;
-            if n == 0 || i == 0 {
-                break;
-            }
-        }
-        let digits = digits.get(i..).unwrap_or(&[]);
+        let d = Dec::of(n);
+        let digits = d.as_bytes();
         self.spaces(width.saturating_sub(digits.len()));
         self.bytes(digits);
     }
@@ -147,17 +131,17 @@ impl Row {
     }
 
     /// `(S[/LEN], G[/LEN])` with `*` for the wildcard source, padded to 42 columns.
-    fn sg(&mut self, source: Option<Prefix>, group: Prefix) {
+    fn sg(&mut self, source: Option<&Prefix>, group: &Prefix) {
         let from = self.len;
         match source {
             Some(s) => {
                 self.byte(b'(');
-                self.prefix(&s);
+                self.prefix(s);
             }
             None => self.bytes(b"(*"),
         }
         self.bytes(b", ");
-        self.prefix(&group);
+        self.prefix(group);
         self.byte(b')');
         self.pad_from(from, 42);
     }
@@ -211,10 +195,50 @@ fn json_str<W: uWrite + ?Sized>(out: &mut W, s: &str) -> Result<(), W::Error> {
     out.write_char('"')
 }
 
-fn json_opt_prefix<W: uWrite + ?Sized>(out: &mut W, p: Option<Prefix>) -> Result<(), W::Error> {
+fn json_opt_prefix<W: uWrite + ?Sized>(out: &mut W, p: Option<&Prefix>) -> Result<(), W::Error> {
     match p {
         Some(p) => json_str(out, p.text().as_str()),
         None => out.write_str("null"),
+    }
+}
+
+/// Text titles of the route sections: templates, exact rules, kernel.
+const ROUTE_TITLES: [&str; 3] = ["(*,G) Template Rules", "(S,G) Rules", "Kernel MFC Table"];
+
+/// JSON keys opening the route sections.
+const ROUTE_KEYS: [&str; 3] = ["\"asm\":[", "],\"ssm\":[", "],\"kernel\":["];
+
+/// One route of `show`, from the conf list or the kernel list.
+struct RouteView<'a> {
+    source: Option<Prefix>,
+    group: Prefix,
+    iif: usize,
+    /// Has kernel counters (detail): an exact rule or a kernel entry.
+    counted: bool,
+    v6: bool,
+    ttls: &'a [u8],
+}
+
+/// Where the routes go, and the section being written.
+struct RouteSink<'a, W: uWrite + ?Sized> {
+    out: &'a mut W,
+    row: &'a mut Row,
+    style: Style,
+    width: usize,
+    section: usize,
+    /// Routes written in this section.
+    n: usize,
+}
+
+impl<W: uWrite + ?Sized> RouteSink<'_, W> {
+    fn begin(&mut self, section: usize) -> Result<(), W::Error> {
+        self.section = section;
+        self.n = 0;
+        if self.style == Style::Json {
+            self.out
+                .write_str(ROUTE_KEYS.get(section).copied().unwrap_or(""))?;
+        }
+        Ok(())
     }
 }
 
@@ -285,35 +309,33 @@ impl Router {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// A route's text row: `(S,G)`, IIF, counters (detail), OIFs.
     fn route_row<H: Host>(
         &self,
         h: &mut H,
         row: &mut Row,
         style: Style,
         width: usize,
-        sg: (Option<Prefix>, Prefix),
-        iif: usize,
-        counts: Option<(&Addr, &Addr)>,
-        v6: bool,
-        ttls: &[u8],
+        v: &RouteView<'_>,
     ) {
-        row.sg(sg.0, sg.1);
+        row.sg(v.source.as_ref(), &v.group);
         row.byte(b' ');
         let from = row.len;
-        row.bytes(self.ifaces.get(iif).map_or(&[], |i| i.name.as_bytes()));
+        row.bytes(self.ifaces.get(v.iif).map_or(&[], |i| i.name.as_bytes()));
         row.pad_from(from, width);
         row.byte(b' ');
         if style == Style::Detail {
-            let c = counts
-                .and_then(|(s, g)| h.sg_count(s, g).ok())
-                .unwrap_or_default();
+            let c = match (v.counted, v.source) {
+                (true, Some(s)) => h.sg_count(&s.addr, &v.group.addr).ok(),
+                _ => None,
+            }
+            .unwrap_or_default();
             row.dec(c.packets, 10);
             row.byte(b' ');
             row.dec(c.bytes, 10);
             row.byte(b' ');
         }
-        self.oif_row(row, v6, ttls);
+        self.oif_row(row, v.v6, v.ttls);
         row.byte(b'\n');
     }
 
@@ -357,111 +379,89 @@ impl Router {
         style: Style,
         out: &mut W,
     ) -> Result<(), W::Error> {
-        if style == Style::Json {
-            return self.routes_json(out);
-        }
         let width = self.ifaces.longest_name().max(3);
         let mut row = Row::new();
-        for (exact, title) in [(false, "(*,G) Template Rules"), (true, "(S,G) Rules")] {
-            let mut rows = self.rules.iter().filter(|(_, r)| r.is_exact() == exact);
-            if rows.next().is_none() {
-                continue;
-            }
-            Self::route_header(out, style, title, width)?;
-            for (_, r) in self.rules.iter().filter(|(_, r)| r.is_exact() == exact) {
-                let sg = (rule_source(r), rule_group(r));
-                let counts = exact.then_some((&r.source, &r.group));
-                let iif = r.iif as usize;
-                row.start(out)?;
-                self.route_row(
-                    h,
-                    &mut row,
-                    style,
-                    width,
-                    sg,
-                    iif,
-                    counts,
-                    r.is_v6(),
-                    &r.ttls,
-                );
-            }
-            row.flush(out)?;
+        let mut sink = RouteSink {
+            out,
+            row: &mut row,
+            style,
+            width,
+            section: 0,
+            n: 0,
+        };
+        if style == Style::Json {
+            sink.out.write_str("{\"routes\":{")?;
         }
-        if !self.mfc.is_empty() {
-            Self::route_header(out, style, "Kernel MFC Table", width)?;
-            for r in self.kernel_in_order() {
-                let sg = (Some(Prefix::host(r.source)), Prefix::host(r.group));
-                let counts = Some((&r.source, &r.group));
-                let iif = self.kernel_iif(r);
-                row.start(out)?;
-                self.route_row(
-                    h,
-                    &mut row,
-                    style,
-                    width,
-                    sg,
-                    iif,
-                    counts,
-                    r.is_v6(),
-                    &r.ttls,
-                );
+        for section in 0..3 {
+            sink.begin(section)?;
+            if section < 2 {
+                let exact = section == 1;
+                for (_, r) in self.rules.iter().filter(|(_, r)| r.is_exact() == exact) {
+                    let v = RouteView {
+                        source: rule_source(r),
+                        group: rule_group(r),
+                        iif: r.iif as usize,
+                        counted: exact,
+                        v6: r.is_v6(),
+                        ttls: &r.ttls,
+                    };
+                    self.route_out(h, &mut sink, &v)?;
+                }
+            } else {
+                for r in self.kernel_in_order() {
+                    let v = RouteView {
+                        source: Some(Prefix::host(r.source)),
+                        group: Prefix::host(r.group),
+                        iif: self.kernel_iif(r),
+                        counted: true,
+                        v6: r.is_v6(),
+                        ttls: &r.ttls,
+                    };
+                    self.route_out(h, &mut sink, &v)?;
+                }
             }
-            row.flush(out)?;
+            if style != Style::Json {
+                sink.row.flush(sink.out)?;
+            }
+        }
+        if style == Style::Json {
+            sink.out.write_str("]}}\n")?;
         }
         Ok(())
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn route_json<W: uWrite + ?Sized>(
+    /// One route: a JSON object, or a text row (after the section header, for the first).
+    #[inline(never)]
+    fn route_out<H: Host, W: uWrite + ?Sized>(
         &self,
-        out: &mut W,
-        first: &mut bool,
-        source: Option<Prefix>,
-        group: Prefix,
-        iif: usize,
-        v6: bool,
-        ttls: &[u8],
+        h: &mut H,
+        sink: &mut RouteSink<'_, W>,
+        v: &RouteView<'_>,
     ) -> Result<(), W::Error> {
-        if !*first {
-            out.write_char(',')?;
-        }
-        *first = false;
-        out.write_str("{\"source\":")?;
-        json_opt_prefix(out, source)?;
-        out.write_str(",\"group\":")?;
-        json_opt_prefix(out, Some(group))?;
-        out.write_str(",\"iif\":")?;
-        json_str(out, self.iface_name(iif))?;
-        out.write_str(",\"oifs\":[")?;
-        self.oif_json(out, v6, ttls)?;
-        out.write_str("]}")
-    }
-
-    fn routes_json<W: uWrite + ?Sized>(&self, out: &mut W) -> Result<(), W::Error> {
-        out.write_str("{\"routes\":{")?;
-        for (exact, key) in [(false, "\"asm\":["), (true, "],\"ssm\":[")] {
-            out.write_str(key)?;
-            let mut first = true;
-            for (_, r) in self.rules.iter().filter(|(_, r)| r.is_exact() == exact) {
-                let (s, g, i) = (rule_source(r), rule_group(r), r.iif as usize);
-                self.route_json(out, &mut first, s, g, i, r.is_v6(), &r.ttls)?;
+        let first = sink.n == 0;
+        sink.n += 1;
+        let out = &mut *sink.out;
+        if sink.style == Style::Json {
+            if !first {
+                out.write_char(',')?;
             }
+            out.write_str("{\"source\":")?;
+            json_opt_prefix(out, v.source.as_ref())?;
+            out.write_str(",\"group\":")?;
+            json_opt_prefix(out, Some(&v.group))?;
+            out.write_str(",\"iif\":")?;
+            json_str(out, self.iface_name(v.iif))?;
+            out.write_str(",\"oifs\":[")?;
+            self.oif_json(out, v.v6, v.ttls)?;
+            return out.write_str("]}");
         }
-        out.write_str("],\"kernel\":[")?;
-        let mut first = true;
-        for r in self.kernel_in_order() {
-            let (s, g) = (Some(Prefix::host(r.source)), Prefix::host(r.group));
-            self.route_json(
-                out,
-                &mut first,
-                s,
-                g,
-                self.kernel_iif(r),
-                r.is_v6(),
-                &r.ttls,
-            )?;
+        if first {
+            let title = ROUTE_TITLES.get(sink.section).copied().unwrap_or("");
+            Self::route_header(out, sink.style, title, sink.width)?;
         }
-        out.write_str("]}}\n")
+        sink.row.start(out)?;
+        self.route_row(h, sink.row, sink.style, sink.width, v);
+        Ok(())
     }
 
     fn group_header<W: uWrite + ?Sized>(out: &mut W, title: &str) -> Result<(), W::Error> {
@@ -473,11 +473,45 @@ impl Router {
         out.write_str("=\n")
     }
 
-    /// Rows of the kernel join table: (source, group) with the configured lengths, and
-    /// the interface name.
-    fn join_rows(&self) -> impl Iterator<Item = (Option<Prefix>, Prefix, &str)> {
-        self.groups.joins().filter_map(|(_, j)| {
-            let g = self.groups.get(j.owner())?;
+    #[inline(never)] // As show_routes.
+    fn show_groups<W: uWrite + ?Sized>(&self, style: Style, out: &mut W) -> Result<(), W::Error> {
+        let json = style == Style::Json;
+        if json {
+            out.write_str("{\"groups\":{\"conf\":[")?;
+        } else if self.groups.is_empty() {
+            return Ok(());
+        } else {
+            Self::group_header(out, "Group Memberships Table")?;
+        }
+        let mut row = Row::new();
+        let mut first = true;
+        for (_, g) in self.groups.iter() {
+            group_out(
+                out,
+                &mut row,
+                json,
+                &mut first,
+                g.source.as_ref(),
+                &g.group,
+                g.iif.as_str(),
+            )?;
+        }
+        if json {
+            out.write_str("],\"kernel\":[")?;
+        } else {
+            row.flush(out)?;
+            if style != Style::Detail {
+                return Ok(());
+            }
+            // SMCRoute sends no column header for this section (a bug); we do.
+            Self::group_header(out, "Kernel Group Membership Table")?;
+        }
+        let mut first = true;
+        // Kernel joins: (source, group) with the lengths of their membership.
+        for (_, j) in self.groups.joins() {
+            let Some(g) = self.groups.get(j.owner()) else {
+                continue;
+            };
             let source = j.source.map(|a| Prefix {
                 addr: a,
                 len: g.source.map_or(a.family().bits(), |s| s.len),
@@ -486,49 +520,22 @@ impl Router {
                 addr: j.group,
                 len: g.group.len,
             };
-            Some((source, group, self.iface_name(j.iface as usize)))
-        })
-    }
-
-    #[inline(never)] // As show_routes.
-    fn show_groups<W: uWrite + ?Sized>(&self, style: Style, out: &mut W) -> Result<(), W::Error> {
-        if style == Style::Json {
-            out.write_str("{\"groups\":{\"conf\":[")?;
-            let mut first = true;
-            let conf = self
-                .groups
-                .iter()
-                .map(|(_, g)| (g.source, g.group, g.iif.as_str()));
-            for (s, g, iif) in conf {
-                group_json(out, &mut first, s, g, iif)?;
-            }
-            out.write_str("],\"kernel\":[")?;
-            let mut first = true;
-            for (s, g, iif) in self.join_rows() {
-                group_json(out, &mut first, s, g, iif)?;
-            }
-            return out.write_str("]}}\n");
+            let iif = self.iface_name(j.iface as usize);
+            group_out(
+                out,
+                &mut row,
+                json,
+                &mut first,
+                source.as_ref(),
+                &group,
+                iif,
+            )?;
         }
-        if self.groups.is_empty() {
-            return Ok(());
+        if json {
+            out.write_str("]}}\n")
+        } else {
+            row.flush(out)
         }
-        Self::group_header(out, "Group Memberships Table")?;
-        let mut row = Row::new();
-        for (_, g) in self.groups.iter() {
-            row.start(out)?;
-            group_row(&mut row, g.source, g.group, g.iif.as_str());
-        }
-        row.flush(out)?;
-        if style == Style::Detail {
-            // SMCRoute sends no column header for this section (a bug); we do.
-            Self::group_header(out, "Kernel Group Membership Table")?;
-            for (s, g, iif) in self.join_rows() {
-                row.start(out)?;
-                group_row(&mut row, s, g, iif);
-            }
-            row.flush(out)?;
-        }
-        Ok(())
     }
 
     fn show_interfaces<W: uWrite + ?Sized>(
@@ -536,125 +543,136 @@ impl Router {
         style: Style,
         out: &mut W,
     ) -> Result<(), W::Error> {
-        if style == Style::Json {
+        let json = style == Style::Json;
+        let width = self.ifaces.longest_name().max(6);
+        if json {
             out.write_str("{\"interfaces\":[")?;
-            for (n, (_, i)) in self.ifaces.iter().enumerate() {
+        } else {
+            out.write_str(" INDEX ")?;
+            pad(out, "PHYINT", width)?;
+            out.write_str("  VIF  MIF=\n")?;
+        }
+        for (n, (_, i)) in self.ifaces.iter().enumerate() {
+            let index = Dec::of(i.ifindex as u64);
+            let name = i.name.as_str();
+            if json {
                 if n > 0 {
                     out.write_char(',')?;
                 }
-                ufmt::uwrite!(out, "{{\"index\":{},\"name\":", i.ifindex)?;
-                json_str(out, i.name.as_str())?;
-                for (key, v) in [
-                    (",\"vif\":", i.vif_of(false)),
-                    (",\"mif\":", i.vif_of(true)),
-                ] {
-                    out.write_str(key)?;
-                    match v {
-                        Some(v) => ufmt::uwrite!(out, "{}", v)?,
-                        None => out.write_str("null")?,
-                    }
-                }
-                out.write_char('}')?;
-            }
-            return out.write_str("]}\n");
-        }
-        let width = self.ifaces.longest_name().max(6);
-        out.write_str(" INDEX ")?;
-        pad(out, "PHYINT", width)?;
-        out.write_str("  VIF  MIF=\n")?;
-        for (_, i) in self.ifaces.iter() {
-            pad_left(out, num(i.ifindex as u64).as_str(), 6)?;
-            out.write_char(' ')?;
-            pad(out, i.name.as_str(), width)?;
-            for v in [i.vif_of(false), i.vif_of(true)] {
+                out.write_str("{\"index\":")?;
+                out.write_str(index.as_str())?;
+                out.write_str(",\"name\":")?;
+                json_str(out, name)?;
+            } else {
+                pad_left(out, index.as_str(), 6)?;
                 out.write_char(' ')?;
-                match v {
-                    Some(v) => pad_left(out, num(v as u64).as_str(), 4)?,
-                    None => out.write_str(" N/A")?,
+                pad(out, name, width)?;
+            }
+            for (key, v) in [
+                (",\"vif\":", i.vif_of(false)),
+                (",\"mif\":", i.vif_of(true)),
+            ] {
+                let v = v.map(|v| Dec::of(v as u64));
+                let v = v.as_ref().map(Dec::as_str);
+                if json {
+                    out.write_str(key)?;
+                    out.write_str(v.unwrap_or("null"))?;
+                } else {
+                    out.write_char(' ')?;
+                    pad_left(out, v.unwrap_or("N/A"), 4)?;
                 }
             }
-            out.write_char('\n')?;
+            out.write_str(if json { "}" } else { "\n" })?;
+        }
+        if json {
+            out.write_str("]}\n")?;
         }
         Ok(())
     }
 
     fn show_pending<W: uWrite + ?Sized>(&self, style: Style, out: &mut W) -> Result<(), W::Error> {
         use crate::table::pending::Kind;
-        let kind = |k: Kind| match k {
-            Kind::Mroute => "mroute",
-            Kind::Mgroup => "mgroup",
-        };
-        if style == Style::Json {
+        let json = style == Style::Json;
+        if json {
             out.write_str("{\"pending\":[")?;
-            for (n, (_, p)) in self.pending.iter().enumerate() {
+        } else if self.pending.is_empty() {
+            return out.write_str("No pending routes or groups\n");
+        } else {
+            out.write_str("PENDING ROUTES AND GROUPS\n")?;
+        }
+        for (n, (_, p)) in self.pending.iter().enumerate() {
+            let kind = match p.kind {
+                Kind::Mroute => "mroute",
+                Kind::Mgroup => "mgroup",
+            };
+            if json {
                 if n > 0 {
                     out.write_char(',')?;
                 }
                 out.write_str("{\"kind\":")?;
-                json_str(out, kind(p.kind))?;
-                out.write_str(",\"iif\":")?;
-                json_str(out, p.iif())?;
-                out.write_str(",\"source\":")?;
-                match p.source() {
-                    Some(s) => json_str(out, s)?,
-                    None => out.write_str("null")?,
+                json_str(out, kind)?;
+            } else {
+                pad(out, kind, 7)?;
+            }
+            for (key, word, v) in [
+                (",\"iif\":", " from ", Some(p.iif())),
+                (",\"source\":", " source ", p.source()),
+                (",\"group\":", " group ", Some(p.group())),
+            ] {
+                if json {
+                    out.write_str(key)?;
+                    match v {
+                        Some(v) => json_str(out, v)?,
+                        None => out.write_str("null")?,
+                    }
+                } else if let Some(v) = v {
+                    out.write_str(word)?;
+                    out.write_str(v)?;
                 }
-                out.write_str(",\"group\":")?;
-                json_str(out, p.group())?;
+            }
+            if json {
                 out.write_str(",\"oifs\":[")?;
-                for (k, o) in p.oifs().enumerate() {
+            }
+            for (k, o) in p.oifs().enumerate() {
+                if json {
                     if k > 0 {
                         out.write_char(',')?;
                     }
                     json_str(out, o)?;
-                }
-                out.write_str("]}")?;
-            }
-            return out.write_str("]}\n");
-        }
-        if self.pending.is_empty() {
-            return out.write_str("No pending routes or groups\n");
-        }
-        out.write_str("PENDING ROUTES AND GROUPS\n")?;
-        for (_, p) in self.pending.iter() {
-            pad(out, kind(p.kind), 7)?;
-            out.write_str(" from ")?;
-            out.write_str(p.iif())?;
-            if let Some(s) = p.source() {
-                out.write_str(" source ")?;
-                out.write_str(s)?;
-            }
-            out.write_str(" group ")?;
-            out.write_str(p.group())?;
-            let mut oifs = p.oifs().peekable();
-            if oifs.peek().is_some() {
-                out.write_str(" to")?;
-                for o in oifs {
-                    out.write_char(' ')?;
+                } else {
+                    out.write_str(if k == 0 { " to " } else { " " })?;
                     out.write_str(o)?;
                 }
             }
-            out.write_char('\n')?;
+            out.write_str(if json { "]}" } else { "\n" })?;
+        }
+        if json {
+            out.write_str("]}\n")?;
         }
         Ok(())
     }
 }
 
-/// `(S,G)` padded to 42 columns, the interface, a newline.
-fn group_row(row: &mut Row, source: Option<Prefix>, group: Prefix, iif: &str) {
-    row.sg(source, group);
-    row.byte(b' ');
-    row.text(iif);
-    row.byte(b'\n');
-}
-
-fn group_json<W: uWrite + ?Sized>(
+/// A membership: a JSON object, or a text row (`(S,G)` padded to 42 columns, the
+/// interface, a newline).
+#[inline(never)]
+fn group_out<W: uWrite + ?Sized>(
     out: &mut W,
+    row: &mut Row,
+    json: bool,
     first: &mut bool,
-    source: Option<Prefix>,
-    group: Prefix,
+    source: Option<&Prefix>,
+    group: &Prefix,
     iif: &str,
 ) -> Result<(), W::Error> {
+    if !json {
+        row.start(out)?;
+        row.sg(source, group);
+        row.byte(b' ');
+        row.text(iif);
+        row.byte(b'\n');
+        return Ok(());
+    }
     if !*first {
         out.write_char(',')?;
     }
@@ -679,6 +697,8 @@ extern crate std;
 #[cfg(test)]
 mod row_tests {
     use super::*;
+    use crate::net::Addr;
+    use crate::table::Text;
 
     fn p(s: &str, len: u8) -> Prefix {
         Prefix {
@@ -696,7 +716,7 @@ mod row_tests {
             (Some(p("fc00::1", 64)), p("ff04::114", 16)),
         ] {
             let mut row = Row::new();
-            row.sg(src, grp);
+            row.sg(src.as_ref(), &grp);
             let mut want = Text::<128>::new();
             match src {
                 Some(s) => ufmt::uwrite!(want, "({}, {})", s, grp).unwrap(),
@@ -716,7 +736,7 @@ mod row_tests {
         // Two long IPv6 prefixes, a counter pair and 32 OIFs of 19 bytes.
         let mut row = Row::new();
         let wide = p("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 127);
-        row.sg(Some(wide), wide);
+        row.sg(Some(&wide), &wide);
         row.spaces(17);
         row.dec(u64::MAX, 10);
         row.dec(u64::MAX, 10);

@@ -102,15 +102,14 @@ impl Router {
         id: usize,
         v6: bool,
     ) -> Result<u8, Failed> {
-        let name = self.ifaces.get(id).map(|i| i.name).unwrap_or_default();
         if self.ensure_vifs(h, id).is_err() {
-            say(h, origin, Msg::NotMulticast(dir, name.as_str()));
+            say(h, origin, Msg::NotMulticast(dir, self.iface_name(id)));
             return Err(Failed);
         }
         match self.vif_of(id, v6) {
             Some(v) => Ok(v),
             None => {
-                say(h, origin, Msg::NoVif(dir, name.as_str()));
+                say(h, origin, Msg::NoVif(dir, self.iface_name(id)));
                 Err(Failed)
             }
         }
@@ -118,15 +117,16 @@ impl Router {
 
     /// Deletes the VIF and MIF of interface `id` (made with `ifindex`).
     pub(crate) fn del_vifs<H: Host>(&mut self, h: &mut H, id: usize, ifindex: u32) {
-        let Some(iface) = self.ifaces.get(id).copied() else {
+        let Some((v4, v6, mrdisc_on)) = self.ifaces.get(id).map(|i| (i.vif, i.mif, i.mrdisc_on))
+        else {
             return;
         };
-        for (family, vif) in [(Family::V4, iface.vif), (Family::V6, iface.mif)] {
+        for (family, vif) in [(Family::V4, v4), (Family::V6, v6)] {
             if vif == NO_VIF {
                 continue;
             }
             if let Err(e) = h.del_vif(family, vif, ifindex) {
-                note(h, Msg::VifDelFailed(family, iface.name.as_str(), e));
+                note(h, Msg::VifDelFailed(family, self.iface_name(id), e));
             }
             let slots = if family == Family::V6 {
                 &mut self.mifs
@@ -137,7 +137,7 @@ impl Router {
                 *s = 0;
             }
         }
-        if iface.mrdisc_on && iface.vif != NO_VIF {
+        if mrdisc_on && v4 != NO_VIF {
             h.mrdisc_deregister(ifindex);
         }
         if let Some(i) = self.ifaces.get_mut(id) {
@@ -184,13 +184,13 @@ impl Router {
         }
         let requeue = !self.reloading;
         for id in 0..self.ifaces.len() {
-            let Some(i) = self.ifaces.get(id).copied() else {
-                continue;
+            let gone = match self.ifaces.get(id) {
+                Some(i) if i.present && !i.seen => Some(i.ifindex),
+                Some(i) if i.stale => Some(i.stale_ifindex),
+                _ => None,
             };
-            if i.present && !i.seen {
-                self.detach(h, id, i.ifindex, requeue, true);
-            } else if i.stale {
-                self.detach(h, id, i.stale_ifindex, requeue, true);
+            if let Some(ifindex) = gone {
+                self.detach(h, id, ifindex, requeue, true);
             }
             if let Some(i) = self.ifaces.get_mut(id) {
                 i.present = i.seen;
