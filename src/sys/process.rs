@@ -31,8 +31,9 @@ pub fn geteuid() -> u32 {
 /// `man 3 daemon`
 pub fn daemonize() -> Result<(), Errno> {
     // SAFETY: the daemon is single-threaded when it daemonises, so the child is a full
-    // copy of the process and may go on running normal code.
-    match ret(unsafe { libc::fork() })? {
+    // copy of the process and may go on running normal code, none of which relies on
+    // libc's cached thread id (see `call::fork`).
+    match ret(unsafe { super::call::fork() })? {
         0 => {}
         // SAFETY: `_exit` never returns; skipping atexit handlers and stdio flushing is
         // exactly right for the parent, whose state now belongs to the child.
@@ -230,8 +231,8 @@ pub fn run_script(path: &str, arg: &str, env: ScriptEnv<'_>) -> Result<Started, 
     };
     let envp = ScriptEnvp::new(vars.as_ref());
     // SAFETY: the daemon is single-threaded; the child only calls `exec_script`, which
-    // never returns.
-    let pid = ret(unsafe { libc::fork() })?;
+    // never returns and does not rely on libc's cached thread id (see `call::fork`).
+    let pid = ret(unsafe { super::call::fork() })?;
     if pid == 0 {
         exec_script(&path, &arg, &envp);
     }
