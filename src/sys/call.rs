@@ -56,3 +56,279 @@ pub unsafe fn fork() -> libc::pid_t {
     // SAFETY: the caller upholds `fork`'s contract.
     unsafe { libc::fork() }
 }
+
+// ===== sigaction =====
+
+/// `sigaction(sig, {handler, empty mask, flags}, NULL)` as the raw `rt_sigaction`.
+///
+/// musl's `sigaction` (with `signal`, `sigemptyset` and the lock of `abort`: ~1 KB
+/// static) also unblocks its own thread-cancellation and timer signals the first time a
+/// handler is installed, for threads and POSIX timers, which we do not use.
+///
+/// The kernel's `struct sigaction` is not libc's: see [`KernelSigaction`].
+///
+/// # Safety
+/// `handler` is `SIG_DFL`, `SIG_IGN` or an async-signal-safe `extern "C" fn(c_int)`.
+#[cfg(all(
+    target_os = "linux",
+    any(
+        target_arch = "x86_64",
+        target_arch = "aarch64",
+        target_arch = "arm",
+        target_arch = "mips"
+    )
+))]
+pub unsafe fn sigaction(
+    sig: libc::c_int,
+    handler: libc::sighandler_t,
+    flags: libc::c_int,
+) -> libc::c_int {
+    let action = KernelSigaction::new(handler, flags);
+    let action: *const KernelSigaction = &action;
+    let old: *mut KernelSigaction = core::ptr::null_mut();
+    // SAFETY: `action` points to a live kernel `struct sigaction` (layout asserted below)
+    // that the kernel only reads, of the `sigset_t` size passed; no old action is
+    // wanted (null). The caller vouches for the handler.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_rt_sigaction,
+            sig as c_long,
+            action,
+            old,
+            SIGSET_BYTES as c_long,
+        )
+    };
+    rc as libc::c_int
+}
+
+/// `sigaction(sig, {handler, empty mask, flags}, NULL)` through libc.
+///
+/// # Safety
+/// `handler` is `SIG_DFL`, `SIG_IGN` or an async-signal-safe `extern "C" fn(c_int)`.
+#[cfg(not(all(
+    target_os = "linux",
+    any(
+        target_arch = "x86_64",
+        target_arch = "aarch64",
+        target_arch = "arm",
+        target_arch = "mips"
+    )
+)))]
+pub unsafe fn sigaction(
+    sig: libc::c_int,
+    handler: libc::sighandler_t,
+    flags: libc::c_int,
+) -> libc::c_int {
+    // SAFETY: `sigaction` is plain data; all-zero is a valid value (no flags, empty
+    // mask, null restorer) that we complete below.
+    let mut action: libc::sigaction = unsafe { core::mem::zeroed() };
+    action.sa_sigaction = handler;
+    action.sa_flags = flags;
+    // SAFETY: `action.sa_mask` is a live, writable `sigset_t`.
+    if unsafe { libc::sigemptyset(&mut action.sa_mask) } != 0 {
+        return -1;
+    }
+    // SAFETY: `action` is a live, fully initialised `sigaction`; a null old-action
+    // pointer is allowed. The caller vouches for the handler.
+    unsafe { libc::sigaction(sig, &action, core::ptr::null_mut()) }
+}
+
+#[cfg(all(
+    target_os = "linux",
+    any(target_arch = "x86_64", target_arch = "aarch64", target_arch = "arm")
+))]
+pub use self::generic_sigaction::*;
+
+/// The kernel's `struct sigaction` of the generic ABIs (`<asm-generic/signal.h>`, and
+/// x86's and ARM's own, which match): handler, `unsigned long` flags, restorer, and a
+/// 64-signal `sigset_t`.
+#[cfg(all(
+    target_os = "linux",
+    any(target_arch = "x86_64", target_arch = "aarch64", target_arch = "arm")
+))]
+mod generic_sigaction {
+    use core::mem::{offset_of, size_of};
+
+    use libc::c_ulong;
+    use static_assertions::const_assert_eq;
+
+    /// `_NSIG / 8`: the `sigsetsize` argument `rt_sigaction` insists on.
+    pub const SIGSET_BYTES: usize = 8;
+
+    #[repr(C)]
+    pub struct KernelSigaction {
+        handler: libc::sighandler_t,
+        flags: c_ulong,
+        restorer: usize,
+        mask: [c_ulong; SIGSET_BYTES / size_of::<c_ulong>()],
+    }
+
+    impl KernelSigaction {
+        /// `{handler, flags, restorer, empty mask}`.
+        pub fn new(handler: libc::sighandler_t, flags: libc::c_int) -> Self {
+            Self {
+                handler,
+                flags: flags as c_ulong | super::SA_RESTORER,
+                restorer: super::restorer(),
+                mask: [0; SIGSET_BYTES / size_of::<c_ulong>()],
+            }
+        }
+    }
+
+    #[cfg(target_pointer_width = "64")]
+    mod layout {
+        use super::*;
+        const_assert_eq!(size_of::<KernelSigaction>(), 32);
+        const_assert_eq!(offset_of!(KernelSigaction, handler), 0);
+        const_assert_eq!(offset_of!(KernelSigaction, flags), 8);
+        const_assert_eq!(offset_of!(KernelSigaction, restorer), 16);
+        const_assert_eq!(offset_of!(KernelSigaction, mask), 24);
+    }
+
+    #[cfg(target_pointer_width = "32")]
+    mod layout {
+        use super::*;
+        const_assert_eq!(size_of::<KernelSigaction>(), 20);
+        const_assert_eq!(offset_of!(KernelSigaction, handler), 0);
+        const_assert_eq!(offset_of!(KernelSigaction, flags), 4);
+        const_assert_eq!(offset_of!(KernelSigaction, restorer), 8);
+        const_assert_eq!(offset_of!(KernelSigaction, mask), 12);
+    }
+}
+
+/// aarch64 and ARM need no restorer: without `SA_RESTORER` the kernel returns from a
+/// handler through its own trampoline (the vDSO's on aarch64, the signal page on ARM).
+#[cfg(all(target_os = "linux", any(target_arch = "aarch64", target_arch = "arm")))]
+const SA_RESTORER: libc::c_ulong = 0;
+
+#[cfg(all(target_os = "linux", any(target_arch = "aarch64", target_arch = "arm")))]
+fn restorer() -> usize {
+    0
+}
+
+/// x86_64 has no kernel trampoline: a handler returns into `sa_restorer`, which must
+/// make the `rt_sigreturn` system call (glibc and musl each have one; theirs are not
+/// exported). `SA_RESTORER` from `<asm/signal.h>`.
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+const SA_RESTORER: libc::c_ulong = 0x0400_0000;
+
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+fn restorer() -> usize {
+    smcroute_restore_rt as unsafe extern "C" fn() as usize
+}
+
+// `rt_sigreturn` (15): what musl's `__restore_rt` is, instruction for instruction.
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+core::arch::global_asm!(
+    ".pushsection .text.smcroute_restore_rt,\"ax\",@progbits",
+    ".globl smcroute_restore_rt",
+    ".hidden smcroute_restore_rt",
+    ".type smcroute_restore_rt,@function",
+    "smcroute_restore_rt:",
+    "mov eax, 15",
+    "syscall",
+    ".size smcroute_restore_rt, . - smcroute_restore_rt",
+    ".popsection",
+);
+
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+extern "C" {
+    /// The `rt_sigreturn` trampoline above; never called from Rust, only its address is
+    /// given to the kernel.
+    fn smcroute_restore_rt();
+}
+
+/// The kernel's `struct sigaction` on MIPS (`arch/mips/include/uapi/asm/signal.h`):
+/// `unsigned int` flags first, then the handler, then a 128-signal `sigset_t`; no
+/// restorer (the kernel's trampoline is in the vDSO or on the stack).
+#[cfg(all(target_os = "linux", target_arch = "mips"))]
+#[repr(C)]
+pub struct KernelSigaction {
+    flags: libc::c_uint,
+    handler: libc::sighandler_t,
+    mask: [libc::c_ulong; SIGSET_BYTES / core::mem::size_of::<libc::c_ulong>()],
+}
+
+/// `_NSIG / 8` on MIPS (128 signals): the `sigsetsize` argument `rt_sigaction` insists on.
+#[cfg(all(target_os = "linux", target_arch = "mips"))]
+pub const SIGSET_BYTES: usize = 16;
+
+#[cfg(all(target_os = "linux", target_arch = "mips"))]
+impl KernelSigaction {
+    /// `{flags, handler, empty mask}`.
+    pub fn new(handler: libc::sighandler_t, flags: libc::c_int) -> Self {
+        Self {
+            flags: flags as libc::c_uint,
+            handler,
+            mask: [0; SIGSET_BYTES / core::mem::size_of::<libc::c_ulong>()],
+        }
+    }
+}
+
+#[cfg(all(target_os = "linux", target_arch = "mips"))]
+mod mips_layout {
+    use super::KernelSigaction;
+    use core::mem::{offset_of, size_of};
+    use static_assertions::const_assert_eq;
+    const_assert_eq!(size_of::<KernelSigaction>(), 24);
+    const_assert_eq!(offset_of!(KernelSigaction, flags), 0);
+    const_assert_eq!(offset_of!(KernelSigaction, handler), 4);
+    const_assert_eq!(offset_of!(KernelSigaction, mask), 8);
+}
+
+// ===== tests =====
+
+#[cfg(test)]
+mod tests {
+    use super::super::process::tests::in_child;
+    use super::*;
+
+    extern "C" fn ignore(_sig: libc::c_int) {}
+
+    /// What `libc::sigaction` reads back: (handler, flags without `SA_RESTORER`).
+    fn current(sig: libc::c_int) -> (libc::sighandler_t, libc::c_int) {
+        // SAFETY: `sigaction` is plain data; all-zero is a valid value.
+        let mut old: libc::sigaction = unsafe { core::mem::zeroed() };
+        // SAFETY: no new action (null); `old` is a live, writable `sigaction`.
+        let rc = unsafe { libc::sigaction(sig, core::ptr::null(), &mut old) };
+        assert_eq!(rc, 0);
+        (old.sa_sigaction, old.sa_flags & !0x0400_0000)
+    }
+
+    /// Our kernel `struct sigaction` is the one libc reads back: handler and flags land
+    /// in the right fields on this architecture, and a handled signal returns (x86_64:
+    /// through our restorer).
+    #[test]
+    fn sigaction_agrees_with_libc() {
+        let status = in_child(|| {
+            let handler = ignore as extern "C" fn(libc::c_int) as libc::sighandler_t;
+            // SAFETY: `ignore` is async-signal-safe (it does nothing).
+            let rc = unsafe { sigaction(libc::SIGUSR1, handler, libc::SA_RESTART) };
+            assert_eq!(rc, 0);
+            assert_eq!(current(libc::SIGUSR1), (handler, libc::SA_RESTART));
+            // SAFETY: sends SIGUSR1, handled by `ignore`, to ourselves.
+            assert_eq!(unsafe { libc::raise(libc::SIGUSR1) }, 0);
+            // SAFETY: ignoring a signal has no preconditions.
+            assert_eq!(unsafe { sigaction(libc::SIGUSR2, libc::SIG_IGN, 0) }, 0);
+            assert_eq!(current(libc::SIGUSR2), (libc::SIG_IGN, 0));
+            // SAFETY: SIGUSR2 is ignored.
+            assert_eq!(unsafe { libc::raise(libc::SIGUSR2) }, 0);
+            // SAFETY: as above; SIGKILL's action cannot be changed.
+            assert_eq!(unsafe { sigaction(libc::SIGKILL, libc::SIG_IGN, 0) }, -1);
+            crate::sys::errno() == crate::errno::Errno(libc::EINVAL)
+        });
+        assert_eq!(status, 0);
+    }
+
+    #[test]
+    fn fork_returns_twice() {
+        // SAFETY: the child only `_exit`s.
+        let pid = unsafe { fork() };
+        if pid == 0 {
+            // SAFETY: leaves the child at once.
+            unsafe { libc::_exit(7) };
+        }
+        assert!(pid > 0);
+        assert_eq!(super::super::process::tests::wait_exit(pid), 7);
+    }
+}

@@ -254,8 +254,7 @@ pub struct Started {
 /// The child side of [`run_script`]: no allocation, only system calls.
 fn exec_script(path: &CPath, arg: &CStrBuf<32>, envp: &ScriptEnvp<'_>) -> ! {
     // An ignored signal stays ignored across exec; scripts expect the default.
-    // SAFETY: setting a default disposition has no preconditions.
-    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
+    let _ = super::signal::set_default(libc::SIGPIPE);
     let argv: [*const c_char; 3] = [path.as_ptr(), arg.as_ptr(), core::ptr::null()];
     // SAFETY: `path` and every `argv` and `envp` entry are NUL-terminated strings alive
     // for the call, and both arrays end with a null pointer.
