@@ -57,6 +57,104 @@ pub unsafe fn fork() -> libc::pid_t {
     unsafe { libc::fork() }
 }
 
+// ===== ioctl and the terminal =====
+
+/// `ioctl(fd, request, arg)`.
+///
+/// musl's rewrites the argument of a few requests that carry a `time_t` on 32-bit ABIs
+/// (`convert_ioctl_struct`, ~800 B static); ours carry none (`SIOCGETSGCNT*`,
+/// `TCGETS`/`TCSETS`, `TIOCGWINSZ`).
+///
+/// # Safety
+/// `arg` is what `request` reads or writes, live for the call.
+#[cfg(target_os = "linux")]
+pub unsafe fn ioctl(
+    fd: libc::c_int,
+    request: libc::c_ulong,
+    arg: *mut libc::c_void,
+) -> libc::c_int {
+    // SAFETY: the caller vouches for `arg`; the kernel sees the same arguments as
+    // through `ioctl(2)`.
+    let rc = unsafe { libc::syscall(libc::SYS_ioctl, fd as c_long, request as c_long, arg) };
+    rc as libc::c_int
+}
+
+/// `ioctl(fd, request, arg)`.
+///
+/// # Safety
+/// `arg` is what `request` reads or writes, live for the call.
+#[cfg(not(target_os = "linux"))]
+pub unsafe fn ioctl(
+    fd: libc::c_int,
+    request: libc::c_ulong,
+    arg: *mut libc::c_void,
+) -> libc::c_int {
+    // SAFETY: the caller vouches for `arg`.
+    unsafe { libc::ioctl(fd, request as _, arg) }
+}
+
+/// `tcgetattr(fd, termios)`: on Linux the `TCGETS` ioctl it is in musl.
+///
+/// The kernel's `struct termios` is a prefix of libc's (the same four flag words, then
+/// `c_line` and fewer `c_cc`, asserted below), so the kernel fills the start and the
+/// rest keeps what the caller put there; [`tcsetattr_now`] hands the kernel the same
+/// prefix back.
+///
+/// # Safety
+/// `termios` is valid for writes of one `libc::termios`.
+#[cfg(target_os = "linux")]
+pub unsafe fn tcgetattr(fd: libc::c_int, termios: *mut libc::termios) -> libc::c_int {
+    // SAFETY: `TCGETS` writes a kernel `termios`, no larger than the caller's.
+    unsafe { ioctl(fd, libc::TCGETS as libc::c_ulong, termios.cast()) }
+}
+
+/// `tcsetattr(fd, TCSANOW, termios)`: on Linux the `TCSETS` ioctl it is in musl.
+///
+/// # Safety
+/// `termios` points to a live `libc::termios`.
+#[cfg(target_os = "linux")]
+pub unsafe fn tcsetattr_now(fd: libc::c_int, termios: *const libc::termios) -> libc::c_int {
+    // SAFETY: `TCSETS` only reads a kernel `termios`, a prefix of the caller's.
+    unsafe { ioctl(fd, libc::TCSETS as libc::c_ulong, termios.cast_mut().cast()) }
+}
+
+/// `tcgetattr(fd, termios)`.
+///
+/// # Safety
+/// `termios` is valid for writes of one `libc::termios`.
+#[cfg(not(target_os = "linux"))]
+pub unsafe fn tcgetattr(fd: libc::c_int, termios: *mut libc::termios) -> libc::c_int {
+    // SAFETY: the caller vouches for `termios`.
+    unsafe { libc::tcgetattr(fd, termios) }
+}
+
+/// `tcsetattr(fd, TCSANOW, termios)`.
+///
+/// # Safety
+/// `termios` points to a live `libc::termios`.
+#[cfg(not(target_os = "linux"))]
+pub unsafe fn tcsetattr_now(fd: libc::c_int, termios: *const libc::termios) -> libc::c_int {
+    // SAFETY: the caller vouches for `termios`.
+    unsafe { libc::tcsetattr(fd, libc::TCSANOW, termios) }
+}
+
+/// The kernel's `struct termios` (`TCGETS`): `c_iflag`, `c_oflag`, `c_cflag`, `c_lflag`,
+/// `c_line`, then `NCCS` control characters: 19 on most ABIs, 23 on MIPS (powerpc puts
+/// `c_cc` before `c_line`, within the same bytes). libc's must start the same way and
+/// be at least as long.
+#[cfg(target_os = "linux")]
+mod termios_layout {
+    use core::mem::{offset_of, size_of};
+    use static_assertions::const_assert;
+    use static_assertions::const_assert_eq;
+    const_assert_eq!(offset_of!(libc::termios, c_iflag), 0);
+    const_assert_eq!(offset_of!(libc::termios, c_oflag), 4);
+    const_assert_eq!(offset_of!(libc::termios, c_cflag), 8);
+    const_assert_eq!(offset_of!(libc::termios, c_lflag), 12);
+    const_assert!(offset_of!(libc::termios, c_cc) <= 17);
+    const_assert!(size_of::<libc::termios>() >= 4 * 4 + 1 + 23);
+}
+
 // ===== sigaction =====
 
 /// `sigaction(sig, {handler, empty mask, flags}, NULL)` as the raw `rt_sigaction`.

@@ -55,7 +55,7 @@ pub fn ioctl_rw<T: Copy>(fd: &Fd, request: libc::c_ulong, arg: &mut T) -> Result
     let ptr: *mut T = arg;
     // SAFETY: `fd` is open; `ptr` points to a live, exclusively borrowed `T`, which is the
     // argument type of `request` (checked by the layout assertions in `abi`).
-    ret(unsafe { libc::ioctl(fd.raw(), request as _, ptr.cast::<c_void>()) })?;
+    ret(unsafe { super::call::ioctl(fd.raw(), request, ptr.cast::<c_void>()) })?;
     Ok(())
 }
 
