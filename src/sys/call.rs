@@ -155,6 +155,49 @@ mod termios_layout {
     const_assert!(size_of::<libc::termios>() >= 4 * 4 + 1 + 23);
 }
 
+// ===== sleeping =====
+
+/// `nanosleep` for `secs` seconds and `nanos` nanoseconds; with `resume`, sleeps on
+/// after an interrupting signal until the whole time has passed.
+///
+/// Linux: the raw `nanosleep`, whose `timespec` is two `long`s on every ABI. musl's
+/// `nanosleep`/`sleep` go through `clock_nanosleep` and its `clock_nanosleep_time64`
+/// fallback (~700 B static) and end up in the same 32-bit call for short sleeps.
+#[cfg(target_os = "linux")]
+pub fn nanosleep(secs: u32, nanos: u32, resume: bool) {
+    // A 32-bit `long` holds 68 years; longer sleeps are cut to that.
+    let secs = secs.min(i32::MAX as u32) as c_long;
+    let mut ts: [c_long; 2] = [secs, nanos as c_long];
+    let ts_ptr: *mut [c_long; 2] = &mut ts;
+    loop {
+        // SAFETY: `ts_ptr` points to a live kernel `timespec`, read as the request and
+        // overwritten with the time left when interrupted (one buffer for both is
+        // allowed).
+        let rc = unsafe { libc::syscall(libc::SYS_nanosleep, ts_ptr, ts_ptr) };
+        if !(resume && rc != 0 && super::errno() == crate::errno::Errno::EINTR) {
+            return;
+        }
+    }
+}
+
+/// `nanosleep` for `secs` seconds and `nanos` nanoseconds; with `resume`, sleeps on
+/// after an interrupting signal until the whole time has passed.
+#[cfg(not(target_os = "linux"))]
+pub fn nanosleep(secs: u32, nanos: u32, resume: bool) {
+    let mut ts = libc::timespec {
+        tv_sec: secs as libc::time_t,
+        tv_nsec: nanos as libc::c_long,
+    };
+    let ts_ptr: *mut libc::timespec = &mut ts;
+    loop {
+        // SAFETY: `ts_ptr` points to a live `timespec`, the request and the time left.
+        let rc = unsafe { libc::nanosleep(ts_ptr, ts_ptr) };
+        if !(resume && rc != 0 && super::errno() == crate::errno::Errno::EINTR) {
+            return;
+        }
+    }
+}
+
 // ===== sigaction =====
 
 /// `sigaction(sig, {handler, empty mask, flags}, NULL)` as the raw `rt_sigaction`.
@@ -428,5 +471,43 @@ mod tests {
         }
         assert!(pid > 0);
         assert_eq!(super::super::process::tests::wait_exit(pid), 7);
+    }
+
+    /// A one-shot `SIGALRM` in 20 ms.
+    fn alarm_in_20ms() {
+        let zero = libc::timeval {
+            tv_sec: 0,
+            tv_usec: 0,
+        };
+        let timer = libc::itimerval {
+            it_interval: zero,
+            it_value: libc::timeval {
+                tv_sec: 0,
+                tv_usec: 20_000,
+            },
+        };
+        // SAFETY: `timer` is a live `itimerval`; no old value wanted (null).
+        let rc = unsafe { libc::setitimer(libc::ITIMER_REAL, &timer, core::ptr::null_mut()) };
+        assert_eq!(rc, 0);
+    }
+
+    #[test]
+    fn nanosleep_resumes_only_when_asked() {
+        let status = in_child(|| {
+            let handler = ignore as extern "C" fn(libc::c_int) as libc::sighandler_t;
+            // SAFETY: `ignore` is async-signal-safe; no SA_RESTART, so sleeps see EINTR.
+            assert_eq!(unsafe { sigaction(libc::SIGALRM, handler, 0) }, 0);
+            let start = std::time::Instant::now();
+            alarm_in_20ms();
+            nanosleep(0, 200_000_000, true);
+            let resumed = start.elapsed();
+            let start = std::time::Instant::now();
+            alarm_in_20ms();
+            nanosleep(5, 0, false);
+            let cut = start.elapsed();
+            resumed >= std::time::Duration::from_millis(200)
+                && cut < std::time::Duration::from_secs(4)
+        });
+        assert_eq!(status, 0);
     }
 }

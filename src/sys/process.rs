@@ -60,11 +60,7 @@ pub fn daemonize() -> Result<(), Errno> {
 
 /// `sleep(secs)`, resumed after interrupting signals until the whole time has passed.
 pub fn sleep_secs(secs: u32) {
-    let mut left = secs;
-    while left > 0 {
-        // SAFETY: `sleep` has no preconditions.
-        left = unsafe { libc::sleep(left) };
-    }
+    super::call::nanosleep(secs, 0, true);
 }
 
 /// `prlimit(0, RLIMIT_NOFILE)`: raises the soft limit on open files to the hard limit, as

@@ -242,12 +242,7 @@ pub fn wait_readable(fd: c_int, ms: c_int) -> Result<bool, Errno> {
 
 /// Sleeps `ms` milliseconds (`nanosleep`; an interrupted sleep ends early).
 pub fn sleep_ms(ms: u32) {
-    let ts = libc::timespec {
-        tv_sec: (ms / 1000) as libc::time_t,
-        tv_nsec: ((ms % 1000) * 1_000_000) as libc::c_long,
-    };
-    // SAFETY: `&ts` is a valid `timespec`; the remainder pointer may be null.
-    unsafe { libc::nanosleep(&ts, core::ptr::null_mut()) };
+    call::nanosleep(ms / 1000, (ms % 1000) * 1_000_000, false);
 }
 
 /// A terminal switched to non-canonical, no-echo input, restored on drop (so the
