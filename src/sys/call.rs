@@ -198,6 +198,34 @@ pub fn nanosleep(secs: u32, nanos: u32, resume: bool) {
     }
 }
 
+// ===== files and limits =====
+
+/// `utimensat(AT_FDCWD, path, NULL, 0)`: access and modification times to now.
+///
+/// musl's `utimensat` converts `times` between `time_t` widths and retries with
+/// `utimensat_time64` (~800 B static); with null `times` it makes this very call.
+///
+/// # Safety
+/// `path` is a NUL-terminated string, live for the call.
+#[cfg(target_os = "linux")]
+pub unsafe fn utimensat_now(path: *const libc::c_char) -> libc::c_int {
+    let times: *const c_long = core::ptr::null();
+    let dirfd = libc::AT_FDCWD as c_long;
+    // SAFETY: the caller vouches for `path`; a null `times` means "now".
+    let rc = unsafe { libc::syscall(libc::SYS_utimensat, dirfd, path, times, 0 as c_long) };
+    rc as libc::c_int
+}
+
+/// `utimensat(AT_FDCWD, path, NULL, 0)`: access and modification times to now.
+///
+/// # Safety
+/// `path` is a NUL-terminated string, live for the call.
+#[cfg(not(target_os = "linux"))]
+pub unsafe fn utimensat_now(path: *const libc::c_char) -> libc::c_int {
+    // SAFETY: the caller vouches for `path`; a null `times` means "now".
+    unsafe { libc::utimensat(libc::AT_FDCWD, path, core::ptr::null(), 0) }
+}
+
 // ===== sigaction =====
 
 /// `sigaction(sig, {handler, empty mask, flags}, NULL)` as the raw `rt_sigaction`.

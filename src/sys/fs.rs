@@ -491,7 +491,7 @@ pub fn unlink(path: &str) -> Result<(), Errno> {
 pub fn touch(path: &str) -> Result<(), Errno> {
     let path = CPath::new(path)?;
     // SAFETY: `path` is NUL-terminated and outlives the call; a null `times` means "now".
-    ret(unsafe { libc::utimensat(libc::AT_FDCWD, path.as_ptr(), core::ptr::null(), 0) }).map(drop)
+    ret(unsafe { super::call::utimensat_now(path.as_ptr()) }).map(drop)
 }
 
 /// `chown(path, uid, gid)`.
