@@ -68,18 +68,42 @@ pub fn sleep_secs(secs: u32) {
 ///
 /// `prlimit` rather than `setrlimit`: musl's `setrlimit` applies the limit to every thread
 /// through `__synccall` (semaphores, rwlocks: ~2.5 KB of a static MIPS build), while a
-/// limit set by `prlimit` is per process anyway.
+/// limit set by `prlimit` is per process anyway. And the raw `prlimit64` rather than
+/// musl's `prlimit`, which only adds a MIPS-specific clamp of the 32-bit `RLIM_INFINITY`
+/// that the 64-bit limits of `prlimit64` do not have.
 #[cfg(target_os = "linux")]
 pub fn raise_nofile_limit() -> Result<(), Errno> {
-    let mut lim = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
+    // `struct rlimit64`: current and maximum, 64 bits each on every ABI.
+    let mut lim: [u64; 2] = [0; 2];
+    let lim_ptr: *mut [u64; 2] = &mut lim;
+    let keep: *const [u64; 2] = core::ptr::null();
+    let resource = libc::RLIMIT_NOFILE as libc::c_long;
+    // SAFETY: no new limit (null); `lim_ptr` points to a live, writable `rlimit64` for
+    // the old one.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_prlimit64,
+            0 as libc::c_long,
+            resource,
+            keep,
+            lim_ptr,
+        )
     };
-    // SAFETY: no new limit (null), `lim` is a live, writable `rlimit` for the old one.
-    ret(unsafe { libc::prlimit(0, libc::RLIMIT_NOFILE, core::ptr::null(), &mut lim) })?;
-    lim.rlim_cur = lim.rlim_max;
-    // SAFETY: `lim` is a live `rlimit`, only read; no old limit wanted (null).
-    ret(unsafe { libc::prlimit(0, libc::RLIMIT_NOFILE, &lim, core::ptr::null_mut()) }).map(drop)
+    ret(rc as libc::c_int)?;
+    lim[0] = lim[1];
+    let lim_ptr: *const [u64; 2] = &lim;
+    let old: *mut [u64; 2] = core::ptr::null_mut();
+    // SAFETY: `lim_ptr` points to a live `rlimit64`, only read; no old limit wanted.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_prlimit64,
+            0 as libc::c_long,
+            resource,
+            lim_ptr,
+            old,
+        )
+    };
+    ret(rc as libc::c_int).map(drop)
 }
 
 /// `setrlimit(RLIMIT_NOFILE, {hard, hard})`: raises the soft limit on open files to the
