@@ -226,6 +226,117 @@ pub unsafe fn utimensat_now(path: *const libc::c_char) -> libc::c_int {
     unsafe { libc::utimensat(libc::AT_FDCWD, path, core::ptr::null(), 0) }
 }
 
+// ===== sockets and pipes =====
+
+/// `socket(domain, ty, protocol)`.
+///
+/// musl's retries without `SOCK_CLOEXEC`/`SOCK_NONBLOCK` and sets them with `fcntl` for
+/// kernels before 2.6.27, which lack the MRT_TABLE, VIFF_USE_IFINDEX and rtnetlink
+/// features the daemon needs anyway.
+#[cfg(target_os = "linux")]
+pub fn socket(domain: libc::c_int, ty: libc::c_int, protocol: libc::c_int) -> libc::c_int {
+    let (domain, ty, protocol) = (domain as c_long, ty as c_long, protocol as c_long);
+    // SAFETY: integer arguments only; the caller owns the returned descriptor.
+    let rc = unsafe { libc::syscall(libc::SYS_socket, domain, ty, protocol) };
+    rc as libc::c_int
+}
+
+/// `socket(domain, ty, protocol)`.
+#[cfg(not(target_os = "linux"))]
+pub fn socket(domain: libc::c_int, ty: libc::c_int, protocol: libc::c_int) -> libc::c_int {
+    // SAFETY: integer arguments only; the caller owns the returned descriptor.
+    unsafe { libc::socket(domain, ty, protocol) }
+}
+
+/// `setsockopt(fd, level, name, value, len)`.
+///
+/// musl's converts `SO_RCVTIMEO`/`SO_SNDTIMEO`/`SO_TIMESTAMP*` between `time_t` widths
+/// for 32-bit ABIs built with a 64-bit `time_t` (~450 B static). The `libc` crate gives
+/// `timeval` and `SO_SNDTIMEO` as a matching kernel pair (the `long` one with
+/// `SO_SNDTIMEO_OLD` while its `time_t` is `long`, the 64-bit one with `_NEW`
+/// otherwise), so no conversion is due.
+///
+/// # Safety
+/// `value` is valid for reads of `len` bytes.
+#[cfg(target_os = "linux")]
+pub unsafe fn setsockopt(
+    fd: libc::c_int,
+    level: libc::c_int,
+    name: libc::c_int,
+    value: *const libc::c_void,
+    len: libc::socklen_t,
+) -> libc::c_int {
+    let (fd, level, name, len) = (fd as c_long, level as c_long, name as c_long, len as c_long);
+    // SAFETY: the caller vouches for `value` and `len`.
+    let rc = unsafe { libc::syscall(libc::SYS_setsockopt, fd, level, name, value, len) };
+    rc as libc::c_int
+}
+
+/// `setsockopt(fd, level, name, value, len)`.
+///
+/// # Safety
+/// `value` is valid for reads of `len` bytes.
+#[cfg(not(target_os = "linux"))]
+pub unsafe fn setsockopt(
+    fd: libc::c_int,
+    level: libc::c_int,
+    name: libc::c_int,
+    value: *const libc::c_void,
+    len: libc::socklen_t,
+) -> libc::c_int {
+    // SAFETY: the caller vouches for `value` and `len`.
+    unsafe { libc::setsockopt(fd, level, name, value, len) }
+}
+
+/// `accept4(fd, NULL, NULL, flags)`.
+///
+/// musl's falls back to `accept` and `fcntl` on kernels without `accept4` (before
+/// 2.6.28); every kernel the daemon runs on has it.
+#[cfg(target_os = "linux")]
+pub fn accept4(fd: libc::c_int, flags: libc::c_int) -> libc::c_int {
+    let no_addr: *mut libc::sockaddr = core::ptr::null_mut();
+    let no_len: *mut libc::socklen_t = core::ptr::null_mut();
+    // SAFETY: null address pointers are allowed (peer address not wanted); the caller
+    // owns the returned descriptor.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_accept4,
+            fd as c_long,
+            no_addr,
+            no_len,
+            flags as c_long,
+        )
+    };
+    rc as libc::c_int
+}
+
+/// `accept4(fd, NULL, NULL, flags)`.
+#[cfg(not(target_os = "linux"))]
+pub fn accept4(fd: libc::c_int, flags: libc::c_int) -> libc::c_int {
+    // SAFETY: null address pointers are allowed (peer address not wanted).
+    unsafe { libc::accept4(fd, core::ptr::null_mut(), core::ptr::null_mut(), flags) }
+}
+
+/// `pipe2(fds, flags)`.
+///
+/// musl's falls back to `pipe` and `fcntl` on kernels before 2.6.27. `pipe2` writes
+/// the descriptors to `fds` on every ABI (the plain `pipe` of MIPS returns them in
+/// registers instead, which is why it is not used here).
+#[cfg(target_os = "linux")]
+pub fn pipe2(fds: &mut [libc::c_int; 2], flags: libc::c_int) -> libc::c_int {
+    let fds: *mut [libc::c_int; 2] = fds;
+    // SAFETY: `fds` points to two live, writable `int`s, which the call fills.
+    let rc = unsafe { libc::syscall(libc::SYS_pipe2, fds, flags as c_long) };
+    rc as libc::c_int
+}
+
+/// `pipe2(fds, flags)`.
+#[cfg(not(target_os = "linux"))]
+pub fn pipe2(fds: &mut [libc::c_int; 2], flags: libc::c_int) -> libc::c_int {
+    // SAFETY: `fds` is two live, writable `int`s, which the call fills.
+    unsafe { libc::pipe2(fds.as_mut_ptr(), flags) }
+}
+
 // ===== sigaction =====
 
 /// `sigaction(sig, {handler, empty mask, flags}, NULL)` as the raw `rt_sigaction`.

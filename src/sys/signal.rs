@@ -90,9 +90,7 @@ impl Signals {
     #[doc(alias = "sigaction")]
     pub fn install() -> Result<Self, Errno> {
         let mut fds = [-1 as libc::c_int; 2];
-        // SAFETY: `fds` is a writable array of two `int`s, as `pipe2` requires; the two
-        // new descriptors are ours.
-        ret(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC | libc::O_NONBLOCK) })?;
+        ret(call::pipe2(&mut fds, libc::O_CLOEXEC | libc::O_NONBLOCK))?;
         let (rd, wr) = (Fd::from_raw(fds[0]), Fd::from_raw(fds[1]));
         if PIPE_WR
             .compare_exchange(-1, wr.raw(), Ordering::SeqCst, Ordering::SeqCst)

@@ -54,14 +54,8 @@ fn sockaddr(path: &str) -> Result<libc::sockaddr_un, Errno> {
 const SOCKADDR_LEN: libc::socklen_t = size_of::<libc::sockaddr_un>() as libc::socklen_t;
 
 fn stream_socket(flags: c_int) -> Result<Fd, Errno> {
-    // SAFETY: plain syscall without pointers; the new descriptor is owned by the `Fd`.
-    let fd = ret(unsafe {
-        libc::socket(
-            libc::AF_UNIX,
-            libc::SOCK_STREAM | libc::SOCK_CLOEXEC | flags,
-            0,
-        )
-    })?;
+    let ty = libc::SOCK_STREAM | libc::SOCK_CLOEXEC | flags;
+    let fd = ret(call::socket(libc::AF_UNIX, ty, 0))?;
     Ok(Fd::from_raw(fd))
 }
 
@@ -103,16 +97,7 @@ pub fn listen(path: &str) -> Result<Fd, Errno> {
 /// timeout (`SO_SNDTIMEO`), which a non-blocking socket would ignore (`EAGAIN` at once).
 pub fn accept(listener: &Fd) -> Result<Fd, Errno> {
     loop {
-        // SAFETY: null address pointers are allowed (peer address not wanted); `listener`
-        // is an open descriptor we borrow.
-        let rc = unsafe {
-            libc::accept4(
-                listener.raw(),
-                core::ptr::null_mut(),
-                core::ptr::null_mut(),
-                libc::SOCK_CLOEXEC,
-            )
-        };
+        let rc = call::accept4(listener.raw(), libc::SOCK_CLOEXEC);
         match ret(rc) {
             Ok(fd) => return Ok(Fd::from_raw(fd)),
             Err(Errno::EINTR) => {}
@@ -139,7 +124,7 @@ pub fn set_send_timeout(fd: &Fd, ms: u32) -> Result<(), Errno> {
     // SAFETY: `tv_ptr` points to a live `timeval` of exactly the length we pass; `fd` is
     // open.
     let rc = unsafe {
-        libc::setsockopt(
+        call::setsockopt(
             fd.raw(),
             libc::SOL_SOCKET,
             libc::SO_SNDTIMEO,
