@@ -123,20 +123,48 @@ pub fn raise_nofile_limit() -> Result<(), Errno> {
 
 /// `getenv(name)`: the variable's value, if set and UTF-8.
 ///
-/// The value points into the environment block, which this program never changes (the
-/// script hook's environment is a copy, see [`run_script`]), so it lives as long as the
-/// process.
+/// The environment block is walked here rather than by musl's `getenv`, which links
+/// `strncmp` and `strchrnul` for this one call. The value points into the block, which
+/// this program never changes (the script hook's environment is a copy, see
+/// [`run_script`]), so it lives as long as the process.
 pub fn getenv(name: &str) -> Option<&'static str> {
-    let name = CStrBuf::<64>::new(name).ok()?;
-    // SAFETY: `name` is NUL-terminated and outlives the call.
-    let value = unsafe { libc::getenv(name.as_ptr()) };
-    if value.is_null() {
+    if name.is_empty() || name.contains('=') {
         return None;
     }
-    // SAFETY: a non-null `getenv` result is a NUL-terminated string that stays valid
-    // until the environment is modified, which this process never does (see above).
-    let value: &'static CStr = unsafe { CStr::from_ptr(value) };
-    value.to_str().ok()
+    let (_, text) = environment().find(|(_, text)| {
+        text.strip_prefix(name.as_bytes())
+            .is_some_and(|rest| rest.first() == Some(&b'='))
+    })?;
+    let value = text.get(name.len() + 1..)?;
+    core::str::from_utf8(value).ok()
+}
+
+extern "C" {
+    /// The process environment, `NAME=value` strings ending with a null pointer.
+    static environ: *const *const c_char;
+}
+
+/// The `environ` entries: each C string's pointer and its bytes (NUL excluded).
+fn environment() -> impl Iterator<Item = (*const c_char, &'static [u8])> {
+    // SAFETY: reading the pointer; the programs are single-threaded and never change
+    // their environment, so `environ` is the stable block the process started with.
+    let mut entry = unsafe { environ };
+    core::iter::from_fn(move || {
+        if entry.is_null() {
+            return None;
+        }
+        // SAFETY: `entry` points into the null-terminated `environ` array, at or before
+        // its terminating null pointer (we stop there).
+        let ptr = unsafe { *entry };
+        if ptr.is_null() {
+            return None;
+        }
+        entry = entry.wrapping_add(1);
+        // SAFETY: each `environ` entry is a NUL-terminated string that lives as long as
+        // the process (see above).
+        let text: &'static CStr = unsafe { CStr::from_ptr(ptr) };
+        Some((ptr, text.to_bytes()))
+    })
 }
 
 // ===== script hook =====
@@ -158,11 +186,6 @@ pub enum ScriptEnv<'a> {
 /// `name=` and an address as long as `INET6_ADDRSTRLEN` (NUL included).
 type AddrVar = CStrBuf<{ 7 + 46 }>;
 
-extern "C" {
-    /// The process environment, `NAME=value` strings ending with a null pointer.
-    static environ: *const *const c_char;
-}
-
 /// The script's `envp`: the inherited variables but `NOTIFY_SOCKET`, `source` and
 /// `group`, then our `source=`/`group=` if given, and the null pointer. It borrows the
 /// strings it points to.
@@ -177,19 +200,7 @@ impl<'a> ScriptEnvp<'a> {
     fn new(vars: Option<&'a (AddrVar, AddrVar)>) -> Self {
         let mut ptrs = [core::ptr::null(); MAX_SCRIPT_ENV + 3];
         let (mut len, mut left_out) = (0, 0);
-        // SAFETY: reading the pointer; the daemon is single-threaded and never changes
-        // its environment, so `environ` is the stable block the process started with.
-        let mut entry = unsafe { environ };
-        while !entry.is_null() {
-            // SAFETY: `entry` points into the null-terminated `environ` array, at or
-            // before its terminating null pointer.
-            let ptr = unsafe { *entry };
-            if ptr.is_null() {
-                break;
-            }
-            // SAFETY: each `environ` entry is a NUL-terminated string that lives as long
-            // as the process (see above).
-            let text = unsafe { CStr::from_ptr(ptr) }.to_bytes();
+        for (ptr, text) in environment() {
             let replaced = [&b"NOTIFY_SOCKET="[..], b"source=", b"group="]
                 .iter()
                 .any(|name| text.starts_with(name));
@@ -202,7 +213,6 @@ impl<'a> ScriptEnvp<'a> {
                     None => left_out += 1,
                 }
             }
-            entry = entry.wrapping_add(1);
         }
         if let Some((source, group)) = vars {
             for ptr in [source.as_ptr(), group.as_ptr()] {
