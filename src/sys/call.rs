@@ -337,6 +337,24 @@ pub fn pipe2(fds: &mut [libc::c_int; 2], flags: libc::c_int) -> libc::c_int {
     unsafe { libc::pipe2(fds.as_mut_ptr(), flags) }
 }
 
+/// `fchmod(fd, mode)`.
+///
+/// musl's retries through `/proc/self/fd/N` when the descriptor was opened `O_PATH`
+/// (`__procfdname`, ~430 B static); ours come from a plain `open`.
+#[cfg(target_os = "linux")]
+pub fn fchmod(fd: libc::c_int, mode: libc::mode_t) -> libc::c_int {
+    // SAFETY: integer arguments only.
+    let rc = unsafe { libc::syscall(libc::SYS_fchmod, fd as c_long, mode as c_long) };
+    rc as libc::c_int
+}
+
+/// `fchmod(fd, mode)`.
+#[cfg(not(target_os = "linux"))]
+pub fn fchmod(fd: libc::c_int, mode: libc::mode_t) -> libc::c_int {
+    // SAFETY: integer arguments only.
+    unsafe { libc::fchmod(fd, mode) }
+}
+
 // ===== sigaction =====
 
 /// `sigaction(sig, {handler, empty mask, flags}, NULL)` as the raw `rt_sigaction`.
