@@ -10,7 +10,7 @@
 //! on each function. Measured on a static mipsel build; see the commit messages.
 
 #[cfg(target_os = "linux")]
-use libc::{c_long, SYS_clone};
+use libc::c_long;
 
 /// `fork()` as `clone(SIGCHLD, 0, 0, 0, 0)` (aarch64 has no `SYS_fork`; the unused
 /// arguments are zero in every architecture's argument order).
@@ -25,10 +25,14 @@ use libc::{c_long, SYS_clone};
 /// `daemonize` uses plain system calls, `malloc`-free libc and panics by trapping.
 /// `getpid` is a real system call in musl and glibc (no cached pid).
 ///
+/// Only for static musl (where the ~3 KB are): glibc is a shared library there, and its
+/// `fork` also resets state of its own (the single-threaded flag, malloc's arenas) that
+/// a raw clone would leave alone.
+///
 /// # Safety
 /// As `fork(2)` in a single-threaded process: the child must not rely on libc's cached
 /// thread id (see above).
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", target_env = "musl"))]
 pub unsafe fn fork() -> libc::pid_t {
     let flags = libc::SIGCHLD as c_long;
     // SAFETY: a clone without CLONE_VM, stack, TLS or tid pointers is a plain fork: the
@@ -36,7 +40,7 @@ pub unsafe fn fork() -> libc::pid_t {
     // upholds the conditions above.
     let rc = unsafe {
         libc::syscall(
-            SYS_clone,
+            libc::SYS_clone,
             flags,
             0 as c_long,
             0 as c_long,
@@ -51,7 +55,7 @@ pub unsafe fn fork() -> libc::pid_t {
 ///
 /// # Safety
 /// As `fork(2)`.
-#[cfg(not(target_os = "linux"))]
+#[cfg(not(all(target_os = "linux", target_env = "musl")))]
 pub unsafe fn fork() -> libc::pid_t {
     // SAFETY: the caller upholds `fork`'s contract.
     unsafe { libc::fork() }
@@ -369,12 +373,8 @@ pub fn fchmod(fd: libc::c_int, mode: libc::mode_t) -> libc::c_int {
 /// `handler` is `SIG_DFL`, `SIG_IGN` or an async-signal-safe `extern "C" fn(c_int)`.
 #[cfg(all(
     target_os = "linux",
-    any(
-        target_arch = "x86_64",
-        target_arch = "aarch64",
-        target_arch = "arm",
-        target_arch = "mips"
-    )
+    target_env = "musl",
+    any(target_arch = "aarch64", target_arch = "arm", target_arch = "mips")
 ))]
 pub unsafe fn sigaction(
     sig: libc::c_int,
@@ -405,12 +405,8 @@ pub unsafe fn sigaction(
 /// `handler` is `SIG_DFL`, `SIG_IGN` or an async-signal-safe `extern "C" fn(c_int)`.
 #[cfg(not(all(
     target_os = "linux",
-    any(
-        target_arch = "x86_64",
-        target_arch = "aarch64",
-        target_arch = "arm",
-        target_arch = "mips"
-    )
+    target_env = "musl",
+    any(target_arch = "aarch64", target_arch = "arm", target_arch = "mips")
 )))]
 pub unsafe fn sigaction(
     sig: libc::c_int,
@@ -433,7 +429,8 @@ pub unsafe fn sigaction(
 
 #[cfg(all(
     target_os = "linux",
-    any(target_arch = "x86_64", target_arch = "aarch64", target_arch = "arm")
+    target_env = "musl",
+    any(target_arch = "aarch64", target_arch = "arm")
 ))]
 pub use self::generic_sigaction::*;
 
@@ -442,7 +439,8 @@ pub use self::generic_sigaction::*;
 /// 64-signal `sigset_t`.
 #[cfg(all(
     target_os = "linux",
-    any(target_arch = "x86_64", target_arch = "aarch64", target_arch = "arm")
+    target_env = "musl",
+    any(target_arch = "aarch64", target_arch = "arm")
 ))]
 mod generic_sigaction {
     use core::mem::{offset_of, size_of};
@@ -466,8 +464,9 @@ mod generic_sigaction {
         pub fn new(handler: libc::sighandler_t, flags: libc::c_int) -> Self {
             Self {
                 handler,
-                flags: flags as c_ulong | super::SA_RESTORER,
-                restorer: super::restorer(),
+                flags: flags as c_ulong,
+                // No SA_RESTORER: see the module note below.
+                restorer: 0,
                 mask: [0; SIGSET_BYTES / size_of::<c_ulong>()],
             }
         }
@@ -494,52 +493,14 @@ mod generic_sigaction {
     }
 }
 
-/// aarch64 and ARM need no restorer: without `SA_RESTORER` the kernel returns from a
-/// handler through its own trampoline (the vDSO's on aarch64, the signal page on ARM).
-#[cfg(all(target_os = "linux", any(target_arch = "aarch64", target_arch = "arm")))]
-const SA_RESTORER: libc::c_ulong = 0;
-
-#[cfg(all(target_os = "linux", any(target_arch = "aarch64", target_arch = "arm")))]
-fn restorer() -> usize {
-    0
-}
-
-/// x86_64 has no kernel trampoline: a handler returns into `sa_restorer`, which must
-/// make the `rt_sigreturn` system call (glibc and musl each have one; theirs are not
-/// exported). `SA_RESTORER` from `<asm/signal.h>`.
-#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
-const SA_RESTORER: libc::c_ulong = 0x0400_0000;
-
-#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
-fn restorer() -> usize {
-    smcroute_restore_rt as unsafe extern "C" fn() as usize
-}
-
-// `rt_sigreturn` (15): what musl's `__restore_rt` is, instruction for instruction.
-#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
-core::arch::global_asm!(
-    ".pushsection .text.smcroute_restore_rt,\"ax\",@progbits",
-    ".globl smcroute_restore_rt",
-    ".hidden smcroute_restore_rt",
-    ".type smcroute_restore_rt,@function",
-    "smcroute_restore_rt:",
-    "mov eax, 15",
-    "syscall",
-    ".size smcroute_restore_rt, . - smcroute_restore_rt",
-    ".popsection",
-);
-
-#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
-extern "C" {
-    /// The `rt_sigreturn` trampoline above; never called from Rust, only its address is
-    /// given to the kernel.
-    fn smcroute_restore_rt();
-}
+// aarch64 and ARM need no restorer: without `SA_RESTORER` the kernel returns from a
+// handler through its own trampoline (the vDSO's on aarch64, the signal page on ARM).
+// x86_64 would need one (it has no kernel trampoline); it keeps libc's `sigaction`.
 
 /// The kernel's `struct sigaction` on MIPS (`arch/mips/include/uapi/asm/signal.h`):
 /// `unsigned int` flags first, then the handler, then a 128-signal `sigset_t`; no
 /// restorer (the kernel's trampoline is in the vDSO or on the stack).
-#[cfg(all(target_os = "linux", target_arch = "mips"))]
+#[cfg(all(target_os = "linux", target_env = "musl", target_arch = "mips"))]
 #[repr(C)]
 pub struct KernelSigaction {
     flags: libc::c_uint,
@@ -548,10 +509,10 @@ pub struct KernelSigaction {
 }
 
 /// `_NSIG / 8` on MIPS (128 signals): the `sigsetsize` argument `rt_sigaction` insists on.
-#[cfg(all(target_os = "linux", target_arch = "mips"))]
+#[cfg(all(target_os = "linux", target_env = "musl", target_arch = "mips"))]
 pub const SIGSET_BYTES: usize = 16;
 
-#[cfg(all(target_os = "linux", target_arch = "mips"))]
+#[cfg(all(target_os = "linux", target_env = "musl", target_arch = "mips"))]
 impl KernelSigaction {
     /// `{flags, handler, empty mask}`.
     pub fn new(handler: libc::sighandler_t, flags: libc::c_int) -> Self {
@@ -563,7 +524,7 @@ impl KernelSigaction {
     }
 }
 
-#[cfg(all(target_os = "linux", target_arch = "mips"))]
+#[cfg(all(target_os = "linux", target_env = "musl", target_arch = "mips"))]
 mod mips_layout {
     use super::KernelSigaction;
     use core::mem::{offset_of, size_of};
@@ -594,8 +555,7 @@ mod tests {
     }
 
     /// Our kernel `struct sigaction` is the one libc reads back: handler and flags land
-    /// in the right fields on this architecture, and a handled signal returns (x86_64:
-    /// through our restorer).
+    /// in the right fields on this architecture, and a handled signal returns.
     #[test]
     fn sigaction_agrees_with_libc() {
         let status = in_child(|| {
