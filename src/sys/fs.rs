@@ -491,7 +491,7 @@ pub fn unlink(path: &str) -> Result<(), Errno> {
 pub fn touch(path: &str) -> Result<(), Errno> {
     let path = CPath::new(path)?;
     // SAFETY: `path` is NUL-terminated and outlives the call; a null `times` means "now".
-    ret(unsafe { libc::utimensat(libc::AT_FDCWD, path.as_ptr(), core::ptr::null(), 0) }).map(drop)
+    ret(unsafe { super::call::utimensat_now(path.as_ptr()) }).map(drop)
 }
 
 /// `chown(path, uid, gid)`.
@@ -531,9 +531,8 @@ pub fn write_pid_file(path: &str, pid: i32) -> Result<(), Errno> {
 }
 
 fn fill_pid_file(fd: &Fd, pid: i32) -> Result<(), Errno> {
-    // SAFETY: `fd` is open and owned by the caller; readers of a PID file expect 0644,
-    // whatever the umask made of `open`'s mode.
-    ret(unsafe { libc::fchmod(fd.raw(), 0o644) })?;
+    // Readers of a PID file expect 0644, whatever the umask made of `open`'s mode.
+    ret(super::call::fchmod(fd.raw(), 0o644))?;
     let mut text = heapless::String::<16>::new();
     let _ = ufmt::uwrite!(text, "{}\n", pid);
     super::write_all_raw(fd.raw(), text.as_bytes())

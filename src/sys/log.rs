@@ -230,8 +230,7 @@ fn connect_dgram(path: &str) -> Result<Fd, Errno> {
         *dst = src as libc::c_char;
     }
     let flags = libc::SOCK_DGRAM | libc::SOCK_CLOEXEC;
-    // SAFETY: no pointer arguments; the new descriptor is owned by the `Fd`.
-    let fd = Fd::from_raw(ret(unsafe { libc::socket(libc::AF_UNIX, flags, 0) })?);
+    let fd = Fd::from_raw(ret(super::call::socket(libc::AF_UNIX, flags, 0))?);
     let addr_ptr: *const libc::sockaddr_un = &addr;
     let len = core::mem::size_of::<libc::sockaddr_un>() as libc::socklen_t;
     loop {

@@ -219,6 +219,7 @@ pub fn abort() -> ! {
     unsafe { libc::abort() }
 }
 
+pub mod call;
 pub mod cell;
 pub mod clock;
 pub mod fs;

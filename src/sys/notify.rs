@@ -74,8 +74,7 @@ impl Notify {
     /// # References
     /// `man 3 sd_notify`
     pub fn send(&self, msg: &str) -> Result<(), Errno> {
-        // SAFETY: no pointer arguments; the new descriptor is ours.
-        let rc = unsafe { libc::socket(libc::AF_UNIX, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0) };
+        let rc = super::call::socket(libc::AF_UNIX, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0);
         let fd = Fd::from_raw(ret(rc)?);
         let addr = (&self.addr as *const libc::sockaddr_un).cast::<libc::sockaddr>();
         // SAFETY: `msg` is valid for `msg.len()` bytes; `addr` points to our live

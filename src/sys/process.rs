@@ -31,8 +31,9 @@ pub fn geteuid() -> u32 {
 /// `man 3 daemon`
 pub fn daemonize() -> Result<(), Errno> {
     // SAFETY: the daemon is single-threaded when it daemonises, so the child is a full
-    // copy of the process and may go on running normal code.
-    match ret(unsafe { libc::fork() })? {
+    // copy of the process and may go on running normal code, none of which relies on
+    // libc's cached thread id (see `call::fork`).
+    match ret(unsafe { super::call::fork() })? {
         0 => {}
         // SAFETY: `_exit` never returns; skipping atexit handlers and stdio flushing is
         // exactly right for the parent, whose state now belongs to the child.
@@ -59,11 +60,7 @@ pub fn daemonize() -> Result<(), Errno> {
 
 /// `sleep(secs)`, resumed after interrupting signals until the whole time has passed.
 pub fn sleep_secs(secs: u32) {
-    let mut left = secs;
-    while left > 0 {
-        // SAFETY: `sleep` has no preconditions.
-        left = unsafe { libc::sleep(left) };
-    }
+    super::call::nanosleep(secs, 0, true);
 }
 
 /// `prlimit(0, RLIMIT_NOFILE)`: raises the soft limit on open files to the hard limit, as
@@ -71,18 +68,42 @@ pub fn sleep_secs(secs: u32) {
 ///
 /// `prlimit` rather than `setrlimit`: musl's `setrlimit` applies the limit to every thread
 /// through `__synccall` (semaphores, rwlocks: ~2.5 KB of a static MIPS build), while a
-/// limit set by `prlimit` is per process anyway.
+/// limit set by `prlimit` is per process anyway. And the raw `prlimit64` rather than
+/// musl's `prlimit`, which only adds a MIPS-specific clamp of the 32-bit `RLIM_INFINITY`
+/// that the 64-bit limits of `prlimit64` do not have.
 #[cfg(target_os = "linux")]
 pub fn raise_nofile_limit() -> Result<(), Errno> {
-    let mut lim = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
+    // `struct rlimit64`: current and maximum, 64 bits each on every ABI.
+    let mut lim: [u64; 2] = [0; 2];
+    let lim_ptr: *mut [u64; 2] = &mut lim;
+    let keep: *const [u64; 2] = core::ptr::null();
+    let resource = libc::RLIMIT_NOFILE as libc::c_long;
+    // SAFETY: no new limit (null); `lim_ptr` points to a live, writable `rlimit64` for
+    // the old one.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_prlimit64,
+            0 as libc::c_long,
+            resource,
+            keep,
+            lim_ptr,
+        )
     };
-    // SAFETY: no new limit (null), `lim` is a live, writable `rlimit` for the old one.
-    ret(unsafe { libc::prlimit(0, libc::RLIMIT_NOFILE, core::ptr::null(), &mut lim) })?;
-    lim.rlim_cur = lim.rlim_max;
-    // SAFETY: `lim` is a live `rlimit`, only read; no old limit wanted (null).
-    ret(unsafe { libc::prlimit(0, libc::RLIMIT_NOFILE, &lim, core::ptr::null_mut()) }).map(drop)
+    ret(rc as libc::c_int)?;
+    lim[0] = lim[1];
+    let lim_ptr: *const [u64; 2] = &lim;
+    let old: *mut [u64; 2] = core::ptr::null_mut();
+    // SAFETY: `lim_ptr` points to a live `rlimit64`, only read; no old limit wanted.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_prlimit64,
+            0 as libc::c_long,
+            resource,
+            lim_ptr,
+            old,
+        )
+    };
+    ret(rc as libc::c_int).map(drop)
 }
 
 /// `setrlimit(RLIMIT_NOFILE, {hard, hard})`: raises the soft limit on open files to the
@@ -102,20 +123,48 @@ pub fn raise_nofile_limit() -> Result<(), Errno> {
 
 /// `getenv(name)`: the variable's value, if set and UTF-8.
 ///
-/// The value points into the environment block, which this program never changes (the
-/// script hook's environment is a copy, see [`run_script`]), so it lives as long as the
-/// process.
+/// The environment block is walked here rather than by musl's `getenv`, which links
+/// `strncmp` and `strchrnul` for this one call. The value points into the block, which
+/// this program never changes (the script hook's environment is a copy, see
+/// [`run_script`]), so it lives as long as the process.
 pub fn getenv(name: &str) -> Option<&'static str> {
-    let name = CStrBuf::<64>::new(name).ok()?;
-    // SAFETY: `name` is NUL-terminated and outlives the call.
-    let value = unsafe { libc::getenv(name.as_ptr()) };
-    if value.is_null() {
+    if name.is_empty() || name.contains('=') {
         return None;
     }
-    // SAFETY: a non-null `getenv` result is a NUL-terminated string that stays valid
-    // until the environment is modified, which this process never does (see above).
-    let value: &'static CStr = unsafe { CStr::from_ptr(value) };
-    value.to_str().ok()
+    let (_, text) = environment().find(|(_, text)| {
+        text.strip_prefix(name.as_bytes())
+            .is_some_and(|rest| rest.first() == Some(&b'='))
+    })?;
+    let value = text.get(name.len() + 1..)?;
+    core::str::from_utf8(value).ok()
+}
+
+extern "C" {
+    /// The process environment, `NAME=value` strings ending with a null pointer.
+    static environ: *const *const c_char;
+}
+
+/// The `environ` entries: each C string's pointer and its bytes (NUL excluded).
+fn environment() -> impl Iterator<Item = (*const c_char, &'static [u8])> {
+    // SAFETY: reading the pointer; the programs are single-threaded and never change
+    // their environment, so `environ` is the stable block the process started with.
+    let mut entry = unsafe { environ };
+    core::iter::from_fn(move || {
+        if entry.is_null() {
+            return None;
+        }
+        // SAFETY: `entry` points into the null-terminated `environ` array, at or before
+        // its terminating null pointer (we stop there).
+        let ptr = unsafe { *entry };
+        if ptr.is_null() {
+            return None;
+        }
+        entry = entry.wrapping_add(1);
+        // SAFETY: each `environ` entry is a NUL-terminated string that lives as long as
+        // the process (see above).
+        let text: &'static CStr = unsafe { CStr::from_ptr(ptr) };
+        Some((ptr, text.to_bytes()))
+    })
 }
 
 // ===== script hook =====
@@ -137,11 +186,6 @@ pub enum ScriptEnv<'a> {
 /// `name=` and an address as long as `INET6_ADDRSTRLEN` (NUL included).
 type AddrVar = CStrBuf<{ 7 + 46 }>;
 
-extern "C" {
-    /// The process environment, `NAME=value` strings ending with a null pointer.
-    static environ: *const *const c_char;
-}
-
 /// The script's `envp`: the inherited variables but `NOTIFY_SOCKET`, `source` and
 /// `group`, then our `source=`/`group=` if given, and the null pointer. It borrows the
 /// strings it points to.
@@ -156,19 +200,7 @@ impl<'a> ScriptEnvp<'a> {
     fn new(vars: Option<&'a (AddrVar, AddrVar)>) -> Self {
         let mut ptrs = [core::ptr::null(); MAX_SCRIPT_ENV + 3];
         let (mut len, mut left_out) = (0, 0);
-        // SAFETY: reading the pointer; the daemon is single-threaded and never changes
-        // its environment, so `environ` is the stable block the process started with.
-        let mut entry = unsafe { environ };
-        while !entry.is_null() {
-            // SAFETY: `entry` points into the null-terminated `environ` array, at or
-            // before its terminating null pointer.
-            let ptr = unsafe { *entry };
-            if ptr.is_null() {
-                break;
-            }
-            // SAFETY: each `environ` entry is a NUL-terminated string that lives as long
-            // as the process (see above).
-            let text = unsafe { CStr::from_ptr(ptr) }.to_bytes();
+        for (ptr, text) in environment() {
             let replaced = [&b"NOTIFY_SOCKET="[..], b"source=", b"group="]
                 .iter()
                 .any(|name| text.starts_with(name));
@@ -181,7 +213,6 @@ impl<'a> ScriptEnvp<'a> {
                     None => left_out += 1,
                 }
             }
-            entry = entry.wrapping_add(1);
         }
         if let Some((source, group)) = vars {
             for ptr in [source.as_ptr(), group.as_ptr()] {
@@ -230,8 +261,8 @@ pub fn run_script(path: &str, arg: &str, env: ScriptEnv<'_>) -> Result<Started, 
     };
     let envp = ScriptEnvp::new(vars.as_ref());
     // SAFETY: the daemon is single-threaded; the child only calls `exec_script`, which
-    // never returns.
-    let pid = ret(unsafe { libc::fork() })?;
+    // never returns and does not rely on libc's cached thread id (see `call::fork`).
+    let pid = ret(unsafe { super::call::fork() })?;
     if pid == 0 {
         exec_script(&path, &arg, &envp);
     }
@@ -253,8 +284,7 @@ pub struct Started {
 /// The child side of [`run_script`]: no allocation, only system calls.
 fn exec_script(path: &CPath, arg: &CStrBuf<32>, envp: &ScriptEnvp<'_>) -> ! {
     // An ignored signal stays ignored across exec; scripts expect the default.
-    // SAFETY: setting a default disposition has no preconditions.
-    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
+    let _ = super::signal::set_default(libc::SIGPIPE);
     let argv: [*const c_char; 3] = [path.as_ptr(), arg.as_ptr(), core::ptr::null()];
     // SAFETY: `path` and every `argv` and `envp` entry are NUL-terminated strings alive
     // for the call, and both arrays end with a null pointer.

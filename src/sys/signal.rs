@@ -12,7 +12,7 @@
 
 use core::sync::atomic::{AtomicI32, AtomicU32, Ordering};
 
-use super::{errno_location, read, ret, Fd};
+use super::{call, errno_location, read, ret, Fd};
 use crate::errno::Errno;
 
 /// Signals caught since the last [`Signals::take`], one bit per signal number.
@@ -90,9 +90,7 @@ impl Signals {
     #[doc(alias = "sigaction")]
     pub fn install() -> Result<Self, Errno> {
         let mut fds = [-1 as libc::c_int; 2];
-        // SAFETY: `fds` is a writable array of two `int`s, as `pipe2` requires; the two
-        // new descriptors are ours.
-        ret(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC | libc::O_NONBLOCK) })?;
+        ret(call::pipe2(&mut fds, libc::O_CLOEXEC | libc::O_NONBLOCK))?;
         let (rd, wr) = (Fd::from_raw(fds[0]), Fd::from_raw(fds[1]));
         if PIPE_WR
             .compare_exchange(-1, wr.raw(), Ordering::SeqCst, Ordering::SeqCst)
@@ -145,16 +143,15 @@ impl Drop for Signals {
 
 /// `sigaction(sig, {handler, empty mask, SA_RESTART}, NULL)`.
 fn set_action(sig: libc::c_int, handler: libc::sighandler_t) -> Result<(), Errno> {
-    // SAFETY: `sigaction` is plain data; all-zero is a valid value (no flags, empty
-    // mask on Linux, null restorer) that we complete below.
-    let mut action: libc::sigaction = unsafe { core::mem::zeroed() };
-    action.sa_sigaction = handler;
-    action.sa_flags = libc::SA_RESTART;
-    // SAFETY: `action.sa_mask` is a live, writable `sigset_t`.
-    ret(unsafe { libc::sigemptyset(&mut action.sa_mask) })?;
-    // SAFETY: `action` is a live, fully initialised `sigaction`; a null old-action
-    // pointer is allowed. The handler is async-signal-safe (see `on_signal`).
-    ret(unsafe { libc::sigaction(sig, &action, core::ptr::null_mut()) }).map(drop)
+    // SAFETY: `handler` is `SIG_DFL`, `SIG_IGN` or `on_signal`, which is
+    // async-signal-safe.
+    ret(unsafe { call::sigaction(sig, handler, libc::SA_RESTART) }).map(drop)
+}
+
+/// `signal(sig, SIG_DFL)`: the default action for `sig` (the script hook's child
+/// restores `SIGPIPE` before `execve`; an ignored signal would stay ignored).
+pub fn set_default(sig: libc::c_int) -> Result<(), Errno> {
+    set_action(sig, libc::SIG_DFL)
 }
 
 // ===== tests =====

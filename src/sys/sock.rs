@@ -5,13 +5,12 @@ use core::mem::size_of;
 
 use libc::{c_int, c_void};
 
-use super::{ret, ret_len, Fd};
+use super::{call, ret, ret_len, Fd};
 use crate::errno::Errno;
 
 /// `socket(domain, ty | SOCK_CLOEXEC, protocol)`.
 pub fn socket(domain: c_int, ty: c_int, protocol: c_int) -> Result<Fd, Errno> {
-    // SAFETY: no pointers; the returned descriptor is owned by the new `Fd` only.
-    let fd = ret(unsafe { libc::socket(domain, ty | libc::SOCK_CLOEXEC, protocol) })?;
+    let fd = ret(call::socket(domain, ty | libc::SOCK_CLOEXEC, protocol))?;
     Ok(Fd::from_raw(fd))
 }
 
@@ -20,7 +19,7 @@ pub fn setsockopt<T: Copy>(fd: &Fd, level: c_int, name: c_int, value: &T) -> Res
     let ptr: *const T = value;
     // SAFETY: `fd` is open; `ptr` points to a live `T` of exactly `size_of::<T>()` bytes,
     // the length we pass, and the kernel only reads it.
-    ret(unsafe { libc::setsockopt(fd.raw(), level, name, ptr.cast(), size_of::<T>() as _) })?;
+    ret(unsafe { call::setsockopt(fd.raw(), level, name, ptr.cast(), size_of::<T>() as _) })?;
     Ok(())
 }
 
@@ -28,7 +27,7 @@ pub fn setsockopt<T: Copy>(fd: &Fd, level: c_int, name: c_int, value: &T) -> Res
 pub fn setsockopt_bytes(fd: &Fd, level: c_int, name: c_int, value: &[u8]) -> Result<(), Errno> {
     // SAFETY: `fd` is open; `value` is valid for reads of `value.len()` bytes.
     ret(unsafe {
-        libc::setsockopt(
+        call::setsockopt(
             fd.raw(),
             level,
             name,
@@ -55,7 +54,7 @@ pub fn ioctl_rw<T: Copy>(fd: &Fd, request: libc::c_ulong, arg: &mut T) -> Result
     let ptr: *mut T = arg;
     // SAFETY: `fd` is open; `ptr` points to a live, exclusively borrowed `T`, which is the
     // argument type of `request` (checked by the layout assertions in `abi`).
-    ret(unsafe { libc::ioctl(fd.raw(), request as _, ptr.cast::<c_void>()) })?;
+    ret(unsafe { call::ioctl(fd.raw(), request, ptr.cast::<c_void>()) })?;
     Ok(())
 }
 

@@ -8,9 +8,9 @@
 //! `man 7 unix`, `man 2 accept4`, `man 2 send`, `man 3 termios`.
 
 use core::ffi::c_int;
-use core::mem::{size_of, MaybeUninit};
+use core::mem::size_of;
 
-use super::{ret, ret_len, Fd};
+use super::{call, ret, ret_len, Fd};
 use crate::errno::Errno;
 
 /// Standard input, output and error descriptor numbers.
@@ -54,14 +54,8 @@ fn sockaddr(path: &str) -> Result<libc::sockaddr_un, Errno> {
 const SOCKADDR_LEN: libc::socklen_t = size_of::<libc::sockaddr_un>() as libc::socklen_t;
 
 fn stream_socket(flags: c_int) -> Result<Fd, Errno> {
-    // SAFETY: plain syscall without pointers; the new descriptor is owned by the `Fd`.
-    let fd = ret(unsafe {
-        libc::socket(
-            libc::AF_UNIX,
-            libc::SOCK_STREAM | libc::SOCK_CLOEXEC | flags,
-            0,
-        )
-    })?;
+    let ty = libc::SOCK_STREAM | libc::SOCK_CLOEXEC | flags;
+    let fd = ret(call::socket(libc::AF_UNIX, ty, 0))?;
     Ok(Fd::from_raw(fd))
 }
 
@@ -103,16 +97,7 @@ pub fn listen(path: &str) -> Result<Fd, Errno> {
 /// timeout (`SO_SNDTIMEO`), which a non-blocking socket would ignore (`EAGAIN` at once).
 pub fn accept(listener: &Fd) -> Result<Fd, Errno> {
     loop {
-        // SAFETY: null address pointers are allowed (peer address not wanted); `listener`
-        // is an open descriptor we borrow.
-        let rc = unsafe {
-            libc::accept4(
-                listener.raw(),
-                core::ptr::null_mut(),
-                core::ptr::null_mut(),
-                libc::SOCK_CLOEXEC,
-            )
-        };
+        let rc = call::accept4(listener.raw(), libc::SOCK_CLOEXEC);
         match ret(rc) {
             Ok(fd) => return Ok(Fd::from_raw(fd)),
             Err(Errno::EINTR) => {}
@@ -139,7 +124,7 @@ pub fn set_send_timeout(fd: &Fd, ms: u32) -> Result<(), Errno> {
     // SAFETY: `tv_ptr` points to a live `timeval` of exactly the length we pass; `fd` is
     // open.
     let rc = unsafe {
-        libc::setsockopt(
+        call::setsockopt(
             fd.raw(),
             libc::SOL_SOCKET,
             libc::SO_SNDTIMEO,
@@ -214,10 +199,18 @@ pub fn read_stdin(buf: &mut [u8]) -> Result<usize, Errno> {
 
 // ===== terminal =====
 
-/// `isatty(fd)`.
+/// `isatty(fd)`: whether `fd` has a terminal window size, which is how musl asks.
 pub fn is_tty(fd: c_int) -> bool {
-    // SAFETY: plain query without pointers; an invalid descriptor just returns 0.
-    unsafe { libc::isatty(fd) == 1 }
+    let mut size = libc::winsize {
+        ws_row: 0,
+        ws_col: 0,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    let size_ptr: *mut libc::winsize = &mut size;
+    // SAFETY: `TIOCGWINSZ` writes one `winsize`, which `size_ptr` points to; an invalid
+    // descriptor just fails.
+    unsafe { call::ioctl(fd, libc::TIOCGWINSZ as libc::c_ulong, size_ptr.cast()) == 0 }
 }
 
 /// `poll({fd, POLLIN}, 1, ms)`: true once `fd` is readable (or at end of file).
@@ -234,12 +227,7 @@ pub fn wait_readable(fd: c_int, ms: c_int) -> Result<bool, Errno> {
 
 /// Sleeps `ms` milliseconds (`nanosleep`; an interrupted sleep ends early).
 pub fn sleep_ms(ms: u32) {
-    let ts = libc::timespec {
-        tv_sec: (ms / 1000) as libc::time_t,
-        tv_nsec: ((ms % 1000) * 1_000_000) as libc::c_long,
-    };
-    // SAFETY: `&ts` is a valid `timespec`; the remainder pointer may be null.
-    unsafe { libc::nanosleep(&ts, core::ptr::null_mut()) };
+    call::nanosleep(ms / 1000, (ms % 1000) * 1_000_000, false);
 }
 
 /// A terminal switched to non-canonical, no-echo input, restored on drop (so the
@@ -252,17 +240,16 @@ pub struct RawTerminal {
 impl RawTerminal {
     /// Switches the terminal on `fd`; fails if `fd` is not a terminal.
     pub fn new(fd: c_int) -> Result<Self, Errno> {
-        let mut saved = MaybeUninit::<libc::termios>::uninit();
-        // SAFETY: `saved` is valid for writes of one `termios`, which tcgetattr fills on
-        // success.
-        ret(unsafe { libc::tcgetattr(fd, saved.as_mut_ptr()) })?;
-        // SAFETY: tcgetattr succeeded, so `saved` is initialised.
-        let saved = unsafe { saved.assume_init() };
+        // SAFETY: `termios` is plain data; all-zero is a valid value, and where the
+        // kernel's `termios` is shorter than libc's the rest stays zero.
+        let mut saved: libc::termios = unsafe { core::mem::zeroed() };
+        // SAFETY: `saved` is a live, writable `termios`.
+        ret(unsafe { call::tcgetattr(fd, &mut saved) })?;
         let mut raw = saved;
         raw.c_cflag |= libc::CLOCAL | libc::CREAD;
         raw.c_lflag &= !(libc::ICANON | libc::ECHO | libc::ECHOE | libc::ISIG);
         // SAFETY: `&raw` is a valid `termios`.
-        ret(unsafe { libc::tcsetattr(fd, libc::TCSANOW, &raw) })?;
+        ret(unsafe { call::tcsetattr_now(fd, &raw) })?;
         Ok(Self { fd, saved })
     }
 }
@@ -270,7 +257,7 @@ impl RawTerminal {
 impl Drop for RawTerminal {
     fn drop(&mut self) {
         // SAFETY: `&self.saved` is the valid `termios` read in `new`.
-        unsafe { libc::tcsetattr(self.fd, libc::TCSANOW, &self.saved) };
+        unsafe { call::tcsetattr_now(self.fd, &self.saved) };
     }
 }
 
@@ -379,5 +366,58 @@ mod tests {
         assert!(wait_readable(listener.raw(), 100).unwrap());
         sleep_ms(1);
         unlink(&path).unwrap();
+    }
+
+    /// A pseudo-terminal pair: (controller, terminal), or `None` where the system has
+    /// none (some qemu and container setups).
+    fn pty() -> Option<(std::fs::File, std::fs::File)> {
+        use std::os::fd::FromRawFd;
+        let controller = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open("/dev/ptmx")
+            .ok()?;
+        use std::os::fd::AsRawFd;
+        // SAFETY: `controller` is an open pseudo-terminal controller.
+        let rc = unsafe { libc::unlockpt(controller.as_raw_fd()) };
+        (rc == 0).then_some(())?;
+        let mut name = [0 as libc::c_char; 64];
+        // SAFETY: `name` is valid for writes of its length.
+        let rc = unsafe { libc::ptsname_r(controller.as_raw_fd(), name.as_mut_ptr(), 64) };
+        (rc == 0).then_some(())?;
+        // SAFETY: `ptsname_r` succeeded, so `name` is NUL-terminated.
+        let fd = unsafe { libc::open(name.as_ptr(), libc::O_RDWR | libc::O_NOCTTY) };
+        (fd >= 0).then_some(())?;
+        // SAFETY: `fd` is a new descriptor owned by nobody else.
+        Some((controller, unsafe { std::fs::File::from_raw_fd(fd) }))
+    }
+
+    /// libc's own view of the terminal: (c_lflag, c_cflag).
+    fn flags(fd: c_int) -> (libc::tcflag_t, libc::tcflag_t) {
+        // SAFETY: `termios` is plain data; all-zero is a valid value.
+        let mut t: libc::termios = unsafe { core::mem::zeroed() };
+        // SAFETY: `t` is a live, writable `termios`.
+        assert_eq!(unsafe { libc::tcgetattr(fd, &mut t) }, 0);
+        (t.c_lflag, t.c_cflag)
+    }
+
+    #[test]
+    fn raw_terminal_switches_and_restores() {
+        use std::os::fd::AsRawFd;
+        let Some((_controller, terminal)) = pty() else {
+            std::eprintln!("SKIPPED raw_terminal_switches_and_restores: no pty");
+            return;
+        };
+        let fd = terminal.as_raw_fd();
+        assert!(is_tty(fd));
+        let (lflag, cflag) = flags(fd);
+        assert_ne!(lflag & libc::ICANON, 0, "a new pty is canonical");
+        let raw = RawTerminal::new(fd).unwrap();
+        let (raw_lflag, raw_cflag) = flags(fd);
+        let off = libc::ICANON | libc::ECHO | libc::ECHOE | libc::ISIG;
+        assert_eq!(raw_lflag, lflag & !off);
+        assert_eq!(raw_cflag, cflag | libc::CLOCAL | libc::CREAD);
+        drop(raw);
+        assert_eq!(flags(fd), (lflag, cflag));
     }
 }

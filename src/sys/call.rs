@@ -1,0 +1,630 @@
+//! libc calls whose static musl wrappers link much more than the call: on Linux they are
+//! made here as the raw system call (`syscall(2)`, which returns -1 and sets `errno` on
+//! failure, exactly like the wrapper did); on FreeBSD they stay the libc functions.
+//!
+//! Each function has the libc signature and contract, so a call site only swaps
+//! `libc::name` for `call::name`; its `// SAFETY:` comment still holds. Arguments are
+//! widened to `c_long` (or passed as pointers) because `syscall` reads `long`s.
+//!
+//! What musl's wrapper does beyond the system call, and why we do not need it, is noted
+//! on each function. Measured on a static mipsel build; see the commit messages.
+
+#[cfg(target_os = "linux")]
+use libc::c_long;
+
+/// `fork()` as `clone(SIGCHLD, 0, 0, 0, 0)` (aarch64 has no `SYS_fork`; the unused
+/// arguments are zero in every architecture's argument order).
+///
+/// musl's `fork` (~3 KB static: atfork handlers, the thread-list and libc locks, rwlocks
+/// and their timed waits) exists to make the child of a multi-threaded process usable.
+/// Our processes have one thread whenever they fork. What the raw call leaves behind is
+/// libc's cached thread id, which in the child is still the parent's; it is read only by
+/// calls that signal or lock by thread id (`raise`, `abort`, `pthread_kill`, recursive
+/// or robust mutexes, stdio locks), none of which the programs use: the script child
+/// only changes a signal action and `execve`s or `_exit`s, and the daemon child of
+/// `daemonize` uses plain system calls, `malloc`-free libc and panics by trapping.
+/// `getpid` is a real system call in musl and glibc (no cached pid).
+///
+/// Only for static musl (where the ~3 KB are): glibc is a shared library there, and its
+/// `fork` also resets state of its own (the single-threaded flag, malloc's arenas) that
+/// a raw clone would leave alone.
+///
+/// # Safety
+/// As `fork(2)` in a single-threaded process: the child must not rely on libc's cached
+/// thread id (see above).
+#[cfg(all(target_os = "linux", target_env = "musl"))]
+pub unsafe fn fork() -> libc::pid_t {
+    let flags = libc::SIGCHLD as c_long;
+    // SAFETY: a clone without CLONE_VM, stack, TLS or tid pointers is a plain fork: the
+    // child runs on its own copy of this stack and returns 0 from here. The caller
+    // upholds the conditions above.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_clone,
+            flags,
+            0 as c_long,
+            0 as c_long,
+            0 as c_long,
+            0 as c_long,
+        )
+    };
+    rc as libc::pid_t
+}
+
+/// `fork()`.
+///
+/// # Safety
+/// As `fork(2)`.
+#[cfg(not(all(target_os = "linux", target_env = "musl")))]
+pub unsafe fn fork() -> libc::pid_t {
+    // SAFETY: the caller upholds `fork`'s contract.
+    unsafe { libc::fork() }
+}
+
+// ===== ioctl and the terminal =====
+
+/// `ioctl(fd, request, arg)`.
+///
+/// musl's rewrites the argument of a few requests that carry a `time_t` on 32-bit ABIs
+/// (`convert_ioctl_struct`, ~800 B static); ours carry none (`SIOCGETSGCNT*`,
+/// `TCGETS`/`TCSETS`, `TIOCGWINSZ`).
+///
+/// # Safety
+/// `arg` is what `request` reads or writes, live for the call.
+#[cfg(target_os = "linux")]
+pub unsafe fn ioctl(
+    fd: libc::c_int,
+    request: libc::c_ulong,
+    arg: *mut libc::c_void,
+) -> libc::c_int {
+    // SAFETY: the caller vouches for `arg`; the kernel sees the same arguments as
+    // through `ioctl(2)`.
+    let rc = unsafe { libc::syscall(libc::SYS_ioctl, fd as c_long, request as c_long, arg) };
+    rc as libc::c_int
+}
+
+/// `ioctl(fd, request, arg)`.
+///
+/// # Safety
+/// `arg` is what `request` reads or writes, live for the call.
+#[cfg(not(target_os = "linux"))]
+pub unsafe fn ioctl(
+    fd: libc::c_int,
+    request: libc::c_ulong,
+    arg: *mut libc::c_void,
+) -> libc::c_int {
+    // SAFETY: the caller vouches for `arg`.
+    unsafe { libc::ioctl(fd, request as _, arg) }
+}
+
+/// `tcgetattr(fd, termios)`: on Linux the `TCGETS` ioctl it is in musl.
+///
+/// The kernel's `struct termios` is a prefix of libc's (the same four flag words, then
+/// `c_line` and fewer `c_cc`, asserted below), so the kernel fills the start and the
+/// rest keeps what the caller put there; [`tcsetattr_now`] hands the kernel the same
+/// prefix back.
+///
+/// # Safety
+/// `termios` is valid for writes of one `libc::termios`.
+#[cfg(target_os = "linux")]
+pub unsafe fn tcgetattr(fd: libc::c_int, termios: *mut libc::termios) -> libc::c_int {
+    // SAFETY: `TCGETS` writes a kernel `termios`, no larger than the caller's.
+    unsafe { ioctl(fd, libc::TCGETS as libc::c_ulong, termios.cast()) }
+}
+
+/// `tcsetattr(fd, TCSANOW, termios)`: on Linux the `TCSETS` ioctl it is in musl.
+///
+/// # Safety
+/// `termios` points to a live `libc::termios`.
+#[cfg(target_os = "linux")]
+pub unsafe fn tcsetattr_now(fd: libc::c_int, termios: *const libc::termios) -> libc::c_int {
+    // SAFETY: `TCSETS` only reads a kernel `termios`, a prefix of the caller's.
+    unsafe { ioctl(fd, libc::TCSETS as libc::c_ulong, termios.cast_mut().cast()) }
+}
+
+/// `tcgetattr(fd, termios)`.
+///
+/// # Safety
+/// `termios` is valid for writes of one `libc::termios`.
+#[cfg(not(target_os = "linux"))]
+pub unsafe fn tcgetattr(fd: libc::c_int, termios: *mut libc::termios) -> libc::c_int {
+    // SAFETY: the caller vouches for `termios`.
+    unsafe { libc::tcgetattr(fd, termios) }
+}
+
+/// `tcsetattr(fd, TCSANOW, termios)`.
+///
+/// # Safety
+/// `termios` points to a live `libc::termios`.
+#[cfg(not(target_os = "linux"))]
+pub unsafe fn tcsetattr_now(fd: libc::c_int, termios: *const libc::termios) -> libc::c_int {
+    // SAFETY: the caller vouches for `termios`.
+    unsafe { libc::tcsetattr(fd, libc::TCSANOW, termios) }
+}
+
+/// The kernel's `struct termios` (`TCGETS`): `c_iflag`, `c_oflag`, `c_cflag`, `c_lflag`,
+/// `c_line`, then `NCCS` control characters: 19 on most ABIs, 23 on MIPS (powerpc puts
+/// `c_cc` before `c_line`, within the same bytes). libc's must start the same way and
+/// be at least as long.
+#[cfg(target_os = "linux")]
+mod termios_layout {
+    use core::mem::{offset_of, size_of};
+    use static_assertions::const_assert;
+    use static_assertions::const_assert_eq;
+    const_assert_eq!(offset_of!(libc::termios, c_iflag), 0);
+    const_assert_eq!(offset_of!(libc::termios, c_oflag), 4);
+    const_assert_eq!(offset_of!(libc::termios, c_cflag), 8);
+    const_assert_eq!(offset_of!(libc::termios, c_lflag), 12);
+    const_assert!(offset_of!(libc::termios, c_cc) <= 17);
+    const_assert!(size_of::<libc::termios>() >= 4 * 4 + 1 + 23);
+}
+
+// ===== sleeping =====
+
+/// `nanosleep` for `secs` seconds and `nanos` nanoseconds; with `resume`, sleeps on
+/// after an interrupting signal until the whole time has passed.
+///
+/// Linux: the raw `nanosleep`, whose `timespec` is two `long`s on every ABI. musl's
+/// `nanosleep`/`sleep` go through `clock_nanosleep` and its `clock_nanosleep_time64`
+/// fallback (~700 B static) and end up in the same 32-bit call for short sleeps.
+#[cfg(target_os = "linux")]
+pub fn nanosleep(secs: u32, nanos: u32, resume: bool) {
+    // A 32-bit `long` holds 68 years; longer sleeps are cut to that.
+    let secs = secs.min(i32::MAX as u32) as c_long;
+    let mut ts: [c_long; 2] = [secs, nanos as c_long];
+    let ts_ptr: *mut [c_long; 2] = &mut ts;
+    loop {
+        // SAFETY: `ts_ptr` points to a live kernel `timespec`, read as the request and
+        // overwritten with the time left when interrupted (one buffer for both is
+        // allowed).
+        let rc = unsafe { libc::syscall(libc::SYS_nanosleep, ts_ptr, ts_ptr) };
+        if !(resume && rc != 0 && super::errno() == crate::errno::Errno::EINTR) {
+            return;
+        }
+    }
+}
+
+/// `nanosleep` for `secs` seconds and `nanos` nanoseconds; with `resume`, sleeps on
+/// after an interrupting signal until the whole time has passed.
+#[cfg(not(target_os = "linux"))]
+pub fn nanosleep(secs: u32, nanos: u32, resume: bool) {
+    let mut ts = libc::timespec {
+        tv_sec: secs as libc::time_t,
+        tv_nsec: nanos as libc::c_long,
+    };
+    let ts_ptr: *mut libc::timespec = &mut ts;
+    loop {
+        // SAFETY: `ts_ptr` points to a live `timespec`, the request and the time left.
+        let rc = unsafe { libc::nanosleep(ts_ptr, ts_ptr) };
+        if !(resume && rc != 0 && super::errno() == crate::errno::Errno::EINTR) {
+            return;
+        }
+    }
+}
+
+// ===== files and limits =====
+
+/// `utimensat(AT_FDCWD, path, NULL, 0)`: access and modification times to now.
+///
+/// musl's `utimensat` converts `times` between `time_t` widths and retries with
+/// `utimensat_time64` (~800 B static); with null `times` it makes this very call.
+///
+/// # Safety
+/// `path` is a NUL-terminated string, live for the call.
+#[cfg(target_os = "linux")]
+pub unsafe fn utimensat_now(path: *const libc::c_char) -> libc::c_int {
+    let times: *const c_long = core::ptr::null();
+    let dirfd = libc::AT_FDCWD as c_long;
+    // SAFETY: the caller vouches for `path`; a null `times` means "now".
+    let rc = unsafe { libc::syscall(libc::SYS_utimensat, dirfd, path, times, 0 as c_long) };
+    rc as libc::c_int
+}
+
+/// `utimensat(AT_FDCWD, path, NULL, 0)`: access and modification times to now.
+///
+/// # Safety
+/// `path` is a NUL-terminated string, live for the call.
+#[cfg(not(target_os = "linux"))]
+pub unsafe fn utimensat_now(path: *const libc::c_char) -> libc::c_int {
+    // SAFETY: the caller vouches for `path`; a null `times` means "now".
+    unsafe { libc::utimensat(libc::AT_FDCWD, path, core::ptr::null(), 0) }
+}
+
+// ===== sockets and pipes =====
+
+/// `socket(domain, ty, protocol)`.
+///
+/// musl's retries without `SOCK_CLOEXEC`/`SOCK_NONBLOCK` and sets them with `fcntl` for
+/// kernels before 2.6.27, which lack the MRT_TABLE, VIFF_USE_IFINDEX and rtnetlink
+/// features the daemon needs anyway.
+#[cfg(target_os = "linux")]
+pub fn socket(domain: libc::c_int, ty: libc::c_int, protocol: libc::c_int) -> libc::c_int {
+    let (domain, ty, protocol) = (domain as c_long, ty as c_long, protocol as c_long);
+    // SAFETY: integer arguments only; the caller owns the returned descriptor.
+    let rc = unsafe { libc::syscall(libc::SYS_socket, domain, ty, protocol) };
+    rc as libc::c_int
+}
+
+/// `socket(domain, ty, protocol)`.
+#[cfg(not(target_os = "linux"))]
+pub fn socket(domain: libc::c_int, ty: libc::c_int, protocol: libc::c_int) -> libc::c_int {
+    // SAFETY: integer arguments only; the caller owns the returned descriptor.
+    unsafe { libc::socket(domain, ty, protocol) }
+}
+
+/// `setsockopt(fd, level, name, value, len)`.
+///
+/// musl's converts `SO_RCVTIMEO`/`SO_SNDTIMEO`/`SO_TIMESTAMP*` between `time_t` widths
+/// for 32-bit ABIs built with a 64-bit `time_t` (~450 B static). The `libc` crate gives
+/// `timeval` and `SO_SNDTIMEO` as a matching kernel pair (the `long` one with
+/// `SO_SNDTIMEO_OLD` while its `time_t` is `long`, the 64-bit one with `_NEW`
+/// otherwise), so no conversion is due.
+///
+/// # Safety
+/// `value` is valid for reads of `len` bytes.
+#[cfg(target_os = "linux")]
+pub unsafe fn setsockopt(
+    fd: libc::c_int,
+    level: libc::c_int,
+    name: libc::c_int,
+    value: *const libc::c_void,
+    len: libc::socklen_t,
+) -> libc::c_int {
+    let (fd, level, name, len) = (fd as c_long, level as c_long, name as c_long, len as c_long);
+    // SAFETY: the caller vouches for `value` and `len`.
+    let rc = unsafe { libc::syscall(libc::SYS_setsockopt, fd, level, name, value, len) };
+    rc as libc::c_int
+}
+
+/// `setsockopt(fd, level, name, value, len)`.
+///
+/// # Safety
+/// `value` is valid for reads of `len` bytes.
+#[cfg(not(target_os = "linux"))]
+pub unsafe fn setsockopt(
+    fd: libc::c_int,
+    level: libc::c_int,
+    name: libc::c_int,
+    value: *const libc::c_void,
+    len: libc::socklen_t,
+) -> libc::c_int {
+    // SAFETY: the caller vouches for `value` and `len`.
+    unsafe { libc::setsockopt(fd, level, name, value, len) }
+}
+
+/// `accept4(fd, NULL, NULL, flags)`.
+///
+/// musl's falls back to `accept` and `fcntl` on kernels without `accept4` (before
+/// 2.6.28); every kernel the daemon runs on has it.
+#[cfg(target_os = "linux")]
+pub fn accept4(fd: libc::c_int, flags: libc::c_int) -> libc::c_int {
+    let no_addr: *mut libc::sockaddr = core::ptr::null_mut();
+    let no_len: *mut libc::socklen_t = core::ptr::null_mut();
+    // SAFETY: null address pointers are allowed (peer address not wanted); the caller
+    // owns the returned descriptor.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_accept4,
+            fd as c_long,
+            no_addr,
+            no_len,
+            flags as c_long,
+        )
+    };
+    rc as libc::c_int
+}
+
+/// `accept4(fd, NULL, NULL, flags)`.
+#[cfg(not(target_os = "linux"))]
+pub fn accept4(fd: libc::c_int, flags: libc::c_int) -> libc::c_int {
+    // SAFETY: null address pointers are allowed (peer address not wanted).
+    unsafe { libc::accept4(fd, core::ptr::null_mut(), core::ptr::null_mut(), flags) }
+}
+
+/// `pipe2(fds, flags)`.
+///
+/// musl's falls back to `pipe` and `fcntl` on kernels before 2.6.27. `pipe2` writes
+/// the descriptors to `fds` on every ABI (the plain `pipe` of MIPS returns them in
+/// registers instead, which is why it is not used here).
+#[cfg(target_os = "linux")]
+pub fn pipe2(fds: &mut [libc::c_int; 2], flags: libc::c_int) -> libc::c_int {
+    let fds: *mut [libc::c_int; 2] = fds;
+    // SAFETY: `fds` points to two live, writable `int`s, which the call fills.
+    let rc = unsafe { libc::syscall(libc::SYS_pipe2, fds, flags as c_long) };
+    rc as libc::c_int
+}
+
+/// `pipe2(fds, flags)`.
+#[cfg(not(target_os = "linux"))]
+pub fn pipe2(fds: &mut [libc::c_int; 2], flags: libc::c_int) -> libc::c_int {
+    // SAFETY: `fds` is two live, writable `int`s, which the call fills.
+    unsafe { libc::pipe2(fds.as_mut_ptr(), flags) }
+}
+
+/// `fchmod(fd, mode)`.
+///
+/// musl's retries through `/proc/self/fd/N` when the descriptor was opened `O_PATH`
+/// (`__procfdname`, ~430 B static); ours come from a plain `open`.
+#[cfg(target_os = "linux")]
+pub fn fchmod(fd: libc::c_int, mode: libc::mode_t) -> libc::c_int {
+    // SAFETY: integer arguments only.
+    let rc = unsafe { libc::syscall(libc::SYS_fchmod, fd as c_long, mode as c_long) };
+    rc as libc::c_int
+}
+
+/// `fchmod(fd, mode)`.
+#[cfg(not(target_os = "linux"))]
+pub fn fchmod(fd: libc::c_int, mode: libc::mode_t) -> libc::c_int {
+    // SAFETY: integer arguments only.
+    unsafe { libc::fchmod(fd, mode) }
+}
+
+// ===== sigaction =====
+
+/// `sigaction(sig, {handler, empty mask, flags}, NULL)` as the raw `rt_sigaction`.
+///
+/// musl's `sigaction` (with `signal`, `sigemptyset` and the lock of `abort`: ~1 KB
+/// static) also unblocks its own thread-cancellation and timer signals the first time a
+/// handler is installed, for threads and POSIX timers, which we do not use.
+///
+/// The kernel's `struct sigaction` is not libc's: see [`KernelSigaction`].
+///
+/// # Safety
+/// `handler` is `SIG_DFL`, `SIG_IGN` or an async-signal-safe `extern "C" fn(c_int)`.
+#[cfg(all(
+    target_os = "linux",
+    target_env = "musl",
+    any(target_arch = "aarch64", target_arch = "arm", target_arch = "mips")
+))]
+pub unsafe fn sigaction(
+    sig: libc::c_int,
+    handler: libc::sighandler_t,
+    flags: libc::c_int,
+) -> libc::c_int {
+    let action = KernelSigaction::new(handler, flags);
+    let action: *const KernelSigaction = &action;
+    let old: *mut KernelSigaction = core::ptr::null_mut();
+    // SAFETY: `action` points to a live kernel `struct sigaction` (layout asserted below)
+    // that the kernel only reads, of the `sigset_t` size passed; no old action is
+    // wanted (null). The caller vouches for the handler.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_rt_sigaction,
+            sig as c_long,
+            action,
+            old,
+            SIGSET_BYTES as c_long,
+        )
+    };
+    rc as libc::c_int
+}
+
+/// `sigaction(sig, {handler, empty mask, flags}, NULL)` through libc.
+///
+/// # Safety
+/// `handler` is `SIG_DFL`, `SIG_IGN` or an async-signal-safe `extern "C" fn(c_int)`.
+#[cfg(not(all(
+    target_os = "linux",
+    target_env = "musl",
+    any(target_arch = "aarch64", target_arch = "arm", target_arch = "mips")
+)))]
+pub unsafe fn sigaction(
+    sig: libc::c_int,
+    handler: libc::sighandler_t,
+    flags: libc::c_int,
+) -> libc::c_int {
+    // SAFETY: `sigaction` is plain data; all-zero is a valid value (no flags, empty
+    // mask, null restorer) that we complete below.
+    let mut action: libc::sigaction = unsafe { core::mem::zeroed() };
+    action.sa_sigaction = handler;
+    action.sa_flags = flags;
+    // SAFETY: `action.sa_mask` is a live, writable `sigset_t`.
+    if unsafe { libc::sigemptyset(&mut action.sa_mask) } != 0 {
+        return -1;
+    }
+    // SAFETY: `action` is a live, fully initialised `sigaction`; a null old-action
+    // pointer is allowed. The caller vouches for the handler.
+    unsafe { libc::sigaction(sig, &action, core::ptr::null_mut()) }
+}
+
+#[cfg(all(
+    target_os = "linux",
+    target_env = "musl",
+    any(target_arch = "aarch64", target_arch = "arm")
+))]
+pub use self::generic_sigaction::*;
+
+/// The kernel's `struct sigaction` of the generic ABIs (`<asm-generic/signal.h>`, and
+/// x86's and ARM's own, which match): handler, `unsigned long` flags, restorer, and a
+/// 64-signal `sigset_t`.
+#[cfg(all(
+    target_os = "linux",
+    target_env = "musl",
+    any(target_arch = "aarch64", target_arch = "arm")
+))]
+mod generic_sigaction {
+    use core::mem::{offset_of, size_of};
+
+    use libc::c_ulong;
+    use static_assertions::const_assert_eq;
+
+    /// `_NSIG / 8`: the `sigsetsize` argument `rt_sigaction` insists on.
+    pub const SIGSET_BYTES: usize = 8;
+
+    #[repr(C)]
+    pub struct KernelSigaction {
+        handler: libc::sighandler_t,
+        flags: c_ulong,
+        restorer: usize,
+        mask: [c_ulong; SIGSET_BYTES / size_of::<c_ulong>()],
+    }
+
+    impl KernelSigaction {
+        /// `{handler, flags, restorer, empty mask}`.
+        pub fn new(handler: libc::sighandler_t, flags: libc::c_int) -> Self {
+            Self {
+                handler,
+                flags: flags as c_ulong,
+                // No SA_RESTORER: see the module note below.
+                restorer: 0,
+                mask: [0; SIGSET_BYTES / size_of::<c_ulong>()],
+            }
+        }
+    }
+
+    #[cfg(target_pointer_width = "64")]
+    mod layout {
+        use super::*;
+        const_assert_eq!(size_of::<KernelSigaction>(), 32);
+        const_assert_eq!(offset_of!(KernelSigaction, handler), 0);
+        const_assert_eq!(offset_of!(KernelSigaction, flags), 8);
+        const_assert_eq!(offset_of!(KernelSigaction, restorer), 16);
+        const_assert_eq!(offset_of!(KernelSigaction, mask), 24);
+    }
+
+    #[cfg(target_pointer_width = "32")]
+    mod layout {
+        use super::*;
+        const_assert_eq!(size_of::<KernelSigaction>(), 20);
+        const_assert_eq!(offset_of!(KernelSigaction, handler), 0);
+        const_assert_eq!(offset_of!(KernelSigaction, flags), 4);
+        const_assert_eq!(offset_of!(KernelSigaction, restorer), 8);
+        const_assert_eq!(offset_of!(KernelSigaction, mask), 12);
+    }
+}
+
+// aarch64 and ARM need no restorer: without `SA_RESTORER` the kernel returns from a
+// handler through its own trampoline (the vDSO's on aarch64, the signal page on ARM).
+// x86_64 would need one (it has no kernel trampoline); it keeps libc's `sigaction`.
+
+/// The kernel's `struct sigaction` on MIPS (`arch/mips/include/uapi/asm/signal.h`):
+/// `unsigned int` flags first, then the handler, then a 128-signal `sigset_t`; no
+/// restorer (the kernel's trampoline is in the vDSO or on the stack).
+#[cfg(all(target_os = "linux", target_env = "musl", target_arch = "mips"))]
+#[repr(C)]
+pub struct KernelSigaction {
+    flags: libc::c_uint,
+    handler: libc::sighandler_t,
+    mask: [libc::c_ulong; SIGSET_BYTES / core::mem::size_of::<libc::c_ulong>()],
+}
+
+/// `_NSIG / 8` on MIPS (128 signals): the `sigsetsize` argument `rt_sigaction` insists on.
+#[cfg(all(target_os = "linux", target_env = "musl", target_arch = "mips"))]
+pub const SIGSET_BYTES: usize = 16;
+
+#[cfg(all(target_os = "linux", target_env = "musl", target_arch = "mips"))]
+impl KernelSigaction {
+    /// `{flags, handler, empty mask}`.
+    pub fn new(handler: libc::sighandler_t, flags: libc::c_int) -> Self {
+        Self {
+            flags: flags as libc::c_uint,
+            handler,
+            mask: [0; SIGSET_BYTES / core::mem::size_of::<libc::c_ulong>()],
+        }
+    }
+}
+
+#[cfg(all(target_os = "linux", target_env = "musl", target_arch = "mips"))]
+mod mips_layout {
+    use super::KernelSigaction;
+    use core::mem::{offset_of, size_of};
+    use static_assertions::const_assert_eq;
+    const_assert_eq!(size_of::<KernelSigaction>(), 24);
+    const_assert_eq!(offset_of!(KernelSigaction, flags), 0);
+    const_assert_eq!(offset_of!(KernelSigaction, handler), 4);
+    const_assert_eq!(offset_of!(KernelSigaction, mask), 8);
+}
+
+// ===== tests =====
+
+#[cfg(test)]
+mod tests {
+    use super::super::process::tests::in_child;
+    use super::*;
+
+    extern "C" fn ignore(_sig: libc::c_int) {}
+
+    /// What `libc::sigaction` reads back: (handler, flags without `SA_RESTORER`).
+    fn current(sig: libc::c_int) -> (libc::sighandler_t, libc::c_int) {
+        // SAFETY: `sigaction` is plain data; all-zero is a valid value.
+        let mut old: libc::sigaction = unsafe { core::mem::zeroed() };
+        // SAFETY: no new action (null); `old` is a live, writable `sigaction`.
+        let rc = unsafe { libc::sigaction(sig, core::ptr::null(), &mut old) };
+        assert_eq!(rc, 0);
+        (old.sa_sigaction, old.sa_flags & !0x0400_0000)
+    }
+
+    /// Our kernel `struct sigaction` is the one libc reads back: handler and flags land
+    /// in the right fields on this architecture, and a handled signal returns.
+    #[test]
+    fn sigaction_agrees_with_libc() {
+        let status = in_child(|| {
+            let handler = ignore as extern "C" fn(libc::c_int) as libc::sighandler_t;
+            // SAFETY: `ignore` is async-signal-safe (it does nothing).
+            let rc = unsafe { sigaction(libc::SIGUSR1, handler, libc::SA_RESTART) };
+            assert_eq!(rc, 0);
+            assert_eq!(current(libc::SIGUSR1), (handler, libc::SA_RESTART));
+            // SAFETY: sends SIGUSR1, handled by `ignore`, to ourselves.
+            assert_eq!(unsafe { libc::raise(libc::SIGUSR1) }, 0);
+            // SAFETY: ignoring a signal has no preconditions.
+            assert_eq!(unsafe { sigaction(libc::SIGUSR2, libc::SIG_IGN, 0) }, 0);
+            assert_eq!(current(libc::SIGUSR2), (libc::SIG_IGN, 0));
+            // SAFETY: SIGUSR2 is ignored.
+            assert_eq!(unsafe { libc::raise(libc::SIGUSR2) }, 0);
+            // SAFETY: as above; SIGKILL's action cannot be changed.
+            assert_eq!(unsafe { sigaction(libc::SIGKILL, libc::SIG_IGN, 0) }, -1);
+            crate::sys::errno() == crate::errno::Errno(libc::EINVAL)
+        });
+        assert_eq!(status, 0);
+    }
+
+    #[test]
+    fn fork_returns_twice() {
+        // SAFETY: the child only `_exit`s.
+        let pid = unsafe { fork() };
+        if pid == 0 {
+            // SAFETY: leaves the child at once.
+            unsafe { libc::_exit(7) };
+        }
+        assert!(pid > 0);
+        assert_eq!(super::super::process::tests::wait_exit(pid), 7);
+    }
+
+    /// A one-shot `SIGALRM` in 20 ms.
+    fn alarm_in_20ms() {
+        let zero = libc::timeval {
+            tv_sec: 0,
+            tv_usec: 0,
+        };
+        let timer = libc::itimerval {
+            it_interval: zero,
+            it_value: libc::timeval {
+                tv_sec: 0,
+                tv_usec: 20_000,
+            },
+        };
+        // SAFETY: `timer` is a live `itimerval`; no old value wanted (null).
+        let rc = unsafe { libc::setitimer(libc::ITIMER_REAL, &timer, core::ptr::null_mut()) };
+        assert_eq!(rc, 0);
+    }
+
+    #[test]
+    fn nanosleep_resumes_only_when_asked() {
+        let status = in_child(|| {
+            let handler = ignore as extern "C" fn(libc::c_int) as libc::sighandler_t;
+            // SAFETY: `ignore` is async-signal-safe; no SA_RESTART, so sleeps see EINTR.
+            assert_eq!(unsafe { sigaction(libc::SIGALRM, handler, 0) }, 0);
+            let start = std::time::Instant::now();
+            alarm_in_20ms();
+            nanosleep(0, 200_000_000, true);
+            let resumed = start.elapsed();
+            let start = std::time::Instant::now();
+            alarm_in_20ms();
+            nanosleep(5, 0, false);
+            let cut = start.elapsed();
+            resumed >= std::time::Duration::from_millis(200)
+                && cut < std::time::Duration::from_secs(4)
+        });
+        assert_eq!(status, 0);
+    }
+}
