@@ -2,7 +2,9 @@
 
 use crate::time::Instant;
 
-/// `clock_gettime(CLOCK_MONOTONIC, &ts)` as seconds and nanoseconds, both non-negative.
+/// `clock_gettime(CLOCK_MONOTONIC, &ts)` as seconds and nanoseconds, both non-negative;
+/// nanoseconds (< 10^9) as `u32`, so that dividing them needs no 64-bit division
+/// routine on 32-bit targets.
 ///
 /// `CLOCK_MONOTONIC` cannot fail on Linux with a valid pointer; if it did, zero is
 /// returned (time standing still delays timers, it breaks nothing).
@@ -13,7 +15,7 @@ use crate::time::Instant;
 /// (Linux 5.1+) and fall back to the 32-bit call, whose seconds since boot last 68 years,
 /// so no 2038 limit applies either way.
 #[cfg(target_os = "linux")]
-fn monotonic() -> (u64, u64) {
+fn monotonic() -> (u64, u32) {
     #[cfg(target_pointer_width = "32")]
     if let Some(time) = monotonic_time64() {
         return time;
@@ -29,13 +31,13 @@ fn monotonic() -> (u64, u64) {
     let [secs, nanos] = ts;
     (
         u64::try_from(secs).unwrap_or(0),
-        u64::try_from(nanos).unwrap_or(0),
+        u32::try_from(nanos).unwrap_or(0),
     )
 }
 
 /// `clock_gettime64(CLOCK_MONOTONIC)` of 32-bit ABIs (`None` before Linux 5.1: ENOSYS).
 #[cfg(all(target_os = "linux", target_pointer_width = "32"))]
-fn monotonic_time64() -> Option<(u64, u64)> {
+fn monotonic_time64() -> Option<(u64, u32)> {
     // `__NR_clock_gettime64`: 403 on every 32-bit ABI, in MIPS o32's 4000 range there.
     #[cfg(target_arch = "mips")]
     const SYS_CLOCK_GETTIME64: libc::c_long = 4403;
@@ -52,7 +54,7 @@ fn monotonic_time64() -> Option<(u64, u64)> {
     let [secs, nanos] = ts;
     Some((
         u64::try_from(secs).unwrap_or(0),
-        u64::try_from(nanos).unwrap_or(0),
+        u32::try_from(nanos).unwrap_or(0),
     ))
 }
 
@@ -61,7 +63,7 @@ fn monotonic_time64() -> Option<(u64, u64)> {
 /// `CLOCK_MONOTONIC` cannot fail with a valid pointer; if it did, zero is returned (time
 /// standing still delays timers, it breaks nothing).
 #[cfg(not(target_os = "linux"))]
-fn monotonic() -> (u64, u64) {
+fn monotonic() -> (u64, u32) {
     let mut ts = libc::timespec {
         tv_sec: 0,
         tv_nsec: 0,
@@ -73,7 +75,7 @@ fn monotonic() -> (u64, u64) {
     }
     // `time_t` and `long` are 32 bits on 32-bit targets: widen each before multiplying.
     let secs = u64::try_from(ts.tv_sec).unwrap_or(0);
-    let nanos = u64::try_from(ts.tv_nsec).unwrap_or(0);
+    let nanos = u32::try_from(ts.tv_nsec).unwrap_or(0);
     (secs, nanos)
 }
 
@@ -84,14 +86,18 @@ fn monotonic() -> (u64, u64) {
 #[doc(alias = "clock_gettime")]
 pub fn now() -> Instant {
     let (secs, nanos) = monotonic();
-    Instant(secs.saturating_mul(1000).saturating_add(nanos / 1_000_000))
+    Instant(
+        secs.saturating_mul(1000)
+            .saturating_add(u64::from(nanos / 1_000_000)),
+    )
 }
 
 /// `clock_gettime(CLOCK_MONOTONIC)` in microseconds, as systemd's `MONOTONIC_USEC=`
 /// wants it.
 pub fn now_usec() -> u64 {
     let (secs, nanos) = monotonic();
-    secs.saturating_mul(1_000_000).saturating_add(nanos / 1000)
+    secs.saturating_mul(1_000_000)
+        .saturating_add(u64::from(nanos / 1000))
 }
 
 // ===== tests =====

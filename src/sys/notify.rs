@@ -109,7 +109,11 @@ impl Notify {
         let mut msg = String::<MSG_MAX>::new();
         let _ = msg.push_str("RELOADING=1\nSTATUS=");
         push_status(&mut msg, status);
-        let _ = ufmt::uwrite!(msg, "\nMONOTONIC_USEC={}", super::clock::now_usec());
+        let _ = ufmt::uwrite!(
+            msg,
+            "\nMONOTONIC_USEC={}",
+            crate::net::Dec::of(super::clock::now_usec()).as_str()
+        );
         self.send(&msg)
     }
 
