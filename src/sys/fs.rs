@@ -160,13 +160,7 @@ fn open(path: &str, flags: libc::c_int, mode: libc::mode_t) -> Result<Fd, Errno>
     let path = CPath::new(path)?;
     // SAFETY: `path` is NUL-terminated and outlives the call; the returned descriptor is
     // new and owned by nobody else, so `Fd` may take it.
-    let rc = unsafe {
-        libc::open(
-            path.as_ptr(),
-            flags | libc::O_CLOEXEC,
-            libc::c_uint::from(mode),
-        )
-    };
+    let rc = unsafe { super::call::open(path.as_ptr(), flags | libc::O_CLOEXEC, mode) };
     ret(rc).map(Fd::from_raw)
 }
 
@@ -378,7 +372,7 @@ impl Dir {
     fn open(path: &CStr) -> Result<Self, Errno> {
         let flags = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC;
         // SAFETY: `path` is NUL-terminated; the new descriptor is owned by the `Fd`.
-        let fd = ret(unsafe { libc::open(path.as_ptr(), flags) })?;
+        let fd = ret(unsafe { super::call::open(path.as_ptr(), flags, 0) })?;
         Ok(Self {
             fd: Fd::from_raw(fd),
             buf: [0; DIRENT_BUF],
@@ -389,8 +383,7 @@ impl Dir {
 
     /// `lseek(fd, 0, SEEK_SET)`: lists the directory again from its first entry.
     fn rewind(&mut self) {
-        // SAFETY: no pointer arguments; `fd` is open.
-        unsafe { libc::lseek(self.fd.raw(), 0, libc::SEEK_SET) };
+        super::call::rewind(self.fd.raw());
         self.len = 0;
         self.pos = 0;
     }

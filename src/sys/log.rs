@@ -235,7 +235,7 @@ fn connect_dgram(path: &str) -> Result<Fd, Errno> {
     let len = core::mem::size_of::<libc::sockaddr_un>() as libc::socklen_t;
     loop {
         // SAFETY: `addr_ptr` points to a live `sockaddr_un` of `len` bytes; `fd` is ours.
-        match ret(unsafe { libc::connect(fd.raw(), addr_ptr.cast(), len) }) {
+        match ret(unsafe { super::call::connect(fd.raw(), addr_ptr.cast(), len) }) {
             Ok(_) => return Ok(fd),
             Err(Errno::EINTR) => {}
             Err(e) => return Err(e),
@@ -247,8 +247,16 @@ fn connect_dgram(path: &str) -> Result<Fd, Errno> {
 fn send(fd: &Fd, msg: &[u8]) -> Result<(), Errno> {
     loop {
         // SAFETY: `msg` is valid for reads of `msg.len()` bytes; `fd` is open.
-        let rc =
-            unsafe { libc::send(fd.raw(), msg.as_ptr().cast(), msg.len(), libc::MSG_NOSIGNAL) };
+        let rc = unsafe {
+            super::call::sendto(
+                fd.raw(),
+                msg.as_ptr().cast(),
+                msg.len(),
+                libc::MSG_NOSIGNAL,
+                core::ptr::null(),
+                0,
+            )
+        };
         match super::ret_len(rc) {
             Ok(_) => return Ok(()),
             Err(Errno::EINTR) => {}

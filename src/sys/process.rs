@@ -45,15 +45,15 @@ pub fn daemonize() -> Result<(), Errno> {
     // SAFETY: the path is a NUL-terminated literal.
     ret(unsafe { libc::chdir(c"/".as_ptr()) })?;
     // SAFETY: the path is a NUL-terminated literal; the descriptor is new and ours.
-    let null = ret(unsafe { libc::open(c"/dev/null".as_ptr(), libc::O_RDWR) })?;
+    let null = ret(unsafe { super::call::open(c"/dev/null".as_ptr(), libc::O_RDWR, 0) })?;
     for std_fd in 0..=2 {
         // SAFETY: `null` is open; `dup2` atomically replaces `std_fd`, which the
         // process owns as its standard stream.
         ret(unsafe { libc::dup2(null, std_fd) })?;
     }
     if null > 2 {
-        // SAFETY: `null` is ours and no longer used; 0..=2 now hold copies.
-        unsafe { libc::close(null) };
+        // `null` is ours and no longer used; 0..=2 now hold copies.
+        super::call::close(null);
     }
     Ok(())
 }
@@ -300,7 +300,7 @@ pub fn reap_children() -> usize {
     loop {
         let mut status = 0;
         // SAFETY: `status` is a live, writable `int`.
-        let pid = unsafe { libc::waitpid(-1, &mut status, libc::WNOHANG) };
+        let pid = unsafe { super::call::waitpid(-1, &mut status, libc::WNOHANG) };
         if pid <= 0 {
             return reaped;
         }

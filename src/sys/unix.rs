@@ -145,7 +145,7 @@ pub fn connect(path: &str) -> Result<Fd, Errno> {
     loop {
         // SAFETY: `addr_ptr` points to a live `sockaddr_un` of `SOCKADDR_LEN` bytes; `fd`
         // is open and owned by us.
-        let rc = unsafe { libc::connect(fd.raw(), addr_ptr.cast(), SOCKADDR_LEN) };
+        let rc = unsafe { call::connect(fd.raw(), addr_ptr.cast(), SOCKADDR_LEN) };
         match ret(rc) {
             Ok(_) => return Ok(fd),
             Err(Errno::EINTR) => {}
@@ -161,8 +161,16 @@ pub fn connect(path: &str) -> Result<Fd, Errno> {
 pub fn send_all(fd: &Fd, mut buf: &[u8]) -> Result<(), Errno> {
     while !buf.is_empty() {
         // SAFETY: `buf` is valid for reads of `buf.len()` bytes; `fd` is open.
-        let rc =
-            unsafe { libc::send(fd.raw(), buf.as_ptr().cast(), buf.len(), libc::MSG_NOSIGNAL) };
+        let rc = unsafe {
+            call::sendto(
+                fd.raw(),
+                buf.as_ptr().cast(),
+                buf.len(),
+                libc::MSG_NOSIGNAL,
+                core::ptr::null(),
+                0,
+            )
+        };
         match ret_len(rc) {
             Ok(n) => buf = buf.get(n..).unwrap_or(&[]),
             Err(Errno::EINTR) => {}
@@ -176,7 +184,7 @@ pub fn send_all(fd: &Fd, mut buf: &[u8]) -> Result<(), Errno> {
 pub fn recv(fd: &Fd, buf: &mut [u8]) -> Result<usize, Errno> {
     loop {
         // SAFETY: `buf` is valid for writes of `buf.len()` bytes; `fd` is open.
-        let rc = unsafe { libc::recv(fd.raw(), buf.as_mut_ptr().cast(), buf.len(), 0) };
+        let rc = unsafe { call::recv(fd.raw(), buf.as_mut_ptr().cast(), buf.len(), 0) };
         match ret_len(rc) {
             Err(Errno::EINTR) => {}
             other => return other,
@@ -189,7 +197,7 @@ pub fn read_stdin(buf: &mut [u8]) -> Result<usize, Errno> {
     loop {
         // SAFETY: `buf` is valid for writes of `buf.len()` bytes; fd 0 is not owned by
         // anyone in this process, reading it closes nothing.
-        let rc = unsafe { libc::read(STDIN, buf.as_mut_ptr().cast(), buf.len()) };
+        let rc = unsafe { call::read(STDIN, buf.as_mut_ptr().cast(), buf.len()) };
         match ret_len(rc) {
             Err(Errno::EINTR) => {}
             other => return other,
@@ -221,7 +229,7 @@ pub fn wait_readable(fd: c_int, ms: c_int) -> Result<bool, Errno> {
         revents: 0,
     };
     // SAFETY: `&mut pfd` is one valid `pollfd`, matching the count of 1.
-    let n = ret(unsafe { libc::poll(&mut pfd, 1, ms) })?;
+    let n = ret(unsafe { call::poll(&mut pfd, 1, ms) })?;
     Ok(n > 0)
 }
 
