@@ -711,6 +711,310 @@ pub fn prctl(option: libc::c_int, arg: libc::c_ulong) -> libc::c_int {
     }
 }
 
+// ===== plain wrappers (static musl) =====
+//
+// Each of these musl (or zig's libc) wrappers is only the system call and `errno`, yet
+// 60-100 B apiece static; `syscall` does the same for all. Calls on paths use the `*at`
+// forms with `AT_FDCWD` (aarch64 has only those), as musl does there; uids are 32-bit in
+// `fchownat` on every ABI (ARM's plain `chown` is the 16-bit one).
+
+raw_musl! {
+    /// `access(path, mode)` as `faccessat(AT_FDCWD, path, mode)`.
+    ///
+    /// # Safety
+    /// `path` is a NUL-terminated string, live for the call.
+    pub unsafe fn access(path: *const libc::c_char, mode: libc::c_int) -> libc::c_int {
+        let dirfd = libc::AT_FDCWD as c_long;
+        // SAFETY: the caller vouches for `path`.
+        let rc = unsafe { libc::syscall(libc::SYS_faccessat, dirfd, path, mode as c_long) };
+        rc as libc::c_int
+    }
+
+    /// `readlink(path, buf, len)` as `readlinkat(AT_FDCWD, ...)`.
+    ///
+    /// # Safety
+    /// `path` is a NUL-terminated string, `buf` valid for writes of `len` (> 0) bytes.
+    pub unsafe fn readlink(
+        path: *const libc::c_char,
+        buf: *mut libc::c_char,
+        len: usize,
+    ) -> libc::ssize_t {
+        let dirfd = libc::AT_FDCWD as c_long;
+        // SAFETY: the caller vouches for `path`, `buf` and `len`.
+        let rc = unsafe { libc::syscall(libc::SYS_readlinkat, dirfd, path, buf, len) };
+        rc as libc::ssize_t
+    }
+
+    /// `unlink(path)` as `unlinkat(AT_FDCWD, path, 0)`.
+    ///
+    /// # Safety
+    /// `path` is a NUL-terminated string, live for the call.
+    pub unsafe fn unlink(path: *const libc::c_char) -> libc::c_int {
+        let dirfd = libc::AT_FDCWD as c_long;
+        // SAFETY: the caller vouches for `path`.
+        let rc = unsafe { libc::syscall(libc::SYS_unlinkat, dirfd, path, 0 as c_long) };
+        rc as libc::c_int
+    }
+
+    /// `rename(from, to)` as `renameat(AT_FDCWD, from, AT_FDCWD, to)`.
+    ///
+    /// # Safety
+    /// `from` and `to` are NUL-terminated strings, live for the call.
+    pub unsafe fn rename(from: *const libc::c_char, to: *const libc::c_char) -> libc::c_int {
+        let dirfd = libc::AT_FDCWD as c_long;
+        // SAFETY: the caller vouches for both paths.
+        let rc = unsafe { libc::syscall(libc::SYS_renameat, dirfd, from, dirfd, to) };
+        rc as libc::c_int
+    }
+
+    /// `chmod(path, mode)` as `fchmodat(AT_FDCWD, path, mode)`.
+    ///
+    /// # Safety
+    /// `path` is a NUL-terminated string, live for the call.
+    pub unsafe fn chmod(path: *const libc::c_char, mode: libc::mode_t) -> libc::c_int {
+        let dirfd = libc::AT_FDCWD as c_long;
+        // SAFETY: the caller vouches for `path`.
+        let rc = unsafe { libc::syscall(libc::SYS_fchmodat, dirfd, path, mode as c_long) };
+        rc as libc::c_int
+    }
+
+    /// `chown(path, uid, gid)` as `fchownat(AT_FDCWD, path, uid, gid, 0)`.
+    ///
+    /// # Safety
+    /// `path` is a NUL-terminated string, live for the call.
+    pub unsafe fn chown(
+        path: *const libc::c_char,
+        uid: libc::uid_t,
+        gid: libc::gid_t,
+    ) -> libc::c_int {
+        let (dirfd, uid, gid) = (libc::AT_FDCWD as c_long, uid as c_long, gid as c_long);
+        // SAFETY: the caller vouches for `path`.
+        let rc = unsafe { libc::syscall(libc::SYS_fchownat, dirfd, path, uid, gid, 0 as c_long) };
+        rc as libc::c_int
+    }
+
+    /// `chdir(path)`.
+    ///
+    /// # Safety
+    /// `path` is a NUL-terminated string, live for the call.
+    pub unsafe fn chdir(path: *const libc::c_char) -> libc::c_int {
+        // SAFETY: the caller vouches for `path`.
+        let rc = unsafe { libc::syscall(libc::SYS_chdir, path) };
+        rc as libc::c_int
+    }
+
+    /// `execve(path, argv, envp)`; returns only on failure.
+    ///
+    /// # Safety
+    /// As `execve(2)`: NUL-terminated `path`, null-terminated arrays of NUL-terminated
+    /// strings.
+    pub unsafe fn execve(
+        path: *const libc::c_char,
+        argv: *const *const libc::c_char,
+        envp: *const *const libc::c_char,
+    ) -> libc::c_int {
+        // SAFETY: the caller vouches for the three pointers.
+        let rc = unsafe { libc::syscall(libc::SYS_execve, path, argv, envp) };
+        rc as libc::c_int
+    }
+
+    /// `bind(fd, addr, len)`.
+    ///
+    /// # Safety
+    /// `addr` is valid for reads of `len` bytes.
+    pub unsafe fn bind(
+        fd: libc::c_int,
+        addr: *const libc::sockaddr,
+        len: libc::socklen_t,
+    ) -> libc::c_int {
+        // SAFETY: the caller vouches for `addr` and `len`.
+        let rc = unsafe { libc::syscall(libc::SYS_bind, fd as c_long, addr, len as c_long) };
+        rc as libc::c_int
+    }
+
+    /// `listen(fd, backlog)`.
+    pub fn listen(fd: libc::c_int, backlog: libc::c_int) -> libc::c_int {
+        // SAFETY: integer arguments only.
+        let rc = unsafe { libc::syscall(libc::SYS_listen, fd as c_long, backlog as c_long) };
+        rc as libc::c_int
+    }
+
+    /// `setsid()`.
+    pub fn setsid() -> libc::pid_t {
+        // SAFETY: no arguments.
+        let rc = unsafe { libc::syscall(libc::SYS_setsid) };
+        rc as libc::pid_t
+    }
+
+    /// `getpid()` (never fails).
+    pub fn getpid() -> libc::pid_t {
+        // SAFETY: no arguments.
+        let rc = unsafe { libc::syscall(libc::SYS_getpid) };
+        rc as libc::pid_t
+    }
+}
+
+/// `geteuid()` (never fails): ARM's `SYS_geteuid` is the 16-bit call, `geteuid32` the
+/// real one, as musl picks.
+#[cfg(all(target_os = "linux", target_env = "musl"))]
+pub fn geteuid() -> libc::uid_t {
+    #[cfg(target_arch = "arm")]
+    const NR: c_long = libc::SYS_geteuid32;
+    #[cfg(not(target_arch = "arm"))]
+    const NR: c_long = libc::SYS_geteuid;
+    // SAFETY: no arguments.
+    let rc = unsafe { libc::syscall(NR) };
+    rc as libc::uid_t
+}
+
+/// `dup2(old, new)`: the system call where the ABI has it, else `dup3(old, new, 0)`,
+/// which refuses `old == new`; `dup2` then just returns `new`, as musl's does (for an
+/// open `old`, which is the only way it is called here).
+#[cfg(all(target_os = "linux", target_env = "musl"))]
+pub fn dup2(old: libc::c_int, new: libc::c_int) -> libc::c_int {
+    #[cfg(any(target_arch = "mips", target_arch = "arm", target_arch = "x86_64"))]
+    // SAFETY: integer arguments only; the caller owns `new`, which is replaced.
+    let rc = unsafe { libc::syscall(libc::SYS_dup2, old as c_long, new as c_long) };
+    #[cfg(not(any(target_arch = "mips", target_arch = "arm", target_arch = "x86_64")))]
+    let rc = if old == new {
+        new as c_long
+    } else {
+        // SAFETY: integer arguments only; the caller owns `new`, which is replaced.
+        unsafe { libc::syscall(libc::SYS_dup3, old as c_long, new as c_long, 0 as c_long) }
+    };
+    rc as libc::c_int
+}
+
+via_libc! {
+    /// `access(path, mode)`.
+    ///
+    /// # Safety
+    /// `path` is a NUL-terminated string, live for the call.
+    pub unsafe fn access(path: *const libc::c_char, mode: libc::c_int) -> libc::c_int {
+        // SAFETY: the caller vouches for `path`.
+        unsafe { libc::access(path, mode) }
+    }
+
+    /// `readlink(path, buf, len)`.
+    ///
+    /// # Safety
+    /// `path` is a NUL-terminated string, `buf` valid for writes of `len` (> 0) bytes.
+    pub unsafe fn readlink(
+        path: *const libc::c_char,
+        buf: *mut libc::c_char,
+        len: usize,
+    ) -> libc::ssize_t {
+        // SAFETY: the caller vouches for `path`, `buf` and `len`.
+        unsafe { libc::readlink(path, buf, len) }
+    }
+
+    /// `unlink(path)`.
+    ///
+    /// # Safety
+    /// `path` is a NUL-terminated string, live for the call.
+    pub unsafe fn unlink(path: *const libc::c_char) -> libc::c_int {
+        // SAFETY: the caller vouches for `path`.
+        unsafe { libc::unlink(path) }
+    }
+
+    /// `rename(from, to)`.
+    ///
+    /// # Safety
+    /// `from` and `to` are NUL-terminated strings, live for the call.
+    pub unsafe fn rename(from: *const libc::c_char, to: *const libc::c_char) -> libc::c_int {
+        // SAFETY: the caller vouches for both paths.
+        unsafe { libc::rename(from, to) }
+    }
+
+    /// `chmod(path, mode)`.
+    ///
+    /// # Safety
+    /// `path` is a NUL-terminated string, live for the call.
+    pub unsafe fn chmod(path: *const libc::c_char, mode: libc::mode_t) -> libc::c_int {
+        // SAFETY: the caller vouches for `path`.
+        unsafe { libc::chmod(path, mode) }
+    }
+
+    /// `chown(path, uid, gid)`.
+    ///
+    /// # Safety
+    /// `path` is a NUL-terminated string, live for the call.
+    pub unsafe fn chown(
+        path: *const libc::c_char,
+        uid: libc::uid_t,
+        gid: libc::gid_t,
+    ) -> libc::c_int {
+        // SAFETY: the caller vouches for `path`.
+        unsafe { libc::chown(path, uid, gid) }
+    }
+
+    /// `chdir(path)`.
+    ///
+    /// # Safety
+    /// `path` is a NUL-terminated string, live for the call.
+    pub unsafe fn chdir(path: *const libc::c_char) -> libc::c_int {
+        // SAFETY: the caller vouches for `path`.
+        unsafe { libc::chdir(path) }
+    }
+
+    /// `execve(path, argv, envp)`; returns only on failure.
+    ///
+    /// # Safety
+    /// As `execve(2)`: NUL-terminated `path`, null-terminated arrays of NUL-terminated
+    /// strings.
+    pub unsafe fn execve(
+        path: *const libc::c_char,
+        argv: *const *const libc::c_char,
+        envp: *const *const libc::c_char,
+    ) -> libc::c_int {
+        // SAFETY: the caller vouches for the three pointers.
+        unsafe { libc::execve(path, argv, envp) }
+    }
+
+    /// `bind(fd, addr, len)`.
+    ///
+    /// # Safety
+    /// `addr` is valid for reads of `len` bytes.
+    pub unsafe fn bind(
+        fd: libc::c_int,
+        addr: *const libc::sockaddr,
+        len: libc::socklen_t,
+    ) -> libc::c_int {
+        // SAFETY: the caller vouches for `addr` and `len`.
+        unsafe { libc::bind(fd, addr, len) }
+    }
+
+    /// `listen(fd, backlog)`.
+    pub fn listen(fd: libc::c_int, backlog: libc::c_int) -> libc::c_int {
+        // SAFETY: integer arguments only.
+        unsafe { libc::listen(fd, backlog) }
+    }
+
+    /// `setsid()`.
+    pub fn setsid() -> libc::pid_t {
+        // SAFETY: no arguments.
+        unsafe { libc::setsid() }
+    }
+
+    /// `getpid()` (never fails).
+    pub fn getpid() -> libc::pid_t {
+        // SAFETY: no arguments.
+        unsafe { libc::getpid() }
+    }
+
+    /// `geteuid()` (never fails).
+    pub fn geteuid() -> libc::uid_t {
+        // SAFETY: no arguments.
+        unsafe { libc::geteuid() }
+    }
+
+    /// `dup2(old, new)`.
+    pub fn dup2(old: libc::c_int, new: libc::c_int) -> libc::c_int {
+        // SAFETY: integer arguments only; the caller owns `new`, which is replaced.
+        unsafe { libc::dup2(old, new) }
+    }
+}
+
 // ===== sigaction =====
 
 /// `sigaction(sig, {handler, empty mask, flags}, NULL)` as the raw `rt_sigaction`.

@@ -253,12 +253,14 @@ impl GlobPath {
     fn exists(&mut self) -> bool {
         let path = self.as_cstr();
         // SAFETY: `path` is NUL-terminated and outlives the call.
-        if unsafe { libc::access(path.as_ptr(), libc::F_OK) } == 0 {
+        if unsafe { super::call::access(path.as_ptr(), libc::F_OK) } == 0 {
             return true;
         }
         let mut target = [0u8; 1];
         // SAFETY: `path` is NUL-terminated; `target` is writable for the length passed.
-        let rc = unsafe { libc::readlink(path.as_ptr(), target.as_mut_ptr().cast(), target.len()) };
+        let rc = unsafe {
+            super::call::readlink(path.as_ptr(), target.as_mut_ptr().cast(), target.len())
+        };
         rc >= 0
     }
 
@@ -468,14 +470,14 @@ fn access(path: &str, mode: libc::c_int) -> bool {
         return false;
     };
     // SAFETY: `path` is NUL-terminated and outlives the call.
-    unsafe { libc::access(path.as_ptr(), mode) == 0 }
+    unsafe { super::call::access(path.as_ptr(), mode) == 0 }
 }
 
 /// `unlink(path)`.
 pub fn unlink(path: &str) -> Result<(), Errno> {
     let path = CPath::new(path)?;
     // SAFETY: `path` is NUL-terminated and outlives the call.
-    ret(unsafe { libc::unlink(path.as_ptr()) }).map(drop)
+    ret(unsafe { super::call::unlink(path.as_ptr()) }).map(drop)
 }
 
 /// `utimensat(AT_FDCWD, path, NULL, 0)`: sets the access and modification times to now.
@@ -491,7 +493,7 @@ pub fn touch(path: &str) -> Result<(), Errno> {
 pub fn chown(path: &str, uid: u32, gid: u32) -> Result<(), Errno> {
     let path = CPath::new(path)?;
     // SAFETY: `path` is NUL-terminated and outlives the call.
-    ret(unsafe { libc::chown(path.as_ptr(), uid, gid) }).map(drop)
+    ret(unsafe { super::call::chown(path.as_ptr(), uid, gid) }).map(drop)
 }
 
 // ===== PID file =====
@@ -514,11 +516,11 @@ pub fn write_pid_file(path: &str, pid: i32) -> Result<(), Errno> {
     drop(fd);
     let renamed = written.and_then(|()| {
         // SAFETY: both paths are NUL-terminated and outlive the call.
-        ret(unsafe { libc::rename(template.as_ptr(), target.as_ptr()) }).map(drop)
+        ret(unsafe { super::call::rename(template.as_ptr(), target.as_ptr()) }).map(drop)
     });
     if renamed.is_err() {
         // SAFETY: `template` is NUL-terminated and names the file we created.
-        unsafe { libc::unlink(template.as_ptr()) };
+        unsafe { super::call::unlink(template.as_ptr()) };
     }
     renamed
 }

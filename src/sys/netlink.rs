@@ -30,7 +30,7 @@ fn bind(fd: &Fd, groups: u32) -> Result<(), Errno> {
     let ptr: *const sockaddr_nl = &addr;
     // SAFETY: `fd` is open; `ptr` points to a live `sockaddr_nl` (layout asserted in
     // `abi`) of exactly the length we pass.
-    ret(unsafe { libc::bind(fd.raw(), ptr.cast(), size_of::<sockaddr_nl>() as _) })?;
+    ret(unsafe { super::call::bind(fd.raw(), ptr.cast(), size_of::<sockaddr_nl>() as _) })?;
     Ok(())
 }
 

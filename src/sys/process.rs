@@ -10,14 +10,12 @@ use crate::limits::MAX_SCRIPT_ENV;
 
 /// `getpid()`.
 pub fn getpid() -> i32 {
-    // SAFETY: `getpid` has no preconditions and cannot fail.
-    unsafe { libc::getpid() }
+    super::call::getpid()
 }
 
 /// `geteuid()`: smcrouted refuses to start unless this is 0 (spec §5.13).
 pub fn geteuid() -> u32 {
-    // SAFETY: `geteuid` has no preconditions and cannot fail.
-    unsafe { libc::geteuid() }
+    super::call::geteuid()
 }
 
 /// `fork()`, then in the child `setsid()`, `chdir("/")` and standard input, output and
@@ -39,17 +37,16 @@ pub fn daemonize() -> Result<(), Errno> {
         // exactly right for the parent, whose state now belongs to the child.
         _ => unsafe { libc::_exit(0) },
     }
-    // SAFETY: no pointer arguments; fails only if we lead a process group, which a
-    // freshly forked child does not.
-    ret(unsafe { libc::setsid() })?;
+    // Fails only if we lead a process group, which a freshly forked child does not.
+    ret(super::call::setsid())?;
     // SAFETY: the path is a NUL-terminated literal.
-    ret(unsafe { libc::chdir(c"/".as_ptr()) })?;
+    ret(unsafe { super::call::chdir(c"/".as_ptr()) })?;
     // SAFETY: the path is a NUL-terminated literal; the descriptor is new and ours.
     let null = ret(unsafe { super::call::open(c"/dev/null".as_ptr(), libc::O_RDWR, 0) })?;
     for std_fd in 0..=2 {
-        // SAFETY: `null` is open; `dup2` atomically replaces `std_fd`, which the
-        // process owns as its standard stream.
-        ret(unsafe { libc::dup2(null, std_fd) })?;
+        // `null` is open; `dup2` atomically replaces `std_fd`, which the process owns
+        // as its standard stream.
+        ret(super::call::dup2(null, std_fd))?;
     }
     if null > 2 {
         // `null` is ours and no longer used; 0..=2 now hold copies.
@@ -288,7 +285,7 @@ fn exec_script(path: &CPath, arg: &CStrBuf<32>, envp: &ScriptEnvp<'_>) -> ! {
     let argv: [*const c_char; 3] = [path.as_ptr(), arg.as_ptr(), core::ptr::null()];
     // SAFETY: `path` and every `argv` and `envp` entry are NUL-terminated strings alive
     // for the call, and both arrays end with a null pointer.
-    unsafe { libc::execve(path.as_ptr(), argv.as_ptr(), envp.ptrs.as_ptr()) };
+    unsafe { super::call::execve(path.as_ptr(), argv.as_ptr(), envp.ptrs.as_ptr()) };
     // SAFETY: `_exit` never returns; nothing of the parent's may be flushed from here.
     unsafe { libc::_exit(127) }
 }

@@ -65,7 +65,7 @@ fn stream_socket(flags: c_int) -> Result<Fd, Errno> {
 pub fn unlink(path: &str) -> Result<(), Errno> {
     let c_path = sun_path(path)?;
     // SAFETY: `c_path` is a NUL-terminated string that lives across the call.
-    ret(unsafe { libc::unlink(c_path.as_ptr()) }).map(|_| ())
+    ret(unsafe { call::unlink(c_path.as_ptr()) }).map(|_| ())
 }
 
 /// A listening socket at `path`: removes a stale file, `socket(AF_UNIX, SOCK_STREAM |
@@ -84,11 +84,10 @@ pub fn listen(path: &str) -> Result<Fd, Errno> {
     let addr_ptr: *const libc::sockaddr_un = &addr;
     // SAFETY: `addr_ptr` points to a live `sockaddr_un` of `SOCKADDR_LEN` bytes; `fd` is
     // open and owned by us.
-    ret(unsafe { libc::bind(fd.raw(), addr_ptr.cast(), SOCKADDR_LEN) })?;
+    ret(unsafe { call::bind(fd.raw(), addr_ptr.cast(), SOCKADDR_LEN) })?;
     // SAFETY: `sun_path` is NUL-terminated (built by `sun_path`) and lives across the call.
-    ret(unsafe { libc::chmod(addr.sun_path.as_ptr(), 0o600) })?;
-    // SAFETY: plain syscall on our open descriptor.
-    ret(unsafe { libc::listen(fd.raw(), 16) })?;
+    ret(unsafe { call::chmod(addr.sun_path.as_ptr(), 0o600) })?;
+    ret(call::listen(fd.raw(), 16))?;
     Ok(fd)
 }
 
