@@ -105,11 +105,12 @@ pub const TEXT_LINE_MAX: usize = 1023;
 
 /// Reads the text file `path` through a fixed buffer and calls `f` with each line,
 /// without its newline, until `f` returns false or the file ends. Files of any size are
-/// read; a line longer than [`TEXT_LINE_MAX`] is skipped whole.
+/// read; a line longer than [`TEXT_LINE_MAX`] is skipped whole. One copy for every caller
+/// (`dyn`): the loop is ~400 B on mipsel.
 ///
 /// # Errors
 /// `open` or `read` failed (`ENOENT` when the file does not exist).
-pub fn for_each_line(path: &str, f: &mut impl FnMut(&[u8]) -> bool) -> Result<(), Errno> {
+pub fn for_each_line(path: &str, f: &mut dyn FnMut(&[u8]) -> bool) -> Result<(), Errno> {
     let fd = open(path, libc::O_RDONLY, 0)?;
     let mut buf = [0u8; TEXT_LINE_MAX + 1];
     let mut len = 0;
