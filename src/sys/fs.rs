@@ -27,16 +27,20 @@ impl<const N: usize> CStrBuf<N> {
     /// Copies `s` and appends the NUL. `ENAMETOOLONG` if it does not fit, `EINVAL` if it
     /// contains a NUL itself (C would silently cut it there).
     pub fn new(s: &str) -> Result<Self, Errno> {
-        let bytes = s.as_bytes();
-        if bytes.contains(&0) {
-            return Err(Errno::EINVAL);
-        }
-        let mut buf = [0u8; N];
-        match buf.get_mut(..bytes.len()) {
-            Some(dst) if bytes.len() < N => dst.copy_from_slice(bytes),
-            _ => return Err(Errno(libc::ENAMETOOLONG)),
-        }
-        Ok(Self { buf })
+        let mut c = Self::empty();
+        c.set(&[s])?;
+        Ok(c)
+    }
+
+    /// The empty string, to be [`set`](Self::set) in place (no copy of the buffer).
+    pub const fn empty() -> Self {
+        Self { buf: [0; N] }
+    }
+
+    /// Makes the string the concatenation of `parts`, with the errors of [`Self::new`]
+    /// (checked part by part); unchanged on error except for the bytes already copied.
+    pub fn set(&mut self, parts: &[&str]) -> Result<(), Errno> {
+        fill_nul_terminated(&mut self.buf, parts)
     }
 
     /// The string as a C string.
@@ -49,6 +53,30 @@ impl<const N: usize> CStrBuf<N> {
     pub fn as_ptr(&self) -> *const c_char {
         self.as_cstr().as_ptr()
     }
+}
+
+/// [`CStrBuf::set`] for every `N`: one out-of-line copy.
+#[inline(never)]
+fn fill_nul_terminated(buf: &mut [u8], parts: &[&str]) -> Result<(), Errno> {
+    let cap = buf.len();
+    let mut len = 0;
+    for part in parts {
+        let bytes = part.as_bytes();
+        if bytes.contains(&0) {
+            return Err(Errno::EINVAL);
+        }
+        let end = len + bytes.len();
+        match buf.get_mut(len..end) {
+            Some(dst) if end < cap => dst.copy_from_slice(bytes),
+            _ => return Err(Errno(libc::ENAMETOOLONG)),
+        }
+        len = end;
+    }
+    match buf.get_mut(len) {
+        Some(nul) => *nul = 0,
+        None => return Err(Errno(libc::ENAMETOOLONG)),
+    }
+    Ok(())
 }
 
 // ===== reading =====

@@ -227,13 +227,12 @@ impl<'a> ScriptEnvp<'a> {
     }
 }
 
-/// `name=value` as a C string.
+/// `name=value` as a C string (tests; [`run_script`] fills its pair in place).
+#[cfg(test)]
 fn var(name: &str, value: &str) -> Result<AddrVar, Errno> {
-    let mut text = heapless::String::<{ 7 + 46 }>::new();
-    text.push_str(name)
-        .and_then(|()| text.push_str(value))
-        .map_err(|()| Errno(libc::ENAMETOOLONG))?;
-    AddrVar::new(&text)
+    let mut v = AddrVar::empty();
+    v.set(&[name, value])?;
+    Ok(v)
 }
 
 /// `fork()`, then in the child `execve(path, [path, arg], envp)`: runs the `-e` script
@@ -250,13 +249,17 @@ pub fn run_script(path: &str, arg: &str, env: ScriptEnv<'_>) -> Result<Started, 
     // Everything is built before the fork, so the child only makes calls.
     let path = CPath::new(path)?;
     let arg = CStrBuf::<32>::new(arg)?;
+    // Filled in place: no copies of the buffers through `Result`s.
+    let mut pair = (AddrVar::empty(), AddrVar::empty());
     let vars = match env {
         ScriptEnv::Clear => None,
         ScriptEnv::Route { source, group } => {
-            Some((var("source=", source)?, var("group=", group)?))
+            pair.0.set(&["source=", source])?;
+            pair.1.set(&["group=", group])?;
+            Some(&pair)
         }
     };
-    let envp = ScriptEnvp::new(vars.as_ref());
+    let envp = ScriptEnvp::new(vars);
     // SAFETY: the daemon is single-threaded; the child only calls `exec_script`, which
     // never returns and does not rely on libc's cached thread id (see `call::fork`).
     let pid = ret(unsafe { super::call::fork() })?;
