@@ -25,7 +25,9 @@ pub type CPath = CStrBuf<PATH_BUF>;
 
 impl<const N: usize> CStrBuf<N> {
     /// Copies `s` and appends the NUL. `ENAMETOOLONG` if it does not fit, `EINVAL` if it
-    /// contains a NUL itself (C would silently cut it there).
+    /// contains a NUL itself (C would silently cut it there). Returning the buffer moves
+    /// it (a copy through the `Result`); the syscall wrappers use [`Self::empty`] and
+    /// [`Self::set`] instead.
     pub fn new(s: &str) -> Result<Self, Errno> {
         let mut c = Self::empty();
         c.set(&[s])?;
@@ -185,8 +187,10 @@ fn read_retry(fd: &Fd, buf: &mut [u8]) -> Result<usize, Errno> {
 }
 
 /// `open(path, flags | O_CLOEXEC, mode)`.
-fn open(path: &str, flags: libc::c_int, mode: libc::mode_t) -> Result<Fd, Errno> {
-    let path = CPath::new(path)?;
+pub(super) fn open(path: &str, flags: libc::c_int, mode: libc::mode_t) -> Result<Fd, Errno> {
+    let mut c = CPath::empty();
+    c.set(&[path])?;
+    let path = &c;
     // SAFETY: `path` is NUL-terminated and outlives the call; the returned descriptor is
     // new and owned by nobody else, so `Fd` may take it.
     let rc = unsafe { super::call::open(path.as_ptr(), flags | libc::O_CLOEXEC, mode) };
@@ -495,16 +499,19 @@ pub fn is_executable(path: &str) -> bool {
 }
 
 fn access(path: &str, mode: libc::c_int) -> bool {
-    let Ok(path) = CPath::new(path) else {
+    let mut c = CPath::empty();
+    if c.set(&[path]).is_err() {
         return false;
-    };
-    // SAFETY: `path` is NUL-terminated and outlives the call.
-    unsafe { super::call::access(path.as_ptr(), mode) == 0 }
+    }
+    // SAFETY: `c` is NUL-terminated and outlives the call.
+    unsafe { super::call::access(c.as_ptr(), mode) == 0 }
 }
 
 /// `unlink(path)`.
 pub fn unlink(path: &str) -> Result<(), Errno> {
-    let path = CPath::new(path)?;
+    let mut c = CPath::empty();
+    c.set(&[path])?;
+    let path = &c;
     // SAFETY: `path` is NUL-terminated and outlives the call.
     ret(unsafe { super::call::unlink(path.as_ptr()) }).map(drop)
 }
@@ -513,14 +520,18 @@ pub fn unlink(path: &str) -> Result<(), Errno> {
 /// The daemon touches its PID file after each reload (init systems such as Finit watch
 /// the mtime to see a reload complete).
 pub fn touch(path: &str) -> Result<(), Errno> {
-    let path = CPath::new(path)?;
+    let mut c = CPath::empty();
+    c.set(&[path])?;
+    let path = &c;
     // SAFETY: `path` is NUL-terminated and outlives the call; a null `times` means "now".
     ret(unsafe { super::call::utimensat_now(path.as_ptr()) }).map(drop)
 }
 
 /// `chown(path, uid, gid)`.
 pub fn chown(path: &str, uid: u32, gid: u32) -> Result<(), Errno> {
-    let path = CPath::new(path)?;
+    let mut c = CPath::empty();
+    c.set(&[path])?;
+    let path = &c;
     // SAFETY: `path` is NUL-terminated and outlives the call.
     ret(unsafe { super::call::chown(path.as_ptr(), uid, gid) }).map(drop)
 }
@@ -535,10 +546,12 @@ pub fn chown(path: &str, uid: u32, gid: u32) -> Result<(), Errno> {
 /// dead one is overwritten; `O_NOFOLLOW` refuses a planted symlink). The temporary file
 /// is removed on failure.
 pub fn write_pid_file(path: &str, pid: i32) -> Result<(), Errno> {
-    let target = CPath::new(path)?;
+    let mut target = CPath::empty();
+    target.set(&[path])?;
     let mut tmp = heapless::String::<PATH_BUF>::new();
     ufmt::uwrite!(tmp, "{}.{}", path, pid).map_err(|()| Errno(libc::ENAMETOOLONG))?;
-    let template = CPath::new(&tmp)?;
+    let mut template = CPath::empty();
+    template.set(&[&tmp])?;
     let flags = libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC | libc::O_NOFOLLOW;
     let fd = open(&tmp, flags, 0o644)?;
     let written = fill_pid_file(&fd, pid);
@@ -599,6 +612,15 @@ mod tests {
             Some(Errno(libc::ENAMETOOLONG))
         );
         assert_eq!(CStrBuf::<4>::new("a\0b").err(), Some(Errno::EINVAL));
+        // In place, from parts; a shorter string after a longer one ends at its own NUL.
+        let mut c = CStrBuf::<6>::empty();
+        assert_eq!(c.as_cstr(), c"");
+        assert_eq!(c.set(&["ab", "cde"]), Ok(()));
+        assert_eq!(c.as_cstr(), c"abcde");
+        assert_eq!(c.set(&["x"]), Ok(()));
+        assert_eq!(c.as_cstr(), c"x");
+        assert_eq!(c.set(&["abc", "def"]), Err(Errno(libc::ENAMETOOLONG)));
+        assert_eq!(c.set(&["a", "b\0"]), Err(Errno::EINVAL));
         let long = "x".repeat(PATH_BUF);
         assert_eq!(unlink(&long), Err(Errno(libc::ENAMETOOLONG)));
         assert!(!exists(&long));

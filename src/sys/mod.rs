@@ -232,8 +232,5 @@ pub mod signal;
 
 /// `open(path, O_RDONLY | O_CLOEXEC)`.
 pub fn open_read(path: &str) -> Result<Fd, Errno> {
-    let c = fs::CPath::new(path)?;
-    // SAFETY: `c` is a NUL-terminated buffer that outlives the call.
-    let fd = ret(unsafe { call::open(c.as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC, 0) })?;
-    Ok(Fd::from_raw(fd))
+    fs::open(path, libc::O_RDONLY, 0)
 }

@@ -247,8 +247,10 @@ fn var(name: &str, value: &str) -> Result<AddrVar, Errno> {
 /// `man 2 fork`, `man 2 execve`
 pub fn run_script(path: &str, arg: &str, env: ScriptEnv<'_>) -> Result<Started, Errno> {
     // Everything is built before the fork, so the child only makes calls.
-    let path = CPath::new(path)?;
-    let arg = CStrBuf::<32>::new(arg)?;
+    let (mut c_path, mut c_arg) = (CPath::empty(), CStrBuf::<32>::empty());
+    c_path.set(&[path])?;
+    c_arg.set(&[arg])?;
+    let (path, arg) = (&c_path, &c_arg);
     // Filled in place: no copies of the buffers through `Result`s.
     let mut pair = (AddrVar::empty(), AddrVar::empty());
     let vars = match env {
@@ -264,7 +266,7 @@ pub fn run_script(path: &str, arg: &str, env: ScriptEnv<'_>) -> Result<Started, 
     // never returns and does not rely on libc's cached thread id (see `call::fork`).
     let pid = ret(unsafe { super::call::fork() })?;
     if pid == 0 {
-        exec_script(&path, &arg, &envp);
+        exec_script(path, arg, &envp);
     }
     Ok(Started {
         pid,
