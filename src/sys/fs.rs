@@ -546,15 +546,20 @@ pub fn chown(path: &str, uid: u32, gid: u32) -> Result<(), Errno> {
 /// dead one is overwritten; `O_NOFOLLOW` refuses a planted symlink). The temporary file
 /// is removed on failure.
 pub fn write_pid_file(path: &str, pid: i32) -> Result<(), Errno> {
+    // "<pid>\n", formatted once for the name and the contents (an `i32` always fits).
+    let mut line = heapless::String::<16>::new();
+    let _ = ufmt::uwrite!(line, "{}\n", pid);
+    let digits = line.strip_suffix('\n').unwrap_or(&line);
     let mut target = CPath::empty();
     target.set(&[path])?;
-    let mut tmp = heapless::String::<PATH_BUF>::new();
-    ufmt::uwrite!(tmp, "{}.{}", path, pid).map_err(|()| Errno(libc::ENAMETOOLONG))?;
     let mut template = CPath::empty();
-    template.set(&[&tmp])?;
-    let flags = libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC | libc::O_NOFOLLOW;
-    let fd = open(&tmp, flags, 0o644)?;
-    let written = fill_pid_file(&fd, pid);
+    template.set(&[path, ".", digits])?;
+    let flags = libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC | libc::O_NOFOLLOW | libc::O_CLOEXEC;
+    // SAFETY: `template` is NUL-terminated and outlives the call; the returned descriptor
+    // is new and owned by nobody else, so `Fd` may take it.
+    let fd = ret(unsafe { super::call::open(template.as_ptr(), flags, 0o644) })?;
+    let fd = Fd::from_raw(fd);
+    let written = fill_pid_file(&fd, line.as_bytes());
     drop(fd);
     let renamed = written.and_then(|()| {
         // SAFETY: both paths are NUL-terminated and outlive the call.
@@ -567,12 +572,10 @@ pub fn write_pid_file(path: &str, pid: i32) -> Result<(), Errno> {
     renamed
 }
 
-fn fill_pid_file(fd: &Fd, pid: i32) -> Result<(), Errno> {
+fn fill_pid_file(fd: &Fd, line: &[u8]) -> Result<(), Errno> {
     // Readers of a PID file expect 0644, whatever the umask made of `open`'s mode.
     ret(super::call::fchmod(fd.raw(), 0o644))?;
-    let mut text = heapless::String::<16>::new();
-    let _ = ufmt::uwrite!(text, "{}\n", pid);
-    super::write_all_raw(fd.raw(), text.as_bytes())
+    super::write_all_raw(fd.raw(), line)
 }
 
 /// Reads a PID file written by [`write_pid_file`] (tests and tools).
