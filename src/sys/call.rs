@@ -260,9 +260,12 @@ pub fn socket(domain: libc::c_int, ty: libc::c_int, protocol: libc::c_int) -> li
 /// `SO_SNDTIMEO_OLD` while its `time_t` is `long`, the 64-bit one with `_NEW`
 /// otherwise), so no conversion is due.
 ///
+/// Only on static musl: glibc's is in a shared library (no bytes to win), and the fault
+/// tests interpose it with `LD_PRELOAD` (`tests/tools/shim/fail_mfc.c`).
+///
 /// # Safety
 /// `value` is valid for reads of `len` bytes.
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", target_env = "musl"))]
 pub unsafe fn setsockopt(
     fd: libc::c_int,
     level: libc::c_int,
@@ -280,7 +283,7 @@ pub unsafe fn setsockopt(
 ///
 /// # Safety
 /// `value` is valid for reads of `len` bytes.
-#[cfg(not(target_os = "linux"))]
+#[cfg(not(all(target_os = "linux", target_env = "musl")))]
 pub unsafe fn setsockopt(
     fd: libc::c_int,
     level: libc::c_int,
