@@ -128,8 +128,8 @@ pub fn set_nonblocking(fd: &Fd) -> Result<(), Errno> {
 /// `setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, {ms})`: a blocked send gives up after `ms`.
 pub fn set_send_timeout(fd: &Fd, ms: u32) -> Result<(), Errno> {
     let tv = libc::timeval {
-        tv_sec: (ms / 1000) as libc::time_t,
-        tv_usec: ((ms % 1000) * 1000) as libc::suseconds_t,
+        tv_sec: (ms / 1000) as _, // `time_t`: 32 or 64 bits by ABI and libc cfg
+        tv_usec: ((ms % 1000) * 1000) as _,
     };
     let tv_ptr: *const libc::timeval = &tv;
     // SAFETY: `tv_ptr` points to a live `timeval` of exactly the length we pass; `fd` is
