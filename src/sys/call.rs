@@ -260,9 +260,12 @@ pub fn socket(domain: libc::c_int, ty: libc::c_int, protocol: libc::c_int) -> li
 /// `SO_SNDTIMEO_OLD` while its `time_t` is `long`, the 64-bit one with `_NEW`
 /// otherwise), so no conversion is due.
 ///
+/// Only on static musl: glibc's is in a shared library (no bytes to win), and the fault
+/// tests interpose it with `LD_PRELOAD` (`tests/tools/shim/fail_mfc.c`).
+///
 /// # Safety
 /// `value` is valid for reads of `len` bytes.
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", target_env = "musl"))]
 pub unsafe fn setsockopt(
     fd: libc::c_int,
     level: libc::c_int,
@@ -280,7 +283,7 @@ pub unsafe fn setsockopt(
 ///
 /// # Safety
 /// `value` is valid for reads of `len` bytes.
-#[cfg(not(target_os = "linux"))]
+#[cfg(not(all(target_os = "linux", target_env = "musl")))]
 pub unsafe fn setsockopt(
     fd: libc::c_int,
     level: libc::c_int,
@@ -357,6 +360,662 @@ pub fn fchmod(fd: libc::c_int, mode: libc::mode_t) -> libc::c_int {
 pub fn fchmod(fd: libc::c_int, mode: libc::mode_t) -> libc::c_int {
     // SAFETY: integer arguments only.
     unsafe { libc::fchmod(fd, mode) }
+}
+
+// ===== cancellation points and plain wrappers (static musl) =====
+//
+// musl makes `open`, `close`, `read`, `write`, `poll`, `connect`, `sendto`, `recvfrom`
+// and `waitpid` thread-cancellation points: they enter the kernel through
+// `__syscall_cp`, which checks for a pending `pthread_cancel` around the call
+// (`__syscall_cp_c`, `sccp`, ~300 B static with their wrappers). Our programs have one
+// thread and never cancel it, so the plain system call behaves the same. Once no call
+// site uses a cancellation point the whole machinery drops out of the link.
+//
+// glibc keeps its own functions (a shared library: no bytes to win) and FreeBSD its libc.
+
+/// Which targets make the calls below as raw system calls.
+macro_rules! raw_musl {
+    ($($item:item)*) => { $( #[cfg(all(target_os = "linux", target_env = "musl"))] $item )* };
+}
+/// Which targets call libc for them.
+macro_rules! via_libc {
+    ($($item:item)*) => { $( #[cfg(not(all(target_os = "linux", target_env = "musl")))] $item )* };
+}
+
+raw_musl! {
+    /// `open(path, flags, mode)` as `openat(AT_FDCWD, path, flags | O_LARGEFILE, mode)`
+    /// (aarch64 has no `SYS_open`), the call musl's `open` makes. musl's also sets
+    /// `FD_CLOEXEC` again with `fcntl` for kernels before 2.6.23 that ignore `O_CLOEXEC`.
+    ///
+    /// # Safety
+    /// `path` is a NUL-terminated string, live for the call.
+    pub unsafe fn open(
+        path: *const libc::c_char,
+        flags: libc::c_int,
+        mode: libc::mode_t,
+    ) -> libc::c_int {
+        let dirfd = libc::AT_FDCWD as c_long;
+        let flags = (flags | libc::O_LARGEFILE) as c_long;
+        // SAFETY: the caller vouches for `path`; the other arguments are integers.
+        let rc = unsafe { libc::syscall(libc::SYS_openat, dirfd, path, flags, mode as c_long) };
+        rc as libc::c_int
+    }
+
+    /// `close(fd)`. (musl's also maps `EINTR` to success; no caller looks at either.)
+    pub fn close(fd: libc::c_int) -> libc::c_int {
+        // SAFETY: integer argument only; the caller gives up the descriptor.
+        let rc = unsafe { libc::syscall(libc::SYS_close, fd as c_long) };
+        rc as libc::c_int
+    }
+
+    /// `read(fd, buf, len)`.
+    ///
+    /// # Safety
+    /// `buf` is valid for writes of `len` bytes.
+    pub unsafe fn read(fd: libc::c_int, buf: *mut libc::c_void, len: usize) -> libc::ssize_t {
+        // SAFETY: the caller vouches for `buf` and `len`.
+        let rc = unsafe { libc::syscall(libc::SYS_read, fd as c_long, buf, len) };
+        rc as libc::ssize_t
+    }
+
+    /// `write(fd, buf, len)`. Async-signal-safe, like the system call.
+    ///
+    /// # Safety
+    /// `buf` is valid for reads of `len` bytes.
+    pub unsafe fn write(fd: libc::c_int, buf: *const libc::c_void, len: usize) -> libc::ssize_t {
+        // SAFETY: the caller vouches for `buf` and `len`.
+        let rc = unsafe { libc::syscall(libc::SYS_write, fd as c_long, buf, len) };
+        rc as libc::ssize_t
+    }
+
+    /// `connect(fd, addr, len)`.
+    ///
+    /// # Safety
+    /// `addr` is valid for reads of `len` bytes.
+    pub unsafe fn connect(
+        fd: libc::c_int,
+        addr: *const libc::sockaddr,
+        len: libc::socklen_t,
+    ) -> libc::c_int {
+        // SAFETY: the caller vouches for `addr` and `len`.
+        let rc = unsafe { libc::syscall(libc::SYS_connect, fd as c_long, addr, len as c_long) };
+        rc as libc::c_int
+    }
+
+    /// `sendto(fd, buf, len, flags, addr, addr_len)`.
+    ///
+    /// # Safety
+    /// `buf` is valid for reads of `len` bytes, `addr` of `addr_len` bytes (or null with
+    /// 0).
+    pub unsafe fn sendto(
+        fd: libc::c_int,
+        buf: *const libc::c_void,
+        len: usize,
+        flags: libc::c_int,
+        addr: *const libc::sockaddr,
+        addr_len: libc::socklen_t,
+    ) -> libc::ssize_t {
+        let (fd, flags, addr_len) = (fd as c_long, flags as c_long, addr_len as c_long);
+        // SAFETY: the caller vouches for the buffers and their lengths.
+        let rc = unsafe { libc::syscall(libc::SYS_sendto, fd, buf, len, flags, addr, addr_len) };
+        rc as libc::ssize_t
+    }
+
+    /// `recv(fd, buf, len, flags)` as `recvfrom` without a peer address (aarch64 and
+    /// x86_64 have no `SYS_recv`), as musl's `recv` does.
+    ///
+    /// # Safety
+    /// `buf` is valid for writes of `len` bytes.
+    pub unsafe fn recv(
+        fd: libc::c_int,
+        buf: *mut libc::c_void,
+        len: usize,
+        flags: libc::c_int,
+    ) -> libc::ssize_t {
+        let (fd, flags) = (fd as c_long, flags as c_long);
+        let no_addr: *mut libc::sockaddr = core::ptr::null_mut();
+        let no_len: *mut libc::socklen_t = core::ptr::null_mut();
+        // SAFETY: the caller vouches for `buf` and `len`; no peer address is wanted.
+        let rc =
+            unsafe { libc::syscall(libc::SYS_recvfrom, fd, buf, len, flags, no_addr, no_len) };
+        rc as libc::ssize_t
+    }
+
+    /// `waitpid(pid, status, options)` as `wait4(pid, status, options, NULL)`, as musl's
+    /// does (aarch64 and x86_64 have no `SYS_waitpid`).
+    ///
+    /// # Safety
+    /// `status` is valid for writes of one `int`.
+    pub unsafe fn waitpid(
+        pid: libc::pid_t,
+        status: *mut libc::c_int,
+        options: libc::c_int,
+    ) -> libc::pid_t {
+        let no_usage: *mut libc::rusage = core::ptr::null_mut();
+        // SAFETY: the caller vouches for `status`; no resource usage is wanted.
+        let rc = unsafe {
+            libc::syscall(
+                libc::SYS_wait4,
+                pid as c_long,
+                status,
+                options as c_long,
+                no_usage,
+            )
+        };
+        rc as libc::pid_t
+    }
+
+    /// `lseek(fd, 0, SEEK_SET)`: back to the start (musl's `lseek` goes through
+    /// `_llseek` on 32-bit ABIs for 64-bit offsets; offset 0 needs none).
+    pub fn rewind(fd: libc::c_int) -> libc::c_int {
+        let start = libc::SEEK_SET as c_long;
+        // SAFETY: integer arguments only.
+        let rc = unsafe { libc::syscall(libc::SYS_lseek, fd as c_long, 0 as c_long, start) };
+        rc as libc::c_int
+    }
+
+    /// `prctl(option, arg, 0, 0, 0)` for options with integer arguments. (musl's is the
+    /// same call through a variadic wrapper.)
+    pub fn prctl(option: libc::c_int, arg: libc::c_ulong) -> libc::c_int {
+        let (option, arg, zero) = (option as c_long, arg as c_long, 0 as c_long);
+        // SAFETY: the options used here take integer arguments only.
+        let rc = unsafe { libc::syscall(libc::SYS_prctl, option, arg, zero, zero, zero) };
+        rc as libc::c_int
+    }
+}
+
+/// `poll(fds, nfds, timeout_ms)`.
+///
+/// # Safety
+/// `fds` is valid for reads and writes of `nfds` entries.
+#[cfg(all(
+    target_os = "linux",
+    target_env = "musl",
+    any(target_arch = "mips", target_arch = "arm", target_arch = "x86_64")
+))]
+pub unsafe fn poll(
+    fds: *mut libc::pollfd,
+    nfds: libc::nfds_t,
+    timeout_ms: libc::c_int,
+) -> libc::c_int {
+    // SAFETY: the caller vouches for `fds` and `nfds`.
+    let rc = unsafe { libc::syscall(libc::SYS_poll, fds, nfds as c_long, timeout_ms as c_long) };
+    rc as libc::c_int
+}
+
+/// `poll(fds, nfds, timeout_ms)` as `ppoll` (aarch64 has no `SYS_poll`), as musl's
+/// does there: a negative timeout is none (wait forever), no signal mask.
+///
+/// # Safety
+/// `fds` is valid for reads and writes of `nfds` entries.
+#[cfg(all(
+    target_os = "linux",
+    target_env = "musl",
+    not(any(target_arch = "mips", target_arch = "arm", target_arch = "x86_64"))
+))]
+pub unsafe fn poll(
+    fds: *mut libc::pollfd,
+    nfds: libc::nfds_t,
+    timeout_ms: libc::c_int,
+) -> libc::c_int {
+    let ts: [c_long; 2] = [
+        (timeout_ms / 1000) as c_long,
+        (timeout_ms % 1000) as c_long * 1_000_000,
+    ];
+    let ts_ptr: *const [c_long; 2] = if timeout_ms < 0 {
+        core::ptr::null()
+    } else {
+        &ts
+    };
+    let no_mask: *const libc::sigset_t = core::ptr::null();
+    // SAFETY: the caller vouches for `fds` and `nfds`; `ts_ptr` is null or points to a
+    // live kernel `timespec` (two `long`s on 64-bit ABIs); no signal mask.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_ppoll,
+            fds,
+            nfds as c_long,
+            ts_ptr,
+            no_mask,
+            8 as c_long,
+        )
+    };
+    rc as libc::c_int
+}
+
+via_libc! {
+    /// `open(path, flags, mode)`.
+    ///
+    /// # Safety
+    /// `path` is a NUL-terminated string, live for the call.
+    pub unsafe fn open(
+        path: *const libc::c_char,
+        flags: libc::c_int,
+        mode: libc::mode_t,
+    ) -> libc::c_int {
+        // SAFETY: the caller vouches for `path`.
+        unsafe { libc::open(path, flags, libc::c_uint::from(mode)) }
+    }
+
+    /// `close(fd)`.
+    pub fn close(fd: libc::c_int) -> libc::c_int {
+        // SAFETY: integer argument only; the caller gives up the descriptor.
+        unsafe { libc::close(fd) }
+    }
+
+    /// `read(fd, buf, len)`.
+    ///
+    /// # Safety
+    /// `buf` is valid for writes of `len` bytes.
+    pub unsafe fn read(fd: libc::c_int, buf: *mut libc::c_void, len: usize) -> libc::ssize_t {
+        // SAFETY: the caller vouches for `buf` and `len`.
+        unsafe { libc::read(fd, buf, len) }
+    }
+
+    /// `write(fd, buf, len)`. Async-signal-safe.
+    ///
+    /// # Safety
+    /// `buf` is valid for reads of `len` bytes.
+    pub unsafe fn write(fd: libc::c_int, buf: *const libc::c_void, len: usize) -> libc::ssize_t {
+        // SAFETY: the caller vouches for `buf` and `len`.
+        unsafe { libc::write(fd, buf, len) }
+    }
+
+    /// `connect(fd, addr, len)`.
+    ///
+    /// # Safety
+    /// `addr` is valid for reads of `len` bytes.
+    pub unsafe fn connect(
+        fd: libc::c_int,
+        addr: *const libc::sockaddr,
+        len: libc::socklen_t,
+    ) -> libc::c_int {
+        // SAFETY: the caller vouches for `addr` and `len`.
+        unsafe { libc::connect(fd, addr, len) }
+    }
+
+    /// `sendto(fd, buf, len, flags, addr, addr_len)`.
+    ///
+    /// # Safety
+    /// `buf` is valid for reads of `len` bytes, `addr` of `addr_len` bytes (or null with
+    /// 0).
+    pub unsafe fn sendto(
+        fd: libc::c_int,
+        buf: *const libc::c_void,
+        len: usize,
+        flags: libc::c_int,
+        addr: *const libc::sockaddr,
+        addr_len: libc::socklen_t,
+    ) -> libc::ssize_t {
+        // SAFETY: the caller vouches for the buffers and their lengths.
+        unsafe { libc::sendto(fd, buf, len, flags, addr, addr_len) }
+    }
+
+    /// `recv(fd, buf, len, flags)`.
+    ///
+    /// # Safety
+    /// `buf` is valid for writes of `len` bytes.
+    pub unsafe fn recv(
+        fd: libc::c_int,
+        buf: *mut libc::c_void,
+        len: usize,
+        flags: libc::c_int,
+    ) -> libc::ssize_t {
+        // SAFETY: the caller vouches for `buf` and `len`.
+        unsafe { libc::recv(fd, buf, len, flags) }
+    }
+
+    /// `waitpid(pid, status, options)`.
+    ///
+    /// # Safety
+    /// `status` is valid for writes of one `int`.
+    pub unsafe fn waitpid(
+        pid: libc::pid_t,
+        status: *mut libc::c_int,
+        options: libc::c_int,
+    ) -> libc::pid_t {
+        // SAFETY: the caller vouches for `status`.
+        unsafe { libc::waitpid(pid, status, options) }
+    }
+
+    /// `lseek(fd, 0, SEEK_SET)`: back to the start.
+    pub fn rewind(fd: libc::c_int) -> libc::c_int {
+        // SAFETY: integer arguments only.
+        let rc = unsafe { libc::lseek(fd, 0, libc::SEEK_SET) };
+        rc as libc::c_int
+    }
+
+    /// `poll(fds, nfds, timeout_ms)`.
+    ///
+    /// # Safety
+    /// `fds` is valid for reads and writes of `nfds` entries.
+    pub unsafe fn poll(
+        fds: *mut libc::pollfd,
+        nfds: libc::nfds_t,
+        timeout_ms: libc::c_int,
+    ) -> libc::c_int {
+        // SAFETY: the caller vouches for `fds` and `nfds`.
+        unsafe { libc::poll(fds, nfds, timeout_ms) }
+    }
+}
+
+/// `prctl(option, arg, 0, 0, 0)` for options with integer arguments.
+#[cfg(all(target_os = "linux", not(target_env = "musl")))]
+pub fn prctl(option: libc::c_int, arg: libc::c_ulong) -> libc::c_int {
+    // SAFETY: the options used here take integer arguments only.
+    unsafe {
+        libc::prctl(
+            option,
+            arg,
+            0 as libc::c_ulong,
+            0 as libc::c_ulong,
+            0 as libc::c_ulong,
+        )
+    }
+}
+
+// ===== plain wrappers (static musl) =====
+//
+// Each of these musl (or zig's libc) wrappers is only the system call and `errno`, yet
+// 60-100 B apiece static; `syscall` does the same for all. Calls on paths use the `*at`
+// forms with `AT_FDCWD` (aarch64 has only those), as musl does there; uids are 32-bit in
+// `fchownat` on every ABI (ARM's plain `chown` is the 16-bit one).
+
+raw_musl! {
+    /// `access(path, mode)` as `faccessat(AT_FDCWD, path, mode)`.
+    ///
+    /// # Safety
+    /// `path` is a NUL-terminated string, live for the call.
+    pub unsafe fn access(path: *const libc::c_char, mode: libc::c_int) -> libc::c_int {
+        let dirfd = libc::AT_FDCWD as c_long;
+        // SAFETY: the caller vouches for `path`.
+        let rc = unsafe { libc::syscall(libc::SYS_faccessat, dirfd, path, mode as c_long) };
+        rc as libc::c_int
+    }
+
+    /// `readlink(path, buf, len)` as `readlinkat(AT_FDCWD, ...)`.
+    ///
+    /// # Safety
+    /// `path` is a NUL-terminated string, `buf` valid for writes of `len` (> 0) bytes.
+    pub unsafe fn readlink(
+        path: *const libc::c_char,
+        buf: *mut libc::c_char,
+        len: usize,
+    ) -> libc::ssize_t {
+        let dirfd = libc::AT_FDCWD as c_long;
+        // SAFETY: the caller vouches for `path`, `buf` and `len`.
+        let rc = unsafe { libc::syscall(libc::SYS_readlinkat, dirfd, path, buf, len) };
+        rc as libc::ssize_t
+    }
+
+    /// `unlink(path)` as `unlinkat(AT_FDCWD, path, 0)`.
+    ///
+    /// # Safety
+    /// `path` is a NUL-terminated string, live for the call.
+    pub unsafe fn unlink(path: *const libc::c_char) -> libc::c_int {
+        let dirfd = libc::AT_FDCWD as c_long;
+        // SAFETY: the caller vouches for `path`.
+        let rc = unsafe { libc::syscall(libc::SYS_unlinkat, dirfd, path, 0 as c_long) };
+        rc as libc::c_int
+    }
+
+    /// `rename(from, to)` as `renameat(AT_FDCWD, from, AT_FDCWD, to)`.
+    ///
+    /// # Safety
+    /// `from` and `to` are NUL-terminated strings, live for the call.
+    pub unsafe fn rename(from: *const libc::c_char, to: *const libc::c_char) -> libc::c_int {
+        let dirfd = libc::AT_FDCWD as c_long;
+        // SAFETY: the caller vouches for both paths.
+        let rc = unsafe { libc::syscall(libc::SYS_renameat, dirfd, from, dirfd, to) };
+        rc as libc::c_int
+    }
+
+    /// `chmod(path, mode)` as `fchmodat(AT_FDCWD, path, mode)`.
+    ///
+    /// # Safety
+    /// `path` is a NUL-terminated string, live for the call.
+    pub unsafe fn chmod(path: *const libc::c_char, mode: libc::mode_t) -> libc::c_int {
+        let dirfd = libc::AT_FDCWD as c_long;
+        // SAFETY: the caller vouches for `path`.
+        let rc = unsafe { libc::syscall(libc::SYS_fchmodat, dirfd, path, mode as c_long) };
+        rc as libc::c_int
+    }
+
+    /// `chown(path, uid, gid)` as `fchownat(AT_FDCWD, path, uid, gid, 0)`.
+    ///
+    /// # Safety
+    /// `path` is a NUL-terminated string, live for the call.
+    pub unsafe fn chown(
+        path: *const libc::c_char,
+        uid: libc::uid_t,
+        gid: libc::gid_t,
+    ) -> libc::c_int {
+        let (dirfd, uid, gid) = (libc::AT_FDCWD as c_long, uid as c_long, gid as c_long);
+        // SAFETY: the caller vouches for `path`.
+        let rc = unsafe { libc::syscall(libc::SYS_fchownat, dirfd, path, uid, gid, 0 as c_long) };
+        rc as libc::c_int
+    }
+
+    /// `chdir(path)`.
+    ///
+    /// # Safety
+    /// `path` is a NUL-terminated string, live for the call.
+    pub unsafe fn chdir(path: *const libc::c_char) -> libc::c_int {
+        // SAFETY: the caller vouches for `path`.
+        let rc = unsafe { libc::syscall(libc::SYS_chdir, path) };
+        rc as libc::c_int
+    }
+
+    /// `execve(path, argv, envp)`; returns only on failure.
+    ///
+    /// # Safety
+    /// As `execve(2)`: NUL-terminated `path`, null-terminated arrays of NUL-terminated
+    /// strings.
+    pub unsafe fn execve(
+        path: *const libc::c_char,
+        argv: *const *const libc::c_char,
+        envp: *const *const libc::c_char,
+    ) -> libc::c_int {
+        // SAFETY: the caller vouches for the three pointers.
+        let rc = unsafe { libc::syscall(libc::SYS_execve, path, argv, envp) };
+        rc as libc::c_int
+    }
+
+    /// `bind(fd, addr, len)`.
+    ///
+    /// # Safety
+    /// `addr` is valid for reads of `len` bytes.
+    pub unsafe fn bind(
+        fd: libc::c_int,
+        addr: *const libc::sockaddr,
+        len: libc::socklen_t,
+    ) -> libc::c_int {
+        // SAFETY: the caller vouches for `addr` and `len`.
+        let rc = unsafe { libc::syscall(libc::SYS_bind, fd as c_long, addr, len as c_long) };
+        rc as libc::c_int
+    }
+
+    /// `listen(fd, backlog)`.
+    pub fn listen(fd: libc::c_int, backlog: libc::c_int) -> libc::c_int {
+        // SAFETY: integer arguments only.
+        let rc = unsafe { libc::syscall(libc::SYS_listen, fd as c_long, backlog as c_long) };
+        rc as libc::c_int
+    }
+
+    /// `setsid()`.
+    pub fn setsid() -> libc::pid_t {
+        // SAFETY: no arguments.
+        let rc = unsafe { libc::syscall(libc::SYS_setsid) };
+        rc as libc::pid_t
+    }
+
+    /// `getpid()` (never fails).
+    pub fn getpid() -> libc::pid_t {
+        // SAFETY: no arguments.
+        let rc = unsafe { libc::syscall(libc::SYS_getpid) };
+        rc as libc::pid_t
+    }
+}
+
+/// `geteuid()` (never fails): ARM's `SYS_geteuid` is the 16-bit call, `geteuid32` the
+/// real one, as musl picks.
+#[cfg(all(target_os = "linux", target_env = "musl"))]
+pub fn geteuid() -> libc::uid_t {
+    #[cfg(target_arch = "arm")]
+    const NR: c_long = libc::SYS_geteuid32;
+    #[cfg(not(target_arch = "arm"))]
+    const NR: c_long = libc::SYS_geteuid;
+    // SAFETY: no arguments.
+    let rc = unsafe { libc::syscall(NR) };
+    rc as libc::uid_t
+}
+
+/// `dup2(old, new)`: the system call where the ABI has it, else `dup3(old, new, 0)`,
+/// which refuses `old == new`; `dup2` then just returns `new`, as musl's does (for an
+/// open `old`, which is the only way it is called here).
+#[cfg(all(target_os = "linux", target_env = "musl"))]
+pub fn dup2(old: libc::c_int, new: libc::c_int) -> libc::c_int {
+    #[cfg(any(target_arch = "mips", target_arch = "arm", target_arch = "x86_64"))]
+    // SAFETY: integer arguments only; the caller owns `new`, which is replaced.
+    let rc = unsafe { libc::syscall(libc::SYS_dup2, old as c_long, new as c_long) };
+    #[cfg(not(any(target_arch = "mips", target_arch = "arm", target_arch = "x86_64")))]
+    let rc = if old == new {
+        new as c_long
+    } else {
+        // SAFETY: integer arguments only; the caller owns `new`, which is replaced.
+        unsafe { libc::syscall(libc::SYS_dup3, old as c_long, new as c_long, 0 as c_long) }
+    };
+    rc as libc::c_int
+}
+
+via_libc! {
+    /// `access(path, mode)`.
+    ///
+    /// # Safety
+    /// `path` is a NUL-terminated string, live for the call.
+    pub unsafe fn access(path: *const libc::c_char, mode: libc::c_int) -> libc::c_int {
+        // SAFETY: the caller vouches for `path`.
+        unsafe { libc::access(path, mode) }
+    }
+
+    /// `readlink(path, buf, len)`.
+    ///
+    /// # Safety
+    /// `path` is a NUL-terminated string, `buf` valid for writes of `len` (> 0) bytes.
+    pub unsafe fn readlink(
+        path: *const libc::c_char,
+        buf: *mut libc::c_char,
+        len: usize,
+    ) -> libc::ssize_t {
+        // SAFETY: the caller vouches for `path`, `buf` and `len`.
+        unsafe { libc::readlink(path, buf, len) }
+    }
+
+    /// `unlink(path)`.
+    ///
+    /// # Safety
+    /// `path` is a NUL-terminated string, live for the call.
+    pub unsafe fn unlink(path: *const libc::c_char) -> libc::c_int {
+        // SAFETY: the caller vouches for `path`.
+        unsafe { libc::unlink(path) }
+    }
+
+    /// `rename(from, to)`.
+    ///
+    /// # Safety
+    /// `from` and `to` are NUL-terminated strings, live for the call.
+    pub unsafe fn rename(from: *const libc::c_char, to: *const libc::c_char) -> libc::c_int {
+        // SAFETY: the caller vouches for both paths.
+        unsafe { libc::rename(from, to) }
+    }
+
+    /// `chmod(path, mode)`.
+    ///
+    /// # Safety
+    /// `path` is a NUL-terminated string, live for the call.
+    pub unsafe fn chmod(path: *const libc::c_char, mode: libc::mode_t) -> libc::c_int {
+        // SAFETY: the caller vouches for `path`.
+        unsafe { libc::chmod(path, mode) }
+    }
+
+    /// `chown(path, uid, gid)`.
+    ///
+    /// # Safety
+    /// `path` is a NUL-terminated string, live for the call.
+    pub unsafe fn chown(
+        path: *const libc::c_char,
+        uid: libc::uid_t,
+        gid: libc::gid_t,
+    ) -> libc::c_int {
+        // SAFETY: the caller vouches for `path`.
+        unsafe { libc::chown(path, uid, gid) }
+    }
+
+    /// `chdir(path)`.
+    ///
+    /// # Safety
+    /// `path` is a NUL-terminated string, live for the call.
+    pub unsafe fn chdir(path: *const libc::c_char) -> libc::c_int {
+        // SAFETY: the caller vouches for `path`.
+        unsafe { libc::chdir(path) }
+    }
+
+    /// `execve(path, argv, envp)`; returns only on failure.
+    ///
+    /// # Safety
+    /// As `execve(2)`: NUL-terminated `path`, null-terminated arrays of NUL-terminated
+    /// strings.
+    pub unsafe fn execve(
+        path: *const libc::c_char,
+        argv: *const *const libc::c_char,
+        envp: *const *const libc::c_char,
+    ) -> libc::c_int {
+        // SAFETY: the caller vouches for the three pointers.
+        unsafe { libc::execve(path, argv, envp) }
+    }
+
+    /// `bind(fd, addr, len)`.
+    ///
+    /// # Safety
+    /// `addr` is valid for reads of `len` bytes.
+    pub unsafe fn bind(
+        fd: libc::c_int,
+        addr: *const libc::sockaddr,
+        len: libc::socklen_t,
+    ) -> libc::c_int {
+        // SAFETY: the caller vouches for `addr` and `len`.
+        unsafe { libc::bind(fd, addr, len) }
+    }
+
+    /// `listen(fd, backlog)`.
+    pub fn listen(fd: libc::c_int, backlog: libc::c_int) -> libc::c_int {
+        // SAFETY: integer arguments only.
+        unsafe { libc::listen(fd, backlog) }
+    }
+
+    /// `setsid()`.
+    pub fn setsid() -> libc::pid_t {
+        // SAFETY: no arguments.
+        unsafe { libc::setsid() }
+    }
+
+    /// `getpid()` (never fails).
+    pub fn getpid() -> libc::pid_t {
+        // SAFETY: no arguments.
+        unsafe { libc::getpid() }
+    }
+
+    /// `geteuid()` (never fails).
+    pub fn geteuid() -> libc::uid_t {
+        // SAFETY: no arguments.
+        unsafe { libc::geteuid() }
+    }
+
+    /// `dup2(old, new)`.
+    pub fn dup2(old: libc::c_int, new: libc::c_int) -> libc::c_int {
+        // SAFETY: integer arguments only; the caller owns `new`, which is replaced.
+        unsafe { libc::dup2(old, new) }
+    }
 }
 
 // ===== sigaction =====

@@ -159,13 +159,24 @@ impl Log for SysLog {
     }
 }
 
-/// Room for `ident[pid]: ` plus a log line and the newline.
-type OutLine = String<{ IDENT_MAX + 16 + LOG_LINE_MAX + 1 }>;
+/// Room for `<PRI>ident[pid]: ` plus a log line and a newline: every output line (one
+/// type, so the formatting code below exists once).
+type OutLine = String<{ 5 + IDENT_MAX + 16 + LOG_LINE_MAX + 1 }>;
 
-/// glibc's `LOG_PERROR` line: `ident[pid]: message\n`, written in one `write`.
+/// `ident[pid]: `, after `<pri>` if given.
+fn prefix(out: &mut OutLine, pri: Option<u8>, ident: &str, pid: i32) {
+    if let Some(pri) = pri {
+        let _ = ufmt::uwrite!(out, "<{}>", pri);
+    }
+    let _ = ufmt::uwrite!(out, "{}[{}]: ", ident, pid);
+}
+
+/// glibc's `LOG_PERROR` line: `ident[pid]: message\n`, written in one `write`. The
+/// newline always fits after a line of at most `LOG_LINE_MAX` bytes (what `log` passes);
+/// a longer one is cut to the buffer.
 fn perror_line(ident: &str, pid: i32, line: &str) -> OutLine {
     let mut out = OutLine::new();
-    let _ = ufmt::uwrite!(out, "{}[{}]: ", ident, pid);
+    prefix(&mut out, None, ident, pid);
     push_truncated(&mut out, line);
     let _ = out.push('\n');
     out
@@ -179,16 +190,12 @@ fn plain_line(line: &str) -> OutLine {
     out
 }
 
-/// Room for `<PRI>ident[pid]: ` and a log line.
-type SyslogLine = String<{ 5 + IDENT_MAX + 16 + LOG_LINE_MAX }>;
-
 /// The datagram for `/dev/log`: `<PRI>ident[pid]: message`, no timestamp (see the module
 /// docs) and no newline, as glibc sends it. A line with a NUL in it is cut there, as C
 /// would print it.
-fn syslog_line(level: Level, ident: &str, pid: i32, line: &str) -> SyslogLine {
-    let mut out = SyslogLine::new();
-    let pri = FACILITY_DAEMON | level as u8;
-    let _ = ufmt::uwrite!(out, "<{}>{}[{}]: ", pri, ident, pid);
+fn syslog_line(level: Level, ident: &str, pid: i32, line: &str) -> OutLine {
+    let mut out = OutLine::new();
+    prefix(&mut out, Some(FACILITY_DAEMON | level as u8), ident, pid);
     push_truncated(&mut out, line.split('\0').next().unwrap_or(""));
     out
 }
@@ -235,7 +242,7 @@ fn connect_dgram(path: &str) -> Result<Fd, Errno> {
     let len = core::mem::size_of::<libc::sockaddr_un>() as libc::socklen_t;
     loop {
         // SAFETY: `addr_ptr` points to a live `sockaddr_un` of `len` bytes; `fd` is ours.
-        match ret(unsafe { libc::connect(fd.raw(), addr_ptr.cast(), len) }) {
+        match ret(unsafe { super::call::connect(fd.raw(), addr_ptr.cast(), len) }) {
             Ok(_) => return Ok(fd),
             Err(Errno::EINTR) => {}
             Err(e) => return Err(e),
@@ -247,8 +254,16 @@ fn connect_dgram(path: &str) -> Result<Fd, Errno> {
 fn send(fd: &Fd, msg: &[u8]) -> Result<(), Errno> {
     loop {
         // SAFETY: `msg` is valid for reads of `msg.len()` bytes; `fd` is open.
-        let rc =
-            unsafe { libc::send(fd.raw(), msg.as_ptr().cast(), msg.len(), libc::MSG_NOSIGNAL) };
+        let rc = unsafe {
+            super::call::sendto(
+                fd.raw(),
+                msg.as_ptr().cast(),
+                msg.len(),
+                libc::MSG_NOSIGNAL,
+                core::ptr::null(),
+                0,
+            )
+        };
         match super::ret_len(rc) {
             Ok(_) => return Ok(()),
             Err(Errno::EINTR) => {}
@@ -269,9 +284,13 @@ mod tests {
             perror_line("smcroute", 42, "Ready."),
             "smcroute[42]: Ready.\n"
         );
-        let long = "é".repeat(100);
-        let out = perror_line("smcroute", 1, &long);
+        // As `log` passes it: cut to LOG_LINE_MAX.
+        let mut long = String::<LOG_LINE_MAX>::new();
+        push_truncated(&mut long, &"é".repeat(100));
+        let out = perror_line(&"i".repeat(IDENT_MAX), i32::MIN, &long);
         assert!(out.ends_with('\n') && out.len() <= out.capacity());
+        let out = perror_line("smcroute", 1, &"é".repeat(100));
+        assert!(out.len() <= out.capacity());
         assert_eq!(plain_line("a line"), "a line\n");
     }
 

@@ -115,22 +115,22 @@ impl Fd {
 
 impl Drop for Fd {
     fn drop(&mut self) {
-        // SAFETY: we own the descriptor and nothing uses it after drop.
-        unsafe { libc::close(self.0) };
+        // We own the descriptor and nothing uses it after drop.
+        call::close(self.0);
     }
 }
 
 /// `read(2)` into `buf`.
 pub fn read(fd: &Fd, buf: &mut [u8]) -> Result<usize, Errno> {
     // SAFETY: `buf` is valid for writes of `buf.len()` bytes; `fd` is open.
-    ret_len(unsafe { libc::read(fd.raw(), buf.as_mut_ptr().cast(), buf.len()) })
+    ret_len(unsafe { call::read(fd.raw(), buf.as_mut_ptr().cast(), buf.len()) })
 }
 
 /// `write(2)` of all of `buf`, retrying on partial writes and `EINTR`.
 pub fn write_all_raw(fd: libc::c_int, mut buf: &[u8]) -> Result<(), Errno> {
     while !buf.is_empty() {
         // SAFETY: `buf` is valid for reads of `buf.len()` bytes.
-        let rc = unsafe { libc::write(fd, buf.as_ptr().cast(), buf.len()) };
+        let rc = unsafe { call::write(fd, buf.as_ptr().cast(), buf.len()) };
         match ret_len(rc) {
             Ok(n) => buf = &buf[n..],
             Err(Errno::EINTR) => {}
@@ -232,8 +232,5 @@ pub mod signal;
 
 /// `open(path, O_RDONLY | O_CLOEXEC)`.
 pub fn open_read(path: &str) -> Result<Fd, Errno> {
-    let c = fs::CPath::new(path)?;
-    // SAFETY: `c` is a NUL-terminated buffer that outlives the call.
-    let fd = ret(unsafe { libc::open(c.as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC) })?;
-    Ok(Fd::from_raw(fd))
+    fs::open(path, libc::O_RDONLY, 0)
 }

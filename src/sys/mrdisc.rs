@@ -98,7 +98,7 @@ impl Mrdisc {
         // SAFETY: `fd` is open; `packet` is valid for reads of its length; `dest_ptr`
         // points to a live `sockaddr_in` of exactly the length we pass.
         let rc = unsafe {
-            libc::sendto(
+            super::call::sendto(
                 self.fd.raw(),
                 packet.as_ptr().cast(),
                 packet.len(),

@@ -68,48 +68,60 @@ impl InitError {
 }
 
 impl uDisplay for InitError {
+    /// Table-driven: every message is `head`, the family or not, `tail`, and `: errno`
+    /// or not, so the writes exist once rather than once per message.
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        let v = match self.family {
-            Family::V4 => "IPv4",
-            Family::V6 => "IPv6",
-        };
         let e = self.errno;
-        match self.step {
+        let (head, family, tail, errno) = match self.step {
             InitStep::Socket if self.unsupported() => match self.family {
-                Family::V4 => f.write_str("Kernel does not even support IGMP, skipping ..."),
-                Family::V6 => f.write_str("Kernel does not even support IPv6 ICMP, skipping ..."),
+                Family::V4 => (
+                    "Kernel does not even support IGMP, skipping ...",
+                    false,
+                    "",
+                    false,
+                ),
+                Family::V6 => (
+                    "Kernel does not even support IPv6 ICMP, skipping ...",
+                    false,
+                    "",
+                    false,
+                ),
             },
-            InitStep::Socket => {
-                ufmt::uwrite!(f, "Failed creating {} multicast routing socket: {}", v, e)
-            }
-            InitStep::Options => {
-                ufmt::uwrite!(
-                    f,
-                    "Failed setting {} multicast routing socket options: {}",
-                    v,
-                    e
-                )
-            }
-            InitStep::Table => {
-                ufmt::uwrite!(f, "Cannot set {} multicast routing table id: {}", v, e)
-            }
+            InitStep::Socket => ("Failed creating ", true, " multicast routing socket", true),
+            InitStep::Options => (
+                "Failed setting ",
+                true,
+                " multicast routing socket options",
+                true,
+            ),
+            InitStep::Table => ("Cannot set ", true, " multicast routing table id", true),
             InitStep::Init if e == Errno::EADDRINUSE => {
-                ufmt::uwrite!(f, "{} multicast routing API already in use: {}", v, e)
+                ("", true, " multicast routing API already in use", true)
             }
-            InitStep::Init if self.unsupported() => {
-                ufmt::uwrite!(
-                    f,
-                    "Kernel does not support {} multicast routing, skipping ...",
-                    v
-                )
-            }
-            InitStep::Init => {
-                ufmt::uwrite!(f, "Failed initializing {} multicast routing API: {}", v, e)
-            }
+            InitStep::Init if self.unsupported() => (
+                "Kernel does not support ",
+                true,
+                " multicast routing, skipping ...",
+                false,
+            ),
+            InitStep::Init => ("Failed initializing ", true, " multicast routing API", true),
             InitStep::McForwarding => {
-                ufmt::uwrite!(f, "Failed enabling IPv6 multicast forwarding: {}", e)
+                ("Failed enabling IPv6 multicast forwarding", false, "", true)
             }
+        };
+        f.write_str(head)?;
+        if family {
+            f.write_str(match self.family {
+                Family::V4 => "IPv4",
+                Family::V6 => "IPv6",
+            })?;
         }
+        f.write_str(tail)?;
+        if errno {
+            f.write_str(": ")?;
+            e.fmt(f)?;
+        }
+        Ok(())
     }
 }
 

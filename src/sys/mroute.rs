@@ -139,7 +139,9 @@ pub fn open_v6(table: u32) -> Result<Fd, InitError> {
 fn write_mc_forwarding() -> Result<(), Errno> {
     const PATH: &[u8] = b"/proc/sys/net/ipv6/conf/all/mc_forwarding\0";
     // SAFETY: `PATH` is NUL-terminated; the returned descriptor is owned by `Fd`.
-    let fd = ret(unsafe { libc::open(PATH.as_ptr().cast(), libc::O_WRONLY | libc::O_CLOEXEC) })?;
+    let fd = ret(unsafe {
+        super::call::open(PATH.as_ptr().cast(), libc::O_WRONLY | libc::O_CLOEXEC, 0)
+    })?;
     let fd = Fd::from_raw(fd);
     super::write_all_raw(fd.raw(), b"1")
 }

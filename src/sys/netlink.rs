@@ -30,7 +30,7 @@ fn bind(fd: &Fd, groups: u32) -> Result<(), Errno> {
     let ptr: *const sockaddr_nl = &addr;
     // SAFETY: `fd` is open; `ptr` points to a live `sockaddr_nl` (layout asserted in
     // `abi`) of exactly the length we pass.
-    ret(unsafe { libc::bind(fd.raw(), ptr.cast(), size_of::<sockaddr_nl>() as _) })?;
+    ret(unsafe { super::call::bind(fd.raw(), ptr.cast(), size_of::<sockaddr_nl>() as _) })?;
     Ok(())
 }
 
@@ -81,7 +81,16 @@ pub fn dump_links_with(buf: &mut [u8], f: &mut impl FnMut(&IfInfo)) -> Result<()
     let req = getlink_request(SEQ);
     // SAFETY: `fd` is open; `req` is valid for reads of `req.len()` bytes. An unconnected
     // netlink socket sends to the kernel.
-    let sent = ret_len(unsafe { libc::send(fd.raw(), req.as_ptr().cast(), req.len(), 0) })?;
+    let sent = ret_len(unsafe {
+        super::call::sendto(
+            fd.raw(),
+            req.as_ptr().cast(),
+            req.len(),
+            0,
+            core::ptr::null(),
+            0,
+        )
+    })?;
     if sent != req.len() {
         return Err(Errno::EMSGSIZE);
     }

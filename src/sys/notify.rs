@@ -80,7 +80,7 @@ impl Notify {
         // SAFETY: `msg` is valid for `msg.len()` bytes; `addr` points to our live
         // `sockaddr_un` of which `self.len <= size_of::<sockaddr_un>()` bytes are read.
         let sent = unsafe {
-            libc::sendto(
+            super::call::sendto(
                 fd.raw(),
                 msg.as_ptr().cast(),
                 msg.len(),

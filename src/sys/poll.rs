@@ -68,7 +68,7 @@ pub fn poll(fds: &mut [PollFd], timeout_ms: i32) -> Result<usize, Errno> {
     let nfds = libc::nfds_t::try_from(fds.len()).map_err(|_| Errno::EINVAL)?;
     // SAFETY: `PollFd` is `repr(transparent)` over `pollfd`, so `fds` is `nfds` valid,
     // writable `pollfd`s; the kernel writes only their `revents`.
-    let rc = unsafe { libc::poll(fds.as_mut_ptr().cast(), nfds, timeout_ms) };
+    let rc = unsafe { super::call::poll(fds.as_mut_ptr().cast(), nfds, timeout_ms) };
     match ret(rc) {
         Ok(n) => Ok(usize::try_from(n).unwrap_or(0)),
         Err(Errno::EINTR) => Ok(0),

@@ -272,8 +272,7 @@ impl uDisplay for DropError {
 #[cfg(target_os = "linux")]
 pub fn drop_to(ids: Ids, user: &str) -> Result<Dropped, DropError> {
     let groups = groups_of(GROUP, user, ids.gid).map_err(DropError::Groups)?;
-    // SAFETY: `PR_SET_KEEPCAPS` takes integer arguments only.
-    let rc = unsafe { libc::prctl(libc::PR_SET_KEEPCAPS, 1 as libc::c_ulong, 0, 0, 0) };
+    let rc = super::call::prctl(libc::PR_SET_KEEPCAPS, 1);
     ret(rc).map_err(DropError::KeepCaps)?;
     id_calls::setgroups(&groups.ids).map_err(DropError::Groups)?;
     id_calls::setgid(ids.gid).map_err(DropError::SetGid)?;

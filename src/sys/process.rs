@@ -10,14 +10,12 @@ use crate::limits::MAX_SCRIPT_ENV;
 
 /// `getpid()`.
 pub fn getpid() -> i32 {
-    // SAFETY: `getpid` has no preconditions and cannot fail.
-    unsafe { libc::getpid() }
+    super::call::getpid()
 }
 
 /// `geteuid()`: smcrouted refuses to start unless this is 0 (spec §5.13).
 pub fn geteuid() -> u32 {
-    // SAFETY: `geteuid` has no preconditions and cannot fail.
-    unsafe { libc::geteuid() }
+    super::call::geteuid()
 }
 
 /// `fork()`, then in the child `setsid()`, `chdir("/")` and standard input, output and
@@ -39,21 +37,20 @@ pub fn daemonize() -> Result<(), Errno> {
         // exactly right for the parent, whose state now belongs to the child.
         _ => unsafe { libc::_exit(0) },
     }
-    // SAFETY: no pointer arguments; fails only if we lead a process group, which a
-    // freshly forked child does not.
-    ret(unsafe { libc::setsid() })?;
+    // Fails only if we lead a process group, which a freshly forked child does not.
+    ret(super::call::setsid())?;
     // SAFETY: the path is a NUL-terminated literal.
-    ret(unsafe { libc::chdir(c"/".as_ptr()) })?;
+    ret(unsafe { super::call::chdir(c"/".as_ptr()) })?;
     // SAFETY: the path is a NUL-terminated literal; the descriptor is new and ours.
-    let null = ret(unsafe { libc::open(c"/dev/null".as_ptr(), libc::O_RDWR) })?;
+    let null = ret(unsafe { super::call::open(c"/dev/null".as_ptr(), libc::O_RDWR, 0) })?;
     for std_fd in 0..=2 {
-        // SAFETY: `null` is open; `dup2` atomically replaces `std_fd`, which the
-        // process owns as its standard stream.
-        ret(unsafe { libc::dup2(null, std_fd) })?;
+        // `null` is open; `dup2` atomically replaces `std_fd`, which the process owns
+        // as its standard stream.
+        ret(super::call::dup2(null, std_fd))?;
     }
     if null > 2 {
-        // SAFETY: `null` is ours and no longer used; 0..=2 now hold copies.
-        unsafe { libc::close(null) };
+        // `null` is ours and no longer used; 0..=2 now hold copies.
+        super::call::close(null);
     }
     Ok(())
 }
@@ -230,13 +227,12 @@ impl<'a> ScriptEnvp<'a> {
     }
 }
 
-/// `name=value` as a C string.
+/// `name=value` as a C string (tests; [`run_script`] fills its pair in place).
+#[cfg(test)]
 fn var(name: &str, value: &str) -> Result<AddrVar, Errno> {
-    let mut text = heapless::String::<{ 7 + 46 }>::new();
-    text.push_str(name)
-        .and_then(|()| text.push_str(value))
-        .map_err(|()| Errno(libc::ENAMETOOLONG))?;
-    AddrVar::new(&text)
+    let mut v = AddrVar::empty();
+    v.set(&[name, value])?;
+    Ok(v)
 }
 
 /// `fork()`, then in the child `execve(path, [path, arg], envp)`: runs the `-e` script
@@ -251,20 +247,26 @@ fn var(name: &str, value: &str) -> Result<AddrVar, Errno> {
 /// `man 2 fork`, `man 2 execve`
 pub fn run_script(path: &str, arg: &str, env: ScriptEnv<'_>) -> Result<Started, Errno> {
     // Everything is built before the fork, so the child only makes calls.
-    let path = CPath::new(path)?;
-    let arg = CStrBuf::<32>::new(arg)?;
+    let (mut c_path, mut c_arg) = (CPath::empty(), CStrBuf::<32>::empty());
+    c_path.set(&[path])?;
+    c_arg.set(&[arg])?;
+    let (path, arg) = (&c_path, &c_arg);
+    // Filled in place: no copies of the buffers through `Result`s.
+    let mut pair = (AddrVar::empty(), AddrVar::empty());
     let vars = match env {
         ScriptEnv::Clear => None,
         ScriptEnv::Route { source, group } => {
-            Some((var("source=", source)?, var("group=", group)?))
+            pair.0.set(&["source=", source])?;
+            pair.1.set(&["group=", group])?;
+            Some(&pair)
         }
     };
-    let envp = ScriptEnvp::new(vars.as_ref());
+    let envp = ScriptEnvp::new(vars);
     // SAFETY: the daemon is single-threaded; the child only calls `exec_script`, which
     // never returns and does not rely on libc's cached thread id (see `call::fork`).
     let pid = ret(unsafe { super::call::fork() })?;
     if pid == 0 {
-        exec_script(&path, &arg, &envp);
+        exec_script(path, arg, &envp);
     }
     Ok(Started {
         pid,
@@ -288,7 +290,7 @@ fn exec_script(path: &CPath, arg: &CStrBuf<32>, envp: &ScriptEnvp<'_>) -> ! {
     let argv: [*const c_char; 3] = [path.as_ptr(), arg.as_ptr(), core::ptr::null()];
     // SAFETY: `path` and every `argv` and `envp` entry are NUL-terminated strings alive
     // for the call, and both arrays end with a null pointer.
-    unsafe { libc::execve(path.as_ptr(), argv.as_ptr(), envp.ptrs.as_ptr()) };
+    unsafe { super::call::execve(path.as_ptr(), argv.as_ptr(), envp.ptrs.as_ptr()) };
     // SAFETY: `_exit` never returns; nothing of the parent's may be flushed from here.
     unsafe { libc::_exit(127) }
 }
@@ -300,7 +302,7 @@ pub fn reap_children() -> usize {
     loop {
         let mut status = 0;
         // SAFETY: `status` is a live, writable `int`.
-        let pid = unsafe { libc::waitpid(-1, &mut status, libc::WNOHANG) };
+        let pid = unsafe { super::call::waitpid(-1, &mut status, libc::WNOHANG) };
         if pid <= 0 {
             return reaped;
         }

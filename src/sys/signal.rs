@@ -41,7 +41,7 @@ extern "C" fn on_signal(sig: libc::c_int) {
     // owned by the live `Signals`, or -1 (EBADF, harmless). A full pipe (EAGAIN) loses
     // nothing: the bit is already set and a byte is already waiting.
     unsafe {
-        libc::write(
+        super::call::write(
             PIPE_WR.load(Ordering::SeqCst),
             (&byte as *const u8).cast(),
             1,

@@ -46,7 +46,7 @@ pub fn setsockopt_int(fd: &Fd, level: c_int, name: c_int, value: c_int) -> Resul
 /// `recv(fd, buf, len, flags)`.
 pub fn recv(fd: &Fd, buf: &mut [u8], flags: c_int) -> Result<usize, Errno> {
     // SAFETY: `fd` is open; `buf` is valid for writes of `buf.len()` bytes.
-    ret_len(unsafe { libc::recv(fd.raw(), buf.as_mut_ptr().cast(), buf.len(), flags) })
+    ret_len(unsafe { super::call::recv(fd.raw(), buf.as_mut_ptr().cast(), buf.len(), flags) })
 }
 
 /// `ioctl(fd, request, arg)` for a request that reads and writes one `T`.

@@ -26,29 +26,35 @@ pub const STDERR: c_int = 2;
 const SUN_PATH_LEN: usize =
     size_of::<libc::sockaddr_un>() - core::mem::offset_of!(libc::sockaddr_un, sun_path);
 
-/// `sun_path` as the kernel wants it: the path and a NUL, in [`SUN_PATH_LEN`] bytes.
-fn sun_path(path: &str) -> Result<[libc::c_char; SUN_PATH_LEN], Errno> {
-    let mut out = [0 as libc::c_char; SUN_PATH_LEN];
+/// An `AF_UNIX` address with an empty path, for [`set_path`].
+fn sockaddr() -> libc::sockaddr_un {
+    libc::sockaddr_un {
+        #[cfg(target_os = "freebsd")]
+        sun_len: size_of::<libc::sockaddr_un>() as u8,
+        sun_family: libc::AF_UNIX as libc::sa_family_t,
+        sun_path: [0; SUN_PATH_LEN],
+    }
+}
+
+/// Puts `path` and a NUL in `sun_path`, as the kernel wants it, in place (no copy of the
+/// address through a `Result`). `EINVAL` for an empty path or one with a NUL,
+/// `ENAMETOOLONG` if it does not fit.
+fn set_path(addr: &mut libc::sockaddr_un, path: &str) -> Result<(), Errno> {
     let bytes = path.as_bytes();
     if bytes.is_empty() || bytes.contains(&0) {
         return Err(Errno::EINVAL);
     }
+    let out = &mut addr.sun_path;
     if bytes.len() >= out.len() {
         return Err(Errno(libc::ENAMETOOLONG));
     }
     for (dst, &src) in out.iter_mut().zip(bytes) {
         *dst = src as libc::c_char;
     }
-    Ok(out)
-}
-
-fn sockaddr(path: &str) -> Result<libc::sockaddr_un, Errno> {
-    Ok(libc::sockaddr_un {
-        #[cfg(target_os = "freebsd")]
-        sun_len: size_of::<libc::sockaddr_un>() as u8,
-        sun_family: libc::AF_UNIX as libc::sa_family_t,
-        sun_path: sun_path(path)?,
-    })
+    if let Some(nul) = out.get_mut(bytes.len()) {
+        *nul = 0;
+    }
+    Ok(())
 }
 
 const SOCKADDR_LEN: libc::socklen_t = size_of::<libc::sockaddr_un>() as libc::socklen_t;
@@ -63,9 +69,14 @@ fn stream_socket(flags: c_int) -> Result<Fd, Errno> {
 
 /// `unlink(path)`.
 pub fn unlink(path: &str) -> Result<(), Errno> {
-    let c_path = sun_path(path)?;
-    // SAFETY: `c_path` is a NUL-terminated string that lives across the call.
-    ret(unsafe { libc::unlink(c_path.as_ptr()) }).map(|_| ())
+    let mut addr = sockaddr();
+    set_path(&mut addr, path)?;
+    unlink_at(&addr)
+}
+
+fn unlink_at(addr: &libc::sockaddr_un) -> Result<(), Errno> {
+    // SAFETY: `sun_path` is NUL-terminated (built by `set_path`) and lives across the call.
+    ret(unsafe { call::unlink(addr.sun_path.as_ptr()) }).map(|_| ())
 }
 
 /// A listening socket at `path`: removes a stale file, `socket(AF_UNIX, SOCK_STREAM |
@@ -75,8 +86,9 @@ pub fn unlink(path: &str) -> Result<(), Errno> {
 /// to everyone. The listener is non-blocking: a client that gives up between `poll` and
 /// [`accept`] costs an `EAGAIN`, not a hung daemon.
 pub fn listen(path: &str) -> Result<Fd, Errno> {
-    let addr = sockaddr(path)?;
-    match unlink(path) {
+    let mut addr = sockaddr();
+    set_path(&mut addr, path)?;
+    match unlink_at(&addr) {
         Ok(()) | Err(Errno::ENOENT) => {}
         Err(e) => return Err(e),
     }
@@ -84,11 +96,10 @@ pub fn listen(path: &str) -> Result<Fd, Errno> {
     let addr_ptr: *const libc::sockaddr_un = &addr;
     // SAFETY: `addr_ptr` points to a live `sockaddr_un` of `SOCKADDR_LEN` bytes; `fd` is
     // open and owned by us.
-    ret(unsafe { libc::bind(fd.raw(), addr_ptr.cast(), SOCKADDR_LEN) })?;
-    // SAFETY: `sun_path` is NUL-terminated (built by `sun_path`) and lives across the call.
-    ret(unsafe { libc::chmod(addr.sun_path.as_ptr(), 0o600) })?;
-    // SAFETY: plain syscall on our open descriptor.
-    ret(unsafe { libc::listen(fd.raw(), 16) })?;
+    ret(unsafe { call::bind(fd.raw(), addr_ptr.cast(), SOCKADDR_LEN) })?;
+    // SAFETY: `sun_path` is NUL-terminated (built by `set_path`) and lives across the call.
+    ret(unsafe { call::chmod(addr.sun_path.as_ptr(), 0o600) })?;
+    ret(call::listen(fd.raw(), 16))?;
     Ok(fd)
 }
 
@@ -117,8 +128,8 @@ pub fn set_nonblocking(fd: &Fd) -> Result<(), Errno> {
 /// `setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, {ms})`: a blocked send gives up after `ms`.
 pub fn set_send_timeout(fd: &Fd, ms: u32) -> Result<(), Errno> {
     let tv = libc::timeval {
-        tv_sec: (ms / 1000) as libc::time_t,
-        tv_usec: ((ms % 1000) * 1000) as libc::suseconds_t,
+        tv_sec: (ms / 1000) as _, // `time_t`: 32 or 64 bits by ABI and libc cfg
+        tv_usec: ((ms % 1000) * 1000) as _,
     };
     let tv_ptr: *const libc::timeval = &tv;
     // SAFETY: `tv_ptr` points to a live `timeval` of exactly the length we pass; `fd` is
@@ -139,13 +150,14 @@ pub fn set_send_timeout(fd: &Fd, ms: u32) -> Result<(), Errno> {
 
 /// `connect` a new `AF_UNIX` stream socket to `path`.
 pub fn connect(path: &str) -> Result<Fd, Errno> {
-    let addr = sockaddr(path)?;
+    let mut addr = sockaddr();
+    set_path(&mut addr, path)?;
     let fd = stream_socket(0)?;
     let addr_ptr: *const libc::sockaddr_un = &addr;
     loop {
         // SAFETY: `addr_ptr` points to a live `sockaddr_un` of `SOCKADDR_LEN` bytes; `fd`
         // is open and owned by us.
-        let rc = unsafe { libc::connect(fd.raw(), addr_ptr.cast(), SOCKADDR_LEN) };
+        let rc = unsafe { call::connect(fd.raw(), addr_ptr.cast(), SOCKADDR_LEN) };
         match ret(rc) {
             Ok(_) => return Ok(fd),
             Err(Errno::EINTR) => {}
@@ -161,8 +173,16 @@ pub fn connect(path: &str) -> Result<Fd, Errno> {
 pub fn send_all(fd: &Fd, mut buf: &[u8]) -> Result<(), Errno> {
     while !buf.is_empty() {
         // SAFETY: `buf` is valid for reads of `buf.len()` bytes; `fd` is open.
-        let rc =
-            unsafe { libc::send(fd.raw(), buf.as_ptr().cast(), buf.len(), libc::MSG_NOSIGNAL) };
+        let rc = unsafe {
+            call::sendto(
+                fd.raw(),
+                buf.as_ptr().cast(),
+                buf.len(),
+                libc::MSG_NOSIGNAL,
+                core::ptr::null(),
+                0,
+            )
+        };
         match ret_len(rc) {
             Ok(n) => buf = buf.get(n..).unwrap_or(&[]),
             Err(Errno::EINTR) => {}
@@ -176,7 +196,7 @@ pub fn send_all(fd: &Fd, mut buf: &[u8]) -> Result<(), Errno> {
 pub fn recv(fd: &Fd, buf: &mut [u8]) -> Result<usize, Errno> {
     loop {
         // SAFETY: `buf` is valid for writes of `buf.len()` bytes; `fd` is open.
-        let rc = unsafe { libc::recv(fd.raw(), buf.as_mut_ptr().cast(), buf.len(), 0) };
+        let rc = unsafe { call::recv(fd.raw(), buf.as_mut_ptr().cast(), buf.len(), 0) };
         match ret_len(rc) {
             Err(Errno::EINTR) => {}
             other => return other,
@@ -189,7 +209,7 @@ pub fn read_stdin(buf: &mut [u8]) -> Result<usize, Errno> {
     loop {
         // SAFETY: `buf` is valid for writes of `buf.len()` bytes; fd 0 is not owned by
         // anyone in this process, reading it closes nothing.
-        let rc = unsafe { libc::read(STDIN, buf.as_mut_ptr().cast(), buf.len()) };
+        let rc = unsafe { call::read(STDIN, buf.as_mut_ptr().cast(), buf.len()) };
         match ret_len(rc) {
             Err(Errno::EINTR) => {}
             other => return other,
@@ -221,7 +241,7 @@ pub fn wait_readable(fd: c_int, ms: c_int) -> Result<bool, Errno> {
         revents: 0,
     };
     // SAFETY: `&mut pfd` is one valid `pollfd`, matching the count of 1.
-    let n = ret(unsafe { libc::poll(&mut pfd, 1, ms) })?;
+    let n = ret(unsafe { call::poll(&mut pfd, 1, ms) })?;
     Ok(n > 0)
 }
 
@@ -273,6 +293,7 @@ mod tests {
 
     #[test]
     fn path_checks() {
+        let sun_path = |p: &str| set_path(&mut sockaddr(), p);
         assert_eq!(sun_path("").err(), Some(Errno::EINVAL));
         assert_eq!(sun_path("a\0b").err(), Some(Errno::EINVAL));
         assert_eq!(
@@ -280,6 +301,10 @@ mod tests {
             Some(Errno(libc::ENAMETOOLONG))
         );
         assert!(sun_path(&"x".repeat(107)).is_ok());
+        let mut addr = sockaddr();
+        assert_eq!(set_path(&mut addr, "/run/longer"), Ok(()));
+        assert_eq!(set_path(&mut addr, "/a"), Ok(()));
+        assert_eq!(&addr.sun_path[..3], &[b'/' as libc::c_char, b'a' as _, 0]);
         assert_eq!(
             connect(&"x".repeat(200)).err(),
             Some(Errno(libc::ENAMETOOLONG))
