@@ -229,7 +229,7 @@ impl Router {
     /// Puts exact rule `rid` into the kernel, unless the kernel already has exactly it
     /// (unchanged flows are never disturbed).
     pub(crate) fn install_exact<H: Host>(&mut self, h: &mut H, rid: usize) -> Result<(), Failed> {
-        let Some(rule) = self.rules.get(rid).copied() else {
+        let Some(rule) = self.rules.get(rid) else {
             return Err(Failed);
         };
         let Some(parent) = self.vif_of(rule.iif as usize, rule.is_v6()) else {
@@ -243,7 +243,8 @@ impl Router {
                     .get(kid)
                     .is_some_and(|r| r.owner == owner && r.parent == parent && r.ttls == rule.ttls);
                 if !same {
-                    self.set_kernel_ttls(h, kid, parent, rule.ttls, true)?;
+                    let ttls = rule.ttls;
+                    self.set_kernel_ttls(h, kid, parent, ttls, true)?;
                     self.mfc.set_owner(kid, owner);
                 }
                 Ok(())
@@ -268,7 +269,7 @@ impl Router {
                 }
             }
         }
-        add_mfc(h, &route)?;
+        add_mfc(h, &route.source, &route.group, route.parent, &route.ttls)?;
         match self.mfc.insert(route) {
             Ok(kid) => Ok(kid),
             Err(_) => {
@@ -288,14 +289,13 @@ impl Router {
         ttls: Ttls,
         force: bool,
     ) -> Result<(), Failed> {
-        let Some(r) = self.mfc.get(kid).copied() else {
+        let Some(r) = self.mfc.get(kid) else {
             return Err(Failed);
         };
         if !force && r.parent == parent && r.ttls == ttls {
             return Ok(());
         }
-        let new = Route { parent, ttls, ..r };
-        add_mfc(h, &new)?;
+        add_mfc(h, &r.source, &r.group, parent, &ttls)?;
         if let Some(e) = self.mfc.get_mut(kid) {
             e.parent = parent;
             e.ttls = ttls;
@@ -461,20 +461,24 @@ impl Router {
     }
 }
 
-/// `MRT_ADD_MFC` for `route`, logging a failure.
-fn add_mfc<H: Host>(h: &mut H, route: &Route) -> Result<(), Failed> {
+/// `MRT_ADD_MFC` for (S,G) from `parent` to `ttls`, logging a failure. Fields by
+/// reference: callers need not build a whole kernel-list record.
+fn add_mfc<H: Host>(
+    h: &mut H,
+    source: &Addr,
+    group: &Addr,
+    parent: u8,
+    ttls: &Ttls,
+) -> Result<(), Failed> {
     let mfc = Mfc {
-        source: route.source,
-        group: route.group,
-        parent: route.parent,
-        ttls: route.ttls,
+        source: *source,
+        group: *group,
+        parent,
+        ttls: *ttls,
     };
     h.add_mfc(&mfc).map_err(|e| {
-        let fam = route.group.family();
-        note(
-            h,
-            Msg::MfcAddFailed(fam, &Compact::sg(&route.source, &route.group), e),
-        );
+        let fam = group.family();
+        note(h, Msg::MfcAddFailed(fam, &Compact::sg(source, group), e));
         Failed
     })
 }
