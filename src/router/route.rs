@@ -30,14 +30,13 @@ pub(crate) fn bit(vif: u8) -> u32 {
     1u32.checked_shl(vif as u32).unwrap_or(0)
 }
 
-fn without(ttls: &Ttls, mask: u32) -> Ttls {
-    let mut out = *ttls;
-    for (i, t) in out.iter_mut().enumerate() {
+/// Clears the OIFs in `mask` (VIF bits) from `ttls`, in place.
+fn clear_oifs(ttls: &mut Ttls, mask: u32) {
+    for (i, t) in ttls.iter_mut().enumerate() {
         if mask & bit(i as u8) != 0 {
             *t = 0;
         }
     }
-    out
 }
 
 impl Router {
@@ -317,8 +316,9 @@ impl Router {
     }
 
     /// Next cache entry after `after` (insertion order) arriving on `parent` that
-    /// template `rule` covers.
-    fn next_covered(&self, rule: &Rule, parent: u8, after: Option<usize>) -> Option<usize> {
+    /// template `rid` covers (by id: callers keep no copy of the rule).
+    fn next_covered(&self, rid: usize, parent: u8, after: Option<usize>) -> Option<usize> {
+        let rule = self.rules.get(rid)?;
         let mut cur = match after {
             Some(a) => self.mfc.next(a),
             None => self.mfc.first(),
@@ -340,19 +340,21 @@ impl Router {
         if self.mfc.caches() == 0 {
             return;
         }
-        let Some(rule) = self.rules.get(rid).copied() else {
+        let Some(rule) = self.rules.get(rid) else {
             return;
         };
         let Some(parent) = self.vif_of(rule.iif as usize, rule.is_v6()) else {
             return;
         };
-        let mut cur = self.next_covered(&rule, parent, None);
+        let mut cur = self.next_covered(rid, parent, None);
         while let Some(kid) = cur {
-            cur = self.next_covered(&rule, parent, Some(kid));
+            cur = self.next_covered(rid, parent, Some(kid));
             let Some(mut ttls) = self.mfc.get(kid).map(|r| r.ttls) else {
                 continue;
             };
-            unite(&mut ttls, &rule.ttls);
+            if let Some(rule) = self.rules.get(rid) {
+                unite(&mut ttls, &rule.ttls);
+            }
             let _ = self.set_kernel_ttls(h, kid, parent, ttls, false);
         }
     }
@@ -361,7 +363,7 @@ impl Router {
     /// template every cache entry it covers on its IIF (deleted, not turned back into stop
     /// filters: the next packet makes a new one).
     pub(crate) fn remove_rule<H: Host>(&mut self, h: &mut H, rid: usize) {
-        let Some(rule) = self.rules.get(rid).copied() else {
+        let Some(rule) = self.rules.get(rid) else {
             return;
         };
         if rule.is_exact() {
@@ -371,9 +373,9 @@ impl Router {
                 }
             }
         } else if let Some(parent) = self.vif_of(rule.iif as usize, rule.is_v6()) {
-            let mut cur = self.next_covered(&rule, parent, None);
+            let mut cur = self.next_covered(rid, parent, None);
             while let Some(kid) = cur {
-                cur = self.next_covered(&rule, parent, Some(kid));
+                cur = self.next_covered(rid, parent, Some(kid));
                 self.del_kernel(h, kid);
             }
         }
@@ -386,20 +388,21 @@ impl Router {
         let Some(rule) = self.rules.get_mut(rid) else {
             return;
         };
-        rule.ttls = without(&rule.ttls, mask);
-        let rule = *rule;
-        if rule.is_exact() {
+        clear_oifs(&mut rule.ttls, mask);
+        let (exact, iif, v6) = (rule.is_exact(), rule.iif as usize, rule.is_v6());
+        if exact {
             let _ = self.install_exact(h, rid);
             return;
         }
-        let Some(parent) = self.vif_of(rule.iif as usize, rule.is_v6()) else {
+        let Some(parent) = self.vif_of(iif, v6) else {
             return;
         };
-        let mut cur = self.next_covered(&rule, parent, None);
+        let mut cur = self.next_covered(rid, parent, None);
         while let Some(kid) = cur {
-            cur = self.next_covered(&rule, parent, Some(kid));
-            if let Some(r) = self.mfc.get(kid).copied() {
-                let _ = self.set_kernel_ttls(h, kid, parent, without(&r.ttls, mask), false);
+            cur = self.next_covered(rid, parent, Some(kid));
+            if let Some(mut ttls) = self.mfc.get(kid).map(|r| r.ttls) {
+                clear_oifs(&mut ttls, mask);
+                let _ = self.set_kernel_ttls(h, kid, parent, ttls, false);
             }
         }
     }
