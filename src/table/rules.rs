@@ -227,8 +227,9 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
 
     /// Removes rule `id`.
     pub fn remove(&mut self, id: usize) -> Option<Rule> {
-        let rule = *self.slab.get(id)?;
+        // Borrowed, not copied: the indexes and the shapes need only hashes and keys.
         let slab = &self.slab;
+        let rule = slab.get(id)?;
         self.by_identity.remove(rule.identity_hash(), id, |o| {
             slab.get(o).map_or(0, Rule::identity_hash)
         });
@@ -240,8 +241,9 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
                 |o| o != id && slab.get(o).is_some_and(|r| r.match_key() == key),
                 |o| slab.get(o).map_or(0, Rule::match_hash),
             );
+            let shape = Self::shape_of(rule);
             self.templates -= 1;
-            self.del_shape(&rule);
+            self.del_shape(shape);
         }
         self.slab.remove(id)
     }
@@ -271,8 +273,7 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
         }
     }
 
-    fn del_shape(&mut self, rule: &Rule) {
-        let key = Self::shape_of(rule);
+    fn del_shape(&mut self, key: (u8, u8, u8)) {
         match self
             .shapes
             .iter()
