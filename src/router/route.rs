@@ -304,15 +304,18 @@ impl Router {
 
     /// Deletes kernel entry `kid` from the kernel and the list.
     pub(crate) fn del_kernel<H: Host>(&mut self, h: &mut H, kid: usize) {
-        if let Some(r) = self.mfc.remove(kid) {
-            if let Err(e) = h.del_mfc(&r.source, &r.group, r.parent) {
-                let fam = r.group.family();
-                note(
-                    h,
-                    Msg::MfcDelFailed(fam, &Compact::sg(&r.source, &r.group), e),
-                );
-            }
+        // The kernel first, from the entry in place: no copy of it outlives the list.
+        let Some(r) = self.mfc.get(kid) else {
+            return;
+        };
+        if let Err(e) = h.del_mfc(&r.source, &r.group, r.parent) {
+            let fam = r.group.family();
+            note(
+                h,
+                Msg::MfcDelFailed(fam, &Compact::sg(&r.source, &r.group), e),
+            );
         }
+        self.mfc.remove(kid);
     }
 
     /// Next cache entry after `after` (insertion order) arriving on `parent` that

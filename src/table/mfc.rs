@@ -155,8 +155,9 @@ impl<const N: usize, const B: usize> MfcTable<N, B> {
 
     /// Removes entry `id`.
     pub fn remove(&mut self, id: usize) -> Option<Route> {
-        let r = *self.slab.get(id)?;
+        // Borrowed, not copied: the indexes need only hashes and the group.
         let slab = &self.slab;
+        let r = slab.get(id)?;
         self.by_sg.remove(sg_hash(&r.source, &r.group), id, |o| {
             slab.get(o).map_or(0, |x| sg_hash(&x.source, &x.group))
         });
