@@ -324,7 +324,7 @@ impl Router {
     /// `only_oif`, an interface id) the rule with just that OIF, which a replay merges
     /// back in.
     fn requeue_rule<H: Host>(&mut self, h: &mut H, rid: usize, only_oif: Option<usize>) {
-        let Some(rule) = self.rules.get(rid).copied() else {
+        let Some(rule) = self.rules.get(rid) else {
             return;
         };
         let source = (!rule.any_source()).then(|| {
