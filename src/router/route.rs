@@ -7,11 +7,17 @@ use super::msg::{note, say, Cmd, Compact, Dir, Explicit, Msg};
 use super::{Failed, Mode, Origin, Router};
 use crate::kernel::{Host, Mfc};
 use crate::limits::{MAX_KERNEL_ROUTES, MAX_OIFS, MAX_RULES, MAX_VIFS};
-use crate::net::{Addr, Family};
+use crate::net::{Addr, Family, Prefix};
 use crate::table::iface::is_wildcard;
 use crate::table::mfc::Route;
 use crate::table::pending::{Kind, Pending};
 use crate::table::rules::Rule;
+
+/// A placeholder for a prefix [`route_sg`] fills in.
+const UNSET: Prefix = Prefix {
+    addr: Addr::V4([0; 4]),
+    len: 0,
+};
 
 /// TTL vector of a route.
 pub(crate) type Ttls = [u8; MAX_VIFS];
@@ -52,7 +58,10 @@ impl Router {
         oifs: &[&str],
         mode: Mode,
     ) -> Result<(), Failed> {
-        let (grp, saddr, slen) = route_sg(h, origin, source, group)?;
+        let mut grp = UNSET;
+        let mut src = UNSET;
+        route_sg(h, origin, source, group, &mut grp, &mut src)?;
+        let (saddr, slen) = (src.addr, src.len);
         let family = grp.addr.family();
         let v6 = family == Family::V6;
 
@@ -420,7 +429,10 @@ impl Router {
         group: &str,
         oifs: &[&str],
     ) -> Result<(), Failed> {
-        let (grp, saddr, slen) = route_sg(h, origin, source, group)?;
+        let mut grp = UNSET;
+        let mut src = UNSET;
+        route_sg(h, origin, source, group, &mut grp, &mut src)?;
+        let (saddr, slen) = (src.addr, src.len);
         let family = grp.addr.family();
         let v6 = family == Family::V6;
         if !self.ifaces.exists(iif, false) {
@@ -491,21 +503,25 @@ fn add_mfc<H: Host>(
 
 /// The group and the source (address and length; `*` is the unspecified address at full
 /// length) of an `mroute`/`add`/`remove`, parsed in SMCRoute's order: source first.
+/// Written into `grp` and `src` in place: no tuple moved through a `Result` at each
+/// caller.
 fn route_sg<H: Host>(
     h: &mut H,
     origin: &Origin<'_>,
     source: Option<&str>,
     group: &str,
-) -> Result<(crate::net::Prefix, Addr, u8), Failed> {
-    let src = match source {
+    grp: &mut Prefix,
+    src: &mut Prefix,
+) -> Result<(), Failed> {
+    let given = match source {
         Some(w) => Some(args::source(h, origin, Cmd::Mroute, w)?),
         None => None,
     };
-    let grp = args::group(h, origin, Cmd::Mroute, group)?;
+    *grp = args::group(h, origin, Cmd::Mroute, group)?;
     let family = grp.addr.family();
-    let (saddr, slen) = match src {
-        Some(p) => (p.addr, p.len),
-        None => (Addr::any(family), family.bits()),
-    };
-    Ok((grp, saddr, slen))
+    *src = given.unwrap_or(Prefix {
+        addr: Addr::any(family),
+        len: family.bits(),
+    });
+    Ok(())
 }
