@@ -166,7 +166,7 @@ impl<const G: usize, const GB: usize, const J: usize, const JB: usize> GroupTabl
     pub fn insert(&mut self, group: Group) -> Result<usize, Full> {
         let mut group = group;
         group.first_join = 0;
-        let id = self.groups.insert(group).map_err(|_| Full)?;
+        let id = self.groups.insert(group)?;
         let _ = self.by_identity.insert(group.hash(), id);
         Ok(id)
     }
@@ -192,7 +192,7 @@ impl<const G: usize, const GB: usize, const J: usize, const JB: usize> GroupTabl
         join.owner = owner as u32;
         join.next = g.first_join;
         join.prev = 0;
-        let id = self.joins.insert(join).map_err(|_| Full)?;
+        let id = self.joins.insert(join)?;
         let joins = &self.joins;
         let same = |o: usize| {
             joins

@@ -139,7 +139,7 @@ impl<const N: usize, const B: usize> MfcTable<N, B> {
 
     /// Adds an entry for an (S,G) that has none. Cache entries go to the back of the LRU.
     pub fn insert(&mut self, route: Route) -> Result<usize, Full> {
-        let id = self.slab.insert(route).map_err(|_| Full)?;
+        let id = self.slab.insert(route)?;
         let _ = self.by_sg.insert(sg_hash(&route.source, &route.group), id);
         let slab = &self.slab;
         let same_group = |o: usize| slab.get(o).is_some_and(|x| x.group == route.group);

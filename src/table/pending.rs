@@ -125,7 +125,7 @@ impl<const N: usize> PendingTable<N> {
         if self.slab.iter().any(|(_, q)| q.hash == p.hash && *q == p) {
             return Ok(false);
         }
-        self.slab.insert(p).map(|_| true).map_err(|_| Full)
+        self.slab.insert(p).map(|_| true)
     }
 
     /// Removes entry `id`.

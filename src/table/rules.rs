@@ -210,7 +210,7 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
     /// Adds a rule (which must not exist yet) at the end of the list.
     pub fn insert(&mut self, mut rule: Rule) -> Result<usize, Full> {
         rule.seq = self.next_seq;
-        let id = self.slab.insert(rule).map_err(|_| Full)?;
+        let id = self.slab.insert(rule)?;
         self.next_seq += 1;
         // Index capacity exceeds slab capacity, so these cannot fail.
         let _ = self.by_identity.insert(rule.identity_hash(), id);

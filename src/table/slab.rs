@@ -7,6 +7,7 @@
 use heapless::Vec;
 
 use super::links::Links;
+use super::Full;
 
 #[derive(Clone, Copy)]
 struct Slot<T> {
@@ -58,18 +59,19 @@ impl<T: Copy, const N: usize> Slab<T, N> {
         self.len >= N
     }
 
-    /// Inserts at the back of the order; gives the value back when full.
-    pub fn insert(&mut self, value: T) -> Result<usize, T> {
+    /// Inserts at the back of the order. The value is not given back when full (no copy
+    /// of a big `T` into the error).
+    pub fn insert(&mut self, value: T) -> Result<usize, Full> {
         let slot = Slot { value, live: true };
         let id = if let Some(id) = self.order.reclaim() {
             match self.slots.get_mut(id) {
                 Some(s) => *s = slot,
-                None => return Err(value),
+                None => return Err(Full),
             }
             id
         } else {
             let id = self.slots.len();
-            self.slots.push(slot).map_err(|s| s.value)?;
+            self.slots.push(slot).map_err(|_| Full)?;
             id
         };
         self.order.push_back(id);
@@ -157,7 +159,7 @@ mod tests {
         let a = s.insert(1).unwrap();
         let b = s.insert(2).unwrap();
         assert!(s.is_full());
-        assert_eq!(s.insert(3), Err(3));
+        assert_eq!(s.insert(3), Err(Full));
         assert_eq!(values(&s), [1, 2]);
         assert_eq!(s.remove(a), Some(1));
         assert_eq!(s.remove(a), None);
