@@ -171,15 +171,18 @@ impl<const G: usize, const GB: usize, const J: usize, const JB: usize> GroupTabl
         Ok(id)
     }
 
-    /// Removes membership `id` and forgets its joins (the caller left them first).
-    pub fn remove(&mut self, id: usize) -> Option<Group> {
-        let g = *self.groups.get(id)?;
+    /// Removes membership `id` and forgets its joins (the caller left them first); false
+    /// if there was none.
+    pub fn remove(&mut self, id: usize) -> bool {
+        let Some(hash) = self.groups.get(id).map(Group::hash) else {
+            return false;
+        };
         while let Some(j) = self.first_join(id) {
             self.remove_join(j);
         }
         let groups = &self.groups;
         self.by_identity
-            .remove(g.hash(), id, |o| groups.get(o).map_or(0, Group::hash));
+            .remove(hash, id, |o| groups.get(o).map_or(0, Group::hash));
         self.groups.remove(id)
     }
 
@@ -274,7 +277,7 @@ impl<const G: usize, const GB: usize, const J: usize, const JB: usize> GroupTabl
                 nj.prev = j.prev;
             }
         }
-        self.joins.remove(id)
+        self.joins.remove(id).then_some(j)
     }
 
     /// The most recent join of membership `id`.
@@ -391,7 +394,7 @@ mod tests {
         assert_eq!(chain(&t, a), [j2]);
         let j3 = t.add_join(b, Join::new(1, 4, None, grp)).unwrap();
         assert_eq!(chain(&t, b), [j3]);
-        assert!(t.remove(a).is_some());
+        assert!(t.remove(a));
         assert_eq!(t.joins().count(), 1);
         assert_eq!(t.find("a1", None, &p("225.1.1.1", 32)), None);
         let c = t.insert(g("a3", "225.1.1.1")).unwrap();

@@ -153,11 +153,13 @@ impl<const N: usize, const B: usize> MfcTable<N, B> {
         Ok(id)
     }
 
-    /// Removes entry `id`.
-    pub fn remove(&mut self, id: usize) -> Option<Route> {
+    /// Removes entry `id`; false if there was none.
+    pub fn remove(&mut self, id: usize) -> bool {
         // Borrowed, not copied: the indexes need only hashes and the group.
         let slab = &self.slab;
-        let r = slab.get(id)?;
+        let Some(r) = slab.get(id) else {
+            return false;
+        };
         self.by_sg.remove(sg_hash(&r.source, &r.group), id, |o| {
             slab.get(o).map_or(0, |x| sg_hash(&x.source, &x.group))
         });
@@ -282,8 +284,9 @@ mod tests {
         t.set_owner(y, 0);
         assert_eq!(t.caches(), 2);
         assert_eq!(t.idlest(), Some(x));
-        assert_eq!(t.remove(x).map(|r| r.source), Some(a("10.0.0.1")));
-        assert_eq!(t.remove(x), None);
+        assert_eq!(t.get(x).map(|r| r.source), Some(a("10.0.0.1")));
+        assert!(t.remove(x));
+        assert!(!t.remove(x));
         assert_eq!(t.find(&a("10.0.0.1"), &a("225.1.1.1")), None);
         assert_eq!(t.idlest(), Some(y));
         let z = t.insert(r("10.0.0.3", "225.1.1.1")).unwrap();
@@ -317,7 +320,7 @@ mod tests {
         // Remove every other one, from the middle, the front and the back of the chain.
         for i in (0..N).step_by(2) {
             let id = t.find(&src(i), &g).unwrap();
-            t.remove(id).unwrap();
+            assert!(t.remove(id));
         }
         let mut seen = std::vec::Vec::new();
         t.each_of_group(&g, |_, r| seen.push(r.source));

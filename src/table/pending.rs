@@ -128,8 +128,8 @@ impl<const N: usize> PendingTable<N> {
         self.slab.insert(p).map(|_| true)
     }
 
-    /// Removes entry `id`.
-    pub fn remove(&mut self, id: usize) -> Option<Pending> {
+    /// Removes entry `id`; false if there was none.
+    pub fn remove(&mut self, id: usize) -> bool {
         self.slab.remove(id)
     }
 
@@ -206,7 +206,9 @@ mod tests {
         assert_eq!(t.add(p("225.1.1.2")), Ok(true));
         assert_eq!(t.add(p("225.1.1.3")), Err(Full));
         let first = t.first().unwrap();
-        assert_eq!(t.remove(first).unwrap().group(), "225.1.1.1");
+        assert_eq!(t.get(first).map(|e| e.group()), Some("225.1.1.1"));
+        assert!(t.remove(first));
+        assert!(!t.remove(first));
         assert_eq!(t.add(p("225.1.1.3")), Ok(true));
         let groups: Vec<_> = t.iter().map(|(_, e)| e.group()).collect();
         assert_eq!(groups, ["225.1.1.2", "225.1.1.3"]);

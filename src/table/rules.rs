@@ -225,11 +225,13 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
         Ok(id)
     }
 
-    /// Removes rule `id`.
-    pub fn remove(&mut self, id: usize) -> Option<Rule> {
+    /// Removes rule `id`; false if there was none.
+    pub fn remove(&mut self, id: usize) -> bool {
         // Borrowed, not copied: the indexes and the shapes need only hashes and keys.
         let slab = &self.slab;
-        let rule = slab.get(id)?;
+        let Some(rule) = slab.get(id) else {
+            return false;
+        };
         self.by_identity.remove(rule.identity_hash(), id, |o| {
             slab.get(o).map_or(0, Rule::identity_hash)
         });
@@ -404,8 +406,9 @@ mod tests {
         assert_eq!(t.find(&r2), Some(i2));
         assert_eq!(t.find(&r3), None);
         assert_eq!(t.templates(), 1);
-        assert_eq!(t.remove(i2).map(|r| r.group), Some(a("225.1.1.1")));
-        assert_eq!(t.remove(i2), None);
+        assert_eq!(t.get(i2).map(|r| r.group), Some(a("225.1.1.1")));
+        assert!(t.remove(i2));
+        assert!(!t.remove(i2));
         assert_eq!(t.templates(), 0);
         assert_eq!(t.find(&r2), None);
         let i3 = t.insert(r3).unwrap();
