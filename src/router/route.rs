@@ -157,7 +157,7 @@ impl Router {
                     *t = threshold;
                 }
             }
-            if self.add_rule(h, rule, mode).is_err() {
+            if self.add_rule(h, &rule, mode).is_err() {
                 failed = true;
             }
         }
@@ -192,9 +192,9 @@ impl Router {
 
     /// Adds `rule` or merges it into the rule of the same identity: a conf line replaces
     /// the OIFs of a rule left from the previous conf, anything else unites them.
-    fn add_rule<H: Host>(&mut self, h: &mut H, rule: Rule, mode: Mode) -> Result<(), Failed> {
+    fn add_rule<H: Host>(&mut self, h: &mut H, rule: &Rule, mode: Mode) -> Result<(), Failed> {
         let mut inserted = false;
-        let rid = match self.rules.find(&rule) {
+        let rid = match self.rules.find(rule) {
             Some(rid) => {
                 if let Some(r) = self.rules.get_mut(rid) {
                     if mode == Mode::Conf && !r.used {
@@ -206,7 +206,7 @@ impl Router {
                 }
                 rid
             }
-            None => match self.rules.insert(rule) {
+            None => match self.rules.insert(*rule) {
                 Ok(rid) => {
                     inserted = true;
                     rid
