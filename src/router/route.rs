@@ -450,6 +450,8 @@ impl Router {
             }
         }
         let mut found = false;
+        // One lookup key, its IIF set per interface: not a new rule built each time.
+        let mut key = Rule::new(0, saddr, slen, grp.addr, grp.len);
         let mut cur = self.ifaces.next_match(iif, None);
         while let Some(iid) = cur {
             cur = self.ifaces.next_match(iif, Some(iid));
@@ -460,7 +462,7 @@ impl Router {
                 glen: grp.len,
             };
             note(h, Msg::Deleting(self.iface_name(iid), &sg));
-            let key = Rule::new(iid as u32, saddr, slen, grp.addr, grp.len);
+            key.iif = iid as u32;
             let Some(rid) = self.rules.find(&key) else {
                 continue;
             };
