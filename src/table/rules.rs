@@ -308,11 +308,15 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
                 .filter(|r| r.iif == iif && !r.is_exact() && r.covers(source, group))
         };
         if self.unshaped > 0 {
-            return self
-                .slab
-                .iter()
-                .map(|(id, _)| id)
-                .find(|&id| fits(id).is_some());
+            // A plain walk of the ids, not an iterator chain.
+            let mut cur = self.slab.first();
+            while let Some(id) = cur {
+                if fits(id).is_some() {
+                    return Some(id);
+                }
+                cur = self.slab.next(id);
+            }
+            return None;
         }
         let mut best: Option<(u64, usize)> = None;
         let bits = group.family().bits();
