@@ -122,8 +122,17 @@ impl<const N: usize> PendingTable<N> {
     /// The list is short (a few hundred at most), so the duplicate check walks it,
     /// comparing hashes first.
     pub fn add(&mut self, p: Pending) -> Result<bool, Full> {
-        if self.slab.iter().any(|(_, q)| q.hash == p.hash && *q == p) {
-            return Ok(false);
+        // A plain walk of the ids, not a slab iterator chain.
+        let mut cur = self.slab.first();
+        while let Some(id) = cur {
+            if self
+                .slab
+                .get(id)
+                .is_some_and(|q| q.hash == p.hash && *q == p)
+            {
+                return Ok(false);
+            }
+            cur = self.slab.next(id);
         }
         self.slab.insert(p).map(|_| true)
     }
