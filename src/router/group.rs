@@ -182,9 +182,10 @@ impl Router {
 
     /// Leaves kernel join `jid` and forgets it.
     pub(crate) fn leave_join<H: Host>(&mut self, h: &mut H, jid: usize) {
-        let Some(j) = self.groups.remove_join(jid) else {
+        let Some(&j) = self.groups.join(jid) else {
             return;
         };
+        self.groups.remove_join(jid);
         // Still wanted by another membership: the kernel join stays.
         if self
             .groups

@@ -245,9 +245,12 @@ impl<const G: usize, const GB: usize, const J: usize, const JB: usize> GroupTabl
         n
     }
 
-    /// Forgets kernel join `id`.
-    pub fn remove_join(&mut self, id: usize) -> Option<Join> {
-        let j = *self.joins.get(id)?;
+    /// Forgets kernel join `id`; false if there was none (read it first if needed: no
+    /// copy is returned).
+    pub fn remove_join(&mut self, id: usize) -> bool {
+        let Some(&j) = self.joins.get(id) else {
+            return false;
+        };
         let joins = &self.joins;
         self.by_member.remove(
             j.member_hash(),
@@ -277,7 +280,7 @@ impl<const G: usize, const GB: usize, const J: usize, const JB: usize> GroupTabl
                 nj.prev = j.prev;
             }
         }
-        self.joins.remove(id).then_some(j)
+        self.joins.remove(id)
     }
 
     /// The most recent join of membership `id`.
