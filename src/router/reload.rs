@@ -145,7 +145,12 @@ impl Router {
             let origin = Origin::Ipc;
             let result = match p.kind {
                 Kind::Mroute => {
-                    let oifs: Vec<&str, MAX_OIFS> = p.oifs().take(MAX_OIFS).collect();
+                    let mut oifs: Vec<&str, MAX_OIFS> = Vec::new();
+                    for o in p.oifs() {
+                        if oifs.push(o).is_err() {
+                            break;
+                        }
+                    }
                     self.mroute_words(
                         h,
                         &origin,
