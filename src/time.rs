@@ -12,12 +12,15 @@ impl Instant {
         self.0
     }
 
-    /// `self + secs` seconds, saturating.
+    /// `self + secs` seconds, saturating. Not inlined: 64-bit arithmetic is long on
+    /// 32-bit targets.
+    #[inline(never)]
     pub const fn add_secs(self, secs: u32) -> Self {
         Self(self.0.saturating_add(secs as u64 * 1000))
     }
 
     /// Milliseconds from `self` until `later`, zero if `later` has passed.
+    #[inline(never)]
     pub const fn until(self, later: Instant) -> u64 {
         later.0.saturating_sub(self.0)
     }

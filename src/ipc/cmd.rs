@@ -6,45 +6,38 @@
 //! (`showx` is `show`). Unlike SMCRoute, an empty word matches nothing.
 
 /// A request's command letter (`struct ipc_msg.cmd`).
+///
+/// The discriminants are the letters themselves: [`IpcCmd::letter`] is a cast, not a
+/// lookup.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
 pub enum IpcCmd {
     /// `a`: add a route.
-    Add,
+    Add = b'a',
     /// `r`: remove a route.
-    Remove,
+    Remove = b'r',
     /// `j`: join a group.
-    Join,
+    Join = b'j',
     /// `l`: leave a group.
-    Leave,
+    Leave = b'l',
     /// `F`: flush learned routes.
-    Flush,
+    Flush = b'F',
     /// `H`: reload the conf (SIGHUP).
-    Reload,
+    Reload = b'H',
     /// `k`: stop the daemon.
-    Kill,
+    Kill = b'k',
     /// `s`: show, brief.
-    Show,
+    Show = b's',
     /// `S`: show, detailed.
-    ShowDetail,
+    ShowDetail = b'S',
     /// `J`: show, JSON.
-    ShowJson,
+    ShowJson = b'J',
 }
 
 impl IpcCmd {
     /// The letter sent on the wire.
     pub const fn letter(self) -> u8 {
-        match self {
-            Self::Add => b'a',
-            Self::Remove => b'r',
-            Self::Join => b'j',
-            Self::Leave => b'l',
-            Self::Flush => b'F',
-            Self::Reload => b'H',
-            Self::Kill => b'k',
-            Self::Show => b's',
-            Self::ShowDetail => b'S',
-            Self::ShowJson => b'J',
-        }
+        self as u8
     }
 
     /// The command of a wire letter; `None` for letters SMCRoute does not know.

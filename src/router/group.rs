@@ -182,9 +182,10 @@ impl Router {
 
     /// Leaves kernel join `jid` and forgets it.
     pub(crate) fn leave_join<H: Host>(&mut self, h: &mut H, jid: usize) {
-        let Some(j) = self.groups.remove_join(jid) else {
+        let Some(&j) = self.groups.join(jid) else {
             return;
         };
+        self.groups.remove_join(jid);
         // Still wanted by another membership: the kernel join stays.
         if self
             .groups
@@ -228,12 +229,14 @@ impl Router {
                     hit = true;
                 }
             }
-            let Some(g) = self.groups.get(gid).copied().filter(|_| hit) else {
+            let Some(g) = self.groups.get(gid).filter(|_| hit) else {
                 continue;
             };
             touched = true;
+            let wildcard = is_wildcard(g.iif.as_str());
+            let done = !wildcard || g.has_no_joins();
             if requeue {
-                let iif = if is_wildcard(g.iif.as_str()) {
+                let iif = if wildcard {
                     self.iface_name(id)
                 } else {
                     g.iif.as_str()
@@ -246,7 +249,7 @@ impl Router {
                     self.queue_pending(h, p);
                 }
             }
-            if !is_wildcard(g.iif.as_str()) || g.has_no_joins() {
+            if done {
                 self.groups.remove(gid);
             }
         }

@@ -6,7 +6,6 @@ use super::msg::{note, Msg};
 use super::{Mode, Origin, Router};
 use crate::kernel::Host;
 use crate::limits::{MAX_OIFS, MAX_PENDING};
-use crate::table::mfc::Route;
 use crate::table::pending::{Kind, Pending};
 
 impl Router {
@@ -44,12 +43,12 @@ impl Router {
     /// templates; then unused memberships and joins on vanished interfaces are left.
     pub fn reload_end<H: Host>(&mut self, h: &mut H) {
         for id in 0..self.ifaces.len() {
-            let Some(i) = self.ifaces.get(id).copied() else {
-                continue;
-            };
-            let has_vif = i.vif_of(false).is_some() || i.vif_of(true).is_some();
-            if has_vif && (!i.used || !i.present) {
-                self.del_vifs(h, id, i.ifindex);
+            let unused = self.ifaces.get(id).and_then(|i| {
+                let has_vif = i.vif_of(false).is_some() || i.vif_of(true).is_some();
+                (has_vif && (!i.used || !i.present)).then_some(i.ifindex)
+            });
+            if let Some(ifindex) = unused {
+                self.del_vifs(h, id, ifindex);
             }
         }
         let mut cur = self.rules.first();
@@ -70,10 +69,10 @@ impl Router {
         let mut cur = self.groups.first();
         while let Some(gid) = cur {
             cur = self.groups.next(gid);
-            let Some(g) = self.groups.get(gid).copied() else {
+            let Some(used) = self.groups.get(gid).map(|g| g.used) else {
                 continue;
             };
-            if !g.used {
+            if !used {
                 self.drop_group(h, gid);
                 continue;
             }
@@ -102,20 +101,22 @@ impl Router {
         let mut cur = self.mfc.first();
         while let Some(kid) = cur {
             cur = self.mfc.next(kid);
-            let Some(r) = self.mfc.get(kid).copied().filter(Route::is_cache) else {
+            let Some(r) = self.mfc.get(kid).filter(|r| r.is_cache()) else {
                 continue;
             };
-            let Some(iface) = self.vif_iface(r.is_v6(), r.parent) else {
-                self.del_kernel(h, kid);
-                continue;
-            };
-            match self.rules.first_template(iface as u32, &r.source, &r.group) {
-                Some(t) => {
-                    let ttls = self.rules.get(t).map_or(r.ttls, |t| t.ttls);
-                    let _ = self.set_kernel_ttls(h, kid, r.parent, ttls, false);
+            let (parent, has_oifs) = (r.parent, r.has_oifs());
+            // None: its VIF is gone; Some(None): no template covers it any more.
+            let template = self
+                .vif_iface(r.is_v6(), parent)
+                .map(|iface| self.rules.first_template(iface as u32, &r.source, &r.group));
+            match template {
+                Some(Some(t)) => {
+                    if let Some(ttls) = self.rules.get(t).map(|t| t.ttls) {
+                        let _ = self.set_kernel_ttls(h, kid, parent, ttls, false);
+                    }
                 }
-                None if r.has_oifs() => self.del_kernel(h, kid),
-                None => {}
+                Some(None) if !has_oifs => {}
+                _ => self.del_kernel(h, kid),
             }
         }
     }
@@ -144,7 +145,12 @@ impl Router {
             let origin = Origin::Ipc;
             let result = match p.kind {
                 Kind::Mroute => {
-                    let oifs: Vec<&str, MAX_OIFS> = p.oifs().take(MAX_OIFS).collect();
+                    let mut oifs: Vec<&str, MAX_OIFS> = Vec::new();
+                    for o in p.oifs() {
+                        if oifs.push(o).is_err() {
+                            break;
+                        }
+                    }
                     self.mroute_words(
                         h,
                         &origin,

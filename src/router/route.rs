@@ -7,11 +7,17 @@ use super::msg::{note, say, Cmd, Compact, Dir, Explicit, Msg};
 use super::{Failed, Mode, Origin, Router};
 use crate::kernel::{Host, Mfc};
 use crate::limits::{MAX_KERNEL_ROUTES, MAX_OIFS, MAX_RULES, MAX_VIFS};
-use crate::net::{Addr, Family};
+use crate::net::{Addr, Family, Prefix};
 use crate::table::iface::is_wildcard;
 use crate::table::mfc::Route;
 use crate::table::pending::{Kind, Pending};
 use crate::table::rules::Rule;
+
+/// A placeholder for a prefix [`route_sg`] fills in.
+const UNSET: Prefix = Prefix {
+    addr: Addr::V4([0; 4]),
+    len: 0,
+};
 
 /// TTL vector of a route.
 pub(crate) type Ttls = [u8; MAX_VIFS];
@@ -30,14 +36,13 @@ pub(crate) fn bit(vif: u8) -> u32 {
     1u32.checked_shl(vif as u32).unwrap_or(0)
 }
 
-fn without(ttls: &Ttls, mask: u32) -> Ttls {
-    let mut out = *ttls;
-    for (i, t) in out.iter_mut().enumerate() {
+/// Clears the OIFs in `mask` (VIF bits) from `ttls`, in place.
+fn clear_oifs(ttls: &mut Ttls, mask: u32) {
+    for (i, t) in ttls.iter_mut().enumerate() {
         if mask & bit(i as u8) != 0 {
             *t = 0;
         }
     }
-    out
 }
 
 impl Router {
@@ -53,7 +58,10 @@ impl Router {
         oifs: &[&str],
         mode: Mode,
     ) -> Result<(), Failed> {
-        let (grp, saddr, slen) = route_sg(h, origin, source, group)?;
+        let mut grp = UNSET;
+        let mut src = UNSET;
+        route_sg(h, origin, source, group, &mut grp, &mut src)?;
+        let (saddr, slen) = (src.addr, src.len);
         let family = grp.addr.family();
         let v6 = family == Family::V6;
 
@@ -149,7 +157,7 @@ impl Router {
                     *t = threshold;
                 }
             }
-            if self.add_rule(h, rule, mode).is_err() {
+            if self.add_rule(h, &rule, mode).is_err() {
                 failed = true;
             }
         }
@@ -184,9 +192,9 @@ impl Router {
 
     /// Adds `rule` or merges it into the rule of the same identity: a conf line replaces
     /// the OIFs of a rule left from the previous conf, anything else unites them.
-    fn add_rule<H: Host>(&mut self, h: &mut H, rule: Rule, mode: Mode) -> Result<(), Failed> {
+    fn add_rule<H: Host>(&mut self, h: &mut H, rule: &Rule, mode: Mode) -> Result<(), Failed> {
         let mut inserted = false;
-        let rid = match self.rules.find(&rule) {
+        let rid = match self.rules.find(rule) {
             Some(rid) => {
                 if let Some(r) = self.rules.get_mut(rid) {
                     if mode == Mode::Conf && !r.used {
@@ -198,7 +206,7 @@ impl Router {
                 }
                 rid
             }
-            None => match self.rules.insert(rule) {
+            None => match self.rules.insert(*rule) {
                 Ok(rid) => {
                     inserted = true;
                     rid
@@ -229,7 +237,7 @@ impl Router {
     /// Puts exact rule `rid` into the kernel, unless the kernel already has exactly it
     /// (unchanged flows are never disturbed).
     pub(crate) fn install_exact<H: Host>(&mut self, h: &mut H, rid: usize) -> Result<(), Failed> {
-        let Some(rule) = self.rules.get(rid).copied() else {
+        let Some(rule) = self.rules.get(rid) else {
             return Err(Failed);
         };
         let Some(parent) = self.vif_of(rule.iif as usize, rule.is_v6()) else {
@@ -243,7 +251,8 @@ impl Router {
                     .get(kid)
                     .is_some_and(|r| r.owner == owner && r.parent == parent && r.ttls == rule.ttls);
                 if !same {
-                    self.set_kernel_ttls(h, kid, parent, rule.ttls, true)?;
+                    let ttls = rule.ttls;
+                    self.set_kernel_ttls(h, kid, parent, ttls, true)?;
                     self.mfc.set_owner(kid, owner);
                 }
                 Ok(())
@@ -268,7 +277,7 @@ impl Router {
                 }
             }
         }
-        add_mfc(h, &route)?;
+        add_mfc(h, &route.source, &route.group, route.parent, &route.ttls)?;
         match self.mfc.insert(route) {
             Ok(kid) => Ok(kid),
             Err(_) => {
@@ -288,14 +297,13 @@ impl Router {
         ttls: Ttls,
         force: bool,
     ) -> Result<(), Failed> {
-        let Some(r) = self.mfc.get(kid).copied() else {
+        let Some(r) = self.mfc.get(kid) else {
             return Err(Failed);
         };
         if !force && r.parent == parent && r.ttls == ttls {
             return Ok(());
         }
-        let new = Route { parent, ttls, ..r };
-        add_mfc(h, &new)?;
+        add_mfc(h, &r.source, &r.group, parent, &ttls)?;
         if let Some(e) = self.mfc.get_mut(kid) {
             e.parent = parent;
             e.ttls = ttls;
@@ -305,20 +313,24 @@ impl Router {
 
     /// Deletes kernel entry `kid` from the kernel and the list.
     pub(crate) fn del_kernel<H: Host>(&mut self, h: &mut H, kid: usize) {
-        if let Some(r) = self.mfc.remove(kid) {
-            if let Err(e) = h.del_mfc(&r.source, &r.group, r.parent) {
-                let fam = r.group.family();
-                note(
-                    h,
-                    Msg::MfcDelFailed(fam, &Compact::sg(&r.source, &r.group), e),
-                );
-            }
+        // The kernel first, from the entry in place: no copy of it outlives the list.
+        let Some(r) = self.mfc.get(kid) else {
+            return;
+        };
+        if let Err(e) = h.del_mfc(&r.source, &r.group, r.parent) {
+            let fam = r.group.family();
+            note(
+                h,
+                Msg::MfcDelFailed(fam, &Compact::sg(&r.source, &r.group), e),
+            );
         }
+        self.mfc.remove(kid);
     }
 
     /// Next cache entry after `after` (insertion order) arriving on `parent` that
-    /// template `rule` covers.
-    fn next_covered(&self, rule: &Rule, parent: u8, after: Option<usize>) -> Option<usize> {
+    /// template `rid` covers (by id: callers keep no copy of the rule).
+    fn next_covered(&self, rid: usize, parent: u8, after: Option<usize>) -> Option<usize> {
+        let rule = self.rules.get(rid)?;
         let mut cur = match after {
             Some(a) => self.mfc.next(a),
             None => self.mfc.first(),
@@ -340,19 +352,21 @@ impl Router {
         if self.mfc.caches() == 0 {
             return;
         }
-        let Some(rule) = self.rules.get(rid).copied() else {
+        let Some(rule) = self.rules.get(rid) else {
             return;
         };
         let Some(parent) = self.vif_of(rule.iif as usize, rule.is_v6()) else {
             return;
         };
-        let mut cur = self.next_covered(&rule, parent, None);
+        let mut cur = self.next_covered(rid, parent, None);
         while let Some(kid) = cur {
-            cur = self.next_covered(&rule, parent, Some(kid));
+            cur = self.next_covered(rid, parent, Some(kid));
             let Some(mut ttls) = self.mfc.get(kid).map(|r| r.ttls) else {
                 continue;
             };
-            unite(&mut ttls, &rule.ttls);
+            if let Some(rule) = self.rules.get(rid) {
+                unite(&mut ttls, &rule.ttls);
+            }
             let _ = self.set_kernel_ttls(h, kid, parent, ttls, false);
         }
     }
@@ -361,7 +375,7 @@ impl Router {
     /// template every cache entry it covers on its IIF (deleted, not turned back into stop
     /// filters: the next packet makes a new one).
     pub(crate) fn remove_rule<H: Host>(&mut self, h: &mut H, rid: usize) {
-        let Some(rule) = self.rules.get(rid).copied() else {
+        let Some(rule) = self.rules.get(rid) else {
             return;
         };
         if rule.is_exact() {
@@ -371,9 +385,9 @@ impl Router {
                 }
             }
         } else if let Some(parent) = self.vif_of(rule.iif as usize, rule.is_v6()) {
-            let mut cur = self.next_covered(&rule, parent, None);
+            let mut cur = self.next_covered(rid, parent, None);
             while let Some(kid) = cur {
-                cur = self.next_covered(&rule, parent, Some(kid));
+                cur = self.next_covered(rid, parent, Some(kid));
                 self.del_kernel(h, kid);
             }
         }
@@ -386,20 +400,21 @@ impl Router {
         let Some(rule) = self.rules.get_mut(rid) else {
             return;
         };
-        rule.ttls = without(&rule.ttls, mask);
-        let rule = *rule;
-        if rule.is_exact() {
+        clear_oifs(&mut rule.ttls, mask);
+        let (exact, iif, v6) = (rule.is_exact(), rule.iif as usize, rule.is_v6());
+        if exact {
             let _ = self.install_exact(h, rid);
             return;
         }
-        let Some(parent) = self.vif_of(rule.iif as usize, rule.is_v6()) else {
+        let Some(parent) = self.vif_of(iif, v6) else {
             return;
         };
-        let mut cur = self.next_covered(&rule, parent, None);
+        let mut cur = self.next_covered(rid, parent, None);
         while let Some(kid) = cur {
-            cur = self.next_covered(&rule, parent, Some(kid));
-            if let Some(r) = self.mfc.get(kid).copied() {
-                let _ = self.set_kernel_ttls(h, kid, parent, without(&r.ttls, mask), false);
+            cur = self.next_covered(rid, parent, Some(kid));
+            if let Some(mut ttls) = self.mfc.get(kid).map(|r| r.ttls) {
+                clear_oifs(&mut ttls, mask);
+                let _ = self.set_kernel_ttls(h, kid, parent, ttls, false);
             }
         }
     }
@@ -414,7 +429,10 @@ impl Router {
         group: &str,
         oifs: &[&str],
     ) -> Result<(), Failed> {
-        let (grp, saddr, slen) = route_sg(h, origin, source, group)?;
+        let mut grp = UNSET;
+        let mut src = UNSET;
+        route_sg(h, origin, source, group, &mut grp, &mut src)?;
+        let (saddr, slen) = (src.addr, src.len);
         let family = grp.addr.family();
         let v6 = family == Family::V6;
         if !self.ifaces.exists(iif, false) {
@@ -432,6 +450,8 @@ impl Router {
             }
         }
         let mut found = false;
+        // One lookup key, its IIF set per interface: not a new rule built each time.
+        let mut key = Rule::new(0, saddr, slen, grp.addr, grp.len);
         let mut cur = self.ifaces.next_match(iif, None);
         while let Some(iid) = cur {
             cur = self.ifaces.next_match(iif, Some(iid));
@@ -442,7 +462,7 @@ impl Router {
                 glen: grp.len,
             };
             note(h, Msg::Deleting(self.iface_name(iid), &sg));
-            let key = Rule::new(iid as u32, saddr, slen, grp.addr, grp.len);
+            key.iif = iid as u32;
             let Some(rid) = self.rules.find(&key) else {
                 continue;
             };
@@ -461,41 +481,49 @@ impl Router {
     }
 }
 
-/// `MRT_ADD_MFC` for `route`, logging a failure.
-fn add_mfc<H: Host>(h: &mut H, route: &Route) -> Result<(), Failed> {
+/// `MRT_ADD_MFC` for (S,G) from `parent` to `ttls`, logging a failure. Fields by
+/// reference: callers need not build a whole kernel-list record.
+fn add_mfc<H: Host>(
+    h: &mut H,
+    source: &Addr,
+    group: &Addr,
+    parent: u8,
+    ttls: &Ttls,
+) -> Result<(), Failed> {
     let mfc = Mfc {
-        source: route.source,
-        group: route.group,
-        parent: route.parent,
-        ttls: route.ttls,
+        source: *source,
+        group: *group,
+        parent,
+        ttls: *ttls,
     };
     h.add_mfc(&mfc).map_err(|e| {
-        let fam = route.group.family();
-        note(
-            h,
-            Msg::MfcAddFailed(fam, &Compact::sg(&route.source, &route.group), e),
-        );
+        let fam = group.family();
+        note(h, Msg::MfcAddFailed(fam, &Compact::sg(source, group), e));
         Failed
     })
 }
 
 /// The group and the source (address and length; `*` is the unspecified address at full
 /// length) of an `mroute`/`add`/`remove`, parsed in SMCRoute's order: source first.
+/// Written into `grp` and `src` in place: no tuple moved through a `Result` at each
+/// caller.
 fn route_sg<H: Host>(
     h: &mut H,
     origin: &Origin<'_>,
     source: Option<&str>,
     group: &str,
-) -> Result<(crate::net::Prefix, Addr, u8), Failed> {
-    let src = match source {
+    grp: &mut Prefix,
+    src: &mut Prefix,
+) -> Result<(), Failed> {
+    let given = match source {
         Some(w) => Some(args::source(h, origin, Cmd::Mroute, w)?),
         None => None,
     };
-    let grp = args::group(h, origin, Cmd::Mroute, group)?;
+    *grp = args::group(h, origin, Cmd::Mroute, group)?;
     let family = grp.addr.family();
-    let (saddr, slen) = match src {
-        Some(p) => (p.addr, p.len),
-        None => (Addr::any(family), family.bits()),
-    };
-    Ok((grp, saddr, slen))
+    *src = given.unwrap_or(Prefix {
+        addr: Addr::any(family),
+        len: family.bits(),
+    });
+    Ok(())
 }

@@ -43,13 +43,14 @@ impl Router {
             .map_or([0; crate::limits::MAX_VIFS], |r| r.ttls);
         if let Some(kid) = self.mfc.find(&up.source, &up.group) {
             // The kernel lost an entry we have: put ours back.
-            let Some(r) = self.mfc.get(kid).copied() else {
+            let Some((parent, ttls)) = self.mfc.get(kid).map(|r| {
+                if r.is_cache() {
+                    (up.vif, ttls)
+                } else {
+                    (r.parent, r.ttls)
+                }
+            }) else {
                 return;
-            };
-            let (parent, ttls) = if r.is_cache() {
-                (up.vif, ttls)
-            } else {
-                (r.parent, r.ttls)
             };
             let _ = self.set_kernel_ttls(h, kid, parent, ttls, true);
         } else {
@@ -109,14 +110,15 @@ impl Router {
         let mut cur = self.mfc.first();
         while let Some(kid) = cur {
             cur = self.mfc.next(kid);
-            let Some(r) = self.mfc.get(kid).copied().filter(Route::is_cache) else {
+            let Some(r) = self.mfc.get(kid).filter(|r| r.is_cache()) else {
                 continue;
             };
             let count = h
                 .sg_count(&r.source, &r.group)
                 .ok()
                 .map(|c| c.packets.saturating_sub(c.wrong_if));
-            if !r.stamped {
+            let (stamped, last_use, last_count) = (r.stamped, r.last_use, r.last_count);
+            if !stamped {
                 if let Some(e) = self.mfc.get_mut(kid) {
                     e.stamped = true;
                     e.last_use = now;
@@ -124,11 +126,11 @@ impl Router {
                 }
                 continue;
             }
-            if r.last_use.add_secs(max_idle) > now {
+            if last_use.add_secs(max_idle) > now {
                 continue;
             }
             match count {
-                Some(c) if c != r.last_count => {
+                Some(c) if c != last_count => {
                     if let Some(e) = self.mfc.get_mut(kid) {
                         e.last_use = now;
                         e.last_count = c;

@@ -210,9 +210,11 @@ impl Router {
         requeue: bool,
         groups: bool,
     ) {
-        let Some(iface) = self.ifaces.get(id).copied() else {
+        // The VIF and MIF, not a copy of the record: the name is read where needed.
+        let Some((vif4, mif)) = self.ifaces.get(id).map(|i| (i.vif, i.mif)) else {
             return;
         };
+        let vif_of = |v6: bool| Some(if v6 { mif } else { vif4 }).filter(|&v| v != NO_VIF);
         let mut touched = false;
         if groups {
             touched |= self.detach_joins(h, id, requeue);
@@ -221,7 +223,7 @@ impl Router {
         let mut cur = self.rules.first();
         while let Some(rid) = cur {
             cur = self.rules.next(rid);
-            let Some(rule) = self.rules.get(rid).copied() else {
+            let Some(rule) = self.rules.get(rid) else {
                 continue;
             };
             if rule.iif as usize == id {
@@ -232,13 +234,13 @@ impl Router {
                 self.remove_rule(h, rid);
                 continue;
             }
-            let Some(vif) = iface.vif_of(rule.is_v6()) else {
+            let Some(vif) = vif_of(rule.is_v6()) else {
                 continue;
             };
             if rule.ttls.get(vif as usize).is_some_and(|&t| t != 0) {
                 touched = true;
                 if requeue {
-                    self.requeue_rule(h, rid, Some(iface.name.as_str()));
+                    self.requeue_rule(h, rid, Some(id));
                 }
                 self.prune_rule_oifs(h, rid, super::route::bit(vif));
             }
@@ -247,25 +249,25 @@ impl Router {
         let mut cur = self.mfc.first();
         while let Some(kid) = cur {
             cur = self.mfc.next(kid);
-            let Some(r) = self.mfc.get(kid).copied() else {
+            let Some(r) = self.mfc.get(kid) else {
                 continue;
             };
-            let Some(vif) = iface.vif_of(r.is_v6()) else {
+            let Some(vif) = vif_of(r.is_v6()) else {
                 continue;
             };
             if r.parent == vif {
                 self.del_kernel(h, kid);
             } else if r.ttls.get(vif as usize).is_some_and(|&t| t != 0) {
-                let mut ttls = r.ttls;
+                let (parent, mut ttls) = (r.parent, r.ttls);
                 if let Some(t) = ttls.get_mut(vif as usize) {
                     *t = 0;
                 }
-                let _ = self.set_kernel_ttls(h, kid, r.parent, ttls, false);
+                let _ = self.set_kernel_ttls(h, kid, parent, ttls, false);
             }
         }
         self.del_vifs(h, id, ifindex);
         if touched && requeue {
-            note(h, Msg::IfaceGone(iface.name.as_str()));
+            note(h, Msg::IfaceGone(self.iface_name(id)));
         }
     }
 
@@ -319,9 +321,10 @@ impl Router {
     }
 
     /// Puts rule `rid` back on the pending list as words: the whole rule, or (with
-    /// `only_oif`) the rule with just that OIF, which a replay merges back in.
-    fn requeue_rule<H: Host>(&mut self, h: &mut H, rid: usize, only_oif: Option<&str>) {
-        let Some(rule) = self.rules.get(rid).copied() else {
+    /// `only_oif`, an interface id) the rule with just that OIF, which a replay merges
+    /// back in.
+    fn requeue_rule<H: Host>(&mut self, h: &mut H, rid: usize, only_oif: Option<usize>) {
+        let Some(rule) = self.rules.get(rid) else {
             return;
         };
         let source = (!rule.any_source()).then(|| {
@@ -339,7 +342,7 @@ impl Router {
         let mut oifs: heapless::Vec<&str, { crate::limits::MAX_OIFS }> = heapless::Vec::new();
         match only_oif {
             Some(o) => {
-                let _ = oifs.push(o);
+                let _ = oifs.push(self.iface_name(o));
             }
             None => {
                 for (vif, &t) in rule.ttls.iter().enumerate() {

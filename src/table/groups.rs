@@ -166,20 +166,23 @@ impl<const G: usize, const GB: usize, const J: usize, const JB: usize> GroupTabl
     pub fn insert(&mut self, group: Group) -> Result<usize, Full> {
         let mut group = group;
         group.first_join = 0;
-        let id = self.groups.insert(group).map_err(|_| Full)?;
+        let id = self.groups.insert(group)?;
         let _ = self.by_identity.insert(group.hash(), id);
         Ok(id)
     }
 
-    /// Removes membership `id` and forgets its joins (the caller left them first).
-    pub fn remove(&mut self, id: usize) -> Option<Group> {
-        let g = *self.groups.get(id)?;
+    /// Removes membership `id` and forgets its joins (the caller left them first); false
+    /// if there was none.
+    pub fn remove(&mut self, id: usize) -> bool {
+        let Some(hash) = self.groups.get(id).map(Group::hash) else {
+            return false;
+        };
         while let Some(j) = self.first_join(id) {
             self.remove_join(j);
         }
         let groups = &self.groups;
         self.by_identity
-            .remove(g.hash(), id, |o| groups.get(o).map_or(0, Group::hash));
+            .remove(hash, id, |o| groups.get(o).map_or(0, Group::hash));
         self.groups.remove(id)
     }
 
@@ -192,7 +195,7 @@ impl<const G: usize, const GB: usize, const J: usize, const JB: usize> GroupTabl
         join.owner = owner as u32;
         join.next = g.first_join;
         join.prev = 0;
-        let id = self.joins.insert(join).map_err(|_| Full)?;
+        let id = self.joins.insert(join)?;
         let joins = &self.joins;
         let same = |o: usize| {
             joins
@@ -242,9 +245,12 @@ impl<const G: usize, const GB: usize, const J: usize, const JB: usize> GroupTabl
         n
     }
 
-    /// Forgets kernel join `id`.
-    pub fn remove_join(&mut self, id: usize) -> Option<Join> {
-        let j = *self.joins.get(id)?;
+    /// Forgets kernel join `id`; false if there was none (read it first if needed: no
+    /// copy is returned).
+    pub fn remove_join(&mut self, id: usize) -> bool {
+        let Some(&j) = self.joins.get(id) else {
+            return false;
+        };
         let joins = &self.joins;
         self.by_member.remove(
             j.member_hash(),
@@ -391,7 +397,7 @@ mod tests {
         assert_eq!(chain(&t, a), [j2]);
         let j3 = t.add_join(b, Join::new(1, 4, None, grp)).unwrap();
         assert_eq!(chain(&t, b), [j3]);
-        assert!(t.remove(a).is_some());
+        assert!(t.remove(a));
         assert_eq!(t.joins().count(), 1);
         assert_eq!(t.find("a1", None, &p("225.1.1.1", 32)), None);
         let c = t.insert(g("a3", "225.1.1.1")).unwrap();

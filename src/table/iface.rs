@@ -155,12 +155,15 @@ impl<const N: usize, const B: usize> IfaceTable<N, B> {
         Ok(id)
     }
 
-    /// Interface `id`.
+    /// Interface `id`. Not inlined: a call is smaller than the bounds check at each of
+    /// the many call sites.
+    #[inline(never)]
     pub fn get(&self, id: usize) -> Option<&Iface> {
         self.list.get(id)
     }
 
     /// Interface `id`, mutably.
+    #[inline(never)]
     pub fn get_mut(&mut self, id: usize) -> Option<&mut Iface> {
         self.list.get_mut(id)
     }

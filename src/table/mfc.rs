@@ -139,7 +139,7 @@ impl<const N: usize, const B: usize> MfcTable<N, B> {
 
     /// Adds an entry for an (S,G) that has none. Cache entries go to the back of the LRU.
     pub fn insert(&mut self, route: Route) -> Result<usize, Full> {
-        let id = self.slab.insert(route).map_err(|_| Full)?;
+        let id = self.slab.insert(route)?;
         let _ = self.by_sg.insert(sg_hash(&route.source, &route.group), id);
         let slab = &self.slab;
         let same_group = |o: usize| slab.get(o).is_some_and(|x| x.group == route.group);
@@ -153,10 +153,13 @@ impl<const N: usize, const B: usize> MfcTable<N, B> {
         Ok(id)
     }
 
-    /// Removes entry `id`.
-    pub fn remove(&mut self, id: usize) -> Option<Route> {
-        let r = *self.slab.get(id)?;
+    /// Removes entry `id`; false if there was none.
+    pub fn remove(&mut self, id: usize) -> bool {
+        // Borrowed, not copied: the indexes need only hashes and the group.
         let slab = &self.slab;
+        let Some(r) = slab.get(id) else {
+            return false;
+        };
         self.by_sg.remove(sg_hash(&r.source, &r.group), id, |o| {
             slab.get(o).map_or(0, |x| sg_hash(&x.source, &x.group))
         });
@@ -281,8 +284,9 @@ mod tests {
         t.set_owner(y, 0);
         assert_eq!(t.caches(), 2);
         assert_eq!(t.idlest(), Some(x));
-        assert_eq!(t.remove(x).map(|r| r.source), Some(a("10.0.0.1")));
-        assert_eq!(t.remove(x), None);
+        assert_eq!(t.get(x).map(|r| r.source), Some(a("10.0.0.1")));
+        assert!(t.remove(x));
+        assert!(!t.remove(x));
         assert_eq!(t.find(&a("10.0.0.1"), &a("225.1.1.1")), None);
         assert_eq!(t.idlest(), Some(y));
         let z = t.insert(r("10.0.0.3", "225.1.1.1")).unwrap();
@@ -316,7 +320,7 @@ mod tests {
         // Remove every other one, from the middle, the front and the back of the chain.
         for i in (0..N).step_by(2) {
             let id = t.find(&src(i), &g).unwrap();
-            t.remove(id).unwrap();
+            assert!(t.remove(id));
         }
         let mut seen = std::vec::Vec::new();
         t.each_of_group(&g, |_, r| seen.push(r.source));

@@ -122,14 +122,23 @@ impl<const N: usize> PendingTable<N> {
     /// The list is short (a few hundred at most), so the duplicate check walks it,
     /// comparing hashes first.
     pub fn add(&mut self, p: Pending) -> Result<bool, Full> {
-        if self.slab.iter().any(|(_, q)| q.hash == p.hash && *q == p) {
-            return Ok(false);
+        // A plain walk of the ids, not a slab iterator chain.
+        let mut cur = self.slab.first();
+        while let Some(id) = cur {
+            if self
+                .slab
+                .get(id)
+                .is_some_and(|q| q.hash == p.hash && *q == p)
+            {
+                return Ok(false);
+            }
+            cur = self.slab.next(id);
         }
-        self.slab.insert(p).map(|_| true).map_err(|_| Full)
+        self.slab.insert(p).map(|_| true)
     }
 
-    /// Removes entry `id`.
-    pub fn remove(&mut self, id: usize) -> Option<Pending> {
+    /// Removes entry `id`; false if there was none.
+    pub fn remove(&mut self, id: usize) -> bool {
         self.slab.remove(id)
     }
 
@@ -206,7 +215,9 @@ mod tests {
         assert_eq!(t.add(p("225.1.1.2")), Ok(true));
         assert_eq!(t.add(p("225.1.1.3")), Err(Full));
         let first = t.first().unwrap();
-        assert_eq!(t.remove(first).unwrap().group(), "225.1.1.1");
+        assert_eq!(t.get(first).map(|e| e.group()), Some("225.1.1.1"));
+        assert!(t.remove(first));
+        assert!(!t.remove(first));
         assert_eq!(t.add(p("225.1.1.3")), Ok(true));
         let groups: Vec<_> = t.iter().map(|(_, e)| e.group()).collect();
         assert_eq!(groups, ["225.1.1.2", "225.1.1.3"]);

@@ -210,7 +210,7 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
     /// Adds a rule (which must not exist yet) at the end of the list.
     pub fn insert(&mut self, mut rule: Rule) -> Result<usize, Full> {
         rule.seq = self.next_seq;
-        let id = self.slab.insert(rule).map_err(|_| Full)?;
+        let id = self.slab.insert(rule)?;
         self.next_seq += 1;
         // Index capacity exceeds slab capacity, so these cannot fail.
         let _ = self.by_identity.insert(rule.identity_hash(), id);
@@ -225,10 +225,13 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
         Ok(id)
     }
 
-    /// Removes rule `id`.
-    pub fn remove(&mut self, id: usize) -> Option<Rule> {
-        let rule = *self.slab.get(id)?;
+    /// Removes rule `id`; false if there was none.
+    pub fn remove(&mut self, id: usize) -> bool {
+        // Borrowed, not copied: the indexes and the shapes need only hashes and keys.
         let slab = &self.slab;
+        let Some(rule) = slab.get(id) else {
+            return false;
+        };
         self.by_identity.remove(rule.identity_hash(), id, |o| {
             slab.get(o).map_or(0, Rule::identity_hash)
         });
@@ -240,8 +243,9 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
                 |o| o != id && slab.get(o).is_some_and(|r| r.match_key() == key),
                 |o| slab.get(o).map_or(0, Rule::match_hash),
             );
+            let shape = Self::shape_of(rule);
             self.templates -= 1;
-            self.del_shape(&rule);
+            self.del_shape(shape);
         }
         self.slab.remove(id)
     }
@@ -271,8 +275,7 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
         }
     }
 
-    fn del_shape(&mut self, rule: &Rule) {
-        let key = Self::shape_of(rule);
+    fn del_shape(&mut self, key: (u8, u8, u8)) {
         match self
             .shapes
             .iter()
@@ -305,11 +308,15 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
                 .filter(|r| r.iif == iif && !r.is_exact() && r.covers(source, group))
         };
         if self.unshaped > 0 {
-            return self
-                .slab
-                .iter()
-                .map(|(id, _)| id)
-                .find(|&id| fits(id).is_some());
+            // A plain walk of the ids, not an iterator chain.
+            let mut cur = self.slab.first();
+            while let Some(id) = cur {
+                if fits(id).is_some() {
+                    return Some(id);
+                }
+                cur = self.slab.next(id);
+            }
+            return None;
         }
         let mut best: Option<(u64, usize)> = None;
         let bits = group.family().bits();
@@ -403,8 +410,9 @@ mod tests {
         assert_eq!(t.find(&r2), Some(i2));
         assert_eq!(t.find(&r3), None);
         assert_eq!(t.templates(), 1);
-        assert_eq!(t.remove(i2).map(|r| r.group), Some(a("225.1.1.1")));
-        assert_eq!(t.remove(i2), None);
+        assert_eq!(t.get(i2).map(|r| r.group), Some(a("225.1.1.1")));
+        assert!(t.remove(i2));
+        assert!(!t.remove(i2));
         assert_eq!(t.templates(), 0);
         assert_eq!(t.find(&r2), None);
         let i3 = t.insert(r3).unwrap();

@@ -7,6 +7,7 @@
 use heapless::Vec;
 
 use super::links::Links;
+use super::Full;
 
 #[derive(Clone, Copy)]
 struct Slot<T> {
@@ -58,18 +59,19 @@ impl<T: Copy, const N: usize> Slab<T, N> {
         self.len >= N
     }
 
-    /// Inserts at the back of the order; gives the value back when full.
-    pub fn insert(&mut self, value: T) -> Result<usize, T> {
+    /// Inserts at the back of the order. The value is not given back when full (no copy
+    /// of a big `T` into the error).
+    pub fn insert(&mut self, value: T) -> Result<usize, Full> {
         let slot = Slot { value, live: true };
         let id = if let Some(id) = self.order.reclaim() {
             match self.slots.get_mut(id) {
                 Some(s) => *s = slot,
-                None => return Err(value),
+                None => return Err(Full),
             }
             id
         } else {
             let id = self.slots.len();
-            self.slots.push(slot).map_err(|s| s.value)?;
+            self.slots.push(slot).map_err(|_| Full)?;
             id
         };
         self.order.push_back(id);
@@ -77,14 +79,16 @@ impl<T: Copy, const N: usize> Slab<T, N> {
         Ok(id)
     }
 
-    /// Removes and returns the value with `id`.
-    pub fn remove(&mut self, id: usize) -> Option<T> {
-        let slot = self.slots.get_mut(id).filter(|s| s.live)?;
+    /// Removes the value with `id`; false if there was none. The value is not returned:
+    /// no copy of a big `T` (read it first if it is needed).
+    pub fn remove(&mut self, id: usize) -> bool {
+        let Some(slot) = self.slots.get_mut(id).filter(|s| s.live) else {
+            return false;
+        };
         slot.live = false;
-        let value = slot.value;
         self.order.release(id);
         self.len -= 1;
-        Some(value)
+        true
     }
 
     /// The value with `id`, if live. Not inlined: a call is smaller than the bounds and
@@ -157,10 +161,10 @@ mod tests {
         let a = s.insert(1).unwrap();
         let b = s.insert(2).unwrap();
         assert!(s.is_full());
-        assert_eq!(s.insert(3), Err(3));
+        assert_eq!(s.insert(3), Err(Full));
         assert_eq!(values(&s), [1, 2]);
-        assert_eq!(s.remove(a), Some(1));
-        assert_eq!(s.remove(a), None);
+        assert!(s.remove(a));
+        assert!(!s.remove(a));
         assert_eq!(s.get(a), None);
         let c = s.insert(3).unwrap();
         assert_eq!(c, a, "slot reused");
@@ -169,7 +173,7 @@ mod tests {
         assert_eq!(values(&s), [9, 3]);
         assert_eq!(s.len(), 2);
         assert_eq!(s.get(5), None);
-        assert_eq!(s.remove(5), None);
+        assert!(!s.remove(5));
         assert_eq!(s.capacity(), 2);
     }
 
