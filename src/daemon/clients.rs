@@ -214,7 +214,9 @@ impl Clients {
     }
 }
 
-/// Answers one request frame; false if the connection must be closed.
+/// Answers one request frame; false if the connection must be closed. Not inlined: the
+/// request dispatch kept in the daemon's loop makes it spill more registers.
+#[inline(never)]
 fn answer(
     fd: &Fd,
     buf: &mut [u8; REPLY_BUF],
