@@ -517,18 +517,7 @@ impl Loop<'_> {
                         }
                         reload |= set.hup;
                     }
-                    Source::Mroute(family) => {
-                        // Bounded: a flood of upcalls cannot starve the other sources.
-                        for _ in 0..64 {
-                            let Ok(fd) = self.host.kernel.fd(family) else {
-                                break;
-                            };
-                            match mroute::recv_upcall(fd, family, &mut upcall_buf) {
-                                Ok(Some(up)) => self.router.upcall(&mut self.host, now, &up),
-                                Ok(None) | Err(_) => break,
-                            }
-                        }
-                    }
+                    Source::Mroute(family) => self.upcalls(family, now, &mut upcall_buf),
                     Source::Netlink => {
                         let changed = match &self.events {
                             Some(fd) => ifevent::drain(fd).unwrap_or(true),
@@ -568,6 +557,22 @@ impl Loop<'_> {
                     "Exit delay timer expired."
                 );
                 return exit::OK;
+            }
+        }
+    }
+
+    /// Handles the upcalls waiting on the routing socket of `family`. Not inlined: in the
+    /// poll loop it makes the loop spill more registers.
+    #[inline(never)]
+    fn upcalls(&mut self, family: Family, now: Instant, buf: &mut [u8; 512]) {
+        // Bounded: a flood of upcalls cannot starve the other sources.
+        for _ in 0..64 {
+            let Ok(fd) = self.host.kernel.fd(family) else {
+                break;
+            };
+            match mroute::recv_upcall(fd, family, buf) {
+                Ok(Some(up)) => self.router.upcall(&mut self.host, now, &up),
+                Ok(None) | Err(_) => break,
             }
         }
     }
