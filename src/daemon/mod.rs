@@ -23,7 +23,7 @@ use heapless::Vec;
 
 use crate::args::{self, DaemonCmd, DaemonOpts};
 use crate::errno::Errno;
-use crate::fmt::{Level, Line, Log};
+use crate::fmt::{decimal, digits, join, joined_len, utf8, Level, Line, Log};
 use crate::limits::MAX_USER_GROUPS;
 use crate::net::Family;
 use crate::router::{Options, Router};
@@ -88,6 +88,18 @@ struct Store {
 
 /// Most command-line words we look at.
 const MAX_ARGV: usize = 64;
+
+// The limit written into the text at compile time: no number formatting at run time.
+const GROUPS_DIGITS: [u8; digits(MAX_USER_GROUPS)] = decimal(MAX_USER_GROUPS);
+const MORE_GROUPS_PARTS: [&str; 3] = [
+    " is in more than ",
+    utf8(&GROUPS_DIGITS),
+    " groups, the others do not apply",
+];
+/// Logged after the user's name when not all of its groups could be kept.
+const MORE_GROUPS: &str = utf8(&join::<{ joined_len(&MORE_GROUPS_PARTS) }>(
+    &MORE_GROUPS_PARTS,
+));
 
 /// Logged and sent to systemd when the daemon is ready.
 const READY: &str = "Ready, waiting for client request or kernel event.";
@@ -306,13 +318,9 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     if let Some(ids) = &ids {
         let user = opts.user.unwrap_or("");
         match privs::drop_to(*ids, user) {
-            Ok(dropped) if dropped.groups_left_out => log!(
-                &mut host,
-                Level::Warning,
-                "User {} is in more than {} groups, the others do not apply",
-                user,
-                MAX_USER_GROUPS
-            ),
+            Ok(dropped) if dropped.groups_left_out => {
+                words(&mut host.log, Level::Warning, &["User ", user, MORE_GROUPS])
+            }
             Ok(_) => {}
             Err(e) => log!(
                 &mut host,
@@ -655,5 +663,17 @@ impl Loop<'_> {
             let _ = unix::unlink(self.opts.socket.as_str());
         }
         let _ = fs::unlink(self.opts.pid_file.as_str());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn more_groups_names_the_limit() {
+        let expected =
+            format!(" is in more than {MAX_USER_GROUPS} groups, the others do not apply");
+        assert_eq!(MORE_GROUPS, expected);
     }
 }
