@@ -474,99 +474,110 @@ impl Loop<'_> {
     fn run(&mut self) -> i32 {
         let mut upcall_buf = [0u8; 512];
         loop {
-            let now = clock::now();
-            let mut fds: Vec<PollFd, MAX_POLL> = Vec::new();
-            let mut what: Vec<Source, MAX_POLL> = Vec::new();
-            let mut add = |fd: i32, s: Source| {
-                if fds.push(PollFd::new(fd, PollFd::IN)).is_ok() {
-                    let _ = what.push(s);
-                }
-            };
-            add(self.signals.fd(), Source::Signals);
-            for family in [Family::V4, Family::V6] {
-                if let Ok(fd) = self.host.kernel.fd(family) {
-                    add(fd.raw(), Source::Mroute(family));
-                }
-            }
-            if let Some(fd) = &self.events {
-                add(fd.raw(), Source::Netlink);
-            }
-            if let Some(fd) = &self.listener {
-                add(fd.raw(), Source::Listener);
-            }
-            self.clients
-                .poll_fds(&mut |slot, fd| add(fd, Source::Client(slot)));
-            self.host.mrdisc_poll_fds(&mut |fd| add(fd, Source::Mrdisc));
-
-            // The mrdisc timer always runs: there is always a deadline.
-            let mut deadline = self.clients.deadline_before(self.next_mrdisc);
-            for d in [self.next_expire, self.exit_at].into_iter().flatten() {
-                deadline = deadline.min(d);
-            }
-            let timeout = now.until(deadline).min(i32::MAX as u64) as i32;
-            if poll(&mut fds, timeout).is_err() {
-                continue;
-            }
-            let now = clock::now();
-            let mut reload = false;
-            for (pfd, source) in fds.iter().zip(what.iter()) {
-                if !pfd.readable() {
-                    continue;
-                }
-                match *source {
-                    Source::Signals => {
-                        let set = self.signals.take();
-                        if set.term {
-                            log!(&mut self.host.log, Level::Notice, "Exiting.");
-                            return exit::OK;
-                        }
-                        if set.chld {
-                            process::reap_children();
-                        }
-                        reload |= set.hup;
-                    }
-                    Source::Mroute(family) => self.upcalls(family, now, &mut upcall_buf),
-                    Source::Netlink => {
-                        let changed = match &self.events {
-                            Some(fd) => ifevent::drain(fd).unwrap_or(true),
-                            None => true,
-                        };
-                        if changed {
-                            rescan(self.router, &mut self.host);
-                            self.router.activate_pending(&mut self.host);
-                        }
-                    }
-                    Source::Listener => {
-                        if let Some(fd) = &self.listener {
-                            self.clients.accept(&mut self.host, fd, now);
-                        }
-                    }
-                    Source::Client(slot) => {
-                        let d = self
-                            .clients
-                            .readable(slot, self.router, &mut self.host, now);
-                        if d.kill {
-                            log!(&mut self.host.log, Level::Notice, "Exiting.");
-                            return exit::OK;
-                        }
-                        reload |= d.reload;
-                    }
-                    Source::Mrdisc => self.host.mrdisc_readable(pfd.fd()),
-                }
-            }
-            if reload {
-                self.reload();
-            }
-            self.timers(clock::now());
-            if self.exit_at.is_some_and(|t| t <= clock::now()) {
-                log!(
-                    &mut self.host.log,
-                    Level::Notice,
-                    "Exit delay timer expired."
-                );
-                return exit::OK;
+            if let Some(code) = self.turn(&mut upcall_buf) {
+                return code;
             }
         }
+    }
+
+    /// One poll and what it found; the exit code once the daemon must exit. Not inlined:
+    /// LLVM hoists the constants of a loop body this big out of the loop into spilled
+    /// stack slots.
+    #[inline(never)]
+    fn turn(&mut self, upcall_buf: &mut [u8; 512]) -> Option<i32> {
+        let now = clock::now();
+        let mut fds: Vec<PollFd, MAX_POLL> = Vec::new();
+        let mut what: Vec<Source, MAX_POLL> = Vec::new();
+        let mut add = |fd: i32, s: Source| {
+            if fds.push(PollFd::new(fd, PollFd::IN)).is_ok() {
+                let _ = what.push(s);
+            }
+        };
+        add(self.signals.fd(), Source::Signals);
+        for family in [Family::V4, Family::V6] {
+            if let Ok(fd) = self.host.kernel.fd(family) {
+                add(fd.raw(), Source::Mroute(family));
+            }
+        }
+        if let Some(fd) = &self.events {
+            add(fd.raw(), Source::Netlink);
+        }
+        if let Some(fd) = &self.listener {
+            add(fd.raw(), Source::Listener);
+        }
+        self.clients
+            .poll_fds(&mut |slot, fd| add(fd, Source::Client(slot)));
+        self.host.mrdisc_poll_fds(&mut |fd| add(fd, Source::Mrdisc));
+
+        // The mrdisc timer always runs: there is always a deadline.
+        let mut deadline = self.clients.deadline_before(self.next_mrdisc);
+        for d in [self.next_expire, self.exit_at].into_iter().flatten() {
+            deadline = deadline.min(d);
+        }
+        let timeout = now.until(deadline).min(i32::MAX as u64) as i32;
+        if poll(&mut fds, timeout).is_err() {
+            return None;
+        }
+        let now = clock::now();
+        let mut reload = false;
+        for (pfd, source) in fds.iter().zip(what.iter()) {
+            if !pfd.readable() {
+                continue;
+            }
+            match *source {
+                Source::Signals => {
+                    let set = self.signals.take();
+                    if set.term {
+                        log!(&mut self.host.log, Level::Notice, "Exiting.");
+                        return Some(exit::OK);
+                    }
+                    if set.chld {
+                        process::reap_children();
+                    }
+                    reload |= set.hup;
+                }
+                Source::Mroute(family) => self.upcalls(family, now, upcall_buf),
+                Source::Netlink => {
+                    let changed = match &self.events {
+                        Some(fd) => ifevent::drain(fd).unwrap_or(true),
+                        None => true,
+                    };
+                    if changed {
+                        rescan(self.router, &mut self.host);
+                        self.router.activate_pending(&mut self.host);
+                    }
+                }
+                Source::Listener => {
+                    if let Some(fd) = &self.listener {
+                        self.clients.accept(&mut self.host, fd, now);
+                    }
+                }
+                Source::Client(slot) => {
+                    let d = self
+                        .clients
+                        .readable(slot, self.router, &mut self.host, now);
+                    if d.kill {
+                        log!(&mut self.host.log, Level::Notice, "Exiting.");
+                        return Some(exit::OK);
+                    }
+                    reload |= d.reload;
+                }
+                Source::Mrdisc => self.host.mrdisc_readable(pfd.fd()),
+            }
+        }
+        if reload {
+            self.reload();
+        }
+        self.timers(clock::now());
+        if self.exit_at.is_some_and(|t| t <= clock::now()) {
+            log!(
+                &mut self.host.log,
+                Level::Notice,
+                "Exit delay timer expired."
+            );
+            return Some(exit::OK);
+        }
+        None
     }
 
     /// Handles the upcalls waiting on the routing socket of `family`. Not inlined: in the
