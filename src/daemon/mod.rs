@@ -524,45 +524,8 @@ impl Loop<'_> {
             if !pfd.readable() {
                 continue;
             }
-            match *source {
-                Source::Signals => {
-                    let set = self.signals.take();
-                    if set.term {
-                        log!(&mut self.host.log, Level::Notice, "Exiting.");
-                        return Some(exit::OK);
-                    }
-                    if set.chld {
-                        process::reap_children();
-                    }
-                    reload |= set.hup;
-                }
-                Source::Mroute(family) => self.upcalls(family, now, upcall_buf),
-                Source::Netlink => {
-                    let changed = match &self.events {
-                        Some(fd) => ifevent::drain(fd).unwrap_or(true),
-                        None => true,
-                    };
-                    if changed {
-                        rescan(self.router, &mut self.host);
-                        self.router.activate_pending(&mut self.host);
-                    }
-                }
-                Source::Listener => {
-                    if let Some(fd) = &self.listener {
-                        self.clients.accept(&mut self.host, fd, now);
-                    }
-                }
-                Source::Client(slot) => {
-                    let d = self
-                        .clients
-                        .readable(slot, self.router, &mut self.host, now);
-                    if d.kill {
-                        log!(&mut self.host.log, Level::Notice, "Exiting.");
-                        return Some(exit::OK);
-                    }
-                    reload |= d.reload;
-                }
-                Source::Mrdisc => self.host.mrdisc_readable(pfd.fd()),
+            if let Some(code) = self.serve(*source, pfd.fd(), now, upcall_buf, &mut reload) {
+                return Some(code);
             }
         }
         if reload {
@@ -580,9 +543,61 @@ impl Loop<'_> {
         None
     }
 
-    /// Handles the upcalls waiting on the routing socket of `family`. Not inlined: in the
-    /// poll loop it makes the loop spill more registers.
+    /// Reads what poll found on `fd`, a `source`; the exit code once the daemon must exit.
+    /// Not inlined, as [`Self::turn`].
     #[inline(never)]
+    fn serve(
+        &mut self,
+        source: Source,
+        fd: i32,
+        now: Instant,
+        upcall_buf: &mut [u8; 512],
+        reload: &mut bool,
+    ) -> Option<i32> {
+        match source {
+            Source::Signals => {
+                let set = self.signals.take();
+                if set.term {
+                    log!(&mut self.host.log, Level::Notice, "Exiting.");
+                    return Some(exit::OK);
+                }
+                if set.chld {
+                    process::reap_children();
+                }
+                *reload |= set.hup;
+            }
+            Source::Mroute(family) => self.upcalls(family, now, upcall_buf),
+            Source::Netlink => {
+                let changed = match &self.events {
+                    Some(fd) => ifevent::drain(fd).unwrap_or(true),
+                    None => true,
+                };
+                if changed {
+                    rescan(self.router, &mut self.host);
+                    self.router.activate_pending(&mut self.host);
+                }
+            }
+            Source::Listener => {
+                if let Some(fd) = &self.listener {
+                    self.clients.accept(&mut self.host, fd, now);
+                }
+            }
+            Source::Client(slot) => {
+                let d = self
+                    .clients
+                    .readable(slot, self.router, &mut self.host, now);
+                if d.kill {
+                    log!(&mut self.host.log, Level::Notice, "Exiting.");
+                    return Some(exit::OK);
+                }
+                *reload |= d.reload;
+            }
+            Source::Mrdisc => self.host.mrdisc_readable(fd),
+        }
+        None
+    }
+
+    /// Handles the upcalls waiting on the routing socket of `family`.
     fn upcalls(&mut self, family: Family, now: Instant, buf: &mut [u8; 512]) {
         // Bounded: a flood of upcalls cannot starve the other sources.
         for _ in 0..64 {
