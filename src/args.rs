@@ -35,6 +35,17 @@ pub const RUNSTATEDIR: &str = match option_env!("SMCROUTE_RUNSTATEDIR") {
     None => "/var/run",
 };
 
+/// [`SYSCONFDIR`] and a `/`, joined at compile time (one part less to append).
+const SYSCONF_DIR: &str = utf8(&join::<{ joined_len(&[SYSCONFDIR, "/"]) }>(&[
+    SYSCONFDIR, "/",
+]));
+
+/// [`RUNSTATEDIR`] and a `/`, joined at compile time (one part less to append).
+const RUN_DIR: &str = utf8(&join::<{ joined_len(&[RUNSTATEDIR, "/"]) }>(&[
+    RUNSTATEDIR,
+    "/",
+]));
+
 /// Default identity: syslog tag and base name of the conf, PID and socket files.
 pub const DEFAULT_IDENT: &str = "smcroute";
 
@@ -416,13 +427,13 @@ impl DaemonWords<'_> {
         let ident = opts.ident;
         match self.conf {
             Some((letter, file)) => fill(&mut opts.conf, letter, &[file]),
-            None => fill(&mut opts.conf, 'i', &[SYSCONFDIR, "/", ident, ".conf"]),
+            None => fill(&mut opts.conf, 'i', &[SYSCONF_DIR, ident, ".conf"]),
         }?;
         let pid_file = &mut opts.pid_file;
         match self.pid_file {
             Some(file) if file.starts_with('/') => fill(pid_file, 'P', &[file]),
-            Some(name) => fill(pid_file, 'P', &[RUNSTATEDIR, "/", name, ".pid"]),
-            None => fill(pid_file, 'i', &[RUNSTATEDIR, "/", ident, ".pid"]),
+            Some(name) => fill(pid_file, 'P', &[RUN_DIR, name, ".pid"]),
+            None => fill(pid_file, 'i', &[RUN_DIR, ident, ".pid"]),
         }?;
         socket_path(&mut opts.socket, self.socket, ident)?;
         if let Some(file) = self.script {
@@ -446,7 +457,7 @@ fn fill(out: &mut Path, letter: char, parts: &[&str]) -> Result<(), ArgError> {
 fn socket_path(out: &mut Path, given: Option<&str>, ident: &str) -> Result<(), ArgError> {
     match given {
         Some(file) => fill(out, 'u', &[file]),
-        None => fill(out, 'i', &[RUNSTATEDIR, "/", ident, ".sock"]),
+        None => fill(out, 'i', &[RUN_DIR, ident, ".sock"]),
     }
 }
 
