@@ -497,19 +497,38 @@ pub struct CtlOpts<'a> {
 /// print [`ErrorLine`] to stderr (then, for [`ArgError::InvalidOption`] and
 /// [`ArgError::MissingArgument`], the usage to stdout) and exit [`CTL_USAGE_EXIT`].
 pub fn parse_ctl<'a>(args: &'a [&'a str]) -> Result<CtlOpts<'a>, ArgError> {
-    let mut opts = CtlOpts {
-        batch: false,
-        detail: false,
-        json: false,
-        plain: false,
-        no_heading: false,
-        ident: DEFAULT_IDENT,
-        socket: Path::new(),
-        socket_given: false,
-        help: false,
-        version: false,
-        words: Vec::new(),
-    };
+    let mut opts = CtlOpts::new();
+    parse_ctl_into(args, &mut opts).map(|()| opts)
+}
+
+impl Default for CtlOpts<'_> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl CtlOpts<'_> {
+    /// No options, no words.
+    pub const fn new() -> Self {
+        Self {
+            batch: false,
+            detail: false,
+            json: false,
+            plain: false,
+            no_heading: false,
+            ident: DEFAULT_IDENT,
+            socket: Path::new(),
+            socket_given: false,
+            help: false,
+            version: false,
+            words: Vec::new(),
+        }
+    }
+}
+
+/// [`parse_ctl`] into `opts`, which is [`CtlOpts::new`]: in place, as `smcroutectl`
+/// calls it, since options returned by value are copied, over a kilobyte each time.
+pub fn parse_ctl_into<'a>(args: &'a [&'a str], opts: &mut CtlOpts<'a>) -> Result<(), ArgError> {
     let mut socket = None;
     let mut getopt = Getopt::new(args, CTL_OPTIONS, CTL_MODE);
     while let Some(item) = getopt.next_arg() {
@@ -531,15 +550,14 @@ pub fn parse_ctl<'a>(args: &'a [&'a str]) -> Result<CtlOpts<'a>, ArgError> {
             'u' => socket = Some(value),
             'v' => {
                 opts.version = true;
-                return Ok(opts);
+                return Ok(());
             }
             // Every letter of CTL_OPTIONS is handled above.
             _ => {}
         }
     }
     opts.socket_given = socket.is_some();
-    socket_path(&mut opts.socket, socket, opts.ident)?;
-    Ok(opts)
+    socket_path(&mut opts.socket, socket, opts.ident)
 }
 
 // ===== texts =====
