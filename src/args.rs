@@ -306,35 +306,81 @@ pub enum DaemonCmd<'a> {
 
 /// Parses the command line of `smcrouted` (`args[0]` is the program name).
 pub fn parse_daemon<'a>(args: &'a [&'a str]) -> DaemonCmd<'a> {
+    let mut opts = DaemonOpts::new();
+    match parse_daemon_into(args, &mut opts) {
+        Ok(()) => DaemonCmd::Run(opts),
+        Err(NotRun::Help { ident }) => DaemonCmd::Help { ident },
+        Err(NotRun::Version) => DaemonCmd::Version,
+        Err(NotRun::Usage { error, ident }) => DaemonCmd::Usage { error, ident },
+    }
+}
+
+/// What `smcrouted` is asked to do instead of running (see [`DaemonCmd`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotRun<'a> {
+    /// [`DaemonCmd::Help`].
+    Help {
+        /// Identity given before `-h`.
+        ident: &'a str,
+    },
+    /// [`DaemonCmd::Version`].
+    Version,
+    /// [`DaemonCmd::Usage`].
+    Usage {
+        /// What is wrong.
+        error: ArgError,
+        /// Identity given so far.
+        ident: &'a str,
+    },
+}
+
+impl DaemonOpts<'_> {
+    /// The defaults, before any option (the paths are empty until parsed).
+    pub const fn new() -> Self {
+        Self {
+            ident: DEFAULT_IDENT,
+            conf: Path::new(),
+            verify: false,
+            pid_file: Path::new(),
+            socket: Path::new(),
+            script: None,
+            cache_timeout: 60,
+            startup_delay: 0,
+            exit_delay: 0,
+            mrdisc_interval: 20,
+            table_id: 0,
+            log_level: LogLevel::UpTo(Level::Notice),
+            foreground: false,
+            log_stderr: false,
+            phyint_enable_default: true,
+            user: None,
+            group: None,
+        }
+    }
+}
+
+impl Default for DaemonOpts<'_> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// [`parse_daemon`] into `opts`, which is [`DaemonOpts::new`]: in place, as `smcrouted`
+/// calls it, since options returned by value are copied, over a kilobyte each time.
+pub fn parse_daemon_into<'a>(
+    args: &'a [&'a str],
+    opts: &mut DaemonOpts<'a>,
+) -> Result<(), NotRun<'a>> {
     let mut seen = DaemonWords::default();
-    let mut opts = DaemonOpts {
-        ident: DEFAULT_IDENT,
-        conf: Path::new(),
-        verify: false,
-        pid_file: Path::new(),
-        socket: Path::new(),
-        script: None,
-        cache_timeout: 60,
-        startup_delay: 0,
-        exit_delay: 0,
-        mrdisc_interval: 20,
-        table_id: 0,
-        log_level: LogLevel::UpTo(Level::Notice),
-        foreground: false,
-        log_stderr: false,
-        phyint_enable_default: true,
-        user: None,
-        group: None,
-    };
     let mut syslog_counter: i32 = 1;
     for item in Getopt::new(args, DAEMON_OPTIONS, DAEMON_MODE) {
         let (letter, value) = match item {
             Ok(option) => option,
             Err(error) => {
-                return DaemonCmd::Usage {
+                return Err(NotRun::Usage {
                     error,
                     ident: opts.ident,
-                }
+                })
             }
         };
         let value = value.unwrap_or("");
@@ -349,16 +395,16 @@ pub fn parse_daemon<'a>(args: &'a [&'a str]) -> DaemonCmd<'a> {
                 seen.conf = Some(('F', value));
                 opts.verify = true;
             }
-            'h' => return DaemonCmd::Help { ident: opts.ident },
+            'h' => return Err(NotRun::Help { ident: opts.ident }),
             'i' | 'I' => opts.ident = value,
             'l' => seen.log_level = Some(parse_log_level(value)),
             'm' => match atoi(value) {
                 n @ 4..=180 => opts.mrdisc_interval = n as u32,
                 _ => {
-                    return DaemonCmd::Usage {
+                    return Err(NotRun::Usage {
                         error: ArgError::MrdiscInterval,
                         ident: opts.ident,
-                    }
+                    })
                 }
             },
             'n' => {
@@ -381,14 +427,14 @@ pub fn parse_daemon<'a>(args: &'a [&'a str]) -> DaemonCmd<'a> {
             't' => match u32::try_from(atoi(value).min(i64::from(i32::MAX))) {
                 Ok(id) => opts.table_id = id,
                 Err(_) => {
-                    return DaemonCmd::Usage {
+                    return Err(NotRun::Usage {
                         error: ArgError::NegativeTableId,
                         ident: opts.ident,
-                    }
+                    })
                 }
             },
             'u' => seen.socket = Some(value),
-            'v' => return DaemonCmd::Version,
+            'v' => return Err(NotRun::Version),
             // Every letter of DAEMON_OPTIONS is handled above.
             _ => {}
         }
@@ -401,13 +447,10 @@ pub fn parse_daemon<'a>(args: &'a [&'a str]) -> DaemonCmd<'a> {
         None if opts.verify => LogLevel::UpTo(Level::Info),
         None => LogLevel::UpTo(Level::Notice),
     };
-    match seen.finish(&mut opts) {
-        Ok(()) => DaemonCmd::Run(opts),
-        Err(error) => DaemonCmd::Usage {
-            error,
-            ident: opts.ident,
-        },
-    }
+    seen.finish(opts).map_err(|error| NotRun::Usage {
+        error,
+        ident: opts.ident,
+    })
 }
 
 /// Option values that are only turned into paths once all options are read, because

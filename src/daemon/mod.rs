@@ -21,7 +21,7 @@ use core::mem::MaybeUninit;
 
 use heapless::Vec;
 
-use crate::args::{self, DaemonCmd, DaemonOpts};
+use crate::args::{self, DaemonOpts, NotRun};
 use crate::errno::Errno;
 use crate::fmt::{decimal, digits, join, joined_len, utf8, Level, Line, Log};
 use crate::limits::MAX_USER_GROUPS;
@@ -114,26 +114,28 @@ pub fn main(raw: &Args) -> i32 {
         }
     }
     let prog = argv.first().copied().unwrap_or("smcrouted");
-    let opts = match args::parse_daemon(&argv) {
-        DaemonCmd::Run(opts) => opts,
-        DaemonCmd::Help { ident } => {
-            let _ = args::write_daemon_usage(&mut FdWriter::stdout(), prog, ident);
-            return exit::OK;
-        }
-        DaemonCmd::Version => {
-            let _ = args::write_version(&mut FdWriter::stdout());
-            return exit::OK;
-        }
-        DaemonCmd::Usage { error, ident } => {
-            let mut err = FdWriter::stderr();
-            let _ = ufmt::uwriteln!(err, "{}", args::ErrorLine { prog, error });
-            drop(err);
-            if error.daemon_shows_usage() {
+    let mut opts = DaemonOpts::new();
+    if let Err(stop) = args::parse_daemon_into(&argv, &mut opts) {
+        match stop {
+            NotRun::Help { ident } => {
                 let _ = args::write_daemon_usage(&mut FdWriter::stdout(), prog, ident);
+                return exit::OK;
             }
-            return error.daemon_exit_code();
+            NotRun::Version => {
+                let _ = args::write_version(&mut FdWriter::stdout());
+                return exit::OK;
+            }
+            NotRun::Usage { error, ident } => {
+                let mut err = FdWriter::stderr();
+                let _ = ufmt::uwriteln!(err, "{}", args::ErrorLine { prog, error });
+                drop(err);
+                if error.daemon_shows_usage() {
+                    let _ = args::write_daemon_usage(&mut FdWriter::stdout(), prog, ident);
+                }
+                return error.daemon_exit_code();
+            }
         }
-    };
+    }
     if opts.table_id != 0 && !mroute::HAS_TABLES {
         // SMCRoute: errx(1, ...) while parsing options, before anything else.
         sys::stderr(
