@@ -72,18 +72,20 @@ static STORE: StaticCell<Store> = StaticCell::new(Store {
     router: Router::new(),
     bufs: [[0; load::CHUNK]; crate::limits::MAX_INCLUDE_DEPTH],
     kernel: MaybeUninit::uninit(),
-    clients: MaybeUninit::uninit(),
+    clients: Clients::new(),
 });
 
 /// What [`STORE`] holds.
 struct Store {
     router: Router,
     bufs: ConfBufs,
-    // Their initial values hold non-zero bytes (enum tags, limits), which would put the
-    // static in .data, in the binary: they start uninitialised (.bss) and are written at
+    // Its initial value holds non-zero bytes (enum tags, limits), which would put the
+    // static in .data, in the binary: it starts uninitialised (.bss) and is written at
     // start-up.
     kernel: MaybeUninit<MrouteSys>,
-    clients: MaybeUninit<Clients>,
+    // `Clients::new()` is all zero bytes (empty slots and buffers), so it stays in .bss
+    // and needs no copy at start-up (`size` shows 16 B of .data on mipsel with it).
+    clients: Clients,
 }
 
 /// Most command-line words we look at.
@@ -153,7 +155,6 @@ pub fn main(raw: &Args) -> i32 {
         return exit::SOFTWARE;
     };
     let kernel = kernel.write(MrouteSys::new());
-    let clients = clients.write(Clients::new());
     if opts.verify {
         return verify::run(&opts, router, bufs, kernel);
     }
