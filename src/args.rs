@@ -225,7 +225,8 @@ pub fn parse_log_level(s: &str) -> LogLevel {
         ("warn", LogLevel::UpTo(Level::Warning)),
         ("warning", LogLevel::UpTo(Level::Warning)),
     ];
-    for (name, level) in NAMES {
+    // By reference: a loop over the array by value copies all of it to the stack.
+    for &(name, level) in &NAMES {
         let len = name.len().min(s.len());
         let (Some(a), Some(b)) = (name.as_bytes().get(..len), s.as_bytes().get(..len)) else {
             continue;
