@@ -35,6 +35,17 @@ pub const RUNSTATEDIR: &str = match option_env!("SMCROUTE_RUNSTATEDIR") {
     None => "/var/run",
 };
 
+/// [`SYSCONFDIR`] and a `/`, joined at compile time (one part less to append).
+const SYSCONF_DIR: &str = utf8(&join::<{ joined_len(&[SYSCONFDIR, "/"]) }>(&[
+    SYSCONFDIR, "/",
+]));
+
+/// [`RUNSTATEDIR`] and a `/`, joined at compile time (one part less to append).
+const RUN_DIR: &str = utf8(&join::<{ joined_len(&[RUNSTATEDIR, "/"]) }>(&[
+    RUNSTATEDIR,
+    "/",
+]));
+
 /// Default identity: syslog tag and base name of the conf, PID and socket files.
 pub const DEFAULT_IDENT: &str = "smcroute";
 
@@ -214,7 +225,8 @@ pub fn parse_log_level(s: &str) -> LogLevel {
         ("warn", LogLevel::UpTo(Level::Warning)),
         ("warning", LogLevel::UpTo(Level::Warning)),
     ];
-    for (name, level) in NAMES {
+    // By reference: a loop over the array by value copies all of it to the stack.
+    for &(name, level) in &NAMES {
         let len = name.len().min(s.len());
         let (Some(a), Some(b)) = (name.as_bytes().get(..len), s.as_bytes().get(..len)) else {
             continue;
@@ -295,35 +307,81 @@ pub enum DaemonCmd<'a> {
 
 /// Parses the command line of `smcrouted` (`args[0]` is the program name).
 pub fn parse_daemon<'a>(args: &'a [&'a str]) -> DaemonCmd<'a> {
+    let mut opts = DaemonOpts::new();
+    match parse_daemon_into(args, &mut opts) {
+        Ok(()) => DaemonCmd::Run(opts),
+        Err(NotRun::Help { ident }) => DaemonCmd::Help { ident },
+        Err(NotRun::Version) => DaemonCmd::Version,
+        Err(NotRun::Usage { error, ident }) => DaemonCmd::Usage { error, ident },
+    }
+}
+
+/// What `smcrouted` is asked to do instead of running (see [`DaemonCmd`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotRun<'a> {
+    /// [`DaemonCmd::Help`].
+    Help {
+        /// Identity given before `-h`.
+        ident: &'a str,
+    },
+    /// [`DaemonCmd::Version`].
+    Version,
+    /// [`DaemonCmd::Usage`].
+    Usage {
+        /// What is wrong.
+        error: ArgError,
+        /// Identity given so far.
+        ident: &'a str,
+    },
+}
+
+impl DaemonOpts<'_> {
+    /// The defaults, before any option (the paths are empty until parsed).
+    pub const fn new() -> Self {
+        Self {
+            ident: DEFAULT_IDENT,
+            conf: Path::new(),
+            verify: false,
+            pid_file: Path::new(),
+            socket: Path::new(),
+            script: None,
+            cache_timeout: 60,
+            startup_delay: 0,
+            exit_delay: 0,
+            mrdisc_interval: 20,
+            table_id: 0,
+            log_level: LogLevel::UpTo(Level::Notice),
+            foreground: false,
+            log_stderr: false,
+            phyint_enable_default: true,
+            user: None,
+            group: None,
+        }
+    }
+}
+
+impl Default for DaemonOpts<'_> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// [`parse_daemon`] into `opts`, which is [`DaemonOpts::new`]: in place, as `smcrouted`
+/// calls it, since options returned by value are copied, over a kilobyte each time.
+pub fn parse_daemon_into<'a>(
+    args: &'a [&'a str],
+    opts: &mut DaemonOpts<'a>,
+) -> Result<(), NotRun<'a>> {
     let mut seen = DaemonWords::default();
-    let mut opts = DaemonOpts {
-        ident: DEFAULT_IDENT,
-        conf: Path::new(),
-        verify: false,
-        pid_file: Path::new(),
-        socket: Path::new(),
-        script: None,
-        cache_timeout: 60,
-        startup_delay: 0,
-        exit_delay: 0,
-        mrdisc_interval: 20,
-        table_id: 0,
-        log_level: LogLevel::UpTo(Level::Notice),
-        foreground: false,
-        log_stderr: false,
-        phyint_enable_default: true,
-        user: None,
-        group: None,
-    };
     let mut syslog_counter: i32 = 1;
     for item in Getopt::new(args, DAEMON_OPTIONS, DAEMON_MODE) {
         let (letter, value) = match item {
             Ok(option) => option,
             Err(error) => {
-                return DaemonCmd::Usage {
+                return Err(NotRun::Usage {
                     error,
                     ident: opts.ident,
-                }
+                })
             }
         };
         let value = value.unwrap_or("");
@@ -338,16 +396,16 @@ pub fn parse_daemon<'a>(args: &'a [&'a str]) -> DaemonCmd<'a> {
                 seen.conf = Some(('F', value));
                 opts.verify = true;
             }
-            'h' => return DaemonCmd::Help { ident: opts.ident },
+            'h' => return Err(NotRun::Help { ident: opts.ident }),
             'i' | 'I' => opts.ident = value,
             'l' => seen.log_level = Some(parse_log_level(value)),
             'm' => match atoi(value) {
                 n @ 4..=180 => opts.mrdisc_interval = n as u32,
                 _ => {
-                    return DaemonCmd::Usage {
+                    return Err(NotRun::Usage {
                         error: ArgError::MrdiscInterval,
                         ident: opts.ident,
-                    }
+                    })
                 }
             },
             'n' => {
@@ -370,14 +428,14 @@ pub fn parse_daemon<'a>(args: &'a [&'a str]) -> DaemonCmd<'a> {
             't' => match u32::try_from(atoi(value).min(i64::from(i32::MAX))) {
                 Ok(id) => opts.table_id = id,
                 Err(_) => {
-                    return DaemonCmd::Usage {
+                    return Err(NotRun::Usage {
                         error: ArgError::NegativeTableId,
                         ident: opts.ident,
-                    }
+                    })
                 }
             },
             'u' => seen.socket = Some(value),
-            'v' => return DaemonCmd::Version,
+            'v' => return Err(NotRun::Version),
             // Every letter of DAEMON_OPTIONS is handled above.
             _ => {}
         }
@@ -390,13 +448,10 @@ pub fn parse_daemon<'a>(args: &'a [&'a str]) -> DaemonCmd<'a> {
         None if opts.verify => LogLevel::UpTo(Level::Info),
         None => LogLevel::UpTo(Level::Notice),
     };
-    match seen.finish(&mut opts) {
-        Ok(()) => DaemonCmd::Run(opts),
-        Err(error) => DaemonCmd::Usage {
-            error,
-            ident: opts.ident,
-        },
-    }
+    seen.finish(opts).map_err(|error| NotRun::Usage {
+        error,
+        ident: opts.ident,
+    })
 }
 
 /// Option values that are only turned into paths once all options are read, because
@@ -416,13 +471,13 @@ impl DaemonWords<'_> {
         let ident = opts.ident;
         match self.conf {
             Some((letter, file)) => fill(&mut opts.conf, letter, &[file]),
-            None => fill(&mut opts.conf, 'i', &[SYSCONFDIR, "/", ident, ".conf"]),
+            None => fill(&mut opts.conf, 'i', &[SYSCONF_DIR, ident, ".conf"]),
         }?;
         let pid_file = &mut opts.pid_file;
         match self.pid_file {
             Some(file) if file.starts_with('/') => fill(pid_file, 'P', &[file]),
-            Some(name) => fill(pid_file, 'P', &[RUNSTATEDIR, "/", name, ".pid"]),
-            None => fill(pid_file, 'i', &[RUNSTATEDIR, "/", ident, ".pid"]),
+            Some(name) => fill(pid_file, 'P', &[RUN_DIR, name, ".pid"]),
+            None => fill(pid_file, 'i', &[RUN_DIR, ident, ".pid"]),
         }?;
         socket_path(&mut opts.socket, self.socket, ident)?;
         if let Some(file) = self.script {
@@ -446,7 +501,7 @@ fn fill(out: &mut Path, letter: char, parts: &[&str]) -> Result<(), ArgError> {
 fn socket_path(out: &mut Path, given: Option<&str>, ident: &str) -> Result<(), ArgError> {
     match given {
         Some(file) => fill(out, 'u', &[file]),
-        None => fill(out, 'i', &[RUNSTATEDIR, "/", ident, ".sock"]),
+        None => fill(out, 'i', &[RUN_DIR, ident, ".sock"]),
     }
 }
 
@@ -486,19 +541,38 @@ pub struct CtlOpts<'a> {
 /// print [`ErrorLine`] to stderr (then, for [`ArgError::InvalidOption`] and
 /// [`ArgError::MissingArgument`], the usage to stdout) and exit [`CTL_USAGE_EXIT`].
 pub fn parse_ctl<'a>(args: &'a [&'a str]) -> Result<CtlOpts<'a>, ArgError> {
-    let mut opts = CtlOpts {
-        batch: false,
-        detail: false,
-        json: false,
-        plain: false,
-        no_heading: false,
-        ident: DEFAULT_IDENT,
-        socket: Path::new(),
-        socket_given: false,
-        help: false,
-        version: false,
-        words: Vec::new(),
-    };
+    let mut opts = CtlOpts::new();
+    parse_ctl_into(args, &mut opts).map(|()| opts)
+}
+
+impl Default for CtlOpts<'_> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl CtlOpts<'_> {
+    /// No options, no words.
+    pub const fn new() -> Self {
+        Self {
+            batch: false,
+            detail: false,
+            json: false,
+            plain: false,
+            no_heading: false,
+            ident: DEFAULT_IDENT,
+            socket: Path::new(),
+            socket_given: false,
+            help: false,
+            version: false,
+            words: Vec::new(),
+        }
+    }
+}
+
+/// [`parse_ctl`] into `opts`, which is [`CtlOpts::new`]: in place, as `smcroutectl`
+/// calls it, since options returned by value are copied, over a kilobyte each time.
+pub fn parse_ctl_into<'a>(args: &'a [&'a str], opts: &mut CtlOpts<'a>) -> Result<(), ArgError> {
     let mut socket = None;
     let mut getopt = Getopt::new(args, CTL_OPTIONS, CTL_MODE);
     while let Some(item) = getopt.next_arg() {
@@ -520,15 +594,14 @@ pub fn parse_ctl<'a>(args: &'a [&'a str]) -> Result<CtlOpts<'a>, ArgError> {
             'u' => socket = Some(value),
             'v' => {
                 opts.version = true;
-                return Ok(opts);
+                return Ok(());
             }
             // Every letter of CTL_OPTIONS is handled above.
             _ => {}
         }
     }
     opts.socket_given = socket.is_some();
-    socket_path(&mut opts.socket, socket, opts.ident)?;
-    Ok(opts)
+    socket_path(&mut opts.socket, socket, opts.ident)
 }
 
 // ===== texts =====

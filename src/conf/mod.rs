@@ -233,18 +233,17 @@ fn parse_words<'a>(
         // ignored; a repeated keyword overwrites (with nothing, if its value is missing).
         // `from` on a `phyint` line replaces the interface name, as in SMCRoute.
         // Only `to` and `ttl-threshold` share a first letter, and `to` comes first.
-        match word.as_bytes().first() {
-            Some(b'f') if word.starts_with("from") => iface = value(&mut words)?,
-            Some(b's') if word.starts_with("source") => source = value(&mut words)?,
-            Some(b'g') if word.starts_with("group") => group = value(&mut words)?,
-            Some(b't') if word.starts_with("to") => outbound(&mut words, oifs)?,
-            Some(b'e') if word.starts_with("enable") => enable = Some(true),
-            Some(b'd') if word.starts_with("disable") => enable = Some(false),
-            Some(b'm') if word.starts_with("mrdisc") => mrdisc = true,
-            Some(b't') if word.starts_with("ttl-threshold") => {
-                ttl = value(&mut words)?.map(atoi);
-            }
-            _ => {}
+        let key = prefixed(word.as_bytes(), &KEYWORD_NAMES).and_then(|i| KEYWORDS.get(i));
+        match key {
+            Some(Key::From) => iface = value(&mut words)?,
+            Some(Key::Source) => source = value(&mut words)?,
+            Some(Key::Group) => group = value(&mut words)?,
+            Some(Key::To) => outbound(&mut words, oifs)?,
+            Some(Key::Enable) => enable = Some(true),
+            Some(Key::Disable) => enable = Some(false),
+            Some(Key::Mrdisc) => mrdisc = true,
+            Some(Key::Ttl) => ttl = value(&mut words)?.map(atoi),
+            None => {}
         }
     }
 
@@ -337,23 +336,65 @@ const fn is_space(b: u8) -> bool {
     b == b' ' || b.wrapping_sub(b'\t') < 5
 }
 
-/// Directive words, their first bytes (scanned before any compare) and statements.
-const DIRECTIVES: [(u8, &[u8], Kind); 5] = [
-    (b'm', b"mgroup", Kind::Mgroup),
-    (b's', b"ssmgroup", Kind::Mgroup),
-    (b'm', b"mroute", Kind::Mroute),
-    (b'p', b"phyint", Kind::Phyint),
-    (b'i', b"include", Kind::Include),
+/// Directive words, and their statements.
+const DIRECTIVE_NAMES: [&[u8]; 5] = [b"mgroup", b"ssmgroup", b"mroute", b"phyint", b"include"];
+const DIRECTIVES: [Kind; 5] = [
+    Kind::Mgroup,
+    Kind::Mgroup,
+    Kind::Mroute,
+    Kind::Phyint,
+    Kind::Include,
 ];
 
-/// The directive `word` starts with: a table and one compare, not a chain of them.
+/// The directive `word` starts with.
 fn directive(word: &str) -> Option<Kind> {
-    let word = word.as_bytes();
-    let first = *word.first()?;
-    DIRECTIVES
+    prefixed(word.as_bytes(), &DIRECTIVE_NAMES).and_then(|i| DIRECTIVES.get(i).copied())
+}
+
+/// Keywords of a statement, in the order SMCRoute tries them (`to` before
+/// `ttl-threshold`), and what they are.
+const KEYWORD_NAMES: [&[u8]; 8] = [
+    b"from",
+    b"source",
+    b"group",
+    b"to",
+    b"enable",
+    b"disable",
+    b"mrdisc",
+    b"ttl-threshold",
+];
+const KEYWORDS: [Key; 8] = [
+    Key::From,
+    Key::Source,
+    Key::Group,
+    Key::To,
+    Key::Enable,
+    Key::Disable,
+    Key::Mrdisc,
+    Key::Ttl,
+];
+
+/// A keyword of a statement.
+#[derive(Clone, Copy)]
+enum Key {
+    From,
+    Source,
+    Group,
+    To,
+    Enable,
+    Disable,
+    Mrdisc,
+    Ttl,
+}
+
+/// The index of the first of `names` that `word` starts with: a table walk and one
+/// compare (the first bytes are checked before it), not a chain of compares, for the
+/// directives and the keywords.
+fn prefixed(word: &[u8], names: &[&[u8]]) -> Option<usize> {
+    let first = word.first()?;
+    names
         .iter()
-        .find(|(f, name, _)| *f == first && word.starts_with(name))
-        .map(|d| d.2)
+        .position(|name| name.first() == Some(first) && word.starts_with(name))
 }
 
 /// The directive a line starts with.

@@ -22,7 +22,7 @@ use ufmt::uDisplay;
 pub use self::session::Session;
 use self::term::Sink;
 pub use self::term::Term;
-use crate::args::{self, ArgError, ErrorLine, CTL_MAX_WORDS};
+use crate::args::{self, ArgError, CtlOpts, ErrorLine, CTL_MAX_WORDS};
 use crate::errno::Errno;
 use crate::fmt::Line;
 use crate::ipc::batch::{self, BatchError, BATCH_LINE_MAX};
@@ -167,13 +167,11 @@ fn print_arg_error(t: &mut dyn Term, argv0: &str, error: ArgError) {
 /// Runs `smcroutectl` with the command line `args` (program name first) and the batch
 /// input; returns the exit status.
 pub fn run(args: &[&str], input: Input<'_>, t: &mut dyn Term) -> i32 {
-    let opts = match args::parse_ctl(args) {
-        Ok(opts) => opts,
-        Err(error) => {
-            print_arg_error(t, args.first().copied().unwrap_or(PROG), error);
-            return args::CTL_USAGE_EXIT;
-        }
-    };
+    let mut opts = CtlOpts::new();
+    if let Err(error) = args::parse_ctl_into(args, &mut opts) {
+        print_arg_error(t, args.first().copied().unwrap_or(PROG), error);
+        return args::CTL_USAGE_EXIT;
+    }
     if opts.version {
         usage::print_version(t);
         return 0;

@@ -7,7 +7,7 @@
 //! nothing is dropped after [`IDLE_MS`].
 
 use super::host::DaemonHost;
-use crate::fmt::Level;
+use crate::fmt::{decimal, digits, join, joined_len, utf8, Level};
 use crate::ipc::{Framer, Request};
 use crate::limits::{IPC_MSG_MAX, MAX_CLIENTS};
 use crate::router::Router;
@@ -20,6 +20,17 @@ pub const IDLE_MS: u64 = 2000;
 
 /// How long one reply write may block on a client that does not read.
 pub const SEND_TIMEOUT_MS: u32 = 1000;
+
+// The limit written into the text at compile time: no number formatting at run time.
+const CLIENTS_DIGITS: [u8; digits(MAX_CLIENTS)] = decimal(MAX_CLIENTS);
+const TOO_MANY_CLIENTS_PARTS: [&str; 3] = [
+    "ipc: too many clients (",
+    utf8(&CLIENTS_DIGITS),
+    " max), closing connection",
+];
+const TOO_MANY_CLIENTS: &str = utf8(&join::<{ joined_len(&TOO_MANY_CLIENTS_PARTS) }>(
+    &TOO_MANY_CLIENTS_PARTS,
+));
 
 /// What the daemon must do after a request was answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -109,12 +120,7 @@ impl Clients {
             Err(_) => return,
         };
         let Some(slot) = self.slots.iter_mut().find(|s| s.is_none()) else {
-            log!(
-                host,
-                Level::Warning,
-                "ipc: too many clients ({} max), closing connection",
-                MAX_CLIENTS
-            );
+            crate::fmt::text(host, Level::Warning, TOO_MANY_CLIENTS);
             return;
         };
         let _ = unix::set_send_timeout(&fd, SEND_TIMEOUT_MS);
@@ -214,7 +220,9 @@ impl Clients {
     }
 }
 
-/// Answers one request frame; false if the connection must be closed.
+/// Answers one request frame; false if the connection must be closed. Not inlined: the
+/// request dispatch kept in the daemon's loop makes it spill more registers.
+#[inline(never)]
 fn answer(
     fd: &Fd,
     buf: &mut [u8; REPLY_BUF],
@@ -264,4 +272,15 @@ fn answer(
         );
     }
     ok && !reply.failed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn too_many_clients_names_the_limit() {
+        let expected = format!("ipc: too many clients ({MAX_CLIENTS} max), closing connection");
+        assert_eq!(TOO_MANY_CLIENTS, expected);
+    }
 }

@@ -2,7 +2,7 @@
 //! mrdisc, all backed by `sys`.
 
 use crate::errno::Errno;
-use crate::fmt::{Level, Log};
+use crate::fmt::{decimal, digits, join, joined_len, utf8, Level, Log};
 use crate::kernel::{Host, Kernel, Mfc, SgCount};
 use crate::limits::{MAX_SCRIPT_ENV, MAX_VIFS};
 use crate::net::{Addr, Family};
@@ -11,6 +11,12 @@ use crate::sys::log::SysLog;
 use crate::sys::mrdisc::Mrdisc;
 use crate::sys::mroute::MrouteSys;
 use crate::wire::igmp::Mrdisc as MrdiscMsg;
+
+// The limit written into the text at compile time: no number formatting at run time.
+const ENV_DIGITS: [u8; digits(MAX_SCRIPT_ENV)] = decimal(MAX_SCRIPT_ENV);
+const ENV_MAX_PARTS: [&str; 3] = [" (max ", utf8(&ENV_DIGITS), ")"];
+/// The end of the warning about a script started without some of its environment.
+const ENV_MAX: &str = utf8(&join::<{ joined_len(&ENV_MAX_PARTS) }>(&ENV_MAX_PARTS));
 
 /// An interface mrdisc announces on.
 struct MrdiscIf {
@@ -64,10 +70,10 @@ impl DaemonHost {
             Ok(started) if started.env_left_out > 0 => log!(
                 &mut self.log,
                 Level::Warning,
-                "Script {} started without {} environment variables (max {})",
+                "Script {} started without {} environment variables{}",
                 path.as_str(),
                 started.env_left_out,
-                MAX_SCRIPT_ENV
+                ENV_MAX
             ),
             Ok(_) => {}
             Err(e) => {
@@ -219,5 +225,15 @@ impl Host for DaemonHost {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_max_names_the_limit() {
+        assert_eq!(ENV_MAX, format!(" (max {MAX_SCRIPT_ENV})"));
     }
 }

@@ -21,9 +21,9 @@ use core::mem::MaybeUninit;
 
 use heapless::Vec;
 
-use crate::args::{self, DaemonCmd, DaemonOpts};
+use crate::args::{self, DaemonOpts, NotRun};
 use crate::errno::Errno;
-use crate::fmt::{Level, Line, Log};
+use crate::fmt::{decimal, digits, join, joined_len, utf8, Level, Line, Log};
 use crate::limits::MAX_USER_GROUPS;
 use crate::net::Family;
 use crate::router::{Options, Router};
@@ -72,22 +72,36 @@ static STORE: StaticCell<Store> = StaticCell::new(Store {
     router: Router::new(),
     bufs: [[0; load::CHUNK]; crate::limits::MAX_INCLUDE_DEPTH],
     kernel: MaybeUninit::uninit(),
-    clients: MaybeUninit::uninit(),
+    clients: Clients::new(),
 });
 
 /// What [`STORE`] holds.
 struct Store {
     router: Router,
     bufs: ConfBufs,
-    // Their initial values hold non-zero bytes (enum tags, limits), which would put the
-    // static in .data, in the binary: they start uninitialised (.bss) and are written at
+    // Its initial value holds non-zero bytes (enum tags, limits), which would put the
+    // static in .data, in the binary: it starts uninitialised (.bss) and is written at
     // start-up.
     kernel: MaybeUninit<MrouteSys>,
-    clients: MaybeUninit<Clients>,
+    // `Clients::new()` is all zero bytes (empty slots and buffers), so it stays in .bss
+    // and needs no copy at start-up (`size` shows 16 B of .data on mipsel with it).
+    clients: Clients,
 }
 
 /// Most command-line words we look at.
 const MAX_ARGV: usize = 64;
+
+// The limit written into the text at compile time: no number formatting at run time.
+const GROUPS_DIGITS: [u8; digits(MAX_USER_GROUPS)] = decimal(MAX_USER_GROUPS);
+const MORE_GROUPS_PARTS: [&str; 3] = [
+    " is in more than ",
+    utf8(&GROUPS_DIGITS),
+    " groups, the others do not apply",
+];
+/// Logged after the user's name when not all of its groups could be kept.
+const MORE_GROUPS: &str = utf8(&join::<{ joined_len(&MORE_GROUPS_PARTS) }>(
+    &MORE_GROUPS_PARTS,
+));
 
 /// Logged and sent to systemd when the daemon is ready.
 const READY: &str = "Ready, waiting for client request or kernel event.";
@@ -102,26 +116,28 @@ pub fn main(raw: &Args) -> i32 {
         }
     }
     let prog = argv.first().copied().unwrap_or("smcrouted");
-    let opts = match args::parse_daemon(&argv) {
-        DaemonCmd::Run(opts) => opts,
-        DaemonCmd::Help { ident } => {
-            let _ = args::write_daemon_usage(&mut FdWriter::stdout(), prog, ident);
-            return exit::OK;
-        }
-        DaemonCmd::Version => {
-            let _ = args::write_version(&mut FdWriter::stdout());
-            return exit::OK;
-        }
-        DaemonCmd::Usage { error, ident } => {
-            let mut err = FdWriter::stderr();
-            let _ = ufmt::uwriteln!(err, "{}", args::ErrorLine { prog, error });
-            drop(err);
-            if error.daemon_shows_usage() {
+    let mut opts = DaemonOpts::new();
+    if let Err(stop) = args::parse_daemon_into(&argv, &mut opts) {
+        match stop {
+            NotRun::Help { ident } => {
                 let _ = args::write_daemon_usage(&mut FdWriter::stdout(), prog, ident);
+                return exit::OK;
             }
-            return error.daemon_exit_code();
+            NotRun::Version => {
+                let _ = args::write_version(&mut FdWriter::stdout());
+                return exit::OK;
+            }
+            NotRun::Usage { error, ident } => {
+                let mut err = FdWriter::stderr();
+                let _ = ufmt::uwriteln!(err, "{}", args::ErrorLine { prog, error });
+                drop(err);
+                if error.daemon_shows_usage() {
+                    let _ = args::write_daemon_usage(&mut FdWriter::stdout(), prog, ident);
+                }
+                return error.daemon_exit_code();
+            }
         }
-    };
+    }
     if opts.table_id != 0 && !mroute::HAS_TABLES {
         // SMCRoute: errx(1, ...) while parsing options, before anything else.
         sys::stderr(
@@ -139,7 +155,6 @@ pub fn main(raw: &Args) -> i32 {
         return exit::SOFTWARE;
     };
     let kernel = kernel.write(MrouteSys::new());
-    let clients = clients.write(Clients::new());
     if opts.verify {
         return verify::run(&opts, router, bufs, kernel);
     }
@@ -306,13 +321,9 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     if let Some(ids) = &ids {
         let user = opts.user.unwrap_or("");
         match privs::drop_to(*ids, user) {
-            Ok(dropped) if dropped.groups_left_out => log!(
-                &mut host,
-                Level::Warning,
-                "User {} is in more than {} groups, the others do not apply",
-                user,
-                MAX_USER_GROUPS
-            ),
+            Ok(dropped) if dropped.groups_left_out => {
+                words(&mut host.log, Level::Warning, &["User ", user, MORE_GROUPS])
+            }
             Ok(_) => {}
             Err(e) => log!(
                 &mut host,
@@ -466,108 +477,139 @@ impl Loop<'_> {
     fn run(&mut self) -> i32 {
         let mut upcall_buf = [0u8; 512];
         loop {
-            let now = clock::now();
-            let mut fds: Vec<PollFd, MAX_POLL> = Vec::new();
-            let mut what: Vec<Source, MAX_POLL> = Vec::new();
-            let mut add = |fd: i32, s: Source| {
-                if fds.push(PollFd::new(fd, PollFd::IN)).is_ok() {
-                    let _ = what.push(s);
-                }
-            };
-            add(self.signals.fd(), Source::Signals);
-            for family in [Family::V4, Family::V6] {
-                if let Ok(fd) = self.host.kernel.fd(family) {
-                    add(fd.raw(), Source::Mroute(family));
-                }
+            if let Some(code) = self.turn(&mut upcall_buf) {
+                return code;
             }
-            if let Some(fd) = &self.events {
-                add(fd.raw(), Source::Netlink);
-            }
-            if let Some(fd) = &self.listener {
-                add(fd.raw(), Source::Listener);
-            }
-            self.clients
-                .poll_fds(&mut |slot, fd| add(fd, Source::Client(slot)));
-            self.host.mrdisc_poll_fds(&mut |fd| add(fd, Source::Mrdisc));
+        }
+    }
 
-            // The mrdisc timer always runs: there is always a deadline.
-            let mut deadline = self.clients.deadline_before(self.next_mrdisc);
-            for d in [self.next_expire, self.exit_at].into_iter().flatten() {
-                deadline = deadline.min(d);
+    /// One poll and what it found; the exit code once the daemon must exit. Not inlined:
+    /// LLVM hoists the constants of a loop body this big out of the loop into spilled
+    /// stack slots.
+    #[inline(never)]
+    fn turn(&mut self, upcall_buf: &mut [u8; 512]) -> Option<i32> {
+        let now = clock::now();
+        let mut fds: Vec<PollFd, MAX_POLL> = Vec::new();
+        let mut what: Vec<Source, MAX_POLL> = Vec::new();
+        let mut add = |fd: i32, s: Source| {
+            if fds.push(PollFd::new(fd, PollFd::IN)).is_ok() {
+                let _ = what.push(s);
             }
-            let timeout = now.until(deadline).min(i32::MAX as u64) as i32;
-            if poll(&mut fds, timeout).is_err() {
+        };
+        add(self.signals.fd(), Source::Signals);
+        for family in [Family::V4, Family::V6] {
+            if let Ok(fd) = self.host.kernel.fd(family) {
+                add(fd.raw(), Source::Mroute(family));
+            }
+        }
+        if let Some(fd) = &self.events {
+            add(fd.raw(), Source::Netlink);
+        }
+        if let Some(fd) = &self.listener {
+            add(fd.raw(), Source::Listener);
+        }
+        self.clients
+            .poll_fds(&mut |slot, fd| add(fd, Source::Client(slot)));
+        self.host.mrdisc_poll_fds(&mut |fd| add(fd, Source::Mrdisc));
+
+        // The mrdisc timer always runs: there is always a deadline.
+        let mut deadline = self.clients.deadline_before(self.next_mrdisc);
+        for d in [self.next_expire, self.exit_at].into_iter().flatten() {
+            deadline = deadline.min(d);
+        }
+        let timeout = now.until(deadline).min(i32::MAX as u64) as i32;
+        if poll(&mut fds, timeout).is_err() {
+            return None;
+        }
+        let now = clock::now();
+        let mut reload = false;
+        for (pfd, source) in fds.iter().zip(what.iter()) {
+            if !pfd.readable() {
                 continue;
             }
-            let now = clock::now();
-            let mut reload = false;
-            for (pfd, source) in fds.iter().zip(what.iter()) {
-                if !pfd.readable() {
-                    continue;
+            if let Some(code) = self.serve(*source, pfd.fd(), now, upcall_buf, &mut reload) {
+                return Some(code);
+            }
+        }
+        if reload {
+            self.reload();
+        }
+        self.timers(clock::now());
+        if self.exit_at.is_some_and(|t| t <= clock::now()) {
+            log!(
+                &mut self.host.log,
+                Level::Notice,
+                "Exit delay timer expired."
+            );
+            return Some(exit::OK);
+        }
+        None
+    }
+
+    /// Reads what poll found on `fd`, a `source`; the exit code once the daemon must exit.
+    /// Not inlined, as [`Self::turn`].
+    #[inline(never)]
+    fn serve(
+        &mut self,
+        source: Source,
+        fd: i32,
+        now: Instant,
+        upcall_buf: &mut [u8; 512],
+        reload: &mut bool,
+    ) -> Option<i32> {
+        match source {
+            Source::Signals => {
+                let set = self.signals.take();
+                if set.term {
+                    log!(&mut self.host.log, Level::Notice, "Exiting.");
+                    return Some(exit::OK);
                 }
-                match *source {
-                    Source::Signals => {
-                        let set = self.signals.take();
-                        if set.term {
-                            log!(&mut self.host.log, Level::Notice, "Exiting.");
-                            return exit::OK;
-                        }
-                        if set.chld {
-                            process::reap_children();
-                        }
-                        reload |= set.hup;
-                    }
-                    Source::Mroute(family) => {
-                        // Bounded: a flood of upcalls cannot starve the other sources.
-                        for _ in 0..64 {
-                            let Ok(fd) = self.host.kernel.fd(family) else {
-                                break;
-                            };
-                            match mroute::recv_upcall(fd, family, &mut upcall_buf) {
-                                Ok(Some(up)) => self.router.upcall(&mut self.host, now, &up),
-                                Ok(None) | Err(_) => break,
-                            }
-                        }
-                    }
-                    Source::Netlink => {
-                        let changed = match &self.events {
-                            Some(fd) => ifevent::drain(fd).unwrap_or(true),
-                            None => true,
-                        };
-                        if changed {
-                            rescan(self.router, &mut self.host);
-                            self.router.activate_pending(&mut self.host);
-                        }
-                    }
-                    Source::Listener => {
-                        if let Some(fd) = &self.listener {
-                            self.clients.accept(&mut self.host, fd, now);
-                        }
-                    }
-                    Source::Client(slot) => {
-                        let d = self
-                            .clients
-                            .readable(slot, self.router, &mut self.host, now);
-                        if d.kill {
-                            log!(&mut self.host.log, Level::Notice, "Exiting.");
-                            return exit::OK;
-                        }
-                        reload |= d.reload;
-                    }
-                    Source::Mrdisc => self.host.mrdisc_readable(pfd.fd()),
+                if set.chld {
+                    process::reap_children();
+                }
+                *reload |= set.hup;
+            }
+            Source::Mroute(family) => self.upcalls(family, now, upcall_buf),
+            Source::Netlink => {
+                let changed = match &self.events {
+                    Some(fd) => ifevent::drain(fd).unwrap_or(true),
+                    None => true,
+                };
+                if changed {
+                    rescan(self.router, &mut self.host);
+                    self.router.activate_pending(&mut self.host);
                 }
             }
-            if reload {
-                self.reload();
+            Source::Listener => {
+                if let Some(fd) = &self.listener {
+                    self.clients.accept(&mut self.host, fd, now);
+                }
             }
-            self.timers(clock::now());
-            if self.exit_at.is_some_and(|t| t <= clock::now()) {
-                log!(
-                    &mut self.host.log,
-                    Level::Notice,
-                    "Exit delay timer expired."
-                );
-                return exit::OK;
+            Source::Client(slot) => {
+                let d = self
+                    .clients
+                    .readable(slot, self.router, &mut self.host, now);
+                if d.kill {
+                    log!(&mut self.host.log, Level::Notice, "Exiting.");
+                    return Some(exit::OK);
+                }
+                *reload |= d.reload;
+            }
+            Source::Mrdisc => self.host.mrdisc_readable(fd),
+        }
+        None
+    }
+
+    /// Handles the upcalls waiting on the routing socket of `family`.
+    fn upcalls(&mut self, family: Family, now: Instant, buf: &mut [u8; 512]) {
+        // Bounded: a flood of upcalls cannot starve the other sources.
+        for _ in 0..64 {
+            let Ok(fd) = self.host.kernel.fd(family) else {
+                break;
+            };
+            match mroute::recv_upcall(fd, family, buf) {
+                Ok(Some(up)) => self.router.upcall(&mut self.host, now, &up),
+                Ok(None) | Err(_) => break,
             }
         }
     }
@@ -650,5 +692,17 @@ impl Loop<'_> {
             let _ = unix::unlink(self.opts.socket.as_str());
         }
         let _ = fs::unlink(self.opts.pid_file.as_str());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn more_groups_names_the_limit() {
+        let expected =
+            format!(" is in more than {MAX_USER_GROUPS} groups, the others do not apply");
+        assert_eq!(MORE_GROUPS, expected);
     }
 }
