@@ -17,8 +17,6 @@ mod host;
 mod load;
 mod verify;
 
-use core::mem::MaybeUninit;
-
 use heapless::Vec;
 
 use crate::args::{self, DaemonOpts, NotRun};
@@ -71,7 +69,7 @@ pub mod exit {
 static STORE: StaticCell<Store> = StaticCell::new(Store {
     router: Router::new(),
     bufs: [[0; load::CHUNK]; crate::limits::MAX_INCLUDE_DEPTH],
-    kernel: MaybeUninit::uninit(),
+    kernel: MrouteSys::new(),
     clients: Clients::new(),
 });
 
@@ -79,10 +77,9 @@ static STORE: StaticCell<Store> = StaticCell::new(Store {
 struct Store {
     router: Router,
     bufs: ConfBufs,
-    // Its initial value holds non-zero bytes (enum tags, limits), which would put the
-    // static in .data, in the binary: it starts uninitialised (.bss) and is written at
-    // start-up.
-    kernel: MaybeUninit<MrouteSys>,
+    // `MrouteSys::new()` is all zero bytes too (no sockets, an empty join pool; see
+    // `JoinPool`): .bss, no start-up copy.
+    kernel: MrouteSys,
     // `Clients::new()` is all zero bytes (empty slots and buffers), so it stays in .bss
     // and needs no copy at start-up (`size` shows 16 B of .data on mipsel with it).
     clients: Clients,
@@ -154,7 +151,6 @@ pub fn main(raw: &Args) -> i32 {
     else {
         return exit::SOFTWARE;
     };
-    let kernel = kernel.write(MrouteSys::new());
     if opts.verify {
         return verify::run(&opts, router, bufs, kernel);
     }
