@@ -493,7 +493,7 @@ impl Loop<'_> {
             }
         };
         add(self.signals.fd(), Source::Signals);
-        for family in [Family::V4, Family::V6] {
+        for &family in &[Family::V4, Family::V6] {
             if let Ok(fd) = self.host.kernel.fd(family) {
                 add(fd.raw(), Source::Mroute(family));
             }
