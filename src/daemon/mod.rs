@@ -510,8 +510,8 @@ impl Loop<'_> {
 
         // The mrdisc timer always runs: there is always a deadline.
         let mut deadline = self.clients.deadline_before(self.next_mrdisc);
-        for d in [self.next_expire, self.exit_at].into_iter().flatten() {
-            deadline = deadline.min(d);
+        for d in [&self.next_expire, &self.exit_at].into_iter().flatten() {
+            deadline = deadline.min(*d);
         }
         let timeout = now.until(deadline).min(i32::MAX as u64) as i32;
         if poll(&mut fds, timeout).is_err() {
