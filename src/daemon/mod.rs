@@ -17,8 +17,6 @@ mod host;
 mod load;
 mod verify;
 
-use core::mem::MaybeUninit;
-
 use heapless::Vec;
 
 use crate::args::{self, DaemonOpts, NotRun};
@@ -71,7 +69,7 @@ pub mod exit {
 static STORE: StaticCell<Store> = StaticCell::new(Store {
     router: Router::new(),
     bufs: [[0; load::CHUNK]; crate::limits::MAX_INCLUDE_DEPTH],
-    kernel: MaybeUninit::uninit(),
+    kernel: MrouteSys::new(),
     clients: Clients::new(),
 });
 
@@ -79,10 +77,9 @@ static STORE: StaticCell<Store> = StaticCell::new(Store {
 struct Store {
     router: Router,
     bufs: ConfBufs,
-    // Its initial value holds non-zero bytes (enum tags, limits), which would put the
-    // static in .data, in the binary: it starts uninitialised (.bss) and is written at
-    // start-up.
-    kernel: MaybeUninit<MrouteSys>,
+    // `MrouteSys::new()` is all zero bytes too (no sockets, an empty join pool; see
+    // `JoinPool`): .bss, no start-up copy.
+    kernel: MrouteSys,
     // `Clients::new()` is all zero bytes (empty slots and buffers), so it stays in .bss
     // and needs no copy at start-up (`size` shows 16 B of .data on mipsel with it).
     clients: Clients,
@@ -154,7 +151,6 @@ pub fn main(raw: &Args) -> i32 {
     else {
         return exit::SOFTWARE;
     };
-    let kernel = kernel.write(MrouteSys::new());
     if opts.verify {
         return verify::run(&opts, router, bufs, kernel);
     }
@@ -497,7 +493,7 @@ impl Loop<'_> {
             }
         };
         add(self.signals.fd(), Source::Signals);
-        for family in [Family::V4, Family::V6] {
+        for &family in &[Family::V4, Family::V6] {
             if let Ok(fd) = self.host.kernel.fd(family) {
                 add(fd.raw(), Source::Mroute(family));
             }
@@ -514,8 +510,8 @@ impl Loop<'_> {
 
         // The mrdisc timer always runs: there is always a deadline.
         let mut deadline = self.clients.deadline_before(self.next_mrdisc);
-        for d in [self.next_expire, self.exit_at].into_iter().flatten() {
-            deadline = deadline.min(d);
+        for d in [&self.next_expire, &self.exit_at].into_iter().flatten() {
+            deadline = deadline.min(*d);
         }
         let timeout = now.until(deadline).min(i32::MAX as u64) as i32;
         if poll(&mut fds, timeout).is_err() {

@@ -36,6 +36,8 @@ impl<const N: usize> CStrBuf<N> {
 
     /// The empty string, to be [`set`](Self::set) in place (no copy of the buffer).
     pub const fn empty() -> Self {
+        // The last byte stays 0 forever (see `as_ptr`), so there must be one.
+        const { assert!(N > 0) };
         Self { buf: [0; N] }
     }
 
@@ -51,13 +53,17 @@ impl<const N: usize> CStrBuf<N> {
         CStr::from_bytes_until_nul(&self.buf).unwrap_or(c"")
     }
 
-    /// Pointer to the NUL-terminated string, valid while `self` lives.
+    /// Pointer to the NUL-terminated string, valid while `self` lives. No search for the
+    /// NUL: the buffer starts zeroed and [`fill_nul_terminated`] never writes its last
+    /// byte but as the NUL, so the string always ends inside it (even after a failed
+    /// `set`, which the callers never pass on anyway).
     pub fn as_ptr(&self) -> *const c_char {
-        self.as_cstr().as_ptr()
+        self.buf.as_ptr().cast()
     }
 }
 
-/// [`CStrBuf::set`] for every `N`: one out-of-line copy.
+/// [`CStrBuf::set`] for every `N`: one out-of-line copy. Writes characters only below
+/// `buf.len() - 1` (`end < cap`), so the last byte is only ever a NUL.
 #[inline(never)]
 fn fill_nul_terminated(buf: &mut [u8], parts: &[&str]) -> Result<(), Errno> {
     let cap = buf.len();
@@ -624,6 +630,9 @@ mod tests {
         assert_eq!(c.as_cstr(), c"x");
         assert_eq!(c.set(&["abc", "def"]), Err(Errno(libc::ENAMETOOLONG)));
         assert_eq!(c.set(&["a", "b\0"]), Err(Errno::EINVAL));
+        // `as_ptr` does not search: the last byte is still the NUL after the failures.
+        assert_eq!(c.buf.last(), Some(&0));
+        assert_eq!(c.as_ptr(), c.as_cstr().as_ptr());
         let long = "x".repeat(PATH_BUF);
         assert_eq!(unlink(&long), Err(Errno(libc::ENAMETOOLONG)));
         assert!(!exists(&long));

@@ -81,10 +81,25 @@ impl uDisplay for MaxGroupsAdjusted {
     }
 }
 
+/// A helper socket slot; free while `fd` is `None`. Not an `Option<JoinSock>`: its `None`
+/// would be `Family`'s niche value, not zero bytes (see [`JoinPool::new`]).
 struct JoinSock {
-    fd: Fd,
+    fd: Option<Fd>,
     family: Family,
     count: u16,
+}
+
+impl JoinSock {
+    const FREE: Self = Self {
+        fd: None,
+        family: Family::V4,
+        count: 0,
+    };
+
+    /// The socket, if this slot is in use.
+    fn fd(&self) -> Option<&Fd> {
+        self.fd.as_ref()
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -102,11 +117,19 @@ impl Membership {
 }
 
 /// Helper sockets and the memberships each one holds.
+///
+/// [`JoinPool::new`] is all zero bytes, so the daemon's static holding it stays in .bss
+/// and needs no start-up copy: free slots are `fd: None`, a lowered limit of 0 means
+/// [`INITIAL_MAX_GROUPS`], and the last recalibration is a flag and a family rather than
+/// an `Option` (whose `None` would be `Family`'s niche, a non-zero byte).
 pub struct JoinPool {
-    socks: [Option<JoinSock>; MAX_JOIN_SOCKETS],
+    socks: [JoinSock; MAX_JOIN_SOCKETS],
     joins: heapless::Vec<Membership, MAX_JOINS>,
-    max_groups: [u16; 2],
-    adjusted: Option<MaxGroupsAdjusted>,
+    /// Per-socket join limit of each family; 0 until an `ENOBUFS` lowers it.
+    lowered: [u16; 2],
+    /// Set when a limit was lowered and not yet reported; `adjusted_family`'s.
+    adjusted: bool,
+    adjusted_family: Family,
 }
 
 impl Default for JoinPool {
@@ -126,10 +149,11 @@ impl JoinPool {
     /// No sockets, no memberships.
     pub const fn new() -> Self {
         Self {
-            socks: [const { None }; MAX_JOIN_SOCKETS],
+            socks: [JoinSock::FREE; MAX_JOIN_SOCKETS],
             joins: heapless::Vec::new(),
-            max_groups: [INITIAL_MAX_GROUPS; 2],
-            adjusted: None,
+            lowered: [0; 2],
+            adjusted: false,
+            adjusted_family: Family::V4,
         }
     }
 
@@ -145,17 +169,24 @@ impl JoinPool {
 
     /// Number of open helper sockets.
     pub fn sockets(&self) -> usize {
-        self.socks.iter().flatten().count()
+        self.socks.iter().filter(|s| s.fd.is_some()).count()
     }
 
     /// Current per-socket join limit of `family`.
     pub fn max_groups(&self, family: Family) -> u16 {
-        self.max_groups[slot(family)]
+        match self.lowered[slot(family)] {
+            0 => INITIAL_MAX_GROUPS,
+            max => max,
+        }
     }
 
     /// The last recalibration since the previous call, for the caller to log.
     pub fn take_adjusted(&mut self) -> Option<MaxGroupsAdjusted> {
-        self.adjusted.take()
+        let family = self.adjusted_family;
+        core::mem::take(&mut self.adjusted).then(|| MaxGroupsAdjusted {
+            family,
+            max_groups: self.max_groups(family),
+        })
     }
 
     /// Joins `group` (or (`source`, `group`)) on interface `ifindex`. Joining what is
@@ -184,10 +215,13 @@ impl JoinPool {
                 Some(i) => i,
                 None => self.open(family)?,
             };
-            let Some(sock) = self.socks.get_mut(i).and_then(Option::as_mut) else {
+            let Some(sock) = self.socks.get_mut(i) else {
                 return Err(JoinError::SocketsFull);
             };
-            match membership(&sock.fd, true, ifindex, source, group) {
+            let Some(fd) = sock.fd() else {
+                return Err(JoinError::SocketsFull);
+            };
+            match membership(fd, true, ifindex, source, group) {
                 Ok(()) | Err(Errno::EADDRINUSE) => {
                     sock.count = sock.count.saturating_add(1);
                     let m = Membership {
@@ -201,16 +235,15 @@ impl JoinPool {
                     return Ok(());
                 }
                 Err(Errno::ENOBUFS) if sock.count > 0 => {
-                    let max = &mut self.max_groups[slot(family)];
-                    *max = max.saturating_sub(1).min(sock.count).max(1);
-                    self.adjusted = Some(MaxGroupsAdjusted {
-                        family,
-                        max_groups: *max,
-                    });
+                    let count = sock.count;
+                    let max = self.max_groups(family);
+                    self.lowered[slot(family)] = max.saturating_sub(1).min(count).max(1);
+                    self.adjusted = true;
+                    self.adjusted_family = family;
                 }
                 Err(e) => {
                     if sock.count == 0 {
-                        self.socks[i] = None;
+                        *sock = JoinSock::FREE;
                     }
                     return Err(JoinError::Kernel(e));
                 }
@@ -237,13 +270,16 @@ impl JoinPool {
             .ok_or(JoinError::NotJoined)?;
         let m = self.joins.swap_remove(pos);
         let i = usize::from(m.sock);
-        let Some(sock) = self.socks.get_mut(i).and_then(Option::as_mut) else {
+        let Some(sock) = self.socks.get_mut(i) else {
             return Ok(());
         };
-        let result = membership(&sock.fd, false, ifindex, source, group);
+        let Some(fd) = sock.fd() else {
+            return Ok(());
+        };
+        let result = membership(fd, false, ifindex, source, group);
         sock.count = sock.count.saturating_sub(1);
         if sock.count == 0 {
-            self.socks[i] = None;
+            *sock = JoinSock::FREE;
         }
         match result {
             Ok(()) | Err(Errno::ENODEV | Errno::EADDRNOTAVAIL) => Ok(()),
@@ -255,7 +291,7 @@ impl JoinPool {
     pub fn clear(&mut self) {
         self.joins.clear();
         for s in self.socks.iter_mut() {
-            *s = None;
+            *s = JoinSock::FREE;
         }
     }
 
@@ -271,25 +307,26 @@ impl JoinPool {
                 }
             }
         }
-        self.socks.iter().zip(holds).position(|(s, held)| {
-            !held
-                && s.as_ref()
-                    .is_some_and(|s| s.family == family && s.count < max)
-        })
+        self.socks
+            .iter()
+            .zip(holds)
+            .position(|(s, held)| !held && s.fd.is_some() && s.family == family && s.count < max)
     }
 
     fn open(&mut self, family: Family) -> Result<usize, JoinError> {
         let i = self
             .socks
             .iter()
-            .position(Option::is_none)
+            .position(|s| s.fd.is_none())
             .ok_or(JoinError::SocketsFull)?;
         let fd = open_helper(family).map_err(JoinError::Kernel)?;
-        self.socks[i] = Some(JoinSock {
-            fd,
-            family,
-            count: 0,
-        });
+        if let Some(s) = self.socks.get_mut(i) {
+            *s = JoinSock {
+                fd: Some(fd),
+                family,
+                count: 0,
+            };
+        }
         Ok(i)
     }
 }
@@ -469,5 +506,6 @@ mod tests {
         assert!(pool.is_empty());
         assert_eq!(pool.sockets(), 0);
         assert_eq!(pool.max_groups(Family::V6), INITIAL_MAX_GROUPS);
+        assert_eq!(pool.take_adjusted(), None);
     }
 }

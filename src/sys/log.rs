@@ -140,21 +140,25 @@ impl Log for SysLog {
             return;
         }
         let line = self.last.as_str();
+        // One buffer, filled in place for each output (a returned line is a copy).
+        let mut out = OutLine::new();
         let (syslog, stderr) = match self.target {
             Target::Syslog => (true, false),
             Target::SyslogAndStderr => (true, true),
             Target::Stderr => (false, true),
             Target::Verify => {
-                super::stdout(plain_line(line).as_bytes());
+                plain_line(&mut out, line);
+                super::stdout(out.as_bytes());
                 return;
             }
         };
         if syslog {
-            let msg = syslog_line(level, &self.ident, getpid(), line);
-            self.syslog.send(msg.as_bytes());
+            syslog_line(&mut out, level, &self.ident, getpid(), line);
+            self.syslog.send(out.as_bytes());
         }
         if stderr {
-            super::stderr(perror_line(&self.ident, getpid(), line).as_bytes());
+            perror_line(&mut out, &self.ident, getpid(), line);
+            super::stderr(out.as_bytes());
         }
     }
 }
@@ -174,30 +178,27 @@ fn prefix(out: &mut OutLine, pri: Option<u8>, ident: &str, pid: i32) {
 /// glibc's `LOG_PERROR` line: `ident[pid]: message\n`, written in one `write`. The
 /// newline always fits after a line of at most `LOG_LINE_MAX` bytes (what `log` passes);
 /// a longer one is cut to the buffer.
-fn perror_line(ident: &str, pid: i32, line: &str) -> OutLine {
-    let mut out = OutLine::new();
-    prefix(&mut out, None, ident, pid);
-    push_truncated(&mut out, line);
+fn perror_line(out: &mut OutLine, ident: &str, pid: i32, line: &str) {
+    out.clear();
+    prefix(out, None, ident, pid);
+    push_truncated(out, line);
     let _ = out.push('\n');
-    out
 }
 
 /// Verify mode's `message\n`.
-fn plain_line(line: &str) -> OutLine {
-    let mut out = OutLine::new();
-    push_truncated(&mut out, line);
+fn plain_line(out: &mut OutLine, line: &str) {
+    out.clear();
+    push_truncated(out, line);
     let _ = out.push('\n');
-    out
 }
 
 /// The datagram for `/dev/log`: `<PRI>ident[pid]: message`, no timestamp (see the module
 /// docs) and no newline, as glibc sends it. A line with a NUL in it is cut there, as C
 /// would print it.
-fn syslog_line(level: Level, ident: &str, pid: i32, line: &str) -> OutLine {
-    let mut out = OutLine::new();
-    prefix(&mut out, Some(FACILITY_DAEMON | level as u8), ident, pid);
-    push_truncated(&mut out, line.split('\0').next().unwrap_or(""));
-    out
+fn syslog_line(out: &mut OutLine, level: Level, ident: &str, pid: i32, line: &str) {
+    out.clear();
+    prefix(out, Some(FACILITY_DAEMON | level as u8), ident, pid);
+    push_truncated(out, line.split('\0').next().unwrap_or(""));
 }
 
 /// Our `syslog(3)`: an `AF_UNIX` datagram socket connected to `path`.
@@ -278,20 +279,38 @@ fn send(fd: &Fd, msg: &[u8]) -> Result<(), Errno> {
 mod tests {
     use super::*;
 
+    /// The output line of each kind, from a fresh buffer holding older text (the
+    /// functions replace it).
+    fn fill(f: impl FnOnce(&mut OutLine)) -> OutLine {
+        let mut out = OutLine::new();
+        let _ = out.push_str("stale");
+        f(&mut out);
+        out
+    }
+
+    fn perror(ident: &str, pid: i32, line: &str) -> OutLine {
+        fill(|o| perror_line(o, ident, pid, line))
+    }
+
+    fn plain(line: &str) -> OutLine {
+        fill(|o| plain_line(o, line))
+    }
+
+    fn syslog(level: Level, ident: &str, pid: i32, line: &str) -> OutLine {
+        fill(|o| syslog_line(o, level, ident, pid, line))
+    }
+
     #[test]
     fn stderr_format_is_glibc_log_perror() {
-        assert_eq!(
-            perror_line("smcroute", 42, "Ready."),
-            "smcroute[42]: Ready.\n"
-        );
+        assert_eq!(perror("smcroute", 42, "Ready."), "smcroute[42]: Ready.\n");
         // As `log` passes it: cut to LOG_LINE_MAX.
         let mut long = String::<LOG_LINE_MAX>::new();
         push_truncated(&mut long, &"é".repeat(100));
-        let out = perror_line(&"i".repeat(IDENT_MAX), i32::MIN, &long);
+        let out = perror(&"i".repeat(IDENT_MAX), i32::MIN, &long);
         assert!(out.ends_with('\n') && out.len() <= out.capacity());
-        let out = perror_line("smcroute", 1, &"é".repeat(100));
+        let out = perror("smcroute", 1, &"é".repeat(100));
         assert!(out.len() <= out.capacity());
-        assert_eq!(plain_line("a line"), "a line\n");
+        assert_eq!(plain("a line"), "a line\n");
     }
 
     #[test]
@@ -375,12 +394,12 @@ mod tests {
     #[test]
     fn syslog_datagram_format() {
         assert_eq!(
-            syslog_line(Level::Notice, "smcroute", 42, "Ready."),
+            syslog(Level::Notice, "smcroute", 42, "Ready."),
             "<29>smcroute[42]: Ready."
         );
-        assert_eq!(syslog_line(Level::Emerg, "x", 1, "a\0b"), "<24>x[1]: a");
-        assert_eq!(syslog_line(Level::Debug, "x", 1, ""), "<31>x[1]: ");
-        let long = syslog_line(
+        assert_eq!(syslog(Level::Emerg, "x", 1, "a\0b"), "<24>x[1]: a");
+        assert_eq!(syslog(Level::Debug, "x", 1, ""), "<31>x[1]: ");
+        let long = syslog(
             Level::Err,
             &"i".repeat(IDENT_MAX),
             i32::MIN,

@@ -11,7 +11,7 @@ use super::mroute::{recv, socket};
 use super::{ret, ret_len, Fd};
 use crate::errno::Errno;
 use crate::kernel::IfInfo;
-use crate::wire::netlink::{getlink_request, messages, Message, Nlmsg};
+use crate::wire::netlink::{getlink_request, messages, Message, Nlmsg, GETLINK_REQUEST_SIZE};
 
 /// What the event socket is, for "Failed opening … socket" messages.
 pub const EVENTS_SOCKET: &str = "netlink";
@@ -78,7 +78,9 @@ pub fn dump_links_with(buf: &mut [u8], f: &mut impl FnMut(&IfInfo)) -> Result<()
     let fd = socket(libc::AF_NETLINK, libc::SOCK_RAW, libc::NETLINK_ROUTE)?;
     bind(&fd, 0)?;
     const SEQ: u32 = 1;
-    let req = getlink_request(SEQ);
+    // Built at compile time: bytes in .rodata rather than code storing them.
+    static REQUEST: [u8; GETLINK_REQUEST_SIZE] = getlink_request(SEQ);
+    let req = &REQUEST;
     // SAFETY: `fd` is open; `req` is valid for reads of `req.len()` bytes. An unconnected
     // netlink socket sends to the kernel.
     let sent = ret_len(unsafe {

@@ -100,7 +100,7 @@ impl Signals {
         }
         let signals = Self { rd, wr };
         PENDING.store(0, Ordering::SeqCst);
-        for sig in CAUGHT {
+        for &sig in &CAUGHT {
             set_action(
                 sig,
                 on_signal as extern "C" fn(libc::c_int) as libc::sighandler_t,
@@ -134,7 +134,7 @@ impl Drop for Signals {
     /// Restores the default actions, then stops the handler from writing to the pipe
     /// before it is closed (so it never writes to a reused descriptor number).
     fn drop(&mut self) {
-        for sig in CAUGHT {
+        for &sig in &CAUGHT {
             let _ = set_action(sig, libc::SIG_DFL);
         }
         let _ = PIPE_WR.compare_exchange(self.wr.raw(), -1, Ordering::SeqCst, Ordering::SeqCst);

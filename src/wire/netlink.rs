@@ -178,26 +178,42 @@ fn link(payload: &[u8], e: Endian) -> Result<IfInfo<'_>, Malformed> {
     Err(Malformed::Link)
 }
 
-/// An `RTM_GETLINK` dump request with sequence number `seq`, in host byte order.
-pub fn getlink_request(seq: u32) -> [u8; GETLINK_REQUEST_SIZE] {
+/// An `RTM_GETLINK` dump request with sequence number `seq`, in host byte order. A
+/// `const fn`: the daemon's request is a constant in .rodata, not code.
+pub const fn getlink_request(seq: u32) -> [u8; GETLINK_REQUEST_SIZE] {
     getlink_request_with(seq, Endian::NATIVE)
 }
 
 /// [`getlink_request`] with an explicit byte order.
-pub fn getlink_request_with(seq: u32, e: Endian) -> [u8; GETLINK_REQUEST_SIZE] {
+pub const fn getlink_request_with(seq: u32, e: Endian) -> [u8; GETLINK_REQUEST_SIZE] {
+    let (len, kind, flags, seq) = match e {
+        Endian::Little => (
+            (GETLINK_REQUEST_SIZE as u32).to_le_bytes(),
+            RTM_GETLINK.to_le_bytes(),
+            (NLM_F_REQUEST | NLM_F_DUMP).to_le_bytes(),
+            seq.to_le_bytes(),
+        ),
+        Endian::Big => (
+            (GETLINK_REQUEST_SIZE as u32).to_be_bytes(),
+            RTM_GETLINK.to_be_bytes(),
+            (NLM_F_REQUEST | NLM_F_DUMP).to_be_bytes(),
+            seq.to_be_bytes(),
+        ),
+    };
+    // nlmsghdr, then the ifinfomsg: all zero = AF_UNSPEC, every interface.
     let mut out = [0u8; GETLINK_REQUEST_SIZE];
-    let fields: [(usize, &[u8]); 4] = [
-        (0, &e.u32_bytes(GETLINK_REQUEST_SIZE as u32)),
-        (NLMSG_TYPE, &e.u16_bytes(RTM_GETLINK)),
-        (NLMSG_FLAGS, &e.u16_bytes(NLM_F_REQUEST | NLM_F_DUMP)),
-        (NLMSG_SEQ, &e.u32_bytes(seq)),
-    ];
-    for (at, bytes) in fields {
-        for (o, b) in out.iter_mut().skip(at).zip(bytes) {
-            *o = *b;
-        }
+    let [l0, l1, l2, l3] = len;
+    let [k0, k1] = kind;
+    let [f0, f1] = flags;
+    let [s0, s1, s2, s3] = seq;
+    let header = [l0, l1, l2, l3, k0, k1, f0, f1, s0, s1, s2, s3];
+    const _: () = assert!(NLMSG_TYPE == 4 && NLMSG_FLAGS == 6 && NLMSG_SEQ == 8);
+    // Fixed offsets inside a fixed-size array (`while`: `for` is not allowed in a const fn).
+    let mut i = 0;
+    while i < header.len() {
+        out[i] = header[i];
+        i += 1;
     }
-    // ifinfomsg: all zero = AF_UNSPEC, every interface.
     out
 }
 
