@@ -113,6 +113,13 @@ fn warn<H: Host>(host: &mut H, w: Warn<'_>) {
     log!(host, Level::Warning, "{}", w);
 }
 
+/// Logs `w` as a warning and counts a failed line (one call where both are done).
+#[inline(never)]
+fn warn_error<H: Host>(host: &mut H, loaded: &mut Loaded, w: Warn<'_>) {
+    warn(host, w);
+    loaded.errors += 1;
+}
+
 fn load_file<H: Host>(
     router: &mut Router,
     host: &mut H,
@@ -124,8 +131,7 @@ fn load_file<H: Host>(
     let (buf, deeper) = match bufs.split_first_mut() {
         Some(split) => split,
         None => {
-            warn(host, Warn::TooDeep(path));
-            loaded.errors += 1;
+            warn_error(host, loaded, Warn::TooDeep(path));
             return Ok(());
         }
     };
@@ -143,8 +149,7 @@ fn load_file<H: Host>(
                 Ok(n) => n,
                 Err(Errno::EINTR) => continue,
                 Err(e) => {
-                    warn(host, Warn::FailedReading(path, e));
-                    loaded.errors += 1;
+                    warn_error(host, loaded, Warn::FailedReading(path, e));
                     return Ok(());
                 }
             },
@@ -161,8 +166,11 @@ fn load_file<H: Host>(
                 None if filled == buf.len() => {
                     // A single line fills the whole chunk: report once, drop it.
                     if !skipping_long {
-                        warn(host, Warn::AtLine(path, line_base + 1, AtLine::LineTooLong));
-                        loaded.errors += 1;
+                        warn_error(
+                            host,
+                            loaded,
+                            Warn::AtLine(path, line_base + 1, AtLine::LineTooLong),
+                        );
                         skipping_long = true;
                     }
                     filled = 0;
@@ -209,13 +217,15 @@ fn parse_chunk<H: Host>(
         let line = line_base + line;
         match stmt {
             Err(e) => {
-                warn(host, Warn::AtLine(path, line, AtLine::Line(e)));
-                loaded.errors += 1;
+                warn_error(host, loaded, Warn::AtLine(path, line, AtLine::Line(e)));
             }
             Ok(Stmt::Include(pattern)) => {
                 let Some(pattern) = pattern else {
-                    warn(host, Warn::AtLine(path, line, AtLine::IncludeMissing));
-                    loaded.errors += 1;
+                    warn_error(
+                        host,
+                        loaded,
+                        Warn::AtLine(path, line, AtLine::IncludeMissing),
+                    );
                     return;
                 };
                 let globbed = sys::fs::glob(pattern, &mut |file: &str| match load_file(
