@@ -237,8 +237,13 @@ fn parse_chunk<H: Host>(
                     loaded,
                 ) {
                     Ok(()) => {}
-                    Err(LoadError::Missing) => warn(host, Warn::FailedReading(file, Errno::ENOENT)),
-                    Err(LoadError::Unreadable(e)) => warn(host, Warn::FailedReading(file, e)),
+                    Err(e) => {
+                        let e = match e {
+                            LoadError::Missing => Errno::ENOENT,
+                            LoadError::Unreadable(e) => e,
+                        };
+                        warn(host, Warn::FailedReading(file, e));
+                    }
                 });
                 if let Err(e) = globbed {
                     warn(host, Warn::AtLine(path, line, AtLine::Include(pattern, e)));
