@@ -144,7 +144,7 @@ fn batch_line(session: &mut Session<'_, '_>, line: &[u8], overlong: bool, t: &mu
         Err(e) => {
             session.flush(t);
             match e {
-                Some(e) => warn_with(t, "Skipping ", &e),
+                Some(e) => warn(t, "Skipping ", e.text().as_bytes()),
                 None => warn(t, "Skipping line that is not UTF-8", b""),
             }
             session.fail(1);
