@@ -120,7 +120,7 @@ impl ErrorLine<'_> {
     /// The line as (program name, text, option letter, text): one body for the daemon
     /// and the control tool, which write with different `uWrite` types.
     #[inline(never)]
-    fn parts(&self) -> (&str, &'static str, Option<char>, &'static str) {
+    pub fn parts(&self) -> (&str, &'static str, Option<char>, &'static str) {
         let short = basename(self.prog);
         match self.error {
             ArgError::InvalidOption(c) => (self.prog, ": invalid option -- '", Some(c), "'"),
