@@ -215,19 +215,12 @@ fn parse_chunk<H: Host>(
     // Lent, not moved: a statement is 0.5 KiB.
     conf::parse_each(text, &mut |line, stmt| {
         let line = line_base + line;
-        match stmt {
-            Err(e) => {
-                warn_error(host, loaded, Warn::AtLine(path, line, AtLine::Line(e)));
-            }
-            Ok(Stmt::Include(pattern)) => {
-                let Some(pattern) = pattern else {
-                    warn_error(
-                        host,
-                        loaded,
-                        Warn::AtLine(path, line, AtLine::IncludeMissing),
-                    );
-                    return;
-                };
+        // One warning at the line for every way a line goes wrong (and whether it counts
+        // as a failed line: an include's glob error does not).
+        let (what, failed) = match stmt {
+            Err(e) => (AtLine::Line(e), true),
+            Ok(Stmt::Include(None)) => (AtLine::IncludeMissing, true),
+            Ok(Stmt::Include(Some(pattern))) => {
                 let globbed = sys::fs::glob(pattern, &mut |file: &str| match load_file(
                     router,
                     host,
@@ -245,8 +238,9 @@ fn parse_chunk<H: Host>(
                         warn(host, Warn::FailedReading(file, e));
                     }
                 });
-                if let Err(e) = globbed {
-                    warn(host, Warn::AtLine(path, line, AtLine::Include(pattern, e)));
+                match globbed {
+                    Ok(()) => return,
+                    Err(e) => (AtLine::Include(pattern, e), false),
                 }
             }
             Ok(stmt) => {
@@ -256,8 +250,11 @@ fn parse_chunk<H: Host>(
                 {
                     loaded.errors += 1;
                 }
+                return;
             }
-        }
+        };
+        warn(host, Warn::AtLine(path, line, what));
+        loaded.errors += u32::from(failed);
     })
 }
 
