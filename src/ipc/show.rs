@@ -172,8 +172,15 @@ fn repeat(out: &mut (impl Out + ?Sized), byte: u8, n: usize) {
 /// Parses a terminal's cursor position report `ESC [ row ; col R`; returns the column.
 /// The row is one or more digits; the column one to six, not zero.
 pub fn parse_cursor_report(reply: &[u8]) -> Option<usize> {
-    let start = reply.windows(2).position(|w| w == b"\x1b[")?;
-    let rest = reply.get(start + 2..)?;
+    // After the first `ESC [`.
+    let mut rest = reply;
+    let rest = loop {
+        match rest {
+            [0x1b, b'[', tail @ ..] => break tail,
+            [_, tail @ ..] => rest = tail,
+            [] => return None,
+        }
+    };
     let (row_len, _) = leading_number(rest);
     if row_len == 0 || rest.get(row_len) != Some(&b';') {
         return None;
