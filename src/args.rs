@@ -120,7 +120,7 @@ impl ErrorLine<'_> {
     /// The line as (program name, text, option letter, text): one body for the daemon
     /// and the control tool, which write with different `uWrite` types.
     #[inline(never)]
-    fn parts(&self) -> (&str, &'static str, Option<char>, &'static str) {
+    pub fn parts(&self) -> (&str, &'static str, Option<char>, &'static str) {
         let short = basename(self.prog);
         match self.error {
             ArgError::InvalidOption(c) => (self.prog, ": invalid option -- '", Some(c), "'"),
@@ -615,7 +615,7 @@ pub fn write_daemon_usage<W: uWrite + ?Sized>(
 ) -> Result<(), W::Error> {
     w.write_str("Usage:\n  ")?;
     w.write_str(basename(prog))?;
-    for text in [USAGE_TO_CONF, USAGE_TO_IDENT, USAGE_TO_PID, USAGE_TO_SOCKET] {
+    for text in &USAGE_TO_IDENT_PARTS {
         w.write_str(text)?;
         w.write_str(ident)?;
     }
@@ -623,6 +623,10 @@ pub fn write_daemon_usage<W: uWrite + ?Sized>(
 }
 
 /// The pieces of `smcrouted -h` between the identities, joined at compile time.
+/// The usage text up to each place the identity goes (read from a static table, not
+/// built on the stack).
+const USAGE_TO_IDENT_PARTS: [&str; 4] =
+    [USAGE_TO_CONF, USAGE_TO_IDENT, USAGE_TO_PID, USAGE_TO_SOCKET];
 const USAGE_TO_CONF_PARTS: [&str; 3] = [
     " [-hnNsv] [-c SEC] [-d SEC] [-e CMD] [-f FILE] [-i NAME] [-l LVL] \n\
      \x20                    [-m SEC] [-P FILE] [-t ID] [-u FILE]\n\

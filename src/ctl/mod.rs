@@ -144,7 +144,7 @@ fn batch_line(session: &mut Session<'_, '_>, line: &[u8], overlong: bool, t: &mu
         Err(e) => {
             session.flush(t);
             match e {
-                Some(e) => warn_with(t, "Skipping ", &e),
+                Some(e) => warn(t, "Skipping ", e.text().as_bytes()),
                 None => warn(t, "Skipping line that is not UTF-8", b""),
             }
             session.fail(1);
@@ -154,8 +154,16 @@ fn batch_line(session: &mut Session<'_, '_>, line: &[u8], overlong: bool, t: &mu
 
 /// Prints a command-line error as SMCRoute does: getopt's line, then the usage.
 fn print_arg_error(t: &mut dyn Term, argv0: &str, error: ArgError) {
+    // The parts written one by one: no `uDisplay` of the line compiled for `Sink`.
     let line = ErrorLine { prog: argv0, error };
-    let _ = ufmt::uwrite!(Sink::err(t), "{}\n", line);
+    let (name, text, letter, tail) = line.parts();
+    t.err(name.as_bytes());
+    t.err(text.as_bytes());
+    if let Some(c) = letter {
+        t.err(c.encode_utf8(&mut [0; 4]).as_bytes());
+    }
+    t.err(tail.as_bytes());
+    t.err(b"\n");
     if matches!(
         error,
         ArgError::InvalidOption(_) | ArgError::MissingArgument(_)

@@ -8,7 +8,7 @@ use crate::args::CtlOpts;
 use crate::errno::Errno;
 use crate::ipc::cmd::IpcCmd;
 use crate::ipc::show::{Headings, Renderer};
-use crate::ipc::{Request, WireError};
+use crate::ipc::wire::{self, WireError};
 use crate::limits::IPC_MSG_MAX;
 use crate::sys::unix;
 use crate::sys::Fd;
@@ -72,14 +72,11 @@ impl<'o, 'a> Session<'o, 'a> {
     /// Queues the request `cmd args` (sending the queue first if it would not fit), or
     /// reports why it cannot be built. `reload` and `kill` are sent at once.
     pub fn send(&mut self, cmd: IpcCmd, args: &[&str], t: &mut dyn Term) {
-        let emitted = Request::with_args(cmd.letter(), args).and_then(|req| {
-            if self.len + req.buffer_len() > self.frames.len() || self.queued.is_full() {
-                self.flush(t);
-            }
-            let buf = self.frames.get_mut(self.len..).unwrap_or(&mut []);
-            req.emit(buf)
-        });
-        match emitted {
+        if self.len + wire::frame_len_of(args) > self.frames.len() || self.queued.is_full() {
+            self.flush(t);
+        }
+        let buf = self.frames.get_mut(self.len..).unwrap_or(&mut []);
+        match wire::emit_words(cmd.letter(), args, buf) {
             Ok(n) => {
                 self.len += n;
                 let _ = self.queued.push((self.len, cmd.is_show()));

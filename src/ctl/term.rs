@@ -19,25 +19,15 @@ pub trait Term: Out {
     fn width(&mut self) -> usize;
 }
 
-/// Standard output or error of a [`Term`] as a `ufmt` writer (one type for both, so each
-/// `uDisplay` is compiled once).
+/// Standard output of a [`Term`] as a `ufmt` writer.
 pub struct Sink<'t> {
     term: &'t mut dyn Term,
-    to_err: bool,
 }
 
 impl<'t> Sink<'t> {
     /// Writes to `term`'s standard output.
     pub fn out(term: &'t mut dyn Term) -> Self {
-        Self {
-            term,
-            to_err: false,
-        }
-    }
-
-    /// Writes to `term`'s standard error.
-    pub fn err(term: &'t mut dyn Term) -> Self {
-        Self { term, to_err: true }
+        Self { term }
     }
 }
 
@@ -45,11 +35,7 @@ impl uWrite for Sink<'_> {
     type Error = Infallible;
 
     fn write_str(&mut self, s: &str) -> Result<(), Infallible> {
-        if self.to_err {
-            self.term.err(s.as_bytes());
-        } else {
-            self.term.put(s.as_bytes());
-        }
+        self.term.put(s.as_bytes());
         Ok(())
     }
 }

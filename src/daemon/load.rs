@@ -113,6 +113,13 @@ fn warn<H: Host>(host: &mut H, w: Warn<'_>) {
     log!(host, Level::Warning, "{}", w);
 }
 
+/// Logs `w` as a warning and counts a failed line (one call where both are done).
+#[inline(never)]
+fn warn_error<H: Host>(host: &mut H, loaded: &mut Loaded, w: Warn<'_>) {
+    warn(host, w);
+    loaded.errors += 1;
+}
+
 fn load_file<H: Host>(
     router: &mut Router,
     host: &mut H,
@@ -124,8 +131,7 @@ fn load_file<H: Host>(
     let (buf, deeper) = match bufs.split_first_mut() {
         Some(split) => split,
         None => {
-            warn(host, Warn::TooDeep(path));
-            loaded.errors += 1;
+            warn_error(host, loaded, Warn::TooDeep(path));
             return Ok(());
         }
     };
@@ -143,8 +149,7 @@ fn load_file<H: Host>(
                 Ok(n) => n,
                 Err(Errno::EINTR) => continue,
                 Err(e) => {
-                    warn(host, Warn::FailedReading(path, e));
-                    loaded.errors += 1;
+                    warn_error(host, loaded, Warn::FailedReading(path, e));
                     return Ok(());
                 }
             },
@@ -161,8 +166,11 @@ fn load_file<H: Host>(
                 None if filled == buf.len() => {
                     // A single line fills the whole chunk: report once, drop it.
                     if !skipping_long {
-                        warn(host, Warn::AtLine(path, line_base + 1, AtLine::LineTooLong));
-                        loaded.errors += 1;
+                        warn_error(
+                            host,
+                            loaded,
+                            Warn::AtLine(path, line_base + 1, AtLine::LineTooLong),
+                        );
                         skipping_long = true;
                     }
                     filled = 0;
@@ -207,17 +215,12 @@ fn parse_chunk<H: Host>(
     // Lent, not moved: a statement is 0.5 KiB.
     conf::parse_each(text, &mut |line, stmt| {
         let line = line_base + line;
-        match stmt {
-            Err(e) => {
-                warn(host, Warn::AtLine(path, line, AtLine::Line(e)));
-                loaded.errors += 1;
-            }
-            Ok(Stmt::Include(pattern)) => {
-                let Some(pattern) = pattern else {
-                    warn(host, Warn::AtLine(path, line, AtLine::IncludeMissing));
-                    loaded.errors += 1;
-                    return;
-                };
+        // One warning at the line for every way a line goes wrong (and whether it counts
+        // as a failed line: an include's glob error does not).
+        let (what, failed) = match stmt {
+            Err(e) => (AtLine::Line(e), true),
+            Ok(Stmt::Include(None)) => (AtLine::IncludeMissing, true),
+            Ok(Stmt::Include(Some(pattern))) => {
                 let globbed = sys::fs::glob(pattern, &mut |file: &str| match load_file(
                     router,
                     host,
@@ -227,11 +230,17 @@ fn parse_chunk<H: Host>(
                     loaded,
                 ) {
                     Ok(()) => {}
-                    Err(LoadError::Missing) => warn(host, Warn::FailedReading(file, Errno::ENOENT)),
-                    Err(LoadError::Unreadable(e)) => warn(host, Warn::FailedReading(file, e)),
+                    Err(e) => {
+                        let e = match e {
+                            LoadError::Missing => Errno::ENOENT,
+                            LoadError::Unreadable(e) => e,
+                        };
+                        warn(host, Warn::FailedReading(file, e));
+                    }
                 });
-                if let Err(e) = globbed {
-                    warn(host, Warn::AtLine(path, line, AtLine::Include(pattern, e)));
+                match globbed {
+                    Ok(()) => return,
+                    Err(e) => (AtLine::Include(pattern, e), false),
                 }
             }
             Ok(stmt) => {
@@ -241,8 +250,11 @@ fn parse_chunk<H: Host>(
                 {
                     loaded.errors += 1;
                 }
+                return;
             }
-        }
+        };
+        warn(host, Warn::AtLine(path, line, what));
+        loaded.errors += u32::from(failed);
     })
 }
 

@@ -11,6 +11,7 @@
 use heapless::Vec;
 use ufmt::{uDisplay, uWrite, Formatter};
 
+use crate::fmt::{decimal, digits, join, joined_len, utf8};
 use crate::limits::IPC_MAX_ARGS;
 
 /// Longest batch line (SMCRoute reads them with `fgets` into 512 bytes).
@@ -28,12 +29,31 @@ pub enum BatchError {
     TooManyWords,
 }
 
+// The limits are written into the texts at compile time: no number formatting at run time.
+const LINE_MAX_DIGITS: [u8; digits(BATCH_LINE_MAX)] = decimal(BATCH_LINE_MAX);
+const LINE_TOO_LONG_PARTS: [&str; 3] = ["line longer than ", utf8(&LINE_MAX_DIGITS), " characters"];
+const LINE_TOO_LONG: &str = utf8(&join::<{ joined_len(&LINE_TOO_LONG_PARTS) }>(
+    &LINE_TOO_LONG_PARTS,
+));
+const MAX_WORDS_DIGITS: [u8; digits(BATCH_MAX_WORDS)] = decimal(BATCH_MAX_WORDS);
+const TOO_MANY_WORDS_PARTS: [&str; 3] = ["more than ", utf8(&MAX_WORDS_DIGITS), " words on a line"];
+const TOO_MANY_WORDS: &str = utf8(&join::<{ joined_len(&TOO_MANY_WORDS_PARTS) }>(
+    &TOO_MANY_WORDS_PARTS,
+));
+
+impl BatchError {
+    /// What is wrong, in words.
+    pub const fn text(self) -> &'static str {
+        match self {
+            Self::LineTooLong => LINE_TOO_LONG,
+            Self::TooManyWords => TOO_MANY_WORDS,
+        }
+    }
+}
+
 impl uDisplay for BatchError {
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        match self {
-            Self::LineTooLong => ufmt::uwrite!(f, "line longer than {} characters", BATCH_LINE_MAX),
-            Self::TooManyWords => ufmt::uwrite!(f, "more than {} words on a line", BATCH_MAX_WORDS),
-        }
+        f.write_str(self.text())
     }
 }
 

@@ -170,26 +170,40 @@ fn repeat(out: &mut (impl Out + ?Sized), byte: u8, n: usize) {
 }
 
 /// Parses a terminal's cursor position report `ESC [ row ; col R`; returns the column.
+/// The row is one or more digits; the column one to six, not zero.
 pub fn parse_cursor_report(reply: &[u8]) -> Option<usize> {
-    let start = reply.windows(2).position(|w| w == b"\x1b[")?;
-    let rest = reply.get(start + 2..)?;
-    let semi = rest.iter().position(|&b| b == b';')?;
-    let end = rest.iter().position(|&b| b == b'R')?;
-    let row = rest.get(..semi)?;
-    let col = rest.get(semi + 1..end)?;
-    if row.is_empty() || !row.iter().all(u8::is_ascii_digit) {
+    // After the first `ESC [`.
+    let mut rest = reply;
+    let rest = loop {
+        match rest {
+            [0x1b, b'[', tail @ ..] => break tail,
+            [_, tail @ ..] => rest = tail,
+            [] => return None,
+        }
+    };
+    let (row_len, _) = leading_number(rest);
+    if row_len == 0 || rest.get(row_len) != Some(&b';') {
         return None;
     }
-    parse_decimal(col).filter(|&c| c > 0)
+    let col = rest.get(row_len + 1..)?;
+    let (col_len, value) = leading_number(col);
+    let ok = (1..=6).contains(&col_len) && col.get(col_len) == Some(&b'R') && value > 0;
+    ok.then_some(value)
 }
 
-fn parse_decimal(digits: &[u8]) -> Option<usize> {
-    if digits.is_empty() || digits.len() > 6 {
-        return None;
+/// How many digits `bytes` starts with, and their value (wrapping: only a short number's
+/// value is used).
+fn leading_number(bytes: &[u8]) -> (usize, usize) {
+    let mut value = 0usize;
+    let mut len = 0;
+    for &b in bytes {
+        if !b.is_ascii_digit() {
+            break;
+        }
+        value = value.wrapping_mul(10).wrapping_add(usize::from(b - b'0'));
+        len += 1;
     }
-    digits.iter().try_fold(0usize, |n, &d| {
-        d.is_ascii_digit().then(|| n * 10 + usize::from(d - b'0'))
-    })
+    (len, value)
 }
 
 // ===== tests =====
@@ -200,6 +214,51 @@ mod tests {
     use super::*;
     use std::string::String;
     use std::vec::Vec as StdVec;
+
+    /// The previous implementation, kept to check the single-pass one against it.
+    fn reference_cursor_report(reply: &[u8]) -> Option<usize> {
+        let start = reply.windows(2).position(|w| w == b"\x1b[")?;
+        let rest = reply.get(start + 2..)?;
+        let semi = rest.iter().position(|&b| b == b';')?;
+        let end = rest.iter().position(|&b| b == b'R')?;
+        let row = rest.get(..semi)?;
+        let col = rest.get(semi + 1..end)?;
+        if row.is_empty() || !row.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        if col.is_empty() || col.len() > 6 {
+            return None;
+        }
+        col.iter()
+            .try_fold(0usize, |n, &d| {
+                d.is_ascii_digit().then(|| n * 10 + usize::from(d - b'0'))
+            })
+            .filter(|&c| c > 0)
+    }
+
+    #[test]
+    fn cursor_report_matches_reference() {
+        let alphabet = b"\x1b[;R0123456789x";
+        let mut seed = 0x2545_f491_u32;
+        let mut found = 0;
+        for _ in 0..200_000 {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            let len = (seed >> 16) as usize % 14;
+            let mut reply = StdVec::new();
+            for _ in 0..len {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                reply.push(alphabet[(seed >> 16) as usize % alphabet.len()]);
+            }
+            if reply.len() > 2 && seed & 0x100 != 0 {
+                reply[0] = 0x1b;
+                reply[1] = b'[';
+            }
+            let got = parse_cursor_report(&reply);
+            assert_eq!(got, reference_cursor_report(&reply), "{reply:?}");
+            found += usize::from(got.is_some());
+        }
+        assert!(found > 100, "{found}");
+    }
 
     impl Out for StdVec<u8> {
         fn put(&mut self, bytes: &[u8]) {

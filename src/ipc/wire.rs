@@ -137,32 +137,46 @@ impl<'a> Request<'a> {
 
     /// Size of the frame [`Request::emit`] writes.
     pub fn buffer_len(&self) -> usize {
-        HEADER_LEN + self.args.iter().map(|a| a.len() + 1).sum::<usize>() + 1
+        frame_len_of(&self.args)
     }
 
     /// Writes the frame into `buf`; returns its length.
     pub fn emit(&self, buf: &mut [u8]) -> Result<usize, WireError> {
-        let len = self.buffer_len();
-        if len > IPC_MSG_MAX {
-            return Err(WireError::TooLarge);
-        }
-        if self.args.iter().any(|a| a.as_bytes().contains(&0)) {
-            return Err(WireError::InteriorNul);
-        }
-        let out = buf.get_mut(..len).ok_or(WireError::BufferTooSmall)?;
-        out.fill(0);
-        let count = self.args.len() as u16; // <= IPC_MAX_ARGS
-        let (header, mut strings) = out.split_at_mut(HEADER_LEN);
-        header[..LEN_SIZE].copy_from_slice(&len.to_ne_bytes());
-        header[LEN_SIZE..LEN_SIZE + 2].copy_from_slice(&u16::from(self.cmd).to_ne_bytes());
-        header[LEN_SIZE + 2..LEN_SIZE + 4].copy_from_slice(&count.to_ne_bytes());
-        for arg in &self.args {
-            let (dst, tail) = strings.split_at_mut(arg.len() + 1);
-            dst[..arg.len()].copy_from_slice(arg.as_bytes());
-            strings = tail;
-        }
-        Ok(len)
+        emit_words(self.cmd, &self.args, buf)
     }
+}
+
+/// Size of the frame of a request with the arguments `args`.
+pub fn frame_len_of(args: &[&str]) -> usize {
+    HEADER_LEN + args.iter().map(|a| a.len() + 1).sum::<usize>() + 1
+}
+
+/// Writes the frame of the request `cmd args` into `buf`; returns its length. The same
+/// bytes as [`Request::emit`], without first copying the words into a [`Request`].
+pub fn emit_words(cmd: u8, args: &[&str], buf: &mut [u8]) -> Result<usize, WireError> {
+    if args.len() > IPC_MAX_ARGS {
+        return Err(WireError::TooManyArgs);
+    }
+    let len = frame_len_of(args);
+    if len > IPC_MSG_MAX {
+        return Err(WireError::TooLarge);
+    }
+    if args.iter().any(|a| a.as_bytes().contains(&0)) {
+        return Err(WireError::InteriorNul);
+    }
+    let out = buf.get_mut(..len).ok_or(WireError::BufferTooSmall)?;
+    out.fill(0);
+    let count = args.len() as u16; // <= IPC_MAX_ARGS
+    let (header, mut strings) = out.split_at_mut(HEADER_LEN);
+    header[..LEN_SIZE].copy_from_slice(&len.to_ne_bytes());
+    header[LEN_SIZE..LEN_SIZE + 2].copy_from_slice(&u16::from(cmd).to_ne_bytes());
+    header[LEN_SIZE + 2..LEN_SIZE + 4].copy_from_slice(&count.to_ne_bytes());
+    for arg in args {
+        let (dst, tail) = strings.split_at_mut(arg.len() + 1);
+        dst[..arg.len()].copy_from_slice(arg.as_bytes());
+        strings = tail;
+    }
+    Ok(len)
 }
 
 fn byte(buf: &[u8], i: usize) -> u8 {
@@ -403,6 +417,24 @@ mod tests {
         assert_eq!(
             Request::with_args(b'a', &words),
             Err(WireError::TooManyArgs)
+        );
+    }
+
+    #[test]
+    fn emit_words_is_request_emit() {
+        let args = ["a1", "225.1.1.1", "a2"];
+        let mut buf = [0u8; 64];
+        let n = emit_words(b'a', &args, &mut buf).unwrap();
+        assert_eq!(n, frame_len_of(&args));
+        assert_eq!(&buf[..n], &frame(b'a', &args)[..]);
+        let words = ["x"; IPC_MAX_ARGS + 1];
+        assert_eq!(
+            emit_words(b'a', &words, &mut [0u8; 1024]),
+            Err(WireError::TooManyArgs)
+        );
+        assert_eq!(
+            emit_words(b'a', &["abc"], &mut [0u8; 8]),
+            Err(WireError::BufferTooSmall)
         );
     }
 
