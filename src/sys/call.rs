@@ -1237,6 +1237,50 @@ mod tests {
         assert_eq!(status, 0);
     }
 
+    /// poll (ppoll on aarch64), dup2 (dup3 there), read, write, close, getpid and
+    /// geteuid (geteuid32 on ARM) as the raw calls of the router builds: these run under
+    /// qemu-user for each router target (targets/test), where the daemon's own use of
+    /// them cannot be run (its start-up stops at MRT_INIT).
+    #[test]
+    fn descriptor_calls_and_ids_agree_with_libc() {
+        let mut fds = [-1; 2];
+        assert_eq!(pipe2(&mut fds, libc::O_CLOEXEC), 0);
+        let [rd, wr] = fds;
+        let mut pfd = libc::pollfd {
+            fd: rd,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: `pfd` is one live, writable pollfd.
+        assert_eq!(unsafe { poll(&mut pfd, 1, 0) }, 0);
+        let start = std::time::Instant::now();
+        // SAFETY: as above.
+        assert_eq!(unsafe { poll(&mut pfd, 1, 30) }, 0);
+        assert!(start.elapsed() >= std::time::Duration::from_millis(25));
+        // A copy of the write end under another number, then written through.
+        // SAFETY: `dup` of an open descriptor.
+        let spare = unsafe { libc::dup(libc::STDERR_FILENO) };
+        assert!(spare > 2);
+        assert_eq!(dup2(wr, spare), spare);
+        assert_eq!(dup2(spare, spare), spare);
+        // SAFETY: writes 3 bytes from a live 3-byte buffer.
+        assert_eq!(unsafe { write(spare, b"abc".as_ptr().cast(), 3) }, 3);
+        // SAFETY: as above; a negative timeout waits until readable.
+        assert_eq!(unsafe { poll(&mut pfd, 1, -1) }, 1);
+        assert_eq!(pfd.revents & libc::POLLIN, libc::POLLIN);
+        let mut got = [0u8; 8];
+        // SAFETY: reads at most 8 bytes into a live 8-byte buffer.
+        assert_eq!(unsafe { read(rd, got.as_mut_ptr().cast(), got.len()) }, 3);
+        assert_eq!(&got[..3], b"abc");
+        for fd in [spare, wr, rd] {
+            assert_eq!(close(fd), 0);
+        }
+        // SAFETY: plain id queries.
+        assert_eq!(getpid(), unsafe { libc::getpid() });
+        // SAFETY: as above.
+        assert_eq!(geteuid(), unsafe { libc::geteuid() });
+    }
+
     #[test]
     fn fork_returns_twice() {
         // SAFETY: the child only `_exit`s.
