@@ -614,11 +614,16 @@ impl Router {
             } else {
                 pad(out, kind, 7)?;
             }
-            for (key, word, v) in [
-                (",\"iif\":", " from ", Some(p.iif())),
-                (",\"source\":", " source ", p.source()),
-                (",\"group\":", " group ", Some(p.group())),
-            ] {
+            // The words are a const table walked by reference: only the values are built.
+            const WORDS: [(&str, &str); 3] = [
+                (",\"iif\":", " from "),
+                (",\"source\":", " source "),
+                (",\"group\":", " group "),
+            ];
+            for ((key, word), v) in WORDS
+                .iter()
+                .zip([Some(p.iif()), p.source(), Some(p.group())])
+            {
                 if json {
                     out.write_str(key)?;
                     match v {
