@@ -17,24 +17,33 @@ pub fn socket(domain: c_int, ty: c_int, protocol: c_int) -> Result<Fd, Errno> {
 /// `setsockopt(fd, level, name, value, sizeof(T))`.
 pub fn setsockopt<T: Copy>(fd: &Fd, level: c_int, name: c_int, value: &T) -> Result<(), Errno> {
     let ptr: *const T = value;
-    // SAFETY: `fd` is open; `ptr` points to a live `T` of exactly `size_of::<T>()` bytes,
-    // the length we pass, and the kernel only reads it.
-    ret(unsafe { call::setsockopt(fd.raw(), level, name, ptr.cast(), size_of::<T>() as _) })?;
-    Ok(())
+    // SAFETY: `ptr` points to a live `T` of exactly `size_of::<T>()` bytes.
+    unsafe { setsockopt_raw(fd, level, name, ptr.cast(), size_of::<T>()) }
 }
 
 /// `setsockopt` with a byte string value (`SO_BINDTODEVICE`).
 pub fn setsockopt_bytes(fd: &Fd, level: c_int, name: c_int, value: &[u8]) -> Result<(), Errno> {
-    // SAFETY: `fd` is open; `value` is valid for reads of `value.len()` bytes.
-    ret(unsafe {
-        call::setsockopt(
-            fd.raw(),
-            level,
-            name,
-            value.as_ptr().cast(),
-            value.len() as _,
-        )
-    })?;
+    // SAFETY: `value` is valid for reads of `value.len()` bytes.
+    unsafe { setsockopt_raw(fd, level, name, value.as_ptr().cast(), value.len()) }
+}
+
+/// The one `setsockopt` call every typed wrapper shares (out of line: one copy rather
+/// than one per option set).
+///
+/// # Safety
+///
+/// `value` must be valid for reads of `len` bytes.
+#[inline(never)]
+unsafe fn setsockopt_raw(
+    fd: &Fd,
+    level: c_int,
+    name: c_int,
+    value: *const c_void,
+    len: usize,
+) -> Result<(), Errno> {
+    // SAFETY: `fd` is open; the caller guarantees `value` is readable for `len` bytes,
+    // the length we pass, and the kernel only reads it.
+    ret(unsafe { call::setsockopt(fd.raw(), level, name, value, len as _) })?;
     Ok(())
 }
 
