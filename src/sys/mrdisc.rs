@@ -33,23 +33,21 @@ impl Mrdisc {
             libc::IPPROTO_IGMP,
         )?;
         setsockopt_bytes(&fd, libc::SOL_SOCKET, libc::SO_BINDTODEVICE, name)?;
+        // One request, re-aimed: both joins, then the outgoing interface (no group).
+        let mut mreq = libc::ip_mreqn {
+            imr_multiaddr: in_addr([0; 4]),
+            imr_address: in_addr([0; 4]),
+            imr_ifindex: ifindex_c,
+        };
         for group in [igmp::ALL_SNOOPERS, igmp::ALL_ROUTERS] {
-            let mreq = libc::ip_mreqn {
-                imr_multiaddr: in_addr(group),
-                imr_address: in_addr([0; 4]),
-                imr_ifindex: ifindex_c,
-            };
+            mreq.imr_multiaddr = in_addr(group);
             match setsockopt(&fd, libc::IPPROTO_IP, libc::IP_ADD_MEMBERSHIP, &mreq) {
                 Ok(()) | Err(Errno::EADDRINUSE) => {}
                 Err(e) => return Err(e),
             }
         }
-        let out_if = libc::ip_mreqn {
-            imr_multiaddr: in_addr([0; 4]),
-            imr_address: in_addr([0; 4]),
-            imr_ifindex: ifindex_c,
-        };
-        setsockopt(&fd, libc::IPPROTO_IP, libc::IP_MULTICAST_IF, &out_if)?;
+        mreq.imr_multiaddr = in_addr([0; 4]);
+        setsockopt(&fd, libc::IPPROTO_IP, libc::IP_MULTICAST_IF, &mreq)?;
         setsockopt_int(&fd, libc::IPPROTO_IP, libc::IP_MULTICAST_TTL, 1)?;
         setsockopt_int(&fd, libc::IPPROTO_IP, libc::IP_MULTICAST_LOOP, 0)?;
         setsockopt(&fd, libc::IPPROTO_IP, libc::IP_OPTIONS, &igmp::ROUTER_ALERT)?;
