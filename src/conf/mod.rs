@@ -394,7 +394,20 @@ fn prefixed(word: &[u8], names: &[&[u8]]) -> Option<usize> {
     let first = word.first()?;
     names
         .iter()
-        .position(|name| name.first() == Some(first) && word.starts_with(name))
+        .position(|name| name.first() == Some(first) && starts_with(word, name))
+}
+
+/// `word.starts_with(name)` as a byte loop: names are a few bytes, and the slice
+/// comparison calls `memcmp` for each (most of the cost of a keyword lookup).
+fn starts_with(word: &[u8], name: &[u8]) -> bool {
+    let mut i = 0;
+    while let Some(&b) = name.get(i) {
+        if word.get(i) != Some(&b) {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// The directive a line starts with.
