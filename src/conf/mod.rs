@@ -336,12 +336,13 @@ const fn is_space(b: u8) -> bool {
     b == b' ' || b.wrapping_sub(b'\t') < 5
 }
 
-/// Directive words, and their statements.
-const DIRECTIVE_NAMES: [&[u8]; 5] = [b"mgroup", b"ssmgroup", b"mroute", b"phyint", b"include"];
+/// Directive words, and their statements. No name is a prefix of another, so the order
+/// is free: `mroute`, the directive of long confs, is tried first.
+const DIRECTIVE_NAMES: [&[u8]; 5] = [b"mroute", b"mgroup", b"ssmgroup", b"phyint", b"include"];
 const DIRECTIVES: [Kind; 5] = [
-    Kind::Mgroup,
-    Kind::Mgroup,
     Kind::Mroute,
+    Kind::Mgroup,
+    Kind::Mgroup,
     Kind::Phyint,
     Kind::Include,
 ];
@@ -397,10 +398,11 @@ fn prefixed(word: &[u8], names: &[&[u8]]) -> Option<usize> {
         .position(|name| name.first() == Some(first) && starts_with(word, name))
 }
 
-/// `word.starts_with(name)` as a byte loop: names are a few bytes, and the slice
-/// comparison calls `memcmp` for each (most of the cost of a keyword lookup).
+/// `word.starts_with(name)` for a `name` whose first byte `word` is known to share, as a
+/// byte loop: names are a few bytes, and the slice comparison calls `memcmp` for each
+/// (most of the cost of a keyword lookup).
 fn starts_with(word: &[u8], name: &[u8]) -> bool {
-    let mut i = 0;
+    let mut i = 1;
     while let Some(&b) = name.get(i) {
         if word.get(i) != Some(&b) {
             return false;
