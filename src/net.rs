@@ -173,37 +173,40 @@ impl uDisplay for Prefix {
 
 /// A dotted quad, in one pass over the text.
 fn parse_v4(s: &[u8]) -> Option<[u8; 4]> {
+    // Octet by octet, so a digit costs one test of what came before it (a leading
+    // zero), not the state of a byte-by-byte machine.
     let mut out = [0u8; 4];
-    let mut part = 0usize; // the octet being read
-    let mut started = false; // it has a digit
-    let mut value = 0u32;
-    for &b in s {
-        let digit = b.wrapping_sub(b'0');
-        if digit < 10 {
-            // inet_pton rejects leading zeros ("01") in dotted quads.
-            if started && value == 0 {
+    let mut i = 0usize;
+    for (k, octet) in out.iter_mut().enumerate() {
+        if k > 0 {
+            if s.get(i) != Some(&b'.') {
                 return None;
             }
-            started = true;
-            value = value * 10 + u32::from(digit);
+            i += 1;
+        }
+        let mut value = u32::from(digit(s.get(i)?)?);
+        i += 1;
+        while let Some(d) = s.get(i).and_then(digit) {
+            // inet_pton rejects leading zeros ("01") in dotted quads.
+            if value == 0 {
+                return None;
+            }
+            value = value * 10 + u32::from(d);
             if value > 255 {
                 return None;
             }
-        } else if b == b'.' && started {
-            // A fifth octet finds no slot.
-            *out.get_mut(part)? = value as u8;
-            part += 1;
-            started = false;
-            value = 0;
-        } else {
-            return None;
+            i += 1;
         }
+        *octet = value as u8;
     }
-    if !started || part != 3 {
-        return None;
-    }
-    out[3] = value as u8;
-    Some(out)
+    // Nothing after the fourth octet (a fifth is no address).
+    (i == s.len()).then_some(out)
+}
+
+/// The value of a decimal digit.
+fn digit(b: &u8) -> Option<u8> {
+    let d = b.wrapping_sub(b'0');
+    (d < 10).then_some(d)
 }
 
 fn hex(b: u8) -> Option<u16> {

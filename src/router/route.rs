@@ -206,7 +206,7 @@ impl Router {
                 }
                 rid
             }
-            None => match self.rules.insert(*rule) {
+            None => match self.rules.insert(rule) {
                 Ok(rid) => {
                     inserted = true;
                     rid

@@ -139,14 +139,17 @@ impl<const N: usize, const B: usize> MfcTable<N, B> {
 
     /// Adds an entry for an (S,G) that has none. Cache entries go to the back of the LRU.
     pub fn insert(&mut self, route: Route) -> Result<usize, Full> {
+        // What the indexes need is taken first: `route` is not used after it moves into
+        // the slab, so it is copied once, into its slot (not into a local kept for later).
+        let sg = sg_hash(&route.source, &route.group);
+        let group = route.group;
+        let cache = route.is_cache();
         let id = self.slab.insert(route)?;
-        let _ = self.by_sg.insert(sg_hash(&route.source, &route.group), id);
+        let _ = self.by_sg.insert(sg, id);
         let slab = &self.slab;
-        let same_group = |o: usize| slab.get(o).is_some_and(|x| x.group == route.group);
-        let _ = self
-            .by_group
-            .insert(group_hash(&route.group), id, same_group);
-        if route.is_cache() {
+        let same_group = |o: usize| slab.get(o).is_some_and(|x| x.group == group);
+        let _ = self.by_group.insert(group_hash(&group), id, same_group);
+        if cache {
             self.lru.push_back(id);
             self.caches += 1;
         }

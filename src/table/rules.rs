@@ -207,10 +207,13 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
         })
     }
 
-    /// Adds a rule (which must not exist yet) at the end of the list.
-    pub fn insert(&mut self, mut rule: Rule) -> Result<usize, Full> {
-        rule.seq = self.next_seq;
-        let id = self.slab.insert(rule)?;
+    /// Adds a rule (which must not exist yet) at the end of the list. Borrowed and
+    /// copied once, straight into its slot (its `seq` is set there): a rule is 88 bytes.
+    pub fn insert(&mut self, rule: &Rule) -> Result<usize, Full> {
+        let id = self.slab.insert(*rule)?;
+        if let Some(r) = self.slab.get_mut(id) {
+            r.seq = self.next_seq;
+        }
         self.next_seq += 1;
         // Index capacity exceeds slab capacity, so these cannot fail.
         let _ = self.by_identity.insert(rule.identity_hash(), id);
@@ -220,7 +223,7 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
             let slab = &self.slab;
             let same = |o: usize| slab.get(o).is_some_and(|r| r.match_key() == key);
             let _ = self.by_match.insert(rule.match_hash(), id, same);
-            self.add_shape(&rule);
+            self.add_shape(rule);
         }
         Ok(id)
     }
@@ -403,9 +406,9 @@ mod tests {
         let r1 = rule(0, "10.0.0.1", 32, "225.1.1.1", 32);
         let r2 = rule(1, "0.0.0.0", 32, "225.1.1.1", 32);
         let r3 = rule(1, "0.0.0.0", 32, "225.1.1.2", 32);
-        let i1 = t.insert(r1).unwrap();
-        let i2 = t.insert(r2).unwrap();
-        assert_eq!(t.insert(r3), Err(Full));
+        let i1 = t.insert(&r1).unwrap();
+        let i2 = t.insert(&r2).unwrap();
+        assert_eq!(t.insert(&r3), Err(Full));
         assert_eq!(t.find(&r1), Some(i1));
         assert_eq!(t.find(&r2), Some(i2));
         assert_eq!(t.find(&r3), None);
@@ -415,7 +418,7 @@ mod tests {
         assert!(!t.remove(i2));
         assert_eq!(t.templates(), 0);
         assert_eq!(t.find(&r2), None);
-        let i3 = t.insert(r3).unwrap();
+        let i3 = t.insert(&r3).unwrap();
         assert_eq!(t.find(&r3), Some(i3));
         assert_eq!(
             t.first_template(1, &a("10.0.0.1"), &a("225.1.1.2")),
@@ -436,9 +439,9 @@ mod tests {
     #[test]
     fn first_template_in_insertion_order() {
         let mut t = RuleTable::<8, 16>::new();
-        let wide = t.insert(rule(0, "0.0.0.0", 32, "225.0.0.0", 8)).unwrap();
-        let narrow = t.insert(rule(0, "10.0.0.0", 24, "225.1.1.1", 32)).unwrap();
-        let other_if = t.insert(rule(1, "0.0.0.0", 32, "225.1.1.1", 32)).unwrap();
+        let wide = t.insert(&rule(0, "0.0.0.0", 32, "225.0.0.0", 8)).unwrap();
+        let narrow = t.insert(&rule(0, "10.0.0.0", 24, "225.1.1.1", 32)).unwrap();
+        let other_if = t.insert(&rule(1, "0.0.0.0", 32, "225.1.1.1", 32)).unwrap();
         assert_eq!(
             t.first_template(0, &a("10.0.0.1"), &a("225.1.1.1")),
             Some(wide)
@@ -454,13 +457,13 @@ mod tests {
         );
         assert_eq!(t.first_template(0, &a("10.0.1.1"), &a("225.1.1.1")), None);
         // Re-adding puts it last: the narrow one now wins.
-        t.insert(rule(0, "0.0.0.0", 32, "225.0.0.0", 8)).unwrap();
+        t.insert(&rule(0, "0.0.0.0", 32, "225.0.0.0", 8)).unwrap();
         assert_eq!(
             t.first_template(0, &a("10.0.0.1"), &a("225.1.1.1")),
             Some(narrow)
         );
         // An exact rule is never a template.
-        t.insert(rule(0, "10.0.0.1", 32, "225.1.1.1", 32)).unwrap();
+        t.insert(&rule(0, "10.0.0.1", 32, "225.1.1.1", 32)).unwrap();
         assert_eq!(
             t.first_template(0, &a("10.0.0.1"), &a("225.1.1.1")),
             Some(narrow)
@@ -471,16 +474,16 @@ mod tests {
     fn templates_sharing_a_match_key() {
         // Written differently, matching the same: the oldest wins, then the next one.
         let mut t = RuleTable::<8, 16>::new();
-        let a1 = t.insert(rule(0, "0.0.0.0", 32, "225.1.2.3", 16)).unwrap();
-        let a2 = t.insert(rule(0, "0.0.0.0", 32, "225.1.4.5", 16)).unwrap();
-        let a3 = t.insert(rule(0, "0.0.0.0", 32, "225.1.6.7", 16)).unwrap();
+        let a1 = t.insert(&rule(0, "0.0.0.0", 32, "225.1.2.3", 16)).unwrap();
+        let a2 = t.insert(&rule(0, "0.0.0.0", 32, "225.1.4.5", 16)).unwrap();
+        let a3 = t.insert(&rule(0, "0.0.0.0", 32, "225.1.6.7", 16)).unwrap();
         let (s, g) = (a("10.0.0.1"), a("225.1.9.9"));
         assert_eq!(t.first_template(0, &s, &g), Some(a1));
         t.remove(a2);
         assert_eq!(t.first_template(0, &s, &g), Some(a1));
         t.remove(a1);
         assert_eq!(t.first_template(0, &s, &g), Some(a3));
-        let a4 = t.insert(rule(0, "0.0.0.0", 32, "225.1.0.0", 16)).unwrap();
+        let a4 = t.insert(&rule(0, "0.0.0.0", 32, "225.1.0.0", 16)).unwrap();
         t.remove(a3);
         assert_eq!(t.first_template(0, &s, &g), Some(a4));
         t.remove(a4);
@@ -494,7 +497,10 @@ mod tests {
         let mut ids = std::vec::Vec::new();
         for len in 0..=32u8 {
             for sl in [8u8, 16, 24] {
-                ids.push(t.insert(rule(0, "10.0.0.0", sl, "225.0.0.0", len)).unwrap());
+                ids.push(
+                    t.insert(&rule(0, "10.0.0.0", sl, "225.0.0.0", len))
+                        .unwrap(),
+                );
             }
         }
         assert!(t.unshaped > 0);
