@@ -13,7 +13,7 @@ use ufmt::{uDisplay, uWrite, Formatter};
 
 pub use self::getopt::{Arg, Getopt, Mode};
 use crate::conf::atoi;
-use crate::fmt::{join, joined_len, utf8, Level};
+use crate::fmt::Level;
 
 /// A file path from the command line or derived from the identity.
 pub type Path = String<PATH_MAX_LEN>;
@@ -36,15 +36,10 @@ pub const RUNSTATEDIR: &str = match option_env!("SMCROUTE_RUNSTATEDIR") {
 };
 
 /// [`SYSCONFDIR`] and a `/`, joined at compile time (one part less to append).
-const SYSCONF_DIR: &str = utf8(&join::<{ joined_len(&[SYSCONFDIR, "/"]) }>(&[
-    SYSCONFDIR, "/",
-]));
+const SYSCONF_DIR: &str = crate::joined![SYSCONFDIR, "/"];
 
 /// [`RUNSTATEDIR`] and a `/`, joined at compile time (one part less to append).
-const RUN_DIR: &str = utf8(&join::<{ joined_len(&[RUNSTATEDIR, "/"]) }>(&[
-    RUNSTATEDIR,
-    "/",
-]));
+const RUN_DIR: &str = crate::joined![RUNSTATEDIR, "/"];
 
 /// Default identity: syslog tag and base name of the conf, PID and socket files.
 pub const DEFAULT_IDENT: &str = "smcroute";
@@ -627,7 +622,7 @@ pub fn write_daemon_usage<W: uWrite + ?Sized>(
 /// built on the stack).
 const USAGE_TO_IDENT_PARTS: [&str; 4] =
     [USAGE_TO_CONF, USAGE_TO_IDENT, USAGE_TO_PID, USAGE_TO_SOCKET];
-const USAGE_TO_CONF_PARTS: [&str; 3] = [
+const USAGE_TO_CONF: &str = crate::joined![
     " [-hnNsv] [-c SEC] [-d SEC] [-e CMD] [-f FILE] [-i NAME] [-l LVL] \n\
      \x20                    [-m SEC] [-P FILE] [-t ID] [-u FILE]\n\
      \n\
@@ -641,14 +636,11 @@ const USAGE_TO_CONF_PARTS: [&str; 3] = [
     SYSCONFDIR,
     "/",
 ];
-const USAGE_TO_CONF: &str = utf8(&join::<{ joined_len(&USAGE_TO_CONF_PARTS) }>(
-    &USAGE_TO_CONF_PARTS,
-));
 const USAGE_TO_IDENT: &str = ".conf\n\
     \x20 -F FILE         Check configuration file syntax, use -l to increase verbosity\n\
     \x20 -h              This help text\n\
     \x20 -i NAME         Identity for .conf/.pid/.sock file, and syslog, default: ";
-const USAGE_TO_PID_PARTS: [&str; 3] = [
+const USAGE_TO_PID: &str = crate::joined![
     "\n  -l LVL          Set log level: none, err, notice*, info, debug\n\
      \x20 -m SEC          Multicast router discovery, 4-180, default: 20 sec\n\
      \x20 -n              Run daemon in foreground, when started by systemd or finit\n\
@@ -660,10 +652,7 @@ const USAGE_TO_PID_PARTS: [&str; 3] = [
     RUNSTATEDIR,
     "/",
 ];
-const USAGE_TO_PID: &str = utf8(&join::<{ joined_len(&USAGE_TO_PID_PARTS) }>(
-    &USAGE_TO_PID_PARTS,
-));
-const USAGE_TO_SOCKET_PARTS: [&str; 3] = [
+const USAGE_TO_SOCKET: &str = crate::joined![
     ".pid\n  -s              Use syslog, default unless running in foreground, -n\n\
      \x20 -t ID           Set multicast routing table ID, default: 0\n\
      \x20 -u FILE         UNIX domain socket path, for use with smcroutectl.\n\
@@ -671,9 +660,6 @@ const USAGE_TO_SOCKET_PARTS: [&str; 3] = [
     RUNSTATEDIR,
     "/",
 ];
-const USAGE_TO_SOCKET: &str = utf8(&join::<{ joined_len(&USAGE_TO_SOCKET_PARTS) }>(
-    &USAGE_TO_SOCKET_PARTS,
-));
 const USAGE_END: &str = ".sock\n  -v              Show program version and support information\n\n";
 
 /// `-v` of both programs (and `smcroutectl version`): SMCRoute's text, homepage line

@@ -161,6 +161,27 @@ pub const fn utf8(bytes: &'static [u8]) -> &'static str {
     }
 }
 
+/// A `&'static str` of constant texts joined at compile time: `joined!["max ", "7"]`.
+/// One write of the whole text at run time, no formatting.
+#[macro_export]
+macro_rules! joined {
+    ($($part:expr),+ $(,)?) => {{
+        const PARTS: &[&str] = &[$($part),+];
+        const JOINED: [u8; $crate::fmt::joined_len(PARTS)] = $crate::fmt::join(PARTS);
+        $crate::fmt::utf8(&JOINED)
+    }};
+}
+
+/// A constant number in decimal as a `&'static str`, at compile time, to put a limit
+/// into a [`joined!`] message: `joined!["max ", decimal!(MAX_OIFS)]`.
+#[macro_export]
+macro_rules! decimal {
+    ($n:expr) => {{
+        const DIGITS: [u8; $crate::fmt::digits($n)] = $crate::fmt::decimal($n);
+        $crate::fmt::utf8(&DIGITS)
+    }};
+}
+
 /// Formats with `ufmt` into a [`Line`] and sends it to a [`Log`] sink:
 /// `log!(sink, Level::Warning, "{} line {}: {}", file, n, err)`. Nothing is formatted
 /// when the sink does not want the level. `sink` is evaluated twice: pass a reference or

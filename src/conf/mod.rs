@@ -9,7 +9,6 @@
 use heapless::Vec;
 use ufmt::{uDisplay, uWrite, uwrite, Formatter};
 
-use crate::fmt::{decimal, digits, join, joined_len, utf8};
 use crate::limits::{CONF_LINE_MAX, MAX_OIFS};
 
 /// Outbound interface words of one `mroute` line. SMCRoute accepts at most one OIF per
@@ -497,24 +496,16 @@ impl<'a> Iterator for Words<'a> {
 // ===== messages =====
 
 // The limits written into the texts at compile time: no number formatting at run time.
-const OIFS_DIGITS: [u8; digits(MAX_OIFS)] = decimal(MAX_OIFS);
-const TOO_MANY_OIFS_PARTS: [&str; 3] = [
+const TOO_MANY_OIFS: &str = crate::joined![
     "Too many outbound interfaces, max ",
-    utf8(&OIFS_DIGITS),
+    crate::decimal!(MAX_OIFS),
     ", skipping.",
 ];
-const TOO_MANY_OIFS: &str = utf8(&join::<{ joined_len(&TOO_MANY_OIFS_PARTS) }>(
-    &TOO_MANY_OIFS_PARTS,
-));
-const LINE_DIGITS: [u8; digits(CONF_LINE_MAX)] = decimal(CONF_LINE_MAX);
-const LINE_TOO_LONG_PARTS: [&str; 3] = [
+const LINE_TOO_LONG: &str = crate::joined![
     "Line too long, max ",
-    utf8(&LINE_DIGITS),
+    crate::decimal!(CONF_LINE_MAX),
     " characters, skipping.",
 ];
-const LINE_TOO_LONG: &str = utf8(&join::<{ joined_len(&LINE_TOO_LONG_PARTS) }>(
-    &LINE_TOO_LONG_PARTS,
-));
 
 impl uDisplay for LineError<'_> {
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {

@@ -7,7 +7,7 @@
 //! nothing is dropped after [`IDLE_MS`].
 
 use super::host::DaemonHost;
-use crate::fmt::{decimal, digits, join, joined_len, utf8, Level};
+use crate::fmt::Level;
 use crate::ipc::{Framer, Request};
 use crate::limits::{IPC_MSG_MAX, MAX_CLIENTS};
 use crate::router::Router;
@@ -22,15 +22,11 @@ pub const IDLE_MS: u64 = 2000;
 pub const SEND_TIMEOUT_MS: u32 = 1000;
 
 // The limit written into the text at compile time: no number formatting at run time.
-const CLIENTS_DIGITS: [u8; digits(MAX_CLIENTS)] = decimal(MAX_CLIENTS);
-const TOO_MANY_CLIENTS_PARTS: [&str; 3] = [
+const TOO_MANY_CLIENTS: &str = crate::joined![
     "ipc: too many clients (",
-    utf8(&CLIENTS_DIGITS),
+    crate::decimal!(MAX_CLIENTS),
     " max), closing connection",
 ];
-const TOO_MANY_CLIENTS: &str = utf8(&join::<{ joined_len(&TOO_MANY_CLIENTS_PARTS) }>(
-    &TOO_MANY_CLIENTS_PARTS,
-));
 
 /// What the daemon must do after a request was answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -2,7 +2,7 @@
 //! mrdisc, all backed by `sys`.
 
 use crate::errno::Errno;
-use crate::fmt::{decimal, digits, join, joined_len, utf8, Level, Log};
+use crate::fmt::{Level, Log};
 use crate::kernel::{Host, Kernel, Mfc, SgCount};
 use crate::limits::{MAX_SCRIPT_ENV, MAX_VIFS};
 use crate::net::{Addr, Family};
@@ -13,10 +13,8 @@ use crate::sys::mroute::MrouteSys;
 use crate::wire::igmp::Mrdisc as MrdiscMsg;
 
 // The limit written into the text at compile time: no number formatting at run time.
-const ENV_DIGITS: [u8; digits(MAX_SCRIPT_ENV)] = decimal(MAX_SCRIPT_ENV);
-const ENV_MAX_PARTS: [&str; 3] = [" (max ", utf8(&ENV_DIGITS), ")"];
 /// The end of the warning about a script started without some of its environment.
-const ENV_MAX: &str = utf8(&join::<{ joined_len(&ENV_MAX_PARTS) }>(&ENV_MAX_PARTS));
+const ENV_MAX: &str = crate::joined![" (max ", crate::decimal!(MAX_SCRIPT_ENV), ")"];
 
 /// An interface mrdisc announces on.
 struct MrdiscIf {

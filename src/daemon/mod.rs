@@ -21,7 +21,7 @@ use heapless::Vec;
 
 use crate::args::{self, DaemonOpts, NotRun};
 use crate::errno::Errno;
-use crate::fmt::{decimal, digits, join, joined_len, utf8, Level, Line, Log};
+use crate::fmt::{Level, Line, Log};
 use crate::limits::MAX_USER_GROUPS;
 use crate::net::Family;
 use crate::router::{Options, Router};
@@ -89,16 +89,12 @@ struct Store {
 const MAX_ARGV: usize = 64;
 
 // The limit written into the text at compile time: no number formatting at run time.
-const GROUPS_DIGITS: [u8; digits(MAX_USER_GROUPS)] = decimal(MAX_USER_GROUPS);
-const MORE_GROUPS_PARTS: [&str; 3] = [
+/// Logged after the user's name when not all of its groups could be kept.
+const MORE_GROUPS: &str = crate::joined![
     " is in more than ",
-    utf8(&GROUPS_DIGITS),
+    crate::decimal!(MAX_USER_GROUPS),
     " groups, the others do not apply",
 ];
-/// Logged after the user's name when not all of its groups could be kept.
-const MORE_GROUPS: &str = utf8(&join::<{ joined_len(&MORE_GROUPS_PARTS) }>(
-    &MORE_GROUPS_PARTS,
-));
 
 /// Logged and sent to systemd when the daemon is ready.
 const READY: &str = "Ready, waiting for client request or kernel event.";

@@ -11,7 +11,6 @@
 use heapless::Vec;
 use ufmt::{uDisplay, uWrite, Formatter};
 
-use crate::fmt::{decimal, digits, join, joined_len, utf8};
 use crate::limits::IPC_MAX_ARGS;
 
 /// Longest batch line (SMCRoute reads them with `fgets` into 512 bytes).
@@ -30,16 +29,16 @@ pub enum BatchError {
 }
 
 // The limits are written into the texts at compile time: no number formatting at run time.
-const LINE_MAX_DIGITS: [u8; digits(BATCH_LINE_MAX)] = decimal(BATCH_LINE_MAX);
-const LINE_TOO_LONG_PARTS: [&str; 3] = ["line longer than ", utf8(&LINE_MAX_DIGITS), " characters"];
-const LINE_TOO_LONG: &str = utf8(&join::<{ joined_len(&LINE_TOO_LONG_PARTS) }>(
-    &LINE_TOO_LONG_PARTS,
-));
-const MAX_WORDS_DIGITS: [u8; digits(BATCH_MAX_WORDS)] = decimal(BATCH_MAX_WORDS);
-const TOO_MANY_WORDS_PARTS: [&str; 3] = ["more than ", utf8(&MAX_WORDS_DIGITS), " words on a line"];
-const TOO_MANY_WORDS: &str = utf8(&join::<{ joined_len(&TOO_MANY_WORDS_PARTS) }>(
-    &TOO_MANY_WORDS_PARTS,
-));
+const LINE_TOO_LONG: &str = crate::joined![
+    "line longer than ",
+    crate::decimal!(BATCH_LINE_MAX),
+    " characters",
+];
+const TOO_MANY_WORDS: &str = crate::joined![
+    "more than ",
+    crate::decimal!(BATCH_MAX_WORDS),
+    " words on a line",
+];
 
 impl BatchError {
     /// What is wrong, in words.
