@@ -275,14 +275,10 @@ pub struct DaemonOpts<'a> {
     pub group: Option<&'a str>,
 }
 
-/// What `smcrouted` is asked to do.
-// Without an allocator there is nothing to box the paths into; this value exists once,
-// at start-up.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DaemonCmd<'a> {
-    /// Run (or, with [`DaemonOpts::verify`], check the conf file).
-    Run(DaemonOpts<'a>),
+/// What `smcrouted` is asked to do instead of running (with [`parse_daemon_into`]'s
+/// options filled in place, it runs, or checks the conf file with [`DaemonOpts::verify`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotRun<'a> {
     /// `-h`: print [`write_daemon_usage`] to stdout, exit 0.
     Help {
         /// Identity given before `-h`, for the default paths in the text.
@@ -296,36 +292,6 @@ pub enum DaemonCmd<'a> {
         /// What is wrong.
         error: ArgError,
         /// Identity given so far, for the usage text.
-        ident: &'a str,
-    },
-}
-
-/// Parses the command line of `smcrouted` (`args[0]` is the program name).
-pub fn parse_daemon<'a>(args: &'a [&'a str]) -> DaemonCmd<'a> {
-    let mut opts = DaemonOpts::new();
-    match parse_daemon_into(args, &mut opts) {
-        Ok(()) => DaemonCmd::Run(opts),
-        Err(NotRun::Help { ident }) => DaemonCmd::Help { ident },
-        Err(NotRun::Version) => DaemonCmd::Version,
-        Err(NotRun::Usage { error, ident }) => DaemonCmd::Usage { error, ident },
-    }
-}
-
-/// What `smcrouted` is asked to do instead of running (see [`DaemonCmd`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NotRun<'a> {
-    /// [`DaemonCmd::Help`].
-    Help {
-        /// Identity given before `-h`.
-        ident: &'a str,
-    },
-    /// [`DaemonCmd::Version`].
-    Version,
-    /// [`DaemonCmd::Usage`].
-    Usage {
-        /// What is wrong.
-        error: ArgError,
-        /// Identity given so far.
         ident: &'a str,
     },
 }
@@ -361,8 +327,9 @@ impl Default for DaemonOpts<'_> {
     }
 }
 
-/// [`parse_daemon`] into `opts`, which is [`DaemonOpts::new`]: in place, as `smcrouted`
-/// calls it, since options returned by value are copied, over a kilobyte each time.
+/// Parses the command line of `smcrouted` (`args[0]` is the program name) into `opts`,
+/// which is [`DaemonOpts::new`]: in place, since options returned by value are copied,
+/// over a kilobyte each time.
 pub fn parse_daemon_into<'a>(
     args: &'a [&'a str],
     opts: &mut DaemonOpts<'a>,

@@ -7,6 +7,27 @@ use std::vec::Vec;
 
 use super::*;
 
+/// What `smcrouted` is asked to do: [`parse_daemon_into`]'s two outcomes in one value,
+/// so that the tests compare whole results.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum DaemonCmd<'a> {
+    Run(DaemonOpts<'a>),
+    Help { ident: &'a str },
+    Version,
+    Usage { error: ArgError, ident: &'a str },
+}
+
+fn parse_daemon<'a>(args: &'a [&'a str]) -> DaemonCmd<'a> {
+    let mut opts = DaemonOpts::new();
+    match parse_daemon_into(args, &mut opts) {
+        Ok(()) => DaemonCmd::Run(opts),
+        Err(NotRun::Help { ident }) => DaemonCmd::Help { ident },
+        Err(NotRun::Version) => DaemonCmd::Version,
+        Err(NotRun::Usage { error, ident }) => DaemonCmd::Usage { error, ident },
+    }
+}
+
 /// The `DaemonOpts` of a command line that must run.
 fn run<'a>(args: &'a [&'a str]) -> DaemonOpts<'a> {
     match parse_daemon(args) {
