@@ -101,6 +101,22 @@ fn fitting(s: &str, room: usize) -> &str {
     s.get(..end).unwrap_or("")
 }
 
+/// `bytes` as text if they are UTF-8. The one UTF-8 check of the programs: `core`'s
+/// `from_utf8` is twice the size (it has a word-at-a-time fast path we do not need on
+/// lines of at most a few hundred bytes), and each of its call sites handles an error
+/// with a position we never use.
+#[inline(never)]
+pub fn as_utf8(bytes: &[u8]) -> Option<&str> {
+    let text = utf8_prefix(bytes);
+    (text.len() == bytes.len()).then_some(text)
+}
+
+/// The longest start of `bytes` that is UTF-8 (all of them when they are).
+#[inline(never)]
+pub fn utf8_prefix(bytes: &[u8]) -> &str {
+    bytes.utf8_chunks().next().map_or("", |chunk| chunk.valid())
+}
+
 /// Total length of `parts` (for the length of a [`join`]).
 pub const fn joined_len(parts: &[&str]) -> usize {
     let mut len = 0;
@@ -273,6 +289,27 @@ mod tests {
         const JOINED: &str = utf8(&join::<{ joined_len(&PARTS) }>(&PARTS));
         assert_eq!(JOINED, "max 32.");
         assert_eq!(fitting("aé", 2), "a");
+    }
+
+    #[test]
+    fn utf8_checks_as_core_does() {
+        let cases: [&[u8]; 9] = [
+            b"",
+            b"eth0",
+            "é€😀".as_bytes(),
+            b"ab\xffcd",
+            b"\xc3",
+            b"x\xe2\x82",
+            b"\xed\xa0\x80",
+            b"\xc0\xaf",
+            b"\xf4\x90\x80\x80",
+        ];
+        for bytes in cases {
+            let core = std::str::from_utf8(bytes);
+            assert_eq!(as_utf8(bytes), core.ok());
+            let valid = core.map_or_else(|e| e.valid_up_to(), |s| s.len());
+            assert_eq!(utf8_prefix(bytes).as_bytes(), &bytes[..valid]);
+        }
     }
 
     #[test]

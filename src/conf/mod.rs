@@ -456,16 +456,9 @@ impl<'a> Word<'a> {
 
 impl<'a> Words<'a> {
     fn new(line: &'a [u8]) -> Self {
-        let valid = match core::str::from_utf8(line) {
-            Ok(s) => s,
-            Err(e) => line
-                .get(..e.valid_up_to())
-                .and_then(|b| core::str::from_utf8(b).ok())
-                .unwrap_or(""),
-        };
         Self {
             line,
-            valid,
+            valid: crate::fmt::utf8_prefix(line),
             pos: 0,
         }
     }

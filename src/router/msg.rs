@@ -275,7 +275,7 @@ impl uDisplay for Arg<'_> {
             Arg::Byte(c) => {
                 // The reply ends at the first NUL: never echo a control byte.
                 let b = [if c.is_ascii_graphic() { c } else { b'?' }];
-                f.write_str(core::str::from_utf8(&b).unwrap_or("?"))
+                f.write_str(crate::fmt::as_utf8(&b).unwrap_or("?"))
             }
         }
     }

@@ -52,7 +52,7 @@ impl Args {
 
     /// Argument `i` as text; arguments that are not UTF-8 read as empty.
     pub fn str(&self, i: usize) -> Option<&'static str> {
-        self.get(i).map(|b| core::str::from_utf8(b).unwrap_or(""))
+        self.get(i).map(|b| crate::fmt::as_utf8(b).unwrap_or(""))
     }
 
     /// Iterates over the arguments as text, program name first.

@@ -304,7 +304,7 @@ impl GlobPath {
     }
 
     fn emit(&self, f: &mut impl FnMut(&str)) {
-        if let Ok(path) = core::str::from_utf8(self.at(0, self.len)) {
+        if let Some(path) = crate::fmt::as_utf8(self.at(0, self.len)) {
             f(path);
         }
     }
