@@ -375,7 +375,7 @@ pub fn parse_daemon_into<'a>(
                 syslog_counter = syslog_counter.saturating_sub(1);
             }
             'N' => opts.phyint_enable_default = false,
-            'p' => match value.split_once(':') {
+            'p' => match crate::fmt::split_once(value, b':') {
                 Some((user, group)) => {
                     opts.user = Some(user);
                     opts.group = Some(group);
@@ -437,7 +437,7 @@ impl DaemonWords<'_> {
         }?;
         let pid_file = &mut opts.pid_file;
         match self.pid_file {
-            Some(file) if file.starts_with('/') => fill(pid_file, 'P', &[file]),
+            Some(file) if file.as_bytes().first() == Some(&b'/') => fill(pid_file, 'P', &[file]),
             Some(name) => fill(pid_file, 'P', &[RUN_DIR, name, ".pid"]),
             None => fill(pid_file, 'i', &[RUN_DIR, ident, ".pid"]),
         }?;

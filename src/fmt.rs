@@ -117,6 +117,46 @@ pub fn utf8_prefix(bytes: &[u8]) -> &str {
     bytes.utf8_chunks().next().map_or("", |chunk| chunk.valid())
 }
 
+/// The pieces of `text` between the `sep` bytes, as `text.split(sep as char)` gives
+/// them, for an ASCII `sep` (the pieces are then text as well). `str::split` goes through
+/// `core`'s generic char searcher and `memchr`, a kilobyte in a static program.
+pub fn fields(text: &str, sep: u8) -> Fields<'_> {
+    Fields {
+        rest: Some(text),
+        sep,
+    }
+}
+
+/// The iterator of [`fields`].
+#[derive(Clone)]
+pub struct Fields<'a> {
+    rest: Option<&'a str>,
+    sep: u8,
+}
+
+impl<'a> Iterator for Fields<'a> {
+    type Item = &'a str;
+
+    #[inline(never)]
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = self.rest?;
+        match rest.bytes().position(|b| b == self.sep) {
+            Some(i) => {
+                self.rest = rest.get(i + 1..);
+                rest.get(..i)
+            }
+            None => self.rest.take(),
+        }
+    }
+}
+
+/// `text` cut at its first `sep` (ASCII), as `text.split_once(sep as char)`.
+pub fn split_once(text: &str, sep: u8) -> Option<(&str, &str)> {
+    let mut pieces = fields(text, sep);
+    let head = pieces.next()?;
+    Some((head, pieces.rest?))
+}
+
 /// Total length of `parts` (for the length of a [`join`]).
 pub const fn joined_len(parts: &[&str]) -> usize {
     let mut len = 0;
@@ -310,6 +350,17 @@ mod tests {
             let valid = core.map_or_else(|e| e.valid_up_to(), |s| s.len());
             assert_eq!(utf8_prefix(bytes).as_bytes(), &bytes[..valid]);
         }
+    }
+
+    #[test]
+    fn fields_split_as_str_split() {
+        for text in ["", "a", "%", "a%b", "%a%%b%", "é%ü"] {
+            let ours: std::vec::Vec<&str> = fields(text, b'%').collect();
+            let core: std::vec::Vec<&str> = text.split('%').collect();
+            assert_eq!(ours, core);
+            assert_eq!(split_once(text, b'%'), text.split_once('%'));
+        }
+        assert_eq!(fields("a\0b\0c", 0).nth(2), Some("c"));
     }
 
     #[test]

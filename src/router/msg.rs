@@ -282,7 +282,7 @@ impl uDisplay for Arg<'_> {
 }
 
 /// Where a template takes its next argument.
-const HOLE: char = '%';
+const HOLE: u8 = b'%';
 
 /// One log message: a wording and the values for its holes. Data rather than an enum
 /// with a formatting arm per shape: the constructors build it where it is logged, and one
@@ -546,7 +546,7 @@ fn put<W: uWrite + ?Sized>(
     template: &str,
     args: &[Arg<'_>],
 ) -> Result<(), W::Error> {
-    let mut pieces = template.split(HOLE);
+    let mut pieces = crate::fmt::fields(template, HOLE);
     if let Some(first) = pieces.next() {
         f.write_str(first)?;
     }
