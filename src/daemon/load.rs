@@ -3,13 +3,14 @@
 //! Files are read in fixed chunks of whole lines, so a conf of any size loads without a
 //! buffer as big as the file; each `include` level has its own chunk buffer.
 
-use ufmt::{uDisplay, uWrite, uwrite, Formatter};
+use ufmt::{uDisplay, uWrite, Formatter};
 
 use crate::conf::{self, LineError, Stmt};
 use crate::errno::Errno;
 use crate::fmt::Level;
 use crate::kernel::Host;
 use crate::limits::MAX_INCLUDE_DEPTH;
+use crate::net::write_dec;
 use crate::router::{Origin, Router};
 use crate::sys;
 
@@ -89,21 +90,39 @@ enum AtLine<'a> {
 }
 
 impl uDisplay for Warn<'_> {
+    /// Piece by piece, each written once: the path with what goes around it, then the
+    /// line number and what went wrong, then the error number if there is one.
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        match self {
-            Self::AtLine(path, line, what) => {
-                uwrite!(f, "{} line {}: ", *path, *line)?;
+        let (head, path, tail) = match self {
+            Self::AtLine(path, ..) => ("", path, " line "),
+            Self::FailedReading(path, _) => ("Failed reading ", path, ": "),
+            Self::TooDeep(path) => ("", path, ": includes nested too deep, skipping"),
+            Self::ParseError(path) => ("Parse error in ", path, ""),
+        };
+        f.write_str(head)?;
+        f.write_str(path)?;
+        f.write_str(tail)?;
+        let errno = match self {
+            Self::AtLine(_, line, what) => {
+                write_dec(f, *line)?;
+                f.write_str(": ")?;
                 match what {
-                    AtLine::Line(e) => uwrite!(f, "{}", e),
-                    AtLine::LineTooLong => f.write_str("line too long, skipping"),
-                    AtLine::IncludeMissing => f.write_str("include missing file pattern"),
-                    AtLine::Include(pattern, e) => uwrite!(f, "include {}: {}", *pattern, e),
+                    AtLine::Line(e) => e.fmt(f)?,
+                    AtLine::LineTooLong => f.write_str("line too long, skipping")?,
+                    AtLine::IncludeMissing => f.write_str("include missing file pattern")?,
+                    AtLine::Include(pattern, e) => {
+                        f.write_str("include ")?;
+                        f.write_str(pattern)?;
+                        f.write_str(": ")?;
+                        return e.fmt(f);
+                    }
                 }
+                return Ok(());
             }
-            Self::FailedReading(path, e) => uwrite!(f, "Failed reading {}: {}", *path, e),
-            Self::TooDeep(path) => uwrite!(f, "{}: includes nested too deep, skipping", *path),
-            Self::ParseError(path) => uwrite!(f, "Parse error in {}", *path),
-        }
+            Self::FailedReading(_, e) => e,
+            _ => return Ok(()),
+        };
+        errno.fmt(f)
     }
 }
 
