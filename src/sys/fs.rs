@@ -142,18 +142,32 @@ pub const TEXT_LINE_MAX: usize = 1023;
 /// Reads the text file `path` through a fixed buffer and calls `f` with each line,
 /// without its newline, until `f` returns false or the file ends. Files of any size are
 /// read; a line longer than [`TEXT_LINE_MAX`] is skipped whole. One copy for every caller
-/// (`dyn`): the loop is ~400 B on mipsel.
+/// (`dyn`), the conf loader's [`lines_of`] included.
 ///
 /// # Errors
 /// `open` or `read` failed (`ENOENT` when the file does not exist).
 pub fn for_each_line(path: &str, f: &mut dyn FnMut(&[u8]) -> bool) -> Result<(), Errno> {
     let fd = open(path, libc::O_RDONLY, 0)?;
     let mut buf = [0u8; TEXT_LINE_MAX + 1];
+    lines_of(&fd, &mut buf, &mut |line| line.is_none_or(&mut *f))
+}
+
+/// Reads `fd` to its end through `buf` and calls `f` with each line, without its
+/// newline, until `f` returns false. A line that does not fit in `buf` with its newline
+/// is skipped whole: `f` gets `None` for it, once, when it is found.
+///
+/// # Errors
+/// `read` failed; `f` has seen the lines before the failure.
+pub fn lines_of(
+    fd: &Fd,
+    buf: &mut [u8],
+    f: &mut dyn FnMut(Option<&[u8]>) -> bool,
+) -> Result<(), Errno> {
     let mut len = 0;
     // The line in progress is too long: drop it up to its newline.
     let mut skipping = false;
     loop {
-        let n = read_retry(&fd, buf.get_mut(len..).unwrap_or(&mut []))?;
+        let n = read_retry(fd, buf.get_mut(len..).unwrap_or(&mut []))?;
         len += n;
         let mut start = 0;
         while let Some(i) = buf
@@ -161,7 +175,7 @@ pub fn for_each_line(path: &str, f: &mut dyn FnMut(&[u8]) -> bool) -> Result<(),
             .and_then(|b| b.iter().position(|&c| c == b'\n'))
         {
             let line = buf.get(start..start + i).unwrap_or(&[]);
-            if !skipping && !f(line) {
+            if !skipping && !f(Some(line)) {
                 return Ok(());
             }
             skipping = false;
@@ -170,13 +184,16 @@ pub fn for_each_line(path: &str, f: &mut dyn FnMut(&[u8]) -> bool) -> Result<(),
         if n == 0 {
             // End of file: a last line without a newline counts too.
             if let Some(line) = buf.get(start..len).filter(|l| !l.is_empty() && !skipping) {
-                f(line);
+                f(Some(line));
             }
             return Ok(());
         }
         buf.copy_within(start..len, 0);
         len -= start;
         if len == buf.len() {
+            if !skipping && !f(None) {
+                return Ok(());
+            }
             skipping = true;
             len = 0;
         }
