@@ -157,6 +157,18 @@ pub fn split_once(text: &str, sep: u8) -> Option<(&str, &str)> {
     Some((head, pieces.rest?))
 }
 
+/// True if `bytes` contains `byte`. `<[u8]>::contains` is `memchr`, word at a time,
+/// half a kilobyte for strings of a few dozen bytes.
+#[inline(never)]
+pub fn has_byte(bytes: &[u8], byte: u8) -> bool {
+    for &b in bytes {
+        if b == byte {
+            return true;
+        }
+    }
+    false
+}
+
 /// Total length of `parts` (for the length of a [`join`]).
 pub const fn joined_len(parts: &[&str]) -> usize {
     let mut len = 0;
@@ -361,6 +373,7 @@ mod tests {
             assert_eq!(split_once(text, b'%'), text.split_once('%'));
         }
         assert_eq!(fields("a\0b\0c", 0).nth(2), Some("c"));
+        assert!(has_byte(b"a=b", b'=') && !has_byte(b"ab", b'=') && !has_byte(b"", 0));
     }
 
     #[test]

@@ -70,7 +70,7 @@ fn fill_nul_terminated(buf: &mut [u8], parts: &[&str]) -> Result<(), Errno> {
     let mut len = 0;
     for part in parts {
         let bytes = part.as_bytes();
-        if bytes.contains(&0) {
+        if crate::fmt::has_byte(bytes, 0) {
             return Err(Errno::EINVAL);
         }
         let end = len + bytes.len();
@@ -242,7 +242,7 @@ pub(super) fn open(path: &str, flags: libc::c_int, mode: libc::mode_t) -> Result
 /// `man 3 glob`, `man 7 glob`
 pub fn glob(pattern: &str, f: &mut impl FnMut(&str)) -> Result<(), Errno> {
     let pattern = pattern.as_bytes();
-    if pattern.contains(&0) {
+    if crate::fmt::has_byte(pattern, 0) {
         return Err(Errno::EINVAL);
     }
     if pattern.len() >= PATH_BUF {
@@ -299,8 +299,10 @@ impl GlobPath {
         if let Some(end) = self.buf.get_mut(self.len) {
             *end = 0;
         }
-        // Names never contain NUL and the pattern was checked, so the NUL is at `len`.
-        CStr::from_bytes_until_nul(&self.buf).unwrap_or(c"")
+        let bytes = self.buf.get(..=self.len).unwrap_or(b"\0");
+        // SAFETY: `bytes` ends with the NUL just written and has none before it: the
+        // pattern was checked for NUL, and directory entry names end at their first one.
+        unsafe { CStr::from_bytes_with_nul_unchecked(bytes) }
     }
 
     /// The path exists, counting a dangling symlink (what `lstat` succeeding means):
