@@ -431,16 +431,20 @@ impl DaemonWords<'_> {
     /// Fills in the paths of `opts`.
     fn finish(self, opts: &mut DaemonOpts<'_>) -> Result<(), ArgError> {
         let ident = opts.ident;
-        match self.conf {
-            Some((letter, file)) => fill(&mut opts.conf, letter, &[file]),
-            None => fill(&mut opts.conf, 'i', &[SYSCONF_DIR, ident, ".conf"]),
-        }?;
-        let pid_file = &mut opts.pid_file;
-        match self.pid_file {
-            Some(file) if file.as_bytes().first() == Some(&b'/') => fill(pid_file, 'P', &[file]),
-            Some(name) => fill(pid_file, 'P', &[RUN_DIR, name, ".pid"]),
-            None => fill(pid_file, 'i', &[RUN_DIR, ident, ".pid"]),
-        }?;
+        // Each path is `DIR NAME SUFFIX` (DIR and SUFFIX empty for a file given whole):
+        // one `fill` per path, the cases only choose the parts.
+        let (letter, dir, name, suffix) = match self.conf {
+            Some((letter, file)) => (letter, "", file, ""),
+            None => ('i', SYSCONF_DIR, ident, ".conf"),
+        };
+        fill(&mut opts.conf, letter, &[dir, name, suffix])?;
+        let (letter, dir, name) = match self.pid_file {
+            Some(file) if file.as_bytes().first() == Some(&b'/') => ('P', "", file),
+            Some(name) => ('P', RUN_DIR, name),
+            None => ('i', RUN_DIR, ident),
+        };
+        let suffix = if dir.is_empty() { "" } else { ".pid" };
+        fill(&mut opts.pid_file, letter, &[dir, name, suffix])?;
         socket_path(&mut opts.socket, self.socket, ident)?;
         if let Some(file) = self.script {
             fill(opts.script.insert(Path::new()), 'e', &[file])?;
@@ -461,10 +465,11 @@ fn fill(out: &mut Path, letter: char, parts: &[&str]) -> Result<(), ArgError> {
 
 /// `-u FILE` into `out`, else `RUNSTATEDIR/<ident>.sock`.
 fn socket_path(out: &mut Path, given: Option<&str>, ident: &str) -> Result<(), ArgError> {
-    match given {
-        Some(file) => fill(out, 'u', &[file]),
-        None => fill(out, 'i', &[RUN_DIR, ident, ".sock"]),
-    }
+    let (letter, dir, name, suffix) = match given {
+        Some(file) => ('u', "", file, ""),
+        None => ('i', RUN_DIR, ident, ".sock"),
+    };
+    fill(out, letter, &[dir, name, suffix])
 }
 
 // ===== smcroutectl =====
