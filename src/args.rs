@@ -116,40 +116,41 @@ impl ErrorLine<'_> {
     /// and the control tool, which write with different `uWrite` types.
     #[inline(never)]
     pub fn parts(&self) -> (&str, &'static str, Option<char>, &'static str) {
-        let short = basename(self.prog);
-        match self.error {
-            ArgError::InvalidOption(c) => (self.prog, ": invalid option -- '", Some(c), "'"),
-            ArgError::MissingArgument(c) => (
-                self.prog,
-                ": option requires an argument -- '",
-                Some(c),
-                "'",
-            ),
-            ArgError::MrdiscInterval => (
-                short,
-                ": Invalid mrdisc announcement interval, 4-180.",
-                None,
-                "",
-            ),
+        // The text before the letter and after it, by error (a table, not a match of
+        // tuples: one lookup instead of six sets of stores).
+        const TEXTS: [(&str, &str); 6] = [
+            (": invalid option -- '", "'"),
+            (": option requires an argument -- '", "'"),
+            (": Invalid mrdisc announcement interval, 4-180.", ""),
             // SMCRoute prints only the usage text here; one line of why does no harm.
-            ArgError::NegativeTableId => (
-                short,
+            (
                 ": Invalid multicast routing table ID, must be 0 or more.",
-                None,
                 "",
             ),
             // `PATH_MAX_LEN` written out (the unit tests check the line).
-            ArgError::PathTooLong(c) => {
-                (short, ": Path from -", Some(c), " too long, max 256 bytes.")
-            }
+            (": Path from -", " too long, max 256 bytes."),
             // SMCRoute's wording for an IPC message with too many words.
-            ArgError::TooManyWords => (
-                short,
+            (
                 ": Failed constructing IPC command: Argument list too long",
-                None,
                 "",
             ),
-        }
+        ];
+        let (index, letter) = match self.error {
+            ArgError::InvalidOption(c) => (0, Some(c)),
+            ArgError::MissingArgument(c) => (1, Some(c)),
+            ArgError::MrdiscInterval => (2, None),
+            ArgError::NegativeTableId => (3, None),
+            ArgError::PathTooLong(c) => (4, Some(c)),
+            ArgError::TooManyWords => (5, None),
+        };
+        // getopt's own messages name the program as it was called.
+        let name = if index < 2 {
+            self.prog
+        } else {
+            basename(self.prog)
+        };
+        let (text, tail) = TEXTS.get(index).copied().unwrap_or(("", ""));
+        (name, text, letter, tail)
     }
 }
 
