@@ -574,7 +574,7 @@ pub fn write_pid_file(path: &str, pid: i32) -> Result<(), Errno> {
     // "<pid>\n", formatted once for the name and the contents (an `i32` always fits).
     let mut line = heapless::String::<16>::new();
     let _ = ufmt::uwrite!(line, "{}\n", pid);
-    let digits = line.strip_suffix("\n").unwrap_or(&line);
+    let digits = line.get(..line.len().saturating_sub(1)).unwrap_or(&line);
     let mut target = CPath::empty();
     target.set(&[path])?;
     let mut template = CPath::empty();
