@@ -116,40 +116,41 @@ impl ErrorLine<'_> {
     /// and the control tool, which write with different `uWrite` types.
     #[inline(never)]
     pub fn parts(&self) -> (&str, &'static str, Option<char>, &'static str) {
-        let short = basename(self.prog);
-        match self.error {
-            ArgError::InvalidOption(c) => (self.prog, ": invalid option -- '", Some(c), "'"),
-            ArgError::MissingArgument(c) => (
-                self.prog,
-                ": option requires an argument -- '",
-                Some(c),
-                "'",
-            ),
-            ArgError::MrdiscInterval => (
-                short,
-                ": Invalid mrdisc announcement interval, 4-180.",
-                None,
-                "",
-            ),
+        // The text before the letter and after it, by error (a table, not a match of
+        // tuples: one lookup instead of six sets of stores).
+        const TEXTS: [(&str, &str); 6] = [
+            (": invalid option -- '", "'"),
+            (": option requires an argument -- '", "'"),
+            (": Invalid mrdisc announcement interval, 4-180.", ""),
             // SMCRoute prints only the usage text here; one line of why does no harm.
-            ArgError::NegativeTableId => (
-                short,
+            (
                 ": Invalid multicast routing table ID, must be 0 or more.",
-                None,
                 "",
             ),
             // `PATH_MAX_LEN` written out (the unit tests check the line).
-            ArgError::PathTooLong(c) => {
-                (short, ": Path from -", Some(c), " too long, max 256 bytes.")
-            }
+            (": Path from -", " too long, max 256 bytes."),
             // SMCRoute's wording for an IPC message with too many words.
-            ArgError::TooManyWords => (
-                short,
+            (
                 ": Failed constructing IPC command: Argument list too long",
-                None,
                 "",
             ),
-        }
+        ];
+        let (index, letter) = match self.error {
+            ArgError::InvalidOption(c) => (0, Some(c)),
+            ArgError::MissingArgument(c) => (1, Some(c)),
+            ArgError::MrdiscInterval => (2, None),
+            ArgError::NegativeTableId => (3, None),
+            ArgError::PathTooLong(c) => (4, Some(c)),
+            ArgError::TooManyWords => (5, None),
+        };
+        // getopt's own messages name the program as it was called.
+        let name = if index < 2 {
+            self.prog
+        } else {
+            basename(self.prog)
+        };
+        let (text, tail) = TEXTS.get(index).copied().unwrap_or(("", ""));
+        (name, text, letter, tail)
     }
 }
 
@@ -375,7 +376,7 @@ pub fn parse_daemon_into<'a>(
                 syslog_counter = syslog_counter.saturating_sub(1);
             }
             'N' => opts.phyint_enable_default = false,
-            'p' => match value.split_once(':') {
+            'p' => match crate::fmt::split_once(value, b':') {
                 Some((user, group)) => {
                     opts.user = Some(user);
                     opts.group = Some(group);
@@ -431,16 +432,20 @@ impl DaemonWords<'_> {
     /// Fills in the paths of `opts`.
     fn finish(self, opts: &mut DaemonOpts<'_>) -> Result<(), ArgError> {
         let ident = opts.ident;
-        match self.conf {
-            Some((letter, file)) => fill(&mut opts.conf, letter, &[file]),
-            None => fill(&mut opts.conf, 'i', &[SYSCONF_DIR, ident, ".conf"]),
-        }?;
-        let pid_file = &mut opts.pid_file;
-        match self.pid_file {
-            Some(file) if file.starts_with('/') => fill(pid_file, 'P', &[file]),
-            Some(name) => fill(pid_file, 'P', &[RUN_DIR, name, ".pid"]),
-            None => fill(pid_file, 'i', &[RUN_DIR, ident, ".pid"]),
-        }?;
+        // Each path is `DIR NAME SUFFIX` (DIR and SUFFIX empty for a file given whole):
+        // one `fill` per path, the cases only choose the parts.
+        let (letter, dir, name, suffix) = match self.conf {
+            Some((letter, file)) => (letter, "", file, ""),
+            None => ('i', SYSCONF_DIR, ident, ".conf"),
+        };
+        fill(&mut opts.conf, letter, &[dir, name, suffix])?;
+        let (letter, dir, name) = match self.pid_file {
+            Some(file) if file.as_bytes().first() == Some(&b'/') => ('P', "", file),
+            Some(name) => ('P', RUN_DIR, name),
+            None => ('i', RUN_DIR, ident),
+        };
+        let suffix = if dir.is_empty() { "" } else { ".pid" };
+        fill(&mut opts.pid_file, letter, &[dir, name, suffix])?;
         socket_path(&mut opts.socket, self.socket, ident)?;
         if let Some(file) = self.script {
             fill(opts.script.insert(Path::new()), 'e', &[file])?;
@@ -461,10 +466,11 @@ fn fill(out: &mut Path, letter: char, parts: &[&str]) -> Result<(), ArgError> {
 
 /// `-u FILE` into `out`, else `RUNSTATEDIR/<ident>.sock`.
 fn socket_path(out: &mut Path, given: Option<&str>, ident: &str) -> Result<(), ArgError> {
-    match given {
-        Some(file) => fill(out, 'u', &[file]),
-        None => fill(out, 'i', &[RUN_DIR, ident, ".sock"]),
-    }
+    let (letter, dir, name, suffix) = match given {
+        Some(file) => ('u', "", file, ""),
+        None => ('i', RUN_DIR, ident, ".sock"),
+    };
+    fill(out, letter, &[dir, name, suffix])
 }
 
 // ===== smcroutectl =====

@@ -101,6 +101,74 @@ fn fitting(s: &str, room: usize) -> &str {
     s.get(..end).unwrap_or("")
 }
 
+/// `bytes` as text if they are UTF-8. The one UTF-8 check of the programs: `core`'s
+/// `from_utf8` is twice the size (it has a word-at-a-time fast path we do not need on
+/// lines of at most a few hundred bytes), and each of its call sites handles an error
+/// with a position we never use.
+#[inline(never)]
+pub fn as_utf8(bytes: &[u8]) -> Option<&str> {
+    let text = utf8_prefix(bytes);
+    (text.len() == bytes.len()).then_some(text)
+}
+
+/// The longest start of `bytes` that is UTF-8 (all of them when they are).
+#[inline(never)]
+pub fn utf8_prefix(bytes: &[u8]) -> &str {
+    bytes.utf8_chunks().next().map_or("", |chunk| chunk.valid())
+}
+
+/// The pieces of `text` between the `sep` bytes, as `text.split(sep as char)` gives
+/// them, for an ASCII `sep` (the pieces are then text as well). `str::split` goes through
+/// `core`'s generic char searcher and `memchr`, a kilobyte in a static program.
+pub fn fields(text: &str, sep: u8) -> Fields<'_> {
+    Fields {
+        rest: Some(text),
+        sep,
+    }
+}
+
+/// The iterator of [`fields`].
+#[derive(Clone)]
+pub struct Fields<'a> {
+    rest: Option<&'a str>,
+    sep: u8,
+}
+
+impl<'a> Iterator for Fields<'a> {
+    type Item = &'a str;
+
+    #[inline(never)]
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = self.rest?;
+        match rest.bytes().position(|b| b == self.sep) {
+            Some(i) => {
+                self.rest = rest.get(i + 1..);
+                rest.get(..i)
+            }
+            None => self.rest.take(),
+        }
+    }
+}
+
+/// `text` cut at its first `sep` (ASCII), as `text.split_once(sep as char)`.
+pub fn split_once(text: &str, sep: u8) -> Option<(&str, &str)> {
+    let mut pieces = fields(text, sep);
+    let head = pieces.next()?;
+    Some((head, pieces.rest?))
+}
+
+/// True if `bytes` contains `byte`. `<[u8]>::contains` is `memchr`, word at a time,
+/// half a kilobyte for strings of a few dozen bytes.
+#[inline(never)]
+pub fn has_byte(bytes: &[u8], byte: u8) -> bool {
+    for &b in bytes {
+        if b == byte {
+            return true;
+        }
+    }
+    false
+}
+
 /// Total length of `parts` (for the length of a [`join`]).
 pub const fn joined_len(parts: &[&str]) -> usize {
     let mut len = 0;
@@ -273,6 +341,39 @@ mod tests {
         const JOINED: &str = utf8(&join::<{ joined_len(&PARTS) }>(&PARTS));
         assert_eq!(JOINED, "max 32.");
         assert_eq!(fitting("aé", 2), "a");
+    }
+
+    #[test]
+    fn utf8_checks_as_core_does() {
+        let cases: [&[u8]; 9] = [
+            b"",
+            b"eth0",
+            "é€😀".as_bytes(),
+            b"ab\xffcd",
+            b"\xc3",
+            b"x\xe2\x82",
+            b"\xed\xa0\x80",
+            b"\xc0\xaf",
+            b"\xf4\x90\x80\x80",
+        ];
+        for bytes in cases {
+            let core = std::str::from_utf8(bytes);
+            assert_eq!(as_utf8(bytes), core.ok());
+            let valid = core.map_or_else(|e| e.valid_up_to(), |s| s.len());
+            assert_eq!(utf8_prefix(bytes).as_bytes(), &bytes[..valid]);
+        }
+    }
+
+    #[test]
+    fn fields_split_as_str_split() {
+        for text in ["", "a", "%", "a%b", "%a%%b%", "é%ü"] {
+            let ours: std::vec::Vec<&str> = fields(text, b'%').collect();
+            let core: std::vec::Vec<&str> = text.split('%').collect();
+            assert_eq!(ours, core);
+            assert_eq!(split_once(text, b'%'), text.split_once('%'));
+        }
+        assert_eq!(fields("a\0b\0c", 0).nth(2), Some("c"));
+        assert!(has_byte(b"a=b", b'=') && !has_byte(b"ab", b'=') && !has_byte(b"", 0));
     }
 
     #[test]

@@ -347,7 +347,7 @@ impl Dec {
 
     /// The digits.
     pub fn as_str(&self) -> &str {
-        core::str::from_utf8(self.as_bytes()).unwrap_or("")
+        crate::fmt::as_utf8(self.as_bytes()).unwrap_or("")
     }
 }
 
@@ -471,7 +471,7 @@ impl AddrText {
     /// The text.
     pub fn as_str(&self) -> &str {
         // Only ASCII was written.
-        core::str::from_utf8(self.as_bytes()).unwrap_or("")
+        crate::fmt::as_utf8(self.as_bytes()).unwrap_or("")
     }
 }
 

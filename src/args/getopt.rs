@@ -95,7 +95,7 @@ impl<'a> Getopt<'a> {
                     self.done = true;
                     return None;
                 }
-                if word.len() < 2 || !word.starts_with('-') {
+                if word.len() < 2 || word.as_bytes().first() != Some(&b'-') {
                     self.done = self.mode == Mode::StopAtOperand;
                     return None;
                 }

@@ -142,9 +142,16 @@ fn line_end(text: &[u8], start: usize) -> usize {
 /// [`parse`] is this applied to every line; it is public for callers that want to log
 /// the raw line before its statement, as SMCRoute does at debug level.
 pub fn parse_line(line: &[u8]) -> Option<Result<Stmt<'_>, LineError<'_>>> {
-    let (first, words) = statement_words(line)?;
     let mut stmt = Stmt::Include(None);
-    Some(line_result(line, first, words, &mut stmt).map(|()| stmt))
+    Some(parse_into(line, &mut stmt)?.map(|()| stmt))
+}
+
+/// [`parse_line`] into `stmt`, which a caller reading line by line keeps in place rather
+/// than moving the statement (a few hundred bytes with its OIF list) out of every line.
+/// `stmt` is unchanged for a blank or comment line.
+pub fn parse_into<'a>(line: &'a [u8], stmt: &mut Stmt<'a>) -> Option<Result<(), LineError<'a>>> {
+    let (first, words) = statement_words(line)?;
+    Some(line_result(line, first, words, stmt))
 }
 
 /// The first word of a line and the words after it; `None` for a blank or comment line.
@@ -456,16 +463,9 @@ impl<'a> Word<'a> {
 
 impl<'a> Words<'a> {
     fn new(line: &'a [u8]) -> Self {
-        let valid = match core::str::from_utf8(line) {
-            Ok(s) => s,
-            Err(e) => line
-                .get(..e.valid_up_to())
-                .and_then(|b| core::str::from_utf8(b).ok())
-                .unwrap_or(""),
-        };
         Self {
             line,
-            valid,
+            valid: crate::fmt::utf8_prefix(line),
             pos: 0,
         }
     }

@@ -133,10 +133,10 @@ fn run_batch(session: &mut Session<'_, '_>, input: Input<'_>, t: &mut dyn Term) 
 }
 
 fn batch_line(session: &mut Session<'_, '_>, line: &[u8], overlong: bool, t: &mut dyn Term) {
-    let split = match core::str::from_utf8(line) {
-        Err(_) => Err(None),
-        Ok(_) if overlong => Err(Some(BatchError::LineTooLong)),
-        Ok(text) => batch::split_line(text).map_err(Some),
+    let split = match crate::fmt::as_utf8(line) {
+        None => Err(None),
+        Some(_) if overlong => Err(Some(BatchError::LineTooLong)),
+        Some(text) => batch::split_line(text).map_err(Some),
     };
     match split {
         Ok(words) if words.is_empty() => {}

@@ -117,7 +117,10 @@ fn probe_width() -> usize {
             Ok(n) if n > 0 => len += n,
             _ => break,
         }
-        if reply.get(..len).is_some_and(|r| r.contains(&b'R')) {
+        if reply
+            .get(..len)
+            .is_some_and(|r| crate::fmt::has_byte(r, b'R'))
+        {
             break;
         }
     }

@@ -3,13 +3,14 @@
 //! Files are read in fixed chunks of whole lines, so a conf of any size loads without a
 //! buffer as big as the file; each `include` level has its own chunk buffer.
 
-use ufmt::{uDisplay, uWrite, uwrite, Formatter};
+use ufmt::{uDisplay, uWrite, Formatter};
 
 use crate::conf::{self, LineError, Stmt};
 use crate::errno::Errno;
 use crate::fmt::Level;
 use crate::kernel::Host;
 use crate::limits::MAX_INCLUDE_DEPTH;
+use crate::net::write_dec;
 use crate::router::{Origin, Router};
 use crate::sys;
 
@@ -89,21 +90,39 @@ enum AtLine<'a> {
 }
 
 impl uDisplay for Warn<'_> {
+    /// Piece by piece, each written once: the path with what goes around it, then the
+    /// line number and what went wrong, then the error number if there is one.
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        match self {
-            Self::AtLine(path, line, what) => {
-                uwrite!(f, "{} line {}: ", *path, *line)?;
+        let (head, path, tail) = match self {
+            Self::AtLine(path, ..) => ("", path, " line "),
+            Self::FailedReading(path, _) => ("Failed reading ", path, ": "),
+            Self::TooDeep(path) => ("", path, ": includes nested too deep, skipping"),
+            Self::ParseError(path) => ("Parse error in ", path, ""),
+        };
+        f.write_str(head)?;
+        f.write_str(path)?;
+        f.write_str(tail)?;
+        let errno = match self {
+            Self::AtLine(_, line, what) => {
+                write_dec(f, *line)?;
+                f.write_str(": ")?;
                 match what {
-                    AtLine::Line(e) => uwrite!(f, "{}", e),
-                    AtLine::LineTooLong => f.write_str("line too long, skipping"),
-                    AtLine::IncludeMissing => f.write_str("include missing file pattern"),
-                    AtLine::Include(pattern, e) => uwrite!(f, "include {}: {}", *pattern, e),
+                    AtLine::Line(e) => e.fmt(f)?,
+                    AtLine::LineTooLong => f.write_str("line too long, skipping")?,
+                    AtLine::IncludeMissing => f.write_str("include missing file pattern")?,
+                    AtLine::Include(pattern, e) => {
+                        f.write_str("include ")?;
+                        f.write_str(pattern)?;
+                        f.write_str(": ")?;
+                        return e.fmt(f);
+                    }
                 }
+                return Ok(());
             }
-            Self::FailedReading(path, e) => uwrite!(f, "Failed reading {}: {}", *path, e),
-            Self::TooDeep(path) => uwrite!(f, "{}: includes nested too deep, skipping", *path),
-            Self::ParseError(path) => uwrite!(f, "Parse error in {}", *path),
-        }
+            Self::FailedReading(_, e) => e,
+            _ => return Ok(()),
+        };
+        errno.fmt(f)
     }
 }
 
@@ -120,6 +139,7 @@ fn warn_error<H: Host>(host: &mut H, loaded: &mut Loaded, w: Warn<'_>) {
     loaded.errors += 1;
 }
 
+/// Loads `path` (at include `depth`, reading it through the first of `bufs`).
 fn load_file<H: Host>(
     router: &mut Router,
     host: &mut H,
@@ -140,127 +160,69 @@ fn load_file<H: Host>(
         Err(Errno::ENOENT) => return Err(LoadError::Missing),
         Err(e) => return Err(LoadError::Unreadable(e)),
     };
-    let mut filled = 0usize; // bytes in `buf` not yet parsed
-    let mut line_base = 0u32; // lines before `buf[0]`
-    let mut skipping_long = false; // inside an over-long line we already reported
-    loop {
-        let n = match buf.get_mut(filled..) {
-            Some(space) if !space.is_empty() => match sys::read(&fd, space) {
-                Ok(n) => n,
-                Err(Errno::EINTR) => continue,
-                Err(e) => {
-                    warn_error(host, loaded, Warn::FailedReading(path, e));
-                    return Ok(());
+    let mut line = 0u32;
+    let read = sys::fs::lines_of(&fd, buf, &mut |text| {
+        line += 1;
+        let Some(text) = text else {
+            warn_error(host, loaded, Warn::AtLine(path, line, AtLine::LineTooLong));
+            return true;
+        };
+        let mut stmt = Stmt::Include(None);
+        let (what, failed) = match conf::parse_into(text, &mut stmt) {
+            None => return true,
+            Some(Err(e)) => (AtLine::Line(e), true),
+            Some(Ok(())) => match stmt {
+                Stmt::Include(None) => (AtLine::IncludeMissing, true),
+                Stmt::Include(Some(pattern)) => {
+                    match include(router, host, deeper, pattern, depth, loaded) {
+                        Ok(()) => return true,
+                        Err(e) => (AtLine::Include(pattern, e), false),
+                    }
+                }
+                ref stmt => {
+                    let origin = Origin::Conf { file: path, line };
+                    if router.apply(host, origin, stmt).is_err() {
+                        loaded.errors += 1;
+                    }
+                    return true;
                 }
             },
-            _ => 0,
-        };
-        let eof = n == 0 && filled < buf.len();
-        filled += n;
-        // Parse every complete line (all of it at end of file).
-        let end = if eof {
-            filled
-        } else {
-            match buf[..filled].iter().rposition(|&b| b == b'\n') {
-                Some(i) => i + 1,
-                None if filled == buf.len() => {
-                    // A single line fills the whole chunk: report once, drop it.
-                    if !skipping_long {
-                        warn_error(
-                            host,
-                            loaded,
-                            Warn::AtLine(path, line_base + 1, AtLine::LineTooLong),
-                        );
-                        skipping_long = true;
-                    }
-                    filled = 0;
-                    continue;
-                }
-                None => continue,
-            }
-        };
-        let mut start = 0;
-        if skipping_long {
-            // The tail of the over-long line ends at the first newline.
-            match buf[..end].iter().position(|&b| b == b'\n') {
-                Some(i) => {
-                    start = i + 1;
-                    line_base += 1;
-                    skipping_long = false;
-                }
-                None => start = end,
-            }
-        }
-        let text = &buf[start..end];
-        line_base += parse_chunk(router, host, deeper, path, depth, text, line_base, loaded);
-        buf.copy_within(end..filled, 0);
-        filled -= end;
-        if eof {
-            return Ok(());
-        }
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn parse_chunk<H: Host>(
-    router: &mut Router,
-    host: &mut H,
-    deeper: &mut [[u8; CHUNK]],
-    path: &str,
-    depth: usize,
-    text: &[u8],
-    line_base: u32,
-    loaded: &mut Loaded,
-) -> u32 {
-    // Lent, not moved: a statement is 0.5 KiB.
-    conf::parse_each(text, &mut |line, stmt| {
-        let line = line_base + line;
-        // One warning at the line for every way a line goes wrong (and whether it counts
-        // as a failed line: an include's glob error does not).
-        let (what, failed) = match stmt {
-            Err(e) => (AtLine::Line(e), true),
-            Ok(Stmt::Include(None)) => (AtLine::IncludeMissing, true),
-            Ok(Stmt::Include(Some(pattern))) => {
-                let globbed = sys::fs::glob(pattern, &mut |file: &str| match load_file(
-                    router,
-                    host,
-                    deeper,
-                    file,
-                    depth + 1,
-                    loaded,
-                ) {
-                    Ok(()) => {}
-                    Err(e) => {
-                        let e = match e {
-                            LoadError::Missing => Errno::ENOENT,
-                            LoadError::Unreadable(e) => e,
-                        };
-                        warn(host, Warn::FailedReading(file, e));
-                    }
-                });
-                match globbed {
-                    Ok(()) => return,
-                    Err(e) => (AtLine::Include(pattern, e), false),
-                }
-            }
-            Ok(stmt) => {
-                if router
-                    .apply(host, Origin::Conf { file: path, line }, stmt)
-                    .is_err()
-                {
-                    loaded.errors += 1;
-                }
-                return;
-            }
         };
         warn(host, Warn::AtLine(path, line, what));
         loaded.errors += u32::from(failed);
+        true
+    });
+    if let Err(e) = read {
+        warn_error(host, loaded, Warn::FailedReading(path, e));
+    }
+    Ok(())
+}
+
+/// Loads every file `pattern` names, one level deeper; a file that cannot be read is
+/// reported and skipped. `Err` if the pattern itself is refused.
+fn include<H: Host>(
+    router: &mut Router,
+    host: &mut H,
+    deeper: &mut [[u8; CHUNK]],
+    pattern: &str,
+    depth: usize,
+    loaded: &mut Loaded,
+) -> Result<(), Errno> {
+    sys::fs::glob(pattern, &mut |file: &str| {
+        if let Err(e) = load_file(router, host, deeper, file, depth + 1, loaded) {
+            let e = match e {
+                LoadError::Missing => Errno::ENOENT,
+                LoadError::Unreadable(e) => e,
+            };
+            warn(host, Warn::FailedReading(file, e));
+        }
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    const LINE_TOO_LONG: &str = "Line too long, max 511 characters, skipping.";
 
     #[test]
     fn probe_tells_missing_unreadable_and_readable_apart() {
@@ -279,6 +241,129 @@ mod tests {
             probe(&path(&dir)),
             Err(LoadError::Unreadable(Errno::EISDIR))
         );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Logs, accepts every kernel request.
+    #[derive(Default)]
+    struct Quiet(crate::fmt::record::RecordingLog);
+
+    impl crate::fmt::Log for Quiet {
+        fn log(&mut self, level: Level, line: &str) {
+            self.0.log(level, line);
+        }
+    }
+
+    impl crate::kernel::Kernel for Quiet {
+        fn has_family(&self, _: crate::net::Family) -> bool {
+            true
+        }
+        fn add_vif(&mut self, _: crate::net::Family, _: u8, _: u32, _: u8) -> Result<(), Errno> {
+            Ok(())
+        }
+        fn del_vif(&mut self, _: crate::net::Family, _: u8, _: u32) -> Result<(), Errno> {
+            Ok(())
+        }
+        fn add_mfc(&mut self, _: &crate::kernel::Mfc) -> Result<(), Errno> {
+            Ok(())
+        }
+        fn del_mfc(
+            &mut self,
+            _: &crate::net::Addr,
+            _: &crate::net::Addr,
+            _: u8,
+        ) -> Result<(), Errno> {
+            Ok(())
+        }
+        fn sg_count(
+            &mut self,
+            _: &crate::net::Addr,
+            _: &crate::net::Addr,
+        ) -> Result<crate::kernel::SgCount, Errno> {
+            Err(Errno::ENOENT)
+        }
+        fn join(
+            &mut self,
+            _: u32,
+            _: Option<&crate::net::Addr>,
+            _: &crate::net::Addr,
+        ) -> Result<(), Errno> {
+            Ok(())
+        }
+        fn leave(
+            &mut self,
+            _: u32,
+            _: Option<&crate::net::Addr>,
+            _: &crate::net::Addr,
+        ) -> Result<(), Errno> {
+            Ok(())
+        }
+    }
+
+    impl Host for Quiet {
+        fn route_installed(&mut self, _: &crate::net::Addr, _: &crate::net::Addr) {}
+        fn mrdisc_register(&mut self, _: u32, _: &str) {}
+        fn mrdisc_deregister(&mut self, _: u32) {}
+    }
+
+    /// Line numbers and warnings of a file with every kind of bad line, an over-long one
+    /// (longer than a read buffer) and an include among them.
+    #[test]
+    fn files_load_line_by_line() {
+        let dir = std::env::temp_dir().join(format!("smcroute-load-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("sub")).unwrap();
+        let main = dir.join("main.conf");
+        let huge = "x".repeat(CHUNK + 100);
+        let long = format!("mroute {}", "y".repeat(600));
+        let text = format!(
+            "# comment\nbogus\n{huge}\n{long}\ninclude\ninclude {}/sub/*.conf\n\
+             include {}/none/*.conf\n  \nlast",
+            dir.display(),
+            dir.display()
+        );
+        std::fs::write(&main, text).unwrap();
+        std::fs::write(dir.join("sub/a.conf"), "x1\r\n# x\nx2").unwrap();
+        std::fs::write(dir.join("sub/b.conf"), huge.as_bytes()).unwrap();
+        let path = main.to_str().unwrap().to_string();
+        let sub = |f: &str| format!("{}/sub/{f}", dir.display());
+        let want = [
+            format!("{path} line 2: Unknown command bogus, skipping."),
+            format!("{path} line 3: line too long, skipping"),
+            format!("{path} line 4: {LINE_TOO_LONG}"),
+            format!("{path} line 5: include missing file pattern"),
+            format!("{} line 1: Unknown command x1, skipping.", sub("a.conf")),
+            format!("{} line 3: Unknown command x2, skipping.", sub("a.conf")),
+            format!("{} line 1: line too long, skipping", sub("b.conf")),
+            format!("{path} line 9: Unknown command last, skipping."),
+            format!("Parse error in {path}"),
+        ];
+        let got = std::thread::Builder::new()
+            .stack_size(64 << 20)
+            .spawn(move || {
+                let mut router = std::boxed::Box::new(Router::new());
+                let mut host = Quiet::default();
+                let mut bufs = std::vec![[0u8; CHUNK]; MAX_INCLUDE_DEPTH];
+                let loaded = load(
+                    &mut router,
+                    &mut host,
+                    bufs.as_mut_slice().try_into().unwrap(),
+                    &path,
+                );
+                (
+                    loaded,
+                    host.0
+                        .lines
+                        .into_iter()
+                        .map(|(_, l)| l)
+                        .collect::<std::vec::Vec<_>>(),
+                )
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(got.0, Ok(Loaded { errors: 8 }));
+        assert_eq!(got.1, want);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

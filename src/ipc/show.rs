@@ -115,39 +115,25 @@ impl Renderer {
     }
 }
 
-/// Renders one complete line (without its newline).
+/// Renders one complete line (without its newline). The text and its newline are
+/// written by one pair of calls for every style that has them on their own line.
 pub fn render_line(line: &[u8], headings: Headings, out: &mut (impl Out + ?Sized)) {
     let (text, marker) = match line.split_last() {
         Some((&m, text)) if !text.is_empty() && (m == b'_' || m == b'=') => (text, m),
-        _ => {
-            out.put(line);
-            out.put(b"\n");
-            return;
-        }
+        _ => (line, 0),
     };
+    let plain_width = text.len().max(DEFAULT_WIDTH);
     match (headings, marker) {
-        (Headings::Off, _) => {}
-        (Headings::Plain, b'_') => {
-            repeat(out, b'_', text.len().max(DEFAULT_WIDTH));
-            out.put(b"\n");
-            out.put(text);
-            out.put(b"\n");
-        }
-        (Headings::Plain, _) => {
-            let width = text.len().max(DEFAULT_WIDTH);
-            repeat(out, b'=', width);
-            out.put(b"\n");
-            out.put(text);
-            out.put(b"\n");
-            repeat(out, b'=', width);
+        (_, 0) => {}
+        (Headings::Off, _) => return,
+        (Headings::Plain, rule) => {
+            repeat(out, rule, plain_width);
             out.put(b"\n");
         }
         (Headings::Tty { width }, b'_') => {
             out.put(b"\x1b[4m");
             repeat(out, b' ', width);
             out.put(b"\x1b[0m\n");
-            out.put(text);
-            out.put(b"\n");
         }
         (Headings::Tty { width }, _) => {
             out.put(b"\x1b[7m");
@@ -155,7 +141,14 @@ pub fn render_line(line: &[u8], headings: Headings, out: &mut (impl Out + ?Sized
             // SMCRoute's `%*s` with a negative width pads anyway; a narrow terminal gets none.
             repeat(out, b' ', width.saturating_sub(text.len()));
             out.put(b"\x1b[0m\n");
+            return;
         }
+    }
+    out.put(text);
+    out.put(b"\n");
+    if headings == Headings::Plain && marker == b'=' {
+        repeat(out, b'=', plain_width);
+        out.put(b"\n");
     }
 }
 

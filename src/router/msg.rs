@@ -275,14 +275,14 @@ impl uDisplay for Arg<'_> {
             Arg::Byte(c) => {
                 // The reply ends at the first NUL: never echo a control byte.
                 let b = [if c.is_ascii_graphic() { c } else { b'?' }];
-                f.write_str(core::str::from_utf8(&b).unwrap_or("?"))
+                f.write_str(crate::fmt::as_utf8(&b).unwrap_or("?"))
             }
         }
     }
 }
 
 /// Where a template takes its next argument.
-const HOLE: char = '%';
+const HOLE: u8 = b'%';
 
 /// One log message: a wording and the values for its holes. Data rather than an enum
 /// with a formatting arm per shape: the constructors build it where it is logged, and one
@@ -546,7 +546,7 @@ fn put<W: uWrite + ?Sized>(
     template: &str,
     args: &[Arg<'_>],
 ) -> Result<(), W::Error> {
-    let mut pieces = template.split(HOLE);
+    let mut pieces = crate::fmt::fields(template, HOLE);
     if let Some(first) = pieces.next() {
         f.write_str(first)?;
     }

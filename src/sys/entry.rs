@@ -52,12 +52,36 @@ impl Args {
 
     /// Argument `i` as text; arguments that are not UTF-8 read as empty.
     pub fn str(&self, i: usize) -> Option<&'static str> {
-        self.get(i).map(|b| core::str::from_utf8(b).unwrap_or(""))
+        self.get(i).map(|b| crate::fmt::as_utf8(b).unwrap_or(""))
     }
 
     /// Iterates over the arguments as text, program name first.
-    pub fn iter(&self) -> impl Iterator<Item = &'static str> + '_ {
-        (0..self.argc).filter_map(|i| self.str(i))
+    pub fn iter(&self) -> ArgIter {
+        ArgIter {
+            args: *self,
+            next: 0,
+        }
+    }
+}
+
+/// The iterator of [`Args::iter`] (a `filter_map` over the indices is a function of its
+/// own, twice the size).
+pub struct ArgIter {
+    args: Args,
+    next: usize,
+}
+
+impl Iterator for ArgIter {
+    type Item = &'static str;
+
+    fn next(&mut self) -> Option<&'static str> {
+        while self.next < self.args.argc {
+            self.next += 1;
+            if let Some(arg) = self.args.str(self.next - 1) {
+                return Some(arg);
+            }
+        }
+        None
     }
 }
 

@@ -73,7 +73,7 @@ impl<const N: usize> Text<N> {
 fn str_of(buf: &[u8], len: u16) -> &str {
     let bytes = buf.get(..len as usize).unwrap_or(&[]);
     // Only whole `&str`s are ever appended, so this never fails.
-    core::str::from_utf8(bytes).unwrap_or("")
+    crate::fmt::as_utf8(bytes).unwrap_or("")
 }
 
 /// Appends `s` whole at `len` in `buf`, or nothing if it does not fit.
