@@ -35,27 +35,8 @@ fn checked_len(addr: &Addr, len: Option<i64>) -> Result<u8, i64> {
     }
 }
 
-/// A multicast group `G[/LEN]`.
-pub fn group<L: Log + ?Sized>(
-    log: &mut L,
-    origin: &Origin<'_>,
-    cmd: Cmd,
-    word: &str,
-) -> Result<Prefix, Failed> {
-    prefix(log, origin, cmd, word, true)
-}
-
-/// A source `S[/LEN]` (the unspecified address is the wildcard).
-pub fn source<L: Log + ?Sized>(
-    log: &mut L,
-    origin: &Origin<'_>,
-    cmd: Cmd,
-    word: &str,
-) -> Result<Prefix, Failed> {
-    prefix(log, origin, cmd, word, false)
-}
-
-/// [`group`] (a multicast address) or [`source`] (any): one body for both.
+/// A multicast group (`is_group`) or a source (any address; the unspecified one is the
+/// wildcard), `ADDR[/LEN]`: one body for both.
 fn prefix<L: Log + ?Sized>(
     log: &mut L,
     origin: &Origin<'_>,
@@ -75,6 +56,41 @@ fn prefix<L: Log + ?Sized>(
     };
     say(log, origin, msg);
     Err(Failed)
+}
+
+/// A placeholder for a prefix [`sg_words`] fills in.
+pub(crate) const UNSET: Prefix = Prefix {
+    addr: Addr::V4([0; 4]),
+    len: 0,
+};
+
+/// The source and group words of a route (`cmd` [`Cmd::Mroute`]: the source is parsed
+/// first, as in SMCRoute) or of a membership ([`Cmd::Join`]: the group first), written into
+/// `src` and `grp` in place. A missing source is `*`: the unspecified address at the
+/// group's full length. One body for the conf, IPC and replay paths of all four commands.
+pub fn sg_words<L: Log + ?Sized>(
+    log: &mut L,
+    origin: &Origin<'_>,
+    cmd: Cmd,
+    source: Option<&str>,
+    group: &str,
+    src: &mut Prefix,
+    grp: &mut Prefix,
+) -> Result<(), Failed> {
+    let group_first = cmd == Cmd::Join;
+    if group_first {
+        *grp = prefix(log, origin, cmd, group, true)?;
+    }
+    if let Some(w) = source {
+        *src = prefix(log, origin, cmd, w, false)?;
+    }
+    if !group_first {
+        *grp = prefix(log, origin, cmd, group, true)?;
+    }
+    if source.is_none() {
+        *src = Prefix::host(Addr::any(grp.addr.family()));
+    }
+    Ok(())
 }
 
 /// Route words from IPC (`add`/`remove`, SMCRoute's `do_mroute`): IIF, then either a
@@ -114,6 +130,26 @@ pub fn split_route_args<'w, L: Log + ?Sized>(
 mod tests {
     use super::*;
     use crate::fmt::record::RecordingLog;
+
+    /// A multicast group `G[/LEN]`.
+    fn group<L: Log + ?Sized>(
+        log: &mut L,
+        origin: &Origin<'_>,
+        cmd: Cmd,
+        word: &str,
+    ) -> Result<Prefix, Failed> {
+        prefix(log, origin, cmd, word, true)
+    }
+
+    /// A source `S[/LEN]` (the unspecified address is the wildcard).
+    fn source<L: Log + ?Sized>(
+        log: &mut L,
+        origin: &Origin<'_>,
+        cmd: Cmd,
+        word: &str,
+    ) -> Result<Prefix, Failed> {
+        prefix(log, origin, cmd, word, false)
+    }
 
     fn last(l: &RecordingLog) -> &str {
         &l.lines.last().unwrap().1
@@ -185,6 +221,33 @@ mod tests {
             source(&mut l, &o, Cmd::Join, "10.0.0.0/24").unwrap().len,
             24
         );
+    }
+
+    #[test]
+    fn sg_words_order_and_default_source() {
+        let mut l = RecordingLog::default();
+        let (mut s, mut g) = (UNSET, UNSET);
+        let o = Origin::Ipc;
+        sg_words(&mut l, &o, Cmd::Mroute, None, "ff2e::1/64", &mut s, &mut g).unwrap();
+        assert_eq!(s, Prefix::host(Addr::any(crate::net::Family::V6)));
+        assert_eq!((g.len, g.addr.family()), (64, crate::net::Family::V6));
+        sg_words(
+            &mut l,
+            &o,
+            Cmd::Join,
+            Some("10.0.0.0/8"),
+            "225.1.1.1",
+            &mut s,
+            &mut g,
+        )
+        .unwrap();
+        assert_eq!((s.len, g.len), (8, 32));
+        // Both words bad: a route reports the source, a membership the group.
+        assert!(sg_words(&mut l, &o, Cmd::Mroute, Some("x"), "y", &mut s, &mut g).is_err());
+        assert_eq!(last(&l), "ipc: mroute: Invalid source address: x");
+        assert!(sg_words(&mut l, &o, Cmd::Join, Some("x"), "y", &mut s, &mut g).is_err());
+        assert_eq!(last(&l), "ipc: join: Invalid multicast group: y");
+        assert_eq!(l.lines.len(), 2);
     }
 
     #[test]

@@ -32,12 +32,10 @@ impl Router {
         group: &str,
         mode: Mode,
     ) -> Result<(), Failed> {
-        let grp = args::group(h, origin, Cmd::Join, group)?;
-        let src = match source {
-            Some(w) => Some(args::source(h, origin, Cmd::Join, w)?),
-            None => None,
-        }
-        .filter(|p| !p.addr.is_unspecified());
+        let mut grp = args::UNSET;
+        let mut src = args::UNSET;
+        args::sg_words(h, origin, Cmd::Join, source, group, &mut src, &mut grp)?;
+        let src = Some(src).filter(|p| !p.addr.is_unspecified());
         let sg = Compact {
             source: src,
             group: grp,
@@ -158,12 +156,10 @@ impl Router {
         source: Option<&str>,
         group: &str,
     ) -> Result<(), Failed> {
-        let grp = args::group(h, origin, Cmd::Join, group)?;
-        let src = match source {
-            Some(w) => Some(args::source(h, origin, Cmd::Join, w)?),
-            None => None,
-        }
-        .filter(|p| !p.addr.is_unspecified());
+        let mut grp = args::UNSET;
+        let mut src = args::UNSET;
+        args::sg_words(h, origin, Cmd::Join, source, group, &mut src, &mut grp)?;
+        let src = Some(src).filter(|p| !p.addr.is_unspecified());
         match self.groups.find(iif, src.as_ref(), &grp) {
             Some(gid) => {
                 self.drop_group(h, gid);

@@ -7,17 +7,11 @@ use super::msg::{note, say, Cmd, Compact, Dir, Explicit, Msg};
 use super::{Failed, Mode, Origin, Router};
 use crate::kernel::{Host, Mfc};
 use crate::limits::{MAX_KERNEL_ROUTES, MAX_OIFS, MAX_RULES, MAX_VIFS};
-use crate::net::{Addr, Family, Prefix};
+use crate::net::{Addr, Family};
 use crate::table::iface::is_wildcard;
 use crate::table::mfc::Route;
 use crate::table::pending::{Kind, Pending};
 use crate::table::rules::Rule;
-
-/// A placeholder for a prefix [`route_sg`] fills in.
-const UNSET: Prefix = Prefix {
-    addr: Addr::V4([0; 4]),
-    len: 0,
-};
 
 /// TTL vector of a route.
 pub(crate) type Ttls = [u8; MAX_VIFS];
@@ -58,9 +52,9 @@ impl Router {
         oifs: &[&str],
         mode: Mode,
     ) -> Result<(), Failed> {
-        let mut grp = UNSET;
-        let mut src = UNSET;
-        route_sg(h, origin, source, group, &mut grp, &mut src)?;
+        let mut grp = args::UNSET;
+        let mut src = args::UNSET;
+        args::sg_words(h, origin, Cmd::Mroute, source, group, &mut src, &mut grp)?;
         let (saddr, slen) = (src.addr, src.len);
         let family = grp.addr.family();
         let v6 = family == Family::V6;
@@ -429,9 +423,9 @@ impl Router {
         group: &str,
         oifs: &[&str],
     ) -> Result<(), Failed> {
-        let mut grp = UNSET;
-        let mut src = UNSET;
-        route_sg(h, origin, source, group, &mut grp, &mut src)?;
+        let mut grp = args::UNSET;
+        let mut src = args::UNSET;
+        args::sg_words(h, origin, Cmd::Mroute, source, group, &mut src, &mut grp)?;
         let (saddr, slen) = (src.addr, src.len);
         let family = grp.addr.family();
         let v6 = family == Family::V6;
@@ -501,29 +495,4 @@ fn add_mfc<H: Host>(
         note(h, Msg::MfcAddFailed(fam, &Compact::sg(source, group), e));
         Failed
     })
-}
-
-/// The group and the source (address and length; `*` is the unspecified address at full
-/// length) of an `mroute`/`add`/`remove`, parsed in SMCRoute's order: source first.
-/// Written into `grp` and `src` in place: no tuple moved through a `Result` at each
-/// caller.
-fn route_sg<H: Host>(
-    h: &mut H,
-    origin: &Origin<'_>,
-    source: Option<&str>,
-    group: &str,
-    grp: &mut Prefix,
-    src: &mut Prefix,
-) -> Result<(), Failed> {
-    let given = match source {
-        Some(w) => Some(args::source(h, origin, Cmd::Mroute, w)?),
-        None => None,
-    };
-    *grp = args::group(h, origin, Cmd::Mroute, group)?;
-    let family = grp.addr.family();
-    *src = given.unwrap_or(Prefix {
-        addr: Addr::any(family),
-        len: family.bits(),
-    });
-    Ok(())
 }
