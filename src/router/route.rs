@@ -111,7 +111,10 @@ impl Router {
         if ins.is_empty() || (failed && mode != Mode::Conf) {
             return Err(Failed);
         }
-        let mut outs: Vec<(usize, u8, bool), MAX_VIFS> = Vec::new();
+        // The OIFs as VIF bits (one VIF per interface and family): each interface once,
+        // the first word naming it decides whether it is named explicitly.
+        let mut out_vifs = 0u32;
+        let mut explicit_vifs = 0u32;
         for (k, &word) in oifs.iter().enumerate() {
             let explicit = !is_wildcard(word);
             let mut cur = match first_outs.get(k) {
@@ -124,8 +127,11 @@ impl Router {
                     continue;
                 }
                 match self.route_vif(h, origin, Dir::Outbound, id, v6) {
-                    Ok(vif) if !outs.iter().any(|o| o.0 == id) => {
-                        let _ = outs.push((id, vif, explicit));
+                    Ok(vif) if out_vifs & bit(vif) == 0 => {
+                        out_vifs |= bit(vif);
+                        if explicit {
+                            explicit_vifs |= bit(vif);
+                        }
                     }
                     Ok(_) => {}
                     Err(Failed) => failed = true,
@@ -138,18 +144,22 @@ impl Router {
 
         for &iid in &ins {
             let mut rule = Rule::new(iid as u32, saddr, slen, grp.addr, grp.len);
-            for &(oid, vif, explicit) in &outs {
+            for (vif, t) in rule.ttls.iter_mut().enumerate() {
+                let vif_bit = bit(vif as u8);
+                if out_vifs & vif_bit == 0 {
+                    continue;
+                }
+                let Some(oid) = self.vif_iface(v6, vif as u8) else {
+                    continue;
+                };
                 if oid == iid {
-                    if !explicit || is_wildcard(iif) {
+                    if explicit_vifs & vif_bit == 0 || is_wildcard(iif) {
                         continue;
                     }
                     let (o, i) = (self.iface_name(oid), self.iface_name(iid));
                     say(h, origin, Msg::SameIif(o, i));
                 }
-                let threshold = self.ifaces.get(oid).map_or(1, |i| i.threshold.max(1));
-                if let Some(t) = rule.ttls.get_mut(vif as usize) {
-                    *t = threshold;
-                }
+                *t = self.ifaces.get(oid).map_or(1, |i| i.threshold.max(1));
             }
             if self.add_rule(h, &rule, mode).is_err() {
                 failed = true;
