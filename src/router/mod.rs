@@ -115,10 +115,10 @@ pub struct Router {
     /// Interface id + 1 per IPv6 MIF, 0 = free.
     mifs: [u32; MAX_VIFS],
     ifaces: Ifaces,
-    mfc: Mfcs,
+    rules: Rules,
     groups: Groups,
     pending: PendingList,
-    rules: Rules,
+    mfc: Mfcs,
 }
 
 impl Default for Router {
