@@ -7,9 +7,12 @@
 //! it ends as before): the slab needs no free list of its own.
 
 /// A doubly linked list of ids below `N`; each id is in the list at most once.
+// `repr(C)`, scalars first: on MIPS a field past 32 KiB from the table costs three
+// instructions to address (see `Router`).
+#[repr(C)]
 pub struct Links<const N: usize> {
-    nodes: [Node; N],
     ends: Ends,
+    nodes: [Node; N],
 }
 
 /// The neighbours of one id (plus one; zero for none).

@@ -76,13 +76,16 @@ fn group_hash(group: &Addr) -> u32 {
 }
 
 /// Up to `N` kernel entries, `B` index buckets (see [`super::buckets`]).
+// `repr(C)`, scalars first: on MIPS a field past 32 KiB from the table costs three
+// instructions to address (see `Router`).
+#[repr(C)]
 pub struct MfcTable<const N: usize, const B: usize> {
+    caches: usize,
     slab: Slab<Route, N>,
     by_sg: HashIndex<B>,
     /// Routes of each group, so learning many sources of one group stays O(1) each.
     by_group: MultiIndex<N, B>,
     lru: Links<N>,
-    caches: usize,
 }
 
 impl<const N: usize, const B: usize> Default for MfcTable<N, B> {

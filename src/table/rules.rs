@@ -150,14 +150,17 @@ struct Shape {
 }
 
 /// Up to `N` rules, `B` index buckets (see [`super::buckets`]).
+// `repr(C)`, scalars first: on MIPS a field past 32 KiB from the table costs three
+// instructions to address (see `Router`).
+#[repr(C)]
 pub struct RuleTable<const N: usize, const B: usize> {
+    next_seq: u64,
+    templates: usize,
+    unshaped: usize,
+    shapes: Vec<Shape, MAX_SHAPES>,
     slab: Slab<Rule, N>,
     by_identity: HashIndex<B>,
     by_match: MultiIndex<N, B>,
-    shapes: Vec<Shape, MAX_SHAPES>,
-    templates: usize,
-    unshaped: usize,
-    next_seq: u64,
 }
 
 impl<const N: usize, const B: usize> Default for RuleTable<N, B> {

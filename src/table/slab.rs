@@ -16,11 +16,14 @@ struct Slot<T> {
 }
 
 /// Up to `N` values of `T`, addressed by id, iterated in insertion order.
+// `repr(C)`, scalars first: on MIPS a field past 32 KiB from the table costs three
+// instructions to address (see `Router`).
+#[repr(C)]
 pub struct Slab<T: Copy, const N: usize> {
-    slots: Vec<Slot<T>, N>,
+    len: usize,
     /// The order, and the freed ids (see [`Links`]).
     order: Links<N>,
-    len: usize,
+    slots: Vec<Slot<T>, N>,
 }
 
 impl<T: Copy, const N: usize> Default for Slab<T, N> {
