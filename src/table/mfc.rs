@@ -5,6 +5,7 @@
 //! filter). Cache entries are also on an LRU list ordered by last sign of life, so when
 //! the table is full the longest-idle one gives way in O(1).
 
+use super::slab::Blank;
 use super::{Full, HashIndex, KeyHash, Links, MultiIndex, Slab};
 use crate::limits::MAX_VIFS;
 use crate::net::Addr;
@@ -65,6 +66,19 @@ impl Route {
     pub fn is_v6(&self) -> bool {
         self.group.family() == crate::net::Family::V6
     }
+}
+
+impl Blank for Route {
+    const BLANK: Self = Self {
+        source: Addr::V4([0; 4]),
+        group: Addr::V4([0; 4]),
+        parent: 0,
+        ttls: [0; MAX_VIFS],
+        owner: 0,
+        stamped: false,
+        last_use: Instant(0),
+        last_count: 0,
+    };
 }
 
 fn sg_hash(source: &Addr, group: &Addr) -> u32 {

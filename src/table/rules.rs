@@ -11,6 +11,7 @@
 
 use heapless::Vec;
 
+use super::slab::Blank;
 use super::{Full, HashIndex, KeyHash, MultiIndex, Slab};
 use crate::limits::MAX_VIFS;
 use crate::net::Addr;
@@ -125,6 +126,19 @@ impl Rule {
             && self.group == o.group
             && self.glen == o.glen
     }
+}
+
+impl Blank for Rule {
+    const BLANK: Self = Self {
+        iif: 0,
+        source: Addr::V4([0; 4]),
+        slen: 0,
+        group: Addr::V4([0; 4]),
+        glen: 0,
+        ttls: [0; MAX_VIFS],
+        used: false,
+        seq: 0,
+    };
 }
 
 fn identity_hash(iif: u32, source: &Addr, slen: u8, group: &Addr, glen: u8) -> u32 {
