@@ -36,20 +36,25 @@ fn checked_len(addr: &Addr, len: Option<i64>) -> Result<u8, i64> {
 }
 
 /// A multicast group (`is_group`) or a source (any address; the unspecified one is the
-/// wildcard), `ADDR[/LEN]`: one body for both.
+/// wildcard), `ADDR[/LEN]`, into `out`: one body for both. (Written in place: a 19-byte
+/// `Result<Prefix, _>` is copied byte by byte on MIPS.)
 fn prefix<L: Log + ?Sized>(
     log: &mut L,
     origin: &Origin<'_>,
     cmd: Cmd,
     word: &str,
     is_group: bool,
-) -> Result<Prefix, Failed> {
+    out: &mut Prefix,
+) -> Result<(), Failed> {
     let (text, len) = split_len(word);
     let msg = match Addr::parse(text).filter(|a| !is_group || a.is_multicast()) {
         None if is_group => Msg::BadGroup(cmd, text),
         None => Msg::BadSource(cmd, text),
         Some(addr) => match checked_len(&addr, len) {
-            Ok(len) => return Ok(Prefix { addr, len }),
+            Ok(len) => {
+                *out = Prefix { addr, len };
+                return Ok(());
+            }
             Err(n) if is_group => Msg::BadGroupLen(cmd, addr.family(), n),
             Err(n) => Msg::BadSourceLen(cmd, addr.family(), n),
         },
@@ -79,13 +84,13 @@ pub fn sg_words<L: Log + ?Sized>(
 ) -> Result<(), Failed> {
     let group_first = cmd == Cmd::Join;
     if group_first {
-        *grp = prefix(log, origin, cmd, group, true)?;
+        prefix(log, origin, cmd, group, true, grp)?;
     }
     if let Some(w) = source {
-        *src = prefix(log, origin, cmd, w, false)?;
+        prefix(log, origin, cmd, w, false, src)?;
     }
     if !group_first {
-        *grp = prefix(log, origin, cmd, group, true)?;
+        prefix(log, origin, cmd, group, true, grp)?;
     }
     if source.is_none() {
         *src = Prefix::host(Addr::any(grp.addr.family()));
@@ -138,7 +143,8 @@ mod tests {
         cmd: Cmd,
         word: &str,
     ) -> Result<Prefix, Failed> {
-        prefix(log, origin, cmd, word, true)
+        let mut p = UNSET;
+        prefix(log, origin, cmd, word, true, &mut p).map(|_| p)
     }
 
     /// A source `S[/LEN]` (the unspecified address is the wildcard).
@@ -148,7 +154,8 @@ mod tests {
         cmd: Cmd,
         word: &str,
     ) -> Result<Prefix, Failed> {
-        prefix(log, origin, cmd, word, false)
+        let mut p = UNSET;
+        prefix(log, origin, cmd, word, false, &mut p).map(|_| p)
     }
 
     fn last(l: &RecordingLog) -> &str {
