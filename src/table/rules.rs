@@ -107,14 +107,23 @@ impl Rule {
         )
     }
 
-    /// The masked source and group a template matches with.
-    fn match_key(&self) -> (u32, Addr, u8, Addr, u8) {
-        let sl = self.match_slen();
-        (
+    /// True if the template matches with key (IIF, masked source and length, masked
+    /// group and length). Compared in place: no 44-byte key tuples built and copied.
+    fn has_match_key(&self, iif: u32, source: &Addr, slen: u8, group: &Addr, glen: u8) -> bool {
+        self.iif == iif
+            && self.match_slen() == slen
+            && self.glen == glen
+            && source.in_prefix(&self.source, slen)
+            && group.in_prefix(&self.group, glen)
+    }
+
+    /// True if both templates have the same match key.
+    fn same_match_key(&self, o: &Rule) -> bool {
+        o.has_match_key(
             self.iif,
-            self.source.masked(sl),
-            sl,
-            self.group.masked(self.glen),
+            &self.source,
+            self.match_slen(),
+            &self.group,
             self.glen,
         )
     }
@@ -236,9 +245,8 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
         let _ = self.by_identity.insert(rule.identity_hash(), id);
         if !rule.is_exact() {
             self.templates += 1;
-            let key = rule.match_key();
             let slab = &self.slab;
-            let same = |o: usize| slab.get(o).is_some_and(|r| r.match_key() == key);
+            let same = |o: usize| slab.get(o).is_some_and(|r| r.same_match_key(rule));
             let _ = self.by_match.insert(rule.match_hash(), id, same);
             self.add_shape(rule);
         }
@@ -256,11 +264,10 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
             slab.get(o).map_or(0, Rule::identity_hash)
         });
         if !rule.is_exact() {
-            let key = rule.match_key();
             self.by_match.remove(
                 rule.match_hash(),
                 id,
-                |o| o != id && slab.get(o).is_some_and(|r| r.match_key() == key),
+                |o| o != id && slab.get(o).is_some_and(|r| r.same_match_key(rule)),
                 |o| slab.get(o).map_or(0, Rule::match_hash),
             );
             let shape = Self::shape_of(rule);
@@ -341,17 +348,18 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
         let mut best: Option<(u64, usize)> = None;
         let bits = group.family().bits();
         for s in self.shapes.iter().filter(|s| s.group_bits == bits) {
-            let key = (
+            let h = match_hash(
                 iif,
-                source.masked(s.slen),
+                &source.masked(s.slen),
                 s.slen,
-                group.masked(s.glen),
+                &group.masked(s.glen),
                 s.glen,
             );
-            let h = match_hash(key.0, &key.1, key.2, &key.3, key.4);
             // The first of a key's chain is its oldest template: the one that wins.
             let first = self.by_match.first(h, |id| {
-                self.slab.get(id).is_some_and(|r| r.match_key() == key)
+                self.slab
+                    .get(id)
+                    .is_some_and(|r| r.has_match_key(iif, source, s.slen, group, s.glen))
             });
             if let Some((id, r)) = first.and_then(|id| fits(id).map(|r| (id, r))) {
                 if best.is_none_or(|(seq, _)| r.seq < seq) {
