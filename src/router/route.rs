@@ -55,7 +55,6 @@ impl Router {
         let mut grp = args::UNSET;
         let mut src = args::UNSET;
         args::sg_words(h, origin, Cmd::Mroute, source, group, &mut src, &mut grp)?;
-        let (saddr, slen) = (src.addr, src.len);
         let family = grp.addr.family();
         let v6 = family == Family::V6;
 
@@ -142,8 +141,12 @@ impl Router {
             return Err(Failed);
         }
 
+        // One rule record, its IIF and OIFs set per inbound interface: not a new 88-byte
+        // record built from the addresses each time.
+        let mut rule = Rule::new(0, src.addr, src.len, grp.addr, grp.len);
         for &iid in &ins {
-            let mut rule = Rule::new(iid as u32, saddr, slen, grp.addr, grp.len);
+            rule.iif = iid as u32;
+            rule.ttls = [0; MAX_VIFS];
             for (vif, t) in rule.ttls.iter_mut().enumerate() {
                 let vif_bit = bit(vif as u8);
                 if out_vifs & vif_bit == 0 {
@@ -436,7 +439,6 @@ impl Router {
         let mut grp = args::UNSET;
         let mut src = args::UNSET;
         args::sg_words(h, origin, Cmd::Mroute, source, group, &mut src, &mut grp)?;
-        let (saddr, slen) = (src.addr, src.len);
         let family = grp.addr.family();
         let v6 = family == Family::V6;
         if !self.ifaces.exists(iif, false) {
@@ -455,16 +457,16 @@ impl Router {
         }
         let mut found = false;
         // One lookup key, its IIF set per interface: not a new rule built each time.
-        let mut key = Rule::new(0, saddr, slen, grp.addr, grp.len);
+        let mut key = Rule::new(0, src.addr, src.len, grp.addr, grp.len);
+        let sg = Explicit {
+            source: src.addr,
+            slen: src.len,
+            group: grp.addr,
+            glen: grp.len,
+        };
         let mut cur = self.ifaces.next_match(iif, None);
         while let Some(iid) = cur {
             cur = self.ifaces.next_match(iif, Some(iid));
-            let sg = Explicit {
-                source: saddr,
-                slen,
-                group: grp.addr,
-                glen: grp.len,
-            };
             note(h, Msg::Deleting(self.iface_name(iid), &sg));
             key.iif = iid as u32;
             let Some(rid) = self.rules.find(&key) else {
