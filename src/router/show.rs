@@ -809,6 +809,21 @@ mod row_tests {
     }
 
     #[test]
+    fn json_strings_escaped_in_runs() {
+        let esc = |t: &str| {
+            let mut s = std::string::String::new();
+            json_str(&mut super::super::tests::Sink(&mut s), t).unwrap();
+            s
+        };
+        assert_eq!(esc(""), "\"\"");
+        assert_eq!(esc("eth0"), "\"eth0\"");
+        assert_eq!(
+            esc("\u{1f}\u{e9}x\"\\\n\u{20ac}"),
+            "\"\\u001f\u{e9}x\\\"\\\\\\u000a\u{20ac}\""
+        );
+    }
+
+    #[test]
     fn padding_in_slices() {
         let mut s = std::string::String::new();
         spaces(&mut super::super::tests::Sink(&mut s), 130).unwrap();
