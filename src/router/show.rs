@@ -198,20 +198,22 @@ fn prefix_out<W: uWrite + ?Sized>(out: &mut W, addr: &Addr, len: u8) -> Result<(
 }
 
 /// `{"source":"S[/LEN]"` (or `null`) `,"group":"G[/LEN]"`: addresses and lengths need
-/// no escaping.
-fn json_sg<W: uWrite + ?Sized>(out: &mut W, sg: &SgRef<'_>) -> Result<(), W::Error> {
-    out.write_str("{\"source\":")?;
+/// no escaping. Formatted in `row` (unused in JSON mode, so empty) and sent at once: one
+/// copy of the prefix formatting, the row's.
+fn json_sg<W: uWrite + ?Sized>(out: &mut W, row: &mut Row, sg: &SgRef<'_>) -> Result<(), W::Error> {
+    row.text("{\"source\":");
     match sg.source {
         Some(s) => {
-            out.write_char('"')?;
-            prefix_out(out, s, sg.slen)?;
-            out.write_char('"')?;
+            row.byte(b'"');
+            let _ = prefix_out(row, s, sg.slen);
+            row.byte(b'"');
         }
-        None => out.write_str("null")?,
+        None => row.text("null"),
     }
-    out.write_str(",\"group\":\"")?;
-    prefix_out(out, sg.group, sg.glen)?;
-    out.write_char('"')
+    row.text(",\"group\":\"");
+    let _ = prefix_out(row, sg.group, sg.glen);
+    row.byte(b'"');
+    row.flush(out)
 }
 
 /// JSON string with `"`, `\` and control characters escaped (SMCRoute does not escape).
@@ -474,7 +476,7 @@ impl Router {
             if !first {
                 out.write_char(',')?;
             }
-            json_sg(out, &v.sg)?;
+            json_sg(out, sink.row, &v.sg)?;
             out.write_str(",\"iif\":")?;
             json_str(out, self.iface_name(v.iif))?;
             out.write_str(",\"oifs\":[")?;
@@ -698,7 +700,7 @@ fn group_out<W: uWrite + ?Sized>(
         out.write_char(',')?;
     }
     *first = false;
-    json_sg(out, sg)?;
+    json_sg(out, row, sg)?;
     out.write_str(",\"iif\":")?;
     json_str(out, iif)?;
     out.write_char('}')
