@@ -265,7 +265,7 @@ impl Router {
                 Ok(())
             }
             None => {
-                let mut route = Route::cache(rule.source, rule.group, parent, rule.ttls);
+                let mut route = Route::cache(&rule.source, &rule.group, parent, &rule.ttls);
                 route.owner = owner;
                 self.new_kernel(h, route).map(|_| ())
             }

@@ -51,7 +51,7 @@ impl Router {
             };
             let _ = self.set_kernel_ttls(h, kid, parent, ttls, true);
         } else {
-            let route = Route::cache(up.source, up.group, up.vif, ttls);
+            let route = Route::cache(&up.source, &up.group, up.vif, &ttls);
             if self.new_kernel(h, route).is_err() {
                 return;
             }
@@ -88,7 +88,7 @@ impl Router {
         let done = match kid {
             Some(k) => self.set_kernel_ttls(h, k, up.vif, ttls, true).is_ok(),
             None => self
-                .new_kernel(h, Route::cache(up.source, up.group, up.vif, ttls))
+                .new_kernel(h, Route::cache(&up.source, &up.group, up.vif, &ttls))
                 .is_ok(),
         };
         if done {

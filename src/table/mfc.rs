@@ -34,12 +34,13 @@ pub struct Route {
 
 impl Route {
     /// A cache entry (learned or stop filter).
-    pub fn cache(source: Addr, group: Addr, parent: u8, ttls: [u8; MAX_VIFS]) -> Self {
+    /// (Borrowed arguments: the caller's records are copied once, into the entry.)
+    pub fn cache(source: &Addr, group: &Addr, parent: u8, ttls: &[u8; MAX_VIFS]) -> Self {
         Self {
-            source,
-            group,
+            source: *source,
+            group: *group,
             parent,
-            ttls,
+            ttls: *ttls,
             owner: 0,
             stamped: false,
             last_use: Instant(0),
@@ -279,7 +280,7 @@ mod tests {
     }
 
     fn r(s: &str, g: &str) -> Route {
-        Route::cache(a(s), a(g), 0, [0; MAX_VIFS])
+        Route::cache(&a(s), &a(g), 0, &[0; MAX_VIFS])
     }
 
     #[test]
@@ -331,7 +332,8 @@ mod tests {
         let g = a("225.1.0.1");
         let src = |i: usize| Addr::parse(&std::format!("10.{}.{}.1", i / 256, i % 256)).unwrap();
         for i in 0..N {
-            t.insert(Route::cache(src(i), g, 0, [0; MAX_VIFS])).unwrap();
+            t.insert(Route::cache(&src(i), &g, 0, &[0; MAX_VIFS]))
+                .unwrap();
         }
         t.insert(r("10.0.0.1", "225.1.0.2")).unwrap_err();
         let mut n = 0;
