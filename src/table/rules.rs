@@ -9,8 +9,6 @@
 //! so matching costs O(shapes), not O(templates). Past [`MAX_SHAPES`] shapes matching
 //! falls back to walking the list.
 
-use heapless::Vec;
-
 use super::slab::Blank;
 use super::{Full, HashIndex, KeyHash, MultiIndex, Slab};
 use crate::limits::MAX_VIFS;
@@ -180,7 +178,8 @@ pub struct RuleTable<const N: usize, const B: usize> {
     next_seq: u64,
     templates: usize,
     unshaped: usize,
-    shapes: Vec<Shape, MAX_SHAPES>,
+    /// In use where `count > 0`; a free slot is all zero, so no family's bits match it.
+    shapes: [Shape; MAX_SHAPES],
     slab: Slab<Rule, N>,
     by_identity: HashIndex<B>,
     by_match: MultiIndex<N, B>,
@@ -199,7 +198,12 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
             slab: Slab::new(),
             by_identity: HashIndex::new(),
             by_match: MultiIndex::new(),
-            shapes: Vec::new(),
+            shapes: [Shape {
+                group_bits: 0,
+                slen: 0,
+                glen: 0,
+                count: 0,
+            }; MAX_SHAPES],
             templates: 0,
             unshaped: 0,
             next_seq: 0,
@@ -283,37 +287,42 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
 
     fn add_shape(&mut self, rule: &Rule) {
         let (group_bits, slen, glen) = Self::shape_of(rule);
-        if let Some(s) = self
-            .shapes
-            .iter_mut()
-            .find(|s| (s.group_bits, s.slen, s.glen) == (group_bits, slen, glen))
-        {
-            s.count += 1;
-            return;
+        let mut free = None;
+        for s in self.shapes.iter_mut() {
+            if (s.group_bits, s.slen, s.glen) == (group_bits, slen, glen) {
+                s.count += 1;
+                return;
+            }
+            if s.count == 0 && free.is_none() {
+                free = Some(s);
+            }
         }
-        let shape = Shape {
-            group_bits,
-            slen,
-            glen,
-            count: 1,
-        };
-        if self.shapes.push(shape).is_err() {
-            self.unshaped += 1;
+        match free {
+            Some(s) => {
+                *s = Shape {
+                    group_bits,
+                    slen,
+                    glen,
+                    count: 1,
+                }
+            }
+            None => self.unshaped += 1,
         }
     }
 
     fn del_shape(&mut self, key: (u8, u8, u8)) {
         match self
             .shapes
-            .iter()
-            .position(|s| (s.group_bits, s.slen, s.glen) == key)
+            .iter_mut()
+            .find(|s| (s.group_bits, s.slen, s.glen) == key)
         {
-            Some(i) => {
-                if let Some(s) = self.shapes.get_mut(i) {
-                    s.count -= 1;
-                    if s.count == 0 {
-                        self.shapes.swap_remove(i);
-                    }
+            Some(s) => {
+                s.count -= 1;
+                if s.count == 0 {
+                    // Free again: all zero.
+                    s.group_bits = 0;
+                    s.slen = 0;
+                    s.glen = 0;
                 }
             }
             None => self.unshaped = self.unshaped.saturating_sub(1),
@@ -538,6 +547,6 @@ mod tests {
             t.remove(id);
         }
         assert_eq!(t.unshaped, 0);
-        assert!(t.shapes.is_empty());
+        assert!(t.shapes.iter().all(|s| s.count == 0));
     }
 }
