@@ -237,7 +237,7 @@ impl Router {
                 } else {
                     g.iif.as_str()
                 };
-                let source = g.source.map(|s| s.text());
+                let source = g.source.as_ref().map(Prefix::text);
                 let group = g.group.text();
                 let src = source.as_ref().map(|t| t.as_str());
                 let entry = Pending::new(Kind::Mgroup, iif, src, group.as_str(), &[]);
