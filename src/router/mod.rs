@@ -99,7 +99,7 @@ pub(crate) type PendingList = PendingTable<MAX_PENDING>;
 /// In this order (`repr(C)`): the router is megabytes, and on MIPS a field more than
 /// 32 KiB from `self` costs three instructions to address instead of none. The scalars
 /// first, then the small interface table, then the conf list (the most used), then the
-/// rest.
+/// rest (this order measured smallest).
 #[repr(C)]
 pub struct Router {
     /// Set by [`Router::set_options`]; [`Options::new`] until then (kept as a flag so
@@ -116,9 +116,9 @@ pub struct Router {
     mifs: [u32; MAX_VIFS],
     ifaces: Ifaces,
     rules: Rules,
+    mfc: Mfcs,
     groups: Groups,
     pending: PendingList,
-    mfc: Mfcs,
 }
 
 impl Default for Router {
