@@ -35,46 +35,67 @@ fn checked_len(addr: &Addr, len: Option<i64>) -> Result<u8, i64> {
     }
 }
 
-/// A multicast group `G[/LEN]`.
-pub fn group<L: Log + ?Sized>(
-    log: &mut L,
-    origin: &Origin<'_>,
-    cmd: Cmd,
-    word: &str,
-) -> Result<Prefix, Failed> {
-    prefix(log, origin, cmd, word, true)
-}
-
-/// A source `S[/LEN]` (the unspecified address is the wildcard).
-pub fn source<L: Log + ?Sized>(
-    log: &mut L,
-    origin: &Origin<'_>,
-    cmd: Cmd,
-    word: &str,
-) -> Result<Prefix, Failed> {
-    prefix(log, origin, cmd, word, false)
-}
-
-/// [`group`] (a multicast address) or [`source`] (any): one body for both.
+/// A multicast group (`is_group`) or a source (any address; the unspecified one is the
+/// wildcard), `ADDR[/LEN]`, into `out`: one body for both. (Written in place: a 19-byte
+/// `Result<Prefix, _>` is copied byte by byte on MIPS.)
 fn prefix<L: Log + ?Sized>(
     log: &mut L,
     origin: &Origin<'_>,
     cmd: Cmd,
     word: &str,
     is_group: bool,
-) -> Result<Prefix, Failed> {
+    out: &mut Prefix,
+) -> Result<(), Failed> {
     let (text, len) = split_len(word);
     let msg = match Addr::parse(text).filter(|a| !is_group || a.is_multicast()) {
         None if is_group => Msg::BadGroup(cmd, text),
         None => Msg::BadSource(cmd, text),
         Some(addr) => match checked_len(&addr, len) {
-            Ok(len) => return Ok(Prefix { addr, len }),
+            Ok(len) => {
+                *out = Prefix { addr, len };
+                return Ok(());
+            }
             Err(n) if is_group => Msg::BadGroupLen(cmd, addr.family(), n),
             Err(n) => Msg::BadSourceLen(cmd, addr.family(), n),
         },
     };
     say(log, origin, msg);
     Err(Failed)
+}
+
+/// A placeholder for a prefix [`sg_words`] fills in.
+pub(crate) const UNSET: Prefix = Prefix {
+    addr: Addr::V4([0; 4]),
+    len: 0,
+};
+
+/// The source and group words of a route (`cmd` [`Cmd::Mroute`]: the source is parsed
+/// first, as in SMCRoute) or of a membership ([`Cmd::Join`]: the group first), written into
+/// `src` and `grp` in place. A missing source is `*`: the unspecified address at the
+/// group's full length. One body for the conf, IPC and replay paths of all four commands.
+pub fn sg_words<L: Log + ?Sized>(
+    log: &mut L,
+    origin: &Origin<'_>,
+    cmd: Cmd,
+    source: Option<&str>,
+    group: &str,
+    src: &mut Prefix,
+    grp: &mut Prefix,
+) -> Result<(), Failed> {
+    let group_first = cmd == Cmd::Join;
+    if group_first {
+        prefix(log, origin, cmd, group, true, grp)?;
+    }
+    if let Some(w) = source {
+        prefix(log, origin, cmd, w, false, src)?;
+    }
+    if !group_first {
+        prefix(log, origin, cmd, group, true, grp)?;
+    }
+    if source.is_none() {
+        *src = Prefix::host(Addr::any(grp.addr.family()));
+    }
+    Ok(())
 }
 
 /// Route words from IPC (`add`/`remove`, SMCRoute's `do_mroute`): IIF, then either a
@@ -114,6 +135,28 @@ pub fn split_route_args<'w, L: Log + ?Sized>(
 mod tests {
     use super::*;
     use crate::fmt::record::RecordingLog;
+
+    /// A multicast group `G[/LEN]`.
+    fn group<L: Log + ?Sized>(
+        log: &mut L,
+        origin: &Origin<'_>,
+        cmd: Cmd,
+        word: &str,
+    ) -> Result<Prefix, Failed> {
+        let mut p = UNSET;
+        prefix(log, origin, cmd, word, true, &mut p).map(|_| p)
+    }
+
+    /// A source `S[/LEN]` (the unspecified address is the wildcard).
+    fn source<L: Log + ?Sized>(
+        log: &mut L,
+        origin: &Origin<'_>,
+        cmd: Cmd,
+        word: &str,
+    ) -> Result<Prefix, Failed> {
+        let mut p = UNSET;
+        prefix(log, origin, cmd, word, false, &mut p).map(|_| p)
+    }
 
     fn last(l: &RecordingLog) -> &str {
         &l.lines.last().unwrap().1
@@ -185,6 +228,33 @@ mod tests {
             source(&mut l, &o, Cmd::Join, "10.0.0.0/24").unwrap().len,
             24
         );
+    }
+
+    #[test]
+    fn sg_words_order_and_default_source() {
+        let mut l = RecordingLog::default();
+        let (mut s, mut g) = (UNSET, UNSET);
+        let o = Origin::Ipc;
+        sg_words(&mut l, &o, Cmd::Mroute, None, "ff2e::1/64", &mut s, &mut g).unwrap();
+        assert_eq!(s, Prefix::host(Addr::any(crate::net::Family::V6)));
+        assert_eq!((g.len, g.addr.family()), (64, crate::net::Family::V6));
+        sg_words(
+            &mut l,
+            &o,
+            Cmd::Join,
+            Some("10.0.0.0/8"),
+            "225.1.1.1",
+            &mut s,
+            &mut g,
+        )
+        .unwrap();
+        assert_eq!((s.len, g.len), (8, 32));
+        // Both words bad: a route reports the source, a membership the group.
+        assert!(sg_words(&mut l, &o, Cmd::Mroute, Some("x"), "y", &mut s, &mut g).is_err());
+        assert_eq!(last(&l), "ipc: mroute: Invalid source address: x");
+        assert!(sg_words(&mut l, &o, Cmd::Join, Some("x"), "y", &mut s, &mut g).is_err());
+        assert_eq!(last(&l), "ipc: join: Invalid multicast group: y");
+        assert_eq!(l.lines.len(), 2);
     }
 
     #[test]

@@ -32,17 +32,12 @@ impl Router {
         group: &str,
         mode: Mode,
     ) -> Result<(), Failed> {
-        let grp = args::group(h, origin, Cmd::Join, group)?;
-        let src = match source {
-            Some(w) => Some(args::source(h, origin, Cmd::Join, w)?),
-            None => None,
-        }
-        .filter(|p| !p.addr.is_unspecified());
-        let sg = Compact {
-            source: src,
-            group: grp,
-        };
-        if let Some(gid) = self.groups.find(iif, src.as_ref(), &grp) {
+        let mut grp = args::UNSET;
+        let mut src = args::UNSET;
+        args::sg_words(h, origin, Cmd::Join, source, group, &mut src, &mut grp)?;
+        // Borrowed, not an `Option<Prefix>` copy: the unspecified source is none.
+        let src = (!src.addr.is_unspecified()).then_some(&src);
+        if let Some(gid) = self.groups.find(iif, src, &grp) {
             match self.groups.get_mut(gid) {
                 // Found again by a reload: kept joined, not re-joined.
                 Some(g) if mode == Mode::Conf && !g.used => {
@@ -51,6 +46,10 @@ impl Router {
                 }
                 _ if mode == Mode::Replay => return Ok(()),
                 _ => {
+                    let sg = Compact {
+                        source: src.copied(),
+                        group: grp,
+                    };
                     note(h, Msg::AlreadyJoined(&sg, iif));
                     return Err(Failed);
                 }
@@ -67,7 +66,6 @@ impl Router {
         };
         // Check the whole expansion fits before touching the kernel.
         let per_iface = src
-            .as_ref()
             .map_or(Some(1), range_size)
             .zip(range_size(&grp))
             .and_then(|(a, b)| a.checked_mul(b));
@@ -84,7 +82,7 @@ impl Router {
             note(h, Msg::TableFull("join", MAX_JOINS));
             return Err(Failed);
         }
-        let Ok(gid) = self.groups.insert(Group::new(name, src, grp)) else {
+        let Ok(gid) = self.groups.insert(Group::new(name, src.copied(), grp)) else {
             note(h, Msg::TableFull("mgroup", MAX_GROUPS));
             return Err(Failed);
         };
@@ -97,7 +95,7 @@ impl Router {
             // Joining makes the interface a VIF too (lazily); a failure there is logged
             // and does not stop the join.
             let _ = self.ensure_vifs(h, id);
-            if self.join_on(h, gid, id, &src, &grp).is_err() {
+            if self.join_on(h, gid, id, src, &grp).is_err() {
                 // No dangling membership (SMCRoute leaves one behind).
                 self.drop_group(h, gid);
                 return Err(Failed);
@@ -112,16 +110,16 @@ impl Router {
         h: &mut H,
         gid: usize,
         id: usize,
-        src: &Option<Prefix>,
+        src: Option<&Prefix>,
         grp: &Prefix,
     ) -> Result<(), Failed> {
         let Some(ifindex) = self.ifaces.get(id).map(|i| i.ifindex) else {
             return Err(Failed);
         };
-        let sources = src.as_ref().map_or(Some(1), range_size).unwrap_or(0);
+        let sources = src.map_or(Some(1), range_size).unwrap_or(0);
         let groups = range_size(grp).unwrap_or(0);
         for si in 0..sources {
-            let s = src.as_ref().map(|p| range_addr(p, si));
+            let s = src.map(|p| range_addr(p, si));
             for gi in 0..groups {
                 let g = range_addr(grp, gi);
                 // Another membership (`a1` vs `a+`) may hold this kernel join already.
@@ -158,12 +156,10 @@ impl Router {
         source: Option<&str>,
         group: &str,
     ) -> Result<(), Failed> {
-        let grp = args::group(h, origin, Cmd::Join, group)?;
-        let src = match source {
-            Some(w) => Some(args::source(h, origin, Cmd::Join, w)?),
-            None => None,
-        }
-        .filter(|p| !p.addr.is_unspecified());
+        let mut grp = args::UNSET;
+        let mut src = args::UNSET;
+        args::sg_words(h, origin, Cmd::Join, source, group, &mut src, &mut grp)?;
+        let src = Some(src).filter(|p| !p.addr.is_unspecified());
         match self.groups.find(iif, src.as_ref(), &grp) {
             Some(gid) => {
                 self.drop_group(h, gid);
@@ -241,7 +237,7 @@ impl Router {
                 } else {
                     g.iif.as_str()
                 };
-                let source = g.source.map(|s| s.text());
+                let source = g.source.as_ref().map(Prefix::text);
                 let group = g.group.text();
                 let src = source.as_ref().map(|t| t.as_str());
                 let entry = Pending::new(Kind::Mgroup, iif, src, group.as_str(), &[]);

@@ -7,17 +7,11 @@ use super::msg::{note, say, Cmd, Compact, Dir, Explicit, Msg};
 use super::{Failed, Mode, Origin, Router};
 use crate::kernel::{Host, Mfc};
 use crate::limits::{MAX_KERNEL_ROUTES, MAX_OIFS, MAX_RULES, MAX_VIFS};
-use crate::net::{Addr, Family, Prefix};
+use crate::net::{Addr, Family};
 use crate::table::iface::is_wildcard;
 use crate::table::mfc::Route;
 use crate::table::pending::{Kind, Pending};
 use crate::table::rules::Rule;
-
-/// A placeholder for a prefix [`route_sg`] fills in.
-const UNSET: Prefix = Prefix {
-    addr: Addr::V4([0; 4]),
-    len: 0,
-};
 
 /// TTL vector of a route.
 pub(crate) type Ttls = [u8; MAX_VIFS];
@@ -58,10 +52,9 @@ impl Router {
         oifs: &[&str],
         mode: Mode,
     ) -> Result<(), Failed> {
-        let mut grp = UNSET;
-        let mut src = UNSET;
-        route_sg(h, origin, source, group, &mut grp, &mut src)?;
-        let (saddr, slen) = (src.addr, src.len);
+        let mut grp = args::UNSET;
+        let mut src = args::UNSET;
+        args::sg_words(h, origin, Cmd::Mroute, source, group, &mut src, &mut grp)?;
         let family = grp.addr.family();
         let v6 = family == Family::V6;
 
@@ -117,7 +110,10 @@ impl Router {
         if ins.is_empty() || (failed && mode != Mode::Conf) {
             return Err(Failed);
         }
-        let mut outs: Vec<(usize, u8, bool), MAX_VIFS> = Vec::new();
+        // The OIFs as VIF bits (one VIF per interface and family): each interface once,
+        // the first word naming it decides whether it is named explicitly.
+        let mut out_vifs = 0u32;
+        let mut explicit_vifs = 0u32;
         for (k, &word) in oifs.iter().enumerate() {
             let explicit = !is_wildcard(word);
             let mut cur = match first_outs.get(k) {
@@ -130,8 +126,11 @@ impl Router {
                     continue;
                 }
                 match self.route_vif(h, origin, Dir::Outbound, id, v6) {
-                    Ok(vif) if !outs.iter().any(|o| o.0 == id) => {
-                        let _ = outs.push((id, vif, explicit));
+                    Ok(vif) if out_vifs & bit(vif) == 0 => {
+                        out_vifs |= bit(vif);
+                        if explicit {
+                            explicit_vifs |= bit(vif);
+                        }
                     }
                     Ok(_) => {}
                     Err(Failed) => failed = true,
@@ -142,20 +141,28 @@ impl Router {
             return Err(Failed);
         }
 
+        // One rule record, its IIF and OIFs set per inbound interface: not a new 88-byte
+        // record built from the addresses each time.
+        let mut rule = Rule::new(0, src.addr, src.len, grp.addr, grp.len);
         for &iid in &ins {
-            let mut rule = Rule::new(iid as u32, saddr, slen, grp.addr, grp.len);
-            for &(oid, vif, explicit) in &outs {
+            rule.iif = iid as u32;
+            rule.ttls = [0; MAX_VIFS];
+            for (vif, t) in rule.ttls.iter_mut().enumerate() {
+                let vif_bit = bit(vif as u8);
+                if out_vifs & vif_bit == 0 {
+                    continue;
+                }
+                let Some(oid) = self.vif_iface(v6, vif as u8) else {
+                    continue;
+                };
                 if oid == iid {
-                    if !explicit || is_wildcard(iif) {
+                    if explicit_vifs & vif_bit == 0 || is_wildcard(iif) {
                         continue;
                     }
                     let (o, i) = (self.iface_name(oid), self.iface_name(iid));
                     say(h, origin, Msg::SameIif(o, i));
                 }
-                let threshold = self.ifaces.get(oid).map_or(1, |i| i.threshold.max(1));
-                if let Some(t) = rule.ttls.get_mut(vif as usize) {
-                    *t = threshold;
-                }
+                *t = self.ifaces.get(oid).map_or(1, |i| i.threshold.max(1));
             }
             if self.add_rule(h, &rule, mode).is_err() {
                 failed = true;
@@ -258,7 +265,7 @@ impl Router {
                 Ok(())
             }
             None => {
-                let mut route = Route::cache(rule.source, rule.group, parent, rule.ttls);
+                let mut route = Route::cache(&rule.source, &rule.group, parent, &rule.ttls);
                 route.owner = owner;
                 self.new_kernel(h, route).map(|_| ())
             }
@@ -429,10 +436,9 @@ impl Router {
         group: &str,
         oifs: &[&str],
     ) -> Result<(), Failed> {
-        let mut grp = UNSET;
-        let mut src = UNSET;
-        route_sg(h, origin, source, group, &mut grp, &mut src)?;
-        let (saddr, slen) = (src.addr, src.len);
+        let mut grp = args::UNSET;
+        let mut src = args::UNSET;
+        args::sg_words(h, origin, Cmd::Mroute, source, group, &mut src, &mut grp)?;
         let family = grp.addr.family();
         let v6 = family == Family::V6;
         if !self.ifaces.exists(iif, false) {
@@ -451,16 +457,16 @@ impl Router {
         }
         let mut found = false;
         // One lookup key, its IIF set per interface: not a new rule built each time.
-        let mut key = Rule::new(0, saddr, slen, grp.addr, grp.len);
+        let mut key = Rule::new(0, src.addr, src.len, grp.addr, grp.len);
+        let sg = Explicit {
+            source: src.addr,
+            slen: src.len,
+            group: grp.addr,
+            glen: grp.len,
+        };
         let mut cur = self.ifaces.next_match(iif, None);
         while let Some(iid) = cur {
             cur = self.ifaces.next_match(iif, Some(iid));
-            let sg = Explicit {
-                source: saddr,
-                slen,
-                group: grp.addr,
-                glen: grp.len,
-            };
             note(h, Msg::Deleting(self.iface_name(iid), &sg));
             key.iif = iid as u32;
             let Some(rid) = self.rules.find(&key) else {
@@ -501,29 +507,4 @@ fn add_mfc<H: Host>(
         note(h, Msg::MfcAddFailed(fam, &Compact::sg(source, group), e));
         Failed
     })
-}
-
-/// The group and the source (address and length; `*` is the unspecified address at full
-/// length) of an `mroute`/`add`/`remove`, parsed in SMCRoute's order: source first.
-/// Written into `grp` and `src` in place: no tuple moved through a `Result` at each
-/// caller.
-fn route_sg<H: Host>(
-    h: &mut H,
-    origin: &Origin<'_>,
-    source: Option<&str>,
-    group: &str,
-    grp: &mut Prefix,
-    src: &mut Prefix,
-) -> Result<(), Failed> {
-    let given = match source {
-        Some(w) => Some(args::source(h, origin, Cmd::Mroute, w)?),
-        None => None,
-    };
-    *grp = args::group(h, origin, Cmd::Mroute, group)?;
-    let family = grp.addr.family();
-    *src = given.unwrap_or(Prefix {
-        addr: Addr::any(family),
-        len: family.bits(),
-    });
-    Ok(())
 }

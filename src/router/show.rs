@@ -5,7 +5,7 @@ use ufmt::uWrite;
 
 use super::Router;
 use crate::kernel::Host;
-use crate::net::{Dec, Prefix};
+use crate::net::{Addr, Dec};
 use crate::table::mfc::Route;
 use crate::table::rules::Rule;
 
@@ -125,23 +125,18 @@ impl Row {
         self.bytes(digits);
     }
 
-    /// `ADDR` or `ADDR/LEN`.
-    fn prefix(&mut self, p: &Prefix) {
-        self.bytes(p.text().as_bytes());
-    }
-
     /// `(S[/LEN], G[/LEN])` with `*` for the wildcard source, padded to 42 columns.
-    fn sg(&mut self, source: Option<&Prefix>, group: &Prefix) {
+    fn sg(&mut self, sg: &SgRef<'_>) {
         let from = self.len;
-        match source {
+        self.byte(b'(');
+        match sg.source {
             Some(s) => {
-                self.byte(b'(');
-                self.prefix(s);
+                let _ = prefix_out(self, s, sg.slen);
             }
-            None => self.bytes(b"(*"),
+            None => self.byte(b'*'),
         }
         self.bytes(b", ");
-        self.prefix(group);
+        let _ = prefix_out(self, sg.group, sg.glen);
         self.byte(b')');
         self.pad_from(from, 42);
     }
@@ -161,18 +156,64 @@ impl uWrite for Row {
     }
 }
 
-fn rule_source(r: &Rule) -> Option<Prefix> {
-    (!r.any_source()).then_some(Prefix {
-        addr: r.source,
-        len: r.slen,
-    })
+/// The (S,G) of a route or membership as `show` prints it, borrowed from the table
+/// record: no copies of the 17-byte addresses into `Prefix`es.
+struct SgRef<'a> {
+    /// `None`: the wildcard `*` (`null` in JSON).
+    source: Option<&'a Addr>,
+    slen: u8,
+    group: &'a Addr,
+    glen: u8,
 }
 
-fn rule_group(r: &Rule) -> Prefix {
-    Prefix {
-        addr: r.group,
-        len: r.glen,
+impl<'a> SgRef<'a> {
+    fn of_rule(r: &'a Rule) -> Self {
+        Self {
+            source: (!r.any_source()).then_some(&r.source),
+            slen: r.slen,
+            group: &r.group,
+            glen: r.glen,
+        }
     }
+
+    /// Host addresses (a kernel entry).
+    fn hosts(source: &'a Addr, group: &'a Addr) -> Self {
+        Self {
+            source: Some(source),
+            slen: source.family().bits(),
+            group,
+            glen: group.family().bits(),
+        }
+    }
+}
+
+/// `ADDR`, or `ADDR/LEN` unless `len` is the full length (as `Prefix::text`).
+fn prefix_out<W: uWrite + ?Sized>(out: &mut W, addr: &Addr, len: u8) -> Result<(), W::Error> {
+    out.write_str(addr.text().as_str())?;
+    if len != addr.family().bits() {
+        out.write_char('/')?;
+        out.write_str(Dec::of(len as u64).as_str())?;
+    }
+    Ok(())
+}
+
+/// `{"source":"S[/LEN]"` (or `null`) `,"group":"G[/LEN]"`: addresses and lengths need
+/// no escaping. Formatted in `row` (unused in JSON mode, so empty) and sent at once: one
+/// copy of the prefix formatting, the row's.
+fn json_sg<W: uWrite + ?Sized>(out: &mut W, row: &mut Row, sg: &SgRef<'_>) -> Result<(), W::Error> {
+    row.text("{\"source\":");
+    match sg.source {
+        Some(s) => {
+            row.byte(b'"');
+            let _ = prefix_out(row, s, sg.slen);
+            row.byte(b'"');
+        }
+        None => row.text("null"),
+    }
+    row.text(",\"group\":\"");
+    let _ = prefix_out(row, sg.group, sg.glen);
+    row.byte(b'"');
+    row.flush(out)
 }
 
 /// JSON string with `"`, `\` and control characters escaped (SMCRoute does not escape).
@@ -195,13 +236,6 @@ fn json_str<W: uWrite + ?Sized>(out: &mut W, s: &str) -> Result<(), W::Error> {
     out.write_char('"')
 }
 
-fn json_opt_prefix<W: uWrite + ?Sized>(out: &mut W, p: Option<&Prefix>) -> Result<(), W::Error> {
-    match p {
-        Some(p) => json_str(out, p.text().as_str()),
-        None => out.write_str("null"),
-    }
-}
-
 /// Text titles of the route sections: templates, exact rules, kernel.
 const ROUTE_TITLES: [&str; 3] = ["(*,G) Template Rules", "(S,G) Rules", "Kernel MFC Table"];
 
@@ -210,8 +244,7 @@ const ROUTE_KEYS: [&str; 3] = ["\"asm\":[", "],\"ssm\":[", "],\"kernel\":["];
 
 /// One route of `show`, from the conf list or the kernel list.
 struct RouteView<'a> {
-    source: Option<Prefix>,
-    group: Prefix,
+    sg: SgRef<'a>,
     iif: usize,
     /// Has kernel counters (detail): an exact rule or a kernel entry.
     counted: bool,
@@ -318,15 +351,15 @@ impl Router {
         width: usize,
         v: &RouteView<'_>,
     ) {
-        row.sg(v.source.as_ref(), &v.group);
+        row.sg(&v.sg);
         row.byte(b' ');
         let from = row.len;
         row.bytes(self.ifaces.get(v.iif).map_or(&[], |i| i.name.as_bytes()));
         row.pad_from(from, width);
         row.byte(b' ');
         if style == Style::Detail {
-            let c = match (v.counted, v.source) {
-                (true, Some(s)) => h.sg_count(&s.addr, &v.group.addr).ok(),
+            let c = match (v.counted, v.sg.source) {
+                (true, Some(s)) => h.sg_count(s, v.sg.group).ok(),
                 _ => None,
             }
             .unwrap_or_default();
@@ -398,8 +431,7 @@ impl Router {
                 let exact = section == 1;
                 for (_, r) in self.rules.iter().filter(|(_, r)| r.is_exact() == exact) {
                     let v = RouteView {
-                        source: rule_source(r),
-                        group: rule_group(r),
+                        sg: SgRef::of_rule(r),
                         iif: r.iif as usize,
                         counted: exact,
                         v6: r.is_v6(),
@@ -410,8 +442,7 @@ impl Router {
             } else {
                 for r in self.kernel_in_order() {
                     let v = RouteView {
-                        source: Some(Prefix::host(r.source)),
-                        group: Prefix::host(r.group),
+                        sg: SgRef::hosts(&r.source, &r.group),
                         iif: self.kernel_iif(r),
                         counted: true,
                         v6: r.is_v6(),
@@ -445,10 +476,7 @@ impl Router {
             if !first {
                 out.write_char(',')?;
             }
-            out.write_str("{\"source\":")?;
-            json_opt_prefix(out, v.source.as_ref())?;
-            out.write_str(",\"group\":")?;
-            json_opt_prefix(out, Some(&v.group))?;
+            json_sg(out, sink.row, &v.sg)?;
             out.write_str(",\"iif\":")?;
             json_str(out, self.iface_name(v.iif))?;
             out.write_str(",\"oifs\":[")?;
@@ -486,15 +514,13 @@ impl Router {
         let mut row = Row::new();
         let mut first = true;
         for (_, g) in self.groups.iter() {
-            group_out(
-                out,
-                &mut row,
-                json,
-                &mut first,
-                g.source.as_ref(),
-                &g.group,
-                g.iif.as_str(),
-            )?;
+            let sg = SgRef {
+                source: g.source.as_ref().map(|s| &s.addr),
+                slen: g.source.as_ref().map_or(0, |s| s.len),
+                group: &g.group.addr,
+                glen: g.group.len,
+            };
+            group_out(out, &mut row, json, &mut first, &sg, g.iif.as_str())?;
         }
         if json {
             out.write_str("],\"kernel\":[")?;
@@ -512,24 +538,17 @@ impl Router {
             let Some(g) = self.groups.get(j.owner()) else {
                 continue;
             };
-            let source = j.source.map(|a| Prefix {
-                addr: a,
-                len: g.source.map_or(a.family().bits(), |s| s.len),
-            });
-            let group = Prefix {
-                addr: j.group,
-                len: g.group.len,
+            let sg = SgRef {
+                source: j.source.as_ref(),
+                slen: match &g.source {
+                    Some(s) => s.len,
+                    None => j.source.as_ref().map_or(0, |a| a.family().bits()),
+                },
+                group: &j.group,
+                glen: g.group.len,
             };
             let iif = self.iface_name(j.iface as usize);
-            group_out(
-                out,
-                &mut row,
-                json,
-                &mut first,
-                source.as_ref(),
-                &group,
-                iif,
-            )?;
+            group_out(out, &mut row, json, &mut first, &sg, iif)?;
         }
         if json {
             out.write_str("]}}\n")
@@ -666,13 +685,12 @@ fn group_out<W: uWrite + ?Sized>(
     row: &mut Row,
     json: bool,
     first: &mut bool,
-    source: Option<&Prefix>,
-    group: &Prefix,
+    sg: &SgRef<'_>,
     iif: &str,
 ) -> Result<(), W::Error> {
     if !json {
         row.start(out)?;
-        row.sg(source, group);
+        row.sg(sg);
         row.byte(b' ');
         row.text(iif);
         row.byte(b'\n');
@@ -682,10 +700,7 @@ fn group_out<W: uWrite + ?Sized>(
         out.write_char(',')?;
     }
     *first = false;
-    out.write_str("{\"source\":")?;
-    json_opt_prefix(out, source)?;
-    out.write_str(",\"group\":")?;
-    json_opt_prefix(out, Some(group))?;
+    json_sg(out, row, sg)?;
     out.write_str(",\"iif\":")?;
     json_str(out, iif)?;
     out.write_char('}')
@@ -702,7 +717,7 @@ extern crate std;
 #[cfg(test)]
 mod row_tests {
     use super::*;
-    use crate::net::Addr;
+    use crate::net::Prefix;
     use crate::table::Text;
 
     fn p(s: &str, len: u8) -> Prefix {
@@ -721,7 +736,12 @@ mod row_tests {
             (Some(p("fc00::1", 64)), p("ff04::114", 16)),
         ] {
             let mut row = Row::new();
-            row.sg(src.as_ref(), &grp);
+            row.sg(&SgRef {
+                source: src.as_ref().map(|s| &s.addr),
+                slen: src.map_or(0, |s| s.len),
+                group: &grp.addr,
+                glen: grp.len,
+            });
             let mut want = Text::<128>::new();
             match src {
                 Some(s) => ufmt::uwrite!(want, "({}, {})", s, grp).unwrap(),
@@ -741,7 +761,12 @@ mod row_tests {
         // Two long IPv6 prefixes, a counter pair and 32 OIFs of 19 bytes.
         let mut row = Row::new();
         let wide = p("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 127);
-        row.sg(Some(&wide), &wide);
+        row.sg(&SgRef {
+            source: Some(&wide.addr),
+            slen: wide.len,
+            group: &wide.addr,
+            glen: wide.len,
+        });
         row.spaces(17);
         row.dec(u64::MAX, 10);
         row.dec(u64::MAX, 10);
@@ -782,6 +807,21 @@ mod row_tests {
         assert_eq!(
             row.as_str(),
             "abcdefghijklmnopqrs|abcdefghijklmnopqr\u{e9}|short"
+        );
+    }
+
+    #[test]
+    fn json_strings_escaped_in_runs() {
+        let esc = |t: &str| {
+            let mut s = std::string::String::new();
+            json_str(&mut super::super::tests::Sink(&mut s), t).unwrap();
+            s
+        };
+        assert_eq!(esc(""), "\"\"");
+        assert_eq!(esc("eth0"), "\"eth0\"");
+        assert_eq!(
+            esc("\u{1f}\u{e9}x\"\\\n\u{20ac}"),
+            "\"\\u001f\u{e9}x\\\"\\\\\\u000a\u{20ac}\""
         );
     }
 

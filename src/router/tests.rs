@@ -293,6 +293,21 @@ fn conf_errors() {
             0
         );
         assert_eq!(t.ops(), v(&["add_mfc 10.0.0.2 225.1.1.1 in0 out 1:1"]));
+        // The first word naming an interface decides: wildcard first, the IIF is skipped
+        // even when named after it; named first, it stays (with the warning).
+        let lines = t.h.log.lines.len();
+        assert_eq!(
+            t.conf(&["mroute from a1 source 10.0.0.3 group 225.1.1.1 to a+ a1"]),
+            0
+        );
+        assert_eq!(t.ops(), v(&["add_mfc 10.0.0.3 225.1.1.1 in0 out 1:1"]));
+        assert_eq!(t.h.log.lines.len(), lines);
+        assert_eq!(
+            t.conf(&["mroute from a1 source 10.0.0.4 group 225.1.1.1 to a1 a+"]),
+            0
+        );
+        assert_eq!(t.ops(), v(&["add_mfc 10.0.0.4 225.1.1.1 in0 out 0:1 1:1"]));
+        assert_eq!(t.h.log.lines.len(), lines + 1);
     });
 }
 

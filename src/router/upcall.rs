@@ -4,7 +4,6 @@ use super::msg::{note, Compact, Msg};
 use super::Router;
 use crate::kernel::{Host, Upcall, UpcallKind};
 use crate::net::Family;
-use crate::table::iface::IfName;
 use crate::table::mfc::Route;
 use crate::time::Instant;
 
@@ -19,24 +18,22 @@ impl Router {
         };
         let v6 = up.group.family() == Family::V6;
         let iface = self.vif_iface(v6, up.vif);
-        let name = iface
-            .and_then(|id| self.ifaces.get(id))
-            .map(|i| i.name)
-            .unwrap_or_default();
         match (up.kind, iface) {
             (UpcallKind::WholePkt | UpcallKind::WrVifWhole, _) => {
                 note(h, Msg::PimRegister(&up.source, &up.group));
             }
             (UpcallKind::Unknown(t), _) => note(h, Msg::UnknownUpcall(t)),
             (_, None) => note(h, Msg::UnknownVif(up.vif, type_number)),
-            (UpcallKind::NoCache, Some(id)) => self.nocache(h, up, id, name),
-            (UpcallKind::WrongVif, Some(id)) => self.wrongvif(h, up, id, name),
+            (UpcallKind::NoCache, Some(id)) => self.nocache(h, up, id),
+            (UpcallKind::WrongVif, Some(id)) => self.wrongvif(h, up, id),
         }
     }
 
     /// No kernel entry for (S,G): learn it from the first matching template, or block it
     /// with a stop filter.
-    fn nocache<H: Host>(&mut self, h: &mut H, up: &Upcall, id: usize, name: IfName) {
+    /// (`id` is the interface of the VIF it arrived on; its name is looked up where a
+    /// message needs it, not copied.)
+    fn nocache<H: Host>(&mut self, h: &mut H, up: &Upcall, id: usize) {
         let template = self.rules.first_template(id as u32, &up.source, &up.group);
         let ttls = template
             .and_then(|t| self.rules.get(t))
@@ -54,22 +51,22 @@ impl Router {
             };
             let _ = self.set_kernel_ttls(h, kid, parent, ttls, true);
         } else {
-            let route = Route::cache(up.source, up.group, up.vif, ttls);
+            let route = Route::cache(&up.source, &up.group, up.vif, &ttls);
             if self.new_kernel(h, route).is_err() {
                 return;
             }
         }
         if template.is_some() {
-            note(h, Msg::NewData(&up.source, &up.group, name.as_str()));
+            note(h, Msg::NewData(&up.source, &up.group, self.iface_name(id)));
             h.route_installed(&up.source, &up.group);
         } else {
-            note(h, Msg::NoMatch(&up.source, &up.group, name.as_str()));
+            note(h, Msg::NoMatch(&up.source, &up.group, self.iface_name(id)));
         }
     }
 
     /// (S,G) arrived on another VIF than its entry's parent: if a template for that VIF
     /// covers it, move the entry there.
-    fn wrongvif<H: Host>(&mut self, h: &mut H, up: &Upcall, id: usize, name: IfName) {
+    fn wrongvif<H: Host>(&mut self, h: &mut H, up: &Upcall, id: usize) {
         let sg = Compact::sg(&up.source, &up.group);
         let kid = self.mfc.find(&up.source, &up.group);
         if kid
@@ -77,11 +74,11 @@ impl Router {
             .is_some_and(|r| !r.is_cache())
         {
             // Configured (S,G) rules are authoritative; SMCRoute would overwrite them.
-            note(h, Msg::WrongVifConfigured(&sg, name.as_str()));
+            note(h, Msg::WrongVifConfigured(&sg, self.iface_name(id)));
             return;
         }
         let Some(template) = self.rules.first_template(id as u32, &up.source, &up.group) else {
-            note(h, Msg::WrongVif(&sg, name.as_str()));
+            note(h, Msg::WrongVif(&sg, self.iface_name(id)));
             return;
         };
         let ttls = self
@@ -91,14 +88,14 @@ impl Router {
         let done = match kid {
             Some(k) => self.set_kernel_ttls(h, k, up.vif, ttls, true).is_ok(),
             None => self
-                .new_kernel(h, Route::cache(up.source, up.group, up.vif, ttls))
+                .new_kernel(h, Route::cache(&up.source, &up.group, up.vif, &ttls))
                 .is_ok(),
         };
         if done {
             if let Some(k) = self.mfc.find(&up.source, &up.group) {
                 self.mfc.touch(k);
             }
-            note(h, Msg::Moved(&sg, name.as_str()));
+            note(h, Msg::Moved(&sg, self.iface_name(id)));
             h.route_installed(&up.source, &up.group);
         }
     }

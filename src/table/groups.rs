@@ -5,6 +5,7 @@
 //! membership so that leaving it is proportional to its own joins.
 
 use super::iface::IfName;
+use super::slab::Blank;
 use super::{Full, HashIndex, KeyHash, MultiIndex, Slab};
 use crate::net::{Addr, Prefix};
 
@@ -42,6 +43,23 @@ impl Group {
     pub fn has_no_joins(&self) -> bool {
         self.first_join == 0
     }
+}
+
+impl Blank for Group {
+    // `Some`: a `None` source would not be zero bytes.
+    const BLANK: Self = Self {
+        iif: IfName::new(),
+        source: Some(Prefix {
+            addr: Addr::V4([0; 4]),
+            len: 0,
+        }),
+        group: Prefix {
+            addr: Addr::V4([0; 4]),
+            len: 0,
+        },
+        used: false,
+        first_join: 0,
+    };
 }
 
 fn identity_hash(iif: &str, source: Option<&Prefix>, group: &Prefix) -> u32 {
@@ -98,6 +116,19 @@ impl Join {
     fn is_member(&self, ifindex: u32, source: Option<&Addr>, group: &Addr) -> bool {
         self.ifindex == ifindex && self.source.as_ref() == source && self.group == *group
     }
+}
+
+impl Blank for Join {
+    // `Some`: a `None` source would not be zero bytes.
+    const BLANK: Self = Self {
+        iface: 0,
+        ifindex: 0,
+        source: Some(Addr::V4([0; 4])),
+        group: Addr::V4([0; 4]),
+        owner: 0,
+        next: 0,
+        prev: 0,
+    };
 }
 
 fn member_hash(ifindex: u32, source: Option<&Addr>, group: &Addr) -> u32 {

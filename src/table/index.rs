@@ -99,9 +99,12 @@ impl KeyHash {
 }
 
 /// A hash index of ids with `B` buckets (`B` a power of two, larger than the slab).
+// `repr(C)`, scalars first: on MIPS a field past 32 KiB from the table costs three
+// instructions to address (see `Router`).
+#[repr(C)]
 pub struct HashIndex<const B: usize> {
-    slots: [u32; B],
     len: usize,
+    slots: [u32; B],
 }
 
 impl<const B: usize> Default for HashIndex<B> {
@@ -311,6 +314,9 @@ impl Probe {
 ///
 /// The caller confirms keys: `same(other)` answers "has `other` the key of the id at
 /// hand" (by looking both up in its slab).
+// `repr(C)`, scalars first: on MIPS a field past 32 KiB from the table costs three
+// instructions to address (see `Router`).
+#[repr(C)]
 pub struct MultiIndex<const N: usize, const B: usize> {
     heads: HashIndex<B>,
     /// Next id of the same key, plus one (0: last).

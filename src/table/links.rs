@@ -7,23 +7,50 @@
 //! it ends as before): the slab needs no free list of its own.
 
 /// A doubly linked list of ids below `N`; each id is in the list at most once.
+// `repr(C)`, scalars first: on MIPS a field past 32 KiB from the table costs three
+// instructions to address (see `Router`).
+#[repr(C)]
 pub struct Links<const N: usize> {
-    nodes: [Node; N],
     ends: Ends,
+    nodes: [Node; N],
 }
 
 /// The neighbours of one id (plus one; zero for none).
 #[derive(Clone, Copy)]
-struct Node {
+pub(crate) struct Node {
     prev: u32,
     next: u32,
 }
 
 /// First and last id of the list, and the top of the free stack (plus one).
-struct Ends {
+pub(crate) struct Ends {
     head: u32,
     tail: u32,
     free: u32,
+}
+
+/// No neighbours.
+pub(crate) const NO_NODE: Node = Node { prev: 0, next: 0 };
+
+impl Ends {
+    /// An empty list.
+    pub(crate) const fn new() -> Self {
+        Self {
+            head: 0,
+            tail: 0,
+            free: 0,
+        }
+    }
+
+    /// The first id.
+    pub(crate) fn front(&self) -> Option<usize> {
+        dec(self.head)
+    }
+}
+
+/// The id after `id`, in a list kept as separate parts (see [`super::Slab`]).
+pub(crate) fn next_of(nodes: &[Node], id: usize) -> Option<usize> {
+    nodes.get(id).and_then(|n| dec(n.next))
 }
 
 impl<const N: usize> Default for Links<N> {
@@ -102,7 +129,7 @@ impl<const N: usize> Links<N> {
 // list length. Ids out of range are ignored.
 
 #[inline(never)]
-fn push_back(nodes: &mut [Node], ends: &mut Ends, id: usize) {
+pub(crate) fn push_back(nodes: &mut [Node], ends: &mut Ends, id: usize) {
     let e = enc(id);
     let tail = ends.tail;
     let Some(node) = nodes.get_mut(id) else {
@@ -137,7 +164,7 @@ fn unlink(nodes: &mut [Node], ends: &mut Ends, id: usize) {
 }
 
 #[inline(never)]
-fn release(nodes: &mut [Node], ends: &mut Ends, id: usize) {
+pub(crate) fn release(nodes: &mut [Node], ends: &mut Ends, id: usize) {
     unlink(nodes, ends, id);
     if let Some(node) = nodes.get_mut(id) {
         node.prev = ends.free;
@@ -146,7 +173,7 @@ fn release(nodes: &mut [Node], ends: &mut Ends, id: usize) {
 }
 
 #[inline(never)]
-fn reclaim(nodes: &mut [Node], ends: &mut Ends) -> Option<usize> {
+pub(crate) fn reclaim(nodes: &mut [Node], ends: &mut Ends) -> Option<usize> {
     let id = dec(ends.free)?;
     let node = nodes.get_mut(id)?;
     ends.free = node.prev;

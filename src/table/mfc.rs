@@ -5,6 +5,7 @@
 //! filter). Cache entries are also on an LRU list ordered by last sign of life, so when
 //! the table is full the longest-idle one gives way in O(1).
 
+use super::slab::Blank;
 use super::{Full, HashIndex, KeyHash, Links, MultiIndex, Slab};
 use crate::limits::MAX_VIFS;
 use crate::net::Addr;
@@ -33,12 +34,13 @@ pub struct Route {
 
 impl Route {
     /// A cache entry (learned or stop filter).
-    pub fn cache(source: Addr, group: Addr, parent: u8, ttls: [u8; MAX_VIFS]) -> Self {
+    /// (Borrowed arguments: the caller's records are copied once, into the entry.)
+    pub fn cache(source: &Addr, group: &Addr, parent: u8, ttls: &[u8; MAX_VIFS]) -> Self {
         Self {
-            source,
-            group,
+            source: *source,
+            group: *group,
             parent,
-            ttls,
+            ttls: *ttls,
             owner: 0,
             stamped: false,
             last_use: Instant(0),
@@ -67,6 +69,19 @@ impl Route {
     }
 }
 
+impl Blank for Route {
+    const BLANK: Self = Self {
+        source: Addr::V4([0; 4]),
+        group: Addr::V4([0; 4]),
+        parent: 0,
+        ttls: [0; MAX_VIFS],
+        owner: 0,
+        stamped: false,
+        last_use: Instant(0),
+        last_count: 0,
+    };
+}
+
 fn sg_hash(source: &Addr, group: &Addr) -> u32 {
     KeyHash::new().addr(source).addr(group).finish()
 }
@@ -76,13 +91,16 @@ fn group_hash(group: &Addr) -> u32 {
 }
 
 /// Up to `N` kernel entries, `B` index buckets (see [`super::buckets`]).
+// `repr(C)`, scalars first: on MIPS a field past 32 KiB from the table costs three
+// instructions to address (see `Router`).
+#[repr(C)]
 pub struct MfcTable<const N: usize, const B: usize> {
+    caches: usize,
     slab: Slab<Route, N>,
     by_sg: HashIndex<B>,
     /// Routes of each group, so learning many sources of one group stays O(1) each.
     by_group: MultiIndex<N, B>,
     lru: Links<N>,
-    caches: usize,
 }
 
 impl<const N: usize, const B: usize> Default for MfcTable<N, B> {
@@ -262,7 +280,7 @@ mod tests {
     }
 
     fn r(s: &str, g: &str) -> Route {
-        Route::cache(a(s), a(g), 0, [0; MAX_VIFS])
+        Route::cache(&a(s), &a(g), 0, &[0; MAX_VIFS])
     }
 
     #[test]
@@ -314,7 +332,8 @@ mod tests {
         let g = a("225.1.0.1");
         let src = |i: usize| Addr::parse(&std::format!("10.{}.{}.1", i / 256, i % 256)).unwrap();
         for i in 0..N {
-            t.insert(Route::cache(src(i), g, 0, [0; MAX_VIFS])).unwrap();
+            t.insert(Route::cache(&src(i), &g, 0, &[0; MAX_VIFS]))
+                .unwrap();
         }
         t.insert(r("10.0.0.1", "225.1.0.2")).unwrap_err();
         let mut n = 0;

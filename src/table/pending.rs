@@ -1,6 +1,7 @@
 //! The pending list (SMCRoute §3.3): directives waiting for their interfaces, kept as the
 //! words they were written with so they can be replayed later.
 
+use super::slab::Blank;
 use super::{Full, KeyHash, Slab, Text};
 
 /// Bytes of words one entry can hold (a conf line is at most 511 bytes).
@@ -94,6 +95,15 @@ impl Pending {
     pub fn args(&self) -> impl Iterator<Item = &str> {
         self.words.as_str().split('\0')
     }
+}
+
+impl Blank for Pending {
+    const BLANK: Self = Self {
+        kind: Kind::Mroute,
+        words: Text::new(),
+        has_source: false,
+        hash: 0,
+    };
 }
 
 /// Up to `N` pending entries in arrival order, without duplicates.

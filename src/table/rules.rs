@@ -9,8 +9,7 @@
 //! so matching costs O(shapes), not O(templates). Past [`MAX_SHAPES`] shapes matching
 //! falls back to walking the list.
 
-use heapless::Vec;
-
+use super::slab::Blank;
 use super::{Full, HashIndex, KeyHash, MultiIndex, Slab};
 use crate::limits::MAX_VIFS;
 use crate::net::Addr;
@@ -106,14 +105,23 @@ impl Rule {
         )
     }
 
-    /// The masked source and group a template matches with.
-    fn match_key(&self) -> (u32, Addr, u8, Addr, u8) {
-        let sl = self.match_slen();
-        (
+    /// True if the template matches with key (IIF, masked source and length, masked
+    /// group and length). Compared in place: no 44-byte key tuples built and copied.
+    fn has_match_key(&self, iif: u32, source: &Addr, slen: u8, group: &Addr, glen: u8) -> bool {
+        self.iif == iif
+            && self.match_slen() == slen
+            && self.glen == glen
+            && source.in_prefix(&self.source, slen)
+            && group.in_prefix(&self.group, glen)
+    }
+
+    /// True if both templates have the same match key.
+    fn same_match_key(&self, o: &Rule) -> bool {
+        o.has_match_key(
             self.iif,
-            self.source.masked(sl),
-            sl,
-            self.group.masked(self.glen),
+            &self.source,
+            self.match_slen(),
+            &self.group,
             self.glen,
         )
     }
@@ -125,6 +133,19 @@ impl Rule {
             && self.group == o.group
             && self.glen == o.glen
     }
+}
+
+impl Blank for Rule {
+    const BLANK: Self = Self {
+        iif: 0,
+        source: Addr::V4([0; 4]),
+        slen: 0,
+        group: Addr::V4([0; 4]),
+        glen: 0,
+        ttls: [0; MAX_VIFS],
+        used: false,
+        seq: 0,
+    };
 }
 
 fn identity_hash(iif: u32, source: &Addr, slen: u8, group: &Addr, glen: u8) -> u32 {
@@ -150,14 +171,18 @@ struct Shape {
 }
 
 /// Up to `N` rules, `B` index buckets (see [`super::buckets`]).
+// `repr(C)`, scalars first: on MIPS a field past 32 KiB from the table costs three
+// instructions to address (see `Router`).
+#[repr(C)]
 pub struct RuleTable<const N: usize, const B: usize> {
+    next_seq: u64,
+    templates: usize,
+    unshaped: usize,
+    /// In use where `count > 0`; a free slot is all zero, so no family's bits match it.
+    shapes: [Shape; MAX_SHAPES],
     slab: Slab<Rule, N>,
     by_identity: HashIndex<B>,
     by_match: MultiIndex<N, B>,
-    shapes: Vec<Shape, MAX_SHAPES>,
-    templates: usize,
-    unshaped: usize,
-    next_seq: u64,
 }
 
 impl<const N: usize, const B: usize> Default for RuleTable<N, B> {
@@ -173,7 +198,12 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
             slab: Slab::new(),
             by_identity: HashIndex::new(),
             by_match: MultiIndex::new(),
-            shapes: Vec::new(),
+            shapes: [Shape {
+                group_bits: 0,
+                slen: 0,
+                glen: 0,
+                count: 0,
+            }; MAX_SHAPES],
             templates: 0,
             unshaped: 0,
             next_seq: 0,
@@ -219,9 +249,8 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
         let _ = self.by_identity.insert(rule.identity_hash(), id);
         if !rule.is_exact() {
             self.templates += 1;
-            let key = rule.match_key();
             let slab = &self.slab;
-            let same = |o: usize| slab.get(o).is_some_and(|r| r.match_key() == key);
+            let same = |o: usize| slab.get(o).is_some_and(|r| r.same_match_key(rule));
             let _ = self.by_match.insert(rule.match_hash(), id, same);
             self.add_shape(rule);
         }
@@ -239,11 +268,10 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
             slab.get(o).map_or(0, Rule::identity_hash)
         });
         if !rule.is_exact() {
-            let key = rule.match_key();
             self.by_match.remove(
                 rule.match_hash(),
                 id,
-                |o| o != id && slab.get(o).is_some_and(|r| r.match_key() == key),
+                |o| o != id && slab.get(o).is_some_and(|r| r.same_match_key(rule)),
                 |o| slab.get(o).map_or(0, Rule::match_hash),
             );
             let shape = Self::shape_of(rule);
@@ -259,37 +287,42 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
 
     fn add_shape(&mut self, rule: &Rule) {
         let (group_bits, slen, glen) = Self::shape_of(rule);
-        if let Some(s) = self
-            .shapes
-            .iter_mut()
-            .find(|s| (s.group_bits, s.slen, s.glen) == (group_bits, slen, glen))
-        {
-            s.count += 1;
-            return;
+        let mut free = None;
+        for s in self.shapes.iter_mut() {
+            if (s.group_bits, s.slen, s.glen) == (group_bits, slen, glen) {
+                s.count += 1;
+                return;
+            }
+            if s.count == 0 && free.is_none() {
+                free = Some(s);
+            }
         }
-        let shape = Shape {
-            group_bits,
-            slen,
-            glen,
-            count: 1,
-        };
-        if self.shapes.push(shape).is_err() {
-            self.unshaped += 1;
+        match free {
+            Some(s) => {
+                *s = Shape {
+                    group_bits,
+                    slen,
+                    glen,
+                    count: 1,
+                }
+            }
+            None => self.unshaped += 1,
         }
     }
 
     fn del_shape(&mut self, key: (u8, u8, u8)) {
         match self
             .shapes
-            .iter()
-            .position(|s| (s.group_bits, s.slen, s.glen) == key)
+            .iter_mut()
+            .find(|s| (s.group_bits, s.slen, s.glen) == key)
         {
-            Some(i) => {
-                if let Some(s) = self.shapes.get_mut(i) {
-                    s.count -= 1;
-                    if s.count == 0 {
-                        self.shapes.swap_remove(i);
-                    }
+            Some(s) => {
+                s.count -= 1;
+                if s.count == 0 {
+                    // Free again: all zero.
+                    s.group_bits = 0;
+                    s.slen = 0;
+                    s.glen = 0;
                 }
             }
             None => self.unshaped = self.unshaped.saturating_sub(1),
@@ -324,17 +357,18 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
         let mut best: Option<(u64, usize)> = None;
         let bits = group.family().bits();
         for s in self.shapes.iter().filter(|s| s.group_bits == bits) {
-            let key = (
+            let h = match_hash(
                 iif,
-                source.masked(s.slen),
+                &source.masked(s.slen),
                 s.slen,
-                group.masked(s.glen),
+                &group.masked(s.glen),
                 s.glen,
             );
-            let h = match_hash(key.0, &key.1, key.2, &key.3, key.4);
             // The first of a key's chain is its oldest template: the one that wins.
             let first = self.by_match.first(h, |id| {
-                self.slab.get(id).is_some_and(|r| r.match_key() == key)
+                self.slab
+                    .get(id)
+                    .is_some_and(|r| r.has_match_key(iif, source, s.slen, group, s.glen))
             });
             if let Some((id, r)) = first.and_then(|id| fits(id).map(|r| (id, r))) {
                 if best.is_none_or(|(seq, _)| r.seq < seq) {
@@ -513,6 +547,6 @@ mod tests {
             t.remove(id);
         }
         assert_eq!(t.unshaped, 0);
-        assert!(t.shapes.is_empty());
+        assert!(t.shapes.iter().all(|s| s.count == 0));
     }
 }

@@ -4,10 +4,15 @@
 //! matching depend on insertion order, so values stay put and an intrusive list keeps the
 //! order. Freed slots are reused (the reused slot goes to the back of the order).
 
-use heapless::Vec;
-
-use super::links::Links;
+use super::links::{self, Ends, Node, NO_NODE};
 use super::Full;
+
+/// The value of a [`Slab`]'s slots that were never used. Its bytes must all be zero: the
+/// daemon's router is a `static` that stays in `.bss` only if it starts all zero.
+pub trait Blank: Copy {
+    /// The all-zero value.
+    const BLANK: Self;
+}
 
 #[derive(Clone, Copy)]
 struct Slot<T> {
@@ -16,26 +21,41 @@ struct Slot<T> {
 }
 
 /// Up to `N` values of `T`, addressed by id, iterated in insertion order.
-pub struct Slab<T: Copy, const N: usize> {
-    slots: Vec<Slot<T>, N>,
-    /// The order, and the freed ids (see [`Links`]).
-    order: Links<N>,
+// `repr(C)`, scalars first: on MIPS a field past 32 KiB from the table costs three
+// instructions to address (see `Router`).
+#[repr(C)]
+pub struct Slab<T: Blank, const N: usize> {
     len: usize,
+    /// Slots ever used; the ones from here on are blank and on no list. (A plain array
+    /// and this count, not a `heapless::Vec`: its length sits after its megabyte of
+    /// slots, and its push is a second copy of the insert.)
+    used: usize,
+    /// The order and the freed ids are a [`super::Links`] in two parts: its ends here and
+    /// its nodes last, so that the ends and the slots are both near the slab's start
+    /// (cheaper to address on MIPS).
+    ends: Ends,
+    slots: [Slot<T>; N],
+    nodes: [Node; N],
 }
 
-impl<T: Copy, const N: usize> Default for Slab<T, N> {
+impl<T: Blank, const N: usize> Default for Slab<T, N> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<T: Copy, const N: usize> Slab<T, N> {
-    /// An empty slab.
+impl<T: Blank, const N: usize> Slab<T, N> {
+    /// An empty slab (all zero bytes).
     pub const fn new() -> Self {
         Self {
-            slots: Vec::new(),
-            order: Links::new(),
             len: 0,
+            used: 0,
+            ends: Ends::new(),
+            slots: [Slot {
+                value: T::BLANK,
+                live: false,
+            }; N],
+            nodes: [NO_NODE; N],
         }
     }
 
@@ -62,19 +82,17 @@ impl<T: Copy, const N: usize> Slab<T, N> {
     /// Inserts at the back of the order. The value is not given back when full (no copy
     /// of a big `T` into the error).
     pub fn insert(&mut self, value: T) -> Result<usize, Full> {
-        let slot = Slot { value, live: true };
-        let id = if let Some(id) = self.order.reclaim() {
-            match self.slots.get_mut(id) {
-                Some(s) => *s = slot,
-                None => return Err(Full),
+        let id = match links::reclaim(&mut self.nodes, &mut self.ends) {
+            Some(id) => id,
+            None if self.used < N => {
+                self.used += 1;
+                self.used - 1
             }
-            id
-        } else {
-            let id = self.slots.len();
-            self.slots.push(slot).map_err(|_| Full)?;
-            id
+            None => return Err(Full),
         };
-        self.order.push_back(id);
+        let slot = self.slots.get_mut(id).ok_or(Full)?;
+        *slot = Slot { value, live: true };
+        links::push_back(&mut self.nodes, &mut self.ends, id);
         self.len += 1;
         Ok(id)
     }
@@ -86,7 +104,7 @@ impl<T: Copy, const N: usize> Slab<T, N> {
             return false;
         };
         slot.live = false;
-        self.order.release(id);
+        links::release(&mut self.nodes, &mut self.ends, id);
         self.len -= 1;
         true
     }
@@ -109,13 +127,13 @@ impl<T: Copy, const N: usize> Slab<T, N> {
 
     /// The oldest id.
     pub fn first(&self) -> Option<usize> {
-        self.order.front()
+        self.ends.front()
     }
 
     /// The id inserted after `id`. Take it before removing `id` when removing while
     /// walking.
     pub fn next(&self, id: usize) -> Option<usize> {
-        self.order.next(id)
+        links::next_of(&self.nodes, id)
     }
 
     /// Ids and values in insertion order.
@@ -128,12 +146,12 @@ impl<T: Copy, const N: usize> Slab<T, N> {
 }
 
 /// Iterator over a [`Slab`] in insertion order.
-pub struct Iter<'a, T: Copy, const N: usize> {
+pub struct Iter<'a, T: Blank, const N: usize> {
     slab: &'a Slab<T, N>,
     cursor: Option<usize>,
 }
 
-impl<'a, T: Copy, const N: usize> Iterator for Iter<'a, T, N> {
+impl<'a, T: Blank, const N: usize> Iterator for Iter<'a, T, N> {
     type Item = (usize, &'a T);
 
     fn next(&mut self) -> Option<Self::Item> {
@@ -149,6 +167,10 @@ mod tests {
     use std::vec::Vec;
 
     use super::*;
+
+    impl Blank for u8 {
+        const BLANK: u8 = 0;
+    }
 
     fn values<const N: usize>(s: &Slab<u8, N>) -> Vec<u8> {
         s.iter().map(|(_, v)| *v).collect()
