@@ -20,7 +20,7 @@
 use heapless::String;
 
 use super::process::getpid;
-use super::{ret, Fd};
+use super::Fd;
 use crate::args::LogLevel;
 use crate::errno::Errno;
 use crate::fmt::{push_truncated, Level, Log};
@@ -70,11 +70,7 @@ impl SysLog {
     /// (cut to [`IDENT_MAX`] bytes). Syslog is connected when the first line is sent.
     pub fn open(ident: &str, level: LogLevel, target: Target) -> Self {
         let mut kept = String::new();
-        for c in ident.chars() {
-            if kept.push(c).is_err() {
-                break;
-            }
-        }
+        push_truncated(&mut kept, ident);
         Self {
             target,
             max: level,
@@ -226,51 +222,13 @@ impl SyslogClient {
 
 /// `socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC)` connected to `path`.
 fn connect_dgram(path: &str) -> Result<Fd, Errno> {
-    // SAFETY: an all-zero `sockaddr_un` is a valid value of this plain C struct.
-    let mut addr: libc::sockaddr_un = unsafe { core::mem::zeroed() };
-    addr.sun_family = libc::AF_UNIX as libc::sa_family_t;
-    let bytes = path.as_bytes();
-    // Keep the last byte of `sun_path` for the NUL.
-    if bytes.len() >= addr.sun_path.len() {
-        return Err(Errno(libc::ENAMETOOLONG));
-    }
-    for (dst, &src) in addr.sun_path.iter_mut().zip(bytes) {
-        *dst = src as libc::c_char;
-    }
-    let flags = libc::SOCK_DGRAM | libc::SOCK_CLOEXEC;
-    let fd = Fd::from_raw(ret(super::call::socket(libc::AF_UNIX, flags, 0))?);
-    let addr_ptr: *const libc::sockaddr_un = &addr;
-    let len = core::mem::size_of::<libc::sockaddr_un>() as libc::socklen_t;
-    loop {
-        // SAFETY: `addr_ptr` points to a live `sockaddr_un` of `len` bytes; `fd` is ours.
-        match ret(unsafe { super::call::connect(fd.raw(), addr_ptr.cast(), len) }) {
-            Ok(_) => return Ok(fd),
-            Err(Errno::EINTR) => {}
-            Err(e) => return Err(e),
-        }
-    }
+    super::unix::connect_as(path, libc::SOCK_DGRAM)
 }
 
-/// `send(fd, msg, MSG_NOSIGNAL)`, retried on `EINTR`: one datagram, whole or not at all.
+/// `send(fd, msg, MSG_NOSIGNAL)`, retried on `EINTR`: one datagram, whole or not at all
+/// (the IPC reply writer's loop; a datagram is never sent in part).
 fn send(fd: &Fd, msg: &[u8]) -> Result<(), Errno> {
-    loop {
-        // SAFETY: `msg` is valid for reads of `msg.len()` bytes; `fd` is open.
-        let rc = unsafe {
-            super::call::sendto(
-                fd.raw(),
-                msg.as_ptr().cast(),
-                msg.len(),
-                libc::MSG_NOSIGNAL,
-                core::ptr::null(),
-                0,
-            )
-        };
-        match super::ret_len(rc) {
-            Ok(_) => return Ok(()),
-            Err(Errno::EINTR) => {}
-            Err(e) => return Err(e),
-        }
-    }
+    super::unix::send_all(fd, msg)
 }
 
 // ===== tests =====

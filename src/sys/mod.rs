@@ -114,6 +114,9 @@ impl Fd {
 }
 
 impl Drop for Fd {
+    // Not inlined: every owner of a descriptor drops one, a call is smaller than the
+    // system call set-up at each of them.
+    #[inline(never)]
     fn drop(&mut self) {
         // We own the descriptor and nothing uses it after drop.
         call::close(self.0);
