@@ -38,7 +38,7 @@ use crate::VERSION_BANNER;
 
 use self::clients::Clients;
 use self::host::DaemonHost;
-use self::load::ConfBufs;
+use self::load::{ConfBufs, LoadError};
 
 /// sysexits(3) codes the daemon exits with (spec §7.4).
 pub mod exit {
@@ -215,7 +215,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
             return exit::OSERR;
         }
     }
-    words(&mut log, Level::Notice, &[VERSION_BANNER]);
+    crate::fmt::text(&mut log, Level::Notice, VERSION_BANNER);
     if opts.startup_delay > 0 {
         process::sleep_secs(opts.startup_delay);
     }
@@ -257,12 +257,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     };
     kernel.v4 = Some(v4);
     kernel.v6 = v6;
-    let mut host = DaemonHost::new(kernel, log, opts.mrdisc_interval as u8);
-    router.set_options(Options {
-        do_vifs: opts.phyint_enable_default,
-        cache_timeout_secs: opts.cache_timeout,
-    });
-    rescan(router, &mut host);
+    let mut host = start_host(router, kernel, log, opts, false);
 
     let signals = match Signals::install() {
         Ok(s) => s,
@@ -296,7 +291,15 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         }
     };
 
-    load_conf(router, &mut host, bufs, opts.conf.as_str(), true);
+    if let Err(LoadError::Missing) =
+        load_conf(router, &mut host, bufs, opts.conf.as_str(), Level::Notice)
+    {
+        log!(
+            &mut host.log,
+            Level::Notice,
+            "Continuing anyway, waiting for client to connect."
+        );
+    }
     if let Err(e) = fs::write_pid_file(opts.pid_file.as_str(), process::getpid()) {
         let pid_file = opts.pid_file.as_str();
         let what = "Failed creating PID file ";
@@ -309,7 +312,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     if let Some(n) = &notify {
         let _ = n.ready(READY);
     }
-    words(&mut host.log, Level::Notice, &[READY]);
+    crate::fmt::text(&mut host.log, Level::Notice, READY);
     if let Some(ids) = &ids {
         let user = opts.user.unwrap_or("");
         match privs::drop_to(*ids, user) {
@@ -408,33 +411,57 @@ fn rescan(router: &mut Router, host: &mut DaemonHost) {
     router.scan_end(host);
 }
 
-/// Loads the conf file; returns the number of failed lines.
+/// Loads the conf file: the number of failed lines, or why it could not be read (logged,
+/// a missing file at level `missing`).
 fn load_conf(
     router: &mut Router,
     host: &mut DaemonHost,
     bufs: &mut ConfBufs,
     path: &str,
-    startup: bool,
-) -> u32 {
+    missing: Level,
+) -> Result<u32, LoadError> {
     match load::load(router, host, bufs, path) {
-        Ok(loaded) => loaded.errors,
-        Err(load::LoadError::Missing) => {
-            let missing = ["Configuration file ", path, " does not exist"];
-            words(&mut host.log, Level::Notice, &missing);
-            if startup {
-                log!(
-                    &mut host.log,
-                    Level::Notice,
-                    "Continuing anyway, waiting for client to connect."
-                );
-            }
-            0
-        }
-        Err(load::LoadError::Unreadable(e)) => {
-            failed(&mut host.log, Level::Err, "Failed reading ", path, ": ", e);
-            1
+        Ok(loaded) => Ok(loaded.errors),
+        Err(e) => {
+            conf_failed(&mut host.log, missing, e, path, "");
+            Err(e)
         }
     }
+}
+
+/// Logs why the conf at `path` could not be read, followed by `tail` (one copy of the
+/// messages for start-up, reload and `-F`). A missing file is logged at level `missing`,
+/// any other failure as an error.
+#[inline(never)]
+fn conf_failed(log: &mut SysLog, missing: Level, e: LoadError, path: &str, tail: &str) {
+    match e {
+        LoadError::Missing => {
+            let parts = ["Configuration file ", path, " does not exist", tail];
+            words(log, missing, &parts);
+        }
+        LoadError::Unreadable(e) => {
+            log!(log, Level::Err, "Failed reading {}: {}{}", path, e, tail)
+        }
+    }
+}
+
+/// Sets up the host over the routing sockets in `kernel`, the router's options and its
+/// interface list: the steps a start and `-F` share.
+fn start_host(
+    router: &mut Router,
+    kernel: &'static mut MrouteSys,
+    log: SysLog,
+    opts: &DaemonOpts<'_>,
+    dry_run: bool,
+) -> DaemonHost {
+    let mut host = DaemonHost::new(kernel, log, opts.mrdisc_interval as u8);
+    host.dry_run = dry_run;
+    router.set_options(Options {
+        do_vifs: opts.phyint_enable_default,
+        cache_timeout_secs: opts.cache_timeout,
+    });
+    rescan(router, &mut host);
+    host
 }
 
 /// What the poll set entry `i` is.
@@ -634,39 +661,27 @@ impl Loop<'_> {
         // A conf that vanished or cannot be read keeps the running configuration.
         let errors = match load::probe(path) {
             Err(e) => {
-                match e {
-                    load::LoadError::Missing => words(
-                        &mut self.host.log,
-                        Level::Err,
-                        &[
-                            "Configuration file ",
-                            path,
-                            " does not exist, keeping the running configuration",
-                        ],
-                    ),
-                    load::LoadError::Unreadable(e) => log!(
-                        &mut self.host,
-                        Level::Err,
-                        "Failed reading {}: {}, keeping the running configuration",
-                        path,
-                        e
-                    ),
-                }
+                let keep = ", keeping the running configuration";
+                conf_failed(&mut self.host.log, Level::Err, e, path, keep);
                 1
             }
             Ok(()) => {
                 self.router.reload_begin(&mut self.host);
                 rescan(self.router, &mut self.host);
-                let errors = load_conf(self.router, &mut self.host, self.bufs, path, false);
+                let loaded = load_conf(self.router, &mut self.host, self.bufs, path, Level::Notice);
                 self.router.reload_end(&mut self.host);
-                errors
+                match loaded {
+                    Ok(errors) => errors,
+                    Err(LoadError::Missing) => 0,
+                    Err(LoadError::Unreadable(_)) => 1,
+                }
             }
         };
         let _ = fs::touch(self.opts.pid_file.as_str());
         if let Some(n) = &self.notify {
             let _ = n.ready(READY);
         }
-        words(&mut self.host.log, Level::Notice, &[READY]);
+        crate::fmt::text(&mut self.host.log, Level::Notice, READY);
         if errors == 0 {
             self.host.run_script("reload", None);
         }
