@@ -477,6 +477,22 @@ enum Source {
 
 const MAX_POLL: usize = 5 + crate::limits::MAX_CLIENTS + crate::limits::MAX_VIFS;
 
+/// The descriptors of one `poll` and what each is.
+struct PollSet {
+    fds: Vec<PollFd, MAX_POLL>,
+    what: Vec<Source, MAX_POLL>,
+}
+
+impl PollSet {
+    /// Watches `fd` for input (one call at each of the sources, not the pushes inlined).
+    #[inline(never)]
+    fn add(&mut self, fd: i32, s: Source) {
+        if self.fds.push(PollFd::new(fd, PollFd::IN)).is_ok() {
+            let _ = self.what.push(s);
+        }
+    }
+}
+
 struct Loop<'a> {
     router: &'static mut Router,
     host: DaemonHost,
@@ -508,13 +524,11 @@ impl Loop<'_> {
     #[inline(never)]
     fn turn(&mut self, upcall_buf: &mut [u8; 512]) -> Option<i32> {
         let now = clock::now();
-        let mut fds: Vec<PollFd, MAX_POLL> = Vec::new();
-        let mut what: Vec<Source, MAX_POLL> = Vec::new();
-        let mut add = |fd: i32, s: Source| {
-            if fds.push(PollFd::new(fd, PollFd::IN)).is_ok() {
-                let _ = what.push(s);
-            }
+        let mut set = PollSet {
+            fds: Vec::new(),
+            what: Vec::new(),
         };
+        let mut add = |fd: i32, s: Source| set.add(fd, s);
         add(self.signals.fd(), Source::Signals);
         for &family in &[Family::V4, Family::V6] {
             if let Ok(fd) = self.host.kernel.fd(family) {
@@ -537,12 +551,12 @@ impl Loop<'_> {
             deadline = deadline.min(*d);
         }
         let timeout = now.until(deadline).min(i32::MAX as u64) as i32;
-        if poll(&mut fds, timeout).is_err() {
+        if poll(&mut set.fds, timeout).is_err() {
             return None;
         }
         let now = clock::now();
         let mut reload = false;
-        for (pfd, source) in fds.iter().zip(what.iter()) {
+        for (pfd, source) in set.fds.iter().zip(set.what.iter()) {
             if !pfd.readable() {
                 continue;
             }
