@@ -363,6 +363,15 @@ fn plus_secs(t: Instant, secs: u32) -> Instant {
     t.add_secs(secs)
 }
 
+/// `t` or `timer`, whichever comes first (one copy of the 64-bit comparison).
+#[inline(never)]
+fn sooner(t: Instant, timer: &Option<Instant>) -> Instant {
+    match *timer {
+        Some(d) if d < t => d,
+        _ => t,
+    }
+}
+
 /// `secs` seconds after `t`, or never for 0 (a disabled timer).
 fn after(t: Instant, secs: u32) -> Option<Instant> {
     (secs > 0).then(|| plus_secs(t, secs))
@@ -546,10 +555,8 @@ impl Loop<'_> {
         self.host.mrdisc_poll_fds(&mut |fd| add(fd, Source::Mrdisc));
 
         // The mrdisc timer always runs: there is always a deadline.
-        let mut deadline = self.clients.deadline_before(self.next_mrdisc);
-        for d in [&self.next_expire, &self.exit_at].into_iter().flatten() {
-            deadline = deadline.min(*d);
-        }
+        let deadline = self.clients.deadline_before(self.next_mrdisc);
+        let deadline = sooner(sooner(deadline, &self.next_expire), &self.exit_at);
         let timeout = now.until(deadline).min(i32::MAX as u64) as i32;
         if poll(&mut set.fds, timeout).is_err() {
             return None;
