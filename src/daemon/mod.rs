@@ -111,11 +111,8 @@ pub fn main(raw: &Args) -> i32 {
     let prog = argv.first().copied().unwrap_or("smcrouted");
     let mut opts = DaemonOpts::new();
     if let Err(stop) = args::parse_daemon_into(&argv, &mut opts) {
-        match stop {
-            NotRun::Help { ident } => {
-                let _ = args::write_daemon_usage(&mut FdWriter::stdout(), prog, ident);
-                return exit::OK;
-            }
+        let (code, usage) = match stop {
+            NotRun::Help { ident } => (exit::OK, Some(ident)),
             NotRun::Version => {
                 let _ = args::write_version(&mut FdWriter::stdout());
                 return exit::OK;
@@ -124,12 +121,15 @@ pub fn main(raw: &Args) -> i32 {
                 let mut err = FdWriter::stderr();
                 let _ = ufmt::uwriteln!(err, "{}", args::ErrorLine { prog, error });
                 drop(err);
-                if error.daemon_shows_usage() {
-                    let _ = args::write_daemon_usage(&mut FdWriter::stdout(), prog, ident);
-                }
-                return error.daemon_exit_code();
+                let usage = error.daemon_shows_usage().then_some(ident);
+                (error.daemon_exit_code(), usage)
             }
+        };
+        // One call for `-h` and the errors that show the usage too.
+        if let Some(ident) = usage {
+            let _ = args::write_daemon_usage(&mut FdWriter::stdout(), prog, ident);
         }
+        return code;
     }
     if opts.table_id != 0 && !mroute::HAS_TABLES {
         // SMCRoute: errx(1, ...) while parsing options, before anything else.
