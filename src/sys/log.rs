@@ -178,14 +178,14 @@ fn perror_line(out: &mut OutLine, ident: &str, pid: i32, line: &str) {
     out.clear();
     prefix(out, None, ident, pid);
     push_truncated(out, line);
-    let _ = out.push('\n');
+    let _ = out.push_str("\n");
 }
 
 /// Verify mode's `message\n`.
 fn plain_line(out: &mut OutLine, line: &str) {
     out.clear();
     push_truncated(out, line);
-    let _ = out.push('\n');
+    let _ = out.push_str("\n");
 }
 
 /// The datagram for `/dev/log`: `<PRI>ident[pid]: message`, no timestamp (see the module
