@@ -380,9 +380,15 @@ fn after(t: Instant, secs: u32) -> Option<Instant> {
 /// Logs `text`, `what`, `rest` and `e` in a row, as the daemon words its failures
 /// (`Failed creating PID file FILE: ERROR`): one call at each site rather than a
 /// formatting call per piece.
-#[inline(never)]
 fn failed(log: &mut SysLog, level: Level, text: &str, what: &str, rest: &str, e: Errno) {
-    log!(log, level, "{}{}{}{}", text, what, rest, e);
+    failed_then(log, level, [text, what, rest], e, "");
+}
+
+/// [`failed`] with `tail` after the error.
+#[inline(never)]
+fn failed_then(log: &mut SysLog, level: Level, parts: [&str; 3], e: Errno, tail: &str) {
+    let [text, what, rest] = parts;
+    log!(log, level, "{}{}{}{}{}", text, what, rest, e, tail);
 }
 
 /// Logs why a multicast routing socket could not be set up (one formatting call for the
@@ -449,7 +455,7 @@ fn conf_failed(log: &mut SysLog, missing: Level, e: LoadError, path: &str, tail:
             words(log, missing, &parts);
         }
         LoadError::Unreadable(e) => {
-            log!(log, Level::Err, "Failed reading {}: {}{}", path, e, tail)
+            failed_then(log, Level::Err, ["Failed reading ", path, ": "], e, tail)
         }
     }
 }
