@@ -137,6 +137,7 @@ fn resolve_in(
 /// [`limits::MAX_USER_GROUPS`](crate::limits::MAX_USER_GROUPS) (and whether more were left out). A missing `/etc/group` leaves
 /// `gid` alone, as in musl.
 #[cfg(target_os = "linux")]
+#[allow(clippy::manual_contains)] // on purpose, see below
 fn groups_of(groups: &str, user: &str, gid: u32) -> Result<UserGroups, Errno> {
     let mut found = UserGroups {
         ids: GroupList::new(),
