@@ -138,22 +138,18 @@ impl Log for SysLog {
         let line = self.last.as_str();
         // One buffer, filled in place for each output (a returned line is a copy).
         let mut out = OutLine::new();
-        let (syslog, stderr) = match self.target {
-            Target::Syslog => (true, false),
-            Target::SyslogAndStderr => (true, true),
-            Target::Stderr => (false, true),
-            Target::Verify => {
-                plain_line(&mut out, line);
-                super::stdout(out.as_bytes());
-                return;
-            }
-        };
-        if syslog {
-            syslog_line(&mut out, level, &self.ident, getpid(), line);
+        if self.target == Target::Verify {
+            plain_line(&mut out, line);
+            super::stdout(out.as_bytes());
+            return;
+        }
+        let pid = getpid();
+        if self.target != Target::Stderr {
+            syslog_line(&mut out, level, &self.ident, pid, line);
             self.syslog.send(out.as_bytes());
         }
-        if stderr {
-            perror_line(&mut out, &self.ident, getpid(), line);
+        if self.target != Target::Syslog {
+            perror_line(&mut out, &self.ident, pid, line);
             super::stderr(out.as_bytes());
         }
     }
