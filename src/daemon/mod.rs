@@ -330,7 +330,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     }
     if let Some(script) = &opts.script {
         if fs::is_executable(script.as_str()) {
-            host.script = Some(script.clone());
+            host.script = Some(script.as_str());
         } else {
             let script = script.as_str();
             words(&mut host.log, Level::Err, &[script, " is not executable."]);
@@ -462,13 +462,13 @@ fn conf_failed(log: &mut SysLog, missing: Level, e: LoadError, path: &str, tail:
 
 /// Sets up the host over the routing sockets in `kernel`, the router's options and its
 /// interface list: the steps a start and `-F` share.
-fn start_host(
+fn start_host<'a>(
     router: &mut Router,
     kernel: &'static mut MrouteSys,
     log: SysLog,
     opts: &DaemonOpts<'_>,
     dry_run: bool,
-) -> DaemonHost {
+) -> DaemonHost<'a> {
     let mut host = DaemonHost::new(kernel, log, opts.mrdisc_interval as u8);
     host.dry_run = dry_run;
     router.set_options(Options {
@@ -510,7 +510,7 @@ impl PollSet {
 
 struct Loop<'a> {
     router: &'static mut Router,
-    host: DaemonHost,
+    host: DaemonHost<'a>,
     bufs: &'static mut ConfBufs,
     opts: &'a DaemonOpts<'a>,
     signals: Signals,
