@@ -28,7 +28,7 @@ pub struct DaemonHost<'a> {
     /// static in .bss, not a stack frame).
     pub kernel: &'static mut MrouteSys,
     /// Syslog/stderr sink (remembers the last line for IPC error replies).
-    pub log: SysLog,
+    pub log: SysLog<'a>,
     /// `-e CMD`, once checked executable (borrowed from the options, not copied).
     pub script: Option<&'a str>,
     /// `-m SEC`: mrdisc announcement interval.
@@ -42,7 +42,7 @@ pub struct DaemonHost<'a> {
 
 impl<'a> DaemonHost<'a> {
     /// A host over opened sockets.
-    pub fn new(kernel: &'static mut MrouteSys, log: SysLog, mrdisc_interval: u8) -> Self {
+    pub fn new(kernel: &'static mut MrouteSys, log: SysLog<'a>, mrdisc_interval: u8) -> Self {
         Self {
             kernel,
             log,

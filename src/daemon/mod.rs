@@ -380,13 +380,13 @@ fn after(t: Instant, secs: u32) -> Option<Instant> {
 /// Logs `text`, `what`, `rest` and `e` in a row, as the daemon words its failures
 /// (`Failed creating PID file FILE: ERROR`): one call at each site rather than a
 /// formatting call per piece.
-fn failed(log: &mut SysLog, level: Level, text: &str, what: &str, rest: &str, e: Errno) {
+fn failed(log: &mut SysLog<'_>, level: Level, text: &str, what: &str, rest: &str, e: Errno) {
     failed_then(log, level, [text, what, rest], e, "");
 }
 
 /// [`failed`] with `tail` after the error.
 #[inline(never)]
-fn failed_then(log: &mut SysLog, level: Level, parts: [&str; 3], e: Errno, tail: &str) {
+fn failed_then(log: &mut SysLog<'_>, level: Level, parts: [&str; 3], e: Errno, tail: &str) {
     let [text, what, rest] = parts;
     log!(log, level, "{}{}{}{}{}", text, what, rest, e, tail);
 }
@@ -394,13 +394,13 @@ fn failed_then(log: &mut SysLog, level: Level, parts: [&str; 3], e: Errno, tail:
 /// Logs why a multicast routing socket could not be set up (one formatting call for the
 /// IPv4 and the IPv6 socket).
 #[inline(never)]
-fn init_failed(log: &mut SysLog, level: Level, e: &mroute::InitError) {
+fn init_failed(log: &mut SysLog<'_>, level: Level, e: &mroute::InitError) {
     log!(log, level, "{}", e);
 }
 
 /// Logs `parts` in a row: one call at each site rather than a formatting call per piece.
 #[inline(never)]
-fn words(log: &mut SysLog, level: Level, parts: &[&str]) {
+fn words(log: &mut SysLog<'_>, level: Level, parts: &[&str]) {
     if log.wants(level) {
         let mut line = Line::new();
         for part in parts {
@@ -448,7 +448,7 @@ fn load_conf(
 /// messages for start-up, reload and `-F`). A missing file is logged at level `missing`,
 /// any other failure as an error.
 #[inline(never)]
-fn conf_failed(log: &mut SysLog, missing: Level, e: LoadError, path: &str, tail: &str) {
+fn conf_failed(log: &mut SysLog<'_>, missing: Level, e: LoadError, path: &str, tail: &str) {
     match e {
         LoadError::Missing => {
             let parts = ["Configuration file ", path, " does not exist", tail];
@@ -465,7 +465,7 @@ fn conf_failed(log: &mut SysLog, missing: Level, e: LoadError, path: &str, tail:
 fn start_host<'a>(
     router: &mut Router,
     kernel: &'static mut MrouteSys,
-    log: SysLog,
+    log: SysLog<'a>,
     opts: &DaemonOpts<'_>,
     dry_run: bool,
 ) -> DaemonHost<'a> {

@@ -53,11 +53,12 @@ pub enum Target {
 }
 
 /// A [`Log`] sink with a level mask that remembers the last line.
-pub struct SysLog {
+pub struct SysLog<'a> {
     target: Target,
     /// Which levels are shown (`-l`).
     max: LogLevel,
-    ident: String<IDENT_MAX>,
+    /// Borrowed from the options (no copy), cut to [`IDENT_MAX`] bytes.
+    ident: &'a str,
     last: String<LOG_LINE_MAX>,
     /// An IPC command is being answered: remember lines of every level, hidden or not.
     capture: bool,
@@ -65,12 +66,15 @@ pub struct SysLog {
     syslog: SyslogClient,
 }
 
-impl SysLog {
+impl<'a> SysLog<'a> {
     /// A sink showing the levels `level` enables on `target`, tagging its lines `ident`
     /// (cut to [`IDENT_MAX`] bytes). Syslog is connected when the first line is sent.
-    pub fn open(ident: &str, level: LogLevel, target: Target) -> Self {
-        let mut kept = String::new();
-        push_truncated(&mut kept, ident);
+    pub fn open(ident: &'a str, level: LogLevel, target: Target) -> Self {
+        let mut end = ident.len().min(IDENT_MAX);
+        while !ident.is_char_boundary(end) {
+            end -= 1;
+        }
+        let kept = ident.get(..end).unwrap_or("");
         Self {
             target,
             max: level,
@@ -122,7 +126,7 @@ impl SysLog {
     }
 }
 
-impl Log for SysLog {
+impl Log for SysLog<'_> {
     #[inline(never)] // called from every log site: once, not inlined ten times
     fn wants(&self, level: Level) -> bool {
         self.capture || self.enabled(level)
@@ -145,11 +149,11 @@ impl Log for SysLog {
         }
         let pid = getpid();
         if self.target != Target::Stderr {
-            syslog_line(&mut out, level, &self.ident, pid, line);
+            syslog_line(&mut out, level, self.ident, pid, line);
             self.syslog.send(out.as_bytes());
         }
         if self.target != Target::Syslog {
-            perror_line(&mut out, &self.ident, pid, line);
+            perror_line(&mut out, self.ident, pid, line);
             super::stderr(out.as_bytes());
         }
     }
