@@ -302,12 +302,13 @@ mod tests {
         l.set_capture(true);
         log!(&mut l, Level::Err, "{}", "x".repeat(300).as_str());
         assert_eq!(l.last().len(), LOG_LINE_MAX);
-        let cut = SysLog::open(
-            &"i".repeat(50),
-            LogLevel::UpTo(Level::Debug),
-            Target::Stderr,
-        );
+        let long = "i".repeat(50);
+        let cut = SysLog::open(&long, LogLevel::UpTo(Level::Debug), Target::Stderr);
         assert_eq!(cut.ident.len(), IDENT_MAX);
+        // Cut at a character boundary.
+        let wide = "é".repeat(20);
+        let cut = SysLog::open(&wide, LogLevel::UpTo(Level::Debug), Target::Stderr);
+        assert_eq!(cut.ident, "é".repeat(16));
     }
 
     #[test]
