@@ -135,7 +135,7 @@ pub fn write_all_raw(fd: libc::c_int, mut buf: &[u8]) -> Result<(), Errno> {
         // SAFETY: `buf` is valid for reads of `buf.len()` bytes.
         let rc = unsafe { call::write(fd, buf.as_ptr().cast(), buf.len()) };
         match ret_len(rc) {
-            Ok(n) => buf = &buf[n..],
+            Ok(n) => buf = buf.get(n..).unwrap_or(&[]),
             Err(Errno::EINTR) => {}
             Err(e) => return Err(e),
         }
