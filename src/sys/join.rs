@@ -464,6 +464,19 @@ mod tests {
     }
 
     #[test]
+    fn joins_and_leaves_on_loopback() {
+        // Unprivileged, on `lo` (index 1): the kernel reads the request as built.
+        let mut pool = JoinPool::new();
+        let g = Addr::V4([239, 255, 42, 1]);
+        let s = Addr::V4([127, 0, 0, 1]);
+        assert_eq!(pool.join(1, None, &g), Ok(()));
+        assert_eq!(pool.join(1, Some(&s), &Addr::V4([232, 1, 2, 3])), Ok(()));
+        assert_eq!(pool.leave(1, Some(&s), &Addr::V4([232, 1, 2, 3])), Ok(()));
+        assert_eq!(pool.leave(1, None, &g), Ok(()));
+        assert!(pool.is_empty());
+    }
+
+    #[test]
     fn storage_layout() {
         let s = storage(&Addr::V4([239, 1, 2, 3]));
         assert_eq!(&s.bytes[..2], &(libc::AF_INET as u16).to_ne_bytes());
