@@ -653,8 +653,10 @@ impl Loop<'_> {
             let Ok(fd) = self.host.kernel.fd(family) else {
                 break;
             };
-            match mroute::recv_upcall(fd, family, buf) {
-                Ok(Some(up)) => self.router.upcall(&mut self.host, now, &up),
+            // Borrowed where it was received: an upcall holds two `Addr`s, whose moves
+            // are byte-wise copies.
+            match &mroute::recv_upcall(fd, family, buf) {
+                Ok(Some(up)) => self.router.upcall(&mut self.host, now, up),
                 Ok(None) | Err(_) => break,
             }
         }
