@@ -14,7 +14,7 @@ use libc::c_int;
 use ufmt::{uDisplay, uWrite, Formatter};
 
 use super::abi::{group_req, group_source_req, sockaddr_storage};
-use super::mroute::{loop_and_all_off, setsockopt, socket};
+use super::mroute::{loop_and_all_off, socket};
 use super::sock::setsockopt_prefix;
 use super::Fd;
 use crate::errno::Errno;
@@ -360,7 +360,7 @@ fn drop_all(fd: &Fd) {
         len: 1,
         filter: drop_all.as_mut_ptr(),
     };
-    let _ = setsockopt(fd, libc::SOL_SOCKET, super::abi::SO_ATTACH_FILTER, &prog);
+    let _ = super::sock::setsockopt(fd, libc::SOL_SOCKET, super::abi::SO_ATTACH_FILTER, &prog);
 }
 
 /// FreeBSD has no `SO_ATTACH_FILTER` (nor does SMCRoute use one there): the helper socket
