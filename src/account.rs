@@ -64,8 +64,15 @@ pub fn parse_group(line: &[u8]) -> Option<Group<'_>> {
 
 /// The line without its line ending, if it can be an entry.
 fn entry(line: &[u8]) -> Option<&[u8]> {
-    let line = line.strip_suffix(b"\n").unwrap_or(line);
-    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    // `split_last`, not `strip_suffix`: one byte compared, no slice comparison.
+    let line = match line.split_last() {
+        Some((b'\n', rest)) => rest,
+        _ => line,
+    };
+    let line = match line.split_last() {
+        Some((b'\r', rest)) => rest,
+        _ => line,
+    };
     match line.first() {
         None | Some(b'#' | b'+' | b'-') => None,
         Some(_) => Some(line),

@@ -23,14 +23,14 @@ struct MrdiscIf {
 }
 
 /// Kernel, log, script hook and mrdisc sockets of the running daemon.
-pub struct DaemonHost {
+pub struct DaemonHost<'a> {
     /// Multicast routing sockets and join helpers (about 50 KiB with the join pool: a
     /// static in .bss, not a stack frame).
     pub kernel: &'static mut MrouteSys,
     /// Syslog/stderr sink (remembers the last line for IPC error replies).
-    pub log: SysLog,
-    /// `-e CMD`, once checked executable.
-    pub script: Option<crate::args::Path>,
+    pub log: SysLog<'a>,
+    /// `-e CMD`, once checked executable (borrowed from the options, not copied).
+    pub script: Option<&'a str>,
     /// `-m SEC`: mrdisc announcement interval.
     pub mrdisc_interval: u8,
     /// `-F`: accept every kernel request without making it, so the conf goes through the
@@ -40,9 +40,9 @@ pub struct DaemonHost {
     mrdisc: [Option<MrdiscIf>; MAX_VIFS],
 }
 
-impl DaemonHost {
+impl<'a> DaemonHost<'a> {
     /// A host over opened sockets.
-    pub fn new(kernel: &'static mut MrouteSys, log: SysLog, mrdisc_interval: u8) -> Self {
+    pub fn new(kernel: &'static mut MrouteSys, log: SysLog<'a>, mrdisc_interval: u8) -> Self {
         Self {
             kernel,
             log,
@@ -55,7 +55,7 @@ impl DaemonHost {
 
     /// Runs the `-e` script with `arg` (`reload` or `install`), if one is set.
     pub fn run_script(&mut self, arg: &str, route: Option<(&Addr, &Addr)>) {
-        let Some(path) = &self.script else { return };
+        let Some(path) = self.script else { return };
         let texts = route.map(|(s, g)| (s.text(), g.text()));
         let env = match &texts {
             Some((source, group)) => sys::process::ScriptEnv::Route {
@@ -64,19 +64,19 @@ impl DaemonHost {
             },
             None => sys::process::ScriptEnv::Clear,
         };
-        match sys::process::run_script(path.as_str(), arg, env) {
+        match sys::process::run_script(path, arg, env) {
             Ok(started) if started.env_left_out > 0 => log!(
                 &mut self.log,
                 Level::Warning,
                 "Script {} started without {} environment variables{}",
-                path.as_str(),
+                path,
                 started.env_left_out,
                 ENV_MAX
             ),
             Ok(_) => {}
             Err(e) => {
-                let (log, path) = (&mut self.log, path.as_str());
-                super::failed(log, Level::Warning, "Cannot start script ", path, ": ", e);
+                let what = "Cannot start script ";
+                super::failed(&mut self.log, Level::Warning, what, path, ": ", e);
             }
         }
     }
@@ -111,7 +111,7 @@ impl DaemonHost {
 }
 
 // Not inlined: called from every log line of the router and the daemon.
-impl Log for DaemonHost {
+impl Log for DaemonHost<'_> {
     #[inline(never)]
     fn log(&mut self, level: Level, line: &str) {
         self.log.log(level, line);
@@ -123,7 +123,7 @@ impl Log for DaemonHost {
     }
 }
 
-impl Kernel for DaemonHost {
+impl Kernel for DaemonHost<'_> {
     fn has_family(&self, family: Family) -> bool {
         self.dry_run || self.kernel.has_family(family)
     }
@@ -188,7 +188,7 @@ impl Kernel for DaemonHost {
     }
 }
 
-impl Host for DaemonHost {
+impl Host for DaemonHost<'_> {
     fn route_installed(&mut self, source: &Addr, group: &Addr) {
         if self.dry_run {
             return;

@@ -38,7 +38,7 @@ use crate::VERSION_BANNER;
 
 use self::clients::Clients;
 use self::host::DaemonHost;
-use self::load::ConfBufs;
+use self::load::{ConfBufs, LoadError};
 
 /// sysexits(3) codes the daemon exits with (spec §7.4).
 pub mod exit {
@@ -111,11 +111,8 @@ pub fn main(raw: &Args) -> i32 {
     let prog = argv.first().copied().unwrap_or("smcrouted");
     let mut opts = DaemonOpts::new();
     if let Err(stop) = args::parse_daemon_into(&argv, &mut opts) {
-        match stop {
-            NotRun::Help { ident } => {
-                let _ = args::write_daemon_usage(&mut FdWriter::stdout(), prog, ident);
-                return exit::OK;
-            }
+        let (code, usage) = match stop {
+            NotRun::Help { ident } => (exit::OK, Some(ident)),
             NotRun::Version => {
                 let _ = args::write_version(&mut FdWriter::stdout());
                 return exit::OK;
@@ -124,12 +121,15 @@ pub fn main(raw: &Args) -> i32 {
                 let mut err = FdWriter::stderr();
                 let _ = ufmt::uwriteln!(err, "{}", args::ErrorLine { prog, error });
                 drop(err);
-                if error.daemon_shows_usage() {
-                    let _ = args::write_daemon_usage(&mut FdWriter::stdout(), prog, ident);
-                }
-                return error.daemon_exit_code();
+                let usage = error.daemon_shows_usage().then_some(ident);
+                (error.daemon_exit_code(), usage)
             }
+        };
+        // One call for `-h` and the errors that show the usage too.
+        if let Some(ident) = usage {
+            let _ = args::write_daemon_usage(&mut FdWriter::stdout(), prog, ident);
         }
+        return code;
     }
     if opts.table_id != 0 && !mroute::HAS_TABLES {
         // SMCRoute: errx(1, ...) while parsing options, before anything else.
@@ -215,7 +215,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
             return exit::OSERR;
         }
     }
-    words(&mut log, Level::Notice, &[VERSION_BANNER]);
+    crate::fmt::text(&mut log, Level::Notice, VERSION_BANNER);
     if opts.startup_delay > 0 {
         process::sleep_secs(opts.startup_delay);
     }
@@ -257,12 +257,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     };
     kernel.v4 = Some(v4);
     kernel.v6 = v6;
-    let mut host = DaemonHost::new(kernel, log, opts.mrdisc_interval as u8);
-    router.set_options(Options {
-        do_vifs: opts.phyint_enable_default,
-        cache_timeout_secs: opts.cache_timeout,
-    });
-    rescan(router, &mut host);
+    let mut host = start_host(router, kernel, log, opts, false);
 
     let signals = match Signals::install() {
         Ok(s) => s,
@@ -296,7 +291,15 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         }
     };
 
-    load_conf(router, &mut host, bufs, opts.conf.as_str(), true);
+    if let Err(LoadError::Missing) =
+        load_conf(router, &mut host, bufs, opts.conf.as_str(), Level::Notice)
+    {
+        log!(
+            &mut host.log,
+            Level::Notice,
+            "Continuing anyway, waiting for client to connect."
+        );
+    }
     if let Err(e) = fs::write_pid_file(opts.pid_file.as_str(), process::getpid()) {
         let pid_file = opts.pid_file.as_str();
         let what = "Failed creating PID file ";
@@ -309,7 +312,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     if let Some(n) = &notify {
         let _ = n.ready(READY);
     }
-    words(&mut host.log, Level::Notice, &[READY]);
+    crate::fmt::text(&mut host.log, Level::Notice, READY);
     if let Some(ids) = &ids {
         let user = opts.user.unwrap_or("");
         match privs::drop_to(*ids, user) {
@@ -327,7 +330,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     }
     if let Some(script) = &opts.script {
         if fs::is_executable(script.as_str()) {
-            host.script = Some(script.clone());
+            host.script = Some(script.as_str());
         } else {
             let script = script.as_str();
             words(&mut host.log, Level::Err, &[script, " is not executable."]);
@@ -360,6 +363,15 @@ fn plus_secs(t: Instant, secs: u32) -> Instant {
     t.add_secs(secs)
 }
 
+/// `t` or `timer`, whichever comes first (one copy of the 64-bit comparison).
+#[inline(never)]
+fn sooner(t: Instant, timer: &Option<Instant>) -> Instant {
+    match *timer {
+        Some(d) if d < t => d,
+        _ => t,
+    }
+}
+
 /// `secs` seconds after `t`, or never for 0 (a disabled timer).
 fn after(t: Instant, secs: u32) -> Option<Instant> {
     (secs > 0).then(|| plus_secs(t, secs))
@@ -368,21 +380,27 @@ fn after(t: Instant, secs: u32) -> Option<Instant> {
 /// Logs `text`, `what`, `rest` and `e` in a row, as the daemon words its failures
 /// (`Failed creating PID file FILE: ERROR`): one call at each site rather than a
 /// formatting call per piece.
+fn failed(log: &mut SysLog<'_>, level: Level, text: &str, what: &str, rest: &str, e: Errno) {
+    failed_then(log, level, [text, what, rest], e, "");
+}
+
+/// [`failed`] with `tail` after the error.
 #[inline(never)]
-fn failed(log: &mut SysLog, level: Level, text: &str, what: &str, rest: &str, e: Errno) {
-    log!(log, level, "{}{}{}{}", text, what, rest, e);
+fn failed_then(log: &mut SysLog<'_>, level: Level, parts: [&str; 3], e: Errno, tail: &str) {
+    let [text, what, rest] = parts;
+    log!(log, level, "{}{}{}{}{}", text, what, rest, e, tail);
 }
 
 /// Logs why a multicast routing socket could not be set up (one formatting call for the
 /// IPv4 and the IPv6 socket).
 #[inline(never)]
-fn init_failed(log: &mut SysLog, level: Level, e: &mroute::InitError) {
+fn init_failed(log: &mut SysLog<'_>, level: Level, e: &mroute::InitError) {
     log!(log, level, "{}", e);
 }
 
 /// Logs `parts` in a row: one call at each site rather than a formatting call per piece.
 #[inline(never)]
-fn words(log: &mut SysLog, level: Level, parts: &[&str]) {
+fn words(log: &mut SysLog<'_>, level: Level, parts: &[&str]) {
     if log.wants(level) {
         let mut line = Line::new();
         for part in parts {
@@ -408,33 +426,57 @@ fn rescan(router: &mut Router, host: &mut DaemonHost) {
     router.scan_end(host);
 }
 
-/// Loads the conf file; returns the number of failed lines.
+/// Loads the conf file: the number of failed lines, or why it could not be read (logged,
+/// a missing file at level `missing`).
 fn load_conf(
     router: &mut Router,
     host: &mut DaemonHost,
     bufs: &mut ConfBufs,
     path: &str,
-    startup: bool,
-) -> u32 {
+    missing: Level,
+) -> Result<u32, LoadError> {
     match load::load(router, host, bufs, path) {
-        Ok(loaded) => loaded.errors,
-        Err(load::LoadError::Missing) => {
-            let missing = ["Configuration file ", path, " does not exist"];
-            words(&mut host.log, Level::Notice, &missing);
-            if startup {
-                log!(
-                    &mut host.log,
-                    Level::Notice,
-                    "Continuing anyway, waiting for client to connect."
-                );
-            }
-            0
-        }
-        Err(load::LoadError::Unreadable(e)) => {
-            failed(&mut host.log, Level::Err, "Failed reading ", path, ": ", e);
-            1
+        Ok(loaded) => Ok(loaded.errors),
+        Err(e) => {
+            conf_failed(&mut host.log, missing, e, path, "");
+            Err(e)
         }
     }
+}
+
+/// Logs why the conf at `path` could not be read, followed by `tail` (one copy of the
+/// messages for start-up, reload and `-F`). A missing file is logged at level `missing`,
+/// any other failure as an error.
+#[inline(never)]
+fn conf_failed(log: &mut SysLog<'_>, missing: Level, e: LoadError, path: &str, tail: &str) {
+    match e {
+        LoadError::Missing => {
+            let parts = ["Configuration file ", path, " does not exist", tail];
+            words(log, missing, &parts);
+        }
+        LoadError::Unreadable(e) => {
+            failed_then(log, Level::Err, ["Failed reading ", path, ": "], e, tail)
+        }
+    }
+}
+
+/// Sets up the host over the routing sockets in `kernel`, the router's options and its
+/// interface list: the steps a start and `-F` share.
+fn start_host<'a>(
+    router: &mut Router,
+    kernel: &'static mut MrouteSys,
+    log: SysLog<'a>,
+    opts: &DaemonOpts<'_>,
+    dry_run: bool,
+) -> DaemonHost<'a> {
+    let mut host = DaemonHost::new(kernel, log, opts.mrdisc_interval as u8);
+    host.dry_run = dry_run;
+    router.set_options(Options {
+        do_vifs: opts.phyint_enable_default,
+        cache_timeout_secs: opts.cache_timeout,
+    });
+    rescan(router, &mut host);
+    host
 }
 
 /// What the poll set entry `i` is.
@@ -450,9 +492,25 @@ enum Source {
 
 const MAX_POLL: usize = 5 + crate::limits::MAX_CLIENTS + crate::limits::MAX_VIFS;
 
+/// The descriptors of one `poll` and what each is.
+struct PollSet {
+    fds: Vec<PollFd, MAX_POLL>,
+    what: Vec<Source, MAX_POLL>,
+}
+
+impl PollSet {
+    /// Watches `fd` for input (one call at each of the sources, not the pushes inlined).
+    #[inline(never)]
+    fn add(&mut self, fd: i32, s: Source) {
+        if self.fds.push(PollFd::new(fd, PollFd::IN)).is_ok() {
+            let _ = self.what.push(s);
+        }
+    }
+}
+
 struct Loop<'a> {
     router: &'static mut Router,
-    host: DaemonHost,
+    host: DaemonHost<'a>,
     bufs: &'static mut ConfBufs,
     opts: &'a DaemonOpts<'a>,
     signals: Signals,
@@ -481,13 +539,11 @@ impl Loop<'_> {
     #[inline(never)]
     fn turn(&mut self, upcall_buf: &mut [u8; 512]) -> Option<i32> {
         let now = clock::now();
-        let mut fds: Vec<PollFd, MAX_POLL> = Vec::new();
-        let mut what: Vec<Source, MAX_POLL> = Vec::new();
-        let mut add = |fd: i32, s: Source| {
-            if fds.push(PollFd::new(fd, PollFd::IN)).is_ok() {
-                let _ = what.push(s);
-            }
+        let mut set = PollSet {
+            fds: Vec::new(),
+            what: Vec::new(),
         };
+        let mut add = |fd: i32, s: Source| set.add(fd, s);
         add(self.signals.fd(), Source::Signals);
         for &family in &[Family::V4, Family::V6] {
             if let Ok(fd) = self.host.kernel.fd(family) {
@@ -505,17 +561,15 @@ impl Loop<'_> {
         self.host.mrdisc_poll_fds(&mut |fd| add(fd, Source::Mrdisc));
 
         // The mrdisc timer always runs: there is always a deadline.
-        let mut deadline = self.clients.deadline_before(self.next_mrdisc);
-        for d in [&self.next_expire, &self.exit_at].into_iter().flatten() {
-            deadline = deadline.min(*d);
-        }
+        let deadline = self.clients.deadline_before(self.next_mrdisc);
+        let deadline = sooner(sooner(deadline, &self.next_expire), &self.exit_at);
         let timeout = now.until(deadline).min(i32::MAX as u64) as i32;
-        if poll(&mut fds, timeout).is_err() {
+        if poll(&mut set.fds, timeout).is_err() {
             return None;
         }
         let now = clock::now();
         let mut reload = false;
-        for (pfd, source) in fds.iter().zip(what.iter()) {
+        for (pfd, source) in set.fds.iter().zip(set.what.iter()) {
             if !pfd.readable() {
                 continue;
             }
@@ -599,8 +653,10 @@ impl Loop<'_> {
             let Ok(fd) = self.host.kernel.fd(family) else {
                 break;
             };
-            match mroute::recv_upcall(fd, family, buf) {
-                Ok(Some(up)) => self.router.upcall(&mut self.host, now, &up),
+            // Borrowed where it was received: an upcall holds two `Addr`s, whose moves
+            // are byte-wise copies.
+            match &mroute::recv_upcall(fd, family, buf) {
+                Ok(Some(up)) => self.router.upcall(&mut self.host, now, up),
                 Ok(None) | Err(_) => break,
             }
         }
@@ -634,39 +690,27 @@ impl Loop<'_> {
         // A conf that vanished or cannot be read keeps the running configuration.
         let errors = match load::probe(path) {
             Err(e) => {
-                match e {
-                    load::LoadError::Missing => words(
-                        &mut self.host.log,
-                        Level::Err,
-                        &[
-                            "Configuration file ",
-                            path,
-                            " does not exist, keeping the running configuration",
-                        ],
-                    ),
-                    load::LoadError::Unreadable(e) => log!(
-                        &mut self.host,
-                        Level::Err,
-                        "Failed reading {}: {}, keeping the running configuration",
-                        path,
-                        e
-                    ),
-                }
+                let keep = ", keeping the running configuration";
+                conf_failed(&mut self.host.log, Level::Err, e, path, keep);
                 1
             }
             Ok(()) => {
                 self.router.reload_begin(&mut self.host);
                 rescan(self.router, &mut self.host);
-                let errors = load_conf(self.router, &mut self.host, self.bufs, path, false);
+                let loaded = load_conf(self.router, &mut self.host, self.bufs, path, Level::Notice);
                 self.router.reload_end(&mut self.host);
-                errors
+                match loaded {
+                    Ok(errors) => errors,
+                    Err(LoadError::Missing) => 0,
+                    Err(LoadError::Unreadable(_)) => 1,
+                }
             }
         };
         let _ = fs::touch(self.opts.pid_file.as_str());
         if let Some(n) = &self.notify {
             let _ = n.ready(READY);
         }
-        words(&mut self.host.log, Level::Notice, &[READY]);
+        crate::fmt::text(&mut self.host.log, Level::Notice, READY);
         if errors == 0 {
             self.host.run_script("reload", None);
         }

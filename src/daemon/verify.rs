@@ -7,13 +7,12 @@
 
 use crate::args::DaemonOpts;
 use crate::fmt::Level;
-use crate::router::{Options, Router};
+use crate::router::Router;
 use crate::sys::log::{SysLog, Target};
 use crate::sys::mroute::MrouteSys;
 
 use super::exit;
-use super::host::DaemonHost;
-use super::load::{self, ConfBufs, LoadError};
+use super::load::ConfBufs;
 
 /// Runs the check; returns the exit code.
 pub fn run(
@@ -23,25 +22,10 @@ pub fn run(
     kernel: &'static mut MrouteSys,
 ) -> i32 {
     let log = SysLog::open(opts.ident, opts.log_level, Target::Verify);
-    let mut host = DaemonHost::new(kernel, log, opts.mrdisc_interval as u8);
-    host.dry_run = true;
-    router.set_options(Options {
-        do_vifs: opts.phyint_enable_default,
-        cache_timeout_secs: opts.cache_timeout,
-    });
-    super::rescan(router, &mut host);
+    let mut host = super::start_host(router, kernel, log, opts, true);
     let path = opts.conf.as_str();
-    match load::load(router, &mut host, bufs, path) {
-        Ok(loaded) if loaded.errors == 0 => exit::OK,
-        Ok(_) => exit::CONFIG,
-        Err(LoadError::Missing) => {
-            let missing = ["Configuration file ", path, " does not exist"];
-            super::words(&mut host.log, Level::Err, &missing);
-            exit::CONFIG
-        }
-        Err(LoadError::Unreadable(e)) => {
-            super::failed(&mut host.log, Level::Err, "Failed reading ", path, ": ", e);
-            exit::CONFIG
-        }
+    match super::load_conf(router, &mut host, bufs, path, Level::Err) {
+        Ok(0) => exit::OK,
+        _ => exit::CONFIG,
     }
 }

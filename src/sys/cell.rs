@@ -2,7 +2,7 @@
 //!
 //! The daemon keeps its multi-megabyte `Router` in such a static instead of on the stack
 //! or in a heap it does not have. A `StaticCell` whose value is all zero bits (zero-length
-//! tables, `false` flag) is placed in `.bss`: it costs no flash and no resident memory
+//! tables, zero flag) is placed in `.bss`: it costs no flash and no resident memory
 //! until the pages are touched.
 //!
 //! ```
@@ -14,11 +14,13 @@
 //! ```
 
 use core::cell::UnsafeCell;
-use core::sync::atomic::{AtomicBool, Ordering};
+use core::sync::atomic::{AtomicU32, Ordering};
 
 /// A value in a `static` whose unique mutable reference can be taken exactly once.
 pub struct StaticCell<T> {
-    taken: AtomicBool,
+    /// 1 once taken. A word, not an `AtomicBool`: MIPS and ARM swap words with one
+    /// load-linked/store-conditional loop, a byte only by masking it into its word.
+    taken: AtomicU32,
     value: UnsafeCell<T>,
 }
 
@@ -31,7 +33,7 @@ impl<T> StaticCell<T> {
     /// A cell holding `value`, usable as a `static` initialiser.
     pub const fn new(value: T) -> Self {
         Self {
-            taken: AtomicBool::new(false),
+            taken: AtomicU32::new(0),
             value: UnsafeCell::new(value),
         }
     }
@@ -41,10 +43,10 @@ impl<T> StaticCell<T> {
     // Handing out `&mut` from `&self` is the point; the swap makes it unique.
     #[allow(clippy::mut_from_ref)]
     pub fn take(&'static self) -> Option<&'static mut T> {
-        if self.taken.swap(true, Ordering::AcqRel) {
+        if self.taken.swap(1, Ordering::AcqRel) != 0 {
             return None;
         }
-        // SAFETY: the swap above returned `false` exactly once in the life of this
+        // SAFETY: the swap above returned 0 exactly once in the life of this
         // `'static` cell, so no other reference to `value` exists or will ever be created:
         // the `&'static mut` we return is unique. `UnsafeCell` makes mutation through a
         // shared `&'static self` legal.
@@ -53,7 +55,7 @@ impl<T> StaticCell<T> {
 
     /// True once [`take`](Self::take) has handed out the reference.
     pub fn is_taken(&self) -> bool {
-        self.taken.load(Ordering::Acquire)
+        self.taken.load(Ordering::Acquire) != 0
     }
 }
 

@@ -85,19 +85,23 @@ fn monotonic() -> (u64, u32) {
 /// `man 2 clock_gettime`
 #[doc(alias = "clock_gettime")]
 pub fn now() -> Instant {
-    let (secs, nanos) = monotonic();
-    Instant(
-        secs.saturating_mul(1000)
-            .saturating_add(u64::from(nanos / 1_000_000)),
-    )
+    Instant(monotonic_in(1000))
 }
 
 /// `clock_gettime(CLOCK_MONOTONIC)` in microseconds, as systemd's `MONOTONIC_USEC=`
 /// wants it.
 pub fn now_usec() -> u64 {
+    monotonic_in(1_000_000)
+}
+
+/// The monotonic clock in units of which a second has `per_sec` (1000 or 1,000,000):
+/// one copy of the 64-bit arithmetic for both.
+#[inline(never)]
+fn monotonic_in(per_sec: u32) -> u64 {
     let (secs, nanos) = monotonic();
-    secs.saturating_mul(1_000_000)
-        .saturating_add(u64::from(nanos / 1000))
+    let nanos_per_unit = (1_000_000_000 / per_sec.max(1)).max(1);
+    secs.saturating_mul(u64::from(per_sec))
+        .saturating_add(u64::from(nanos / nanos_per_unit))
 }
 
 // ===== tests =====

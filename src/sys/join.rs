@@ -14,7 +14,8 @@ use libc::c_int;
 use ufmt::{uDisplay, uWrite, Formatter};
 
 use super::abi::{group_req, group_source_req, sockaddr_storage};
-use super::mroute::{loop_and_all_off, setsockopt, socket};
+use super::mroute::{loop_and_all_off, socket};
+use super::sock::setsockopt_prefix;
 use super::Fd;
 use crate::errno::Errno;
 use crate::limits::{MAX_JOINS, MAX_JOIN_SOCKETS};
@@ -359,7 +360,7 @@ fn drop_all(fd: &Fd) {
         len: 1,
         filter: drop_all.as_mut_ptr(),
     };
-    let _ = setsockopt(fd, libc::SOL_SOCKET, super::abi::SO_ATTACH_FILTER, &prog);
+    let _ = super::sock::setsockopt(fd, libc::SOL_SOCKET, super::abi::SO_ATTACH_FILTER, &prog);
 }
 
 /// FreeBSD has no `SO_ATTACH_FILTER` (nor does SMCRoute use one there): the helper socket
@@ -367,9 +368,8 @@ fn drop_all(fd: &Fd) {
 #[cfg(target_os = "freebsd")]
 fn drop_all(_fd: &Fd) {}
 
-/// A `sockaddr_in`/`sockaddr_in6` with address `a`, as a `sockaddr_storage`.
-fn storage(a: &Addr) -> sockaddr_storage {
-    let mut s = sockaddr_storage::zeroed();
+/// Writes a `sockaddr_in`/`sockaddr_in6` with address `a` into `s` (all zero before).
+fn fill_storage(s: &mut sockaddr_storage, a: &Addr) {
     let (family, at, bytes) = match a {
         Addr::V4(o) => (
             libc::AF_INET,
@@ -399,9 +399,19 @@ fn storage(a: &Addr) -> sockaddr_storage {
     for (d, b) in s.bytes.iter_mut().skip(at).zip(bytes) {
         *d = *b;
     }
-    s
 }
 
+// A `group_req` is the start of a `group_source_req`: one struct serves both requests.
+static_assertions::const_assert_eq!(
+    core::mem::offset_of!(group_req, gr_group),
+    core::mem::offset_of!(group_source_req, gsr_group)
+);
+static_assertions::const_assert!(
+    core::mem::size_of::<group_req>() <= core::mem::size_of::<group_source_req>()
+);
+
+/// `MCAST_JOIN_GROUP` and the like: the group (and source) filled in place in one
+/// `group_source_req`, of which a group-only request passes the `group_req` prefix.
 fn membership(
     fd: &Fd,
     join: bool,
@@ -413,33 +423,32 @@ fn membership(
         Family::V4 => libc::IPPROTO_IP,
         Family::V6 => libc::IPPROTO_IPV6,
     };
-    match source {
+    let mut req = group_source_req {
+        gsr_interface: ifindex,
+        gsr_group: sockaddr_storage::zeroed(),
+        gsr_source: sockaddr_storage::zeroed(),
+    };
+    fill_storage(&mut req.gsr_group, group);
+    let (opt, len) = match source {
         None => {
-            let req = group_req {
-                gr_interface: ifindex,
-                gr_group: storage(group),
-            };
             let opt = if join {
                 libc::MCAST_JOIN_GROUP
             } else {
                 libc::MCAST_LEAVE_GROUP
             };
-            setsockopt(fd, level, opt, &req)
+            (opt, core::mem::size_of::<group_req>())
         }
         Some(src) => {
-            let req = group_source_req {
-                gsr_interface: ifindex,
-                gsr_group: storage(group),
-                gsr_source: storage(src),
-            };
+            fill_storage(&mut req.gsr_source, src);
             let opt = if join {
                 libc::MCAST_JOIN_SOURCE_GROUP
             } else {
                 libc::MCAST_LEAVE_SOURCE_GROUP
             };
-            setsockopt(fd, level, opt, &req)
+            (opt, core::mem::size_of::<group_source_req>())
         }
-    }
+    };
+    setsockopt_prefix(fd, level, opt, &req, len)
 }
 
 // ===== tests =====
@@ -447,6 +456,25 @@ fn membership(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn storage(a: &Addr) -> sockaddr_storage {
+        let mut s = sockaddr_storage::zeroed();
+        fill_storage(&mut s, a);
+        s
+    }
+
+    #[test]
+    fn joins_and_leaves_on_loopback() {
+        // Unprivileged, on `lo` (index 1): the kernel reads the request as built.
+        let mut pool = JoinPool::new();
+        let g = Addr::V4([239, 255, 42, 1]);
+        let s = Addr::V4([127, 0, 0, 1]);
+        assert_eq!(pool.join(1, None, &g), Ok(()));
+        assert_eq!(pool.join(1, Some(&s), &Addr::V4([232, 1, 2, 3])), Ok(()));
+        assert_eq!(pool.leave(1, Some(&s), &Addr::V4([232, 1, 2, 3])), Ok(()));
+        assert_eq!(pool.leave(1, None, &g), Ok(()));
+        assert!(pool.is_empty());
+    }
 
     #[test]
     fn storage_layout() {

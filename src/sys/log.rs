@@ -20,7 +20,7 @@
 use heapless::String;
 
 use super::process::getpid;
-use super::{ret, Fd};
+use super::Fd;
 use crate::args::LogLevel;
 use crate::errno::Errno;
 use crate::fmt::{push_truncated, Level, Log};
@@ -53,11 +53,12 @@ pub enum Target {
 }
 
 /// A [`Log`] sink with a level mask that remembers the last line.
-pub struct SysLog {
+pub struct SysLog<'a> {
     target: Target,
     /// Which levels are shown (`-l`).
     max: LogLevel,
-    ident: String<IDENT_MAX>,
+    /// Borrowed from the options (no copy), cut to [`IDENT_MAX`] bytes.
+    ident: &'a str,
     last: String<LOG_LINE_MAX>,
     /// An IPC command is being answered: remember lines of every level, hidden or not.
     capture: bool,
@@ -65,16 +66,15 @@ pub struct SysLog {
     syslog: SyslogClient,
 }
 
-impl SysLog {
+impl<'a> SysLog<'a> {
     /// A sink showing the levels `level` enables on `target`, tagging its lines `ident`
     /// (cut to [`IDENT_MAX`] bytes). Syslog is connected when the first line is sent.
-    pub fn open(ident: &str, level: LogLevel, target: Target) -> Self {
-        let mut kept = String::new();
-        for c in ident.chars() {
-            if kept.push(c).is_err() {
-                break;
-            }
+    pub fn open(ident: &'a str, level: LogLevel, target: Target) -> Self {
+        let mut end = ident.len().min(IDENT_MAX);
+        while !ident.is_char_boundary(end) {
+            end -= 1;
         }
+        let kept = ident.get(..end).unwrap_or("");
         Self {
             target,
             max: level,
@@ -126,7 +126,7 @@ impl SysLog {
     }
 }
 
-impl Log for SysLog {
+impl Log for SysLog<'_> {
     #[inline(never)] // called from every log site: once, not inlined ten times
     fn wants(&self, level: Level) -> bool {
         self.capture || self.enabled(level)
@@ -142,22 +142,18 @@ impl Log for SysLog {
         let line = self.last.as_str();
         // One buffer, filled in place for each output (a returned line is a copy).
         let mut out = OutLine::new();
-        let (syslog, stderr) = match self.target {
-            Target::Syslog => (true, false),
-            Target::SyslogAndStderr => (true, true),
-            Target::Stderr => (false, true),
-            Target::Verify => {
-                plain_line(&mut out, line);
-                super::stdout(out.as_bytes());
-                return;
-            }
-        };
-        if syslog {
-            syslog_line(&mut out, level, &self.ident, getpid(), line);
+        if self.target == Target::Verify {
+            plain_line(&mut out, line);
+            super::stdout(out.as_bytes());
+            return;
+        }
+        let pid = getpid();
+        if self.target != Target::Stderr {
+            syslog_line(&mut out, level, self.ident, pid, line);
             self.syslog.send(out.as_bytes());
         }
-        if stderr {
-            perror_line(&mut out, &self.ident, getpid(), line);
+        if self.target != Target::Syslog {
+            perror_line(&mut out, self.ident, pid, line);
             super::stderr(out.as_bytes());
         }
     }
@@ -182,14 +178,14 @@ fn perror_line(out: &mut OutLine, ident: &str, pid: i32, line: &str) {
     out.clear();
     prefix(out, None, ident, pid);
     push_truncated(out, line);
-    let _ = out.push('\n');
+    let _ = out.push_str("\n");
 }
 
 /// Verify mode's `message\n`.
 fn plain_line(out: &mut OutLine, line: &str) {
     out.clear();
     push_truncated(out, line);
-    let _ = out.push('\n');
+    let _ = out.push_str("\n");
 }
 
 /// The datagram for `/dev/log`: `<PRI>ident[pid]: message`, no timestamp (see the module
@@ -226,51 +222,13 @@ impl SyslogClient {
 
 /// `socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC)` connected to `path`.
 fn connect_dgram(path: &str) -> Result<Fd, Errno> {
-    // SAFETY: an all-zero `sockaddr_un` is a valid value of this plain C struct.
-    let mut addr: libc::sockaddr_un = unsafe { core::mem::zeroed() };
-    addr.sun_family = libc::AF_UNIX as libc::sa_family_t;
-    let bytes = path.as_bytes();
-    // Keep the last byte of `sun_path` for the NUL.
-    if bytes.len() >= addr.sun_path.len() {
-        return Err(Errno(libc::ENAMETOOLONG));
-    }
-    for (dst, &src) in addr.sun_path.iter_mut().zip(bytes) {
-        *dst = src as libc::c_char;
-    }
-    let flags = libc::SOCK_DGRAM | libc::SOCK_CLOEXEC;
-    let fd = Fd::from_raw(ret(super::call::socket(libc::AF_UNIX, flags, 0))?);
-    let addr_ptr: *const libc::sockaddr_un = &addr;
-    let len = core::mem::size_of::<libc::sockaddr_un>() as libc::socklen_t;
-    loop {
-        // SAFETY: `addr_ptr` points to a live `sockaddr_un` of `len` bytes; `fd` is ours.
-        match ret(unsafe { super::call::connect(fd.raw(), addr_ptr.cast(), len) }) {
-            Ok(_) => return Ok(fd),
-            Err(Errno::EINTR) => {}
-            Err(e) => return Err(e),
-        }
-    }
+    super::unix::connect_as(path, libc::SOCK_DGRAM)
 }
 
-/// `send(fd, msg, MSG_NOSIGNAL)`, retried on `EINTR`: one datagram, whole or not at all.
+/// `send(fd, msg, MSG_NOSIGNAL)`, retried on `EINTR`: one datagram, whole or not at all
+/// (the IPC reply writer's loop; a datagram is never sent in part).
 fn send(fd: &Fd, msg: &[u8]) -> Result<(), Errno> {
-    loop {
-        // SAFETY: `msg` is valid for reads of `msg.len()` bytes; `fd` is open.
-        let rc = unsafe {
-            super::call::sendto(
-                fd.raw(),
-                msg.as_ptr().cast(),
-                msg.len(),
-                libc::MSG_NOSIGNAL,
-                core::ptr::null(),
-                0,
-            )
-        };
-        match super::ret_len(rc) {
-            Ok(_) => return Ok(()),
-            Err(Errno::EINTR) => {}
-            Err(e) => return Err(e),
-        }
-    }
+    super::unix::send_all(fd, msg)
 }
 
 // ===== tests =====
@@ -344,12 +302,13 @@ mod tests {
         l.set_capture(true);
         log!(&mut l, Level::Err, "{}", "x".repeat(300).as_str());
         assert_eq!(l.last().len(), LOG_LINE_MAX);
-        let cut = SysLog::open(
-            &"i".repeat(50),
-            LogLevel::UpTo(Level::Debug),
-            Target::Stderr,
-        );
+        let long = "i".repeat(50);
+        let cut = SysLog::open(&long, LogLevel::UpTo(Level::Debug), Target::Stderr);
         assert_eq!(cut.ident.len(), IDENT_MAX);
+        // Cut at a character boundary.
+        let wide = "é".repeat(20);
+        let cut = SysLog::open(&wide, LogLevel::UpTo(Level::Debug), Target::Stderr);
+        assert_eq!(cut.ident, "é".repeat(16));
     }
 
     #[test]

@@ -114,6 +114,9 @@ impl Fd {
 }
 
 impl Drop for Fd {
+    // Not inlined: every owner of a descriptor drops one, a call is smaller than the
+    // system call set-up at each of them.
+    #[inline(never)]
     fn drop(&mut self) {
         // We own the descriptor and nothing uses it after drop.
         call::close(self.0);
@@ -132,7 +135,7 @@ pub fn write_all_raw(fd: libc::c_int, mut buf: &[u8]) -> Result<(), Errno> {
         // SAFETY: `buf` is valid for reads of `buf.len()` bytes.
         let rc = unsafe { call::write(fd, buf.as_ptr().cast(), buf.len()) };
         match ret_len(rc) {
-            Ok(n) => buf = &buf[n..],
+            Ok(n) => buf = buf.get(n..).unwrap_or(&[]),
             Err(Errno::EINTR) => {}
             Err(e) => return Err(e),
         }

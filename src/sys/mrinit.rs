@@ -67,59 +67,92 @@ impl InitError {
     }
 }
 
-impl uDisplay for InitError {
-    /// Table-driven: every message is `head`, the family or not, `tail`, and `: errno`
-    /// or not, so the writes exist once rather than once per message.
-    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        let e = self.errno;
-        let (head, family, tail, errno) = match self.step {
+/// The parts of each message: `head`, the family (`IPv4`/`IPv6`) or not, `tail`, and
+/// `: errno` or not. A table: the writes exist once rather than once per message.
+struct Parts {
+    head: &'static str,
+    family: bool,
+    tail: &'static str,
+    errno: bool,
+}
+
+const fn parts(head: &'static str, family: bool, tail: &'static str, errno: bool) -> Parts {
+    Parts {
+        head,
+        family,
+        tail,
+        errno,
+    }
+}
+
+/// Indexed by [`InitError::message`].
+const MESSAGES: [Parts; 9] = [
+    parts(
+        "Kernel does not even support IGMP, skipping ...",
+        false,
+        "",
+        false,
+    ),
+    parts(
+        "Kernel does not even support IPv6 ICMP, skipping ...",
+        false,
+        "",
+        false,
+    ),
+    parts("Failed creating ", true, " multicast routing socket", true),
+    parts(
+        "Failed setting ",
+        true,
+        " multicast routing socket options",
+        true,
+    ),
+    parts("Cannot set ", true, " multicast routing table id", true),
+    parts("", true, " multicast routing API already in use", true),
+    parts(
+        "Kernel does not support ",
+        true,
+        " multicast routing, skipping ...",
+        false,
+    ),
+    parts("Failed initializing ", true, " multicast routing API", true),
+    parts("Failed enabling IPv6 multicast forwarding", false, "", true),
+];
+
+impl InitError {
+    /// Which message of [`MESSAGES`] SMCRoute logs.
+    fn message(&self) -> usize {
+        match self.step {
             InitStep::Socket if self.unsupported() => match self.family {
-                Family::V4 => (
-                    "Kernel does not even support IGMP, skipping ...",
-                    false,
-                    "",
-                    false,
-                ),
-                Family::V6 => (
-                    "Kernel does not even support IPv6 ICMP, skipping ...",
-                    false,
-                    "",
-                    false,
-                ),
+                Family::V4 => 0,
+                Family::V6 => 1,
             },
-            InitStep::Socket => ("Failed creating ", true, " multicast routing socket", true),
-            InitStep::Options => (
-                "Failed setting ",
-                true,
-                " multicast routing socket options",
-                true,
-            ),
-            InitStep::Table => ("Cannot set ", true, " multicast routing table id", true),
-            InitStep::Init if e == Errno::EADDRINUSE => {
-                ("", true, " multicast routing API already in use", true)
-            }
-            InitStep::Init if self.unsupported() => (
-                "Kernel does not support ",
-                true,
-                " multicast routing, skipping ...",
-                false,
-            ),
-            InitStep::Init => ("Failed initializing ", true, " multicast routing API", true),
-            InitStep::McForwarding => {
-                ("Failed enabling IPv6 multicast forwarding", false, "", true)
-            }
+            InitStep::Socket => 2,
+            InitStep::Options => 3,
+            InitStep::Table => 4,
+            InitStep::Init if self.errno == Errno::EADDRINUSE => 5,
+            InitStep::Init if self.unsupported() => 6,
+            InitStep::Init => 7,
+            InitStep::McForwarding => 8,
+        }
+    }
+}
+
+impl uDisplay for InitError {
+    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
+        let Some(p) = MESSAGES.get(self.message()) else {
+            return Ok(());
         };
-        f.write_str(head)?;
-        if family {
+        f.write_str(p.head)?;
+        if p.family {
             f.write_str(match self.family {
                 Family::V4 => "IPv4",
                 Family::V6 => "IPv6",
             })?;
         }
-        f.write_str(tail)?;
-        if errno {
+        f.write_str(p.tail)?;
+        if p.errno {
             f.write_str(": ")?;
-            e.fmt(f)?;
+            self.errno.fmt(f)?;
         }
         Ok(())
     }

@@ -310,11 +310,12 @@ fn sg_count(packets: libc::c_ulong, bytes: libc::c_ulong, wrong_if: libc::c_ulon
 }
 
 fn set_mfc(fd: &Fd, mfc: &Mfc, add: bool) -> Result<(), Errno> {
-    match (mfc.source, mfc.group) {
+    // By reference: an `Addr` copy is a byte-wise move on targets without unaligned loads.
+    match (&mfc.source, &mfc.group) {
         (Addr::V4(s), Addr::V4(g)) => {
             let m = mfcctl {
-                mfcc_origin: in_addr(s),
-                mfcc_mcastgrp: in_addr(g),
+                mfcc_origin: in_addr(*s),
+                mfcc_mcastgrp: in_addr(*g),
                 mfcc_parent: mfc.parent.into(),
                 mfcc_ttls: mfc.ttls,
                 mfcc_pkt_cnt: 0,
@@ -337,8 +338,8 @@ fn set_mfc(fd: &Fd, mfc: &Mfc, add: bool) -> Result<(), Errno> {
                 }
             }
             let m = mf6cctl {
-                mf6cc_origin: sockaddr_in6(s),
-                mf6cc_mcastgrp: sockaddr_in6(g),
+                mf6cc_origin: sockaddr_in6(*s),
+                mf6cc_mcastgrp: sockaddr_in6(*g),
                 mf6cc_parent: mfc.parent.into(),
                 mf6cc_ifset: ifset,
             };

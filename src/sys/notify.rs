@@ -97,23 +97,25 @@ impl Notify {
 
     /// `READY=1\nSTATUS=<status>\nMAINPID=<pid>`: start-up or reload finished.
     pub fn ready(&self, status: &str) -> Result<(), Errno> {
-        let mut msg = String::<MSG_MAX>::new();
-        let _ = msg.push_str("READY=1\nSTATUS=");
-        push_status(&mut msg, status);
-        let _ = ufmt::uwrite!(msg, "\nMAINPID={}", getpid());
-        self.send(&msg)
+        let pid = u64::try_from(getpid()).unwrap_or(0);
+        self.state("READY=1\nSTATUS=", status, "\nMAINPID=", pid)
     }
 
     /// `RELOADING=1\nSTATUS=<status>\nMONOTONIC_USEC=<now>`: a reload has begun.
     pub fn reloading(&self, status: &str) -> Result<(), Errno> {
+        let now = super::clock::now_usec();
+        self.state("RELOADING=1\nSTATUS=", status, "\nMONOTONIC_USEC=", now)
+    }
+
+    /// `head`, `status` (see [`push_status`]), `key` and `value` in decimal: the one
+    /// shape of the messages that carry a status.
+    #[inline(never)]
+    fn state(&self, head: &str, status: &str, key: &str, value: u64) -> Result<(), Errno> {
         let mut msg = String::<MSG_MAX>::new();
-        let _ = msg.push_str("RELOADING=1\nSTATUS=");
+        let _ = msg.push_str(head);
         push_status(&mut msg, status);
-        let _ = ufmt::uwrite!(
-            msg,
-            "\nMONOTONIC_USEC={}",
-            crate::net::Dec::of(super::clock::now_usec()).as_str()
-        );
+        let _ = msg.push_str(key);
+        let _ = msg.push_str(crate::net::Dec::of(value).as_str());
         self.send(&msg)
     }
 

@@ -21,6 +21,20 @@ pub fn setsockopt<T: Copy>(fd: &Fd, level: c_int, name: c_int, value: &T) -> Res
     unsafe { setsockopt_raw(fd, level, name, ptr.cast(), size_of::<T>()) }
 }
 
+/// `setsockopt(fd, level, name, value, len)` with the first `len` bytes of `value` (at
+/// most all of it): for a request whose shorter form is a prefix of a longer struct.
+pub fn setsockopt_prefix<T: Copy>(
+    fd: &Fd,
+    level: c_int,
+    name: c_int,
+    value: &T,
+    len: usize,
+) -> Result<(), Errno> {
+    let ptr: *const T = value;
+    // SAFETY: `ptr` points to a live `T`; at most `size_of::<T>()` bytes of it are read.
+    unsafe { setsockopt_raw(fd, level, name, ptr.cast(), len.min(size_of::<T>())) }
+}
+
 /// `setsockopt` with a byte string value (`SO_BINDTODEVICE`).
 pub fn setsockopt_bytes(fd: &Fd, level: c_int, name: c_int, value: &[u8]) -> Result<(), Errno> {
     // SAFETY: `value` is valid for reads of `value.len()` bytes.

@@ -150,9 +150,16 @@ pub fn set_send_timeout(fd: &Fd, ms: u32) -> Result<(), Errno> {
 
 /// `connect` a new `AF_UNIX` stream socket to `path`.
 pub fn connect(path: &str) -> Result<Fd, Errno> {
+    connect_as(path, libc::SOCK_STREAM)
+}
+
+/// `connect` a new close-on-exec `AF_UNIX` socket of type `ty` (`SOCK_STREAM` for IPC,
+/// `SOCK_DGRAM` for syslog) to `path`, retrying on `EINTR`: one copy for both.
+pub(super) fn connect_as(path: &str, ty: c_int) -> Result<Fd, Errno> {
     let mut addr = sockaddr();
     set_path(&mut addr, path)?;
-    let fd = stream_socket(0)?;
+    let fd = ret(call::socket(libc::AF_UNIX, ty | libc::SOCK_CLOEXEC, 0))?;
+    let fd = Fd::from_raw(fd);
     let addr_ptr: *const libc::sockaddr_un = &addr;
     loop {
         // SAFETY: `addr_ptr` points to a live `sockaddr_un` of `SOCKADDR_LEN` bytes; `fd`
