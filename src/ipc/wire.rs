@@ -122,7 +122,7 @@ impl<'a> Request<'a> {
                 .position(|&b| b == 0)
                 .ok_or(WireError::Unterminated)?;
             let (word, tail) = rest.split_at(nul);
-            let word = core::str::from_utf8(word).map_err(|_| WireError::NotUtf8)?;
+            let word = crate::fmt::as_utf8(word).ok_or(WireError::NotUtf8)?;
             // Cannot fail: count <= IPC_MAX_ARGS was checked above.
             args.push(word).map_err(|_| WireError::TooManyArgs)?;
             rest = tail.get(1..).unwrap_or(&[]);
@@ -161,7 +161,7 @@ pub fn emit_words(cmd: u8, args: &[&str], buf: &mut [u8]) -> Result<usize, WireE
     if len > IPC_MSG_MAX {
         return Err(WireError::TooLarge);
     }
-    if args.iter().any(|a| a.as_bytes().contains(&0)) {
+    if args.iter().any(|a| crate::fmt::has_byte(a.as_bytes(), 0)) {
         return Err(WireError::InteriorNul);
     }
     let out = buf.get_mut(..len).ok_or(WireError::BufferTooSmall)?;

@@ -68,7 +68,7 @@ impl Row {
     fn flush<W: uWrite + ?Sized>(&mut self, out: &mut W) -> Result<(), W::Error> {
         let bytes = self.buf.get(..self.len).unwrap_or(&[]);
         self.len = 0;
-        out.write_str(core::str::from_utf8(bytes).unwrap_or(""))
+        out.write_str(crate::fmt::as_utf8(bytes).unwrap_or(""))
     }
 
     // Not inlined: a call is smaller than the bounds check at each of the many uses.

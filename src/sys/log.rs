@@ -194,7 +194,7 @@ fn plain_line(out: &mut OutLine, line: &str) {
 fn syslog_line(out: &mut OutLine, level: Level, ident: &str, pid: i32, line: &str) {
     out.clear();
     prefix(out, Some(FACILITY_DAEMON | level as u8), ident, pid);
-    push_truncated(out, line.split('\0').next().unwrap_or(""));
+    push_truncated(out, crate::fmt::fields(line, 0).next().unwrap_or(""));
 }
 
 /// Our `syslog(3)`: an `AF_UNIX` datagram socket connected to `path`.

@@ -23,7 +23,7 @@ impl Mrdisc {
     /// Opens and configures the socket for interface `ifname` (index `ifindex`).
     pub fn open(ifname: &str, ifindex: u32) -> Result<Self, Errno> {
         let name = ifname.as_bytes();
-        if name.is_empty() || name.len() >= IFNAMSIZ || name.contains(&0) {
+        if name.is_empty() || name.len() >= IFNAMSIZ || crate::fmt::has_byte(name, 0) {
             return Err(Errno::ENODEV);
         }
         let ifindex_c = libc::c_int::try_from(ifindex).map_err(|_| Errno::ENODEV)?;

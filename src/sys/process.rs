@@ -125,7 +125,7 @@ pub fn raise_nofile_limit() -> Result<(), Errno> {
 /// this program never changes (the script hook's environment is a copy, see
 /// [`run_script`]), so it lives as long as the process.
 pub fn getenv(name: &str) -> Option<&'static str> {
-    if name.is_empty() || name.contains('=') {
+    if name.is_empty() || crate::fmt::has_byte(name.as_bytes(), b'=') {
         return None;
     }
     let (_, text) = environment().find(|(_, text)| {
@@ -133,7 +133,7 @@ pub fn getenv(name: &str) -> Option<&'static str> {
             .is_some_and(|rest| rest.first() == Some(&b'='))
     })?;
     let value = text.get(name.len() + 1..)?;
-    core::str::from_utf8(value).ok()
+    crate::fmt::as_utf8(value)
 }
 
 extern "C" {

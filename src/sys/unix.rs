@@ -41,7 +41,7 @@ fn sockaddr() -> libc::sockaddr_un {
 /// `ENAMETOOLONG` if it does not fit.
 fn set_path(addr: &mut libc::sockaddr_un, path: &str) -> Result<(), Errno> {
     let bytes = path.as_bytes();
-    if bytes.is_empty() || bytes.contains(&0) {
+    if bytes.is_empty() || crate::fmt::has_byte(bytes, 0) {
         return Err(Errno::EINVAL);
     }
     let out = &mut addr.sun_path;

@@ -84,7 +84,7 @@ impl Iface {
 /// True if `pattern` names `name`: `eth+` is a prefix wildcard (`+` alone matches all),
 /// anything else is exact after dropping a `:alias` suffix.
 pub fn name_matches(pattern: &str, name: &str) -> bool {
-    match pattern.strip_suffix('+') {
+    match pattern.strip_suffix("+") {
         Some(prefix) => name.starts_with(prefix),
         None => base_name(pattern) == name,
     }

@@ -65,7 +65,9 @@ impl Pending {
     }
 
     fn word(&self, n: usize) -> &str {
-        self.words.as_str().split('\0').nth(n).unwrap_or("")
+        crate::fmt::fields(self.words.as_str(), 0)
+            .nth(n)
+            .unwrap_or("")
     }
 
     /// The inbound interface word.
@@ -85,15 +87,12 @@ impl Pending {
 
     /// The outbound interface words.
     pub fn oifs(&self) -> impl Iterator<Item = &str> {
-        self.words
-            .as_str()
-            .split('\0')
-            .skip(if self.has_source { 3 } else { 2 })
+        crate::fmt::fields(self.words.as_str(), 0).skip(if self.has_source { 3 } else { 2 })
     }
 
     /// All words after the IIF, in IPC argument order (source, group, OIFs).
     pub fn args(&self) -> impl Iterator<Item = &str> {
-        self.words.as_str().split('\0')
+        crate::fmt::fields(self.words.as_str(), 0)
     }
 }
 
