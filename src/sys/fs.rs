@@ -607,7 +607,7 @@ fn fill_pid_file(fd: &Fd, line: &[u8]) -> Result<(), Errno> {
 pub fn read_pid_file(path: &str) -> Result<i32, ReadError> {
     let mut buf = [0u8; 24];
     let len = read_file(path, &mut buf)?;
-    let text = buf.get(..len).and_then(|b| core::str::from_utf8(b).ok());
+    let text = buf.get(..len).and_then(crate::fmt::as_utf8);
     text.and_then(|t| t.trim().parse().ok())
         .ok_or(ReadError::Os(Errno::EINVAL))
 }

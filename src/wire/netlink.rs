@@ -162,7 +162,7 @@ fn link(payload: &[u8], e: Endian) -> Result<IfInfo<'_>, Malformed> {
         let data = attrs.get(RTA_HDRLEN..len).ok_or(Malformed::Link)?;
         if kind == IFLA_IFNAME {
             let name = data.split(|&b| b == 0).next().unwrap_or(&[]);
-            let name = core::str::from_utf8(name).map_err(|_| Malformed::Link)?;
+            let name = crate::fmt::as_utf8(name).ok_or(Malformed::Link)?;
             if name.is_empty() {
                 return Err(Malformed::Link);
             }
