@@ -170,22 +170,22 @@ pub fn lines_of(
         let n = read_retry(fd, buf.get_mut(len..).unwrap_or(&mut []))?;
         len += n;
         let mut start = 0;
-        while let Some(i) = buf
-            .get(start..len)
-            .and_then(|b| b.iter().position(|&c| c == b'\n'))
-        {
-            let line = buf.get(start..start + i).unwrap_or(&[]);
-            if !skipping && !f(Some(line)) {
+        loop {
+            let rest = buf.get(start..len).unwrap_or(&[]);
+            // A line ends at its newline; at the end of the file, a last line without one
+            // counts too.
+            let end = match rest.iter().position(|&c| c == b'\n') {
+                Some(i) => i,
+                None if n == 0 && !rest.is_empty() => rest.len(),
+                None => break,
+            };
+            if !skipping && !f(rest.get(..end)) {
                 return Ok(());
             }
             skipping = false;
-            start += i + 1;
+            start += end + 1;
         }
         if n == 0 {
-            // End of file: a last line without a newline counts too.
-            if let Some(line) = buf.get(start..len).filter(|l| !l.is_empty() && !skipping) {
-                f(Some(line));
-            }
             return Ok(());
         }
         buf.copy_within(start..len, 0);
