@@ -410,13 +410,14 @@ impl AddrText {
     /// A 16-bit word in lowercase hex without leading zeros.
     fn hex(&mut self, w: u16) {
         const DIGITS: &[u8; 16] = b"0123456789abcdef";
-        let mut started = false;
-        for shift in [12u16, 8, 4, 0] {
-            let d = ((w >> shift) & 0xf) as usize;
-            if d != 0 || started || shift == 0 {
-                self.byte(DIGITS[d]);
-                started = true;
+        // The digits from the highest one that is not zero (the last one always).
+        let mut shift = (16 - w.leading_zeros()).saturating_sub(1) / 4 * 4;
+        loop {
+            self.byte(DIGITS[usize::from((w >> shift) & 0xf)]);
+            if shift == 0 {
+                return;
             }
+            shift -= 4;
         }
     }
 
@@ -696,6 +697,15 @@ mod tests {
             "abcde::",
         ] {
             assert_eq!(parse_v6(s.as_bytes()), ref_parse_v6(s.as_bytes()), "{s}");
+        }
+    }
+
+    #[test]
+    fn hex_words_without_leading_zeros() {
+        for w in 0..=u16::MAX {
+            let mut t = AddrText::new();
+            t.hex(w);
+            assert_eq!(t.as_str(), std::format!("{w:x}"));
         }
     }
 
