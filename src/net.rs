@@ -45,19 +45,13 @@ impl Addr {
 
     /// Parses like `inet_pton`: IPv6 if the text contains `:`, IPv4 dotted quad otherwise.
     pub fn parse(s: &str) -> Option<Self> {
-        // A dotted quad has no `:`, so trying it first needs no scan for one.
+        // A dotted quad has no `:`, so it is tried first.
         let s = s.as_bytes();
-        if let Some(v4) = parse_v4(s) {
-            return Some(Self::V4(v4));
-        }
-        let mut i = 0;
-        while s.get(i).is_some_and(|&b| b != b':') {
-            i += 1;
-        }
-        if i < s.len() {
-            parse_v6(s).map(Self::V6)
-        } else {
-            None
+        // No text without a `:` is IPv6 (eight words or a gap need one), so no scan for
+        // one either.
+        match parse_v4(s) {
+            Some(v4) => Some(Self::V4(v4)),
+            None => parse_v6(s).map(Self::V6),
         }
     }
 
@@ -209,21 +203,26 @@ fn digit(b: &u8) -> Option<u8> {
     (d < 10).then_some(d)
 }
 
+/// The value of a hex digit (either case).
 fn hex(b: u8) -> Option<u16> {
-    match b {
-        b'0'..=b'9' => Some((b - b'0') as u16),
-        b'a'..=b'f' => Some((b - b'a' + 10) as u16),
-        b'A'..=b'F' => Some((b - b'A' + 10) as u16),
-        _ => None,
-    }
+    let lower = (b | 0x20).wrapping_sub(b'a');
+    let d = if b.is_ascii_digit() {
+        b - b'0'
+    } else if lower < 6 {
+        lower + 10
+    } else {
+        return None;
+    };
+    Some(u16::from(d))
 }
 
 /// `inet_pton(AF_INET6)`, as glibc's `inet_pton6`: hex words of at most 4 digits, one
-/// `::` gap, an optional dotted quad in the last 32 bits.
+/// `::` gap, an optional dotted quad in the last 32 bits. The words are read first and
+/// placed around the gap at the end, 16 bits at a time.
 fn parse_v6(s: &[u8]) -> Option<[u8; 16]> {
-    let mut out = [0u8; 16];
-    let mut tp = 0usize; // bytes written
-    let mut gap: Option<usize> = None; // where "::" was
+    let mut words = [0u16; 8];
+    let mut n = 0usize; // words read
+    let mut gap: Option<usize> = None; // words before "::"
     let mut i = 0usize;
     if s.first() == Some(&b':') {
         // A leading colon only as part of "::".
@@ -238,61 +237,62 @@ fn parse_v6(s: &[u8]) -> Option<[u8; 16]> {
     while let Some(&c) = s.get(i) {
         i += 1;
         if let Some(d) = hex(c) {
-            val = (val << 4) | d;
-            digits += 1;
-            if digits > 4 {
+            if digits == 4 {
                 return None;
             }
+            val = (val << 4) | d;
+            digits += 1;
         } else if c == b':' {
             token = i;
             if digits == 0 {
                 if gap.is_some() {
                     return None;
                 }
-                gap = Some(tp);
+                gap = Some(n);
                 continue;
             }
             // A trailing single ':' is an error.
             if i == s.len() {
                 return None;
             }
-            out.get_mut(tp..tp + 2)?.copy_from_slice(&val.to_be_bytes());
-            tp += 2;
+            *words.get_mut(n)? = val;
+            n += 1;
             digits = 0;
             val = 0;
         } else if c == b'.' {
-            // The dotted quad is the rest of the text, from the start of this word.
-            let v4 = parse_v4(s.get(token..)?)?;
-            out.get_mut(tp..tp + 4)?.copy_from_slice(&v4);
-            tp += 4;
-            digits = 0;
+            // The dotted quad is the rest of the text, from the start of this word: its
+            // first half is a word, its second the last word (written below).
+            let [a, b, c, d] = parse_v4(s.get(token..)?)?;
+            *words.get_mut(n)? = u16::from_be_bytes([a, b]);
+            n += 1;
+            val = u16::from_be_bytes([c, d]);
+            digits = 1;
             break;
         } else {
             return None;
         }
     }
     if digits > 0 {
-        out.get_mut(tp..tp + 2)?.copy_from_slice(&val.to_be_bytes());
-        tp += 2;
+        *words.get_mut(n)? = val;
+        n += 1;
     }
-    if let Some(g) = gap {
-        if tp == 16 {
-            return None;
-        }
-        // Move the words after the gap to the end; the gap reads as zeros.
-        let shift = 16 - tp;
-        for k in (g..tp).rev() {
-            let b = out.get(k).copied().unwrap_or(0);
-            if let Some(d) = out.get_mut(k + shift) {
-                *d = b;
-            }
-            if let Some(d) = out.get_mut(k) {
-                *d = 0;
-            }
-        }
-        tp = 16;
+    // The gap stands for at least one zero word; without one, all eight are written.
+    let zeros = 8 - n;
+    let gap = match gap {
+        Some(g) if zeros > 0 => g,
+        None if zeros == 0 => 8,
+        _ => return None,
+    };
+    let mut out = [0u8; 16];
+    for (k, pair) in out.chunks_exact_mut(2).enumerate() {
+        let word = match k.checked_sub(gap) {
+            None => words.get(k),
+            Some(after) if after < zeros => None,
+            Some(_) => words.get(k - zeros),
+        };
+        pair.copy_from_slice(&word.copied().unwrap_or(0).to_be_bytes());
     }
-    (tp == 16).then_some(out)
+    Some(out)
 }
 
 /// Writes `n` in decimal (through ufmt's one non-generic digit loop).
@@ -410,13 +410,14 @@ impl AddrText {
     /// A 16-bit word in lowercase hex without leading zeros.
     fn hex(&mut self, w: u16) {
         const DIGITS: &[u8; 16] = b"0123456789abcdef";
-        let mut started = false;
-        for shift in [12u16, 8, 4, 0] {
-            let d = ((w >> shift) & 0xf) as usize;
-            if d != 0 || started || shift == 0 {
-                self.byte(DIGITS[d]);
-                started = true;
+        // The digits from the highest one that is not zero (the last one always).
+        let mut shift = (16 - w.leading_zeros()).saturating_sub(1) / 4 * 4;
+        loop {
+            self.byte(DIGITS[usize::from((w >> shift) & 0xf)]);
+            if shift == 0 {
+                return;
             }
+            shift -= 4;
         }
     }
 
@@ -573,6 +574,138 @@ mod tests {
                     .map(|a| Addr::V4(a.octets()));
                 assert_eq!(Addr::parse(s), std, "{s}");
             }
+        }
+    }
+
+    // The parser before words were placed at the end, as the reference.
+    fn ref_hex(b: u8) -> Option<u16> {
+        match b {
+            b'0'..=b'9' => Some((b - b'0') as u16),
+            b'a'..=b'f' => Some((b - b'a' + 10) as u16),
+            b'A'..=b'F' => Some((b - b'A' + 10) as u16),
+            _ => None,
+        }
+    }
+
+    /// `inet_pton(AF_INET6)`, as glibc's `inet_pton6`: hex words of at most 4 digits, one
+    /// `::` gap, an optional dotted quad in the last 32 bits.
+    fn ref_parse_v6(s: &[u8]) -> Option<[u8; 16]> {
+        let mut out = [0u8; 16];
+        let mut tp = 0usize; // bytes written
+        let mut gap: Option<usize> = None; // where "::" was
+        let mut i = 0usize;
+        if s.first() == Some(&b':') {
+            // A leading colon only as part of "::".
+            if s.get(1) != Some(&b':') {
+                return None;
+            }
+            i = 1;
+        }
+        let mut token = i; // start of the current word
+        let mut digits = 0u32;
+        let mut val = 0u16;
+        while let Some(&c) = s.get(i) {
+            i += 1;
+            if let Some(d) = ref_hex(c) {
+                val = (val << 4) | d;
+                digits += 1;
+                if digits > 4 {
+                    return None;
+                }
+            } else if c == b':' {
+                token = i;
+                if digits == 0 {
+                    if gap.is_some() {
+                        return None;
+                    }
+                    gap = Some(tp);
+                    continue;
+                }
+                // A trailing single ':' is an error.
+                if i == s.len() {
+                    return None;
+                }
+                out.get_mut(tp..tp + 2)?.copy_from_slice(&val.to_be_bytes());
+                tp += 2;
+                digits = 0;
+                val = 0;
+            } else if c == b'.' {
+                // The dotted quad is the rest of the text, from the start of this word.
+                let v4 = super::parse_v4(s.get(token..)?)?;
+                out.get_mut(tp..tp + 4)?.copy_from_slice(&v4);
+                tp += 4;
+                digits = 0;
+                break;
+            } else {
+                return None;
+            }
+        }
+        if digits > 0 {
+            out.get_mut(tp..tp + 2)?.copy_from_slice(&val.to_be_bytes());
+            tp += 2;
+        }
+        if let Some(g) = gap {
+            if tp == 16 {
+                return None;
+            }
+            // Move the words after the gap to the end; the gap reads as zeros.
+            let shift = 16 - tp;
+            for k in (g..tp).rev() {
+                let b = out.get(k).copied().unwrap_or(0);
+                if let Some(d) = out.get_mut(k + shift) {
+                    *d = b;
+                }
+                if let Some(d) = out.get_mut(k) {
+                    *d = 0;
+                }
+            }
+            tp = 16;
+        }
+        (tp == 16).then_some(out)
+    }
+
+    #[test]
+    fn v6_agrees_with_byte_placing_parser() {
+        // Every string over a small alphabet, up to 8 bytes.
+        let alphabet = b"0f:.1";
+        let mut text = std::vec::Vec::new();
+        for len in 0..=8u32 {
+            for mut code in 0..alphabet.len().pow(len) {
+                text.clear();
+                for _ in 0..len {
+                    text.push(alphabet[code % alphabet.len()]);
+                    code /= alphabet.len();
+                }
+                assert_eq!(parse_v6(&text), ref_parse_v6(&text), "{:?}", text);
+            }
+        }
+        for s in [
+            "1:2:3:4:5:6:7:8",
+            "1:2:3:4:5:6:7:8:9",
+            "1:2:3:4:5:6::8",
+            "1:2:3:4:5:6:7::",
+            "::2:3:4:5:6:7:8",
+            "1::3:4:5:6:7:8",
+            "::1.2.3.4",
+            "1:2:3:4:5:6:1.2.3.4",
+            "1:2:3:4:5:6:7:1.2.3.4",
+            "1:2:3:4:5::1.2.3.4",
+            "1:2:3:4:5:6::1.2.3.4",
+            "::ffff:1.2.3.4",
+            "::1.2.3.4:5",
+            "aBcD:EF01::",
+            "abcde::",
+        ] {
+            assert_eq!(parse_v6(s.as_bytes()), ref_parse_v6(s.as_bytes()), "{s}");
+        }
+    }
+
+    #[test]
+    fn hex_words_without_leading_zeros() {
+        for w in 0..=u16::MAX {
+            let mut t = AddrText::new();
+            t.hex(w);
+            assert_eq!(t.as_str(), std::format!("{w:x}"));
         }
     }
 

@@ -304,7 +304,7 @@ fn outbound<'a>(words: &mut Words<'a>, oifs: &mut OifWords<'a>) -> Result<(), Li
 }
 
 /// The value word of a keyword, as text; `None` at the end of the line.
-fn value<'a>(words: &mut Words<'a>) -> Result<Option<&'a str>, LineError<'a>> {
+fn value<'a>(words: &mut Words<'a>) -> Result<Option<&'a str>, NotText> {
     words.next().map(Word::text).transpose()
 }
 
@@ -456,8 +456,18 @@ impl<'a> Word<'a> {
 
     /// The word as text. Difference: SMCRoute works on bytes; we only need the words we
     /// look at to be UTF-8 (comments may hold any bytes).
-    fn text(self) -> Result<&'a str, LineError<'a>> {
-        self.text.ok_or(LineError::NotText)
+    fn text(self) -> Result<&'a str, NotText> {
+        self.text.ok_or(NotText)
+    }
+}
+
+/// A word is not UTF-8: [`LineError::NotText`], which `?` makes of it. An error without
+/// a payload, so each of the parser's many `?` stores nothing but its tag.
+struct NotText;
+
+impl From<NotText> for LineError<'_> {
+    fn from(_: NotText) -> Self {
+        LineError::NotText
     }
 }
 

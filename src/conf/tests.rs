@@ -519,6 +519,27 @@ fn atoi_is_c() {
     assert_eq!(atoi("--1"), 0);
     assert_eq!(atoi("\u{e9}1"), 0);
     assert_eq!(atoi("-99999999999999999999999"), i64::MIN);
+    // Saturation exactly at the ends of `i64`, as the signed saturating loop had it.
+    for n in [
+        i64::MAX,
+        i64::MAX - 1,
+        i64::MIN,
+        i64::MIN + 1,
+        922337203685477580,
+    ] {
+        assert_eq!(atoi(&std::format!("{n}")), n);
+    }
+    for text in [
+        "9223372036854775808",
+        "9223372036854775809",
+        "9223372036854775810",
+        "18446744073709551615",
+        "18446744073709551616",
+        "92233720368547758070",
+    ] {
+        assert_eq!(atoi(text), i64::MAX, "{text}");
+        assert_eq!(atoi(&std::format!("-{text}")), i64::MIN, "-{text}");
+    }
 }
 
 // ===== randomized =====

@@ -130,7 +130,8 @@ impl<'o, 'a> Session<'o, 'a> {
     fn replies(&mut self, fd: &Fd, first: usize, t: &mut dyn Term) -> usize {
         let mut buf = [0u8; 4096];
         let mut index = first;
-        let mut reply = self.start_reply(index, t);
+        let mut reply = None;
+        self.start_reply(index, t, &mut reply);
         'recv: while reply.is_some() {
             let mut data = match unix::recv(fd, &mut buf) {
                 Ok(0) | Err(_) => break,
@@ -147,7 +148,7 @@ impl<'o, 'a> Session<'o, 'a> {
                     self.fail(1);
                 }
                 index += 1;
-                reply = self.start_reply(index, t);
+                self.start_reply(index, t, &mut reply);
             }
         }
         // The connection closed in the middle of a reply: what came of it still counts.
@@ -160,22 +161,28 @@ impl<'o, 'a> Session<'o, 'a> {
         index - first
     }
 
-    fn start_reply(&self, index: usize, t: &mut dyn Term) -> Option<Reply> {
-        let &(_, is_show) = self.queued.get(index)?;
-        let show = is_show.then(|| {
-            Renderer::new(if self.opts.no_heading {
+    /// Makes `reply` the reply to request `index` (`None` past the last one). In place:
+    /// a reply holds a kilobyte of line buffer, copied if it were returned.
+    fn start_reply(&self, index: usize, t: &mut dyn Term, reply: &mut Option<Reply>) {
+        let Some(&(_, is_show)) = self.queued.get(index) else {
+            *reply = None;
+            return;
+        };
+        let reply = reply.insert(Reply {
+            show: None,
+            text: Vec::new(),
+            started: false,
+        });
+        if is_show {
+            // The terminal is probed for its width only for a show.
+            reply.show = Some(Renderer::new(if self.opts.no_heading {
                 Headings::Off
             } else if self.opts.plain {
                 Headings::Plain
             } else {
                 Headings::Tty { width: t.width() }
-            })
-        });
-        Some(Reply {
-            show,
-            text: Vec::new(),
-            started: false,
-        })
+            }));
+        }
     }
 }
 

@@ -253,7 +253,7 @@ enum Arg<'a> {
     /// Fills the argument slots a template has no hole for; never printed.
     Nil,
     Str(&'a str),
-    Int(i64),
+    Int(Halves),
     Addr(&'a Addr),
     Sg(&'a Compact),
     Explicit(&'a Explicit),
@@ -267,7 +267,7 @@ impl uDisplay for Arg<'_> {
         match *self {
             Arg::Nil => Ok(()),
             Arg::Str(s) => f.write_str(s),
-            Arg::Int(n) => crate::net::write_i64(f, n),
+            Arg::Int(n) => crate::net::write_i64(f, n.joined()),
             Arg::Addr(a) => a.fmt(f),
             Arg::Sg(sg) => sg.fmt(f),
             Arg::Explicit(sg) => sg.fmt(f),
@@ -278,6 +278,22 @@ impl uDisplay for Arg<'_> {
                 f.write_str(crate::fmt::as_utf8(&b).unwrap_or("?"))
             }
         }
+    }
+}
+
+/// An `i64` as two 32-bit halves: with the 4-byte alignment of its halves an argument
+/// slot is 12 bytes, not 16 (an `i64` is 8-byte aligned on 32-bit MIPS), and every
+/// message is a third smaller to build.
+#[derive(Debug, Clone, Copy)]
+struct Halves([u32; 2]);
+
+impl Halves {
+    const fn of(n: i64) -> Self {
+        Self([(n >> 32) as u32, n as u32])
+    }
+
+    const fn joined(self) -> i64 {
+        ((self.0[0] as u64) << 32 | self.0[1] as u64) as i64
     }
 }
 
@@ -324,12 +340,17 @@ impl<'a> Msg<'a> {
 
     #[inline(never)]
     fn str_int(kind: Kind, s: &'a str, n: i64) -> Self {
-        Self::of(kind, Arg::Str(s), Arg::Int(n), Arg::Nil)
+        Self::of(kind, Arg::Str(s), Arg::Int(Halves::of(n)), Arg::Nil)
     }
 
     #[inline(never)]
     fn ints(kind: Kind, a: i64, b: i64) -> Self {
-        Self::of(kind, Arg::Int(a), Arg::Int(b), Arg::Nil)
+        Self::of(
+            kind,
+            Arg::Int(Halves::of(a)),
+            Arg::Int(Halves::of(b)),
+            Arg::Nil,
+        )
     }
 
     #[inline(never)]

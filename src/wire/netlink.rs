@@ -150,23 +150,26 @@ impl<'a> Iterator for Messages<'a> {
 }
 
 fn link(payload: &[u8], e: Endian) -> Result<IfInfo<'_>, Malformed> {
-    let index = e.u32(payload, IFI_INDEX).ok_or(Malformed::Link)?;
-    let flags = e.u32(payload, IFI_FLAGS).ok_or(Malformed::Link)?;
+    link_info(payload, e).ok_or(Malformed::Link)
+}
+
+/// The interface of an `RTM_NEWLINK`/`RTM_DELLINK` payload; every flaw is the same
+/// error, so each check is a `?` on an `Option`, converted once.
+fn link_info(payload: &[u8], e: Endian) -> Option<IfInfo<'_>> {
+    let index = e.u32(payload, IFI_INDEX)?;
+    let flags = e.u32(payload, IFI_FLAGS)?;
     // ifi_index is a C int; the kernel never uses 0 or negative indexes.
     if index == 0 || index > i32::MAX as u32 {
-        return Err(Malformed::Link);
+        return None;
     }
-    let mut attrs = payload.get(IFINFOMSG_SIZE..).ok_or(Malformed::Link)?;
+    let mut attrs = payload.get(IFINFOMSG_SIZE..)?;
     while let (Some(len), Some(kind)) = (e.u16(attrs, 0), e.u16(attrs, 2)) {
         let len = len as usize;
-        let data = attrs.get(RTA_HDRLEN..len).ok_or(Malformed::Link)?;
+        let data = attrs.get(RTA_HDRLEN..len)?;
         if kind == IFLA_IFNAME {
             let name = data.split(|&b| b == 0).next().unwrap_or(&[]);
-            let name = crate::fmt::as_utf8(name).ok_or(Malformed::Link)?;
-            if name.is_empty() {
-                return Err(Malformed::Link);
-            }
-            return Ok(IfInfo {
+            let name = crate::fmt::as_utf8(name).filter(|name| !name.is_empty())?;
+            return Some(IfInfo {
                 name,
                 ifindex: index,
                 up: flags & IFF_UP != 0,
@@ -175,7 +178,7 @@ fn link(payload: &[u8], e: Endian) -> Result<IfInfo<'_>, Malformed> {
         }
         attrs = attrs.get(align4(len)..).unwrap_or(&[]);
     }
-    Err(Malformed::Link)
+    None
 }
 
 /// An `RTM_GETLINK` dump request with sequence number `seq`, in host byte order. A
