@@ -12,6 +12,7 @@ use crate::table::iface::is_wildcard;
 use crate::table::mfc::Route;
 use crate::table::pending::{Kind, Pending};
 use crate::table::rules::Rule;
+use crate::table::Walk;
 
 /// TTL vector of a route.
 pub(crate) type Ttls = [u8; MAX_VIFS];
@@ -334,21 +335,16 @@ impl Router {
         self.mfc.remove(kid);
     }
 
-    /// Next cache entry after `after` (insertion order) arriving on `parent` that
+    /// The next cache entry of `walk` (insertion order) arriving on `parent` that
     /// template `rid` covers (by id: callers keep no copy of the rule).
-    fn next_covered(&self, rid: usize, parent: u8, after: Option<usize>) -> Option<usize> {
+    fn next_covered(&self, rid: usize, parent: u8, walk: &mut Walk) -> Option<usize> {
         let rule = self.rules.get(rid)?;
-        let mut cur = match after {
-            Some(a) => self.mfc.next(a),
-            None => self.mfc.first(),
-        };
-        while let Some(kid) = cur {
+        while let Some(kid) = self.mfc.step(walk) {
             if self.mfc.get(kid).is_some_and(|r| {
                 r.is_cache() && r.parent == parent && rule.covers(&r.source, &r.group)
             }) {
                 return Some(kid);
             }
-            cur = self.mfc.next(kid);
         }
         None
     }
@@ -365,9 +361,8 @@ impl Router {
         let Some(parent) = self.vif_of(rule.iif as usize, rule.is_v6()) else {
             return;
         };
-        let mut cur = self.next_covered(rid, parent, None);
-        while let Some(kid) = cur {
-            cur = self.next_covered(rid, parent, Some(kid));
+        let mut walk = Walk::new();
+        while let Some(kid) = self.next_covered(rid, parent, &mut walk) {
             let Some(mut ttls) = self.mfc.get(kid).map(|r| r.ttls) else {
                 continue;
             };
@@ -392,9 +387,8 @@ impl Router {
                 }
             }
         } else if let Some(parent) = self.vif_of(rule.iif as usize, rule.is_v6()) {
-            let mut cur = self.next_covered(rid, parent, None);
-            while let Some(kid) = cur {
-                cur = self.next_covered(rid, parent, Some(kid));
+            let mut walk = Walk::new();
+            while let Some(kid) = self.next_covered(rid, parent, &mut walk) {
                 self.del_kernel(h, kid);
             }
         }
@@ -416,9 +410,8 @@ impl Router {
         let Some(parent) = self.vif_of(iif, v6) else {
             return;
         };
-        let mut cur = self.next_covered(rid, parent, None);
-        while let Some(kid) = cur {
-            cur = self.next_covered(rid, parent, Some(kid));
+        let mut walk = Walk::new();
+        while let Some(kid) = self.next_covered(rid, parent, &mut walk) {
             if let Some(mut ttls) = self.mfc.get(kid).map(|r| r.ttls) {
                 clear_oifs(&mut ttls, mask);
                 let _ = self.set_kernel_ttls(h, kid, parent, ttls, false);

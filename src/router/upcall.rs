@@ -5,6 +5,7 @@ use super::Router;
 use crate::kernel::{Host, Upcall, UpcallKind};
 use crate::net::Family;
 use crate::table::mfc::Route;
+use crate::table::Walk;
 use crate::time::Instant;
 
 impl Router {
@@ -104,9 +105,8 @@ impl Router {
     /// later visits at least `max_idle` seconds on drop entries whose valid packet count
     /// (pktcnt − wrong_if) did not move. `flush` is the pass with `max_idle` 0.
     pub(crate) fn expire_pass<H: Host>(&mut self, h: &mut H, now: Instant, max_idle: u32) {
-        let mut cur = self.mfc.first();
-        while let Some(kid) = cur {
-            cur = self.mfc.next(kid);
+        let mut walk = Walk::new();
+        while let Some(kid) = self.mfc.step(&mut walk) {
             let Some(r) = self.mfc.get(kid).filter(|r| r.is_cache()) else {
                 continue;
             };

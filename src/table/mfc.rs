@@ -250,6 +250,11 @@ impl<const N: usize, const B: usize> MfcTable<N, B> {
         self.slab.next(id)
     }
 
+    /// The next id of walk `w` in insertion order (see [`super::Slab::step`]).
+    pub fn step(&self, w: &mut super::Walk) -> Option<usize> {
+        self.slab.step(w)
+    }
+
     /// All entries in insertion order.
     pub fn iter(&self) -> super::slab::Iter<'_, Route, N> {
         self.slab.iter()

@@ -132,8 +132,8 @@ impl<const N: usize> PendingTable<N> {
     /// comparing hashes first.
     pub fn add(&mut self, p: Pending) -> Result<bool, Full> {
         // A plain walk of the ids, not a slab iterator chain.
-        let mut cur = self.slab.first();
-        while let Some(id) = cur {
+        let mut walk = super::Walk::new();
+        while let Some(id) = self.slab.step(&mut walk) {
             if self
                 .slab
                 .get(id)
@@ -141,7 +141,6 @@ impl<const N: usize> PendingTable<N> {
             {
                 return Ok(false);
             }
-            cur = self.slab.next(id);
         }
         self.slab.insert(p).map(|_| true)
     }
@@ -171,6 +170,11 @@ impl<const N: usize> PendingTable<N> {
     /// The entry after `id`.
     pub fn next(&self, id: usize) -> Option<usize> {
         self.slab.next(id)
+    }
+
+    /// The next id of walk `w` in insertion order (see [`super::Slab::step`]).
+    pub fn step(&self, w: &mut super::Walk) -> Option<usize> {
+        self.slab.step(w)
     }
 
     /// Entries in order.

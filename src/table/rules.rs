@@ -345,12 +345,11 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
         };
         if self.unshaped > 0 {
             // A plain walk of the ids, not an iterator chain.
-            let mut cur = self.slab.first();
-            while let Some(id) = cur {
+            let mut walk = super::Walk::new();
+            while let Some(id) = self.slab.step(&mut walk) {
                 if fits(id).is_some() {
                     return Some(id);
                 }
-                cur = self.slab.next(id);
             }
             return None;
         }
@@ -398,6 +397,11 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
     /// The rule after `id` in insertion order.
     pub fn next(&self, id: usize) -> Option<usize> {
         self.slab.next(id)
+    }
+
+    /// The next id of walk `w` in insertion order (see [`super::Slab::step`]).
+    pub fn step(&self, w: &mut super::Walk) -> Option<usize> {
+        self.slab.step(w)
     }
 
     /// All rules in insertion order.

@@ -136,27 +136,64 @@ impl<T: Blank, const N: usize> Slab<T, N> {
         links::next_of(&self.nodes, id)
     }
 
+    /// The next id of walk `w` (insertion order), `None` at its end. The id after it is
+    /// read now, so the caller may remove the id it was given. Not inlined: one call per
+    /// step is smaller than the list-end and link decoding at each of the many walks.
+    #[inline(never)]
+    pub fn step(&self, w: &mut Walk) -> Option<usize> {
+        let id = if w.next == Walk::START {
+            self.ends.front()
+        } else {
+            links::dec(w.next)
+        }?;
+        w.next = links::next_link(&self.nodes, id);
+        Some(id)
+    }
+
     /// Ids and values in insertion order.
     pub fn iter(&self) -> Iter<'_, T, N> {
         Iter {
             slab: self,
-            cursor: self.first(),
+            walk: Walk::new(),
         }
+    }
+}
+
+/// A walk over the ids of a slab (see [`Slab::step`]) that survives the removal of the
+/// id it just gave: `while let Some(id) = table.step(&mut walk)`.
+#[derive(Clone, Copy, Debug)]
+pub struct Walk {
+    /// The next id as a link field (plus one, 0: the end), or [`Walk::START`].
+    next: u32,
+}
+
+impl Walk {
+    /// Not started: the next step gives the oldest id.
+    const START: u32 = u32::MAX;
+
+    /// A walk from the oldest id.
+    pub const fn new() -> Self {
+        Self { next: Self::START }
+    }
+}
+
+impl Default for Walk {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
 /// Iterator over a [`Slab`] in insertion order.
 pub struct Iter<'a, T: Blank, const N: usize> {
     slab: &'a Slab<T, N>,
-    cursor: Option<usize>,
+    walk: Walk,
 }
 
 impl<'a, T: Blank, const N: usize> Iterator for Iter<'a, T, N> {
     type Item = (usize, &'a T);
 
     fn next(&mut self) -> Option<Self::Item> {
-        let id = self.cursor?;
-        self.cursor = self.slab.next(id);
+        let id = self.slab.step(&mut self.walk)?;
         self.slab.get(id).map(|v| (id, v))
     }
 }
@@ -213,5 +250,34 @@ mod tests {
             }
         }
         assert_eq!(values(&s), [1, 3]);
+    }
+
+    #[test]
+    fn walk_survives_removal() {
+        let mut s = Slab::<u8, 4>::new();
+        let mut w = Walk::new();
+        assert_eq!(s.step(&mut w), None);
+        assert_eq!(s.step(&mut w), None, "an ended walk stays ended");
+        for v in 0..4 {
+            s.insert(v).unwrap();
+        }
+        let mut w = Walk::new();
+        let mut seen = Vec::new();
+        while let Some(id) = s.step(&mut w) {
+            seen.push(id);
+            if id % 2 == 0 {
+                s.remove(id);
+            }
+        }
+        assert_eq!(seen, [0, 1, 2, 3]);
+        assert_eq!(values(&s), [1, 3]);
+        // The next id removed meanwhile is still given (the caller's `get` skips it),
+        // and the walk ends there, as with `next`.
+        let mut w = Walk::new();
+        assert_eq!(s.step(&mut w), Some(1));
+        s.remove(3);
+        assert_eq!(s.step(&mut w), Some(3));
+        assert_eq!(s.get(3), None);
+        assert_eq!(s.step(&mut w), None);
     }
 }
