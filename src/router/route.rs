@@ -144,7 +144,7 @@ impl Router {
 
         // One rule record, its IIF and OIFs set per inbound interface: not a new 88-byte
         // record built from the addresses each time.
-        let mut rule = Rule::new(0, src.addr, src.len, grp.addr, grp.len);
+        let mut rule = Rule::new(0, &src.addr, src.len, &grp.addr, grp.len);
         for &iid in &ins {
             rule.iif = iid as u32;
             rule.ttls = [0; MAX_VIFS];
@@ -450,7 +450,7 @@ impl Router {
         }
         let mut found = false;
         // One lookup key, its IIF set per interface: not a new rule built each time.
-        let mut key = Rule::new(0, src.addr, src.len, grp.addr, grp.len);
+        let mut key = Rule::new(0, &src.addr, src.len, &grp.addr, grp.len);
         let sg = Explicit {
             source: src.addr,
             slen: src.len,

@@ -236,8 +236,25 @@ fn json_str<W: uWrite + ?Sized>(out: &mut W, s: &str) -> Result<(), W::Error> {
     out.write_char('"')
 }
 
-/// Text titles of the route sections: templates, exact rules, kernel.
-const ROUTE_TITLES: [&str; 3] = ["(*,G) Template Rules", "(S,G) Rules", "Kernel MFC Table"];
+/// Text titles of the route sections (templates, exact rules, kernel) with their `_`
+/// marker: one write each.
+const ROUTE_TITLES: [&str; 3] = [
+    "(*,G) Template Rules_\n",
+    "(S,G) Rules_\n",
+    "Kernel MFC Table_\n",
+];
+
+/// The first column's heading of the route tables, padded to 42 columns, and the blank
+/// before the IIF column: one write instead of a text, a padding loop and a blank.
+const ROUTE_COLUMN: &str = "ROUTE (S,G)                                ";
+
+/// The counter headings of the detailed route tables, each right-aligned in 10 columns
+/// after a blank.
+const COUNTER_COLUMNS: &str = "    PACKETS      BYTES";
+
+/// The column headings of the membership tables: `GROUP (S,G)` padded to 42 columns, a
+/// blank, `IIF` padded to 16, the `=` marker.
+const GROUP_COLUMNS: &str = "GROUP (S,G)                                IIF             =\n";
 
 /// JSON keys opening the route sections.
 const ROUTE_KEYS: [&str; 3] = ["\"asm\":[", "],\"ssm\":[", "],\"kernel\":["];
@@ -379,15 +396,10 @@ impl Router {
         width: usize,
     ) -> Result<(), W::Error> {
         out.write_str(title)?;
-        out.write_str("_\n")?;
-        pad(out, "ROUTE (S,G)", 42)?;
-        out.write_char(' ')?;
+        out.write_str(ROUTE_COLUMN)?;
         pad(out, "IIF", width)?;
         if style == Style::Detail {
-            out.write_char(' ')?;
-            pad_left(out, "PACKETS", 10)?;
-            out.write_char(' ')?;
-            pad_left(out, "BYTES", 10)?;
+            out.write_str(COUNTER_COLUMNS)?;
         }
         out.write_str("  OIFS=\n")
     }
@@ -494,11 +506,7 @@ impl Router {
 
     fn group_header<W: uWrite + ?Sized>(out: &mut W, title: &str) -> Result<(), W::Error> {
         out.write_str(title)?;
-        out.write_str("_\n")?;
-        pad(out, "GROUP (S,G)", 42)?;
-        out.write_char(' ')?;
-        pad(out, "IIF", 16)?;
-        out.write_str("=\n")
+        out.write_str(GROUP_COLUMNS)
     }
 
     #[inline(never)] // As show_routes.
@@ -509,7 +517,7 @@ impl Router {
         } else if self.groups.is_empty() {
             return Ok(());
         } else {
-            Self::group_header(out, "Group Memberships Table")?;
+            Self::group_header(out, "Group Memberships Table_\n")?;
         }
         let mut row = Row::new();
         let mut first = true;
@@ -530,7 +538,7 @@ impl Router {
                 return Ok(());
             }
             // SMCRoute sends no column header for this section (a bug); we do.
-            Self::group_header(out, "Kernel Group Membership Table")?;
+            Self::group_header(out, "Kernel Group Membership Table_\n")?;
         }
         let mut first = true;
         // Kernel joins: (source, group) with the lengths of their membership.

@@ -34,7 +34,9 @@ pub struct Route {
 
 impl Route {
     /// A cache entry (learned or stop filter).
-    /// (Borrowed arguments: the caller's records are copied once, into the entry.)
+    /// (Borrowed arguments: the caller's records are copied once, into the entry. Not
+    /// inlined: the byte-wise address copies exist once, not at each of the callers.)
+    #[inline(never)]
     pub fn cache(source: &Addr, group: &Addr, parent: u8, ttls: &[u8; MAX_VIFS]) -> Self {
         Self {
             source: *source,

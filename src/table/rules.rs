@@ -39,13 +39,13 @@ pub struct Rule {
 }
 
 impl Rule {
-    /// A rule with no outbound interfaces.
-    pub fn new(iif: u32, source: Addr, slen: u8, group: Addr, glen: u8) -> Self {
+    /// A rule with no outbound interfaces (borrowed addresses: copied once, here).
+    pub fn new(iif: u32, source: &Addr, slen: u8, group: &Addr, glen: u8) -> Self {
         Self {
             iif,
-            source,
+            source: *source,
             slen,
-            group,
+            group: *group,
             glen,
             ttls: [0; MAX_VIFS],
             used: true,
@@ -419,7 +419,7 @@ mod tests {
     }
 
     fn rule(iif: u32, s: &str, sl: u8, g: &str, gl: u8) -> Rule {
-        Rule::new(iif, a(s), sl, a(g), gl)
+        Rule::new(iif, &a(s), sl, &a(g), gl)
     }
 
     #[test]
