@@ -166,13 +166,7 @@ impl<T: Blank, const N: usize> Slab<T, N> {
     /// step is smaller than the list-end and link decoding at each of the many walks.
     #[inline(never)]
     pub fn step(&self, w: &mut Walk) -> Option<usize> {
-        let id = if w.next == Walk::START {
-            self.head.ends.front()
-        } else {
-            links::dec(w.next)
-        }?;
-        w.next = links::next_link(&self.nodes, id);
-        Some(id)
+        w.step(&self.head.ends, &self.nodes)
     }
 
     /// Ids and values in insertion order.
@@ -199,6 +193,18 @@ impl Walk {
     /// A walk from the oldest id.
     pub const fn new() -> Self {
         Self { next: Self::START }
+    }
+
+    /// [`Slab::step`], not generic: one copy for every slab.
+    #[inline(never)]
+    fn step(&mut self, ends: &Ends, nodes: &[Node]) -> Option<usize> {
+        let id = if self.next == Self::START {
+            ends.front()
+        } else {
+            links::dec(self.next)
+        }?;
+        self.next = links::next_link(nodes, id);
+        Some(id)
     }
 }
 
