@@ -96,7 +96,7 @@ impl Router {
     fn refresh_caches<H: Host>(&mut self, h: &mut H) {
         let mut walk = Walk::new();
         while let Some(kid) = self.mfc.step(&mut walk) {
-            let Some(r) = self.mfc.get(kid).filter(|r| r.is_cache()) else {
+            let Some(r) = self.kernel_entry(kid).filter(|r| r.is_cache()) else {
                 continue;
             };
             let (parent, has_oifs) = (r.parent, r.has_oifs());

@@ -295,6 +295,13 @@ impl Router {
         }
     }
 
+    /// Kernel entry `kid`. Not inlined: the kernel list lies megabytes into the router,
+    /// and its address costs three instructions on MIPS at each caller.
+    #[inline(never)]
+    pub(crate) fn kernel_entry(&self, kid: usize) -> Option<&Route> {
+        self.mfc.get(kid)
+    }
+
     /// Re-installs kernel entry `kid` with `parent`/`ttls` if that changes it (or always,
     /// with `force`).
     pub(crate) fn set_kernel_ttls<H: Host>(
@@ -305,7 +312,7 @@ impl Router {
         ttls: Ttls,
         force: bool,
     ) -> Result<(), Failed> {
-        let Some(r) = self.mfc.get(kid) else {
+        let Some(r) = self.kernel_entry(kid) else {
             return Err(Failed);
         };
         if !force && r.parent == parent && r.ttls == ttls {
@@ -322,7 +329,7 @@ impl Router {
     /// Deletes kernel entry `kid` from the kernel and the list.
     pub(crate) fn del_kernel<H: Host>(&mut self, h: &mut H, kid: usize) {
         // The kernel first, from the entry in place: no copy of it outlives the list.
-        let Some(r) = self.mfc.get(kid) else {
+        let Some(r) = self.kernel_entry(kid) else {
             return;
         };
         if let Err(e) = h.del_mfc(&r.source, &r.group, r.parent) {
@@ -340,7 +347,7 @@ impl Router {
     fn next_covered(&self, rid: usize, parent: u8, walk: &mut Walk) -> Option<usize> {
         let rule = self.rules.get(rid)?;
         while let Some(kid) = self.mfc.step(walk) {
-            if self.mfc.get(kid).is_some_and(|r| {
+            if self.kernel_entry(kid).is_some_and(|r| {
                 r.is_cache() && r.parent == parent && rule.covers(&r.source, &r.group)
             }) {
                 return Some(kid);
@@ -363,7 +370,7 @@ impl Router {
         };
         let mut walk = Walk::new();
         while let Some(kid) = self.next_covered(rid, parent, &mut walk) {
-            let Some(mut ttls) = self.mfc.get(kid).map(|r| r.ttls) else {
+            let Some(mut ttls) = self.kernel_entry(kid).map(|r| r.ttls) else {
                 continue;
             };
             if let Some(rule) = self.rules.get(rid) {
@@ -382,7 +389,7 @@ impl Router {
         };
         if rule.is_exact() {
             if let Some(kid) = self.mfc.find(&rule.source, &rule.group) {
-                if self.mfc.get(kid).and_then(Route::owner_rule) == Some(rid) {
+                if self.kernel_entry(kid).and_then(Route::owner_rule) == Some(rid) {
                     self.del_kernel(h, kid);
                 }
             }
@@ -412,7 +419,7 @@ impl Router {
         };
         let mut walk = Walk::new();
         while let Some(kid) = self.next_covered(rid, parent, &mut walk) {
-            if let Some(mut ttls) = self.mfc.get(kid).map(|r| r.ttls) {
+            if let Some(mut ttls) = self.kernel_entry(kid).map(|r| r.ttls) {
                 clear_oifs(&mut ttls, mask);
                 let _ = self.set_kernel_ttls(h, kid, parent, ttls, false);
             }

@@ -248,7 +248,7 @@ impl Router {
         // Cache entries arriving on it go; those forwarding to it lose the OIF.
         let mut walk = Walk::new();
         while let Some(kid) = self.mfc.step(&mut walk) {
-            let Some(r) = self.mfc.get(kid) else {
+            let Some(r) = self.kernel_entry(kid) else {
                 continue;
             };
             let Some(vif) = vif_of(r.is_v6()) else {
