@@ -277,22 +277,20 @@ impl Router {
     /// entry if the table is full.
     pub(crate) fn new_kernel<H: Host>(&mut self, h: &mut H, route: Route) -> Result<usize, Failed> {
         if self.mfc.is_full() {
-            match self.mfc.idlest() {
-                Some(victim) => self.del_kernel(h, victim),
-                None => {
-                    note(h, Msg::TableFull("kernel route", MAX_KERNEL_ROUTES));
-                    return Err(Failed);
-                }
+            if let Some(victim) = self.mfc.idlest() {
+                // Always leaves the list, whatever the kernel says.
+                self.del_kernel(h, victim);
             }
         }
-        add_mfc(h, &route.source, &route.group, route.parent, &route.ttls)?;
-        match self.mfc.insert(route) {
-            Ok(kid) => Ok(kid),
-            Err(_) => {
-                note(h, Msg::TableFull("kernel route", MAX_KERNEL_ROUTES));
-                Err(Failed)
+        // Still full: no cache entry to evict. (One message for both failures.)
+        if !self.mfc.is_full() {
+            add_mfc(h, &route.source, &route.group, route.parent, &route.ttls)?;
+            if let Ok(kid) = self.mfc.insert(route) {
+                return Ok(kid);
             }
         }
+        note(h, Msg::TableFull("kernel route", MAX_KERNEL_ROUTES));
+        Err(Failed)
     }
 
     /// Kernel entry `kid`. Not inlined: the kernel list lies megabytes into the router,
