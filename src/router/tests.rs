@@ -1397,6 +1397,37 @@ fn kernel_table_full_evicts_idlest_learned() {
 }
 
 #[test]
+fn kernel_table_full_of_configured_entries() {
+    // Nothing to evict: only configured (S,G) entries. Needs room for as many rules.
+    if crate::limits::MAX_RULES < crate::limits::MAX_KERNEL_ROUTES {
+        return;
+    }
+    run(|t| {
+        t.scan(A);
+        for i in 0..crate::limits::MAX_KERNEL_ROUTES {
+            let g = addr("232.0.0.0").offset(i as u32);
+            let o = g.octets();
+            let g = std::format!("{}.{}.{}.{}", o[0], o[1], o[2], o[3]);
+            t.ipc(b'a', &["a1", "10.0.0.1", &g, "a2"]).unwrap();
+        }
+        assert_eq!(t.r.mfc.len(), crate::limits::MAX_KERNEL_ROUTES);
+        t.ops();
+        t.up(UpcallKind::NoCache, 0, "10.0.0.3", "233.0.0.1");
+        assert_eq!(t.ops(), Vec::<String>::new());
+        let full = std::format!(
+            "kernel route table full ({} entries)",
+            crate::limits::MAX_KERNEL_ROUTES
+        );
+        assert_eq!(t.h.last(), full);
+        assert!(t
+            .r
+            .mfc
+            .find(&addr("10.0.0.3"), &addr("233.0.0.1"))
+            .is_none());
+    });
+}
+
+#[test]
 fn rule_table_full() {
     run(|t| {
         t.scan(A);
