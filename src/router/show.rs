@@ -27,11 +27,6 @@ fn pad<W: uWrite + ?Sized>(out: &mut W, s: &str, width: usize) -> Result<(), W::
     spaces(out, width.saturating_sub(s.len()))
 }
 
-fn pad_left<W: uWrite + ?Sized>(out: &mut W, s: &str, width: usize) -> Result<(), W::Error> {
-    spaces(out, width.saturating_sub(s.len()))?;
-    out.write_str(s)
-}
-
 /// Longest table row: `(S/LEN, G/LEN)` of two IPv6 prefixes, the IIF, two counters and
 /// 32 OIF names of at most 20 bytes each.
 const ROW_MAX: usize = 1024;
@@ -565,6 +560,8 @@ impl Router {
         }
     }
 
+    // Not inlined: its row buffer (as `show_routes`).
+    #[inline(never)]
     fn show_interfaces<W: uWrite + ?Sized>(
         &self,
         style: Style,
@@ -572,51 +569,53 @@ impl Router {
     ) -> Result<(), W::Error> {
         let json = style == Style::Json;
         let width = self.ifaces.longest_name().max(6);
+        let mut row = Row::new();
         if json {
-            out.write_str("{\"interfaces\":[")?;
+            row.text("{\"interfaces\":[");
         } else {
-            out.write_str(" INDEX ")?;
-            pad(out, "PHYINT", width)?;
-            out.write_str("  VIF  MIF=\n")?;
+            row.text(" INDEX PHYINT");
+            row.spaces(width - 6);
+            row.text("  VIF  MIF=\n");
         }
         for (n, (_, i)) in self.ifaces.iter().enumerate() {
-            let index = Dec::of(i.ifindex as u64);
-            let name = i.name.as_str();
+            row.start(out)?;
             if json {
-                if n > 0 {
-                    out.write_char(',')?;
-                }
-                out.write_str("{\"index\":")?;
-                out.write_str(index.as_str())?;
-                out.write_str(",\"name\":")?;
-                json_str(out, name)?;
+                row.text(if n > 0 { ",{\"index\":" } else { "{\"index\":" });
+                row.dec(i.ifindex as u64, 0);
+                row.text(",\"name\":");
+                // The name may need escaping: written by `json_str`, after the row.
+                row.flush(out)?;
+                json_str(out, i.name.as_str())?;
             } else {
-                pad_left(out, index.as_str(), 6)?;
-                out.write_char(' ')?;
-                pad(out, name, width)?;
+                row.dec(i.ifindex as u64, 6);
+                row.byte(b' ');
+                let from = row.len;
+                row.text(i.name.as_str());
+                row.pad_from(from, width);
             }
             for (key, v) in [
                 (",\"vif\":", i.vif_of(false)),
                 (",\"mif\":", i.vif_of(true)),
             ] {
-                let v = v.map(|v| Dec::of(v as u64));
-                let v = v.as_ref().map(Dec::as_str);
                 if json {
-                    out.write_str(key)?;
-                    out.write_str(v.unwrap_or("null"))?;
+                    row.text(key);
                 } else {
-                    out.write_char(' ')?;
-                    pad_left(out, v.unwrap_or("N/A"), 4)?;
+                    row.byte(b' ');
+                }
+                match v {
+                    Some(v) => row.dec(v as u64, if json { 0 } else { 4 }),
+                    None => row.text(if json { "null" } else { " N/A" }),
                 }
             }
-            out.write_str(if json { "}" } else { "\n" })?;
+            row.byte(if json { b'}' } else { b'\n' });
         }
         if json {
-            out.write_str("]}\n")?;
+            row.text("]}\n");
         }
-        Ok(())
+        row.flush(out)
     }
 
+    #[inline(never)]
     fn show_pending<W: uWrite + ?Sized>(&self, style: Style, out: &mut W) -> Result<(), W::Error> {
         use crate::table::pending::Kind;
         let json = style == Style::Json;

@@ -268,7 +268,11 @@ mod tests {
         assert!(t.exists("a+", true));
         assert!(t.exists("a2", true), "an exact name with multicast");
         assert!(!t.exists("a1", true), "an exact name without multicast");
-        assert_eq!(t.next_match("a+", None), Some(a), "next_match ignores multicast");
+        assert_eq!(
+            t.next_match("a+", None),
+            Some(a),
+            "next_match ignores multicast"
+        );
         assert!(t.exists("a1", false));
         assert!(!t.exists("zz", false));
         assert_eq!(t.get(a).unwrap().vif_of(false), None);
