@@ -638,41 +638,44 @@ impl Router {
                 out.write_str("{\"kind\":")?;
                 json_str(out, kind)?;
             } else {
-                pad(out, kind, 7)?;
+                out.write_str(kind)?;
+                out.write_char(' ')?;
             }
-            // The words are a const table walked by reference: only the values are built.
-            const WORDS: [(&str, &str); 3] = [
-                (",\"iif\":", " from "),
-                (",\"source\":", " source "),
-                (",\"group\":", " group "),
-            ];
-            for ((key, word), v) in WORDS
-                .iter()
-                .zip([Some(p.iif()), p.source(), Some(p.group())])
-            {
+            // One pass over the words (IIF, source if any, group, OIFs), each written by
+            // its place: no lookup of each named word from the start.
+            let named = if p.has_source() { 3 } else { 2 };
+            for (k, w) in p.args().enumerate() {
+                if k >= named {
+                    let first = k == named;
+                    if json {
+                        if !first {
+                            out.write_char(',')?;
+                        }
+                        json_str(out, w)?;
+                    } else {
+                        out.write_str(if first { " to " } else { " " })?;
+                        out.write_str(w)?;
+                    }
+                    continue;
+                }
+                let is_group = k + 1 == named;
+                if json && is_group && named == 2 {
+                    out.write_str(",\"source\":null")?;
+                }
+                let (key, word) = match k {
+                    0 => (",\"iif\":", " from "),
+                    _ if is_group => (",\"group\":", " group "),
+                    _ => (",\"source\":", " source "),
+                };
                 if json {
                     out.write_str(key)?;
-                    match v {
-                        Some(v) => json_str(out, v)?,
-                        None => out.write_str("null")?,
+                    json_str(out, w)?;
+                    if is_group {
+                        out.write_str(",\"oifs\":[")?;
                     }
-                } else if let Some(v) = v {
-                    out.write_str(word)?;
-                    out.write_str(v)?;
-                }
-            }
-            if json {
-                out.write_str(",\"oifs\":[")?;
-            }
-            for (k, o) in p.oifs().enumerate() {
-                if json {
-                    if k > 0 {
-                        out.write_char(',')?;
-                    }
-                    json_str(out, o)?;
                 } else {
-                    out.write_str(if k == 0 { " to " } else { " " })?;
-                    out.write_str(o)?;
+                    out.write_str(word)?;
+                    out.write_str(w)?;
                 }
             }
             out.write_str(if json { "]}" } else { "\n" })?;

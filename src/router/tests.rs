@@ -773,6 +773,24 @@ mgroup  from a1 source 10.0.0.10 group 225.1.2.3
 }
 
 #[test]
+fn show_pending_source_and_oifs() {
+    run(|t| {
+        t.scan(&[("a2", 5, true)]);
+        t.conf(&["mroute from wg1 source 10.0.0.1 group 239.1.1.1 to a2 a3"]);
+        assert_eq!(
+            t.show(b's', "p"),
+            "PENDING ROUTES AND GROUPS\n\
+mroute  from wg1 source 10.0.0.1 group 239.1.1.1 to a2 a3\n"
+        );
+        assert_eq!(
+            t.show(b'J', "p"),
+            "{\"pending\":[{\"kind\":\"mroute\",\"iif\":\"wg1\",\"source\":\"10.0.0.1\",\
+\"group\":\"239.1.1.1\",\"oifs\":[\"a2\",\"a3\"]}]}\n"
+        );
+    });
+}
+
+#[test]
 fn json_escapes_strings() {
     run(|t| {
         t.conf(&["mroute from we\"i\\rd group 239.5.5.5"]);

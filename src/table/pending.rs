@@ -90,7 +90,12 @@ impl Pending {
         crate::fmt::fields(self.words.as_str(), 0).skip(if self.has_source { 3 } else { 2 })
     }
 
-    /// All words after the IIF, in IPC argument order (source, group, OIFs).
+    /// True if the words include a source (the second word).
+    pub fn has_source(&self) -> bool {
+        self.has_source
+    }
+
+    /// All words in order: IIF, source (if any), group, OIFs.
     pub fn args(&self) -> impl Iterator<Item = &str> {
         crate::fmt::fields(self.words.as_str(), 0)
     }
@@ -209,6 +214,7 @@ mod tests {
         assert_eq!(p.oifs().collect::<Vec<_>>(), ["a2", "a3"]);
         let q = Pending::new(Kind::Mgroup, "a1", Some("10.0.0.10"), "225.1.2.3", &[]).unwrap();
         assert_eq!(q.source(), Some("10.0.0.10"));
+        assert!(q.has_source() && !p.has_source());
         assert_eq!(q.group(), "225.1.2.3");
         assert_eq!(q.oifs().count(), 0);
         assert_eq!(
