@@ -773,6 +773,25 @@ mgroup  from a1 source 10.0.0.10 group 225.1.2.3
 }
 
 #[test]
+fn show_route_iif_column_widens() {
+    run(|t| {
+        t.scan(&[("uplink0", 2, true), ("a2", 3, true)]);
+        t.conf(&["mroute from uplink0 group 225.1.1.1 to a2"]);
+        let expect = "\
+(*,G) Template Rules_
+ROUTE (S,G)                                IIF      OIFS=
+(*, 225.1.1.1)                             uplink0  a2
+";
+        assert!(t.show(b's', "").starts_with(expect), "{}", t.show(b's', ""));
+        let detail = "\
+(*,G) Template Rules_
+ROUTE (S,G)                                IIF        PACKETS      BYTES  OIFS=
+";
+        assert!(t.show(b'S', "").starts_with(detail), "{}", t.show(b'S', ""));
+    });
+}
+
+#[test]
 fn show_pending_source_and_oifs() {
     run(|t| {
         t.scan(&[("a2", 5, true)]);
