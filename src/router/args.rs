@@ -15,9 +15,10 @@ fn split_len(word: &str) -> (&str, Option<i64>) {
     while word.as_bytes().get(slash).is_some_and(|&b| b != b'/') {
         slash += 1;
     }
-    match word.split_at_checked(slash) {
-        Some((addr, rest)) if !rest.is_empty() => {
-            let len = rest.strip_prefix('/').unwrap_or(rest);
+    // Both cuts are next to the ASCII `/`, so on character boundaries; the second one
+    // fails only when there is no `/`.
+    match (word.get(..slash), word.get(slash + 1..)) {
+        (Some(addr), Some(len)) => {
             // A length below `-i64::MAX` is reported as `-i64::MAX`, as it always was here.
             (addr, Some(atoi(len).max(-i64::MAX)).filter(|&n| n != 0))
         }
@@ -169,6 +170,10 @@ mod tests {
         assert_eq!(split_len("a/+7"), ("a", Some(7)));
         assert_eq!(split_len("a/x"), ("a", None));
         assert_eq!(split_len("a"), ("a", None));
+        assert_eq!(split_len("a/"), ("a", None));
+        assert_eq!(split_len(""), ("", None));
+        assert_eq!(split_len("/8"), ("", Some(8)));
+        assert_eq!(split_len("\u{e9}/8/9"), ("\u{e9}", Some(8)));
         assert_eq!(
             split_len("a/99999999999999999999999"),
             ("a", Some(i64::MAX))

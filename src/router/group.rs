@@ -9,6 +9,7 @@ use crate::net::{Addr, Prefix};
 use crate::table::groups::{Group, Join};
 use crate::table::iface::{is_wildcard, IfName};
 use crate::table::pending::{Kind, Pending};
+use crate::table::Walk;
 
 /// Number of addresses in `prefix` (its `/LEN` range), if it fits in a `u32`.
 fn range_size(prefix: &Prefix) -> Option<u32> {
@@ -209,9 +210,8 @@ impl Router {
     /// membership is queued as words for that interface. True if anything was joined.
     pub(crate) fn detach_joins<H: Host>(&mut self, h: &mut H, id: usize, requeue: bool) -> bool {
         let mut touched = false;
-        let mut cur = self.groups.first();
-        while let Some(gid) = cur {
-            cur = self.groups.next(gid);
+        let mut walk = Walk::new();
+        while let Some(gid) = self.groups.step(&mut walk) {
             let mut hit = false;
             let mut j = self.groups.first_join(gid);
             while let Some(jid) = j {

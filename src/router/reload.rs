@@ -7,6 +7,7 @@ use super::{Mode, Origin, Router};
 use crate::kernel::Host;
 use crate::limits::{MAX_OIFS, MAX_PENDING};
 use crate::table::pending::{Kind, Pending};
+use crate::table::Walk;
 
 impl Router {
     /// Starts a reload: every rule, membership and interface is marked unused and the
@@ -14,16 +15,14 @@ impl Router {
     /// calls [`Router::reload_end`].
     pub fn reload_begin<H: Host>(&mut self, _h: &mut H) {
         self.reloading = true;
-        let mut cur = self.rules.first();
-        while let Some(id) = cur {
-            cur = self.rules.next(id);
+        let mut walk = Walk::new();
+        while let Some(id) = self.rules.step(&mut walk) {
             if let Some(r) = self.rules.get_mut(id) {
                 r.used = false;
             }
         }
-        let mut cur = self.groups.first();
-        while let Some(id) = cur {
-            cur = self.groups.next(id);
+        let mut walk = Walk::new();
+        while let Some(id) = self.groups.step(&mut walk) {
             if let Some(g) = self.groups.get_mut(id) {
                 g.used = false;
             }
@@ -51,24 +50,21 @@ impl Router {
                 self.del_vifs(h, id, ifindex);
             }
         }
-        let mut cur = self.rules.first();
-        while let Some(rid) = cur {
-            cur = self.rules.next(rid);
+        let mut walk = Walk::new();
+        while let Some(rid) = self.rules.step(&mut walk) {
             if self.rules.get(rid).is_some_and(|r| !r.used) {
                 self.remove_rule(h, rid);
             }
         }
-        let mut cur = self.rules.first();
-        while let Some(rid) = cur {
-            cur = self.rules.next(rid);
+        let mut walk = Walk::new();
+        while let Some(rid) = self.rules.step(&mut walk) {
             if self.rules.get(rid).is_some_and(|r| r.is_exact()) {
                 let _ = self.install_exact(h, rid);
             }
         }
         self.refresh_caches(h);
-        let mut cur = self.groups.first();
-        while let Some(gid) = cur {
-            cur = self.groups.next(gid);
+        let mut walk = Walk::new();
+        while let Some(gid) = self.groups.step(&mut walk) {
             let Some(used) = self.groups.get(gid).map(|g| g.used) else {
                 continue;
             };
@@ -98,10 +94,9 @@ impl Router {
     /// covered by a template they take its OIFs; a learned entry whose template is gone
     /// goes; a stop filter stays.
     fn refresh_caches<H: Host>(&mut self, h: &mut H) {
-        let mut cur = self.mfc.first();
-        while let Some(kid) = cur {
-            cur = self.mfc.next(kid);
-            let Some(r) = self.mfc.get(kid).filter(|r| r.is_cache()) else {
+        let mut walk = Walk::new();
+        while let Some(kid) = self.mfc.step(&mut walk) {
+            let Some(r) = self.kernel_entry(kid).filter(|r| r.is_cache()) else {
                 continue;
             };
             let (parent, has_oifs) = (r.parent, r.has_oifs());
@@ -131,9 +126,8 @@ impl Router {
     /// Replays, through the IPC path, every pending entry whose IIF and all OIFs now exist
     /// with `IFF_MULTICAST`; those that succeed leave the list (§5.8).
     pub fn activate_pending<H: Host>(&mut self, h: &mut H) {
-        let mut cur = self.pending.first();
-        while let Some(pid) = cur {
-            cur = self.pending.next(pid);
+        let mut walk = Walk::new();
+        while let Some(pid) = self.pending.step(&mut walk) {
             let Some(p) = self.pending.get(pid).copied() else {
                 continue;
             };

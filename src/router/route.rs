@@ -12,6 +12,7 @@ use crate::table::iface::is_wildcard;
 use crate::table::mfc::Route;
 use crate::table::pending::{Kind, Pending};
 use crate::table::rules::Rule;
+use crate::table::Walk;
 
 /// TTL vector of a route.
 pub(crate) type Ttls = [u8; MAX_VIFS];
@@ -143,7 +144,7 @@ impl Router {
 
         // One rule record, its IIF and OIFs set per inbound interface: not a new 88-byte
         // record built from the addresses each time.
-        let mut rule = Rule::new(0, src.addr, src.len, grp.addr, grp.len);
+        let mut rule = Rule::new(0, &src.addr, src.len, &grp.addr, grp.len);
         for &iid in &ins {
             rule.iif = iid as u32;
             rule.ttls = [0; MAX_VIFS];
@@ -276,22 +277,27 @@ impl Router {
     /// entry if the table is full.
     pub(crate) fn new_kernel<H: Host>(&mut self, h: &mut H, route: Route) -> Result<usize, Failed> {
         if self.mfc.is_full() {
-            match self.mfc.idlest() {
-                Some(victim) => self.del_kernel(h, victim),
-                None => {
-                    note(h, Msg::TableFull("kernel route", MAX_KERNEL_ROUTES));
-                    return Err(Failed);
-                }
+            if let Some(victim) = self.mfc.idlest() {
+                // Always leaves the list, whatever the kernel says.
+                self.del_kernel(h, victim);
             }
         }
-        add_mfc(h, &route.source, &route.group, route.parent, &route.ttls)?;
-        match self.mfc.insert(route) {
-            Ok(kid) => Ok(kid),
-            Err(_) => {
-                note(h, Msg::TableFull("kernel route", MAX_KERNEL_ROUTES));
-                Err(Failed)
+        // Still full: no cache entry to evict. (One message for both failures.)
+        if !self.mfc.is_full() {
+            add_mfc(h, &route.source, &route.group, route.parent, &route.ttls)?;
+            if let Ok(kid) = self.mfc.insert(route) {
+                return Ok(kid);
             }
         }
+        note(h, Msg::TableFull("kernel route", MAX_KERNEL_ROUTES));
+        Err(Failed)
+    }
+
+    /// Kernel entry `kid`. Not inlined: the kernel list lies megabytes into the router,
+    /// and its address costs three instructions on MIPS at each caller.
+    #[inline(never)]
+    pub(crate) fn kernel_entry(&self, kid: usize) -> Option<&Route> {
+        self.mfc.get(kid)
     }
 
     /// Re-installs kernel entry `kid` with `parent`/`ttls` if that changes it (or always,
@@ -304,7 +310,7 @@ impl Router {
         ttls: Ttls,
         force: bool,
     ) -> Result<(), Failed> {
-        let Some(r) = self.mfc.get(kid) else {
+        let Some(r) = self.kernel_entry(kid) else {
             return Err(Failed);
         };
         if !force && r.parent == parent && r.ttls == ttls {
@@ -321,7 +327,7 @@ impl Router {
     /// Deletes kernel entry `kid` from the kernel and the list.
     pub(crate) fn del_kernel<H: Host>(&mut self, h: &mut H, kid: usize) {
         // The kernel first, from the entry in place: no copy of it outlives the list.
-        let Some(r) = self.mfc.get(kid) else {
+        let Some(r) = self.kernel_entry(kid) else {
             return;
         };
         if let Err(e) = h.del_mfc(&r.source, &r.group, r.parent) {
@@ -334,21 +340,16 @@ impl Router {
         self.mfc.remove(kid);
     }
 
-    /// Next cache entry after `after` (insertion order) arriving on `parent` that
+    /// The next cache entry of `walk` (insertion order) arriving on `parent` that
     /// template `rid` covers (by id: callers keep no copy of the rule).
-    fn next_covered(&self, rid: usize, parent: u8, after: Option<usize>) -> Option<usize> {
+    fn next_covered(&self, rid: usize, parent: u8, walk: &mut Walk) -> Option<usize> {
         let rule = self.rules.get(rid)?;
-        let mut cur = match after {
-            Some(a) => self.mfc.next(a),
-            None => self.mfc.first(),
-        };
-        while let Some(kid) = cur {
-            if self.mfc.get(kid).is_some_and(|r| {
+        while let Some(kid) = self.mfc.step(walk) {
+            if self.kernel_entry(kid).is_some_and(|r| {
                 r.is_cache() && r.parent == parent && rule.covers(&r.source, &r.group)
             }) {
                 return Some(kid);
             }
-            cur = self.mfc.next(kid);
         }
         None
     }
@@ -365,10 +366,9 @@ impl Router {
         let Some(parent) = self.vif_of(rule.iif as usize, rule.is_v6()) else {
             return;
         };
-        let mut cur = self.next_covered(rid, parent, None);
-        while let Some(kid) = cur {
-            cur = self.next_covered(rid, parent, Some(kid));
-            let Some(mut ttls) = self.mfc.get(kid).map(|r| r.ttls) else {
+        let mut walk = Walk::new();
+        while let Some(kid) = self.next_covered(rid, parent, &mut walk) {
+            let Some(mut ttls) = self.kernel_entry(kid).map(|r| r.ttls) else {
                 continue;
             };
             if let Some(rule) = self.rules.get(rid) {
@@ -387,14 +387,13 @@ impl Router {
         };
         if rule.is_exact() {
             if let Some(kid) = self.mfc.find(&rule.source, &rule.group) {
-                if self.mfc.get(kid).and_then(Route::owner_rule) == Some(rid) {
+                if self.kernel_entry(kid).and_then(Route::owner_rule) == Some(rid) {
                     self.del_kernel(h, kid);
                 }
             }
         } else if let Some(parent) = self.vif_of(rule.iif as usize, rule.is_v6()) {
-            let mut cur = self.next_covered(rid, parent, None);
-            while let Some(kid) = cur {
-                cur = self.next_covered(rid, parent, Some(kid));
+            let mut walk = Walk::new();
+            while let Some(kid) = self.next_covered(rid, parent, &mut walk) {
                 self.del_kernel(h, kid);
             }
         }
@@ -416,10 +415,9 @@ impl Router {
         let Some(parent) = self.vif_of(iif, v6) else {
             return;
         };
-        let mut cur = self.next_covered(rid, parent, None);
-        while let Some(kid) = cur {
-            cur = self.next_covered(rid, parent, Some(kid));
-            if let Some(mut ttls) = self.mfc.get(kid).map(|r| r.ttls) {
+        let mut walk = Walk::new();
+        while let Some(kid) = self.next_covered(rid, parent, &mut walk) {
+            if let Some(mut ttls) = self.kernel_entry(kid).map(|r| r.ttls) {
                 clear_oifs(&mut ttls, mask);
                 let _ = self.set_kernel_ttls(h, kid, parent, ttls, false);
             }
@@ -457,7 +455,7 @@ impl Router {
         }
         let mut found = false;
         // One lookup key, its IIF set per interface: not a new rule built each time.
-        let mut key = Rule::new(0, src.addr, src.len, grp.addr, grp.len);
+        let mut key = Rule::new(0, &src.addr, src.len, &grp.addr, grp.len);
         let sg = Explicit {
             source: src.addr,
             slen: src.len,

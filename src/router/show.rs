@@ -9,29 +9,6 @@ use crate::net::{Addr, Dec};
 use crate::table::mfc::Route;
 use crate::table::rules::Rule;
 
-/// Blanks that padding is cut from, instead of writing spaces one at a time.
-const SPACES: &str = "                                                                ";
-
-/// Writes `n` spaces.
-fn spaces<W: uWrite + ?Sized>(out: &mut W, mut n: usize) -> Result<(), W::Error> {
-    while n > 0 {
-        let k = n.min(SPACES.len());
-        out.write_str(SPACES.get(..k).unwrap_or(""))?;
-        n -= k;
-    }
-    Ok(())
-}
-
-fn pad<W: uWrite + ?Sized>(out: &mut W, s: &str, width: usize) -> Result<(), W::Error> {
-    out.write_str(s)?;
-    spaces(out, width.saturating_sub(s.len()))
-}
-
-fn pad_left<W: uWrite + ?Sized>(out: &mut W, s: &str, width: usize) -> Result<(), W::Error> {
-    spaces(out, width.saturating_sub(s.len()))?;
-    out.write_str(s)
-}
-
 /// Longest table row: `(S/LEN, G/LEN)` of two IPv6 prefixes, the IIF, two counters and
 /// 32 OIF names of at most 20 bytes each.
 const ROW_MAX: usize = 1024;
@@ -236,8 +213,25 @@ fn json_str<W: uWrite + ?Sized>(out: &mut W, s: &str) -> Result<(), W::Error> {
     out.write_char('"')
 }
 
-/// Text titles of the route sections: templates, exact rules, kernel.
-const ROUTE_TITLES: [&str; 3] = ["(*,G) Template Rules", "(S,G) Rules", "Kernel MFC Table"];
+/// Text titles of the route sections (templates, exact rules, kernel) with their `_`
+/// marker: one write each.
+const ROUTE_TITLES: [&str; 3] = [
+    "(*,G) Template Rules_\n",
+    "(S,G) Rules_\n",
+    "Kernel MFC Table_\n",
+];
+
+/// The first column's heading of the route tables, padded to 42 columns, and the blank
+/// before the IIF column: one write instead of a text, a padding loop and a blank.
+const ROUTE_COLUMN: &str = "ROUTE (S,G)                                ";
+
+/// The counter headings of the detailed route tables, each right-aligned in 10 columns
+/// after a blank.
+const COUNTER_COLUMNS: &str = "    PACKETS      BYTES";
+
+/// The column headings of the membership tables: `GROUP (S,G)` padded to 42 columns, a
+/// blank, `IIF` padded to 16, the `=` marker.
+const GROUP_COLUMNS: &str = "GROUP (S,G)                                IIF             =\n";
 
 /// JSON keys opening the route sections.
 const ROUTE_KEYS: [&str; 3] = ["\"asm\":[", "],\"ssm\":[", "],\"kernel\":["];
@@ -372,24 +366,18 @@ impl Router {
         row.byte(b'\n');
     }
 
-    fn route_header<W: uWrite + ?Sized>(
-        out: &mut W,
-        style: Style,
-        title: &str,
-        width: usize,
-    ) -> Result<(), W::Error> {
-        out.write_str(title)?;
-        out.write_str("_\n")?;
-        pad(out, "ROUTE (S,G)", 42)?;
-        out.write_char(' ')?;
-        pad(out, "IIF", width)?;
+    /// A route section's title and column headings, into the (empty) row buffer ahead
+    /// of the section's first row.
+    fn route_header(row: &mut Row, style: Style, title: &str, width: usize) {
+        row.text(title);
+        row.text(ROUTE_COLUMN);
+        let from = row.len;
+        row.text("IIF");
+        row.pad_from(from, width);
         if style == Style::Detail {
-            out.write_char(' ')?;
-            pad_left(out, "PACKETS", 10)?;
-            out.write_char(' ')?;
-            pad_left(out, "BYTES", 10)?;
+            row.text(COUNTER_COLUMNS);
         }
-        out.write_str("  OIFS=\n")
+        row.text("  OIFS=\n");
     }
 
     /// Kernel entries in show order: forwarding ones first, then stop filters.
@@ -483,22 +471,18 @@ impl Router {
             self.oif_json(out, v.v6, v.ttls)?;
             return out.write_str("]}");
         }
+        sink.row.start(out)?;
         if first {
             let title = ROUTE_TITLES.get(sink.section).copied().unwrap_or("");
-            Self::route_header(out, sink.style, title, sink.width)?;
+            Self::route_header(sink.row, sink.style, title, sink.width);
         }
-        sink.row.start(out)?;
         self.route_row(h, sink.row, sink.style, sink.width, v);
         Ok(())
     }
 
     fn group_header<W: uWrite + ?Sized>(out: &mut W, title: &str) -> Result<(), W::Error> {
         out.write_str(title)?;
-        out.write_str("_\n")?;
-        pad(out, "GROUP (S,G)", 42)?;
-        out.write_char(' ')?;
-        pad(out, "IIF", 16)?;
-        out.write_str("=\n")
+        out.write_str(GROUP_COLUMNS)
     }
 
     #[inline(never)] // As show_routes.
@@ -509,7 +493,7 @@ impl Router {
         } else if self.groups.is_empty() {
             return Ok(());
         } else {
-            Self::group_header(out, "Group Memberships Table")?;
+            Self::group_header(out, "Group Memberships Table_\n")?;
         }
         let mut row = Row::new();
         let mut first = true;
@@ -530,7 +514,7 @@ impl Router {
                 return Ok(());
             }
             // SMCRoute sends no column header for this section (a bug); we do.
-            Self::group_header(out, "Kernel Group Membership Table")?;
+            Self::group_header(out, "Kernel Group Membership Table_\n")?;
         }
         let mut first = true;
         // Kernel joins: (source, group) with the lengths of their membership.
@@ -557,6 +541,8 @@ impl Router {
         }
     }
 
+    // Not inlined: its row buffer (as `show_routes`).
+    #[inline(never)]
     fn show_interfaces<W: uWrite + ?Sized>(
         &self,
         style: Style,
@@ -564,51 +550,53 @@ impl Router {
     ) -> Result<(), W::Error> {
         let json = style == Style::Json;
         let width = self.ifaces.longest_name().max(6);
+        let mut row = Row::new();
         if json {
-            out.write_str("{\"interfaces\":[")?;
+            row.text("{\"interfaces\":[");
         } else {
-            out.write_str(" INDEX ")?;
-            pad(out, "PHYINT", width)?;
-            out.write_str("  VIF  MIF=\n")?;
+            row.text(" INDEX PHYINT");
+            row.spaces(width - 6);
+            row.text("  VIF  MIF=\n");
         }
         for (n, (_, i)) in self.ifaces.iter().enumerate() {
-            let index = Dec::of(i.ifindex as u64);
-            let name = i.name.as_str();
+            row.start(out)?;
             if json {
-                if n > 0 {
-                    out.write_char(',')?;
-                }
-                out.write_str("{\"index\":")?;
-                out.write_str(index.as_str())?;
-                out.write_str(",\"name\":")?;
-                json_str(out, name)?;
+                row.text(if n > 0 { ",{\"index\":" } else { "{\"index\":" });
+                row.dec(i.ifindex as u64, 0);
+                row.text(",\"name\":");
+                // The name may need escaping: written by `json_str`, after the row.
+                row.flush(out)?;
+                json_str(out, i.name.as_str())?;
             } else {
-                pad_left(out, index.as_str(), 6)?;
-                out.write_char(' ')?;
-                pad(out, name, width)?;
+                row.dec(i.ifindex as u64, 6);
+                row.byte(b' ');
+                let from = row.len;
+                row.text(i.name.as_str());
+                row.pad_from(from, width);
             }
             for (key, v) in [
                 (",\"vif\":", i.vif_of(false)),
                 (",\"mif\":", i.vif_of(true)),
             ] {
-                let v = v.map(|v| Dec::of(v as u64));
-                let v = v.as_ref().map(Dec::as_str);
                 if json {
-                    out.write_str(key)?;
-                    out.write_str(v.unwrap_or("null"))?;
+                    row.text(key);
                 } else {
-                    out.write_char(' ')?;
-                    pad_left(out, v.unwrap_or("N/A"), 4)?;
+                    row.byte(b' ');
+                }
+                match v {
+                    Some(v) => row.dec(v as u64, if json { 0 } else { 4 }),
+                    None => row.text(if json { "null" } else { " N/A" }),
                 }
             }
-            out.write_str(if json { "}" } else { "\n" })?;
+            row.byte(if json { b'}' } else { b'\n' });
         }
         if json {
-            out.write_str("]}\n")?;
+            row.text("]}\n");
         }
-        Ok(())
+        row.flush(out)
     }
 
+    #[inline(never)]
     fn show_pending<W: uWrite + ?Sized>(&self, style: Style, out: &mut W) -> Result<(), W::Error> {
         use crate::table::pending::Kind;
         let json = style == Style::Json;
@@ -631,41 +619,44 @@ impl Router {
                 out.write_str("{\"kind\":")?;
                 json_str(out, kind)?;
             } else {
-                pad(out, kind, 7)?;
+                out.write_str(kind)?;
+                out.write_char(' ')?;
             }
-            // The words are a const table walked by reference: only the values are built.
-            const WORDS: [(&str, &str); 3] = [
-                (",\"iif\":", " from "),
-                (",\"source\":", " source "),
-                (",\"group\":", " group "),
-            ];
-            for ((key, word), v) in WORDS
-                .iter()
-                .zip([Some(p.iif()), p.source(), Some(p.group())])
-            {
+            // One pass over the words (IIF, source if any, group, OIFs), each written by
+            // its place: no lookup of each named word from the start.
+            let named = if p.has_source() { 3 } else { 2 };
+            for (k, w) in p.args().enumerate() {
+                if k >= named {
+                    let first = k == named;
+                    if json {
+                        if !first {
+                            out.write_char(',')?;
+                        }
+                        json_str(out, w)?;
+                    } else {
+                        out.write_str(if first { " to " } else { " " })?;
+                        out.write_str(w)?;
+                    }
+                    continue;
+                }
+                let is_group = k + 1 == named;
+                if json && is_group && named == 2 {
+                    out.write_str(",\"source\":null")?;
+                }
+                let (key, word) = match k {
+                    0 => (",\"iif\":", " from "),
+                    _ if is_group => (",\"group\":", " group "),
+                    _ => (",\"source\":", " source "),
+                };
                 if json {
                     out.write_str(key)?;
-                    match v {
-                        Some(v) => json_str(out, v)?,
-                        None => out.write_str("null")?,
+                    json_str(out, w)?;
+                    if is_group {
+                        out.write_str(",\"oifs\":[")?;
                     }
-                } else if let Some(v) = v {
-                    out.write_str(word)?;
-                    out.write_str(v)?;
-                }
-            }
-            if json {
-                out.write_str(",\"oifs\":[")?;
-            }
-            for (k, o) in p.oifs().enumerate() {
-                if json {
-                    if k > 0 {
-                        out.write_char(',')?;
-                    }
-                    json_str(out, o)?;
                 } else {
-                    out.write_str(if k == 0 { " to " } else { " " })?;
-                    out.write_str(o)?;
+                    out.write_str(word)?;
+                    out.write_str(w)?;
                 }
             }
             out.write_str(if json { "]}" } else { "\n" })?;
@@ -823,12 +814,5 @@ mod row_tests {
             esc("\u{1f}\u{e9}x\"\\\n\u{20ac}"),
             "\"\\u001f\u{e9}x\\\"\\\\\\u000a\u{20ac}\""
         );
-    }
-
-    #[test]
-    fn padding_in_slices() {
-        let mut s = std::string::String::new();
-        spaces(&mut super::super::tests::Sink(&mut s), 130).unwrap();
-        assert_eq!(s, " ".repeat(130));
     }
 }

@@ -773,6 +773,43 @@ mgroup  from a1 source 10.0.0.10 group 225.1.2.3
 }
 
 #[test]
+fn show_route_iif_column_widens() {
+    run(|t| {
+        t.scan(&[("uplink0", 2, true), ("a2", 3, true)]);
+        t.conf(&["mroute from uplink0 group 225.1.1.1 to a2"]);
+        let expect = "\
+(*,G) Template Rules_
+ROUTE (S,G)                                IIF      OIFS=
+(*, 225.1.1.1)                             uplink0  a2
+";
+        assert!(t.show(b's', "").starts_with(expect), "{}", t.show(b's', ""));
+        let detail = "\
+(*,G) Template Rules_
+ROUTE (S,G)                                IIF        PACKETS      BYTES  OIFS=
+";
+        assert!(t.show(b'S', "").starts_with(detail), "{}", t.show(b'S', ""));
+    });
+}
+
+#[test]
+fn show_pending_source_and_oifs() {
+    run(|t| {
+        t.scan(&[("a2", 5, true)]);
+        t.conf(&["mroute from wg1 source 10.0.0.1 group 239.1.1.1 to a2 a3"]);
+        assert_eq!(
+            t.show(b's', "p"),
+            "PENDING ROUTES AND GROUPS\n\
+mroute  from wg1 source 10.0.0.1 group 239.1.1.1 to a2 a3\n"
+        );
+        assert_eq!(
+            t.show(b'J', "p"),
+            "{\"pending\":[{\"kind\":\"mroute\",\"iif\":\"wg1\",\"source\":\"10.0.0.1\",\
+\"group\":\"239.1.1.1\",\"oifs\":[\"a2\",\"a3\"]}]}\n"
+        );
+    });
+}
+
+#[test]
 fn json_escapes_strings() {
     run(|t| {
         t.conf(&["mroute from we\"i\\rd group 239.5.5.5"]);
@@ -1393,6 +1430,37 @@ fn kernel_table_full_evicts_idlest_learned() {
             .show(b's', "")
             .contains("(10.0.0.9, 239.9.9.9)                      a1   a2\n"));
         assert!(t.r.mfc.find(&addr("10.0.0.1"), &addr(&g(0))).is_some());
+    });
+}
+
+#[test]
+fn kernel_table_full_of_configured_entries() {
+    // Nothing to evict: only configured (S,G) entries. Needs room for as many rules.
+    if crate::limits::MAX_RULES < crate::limits::MAX_KERNEL_ROUTES {
+        return;
+    }
+    run(|t| {
+        t.scan(A);
+        for i in 0..crate::limits::MAX_KERNEL_ROUTES {
+            let g = addr("232.0.0.0").offset(i as u32);
+            let o = g.octets();
+            let g = std::format!("{}.{}.{}.{}", o[0], o[1], o[2], o[3]);
+            t.ipc(b'a', &["a1", "10.0.0.1", &g, "a2"]).unwrap();
+        }
+        assert_eq!(t.r.mfc.len(), crate::limits::MAX_KERNEL_ROUTES);
+        t.ops();
+        t.up(UpcallKind::NoCache, 0, "10.0.0.3", "233.0.0.1");
+        assert_eq!(t.ops(), Vec::<String>::new());
+        let full = std::format!(
+            "kernel route table full ({} entries)",
+            crate::limits::MAX_KERNEL_ROUTES
+        );
+        assert_eq!(t.h.last(), full);
+        assert!(t
+            .r
+            .mfc
+            .find(&addr("10.0.0.3"), &addr("233.0.0.1"))
+            .is_none());
     });
 }
 

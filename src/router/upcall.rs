@@ -5,6 +5,7 @@ use super::Router;
 use crate::kernel::{Host, Upcall, UpcallKind};
 use crate::net::Family;
 use crate::table::mfc::Route;
+use crate::table::Walk;
 use crate::time::Instant;
 
 impl Router {
@@ -40,7 +41,7 @@ impl Router {
             .map_or([0; crate::limits::MAX_VIFS], |r| r.ttls);
         if let Some(kid) = self.mfc.find(&up.source, &up.group) {
             // The kernel lost an entry we have: put ours back.
-            let Some((parent, ttls)) = self.mfc.get(kid).map(|r| {
+            let Some((parent, ttls)) = self.kernel_entry(kid).map(|r| {
                 if r.is_cache() {
                     (up.vif, ttls)
                 } else {
@@ -70,7 +71,7 @@ impl Router {
         let sg = Compact::sg(&up.source, &up.group);
         let kid = self.mfc.find(&up.source, &up.group);
         if kid
-            .and_then(|k| self.mfc.get(k))
+            .and_then(|k| self.kernel_entry(k))
             .is_some_and(|r| !r.is_cache())
         {
             // Configured (S,G) rules are authoritative; SMCRoute would overwrite them.
@@ -104,10 +105,9 @@ impl Router {
     /// later visits at least `max_idle` seconds on drop entries whose valid packet count
     /// (pktcnt − wrong_if) did not move. `flush` is the pass with `max_idle` 0.
     pub(crate) fn expire_pass<H: Host>(&mut self, h: &mut H, now: Instant, max_idle: u32) {
-        let mut cur = self.mfc.first();
-        while let Some(kid) = cur {
-            cur = self.mfc.next(kid);
-            let Some(r) = self.mfc.get(kid).filter(|r| r.is_cache()) else {
+        let mut walk = Walk::new();
+        while let Some(kid) = self.mfc.step(&mut walk) {
+            let Some(r) = self.kernel_entry(kid).filter(|r| r.is_cache()) else {
                 continue;
             };
             let count = h

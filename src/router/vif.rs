@@ -8,6 +8,7 @@ use crate::limits::MAX_IFACES;
 use crate::net::Family;
 use crate::table::iface::NO_VIF;
 use crate::table::pending::{Kind, Pending};
+use crate::table::Walk;
 
 /// An interface cannot get a VIF because it lacks `IFF_MULTICAST`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -220,9 +221,8 @@ impl Router {
             touched |= self.detach_joins(h, id, requeue);
         }
         // Rules: as IIF they go; as OIF the OIF is pruned.
-        let mut cur = self.rules.first();
-        while let Some(rid) = cur {
-            cur = self.rules.next(rid);
+        let mut walk = Walk::new();
+        while let Some(rid) = self.rules.step(&mut walk) {
             let Some(rule) = self.rules.get(rid) else {
                 continue;
             };
@@ -246,10 +246,9 @@ impl Router {
             }
         }
         // Cache entries arriving on it go; those forwarding to it lose the OIF.
-        let mut cur = self.mfc.first();
-        while let Some(kid) = cur {
-            cur = self.mfc.next(kid);
-            let Some(r) = self.mfc.get(kid) else {
+        let mut walk = Walk::new();
+        while let Some(kid) = self.mfc.step(&mut walk) {
+            let Some(r) = self.kernel_entry(kid) else {
                 continue;
             };
             let Some(vif) = vif_of(r.is_v6()) else {

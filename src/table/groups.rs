@@ -365,6 +365,11 @@ impl<const G: usize, const GB: usize, const J: usize, const JB: usize> GroupTabl
         self.groups.next(id)
     }
 
+    /// The next id of walk `w` in insertion order (see [`super::Slab::step`]).
+    pub fn step(&self, w: &mut super::Walk) -> Option<usize> {
+        self.groups.step(w)
+    }
+
     /// Number of memberships.
     pub fn len(&self) -> usize {
         self.groups.len()

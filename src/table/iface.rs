@@ -192,33 +192,33 @@ impl<const N: usize, const B: usize> IfaceTable<N, B> {
     /// The id after `id` among present interfaces matching `pattern` (start with `None`).
     /// An exact name is a hash lookup; a wildcard walks the table.
     pub fn next_match(&self, pattern: &str, after: Option<usize>) -> Option<usize> {
+        self.next_match_of(pattern, after, false)
+    }
+
+    /// [`IfaceTable::next_match`], skipping interfaces without `IFF_MULTICAST` when
+    /// `multicast` is set.
+    fn next_match_of(&self, pattern: &str, after: Option<usize>, multicast: bool) -> Option<usize> {
+        let fits = |i: &Iface| i.present && (!multicast || i.multicast);
         if !is_wildcard(pattern) {
             return match after {
                 Some(_) => None,
                 None => self
                     .find(base_name(pattern))
-                    .filter(|&id| self.list.get(id).is_some_and(|i| i.present)),
+                    .filter(|&id| self.list.get(id).is_some_and(fits)),
             };
         }
         let start = after.map_or(0, |a| a + 1);
         (start..self.list.len()).find(|&id| {
             self.list
                 .get(id)
-                .is_some_and(|i| i.present && name_matches(pattern, i.name.as_str()))
+                .is_some_and(|i| fits(i) && name_matches(pattern, i.name.as_str()))
         })
     }
 
     /// True if some present interface matches `pattern`; with `multicast`, it must also
     /// have `IFF_MULTICAST`.
     pub fn exists(&self, pattern: &str, multicast: bool) -> bool {
-        let mut cur = self.next_match(pattern, None);
-        while let Some(id) = cur {
-            if !multicast || self.list.get(id).is_some_and(|i| i.multicast) {
-                return true;
-            }
-            cur = self.next_match(pattern, Some(id));
-        }
-        false
+        self.next_match_of(pattern, None, multicast).is_some()
     }
 
     /// Length of the longest name known (for `show` column widths).
@@ -266,6 +266,13 @@ mod tests {
         assert!(!t.exists("a+", true));
         t.get_mut(b).unwrap().multicast = true;
         assert!(t.exists("a+", true));
+        assert!(t.exists("a2", true), "an exact name with multicast");
+        assert!(!t.exists("a1", true), "an exact name without multicast");
+        assert_eq!(
+            t.next_match("a+", None),
+            Some(a),
+            "next_match ignores multicast"
+        );
         assert!(t.exists("a1", false));
         assert!(!t.exists("zz", false));
         assert_eq!(t.get(a).unwrap().vif_of(false), None);

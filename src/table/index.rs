@@ -114,11 +114,12 @@ impl<const B: usize> Default for HashIndex<B> {
 }
 
 impl<const B: usize> HashIndex<B> {
-    /// Low bits of a slot hold the id plus one (ids are below `B`), the rest the tag.
-    const ID_BITS: u32 = B.trailing_zeros();
+    /// The probing derives its masks from the slot count (see [`Probe::of`]).
+    const POWER_OF_TWO: () = assert!(B.is_power_of_two(), "buckets must be a power of two");
 
     /// An empty index.
     pub const fn new() -> Self {
+        let () = Self::POWER_OF_TWO;
         Self {
             slots: [0; B],
             len: 0,
@@ -135,54 +136,50 @@ impl<const B: usize> HashIndex<B> {
         self.len == 0
     }
 
-    fn probe(&self) -> Probe {
-        Probe::new(Self::ID_BITS, B)
-    }
-
     /// Adds `id` under `hash`. Fails only if the index would lose its last empty slot
     /// (or `id` is not below `B`).
     pub fn insert(&mut self, hash: u32, id: usize) -> Result<(), Full> {
-        let probe = self.probe();
-        probe.insert(&mut self.slots, &mut self.len, hash, id)
+        Probe::insert(&mut self.slots, &mut self.len, hash, id)
     }
 
     /// The first id on `hash`'s chain for which `pred` holds (the caller's key check).
     pub fn find(&self, hash: u32, mut pred: impl FnMut(usize) -> bool) -> Option<usize> {
-        self.probe().find(&self.slots, hash, &mut pred)
+        Probe::find(&self.slots, hash, &mut pred)
     }
 
     /// Puts `new` in the place of `old`, both under `hash`. False if `old` is absent or
     /// `new` does not fit.
     pub fn replace(&mut self, hash: u32, old: usize, new: usize) -> bool {
-        let probe = self.probe();
-        probe.replace(&mut self.slots, hash, old, new)
+        Probe::replace(&mut self.slots, hash, old, new)
     }
 
     /// Removes `id`, which was inserted under `hash`. `hash_of` gives the hash of any
     /// other stored id, needed to shift the rest of the chain back.
     pub fn remove(&mut self, hash: u32, id: usize, hash_of: impl Fn(usize) -> u32) {
-        let probe = self.probe();
-        probe.remove(&mut self.slots, &mut self.len, hash, id, &hash_of);
+        Probe::remove(&mut self.slots, &mut self.len, hash, id, &hash_of);
     }
 }
 
 /// The probing of a [`HashIndex`], non-generic: one copy of the code serves every
 /// index size and every key check (passed as `dyn`), where generic code was copied
-/// into each caller.
+/// into each caller. Its masks come from the slot count, not from the callers (two
+/// arguments fewer at each call).
 #[derive(Clone, Copy)]
 struct Probe {
+    /// Buckets minus one (their count is a power of two).
     mask: usize,
+    /// Low bits of a slot that hold the id plus one (ids are below the bucket count);
+    /// the rest hold the tag.
     id_mask: u32,
 }
 
 impl Probe {
-    const fn new(id_bits: u32, buckets: usize) -> Self {
+    /// The masks of `slots`, whose length is a power of two.
+    fn of(slots: &[u32]) -> Self {
+        let mask = slots.len().wrapping_sub(1);
         Self {
-            mask: buckets.wrapping_sub(1),
-            id_mask: match 1u32.checked_shl(id_bits) {
-                Some(v) => v.wrapping_sub(1),
-                None => u32::MAX,
-            },
+            mask,
+            id_mask: mask as u32,
         }
     }
 
@@ -207,12 +204,13 @@ impl Probe {
     }
 
     #[inline(never)]
-    fn insert(self, slots: &mut [u32], len: &mut usize, hash: u32, id: usize) -> Result<(), Full> {
+    fn insert(slots: &mut [u32], len: &mut usize, hash: u32, id: usize) -> Result<(), Full> {
+        let p = Self::of(slots);
         if *len + 1 >= slots.len() {
             return Err(Full);
         }
-        let v = self.encode(hash, id).ok_or(Full)?;
-        let mut pos = self.start(hash);
+        let v = p.encode(hash, id).ok_or(Full)?;
+        let mut pos = p.start(hash);
         for _ in 0..slots.len() {
             let slot = slots.get_mut(pos).ok_or(Full)?;
             if *slot == 0 {
@@ -220,7 +218,7 @@ impl Probe {
                 *len += 1;
                 return Ok(());
             }
-            pos = (pos + 1) & self.mask;
+            pos = (pos + 1) & p.mask;
         }
         Err(Full)
     }
@@ -228,43 +226,38 @@ impl Probe {
     /// The position of the first slot on `hash`'s chain whose id `pred` accepts; `pred`
     /// only sees ids stored under a hash with the same tag.
     #[inline(never)]
-    fn position(
-        self,
-        slots: &[u32],
-        hash: u32,
-        pred: &mut dyn FnMut(usize) -> bool,
-    ) -> Option<usize> {
-        let tag = self.tag(hash);
-        let mut pos = self.start(hash);
+    fn position(slots: &[u32], hash: u32, pred: &mut dyn FnMut(usize) -> bool) -> Option<usize> {
+        let p = Self::of(slots);
+        let tag = p.tag(hash);
+        let mut pos = p.start(hash);
         for _ in 0..slots.len() {
             match slots.get(pos) {
                 Some(&v) if v != 0 => {
-                    if v & !self.id_mask == tag && pred(self.id_of(v)) {
+                    if v & !p.id_mask == tag && pred(p.id_of(v)) {
                         return Some(pos);
                     }
                 }
                 _ => return None,
             }
-            pos = (pos + 1) & self.mask;
+            pos = (pos + 1) & p.mask;
         }
         None
     }
 
     #[inline(never)]
-    fn find(self, slots: &[u32], hash: u32, pred: &mut dyn FnMut(usize) -> bool) -> Option<usize> {
-        let pos = self.position(slots, hash, pred)?;
-        slots.get(pos).map(|&v| self.id_of(v))
+    fn find(slots: &[u32], hash: u32, pred: &mut dyn FnMut(usize) -> bool) -> Option<usize> {
+        let p = Self::of(slots);
+        let pos = Self::position(slots, hash, pred)?;
+        slots.get(pos).map(|&v| p.id_of(v))
     }
 
     #[inline(never)]
-    fn replace(self, slots: &mut [u32], hash: u32, old: usize, new: usize) -> bool {
-        let Some(v) = self.encode(hash, new) else {
+    fn replace(slots: &mut [u32], hash: u32, old: usize, new: usize) -> bool {
+        let p = Self::of(slots);
+        let Some(v) = p.encode(hash, new) else {
             return false;
         };
-        match self
-            .position(slots, hash, &mut |id| id == old)
-            .and_then(|pos| slots.get_mut(pos))
-        {
+        match Self::position(slots, hash, &mut |id| id == old).and_then(|pos| slots.get_mut(pos)) {
             Some(slot) => {
                 *slot = v;
                 true
@@ -275,27 +268,27 @@ impl Probe {
 
     #[inline(never)]
     fn remove(
-        self,
         slots: &mut [u32],
         len: &mut usize,
         hash: u32,
         id: usize,
         hash_of: &dyn Fn(usize) -> u32,
     ) {
-        let Some(mut hole) = self.position(slots, hash, &mut |x| x == id) else {
+        let p = Self::of(slots);
+        let Some(mut hole) = Self::position(slots, hash, &mut |x| x == id) else {
             return;
         };
         *len -= 1;
         let mut j = hole;
         for _ in 0..slots.len() {
-            j = (j + 1) & self.mask;
+            j = (j + 1) & p.mask;
             let v = match slots.get(j) {
                 Some(&v) if v != 0 => v,
                 _ => break,
             };
-            let ideal = self.start(hash_of(self.id_of(v)));
+            let ideal = p.start(hash_of(p.id_of(v)));
             // The entry at j may fill the hole if its ideal slot is not inside (hole, j].
-            if (j.wrapping_sub(ideal) & self.mask) >= (j.wrapping_sub(hole) & self.mask) {
+            if (j.wrapping_sub(ideal) & p.mask) >= (j.wrapping_sub(hole) & p.mask) {
                 if let Some(s) = slots.get_mut(hole) {
                     *s = v;
                 }
@@ -354,13 +347,24 @@ impl<const N: usize, const B: usize> MultiIndex<N, B> {
         id: usize,
         mut same: impl FnMut(usize) -> bool,
     ) -> Result<(), Full> {
-        self.chains().insert(hash, id, &mut same)
+        self.insert_dyn(hash, id, &mut same)
+    }
+
+    // Not inlined: the slices of `chains` are set up once per index type, not at each
+    // caller.
+    #[inline(never)]
+    fn insert_dyn(
+        &mut self,
+        hash: u32,
+        id: usize,
+        same: &mut dyn FnMut(usize) -> bool,
+    ) -> Result<(), Full> {
+        self.chains().insert(hash, id, same)
     }
 
     /// The index seen through slices, for the code that does not depend on its size.
     fn chains(&mut self) -> Chains<'_> {
         Chains {
-            probe: self.heads.probe(),
             slots: &mut self.heads.slots,
             len: &mut self.heads.len,
             next: &mut self.next,
@@ -377,7 +381,19 @@ impl<const N: usize, const B: usize> MultiIndex<N, B> {
         mut same: impl FnMut(usize) -> bool,
         hash_of: impl Fn(usize) -> u32,
     ) {
-        self.chains().remove(hash, id, &mut same, &hash_of);
+        self.remove_dyn(hash, id, &mut same, &hash_of);
+    }
+
+    // Not inlined, as `insert_dyn`.
+    #[inline(never)]
+    fn remove_dyn(
+        &mut self,
+        hash: u32,
+        id: usize,
+        same: &mut dyn FnMut(usize) -> bool,
+        hash_of: &dyn Fn(usize) -> u32,
+    ) {
+        self.chains().remove(hash, id, same, hash_of);
     }
 
     /// The oldest id of the key under `hash` that `is_key` recognises.
@@ -394,7 +410,6 @@ impl<const N: usize, const B: usize> MultiIndex<N, B> {
 /// A [`MultiIndex`] through slices: the chain code once for every index size and key
 /// check (passed as `dyn`).
 struct Chains<'a> {
-    probe: Probe,
     slots: &'a mut [u32],
     len: &'a mut usize,
     next: &'a mut [u32],
@@ -413,7 +428,7 @@ impl Chains<'_> {
         if id >= self.next.len() {
             return Err(Full);
         }
-        match self.probe.find(self.slots, hash, same) {
+        match Probe::find(self.slots, hash, same) {
             Some(head) => {
                 let Some(tail) = self.prev.get(head).copied().and_then(dec) else {
                     return Err(Full);
@@ -427,7 +442,7 @@ impl Chains<'_> {
                 self.link(id, tail, None);
             }
             None => {
-                self.probe.insert(self.slots, self.len, hash, id)?;
+                Probe::insert(self.slots, self.len, hash, id)?;
                 self.link(id, id, None);
             }
         }
@@ -468,9 +483,9 @@ impl Chains<'_> {
                     if let Some(s) = self.prev.get_mut(succ) {
                         *s = enc(tail);
                     }
-                    self.probe.replace(self.slots, hash, id, succ);
+                    Probe::replace(self.slots, hash, id, succ);
                 }
-                None => self.probe.remove(self.slots, self.len, hash, id, hash_of),
+                None => Probe::remove(self.slots, self.len, hash, id, hash_of),
             }
         } else {
             if let Some(pn) = self.next.get_mut(prev) {
@@ -484,7 +499,7 @@ impl Chains<'_> {
                 }
                 None => {
                     // `id` was the last one: the first id must now point at `prev`.
-                    if let Some(head) = self.probe.find(self.slots, hash, same) {
+                    if let Some(head) = Probe::find(self.slots, hash, same) {
                         if let Some(h) = self.prev.get_mut(head) {
                             *h = p;
                         }
@@ -523,7 +538,7 @@ mod tests {
     /// Every id stored under `h` (probing the whole run, any tag).
     fn chain<const B: usize>(ix: &HashIndex<B>, h: u32) -> Vec<usize> {
         let mut v = Vec::new();
-        ix.probe().position(&ix.slots, h, &mut |id| {
+        Probe::position(&ix.slots, h, &mut |id| {
             v.push(id);
             false
         });

@@ -48,6 +48,12 @@ impl Ends {
     }
 }
 
+/// The link field after `id` (the id plus one, 0 for none), in a list kept as separate
+/// parts.
+pub(crate) fn next_link(nodes: &[Node], id: usize) -> u32 {
+    nodes.get(id).map_or(0, |n| n.next)
+}
+
 /// The id after `id`, in a list kept as separate parts (see [`super::Slab`]).
 pub(crate) fn next_of(nodes: &[Node], id: usize) -> Option<usize> {
     nodes.get(id).and_then(|n| dec(n.next))

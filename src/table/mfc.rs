@@ -34,7 +34,9 @@ pub struct Route {
 
 impl Route {
     /// A cache entry (learned or stop filter).
-    /// (Borrowed arguments: the caller's records are copied once, into the entry.)
+    /// (Borrowed arguments: the caller's records are copied once, into the entry. Not
+    /// inlined: the byte-wise address copies exist once, not at each of the callers.)
+    #[inline(never)]
     pub fn cache(source: &Addr, group: &Addr, parent: u8, ttls: &[u8; MAX_VIFS]) -> Self {
         Self {
             source: *source,
@@ -248,6 +250,11 @@ impl<const N: usize, const B: usize> MfcTable<N, B> {
     /// The entry after `id` in insertion order.
     pub fn next(&self, id: usize) -> Option<usize> {
         self.slab.next(id)
+    }
+
+    /// The next id of walk `w` in insertion order (see [`super::Slab::step`]).
+    pub fn step(&self, w: &mut super::Walk) -> Option<usize> {
+        self.slab.step(w)
     }
 
     /// All entries in insertion order.

@@ -21,7 +21,7 @@ pub mod text;
 
 pub use index::{buckets, HashIndex, KeyHash, MultiIndex};
 pub use links::Links;
-pub use slab::Slab;
+pub use slab::{Slab, Walk};
 pub use text::Text;
 
 /// A table has no free slot; the caller names the table when it reports it.

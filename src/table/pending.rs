@@ -90,7 +90,12 @@ impl Pending {
         crate::fmt::fields(self.words.as_str(), 0).skip(if self.has_source { 3 } else { 2 })
     }
 
-    /// All words after the IIF, in IPC argument order (source, group, OIFs).
+    /// True if the words include a source (the second word).
+    pub fn has_source(&self) -> bool {
+        self.has_source
+    }
+
+    /// All words in order: IIF, source (if any), group, OIFs.
     pub fn args(&self) -> impl Iterator<Item = &str> {
         crate::fmt::fields(self.words.as_str(), 0)
     }
@@ -132,8 +137,8 @@ impl<const N: usize> PendingTable<N> {
     /// comparing hashes first.
     pub fn add(&mut self, p: Pending) -> Result<bool, Full> {
         // A plain walk of the ids, not a slab iterator chain.
-        let mut cur = self.slab.first();
-        while let Some(id) = cur {
+        let mut walk = super::Walk::new();
+        while let Some(id) = self.slab.step(&mut walk) {
             if self
                 .slab
                 .get(id)
@@ -141,7 +146,6 @@ impl<const N: usize> PendingTable<N> {
             {
                 return Ok(false);
             }
-            cur = self.slab.next(id);
         }
         self.slab.insert(p).map(|_| true)
     }
@@ -171,6 +175,11 @@ impl<const N: usize> PendingTable<N> {
     /// The entry after `id`.
     pub fn next(&self, id: usize) -> Option<usize> {
         self.slab.next(id)
+    }
+
+    /// The next id of walk `w` in insertion order (see [`super::Slab::step`]).
+    pub fn step(&self, w: &mut super::Walk) -> Option<usize> {
+        self.slab.step(w)
     }
 
     /// Entries in order.
@@ -205,6 +214,7 @@ mod tests {
         assert_eq!(p.oifs().collect::<Vec<_>>(), ["a2", "a3"]);
         let q = Pending::new(Kind::Mgroup, "a1", Some("10.0.0.10"), "225.1.2.3", &[]).unwrap();
         assert_eq!(q.source(), Some("10.0.0.10"));
+        assert!(q.has_source() && !p.has_source());
         assert_eq!(q.group(), "225.1.2.3");
         assert_eq!(q.oifs().count(), 0);
         assert_eq!(

@@ -39,13 +39,13 @@ pub struct Rule {
 }
 
 impl Rule {
-    /// A rule with no outbound interfaces.
-    pub fn new(iif: u32, source: Addr, slen: u8, group: Addr, glen: u8) -> Self {
+    /// A rule with no outbound interfaces (borrowed addresses: copied once, here).
+    pub fn new(iif: u32, source: &Addr, slen: u8, group: &Addr, glen: u8) -> Self {
         Self {
             iif,
-            source,
+            source: *source,
             slen,
-            group,
+            group: *group,
             glen,
             ttls: [0; MAX_VIFS],
             used: true,
@@ -345,12 +345,11 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
         };
         if self.unshaped > 0 {
             // A plain walk of the ids, not an iterator chain.
-            let mut cur = self.slab.first();
-            while let Some(id) = cur {
+            let mut walk = super::Walk::new();
+            while let Some(id) = self.slab.step(&mut walk) {
                 if fits(id).is_some() {
                     return Some(id);
                 }
-                cur = self.slab.next(id);
             }
             return None;
         }
@@ -400,6 +399,11 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
         self.slab.next(id)
     }
 
+    /// The next id of walk `w` in insertion order (see [`super::Slab::step`]).
+    pub fn step(&self, w: &mut super::Walk) -> Option<usize> {
+        self.slab.step(w)
+    }
+
     /// All rules in insertion order.
     pub fn iter(&self) -> super::slab::Iter<'_, Rule, N> {
         self.slab.iter()
@@ -415,7 +419,7 @@ mod tests {
     }
 
     fn rule(iif: u32, s: &str, sl: u8, g: &str, gl: u8) -> Rule {
-        Rule::new(iif, a(s), sl, a(g), gl)
+        Rule::new(iif, &a(s), sl, &a(g), gl)
     }
 
     #[test]

@@ -25,6 +25,13 @@ struct Slot<T> {
 // instructions to address (see `Router`).
 #[repr(C)]
 pub struct Slab<T: Blank, const N: usize> {
+    head: Head,
+    slots: [Slot<T>; N],
+    nodes: [Node; N],
+}
+
+/// The scalars of a [`Slab`], whatever its type and length.
+struct Head {
     len: usize,
     /// Slots ever used; the ones from here on are blank and on no list. (A plain array
     /// and this count, not a `heapless::Vec`: its length sits after its megabyte of
@@ -34,8 +41,32 @@ pub struct Slab<T: Blank, const N: usize> {
     /// its nodes last, so that the ends and the slots are both near the slab's start
     /// (cheaper to address on MIPS).
     ends: Ends,
-    slots: [Slot<T>; N],
-    nodes: [Node; N],
+}
+
+/// Takes an id for a new value (the one released last, else the first never used),
+/// puts it at the back of the order and counts it; `None` when all `nodes.len()` ids
+/// are taken. Not generic: one copy serves every slab.
+#[inline(never)]
+fn claim(head: &mut Head, nodes: &mut [Node]) -> Option<usize> {
+    let id = match links::reclaim(nodes, &mut head.ends) {
+        Some(id) => id,
+        None if head.used < nodes.len() => {
+            head.used += 1;
+            head.used - 1
+        }
+        None => return None,
+    };
+    links::push_back(nodes, &mut head.ends, id);
+    head.len += 1;
+    Some(id)
+}
+
+/// Takes live id `id` out of the order onto the free stack and uncounts it. Not
+/// generic, as [`claim`].
+#[inline(never)]
+fn release(head: &mut Head, nodes: &mut [Node], id: usize) {
+    links::release(nodes, &mut head.ends, id);
+    head.len -= 1;
 }
 
 impl<T: Blank, const N: usize> Default for Slab<T, N> {
@@ -48,9 +79,11 @@ impl<T: Blank, const N: usize> Slab<T, N> {
     /// An empty slab (all zero bytes).
     pub const fn new() -> Self {
         Self {
-            len: 0,
-            used: 0,
-            ends: Ends::new(),
+            head: Head {
+                len: 0,
+                used: 0,
+                ends: Ends::new(),
+            },
             slots: [Slot {
                 value: T::BLANK,
                 live: false,
@@ -66,34 +99,27 @@ impl<T: Blank, const N: usize> Slab<T, N> {
 
     /// Number of values.
     pub fn len(&self) -> usize {
-        self.len
+        self.head.len
     }
 
     /// True if there are no values.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.head.len == 0
     }
 
     /// True if an insert would fail.
     pub fn is_full(&self) -> bool {
-        self.len >= N
+        self.head.len >= N
     }
 
     /// Inserts at the back of the order. The value is not given back when full (no copy
     /// of a big `T` into the error).
     pub fn insert(&mut self, value: T) -> Result<usize, Full> {
-        let id = match links::reclaim(&mut self.nodes, &mut self.ends) {
-            Some(id) => id,
-            None if self.used < N => {
-                self.used += 1;
-                self.used - 1
-            }
-            None => return Err(Full),
-        };
-        let slot = self.slots.get_mut(id).ok_or(Full)?;
-        *slot = Slot { value, live: true };
-        links::push_back(&mut self.nodes, &mut self.ends, id);
-        self.len += 1;
+        let id = claim(&mut self.head, &mut self.nodes).ok_or(Full)?;
+        // Always there: `claim` gives ids below N.
+        if let Some(slot) = self.slots.get_mut(id) {
+            *slot = Slot { value, live: true };
+        }
         Ok(id)
     }
 
@@ -104,8 +130,7 @@ impl<T: Blank, const N: usize> Slab<T, N> {
             return false;
         };
         slot.live = false;
-        links::release(&mut self.nodes, &mut self.ends, id);
-        self.len -= 1;
+        release(&mut self.head, &mut self.nodes, id);
         true
     }
 
@@ -127,7 +152,7 @@ impl<T: Blank, const N: usize> Slab<T, N> {
 
     /// The oldest id.
     pub fn first(&self) -> Option<usize> {
-        self.ends.front()
+        self.head.ends.front()
     }
 
     /// The id inserted after `id`. Take it before removing `id` when removing while
@@ -136,27 +161,70 @@ impl<T: Blank, const N: usize> Slab<T, N> {
         links::next_of(&self.nodes, id)
     }
 
+    /// The next id of walk `w` (insertion order), `None` at its end. The id after it is
+    /// read now, so the caller may remove the id it was given. Not inlined: one call per
+    /// step is smaller than the list-end and link decoding at each of the many walks.
+    #[inline(never)]
+    pub fn step(&self, w: &mut Walk) -> Option<usize> {
+        w.step(&self.head.ends, &self.nodes)
+    }
+
     /// Ids and values in insertion order.
     pub fn iter(&self) -> Iter<'_, T, N> {
         Iter {
             slab: self,
-            cursor: self.first(),
+            walk: Walk::new(),
         }
+    }
+}
+
+/// A walk over the ids of a slab (see [`Slab::step`]) that survives the removal of the
+/// id it just gave: `while let Some(id) = table.step(&mut walk)`.
+#[derive(Clone, Copy, Debug)]
+pub struct Walk {
+    /// The next id as a link field (plus one, 0: the end), or [`Walk::START`].
+    next: u32,
+}
+
+impl Walk {
+    /// Not started: the next step gives the oldest id.
+    const START: u32 = u32::MAX;
+
+    /// A walk from the oldest id.
+    pub const fn new() -> Self {
+        Self { next: Self::START }
+    }
+
+    /// [`Slab::step`], not generic: one copy for every slab.
+    #[inline(never)]
+    fn step(&mut self, ends: &Ends, nodes: &[Node]) -> Option<usize> {
+        let id = if self.next == Self::START {
+            ends.front()
+        } else {
+            links::dec(self.next)
+        }?;
+        self.next = links::next_link(nodes, id);
+        Some(id)
+    }
+}
+
+impl Default for Walk {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
 /// Iterator over a [`Slab`] in insertion order.
 pub struct Iter<'a, T: Blank, const N: usize> {
     slab: &'a Slab<T, N>,
-    cursor: Option<usize>,
+    walk: Walk,
 }
 
 impl<'a, T: Blank, const N: usize> Iterator for Iter<'a, T, N> {
     type Item = (usize, &'a T);
 
     fn next(&mut self) -> Option<Self::Item> {
-        let id = self.cursor?;
-        self.cursor = self.slab.next(id);
+        let id = self.slab.step(&mut self.walk)?;
         self.slab.get(id).map(|v| (id, v))
     }
 }
@@ -213,5 +281,34 @@ mod tests {
             }
         }
         assert_eq!(values(&s), [1, 3]);
+    }
+
+    #[test]
+    fn walk_survives_removal() {
+        let mut s = Slab::<u8, 4>::new();
+        let mut w = Walk::new();
+        assert_eq!(s.step(&mut w), None);
+        assert_eq!(s.step(&mut w), None, "an ended walk stays ended");
+        for v in 0..4 {
+            s.insert(v).unwrap();
+        }
+        let mut w = Walk::new();
+        let mut seen = Vec::new();
+        while let Some(id) = s.step(&mut w) {
+            seen.push(id);
+            if id % 2 == 0 {
+                s.remove(id);
+            }
+        }
+        assert_eq!(seen, [0, 1, 2, 3]);
+        assert_eq!(values(&s), [1, 3]);
+        // The next id removed meanwhile is still given (the caller's `get` skips it),
+        // and the walk ends there, as with `next`.
+        let mut w = Walk::new();
+        assert_eq!(s.step(&mut w), Some(1));
+        s.remove(3);
+        assert_eq!(s.step(&mut w), Some(3));
+        assert_eq!(s.get(3), None);
+        assert_eq!(s.step(&mut w), None);
     }
 }
