@@ -56,12 +56,8 @@ impl<'a> DaemonHost<'a> {
     /// Runs the `-e` script with `arg` (`reload` or `install`), if one is set.
     pub fn run_script(&mut self, arg: &str, route: Option<(&Addr, &Addr)>) {
         let Some(path) = self.script else { return };
-        let texts = route.map(|(s, g)| (s.text(), g.text()));
-        let env = match &texts {
-            Some((source, group)) => sys::process::ScriptEnv::Route {
-                source: source.as_str(),
-                group: group.as_str(),
-            },
+        let env = match route {
+            Some((source, group)) => sys::process::ScriptEnv::Route { source, group },
             None => sys::process::ScriptEnv::Clear,
         };
         match sys::process::run_script(path, arg, env) {
