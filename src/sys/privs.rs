@@ -102,34 +102,35 @@ fn resolve_in(
     user: &str,
     group: Option<&str>,
 ) -> Result<Ids, ResolveError> {
-    let mut found = None;
-    if !user.is_empty() {
-        let _ = for_each_line(passwd, &mut |line| match parse_passwd(line) {
-            Some(pw) if pw.name == user.as_bytes() => {
-                found = Some(Ids {
-                    uid: pw.uid,
-                    gid: pw.gid,
-                });
-                false
-            }
-            _ => true,
-        });
-    }
-    let mut ids = found.ok_or(ResolveError::UnknownUser)?;
+    let mut ids = first_entry(passwd, user, true).ok_or(ResolveError::UnknownUser)?;
     if let Some(group) = group {
-        let mut gid = None;
-        if !group.is_empty() {
-            let _ = for_each_line(groups, &mut |line| match parse_group(line) {
-                Some(gr) if gr.name == group.as_bytes() => {
-                    gid = Some(gr.gid);
+        let gid = first_entry(groups, group, false).ok_or(ResolveError::UnknownGroup)?;
+        ids.gid = gid.gid;
+    }
+    Ok(ids)
+}
+
+/// The ids of the first entry named `name` in `path`: a user's (`users`, a passwd file)
+/// or a group's (its id as `gid`). One lookup for both files.
+fn first_entry(path: &str, name: &str, users: bool) -> Option<Ids> {
+    let mut found = None;
+    if !name.is_empty() {
+        let _ = for_each_line(path, &mut |line| {
+            let entry = if users {
+                parse_passwd(line).map(|pw| (pw.name, pw.uid, pw.gid))
+            } else {
+                parse_group(line).map(|gr| (gr.name, 0, gr.gid))
+            };
+            match entry {
+                Some((entry_name, uid, gid)) if entry_name == name.as_bytes() => {
+                    found = Some(Ids { uid, gid });
                     false
                 }
                 _ => true,
-            });
-        }
-        ids.gid = gid.ok_or(ResolveError::UnknownGroup)?;
+            }
+        });
     }
-    Ok(ids)
+    found
 }
 
 /// What `initgroups(user, gid)` sets up, from the files: `gid` first, then each group of
