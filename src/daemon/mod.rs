@@ -387,8 +387,7 @@ fn failed(log: &mut SysLog<'_>, level: Level, text: &str, what: &str, rest: &str
 /// [`failed`] with `tail` after the error.
 #[inline(never)]
 fn failed_then(log: &mut SysLog<'_>, level: Level, parts: [&str; 3], e: Errno, tail: &str) {
-    let [text, what, rest] = parts;
-    log!(log, level, "{}{}{}{}{}", text, what, rest, e, tail);
+    line_of(log, level, &parts, Some(e), tail);
 }
 
 /// Logs why a multicast routing socket could not be set up (one formatting call for the
@@ -401,11 +400,22 @@ fn init_failed(log: &mut SysLog<'_>, level: Level, e: &mroute::InitError) {
 /// Logs `parts` in a row: one call at each site rather than a formatting call per piece.
 #[inline(never)]
 fn words(log: &mut SysLog<'_>, level: Level, parts: &[&str]) {
+    line_of(log, level, parts, None, "");
+}
+
+/// Logs `parts`, then the error if any, then `tail`: the one line builder of [`words`]
+/// and [`failed_then`].
+#[inline(never)]
+fn line_of(log: &mut SysLog<'_>, level: Level, parts: &[&str], e: Option<Errno>, tail: &str) {
     if log.wants(level) {
         let mut line = Line::new();
         for part in parts {
             let _ = ufmt::uWrite::write_str(&mut line, part);
         }
+        if let Some(e) = e {
+            let _ = ufmt::uwrite!(line, "{}", e);
+        }
+        let _ = ufmt::uWrite::write_str(&mut line, tail);
         log.log(level, line.as_str());
     }
 }
