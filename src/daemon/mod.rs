@@ -394,7 +394,8 @@ fn failed_then(log: &mut SysLog<'_>, level: Level, parts: [&str; 3], e: Errno, t
 /// IPv4 and the IPv6 socket).
 #[inline(never)]
 fn init_failed(log: &mut SysLog<'_>, level: Level, e: &mroute::InitError) {
-    log!(log, level, "{}", e);
+    let (parts, errno) = e.parts();
+    line_of(log, level, &parts, errno, "");
 }
 
 /// Logs `parts` in a row: one call at each site rather than a formatting call per piece.
