@@ -320,12 +320,11 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
                 words(&mut host.log, Level::Warning, &["User ", user, MORE_GROUPS])
             }
             Ok(_) => {}
-            Err(e) => log!(
-                &mut host,
-                Level::Warning,
-                "Could not drop root privileges, continuing as root: {}",
-                e
-            ),
+            Err(e) => {
+                let (what, sep, errno) = e.parts();
+                let head = "Could not drop root privileges, continuing as root: ";
+                line_of(&mut host.log, Level::Warning, &[head, what, sep], errno, "");
+            }
         }
     }
     if let Some(script) = &opts.script {

@@ -251,18 +251,32 @@ pub enum DropError {
     Unsupported,
 }
 
-impl uDisplay for DropError {
-    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
+impl DropError {
+    /// The message as pieces: what failed, `" failed: "` or nothing, and the error to
+    /// write after them, if any (the daemon logs them with its one line builder).
+    pub fn parts(&self) -> (&'static str, &'static str, Option<Errno>) {
         let (call, errno) = match *self {
             Self::KeepCaps(e) => ("prctl(PR_SET_KEEPCAPS)", e),
             Self::Groups(e) => ("setgroups", e),
             Self::SetGid(e) => ("setgid", e),
             Self::SetUid(e) => ("setuid", e),
             Self::Capset(e) => ("capset", e),
-            Self::StillRoot => return f.write_str("still able to regain root"),
-            Self::Unsupported => return f.write_str("not supported on this platform"),
+            Self::StillRoot => return ("still able to regain root", "", None),
+            Self::Unsupported => return ("not supported on this platform", "", None),
         };
-        ufmt::uwrite!(f, "{} failed: {}", call, errno)
+        (call, " failed: ", Some(errno))
+    }
+}
+
+impl uDisplay for DropError {
+    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
+        let (what, sep, errno) = self.parts();
+        f.write_str(what)?;
+        f.write_str(sep)?;
+        match errno {
+            Some(e) => e.fmt(f),
+            None => Ok(()),
+        }
     }
 }
 
