@@ -211,7 +211,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     };
     if !opts.foreground {
         if let Err(e) = process::daemonize() {
-            failed(&mut log, Level::Err, "Failed daemonizing: ", "", "", e);
+            failed_with(&mut log, Level::Err, "Failed daemonizing: ", e);
             return exit::OSERR;
         }
     }
@@ -241,7 +241,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     };
     if let Err(e) = mroute::enable_pim(&v4) {
         let pim = "Failed enabling PIM IGMPMSG_WRONGVIF, ignoring: ";
-        failed(&mut log, Level::Err, pim, "", "", e);
+        failed_with(&mut log, Level::Err, pim, e);
     }
     let v6 = match mroute::open_v6(opts.table_id) {
         Ok(fd) => Some(fd),
@@ -263,7 +263,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         Ok(s) => s,
         Err(e) => {
             let what = "Failed setting up signals: ";
-            failed(&mut host.log, Level::Err, what, "", "", e);
+            failed_with(&mut host.log, Level::Err, what, e);
             return exit::OSERR;
         }
     };
@@ -272,7 +272,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         Ok(fd) => Some(fd),
         Err(e) => {
             let what = "Failed binding IPC socket, client disabled: ";
-            failed(&mut host.log, Level::Warning, what, "", "", e);
+            failed_with(&mut host.log, Level::Warning, what, e);
             None
         }
     };
@@ -383,6 +383,12 @@ fn failed(log: &mut SysLog<'_>, level: Level, text: &str, what: &str, rest: &str
     failed_then(log, level, [text, what, rest], e, "");
 }
 
+/// Logs `text` and `e` (`Failed daemonizing: ERROR`): [`failed`] with nothing between.
+#[inline(never)]
+fn failed_with(log: &mut SysLog<'_>, level: Level, text: &str, e: Errno) {
+    line_of(log, level, &[text], Some(e), "");
+}
+
 /// [`failed`] with `tail` after the error.
 #[inline(never)]
 fn failed_then(log: &mut SysLog<'_>, level: Level, parts: [&str; 3], e: Errno, tail: &str) {
@@ -424,14 +430,7 @@ fn line_of(log: &mut SysLog<'_>, level: Level, parts: &[&str], e: Option<Errno>,
 fn rescan(router: &mut Router, host: &mut DaemonHost) {
     router.scan_begin();
     if let Err(e) = ifevent::dump_links(&mut |info| router.scan_iface(info)) {
-        failed(
-            &mut host.log,
-            Level::Err,
-            "Failed reading interfaces: ",
-            "",
-            "",
-            e,
-        );
+        failed_with(&mut host.log, Level::Err, "Failed reading interfaces: ", e);
     }
     router.scan_end(host);
 }
