@@ -657,16 +657,21 @@ impl Loop<'_> {
 
     /// Handles the upcalls waiting on the routing socket of `family`.
     fn upcalls(&mut self, family: Family, now: Instant, buf: &mut [u8; 512]) {
-        // Bounded: a flood of upcalls cannot starve the other sources.
-        for _ in 0..64 {
+        // Bounded: a flood of packets cannot starve the other sources.
+        for _ in 0..256 {
             let Ok(fd) = self.host.kernel.fd(family) else {
                 break;
             };
-            // Borrowed where it was received: an upcall holds two `Addr`s, whose moves
-            // are byte-wise copies.
-            match &mroute::recv_upcall(fd, family, buf) {
-                Ok(Some(up)) => self.router.upcall(&mut self.host, now, up),
-                Ok(None) | Err(_) => break,
+            let n = match mroute::recv_datagram(fd, family, buf) {
+                Ok(n) => n,
+                Err(Errno::EINTR) => continue,
+                Err(_) => break,
+            };
+            // Decoded and borrowed where it is handled: an upcall holds two `Addr`s,
+            // whose moves are byte-wise copies.
+            let data = buf.get(..n).unwrap_or(&[]);
+            if let Some(up) = &crate::wire::upcall::decode(family, data) {
+                self.router.upcall(&mut self.host, now, up);
             }
         }
     }

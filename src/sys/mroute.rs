@@ -159,12 +159,20 @@ pub fn done(fd: &Fd, family: Family) -> Result<(), Errno> {
     }
 }
 
+/// Reads one datagram from the `family` routing socket without waiting (`EAGAIN` once
+/// it is empty) and returns its length. Kernel upcalls are among ordinary IGMP/ICMPv6
+/// packets: [`wire::upcall::decode`] tells them apart, called by the caller where the
+/// upcall is handled (an `Upcall` is moved byte by byte, so it is not returned).
+pub fn recv_datagram(fd: &Fd, _family: Family, buf: &mut [u8]) -> Result<usize, Errno> {
+    recv(fd, buf, libc::MSG_DONTWAIT)
+}
+
 /// Reads from the `family` routing socket until a kernel upcall arrives (returned) or the
 /// socket is empty (`Ok(None)`). Ordinary IGMP/ICMPv6 packets are read and dropped; at
 /// most 64 datagrams are read per call, so a flood cannot starve the caller's loop.
 pub fn recv_upcall(fd: &Fd, family: Family, buf: &mut [u8]) -> Result<Option<Upcall>, Errno> {
     for _ in 0..64 {
-        match recv(fd, buf, libc::MSG_DONTWAIT) {
+        match recv_datagram(fd, family, buf) {
             Ok(n) => {
                 if let Some(up) = wire::upcall::decode(family, buf.get(..n).unwrap_or(&[])) {
                     return Ok(Some(up));
