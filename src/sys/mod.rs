@@ -213,7 +213,7 @@ impl FdWriter {
 
     /// Writes out what is buffered.
     pub fn flush(&mut self) {
-        let _ = write_all_raw(self.fd, &self.buf[..self.len]);
+        let _ = write_all_raw(self.fd, self.buf.get(..self.len).unwrap_or(&[]));
         self.len = 0;
     }
 }
@@ -228,8 +228,8 @@ impl ufmt::uWrite for FdWriter {
         }
         if bytes.len() > self.buf.len() {
             let _ = write_all_raw(self.fd, bytes);
-        } else {
-            self.buf[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+        } else if let Some(dst) = self.buf.get_mut(self.len..self.len + bytes.len()) {
+            dst.copy_from_slice(bytes);
             self.len += bytes.len();
         }
         Ok(())
