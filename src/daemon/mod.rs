@@ -458,15 +458,15 @@ fn load_conf(
 /// any other failure as an error.
 #[inline(never)]
 fn conf_failed(log: &mut SysLog<'_>, missing: Level, e: LoadError, path: &str, tail: &str) {
-    match e {
-        LoadError::Missing => {
-            let parts = ["Configuration file ", path, " does not exist", tail];
-            words(log, missing, &parts);
-        }
-        LoadError::Unreadable(e) => {
-            failed_then(log, Level::Err, ["Failed reading ", path, ": "], e, tail)
-        }
-    }
+    let (level, parts, errno) = match e {
+        LoadError::Missing => (
+            missing,
+            ["Configuration file ", path, " does not exist"],
+            None,
+        ),
+        LoadError::Unreadable(e) => (Level::Err, ["Failed reading ", path, ": "], Some(e)),
+    };
+    line_of(log, level, &parts, errno, tail);
 }
 
 /// Sets up the host over the routing sockets in `kernel`, the router's options and its
