@@ -70,11 +70,9 @@ impl<'a> SysLog<'a> {
     /// A sink showing the levels `level` enables on `target`, tagging its lines `ident`
     /// (cut to [`IDENT_MAX`] bytes). Syslog is connected when the first line is sent.
     pub fn open(ident: &'a str, level: LogLevel, target: Target) -> Self {
-        let mut end = ident.len().min(IDENT_MAX);
-        while !ident.is_char_boundary(end) {
-            end -= 1;
-        }
-        let kept = ident.get(..end).unwrap_or("");
+        // The valid start of the first `IDENT_MAX` bytes: cut at a character boundary.
+        let bytes = ident.as_bytes();
+        let kept = crate::fmt::utf8_prefix(bytes.get(..IDENT_MAX).unwrap_or(bytes));
         Self {
             target,
             max: level,
