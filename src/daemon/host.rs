@@ -93,12 +93,12 @@ impl<'a> DaemonHost<'a> {
     }
 
     /// Handles a readable mrdisc socket: a Solicitation gets an immediate announcement.
-    pub fn mrdisc_readable(&mut self, fd: i32) {
+    /// `buf` is the daemon's receive buffer.
+    pub fn mrdisc_readable(&mut self, fd: i32, buf: &mut [u8]) {
         let interval = self.mrdisc_interval;
-        let mut buf = [0u8; 128];
         for m in self.mrdisc.iter_mut().flatten() {
             if m.sock.fd().raw() == fd {
-                if let Ok(Some(MrdiscMsg::Solicitation)) = m.sock.recv(&mut buf) {
+                if let Ok(Some(MrdiscMsg::Solicitation)) = m.sock.recv(buf) {
                     let _ = m.sock.announce(interval);
                 }
             }

@@ -534,9 +534,9 @@ struct Loop<'a> {
 
 impl Loop<'_> {
     fn run(&mut self) -> i32 {
-        let mut upcall_buf = [0u8; 512];
+        let mut recv_buf = [0u8; 512];
         loop {
-            if let Some(code) = self.turn(&mut upcall_buf) {
+            if let Some(code) = self.turn(&mut recv_buf) {
                 return code;
             }
         }
@@ -546,7 +546,7 @@ impl Loop<'_> {
     /// LLVM hoists the constants of a loop body this big out of the loop into spilled
     /// stack slots.
     #[inline(never)]
-    fn turn(&mut self, upcall_buf: &mut [u8; 512]) -> Option<i32> {
+    fn turn(&mut self, recv_buf: &mut [u8; 512]) -> Option<i32> {
         let now = clock::now();
         let mut set = PollSet {
             fds: Vec::new(),
@@ -582,7 +582,7 @@ impl Loop<'_> {
             if !pfd.readable() {
                 continue;
             }
-            if let Some(code) = self.serve(*source, pfd.fd(), now, upcall_buf, &mut reload) {
+            if let Some(code) = self.serve(*source, pfd.fd(), now, recv_buf, &mut reload) {
                 return Some(code);
             }
         }
@@ -609,7 +609,7 @@ impl Loop<'_> {
         source: Source,
         fd: i32,
         now: Instant,
-        upcall_buf: &mut [u8; 512],
+        recv_buf: &mut [u8; 512],
         reload: &mut bool,
     ) -> Option<i32> {
         match source {
@@ -624,7 +624,7 @@ impl Loop<'_> {
                 }
                 *reload |= set.hup;
             }
-            Source::Mroute(family) => self.upcalls(family, now, upcall_buf),
+            Source::Mroute(family) => self.upcalls(family, now, recv_buf),
             Source::Netlink => {
                 let changed = match &self.events {
                     Some(fd) => ifevent::drain(fd).unwrap_or(true),
@@ -650,7 +650,7 @@ impl Loop<'_> {
                 }
                 *reload |= d.reload;
             }
-            Source::Mrdisc => self.host.mrdisc_readable(fd),
+            Source::Mrdisc => self.host.mrdisc_readable(fd, recv_buf),
         }
         None
     }
