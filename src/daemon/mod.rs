@@ -488,16 +488,18 @@ fn start_host<'a>(
     host
 }
 
-/// What the poll set entry `i` is.
+/// What the poll set entry `i` is (two bytes: the client slot is a `u8`).
 #[derive(Clone, Copy)]
 enum Source {
     Signals,
     Mroute(Family),
     Netlink,
     Listener,
-    Client(usize),
+    Client(u8),
     Mrdisc,
 }
+
+static_assertions::const_assert!(crate::limits::MAX_CLIENTS <= 256);
 
 const MAX_POLL: usize = 5 + crate::limits::MAX_CLIENTS + crate::limits::MAX_VIFS;
 
@@ -566,7 +568,7 @@ impl Loop<'_> {
             add(fd.raw(), Source::Listener);
         }
         self.clients
-            .poll_fds(&mut |slot, fd| add(fd, Source::Client(slot)));
+            .poll_fds(&mut |slot, fd| add(fd, Source::Client(slot as u8)));
         self.host.mrdisc_poll_fds(&mut |fd| add(fd, Source::Mrdisc));
 
         // The mrdisc timer always runs: there is always a deadline.
@@ -643,7 +645,7 @@ impl Loop<'_> {
             Source::Client(slot) => {
                 let d = self
                     .clients
-                    .readable(slot, self.router, &mut self.host, now);
+                    .readable(slot.into(), self.router, &mut self.host, now);
                 if d.kill {
                     log!(&mut self.host.log, Level::Notice, "Exiting.");
                     return Some(exit::OK);
