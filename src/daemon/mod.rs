@@ -362,18 +362,23 @@ fn plus_secs(t: Instant, secs: u32) -> Instant {
     t.add_secs(secs)
 }
 
+/// The deadline of a disabled timer: later than any time the clock reaches, so it
+/// never fires and never comes first (no `Option` to test at every use).
+const NEVER: Instant = Instant(u64::MAX);
+
 /// `t` or `timer`, whichever comes first (one copy of the 64-bit comparison).
 #[inline(never)]
-fn sooner(t: Instant, timer: &Option<Instant>) -> Instant {
-    match *timer {
-        Some(d) if d < t => d,
-        _ => t,
-    }
+fn sooner(t: Instant, timer: Instant) -> Instant {
+    t.min(timer)
 }
 
-/// `secs` seconds after `t`, or never for 0 (a disabled timer).
-fn after(t: Instant, secs: u32) -> Option<Instant> {
-    (secs > 0).then(|| plus_secs(t, secs))
+/// `secs` seconds after `t`, or [`NEVER`] for 0 (a disabled timer).
+fn after(t: Instant, secs: u32) -> Instant {
+    if secs > 0 {
+        plus_secs(t, secs)
+    } else {
+        NEVER
+    }
 }
 
 /// Logs `text`, `what`, `rest` and `e` in a row, as the daemon words its failures
@@ -528,9 +533,11 @@ struct Loop<'a> {
     listener: Option<Fd>,
     events: Option<Fd>,
     clients: &'static mut Clients,
-    next_expire: Option<Instant>,
+    /// The next `-c` expiry pass ([`NEVER`] without one).
+    next_expire: Instant,
     next_mrdisc: Instant,
-    exit_at: Option<Instant>,
+    /// `-x`: when the daemon exits ([`NEVER`] without one).
+    exit_at: Instant,
     notify: Option<Notify>,
 }
 
@@ -573,7 +580,7 @@ impl Loop<'_> {
 
         // The mrdisc timer always runs: there is always a deadline.
         let deadline = self.clients.deadline_before(self.next_mrdisc);
-        let deadline = sooner(sooner(deadline, &self.next_expire), &self.exit_at);
+        let deadline = sooner(sooner(deadline, self.next_expire), self.exit_at);
         let timeout = now.until(deadline).min(i32::MAX as u64) as i32;
         if poll(&mut set.fds, timeout).is_err() {
             return None;
@@ -592,7 +599,7 @@ impl Loop<'_> {
             self.reload();
         }
         self.timers(clock::now());
-        if self.exit_at.is_some_and(|t| t <= clock::now()) {
+        if self.exit_at != NEVER && self.exit_at <= clock::now() {
             log!(
                 &mut self.host.log,
                 Level::Notice,
@@ -679,11 +686,9 @@ impl Loop<'_> {
     }
 
     fn timers(&mut self, now: Instant) {
-        if let Some(t) = self.next_expire {
-            if t <= now {
-                self.router.expire(&mut self.host, now);
-                self.next_expire = Some(plus_secs(now, self.opts.cache_timeout));
-            }
+        if self.next_expire <= now {
+            self.router.expire(&mut self.host, now);
+            self.next_expire = plus_secs(now, self.opts.cache_timeout);
         }
         if self.next_mrdisc <= now {
             self.host.mrdisc_announce_all();
@@ -750,6 +755,17 @@ impl Loop<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn disabled_timers_never_fire_nor_come_first() {
+        let t = Instant(5_000);
+        assert_eq!(after(t, 0), NEVER);
+        assert_eq!(after(t, 2), Instant(7_000));
+        assert_eq!(sooner(t, NEVER), t);
+        assert_eq!(sooner(NEVER, t), t);
+        assert_eq!(sooner(t, Instant(4_000)), Instant(4_000));
+        assert!(NEVER > plus_secs(Instant(u64::MAX / 2), u32::MAX));
+    }
 
     #[test]
     fn more_groups_names_the_limit() {
