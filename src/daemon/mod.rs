@@ -501,7 +501,8 @@ enum Source {
     Netlink,
     Listener,
     Client(u8),
-    Mrdisc,
+    /// The mrdisc socket of this slot of the host's table.
+    Mrdisc(u8),
 }
 
 static_assertions::const_assert!(crate::limits::MAX_CLIENTS <= 256);
@@ -576,7 +577,8 @@ impl Loop<'_> {
         }
         self.clients
             .poll_fds(&mut |slot, fd| add(fd, Source::Client(slot as u8)));
-        self.host.mrdisc_poll_fds(&mut |fd| add(fd, Source::Mrdisc));
+        self.host
+            .mrdisc_poll_fds(&mut |slot, fd| add(fd, Source::Mrdisc(slot)));
 
         // The mrdisc timer always runs: there is always a deadline.
         let deadline = self.clients.deadline_before(self.next_mrdisc);
@@ -591,7 +593,7 @@ impl Loop<'_> {
             if !pfd.readable() {
                 continue;
             }
-            if let Some(code) = self.serve(*source, pfd.fd(), now, recv_buf, &mut reload) {
+            if let Some(code) = self.serve(*source, now, recv_buf, &mut reload) {
                 return Some(code);
             }
         }
@@ -610,13 +612,12 @@ impl Loop<'_> {
         None
     }
 
-    /// Reads what poll found on `fd`, a `source`; the exit code once the daemon must exit.
+    /// Reads what poll found on `source`; the exit code once the daemon must exit.
     /// Not inlined, as [`Self::turn`].
     #[inline(never)]
     fn serve(
         &mut self,
         source: Source,
-        fd: i32,
         now: Instant,
         recv_buf: &mut [u8; 512],
         reload: &mut bool,
@@ -659,7 +660,7 @@ impl Loop<'_> {
                 }
                 *reload |= d.reload;
             }
-            Source::Mrdisc => self.host.mrdisc_readable(fd, recv_buf),
+            Source::Mrdisc(slot) => self.host.mrdisc_readable(slot, recv_buf),
         }
         None
     }
