@@ -43,12 +43,14 @@ impl Group<'_> {
 /// is not an entry: blank, a comment, a NIS `+`/`-` line, too few fields or an id that
 /// is not a decimal number; such lines are skipped, as libc skips them.
 pub fn parse_passwd(line: &[u8]) -> Option<Passwd<'_>> {
-    let mut fields = entry(line)?.split(|&b| b == b':');
-    let name = fields.next()?;
-    let _password = fields.next()?;
-    let uid = parse_id(fields.next()?)?;
-    let gid = parse_id(fields.next()?)?;
-    Some(Passwd { name, uid, gid })
+    // The first four fields have the shape of a group line's (name, password, id, a
+    // fourth field): one parser for both.
+    let head = parse_group(line)?;
+    Some(Passwd {
+        name: head.name,
+        uid: head.gid,
+        gid: parse_id(head.members)?,
+    })
 }
 
 /// Parses one `/etc/group` line; `None` for lines that are not entries (see

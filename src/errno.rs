@@ -98,8 +98,10 @@ macro_rules! errnos {
 
         }
 
-        /// The values with a text, in the order of [`TEXTS`].
-        const NUMS: &[i32] = &[$(nums::$name),*];
+        /// The values with a text, in the order of [`TEXTS`]; bytes, as every value
+        /// with a text is below 256 on every ABI (a quarter of an `i32` table).
+        const NUMS: &[u8] = &[$(nums::$name as u8),*];
+        const _: () = assert!($(nums::$name < 256 &&)* true);
 
         /// The texts of [`NUMS`], each ended by a NUL: one string, no table of pointers.
         const TEXTS: &str = concat!($($text, "\0"),*);
@@ -115,7 +117,7 @@ impl Errno {
     /// The text, if this value has one.
     #[inline(never)]
     fn known(self) -> Option<&'static str> {
-        let mut i = NUMS.iter().position(|&n| n == self.0)?;
+        let mut i = NUMS.iter().position(|&n| i32::from(n) == self.0)?;
         // The `i`th NUL-ended piece (a byte loop: smaller than `str::split`).
         let mut start = 0;
         for (end, &b) in TEXTS.as_bytes().iter().enumerate() {

@@ -65,7 +65,10 @@ struct Reply<'a> {
 
 impl Reply<'_> {
     fn flush(&mut self) {
-        if !self.failed && self.len > 0 && unix::send_all(self.fd, &self.buf[..self.len]).is_err() {
+        if !self.failed
+            && self.len > 0
+            && unix::send_all(self.fd, self.buf.get(..self.len).unwrap_or(&[])).is_err()
+        {
             self.failed = true;
         }
         self.len = 0;
@@ -167,13 +170,17 @@ impl Clients {
         now: Instant,
     ) -> Deferred {
         let mut deferred = Deferred::default();
-        let Some(Some(client)) = self.slots.get_mut(slot) else {
+        // The slot is kept to close the client by (no index checked again).
+        let Some(entry) = self.slots.get_mut(slot) else {
+            return deferred;
+        };
+        let Some(client) = entry else {
             return deferred;
         };
         let (input, reply) = (&mut self.input, &mut self.reply);
         let n = match unix::recv(&client.fd, input) {
             Ok(0) | Err(_) => {
-                self.slots[slot] = None;
+                *entry = None;
                 return deferred;
             }
             Ok(n) => n,
@@ -210,7 +217,7 @@ impl Clients {
             }
         }
         if close || client.framer.is_empty() {
-            self.slots[slot] = None;
+            *entry = None;
         }
         deferred
     }

@@ -40,6 +40,9 @@ pub struct DaemonHost<'a> {
     mrdisc: [Option<MrdiscIf>; MAX_VIFS],
 }
 
+// Slot numbers of `mrdisc` are passed as `u8`.
+static_assertions::const_assert!(MAX_VIFS <= 256);
+
 impl<'a> DaemonHost<'a> {
     /// A host over opened sockets.
     pub fn new(kernel: &'static mut MrouteSys, log: SysLog<'a>, mrdisc_interval: u8) -> Self {
@@ -56,12 +59,8 @@ impl<'a> DaemonHost<'a> {
     /// Runs the `-e` script with `arg` (`reload` or `install`), if one is set.
     pub fn run_script(&mut self, arg: &str, route: Option<(&Addr, &Addr)>) {
         let Some(path) = self.script else { return };
-        let texts = route.map(|(s, g)| (s.text(), g.text()));
-        let env = match &texts {
-            Some((source, group)) => sys::process::ScriptEnv::Route {
-                source: source.as_str(),
-                group: group.as_str(),
-            },
+        let env = match route {
+            Some((source, group)) => sys::process::ScriptEnv::Route { source, group },
             None => sys::process::ScriptEnv::Clear,
         };
         match sys::process::run_script(path, arg, env) {
@@ -89,22 +88,21 @@ impl<'a> DaemonHost<'a> {
         }
     }
 
-    /// Answers solicitations waiting on mrdisc sockets that `poll` found readable.
-    pub fn mrdisc_poll_fds(&self, out: &mut impl FnMut(i32)) {
-        for m in self.mrdisc.iter().flatten() {
-            out(m.sock.fd().raw());
+    /// The mrdisc sockets to poll, with their slot numbers (for [`Self::mrdisc_readable`]).
+    pub fn mrdisc_poll_fds(&self, out: &mut impl FnMut(u8, i32)) {
+        for (slot, m) in self.mrdisc.iter().enumerate() {
+            if let Some(m) = m {
+                out(slot as u8, m.sock.fd().raw());
+            }
         }
     }
 
-    /// Handles a readable mrdisc socket: a Solicitation gets an immediate announcement.
-    pub fn mrdisc_readable(&mut self, fd: i32) {
-        let interval = self.mrdisc_interval;
-        let mut buf = [0u8; 128];
-        for m in self.mrdisc.iter_mut().flatten() {
-            if m.sock.fd().raw() == fd {
-                if let Ok(Some(MrdiscMsg::Solicitation)) = m.sock.recv(&mut buf) {
-                    let _ = m.sock.announce(interval);
-                }
+    /// Handles the readable mrdisc socket of `slot`: a Solicitation gets an immediate
+    /// announcement. `buf` is the daemon's receive buffer.
+    pub fn mrdisc_readable(&mut self, slot: u8, buf: &mut [u8]) {
+        if let Some(Some(m)) = self.mrdisc.get(usize::from(slot)) {
+            if let Ok(Some(MrdiscMsg::Solicitation)) = m.sock.recv(buf) {
+                let _ = m.sock.announce(self.mrdisc_interval);
             }
         }
     }

@@ -211,7 +211,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     };
     if !opts.foreground {
         if let Err(e) = process::daemonize() {
-            failed(&mut log, Level::Err, "Failed daemonizing: ", "", "", e);
+            failed_with(&mut log, Level::Err, "Failed daemonizing: ", e);
             return exit::OSERR;
         }
     }
@@ -241,7 +241,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     };
     if let Err(e) = mroute::enable_pim(&v4) {
         let pim = "Failed enabling PIM IGMPMSG_WRONGVIF, ignoring: ";
-        failed(&mut log, Level::Err, pim, "", "", e);
+        failed_with(&mut log, Level::Err, pim, e);
     }
     let v6 = match mroute::open_v6(opts.table_id) {
         Ok(fd) => Some(fd),
@@ -263,7 +263,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         Ok(s) => s,
         Err(e) => {
             let what = "Failed setting up signals: ";
-            failed(&mut host.log, Level::Err, what, "", "", e);
+            failed_with(&mut host.log, Level::Err, what, e);
             return exit::OSERR;
         }
     };
@@ -272,7 +272,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         Ok(fd) => Some(fd),
         Err(e) => {
             let what = "Failed binding IPC socket, client disabled: ";
-            failed(&mut host.log, Level::Warning, what, "", "", e);
+            failed_with(&mut host.log, Level::Warning, what, e);
             None
         }
     };
@@ -320,12 +320,11 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
                 words(&mut host.log, Level::Warning, &["User ", user, MORE_GROUPS])
             }
             Ok(_) => {}
-            Err(e) => log!(
-                &mut host,
-                Level::Warning,
-                "Could not drop root privileges, continuing as root: {}",
-                e
-            ),
+            Err(e) => {
+                let (what, sep, errno) = e.parts();
+                let head = "Could not drop root privileges, continuing as root: ";
+                line_of(&mut host.log, Level::Warning, &[head, what, sep], errno, "");
+            }
         }
     }
     if let Some(script) = &opts.script {
@@ -363,18 +362,23 @@ fn plus_secs(t: Instant, secs: u32) -> Instant {
     t.add_secs(secs)
 }
 
+/// The deadline of a disabled timer: later than any time the clock reaches, so it
+/// never fires and never comes first (no `Option` to test at every use).
+const NEVER: Instant = Instant(u64::MAX);
+
 /// `t` or `timer`, whichever comes first (one copy of the 64-bit comparison).
 #[inline(never)]
-fn sooner(t: Instant, timer: &Option<Instant>) -> Instant {
-    match *timer {
-        Some(d) if d < t => d,
-        _ => t,
-    }
+fn sooner(t: Instant, timer: Instant) -> Instant {
+    t.min(timer)
 }
 
-/// `secs` seconds after `t`, or never for 0 (a disabled timer).
-fn after(t: Instant, secs: u32) -> Option<Instant> {
-    (secs > 0).then(|| plus_secs(t, secs))
+/// `secs` seconds after `t`, or [`NEVER`] for 0 (a disabled timer).
+fn after(t: Instant, secs: u32) -> Instant {
+    if secs > 0 {
+        plus_secs(t, secs)
+    } else {
+        NEVER
+    }
 }
 
 /// Logs `text`, `what`, `rest` and `e` in a row, as the daemon words its failures
@@ -384,28 +388,45 @@ fn failed(log: &mut SysLog<'_>, level: Level, text: &str, what: &str, rest: &str
     failed_then(log, level, [text, what, rest], e, "");
 }
 
+/// Logs `text` and `e` (`Failed daemonizing: ERROR`): [`failed`] with nothing between.
+#[inline(never)]
+fn failed_with(log: &mut SysLog<'_>, level: Level, text: &str, e: Errno) {
+    line_of(log, level, &[text], Some(e), "");
+}
+
 /// [`failed`] with `tail` after the error.
 #[inline(never)]
 fn failed_then(log: &mut SysLog<'_>, level: Level, parts: [&str; 3], e: Errno, tail: &str) {
-    let [text, what, rest] = parts;
-    log!(log, level, "{}{}{}{}{}", text, what, rest, e, tail);
+    line_of(log, level, &parts, Some(e), tail);
 }
 
 /// Logs why a multicast routing socket could not be set up (one formatting call for the
 /// IPv4 and the IPv6 socket).
 #[inline(never)]
 fn init_failed(log: &mut SysLog<'_>, level: Level, e: &mroute::InitError) {
-    log!(log, level, "{}", e);
+    let (parts, errno) = e.parts();
+    line_of(log, level, &parts, errno, "");
 }
 
 /// Logs `parts` in a row: one call at each site rather than a formatting call per piece.
 #[inline(never)]
 fn words(log: &mut SysLog<'_>, level: Level, parts: &[&str]) {
+    line_of(log, level, parts, None, "");
+}
+
+/// Logs `parts`, then the error if any, then `tail`: the one line builder of [`words`]
+/// and [`failed_then`].
+#[inline(never)]
+fn line_of(log: &mut SysLog<'_>, level: Level, parts: &[&str], e: Option<Errno>, tail: &str) {
     if log.wants(level) {
         let mut line = Line::new();
         for part in parts {
             let _ = ufmt::uWrite::write_str(&mut line, part);
         }
+        if let Some(e) = e {
+            let _ = ufmt::uwrite!(line, "{}", e);
+        }
+        let _ = ufmt::uWrite::write_str(&mut line, tail);
         log.log(level, line.as_str());
     }
 }
@@ -414,14 +435,7 @@ fn words(log: &mut SysLog<'_>, level: Level, parts: &[&str]) {
 fn rescan(router: &mut Router, host: &mut DaemonHost) {
     router.scan_begin();
     if let Err(e) = ifevent::dump_links(&mut |info| router.scan_iface(info)) {
-        failed(
-            &mut host.log,
-            Level::Err,
-            "Failed reading interfaces: ",
-            "",
-            "",
-            e,
-        );
+        failed_with(&mut host.log, Level::Err, "Failed reading interfaces: ", e);
     }
     router.scan_end(host);
 }
@@ -449,15 +463,15 @@ fn load_conf(
 /// any other failure as an error.
 #[inline(never)]
 fn conf_failed(log: &mut SysLog<'_>, missing: Level, e: LoadError, path: &str, tail: &str) {
-    match e {
-        LoadError::Missing => {
-            let parts = ["Configuration file ", path, " does not exist", tail];
-            words(log, missing, &parts);
-        }
-        LoadError::Unreadable(e) => {
-            failed_then(log, Level::Err, ["Failed reading ", path, ": "], e, tail)
-        }
-    }
+    let (level, parts, errno) = match e {
+        LoadError::Missing => (
+            missing,
+            ["Configuration file ", path, " does not exist"],
+            None,
+        ),
+        LoadError::Unreadable(e) => (Level::Err, ["Failed reading ", path, ": "], Some(e)),
+    };
+    line_of(log, level, &parts, errno, tail);
 }
 
 /// Sets up the host over the routing sockets in `kernel`, the router's options and its
@@ -479,16 +493,19 @@ fn start_host<'a>(
     host
 }
 
-/// What the poll set entry `i` is.
+/// What the poll set entry `i` is (two bytes: the client slot is a `u8`).
 #[derive(Clone, Copy)]
 enum Source {
     Signals,
     Mroute(Family),
     Netlink,
     Listener,
-    Client(usize),
-    Mrdisc,
+    Client(u8),
+    /// The mrdisc socket of this slot of the host's table.
+    Mrdisc(u8),
 }
+
+static_assertions::const_assert!(crate::limits::MAX_CLIENTS <= 256);
 
 const MAX_POLL: usize = 5 + crate::limits::MAX_CLIENTS + crate::limits::MAX_VIFS;
 
@@ -517,17 +534,19 @@ struct Loop<'a> {
     listener: Option<Fd>,
     events: Option<Fd>,
     clients: &'static mut Clients,
-    next_expire: Option<Instant>,
+    /// The next `-c` expiry pass ([`NEVER`] without one).
+    next_expire: Instant,
     next_mrdisc: Instant,
-    exit_at: Option<Instant>,
+    /// `-x`: when the daemon exits ([`NEVER`] without one).
+    exit_at: Instant,
     notify: Option<Notify>,
 }
 
 impl Loop<'_> {
     fn run(&mut self) -> i32 {
-        let mut upcall_buf = [0u8; 512];
+        let mut recv_buf = [0u8; 512];
         loop {
-            if let Some(code) = self.turn(&mut upcall_buf) {
+            if let Some(code) = self.turn(&mut recv_buf) {
                 return code;
             }
         }
@@ -537,7 +556,7 @@ impl Loop<'_> {
     /// LLVM hoists the constants of a loop body this big out of the loop into spilled
     /// stack slots.
     #[inline(never)]
-    fn turn(&mut self, upcall_buf: &mut [u8; 512]) -> Option<i32> {
+    fn turn(&mut self, recv_buf: &mut [u8; 512]) -> Option<i32> {
         let now = clock::now();
         let mut set = PollSet {
             fds: Vec::new(),
@@ -557,12 +576,13 @@ impl Loop<'_> {
             add(fd.raw(), Source::Listener);
         }
         self.clients
-            .poll_fds(&mut |slot, fd| add(fd, Source::Client(slot)));
-        self.host.mrdisc_poll_fds(&mut |fd| add(fd, Source::Mrdisc));
+            .poll_fds(&mut |slot, fd| add(fd, Source::Client(slot as u8)));
+        self.host
+            .mrdisc_poll_fds(&mut |slot, fd| add(fd, Source::Mrdisc(slot)));
 
         // The mrdisc timer always runs: there is always a deadline.
         let deadline = self.clients.deadline_before(self.next_mrdisc);
-        let deadline = sooner(sooner(deadline, &self.next_expire), &self.exit_at);
+        let deadline = sooner(sooner(deadline, self.next_expire), self.exit_at);
         let timeout = now.until(deadline).min(i32::MAX as u64) as i32;
         if poll(&mut set.fds, timeout).is_err() {
             return None;
@@ -573,7 +593,7 @@ impl Loop<'_> {
             if !pfd.readable() {
                 continue;
             }
-            if let Some(code) = self.serve(*source, pfd.fd(), now, upcall_buf, &mut reload) {
+            if let Some(code) = self.serve(*source, now, recv_buf, &mut reload) {
                 return Some(code);
             }
         }
@@ -581,7 +601,7 @@ impl Loop<'_> {
             self.reload();
         }
         self.timers(clock::now());
-        if self.exit_at.is_some_and(|t| t <= clock::now()) {
+        if self.exit_at != NEVER && self.exit_at <= clock::now() {
             log!(
                 &mut self.host.log,
                 Level::Notice,
@@ -592,15 +612,14 @@ impl Loop<'_> {
         None
     }
 
-    /// Reads what poll found on `fd`, a `source`; the exit code once the daemon must exit.
+    /// Reads what poll found on `source`; the exit code once the daemon must exit.
     /// Not inlined, as [`Self::turn`].
     #[inline(never)]
     fn serve(
         &mut self,
         source: Source,
-        fd: i32,
         now: Instant,
-        upcall_buf: &mut [u8; 512],
+        recv_buf: &mut [u8; 512],
         reload: &mut bool,
     ) -> Option<i32> {
         match source {
@@ -615,7 +634,7 @@ impl Loop<'_> {
                 }
                 *reload |= set.hup;
             }
-            Source::Mroute(family) => self.upcalls(family, now, upcall_buf),
+            Source::Mroute(family) => self.upcalls(family, now, recv_buf),
             Source::Netlink => {
                 let changed = match &self.events {
                     Some(fd) => ifevent::drain(fd).unwrap_or(true),
@@ -634,40 +653,43 @@ impl Loop<'_> {
             Source::Client(slot) => {
                 let d = self
                     .clients
-                    .readable(slot, self.router, &mut self.host, now);
+                    .readable(slot.into(), self.router, &mut self.host, now);
                 if d.kill {
                     log!(&mut self.host.log, Level::Notice, "Exiting.");
                     return Some(exit::OK);
                 }
                 *reload |= d.reload;
             }
-            Source::Mrdisc => self.host.mrdisc_readable(fd),
+            Source::Mrdisc(slot) => self.host.mrdisc_readable(slot, recv_buf),
         }
         None
     }
 
     /// Handles the upcalls waiting on the routing socket of `family`.
     fn upcalls(&mut self, family: Family, now: Instant, buf: &mut [u8; 512]) {
-        // Bounded: a flood of upcalls cannot starve the other sources.
-        for _ in 0..64 {
+        // Bounded: a flood of packets cannot starve the other sources.
+        for _ in 0..256 {
             let Ok(fd) = self.host.kernel.fd(family) else {
                 break;
             };
-            // Borrowed where it was received: an upcall holds two `Addr`s, whose moves
-            // are byte-wise copies.
-            match &mroute::recv_upcall(fd, family, buf) {
-                Ok(Some(up)) => self.router.upcall(&mut self.host, now, up),
-                Ok(None) | Err(_) => break,
+            let n = match mroute::recv_datagram(fd, family, buf) {
+                Ok(n) => n,
+                Err(Errno::EINTR) => continue,
+                Err(_) => break,
+            };
+            // Decoded and borrowed where it is handled: an upcall holds two `Addr`s,
+            // whose moves are byte-wise copies.
+            let data = buf.get(..n).unwrap_or(&[]);
+            if let Some(up) = &crate::wire::upcall::decode(family, data) {
+                self.router.upcall(&mut self.host, now, up);
             }
         }
     }
 
     fn timers(&mut self, now: Instant) {
-        if let Some(t) = self.next_expire {
-            if t <= now {
-                self.router.expire(&mut self.host, now);
-                self.next_expire = Some(plus_secs(now, self.opts.cache_timeout));
-            }
+        if self.next_expire <= now {
+            self.router.expire(&mut self.host, now);
+            self.next_expire = plus_secs(now, self.opts.cache_timeout);
         }
         if self.next_mrdisc <= now {
             self.host.mrdisc_announce_all();
@@ -734,6 +756,17 @@ impl Loop<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn disabled_timers_never_fire_nor_come_first() {
+        let t = Instant(5_000);
+        assert_eq!(after(t, 0), NEVER);
+        assert_eq!(after(t, 2), Instant(7_000));
+        assert_eq!(sooner(t, NEVER), t);
+        assert_eq!(sooner(NEVER, t), t);
+        assert_eq!(sooner(t, Instant(4_000)), Instant(4_000));
+        assert!(NEVER > plus_secs(Instant(u64::MAX / 2), u32::MAX));
+    }
 
     #[test]
     fn more_groups_names_the_limit() {

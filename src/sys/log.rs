@@ -70,11 +70,9 @@ impl<'a> SysLog<'a> {
     /// A sink showing the levels `level` enables on `target`, tagging its lines `ident`
     /// (cut to [`IDENT_MAX`] bytes). Syslog is connected when the first line is sent.
     pub fn open(ident: &'a str, level: LogLevel, target: Target) -> Self {
-        let mut end = ident.len().min(IDENT_MAX);
-        while !ident.is_char_boundary(end) {
-            end -= 1;
-        }
-        let kept = ident.get(..end).unwrap_or("");
+        // The valid start of the first `IDENT_MAX` bytes: cut at a character boundary.
+        let bytes = ident.as_bytes();
+        let kept = crate::fmt::utf8_prefix(bytes.get(..IDENT_MAX).unwrap_or(bytes));
         Self {
             target,
             max: level,
@@ -139,62 +137,56 @@ impl Log for SysLog<'_> {
         if !self.enabled(level) {
             return;
         }
-        let line = self.last.as_str();
-        // One buffer, filled in place for each output (a returned line is a copy).
+        // One buffer, formatted once: each output sends its part of it.
         let mut out = OutLine::new();
+        let cuts = format_line(&mut out, level, self.ident, getpid(), &self.last);
+        let bytes = out.as_bytes();
         if self.target == Target::Verify {
-            plain_line(&mut out, line);
-            super::stdout(out.as_bytes());
+            super::stdout(bytes.get(cuts.plain..).unwrap_or(&[]));
             return;
         }
-        let pid = getpid();
         if self.target != Target::Stderr {
-            syslog_line(&mut out, level, self.ident, pid, line);
-            self.syslog.send(out.as_bytes());
+            self.syslog
+                .send(bytes.get(..cuts.syslog_end).unwrap_or(&[]));
         }
         if self.target != Target::Syslog {
-            perror_line(&mut out, self.ident, pid, line);
-            super::stderr(out.as_bytes());
+            super::stderr(bytes.get(cuts.perror..).unwrap_or(&[]));
         }
     }
 }
 
-/// Room for `<PRI>ident[pid]: ` plus a log line and a newline: every output line (one
-/// type, so the formatting code below exists once).
+/// Room for `<PRI>ident[pid]: ` plus a log line and a newline: every output line.
 type OutLine = String<{ 5 + IDENT_MAX + 16 + LOG_LINE_MAX + 1 }>;
 
-/// `ident[pid]: `, after `<pri>` if given.
-fn prefix(out: &mut OutLine, pri: Option<u8>, ident: &str, pid: i32) {
-    if let Some(pri) = pri {
-        let _ = ufmt::uwrite!(out, "<{}>", pri);
-    }
+/// Where each output's part of a [`format_line`] line is.
+struct Cuts {
+    /// glibc's `LOG_PERROR` line `ident[pid]: message\n` starts here (after `<PRI>`).
+    perror: usize,
+    /// Verify mode's `message\n` starts here.
+    plain: usize,
+    /// The datagram for `/dev/log`, `<PRI>ident[pid]: message`, ends here: no
+    /// timestamp (see the module docs) and no newline, as glibc sends it, and cut at a
+    /// NUL in the message, as C would print it.
+    syslog_end: usize,
+}
+
+/// Writes `<PRI>ident[pid]: message\n` into `out` (empty): one line that holds every
+/// output's (see [`Cuts`]). The newline always fits after a line of at most
+/// `LOG_LINE_MAX` bytes (what `log` passes); a longer one is cut to the buffer.
+fn format_line(out: &mut OutLine, level: Level, ident: &str, pid: i32, line: &str) -> Cuts {
+    let _ = ufmt::uwrite!(out, "<{}>", FACILITY_DAEMON | level as u8);
+    let perror = out.len();
     let _ = ufmt::uwrite!(out, "{}[{}]: ", ident, pid);
-}
-
-/// glibc's `LOG_PERROR` line: `ident[pid]: message\n`, written in one `write`. The
-/// newline always fits after a line of at most `LOG_LINE_MAX` bytes (what `log` passes);
-/// a longer one is cut to the buffer.
-fn perror_line(out: &mut OutLine, ident: &str, pid: i32, line: &str) {
-    out.clear();
-    prefix(out, None, ident, pid);
+    let plain = out.len();
     push_truncated(out, line);
+    let message = out.get(plain..).unwrap_or("");
+    let syslog_end = plain + crate::fmt::fields(message, 0).next().unwrap_or("").len();
     let _ = out.push_str("\n");
-}
-
-/// Verify mode's `message\n`.
-fn plain_line(out: &mut OutLine, line: &str) {
-    out.clear();
-    push_truncated(out, line);
-    let _ = out.push_str("\n");
-}
-
-/// The datagram for `/dev/log`: `<PRI>ident[pid]: message`, no timestamp (see the module
-/// docs) and no newline, as glibc sends it. A line with a NUL in it is cut there, as C
-/// would print it.
-fn syslog_line(out: &mut OutLine, level: Level, ident: &str, pid: i32, line: &str) {
-    out.clear();
-    prefix(out, Some(FACILITY_DAEMON | level as u8), ident, pid);
-    push_truncated(out, crate::fmt::fields(line, 0).next().unwrap_or(""));
+    Cuts {
+        perror,
+        plain,
+        syslog_end,
+    }
 }
 
 /// Our `syslog(3)`: an `AF_UNIX` datagram socket connected to `path`.
@@ -237,25 +229,30 @@ fn send(fd: &Fd, msg: &[u8]) -> Result<(), Errno> {
 mod tests {
     use super::*;
 
-    /// The output line of each kind, from a fresh buffer holding older text (the
-    /// functions replace it).
-    fn fill(f: impl FnOnce(&mut OutLine)) -> OutLine {
+    /// The part of the output line an output sends.
+    fn part(
+        level: Level,
+        ident: &str,
+        pid: i32,
+        line: &str,
+        pick: fn(&Cuts) -> (usize, usize),
+    ) -> std::string::String {
         let mut out = OutLine::new();
-        let _ = out.push_str("stale");
-        f(&mut out);
-        out
+        let cuts = format_line(&mut out, level, ident, pid, line);
+        let (from, to) = pick(&cuts);
+        out[from..to.min(out.len())].to_string()
     }
 
-    fn perror(ident: &str, pid: i32, line: &str) -> OutLine {
-        fill(|o| perror_line(o, ident, pid, line))
+    fn perror(ident: &str, pid: i32, line: &str) -> std::string::String {
+        part(Level::Err, ident, pid, line, |c| (c.perror, usize::MAX))
     }
 
-    fn plain(line: &str) -> OutLine {
-        fill(|o| plain_line(o, line))
+    fn plain(line: &str) -> std::string::String {
+        part(Level::Err, "x", 1, line, |c| (c.plain, usize::MAX))
     }
 
-    fn syslog(level: Level, ident: &str, pid: i32, line: &str) -> OutLine {
-        fill(|o| syslog_line(o, level, ident, pid, line))
+    fn syslog(level: Level, ident: &str, pid: i32, line: &str) -> std::string::String {
+        part(level, ident, pid, line, |c| (0, c.syslog_end))
     }
 
     #[test]
@@ -265,9 +262,9 @@ mod tests {
         let mut long = String::<LOG_LINE_MAX>::new();
         push_truncated(&mut long, &"é".repeat(100));
         let out = perror(&"i".repeat(IDENT_MAX), i32::MIN, &long);
-        assert!(out.ends_with('\n') && out.len() <= out.capacity());
+        assert!(out.ends_with('\n') && out.len() <= OutLine::new().capacity());
         let out = perror("smcroute", 1, &"é".repeat(100));
-        assert!(out.len() <= out.capacity());
+        assert!(out.len() <= OutLine::new().capacity());
         assert_eq!(plain("a line"), "a line\n");
     }
 
@@ -364,7 +361,7 @@ mod tests {
             i32::MIN,
             &"é".repeat(200),
         );
-        assert!(long.len() <= long.capacity());
+        assert!(long.len() <= OutLine::new().capacity());
         assert!(long.ends_with('é'));
     }
 

@@ -123,17 +123,36 @@ impl Drop for Fd {
     }
 }
 
-/// `read(2)` into `buf`.
+/// `read(2)` into `buf` (retried on `EINTR`, see [`read_retry`]).
 pub fn read(fd: &Fd, buf: &mut [u8]) -> Result<usize, Errno> {
-    // SAFETY: `buf` is valid for writes of `buf.len()` bytes; `fd` is open.
-    ret_len(unsafe { call::read(fd.raw(), buf.as_mut_ptr().cast(), buf.len()) })
+    read_retry(fd.raw(), buf)
 }
 
 /// `write(2)` of all of `buf`, retrying on partial writes and `EINTR`.
-pub fn write_all_raw(fd: libc::c_int, mut buf: &[u8]) -> Result<(), Errno> {
+pub fn write_all_raw(fd: libc::c_int, buf: &[u8]) -> Result<(), Errno> {
+    put_all(fd, buf, false)
+}
+
+/// `write(2)`, or on a socket (`to_socket`) `send(MSG_NOSIGNAL)`, of all of `buf`,
+/// retrying on partial writes and `EINTR`: one loop for files and sockets.
+pub(crate) fn put_all(fd: libc::c_int, mut buf: &[u8], to_socket: bool) -> Result<(), Errno> {
     while !buf.is_empty() {
-        // SAFETY: `buf` is valid for reads of `buf.len()` bytes.
-        let rc = unsafe { call::write(fd, buf.as_ptr().cast(), buf.len()) };
+        let rc = if to_socket {
+            // SAFETY: `buf` is valid for reads of `buf.len()` bytes; no address is passed.
+            unsafe {
+                call::sendto(
+                    fd,
+                    buf.as_ptr().cast(),
+                    buf.len(),
+                    libc::MSG_NOSIGNAL,
+                    core::ptr::null(),
+                    0,
+                )
+            }
+        } else {
+            // SAFETY: `buf` is valid for reads of `buf.len()` bytes.
+            unsafe { call::write(fd, buf.as_ptr().cast(), buf.len()) }
+        };
         match ret_len(rc) {
             Ok(n) => buf = buf.get(n..).unwrap_or(&[]),
             Err(Errno::EINTR) => {}
@@ -141,6 +160,19 @@ pub fn write_all_raw(fd: libc::c_int, mut buf: &[u8]) -> Result<(), Errno> {
         }
     }
     Ok(())
+}
+
+/// `read(2)` into `buf`, retried on `EINTR`; `Ok(0)` is end of file (or of a stream
+/// socket's input, where `read` is `recv` without flags).
+pub fn read_retry(fd: libc::c_int, buf: &mut [u8]) -> Result<usize, Errno> {
+    loop {
+        // SAFETY: `buf` is valid for writes of `buf.len()` bytes.
+        let rc = unsafe { call::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
+        match ret_len(rc) {
+            Err(Errno::EINTR) => {}
+            other => return other,
+        }
+    }
 }
 
 /// Writes to standard output (best effort).
@@ -181,7 +213,7 @@ impl FdWriter {
 
     /// Writes out what is buffered.
     pub fn flush(&mut self) {
-        let _ = write_all_raw(self.fd, &self.buf[..self.len]);
+        let _ = write_all_raw(self.fd, self.buf.get(..self.len).unwrap_or(&[]));
         self.len = 0;
     }
 }
@@ -196,8 +228,8 @@ impl ufmt::uWrite for FdWriter {
         }
         if bytes.len() > self.buf.len() {
             let _ = write_all_raw(self.fd, bytes);
-        } else {
-            self.buf[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+        } else if let Some(dst) = self.buf.get_mut(self.len..self.len + bytes.len()) {
+            dst.copy_from_slice(bytes);
             self.len += bytes.len();
         }
         Ok(())

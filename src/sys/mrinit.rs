@@ -137,24 +137,38 @@ impl InitError {
     }
 }
 
+impl InitError {
+    /// The message as pieces, `head`, family, `tail` and `": "` (each possibly empty),
+    /// and the error to write after them, if any: the daemon logs them with its one line
+    /// builder, no formatting code of its own.
+    pub fn parts(&self) -> ([&'static str; 4], Option<Errno>) {
+        let Some(p) = MESSAGES.get(self.message()) else {
+            return ([""; 4], None);
+        };
+        let family = match (p.family, self.family) {
+            (false, _) => "",
+            (true, Family::V4) => "IPv4",
+            (true, Family::V6) => "IPv6",
+        };
+        let (colon, errno) = if p.errno {
+            (": ", Some(self.errno))
+        } else {
+            ("", None)
+        };
+        ([p.head, family, p.tail, colon], errno)
+    }
+}
+
 impl uDisplay for InitError {
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        let Some(p) = MESSAGES.get(self.message()) else {
-            return Ok(());
-        };
-        f.write_str(p.head)?;
-        if p.family {
-            f.write_str(match self.family {
-                Family::V4 => "IPv4",
-                Family::V6 => "IPv6",
-            })?;
+        let (parts, errno) = self.parts();
+        for part in parts {
+            f.write_str(part)?;
         }
-        f.write_str(p.tail)?;
-        if p.errno {
-            f.write_str(": ")?;
-            self.errno.fmt(f)?;
+        match errno {
+            Some(e) => e.fmt(f),
+            None => Ok(()),
         }
-        Ok(())
     }
 }
 

@@ -22,12 +22,15 @@ pub(super) use super::sock::{
     in_addr, ioctl_rw, recv, setsockopt, setsockopt_bytes, setsockopt_int, socket,
 };
 
-fn sockaddr_in6(a: [u8; 16]) -> libc::sockaddr_in6 {
+/// A `sockaddr_in6` of `a`. Not inlined: the address is copied byte by byte (it is not
+/// aligned), once here rather than at each of the four requests that carry one.
+#[inline(never)]
+fn sockaddr_in6(a: &[u8; 16]) -> libc::sockaddr_in6 {
     libc::sockaddr_in6 {
         sin6_family: libc::AF_INET6 as libc::sa_family_t,
         sin6_port: 0,
         sin6_flowinfo: 0,
-        sin6_addr: libc::in6_addr { s6_addr: a },
+        sin6_addr: libc::in6_addr { s6_addr: *a },
         sin6_scope_id: 0,
     }
 }
@@ -156,12 +159,20 @@ pub fn done(fd: &Fd, family: Family) -> Result<(), Errno> {
     }
 }
 
+/// Reads one datagram from the `family` routing socket without waiting (`EAGAIN` once
+/// it is empty) and returns its length. Kernel upcalls are among ordinary IGMP/ICMPv6
+/// packets: [`wire::upcall::decode`] tells them apart, called by the caller where the
+/// upcall is handled (an `Upcall` is moved byte by byte, so it is not returned).
+pub fn recv_datagram(fd: &Fd, _family: Family, buf: &mut [u8]) -> Result<usize, Errno> {
+    recv(fd, buf, libc::MSG_DONTWAIT)
+}
+
 /// Reads from the `family` routing socket until a kernel upcall arrives (returned) or the
 /// socket is empty (`Ok(None)`). Ordinary IGMP/ICMPv6 packets are read and dropped; at
 /// most 64 datagrams are read per call, so a flood cannot starve the caller's loop.
 pub fn recv_upcall(fd: &Fd, family: Family, buf: &mut [u8]) -> Result<Option<Upcall>, Errno> {
     for _ in 0..64 {
-        match recv(fd, buf, libc::MSG_DONTWAIT) {
+        match recv_datagram(fd, family, buf) {
             Ok(n) => {
                 if let Some(up) = wire::upcall::decode(family, buf.get(..n).unwrap_or(&[])) {
                     return Ok(Some(up));
@@ -257,8 +268,8 @@ impl Kernel for MrouteSys {
             }
             (Addr::V6(s), Addr::V6(g)) => {
                 let mut req = abi::sioc_sg_req6 {
-                    src: sockaddr_in6(*s),
-                    grp: sockaddr_in6(*g),
+                    src: sockaddr_in6(s),
+                    grp: sockaddr_in6(g),
                     pktcnt: 0,
                     bytecnt: 0,
                     wrong_if: 0,
@@ -338,8 +349,8 @@ fn set_mfc(fd: &Fd, mfc: &Mfc, add: bool) -> Result<(), Errno> {
                 }
             }
             let m = mf6cctl {
-                mf6cc_origin: sockaddr_in6(*s),
-                mf6cc_mcastgrp: sockaddr_in6(*g),
+                mf6cc_origin: sockaddr_in6(s),
+                mf6cc_mcastgrp: sockaddr_in6(g),
                 mf6cc_parent: mfc.parent.into(),
                 mf6cc_ifset: ifset,
             };

@@ -126,13 +126,17 @@ impl Notify {
 }
 
 /// Appends `status`, newlines turned into spaces so it stays one `STATUS=` line, leaving
-/// room for the 40 bytes that follow it.
+/// room for the 40 bytes that follow it (cut at a character boundary). By pieces between
+/// the newlines: no character decoding and encoding.
 fn push_status(msg: &mut String<MSG_MAX>, status: &str) {
-    for c in status.chars() {
-        if msg.len() + c.len_utf8() > MSG_MAX - 40 {
-            break;
-        }
-        let _ = msg.push(if c == '\n' { ' ' } else { c });
+    let room = (MSG_MAX - 40).saturating_sub(msg.len());
+    let bytes = status.as_bytes();
+    let kept = crate::fmt::utf8_prefix(bytes.get(..room).unwrap_or(bytes));
+    let mut pieces = crate::fmt::fields(kept, b'\n');
+    let _ = msg.push_str(pieces.next().unwrap_or(""));
+    for piece in pieces {
+        let _ = msg.push_str(" ");
+        let _ = msg.push_str(piece);
     }
 }
 
@@ -206,6 +210,30 @@ mod tests {
         assert!(msg.starts_with("READY=1\nSTATUS=sss"));
         assert!(msg.ends_with(&format!("\nMAINPID={}", getpid())));
         assert!(msg.len() <= MSG_MAX);
+    }
+
+    #[test]
+    fn status_is_one_line_cut_at_a_character() {
+        // The rule, character by character on std's string.
+        fn by_chars(head: &str, status: &str) -> std::string::String {
+            let mut msg = std::string::String::from(head);
+            for c in status.chars() {
+                if msg.len() + c.len_utf8() > MSG_MAX - 40 {
+                    break;
+                }
+                msg.push(if c == '\n' { ' ' } else { c });
+            }
+            msg
+        }
+        let long = format!("a\nb{}\n", "é".repeat(120));
+        for head in ["READY=1\nSTATUS=", "RELOADING=1\nSTATUS=x"] {
+            for status in ["", "\n", "a\n\nb\n", "no newline", &long, &long[1..]] {
+                let mut msg = String::<MSG_MAX>::new();
+                msg.push_str(head).unwrap();
+                push_status(&mut msg, status);
+                assert_eq!(msg.as_str(), by_chars(head, status), "{status:?}");
+            }
+        }
     }
 
     #[test]

@@ -102,34 +102,35 @@ fn resolve_in(
     user: &str,
     group: Option<&str>,
 ) -> Result<Ids, ResolveError> {
-    let mut found = None;
-    if !user.is_empty() {
-        let _ = for_each_line(passwd, &mut |line| match parse_passwd(line) {
-            Some(pw) if pw.name == user.as_bytes() => {
-                found = Some(Ids {
-                    uid: pw.uid,
-                    gid: pw.gid,
-                });
-                false
-            }
-            _ => true,
-        });
-    }
-    let mut ids = found.ok_or(ResolveError::UnknownUser)?;
+    let mut ids = first_entry(passwd, user, true).ok_or(ResolveError::UnknownUser)?;
     if let Some(group) = group {
-        let mut gid = None;
-        if !group.is_empty() {
-            let _ = for_each_line(groups, &mut |line| match parse_group(line) {
-                Some(gr) if gr.name == group.as_bytes() => {
-                    gid = Some(gr.gid);
+        let gid = first_entry(groups, group, false).ok_or(ResolveError::UnknownGroup)?;
+        ids.gid = gid.gid;
+    }
+    Ok(ids)
+}
+
+/// The ids of the first entry named `name` in `path`: a user's (`users`, a passwd file)
+/// or a group's (its id as `gid`). One lookup for both files.
+fn first_entry(path: &str, name: &str, users: bool) -> Option<Ids> {
+    let mut found = None;
+    if !name.is_empty() {
+        let _ = for_each_line(path, &mut |line| {
+            let entry = if users {
+                parse_passwd(line).map(|pw| (pw.name, pw.uid, pw.gid))
+            } else {
+                parse_group(line).map(|gr| (gr.name, 0, gr.gid))
+            };
+            match entry {
+                Some((entry_name, uid, gid)) if entry_name == name.as_bytes() => {
+                    found = Some(Ids { uid, gid });
                     false
                 }
                 _ => true,
-            });
-        }
-        ids.gid = gid.ok_or(ResolveError::UnknownGroup)?;
+            }
+        });
     }
-    Ok(ids)
+    found
 }
 
 /// What `initgroups(user, gid)` sets up, from the files: `gid` first, then each group of
@@ -250,18 +251,32 @@ pub enum DropError {
     Unsupported,
 }
 
-impl uDisplay for DropError {
-    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
+impl DropError {
+    /// The message as pieces: what failed, `" failed: "` or nothing, and the error to
+    /// write after them, if any (the daemon logs them with its one line builder).
+    pub fn parts(&self) -> (&'static str, &'static str, Option<Errno>) {
         let (call, errno) = match *self {
             Self::KeepCaps(e) => ("prctl(PR_SET_KEEPCAPS)", e),
             Self::Groups(e) => ("setgroups", e),
             Self::SetGid(e) => ("setgid", e),
             Self::SetUid(e) => ("setuid", e),
             Self::Capset(e) => ("capset", e),
-            Self::StillRoot => return f.write_str("still able to regain root"),
-            Self::Unsupported => return f.write_str("not supported on this platform"),
+            Self::StillRoot => return ("still able to regain root", "", None),
+            Self::Unsupported => return ("not supported on this platform", "", None),
         };
-        ufmt::uwrite!(f, "{} failed: {}", call, errno)
+        (call, " failed: ", Some(errno))
+    }
+}
+
+impl uDisplay for DropError {
+    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
+        let (what, sep, errno) = self.parts();
+        f.write_str(what)?;
+        f.write_str(sep)?;
+        match errno {
+            Some(e) => e.fmt(f),
+            None => Ok(()),
+        }
     }
 }
 

@@ -7,6 +7,7 @@ use super::fs::{CPath, CStrBuf};
 use super::ret;
 use crate::errno::Errno;
 use crate::limits::MAX_SCRIPT_ENV;
+use crate::net::Addr;
 
 /// `getpid()`.
 pub fn getpid() -> i32 {
@@ -173,10 +174,10 @@ pub enum ScriptEnv<'a> {
     Clear,
     /// `install`: `source=<S>` and `group=<G>` overwrite any inherited values.
     Route {
-        /// The source address as text (no prefix length).
-        source: &'a str,
-        /// The group address as text (no prefix length).
-        group: &'a str,
+        /// The source address (written without a prefix length).
+        source: &'a Addr,
+        /// The group address.
+        group: &'a Addr,
     },
 }
 
@@ -256,8 +257,9 @@ pub fn run_script(path: &str, arg: &str, env: ScriptEnv<'_>) -> Result<Started, 
     let vars = match env {
         ScriptEnv::Clear => None,
         ScriptEnv::Route { source, group } => {
-            pair.0.set(&["source=", source])?;
-            pair.1.set(&["group=", group])?;
+            // The texts are made here, where they are copied into the variables.
+            pair.0.set(&["source=", source.text().as_str()])?;
+            pair.1.set(&["group=", group.text().as_str()])?;
             Some(&pair)
         }
     };
@@ -451,9 +453,10 @@ pub(crate) mod tests {
             std::env::set_var("NOTIFY_SOCKET", "/run/systemd/notify");
             std::env::set_var("source", "inherited");
             std::env::set_var("KEPT", "kept");
+            let (source, group) = (Addr::V4([10, 0, 0, 1]), Addr::V4([225, 1, 2, 3]));
             let env = ScriptEnv::Route {
-                source: "10.0.0.1",
-                group: "225.1.2.3",
+                source: &source,
+                group: &group,
             };
             let pid = run_script(&script, "install", env).unwrap().pid;
             assert_eq!(wait_exit(pid), 0);
@@ -507,14 +510,10 @@ pub(crate) mod tests {
             run_script(&"x".repeat(300), "reload", ScriptEnv::Clear),
             Err(Errno(libc::ENAMETOOLONG))
         );
-        let long = ScriptEnv::Route {
-            source: &"1".repeat(60),
-            group: "225.1.2.3",
-        };
-        assert_eq!(
-            run_script("/bin/true", "install", long),
-            Err(Errno(libc::ENAMETOOLONG))
-        );
+        // The longest address text fits its variable.
+        let widest = Addr::parse("ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255").unwrap();
+        let mut v = AddrVar::empty();
+        assert_eq!(v.set(&["source=", widest.text().as_str()]), Ok(()));
     }
 
     #[test]

@@ -10,7 +10,7 @@
 use core::ffi::c_int;
 use core::mem::size_of;
 
-use super::{call, ret, ret_len, Fd};
+use super::{call, ret, Fd};
 use crate::errno::Errno;
 
 /// Standard input, output and error descriptor numbers.
@@ -177,51 +177,20 @@ pub(super) fn connect_as(path: &str, ty: c_int) -> Result<Fd, Errno> {
 
 /// `send(fd, buf, MSG_NOSIGNAL)` until all of `buf` is sent: a peer that went away is
 /// `EPIPE`, never a SIGPIPE.
-pub fn send_all(fd: &Fd, mut buf: &[u8]) -> Result<(), Errno> {
-    while !buf.is_empty() {
-        // SAFETY: `buf` is valid for reads of `buf.len()` bytes; `fd` is open.
-        let rc = unsafe {
-            call::sendto(
-                fd.raw(),
-                buf.as_ptr().cast(),
-                buf.len(),
-                libc::MSG_NOSIGNAL,
-                core::ptr::null(),
-                0,
-            )
-        };
-        match ret_len(rc) {
-            Ok(n) => buf = buf.get(n..).unwrap_or(&[]),
-            Err(Errno::EINTR) => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(())
+pub fn send_all(fd: &Fd, buf: &[u8]) -> Result<(), Errno> {
+    super::put_all(fd.raw(), buf, true)
 }
 
-/// `recv(fd, buf, 0)`; `Ok(0)` is end of stream. Retries on `EINTR`.
+/// `recv(fd, buf, 0)` (as `read`, the same on a stream socket); `Ok(0)` is end of stream.
+/// Retries on `EINTR`.
 pub fn recv(fd: &Fd, buf: &mut [u8]) -> Result<usize, Errno> {
-    loop {
-        // SAFETY: `buf` is valid for writes of `buf.len()` bytes; `fd` is open.
-        let rc = unsafe { call::recv(fd.raw(), buf.as_mut_ptr().cast(), buf.len(), 0) };
-        match ret_len(rc) {
-            Err(Errno::EINTR) => {}
-            other => return other,
-        }
-    }
+    super::read_retry(fd.raw(), buf)
 }
 
 /// `read(STDIN_FILENO, buf)`, retrying on `EINTR`; `Ok(0)` is end of input.
 pub fn read_stdin(buf: &mut [u8]) -> Result<usize, Errno> {
-    loop {
-        // SAFETY: `buf` is valid for writes of `buf.len()` bytes; fd 0 is not owned by
-        // anyone in this process, reading it closes nothing.
-        let rc = unsafe { call::read(STDIN, buf.as_mut_ptr().cast(), buf.len()) };
-        match ret_len(rc) {
-            Err(Errno::EINTR) => {}
-            other => return other,
-        }
-    }
+    // Reading fd 0 closes nothing: nobody in this process owns it.
+    super::read_retry(STDIN, buf)
 }
 
 // ===== terminal =====

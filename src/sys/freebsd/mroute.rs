@@ -123,18 +123,26 @@ pub fn done(fd: &Fd, family: Family) -> Result<(), Errno> {
     }
 }
 
+/// Reads one datagram from the `family` routing socket without waiting (`EAGAIN` once
+/// it is empty) and returns its length, with an IPv4 upcall made readable by the shared
+/// [`wire::upcall::decode`] (see [`clear_unused3`]), which the caller calls where the
+/// upcall is handled.
+pub fn recv_datagram(fd: &Fd, family: Family, buf: &mut [u8]) -> Result<usize, Errno> {
+    let n = recv(fd, buf, libc::MSG_DONTWAIT)?;
+    if family == Family::V4 {
+        clear_unused3(buf.get_mut(..n).unwrap_or(&mut []));
+    }
+    Ok(n)
+}
+
 /// Reads from the `family` routing socket until a kernel upcall arrives (returned) or the
 /// socket is empty (`Ok(None)`); at most 64 datagrams per call. Ordinary IGMP/ICMPv6
 /// packets are dropped.
 pub fn recv_upcall(fd: &Fd, family: Family, buf: &mut [u8]) -> Result<Option<Upcall>, Errno> {
     for _ in 0..64 {
-        match recv(fd, buf, libc::MSG_DONTWAIT) {
+        match recv_datagram(fd, family, buf) {
             Ok(n) => {
-                let msg = buf.get_mut(..n).unwrap_or(&mut []);
-                if family == Family::V4 {
-                    clear_unused3(msg);
-                }
-                if let Some(up) = wire::upcall::decode(family, msg) {
+                if let Some(up) = wire::upcall::decode(family, buf.get(..n).unwrap_or(&[])) {
                     return Ok(Some(up));
                 }
             }
