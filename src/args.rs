@@ -71,15 +71,15 @@ pub const CTL_USAGE_EXIT: i32 = 1;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ArgError {
     /// `getopt`: an option letter that does not exist.
-    InvalidOption(char),
+    InvalidOption(u8),
     /// `getopt`: an option that needs an argument is the last word.
-    MissingArgument(char),
+    MissingArgument(u8),
     /// `-m` outside 4..180.
     MrdiscInterval,
     /// `-t` below 0.
     NegativeTableId,
     /// A path given with, or derived from, this option is longer than [`PATH_MAX_LEN`].
-    PathTooLong(char),
+    PathTooLong(u8),
     /// `smcroutectl`: more than [`CTL_MAX_WORDS`] command words.
     TooManyWords,
 }
@@ -115,7 +115,7 @@ impl ErrorLine<'_> {
     /// The line as (program name, text, option letter, text): one body for the daemon
     /// and the control tool, which write with different `uWrite` types.
     #[inline(never)]
-    pub fn parts(&self) -> (&str, &'static str, Option<char>, &'static str) {
+    pub fn parts(&self) -> (&str, &'static str, Option<u8>, &'static str) {
         // The text before the letter and after it, by error (a table, not a match of
         // tuples: one lookup instead of six sets of stores).
         const TEXTS: [(&str, &str); 6] = [
@@ -160,7 +160,9 @@ impl uDisplay for ErrorLine<'_> {
         f.write_str(name)?;
         f.write_str(text)?;
         if let Some(c) = letter {
-            f.write_char(c)?;
+            // A non-ASCII byte is not text on its own: `?` stands for it here (the
+            // control tool writes the byte itself, as glibc's `getopt` does).
+            f.write_str(crate::fmt::as_utf8(&[c]).unwrap_or("?"))?;
         }
         f.write_str(tail)
     }
@@ -350,19 +352,19 @@ pub fn parse_daemon_into<'a>(
         let value = value.unwrap_or("");
         let seconds = || u32::try_from(atoi(value).clamp(0, i64::from(i32::MAX))).unwrap_or(0);
         match letter {
-            'c' => opts.cache_timeout = seconds(),
-            'd' => opts.startup_delay = seconds(),
-            'D' => opts.exit_delay = seconds(),
-            'e' => seen.script = Some(value),
-            'f' => seen.conf = Some(('f', value)),
-            'F' => {
-                seen.conf = Some(('F', value));
+            b'c' => opts.cache_timeout = seconds(),
+            b'd' => opts.startup_delay = seconds(),
+            b'D' => opts.exit_delay = seconds(),
+            b'e' => seen.script = Some(value),
+            b'f' => seen.conf = Some((b'f', value)),
+            b'F' => {
+                seen.conf = Some((b'F', value));
                 opts.verify = true;
             }
-            'h' => return Err(NotRun::Help { ident: opts.ident }),
-            'i' | 'I' => opts.ident = value,
-            'l' => seen.log_level = Some(parse_log_level(value)),
-            'm' => match atoi(value) {
+            b'h' => return Err(NotRun::Help { ident: opts.ident }),
+            b'i' | b'I' => opts.ident = value,
+            b'l' => seen.log_level = Some(parse_log_level(value)),
+            b'm' => match atoi(value) {
                 n @ 4..=180 => opts.mrdisc_interval = n as u32,
                 _ => {
                     return Err(NotRun::Usage {
@@ -371,12 +373,12 @@ pub fn parse_daemon_into<'a>(
                     })
                 }
             },
-            'n' => {
+            b'n' => {
                 opts.foreground = true;
                 syslog_counter = syslog_counter.saturating_sub(1);
             }
-            'N' => opts.phyint_enable_default = false,
-            'p' => match crate::fmt::split_once(value, b':') {
+            b'N' => opts.phyint_enable_default = false,
+            b'p' => match crate::fmt::split_once(value, b':') {
                 Some((user, group)) => {
                     opts.user = Some(user);
                     opts.group = Some(group);
@@ -386,9 +388,9 @@ pub fn parse_daemon_into<'a>(
                     opts.group = None;
                 }
             },
-            'P' => seen.pid_file = Some(value),
-            's' => syslog_counter = syslog_counter.saturating_add(1),
-            't' => match u32::try_from(atoi(value).min(i64::from(i32::MAX))) {
+            b'P' => seen.pid_file = Some(value),
+            b's' => syslog_counter = syslog_counter.saturating_add(1),
+            b't' => match u32::try_from(atoi(value).min(i64::from(i32::MAX))) {
                 Ok(id) => opts.table_id = id,
                 Err(_) => {
                     return Err(NotRun::Usage {
@@ -397,8 +399,8 @@ pub fn parse_daemon_into<'a>(
                     })
                 }
             },
-            'u' => seen.socket = Some(value),
-            'v' => return Err(NotRun::Version),
+            b'u' => seen.socket = Some(value),
+            b'v' => return Err(NotRun::Version),
             // Every letter of DAEMON_OPTIONS is handled above.
             _ => {}
         }
@@ -421,7 +423,7 @@ pub fn parse_daemon_into<'a>(
 /// the defaults depend on `-i` wherever it stands.
 #[derive(Default)]
 struct DaemonWords<'a> {
-    conf: Option<(char, &'a str)>,
+    conf: Option<(u8, &'a str)>,
     pid_file: Option<&'a str>,
     socket: Option<&'a str>,
     script: Option<&'a str>,
@@ -436,19 +438,19 @@ impl DaemonWords<'_> {
         // one `fill` per path, the cases only choose the parts.
         let (letter, dir, name, suffix) = match self.conf {
             Some((letter, file)) => (letter, "", file, ""),
-            None => ('i', SYSCONF_DIR, ident, ".conf"),
+            None => (b'i', SYSCONF_DIR, ident, ".conf"),
         };
         fill(&mut opts.conf, letter, &[dir, name, suffix])?;
         let (letter, dir, name) = match self.pid_file {
-            Some(file) if file.as_bytes().first() == Some(&b'/') => ('P', "", file),
-            Some(name) => ('P', RUN_DIR, name),
-            None => ('i', RUN_DIR, ident),
+            Some(file) if file.as_bytes().first() == Some(&b'/') => (b'P', "", file),
+            Some(name) => (b'P', RUN_DIR, name),
+            None => (b'i', RUN_DIR, ident),
         };
         let suffix = if dir.is_empty() { "" } else { ".pid" };
         fill(&mut opts.pid_file, letter, &[dir, name, suffix])?;
         socket_path(&mut opts.socket, self.socket, ident)?;
         if let Some(file) = self.script {
-            fill(opts.script.insert(Path::new()), 'e', &[file])?;
+            fill(opts.script.insert(Path::new()), b'e', &[file])?;
         }
         Ok(())
     }
@@ -456,7 +458,7 @@ impl DaemonWords<'_> {
 
 /// Appends `parts` to `out`, or the error of `letter`'s path if too long. In place: a
 /// [`Path`] returned by value is copied, a quarter kilobyte each time.
-fn fill(out: &mut Path, letter: char, parts: &[&str]) -> Result<(), ArgError> {
+fn fill(out: &mut Path, letter: u8, parts: &[&str]) -> Result<(), ArgError> {
     for part in parts {
         out.push_str(part)
             .map_err(|()| ArgError::PathTooLong(letter))?;
@@ -467,8 +469,8 @@ fn fill(out: &mut Path, letter: char, parts: &[&str]) -> Result<(), ArgError> {
 /// `-u FILE` into `out`, else `RUNSTATEDIR/<ident>.sock`.
 fn socket_path(out: &mut Path, given: Option<&str>, ident: &str) -> Result<(), ArgError> {
     let (letter, dir, name, suffix) = match given {
-        Some(file) => ('u', "", file, ""),
-        None => ('i', RUN_DIR, ident, ".sock"),
+        Some(file) => (b'u', "", file, ""),
+        None => (b'i', RUN_DIR, ident, ".sock"),
     };
     fill(out, letter, &[dir, name, suffix])
 }
@@ -552,15 +554,15 @@ pub fn parse_ctl_into<'a>(args: &'a [&'a str], opts: &mut CtlOpts<'a>) -> Result
             }
         };
         match letter {
-            'b' => opts.batch = true,
-            'd' => opts.detail = true,
-            'h' => opts.help = true,
-            'i' | 'I' => opts.ident = value,
-            'j' => opts.json = true,
-            'p' => opts.plain = true,
-            't' => opts.no_heading = true,
-            'u' => socket = Some(value),
-            'v' => {
+            b'b' => opts.batch = true,
+            b'd' => opts.detail = true,
+            b'h' => opts.help = true,
+            b'i' | b'I' => opts.ident = value,
+            b'j' => opts.json = true,
+            b'p' => opts.plain = true,
+            b't' => opts.no_heading = true,
+            b'u' => socket = Some(value),
+            b'v' => {
                 opts.version = true;
                 return Ok(());
             }

@@ -491,15 +491,21 @@ impl Addr {
 
 impl Prefix {
     /// `ADDR` for host prefixes, `ADDR/LEN` otherwise (SMCRoute's show format).
-    #[inline(never)]
+    #[inline(always)]
     pub fn text(&self) -> AddrText {
-        let mut t = self.addr.text();
-        if !self.is_host() {
-            t.byte(b'/');
-            t.dec(self.len);
-        }
-        t
+        prefix_text(&self.addr, self.len)
     }
+}
+
+/// [`Prefix::text`] of `addr` and `len`, for a prefix held as its parts.
+#[inline(never)]
+pub fn prefix_text(addr: &Addr, len: u8) -> AddrText {
+    let mut t = addr.text();
+    if len != addr.family().bits() {
+        t.byte(b'/');
+        t.dec(len);
+    }
+    t
 }
 
 impl uDisplay for Addr {

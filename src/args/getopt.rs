@@ -16,7 +16,7 @@ pub enum Mode {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Arg<'a> {
     /// An option letter and its argument, if it takes one.
-    Option(char, Option<&'a str>),
+    Option(u8, Option<&'a str>),
     /// A word that is not an option.
     Operand(&'a str),
 }
@@ -54,9 +54,11 @@ impl<'a> Getopt<'a> {
     }
 
     /// Whether option `c` exists and takes an argument (`None`: no such option).
-    fn takes_argument(&self, c: char) -> Option<bool> {
+    fn takes_argument(&self, c: u8) -> Option<bool> {
         // Option letters are ASCII: a byte search, without the str searcher's code.
-        let c = u8::try_from(c).ok().filter(|&c| c != b':')?;
+        if c == b':' {
+            return None;
+        }
         let spec = self.spec.as_bytes();
         let at = spec.iter().position(|&b| b == c)?;
         Some(spec.get(at + 1) == Some(&b':'))
@@ -82,7 +84,7 @@ impl<'a> Getopt<'a> {
 
     /// The next option; `None` at the end, once the options have ended, or (in
     /// [`Mode::Permute`]) at an operand, which is left in place for the caller.
-    fn next_option(&mut self) -> Option<Result<(char, Option<&'a str>), ArgError>> {
+    fn next_option(&mut self) -> Option<Result<(u8, Option<&'a str>), ArgError>> {
         if self.done {
             return None;
         }
@@ -101,11 +103,13 @@ impl<'a> Getopt<'a> {
                 }
                 self.offset = 1;
             }
-            let Some(c) = word.get(self.offset..).and_then(|rest| rest.chars().next()) else {
+            // Byte by byte, as `getopt` reads its words: a letter that is not ASCII is
+            // reported by its first byte and the rest of the word is dropped.
+            let Some(&c) = word.as_bytes().get(self.offset) else {
                 self.next_word();
                 continue;
             };
-            self.offset += c.len_utf8();
+            self.offset += 1;
             let rest = word.get(self.offset..).unwrap_or("");
             return Some(match self.takes_argument(c) {
                 None => {
@@ -138,7 +142,7 @@ impl<'a> Getopt<'a> {
 }
 
 impl<'a> Iterator for Getopt<'a> {
-    type Item = Result<(char, Option<&'a str>), ArgError>;
+    type Item = Result<(u8, Option<&'a str>), ArgError>;
 
     /// The next option; in [`Mode::Permute`] the operands are skipped.
     fn next(&mut self) -> Option<Self::Item> {

@@ -68,7 +68,7 @@ fn error_line(prog: &str, error: ArgError) -> String {
 // ===== getopt =====
 
 /// What `getopt` yields.
-type Item<'a> = Result<(char, Option<&'a str>), ArgError>;
+type Item<'a> = Result<(u8, Option<&'a str>), ArgError>;
 
 fn walk<'a>(args: &'a [&'a str], spec: &'static str, mode: Mode) -> (Vec<Item<'a>>, &'a [&'a str]) {
     let mut g = Getopt::new(args, spec, mode);
@@ -83,15 +83,15 @@ fn getopt_clusters_and_arguments() {
     assert_eq!(
         got,
         [
-            Ok(('n', None)),
-            Ok(('s', None)),
-            Ok(('N', None)),
-            Ok(('c', Some("60"))),
-            Ok(('c', Some("60"))),
-            Ok(('n', None)),
-            Ok(('c', Some("7"))),
-            Ok(('n', None)),
-            Ok(('c', Some("8"))),
+            Ok((b'n', None)),
+            Ok((b's', None)),
+            Ok((b'N', None)),
+            Ok((b'c', Some("60"))),
+            Ok((b'c', Some("60"))),
+            Ok((b'n', None)),
+            Ok((b'c', Some("7"))),
+            Ok((b'n', None)),
+            Ok((b'c', Some("8"))),
         ]
     );
     assert!(rest.is_empty());
@@ -104,9 +104,9 @@ fn getopt_argument_taken_whatever_it_looks_like() {
     assert_eq!(
         got,
         [
-            Ok(('c', Some("-5"))),
-            Ok(('c', Some("--"))),
-            Ok(('n', None))
+            Ok((b'c', Some("-5"))),
+            Ok((b'c', Some("--"))),
+            Ok((b'n', None))
         ]
     );
 }
@@ -115,7 +115,7 @@ fn getopt_argument_taken_whatever_it_looks_like() {
 fn getopt_stop_at_operand() {
     let args = ["p", "-b", "show", "-d", "x"];
     let (got, rest) = walk(&args, "bd", Mode::StopAtOperand);
-    assert_eq!(got, [Ok(('b', None))]);
+    assert_eq!(got, [Ok((b'b', None))]);
     assert_eq!(rest, ["show", "-d", "x"]);
     // A lone `-` is an operand.
     let args = ["p", "-", "-b"];
@@ -128,10 +128,10 @@ fn getopt_stop_at_operand() {
 fn getopt_double_dash() {
     let args = ["p", "-b", "--", "-d", "x"];
     let (got, rest) = walk(&args, "bd", Mode::StopAtOperand);
-    assert_eq!(got, [Ok(('b', None))]);
+    assert_eq!(got, [Ok((b'b', None))]);
     assert_eq!(rest, ["-d", "x"]);
     let (got, rest) = walk(&args, "bd", Mode::Permute);
-    assert_eq!(got, [Ok(('b', None))]);
+    assert_eq!(got, [Ok((b'b', None))]);
     assert_eq!(rest, ["-d", "x"]);
 }
 
@@ -139,7 +139,7 @@ fn getopt_double_dash() {
 fn getopt_permute_skips_operands() {
     let args = ["p", "foo", "-b", "-", "bar", "-d"];
     let (got, rest) = walk(&args, "bd", Mode::Permute);
-    assert_eq!(got, [Ok(('b', None)), Ok(('d', None))]);
+    assert_eq!(got, [Ok((b'b', None)), Ok((b'd', None))]);
     assert!(rest.is_empty());
 }
 
@@ -150,15 +150,18 @@ fn getopt_errors() {
     assert_eq!(
         got,
         [
-            Err(ArgError::InvalidOption('x')),
-            Ok(('b', None)),
-            Err(ArgError::InvalidOption(':')),
-            Err(ArgError::InvalidOption('\u{e9}')),
+            Err(ArgError::InvalidOption(b'x')),
+            Ok((b'b', None)),
+            Err(ArgError::InvalidOption(b':')),
+            Err(ArgError::InvalidOption(0xc3)),
         ]
     );
     let args = ["p", "-bc"];
     let (got, _) = walk(&args, "bc:", Mode::StopAtOperand);
-    assert_eq!(got, [Ok(('b', None)), Err(ArgError::MissingArgument('c'))]);
+    assert_eq!(
+        got,
+        [Ok((b'b', None)), Err(ArgError::MissingArgument(b'c'))]
+    );
 }
 
 #[test]
@@ -172,7 +175,7 @@ fn getopt_next_arg_keeps_operands_in_order() {
         got
     };
     let args = &["p", "foo", "-b", "-", "-c", "x", "bar", "--", "-b", "baz"][..];
-    let (b, c) = (Arg::Option('b', None), Arg::Option('c', Some("x")));
+    let (b, c) = (Arg::Option(b'b', None), Arg::Option(b'c', Some("x")));
     let operand = |w| Ok(Arg::Operand(w));
     assert_eq!(
         all(args, Mode::Permute),
@@ -193,9 +196,9 @@ fn getopt_next_arg_keeps_operands_in_order() {
     assert_eq!(
         all(&["p", "-x", "w", "-c"], Mode::Permute),
         [
-            Err(ArgError::InvalidOption('x')),
+            Err(ArgError::InvalidOption(b'x')),
             operand("w"),
-            Err(ArgError::MissingArgument('c'))
+            Err(ArgError::MissingArgument(b'c'))
         ]
     );
     assert!(all(&["p"], Mode::Permute).is_empty());
@@ -424,7 +427,7 @@ fn daemon_bad_options() {
     assert_eq!(
         parse_daemon(&["smcrouted", "-i", "q", "-x", "-h"]),
         DaemonCmd::Usage {
-            error: ArgError::InvalidOption('x'),
+            error: ArgError::InvalidOption(b'x'),
             ident: "q"
         }
     );
@@ -432,19 +435,24 @@ fn daemon_bad_options() {
         "c", "d", "D", "e", "f", "F", "I", "i", "l", "m", "p", "P", "t", "u",
     ] {
         let flag = format!("-{letter}");
-        let want = ArgError::MissingArgument(letter.chars().next().unwrap());
+        let want = ArgError::MissingArgument(letter.as_bytes()[0]);
         assert_eq!(fails(&["smcrouted", &flag]), want);
         assert_eq!(want.daemon_exit_code(), 64);
         assert!(want.daemon_shows_usage());
     }
-    assert_eq!(ArgError::InvalidOption('x').daemon_exit_code(), 64);
+    assert_eq!(ArgError::InvalidOption(b'x').daemon_exit_code(), 64);
     assert_eq!(
-        error_line("/tmp/x/smcrouted", ArgError::InvalidOption('x')),
+        error_line("/tmp/x/smcrouted", ArgError::InvalidOption(b'x')),
         "/tmp/x/smcrouted: invalid option -- 'x'"
     );
     assert_eq!(
-        error_line("./smcrouted", ArgError::MissingArgument('c')),
+        error_line("./smcrouted", ArgError::MissingArgument(b'c')),
         "./smcrouted: option requires an argument -- 'c'"
+    );
+    // The first byte of a letter that is not ASCII is not text on its own.
+    assert_eq!(
+        error_line("smcrouted", ArgError::InvalidOption(0xc3)),
+        "smcrouted: invalid option -- '?'"
     );
 }
 
@@ -455,7 +463,7 @@ fn daemon_ignores_operands() {
     assert_eq!(
         parse_daemon(&["smcrouted", "foo", "-x"]),
         DaemonCmd::Usage {
-            error: ArgError::InvalidOption('x'),
+            error: ArgError::InvalidOption(b'x'),
             ident: "smcroute"
         }
     );
@@ -475,34 +483,34 @@ fn daemon_paths_too_long() {
     assert_eq!(run(&["smcrouted", "-f", &just]).conf.len(), PATH_MAX_LEN);
     assert_eq!(
         fails(&["smcrouted", "-f", &long]),
-        ArgError::PathTooLong('f')
+        ArgError::PathTooLong(b'f')
     );
     assert_eq!(
         fails(&["smcrouted", "-F", &long]),
-        ArgError::PathTooLong('F')
+        ArgError::PathTooLong(b'F')
     );
     assert_eq!(
         fails(&["smcrouted", "-u", &long]),
-        ArgError::PathTooLong('u')
+        ArgError::PathTooLong(b'u')
     );
     assert_eq!(
         fails(&["smcrouted", "-e", &long]),
-        ArgError::PathTooLong('e')
+        ArgError::PathTooLong(b'e')
     );
     assert_eq!(
         fails(&["smcrouted", "-P", &long]),
-        ArgError::PathTooLong('P')
+        ArgError::PathTooLong(b'P')
     );
     assert_eq!(
         fails(&["smcrouted", "-P", &just]),
-        ArgError::PathTooLong('P'),
+        ArgError::PathTooLong(b'P'),
         "dir and .pid added"
     );
     assert_eq!(
         fails(&["smcrouted", "-i", &just]),
-        ArgError::PathTooLong('i')
+        ArgError::PathTooLong(b'i')
     );
-    let e = ArgError::PathTooLong('i');
+    let e = ArgError::PathTooLong(b'i');
     assert_eq!(e.daemon_exit_code(), 64);
     assert!(!e.daemon_shows_usage());
     assert_eq!(
@@ -632,36 +640,36 @@ fn ctl_version_stops_reading() {
 fn ctl_errors() {
     assert_eq!(
         parse_ctl(&["smcroutectl", "-x"]),
-        Err(ArgError::InvalidOption('x'))
+        Err(ArgError::InvalidOption(b'x'))
     );
     assert_eq!(
         parse_ctl(&["smcroutectl", "-h", "-x"]),
-        Err(ArgError::InvalidOption('x'))
+        Err(ArgError::InvalidOption(b'x'))
     );
     assert_eq!(
         parse_ctl(&["smcroutectl", "-u"]),
-        Err(ArgError::MissingArgument('u'))
+        Err(ArgError::MissingArgument(b'u'))
     );
     assert_eq!(
         parse_ctl(&["smcroutectl", "-bi"]),
-        Err(ArgError::MissingArgument('i'))
+        Err(ArgError::MissingArgument(b'i'))
     );
     assert_eq!(
         parse_ctl(&["smcroutectl", "-I"]),
-        Err(ArgError::MissingArgument('I'))
+        Err(ArgError::MissingArgument(b'I'))
     );
     let long = "x".repeat(PATH_MAX_LEN + 1);
     assert_eq!(
         parse_ctl(&["smcroutectl", "-u", &long]),
-        Err(ArgError::PathTooLong('u'))
+        Err(ArgError::PathTooLong(b'u'))
     );
     assert_eq!(
         parse_ctl(&["smcroutectl", "-i", &long]),
-        Err(ArgError::PathTooLong('i'))
+        Err(ArgError::PathTooLong(b'i'))
     );
     assert_eq!(
         parse_ctl(&["smcroutectl", "show", "-x", "-h"]),
-        Err(ArgError::InvalidOption('x'))
+        Err(ArgError::InvalidOption(b'x'))
     );
     let many = ["w"; CTL_MAX_WORDS + 2];
     assert_eq!(parse_ctl(&many), Err(ArgError::TooManyWords));
@@ -674,7 +682,7 @@ fn ctl_errors() {
     assert_eq!((o.words.len(), o.ident), (CTL_MAX_WORDS, "x"));
     assert_eq!(CTL_USAGE_EXIT, 1);
     assert_eq!(
-        error_line("/usr/sbin/smcroutectl", ArgError::InvalidOption('x')),
+        error_line("/usr/sbin/smcroutectl", ArgError::InvalidOption(b'x')),
         "/usr/sbin/smcroutectl: invalid option -- 'x'"
     );
     assert_eq!(

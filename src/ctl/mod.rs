@@ -160,7 +160,7 @@ fn print_arg_error(t: &mut dyn Term, argv0: &str, error: ArgError) {
     t.err(name.as_bytes());
     t.err(text.as_bytes());
     if let Some(c) = letter {
-        t.err(c.encode_utf8(&mut [0; 4]).as_bytes());
+        t.err(&[c]);
     }
     t.err(tail.as_bytes());
     t.err(b"\n");

@@ -259,6 +259,10 @@ fn usage_and_help() {
     assert_eq!(rc, 1);
     assert_eq!(rec.err(), "smcroutectl: invalid option -- 'x'\n");
     assert_eq!(rec.out(), usage());
+    // A letter that is not ASCII is reported by its first byte, as glibc does.
+    let (rc, rec) = ctl(&["-\u{e9}"]);
+    assert_eq!(rc, 1);
+    assert_eq!(rec.err, b"smcroutectl: invalid option -- '\xc3'\n");
     let (rc, rec) = ctl(&["-i"]);
     assert_eq!(rc, 1);
     assert_eq!(

@@ -59,14 +59,17 @@ impl Compact {
 
 impl uDisplay for Compact {
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        f.write_char('(')?;
+        // Strings, not chars: no UTF-8 encoding of a char is needed for any message.
         match &self.source {
-            Some(s) => s.fmt(f)?,
-            None => f.write_char('*')?,
+            Some(s) => {
+                f.write_str("(")?;
+                s.fmt(f)?;
+                f.write_str(",")?;
+            }
+            None => f.write_str("(*,")?,
         }
-        f.write_char(',')?;
         self.group.fmt(f)?;
-        f.write_char(')')
+        f.write_str(")")
     }
 }
 
@@ -89,7 +92,7 @@ impl uDisplay for Explicit {
         write_dec(f, self.slen as u32)?;
         ufmt::uwrite!(f, ",{}/", self.group)?;
         write_dec(f, self.glen as u32)?;
-        f.write_char(')')
+        f.write_str(")")
     }
 }
 
