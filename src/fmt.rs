@@ -94,11 +94,7 @@ pub fn push_truncated<const N: usize>(out: &mut String<N>, s: &str) {
 /// (one copy for every capacity of [`push_truncated`]).
 #[inline(never)]
 fn fitting(s: &str, room: usize) -> &str {
-    let mut end = s.len().min(room);
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    s.get(..end).unwrap_or("")
+    utf8_prefix(s.as_bytes().get(..room).unwrap_or(s.as_bytes()))
 }
 
 /// `bytes` as text if they are UTF-8. The one UTF-8 check of the programs: `core`'s

@@ -44,13 +44,10 @@ pub fn probe(path: &str) -> Result<(), LoadError> {
         Err(Errno::ENOENT) => return Err(LoadError::Missing),
         Err(e) => return Err(LoadError::Unreadable(e)),
     };
-    let mut byte = [0u8; 1];
-    loop {
-        match sys::read(&fd, &mut byte) {
-            Ok(_) => return Ok(()),
-            Err(Errno::EINTR) => {}
-            Err(e) => return Err(LoadError::Unreadable(e)),
-        }
+    // sys::read retries on EINTR.
+    match sys::read(&fd, &mut [0u8; 1]) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(LoadError::Unreadable(e)),
     }
 }
 

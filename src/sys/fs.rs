@@ -122,14 +122,14 @@ pub fn read_file(path: &str, buf: &mut [u8]) -> Result<usize, ReadError> {
     loop {
         let Some(rest) = buf.get_mut(len..).filter(|rest| !rest.is_empty()) else {
             // Full: one more byte tells "exactly full" from "too big".
-            let more = read_retry(&fd, &mut [0u8; 1]).map_err(ReadError::Os)?;
+            let more = super::read(&fd, &mut [0u8; 1]).map_err(ReadError::Os)?;
             return if more == 0 {
                 Ok(len)
             } else {
                 Err(ReadError::TooBig { max: buf.len() })
             };
         };
-        match read_retry(&fd, rest).map_err(ReadError::Os)? {
+        match super::read(&fd, rest).map_err(ReadError::Os)? {
             0 => return Ok(len),
             n => len += n,
         }
@@ -167,7 +167,7 @@ pub fn lines_of(
     // The line in progress is too long: drop it up to its newline.
     let mut skipping = false;
     loop {
-        let n = read_retry(fd, buf.get_mut(len..).unwrap_or(&mut []))?;
+        let n = super::read(fd, buf.get_mut(len..).unwrap_or(&mut []))?;
         len += n;
         let mut start = 0;
         loop {
@@ -226,15 +226,6 @@ fn newline(bytes: &[u8]) -> Option<usize> {
         at += 1;
     }
     None
-}
-
-fn read_retry(fd: &Fd, buf: &mut [u8]) -> Result<usize, Errno> {
-    loop {
-        match super::read(fd, buf) {
-            Err(Errno::EINTR) => {}
-            other => return other,
-        }
-    }
 }
 
 /// `open(path, flags | O_CLOEXEC, mode)`.
