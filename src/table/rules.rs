@@ -363,13 +363,15 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
                 &group.masked(s.glen),
                 s.glen,
             );
-            // The first of a key's chain is its oldest template: the one that wins.
+            // The first of a key's chain is its oldest template: the one that wins. Only
+            // templates are indexed, and matching the key is covering (S,G) (a rule's
+            // source and group are of one family): no second test.
             let first = self.by_match.first(h, |id| {
                 self.slab
                     .get(id)
                     .is_some_and(|r| r.has_match_key(iif, source, s.slen, group, s.glen))
             });
-            if let Some((id, r)) = first.and_then(|id| fits(id).map(|r| (id, r))) {
+            if let Some((id, r)) = first.and_then(|id| self.slab.get(id).map(|r| (id, r))) {
                 if best.is_none_or(|(seq, _)| r.seq < seq) {
                     best = Some((r.seq, id));
                 }
