@@ -96,13 +96,7 @@ impl Rule {
 
     fn match_hash(&self) -> u32 {
         let sl = self.match_slen();
-        match_hash(
-            self.iif,
-            &self.source.masked(sl),
-            sl,
-            &self.group.masked(self.glen),
-            self.glen,
-        )
+        match_hash(self.iif, &self.source, sl, &self.group, self.glen)
     }
 
     /// True if the template matches with key (IIF, masked source and length, masked
@@ -158,8 +152,12 @@ fn identity_hash(iif: u32, source: &Addr, slen: u8, group: &Addr, glen: u8) -> u
         .finish()
 }
 
+/// The hash of a template's match key: (S,G) masked to the lengths here, in the one
+/// copy, not by each caller.
+#[inline(never)]
 fn match_hash(iif: u32, source: &Addr, slen: u8, group: &Addr, glen: u8) -> u32 {
-    identity_hash(iif, source, slen, group, glen) ^ 0x5bd1_e995
+    let (source, group) = (source.masked(slen), group.masked(glen));
+    identity_hash(iif, &source, slen, &group, glen) ^ 0x5bd1_e995
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -356,13 +354,7 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
         let mut best: Option<(u64, usize)> = None;
         let bits = group.family().bits();
         for s in self.shapes.iter().filter(|s| s.group_bits == bits) {
-            let h = match_hash(
-                iif,
-                &source.masked(s.slen),
-                s.slen,
-                &group.masked(s.glen),
-                s.glen,
-            );
+            let h = match_hash(iif, source, s.slen, group, s.glen);
             // The first of a key's chain is its oldest template: the one that wins. Only
             // templates are indexed, and matching the key is covering (S,G) (a rule's
             // source and group are of one family): no second test.
