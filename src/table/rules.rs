@@ -61,7 +61,8 @@ impl Rule {
     /// True if this is an exact (S,G) rule; otherwise it is a (*,G) template.
     pub fn is_exact(&self) -> bool {
         let bits = self.group.family().bits();
-        !self.any_source() && self.slen == bits && self.glen == bits
+        // The lengths first: cheaper than the 17-byte unspecified-address test.
+        self.slen == bits && self.glen == bits && !self.any_source()
     }
 
     /// True for IPv6 rules (their `ttls` are indexed by MIF).
