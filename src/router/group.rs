@@ -162,15 +162,16 @@ impl Router {
         let mut grp = args::UNSET;
         let mut src = args::UNSET;
         args::sg_words(h, origin, Cmd::Join, source, group, &mut src, &mut grp)?;
-        let src = Some(src).filter(|p| !p.addr.is_unspecified());
-        match self.groups.find(iif, src.as_ref(), &grp) {
+        // Borrowed for the lookup; copied only into the error message.
+        let any = src.addr.is_unspecified();
+        match self.groups.find(iif, (!any).then_some(&src), &grp) {
             Some(gid) => {
                 self.drop_group(h, gid);
                 Ok(())
             }
             None => {
                 let sg = Compact {
-                    source: src,
+                    source: (!any).then_some(src),
                     group: grp,
                 };
                 note(h, Msg::NoGroup(&sg, iif));
