@@ -56,7 +56,9 @@ impl Router {
                 }
             }
         }
-        let name = IfName::of(iif).filter(|_| self.ifaces.exists(iif, false));
+        // The first match serves the existence check and both walks below.
+        let first_in = self.ifaces.next_match(iif, None);
+        let name = IfName::of(iif).filter(|_| first_in.is_some());
         let Some(name) = name else {
             if mode == Mode::Conf {
                 self.pend(h, Kind::Mgroup, iif, source, group, &[]);
@@ -71,7 +73,7 @@ impl Router {
             .zip(range_size(&grp))
             .and_then(|(a, b)| a.checked_mul(b));
         let mut ifaces = 0u32;
-        let mut cur = self.ifaces.next_match(iif, None);
+        let mut cur = first_in;
         while let Some(id) = cur {
             cur = self.ifaces.next_match(iif, Some(id));
             ifaces += 1;
@@ -87,7 +89,7 @@ impl Router {
             note(h, Msg::TableFull("mgroup", MAX_GROUPS));
             return Err(Failed);
         };
-        let mut cur = self.ifaces.next_match(iif, None);
+        let mut cur = first_in;
         while let Some(id) = cur {
             cur = self.ifaces.next_match(iif, Some(id));
             if is_wildcard(iif) && !self.ifaces.get(id).is_some_and(|i| i.multicast) {
@@ -160,15 +162,16 @@ impl Router {
         let mut grp = args::UNSET;
         let mut src = args::UNSET;
         args::sg_words(h, origin, Cmd::Join, source, group, &mut src, &mut grp)?;
-        let src = Some(src).filter(|p| !p.addr.is_unspecified());
-        match self.groups.find(iif, src.as_ref(), &grp) {
+        // Borrowed for the lookup; copied only into the error message.
+        let any = src.addr.is_unspecified();
+        match self.groups.find(iif, (!any).then_some(&src), &grp) {
             Some(gid) => {
                 self.drop_group(h, gid);
                 Ok(())
             }
             None => {
                 let sg = Compact {
-                    source: src,
+                    source: (!any).then_some(src),
                     group: grp,
                 };
                 note(h, Msg::NoGroup(&sg, iif));

@@ -439,7 +439,9 @@ impl Router {
         args::sg_words(h, origin, Cmd::Mroute, source, group, &mut src, &mut grp)?;
         let family = grp.addr.family();
         let v6 = family == Family::V6;
-        if !self.ifaces.exists(iif, false) {
+        // The first match serves the existence check and the walk below.
+        let first_in = self.ifaces.next_match(iif, None);
+        if first_in.is_none() {
             say(h, origin, Msg::NotKnown(Dir::Inbound, iif));
             return Err(Failed);
         }
@@ -462,7 +464,7 @@ impl Router {
             group: grp.addr,
             glen: grp.len,
         };
-        let mut cur = self.ifaces.next_match(iif, None);
+        let mut cur = first_in;
         while let Some(iid) = cur {
             cur = self.ifaces.next_match(iif, Some(iid));
             note(h, Msg::Deleting(self.iface_name(iid), &sg));

@@ -86,16 +86,13 @@ impl Router {
             .rules
             .get(template)
             .map_or([0; crate::limits::MAX_VIFS], |r| r.ttls);
+        // The entry's id, kept by an update and given by an insert: no second lookup.
         let done = match kid {
-            Some(k) => self.set_kernel_ttls(h, k, up.vif, ttls, true).is_ok(),
-            None => self
-                .new_kernel(h, Route::cache(&up.source, &up.group, up.vif, &ttls))
-                .is_ok(),
+            Some(k) => self.set_kernel_ttls(h, k, up.vif, ttls, true).map(|()| k),
+            None => self.new_kernel(h, Route::cache(&up.source, &up.group, up.vif, &ttls)),
         };
-        if done {
-            if let Some(k) = self.mfc.find(&up.source, &up.group) {
-                self.mfc.touch(k);
-            }
+        if let Ok(k) = done {
+            self.mfc.touch(k);
             note(h, Msg::Moved(&sg, self.iface_name(id)));
             h.route_installed(&up.source, &up.group);
         }

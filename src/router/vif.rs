@@ -296,13 +296,15 @@ impl Router {
                 }
             },
         };
-        if !self.ifaces.exists(name, false) {
+        // The first match serves the existence check and the walk below.
+        let first = self.ifaces.next_match(name, None);
+        if first.is_none() {
             // Only a warning, as in SMCRoute: the interface may come later.
             say(h, origin, Msg::PhyintUnknown(name));
             return result;
         }
         let enable = enable.unwrap_or(self.options().do_vifs);
-        let mut cur = self.ifaces.next_match(name, None);
+        let mut cur = first;
         while let Some(id) = cur {
             cur = self.ifaces.next_match(name, Some(id));
             if enable {

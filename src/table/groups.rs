@@ -279,10 +279,11 @@ impl<const G: usize, const GB: usize, const J: usize, const JB: usize> GroupTabl
     /// Forgets kernel join `id`; false if there was none (read it first if needed: no
     /// copy is returned).
     pub fn remove_join(&mut self, id: usize) -> bool {
-        let Some(&j) = self.joins.get(id) else {
+        let joins = &self.joins;
+        // Borrowed, not copied (its addresses are 34 bytes): only the links are kept.
+        let Some(j) = joins.get(id) else {
             return false;
         };
-        let joins = &self.joins;
         self.by_member.remove(
             j.member_hash(),
             id,
@@ -294,21 +295,22 @@ impl<const G: usize, const GB: usize, const J: usize, const JB: usize> GroupTabl
             },
             |o| joins.get(o).map_or(0, Join::member_hash),
         );
-        match j.prev.checked_sub(1) {
+        let (prev, next, owner) = (j.prev, j.next, j.owner());
+        match prev.checked_sub(1) {
             Some(p) => {
                 if let Some(pj) = self.joins.get_mut(p as usize) {
-                    pj.next = j.next;
+                    pj.next = next;
                 }
             }
             None => {
-                if let Some(g) = self.groups.get_mut(j.owner()) {
-                    g.first_join = j.next;
+                if let Some(g) = self.groups.get_mut(owner) {
+                    g.first_join = next;
                 }
             }
         }
-        if let Some(n) = j.next.checked_sub(1) {
+        if let Some(n) = next.checked_sub(1) {
             if let Some(nj) = self.joins.get_mut(n as usize) {
-                nj.prev = j.prev;
+                nj.prev = prev;
             }
         }
         self.joins.remove(id)

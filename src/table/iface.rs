@@ -93,7 +93,7 @@ pub fn name_matches(pattern: &str, name: &str) -> bool {
 /// True if `pattern` is a `+` wildcard.
 pub fn is_wildcard(pattern: &str) -> bool {
     // Not `ends_with('+')`: that encodes the char and calls `memcmp`, for one byte.
-    pattern.as_bytes().last() == Some(&b'+')
+    matches!(pattern.as_bytes().last(), Some(b'+'))
 }
 
 /// `eth0:1` → `eth0` (Linux aliases share the parent's VIF).

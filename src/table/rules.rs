@@ -61,7 +61,8 @@ impl Rule {
     /// True if this is an exact (S,G) rule; otherwise it is a (*,G) template.
     pub fn is_exact(&self) -> bool {
         let bits = self.group.family().bits();
-        !self.any_source() && self.slen == bits && self.glen == bits
+        // The lengths first: cheaper than the 17-byte unspecified-address test.
+        self.slen == bits && self.glen == bits && !self.any_source()
     }
 
     /// True for IPv6 rules (their `ttls` are indexed by MIF).
@@ -96,13 +97,7 @@ impl Rule {
 
     fn match_hash(&self) -> u32 {
         let sl = self.match_slen();
-        match_hash(
-            self.iif,
-            &self.source.masked(sl),
-            sl,
-            &self.group.masked(self.glen),
-            self.glen,
-        )
+        match_hash(self.iif, &self.source, sl, &self.group, self.glen)
     }
 
     /// True if the template matches with key (IIF, masked source and length, masked
@@ -158,8 +153,12 @@ fn identity_hash(iif: u32, source: &Addr, slen: u8, group: &Addr, glen: u8) -> u
         .finish()
 }
 
+/// The hash of a template's match key: (S,G) masked to the lengths here, in the one
+/// copy, not by each caller.
+#[inline(never)]
 fn match_hash(iif: u32, source: &Addr, slen: u8, group: &Addr, glen: u8) -> u32 {
-    identity_hash(iif, source, slen, group, glen) ^ 0x5bd1_e995
+    let (source, group) = (source.masked(slen), group.masked(glen));
+    identity_hash(iif, &source, slen, &group, glen) ^ 0x5bd1_e995
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -356,20 +355,16 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
         let mut best: Option<(u64, usize)> = None;
         let bits = group.family().bits();
         for s in self.shapes.iter().filter(|s| s.group_bits == bits) {
-            let h = match_hash(
-                iif,
-                &source.masked(s.slen),
-                s.slen,
-                &group.masked(s.glen),
-                s.glen,
-            );
-            // The first of a key's chain is its oldest template: the one that wins.
+            let h = match_hash(iif, source, s.slen, group, s.glen);
+            // The first of a key's chain is its oldest template: the one that wins. Only
+            // templates are indexed, and matching the key is covering (S,G) (a rule's
+            // source and group are of one family): no second test.
             let first = self.by_match.first(h, |id| {
                 self.slab
                     .get(id)
                     .is_some_and(|r| r.has_match_key(iif, source, s.slen, group, s.glen))
             });
-            if let Some((id, r)) = first.and_then(|id| fits(id).map(|r| (id, r))) {
+            if let Some((id, r)) = first.and_then(|id| self.slab.get(id).map(|r| (id, r))) {
                 if best.is_none_or(|(seq, _)| r.seq < seq) {
                     best = Some((r.seq, id));
                 }
