@@ -166,12 +166,7 @@ impl<'a> SgRef<'a> {
 
 /// `ADDR`, or `ADDR/LEN` unless `len` is the full length (as `Prefix::text`).
 fn prefix_out<W: uWrite + ?Sized>(out: &mut W, addr: &Addr, len: u8) -> Result<(), W::Error> {
-    out.write_str(addr.text().as_str())?;
-    if len != addr.family().bits() {
-        out.write_char('/')?;
-        out.write_str(Dec::of(len as u64).as_str())?;
-    }
-    Ok(())
+    out.write_str(crate::net::prefix_text(addr, len).as_str())
 }
 
 /// `{"source":"S[/LEN]"` (or `null`) `,"group":"G[/LEN]"`: addresses and lengths need
