@@ -47,10 +47,7 @@ impl Router {
                 }
                 _ if mode == Mode::Replay => return Ok(()),
                 _ => {
-                    let sg = Compact {
-                        source: src.copied(),
-                        group: grp,
-                    };
+                    let sg = Compact::prefixes(src, &grp);
                     note(h, Msg::AlreadyJoined(&sg, iif));
                     return Err(Failed);
                 }
@@ -170,10 +167,7 @@ impl Router {
                 Ok(())
             }
             None => {
-                let sg = Compact {
-                    source: (!any).then_some(src),
-                    group: grp,
-                };
+                let sg = Compact::prefixes((!any).then_some(&src), &grp);
                 note(h, Msg::NoGroup(&sg, iif));
                 Err(Failed)
             }

@@ -10,7 +10,7 @@ use ufmt::{uDisplay, uWrite, Formatter};
 use super::Origin;
 use crate::errno::Errno;
 use crate::fmt::Level;
-use crate::net::{write_dec, Addr, Family, Prefix};
+use crate::net::{prefix_text, write_dec, Addr, Family, Prefix};
 
 /// Which directive a parse message is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,44 +31,59 @@ pub enum Dir {
 }
 
 /// `(S,G)` the compact way SMCRoute prints memberships and kernel routes:
-/// `(*,225.1.1.1)`, `(10.0.0.1,225.3.2.250/30)`.
+/// `(*,225.1.1.1)`, `(10.0.0.1,225.3.2.250/30)`. Borrowed: an `Addr` is 17 bytes of
+/// alignment 1, copied byte by byte.
 #[derive(Debug, Clone, Copy)]
-pub struct Compact {
+pub struct Compact<'a> {
     /// Source, `None` for `*`.
-    pub source: Option<Prefix>,
+    source: Option<&'a Addr>,
+    /// Source length.
+    slen: u8,
     /// Group.
-    pub group: Prefix,
+    group: &'a Addr,
+    /// Group length.
+    glen: u8,
 }
 
-impl Compact {
+impl<'a> Compact<'a> {
     /// A kernel (S,G) with full-length addresses.
-    pub fn sg(source: &Addr, group: &Addr) -> Self {
+    pub fn sg(source: &'a Addr, group: &'a Addr) -> Self {
         Self::hosts(Some(source), group)
     }
 
-    /// A kernel join or (S,G): full-length addresses, `*` for no source. Not inlined:
-    /// one copy of the address moves for every message about one.
-    #[inline(never)]
-    pub fn hosts(source: Option<&Addr>, group: &Addr) -> Self {
+    /// A kernel join or (S,G): full-length addresses, `*` for no source.
+    pub fn hosts(source: Option<&'a Addr>, group: &'a Addr) -> Self {
         Self {
-            source: source.map(|s| Prefix::host(*s)),
-            group: Prefix::host(*group),
+            source,
+            slen: source.map_or(0, |s| s.family().bits()),
+            group,
+            glen: group.family().bits(),
+        }
+    }
+
+    /// A membership: prefixes, `*` for no source.
+    pub fn prefixes(source: Option<&'a Prefix>, group: &'a Prefix) -> Self {
+        Self {
+            source: source.map(|s| &s.addr),
+            slen: source.map_or(0, |s| s.len),
+            group: &group.addr,
+            glen: group.len,
         }
     }
 }
 
-impl uDisplay for Compact {
+impl uDisplay for Compact<'_> {
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
         // Strings, not chars: no UTF-8 encoding of a char is needed for any message.
-        match &self.source {
+        match self.source {
             Some(s) => {
                 f.write_str("(")?;
-                s.fmt(f)?;
+                f.write_str(prefix_text(s, self.slen).as_str())?;
                 f.write_str(",")?;
             }
             None => f.write_str("(*,")?,
         }
-        self.group.fmt(f)?;
+        f.write_str(prefix_text(self.group, self.glen).as_str())?;
         f.write_str(")")
     }
 }
@@ -258,7 +273,7 @@ enum Arg<'a> {
     Str(&'a str),
     Int(Halves),
     Addr(&'a Addr),
-    Sg(&'a Compact),
+    Sg(&'a Compact<'a>),
     Explicit(&'a Explicit),
     Errno(Errno),
     /// A byte from a client, echoed only if printable.
@@ -362,7 +377,7 @@ impl<'a> Msg<'a> {
     }
 
     #[inline(never)]
-    fn mfc_errno(kind: Kind, fam: Family, sg: &'a Compact, e: Errno) -> Self {
+    fn mfc_errno(kind: Kind, fam: Family, sg: &'a Compact<'a>, e: Errno) -> Self {
         Self::of(kind, Arg::Str(ipv(fam)), Arg::Sg(sg), Arg::Errno(e))
     }
 
@@ -372,12 +387,12 @@ impl<'a> Msg<'a> {
     }
 
     #[inline(never)]
-    fn sg(kind: Kind, sg: &'a Compact, s: &'a str) -> Self {
+    fn sg(kind: Kind, sg: &'a Compact<'a>, s: &'a str) -> Self {
         Self::of(kind, Arg::Sg(sg), Arg::Str(s), Arg::Nil)
     }
 
     #[inline(never)]
-    fn sg_errno(kind: Kind, sg: &'a Compact, s: &'a str, e: Errno) -> Self {
+    fn sg_errno(kind: Kind, sg: &'a Compact<'a>, s: &'a str, e: Errno) -> Self {
         Self::of(kind, Arg::Sg(sg), Arg::Str(s), Arg::Errno(e))
     }
 
@@ -482,11 +497,11 @@ impl<'a> Msg<'a> {
         Self::vif_errno(Kind::VifDelFailed, fam, name, e)
     }
     /// `MRT_ADD_MFC` failed.
-    pub fn MfcAddFailed(fam: Family, sg: &'a Compact, e: Errno) -> Self {
+    pub fn MfcAddFailed(fam: Family, sg: &'a Compact<'a>, e: Errno) -> Self {
         Self::mfc_errno(Kind::MfcAddFailed, fam, sg, e)
     }
     /// `MRT_DEL_MFC` failed.
-    pub fn MfcDelFailed(fam: Family, sg: &'a Compact, e: Errno) -> Self {
+    pub fn MfcDelFailed(fam: Family, sg: &'a Compact<'a>, e: Errno) -> Self {
         Self::mfc_errno(Kind::MfcDelFailed, fam, sg, e)
     }
     /// A template matched a NOCACHE upcall.
@@ -498,15 +513,15 @@ impl<'a> Msg<'a> {
         Self::addrs(Kind::NoMatch, source, group, iif)
     }
     /// WRONGVIF repaired.
-    pub fn Moved(sg: &'a Compact, iif: &'a str) -> Self {
+    pub fn Moved(sg: &'a Compact<'a>, iif: &'a str) -> Self {
         Self::sg(Kind::Moved, sg, iif)
     }
     /// WRONGVIF without a matching template.
-    pub fn WrongVif(sg: &'a Compact, iif: &'a str) -> Self {
+    pub fn WrongVif(sg: &'a Compact<'a>, iif: &'a str) -> Self {
         Self::sg(Kind::WrongVif, sg, iif)
     }
     /// WRONGVIF for a configured (S,G): left alone.
-    pub fn WrongVifConfigured(sg: &'a Compact, iif: &'a str) -> Self {
+    pub fn WrongVifConfigured(sg: &'a Compact<'a>, iif: &'a str) -> Self {
         Self::sg(Kind::WrongVifConfigured, sg, iif)
     }
     /// Upcall on a VIF the router does not know.
@@ -522,11 +537,11 @@ impl<'a> Msg<'a> {
         Self::ints(Kind::UnknownUpcall, kind as i64, 0)
     }
     /// Join of an existing membership.
-    pub fn AlreadyJoined(sg: &'a Compact, iif: &'a str) -> Self {
+    pub fn AlreadyJoined(sg: &'a Compact<'a>, iif: &'a str) -> Self {
         Self::sg(Kind::AlreadyJoined, sg, iif)
     }
     /// Leave of an unknown membership.
-    pub fn NoGroup(sg: &'a Compact, iif: &'a str) -> Self {
+    pub fn NoGroup(sg: &'a Compact<'a>, iif: &'a str) -> Self {
         Self::sg(Kind::NoGroup, sg, iif)
     }
     /// Join on an interface that does not exist.
@@ -534,11 +549,11 @@ impl<'a> Msg<'a> {
         Self::str1(Kind::UnknownIface, name)
     }
     /// Kernel join failed.
-    pub fn JoinFailed(sg: &'a Compact, iif: &'a str, e: Errno) -> Self {
+    pub fn JoinFailed(sg: &'a Compact<'a>, iif: &'a str, e: Errno) -> Self {
         Self::sg_errno(Kind::JoinFailed, sg, iif, e)
     }
     /// Kernel leave failed.
-    pub fn LeaveFailed(sg: &'a Compact, iif: &'a str, e: Errno) -> Self {
+    pub fn LeaveFailed(sg: &'a Compact<'a>, iif: &'a str, e: Errno) -> Self {
         Self::sg_errno(Kind::LeaveFailed, sg, iif, e)
     }
     /// Interface went away or changed: its state was dropped.
@@ -627,10 +642,8 @@ mod tests {
         let a = Addr::parse("10.0.0.1").unwrap();
         let g = Addr::parse("225.1.2.3").unwrap();
         let sg = Compact::sg(&a, &g);
-        let star = Compact {
-            source: None,
-            group: Prefix { addr: g, len: 24 },
-        };
+        let g24 = Prefix { addr: g, len: 24 };
+        let star = Compact::prefixes(None, &g24);
         let explicit = Explicit {
             source: a,
             slen: 32,
