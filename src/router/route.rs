@@ -148,12 +148,14 @@ impl Router {
         for &iid in &ins {
             rule.iif = iid as u32;
             rule.ttls = [0; MAX_VIFS];
-            for (vif, t) in rule.ttls.iter_mut().enumerate() {
-                let vif_bit = bit(vif as u8);
-                if out_vifs & vif_bit == 0 {
-                    continue;
-                }
-                let Some(oid) = self.vif_iface(v6, vif as u8) else {
+            // Only the set bits: one step per OIF, not one per possible VIF, for each
+            // of the thousands of routes a conf may hold.
+            let mut rest = out_vifs;
+            while rest != 0 {
+                let vif = rest.trailing_zeros() as u8;
+                let vif_bit = bit(vif);
+                rest &= !vif_bit;
+                let Some(oid) = self.vif_iface(v6, vif) else {
                     continue;
                 };
                 if oid == iid {
@@ -163,7 +165,9 @@ impl Router {
                     let (o, i) = (self.iface_name(oid), self.iface_name(iid));
                     say(h, origin, Msg::SameIif(o, i));
                 }
-                *t = self.ifaces.get(oid).map_or(1, |i| i.threshold.max(1));
+                if let Some(t) = rule.ttls.get_mut(vif as usize) {
+                    *t = self.ifaces.get(oid).map_or(1, |i| i.threshold.max(1));
+                }
             }
             if self.add_rule(h, &rule, mode).is_err() {
                 failed = true;
