@@ -624,19 +624,22 @@ impl Loop<'_, '_> {
         recv_buf: &mut [u8; 512],
         reload: &mut bool,
     ) -> Option<i32> {
-        match source {
+        // `SIGTERM`/`SIGINT` and `smcroutectl kill` end the loop alike (one log line).
+        let quit = match source {
             Source::Signals => {
                 let set = self.signals.take();
-                if set.term {
-                    log!(&mut self.host.log, Level::Notice, "Exiting.");
-                    return Some(exit::OK);
+                if !set.term {
+                    if set.chld {
+                        process::reap_children();
+                    }
+                    *reload |= set.hup;
                 }
-                if set.chld {
-                    process::reap_children();
-                }
-                *reload |= set.hup;
+                set.term
             }
-            Source::Mroute(family) => self.upcalls(family, now, recv_buf),
+            Source::Mroute(family) => {
+                self.upcalls(family, now, recv_buf);
+                false
+            }
             Source::Netlink => {
                 let changed = match &self.events {
                     Some(fd) => ifevent::drain(fd).unwrap_or(true),
@@ -646,23 +649,29 @@ impl Loop<'_, '_> {
                     rescan(self.router, self.host);
                     self.router.activate_pending(self.host);
                 }
+                false
             }
             Source::Listener => {
                 if let Some(fd) = &self.listener {
                     self.clients.accept(self.host, fd, now);
                 }
+                false
             }
             Source::Client(slot) => {
                 let d = self
                     .clients
                     .readable(slot.into(), self.router, self.host, now);
-                if d.kill {
-                    log!(&mut self.host.log, Level::Notice, "Exiting.");
-                    return Some(exit::OK);
-                }
                 *reload |= d.reload;
+                d.kill
             }
-            Source::Mrdisc(slot) => self.host.mrdisc_readable(slot, recv_buf),
+            Source::Mrdisc(slot) => {
+                self.host.mrdisc_readable(slot, recv_buf);
+                false
+            }
+        };
+        if quit {
+            log!(&mut self.host.log, Level::Notice, "Exiting.");
+            return Some(exit::OK);
         }
         None
     }
