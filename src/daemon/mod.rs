@@ -255,8 +255,10 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
             None
         }
     };
-    kernel.v4 = Some(v4);
-    kernel.v6 = v6;
+    // The store's routing sockets are still `None` here: forgetting the old values
+    // closes nothing, and spares the drop code of two assignments.
+    core::mem::forget(kernel.v4.replace(v4));
+    core::mem::forget(core::mem::replace(&mut kernel.v6, v6));
     let mut host = start_host(router, kernel, log, opts, false);
 
     let signals = match Signals::install() {
