@@ -255,8 +255,10 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
             None
         }
     };
-    kernel.v4 = Some(v4);
-    kernel.v6 = v6;
+    // The store's routing sockets are still `None` here: forgetting the old values
+    // closes nothing, and spares the drop code of two assignments.
+    core::mem::forget(kernel.v4.replace(v4));
+    core::mem::forget(core::mem::replace(&mut kernel.v6, v6));
     let mut host = start_host(router, kernel, log, opts, false);
 
     let signals = match Signals::install() {
@@ -338,7 +340,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
 
     let mut state = Loop {
         router,
-        host,
+        host: &mut host,
         bufs,
         opts,
         signals,
@@ -525,9 +527,11 @@ impl PollSet {
     }
 }
 
-struct Loop<'a> {
+struct Loop<'a, 'h> {
     router: &'static mut Router,
-    host: DaemonHost<'a>,
+    /// Borrowed from `run`'s frame: moving the host (its log line and mrdisc table, some
+    /// 700 bytes) into the loop would copy it.
+    host: &'h mut DaemonHost<'a>,
     bufs: &'static mut ConfBufs,
     opts: &'a DaemonOpts<'a>,
     signals: Signals,
@@ -542,7 +546,7 @@ struct Loop<'a> {
     notify: Option<Notify>,
 }
 
-impl Loop<'_> {
+impl Loop<'_, '_> {
     fn run(&mut self) -> i32 {
         let mut recv_buf = [0u8; 512];
         loop {
@@ -622,45 +626,54 @@ impl Loop<'_> {
         recv_buf: &mut [u8; 512],
         reload: &mut bool,
     ) -> Option<i32> {
-        match source {
+        // `SIGTERM`/`SIGINT` and `smcroutectl kill` end the loop alike (one log line).
+        let quit = match source {
             Source::Signals => {
                 let set = self.signals.take();
-                if set.term {
-                    log!(&mut self.host.log, Level::Notice, "Exiting.");
-                    return Some(exit::OK);
+                if !set.term {
+                    if set.chld {
+                        process::reap_children();
+                    }
+                    *reload |= set.hup;
                 }
-                if set.chld {
-                    process::reap_children();
-                }
-                *reload |= set.hup;
+                set.term
             }
-            Source::Mroute(family) => self.upcalls(family, now, recv_buf),
+            Source::Mroute(family) => {
+                self.upcalls(family, now, recv_buf);
+                false
+            }
             Source::Netlink => {
                 let changed = match &self.events {
                     Some(fd) => ifevent::drain(fd).unwrap_or(true),
                     None => true,
                 };
                 if changed {
-                    rescan(self.router, &mut self.host);
-                    self.router.activate_pending(&mut self.host);
+                    rescan(self.router, self.host);
+                    self.router.activate_pending(self.host);
                 }
+                false
             }
             Source::Listener => {
                 if let Some(fd) = &self.listener {
-                    self.clients.accept(&mut self.host, fd, now);
+                    self.clients.accept(self.host, fd, now);
                 }
+                false
             }
             Source::Client(slot) => {
                 let d = self
                     .clients
-                    .readable(slot.into(), self.router, &mut self.host, now);
-                if d.kill {
-                    log!(&mut self.host.log, Level::Notice, "Exiting.");
-                    return Some(exit::OK);
-                }
+                    .readable(slot.into(), self.router, self.host, now);
                 *reload |= d.reload;
+                d.kill
             }
-            Source::Mrdisc(slot) => self.host.mrdisc_readable(slot, recv_buf),
+            Source::Mrdisc(slot) => {
+                self.host.mrdisc_readable(slot, recv_buf);
+                false
+            }
+        };
+        if quit {
+            log!(&mut self.host.log, Level::Notice, "Exiting.");
+            return Some(exit::OK);
         }
         None
     }
@@ -681,21 +694,21 @@ impl Loop<'_> {
             // whose moves are byte-wise copies.
             let data = buf.get(..n).unwrap_or(&[]);
             if let Some(up) = &crate::wire::upcall::decode(family, data) {
-                self.router.upcall(&mut self.host, now, up);
+                self.router.upcall(self.host, now, up);
             }
         }
     }
 
     fn timers(&mut self, now: Instant) {
         if self.next_expire <= now {
-            self.router.expire(&mut self.host, now);
+            self.router.expire(self.host, now);
             self.next_expire = plus_secs(now, self.opts.cache_timeout);
         }
         if self.next_mrdisc <= now {
             self.host.mrdisc_announce_all();
             self.next_mrdisc = plus_secs(now, self.opts.mrdisc_interval);
         }
-        self.clients.reap_idle(&mut self.host, now);
+        self.clients.reap_idle(self.host, now);
     }
 
     /// SIGHUP / `smcroutectl reload`, in the order of spec §5.7.
@@ -717,10 +730,10 @@ impl Loop<'_> {
                 1
             }
             Ok(()) => {
-                self.router.reload_begin(&mut self.host);
-                rescan(self.router, &mut self.host);
-                let loaded = load_conf(self.router, &mut self.host, self.bufs, path, Level::Notice);
-                self.router.reload_end(&mut self.host);
+                self.router.reload_begin(self.host);
+                rescan(self.router, self.host);
+                let loaded = load_conf(self.router, self.host, self.bufs, path, Level::Notice);
+                self.router.reload_end(self.host);
                 match loaded {
                     Ok(errors) => errors,
                     Err(LoadError::Missing) => 0,
@@ -743,7 +756,7 @@ impl Loop<'_> {
         if let Some(n) = &self.notify {
             let _ = n.stopping();
         }
-        self.router.shutdown(&mut self.host);
+        self.router.shutdown(self.host);
         let _ = self.host.kernel.shutdown(Family::V4);
         let _ = self.host.kernel.shutdown(Family::V6);
         if self.listener.take().is_some() {

@@ -115,6 +115,11 @@ impl Membership {
     fn is(&self, ifindex: u32, source: Option<&Addr>, group: &Addr) -> bool {
         self.ifindex == ifindex && self.source.as_ref() == source && self.group == *group
     }
+
+    /// The same (ifindex, source, group) as `other`, whatever the socket.
+    fn same(&self, other: &Membership) -> bool {
+        self.ifindex == other.ifindex && self.source == other.source && self.group == other.group
+    }
 }
 
 /// Helper sockets and the memberships each one holds.
@@ -204,7 +209,15 @@ impl JoinPool {
         if source.is_some_and(|s| s.family() != family) {
             return Err(JoinError::Kernel(Errno::EINVAL));
         }
-        if self.joins.iter().any(|m| m.is(ifindex, source, group)) {
+        // Copied once into an aligned record: the comparisons and the push below read
+        // words, not the byte-aligned `Addr`s behind the references.
+        let mut new = Membership {
+            ifindex,
+            source: source.copied(),
+            group: *group,
+            sock: 0,
+        };
+        if self.joins.iter().any(|m| m.same(&new)) {
             return Ok(());
         }
         if self.joins.is_full() {
@@ -212,7 +225,7 @@ impl JoinPool {
         }
         // Each ENOBUFS excludes one more socket, so this ends well within the bound.
         for _ in 0..=MAX_JOIN_SOCKETS {
-            let i = match self.pick(family, ifindex, group) {
+            let i = match self.pick(family, &new) {
                 Some(i) => i,
                 None => self.open(family)?,
             };
@@ -225,14 +238,9 @@ impl JoinPool {
             match membership(fd, true, ifindex, source, group) {
                 Ok(()) | Err(Errno::EADDRINUSE) => {
                     sock.count = sock.count.saturating_add(1);
-                    let m = Membership {
-                        ifindex,
-                        source: source.copied(),
-                        group: *group,
-                        sock: i as u16,
-                    };
+                    new.sock = i as u16;
                     // Cannot fail: fullness was checked above.
-                    let _ = self.joins.push(m);
+                    let _ = self.joins.push(new);
                     return Ok(());
                 }
                 Err(Errno::ENOBUFS) if sock.count > 0 => {
@@ -296,13 +304,14 @@ impl JoinPool {
         }
     }
 
-    /// A socket of `family` with room that does not hold (ifindex, group) yet. One pass
-    /// over the memberships, so a join costs O(joins + sockets), not their product.
-    fn pick(&self, family: Family, ifindex: u32, group: &Addr) -> Option<usize> {
+    /// A socket of `family` with room that does not hold (ifindex, group) of `new` yet.
+    /// One pass over the memberships, so a join costs O(joins + sockets), not their
+    /// product.
+    fn pick(&self, family: Family, new: &Membership) -> Option<usize> {
         let max = self.max_groups(family);
         let mut holds = [false; MAX_JOIN_SOCKETS];
         for m in self.joins.iter() {
-            if m.ifindex == ifindex && m.group == *group {
+            if m.ifindex == new.ifindex && m.group == new.group {
                 if let Some(h) = holds.get_mut(usize::from(m.sock)) {
                     *h = true;
                 }

@@ -7,7 +7,7 @@
 
 use core::mem::size_of;
 
-use super::mroute::{in_addr, recv, setsockopt, setsockopt_bytes, setsockopt_int, socket};
+use super::mroute::{in_addr, recv, setsockopt_bytes, socket};
 use super::{ret_len, Fd};
 use crate::errno::Errno;
 use crate::limits::IFNAMSIZ;
@@ -33,24 +33,31 @@ impl Mrdisc {
             libc::IPPROTO_IGMP,
         )?;
         setsockopt_bytes(&fd, libc::SOL_SOCKET, libc::SO_BINDTODEVICE, name)?;
-        // One request, re-aimed: both joins, then the outgoing interface (no group).
-        let mut mreq = libc::ip_mreqn {
-            imr_multiaddr: in_addr([0; 4]),
-            imr_address: in_addr([0; 4]),
-            imr_ifindex: ifindex_c,
-        };
-        for group in [igmp::ALL_SNOOPERS, igmp::ALL_ROUTERS] {
-            mreq.imr_multiaddr = in_addr(group);
-            match setsockopt(&fd, libc::IPPROTO_IP, libc::IP_ADD_MEMBERSHIP, &mreq) {
-                Ok(()) | Err(Errno::EADDRINUSE) => {}
+        // One table, one call site: both joins, the outgoing interface (no group), TTL 1,
+        // loop off, Router Alert; all on `IPPROTO_IP`, with the values as the kernel
+        // reads them.
+        let steps: [(libc::c_int, &[u8]); 6] = [
+            (
+                libc::IP_ADD_MEMBERSHIP,
+                &mreqn(igmp::ALL_SNOOPERS, ifindex_c),
+            ),
+            (
+                libc::IP_ADD_MEMBERSHIP,
+                &mreqn(igmp::ALL_ROUTERS, ifindex_c),
+            ),
+            (libc::IP_MULTICAST_IF, &mreqn([0; 4], ifindex_c)),
+            (libc::IP_MULTICAST_TTL, &1i32.to_ne_bytes()),
+            (libc::IP_MULTICAST_LOOP, &0i32.to_ne_bytes()),
+            (libc::IP_OPTIONS, &igmp::ROUTER_ALERT),
+        ];
+        for (opt, value) in steps {
+            match setsockopt_bytes(&fd, libc::IPPROTO_IP, opt, value) {
+                Ok(()) => {}
+                // Already a member (another socket of ours, or a restart): fine.
+                Err(Errno::EADDRINUSE) if opt == libc::IP_ADD_MEMBERSHIP => {}
                 Err(e) => return Err(e),
             }
         }
-        mreq.imr_multiaddr = in_addr([0; 4]);
-        setsockopt(&fd, libc::IPPROTO_IP, libc::IP_MULTICAST_IF, &mreq)?;
-        setsockopt_int(&fd, libc::IPPROTO_IP, libc::IP_MULTICAST_TTL, 1)?;
-        setsockopt_int(&fd, libc::IPPROTO_IP, libc::IP_MULTICAST_LOOP, 0)?;
-        setsockopt(&fd, libc::IPPROTO_IP, libc::IP_OPTIONS, &igmp::ROUTER_ALERT)?;
         Ok(Self { fd, ifindex })
     }
 
@@ -130,9 +137,27 @@ impl Mrdisc {
     }
 }
 
+// `mreqn` writes the kernel's `struct ip_mreqn` byte for byte.
+static_assertions::const_assert_eq!(size_of::<libc::ip_mreqn>(), 12);
+
+/// A `struct ip_mreqn` for `group` (any local address) on interface `ifindex`.
+fn mreqn(group: [u8; 4], ifindex: libc::c_int) -> [u8; 12] {
+    let [g0, g1, g2, g3] = group;
+    let [i0, i1, i2, i3] = ifindex.to_ne_bytes();
+    [g0, g1, g2, g3, 0, 0, 0, 0, i0, i1, i2, i3]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mreqn_is_the_kernel_struct() {
+        let b = mreqn([224, 0, 0, 106], 7);
+        assert_eq!(&b[..8], &[224, 0, 0, 106, 0, 0, 0, 0]);
+        assert_eq!(&b[8..], &7i32.to_ne_bytes());
+        assert_eq!(core::mem::offset_of!(libc::ip_mreqn, imr_ifindex), 8);
+    }
 
     #[test]
     fn bad_names_are_refused_before_any_syscall() {
