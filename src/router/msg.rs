@@ -51,7 +51,9 @@ impl<'a> Compact<'a> {
         Self::hosts(Some(source), group)
     }
 
-    /// A kernel join or (S,G): full-length addresses, `*` for no source.
+    /// A kernel join or (S,G): full-length addresses, `*` for no source. Not inlined:
+    /// smaller than the two family tests at each message.
+    #[inline(never)]
     pub fn hosts(source: Option<&'a Addr>, group: &'a Addr) -> Self {
         Self {
             source,
