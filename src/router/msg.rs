@@ -51,7 +51,9 @@ impl<'a> Compact<'a> {
         Self::hosts(Some(source), group)
     }
 
-    /// A kernel join or (S,G): full-length addresses, `*` for no source.
+    /// A kernel join or (S,G): full-length addresses, `*` for no source. Not inlined:
+    /// smaller than the two family tests at each message.
+    #[inline(never)]
     pub fn hosts(source: Option<&'a Addr>, group: &'a Addr) -> Self {
         Self {
             source,
@@ -89,24 +91,21 @@ impl uDisplay for Compact<'_> {
 }
 
 /// `(ADDR/LEN,ADDR/LEN)` with lengths always printed (the route delete debug line).
+/// Borrowed, as [`Compact`].
 #[derive(Debug, Clone, Copy)]
-pub struct Explicit {
+pub struct Explicit<'a> {
     /// Source (the unspecified address for `*`).
-    pub source: Addr,
-    /// Source length.
-    pub slen: u8,
+    pub source: &'a Prefix,
     /// Group.
-    pub group: Addr,
-    /// Group length.
-    pub glen: u8,
+    pub group: &'a Prefix,
 }
 
-impl uDisplay for Explicit {
+impl uDisplay for Explicit<'_> {
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        ufmt::uwrite!(f, "({}/", self.source)?;
-        write_dec(f, self.slen as u32)?;
-        ufmt::uwrite!(f, ",{}/", self.group)?;
-        write_dec(f, self.glen as u32)?;
+        ufmt::uwrite!(f, "({}/", self.source.addr)?;
+        write_dec(f, self.source.len as u32)?;
+        ufmt::uwrite!(f, ",{}/", self.group.addr)?;
+        write_dec(f, self.group.len as u32)?;
         f.write_str(")")
     }
 }
@@ -274,7 +273,7 @@ enum Arg<'a> {
     Int(Halves),
     Addr(&'a Addr),
     Sg(&'a Compact<'a>),
-    Explicit(&'a Explicit),
+    Explicit(&'a Explicit<'a>),
     Errno(Errno),
     /// A byte from a client, echoed only if printable.
     Byte(u8),
@@ -477,7 +476,7 @@ impl<'a> Msg<'a> {
         Self::str_int(Kind::TableFull, table, capacity as i64)
     }
     /// IPC remove, logged before looking (SMCRoute's reply when nothing matched).
-    pub fn Deleting(iif: &'a str, sg: &'a Explicit) -> Self {
+    pub fn Deleting(iif: &'a str, sg: &'a Explicit<'a>) -> Self {
         Self::of(Kind::Deleting, Arg::Str(iif), Arg::Explicit(sg), Arg::Nil)
     }
     /// VIF creation on a non-multicast interface.
@@ -644,11 +643,10 @@ mod tests {
         let sg = Compact::sg(&a, &g);
         let g24 = Prefix { addr: g, len: 24 };
         let star = Compact::prefixes(None, &g24);
+        let a32 = Prefix { addr: a, len: 32 };
         let explicit = Explicit {
-            source: a,
-            slen: 32,
-            group: g,
-            glen: 24,
+            source: &a32,
+            group: &g24,
         };
         let cases = [
             (Msg::PhyintMissing, "phyint missing interface pattern"),

@@ -463,10 +463,8 @@ impl Router {
         // One lookup key, its IIF set per interface: not a new rule built each time.
         let mut key = Rule::new(0, &src.addr, src.len, &grp.addr, grp.len);
         let sg = Explicit {
-            source: src.addr,
-            slen: src.len,
-            group: grp.addr,
-            glen: grp.len,
+            source: &src,
+            group: &grp,
         };
         let mut cur = first_in;
         while let Some(iid) = cur {
