@@ -73,10 +73,18 @@ impl KeyHash {
         h
     }
 
-    /// Mixes an address in (family included: its length is mixed in). As bytes: one
-    /// copy of the word loop.
+    /// Mixes an address in (family included).
     pub fn addr(self, a: &Addr) -> Self {
-        self.bytes(a.octets())
+        match a {
+            Addr::V4(o) => self.u32(4).u32(u32::from_le_bytes(*o)),
+            Addr::V6(o) => {
+                let mut h = self.u32(6);
+                for w in o.chunks_exact(4) {
+                    h = h.u32(<[u8; 4]>::try_from(w).map_or(0, u32::from_le_bytes));
+                }
+                h
+            }
+        }
     }
 
     /// The hash.
