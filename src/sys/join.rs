@@ -475,6 +475,12 @@ mod tests {
     #[test]
     fn joins_and_leaves_on_loopback() {
         // Unprivileged, on `lo` (index 1): the kernel reads the request as built.
+        // qemu-user does not translate MCAST_JOIN_GROUP's group_req (targets/test sets
+        // SMCROUTE_UNDER_QEMU); the native runs (x86_64, every CI run) test it.
+        if std::env::var_os("SMCROUTE_UNDER_QEMU").is_some() {
+            eprintln!("SKIPPED under qemu-user: MCAST_JOIN_GROUP is not emulated");
+            return;
+        }
         let mut pool = JoinPool::new();
         let g = Addr::V4([239, 255, 42, 1]);
         let s = Addr::V4([127, 0, 0, 1]);
