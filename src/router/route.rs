@@ -6,7 +6,7 @@ use super::args;
 use super::msg::{note, say, Cmd, Compact, Dir, Explicit, Msg};
 use super::{Failed, Mode, Origin, Router};
 use crate::kernel::{Host, Mfc};
-use crate::limits::{MAX_KERNEL_ROUTES, MAX_OIFS, MAX_RULES, MAX_VIFS};
+use crate::limits::{MAX_KERNEL_ROUTES, MAX_RULES, MAX_VIFS};
 use crate::net::{Addr, Family};
 use crate::table::iface::is_wildcard;
 use crate::table::mfc::Route;
@@ -59,19 +59,14 @@ impl Router {
         let family = grp.addr.family();
         let v6 = family == Family::V6;
 
-        // The first match of each name serves both the existence checks and the walks
-        // below: one lookup per name, not two.
+        // The walks below look the names up again: the interface table answers a name
+        // it was just asked from its recent hits, cheaper than keeping the matches here.
         let first_in = self.ifaces.next_match(iif, None);
         let iif_exists = first_in.is_some();
-        let mut first_outs: Vec<Option<usize>, MAX_OIFS> = Vec::new();
-        let mut missing_oif = None;
-        for &o in oifs {
-            let first = self.ifaces.next_match(o, None);
-            if first.is_none() && missing_oif.is_none() {
-                missing_oif = Some(o);
-            }
-            let _ = first_outs.push(first);
-        }
+        let missing_oif = oifs
+            .iter()
+            .find(|o| self.ifaces.next_match(o, None).is_none())
+            .copied();
         if mode == Mode::Conf {
             if !iif_exists || missing_oif.is_some() {
                 self.pend(h, Kind::Mroute, iif, source, group, oifs);
@@ -115,12 +110,9 @@ impl Router {
         // the first word naming it decides whether it is named explicitly.
         let mut out_vifs = 0u32;
         let mut explicit_vifs = 0u32;
-        for (k, &word) in oifs.iter().enumerate() {
+        for &word in oifs {
             let explicit = !is_wildcard(word);
-            let mut cur = match first_outs.get(k) {
-                Some(&first) => first,
-                None => self.ifaces.next_match(word, None),
-            };
+            let mut cur = self.ifaces.next_match(word, None);
             while let Some(id) = cur {
                 cur = self.ifaces.next_match(word, Some(id));
                 if !explicit && !self.ifaces.get(id).is_some_and(|i| i.multicast) {

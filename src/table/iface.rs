@@ -3,6 +3,8 @@
 //! Interfaces are kept in discovery order (`show interfaces` lists them so) in a plain
 //! vector; nothing is ever removed, so ids are stable forever. A hash index finds a name.
 
+use core::sync::atomic::{AtomicU32, Ordering::Relaxed};
+
 use heapless::Vec;
 
 use super::text::Text;
@@ -112,6 +114,12 @@ fn hash_name(name: &str) -> u32 {
 pub struct IfaceTable<const N: usize, const B: usize> {
     list: Vec<Iface, N>,
     by_name: HashIndex<B>,
+    /// The ids the last two hash lookups found, tried first: route lines name the same
+    /// few interfaces over and over (`from in0 ... to out0` on every line of a long
+    /// conf). Ids and names never change, so a hit is proven by its name and nothing is
+    /// ever invalidated. (Atomics only for interior mutability, as lookups take `&self`,
+    /// that leaves the router `Sync`; relaxed loads and stores are plain ones.)
+    recent: [AtomicU32; 2],
 }
 
 impl<const N: usize, const B: usize> Default for IfaceTable<N, B> {
@@ -126,6 +134,7 @@ impl<const N: usize, const B: usize> IfaceTable<N, B> {
         Self {
             list: Vec::new(),
             by_name: HashIndex::new(),
+            recent: [AtomicU32::new(0), AtomicU32::new(0)],
         }
     }
 
@@ -136,11 +145,27 @@ impl<const N: usize, const B: usize> IfaceTable<N, B> {
 
     /// The id of the interface named exactly `name`.
     pub fn find(&self, name: &str) -> Option<usize> {
-        self.by_name.find(hash_name(name), |id| {
-            self.list
-                .get(id)
-                .is_some_and(|i| i.name.as_bytes() == name.as_bytes())
-        })
+        for slot in &self.recent {
+            let id = slot.load(Relaxed) as usize;
+            if self.is_named(id, name) {
+                return Some(id);
+            }
+        }
+        let id = self
+            .by_name
+            .find(hash_name(name), |id| self.is_named(id, name))?;
+        let [newest, older] = &self.recent;
+        older.store(newest.load(Relaxed), Relaxed);
+        newest.store(id as u32, Relaxed);
+        Some(id)
+    }
+
+    /// True if interface `id` is named `name`.
+    #[inline(never)]
+    fn is_named(&self, id: usize, name: &str) -> bool {
+        self.list
+            .get(id)
+            .is_some_and(|i| i.name.as_bytes() == name.as_bytes())
     }
 
     /// The id of `name`, adding a new (not yet present) entry if unknown.
@@ -243,6 +268,23 @@ mod tests {
     }
 
     #[test]
+    fn recent_hits_answer_only_their_own_names() {
+        let mut t = IfaceTable::<4, 8>::new();
+        let ids: std::vec::Vec<usize> = ["a0", "a1", "a2"]
+            .iter()
+            .map(|n| t.find_or_add(n, 1).unwrap())
+            .collect();
+        for _ in 0..2 {
+            assert_eq!(t.find("a1"), Some(ids[1]));
+            assert_eq!(t.find("a2"), Some(ids[2]));
+            assert_eq!(t.find("a0"), Some(ids[0]));
+            assert_eq!(t.find("a"), None);
+            assert_eq!(t.find("a10"), None);
+        }
+        assert_eq!(IfaceTable::<4, 8>::new().find(""), None);
+    }
+
+    #[test]
     fn full_find_never_forget() {
         let mut t = IfaceTable::<2, 4>::new();
         let a = t.find_or_add("a1", 3).unwrap();
@@ -280,4 +322,6 @@ mod tests {
         assert_eq!(t.capacity(), 2);
         assert!(!t.is_empty());
     }
+
+    extern crate std;
 }
