@@ -155,16 +155,16 @@ pub fn parse_into<'a>(line: &'a [u8], stmt: &mut Stmt<'a>) -> Option<Result<(), 
 }
 
 /// The first word of a line and the words after it; `None` for a blank or comment line.
-fn statement_words(line: &[u8]) -> Option<(Word<'_>, Words<'_>)> {
+fn statement_words(line: &[u8]) -> Option<(&[u8], Words<'_>)> {
     let mut words = Words::new(line);
     let first = words.next()?;
-    (!first.is_comment()).then_some((first, words))
+    (!is_comment(first)).then_some((first, words))
 }
 
 /// The statement of a line that is neither blank nor a comment, into `stmt`.
 fn line_result<'a>(
     line: &'a [u8],
-    first: Word<'a>,
+    first: &'a [u8],
     words: Words<'a>,
     stmt: &mut Stmt<'a>,
 ) -> Result<(), LineError<'a>> {
@@ -181,21 +181,23 @@ fn line_result<'a>(
 
 /// The statement of a line whose first word is `first` and whose other words follow, into
 /// `stmt` (whatever it held before; on error it holds some partial statement).
+///
+/// Words are matched as bytes; only the words a statement keeps are made text.
 fn parse_words<'a>(
-    first: Word<'a>,
+    first: &'a [u8],
     mut words: Words<'a>,
     stmt: &mut Stmt<'a>,
 ) -> Result<(), LineError<'a>> {
-    let first = first.text()?;
+    words.check_text()?;
     let Some(kind) = directive(first) else {
-        return Err(LineError::UnknownCommand(first));
+        return Err(LineError::UnknownCommand(words.text()?));
     };
 
     // `phyint` and `include` take the next word as is, whatever it looks like (SMCRoute
     // pops it before looking at keywords or comments).
     let mut iface = None;
     if matches!(kind, Kind::Phyint | Kind::Include) {
-        iface = value(&mut words)?;
+        iface = words.value()?;
     }
     if kind == Kind::Include {
         // Words after the pattern are ignored.
@@ -231,25 +233,24 @@ fn parse_words<'a>(
     let mut mrdisc = false;
     let mut ttl = None;
     while let Some(word) = words.next() {
-        if word.is_comment() {
+        if is_comment(word) {
             break;
         }
-        let word = word.text()?;
+        words.check_text()?;
         // Keywords are prefixes of the word (`tomato` is `to`), tried in SMCRoute's
         // order; a keyword's value is the next word taken as is; unknown words are
         // ignored; a repeated keyword overwrites (with nothing, if its value is missing).
         // `from` on a `phyint` line replaces the interface name, as in SMCRoute.
         // Only `to` and `ttl-threshold` share a first letter, and `to` comes first.
-        let key = prefixed(word.as_bytes(), &KEYWORD_NAMES).and_then(|i| KEYWORDS.get(i));
-        match key {
-            Some(Key::From) => iface = value(&mut words)?,
-            Some(Key::Source) => source = value(&mut words)?,
-            Some(Key::Group) => group = value(&mut words)?,
+        match keyword(word) {
+            Some(Key::From) => iface = words.value()?,
+            Some(Key::Source) => source = words.value()?,
+            Some(Key::Group) => group = words.value()?,
             Some(Key::To) => outbound(&mut words, oifs)?,
             Some(Key::Enable) => enable = Some(true),
             Some(Key::Disable) => enable = Some(false),
             Some(Key::Mrdisc) => mrdisc = true,
-            Some(Key::Ttl) => ttl = value(&mut words)?.map(atoi),
+            Some(Key::Ttl) => ttl = words.value()?.map(atoi),
             None => {}
         }
     }
@@ -292,20 +293,20 @@ fn parse_words<'a>(
 /// The words after `to`: the rest of the line (filled in place: the list is 0.5 KiB).
 fn outbound<'a>(words: &mut Words<'a>, oifs: &mut OifWords<'a>) -> Result<(), LineError<'a>> {
     oifs.clear();
-    for word in words {
+    while let Some(word) = words.next() {
         // Difference: SMCRoute takes `#` and every word after it as interface names.
-        if word.is_comment() {
+        if is_comment(word) {
             break;
         }
-        oifs.push(word.text()?)
+        oifs.push(words.text()?)
             .map_err(|_| LineError::TooManyOifs)?;
     }
     Ok(())
 }
 
-/// The value word of a keyword, as text; `None` at the end of the line.
-fn value<'a>(words: &mut Words<'a>) -> Result<Option<&'a str>, NotText> {
-    words.next().map(Word::text).transpose()
+/// A word starting with `#` ends the line.
+fn is_comment(word: &[u8]) -> bool {
+    word.first() == Some(&b'#')
 }
 
 /// C `atoi`: optional leading whitespace and sign, then decimal digits up to the first
@@ -355,8 +356,8 @@ const DIRECTIVES: [Kind; 5] = [
 ];
 
 /// The directive `word` starts with.
-fn directive(word: &str) -> Option<Kind> {
-    prefixed(word.as_bytes(), &DIRECTIVE_NAMES).and_then(|i| DIRECTIVES.get(i).copied())
+fn directive(word: &[u8]) -> Option<Kind> {
+    prefixed(word, &DIRECTIVE_NAMES).and_then(|i| DIRECTIVES.get(i).copied())
 }
 
 /// Keywords of a statement, in the order SMCRoute tries them (`to` before
@@ -382,6 +383,21 @@ const KEYWORDS: [Key; 8] = [
     Key::Ttl,
 ];
 
+/// The keyword `word` starts with.
+fn keyword(word: &[u8]) -> Option<Key> {
+    prefixed(word, &KEYWORD_NAMES).and_then(|i| KEYWORDS.get(i).copied())
+}
+
+/// The index of the first of `names` that `word` starts with: a table walk and one
+/// compare (the first bytes are checked before it), not a chain of compares, for the
+/// directives and the keywords.
+fn prefixed(word: &[u8], names: &[&[u8]]) -> Option<usize> {
+    let first = word.first()?;
+    names
+        .iter()
+        .position(|name| name.first() == Some(first) && starts_with(word, name))
+}
+
 /// A keyword of a statement.
 #[derive(Clone, Copy)]
 enum Key {
@@ -393,16 +409,6 @@ enum Key {
     Disable,
     Mrdisc,
     Ttl,
-}
-
-/// The index of the first of `names` that `word` starts with: a table walk and one
-/// compare (the first bytes are checked before it), not a chain of compares, for the
-/// directives and the keywords.
-fn prefixed(word: &[u8], names: &[&[u8]]) -> Option<usize> {
-    let first = word.first()?;
-    names
-        .iter()
-        .position(|name| name.first() == Some(first) && starts_with(word, name))
 }
 
 /// `word.starts_with(name)` for a `name` whose first byte `word` is known to share, as a
@@ -428,7 +434,7 @@ enum Kind {
     Include,
 }
 
-/// Whitespace-separated words of a line (no quoting, as in SMCRoute).
+/// Whitespace-separated words of a line (no quoting, as in SMCRoute), as bytes.
 ///
 /// The line is checked for UTF-8 once, not word by word: words inside its valid prefix
 /// are text, and a word past it is not. The first word that reaches past the prefix
@@ -438,27 +444,9 @@ struct Words<'a> {
     line: &'a [u8],
     /// The longest UTF-8 prefix of `line`.
     valid: &'a str,
-    pos: usize,
-}
-
-/// One word: its bytes, and its text if it is UTF-8.
-#[derive(Clone, Copy)]
-struct Word<'a> {
-    first: u8,
-    text: Option<&'a str>,
-}
-
-impl<'a> Word<'a> {
-    /// A word starting with `#` ends the line.
-    fn is_comment(self) -> bool {
-        self.first == b'#'
-    }
-
-    /// The word as text. Difference: SMCRoute works on bytes; we only need the words we
-    /// look at to be UTF-8 (comments may hold any bytes).
-    fn text(self) -> Result<&'a str, NotText> {
-        self.text.ok_or(NotText)
-    }
+    /// Where the word [`Words::next`] gave last starts and ends.
+    start: usize,
+    end: usize,
 }
 
 /// A word is not UTF-8: [`LineError::NotText`], which `?` makes of it. An error without
@@ -476,30 +464,52 @@ impl<'a> Words<'a> {
         Self {
             line,
             valid: crate::fmt::utf8_prefix(line),
-            pos: 0,
+            start: 0,
+            end: 0,
         }
     }
-}
 
-impl<'a> Iterator for Words<'a> {
-    type Item = Word<'a>;
-
-    fn next(&mut self) -> Option<Word<'a>> {
+    /// The next word; `None` at the end of the line. Never empty.
+    fn next(&mut self) -> Option<&'a [u8]> {
         // Plain index loops: the size-optimised build calls iterator closures per byte.
-        let mut start = self.pos;
+        let mut start = self.end;
         while self.line.get(start).is_some_and(|&b| is_space(b)) {
             start += 1;
         }
-        let first = *self.line.get(start)?;
+        self.line.get(start)?;
         let mut end = start + 1;
         while self.line.get(end).is_some_and(|&b| !is_space(b)) {
             end += 1;
         }
-        self.pos = end;
-        Some(Word {
-            first,
-            text: self.valid.get(start..end),
-        })
+        self.start = start;
+        self.end = end;
+        self.line.get(start..end)
+    }
+
+    /// `Err` if the last word is not text. A word ends at a space or at the end of the
+    /// line and starts after a space, so inside the valid prefix it is whole characters:
+    /// it is text exactly when it ends inside the prefix (no character boundary test).
+    fn check_text(&self) -> Result<(), NotText> {
+        if self.end <= self.valid.len() {
+            Ok(())
+        } else {
+            Err(NotText)
+        }
+    }
+
+    /// The last word as text. Difference: SMCRoute works on bytes; we only need the
+    /// words we look at to be UTF-8 (comments may hold any bytes).
+    fn text(&self) -> Result<&'a str, NotText> {
+        self.valid.get(self.start..self.end).ok_or(NotText)
+    }
+
+    /// The next word as text (a keyword's value, taken as is); `None` at the end of the
+    /// line.
+    fn value(&mut self) -> Result<Option<&'a str>, NotText> {
+        match self.next() {
+            Some(_) => self.text().map(Some),
+            None => Ok(None),
+        }
     }
 }
 
