@@ -26,6 +26,18 @@ fn split_len(word: &str) -> (&str, Option<i64>) {
     }
 }
 
+/// `ADDR[/LEN]` → (address text, written length, the address if the text is one).
+///
+/// A word without `/LEN`, the usual one, parses whole with no scan for a `/`: an address
+/// never holds a `/`, so a word with one fails to parse and is split, then parsed.
+fn parse_prefix(word: &str) -> (&str, Option<i64>, Option<Addr>) {
+    if let Some(addr) = Addr::parse(word) {
+        return (word, None, Some(addr));
+    }
+    let (text, len) = split_len(word);
+    (text, len, Addr::parse(text))
+}
+
 /// Length check: `None` → full length.
 fn checked_len(addr: &Addr, len: Option<i64>) -> Result<u8, i64> {
     let bits = addr.family().bits();
@@ -47,8 +59,8 @@ fn prefix<L: Log + ?Sized>(
     is_group: bool,
     out: &mut Prefix,
 ) -> Result<(), Failed> {
-    let (text, len) = split_len(word);
-    let msg = match Addr::parse(text).filter(|a| !is_group || a.is_multicast()) {
+    let (text, len, addr) = parse_prefix(word);
+    let msg = match addr.filter(|a| !is_group || a.is_multicast()) {
         None if is_group => Msg::BadGroup(cmd, text),
         None => Msg::BadSource(cmd, text),
         Some(addr) => match checked_len(&addr, len) {
@@ -113,8 +125,8 @@ pub fn split_route_args<'w, L: Log + ?Sized>(
             return None;
         }
     };
-    let (text, _) = split_len(first);
-    let (source, group, oifs) = if Addr::parse(text).is_some_and(|a| a.is_multicast()) {
+    let (text, _, addr) = parse_prefix(first);
+    let (source, group, oifs) = if addr.is_some_and(|a| a.is_multicast()) {
         (None, first, rest)
     } else {
         match rest {
@@ -161,6 +173,20 @@ mod tests {
 
     fn last(l: &RecordingLog) -> &str {
         &l.lines.last().unwrap().1
+    }
+
+    #[test]
+    fn prefixes_parse_whole_or_split() {
+        let parsed = |w| {
+            let (text, len, addr) = parse_prefix(w);
+            (text, len, addr.map(|a: Addr| a.family().bits()))
+        };
+        assert_eq!(parsed("10.1.2.3"), ("10.1.2.3", None, Some(32)));
+        assert_eq!(parsed("ff2e::1/64"), ("ff2e::1", Some(64), Some(128)));
+        assert_eq!(parsed("10.1.2.3/0"), ("10.1.2.3", None, Some(32)));
+        assert_eq!(parsed("x/8"), ("x", Some(8), None));
+        assert_eq!(parsed("x"), ("x", None, None));
+        assert_eq!(parsed("1.2.3.4/8/9"), ("1.2.3.4", Some(8), Some(32)));
     }
 
     #[test]
