@@ -476,6 +476,12 @@ fn not_text() {
     assert_eq!(all(b"mroute to a \xff")[0].1, Err(LineError::NotText));
     assert_eq!(all(b"phyint \xff")[0].1, Err(LineError::NotText));
     assert_eq!(all(b"include \xff")[0].1, Err(LineError::NotText));
+    // A directive or keyword whose word goes on past UTF-8 is not text, not a match;
+    // nor is an unknown first word an unknown command.
+    assert_eq!(all(b"mroute\xff from a")[0].1, Err(LineError::NotText));
+    assert_eq!(all(b"bogus\xff")[0].1, Err(LineError::NotText));
+    assert_eq!(all(b"mroute from\xe9 a")[0].1, Err(LineError::NotText));
+    assert_eq!(all(b"mroute from a tox\xff")[0].1, Err(LineError::NotText));
     // Bytes in comments do not matter; UTF-8 words are fine.
     assert!(all(b"# J\xfcrgen\n").is_empty());
     assert!(all(b"mroute from a # J\xfcrgen").first().unwrap().1.is_ok());
