@@ -85,10 +85,11 @@ impl Router {
         // Inbound VIFs first: SMCRoute numbers the IIF before the OIFs.
         let mut failed = false;
         let mut ins: Vec<usize, MAX_VIFS> = Vec::new();
+        let iif_wild = is_wildcard(iif);
         let mut cur = first_in;
         while let Some(id) = cur {
             cur = self.ifaces.next_match(iif, Some(id));
-            if is_wildcard(iif) && !self.ifaces.get(id).is_some_and(|i| i.multicast) {
+            if iif_wild && !self.ifaces.get(id).is_some_and(|i| i.multicast) {
                 continue;
             }
             match self.route_vif(h, origin, Dir::Inbound, id, v6) {
@@ -151,7 +152,7 @@ impl Router {
                     continue;
                 };
                 if oid == iid {
-                    if explicit_vifs & vif_bit == 0 || is_wildcard(iif) {
+                    if explicit_vifs & vif_bit == 0 || iif_wild {
                         continue;
                     }
                     let (o, i) = (self.iface_name(oid), self.iface_name(iid));
@@ -197,30 +198,20 @@ impl Router {
     /// Adds `rule` or merges it into the rule of the same identity: a conf line replaces
     /// the OIFs of a rule left from the previous conf, anything else unites them.
     fn add_rule<H: Host>(&mut self, h: &mut H, rule: &Rule, mode: Mode) -> Result<(), Failed> {
-        let mut inserted = false;
-        let rid = match self.rules.find(rule) {
-            Some(rid) => {
-                if let Some(r) = self.rules.get_mut(rid) {
-                    if mode == Mode::Conf && !r.used {
-                        r.ttls = rule.ttls;
-                    } else {
-                        unite(&mut r.ttls, &rule.ttls);
-                    }
-                    r.used = true;
-                }
-                rid
-            }
-            None => match self.rules.insert(rule) {
-                Ok(rid) => {
-                    inserted = true;
-                    rid
-                }
-                Err(_) => {
-                    note(h, Msg::TableFull("mroute", MAX_RULES));
-                    return Err(Failed);
-                }
-            },
+        let Ok((rid, inserted)) = self.rules.find_or_insert(rule) else {
+            note(h, Msg::TableFull("mroute", MAX_RULES));
+            return Err(Failed);
         };
+        if !inserted {
+            if let Some(r) = self.rules.get_mut(rid) {
+                if mode == Mode::Conf && !r.used {
+                    r.ttls = rule.ttls;
+                } else {
+                    unite(&mut r.ttls, &rule.ttls);
+                }
+                r.used = true;
+            }
+        }
         if rule.is_exact() {
             let installed = self.install_exact(h, rid);
             if installed.is_err() && inserted && mode != Mode::Conf {

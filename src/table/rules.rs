@@ -231,21 +231,43 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
 
     /// The rule with the identity of `key` (its OIFs are ignored).
     pub fn find(&self, key: &Rule) -> Option<usize> {
-        self.by_identity.find(key.identity_hash(), |id| {
+        self.find_hashed(key, key.identity_hash())
+    }
+
+    /// [`RuleTable::find`] with the identity hash of `key` given.
+    #[inline(never)]
+    fn find_hashed(&self, key: &Rule, hash: u32) -> Option<usize> {
+        self.by_identity.find(hash, |id| {
             self.slab.get(id).is_some_and(|r| r.same_identity(key))
         })
+    }
+
+    /// The rule with the identity of `rule`, else `rule` added at the end of the list:
+    /// its id, and true if it was added. One hash for the lookup and the insert (every
+    /// new route does both).
+    pub fn find_or_insert(&mut self, rule: &Rule) -> Result<(usize, bool), Full> {
+        let hash = rule.identity_hash();
+        match self.find_hashed(rule, hash) {
+            Some(id) => Ok((id, false)),
+            None => self.insert_hashed(rule, hash).map(|id| (id, true)),
+        }
     }
 
     /// Adds a rule (which must not exist yet) at the end of the list. Borrowed and
     /// copied once, straight into its slot (its `seq` is set there): a rule is 88 bytes.
     pub fn insert(&mut self, rule: &Rule) -> Result<usize, Full> {
+        self.insert_hashed(rule, rule.identity_hash())
+    }
+
+    /// [`RuleTable::insert`] with the identity hash of `rule` given.
+    fn insert_hashed(&mut self, rule: &Rule, hash: u32) -> Result<usize, Full> {
         let id = self.slab.insert(*rule)?;
         if let Some(r) = self.slab.get_mut(id) {
             r.seq = self.next_seq;
         }
         self.next_seq += 1;
         // Index capacity exceeds slab capacity, so these cannot fail.
-        let _ = self.by_identity.insert(rule.identity_hash(), id);
+        let _ = self.by_identity.insert(hash, id);
         if !rule.is_exact() {
             self.templates += 1;
             let slab = &self.slab;
@@ -431,6 +453,27 @@ mod tests {
         assert!(w.is_v6() && w.covers(&a("fc00::1"), &a("ff2e::42")));
         assert!(!w.covers(&a("10.0.0.1"), &a("ff2e::42")));
         assert!(!w.has_oifs());
+    }
+
+    #[test]
+    fn find_or_insert_adds_once() {
+        let mut t = RuleTable::<2, 4>::new();
+        let r1 = rule(0, "10.0.0.1", 32, "225.1.1.1", 32);
+        let (id, added) = t.find_or_insert(&r1).unwrap();
+        assert!(added);
+        let mut other_oifs = r1;
+        other_oifs.ttls[3] = 1;
+        assert_eq!(t.find_or_insert(&other_oifs), Ok((id, false)));
+        assert_eq!(t.find(&r1), Some(id));
+        let r2 = rule(1, "10.0.0.1", 32, "225.1.1.1", 32);
+        let (id2, added) = t.find_or_insert(&r2).unwrap();
+        assert!(added && id2 != id);
+        assert_eq!(t.find(&r2), Some(id2));
+        assert_eq!(t.len(), 2);
+        assert_eq!(
+            t.find_or_insert(&rule(2, "10.0.0.1", 32, "225.1.1.1", 32)),
+            Err(Full)
+        );
     }
 
     #[test]
