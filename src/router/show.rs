@@ -10,7 +10,6 @@ use ufmt::uWrite;
 use super::Router;
 use crate::kernel::Host;
 use crate::net::{Addr, Dec};
-use crate::table::mfc::Route;
 use crate::table::rules::Rule;
 
 /// Bytes buffered before they go to the output (a write per fragment, and a UTF-8 check
@@ -70,6 +69,10 @@ struct Output<'w, W: uWrite + ?Sized> {
     error: Option<W::Error>,
     json: bool,
     detail: bool,
+    /// Records written in the current list (the JSON commas, the text headers).
+    n: usize,
+    /// Width of the interface name columns.
+    width: usize,
     /// Bytes sent so far: with `len`, the output position padding is measured from.
     sent: usize,
     len: usize,
@@ -83,6 +86,8 @@ impl<'w, W: uWrite + ?Sized> Output<'w, W> {
             error: None,
             json: style == Style::Json,
             detail: style == Style::Detail,
+            n: 0,
+            width: 0,
             sent: 0,
             len: 0,
             buf: [0; BUF],
@@ -232,12 +237,13 @@ impl<'w, W: uWrite + ?Sized> Output<'w, W> {
         self.byte(b'"');
     }
 
-    /// Starts a record: the comma before every JSON object but the first.
+    /// Starts a record: the comma before every JSON object of a list but the first.
     #[inline]
-    fn open(&mut self, n: usize) {
-        if self.json && n > 0 {
+    fn open(&mut self) {
+        if self.json && self.n > 0 {
             self.byte(b',');
         }
+        self.n += 1;
     }
 
     /// Ends a record: `tail` in JSON, a newline in text.
@@ -463,30 +469,27 @@ impl Router {
         self.ifaces.get(id).map_or(&[], |i| i.name.as_bytes())
     }
 
-    /// Kernel entries in show order: forwarding ones first, then stop filters.
-    fn kernel_in_order(&self) -> impl Iterator<Item = &Route> {
-        let fwd = self.mfc.iter().map(|(_, r)| r).filter(|r| r.has_oifs());
-        let stop = self.mfc.iter().map(|(_, r)| r).filter(|r| !r.has_oifs());
-        fwd.chain(stop)
-    }
-
-    fn kernel_iif(&self, r: &Route) -> usize {
-        self.vif_iface(r.is_v6(), r.parent).unwrap_or(usize::MAX)
-    }
-
     fn show_routes<H: Host, W: uWrite + ?Sized>(&self, h: &mut H, o: &mut Output<'_, W>) {
-        let width = self.ifaces.longest_name().max(3);
+        o.width = self.ifaces.longest_name().max(3);
         if o.json {
             o.text("{\"routes\":{");
         }
-        for section in 0..3 {
-            if o.json {
-                o.text(ROUTE_KEYS.get(section).copied().unwrap_or(""));
+        // Templates, exact rules, then the kernel's entries: forwarding ones first, stop
+        // filters last, in one section.
+        for pass in 0..4 {
+            let section = pass.min(2);
+            if pass < 3 {
+                o.n = 0;
+                if o.json {
+                    o.text(ROUTE_KEYS.get(section).copied().unwrap_or(""));
+                }
             }
-            let mut n = 0;
-            if section < 2 {
-                let exact = section == 1;
-                for (_, r) in self.rules.iter().filter(|(_, r)| r.is_exact() == exact) {
+            if pass < 2 {
+                let exact = pass == 1;
+                for (_, r) in self.rules.iter() {
+                    if r.is_exact() != exact {
+                        continue;
+                    }
                     let v = RouteView {
                         sg: SgRef::of_rule(r),
                         iif: r.iif as usize,
@@ -494,20 +497,22 @@ impl Router {
                         v6: r.is_v6(),
                         ttls: &r.ttls,
                     };
-                    self.route_out(h, o, section, n, width, &v);
-                    n += 1;
+                    self.route_out(h, o, section, &v);
                 }
             } else {
-                for r in self.kernel_in_order() {
+                let forwarding = pass == 2;
+                for (_, r) in self.mfc.iter() {
+                    if r.has_oifs() != forwarding {
+                        continue;
+                    }
                     let v = RouteView {
                         sg: SgRef::hosts(&r.source, &r.group),
-                        iif: self.kernel_iif(r),
+                        iif: self.vif_iface(r.is_v6(), r.parent).unwrap_or(usize::MAX),
                         counted: true,
                         v6: r.is_v6(),
                         ttls: &r.ttls,
                     };
-                    self.route_out(h, o, section, n, width, &v);
-                    n += 1;
+                    self.route_out(h, o, section, &v);
                 }
             }
         }
@@ -516,19 +521,18 @@ impl Router {
         }
     }
 
-    /// Route `n` of `section`: a JSON object, or a text row (after the section header,
-    /// for the first): `(S,G)`, IIF, counters (detail), OIFs.
+    /// A route of `section`: a JSON object, or a text row (after the section header, for
+    /// the first): `(S,G)`, IIF, counters (detail), OIFs.
     #[inline(never)]
     fn route_out<H: Host, W: uWrite + ?Sized>(
         &self,
         h: &mut H,
         o: &mut Output<'_, W>,
         section: usize,
-        n: usize,
-        width: usize,
         v: &RouteView<'_>,
     ) {
-        if n == 0 && !o.json {
+        let width = o.width;
+        if o.n == 0 && !o.json {
             o.text(ROUTE_TITLES.get(section).copied().unwrap_or(""));
             o.text(ROUTE_COLUMN);
             let from = o.pos();
@@ -539,7 +543,7 @@ impl Router {
             }
             o.text("  OIFS=\n");
         }
-        o.open(n);
+        o.open();
         o.sg(&v.sg);
         let iif = self.iface_bytes(v.iif);
         if o.json {
@@ -587,14 +591,14 @@ impl Router {
             o.text("Group Memberships Table_\n");
             o.text(GROUP_COLUMNS);
         }
-        for (n, (_, g)) in self.groups.iter().enumerate() {
+        for (_, g) in self.groups.iter() {
             let sg = SgRef {
                 source: g.source.as_ref().map(|s| &s.addr),
                 slen: g.source.as_ref().map_or(0, |s| s.len),
                 group: &g.group.addr,
                 glen: g.group.len,
             };
-            group_out(o, n, &sg, g.iif.as_bytes());
+            group_out(o, &sg, g.iif.as_bytes());
         }
         if o.json {
             o.text("],\"kernel\":[");
@@ -606,7 +610,7 @@ impl Router {
             o.text(GROUP_COLUMNS);
         }
         // Kernel joins: (source, group) with the lengths of their membership.
-        let mut n = 0;
+        o.n = 0;
         for (_, j) in self.groups.joins() {
             let Some(g) = self.groups.get(j.owner()) else {
                 continue;
@@ -620,8 +624,7 @@ impl Router {
                 group: &j.group,
                 glen: g.group.len,
             };
-            group_out(o, n, &sg, self.iface_bytes(j.iface as usize));
-            n += 1;
+            group_out(o, &sg, self.iface_bytes(j.iface as usize));
         }
         if o.json {
             o.text("]}}\n");
@@ -637,8 +640,8 @@ impl Router {
             o.spaces(width - 6);
             o.text("  VIF  MIF=\n");
         }
-        for (n, (_, i)) in self.ifaces.iter().enumerate() {
-            o.open(n);
+        for (_, i) in self.ifaces.iter() {
+            o.open();
             o.text(if o.json { IF_INDEX.key } else { IF_INDEX.sep });
             o.dec(u64::from(i.ifindex), if o.json { 0 } else { 6 });
             let from = o.pos() + 1;
@@ -664,27 +667,35 @@ impl Router {
         } else {
             o.text("PENDING ROUTES AND GROUPS\n");
         }
-        for (n, (_, p)) in self.pending.iter().enumerate() {
+        for (_, p) in self.pending.iter() {
             let kind: &[u8] = match p.kind {
                 Kind::Mroute => b"mroute",
                 Kind::Mgroup => b"mgroup",
             };
-            o.open(n);
+            o.open();
             o.str_field(&PENDING_KIND, kind);
-            // One pass over the words: IIF, source if any, group, OIFs.
-            let mut words = p.args().map(str::as_bytes);
-            o.str_field(&PENDING_IIF, words.next().unwrap_or(&[]));
-            if p.has_source() {
-                o.str_field(&PENDING_SOURCE, words.next().unwrap_or(&[]));
-            } else if o.json {
-                o.text(",\"source\":null");
-            }
-            o.str_field(&PENDING_GROUP, words.next().unwrap_or(&[]));
-            if o.json {
-                o.text(",\"oifs\":[");
-            }
-            for (k, w) in words.enumerate() {
-                o.item(k, " to", w);
+            // One pass over the words (IIF, source if any, group, OIFs), each written by
+            // its place: no lookup of each named word from the start.
+            let named = if p.has_source() { 3 } else { 2 };
+            for (k, w) in p.args().enumerate() {
+                let w = w.as_bytes();
+                if k >= named {
+                    o.item(k - named, " to", w);
+                    continue;
+                }
+                let is_group = k + 1 == named;
+                if o.json && is_group && named == 2 {
+                    o.text(",\"source\":null");
+                }
+                let field = match k {
+                    0 => &PENDING_IIF,
+                    _ if is_group => &PENDING_GROUP,
+                    _ => &PENDING_SOURCE,
+                };
+                o.str_field(field, w);
+                if o.json && is_group {
+                    o.text(",\"oifs\":[");
+                }
             }
             o.close("]}");
         }
@@ -694,11 +705,11 @@ impl Router {
     }
 }
 
-/// Membership `n`: a JSON object, or a text row (`(S,G)` padded to 42 columns, the
+/// A membership: a JSON object, or a text row (`(S,G)` padded to 42 columns, the
 /// interface, a newline).
 #[inline(never)]
-fn group_out<W: uWrite + ?Sized>(o: &mut Output<'_, W>, n: usize, sg: &SgRef<'_>, iif: &[u8]) {
-    o.open(n);
+fn group_out<W: uWrite + ?Sized>(o: &mut Output<'_, W>, sg: &SgRef<'_>, iif: &[u8]) {
+    o.open();
     o.sg(sg);
     o.str_field(&ROUTE_IIF, iif);
     o.close("}");
@@ -856,14 +867,14 @@ mod output_tests {
     #[test]
     fn fields_in_both_styles() {
         let f = |o: &mut Output<'_, super::super::tests::Sink<'_>>| {
-            o.open(0);
+            o.open();
             o.str_field(&PENDING_IIF, b"a\"1");
             o.num_field(&IF_VIF, Some(7), 4);
             o.num_field(&IF_MIF, None, 4);
             o.item(0, " to", b"x");
             o.item(1, " to", b"y");
             o.close("}");
-            o.open(1);
+            o.open();
         };
         assert_eq!(written(Style::Brief, f), "  from a\"1    7  N/A to x y\n");
         assert_eq!(
