@@ -247,18 +247,20 @@ fn connect(opts: &CtlOpts<'_>, t: &mut dyn Term) -> Option<Fd> {
             }
             Err(e) => e,
         };
-        match err {
-            Errno::ECONNREFUSED => warn(t, "Daemon not running", b""),
-            Errno::EACCES => warn(t, "Need root privileges to connect to daemon", b""),
-            Errno::ENOENT => {
-                warn(t, "Cannot find IPC socket ", path.as_bytes());
-                if !opts.socket_given {
-                    warn(t, "Daemon may be running with another -i NAME", b"");
-                } else {
-                    warn_with(t, "Failed connecting to daemon: ", &err);
-                }
-            }
-            e => warn_with(t, "Failed connecting to daemon: ", &e),
+        if err == Errno::ENOENT {
+            warn(t, "Cannot find IPC socket ", path.as_bytes());
+        }
+        // One line of its own, or the error's text.
+        let own = match err {
+            Errno::ECONNREFUSED => "Daemon not running",
+            Errno::EACCES => "Need root privileges to connect to daemon",
+            Errno::ENOENT if !opts.socket_given => "Daemon may be running with another -i NAME",
+            _ => "",
+        };
+        if own.is_empty() {
+            warn_with(t, "Failed connecting to daemon: ", &err);
+        } else {
+            warn(t, own, b"");
         }
         return None;
     }
