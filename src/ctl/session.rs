@@ -138,12 +138,10 @@ impl<'o, 'a> Session<'o, 'a> {
                 Ok(n) => buf.get(..n).unwrap_or(&[]),
             };
             while let Some(r) = reply.as_mut() {
-                let Some(nul) = data.iter().position(|&b| b == 0) else {
-                    r.feed(data, t);
+                let Some(used) = r.feed(data, t) else {
                     continue 'recv;
                 };
-                r.feed(data.get(..nul).unwrap_or(&[]), t);
-                data = data.get(nul + 1..).unwrap_or(&[]);
+                data = data.get(used..).unwrap_or(&[]);
                 if r.end(true, t) {
                     self.fail(1);
                 }
@@ -197,30 +195,34 @@ struct Reply {
 }
 
 impl Reply {
-    /// Takes bytes of the reply (without its NUL).
-    fn feed(&mut self, data: &[u8], t: &mut dyn Term) {
-        self.started |= !data.is_empty();
-        match &mut self.show {
+    /// Takes bytes of the reply; if its NUL is among them, how many bytes were its, the
+    /// NUL included.
+    fn feed(&mut self, data: &[u8], t: &mut dyn Term) -> Option<usize> {
+        let used = match &mut self.show {
             Some(renderer) => {
-                renderer.feed(data, t);
+                let n = renderer.feed(data, t);
+                renderer.is_done().then_some(n)
             }
             None => {
+                let nul = data.iter().position(|&b| b == 0);
+                let text = data.get(..nul.unwrap_or(data.len())).unwrap_or(data);
                 let room = ERROR_TEXT_MAX - self.text.len();
                 let _ = self
                     .text
-                    .extend_from_slice(data.get(..room).unwrap_or(data));
+                    .extend_from_slice(text.get(..room).unwrap_or(text));
+                nul.map(|i| i + 1)
             }
-        }
+        };
+        self.started |= used.is_none() && !data.is_empty();
+        used
     }
 
     /// The reply ended, `complete` with its NUL or cut short: prints the rest of a show
     /// reply or a status reply's error; returns whether the command failed.
     fn end(&mut self, complete: bool, t: &mut dyn Term) -> bool {
         match &mut self.show {
-            // SMCRoute's client reads the NUL as a last line of its own.
-            Some(renderer) if complete => {
-                renderer.feed(b"\0", t);
-            }
+            // The renderer has seen the NUL (its last line).
+            Some(_) if complete => {}
             Some(renderer) => renderer.finish(t),
             None if complete && self.text.is_empty() => {}
             None => {
