@@ -42,6 +42,15 @@ const IF_MIF: Field = Field {
     key: ",\"mif\":",
     sep: " ",
 };
+/// The first OIF of a route: a blank before it in text.
+const ROUTE_OIF: Field = Field { key: "", sep: " " };
+/// The first OIF of a pending route: ` to` and a blank before it in text.
+const PENDING_OIF: Field = Field {
+    key: "",
+    sep: " to ",
+};
+/// Every other OIF: a comma before it in JSON, a blank in text.
+const NEXT_OIF: Field = Field { key: ",", sep: " " };
 const PENDING_KIND: Field = Field {
     key: "{\"kind\":",
     sep: "",
@@ -263,7 +272,11 @@ impl<'w, W: uWrite + ?Sized> Output<'w, W> {
             self.text(f.key);
             self.json_str(s);
         } else {
-            self.text(f.sep);
+            // A lone blank (most separators) as a byte: no `memcpy` call per OIF.
+            match *f.sep.as_bytes() {
+                [c] => self.byte(c),
+                _ => self.text(f.sep),
+            }
             self.put(s);
         }
     }
@@ -283,23 +296,6 @@ impl<'w, W: uWrite + ?Sized> Output<'w, W> {
                 self.spaces(width.saturating_sub(3));
                 self.text(null);
             }
-        }
-    }
-
-    /// Item `n` of a list: JSON strings, comma-separated; in text a blank before each,
-    /// and `first` before that for the first.
-    fn item(&mut self, n: usize, first: &str, s: &[u8]) {
-        if self.json {
-            if n > 0 {
-                self.byte(b',');
-            }
-            self.json_str(s);
-        } else {
-            if n == 0 && !first.is_empty() {
-                self.text(first);
-            }
-            self.byte(b' ');
-            self.put(s);
         }
     }
 
@@ -576,7 +572,8 @@ impl Router {
                 continue;
             };
             let name = self.iface_bytes(id);
-            o.item(k, "", if o.json { name } else { oif_cut(name) });
+            let f = if k == 0 { &ROUTE_OIF } else { &NEXT_OIF };
+            o.str_field(f, if o.json { name } else { oif_cut(name) });
             k += 1;
         }
         o.close("]}");
@@ -680,7 +677,8 @@ impl Router {
             for (k, w) in p.args().enumerate() {
                 let w = w.as_bytes();
                 if k >= named {
-                    o.item(k - named, " to", w);
+                    let f = if k == named { &PENDING_OIF } else { &NEXT_OIF };
+                    o.str_field(f, w);
                     continue;
                 }
                 let is_group = k + 1 == named;
@@ -871,8 +869,8 @@ mod output_tests {
             o.str_field(&PENDING_IIF, b"a\"1");
             o.num_field(&IF_VIF, Some(7), 4);
             o.num_field(&IF_MIF, None, 4);
-            o.item(0, " to", b"x");
-            o.item(1, " to", b"y");
+            o.str_field(&PENDING_OIF, b"x");
+            o.str_field(&NEXT_OIF, b"y");
             o.close("}");
             o.open();
         };
