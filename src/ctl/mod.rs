@@ -133,23 +133,23 @@ fn run_batch(session: &mut Session<'_, '_>, input: Input<'_>, t: &mut dyn Term) 
 }
 
 fn batch_line(session: &mut Session<'_, '_>, line: &[u8], overlong: bool, t: &mut dyn Term) {
-    let split = match crate::fmt::as_utf8(line) {
-        None => Err(None),
-        Some(_) if overlong => Err(Some(BatchError::LineTooLong)),
-        Some(text) => batch::split_line(text).map_err(Some),
-    };
-    match split {
-        Ok(words) if words.is_empty() => {}
-        Ok(words) => run_words(session, &words, t),
-        Err(e) => {
-            session.flush(t);
-            match e {
-                Some(e) => warn(t, "Skipping ", e.text().as_bytes()),
-                None => warn(t, "Skipping line that is not UTF-8", b""),
+    // The words are used where they are split: no copy of the word list in a `Result`.
+    let why = match crate::fmt::as_utf8(line) {
+        None => "line that is not UTF-8",
+        Some(_) if overlong => BatchError::LineTooLong.text(),
+        Some(text) => match batch::split_line(text) {
+            Ok(words) => {
+                if !words.is_empty() {
+                    run_words(session, &words, t);
+                }
+                return;
             }
-            session.fail(1);
-        }
-    }
+            Err(e) => e.text(),
+        },
+    };
+    session.flush(t);
+    warn(t, "Skipping ", why.as_bytes());
+    session.fail(1);
 }
 
 /// Prints a command-line error as SMCRoute does: getopt's line, then the usage.
