@@ -58,7 +58,7 @@ impl<'o, 'a> Session<'o, 'a> {
     }
 
     /// Sends what is queued and returns the number of failed commands so far.
-    pub fn finish(mut self, t: &mut dyn Term) -> i32 {
+    pub fn finish(mut self, t: &mut impl Term) -> i32 {
         self.flush(t);
         i32::try_from(self.failed).unwrap_or(i32::MAX)
     }
@@ -71,7 +71,7 @@ impl<'o, 'a> Session<'o, 'a> {
 
     /// Queues the request `cmd args` (sending the queue first if it would not fit), or
     /// reports why it cannot be built. `reload` and `kill` are sent at once.
-    pub fn send(&mut self, cmd: IpcCmd, args: &[&str], t: &mut dyn Term) {
+    pub fn send(&mut self, cmd: IpcCmd, args: &[&str], t: &mut impl Term) {
         if self.len + wire::frame_len_of(args) > self.frames.len() || self.queued.is_full() {
             self.flush(t);
         }
@@ -89,7 +89,7 @@ impl<'o, 'a> Session<'o, 'a> {
     }
 
     /// A request that cannot be built: reported in its place in the output, and failed.
-    fn refuse(&mut self, e: WireError, t: &mut dyn Term) {
+    fn refuse(&mut self, e: WireError, t: &mut impl Term) {
         self.flush(t);
         warn_with(t, "Failed constructing IPC command: ", &e);
         self.fail(1);
@@ -97,7 +97,7 @@ impl<'o, 'a> Session<'o, 'a> {
 
     /// Sends the queued requests and prints their replies in order. Requests the daemon
     /// did not answer before closing are sent again on a new connection.
-    pub fn flush(&mut self, t: &mut dyn Term) {
+    pub fn flush(&mut self, t: &mut impl Term) {
         let mut next = 0;
         while next < self.queued.len() {
             let Some(fd) = connect(self.opts, t) else {
@@ -127,7 +127,7 @@ impl<'o, 'a> Session<'o, 'a> {
 
     /// Reads replies for the requests from `first` on; returns how many were answered.
     /// Every reply ends with a NUL.
-    fn replies(&mut self, fd: &Fd, first: usize, t: &mut dyn Term) -> usize {
+    fn replies(&mut self, fd: &Fd, first: usize, t: &mut impl Term) -> usize {
         let mut buf = [0u8; 4096];
         let mut index = first;
         let mut reply = None;
@@ -161,7 +161,7 @@ impl<'o, 'a> Session<'o, 'a> {
 
     /// Makes `reply` the reply to request `index` (`None` past the last one). In place:
     /// a reply holds a kilobyte of line buffer, copied if it were returned.
-    fn start_reply(&self, index: usize, t: &mut dyn Term, reply: &mut Option<Reply>) {
+    fn start_reply(&self, index: usize, t: &mut impl Term, reply: &mut Option<Reply>) {
         let Some(&(_, is_show)) = self.queued.get(index) else {
             *reply = None;
             return;
@@ -197,7 +197,7 @@ struct Reply {
 impl Reply {
     /// Takes bytes of the reply; if its NUL is among them, how many bytes were its, the
     /// NUL included.
-    fn feed(&mut self, data: &[u8], t: &mut dyn Term) -> Option<usize> {
+    fn feed(&mut self, data: &[u8], t: &mut impl Term) -> Option<usize> {
         let used = match &mut self.show {
             Some(renderer) => {
                 let n = renderer.feed(data, t);
@@ -219,7 +219,7 @@ impl Reply {
 
     /// The reply ended, `complete` with its NUL or cut short: prints the rest of a show
     /// reply or a status reply's error; returns whether the command failed.
-    fn end(&mut self, complete: bool, t: &mut dyn Term) -> bool {
+    fn end(&mut self, complete: bool, t: &mut impl Term) -> bool {
         match &mut self.show {
             // The renderer has seen the NUL (its last line).
             Some(_) if complete => {}
@@ -236,7 +236,7 @@ impl Reply {
 }
 
 /// Connects, retrying a refused connection; reports failures as SMCRoute does.
-fn connect(opts: &CtlOpts<'_>, t: &mut dyn Term) -> Option<Fd> {
+fn connect(opts: &CtlOpts<'_>, t: &mut impl Term) -> Option<Fd> {
     let path = opts.socket.as_str();
     let mut retries = 0;
     loop {
