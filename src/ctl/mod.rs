@@ -41,7 +41,7 @@ const MAX_BATCH_STATUS: i32 = 125;
 /// Writes `smcroutectl: ` + `what` + `detail` (bytes: the daemon's words need not be
 /// UTF-8) + newline to standard error.
 #[inline(never)]
-fn warn(t: &mut dyn Term, what: &str, detail: &[u8]) {
+fn warn(t: &mut impl Term, what: &str, detail: &[u8]) {
     t.err(b"smcroutectl: ");
     t.err(what.as_bytes());
     t.err(detail);
@@ -52,14 +52,14 @@ fn warn(t: &mut dyn Term, what: &str, detail: &[u8]) {
 /// formatted into a log [`Line`] (every such value fits in it: the `uDisplay` of an
 /// `Errno` or a `WireError` into a `Line` is in the program already, for the daemon's
 /// log); the rest is [`warn`]'s, one copy for every type of value.
-fn warn_with(t: &mut dyn Term, what: &str, value: &impl uDisplay) {
+fn warn_with(t: &mut impl Term, what: &str, value: &impl uDisplay) {
     let mut line = Line::new();
     let _ = ufmt::uwrite!(line, "{}", value);
     warn(t, what, line.as_str().as_bytes());
 }
 
 /// Runs one command line's words (also one batch line) in `session`.
-pub fn run_words(session: &mut Session<'_, '_>, words: &[&str], t: &mut dyn Term) {
+pub fn run_words(session: &mut Session<'_, '_>, words: &[&str], t: &mut impl Term) {
     let found = cmd::find(words);
     let (spec, args) = match found {
         Some((i, spec)) => (spec, words.get(i + 1..).unwrap_or(&[])),
@@ -100,7 +100,7 @@ pub fn run_words(session: &mut Session<'_, '_>, words: &[&str], t: &mut dyn Term
 pub type Input<'i> = &'i mut dyn FnMut(&mut [u8]) -> Result<usize, Errno>;
 
 /// `-b`: one command per line of `input`.
-fn run_batch(session: &mut Session<'_, '_>, input: Input<'_>, t: &mut dyn Term) {
+fn run_batch(session: &mut Session<'_, '_>, input: Input<'_>, t: &mut impl Term) {
     let mut line = Vec::<u8, { BATCH_LINE_MAX + 1 }>::new();
     let mut overlong = false;
     let mut buf = [0u8; 1024];
@@ -132,28 +132,28 @@ fn run_batch(session: &mut Session<'_, '_>, input: Input<'_>, t: &mut dyn Term) 
     }
 }
 
-fn batch_line(session: &mut Session<'_, '_>, line: &[u8], overlong: bool, t: &mut dyn Term) {
-    let split = match crate::fmt::as_utf8(line) {
-        None => Err(None),
-        Some(_) if overlong => Err(Some(BatchError::LineTooLong)),
-        Some(text) => batch::split_line(text).map_err(Some),
-    };
-    match split {
-        Ok(words) if words.is_empty() => {}
-        Ok(words) => run_words(session, &words, t),
-        Err(e) => {
-            session.flush(t);
-            match e {
-                Some(e) => warn(t, "Skipping ", e.text().as_bytes()),
-                None => warn(t, "Skipping line that is not UTF-8", b""),
+fn batch_line(session: &mut Session<'_, '_>, line: &[u8], overlong: bool, t: &mut impl Term) {
+    // The words are used where they are split: no copy of the word list in a `Result`.
+    let why = match crate::fmt::as_utf8(line) {
+        None => "line that is not UTF-8",
+        Some(_) if overlong => BatchError::LineTooLong.text(),
+        Some(text) => match batch::split_line(text) {
+            Ok(words) => {
+                if !words.is_empty() {
+                    run_words(session, &words, t);
+                }
+                return;
             }
-            session.fail(1);
-        }
-    }
+            Err(e) => e.text(),
+        },
+    };
+    session.flush(t);
+    warn(t, "Skipping ", why.as_bytes());
+    session.fail(1);
 }
 
 /// Prints a command-line error as SMCRoute does: getopt's line, then the usage.
-fn print_arg_error(t: &mut dyn Term, argv0: &str, error: ArgError) {
+fn print_arg_error(t: &mut impl Term, argv0: &str, error: ArgError) {
     // The parts written one by one: no `uDisplay` of the line compiled for `Sink`.
     let line = ErrorLine { prog: argv0, error };
     let (name, text, letter, tail) = line.parts();
@@ -174,7 +174,7 @@ fn print_arg_error(t: &mut dyn Term, argv0: &str, error: ArgError) {
 
 /// Runs `smcroutectl` with the command line `args` (program name first) and the batch
 /// input; returns the exit status.
-pub fn run(args: &[&str], input: Input<'_>, t: &mut dyn Term) -> i32 {
+pub fn run(args: &[&str], input: Input<'_>, t: &mut impl Term) -> i32 {
     let mut opts = CtlOpts::new();
     if let Err(error) = args::parse_ctl_into(args, &mut opts) {
         print_arg_error(t, args.first().copied().unwrap_or(PROG), error);

@@ -58,7 +58,7 @@ impl<'o, 'a> Session<'o, 'a> {
     }
 
     /// Sends what is queued and returns the number of failed commands so far.
-    pub fn finish(mut self, t: &mut dyn Term) -> i32 {
+    pub fn finish(mut self, t: &mut impl Term) -> i32 {
         self.flush(t);
         i32::try_from(self.failed).unwrap_or(i32::MAX)
     }
@@ -71,7 +71,7 @@ impl<'o, 'a> Session<'o, 'a> {
 
     /// Queues the request `cmd args` (sending the queue first if it would not fit), or
     /// reports why it cannot be built. `reload` and `kill` are sent at once.
-    pub fn send(&mut self, cmd: IpcCmd, args: &[&str], t: &mut dyn Term) {
+    pub fn send(&mut self, cmd: IpcCmd, args: &[&str], t: &mut impl Term) {
         if self.len + wire::frame_len_of(args) > self.frames.len() || self.queued.is_full() {
             self.flush(t);
         }
@@ -89,7 +89,7 @@ impl<'o, 'a> Session<'o, 'a> {
     }
 
     /// A request that cannot be built: reported in its place in the output, and failed.
-    fn refuse(&mut self, e: WireError, t: &mut dyn Term) {
+    fn refuse(&mut self, e: WireError, t: &mut impl Term) {
         self.flush(t);
         warn_with(t, "Failed constructing IPC command: ", &e);
         self.fail(1);
@@ -97,7 +97,7 @@ impl<'o, 'a> Session<'o, 'a> {
 
     /// Sends the queued requests and prints their replies in order. Requests the daemon
     /// did not answer before closing are sent again on a new connection.
-    pub fn flush(&mut self, t: &mut dyn Term) {
+    pub fn flush(&mut self, t: &mut impl Term) {
         let mut next = 0;
         while next < self.queued.len() {
             let Some(fd) = connect(self.opts, t) else {
@@ -127,7 +127,7 @@ impl<'o, 'a> Session<'o, 'a> {
 
     /// Reads replies for the requests from `first` on; returns how many were answered.
     /// Every reply ends with a NUL.
-    fn replies(&mut self, fd: &Fd, first: usize, t: &mut dyn Term) -> usize {
+    fn replies(&mut self, fd: &Fd, first: usize, t: &mut impl Term) -> usize {
         let mut buf = [0u8; 4096];
         let mut index = first;
         let mut reply = None;
@@ -138,12 +138,10 @@ impl<'o, 'a> Session<'o, 'a> {
                 Ok(n) => buf.get(..n).unwrap_or(&[]),
             };
             while let Some(r) = reply.as_mut() {
-                let Some(nul) = data.iter().position(|&b| b == 0) else {
-                    r.feed(data, t);
+                let Some(used) = r.feed(data, t) else {
                     continue 'recv;
                 };
-                r.feed(data.get(..nul).unwrap_or(&[]), t);
-                data = data.get(nul + 1..).unwrap_or(&[]);
+                data = data.get(used..).unwrap_or(&[]);
                 if r.end(true, t) {
                     self.fail(1);
                 }
@@ -163,7 +161,7 @@ impl<'o, 'a> Session<'o, 'a> {
 
     /// Makes `reply` the reply to request `index` (`None` past the last one). In place:
     /// a reply holds a kilobyte of line buffer, copied if it were returned.
-    fn start_reply(&self, index: usize, t: &mut dyn Term, reply: &mut Option<Reply>) {
+    fn start_reply(&self, index: usize, t: &mut impl Term, reply: &mut Option<Reply>) {
         let Some(&(_, is_show)) = self.queued.get(index) else {
             *reply = None;
             return;
@@ -197,30 +195,34 @@ struct Reply {
 }
 
 impl Reply {
-    /// Takes bytes of the reply (without its NUL).
-    fn feed(&mut self, data: &[u8], t: &mut dyn Term) {
-        self.started |= !data.is_empty();
-        match &mut self.show {
+    /// Takes bytes of the reply; if its NUL is among them, how many bytes were its, the
+    /// NUL included.
+    fn feed(&mut self, data: &[u8], t: &mut impl Term) -> Option<usize> {
+        let used = match &mut self.show {
             Some(renderer) => {
-                renderer.feed(data, t);
+                let n = renderer.feed(data, t);
+                renderer.is_done().then_some(n)
             }
             None => {
+                let nul = data.iter().position(|&b| b == 0);
+                let text = data.get(..nul.unwrap_or(data.len())).unwrap_or(data);
                 let room = ERROR_TEXT_MAX - self.text.len();
                 let _ = self
                     .text
-                    .extend_from_slice(data.get(..room).unwrap_or(data));
+                    .extend_from_slice(text.get(..room).unwrap_or(text));
+                nul.map(|i| i + 1)
             }
-        }
+        };
+        self.started |= used.is_none() && !data.is_empty();
+        used
     }
 
     /// The reply ended, `complete` with its NUL or cut short: prints the rest of a show
     /// reply or a status reply's error; returns whether the command failed.
-    fn end(&mut self, complete: bool, t: &mut dyn Term) -> bool {
+    fn end(&mut self, complete: bool, t: &mut impl Term) -> bool {
         match &mut self.show {
-            // SMCRoute's client reads the NUL as a last line of its own.
-            Some(renderer) if complete => {
-                renderer.feed(b"\0", t);
-            }
+            // The renderer has seen the NUL (its last line).
+            Some(_) if complete => {}
             Some(renderer) => renderer.finish(t),
             None if complete && self.text.is_empty() => {}
             None => {
@@ -234,7 +236,7 @@ impl Reply {
 }
 
 /// Connects, retrying a refused connection; reports failures as SMCRoute does.
-fn connect(opts: &CtlOpts<'_>, t: &mut dyn Term) -> Option<Fd> {
+fn connect(opts: &CtlOpts<'_>, t: &mut impl Term) -> Option<Fd> {
     let path = opts.socket.as_str();
     let mut retries = 0;
     loop {
@@ -247,18 +249,20 @@ fn connect(opts: &CtlOpts<'_>, t: &mut dyn Term) -> Option<Fd> {
             }
             Err(e) => e,
         };
-        match err {
-            Errno::ECONNREFUSED => warn(t, "Daemon not running", b""),
-            Errno::EACCES => warn(t, "Need root privileges to connect to daemon", b""),
-            Errno::ENOENT => {
-                warn(t, "Cannot find IPC socket ", path.as_bytes());
-                if !opts.socket_given {
-                    warn(t, "Daemon may be running with another -i NAME", b"");
-                } else {
-                    warn_with(t, "Failed connecting to daemon: ", &err);
-                }
-            }
-            e => warn_with(t, "Failed connecting to daemon: ", &e),
+        if err == Errno::ENOENT {
+            warn(t, "Cannot find IPC socket ", path.as_bytes());
+        }
+        // One line of its own, or the error's text.
+        let own = match err {
+            Errno::ECONNREFUSED => "Daemon not running",
+            Errno::EACCES => "Need root privileges to connect to daemon",
+            Errno::ENOENT if !opts.socket_given => "Daemon may be running with another -i NAME",
+            _ => "",
+        };
+        if own.is_empty() {
+            warn_with(t, "Failed connecting to daemon: ", &err);
+        } else {
+            warn(t, own, b"");
         }
         return None;
     }

@@ -20,18 +20,18 @@ pub trait Term: Out {
 }
 
 /// Standard output of a [`Term`] as a `ufmt` writer.
-pub struct Sink<'t> {
-    term: &'t mut dyn Term,
+pub struct Sink<'t, T: Term> {
+    term: &'t mut T,
 }
 
-impl<'t> Sink<'t> {
+impl<'t, T: Term> Sink<'t, T> {
     /// Writes to `term`'s standard output.
-    pub fn out(term: &'t mut dyn Term) -> Self {
+    pub fn out(term: &'t mut T) -> Self {
         Self { term }
     }
 }
 
-impl uWrite for Sink<'_> {
+impl<T: Term> uWrite for Sink<'_, T> {
     type Error = Infallible;
 
     fn write_str(&mut self, s: &str) -> Result<(), Infallible> {

@@ -54,7 +54,7 @@ Note:
 ";
 
 /// The usage text of `help` and `-h`, with the default socket of this build.
-pub fn print_usage(t: &mut dyn Term) {
+pub fn print_usage(t: &mut impl Term) {
     t.put(&USAGE_OPTIONS);
     for c in COMMANDS.iter().filter(|c| !c.hidden) {
         t.put(b"  ");
@@ -87,13 +87,13 @@ static USAGE_OPTIONS: [u8; joined_len(&USAGE_PARTS)] = join(&USAGE_PARTS);
 const SPACES: &[u8; 7] = b"       ";
 
 /// `-v` and `version`: the same text as `smcrouted -v`.
-pub fn print_version(t: &mut dyn Term) {
+pub fn print_version(t: &mut impl Term) {
     let _ = args::write_version(&mut Sink::out(t));
 }
 
 /// `help CMD`, `-h CMD`, and the help after "Not enough arguments": the text of `topic`
 /// (the usage for none or `help`, the version for `version`).
-pub fn print_help(t: &mut dyn Term, topic: Option<&'static CmdSpec>) {
+pub fn print_help(t: &mut impl Term, topic: Option<&'static CmdSpec>) {
     match topic {
         Some(c) if c.action == Action::Version => print_version(t),
         Some(c) if c.action != Action::Help => {

@@ -174,29 +174,27 @@ pub fn parse_cursor_report(reply: &[u8]) -> Option<usize> {
             [] => return None,
         }
     };
-    let (row_len, _) = leading_number(rest);
-    if row_len == 0 || rest.get(row_len) != Some(&b';') {
-        return None;
-    }
-    let col = rest.get(row_len + 1..)?;
-    let (col_len, value) = leading_number(col);
-    let ok = (1..=6).contains(&col_len) && col.get(col_len) == Some(&b'R') && value > 0;
-    ok.then_some(value)
-}
-
-/// How many digits `bytes` starts with, and their value (wrapping: only a short number's
-/// value is used).
-fn leading_number(bytes: &[u8]) -> (usize, usize) {
-    let mut value = 0usize;
-    let mut len = 0;
-    for &b in bytes {
-        if !b.is_ascii_digit() {
-            break;
+    // One pass: row digits, `;`, column digits, `R`.
+    let mut in_col = false;
+    let mut digits = 0;
+    let mut col = 0usize;
+    for &b in rest {
+        match b {
+            b'0'..=b'9' => {
+                digits += 1;
+                // Wrapping: only a short number's value is used.
+                col = col.wrapping_mul(10).wrapping_add(usize::from(b - b'0'));
+            }
+            b';' if !in_col && digits > 0 => {
+                in_col = true;
+                digits = 0;
+                col = 0;
+            }
+            b'R' if in_col => return ((1..=6).contains(&digits) && col > 0).then_some(col),
+            _ => return None,
         }
-        value = value.wrapping_mul(10).wrapping_add(usize::from(b - b'0'));
-        len += 1;
     }
-    (len, value)
+    None
 }
 
 // ===== tests =====

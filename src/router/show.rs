@@ -1,135 +1,354 @@
 //! `show` output (§2.3), byte for byte: text with `_` (section title) and `=` (column
 //! header) line markers for the client, or one line of JSON. The daemon appends the NUL.
+//!
+//! Both shapes are written by the same walks: a record is a sequence of fields, and each
+//! field knows its JSON key and its text separator ([`Field`]), so a table is walked once
+//! for both and the JSON and text forms of a value cannot drift apart.
 
 use ufmt::uWrite;
 
 use super::Router;
 use crate::kernel::Host;
 use crate::net::{Addr, Dec};
-use crate::table::mfc::Route;
 use crate::table::rules::Rule;
 
-/// Longest table row: `(S/LEN, G/LEN)` of two IPv6 prefixes, the IIF, two counters and
-/// 32 OIF names of at most 20 bytes each.
-const ROW_MAX: usize = 1024;
+/// Bytes buffered before they go to the output (a write per fragment, and a UTF-8 check
+/// per fragment, cost more than the formatting).
+const BUF: usize = 2048;
 
-/// Rows buffered before they go to the output.
-const ROWS_BUF: usize = 2 * ROW_MAX;
-
-/// Table rows formatted in place and handed to the output 1-2 KiB at a time (a write
-/// per fragment, and a UTF-8 check per row, cost more than the formatting). Only whole
-/// `&str`s and ASCII are appended, and a piece that does not fit is dropped whole, so
-/// the bytes are UTF-8; [`Row::start`] makes room for a whole row first.
-struct Row {
-    buf: [u8; ROWS_BUF],
-    len: usize,
+/// A value's JSON key (with the punctuation before it) and its text separator.
+struct Field {
+    key: &'static str,
+    sep: &'static str,
 }
 
-impl Row {
-    const fn new() -> Self {
+const ROUTE_IIF: Field = Field {
+    key: ",\"iif\":",
+    sep: " ",
+};
+const IF_INDEX: Field = Field {
+    key: "{\"index\":",
+    sep: "",
+};
+const IF_NAME: Field = Field {
+    key: ",\"name\":",
+    sep: " ",
+};
+const IF_VIF: Field = Field {
+    key: ",\"vif\":",
+    sep: " ",
+};
+const IF_MIF: Field = Field {
+    key: ",\"mif\":",
+    sep: " ",
+};
+/// The first OIF of a route: a blank before it in text.
+const ROUTE_OIF: Field = Field { key: "", sep: " " };
+/// The first OIF of a pending route: ` to` and a blank before it in text.
+const PENDING_OIF: Field = Field {
+    key: "",
+    sep: " to ",
+};
+/// Every other OIF: a comma before it in JSON, a blank in text.
+const NEXT_OIF: Field = Field { key: ",", sep: " " };
+const PENDING_KIND: Field = Field {
+    key: "{\"kind\":",
+    sep: "",
+};
+/// Two blanks: SMCRoute prints the kind and ` from`.
+const PENDING_IIF: Field = Field {
+    key: ",\"iif\":",
+    sep: "  from ",
+};
+const PENDING_SOURCE: Field = Field {
+    key: ",\"source\":",
+    sep: " source ",
+};
+const PENDING_GROUP: Field = Field {
+    key: ",\"group\":",
+    sep: " group ",
+};
+
+/// The buffered output of one `show`, in its style. Only whole `&str`s, ASCII, and runs
+/// of a string cut at ASCII bytes are appended, and a piece that does not fit sends the
+/// buffer first, so every send is UTF-8.
+struct Output<'w, W: uWrite + ?Sized> {
+    out: &'w mut W,
+    /// The first error of `out`; nothing is sent after it.
+    error: Option<W::Error>,
+    json: bool,
+    detail: bool,
+    /// Records written in the current list (the JSON commas, the text headers).
+    n: usize,
+    /// Width of the interface name columns.
+    width: usize,
+    /// Bytes sent so far: with `len`, the output position padding is measured from.
+    sent: usize,
+    len: usize,
+    buf: [u8; BUF],
+}
+
+impl<'w, W: uWrite + ?Sized> Output<'w, W> {
+    fn new(out: &'w mut W, style: Style) -> Self {
         Self {
-            buf: [0; ROWS_BUF],
+            out,
+            error: None,
+            json: style == Style::Json,
+            detail: style == Style::Detail,
+            n: 0,
+            width: 0,
+            sent: 0,
             len: 0,
+            buf: [0; BUF],
         }
     }
 
-    /// Begins a row, sending what is buffered if a longest row might not fit.
-    fn start<W: uWrite + ?Sized>(&mut self, out: &mut W) -> Result<(), W::Error> {
-        if self.len + ROW_MAX > ROWS_BUF {
-            self.flush(out)?;
+    /// Sends the rest; the first error of the output, if any.
+    fn finish(mut self) -> Result<(), W::Error> {
+        self.flush();
+        match self.error.take() {
+            Some(e) => Err(e),
+            None => Ok(()),
         }
-        Ok(())
     }
 
-    /// Sends what is buffered.
-    fn flush<W: uWrite + ?Sized>(&mut self, out: &mut W) -> Result<(), W::Error> {
+    #[inline(never)]
+    fn flush(&mut self) {
         let bytes = self.buf.get(..self.len).unwrap_or(&[]);
+        send(self.out, &mut self.error, bytes);
+        self.sent += self.len;
         self.len = 0;
-        out.write_str(crate::fmt::as_utf8(bytes).unwrap_or(""))
     }
 
-    // Not inlined: a call is smaller than the bounds check at each of the many uses.
+    /// Output position.
+    fn pos(&self) -> usize {
+        self.sent + self.len
+    }
+
+    /// Appends `b` whole, sending the buffer first if it does not fit.
+    #[inline(never)]
+    fn put(&mut self, b: &[u8]) {
+        let end = self.len + b.len();
+        if let Some(dst) = self.buf.get_mut(self.len..end) {
+            dst.copy_from_slice(b);
+            self.len = end;
+            return;
+        }
+        self.flush();
+        match self.buf.get_mut(..b.len()) {
+            Some(dst) => {
+                dst.copy_from_slice(b);
+                self.len = b.len();
+            }
+            // Longer than the buffer: sent as it is.
+            None => {
+                send(self.out, &mut self.error, b);
+                self.sent += b.len();
+            }
+        }
+    }
+
+    // Not through `put`: a store, not a `memcpy` call, for the many single bytes.
     #[inline(never)]
     fn byte(&mut self, b: u8) {
         if let Some(dst) = self.buf.get_mut(self.len) {
             *dst = b;
             self.len += 1;
+            return;
         }
-    }
-
-    #[inline(never)]
-    fn bytes(&mut self, b: &[u8]) {
-        let end = self.len + b.len();
-        if let Some(dst) = self.buf.get_mut(self.len..end) {
-            dst.copy_from_slice(b);
-            self.len = end;
-        }
+        self.put(&[b]);
     }
 
     fn text(&mut self, s: &str) {
-        self.bytes(s.as_bytes());
+        self.put(s.as_bytes());
     }
 
-    /// An interface name, cut at 19 bytes as SMCRoute's 21-byte ` NAME` buffer cuts it
-    /// (kept whole if the cut would split a character).
-    fn oif_name(&mut self, name: &[u8]) {
-        let cut = match name.get(19) {
-            Some(&b) if (b as i8) >= -0x40 => name.get(..19).unwrap_or(name),
-            _ => name,
-        };
-        self.bytes(cut);
+    #[inline(never)]
+    fn spaces(&mut self, n: usize) {
+        let end = self.len + n;
+        match self.buf.get_mut(self.len..end) {
+            Some(dst) => {
+                dst.fill(b' ');
+                self.len = end;
+            }
+            // Rare (a nearly full buffer): one at a time is fine.
+            None => {
+                for _ in 0..n {
+                    self.byte(b' ');
+                }
+            }
+        }
     }
 
-    /// Spaces up to column `width` from `from` (at least none).
+    /// Spaces up to column `width` from position `from` (at least none).
+    #[inline]
     fn pad_from(&mut self, from: usize, width: usize) {
-        let n = (from + width).saturating_sub(self.len);
+        let n = (from + width).saturating_sub(self.pos());
         self.spaces(n);
     }
 
-    fn spaces(&mut self, n: usize) {
-        let end = (self.len + n).min(ROWS_BUF);
-        if let Some(dst) = self.buf.get_mut(self.len..end) {
-            dst.fill(b' ');
-            self.len = end;
-        }
-    }
-
     /// `n` in decimal, right-aligned in `width` columns.
+    #[inline(never)]
     fn dec(&mut self, n: u64, width: usize) {
         let d = Dec::of(n);
         let digits = d.as_bytes();
-        self.spaces(width.saturating_sub(digits.len()));
-        self.bytes(digits);
+        let pad = width.saturating_sub(digits.len());
+        // The padding in place: `spaces` is a call too many for the counters of every
+        // detailed route.
+        let end = self.len + pad;
+        match self.buf.get_mut(self.len..end) {
+            Some(dst) => {
+                dst.fill(b' ');
+                self.len = end;
+            }
+            None => self.spaces(pad),
+        }
+        self.put(digits);
     }
 
-    /// `(S[/LEN], G[/LEN])` with `*` for the wildcard source, padded to 42 columns.
+    /// `ADDR`, or `ADDR/LEN` unless `len` is the full length (as `Prefix::text`).
+    fn prefix(&mut self, addr: &Addr, len: u8) {
+        self.put(crate::net::prefix_text(addr, len).as_bytes());
+    }
+
+    /// JSON string with `"`, `\` and control characters escaped (SMCRoute does not
+    /// escape). The runs between escapes are cut at ASCII bytes: whole UTF-8.
+    #[inline(never)]
+    fn json_str(&mut self, s: &[u8]) {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        self.byte(b'"');
+        let mut rest = s;
+        while let Some(i) = rest
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        {
+            let (run, tail) = rest.split_at(i);
+            self.put(run);
+            let Some((&b, tail)) = tail.split_first() else {
+                break;
+            };
+            let esc = [
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(b >> 4)],
+                HEX[usize::from(b & 15)],
+            ];
+            if b < 0x20 {
+                self.put(&esc);
+            } else {
+                self.put(&[b'\\', b]);
+            }
+            rest = tail;
+        }
+        self.put(rest);
+        self.byte(b'"');
+    }
+
+    /// Starts a record: the comma before every JSON object of a list but the first.
+    #[inline]
+    fn open(&mut self) {
+        if self.json && self.n > 0 {
+            self.byte(b',');
+        }
+        self.n += 1;
+    }
+
+    /// Ends a record: `tail` in JSON, a newline in text.
+    #[inline]
+    fn close(&mut self, tail: &str) {
+        if self.json {
+            self.text(tail);
+        } else {
+            self.byte(b'\n');
+        }
+    }
+
+    /// A string value: `KEY"VALUE"` (escaped) in JSON, `SEP VALUE` in text.
+    #[inline(never)]
+    fn str_field(&mut self, f: &Field, s: &[u8]) {
+        if self.json {
+            self.text(f.key);
+            self.json_str(s);
+        } else {
+            // A lone blank (most separators) as a byte: no `memcpy` call per OIF.
+            match *f.sep.as_bytes() {
+                [c] => self.byte(c),
+                _ => self.text(f.sep),
+            }
+            self.put(s);
+        }
+    }
+
+    /// A number: `KEY N` or `KEY null` in JSON, `SEP` and the number or `N/A`
+    /// right-aligned in `width` columns in text.
+    fn num_field(&mut self, f: &Field, n: Option<u8>, width: usize) {
+        let (head, null, width) = if self.json {
+            (f.key, "null", 0)
+        } else {
+            (f.sep, "N/A", width)
+        };
+        self.text(head);
+        match n {
+            Some(n) => self.dec(u64::from(n), width),
+            None => {
+                self.spaces(width.saturating_sub(3));
+                self.text(null);
+            }
+        }
+    }
+
+    /// The (S,G) that opens a route or membership record: `(S[/LEN], G[/LEN])` with `*`
+    /// for the wildcard source, padded to 42 columns, or `{"source":"S[/LEN]"` (or
+    /// `null`) `,"group":"G[/LEN]"` (addresses and lengths need no escaping).
+    #[inline(never)]
     fn sg(&mut self, sg: &SgRef<'_>) {
-        let from = self.len;
-        self.byte(b'(');
+        let from = self.pos();
+        let json = self.json;
+        if json {
+            self.text("{\"source\":");
+        } else {
+            self.byte(b'(');
+        }
         match sg.source {
             Some(s) => {
-                let _ = prefix_out(self, s, sg.slen);
+                if json {
+                    self.byte(b'"');
+                }
+                self.prefix(s, sg.slen);
+                if json {
+                    self.byte(b'"');
+                }
             }
-            None => self.byte(b'*'),
+            None => self.text(if json { "null" } else { "*" }),
         }
-        self.bytes(b", ");
-        let _ = prefix_out(self, sg.group, sg.glen);
-        self.byte(b')');
-        self.pad_from(from, 42);
-    }
-
-    #[cfg(test)]
-    fn as_str(&self) -> &str {
-        core::str::from_utf8(&self.buf[..self.len]).unwrap()
+        self.text(if json { ",\"group\":\"" } else { ", " });
+        self.prefix(sg.group, sg.glen);
+        if json {
+            self.byte(b'"');
+        } else {
+            self.byte(b')');
+            self.pad_from(from, 42);
+        }
     }
 }
 
-impl uWrite for Row {
-    type Error = core::convert::Infallible;
+/// Writes `bytes` (UTF-8: see [`Output`]) to `out` unless it failed before.
+fn send<W: uWrite + ?Sized>(out: &mut W, error: &mut Option<W::Error>, bytes: &[u8]) {
+    if error.is_none() {
+        if let Err(e) = out.write_str(crate::fmt::as_utf8(bytes).unwrap_or("")) {
+            *error = Some(e);
+        }
+    }
+}
 
-    fn write_str(&mut self, s: &str) -> Result<(), Self::Error> {
-        self.text(s);
-        Ok(())
+/// An interface name in the text OIF column, cut at 19 bytes as SMCRoute's 21-byte
+/// ` NAME` buffer cuts it (kept whole if the cut would split a character).
+fn oif_cut(name: &[u8]) -> &[u8] {
+    match name.get(19) {
+        Some(&b) if (b as i8) >= -0x40 => name.get(..19).unwrap_or(name),
+        _ => name,
     }
 }
 
@@ -164,57 +383,16 @@ impl<'a> SgRef<'a> {
     }
 }
 
-/// `ADDR`, or `ADDR/LEN` unless `len` is the full length (as `Prefix::text`).
-fn prefix_out<W: uWrite + ?Sized>(out: &mut W, addr: &Addr, len: u8) -> Result<(), W::Error> {
-    out.write_str(crate::net::prefix_text(addr, len).as_str())
-}
-
-/// `{"source":"S[/LEN]"` (or `null`) `,"group":"G[/LEN]"`: addresses and lengths need
-/// no escaping. Formatted in `row` (unused in JSON mode, so empty) and sent at once: one
-/// copy of the prefix formatting, the row's.
-fn json_sg<W: uWrite + ?Sized>(out: &mut W, row: &mut Row, sg: &SgRef<'_>) -> Result<(), W::Error> {
-    row.text("{\"source\":");
-    match sg.source {
-        Some(s) => {
-            row.byte(b'"');
-            let _ = prefix_out(row, s, sg.slen);
-            row.byte(b'"');
-        }
-        None => row.text("null"),
-    }
-    row.text(",\"group\":\"");
-    let _ = prefix_out(row, sg.group, sg.glen);
-    row.byte(b'"');
-    row.flush(out)
-}
-
-/// JSON string with `"`, `\` and control characters escaped (SMCRoute does not escape).
-fn json_str<W: uWrite + ?Sized>(out: &mut W, s: &str) -> Result<(), W::Error> {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.write_char('"')?;
-    for c in s.chars() {
-        match c {
-            '"' => out.write_str("\\\"")?,
-            '\\' => out.write_str("\\\\")?,
-            c if (c as u32) < 0x20 => {
-                let b = c as u32 as usize;
-                out.write_str("\\u00")?;
-                out.write_char(HEX[b >> 4] as char)?;
-                out.write_char(HEX[b & 15] as char)?;
-            }
-            c => out.write_char(c)?,
-        }
-    }
-    out.write_char('"')
-}
-
 /// Text titles of the route sections (templates, exact rules, kernel) with their `_`
-/// marker: one write each.
+/// marker.
 const ROUTE_TITLES: [&str; 3] = [
     "(*,G) Template Rules_\n",
     "(S,G) Rules_\n",
     "Kernel MFC Table_\n",
 ];
+
+/// JSON keys opening the route sections.
+const ROUTE_KEYS: [&str; 3] = ["\"asm\":[", "],\"ssm\":[", "],\"kernel\":["];
 
 /// The first column's heading of the route tables, padded to 42 columns, and the blank
 /// before the IIF column: one write instead of a text, a padding loop and a blank.
@@ -228,9 +406,6 @@ const COUNTER_COLUMNS: &str = "    PACKETS      BYTES";
 /// blank, `IIF` padded to 16, the `=` marker.
 const GROUP_COLUMNS: &str = "GROUP (S,G)                                IIF             =\n";
 
-/// JSON keys opening the route sections.
-const ROUTE_KEYS: [&str; 3] = ["\"asm\":[", "],\"ssm\":[", "],\"kernel\":["];
-
 /// One route of `show`, from the conf list or the kernel list.
 struct RouteView<'a> {
     sg: SgRef<'a>,
@@ -239,29 +414,6 @@ struct RouteView<'a> {
     counted: bool,
     v6: bool,
     ttls: &'a [u8],
-}
-
-/// Where the routes go, and the section being written.
-struct RouteSink<'a, W: uWrite + ?Sized> {
-    out: &'a mut W,
-    row: &'a mut Row,
-    style: Style,
-    width: usize,
-    section: usize,
-    /// Routes written in this section.
-    n: usize,
-}
-
-impl<W: uWrite + ?Sized> RouteSink<'_, W> {
-    fn begin(&mut self, section: usize) -> Result<(), W::Error> {
-        self.section = section;
-        self.n = 0;
-        if self.style == Style::Json {
-            self.out
-                .write_str(ROUTE_KEYS.get(section).copied().unwrap_or(""))?;
-        }
-        Ok(())
-    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -285,134 +437,55 @@ impl Router {
             b'J' => Style::Json,
             _ => Style::Brief,
         };
-        match what.and_then(|w| w.bytes().next()) {
-            Some(b'g') => self.show_groups(style, out),
-            Some(b'i') => self.show_interfaces(style, out),
-            Some(b'p') => self.show_pending(style, out),
-            _ => self.show_routes(h, style, out),
-        }
+        self.show_in(h, style, what.and_then(|w| w.bytes().next()), out)
     }
 
-    /// The OIF names as JSON strings, comma-separated.
-    fn oif_json<W: uWrite + ?Sized>(
-        &self,
-        out: &mut W,
-        v6: bool,
-        ttls: &[u8],
-    ) -> Result<(), W::Error> {
-        let mut first = true;
-        for (vif, &t) in ttls.iter().enumerate() {
-            if t == 0 {
-                continue;
-            }
-            let Some(id) = self.vif_iface(v6, vif as u8) else {
-                continue;
-            };
-            if !first {
-                out.write_char(',')?;
-            }
-            json_str(out, self.iface_name(id))?;
-            first = false;
-        }
-        Ok(())
-    }
-
-    /// ` NAME` per OIF.
-    fn oif_row(&self, row: &mut Row, v6: bool, ttls: &[u8]) {
-        for (vif, &t) in ttls.iter().enumerate() {
-            if t == 0 {
-                continue;
-            }
-            let Some(id) = self.vif_iface(v6, vif as u8) else {
-                continue;
-            };
-            row.byte(b' ');
-            row.oif_name(self.ifaces.get(id).map_or(&[], |i| i.name.as_bytes()));
-        }
-    }
-
-    /// A route's text row: `(S,G)`, IIF, counters (detail), OIFs.
-    fn route_row<H: Host>(
-        &self,
-        h: &mut H,
-        row: &mut Row,
-        style: Style,
-        width: usize,
-        v: &RouteView<'_>,
-    ) {
-        row.sg(&v.sg);
-        row.byte(b' ');
-        let from = row.len;
-        row.bytes(self.ifaces.get(v.iif).map_or(&[], |i| i.name.as_bytes()));
-        row.pad_from(from, width);
-        row.byte(b' ');
-        if style == Style::Detail {
-            let c = match (v.counted, v.sg.source) {
-                (true, Some(s)) => h.sg_count(s, v.sg.group).ok(),
-                _ => None,
-            }
-            .unwrap_or_default();
-            row.dec(c.packets, 10);
-            row.byte(b' ');
-            row.dec(c.bytes, 10);
-            row.byte(b' ');
-        }
-        self.oif_row(row, v.v6, v.ttls);
-        row.byte(b'\n');
-    }
-
-    /// A route section's title and column headings, into the (empty) row buffer ahead
-    /// of the section's first row.
-    fn route_header(row: &mut Row, style: Style, title: &str, width: usize) {
-        row.text(title);
-        row.text(ROUTE_COLUMN);
-        let from = row.len;
-        row.text("IIF");
-        row.pad_from(from, width);
-        if style == Style::Detail {
-            row.text(COUNTER_COLUMNS);
-        }
-        row.text("  OIFS=\n");
-    }
-
-    /// Kernel entries in show order: forwarding ones first, then stop filters.
-    fn kernel_in_order(&self) -> impl Iterator<Item = &Route> {
-        let fwd = self.mfc.iter().map(|(_, r)| r).filter(|r| r.has_oifs());
-        let stop = self.mfc.iter().map(|(_, r)| r).filter(|r| !r.has_oifs());
-        fwd.chain(stop)
-    }
-
-    fn kernel_iif(&self, r: &Route) -> usize {
-        self.vif_iface(r.is_v6(), r.parent).unwrap_or(usize::MAX)
-    }
-
-    // Not inlined: its row buffer must not add to the stack frame of whoever calls
+    // Not inlined: the output buffer must not add to the stack frame of whoever calls
     // `show` (the daemon's main loop) for the whole life of the process.
     #[inline(never)]
-    fn show_routes<H: Host, W: uWrite + ?Sized>(
+    fn show_in<H: Host, W: uWrite + ?Sized>(
         &self,
         h: &mut H,
         style: Style,
+        what: Option<u8>,
         out: &mut W,
     ) -> Result<(), W::Error> {
-        let width = self.ifaces.longest_name().max(3);
-        let mut row = Row::new();
-        let mut sink = RouteSink {
-            out,
-            row: &mut row,
-            style,
-            width,
-            section: 0,
-            n: 0,
-        };
-        if style == Style::Json {
-            sink.out.write_str("{\"routes\":{")?;
+        let mut o = Output::new(out, style);
+        match what {
+            Some(b'g') => self.show_groups(&mut o),
+            Some(b'i') => self.show_interfaces(&mut o),
+            Some(b'p') => self.show_pending(&mut o),
+            _ => self.show_routes(h, &mut o),
         }
-        for section in 0..3 {
-            sink.begin(section)?;
-            if section < 2 {
-                let exact = section == 1;
-                for (_, r) in self.rules.iter().filter(|(_, r)| r.is_exact() == exact) {
+        o.finish()
+    }
+
+    #[inline]
+    fn iface_bytes(&self, id: usize) -> &[u8] {
+        self.ifaces.get(id).map_or(&[], |i| i.name.as_bytes())
+    }
+
+    fn show_routes<H: Host, W: uWrite + ?Sized>(&self, h: &mut H, o: &mut Output<'_, W>) {
+        o.width = self.ifaces.longest_name().max(3);
+        if o.json {
+            o.text("{\"routes\":{");
+        }
+        // Templates, exact rules, then the kernel's entries: forwarding ones first, stop
+        // filters last, in one section.
+        for pass in 0..4 {
+            let section = pass.min(2);
+            if pass < 3 {
+                o.n = 0;
+                if o.json {
+                    o.text(ROUTE_KEYS.get(section).copied().unwrap_or(""));
+                }
+            }
+            if pass < 2 {
+                let exact = pass == 1;
+                for (_, r) in self.rules.iter() {
+                    if r.is_exact() != exact {
+                        continue;
+                    }
                     let v = RouteView {
                         sg: SgRef::of_rule(r),
                         iif: r.iif as usize,
@@ -420,78 +493,101 @@ impl Router {
                         v6: r.is_v6(),
                         ttls: &r.ttls,
                     };
-                    self.route_out(h, &mut sink, &v)?;
+                    self.route_out(h, o, section, &v);
                 }
             } else {
-                for r in self.kernel_in_order() {
+                let forwarding = pass == 2;
+                for (_, r) in self.mfc.iter() {
+                    if r.has_oifs() != forwarding {
+                        continue;
+                    }
                     let v = RouteView {
                         sg: SgRef::hosts(&r.source, &r.group),
-                        iif: self.kernel_iif(r),
+                        iif: self.vif_iface(r.is_v6(), r.parent).unwrap_or(usize::MAX),
                         counted: true,
                         v6: r.is_v6(),
                         ttls: &r.ttls,
                     };
-                    self.route_out(h, &mut sink, &v)?;
+                    self.route_out(h, o, section, &v);
                 }
             }
-            if style != Style::Json {
-                sink.row.flush(sink.out)?;
-            }
         }
-        if style == Style::Json {
-            sink.out.write_str("]}}\n")?;
+        if o.json {
+            o.text("]}}\n");
         }
-        Ok(())
     }
 
-    /// One route: a JSON object, or a text row (after the section header, for the first).
+    /// A route of `section`: a JSON object, or a text row (after the section header, for
+    /// the first): `(S,G)`, IIF, counters (detail), OIFs.
     #[inline(never)]
     fn route_out<H: Host, W: uWrite + ?Sized>(
         &self,
         h: &mut H,
-        sink: &mut RouteSink<'_, W>,
+        o: &mut Output<'_, W>,
+        section: usize,
         v: &RouteView<'_>,
-    ) -> Result<(), W::Error> {
-        let first = sink.n == 0;
-        sink.n += 1;
-        let out = &mut *sink.out;
-        if sink.style == Style::Json {
-            if !first {
-                out.write_char(',')?;
+    ) {
+        let width = o.width;
+        if o.n == 0 && !o.json {
+            o.text(ROUTE_TITLES.get(section).copied().unwrap_or(""));
+            o.text(ROUTE_COLUMN);
+            let from = o.pos();
+            o.text("IIF");
+            o.pad_from(from, width);
+            if o.detail {
+                o.text(COUNTER_COLUMNS);
             }
-            json_sg(out, sink.row, &v.sg)?;
-            out.write_str(",\"iif\":")?;
-            json_str(out, self.iface_name(v.iif))?;
-            out.write_str(",\"oifs\":[")?;
-            self.oif_json(out, v.v6, v.ttls)?;
-            return out.write_str("]}");
+            o.text("  OIFS=\n");
         }
-        sink.row.start(out)?;
-        if first {
-            let title = ROUTE_TITLES.get(sink.section).copied().unwrap_or("");
-            Self::route_header(sink.row, sink.style, title, sink.width);
-        }
-        self.route_row(h, sink.row, sink.style, sink.width, v);
-        Ok(())
-    }
-
-    fn group_header<W: uWrite + ?Sized>(out: &mut W, title: &str) -> Result<(), W::Error> {
-        out.write_str(title)?;
-        out.write_str(GROUP_COLUMNS)
-    }
-
-    #[inline(never)] // As show_routes.
-    fn show_groups<W: uWrite + ?Sized>(&self, style: Style, out: &mut W) -> Result<(), W::Error> {
-        let json = style == Style::Json;
-        if json {
-            out.write_str("{\"groups\":{\"conf\":[")?;
-        } else if self.groups.is_empty() {
-            return Ok(());
+        o.open();
+        o.sg(&v.sg);
+        let iif = self.iface_bytes(v.iif);
+        if o.json {
+            o.str_field(&ROUTE_IIF, iif);
+            o.text(",\"oifs\":[");
         } else {
-            Self::group_header(out, "Group Memberships Table_\n")?;
+            o.byte(b' ');
+            let from = o.pos();
+            o.put(iif);
+            o.pad_from(from, width);
+            o.byte(b' ');
+            if o.detail {
+                let c = match (v.counted, v.sg.source) {
+                    (true, Some(s)) => h.sg_count(s, v.sg.group).ok(),
+                    _ => None,
+                }
+                .unwrap_or_default();
+                o.dec(c.packets, 10);
+                o.byte(b' ');
+                o.dec(c.bytes, 10);
+                o.byte(b' ');
+            }
         }
-        let mut row = Row::new();
-        let mut first = true;
+        let mut k = 0;
+        for (vif, &t) in v.ttls.iter().enumerate() {
+            if t == 0 {
+                continue;
+            }
+            let Some(id) = self.vif_iface(v.v6, vif as u8) else {
+                continue;
+            };
+            let name = self.iface_bytes(id);
+            let f = if k == 0 { &ROUTE_OIF } else { &NEXT_OIF };
+            o.str_field(f, if o.json { name } else { oif_cut(name) });
+            k += 1;
+        }
+        o.close("]}");
+    }
+
+    fn show_groups<W: uWrite + ?Sized>(&self, o: &mut Output<'_, W>) {
+        if o.json {
+            o.text("{\"groups\":{\"conf\":[");
+        } else if self.groups.is_empty() {
+            return;
+        } else {
+            o.text("Group Memberships Table_\n");
+            o.text(GROUP_COLUMNS);
+        }
         for (_, g) in self.groups.iter() {
             let sg = SgRef {
                 source: g.source.as_ref().map(|s| &s.addr),
@@ -499,20 +595,19 @@ impl Router {
                 group: &g.group.addr,
                 glen: g.group.len,
             };
-            group_out(out, &mut row, json, &mut first, &sg, g.iif.as_str())?;
+            group_out(o, &sg, g.iif.as_bytes());
         }
-        if json {
-            out.write_str("],\"kernel\":[")?;
+        if o.json {
+            o.text("],\"kernel\":[");
+        } else if !o.detail {
+            return;
         } else {
-            row.flush(out)?;
-            if style != Style::Detail {
-                return Ok(());
-            }
             // SMCRoute sends no column header for this section (a bug); we do.
-            Self::group_header(out, "Kernel Group Membership Table_\n")?;
+            o.text("Kernel Group Membership Table_\n");
+            o.text(GROUP_COLUMNS);
         }
-        let mut first = true;
         // Kernel joins: (source, group) with the lengths of their membership.
+        o.n = 0;
         for (_, j) in self.groups.joins() {
             let Some(g) = self.groups.get(j.owner()) else {
                 continue;
@@ -526,185 +621,115 @@ impl Router {
                 group: &j.group,
                 glen: g.group.len,
             };
-            let iif = self.iface_name(j.iface as usize);
-            group_out(out, &mut row, json, &mut first, &sg, iif)?;
+            group_out(o, &sg, self.iface_bytes(j.iface as usize));
         }
-        if json {
-            out.write_str("]}}\n")
-        } else {
-            row.flush(out)
+        if o.json {
+            o.text("]}}\n");
         }
     }
 
-    // Not inlined: its row buffer (as `show_routes`).
-    #[inline(never)]
-    fn show_interfaces<W: uWrite + ?Sized>(
-        &self,
-        style: Style,
-        out: &mut W,
-    ) -> Result<(), W::Error> {
-        let json = style == Style::Json;
+    fn show_interfaces<W: uWrite + ?Sized>(&self, o: &mut Output<'_, W>) {
         let width = self.ifaces.longest_name().max(6);
-        let mut row = Row::new();
-        if json {
-            row.text("{\"interfaces\":[");
+        if o.json {
+            o.text("{\"interfaces\":[");
         } else {
-            row.text(" INDEX PHYINT");
-            row.spaces(width - 6);
-            row.text("  VIF  MIF=\n");
+            o.text(" INDEX PHYINT");
+            o.spaces(width - 6);
+            o.text("  VIF  MIF=\n");
         }
-        for (n, (_, i)) in self.ifaces.iter().enumerate() {
-            row.start(out)?;
-            if json {
-                row.text(if n > 0 { ",{\"index\":" } else { "{\"index\":" });
-                row.dec(i.ifindex as u64, 0);
-                row.text(",\"name\":");
-                // The name may need escaping: written by `json_str`, after the row.
-                row.flush(out)?;
-                json_str(out, i.name.as_str())?;
-            } else {
-                row.dec(i.ifindex as u64, 6);
-                row.byte(b' ');
-                let from = row.len;
-                row.text(i.name.as_str());
-                row.pad_from(from, width);
+        for (_, i) in self.ifaces.iter() {
+            o.open();
+            o.text(if o.json { IF_INDEX.key } else { IF_INDEX.sep });
+            o.dec(u64::from(i.ifindex), if o.json { 0 } else { 6 });
+            let from = o.pos() + 1;
+            o.str_field(&IF_NAME, i.name.as_bytes());
+            if !o.json {
+                o.pad_from(from, width);
             }
-            for (key, v) in [
-                (",\"vif\":", i.vif_of(false)),
-                (",\"mif\":", i.vif_of(true)),
-            ] {
-                if json {
-                    row.text(key);
-                } else {
-                    row.byte(b' ');
-                }
-                match v {
-                    Some(v) => row.dec(v as u64, if json { 0 } else { 4 }),
-                    None => row.text(if json { "null" } else { " N/A" }),
-                }
-            }
-            row.byte(if json { b'}' } else { b'\n' });
+            o.num_field(&IF_VIF, i.vif_of(false), 4);
+            o.num_field(&IF_MIF, i.vif_of(true), 4);
+            o.close("}");
         }
-        if json {
-            row.text("]}\n");
+        if o.json {
+            o.text("]}\n");
         }
-        row.flush(out)
     }
 
-    #[inline(never)]
-    fn show_pending<W: uWrite + ?Sized>(&self, style: Style, out: &mut W) -> Result<(), W::Error> {
+    fn show_pending<W: uWrite + ?Sized>(&self, o: &mut Output<'_, W>) {
         use crate::table::pending::Kind;
-        let json = style == Style::Json;
-        if json {
-            out.write_str("{\"pending\":[")?;
+        if o.json {
+            o.text("{\"pending\":[");
         } else if self.pending.is_empty() {
-            return out.write_str("No pending routes or groups\n");
+            return o.text("No pending routes or groups\n");
         } else {
-            out.write_str("PENDING ROUTES AND GROUPS\n")?;
+            o.text("PENDING ROUTES AND GROUPS\n");
         }
-        for (n, (_, p)) in self.pending.iter().enumerate() {
-            let kind = match p.kind {
-                Kind::Mroute => "mroute",
-                Kind::Mgroup => "mgroup",
+        for (_, p) in self.pending.iter() {
+            let kind: &[u8] = match p.kind {
+                Kind::Mroute => b"mroute",
+                Kind::Mgroup => b"mgroup",
             };
-            if json {
-                if n > 0 {
-                    out.write_char(',')?;
-                }
-                out.write_str("{\"kind\":")?;
-                json_str(out, kind)?;
-            } else {
-                out.write_str(kind)?;
-                out.write_char(' ')?;
-            }
+            o.open();
+            o.str_field(&PENDING_KIND, kind);
             // One pass over the words (IIF, source if any, group, OIFs), each written by
             // its place: no lookup of each named word from the start.
             let named = if p.has_source() { 3 } else { 2 };
             for (k, w) in p.args().enumerate() {
+                let w = w.as_bytes();
                 if k >= named {
-                    let first = k == named;
-                    if json {
-                        if !first {
-                            out.write_char(',')?;
-                        }
-                        json_str(out, w)?;
-                    } else {
-                        out.write_str(if first { " to " } else { " " })?;
-                        out.write_str(w)?;
-                    }
+                    let f = if k == named { &PENDING_OIF } else { &NEXT_OIF };
+                    o.str_field(f, w);
                     continue;
                 }
                 let is_group = k + 1 == named;
-                if json && is_group && named == 2 {
-                    out.write_str(",\"source\":null")?;
+                if o.json && is_group && named == 2 {
+                    o.text(",\"source\":null");
                 }
-                let (key, word) = match k {
-                    0 => (",\"iif\":", " from "),
-                    _ if is_group => (",\"group\":", " group "),
-                    _ => (",\"source\":", " source "),
+                let field = match k {
+                    0 => &PENDING_IIF,
+                    _ if is_group => &PENDING_GROUP,
+                    _ => &PENDING_SOURCE,
                 };
-                if json {
-                    out.write_str(key)?;
-                    json_str(out, w)?;
-                    if is_group {
-                        out.write_str(",\"oifs\":[")?;
-                    }
-                } else {
-                    out.write_str(word)?;
-                    out.write_str(w)?;
+                o.str_field(field, w);
+                if o.json && is_group {
+                    o.text(",\"oifs\":[");
                 }
             }
-            out.write_str(if json { "]}" } else { "\n" })?;
+            o.close("]}");
         }
-        if json {
-            out.write_str("]}\n")?;
+        if o.json {
+            o.text("]}\n");
         }
-        Ok(())
     }
 }
 
 /// A membership: a JSON object, or a text row (`(S,G)` padded to 42 columns, the
 /// interface, a newline).
 #[inline(never)]
-fn group_out<W: uWrite + ?Sized>(
-    out: &mut W,
-    row: &mut Row,
-    json: bool,
-    first: &mut bool,
-    sg: &SgRef<'_>,
-    iif: &str,
-) -> Result<(), W::Error> {
-    if !json {
-        row.start(out)?;
-        row.sg(sg);
-        row.byte(b' ');
-        row.text(iif);
-        row.byte(b'\n');
-        return Ok(());
-    }
-    if !*first {
-        out.write_char(',')?;
-    }
-    *first = false;
-    json_sg(out, row, sg)?;
-    out.write_str(",\"iif\":")?;
-    json_str(out, iif)?;
-    out.write_char('}')
+fn group_out<W: uWrite + ?Sized>(o: &mut Output<'_, W>, sg: &SgRef<'_>, iif: &[u8]) {
+    o.open();
+    o.sg(sg);
+    o.str_field(&ROUTE_IIF, iif);
+    o.close("}");
 }
 
 #[cfg(test)]
 pub(super) fn tests_json_str(out: &mut std::string::String, s: &str) {
-    let _ = json_str(&mut super::tests::Sink(out), s);
+    let mut sink = super::tests::Sink(out);
+    let mut o = Output::new(&mut sink, Style::Json);
+    o.json_str(s.as_bytes());
+    let _ = o.finish();
 }
 
 #[cfg(test)]
 extern crate std;
 
 #[cfg(test)]
-mod row_tests {
+mod output_tests {
     use super::*;
     use crate::net::Prefix;
     use crate::table::Text;
+    use std::string::String;
 
     fn p(s: &str, len: u8) -> Prefix {
         Prefix {
@@ -713,101 +738,146 @@ mod row_tests {
         }
     }
 
+    /// What `f` writes in `style`.
+    fn written(
+        style: Style,
+        f: impl FnOnce(&mut Output<'_, super::super::tests::Sink<'_>>),
+    ) -> String {
+        let mut s = String::new();
+        let mut sink = super::super::tests::Sink(&mut s);
+        let mut o = Output::new(&mut sink, style);
+        f(&mut o);
+        o.finish().unwrap();
+        s
+    }
+
     #[test]
-    fn row_pieces_match_ufmt() {
+    fn sg_matches_ufmt() {
         for (src, grp) in [
             (Some(p("0.0.0.0", 32)), p("255.255.255.255", 32)),
             (Some(p("10.100.9.0", 24)), p("225.1.0.0", 16)),
             (None, p("ff2e::42", 128)),
             (Some(p("fc00::1", 64)), p("ff04::114", 16)),
         ] {
-            let mut row = Row::new();
-            row.sg(&SgRef {
+            let sg = SgRef {
                 source: src.as_ref().map(|s| &s.addr),
                 slen: src.map_or(0, |s| s.len),
                 group: &grp.addr,
                 glen: grp.len,
-            });
+            };
             let mut want = Text::<128>::new();
             match src {
                 Some(s) => ufmt::uwrite!(want, "({}, {})", s, grp).unwrap(),
                 None => ufmt::uwrite!(want, "(*, {})", grp).unwrap(),
             }
-            assert_eq!(row.as_str(), std::format!("{:<42}", want.as_str()));
+            let got = written(Style::Brief, |o| o.sg(&sg));
+            assert_eq!(got, std::format!("{:<42}", want.as_str()));
+            let mut want = Text::<128>::new();
+            match src {
+                Some(s) => ufmt::uwrite!(want, "{{\"source\":\"{}\"", s).unwrap(),
+                None => ufmt::uwrite!(want, "{{\"source\":null").unwrap(),
+            }
+            ufmt::uwrite!(want, ",\"group\":\"{}\"", grp).unwrap();
+            assert_eq!(written(Style::Json, |o| o.sg(&sg)), want.as_str());
         }
-        let mut row = Row::new();
-        row.dec(u64::MAX, 10);
-        row.dec(0, 3);
-        row.dec(12345, 10);
-        assert_eq!(row.as_str(), "18446744073709551615  0     12345");
+        let got = written(Style::Brief, |o| {
+            o.dec(u64::MAX, 10);
+            o.dec(0, 3);
+            o.dec(12345, 10);
+        });
+        assert_eq!(got, "18446744073709551615  0     12345");
     }
 
     #[test]
-    fn longest_row_fits_whole() {
-        // Two long IPv6 prefixes, a counter pair and 32 OIFs of 19 bytes.
-        let mut row = Row::new();
-        let wide = p("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 127);
-        row.sg(&SgRef {
-            source: Some(&wide.addr),
-            slen: wide.len,
-            group: &wide.addr,
-            glen: wide.len,
-        });
-        row.spaces(17);
-        row.dec(u64::MAX, 10);
-        row.dec(u64::MAX, 10);
-        for _ in 0..32 {
-            row.text(" ");
-            row.text("interface-name-19ch");
+    fn long_output_is_sent_in_whole_pieces() {
+        let mut pieces = std::vec::Vec::new();
+        struct Pieces<'a>(&'a mut std::vec::Vec<String>);
+        impl uWrite for Pieces<'_> {
+            type Error = core::convert::Infallible;
+            fn write_str(&mut self, s: &str) -> Result<(), Self::Error> {
+                self.0.push(s.into());
+                Ok(())
+            }
         }
-        row.text("\n");
-        assert!(row.as_str().ends_with("19ch\n"), "{}", row.as_str().len());
-        assert!(row.len <= ROW_MAX);
-        // Past the end a piece is dropped whole, and the rows stay text.
-        let mut full = Row::new();
-        full.spaces(ROWS_BUF - 1);
-        full.text("é");
-        full.spaces(5);
-        assert_eq!(full.as_str().len(), ROWS_BUF);
-        assert!(full.as_str().bytes().all(|b| b == b' '));
-        // A row starts on a fresh buffer when a longest one might not fit.
-        let mut s = std::string::String::new();
-        let mut sink = super::super::tests::Sink(&mut s);
-        full.start(&mut sink).unwrap();
-        assert_eq!(full.len, 0);
-        full.text("x");
-        full.start(&mut sink).unwrap();
-        assert_eq!(full.len, 1, "room left: no flush");
-        full.flush(&mut sink).unwrap();
-        assert_eq!(s.len(), ROWS_BUF + 1);
+        let mut sink = Pieces(&mut pieces);
+        let mut o = Output::new(&mut sink, Style::Brief);
+        o.spaces(BUF - 1);
+        o.text("\u{e9}");
+        let from = o.pos();
+        o.text("x");
+        o.spaces(3 * BUF);
+        o.pad_from(from, 3 * BUF + 5);
+        let long = "\u{e9}".repeat(BUF);
+        o.text(&long);
+        o.text("end");
+        o.finish().unwrap();
+        let all: String = pieces.concat();
+        let want = std::format!(
+            "{}\u{e9}x{}{long}end",
+            " ".repeat(BUF - 1),
+            " ".repeat(3 * BUF + 4)
+        );
+        assert_eq!(all, want);
+        assert_eq!(pieces[0], " ".repeat(BUF - 1), "the character waits whole");
+        assert!(pieces.contains(&long), "too long: sent as it is");
+        assert!(pieces.iter().all(|p| p.len() <= long.len()));
+    }
+
+    #[test]
+    fn errors_stop_the_output() {
+        struct Broken(usize);
+        impl uWrite for Broken {
+            type Error = u8;
+            fn write_str(&mut self, _: &str) -> Result<(), u8> {
+                self.0 += 1;
+                Err(7)
+            }
+        }
+        let mut b = Broken(0);
+        let mut o = Output::new(&mut b, Style::Brief);
+        o.spaces(3 * BUF);
+        assert_eq!(o.finish(), Err(7));
+        assert_eq!(b.0, 1);
     }
 
     #[test]
     fn oif_names_cut_at_19_bytes_on_a_character() {
-        let mut row = Row::new();
-        row.oif_name(b"abcdefghijklmnopqrstuvwxyz");
-        row.byte(b'|');
-        row.oif_name("abcdefghijklmnopqr\u{e9}".as_bytes());
-        row.byte(b'|');
-        row.oif_name(b"short");
         assert_eq!(
-            row.as_str(),
-            "abcdefghijklmnopqrs|abcdefghijklmnopqr\u{e9}|short"
+            oif_cut(b"abcdefghijklmnopqrstuvwxyz"),
+            b"abcdefghijklmnopqrs"
         );
+        let e = "abcdefghijklmnopqr\u{e9}".as_bytes();
+        assert_eq!(oif_cut(e), e);
+        assert_eq!(oif_cut(b"short"), b"short");
     }
 
     #[test]
     fn json_strings_escaped_in_runs() {
-        let esc = |t: &str| {
-            let mut s = std::string::String::new();
-            json_str(&mut super::super::tests::Sink(&mut s), t).unwrap();
-            s
-        };
+        let esc = |t: &str| written(Style::Json, |o| o.json_str(t.as_bytes()));
         assert_eq!(esc(""), "\"\"");
         assert_eq!(esc("eth0"), "\"eth0\"");
         assert_eq!(
             esc("\u{1f}\u{e9}x\"\\\n\u{20ac}"),
             "\"\\u001f\u{e9}x\\\"\\\\\\u000a\u{20ac}\""
+        );
+    }
+
+    #[test]
+    fn fields_in_both_styles() {
+        let f = |o: &mut Output<'_, super::super::tests::Sink<'_>>| {
+            o.open();
+            o.str_field(&PENDING_IIF, b"a\"1");
+            o.num_field(&IF_VIF, Some(7), 4);
+            o.num_field(&IF_MIF, None, 4);
+            o.str_field(&PENDING_OIF, b"x");
+            o.str_field(&NEXT_OIF, b"y");
+            o.close("}");
+            o.open();
+        };
+        assert_eq!(written(Style::Brief, f), "  from a\"1    7  N/A to x y\n");
+        assert_eq!(
+            written(Style::Json, f),
+            ",\"iif\":\"a\\\"1\",\"vif\":7,\"mif\":null\"x\",\"y\"},"
         );
     }
 }

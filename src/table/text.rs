@@ -35,9 +35,12 @@ impl<const N: usize> Text<N> {
 
     /// `s` if it fits.
     pub fn of(s: &str) -> Option<Self> {
-        let mut t = Self::new();
-        t.push_str(s).ok()?;
-        Some(t)
+        let mut buf = [0; N];
+        buf.get_mut(..s.len())?.copy_from_slice(s.as_bytes());
+        Some(Self {
+            buf,
+            len: u16::try_from(s.len()).ok()?,
+        })
     }
 
     /// The text.
