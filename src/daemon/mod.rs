@@ -281,14 +281,12 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     let events = match ifevent::open_events() {
         Ok(fd) => Some(fd),
         Err(e) => {
-            failed(
-                &mut host.log,
-                Level::Err,
+            let what = crate::joined![
                 "Failed opening ",
                 ifevent::EVENTS_SOCKET,
                 " socket, no interface hot-plug: ",
-                e,
-            );
+            ];
+            failed_with(&mut host.log, Level::Err, what, e);
             None
         }
     };
