@@ -395,11 +395,12 @@ fn fill_storage(s: &mut sockaddr_storage, a: &Addr) {
         },
         family as libc::sa_family_t,
     ];
-    for (d, b) in s.bytes.iter_mut().zip(fam.iter()) {
-        *d = *b;
+    // Both fit: a `sockaddr_in6` is far shorter than the storage.
+    if let Some(d) = s.bytes.get_mut(..fam.len()) {
+        d.copy_from_slice(&fam);
     }
-    for (d, b) in s.bytes.iter_mut().skip(at).zip(bytes) {
-        *d = *b;
+    if let Some(d) = s.bytes.get_mut(at..at + bytes.len()) {
+        d.copy_from_slice(bytes);
     }
 }
 
