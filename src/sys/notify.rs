@@ -49,13 +49,10 @@ impl Notify {
         addr.sun_family = libc::AF_UNIX as libc::sa_family_t;
         // A path needs its NUL inside `sun_path`; an abstract name does not.
         let room = addr.sun_path.len() - usize::from(!abstract_name);
-        let dst = addr
-            .sun_path
+        let dst = super::c_bytes_mut(&mut addr.sun_path)
             .get_mut(..bytes.len())
             .filter(|_| bytes.len() <= room)?;
-        for (d, &s) in dst.iter_mut().zip(bytes) {
-            *d = s as libc::c_char;
-        }
+        dst.copy_from_slice(bytes);
         if let (true, Some(first)) = (abstract_name, addr.sun_path.first_mut()) {
             *first = 0; // `@` stands for the leading NUL of an abstract name.
         }

@@ -44,12 +44,12 @@ fn set_path(addr: &mut libc::sockaddr_un, path: &str) -> Result<(), Errno> {
     if bytes.is_empty() || crate::fmt::has_byte(bytes, 0) {
         return Err(Errno::EINVAL);
     }
-    let out = &mut addr.sun_path;
+    let out = super::c_bytes_mut(&mut addr.sun_path);
     if bytes.len() >= out.len() {
         return Err(Errno(libc::ENAMETOOLONG));
     }
-    for (dst, &src) in out.iter_mut().zip(bytes) {
-        *dst = src as libc::c_char;
+    if let Some(dst) = out.get_mut(..bytes.len()) {
+        dst.copy_from_slice(bytes);
     }
     if let Some(nul) = out.get_mut(bytes.len()) {
         *nul = 0;
