@@ -37,7 +37,7 @@ use crate::time::Instant;
 use crate::VERSION_BANNER;
 
 use self::clients::Clients;
-use self::host::DaemonHost;
+use self::host::{DaemonHost, Mrdiscs};
 use self::load::{ConfBufs, LoadError};
 
 /// sysexits(3) codes the daemon exits with (spec §7.4).
@@ -70,6 +70,7 @@ static STORE: StaticCell<Store> = StaticCell::new(Store {
     router: Router::new(),
     bufs: [[0; load::CHUNK]; crate::limits::MAX_INCLUDE_DEPTH],
     kernel: MrouteSys::new(),
+    mrdisc: Mrdiscs::new(),
     clients: Clients::new(),
 });
 
@@ -80,6 +81,8 @@ struct Store {
     // `MrouteSys::new()` is all zero bytes too (no sockets, an empty join pool; see
     // `JoinPool`): .bss, no start-up copy.
     kernel: MrouteSys,
+    // `Mrdiscs::new()` is all zero bytes too (empty slots).
+    mrdisc: Mrdiscs,
     // `Clients::new()` is all zero bytes (empty slots and buffers), so it stays in .bss
     // and needs no copy at start-up (`size` shows 16 B of .data on mipsel with it).
     clients: Clients,
@@ -142,18 +145,20 @@ pub fn main(raw: &Args) -> i32 {
         router,
         bufs,
         kernel,
+        mrdisc,
         clients,
     }) = STORE.take()
     else {
         return exit::SOFTWARE;
     };
     if opts.verify {
-        return verify::run(&opts, router, bufs, kernel);
+        return verify::run(&opts, router, bufs, kernel, mrdisc);
     }
     let statics = Statics {
         router,
         bufs,
         kernel,
+        mrdisc,
         clients,
     };
     run(prog, &opts, statics)
@@ -164,6 +169,7 @@ struct Statics {
     router: &'static mut Router,
     bufs: &'static mut ConfBufs,
     kernel: &'static mut MrouteSys,
+    mrdisc: &'static mut Mrdiscs,
     clients: &'static mut Clients,
 }
 
@@ -173,6 +179,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         router,
         bufs,
         kernel,
+        mrdisc,
         clients,
     } = statics;
     let target = if opts.log_stderr {
@@ -259,7 +266,8 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     // closes nothing, and spares the drop code of two assignments.
     core::mem::forget(kernel.v4.replace(v4));
     core::mem::forget(core::mem::replace(&mut kernel.v6, v6));
-    let mut host = start_host(router, kernel, log, opts, false);
+    let mut host = DaemonHost::new(kernel, mrdisc, log, opts.mrdisc_interval as u8);
+    start_host(router, &mut host, opts, false);
 
     let signals = match Signals::install() {
         Ok(s) => s,
@@ -474,23 +482,21 @@ fn conf_failed(log: &mut SysLog<'_>, missing: Level, e: LoadError, path: &str, t
     line_of(log, level, &parts, errno, tail);
 }
 
-/// Sets up the host over the routing sockets in `kernel`, the router's options and its
-/// interface list: the steps a start and `-F` share.
-fn start_host<'a>(
+/// Sets up `host`, the router's options and its interface list: the steps a start and
+/// `-F` share. The host is made by the caller, in its own frame (no copy of it through a
+/// return value).
+fn start_host(
     router: &mut Router,
-    kernel: &'static mut MrouteSys,
-    log: SysLog<'a>,
+    host: &mut DaemonHost<'_>,
     opts: &DaemonOpts<'_>,
     dry_run: bool,
-) -> DaemonHost<'a> {
-    let mut host = DaemonHost::new(kernel, log, opts.mrdisc_interval as u8);
+) {
     host.dry_run = dry_run;
     router.set_options(Options {
         do_vifs: opts.phyint_enable_default,
         cache_timeout_secs: opts.cache_timeout,
     });
-    rescan(router, &mut host);
-    host
+    rescan(router, host);
 }
 
 /// What the poll set entry `i` is (two bytes: the client slot is a `u8`).
