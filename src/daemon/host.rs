@@ -81,7 +81,7 @@ impl<'a> DaemonHost<'a> {
         };
         match sys::process::run_script(path, arg, env) {
             Ok(started) if started.env_left_out > 0 => log!(
-                &mut self.log,
+                self,
                 Level::Warning,
                 "Script {} started without {} environment variables{}",
                 path,
@@ -189,7 +189,7 @@ impl Kernel for DaemonHost<'_> {
         }
         let result = self.kernel.join(ifindex, source, group);
         if let Some(adjusted) = self.kernel.joins.take_adjusted() {
-            log!(&mut self.log, Level::Warning, "{}", adjusted);
+            log!(self, Level::Warning, "{}", adjusted);
         }
         result
     }

@@ -211,7 +211,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
                     Level::Err,
                     &[e.what(), " '", name, "' not found!"],
                 );
-                log!(&mut log, Level::Err, "Invalid user:group argument");
+                words(&mut log, Level::Err, &["Invalid user:group argument"]);
                 return exit::FAILURE;
             }
         },
@@ -222,7 +222,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
             return exit::OSERR;
         }
     }
-    crate::fmt::text(&mut log, Level::Notice, VERSION_BANNER);
+    words(&mut log, Level::Notice, &[VERSION_BANNER]);
     if opts.startup_delay > 0 {
         process::sleep_secs(opts.startup_delay);
     }
@@ -235,7 +235,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         Err(e) => {
             init_failed(&mut log, e.level(), &e);
             if let Some(hint) = e.hint() {
-                crate::fmt::text(&mut log, Level::Err, hint);
+                words(&mut log, Level::Err, &[hint]);
             }
             return if e.errno == Errno::EADDRINUSE {
                 exit::UNAVAILABLE
@@ -254,11 +254,8 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         Ok(fd) => Some(fd),
         Err(e) => {
             init_failed(&mut log, Level::Notice, &e);
-            log!(
-                &mut log,
-                Level::Notice,
-                "IPv6 multicast routing unavailable, continuing IPv4 only."
-            );
+            let v4_only = "IPv6 multicast routing unavailable, continuing IPv4 only.";
+            words(&mut log, Level::Notice, &[v4_only]);
             None
         }
     };
@@ -303,7 +300,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         load_conf(router, &mut host, bufs, opts.conf.as_str(), Level::Notice)
     {
         log!(
-            &mut host.log,
+            &mut host,
             Level::Notice,
             "Continuing anyway, waiting for client to connect."
         );
@@ -320,7 +317,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     if let Some(n) = &notify {
         let _ = n.ready(READY);
     }
-    crate::fmt::text(&mut host.log, Level::Notice, READY);
+    crate::fmt::text(&mut host, Level::Notice, READY);
     if let Some(ids) = &ids {
         let user = opts.user.unwrap_or("");
         match privs::drop_to(*ids, user) {
@@ -610,11 +607,7 @@ impl Loop<'_, '_> {
         }
         self.timers(clock::now());
         if self.exit_at != NEVER && self.exit_at <= clock::now() {
-            log!(
-                &mut self.host.log,
-                Level::Notice,
-                "Exit delay timer expired."
-            );
+            log!(self.host, Level::Notice, "Exit delay timer expired.");
             return Some(exit::OK);
         }
         None
@@ -676,7 +669,7 @@ impl Loop<'_, '_> {
             }
         };
         if quit {
-            log!(&mut self.host.log, Level::Notice, "Exiting.");
+            log!(self.host, Level::Notice, "Exiting.");
             return Some(exit::OK);
         }
         None
@@ -718,7 +711,7 @@ impl Loop<'_, '_> {
     /// SIGHUP / `smcroutectl reload`, in the order of spec §5.7.
     fn reload(&mut self) {
         log!(
-            &mut self.host.log,
+            self.host,
             Level::Notice,
             "Reloading configuration, please wait ..."
         );
@@ -749,7 +742,7 @@ impl Loop<'_, '_> {
         if let Some(n) = &self.notify {
             let _ = n.ready(READY);
         }
-        crate::fmt::text(&mut self.host.log, Level::Notice, READY);
+        crate::fmt::text(self.host, Level::Notice, READY);
         if errors == 0 {
             self.host.run_script("reload", None);
         }
