@@ -569,10 +569,12 @@ impl Loop<'_, '_> {
         };
         let mut add = |fd: i32, s: Source| set.add(fd, s);
         add(self.signals.fd(), Source::Signals);
-        for &family in &[Family::V4, Family::V6] {
-            if let Ok(fd) = self.host.kernel.fd(family) {
-                add(fd.raw(), Source::Mroute(family));
-            }
+        let kernel = &self.host.kernel;
+        if let Some(fd) = &kernel.v4 {
+            add(fd.raw(), Source::Mroute(Family::V4));
+        }
+        if let Some(fd) = &kernel.v6 {
+            add(fd.raw(), Source::Mroute(Family::V6));
         }
         if let Some(fd) = &self.events {
             add(fd.raw(), Source::Netlink);
