@@ -36,12 +36,12 @@ pub fn open_events() -> Result<Fd, Errno> {
 /// Reads everything queued on the event socket (at most 256 messages per call). Returns
 /// true if an interface or one of its addresses changed; route changes and multicast
 /// membership messages (our own joins) are read and ignored. `ENOBUFS` (messages were
-/// lost) counts as a change.
-pub fn drain(fd: &Fd) -> Result<bool, Errno> {
-    let mut buf = [0u8; 512];
+/// lost) counts as a change. `buf` is the daemon's receive buffer (512 bytes hold the
+/// header of any message).
+pub fn drain(fd: &Fd, buf: &mut [u8]) -> Result<bool, Errno> {
     let mut any = false;
     for _ in 0..256 {
-        match recv(fd, &mut buf, libc::MSG_DONTWAIT) {
+        match recv(fd, buf, libc::MSG_DONTWAIT) {
             Ok(n) => any |= rtmsg::is_interface_event(buf.get(..n).unwrap_or(&[])),
             Err(Errno::ENOBUFS) => any = true,
             Err(Errno::EINTR) => {}
