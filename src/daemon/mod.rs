@@ -643,7 +643,7 @@ impl Loop<'_, '_> {
             }
             Source::Netlink => {
                 let changed = match &self.events {
-                    Some(fd) => ifevent::drain(fd, recv_buf).unwrap_or(true),
+                    Some(fd) => ifevent::drain_into(fd, recv_buf).unwrap_or(true),
                     None => true,
                 };
                 if changed {

@@ -50,9 +50,14 @@ pub fn open_events() -> Result<Fd, Errno> {
 
 /// Reads and discards everything queued on the event socket (at most 256 datagrams per
 /// call). Returns true if anything was read. `ENOBUFS` (events were lost because the
-/// socket overflowed) also counts as "something happened". `buf` is the daemon's receive
-/// buffer (the events are truncated into it: `MSG_TRUNC`, only their arrival counts).
-pub fn drain(fd: &Fd, buf: &mut [u8]) -> Result<bool, Errno> {
+/// socket overflowed) also counts as "something happened".
+pub fn drain(fd: &Fd) -> Result<bool, Errno> {
+    drain_into(fd, &mut [0; 512])
+}
+
+/// [`drain`] through `buf`, the daemon's receive buffer (no buffer of its own cleared at
+/// each event).
+pub fn drain_into(fd: &Fd, buf: &mut [u8]) -> Result<bool, Errno> {
     let mut any = false;
     for _ in 0..256 {
         match recv(fd, buf, libc::MSG_DONTWAIT | libc::MSG_TRUNC) {
@@ -150,6 +155,6 @@ mod tests {
     #[test]
     fn event_socket_opens_and_drains() {
         let fd = open_events().unwrap();
-        assert_eq!(drain(&fd, &mut [0; 512]), Ok(false));
+        assert_eq!(drain(&fd), Ok(false));
     }
 }

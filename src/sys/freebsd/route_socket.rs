@@ -36,9 +36,14 @@ pub fn open_events() -> Result<Fd, Errno> {
 /// Reads everything queued on the event socket (at most 256 messages per call). Returns
 /// true if an interface or one of its addresses changed; route changes and multicast
 /// membership messages (our own joins) are read and ignored. `ENOBUFS` (messages were
-/// lost) counts as a change. `buf` is the daemon's receive buffer (512 bytes hold the
-/// header of any message).
-pub fn drain(fd: &Fd, buf: &mut [u8]) -> Result<bool, Errno> {
+/// lost) counts as a change.
+pub fn drain(fd: &Fd) -> Result<bool, Errno> {
+    drain_into(fd, &mut [0; 512])
+}
+
+/// [`drain`] through `buf`, the daemon's receive buffer (no buffer of its own cleared at
+/// each event).
+pub fn drain_into(fd: &Fd, buf: &mut [u8]) -> Result<bool, Errno> {
     let mut any = false;
     for _ in 0..256 {
         match recv(fd, buf, libc::MSG_DONTWAIT) {
