@@ -264,7 +264,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     core::mem::forget(kernel.v4.replace(v4));
     core::mem::forget(core::mem::replace(&mut kernel.v6, v6));
     let mut host = DaemonHost::new(kernel, mrdisc, log, opts.mrdisc_interval as u8);
-    start_host(router, &mut host, opts, false);
+    start_host(router, &mut host, bufs, opts, false);
 
     let signals = match Signals::install() {
         Ok(s) => s,
@@ -436,10 +436,13 @@ fn line_of(log: &mut SysLog<'_>, level: Level, parts: &[&str], e: Option<Errno>,
     }
 }
 
-/// Re-reads the interface list (rtnetlink or `NET_RT_IFLIST` dump) into the router.
-fn rescan(router: &mut Router, host: &mut DaemonHost) {
+/// Re-reads the interface list (rtnetlink or `NET_RT_IFLIST` dump) into the router,
+/// through the first conf read buffer (idle between conf loads: no 16 KiB stack buffer
+/// cleared, and kept resident, by each scan).
+fn rescan(router: &mut Router, host: &mut DaemonHost, bufs: &mut ConfBufs) {
     router.scan_begin();
-    if let Err(e) = ifevent::dump_links(&mut |info| router.scan_iface(info)) {
+    let [scratch, ..] = bufs;
+    if let Err(e) = ifevent::dump_links_in(scratch, &mut |info| router.scan_iface(info)) {
         failed_with(&mut host.log, Level::Err, "Failed reading interfaces: ", e);
     }
     router.scan_end(host);
@@ -485,6 +488,7 @@ fn conf_failed(log: &mut SysLog<'_>, missing: Level, e: LoadError, path: &str, t
 fn start_host(
     router: &mut Router,
     host: &mut DaemonHost<'_>,
+    bufs: &mut ConfBufs,
     opts: &DaemonOpts<'_>,
     dry_run: bool,
 ) {
@@ -493,7 +497,7 @@ fn start_host(
         do_vifs: opts.phyint_enable_default,
         cache_timeout_secs: opts.cache_timeout,
     });
-    rescan(router, host);
+    rescan(router, host, bufs);
 }
 
 /// What the poll set entry `i` is (two bytes: the client slot is a `u8`).
@@ -647,7 +651,7 @@ impl Loop<'_, '_> {
                     None => true,
                 };
                 if changed {
-                    rescan(self.router, self.host);
+                    rescan(self.router, self.host, self.bufs);
                     self.router.activate_pending(self.host);
                 }
                 false
@@ -730,7 +734,7 @@ impl Loop<'_, '_> {
             }
             Ok(()) => {
                 self.router.reload_begin(self.host);
-                rescan(self.router, self.host);
+                rescan(self.router, self.host, self.bufs);
                 let loaded = load_conf(self.router, self.host, self.bufs, path, Level::Notice);
                 self.router.reload_end(self.host);
                 match loaded {

@@ -25,7 +25,7 @@ pub fn run(
 ) -> i32 {
     let log = SysLog::open(opts.ident, opts.log_level, Target::Verify);
     let mut host = DaemonHost::new(kernel, mrdisc, log, opts.mrdisc_interval as u8);
-    super::start_host(router, &mut host, opts, true);
+    super::start_host(router, &mut host, bufs, opts, true);
     let path = opts.conf.as_str();
     match super::load_conf(router, &mut host, bufs, path, Level::Err) {
         Ok(0) => exit::OK,

@@ -77,6 +77,13 @@ pub fn dump_links(f: &mut impl FnMut(&IfInfo)) -> Result<(), Errno> {
     dump_links_with(&mut buf, f)
 }
 
+/// [`dump_links`] through `scratch`, a buffer the caller lends (the daemon's idle conf
+/// read buffer): no [`DUMP_BUF`] stack buffer cleared at each scan. It must hold one
+/// kernel batch, at most a page of 8 KiB ([`dump_links_with`]).
+pub fn dump_links_in(scratch: &mut [u8], f: &mut impl FnMut(&IfInfo)) -> Result<(), Errno> {
+    dump_links_with(scratch, f)
+}
+
 /// [`dump_links`] into a caller's buffer (which must hold one kernel batch; `EMSGSIZE`
 /// otherwise).
 pub fn dump_links_with(buf: &mut [u8], f: &mut impl FnMut(&IfInfo)) -> Result<(), Errno> {

@@ -65,6 +65,13 @@ pub fn dump_links(f: &mut impl FnMut(&IfInfo)) -> Result<(), Errno> {
     dump_links_with(&mut buf, f)
 }
 
+/// [`dump_links`]; the buffer the caller lends (the daemon's conf read buffer, enough for
+/// a netlink batch) is not used: the interface list comes whole and may need
+/// [`DUMP_BUF`].
+pub fn dump_links_in(_scratch: &mut [u8], f: &mut impl FnMut(&IfInfo)) -> Result<(), Errno> {
+    dump_links(f)
+}
+
 /// [`dump_links`] into a caller's buffer (`ENOMEM` if the list does not fit).
 pub fn dump_links_with(buf: &mut [u8], f: &mut impl FnMut(&IfInfo)) -> Result<(), Errno> {
     let mib: [libc::c_int; 6] = [
