@@ -144,7 +144,7 @@ impl Clients {
         for slot in self.slots.iter_mut() {
             if slot.as_ref().is_some_and(|c| c.since.until(now) > IDLE_MS) {
                 log!(
-                    &mut host.log,
+                    host,
                     Level::Info,
                     "ipc: client idle too long, closing connection"
                 );
@@ -269,7 +269,7 @@ fn answer(
     reply.flush();
     if reply.failed {
         log!(
-            &mut host.log,
+            host,
             Level::Warning,
             "ipc: client not reading its reply, closing connection"
         );

@@ -22,6 +22,17 @@ struct MrdiscIf {
     sock: Mrdisc,
 }
 
+/// The mrdisc sockets by slot. Empty it is all zero bytes: the daemon keeps it in its
+/// static (.bss), so a start initialises no copy of it.
+pub struct Mrdiscs([Option<MrdiscIf>; MAX_VIFS]);
+
+impl Mrdiscs {
+    /// No sockets.
+    pub const fn new() -> Self {
+        Self([const { None }; MAX_VIFS])
+    }
+}
+
 /// Kernel, log, script hook and mrdisc sockets of the running daemon.
 pub struct DaemonHost<'a> {
     /// Multicast routing sockets and join helpers (about 50 KiB with the join pool: a
@@ -37,7 +48,7 @@ pub struct DaemonHost<'a> {
     /// very code a real start runs (one `Host` type also keeps the router's generic code
     /// instantiated once in the binary).
     pub dry_run: bool,
-    mrdisc: [Option<MrdiscIf>; MAX_VIFS],
+    mrdisc: &'static mut [Option<MrdiscIf>; MAX_VIFS],
 }
 
 // Slot numbers of `mrdisc` are passed as `u8`.
@@ -45,14 +56,19 @@ static_assertions::const_assert!(MAX_VIFS <= 256);
 
 impl<'a> DaemonHost<'a> {
     /// A host over opened sockets.
-    pub fn new(kernel: &'static mut MrouteSys, log: SysLog<'a>, mrdisc_interval: u8) -> Self {
+    pub fn new(
+        kernel: &'static mut MrouteSys,
+        mrdisc: &'static mut Mrdiscs,
+        log: SysLog<'a>,
+        mrdisc_interval: u8,
+    ) -> Self {
         Self {
             kernel,
             log,
             script: None,
             mrdisc_interval,
             dry_run: false,
-            mrdisc: [const { None }; MAX_VIFS],
+            mrdisc: &mut mrdisc.0,
         }
     }
 
@@ -65,7 +81,7 @@ impl<'a> DaemonHost<'a> {
         };
         match sys::process::run_script(path, arg, env) {
             Ok(started) if started.env_left_out > 0 => log!(
-                &mut self.log,
+                self,
                 Level::Warning,
                 "Script {} started without {} environment variables{}",
                 path,
@@ -173,7 +189,7 @@ impl Kernel for DaemonHost<'_> {
         }
         let result = self.kernel.join(ifindex, source, group);
         if let Some(adjusted) = self.kernel.joins.take_adjusted() {
-            log!(&mut self.log, Level::Warning, "{}", adjusted);
+            log!(self, Level::Warning, "{}", adjusted);
         }
         result
     }

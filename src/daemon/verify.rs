@@ -12,6 +12,7 @@ use crate::sys::log::{SysLog, Target};
 use crate::sys::mroute::MrouteSys;
 
 use super::exit;
+use super::host::{DaemonHost, Mrdiscs};
 use super::load::ConfBufs;
 
 /// Runs the check; returns the exit code.
@@ -20,9 +21,11 @@ pub fn run(
     router: &mut Router,
     bufs: &mut ConfBufs,
     kernel: &'static mut MrouteSys,
+    mrdisc: &'static mut Mrdiscs,
 ) -> i32 {
     let log = SysLog::open(opts.ident, opts.log_level, Target::Verify);
-    let mut host = super::start_host(router, kernel, log, opts, true);
+    let mut host = DaemonHost::new(kernel, mrdisc, log, opts.mrdisc_interval as u8);
+    super::start_host(router, &mut host, bufs, opts, true);
     let path = opts.conf.as_str();
     match super::load_conf(router, &mut host, bufs, path, Level::Err) {
         Ok(0) => exit::OK,

@@ -115,11 +115,6 @@ impl Membership {
     fn is(&self, ifindex: u32, source: Option<&Addr>, group: &Addr) -> bool {
         self.ifindex == ifindex && self.source.as_ref() == source && self.group == *group
     }
-
-    /// The same (ifindex, source, group) as `other`, whatever the socket.
-    fn same(&self, other: &Membership) -> bool {
-        self.ifindex == other.ifindex && self.source == other.source && self.group == other.group
-    }
 }
 
 /// Helper sockets and the memberships each one holds.
@@ -195,8 +190,9 @@ impl JoinPool {
         })
     }
 
-    /// Joins `group` (or (`source`, `group`)) on interface `ifindex`. Joining what is
-    /// already held is a no-op.
+    /// Joins `group` (or (`source`, `group`)) on interface `ifindex`. The caller joins
+    /// each membership once: the router keeps one kernel join for all the memberships
+    /// that share it (`GroupTable::is_kernel_member`), so it is not looked for here.
     #[doc(alias = "MCAST_JOIN_GROUP")]
     #[doc(alias = "MCAST_JOIN_SOURCE_GROUP")]
     pub fn join(
@@ -217,9 +213,6 @@ impl JoinPool {
             group: *group,
             sock: 0,
         };
-        if self.joins.iter().any(|m| m.same(&new)) {
-            return Ok(());
-        }
         if self.joins.is_full() {
             return Err(JoinError::TableFull);
         }
@@ -402,11 +395,12 @@ fn fill_storage(s: &mut sockaddr_storage, a: &Addr) {
         },
         family as libc::sa_family_t,
     ];
-    for (d, b) in s.bytes.iter_mut().zip(fam.iter()) {
-        *d = *b;
+    // Both fit: a `sockaddr_in6` is far shorter than the storage.
+    if let Some(d) = s.bytes.get_mut(..fam.len()) {
+        d.copy_from_slice(&fam);
     }
-    for (d, b) in s.bytes.iter_mut().skip(at).zip(bytes) {
-        *d = *b;
+    if let Some(d) = s.bytes.get_mut(at..at + bytes.len()) {
+        d.copy_from_slice(bytes);
     }
 }
 

@@ -171,14 +171,14 @@ struct Cuts {
 }
 
 /// Writes `<PRI>ident[pid]: message\n` into `out` (empty): one line that holds every
-/// output's (see [`Cuts`]). The newline always fits after a line of at most
-/// `LOG_LINE_MAX` bytes (what `log` passes); a longer one is cut to the buffer.
+/// output's (see [`Cuts`]). `line` is at most `LOG_LINE_MAX` bytes (what `log` passes:
+/// its `last`, already cut), so it and the newline always fit; a longer one is left out.
 fn format_line(out: &mut OutLine, level: Level, ident: &str, pid: i32, line: &str) -> Cuts {
     let _ = ufmt::uwrite!(out, "<{}>", FACILITY_DAEMON | level as u8);
     let perror = out.len();
     let _ = ufmt::uwrite!(out, "{}[{}]: ", ident, pid);
     let plain = out.len();
-    push_truncated(out, line);
+    let _ = out.push_str(line);
     let message = out.get(plain..).unwrap_or("");
     let syslog_end = plain + crate::fmt::fields(message, 0).next().unwrap_or("").len();
     let _ = out.push_str("\n");
@@ -355,14 +355,12 @@ mod tests {
         );
         assert_eq!(syslog(Level::Emerg, "x", 1, "a\0b"), "<24>x[1]: a");
         assert_eq!(syslog(Level::Debug, "x", 1, ""), "<31>x[1]: ");
-        let long = syslog(
-            Level::Err,
-            &"i".repeat(IDENT_MAX),
-            i32::MIN,
-            &"é".repeat(200),
-        );
+        // The longest line `log` passes: its `last`, cut to LOG_LINE_MAX.
+        let mut cut = String::<LOG_LINE_MAX>::new();
+        push_truncated(&mut cut, &"é".repeat(200));
+        let long = syslog(Level::Err, &"i".repeat(IDENT_MAX), i32::MIN, &cut);
         assert!(long.len() <= OutLine::new().capacity());
-        assert!(long.ends_with('é'));
+        assert!(long.ends_with(cut.as_str()));
     }
 
     /// A private `/dev/log` in a temp dir.

@@ -79,6 +79,14 @@ fn errno_location() -> *mut libc::c_int {
     unsafe { libc::__error() }
 }
 
+/// A C `char` array (`sun_path`) as bytes, to fill with one `copy_from_slice` (a
+/// `memcpy` call) rather than a conversion loop at each use.
+pub(crate) fn c_bytes_mut(chars: &mut [libc::c_char]) -> &mut [u8] {
+    // SAFETY: `c_char` is `i8` or `u8`, of the size and alignment of `u8`, and every bit
+    // pattern is valid as either; the result borrows `chars` mutably for its lifetime.
+    unsafe { core::slice::from_raw_parts_mut(chars.as_mut_ptr().cast::<u8>(), chars.len()) }
+}
+
 /// Turns a `-1`-on-error return value into `Result`, reading `errno`.
 pub fn ret(rc: libc::c_int) -> Result<libc::c_int, Errno> {
     if rc < 0 {

@@ -7,7 +7,9 @@
 //! # References
 //! `man 7 ip`, `man 7 ipv6`, `<linux/mroute.h>`, `<linux/mroute6.h>`, `net/ipv4/ipmr.c`.
 
-use libc::c_int;
+use core::mem::{offset_of, size_of};
+
+use libc::{c_int, c_ulong};
 
 use super::abi::{self, if_set, mf6cctl, mfcctl, mif6ctl, vifctl};
 use super::{ret, Fd};
@@ -254,31 +256,39 @@ impl Kernel for MrouteSys {
     /// `ioctl(SIOCGETSGCNT)` / `ioctl(SIOCGETSGCNT_IN6)`.
     fn sg_count(&mut self, source: &Addr, group: &Addr) -> Result<SgCount, Errno> {
         let fd = self.fd(family_of(source, group)?)?;
-        match (source, group) {
-            (Addr::V4(s), Addr::V4(g)) => {
-                let mut req = abi::sioc_sg_req {
-                    src: in_addr(*s),
-                    grp: in_addr(*g),
-                    pktcnt: 0,
-                    bytecnt: 0,
-                    wrong_if: 0,
-                };
-                ioctl_rw(fd, abi::SIOCGETSGCNT, &mut req)?;
-                Ok(sg_count(req.pktcnt, req.bytecnt, req.wrong_if))
-            }
-            (Addr::V6(s), Addr::V6(g)) => {
-                let mut req = abi::sioc_sg_req6 {
-                    src: sockaddr_in6(s),
-                    grp: sockaddr_in6(g),
-                    pktcnt: 0,
-                    bytecnt: 0,
-                    wrong_if: 0,
-                };
-                ioctl_rw(fd, abi::SIOCGETSGCNT_IN6, &mut req)?;
-                Ok(sg_count(req.pktcnt, req.bytecnt, req.wrong_if))
-            }
-            _ => Err(Errno::EINVAL),
+        // One buffer for `sioc_sg_req` and `sioc_sg_req6`, by their offsets: the two
+        // addresses written in, the three counters read back (one body, not one per
+        // struct). The kernel reads only the addresses of the IPv6 `sockaddr_in6`s.
+        let (request, src_at, grp_at, counts_at) = match group {
+            Addr::V4(_) => (
+                abi::SIOCGETSGCNT,
+                offset_of!(abi::sioc_sg_req, src),
+                offset_of!(abi::sioc_sg_req, grp),
+                offset_of!(abi::sioc_sg_req, pktcnt),
+            ),
+            Addr::V6(_) => (
+                abi::SIOCGETSGCNT_IN6,
+                offset_of!(abi::sioc_sg_req6, src) + SIN6_ADDR,
+                offset_of!(abi::sioc_sg_req6, grp) + SIN6_ADDR,
+                offset_of!(abi::sioc_sg_req6, pktcnt),
+            ),
+        };
+        let mut req: SgReq = [0; SG_REQ_WORDS];
+        let bytes = ulong_bytes_mut(&mut req);
+        let (src, grp) = (source.octets(), group.octets());
+        if let Some(dst) = bytes.get_mut(src_at..src_at + src.len()) {
+            dst.copy_from_slice(src);
         }
+        if let Some(dst) = bytes.get_mut(grp_at..grp_at + grp.len()) {
+            dst.copy_from_slice(grp);
+        }
+        ioctl_rw(fd, request, &mut req)?;
+        let word = |i: usize| req.get(counts_at / size_of::<c_ulong>() + i).copied();
+        Ok(sg_count(
+            word(0).unwrap_or(0),
+            word(1).unwrap_or(0),
+            word(2).unwrap_or(0),
+        ))
     }
 
     fn join(&mut self, ifindex: u32, source: Option<&Addr>, group: &Addr) -> Result<(), Errno> {
@@ -311,6 +321,25 @@ fn set_vif(fd: &Fd, opt: c_int, vif: u8, ifindex: c_int, threshold: u8) -> Resul
 }
 
 /// Counters are `unsigned long`: 32 bits on 32-bit targets, where they can wrap.
+/// Offset of the address in a `sockaddr_in6`.
+const SIN6_ADDR: usize = offset_of!(libc::sockaddr_in6, sin6_addr);
+
+/// Words of the larger request, `sioc_sg_req6` (a whole number of them: its counters
+/// are `unsigned long`s at its end).
+const SG_REQ_WORDS: usize = size_of::<abi::sioc_sg_req6>() / size_of::<c_ulong>();
+static_assertions::const_assert_eq!(size_of::<abi::sioc_sg_req6>() % size_of::<c_ulong>(), 0);
+static_assertions::const_assert!(size_of::<abi::sioc_sg_req>() <= size_of::<SgReq>());
+
+/// A `sioc_sg_req` or `sioc_sg_req6`, as the words of the larger.
+type SgReq = [c_ulong; SG_REQ_WORDS];
+
+/// The bytes of `req`, to write the addresses in.
+fn ulong_bytes_mut(req: &mut SgReq) -> &mut [u8] {
+    // SAFETY: `c_ulong` has no padding and every bit pattern is valid, as for `u8`; the
+    // result covers exactly `req`'s bytes and borrows it mutably for its lifetime.
+    unsafe { core::slice::from_raw_parts_mut(req.as_mut_ptr().cast::<u8>(), size_of::<SgReq>()) }
+}
+
 #[allow(clippy::useless_conversion)] // a no-op only where `c_ulong` is `u64`
 fn sg_count(packets: libc::c_ulong, bytes: libc::c_ulong, wrong_if: libc::c_ulong) -> SgCount {
     SgCount {
@@ -391,5 +420,59 @@ mod tests {
         assert_eq!(k.sg_count(&s, &g), Err(Errno::ENOPROTOOPT));
         assert_eq!(k.leave(1, None, &g), Err(Errno::ENOENT));
         assert_eq!(k.shutdown(Family::V4), Ok(()));
+    }
+
+    /// The counters of a real kernel entry, in a network namespace of a child of ours
+    /// (root only; skipped otherwise, and where the kernel lacks multicast routing).
+    #[test]
+    fn counts_of_a_kernel_entry() {
+        // SAFETY: no arguments.
+        if unsafe { libc::geteuid() } != 0 {
+            eprintln!("SKIPPED: needs root for a network namespace");
+            return;
+        }
+        let status = super::super::process::tests::in_child(|| {
+            // SAFETY: the child is single-threaded and only moves itself.
+            if unsafe { libc::unshare(libc::CLONE_NEWNET) } != 0 {
+                return true; // no namespaces here: nothing to test
+            }
+            let mut k = MrouteSys::new();
+            let (Ok(v4), Ok(v6)) = (open_v4(0), open_v6(0)) else {
+                return true; // no multicast routing in this kernel
+            };
+            k.v4 = Some(v4);
+            k.v6 = Some(v6);
+            let mut g6 = [0u8; 16];
+            g6[0] = 0xff;
+            g6[1] = 0x0e;
+            g6[15] = 1;
+            let mut s6 = [0u8; 16];
+            s6[0] = 0xfe;
+            s6[1] = 0x80;
+            s6[15] = 2;
+            let pairs = [
+                (Addr::V4([10, 0, 0, 1]), Addr::V4([239, 1, 2, 3])),
+                (Addr::V6(s6), Addr::V6(g6)),
+            ];
+            for (family, (source, group)) in [Family::V4, Family::V6].into_iter().zip(pairs) {
+                // `lo` (index 1) as VIF 0.
+                if k.add_vif(family, 0, 1, 1).is_err() {
+                    return true;
+                }
+                let mfc = Mfc {
+                    source,
+                    group,
+                    parent: 0,
+                    ttls: [0; 32],
+                };
+                assert_eq!(k.add_mfc(&mfc), Ok(()));
+                // Found by its addresses: they are where the kernel reads them.
+                assert_eq!(k.sg_count(&source, &group), Ok(SgCount::default()));
+                let other = Addr::any(family);
+                assert_eq!(k.sg_count(&other, &group), Err(Errno::EADDRNOTAVAIL));
+            }
+            true
+        });
+        assert_eq!(status, 0);
     }
 }

@@ -52,10 +52,15 @@ pub fn open_events() -> Result<Fd, Errno> {
 /// call). Returns true if anything was read. `ENOBUFS` (events were lost because the
 /// socket overflowed) also counts as "something happened".
 pub fn drain(fd: &Fd) -> Result<bool, Errno> {
-    let mut buf = [0u8; 512];
+    drain_into(fd, &mut [0; 512])
+}
+
+/// [`drain`] through `buf`, the daemon's receive buffer (no buffer of its own cleared at
+/// each event).
+pub fn drain_into(fd: &Fd, buf: &mut [u8]) -> Result<bool, Errno> {
     let mut any = false;
     for _ in 0..256 {
-        match recv(fd, &mut buf, libc::MSG_DONTWAIT | libc::MSG_TRUNC) {
+        match recv(fd, buf, libc::MSG_DONTWAIT | libc::MSG_TRUNC) {
             Ok(_) | Err(Errno::ENOBUFS) => any = true,
             Err(Errno::EINTR) => {}
             Err(Errno::EAGAIN) => break,
@@ -70,6 +75,13 @@ pub fn drain(fd: &Fd) -> Result<bool, Errno> {
 pub fn dump_links(f: &mut impl FnMut(&IfInfo)) -> Result<(), Errno> {
     let mut buf = [0u8; DUMP_BUF];
     dump_links_with(&mut buf, f)
+}
+
+/// [`dump_links`] through `scratch`, a buffer the caller lends (the daemon's idle conf
+/// read buffer): no [`DUMP_BUF`] stack buffer cleared at each scan. It must hold one
+/// kernel batch, at most a page of 8 KiB ([`dump_links_with`]).
+pub fn dump_links_in(scratch: &mut [u8], f: &mut impl FnMut(&IfInfo)) -> Result<(), Errno> {
+    dump_links_with(scratch, f)
 }
 
 /// [`dump_links`] into a caller's buffer (which must hold one kernel batch; `EMSGSIZE`

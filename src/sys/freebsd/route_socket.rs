@@ -38,10 +38,15 @@ pub fn open_events() -> Result<Fd, Errno> {
 /// membership messages (our own joins) are read and ignored. `ENOBUFS` (messages were
 /// lost) counts as a change.
 pub fn drain(fd: &Fd) -> Result<bool, Errno> {
-    let mut buf = [0u8; 512];
+    drain_into(fd, &mut [0; 512])
+}
+
+/// [`drain`] through `buf`, the daemon's receive buffer (no buffer of its own cleared at
+/// each event).
+pub fn drain_into(fd: &Fd, buf: &mut [u8]) -> Result<bool, Errno> {
     let mut any = false;
     for _ in 0..256 {
-        match recv(fd, &mut buf, libc::MSG_DONTWAIT) {
+        match recv(fd, buf, libc::MSG_DONTWAIT) {
             Ok(n) => any |= rtmsg::is_interface_event(buf.get(..n).unwrap_or(&[])),
             Err(Errno::ENOBUFS) => any = true,
             Err(Errno::EINTR) => {}
@@ -58,6 +63,13 @@ pub fn drain(fd: &Fd) -> Result<bool, Errno> {
 pub fn dump_links(f: &mut impl FnMut(&IfInfo)) -> Result<(), Errno> {
     let mut buf = [0u8; DUMP_BUF];
     dump_links_with(&mut buf, f)
+}
+
+/// [`dump_links`]; the buffer the caller lends (the daemon's conf read buffer, enough for
+/// a netlink batch) is not used: the interface list comes whole and may need
+/// [`DUMP_BUF`].
+pub fn dump_links_in(_scratch: &mut [u8], f: &mut impl FnMut(&IfInfo)) -> Result<(), Errno> {
+    dump_links(f)
 }
 
 /// [`dump_links`] into a caller's buffer (`ENOMEM` if the list does not fit).
