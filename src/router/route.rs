@@ -94,9 +94,13 @@ impl Router {
         let iif_wild = is_wildcard(iif);
         let mut cur = first_in;
         while let Some(id) = cur {
-            cur = self.ifaces.next_match(iif, Some(id));
-            if iif_wild && !self.ifaces.get(id).is_some_and(|i| i.multicast) {
-                continue;
+            // An exact name has one match: no lookup for a next one.
+            cur = None;
+            if iif_wild {
+                cur = self.ifaces.next_match(iif, Some(id));
+                if !self.ifaces.get(id).is_some_and(|i| i.multicast) {
+                    continue;
+                }
             }
             match self.route_vif(h, origin, Dir::Inbound, id, v6) {
                 Ok(_) => {
