@@ -30,12 +30,17 @@ fn split_len(word: &str) -> (&str, Option<i64>) {
 ///
 /// A word without `/LEN`, the usual one, parses whole with no scan for a `/`: an address
 /// never holds a `/`, so a word with one fails to parse and is split, then parsed.
-fn parse_prefix(word: &str) -> (&str, Option<i64>, Option<Addr>) {
+///
+/// The text and the length are written into `text` and `len` (which hold `word` and
+/// `None` for a whole address): only the address comes back, not a 56-byte triple.
+fn parse_prefix<'a>(word: &'a str, text: &mut &'a str, len: &mut Option<i64>) -> Option<Addr> {
+    *text = word;
+    *len = None;
     if let Some(addr) = Addr::parse(word) {
-        return (word, None, Some(addr));
+        return Some(addr);
     }
-    let (text, len) = split_len(word);
-    (text, len, Addr::parse(text))
+    (*text, *len) = split_len(word);
+    Addr::parse(text)
 }
 
 /// Length check: `None` → full length.
@@ -59,7 +64,8 @@ fn prefix<L: Log + ?Sized>(
     is_group: bool,
     out: &mut Prefix,
 ) -> Result<(), Failed> {
-    let (text, len, addr) = parse_prefix(word);
+    let (mut text, mut len) = ("", None);
+    let addr = parse_prefix(word, &mut text, &mut len);
     let msg = match addr.filter(|a| !is_group || a.is_multicast()) {
         None if is_group => Msg::BadGroup(cmd, text),
         None => Msg::BadSource(cmd, text),
@@ -125,7 +131,8 @@ pub fn split_route_args<'w, L: Log + ?Sized>(
             return None;
         }
     };
-    let (text, _, addr) = parse_prefix(first);
+    let (mut text, mut len) = ("", None);
+    let addr = parse_prefix(first, &mut text, &mut len);
     let (source, group, oifs) = if addr.is_some_and(|a| a.is_multicast()) {
         (None, first, rest)
     } else {
@@ -178,7 +185,8 @@ mod tests {
     #[test]
     fn prefixes_parse_whole_or_split() {
         let parsed = |w| {
-            let (text, len, addr) = parse_prefix(w);
+            let (mut text, mut len) = ("", None);
+            let addr = parse_prefix(w, &mut text, &mut len);
             (text, len, addr.map(|a: Addr| a.family().bits()))
         };
         assert_eq!(parsed("10.1.2.3"), ("10.1.2.3", None, Some(32)));

@@ -63,10 +63,16 @@ impl Router {
         // it was just asked from its recent hits, cheaper than keeping the matches here.
         let first_in = self.ifaces.next_match(iif, None);
         let iif_exists = first_in.is_some();
-        let missing_oif = oifs
-            .iter()
-            .find(|o| self.ifaces.next_match(o, None).is_none())
-            .copied();
+        // Backwards: the first OIF's match is the one left for the walk below, and the
+        // missing word reported is the first one written.
+        let mut first_out = None;
+        let mut missing_oif = None;
+        for &word in oifs.iter().rev() {
+            first_out = self.ifaces.next_match(word, None);
+            if first_out.is_none() {
+                missing_oif = Some(word);
+            }
+        }
         if mode == Mode::Conf {
             if !iif_exists || missing_oif.is_some() {
                 self.pend(h, Kind::Mroute, iif, source, group, oifs);
@@ -88,9 +94,13 @@ impl Router {
         let iif_wild = is_wildcard(iif);
         let mut cur = first_in;
         while let Some(id) = cur {
-            cur = self.ifaces.next_match(iif, Some(id));
-            if iif_wild && !self.ifaces.get(id).is_some_and(|i| i.multicast) {
-                continue;
+            // An exact name has one match: no lookup for a next one.
+            cur = None;
+            if iif_wild {
+                cur = self.ifaces.next_match(iif, Some(id));
+                if !self.ifaces.get(id).is_some_and(|i| i.multicast) {
+                    continue;
+                }
             }
             match self.route_vif(h, origin, Dir::Inbound, id, v6) {
                 Ok(_) => {
@@ -113,7 +123,9 @@ impl Router {
         let mut explicit_vifs = 0u32;
         for &word in oifs {
             let explicit = !is_wildcard(word);
-            let mut cur = self.ifaces.next_match(word, None);
+            let mut cur = first_out
+                .take()
+                .or_else(|| self.ifaces.next_match(word, None));
             while let Some(id) = cur {
                 cur = self.ifaces.next_match(word, Some(id));
                 if !explicit && !self.ifaces.get(id).is_some_and(|i| i.multicast) {

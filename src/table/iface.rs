@@ -143,14 +143,19 @@ impl<const N: usize, const B: usize> IfaceTable<N, B> {
         N
     }
 
-    /// The id of the interface named exactly `name`.
-    pub fn find(&self, name: &str) -> Option<usize> {
+    /// The id of the interface `pattern` names exactly, after dropping a `:alias` suffix
+    /// (see [`base_name`]).
+    pub fn find(&self, pattern: &str) -> Option<usize> {
+        // The recent hits are tried with the pattern as written: Linux names never hold a
+        // `:`, so a pattern with an alias matches none of them and the suffix is cut only
+        // for the hash lookup, which the lines of a long conf rarely need.
         for slot in &self.recent {
             let id = slot.load(Relaxed) as usize;
-            if self.is_named(id, name) {
+            if self.is_named(id, pattern) {
                 return Some(id);
             }
         }
+        let name = base_name(pattern);
         let id = self
             .by_name
             .find(hash_name(name), |id| self.is_named(id, name))?;
@@ -228,7 +233,7 @@ impl<const N: usize, const B: usize> IfaceTable<N, B> {
             return match after {
                 Some(_) => None,
                 None => self
-                    .find(base_name(pattern))
+                    .find(pattern)
                     .filter(|&id| self.list.get(id).is_some_and(fits)),
             };
         }
@@ -280,6 +285,10 @@ mod tests {
             assert_eq!(t.find("a0"), Some(ids[0]));
             assert_eq!(t.find("a"), None);
             assert_eq!(t.find("a10"), None);
+            // An alias never matches a recent hit as written: its suffix is cut for the hash.
+            assert_eq!(t.find("a0:7"), Some(ids[0]));
+            assert_eq!(t.find("a0:7"), Some(ids[0]));
+            assert_eq!(t.find("a:0"), None);
         }
         assert_eq!(IfaceTable::<4, 8>::new().find(""), None);
     }
