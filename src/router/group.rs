@@ -134,14 +134,11 @@ impl Router {
                     note(h, Msg::JoinFailed(&sg, self.iface_name(id), e));
                     return Err(Failed);
                 }
-                let join = Join::new(id as u32, ifindex, s, g);
-                if self.groups.add_join(gid, join).is_err() {
-                    if !shared {
-                        let _ = h.leave(ifindex, s.as_ref(), &g);
-                    }
-                    note(h, Msg::TableFull("join", MAX_JOINS));
-                    return Err(Failed);
-                }
+                // Cannot fail: `join_words` checked that the whole expansion fits (and
+                // the member index holds more than the join table).
+                let _ = self
+                    .groups
+                    .add_join(gid, Join::new(id as u32, ifindex, s, g));
             }
         }
         Ok(())

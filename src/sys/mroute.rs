@@ -11,7 +11,7 @@ use core::mem::{offset_of, size_of};
 
 use libc::{c_int, c_ulong};
 
-use super::abi::{self, if_set, mf6cctl, mfcctl, mif6ctl, vifctl};
+use super::abi::{self, mf6cctl, mfcctl, mif6ctl, vifctl};
 use super::{ret, Fd};
 use crate::errno::Errno;
 use crate::kernel::{Kernel, Mfc, SgCount, Upcall};
@@ -23,19 +23,6 @@ use crate::wire;
 pub(super) use super::sock::{
     in_addr, ioctl_rw, recv, setsockopt, setsockopt_bytes, setsockopt_int, socket,
 };
-
-/// A `sockaddr_in6` of `a`. Not inlined: the address is copied byte by byte (it is not
-/// aligned), once here rather than at each of the four requests that carry one.
-#[inline(never)]
-fn sockaddr_in6(a: &[u8; 16]) -> libc::sockaddr_in6 {
-    libc::sockaddr_in6 {
-        sin6_family: libc::AF_INET6 as libc::sa_family_t,
-        sin6_port: 0,
-        sin6_flowinfo: 0,
-        sin6_addr: libc::in6_addr { s6_addr: *a },
-        sin6_scope_id: 0,
-    }
-}
 
 // ===== initialisation =====
 
@@ -349,48 +336,75 @@ fn sg_count(packets: libc::c_ulong, bytes: libc::c_ulong, wrong_if: libc::c_ulon
     }
 }
 
+/// `MRT(6)_ADD_MFC` or `MRT(6)_DEL_MFC` (`add`) of `mfc`, whose addresses are of one
+/// family (checked by `family_of`).
 fn set_mfc(fd: &Fd, mfc: &Mfc, add: bool) -> Result<(), Errno> {
-    // By reference: an `Addr` copy is a byte-wise move on targets without unaligned loads.
-    match (&mfc.source, &mfc.group) {
-        (Addr::V4(s), Addr::V4(g)) => {
-            let m = mfcctl {
-                mfcc_origin: in_addr(*s),
-                mfcc_mcastgrp: in_addr(*g),
-                mfcc_parent: mfc.parent.into(),
-                mfcc_ttls: mfc.ttls,
-                mfcc_pkt_cnt: 0,
-                mfcc_byte_cnt: 0,
-                mfcc_wrong_if: 0,
-                mfcc_expire: 0,
-            };
-            let opt = if add {
-                abi::MRT_ADD_MFC
-            } else {
-                abi::MRT_DEL_MFC
-            };
-            setsockopt(fd, libc::IPPROTO_IP, opt, &m)
+    let mut req = [0u8; MFC_REQ_BYTES];
+    let size = mfc_request(mfc, &mut req);
+    let (level, opt) = match (mfc.group.family(), add) {
+        (Family::V4, true) => (libc::IPPROTO_IP, abi::MRT_ADD_MFC),
+        (Family::V4, false) => (libc::IPPROTO_IP, abi::MRT_DEL_MFC),
+        (Family::V6, true) => (libc::IPPROTO_IPV6, abi::MRT6_ADD_MFC),
+        (Family::V6, false) => (libc::IPPROTO_IPV6, abi::MRT6_DEL_MFC),
+    };
+    setsockopt_bytes(fd, level, opt, req.get(..size).unwrap_or(&req))
+}
+
+/// Fills `req` with the `mfcctl` or `mf6cctl` (by `mfc.group`'s family) of `mfc` and
+/// returns its size. One buffer for both, by their offsets (as `sg_count` does): the
+/// addresses and the parent written by one body, not by one struct literal per family.
+fn mfc_request(mfc: &Mfc, req: &mut [u8; MFC_REQ_BYTES]) -> usize {
+    // Fixed-size copies (the arrays inside `Addr`, not `octets()` slices): a few moves
+    // each, not a `memcpy` call per field on this once-per-route path.
+    let (size, parent_at) = match &mfc.group {
+        Addr::V4(g) => {
+            if let Addr::V4(s) = &mfc.source {
+                put(req, offset_of!(mfcctl, mfcc_origin), s);
+            }
+            put(req, offset_of!(mfcctl, mfcc_mcastgrp), g);
+            put(req, offset_of!(mfcctl, mfcc_ttls), &mfc.ttls);
+            (size_of::<mfcctl>(), offset_of!(mfcctl, mfcc_parent))
         }
-        (Addr::V6(s), Addr::V6(g)) => {
-            let mut ifset = if_set::default();
+        Addr::V6(g) => {
+            let family = (libc::AF_INET6 as libc::sa_family_t).to_ne_bytes();
+            put(req, offset_of!(mf6cctl, mf6cc_origin), &family);
+            put(req, offset_of!(mf6cctl, mf6cc_mcastgrp), &family);
+            if let Addr::V6(s) = &mfc.source {
+                put(req, offset_of!(mf6cctl, mf6cc_origin) + SIN6_ADDR, s);
+            }
+            put(req, offset_of!(mf6cctl, mf6cc_mcastgrp) + SIN6_ADDR, g);
+            // `IF_SET` of each forwarding MIF: bit `mif % 32` of native-endian `__u32`
+            // word `mif / 32`.
             for (mif, ttl) in mfc.ttls.iter().enumerate() {
                 if *ttl != 0 {
-                    ifset.set(mif);
+                    let bit = mif % 32;
+                    let in_word = if cfg!(target_endian = "little") {
+                        bit / 8
+                    } else {
+                        3 - bit / 8
+                    };
+                    let at = offset_of!(mf6cctl, mf6cc_ifset) + mif / 32 * 4 + in_word;
+                    if let Some(b) = req.get_mut(at) {
+                        *b |= 1 << (bit % 8);
+                    }
                 }
             }
-            let m = mf6cctl {
-                mf6cc_origin: sockaddr_in6(s),
-                mf6cc_mcastgrp: sockaddr_in6(g),
-                mf6cc_parent: mfc.parent.into(),
-                mf6cc_ifset: ifset,
-            };
-            let opt = if add {
-                abi::MRT6_ADD_MFC
-            } else {
-                abi::MRT6_DEL_MFC
-            };
-            setsockopt(fd, libc::IPPROTO_IPV6, opt, &m)
+            (size_of::<mf6cctl>(), offset_of!(mf6cctl, mf6cc_parent))
         }
-        _ => Err(Errno::EINVAL),
+    };
+    let parent: abi::vifi_t = mfc.parent.into();
+    put(req, parent_at, &parent.to_ne_bytes());
+    size
+}
+
+/// Bytes of the larger MFC request, `mf6cctl`.
+const MFC_REQ_BYTES: usize = size_of::<mf6cctl>();
+static_assertions::const_assert!(size_of::<mfcctl>() <= MFC_REQ_BYTES);
+
+/// Writes `bytes` into `req` at `at` (nothing if they would not fit).
+fn put<const N: usize>(req: &mut [u8], at: usize, bytes: &[u8; N]) {
+    if let Some(dst) = req.get_mut(at..at + N) {
+        dst.copy_from_slice(bytes);
     }
 }
 
@@ -399,6 +413,47 @@ fn set_mfc(fd: &Fd, mfc: &Mfc, add: bool) -> Result<(), Errno> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mfc_requests_have_the_kernel_layout() {
+        let mut ttls = [0; crate::limits::MAX_VIFS];
+        ttls[1] = 1;
+        ttls[9] = 3;
+        ttls[31] = 1;
+        let mut req = [0; MFC_REQ_BYTES];
+        let v4 = Mfc {
+            source: Addr::V4([10, 0, 0, 1]),
+            group: Addr::V4([239, 1, 2, 3]),
+            parent: 7,
+            ttls,
+        };
+        assert_eq!(mfc_request(&v4, &mut req), size_of::<mfcctl>());
+        assert_eq!(req[..4], [10, 0, 0, 1]);
+        assert_eq!(req[4..8], [239, 1, 2, 3]);
+        assert_eq!(req[8..10], 7u16.to_ne_bytes());
+        assert_eq!(req[10..42], ttls);
+        assert!(req[42..].iter().all(|b| *b == 0));
+
+        let mut req = [0; MFC_REQ_BYTES];
+        let (s, g) = ([0x20; 16], [0xff; 16]);
+        let v6 = Mfc {
+            source: Addr::V6(s),
+            group: Addr::V6(g),
+            parent: 2,
+            ttls,
+        };
+        assert_eq!(mfc_request(&v6, &mut req), size_of::<mf6cctl>());
+        let family = (libc::AF_INET6 as u16).to_ne_bytes();
+        assert_eq!(req[..2], family);
+        assert_eq!(req[8..24], s);
+        assert_eq!(req[28..30], family);
+        assert_eq!(req[36..52], g);
+        assert_eq!(req[56..58], 2u16.to_ne_bytes());
+        let word0 = u32::from_ne_bytes(req[60..64].try_into().unwrap());
+        assert_eq!(word0, 1 << 1 | 1 << 9 | 1 << 31);
+        assert!(req[64..].iter().all(|b| *b == 0));
+        assert!(req[2..8].iter().chain(&req[24..28]).all(|b| *b == 0));
+    }
 
     #[test]
     fn without_sockets_every_request_fails_cleanly() {
