@@ -68,6 +68,11 @@ const PENDING_GROUP: Field = Field {
     key: ",\"group\":",
     sep: " group ",
 };
+/// The group of a pending route without a source: the source's JSON `null` first.
+const PENDING_NO_SOURCE_GROUP: Field = Field {
+    key: ",\"source\":null,\"group\":",
+    sep: " group ",
+};
 
 /// The buffered output of one `show`, in its style. Only whole `&str`s, ASCII, and runs
 /// of a string cut at ASCII bytes are appended, and a piece that does not fit sends the
@@ -671,27 +676,21 @@ impl Router {
             };
             o.open();
             o.str_field(&PENDING_KIND, kind);
-            // One pass over the words (IIF, source if any, group, OIFs), each written by
-            // its place: no lookup of each named word from the start.
-            let named = if p.has_source() { 3 } else { 2 };
+            // The words (IIF, source if any, group, OIFs) in one pass, each written as
+            // the field of its place: a table per shape, not a test per word.
+            let fields: &[&Field] = if p.has_source() {
+                &[&PENDING_IIF, &PENDING_SOURCE, &PENDING_GROUP]
+            } else {
+                &[&PENDING_IIF, &PENDING_NO_SOURCE_GROUP]
+            };
             for (k, w) in p.args().enumerate() {
-                let w = w.as_bytes();
-                if k >= named {
-                    let f = if k == named { &PENDING_OIF } else { &NEXT_OIF };
-                    o.str_field(f, w);
-                    continue;
-                }
-                let is_group = k + 1 == named;
-                if o.json && is_group && named == 2 {
-                    o.text(",\"source\":null");
-                }
-                let field = match k {
-                    0 => &PENDING_IIF,
-                    _ if is_group => &PENDING_GROUP,
-                    _ => &PENDING_SOURCE,
+                let f = match fields.get(k) {
+                    Some(f) => f,
+                    None if k == fields.len() => &PENDING_OIF,
+                    None => &NEXT_OIF,
                 };
-                o.str_field(field, w);
-                if o.json && is_group {
+                o.str_field(f, w.as_bytes());
+                if o.json && k + 1 == fields.len() {
                     o.text(",\"oifs\":[");
                 }
             }
