@@ -288,7 +288,7 @@ impl<'w, W: uWrite + ?Sized> Output<'w, W> {
 
     /// A number: `KEY N` or `KEY null` in JSON, `SEP` and the number or `N/A`
     /// right-aligned in `width` columns in text.
-    fn num_field(&mut self, f: &Field, n: Option<u8>, width: usize) {
+    fn num_field(&mut self, f: &Field, n: Option<u32>, width: usize) {
         let (head, null, width) = if self.json {
             (f.key, "null", 0)
         } else {
@@ -642,15 +642,14 @@ impl Router {
         }
         for (_, i) in self.ifaces.iter() {
             o.open();
-            o.text(if o.json { IF_INDEX.key } else { IF_INDEX.sep });
-            o.dec(u64::from(i.ifindex), if o.json { 0 } else { 6 });
+            o.num_field(&IF_INDEX, Some(i.ifindex), 6);
             let from = o.pos() + 1;
             o.str_field(&IF_NAME, i.name.as_bytes());
             if !o.json {
                 o.pad_from(from, width);
             }
-            o.num_field(&IF_VIF, i.vif_of(false), 4);
-            o.num_field(&IF_MIF, i.vif_of(true), 4);
+            o.num_field(&IF_VIF, i.vif_of(false).map(u32::from), 4);
+            o.num_field(&IF_MIF, i.vif_of(true).map(u32::from), 4);
             o.close("}");
         }
         if o.json {
