@@ -10,6 +10,7 @@ use ufmt::uWrite;
 use super::Router;
 use crate::kernel::Host;
 use crate::net::{Addr, Dec};
+use crate::table::groups::{Group, Join};
 use crate::table::rules::Rule;
 
 /// Bytes buffered before they go to the output (a write per fragment, and a UTF-8 check
@@ -592,13 +593,7 @@ impl Router {
             o.text(GROUP_COLUMNS);
         }
         for (_, g) in self.groups.iter() {
-            let sg = SgRef {
-                source: g.source.as_ref().map(|s| &s.addr),
-                slen: g.source.as_ref().map_or(0, |s| s.len),
-                group: &g.group.addr,
-                glen: g.group.len,
-            };
-            group_out(o, &sg, g.iif.as_bytes());
+            group_out(o, g, None, g.iif.as_bytes());
         }
         if o.json {
             o.text("],\"kernel\":[");
@@ -609,22 +604,12 @@ impl Router {
             o.text("Kernel Group Membership Table_\n");
             o.text(GROUP_COLUMNS);
         }
-        // Kernel joins: (source, group) with the lengths of their membership.
         o.n = 0;
         for (_, j) in self.groups.joins() {
             let Some(g) = self.groups.get(j.owner()) else {
                 continue;
             };
-            let sg = SgRef {
-                source: j.source.as_ref(),
-                slen: match &g.source {
-                    Some(s) => s.len,
-                    None => j.source.as_ref().map_or(0, |a| a.family().bits()),
-                },
-                group: &j.group,
-                glen: g.group.len,
-            };
-            group_out(o, &sg, self.iface_bytes(j.iface as usize));
+            group_out(o, g, Some(j), self.iface_bytes(j.iface as usize));
         }
         if o.json {
             o.text("]}}\n");
@@ -699,12 +684,27 @@ impl Router {
     }
 }
 
-/// A membership: a JSON object, or a text row (`(S,G)` padded to 42 columns, the
-/// interface, a newline).
+/// A membership `g` (or its kernel join `j`): a JSON object, or a text row (`(S,G)`
+/// padded to 42 columns, the interface, a newline). A join is its (source, group) with
+/// the lengths of its membership: one (S,G) built here for both.
 #[inline(never)]
-fn group_out<W: uWrite + ?Sized>(o: &mut Output<'_, W>, sg: &SgRef<'_>, iif: &[u8]) {
+fn group_out<W: uWrite + ?Sized>(o: &mut Output<'_, W>, g: &Group, j: Option<&Join>, iif: &[u8]) {
+    let source = match j {
+        Some(j) => j.source.as_ref(),
+        None => g.source.as_ref().map(|s| &s.addr),
+    };
+    let sg = SgRef {
+        source,
+        slen: match &g.source {
+            Some(s) => s.len,
+            // Without a source prefix: a join's host source, the conf's `*`.
+            None => source.map_or(0, |a| a.family().bits()),
+        },
+        group: j.map_or(&g.group.addr, |j| &j.group),
+        glen: g.group.len,
+    };
     o.open();
-    o.sg(sg);
+    o.sg(&sg);
     o.str_field(&ROUTE_IIF, iif);
     o.close("}");
 }
