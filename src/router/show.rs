@@ -400,13 +400,13 @@ const ROUTE_TITLES: [&str; 3] = [
 /// JSON keys opening the route sections.
 const ROUTE_KEYS: [&str; 3] = ["\"asm\":[", "],\"ssm\":[", "],\"kernel\":["];
 
-/// The first column's heading of the route tables, padded to 42 columns, and the blank
-/// before the IIF column: one write instead of a text, a padding loop and a blank.
-const ROUTE_COLUMN: &str = "ROUTE (S,G)                                ";
+/// The first column's heading of the route tables, padded to 42 columns, a blank and
+/// the IIF column's heading (padded to the names after it): one write.
+const ROUTE_COLUMNS: &str = "ROUTE (S,G)                                IIF";
 
-/// The counter headings of the detailed route tables, each right-aligned in 10 columns
-/// after a blank.
-const COUNTER_COLUMNS: &str = "    PACKETS      BYTES";
+/// The headings after the IIF column: the OIFS with the `=` marker, after the counters
+/// (each right-aligned in 10 columns after a blank) in detail; one write either way.
+const OIF_COLUMNS: [&str; 2] = ["  OIFS=\n", "    PACKETS      BYTES  OIFS=\n"];
 
 /// The column headings of the membership tables: `GROUP (S,G)` padded to 42 columns, a
 /// blank, `IIF` padded to 16, the `=` marker.
@@ -536,14 +536,13 @@ impl Router {
         let width = o.width;
         if o.n == 0 && !o.json {
             o.text(ROUTE_TITLES.get(section).copied().unwrap_or(""));
-            o.text(ROUTE_COLUMN);
-            let from = o.pos();
-            o.text("IIF");
-            o.pad_from(from, width);
-            if o.detail {
-                o.text(COUNTER_COLUMNS);
-            }
-            o.text("  OIFS=\n");
+            o.text(ROUTE_COLUMNS);
+            o.pad_from(o.pos().saturating_sub("IIF".len()), width);
+            o.text(if o.detail {
+                OIF_COLUMNS[1]
+            } else {
+                OIF_COLUMNS[0]
+            });
         }
         o.open();
         o.sg(&v.sg);
