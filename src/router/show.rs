@@ -546,12 +546,14 @@ impl Router {
         }
         o.open();
         o.sg(&v.sg);
-        // The IIF as a field in both styles: in text, a blank and the name, padded.
-        let from = o.pos() + 1;
-        o.str_field(&ROUTE_IIF, self.iface_bytes(v.iif));
+        let iif = self.iface_bytes(v.iif);
         if o.json {
+            o.str_field(&ROUTE_IIF, iif);
             o.text(",\"oifs\":[");
         } else {
+            o.byte(b' ');
+            let from = o.pos();
+            o.put(iif);
             o.pad_from(from, width);
             o.byte(b' ');
             if o.detail {
