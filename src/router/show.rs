@@ -466,7 +466,7 @@ impl Router {
         o.finish()
     }
 
-    #[inline]
+    #[inline(always)]
     fn iface_bytes(&self, id: usize) -> &[u8] {
         self.ifaces.get(id).map_or(&[], |i| i.name.as_bytes())
     }
