@@ -350,11 +350,17 @@ pub fn parse_daemon_into<'a>(
             }
         };
         let value = value.unwrap_or("");
-        let seconds = || u32::try_from(atoi(value).clamp(0, i64::from(i32::MAX))).unwrap_or(0);
         match letter {
-            b'c' => opts.cache_timeout = seconds(),
-            b'd' => opts.startup_delay = seconds(),
-            b'D' => opts.exit_delay = seconds(),
+            // One conversion for the three times in seconds.
+            b'c' | b'd' | b'D' => {
+                let seconds = u32::try_from(atoi(value).clamp(0, i64::from(i32::MAX))).unwrap_or(0);
+                let field = match letter {
+                    b'c' => &mut opts.cache_timeout,
+                    b'd' => &mut opts.startup_delay,
+                    _ => &mut opts.exit_delay,
+                };
+                *field = seconds;
+            }
             b'e' => seen.script = Some(value),
             b'f' => seen.conf = Some((b'f', value)),
             b'F' => {

@@ -132,29 +132,37 @@ impl<'o, 'a> Session<'o, 'a> {
         let mut index = first;
         let mut reply = None;
         self.start_reply(index, t, &mut reply);
-        'recv: while reply.is_some() {
-            let mut data = match unix::recv(fd, &mut buf) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => buf.get(..n).unwrap_or(&[]),
-            };
-            while let Some(r) = reply.as_mut() {
-                let Some(used) = r.feed(data, t) else {
-                    continue 'recv;
-                };
-                data = data.get(used..).unwrap_or(&[]);
-                if r.end(true, t) {
-                    self.fail(1);
+        // One loop for every step (feed, read more, end a reply): one call site each.
+        // The first feed, of no bytes, does nothing.
+        let mut data: &[u8] = &[];
+        while let Some(r) = reply.as_mut() {
+            let complete = match r.feed(data, t) {
+                Some(used) => {
+                    data = data.get(used..).unwrap_or(&[]);
+                    true
                 }
-                index += 1;
-                self.start_reply(index, t, &mut reply);
-            }
-        }
-        // The connection closed in the middle of a reply: what came of it still counts.
-        if let Some(r) = reply.as_mut().filter(|r| r.started) {
-            if r.end(false, t) {
+                None => match unix::recv(fd, &mut buf) {
+                    Ok(n) if n > 0 => {
+                        data = buf.get(..n).unwrap_or(&[]);
+                        continue;
+                    }
+                    // The connection closed in the middle of a reply: what came of it
+                    // still counts. (`data` is done with before the next read.)
+                    _ if r.started => {
+                        data = &[];
+                        false
+                    }
+                    _ => break,
+                },
+            };
+            if r.end(complete, t) {
                 self.fail(1);
             }
             index += 1;
+            if !complete {
+                break;
+            }
+            self.start_reply(index, t, &mut reply);
         }
         index - first
     }

@@ -10,6 +10,7 @@ use ufmt::uWrite;
 use super::Router;
 use crate::kernel::Host;
 use crate::net::{Addr, Dec};
+use crate::table::groups::{Group, Join};
 use crate::table::rules::Rule;
 
 /// Bytes buffered before they go to the output (a write per fragment, and a UTF-8 check
@@ -66,6 +67,11 @@ const PENDING_SOURCE: Field = Field {
 };
 const PENDING_GROUP: Field = Field {
     key: ",\"group\":",
+    sep: " group ",
+};
+/// The group of a pending route without a source: the source's JSON `null` first.
+const PENDING_NO_SOURCE_GROUP: Field = Field {
+    key: ",\"source\":null,\"group\":",
     sep: " group ",
 };
 
@@ -283,7 +289,7 @@ impl<'w, W: uWrite + ?Sized> Output<'w, W> {
 
     /// A number: `KEY N` or `KEY null` in JSON, `SEP` and the number or `N/A`
     /// right-aligned in `width` columns in text.
-    fn num_field(&mut self, f: &Field, n: Option<u8>, width: usize) {
+    fn num_field(&mut self, f: &Field, n: Option<u32>, width: usize) {
         let (head, null, width) = if self.json {
             (f.key, "null", 0)
         } else {
@@ -394,13 +400,13 @@ const ROUTE_TITLES: [&str; 3] = [
 /// JSON keys opening the route sections.
 const ROUTE_KEYS: [&str; 3] = ["\"asm\":[", "],\"ssm\":[", "],\"kernel\":["];
 
-/// The first column's heading of the route tables, padded to 42 columns, and the blank
-/// before the IIF column: one write instead of a text, a padding loop and a blank.
-const ROUTE_COLUMN: &str = "ROUTE (S,G)                                ";
+/// The first column's heading of the route tables, padded to 42 columns, a blank and
+/// the IIF column's heading (padded to the names after it): one write.
+const ROUTE_COLUMNS: &str = "ROUTE (S,G)                                IIF";
 
-/// The counter headings of the detailed route tables, each right-aligned in 10 columns
-/// after a blank.
-const COUNTER_COLUMNS: &str = "    PACKETS      BYTES";
+/// The headings after the IIF column: the OIFS with the `=` marker, after the counters
+/// (each right-aligned in 10 columns after a blank) in detail; one write either way.
+const OIF_COLUMNS: [&str; 2] = ["  OIFS=\n", "    PACKETS      BYTES  OIFS=\n"];
 
 /// The column headings of the membership tables: `GROUP (S,G)` padded to 42 columns, a
 /// blank, `IIF` padded to 16, the `=` marker.
@@ -460,7 +466,7 @@ impl Router {
         o.finish()
     }
 
-    #[inline]
+    #[inline(always)]
     fn iface_bytes(&self, id: usize) -> &[u8] {
         self.ifaces.get(id).map_or(&[], |i| i.name.as_bytes())
     }
@@ -530,14 +536,13 @@ impl Router {
         let width = o.width;
         if o.n == 0 && !o.json {
             o.text(ROUTE_TITLES.get(section).copied().unwrap_or(""));
-            o.text(ROUTE_COLUMN);
-            let from = o.pos();
-            o.text("IIF");
-            o.pad_from(from, width);
-            if o.detail {
-                o.text(COUNTER_COLUMNS);
-            }
-            o.text("  OIFS=\n");
+            o.text(ROUTE_COLUMNS);
+            o.pad_from(o.pos().saturating_sub("IIF".len()), width);
+            o.text(if o.detail {
+                OIF_COLUMNS[1]
+            } else {
+                OIF_COLUMNS[0]
+            });
         }
         o.open();
         o.sg(&v.sg);
@@ -589,13 +594,7 @@ impl Router {
             o.text(GROUP_COLUMNS);
         }
         for (_, g) in self.groups.iter() {
-            let sg = SgRef {
-                source: g.source.as_ref().map(|s| &s.addr),
-                slen: g.source.as_ref().map_or(0, |s| s.len),
-                group: &g.group.addr,
-                glen: g.group.len,
-            };
-            group_out(o, &sg, g.iif.as_bytes());
+            group_out(o, g, None, g.iif.as_bytes());
         }
         if o.json {
             o.text("],\"kernel\":[");
@@ -606,22 +605,12 @@ impl Router {
             o.text("Kernel Group Membership Table_\n");
             o.text(GROUP_COLUMNS);
         }
-        // Kernel joins: (source, group) with the lengths of their membership.
         o.n = 0;
         for (_, j) in self.groups.joins() {
             let Some(g) = self.groups.get(j.owner()) else {
                 continue;
             };
-            let sg = SgRef {
-                source: j.source.as_ref(),
-                slen: match &g.source {
-                    Some(s) => s.len,
-                    None => j.source.as_ref().map_or(0, |a| a.family().bits()),
-                },
-                group: &j.group,
-                glen: g.group.len,
-            };
-            group_out(o, &sg, self.iface_bytes(j.iface as usize));
+            group_out(o, g, Some(j), self.iface_bytes(j.iface as usize));
         }
         if o.json {
             o.text("]}}\n");
@@ -639,15 +628,14 @@ impl Router {
         }
         for (_, i) in self.ifaces.iter() {
             o.open();
-            o.text(if o.json { IF_INDEX.key } else { IF_INDEX.sep });
-            o.dec(u64::from(i.ifindex), if o.json { 0 } else { 6 });
+            o.num_field(&IF_INDEX, Some(i.ifindex), 6);
             let from = o.pos() + 1;
             o.str_field(&IF_NAME, i.name.as_bytes());
             if !o.json {
                 o.pad_from(from, width);
             }
-            o.num_field(&IF_VIF, i.vif_of(false), 4);
-            o.num_field(&IF_MIF, i.vif_of(true), 4);
+            o.num_field(&IF_VIF, i.vif_of(false).map(u32::from), 4);
+            o.num_field(&IF_MIF, i.vif_of(true).map(u32::from), 4);
             o.close("}");
         }
         if o.json {
@@ -671,27 +659,21 @@ impl Router {
             };
             o.open();
             o.str_field(&PENDING_KIND, kind);
-            // One pass over the words (IIF, source if any, group, OIFs), each written by
-            // its place: no lookup of each named word from the start.
-            let named = if p.has_source() { 3 } else { 2 };
+            // The words (IIF, source if any, group, OIFs) in one pass, each written as
+            // the field of its place: a table per shape, not a test per word.
+            let fields: &[&Field] = if p.has_source() {
+                &[&PENDING_IIF, &PENDING_SOURCE, &PENDING_GROUP]
+            } else {
+                &[&PENDING_IIF, &PENDING_NO_SOURCE_GROUP]
+            };
             for (k, w) in p.args().enumerate() {
-                let w = w.as_bytes();
-                if k >= named {
-                    let f = if k == named { &PENDING_OIF } else { &NEXT_OIF };
-                    o.str_field(f, w);
-                    continue;
-                }
-                let is_group = k + 1 == named;
-                if o.json && is_group && named == 2 {
-                    o.text(",\"source\":null");
-                }
-                let field = match k {
-                    0 => &PENDING_IIF,
-                    _ if is_group => &PENDING_GROUP,
-                    _ => &PENDING_SOURCE,
+                let f = match fields.get(k) {
+                    Some(f) => f,
+                    None if k == fields.len() => &PENDING_OIF,
+                    None => &NEXT_OIF,
                 };
-                o.str_field(field, w);
-                if o.json && is_group {
+                o.str_field(f, w.as_bytes());
+                if o.json && k + 1 == fields.len() {
                     o.text(",\"oifs\":[");
                 }
             }
@@ -703,12 +685,27 @@ impl Router {
     }
 }
 
-/// A membership: a JSON object, or a text row (`(S,G)` padded to 42 columns, the
-/// interface, a newline).
+/// A membership `g` (or its kernel join `j`): a JSON object, or a text row (`(S,G)`
+/// padded to 42 columns, the interface, a newline). A join is its (source, group) with
+/// the lengths of its membership: one (S,G) built here for both.
 #[inline(never)]
-fn group_out<W: uWrite + ?Sized>(o: &mut Output<'_, W>, sg: &SgRef<'_>, iif: &[u8]) {
+fn group_out<W: uWrite + ?Sized>(o: &mut Output<'_, W>, g: &Group, j: Option<&Join>, iif: &[u8]) {
+    let source = match j {
+        Some(j) => j.source.as_ref(),
+        None => g.source.as_ref().map(|s| &s.addr),
+    };
+    let sg = SgRef {
+        source,
+        slen: match &g.source {
+            Some(s) => s.len,
+            // Without a source prefix: a join's host source, the conf's `*`.
+            None => source.map_or(0, |a| a.family().bits()),
+        },
+        group: j.map_or(&g.group.addr, |j| &j.group),
+        glen: g.group.len,
+    };
     o.open();
-    o.sg(sg);
+    o.sg(&sg);
     o.str_field(&ROUTE_IIF, iif);
     o.close("}");
 }

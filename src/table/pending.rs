@@ -54,7 +54,7 @@ impl Pending {
         let hash = KeyHash::new()
             .byte(kind as u8)
             .byte(has_source as u8)
-            .bytes(words.as_str().as_bytes())
+            .bytes(words.as_bytes())
             .finish();
         Some(Self {
             kind,
