@@ -99,8 +99,8 @@ pub fn parse_each<'a>(
         let line = text.get(start..end).unwrap_or(&[]);
         start = end + 1;
         number = number.saturating_add(1);
-        if let Some((first, words)) = statement_words(line) {
-            let res = line_result(line, first, words, &mut stmt);
+        if let Some((first, words)) = statement_words(line, None) {
+            let res = line_result(first, words, &mut stmt);
             f(number, res.map(|()| &stmt));
         }
     }
@@ -143,31 +143,38 @@ fn line_end(text: &[u8], start: usize) -> usize {
 /// the raw line before its statement, as SMCRoute does at debug level.
 pub fn parse_line(line: &[u8]) -> Option<Result<Stmt<'_>, LineError<'_>>> {
     let mut stmt = Stmt::Include(None);
-    Some(parse_into(line, &mut stmt)?.map(|()| stmt))
+    Some(parse_into(line, None, &mut stmt)?.map(|()| stmt))
 }
 
 /// [`parse_line`] into `stmt`, which a caller reading line by line keeps in place rather
 /// than moving the statement (a few hundred bytes with its OIF list) out of every line.
 /// `stmt` is unchanged for a blank or comment line.
-pub fn parse_into<'a>(line: &'a [u8], stmt: &mut Stmt<'a>) -> Option<Result<(), LineError<'a>>> {
-    let (first, words) = statement_words(line)?;
-    Some(line_result(line, first, words, stmt))
+///
+/// `text` is `line` as text when the caller already knows it is (the conf reader finds
+/// ASCII lines so while it looks for their end); `None` has `line` checked here.
+pub fn parse_into<'a>(
+    line: &'a [u8],
+    text: Option<&'a str>,
+    stmt: &mut Stmt<'a>,
+) -> Option<Result<(), LineError<'a>>> {
+    let (first, words) = statement_words(line, text)?;
+    Some(line_result(first, words, stmt))
 }
 
 /// The first word of a line and the words after it; `None` for a blank or comment line.
-fn statement_words(line: &[u8]) -> Option<(&[u8], Words<'_>)> {
-    let mut words = Words::new(line);
+fn statement_words<'a>(line: &'a [u8], text: Option<&'a str>) -> Option<(&'a [u8], Words<'a>)> {
+    let mut words = Words::new(line, text);
     let first = words.next()?;
     (!is_comment(first)).then_some((first, words))
 }
 
 /// The statement of a line that is neither blank nor a comment, into `stmt`.
 fn line_result<'a>(
-    line: &'a [u8],
     first: &'a [u8],
     words: Words<'a>,
     stmt: &mut Stmt<'a>,
 ) -> Result<(), LineError<'a>> {
+    let line = words.line;
     // Difference: SMCRoute reads 511 bytes at a time and parses the rest of a longer
     // line as a new line, which can turn the tail of a long line into a statement. We
     // reject the line instead. Blank and comment lines are never errors, however long.
@@ -460,10 +467,11 @@ impl From<NotText> for LineError<'_> {
 }
 
 impl<'a> Words<'a> {
-    fn new(line: &'a [u8]) -> Self {
+    /// The words of `line`, checked for UTF-8 here unless it comes as `text` too.
+    fn new(line: &'a [u8], text: Option<&'a str>) -> Self {
         Self {
             line,
-            valid: crate::fmt::utf8_prefix(line),
+            valid: text.unwrap_or_else(|| crate::fmt::utf8_prefix(line)),
             start: 0,
             end: 0,
         }

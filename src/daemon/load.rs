@@ -160,12 +160,12 @@ fn load_file<H: Host>(
     let mut line = 0u32;
     let read = sys::fs::lines_of(&fd, buf, &mut |text| {
         line += 1;
-        let Some(text) = text else {
+        let Some((bytes, text)) = text else {
             warn_error(host, loaded, Warn::AtLine(path, line, AtLine::LineTooLong));
             return true;
         };
         let mut stmt = Stmt::Include(None);
-        let (what, failed) = match conf::parse_into(text, &mut stmt) {
+        let (what, failed) = match conf::parse_into(bytes, text, &mut stmt) {
             None => return true,
             Some(Err(e)) => (AtLine::Line(e), true),
             Some(Ok(())) => match stmt {

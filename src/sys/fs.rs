@@ -149,19 +149,27 @@ pub const TEXT_LINE_MAX: usize = 1023;
 pub fn for_each_line(path: &str, f: &mut dyn FnMut(&[u8]) -> bool) -> Result<(), Errno> {
     let fd = open(path, libc::O_RDONLY, 0)?;
     let mut buf = [0u8; TEXT_LINE_MAX + 1];
-    lines_of(&fd, &mut buf, &mut |line| line.is_none_or(&mut *f))
+    lines_of(&fd, &mut buf, &mut |line| {
+        line.is_none_or(|(bytes, _)| f(bytes))
+    })
 }
+
+/// A line [`lines_of`] hands out: its bytes, and the same as text when it is ASCII.
+pub type Line<'a> = (&'a [u8], Option<&'a str>);
 
 /// Reads `fd` to its end through `buf` and calls `f` with each line, without its
 /// newline, until `f` returns false. A line that does not fit in `buf` with its newline
 /// is skipped whole: `f` gets `None` for it, once, when it is found.
+///
+/// An ASCII line comes with itself as text too, found so by the pass that looks for its
+/// end: the conf parser then has no UTF-8 check to run on it.
 ///
 /// # Errors
 /// `read` failed; `f` has seen the lines before the failure.
 pub fn lines_of(
     fd: &Fd,
     buf: &mut [u8],
-    f: &mut dyn FnMut(Option<&[u8]>) -> bool,
+    f: &mut dyn FnMut(Option<Line<'_>>) -> bool,
 ) -> Result<(), Errno> {
     let mut len = 0;
     // The line in progress is too long: drop it up to its newline.
@@ -174,12 +182,15 @@ pub fn lines_of(
             let rest = buf.get(start..len).unwrap_or(&[]);
             // A line ends at its newline; at the end of the file, a last line without one
             // counts too.
-            let end = match newline(rest) {
+            let (end, ascii) = newline(rest);
+            let end = match end {
                 Some(i) => i,
                 None if n == 0 && !rest.is_empty() => rest.len(),
                 None => break,
             };
-            if !skipping && !f(rest.get(..end)) {
+            let line = rest.get(..end).unwrap_or(&[]);
+            let text = if ascii { Some(ascii_text(line)) } else { None };
+            if !skipping && !f(Some((line, text))) {
                 return Ok(());
             }
             skipping = false;
@@ -202,30 +213,45 @@ pub fn lines_of(
 
 /// The index of the first `\n` in `bytes`, skipping a machine word at a time to the one
 /// that holds it: this is the one pass over every byte of a conf file, comments included.
-fn newline(bytes: &[u8]) -> Option<usize> {
+/// Also whether the bytes before it (all of them, when there is none) are ASCII: a word
+/// with a byte from 0x80 up is left to the byte loop too, which sees it.
+fn newline(bytes: &[u8]) -> (Option<usize>, bool) {
     const WORD: usize = core::mem::size_of::<usize>();
     const ONES: usize = usize::from_le_bytes([1; WORD]);
     const NEWLINES: usize = ONES * b'\n' as usize;
+    const HIGH_BITS: usize = ONES << 7;
     let mut at = 0;
     while let Some(word) = bytes.get(at..at + WORD) {
         let Ok(&word) = <&[u8; WORD]>::try_from(word) else {
             break;
         };
         // A zero byte where `bytes` has a `\n`: the word holds one if the classic
-        // "has a zero byte" test is true; the byte loop below finds which.
-        let x = usize::from_le_bytes(word) ^ NEWLINES;
-        if x.wrapping_sub(ONES) & !x & (ONES << 7) != 0 {
+        // "has a zero byte" test is true; the byte loop below finds which. A word with
+        // a high bit set stops the skip as well.
+        let word = usize::from_le_bytes(word);
+        let x = word ^ NEWLINES;
+        if (x.wrapping_sub(ONES) & !x | word) & HIGH_BITS != 0 {
             break;
         }
         at += WORD;
     }
-    while let Some(&b) = bytes.get(at) {
-        if b == b'\n' {
-            return Some(at);
+    let mut seen = 0;
+    let found = loop {
+        match bytes.get(at) {
+            Some(b'\n') => break Some(at),
+            Some(&b) => seen |= b,
+            None => break None,
         }
         at += 1;
-    }
-    None
+    };
+    (found, seen < 0x80)
+}
+
+/// `bytes`, all ASCII, as text, without checking them again.
+fn ascii_text(bytes: &[u8]) -> &str {
+    debug_assert!(bytes.is_ascii());
+    // SAFETY: the caller found every byte below 0x80: ASCII is UTF-8.
+    unsafe { core::str::from_utf8_unchecked(bytes) }
 }
 
 /// `open(path, flags | O_CLOEXEC, mode)`.
@@ -924,9 +950,38 @@ mod tests {
             for end in start..=text.len() {
                 let bytes = &text[start..end];
                 let want = bytes.iter().position(|&b| b == b'\n');
-                assert_eq!(newline(bytes), want, "{bytes:?}");
+                let before = &bytes[..want.unwrap_or(bytes.len())];
+                assert_eq!(newline(bytes), (want, before.is_ascii()), "{bytes:?}");
             }
         }
+    }
+
+    #[test]
+    fn lines_of_gives_ascii_lines_as_text() {
+        let dir = temp_dir("ascii");
+        let f = dir.join("text");
+        let text = b"plain words\ncaf\xc3\xa9\n\xff bad\nlong enough to fill words \xe9\nend";
+        std::fs::write(&f, text).unwrap();
+        let fd = open(s(&f), libc::O_RDONLY, 0).unwrap();
+        let mut seen = Vec::new();
+        lines_of(&fd, &mut [0; 64], &mut |line| {
+            seen.push(line.map(|(bytes, text)| (bytes.to_vec(), text.map(str::to_owned))));
+            true
+        })
+        .unwrap();
+        let text = |t: &str| Some((t.as_bytes().to_vec(), Some(t.to_owned())));
+        let bytes = |b: &[u8]| Some((b.to_vec(), None));
+        assert_eq!(
+            seen,
+            [
+                text("plain words"),
+                bytes(b"caf\xc3\xa9"),
+                bytes(b"\xff bad"),
+                bytes(b"long enough to fill words \xe9"),
+                text("end"),
+            ]
+        );
+        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]
