@@ -182,14 +182,13 @@ pub fn lines_of(
             let rest = buf.get(start..len).unwrap_or(&[]);
             // A line ends at its newline; at the end of the file, a last line without one
             // counts too.
-            let (end, ascii) = newline(rest);
+            let (end, text) = newline(rest);
             let end = match end {
                 Some(i) => i,
                 None if n == 0 && !rest.is_empty() => rest.len(),
                 None => break,
             };
             let line = rest.get(..end).unwrap_or(&[]);
-            let text = if ascii { Some(ascii_text(line)) } else { None };
             if !skipping && !f(Some((line, text))) {
                 return Ok(());
             }
@@ -213,9 +212,9 @@ pub fn lines_of(
 
 /// The index of the first `\n` in `bytes`, skipping a machine word at a time to the one
 /// that holds it: this is the one pass over every byte of a conf file, comments included.
-/// Also whether the bytes before it (all of them, when there is none) are ASCII: a word
-/// with a byte from 0x80 up is left to the byte loop too, which sees it.
-fn newline(bytes: &[u8]) -> (Option<usize>, bool) {
+/// Also the bytes before it (all of them, when there is none) as text if they are ASCII:
+/// a word with a byte from 0x80 up is left to the byte loop too, which sees it.
+fn newline(bytes: &[u8]) -> (Option<usize>, Option<&str>) {
     const WORD: usize = core::mem::size_of::<usize>();
     const ONES: usize = usize::from_le_bytes([1; WORD]);
     const NEWLINES: usize = ONES * b'\n' as usize;
@@ -244,14 +243,14 @@ fn newline(bytes: &[u8]) -> (Option<usize>, bool) {
         }
         at += 1;
     };
-    (found, seen < 0x80)
-}
-
-/// `bytes`, all ASCII, as text, without checking them again.
-fn ascii_text(bytes: &[u8]) -> &str {
-    debug_assert!(bytes.is_ascii());
-    // SAFETY: the caller found every byte below 0x80: ASCII is UTF-8.
-    unsafe { core::str::from_utf8_unchecked(bytes) }
+    if seen >= 0x80 {
+        return (found, None);
+    }
+    let line = bytes.get(..at).unwrap_or(bytes);
+    // SAFETY: every byte of `line` is below 0x80 (the words skipped had no high bit, the
+    // byte loop saw the rest), and ASCII is UTF-8.
+    let text = unsafe { core::str::from_utf8_unchecked(line) };
+    (found, Some(text))
 }
 
 /// `open(path, flags | O_CLOEXEC, mode)`.
@@ -951,7 +950,10 @@ mod tests {
                 let bytes = &text[start..end];
                 let want = bytes.iter().position(|&b| b == b'\n');
                 let before = &bytes[..want.unwrap_or(bytes.len())];
-                assert_eq!(newline(bytes), (want, before.is_ascii()), "{bytes:?}");
+                let text = before
+                    .is_ascii()
+                    .then(|| std::str::from_utf8(before).unwrap());
+                assert_eq!(newline(bytes), (want, text), "{bytes:?}");
             }
         }
     }
