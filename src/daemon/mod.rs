@@ -365,6 +365,11 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     };
     let code = state.run();
     state.shutdown();
+    // The process exits with `code` now: its descriptors close with it, and the signal
+    // handlers stay in place until then (a late SIGTERM still ends it with this code).
+    // No drop code for the loop's sockets, the signal set-up and the syslog socket.
+    core::mem::forget(state);
+    core::mem::forget(host);
     code
 }
 
