@@ -650,7 +650,7 @@ impl Loop<'_, '_> {
         // `SIGTERM`/`SIGINT` and `smcroutectl kill` end the loop alike (one log line).
         let quit = match source {
             Source::Signals => {
-                let set = self.signals.take();
+                let set = self.signals.take_with(recv_buf);
                 if !set.term {
                     if set.chld {
                         process::reap_children();
