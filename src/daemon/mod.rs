@@ -35,6 +35,7 @@ use crate::sys::signal::Signals;
 use crate::sys::{self, clock, fs, ifevent, privs, process, unix, Fd, FdWriter};
 use crate::time::Instant;
 use crate::VERSION_BANNER;
+use core::mem::ManuallyDrop;
 
 use self::clients::Clients;
 use self::host::{DaemonHost, Mrdiscs};
@@ -195,7 +196,9 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     } else {
         Target::Syslog
     };
-    let mut log = SysLog::open(opts.ident, opts.log_level, target);
+    // Never dropped: every early return below ends the process, which closes the
+    // syslog socket (no drop code at each of them).
+    let mut log = ManuallyDrop::new(SysLog::open(opts.ident, opts.log_level, target));
     if process::geteuid() != 0 {
         let prog = args::basename(prog);
         words(
@@ -271,6 +274,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     // closes nothing, and spares the drop code of two assignments.
     core::mem::forget(kernel.v4.replace(v4));
     core::mem::forget(core::mem::replace(&mut kernel.v6, v6));
+    let log = ManuallyDrop::into_inner(log);
     let mut host = DaemonHost::new(kernel, mrdisc, log, opts.mrdisc_interval as u8);
     start_host(router, &mut host, bufs, opts, false);
 
@@ -279,6 +283,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         Err(e) => {
             let what = "Failed setting up signals: ";
             failed_with(&mut host.log, Level::Err, what, e);
+            core::mem::forget(host);
             return exit::OSERR;
         }
     };
@@ -365,6 +370,11 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     };
     let code = state.run();
     state.shutdown();
+    // The process exits with `code` now: its descriptors close with it, and the signal
+    // handlers stay in place until then (a late SIGTERM still ends it with this code).
+    // No drop code for the loop's sockets, the signal set-up and the syslog socket.
+    core::mem::forget(state);
+    core::mem::forget(host);
     code
 }
 
@@ -640,7 +650,7 @@ impl Loop<'_, '_> {
         // `SIGTERM`/`SIGINT` and `smcroutectl kill` end the loop alike (one log line).
         let quit = match source {
             Source::Signals => {
-                let set = self.signals.take();
+                let set = self.signals.take_with(recv_buf);
                 if !set.term {
                     if set.chld {
                         process::reap_children();

@@ -27,8 +27,11 @@ pub fn run(
     let mut host = DaemonHost::new(kernel, mrdisc, log, opts.mrdisc_interval as u8);
     super::start_host(router, &mut host, bufs, opts, true);
     let path = opts.conf.as_str();
-    match super::load_conf(router, &mut host, bufs, path, Level::Err) {
+    let code = match super::load_conf(router, &mut host, bufs, path, Level::Err) {
         Ok(0) => exit::OK,
         _ => exit::CONFIG,
-    }
+    };
+    // The process exits now (its syslog socket closes with it): no drop code.
+    core::mem::forget(host);
+    code
 }

@@ -11,7 +11,7 @@ use super::mroute::{recv, socket};
 use super::{ret, ret_len, Fd};
 use crate::errno::Errno;
 use crate::kernel::IfInfo;
-use crate::wire::netlink::{getlink_request, messages, Message, Nlmsg, GETLINK_REQUEST_SIZE};
+use crate::wire::netlink::{dump_batch, getlink_request, Batch, GETLINK_REQUEST_SIZE};
 
 /// What the event socket is, for "Failed opening … socket" messages.
 pub const EVENTS_SOCKET: &str = "netlink";
@@ -114,23 +114,10 @@ pub fn dump_links_with(buf: &mut [u8], f: &mut impl FnMut(&IfInfo)) -> Result<()
             r => r?,
         };
         let data = buf.get(..n).ok_or(Errno::EMSGSIZE)?;
-        for m in messages(data).flatten() {
-            match m {
-                Nlmsg { seq, .. } if seq != SEQ => {}
-                Nlmsg {
-                    message: Message::NewLink(info),
-                    ..
-                } => f(&info),
-                Nlmsg {
-                    message: Message::Done,
-                    ..
-                } => return Ok(()),
-                Nlmsg {
-                    message: Message::Error(e),
-                    ..
-                } if e < 0 => return Err(Errno(e.saturating_neg())),
-                _ => {}
-            }
+        match dump_batch(data, SEQ, f) {
+            Batch::More => {}
+            Batch::Done => return Ok(()),
+            Batch::Error(e) => return Err(Errno(e.saturating_neg())),
         }
         if n == 0 {
             return Err(Errno::EBADMSG);

@@ -11,7 +11,8 @@
 //! +--------+------+-------+--------+--------+ +---+---+----+-----+-----+-----+ +-----+------+-------+
 //! ```
 //!
-//! [`Messages`] walks such a buffer. A broken header ends the walk (the framing is lost);
+//! [`Messages`] walks such a buffer ([`dump_batch`] is the daemon's walk of a link dump,
+//! which builds no [`Message`]). A broken header ends the walk (the framing is lost);
 //! a broken payload inside a well-framed message is reported and the walk goes on.
 
 use super::Endian;
@@ -123,14 +124,7 @@ impl<'a> Iterator for Messages<'a> {
             return None;
         }
         let e = self.endian;
-        let header = (|| {
-            let len = usize::try_from(e.u32(self.buf, 0)?).ok()?;
-            let kind = e.u16(self.buf, NLMSG_TYPE)?;
-            let seq = e.u32(self.buf, NLMSG_SEQ)?;
-            let payload = self.buf.get(NLMSG_HDRLEN..len)?;
-            Some((len, kind, seq, payload))
-        })();
-        let Some((len, kind, seq, payload)) = header else {
+        let Some((len, kind, seq, payload)) = header(self.buf, e) else {
             self.buf = &[];
             return Some(Err(Malformed::Header));
         };
@@ -150,6 +144,60 @@ impl<'a> Iterator for Messages<'a> {
         };
         Some(message.map(|message| Nlmsg { seq, message }))
     }
+}
+
+/// The header of the first message of `buf`: its length, type, sequence number and
+/// payload; `None` if it is short or its length out of bounds.
+fn header(buf: &[u8], e: Endian) -> Option<(usize, u16, u32, &[u8])> {
+    let len = usize::try_from(e.u32(buf, 0)?).ok()?;
+    let kind = e.u16(buf, NLMSG_TYPE)?;
+    let seq = e.u32(buf, NLMSG_SEQ)?;
+    let payload = buf.get(NLMSG_HDRLEN..len)?;
+    Some((len, kind, seq, payload))
+}
+
+/// How one batch of a link dump ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Batch {
+    /// No `NLMSG_DONE` yet: the dump goes on in the next batch.
+    More,
+    /// `NLMSG_DONE`: the dump is complete.
+    Done,
+    /// `NLMSG_ERROR` with this negative errno.
+    Error(i32),
+}
+
+/// Calls `f` for every `RTM_NEWLINK` answering dump `seq` in one received batch `buf`
+/// (in host byte order), up to its `NLMSG_DONE` or error. What [`messages`] would skip
+/// or call malformed is skipped, as are other sequences and acknowledgements: the
+/// daemon's one dump walk, without building a [`Message`] per entry.
+pub fn dump_batch(buf: &[u8], seq: u32, f: &mut impl FnMut(&IfInfo)) -> Batch {
+    dump_batch_with(buf, seq, Endian::NATIVE, f)
+}
+
+/// [`dump_batch`] with an explicit byte order (for tests of other targets).
+pub fn dump_batch_with(buf: &[u8], seq: u32, e: Endian, f: &mut impl FnMut(&IfInfo)) -> Batch {
+    let mut rest = buf;
+    while let Some((len, kind, s, payload)) = header(rest, e) {
+        rest = rest.get(align4(len)..).unwrap_or(&[]);
+        if s != seq {
+            continue;
+        }
+        match kind {
+            RTM_NEWLINK => {
+                if let Some(info) = link_info(payload, e) {
+                    f(&info);
+                }
+            }
+            NLMSG_DONE => return Batch::Done,
+            NLMSG_ERROR => match e.u32(payload, 0) {
+                Some(v) if (v as i32) < 0 => return Batch::Error(v as i32),
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    Batch::More
 }
 
 fn link(payload: &[u8], e: Endian) -> Result<IfInfo<'_>, Malformed> {
@@ -228,6 +276,7 @@ pub const fn getlink_request_with(seq: u32, e: Endian) -> [u8; GETLINK_REQUEST_S
 #[cfg(test)]
 mod tests {
     extern crate std;
+    use std::string::String;
     use std::vec::Vec;
 
     use super::*;
@@ -488,5 +537,117 @@ mod tests {
             }
         }
         assert!(links > 0);
+    }
+
+    /// The dump walk as the daemon wrote it over [`messages`]: the names seen and the end.
+    fn batch_by_messages(buf: &[u8], seq: u32, e: Endian) -> (Vec<(String, u32)>, Batch) {
+        let mut seen = Vec::new();
+        for m in messages_with(buf, e).flatten() {
+            match m {
+                Nlmsg { seq: s, .. } if s != seq => {}
+                Nlmsg {
+                    message: Message::NewLink(i),
+                    ..
+                } => seen.push((String::from(i.name), i.ifindex)),
+                Nlmsg {
+                    message: Message::Done,
+                    ..
+                } => return (seen, Batch::Done),
+                Nlmsg {
+                    message: Message::Error(v),
+                    ..
+                } if v < 0 => return (seen, Batch::Error(v)),
+                _ => {}
+            }
+        }
+        (seen, Batch::More)
+    }
+
+    fn batch(buf: &[u8], seq: u32, e: Endian) -> (Vec<(String, u32)>, Batch) {
+        let mut seen = Vec::new();
+        let end = dump_batch_with(buf, seq, e, &mut |i| {
+            seen.push((String::from(i.name), i.ifindex))
+        });
+        (seen, end)
+    }
+
+    #[test]
+    fn dump_batch_takes_new_links_of_its_sequence_to_the_end() {
+        let e = Endian::NATIVE;
+        let mut buf = msg(
+            e,
+            RTM_NEWLINK,
+            9,
+            &ifinfo(e, 4, 0),
+            &[(IFLA_IFNAME, b"x\0")],
+        );
+        buf.extend(msg(
+            e,
+            RTM_DELLINK,
+            7,
+            &ifinfo(e, 5, 0),
+            &[(IFLA_IFNAME, b"y\0")],
+        ));
+        buf.extend(msg(e, NLMSG_ERROR, 7, &e.u32_bytes(0), &[]));
+        buf.extend(msg(e, NLMSG_DONE, 9, &[], &[]));
+        buf.extend(dump(e));
+        let (seen, end) = batch(&buf, 7, e);
+        assert_eq!(
+            seen,
+            [
+                (String::from("lo"), 1),
+                (String::from("veth-long-name"), 12)
+            ]
+        );
+        assert_eq!(end, Batch::Done);
+        let mut native = Vec::new();
+        assert_eq!(
+            dump_batch(&buf, 9, &mut |i| native.push(i.ifindex)),
+            Batch::Done
+        );
+        assert_eq!(native, [4]);
+        // No end in this batch: more follow.
+        let first = msg(
+            e,
+            RTM_NEWLINK,
+            7,
+            &ifinfo(e, 4, 0),
+            &[(IFLA_IFNAME, b"x\0")],
+        );
+        assert_eq!(
+            batch(&first, 7, e),
+            (std::vec![(String::from("x"), 4)], Batch::More)
+        );
+        let mut failed = first.clone();
+        failed.extend(msg(e, NLMSG_ERROR, 7, &e.u32_bytes((-13i32) as u32), &[]));
+        failed.extend(dump(e));
+        assert_eq!(batch(&failed, 7, e).1, Batch::Error(-13));
+        // An error too short for its code is skipped (last: its length is not aligned).
+        let mut short = first;
+        short.extend(msg(e, NLMSG_ERROR, 7, &[0; 2], &[]));
+        assert_eq!(batch(&short, 7, e).1, Batch::More);
+    }
+
+    #[test]
+    fn dump_batch_agrees_with_messages_on_any_input() {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        for e in [Endian::Little, Endian::Big] {
+            let base = dump(e);
+            let mut m = base.clone();
+            for _ in 0..50_000 {
+                m.copy_from_slice(&base);
+                for _ in 0..1 + rng.next() % 4 {
+                    let at = (rng.next() as usize) % m.len();
+                    m[at] = rng.next() as u8;
+                }
+                let cut = (rng.next() as usize) % (m.len() + 1);
+                let input = &m[..cut];
+                assert_eq!(
+                    batch(input, 7, e),
+                    batch_by_messages(input, 7, e),
+                    "{input:?}"
+                );
+            }
+        }
     }
 }
