@@ -245,18 +245,19 @@ fn answer(
     // A failure replies with the last log line, whatever its level: format every line
     // while the request runs (only then; hidden levels are skipped otherwise).
     host.log.set_capture(true);
-    match Request::parse(frame) {
+    let mut args = heapless::Vec::new();
+    match Request::parse_into(frame, &mut args) {
         Err(e) => {
             log!(host, Level::Warning, "{}", e);
             reply.push(host.log.last().as_bytes());
             ok = false;
         }
-        Ok(req) => match req.cmd {
+        Ok(cmd) => match cmd {
             b'H' => deferred.reload = true,
             b'k' => deferred.kill = true,
             cmd => {
                 if router
-                    .command(host, now, cmd, req.args.as_slice(), &mut reply)
+                    .command(host, now, cmd, args.as_slice(), &mut reply)
                     .is_err()
                 {
                     reply.push(host.log.last().as_bytes());

@@ -102,6 +102,18 @@ impl<'a> Request<'a> {
 
     /// Parses one complete frame; `frame.len()` must equal the `len` field.
     pub fn parse(frame: &'a [u8]) -> Result<Self, WireError> {
+        let mut args = Vec::new();
+        let cmd = Self::parse_into(frame, &mut args)?;
+        Ok(Self { cmd, args })
+    }
+
+    /// [`Request::parse`] into the caller's argument list (cleared first), returning the
+    /// command: the daemon keeps the list where it is instead of moving a whole request.
+    pub fn parse_into(
+        frame: &'a [u8],
+        args: &mut Vec<&'a str, IPC_MAX_ARGS>,
+    ) -> Result<u8, WireError> {
+        args.clear();
         let len = frame_len(frame).ok_or(WireError::BadLength)?;
         if len > IPC_MSG_MAX {
             return Err(WireError::TooLarge);
@@ -115,7 +127,6 @@ impl<'a> Request<'a> {
             return Err(WireError::TooManyArgs);
         }
         let mut rest = frame.get(HEADER_LEN..).unwrap_or(&[]);
-        let mut args = Vec::new();
         for _ in 0..count {
             let nul = rest
                 .iter()
@@ -131,8 +142,7 @@ impl<'a> Request<'a> {
             return Err(WireError::TrailingBytes);
         }
         // Letters are ASCII; anything wider is an unknown command, reported as its low byte.
-        let cmd = u8::try_from(cmd).unwrap_or(u8::MAX);
-        Ok(Self { cmd, args })
+        Ok(u8::try_from(cmd).unwrap_or(u8::MAX))
     }
 
     /// Size of the frame [`Request::emit`] writes.
