@@ -135,10 +135,11 @@ impl Router {
                     return Err(Failed);
                 }
                 // Cannot fail: `join_words` checked that the whole expansion fits (and
-                // the member index holds more than the join table).
-                let _ = self
+                // the member index holds more than the join table). The tests check it.
+                let added = self
                     .groups
                     .add_join(gid, Join::new(id as u32, ifindex, s, g));
+                debug_assert!(added.is_ok(), "join table full after join_words' check");
             }
         }
         Ok(())
