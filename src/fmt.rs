@@ -235,7 +235,9 @@ macro_rules! joined {
     ($($part:expr),+ $(,)?) => {{
         const PARTS: &[&str] = &[$($part),+];
         const JOINED: [u8; $crate::fmt::joined_len(PARTS)] = $crate::fmt::join(PARTS);
-        $crate::fmt::utf8(&JOINED)
+        // A constant too, so no caller checks the text at run time.
+        const TEXT: &str = $crate::fmt::utf8(&JOINED);
+        TEXT
     }};
 }
 
@@ -245,7 +247,8 @@ macro_rules! joined {
 macro_rules! decimal {
     ($n:expr) => {{
         const DIGITS: [u8; $crate::fmt::digits($n)] = $crate::fmt::decimal($n);
-        $crate::fmt::utf8(&DIGITS)
+        const TEXT: &str = $crate::fmt::utf8(&DIGITS);
+        TEXT
     }};
 }
 
