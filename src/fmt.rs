@@ -97,11 +97,13 @@ fn fitting(s: &str, room: usize) -> &str {
     utf8_prefix(s.as_bytes().get(..room).unwrap_or(s.as_bytes()))
 }
 
-/// `bytes` as text if they are UTF-8: one call site of `core`'s check for the programs
-/// (each caller of `from_utf8` would handle an error with a position we never use).
+/// `bytes` as text if they are UTF-8: through [`utf8_prefix`], the one call site of
+/// `core`'s check in the programs (each caller of `from_utf8` would handle an error with
+/// a position we never use).
 #[inline(never)]
 pub fn as_utf8(bytes: &[u8]) -> Option<&str> {
-    core::str::from_utf8(bytes).ok()
+    let text = utf8_prefix(bytes);
+    (text.len() == bytes.len()).then_some(text)
 }
 
 /// The longest start of `bytes` that is UTF-8 (all of them when they are). Through
@@ -109,10 +111,14 @@ pub fn as_utf8(bytes: &[u8]) -> Option<&str> {
 /// (a byte-wise check, `utf8_chunks`, was 8 % of the start-up instructions for 5,000
 /// routes; this is a quarter of that).
 #[inline(never)]
-pub fn utf8_prefix(bytes: &[u8]) -> &str {
-    match core::str::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => as_utf8(bytes.get(..e.valid_up_to()).unwrap_or(&[])).unwrap_or(""),
+pub fn utf8_prefix(mut bytes: &[u8]) -> &str {
+    // A loop, not a second call for the valid start: `from_utf8` is called from one
+    // place only. The second round always succeeds.
+    loop {
+        match core::str::from_utf8(bytes) {
+            Ok(text) => return text,
+            Err(e) => bytes = bytes.get(..e.valid_up_to()).unwrap_or(&[]),
+        }
     }
 }
 
