@@ -156,7 +156,12 @@ impl Log for SysLog<'_> {
 }
 
 /// Room for `<PRI>ident[pid]: ` plus a log line and a newline: every output line.
-type OutLine = String<{ 5 + IDENT_MAX + 16 + LOG_LINE_MAX + 1 }>;
+const OUT_LINE_MAX: usize = 5 + IDENT_MAX + 16 + LOG_LINE_MAX + 1;
+
+/// An output line. More room than [`OUT_LINE_MAX`]: the capacity of a path
+/// ([`crate::args::Path`]), so heapless's append code for it is in the program once.
+type OutLine = String<{ crate::args::PATH_MAX_LEN }>;
+static_assertions::const_assert!(OUT_LINE_MAX <= crate::args::PATH_MAX_LEN);
 
 /// Where each output's part of a [`format_line`] line is.
 struct Cuts {
