@@ -615,10 +615,11 @@ pub fn chown(path: &str, uid: u32, gid: u32) -> Result<(), Errno> {
 /// dead one is overwritten; `O_NOFOLLOW` refuses a planted symlink). The temporary file
 /// is removed on failure.
 pub fn write_pid_file(path: &str, pid: i32) -> Result<(), Errno> {
-    // "<pid>\n", formatted once for the name and the contents (an `i32` always fits).
-    let mut line = heapless::String::<16>::new();
-    let _ = ufmt::uwrite!(line, "{}\n", pid);
-    let digits = line.get(..line.len().saturating_sub(1)).unwrap_or(&line);
+    // The digits, formatted once for the name and the contents, by `Dec`: the program's
+    // digit loop anyway (a `ufmt` write into a string of its own size was one more copy
+    // of heapless's append code). A PID is positive.
+    let dec = crate::net::Dec::of(u64::from(pid.unsigned_abs()));
+    let digits = dec.as_str();
     let mut target = CPath::empty();
     target.set(&[path])?;
     let mut template = CPath::empty();
@@ -628,7 +629,7 @@ pub fn write_pid_file(path: &str, pid: i32) -> Result<(), Errno> {
     // is new and owned by nobody else, so `Fd` may take it.
     let fd = ret(unsafe { super::call::open(template.as_ptr(), flags, 0o644) })?;
     let fd = Fd::from_raw(fd);
-    let written = fill_pid_file(&fd, line.as_bytes());
+    let written = fill_pid_file(&fd, digits.as_bytes());
     drop(fd);
     let renamed = written.and_then(|()| {
         // SAFETY: both paths are NUL-terminated and outlive the call.
@@ -641,10 +642,12 @@ pub fn write_pid_file(path: &str, pid: i32) -> Result<(), Errno> {
     renamed
 }
 
-fn fill_pid_file(fd: &Fd, line: &[u8]) -> Result<(), Errno> {
+/// Makes the new PID file 0644 and writes `<digits>\n` into it.
+fn fill_pid_file(fd: &Fd, digits: &[u8]) -> Result<(), Errno> {
     // Readers of a PID file expect 0644, whatever the umask made of `open`'s mode.
     ret(super::call::fchmod(fd.raw(), 0o644))?;
-    super::write_all_raw(fd.raw(), line)
+    super::write_all_raw(fd.raw(), digits)?;
+    super::write_all_raw(fd.raw(), b"\n")
 }
 
 /// Reads a PID file written by [`write_pid_file`] (tests and tools).
