@@ -25,6 +25,7 @@ use crate::args::LogLevel;
 use crate::errno::Errno;
 use crate::fmt::{push_truncated, Level, Log};
 use crate::limits::LOG_LINE_MAX;
+use crate::net::Dec;
 
 /// Longest syslog ident kept (longer identities are cut in the log tag only).
 pub const IDENT_MAX: usize = 32;
@@ -179,9 +180,16 @@ struct Cuts {
 /// output's (see [`Cuts`]). `line` is at most `LOG_LINE_MAX` bytes (what `log` passes:
 /// its `last`, already cut), so it and the newline always fit; a longer one is left out.
 fn format_line(out: &mut OutLine, level: Level, ident: &str, pid: i32, line: &str) -> Cuts {
-    let _ = ufmt::uwrite!(out, "<{}>", FACILITY_DAEMON | level as u8);
+    // Numbers through `Dec`: no `ufmt` formatting compiled for this line type. A PID
+    // is positive.
+    let _ = out.push_str("<");
+    let _ = out.push_str(Dec::of(u64::from(FACILITY_DAEMON | level as u8)).as_str());
+    let _ = out.push_str(">");
     let perror = out.len();
-    let _ = ufmt::uwrite!(out, "{}[{}]: ", ident, pid);
+    let _ = out.push_str(ident);
+    let _ = out.push_str("[");
+    let _ = out.push_str(Dec::of(u64::from(pid.unsigned_abs())).as_str());
+    let _ = out.push_str("]: ");
     let plain = out.len();
     let _ = out.push_str(line);
     let message = out.get(plain..).unwrap_or("");
