@@ -7,6 +7,7 @@ use ufmt::uWrite;
 
 use crate::ipc::show::{self, Out, DEFAULT_WIDTH};
 use crate::sys::unix;
+use crate::sys::FdWriter;
 
 /// How long the terminal has to answer the cursor-position query.
 const WIDTH_PROBE_MS: i32 = 300;
@@ -42,8 +43,8 @@ impl<T: Term> uWrite for Sink<'_, T> {
 
 /// Buffered standard output, unbuffered standard error, and the width probe.
 pub struct Stdio {
-    buf: [u8; 4096],
-    len: usize,
+    /// Flushed when dropped.
+    out: FdWriter,
     width: Option<usize>,
 }
 
@@ -51,49 +52,26 @@ impl Stdio {
     /// Nothing written yet; the width is probed when first asked for.
     pub const fn new() -> Self {
         Self {
-            buf: [0; 4096],
-            len: 0,
+            out: FdWriter::stdout(),
             width: None,
         }
-    }
-
-    fn flush(&mut self) {
-        let _ = crate::sys::write_all_raw(unix::STDOUT, self.buf.get(..self.len).unwrap_or(&[]));
-        self.len = 0;
     }
 }
 
 impl Out for Stdio {
     fn put(&mut self, bytes: &[u8]) {
-        if self.len + bytes.len() > self.buf.len() {
-            self.flush();
-        }
-        match self.buf.get_mut(self.len..self.len + bytes.len()) {
-            Some(dst) => {
-                dst.copy_from_slice(bytes);
-                self.len += bytes.len();
-            }
-            None => {
-                let _ = crate::sys::write_all_raw(unix::STDOUT, bytes);
-            }
-        }
+        self.out.put(bytes);
     }
 }
 
 impl Term for Stdio {
     fn err(&mut self, bytes: &[u8]) {
-        self.flush();
+        self.out.flush();
         crate::sys::stderr(bytes);
     }
 
     fn width(&mut self) -> usize {
         *self.width.get_or_insert_with(probe_width)
-    }
-}
-
-impl Drop for Stdio {
-    fn drop(&mut self) {
-        self.flush();
     }
 }
 

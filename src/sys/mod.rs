@@ -193,28 +193,33 @@ pub fn stderr(s: &[u8]) {
     let _ = write_all_raw(2, s);
 }
 
-/// `ufmt` writer to a raw descriptor with a small buffer, flushed on drop.
+/// Bytes an [`FdWriter`] buffers: a `show` table of `smcroutectl` goes out in a few
+/// writes.
+const FD_WRITER_BUF: usize = 4096;
+
+/// Buffered writer to a raw descriptor, flushed on drop: the daemon's `-h`/`-v` texts
+/// and `smcroutectl`'s standard output (one copy of the buffering for both programs).
 pub struct FdWriter {
     fd: libc::c_int,
-    buf: [u8; 512],
+    buf: [u8; FD_WRITER_BUF],
     len: usize,
 }
 
 impl FdWriter {
     /// Writer to standard output.
     pub const fn stdout() -> Self {
-        Self {
-            fd: 1,
-            buf: [0; 512],
-            len: 0,
-        }
+        Self::new(1)
     }
 
     /// Writer to standard error.
     pub const fn stderr() -> Self {
+        Self::new(2)
+    }
+
+    const fn new(fd: libc::c_int) -> Self {
         Self {
-            fd: 2,
-            buf: [0; 512],
+            fd,
+            buf: [0; FD_WRITER_BUF],
             len: 0,
         }
     }
@@ -224,22 +229,30 @@ impl FdWriter {
         let _ = write_all_raw(self.fd, self.buf.get(..self.len).unwrap_or(&[]));
         self.len = 0;
     }
+
+    /// Buffers `bytes` (writing out what is buffered first if they do not fit); bytes
+    /// more than the buffer holds are written at once.
+    pub fn put(&mut self, bytes: &[u8]) {
+        if self.len + bytes.len() > self.buf.len() {
+            self.flush();
+        }
+        match self.buf.get_mut(self.len..self.len + bytes.len()) {
+            Some(dst) => {
+                dst.copy_from_slice(bytes);
+                self.len += bytes.len();
+            }
+            None => {
+                let _ = write_all_raw(self.fd, bytes);
+            }
+        }
+    }
 }
 
 impl ufmt::uWrite for FdWriter {
     type Error = core::convert::Infallible;
 
     fn write_str(&mut self, s: &str) -> Result<(), Self::Error> {
-        let bytes = s.as_bytes();
-        if self.len + bytes.len() > self.buf.len() {
-            self.flush();
-        }
-        if bytes.len() > self.buf.len() {
-            let _ = write_all_raw(self.fd, bytes);
-        } else if let Some(dst) = self.buf.get_mut(self.len..self.len + bytes.len()) {
-            dst.copy_from_slice(bytes);
-            self.len += bytes.len();
-        }
+        self.put(s.as_bytes());
         Ok(())
     }
 }
