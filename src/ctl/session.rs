@@ -20,8 +20,10 @@ const CONNECT_RETRY_MS: u32 = 100;
 /// Most requests sent back to back on one connection (the smallest frame is 17 bytes).
 const MAX_PIPELINE: usize = 64;
 
-/// Most bytes of a daemon's error text kept (the first line is printed).
-const ERROR_TEXT_MAX: usize = 255;
+/// Most bytes of a daemon's error text kept (the first line is printed; SMCRoute's
+/// daemon sends at most 127). A path's capacity ([`crate::args::Path`]): heapless's
+/// append code for it is in the program already.
+const ERROR_TEXT_MAX: usize = crate::args::PATH_MAX_LEN;
 
 /// Requests waiting to be sent, and the running exit status.
 ///

@@ -661,5 +661,5 @@ fn partial_replies_at_close() {
     reply.push(0);
     let (rc, rec, _) = with_daemon("longerr", &[&reply], &["flush"]);
     assert_eq!(rc, 1);
-    assert_eq!(rec.err().len(), "smcroutectl: ".len() + 255 + 1);
+    assert_eq!(rec.err().len(), "smcroutectl: ".len() + 256 + 1);
 }
