@@ -645,13 +645,16 @@ const USAGE_END: &str = ".sock\n  -v              Show program version and suppo
 
 /// `-v` of both programs (and `smcroutectl version`): SMCRoute's text, homepage line
 /// included (`PACKAGE_URL`, as the C programs print it).
+pub const VERSION_TEXT: &str = crate::joined![
+    crate::VERSION_BANNER,
+    "\n\n\
+     Bug report address: https://github.com/troglobit/smcroute/issues\n\
+     Project homepage:   https://troglobit.com/smcroute.html\n",
+];
+
+/// Writes [`VERSION_TEXT`].
 pub fn write_version<W: uWrite + ?Sized>(w: &mut W) -> Result<(), W::Error> {
-    w.write_str(crate::VERSION_BANNER)?;
-    w.write_str(
-        "\n\n\
-         Bug report address: https://github.com/troglobit/smcroute/issues\n\
-         Project homepage:   https://troglobit.com/smcroute.html\n",
-    )
+    w.write_str(VERSION_TEXT)
 }
 
 #[cfg(test)]

@@ -20,7 +20,6 @@ use heapless::Vec;
 use ufmt::uDisplay;
 
 pub use self::session::Session;
-use self::term::Sink;
 pub use self::term::Term;
 use crate::args::{self, ArgError, CtlOpts, ErrorLine, CTL_MAX_WORDS};
 use crate::errno::Errno;
@@ -154,7 +153,7 @@ fn batch_line(session: &mut Session<'_, '_>, line: &[u8], overlong: bool, t: &mu
 
 /// Prints a command-line error as SMCRoute does: getopt's line, then the usage.
 fn print_arg_error(t: &mut impl Term, argv0: &str, error: ArgError) {
-    // The parts written one by one: no `uDisplay` of the line compiled for `Sink`.
+    // The parts written one by one: no `uDisplay` of the line compiled for a `Term`.
     let line = ErrorLine { prog: argv0, error };
     let (name, text, letter, tail) = line.parts();
     t.err(name.as_bytes());

@@ -1,10 +1,6 @@
 //! Where `smcroutectl` writes: the [`Term`] trait, the real terminal ([`Stdio`]) and its
 //! width probe.
 
-use core::convert::Infallible;
-
-use ufmt::uWrite;
-
 use crate::ipc::show::{self, Out, DEFAULT_WIDTH};
 use crate::sys::unix;
 use crate::sys::FdWriter;
@@ -18,27 +14,6 @@ pub trait Term: Out {
     fn err(&mut self, bytes: &[u8]);
     /// Terminal width for tty headings.
     fn width(&mut self) -> usize;
-}
-
-/// Standard output of a [`Term`] as a `ufmt` writer.
-pub struct Sink<'t, T: Term> {
-    term: &'t mut T,
-}
-
-impl<'t, T: Term> Sink<'t, T> {
-    /// Writes to `term`'s standard output.
-    pub fn out(term: &'t mut T) -> Self {
-        Self { term }
-    }
-}
-
-impl<T: Term> uWrite for Sink<'_, T> {
-    type Error = Infallible;
-
-    fn write_str(&mut self, s: &str) -> Result<(), Infallible> {
-        self.term.put(s.as_bytes());
-        Ok(())
-    }
 }
 
 /// Buffered standard output, unbuffered standard error, and the width probe.

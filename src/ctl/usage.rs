@@ -1,6 +1,6 @@
 //! The texts `smcroutectl` prints by itself: usage, per-command help, version.
 
-use super::{Sink, Term};
+use super::Term;
 use crate::args::{self, DEFAULT_IDENT, RUNSTATEDIR};
 use crate::fmt::{join, joined_len};
 use crate::ipc::cmd::{self, Action, CmdSpec, COMMANDS};
@@ -88,7 +88,7 @@ const SPACES: &[u8; 7] = b"       ";
 
 /// `-v` and `version`: the same text as `smcrouted -v`.
 pub fn print_version(t: &mut impl Term) {
-    let _ = args::write_version(&mut Sink::out(t));
+    t.put(args::VERSION_TEXT.as_bytes());
 }
 
 /// `help CMD`, `-h CMD`, and the help after "Not enough arguments": the text of `topic`
