@@ -53,7 +53,8 @@ pub fn unescape(component: &[u8], f: &mut impl FnMut(u8)) {
 pub fn matches(pattern: &[u8], name: &[u8]) -> bool {
     if name.first() == Some(&b'.') && pattern.first() != Some(&b'.') {
         // Hidden: only a literal leading dot shows it (`\.` counts as literal).
-        if pattern.get(..2) != Some(b"\\.") {
+        // Byte by byte: a slice comparison is a function of its own.
+        if pattern.get(1) != Some(&b'.') || pattern.first() != Some(&b'\\') {
             return false;
         }
     }
