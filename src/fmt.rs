@@ -90,9 +90,7 @@ pub fn push_truncated<const N: usize>(out: &mut String<N>, s: &str) {
     let _ = out.push_str(fitting(s, N - out.len()));
 }
 
-/// The longest start of `s` of at most `room` bytes that ends at a character boundary
-/// (one copy for every capacity of [`push_truncated`]).
-#[inline(never)]
+/// The longest start of `s` of at most `room` bytes that ends at a character boundary.
 fn fitting(s: &str, room: usize) -> &str {
     utf8_prefix(s.as_bytes().get(..room).unwrap_or(s.as_bytes()))
 }
