@@ -115,7 +115,6 @@ impl Errno {
     }
 
     /// The text, if this value has one.
-    #[inline(never)]
     fn known(self) -> Option<&'static str> {
         let mut i = NUMS.iter().position(|&n| i32::from(n) == self.0)?;
         // The `i`th NUL-ended piece (a byte loop: smaller than `str::split`).
