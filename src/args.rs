@@ -339,87 +339,81 @@ pub fn parse_daemon_into<'a>(
 ) -> Result<(), NotRun<'a>> {
     let mut seen = DaemonWords::default();
     let mut syslog_counter: i32 = 1;
-    for item in Getopt::new(args, DAEMON_OPTIONS, DAEMON_MODE) {
-        let (letter, value) = match item {
-            Ok(option) => option,
-            Err(error) => {
-                return Err(NotRun::Usage {
-                    error,
-                    ident: opts.ident,
-                })
-            }
-        };
-        let value = value.unwrap_or("");
-        match letter {
-            // One conversion for the three times in seconds.
-            b'c' | b'd' | b'D' => {
-                let seconds = u32::try_from(atoi(value).clamp(0, i64::from(i32::MAX))).unwrap_or(0);
-                let field = match letter {
-                    b'c' => &mut opts.cache_timeout,
-                    b'd' => &mut opts.startup_delay,
-                    _ => &mut opts.exit_delay,
-                };
-                *field = seconds;
-            }
-            b'e' => seen.script = Some(value),
-            b'f' => seen.conf = Some((b'f', value)),
-            b'F' => {
-                seen.conf = Some((b'F', value));
-                opts.verify = true;
-            }
-            b'h' => return Err(NotRun::Help { ident: opts.ident }),
-            b'i' | b'I' => opts.ident = value,
-            b'l' => seen.log_level = Some(parse_log_level(value)),
-            b'm' => match atoi(value) {
-                n @ 4..=180 => opts.mrdisc_interval = n as u32,
-                _ => {
-                    return Err(NotRun::Usage {
-                        error: ArgError::MrdiscInterval,
-                        ident: opts.ident,
-                    })
+    // Every usage error leaves this block with its `ArgError`: one place builds the
+    // `NotRun` of them all.
+    let error = 'usage: {
+        for item in Getopt::new(args, DAEMON_OPTIONS, DAEMON_MODE) {
+            let (letter, value) = match item {
+                Ok(option) => option,
+                Err(error) => break 'usage error,
+            };
+            let value = value.unwrap_or("");
+            match letter {
+                // One conversion for the three times in seconds.
+                b'c' | b'd' | b'D' => {
+                    let seconds =
+                        u32::try_from(atoi(value).clamp(0, i64::from(i32::MAX))).unwrap_or(0);
+                    let field = match letter {
+                        b'c' => &mut opts.cache_timeout,
+                        b'd' => &mut opts.startup_delay,
+                        _ => &mut opts.exit_delay,
+                    };
+                    *field = seconds;
                 }
-            },
-            b'n' => {
-                opts.foreground = true;
-                syslog_counter = syslog_counter.saturating_sub(1);
+                b'e' => seen.script = Some(value),
+                b'f' => seen.conf = Some((b'f', value)),
+                b'F' => {
+                    seen.conf = Some((b'F', value));
+                    opts.verify = true;
+                }
+                b'h' => return Err(NotRun::Help { ident: opts.ident }),
+                b'i' | b'I' => opts.ident = value,
+                b'l' => seen.log_level = Some(parse_log_level(value)),
+                b'm' => match atoi(value) {
+                    n @ 4..=180 => opts.mrdisc_interval = n as u32,
+                    _ => break 'usage ArgError::MrdiscInterval,
+                },
+                b'n' => {
+                    opts.foreground = true;
+                    syslog_counter = syslog_counter.saturating_sub(1);
+                }
+                b'N' => opts.phyint_enable_default = false,
+                b'p' => match crate::fmt::split_once(value, b':') {
+                    Some((user, group)) => {
+                        opts.user = Some(user);
+                        opts.group = Some(group);
+                    }
+                    None => {
+                        opts.user = Some(value);
+                        opts.group = None;
+                    }
+                },
+                b'P' => seen.pid_file = Some(value),
+                b's' => syslog_counter = syslog_counter.saturating_add(1),
+                b't' => match u32::try_from(atoi(value).min(i64::from(i32::MAX))) {
+                    Ok(id) => opts.table_id = id,
+                    Err(_) => break 'usage ArgError::NegativeTableId,
+                },
+                b'u' => seen.socket = Some(value),
+                b'v' => return Err(NotRun::Version),
+                // Every letter of DAEMON_OPTIONS is handled above.
+                _ => {}
             }
-            b'N' => opts.phyint_enable_default = false,
-            b'p' => match crate::fmt::split_once(value, b':') {
-                Some((user, group)) => {
-                    opts.user = Some(user);
-                    opts.group = Some(group);
-                }
-                None => {
-                    opts.user = Some(value);
-                    opts.group = None;
-                }
-            },
-            b'P' => seen.pid_file = Some(value),
-            b's' => syslog_counter = syslog_counter.saturating_add(1),
-            b't' => match u32::try_from(atoi(value).min(i64::from(i32::MAX))) {
-                Ok(id) => opts.table_id = id,
-                Err(_) => {
-                    return Err(NotRun::Usage {
-                        error: ArgError::NegativeTableId,
-                        ident: opts.ident,
-                    })
-                }
-            },
-            b'u' => seen.socket = Some(value),
-            b'v' => return Err(NotRun::Version),
-            // Every letter of DAEMON_OPTIONS is handled above.
-            _ => {}
         }
-    }
-    opts.log_stderr = opts.foreground && syslog_counter < 1;
-    // `-l` wins over the level `-F` implies, whatever their order (SMCRoute applies it
-    // after reading all options).
-    opts.log_level = match seen.log_level {
-        Some(level) => level,
-        None if opts.verify => LogLevel::UpTo(Level::Info),
-        None => LogLevel::UpTo(Level::Notice),
+        opts.log_stderr = opts.foreground && syslog_counter < 1;
+        // `-l` wins over the level `-F` implies, whatever their order (SMCRoute applies it
+        // after reading all options).
+        opts.log_level = match seen.log_level {
+            Some(level) => level,
+            None if opts.verify => LogLevel::UpTo(Level::Info),
+            None => LogLevel::UpTo(Level::Notice),
+        };
+        match seen.finish(opts) {
+            Ok(()) => return Ok(()),
+            Err(error) => error,
+        }
     };
-    seen.finish(opts).map_err(|error| NotRun::Usage {
+    Err(NotRun::Usage {
         error,
         ident: opts.ident,
     })
