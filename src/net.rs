@@ -480,12 +480,7 @@ impl Addr {
     /// The address as `inet_ntop(3)` prints it.
     #[inline(never)]
     pub fn text(&self) -> AddrText {
-        let mut t = AddrText::new();
-        match self {
-            Self::V4(a) => t.v4(a),
-            Self::V6(a) => t.v6(a),
-        }
-        t
+        prefix_text(self, self.family().bits())
     }
 }
 
@@ -497,10 +492,15 @@ impl Prefix {
     }
 }
 
-/// [`Prefix::text`] of `addr` and `len`, for a prefix held as its parts.
+/// [`Prefix::text`] of `addr` and `len`, for a prefix held as its parts. Every address
+/// text is made here, in the place it is returned in (no copy of a finished text).
 #[inline(never)]
 pub fn prefix_text(addr: &Addr, len: u8) -> AddrText {
-    let mut t = addr.text();
+    let mut t = AddrText::new();
+    match addr {
+        Addr::V4(a) => t.v4(a),
+        Addr::V6(a) => t.v6(a),
+    }
     if len != addr.family().bits() {
         t.byte(b'/');
         t.dec(len);
