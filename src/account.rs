@@ -35,7 +35,13 @@ pub struct Group<'a> {
 impl Group<'_> {
     /// True if `user` is in the member list.
     pub fn has_member(&self, user: &[u8]) -> bool {
-        !user.is_empty() && self.members.split(|&b| b == b',').any(|m| m == user)
+        let mut rest = Some(self.members);
+        while let Some(member) = next_field(&mut rest, b',') {
+            if member == user {
+                return !user.is_empty();
+            }
+        }
+        false
     }
 }
 
@@ -56,12 +62,25 @@ pub fn parse_passwd(line: &[u8]) -> Option<Passwd<'_>> {
 /// Parses one `/etc/group` line; `None` for lines that are not entries (see
 /// [`parse_passwd`]). A line without the member field has no members.
 pub fn parse_group(line: &[u8]) -> Option<Group<'_>> {
-    let mut fields = entry(line)?.split(|&b| b == b':');
-    let name = fields.next()?;
-    let _password = fields.next()?;
-    let gid = parse_id(fields.next()?)?;
-    let members = fields.next().unwrap_or(&[]);
+    let mut rest = Some(entry(line)?);
+    let name = next_field(&mut rest, b':')?;
+    let _password = next_field(&mut rest, b':')?;
+    let gid = parse_id(next_field(&mut rest, b':')?)?;
+    let members = next_field(&mut rest, b':').unwrap_or(&[]);
     Some(Group { name, gid, members })
+}
+
+/// The next `sep`-separated field of `rest` (`None` once the last one was taken), as
+/// `split` gives them: one function for both separators, not an iterator of each.
+fn next_field<'a>(rest: &mut Option<&'a [u8]>, sep: u8) -> Option<&'a [u8]> {
+    let bytes = (*rest)?;
+    match bytes.iter().position(|&b| b == sep) {
+        Some(i) => {
+            *rest = bytes.get(i + 1..);
+            bytes.get(..i)
+        }
+        None => rest.take(),
+    }
 }
 
 /// The line without its line ending, if it can be an entry.
