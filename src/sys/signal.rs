@@ -92,12 +92,12 @@ impl Signals {
         let mut fds = [-1 as libc::c_int; 2];
         ret(call::pipe2(&mut fds, libc::O_CLOEXEC | libc::O_NONBLOCK))?;
         let (rd, wr) = (Fd::from_raw(fds[0]), Fd::from_raw(fds[1]));
-        if PIPE_WR
-            .compare_exchange(-1, wr.raw(), Ordering::SeqCst, Ordering::SeqCst)
-            .is_err()
-        {
+        // A load and a store, not a compare-and-swap (an ll/sc loop on MIPS): the
+        // programs are single-threaded, and the handler only reads the descriptor.
+        if PIPE_WR.load(Ordering::SeqCst) != -1 {
             return Err(Errno(libc::EBUSY));
         }
+        PIPE_WR.store(wr.raw(), Ordering::SeqCst);
         let signals = Self { rd, wr };
         PENDING.store(0, Ordering::SeqCst);
         for &sig in &CAUGHT {
