@@ -8,7 +8,7 @@
 
 use super::host::DaemonHost;
 use crate::fmt::Level;
-use crate::ipc::{Framer, Request};
+use crate::ipc::{Framer, Request, WireError};
 use crate::limits::{IPC_MSG_MAX, MAX_CLIENTS};
 use crate::router::Router;
 use crate::sys::unix;
@@ -37,8 +37,11 @@ pub struct Deferred {
     pub kill: bool,
 }
 
+/// A client slot. The framer stays in place between connections: a new client resets
+/// its positions, not its kilobyte of buffer (no zero fill, no copy into the slot).
 struct Client {
-    fd: Fd,
+    /// The connection; `None` while the slot is free.
+    fd: Option<Fd>,
     framer: Framer,
     since: Instant,
 }
@@ -50,7 +53,7 @@ const REPLY_BUF: usize = 4096;
 /// request is answered at a time). The daemon keeps this in a static: together some
 /// 13 KiB that a stack frame would keep resident.
 pub struct Clients {
-    slots: [Option<Client>; MAX_CLIENTS],
+    slots: [Client; MAX_CLIENTS],
     input: [u8; IPC_MSG_MAX],
     reply: [u8; REPLY_BUF],
 }
@@ -106,7 +109,13 @@ impl Clients {
     /// No clients.
     pub const fn new() -> Self {
         Self {
-            slots: [const { None }; MAX_CLIENTS],
+            slots: [const {
+                Client {
+                    fd: None,
+                    framer: Framer::new(),
+                    since: Instant(0),
+                }
+            }; MAX_CLIENTS],
             input: [0; IPC_MSG_MAX],
             reply: [0; REPLY_BUF],
         }
@@ -118,44 +127,43 @@ impl Clients {
             Ok(fd) => fd,
             Err(_) => return,
         };
-        let Some(slot) = self.slots.iter_mut().find(|s| s.is_none()) else {
+        let Some(slot) = self.slots.iter_mut().find(|s| s.fd.is_none()) else {
             crate::fmt::text(host, Level::Warning, TOO_MANY_CLIENTS);
             return;
         };
         let _ = unix::set_send_timeout(&fd, SEND_TIMEOUT_MS);
-        *slot = Some(Client {
-            fd,
-            framer: Framer::new(),
-            since: now,
-        });
+        // The slot is free: the `None` replaced needs no drop.
+        core::mem::forget(slot.fd.replace(fd));
+        slot.framer.clear();
+        slot.since = now;
     }
 
     /// Raw descriptors to poll, with their slot numbers.
     pub fn poll_fds(&self, out: &mut impl FnMut(usize, i32)) {
         for (i, c) in self.slots.iter().enumerate() {
-            if let Some(c) = c {
-                out(i, c.fd.raw());
+            if let Some(fd) = &c.fd {
+                out(i, fd.raw());
             }
         }
     }
 
     /// Drops clients that kept a partial request open too long.
     pub fn reap_idle(&mut self, host: &mut DaemonHost, now: Instant) {
-        for slot in self.slots.iter_mut() {
-            if slot.as_ref().is_some_and(|c| c.since.until(now) > IDLE_MS) {
+        for c in self.slots.iter_mut() {
+            if c.fd.is_some() && c.since.until(now) > IDLE_MS {
                 log!(
                     host,
                     Level::Info,
                     "ipc: client idle too long, closing connection"
                 );
-                *slot = None;
+                c.fd = None;
             }
         }
     }
 
     /// `deadline`, or the earliest time an idle client must be dropped if that is sooner.
     pub fn deadline_before(&self, mut deadline: Instant) -> Instant {
-        for c in self.slots.iter().flatten() {
+        for c in self.slots.iter().filter(|c| c.fd.is_some()) {
             deadline = deadline.min(Instant(c.since.0 + IDLE_MS));
         }
         deadline
@@ -170,17 +178,16 @@ impl Clients {
         now: Instant,
     ) -> Deferred {
         let mut deferred = Deferred::default();
-        // The slot is kept to close the client by (no index checked again).
-        let Some(entry) = self.slots.get_mut(slot) else {
+        let Some(client) = self.slots.get_mut(slot) else {
             return deferred;
         };
-        let Some(client) = entry else {
+        let Some(fd) = &client.fd else {
             return deferred;
         };
         let (input, reply) = (&mut self.input, &mut self.reply);
-        let n = match unix::recv(&client.fd, input) {
+        let n = match unix::recv(fd, input) {
             Ok(0) | Err(_) => {
-                *entry = None;
+                client.fd = None;
                 return deferred;
             }
             Ok(n) => n,
@@ -192,22 +199,11 @@ impl Clients {
             let taken = client.framer.push(data);
             data = data.get(taken..).unwrap_or(&[]);
             let mut answered = false;
-            loop {
-                let frame = match client.framer.next_frame() {
-                    Ok(None) => break,
-                    Ok(Some(frame)) => frame,
-                    Err(e) => {
-                        host.log.set_capture(true);
-                        log!(host, Level::Warning, "{}", e);
-                        host.log.set_capture(false);
-                        let _ = unix::send_all(&client.fd, host.log.last().as_bytes());
-                        let _ = unix::send_all(&client.fd, b"\0");
-                        close = true;
-                        break;
-                    }
-                };
+            // A frame that cannot be cut is answered as a request that cannot be
+            // parsed: with the error, then the connection closes.
+            while let Some(frame) = client.framer.next_frame().transpose() {
                 answered = true;
-                if !answer(&client.fd, reply, frame, router, host, now, &mut deferred) {
+                if !answer(fd, reply, frame, router, host, now, &mut deferred) {
                     close = true;
                     break;
                 }
@@ -217,19 +213,20 @@ impl Clients {
             }
         }
         if close || client.framer.is_empty() {
-            *entry = None;
+            client.fd = None;
         }
         deferred
     }
 }
 
-/// Answers one request frame; false if the connection must be closed. Not inlined: the
-/// request dispatch kept in the daemon's loop makes it spill more registers.
+/// Answers one request frame, or the framing error; false if the connection must be
+/// closed. Not inlined: the request dispatch kept in the daemon's loop makes it spill
+/// more registers.
 #[inline(never)]
 fn answer(
     fd: &Fd,
     buf: &mut [u8; REPLY_BUF],
-    frame: &[u8],
+    frame: Result<&[u8], WireError>,
     router: &mut Router,
     host: &mut DaemonHost,
     now: Instant,
@@ -246,7 +243,7 @@ fn answer(
     // while the request runs (only then; hidden levels are skipped otherwise).
     host.log.set_capture(true);
     let mut args = heapless::Vec::new();
-    match Request::parse_into(frame, &mut args) {
+    match frame.and_then(|frame| Request::parse_into(frame, &mut args)) {
         Err(e) => {
             log!(host, Level::Warning, "{}", e);
             reply.push(host.log.last().as_bytes());

@@ -230,6 +230,13 @@ impl Framer {
         }
     }
 
+    /// Forgets what is buffered, for a new connection (the buffer is not cleared: only
+    /// bytes pushed since are ever read).
+    pub fn clear(&mut self) {
+        self.start = 0;
+        self.end = 0;
+    }
+
     /// True if no partial frame is buffered (a connection may close cleanly here).
     pub fn is_empty(&self) -> bool {
         self.start == self.end
@@ -473,6 +480,18 @@ mod tests {
 
         let mut framer = Framer::new();
         assert_eq!(collect(&mut framer, &stream).unwrap(), [a, b, c]);
+    }
+
+    #[test]
+    fn framer_clear_forgets_a_partial_frame() {
+        let a = frame(b'j', &["eth0", "225.1.2.3"]);
+        let b = frame(b's', &[]);
+        let mut framer = Framer::new();
+        assert_eq!(collect(&mut framer, &a[..5]).unwrap().len(), 0);
+        assert!(!framer.is_empty());
+        framer.clear();
+        assert!(framer.is_empty());
+        assert_eq!(collect(&mut framer, &b).unwrap(), [b]);
     }
 
     #[test]
