@@ -629,8 +629,11 @@ impl Loop<'_, '_> {
         if reload {
             self.reload();
         }
-        self.timers(clock::now());
-        if self.exit_at != NEVER && self.exit_at <= clock::now() {
+        // One clock read for the timers and the `-x` deadline (which, disabled, is
+        // `NEVER`: no time reaches it).
+        let now = clock::now();
+        self.timers(now);
+        if self.exit_at <= now {
             log!(self.host, Level::Notice, "Exit delay timer expired.");
             return Some(exit::OK);
         }
