@@ -245,7 +245,7 @@ fn answer(
     let mut args = heapless::Vec::new();
     match frame.and_then(|frame| Request::parse_into(frame, &mut args)) {
         Err(e) => {
-            log!(host, Level::Warning, "{}", e);
+            crate::fmt::text(host, Level::Warning, e.text());
             reply.push(host.log.last().as_bytes());
             ok = false;
         }

@@ -58,9 +58,10 @@ pub enum WireError {
     BufferTooSmall,
 }
 
-impl uDisplay for WireError {
-    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        f.write_str(match self {
+impl WireError {
+    /// The wording (the daemon logs it as it is, with no formatting call).
+    pub fn text(self) -> &'static str {
+        match self {
             Self::BadLength => "Bad message length",
             Self::TooLarge => "Message too long",
             Self::TooManyArgs => "Argument list too long",
@@ -69,7 +70,13 @@ impl uDisplay for WireError {
             Self::TrailingBytes => "Bad message",
             Self::InteriorNul => "Invalid argument",
             Self::BufferTooSmall => "No buffer space available",
-        })
+        }
+    }
+}
+
+impl uDisplay for WireError {
+    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
+        f.write_str(self.text())
     }
 }
 
