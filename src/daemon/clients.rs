@@ -9,7 +9,7 @@
 use super::host::DaemonHost;
 use crate::fmt::Level;
 use crate::ipc::{Framer, Request, WireError};
-use crate::limits::{IPC_MSG_MAX, MAX_CLIENTS};
+use crate::limits::MAX_CLIENTS;
 use crate::router::Router;
 use crate::sys::unix;
 use crate::sys::Fd;
@@ -51,10 +51,9 @@ const REPLY_BUF: usize = 4096;
 
 /// The fixed set of connected clients, and the buffers requests are answered with (one
 /// request is answered at a time). The daemon keeps this in a static: together some
-/// 13 KiB that a stack frame would keep resident.
+/// 12 KiB that a stack frame would keep resident.
 pub struct Clients {
     slots: [Client; MAX_CLIENTS],
-    input: [u8; IPC_MSG_MAX],
     reply: [u8; REPLY_BUF],
 }
 
@@ -116,7 +115,6 @@ impl Clients {
                     since: Instant(0),
                 }
             }; MAX_CLIENTS],
-            input: [0; IPC_MSG_MAX],
             reply: [0; REPLY_BUF],
         }
     }
@@ -184,31 +182,24 @@ impl Clients {
         let Some(fd) = &client.fd else {
             return deferred;
         };
-        let (input, reply) = (&mut self.input, &mut self.reply);
-        let n = match unix::recv(fd, input) {
+        let reply = &mut self.reply;
+        // Received straight into the framer's free room (no copy through a buffer of
+        // its own); what does not fit stays queued for the next poll.
+        let n = match unix::recv(fd, client.framer.spare()) {
             Ok(0) | Err(_) => {
                 client.fd = None;
                 return deferred;
             }
             Ok(n) => n,
         };
+        client.framer.filled(n);
         client.since = now;
-        let mut data = input.get(..n).unwrap_or(&[]);
         let mut close = false;
-        while !close {
-            let taken = client.framer.push(data);
-            data = data.get(taken..).unwrap_or(&[]);
-            let mut answered = false;
-            // A frame that cannot be cut is answered as a request that cannot be
-            // parsed: with the error, then the connection closes.
-            while let Some(frame) = client.framer.next_frame().transpose() {
-                answered = true;
-                if !answer(fd, reply, frame, router, host, now, &mut deferred) {
-                    close = true;
-                    break;
-                }
-            }
-            if data.is_empty() || (!answered && taken == 0) {
+        // A frame that cannot be cut is answered as a request that cannot be parsed:
+        // with the error, then the connection closes.
+        while let Some(frame) = client.framer.next_frame().transpose() {
+            if !answer(fd, reply, frame, router, host, now, &mut deferred) {
+                close = true;
                 break;
             }
         }
