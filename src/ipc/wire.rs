@@ -279,7 +279,7 @@ impl Framer {
 
     /// The next complete frame, if one is buffered.
     pub fn next_frame(&mut self) -> Result<Option<&[u8]>, WireError> {
-        let pending = &self.buf[self.start..self.end];
+        let pending = self.buf.get(self.start..self.end).unwrap_or(&[]);
         let Some(len) = frame_len(pending) else {
             return Ok(None);
         };
@@ -289,10 +289,9 @@ impl Framer {
         if len < HEADER_LEN {
             return Err(WireError::BadLength);
         }
-        if pending.len() < len {
+        let Some(frame) = pending.get(..len) else {
             return Ok(None);
-        }
-        let frame = &self.buf[self.start..self.start + len];
+        };
         self.start += len;
         Ok(Some(frame))
     }
