@@ -229,29 +229,30 @@ fn answer(
         len: 0,
         failed: false,
     };
-    let mut ok = true;
     // A failure replies with the last log line, whatever its level: format every line
     // while the request runs (only then; hidden levels are skipped otherwise).
     host.log.set_capture(true);
     let mut args = heapless::Vec::new();
-    match frame.and_then(|frame| Request::parse_into(frame, &mut args)) {
+    let parsed = frame.and_then(|frame| Request::parse_into(frame, &mut args));
+    let failed = match parsed {
         Err(e) => {
             crate::fmt::text(host, Level::Warning, e.text());
-            reply.push(host.log.last().as_bytes());
-            ok = false;
+            true
         }
-        Ok(cmd) => match cmd {
-            b'H' => deferred.reload = true,
-            b'k' => deferred.kill = true,
-            cmd => {
-                if router
-                    .command(host, now, cmd, args.as_slice(), &mut reply)
-                    .is_err()
-                {
-                    reply.push(host.log.last().as_bytes());
-                }
-            }
-        },
+        Ok(b'H') => {
+            deferred.reload = true;
+            false
+        }
+        Ok(b'k') => {
+            deferred.kill = true;
+            false
+        }
+        Ok(cmd) => router
+            .command(host, now, cmd, args.as_slice(), &mut reply)
+            .is_err(),
+    };
+    if failed {
+        reply.push(host.log.last().as_bytes());
     }
     host.log.set_capture(false);
     reply.push(b"\0");
@@ -263,7 +264,7 @@ fn answer(
             "ipc: client not reading its reply, closing connection"
         );
     }
-    ok && !reply.failed
+    parsed.is_ok() && !reply.failed
 }
 
 #[cfg(test)]
