@@ -220,7 +220,8 @@ impl Host for DaemonHost<'_> {
         match Mrdisc::open(name, ifindex) {
             Ok(sock) => {
                 let _ = sock.announce(self.mrdisc_interval);
-                *slot = Some(MrdiscIf { ifindex, sock });
+                // The slot is free: the `None` replaced needs no drop.
+                core::mem::forget(slot.replace(MrdiscIf { ifindex, sock }));
             }
             Err(e) => {
                 let what = "mrdisc: cannot open socket on ";
