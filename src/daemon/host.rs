@@ -91,7 +91,7 @@ impl<'a> DaemonHost<'a> {
             Ok(_) => {}
             Err(e) => {
                 let what = "Cannot start script ";
-                super::failed(&mut self.log, Level::Warning, what, path, ": ", e);
+                super::failed(&mut self.log, Level::Warning, what, path, e);
             }
         }
     }
@@ -225,7 +225,7 @@ impl Host for DaemonHost<'_> {
             }
             Err(e) => {
                 let what = "mrdisc: cannot open socket on ";
-                super::failed(&mut self.log, Level::Warning, what, name, ": ", e);
+                super::failed(&mut self.log, Level::Warning, what, name, e);
             }
         }
     }

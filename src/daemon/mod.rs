@@ -322,7 +322,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     if let Err(e) = fs::write_pid_file(opts.pid_file.as_str(), process::getpid()) {
         let pid_file = opts.pid_file.as_str();
         let what = "Failed creating PID file ";
-        failed(&mut host.log, Level::Warning, what, pid_file, ": ", e);
+        failed(&mut host.log, Level::Warning, what, pid_file, e);
     }
     if let Some(ids) = &ids {
         let _ = fs::chown(opts.pid_file.as_str(), ids.uid, ids.gid);
@@ -404,23 +404,18 @@ fn after(t: Instant, secs: u32) -> Instant {
     }
 }
 
-/// Logs `text`, `what`, `rest` and `e` in a row, as the daemon words its failures
+/// Logs `text`, `what`, `": "` and `e` in a row, as the daemon words its failures
 /// (`Failed creating PID file FILE: ERROR`): one call at each site rather than a
 /// formatting call per piece.
-fn failed(log: &mut SysLog<'_>, level: Level, text: &str, what: &str, rest: &str, e: Errno) {
-    failed_then(log, level, [text, what, rest], e, "");
+#[inline(never)]
+fn failed(log: &mut SysLog<'_>, level: Level, text: &str, what: &str, e: Errno) {
+    line_of(log, level, &[text, what, ": "], Some(e), "");
 }
 
 /// Logs `text` and `e` (`Failed daemonizing: ERROR`): [`failed`] with nothing between.
 #[inline(never)]
 fn failed_with(log: &mut SysLog<'_>, level: Level, text: &str, e: Errno) {
     line_of(log, level, &[text], Some(e), "");
-}
-
-/// [`failed`] with `tail` after the error.
-#[inline(never)]
-fn failed_then(log: &mut SysLog<'_>, level: Level, parts: [&str; 3], e: Errno, tail: &str) {
-    line_of(log, level, &parts, Some(e), tail);
 }
 
 /// Logs why a multicast routing socket could not be set up (one formatting call for the
@@ -438,7 +433,7 @@ fn words(log: &mut SysLog<'_>, level: Level, parts: &[&str]) {
 }
 
 /// Logs `parts`, then the error if any, then `tail`: the one line builder of [`words`]
-/// and [`failed_then`].
+/// and [`failed`].
 #[inline(never)]
 fn line_of(log: &mut SysLog<'_>, level: Level, parts: &[&str], e: Option<Errno>, tail: &str) {
     if log.wants(level) {
