@@ -779,7 +779,8 @@ impl Loop<'_, '_> {
         let _ = self.host.kernel.shutdown(Family::V4);
         let _ = self.host.kernel.shutdown(Family::V6);
         if self.listener.take().is_some() {
-            let _ = unix::unlink(self.opts.socket.as_str());
+            // A path that was bound is a valid file name: the PID file's unlink serves.
+            let _ = fs::unlink(self.opts.socket.as_str());
         }
         let _ = fs::unlink(self.opts.pid_file.as_str());
     }
