@@ -213,7 +213,7 @@ impl<'a> ScriptEnvp<'a> {
             }
         }
         if let Some((source, group)) = vars {
-            for ptr in [source.as_ptr(), group.as_ptr()] {
+            for &ptr in &[source.as_ptr(), group.as_ptr()] {
                 if let Some(slot) = ptrs.get_mut(len) {
                     *slot = ptr;
                     len += 1;
