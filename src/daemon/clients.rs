@@ -8,8 +8,8 @@
 
 use super::host::DaemonHost;
 use crate::fmt::Level;
-use crate::ipc::{Framer, Request};
-use crate::limits::{IPC_MSG_MAX, MAX_CLIENTS};
+use crate::ipc::{Framer, Request, WireError};
+use crate::limits::MAX_CLIENTS;
 use crate::router::Router;
 use crate::sys::unix;
 use crate::sys::Fd;
@@ -37,8 +37,11 @@ pub struct Deferred {
     pub kill: bool,
 }
 
+/// A client slot. The framer stays in place between connections: a new client resets
+/// its positions, not its kilobyte of buffer (no zero fill, no copy into the slot).
 struct Client {
-    fd: Fd,
+    /// The connection; `None` while the slot is free.
+    fd: Option<Fd>,
     framer: Framer,
     since: Instant,
 }
@@ -48,10 +51,9 @@ const REPLY_BUF: usize = 4096;
 
 /// The fixed set of connected clients, and the buffers requests are answered with (one
 /// request is answered at a time). The daemon keeps this in a static: together some
-/// 13 KiB that a stack frame would keep resident.
+/// 12 KiB that a stack frame would keep resident.
 pub struct Clients {
-    slots: [Option<Client>; MAX_CLIENTS],
-    input: [u8; IPC_MSG_MAX],
+    slots: [Client; MAX_CLIENTS],
     reply: [u8; REPLY_BUF],
 }
 
@@ -106,8 +108,13 @@ impl Clients {
     /// No clients.
     pub const fn new() -> Self {
         Self {
-            slots: [const { None }; MAX_CLIENTS],
-            input: [0; IPC_MSG_MAX],
+            slots: [const {
+                Client {
+                    fd: None,
+                    framer: Framer::new(),
+                    since: Instant(0),
+                }
+            }; MAX_CLIENTS],
             reply: [0; REPLY_BUF],
         }
     }
@@ -118,44 +125,43 @@ impl Clients {
             Ok(fd) => fd,
             Err(_) => return,
         };
-        let Some(slot) = self.slots.iter_mut().find(|s| s.is_none()) else {
+        let Some(slot) = self.slots.iter_mut().find(|s| s.fd.is_none()) else {
             crate::fmt::text(host, Level::Warning, TOO_MANY_CLIENTS);
             return;
         };
         let _ = unix::set_send_timeout(&fd, SEND_TIMEOUT_MS);
-        *slot = Some(Client {
-            fd,
-            framer: Framer::new(),
-            since: now,
-        });
+        // The slot is free: the `None` replaced needs no drop.
+        core::mem::forget(slot.fd.replace(fd));
+        slot.framer.clear();
+        slot.since = now;
     }
 
     /// Raw descriptors to poll, with their slot numbers.
     pub fn poll_fds(&self, out: &mut impl FnMut(usize, i32)) {
         for (i, c) in self.slots.iter().enumerate() {
-            if let Some(c) = c {
-                out(i, c.fd.raw());
+            if let Some(fd) = &c.fd {
+                out(i, fd.raw());
             }
         }
     }
 
     /// Drops clients that kept a partial request open too long.
     pub fn reap_idle(&mut self, host: &mut DaemonHost, now: Instant) {
-        for slot in self.slots.iter_mut() {
-            if slot.as_ref().is_some_and(|c| c.since.until(now) > IDLE_MS) {
+        for c in self.slots.iter_mut() {
+            if c.fd.is_some() && c.since.until(now) > IDLE_MS {
                 log!(
                     host,
                     Level::Info,
                     "ipc: client idle too long, closing connection"
                 );
-                *slot = None;
+                c.fd = None;
             }
         }
     }
 
     /// `deadline`, or the earliest time an idle client must be dropped if that is sooner.
     pub fn deadline_before(&self, mut deadline: Instant) -> Instant {
-        for c in self.slots.iter().flatten() {
+        for c in self.slots.iter().filter(|c| c.fd.is_some()) {
             deadline = deadline.min(Instant(c.since.0 + IDLE_MS));
         }
         deadline
@@ -170,66 +176,48 @@ impl Clients {
         now: Instant,
     ) -> Deferred {
         let mut deferred = Deferred::default();
-        // The slot is kept to close the client by (no index checked again).
-        let Some(entry) = self.slots.get_mut(slot) else {
+        let Some(client) = self.slots.get_mut(slot) else {
             return deferred;
         };
-        let Some(client) = entry else {
+        let Some(fd) = &client.fd else {
             return deferred;
         };
-        let (input, reply) = (&mut self.input, &mut self.reply);
-        let n = match unix::recv(&client.fd, input) {
+        let reply = &mut self.reply;
+        // Received straight into the framer's free room (no copy through a buffer of
+        // its own); what does not fit stays queued for the next poll.
+        let n = match unix::recv(fd, client.framer.spare()) {
             Ok(0) | Err(_) => {
-                *entry = None;
+                client.fd = None;
                 return deferred;
             }
             Ok(n) => n,
         };
+        client.framer.filled(n);
         client.since = now;
-        let mut data = input.get(..n).unwrap_or(&[]);
         let mut close = false;
-        while !close {
-            let taken = client.framer.push(data);
-            data = data.get(taken..).unwrap_or(&[]);
-            let mut answered = false;
-            loop {
-                let frame = match client.framer.next_frame() {
-                    Ok(None) => break,
-                    Ok(Some(frame)) => frame,
-                    Err(e) => {
-                        host.log.set_capture(true);
-                        log!(host, Level::Warning, "{}", e);
-                        host.log.set_capture(false);
-                        let _ = unix::send_all(&client.fd, host.log.last().as_bytes());
-                        let _ = unix::send_all(&client.fd, b"\0");
-                        close = true;
-                        break;
-                    }
-                };
-                answered = true;
-                if !answer(&client.fd, reply, frame, router, host, now, &mut deferred) {
-                    close = true;
-                    break;
-                }
-            }
-            if data.is_empty() || (!answered && taken == 0) {
+        // A frame that cannot be cut is answered as a request that cannot be parsed:
+        // with the error, then the connection closes.
+        while let Some(frame) = client.framer.next_frame().transpose() {
+            if !answer(fd, reply, frame, router, host, now, &mut deferred) {
+                close = true;
                 break;
             }
         }
         if close || client.framer.is_empty() {
-            *entry = None;
+            client.fd = None;
         }
         deferred
     }
 }
 
-/// Answers one request frame; false if the connection must be closed. Not inlined: the
-/// request dispatch kept in the daemon's loop makes it spill more registers.
+/// Answers one request frame, or the framing error; false if the connection must be
+/// closed. Not inlined: the request dispatch kept in the daemon's loop makes it spill
+/// more registers.
 #[inline(never)]
 fn answer(
     fd: &Fd,
     buf: &mut [u8; REPLY_BUF],
-    frame: &[u8],
+    frame: Result<&[u8], WireError>,
     router: &mut Router,
     host: &mut DaemonHost,
     now: Instant,
@@ -241,29 +229,30 @@ fn answer(
         len: 0,
         failed: false,
     };
-    let mut ok = true;
     // A failure replies with the last log line, whatever its level: format every line
     // while the request runs (only then; hidden levels are skipped otherwise).
     host.log.set_capture(true);
     let mut args = heapless::Vec::new();
-    match Request::parse_into(frame, &mut args) {
+    let parsed = frame.and_then(|frame| Request::parse_into(frame, &mut args));
+    let failed = match parsed {
         Err(e) => {
-            log!(host, Level::Warning, "{}", e);
-            reply.push(host.log.last().as_bytes());
-            ok = false;
+            crate::fmt::text(host, Level::Warning, e.text());
+            true
         }
-        Ok(cmd) => match cmd {
-            b'H' => deferred.reload = true,
-            b'k' => deferred.kill = true,
-            cmd => {
-                if router
-                    .command(host, now, cmd, args.as_slice(), &mut reply)
-                    .is_err()
-                {
-                    reply.push(host.log.last().as_bytes());
-                }
-            }
-        },
+        Ok(b'H') => {
+            deferred.reload = true;
+            false
+        }
+        Ok(b'k') => {
+            deferred.kill = true;
+            false
+        }
+        Ok(cmd) => router
+            .command(host, now, cmd, args.as_slice(), &mut reply)
+            .is_err(),
+    };
+    if failed {
+        reply.push(host.log.last().as_bytes());
     }
     host.log.set_capture(false);
     reply.push(b"\0");
@@ -275,7 +264,7 @@ fn answer(
             "ipc: client not reading its reply, closing connection"
         );
     }
-    ok && !reply.failed
+    parsed.is_ok() && !reply.failed
 }
 
 #[cfg(test)]

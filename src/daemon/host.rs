@@ -91,7 +91,7 @@ impl<'a> DaemonHost<'a> {
             Ok(_) => {}
             Err(e) => {
                 let what = "Cannot start script ";
-                super::failed(&mut self.log, Level::Warning, what, path, ": ", e);
+                super::failed(&mut self.log, Level::Warning, what, path, e);
             }
         }
     }
@@ -220,11 +220,12 @@ impl Host for DaemonHost<'_> {
         match Mrdisc::open(name, ifindex) {
             Ok(sock) => {
                 let _ = sock.announce(self.mrdisc_interval);
-                *slot = Some(MrdiscIf { ifindex, sock });
+                // The slot is free: the `None` replaced needs no drop.
+                core::mem::forget(slot.replace(MrdiscIf { ifindex, sock }));
             }
             Err(e) => {
                 let what = "mrdisc: cannot open socket on ";
-                super::failed(&mut self.log, Level::Warning, what, name, ": ", e);
+                super::failed(&mut self.log, Level::Warning, what, name, e);
             }
         }
     }

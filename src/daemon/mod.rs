@@ -160,9 +160,6 @@ pub fn main(raw: &Args) -> i32 {
     else {
         return exit::SOFTWARE;
     };
-    if opts.verify {
-        return verify::run(&opts, router, bufs, kernel, mrdisc);
-    }
     let statics = Statics {
         router,
         bufs,
@@ -191,18 +188,25 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         mrdisc,
         clients,
     } = statics;
-    let target = if opts.log_stderr {
+    let target = if opts.verify {
+        Target::Verify
+    } else if opts.log_stderr {
         Target::SyslogAndStderr
     } else {
         Target::Syslog
     };
-    // Never dropped: every early return below ends the process, which closes the
-    // syslog socket (no drop code at each of them).
-    let mut log = ManuallyDrop::new(SysLog::open(opts.ident, opts.log_level, target));
+    // Made first, in this frame, and never dropped: every early return below ends the
+    // process, which closes the syslog socket (no drop code at each of them).
+    let log = SysLog::open(opts.ident, opts.log_level, target);
+    let interval = opts.mrdisc_interval as u8;
+    let mut host = ManuallyDrop::new(DaemonHost::new(kernel, mrdisc, log, interval));
+    if opts.verify {
+        return verify::run(router, &mut host, bufs, opts);
+    }
     if process::geteuid() != 0 {
         let prog = args::basename(prog);
         words(
-            &mut log,
+            &mut host.log,
             Level::Err,
             &["Need root privileges to start ", prog],
         );
@@ -218,22 +222,22 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
                     privs::ResolveError::UnknownGroup => opts.group.unwrap_or(""),
                 };
                 words(
-                    &mut log,
+                    &mut host.log,
                     Level::Err,
                     &[e.what(), " '", name, "' not found!"],
                 );
-                words(&mut log, Level::Err, &["Invalid user:group argument"]);
+                words(&mut host.log, Level::Err, &["Invalid user:group argument"]);
                 return exit::FAILURE;
             }
         },
     };
     if !opts.foreground {
         if let Err(e) = process::daemonize() {
-            failed_with(&mut log, Level::Err, "Failed daemonizing: ", e);
+            failed_with(&mut host.log, Level::Err, "Failed daemonizing: ", e);
             return exit::OSERR;
         }
     }
-    words(&mut log, Level::Notice, &[VERSION_BANNER]);
+    words(&mut host.log, Level::Notice, &[VERSION_BANNER]);
     if opts.startup_delay > 0 {
         process::sleep_secs(opts.startup_delay);
     }
@@ -244,9 +248,9 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     let v4 = match mroute::open_v4(opts.table_id) {
         Ok(fd) => fd,
         Err(e) => {
-            init_failed(&mut log, e.level(), &e);
+            init_failed(&mut host.log, e.level(), &e);
             if let Some(hint) = e.hint() {
-                words(&mut log, Level::Err, &[hint]);
+                words(&mut host.log, Level::Err, &[hint]);
             }
             return if e.errno == Errno::EADDRINUSE {
                 exit::UNAVAILABLE
@@ -259,23 +263,21 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     };
     if let Err(e) = mroute::enable_pim(&v4) {
         let pim = "Failed enabling PIM IGMPMSG_WRONGVIF, ignoring: ";
-        failed_with(&mut log, Level::Err, pim, e);
+        failed_with(&mut host.log, Level::Err, pim, e);
     }
     let v6 = match mroute::open_v6(opts.table_id) {
         Ok(fd) => Some(fd),
         Err(e) => {
-            init_failed(&mut log, Level::Notice, &e);
+            init_failed(&mut host.log, Level::Notice, &e);
             let v4_only = "IPv6 multicast routing unavailable, continuing IPv4 only.";
-            words(&mut log, Level::Notice, &[v4_only]);
+            words(&mut host.log, Level::Notice, &[v4_only]);
             None
         }
     };
     // The store's routing sockets are still `None` here: forgetting the old values
     // closes nothing, and spares the drop code of two assignments.
-    core::mem::forget(kernel.v4.replace(v4));
-    core::mem::forget(core::mem::replace(&mut kernel.v6, v6));
-    let log = ManuallyDrop::into_inner(log);
-    let mut host = DaemonHost::new(kernel, mrdisc, log, opts.mrdisc_interval as u8);
+    core::mem::forget(host.kernel.v4.replace(v4));
+    core::mem::forget(core::mem::replace(&mut host.kernel.v6, v6));
     start_host(router, &mut host, bufs, opts, false);
 
     let signals = match Signals::install() {
@@ -283,7 +285,6 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         Err(e) => {
             let what = "Failed setting up signals: ";
             failed_with(&mut host.log, Level::Err, what, e);
-            core::mem::forget(host);
             return exit::OSERR;
         }
     };
@@ -313,7 +314,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         load_conf(router, &mut host, bufs, opts.conf.as_str(), Level::Notice)
     {
         log!(
-            &mut host,
+            &mut *host,
             Level::Notice,
             "Continuing anyway, waiting for client to connect."
         );
@@ -321,7 +322,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     if let Err(e) = fs::write_pid_file(opts.pid_file.as_str(), process::getpid()) {
         let pid_file = opts.pid_file.as_str();
         let what = "Failed creating PID file ";
-        failed(&mut host.log, Level::Warning, what, pid_file, ": ", e);
+        failed(&mut host.log, Level::Warning, what, pid_file, e);
     }
     if let Some(ids) = &ids {
         let _ = fs::chown(opts.pid_file.as_str(), ids.uid, ids.gid);
@@ -330,7 +331,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     if let Some(n) = &notify {
         let _ = n.ready(READY);
     }
-    crate::fmt::text(&mut host, Level::Notice, READY);
+    crate::fmt::text(&mut *host, Level::Notice, READY);
     if let Some(ids) = &ids {
         let user = opts.user.unwrap_or("");
         match privs::drop_to(*ids, user) {
@@ -374,7 +375,6 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     // handlers stay in place until then (a late SIGTERM still ends it with this code).
     // No drop code for the loop's sockets, the signal set-up and the syslog socket.
     core::mem::forget(state);
-    core::mem::forget(host);
     code
 }
 
@@ -404,23 +404,18 @@ fn after(t: Instant, secs: u32) -> Instant {
     }
 }
 
-/// Logs `text`, `what`, `rest` and `e` in a row, as the daemon words its failures
+/// Logs `text`, `what`, `": "` and `e` in a row, as the daemon words its failures
 /// (`Failed creating PID file FILE: ERROR`): one call at each site rather than a
 /// formatting call per piece.
-fn failed(log: &mut SysLog<'_>, level: Level, text: &str, what: &str, rest: &str, e: Errno) {
-    failed_then(log, level, [text, what, rest], e, "");
+#[inline(never)]
+fn failed(log: &mut SysLog<'_>, level: Level, text: &str, what: &str, e: Errno) {
+    line_of(log, level, &[text, what, ": "], Some(e), "");
 }
 
 /// Logs `text` and `e` (`Failed daemonizing: ERROR`): [`failed`] with nothing between.
 #[inline(never)]
 fn failed_with(log: &mut SysLog<'_>, level: Level, text: &str, e: Errno) {
     line_of(log, level, &[text], Some(e), "");
-}
-
-/// [`failed`] with `tail` after the error.
-#[inline(never)]
-fn failed_then(log: &mut SysLog<'_>, level: Level, parts: [&str; 3], e: Errno, tail: &str) {
-    line_of(log, level, &parts, Some(e), tail);
 }
 
 /// Logs why a multicast routing socket could not be set up (one formatting call for the
@@ -438,7 +433,7 @@ fn words(log: &mut SysLog<'_>, level: Level, parts: &[&str]) {
 }
 
 /// Logs `parts`, then the error if any, then `tail`: the one line builder of [`words`]
-/// and [`failed_then`].
+/// and [`failed`].
 #[inline(never)]
 fn line_of(log: &mut SysLog<'_>, level: Level, parts: &[&str], e: Option<Errno>, tail: &str) {
     if log.wants(level) {
@@ -629,8 +624,11 @@ impl Loop<'_, '_> {
         if reload {
             self.reload();
         }
-        self.timers(clock::now());
-        if self.exit_at != NEVER && self.exit_at <= clock::now() {
+        // One clock read for the timers and the `-x` deadline (which, disabled, is
+        // `NEVER`: no time reaches it).
+        let now = clock::now();
+        self.timers(now);
+        if self.exit_at <= now {
             log!(self.host, Level::Notice, "Exit delay timer expired.");
             return Some(exit::OK);
         }
@@ -781,7 +779,8 @@ impl Loop<'_, '_> {
         let _ = self.host.kernel.shutdown(Family::V4);
         let _ = self.host.kernel.shutdown(Family::V6);
         if self.listener.take().is_some() {
-            let _ = unix::unlink(self.opts.socket.as_str());
+            // A path that was bound is a valid file name: the PID file's unlink serves.
+            let _ = fs::unlink(self.opts.socket.as_str());
         }
         let _ = fs::unlink(self.opts.pid_file.as_str());
     }

@@ -8,30 +8,23 @@
 use crate::args::DaemonOpts;
 use crate::fmt::Level;
 use crate::router::Router;
-use crate::sys::log::{SysLog, Target};
-use crate::sys::mroute::MrouteSys;
 
 use super::exit;
-use super::host::{DaemonHost, Mrdiscs};
+use super::host::DaemonHost;
 use super::load::ConfBufs;
 
-/// Runs the check; returns the exit code.
+/// Runs the check with `host`, the daemon's, logging as `-F` does (made by the start
+/// before anything a real start does; never dropped: the process exits next, its
+/// syslog socket closes with it); returns the exit code.
 pub fn run(
-    opts: &DaemonOpts<'_>,
     router: &mut Router,
+    host: &mut DaemonHost<'_>,
     bufs: &mut ConfBufs,
-    kernel: &'static mut MrouteSys,
-    mrdisc: &'static mut Mrdiscs,
+    opts: &DaemonOpts<'_>,
 ) -> i32 {
-    let log = SysLog::open(opts.ident, opts.log_level, Target::Verify);
-    let mut host = DaemonHost::new(kernel, mrdisc, log, opts.mrdisc_interval as u8);
-    super::start_host(router, &mut host, bufs, opts, true);
-    let path = opts.conf.as_str();
-    let code = match super::load_conf(router, &mut host, bufs, path, Level::Err) {
+    super::start_host(router, host, bufs, opts, true);
+    match super::load_conf(router, host, bufs, opts.conf.as_str(), Level::Err) {
         Ok(0) => exit::OK,
         _ => exit::CONFIG,
-    };
-    // The process exits now (its syslog socket closes with it): no drop code.
-    core::mem::forget(host);
-    code
+    }
 }

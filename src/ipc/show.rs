@@ -152,13 +152,11 @@ pub fn render_line(line: &[u8], headings: Headings, out: &mut (impl Out + ?Sized
     }
 }
 
+/// Writes `byte` `n` times, one at a time: a heading's rule is a few dozen bytes, into
+/// a buffered sink (a chunk of them built on the stack costs more code).
 fn repeat(out: &mut (impl Out + ?Sized), byte: u8, n: usize) {
-    let chunk = [byte; 64];
-    let mut left = n;
-    while left > 0 {
-        let k = left.min(chunk.len());
-        out.put(&chunk[..k]);
-        left -= k;
+    for _ in 0..n {
+        out.put(&[byte]);
     }
 }
 

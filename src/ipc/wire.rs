@@ -58,9 +58,10 @@ pub enum WireError {
     BufferTooSmall,
 }
 
-impl uDisplay for WireError {
-    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        f.write_str(match self {
+impl WireError {
+    /// The wording (the daemon logs it as it is, with no formatting call).
+    pub fn text(self) -> &'static str {
+        match self {
             Self::BadLength => "Bad message length",
             Self::TooLarge => "Message too long",
             Self::TooManyArgs => "Argument list too long",
@@ -69,7 +70,13 @@ impl uDisplay for WireError {
             Self::TrailingBytes => "Bad message",
             Self::InteriorNul => "Invalid argument",
             Self::BufferTooSmall => "No buffer space available",
-        })
+        }
+    }
+}
+
+impl uDisplay for WireError {
+    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
+        f.write_str(self.text())
     }
 }
 
@@ -230,6 +237,13 @@ impl Framer {
         }
     }
 
+    /// Forgets what is buffered, for a new connection (the buffer is not cleared: only
+    /// bytes pushed since are ever read).
+    pub fn clear(&mut self) {
+        self.start = 0;
+        self.end = 0;
+    }
+
     /// True if no partial frame is buffered (a connection may close cleanly here).
     pub fn is_empty(&self) -> bool {
         self.start == self.end
@@ -237,21 +251,35 @@ impl Framer {
 
     /// Appends as many bytes of `data` as fit; returns how many were taken.
     pub fn push(&mut self, data: &[u8]) -> usize {
+        let free = self.spare();
+        let n = free.len().min(data.len());
+        if let (Some(dst), Some(src)) = (free.get_mut(..n), data.get(..n)) {
+            dst.copy_from_slice(src);
+        }
+        self.filled(n);
+        n
+    }
+
+    /// The free room after the buffered bytes (moved to the front first), to receive
+    /// into in place; then [`Self::filled`] with the count. Once the complete frames are
+    /// taken, it is never empty: what is left is part of one frame, which fits.
+    pub fn spare(&mut self) -> &mut [u8] {
         if self.start > 0 {
             self.buf.copy_within(self.start..self.end, 0);
             self.end -= self.start;
             self.start = 0;
         }
-        let free = &mut self.buf[self.end..];
-        let n = free.len().min(data.len());
-        free[..n].copy_from_slice(&data[..n]);
-        self.end += n;
-        n
+        self.buf.get_mut(self.end..).unwrap_or(&mut [])
+    }
+
+    /// `n` bytes were written at the start of [`Self::spare`].
+    pub fn filled(&mut self, n: usize) {
+        self.end = (self.end + n).min(IPC_MSG_MAX);
     }
 
     /// The next complete frame, if one is buffered.
     pub fn next_frame(&mut self) -> Result<Option<&[u8]>, WireError> {
-        let pending = &self.buf[self.start..self.end];
+        let pending = self.buf.get(self.start..self.end).unwrap_or(&[]);
         let Some(len) = frame_len(pending) else {
             return Ok(None);
         };
@@ -261,10 +289,9 @@ impl Framer {
         if len < HEADER_LEN {
             return Err(WireError::BadLength);
         }
-        if pending.len() < len {
+        let Some(frame) = pending.get(..len) else {
             return Ok(None);
-        }
-        let frame = &self.buf[self.start..self.start + len];
+        };
         self.start += len;
         Ok(Some(frame))
     }
@@ -473,6 +500,47 @@ mod tests {
 
         let mut framer = Framer::new();
         assert_eq!(collect(&mut framer, &stream).unwrap(), [a, b, c]);
+    }
+
+    #[test]
+    fn framer_clear_forgets_a_partial_frame() {
+        let a = frame(b'j', &["eth0", "225.1.2.3"]);
+        let b = frame(b's', &[]);
+        let mut framer = Framer::new();
+        assert_eq!(collect(&mut framer, &a[..5]).unwrap().len(), 0);
+        assert!(!framer.is_empty());
+        framer.clear();
+        assert!(framer.is_empty());
+        assert_eq!(collect(&mut framer, &b).unwrap(), [b]);
+    }
+
+    #[test]
+    fn framer_receives_in_place() {
+        let a = frame(b'j', &["eth0", "225.1.2.3"]);
+        let b = frame(b's', &[]);
+        let mut stream = a.clone();
+        stream.extend_from_slice(&b);
+        let mut framer = Framer::new();
+        // The first frame and part of the second, as one receive.
+        let cut = a.len() + 3;
+        let room = framer.spare();
+        assert_eq!(room.len(), IPC_MSG_MAX);
+        room[..cut].copy_from_slice(&stream[..cut]);
+        framer.filled(cut);
+        assert_eq!(framer.next_frame(), Ok(Some(&a[..])));
+        assert_eq!(framer.next_frame(), Ok(None));
+        // The rest: the partial frame moved to the front, the room after it.
+        let room = framer.spare();
+        assert_eq!(room.len(), IPC_MSG_MAX - 3);
+        let rest = &stream[cut..];
+        room[..rest.len()].copy_from_slice(rest);
+        framer.filled(rest.len());
+        assert_eq!(framer.next_frame(), Ok(Some(&b[..])));
+        assert!(framer.is_empty());
+        // A count past the room is clamped, never beyond the buffer.
+        framer.clear();
+        framer.filled(IPC_MSG_MAX + 1);
+        assert!(framer.spare().is_empty());
     }
 
     #[test]

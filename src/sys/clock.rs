@@ -16,46 +16,42 @@ use crate::time::Instant;
 /// so no 2038 limit applies either way.
 #[cfg(target_os = "linux")]
 fn monotonic() -> (u64, u32) {
-    #[cfg(target_pointer_width = "32")]
-    if let Some(time) = monotonic_time64() {
-        return time;
-    }
-    // The kernel's `timespec` of this call is two `long`s on every Linux ABI.
-    let mut ts: [libc::c_long; 2] = [0; 2];
     let clock = libc::CLOCK_MONOTONIC as libc::c_long;
-    // SAFETY: `ts` is a live, writable pair of `long`s, the only memory the call writes.
-    let rc = unsafe { libc::syscall(libc::SYS_clock_gettime, clock, ts.as_mut_ptr()) };
-    if rc != 0 {
-        return (0, 0);
+    // `struct __kernel_timespec` of `clock_gettime64`: two 64-bit fields. On 64-bit ABIs
+    // the plain call's `timespec` (two `long`s) is the same.
+    let mut ts: [i64; 2] = [0; 2];
+    #[cfg(target_pointer_width = "32")]
+    {
+        // `__NR_clock_gettime64`: 403 on every 32-bit ABI, in MIPS o32's 4000 range there
+        // (`ENOSYS` before Linux 5.1).
+        #[cfg(target_arch = "mips")]
+        const SYS_CLOCK_GETTIME64: libc::c_long = 4403;
+        #[cfg(not(target_arch = "mips"))]
+        const SYS_CLOCK_GETTIME64: libc::c_long = 403;
+        // SAFETY: `ts` is a live, writable `__kernel_timespec`, the only memory written.
+        if unsafe { libc::syscall(SYS_CLOCK_GETTIME64, clock, ts.as_mut_ptr()) } != 0 {
+            // The kernel's `timespec` of the 32-bit call is two `long`s.
+            let mut ts32: [libc::c_long; 2] = [0; 2];
+            // SAFETY: `ts32` is a live, writable pair of `long`s, the only memory written.
+            if unsafe { libc::syscall(libc::SYS_clock_gettime, clock, ts32.as_mut_ptr()) } != 0 {
+                return (0, 0);
+            }
+            ts = [ts32[0].into(), ts32[1].into()];
+        }
+    }
+    #[cfg(target_pointer_width = "64")]
+    {
+        // SAFETY: `ts` is a live, writable pair of 64-bit `long`s, the only memory the
+        // call writes.
+        if unsafe { libc::syscall(libc::SYS_clock_gettime, clock, ts.as_mut_ptr()) } != 0 {
+            return (0, 0);
+        }
     }
     let [secs, nanos] = ts;
     (
         u64::try_from(secs).unwrap_or(0),
         u32::try_from(nanos).unwrap_or(0),
     )
-}
-
-/// `clock_gettime64(CLOCK_MONOTONIC)` of 32-bit ABIs (`None` before Linux 5.1: ENOSYS).
-#[cfg(all(target_os = "linux", target_pointer_width = "32"))]
-fn monotonic_time64() -> Option<(u64, u32)> {
-    // `__NR_clock_gettime64`: 403 on every 32-bit ABI, in MIPS o32's 4000 range there.
-    #[cfg(target_arch = "mips")]
-    const SYS_CLOCK_GETTIME64: libc::c_long = 4403;
-    #[cfg(not(target_arch = "mips"))]
-    const SYS_CLOCK_GETTIME64: libc::c_long = 403;
-    // `struct __kernel_timespec`: two 64-bit fields.
-    let mut ts: [i64; 2] = [0; 2];
-    let clock = libc::CLOCK_MONOTONIC as libc::c_long;
-    // SAFETY: `ts` is a live, writable `__kernel_timespec`, the only memory written.
-    let rc = unsafe { libc::syscall(SYS_CLOCK_GETTIME64, clock, ts.as_mut_ptr()) };
-    if rc != 0 {
-        return None;
-    }
-    let [secs, nanos] = ts;
-    Some((
-        u64::try_from(secs).unwrap_or(0),
-        u32::try_from(nanos).unwrap_or(0),
-    ))
 }
 
 /// `clock_gettime(CLOCK_MONOTONIC, &ts)` as seconds and nanoseconds, both non-negative.

@@ -87,8 +87,9 @@ pub fn dump_links_in(scratch: &mut [u8], f: &mut impl FnMut(&IfInfo)) -> Result<
 /// [`dump_links`] into a caller's buffer (which must hold one kernel batch; `EMSGSIZE`
 /// otherwise).
 pub fn dump_links_with(buf: &mut [u8], f: &mut impl FnMut(&IfInfo)) -> Result<(), Errno> {
+    // Not bound: the kernel gives the socket a port id at its first send (as musl's
+    // `getifaddrs` relies on too).
     let fd = socket(libc::AF_NETLINK, libc::SOCK_RAW, libc::NETLINK_ROUTE)?;
-    bind(&fd, 0)?;
     const SEQ: u32 = 1;
     // Built at compile time: bytes in .rodata rather than code storing them.
     static REQUEST: [u8; GETLINK_REQUEST_SIZE] = getlink_request(SEQ);

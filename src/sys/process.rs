@@ -184,6 +184,9 @@ pub enum ScriptEnv<'a> {
 /// `name=` and an address as long as `INET6_ADDRSTRLEN` (NUL included).
 type AddrVar = CStrBuf<{ 7 + 46 }>;
 
+/// The inherited variables the script does not get (see [`ScriptEnvp`]), in .rodata.
+static REPLACED: [&[u8]; 3] = [b"NOTIFY_SOCKET=", b"source=", b"group="];
+
 /// The script's `envp`: the inherited variables but `NOTIFY_SOCKET`, `source` and
 /// `group`, then our `source=`/`group=` if given, and the null pointer. It borrows the
 /// strings it points to.
@@ -199,9 +202,7 @@ impl<'a> ScriptEnvp<'a> {
         let mut ptrs = [core::ptr::null(); MAX_SCRIPT_ENV + 3];
         let (mut len, mut left_out) = (0, 0);
         for (ptr, text) in environment() {
-            let replaced = [&b"NOTIFY_SOCKET="[..], b"source=", b"group="]
-                .iter()
-                .any(|name| text.starts_with(name));
+            let replaced = REPLACED.iter().any(|name| text.starts_with(name));
             if !replaced {
                 match ptrs.get_mut(len).filter(|_| len < MAX_SCRIPT_ENV) {
                     Some(slot) => {
@@ -213,7 +214,7 @@ impl<'a> ScriptEnvp<'a> {
             }
         }
         if let Some((source, group)) = vars {
-            for ptr in [source.as_ptr(), group.as_ptr()] {
+            for &ptr in &[source.as_ptr(), group.as_ptr()] {
                 if let Some(slot) = ptrs.get_mut(len) {
                     *slot = ptr;
                     len += 1;

@@ -83,31 +83,36 @@ impl Signals {
     /// `poll` still returns `EINTR`) and `SIG_IGN` for `SIGPIPE`.
     ///
     /// # Errors
-    /// `EBUSY` if another `Signals` is alive; otherwise the failing call's `errno`.
+    /// `EBUSY` if another `Signals` is alive; otherwise `pipe2`'s `errno`.
     ///
     /// # References
     /// `man 2 sigaction`, `man 2 pipe2`
     #[doc(alias = "sigaction")]
     pub fn install() -> Result<Self, Errno> {
-        let mut fds = [-1 as libc::c_int; 2];
-        ret(call::pipe2(&mut fds, libc::O_CLOEXEC | libc::O_NONBLOCK))?;
-        let (rd, wr) = (Fd::from_raw(fds[0]), Fd::from_raw(fds[1]));
-        if PIPE_WR
-            .compare_exchange(-1, wr.raw(), Ordering::SeqCst, Ordering::SeqCst)
-            .is_err()
-        {
+        // A load and a store, not a compare-and-swap (an ll/sc loop on MIPS): the
+        // programs are single-threaded, and the handler only reads the descriptor.
+        if PIPE_WR.load(Ordering::SeqCst) != -1 {
             return Err(Errno(libc::EBUSY));
         }
-        let signals = Self { rd, wr };
+        let mut fds = [-1 as libc::c_int; 2];
+        ret(call::pipe2(&mut fds, libc::O_CLOEXEC | libc::O_NONBLOCK))?;
+        let [rd, wr] = fds;
+        PIPE_WR.store(wr, Ordering::SeqCst);
         PENDING.store(0, Ordering::SeqCst);
+        // Nothing fails past the pipe, so a failed start has nothing to undo (no drop
+        // code): `sigaction` refuses only invalid signal numbers and `SIGKILL`/`SIGSTOP`,
+        // and these are valid, catchable constants.
         for &sig in &CAUGHT {
-            set_action(
+            let _ = set_action(
                 sig,
                 on_signal as extern "C" fn(libc::c_int) as libc::sighandler_t,
-            )?;
+            );
         }
-        set_action(libc::SIGPIPE, libc::SIG_IGN)?;
-        Ok(signals)
+        let _ = set_action(libc::SIGPIPE, libc::SIG_IGN);
+        Ok(Self {
+            rd: Fd::from_raw(rd),
+            wr: Fd::from_raw(wr),
+        })
     }
 
     /// The read end of the self-pipe, to `poll` for `POLLIN`.
