@@ -93,7 +93,7 @@ impl<'o, 'a> Session<'o, 'a> {
     /// A request that cannot be built: reported in its place in the output, and failed.
     fn refuse(&mut self, e: WireError, t: &mut impl Term) {
         self.flush(t);
-        warn_with(t, "Failed constructing IPC command: ", &e);
+        warn(t, "Failed constructing IPC command: ", e.text().as_bytes());
         self.fail(1);
     }
 
