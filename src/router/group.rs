@@ -122,20 +122,15 @@ impl Router {
             let s = src.map(|p| range_addr(p, si));
             for gi in 0..groups {
                 let g = range_addr(grp, gi);
-                // Another membership (`a1` vs `a+`) may hold this kernel join already.
-                let shared = self.groups.is_kernel_member(ifindex, s.as_ref(), &g);
-                let joined = if shared {
-                    Ok(())
-                } else {
-                    h.join(ifindex, s.as_ref(), &g)
-                };
-                if let Err(e) = joined {
+                // Another membership (`a1` vs `a+`) may hold this kernel join already:
+                // the host counts it once more and asks the kernel nothing.
+                if let Err(e) = h.join(ifindex, s.as_ref(), &g) {
                     let sg = Compact::hosts(s.as_ref(), &g);
                     note(h, Msg::JoinFailed(&sg, self.iface_name(id), e));
                     return Err(Failed);
                 }
-                // Cannot fail: `join_words` checked that the whole expansion fits (and
-                // the member index holds more than the join table). The tests check it.
+                // Cannot fail: `join_words` checked that the whole expansion fits. The
+                // tests check it.
                 let added = self
                     .groups
                     .add_join(gid, Join::new(id as u32, ifindex, s, g));
@@ -178,13 +173,7 @@ impl Router {
             return;
         };
         self.groups.remove_join(jid);
-        // Still wanted by another membership: the kernel join stays.
-        if self
-            .groups
-            .is_kernel_member(j.ifindex, j.source.as_ref(), &j.group)
-        {
-            return;
-        }
+        // Still wanted by another membership: the host only counts one holder less.
         if let Err(e) = h.leave(j.ifindex, j.source.as_ref(), &j.group) {
             let sg = Compact::hosts(j.source.as_ref(), &j.group);
             let name = self.iface_name(j.iface as usize);
