@@ -7,7 +7,7 @@ use super::msg::{note, say, Cmd, Compact, Dir, Explicit, Msg};
 use super::{Failed, Mode, Origin, Router};
 use crate::kernel::{Host, Mfc};
 use crate::limits::{MAX_KERNEL_ROUTES, MAX_RULES, MAX_VIFS};
-use crate::net::{Addr, Family};
+use crate::net::Addr;
 use crate::table::iface::is_wildcard;
 use crate::table::mfc::Route;
 use crate::table::pending::{Kind, Pending};
@@ -53,11 +53,12 @@ impl Router {
         oifs: &[&str],
         mode: Mode,
     ) -> Result<(), Failed> {
-        let mut grp = args::UNSET;
-        let mut src = args::UNSET;
-        args::sg_words(h, origin, Cmd::Mroute, source, group, &mut src, &mut grp)?;
-        let family = grp.addr.family();
-        let v6 = family == Family::V6;
+        // One rule record, the words parsed straight into it, its IIF and OIFs set per
+        // inbound interface below: not an 88-byte record built from the addresses.
+        let mut rule = Rule::new(0, &args::UNSET, &args::UNSET);
+        let (src, grp) = (&mut rule.source, &mut rule.group);
+        args::sg_words(h, origin, Cmd::Mroute, source, group, src, grp)?;
+        let v6 = rule.is_v6();
 
         // The walks below look the names up again: the interface table answers a name
         // it was just asked from its recent hits, cheaper than keeping the matches here.
@@ -147,9 +148,6 @@ impl Router {
             return Err(Failed);
         }
 
-        // One rule record, its IIF and OIFs set per inbound interface: not a new 88-byte
-        // record built from the addresses each time.
-        let mut rule = Rule::new(0, &src.addr, src.len, &grp.addr, grp.len);
         for &iid in &ins {
             rule.iif = iid as u32;
             rule.ttls = [0; MAX_VIFS];
@@ -251,7 +249,7 @@ impl Router {
             return Err(Failed);
         };
         let owner = rid as u32 + 1;
-        match self.mfc.find(&rule.source, &rule.group) {
+        match self.mfc.find(&rule.source.addr, &rule.group.addr) {
             Some(kid) => {
                 let same = self
                     .mfc
@@ -265,7 +263,8 @@ impl Router {
                 Ok(())
             }
             None => {
-                let mut route = Route::cache(&rule.source, &rule.group, parent, &rule.ttls);
+                let (source, group) = (&rule.source.addr, &rule.group.addr);
+                let mut route = Route::cache(source, group, parent, &rule.ttls);
                 route.owner = owner;
                 self.new_kernel(h, route).map(|_| ())
             }
@@ -385,7 +384,7 @@ impl Router {
             return;
         };
         if rule.is_exact() {
-            if let Some(kid) = self.mfc.find(&rule.source, &rule.group) {
+            if let Some(kid) = self.mfc.find(&rule.source.addr, &rule.group.addr) {
                 if self.kernel_entry(kid).and_then(Route::owner_rule) == Some(rid) {
                     self.del_kernel(h, kid);
                 }
@@ -433,11 +432,11 @@ impl Router {
         group: &str,
         oifs: &[&str],
     ) -> Result<(), Failed> {
-        let mut grp = args::UNSET;
-        let mut src = args::UNSET;
-        args::sg_words(h, origin, Cmd::Mroute, source, group, &mut src, &mut grp)?;
-        let family = grp.addr.family();
-        let v6 = family == Family::V6;
+        // One lookup key, the words parsed straight into it, its IIF set per interface.
+        let mut key = Rule::new(0, &args::UNSET, &args::UNSET);
+        let (src, grp) = (&mut key.source, &mut key.group);
+        args::sg_words(h, origin, Cmd::Mroute, source, group, src, grp)?;
+        let v6 = key.is_v6();
         // The first match serves the existence check and the walk below.
         let first_in = self.ifaces.next_match(iif, None);
         if first_in.is_none() {
@@ -455,15 +454,13 @@ impl Router {
             }
         }
         let mut found = false;
-        // One lookup key, its IIF set per interface: not a new rule built each time.
-        let mut key = Rule::new(0, &src.addr, src.len, &grp.addr, grp.len);
-        let sg = Explicit {
-            source: &src,
-            group: &grp,
-        };
         let mut cur = first_in;
         while let Some(iid) = cur {
             cur = self.ifaces.next_match(iif, Some(iid));
+            let sg = Explicit {
+                source: &key.source,
+                group: &key.group,
+            };
             note(h, Msg::Deleting(self.iface_name(iid), &sg));
             key.iif = iid as u32;
             let Some(rid) = self.rules.find(&key) else {

@@ -371,10 +371,10 @@ struct SgRef<'a> {
 impl<'a> SgRef<'a> {
     fn of_rule(r: &'a Rule) -> Self {
         Self {
-            source: (!r.any_source()).then_some(&r.source),
-            slen: r.slen,
-            group: &r.group,
-            glen: r.glen,
+            source: (!r.any_source()).then_some(&r.source.addr),
+            slen: r.source.len,
+            group: &r.group.addr,
+            glen: r.group.len,
         }
     }
 

@@ -336,18 +336,8 @@ impl Router {
         let Some(rule) = self.rules.get(rid) else {
             return;
         };
-        let source = (!rule.any_source()).then(|| {
-            crate::net::Prefix {
-                addr: rule.source,
-                len: rule.slen,
-            }
-            .text()
-        });
-        let group = crate::net::Prefix {
-            addr: rule.group,
-            len: rule.glen,
-        }
-        .text();
+        let source = (!rule.any_source()).then(|| rule.source.text());
+        let group = rule.group.text();
         let mut oifs: heapless::Vec<&str, { crate::limits::MAX_OIFS }> = heapless::Vec::new();
         match only_oif {
             Some(o) => {
