@@ -128,44 +128,42 @@ impl Router {
     pub fn activate_pending<H: Host>(&mut self, h: &mut H) {
         let mut walk = Walk::new();
         while let Some(pid) = self.pending.step(&mut walk) {
+            // A copy: the replay below changes the router the entry lives in.
             let Some(p) = self.pending.get(pid).copied() else {
                 continue;
             };
+            // The words split once: IIF, source (if any), group, OIFs.
+            let mut words: Vec<&str, { MAX_OIFS + 3 }> = Vec::new();
+            for w in p.args() {
+                if words.push(w).is_err() {
+                    break;
+                }
+            }
+            let at = if p.has_source() { 2 } else { 1 };
+            let (Some(&iif), Some(&group)) = (words.first(), words.get(at)) else {
+                continue;
+            };
+            let source = words.get(1).copied().filter(|_| p.has_source());
+            let oifs = words.get(at + 1..).unwrap_or(&[]);
             let ready =
-                self.ifaces.exists(p.iif(), true) && p.oifs().all(|o| self.ifaces.exists(o, true));
+                self.ifaces.exists(iif, true) && oifs.iter().all(|o| self.ifaces.exists(o, true));
             if !ready {
                 continue;
             }
             let origin = Origin::Ipc;
-            let result = match p.kind {
-                Kind::Mroute => {
-                    let mut oifs: Vec<&str, MAX_OIFS> = Vec::new();
-                    for o in p.oifs() {
-                        if oifs.push(o).is_err() {
-                            break;
-                        }
-                    }
-                    self.mroute_words(
-                        h,
-                        &origin,
-                        p.iif(),
-                        p.source(),
-                        p.group(),
-                        &oifs,
-                        Mode::Replay,
-                    )
-                }
-                Kind::Mgroup => {
-                    self.join_words(h, &origin, p.iif(), p.source(), p.group(), Mode::Replay)
-                }
+            let (result, kind) = match p.kind {
+                Kind::Mroute => (
+                    self.mroute_words(h, &origin, iif, source, group, oifs, Mode::Replay),
+                    "mroute",
+                ),
+                Kind::Mgroup => (
+                    self.join_words(h, &origin, iif, source, group, Mode::Replay),
+                    "mgroup",
+                ),
             };
             if result.is_ok() {
                 self.pending.remove(pid);
-                let kind = match p.kind {
-                    Kind::Mroute => "mroute",
-                    Kind::Mgroup => "mgroup",
-                };
-                note(h, Msg::Activated(kind, p.iif(), p.group()));
+                note(h, Msg::Activated(kind, iif, group));
             }
         }
     }
