@@ -6,7 +6,7 @@ use super::{Failed, Mode, Origin, Router};
 use crate::kernel::Host;
 use crate::limits::{MAX_GROUPS, MAX_JOINS};
 use crate::net::{Addr, Prefix};
-use crate::table::groups::{Group, Join};
+use crate::table::groups::Join;
 use crate::table::iface::{is_wildcard, IfName};
 use crate::table::pending::{Kind, Pending};
 use crate::table::Walk;
@@ -82,7 +82,7 @@ impl Router {
             note(h, Msg::TableFull("join", MAX_JOINS));
             return Err(Failed);
         }
-        let Ok(gid) = self.groups.insert(Group::new(name, src.copied(), grp)) else {
+        let Ok(gid) = self.groups.insert(&name, src, &grp) else {
             note(h, Msg::TableFull("mgroup", MAX_GROUPS));
             return Err(Failed);
         };

@@ -24,17 +24,6 @@ pub struct Group {
 }
 
 impl Group {
-    /// A membership without joins.
-    pub fn new(iif: IfName, source: Option<Prefix>, group: Prefix) -> Self {
-        Self {
-            iif,
-            source,
-            group,
-            used: true,
-            first_join: 0,
-        }
-    }
-
     fn hash(&self) -> u32 {
         identity_hash(self.iif.as_str(), self.source.as_ref(), &self.group)
     }
@@ -170,12 +159,23 @@ impl<const G: usize, const GB: usize, const J: usize> GroupTable<G, GB, J> {
             })
     }
 
-    /// Adds a membership (which must not exist yet).
-    pub fn insert(&mut self, group: Group) -> Result<usize, Full> {
-        let mut group = group;
-        group.first_join = 0;
-        let id = self.groups.insert(group)?;
-        let _ = self.by_identity.insert(group.hash(), id);
+    /// Adds a membership without joins (which must not exist yet). Its parts borrowed
+    /// and copied once, into the slot (a blank one filled in place).
+    pub fn insert(
+        &mut self,
+        iif: &IfName,
+        source: Option<&Prefix>,
+        group: &Prefix,
+    ) -> Result<usize, Full> {
+        let id = self.groups.insert(Group::BLANK)?;
+        if let Some(g) = self.groups.get_mut(id) {
+            g.iif = *iif;
+            g.source = source.copied();
+            g.group = *group;
+            g.used = true;
+        }
+        let hash = identity_hash(iif.as_str(), source, group);
+        let _ = self.by_identity.insert(hash, id);
         Ok(id)
     }
 
@@ -324,8 +324,15 @@ mod tests {
         }
     }
 
-    fn g(iif: &str, grp: &str) -> Group {
-        Group::new(IfName::of(iif).unwrap(), None, p(grp, 32))
+    fn g(iif: &str, grp: &str) -> (IfName, Prefix) {
+        (IfName::of(iif).unwrap(), p(grp, 32))
+    }
+
+    fn insert<const G: usize, const GB: usize, const J: usize>(
+        t: &mut GroupTable<G, GB, J>,
+        (iif, grp): (IfName, Prefix),
+    ) -> Result<usize, Full> {
+        t.insert(&iif, None, &grp)
     }
 
     fn chain<const G: usize, const GB: usize, const J: usize>(
@@ -344,9 +351,9 @@ mod tests {
     #[test]
     fn full_remove_reinsert() {
         let mut t = GroupTable::<2, 4, 2>::new();
-        let a = t.insert(g("a1", "225.1.1.1")).unwrap();
-        let b = t.insert(g("a2", "225.1.1.1")).unwrap();
-        assert_eq!(t.insert(g("a3", "225.1.1.1")), Err(Full));
+        let a = insert(&mut t, g("a1", "225.1.1.1")).unwrap();
+        let b = insert(&mut t, g("a2", "225.1.1.1")).unwrap();
+        assert_eq!(insert(&mut t, g("a3", "225.1.1.1")), Err(Full));
         assert_eq!(t.find("a2", None, &p("225.1.1.1", 32)), Some(b));
         assert_eq!(t.find("a2", None, &p("225.1.1.1", 24)), None);
         let src = p("10.0.0.1", 32);
@@ -365,7 +372,7 @@ mod tests {
         assert!(t.remove(a));
         assert_eq!(t.joins().count(), 1);
         assert_eq!(t.find("a1", None, &p("225.1.1.1", 32)), None);
-        let c = t.insert(g("a3", "225.1.1.1")).unwrap();
+        let c = insert(&mut t, g("a3", "225.1.1.1")).unwrap();
         assert!(t.get(c).unwrap().has_no_joins());
         assert_eq!(t.iter().count(), 2);
         assert_eq!(t.len(), 2);
@@ -380,7 +387,7 @@ mod tests {
     #[test]
     fn remove_middle_of_chain() {
         let mut t = GroupTable::<1, 2, 4>::new();
-        let a = t.insert(g("a1", "225.1.1.1")).unwrap();
+        let a = insert(&mut t, g("a1", "225.1.1.1")).unwrap();
         let grp = Addr::parse("225.1.1.1").unwrap();
         let js: Vec<usize> = (0..3)
             .map(|i| t.add_join(a, Join::new(0, 3, None, grp.offset(i))).unwrap())
