@@ -99,11 +99,12 @@ impl Router {
             let Some(r) = self.kernel_entry(kid).filter(|r| r.is_cache()) else {
                 continue;
             };
-            let (parent, has_oifs) = (r.parent, r.has_oifs());
+            let (parent, has_oifs) = (r.mfc.parent, r.has_oifs());
             // None: its VIF is gone; Some(None): no template covers it any more.
-            let template = self
-                .vif_iface(r.is_v6(), parent)
-                .map(|iface| self.rules.first_template(iface as u32, &r.source, &r.group));
+            let template = self.vif_iface(r.is_v6(), parent).map(|iface| {
+                self.rules
+                    .first_template(iface as u32, &r.mfc.source, &r.mfc.group)
+            });
             match template {
                 Some(Some(t)) => {
                     if let Some(ttls) = self.rules.get(t).map(|t| t.ttls) {

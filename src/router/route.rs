@@ -7,7 +7,6 @@ use super::msg::{note, say, Cmd, Compact, Dir, Explicit, Msg};
 use super::{Failed, Mode, Origin, Router};
 use crate::kernel::{Host, Mfc};
 use crate::limits::{MAX_KERNEL_ROUTES, MAX_RULES, MAX_VIFS};
-use crate::net::Addr;
 use crate::table::iface::is_wildcard;
 use crate::table::mfc::Route;
 use crate::table::pending::{Kind, Pending};
@@ -251,10 +250,9 @@ impl Router {
         let owner = rid as u32 + 1;
         match self.mfc.find(&rule.source.addr, &rule.group.addr) {
             Some(kid) => {
-                let same = self
-                    .mfc
-                    .get(kid)
-                    .is_some_and(|r| r.owner == owner && r.parent == parent && r.ttls == rule.ttls);
+                let same = self.mfc.get(kid).is_some_and(|r| {
+                    r.owner == owner && r.mfc.parent == parent && r.mfc.ttls == rule.ttls
+                });
                 if !same {
                     let ttls = rule.ttls;
                     self.set_kernel_ttls(h, kid, parent, ttls, true)?;
@@ -282,7 +280,7 @@ impl Router {
         }
         // Still full: no cache entry to evict. (One message for both failures.)
         if !self.mfc.is_full() {
-            add_mfc(h, &route.source, &route.group, route.parent, &route.ttls)?;
+            add_mfc(h, &route.mfc)?;
             if let Ok(kid) = self.mfc.insert(route) {
                 return Ok(kid);
             }
@@ -308,18 +306,20 @@ impl Router {
         ttls: Ttls,
         force: bool,
     ) -> Result<(), Failed> {
-        let Some(r) = self.kernel_entry(kid) else {
+        let Some(e) = self.mfc.get_mut(kid) else {
             return Err(Failed);
         };
-        if !force && r.parent == parent && r.ttls == ttls {
+        if !force && e.mfc.parent == parent && e.mfc.ttls == ttls {
             return Ok(());
         }
-        add_mfc(h, &r.source, &r.group, parent, &ttls)?;
-        if let Some(e) = self.mfc.get_mut(kid) {
-            e.parent = parent;
-            e.ttls = ttls;
+        // The entry changed in place and installed as it is; put back if refused.
+        let old = (e.mfc.parent, e.mfc.ttls);
+        (e.mfc.parent, e.mfc.ttls) = (parent, ttls);
+        let installed = add_mfc(h, &e.mfc);
+        if installed.is_err() {
+            (e.mfc.parent, e.mfc.ttls) = old;
         }
-        Ok(())
+        installed
     }
 
     /// Deletes kernel entry `kid` from the kernel and the list.
@@ -328,11 +328,11 @@ impl Router {
         let Some(r) = self.kernel_entry(kid) else {
             return;
         };
-        if let Err(e) = h.del_mfc(&r.source, &r.group, r.parent) {
-            let fam = r.group.family();
+        if let Err(e) = h.del_mfc(&r.mfc.source, &r.mfc.group, r.mfc.parent) {
+            let fam = r.mfc.group.family();
             note(
                 h,
-                Msg::MfcDelFailed(fam, &Compact::sg(&r.source, &r.group), e),
+                Msg::MfcDelFailed(fam, &Compact::sg(&r.mfc.source, &r.mfc.group), e),
             );
         }
         self.mfc.remove(kid);
@@ -344,7 +344,7 @@ impl Router {
         let rule = self.rules.get(rid)?;
         while let Some(kid) = self.mfc.step(walk) {
             if self.kernel_entry(kid).is_some_and(|r| {
-                r.is_cache() && r.parent == parent && rule.covers(&r.source, &r.group)
+                r.is_cache() && r.mfc.parent == parent && rule.covers(&r.mfc.source, &r.mfc.group)
             }) {
                 return Some(kid);
             }
@@ -366,7 +366,7 @@ impl Router {
         };
         let mut walk = Walk::new();
         while let Some(kid) = self.next_covered(rid, parent, &mut walk) {
-            let Some(mut ttls) = self.kernel_entry(kid).map(|r| r.ttls) else {
+            let Some(mut ttls) = self.kernel_entry(kid).map(|r| r.mfc.ttls) else {
                 continue;
             };
             if let Some(rule) = self.rules.get(rid) {
@@ -415,7 +415,7 @@ impl Router {
         };
         let mut walk = Walk::new();
         while let Some(kid) = self.next_covered(rid, parent, &mut walk) {
-            if let Some(mut ttls) = self.kernel_entry(kid).map(|r| r.ttls) {
+            if let Some(mut ttls) = self.kernel_entry(kid).map(|r| r.mfc.ttls) {
                 clear_oifs(&mut ttls, mask);
                 let _ = self.set_kernel_ttls(h, kid, parent, ttls, false);
             }
@@ -481,24 +481,14 @@ impl Router {
     }
 }
 
-/// `MRT_ADD_MFC` for (S,G) from `parent` to `ttls`, logging a failure. Fields by
-/// reference: callers need not build a whole kernel-list record.
-fn add_mfc<H: Host>(
-    h: &mut H,
-    source: &Addr,
-    group: &Addr,
-    parent: u8,
-    ttls: &Ttls,
-) -> Result<(), Failed> {
-    let mfc = Mfc {
-        source: *source,
-        group: *group,
-        parent,
-        ttls: *ttls,
-    };
-    h.add_mfc(&mfc).map_err(|e| {
-        let fam = group.family();
-        note(h, Msg::MfcAddFailed(fam, &Compact::sg(source, group), e));
+/// `MRT_ADD_MFC` of `mfc` (a kernel-list entry's, as it is), logging a failure.
+fn add_mfc<H: Host>(h: &mut H, mfc: &Mfc) -> Result<(), Failed> {
+    h.add_mfc(mfc).map_err(|e| {
+        let (source, group) = (&mfc.source, &mfc.group);
+        note(
+            h,
+            Msg::MfcAddFailed(group.family(), &Compact::sg(source, group), e),
+        );
         Failed
     })
 }

@@ -508,11 +508,13 @@ impl Router {
                         continue;
                     }
                     let v = RouteView {
-                        sg: SgRef::hosts(&r.source, &r.group),
-                        iif: self.vif_iface(r.is_v6(), r.parent).unwrap_or(usize::MAX),
+                        sg: SgRef::hosts(&r.mfc.source, &r.mfc.group),
+                        iif: self
+                            .vif_iface(r.is_v6(), r.mfc.parent)
+                            .unwrap_or(usize::MAX),
                         counted: true,
                         v6: r.is_v6(),
-                        ttls: &r.ttls,
+                        ttls: &r.mfc.ttls,
                     };
                     self.route_out(h, o, section, &v);
                 }

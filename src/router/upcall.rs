@@ -45,7 +45,7 @@ impl Router {
                 if r.is_cache() {
                     (up.vif, ttls)
                 } else {
-                    (r.parent, r.ttls)
+                    (r.mfc.parent, r.mfc.ttls)
                 }
             }) else {
                 return;
@@ -108,7 +108,7 @@ impl Router {
                 continue;
             };
             let count = h
-                .sg_count(&r.source, &r.group)
+                .sg_count(&r.mfc.source, &r.mfc.group)
                 .ok()
                 .map(|c| c.packets.saturating_sub(c.wrong_if));
             let (stamped, last_use, last_count) = (r.stamped, r.last_use, r.last_count);

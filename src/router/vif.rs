@@ -262,10 +262,10 @@ impl Router {
             let Some(vif) = vif_of(r.is_v6()) else {
                 continue;
             };
-            if r.parent == vif {
+            if r.mfc.parent == vif {
                 self.del_kernel(h, kid);
-            } else if r.ttls.get(vif as usize).is_some_and(|&t| t != 0) {
-                let (parent, mut ttls) = (r.parent, r.ttls);
+            } else if r.mfc.ttls.get(vif as usize).is_some_and(|&t| t != 0) {
+                let (parent, mut ttls) = (r.mfc.parent, r.mfc.ttls);
                 if let Some(t) = ttls.get_mut(vif as usize) {
                     *t = 0;
                 }
