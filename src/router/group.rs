@@ -1,10 +1,9 @@
 //! Group memberships (§5.5): `mgroup` lines and IPC `join`/`leave`.
 
 use super::args;
-use super::msg::{note, Cmd, Compact, Msg};
+use super::msg::{note, note_full, Cmd, Compact, Msg, Table};
 use super::{Failed, Mode, Origin, Router};
 use crate::kernel::Host;
-use crate::limits::{MAX_GROUPS, MAX_JOINS};
 use crate::net::{Addr, Prefix};
 use crate::table::groups::Join;
 use crate::table::iface::{is_wildcard, IfName};
@@ -79,11 +78,11 @@ impl Router {
             .and_then(|n| n.checked_mul(ifaces))
             .is_some_and(|n| n as usize <= self.groups.joins_free());
         if !fits {
-            note(h, Msg::TableFull("join", MAX_JOINS));
+            note_full(h, Table::Join);
             return Err(Failed);
         }
         let Ok(gid) = self.groups.insert(&name, src, &grp) else {
-            note(h, Msg::TableFull("mgroup", MAX_GROUPS));
+            note_full(h, Table::Mgroup);
             return Err(Failed);
         };
         let mut cur = first_in;

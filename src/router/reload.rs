@@ -2,10 +2,10 @@
 
 use heapless::Vec;
 
-use super::msg::{note, Msg};
+use super::msg::{note, note_full, Msg, Table};
 use super::{Mode, Origin, Router};
 use crate::kernel::Host;
-use crate::limits::{MAX_OIFS, MAX_PENDING};
+use crate::limits::MAX_OIFS;
 use crate::table::pending::{Kind, Pending};
 use crate::table::Walk;
 
@@ -120,7 +120,7 @@ impl Router {
     /// Adds `p` to the pending list (duplicates are dropped).
     pub(crate) fn queue_pending<H: Host>(&mut self, h: &mut H, p: Pending) {
         if self.pending.add(p).is_err() {
-            note(h, Msg::TableFull("pending", MAX_PENDING));
+            note_full(h, Table::Pending);
         }
     }
 

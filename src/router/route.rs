@@ -3,10 +3,10 @@
 use heapless::Vec;
 
 use super::args;
-use super::msg::{note, say, Cmd, Compact, Dir, Explicit, Msg};
+use super::msg::{note, note_full, say, Cmd, Compact, Dir, Explicit, Msg, Table};
 use super::{Failed, Mode, Origin, Router};
 use crate::kernel::{Host, Mfc};
-use crate::limits::{MAX_KERNEL_ROUTES, MAX_RULES, MAX_VIFS};
+use crate::limits::MAX_VIFS;
 use crate::table::iface::is_wildcard;
 use crate::table::mfc::Route;
 use crate::table::pending::{Kind, Pending};
@@ -200,7 +200,7 @@ impl Router {
             note(h, Msg::PendingAdded(k, iif, group));
             self.queue_pending(h, p);
         } else {
-            note(h, Msg::TableFull("pending", crate::limits::MAX_PENDING));
+            note_full(h, Table::Pending);
         }
     }
 
@@ -208,7 +208,7 @@ impl Router {
     /// the OIFs of a rule left from the previous conf, anything else unites them.
     fn add_rule<H: Host>(&mut self, h: &mut H, rule: &Rule, mode: Mode) -> Result<(), Failed> {
         let Ok((rid, inserted)) = self.rules.find_or_insert(rule) else {
-            note(h, Msg::TableFull("mroute", MAX_RULES));
+            note_full(h, Table::Mroute);
             return Err(Failed);
         };
         if !inserted {
@@ -285,7 +285,7 @@ impl Router {
                 return Ok(kid);
             }
         }
-        note(h, Msg::TableFull("kernel route", MAX_KERNEL_ROUTES));
+        note_full(h, Table::KernelRoute);
         Err(Failed)
     }
 

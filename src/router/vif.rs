@@ -1,10 +1,9 @@
 //! The interface database side: scans (§5.1, §5.8), lazy VIF/MIF allocation, `phyint`,
 //! and what happens to routes and joins when an interface goes away.
 
-use super::msg::{note, say, Dir, Msg};
+use super::msg::{note, note_full, say, Dir, Msg, Table};
 use super::{Failed, Origin, Router};
 use crate::kernel::{Host, IfInfo};
-use crate::limits::MAX_IFACES;
 use crate::net::Family;
 use crate::table::iface::NO_VIF;
 use crate::table::pending::{Kind, Pending};
@@ -189,7 +188,7 @@ impl Router {
     /// pending list and return when the interface does (SMCRoute needs a reload).
     pub fn scan_end<H: Host>(&mut self, h: &mut H) {
         if self.ifaces_dropped > 0 {
-            note(h, Msg::TableFull("interface", MAX_IFACES));
+            note_full(h, Table::Interface);
         }
         let requeue = !self.reloading;
         for id in 0..self.ifaces.len() {
