@@ -32,17 +32,18 @@ pub enum Dir {
 
 /// `(S,G)` the compact way SMCRoute prints memberships and kernel routes:
 /// `(*,225.1.1.1)`, `(10.0.0.1,225.3.2.250/30)`. Borrowed: an `Addr` is 17 bytes of
-/// alignment 1, copied byte by byte.
+/// alignment 1, copied byte by byte. `show` lays out the same parts its own way (one
+/// type and one set of constructors for both).
 #[derive(Debug, Clone, Copy)]
 pub struct Compact<'a> {
     /// Source, `None` for `*`.
-    source: Option<&'a Addr>,
+    pub(crate) source: Option<&'a Addr>,
     /// Source length.
-    slen: u8,
+    pub(crate) slen: u8,
     /// Group.
-    group: &'a Addr,
+    pub(crate) group: &'a Addr,
     /// Group length.
-    glen: u8,
+    pub(crate) glen: u8,
 }
 
 impl<'a> Compact<'a> {
