@@ -60,9 +60,12 @@ pub trait Kernel {
 
     /// Joins `group` (ASM) or (`source`, `group`) (SSM) on `ifindex`, on a helper socket
     /// chosen by the implementation (which handles `ENOBUFS` by opening another socket).
+    /// A membership already held (another configured group asks for it: `a1` and `a+`)
+    /// is counted once more, with no kernel request.
     fn join(&mut self, ifindex: u32, source: Option<&Addr>, group: &Addr) -> Result<(), Errno>;
 
-    /// Leaves what [`Kernel::join`] joined.
+    /// Leaves what [`Kernel::join`] joined: the kernel membership goes with its last
+    /// holder.
     fn leave(&mut self, ifindex: u32, source: Option<&Addr>, group: &Addr) -> Result<(), Errno>;
 }
 

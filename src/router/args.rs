@@ -101,15 +101,19 @@ pub fn sg_words<L: Log + ?Sized>(
     src: &mut Prefix,
     grp: &mut Prefix,
 ) -> Result<(), Failed> {
-    let group_first = cmd == Cmd::Join;
-    if group_first {
-        prefix(log, origin, cmd, group, true, grp)?;
-    }
-    if let Some(w) = source {
-        prefix(log, origin, cmd, w, false, src)?;
-    }
-    if !group_first {
-        prefix(log, origin, cmd, group, true, grp)?;
+    // The two words in the order of `cmd`, through one call of `prefix`.
+    let words = match cmd {
+        Cmd::Join => [Some(group), source],
+        Cmd::Mroute => [source, Some(group)],
+    };
+    let group_at = (cmd == Cmd::Mroute) as usize;
+    for (k, word) in words.into_iter().enumerate() {
+        let Some(word) = word else {
+            continue;
+        };
+        let is_group = k == group_at;
+        let out = if is_group { &mut *grp } else { &mut *src };
+        prefix(log, origin, cmd, word, is_group, out)?;
     }
     if source.is_none() {
         *src = Prefix::host(Addr::any(grp.addr.family()));

@@ -1,12 +1,11 @@
 //! Group memberships (§5.5): `mgroup` lines and IPC `join`/`leave`.
 
 use super::args;
-use super::msg::{note, Cmd, Compact, Msg};
+use super::msg::{note, note_full, Cmd, Compact, Msg, Table};
 use super::{Failed, Mode, Origin, Router};
 use crate::kernel::Host;
-use crate::limits::{MAX_GROUPS, MAX_JOINS};
 use crate::net::{Addr, Prefix};
-use crate::table::groups::{Group, Join};
+use crate::table::groups::Join;
 use crate::table::iface::{is_wildcard, IfName};
 use crate::table::pending::{Kind, Pending};
 use crate::table::Walk;
@@ -79,11 +78,11 @@ impl Router {
             .and_then(|n| n.checked_mul(ifaces))
             .is_some_and(|n| n as usize <= self.groups.joins_free());
         if !fits {
-            note(h, Msg::TableFull("join", MAX_JOINS));
+            note_full(h, Table::Join);
             return Err(Failed);
         }
-        let Ok(gid) = self.groups.insert(Group::new(name, src.copied(), grp)) else {
-            note(h, Msg::TableFull("mgroup", MAX_GROUPS));
+        let Ok(gid) = self.groups.insert(&name, src, &grp) else {
+            note_full(h, Table::Mgroup);
             return Err(Failed);
         };
         let mut cur = first_in;
@@ -122,20 +121,15 @@ impl Router {
             let s = src.map(|p| range_addr(p, si));
             for gi in 0..groups {
                 let g = range_addr(grp, gi);
-                // Another membership (`a1` vs `a+`) may hold this kernel join already.
-                let shared = self.groups.is_kernel_member(ifindex, s.as_ref(), &g);
-                let joined = if shared {
-                    Ok(())
-                } else {
-                    h.join(ifindex, s.as_ref(), &g)
-                };
-                if let Err(e) = joined {
+                // Another membership (`a1` vs `a+`) may hold this kernel join already:
+                // the host counts it once more and asks the kernel nothing.
+                if let Err(e) = h.join(ifindex, s.as_ref(), &g) {
                     let sg = Compact::hosts(s.as_ref(), &g);
                     note(h, Msg::JoinFailed(&sg, self.iface_name(id), e));
                     return Err(Failed);
                 }
-                // Cannot fail: `join_words` checked that the whole expansion fits (and
-                // the member index holds more than the join table). The tests check it.
+                // Cannot fail: `join_words` checked that the whole expansion fits. The
+                // tests check it.
                 let added = self
                     .groups
                     .add_join(gid, Join::new(id as u32, ifindex, s, g));
@@ -178,13 +172,7 @@ impl Router {
             return;
         };
         self.groups.remove_join(jid);
-        // Still wanted by another membership: the kernel join stays.
-        if self
-            .groups
-            .is_kernel_member(j.ifindex, j.source.as_ref(), &j.group)
-        {
-            return;
-        }
+        // Still wanted by another membership: the host only counts one holder less.
         if let Err(e) = h.leave(j.ifindex, j.source.as_ref(), &j.group) {
             let sg = Compact::hosts(j.source.as_ref(), &j.group);
             let name = self.iface_name(j.iface as usize);

@@ -90,8 +90,7 @@ pub struct Failed;
 pub(crate) type Ifaces = IfaceTable<MAX_IFACES, { buckets(MAX_IFACES) }>;
 pub(crate) type Rules = RuleTable<MAX_RULES, { buckets(MAX_RULES) }>;
 pub(crate) type Mfcs = MfcTable<MAX_KERNEL_ROUTES, { buckets(MAX_KERNEL_ROUTES) }>;
-pub(crate) type Groups =
-    GroupTable<MAX_GROUPS, { buckets(MAX_GROUPS) }, MAX_JOINS, { buckets(MAX_JOINS) }>;
+pub(crate) type Groups = GroupTable<MAX_GROUPS, { buckets(MAX_GROUPS) }, MAX_JOINS>;
 pub(crate) type PendingList = PendingTable<MAX_PENDING>;
 
 /// The whole routing state. Construct it in a `static` with [`Router::new`].

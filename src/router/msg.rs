@@ -32,17 +32,18 @@ pub enum Dir {
 
 /// `(S,G)` the compact way SMCRoute prints memberships and kernel routes:
 /// `(*,225.1.1.1)`, `(10.0.0.1,225.3.2.250/30)`. Borrowed: an `Addr` is 17 bytes of
-/// alignment 1, copied byte by byte.
+/// alignment 1, copied byte by byte. `show` lays out the same parts its own way (one
+/// type and one set of constructors for both).
 #[derive(Debug, Clone, Copy)]
 pub struct Compact<'a> {
     /// Source, `None` for `*`.
-    source: Option<&'a Addr>,
+    pub(crate) source: Option<&'a Addr>,
     /// Source length.
-    slen: u8,
+    pub(crate) slen: u8,
     /// Group.
-    group: &'a Addr,
+    pub(crate) group: &'a Addr,
     /// Group length.
-    glen: u8,
+    pub(crate) glen: u8,
 }
 
 impl<'a> Compact<'a> {
@@ -595,6 +596,39 @@ fn put<W: uWrite + ?Sized>(
     Ok(())
 }
 
+/// A table of the router, named by its "full" message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    /// The interface database.
+    Interface,
+    /// Kernel group joins.
+    Join,
+    /// Configured memberships.
+    Mgroup,
+    /// The pending list.
+    Pending,
+    /// The conf list (routes).
+    Mroute,
+    /// The kernel list.
+    KernelRoute,
+}
+
+/// Logs that `table` is full: `NAME table full (N entries)`. Not inlined: each caller
+/// passes one byte, not the name, the capacity and a message to build.
+#[inline(never)]
+pub fn note_full<L: crate::fmt::Log + ?Sized>(log: &mut L, table: Table) {
+    use crate::limits::*;
+    let (name, capacity) = match table {
+        Table::Interface => ("interface", MAX_IFACES),
+        Table::Join => ("join", MAX_JOINS),
+        Table::Mgroup => ("mgroup", MAX_GROUPS),
+        Table::Pending => ("pending", MAX_PENDING),
+        Table::Mroute => ("mroute", MAX_RULES),
+        Table::KernelRoute => ("kernel route", MAX_KERNEL_ROUTES),
+    };
+    note(log, Msg::TableFull(name, capacity));
+}
+
 /// Logs `msg` with an origin prefix.
 pub fn say<L: crate::fmt::Log + ?Sized>(log: &mut L, origin: &Origin<'_>, msg: Msg<'_>) {
     tell(log, Some(origin), &msg);
@@ -819,6 +853,25 @@ mod tests {
         ];
         for (msg, want) in levels {
             assert_eq!(msg.level(), want);
+        }
+    }
+
+    #[test]
+    fn full_tables_name_their_capacity() {
+        use crate::limits::*;
+        let tables = [
+            (Table::Interface, "interface", MAX_IFACES),
+            (Table::Join, "join", MAX_JOINS),
+            (Table::Mgroup, "mgroup", MAX_GROUPS),
+            (Table::Pending, "pending", MAX_PENDING),
+            (Table::Mroute, "mroute", MAX_RULES),
+            (Table::KernelRoute, "kernel route", MAX_KERNEL_ROUTES),
+        ];
+        for (table, name, capacity) in tables {
+            let mut log = crate::fmt::record::RecordingLog::default();
+            note_full(&mut log, table);
+            let want = std::format!("{name} table full ({capacity} entries)");
+            assert_eq!(log.lines, [(Level::Err, want)]);
         }
     }
 }

@@ -2,10 +2,10 @@
 
 use heapless::Vec;
 
-use super::msg::{note, Msg};
+use super::msg::{note, note_full, Msg, Table};
 use super::{Mode, Origin, Router};
 use crate::kernel::Host;
-use crate::limits::{MAX_OIFS, MAX_PENDING};
+use crate::limits::MAX_OIFS;
 use crate::table::pending::{Kind, Pending};
 use crate::table::Walk;
 
@@ -99,11 +99,12 @@ impl Router {
             let Some(r) = self.kernel_entry(kid).filter(|r| r.is_cache()) else {
                 continue;
             };
-            let (parent, has_oifs) = (r.parent, r.has_oifs());
+            let (parent, has_oifs) = (r.mfc.parent, r.has_oifs());
             // None: its VIF is gone; Some(None): no template covers it any more.
-            let template = self
-                .vif_iface(r.is_v6(), parent)
-                .map(|iface| self.rules.first_template(iface as u32, &r.source, &r.group));
+            let template = self.vif_iface(r.is_v6(), parent).map(|iface| {
+                self.rules
+                    .first_template(iface as u32, &r.mfc.source, &r.mfc.group)
+            });
             match template {
                 Some(Some(t)) => {
                     if let Some(ttls) = self.rules.get(t).map(|t| t.ttls) {
@@ -119,7 +120,7 @@ impl Router {
     /// Adds `p` to the pending list (duplicates are dropped).
     pub(crate) fn queue_pending<H: Host>(&mut self, h: &mut H, p: Pending) {
         if self.pending.add(p).is_err() {
-            note(h, Msg::TableFull("pending", MAX_PENDING));
+            note_full(h, Table::Pending);
         }
     }
 
@@ -128,44 +129,42 @@ impl Router {
     pub fn activate_pending<H: Host>(&mut self, h: &mut H) {
         let mut walk = Walk::new();
         while let Some(pid) = self.pending.step(&mut walk) {
+            // A copy: the replay below changes the router the entry lives in.
             let Some(p) = self.pending.get(pid).copied() else {
                 continue;
             };
+            // The words split once: IIF, source (if any), group, OIFs.
+            let mut words: Vec<&str, { MAX_OIFS + 3 }> = Vec::new();
+            for w in p.args() {
+                if words.push(w).is_err() {
+                    break;
+                }
+            }
+            let at = if p.has_source() { 2 } else { 1 };
+            let (Some(&iif), Some(&group)) = (words.first(), words.get(at)) else {
+                continue;
+            };
+            let source = words.get(1).copied().filter(|_| p.has_source());
+            let oifs = words.get(at + 1..).unwrap_or(&[]);
             let ready =
-                self.ifaces.exists(p.iif(), true) && p.oifs().all(|o| self.ifaces.exists(o, true));
+                self.ifaces.exists(iif, true) && oifs.iter().all(|o| self.ifaces.exists(o, true));
             if !ready {
                 continue;
             }
             let origin = Origin::Ipc;
-            let result = match p.kind {
-                Kind::Mroute => {
-                    let mut oifs: Vec<&str, MAX_OIFS> = Vec::new();
-                    for o in p.oifs() {
-                        if oifs.push(o).is_err() {
-                            break;
-                        }
-                    }
-                    self.mroute_words(
-                        h,
-                        &origin,
-                        p.iif(),
-                        p.source(),
-                        p.group(),
-                        &oifs,
-                        Mode::Replay,
-                    )
-                }
-                Kind::Mgroup => {
-                    self.join_words(h, &origin, p.iif(), p.source(), p.group(), Mode::Replay)
-                }
+            let (result, kind) = match p.kind {
+                Kind::Mroute => (
+                    self.mroute_words(h, &origin, iif, source, group, oifs, Mode::Replay),
+                    "mroute",
+                ),
+                Kind::Mgroup => (
+                    self.join_words(h, &origin, iif, source, group, Mode::Replay),
+                    "mgroup",
+                ),
             };
             if result.is_ok() {
                 self.pending.remove(pid);
-                let kind = match p.kind {
-                    Kind::Mroute => "mroute",
-                    Kind::Mgroup => "mgroup",
-                };
-                note(h, Msg::Activated(kind, p.iif(), p.group()));
+                note(h, Msg::Activated(kind, iif, group));
             }
         }
     }

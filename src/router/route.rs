@@ -3,11 +3,10 @@
 use heapless::Vec;
 
 use super::args;
-use super::msg::{note, say, Cmd, Compact, Dir, Explicit, Msg};
+use super::msg::{note, note_full, say, Cmd, Compact, Dir, Explicit, Msg, Table};
 use super::{Failed, Mode, Origin, Router};
 use crate::kernel::{Host, Mfc};
-use crate::limits::{MAX_KERNEL_ROUTES, MAX_RULES, MAX_VIFS};
-use crate::net::{Addr, Family};
+use crate::limits::MAX_VIFS;
 use crate::table::iface::is_wildcard;
 use crate::table::mfc::Route;
 use crate::table::pending::{Kind, Pending};
@@ -53,11 +52,12 @@ impl Router {
         oifs: &[&str],
         mode: Mode,
     ) -> Result<(), Failed> {
-        let mut grp = args::UNSET;
-        let mut src = args::UNSET;
-        args::sg_words(h, origin, Cmd::Mroute, source, group, &mut src, &mut grp)?;
-        let family = grp.addr.family();
-        let v6 = family == Family::V6;
+        // One rule record, the words parsed straight into it, its IIF and OIFs set per
+        // inbound interface below: not an 88-byte record built from the addresses.
+        let mut rule = Rule::new(0, &args::UNSET, &args::UNSET);
+        let (src, grp) = (&mut rule.source, &mut rule.group);
+        args::sg_words(h, origin, Cmd::Mroute, source, group, src, grp)?;
+        let v6 = rule.is_v6();
 
         // The walks below look the names up again: the interface table answers a name
         // it was just asked from its recent hits, cheaper than keeping the matches here.
@@ -147,9 +147,6 @@ impl Router {
             return Err(Failed);
         }
 
-        // One rule record, its IIF and OIFs set per inbound interface: not a new 88-byte
-        // record built from the addresses each time.
-        let mut rule = Rule::new(0, &src.addr, src.len, &grp.addr, grp.len);
         for &iid in &ins {
             rule.iif = iid as u32;
             rule.ttls = [0; MAX_VIFS];
@@ -203,7 +200,7 @@ impl Router {
             note(h, Msg::PendingAdded(k, iif, group));
             self.queue_pending(h, p);
         } else {
-            note(h, Msg::TableFull("pending", crate::limits::MAX_PENDING));
+            note_full(h, Table::Pending);
         }
     }
 
@@ -211,7 +208,7 @@ impl Router {
     /// the OIFs of a rule left from the previous conf, anything else unites them.
     fn add_rule<H: Host>(&mut self, h: &mut H, rule: &Rule, mode: Mode) -> Result<(), Failed> {
         let Ok((rid, inserted)) = self.rules.find_or_insert(rule) else {
-            note(h, Msg::TableFull("mroute", MAX_RULES));
+            note_full(h, Table::Mroute);
             return Err(Failed);
         };
         if !inserted {
@@ -251,12 +248,11 @@ impl Router {
             return Err(Failed);
         };
         let owner = rid as u32 + 1;
-        match self.mfc.find(&rule.source, &rule.group) {
+        match self.mfc.find(&rule.source.addr, &rule.group.addr) {
             Some(kid) => {
-                let same = self
-                    .mfc
-                    .get(kid)
-                    .is_some_and(|r| r.owner == owner && r.parent == parent && r.ttls == rule.ttls);
+                let same = self.mfc.get(kid).is_some_and(|r| {
+                    r.owner == owner && r.mfc.parent == parent && r.mfc.ttls == rule.ttls
+                });
                 if !same {
                     let ttls = rule.ttls;
                     self.set_kernel_ttls(h, kid, parent, ttls, true)?;
@@ -265,7 +261,8 @@ impl Router {
                 Ok(())
             }
             None => {
-                let mut route = Route::cache(&rule.source, &rule.group, parent, &rule.ttls);
+                let (source, group) = (&rule.source.addr, &rule.group.addr);
+                let mut route = Route::cache(source, group, parent, &rule.ttls);
                 route.owner = owner;
                 self.new_kernel(h, route).map(|_| ())
             }
@@ -283,12 +280,12 @@ impl Router {
         }
         // Still full: no cache entry to evict. (One message for both failures.)
         if !self.mfc.is_full() {
-            add_mfc(h, &route.source, &route.group, route.parent, &route.ttls)?;
+            add_mfc(h, &route.mfc)?;
             if let Ok(kid) = self.mfc.insert(route) {
                 return Ok(kid);
             }
         }
-        note(h, Msg::TableFull("kernel route", MAX_KERNEL_ROUTES));
+        note_full(h, Table::KernelRoute);
         Err(Failed)
     }
 
@@ -309,18 +306,20 @@ impl Router {
         ttls: Ttls,
         force: bool,
     ) -> Result<(), Failed> {
-        let Some(r) = self.kernel_entry(kid) else {
+        let Some(e) = self.mfc.get_mut(kid) else {
             return Err(Failed);
         };
-        if !force && r.parent == parent && r.ttls == ttls {
+        if !force && e.mfc.parent == parent && e.mfc.ttls == ttls {
             return Ok(());
         }
-        add_mfc(h, &r.source, &r.group, parent, &ttls)?;
-        if let Some(e) = self.mfc.get_mut(kid) {
-            e.parent = parent;
-            e.ttls = ttls;
+        // The entry changed in place and installed as it is; put back if refused.
+        let old = (e.mfc.parent, e.mfc.ttls);
+        (e.mfc.parent, e.mfc.ttls) = (parent, ttls);
+        let installed = add_mfc(h, &e.mfc);
+        if installed.is_err() {
+            (e.mfc.parent, e.mfc.ttls) = old;
         }
-        Ok(())
+        installed
     }
 
     /// Deletes kernel entry `kid` from the kernel and the list.
@@ -329,11 +328,11 @@ impl Router {
         let Some(r) = self.kernel_entry(kid) else {
             return;
         };
-        if let Err(e) = h.del_mfc(&r.source, &r.group, r.parent) {
-            let fam = r.group.family();
+        if let Err(e) = h.del_mfc(&r.mfc.source, &r.mfc.group, r.mfc.parent) {
+            let fam = r.mfc.group.family();
             note(
                 h,
-                Msg::MfcDelFailed(fam, &Compact::sg(&r.source, &r.group), e),
+                Msg::MfcDelFailed(fam, &Compact::sg(&r.mfc.source, &r.mfc.group), e),
             );
         }
         self.mfc.remove(kid);
@@ -345,7 +344,7 @@ impl Router {
         let rule = self.rules.get(rid)?;
         while let Some(kid) = self.mfc.step(walk) {
             if self.kernel_entry(kid).is_some_and(|r| {
-                r.is_cache() && r.parent == parent && rule.covers(&r.source, &r.group)
+                r.is_cache() && r.mfc.parent == parent && rule.covers(&r.mfc.source, &r.mfc.group)
             }) {
                 return Some(kid);
             }
@@ -367,7 +366,7 @@ impl Router {
         };
         let mut walk = Walk::new();
         while let Some(kid) = self.next_covered(rid, parent, &mut walk) {
-            let Some(mut ttls) = self.kernel_entry(kid).map(|r| r.ttls) else {
+            let Some(mut ttls) = self.kernel_entry(kid).map(|r| r.mfc.ttls) else {
                 continue;
             };
             if let Some(rule) = self.rules.get(rid) {
@@ -385,7 +384,7 @@ impl Router {
             return;
         };
         if rule.is_exact() {
-            if let Some(kid) = self.mfc.find(&rule.source, &rule.group) {
+            if let Some(kid) = self.mfc.find(&rule.source.addr, &rule.group.addr) {
                 if self.kernel_entry(kid).and_then(Route::owner_rule) == Some(rid) {
                     self.del_kernel(h, kid);
                 }
@@ -416,7 +415,7 @@ impl Router {
         };
         let mut walk = Walk::new();
         while let Some(kid) = self.next_covered(rid, parent, &mut walk) {
-            if let Some(mut ttls) = self.kernel_entry(kid).map(|r| r.ttls) {
+            if let Some(mut ttls) = self.kernel_entry(kid).map(|r| r.mfc.ttls) {
                 clear_oifs(&mut ttls, mask);
                 let _ = self.set_kernel_ttls(h, kid, parent, ttls, false);
             }
@@ -433,11 +432,11 @@ impl Router {
         group: &str,
         oifs: &[&str],
     ) -> Result<(), Failed> {
-        let mut grp = args::UNSET;
-        let mut src = args::UNSET;
-        args::sg_words(h, origin, Cmd::Mroute, source, group, &mut src, &mut grp)?;
-        let family = grp.addr.family();
-        let v6 = family == Family::V6;
+        // One lookup key, the words parsed straight into it, its IIF set per interface.
+        let mut key = Rule::new(0, &args::UNSET, &args::UNSET);
+        let (src, grp) = (&mut key.source, &mut key.group);
+        args::sg_words(h, origin, Cmd::Mroute, source, group, src, grp)?;
+        let v6 = key.is_v6();
         // The first match serves the existence check and the walk below.
         let first_in = self.ifaces.next_match(iif, None);
         if first_in.is_none() {
@@ -455,15 +454,13 @@ impl Router {
             }
         }
         let mut found = false;
-        // One lookup key, its IIF set per interface: not a new rule built each time.
-        let mut key = Rule::new(0, &src.addr, src.len, &grp.addr, grp.len);
-        let sg = Explicit {
-            source: &src,
-            group: &grp,
-        };
         let mut cur = first_in;
         while let Some(iid) = cur {
             cur = self.ifaces.next_match(iif, Some(iid));
+            let sg = Explicit {
+                source: &key.source,
+                group: &key.group,
+            };
             note(h, Msg::Deleting(self.iface_name(iid), &sg));
             key.iif = iid as u32;
             let Some(rid) = self.rules.find(&key) else {
@@ -484,24 +481,14 @@ impl Router {
     }
 }
 
-/// `MRT_ADD_MFC` for (S,G) from `parent` to `ttls`, logging a failure. Fields by
-/// reference: callers need not build a whole kernel-list record.
-fn add_mfc<H: Host>(
-    h: &mut H,
-    source: &Addr,
-    group: &Addr,
-    parent: u8,
-    ttls: &Ttls,
-) -> Result<(), Failed> {
-    let mfc = Mfc {
-        source: *source,
-        group: *group,
-        parent,
-        ttls: *ttls,
-    };
-    h.add_mfc(&mfc).map_err(|e| {
-        let fam = group.family();
-        note(h, Msg::MfcAddFailed(fam, &Compact::sg(source, group), e));
+/// `MRT_ADD_MFC` of `mfc` (a kernel-list entry's, as it is), logging a failure.
+fn add_mfc<H: Host>(h: &mut H, mfc: &Mfc) -> Result<(), Failed> {
+    h.add_mfc(mfc).map_err(|e| {
+        let (source, group) = (&mfc.source, &mfc.group);
+        note(
+            h,
+            Msg::MfcAddFailed(group.family(), &Compact::sg(source, group), e),
+        );
         Failed
     })
 }

@@ -7,11 +7,11 @@
 
 use ufmt::uWrite;
 
+use super::msg::Compact;
 use super::Router;
 use crate::kernel::Host;
 use crate::net::{Addr, Dec};
 use crate::table::groups::{Group, Join};
-use crate::table::rules::Rule;
 
 /// Bytes buffered before they go to the output (a write per fragment, and a UTF-8 check
 /// per fragment, cost more than the formatting).
@@ -309,7 +309,7 @@ impl<'w, W: uWrite + ?Sized> Output<'w, W> {
     /// for the wildcard source, padded to 42 columns, or `{"source":"S[/LEN]"` (or
     /// `null`) `,"group":"G[/LEN]"` (addresses and lengths need no escaping).
     #[inline(never)]
-    fn sg(&mut self, sg: &SgRef<'_>) {
+    fn sg(&mut self, sg: &Compact<'_>) {
         let from = self.pos();
         let json = self.json;
         if json {
@@ -358,37 +358,6 @@ fn oif_cut(name: &[u8]) -> &[u8] {
     }
 }
 
-/// The (S,G) of a route or membership as `show` prints it, borrowed from the table
-/// record: no copies of the 17-byte addresses into `Prefix`es.
-struct SgRef<'a> {
-    /// `None`: the wildcard `*` (`null` in JSON).
-    source: Option<&'a Addr>,
-    slen: u8,
-    group: &'a Addr,
-    glen: u8,
-}
-
-impl<'a> SgRef<'a> {
-    fn of_rule(r: &'a Rule) -> Self {
-        Self {
-            source: (!r.any_source()).then_some(&r.source),
-            slen: r.slen,
-            group: &r.group,
-            glen: r.glen,
-        }
-    }
-
-    /// Host addresses (a kernel entry).
-    fn hosts(source: &'a Addr, group: &'a Addr) -> Self {
-        Self {
-            source: Some(source),
-            slen: source.family().bits(),
-            group,
-            glen: group.family().bits(),
-        }
-    }
-}
-
 /// Text titles of the route sections (templates, exact rules, kernel) with their `_`
 /// marker.
 const ROUTE_TITLES: [&str; 3] = [
@@ -414,7 +383,7 @@ const GROUP_COLUMNS: &str = "GROUP (S,G)                                IIF     
 
 /// One route of `show`, from the conf list or the kernel list.
 struct RouteView<'a> {
-    sg: SgRef<'a>,
+    sg: Compact<'a>,
     iif: usize,
     /// Has kernel counters (detail): an exact rule or a kernel entry.
     counted: bool,
@@ -493,7 +462,7 @@ impl Router {
                         continue;
                     }
                     let v = RouteView {
-                        sg: SgRef::of_rule(r),
+                        sg: Compact::prefixes((!r.any_source()).then_some(&r.source), &r.group),
                         iif: r.iif as usize,
                         counted: exact,
                         v6: r.is_v6(),
@@ -508,11 +477,13 @@ impl Router {
                         continue;
                     }
                     let v = RouteView {
-                        sg: SgRef::hosts(&r.source, &r.group),
-                        iif: self.vif_iface(r.is_v6(), r.parent).unwrap_or(usize::MAX),
+                        sg: Compact::sg(&r.mfc.source, &r.mfc.group),
+                        iif: self
+                            .vif_iface(r.is_v6(), r.mfc.parent)
+                            .unwrap_or(usize::MAX),
                         counted: true,
                         v6: r.is_v6(),
-                        ttls: &r.ttls,
+                        ttls: &r.mfc.ttls,
                     };
                     self.route_out(h, o, section, &v);
                 }
@@ -694,7 +665,7 @@ fn group_out<W: uWrite + ?Sized>(o: &mut Output<'_, W>, g: &Group, j: Option<&Jo
         Some(j) => j.source.as_ref(),
         None => g.source.as_ref().map(|s| &s.addr),
     };
-    let sg = SgRef {
+    let sg = Compact {
         source,
         slen: match &g.source {
             Some(s) => s.len,
@@ -756,7 +727,7 @@ mod output_tests {
             (None, p("ff2e::42", 128)),
             (Some(p("fc00::1", 64)), p("ff04::114", 16)),
         ] {
-            let sg = SgRef {
+            let sg = Compact {
                 source: src.as_ref().map(|s| &s.addr),
                 slen: src.map_or(0, |s| s.len),
                 group: &grp.addr,

@@ -37,6 +37,9 @@ pub struct TestHost {
     /// Fail the join of this group address (text) with this errno.
     pub fail_join: Option<(String, Errno)>,
     pub counts: HashMap<(String, String), SgCount>,
+    /// Holders of each kernel membership (`join`'s words): as the join pool, a second
+    /// join of one is counted, not asked of the kernel, and the last leave leaves it.
+    pub held: HashMap<String, u32>,
 }
 
 impl TestHost {
@@ -135,15 +138,34 @@ impl Kernel for TestHost {
 
     fn join(&mut self, ifindex: u32, source: Option<&Addr>, group: &Addr) -> Result<(), Errno> {
         let s = source.map_or("*".into(), a);
-        self.ops.push(format!("join if{ifindex} {s} {}", a(group)));
+        let op = format!("join if{ifindex} {s} {}", a(group));
+        if let Some(n) = self.held.get_mut(&op) {
+            *n += 1;
+            return Ok(());
+        }
+        self.ops.push(op.clone());
         match &self.fail_join {
             Some((g, e)) if *g == a(group) => Err(*e),
-            _ => Ok(()),
+            _ => {
+                self.held.insert(op, 1);
+                Ok(())
+            }
         }
     }
 
     fn leave(&mut self, ifindex: u32, source: Option<&Addr>, group: &Addr) -> Result<(), Errno> {
         let s = source.map_or("*".into(), a);
+        let key = format!("join if{ifindex} {s} {}", a(group));
+        match self.held.get_mut(&key) {
+            Some(n) if *n > 1 => {
+                *n -= 1;
+                return Ok(());
+            }
+            Some(_) => {
+                self.held.remove(&key);
+            }
+            None => return Err(Errno::EADDRNOTAVAIL),
+        }
         self.ops.push(format!("leave if{ifindex} {s} {}", a(group)));
         Ok(())
     }

@@ -45,7 +45,7 @@ impl Router {
                 if r.is_cache() {
                     (up.vif, ttls)
                 } else {
-                    (r.parent, r.ttls)
+                    (r.mfc.parent, r.mfc.ttls)
                 }
             }) else {
                 return;
@@ -108,27 +108,26 @@ impl Router {
                 continue;
             };
             let count = h
-                .sg_count(&r.source, &r.group)
+                .sg_count(&r.mfc.source, &r.mfc.group)
                 .ok()
                 .map(|c| c.packets.saturating_sub(c.wrong_if));
-            let (stamped, last_use, last_count) = (r.stamped, r.last_use, r.last_count);
-            if !stamped {
-                if let Some(e) = self.mfc.get_mut(kid) {
-                    e.stamped = true;
-                    e.last_use = now;
-                    e.last_count = count.unwrap_or(0);
-                }
+            // One mutable borrow of the entry for the stamps, read and written in place.
+            let Some(e) = self.mfc.get_mut(kid) else {
+                continue;
+            };
+            if !e.stamped {
+                e.stamped = true;
+                e.last_use = now;
+                e.last_count = count.unwrap_or(0);
                 continue;
             }
-            if last_use.add_secs(max_idle) > now {
+            if e.last_use.add_secs(max_idle) > now {
                 continue;
             }
             match count {
-                Some(c) if c != last_count => {
-                    if let Some(e) = self.mfc.get_mut(kid) {
-                        e.last_use = now;
-                        e.last_count = c;
-                    }
+                Some(c) if c != e.last_count => {
+                    e.last_use = now;
+                    e.last_count = c;
                     self.mfc.touch(kid);
                 }
                 _ => self.del_kernel(h, kid),

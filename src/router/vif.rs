@@ -1,10 +1,9 @@
 //! The interface database side: scans (§5.1, §5.8), lazy VIF/MIF allocation, `phyint`,
 //! and what happens to routes and joins when an interface goes away.
 
-use super::msg::{note, say, Dir, Msg};
+use super::msg::{note, note_full, say, Dir, Msg, Table};
 use super::{Failed, Origin, Router};
 use crate::kernel::{Host, IfInfo};
-use crate::limits::MAX_IFACES;
 use crate::net::Family;
 use crate::table::iface::NO_VIF;
 use crate::table::pending::{Kind, Pending};
@@ -189,7 +188,7 @@ impl Router {
     /// pending list and return when the interface does (SMCRoute needs a reload).
     pub fn scan_end<H: Host>(&mut self, h: &mut H) {
         if self.ifaces_dropped > 0 {
-            note(h, Msg::TableFull("interface", MAX_IFACES));
+            note_full(h, Table::Interface);
         }
         let requeue = !self.reloading;
         for id in 0..self.ifaces.len() {
@@ -262,10 +261,10 @@ impl Router {
             let Some(vif) = vif_of(r.is_v6()) else {
                 continue;
             };
-            if r.parent == vif {
+            if r.mfc.parent == vif {
                 self.del_kernel(h, kid);
-            } else if r.ttls.get(vif as usize).is_some_and(|&t| t != 0) {
-                let (parent, mut ttls) = (r.parent, r.ttls);
+            } else if r.mfc.ttls.get(vif as usize).is_some_and(|&t| t != 0) {
+                let (parent, mut ttls) = (r.mfc.parent, r.mfc.ttls);
                 if let Some(t) = ttls.get_mut(vif as usize) {
                     *t = 0;
                 }
@@ -336,18 +335,8 @@ impl Router {
         let Some(rule) = self.rules.get(rid) else {
             return;
         };
-        let source = (!rule.any_source()).then(|| {
-            crate::net::Prefix {
-                addr: rule.source,
-                len: rule.slen,
-            }
-            .text()
-        });
-        let group = crate::net::Prefix {
-            addr: rule.group,
-            len: rule.glen,
-        }
-        .text();
+        let source = (!rule.any_source()).then(|| rule.source.text());
+        let group = rule.group.text();
         let mut oifs: heapless::Vec<&str, { crate::limits::MAX_OIFS }> = heapless::Vec::new();
         match only_oif {
             Some(o) => {

@@ -109,6 +109,8 @@ struct Membership {
     source: Option<Addr>,
     group: Addr,
     sock: u16,
+    /// Holders beyond the first (memberships of the router that share this join).
+    more: u16,
 }
 
 impl Membership {
@@ -190,9 +192,9 @@ impl JoinPool {
         })
     }
 
-    /// Joins `group` (or (`source`, `group`)) on interface `ifindex`. The caller joins
-    /// each membership once: the router keeps one kernel join for all the memberships
-    /// that share it (`GroupTable::is_kernel_member`), so it is not looked for here.
+    /// Joins `group` (or (`source`, `group`)) on interface `ifindex`. A membership held
+    /// already (the router's `a1` and `a+` can both ask for it) gains a holder: no
+    /// kernel request, and [`JoinPool::leave`] leaves it with its last holder.
     #[doc(alias = "MCAST_JOIN_GROUP")]
     #[doc(alias = "MCAST_JOIN_SOURCE_GROUP")]
     pub fn join(
@@ -212,7 +214,12 @@ impl JoinPool {
             source: source.copied(),
             group: *group,
             sock: 0,
+            more: 0,
         };
+        if let Some(held) = self.joins.iter_mut().find(|m| m.is(ifindex, source, group)) {
+            held.more = held.more.saturating_add(1);
+            return Ok(());
+        }
         if self.joins.is_full() {
             return Err(JoinError::TableFull);
         }
@@ -254,9 +261,10 @@ impl JoinPool {
         Err(JoinError::Kernel(Errno::ENOBUFS))
     }
 
-    /// Leaves what [`JoinPool::join`] joined (same source and group). The membership is
-    /// forgotten even if the kernel refuses; `ENODEV`/`EADDRNOTAVAIL` (the interface is
-    /// gone, and the kernel's membership with it) count as success.
+    /// Leaves what [`JoinPool::join`] joined (same source and group): one holder less,
+    /// and the kernel membership with the last one. The membership is forgotten even if
+    /// the kernel refuses; `ENODEV`/`EADDRNOTAVAIL` (the interface is gone, and the
+    /// kernel's membership with it) count as success.
     #[doc(alias = "MCAST_LEAVE_GROUP")]
     #[doc(alias = "MCAST_LEAVE_SOURCE_GROUP")]
     pub fn leave(
@@ -270,6 +278,10 @@ impl JoinPool {
             .iter()
             .position(|m| m.is(ifindex, source, group))
             .ok_or(JoinError::NotJoined)?;
+        if let Some(held) = self.joins.get_mut(pos).filter(|m| m.more > 0) {
+            held.more -= 1;
+            return Ok(());
+        }
         let m = self.joins.swap_remove(pos);
         let i = usize::from(m.sock);
         let Some(sock) = self.socks.get_mut(i) else {
@@ -481,8 +493,16 @@ mod tests {
         assert_eq!(pool.join(1, None, &g), Ok(()));
         assert_eq!(pool.join(1, Some(&s), &Addr::V4([232, 1, 2, 3])), Ok(()));
         assert_eq!(pool.leave(1, Some(&s), &Addr::V4([232, 1, 2, 3])), Ok(()));
+        // A second holder: counted, no second kernel join (which would be EADDRINUSE on
+        // the same socket), and the first leave keeps the membership.
+        assert_eq!(pool.join(1, None, &g), Ok(()));
+        assert_eq!((pool.len(), pool.sockets()), (1, 1));
+        assert_eq!(pool.leave(1, None, &g), Ok(()));
+        assert_eq!((pool.len(), pool.sockets()), (1, 1));
         assert_eq!(pool.leave(1, None, &g), Ok(()));
         assert!(pool.is_empty());
+        assert_eq!(pool.sockets(), 0);
+        assert_eq!(pool.leave(1, None, &g), Err(JoinError::NotJoined));
     }
 
     #[test]

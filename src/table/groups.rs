@@ -6,7 +6,7 @@
 
 use super::iface::IfName;
 use super::slab::Blank;
-use super::{Full, HashIndex, KeyHash, MultiIndex, Slab};
+use super::{Full, HashIndex, KeyHash, Slab};
 use crate::net::{Addr, Prefix};
 
 /// One configured membership.
@@ -24,17 +24,6 @@ pub struct Group {
 }
 
 impl Group {
-    /// A membership without joins.
-    pub fn new(iif: IfName, source: Option<Prefix>, group: Prefix) -> Self {
-        Self {
-            iif,
-            source,
-            group,
-            used: true,
-            first_join: 0,
-        }
-    }
-
     fn hash(&self) -> u32 {
         identity_hash(self.iif.as_str(), self.source.as_ref(), &self.group)
     }
@@ -105,17 +94,6 @@ impl Join {
     pub fn owner(&self) -> usize {
         self.owner as usize
     }
-
-    /// Hash of the kernel membership (ifindex, source, group): two memberships written
-    /// differently (`a1` and `a+`) can ask for the same one.
-    fn member_hash(&self) -> u32 {
-        member_hash(self.ifindex, self.source.as_ref(), &self.group)
-    }
-
-    /// True if the join is of the kernel membership (ifindex, source, group).
-    fn is_member(&self, ifindex: u32, source: Option<&Addr>, group: &Addr) -> bool {
-        self.ifindex == ifindex && self.source.as_ref() == source && self.group == *group
-    }
 }
 
 impl Blank for Join {
@@ -131,40 +109,28 @@ impl Blank for Join {
     };
 }
 
-fn member_hash(ifindex: u32, source: Option<&Addr>, group: &Addr) -> u32 {
-    let h = KeyHash::new().u32(ifindex).addr(group);
-    match source {
-        Some(s) => h.byte(1).addr(s),
-        None => h.byte(0),
-    }
-    .finish()
-}
-
-/// Up to `G` memberships (`GB` index buckets) and `J` kernel joins (`JB` buckets).
-pub struct GroupTable<const G: usize, const GB: usize, const J: usize, const JB: usize> {
+/// Up to `G` memberships (`GB` index buckets) and `J` kernel joins. Several joins can be
+/// of one kernel membership (`a1` and `a+`): the kernel side counts its holders
+/// ([`crate::kernel::Kernel::join`]), so no index of them is kept here.
+pub struct GroupTable<const G: usize, const GB: usize, const J: usize> {
     groups: Slab<Group, G>,
     by_identity: HashIndex<GB>,
     joins: Slab<Join, J>,
-    /// Joins per kernel membership (several memberships can ask for the same one).
-    by_member: MultiIndex<J, JB>,
 }
 
-impl<const G: usize, const GB: usize, const J: usize, const JB: usize> Default
-    for GroupTable<G, GB, J, JB>
-{
+impl<const G: usize, const GB: usize, const J: usize> Default for GroupTable<G, GB, J> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<const G: usize, const GB: usize, const J: usize, const JB: usize> GroupTable<G, GB, J, JB> {
+impl<const G: usize, const GB: usize, const J: usize> GroupTable<G, GB, J> {
     /// Empty tables.
     pub const fn new() -> Self {
         Self {
             groups: Slab::new(),
             by_identity: HashIndex::new(),
             joins: Slab::new(),
-            by_member: MultiIndex::new(),
         }
     }
 
@@ -193,12 +159,23 @@ impl<const G: usize, const GB: usize, const J: usize, const JB: usize> GroupTabl
             })
     }
 
-    /// Adds a membership (which must not exist yet).
-    pub fn insert(&mut self, group: Group) -> Result<usize, Full> {
-        let mut group = group;
-        group.first_join = 0;
-        let id = self.groups.insert(group)?;
-        let _ = self.by_identity.insert(group.hash(), id);
+    /// Adds a membership without joins (which must not exist yet). Its parts borrowed
+    /// and copied once, into the slot (a blank one filled in place).
+    pub fn insert(
+        &mut self,
+        iif: &IfName,
+        source: Option<&Prefix>,
+        group: &Prefix,
+    ) -> Result<usize, Full> {
+        let id = self.groups.insert(Group::BLANK)?;
+        if let Some(g) = self.groups.get_mut(id) {
+            g.iif = *iif;
+            g.source = source.copied();
+            g.group = *group;
+            g.used = true;
+        }
+        let hash = identity_hash(iif.as_str(), source, group);
+        let _ = self.by_identity.insert(hash, id);
         Ok(id)
     }
 
@@ -227,16 +204,6 @@ impl<const G: usize, const GB: usize, const J: usize, const JB: usize> GroupTabl
         join.next = g.first_join;
         join.prev = 0;
         let id = self.joins.insert(join)?;
-        let joins = &self.joins;
-        let same = |o: usize| {
-            joins
-                .get(o)
-                .is_some_and(|x| x.is_member(join.ifindex, join.source.as_ref(), &join.group))
-        };
-        if self.by_member.insert(join.member_hash(), id, same).is_err() {
-            self.joins.remove(id);
-            return Err(Full);
-        }
         if let Some(old) = join.next.checked_sub(1) {
             if let Some(o) = self.joins.get_mut(old as usize) {
                 o.prev = id as u32 + 1;
@@ -248,54 +215,14 @@ impl<const G: usize, const GB: usize, const J: usize, const JB: usize> GroupTabl
         Ok(id)
     }
 
-    /// The oldest recorded join of the kernel membership (ifindex, source, group).
-    fn first_member(&self, ifindex: u32, source: Option<&Addr>, group: &Addr) -> Option<usize> {
-        self.by_member
-            .first(member_hash(ifindex, source, group), |id| {
-                self.joins
-                    .get(id)
-                    .is_some_and(|j| j.is_member(ifindex, source, group))
-            })
-    }
-
-    /// True if some recorded join holds the kernel membership (ifindex, source, group):
-    /// O(1) however many memberships share it.
-    pub fn is_kernel_member(&self, ifindex: u32, source: Option<&Addr>, group: &Addr) -> bool {
-        self.first_member(ifindex, source, group).is_some()
-    }
-
-    /// How many recorded joins hold the kernel membership (ifindex, source, group):
-    /// proportional to that number (use [`GroupTable::is_kernel_member`] to test for any).
-    pub fn kernel_members(&self, ifindex: u32, source: Option<&Addr>, group: &Addr) -> usize {
-        let mut n = 0;
-        let mut cur = self.first_member(ifindex, source, group);
-        while let Some(id) = cur {
-            n += 1;
-            cur = self.by_member.next(id);
-        }
-        n
-    }
-
     /// Forgets kernel join `id`; false if there was none (read it first if needed: no
     /// copy is returned).
     pub fn remove_join(&mut self, id: usize) -> bool {
-        let joins = &self.joins;
-        // Borrowed, not copied (its addresses are 34 bytes): only the links are kept.
-        let Some(j) = joins.get(id) else {
+        // Only the links are read, not a copy of the join (its addresses are 34 bytes).
+        let Some((prev, next, owner)) = self.joins.get(id).map(|j| (j.prev, j.next, j.owner()))
+        else {
             return false;
         };
-        self.by_member.remove(
-            j.member_hash(),
-            id,
-            |o| {
-                o != id
-                    && joins
-                        .get(o)
-                        .is_some_and(|x| x.is_member(j.ifindex, j.source.as_ref(), &j.group))
-            },
-            |o| joins.get(o).map_or(0, Join::member_hash),
-        );
-        let (prev, next, owner) = (j.prev, j.next, j.owner());
         match prev.checked_sub(1) {
             Some(p) => {
                 if let Some(pj) = self.joins.get_mut(p as usize) {
@@ -397,12 +324,19 @@ mod tests {
         }
     }
 
-    fn g(iif: &str, grp: &str) -> Group {
-        Group::new(IfName::of(iif).unwrap(), None, p(grp, 32))
+    fn g(iif: &str, grp: &str) -> (IfName, Prefix) {
+        (IfName::of(iif).unwrap(), p(grp, 32))
     }
 
-    fn chain<const G: usize, const GB: usize, const J: usize, const JB: usize>(
-        t: &GroupTable<G, GB, J, JB>,
+    fn insert<const G: usize, const GB: usize, const J: usize>(
+        t: &mut GroupTable<G, GB, J>,
+        (iif, grp): (IfName, Prefix),
+    ) -> Result<usize, Full> {
+        t.insert(&iif, None, &grp)
+    }
+
+    fn chain<const G: usize, const GB: usize, const J: usize>(
+        t: &GroupTable<G, GB, J>,
         id: usize,
     ) -> Vec<usize> {
         let mut v = Vec::new();
@@ -416,10 +350,10 @@ mod tests {
 
     #[test]
     fn full_remove_reinsert() {
-        let mut t = GroupTable::<2, 4, 2, 4>::new();
-        let a = t.insert(g("a1", "225.1.1.1")).unwrap();
-        let b = t.insert(g("a2", "225.1.1.1")).unwrap();
-        assert_eq!(t.insert(g("a3", "225.1.1.1")), Err(Full));
+        let mut t = GroupTable::<2, 4, 2>::new();
+        let a = insert(&mut t, g("a1", "225.1.1.1")).unwrap();
+        let b = insert(&mut t, g("a2", "225.1.1.1")).unwrap();
+        assert_eq!(insert(&mut t, g("a3", "225.1.1.1")), Err(Full));
         assert_eq!(t.find("a2", None, &p("225.1.1.1", 32)), Some(b));
         assert_eq!(t.find("a2", None, &p("225.1.1.1", 24)), None);
         let src = p("10.0.0.1", 32);
@@ -438,7 +372,7 @@ mod tests {
         assert!(t.remove(a));
         assert_eq!(t.joins().count(), 1);
         assert_eq!(t.find("a1", None, &p("225.1.1.1", 32)), None);
-        let c = t.insert(g("a3", "225.1.1.1")).unwrap();
+        let c = insert(&mut t, g("a3", "225.1.1.1")).unwrap();
         assert!(t.get(c).unwrap().has_no_joins());
         assert_eq!(t.iter().count(), 2);
         assert_eq!(t.len(), 2);
@@ -452,8 +386,8 @@ mod tests {
 
     #[test]
     fn remove_middle_of_chain() {
-        let mut t = GroupTable::<1, 2, 4, 8>::new();
-        let a = t.insert(g("a1", "225.1.1.1")).unwrap();
+        let mut t = GroupTable::<1, 2, 4>::new();
+        let a = insert(&mut t, g("a1", "225.1.1.1")).unwrap();
         let grp = Addr::parse("225.1.1.1").unwrap();
         let js: Vec<usize> = (0..3)
             .map(|i| t.add_join(a, Join::new(0, 3, None, grp.offset(i))).unwrap())
@@ -469,29 +403,5 @@ mod tests {
         t.remove_join(j3);
         assert_eq!(chain(&t, a), []);
         assert!(t.get(a).unwrap().has_no_joins());
-    }
-
-    #[test]
-    fn kernel_membership_shared_by_many() {
-        // `a1`, `a1:1`, ... all ask for the same kernel join.
-        let mut t = GroupTable::<64, 128, 64, 128>::new();
-        let grp = Addr::parse("225.1.1.1").unwrap();
-        let mut joins = Vec::new();
-        for i in 0..64 {
-            let gid = t.insert(g(&std::format!("a1:{i}"), "225.1.1.1")).unwrap();
-            joins.push(t.add_join(gid, Join::new(0, 3, None, grp)).unwrap());
-        }
-        assert_eq!(t.kernel_members(3, None, &grp), 64);
-        assert!(t.is_kernel_member(3, None, &grp));
-        assert!(!t.is_kernel_member(4, None, &grp));
-        let src = Addr::parse("10.0.0.1").unwrap();
-        assert!(!t.is_kernel_member(3, Some(&src), &grp));
-        for j in joins.iter().skip(1) {
-            t.remove_join(*j);
-        }
-        assert_eq!(t.kernel_members(3, None, &grp), 1);
-        t.remove_join(joins[0]);
-        assert!(!t.is_kernel_member(3, None, &grp));
-        assert_eq!(t.kernel_members(3, None, &grp), 0);
     }
 }

@@ -7,6 +7,7 @@
 
 use super::slab::Blank;
 use super::{Full, HashIndex, KeyHash, Links, MultiIndex, Slab};
+use crate::kernel::Mfc;
 use crate::limits::MAX_VIFS;
 use crate::net::Addr;
 use crate::time::Instant;
@@ -14,14 +15,9 @@ use crate::time::Instant;
 /// One kernel MFC entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Route {
-    /// Source address.
-    pub source: Addr,
-    /// Group address.
-    pub group: Addr,
-    /// Inbound VIF/MIF.
-    pub parent: u8,
-    /// Outbound TTLs per VIF/MIF.
-    pub ttls: [u8; MAX_VIFS],
+    /// What the kernel has: (S,G), inbound VIF/MIF, outbound TTLs. Kept as the kernel
+    /// request, so installing the entry passes it as it is.
+    pub mfc: Mfc,
     /// Owning configured rule id plus one; 0 for a cache entry.
     pub owner: u32,
     /// Visited by the expiry pass at least once.
@@ -39,10 +35,12 @@ impl Route {
     #[inline(never)]
     pub fn cache(source: &Addr, group: &Addr, parent: u8, ttls: &[u8; MAX_VIFS]) -> Self {
         Self {
-            source: *source,
-            group: *group,
-            parent,
-            ttls: *ttls,
+            mfc: Mfc {
+                source: *source,
+                group: *group,
+                parent,
+                ttls: *ttls,
+            },
             owner: 0,
             stamped: false,
             last_use: Instant(0),
@@ -62,21 +60,23 @@ impl Route {
 
     /// True if the entry forwards somewhere.
     pub fn has_oifs(&self) -> bool {
-        self.ttls.iter().any(|&t| t != 0)
+        self.mfc.ttls.iter().any(|&t| t != 0)
     }
 
     /// True for IPv6 entries.
     pub fn is_v6(&self) -> bool {
-        self.group.family() == crate::net::Family::V6
+        self.mfc.group.family() == crate::net::Family::V6
     }
 }
 
 impl Blank for Route {
     const BLANK: Self = Self {
-        source: Addr::V4([0; 4]),
-        group: Addr::V4([0; 4]),
-        parent: 0,
-        ttls: [0; MAX_VIFS],
+        mfc: Mfc {
+            source: Addr::V4([0; 4]),
+            group: Addr::V4([0; 4]),
+            parent: 0,
+            ttls: [0; MAX_VIFS],
+        },
         owner: 0,
         stamped: false,
         last_use: Instant(0),
@@ -153,7 +153,7 @@ impl<const N: usize, const B: usize> MfcTable<N, B> {
         self.by_sg.find(sg_hash(source, group), |id| {
             self.slab
                 .get(id)
-                .is_some_and(|r| r.source == *source && r.group == *group)
+                .is_some_and(|r| r.mfc.source == *source && r.mfc.group == *group)
         })
     }
 
@@ -161,13 +161,13 @@ impl<const N: usize, const B: usize> MfcTable<N, B> {
     pub fn insert(&mut self, route: Route) -> Result<usize, Full> {
         // What the indexes need is taken first: `route` is not used after it moves into
         // the slab, so it is copied once, into its slot (not into a local kept for later).
-        let sg = sg_hash(&route.source, &route.group);
-        let group = route.group;
+        let sg = sg_hash(&route.mfc.source, &route.mfc.group);
+        let group = route.mfc.group;
         let cache = route.is_cache();
         let id = self.slab.insert(route)?;
         let _ = self.by_sg.insert(sg, id);
         let slab = &self.slab;
-        let same_group = |o: usize| slab.get(o).is_some_and(|x| x.group == group);
+        let same_group = |o: usize| slab.get(o).is_some_and(|x| x.mfc.group == group);
         let _ = self.by_group.insert(group_hash(&group), id, same_group);
         if cache {
             self.lru.push_back(id);
@@ -183,14 +183,16 @@ impl<const N: usize, const B: usize> MfcTable<N, B> {
         let Some(r) = slab.get(id) else {
             return false;
         };
-        self.by_sg.remove(sg_hash(&r.source, &r.group), id, |o| {
-            slab.get(o).map_or(0, |x| sg_hash(&x.source, &x.group))
+        let (source, group) = (&r.mfc.source, &r.mfc.group);
+        self.by_sg.remove(sg_hash(source, group), id, |o| {
+            slab.get(o)
+                .map_or(0, |x| sg_hash(&x.mfc.source, &x.mfc.group))
         });
         self.by_group.remove(
-            group_hash(&r.group),
+            group_hash(group),
             id,
-            |o| o != id && slab.get(o).is_some_and(|x| x.group == r.group),
-            |o| slab.get(o).map_or(0, |x| group_hash(&x.group)),
+            |o| o != id && slab.get(o).is_some_and(|x| x.mfc.group == *group),
+            |o| slab.get(o).map_or(0, |x| group_hash(&x.mfc.group)),
         );
         if r.is_cache() {
             self.lru.unlink(id);
@@ -267,7 +269,7 @@ impl<const N: usize, const B: usize> MfcTable<N, B> {
     pub fn each_of_group(&self, group: &Addr, mut f: impl FnMut(usize, &Route)) {
         let slab = &self.slab;
         let mut cur = self.by_group.first(group_hash(group), |o| {
-            slab.get(o).is_some_and(|x| x.group == *group)
+            slab.get(o).is_some_and(|x| x.mfc.group == *group)
         });
         while let Some(id) = cur {
             cur = self.by_group.next(id);
@@ -312,7 +314,7 @@ mod tests {
         t.set_owner(y, 0);
         assert_eq!(t.caches(), 2);
         assert_eq!(t.idlest(), Some(x));
-        assert_eq!(t.get(x).map(|r| r.source), Some(a("10.0.0.1")));
+        assert_eq!(t.get(x).map(|r| r.mfc.source), Some(a("10.0.0.1")));
         assert!(t.remove(x));
         assert!(!t.remove(x));
         assert_eq!(t.find(&a("10.0.0.1"), &a("225.1.1.1")), None);
@@ -326,7 +328,7 @@ mod tests {
         assert_eq!(t.iter().count(), 2);
         assert_eq!(t.first(), Some(y));
         assert_eq!(t.next(y), Some(z));
-        t.get_mut(z).unwrap().parent = 3;
+        t.get_mut(z).unwrap().mfc.parent = 3;
     }
 
     extern crate std;
@@ -352,7 +354,7 @@ mod tests {
             assert!(t.remove(id));
         }
         let mut seen = std::vec::Vec::new();
-        t.each_of_group(&g, |_, r| seen.push(r.source));
+        t.each_of_group(&g, |_, r| seen.push(r.mfc.source));
         let want: std::vec::Vec<_> = (1..N).step_by(2).map(src).collect();
         assert_eq!(seen, want, "oldest first");
         let other = t.insert(r("10.0.0.1", "225.1.0.2")).unwrap();

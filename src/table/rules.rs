@@ -12,7 +12,7 @@
 use super::slab::Blank;
 use super::{Full, HashIndex, KeyHash, MultiIndex, Slab};
 use crate::limits::MAX_VIFS;
-use crate::net::Addr;
+use crate::net::{Addr, Prefix};
 
 /// Distinct template shapes indexed before matching falls back to a list walk.
 pub const MAX_SHAPES: usize = 64;
@@ -22,14 +22,12 @@ pub const MAX_SHAPES: usize = 64;
 pub struct Rule {
     /// Inbound interface (interface table id).
     pub iif: u32,
-    /// Source as written; the unspecified address means any source.
-    pub source: Addr,
-    /// Source prefix length (full length unless `/LEN` was given).
-    pub slen: u8,
+    /// Source as written, its length full unless `/LEN` was given; the unspecified
+    /// address means any source. (Prefixes, as the words are parsed: `mroute_words`
+    /// parses them straight into its rule.)
+    pub source: Prefix,
     /// Group as written.
-    pub group: Addr,
-    /// Group prefix length.
-    pub glen: u8,
+    pub group: Prefix,
     /// TTL threshold per outbound VIF (IPv4) or MIF (IPv6); 0 = not forwarded.
     pub ttls: [u8; MAX_VIFS],
     /// Seen in the configuration being (re)loaded.
@@ -39,14 +37,12 @@ pub struct Rule {
 }
 
 impl Rule {
-    /// A rule with no outbound interfaces (borrowed addresses: copied once, here).
-    pub fn new(iif: u32, source: &Addr, slen: u8, group: &Addr, glen: u8) -> Self {
+    /// A rule with no outbound interfaces (borrowed prefixes: copied once, here).
+    pub fn new(iif: u32, source: &Prefix, group: &Prefix) -> Self {
         Self {
             iif,
             source: *source,
-            slen,
             group: *group,
-            glen,
             ttls: [0; MAX_VIFS],
             used: true,
             seq: 0,
@@ -55,19 +51,19 @@ impl Rule {
 
     /// True if the source is the wildcard `*`.
     pub fn any_source(&self) -> bool {
-        self.source.is_unspecified()
+        self.source.addr.is_unspecified()
     }
 
     /// True if this is an exact (S,G) rule; otherwise it is a (*,G) template.
     pub fn is_exact(&self) -> bool {
-        let bits = self.group.family().bits();
+        let bits = self.group.addr.family().bits();
         // The lengths first: cheaper than the 17-byte unspecified-address test.
-        self.slen == bits && self.glen == bits && !self.any_source()
+        self.source.len == bits && self.group.len == bits && !self.any_source()
     }
 
     /// True for IPv6 rules (their `ttls` are indexed by MIF).
     pub fn is_v6(&self) -> bool {
-        self.group.family() == crate::net::Family::V6
+        self.group.addr.family() == crate::net::Family::V6
     }
 
     /// Source length used for matching: 0 for the wildcard.
@@ -75,15 +71,15 @@ impl Rule {
         if self.any_source() {
             0
         } else {
-            self.slen
+            self.source.len
         }
     }
 
     /// True if the template covers (S,G) (the IIF is checked by the caller).
     pub fn covers(&self, source: &Addr, group: &Addr) -> bool {
-        group.in_prefix(&self.group, self.glen)
-            && source.family() == self.group.family()
-            && (self.any_source() || source.in_prefix(&self.source, self.slen))
+        group.in_prefix(&self.group.addr, self.group.len)
+            && source.family() == self.group.addr.family()
+            && (self.any_source() || source.in_prefix(&self.source.addr, self.source.len))
     }
 
     /// True if the rule has at least one outbound interface.
@@ -92,12 +88,18 @@ impl Rule {
     }
 
     fn identity_hash(&self) -> u32 {
-        identity_hash(self.iif, &self.source, self.slen, &self.group, self.glen)
+        identity_hash(self.iif, &self.source, &self.group)
     }
 
     fn match_hash(&self) -> u32 {
         let sl = self.match_slen();
-        match_hash(self.iif, &self.source, sl, &self.group, self.glen)
+        match_hash(
+            self.iif,
+            &self.source.addr,
+            sl,
+            &self.group.addr,
+            self.group.len,
+        )
     }
 
     /// True if the template matches with key (IIF, masked source and length, masked
@@ -105,51 +107,51 @@ impl Rule {
     fn has_match_key(&self, iif: u32, source: &Addr, slen: u8, group: &Addr, glen: u8) -> bool {
         self.iif == iif
             && self.match_slen() == slen
-            && self.glen == glen
-            && source.in_prefix(&self.source, slen)
-            && group.in_prefix(&self.group, glen)
+            && self.group.len == glen
+            && source.in_prefix(&self.source.addr, slen)
+            && group.in_prefix(&self.group.addr, glen)
     }
 
     /// True if both templates have the same match key.
     fn same_match_key(&self, o: &Rule) -> bool {
         o.has_match_key(
             self.iif,
-            &self.source,
+            &self.source.addr,
             self.match_slen(),
-            &self.group,
-            self.glen,
+            &self.group.addr,
+            self.group.len,
         )
     }
 
     fn same_identity(&self, o: &Rule) -> bool {
-        self.iif == o.iif
-            && self.source == o.source
-            && self.slen == o.slen
-            && self.group == o.group
-            && self.glen == o.glen
+        self.iif == o.iif && self.source == o.source && self.group == o.group
     }
 }
 
 impl Blank for Rule {
     const BLANK: Self = Self {
         iif: 0,
-        source: Addr::V4([0; 4]),
-        slen: 0,
-        group: Addr::V4([0; 4]),
-        glen: 0,
+        source: Prefix {
+            addr: Addr::V4([0; 4]),
+            len: 0,
+        },
+        group: Prefix {
+            addr: Addr::V4([0; 4]),
+            len: 0,
+        },
         ttls: [0; MAX_VIFS],
         used: false,
         seq: 0,
     };
 }
 
-fn identity_hash(iif: u32, source: &Addr, slen: u8, group: &Addr, glen: u8) -> u32 {
+fn identity_hash(iif: u32, source: &Prefix, group: &Prefix) -> u32 {
     KeyHash::new()
         .u32(iif)
-        .addr(source)
-        .byte(slen)
-        .addr(group)
-        .byte(glen)
+        .addr(&source.addr)
+        .byte(source.len)
+        .addr(&group.addr)
+        .byte(group.len)
         .finish()
 }
 
@@ -157,8 +159,15 @@ fn identity_hash(iif: u32, source: &Addr, slen: u8, group: &Addr, glen: u8) -> u
 /// copy, not by each caller.
 #[inline(never)]
 fn match_hash(iif: u32, source: &Addr, slen: u8, group: &Addr, glen: u8) -> u32 {
-    let (source, group) = (source.masked(slen), group.masked(glen));
-    identity_hash(iif, &source, slen, &group, glen) ^ 0x5bd1_e995
+    let source = Prefix {
+        addr: source.masked(slen),
+        len: slen,
+    };
+    let group = Prefix {
+        addr: group.masked(glen),
+        len: glen,
+    };
+    identity_hash(iif, &source, &group) ^ 0x5bd1_e995
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -303,7 +312,11 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
     }
 
     fn shape_of(rule: &Rule) -> (u8, u8, u8) {
-        (rule.group.family().bits(), rule.match_slen(), rule.glen)
+        (
+            rule.group.addr.family().bits(),
+            rule.match_slen(),
+            rule.group.len,
+        )
     }
 
     fn add_shape(&mut self, rule: &Rule) {
@@ -436,7 +449,8 @@ mod tests {
     }
 
     fn rule(iif: u32, s: &str, sl: u8, g: &str, gl: u8) -> Rule {
-        Rule::new(iif, &a(s), sl, &a(g), gl)
+        let p = |addr, len| Prefix { addr, len };
+        Rule::new(iif, &p(a(s), sl), &p(a(g), gl))
     }
 
     #[test]
@@ -489,7 +503,7 @@ mod tests {
         assert_eq!(t.find(&r2), Some(i2));
         assert_eq!(t.find(&r3), None);
         assert_eq!(t.templates(), 1);
-        assert_eq!(t.get(i2).map(|r| r.group), Some(a("225.1.1.1")));
+        assert_eq!(t.get(i2).map(|r| r.group.addr), Some(a("225.1.1.1")));
         assert!(t.remove(i2));
         assert!(!t.remove(i2));
         assert_eq!(t.templates(), 0);
