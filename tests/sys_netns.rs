@@ -337,8 +337,9 @@ fn joins_and_enobufs_calibration() {
         let src = Addr::V4([10, 99, 0, 9]);
         pool.join(a, None, &asm).unwrap();
         pool.join(a, Some(&src), &ssm).unwrap();
-        // No third join of `asm`: the router joins each kernel membership once
-        // (GroupTable::is_kernel_member) and the pool no longer looks for duplicates.
+        // A second holder of `asm` (as `a1` and `a+` can be): counted, no second
+        // membership and no kernel request.
+        pool.join(a, None, &asm).unwrap();
         assert_eq!(pool.len(), 2);
         let joined = maddr("smcr-a");
         println!("{joined:?}");
@@ -360,6 +361,11 @@ fn joins_and_enobufs_calibration() {
         );
         assert_eq!(pool.sockets(), 2, "one socket per family");
 
+        pool.leave(a, None, &asm).unwrap();
+        assert!(
+            maddr("smcr-a").iter().any(|l| l == "inet 239.10.0.1"),
+            "the second holder keeps the membership"
+        );
         pool.leave(a, None, &asm).unwrap();
         pool.leave(a, Some(&src), &ssm).unwrap();
         pool.leave(a, None, &Addr::V6(g6)).unwrap();
