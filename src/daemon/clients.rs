@@ -8,6 +8,7 @@
 
 use super::host::DaemonHost;
 use crate::fmt::Level;
+use crate::ipc::show::Out;
 use crate::ipc::{Framer, Request, WireError};
 use crate::limits::MAX_CLIENTS;
 use crate::router::Router;
@@ -95,12 +96,29 @@ impl Reply<'_> {
     }
 }
 
-impl ufmt::uWrite for Reply<'_> {
-    type Error = core::convert::Infallible;
+impl Out for Reply<'_> {
+    // The common case, a piece that fits, in line: show writes many small pieces.
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        let end = self.len + bytes.len();
+        match self.buf.get_mut(self.len..end) {
+            Some(dst) => {
+                dst.copy_from_slice(bytes);
+                self.len = end;
+            }
+            None => self.push(bytes),
+        }
+    }
 
-    fn write_str(&mut self, s: &str) -> Result<(), Self::Error> {
-        self.push(s.as_bytes());
-        Ok(())
+    #[inline]
+    fn byte(&mut self, b: u8) {
+        match self.buf.get_mut(self.len) {
+            Some(dst) => {
+                *dst = b;
+                self.len += 1;
+            }
+            None => self.push(&[b]),
+        }
     }
 }
 

@@ -42,6 +42,11 @@ pub enum Headings {
 pub trait Out {
     /// Writes all of `bytes`.
     fn put(&mut self, bytes: &[u8]);
+
+    /// Writes one byte (a sink may store it without a copy call).
+    fn byte(&mut self, b: u8) {
+        self.put(&[b]);
+    }
 }
 
 /// Renders one reply, fed in arbitrary pieces.

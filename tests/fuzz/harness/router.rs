@@ -11,7 +11,6 @@
 //! failing kernel stay strict.
 
 use std::collections::{HashMap, HashSet};
-use std::convert::Infallible;
 
 use smcroute::conf::{self, Stmt};
 use smcroute::errno::Errno;
@@ -544,11 +543,9 @@ impl std::ops::AddAssign for Stats {
 
 struct Sink(String);
 
-impl ufmt::uWrite for Sink {
-    type Error = Infallible;
-    fn write_str(&mut self, s: &str) -> Result<(), Infallible> {
-        self.0.push_str(s);
-        Ok(())
+impl Out for Sink {
+    fn put(&mut self, bytes: &[u8]) {
+        self.0.push_str(&String::from_utf8_lossy(bytes));
     }
 }
 
