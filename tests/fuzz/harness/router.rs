@@ -541,14 +541,6 @@ impl std::ops::AddAssign for Stats {
     }
 }
 
-struct Sink(String);
-
-impl Out for Sink {
-    fn put(&mut self, bytes: &[u8]) {
-        self.0.push_str(&String::from_utf8_lossy(bytes));
-    }
-}
-
 struct Collect(Vec<u8>);
 
 impl Out for Collect {
@@ -681,11 +673,11 @@ impl Driver {
             b'k' => {}
             cmd => {
                 let before = self.h.lines;
-                let mut out = Sink(String::new());
+                let mut out = Collect(Vec::new());
                 let res = self
                     .r
                     .command(&mut self.h, self.now, cmd, req.args.as_slice(), &mut out);
-                let mut reply = out.0.into_bytes();
+                let mut reply = out.0;
                 if res.is_err() {
                     self.stats.failed_commands += 1;
                     let known_bug = KNOWN_BUG_SILENT_WILDCARD_IIF
@@ -730,12 +722,12 @@ impl Driver {
     }
 
     fn show(&mut self, cmd: u8, what: &str) -> String {
-        let mut out = Sink(String::new());
+        let mut out = Collect(Vec::new());
         self.r
             .command(&mut self.h, self.now, cmd, &[what], &mut out)
             .expect("show never fails");
         self.stats.shows += 1;
-        out.0
+        String::from_utf8(out.0).expect("show is UTF-8")
     }
 
     /// The router's kernel mirror and group table agree with the model kernel.
