@@ -292,8 +292,7 @@ impl uDisplay for Arg<'_> {
             Arg::Errno(e) => e.fmt(f),
             Arg::Byte(c) => {
                 // The reply ends at the first NUL: never echo a control byte.
-                let b = [if c.is_ascii_graphic() { c } else { b'?' }];
-                f.write_str(crate::fmt::as_utf8(&b).unwrap_or("?"))
+                f.write_char(char::from(if c.is_ascii_graphic() { c } else { b'?' }))
             }
         }
     }
