@@ -172,6 +172,18 @@ impl<'w, W: Out + ?Sized> Output<'w, W> {
         self.byte(b'"');
     }
 
+    /// Starts a membership list: its JSON key, or its text `title` and column headings.
+    #[inline(never)]
+    fn group_section(&mut self, key: &str, title: &str) {
+        self.n = 0;
+        if self.json {
+            self.text(key);
+        } else {
+            self.text(title);
+            self.text(GROUP_COLUMNS);
+        }
+    }
+
     /// Starts a record: the comma before every JSON object of a list but the first.
     #[inline]
     fn open(&mut self) {
@@ -278,7 +290,7 @@ const ROUTE_TITLES: [&str; 3] = [
 ];
 
 /// JSON keys opening the route sections.
-const ROUTE_KEYS: [&str; 3] = ["\"asm\":[", "],\"ssm\":[", "],\"kernel\":["];
+const ROUTE_KEYS: [&str; 3] = ["{\"routes\":{\"asm\":[", "],\"ssm\":[", "],\"kernel\":["];
 
 /// The first column's heading of the route tables, padded to 42 columns, a blank and
 /// the IIF column's heading (padded to the names after it): one write.
@@ -337,11 +349,15 @@ impl Router {
         out: &mut W,
     ) {
         let mut o = Output::new(out, style);
-        match what {
+        // Each writes its JSON object but the closing brackets of its last list.
+        let json_end = match what {
             Some(b'g') => self.show_groups(&mut o),
             Some(b'i') => self.show_interfaces(&mut o),
             Some(b'p') => self.show_pending(&mut o),
             _ => self.show_routes(h, &mut o),
+        };
+        if o.json {
+            o.text(json_end);
         }
     }
 
@@ -350,11 +366,12 @@ impl Router {
         self.ifaces.get(id).map_or(&[], |i| i.name.as_bytes())
     }
 
-    fn show_routes<H: Host, W: Out + ?Sized>(&self, h: &mut H, o: &mut Output<'_, W>) {
+    fn show_routes<H: Host, W: Out + ?Sized>(
+        &self,
+        h: &mut H,
+        o: &mut Output<'_, W>,
+    ) -> &'static str {
         o.width = self.ifaces.longest_name().max(3);
-        if o.json {
-            o.text("{\"routes\":{");
-        }
         // Templates, exact rules, then the kernel's entries: forwarding ones first, stop
         // filters last, in one section.
         for pass in 0..4 {
@@ -399,9 +416,7 @@ impl Router {
                 }
             }
         }
-        if o.json {
-            o.text("]}}\n");
-        }
+        "]}}\n"
     }
 
     /// A route of `section`: a JSON object, or a text row (after the section header, for
@@ -465,40 +480,29 @@ impl Router {
         o.close("]}");
     }
 
-    fn show_groups<W: Out + ?Sized>(&self, o: &mut Output<'_, W>) {
-        if o.json {
-            o.text("{\"groups\":{\"conf\":[");
-        } else if self.groups.is_empty() {
-            return;
-        } else {
-            o.text("Group Memberships Table_\n");
-            o.text(GROUP_COLUMNS);
+    fn show_groups<W: Out + ?Sized>(&self, o: &mut Output<'_, W>) -> &'static str {
+        if !o.json && self.groups.is_empty() {
+            return "";
         }
+        o.group_section("{\"groups\":{\"conf\":[", "Group Memberships Table_\n");
         for (_, g) in self.groups.iter() {
             group_out(o, g, None, g.iif.as_bytes());
         }
-        if o.json {
-            o.text("],\"kernel\":[");
-        } else if !o.detail {
-            return;
-        } else {
-            // SMCRoute sends no column header for this section (a bug); we do.
-            o.text("Kernel Group Membership Table_\n");
-            o.text(GROUP_COLUMNS);
+        if !o.json && !o.detail {
+            return "";
         }
-        o.n = 0;
+        // SMCRoute sends no column header for this section (a bug); we do.
+        o.group_section("],\"kernel\":[", "Kernel Group Membership Table_\n");
         for (_, j) in self.groups.joins() {
             let Some(g) = self.groups.get(j.owner()) else {
                 continue;
             };
             group_out(o, g, Some(j), self.iface_bytes(j.iface as usize));
         }
-        if o.json {
-            o.text("]}}\n");
-        }
+        "]}}\n"
     }
 
-    fn show_interfaces<W: Out + ?Sized>(&self, o: &mut Output<'_, W>) {
+    fn show_interfaces<W: Out + ?Sized>(&self, o: &mut Output<'_, W>) -> &'static str {
         let width = self.ifaces.longest_name().max(6);
         if o.json {
             o.text("{\"interfaces\":[");
@@ -519,20 +523,18 @@ impl Router {
             o.num_field(&IF_MIF, i.vif_of(true).map(u32::from), 4);
             o.close("}");
         }
-        if o.json {
-            o.text("]}\n");
-        }
+        "]}\n"
     }
 
-    fn show_pending<W: Out + ?Sized>(&self, o: &mut Output<'_, W>) {
+    fn show_pending<W: Out + ?Sized>(&self, o: &mut Output<'_, W>) -> &'static str {
         use crate::table::pending::Kind;
-        if o.json {
-            o.text("{\"pending\":[");
+        o.text(if o.json {
+            "{\"pending\":["
         } else if self.pending.is_empty() {
-            return o.text("No pending routes or groups\n");
+            "No pending routes or groups\n"
         } else {
-            o.text("PENDING ROUTES AND GROUPS\n");
-        }
+            "PENDING ROUTES AND GROUPS\n"
+        });
         for (_, p) in self.pending.iter() {
             let kind: &[u8] = match p.kind {
                 Kind::Mroute => b"mroute",
@@ -560,9 +562,7 @@ impl Router {
             }
             o.close("]}");
         }
-        if o.json {
-            o.text("]}\n");
-        }
+        "]}\n"
     }
 }
 
