@@ -78,20 +78,18 @@ impl Reply<'_> {
     }
 
     /// Appends `bytes`, sending the buffer whenever it fills (a reply is a byte stream:
-    /// where it is cut does not matter).
-    fn push(&mut self, mut bytes: &[u8]) {
-        loop {
-            let room = self.buf.len() - self.len;
-            let (now, rest) = bytes.split_at(bytes.len().min(room));
-            if let Some(dst) = self.buf.get_mut(self.len..self.len + now.len()) {
-                dst.copy_from_slice(now);
-                self.len += now.len();
+    /// where it is cut does not matter). A byte at a time: only the piece that crosses
+    /// the end of the buffer, and the short error text, come here.
+    #[inline(never)]
+    fn push(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            if self.len == REPLY_BUF {
+                self.flush();
             }
-            if rest.is_empty() {
-                return;
+            if let Some(dst) = self.buf.get_mut(self.len) {
+                *dst = b;
+                self.len += 1;
             }
-            self.flush();
-            bytes = rest;
         }
     }
 }
