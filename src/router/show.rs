@@ -349,6 +349,8 @@ impl Router {
         out: &mut W,
     ) {
         let mut o = Output::new(out, style);
+        // The longest name, found once for the routes and interfaces tables' columns.
+        o.width = self.ifaces.longest_name();
         // Each writes its JSON object but the closing brackets of its last list.
         let json_end = match what {
             Some(b'g') => self.show_groups(&mut o),
@@ -371,7 +373,7 @@ impl Router {
         h: &mut H,
         o: &mut Output<'_, W>,
     ) -> &'static str {
-        o.width = self.ifaces.longest_name().max(3);
+        o.width = o.width.max(3);
         // Templates, exact rules, then the kernel's entries: forwarding ones first, stop
         // filters last, in one section.
         for pass in 0..4 {
@@ -503,7 +505,7 @@ impl Router {
     }
 
     fn show_interfaces<W: Out + ?Sized>(&self, o: &mut Output<'_, W>) -> &'static str {
-        let width = self.ifaces.longest_name().max(6);
+        let width = o.width.max(6);
         if o.json {
             o.text("{\"interfaces\":[");
         } else {
