@@ -38,7 +38,9 @@ pub enum Headings {
     Off,
 }
 
-/// A byte sink for rendered output (show text need not be UTF-8: interface names are bytes).
+/// A byte sink for show output, both sides: the client's rendered text, and the daemon's
+/// reply, which the router's `show` writes straight into (no UTF-8 check on the way:
+/// show text is bytes).
 pub trait Out {
     /// Writes all of `bytes`.
     fn put(&mut self, bytes: &[u8]);
