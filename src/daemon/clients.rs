@@ -8,6 +8,7 @@
 
 use super::host::DaemonHost;
 use crate::fmt::Level;
+use crate::ipc::show::Out;
 use crate::ipc::{Framer, Request, WireError};
 use crate::limits::MAX_CLIENTS;
 use crate::router::Router;
@@ -77,30 +78,45 @@ impl Reply<'_> {
     }
 
     /// Appends `bytes`, sending the buffer whenever it fills (a reply is a byte stream:
-    /// where it is cut does not matter).
-    fn push(&mut self, mut bytes: &[u8]) {
-        loop {
-            let room = self.buf.len() - self.len;
-            let (now, rest) = bytes.split_at(bytes.len().min(room));
-            if let Some(dst) = self.buf.get_mut(self.len..self.len + now.len()) {
-                dst.copy_from_slice(now);
-                self.len += now.len();
+    /// where it is cut does not matter). A byte at a time: only the piece that crosses
+    /// the end of the buffer, and the short error text, come here.
+    #[inline(never)]
+    fn push(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            if self.len == REPLY_BUF {
+                self.flush();
             }
-            if rest.is_empty() {
-                return;
+            if let Some(dst) = self.buf.get_mut(self.len) {
+                *dst = b;
+                self.len += 1;
             }
-            self.flush();
-            bytes = rest;
         }
     }
 }
 
-impl ufmt::uWrite for Reply<'_> {
-    type Error = core::convert::Infallible;
+impl Out for Reply<'_> {
+    // The common case, a piece that fits, in line: show writes many small pieces.
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        let end = self.len + bytes.len();
+        match self.buf.get_mut(self.len..end) {
+            Some(dst) => {
+                dst.copy_from_slice(bytes);
+                self.len = end;
+            }
+            None => self.push(bytes),
+        }
+    }
 
-    fn write_str(&mut self, s: &str) -> Result<(), Self::Error> {
-        self.push(s.as_bytes());
-        Ok(())
+    #[inline]
+    fn byte(&mut self, b: u8) {
+        match self.buf.get_mut(self.len) {
+            Some(dst) => {
+                *dst = b;
+                self.len += 1;
+            }
+            None => self.push(&[b]),
+        }
     }
 }
 

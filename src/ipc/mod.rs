@@ -15,7 +15,8 @@
 //!
 //! - [`wire`]: the request frame (`struct ipc_msg`), [`wire::Request`], [`wire::Framer`].
 //! - [`cmd`]: command letters, the `smcroutectl` command words and their help.
-//! - [`show`]: rendering a show reply's heading markers on the client.
+//! - [`show`]: the show byte sink ([`show::Out`], both sides) and rendering a show
+//!   reply's heading markers on the client.
 //! - [`batch`]: splitting `smcroutectl -b` input lines.
 
 pub mod batch;

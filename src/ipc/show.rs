@@ -38,10 +38,17 @@ pub enum Headings {
     Off,
 }
 
-/// A byte sink for rendered output (show text need not be UTF-8: interface names are bytes).
+/// A byte sink for show output, both sides: the client's rendered text, and the daemon's
+/// reply, which the router's `show` writes straight into (no UTF-8 check on the way:
+/// show text is bytes).
 pub trait Out {
     /// Writes all of `bytes`.
     fn put(&mut self, bytes: &[u8]);
+
+    /// Writes one byte (a sink may store it without a copy call).
+    fn byte(&mut self, b: u8) {
+        self.put(&[b]);
+    }
 }
 
 /// Renders one reply, fed in arbitrary pieces.

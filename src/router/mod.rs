@@ -209,7 +209,7 @@ impl Router {
     /// Runs one IPC command: `a` add, `r` remove, `j` join, `l` leave, `F` flush, `s`/`S`/
     /// `J` show (brief, detail, JSON) into `out` with the `_`/`=` heading markers (without
     /// the final NUL). `Err` means the daemon replies with the host's last log line.
-    pub fn command<H: Host, W: ufmt::uWrite + ?Sized>(
+    pub fn command<H: Host, W: crate::ipc::show::Out + ?Sized>(
         &mut self,
         h: &mut H,
         now: Instant,
@@ -249,8 +249,8 @@ impl Router {
                 Ok(())
             }
             b's' | b'S' | b'J' => {
-                // A sink that fills up truncates the reply; that is the daemon's business.
-                let _ = self.show(h, cmd, args.first().copied(), out);
+                // A sink that fails drops the rest of the reply; that is the daemon's business.
+                self.show(h, cmd, args.first().copied(), out);
                 Ok(())
             }
             other => {

@@ -5,17 +5,12 @@
 //! field knows its JSON key and its text separator ([`Field`]), so a table is walked once
 //! for both and the JSON and text forms of a value cannot drift apart.
 
-use ufmt::uWrite;
-
 use super::msg::Compact;
 use super::Router;
+use crate::ipc::show::Out;
 use crate::kernel::Host;
 use crate::net::{Addr, Dec};
 use crate::table::groups::{Group, Join};
-
-/// Bytes buffered before they go to the output (a write per fragment, and a UTF-8 check
-/// per fragment, cost more than the formatting).
-const BUF: usize = 2048;
 
 /// A value's JSON key (with the punctuation before it) and its text separator.
 struct Field {
@@ -75,94 +70,50 @@ const PENDING_NO_SOURCE_GROUP: Field = Field {
     sep: " group ",
 };
 
-/// The buffered output of one `show`, in its style. Only whole `&str`s, ASCII, and runs
-/// of a string cut at ASCII bytes are appended, and a piece that does not fit sends the
-/// buffer first, so every send is UTF-8.
-struct Output<'w, W: uWrite + ?Sized> {
+/// The output of one `show`, in its style, written straight into the reply's byte sink
+/// (which buffers and sends it: no buffer of its own, no UTF-8 check).
+struct Output<'w, W: Out + ?Sized> {
     out: &'w mut W,
-    /// The first error of `out`; nothing is sent after it.
-    error: Option<W::Error>,
     json: bool,
     detail: bool,
     /// Records written in the current list (the JSON commas, the text headers).
     n: usize,
     /// Width of the interface name columns.
     width: usize,
-    /// Bytes sent so far: with `len`, the output position padding is measured from.
-    sent: usize,
-    len: usize,
-    buf: [u8; BUF],
+    /// Bytes written so far: the output position padding is measured from.
+    pos: usize,
 }
 
-impl<'w, W: uWrite + ?Sized> Output<'w, W> {
+/// Blanks written for padding, in pieces of up to this many.
+const SPACES: &[u8; 64] = &[b' '; 64];
+
+impl<'w, W: Out + ?Sized> Output<'w, W> {
     fn new(out: &'w mut W, style: Style) -> Self {
         Self {
             out,
-            error: None,
             json: style == Style::Json,
             detail: style == Style::Detail,
             n: 0,
             width: 0,
-            sent: 0,
-            len: 0,
-            buf: [0; BUF],
+            pos: 0,
         }
-    }
-
-    /// Sends the rest; the first error of the output, if any.
-    fn finish(mut self) -> Result<(), W::Error> {
-        self.flush();
-        match self.error.take() {
-            Some(e) => Err(e),
-            None => Ok(()),
-        }
-    }
-
-    #[inline(never)]
-    fn flush(&mut self) {
-        let bytes = self.buf.get(..self.len).unwrap_or(&[]);
-        send(self.out, &mut self.error, bytes);
-        self.sent += self.len;
-        self.len = 0;
     }
 
     /// Output position.
     fn pos(&self) -> usize {
-        self.sent + self.len
+        self.pos
     }
 
-    /// Appends `b` whole, sending the buffer first if it does not fit.
+    /// Appends `b`.
     #[inline(never)]
     fn put(&mut self, b: &[u8]) {
-        let end = self.len + b.len();
-        if let Some(dst) = self.buf.get_mut(self.len..end) {
-            dst.copy_from_slice(b);
-            self.len = end;
-            return;
-        }
-        self.flush();
-        match self.buf.get_mut(..b.len()) {
-            Some(dst) => {
-                dst.copy_from_slice(b);
-                self.len = b.len();
-            }
-            // Longer than the buffer: sent as it is.
-            None => {
-                send(self.out, &mut self.error, b);
-                self.sent += b.len();
-            }
-        }
+        self.pos += b.len();
+        self.out.put(b);
     }
 
-    // Not through `put`: a store, not a `memcpy` call, for the many single bytes.
-    #[inline(never)]
     fn byte(&mut self, b: u8) {
-        if let Some(dst) = self.buf.get_mut(self.len) {
-            *dst = b;
-            self.len += 1;
-            return;
-        }
-        self.put(&[b]);
+        self.pos += 1;
+        self.out.byte(b);
     }
 
     fn text(&mut self, s: &str) {
@@ -170,19 +121,11 @@ impl<'w, W: uWrite + ?Sized> Output<'w, W> {
     }
 
     #[inline(never)]
-    fn spaces(&mut self, n: usize) {
-        let end = self.len + n;
-        match self.buf.get_mut(self.len..end) {
-            Some(dst) => {
-                dst.fill(b' ');
-                self.len = end;
-            }
-            // Rare (a nearly full buffer): one at a time is fine.
-            None => {
-                for _ in 0..n {
-                    self.byte(b' ');
-                }
-            }
+    fn spaces(&mut self, mut n: usize) {
+        while n > 0 {
+            let k = n.min(SPACES.len());
+            self.put(SPACES.get(..k).unwrap_or(&[]));
+            n -= k;
         }
     }
 
@@ -198,17 +141,7 @@ impl<'w, W: uWrite + ?Sized> Output<'w, W> {
     fn dec(&mut self, n: u64, width: usize) {
         let d = Dec::of(n);
         let digits = d.as_bytes();
-        let pad = width.saturating_sub(digits.len());
-        // The padding in place: `spaces` is a call too many for the counters of every
-        // detailed route.
-        let end = self.len + pad;
-        match self.buf.get_mut(self.len..end) {
-            Some(dst) => {
-                dst.fill(b' ');
-                self.len = end;
-            }
-            None => self.spaces(pad),
-        }
+        self.spaces(width.saturating_sub(digits.len()));
         self.put(digits);
     }
 
@@ -218,38 +151,37 @@ impl<'w, W: uWrite + ?Sized> Output<'w, W> {
     }
 
     /// JSON string with `"`, `\` and control characters escaped (SMCRoute does not
-    /// escape). The runs between escapes are cut at ASCII bytes: whole UTF-8.
+    /// escape), a byte at a time (JSON is not the benchmarked path; this is smaller).
     #[inline(never)]
     fn json_str(&mut self, s: &[u8]) {
         const HEX: &[u8; 16] = b"0123456789abcdef";
         self.byte(b'"');
-        let mut rest = s;
-        while let Some(i) = rest
-            .iter()
-            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
-        {
-            let (run, tail) = rest.split_at(i);
-            self.put(run);
-            let Some((&b, tail)) = tail.split_first() else {
-                break;
-            };
-            let esc = [
-                b'\\',
-                b'u',
-                b'0',
-                b'0',
-                HEX[usize::from(b >> 4)],
-                HEX[usize::from(b & 15)],
-            ];
-            if b < 0x20 {
-                self.put(&esc);
+        for &b in s {
+            let last = if b < 0x20 {
+                self.text("\\u00");
+                self.byte(HEX[usize::from(b >> 4)]);
+                HEX[usize::from(b & 15)]
             } else {
-                self.put(&[b'\\', b]);
-            }
-            rest = tail;
+                if b == b'"' || b == b'\\' {
+                    self.byte(b'\\');
+                }
+                b
+            };
+            self.byte(last);
         }
-        self.put(rest);
         self.byte(b'"');
+    }
+
+    /// Starts a membership list: its JSON key, or its text `title` and column headings.
+    #[inline(never)]
+    fn group_section(&mut self, key: &str, title: &str) {
+        self.n = 0;
+        if self.json {
+            self.text(key);
+        } else {
+            self.text(title);
+            self.text(GROUP_COLUMNS);
+        }
     }
 
     /// Starts a record: the comma before every JSON object of a list but the first.
@@ -340,15 +272,6 @@ impl<'w, W: uWrite + ?Sized> Output<'w, W> {
     }
 }
 
-/// Writes `bytes` (UTF-8: see [`Output`]) to `out` unless it failed before.
-fn send<W: uWrite + ?Sized>(out: &mut W, error: &mut Option<W::Error>, bytes: &[u8]) {
-    if error.is_none() {
-        if let Err(e) = out.write_str(crate::fmt::as_utf8(bytes).unwrap_or("")) {
-            *error = Some(e);
-        }
-    }
-}
-
 /// An interface name in the text OIF column, cut at 19 bytes as SMCRoute's 21-byte
 /// ` NAME` buffer cuts it (kept whole if the cut would split a character).
 fn oif_cut(name: &[u8]) -> &[u8] {
@@ -367,7 +290,7 @@ const ROUTE_TITLES: [&str; 3] = [
 ];
 
 /// JSON keys opening the route sections.
-const ROUTE_KEYS: [&str; 3] = ["\"asm\":[", "],\"ssm\":[", "],\"kernel\":["];
+const ROUTE_KEYS: [&str; 3] = ["{\"routes\":{\"asm\":[", "],\"ssm\":[", "],\"kernel\":["];
 
 /// The first column's heading of the route tables, padded to 42 columns, a blank and
 /// the IIF column's heading (padded to the names after it): one write.
@@ -400,13 +323,13 @@ enum Style {
 
 impl Router {
     /// Writes the table selected by `what`'s first letter (`g`, `i`, `p`, else routes).
-    pub(crate) fn show<H: Host, W: uWrite + ?Sized>(
+    pub(crate) fn show<H: Host, W: Out + ?Sized>(
         &self,
         h: &mut H,
         cmd: u8,
         what: Option<&str>,
         out: &mut W,
-    ) -> Result<(), W::Error> {
+    ) {
         let style = match cmd {
             b'S' => Style::Detail,
             b'J' => Style::Json,
@@ -418,21 +341,26 @@ impl Router {
     // Not inlined: the output buffer must not add to the stack frame of whoever calls
     // `show` (the daemon's main loop) for the whole life of the process.
     #[inline(never)]
-    fn show_in<H: Host, W: uWrite + ?Sized>(
+    fn show_in<H: Host, W: Out + ?Sized>(
         &self,
         h: &mut H,
         style: Style,
         what: Option<u8>,
         out: &mut W,
-    ) -> Result<(), W::Error> {
+    ) {
         let mut o = Output::new(out, style);
-        match what {
+        // The longest name, found once for the routes and interfaces tables' columns.
+        o.width = self.ifaces.longest_name();
+        // Each writes its JSON object but the closing brackets of its last list.
+        let json_end = match what {
             Some(b'g') => self.show_groups(&mut o),
             Some(b'i') => self.show_interfaces(&mut o),
             Some(b'p') => self.show_pending(&mut o),
             _ => self.show_routes(h, &mut o),
+        };
+        if o.json {
+            o.text(json_end);
         }
-        o.finish()
     }
 
     #[inline(always)]
@@ -440,11 +368,12 @@ impl Router {
         self.ifaces.get(id).map_or(&[], |i| i.name.as_bytes())
     }
 
-    fn show_routes<H: Host, W: uWrite + ?Sized>(&self, h: &mut H, o: &mut Output<'_, W>) {
-        o.width = self.ifaces.longest_name().max(3);
-        if o.json {
-            o.text("{\"routes\":{");
-        }
+    fn show_routes<H: Host, W: Out + ?Sized>(
+        &self,
+        h: &mut H,
+        o: &mut Output<'_, W>,
+    ) -> &'static str {
+        o.width = o.width.max(3);
         // Templates, exact rules, then the kernel's entries: forwarding ones first, stop
         // filters last, in one section.
         for pass in 0..4 {
@@ -489,15 +418,13 @@ impl Router {
                 }
             }
         }
-        if o.json {
-            o.text("]}}\n");
-        }
+        "]}}\n"
     }
 
     /// A route of `section`: a JSON object, or a text row (after the section header, for
     /// the first): `(S,G)`, IIF, counters (detail), OIFs.
     #[inline(never)]
-    fn route_out<H: Host, W: uWrite + ?Sized>(
+    fn route_out<H: Host, W: Out + ?Sized>(
         &self,
         h: &mut H,
         o: &mut Output<'_, W>,
@@ -555,41 +482,30 @@ impl Router {
         o.close("]}");
     }
 
-    fn show_groups<W: uWrite + ?Sized>(&self, o: &mut Output<'_, W>) {
-        if o.json {
-            o.text("{\"groups\":{\"conf\":[");
-        } else if self.groups.is_empty() {
-            return;
-        } else {
-            o.text("Group Memberships Table_\n");
-            o.text(GROUP_COLUMNS);
+    fn show_groups<W: Out + ?Sized>(&self, o: &mut Output<'_, W>) -> &'static str {
+        if !o.json && self.groups.is_empty() {
+            return "";
         }
+        o.group_section("{\"groups\":{\"conf\":[", "Group Memberships Table_\n");
         for (_, g) in self.groups.iter() {
             group_out(o, g, None, g.iif.as_bytes());
         }
-        if o.json {
-            o.text("],\"kernel\":[");
-        } else if !o.detail {
-            return;
-        } else {
-            // SMCRoute sends no column header for this section (a bug); we do.
-            o.text("Kernel Group Membership Table_\n");
-            o.text(GROUP_COLUMNS);
+        if !o.json && !o.detail {
+            return "";
         }
-        o.n = 0;
+        // SMCRoute sends no column header for this section (a bug); we do.
+        o.group_section("],\"kernel\":[", "Kernel Group Membership Table_\n");
         for (_, j) in self.groups.joins() {
             let Some(g) = self.groups.get(j.owner()) else {
                 continue;
             };
             group_out(o, g, Some(j), self.iface_bytes(j.iface as usize));
         }
-        if o.json {
-            o.text("]}}\n");
-        }
+        "]}}\n"
     }
 
-    fn show_interfaces<W: uWrite + ?Sized>(&self, o: &mut Output<'_, W>) {
-        let width = self.ifaces.longest_name().max(6);
+    fn show_interfaces<W: Out + ?Sized>(&self, o: &mut Output<'_, W>) -> &'static str {
+        let width = o.width.max(6);
         if o.json {
             o.text("{\"interfaces\":[");
         } else {
@@ -609,20 +525,18 @@ impl Router {
             o.num_field(&IF_MIF, i.vif_of(true).map(u32::from), 4);
             o.close("}");
         }
-        if o.json {
-            o.text("]}\n");
-        }
+        "]}\n"
     }
 
-    fn show_pending<W: uWrite + ?Sized>(&self, o: &mut Output<'_, W>) {
+    fn show_pending<W: Out + ?Sized>(&self, o: &mut Output<'_, W>) -> &'static str {
         use crate::table::pending::Kind;
-        if o.json {
-            o.text("{\"pending\":[");
+        o.text(if o.json {
+            "{\"pending\":["
         } else if self.pending.is_empty() {
-            return o.text("No pending routes or groups\n");
+            "No pending routes or groups\n"
         } else {
-            o.text("PENDING ROUTES AND GROUPS\n");
-        }
+            "PENDING ROUTES AND GROUPS\n"
+        });
         for (_, p) in self.pending.iter() {
             let kind: &[u8] = match p.kind {
                 Kind::Mroute => b"mroute",
@@ -650,9 +564,7 @@ impl Router {
             }
             o.close("]}");
         }
-        if o.json {
-            o.text("]}\n");
-        }
+        "]}\n"
     }
 }
 
@@ -660,7 +572,7 @@ impl Router {
 /// padded to 42 columns, the interface, a newline). A join is its (source, group) with
 /// the lengths of its membership: one (S,G) built here for both.
 #[inline(never)]
-fn group_out<W: uWrite + ?Sized>(o: &mut Output<'_, W>, g: &Group, j: Option<&Join>, iif: &[u8]) {
+fn group_out<W: Out + ?Sized>(o: &mut Output<'_, W>, g: &Group, j: Option<&Join>, iif: &[u8]) {
     let source = match j {
         Some(j) => j.source.as_ref(),
         None => g.source.as_ref().map(|s| &s.addr),
@@ -686,7 +598,14 @@ pub(super) fn tests_json_str(out: &mut std::string::String, s: &str) {
     let mut sink = super::tests::Sink(out);
     let mut o = Output::new(&mut sink, Style::Json);
     o.json_str(s.as_bytes());
-    let _ = o.finish();
+}
+
+/// The router tests' string sink takes the show bytes too (they are UTF-8 there).
+#[cfg(test)]
+impl Out for super::tests::Sink<'_> {
+    fn put(&mut self, bytes: &[u8]) {
+        self.0.push_str(std::str::from_utf8(bytes).unwrap());
+    }
 }
 
 #[cfg(test)]
@@ -707,16 +626,20 @@ mod output_tests {
     }
 
     /// What `f` writes in `style`.
-    fn written(
-        style: Style,
-        f: impl FnOnce(&mut Output<'_, super::super::tests::Sink<'_>>),
-    ) -> String {
-        let mut s = String::new();
-        let mut sink = super::super::tests::Sink(&mut s);
+    /// The bytes written, as they come (a character may arrive a byte at a time).
+    struct Bytes(std::vec::Vec<u8>);
+
+    impl Out for Bytes {
+        fn put(&mut self, bytes: &[u8]) {
+            self.0.extend_from_slice(bytes);
+        }
+    }
+
+    fn written(style: Style, f: impl FnOnce(&mut Output<'_, Bytes>)) -> String {
+        let mut sink = Bytes(std::vec::Vec::new());
         let mut o = Output::new(&mut sink, style);
         f(&mut o);
-        o.finish().unwrap();
-        s
+        String::from_utf8(sink.0).unwrap()
     }
 
     #[test]
@@ -757,55 +680,15 @@ mod output_tests {
     }
 
     #[test]
-    fn long_output_is_sent_in_whole_pieces() {
-        let mut pieces = std::vec::Vec::new();
-        struct Pieces<'a>(&'a mut std::vec::Vec<String>);
-        impl uWrite for Pieces<'_> {
-            type Error = core::convert::Infallible;
-            fn write_str(&mut self, s: &str) -> Result<(), Self::Error> {
-                self.0.push(s.into());
-                Ok(())
-            }
-        }
-        let mut sink = Pieces(&mut pieces);
-        let mut o = Output::new(&mut sink, Style::Brief);
-        o.spaces(BUF - 1);
-        o.text("\u{e9}");
-        let from = o.pos();
-        o.text("x");
-        o.spaces(3 * BUF);
-        o.pad_from(from, 3 * BUF + 5);
-        let long = "\u{e9}".repeat(BUF);
-        o.text(&long);
-        o.text("end");
-        o.finish().unwrap();
-        let all: String = pieces.concat();
-        let want = std::format!(
-            "{}\u{e9}x{}{long}end",
-            " ".repeat(BUF - 1),
-            " ".repeat(3 * BUF + 4)
-        );
-        assert_eq!(all, want);
-        assert_eq!(pieces[0], " ".repeat(BUF - 1), "the character waits whole");
-        assert!(pieces.contains(&long), "too long: sent as it is");
-        assert!(pieces.iter().all(|p| p.len() <= long.len()));
-    }
-
-    #[test]
-    fn errors_stop_the_output() {
-        struct Broken(usize);
-        impl uWrite for Broken {
-            type Error = u8;
-            fn write_str(&mut self, _: &str) -> Result<(), u8> {
-                self.0 += 1;
-                Err(7)
-            }
-        }
-        let mut b = Broken(0);
-        let mut o = Output::new(&mut b, Style::Brief);
-        o.spaces(3 * BUF);
-        assert_eq!(o.finish(), Err(7));
-        assert_eq!(b.0, 1);
+    fn long_padding_in_pieces() {
+        let got = written(Style::Brief, |o| {
+            o.text("x");
+            let from = o.pos();
+            o.spaces(3 * SPACES.len());
+            o.pad_from(from, 3 * SPACES.len() + 5);
+            o.byte(b'y');
+        });
+        assert_eq!(got, std::format!("x{}y", " ".repeat(3 * SPACES.len() + 5)));
     }
 
     #[test]
@@ -832,7 +715,7 @@ mod output_tests {
 
     #[test]
     fn fields_in_both_styles() {
-        let f = |o: &mut Output<'_, super::super::tests::Sink<'_>>| {
+        let f = |o: &mut Output<'_, Bytes>| {
             o.open();
             o.str_field(&PENDING_IIF, b"a\"1");
             o.num_field(&IF_VIF, Some(7), 4);

@@ -11,7 +11,6 @@
 //! failing kernel stay strict.
 
 use std::collections::{HashMap, HashSet};
-use std::convert::Infallible;
 
 use smcroute::conf::{self, Stmt};
 use smcroute::errno::Errno;
@@ -542,16 +541,6 @@ impl std::ops::AddAssign for Stats {
     }
 }
 
-struct Sink(String);
-
-impl ufmt::uWrite for Sink {
-    type Error = Infallible;
-    fn write_str(&mut self, s: &str) -> Result<(), Infallible> {
-        self.0.push_str(s);
-        Ok(())
-    }
-}
-
 struct Collect(Vec<u8>);
 
 impl Out for Collect {
@@ -684,11 +673,11 @@ impl Driver {
             b'k' => {}
             cmd => {
                 let before = self.h.lines;
-                let mut out = Sink(String::new());
+                let mut out = Collect(Vec::new());
                 let res = self
                     .r
                     .command(&mut self.h, self.now, cmd, req.args.as_slice(), &mut out);
-                let mut reply = out.0.into_bytes();
+                let mut reply = out.0;
                 if res.is_err() {
                     self.stats.failed_commands += 1;
                     let known_bug = KNOWN_BUG_SILENT_WILDCARD_IIF
@@ -733,12 +722,12 @@ impl Driver {
     }
 
     fn show(&mut self, cmd: u8, what: &str) -> String {
-        let mut out = Sink(String::new());
+        let mut out = Collect(Vec::new());
         self.r
             .command(&mut self.h, self.now, cmd, &[what], &mut out)
             .expect("show never fails");
         self.stats.shows += 1;
-        out.0
+        String::from_utf8(out.0).expect("show is UTF-8")
     }
 
     /// The router's kernel mirror and group table agree with the model kernel.
