@@ -32,7 +32,7 @@ use crate::sys::mroute::{self, MrouteSys};
 use crate::sys::notify::Notify;
 use crate::sys::poll::{poll, PollFd};
 use crate::sys::signal::Signals;
-use crate::sys::{self, clock, fs, ifevent, privs, process, unix, Fd, FdWriter};
+use crate::sys::{self, clock, fs, ifevent, privs, process, unix, Fd};
 use crate::time::Instant;
 use crate::VERSION_BANNER;
 use core::mem::ManuallyDrop;
@@ -126,20 +126,19 @@ pub fn main(raw: &Args) -> i32 {
         let (code, usage) = match stop {
             NotRun::Help { ident } => (exit::OK, Some(ident)),
             NotRun::Version => {
-                let _ = args::write_version(&mut FdWriter::stdout());
+                sys::stdout(args::VERSION_TEXT.as_bytes());
                 return exit::OK;
             }
             NotRun::Usage { error, ident } => {
-                let mut err = FdWriter::stderr();
-                let _ = ufmt::uwriteln!(err, "{}", args::ErrorLine { prog, error });
-                drop(err);
+                // Unbuffered, a write per piece: no second 4 KiB writer made for one line.
+                args::ErrorLine { prog, error }.put_daemon_line(&mut sys::stderr);
                 let usage = error.daemon_shows_usage().then_some(ident);
                 (error.daemon_exit_code(), usage)
             }
         };
         // One call for `-h` and the errors that show the usage too.
         if let Some(ident) = usage {
-            let _ = args::write_daemon_usage(&mut FdWriter::stdout(), prog, ident);
+            args::put_daemon_usage(&mut sys::stdout, prog, ident);
         }
         return code;
     }
