@@ -3,11 +3,9 @@
 //! Files are read in fixed chunks of whole lines, so a conf of any size loads without a
 //! buffer as big as the file; each `include` level has its own chunk buffer.
 
-use ufmt::uWrite;
-
 use crate::conf::{self, Stmt};
 use crate::errno::Errno;
-use crate::fmt::{Level, Line};
+use crate::fmt::Level;
 use crate::kernel::Host;
 use crate::limits::MAX_INCLUDE_DEPTH;
 use crate::net::Dec;
@@ -61,46 +59,19 @@ pub fn load<H: Host>(
     let mut loaded = Loaded::default();
     load_file(router, host, bufs, path, 0, &mut loaded)?;
     if loaded.errors > 0 {
-        warn(host, &["Parse error in ", path, "", "", ""], None, None);
+        warn(host, &["Parse error in ", path], None);
     }
     Ok(loaded)
 }
 
-/// Logs a warning of the loader: `parts[..2]` (the path and what goes before or after
-/// it), then the line number and `": "` for a warning about a line, then the rest of
-/// `parts`, then the error number if there is one. Every warning's wording is at its
-/// caller, as pieces: one formatting body for all of them.
-#[inline(never)]
-fn warn<H: Host>(host: &mut H, parts: &[&str; 5], at: Option<u32>, e: Option<Errno>) {
-    if !crate::fmt::wants(host, Level::Warning) {
-        return;
-    }
-    let mut line = Line::new();
-    let (before, after) = parts.split_at(2);
-    for part in before {
-        let _ = line.write_str(part);
-    }
-    if let Some(n) = at {
-        let _ = line.write_str(Dec::of(u64::from(n)).as_str());
-        let _ = line.write_str(": ");
-    }
-    for part in after {
-        let _ = line.write_str(part);
-    }
-    if let Some(e) = e {
-        let _ = ufmt::uwrite!(line, "{}", e);
-    }
-    crate::fmt::emit(host, Level::Warning, &line);
+/// Logs a warning of the loader: its pieces, then the error number if there is one.
+fn warn<H: Host>(host: &mut H, parts: &[&str], e: Option<Errno>) {
+    crate::fmt::line_of(host, Level::Warning, parts, e, "");
 }
 
 /// `Failed reading {path}: {errno}`.
 fn failed_reading<H: Host>(host: &mut H, path: &str, e: Errno) {
-    warn(
-        host,
-        &["Failed reading ", path, ": ", "", ""],
-        None,
-        Some(e),
-    );
+    warn(host, &["Failed reading ", path, ": "], Some(e));
 }
 
 /// Loads `path` (at include `depth`, reading it through the first of `bufs`).
@@ -116,7 +87,7 @@ fn load_file<H: Host>(
         Some(split) => split,
         None => {
             let too_deep = ": includes nested too deep, skipping";
-            warn(host, &[path, too_deep, "", "", ""], None, None);
+            warn(host, &[path, too_deep], None);
             loaded.errors += 1;
             return Ok(());
         }
@@ -159,7 +130,8 @@ fn load_file<H: Host>(
             }
         };
         let [a, b, c] = what;
-        warn(host, &[path, " line ", a, b, c], Some(line), e);
+        let number = Dec::of(u64::from(line));
+        warn(host, &[path, " line ", number.as_str(), ": ", a, b, c], e);
         loaded.errors += u32::from(failed);
         true
     });
@@ -341,21 +313,17 @@ mod tests {
 
     #[test]
     fn warnings_read_as_before() {
-        let text = |parts: &[&str; 5], at: Option<u32>, e: Option<Errno>| {
+        let text = |parts: &[&str], e: Option<Errno>| {
             let mut host = Quiet::default();
-            warn(&mut host, parts, at, e);
+            warn(&mut host, parts, e);
             let [(level, line)] = <[_; 1]>::try_from(host.0.lines).unwrap();
             assert_eq!(level, Level::Warning);
             line
         };
-        let at = |[a, b, c]: [&str; 3], e| text(&["a.conf", " line ", a, b, c], Some(7), e);
+        let [a, b, c] = conf::LineError::UnknownCommand("x").parts();
         assert_eq!(
-            at(conf::LineError::UnknownCommand("x").parts(), None),
+            text(&["a.conf", " line ", "7", ": ", a, b, c], None),
             "a.conf line 7: Unknown command x, skipping."
-        );
-        assert_eq!(
-            at(["include ", "d/*", ": "], Some(Errno::EINVAL)),
-            "a.conf line 7: include d/*: Invalid argument"
         );
         let mut host = Quiet::default();
         failed_reading(&mut host, "b.conf", Errno::ENOENT);
@@ -363,7 +331,5 @@ mod tests {
             host.0.lines[0].1,
             "Failed reading b.conf: No such file or directory"
         );
-        let parse_error = ["Parse error in ", "d.conf", "", "", ""];
-        assert_eq!(text(&parse_error, None, None), "Parse error in d.conf");
     }
 }

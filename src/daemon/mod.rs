@@ -21,7 +21,7 @@ use heapless::Vec;
 
 use crate::args::{self, DaemonOpts, NotRun};
 use crate::errno::Errno;
-use crate::fmt::{Level, Line, Log};
+use crate::fmt::{line_of, Level};
 use crate::limits::MAX_USER_GROUPS;
 use crate::net::Family;
 use crate::router::{Options, Router};
@@ -429,23 +429,6 @@ fn init_failed(log: &mut SysLog<'_>, level: Level, e: &mroute::InitError) {
 #[inline(never)]
 fn words(log: &mut SysLog<'_>, level: Level, parts: &[&str]) {
     line_of(log, level, parts, None, "");
-}
-
-/// Logs `parts`, then the error if any, then `tail`: the one line builder of [`words`]
-/// and [`failed`].
-#[inline(never)]
-fn line_of(log: &mut SysLog<'_>, level: Level, parts: &[&str], e: Option<Errno>, tail: &str) {
-    if log.wants(level) {
-        let mut line = Line::new();
-        for part in parts {
-            let _ = ufmt::uWrite::write_str(&mut line, part);
-        }
-        if let Some(e) = e {
-            let _ = ufmt::uwrite!(line, "{}", e);
-        }
-        let _ = ufmt::uWrite::write_str(&mut line, tail);
-        log.log(level, line.as_str());
-    }
 }
 
 /// Re-reads the interface list (rtnetlink or `NET_RT_IFLIST` dump) into the router,
