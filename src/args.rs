@@ -2,14 +2,14 @@
 //!
 //! Pure: the input is the argument list as text, program name first; the output is a
 //! value saying what to do. Nothing is resolved here (users and groups are `sys`'s job),
-//! nothing is printed except through the `uWrite` writers of the usage and version text.
+//! nothing is printed: the usage text and the error line are handed to the caller's
+//! writing function piece by piece.
 //! Options are read in order and the first terminal one decides, as in SMCRoute: `-h -x`
 //! is help, `-x -h` an error, `-v -x` the version.
 
 mod getopt;
 
 use heapless::{String, Vec};
-use ufmt::{uDisplay, uWrite, Formatter};
 
 pub use self::getopt::{Arg, Getopt, Mode};
 use crate::conf::atoi;
@@ -113,7 +113,7 @@ pub struct ErrorLine<'a> {
 
 impl ErrorLine<'_> {
     /// The line as (program name, text, option letter, text): one body for the daemon
-    /// and the control tool, which write with different `uWrite` types.
+    /// and the control tool, which write it differently.
     #[inline(never)]
     pub fn parts(&self) -> (&str, &'static str, Option<u8>, &'static str) {
         // The text before the letter and after it, by error (a table, not a match of
@@ -154,17 +154,21 @@ impl ErrorLine<'_> {
     }
 }
 
-impl uDisplay for ErrorLine<'_> {
-    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
+impl ErrorLine<'_> {
+    /// Passes the daemon's line, newline included, to `put` piece by piece (the daemon
+    /// buffers them into one write; no `uDisplay` of the line compiled for it). A non-ASCII
+    /// byte is not text on its own: `?` stands for it here (the control tool writes the
+    /// byte itself, as glibc's `getopt` does).
+    pub fn put_daemon_line(&self, put: &mut impl FnMut(&[u8])) {
         let (name, text, letter, tail) = self.parts();
-        f.write_str(name)?;
-        f.write_str(text)?;
+        put(name.as_bytes());
+        put(text.as_bytes());
         if let Some(c) = letter {
-            // A non-ASCII byte is not text on its own: `?` stands for it here (the
-            // control tool writes the byte itself, as glibc's `getopt` does).
-            f.write_str(crate::fmt::as_utf8(&[c]).unwrap_or("?"))?;
+            let c = if c.is_ascii() { c } else { b'?' };
+            put(&[c]);
         }
-        f.write_str(tail)
+        put(tail.as_bytes());
+        put(b"\n");
     }
 }
 
@@ -282,12 +286,12 @@ pub struct DaemonOpts<'a> {
 /// options filled in place, it runs, or checks the conf file with [`DaemonOpts::verify`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NotRun<'a> {
-    /// `-h`: print [`write_daemon_usage`] to stdout, exit 0.
+    /// `-h`: print [`put_daemon_usage`] to stdout, exit 0.
     Help {
         /// Identity given before `-h`, for the default paths in the text.
         ident: &'a str,
     },
-    /// `-v`: print [`write_version`] to stdout, exit 0.
+    /// `-v`: print [`VERSION_TEXT`] to stdout, exit 0.
     Version,
     /// A bad command line: print [`ErrorLine`] to stderr, then the usage text to stdout
     /// if [`ArgError::daemon_shows_usage`]; exit [`ArgError::daemon_exit_code`].
@@ -578,18 +582,14 @@ pub fn parse_ctl_into<'a>(args: &'a [&'a str], opts: &mut CtlOpts<'a>) -> Result
 
 /// `smcrouted -h`, laid out as SMCRoute's, with the default paths of `ident` (`-D` and
 /// `-I` are not listed, as in SMCRoute). `prog` is `argv[0]`.
-pub fn write_daemon_usage<W: uWrite + ?Sized>(
-    w: &mut W,
-    prog: &str,
-    ident: &str,
-) -> Result<(), W::Error> {
-    w.write_str("Usage:\n  ")?;
-    w.write_str(basename(prog))?;
+pub fn put_daemon_usage(put: &mut impl FnMut(&[u8]), prog: &str, ident: &str) {
+    put(b"Usage:\n  ");
+    put(basename(prog).as_bytes());
     for text in &USAGE_TO_IDENT_PARTS {
-        w.write_str(text)?;
-        w.write_str(ident)?;
+        put(text.as_bytes());
+        put(ident.as_bytes());
     }
-    w.write_str(USAGE_END)
+    put(USAGE_END.as_bytes());
 }
 
 /// The pieces of `smcrouted -h` between the identities, joined at compile time.
@@ -645,11 +645,6 @@ pub const VERSION_TEXT: &str = crate::joined![
      Bug report address: https://github.com/troglobit/smcroute/issues\n\
      Project homepage:   https://troglobit.com/smcroute.html\n",
 ];
-
-/// Writes [`VERSION_TEXT`].
-pub fn write_version<W: uWrite + ?Sized>(w: &mut W) -> Result<(), W::Error> {
-    w.write_str(VERSION_TEXT)
-}
 
 #[cfg(test)]
 mod tests;

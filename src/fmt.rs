@@ -6,6 +6,7 @@
 
 use heapless::String;
 
+use crate::errno::Errno;
 use crate::limits::LOG_LINE_MAX;
 
 /// Syslog priority of a message; the numeric values are syslog's.
@@ -291,6 +292,24 @@ pub fn emit<L: Log + ?Sized>(sink: &mut L, level: Level, line: &Line) {
 pub fn text<L: Log + ?Sized>(sink: &mut L, level: Level, text: &str) {
     if sink.wants(level) {
         sink.log(level, text);
+    }
+}
+
+/// Logs `parts` in a row, then the error if any, then `tail`: the one line builder of
+/// the daemon's start-up messages and of the conf loader's warnings. Through `dyn Log`:
+/// one body for the daemon's log and its host.
+#[inline(never)]
+pub fn line_of(sink: &mut dyn Log, level: Level, parts: &[&str], e: Option<Errno>, tail: &str) {
+    if sink.wants(level) {
+        let mut line = Line::new();
+        for part in parts {
+            let _ = ufmt::uWrite::write_str(&mut line, part);
+        }
+        if let Some(e) = e {
+            let _ = ufmt::uwrite!(line, "{}", e);
+        }
+        let _ = ufmt::uWrite::write_str(&mut line, tail);
+        sink.log(level, line.as_str());
     }
 }
 

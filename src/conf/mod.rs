@@ -7,7 +7,7 @@
 //! in the router (the same messages for both), so statements carry the words as written.
 
 use heapless::Vec;
-use ufmt::{uDisplay, uWrite, uwrite, Formatter};
+use ufmt::{uDisplay, uWrite, Formatter};
 
 use crate::limits::{CONF_LINE_MAX, MAX_OIFS};
 
@@ -535,14 +535,26 @@ const LINE_TOO_LONG: &str = crate::joined![
     " characters, skipping.",
 ];
 
+impl<'a> LineError<'a> {
+    /// The message in three pieces (the unknown word between two texts; the fixed
+    /// messages whole, then two empty pieces): the loader writes them among the other
+    /// pieces of its warning line, no formatting of its own.
+    pub fn parts(&self) -> [&'a str; 3] {
+        match self {
+            Self::UnknownCommand(word) => ["Unknown command ", word, ", skipping."],
+            Self::TooManyOifs => [TOO_MANY_OIFS, "", ""],
+            Self::LineTooLong => [LINE_TOO_LONG, "", ""],
+            Self::NotText => ["Line is not UTF-8 text, skipping.", "", ""],
+        }
+    }
+}
+
 impl uDisplay for LineError<'_> {
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        match self {
-            Self::UnknownCommand(word) => uwrite!(f, "Unknown command {}, skipping.", *word),
-            Self::TooManyOifs => f.write_str(TOO_MANY_OIFS),
-            Self::LineTooLong => f.write_str(LINE_TOO_LONG),
-            Self::NotText => f.write_str("Line is not UTF-8 text, skipping."),
+        for part in self.parts() {
+            f.write_str(part)?;
         }
+        Ok(())
     }
 }
 

@@ -56,27 +56,27 @@ fn probe_width() -> usize {
     if !(unix::is_tty(unix::STDIN) && unix::is_tty(unix::STDOUT) && unix::is_tty(unix::STDERR)) {
         return DEFAULT_WIDTH;
     }
-    let Ok(_raw) = unix::RawTerminal::new(unix::STDERR) else {
-        return DEFAULT_WIDTH;
+    let probe = || {
+        crate::sys::stderr(b"\x1b7\x1b[r\x1b[999;999H\x1b[6n");
+        let mut reply = [0u8; 32];
+        let mut len = 0;
+        while let Some(free) = reply.get_mut(len..).filter(|free| !free.is_empty()) {
+            if unix::wait_readable(unix::STDIN, WIDTH_PROBE_MS) != Ok(true) {
+                break;
+            }
+            match unix::read_stdin(free) {
+                Ok(n) if n > 0 => len += n,
+                _ => break,
+            }
+            if reply
+                .get(..len)
+                .is_some_and(|r| crate::fmt::has_byte(r, b'R'))
+            {
+                break;
+            }
+        }
+        crate::sys::stderr(b"\x1b8");
+        show::parse_cursor_report(reply.get(..len).unwrap_or(&[])).unwrap_or(DEFAULT_WIDTH)
     };
-    crate::sys::stderr(b"\x1b7\x1b[r\x1b[999;999H\x1b[6n");
-    let mut reply = [0u8; 32];
-    let mut len = 0;
-    while let Some(free) = reply.get_mut(len..).filter(|free| !free.is_empty()) {
-        if unix::wait_readable(unix::STDIN, WIDTH_PROBE_MS) != Ok(true) {
-            break;
-        }
-        match unix::read_stdin(free) {
-            Ok(n) if n > 0 => len += n,
-            _ => break,
-        }
-        if reply
-            .get(..len)
-            .is_some_and(|r| crate::fmt::has_byte(r, b'R'))
-        {
-            break;
-        }
-    }
-    crate::sys::stderr(b"\x1b8");
-    show::parse_cursor_report(reply.get(..len).unwrap_or(&[])).unwrap_or(DEFAULT_WIDTH)
+    unix::in_raw_terminal(unix::STDERR, probe).unwrap_or(DEFAULT_WIDTH)
 }

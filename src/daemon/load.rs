@@ -3,14 +3,12 @@
 //! Files are read in fixed chunks of whole lines, so a conf of any size loads without a
 //! buffer as big as the file; each `include` level has its own chunk buffer.
 
-use ufmt::{uDisplay, uWrite, Formatter};
-
-use crate::conf::{self, LineError, Stmt};
+use crate::conf::{self, Stmt};
 use crate::errno::Errno;
 use crate::fmt::Level;
 use crate::kernel::Host;
 use crate::limits::MAX_INCLUDE_DEPTH;
-use crate::net::write_dec;
+use crate::net::Dec;
 use crate::router::{Origin, Router};
 use crate::sys;
 
@@ -61,79 +59,19 @@ pub fn load<H: Host>(
     let mut loaded = Loaded::default();
     load_file(router, host, bufs, path, 0, &mut loaded)?;
     if loaded.errors > 0 {
-        warn(host, Warn::ParseError(path));
+        warn(host, &["Parse error in ", path], None);
     }
     Ok(loaded)
 }
 
-/// A warning of the loader; the wording lives in the `uDisplay` impl.
-enum Warn<'a> {
-    /// `{path} line {line}: ` and what.
-    AtLine(&'a str, u32, AtLine<'a>),
-    /// `Failed reading {path}: {errno}`.
-    FailedReading(&'a str, Errno),
-    /// `{path}: includes nested too deep, skipping`.
-    TooDeep(&'a str),
-    /// `Parse error in {path}`.
-    ParseError(&'a str),
+/// Logs a warning of the loader: its pieces, then the error number if there is one.
+fn warn<H: Host>(host: &mut H, parts: &[&str], e: Option<Errno>) {
+    crate::fmt::line_of(host, Level::Warning, parts, e, "");
 }
 
-/// What is wrong at a line.
-enum AtLine<'a> {
-    Line(LineError<'a>),
-    LineTooLong,
-    IncludeMissing,
-    Include(&'a str, Errno),
-}
-
-impl uDisplay for Warn<'_> {
-    /// Piece by piece, each written once: the path with what goes around it, then the
-    /// line number and what went wrong, then the error number if there is one.
-    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        let (head, path, tail) = match self {
-            Self::AtLine(path, ..) => ("", path, " line "),
-            Self::FailedReading(path, _) => ("Failed reading ", path, ": "),
-            Self::TooDeep(path) => ("", path, ": includes nested too deep, skipping"),
-            Self::ParseError(path) => ("Parse error in ", path, ""),
-        };
-        f.write_str(head)?;
-        f.write_str(path)?;
-        f.write_str(tail)?;
-        let errno = match self {
-            Self::AtLine(_, line, what) => {
-                write_dec(f, *line)?;
-                f.write_str(": ")?;
-                match what {
-                    AtLine::Line(e) => e.fmt(f)?,
-                    AtLine::LineTooLong => f.write_str("line too long, skipping")?,
-                    AtLine::IncludeMissing => f.write_str("include missing file pattern")?,
-                    AtLine::Include(pattern, e) => {
-                        f.write_str("include ")?;
-                        f.write_str(pattern)?;
-                        f.write_str(": ")?;
-                        return e.fmt(f);
-                    }
-                }
-                return Ok(());
-            }
-            Self::FailedReading(_, e) => e,
-            _ => return Ok(()),
-        };
-        errno.fmt(f)
-    }
-}
-
-/// Logs `w` as a warning: one formatting call for every warning of the loader.
-#[inline(never)]
-fn warn<H: Host>(host: &mut H, w: Warn<'_>) {
-    log!(host, Level::Warning, "{}", w);
-}
-
-/// Logs `w` as a warning and counts a failed line (one call where both are done).
-#[inline(never)]
-fn warn_error<H: Host>(host: &mut H, loaded: &mut Loaded, w: Warn<'_>) {
-    warn(host, w);
-    loaded.errors += 1;
+/// `Failed reading {path}: {errno}`.
+fn failed_reading<H: Host>(host: &mut H, path: &str, e: Errno) {
+    warn(host, &["Failed reading ", path, ": "], Some(e));
 }
 
 /// Loads `path` (at include `depth`, reading it through the first of `bufs`).
@@ -148,7 +86,9 @@ fn load_file<H: Host>(
     let (buf, deeper) = match bufs.split_first_mut() {
         Some(split) => split,
         None => {
-            warn_error(host, loaded, Warn::TooDeep(path));
+            let too_deep = ": includes nested too deep, skipping";
+            warn(host, &[path, too_deep], None);
+            loaded.errors += 1;
             return Ok(());
         }
     };
@@ -160,37 +100,44 @@ fn load_file<H: Host>(
     let mut line = 0u32;
     let read = sys::fs::lines_of(&fd, buf, &mut |text| {
         line += 1;
-        let Some((bytes, text)) = text else {
-            warn_error(host, loaded, Warn::AtLine(path, line, AtLine::LineTooLong));
-            return true;
-        };
-        let mut stmt = Stmt::Include(None);
-        let (what, failed) = match conf::parse_into(bytes, text, &mut stmt) {
-            None => return true,
-            Some(Err(e)) => (AtLine::Line(e), true),
-            Some(Ok(())) => match stmt {
-                Stmt::Include(None) => (AtLine::IncludeMissing, true),
-                Stmt::Include(Some(pattern)) => {
-                    match include(router, host, deeper, pattern, depth, loaded) {
-                        Ok(()) => return true,
-                        Err(e) => (AtLine::Include(pattern, e), false),
-                    }
+        // What is wrong at the line, in three pieces, and its error number if any.
+        let (what, e, failed) = match text {
+            None => (["line too long, skipping", "", ""], None, true),
+            Some((bytes, text)) => {
+                let mut stmt = Stmt::Include(None);
+                match conf::parse_into(bytes, text, &mut stmt) {
+                    None => return true,
+                    Some(Err(e)) => (e.parts(), None, true),
+                    Some(Ok(())) => match stmt {
+                        Stmt::Include(None) => {
+                            (["include missing file pattern", "", ""], None, true)
+                        }
+                        Stmt::Include(Some(pattern)) => {
+                            match include(router, host, deeper, pattern, depth, loaded) {
+                                Ok(()) => return true,
+                                Err(e) => (["include ", pattern, ": "], Some(e), false),
+                            }
+                        }
+                        ref stmt => {
+                            let origin = Origin::Conf { file: path, line };
+                            if router.apply(host, origin, stmt).is_err() {
+                                loaded.errors += 1;
+                            }
+                            return true;
+                        }
+                    },
                 }
-                ref stmt => {
-                    let origin = Origin::Conf { file: path, line };
-                    if router.apply(host, origin, stmt).is_err() {
-                        loaded.errors += 1;
-                    }
-                    return true;
-                }
-            },
+            }
         };
-        warn(host, Warn::AtLine(path, line, what));
+        let [a, b, c] = what;
+        let number = Dec::of(u64::from(line));
+        warn(host, &[path, " line ", number.as_str(), ": ", a, b, c], e);
         loaded.errors += u32::from(failed);
         true
     });
     if let Err(e) = read {
-        warn_error(host, loaded, Warn::FailedReading(path, e));
+        failed_reading(host, path, e);
+        loaded.errors += 1;
     }
     Ok(())
 }
@@ -211,7 +158,7 @@ fn include<H: Host>(
                 LoadError::Missing => Errno::ENOENT,
                 LoadError::Unreadable(e) => e,
             };
-            warn(host, Warn::FailedReading(file, e));
+            failed_reading(host, file, e);
         }
     })
 }
@@ -366,36 +313,23 @@ mod tests {
 
     #[test]
     fn warnings_read_as_before() {
-        let text = |w: Warn<'_>| {
-            let mut line = crate::fmt::Line::new();
-            let _ = ufmt::uwrite!(line, "{}", w);
-            line.as_str().to_string()
+        let text = |parts: &[&str], e: Option<Errno>| {
+            let mut host = Quiet::default();
+            warn(&mut host, parts, e);
+            let [(level, line)] = <[_; 1]>::try_from(host.0.lines).unwrap();
+            assert_eq!(level, Level::Warning);
+            line
         };
-        let at = |what| text(Warn::AtLine("a.conf", 7, what));
+        let [a, b, c] = conf::LineError::UnknownCommand("x").parts();
         assert_eq!(
-            at(AtLine::Line(LineError::UnknownCommand("x"))),
+            text(&["a.conf", " line ", "7", ": ", a, b, c], None),
             "a.conf line 7: Unknown command x, skipping."
         );
+        let mut host = Quiet::default();
+        failed_reading(&mut host, "b.conf", Errno::ENOENT);
         assert_eq!(
-            at(AtLine::LineTooLong),
-            "a.conf line 7: line too long, skipping"
-        );
-        assert_eq!(
-            at(AtLine::IncludeMissing),
-            "a.conf line 7: include missing file pattern"
-        );
-        assert_eq!(
-            at(AtLine::Include("d/*", Errno::EINVAL)),
-            "a.conf line 7: include d/*: Invalid argument"
-        );
-        assert_eq!(
-            text(Warn::FailedReading("b.conf", Errno::ENOENT)),
+            host.0.lines[0].1,
             "Failed reading b.conf: No such file or directory"
         );
-        assert_eq!(
-            text(Warn::TooDeep("c.conf")),
-            "c.conf: includes nested too deep, skipping"
-        );
-        assert_eq!(text(Warn::ParseError("d.conf")), "Parse error in d.conf");
     }
 }

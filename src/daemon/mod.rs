@@ -21,7 +21,7 @@ use heapless::Vec;
 
 use crate::args::{self, DaemonOpts, NotRun};
 use crate::errno::Errno;
-use crate::fmt::{Level, Line, Log};
+use crate::fmt::{line_of, Level};
 use crate::limits::MAX_USER_GROUPS;
 use crate::net::Family;
 use crate::router::{Options, Router};
@@ -32,7 +32,7 @@ use crate::sys::mroute::{self, MrouteSys};
 use crate::sys::notify::Notify;
 use crate::sys::poll::{poll, PollFd};
 use crate::sys::signal::Signals;
-use crate::sys::{self, clock, fs, ifevent, privs, process, unix, Fd, FdWriter};
+use crate::sys::{self, clock, fs, ifevent, privs, process, unix, Fd};
 use crate::time::Instant;
 use crate::VERSION_BANNER;
 use core::mem::ManuallyDrop;
@@ -126,20 +126,19 @@ pub fn main(raw: &Args) -> i32 {
         let (code, usage) = match stop {
             NotRun::Help { ident } => (exit::OK, Some(ident)),
             NotRun::Version => {
-                let _ = args::write_version(&mut FdWriter::stdout());
+                sys::stdout(args::VERSION_TEXT.as_bytes());
                 return exit::OK;
             }
             NotRun::Usage { error, ident } => {
-                let mut err = FdWriter::stderr();
-                let _ = ufmt::uwriteln!(err, "{}", args::ErrorLine { prog, error });
-                drop(err);
+                // Unbuffered, a write per piece: no second 4 KiB writer made for one line.
+                args::ErrorLine { prog, error }.put_daemon_line(&mut sys::stderr);
                 let usage = error.daemon_shows_usage().then_some(ident);
                 (error.daemon_exit_code(), usage)
             }
         };
         // One call for `-h` and the errors that show the usage too.
         if let Some(ident) = usage {
-            let _ = args::write_daemon_usage(&mut FdWriter::stdout(), prog, ident);
+            args::put_daemon_usage(&mut sys::stdout, prog, ident);
         }
         return code;
     }
@@ -430,23 +429,6 @@ fn init_failed(log: &mut SysLog<'_>, level: Level, e: &mroute::InitError) {
 #[inline(never)]
 fn words(log: &mut SysLog<'_>, level: Level, parts: &[&str]) {
     line_of(log, level, parts, None, "");
-}
-
-/// Logs `parts`, then the error if any, then `tail`: the one line builder of [`words`]
-/// and [`failed`].
-#[inline(never)]
-fn line_of(log: &mut SysLog<'_>, level: Level, parts: &[&str], e: Option<Errno>, tail: &str) {
-    if log.wants(level) {
-        let mut line = Line::new();
-        for part in parts {
-            let _ = ufmt::uWrite::write_str(&mut line, part);
-        }
-        if let Some(e) = e {
-            let _ = ufmt::uwrite!(line, "{}", e);
-        }
-        let _ = ufmt::uWrite::write_str(&mut line, tail);
-        log.log(level, line.as_str());
-    }
 }
 
 /// Re-reads the interface list (rtnetlink or `NET_RT_IFLIST` dump) into the router,

@@ -96,8 +96,10 @@ pub fn now_usec() -> u64 {
 fn monotonic_in(per_sec: u32) -> u64 {
     let (secs, nanos) = monotonic();
     let nanos_per_unit = (1_000_000_000 / per_sec.max(1)).max(1);
-    secs.saturating_mul(u64::from(per_sec))
-        .saturating_add(u64::from(nanos / nanos_per_unit))
+    // Wrapping, not saturating: seconds since boot times 10^6 reach 2^64 after 584,000
+    // years, and the overflow checks of a 64-bit product are long on 32-bit routers.
+    secs.wrapping_mul(u64::from(per_sec))
+        .wrapping_add(u64::from(nanos / nanos_per_unit))
 }
 
 // ===== tests =====

@@ -253,15 +253,49 @@ fn newline(bytes: &[u8]) -> (Option<usize>, Option<&str>) {
     (found, Some(text))
 }
 
-/// `open(path, flags | O_CLOEXEC, mode)`.
-pub(super) fn open(path: &str, flags: libc::c_int, mode: libc::mode_t) -> Result<Fd, Errno> {
+/// A system call on one path name.
+#[derive(Clone, Copy)]
+enum PathCall {
+    /// `open(path, flags | O_CLOEXEC, mode)`.
+    Open(libc::c_int, libc::mode_t),
+    /// `access(path, mode)`.
+    Access(libc::c_int),
+    /// `unlink(path)`.
+    Unlink,
+    /// `utimensat(AT_FDCWD, path, NULL, 0)`.
+    Touch,
+    /// `chown(path, uid, gid)`.
+    Chown(u32, u32),
+}
+
+/// Makes `call` on `path`: one copy of the C string set-up (a zeroed buffer, the copy,
+/// its checks) for every call on a path name.
+#[inline(never)]
+fn path_call(path: &str, call: PathCall) -> Result<libc::c_int, Errno> {
     let mut c = CPath::empty();
     c.set(&[path])?;
-    let path = &c;
-    // SAFETY: `path` is NUL-terminated and outlives the call; the returned descriptor is
-    // new and owned by nobody else, so `Fd` may take it.
-    let rc = unsafe { super::call::open(path.as_ptr(), flags | libc::O_CLOEXEC, mode) };
-    ret(rc).map(Fd::from_raw)
+    let path = c.as_ptr();
+    let rc = match call {
+        // SAFETY: `path` is NUL-terminated (set above) and `c` outlives the call.
+        PathCall::Open(flags, mode) => unsafe {
+            super::call::open(path, flags | libc::O_CLOEXEC, mode)
+        },
+        // SAFETY: as for `Open`.
+        PathCall::Access(mode) => unsafe { super::call::access(path, mode) },
+        // SAFETY: as for `Open`.
+        PathCall::Unlink => unsafe { super::call::unlink(path) },
+        // SAFETY: as for `Open`; a null `times` means "now".
+        PathCall::Touch => unsafe { super::call::utimensat_now(path) },
+        // SAFETY: as for `Open`.
+        PathCall::Chown(uid, gid) => unsafe { super::call::chown(path, uid, gid) },
+    };
+    ret(rc)
+}
+
+/// `open(path, flags | O_CLOEXEC, mode)`.
+pub(super) fn open(path: &str, flags: libc::c_int, mode: libc::mode_t) -> Result<Fd, Errno> {
+    // The returned descriptor is new and owned by nobody else, so `Fd` may take it.
+    path_call(path, PathCall::Open(flags, mode)).map(Fd::from_raw)
 }
 
 // ===== glob =====
@@ -568,41 +602,24 @@ pub fn is_executable(path: &str) -> bool {
 }
 
 fn access(path: &str, mode: libc::c_int) -> bool {
-    let mut c = CPath::empty();
-    if c.set(&[path]).is_err() {
-        return false;
-    }
-    // SAFETY: `c` is NUL-terminated and outlives the call.
-    unsafe { super::call::access(c.as_ptr(), mode) == 0 }
+    path_call(path, PathCall::Access(mode)).is_ok()
 }
 
 /// `unlink(path)`.
 pub fn unlink(path: &str) -> Result<(), Errno> {
-    let mut c = CPath::empty();
-    c.set(&[path])?;
-    let path = &c;
-    // SAFETY: `path` is NUL-terminated and outlives the call.
-    ret(unsafe { super::call::unlink(path.as_ptr()) }).map(drop)
+    path_call(path, PathCall::Unlink).map(drop)
 }
 
 /// `utimensat(AT_FDCWD, path, NULL, 0)`: sets the access and modification times to now.
 /// The daemon touches its PID file after each reload (init systems such as Finit watch
 /// the mtime to see a reload complete).
 pub fn touch(path: &str) -> Result<(), Errno> {
-    let mut c = CPath::empty();
-    c.set(&[path])?;
-    let path = &c;
-    // SAFETY: `path` is NUL-terminated and outlives the call; a null `times` means "now".
-    ret(unsafe { super::call::utimensat_now(path.as_ptr()) }).map(drop)
+    path_call(path, PathCall::Touch).map(drop)
 }
 
 /// `chown(path, uid, gid)`.
 pub fn chown(path: &str, uid: u32, gid: u32) -> Result<(), Errno> {
-    let mut c = CPath::empty();
-    c.set(&[path])?;
-    let path = &c;
-    // SAFETY: `path` is NUL-terminated and outlives the call.
-    ret(unsafe { super::call::chown(path.as_ptr(), uid, gid) }).map(drop)
+    path_call(path, PathCall::Chown(uid, gid)).map(drop)
 }
 
 // ===== PID file =====

@@ -32,10 +32,10 @@ impl Notify {
         Self::new(getenv("NOTIFY_SOCKET")?)
     }
 
-    /// The socket at `path`: absolute (`/run/systemd/notify`) or abstract (`@name`).
-    /// `None` for anything else, or a path too long for `sun_path`.
-    pub fn new(path: &str) -> Option<Self> {
-        let bytes = path.as_bytes();
+    /// The socket at `bytes`: absolute (`/run/systemd/notify`) or abstract (`@name`),
+    /// any bytes but NUL, as `sd_notify` takes it. `None` for anything else, or a path
+    /// too long for `sun_path`.
+    pub fn new(bytes: &[u8]) -> Option<Self> {
         let abstract_name = match bytes.first() {
             Some(b'@') => true,
             Some(b'/') => false,
@@ -187,7 +187,7 @@ mod tests {
         let name = format!("smcroute-notify-test-{}", std::process::id());
         let sock =
             UnixDatagram::bind_addr(&SocketAddr::from_abstract_name(&name).unwrap()).unwrap();
-        let n = Notify::new(&format!("@{name}")).unwrap();
+        let n = Notify::new(format!("@{name}").as_bytes()).unwrap();
         n.ready(&"s".repeat(1000)).unwrap();
         let msg = recv(&sock);
         // A status that does not fit is left out, the rest is sent.
@@ -196,18 +196,18 @@ mod tests {
 
     #[test]
     fn refuses_unusable_addresses() {
-        assert!(Notify::new("").is_none());
-        assert!(Notify::new("/").is_none());
-        assert!(Notify::new("relative/path").is_none());
-        assert!(Notify::new("vsock:2:1234").is_none());
-        assert!(Notify::new(&format!("/{}", "x".repeat(106))).is_some());
-        assert!(Notify::new(&format!("/{}", "x".repeat(107))).is_none());
-        assert!(Notify::new(&format!("@{}", "x".repeat(107))).is_some());
-        assert!(Notify::new(&format!("@{}", "x".repeat(108))).is_none());
+        assert!(Notify::new("".as_bytes()).is_none());
+        assert!(Notify::new("/".as_bytes()).is_none());
+        assert!(Notify::new("relative/path".as_bytes()).is_none());
+        assert!(Notify::new("vsock:2:1234".as_bytes()).is_none());
+        assert!(Notify::new(format!("/{}", "x".repeat(106)).as_bytes()).is_some());
+        assert!(Notify::new(format!("/{}", "x".repeat(107)).as_bytes()).is_none());
+        assert!(Notify::new(format!("@{}", "x".repeat(107)).as_bytes()).is_some());
+        assert!(Notify::new(format!("@{}", "x".repeat(108)).as_bytes()).is_none());
         // Nobody listening: the error is reported, not fatal.
-        let gone = Notify::new("/nonexistent/notify").unwrap();
+        let gone = Notify::new("/nonexistent/notify".as_bytes()).unwrap();
         assert_eq!(gone.stopping(), Err(Errno::ENOENT));
-        let nobody = Notify::new("@smcroute-nobody-listens-here").unwrap();
+        let nobody = Notify::new("@smcroute-nobody-listens-here".as_bytes()).unwrap();
         assert_eq!(nobody.stopping(), Err(Errno::ECONNREFUSED));
     }
 }

@@ -119,13 +119,14 @@ pub fn raise_nofile_limit() -> Result<(), Errno> {
     ret(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lim) }).map(drop)
 }
 
-/// `getenv(name)`: the variable's value, if set and UTF-8.
+/// `getenv(name)`: the variable's value, if set (bytes: its one user, the notification
+/// socket's path, needs no text).
 ///
 /// The environment block is walked here rather than by musl's `getenv`, which links
 /// `strncmp` and `strchrnul` for this one call. The value points into the block, which
 /// this program never changes (the script hook's environment is a copy, see
 /// [`run_script`]), so it lives as long as the process.
-pub fn getenv(name: &str) -> Option<&'static str> {
+pub fn getenv(name: &str) -> Option<&'static [u8]> {
     if name.is_empty() || crate::fmt::has_byte(name.as_bytes(), b'=') {
         return None;
     }
@@ -133,8 +134,7 @@ pub fn getenv(name: &str) -> Option<&'static str> {
         text.strip_prefix(name.as_bytes())
             .is_some_and(|rest| rest.first() == Some(&b'='))
     })?;
-    let value = text.get(name.len() + 1..)?;
-    crate::fmt::as_utf8(value)
+    text.get(name.len() + 1..)
 }
 
 extern "C" {
@@ -464,7 +464,7 @@ pub(crate) mod tests {
             let pid = run_script(&script, "reload", ScriptEnv::Clear).unwrap().pid;
             assert_eq!(wait_exit(pid), 0);
             // The parent's environment is untouched.
-            getenv("source") == Some("inherited") && getenv("NOTIFY_SOCKET").is_some()
+            getenv("source") == Some(&b"inherited"[..]) && getenv("NOTIFY_SOCKET").is_some()
         });
         assert_eq!(status, 0);
         assert_eq!(

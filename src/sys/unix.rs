@@ -223,35 +223,30 @@ pub fn sleep_ms(ms: u32) {
     call::nanosleep(ms / 1000, (ms % 1000) * 1_000_000, false);
 }
 
-/// A terminal switched to non-canonical, no-echo input, restored on drop (so the
-/// cursor-position report of a width probe can be read without Enter and is not shown).
-pub struct RawTerminal {
-    fd: c_int,
-    saved: libc::termios,
-}
-
-impl RawTerminal {
-    /// Switches the terminal on `fd`; fails if `fd` is not a terminal.
-    pub fn new(fd: c_int) -> Result<Self, Errno> {
-        // SAFETY: `termios` is plain data; all-zero is a valid value, and where the
-        // kernel's `termios` is shorter than libc's the rest stays zero.
-        let mut saved: libc::termios = unsafe { core::mem::zeroed() };
-        // SAFETY: `saved` is a live, writable `termios`.
-        ret(unsafe { call::tcgetattr(fd, &mut saved) })?;
-        let mut raw = saved;
-        raw.c_cflag |= libc::CLOCAL | libc::CREAD;
-        raw.c_lflag &= !(libc::ICANON | libc::ECHO | libc::ECHOE | libc::ISIG);
-        // SAFETY: `&raw` is a valid `termios`.
-        ret(unsafe { call::tcsetattr_now(fd, &raw) })?;
-        Ok(Self { fd, saved })
-    }
-}
-
-impl Drop for RawTerminal {
-    fn drop(&mut self) {
-        // SAFETY: `&self.saved` is the valid `termios` read in `new`.
-        unsafe { call::tcsetattr_now(self.fd, &self.saved) };
-    }
+/// Runs `f` with the terminal on `fd` switched to non-canonical, no-echo input, then
+/// restores it (so the cursor-position report of a width probe can be read without
+/// Enter and is not shown); fails, without running `f`, if `fd` is not a terminal.
+///
+/// The settings stay in this frame, changed in place and two fields put back after: no
+/// guard value holding a second copy of the whole `termios` is built and moved.
+pub fn in_raw_terminal<R>(fd: c_int, f: impl FnOnce() -> R) -> Result<R, Errno> {
+    // SAFETY: `termios` is plain data; all-zero is a valid value, and where the
+    // kernel's `termios` is shorter than libc's the rest stays zero.
+    let mut settings: libc::termios = unsafe { core::mem::zeroed() };
+    // SAFETY: `settings` is a live, writable `termios`.
+    ret(unsafe { call::tcgetattr(fd, &mut settings) })?;
+    let (cflag, lflag) = (settings.c_cflag, settings.c_lflag);
+    settings.c_cflag |= libc::CLOCAL | libc::CREAD;
+    settings.c_lflag &= !(libc::ICANON | libc::ECHO | libc::ECHOE | libc::ISIG);
+    // SAFETY: `&settings` is a valid `termios`.
+    ret(unsafe { call::tcsetattr_now(fd, &settings) })?;
+    let result = f();
+    settings.c_cflag = cflag;
+    settings.c_lflag = lflag;
+    // SAFETY: `&settings` is the valid `termios` read above, its two changed fields
+    // restored.
+    unsafe { call::tcsetattr_now(fd, &settings) };
+    Ok(result)
 }
 
 // ===== tests =====
@@ -356,7 +351,7 @@ mod tests {
     #[test]
     fn terminal_calls_on_non_terminals() {
         assert!(!is_tty(-1));
-        assert!(RawTerminal::new(-1).is_err());
+        assert!(in_raw_terminal(-1, || ()).is_err());
         let path = tmp_path("poll");
         let listener = listen(&path).unwrap();
         assert!(!wait_readable(listener.raw(), 0).unwrap());
@@ -410,12 +405,9 @@ mod tests {
         assert!(is_tty(fd));
         let (lflag, cflag) = flags(fd);
         assert_ne!(lflag & libc::ICANON, 0, "a new pty is canonical");
-        let raw = RawTerminal::new(fd).unwrap();
-        let (raw_lflag, raw_cflag) = flags(fd);
         let off = libc::ICANON | libc::ECHO | libc::ECHOE | libc::ISIG;
-        assert_eq!(raw_lflag, lflag & !off);
-        assert_eq!(raw_cflag, cflag | libc::CLOCAL | libc::CREAD);
-        drop(raw);
+        let raw = in_raw_terminal(fd, || flags(fd)).unwrap();
+        assert_eq!(raw, (lflag & !off, cflag | libc::CLOCAL | libc::CREAD));
         assert_eq!(flags(fd), (lflag, cflag));
     }
 }
