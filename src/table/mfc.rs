@@ -5,6 +5,8 @@
 //! filter). Cache entries are also on an LRU list ordered by last sign of life, so when
 //! the table is full the longest-idle one gives way in O(1).
 
+use core::sync::atomic::{AtomicU32, Ordering::Relaxed};
+
 use super::slab::Blank;
 use super::{Full, HashIndex, KeyHash, Links, MultiIndex, Slab};
 use crate::kernel::Mfc;
@@ -98,6 +100,11 @@ fn group_hash(group: &Addr) -> u32 {
 #[repr(C)]
 pub struct MfcTable<const N: usize, const B: usize> {
     caches: usize,
+    /// The (S,G) hash of the last [`MfcTable::find`]: an entry is only ever inserted
+    /// after a find of its (S,G) missed, so the insert reuses it instead of hashing the
+    /// (S,G) a second time (one less hash per route at start-up). An atomic only for
+    /// interior mutability, as finds take `&self`; relaxed loads and stores are plain.
+    found_hash: AtomicU32,
     slab: Slab<Route, N>,
     by_sg: HashIndex<B>,
     /// Routes of each group, so learning many sources of one group stays O(1) each.
@@ -120,6 +127,7 @@ impl<const N: usize, const B: usize> MfcTable<N, B> {
             by_group: MultiIndex::new(),
             lru: Links::new(),
             caches: 0,
+            found_hash: AtomicU32::new(0),
         }
     }
 
@@ -150,18 +158,23 @@ impl<const N: usize, const B: usize> MfcTable<N, B> {
 
     /// The entry for (S,G).
     pub fn find(&self, source: &Addr, group: &Addr) -> Option<usize> {
-        self.by_sg.find(sg_hash(source, group), |id| {
+        let hash = sg_hash(source, group);
+        self.found_hash.store(hash, Relaxed);
+        self.by_sg.find(hash, |id| {
             self.slab
                 .get(id)
                 .is_some_and(|r| r.mfc.source == *source && r.mfc.group == *group)
         })
     }
 
-    /// Adds an entry for an (S,G) that has none. Cache entries go to the back of the LRU.
+    /// Adds an entry for an (S,G) that has none: the last [`MfcTable::find`] must have
+    /// been of this (S,G) (it missed; removals since do not matter). Cache entries go to
+    /// the back of the LRU.
     pub fn insert(&mut self, route: Route) -> Result<usize, Full> {
         // What the indexes need is taken first: `route` is not used after it moves into
         // the slab, so it is copied once, into its slot (not into a local kept for later).
-        let sg = sg_hash(&route.mfc.source, &route.mfc.group);
+        let sg = self.found_hash.load(Relaxed);
+        debug_assert_eq!(sg, sg_hash(&route.mfc.source, &route.mfc.group));
         let group = route.mfc.group;
         let cache = route.is_cache();
         let id = self.slab.insert(route)?;
@@ -288,6 +301,15 @@ mod tests {
         Addr::parse(s).unwrap()
     }
 
+    /// Inserts as the router does: after a find of the (S,G) that missed.
+    fn add<const N: usize, const B: usize>(
+        t: &mut MfcTable<N, B>,
+        r: Route,
+    ) -> Result<usize, Full> {
+        assert_eq!(t.find(&r.mfc.source, &r.mfc.group), None);
+        t.insert(r)
+    }
+
     fn r(s: &str, g: &str) -> Route {
         Route::cache(&a(s), &a(g), 0, &[0; MAX_VIFS])
     }
@@ -295,10 +317,10 @@ mod tests {
     #[test]
     fn full_remove_reinsert_lru() {
         let mut t = MfcTable::<2, 4>::new();
-        let x = t.insert(r("10.0.0.1", "225.1.1.1")).unwrap();
-        let y = t.insert(r("10.0.0.2", "225.1.1.1")).unwrap();
+        let x = add(&mut t, r("10.0.0.1", "225.1.1.1")).unwrap();
+        let y = add(&mut t, r("10.0.0.2", "225.1.1.1")).unwrap();
         assert!(t.is_full());
-        assert_eq!(t.insert(r("10.0.0.3", "225.1.1.1")), Err(Full));
+        assert_eq!(add(&mut t, r("10.0.0.3", "225.1.1.1")), Err(Full));
         assert_eq!(t.find(&a("10.0.0.2"), &a("225.1.1.1")), Some(y));
         assert_eq!(t.idlest(), Some(x));
         t.touch(x);
@@ -319,7 +341,7 @@ mod tests {
         assert!(!t.remove(x));
         assert_eq!(t.find(&a("10.0.0.1"), &a("225.1.1.1")), None);
         assert_eq!(t.idlest(), Some(y));
-        let z = t.insert(r("10.0.0.3", "225.1.1.1")).unwrap();
+        let z = add(&mut t, r("10.0.0.3", "225.1.1.1")).unwrap();
         assert_eq!(t.find(&a("10.0.0.3"), &a("225.1.1.1")), Some(z));
         assert_eq!(t.len(), 2);
         assert_eq!(t.capacity(), 2);
@@ -341,10 +363,9 @@ mod tests {
         let g = a("225.1.0.1");
         let src = |i: usize| Addr::parse(&std::format!("10.{}.{}.1", i / 256, i % 256)).unwrap();
         for i in 0..N {
-            t.insert(Route::cache(&src(i), &g, 0, &[0; MAX_VIFS]))
-                .unwrap();
+            add(&mut t, Route::cache(&src(i), &g, 0, &[0; MAX_VIFS])).unwrap();
         }
-        t.insert(r("10.0.0.1", "225.1.0.2")).unwrap_err();
+        add(&mut t, r("10.0.0.1", "225.1.0.2")).unwrap_err();
         let mut n = 0;
         t.each_of_group(&g, |_, _| n += 1);
         assert_eq!(n, N);
@@ -357,7 +378,7 @@ mod tests {
         t.each_of_group(&g, |_, r| seen.push(r.mfc.source));
         let want: std::vec::Vec<_> = (1..N).step_by(2).map(src).collect();
         assert_eq!(seen, want, "oldest first");
-        let other = t.insert(r("10.0.0.1", "225.1.0.2")).unwrap();
+        let other = add(&mut t, r("10.0.0.1", "225.1.0.2")).unwrap();
         let mut seen = std::vec::Vec::new();
         t.each_of_group(&a("225.1.0.2"), |id, _| seen.push(id));
         assert_eq!(seen, [other]);
