@@ -72,17 +72,8 @@ impl Router {
                 self.drop_group(h, gid);
                 continue;
             }
-            let mut j = self.groups.first_join(gid);
-            while let Some(jid) = j {
-                j = self.groups.next_join(jid);
-                let iface = self.groups.join(jid).map(|x| x.iface as usize);
-                if iface
-                    .and_then(|i| self.ifaces.get(i))
-                    .is_some_and(|i| !i.present)
-                {
-                    self.leave_join(h, jid);
-                }
-            }
+            // Joins on vanished interfaces were left by the reload's scan (`scan_end`);
+            // a membership left without any goes.
             if self.groups.get(gid).is_some_and(|g| g.has_no_joins()) {
                 self.groups.remove(gid);
             }
