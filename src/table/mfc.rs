@@ -8,7 +8,7 @@
 use core::sync::atomic::{AtomicU32, Ordering::Relaxed};
 
 use super::slab::Blank;
-use super::{Full, HashIndex, KeyHash, Links, MultiIndex, Slab};
+use super::{Full, HashIndex, KeyHash, Links, Slab};
 use crate::kernel::Mfc;
 use crate::limits::MAX_VIFS;
 use crate::net::Addr;
@@ -90,10 +90,6 @@ fn sg_hash(source: &Addr, group: &Addr) -> u32 {
     KeyHash::new().addr(source).addr(group).finish()
 }
 
-fn group_hash(group: &Addr) -> u32 {
-    KeyHash::new().addr(group).finish()
-}
-
 /// Up to `N` kernel entries, `B` index buckets (see [`super::buckets`]).
 // `repr(C)`, scalars first: on MIPS a field past 32 KiB from the table costs three
 // instructions to address (see `Router`).
@@ -107,8 +103,6 @@ pub struct MfcTable<const N: usize, const B: usize> {
     found_hash: AtomicU32,
     slab: Slab<Route, N>,
     by_sg: HashIndex<B>,
-    /// Routes of each group, so learning many sources of one group stays O(1) each.
-    by_group: MultiIndex<N, B>,
     lru: Links<N>,
 }
 
@@ -124,7 +118,6 @@ impl<const N: usize, const B: usize> MfcTable<N, B> {
         Self {
             slab: Slab::new(),
             by_sg: HashIndex::new(),
-            by_group: MultiIndex::new(),
             lru: Links::new(),
             caches: 0,
             found_hash: AtomicU32::new(0),
@@ -175,13 +168,9 @@ impl<const N: usize, const B: usize> MfcTable<N, B> {
         // the slab, so it is copied once, into its slot (not into a local kept for later).
         let sg = self.found_hash.load(Relaxed);
         debug_assert_eq!(sg, sg_hash(&route.mfc.source, &route.mfc.group));
-        let group = route.mfc.group;
         let cache = route.is_cache();
         let id = self.slab.insert(route)?;
         let _ = self.by_sg.insert(sg, id);
-        let slab = &self.slab;
-        let same_group = |o: usize| slab.get(o).is_some_and(|x| x.mfc.group == group);
-        let _ = self.by_group.insert(group_hash(&group), id, same_group);
         if cache {
             self.lru.push_back(id);
             self.caches += 1;
@@ -191,22 +180,16 @@ impl<const N: usize, const B: usize> MfcTable<N, B> {
 
     /// Removes entry `id`; false if there was none.
     pub fn remove(&mut self, id: usize) -> bool {
-        // Borrowed, not copied: the indexes need only hashes and the group.
+        // Borrowed, not copied: the index needs only hashes.
         let slab = &self.slab;
         let Some(r) = slab.get(id) else {
             return false;
         };
-        let (source, group) = (&r.mfc.source, &r.mfc.group);
-        self.by_sg.remove(sg_hash(source, group), id, |o| {
-            slab.get(o)
-                .map_or(0, |x| sg_hash(&x.mfc.source, &x.mfc.group))
-        });
-        self.by_group.remove(
-            group_hash(group),
-            id,
-            |o| o != id && slab.get(o).is_some_and(|x| x.mfc.group == *group),
-            |o| slab.get(o).map_or(0, |x| group_hash(&x.mfc.group)),
-        );
+        self.by_sg
+            .remove(sg_hash(&r.mfc.source, &r.mfc.group), id, |o| {
+                slab.get(o)
+                    .map_or(0, |x| sg_hash(&x.mfc.source, &x.mfc.group))
+            });
         if r.is_cache() {
             self.lru.unlink(id);
             self.caches -= 1;
@@ -276,21 +259,6 @@ impl<const N: usize, const B: usize> MfcTable<N, B> {
     pub fn iter(&self) -> super::slab::Iter<'_, Route, N> {
         self.slab.iter()
     }
-
-    /// Calls `f` with every entry of `group` (any source), oldest first: O(1) plus the
-    /// entries of the group, however many other groups and sources there are.
-    pub fn each_of_group(&self, group: &Addr, mut f: impl FnMut(usize, &Route)) {
-        let slab = &self.slab;
-        let mut cur = self.by_group.first(group_hash(group), |o| {
-            slab.get(o).is_some_and(|x| x.mfc.group == *group)
-        });
-        while let Some(id) = cur {
-            cur = self.by_group.next(id);
-            if let Some(r) = slab.get(id) {
-                f(id, r);
-            }
-        }
-    }
 }
 
 #[cfg(test)]
@@ -325,10 +293,6 @@ mod tests {
         assert_eq!(t.idlest(), Some(x));
         t.touch(x);
         assert_eq!(t.idlest(), Some(y));
-        let mut seen = std::vec::Vec::new();
-        t.each_of_group(&a("225.1.1.1"), |id, _| seen.push(id));
-        seen.sort();
-        assert_eq!(seen, [x, y]);
         t.set_owner(y, 1);
         assert_eq!(t.caches(), 1);
         assert_eq!(t.idlest(), Some(x));
@@ -357,7 +321,7 @@ mod tests {
 
     #[test]
     fn many_sources_of_one_group() {
-        // Learning thousands of sources of one group: each insert is one index step.
+        // Thousands of sources of one group: each found and removed by its (S,G).
         const N: usize = 4096;
         let mut t = MfcTable::<N, { crate::table::buckets(N) }>::new();
         let g = a("225.1.0.1");
@@ -366,22 +330,17 @@ mod tests {
             add(&mut t, Route::cache(&src(i), &g, 0, &[0; MAX_VIFS])).unwrap();
         }
         add(&mut t, r("10.0.0.1", "225.1.0.2")).unwrap_err();
-        let mut n = 0;
-        t.each_of_group(&g, |_, _| n += 1);
-        assert_eq!(n, N);
-        // Remove every other one, from the middle, the front and the back of the chain.
         for i in (0..N).step_by(2) {
             let id = t.find(&src(i), &g).unwrap();
             assert!(t.remove(id));
         }
-        let mut seen = std::vec::Vec::new();
-        t.each_of_group(&g, |_, r| seen.push(r.mfc.source));
+        let seen: std::vec::Vec<_> = t.iter().map(|(_, r)| r.mfc.source).collect();
         let want: std::vec::Vec<_> = (1..N).step_by(2).map(src).collect();
         assert_eq!(seen, want, "oldest first");
+        for i in 0..N {
+            assert_eq!(t.find(&src(i), &g).is_some(), i % 2 == 1);
+        }
         let other = add(&mut t, r("10.0.0.1", "225.1.0.2")).unwrap();
-        let mut seen = std::vec::Vec::new();
-        t.each_of_group(&a("225.1.0.2"), |id, _| seen.push(id));
-        assert_eq!(seen, [other]);
-        t.each_of_group(&a("225.1.0.3"), |_, _| panic!("no such group"));
+        assert_eq!(t.find(&a("10.0.0.1"), &a("225.1.0.2")), Some(other));
     }
 }
