@@ -347,19 +347,7 @@ impl<const N: usize, const B: usize> MultiIndex<N, B> {
         id: usize,
         mut same: impl FnMut(usize) -> bool,
     ) -> Result<(), Full> {
-        self.insert_dyn(hash, id, &mut same)
-    }
-
-    // Not inlined: the slices of `chains` are set up once per index type, not at each
-    // caller.
-    #[inline(never)]
-    fn insert_dyn(
-        &mut self,
-        hash: u32,
-        id: usize,
-        same: &mut dyn FnMut(usize) -> bool,
-    ) -> Result<(), Full> {
-        self.chains().insert(hash, id, same)
+        self.chains().insert(hash, id, &mut same)
     }
 
     /// The index seen through slices, for the code that does not depend on its size.
@@ -381,19 +369,7 @@ impl<const N: usize, const B: usize> MultiIndex<N, B> {
         mut same: impl FnMut(usize) -> bool,
         hash_of: impl Fn(usize) -> u32,
     ) {
-        self.remove_dyn(hash, id, &mut same, &hash_of);
-    }
-
-    // Not inlined, as `insert_dyn`.
-    #[inline(never)]
-    fn remove_dyn(
-        &mut self,
-        hash: u32,
-        id: usize,
-        same: &mut dyn FnMut(usize) -> bool,
-        hash_of: &dyn Fn(usize) -> u32,
-    ) {
-        self.chains().remove(hash, id, same, hash_of);
+        self.chains().remove(hash, id, &mut same, &hash_of);
     }
 
     /// The oldest id of the key under `hash` that `is_key` recognises.
