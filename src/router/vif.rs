@@ -179,7 +179,6 @@ impl Router {
         }
         i.seen = true;
         i.ifindex = info.ifindex;
-        i.up = info.up;
         i.multicast = info.multicast;
     }
 
