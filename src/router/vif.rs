@@ -145,7 +145,8 @@ impl Router {
                 *s = 0;
             }
         }
-        if mrdisc_on && v4 != NO_VIF {
+        // Announcing implies the IPv4 VIF (ensure_vifs starts it with one).
+        if mrdisc_on {
             h.mrdisc_deregister(ifindex);
         }
         if let Some(i) = self.ifaces.get_mut(id) {
