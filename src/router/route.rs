@@ -355,7 +355,7 @@ impl Router {
     /// A new or grown template takes over the cache entries it covers (same IIF): its
     /// OIFs are merged in and the entries re-installed (§5.3).
     fn convert_caches<H: Host>(&mut self, h: &mut H, rid: usize) {
-        if self.mfc.caches() == 0 {
+        if !self.mfc.has_caches() {
             return;
         }
         let Some(rule) = self.rules.get(rid) else {
