@@ -1,10 +1,10 @@
 //! Kernel upcalls (§5.3 NOCACHE, §5.4 WRONGVIF) and cache expiry (§5.6).
 
 use super::msg::{note, Compact, Msg};
+use super::route::new_kernel;
 use super::Router;
 use crate::kernel::{Host, Upcall, UpcallKind};
 use crate::net::Family;
-use crate::table::mfc::Route;
 use crate::table::Walk;
 use crate::time::Instant;
 
@@ -72,7 +72,7 @@ impl Router {
                 }
                 k
             }
-            None => match self.new_kernel(h, Route::cache(source, group, up.vif, &ttls)) {
+            None => match new_kernel(&mut self.mfc, h, source, group, up.vif, &ttls, 0) {
                 Ok(k) => k,
                 Err(_) => return,
             },

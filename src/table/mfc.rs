@@ -31,10 +31,9 @@ pub struct Route {
 }
 
 impl Route {
-    /// A cache entry (learned or stop filter).
-    /// (Borrowed arguments: the caller's records are copied once, into the entry. Not
-    /// inlined: the byte-wise address copies exist once, not at each of the callers.)
-    #[inline(never)]
+    /// A cache entry (learned or stop filter), for the tests: the table writes its
+    /// entries in place ([`MfcTable::insert`]).
+    #[cfg(test)]
     pub fn cache(source: &Addr, group: &Addr, parent: u8, ttls: &[u8; MAX_VIFS]) -> Self {
         Self {
             mfc: Mfc {
@@ -159,17 +158,30 @@ impl<const N: usize, const B: usize> MfcTable<N, B> {
     }
 
     /// Adds an entry for an (S,G) that has none: the last [`MfcTable::find`] must have
-    /// been of this (S,G) (it missed; removals since do not matter). Cache entries go to
-    /// the back of the LRU.
-    pub fn insert(&mut self, route: Route) -> Result<usize, Full> {
-        // What the indexes need is taken first: `route` is not used after it moves into
-        // the slab, so it is copied once, into its slot (not into a local kept for later).
+    /// been of this (S,G) (it missed; removals since do not matter). A cache entry
+    /// (`owner` 0) goes to the back of the LRU. Written into its slot in place.
+    pub fn insert(
+        &mut self,
+        source: &Addr,
+        group: &Addr,
+        parent: u8,
+        ttls: &[u8; MAX_VIFS],
+        owner: u32,
+    ) -> Result<usize, Full> {
         let sg = self.found_hash.load(Relaxed);
-        debug_assert_eq!(sg, sg_hash(&route.mfc.source, &route.mfc.group));
-        let cache = route.is_cache();
-        let id = self.slab.insert(route)?;
+        debug_assert_eq!(sg, sg_hash(source, group));
+        let id = self.slab.insert_with(|r| {
+            r.mfc.source = *source;
+            r.mfc.group = *group;
+            r.mfc.parent = parent;
+            r.mfc.ttls = *ttls;
+            r.owner = owner;
+            r.stamped = false;
+            r.last_use = Instant(0);
+            r.last_count = 0;
+        })?;
         let _ = self.by_sg.insert(sg, id);
-        if cache {
+        if owner == 0 {
             self.lru.push_back(id);
         }
         Ok(id)
@@ -269,7 +281,8 @@ mod tests {
         r: Route,
     ) -> Result<usize, Full> {
         assert_eq!(t.find(&r.mfc.source, &r.mfc.group), None);
-        t.insert(r)
+        let m = &r.mfc;
+        t.insert(&m.source, &m.group, m.parent, &m.ttls, r.owner)
     }
 
     fn r(s: &str, g: &str) -> Route {
