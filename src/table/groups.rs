@@ -160,20 +160,20 @@ impl<const G: usize, const GB: usize, const J: usize> GroupTable<G, GB, J> {
     }
 
     /// Adds a membership without joins (which must not exist yet). Its parts borrowed
-    /// and copied once, into the slot (a blank one filled in place).
+    /// and copied once, into the slot (filled in place).
     pub fn insert(
         &mut self,
         iif: &IfName,
         source: Option<&Prefix>,
         group: &Prefix,
     ) -> Result<usize, Full> {
-        let id = self.groups.insert(Group::BLANK)?;
-        if let Some(g) = self.groups.get_mut(id) {
+        let id = self.groups.insert_with(|g| {
             g.iif = *iif;
             g.source = source.copied();
             g.group = *group;
             g.used = true;
-        }
+            g.first_join = 0;
+        })?;
         let hash = identity_hash(iif.as_str(), source, group);
         let _ = self.by_identity.insert(hash, id);
         Ok(id)
