@@ -21,6 +21,21 @@ fn range_addr(prefix: &Prefix, i: u32) -> Addr {
     prefix.addr.masked(prefix.len).offset(i)
 }
 
+/// The pending entry of a directive whose source (`None`: `*`) and group are these
+/// prefixes, written as words. One body for a requeued membership and route.
+pub(crate) fn pending_of(
+    kind: Kind,
+    iif: &str,
+    source: Option<&Prefix>,
+    group: &Prefix,
+    oifs: &[&str],
+) -> Option<Pending> {
+    let source = source.map(Prefix::text);
+    let group = group.text();
+    let src = source.as_ref().map(|t| t.as_str());
+    Pending::new(kind, iif, src, group.as_str(), oifs)
+}
+
 impl Router {
     /// `mgroup from IIF [source S] group G` and IPC `join`.
     pub(crate) fn join_words<H: Host>(
@@ -220,10 +235,7 @@ impl Router {
                 } else {
                     g.iif.as_str()
                 };
-                let source = g.source.as_ref().map(Prefix::text);
-                let group = g.group.text();
-                let src = source.as_ref().map(|t| t.as_str());
-                let entry = Pending::new(Kind::Mgroup, iif, src, group.as_str(), &[]);
+                let entry = pending_of(Kind::Mgroup, iif, g.source.as_ref(), &g.group, &[]);
                 if let Some(p) = entry {
                     self.queue_pending(h, p);
                 }

@@ -36,15 +36,16 @@ impl Router {
         self.pending.clear();
     }
 
-    /// Ends a reload, in SMCRoute's order: VIFs of unused or vanished interfaces go, then
+    /// Ends a reload, in SMCRoute's order: VIFs of unused interfaces go, then
     /// unused rules with their kernel entries; configured routes are re-installed where
     /// they changed (unchanged flows are not touched), learned entries follow their
-    /// templates; then unused memberships and joins on vanished interfaces are left.
+    /// templates; then unused memberships are left. (A vanished interface lost its VIFs
+    /// and joins in the reload's scan: `scan_end`.)
     pub fn reload_end<H: Host>(&mut self, h: &mut H) {
         for id in 0..self.ifaces.len() {
             let unused = self.ifaces.get(id).and_then(|i| {
                 let has_vif = i.vif_of(false).is_some() || i.vif_of(true).is_some();
-                (has_vif && (!i.used || !i.present)).then_some(i.ifindex)
+                (has_vif && !i.used).then_some(i.ifindex)
             });
             if let Some(ifindex) = unused {
                 self.del_vifs(h, id, ifindex);
@@ -72,17 +73,8 @@ impl Router {
                 self.drop_group(h, gid);
                 continue;
             }
-            let mut j = self.groups.first_join(gid);
-            while let Some(jid) = j {
-                j = self.groups.next_join(jid);
-                let iface = self.groups.join(jid).map(|x| x.iface as usize);
-                if iface
-                    .and_then(|i| self.ifaces.get(i))
-                    .is_some_and(|i| !i.present)
-                {
-                    self.leave_join(h, jid);
-                }
-            }
+            // Joins on vanished interfaces were left by the reload's scan (`scan_end`);
+            // a membership left without any goes.
             if self.groups.get(gid).is_some_and(|g| g.has_no_joins()) {
                 self.groups.remove(gid);
             }

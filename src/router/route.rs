@@ -4,9 +4,10 @@ use heapless::Vec;
 
 use super::args;
 use super::msg::{note, note_full, say, Cmd, Compact, Dir, Explicit, Msg, Table};
-use super::{Failed, Mode, Origin, Router};
+use super::{Failed, Mfcs, Mode, Origin, Router};
 use crate::kernel::{Host, Mfc};
 use crate::limits::MAX_VIFS;
+use crate::net::Addr;
 use crate::table::iface::is_wildcard;
 use crate::table::mfc::Route;
 use crate::table::pending::{Kind, Pending};
@@ -262,31 +263,9 @@ impl Router {
             }
             None => {
                 let (source, group) = (&rule.source.addr, &rule.group.addr);
-                let mut route = Route::cache(source, group, parent, &rule.ttls);
-                route.owner = owner;
-                self.new_kernel(h, route).map(|_| ())
+                new_kernel(&mut self.mfc, h, source, group, parent, &rule.ttls, owner).map(|_| ())
             }
         }
-    }
-
-    /// Adds a kernel entry for an (S,G) the kernel list lacks, evicting the idlest cache
-    /// entry if the table is full.
-    pub(crate) fn new_kernel<H: Host>(&mut self, h: &mut H, route: Route) -> Result<usize, Failed> {
-        if self.mfc.is_full() {
-            if let Some(victim) = self.mfc.idlest() {
-                // Always leaves the list, whatever the kernel says.
-                self.del_kernel(h, victim);
-            }
-        }
-        // Still full: no cache entry to evict. (One message for both failures.)
-        if !self.mfc.is_full() {
-            add_mfc(h, &route.mfc)?;
-            if let Ok(kid) = self.mfc.insert(route) {
-                return Ok(kid);
-            }
-        }
-        note_full(h, Table::KernelRoute);
-        Err(Failed)
     }
 
     /// Kernel entry `kid`. Not inlined: the kernel list lies megabytes into the router,
@@ -324,18 +303,7 @@ impl Router {
 
     /// Deletes kernel entry `kid` from the kernel and the list.
     pub(crate) fn del_kernel<H: Host>(&mut self, h: &mut H, kid: usize) {
-        // The kernel first, from the entry in place: no copy of it outlives the list.
-        let Some(r) = self.kernel_entry(kid) else {
-            return;
-        };
-        if let Err(e) = h.del_mfc(&r.mfc.source, &r.mfc.group, r.mfc.parent) {
-            let fam = r.mfc.group.family();
-            note(
-                h,
-                Msg::MfcDelFailed(fam, &Compact::sg(&r.mfc.source, &r.mfc.group), e),
-            );
-        }
-        self.mfc.remove(kid);
+        del_kernel(&mut self.mfc, h, kid);
     }
 
     /// The next cache entry of `walk` (insertion order) arriving on `parent` that
@@ -355,7 +323,7 @@ impl Router {
     /// A new or grown template takes over the cache entries it covers (same IIF): its
     /// OIFs are merged in and the entries re-installed (§5.3).
     fn convert_caches<H: Host>(&mut self, h: &mut H, rid: usize) {
-        if self.mfc.caches() == 0 {
+        if !self.mfc.has_caches() {
             return;
         }
         let Some(rule) = self.rules.get(rid) else {
@@ -479,6 +447,54 @@ impl Router {
             Err(Failed)
         }
     }
+}
+
+/// Adds a kernel entry for an (S,G) the kernel list lacks (its last find was of it),
+/// evicting the idlest cache entry if the list is full. The entry is written into the
+/// list in place and installed from there; refused, it leaves the list again. (Over
+/// the kernel list alone, so that a rule of the router can be the source of the words.)
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn new_kernel<H: Host>(
+    mfc: &mut Mfcs,
+    h: &mut H,
+    source: &Addr,
+    group: &Addr,
+    parent: u8,
+    ttls: &Ttls,
+    owner: u32,
+) -> Result<usize, Failed> {
+    if mfc.is_full() {
+        if let Some(victim) = mfc.idlest() {
+            // Always leaves the list, whatever the kernel says.
+            del_kernel(mfc, h, victim);
+        }
+    }
+    // Still full: no cache entry to evict. (One message for both failures.)
+    if let Ok(kid) = mfc.insert(source, group, parent, ttls, owner) {
+        let installed = mfc.get(kid).map_or(Err(Failed), |r| add_mfc(h, &r.mfc));
+        if installed.is_err() {
+            mfc.remove(kid);
+        }
+        return installed.map(|()| kid);
+    }
+    note_full(h, Table::KernelRoute);
+    Err(Failed)
+}
+
+/// Deletes kernel entry `kid` from the kernel and the list.
+fn del_kernel<H: Host>(mfc: &mut Mfcs, h: &mut H, kid: usize) {
+    // The kernel first, from the entry in place: no copy of it outlives the list.
+    let Some(r) = mfc.get(kid) else {
+        return;
+    };
+    if let Err(e) = h.del_mfc(&r.mfc.source, &r.mfc.group, r.mfc.parent) {
+        let fam = r.mfc.group.family();
+        note(
+            h,
+            Msg::MfcDelFailed(fam, &Compact::sg(&r.mfc.source, &r.mfc.group), e),
+        );
+    }
+    mfc.remove(kid);
 }
 
 /// `MRT_ADD_MFC` of `mfc` (a kernel-list entry's, as it is), logging a failure.

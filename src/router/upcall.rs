@@ -1,10 +1,10 @@
 //! Kernel upcalls (§5.3 NOCACHE, §5.4 WRONGVIF) and cache expiry (§5.6).
 
 use super::msg::{note, Compact, Msg};
+use super::route::new_kernel;
 use super::Router;
 use crate::kernel::{Host, Upcall, UpcallKind};
 use crate::net::Family;
-use crate::table::mfc::Route;
 use crate::table::Walk;
 use crate::time::Instant;
 
@@ -25,76 +25,72 @@ impl Router {
             }
             (UpcallKind::Unknown(t), _) => note(h, Msg::UnknownUpcall(t)),
             (_, None) => note(h, Msg::UnknownVif(up.vif, type_number)),
-            (UpcallKind::NoCache, Some(id)) => self.nocache(h, up, id),
-            (UpcallKind::WrongVif, Some(id)) => self.wrongvif(h, up, id),
+            (UpcallKind::NoCache, Some(id)) => self.learn(h, up, id, false),
+            (UpcallKind::WrongVif, Some(id)) => self.learn(h, up, id, true),
         }
     }
 
-    /// No kernel entry for (S,G): learn it from the first matching template, or block it
-    /// with a stop filter.
+    /// NOCACHE (`wrong` false): no kernel entry for (S,G), learn it from the first
+    /// matching template or block it with a stop filter. WRONGVIF (`wrong`): (S,G)
+    /// arrived on another VIF than its entry's parent; if a template for that VIF covers
+    /// it, move the entry there. One body for both: they differ in which cases give up
+    /// and in what they log.
     /// (`id` is the interface of the VIF it arrived on; its name is looked up where a
     /// message needs it, not copied.)
-    fn nocache<H: Host>(&mut self, h: &mut H, up: &Upcall, id: usize) {
-        let template = self.rules.first_template(id as u32, &up.source, &up.group);
-        let ttls = template
-            .and_then(|t| self.rules.get(t))
-            .map_or([0; crate::limits::MAX_VIFS], |r| r.ttls);
-        if let Some(kid) = self.mfc.find(&up.source, &up.group) {
-            // The kernel lost an entry we have: put ours back.
-            let Some((parent, ttls)) = self.kernel_entry(kid).map(|r| {
-                if r.is_cache() {
-                    (up.vif, ttls)
-                } else {
-                    (r.mfc.parent, r.mfc.ttls)
-                }
-            }) else {
+    fn learn<H: Host>(&mut self, h: &mut H, up: &Upcall, id: usize, wrong: bool) {
+        let (source, group) = (&up.source, &up.group);
+        let sg = Compact::sg(source, group);
+        let kid = self.mfc.find(source, group);
+        // A configured (S,G) entry keeps its own parent and OIFs.
+        let configured = kid
+            .and_then(|k| self.kernel_entry(k))
+            .filter(|r| !r.is_cache())
+            .map(|r| (r.mfc.parent, r.mfc.ttls));
+        let template = self.rules.first_template(id as u32, source, group);
+        if wrong {
+            if configured.is_some() {
+                // Configured (S,G) rules are authoritative; SMCRoute would overwrite them.
+                note(h, Msg::WrongVifConfigured(&sg, self.iface_name(id)));
                 return;
-            };
-            let _ = self.set_kernel_ttls(h, kid, parent, ttls, true);
-        } else {
-            let route = Route::cache(&up.source, &up.group, up.vif, &ttls);
-            if self.new_kernel(h, route).is_err() {
+            }
+            if template.is_none() {
+                note(h, Msg::WrongVif(&sg, self.iface_name(id)));
                 return;
             }
         }
-        if template.is_some() {
-            note(h, Msg::NewData(&up.source, &up.group, self.iface_name(id)));
-            h.route_installed(&up.source, &up.group);
-        } else {
-            note(h, Msg::NoMatch(&up.source, &up.group, self.iface_name(id)));
-        }
-    }
-
-    /// (S,G) arrived on another VIF than its entry's parent: if a template for that VIF
-    /// covers it, move the entry there.
-    fn wrongvif<H: Host>(&mut self, h: &mut H, up: &Upcall, id: usize) {
-        let sg = Compact::sg(&up.source, &up.group);
-        let kid = self.mfc.find(&up.source, &up.group);
-        if kid
-            .and_then(|k| self.kernel_entry(k))
-            .is_some_and(|r| !r.is_cache())
-        {
-            // Configured (S,G) rules are authoritative; SMCRoute would overwrite them.
-            note(h, Msg::WrongVifConfigured(&sg, self.iface_name(id)));
-            return;
-        }
-        let Some(template) = self.rules.first_template(id as u32, &up.source, &up.group) else {
-            note(h, Msg::WrongVif(&sg, self.iface_name(id)));
-            return;
-        };
-        let ttls = self
-            .rules
-            .get(template)
+        let ttls = template
+            .and_then(|t| self.rules.get(t))
             .map_or([0; crate::limits::MAX_VIFS], |r| r.ttls);
+        let (parent, ttls) = configured.unwrap_or((up.vif, ttls));
         // The entry's id, kept by an update and given by an insert: no second lookup.
-        let done = match kid {
-            Some(k) => self.set_kernel_ttls(h, k, up.vif, ttls, true).map(|()| k),
-            None => self.new_kernel(h, Route::cache(&up.source, &up.group, up.vif, &ttls)),
+        let k = match kid {
+            Some(k) => {
+                // The kernel lost an entry we have (NOCACHE): put ours back, whatever
+                // it answers.
+                if self.set_kernel_ttls(h, k, parent, ttls, true).is_err() && wrong {
+                    return;
+                }
+                k
+            }
+            None => match new_kernel(&mut self.mfc, h, source, group, up.vif, &ttls, 0) {
+                Ok(k) => k,
+                Err(_) => return,
+            },
         };
-        if let Ok(k) = done {
+        if wrong {
             self.mfc.touch(k);
-            note(h, Msg::Moved(&sg, self.iface_name(id)));
-            h.route_installed(&up.source, &up.group);
+        }
+        let name = self.iface_name(id);
+        let msg = if wrong {
+            Msg::Moved(&sg, name)
+        } else if template.is_some() {
+            Msg::NewData(source, group, name)
+        } else {
+            Msg::NoMatch(source, group, name)
+        };
+        note(h, msg);
+        if template.is_some() {
+            h.route_installed(source, group);
         }
     }
 

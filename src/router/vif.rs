@@ -6,7 +6,7 @@ use super::{Failed, Origin, Router};
 use crate::kernel::{Host, IfInfo};
 use crate::net::Family;
 use crate::table::iface::NO_VIF;
-use crate::table::pending::{Kind, Pending};
+use crate::table::pending::Kind;
 use crate::table::Walk;
 
 /// An interface cannot get a VIF because it lacks `IFF_MULTICAST`.
@@ -145,7 +145,8 @@ impl Router {
                 *s = 0;
             }
         }
-        if mrdisc_on && v4 != NO_VIF {
+        // Announcing implies the IPv4 VIF (ensure_vifs starts it with one).
+        if mrdisc_on {
             h.mrdisc_deregister(ifindex);
         }
         if let Some(i) = self.ifaces.get_mut(id) {
@@ -179,7 +180,6 @@ impl Router {
         }
         i.seen = true;
         i.ifindex = info.ifindex;
-        i.up = info.up;
         i.multicast = info.multicast;
     }
 
@@ -335,8 +335,6 @@ impl Router {
         let Some(rule) = self.rules.get(rid) else {
             return;
         };
-        let source = (!rule.any_source()).then(|| rule.source.text());
-        let group = rule.group.text();
         let mut oifs: heapless::Vec<&str, { crate::limits::MAX_OIFS }> = heapless::Vec::new();
         match only_oif {
             Some(o) => {
@@ -353,14 +351,9 @@ impl Router {
                 }
             }
         }
-        let src = source.as_ref().map(|t| t.as_str());
-        let entry = Pending::new(
-            Kind::Mroute,
-            self.iface_name(rule.iif as usize),
-            src,
-            group.as_str(),
-            &oifs,
-        );
+        let source = (!rule.any_source()).then_some(&rule.source);
+        let iif = self.iface_name(rule.iif as usize);
+        let entry = super::group::pending_of(Kind::Mroute, iif, source, &rule.group, &oifs);
         drop(oifs);
         if let Some(p) = entry {
             self.queue_pending(h, p);

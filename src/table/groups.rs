@@ -160,34 +160,35 @@ impl<const G: usize, const GB: usize, const J: usize> GroupTable<G, GB, J> {
     }
 
     /// Adds a membership without joins (which must not exist yet). Its parts borrowed
-    /// and copied once, into the slot (a blank one filled in place).
+    /// and copied once, into the slot (filled in place).
     pub fn insert(
         &mut self,
         iif: &IfName,
         source: Option<&Prefix>,
         group: &Prefix,
     ) -> Result<usize, Full> {
-        let id = self.groups.insert(Group::BLANK)?;
-        if let Some(g) = self.groups.get_mut(id) {
+        let id = self.groups.insert_with(|g| {
             g.iif = *iif;
             g.source = source.copied();
             g.group = *group;
             g.used = true;
-        }
+            g.first_join = 0;
+        })?;
         let hash = identity_hash(iif.as_str(), source, group);
         let _ = self.by_identity.insert(hash, id);
         Ok(id)
     }
 
-    /// Removes membership `id` and forgets its joins (the caller left them first); false
-    /// if there was none.
+    /// Removes membership `id`, which has no joins left (the caller left and forgot
+    /// them first); false if there was none.
     pub fn remove(&mut self, id: usize) -> bool {
         let Some(hash) = self.groups.get(id).map(Group::hash) else {
             return false;
         };
-        while let Some(j) = self.first_join(id) {
-            self.remove_join(j);
-        }
+        debug_assert!(
+            self.first_join(id).is_none(),
+            "membership removed with joins"
+        );
         let groups = &self.groups;
         self.by_identity
             .remove(hash, id, |o| groups.get(o).map_or(0, Group::hash));
@@ -369,7 +370,9 @@ mod tests {
         assert_eq!(chain(&t, a), [j2]);
         let j3 = t.add_join(b, Join::new(1, 4, None, grp)).unwrap();
         assert_eq!(chain(&t, b), [j3]);
+        t.remove_join(j2);
         assert!(t.remove(a));
+        assert!(!t.remove(a));
         assert_eq!(t.joins().count(), 1);
         assert_eq!(t.find("a1", None, &p("225.1.1.1", 32)), None);
         let c = insert(&mut t, g("a3", "225.1.1.1")).unwrap();

@@ -24,8 +24,6 @@ pub struct Iface {
     pub name: IfName,
     /// Last known kernel index.
     pub ifindex: u32,
-    /// `IFF_UP`.
-    pub up: bool,
     /// `IFF_MULTICAST`.
     pub multicast: bool,
     /// Seen in the last complete scan.
@@ -56,7 +54,6 @@ impl Iface {
         Self {
             name,
             ifindex,
-            up: false,
             multicast: false,
             present: false,
             seen: false,

@@ -103,7 +103,6 @@ impl KeyHash {
 // instructions to address (see `Router`).
 #[repr(C)]
 pub struct HashIndex<const B: usize> {
-    len: usize,
     slots: [u32; B],
 }
 
@@ -120,26 +119,26 @@ impl<const B: usize> HashIndex<B> {
     /// An empty index.
     pub const fn new() -> Self {
         let () = Self::POWER_OF_TWO;
-        Self {
-            slots: [0; B],
-            len: 0,
-        }
+        Self { slots: [0; B] }
     }
 
-    /// Number of ids.
+    /// Number of ids (counted: only the tests ask).
+    #[cfg(test)]
     pub fn len(&self) -> usize {
-        self.len
+        self.slots.iter().filter(|&&v| v != 0).count()
     }
 
     /// True if there are no ids.
+    #[cfg(test)]
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.len() == 0
     }
 
-    /// Adds `id` under `hash`. Fails only if the index would lose its last empty slot
-    /// (or `id` is not below `B`).
+    /// Adds `id` (not in the index yet) under `hash`. Fails if `id` does not fit beside
+    /// the tag: ids are below `B - 1`, so at least one slot stays empty and ends every
+    /// probe chain, and no count of the ids is needed to keep it so.
     pub fn insert(&mut self, hash: u32, id: usize) -> Result<(), Full> {
-        Probe::insert(&mut self.slots, &mut self.len, hash, id)
+        Probe::insert(&mut self.slots, hash, id)
     }
 
     /// The first id on `hash`'s chain for which `pred` holds (the caller's key check).
@@ -156,7 +155,7 @@ impl<const B: usize> HashIndex<B> {
     /// Removes `id`, which was inserted under `hash`. `hash_of` gives the hash of any
     /// other stored id, needed to shift the rest of the chain back.
     pub fn remove(&mut self, hash: u32, id: usize, hash_of: impl Fn(usize) -> u32) {
-        Probe::remove(&mut self.slots, &mut self.len, hash, id, &hash_of);
+        Probe::remove(&mut self.slots, hash, id, &hash_of);
     }
 }
 
@@ -204,18 +203,14 @@ impl Probe {
     }
 
     #[inline(never)]
-    fn insert(slots: &mut [u32], len: &mut usize, hash: u32, id: usize) -> Result<(), Full> {
+    fn insert(slots: &mut [u32], hash: u32, id: usize) -> Result<(), Full> {
         let p = Self::of(slots);
-        if *len + 1 >= slots.len() {
-            return Err(Full);
-        }
         let v = p.encode(hash, id).ok_or(Full)?;
         let mut pos = p.start(hash);
         for _ in 0..slots.len() {
             let slot = slots.get_mut(pos).ok_or(Full)?;
             if *slot == 0 {
                 *slot = v;
-                *len += 1;
                 return Ok(());
             }
             pos = (pos + 1) & p.mask;
@@ -267,18 +262,11 @@ impl Probe {
     }
 
     #[inline(never)]
-    fn remove(
-        slots: &mut [u32],
-        len: &mut usize,
-        hash: u32,
-        id: usize,
-        hash_of: &dyn Fn(usize) -> u32,
-    ) {
+    fn remove(slots: &mut [u32], hash: u32, id: usize, hash_of: &dyn Fn(usize) -> u32) {
         let p = Self::of(slots);
         let Some(mut hole) = Self::position(slots, hash, &mut |x| x == id) else {
             return;
         };
-        *len -= 1;
         let mut j = hole;
         for _ in 0..slots.len() {
             j = (j + 1) & p.mask;
@@ -335,6 +323,7 @@ impl<const N: usize, const B: usize> MultiIndex<N, B> {
     }
 
     /// Number of distinct keys.
+    #[cfg(test)]
     pub fn keys(&self) -> usize {
         self.heads.len()
     }
@@ -347,26 +336,13 @@ impl<const N: usize, const B: usize> MultiIndex<N, B> {
         id: usize,
         mut same: impl FnMut(usize) -> bool,
     ) -> Result<(), Full> {
-        self.insert_dyn(hash, id, &mut same)
-    }
-
-    // Not inlined: the slices of `chains` are set up once per index type, not at each
-    // caller.
-    #[inline(never)]
-    fn insert_dyn(
-        &mut self,
-        hash: u32,
-        id: usize,
-        same: &mut dyn FnMut(usize) -> bool,
-    ) -> Result<(), Full> {
-        self.chains().insert(hash, id, same)
+        self.chains().insert(hash, id, &mut same)
     }
 
     /// The index seen through slices, for the code that does not depend on its size.
     fn chains(&mut self) -> Chains<'_> {
         Chains {
             slots: &mut self.heads.slots,
-            len: &mut self.heads.len,
             next: &mut self.next,
             prev: &mut self.prev,
         }
@@ -381,19 +357,7 @@ impl<const N: usize, const B: usize> MultiIndex<N, B> {
         mut same: impl FnMut(usize) -> bool,
         hash_of: impl Fn(usize) -> u32,
     ) {
-        self.remove_dyn(hash, id, &mut same, &hash_of);
-    }
-
-    // Not inlined, as `insert_dyn`.
-    #[inline(never)]
-    fn remove_dyn(
-        &mut self,
-        hash: u32,
-        id: usize,
-        same: &mut dyn FnMut(usize) -> bool,
-        hash_of: &dyn Fn(usize) -> u32,
-    ) {
-        self.chains().remove(hash, id, same, hash_of);
+        self.chains().remove(hash, id, &mut same, &hash_of);
     }
 
     /// The oldest id of the key under `hash` that `is_key` recognises.
@@ -411,7 +375,6 @@ impl<const N: usize, const B: usize> MultiIndex<N, B> {
 /// check (passed as `dyn`).
 struct Chains<'a> {
     slots: &'a mut [u32],
-    len: &'a mut usize,
     next: &'a mut [u32],
     prev: &'a mut [u32],
 }
@@ -442,7 +405,7 @@ impl Chains<'_> {
                 self.link(id, tail, None);
             }
             None => {
-                Probe::insert(self.slots, self.len, hash, id)?;
+                Probe::insert(self.slots, hash, id)?;
                 self.link(id, id, None);
             }
         }
@@ -485,7 +448,7 @@ impl Chains<'_> {
                     }
                     Probe::replace(self.slots, hash, id, succ);
                 }
-                None => Probe::remove(self.slots, self.len, hash, id, hash_of),
+                None => Probe::remove(self.slots, hash, id, hash_of),
             }
         } else {
             if let Some(pn) = self.next.get_mut(prev) {
@@ -576,7 +539,11 @@ mod tests {
         w.insert(3, 0).unwrap();
         w.insert(3, 1).unwrap();
         w.insert(3, 2).unwrap();
-        assert_eq!(w.insert(3, 3), Err(Full), "last empty slot kept");
+        assert_eq!(
+            w.insert(3, 3),
+            Err(Full),
+            "id 3 does not fit: a slot stays empty"
+        );
         assert_eq!(chain(&w, 3), [0, 1, 2]);
         w.remove(3, 0, |_| 3);
         assert_eq!(chain(&w, 3), [1, 2]);

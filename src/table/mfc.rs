@@ -5,8 +5,10 @@
 //! filter). Cache entries are also on an LRU list ordered by last sign of life, so when
 //! the table is full the longest-idle one gives way in O(1).
 
+use core::sync::atomic::{AtomicU32, Ordering::Relaxed};
+
 use super::slab::Blank;
-use super::{Full, HashIndex, KeyHash, Links, MultiIndex, Slab};
+use super::{Full, HashIndex, KeyHash, Links, Slab};
 use crate::kernel::Mfc;
 use crate::limits::MAX_VIFS;
 use crate::net::Addr;
@@ -29,10 +31,9 @@ pub struct Route {
 }
 
 impl Route {
-    /// A cache entry (learned or stop filter).
-    /// (Borrowed arguments: the caller's records are copied once, into the entry. Not
-    /// inlined: the byte-wise address copies exist once, not at each of the callers.)
-    #[inline(never)]
+    /// A cache entry (learned or stop filter), for the tests: the table writes its
+    /// entries in place ([`MfcTable::insert`]).
+    #[cfg(test)]
     pub fn cache(source: &Addr, group: &Addr, parent: u8, ttls: &[u8; MAX_VIFS]) -> Self {
         Self {
             mfc: Mfc {
@@ -88,20 +89,18 @@ fn sg_hash(source: &Addr, group: &Addr) -> u32 {
     KeyHash::new().addr(source).addr(group).finish()
 }
 
-fn group_hash(group: &Addr) -> u32 {
-    KeyHash::new().addr(group).finish()
-}
-
 /// Up to `N` kernel entries, `B` index buckets (see [`super::buckets`]).
 // `repr(C)`, scalars first: on MIPS a field past 32 KiB from the table costs three
 // instructions to address (see `Router`).
 #[repr(C)]
 pub struct MfcTable<const N: usize, const B: usize> {
-    caches: usize,
+    /// The (S,G) hash of the last [`MfcTable::find`]: an entry is only ever inserted
+    /// after a find of its (S,G) missed, so the insert reuses it instead of hashing the
+    /// (S,G) a second time (one less hash per route at start-up). An atomic only for
+    /// interior mutability, as finds take `&self`; relaxed loads and stores are plain.
+    found_hash: AtomicU32,
     slab: Slab<Route, N>,
     by_sg: HashIndex<B>,
-    /// Routes of each group, so learning many sources of one group stays O(1) each.
-    by_group: MultiIndex<N, B>,
     lru: Links<N>,
 }
 
@@ -117,9 +116,8 @@ impl<const N: usize, const B: usize> MfcTable<N, B> {
         Self {
             slab: Slab::new(),
             by_sg: HashIndex::new(),
-            by_group: MultiIndex::new(),
             lru: Links::new(),
-            caches: 0,
+            found_hash: AtomicU32::new(0),
         }
     }
 
@@ -143,60 +141,66 @@ impl<const N: usize, const B: usize> MfcTable<N, B> {
         self.slab.is_full()
     }
 
-    /// Number of cache entries.
-    pub fn caches(&self) -> usize {
-        self.caches
+    /// True if there are cache entries (they are the LRU list: no count is kept).
+    pub fn has_caches(&self) -> bool {
+        self.lru.front().is_some()
     }
 
     /// The entry for (S,G).
     pub fn find(&self, source: &Addr, group: &Addr) -> Option<usize> {
-        self.by_sg.find(sg_hash(source, group), |id| {
+        let hash = sg_hash(source, group);
+        self.found_hash.store(hash, Relaxed);
+        self.by_sg.find(hash, |id| {
             self.slab
                 .get(id)
                 .is_some_and(|r| r.mfc.source == *source && r.mfc.group == *group)
         })
     }
 
-    /// Adds an entry for an (S,G) that has none. Cache entries go to the back of the LRU.
-    pub fn insert(&mut self, route: Route) -> Result<usize, Full> {
-        // What the indexes need is taken first: `route` is not used after it moves into
-        // the slab, so it is copied once, into its slot (not into a local kept for later).
-        let sg = sg_hash(&route.mfc.source, &route.mfc.group);
-        let group = route.mfc.group;
-        let cache = route.is_cache();
-        let id = self.slab.insert(route)?;
+    /// Adds an entry for an (S,G) that has none: the last [`MfcTable::find`] must have
+    /// been of this (S,G) (it missed; removals since do not matter). A cache entry
+    /// (`owner` 0) goes to the back of the LRU. Written into its slot in place.
+    pub fn insert(
+        &mut self,
+        source: &Addr,
+        group: &Addr,
+        parent: u8,
+        ttls: &[u8; MAX_VIFS],
+        owner: u32,
+    ) -> Result<usize, Full> {
+        let sg = self.found_hash.load(Relaxed);
+        debug_assert_eq!(sg, sg_hash(source, group));
+        let id = self.slab.insert_with(|r| {
+            r.mfc.source = *source;
+            r.mfc.group = *group;
+            r.mfc.parent = parent;
+            r.mfc.ttls = *ttls;
+            r.owner = owner;
+            r.stamped = false;
+            r.last_use = Instant(0);
+            r.last_count = 0;
+        })?;
         let _ = self.by_sg.insert(sg, id);
-        let slab = &self.slab;
-        let same_group = |o: usize| slab.get(o).is_some_and(|x| x.mfc.group == group);
-        let _ = self.by_group.insert(group_hash(&group), id, same_group);
-        if cache {
+        if owner == 0 {
             self.lru.push_back(id);
-            self.caches += 1;
         }
         Ok(id)
     }
 
     /// Removes entry `id`; false if there was none.
     pub fn remove(&mut self, id: usize) -> bool {
-        // Borrowed, not copied: the indexes need only hashes and the group.
+        // Borrowed, not copied: the index needs only hashes.
         let slab = &self.slab;
         let Some(r) = slab.get(id) else {
             return false;
         };
-        let (source, group) = (&r.mfc.source, &r.mfc.group);
-        self.by_sg.remove(sg_hash(source, group), id, |o| {
-            slab.get(o)
-                .map_or(0, |x| sg_hash(&x.mfc.source, &x.mfc.group))
-        });
-        self.by_group.remove(
-            group_hash(group),
-            id,
-            |o| o != id && slab.get(o).is_some_and(|x| x.mfc.group == *group),
-            |o| slab.get(o).map_or(0, |x| group_hash(&x.mfc.group)),
-        );
+        self.by_sg
+            .remove(sg_hash(&r.mfc.source, &r.mfc.group), id, |o| {
+                slab.get(o)
+                    .map_or(0, |x| sg_hash(&x.mfc.source, &x.mfc.group))
+            });
         if r.is_cache() {
             self.lru.unlink(id);
-            self.caches -= 1;
         }
         self.slab.remove(id)
     }
@@ -211,12 +215,10 @@ impl<const N: usize, const B: usize> MfcTable<N, B> {
         match (was_cache, owner == 0) {
             (true, false) => {
                 self.lru.unlink(id);
-                self.caches -= 1;
             }
             (false, true) => {
                 r.stamped = false;
                 self.lru.push_back(id);
-                self.caches += 1;
             }
             _ => {}
         }
@@ -263,21 +265,6 @@ impl<const N: usize, const B: usize> MfcTable<N, B> {
     pub fn iter(&self) -> super::slab::Iter<'_, Route, N> {
         self.slab.iter()
     }
-
-    /// Calls `f` with every entry of `group` (any source), oldest first: O(1) plus the
-    /// entries of the group, however many other groups and sources there are.
-    pub fn each_of_group(&self, group: &Addr, mut f: impl FnMut(usize, &Route)) {
-        let slab = &self.slab;
-        let mut cur = self.by_group.first(group_hash(group), |o| {
-            slab.get(o).is_some_and(|x| x.mfc.group == *group)
-        });
-        while let Some(id) = cur {
-            cur = self.by_group.next(id);
-            if let Some(r) = slab.get(id) {
-                f(id, r);
-            }
-        }
-    }
 }
 
 #[cfg(test)]
@@ -288,6 +275,16 @@ mod tests {
         Addr::parse(s).unwrap()
     }
 
+    /// Inserts as the router does: after a find of the (S,G) that missed.
+    fn add<const N: usize, const B: usize>(
+        t: &mut MfcTable<N, B>,
+        r: Route,
+    ) -> Result<usize, Full> {
+        assert_eq!(t.find(&r.mfc.source, &r.mfc.group), None);
+        let m = &r.mfc;
+        t.insert(&m.source, &m.group, m.parent, &m.ttls, r.owner)
+    }
+
     fn r(s: &str, g: &str) -> Route {
         Route::cache(&a(s), &a(g), 0, &[0; MAX_VIFS])
     }
@@ -295,31 +292,27 @@ mod tests {
     #[test]
     fn full_remove_reinsert_lru() {
         let mut t = MfcTable::<2, 4>::new();
-        let x = t.insert(r("10.0.0.1", "225.1.1.1")).unwrap();
-        let y = t.insert(r("10.0.0.2", "225.1.1.1")).unwrap();
+        let x = add(&mut t, r("10.0.0.1", "225.1.1.1")).unwrap();
+        let y = add(&mut t, r("10.0.0.2", "225.1.1.1")).unwrap();
         assert!(t.is_full());
-        assert_eq!(t.insert(r("10.0.0.3", "225.1.1.1")), Err(Full));
+        assert_eq!(add(&mut t, r("10.0.0.3", "225.1.1.1")), Err(Full));
         assert_eq!(t.find(&a("10.0.0.2"), &a("225.1.1.1")), Some(y));
         assert_eq!(t.idlest(), Some(x));
         t.touch(x);
         assert_eq!(t.idlest(), Some(y));
-        let mut seen = std::vec::Vec::new();
-        t.each_of_group(&a("225.1.1.1"), |id, _| seen.push(id));
-        seen.sort();
-        assert_eq!(seen, [x, y]);
         t.set_owner(y, 1);
-        assert_eq!(t.caches(), 1);
+        assert!(t.has_caches());
         assert_eq!(t.idlest(), Some(x));
         assert_eq!(t.get(y).unwrap().owner_rule(), Some(0));
         t.set_owner(y, 0);
-        assert_eq!(t.caches(), 2);
+        assert!(t.has_caches());
         assert_eq!(t.idlest(), Some(x));
         assert_eq!(t.get(x).map(|r| r.mfc.source), Some(a("10.0.0.1")));
         assert!(t.remove(x));
         assert!(!t.remove(x));
         assert_eq!(t.find(&a("10.0.0.1"), &a("225.1.1.1")), None);
         assert_eq!(t.idlest(), Some(y));
-        let z = t.insert(r("10.0.0.3", "225.1.1.1")).unwrap();
+        let z = add(&mut t, r("10.0.0.3", "225.1.1.1")).unwrap();
         assert_eq!(t.find(&a("10.0.0.3"), &a("225.1.1.1")), Some(z));
         assert_eq!(t.len(), 2);
         assert_eq!(t.capacity(), 2);
@@ -335,32 +328,26 @@ mod tests {
 
     #[test]
     fn many_sources_of_one_group() {
-        // Learning thousands of sources of one group: each insert is one index step.
+        // Thousands of sources of one group: each found and removed by its (S,G).
         const N: usize = 4096;
         let mut t = MfcTable::<N, { crate::table::buckets(N) }>::new();
         let g = a("225.1.0.1");
         let src = |i: usize| Addr::parse(&std::format!("10.{}.{}.1", i / 256, i % 256)).unwrap();
         for i in 0..N {
-            t.insert(Route::cache(&src(i), &g, 0, &[0; MAX_VIFS]))
-                .unwrap();
+            add(&mut t, Route::cache(&src(i), &g, 0, &[0; MAX_VIFS])).unwrap();
         }
-        t.insert(r("10.0.0.1", "225.1.0.2")).unwrap_err();
-        let mut n = 0;
-        t.each_of_group(&g, |_, _| n += 1);
-        assert_eq!(n, N);
-        // Remove every other one, from the middle, the front and the back of the chain.
+        add(&mut t, r("10.0.0.1", "225.1.0.2")).unwrap_err();
         for i in (0..N).step_by(2) {
             let id = t.find(&src(i), &g).unwrap();
             assert!(t.remove(id));
         }
-        let mut seen = std::vec::Vec::new();
-        t.each_of_group(&g, |_, r| seen.push(r.mfc.source));
+        let seen: std::vec::Vec<_> = t.iter().map(|(_, r)| r.mfc.source).collect();
         let want: std::vec::Vec<_> = (1..N).step_by(2).map(src).collect();
         assert_eq!(seen, want, "oldest first");
-        let other = t.insert(r("10.0.0.1", "225.1.0.2")).unwrap();
-        let mut seen = std::vec::Vec::new();
-        t.each_of_group(&a("225.1.0.2"), |id, _| seen.push(id));
-        assert_eq!(seen, [other]);
-        t.each_of_group(&a("225.1.0.3"), |_, _| panic!("no such group"));
+        for i in 0..N {
+            assert_eq!(t.find(&src(i), &g).is_some(), i % 2 == 1);
+        }
+        let other = add(&mut t, r("10.0.0.1", "225.1.0.2")).unwrap();
+        assert_eq!(t.find(&a("10.0.0.1"), &a("225.1.0.2")), Some(other));
     }
 }

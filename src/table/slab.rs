@@ -123,6 +123,19 @@ impl<T: Blank, const N: usize> Slab<T, N> {
         Ok(id)
     }
 
+    /// Inserts at the back of the order the value `fill` writes in place, into a slot
+    /// that still holds an old value (so `fill` sets every field): no value is built
+    /// elsewhere and copied in.
+    pub fn insert_with(&mut self, fill: impl FnOnce(&mut T)) -> Result<usize, Full> {
+        let id = claim(&mut self.head, &mut self.nodes).ok_or(Full)?;
+        // Always there: `claim` gives ids below N.
+        if let Some(slot) = self.slots.get_mut(id) {
+            slot.live = true;
+            fill(&mut slot.value);
+        }
+        Ok(id)
+    }
+
     /// Removes the value with `id`; false if there was none. The value is not returned:
     /// no copy of a big `T` (read it first if it is needed).
     pub fn remove(&mut self, id: usize) -> bool {
