@@ -402,7 +402,12 @@ mod tests {
         }
 
         fn stop(&mut self) {
-            self.sock = None;
+            // Shut down, not only closed: a child another test forks holds a copy of
+            // the socket until its exec, and a closed copy alone would still take the
+            // client's next datagram instead of refusing it (the reconnect under test).
+            if let Some(sock) = self.sock.take() {
+                let _ = sock.shutdown(std::net::Shutdown::Both);
+            }
             let _ = std::fs::remove_file(self.path);
         }
 
