@@ -103,11 +103,14 @@ pub struct Explicit<'a> {
 
 impl uDisplay for Explicit<'_> {
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        ufmt::uwrite!(f, "({}/", self.source.addr)?;
-        write_dec(f, self.source.len as u32)?;
-        ufmt::uwrite!(f, ",{}/", self.group.addr)?;
-        write_dec(f, self.group.len as u32)?;
-        f.write_str(")")
+        // Filled in as a template of its own: no formatting code of its own.
+        let parts = [
+            Arg::Addr(&self.source.addr),
+            Arg::Int(Halves::of(self.source.len.into())),
+            Arg::Addr(&self.group.addr),
+            Arg::Int(Halves::of(self.group.len.into())),
+        ];
+        put(f, "(%/%,%/%)", &parts)
     }
 }
 
