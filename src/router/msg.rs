@@ -77,17 +77,13 @@ impl<'a> Compact<'a> {
 
 impl uDisplay for Compact<'_> {
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        // Strings, not chars: no UTF-8 encoding of a char is needed for any message.
-        match self.source {
-            Some(s) => {
-                f.write_str("(")?;
-                f.write_str(prefix_text(s, self.slen).as_str())?;
-                f.write_str(",")?;
-            }
-            None => f.write_str("(*,")?,
-        }
-        f.write_str(prefix_text(self.group, self.glen).as_str())?;
-        f.write_str(")")
+        // Filled in as a template of its own, as [`Explicit`].
+        let parts = [
+            self.source
+                .map_or(Arg::Str("*"), |s| Arg::Prefix(s, self.slen)),
+            Arg::Prefix(self.group, self.glen),
+        ];
+        put(f, "(%,%)", &parts)
     }
 }
 
@@ -280,6 +276,8 @@ enum Arg<'a> {
     Str(&'a str),
     Int(Halves),
     Addr(&'a Addr),
+    /// An address and a length, printed as [`prefix_text`] does.
+    Prefix(&'a Addr, u8),
     Sg(&'a Compact<'a>),
     Explicit(&'a Explicit<'a>),
     Errno(Errno),
@@ -294,6 +292,7 @@ impl uDisplay for Arg<'_> {
             Arg::Str(s) => f.write_str(s),
             Arg::Int(n) => crate::net::write_i64(f, n.joined()),
             Arg::Addr(a) => a.fmt(f),
+            Arg::Prefix(a, len) => f.write_str(prefix_text(a, len).as_str()),
             Arg::Sg(sg) => sg.fmt(f),
             Arg::Explicit(sg) => sg.fmt(f),
             Arg::Errno(e) => e.fmt(f),
