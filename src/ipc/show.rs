@@ -55,7 +55,7 @@ pub trait Out {
 pub struct Renderer {
     headings: Headings,
     line: Vec<u8, LINE_MAX>,
-    /// The current line outgrew `line` and is being passed through.
+    /// The current line outgrew `line` and is being passed through, a buffer at a time.
     passing: bool,
     done: bool,
 }
@@ -89,14 +89,14 @@ impl Renderer {
                     self.end_line(out);
                     self.done = true;
                 }
-                _ if self.passing => out.put(&[b]),
                 _ => {
-                    if self.line.push(b).is_err() {
+                    // A full buffer is passed on; the line goes on in the emptied buffer.
+                    if self.line.is_full() {
                         out.put(&self.line);
-                        out.put(&[b]);
                         self.line.clear();
                         self.passing = true;
                     }
+                    let _ = self.line.push(b);
                 }
             }
         }
@@ -113,6 +113,7 @@ impl Renderer {
 
     fn end_line(&mut self, out: &mut (impl Out + ?Sized)) {
         if self.passing {
+            out.put(&self.line);
             out.put(b"\n");
         } else {
             render_line(&self.line, self.headings, out);
@@ -446,6 +447,16 @@ GROUP (S,G)                                IIF             \n{e}\n\
         r.feed(json.as_bytes(), &mut out);
         r.finish(&mut out);
         assert_eq!(out, format!("{json}\n").as_bytes());
+    }
+
+    #[test]
+    fn a_line_one_byte_too_long_is_not_a_heading() {
+        let fits = format!("{}=", "x".repeat(LINE_MAX - 1));
+        let got = render(format!("{fits}\n\0").as_bytes(), Headings::Off);
+        assert_eq!(got, "\n");
+        let long = format!("{}=", "x".repeat(LINE_MAX));
+        let got = render(format!("{long}\n\0").as_bytes(), Headings::Off);
+        assert_eq!(got, format!("{long}\n\n"));
     }
 
     #[test]
