@@ -83,11 +83,10 @@ impl Renderer {
                 return i;
             }
             match b {
-                b'\n' => self.end_line(out),
-                0 => {
-                    // SMCRoute's client reads the NUL as a last line of its own.
+                // SMCRoute's client reads the NUL as a last line of its own.
+                b'\n' | 0 => {
                     self.end_line(out);
-                    self.done = true;
+                    self.done = b == 0;
                 }
                 _ => {
                     // A full buffer is passed on; the line goes on in the emptied buffer.
