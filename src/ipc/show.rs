@@ -111,22 +111,23 @@ impl Renderer {
     }
 
     fn end_line(&mut self, out: &mut (impl Out + ?Sized)) {
-        if self.passing {
-            out.put(&self.line);
-            out.put(b"\n");
-        } else {
-            render_line(&self.line, self.headings, out);
-        }
+        render(&self.line, !self.passing, self.headings, out);
         self.line.clear();
         self.passing = false;
     }
 }
 
-/// Renders one complete line (without its newline). The text and its newline are
-/// written by one pair of calls for every style that has them on their own line.
+/// Renders one complete line (without its newline).
 pub fn render_line(line: &[u8], headings: Headings, out: &mut (impl Out + ?Sized)) {
+    render(line, true, headings, out);
+}
+
+/// [`render_line`], or the end of a line passed through (`whole` false: never a heading).
+/// The text and its newline are written by one pair of calls for every style that has
+/// them on their own line.
+fn render(line: &[u8], whole: bool, headings: Headings, out: &mut (impl Out + ?Sized)) {
     let (text, marker) = match line.split_last() {
-        Some((&m, text)) if !text.is_empty() && (m == b'_' || m == b'=') => (text, m),
+        Some((&m, text)) if whole && !text.is_empty() && (m == b'_' || m == b'=') => (text, m),
         _ => (line, 0),
     };
     let plain_width = text.len().max(DEFAULT_WIDTH);
