@@ -104,7 +104,8 @@ impl Renderer {
 
     /// The connection closed: a partial last line is still printed.
     pub fn finish(&mut self, out: &mut (impl Out + ?Sized)) {
-        if !self.done && (self.passing || !self.line.is_empty()) {
+        // A line passed through always has bytes in the buffer (its last piece).
+        if !self.done && !self.line.is_empty() {
             self.end_line(out);
         }
         self.done = true;
