@@ -201,25 +201,26 @@ impl Clients {
         let reply = &mut self.reply;
         // Received straight into the framer's free room (no copy through a buffer of
         // its own); what does not fit stays queued for the next poll.
-        let n = match unix::recv(fd, client.framer.spare()) {
-            Ok(0) | Err(_) => {
-                client.fd = None;
-                return deferred;
+        // One place closes the connection: end of file, a read error, a request that
+        // asks for it, or every request answered.
+        let close = match unix::recv(fd, client.framer.spare()) {
+            Ok(0) | Err(_) => true,
+            Ok(n) => {
+                client.framer.filled(n);
+                client.since = now;
+                let mut failed = false;
+                // A frame that cannot be cut is answered as a request that cannot be
+                // parsed: with the error, then the connection closes.
+                while let Some(frame) = client.framer.next_frame().transpose() {
+                    if !answer(fd, reply, frame, router, host, now, &mut deferred) {
+                        failed = true;
+                        break;
+                    }
+                }
+                failed || client.framer.is_empty()
             }
-            Ok(n) => n,
         };
-        client.framer.filled(n);
-        client.since = now;
-        let mut close = false;
-        // A frame that cannot be cut is answered as a request that cannot be parsed:
-        // with the error, then the connection closes.
-        while let Some(frame) = client.framer.next_frame().transpose() {
-            if !answer(fd, reply, frame, router, host, now, &mut deferred) {
-                close = true;
-                break;
-            }
-        }
-        if close || client.framer.is_empty() {
+        if close {
             client.fd = None;
         }
         deferred

@@ -55,7 +55,7 @@ pub trait Out {
 pub struct Renderer {
     headings: Headings,
     line: Vec<u8, LINE_MAX>,
-    /// The current line outgrew `line` and is being passed through.
+    /// The current line outgrew `line` and is being passed through, a buffer at a time.
     passing: bool,
     done: bool,
 }
@@ -83,20 +83,19 @@ impl Renderer {
                 return i;
             }
             match b {
-                b'\n' => self.end_line(out),
-                0 => {
-                    // SMCRoute's client reads the NUL as a last line of its own.
+                // SMCRoute's client reads the NUL as a last line of its own.
+                b'\n' | 0 => {
                     self.end_line(out);
-                    self.done = true;
+                    self.done = b == 0;
                 }
-                _ if self.passing => out.put(&[b]),
                 _ => {
-                    if self.line.push(b).is_err() {
+                    // A full buffer is passed on; the line goes on in the emptied buffer.
+                    if self.line.is_full() {
                         out.put(&self.line);
-                        out.put(&[b]);
                         self.line.clear();
                         self.passing = true;
                     }
+                    let _ = self.line.push(b);
                 }
             }
         }
@@ -105,28 +104,31 @@ impl Renderer {
 
     /// The connection closed: a partial last line is still printed.
     pub fn finish(&mut self, out: &mut (impl Out + ?Sized)) {
-        if !self.done && (self.passing || !self.line.is_empty()) {
+        // A line passed through always has bytes in the buffer (its last piece).
+        if !self.done && !self.line.is_empty() {
             self.end_line(out);
         }
         self.done = true;
     }
 
     fn end_line(&mut self, out: &mut (impl Out + ?Sized)) {
-        if self.passing {
-            out.put(b"\n");
-        } else {
-            render_line(&self.line, self.headings, out);
-        }
+        render(&self.line, !self.passing, self.headings, out);
         self.line.clear();
         self.passing = false;
     }
 }
 
-/// Renders one complete line (without its newline). The text and its newline are
-/// written by one pair of calls for every style that has them on their own line.
+/// Renders one complete line (without its newline).
 pub fn render_line(line: &[u8], headings: Headings, out: &mut (impl Out + ?Sized)) {
+    render(line, true, headings, out);
+}
+
+/// [`render_line`], or the end of a line passed through (`whole` false: never a heading).
+/// The text and its newline are written by one pair of calls for every style that has
+/// them on their own line.
+fn render(line: &[u8], whole: bool, headings: Headings, out: &mut (impl Out + ?Sized)) {
     let (text, marker) = match line.split_last() {
-        Some((&m, text)) if !text.is_empty() && (m == b'_' || m == b'=') => (text, m),
+        Some((&m, text)) if whole && !text.is_empty() && (m == b'_' || m == b'=') => (text, m),
         _ => (line, 0),
     };
     let plain_width = text.len().max(DEFAULT_WIDTH);
@@ -446,6 +448,16 @@ GROUP (S,G)                                IIF             \n{e}\n\
         r.feed(json.as_bytes(), &mut out);
         r.finish(&mut out);
         assert_eq!(out, format!("{json}\n").as_bytes());
+    }
+
+    #[test]
+    fn a_line_one_byte_too_long_is_not_a_heading() {
+        let fits = format!("{}=", "x".repeat(LINE_MAX - 1));
+        let got = render(format!("{fits}\n\0").as_bytes(), Headings::Off);
+        assert_eq!(got, "\n");
+        let long = format!("{}=", "x".repeat(LINE_MAX));
+        let got = render(format!("{long}\n\0").as_bytes(), Headings::Off);
+        assert_eq!(got, format!("{long}\n\n"));
     }
 
     #[test]

@@ -77,17 +77,13 @@ impl<'a> Compact<'a> {
 
 impl uDisplay for Compact<'_> {
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        // Strings, not chars: no UTF-8 encoding of a char is needed for any message.
-        match self.source {
-            Some(s) => {
-                f.write_str("(")?;
-                f.write_str(prefix_text(s, self.slen).as_str())?;
-                f.write_str(",")?;
-            }
-            None => f.write_str("(*,")?,
-        }
-        f.write_str(prefix_text(self.group, self.glen).as_str())?;
-        f.write_str(")")
+        // Filled in as a template of its own, as [`Explicit`].
+        let parts = [
+            self.source
+                .map_or(Arg::Str("*"), |s| Arg::Prefix(s, self.slen)),
+            Arg::Prefix(self.group, self.glen),
+        ];
+        put(f, "(%,%)", &parts)
     }
 }
 
@@ -103,11 +99,14 @@ pub struct Explicit<'a> {
 
 impl uDisplay for Explicit<'_> {
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        ufmt::uwrite!(f, "({}/", self.source.addr)?;
-        write_dec(f, self.source.len as u32)?;
-        ufmt::uwrite!(f, ",{}/", self.group.addr)?;
-        write_dec(f, self.group.len as u32)?;
-        f.write_str(")")
+        // Filled in as a template of its own: no formatting code of its own.
+        let parts = [
+            Arg::Addr(&self.source.addr),
+            Arg::Int(Halves::of(self.source.len.into())),
+            Arg::Addr(&self.group.addr),
+            Arg::Int(Halves::of(self.group.len.into())),
+        ];
+        put(f, "(%/%,%/%)", &parts)
     }
 }
 
@@ -213,57 +212,61 @@ impl Kind {
         }
     }
 
-    /// The wording, with a [`HOLE`] for each argument.
+    /// The wording, with a [`HOLE`] for each argument: line `self as usize` of
+    /// [`TEMPLATES`]. Looked up by a walk, not a table of string slices (8 bytes each);
+    /// only a message that is logged is looked up.
     fn template(self) -> &'static str {
-        use Kind::*;
-        match self {
-            PhyintMissing => "phyint missing interface pattern",
-            PhyintTtl => "phyint % ttl % out of range (1-255)",
-            PhyintUnknown => "phyint % does not exist (yet?) on this system",
-            BadGroup => "%: Invalid multicast group: %",
-            BadGroupIpc => "mroute: invalid multicast group: %",
-            BadSourceMroute => "mroute: Invalid source address: %",
-            BadSourceJoin => "join: Invalid multicast source: %",
-            BadGroupLenMroute => "mroute: Invalid multicast group prefix length, %",
-            BadGroupLenJoin => "join: Invalid group prefix length (0-%): %",
-            BadSourceLenMroute => "mroute: invalid prefix length: %",
-            BadSourceLenJoin => "join: Invalid source prefix length (0-%): %",
-            TooFewArgs => "%: Not enough arguments",
-            TooManyOifs => "mroute: Too many outbound interfaces",
-            NotKnown => "mroute: % % is not a known phyint",
-            NotMulticast => "mroute: % % is not multicast capable",
-            NoVif => "mroute: % % has no VIF, VIF table exhausted?",
-            SameIif => {
-                "mroute: Same outbound interface (%) as inbound (%) may cause routing loops."
-            }
-            PendingAdded => "% from % group % pending: interface not available",
-            Activated => "Activated pending % from % group %",
-            TableFull => "% table full (% entries)",
-            Deleting => "mroute: deleting route from % %",
-            VifNotMulticast => "Interface % is not multicast capable, skipping VIF.",
-            VifsExhausted => "Not enough available VIFs to create %",
-            VifAddFailed => "Failed adding % for %: %",
-            VifDelFailed => "Failed deleting % for %: %",
-            MfcAddFailed => "failed adding % multicast route %: %",
-            MfcDelFailed => "failed removing % multicast route %: %",
-            NewData => "New multicast data from % to group % on %",
-            NoMatch => "Multicast from %, group %, on % does not match any (*,G) rule",
-            Moved => "Moved % inbound to % after WRONGVIF",
-            WrongVif => "Multicast % on wrong VIF %, no matching rule",
-            WrongVifConfigured => "Multicast % on wrong VIF %, keeping the configured route",
-            UnknownVif => "No matching interface for VIF %, cannot handle IGMP message %.",
-            PimRegister => "Receiving PIM register data from %, group %, ignoring.",
-            UnknownUpcall => "Unknown IGMP message type % from kernel",
-            AlreadyJoined => "Already joined % on %",
-            NoGroup => "No group % on % to leave",
-            UnknownIface => "unknown interface %",
-            JoinFailed => "Failed joining group % on %: %",
-            LeaveFailed => "Failed leaving group % on %: %",
-            IfaceGone => "Interface % gone or changed, its routes and groups are pending",
-            UnknownIpc => "Unknown or malformed IPC message '%' from client.",
-        }
+        crate::fmt::fields(TEMPLATES, b'\n')
+            .nth(self as usize)
+            .unwrap_or("")
     }
 }
+
+/// The wording of every [`Kind`], one line each, in the order of the kinds.
+const TEMPLATES: &str = concat!(
+    "phyint missing interface pattern\n",    // PhyintMissing
+    "phyint % ttl % out of range (1-255)\n", // PhyintTtl
+    "phyint % does not exist (yet?) on this system\n", // PhyintUnknown
+    "%: Invalid multicast group: %\n",       // BadGroup
+    "mroute: invalid multicast group: %\n",  // BadGroupIpc
+    "mroute: Invalid source address: %\n",   // BadSourceMroute
+    "join: Invalid multicast source: %\n",   // BadSourceJoin
+    "mroute: Invalid multicast group prefix length, %\n", // BadGroupLenMroute
+    "join: Invalid group prefix length (0-%): %\n", // BadGroupLenJoin
+    "mroute: invalid prefix length: %\n",    // BadSourceLenMroute
+    "join: Invalid source prefix length (0-%): %\n", // BadSourceLenJoin
+    "%: Not enough arguments\n",             // TooFewArgs
+    "mroute: Too many outbound interfaces\n", // TooManyOifs
+    "mroute: % % is not a known phyint\n",   // NotKnown
+    "mroute: % % is not multicast capable\n", // NotMulticast
+    "mroute: % % has no VIF, VIF table exhausted?\n", // NoVif
+    "mroute: Same outbound interface (%) as inbound (%) may cause routing loops.\n", // SameIif
+    "% from % group % pending: interface not available\n", // PendingAdded
+    "Activated pending % from % group %\n",  // Activated
+    "% table full (% entries)\n",            // TableFull
+    "mroute: deleting route from % %\n",     // Deleting
+    "Interface % is not multicast capable, skipping VIF.\n", // VifNotMulticast
+    "Not enough available VIFs to create %\n", // VifsExhausted
+    "Failed adding % for %: %\n",            // VifAddFailed
+    "Failed deleting % for %: %\n",          // VifDelFailed
+    "failed adding % multicast route %: %\n", // MfcAddFailed
+    "failed removing % multicast route %: %\n", // MfcDelFailed
+    "New multicast data from % to group % on %\n", // NewData
+    "Multicast from %, group %, on % does not match any (*,G) rule\n", // NoMatch
+    "Moved % inbound to % after WRONGVIF\n", // Moved
+    "Multicast % on wrong VIF %, no matching rule\n", // WrongVif
+    "Multicast % on wrong VIF %, keeping the configured route\n", // WrongVifConfigured
+    "No matching interface for VIF %, cannot handle IGMP message %.\n", // UnknownVif
+    "Receiving PIM register data from %, group %, ignoring.\n", // PimRegister
+    "Unknown IGMP message type % from kernel\n", // UnknownUpcall
+    "Already joined % on %\n",               // AlreadyJoined
+    "No group % on % to leave\n",            // NoGroup
+    "unknown interface %\n",                 // UnknownIface
+    "Failed joining group % on %: %\n",      // JoinFailed
+    "Failed leaving group % on %: %\n",      // LeaveFailed
+    "Interface % gone or changed, its routes and groups are pending\n", // IfaceGone
+    "Unknown or malformed IPC message '%' from client.\n", // UnknownIpc
+);
 
 /// One value a message template refers to.
 #[derive(Debug, Clone, Copy)]
@@ -273,6 +276,8 @@ enum Arg<'a> {
     Str(&'a str),
     Int(Halves),
     Addr(&'a Addr),
+    /// An address and a length, printed as [`prefix_text`] does.
+    Prefix(&'a Addr, u8),
     Sg(&'a Compact<'a>),
     Explicit(&'a Explicit<'a>),
     Errno(Errno),
@@ -287,6 +292,7 @@ impl uDisplay for Arg<'_> {
             Arg::Str(s) => f.write_str(s),
             Arg::Int(n) => crate::net::write_i64(f, n.joined()),
             Arg::Addr(a) => a.fmt(f),
+            Arg::Prefix(a, len) => f.write_str(prefix_text(a, len).as_str()),
             Arg::Sg(sg) => sg.fmt(f),
             Arg::Explicit(sg) => sg.fmt(f),
             Arg::Errno(e) => e.fmt(f),
@@ -855,6 +861,17 @@ mod tests {
         for (msg, want) in levels {
             assert_eq!(msg.level(), want);
         }
+    }
+
+    #[test]
+    fn one_template_per_kind() {
+        // The last kind's line is the last line: no kind lacks its wording.
+        assert_eq!(TEMPLATES.lines().count(), Kind::UnknownIpc as usize + 1);
+        assert!(TEMPLATES.lines().all(|t| !t.is_empty()));
+        assert_eq!(
+            Kind::PhyintMissing.template(),
+            "phyint missing interface pattern"
+        );
     }
 
     #[test]
