@@ -231,11 +231,13 @@ mod tests {
             _: u32,
             _: Option<&crate::net::Addr>,
             _: &crate::net::Addr,
-        ) -> Result<(), Errno> {
-            Ok(())
+            _: &crate::kernel::JoinSockets,
+        ) -> Result<u16, Errno> {
+            Ok(0)
         }
         fn leave(
             &mut self,
+            _: u16,
             _: u32,
             _: Option<&crate::net::Addr>,
             _: &crate::net::Addr,

@@ -14,7 +14,7 @@ use libc::{c_int, c_ulong};
 use super::abi::{self, mf6cctl, mfcctl, mif6ctl, vifctl};
 use super::{ret, Fd};
 use crate::errno::Errno;
-use crate::kernel::{Kernel, Mfc, SgCount, Upcall};
+use crate::kernel::{JoinSockets, Kernel, Mfc, SgCount, Upcall};
 use crate::net::{Addr, Family};
 use crate::wire;
 
@@ -278,15 +278,27 @@ impl Kernel for MrouteSys {
         ))
     }
 
-    fn join(&mut self, ifindex: u32, source: Option<&Addr>, group: &Addr) -> Result<(), Errno> {
+    fn join(
+        &mut self,
+        ifindex: u32,
+        source: Option<&Addr>,
+        group: &Addr,
+        busy: &JoinSockets,
+    ) -> Result<u16, Errno> {
         self.joins
-            .join(ifindex, source, group)
+            .join(ifindex, source, group, busy)
             .map_err(|e| e.errno())
     }
 
-    fn leave(&mut self, ifindex: u32, source: Option<&Addr>, group: &Addr) -> Result<(), Errno> {
+    fn leave(
+        &mut self,
+        sock: u16,
+        ifindex: u32,
+        source: Option<&Addr>,
+        group: &Addr,
+    ) -> Result<(), Errno> {
         self.joins
-            .leave(ifindex, source, group)
+            .leave(sock, ifindex, source, group)
             .map_err(|e| e.errno())
     }
 }
@@ -473,7 +485,7 @@ mod tests {
         assert_eq!(k.add_mfc(&mfc), Err(Errno::ENOPROTOOPT));
         assert_eq!(k.del_mfc(&s, &g6, 0), Err(Errno::EINVAL));
         assert_eq!(k.sg_count(&s, &g), Err(Errno::ENOPROTOOPT));
-        assert_eq!(k.leave(1, None, &g), Err(Errno::ENOENT));
+        assert_eq!(k.leave(0, 1, None, &g), Err(Errno::ENOENT));
         assert_eq!(k.shutdown(Family::V4), Ok(()));
     }
 
