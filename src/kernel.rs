@@ -52,8 +52,9 @@ pub trait Kernel {
     /// `MRT_ADD_MFC` / `MRT6_ADD_MFC`: installs or replaces the entry for (S,G).
     fn add_mfc(&mut self, mfc: &Mfc) -> Result<(), Errno>;
 
-    /// `MRT_DEL_MFC` / `MRT6_DEL_MFC` for (S,G) with inbound VIF `parent`.
-    fn del_mfc(&mut self, source: &Addr, group: &Addr, parent: u8) -> Result<(), Errno>;
+    /// `MRT_DEL_MFC` / `MRT6_DEL_MFC` for the (S,G) of `mfc` (the entry as installed: the
+    /// kernel reads its addresses, and its parent, not its TTLs).
+    fn del_mfc(&mut self, mfc: &Mfc) -> Result<(), Errno>;
 
     /// `ioctl(SIOCGETSGCNT)` for (S,G).
     fn sg_count(&mut self, source: &Addr, group: &Addr) -> Result<SgCount, Errno>;

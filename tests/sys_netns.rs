@@ -169,13 +169,13 @@ fn v4_init_vifs_mfc_counters() {
 
         let s = Addr::V4([10, 99, 0, 2]);
         let g = Addr::V4([239, 1, 2, 3]);
-        k.add_mfc(&Mfc {
+        let mfc = Mfc {
             source: s,
             group: g,
             parent: 1,
             ttls: ttls(&[0]),
-        })
-        .unwrap();
+        };
+        k.add_mfc(&mfc).unwrap();
         let cache = read("/proc/net/ip_mr_cache");
         println!("{cache}");
         let hex = |o: [u8; 4]| format!("{:08X}", u32::from_ne_bytes(o));
@@ -189,10 +189,10 @@ fn v4_init_vifs_mfc_counters() {
         let c = k.sg_count(&s, &g).unwrap();
         assert_eq!((c.packets, c.bytes, c.wrong_if), (0, 0, 0));
 
-        k.del_mfc(&s, &g, 1).unwrap();
+        k.del_mfc(&mfc).unwrap();
         assert!(!read("/proc/net/ip_mr_cache").contains(&hex([239, 1, 2, 3])));
         assert_eq!(k.sg_count(&s, &g), Err(Errno::EADDRNOTAVAIL));
-        assert_eq!(k.del_mfc(&s, &g, 1), Err(Errno::ENOENT));
+        assert_eq!(k.del_mfc(&mfc), Err(Errno::ENOENT));
 
         k.del_vif(Family::V4, 1, b).unwrap();
         assert!(!read("/proc/net/ip_mr_vif").contains("smcr-b"));
@@ -454,13 +454,13 @@ fn v6_init_mifs_mfc_upcall() {
         let src: Ipv6Addr = "fd00:99::2".parse().unwrap();
         let grp: Ipv6Addr = "ff05::1:2".parse().unwrap();
         let (s, g) = (Addr::V6(src.octets()), Addr::V6(grp.octets()));
-        k.add_mfc(&Mfc {
+        let mfc = Mfc {
             source: s,
             group: g,
             parent: 0,
             ttls: ttls(&[1]),
-        })
-        .unwrap();
+        };
+        k.add_mfc(&mfc).unwrap();
         let cache = read("/proc/net/ip6_mr_cache");
         println!("{cache}");
         let line = cache
@@ -470,7 +470,7 @@ fn v6_init_mifs_mfc_upcall() {
         assert!(line.trim_end().ends_with(" 1:1"), "oifs: {line}");
         let c = k.sg_count(&s, &g).unwrap();
         assert_eq!(c.packets, 0);
-        k.del_mfc(&s, &g, 0).unwrap();
+        k.del_mfc(&mfc).unwrap();
         assert!(!read("/proc/net/ip6_mr_cache").contains("ff05:0000:0000:0000:0000:0000:0001:0002"));
         k.del_vif(Family::V6, 1, b).unwrap();
         assert!(!read("/proc/net/ip6_mr_vif").contains("smcr-b"));

@@ -169,11 +169,11 @@ impl Kernel for DaemonHost<'_> {
         self.kernel.add_mfc(mfc)
     }
 
-    fn del_mfc(&mut self, source: &Addr, group: &Addr, parent: u8) -> Result<(), Errno> {
+    fn del_mfc(&mut self, mfc: &Mfc) -> Result<(), Errno> {
         if self.dry_run {
             return Ok(());
         }
-        self.kernel.del_mfc(source, group, parent)
+        self.kernel.del_mfc(mfc)
     }
 
     fn sg_count(&mut self, source: &Addr, group: &Addr) -> Result<SgCount, Errno> {

@@ -211,12 +211,7 @@ mod tests {
         fn add_mfc(&mut self, _: &crate::kernel::Mfc) -> Result<(), Errno> {
             Ok(())
         }
-        fn del_mfc(
-            &mut self,
-            _: &crate::net::Addr,
-            _: &crate::net::Addr,
-            _: u8,
-        ) -> Result<(), Errno> {
+        fn del_mfc(&mut self, _: &crate::kernel::Mfc) -> Result<(), Errno> {
             Ok(())
         }
         fn sg_count(

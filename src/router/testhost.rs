@@ -123,9 +123,14 @@ impl Kernel for TestHost {
         self.fail_add_mfc.map_or(Ok(()), Err)
     }
 
-    fn del_mfc(&mut self, source: &Addr, group: &Addr, parent: u8) -> Result<(), Errno> {
-        self.ops
-            .push(format!("del_mfc {} {} in{parent}", a(source), a(group)));
+    fn del_mfc(&mut self, mfc: &Mfc) -> Result<(), Errno> {
+        let (source, group) = (&mfc.source, &mfc.group);
+        self.ops.push(format!(
+            "del_mfc {} {} in{}",
+            a(source),
+            a(group),
+            mfc.parent
+        ));
         Ok(())
     }
 

@@ -230,14 +230,8 @@ impl Kernel for MrouteSys {
     }
 
     /// `MRT_DEL_MFC` / `MRT6_DEL_MFC`.
-    fn del_mfc(&mut self, source: &Addr, group: &Addr, parent: u8) -> Result<(), Errno> {
-        let mfc = Mfc {
-            source: *source,
-            group: *group,
-            parent,
-            ttls: [0; crate::limits::MAX_VIFS],
-        };
-        set_mfc(self.fd(family_of(source, group)?)?, &mfc, false)
+    fn del_mfc(&mut self, mfc: &Mfc) -> Result<(), Errno> {
+        set_mfc(self.fd(family_of(&mfc.source, &mfc.group)?)?, mfc, false)
     }
 
     /// `ioctl(SIOCGETSGCNT)` / `ioctl(SIOCGETSGCNT_IN6)`.
@@ -483,7 +477,8 @@ mod tests {
             ttls: [0; 32],
         };
         assert_eq!(k.add_mfc(&mfc), Err(Errno::ENOPROTOOPT));
-        assert_eq!(k.del_mfc(&s, &g6, 0), Err(Errno::EINVAL));
+        let mixed = Mfc { group: g6, ..mfc };
+        assert_eq!(k.del_mfc(&mixed), Err(Errno::EINVAL));
         assert_eq!(k.sg_count(&s, &g), Err(Errno::ENOPROTOOPT));
         assert_eq!(k.leave(0, 1, None, &g), Err(Errno::ENOENT));
         assert_eq!(k.shutdown(Family::V4), Ok(()));

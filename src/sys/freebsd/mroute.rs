@@ -236,14 +236,8 @@ impl Kernel for MrouteSys {
     }
 
     /// `MRT_DEL_MFC` / `MRT6_DEL_MFC`.
-    fn del_mfc(&mut self, source: &Addr, group: &Addr, parent: u8) -> Result<(), Errno> {
-        let mfc = Mfc {
-            source: *source,
-            group: *group,
-            parent,
-            ttls: [0; crate::limits::MAX_VIFS],
-        };
-        set_mfc(self.fd(family_of(source, group)?)?, &mfc, false)
+    fn del_mfc(&mut self, mfc: &Mfc) -> Result<(), Errno> {
+        set_mfc(self.fd(family_of(&mfc.source, &mfc.group)?)?, mfc, false)
     }
 
     /// `ioctl(SIOCGETSGCNT)` / `ioctl(SIOCGETSGCNT_IN6)`.

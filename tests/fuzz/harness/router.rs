@@ -212,7 +212,8 @@ impl Kernel for ModelHost {
         Ok(())
     }
 
-    fn del_mfc(&mut self, source: &Addr, group: &Addr, parent: u8) -> Result<(), Errno> {
+    fn del_mfc(&mut self, mfc: &Mfc) -> Result<(), Errno> {
+        let (source, group, parent) = (&mfc.source, &mfc.group, mfc.parent);
         if fam(source) != fam(group) {
             return Err(Errno::EINVAL);
         }
