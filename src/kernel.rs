@@ -5,7 +5,7 @@
 //! helper sockets; tests implement it with a recorder.
 
 use crate::errno::Errno;
-use crate::limits::MAX_VIFS;
+use crate::limits::{MAX_JOIN_SOCKETS, MAX_VIFS};
 use crate::net::{Addr, Family};
 
 /// One kernel multicast forwarding cache entry (`struct mfcctl` / `struct mf6cctl`).
@@ -52,21 +52,55 @@ pub trait Kernel {
     /// `MRT_ADD_MFC` / `MRT6_ADD_MFC`: installs or replaces the entry for (S,G).
     fn add_mfc(&mut self, mfc: &Mfc) -> Result<(), Errno>;
 
-    /// `MRT_DEL_MFC` / `MRT6_DEL_MFC` for (S,G) with inbound VIF `parent`.
-    fn del_mfc(&mut self, source: &Addr, group: &Addr, parent: u8) -> Result<(), Errno>;
+    /// `MRT_DEL_MFC` / `MRT6_DEL_MFC` for the (S,G) of `mfc` (the entry as installed: the
+    /// kernel reads its addresses, and its parent, not its TTLs).
+    fn del_mfc(&mut self, mfc: &Mfc) -> Result<(), Errno>;
 
     /// `ioctl(SIOCGETSGCNT)` for (S,G).
     fn sg_count(&mut self, source: &Addr, group: &Addr) -> Result<SgCount, Errno>;
 
     /// Joins `group` (ASM) or (`source`, `group`) (SSM) on `ifindex`, on a helper socket
-    /// chosen by the implementation (which handles `ENOBUFS` by opening another socket).
-    /// A membership already held (another configured group asks for it: `a1` and `a+`)
-    /// is counted once more, with no kernel request.
-    fn join(&mut self, ifindex: u32, source: Option<&Addr>, group: &Addr) -> Result<(), Errno>;
+    /// chosen by the implementation (which handles `ENOBUFS` by opening another socket)
+    /// among those not in `busy` (the ones holding (`ifindex`, `group`) already: a socket
+    /// must not mix filter modes or sources of one group). Returns that socket's slot,
+    /// for [`Kernel::leave`]. The caller keeps the memberships: one asked for twice (`a1`
+    /// and `a+`) is joined once.
+    fn join(
+        &mut self,
+        ifindex: u32,
+        source: Option<&Addr>,
+        group: &Addr,
+        busy: &JoinSockets,
+    ) -> Result<u16, Errno>;
 
-    /// Leaves what [`Kernel::join`] joined: the kernel membership goes with its last
-    /// holder.
-    fn leave(&mut self, ifindex: u32, source: Option<&Addr>, group: &Addr) -> Result<(), Errno>;
+    /// Leaves what [`Kernel::join`] joined on socket slot `sock`.
+    fn leave(
+        &mut self,
+        sock: u16,
+        ifindex: u32,
+        source: Option<&Addr>,
+        group: &Addr,
+    ) -> Result<(), Errno>;
+}
+
+/// A set of join helper socket slots (below [`MAX_JOIN_SOCKETS`]), one bit each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct JoinSockets([u32; MAX_JOIN_SOCKETS.div_ceil(32)]);
+
+impl JoinSockets {
+    /// Adds slot `sock` (ignored beyond the capacity).
+    pub fn insert(&mut self, sock: u16) {
+        if let Some(w) = self.0.get_mut(usize::from(sock / 32)) {
+            *w |= 1 << (sock % 32);
+        }
+    }
+
+    /// True if slot `sock` is in the set.
+    pub fn contains(&self, sock: usize) -> bool {
+        self.0
+            .get(sock / 32)
+            .is_some_and(|w| w & (1 << (sock % 32)) != 0)
+    }
 }
 
 /// Everything else the router asks of its host besides kernel requests: logging, the

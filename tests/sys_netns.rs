@@ -12,7 +12,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use smcroute::errno::Errno;
-use smcroute::kernel::{Kernel, Mfc, UpcallKind};
+use smcroute::kernel::{JoinSockets, Kernel, Mfc, UpcallKind};
 use smcroute::net::{Addr, Family};
 use smcroute::sys::join::JoinPool;
 use smcroute::sys::mrdisc::Mrdisc;
@@ -169,13 +169,13 @@ fn v4_init_vifs_mfc_counters() {
 
         let s = Addr::V4([10, 99, 0, 2]);
         let g = Addr::V4([239, 1, 2, 3]);
-        k.add_mfc(&Mfc {
+        let mfc = Mfc {
             source: s,
             group: g,
             parent: 1,
             ttls: ttls(&[0]),
-        })
-        .unwrap();
+        };
+        k.add_mfc(&mfc).unwrap();
         let cache = read("/proc/net/ip_mr_cache");
         println!("{cache}");
         let hex = |o: [u8; 4]| format!("{:08X}", u32::from_ne_bytes(o));
@@ -189,10 +189,10 @@ fn v4_init_vifs_mfc_counters() {
         let c = k.sg_count(&s, &g).unwrap();
         assert_eq!((c.packets, c.bytes, c.wrong_if), (0, 0, 0));
 
-        k.del_mfc(&s, &g, 1).unwrap();
+        k.del_mfc(&mfc).unwrap();
         assert!(!read("/proc/net/ip_mr_cache").contains(&hex([239, 1, 2, 3])));
         assert_eq!(k.sg_count(&s, &g), Err(Errno::EADDRNOTAVAIL));
-        assert_eq!(k.del_mfc(&s, &g, 1), Err(Errno::ENOENT));
+        assert_eq!(k.del_mfc(&mfc), Err(Errno::ENOENT));
 
         k.del_vif(Family::V4, 1, b).unwrap();
         assert!(!read("/proc/net/ip_mr_vif").contains("smcr-b"));
@@ -225,7 +225,9 @@ fn v4_nocache_upcall() {
         // IGMP reports of a join on smcr-b reach smcr-a and the raw IGMP socket: they are
         // read and dropped, not mistaken for upcalls.
         let mut pool = JoinPool::new();
-        pool.join(b, None, &Addr::V4([239, 9, 9, 9])).unwrap();
+        let none = JoinSockets::default();
+        pool.join(b, None, &Addr::V4([239, 9, 9, 9]), &none)
+            .unwrap();
         std::thread::sleep(Duration::from_millis(100));
         let mut buf = [0u8; 128];
         assert_eq!(
@@ -332,15 +334,12 @@ fn joins_and_enobufs_calibration() {
     in_netns("joins_and_enobufs_calibration", || {
         let (a, _b) = veth();
         let mut pool = JoinPool::new();
+        let none = JoinSockets::default();
         let asm = Addr::V4([239, 10, 0, 1]);
         let ssm = Addr::V4([232, 1, 1, 1]);
         let src = Addr::V4([10, 99, 0, 9]);
-        pool.join(a, None, &asm).unwrap();
-        pool.join(a, Some(&src), &ssm).unwrap();
-        // A second holder of `asm` (as `a1` and `a+` can be): counted, no second
-        // membership and no kernel request.
-        pool.join(a, None, &asm).unwrap();
-        assert_eq!(pool.len(), 2);
+        assert_eq!(pool.join(a, None, &asm, &none), Ok(0));
+        assert_eq!(pool.join(a, Some(&src), &ssm, &none), Ok(0));
         let joined = maddr("smcr-a");
         println!("{joined:?}");
         assert!(joined.iter().any(|l| l == "inet 239.10.0.1"), "{joined:?}");
@@ -353,7 +352,7 @@ fn joins_and_enobufs_calibration() {
         g6[0] = 0xff;
         g6[1] = 0x05;
         g6[15] = 0x13;
-        pool.join(a, None, &Addr::V6(g6)).unwrap();
+        let v6 = pool.join(a, None, &Addr::V6(g6), &none).unwrap();
         let igmp6 = read("/proc/net/igmp6");
         assert!(
             igmp6.contains("ff050000000000000000000000000013"),
@@ -361,22 +360,21 @@ fn joins_and_enobufs_calibration() {
         );
         assert_eq!(pool.sockets(), 2, "one socket per family");
 
-        pool.leave(a, None, &asm).unwrap();
-        assert!(
-            maddr("smcr-a").iter().any(|l| l == "inet 239.10.0.1"),
-            "the second holder keeps the membership"
-        );
-        pool.leave(a, None, &asm).unwrap();
-        pool.leave(a, Some(&src), &ssm).unwrap();
-        pool.leave(a, None, &Addr::V6(g6)).unwrap();
+        pool.leave(0, a, None, &asm).unwrap();
+        pool.leave(0, a, Some(&src), &ssm).unwrap();
+        pool.leave(v6, a, None, &Addr::V6(g6)).unwrap();
         assert_eq!(pool.sockets(), 0, "empty sockets are closed");
         assert!(!maddr("smcr-a").iter().any(|l| l == "inet 239.10.0.1"));
         assert!(!read("/proc/net/mcfilter").contains("0xe8010101"));
 
         // The kernel now allows 3 groups per socket; the pool starts at 20.
         sh("sysctl -qw net.ipv4.igmp_max_memberships=3");
+        let mut socks = Vec::new();
         for i in 1..=8 {
-            pool.join(a, None, &Addr::V4([239, 20, 0, i])).unwrap();
+            socks.push(
+                pool.join(a, None, &Addr::V4([239, 20, 0, i]), &none)
+                    .unwrap(),
+            );
         }
         let adjusted = pool.take_adjusted().expect("ENOBUFS reported");
         println!("{}", text(&adjusted));
@@ -387,22 +385,29 @@ fn joins_and_enobufs_calibration() {
         for i in 1..=8 {
             assert!(joined.contains(&format!("inet 239.20.0.{i}")), "{joined:?}");
         }
-        for i in 1..=8 {
-            pool.leave(a, None, &Addr::V4([239, 20, 0, i])).unwrap();
+        for (i, sock) in (1..=8).zip(socks) {
+            pool.leave(sock, a, None, &Addr::V4([239, 20, 0, i]))
+                .unwrap();
         }
         assert_eq!(pool.sockets(), 0);
         // One group from two sources and as ASM: each on its own socket (the kernel
-        // refuses to mix filter modes of one group on one socket).
+        // refuses to mix filter modes of one group on one socket), as the caller says
+        // which sockets hold the group already.
         sh("sysctl -qw net.ipv4.igmp_max_memberships=20");
         let g = Addr::V4([232, 5, 5, 5]);
         let (s1, s2) = (Addr::V4([10, 99, 0, 11]), Addr::V4([10, 99, 0, 12]));
-        pool.join(a, Some(&s1), &g).unwrap();
-        pool.join(a, Some(&s2), &g).unwrap();
+        let mut busy = JoinSockets::default();
+        busy.insert(pool.join(a, Some(&s1), &g, &busy).unwrap());
+        busy.insert(pool.join(a, Some(&s2), &g, &busy).unwrap());
         let mcfilter = read("/proc/net/mcfilter");
         assert!(mcfilter.contains("0xe8050505 0x0a63000b"), "{mcfilter}");
         assert!(mcfilter.contains("0xe8050505 0x0a63000c"), "{mcfilter}");
-        pool.join(a, None, &g).unwrap();
-        pool.join(a, None, &asm).unwrap(); // fits on the first socket
+        pool.join(a, None, &g, &busy).unwrap();
+        assert_eq!(
+            pool.join(a, None, &asm, &none),
+            Ok(0),
+            "fits on the first socket"
+        );
         assert_eq!(pool.sockets(), 3);
         let joined = maddr("smcr-a");
         // Three sockets hold the group.
@@ -411,11 +416,11 @@ fn joins_and_enobufs_calibration() {
             "{joined:?}"
         );
         pool.clear();
-        assert_eq!((pool.len(), pool.sockets()), (0, 0));
+        assert_eq!(pool.sockets(), 0);
         assert!(!read("/proc/net/mcfilter").contains("0xe8050505"));
         // An interface that does not exist.
         assert_eq!(
-            pool.join(9999, None, &asm).unwrap_err().errno(),
+            pool.join(9999, None, &asm, &none).unwrap_err().errno(),
             Errno::ENODEV
         );
         assert_eq!(pool.sockets(), 0, "a failed first join closes its socket");
@@ -449,13 +454,13 @@ fn v6_init_mifs_mfc_upcall() {
         let src: Ipv6Addr = "fd00:99::2".parse().unwrap();
         let grp: Ipv6Addr = "ff05::1:2".parse().unwrap();
         let (s, g) = (Addr::V6(src.octets()), Addr::V6(grp.octets()));
-        k.add_mfc(&Mfc {
+        let mfc = Mfc {
             source: s,
             group: g,
             parent: 0,
             ttls: ttls(&[1]),
-        })
-        .unwrap();
+        };
+        k.add_mfc(&mfc).unwrap();
         let cache = read("/proc/net/ip6_mr_cache");
         println!("{cache}");
         let line = cache
@@ -465,7 +470,7 @@ fn v6_init_mifs_mfc_upcall() {
         assert!(line.trim_end().ends_with(" 1:1"), "oifs: {line}");
         let c = k.sg_count(&s, &g).unwrap();
         assert_eq!(c.packets, 0);
-        k.del_mfc(&s, &g, 0).unwrap();
+        k.del_mfc(&mfc).unwrap();
         assert!(!read("/proc/net/ip6_mr_cache").contains("ff05:0000:0000:0000:0000:0000:0001:0002"));
         k.del_vif(Family::V6, 1, b).unwrap();
         assert!(!read("/proc/net/ip6_mr_vif").contains("smcr-b"));

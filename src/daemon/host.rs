@@ -3,7 +3,7 @@
 
 use crate::errno::Errno;
 use crate::fmt::{Level, Log};
-use crate::kernel::{Host, Kernel, Mfc, SgCount};
+use crate::kernel::{Host, JoinSockets, Kernel, Mfc, SgCount};
 use crate::limits::{MAX_SCRIPT_ENV, MAX_VIFS};
 use crate::net::{Addr, Family};
 use crate::sys;
@@ -169,11 +169,11 @@ impl Kernel for DaemonHost<'_> {
         self.kernel.add_mfc(mfc)
     }
 
-    fn del_mfc(&mut self, source: &Addr, group: &Addr, parent: u8) -> Result<(), Errno> {
+    fn del_mfc(&mut self, mfc: &Mfc) -> Result<(), Errno> {
         if self.dry_run {
             return Ok(());
         }
-        self.kernel.del_mfc(source, group, parent)
+        self.kernel.del_mfc(mfc)
     }
 
     fn sg_count(&mut self, source: &Addr, group: &Addr) -> Result<SgCount, Errno> {
@@ -183,22 +183,34 @@ impl Kernel for DaemonHost<'_> {
         self.kernel.sg_count(source, group)
     }
 
-    fn join(&mut self, ifindex: u32, source: Option<&Addr>, group: &Addr) -> Result<(), Errno> {
+    fn join(
+        &mut self,
+        ifindex: u32,
+        source: Option<&Addr>,
+        group: &Addr,
+        busy: &JoinSockets,
+    ) -> Result<u16, Errno> {
         if self.dry_run {
-            return Ok(());
+            return Ok(0);
         }
-        let result = self.kernel.join(ifindex, source, group);
+        let result = self.kernel.join(ifindex, source, group, busy);
         if let Some(adjusted) = self.kernel.joins.take_adjusted() {
             log!(self, Level::Warning, "{}", adjusted);
         }
         result
     }
 
-    fn leave(&mut self, ifindex: u32, source: Option<&Addr>, group: &Addr) -> Result<(), Errno> {
+    fn leave(
+        &mut self,
+        sock: u16,
+        ifindex: u32,
+        source: Option<&Addr>,
+        group: &Addr,
+    ) -> Result<(), Errno> {
         if self.dry_run {
             return Ok(());
         }
-        self.kernel.leave(ifindex, source, group)
+        self.kernel.leave(sock, ifindex, source, group)
     }
 }
 

@@ -211,12 +211,7 @@ mod tests {
         fn add_mfc(&mut self, _: &crate::kernel::Mfc) -> Result<(), Errno> {
             Ok(())
         }
-        fn del_mfc(
-            &mut self,
-            _: &crate::net::Addr,
-            _: &crate::net::Addr,
-            _: u8,
-        ) -> Result<(), Errno> {
+        fn del_mfc(&mut self, _: &crate::kernel::Mfc) -> Result<(), Errno> {
             Ok(())
         }
         fn sg_count(
@@ -231,11 +226,13 @@ mod tests {
             _: u32,
             _: Option<&crate::net::Addr>,
             _: &crate::net::Addr,
-        ) -> Result<(), Errno> {
-            Ok(())
+            _: &crate::kernel::JoinSockets,
+        ) -> Result<u16, Errno> {
+            Ok(0)
         }
         fn leave(
             &mut self,
+            _: u16,
             _: u32,
             _: Option<&crate::net::Addr>,
             _: &crate::net::Addr,

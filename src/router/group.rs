@@ -137,17 +137,24 @@ impl Router {
             for gi in 0..groups {
                 let g = range_addr(grp, gi);
                 // Another membership (`a1` vs `a+`) may hold this kernel join already:
-                // the host counts it once more and asks the kernel nothing.
-                if let Err(e) = h.join(ifindex, s.as_ref(), &g) {
-                    let sg = Compact::hosts(s.as_ref(), &g);
-                    note(h, Msg::JoinFailed(&sg, self.iface_name(id), e));
-                    return Err(Failed);
-                }
+                // this one shares its socket and asks the kernel nothing.
+                let (busy, held) = self.groups.holders(ifindex, s.as_ref(), &g);
+                let sock = match held {
+                    Some(sock) => sock,
+                    None => match h.join(ifindex, s.as_ref(), &g, &busy) {
+                        Ok(sock) => sock,
+                        Err(e) => {
+                            let sg = Compact::hosts(s.as_ref(), &g);
+                            note(h, Msg::JoinFailed(&sg, self.iface_name(id), e));
+                            return Err(Failed);
+                        }
+                    },
+                };
                 // Cannot fail: `join_words` checked that the whole expansion fits. The
                 // tests check it.
                 let added = self
                     .groups
-                    .add_join(gid, Join::new(id as u32, ifindex, s, g));
+                    .add_join(gid, Join::new(id as u32, ifindex, s, g, sock));
                 debug_assert!(added.is_ok(), "join table full after join_words' check");
             }
         }
@@ -187,8 +194,16 @@ impl Router {
             return;
         };
         self.groups.remove_join(jid);
-        // Still wanted by another membership: the host only counts one holder less.
-        if let Err(e) = h.leave(j.ifindex, j.source.as_ref(), &j.group) {
+        // Still wanted by another membership (`a1` and `a+`): the kernel keeps it.
+        if self
+            .groups
+            .holders(j.ifindex, j.source.as_ref(), &j.group)
+            .1
+            .is_some()
+        {
+            return;
+        }
+        if let Err(e) = h.leave(j.sock, j.ifindex, j.source.as_ref(), &j.group) {
             let sg = Compact::hosts(j.source.as_ref(), &j.group);
             let name = self.iface_name(j.iface as usize);
             note(h, Msg::LeaveFailed(&sg, name, e));

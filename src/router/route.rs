@@ -487,7 +487,7 @@ fn del_kernel<H: Host>(mfc: &mut Mfcs, h: &mut H, kid: usize) {
     let Some(r) = mfc.get(kid) else {
         return;
     };
-    if let Err(e) = h.del_mfc(&r.mfc.source, &r.mfc.group, r.mfc.parent) {
+    if let Err(e) = h.del_mfc(&r.mfc) {
         let fam = r.mfc.group.family();
         note(
             h,

@@ -10,7 +10,7 @@ use std::vec::Vec;
 use crate::errno::Errno;
 use crate::fmt::record::RecordingLog;
 use crate::fmt::{Level, Log};
-use crate::kernel::{Host, Kernel, Mfc, SgCount};
+use crate::kernel::{Host, JoinSockets, Kernel, Mfc, SgCount};
 use crate::net::{Addr, Family};
 
 fn a(x: &Addr) -> String {
@@ -37,9 +37,9 @@ pub struct TestHost {
     /// Fail the join of this group address (text) with this errno.
     pub fail_join: Option<(String, Errno)>,
     pub counts: HashMap<(String, String), SgCount>,
-    /// Holders of each kernel membership (`join`'s words): as the join pool, a second
-    /// join of one is counted, not asked of the kernel, and the last leave leaves it.
-    pub held: HashMap<String, u32>,
+    /// The socket slot of each kernel membership (`join`'s words); the router joins each
+    /// once (the fake pool has room on every socket).
+    pub held: HashMap<String, u16>,
 }
 
 impl TestHost {
@@ -123,9 +123,14 @@ impl Kernel for TestHost {
         self.fail_add_mfc.map_or(Ok(()), Err)
     }
 
-    fn del_mfc(&mut self, source: &Addr, group: &Addr, parent: u8) -> Result<(), Errno> {
-        self.ops
-            .push(format!("del_mfc {} {} in{parent}", a(source), a(group)));
+    fn del_mfc(&mut self, mfc: &Mfc) -> Result<(), Errno> {
+        let (source, group) = (&mfc.source, &mfc.group);
+        self.ops.push(format!(
+            "del_mfc {} {} in{}",
+            a(source),
+            a(group),
+            mfc.parent
+        ));
         Ok(())
     }
 
@@ -136,34 +141,48 @@ impl Kernel for TestHost {
             .ok_or(Errno::EADDRNOTAVAIL)
     }
 
-    fn join(&mut self, ifindex: u32, source: Option<&Addr>, group: &Addr) -> Result<(), Errno> {
+    fn join(
+        &mut self,
+        ifindex: u32,
+        source: Option<&Addr>,
+        group: &Addr,
+        busy: &JoinSockets,
+    ) -> Result<u16, Errno> {
         let s = source.map_or("*".into(), a);
         let op = format!("join if{ifindex} {s} {}", a(group));
-        if let Some(n) = self.held.get_mut(&op) {
-            *n += 1;
-            return Ok(());
+        assert!(!self.held.contains_key(&op), "duplicate {op}");
+        // Every socket holding this (ifindex, group) is named busy.
+        let group_of = format!(" {}", a(group));
+        let prefix = format!("join if{ifindex} ");
+        for (k, sock) in &self.held {
+            if k.starts_with(&prefix) && k.ends_with(&group_of) {
+                assert!(busy.contains(usize::from(*sock)), "{k} on {sock} not busy");
+            }
         }
+        let sock = (0..u16::MAX)
+            .find(|&i| !busy.contains(usize::from(i)))
+            .unwrap_or(0);
         self.ops.push(op.clone());
         match &self.fail_join {
             Some((g, e)) if *g == a(group) => Err(*e),
             _ => {
-                self.held.insert(op, 1);
-                Ok(())
+                self.held.insert(op, sock);
+                Ok(sock)
             }
         }
     }
 
-    fn leave(&mut self, ifindex: u32, source: Option<&Addr>, group: &Addr) -> Result<(), Errno> {
+    fn leave(
+        &mut self,
+        sock: u16,
+        ifindex: u32,
+        source: Option<&Addr>,
+        group: &Addr,
+    ) -> Result<(), Errno> {
         let s = source.map_or("*".into(), a);
         let key = format!("join if{ifindex} {s} {}", a(group));
-        match self.held.get_mut(&key) {
-            Some(n) if *n > 1 => {
-                *n -= 1;
-                return Ok(());
-            }
-            Some(_) => {
-                self.held.remove(&key);
-            }
+        match self.held.remove(&key) {
+            Some(held) => assert_eq!(held, sock, "leave of {key} on another socket"),
             None => return Err(Errno::EADDRNOTAVAIL),
         }
         self.ops.push(format!("leave if{ifindex} {s} {}", a(group)));

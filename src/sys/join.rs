@@ -5,7 +5,8 @@
 //! (Linux only), loop and multicast-all off. The kernel limits memberships per socket
 //! (`net.ipv4.igmp_max_memberships`, 20 by default), so a socket is reused until it holds
 //! `max_groups` joins; an `ENOBUFS` lowers `max_groups` to what that socket really holds
-//! and retries on a new socket. A socket never holds the same (ifindex, group) twice,
+//! and retries on a new socket. The caller (the router, whose joins name their socket)
+//! says which sockets hold an (ifindex, group) already and none of them gets it again,
 //! which keeps ASM and SSM joins of one group, and several sources of one group, apart
 //! (the kernel would refuse to mix filter modes or exceed `igmp_max_msf` on one socket).
 //! Sockets are closed when their last membership is left.
@@ -18,7 +19,8 @@ use super::mroute::{loop_and_all_off, socket};
 use super::sock::setsockopt_prefix;
 use super::Fd;
 use crate::errno::Errno;
-use crate::limits::{MAX_JOINS, MAX_JOIN_SOCKETS};
+use crate::kernel::JoinSockets;
+use crate::limits::MAX_JOIN_SOCKETS;
 use crate::net::{Addr, Family};
 
 /// Joins per socket before trying a new one (SMCRoute's initial `max_groups`).
@@ -29,11 +31,9 @@ pub const INITIAL_MAX_GROUPS: u16 = 20;
 pub enum JoinError {
     /// The kernel refused.
     Kernel(Errno),
-    /// The membership table is full.
-    TableFull,
     /// Every helper socket slot is in use.
     SocketsFull,
-    /// Leave of something not joined.
+    /// Leave on a socket slot not in use.
     NotJoined,
 }
 
@@ -42,7 +42,6 @@ impl JoinError {
     pub fn errno(self) -> Errno {
         match self {
             Self::Kernel(e) => e,
-            Self::TableFull => Errno::ENOSPC,
             Self::SocketsFull => Errno::EMFILE,
             Self::NotJoined => Errno::ENOENT,
         }
@@ -53,7 +52,6 @@ impl uDisplay for JoinError {
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
         match self {
             Self::Kernel(e) => e.fmt(f),
-            Self::TableFull => ufmt::uwrite!(f, "join table full ({})", MAX_JOINS),
             Self::SocketsFull => {
                 ufmt::uwrite!(f, "join socket table full ({})", MAX_JOIN_SOCKETS)
             }
@@ -103,23 +101,9 @@ impl JoinSock {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct Membership {
-    ifindex: u32,
-    source: Option<Addr>,
-    group: Addr,
-    sock: u16,
-    /// Holders beyond the first (memberships of the router that share this join).
-    more: u16,
-}
-
-impl Membership {
-    fn is(&self, ifindex: u32, source: Option<&Addr>, group: &Addr) -> bool {
-        self.ifindex == ifindex && self.source.as_ref() == source && self.group == *group
-    }
-}
-
-/// Helper sockets and the memberships each one holds.
+/// Helper sockets and how many memberships each holds. Which memberships those are is
+/// the router's bookkeeping (its joins name their socket slot): the pool keeps no second
+/// copy of it.
 ///
 /// [`JoinPool::new`] is all zero bytes, so the daemon's static holding it stays in .bss
 /// and needs no start-up copy: free slots are `fd: None`, a lowered limit of 0 means
@@ -127,7 +111,6 @@ impl Membership {
 /// an `Option` (whose `None` would be `Family`'s niche, a non-zero byte).
 pub struct JoinPool {
     socks: [JoinSock; MAX_JOIN_SOCKETS],
-    joins: heapless::Vec<Membership, MAX_JOINS>,
     /// Per-socket join limit of each family; 0 until an `ENOBUFS` lowers it.
     lowered: [u16; 2],
     /// Set when a limit was lowered and not yet reported; `adjusted_family`'s.
@@ -153,21 +136,10 @@ impl JoinPool {
     pub const fn new() -> Self {
         Self {
             socks: [JoinSock::FREE; MAX_JOIN_SOCKETS],
-            joins: heapless::Vec::new(),
             lowered: [0; 2],
             adjusted: false,
             adjusted_family: Family::V4,
         }
-    }
-
-    /// Number of memberships held.
-    pub fn len(&self) -> usize {
-        self.joins.len()
-    }
-
-    /// True if nothing is joined.
-    pub fn is_empty(&self) -> bool {
-        self.joins.is_empty()
     }
 
     /// Number of open helper sockets.
@@ -192,9 +164,8 @@ impl JoinPool {
         })
     }
 
-    /// Joins `group` (or (`source`, `group`)) on interface `ifindex`. A membership held
-    /// already (the router's `a1` and `a+` can both ask for it) gains a holder: no
-    /// kernel request, and [`JoinPool::leave`] leaves it with its last holder.
+    /// Joins `group` (or (`source`, `group`)) on interface `ifindex` on a socket not in
+    /// `busy` (those holding (`ifindex`, `group`) already); returns the socket's slot.
     #[doc(alias = "MCAST_JOIN_GROUP")]
     #[doc(alias = "MCAST_JOIN_SOURCE_GROUP")]
     pub fn join(
@@ -202,30 +173,15 @@ impl JoinPool {
         ifindex: u32,
         source: Option<&Addr>,
         group: &Addr,
-    ) -> Result<(), JoinError> {
+        busy: &JoinSockets,
+    ) -> Result<u16, JoinError> {
         let family = group.family();
         if source.is_some_and(|s| s.family() != family) {
             return Err(JoinError::Kernel(Errno::EINVAL));
         }
-        // Copied once into an aligned record: the comparisons and the push below read
-        // words, not the byte-aligned `Addr`s behind the references.
-        let mut new = Membership {
-            ifindex,
-            source: source.copied(),
-            group: *group,
-            sock: 0,
-            more: 0,
-        };
-        if let Some(held) = self.joins.iter_mut().find(|m| m.is(ifindex, source, group)) {
-            held.more = held.more.saturating_add(1);
-            return Ok(());
-        }
-        if self.joins.is_full() {
-            return Err(JoinError::TableFull);
-        }
         // Each ENOBUFS excludes one more socket, so this ends well within the bound.
         for _ in 0..=MAX_JOIN_SOCKETS {
-            let i = match self.pick(family, &new) {
+            let i = match self.pick(family, busy) {
                 Some(i) => i,
                 None => self.open(family)?,
             };
@@ -238,10 +194,7 @@ impl JoinPool {
             match membership(fd, true, ifindex, source, group) {
                 Ok(()) | Err(Errno::EADDRINUSE) => {
                     sock.count = sock.count.saturating_add(1);
-                    new.sock = i as u16;
-                    // Cannot fail: fullness was checked above.
-                    let _ = self.joins.push(new);
-                    return Ok(());
+                    return Ok(i as u16);
                 }
                 Err(Errno::ENOBUFS) if sock.count > 0 => {
                     let count = sock.count;
@@ -261,34 +214,23 @@ impl JoinPool {
         Err(JoinError::Kernel(Errno::ENOBUFS))
     }
 
-    /// Leaves what [`JoinPool::join`] joined (same source and group): one holder less,
-    /// and the kernel membership with the last one. The membership is forgotten even if
-    /// the kernel refuses; `ENODEV`/`EADDRNOTAVAIL` (the interface is gone, and the
+    /// Leaves what [`JoinPool::join`] joined on socket slot `sock`; the socket is closed
+    /// with its last membership. `ENODEV`/`EADDRNOTAVAIL` (the interface is gone, and the
     /// kernel's membership with it) count as success.
     #[doc(alias = "MCAST_LEAVE_GROUP")]
     #[doc(alias = "MCAST_LEAVE_SOURCE_GROUP")]
     pub fn leave(
         &mut self,
+        sock: u16,
         ifindex: u32,
         source: Option<&Addr>,
         group: &Addr,
     ) -> Result<(), JoinError> {
-        let pos = self
-            .joins
-            .iter()
-            .position(|m| m.is(ifindex, source, group))
-            .ok_or(JoinError::NotJoined)?;
-        if let Some(held) = self.joins.get_mut(pos).filter(|m| m.more > 0) {
-            held.more -= 1;
-            return Ok(());
-        }
-        let m = self.joins.swap_remove(pos);
-        let i = usize::from(m.sock);
-        let Some(sock) = self.socks.get_mut(i) else {
-            return Ok(());
+        let Some(sock) = self.socks.get_mut(usize::from(sock)) else {
+            return Err(JoinError::NotJoined);
         };
         let Some(fd) = sock.fd() else {
-            return Ok(());
+            return Err(JoinError::NotJoined);
         };
         let result = membership(fd, false, ifindex, source, group);
         sock.count = sock.count.saturating_sub(1);
@@ -303,29 +245,17 @@ impl JoinPool {
 
     /// Closes every helper socket, which leaves all groups.
     pub fn clear(&mut self) {
-        self.joins.clear();
         for s in self.socks.iter_mut() {
             *s = JoinSock::FREE;
         }
     }
 
-    /// A socket of `family` with room that does not hold (ifindex, group) of `new` yet.
-    /// One pass over the memberships, so a join costs O(joins + sockets), not their
-    /// product.
-    fn pick(&self, family: Family, new: &Membership) -> Option<usize> {
+    /// A socket of `family` with room that is not in `busy`.
+    fn pick(&self, family: Family, busy: &JoinSockets) -> Option<usize> {
         let max = self.max_groups(family);
-        let mut holds = [false; MAX_JOIN_SOCKETS];
-        for m in self.joins.iter() {
-            if m.ifindex == new.ifindex && m.group == new.group {
-                if let Some(h) = holds.get_mut(usize::from(m.sock)) {
-                    *h = true;
-                }
-            }
-        }
-        self.socks
-            .iter()
-            .zip(holds)
-            .position(|(s, held)| !held && s.fd.is_some() && s.family == family && s.count < max)
+        self.socks.iter().enumerate().position(|(i, s)| {
+            !busy.contains(i) && s.fd.is_some() && s.family == family && s.count < max
+        })
     }
 
     fn open(&mut self, family: Family) -> Result<usize, JoinError> {
@@ -490,19 +420,21 @@ mod tests {
         let mut pool = JoinPool::new();
         let g = Addr::V4([239, 255, 42, 1]);
         let s = Addr::V4([127, 0, 0, 1]);
-        assert_eq!(pool.join(1, None, &g), Ok(()));
-        assert_eq!(pool.join(1, Some(&s), &Addr::V4([232, 1, 2, 3])), Ok(()));
-        assert_eq!(pool.leave(1, Some(&s), &Addr::V4([232, 1, 2, 3])), Ok(()));
-        // A second holder: counted, no second kernel join (which would be EADDRINUSE on
-        // the same socket), and the first leave keeps the membership.
-        assert_eq!(pool.join(1, None, &g), Ok(()));
-        assert_eq!((pool.len(), pool.sockets()), (1, 1));
-        assert_eq!(pool.leave(1, None, &g), Ok(()));
-        assert_eq!((pool.len(), pool.sockets()), (1, 1));
-        assert_eq!(pool.leave(1, None, &g), Ok(()));
-        assert!(pool.is_empty());
+        let ssm = Addr::V4([232, 1, 2, 3]);
+        let none = JoinSockets::default();
+        assert_eq!(pool.join(1, None, &g, &none), Ok(0));
+        assert_eq!(pool.join(1, Some(&s), &ssm, &none), Ok(0));
+        assert_eq!(pool.leave(0, 1, Some(&s), &ssm), Ok(()));
+        // Socket 0 holds (lo, g): a second membership of that group goes elsewhere.
+        let mut busy = JoinSockets::default();
+        busy.insert(0);
+        assert_eq!(pool.join(1, Some(&s), &g, &busy), Ok(1));
+        assert_eq!(pool.sockets(), 2);
+        assert_eq!(pool.leave(1, 1, Some(&s), &g), Ok(()));
+        assert_eq!(pool.sockets(), 1);
+        assert_eq!(pool.leave(0, 1, None, &g), Ok(()));
         assert_eq!(pool.sockets(), 0);
-        assert_eq!(pool.leave(1, None, &g), Err(JoinError::NotJoined));
+        assert_eq!(pool.leave(0, 1, None, &g), Err(JoinError::NotJoined));
     }
 
     #[test]
@@ -522,14 +454,10 @@ mod tests {
     #[test]
     fn errors_map_and_display() {
         use heapless::String;
-        assert_eq!(JoinError::TableFull.errno(), Errno::ENOSPC);
         assert_eq!(JoinError::SocketsFull.errno(), Errno::EMFILE);
         assert_eq!(JoinError::NotJoined.errno(), Errno::ENOENT);
         assert_eq!(JoinError::Kernel(Errno::EPERM).errno(), Errno::EPERM);
         let mut s: String<64> = String::new();
-        ufmt::uwrite!(s, "{}", JoinError::TableFull).unwrap();
-        assert_eq!(s.as_str(), "join table full (1024)");
-        s.clear();
         ufmt::uwrite!(s, "{}", JoinError::Kernel(Errno::ENOBUFS)).unwrap();
         assert_eq!(s.as_str(), "No buffer space available");
         s.clear();
@@ -554,13 +482,13 @@ mod tests {
     fn leave_of_unknown_and_bad_family() {
         let mut pool = JoinPool::new();
         let g = Addr::V4([239, 1, 1, 1]);
-        assert_eq!(pool.leave(1, None, &g), Err(JoinError::NotJoined));
+        assert_eq!(pool.leave(0, 1, None, &g), Err(JoinError::NotJoined));
+        assert_eq!(pool.leave(999, 1, None, &g), Err(JoinError::NotJoined));
         let s6 = Addr::V6([0; 16]);
         assert_eq!(
-            pool.join(1, Some(&s6), &g),
+            pool.join(1, Some(&s6), &g, &JoinSockets::default()),
             Err(JoinError::Kernel(Errno::EINVAL))
         );
-        assert!(pool.is_empty());
         assert_eq!(pool.sockets(), 0);
         assert_eq!(pool.max_groups(Family::V6), INITIAL_MAX_GROUPS);
         assert_eq!(pool.take_adjusted(), None);

@@ -14,7 +14,7 @@ use libc::{c_int, c_ulong};
 use super::abi::{self, mf6cctl, mfcctl, mif6ctl, vifctl};
 use super::{ret, Fd};
 use crate::errno::Errno;
-use crate::kernel::{Kernel, Mfc, SgCount, Upcall};
+use crate::kernel::{JoinSockets, Kernel, Mfc, SgCount, Upcall};
 use crate::net::{Addr, Family};
 use crate::wire;
 
@@ -230,14 +230,8 @@ impl Kernel for MrouteSys {
     }
 
     /// `MRT_DEL_MFC` / `MRT6_DEL_MFC`.
-    fn del_mfc(&mut self, source: &Addr, group: &Addr, parent: u8) -> Result<(), Errno> {
-        let mfc = Mfc {
-            source: *source,
-            group: *group,
-            parent,
-            ttls: [0; crate::limits::MAX_VIFS],
-        };
-        set_mfc(self.fd(family_of(source, group)?)?, &mfc, false)
+    fn del_mfc(&mut self, mfc: &Mfc) -> Result<(), Errno> {
+        set_mfc(self.fd(family_of(&mfc.source, &mfc.group)?)?, mfc, false)
     }
 
     /// `ioctl(SIOCGETSGCNT)` / `ioctl(SIOCGETSGCNT_IN6)`.
@@ -278,15 +272,27 @@ impl Kernel for MrouteSys {
         ))
     }
 
-    fn join(&mut self, ifindex: u32, source: Option<&Addr>, group: &Addr) -> Result<(), Errno> {
+    fn join(
+        &mut self,
+        ifindex: u32,
+        source: Option<&Addr>,
+        group: &Addr,
+        busy: &JoinSockets,
+    ) -> Result<u16, Errno> {
         self.joins
-            .join(ifindex, source, group)
+            .join(ifindex, source, group, busy)
             .map_err(|e| e.errno())
     }
 
-    fn leave(&mut self, ifindex: u32, source: Option<&Addr>, group: &Addr) -> Result<(), Errno> {
+    fn leave(
+        &mut self,
+        sock: u16,
+        ifindex: u32,
+        source: Option<&Addr>,
+        group: &Addr,
+    ) -> Result<(), Errno> {
         self.joins
-            .leave(ifindex, source, group)
+            .leave(sock, ifindex, source, group)
             .map_err(|e| e.errno())
     }
 }
@@ -471,9 +477,10 @@ mod tests {
             ttls: [0; 32],
         };
         assert_eq!(k.add_mfc(&mfc), Err(Errno::ENOPROTOOPT));
-        assert_eq!(k.del_mfc(&s, &g6, 0), Err(Errno::EINVAL));
+        let mixed = Mfc { group: g6, ..mfc };
+        assert_eq!(k.del_mfc(&mixed), Err(Errno::EINVAL));
         assert_eq!(k.sg_count(&s, &g), Err(Errno::ENOPROTOOPT));
-        assert_eq!(k.leave(1, None, &g), Err(Errno::ENOENT));
+        assert_eq!(k.leave(0, 1, None, &g), Err(Errno::ENOENT));
         assert_eq!(k.shutdown(Family::V4), Ok(()));
     }
 

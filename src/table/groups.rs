@@ -7,6 +7,7 @@
 use super::iface::IfName;
 use super::slab::Blank;
 use super::{Full, HashIndex, KeyHash, Slab};
+use crate::kernel::JoinSockets;
 use crate::net::{Addr, Prefix};
 
 /// One configured membership.
@@ -70,6 +71,8 @@ pub struct Join {
     pub source: Option<Addr>,
     /// Group address.
     pub group: Addr,
+    /// Join helper socket slot holding the kernel membership ([`crate::kernel::Kernel::join`]).
+    pub sock: u16,
     owner: u32,
     /// Neighbours in the owner's chain, plus one (0: none), so any join leaves in O(1).
     next: u32,
@@ -77,13 +80,14 @@ pub struct Join {
 }
 
 impl Join {
-    /// A join on `iface` (`ifindex`).
-    pub fn new(iface: u32, ifindex: u32, source: Option<Addr>, group: Addr) -> Self {
+    /// A join on `iface` (`ifindex`), held on socket slot `sock`.
+    pub fn new(iface: u32, ifindex: u32, source: Option<Addr>, group: Addr, sock: u16) -> Self {
         Self {
             iface,
             ifindex,
             source,
             group,
+            sock,
             owner: 0,
             next: 0,
             prev: 0,
@@ -103,6 +107,7 @@ impl Blank for Join {
         ifindex: 0,
         source: Some(Addr::V4([0; 4])),
         group: Addr::V4([0; 4]),
+        sock: 0,
         owner: 0,
         next: 0,
         prev: 0,
@@ -110,8 +115,8 @@ impl Blank for Join {
 }
 
 /// Up to `G` memberships (`GB` index buckets) and `J` kernel joins. Several joins can be
-/// of one kernel membership (`a1` and `a+`): the kernel side counts its holders
-/// ([`crate::kernel::Kernel::join`]), so no index of them is kept here.
+/// of one kernel membership (`a1` and `a+`): they share its socket, and the membership
+/// is left with the last of them ([`GroupTable::holders`]).
 pub struct GroupTable<const G: usize, const GB: usize, const J: usize> {
     groups: Slab<Group, G>,
     by_identity: HashIndex<GB>,
@@ -177,6 +182,28 @@ impl<const G: usize, const GB: usize, const J: usize> GroupTable<G, GB, J> {
         let hash = identity_hash(iif.as_str(), source, group);
         let _ = self.by_identity.insert(hash, id);
         Ok(id)
+    }
+
+    /// The join helper sockets holding (`ifindex`, `group`) already, and the one holding
+    /// (`ifindex`, `source`, `group`) itself if any: a join of it shares that socket's
+    /// kernel membership. One pass over the joins.
+    pub fn holders(
+        &self,
+        ifindex: u32,
+        source: Option<&Addr>,
+        group: &Addr,
+    ) -> (JoinSockets, Option<u16>) {
+        let mut busy = JoinSockets::default();
+        let mut same = None;
+        for (_, j) in self.joins.iter() {
+            if j.ifindex == ifindex && j.group == *group {
+                busy.insert(j.sock);
+                if j.source.as_ref() == source {
+                    same = Some(j.sock);
+                }
+            }
+        }
+        (busy, same)
     }
 
     /// Removes membership `id`, which has no joins left (the caller left and forgot
@@ -360,15 +387,17 @@ mod tests {
         let src = p("10.0.0.1", 32);
         assert_eq!(t.find("a2", Some(&src), &p("225.1.1.1", 32)), None);
         let grp = Addr::parse("225.1.1.1").unwrap();
-        let j1 = t.add_join(a, Join::new(0, 3, None, grp)).unwrap();
-        let j2 = t.add_join(a, Join::new(0, 3, None, grp.offset(1))).unwrap();
-        assert_eq!(t.add_join(b, Join::new(1, 4, None, grp)), Err(Full));
+        let j1 = t.add_join(a, Join::new(0, 3, None, grp, 0)).unwrap();
+        let j2 = t
+            .add_join(a, Join::new(0, 3, None, grp.offset(1), 0))
+            .unwrap();
+        assert_eq!(t.add_join(b, Join::new(1, 4, None, grp, 0)), Err(Full));
         assert_eq!(t.joins_free(), 0);
         assert_eq!(chain(&t, a), [j2, j1]);
         assert_eq!(t.join(j1).unwrap().owner(), a);
         t.remove_join(j1);
         assert_eq!(chain(&t, a), [j2]);
-        let j3 = t.add_join(b, Join::new(1, 4, None, grp)).unwrap();
+        let j3 = t.add_join(b, Join::new(1, 4, None, grp, 0)).unwrap();
         assert_eq!(chain(&t, b), [j3]);
         t.remove_join(j2);
         assert!(t.remove(a));
@@ -384,7 +413,7 @@ mod tests {
         assert_eq!(t.next(b), Some(c));
         assert!(t.get_mut(c).is_some());
         assert!(!t.is_empty());
-        assert_eq!(t.add_join(7, Join::new(1, 4, None, grp)), Err(Full));
+        assert_eq!(t.add_join(7, Join::new(1, 4, None, grp, 0)), Err(Full));
     }
 
     #[test]
@@ -393,13 +422,16 @@ mod tests {
         let a = insert(&mut t, g("a1", "225.1.1.1")).unwrap();
         let grp = Addr::parse("225.1.1.1").unwrap();
         let js: Vec<usize> = (0..3)
-            .map(|i| t.add_join(a, Join::new(0, 3, None, grp.offset(i))).unwrap())
+            .map(|i| {
+                t.add_join(a, Join::new(0, 3, None, grp.offset(i), 0))
+                    .unwrap()
+            })
             .collect();
         t.remove_join(js[1]);
         assert_eq!(chain(&t, a), [js[2], js[0]]);
         t.remove_join(js[0]);
         assert_eq!(chain(&t, a), [js[2]]);
-        let j3 = t.add_join(a, Join::new(0, 3, None, grp)).unwrap();
+        let j3 = t.add_join(a, Join::new(0, 3, None, grp, 0)).unwrap();
         assert_eq!(chain(&t, a), [j3, js[2]]);
         t.remove_join(js[2]);
         assert_eq!(chain(&t, a), [j3]);

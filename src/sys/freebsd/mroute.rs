@@ -20,7 +20,7 @@ use libc::c_int;
 use super::abi::{self, if_set, mf6cctl, mfcctl, mif6ctl, vifctl};
 use super::Fd;
 use crate::errno::Errno;
-use crate::kernel::{Kernel, Mfc, SgCount, Upcall};
+use crate::kernel::{JoinSockets, Kernel, Mfc, SgCount, Upcall};
 use crate::net::{Addr, Family};
 use crate::wire;
 
@@ -236,14 +236,8 @@ impl Kernel for MrouteSys {
     }
 
     /// `MRT_DEL_MFC` / `MRT6_DEL_MFC`.
-    fn del_mfc(&mut self, source: &Addr, group: &Addr, parent: u8) -> Result<(), Errno> {
-        let mfc = Mfc {
-            source: *source,
-            group: *group,
-            parent,
-            ttls: [0; crate::limits::MAX_VIFS],
-        };
-        set_mfc(self.fd(family_of(source, group)?)?, &mfc, false)
+    fn del_mfc(&mut self, mfc: &Mfc) -> Result<(), Errno> {
+        set_mfc(self.fd(family_of(&mfc.source, &mfc.group)?)?, mfc, false)
     }
 
     /// `ioctl(SIOCGETSGCNT)` / `ioctl(SIOCGETSGCNT_IN6)`.
@@ -280,15 +274,27 @@ impl Kernel for MrouteSys {
         }
     }
 
-    fn join(&mut self, ifindex: u32, source: Option<&Addr>, group: &Addr) -> Result<(), Errno> {
+    fn join(
+        &mut self,
+        ifindex: u32,
+        source: Option<&Addr>,
+        group: &Addr,
+        busy: &JoinSockets,
+    ) -> Result<u16, Errno> {
         self.joins
-            .join(ifindex, source, group)
+            .join(ifindex, source, group, busy)
             .map_err(|e| e.errno())
     }
 
-    fn leave(&mut self, ifindex: u32, source: Option<&Addr>, group: &Addr) -> Result<(), Errno> {
+    fn leave(
+        &mut self,
+        sock: u16,
+        ifindex: u32,
+        source: Option<&Addr>,
+        group: &Addr,
+    ) -> Result<(), Errno> {
         self.joins
-            .leave(ifindex, source, group)
+            .leave(sock, ifindex, source, group)
             .map_err(|e| e.errno())
     }
 }

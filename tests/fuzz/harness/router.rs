@@ -17,9 +17,10 @@ use smcroute::errno::Errno;
 use smcroute::fmt::{Level, Log};
 use smcroute::ipc::show::{Headings, Out, Renderer};
 use smcroute::ipc::{Framer, Request};
-use smcroute::kernel::{Host, IfInfo, Kernel, Mfc, SgCount};
+use smcroute::kernel::{Host, IfInfo, JoinSockets, Kernel, Mfc, SgCount};
 use smcroute::limits::{
-    IPC_MAX_ARGS, IPC_MSG_MAX, LOG_LINE_MAX, MAX_JOINS, MAX_KERNEL_ROUTES, MAX_VIFS,
+    IPC_MAX_ARGS, IPC_MSG_MAX, LOG_LINE_MAX, MAX_JOINS, MAX_JOIN_SOCKETS, MAX_KERNEL_ROUTES,
+    MAX_VIFS,
 };
 use smcroute::net::{Addr, Family};
 pub use smcroute::router::Options;
@@ -42,7 +43,7 @@ pub static KNOWN_BUG_SILENT_WILDCARD_IIF: bool = false;
 
 /// Bug 3 (regression test `regression_same_join_through_two_iif_words`): `mgroup from a1
 /// group G` and `mgroup from a+ group G` both join (*,G) on a1; the kernel (and
-/// `sys::join::JoinPool`) holds one membership, so leaving either drops it for both.
+/// the router) holds one membership, so leaving either dropped it for both.
 pub static KNOWN_BUG_DUPLICATE_JOIN: bool = false;
 
 // ===== model kernel =====
@@ -56,9 +57,10 @@ pub struct ModelHost {
     pub vifs: HashMap<(Family, u8), u32>,
     /// Each entry with the ifindex of every VIF it used when it was added.
     pub mfc: HashMap<(Addr, Addr), MfcUses>,
-    /// Memberships, with their holders (memberships of the router that share one, as
-    /// `a1` and `a+` do, each join it once; the last leave drops it).
-    pub joins: HashMap<(u32, Option<Addr>, Addr), u32>,
+    /// Memberships, with the helper socket slot each was joined on (memberships of the
+    /// router that share one, as `a1` and `a+` do, join it once: the router shares it and
+    /// leaves it with the last of them).
+    pub joins: HashMap<(u32, Option<Addr>, Addr), u16>,
     pub mrdisc: HashSet<u32>,
     /// ifindex -> IFF_MULTICAST of the interfaces the last scan reported.
     pub present: HashMap<u32, bool>,
@@ -210,7 +212,8 @@ impl Kernel for ModelHost {
         Ok(())
     }
 
-    fn del_mfc(&mut self, source: &Addr, group: &Addr, parent: u8) -> Result<(), Errno> {
+    fn del_mfc(&mut self, mfc: &Mfc) -> Result<(), Errno> {
+        let (source, group, parent) = (&mfc.source, &mfc.group, mfc.parent);
         if fam(source) != fam(group) {
             return Err(Errno::EINVAL);
         }
@@ -243,7 +246,13 @@ impl Kernel for ModelHost {
         }
     }
 
-    fn join(&mut self, ifindex: u32, source: Option<&Addr>, group: &Addr) -> Result<(), Errno> {
+    fn join(
+        &mut self,
+        ifindex: u32,
+        source: Option<&Addr>,
+        group: &Addr,
+        busy: &JoinSockets,
+    ) -> Result<u16, Errno> {
         assert!(
             group.is_multicast(),
             "join of a non-multicast group {group:?}"
@@ -256,33 +265,47 @@ impl Kernel for ModelHost {
             "join on ifindex {ifindex}, not a present interface"
         );
         let key = (ifindex, source.copied(), *group);
-        // A held membership gains a holder, as in `sys::join::JoinPool` (`Kernel::join`):
-        // no kernel request, so no fault; the last leave drops it.
-        if let Some(n) = self.joins.get_mut(&key) {
-            *n += 1;
-            return Ok(());
+        // A held membership is shared by the router, never joined twice.
+        assert!(!self.joins.contains_key(&key), "duplicate join of {key:?}");
+        // Every socket holding (ifindex, group) is named busy: no socket gets the group
+        // twice.
+        for (k, sock) in &self.joins {
+            if k.0 == ifindex && k.2 == *group {
+                assert!(
+                    busy.contains(usize::from(*sock)),
+                    "{k:?} on {sock} not busy"
+                );
+            }
         }
         assert!(self.joins.len() < MAX_JOINS, "more joins than MAX_JOINS");
         if let Some(e) = self.fault(&[Errno::ENOBUFS, Errno::EADDRINUSE, Errno::ENODEV]) {
             return Err(e);
         }
-        self.joins.insert(key, 1);
-        Ok(())
+        // As the join pool: no socket slot left for this group is EMFILE.
+        let Some(sock) = (0..MAX_JOIN_SOCKETS as u16).find(|&i| !busy.contains(usize::from(i)))
+        else {
+            return Err(Errno::EMFILE);
+        };
+        self.joins.insert(key, sock);
+        Ok(sock)
     }
 
-    fn leave(&mut self, ifindex: u32, source: Option<&Addr>, group: &Addr) -> Result<(), Errno> {
+    fn leave(
+        &mut self,
+        sock: u16,
+        ifindex: u32,
+        source: Option<&Addr>,
+        group: &Addr,
+    ) -> Result<(), Errno> {
         if source.is_some_and(|s| fam(s) != fam(group)) {
             return Err(Errno::EINVAL);
         }
         let key = (ifindex, source.copied(), *group);
-        let Some(n) = self.joins.get_mut(&key) else {
+        let Some(held) = self.joins.remove(&key) else {
             assert!(!self.strict(), "leave of {key:?}, never joined");
             return Err(Errno::EADDRNOTAVAIL);
         };
-        *n -= 1;
-        if *n == 0 {
-            self.joins.remove(&key);
-        }
+        assert_eq!(held, sock, "leave of {key:?} on another socket");
         Ok(())
     }
 }
