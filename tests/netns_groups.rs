@@ -140,3 +140,40 @@ fn join_and_leave_at_run_time() {
     assert!(o.stderr.starts_with("smcroutectl: "), "{o:?}");
     d.stop_clean();
 }
+
+/// Two memberships that need one kernel join (`from a2` and `from a+`, which matches a2)
+/// share it: leaving one keeps the group joined for the other, and the kernel is asked
+/// to drop it only with the last.
+#[test]
+fn exact_and_wildcard_share_one_kernel_join() {
+    let Some(env) = env("exact_and_wildcard_share_one_kernel_join") else {
+        return;
+    };
+    let t = Topology::new(&["s1", "h1"]);
+    let conf = "mgroup from a2 group 225.6.6.6\nmgroup from a+ group 225.6.6.6\n";
+    let mut d = t.start(&env, conf, &[]);
+    for iface in ["a1", "a2"] {
+        assert!(
+            t.r.maddr(iface).contains(&a("225.6.6.6")),
+            "225.6.6.6 not joined on {iface}"
+        );
+    }
+    d.ctl_ok(&["leave", "a2", "225.6.6.6"]);
+    assert!(
+        t.r.maddr("a2").contains(&a("225.6.6.6")),
+        "leaving the exact membership dropped the one a+ holds"
+    );
+    d.ctl_ok(&["leave", "a+", "225.6.6.6"]);
+    for iface in ["a1", "a2"] {
+        assert!(
+            !t.r.maddr(iface).contains(&a("225.6.6.6")),
+            "225.6.6.6 still joined on {iface} after both leaves"
+        );
+    }
+    assert!(
+        !d.log_text().contains("Failed"),
+        "a shared join logged a failure: {}",
+        d.log_text()
+    );
+    d.stop_clean();
+}
