@@ -250,7 +250,8 @@ impl<const N: usize, const B: usize> IfaceTable<N, B> {
 
     /// Length of the longest name known (for `show` column widths).
     pub fn longest_name(&self) -> usize {
-        self.list.iter().map(|i| i.name.len()).max().unwrap_or(0)
+        // A fold, not `max()`: no `Option` and no element count to work out.
+        self.list.iter().fold(0, |m, i| m.max(i.name.len()))
     }
 }
 
