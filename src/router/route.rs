@@ -413,9 +413,10 @@ impl Router {
         }
         let mut mask = 0u32;
         for &word in oifs {
-            let mut cur = self.ifaces.next_match(word, None);
-            while let Some(id) = cur {
-                cur = self.ifaces.next_match(word, Some(id));
+            // One lookup call for the first match and the next ones.
+            let mut cur = None;
+            while let Some(id) = self.ifaces.next_match(word, cur) {
+                cur = Some(id);
                 if let Some(v) = self.vif_of(id, v6) {
                     mask |= bit(v);
                 }
