@@ -230,13 +230,14 @@ impl Router {
                 }
             }
             b'j' | b'l' => {
-                let (iif, source, group) = match *args {
-                    [iif, source, group] => (iif, Some(source), group),
-                    [iif, group, ..] => (iif, None, group),
-                    _ => {
-                        say(h, &origin, Msg::TooFewArgs(Cmd::Join));
-                        return Err(Failed);
-                    }
+                let [iif, first, ref rest @ ..] = *args else {
+                    say(h, &origin, Msg::TooFewArgs(Cmd::Join));
+                    return Err(Failed);
+                };
+                // `IIF S G`; any other count names the group second (SMCRoute).
+                let (source, group) = match *rest {
+                    [group] => (Some(first), group),
+                    _ => (None, first),
                 };
                 if cmd == b'j' {
                     self.join_words(h, &origin, iif, source, group, Mode::Ipc)
