@@ -173,19 +173,15 @@ impl Router {
         let mut grp = args::UNSET;
         let mut src = args::UNSET;
         args::sg_words(h, origin, Cmd::Join, source, group, &mut src, &mut grp)?;
-        // Borrowed for the lookup; copied only into the error message.
-        let any = src.addr.is_unspecified();
-        match self.groups.find(iif, (!any).then_some(&src), &grp) {
-            Some(gid) => {
-                self.drop_group(h, gid);
-                Ok(())
-            }
-            None => {
-                let sg = Compact::prefixes((!any).then_some(&src), &grp);
-                note(h, Msg::NoGroup(&sg, iif));
-                Err(Failed)
-            }
-        }
+        // Borrowed, not an `Option<Prefix>` copy: the unspecified source is none.
+        let src = (!src.addr.is_unspecified()).then_some(&src);
+        let Some(gid) = self.groups.find(iif, src, &grp) else {
+            let sg = Compact::prefixes(src, &grp);
+            note(h, Msg::NoGroup(&sg, iif));
+            return Err(Failed);
+        };
+        self.drop_group(h, gid);
+        Ok(())
     }
 
     /// Leaves kernel join `jid` and forgets it.
