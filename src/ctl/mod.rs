@@ -67,7 +67,7 @@ pub fn run_words(session: &mut Session<'_, '_>, words: &[&str], t: &mut impl Ter
     };
     let help = session.opts().help;
     let ipc = match spec.action {
-        Action::Send(ipc) if !help && args.len() >= spec.min_args => ipc,
+        Action::Send(ipc) if !help && args.len() >= usize::from(spec.min_args) => ipc,
         action => {
             // Printed here: what is queued must be answered first.
             session.flush(t);

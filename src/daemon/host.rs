@@ -15,6 +15,8 @@ use crate::wire::igmp::Mrdisc as MrdiscMsg;
 // The limit written into the text at compile time: no number formatting at run time.
 /// The end of the warning about a script started without some of its environment.
 const ENV_MAX: &str = crate::joined![" (max ", crate::decimal!(MAX_SCRIPT_ENV), ")"];
+/// The end of the warning about inherited variables left out of a script's environment.
+const LEFT_OUT: &str = crate::joined![" environment variables", ENV_MAX];
 
 /// An interface mrdisc announces on.
 struct MrdiscIf {
@@ -80,14 +82,12 @@ impl<'a> DaemonHost<'a> {
             None => sys::process::ScriptEnv::Clear,
         };
         match sys::process::run_script(path, arg, env) {
-            Ok(started) if started.env_left_out > 0 => log!(
-                self,
-                Level::Warning,
-                "Script {} started without {} environment variables{}",
-                path,
-                started.env_left_out,
-                ENV_MAX
-            ),
+            Ok(started) if started.env_left_out > 0 => {
+                // Through the start-up messages' line builder: no formatting code here.
+                let count = crate::net::Dec::of(started.env_left_out as u64);
+                let parts = ["Script ", path, " started without ", count.as_str()];
+                crate::fmt::line_of(&mut self.log, Level::Warning, &parts, None, LEFT_OUT);
+            }
             Ok(_) => {}
             Err(e) => {
                 let what = "Cannot start script ";
@@ -260,5 +260,7 @@ mod tests {
     #[test]
     fn env_max_names_the_limit() {
         assert_eq!(ENV_MAX, format!(" (max {MAX_SCRIPT_ENV})"));
+        let left_out = format!(" environment variables (max {MAX_SCRIPT_ENV})");
+        assert_eq!(LEFT_OUT, left_out);
     }
 }

@@ -107,7 +107,7 @@ pub struct CmdSpec {
     /// What it does.
     pub action: Action,
     /// Fewest words that must follow it.
-    pub min_args: usize,
+    pub min_args: u8,
     /// Left out of the usage list (aliases).
     pub hidden: bool,
     /// One-line help.
@@ -119,7 +119,7 @@ pub struct CmdSpec {
 const fn spec(
     word: &'static str,
     action: Action,
-    min_args: usize,
+    min_args: u8,
     help: &'static str,
     example: &'static str,
 ) -> CmdSpec {

@@ -184,14 +184,18 @@ pub fn emit_words(cmd: u8, args: &[&str], buf: &mut [u8]) -> Result<usize, WireE
     let out = buf.get_mut(..len).ok_or(WireError::BufferTooSmall)?;
     out.fill(0);
     let count = args.len() as u16; // <= IPC_MAX_ARGS
-    let (header, mut strings) = out.split_at_mut(HEADER_LEN);
+    let (header, _) = out.split_at_mut(HEADER_LEN);
     header[..LEN_SIZE].copy_from_slice(&len.to_ne_bytes());
     header[LEN_SIZE..LEN_SIZE + 2].copy_from_slice(&u16::from(cmd).to_ne_bytes());
     header[LEN_SIZE + 2..LEN_SIZE + 4].copy_from_slice(&count.to_ne_bytes());
+    // Each word and its NUL (already zero) after the header; `len` made room for all.
+    let mut at = HEADER_LEN;
     for arg in args {
-        let (dst, tail) = strings.split_at_mut(arg.len() + 1);
-        dst[..arg.len()].copy_from_slice(arg.as_bytes());
-        strings = tail;
+        let end = at + arg.len();
+        if let Some(dst) = out.get_mut(at..end) {
+            dst.copy_from_slice(arg.as_bytes());
+        }
+        at = end + 1;
     }
     Ok(len)
 }
