@@ -147,6 +147,7 @@ impl Clients {
         };
         let _ = unix::set_send_timeout(&fd, SEND_TIMEOUT_MS);
         // The slot is free: the `None` replaced needs no drop.
+        debug_assert!(slot.fd.is_none());
         core::mem::forget(slot.fd.replace(fd));
         slot.framer.clear();
         slot.since = now;

@@ -233,6 +233,7 @@ impl Host for DaemonHost<'_> {
             Ok(sock) => {
                 let _ = sock.announce(self.mrdisc_interval);
                 // The slot is free: the `None` replaced needs no drop.
+                debug_assert!(slot.is_none());
                 core::mem::forget(slot.replace(MrdiscIf { ifindex, sock }));
             }
             Err(e) => {

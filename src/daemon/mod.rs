@@ -275,6 +275,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     };
     // The store's routing sockets are still `None` here: forgetting the old values
     // closes nothing, and spares the drop code of two assignments.
+    debug_assert!(host.kernel.v4.is_none() && host.kernel.v6.is_none());
     core::mem::forget(host.kernel.v4.replace(v4));
     core::mem::forget(core::mem::replace(&mut host.kernel.v6, v6));
     start_host(router, &mut host, bufs, opts, false);
