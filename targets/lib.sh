@@ -11,7 +11,7 @@ ZIG_VENV="${ZIG_VENV:-${HOME:-/root}/.local/zigbuild}"
 # Own target dir: Debian's rustc (1.96) and rustup's (host `cargo`) would otherwise keep
 # invalidating each other's host artifacts (build scripts, proc macros) in target/.
 XTARGET="${XTARGET:-$ROOT/target/xbuild}"
-CROSS_OUT="$ROOT/target/cross"
+CROSS_OUT="${CROSS_OUT:-$ROOT/target/cross}"
 ROUTER_TRIPLES="mipsel-unknown-linux-musl mips-unknown-linux-musl armv7-unknown-linux-musleabihf aarch64-unknown-linux-musl"
 HOST_TRIPLE="x86_64-unknown-linux-gnu"
 ALL_TRIPLES="$ROUTER_TRIPLES $HOST_TRIPLE"
@@ -61,6 +61,21 @@ extra_rustflags() {
 	printf ']\n'
 }
 
+# True if TRIPLE is built as MIPS16e (targets/mips16-rustc): the MIPS triples, unless
+# MIPS16=0 asks for plain MIPS32 programs (for cores without the MIPS16e extension).
+mips16_for() {
+	case "$1" in
+	mips-unknown-linux-musl | mipsel-unknown-linux-musl) [ "${MIPS16:-1}" != 0 ] ;;
+	*) return 1 ;;
+	esac
+}
+
+# The cargo target directory of TRIPLE. MIPS16e builds have their own: cargo does not
+# notice a changed RUSTC_WRAPPER, and both kinds can then stay built.
+xtarget_for() {
+	if mips16_for "$1"; then echo "$XTARGET/mips16"; else echo "$XTARGET"; fi
+}
+
 # cargo (or cargo zigbuild) for a triple, with its targets/<triple>.toml.
 # Usage: xcargo TRIPLE SUBCOMMAND ARGS...
 xcargo() {
@@ -68,7 +83,11 @@ xcargo() {
 	_sub=$1; shift
 	_extra=$(extra_rustflags "$_t")
 	if [ -n "$_extra" ]; then set -- --config "$_extra" "$@"; fi
-	if [ "$_t" = "$HOST_TRIPLE" ]; then
+	if mips16_for "$_t"; then
+		[ "$_sub" = build ] && _sub=zigbuild
+		RUSTC_WRAPPER="$TARGETS_DIR/mips16-rustc" CARGO_TARGET_DIR="$(xtarget_for "$_t")" \
+			cargo-zigbuild "$_sub" --config "$TARGETS_DIR/$_t.toml" --target "$_t" "$@"
+	elif [ "$_t" = "$HOST_TRIPLE" ]; then
 		# Native: the system cc links; no zig needed.
 		cargo "$_sub" --config "$TARGETS_DIR/$_t.toml" --target "$_t" "$@"
 	else
