@@ -410,8 +410,14 @@ impl AddrText {
     /// A 16-bit word in lowercase hex without leading zeros.
     fn hex(&mut self, w: u16) {
         const DIGITS: &[u8; 16] = b"0123456789abcdef";
-        // The digits from the highest one that is not zero (the last one always).
-        let mut shift = (16 - w.leading_zeros()).saturating_sub(1) / 4 * 4;
+        // The digits from the highest one that is not zero (the last one always). Compares,
+        // not `leading_zeros`: MIPS16e has no count-zeros instruction.
+        let mut shift = match w {
+            0x1000.. => 12,
+            0x100.. => 8,
+            0x10.. => 4,
+            _ => 0,
+        };
         loop {
             self.byte(DIGITS[usize::from((w >> shift) & 0xf)]);
             if shift == 0 {

@@ -112,6 +112,7 @@ pub fn parse_each<'a>(
 fn line_end(text: &[u8], start: usize) -> usize {
     const ONES: u64 = u64::from_le_bytes([1; 8]);
     const NEWLINES: u64 = ONES * b'\n' as u64;
+    const BYTE_INDEX: u64 = u64::from_be_bytes([0, 1, 2, 3, 4, 5, 6, 7]);
     let mut end = start;
     let mut chunks = text.get(start..).unwrap_or(&[]).chunks_exact(8);
     for chunk in &mut chunks {
@@ -124,7 +125,11 @@ fn line_end(text: &[u8], start: usize) -> usize {
         let x = u64::from_le_bytes([b0, b1, b2, b3, b4, b5, b6, b7]) ^ NEWLINES;
         let zeros = x.wrapping_sub(ONES) & !x & (ONES << 7);
         if zeros != 0 {
-            return end + (zeros.trailing_zeros() / 8) as usize;
+            // The lowest flag is bit 8k+7 for byte k; shifted down to bit 8k it places the
+            // multiplier's byte 7-k, which holds k, in the top byte. (Not `trailing_zeros`:
+            // MIPS16e has no count-zeros instruction.)
+            let lowest = (zeros & zeros.wrapping_neg()) >> 7;
+            return end + (lowest.wrapping_mul(BYTE_INDEX) >> 56) as usize;
         }
         end += 8;
     }

@@ -151,13 +151,16 @@ impl Router {
         for &iid in &ins {
             rule.iif = iid as u32;
             rule.ttls = [0; MAX_VIFS];
-            // Only the set bits: one step per OIF, not one per possible VIF, for each
-            // of the thousands of routes a conf may hold.
-            let mut rest = out_vifs;
-            while rest != 0 {
-                let vif = rest.trailing_zeros() as u8;
+            // Up to the highest set bit only, for each of the thousands of routes a conf
+            // may hold. (Not `trailing_zeros`: MIPS16e has no count-zeros instruction.)
+            for vif in 0..MAX_VIFS as u8 {
                 let vif_bit = bit(vif);
-                rest &= !vif_bit;
+                if out_vifs >> vif == 0 {
+                    break;
+                }
+                if out_vifs & vif_bit == 0 {
+                    continue;
+                }
                 let Some(oid) = self.vif_iface(v6, vif) else {
                     continue;
                 };

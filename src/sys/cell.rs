@@ -42,6 +42,9 @@ impl<T> StaticCell<T> {
     /// after (from any thread).
     // Handing out `&mut` from `&self` is the point; the swap makes it unique.
     #[allow(clippy::mut_from_ref)]
+    // Out of line: the atomic swap keeps it MIPS32 code in the MIPS16e builds
+    // (targets/README.md), not the daemon's start-up that takes the cell.
+    #[inline(never)]
     pub fn take(&'static self) -> Option<&'static mut T> {
         if self.taken.swap(1, Ordering::AcqRel) != 0 {
             return None;

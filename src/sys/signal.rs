@@ -88,6 +88,10 @@ impl Signals {
     /// # References
     /// `man 2 sigaction`, `man 2 pipe2`
     #[doc(alias = "sigaction")]
+    // Out of line, as `take_with` and `drop`: the atomics keep these MIPS32 code in the
+    // MIPS16e builds (targets/README.md), and their callers (the daemon's start-up and
+    // main loop) stay MIPS16e.
+    #[inline(never)]
     pub fn install() -> Result<Self, Errno> {
         // A load and a store, not a compare-and-swap (an ll/sc loop on MIPS): the
         // programs are single-threaded, and the handler only reads the descriptor.
@@ -129,6 +133,7 @@ impl Signals {
 
     /// [`Signals::take`] reading the pipe through `buf`, the daemon's receive buffer (no
     /// buffer of its own cleared at each signal).
+    #[inline(never)]
     pub fn take_with(&self, buf: &mut [u8]) -> SignalSet {
         while matches!(read(&self.rd, buf), Ok(n) if n > 0) {}
         let bits = PENDING.swap(0, Ordering::SeqCst);
@@ -143,6 +148,7 @@ impl Signals {
 impl Drop for Signals {
     /// Restores the default actions, then stops the handler from writing to the pipe
     /// before it is closed (so it never writes to a reused descriptor number).
+    #[inline(never)]
     fn drop(&mut self) {
         for &sig in &CAUGHT {
             let _ = set_action(sig, libc::SIG_DFL);

@@ -3,7 +3,7 @@
 //! Interfaces are kept in discovery order (`show interfaces` lists them so) in a plain
 //! vector; nothing is ever removed, so ids are stable forever. A hash index finds a name.
 
-use core::sync::atomic::{AtomicU32, Ordering::Relaxed};
+use core::cell::Cell;
 
 use heapless::Vec;
 
@@ -114,9 +114,9 @@ pub struct IfaceTable<const N: usize, const B: usize> {
     /// The ids the last two hash lookups found, tried first: route lines name the same
     /// few interfaces over and over (`from in0 ... to out0` on every line of a long
     /// conf). Ids and names never change, so a hit is proven by its name and nothing is
-    /// ever invalidated. (Atomics only for interior mutability, as lookups take `&self`,
-    /// that leaves the router `Sync`; relaxed loads and stores are plain ones.)
-    recent: [AtomicU32; 2],
+    /// ever invalidated. (A `Cell`, as lookups take `&self`: plain loads and stores; an
+    /// atomic would keep the lookups MIPS32 code in the MIPS16e builds.)
+    recent: [Cell<u32>; 2],
 }
 
 impl<const N: usize, const B: usize> Default for IfaceTable<N, B> {
@@ -131,7 +131,7 @@ impl<const N: usize, const B: usize> IfaceTable<N, B> {
         Self {
             list: Vec::new(),
             by_name: HashIndex::new(),
-            recent: [AtomicU32::new(0), AtomicU32::new(0)],
+            recent: [Cell::new(0), Cell::new(0)],
         }
     }
 
@@ -147,7 +147,7 @@ impl<const N: usize, const B: usize> IfaceTable<N, B> {
         // `:`, so a pattern with an alias matches none of them and the suffix is cut only
         // for the hash lookup, which the lines of a long conf rarely need.
         for slot in &self.recent {
-            let id = slot.load(Relaxed) as usize;
+            let id = slot.get() as usize;
             if self.is_named(id, pattern) {
                 return Some(id);
             }
@@ -157,8 +157,8 @@ impl<const N: usize, const B: usize> IfaceTable<N, B> {
             .by_name
             .find(hash_name(name), |id| self.is_named(id, name))?;
         let [newest, older] = &self.recent;
-        older.store(newest.load(Relaxed), Relaxed);
-        newest.store(id as u32, Relaxed);
+        older.set(newest.get());
+        newest.set(id as u32);
         Some(id)
     }
 

@@ -5,7 +5,7 @@
 //! filter). Cache entries are also on an LRU list ordered by last sign of life, so when
 //! the table is full the longest-idle one gives way in O(1).
 
-use core::sync::atomic::{AtomicU32, Ordering::Relaxed};
+use core::cell::Cell;
 
 use super::slab::Blank;
 use super::{Full, HashIndex, KeyHash, Links, Slab};
@@ -96,9 +96,9 @@ fn sg_hash(source: &Addr, group: &Addr) -> u32 {
 pub struct MfcTable<const N: usize, const B: usize> {
     /// The (S,G) hash of the last [`MfcTable::find`]: an entry is only ever inserted
     /// after a find of its (S,G) missed, so the insert reuses it instead of hashing the
-    /// (S,G) a second time (one less hash per route at start-up). An atomic only for
-    /// interior mutability, as finds take `&self`; relaxed loads and stores are plain.
-    found_hash: AtomicU32,
+    /// (S,G) a second time (one less hash per route at start-up). A `Cell`, as finds take
+    /// `&self` (an atomic would keep them MIPS32 code in the MIPS16e builds).
+    found_hash: Cell<u32>,
     slab: Slab<Route, N>,
     by_sg: HashIndex<B>,
     lru: Links<N>,
@@ -117,7 +117,7 @@ impl<const N: usize, const B: usize> MfcTable<N, B> {
             slab: Slab::new(),
             by_sg: HashIndex::new(),
             lru: Links::new(),
-            found_hash: AtomicU32::new(0),
+            found_hash: Cell::new(0),
         }
     }
 
@@ -149,7 +149,7 @@ impl<const N: usize, const B: usize> MfcTable<N, B> {
     /// The entry for (S,G).
     pub fn find(&self, source: &Addr, group: &Addr) -> Option<usize> {
         let hash = sg_hash(source, group);
-        self.found_hash.store(hash, Relaxed);
+        self.found_hash.set(hash);
         self.by_sg.find(hash, |id| {
             self.slab
                 .get(id)
@@ -168,7 +168,7 @@ impl<const N: usize, const B: usize> MfcTable<N, B> {
         ttls: &[u8; MAX_VIFS],
         owner: u32,
     ) -> Result<usize, Full> {
-        let sg = self.found_hash.load(Relaxed);
+        let sg = self.found_hash.get();
         debug_assert_eq!(sg, sg_hash(source, group));
         let id = self.slab.insert_with(|r| {
             r.mfc.source = *source;
