@@ -19,16 +19,33 @@ pub fn geteuid() -> u32 {
     super::call::geteuid()
 }
 
+/// See the glibc variant: everywhere else, and in the tests, [`fork_daemonize`].
+#[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
+pub use self::fork_daemonize as daemonize;
 /// `fork()`, then in the child `setsid()`, `chdir("/")` and standard input, output and
-/// error redirected to `/dev/null`; the parent `_exit(0)`s at once (like `daemon(0, 0)`,
-/// written out so every libc behaves the same). Returns in the child only.
+/// error redirected to `/dev/null`; the parent `_exit(0)`s at once. Returns in the child
+/// only. That is glibc's `daemon(0, 0)` step for step, so on glibc (linked dynamically,
+/// where it costs the program nothing) it is that call ([`system_daemonize`]); other
+/// libcs' differ (musl forks twice), so elsewhere it is written out ([`fork_daemonize`]).
 ///
 /// The PID file is the caller's job, after this returns: the parent is gone by then and
 /// `getpid()` is the daemon's.
 ///
 /// # References
 /// `man 3 daemon`
-pub fn daemonize() -> Result<(), Errno> {
+#[cfg(all(target_os = "linux", target_env = "gnu", not(test)))]
+pub use self::system_daemonize as daemonize;
+
+/// glibc's `daemon(0, 0)` (see [`daemonize`]).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+pub fn system_daemonize() -> Result<(), Errno> {
+    // SAFETY: as in `fork_daemonize`, whose steps glibc's `daemon` takes.
+    ret(unsafe { libc::daemon(0, 0) }).map(drop)
+}
+
+/// [`daemonize`] written out.
+#[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
+pub fn fork_daemonize() -> Result<(), Errno> {
     // SAFETY: the daemon is single-threaded when it daemonises, so the child is a full
     // copy of the process and may go on running normal code, none of which relies on
     // libc's cached thread id (see `call::fork`).
@@ -406,6 +423,12 @@ pub(crate) mod tests {
 
     #[test]
     fn daemonizes_into_a_new_session() {
+        daemonizes_with(fork_daemonize);
+        #[cfg(target_env = "gnu")]
+        daemonizes_with(system_daemonize);
+    }
+
+    fn daemonizes_with(daemonize: fn() -> Result<(), Errno>) {
         let (mut rd, wr) = std::os::unix::net::UnixStream::pair().unwrap();
         let status = in_child(move || {
             let mut wr = wr;
