@@ -38,7 +38,7 @@ impl Notify<'static> {
     /// The socket named by `$NOTIFY_SOCKET`, or `None` when not run by systemd (unset,
     /// or a form we do not speak, such as `vsock:`).
     pub fn from_env() -> Option<Self> {
-        Self::new(getenv("NOTIFY_SOCKET")?)
+        Self::new(getenv(c"NOTIFY_SOCKET")?)
     }
 }
 

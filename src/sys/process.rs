@@ -137,18 +137,42 @@ pub fn raise_nofile_limit() -> Result<(), Errno> {
 }
 
 /// `getenv(name)`: the variable's value, if set (bytes: its one user, the notification
-/// socket's path, needs no text).
+/// socket's path, needs no text). On glibc, linked dynamically, that is glibc's
+/// `getenv` ([`system_getenv`]), which costs the program nothing.
 ///
-/// The environment block is walked here rather than by musl's `getenv`, which links
-/// `strncmp` and `strchrnul` for this one call. The value points into the block, which
-/// this program never changes (the script hook's environment is a copy, see
-/// [`run_script`]), so it lives as long as the process.
-pub fn getenv(name: &str) -> Option<&'static [u8]> {
-    if name.is_empty() || crate::fmt::has_byte(name.as_bytes(), b'=') {
+/// Elsewhere the environment block is walked here ([`walk_getenv`]) rather than by
+/// musl's `getenv`, which links `strncmp` and `strchrnul` for this one call. The value
+/// points into the block, which this program never changes (the script hook's
+/// environment is a copy, see [`run_script`]), so it lives as long as the process.
+#[cfg(all(target_os = "linux", target_env = "gnu", not(test)))]
+pub use self::system_getenv as getenv;
+/// See the glibc variant: everywhere else, and in the tests, [`walk_getenv`].
+#[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
+pub use self::walk_getenv as getenv;
+
+/// glibc's `getenv` (see [`getenv`]).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+pub fn system_getenv(name: &CStr) -> Option<&'static [u8]> {
+    // SAFETY: `name` is NUL-terminated; the program is single-threaded and never
+    // changes its environment.
+    let value = unsafe { libc::getenv(name.as_ptr()) };
+    if value.is_null() {
+        return None;
+    }
+    // SAFETY: a value `getenv` finds is a NUL-terminated string in the environment
+    // block, which lives as long as the process (see [`getenv`]).
+    Some(unsafe { CStr::from_ptr(value) }.to_bytes())
+}
+
+/// [`getenv`] by a walk of the environment block.
+#[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
+pub fn walk_getenv(name: &CStr) -> Option<&'static [u8]> {
+    let name = name.to_bytes();
+    if name.is_empty() || crate::fmt::has_byte(name, b'=') {
         return None;
     }
     let (_, text) = environment().find(|(_, text)| {
-        text.strip_prefix(name.as_bytes())
+        text.strip_prefix(name)
             .is_some_and(|rest| rest.first() == Some(&b'='))
     })?;
     text.get(name.len() + 1..)
@@ -387,10 +411,19 @@ pub(crate) mod tests {
 
     #[test]
     fn environment() {
-        assert!(getenv("PATH").is_some());
-        assert_eq!(getenv("SMCROUTE_SURELY_UNSET_VARIABLE"), None);
-        assert_eq!(getenv(&"x".repeat(100)), None);
-        assert_eq!(getenv("a\0b"), None);
+        let long = std::ffi::CString::new("x".repeat(100)).unwrap();
+        let path = std::env::var("PATH").unwrap();
+        type Getenv = fn(&CStr) -> Option<&'static [u8]>;
+        let mut getenvs: Vec<Getenv> = vec![walk_getenv];
+        #[cfg(target_env = "gnu")]
+        getenvs.push(system_getenv);
+        for getenv in getenvs {
+            assert_eq!(getenv(c"PATH"), Some(path.as_bytes()));
+            assert_eq!(getenv(c"SMCROUTE_SURELY_UNSET_VARIABLE"), None);
+            assert_eq!(getenv(&long), None);
+            assert_eq!(getenv(c""), None);
+        }
+        assert_eq!(walk_getenv(c"PATH=/bin"), None);
     }
 
     #[test]
@@ -487,7 +520,7 @@ pub(crate) mod tests {
             let pid = run_script(&script, "reload", ScriptEnv::Clear).unwrap().pid;
             assert_eq!(wait_exit(pid), 0);
             // The parent's environment is untouched.
-            getenv("source") == Some(&b"inherited"[..]) && getenv("NOTIFY_SOCKET").is_some()
+            getenv(c"source") == Some(&b"inherited"[..]) && getenv(c"NOTIFY_SOCKET").is_some()
         });
         assert_eq!(status, 0);
         assert_eq!(
