@@ -1,5 +1,6 @@
-//! Files: reading the conf, a `glob(3)` of our own for `include`, the PID file, and the NUL-terminated
-//! path buffers every other `sys` module uses to pass `&str` to C.
+//! Files: reading the conf, `glob(3)` for `include` (a walker of our own, but glibc's
+//! on glibc), the PID file, and the NUL-terminated path buffers every other `sys`
+//! module uses to pass `&str` to C.
 
 use core::ffi::{c_char, CStr};
 
@@ -409,8 +410,8 @@ pub fn walk_glob(pattern: &str, f: &mut impl FnMut(&str)) -> Result<(), Errno> {
     Ok(())
 }
 
-#[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
 /// The path matched so far, NUL-terminated on demand; `len < PATH_BUF` always.
+#[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
 struct GlobPath {
     buf: [u8; PATH_BUF],
     len: usize,
@@ -484,9 +485,9 @@ impl GlobPath {
     }
 }
 
-#[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
 /// Follows `pattern` from `path` (which is empty or ends with `/`): components without
 /// wildcards are appended as they are, the first one with wildcards reads its directory.
+#[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
 fn walk(path: &mut GlobPath, mut pattern: &[u8], f: &mut impl FnMut(&str)) {
     loop {
         let (component, rest) = match pattern.iter().position(|&b| b == b'/') {
@@ -511,13 +512,13 @@ fn walk(path: &mut GlobPath, mut pattern: &[u8], f: &mut impl FnMut(&str)) {
     }
 }
 
-#[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
 /// Longest file name (`NAME_MAX`) plus one.
+#[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
 const NAME_BUF: usize = 256;
 
-#[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
 /// The entries of directory `path` matching `component`, in sorted order: each is either
 /// emitted (last component) or followed by `/` and the `rest` of the pattern.
+#[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
 fn each_match(
     path: &mut GlobPath,
     component: &[u8],
