@@ -193,6 +193,7 @@ pub fn run(args: &[&str], input: Input<'_>, t: &mut impl Term) -> i32 {
 }
 
 /// `smcroutectl` entry point; returns the exit code.
+#[inline(never)]
 pub fn main(argv: &Args) -> i32 {
     let mut t = term::Stdio::new();
     let mut args = Vec::<&str, { CTL_MAX_WORDS + 1 }>::new();

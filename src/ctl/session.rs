@@ -59,8 +59,9 @@ impl<'o, 'a> Session<'o, 'a> {
         self.opts
     }
 
-    /// Sends what is queued and returns the number of failed commands so far.
-    pub fn finish(mut self, t: &mut impl Term) -> i32 {
+    /// Sends what is queued and returns the number of failed commands so far. By
+    /// reference: a session moved in would be copied whole (its 2 KiB of frames).
+    pub fn finish(&mut self, t: &mut impl Term) -> i32 {
         self.flush(t);
         i32::try_from(self.failed).unwrap_or(i32::MAX)
     }

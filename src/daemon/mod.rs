@@ -544,7 +544,7 @@ struct Loop<'a, 'h> {
     next_mrdisc: Instant,
     /// `-x`: when the daemon exits ([`NEVER`] without one).
     exit_at: Instant,
-    notify: Option<Notify>,
+    notify: Option<Notify<'static>>,
 }
 
 impl Loop<'_, '_> {

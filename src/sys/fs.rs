@@ -1,5 +1,6 @@
-//! Files: reading the conf, a `glob(3)` of our own for `include`, the PID file, and the NUL-terminated
-//! path buffers every other `sys` module uses to pass `&str` to C.
+//! Files: reading the conf, `glob(3)` for `include` (a walker of our own, but glibc's
+//! on glibc), the PID file, and the NUL-terminated path buffers every other `sys`
+//! module uses to pass `&str` to C.
 
 use core::ffi::{c_char, CStr};
 
@@ -300,6 +301,80 @@ pub(super) fn open(path: &str, flags: libc::c_int, mode: libc::mode_t) -> Result
 
 // ===== glob =====
 
+/// `glob(pattern, 0, NULL, &g)` for `include`: calls `f` with each matching path in
+/// sorted order (see [`walk_glob`] for the rules and errors). On glibc that is glibc's
+/// own `glob(3)` ([`system_glob`]), SMCRoute's very call: the program links glibc
+/// dynamically, so it costs nothing, where our walker is 2 KB of code. The static musl
+/// programs, which would link `glob` with `malloc` and `qsort`, walk the directories
+/// themselves; so do the unit tests, which compare the two.
+#[cfg(all(target_os = "linux", target_env = "gnu", not(test)))]
+pub use self::system_glob as glob;
+/// See the glibc variant: everywhere else, and in the tests, [`walk_glob`].
+#[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
+pub use self::walk_glob as glob;
+
+/// glibc's `glob(pattern, 0, NULL, &g)`, with the walker's edges: the same errors for the
+/// pattern, and paths that are not UTF-8 or would not fit in a [`CPath`] skipped, as is
+/// a file named by a pattern ending with `/`.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+pub fn system_glob(pattern: &str, f: &mut impl FnMut(&str)) -> Result<(), Errno> {
+    let mut c = CPath::empty();
+    c.set(&[pattern])?;
+    let mut found = GlobList::new();
+    // SAFETY: `c` is NUL-terminated and `found.0` a live, empty `glob_t`, which `Drop`
+    // frees whatever `glob` returns.
+    let rc = unsafe { libc::glob(c.as_ptr(), 0, None, &mut found.0) };
+    if rc != 0 {
+        // `GLOB_NOMATCH`, or `GLOB_NOSPACE`/`GLOB_ABORTED`: nothing to include, as an
+        // unreadable directory is nothing to our walker.
+        return Ok(());
+    }
+    // The last byte, not `ends_with`: a second caller of that would take it out of line
+    // in the interface lookup, which start-up runs 5,000 times.
+    let dirs_only = pattern.as_bytes().last() == Some(&b'/');
+    let paths = found.0.gl_pathv;
+    for i in 0..found.0.gl_pathc {
+        // SAFETY: `gl_pathv` holds `gl_pathc` entries after a successful `glob`, and
+        // `i < gl_pathc`.
+        let ptr = unsafe { *paths.wrapping_add(i) };
+        if ptr.is_null() {
+            break;
+        }
+        // SAFETY: each entry is a NUL-terminated string owned by `found`, which lives
+        // until the loop ends.
+        let bytes = unsafe { CStr::from_ptr(ptr) }.to_bytes();
+        // glibc gives `dir/file` for the pattern `dir/file/` (a file is no directory);
+        // the walker, as musl, gives directories only, with their slash.
+        let kept = bytes.len() < PATH_BUF && (!dirs_only || bytes.last() == Some(&b'/'));
+        if kept {
+            if let Some(path) = crate::fmt::as_utf8(bytes) {
+                f(path);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A `glob_t`, freed when dropped.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+struct GlobList(libc::glob_t);
+
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+impl GlobList {
+    fn new() -> Self {
+        // SAFETY: `glob_t` is plain data; all zero is the empty list `globfree` accepts.
+        Self(unsafe { core::mem::zeroed() })
+    }
+}
+
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+impl Drop for GlobList {
+    fn drop(&mut self) {
+        // SAFETY: `self.0` is empty or filled by `glob`, and freed only here.
+        unsafe { libc::globfree(&mut self.0) };
+    }
+}
+
 /// `glob(pattern, 0, NULL, &g)` without libc's `glob` (which allocates, and sorts with
 /// `qsort`): calls `f` with each matching path in sorted (byte) order. No match calls
 /// nothing (`GLOB_NOCHECK` is off); a path that is not UTF-8 is skipped; unreadable
@@ -318,7 +393,8 @@ pub(super) fn open(path: &str, flags: libc::c_int, mode: libc::mode_t) -> Result
 ///
 /// # References
 /// `man 3 glob`, `man 7 glob`
-pub fn glob(pattern: &str, f: &mut impl FnMut(&str)) -> Result<(), Errno> {
+#[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
+pub fn walk_glob(pattern: &str, f: &mut impl FnMut(&str)) -> Result<(), Errno> {
     let pattern = pattern.as_bytes();
     if crate::fmt::has_byte(pattern, 0) {
         return Err(Errno::EINVAL);
@@ -335,11 +411,13 @@ pub fn glob(pattern: &str, f: &mut impl FnMut(&str)) -> Result<(), Errno> {
 }
 
 /// The path matched so far, NUL-terminated on demand; `len < PATH_BUF` always.
+#[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
 struct GlobPath {
     buf: [u8; PATH_BUF],
     len: usize,
 }
 
+#[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
 impl GlobPath {
     /// Appends `b`; false (and unchanged) if the path would not fit with its NUL.
     fn push(&mut self, b: u8) -> bool {
@@ -409,6 +487,7 @@ impl GlobPath {
 
 /// Follows `pattern` from `path` (which is empty or ends with `/`): components without
 /// wildcards are appended as they are, the first one with wildcards reads its directory.
+#[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
 fn walk(path: &mut GlobPath, mut pattern: &[u8], f: &mut impl FnMut(&str)) {
     loop {
         let (component, rest) = match pattern.iter().position(|&b| b == b'/') {
@@ -434,10 +513,12 @@ fn walk(path: &mut GlobPath, mut pattern: &[u8], f: &mut impl FnMut(&str)) {
 }
 
 /// Longest file name (`NAME_MAX`) plus one.
+#[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
 const NAME_BUF: usize = 256;
 
 /// The entries of directory `path` matching `component`, in sorted order: each is either
 /// emitted (last component) or followed by `/` and the `rest` of the pattern.
+#[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
 fn each_match(
     path: &mut GlobPath,
     component: &[u8],
@@ -491,11 +572,13 @@ fn each_match(
 
 /// Bytes of directory entries read per `getdents64` call: room for several entries, and
 /// more than the largest one (19 bytes of header, a 255-byte name, NUL and padding).
+#[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
 #[cfg(target_os = "linux")]
 const DIRENT_BUF: usize = 1024;
 
 /// A directory being listed with `getdents64` into a fixed buffer (musl's `opendir`
 /// allocates its `DIR`).
+#[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
 #[cfg(target_os = "linux")]
 struct Dir {
     fd: Fd,
@@ -504,6 +587,7 @@ struct Dir {
     pos: usize,
 }
 
+#[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
 #[cfg(target_os = "linux")]
 impl Dir {
     /// `open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)`.
@@ -760,7 +844,8 @@ mod tests {
         std::fs::remove_dir_all(dir).unwrap();
     }
 
-    /// The paths `glob(pattern)` gives, relative to `dir`.
+    /// The paths `glob(pattern)` gives, relative to `dir` (on glibc, checked to be what
+    /// its `glob` gives too).
     fn globbed(dir: &std::path::Path, pattern: &str) -> Vec<std::string::String> {
         let base = format!("{}/", s(dir));
         let mut seen = Vec::new();
@@ -768,6 +853,15 @@ mod tests {
             seen.push(p.strip_prefix(&base).unwrap().to_string())
         })
         .unwrap();
+        #[cfg(target_env = "gnu")]
+        {
+            let mut system = Vec::new();
+            system_glob(&format!("{base}{pattern}"), &mut |p| {
+                system.push(p.strip_prefix(&base).unwrap().to_string())
+            })
+            .unwrap();
+            assert_eq!(system, seen, "{pattern}");
+        }
         seen
     }
 
@@ -912,7 +1006,45 @@ mod tests {
             let mut ours = Vec::new();
             glob(&pattern, &mut |p| ours.push(p.to_string())).unwrap();
             assert_eq!(ours, libc_glob(&pattern), "{pattern}");
+            // What the glibc programs run instead of the walker gives the same.
+            #[cfg(target_env = "gnu")]
+            {
+                let mut system = Vec::new();
+                system_glob(&pattern, &mut |p| system.push(p.to_string())).unwrap();
+                assert_eq!(system, ours, "{pattern}");
+            }
         }
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    /// glibc's glob has the walker's edges: the pattern's errors, no match for a
+    /// missing file, and paths that are not UTF-8 or too long for a `CPath` skipped.
+    #[cfg(target_env = "gnu")]
+    #[test]
+    fn system_glob_has_the_walkers_edges() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = temp_dir("globsys");
+        std::fs::write(dir.join("ok.conf"), b"").unwrap();
+        std::fs::write(dir.join(std::ffi::OsStr::from_bytes(b"bad\xff.conf")), b"").unwrap();
+        // A name that fits the file system but not, with the directory, a `CPath`.
+        let long = format!("{}.conf", "l".repeat(250));
+        std::fs::write(dir.join(&long), b"").unwrap();
+        let d = s(&dir);
+        for pattern in ["*.conf", "ok.conf", "missing.conf", "*/*"] {
+            let pattern = format!("{d}/{pattern}");
+            let (mut system, mut walked) = (Vec::new(), Vec::new());
+            system_glob(&pattern, &mut |p| system.push(p.to_string())).unwrap();
+            walk_glob(&pattern, &mut |p| walked.push(p.to_string())).unwrap();
+            assert_eq!(system, walked, "{pattern}");
+        }
+        let mut all = Vec::new();
+        system_glob(&format!("{d}/*.conf"), &mut |p| all.push(p.to_string())).unwrap();
+        assert_eq!(all, [format!("{d}/ok.conf")]);
+        assert_eq!(
+            system_glob(&"x".repeat(300), &mut |_| {}),
+            Err(Errno(libc::ENAMETOOLONG))
+        );
+        assert_eq!(system_glob("a\0b", &mut |_| {}), Err(Errno::EINVAL));
         std::fs::remove_dir_all(dir).unwrap();
     }
 

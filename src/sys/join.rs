@@ -313,6 +313,8 @@ fn drop_all(fd: &Fd) {
 fn drop_all(_fd: &Fd) {}
 
 /// Writes a `sockaddr_in`/`sockaddr_in6` with address `a` into `s` (all zero before).
+/// Not inlined: a group request fills two (group and source).
+#[inline(never)]
 fn fill_storage(s: &mut sockaddr_storage, a: &Addr) {
     let (family, at, bytes) = match a {
         Addr::V4(o) => (

@@ -10,6 +10,8 @@
 //!
 //! `MONOTONIC_USEC` is what `Type=notify-reload` units require with `RELOADING=1`.
 
+use core::mem::size_of;
+
 use heapless::String;
 
 use super::process::{getenv, getpid};
@@ -19,50 +21,40 @@ use crate::errno::Errno;
 /// Longest notification sent; a longer `STATUS=` text is cut.
 const MSG_MAX: usize = 256;
 
+/// `sizeof(sun_path)`: 108 on Linux, 104 on FreeBSD.
+const SUN_PATH_LEN: usize =
+    size_of::<libc::sockaddr_un>() - core::mem::offset_of!(libc::sockaddr_un, sun_path);
+
 /// The service manager's notification socket.
-pub struct Notify {
-    addr: libc::sockaddr_un,
-    len: libc::socklen_t,
+///
+/// It keeps the name as `$NOTIFY_SOCKET` gives it (checked by [`Notify::new`]) and makes
+/// the address at each send: the daemon holds 16 bytes, not a `sockaddr_un` built at
+/// start-up and copied into its loop.
+pub struct Notify<'a> {
+    name: &'a [u8],
 }
 
-impl Notify {
+impl Notify<'static> {
     /// The socket named by `$NOTIFY_SOCKET`, or `None` when not run by systemd (unset,
     /// or a form we do not speak, such as `vsock:`).
     pub fn from_env() -> Option<Self> {
-        Self::new(getenv("NOTIFY_SOCKET")?)
+        Self::new(getenv(c"NOTIFY_SOCKET")?)
     }
+}
 
+impl<'a> Notify<'a> {
     /// The socket at `bytes`: absolute (`/run/systemd/notify`) or abstract (`@name`),
     /// any bytes but NUL, as `sd_notify` takes it. `None` for anything else, or a path
     /// too long for `sun_path`.
-    pub fn new(bytes: &[u8]) -> Option<Self> {
+    pub fn new(bytes: &'a [u8]) -> Option<Self> {
         let abstract_name = match bytes.first() {
             Some(b'@') => true,
             Some(b'/') => false,
             _ => return None,
         };
-        if bytes.len() < 2 {
-            return None;
-        }
-        // SAFETY: `sockaddr_un` is plain data; all-zero is a valid (unnamed) address.
-        let mut addr: libc::sockaddr_un = unsafe { core::mem::zeroed() };
-        addr.sun_family = libc::AF_UNIX as libc::sa_family_t;
         // A path needs its NUL inside `sun_path`; an abstract name does not.
-        let room = addr.sun_path.len() - usize::from(!abstract_name);
-        let dst = super::c_bytes_mut(&mut addr.sun_path)
-            .get_mut(..bytes.len())
-            .filter(|_| bytes.len() <= room)?;
-        dst.copy_from_slice(bytes);
-        if let (true, Some(first)) = (abstract_name, addr.sun_path.first_mut()) {
-            *first = 0; // `@` stands for the leading NUL of an abstract name.
-        }
-        // Abstract names are exactly as long as given; paths include their NUL.
-        let path_len = bytes.len() + usize::from(!abstract_name);
-        let len = core::mem::offset_of!(libc::sockaddr_un, sun_path) + path_len;
-        Some(Self {
-            addr,
-            len: libc::socklen_t::try_from(len).ok()?,
-        })
+        let room = SUN_PATH_LEN - usize::from(!abstract_name);
+        (bytes.len() >= 2 && bytes.len() <= room).then_some(Self { name: bytes })
     }
 
     /// `socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC)` and `sendto(msg, MSG_NOSIGNAL)`: one
@@ -71,11 +63,26 @@ impl Notify {
     /// # References
     /// `man 3 sd_notify`
     pub fn send(&self, msg: &str) -> Result<(), Errno> {
+        // SAFETY: `sockaddr_un` is plain data; all-zero is a valid (unnamed) address.
+        let mut addr: libc::sockaddr_un = unsafe { core::mem::zeroed() };
+        addr.sun_family = libc::AF_UNIX as libc::sa_family_t;
+        let name = self.name;
+        // `new` checked that the name fits, with a path's NUL after it.
+        if let Some(dst) = super::c_bytes_mut(&mut addr.sun_path).get_mut(..name.len()) {
+            dst.copy_from_slice(name);
+        }
+        let abstract_name = name.first() == Some(&b'@');
+        if let (true, Some(first)) = (abstract_name, addr.sun_path.first_mut()) {
+            *first = 0; // `@` stands for the leading NUL of an abstract name.
+        }
+        // Abstract names are exactly as long as given; paths include their NUL.
+        let path_len = name.len() + usize::from(!abstract_name);
+        let len = core::mem::offset_of!(libc::sockaddr_un, sun_path) + path_len;
         let rc = super::call::socket(libc::AF_UNIX, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0);
         let fd = Fd::from_raw(ret(rc)?);
-        let addr = (&self.addr as *const libc::sockaddr_un).cast::<libc::sockaddr>();
+        let addr = (&addr as *const libc::sockaddr_un).cast::<libc::sockaddr>();
         // SAFETY: `msg` is valid for `msg.len()` bytes; `addr` points to our live
-        // `sockaddr_un` of which `self.len <= size_of::<sockaddr_un>()` bytes are read.
+        // `sockaddr_un` of which `len <= size_of::<sockaddr_un>()` bytes are read.
         let sent = unsafe {
             super::call::sendto(
                 fd.raw(),
@@ -83,7 +90,7 @@ impl Notify {
                 msg.len(),
                 libc::MSG_NOSIGNAL,
                 addr,
-                self.len,
+                len as libc::socklen_t,
             )
         };
         match ret_len(sent)? {
@@ -187,7 +194,8 @@ mod tests {
         let name = format!("smcroute-notify-test-{}", std::process::id());
         let sock =
             UnixDatagram::bind_addr(&SocketAddr::from_abstract_name(&name).unwrap()).unwrap();
-        let n = Notify::new(format!("@{name}").as_bytes()).unwrap();
+        let env = format!("@{name}");
+        let n = Notify::new(env.as_bytes()).unwrap();
         n.ready(&"s".repeat(1000)).unwrap();
         let msg = recv(&sock);
         // A status that does not fit is left out, the rest is sent.

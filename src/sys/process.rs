@@ -19,16 +19,33 @@ pub fn geteuid() -> u32 {
     super::call::geteuid()
 }
 
+/// See the glibc variant: everywhere else, and in the tests, [`fork_daemonize`].
+#[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
+pub use self::fork_daemonize as daemonize;
 /// `fork()`, then in the child `setsid()`, `chdir("/")` and standard input, output and
-/// error redirected to `/dev/null`; the parent `_exit(0)`s at once (like `daemon(0, 0)`,
-/// written out so every libc behaves the same). Returns in the child only.
+/// error redirected to `/dev/null`; the parent `_exit(0)`s at once. Returns in the child
+/// only. That is glibc's `daemon(0, 0)` step for step, so on glibc (linked dynamically,
+/// where it costs the program nothing) it is that call ([`system_daemonize`]); other
+/// libcs' differ (musl forks twice), so elsewhere it is written out ([`fork_daemonize`]).
 ///
 /// The PID file is the caller's job, after this returns: the parent is gone by then and
 /// `getpid()` is the daemon's.
 ///
 /// # References
 /// `man 3 daemon`
-pub fn daemonize() -> Result<(), Errno> {
+#[cfg(all(target_os = "linux", target_env = "gnu", not(test)))]
+pub use self::system_daemonize as daemonize;
+
+/// glibc's `daemon(0, 0)` (see [`daemonize`]).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+pub fn system_daemonize() -> Result<(), Errno> {
+    // SAFETY: as in `fork_daemonize`, whose steps glibc's `daemon` takes.
+    ret(unsafe { libc::daemon(0, 0) }).map(drop)
+}
+
+/// [`daemonize`] written out.
+#[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
+pub fn fork_daemonize() -> Result<(), Errno> {
     // SAFETY: the daemon is single-threaded when it daemonises, so the child is a full
     // copy of the process and may go on running normal code, none of which relies on
     // libc's cached thread id (see `call::fork`).
@@ -120,18 +137,42 @@ pub fn raise_nofile_limit() -> Result<(), Errno> {
 }
 
 /// `getenv(name)`: the variable's value, if set (bytes: its one user, the notification
-/// socket's path, needs no text).
+/// socket's path, needs no text). On glibc, linked dynamically, that is glibc's
+/// `getenv` ([`system_getenv`]), which costs the program nothing.
 ///
-/// The environment block is walked here rather than by musl's `getenv`, which links
-/// `strncmp` and `strchrnul` for this one call. The value points into the block, which
-/// this program never changes (the script hook's environment is a copy, see
-/// [`run_script`]), so it lives as long as the process.
-pub fn getenv(name: &str) -> Option<&'static [u8]> {
-    if name.is_empty() || crate::fmt::has_byte(name.as_bytes(), b'=') {
+/// Elsewhere the environment block is walked here ([`walk_getenv`]) rather than by
+/// musl's `getenv`, which links `strncmp` and `strchrnul` for this one call. The value
+/// points into the block, which this program never changes (the script hook's
+/// environment is a copy, see [`run_script`]), so it lives as long as the process.
+#[cfg(all(target_os = "linux", target_env = "gnu", not(test)))]
+pub use self::system_getenv as getenv;
+/// See the glibc variant: everywhere else, and in the tests, [`walk_getenv`].
+#[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
+pub use self::walk_getenv as getenv;
+
+/// glibc's `getenv` (see [`getenv`]).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+pub fn system_getenv(name: &CStr) -> Option<&'static [u8]> {
+    // SAFETY: `name` is NUL-terminated; the program is single-threaded and never
+    // changes its environment.
+    let value = unsafe { libc::getenv(name.as_ptr()) };
+    if value.is_null() {
+        return None;
+    }
+    // SAFETY: a value `getenv` finds is a NUL-terminated string in the environment
+    // block, which lives as long as the process (see [`getenv`]).
+    Some(unsafe { CStr::from_ptr(value) }.to_bytes())
+}
+
+/// [`getenv`] by a walk of the environment block.
+#[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
+pub fn walk_getenv(name: &CStr) -> Option<&'static [u8]> {
+    let name = name.to_bytes();
+    if name.is_empty() || crate::fmt::has_byte(name, b'=') {
         return None;
     }
     let (_, text) = environment().find(|(_, text)| {
-        text.strip_prefix(name.as_bytes())
+        text.strip_prefix(name)
             .is_some_and(|rest| rest.first() == Some(&b'='))
     })?;
     text.get(name.len() + 1..)
@@ -370,10 +411,19 @@ pub(crate) mod tests {
 
     #[test]
     fn environment() {
-        assert!(getenv("PATH").is_some());
-        assert_eq!(getenv("SMCROUTE_SURELY_UNSET_VARIABLE"), None);
-        assert_eq!(getenv(&"x".repeat(100)), None);
-        assert_eq!(getenv("a\0b"), None);
+        let long = std::ffi::CString::new("x".repeat(100)).unwrap();
+        let path = std::env::var("PATH").unwrap();
+        type Getenv = fn(&CStr) -> Option<&'static [u8]>;
+        let mut getenvs: Vec<Getenv> = vec![walk_getenv];
+        #[cfg(target_env = "gnu")]
+        getenvs.push(system_getenv);
+        for getenv in getenvs {
+            assert_eq!(getenv(c"PATH"), Some(path.as_bytes()));
+            assert_eq!(getenv(c"SMCROUTE_SURELY_UNSET_VARIABLE"), None);
+            assert_eq!(getenv(&long), None);
+            assert_eq!(getenv(c""), None);
+        }
+        assert_eq!(walk_getenv(c"PATH=/bin"), None);
     }
 
     #[test]
@@ -406,6 +456,12 @@ pub(crate) mod tests {
 
     #[test]
     fn daemonizes_into_a_new_session() {
+        daemonizes_with(fork_daemonize);
+        #[cfg(target_env = "gnu")]
+        daemonizes_with(system_daemonize);
+    }
+
+    fn daemonizes_with(daemonize: fn() -> Result<(), Errno>) {
         let (mut rd, wr) = std::os::unix::net::UnixStream::pair().unwrap();
         let status = in_child(move || {
             let mut wr = wr;
@@ -464,7 +520,7 @@ pub(crate) mod tests {
             let pid = run_script(&script, "reload", ScriptEnv::Clear).unwrap().pid;
             assert_eq!(wait_exit(pid), 0);
             // The parent's environment is untouched.
-            getenv("source") == Some(&b"inherited"[..]) && getenv("NOTIFY_SOCKET").is_some()
+            getenv(c"source") == Some(&b"inherited"[..]) && getenv(c"NOTIFY_SOCKET").is_some()
         });
         assert_eq!(status, 0);
         assert_eq!(

@@ -157,7 +157,21 @@ impl Drop for Signals {
     }
 }
 
+/// `sigaction(sig, {handler, empty mask, SA_RESTART}, NULL)`: on glibc its `signal`,
+/// which is BSD's and makes that very call (`SA_RESTART`; `sig` in the mask, which a
+/// handler without `SA_NODEFER` blocks anyway), with no `struct sigaction` built here.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn set_action(sig: libc::c_int, handler: libc::sighandler_t) -> Result<(), Errno> {
+    // SAFETY: `handler` is `SIG_DFL`, `SIG_IGN` or `on_signal`, which is
+    // async-signal-safe.
+    if unsafe { libc::signal(sig, handler) } == libc::SIG_ERR {
+        return Err(super::errno());
+    }
+    Ok(())
+}
+
 /// `sigaction(sig, {handler, empty mask, SA_RESTART}, NULL)`.
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn set_action(sig: libc::c_int, handler: libc::sighandler_t) -> Result<(), Errno> {
     // SAFETY: `handler` is `SIG_DFL`, `SIG_IGN` or `on_signal`, which is
     // async-signal-safe.
@@ -253,6 +267,19 @@ mod tests {
     fn one_instance_at_a_time_and_drop_restores_defaults() {
         let status = in_child(|| {
             let first = Signals::install().unwrap();
+            // The handler is set to restart interrupted calls, SIGPIPE is ignored.
+            // SAFETY: all-zero is a valid `sigaction` to read the current one into.
+            let mut old: libc::sigaction = unsafe { core::mem::zeroed() };
+            // SAFETY: a null new action only reads the current one into `old`.
+            unsafe { libc::sigaction(libc::SIGHUP, core::ptr::null(), &mut old) };
+            assert_ne!(old.sa_flags & libc::SA_RESTART, 0);
+            assert_eq!(
+                old.sa_sigaction,
+                on_signal as extern "C" fn(libc::c_int) as usize
+            );
+            // SAFETY: as above.
+            unsafe { libc::sigaction(libc::SIGPIPE, core::ptr::null(), &mut old) };
+            assert_eq!(old.sa_sigaction, libc::SIG_IGN);
             assert_eq!(Signals::install().err(), Some(Errno(libc::EBUSY)));
             // The failed attempt did not disturb the live one.
             raise(libc::SIGHUP);
