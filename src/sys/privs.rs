@@ -1,30 +1,37 @@
 //! Dropping root (`-p USER[:GROUP]`, spec §1 and §5.13): after start-up the daemon runs as
 //! an ordinary user that keeps only `CAP_NET_ADMIN`, enough to change VIFs and routes on
 //! its already open sockets. Capabilities are set with the raw `capset` syscall: no
-//! libcap. Users and groups are read from `/etc/passwd` and `/etc/group` by
-//! [`crate::account`], not through libc's NSS functions.
+//! libcap. Users and groups: on glibc, which the host build links dynamically, glibc's
+//! own `getpwnam`, `getgrnam` and `initgroups` (SMCRoute's calls: NSS included, and no
+//! bytes in the program); elsewhere (static musl, FreeBSD) `/etc/passwd` and `/etc/group`
+//! are read by [`crate::account`], which keeps musl's passwd and NSS code out of the
+//! static programs.
 
 use ufmt::{uDisplay, uWrite, Formatter};
 
+#[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
 use super::fs::for_each_line;
 #[cfg(target_os = "linux")]
 use super::ret;
+#[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
 use crate::account::{parse_group, parse_passwd};
 use crate::errno::Errno;
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", any(test, not(target_env = "gnu"))))]
 use crate::limits::MAX_USER_GROUPS;
 
 /// The user database.
+#[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
 const PASSWD: &str = "/etc/passwd";
 /// The group database.
+#[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
 const GROUP: &str = "/etc/group";
 
 /// The user's group list for `setgroups`.
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", any(test, not(target_env = "gnu"))))]
 type GroupList = heapless::Vec<u32, MAX_USER_GROUPS>;
 
 /// The groups [`drop_to`] gives the user.
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", any(test, not(target_env = "gnu"))))]
 #[derive(Debug)]
 struct UserGroups {
     /// The primary group first, then those of `/etc/group`, in file order.
@@ -86,16 +93,22 @@ pub fn split_spec(spec: &str) -> (&str, Option<&str>) {
     }
 }
 
-/// The ids of `user` in `/etc/passwd` and, if `group` is given, of `group` in
-/// `/etc/group`; without a group the user's primary group is used. The first entry of a
-/// name wins, as with `getpwnam`/`getgrnam`; a file that cannot be read finds nobody.
+/// The ids of `user` and, if `group` is given, of `group`; without a group the user's
+/// primary group is used. On glibc: `getpwnam` and `getgrnam` ([`glibc::resolve`]).
+/// Elsewhere, and in the tests: `/etc/passwd` and `/etc/group` ([`resolve_in`]).
 ///
 /// # References
-/// `man 5 passwd`, `man 5 group`
+/// `man 3 getpwnam`, `man 3 getgrnam`, `man 5 passwd`, `man 5 group`
 pub fn resolve(user: &str, group: Option<&str>) -> Result<Ids, ResolveError> {
+    #[cfg(all(target_os = "linux", target_env = "gnu", not(test)))]
+    return glibc::resolve(user, group);
+    #[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
     resolve_in(PASSWD, GROUP, user, group)
 }
 
+/// [`resolve`] from the files `passwd` and `groups`: the first entry of a name wins, as
+/// with `getpwnam`/`getgrnam`; a file that cannot be read finds nobody.
+#[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
 fn resolve_in(
     passwd: &str,
     groups: &str,
@@ -112,6 +125,7 @@ fn resolve_in(
 
 /// The ids of the first entry named `name` in `path`: a user's (`users`, a passwd file)
 /// or a group's (its id as `gid`). One lookup for both files.
+#[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
 fn first_entry(path: &str, name: &str, users: bool) -> Option<Ids> {
     let mut found = None;
     if !name.is_empty() {
@@ -148,7 +162,7 @@ fn groups_of(groups: &str, user: &str, gid: u32) -> Result<UserGroups, Errno> {
 
 /// [`groups_of`] into `found` (empty): filled in place, the list is not copied out
 /// through a `Result`.
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", any(test, not(target_env = "gnu"))))]
 #[allow(clippy::manual_contains)] // on purpose, see below
 fn groups_into(groups: &str, user: &str, gid: u32, found: &mut UserGroups) -> Result<(), Errno> {
     let _ = found.ids.push(gid);
@@ -280,8 +294,7 @@ impl uDisplay for DropError {
     }
 }
 
-/// `prctl(PR_SET_KEEPCAPS, 1)`, `setgroups` (what `initgroups(user, gid)` would set, read
-/// from `/etc/group`, see [`limits::MAX_USER_GROUPS`](crate::limits::MAX_USER_GROUPS)), `setgid(gid)`, `setuid(uid)`,
+/// `prctl(PR_SET_KEEPCAPS, 1)`, `initgroups(user, gid)` ([`set_groups`]), `setgid(gid)`, `setuid(uid)`,
 /// `capset(CAP_NET_ADMIN)`: becomes `user` (`ids` from [`resolve`]) keeping only
 /// `CAP_NET_ADMIN`, in the permitted and effective sets (none inheritable), then checks
 /// that `setuid(0)` fails.
@@ -295,14 +308,9 @@ impl uDisplay for DropError {
 #[doc(alias = "capset")]
 #[cfg(target_os = "linux")]
 pub fn drop_to(ids: Ids, user: &str) -> Result<Dropped, DropError> {
-    let mut groups = UserGroups {
-        ids: GroupList::new(),
-        left_out: false,
-    };
-    groups_into(GROUP, user, ids.gid, &mut groups).map_err(DropError::Groups)?;
     let rc = super::call::prctl(libc::PR_SET_KEEPCAPS, 1);
     ret(rc).map_err(DropError::KeepCaps)?;
-    id_calls::setgroups(&groups.ids).map_err(DropError::Groups)?;
+    let groups_left_out = set_groups(user, ids.gid).map_err(DropError::Groups)?;
     id_calls::setgid(ids.gid).map_err(DropError::SetGid)?;
     id_calls::setuid(ids.uid).map_err(DropError::SetUid)?;
     caps::keep_only(CAP_NET_ADMIN).map_err(DropError::Capset)?;
@@ -310,9 +318,92 @@ pub fn drop_to(ids: Ids, user: &str) -> Result<Dropped, DropError> {
     if id_calls::setuid(0).is_ok() {
         return Err(DropError::StillRoot);
     }
-    Ok(Dropped {
-        groups_left_out: groups.left_out,
-    })
+    Ok(Dropped { groups_left_out })
+}
+
+/// `initgroups(user, gid)`: the supplementary groups become `gid` and every group that
+/// lists `user`. On glibc that is glibc's own ([`glibc::set_groups`]). Elsewhere, and in
+/// the tests, the list is read from `/etc/group` ([`groups_into`]) and set by the raw
+/// system call; `true` if the user is in more groups than
+/// [`limits::MAX_USER_GROUPS`](crate::limits::MAX_USER_GROUPS) and the later ones were
+/// left out.
+#[cfg(target_os = "linux")]
+fn set_groups(user: &str, gid: u32) -> Result<bool, Errno> {
+    #[cfg(all(target_os = "linux", target_env = "gnu", not(test)))]
+    return glibc::set_groups(user, gid).map(|()| false);
+    #[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
+    {
+        let mut groups = UserGroups {
+            ids: GroupList::new(),
+            left_out: false,
+        };
+        groups_into(GROUP, user, gid, &mut groups)?;
+        id_calls::setgroups(&groups.ids)?;
+        Ok(groups.left_out)
+    }
+}
+
+/// glibc's own user and group functions (see [`resolve`] and [`set_groups`]): the host
+/// build links glibc dynamically, so they cost the program nothing, and they are the
+/// calls SMCRoute makes, NSS (LDAP, NIS, systemd's dynamic users) included.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+mod glibc {
+    use super::{Ids, ResolveError};
+    use crate::errno::Errno;
+    use crate::sys::fs::CStrBuf;
+    use crate::sys::ret;
+
+    /// A user or group name with its NUL; a longer one (`LOGIN_NAME_MAX` is 256 with its
+    /// NUL) names nobody.
+    type Name = CStrBuf<256>;
+
+    /// [`super::resolve`] by `getpwnam` and `getgrnam`.
+    pub fn resolve(user: &str, group: Option<&str>) -> Result<Ids, ResolveError> {
+        let mut name = Name::empty();
+        let mut ids = user_ids(&mut name, user).ok_or(ResolveError::UnknownUser)?;
+        if let Some(group) = group {
+            ids.gid = group_id(&mut name, group).ok_or(ResolveError::UnknownGroup)?;
+        }
+        Ok(ids)
+    }
+
+    /// `getpwnam(user)`: its uid and primary gid.
+    fn user_ids(name: &mut Name, user: &str) -> Option<Ids> {
+        if user.is_empty() {
+            return None;
+        }
+        name.set(&[user]).ok()?;
+        // SAFETY: `name` is NUL-terminated and outlives the call.
+        let pw = unsafe { libc::getpwnam(name.as_ptr()) };
+        // SAFETY: not null, `pw` points at glibc's static entry, valid until the next
+        // lookup; it is read here, before any other (the daemon has one thread).
+        let pw = unsafe { pw.as_ref() }?;
+        Some(Ids {
+            uid: pw.pw_uid,
+            gid: pw.pw_gid,
+        })
+    }
+
+    /// `getgrnam(group)`: its gid.
+    fn group_id(name: &mut Name, group: &str) -> Option<u32> {
+        if group.is_empty() {
+            return None;
+        }
+        name.set(&[group]).ok()?;
+        // SAFETY: `name` is NUL-terminated and outlives the call.
+        let gr = unsafe { libc::getgrnam(name.as_ptr()) };
+        // SAFETY: as in `user_ids`: glibc's static entry, read before the next lookup.
+        let gr = unsafe { gr.as_ref() }?;
+        Some(gr.gr_gid)
+    }
+
+    /// `initgroups(user, gid)`.
+    pub fn set_groups(user: &str, gid: u32) -> Result<(), Errno> {
+        let mut name = Name::empty();
+        name.set(&[user])?;
+        // SAFETY: `name` is NUL-terminated and outlives the call.
+        ret(unsafe { libc::initgroups(name.as_ptr(), gid) }).map(drop)
+    }
 }
 
 /// The raw `setgroups`, `setgid` and `setuid` system calls.
@@ -325,15 +416,22 @@ mod id_calls {
     use crate::errno::Errno;
 
     // 32-bit ARM and x86 kept 16-bit ids in the original calls; the `32` calls take
-    // 32-bit ids. Every other Linux ABI has 32-bit ids in the plain calls.
+    // 32-bit ids. Every other Linux ABI has 32-bit ids in the plain calls. On glibc,
+    // `initgroups` sets the groups (see `set_groups`): no `setgroups` there.
+    #[cfg(all(
+        not(any(target_arch = "arm", target_arch = "x86")),
+        any(test, not(target_env = "gnu"))
+    ))]
+    use libc::SYS_setgroups as SYS_SETGROUPS;
+    #[cfg(all(
+        any(target_arch = "arm", target_arch = "x86"),
+        any(test, not(target_env = "gnu"))
+    ))]
+    use libc::SYS_setgroups32 as SYS_SETGROUPS;
     #[cfg(not(any(target_arch = "arm", target_arch = "x86")))]
-    use libc::{
-        SYS_setgid as SYS_SETGID, SYS_setgroups as SYS_SETGROUPS, SYS_setuid as SYS_SETUID,
-    };
+    use libc::{SYS_setgid as SYS_SETGID, SYS_setuid as SYS_SETUID};
     #[cfg(any(target_arch = "arm", target_arch = "x86"))]
-    use libc::{
-        SYS_setgid32 as SYS_SETGID, SYS_setgroups32 as SYS_SETGROUPS, SYS_setuid32 as SYS_SETUID,
-    };
+    use libc::{SYS_setgid32 as SYS_SETGID, SYS_setuid32 as SYS_SETUID};
 
     fn check(rc: libc::c_long) -> Result<(), Errno> {
         if rc < 0 {
@@ -343,6 +441,7 @@ mod id_calls {
     }
 
     /// `setgroups(2)`.
+    #[cfg(any(test, not(target_env = "gnu")))]
     pub fn setgroups(groups: &[libc::gid_t]) -> Result<(), Errno> {
         // SAFETY: the kernel reads `groups.len()` 32-bit gids from `groups`, all live.
         check(unsafe { libc::syscall(SYS_SETGROUPS, groups.len(), groups.as_ptr()) })
@@ -481,6 +580,66 @@ mod tests {
         msg.clear();
         ufmt::uwrite!(msg, "{}", DropError::StillRoot).unwrap();
         assert_eq!(msg, "still able to regain root");
+    }
+
+    /// glibc's lookups (what the host build uses) find what the files give for every
+    /// name in this machine's files (NSS reads just those here), and nothing for names
+    /// that are not there or cannot be C strings.
+    #[cfg(target_env = "gnu")]
+    #[test]
+    fn glibc_lookups_agree_with_the_files() {
+        let names = |path| {
+            let text = std::fs::read_to_string(path).unwrap();
+            text.lines()
+                .filter_map(|l| l.split(':').next())
+                .filter(|n| !n.is_empty() && !n.starts_with(['#', '+', '-']))
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        };
+        let users = names(PASSWD);
+        let groups = names(GROUP);
+        assert!(users.iter().any(|u| u == "root") && groups.iter().any(|g| g == "root"));
+        for user in &users {
+            assert_eq!(
+                glibc::resolve(user, None),
+                resolve(user, None),
+                "user {user}"
+            );
+        }
+        for group in &groups {
+            let want = resolve("root", Some(group));
+            assert_eq!(glibc::resolve("root", Some(group)), want, "group {group}");
+        }
+        let long = "u".repeat(300);
+        for bad in ["", "no-such-name-x", "a\0b", &long] {
+            assert_eq!(glibc::resolve(bad, None), Err(ResolveError::UnknownUser));
+            let group = glibc::resolve("root", Some(bad));
+            assert_eq!(group, Err(ResolveError::UnknownGroup));
+        }
+        assert_eq!(glibc::set_groups("a\0b", 0), Err(Errno::EINVAL));
+    }
+
+    /// glibc's `initgroups` (the host build's) sets the groups the files list.
+    #[cfg(target_env = "gnu")]
+    #[test]
+    fn glibc_initgroups_sets_the_groups_of_the_files() {
+        if geteuid() != 0 {
+            eprintln!("SKIPPED glibc_initgroups_sets_the_groups_of_the_files: needs root");
+            return;
+        }
+        let ids = resolve("nobody", None).unwrap();
+        let status = in_child(|| {
+            glibc::set_groups("nobody", ids.gid).unwrap();
+            let mut want = groups_of(GROUP, "nobody", ids.gid).unwrap().ids.to_vec();
+            want.sort_unstable();
+            let have: Vec<u32> = status_field("Groups:")
+                .split_whitespace()
+                .map(|g| g.parse().unwrap())
+                .collect();
+            assert_eq!(have, want);
+            true
+        });
+        assert_eq!(status, 0);
     }
 
     fn temp_files(name: &str, passwd: &str, group: &str) -> (std::path::PathBuf, String, String) {
