@@ -209,7 +209,10 @@ impl Router {
     }
 
     /// Adds `rule` or merges it into the rule of the same identity: a conf line replaces
-    /// the OIFs of a rule left from the previous conf, anything else unites them.
+    /// the OIFs of a rule left from the previous conf, anything else unites them. Not
+    /// inlined: in `mroute_words`' loop over inbound interfaces, the addresses of the
+    /// tables it works on were hoisted out of the loop and kept on the stack.
+    #[inline(never)]
     fn add_rule<H: Host>(&mut self, h: &mut H, rule: &Rule, mode: Mode) -> Result<(), Failed> {
         let Ok((rid, inserted)) = self.rules.find_or_insert(rule) else {
             note_full(h, Table::Mroute);
