@@ -342,7 +342,8 @@ impl Dec {
 
     /// The digits (ASCII).
     pub fn as_bytes(&self) -> &[u8] {
-        self.buf.get(self.start..).unwrap_or(&[])
+        // Capped (it never exceeds the buffer): the compiler then drops the fallback.
+        self.buf.get(self.start.min(20)..).unwrap_or(&[])
     }
 
     /// The digits.
@@ -472,7 +473,8 @@ impl AddrText {
 
     /// The text as bytes (ASCII).
     pub fn as_bytes(&self) -> &[u8] {
-        self.buf.get(..self.len).unwrap_or(&[])
+        // Capped (it never exceeds the buffer): the compiler then drops the fallback.
+        self.buf.get(..self.len.min(ADDR_TEXT_MAX)).unwrap_or(&[])
     }
 
     /// The text.
