@@ -283,14 +283,15 @@ fn parse_v6(s: &[u8]) -> Option<[u8; 16]> {
         None if zeros == 0 => 8,
         _ => return None,
     };
+    // Each word read goes to its place: before the gap as read, after it moved past
+    // the zeros.
     let mut out = [0u8; 16];
-    for (k, pair) in out.chunks_exact_mut(2).enumerate() {
-        let word = match k.checked_sub(gap) {
-            None => words.get(k),
-            Some(after) if after < zeros => None,
-            Some(_) => words.get(k - zeros),
-        };
-        pair.copy_from_slice(&word.copied().unwrap_or(0).to_be_bytes());
+    for (k, w) in words.iter().take(n).enumerate() {
+        let at = if k < gap { k } else { k + zeros };
+        let [hi, lo] = w.to_be_bytes();
+        if let Some(pair) = out.get_mut(2 * at..2 * at + 2) {
+            pair.copy_from_slice(&[hi, lo]);
+        }
     }
     Some(out)
 }
