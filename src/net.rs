@@ -91,17 +91,12 @@ impl Addr {
             Self::V4(a) => a,
             Self::V6(a) => a,
         };
-        for (i, b) in bytes.iter_mut().enumerate() {
-            let bit = i * 8;
-            let len = len as usize;
-            if bit + 8 <= len {
-                continue;
-            }
-            if bit >= len {
-                *b = 0;
-            } else {
-                *b &= 0xffu8 << (8 - (len - bit));
-            }
+        // Each byte keeps its share of the `len` bits, from the top: no branches.
+        let mut left = u32::from(len);
+        for b in bytes.iter_mut() {
+            let keep = left.min(8);
+            *b &= (0xff00u16 >> keep) as u8;
+            left -= keep;
         }
         out
     }
@@ -771,6 +766,27 @@ mod tests {
             let mut f = Formatter::new(&mut s);
             write_i64(&mut f, n).unwrap();
             assert_eq!(s.as_str(), std::format!("{n}"));
+        }
+    }
+
+    #[test]
+    fn masks_keep_the_top_bits_of_every_length() {
+        for (text, bits) in [
+            ("255.255.255.255", 32u32),
+            ("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 128),
+        ] {
+            let all = Addr::parse(text).unwrap();
+            for len in 0..=bits + 1 {
+                let m = all.masked(len as u8);
+                let kept: u32 = m.octets().iter().map(|b| b.count_ones()).sum();
+                assert_eq!(kept, len.min(bits), "{text}/{len}");
+                // The kept bits are the top ones: each byte is a run of ones from its top.
+                assert!(m
+                    .octets()
+                    .iter()
+                    .all(|b| b.leading_ones() == b.count_ones()));
+                assert!(m.octets().windows(2).all(|w| w[1] == 0 || w[0] == 0xff));
+            }
         }
     }
 
