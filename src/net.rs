@@ -103,7 +103,16 @@ impl Addr {
 
     /// True if `self` lies in `prefix/len` (same family required).
     pub fn in_prefix(&self, prefix: &Addr, len: u8) -> bool {
-        self.family() == prefix.family() && self.masked(len) == prefix.masked(len)
+        if self.family() != prefix.family() {
+            return false;
+        }
+        // The bytes compared under the mask in place, not two masked copies compared.
+        let mut left = u32::from(len);
+        self.octets().iter().zip(prefix.octets()).all(|(a, b)| {
+            let keep = left.min(8);
+            left -= keep;
+            (a ^ b) & (0xff00u16 >> keep) as u8 == 0
+        })
     }
 
     /// `self + n` (wrapping inside the address), for expanding `/LEN` ranges.
@@ -788,6 +797,27 @@ mod tests {
                 assert!(m.octets().windows(2).all(|w| w[1] == 0 || w[0] == 0xff));
             }
         }
+    }
+
+    #[test]
+    fn in_prefix_is_masked_equality() {
+        let pairs = [
+            ("225.3.2.250", "225.3.2.248"),
+            ("10.0.0.1", "138.0.0.1"),
+            ("0.0.0.0", "255.255.255.255"),
+            ("ff2e::1", "ff2e::8000:0:0:1"),
+            ("ff2e::1", "ff3e::1"),
+        ];
+        for (a, b) in pairs {
+            let (a, b) = (Addr::parse(a).unwrap(), Addr::parse(b).unwrap());
+            for len in 0..=129u8 {
+                let want = a.masked(len) == b.masked(len);
+                assert_eq!(a.in_prefix(&b, len), want, "{a:?} {b:?} /{len}");
+                assert_eq!(b.in_prefix(&a, len), want, "{b:?} {a:?} /{len}");
+            }
+        }
+        let (v4, v6) = (Addr::any(Family::V4), Addr::any(Family::V6));
+        assert!(!v4.in_prefix(&v6, 0) && !v6.in_prefix(&v4, 0));
     }
 
     #[test]
