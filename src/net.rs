@@ -122,12 +122,13 @@ impl Addr {
             Self::V4(a) => a,
             Self::V6(a) => a,
         };
-        let mut carry = n as u64;
+        // 32-bit arithmetic: the carry never exceeds `n >> 8` plus one.
+        let mut carry = n;
         for b in bytes.iter_mut().rev() {
             if carry == 0 {
                 break;
             }
-            let sum = *b as u64 + (carry & 0xff);
+            let sum = u32::from(*b) + (carry & 0xff);
             *b = sum as u8;
             carry = (carry >> 8) + (sum >> 8);
         }
