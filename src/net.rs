@@ -91,24 +91,28 @@ impl Addr {
             Self::V4(a) => a,
             Self::V6(a) => a,
         };
-        for (i, b) in bytes.iter_mut().enumerate() {
-            let bit = i * 8;
-            let len = len as usize;
-            if bit + 8 <= len {
-                continue;
-            }
-            if bit >= len {
-                *b = 0;
-            } else {
-                *b &= 0xffu8 << (8 - (len - bit));
-            }
+        // Each byte keeps its share of the `len` bits, from the top: no branches.
+        let mut left = u32::from(len);
+        for b in bytes.iter_mut() {
+            let keep = left.min(8);
+            *b &= (0xff00u16 >> keep) as u8;
+            left -= keep;
         }
         out
     }
 
     /// True if `self` lies in `prefix/len` (same family required).
     pub fn in_prefix(&self, prefix: &Addr, len: u8) -> bool {
-        self.family() == prefix.family() && self.masked(len) == prefix.masked(len)
+        if self.family() != prefix.family() {
+            return false;
+        }
+        // The bytes compared under the mask in place, not two masked copies compared.
+        let mut left = u32::from(len);
+        self.octets().iter().zip(prefix.octets()).all(|(a, b)| {
+            let keep = left.min(8);
+            left -= keep;
+            (a ^ b) & (0xff00u16 >> keep) as u8 == 0
+        })
     }
 
     /// `self + n` (wrapping inside the address), for expanding `/LEN` ranges.
@@ -118,12 +122,13 @@ impl Addr {
             Self::V4(a) => a,
             Self::V6(a) => a,
         };
-        let mut carry = n as u64;
+        // 32-bit arithmetic: the carry never exceeds `n >> 8` plus one.
+        let mut carry = n;
         for b in bytes.iter_mut().rev() {
             if carry == 0 {
                 break;
             }
-            let sum = *b as u64 + (carry & 0xff);
+            let sum = u32::from(*b) + (carry & 0xff);
             *b = sum as u8;
             carry = (carry >> 8) + (sum >> 8);
         }
@@ -283,14 +288,15 @@ fn parse_v6(s: &[u8]) -> Option<[u8; 16]> {
         None if zeros == 0 => 8,
         _ => return None,
     };
+    // Each word read goes to its place: before the gap as read, after it moved past
+    // the zeros.
     let mut out = [0u8; 16];
-    for (k, pair) in out.chunks_exact_mut(2).enumerate() {
-        let word = match k.checked_sub(gap) {
-            None => words.get(k),
-            Some(after) if after < zeros => None,
-            Some(_) => words.get(k - zeros),
-        };
-        pair.copy_from_slice(&word.copied().unwrap_or(0).to_be_bytes());
+    for (k, w) in words.iter().take(n).enumerate() {
+        let at = if k < gap { k } else { k + zeros };
+        let [hi, lo] = w.to_be_bytes();
+        if let Some(pair) = out.get_mut(2 * at..2 * at + 2) {
+            pair.copy_from_slice(&[hi, lo]);
+        }
     }
     Some(out)
 }
@@ -342,7 +348,8 @@ impl Dec {
 
     /// The digits (ASCII).
     pub fn as_bytes(&self) -> &[u8] {
-        self.buf.get(self.start..).unwrap_or(&[])
+        // Capped (it never exceeds the buffer): the compiler then drops the fallback.
+        self.buf.get(self.start.min(20)..).unwrap_or(&[])
     }
 
     /// The digits.
@@ -472,7 +479,8 @@ impl AddrText {
 
     /// The text as bytes (ASCII).
     pub fn as_bytes(&self) -> &[u8] {
-        self.buf.get(..self.len).unwrap_or(&[])
+        // Capped (it never exceeds the buffer): the compiler then drops the fallback.
+        self.buf.get(..self.len.min(ADDR_TEXT_MAX)).unwrap_or(&[])
     }
 
     /// The text.
@@ -769,6 +777,48 @@ mod tests {
             write_i64(&mut f, n).unwrap();
             assert_eq!(s.as_str(), std::format!("{n}"));
         }
+    }
+
+    #[test]
+    fn masks_keep_the_top_bits_of_every_length() {
+        for (text, bits) in [
+            ("255.255.255.255", 32u32),
+            ("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 128),
+        ] {
+            let all = Addr::parse(text).unwrap();
+            for len in 0..=bits + 1 {
+                let m = all.masked(len as u8);
+                let kept: u32 = m.octets().iter().map(|b| b.count_ones()).sum();
+                assert_eq!(kept, len.min(bits), "{text}/{len}");
+                // The kept bits are the top ones: each byte is a run of ones from its top.
+                assert!(m
+                    .octets()
+                    .iter()
+                    .all(|b| b.leading_ones() == b.count_ones()));
+                assert!(m.octets().windows(2).all(|w| w[1] == 0 || w[0] == 0xff));
+            }
+        }
+    }
+
+    #[test]
+    fn in_prefix_is_masked_equality() {
+        let pairs = [
+            ("225.3.2.250", "225.3.2.248"),
+            ("10.0.0.1", "138.0.0.1"),
+            ("0.0.0.0", "255.255.255.255"),
+            ("ff2e::1", "ff2e::8000:0:0:1"),
+            ("ff2e::1", "ff3e::1"),
+        ];
+        for (a, b) in pairs {
+            let (a, b) = (Addr::parse(a).unwrap(), Addr::parse(b).unwrap());
+            for len in 0..=129u8 {
+                let want = a.masked(len) == b.masked(len);
+                assert_eq!(a.in_prefix(&b, len), want, "{a:?} {b:?} /{len}");
+                assert_eq!(b.in_prefix(&a, len), want, "{b:?} {a:?} /{len}");
+            }
+        }
+        let (v4, v6) = (Addr::any(Family::V4), Addr::any(Family::V6));
+        assert!(!v4.in_prefix(&v6, 0) && !v6.in_prefix(&v4, 0));
     }
 
     #[test]

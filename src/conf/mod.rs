@@ -184,7 +184,7 @@ fn line_result<'a>(
     // line as a new line, which can turn the tail of a long line into a statement. We
     // reject the line instead. Blank and comment lines are never errors, however long.
     // The length without a final `\r`: one byte test, not `strip_suffix` (a `memcmp`).
-    let body_len = line.len() - usize::from(line.last() == Some(&b'\r'));
+    let body_len = line.len() - usize::from(matches!(line, [.., b'\r']));
     if body_len > CONF_LINE_MAX {
         return Err(LineError::LineTooLong);
     }

@@ -102,16 +102,13 @@ pub fn sg_words<L: Log + ?Sized>(
     grp: &mut Prefix,
 ) -> Result<(), Failed> {
     // The two words in the order of `cmd`, through one call of `prefix`.
-    let words = match cmd {
-        Cmd::Join => [Some(group), source],
-        Cmd::Mroute => [source, Some(group)],
-    };
-    let group_at = (cmd == Cmd::Mroute) as usize;
-    for (k, word) in words.into_iter().enumerate() {
-        let Some(word) = word else {
+    let group_first = cmd == Cmd::Join;
+    for k in 0..2 {
+        // A plain index, not an array iterator: no iterator state on the stack.
+        let is_group = (k == 0) == group_first;
+        let Some(word) = (if is_group { Some(group) } else { source }) else {
             continue;
         };
-        let is_group = k == group_at;
         let out = if is_group { &mut *grp } else { &mut *src };
         prefix(log, origin, cmd, word, is_group, out)?;
     }

@@ -63,7 +63,6 @@ impl Router {
         // The walks below look the names up again: the interface table answers a name
         // it was just asked from its recent hits, cheaper than keeping the matches here.
         let first_in = self.ifaces.next_match(iif, None);
-        let iif_exists = first_in.is_some();
         // Backwards: the first OIF's match is the one left for the walk below, and the
         // missing word reported is the first one written.
         let mut first_out = None;
@@ -74,19 +73,22 @@ impl Router {
                 missing_oif = Some(word);
             }
         }
-        if mode == Mode::Conf {
-            if !iif_exists || missing_oif.is_some() {
-                self.pend(h, Kind::Mroute, iif, source, group, oifs);
+        // The first interface word missing: the IIF, else that OIF. A conf line waits for
+        // it on the pending list (and, with its IIF there, is applied in part now); a
+        // command fails naming it.
+        let missing = match first_in {
+            None => Some((Dir::Inbound, iif)),
+            Some(_) => missing_oif.map(|o| (Dir::Outbound, o)),
+        };
+        if let Some((dir, word)) = missing {
+            if mode != Mode::Conf {
+                say(h, origin, Msg::NotKnown(dir, word));
+                return Err(Failed);
             }
-            if !iif_exists {
+            self.pend(h, Kind::Mroute, iif, source, group, oifs);
+            if dir == Dir::Inbound {
                 return Ok(());
             }
-        } else if !iif_exists {
-            say(h, origin, Msg::NotKnown(Dir::Inbound, iif));
-            return Err(Failed);
-        } else if let Some(o) = missing_oif {
-            say(h, origin, Msg::NotKnown(Dir::Outbound, o));
-            return Err(Failed);
         }
 
         // Inbound VIFs first: SMCRoute numbers the IIF before the OIFs.
@@ -209,7 +211,10 @@ impl Router {
     }
 
     /// Adds `rule` or merges it into the rule of the same identity: a conf line replaces
-    /// the OIFs of a rule left from the previous conf, anything else unites them.
+    /// the OIFs of a rule left from the previous conf, anything else unites them. Not
+    /// inlined: in `mroute_words`' loop over inbound interfaces, the addresses of the
+    /// tables it works on were hoisted out of the loop and kept on the stack.
+    #[inline(never)]
     fn add_rule<H: Host>(&mut self, h: &mut H, rule: &Rule, mode: Mode) -> Result<(), Failed> {
         let Ok((rid, inserted)) = self.rules.find_or_insert(rule) else {
             note_full(h, Table::Mroute);

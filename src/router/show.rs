@@ -367,6 +367,9 @@ impl Router {
         self.ifaces.get(id).map_or(&[], |i| i.name.as_bytes())
     }
 
+    // Not inlined into `show_in` (-104 B on x86_64, where the four tables' walks in one
+    // function kept their values on the stack).
+    #[inline(never)]
     fn show_routes<H: Host, W: Out + ?Sized>(
         &self,
         h: &mut H,
@@ -481,6 +484,8 @@ impl Router {
         o.close("]}");
     }
 
+    // Not inlined into `show_in` on x86_64 (-18 B there, +32 B on MIPS16e).
+    #[cfg_attr(target_arch = "x86_64", inline(never))]
     fn show_groups<W: Out + ?Sized>(&self, o: &mut Output<'_, W>) -> &'static str {
         if !o.json && self.groups.is_empty() {
             return "";

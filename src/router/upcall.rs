@@ -41,14 +41,20 @@ impl Router {
         let (source, group) = (&up.source, &up.group);
         let sg = Compact::sg(source, group);
         let kid = self.mfc.find(source, group);
-        // A configured (S,G) entry keeps its own parent and OIFs.
+        // A configured (S,G) entry keeps its own parent and OIFs; otherwise the entry
+        // arrives on the upcall's VIF with the template's OIFs (none without one). Set
+        // in place: no optional 33-byte pair built and unwrapped.
+        let (mut parent, mut ttls) = (up.vif, [0; crate::limits::MAX_VIFS]);
         let configured = kid
             .and_then(|k| self.kernel_entry(k))
-            .filter(|r| !r.is_cache())
-            .map(|r| (r.mfc.parent, r.mfc.ttls));
+            .filter(|r| !r.is_cache());
+        let is_configured = configured.is_some();
+        if let Some(r) = configured {
+            (parent, ttls) = (r.mfc.parent, r.mfc.ttls);
+        }
         let template = self.rules.first_template(id as u32, source, group);
         if wrong {
-            if configured.is_some() {
+            if is_configured {
                 // Configured (S,G) rules are authoritative; SMCRoute would overwrite them.
                 note(h, Msg::WrongVifConfigured(&sg, self.iface_name(id)));
                 return;
@@ -58,10 +64,11 @@ impl Router {
                 return;
             }
         }
-        let ttls = template
-            .and_then(|t| self.rules.get(t))
-            .map_or([0; crate::limits::MAX_VIFS], |r| r.ttls);
-        let (parent, ttls) = configured.unwrap_or((up.vif, ttls));
+        if !is_configured {
+            if let Some(r) = template.and_then(|t| self.rules.get(t)) {
+                ttls = r.ttls;
+            }
+        }
         // The entry's id, kept by an update and given by an insert: no second lookup.
         let k = match kid {
             Some(k) => {

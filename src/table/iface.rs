@@ -91,8 +91,9 @@ pub fn name_matches(pattern: &str, name: &str) -> bool {
 
 /// True if `pattern` is a `+` wildcard.
 pub fn is_wildcard(pattern: &str) -> bool {
-    // Not `ends_with('+')`: that encodes the char and calls `memcmp`, for one byte.
-    matches!(pattern.as_bytes().last(), Some(b'+'))
+    // Not `ends_with('+')`: that encodes the char and calls `memcmp`, for one byte. A
+    // slice pattern, not `last()`: no test of the `Option<&u8>` it makes.
+    matches!(pattern.as_bytes(), [.., b'+'])
 }
 
 /// `eth0:1` → `eth0` (Linux aliases share the parent's VIF).

@@ -270,10 +270,12 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
 
     /// [`RuleTable::insert`] with the identity hash of `rule` given.
     fn insert_hashed(&mut self, rule: &Rule, hash: u32) -> Result<usize, Full> {
-        let id = self.slab.insert(*rule)?;
-        if let Some(r) = self.slab.get_mut(id) {
-            r.seq = self.next_seq;
-        }
+        // Written into its slot with its `seq`: no second lookup of the slot to set it.
+        let seq = self.next_seq;
+        let id = self.slab.insert_with(|r| {
+            *r = *rule;
+            r.seq = seq;
+        })?;
         self.next_seq += 1;
         // Index capacity exceeds slab capacity, so these cannot fail.
         let _ = self.by_identity.insert(hash, id);

@@ -50,7 +50,9 @@ impl<const N: usize> Text<N> {
 
     /// The bytes of the text (no UTF-8 check: for comparing and copying).
     pub fn as_bytes(&self) -> &[u8] {
-        self.buf.get(..self.len as usize).unwrap_or(&[])
+        // Capped at N (which it never exceeds): the compiler then drops the fallback.
+        let len = usize::from(self.len).min(N);
+        self.buf.get(..len).unwrap_or(&[])
     }
 
     /// Length in bytes.
