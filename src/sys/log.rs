@@ -8,8 +8,11 @@
 //! | [`Target::Stderr`] | stderr only | as above |
 //! | [`Target::Verify`] (`-F`) | stdout | `message` |
 //!
-//! Syslog is our own small client, not `syslog(3)`: musl's pulls `printf`, `strftime` and
-//! the time zone code into the static programs only to write the timestamp. We send one
+//! On glibc (linked dynamically, so free) syslog is glibc's `syslog(3)`, opened as
+//! SMCRoute opens it (`openlog(ident, LOG_PID, LOG_DAEMON)`): the datagrams are then
+//! SMCRoute's, timestamp included. Elsewhere it is our own small client, not `syslog(3)`:
+//! musl's pulls `printf`, `strftime` and the time zone code into the static programs
+//! only to write the timestamp. That client, also the one the unit tests run, sends one
 //! datagram per line to `/dev/log` without a timestamp, which RFC 3164 §4.3.2 allows: a
 //! relay or collector that receives a message without a valid TIMESTAMP adds its own
 //! time of reception, and every local receiver we target does so (busybox `syslogd`
@@ -17,11 +20,16 @@
 //! `imuxsock` and systemd-journald stamp each message on receipt anyway). What a reader
 //! sees is therefore the same line as before, timed by the receiver instead of us.
 
+#[cfg(all(target_env = "gnu", not(test)))]
+use core::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+
 use heapless::String;
 
 use super::process::getpid;
+#[cfg(not(all(target_env = "gnu", not(test))))]
 use super::Fd;
 use crate::args::LogLevel;
+#[cfg(not(all(target_env = "gnu", not(test))))]
 use crate::errno::Errno;
 use crate::fmt::{push_truncated, Level, Log};
 use crate::limits::LOG_LINE_MAX;
@@ -31,13 +39,14 @@ use crate::net::Dec;
 pub const IDENT_MAX: usize = 32;
 
 /// Where the local syslog daemon reads messages (`_PATH_LOG`).
-#[cfg(not(target_os = "freebsd"))]
+#[cfg(not(any(target_os = "freebsd", all(target_env = "gnu", not(test)))))]
 const DEV_LOG: &str = "/dev/log";
 /// Where the local syslog daemon reads messages (`_PATH_LOG`).
 #[cfg(target_os = "freebsd")]
 const DEV_LOG: &str = "/var/run/log";
 
 /// `LOG_DAEMON`: the facility of every message; the priority is facility | level.
+#[cfg(not(all(target_env = "gnu", not(test))))]
 const FACILITY_DAEMON: u8 = 3 << 3;
 
 /// Where [`SysLog`] writes.
@@ -64,6 +73,7 @@ pub struct SysLog<'a> {
     /// An IPC command is being answered: remember lines of every level, hidden or not.
     capture: bool,
     /// The connection to syslog, made on first use.
+    #[cfg(not(all(target_env = "gnu", not(test))))]
     syslog: SyslogClient,
 }
 
@@ -80,6 +90,7 @@ impl<'a> SysLog<'a> {
             ident: kept,
             last: String::new(),
             capture: false,
+            #[cfg(not(all(target_env = "gnu", not(test))))]
             syslog: SyslogClient {
                 path: DEV_LOG,
                 sock: None,
@@ -147,6 +158,14 @@ impl Log for SysLog<'_> {
             return;
         }
         if self.target != Target::Stderr {
+            // glibc's `syslog` writes `<PRI>`, the time and `ident[pid]: ` itself.
+            #[cfg(all(target_env = "gnu", not(test)))]
+            system_syslog(
+                self.ident,
+                level,
+                bytes.get(cuts.plain..cuts.syslog_end).unwrap_or(&[]),
+            );
+            #[cfg(not(all(target_env = "gnu", not(test))))]
             self.syslog
                 .send(bytes.get(..cuts.syslog_end).unwrap_or(&[]));
         }
@@ -182,9 +201,7 @@ struct Cuts {
 fn format_line(out: &mut OutLine, level: Level, ident: &str, pid: i32, line: &str) -> Cuts {
     // Numbers through `Dec`: no `ufmt` formatting compiled for this line type. A PID
     // is positive.
-    let _ = out.push_str("<");
-    let _ = out.push_str(Dec::of(u64::from(FACILITY_DAEMON | level as u8)).as_str());
-    let _ = out.push_str(">");
+    push_priority(out, level);
     let perror = out.len();
     let _ = out.push_str(ident);
     let _ = out.push_str("[");
@@ -202,12 +219,57 @@ fn format_line(out: &mut OutLine, level: Level, ident: &str, pid: i32, line: &st
     }
 }
 
+/// `<PRI>`, the head of our client's datagrams.
+#[cfg(not(all(target_env = "gnu", not(test))))]
+fn push_priority(out: &mut OutLine, level: Level) {
+    let _ = out.push_str("<");
+    let _ = out.push_str(Dec::of(u64::from(FACILITY_DAEMON | level as u8)).as_str());
+    let _ = out.push_str(">");
+}
+
+/// Nothing: glibc's `syslog` writes the priority (see [`system_syslog`]).
+#[cfg(all(target_env = "gnu", not(test)))]
+fn push_priority(_out: &mut OutLine, _level: Level) {}
+
+/// The ident glibc's `openlog` keeps a pointer to: a NUL-terminated copy that never
+/// moves (the last byte stays 0: an ident is at most [`IDENT_MAX`] bytes). Atomic
+/// bytes, so a `static` written once needs no `unsafe`.
+#[cfg(all(target_env = "gnu", not(test)))]
+static IDENT: [AtomicU8; IDENT_MAX + 1] = [const { AtomicU8::new(0) }; IDENT_MAX + 1];
+
+/// True once `openlog` was called.
+#[cfg(all(target_env = "gnu", not(test)))]
+static OPENED: AtomicBool = AtomicBool::new(false);
+
+/// Sends `msg` (the message after `ident[pid]: `) through
+/// glibc's `syslog(3)`, opened at the first call with `ident`. glibc connects lazily,
+/// reconnects once if a send fails, and drops the message silently otherwise, as our
+/// client does.
+#[cfg(all(target_env = "gnu", not(test)))]
+fn system_syslog(ident: &str, level: Level, msg: &[u8]) {
+    if !OPENED.swap(true, Ordering::Relaxed) {
+        for (slot, &byte) in IDENT.iter().zip(ident.as_bytes()) {
+            slot.store(byte, Ordering::Relaxed);
+        }
+        // SAFETY: `IDENT` is a NUL-terminated string in a `static`: it outlives every
+        // later `syslog` call that reads it; `AtomicU8` has the layout of `u8`.
+        unsafe { libc::openlog(IDENT.as_ptr().cast(), libc::LOG_PID, libc::LOG_DAEMON) };
+    }
+    // A message is at most `LOG_LINE_MAX` bytes, so its length fits a C int.
+    let len = msg.len() as libc::c_int;
+    // SAFETY: the format reads one C int and a pointer to at least that many bytes
+    // (`%.*s` stops there, or at a NUL, so `msg` needs no terminator), which we pass.
+    unsafe { libc::syslog(level as libc::c_int, c"%.*s".as_ptr(), len, msg.as_ptr()) };
+}
+
 /// Our `syslog(3)`: an `AF_UNIX` datagram socket connected to `path`.
+#[cfg(not(all(target_env = "gnu", not(test))))]
 struct SyslogClient {
     path: &'static str,
     sock: Option<Fd>,
 }
 
+#[cfg(not(all(target_env = "gnu", not(test))))]
 impl SyslogClient {
     /// Sends `msg`, connecting first if needed. If the send fails (`ECONNREFUSED` after
     /// syslogd restarted, `ENOTCONN`, `ENOENT`...) the socket is reconnected once and the
@@ -226,12 +288,14 @@ impl SyslogClient {
 }
 
 /// `socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC)` connected to `path`.
+#[cfg(not(all(target_env = "gnu", not(test))))]
 fn connect_dgram(path: &str) -> Result<Fd, Errno> {
     super::unix::connect_as(path, libc::SOCK_DGRAM)
 }
 
 /// `send(fd, msg, MSG_NOSIGNAL)`, retried on `EINTR`: one datagram, whole or not at all
 /// (the IPC reply writer's loop; a datagram is never sent in part).
+#[cfg(not(all(target_env = "gnu", not(test))))]
 fn send(fd: &Fd, msg: &[u8]) -> Result<(), Errno> {
     super::unix::send_all(fd, msg)
 }
