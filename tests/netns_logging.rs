@@ -22,7 +22,11 @@ use spawn::*;
 /// skipped here too.
 fn parse_syslog(msg: &str) -> Option<(u32, String, String)> {
     let (pri, rest) = msg.strip_prefix('<')?.split_once('>')?;
-    let rest = if is_stamped(msg) { rest.get(16..)? } else { rest };
+    let rest = if is_stamped(msg) {
+        rest.get(16..)?
+    } else {
+        rest
+    };
     let (tag, text) = rest.split_once(": ")?;
     Some((pri.parse().ok()?, tag.to_string(), text.to_string()))
 }
