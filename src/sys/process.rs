@@ -225,8 +225,11 @@ pub enum ScriptEnv<'a> {
 /// `name=` and an address as long as `INET6_ADDRSTRLEN` (NUL included).
 type AddrVar = CStrBuf<{ 7 + 46 }>;
 
-/// The inherited variables the script does not get (see [`ScriptEnvp`]), in .rodata.
-static REPLACED: [&[u8]; 3] = [b"NOTIFY_SOCKET=", b"source=", b"group="];
+/// True for the inherited variables the script does not get (see [`ScriptEnvp`]).
+/// Three tests, not a table of names (16 B of relocated data per name in a PIE).
+fn is_replaced(var: &[u8]) -> bool {
+    var.starts_with(b"NOTIFY_SOCKET=") || var.starts_with(b"source=") || var.starts_with(b"group=")
+}
 
 /// The script's `envp`: the inherited variables but `NOTIFY_SOCKET`, `source` and
 /// `group`, then our `source=`/`group=` if given, and the null pointer. It borrows the
@@ -243,8 +246,7 @@ impl<'a> ScriptEnvp<'a> {
         let mut ptrs = [core::ptr::null(); MAX_SCRIPT_ENV + 3];
         let (mut len, mut left_out) = (0, 0);
         for (ptr, text) in environment() {
-            let replaced = REPLACED.iter().any(|name| text.starts_with(name));
-            if !replaced {
+            if !is_replaced(text) {
                 match ptrs.get_mut(len).filter(|_| len < MAX_SCRIPT_ENV) {
                     Some(slot) => {
                         *slot = ptr;
