@@ -5,12 +5,13 @@
 //! |---|---|---|
 //! | [`Target::Syslog`] (daemon, or `-n -s`) | `/dev/log` | `<PRI>ident[pid]: message`, facility `LOG_DAEMON` |
 //! | [`Target::SyslogAndStderr`] (`-n`) | both | stderr as glibc's `LOG_PERROR`: `ident[pid]: message` |
-//! | [`Target::Stderr`] | stderr only | as above |
+//! | `Target::Stderr` (not on glibc) | stderr only | as above |
 //! | [`Target::Verify`] (`-F`) | stdout | `message` |
 //!
 //! On glibc (linked dynamically, so free) syslog is glibc's `syslog(3)`, opened as
-//! SMCRoute opens it (`openlog(ident, LOG_PID, LOG_DAEMON)`): the datagrams are then
-//! SMCRoute's, timestamp included. Elsewhere it is our own small client, not `syslog(3)`:
+//! SMCRoute opens it (`openlog(ident, LOG_PID | LOG_PERROR with -n, LOG_DAEMON)`): the
+//! datagrams are then SMCRoute's, timestamp included, and glibc writes the stderr copy.
+//! Elsewhere it is our own small client, not `syslog(3)`:
 //! musl's pulls `printf`, `strftime` and the time zone code into the static programs
 //! only to write the timestamp. That client, also the one the unit tests run, sends one
 //! datagram per line to `/dev/log` without a timestamp, which RFC 3164 §4.3.2 allows: a
@@ -25,6 +26,7 @@ use core::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 
 use heapless::String;
 
+#[cfg(not(all(target_env = "gnu", not(test))))]
 use super::process::getpid;
 #[cfg(not(all(target_env = "gnu", not(test))))]
 use super::Fd;
@@ -33,6 +35,7 @@ use crate::args::LogLevel;
 use crate::errno::Errno;
 use crate::fmt::{push_truncated, Level, Log};
 use crate::limits::LOG_LINE_MAX;
+#[cfg(not(all(target_env = "gnu", not(test))))]
 use crate::net::Dec;
 
 /// Longest syslog ident kept (longer identities are cut in the log tag only).
@@ -56,7 +59,9 @@ pub enum Target {
     Syslog,
     /// syslog, and a copy on standard error.
     SyslogAndStderr,
-    /// Standard error only.
+    /// Standard error only (not on glibc, whose `syslog(3)` writes the stderr copy:
+    /// the daemon never uses it, as SMCRoute has no such mode).
+    #[cfg(not(all(target_env = "gnu", not(test))))]
     Stderr,
     /// Verify mode: plain lines on standard output.
     Verify,
@@ -146,9 +151,29 @@ impl Log for SysLog<'_> {
         // Every output gets the same text, cut at `LOG_LINE_MAX` as SMCRoute cuts it.
         self.last.clear();
         push_truncated(&mut self.last, line);
-        if !self.enabled(level) {
+        if self.enabled(level) {
+            self.show(level);
+        }
+    }
+}
+
+impl SysLog<'_> {
+    /// Shows the last line on the target. On glibc, `syslog(3)` also writes the copy on
+    /// standard error (`LOG_PERROR`, glibc's `ident[pid]: message` line, as SMCRoute's).
+    #[cfg(all(target_env = "gnu", not(test)))]
+    fn show(&mut self, level: Level) {
+        let line = self.last.as_bytes();
+        if self.target == Target::Verify {
+            super::stdout(line);
+            super::stdout(b"\n");
             return;
         }
+        system_syslog(self.ident, self.target != Target::Syslog, level, line);
+    }
+
+    /// Shows the last line on the target.
+    #[cfg(not(all(target_env = "gnu", not(test))))]
+    fn show(&mut self, level: Level) {
         // One buffer, formatted once: each output sends its part of it.
         let mut out = OutLine::new();
         let cuts = format_line(&mut out, level, self.ident, getpid(), &self.last);
@@ -158,14 +183,6 @@ impl Log for SysLog<'_> {
             return;
         }
         if self.target != Target::Stderr {
-            // glibc's `syslog` writes `<PRI>`, the time and `ident[pid]: ` itself.
-            #[cfg(all(target_env = "gnu", not(test)))]
-            system_syslog(
-                self.ident,
-                level,
-                bytes.get(cuts.plain..cuts.syslog_end).unwrap_or(&[]),
-            );
-            #[cfg(not(all(target_env = "gnu", not(test))))]
             self.syslog
                 .send(bytes.get(..cuts.syslog_end).unwrap_or(&[]));
         }
@@ -175,15 +192,19 @@ impl Log for SysLog<'_> {
     }
 }
 
+#[cfg(not(all(target_env = "gnu", not(test))))]
 /// Room for `<PRI>ident[pid]: ` plus a log line and a newline: every output line.
 const OUT_LINE_MAX: usize = 5 + IDENT_MAX + 16 + LOG_LINE_MAX + 1;
 
 /// An output line. More room than [`OUT_LINE_MAX`]: the capacity of a path
 /// ([`crate::args::Path`]), so heapless's append code for it is in the program once.
+#[cfg(not(all(target_env = "gnu", not(test))))]
 type OutLine = String<{ crate::args::PATH_MAX_LEN }>;
+#[cfg(not(all(target_env = "gnu", not(test))))]
 static_assertions::const_assert!(OUT_LINE_MAX <= crate::args::PATH_MAX_LEN);
 
 /// Where each output's part of a [`format_line`] line is.
+#[cfg(not(all(target_env = "gnu", not(test))))]
 struct Cuts {
     /// glibc's `LOG_PERROR` line `ident[pid]: message\n` starts here (after `<PRI>`).
     perror: usize,
@@ -198,10 +219,13 @@ struct Cuts {
 /// Writes `<PRI>ident[pid]: message\n` into `out` (empty): one line that holds every
 /// output's (see [`Cuts`]). `line` is at most `LOG_LINE_MAX` bytes (what `log` passes:
 /// its `last`, already cut), so it and the newline always fit; a longer one is left out.
+#[cfg(not(all(target_env = "gnu", not(test))))]
 fn format_line(out: &mut OutLine, level: Level, ident: &str, pid: i32, line: &str) -> Cuts {
     // Numbers through `Dec`: no `ufmt` formatting compiled for this line type. A PID
     // is positive.
-    push_priority(out, level);
+    let _ = out.push_str("<");
+    let _ = out.push_str(Dec::of(u64::from(FACILITY_DAEMON | level as u8)).as_str());
+    let _ = out.push_str(">");
     let perror = out.len();
     let _ = out.push_str(ident);
     let _ = out.push_str("[");
@@ -219,18 +243,6 @@ fn format_line(out: &mut OutLine, level: Level, ident: &str, pid: i32, line: &st
     }
 }
 
-/// `<PRI>`, the head of our client's datagrams.
-#[cfg(not(all(target_env = "gnu", not(test))))]
-fn push_priority(out: &mut OutLine, level: Level) {
-    let _ = out.push_str("<");
-    let _ = out.push_str(Dec::of(u64::from(FACILITY_DAEMON | level as u8)).as_str());
-    let _ = out.push_str(">");
-}
-
-/// Nothing: glibc's `syslog` writes the priority (see [`system_syslog`]).
-#[cfg(all(target_env = "gnu", not(test)))]
-fn push_priority(_out: &mut OutLine, _level: Level) {}
-
 /// The ident glibc's `openlog` keeps a pointer to: a NUL-terminated copy that never
 /// moves (the last byte stays 0: an ident is at most [`IDENT_MAX`] bytes). Atomic
 /// bytes, so a `static` written once needs no `unsafe`.
@@ -241,19 +253,24 @@ static IDENT: [AtomicU8; IDENT_MAX + 1] = [const { AtomicU8::new(0) }; IDENT_MAX
 #[cfg(all(target_env = "gnu", not(test)))]
 static OPENED: AtomicBool = AtomicBool::new(false);
 
-/// Sends `msg` (the message after `ident[pid]: `) through
-/// glibc's `syslog(3)`, opened at the first call with `ident`. glibc connects lazily,
-/// reconnects once if a send fails, and drops the message silently otherwise, as our
-/// client does.
+/// Sends `msg` (the message; a NUL ends it, as in C) through glibc's `syslog(3)`,
+/// opened at the first call with `ident`, and with `perror` also written to standard
+/// error as `ident[pid]: message` (`LOG_PERROR`). glibc connects lazily, reconnects
+/// once if a send fails, and drops the message silently otherwise, as our client does.
 #[cfg(all(target_env = "gnu", not(test)))]
-fn system_syslog(ident: &str, level: Level, msg: &[u8]) {
+fn system_syslog(ident: &str, perror: bool, level: Level, msg: &[u8]) {
     if !OPENED.swap(true, Ordering::Relaxed) {
         for (slot, &byte) in IDENT.iter().zip(ident.as_bytes()) {
             slot.store(byte, Ordering::Relaxed);
         }
+        let options = if perror {
+            libc::LOG_PID | libc::LOG_PERROR
+        } else {
+            libc::LOG_PID
+        };
         // SAFETY: `IDENT` is a NUL-terminated string in a `static`: it outlives every
         // later `syslog` call that reads it; `AtomicU8` has the layout of `u8`.
-        unsafe { libc::openlog(IDENT.as_ptr().cast(), libc::LOG_PID, libc::LOG_DAEMON) };
+        unsafe { libc::openlog(IDENT.as_ptr().cast(), options, libc::LOG_DAEMON) };
     }
     // A message is at most `LOG_LINE_MAX` bytes, so its length fits a C int.
     let len = msg.len() as libc::c_int;
