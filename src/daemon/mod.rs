@@ -225,7 +225,8 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
                     Level::Err,
                     &[e.what(), " '", name, "' not found!"],
                 );
-                words(&mut host.log, Level::Err, &["Invalid user:group argument"]);
+                let invalid = "Invalid user:group argument";
+                crate::fmt::text(&mut *host, Level::Err, invalid);
                 return exit::FAILURE;
             }
         },
@@ -236,7 +237,8 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
             return exit::OSERR;
         }
     }
-    words(&mut host.log, Level::Notice, &[VERSION_BANNER]);
+    // One piece: `text`, not `words` (a one-slice array would be a relocated static).
+    crate::fmt::text(&mut *host, Level::Notice, VERSION_BANNER);
     if opts.startup_delay > 0 {
         process::sleep_secs(opts.startup_delay);
     }

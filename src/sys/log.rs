@@ -5,11 +5,15 @@
 //! |---|---|---|
 //! | [`Target::Syslog`] (daemon, or `-n -s`) | `/dev/log` | `<PRI>ident[pid]: message`, facility `LOG_DAEMON` |
 //! | [`Target::SyslogAndStderr`] (`-n`) | both | stderr as glibc's `LOG_PERROR`: `ident[pid]: message` |
-//! | [`Target::Stderr`] | stderr only | as above |
+//! | `Target::Stderr` (not on glibc) | stderr only | as above |
 //! | [`Target::Verify`] (`-F`) | stdout | `message` |
 //!
-//! Syslog is our own small client, not `syslog(3)`: musl's pulls `printf`, `strftime` and
-//! the time zone code into the static programs only to write the timestamp. We send one
+//! On glibc (linked dynamically, so free) syslog is glibc's `syslog(3)`, opened as
+//! SMCRoute opens it (`openlog(ident, LOG_PID | LOG_PERROR with -n, LOG_DAEMON)`): the
+//! datagrams are then SMCRoute's, timestamp included, and glibc writes the stderr copy.
+//! Elsewhere it is our own small client, not `syslog(3)`:
+//! musl's pulls `printf`, `strftime` and the time zone code into the static programs
+//! only to write the timestamp. That client, also the one the unit tests run, sends one
 //! datagram per line to `/dev/log` without a timestamp, which RFC 3164 §4.3.2 allows: a
 //! relay or collector that receives a message without a valid TIMESTAMP adds its own
 //! time of reception, and every local receiver we target does so (busybox `syslogd`
@@ -17,27 +21,35 @@
 //! `imuxsock` and systemd-journald stamp each message on receipt anyway). What a reader
 //! sees is therefore the same line as before, timed by the receiver instead of us.
 
+#[cfg(all(target_env = "gnu", not(test)))]
+use core::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+
 use heapless::String;
 
+#[cfg(not(all(target_env = "gnu", not(test))))]
 use super::process::getpid;
+#[cfg(not(all(target_env = "gnu", not(test))))]
 use super::Fd;
 use crate::args::LogLevel;
+#[cfg(not(all(target_env = "gnu", not(test))))]
 use crate::errno::Errno;
 use crate::fmt::{push_truncated, Level, Log};
 use crate::limits::LOG_LINE_MAX;
+#[cfg(not(all(target_env = "gnu", not(test))))]
 use crate::net::Dec;
 
 /// Longest syslog ident kept (longer identities are cut in the log tag only).
 pub const IDENT_MAX: usize = 32;
 
 /// Where the local syslog daemon reads messages (`_PATH_LOG`).
-#[cfg(not(target_os = "freebsd"))]
+#[cfg(not(any(target_os = "freebsd", all(target_env = "gnu", not(test)))))]
 const DEV_LOG: &str = "/dev/log";
 /// Where the local syslog daemon reads messages (`_PATH_LOG`).
 #[cfg(target_os = "freebsd")]
 const DEV_LOG: &str = "/var/run/log";
 
 /// `LOG_DAEMON`: the facility of every message; the priority is facility | level.
+#[cfg(not(all(target_env = "gnu", not(test))))]
 const FACILITY_DAEMON: u8 = 3 << 3;
 
 /// Where [`SysLog`] writes.
@@ -47,7 +59,9 @@ pub enum Target {
     Syslog,
     /// syslog, and a copy on standard error.
     SyslogAndStderr,
-    /// Standard error only.
+    /// Standard error only (not on glibc, whose `syslog(3)` writes the stderr copy:
+    /// the daemon never uses it, as SMCRoute has no such mode).
+    #[cfg(not(all(target_env = "gnu", not(test))))]
     Stderr,
     /// Verify mode: plain lines on standard output.
     Verify,
@@ -64,6 +78,7 @@ pub struct SysLog<'a> {
     /// An IPC command is being answered: remember lines of every level, hidden or not.
     capture: bool,
     /// The connection to syslog, made on first use.
+    #[cfg(not(all(target_env = "gnu", not(test))))]
     syslog: SyslogClient,
 }
 
@@ -80,6 +95,7 @@ impl<'a> SysLog<'a> {
             ident: kept,
             last: String::new(),
             capture: false,
+            #[cfg(not(all(target_env = "gnu", not(test))))]
             syslog: SyslogClient {
                 path: DEV_LOG,
                 sock: None,
@@ -135,9 +151,29 @@ impl Log for SysLog<'_> {
         // Every output gets the same text, cut at `LOG_LINE_MAX` as SMCRoute cuts it.
         self.last.clear();
         push_truncated(&mut self.last, line);
-        if !self.enabled(level) {
+        if self.enabled(level) {
+            self.show(level);
+        }
+    }
+}
+
+impl SysLog<'_> {
+    /// Shows the last line on the target. On glibc, `syslog(3)` also writes the copy on
+    /// standard error (`LOG_PERROR`, glibc's `ident[pid]: message` line, as SMCRoute's).
+    #[cfg(all(target_env = "gnu", not(test)))]
+    fn show(&mut self, level: Level) {
+        let line = self.last.as_bytes();
+        if self.target == Target::Verify {
+            super::stdout(line);
+            super::stdout(b"\n");
             return;
         }
+        system_syslog(self.ident, self.target != Target::Syslog, level, line);
+    }
+
+    /// Shows the last line on the target.
+    #[cfg(not(all(target_env = "gnu", not(test))))]
+    fn show(&mut self, level: Level) {
         // One buffer, formatted once: each output sends its part of it.
         let mut out = OutLine::new();
         let cuts = format_line(&mut out, level, self.ident, getpid(), &self.last);
@@ -156,15 +192,19 @@ impl Log for SysLog<'_> {
     }
 }
 
+#[cfg(not(all(target_env = "gnu", not(test))))]
 /// Room for `<PRI>ident[pid]: ` plus a log line and a newline: every output line.
 const OUT_LINE_MAX: usize = 5 + IDENT_MAX + 16 + LOG_LINE_MAX + 1;
 
 /// An output line. More room than [`OUT_LINE_MAX`]: the capacity of a path
 /// ([`crate::args::Path`]), so heapless's append code for it is in the program once.
+#[cfg(not(all(target_env = "gnu", not(test))))]
 type OutLine = String<{ crate::args::PATH_MAX_LEN }>;
+#[cfg(not(all(target_env = "gnu", not(test))))]
 static_assertions::const_assert!(OUT_LINE_MAX <= crate::args::PATH_MAX_LEN);
 
 /// Where each output's part of a [`format_line`] line is.
+#[cfg(not(all(target_env = "gnu", not(test))))]
 struct Cuts {
     /// glibc's `LOG_PERROR` line `ident[pid]: message\n` starts here (after `<PRI>`).
     perror: usize,
@@ -179,6 +219,7 @@ struct Cuts {
 /// Writes `<PRI>ident[pid]: message\n` into `out` (empty): one line that holds every
 /// output's (see [`Cuts`]). `line` is at most `LOG_LINE_MAX` bytes (what `log` passes:
 /// its `last`, already cut), so it and the newline always fit; a longer one is left out.
+#[cfg(not(all(target_env = "gnu", not(test))))]
 fn format_line(out: &mut OutLine, level: Level, ident: &str, pid: i32, line: &str) -> Cuts {
     // Numbers through `Dec`: no `ufmt` formatting compiled for this line type. A PID
     // is positive.
@@ -202,12 +243,50 @@ fn format_line(out: &mut OutLine, level: Level, ident: &str, pid: i32, line: &st
     }
 }
 
+/// The ident glibc's `openlog` keeps a pointer to: a NUL-terminated copy that never
+/// moves (the last byte stays 0: an ident is at most [`IDENT_MAX`] bytes). Atomic
+/// bytes, so a `static` written once needs no `unsafe`.
+#[cfg(all(target_env = "gnu", not(test)))]
+static IDENT: [AtomicU8; IDENT_MAX + 1] = [const { AtomicU8::new(0) }; IDENT_MAX + 1];
+
+/// True once `openlog` was called.
+#[cfg(all(target_env = "gnu", not(test)))]
+static OPENED: AtomicBool = AtomicBool::new(false);
+
+/// Sends `msg` (the message; a NUL ends it, as in C) through glibc's `syslog(3)`,
+/// opened at the first call with `ident`, and with `perror` also written to standard
+/// error as `ident[pid]: message` (`LOG_PERROR`). glibc connects lazily, reconnects
+/// once if a send fails, and drops the message silently otherwise, as our client does.
+#[cfg(all(target_env = "gnu", not(test)))]
+fn system_syslog(ident: &str, perror: bool, level: Level, msg: &[u8]) {
+    if !OPENED.swap(true, Ordering::Relaxed) {
+        for (slot, &byte) in IDENT.iter().zip(ident.as_bytes()) {
+            slot.store(byte, Ordering::Relaxed);
+        }
+        let options = if perror {
+            libc::LOG_PID | libc::LOG_PERROR
+        } else {
+            libc::LOG_PID
+        };
+        // SAFETY: `IDENT` is a NUL-terminated string in a `static`: it outlives every
+        // later `syslog` call that reads it; `AtomicU8` has the layout of `u8`.
+        unsafe { libc::openlog(IDENT.as_ptr().cast(), options, libc::LOG_DAEMON) };
+    }
+    // A message is at most `LOG_LINE_MAX` bytes, so its length fits a C int.
+    let len = msg.len() as libc::c_int;
+    // SAFETY: the format reads one C int and a pointer to at least that many bytes
+    // (`%.*s` stops there, or at a NUL, so `msg` needs no terminator), which we pass.
+    unsafe { libc::syslog(level as libc::c_int, c"%.*s".as_ptr(), len, msg.as_ptr()) };
+}
+
 /// Our `syslog(3)`: an `AF_UNIX` datagram socket connected to `path`.
+#[cfg(not(all(target_env = "gnu", not(test))))]
 struct SyslogClient {
     path: &'static str,
     sock: Option<Fd>,
 }
 
+#[cfg(not(all(target_env = "gnu", not(test))))]
 impl SyslogClient {
     /// Sends `msg`, connecting first if needed. If the send fails (`ECONNREFUSED` after
     /// syslogd restarted, `ENOTCONN`, `ENOENT`...) the socket is reconnected once and the
@@ -226,12 +305,14 @@ impl SyslogClient {
 }
 
 /// `socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC)` connected to `path`.
+#[cfg(not(all(target_env = "gnu", not(test))))]
 fn connect_dgram(path: &str) -> Result<Fd, Errno> {
     super::unix::connect_as(path, libc::SOCK_DGRAM)
 }
 
 /// `send(fd, msg, MSG_NOSIGNAL)`, retried on `EINTR`: one datagram, whole or not at all
 /// (the IPC reply writer's loop; a datagram is never sent in part).
+#[cfg(not(all(target_env = "gnu", not(test))))]
 fn send(fd: &Fd, msg: &[u8]) -> Result<(), Errno> {
     super::unix::send_all(fd, msg)
 }

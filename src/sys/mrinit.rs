@@ -4,7 +4,7 @@
 use ufmt::{uDisplay, uWrite, Formatter};
 
 use crate::errno::Errno;
-use crate::fmt::Level;
+use crate::fmt::{fields, Level};
 use crate::net::Family;
 
 /// Which step of opening a routing socket failed.
@@ -67,59 +67,23 @@ impl InitError {
     }
 }
 
-/// The parts of each message: `head`, the family (`IPv4`/`IPv6`) or not, `tail`, and
-/// `: errno` or not. A table: the writes exist once rather than once per message.
-struct Parts {
-    head: &'static str,
-    family: bool,
-    tail: &'static str,
-    errno: bool,
-}
-
-const fn parts(head: &'static str, family: bool, tail: &'static str, errno: bool) -> Parts {
-    Parts {
-        head,
-        family,
-        tail,
-        errno,
-    }
-}
-
-/// Indexed by [`InitError::message`].
-const MESSAGES: [Parts; 9] = [
-    parts(
-        "Kernel does not even support IGMP, skipping ...",
-        false,
-        "",
-        false,
-    ),
-    parts(
-        "Kernel does not even support IPv6 ICMP, skipping ...",
-        false,
-        "",
-        false,
-    ),
-    parts("Failed creating ", true, " multicast routing socket", true),
-    parts(
-        "Failed setting ",
-        true,
-        " multicast routing socket options",
-        true,
-    ),
-    parts("Cannot set ", true, " multicast routing table id", true),
-    parts("", true, " multicast routing API already in use", true),
-    parts(
-        "Kernel does not support ",
-        true,
-        " multicast routing, skipping ...",
-        false,
-    ),
-    parts("Failed initializing ", true, " multicast routing API", true),
-    parts("Failed enabling IPv6 multicast forwarding", false, "", true),
-];
+/// Every message, one a line, indexed by [`InitError::message`]: `@` stands for the
+/// family (`IPv4`/`IPv6`), and a line ending in `:` is followed by `": "` and the
+/// error. One string, not a table of string slices (16 B each in the relocated
+/// read-only data of a position-independent program), cut with [`fields`].
+const MESSAGES: &str = "\
+Kernel does not even support IGMP, skipping ...
+Kernel does not even support IPv6 ICMP, skipping ...
+Failed creating @ multicast routing socket:
+Failed setting @ multicast routing socket options:
+Cannot set @ multicast routing table id:
+@ multicast routing API already in use:
+Kernel does not support @ multicast routing, skipping ...
+Failed initializing @ multicast routing API:
+Failed enabling IPv6 multicast forwarding:";
 
 impl InitError {
-    /// Which message of [`MESSAGES`] SMCRoute logs.
+    /// Which line of [`MESSAGES`] SMCRoute logs.
     fn message(&self) -> usize {
         match self.step {
             InitStep::Socket if self.unsupported() => match self.family {
@@ -142,20 +106,26 @@ impl InitError {
     /// and the error to write after them, if any: the daemon logs them with its one line
     /// builder, no formatting code of its own.
     pub fn parts(&self) -> ([&'static str; 4], Option<Errno>) {
-        let Some(p) = MESSAGES.get(self.message()) else {
-            return ([""; 4], None);
+        // Not `nth`: `Fields` would get an `nth` of its own for this one use.
+        let mut lines = fields(MESSAGES, b'\n');
+        for _ in 0..self.message() {
+            lines.next();
+        }
+        let line = lines.next().unwrap_or("");
+        let mut text_and_colon = fields(line, b':');
+        let text = text_and_colon.next().unwrap_or("");
+        let (colon, errno) = match text_and_colon.next() {
+            Some(_) => (": ", Some(self.errno)),
+            None => ("", None),
         };
-        let family = match (p.family, self.family) {
-            (false, _) => "",
-            (true, Family::V4) => "IPv4",
-            (true, Family::V6) => "IPv6",
+        let mut halves = fields(text, b'@');
+        let head = halves.next().unwrap_or("");
+        let (family, tail) = match (halves.next(), self.family) {
+            (None, _) => ("", ""),
+            (Some(tail), Family::V4) => ("IPv4", tail),
+            (Some(tail), Family::V6) => ("IPv6", tail),
         };
-        let (colon, errno) = if p.errno {
-            (": ", Some(self.errno))
-        } else {
-            ("", None)
-        };
-        ([p.head, family, p.tail, colon], errno)
+        ([head, family, tail, colon], errno)
     }
 }
 

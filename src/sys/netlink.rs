@@ -1,5 +1,6 @@
-//! rtnetlink: interface hot-plug events and the interface dump (instead of
-//! `getifaddrs(3)`, which allocates). Decoding is [`crate::wire::netlink`]'s job.
+//! rtnetlink: interface hot-plug events and the interface dump (on glibc, its
+//! `getifaddrs(3)`, SMCRoute's call; elsewhere our own dump, as musl's allocates).
+//! Decoding is [`crate::wire::netlink`]'s job.
 //!
 //! # References
 //! `man 7 netlink`, `man 7 rtnetlink`.
@@ -80,8 +81,88 @@ pub fn dump_links(f: &mut impl FnMut(&IfInfo)) -> Result<(), Errno> {
 /// [`dump_links`] through `scratch`, a buffer the caller lends (the daemon's idle conf
 /// read buffer): no [`DUMP_BUF`] stack buffer cleared at each scan. It must hold one
 /// kernel batch, at most a page of 8 KiB ([`dump_links_with`]).
+///
+/// On glibc, linked dynamically, the interfaces come from its `getifaddrs(3)` instead
+/// ([`system_links`], the same list from the same dump, for no code of ours): the
+/// request and the decoding are then not in the program.
+#[cfg(any(test, not(target_env = "gnu")))]
 pub fn dump_links_in(scratch: &mut [u8], f: &mut impl FnMut(&IfInfo)) -> Result<(), Errno> {
     dump_links_with(scratch, f)
+}
+
+/// See the other variant: on glibc, [`system_links`] (`scratch` unused).
+#[cfg(all(target_env = "gnu", not(test)))]
+pub fn dump_links_in(_scratch: &mut [u8], f: &mut impl FnMut(&IfInfo)) -> Result<(), Errno> {
+    system_links(f)
+}
+
+/// The interfaces as glibc's `getifaddrs` lists them, in the kernel's link dump order
+/// (glibc makes one entry per link from `RTM_GETLINK`, then one per address). A link's
+/// entry has its hardware address (`AF_PACKET`, with the index) or, for a link without
+/// one such as a tun device, no address but the link's statistics in `ifa_data`, which
+/// no address entry has; its index is then looked up by name. Entries without a name,
+/// or whose name is empty or not UTF-8, are skipped, as [`dump_links`] skips them.
+#[cfg(target_env = "gnu")]
+pub fn system_links(f: &mut impl FnMut(&IfInfo)) -> Result<(), Errno> {
+    let mut list = IfAddrs(core::ptr::null_mut());
+    // SAFETY: `list.0` is a live pointer for `getifaddrs` to set; `Drop` frees the list.
+    ret(unsafe { libc::getifaddrs(&mut list.0) })?;
+    let mut next = list.0;
+    while !next.is_null() {
+        // SAFETY: a non-null entry of the list `getifaddrs` made, alive until `list`
+        // is dropped after the loop.
+        let entry = unsafe { &*next };
+        next = entry.ifa_next;
+        if entry.ifa_name.is_null() {
+            continue;
+        }
+        let addr = entry.ifa_addr;
+        let ifindex = if !addr.is_null() {
+            // SAFETY: a non-null `ifa_addr` points to a `sockaddr` of the live list.
+            if libc::c_int::from(unsafe { (*addr).sa_family }) != libc::AF_PACKET {
+                continue; // an interface address, not a link
+            }
+            // SAFETY: an `AF_PACKET` address of `getifaddrs` is a `sockaddr_ll`.
+            let index = unsafe { (*addr.cast::<libc::sockaddr_ll>()).sll_ifindex };
+            index as u32
+        } else if !entry.ifa_data.is_null() {
+            // SAFETY: `ifa_name` is a non-null, NUL-terminated string of the live list.
+            unsafe { libc::if_nametoindex(entry.ifa_name) }
+        } else {
+            continue; // an address entry without an address
+        };
+        // ifi_index is a C int; the kernel never uses 0 or negative indexes.
+        if ifindex == 0 || ifindex > i32::MAX as u32 {
+            continue;
+        }
+        // SAFETY: as above; the name lives as long as the list.
+        let name = unsafe { core::ffi::CStr::from_ptr(entry.ifa_name) }.to_bytes();
+        let Some(name) = crate::fmt::as_utf8(name).filter(|n| !n.is_empty()) else {
+            continue;
+        };
+        let flags = entry.ifa_flags;
+        f(&IfInfo {
+            name,
+            ifindex,
+            up: flags & libc::IFF_UP as u32 != 0,
+            multicast: flags & libc::IFF_MULTICAST as u32 != 0,
+        });
+    }
+    Ok(())
+}
+
+/// The list of [`system_links`], freed when dropped.
+#[cfg(target_env = "gnu")]
+struct IfAddrs(*mut libc::ifaddrs);
+
+#[cfg(target_env = "gnu")]
+impl Drop for IfAddrs {
+    fn drop(&mut self) {
+        if !self.0.is_null() {
+            // SAFETY: the list `getifaddrs` made, freed only here.
+            unsafe { libc::freeifaddrs(self.0) };
+        }
+    }
 }
 
 /// [`dump_links`] into a caller's buffer (which must hold one kernel batch; `EMSGSIZE`
@@ -145,6 +226,20 @@ mod tests {
             dump_links_with(&mut tiny, &mut |_| {}),
             Err(Errno::EMSGSIZE)
         );
+    }
+
+    /// glibc's list is the dump's: the same interfaces, indexes and flags, in order.
+    #[cfg(target_env = "gnu")]
+    #[test]
+    fn system_links_are_the_dump() {
+        let mut dumped: Vec<(String, u32, bool, bool)> = Vec::new();
+        dump_links(&mut |i| dumped.push((String::from(i.name), i.ifindex, i.up, i.multicast)))
+            .unwrap();
+        let mut listed: Vec<(String, u32, bool, bool)> = Vec::new();
+        system_links(&mut |i| listed.push((String::from(i.name), i.ifindex, i.up, i.multicast)))
+            .unwrap();
+        assert!(!listed.is_empty());
+        assert_eq!(listed, dumped);
     }
 
     #[test]

@@ -184,6 +184,7 @@ extern "C" {
 }
 
 /// The `environ` entries: each C string's pointer and its bytes (NUL excluded).
+#[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
 fn environment() -> impl Iterator<Item = (*const c_char, &'static [u8])> {
     // SAFETY: reading the pointer; the programs are single-threaded and never change
     // their environment, so `environ` is the stable block the process started with.
@@ -225,12 +226,22 @@ pub enum ScriptEnv<'a> {
 /// `name=` and an address as long as `INET6_ADDRSTRLEN` (NUL included).
 type AddrVar = CStrBuf<{ 7 + 46 }>;
 
-/// The inherited variables the script does not get (see [`ScriptEnvp`]), in .rodata.
-static REPLACED: [&[u8]; 3] = [b"NOTIFY_SOCKET=", b"source=", b"group="];
+/// True for the inherited variables the script does not get (see [`ScriptEnvp`]).
+/// Three tests, not a table of names (16 B of relocated data per name in a PIE).
+#[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
+fn is_replaced(var: &[u8]) -> bool {
+    var.starts_with(b"NOTIFY_SOCKET=") || var.starts_with(b"source=") || var.starts_with(b"group=")
+}
 
 /// The script's `envp`: the inherited variables but `NOTIFY_SOCKET`, `source` and
 /// `group`, then our `source=`/`group=` if given, and the null pointer. It borrows the
 /// strings it points to.
+// Never made on glibc, whose script child edits its own environment instead
+// (`system_script_env`) and hands `exec_script` no `ScriptEnvp`.
+#[cfg_attr(
+    all(target_os = "linux", target_env = "gnu", not(test)),
+    allow(dead_code)
+)]
 struct ScriptEnvp<'a> {
     ptrs: [*const c_char; MAX_SCRIPT_ENV + 3],
     /// Inherited variables beyond [`MAX_SCRIPT_ENV`], not passed on.
@@ -239,12 +250,12 @@ struct ScriptEnvp<'a> {
 }
 
 impl<'a> ScriptEnvp<'a> {
+    #[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
     fn new(vars: Option<&'a (AddrVar, AddrVar)>) -> Self {
         let mut ptrs = [core::ptr::null(); MAX_SCRIPT_ENV + 3];
         let (mut len, mut left_out) = (0, 0);
         for (ptr, text) in environment() {
-            let replaced = REPLACED.iter().any(|name| text.starts_with(name));
-            if !replaced {
+            if !is_replaced(text) {
                 match ptrs.get_mut(len).filter(|_| len < MAX_SCRIPT_ENV) {
                     Some(slot) => {
                         *slot = ptr;
@@ -305,17 +316,47 @@ pub fn run_script(path: &str, arg: &str, env: ScriptEnv<'_>) -> Result<Started, 
             Some(&pair)
         }
     };
+    #[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
     let envp = ScriptEnvp::new(vars);
-    // SAFETY: the daemon is single-threaded; the child only calls `exec_script`, which
-    // never returns and does not rely on libc's cached thread id (see `call::fork`).
+    // SAFETY: the daemon is single-threaded; the child only calls `exec_script` (on
+    // glibc after `system_script_env`), which never returns and does not rely on libc's
+    // cached thread id (see `call::fork`).
     let pid = ret(unsafe { super::call::fork() })?;
     if pid == 0 {
-        exec_script(path, arg, &envp);
+        #[cfg(all(target_os = "linux", target_env = "gnu", not(test)))]
+        {
+            system_script_env(vars);
+            exec_script(path, arg, None);
+        }
+        #[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
+        exec_script(path, arg, Some(&envp));
     }
     Ok(Started {
         pid,
+        #[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
         env_left_out: envp.left_out,
+        #[cfg(all(target_os = "linux", target_env = "gnu", not(test)))]
+        env_left_out: 0,
     })
+}
+
+/// On glibc (linked dynamically, so free), the script child edits its own environment
+/// with glibc's `unsetenv` and `putenv` before it `execve`s with it: no copy of the
+/// environment's pointers is built, and nothing is left out. `vars` (`source=<S>` and
+/// `group=<G>`) stay alive in the child until its `execve`, as `putenv` needs.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn system_script_env(vars: Option<&(AddrVar, AddrVar)>) {
+    for name in [c"NOTIFY_SOCKET", c"source", c"group"] {
+        // SAFETY: `name` is NUL-terminated; the child is single-threaded.
+        unsafe { libc::unsetenv(name.as_ptr()) };
+    }
+    if let Some((source, group)) = vars {
+        for var in [source, group] {
+            // SAFETY: a NUL-terminated `name=value` that outlives its use (see above);
+            // glibc never writes through the pointer.
+            unsafe { libc::putenv(var.as_ptr().cast_mut()) };
+        }
+    }
 }
 
 /// A script started by [`run_script`].
@@ -327,14 +368,20 @@ pub struct Started {
     pub env_left_out: usize,
 }
 
-/// The child side of [`run_script`]: no allocation, only system calls.
-fn exec_script(path: &CPath, arg: &CStrBuf<32>, envp: &ScriptEnvp<'_>) -> ! {
+/// The child side of [`run_script`]: no allocation, only system calls. `envp` `None`
+/// passes the process environment (glibc's child, [`system_script_env`]).
+fn exec_script(path: &CPath, arg: &CStrBuf<32>, envp: Option<&ScriptEnvp<'_>>) -> ! {
     // An ignored signal stays ignored across exec; scripts expect the default.
     let _ = super::signal::set_default(libc::SIGPIPE);
     let argv: [*const c_char; 3] = [path.as_ptr(), arg.as_ptr(), core::ptr::null()];
+    let envp = match envp {
+        Some(envp) => envp.ptrs.as_ptr(),
+        // SAFETY: reading the pointer; the child is single-threaded.
+        None => unsafe { environ },
+    };
     // SAFETY: `path` and every `argv` and `envp` entry are NUL-terminated strings alive
     // for the call, and both arrays end with a null pointer.
-    unsafe { super::call::execve(path.as_ptr(), argv.as_ptr(), envp.ptrs.as_ptr()) };
+    unsafe { super::call::execve(path.as_ptr(), argv.as_ptr(), envp) };
     // SAFETY: `_exit` never returns; nothing of the parent's may be flushed from here.
     unsafe { libc::_exit(127) }
 }
@@ -530,6 +577,35 @@ pub(crate) mod tests {
             )
         );
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    /// glibc's child: `NOTIFY_SOCKET` and the inherited `source`/`group` removed, ours
+    /// set for a route, the rest kept.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    #[test]
+    fn system_script_env_edits_the_childs_environment() {
+        let status = in_child(|| {
+            std::env::set_var("NOTIFY_SOCKET", "/run/systemd/notify");
+            std::env::set_var("source", "inherited");
+            std::env::set_var("group", "inherited");
+            std::env::set_var("KEPT", "kept");
+            let vars = (
+                var("source=", "10.0.0.1").unwrap(),
+                var("group=", "225.1.1.1").unwrap(),
+            );
+            system_script_env(Some(&vars));
+            let get = |name: &str| std::env::var(name).ok();
+            let route = get("NOTIFY_SOCKET").is_none()
+                && get("source").as_deref() == Some("10.0.0.1")
+                && get("group").as_deref() == Some("225.1.1.1")
+                && get("KEPT").as_deref() == Some("kept");
+            system_script_env(None);
+            route
+                && get("source").is_none()
+                && get("group").is_none()
+                && get("KEPT").as_deref() == Some("kept")
+        });
+        assert_eq!(status, 0);
     }
 
     #[test]
