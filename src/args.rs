@@ -213,30 +213,46 @@ impl LogLevel {
 /// debug, garbage is 0, emerg). Difference: numbers above 7 mean debug and negative ones
 /// emerg (SMCRoute's `setlogmask` ignores a negative level's empty mask: everything).
 pub fn parse_log_level(s: &str) -> LogLevel {
-    const NAMES: [(&str, LogLevel); 12] = [
-        ("alert", LogLevel::UpTo(Level::Alert)),
-        ("crit", LogLevel::UpTo(Level::Crit)),
-        ("debug", LogLevel::UpTo(Level::Debug)),
-        ("emerg", LogLevel::UpTo(Level::Emerg)),
-        ("err", LogLevel::UpTo(Level::Err)),
-        ("error", LogLevel::UpTo(Level::Err)),
-        ("info", LogLevel::UpTo(Level::Info)),
-        ("none", LogLevel::Nothing),
-        ("notice", LogLevel::UpTo(Level::Notice)),
-        ("panic", LogLevel::UpTo(Level::Emerg)),
-        ("warn", LogLevel::UpTo(Level::Warning)),
-        ("warning", LogLevel::UpTo(Level::Warning)),
+    // Rows of the name padded to 7 bytes and its level number (`NONE` for `none`):
+    // pointer-free, so in .rodata, not 12 string slices in the RELRO region.
+    const NONE: u8 = 8;
+    const fn row(name: &str, level: u8) -> [u8; 8] {
+        let mut row = [0; 8];
+        let mut i = 0;
+        while i < name.len() {
+            row[i] = name.as_bytes()[i];
+            i += 1;
+        }
+        row[7] = level;
+        row
+    }
+    const NAMES: [[u8; 8]; 12] = [
+        row("alert", Level::Alert as u8),
+        row("crit", Level::Crit as u8),
+        row("debug", Level::Debug as u8),
+        row("emerg", Level::Emerg as u8),
+        row("err", Level::Err as u8),
+        row("error", Level::Err as u8),
+        row("info", Level::Info as u8),
+        row("none", NONE),
+        row("notice", Level::Notice as u8),
+        row("panic", Level::Emerg as u8),
+        row("warn", Level::Warning as u8),
+        row("warning", Level::Warning as u8),
     ];
-    // By reference: a loop over the array by value copies all of it to the stack.
-    for &(name, level) in &NAMES {
+    for [name @ .., level] in &NAMES {
         // The names are lowercase: a byte loop over the shorter length, not
         // `eq_ignore_ascii_case` (core's 16-byte chunked compare, 250 bytes on x86_64).
         let same = name
-            .bytes()
+            .iter()
+            .take_while(|&&n| n != 0)
             .zip(s.bytes())
-            .all(|(n, c)| c.to_ascii_lowercase() == n);
+            .all(|(&n, c)| c.to_ascii_lowercase() == n);
         if same {
-            return level;
+            return match *level {
+                NONE => LogLevel::Nothing,
+                n => LogLevel::UpTo(Level::from_number(n)),
+            };
         }
     }
     let n = atoi(s).clamp(0, 7);
