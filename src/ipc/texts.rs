@@ -5,7 +5,7 @@
 //! the other with the end offset of each: plain bytes in `.rodata`, looked up by index.
 //! The table is built at compile time from an array of `&str` that is never stored.
 
-use crate::fmt::joined_len;
+use crate::fmt::{as_utf8, joined_len};
 
 /// `N` texts of `L` bytes together (`L` is [`joined_len`] of the parts).
 pub struct Texts<const N: usize, const L: usize> {
@@ -37,6 +37,15 @@ impl<const N: usize, const L: usize> Texts<N, L> {
     /// Text `i` (empty past the end).
     pub fn get(&'static self, i: usize) -> &'static [u8] {
         piece(&self.bytes, &self.ends, i)
+    }
+}
+
+impl<const N: usize, const L: usize> Texts<N, L> {
+    /// Text `i` as the `&str` it was built from (empty past the end): the texts are
+    /// cut where the parts ended, so each is UTF-8 (checked by the programs' one UTF-8
+    /// check, not an inlined `from_utf8`).
+    pub fn get_str(&'static self, i: usize) -> &'static str {
+        as_utf8(self.get(i)).unwrap_or("")
     }
 }
 
@@ -95,6 +104,8 @@ mod tests {
         }
         assert_eq!(TABLE.get(4), b"");
         assert_eq!(TABLE.get(usize::MAX), b"");
+        assert_eq!(TABLE.get_str(2), "cde");
+        assert_eq!(TABLE.get_str(9), "");
         assert_eq!(index_of(&PARTS, "cde"), 2);
         assert_eq!(index_of(&PARTS, ""), 1);
     }
