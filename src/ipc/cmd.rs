@@ -133,25 +133,33 @@ impl CmdSpec {
     }
 }
 
-/// A command word, padded with NULs (the longest are 7 bytes).
+/// A command word: its length and its bytes, padded with NULs (the longest are 7 bytes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Word([u8; 7]);
+pub struct Word {
+    len: u8,
+    bytes: [u8; 7],
+}
 
 impl Word {
     const fn new(word: &str) -> Self {
-        let mut padded = [0; 7];
+        assert!(word.len() <= 7);
+        let mut bytes = [0; 7];
         let mut i = 0;
         while i < word.len() {
-            padded[i] = word.as_bytes()[i];
+            bytes[i] = word.as_bytes()[i];
             i += 1;
         }
-        Self(padded)
+        Self {
+            len: word.len() as u8,
+            bytes,
+        }
     }
 
     /// The word without its padding.
     pub fn as_bytes(&self) -> &[u8] {
-        let len = self.0.iter().position(|&b| b == 0).unwrap_or(self.0.len());
-        self.0.get(..len).unwrap_or(&self.0)
+        // `min`: the length is at most 7 (`new` checks it), and the compiler then knows.
+        let len = usize::from(self.len).min(self.bytes.len());
+        self.bytes.get(..len).unwrap_or(&self.bytes)
     }
 }
 
