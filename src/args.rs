@@ -13,7 +13,8 @@ use heapless::{String, Vec};
 
 pub use self::getopt::{Arg, Getopt, Mode};
 use crate::conf::atoi;
-use crate::fmt::Level;
+use crate::fmt::{joined_len, Level};
+use crate::ipc::texts::Texts;
 
 /// A file path from the command line or derived from the identity.
 pub type Path = String<PATH_MAX_LEN>;
@@ -116,25 +117,22 @@ impl ErrorLine<'_> {
     /// and the control tool, which write it differently.
     #[inline(never)]
     pub fn parts(&self) -> (&str, &'static str, Option<u8>, &'static str) {
-        // The text before the letter and after it, by error (a table, not a match of
-        // tuples: one lookup instead of six sets of stores).
-        const TEXTS: [(&str, &str); 6] = [
-            (": invalid option -- '", "'"),
-            (": option requires an argument -- '", "'"),
-            (": Invalid mrdisc announcement interval, 4-180.", ""),
+        // The text before the letter and after it, by error, in pairs (a table, not a
+        // match of tuples: one lookup instead of six sets of stores; pointer-free, so
+        // in .rodata, not string slices in the RELRO region).
+        #[rustfmt::skip]
+        const PARTS: [&str; 12] = [
+            ": invalid option -- '", "'",
+            ": option requires an argument -- '", "'",
+            ": Invalid mrdisc announcement interval, 4-180.", "",
             // SMCRoute prints only the usage text here; one line of why does no harm.
-            (
-                ": Invalid multicast routing table ID, must be 0 or more.",
-                "",
-            ),
+            ": Invalid multicast routing table ID, must be 0 or more.", "",
             // `PATH_MAX_LEN` written out (the unit tests check the line).
-            (": Path from -", " too long, max 256 bytes."),
+            ": Path from -", " too long, max 256 bytes.",
             // SMCRoute's wording for an IPC message with too many words.
-            (
-                ": Failed constructing IPC command: Argument list too long",
-                "",
-            ),
+            ": Failed constructing IPC command: Argument list too long", "",
         ];
+        static TEXTS: Texts<12, { joined_len(&PARTS) }> = Texts::new(&PARTS);
         let (index, letter) = match self.error {
             ArgError::InvalidOption(c) => (0, Some(c)),
             ArgError::MissingArgument(c) => (1, Some(c)),
@@ -149,8 +147,12 @@ impl ErrorLine<'_> {
         } else {
             basename(self.prog)
         };
-        let (text, tail) = TEXTS.get(index).copied().unwrap_or(("", ""));
-        (name, text, letter, tail)
+        (
+            name,
+            TEXTS.get_str(2 * index),
+            letter,
+            TEXTS.get_str(2 * index + 1),
+        )
     }
 }
 
@@ -213,30 +215,46 @@ impl LogLevel {
 /// debug, garbage is 0, emerg). Difference: numbers above 7 mean debug and negative ones
 /// emerg (SMCRoute's `setlogmask` ignores a negative level's empty mask: everything).
 pub fn parse_log_level(s: &str) -> LogLevel {
-    const NAMES: [(&str, LogLevel); 12] = [
-        ("alert", LogLevel::UpTo(Level::Alert)),
-        ("crit", LogLevel::UpTo(Level::Crit)),
-        ("debug", LogLevel::UpTo(Level::Debug)),
-        ("emerg", LogLevel::UpTo(Level::Emerg)),
-        ("err", LogLevel::UpTo(Level::Err)),
-        ("error", LogLevel::UpTo(Level::Err)),
-        ("info", LogLevel::UpTo(Level::Info)),
-        ("none", LogLevel::Nothing),
-        ("notice", LogLevel::UpTo(Level::Notice)),
-        ("panic", LogLevel::UpTo(Level::Emerg)),
-        ("warn", LogLevel::UpTo(Level::Warning)),
-        ("warning", LogLevel::UpTo(Level::Warning)),
+    // Rows of the name padded to 7 bytes and its level number (`NONE` for `none`):
+    // pointer-free, so in .rodata, not 12 string slices in the RELRO region.
+    const NONE: u8 = 8;
+    const fn row(name: &str, level: u8) -> [u8; 8] {
+        let mut row = [0; 8];
+        let mut i = 0;
+        while i < name.len() {
+            row[i] = name.as_bytes()[i];
+            i += 1;
+        }
+        row[7] = level;
+        row
+    }
+    const NAMES: [[u8; 8]; 12] = [
+        row("alert", Level::Alert as u8),
+        row("crit", Level::Crit as u8),
+        row("debug", Level::Debug as u8),
+        row("emerg", Level::Emerg as u8),
+        row("err", Level::Err as u8),
+        row("error", Level::Err as u8),
+        row("info", Level::Info as u8),
+        row("none", NONE),
+        row("notice", Level::Notice as u8),
+        row("panic", Level::Emerg as u8),
+        row("warn", Level::Warning as u8),
+        row("warning", Level::Warning as u8),
     ];
-    // By reference: a loop over the array by value copies all of it to the stack.
-    for &(name, level) in &NAMES {
+    for [name @ .., level] in &NAMES {
         // The names are lowercase: a byte loop over the shorter length, not
         // `eq_ignore_ascii_case` (core's 16-byte chunked compare, 250 bytes on x86_64).
         let same = name
-            .bytes()
+            .iter()
+            .take_while(|&&n| n != 0)
             .zip(s.bytes())
-            .all(|(n, c)| c.to_ascii_lowercase() == n);
+            .all(|(&n, c)| c.to_ascii_lowercase() == n);
         if same {
-            return level;
+            return match *level {
+                NONE => LogLevel::Nothing,
+                n => LogLevel::UpTo(Level::from_number(n)),
+            };
         }
     }
     let n = atoi(s).clamp(0, 7);
@@ -591,8 +609,8 @@ pub fn parse_ctl_into<'a>(args: &'a [&'a str], opts: &mut CtlOpts<'a>) -> Result
 pub fn put_daemon_usage(put: &mut impl FnMut(&[u8]), prog: &str, ident: &str) {
     put(b"Usage:\n  ");
     put(basename(prog).as_bytes());
-    for text in &USAGE_TO_IDENT_PARTS {
-        put(text.as_bytes());
+    for i in 0..USAGE_TO_IDENT_PARTS.len() {
+        put(USAGE_TO_IDENT_TEXTS.get(i));
         put(ident.as_bytes());
     }
     put(USAGE_END.as_bytes());
@@ -600,9 +618,11 @@ pub fn put_daemon_usage(put: &mut impl FnMut(&[u8]), prog: &str, ident: &str) {
 
 /// The pieces of `smcrouted -h` between the identities, joined at compile time.
 /// The usage text up to each place the identity goes (read from a static table, not
-/// built on the stack).
+/// built on the stack; pointer-free, so in .rodata, not in the RELRO region).
 const USAGE_TO_IDENT_PARTS: [&str; 4] =
     [USAGE_TO_CONF, USAGE_TO_IDENT, USAGE_TO_PID, USAGE_TO_SOCKET];
+static USAGE_TO_IDENT_TEXTS: Texts<4, { joined_len(&USAGE_TO_IDENT_PARTS) }> =
+    Texts::new(&USAGE_TO_IDENT_PARTS);
 const USAGE_TO_CONF: &str = crate::joined![
     " [-hnNsv] [-c SEC] [-d SEC] [-e CMD] [-f FILE] [-i NAME] [-l LVL] \n\
      \x20                    [-m SEC] [-P FILE] [-t ID] [-u FILE]\n\

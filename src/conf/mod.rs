@@ -358,7 +358,13 @@ const fn is_space(b: u8) -> bool {
 
 /// Directive words, and their statements. No name is a prefix of another, so the order
 /// is free: `mroute`, the directive of long confs, is tried first.
-const DIRECTIVE_NAMES: [&[u8]; 5] = [b"mroute", b"mgroup", b"ssmgroup", b"phyint", b"include"];
+const DIRECTIVE_NAMES: [NameRow; 5] = [
+    row("mroute"),
+    row("mgroup"),
+    row("ssmgroup"),
+    row("phyint"),
+    row("include"),
+];
 const DIRECTIVES: [Kind; 5] = [
     Kind::Mroute,
     Kind::Mgroup,
@@ -374,15 +380,15 @@ fn directive(word: &[u8]) -> Option<Kind> {
 
 /// Keywords of a statement, in the order SMCRoute tries them (`to` before
 /// `ttl-threshold`), and what they are.
-const KEYWORD_NAMES: [&[u8]; 8] = [
-    b"from",
-    b"source",
-    b"group",
-    b"to",
-    b"enable",
-    b"disable",
-    b"mrdisc",
-    b"ttl-threshold",
+const KEYWORD_NAMES: [NameRow; 8] = [
+    row("from"),
+    row("source"),
+    row("group"),
+    row("to"),
+    row("enable"),
+    row("disable"),
+    row("mrdisc"),
+    row("ttl-threshold"),
 ];
 const KEYWORDS: [Key; 8] = [
     Key::From,
@@ -400,14 +406,32 @@ fn keyword(word: &[u8]) -> Option<Key> {
     prefixed(word, &KEYWORD_NAMES).and_then(|i| KEYWORDS.get(i).copied())
 }
 
+/// A directive or keyword: its length, then its bytes padded with NULs. Fixed-width
+/// rows hold no pointers: the tables are bytes in `.rodata`, not string slices in the
+/// RELRO region, and a row's first byte is as near as a slice's pointer was.
+type NameRow = [u8; 14];
+
+/// The row of `name` (at most 13 bytes, not empty), at compile time.
+const fn row(name: &str) -> NameRow {
+    assert!(!name.is_empty() && name.len() <= 13);
+    let mut row = [0; 14];
+    row[0] = name.len() as u8;
+    let mut i = 0;
+    while i < name.len() {
+        row[1 + i] = name.as_bytes()[i];
+        i += 1;
+    }
+    row
+}
+
 /// The index of the first of `names` that `word` starts with: a table walk and one
 /// compare (the first bytes are checked before it), not a chain of compares, for the
 /// directives and the keywords.
-fn prefixed(word: &[u8], names: &[&[u8]]) -> Option<usize> {
-    let first = word.first()?;
+fn prefixed(word: &[u8], names: &[NameRow]) -> Option<usize> {
+    let &first = word.first()?;
     names
         .iter()
-        .position(|name| name.first() == Some(first) && starts_with(word, name))
+        .position(|row| row[1] == first && starts_with(word, row))
 }
 
 /// A keyword of a statement.
@@ -423,13 +447,16 @@ enum Key {
     Ttl,
 }
 
-/// `word.starts_with(name)` for a `name` whose first byte `word` is known to share, as a
-/// byte loop: names are a few bytes, and the slice comparison calls `memcmp` for each
-/// (most of the cost of a keyword lookup).
-fn starts_with(word: &[u8], name: &[u8]) -> bool {
+/// `word.starts_with(name)` for the name of `row`, whose first byte `word` is known to
+/// share, as a byte loop: names are a few bytes, and the slice comparison calls
+/// `memcmp` for each (most of the cost of a keyword lookup).
+fn starts_with(word: &[u8], row: &NameRow) -> bool {
+    // A name is at most 13 bytes (`row` checks it at compile time); the `min` tells the
+    // compiler so, and the row is indexed without a bounds check.
+    let len = usize::from(row[0]).min(13);
     let mut i = 1;
-    while let Some(&b) = name.get(i) {
-        if word.get(i) != Some(&b) {
+    while i < len {
+        if word.get(i) != Some(&row[i + 1]) {
             return false;
         }
         i += 1;

@@ -753,3 +753,21 @@ fn line_end_finds_the_first_newline_at_any_offset() {
     }
     assert_eq!(line_end(b"abc", 9), 9);
 }
+
+#[test]
+fn names_match_as_word_prefixes() {
+    let key = |w: &[u8]| keyword(w).map(|k| k as u8);
+    assert_eq!(key(b"to"), Some(Key::To as u8));
+    assert_eq!(key(b"tox"), Some(Key::To as u8));
+    assert_eq!(key(b"ttl-threshold"), Some(Key::Ttl as u8));
+    assert_eq!(key(b"ttl-thresholds"), Some(Key::Ttl as u8));
+    assert_eq!(key(b"ttl-threshol"), None);
+    assert_eq!(key(b"t"), None);
+    assert_eq!(key(b""), None);
+    assert_eq!(key(b"sourc"), None);
+    assert_eq!(key(b"source"), Some(Key::Source as u8));
+    assert!(directive(b"ssmgroup") == Some(Kind::Mgroup));
+    assert!(directive(b"include") == Some(Kind::Include));
+    assert!(directive(b"mrout").is_none());
+    assert!(directive(b"x").is_none());
+}

@@ -58,15 +58,16 @@ pub fn print_usage(t: &mut impl Term) {
     t.put(&USAGE_OPTIONS);
     for c in COMMANDS.iter().filter(|c| !c.hidden) {
         t.put(b"  ");
-        t.put(c.word.as_bytes());
+        let word = c.word.as_bytes();
+        t.put(word);
         // `%-7s`: command words are 7 characters at most.
-        t.put(SPACES.get(c.word.len()..).unwrap_or(&[]));
+        t.put(SPACES.get(word.len()..).unwrap_or(&[]));
         t.put(if c.min_args > 0 {
             b" ARGS  "
         } else {
             b"       "
         });
-        t.put(c.help.as_bytes());
+        t.put(c.help());
         t.put(b"\n");
     }
     t.put(USAGE_TAIL.as_bytes());
@@ -100,11 +101,11 @@ pub fn print_help(t: &mut impl Term, topic: Option<&'static CmdSpec>) {
             // Aliases print the help of the entry they stand for.
             let c = cmd::help_entry(c);
             t.put(b"Help:\n  ");
-            t.put(c.help.as_bytes());
+            t.put(c.help());
             t.put(b"\n\nExample:\n  smcroutectl ");
             t.put(c.word.as_bytes());
             t.put(b" ");
-            t.put(c.example.as_bytes());
+            t.put(c.example());
             t.put(b"\n\n");
         }
         _ => print_usage(t),

@@ -58,6 +58,18 @@ impl uDisplay for BatchError {
 
 /// The words of one batch line (without its newline); empty for comments and blank lines.
 pub fn split_line(line: &str) -> Result<Vec<&str, BATCH_MAX_WORDS>, BatchError> {
+    let mut words = Vec::new();
+    split_line_into(line, &mut words)?;
+    Ok(words)
+}
+
+/// [`split_line`] into the caller's `words` (cleared first): the word list (584 bytes on
+/// 64-bit targets) is filled where it is used, not returned in a `Result` and copied.
+pub fn split_line_into<'a>(
+    line: &'a str,
+    words: &mut Vec<&'a str, BATCH_MAX_WORDS>,
+) -> Result<(), BatchError> {
+    words.clear();
     if line.len() > BATCH_LINE_MAX {
         return Err(BatchError::LineTooLong);
     }
@@ -66,7 +78,6 @@ pub fn split_line(line: &str) -> Result<Vec<&str, BATCH_MAX_WORDS>, BatchError> 
     // character boundaries.
     let bytes = line.as_bytes();
     let is_blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\r');
-    let mut words = Vec::new();
     let mut end = 0;
     loop {
         let mut start = end;
@@ -87,7 +98,7 @@ pub fn split_line(line: &str) -> Result<Vec<&str, BATCH_MAX_WORDS>, BatchError> 
             .push(line.get(start..end).unwrap_or(""))
             .map_err(|_| BatchError::TooManyWords)?;
     }
-    Ok(words)
+    Ok(())
 }
 
 // ===== tests =====
@@ -99,6 +110,20 @@ mod tests {
 
     fn words(line: &str) -> std::vec::Vec<&str> {
         split_line(line).unwrap().to_vec()
+    }
+
+    #[test]
+    fn splits_into_the_callers_list() {
+        let long = "x ".repeat(BATCH_LINE_MAX);
+        let mut words = Vec::new();
+        split_line_into("add a b", &mut words).unwrap();
+        assert_eq!(words, ["add", "a", "b"]);
+        split_line_into("# comment", &mut words).unwrap();
+        assert!(words.is_empty());
+        assert_eq!(
+            split_line_into(&long, &mut words),
+            Err(BatchError::LineTooLong)
+        );
     }
 
     #[test]

@@ -5,6 +5,9 @@
 //! `r` is `reload`, `rem` is `remove`) and so does any word that starts with a full entry
 //! (`showx` is `show`). Unlike SMCRoute, an empty word matches nothing.
 
+use super::texts::{index_of, Texts};
+use crate::fmt::joined_len;
+
 /// A request's command letter (`struct ipc_msg.cmd`).
 ///
 /// The discriminants are the letters themselves: [`IpcCmd::letter`] is a cast, not a
@@ -99,22 +102,85 @@ pub enum Action {
     Send(IpcCmd),
 }
 
-/// One row of the command table.
+/// One row of the command table: bytes only (the word inline, the texts by index into
+/// [`CMD_TEXTS`]), so the table is in `.rodata`, not 48 bytes of string slices a row in
+/// the RELRO region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CmdSpec {
     /// The full command word.
-    pub word: &'static str,
+    pub word: Word,
     /// What it does.
     pub action: Action,
     /// Fewest words that must follow it.
     pub min_args: u8,
     /// Left out of the usage list (aliases).
     pub hidden: bool,
-    /// One-line help.
-    pub help: &'static str,
-    /// Example arguments for `help CMD`.
-    pub example: &'static str,
+    /// One-line help: index in [`CMD_TEXTS`].
+    help: u8,
+    /// Example arguments for `help CMD`: index in [`CMD_TEXTS`].
+    example: u8,
 }
+
+impl CmdSpec {
+    /// One-line help.
+    pub fn help(&self) -> &'static [u8] {
+        CMD_TEXTS.get(usize::from(self.help))
+    }
+
+    /// Example arguments for `help CMD`.
+    pub fn example(&self) -> &'static [u8] {
+        CMD_TEXTS.get(usize::from(self.example))
+    }
+}
+
+/// A command word: its length and its bytes, padded with NULs (the longest are 7 bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Word {
+    len: u8,
+    bytes: [u8; 7],
+}
+
+impl Word {
+    const fn new(word: &str) -> Self {
+        assert!(word.len() <= 7);
+        let mut bytes = [0; 7];
+        let mut i = 0;
+        while i < word.len() {
+            bytes[i] = word.as_bytes()[i];
+            i += 1;
+        }
+        Self {
+            len: word.len() as u8,
+            bytes,
+        }
+    }
+
+    /// The word without its padding.
+    pub fn as_bytes(&self) -> &[u8] {
+        // `min`: the length is at most 7 (`new` checks it), and the compiler then knows.
+        let len = usize::from(self.len).min(self.bytes.len());
+        self.bytes.get(..len).unwrap_or(&self.bytes)
+    }
+}
+
+/// The help texts and examples of [`COMMANDS`].
+const CMD_TEXT_PARTS: [&str; 14] = [
+    "",
+    "Show help text",
+    "Show program version and support information",
+    "Flush all dynamically installed (*,G) multicast routes",
+    "Kill running daemon",
+    "Reload .conf file, like SIGHUP",
+    "Show status of routes, joined groups, interfaces, etc.",
+    "Add a multicast route",
+    "eth0 192.168.2.42 225.1.2.3 eth1 eth2",
+    "Remove a multicast route",
+    "eth0 192.168.2.42 225.1.2.3",
+    "Join multicast group on an interface",
+    "eth0 225.1.2.3",
+    "Leave joined multicast group",
+];
+static CMD_TEXTS: Texts<14, { joined_len(&CMD_TEXT_PARTS) }> = Texts::new(&CMD_TEXT_PARTS);
 
 const fn spec(
     word: &'static str,
@@ -124,18 +190,18 @@ const fn spec(
     example: &'static str,
 ) -> CmdSpec {
     CmdSpec {
-        word,
+        word: Word::new(word),
         action,
         min_args,
         hidden: false,
-        help,
-        example,
+        help: index_of(&CMD_TEXT_PARTS, help) as u8,
+        example: index_of(&CMD_TEXT_PARTS, example) as u8,
     }
 }
 
 const fn alias(of: CmdSpec, word: &'static str) -> CmdSpec {
     CmdSpec {
-        word,
+        word: Word::new(word),
         hidden: true,
         ..of
     }
@@ -220,8 +286,9 @@ pub fn lookup(word: &str) -> Option<&'static CmdSpec> {
         return None;
     }
     COMMANDS.iter().find(|c| {
-        let n = word.len().min(c.word.len());
-        word.as_bytes().get(..n) == c.word.as_bytes().get(..n)
+        let entry = c.word.as_bytes();
+        let n = word.len().min(entry.len());
+        word.as_bytes().get(..n) == entry.get(..n)
     })
 }
 
@@ -248,7 +315,7 @@ mod tests {
     use super::*;
 
     fn word(w: &str) -> Option<&'static str> {
-        lookup(w).map(|c| c.word)
+        lookup(w).map(|c| std::str::from_utf8(c.word.as_bytes()).unwrap())
     }
 
     #[test]
@@ -281,8 +348,8 @@ mod tests {
     #[test]
     fn find_skips_leading_words() {
         assert_eq!(
-            find(&["foo", "show", "groups"]).map(|(i, c)| (i, c.word)),
-            Some((1, "show"))
+            find(&["foo", "show", "groups"]).map(|(i, c)| (i, c.word.as_bytes())),
+            Some((1, &b"show"[..]))
         );
         assert_eq!(find(&["foo", "bar"]), None);
         assert_eq!(find(&[]), None);
@@ -315,9 +382,16 @@ mod tests {
 
     #[test]
     fn aliases_print_their_targets_help() {
-        assert_eq!(help_entry(lookup("del").unwrap()).word, "remove");
-        assert_eq!(help_entry(lookup("restart").unwrap()).word, "reload");
-        assert_eq!(help_entry(lookup("add").unwrap()).word, "add");
+        let entry = |w| help_entry(lookup(w).unwrap()).word.as_bytes();
+        assert_eq!(entry("del"), b"remove");
+        assert_eq!(entry("restart"), b"reload");
+        assert_eq!(entry("add"), b"add");
+        assert_eq!(lookup("del").unwrap().help(), b"Remove a multicast route");
+        assert_eq!(
+            lookup("add").unwrap().example(),
+            b"eth0 192.168.2.42 225.1.2.3 eth1 eth2"
+        );
+        assert_eq!(lookup("help").unwrap().example(), b"");
     }
 
     #[test]

@@ -288,6 +288,8 @@ enum Arg<'a> {
 }
 
 impl uDisplay for Arg<'_> {
+    // Not inlined into each writer's message loop on x86_64 (one copy per sink type).
+    #[inline(never)]
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
         match *self {
             Arg::Nil => Ok(()),

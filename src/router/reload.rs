@@ -124,7 +124,7 @@ impl Router {
         let mut walk = Walk::new();
         while let Some(pid) = self.pending.step(&mut walk) {
             // A copy: the replay below changes the router the entry lives in.
-            let Some(p) = self.pending.get(pid).copied() else {
+            let Some(&p) = self.pending.get(pid) else {
                 continue;
             };
             // The words split once: IIF, source (if any), group, OIFs.

@@ -7,68 +7,79 @@
 
 use super::msg::Compact;
 use super::Router;
+use crate::fmt::joined_len;
 use crate::ipc::show::Out;
+use crate::ipc::texts::{same, Texts};
 use crate::kernel::Host;
 use crate::net::{Addr, Dec};
 use crate::table::groups::{Group, Join};
 
-/// A value's JSON key (with the punctuation before it) and its text separator.
-struct Field {
-    key: &'static str,
-    sep: &'static str,
+/// A value's JSON key (with the punctuation before it) and its text separator: an
+/// index into [`FIELD_TEXTS`], which holds each field's key then its separator (bytes
+/// in `.rodata`, not two string slices a field in the RELRO region).
+#[derive(Clone, Copy)]
+struct Field(u8);
+
+impl Field {
+    /// The field of `key` and `sep` (a compile error unless they are a pair of
+    /// [`FIELD_PARTS`]).
+    const fn of(key: &str, sep: &str) -> Self {
+        let mut i = 0;
+        while i + 1 < FIELD_PARTS.len() {
+            if same(FIELD_PARTS[i], key) && same(FIELD_PARTS[i + 1], sep) {
+                return Self(i as u8);
+            }
+            i += 2;
+        }
+        panic!("field not in FIELD_PARTS");
+    }
+
+    fn key(self) -> &'static [u8] {
+        FIELD_TEXTS.get(usize::from(self.0))
+    }
+
+    fn sep(self) -> &'static [u8] {
+        FIELD_TEXTS.get(usize::from(self.0) + 1)
+    }
 }
 
-const ROUTE_IIF: Field = Field {
-    key: ",\"iif\":",
-    sep: " ",
-};
-const IF_INDEX: Field = Field {
-    key: "{\"index\":",
-    sep: "",
-};
-const IF_NAME: Field = Field {
-    key: ",\"name\":",
-    sep: " ",
-};
-const IF_VIF: Field = Field {
-    key: ",\"vif\":",
-    sep: " ",
-};
-const IF_MIF: Field = Field {
-    key: ",\"mif\":",
-    sep: " ",
-};
+/// Every field's JSON key and text separator, in pairs.
+#[rustfmt::skip]
+const FIELD_PARTS: [&str; 26] = [
+    ",\"iif\":", " ",
+    "{\"index\":", "",
+    ",\"name\":", " ",
+    ",\"vif\":", " ",
+    ",\"mif\":", " ",
+    "", " ",
+    "", " to ",
+    ",", " ",
+    "{\"kind\":", "",
+    ",\"iif\":", "  from ",
+    ",\"source\":", " source ",
+    ",\"group\":", " group ",
+    ",\"source\":null,\"group\":", " group ",
+];
+static FIELD_TEXTS: Texts<26, { joined_len(&FIELD_PARTS) }> = Texts::new(&FIELD_PARTS);
+
+const ROUTE_IIF: Field = Field::of(",\"iif\":", " ");
+const IF_INDEX: Field = Field::of("{\"index\":", "");
+const IF_NAME: Field = Field::of(",\"name\":", " ");
+const IF_VIF: Field = Field::of(",\"vif\":", " ");
+const IF_MIF: Field = Field::of(",\"mif\":", " ");
 /// The first OIF of a route: a blank before it in text.
-const ROUTE_OIF: Field = Field { key: "", sep: " " };
+const ROUTE_OIF: Field = Field::of("", " ");
 /// The first OIF of a pending route: ` to` and a blank before it in text.
-const PENDING_OIF: Field = Field {
-    key: "",
-    sep: " to ",
-};
+const PENDING_OIF: Field = Field::of("", " to ");
 /// Every other OIF: a comma before it in JSON, a blank in text.
-const NEXT_OIF: Field = Field { key: ",", sep: " " };
-const PENDING_KIND: Field = Field {
-    key: "{\"kind\":",
-    sep: "",
-};
+const NEXT_OIF: Field = Field::of(",", " ");
+const PENDING_KIND: Field = Field::of("{\"kind\":", "");
 /// Two blanks: SMCRoute prints the kind and ` from`.
-const PENDING_IIF: Field = Field {
-    key: ",\"iif\":",
-    sep: "  from ",
-};
-const PENDING_SOURCE: Field = Field {
-    key: ",\"source\":",
-    sep: " source ",
-};
-const PENDING_GROUP: Field = Field {
-    key: ",\"group\":",
-    sep: " group ",
-};
+const PENDING_IIF: Field = Field::of(",\"iif\":", "  from ");
+const PENDING_SOURCE: Field = Field::of(",\"source\":", " source ");
+const PENDING_GROUP: Field = Field::of(",\"group\":", " group ");
 /// The group of a pending route without a source: the source's JSON `null` first.
-const PENDING_NO_SOURCE_GROUP: Field = Field {
-    key: ",\"source\":null,\"group\":",
-    sep: " group ",
-};
+const PENDING_NO_SOURCE_GROUP: Field = Field::of(",\"source\":null,\"group\":", " group ");
 
 /// The output of one `show`, in its style, written straight into the reply's byte sink
 /// (which buffers and sends it: no buffer of its own, no UTF-8 check).
@@ -205,15 +216,15 @@ impl<'w, W: Out + ?Sized> Output<'w, W> {
 
     /// A string value: `KEY"VALUE"` (escaped) in JSON, `SEP VALUE` in text.
     #[inline(never)]
-    fn str_field(&mut self, f: &Field, s: &[u8]) {
+    fn str_field(&mut self, f: Field, s: &[u8]) {
         if self.json {
-            self.text(f.key);
+            self.put(f.key());
             self.json_str(s);
         } else {
             // A lone blank (most separators) as a byte: no `memcpy` call per OIF.
-            match *f.sep.as_bytes() {
+            match *f.sep() {
                 [c] => self.byte(c),
-                _ => self.text(f.sep),
+                ref sep => self.put(sep),
             }
             self.put(s);
         }
@@ -221,13 +232,13 @@ impl<'w, W: Out + ?Sized> Output<'w, W> {
 
     /// A number: `KEY N` or `KEY null` in JSON, `SEP` and the number or `N/A`
     /// right-aligned in `width` columns in text.
-    fn num_field(&mut self, f: &Field, n: Option<u32>, width: usize) {
+    fn num_field(&mut self, f: Field, n: Option<u32>, width: usize) {
         let (head, null, width) = if self.json {
-            (f.key, "null", 0)
+            (f.key(), "null", 0)
         } else {
-            (f.sep, "N/A", width)
+            (f.sep(), "N/A", width)
         };
-        self.text(head);
+        self.put(head);
         match n {
             Some(n) => self.dec(u64::from(n), width),
             None => {
@@ -282,14 +293,16 @@ fn oif_cut(name: &[u8]) -> &[u8] {
 
 /// Text titles of the route sections (templates, exact rules, kernel) with their `_`
 /// marker.
-const ROUTE_TITLES: [&str; 3] = [
+static ROUTE_TITLES: Texts<3, { joined_len(&ROUTE_TITLE_PARTS) }> = Texts::new(&ROUTE_TITLE_PARTS);
+const ROUTE_TITLE_PARTS: [&str; 3] = [
     "(*,G) Template Rules_\n",
     "(S,G) Rules_\n",
     "Kernel MFC Table_\n",
 ];
 
 /// JSON keys opening the route sections.
-const ROUTE_KEYS: [&str; 3] = ["{\"routes\":{\"asm\":[", "],\"ssm\":[", "],\"kernel\":["];
+static ROUTE_KEYS: Texts<3, { joined_len(&ROUTE_KEY_PARTS) }> = Texts::new(&ROUTE_KEY_PARTS);
+const ROUTE_KEY_PARTS: [&str; 3] = ["{\"routes\":{\"asm\":[", "],\"ssm\":[", "],\"kernel\":["];
 
 /// The first column's heading of the route tables, padded to 42 columns, a blank and
 /// the IIF column's heading (padded to the names after it): one write.
@@ -297,7 +310,8 @@ const ROUTE_COLUMNS: &str = "ROUTE (S,G)                                IIF";
 
 /// The headings after the IIF column: the OIFS with the `=` marker, after the counters
 /// (each right-aligned in 10 columns after a blank) in detail; one write either way.
-const OIF_COLUMNS: [&str; 2] = ["  OIFS=\n", "    PACKETS      BYTES  OIFS=\n"];
+static OIF_COLUMNS: Texts<2, { joined_len(&OIF_COLUMN_PARTS) }> = Texts::new(&OIF_COLUMN_PARTS);
+const OIF_COLUMN_PARTS: [&str; 2] = ["  OIFS=\n", "    PACKETS      BYTES  OIFS=\n"];
 
 /// The column headings of the membership tables: `GROUP (S,G)` padded to 42 columns, a
 /// blank, `IIF` padded to 16, the `=` marker.
@@ -383,7 +397,7 @@ impl Router {
             if pass < 3 {
                 o.n = 0;
                 if o.json {
-                    o.text(ROUTE_KEYS.get(section).copied().unwrap_or(""));
+                    o.put(ROUTE_KEYS.get(section));
                 }
             }
             if pass < 2 {
@@ -435,20 +449,16 @@ impl Router {
     ) {
         let width = o.width;
         if o.n == 0 && !o.json {
-            o.text(ROUTE_TITLES.get(section).copied().unwrap_or(""));
+            o.put(ROUTE_TITLES.get(section));
             o.text(ROUTE_COLUMNS);
             o.pad_from(o.pos().saturating_sub("IIF".len()), width);
-            o.text(if o.detail {
-                OIF_COLUMNS[1]
-            } else {
-                OIF_COLUMNS[0]
-            });
+            o.put(OIF_COLUMNS.get(usize::from(o.detail)));
         }
         o.open();
         o.sg(&v.sg);
         let iif = self.iface_bytes(v.iif);
         if o.json {
-            o.str_field(&ROUTE_IIF, iif);
+            o.str_field(ROUTE_IIF, iif);
             o.text(",\"oifs\":[");
         } else {
             o.byte(b' ');
@@ -477,7 +487,7 @@ impl Router {
                 continue;
             };
             let name = self.iface_bytes(id);
-            let f = if k == 0 { &ROUTE_OIF } else { &NEXT_OIF };
+            let f = if k == 0 { ROUTE_OIF } else { NEXT_OIF };
             o.str_field(f, if o.json { name } else { oif_cut(name) });
             k += 1;
         }
@@ -519,14 +529,14 @@ impl Router {
         }
         for (_, i) in self.ifaces.iter() {
             o.open();
-            o.num_field(&IF_INDEX, Some(i.ifindex), 6);
+            o.num_field(IF_INDEX, Some(i.ifindex), 6);
             let from = o.pos() + 1;
-            o.str_field(&IF_NAME, i.name.as_bytes());
+            o.str_field(IF_NAME, i.name.as_bytes());
             if !o.json {
                 o.pad_from(from, width);
             }
-            o.num_field(&IF_VIF, i.vif_of(false).map(u32::from), 4);
-            o.num_field(&IF_MIF, i.vif_of(true).map(u32::from), 4);
+            o.num_field(IF_VIF, i.vif_of(false).map(u32::from), 4);
+            o.num_field(IF_MIF, i.vif_of(true).map(u32::from), 4);
             o.close("}");
         }
         "]}\n"
@@ -547,19 +557,19 @@ impl Router {
                 Kind::Mgroup => b"mgroup",
             };
             o.open();
-            o.str_field(&PENDING_KIND, kind);
+            o.str_field(PENDING_KIND, kind);
             // The words (IIF, source if any, group, OIFs) in one pass, each written as
             // the field of its place: a table per shape, not a test per word.
-            let fields: &[&Field] = if p.has_source() {
-                &[&PENDING_IIF, &PENDING_SOURCE, &PENDING_GROUP]
+            let fields: &[Field] = if p.has_source() {
+                &[PENDING_IIF, PENDING_SOURCE, PENDING_GROUP]
             } else {
-                &[&PENDING_IIF, &PENDING_NO_SOURCE_GROUP]
+                &[PENDING_IIF, PENDING_NO_SOURCE_GROUP]
             };
             for (k, w) in p.args().enumerate() {
                 let f = match fields.get(k) {
-                    Some(f) => f,
-                    None if k == fields.len() => &PENDING_OIF,
-                    None => &NEXT_OIF,
+                    Some(&f) => f,
+                    None if k == fields.len() => PENDING_OIF,
+                    None => NEXT_OIF,
                 };
                 o.str_field(f, w.as_bytes());
                 if o.json && k + 1 == fields.len() {
@@ -593,7 +603,7 @@ fn group_out<W: Out + ?Sized>(o: &mut Output<'_, W>, g: &Group, j: Option<&Join>
     };
     o.open();
     o.sg(&sg);
-    o.str_field(&ROUTE_IIF, iif);
+    o.str_field(ROUTE_IIF, iif);
     o.close("}");
 }
 
@@ -721,11 +731,11 @@ mod output_tests {
     fn fields_in_both_styles() {
         let f = |o: &mut Output<'_, Bytes>| {
             o.open();
-            o.str_field(&PENDING_IIF, b"a\"1");
-            o.num_field(&IF_VIF, Some(7), 4);
-            o.num_field(&IF_MIF, None, 4);
-            o.str_field(&PENDING_OIF, b"x");
-            o.str_field(&NEXT_OIF, b"y");
+            o.str_field(PENDING_IIF, b"a\"1");
+            o.num_field(IF_VIF, Some(7), 4);
+            o.num_field(IF_MIF, None, 4);
+            o.str_field(PENDING_OIF, b"x");
+            o.str_field(NEXT_OIF, b"y");
             o.close("}");
             o.open();
         };

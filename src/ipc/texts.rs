@@ -1,0 +1,112 @@
+//! Tables of constant texts without pointers.
+//!
+//! A `&str` in a static table is 16 bytes on 64-bit targets plus a relocation, and the
+//! table lands in the RELRO region (`.data.rel.ro`). [`Texts`] keeps the texts one after
+//! the other with the end offset of each: plain bytes in `.rodata`, looked up by index.
+//! The table is built at compile time from an array of `&str` that is never stored.
+
+use crate::fmt::{as_utf8, joined_len};
+
+/// `N` texts of `L` bytes together (`L` is [`joined_len`] of the parts).
+pub struct Texts<const N: usize, const L: usize> {
+    bytes: [u8; L],
+    ends: [u16; N],
+}
+
+impl<const N: usize, const L: usize> Texts<N, L> {
+    /// The table of `parts`, at compile time.
+    pub const fn new(parts: &[&str; N]) -> Self {
+        assert!(joined_len(parts) == L && L <= u16::MAX as usize);
+        let mut bytes = [0; L];
+        let mut ends = [0; N];
+        let (mut i, mut at) = (0, 0);
+        while i < N {
+            let part = parts[i].as_bytes();
+            let mut j = 0;
+            while j < part.len() {
+                bytes[at] = part[j];
+                at += 1;
+                j += 1;
+            }
+            ends[i] = at as u16;
+            i += 1;
+        }
+        Self { bytes, ends }
+    }
+
+    /// Text `i` (empty past the end).
+    pub fn get(&'static self, i: usize) -> &'static [u8] {
+        piece(&self.bytes, &self.ends, i)
+    }
+}
+
+impl<const N: usize, const L: usize> Texts<N, L> {
+    /// Text `i` as the `&str` it was built from (empty past the end): the texts are
+    /// cut where the parts ended, so each is UTF-8 (checked by the programs' one UTF-8
+    /// check, not an inlined `from_utf8`).
+    pub fn get_str(&'static self, i: usize) -> &'static str {
+        as_utf8(self.get(i)).unwrap_or("")
+    }
+}
+
+/// Text `i` of `bytes` cut at `ends`: one copy for every table.
+#[inline(never)]
+fn piece(bytes: &'static [u8], ends: &[u16], i: usize) -> &'static [u8] {
+    let start = match i.checked_sub(1) {
+        Some(p) => ends.get(p).copied().unwrap_or(0),
+        None => 0,
+    };
+    let end = ends.get(i).copied().unwrap_or(0);
+    bytes
+        .get(usize::from(start)..usize::from(end))
+        .unwrap_or(&[])
+}
+
+/// The index of `text` in `parts`, at compile time (a compile error if it is not there).
+pub const fn index_of(parts: &[&str], text: &str) -> usize {
+    let mut i = 0;
+    while i < parts.len() {
+        if same(parts[i], text) {
+            return i;
+        }
+        i += 1;
+    }
+    panic!("text not in its table");
+}
+
+/// `a == b` in a const fn.
+pub const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PARTS: [&str; 4] = ["ab", "", "cde", "f"];
+    static TABLE: Texts<4, { joined_len(&PARTS) }> = Texts::new(&PARTS);
+
+    #[test]
+    fn texts_by_index() {
+        for (i, p) in PARTS.iter().enumerate() {
+            assert_eq!(TABLE.get(i), p.as_bytes());
+        }
+        assert_eq!(TABLE.get(4), b"");
+        assert_eq!(TABLE.get(usize::MAX), b"");
+        assert_eq!(TABLE.get_str(2), "cde");
+        assert_eq!(TABLE.get_str(9), "");
+        assert_eq!(index_of(&PARTS, "cde"), 2);
+        assert_eq!(index_of(&PARTS, ""), 1);
+    }
+}
