@@ -136,15 +136,19 @@ fn batch_line(session: &mut Session<'_, '_>, line: &[u8], overlong: bool, t: &mu
     let why = match crate::fmt::as_utf8(line) {
         None => "line that is not UTF-8",
         Some(_) if overlong => BatchError::LineTooLong.text(),
-        Some(text) => match batch::split_line(text) {
-            Ok(words) => {
-                if !words.is_empty() {
-                    run_words(session, &words, t);
+        Some(text) => {
+            // Split in place: the word list is not copied out through a `Result`.
+            let mut words = Vec::new();
+            match batch::split_line_into(text, &mut words) {
+                Ok(()) => {
+                    if !words.is_empty() {
+                        run_words(session, &words, t);
+                    }
+                    return;
                 }
-                return;
+                Err(e) => e.text(),
             }
-            Err(e) => e.text(),
-        },
+        }
     };
     session.flush(t);
     warn(t, "Skipping ", why.as_bytes());
