@@ -14,7 +14,7 @@ use heapless::{String, Vec};
 pub use self::getopt::{Arg, Getopt, Mode};
 use crate::conf::atoi;
 use crate::fmt::{joined_len, Level};
-use crate::ipc::texts::Texts;
+use crate::texts::Texts;
 
 /// A file path from the command line or derived from the identity.
 pub type Path = String<PATH_MAX_LEN>;

@@ -54,7 +54,7 @@ pub trait Log {
     /// Emits one formatted line (no trailing newline).
     fn log(&mut self, level: Level, line: &str);
 
-    /// False if a line of `level` would be neither shown nor remembered, so [`log!`]
+    /// False if a line of `level` would be neither shown nor remembered, so `log!`
     /// need not format it (the daemon filters most debug lines, one per upcall).
     fn wants(&self, _level: Level) -> bool {
         true
@@ -274,20 +274,20 @@ macro_rules! log {
     }};
 }
 
-/// [`Log::wants`] for [`log!`], not inlined: a call at each of the many log sites is
+/// [`Log::wants`] for `log!`, not inlined: a call at each of the many log sites is
 /// smaller than the sink's level check.
 #[inline(never)]
 pub fn wants<L: Log + ?Sized>(sink: &L, level: Level) -> bool {
     sink.wants(level)
 }
 
-/// [`Log::log`] of a formatted [`Line`] for [`log!`], not inlined (as [`wants`]).
+/// [`Log::log`] of a formatted [`Line`] for `log!`, not inlined (as [`wants`]).
 #[inline(never)]
 pub fn emit<L: Log + ?Sized>(sink: &mut L, level: Level, line: &Line) {
     sink.log(level, line.as_str());
 }
 
-/// [`log!`] of a line without arguments, not inlined (as [`wants`]).
+/// `log!` of a line without arguments, not inlined (as [`wants`]).
 #[inline(never)]
 pub fn text<L: Log + ?Sized>(sink: &mut L, level: Level, text: &str) {
     if sink.wants(level) {

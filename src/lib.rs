@@ -11,7 +11,7 @@
 //!         |   router   ipc |               state machine / wire format     (pure)
 //!         |   /  |  \      |
 //!         | conf table kernel wire         parser / tables / seams         (pure)
-//!         |      net time errno fmt limits                                  (pure)
+//!         |      net time errno fmt texts limits                            (pure)
 //!        sys                               the only unsafe and libc:: code
 //! ```
 #![cfg_attr(not(test), no_std)]
@@ -22,6 +22,7 @@ pub mod fmt;
 pub mod errno;
 pub mod limits;
 pub mod net;
+pub mod texts;
 pub mod time;
 
 pub mod account;

@@ -5,8 +5,8 @@
 //! `r` is `reload`, `rem` is `remove`) and so does any word that starts with a full entry
 //! (`showx` is `show`). Unlike SMCRoute, an empty word matches nothing.
 
-use super::texts::{index_of, Texts};
 use crate::fmt::joined_len;
+use crate::texts::{index_of, Texts};
 
 /// A request's command letter (`struct ipc_msg.cmd`).
 ///
@@ -103,7 +103,7 @@ pub enum Action {
 }
 
 /// One row of the command table: bytes only (the word inline, the texts by index into
-/// [`CMD_TEXTS`]), so the table is in `.rodata`, not 48 bytes of string slices a row in
+/// `CMD_TEXTS`), so the table is in `.rodata`, not 48 bytes of string slices a row in
 /// the RELRO region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CmdSpec {

@@ -18,12 +18,10 @@
 //! - [`show`]: the show byte sink ([`show::Out`], both sides) and rendering a show
 //!   reply's heading markers on the client.
 //! - [`batch`]: splitting `smcroutectl -b` input lines.
-//! - [`texts`]: tables of constant texts without pointers (also used outside IPC).
 
 pub mod batch;
 pub mod cmd;
 pub mod show;
-pub mod texts;
 pub mod wire;
 
 pub use cmd::{IpcCmd, ShowTable};

@@ -644,7 +644,7 @@ pub fn say<L: crate::fmt::Log + ?Sized>(log: &mut L, origin: &Origin<'_>, msg: M
 }
 
 /// Logs `msg` without a prefix. Not inlined: one argument fewer at each of its many
-/// call sites than [`tell`]'s.
+/// call sites than `tell`'s.
 #[inline(never)]
 pub fn note<L: crate::fmt::Log + ?Sized>(log: &mut L, msg: Msg<'_>) {
     tell(log, None, &msg);

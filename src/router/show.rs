@@ -9,10 +9,10 @@ use super::msg::Compact;
 use super::Router;
 use crate::fmt::joined_len;
 use crate::ipc::show::Out;
-use crate::ipc::texts::{same, Texts};
 use crate::kernel::Host;
 use crate::net::{Addr, Dec};
 use crate::table::groups::{Group, Join};
+use crate::texts::{same, Texts};
 
 /// A value's JSON key (with the punctuation before it) and its text separator: an
 /// index into [`FIELD_TEXTS`], which holds each field's key then its separator (bytes

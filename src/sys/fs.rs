@@ -55,7 +55,7 @@ impl<const N: usize> CStrBuf<N> {
     }
 
     /// Pointer to the NUL-terminated string, valid while `self` lives. No search for the
-    /// NUL: the buffer starts zeroed and [`fill_nul_terminated`] never writes its last
+    /// NUL: the buffer starts zeroed and `fill_nul_terminated` never writes its last
     /// byte but as the NUL, so the string always ends inside it (even after a failed
     /// `set`, which the callers never pass on anyway).
     pub fn as_ptr(&self) -> *const c_char {
@@ -302,7 +302,7 @@ pub(super) fn open(path: &str, flags: libc::c_int, mode: libc::mode_t) -> Result
 // ===== glob =====
 
 /// `glob(pattern, 0, NULL, &g)` for `include`: calls `f` with each matching path in
-/// sorted order (see [`walk_glob`] for the rules and errors). On glibc that is glibc's
+/// sorted order (see `walk_glob` for the rules and errors). On glibc that is glibc's
 /// own `glob(3)` ([`system_glob`]), SMCRoute's very call: the program links glibc
 /// dynamically, so it costs nothing, where our walker is 2 KB of code. The static musl
 /// programs, which would link `glob` with `malloc` and `qsort`, walk the directories

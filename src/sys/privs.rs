@@ -94,8 +94,8 @@ pub fn split_spec(spec: &str) -> (&str, Option<&str>) {
 }
 
 /// The ids of `user` and, if `group` is given, of `group`; without a group the user's
-/// primary group is used. On glibc: `getpwnam` and `getgrnam` ([`glibc::resolve`]).
-/// Elsewhere, and in the tests: `/etc/passwd` and `/etc/group` ([`resolve_in`]).
+/// primary group is used. On glibc: `getpwnam` and `getgrnam` (`glibc::resolve`).
+/// Elsewhere, and in the tests: `/etc/passwd` and `/etc/group` (`resolve_in`).
 ///
 /// # References
 /// `man 3 getpwnam`, `man 3 getgrnam`, `man 5 passwd`, `man 5 group`
@@ -294,7 +294,7 @@ impl uDisplay for DropError {
     }
 }
 
-/// `prctl(PR_SET_KEEPCAPS, 1)`, `initgroups(user, gid)` ([`set_groups`]), `setgid(gid)`, `setuid(uid)`,
+/// `prctl(PR_SET_KEEPCAPS, 1)`, `initgroups(user, gid)` (`set_groups`), `setgid(gid)`, `setuid(uid)`,
 /// `capset(CAP_NET_ADMIN)`: becomes `user` (`ids` from [`resolve`]) keeping only
 /// `CAP_NET_ADMIN`, in the permitted and effective sets (none inheritable), then checks
 /// that `setuid(0)` fails.

@@ -26,7 +26,7 @@ pub use self::fork_daemonize as daemonize;
 /// error redirected to `/dev/null`; the parent `_exit(0)`s at once. Returns in the child
 /// only. That is glibc's `daemon(0, 0)` step for step, so on glibc (linked dynamically,
 /// where it costs the program nothing) it is that call ([`system_daemonize`]); other
-/// libcs' differ (musl forks twice), so elsewhere it is written out ([`fork_daemonize`]).
+/// libcs' differ (musl forks twice), so elsewhere it is written out (`fork_daemonize`).
 ///
 /// The PID file is the caller's job, after this returns: the parent is gone by then and
 /// `getpid()` is the daemon's.
@@ -140,7 +140,7 @@ pub fn raise_nofile_limit() -> Result<(), Errno> {
 /// socket's path, needs no text). On glibc, linked dynamically, that is glibc's
 /// `getenv` ([`system_getenv`]), which costs the program nothing.
 ///
-/// Elsewhere the environment block is walked here ([`walk_getenv`]) rather than by
+/// Elsewhere the environment block is walked here (`walk_getenv`) rather than by
 /// musl's `getenv`, which links `strncmp` and `strchrnul` for this one call. The value
 /// points into the block, which this program never changes (the script hook's
 /// environment is a copy, see [`run_script`]), so it lives as long as the process.

@@ -176,7 +176,7 @@ impl<T: Blank, const N: usize> Slab<T, N> {
 
     /// The next id of walk `w` (insertion order), `None` at its end. The id after it is
     /// read now, so the caller may remove the id it was given. The work is in
-    /// [`Walk::step`], one copy for all slabs: a wrapper per slab type costs more than
+    /// `Walk::step`, one copy for all slabs: a wrapper per slab type costs more than
     /// passing the ends and nodes at each walk.
     #[inline]
     pub fn step(&self, w: &mut Walk) -> Option<usize> {
