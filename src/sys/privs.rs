@@ -268,6 +268,8 @@ pub enum DropError {
 impl DropError {
     /// The message as pieces: what failed, `" failed: "` or nothing, and the error to
     /// write after them, if any (the daemon logs them with its one line builder).
+    /// Not inlined: in the daemon's start-up the match was copied out per variant.
+    #[inline(never)]
     pub fn parts(&self) -> (&'static str, &'static str, Option<Errno>) {
         let (call, errno) = match *self {
             Self::KeepCaps(e) => ("prctl(PR_SET_KEEPCAPS)", e),
