@@ -50,7 +50,8 @@ impl Router {
             return Err(NotMulticast);
         }
         iface.used = true;
-        let iface = *iface;
+        // The interface stays borrowed throughout (the VIF slots are other fields): no
+        // copy of it and no second lookup to record the VIFs made.
         let mut new_vif = false;
         for family in [Family::V4, Family::V6] {
             let v6 = family == Family::V6;
@@ -74,20 +75,16 @@ impl Router {
             if let Some(s) = slots.get_mut(slot) {
                 *s = id as u32 + 1;
             }
-            if let Some(i) = self.ifaces.get_mut(id) {
-                if v6 {
-                    i.mif = vif;
-                } else {
-                    i.vif = vif;
-                    new_vif = true;
-                }
+            if v6 {
+                iface.mif = vif;
+            } else {
+                iface.vif = vif;
+                new_vif = true;
             }
         }
         if new_vif && iface.mrdisc {
             h.mrdisc_register(iface.ifindex, iface.name.as_str());
-            if let Some(i) = self.ifaces.get_mut(id) {
-                i.mrdisc_on = true;
-            }
+            iface.mrdisc_on = true;
         }
         Ok(())
     }
