@@ -122,16 +122,17 @@ impl Router {
 
     /// Deletes the VIF and MIF of interface `id` (made with `ifindex`).
     pub(crate) fn del_vifs<H: Host>(&mut self, h: &mut H, id: usize, ifindex: u32) {
-        let Some((v4, v6, mrdisc_on)) = self.ifaces.get(id).map(|i| (i.vif, i.mif, i.mrdisc_on))
-        else {
+        // The interface stays borrowed throughout (the VIF slots are other fields): no
+        // second lookup for its name or to clear its VIFs.
+        let Some(iface) = self.ifaces.get_mut(id) else {
             return;
         };
-        for (family, vif) in [(Family::V4, v4), (Family::V6, v6)] {
+        for (family, vif) in [(Family::V4, iface.vif), (Family::V6, iface.mif)] {
             if vif == NO_VIF {
                 continue;
             }
             if let Err(e) = h.del_vif(family, vif, ifindex) {
-                note(h, Msg::VifDelFailed(family, self.iface_name(id), e));
+                note(h, Msg::VifDelFailed(family, iface.name.as_str(), e));
             }
             let slots = if family == Family::V6 {
                 &mut self.mifs
@@ -143,14 +144,12 @@ impl Router {
             }
         }
         // Announcing implies the IPv4 VIF (ensure_vifs starts it with one).
-        if mrdisc_on {
+        if iface.mrdisc_on {
             h.mrdisc_deregister(ifindex);
         }
-        if let Some(i) = self.ifaces.get_mut(id) {
-            i.vif = NO_VIF;
-            i.mif = NO_VIF;
-            i.mrdisc_on = false;
-        }
+        iface.vif = NO_VIF;
+        iface.mif = NO_VIF;
+        iface.mrdisc_on = false;
     }
 
     /// Starts an interface scan (a full rtnetlink dump follows).
