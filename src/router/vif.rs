@@ -107,17 +107,19 @@ impl Router {
                 return Ok(if v6 { i.mif } else { i.vif });
             }
         }
-        if self.ensure_vifs(h, id).is_err() {
-            say(h, origin, Msg::NotMulticast(dir, self.iface_name(id)));
-            return Err(Failed);
+        let multicast = self.ensure_vifs(h, id).is_ok();
+        if let Some(v) = self.vif_of(id, v6).filter(|_| multicast) {
+            return Ok(v);
         }
-        match self.vif_of(id, v6) {
-            Some(v) => Ok(v),
-            None => {
-                say(h, origin, Msg::NoVif(dir, self.iface_name(id)));
-                Err(Failed)
-            }
-        }
+        // One message call for both failures: only the wording differs.
+        let name = self.iface_name(id);
+        let msg = if multicast {
+            Msg::NoVif(dir, name)
+        } else {
+            Msg::NotMulticast(dir, name)
+        };
+        say(h, origin, msg);
+        Err(Failed)
     }
 
     /// Deletes the VIF and MIF of interface `id` (made with `ifindex`).
