@@ -130,9 +130,11 @@ impl Router {
         src: Option<&Prefix>,
         grp: &Prefix,
     ) -> Result<(), Failed> {
-        let Some(ifindex) = self.ifaces.get(id).map(|i| i.ifindex) else {
+        // Borrowed throughout (the joins are another field): its name needs no lookup.
+        let Some(iface) = self.ifaces.get(id) else {
             return Err(Failed);
         };
+        let ifindex = iface.ifindex;
         let sources = src.map_or(Some(1), range_size).unwrap_or(0);
         let groups = range_size(grp).unwrap_or(0);
         for si in 0..sources {
@@ -148,7 +150,7 @@ impl Router {
                         Ok(sock) => sock,
                         Err(e) => {
                             let sg = Compact::hosts(s.as_ref(), &g);
-                            note(h, Msg::JoinFailed(&sg, self.iface_name(id), e));
+                            note(h, Msg::JoinFailed(&sg, iface.name.as_str(), e));
                             return Err(Failed);
                         }
                     },

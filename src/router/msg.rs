@@ -295,7 +295,8 @@ impl uDisplay for Arg<'_> {
             Arg::Nil => Ok(()),
             Arg::Str(s) => f.write_str(s),
             Arg::Int(n) => crate::net::write_i64(f, n.joined()),
-            Arg::Addr(a) => a.fmt(f),
+            // An address is its full-length prefix: one text call for both arms.
+            Arg::Addr(a) => f.write_str(prefix_text(a, a.family().bits()).as_str()),
             Arg::Prefix(a, len) => f.write_str(prefix_text(a, len).as_str()),
             Arg::Sg(sg) => sg.fmt(f),
             Arg::Explicit(sg) => sg.fmt(f),

@@ -53,16 +53,17 @@ impl Router {
             (parent, ttls) = (r.mfc.parent, r.mfc.ttls);
         }
         let template = self.rules.first_template(id as u32, source, group);
-        if wrong {
-            if is_configured {
-                // Configured (S,G) rules are authoritative; SMCRoute would overwrite them.
-                note(h, Msg::WrongVifConfigured(&sg, self.iface_name(id)));
-                return;
-            }
-            if template.is_none() {
-                note(h, Msg::WrongVif(&sg, self.iface_name(id)));
-                return;
-            }
+        if wrong && (is_configured || template.is_none()) {
+            // Configured (S,G) rules are authoritative; SMCRoute would overwrite them.
+            // One message call for both cases: only the wording differs.
+            let name = self.iface_name(id);
+            let msg = if is_configured {
+                Msg::WrongVifConfigured(&sg, name)
+            } else {
+                Msg::WrongVif(&sg, name)
+            };
+            note(h, msg);
+            return;
         }
         if !is_configured {
             if let Some(r) = template.and_then(|t| self.rules.get(t)) {

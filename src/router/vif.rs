@@ -50,7 +50,8 @@ impl Router {
             return Err(NotMulticast);
         }
         iface.used = true;
-        let iface = *iface;
+        // The interface stays borrowed throughout (the VIF slots are other fields): no
+        // copy of it and no second lookup to record the VIFs made.
         let mut new_vif = false;
         for family in [Family::V4, Family::V6] {
             let v6 = family == Family::V6;
@@ -74,20 +75,16 @@ impl Router {
             if let Some(s) = slots.get_mut(slot) {
                 *s = id as u32 + 1;
             }
-            if let Some(i) = self.ifaces.get_mut(id) {
-                if v6 {
-                    i.mif = vif;
-                } else {
-                    i.vif = vif;
-                    new_vif = true;
-                }
+            if v6 {
+                iface.mif = vif;
+            } else {
+                iface.vif = vif;
+                new_vif = true;
             }
         }
         if new_vif && iface.mrdisc {
             h.mrdisc_register(iface.ifindex, iface.name.as_str());
-            if let Some(i) = self.ifaces.get_mut(id) {
-                i.mrdisc_on = true;
-            }
+            iface.mrdisc_on = true;
         }
         Ok(())
     }
@@ -110,31 +107,34 @@ impl Router {
                 return Ok(if v6 { i.mif } else { i.vif });
             }
         }
-        if self.ensure_vifs(h, id).is_err() {
-            say(h, origin, Msg::NotMulticast(dir, self.iface_name(id)));
-            return Err(Failed);
+        let multicast = self.ensure_vifs(h, id).is_ok();
+        if let Some(v) = self.vif_of(id, v6).filter(|_| multicast) {
+            return Ok(v);
         }
-        match self.vif_of(id, v6) {
-            Some(v) => Ok(v),
-            None => {
-                say(h, origin, Msg::NoVif(dir, self.iface_name(id)));
-                Err(Failed)
-            }
-        }
+        // One message call for both failures: only the wording differs.
+        let name = self.iface_name(id);
+        let msg = if multicast {
+            Msg::NoVif(dir, name)
+        } else {
+            Msg::NotMulticast(dir, name)
+        };
+        say(h, origin, msg);
+        Err(Failed)
     }
 
     /// Deletes the VIF and MIF of interface `id` (made with `ifindex`).
     pub(crate) fn del_vifs<H: Host>(&mut self, h: &mut H, id: usize, ifindex: u32) {
-        let Some((v4, v6, mrdisc_on)) = self.ifaces.get(id).map(|i| (i.vif, i.mif, i.mrdisc_on))
-        else {
+        // The interface stays borrowed throughout (the VIF slots are other fields): no
+        // second lookup for its name or to clear its VIFs.
+        let Some(iface) = self.ifaces.get_mut(id) else {
             return;
         };
-        for (family, vif) in [(Family::V4, v4), (Family::V6, v6)] {
+        for (family, vif) in [(Family::V4, iface.vif), (Family::V6, iface.mif)] {
             if vif == NO_VIF {
                 continue;
             }
             if let Err(e) = h.del_vif(family, vif, ifindex) {
-                note(h, Msg::VifDelFailed(family, self.iface_name(id), e));
+                note(h, Msg::VifDelFailed(family, iface.name.as_str(), e));
             }
             let slots = if family == Family::V6 {
                 &mut self.mifs
@@ -146,14 +146,12 @@ impl Router {
             }
         }
         // Announcing implies the IPv4 VIF (ensure_vifs starts it with one).
-        if mrdisc_on {
+        if iface.mrdisc_on {
             h.mrdisc_deregister(ifindex);
         }
-        if let Some(i) = self.ifaces.get_mut(id) {
-            i.vif = NO_VIF;
-            i.mif = NO_VIF;
-            i.mrdisc_on = false;
-        }
+        iface.vif = NO_VIF;
+        iface.mif = NO_VIF;
+        iface.mrdisc_on = false;
     }
 
     /// Starts an interface scan (a full rtnetlink dump follows).

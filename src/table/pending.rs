@@ -28,6 +28,14 @@ pub struct Pending {
     hash: u32,
 }
 
+/// Appends a NUL and `word` (a word after the first). Not inlined: one call per word,
+/// not two pushes and their checks.
+#[inline(never)]
+fn push_word(words: &mut Text<PENDING_TEXT>, word: &str) -> Option<()> {
+    words.push_str("\0").ok()?;
+    words.push_str(word).ok()
+}
+
 impl Pending {
     /// Builds an entry; `None` if the words do not fit. (A slice, not an iterator: one
     /// copy of the code.)
@@ -41,14 +49,11 @@ impl Pending {
         let mut words = Text::new();
         words.push_str(iif).ok()?;
         if let Some(s) = source {
-            words.push_str("\0").ok()?;
-            words.push_str(s).ok()?;
+            push_word(&mut words, s)?;
         }
-        words.push_str("\0").ok()?;
-        words.push_str(group).ok()?;
+        push_word(&mut words, group)?;
         for o in oifs {
-            words.push_str("\0").ok()?;
-            words.push_str(o).ok()?;
+            push_word(&mut words, o)?;
         }
         let has_source = source.is_some();
         let hash = KeyHash::new()
