@@ -14,7 +14,7 @@ use heapless::{String, Vec};
 pub use self::getopt::{Arg, Getopt, Mode};
 use crate::conf::atoi;
 use crate::fmt::{joined_len, Level};
-use crate::texts::Texts;
+use crate::texts::{padded, Texts};
 
 /// A file path from the command line or derived from the identity.
 pub type Path = String<PATH_MAX_LEN>;
@@ -219,12 +219,8 @@ pub fn parse_log_level(s: &str) -> LogLevel {
     // pointer-free, so in .rodata, not 12 string slices in the RELRO region.
     const NONE: u8 = 8;
     const fn row(name: &str, level: u8) -> [u8; 8] {
-        let mut row = [0; 8];
-        let mut i = 0;
-        while i < name.len() {
-            row[i] = name.as_bytes()[i];
-            i += 1;
-        }
+        assert!(name.len() <= 7);
+        let mut row = padded(name, 0);
         row[7] = level;
         row
     }

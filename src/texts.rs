@@ -5,7 +5,7 @@
 //! the other with the end offset of each: plain bytes in `.rodata`, looked up by index.
 //! The table is built at compile time from an array of `&str` that is never stored.
 
-use crate::fmt::{as_utf8, joined_len};
+use crate::fmt::{as_utf8, join, joined_len};
 
 /// `N` texts of `L` bytes together (`L` is [`joined_len`] of the parts).
 pub struct Texts<const N: usize, const L: usize> {
@@ -17,21 +17,17 @@ impl<const N: usize, const L: usize> Texts<N, L> {
     /// The table of `parts`, at compile time.
     pub const fn new(parts: &[&str; N]) -> Self {
         assert!(joined_len(parts) == L && L <= u16::MAX as usize);
-        let mut bytes = [0; L];
         let mut ends = [0; N];
         let (mut i, mut at) = (0, 0);
         while i < N {
-            let part = parts[i].as_bytes();
-            let mut j = 0;
-            while j < part.len() {
-                bytes[at] = part[j];
-                at += 1;
-                j += 1;
-            }
+            at += parts[i].len();
             ends[i] = at as u16;
             i += 1;
         }
-        Self { bytes, ends }
+        Self {
+            bytes: join(parts),
+            ends,
+        }
     }
 
     /// Text `i` (empty past the end).
@@ -60,6 +56,19 @@ fn piece(bytes: &'static [u8], ends: &[u16], i: usize) -> &'static [u8] {
     bytes
         .get(usize::from(start)..usize::from(end))
         .unwrap_or(&[])
+}
+
+/// `text` in a zeroed `[u8; N]` from byte `at` on, at compile time (a compile error if
+/// it does not fit): a fixed-width row of a table, which holds no pointer.
+pub const fn padded<const N: usize>(text: &str, at: usize) -> [u8; N] {
+    let text = text.as_bytes();
+    let mut row = [0; N];
+    let mut i = 0;
+    while i < text.len() {
+        row[at + i] = text[i];
+        i += 1;
+    }
+    row
 }
 
 /// The index of `text` in `parts`, at compile time (a compile error if it is not there).

@@ -414,13 +414,8 @@ type NameRow = [u8; 14];
 /// The row of `name` (at most 13 bytes, not empty), at compile time.
 const fn row(name: &str) -> NameRow {
     assert!(!name.is_empty() && name.len() <= 13);
-    let mut row = [0; 14];
+    let mut row: NameRow = crate::texts::padded(name, 1);
     row[0] = name.len() as u8;
-    let mut i = 0;
-    while i < name.len() {
-        row[1 + i] = name.as_bytes()[i];
-        i += 1;
-    }
     row
 }
 

@@ -6,7 +6,7 @@
 //! (`showx` is `show`). Unlike SMCRoute, an empty word matches nothing.
 
 use crate::fmt::joined_len;
-use crate::texts::{index_of, Texts};
+use crate::texts::{index_of, padded, Texts};
 
 /// A request's command letter (`struct ipc_msg.cmd`).
 ///
@@ -142,16 +142,9 @@ pub struct Word {
 
 impl Word {
     const fn new(word: &str) -> Self {
-        assert!(word.len() <= 7);
-        let mut bytes = [0; 7];
-        let mut i = 0;
-        while i < word.len() {
-            bytes[i] = word.as_bytes()[i];
-            i += 1;
-        }
         Self {
             len: word.len() as u8,
-            bytes,
+            bytes: padded(word, 0),
         }
     }
 

@@ -370,12 +370,17 @@ mod glibc {
         Ok(ids)
     }
 
-    /// `getpwnam(user)`: its uid and primary gid.
-    fn user_ids(name: &mut Name, user: &str) -> Option<Ids> {
-        if user.is_empty() {
+    /// `text` into `name`; `None` for what no database holds (empty, too long, a NUL).
+    fn set_name(name: &mut Name, text: &str) -> Option<()> {
+        if text.is_empty() {
             return None;
         }
-        name.set(&[user]).ok()?;
+        name.set(&[text]).ok()
+    }
+
+    /// `getpwnam(user)`: its uid and primary gid.
+    fn user_ids(name: &mut Name, user: &str) -> Option<Ids> {
+        set_name(name, user)?;
         // SAFETY: `name` is NUL-terminated and outlives the call.
         let pw = unsafe { libc::getpwnam(name.as_ptr()) };
         // SAFETY: not null, `pw` points at glibc's static entry, valid until the next
@@ -389,10 +394,7 @@ mod glibc {
 
     /// `getgrnam(group)`: its gid.
     fn group_id(name: &mut Name, group: &str) -> Option<u32> {
-        if group.is_empty() {
-            return None;
-        }
-        name.set(&[group]).ok()?;
+        set_name(name, group)?;
         // SAFETY: `name` is NUL-terminated and outlives the call.
         let gr = unsafe { libc::getgrnam(name.as_ptr()) };
         // SAFETY: as in `user_ids`: glibc's static entry, read before the next lookup.
