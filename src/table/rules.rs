@@ -3,14 +3,14 @@
 //! Kept in insertion order (`show` order, and the first matching template wins). Two
 //! indexes: by rule identity (family, IIF, source, group, both lengths) so adding N rules
 //! is O(N), and for templates by their masked match key. Templates written differently
-//! can share a match key (`225.1.2.3/16` and `225.1.4.5/16`); they are chained per key in
-//! insertion order, so the first of a chain is the one that wins. A NOCACHE upcall probes
+//! can share a match key (`225.1.2.3/16` and `225.1.4.5/16`); they share a probe run of
+//! the match index, and the oldest of them (lowest `seq`) wins. A NOCACHE upcall probes
 //! the match index once per distinct (family, source length, group length) shape in use,
 //! so matching costs O(shapes), not O(templates). Past [`MAX_SHAPES`] shapes matching
 //! falls back to walking the list.
 
 use super::slab::Blank;
-use super::{Full, HashIndex, KeyHash, MultiIndex, Slab};
+use super::{Full, HashIndex, KeyHash, Slab};
 use crate::limits::MAX_VIFS;
 use crate::net::{Addr, Prefix};
 
@@ -112,17 +112,6 @@ impl Rule {
             && group.in_prefix(&self.group.addr, glen)
     }
 
-    /// True if both templates have the same match key.
-    fn same_match_key(&self, o: &Rule) -> bool {
-        o.has_match_key(
-            self.iif,
-            &self.source.addr,
-            self.match_slen(),
-            &self.group.addr,
-            self.group.len,
-        )
-    }
-
     fn same_identity(&self, o: &Rule) -> bool {
         self.iif == o.iif && self.source == o.source && self.group == o.group
     }
@@ -190,7 +179,10 @@ pub struct RuleTable<const N: usize, const B: usize> {
     shapes: [Shape; MAX_SHAPES],
     slab: Slab<Rule, N>,
     by_identity: HashIndex<B>,
-    by_match: MultiIndex<N, B>,
+    /// Templates by match key. Templates of one key share a probe run (found by their
+    /// `seq`, oldest first): a conf writes few templates of one IIF, source and group
+    /// prefix in different ways.
+    by_match: HashIndex<B>,
 }
 
 impl<const N: usize, const B: usize> Default for RuleTable<N, B> {
@@ -205,7 +197,7 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
         Self {
             slab: Slab::new(),
             by_identity: HashIndex::new(),
-            by_match: MultiIndex::new(),
+            by_match: HashIndex::new(),
             shapes: [Shape {
                 group_bits: 0,
                 slen: 0,
@@ -281,9 +273,7 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
         let _ = self.by_identity.insert(hash, id);
         if !rule.is_exact() {
             self.templates += 1;
-            let slab = &self.slab;
-            let same = |o: usize| slab.get(o).is_some_and(|r| r.same_match_key(rule));
-            let _ = self.by_match.insert(rule.match_hash(), id, same);
+            let _ = self.by_match.insert(rule.match_hash(), id);
             self.add_shape(rule);
         }
         Ok(id)
@@ -300,12 +290,9 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
             slab.get(o).map_or(0, Rule::identity_hash)
         });
         if !rule.is_exact() {
-            self.by_match.remove(
-                rule.match_hash(),
-                id,
-                |o| o != id && slab.get(o).is_some_and(|r| r.same_match_key(rule)),
-                |o| slab.get(o).map_or(0, Rule::match_hash),
-            );
+            self.by_match.remove(rule.match_hash(), id, |o| {
+                slab.get(o).map_or(0, Rule::match_hash)
+            });
             let shape = Self::shape_of(rule);
             self.templates -= 1;
             self.del_shape(shape);
@@ -393,19 +380,19 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
         let bits = group.family().bits();
         for s in self.shapes.iter().filter(|s| s.group_bits == bits) {
             let h = match_hash(iif, source, s.slen, group, s.glen);
-            // The first of a key's chain is its oldest template: the one that wins. Only
-            // templates are indexed, and matching the key is covering (S,G) (a rule's
-            // source and group are of one family): no second test.
-            let first = self.by_match.first(h, |id| {
-                self.slab
-                    .get(id)
-                    .is_some_and(|r| r.has_match_key(iif, source, s.slen, group, s.glen))
-            });
-            if let Some((id, r)) = first.and_then(|id| self.slab.get(id).map(|r| (id, r))) {
-                if best.is_none_or(|(seq, _)| r.seq < seq) {
+            // The templates of the key are in one probe run: the oldest of them wins.
+            // Only templates are indexed, and matching the key is covering (S,G) (a
+            // rule's source and group are of one family): no second test.
+            self.by_match.find(h, |id| {
+                if let Some(r) = self.slab.get(id).filter(|r| {
+                    r.has_match_key(iif, source, s.slen, group, s.glen)
+                        && best.is_none_or(|(seq, _)| r.seq < seq)
+                }) {
                     best = Some((r.seq, id));
                 }
-            }
+                // Never found: the whole run is seen.
+                false
+            });
         }
         best.map(|(_, id)| id)
     }
@@ -581,6 +568,39 @@ mod tests {
         t.remove(a4);
         assert_eq!(t.first_template(0, &s, &g), None);
         assert_eq!(t.templates(), 0);
+    }
+
+    #[test]
+    fn first_template_matches_a_walk_under_churn() {
+        // Templates of a few match keys (one probe run each), ids reused: the indexed
+        // answer is always the first covering template in insertion order.
+        let mut t = RuleTable::<16, 32>::new();
+        let groups = ["225.1.2.3", "225.1.4.5", "225.2.0.1", "225.2.7.7"];
+        let mut live = [None; 16];
+        let mut seed = 7u32;
+        for _ in 0..3000 {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            let k = (seed >> 8) as usize % live.len();
+            match live[k] {
+                Some(id) => {
+                    assert!(t.remove(id));
+                    live[k] = None;
+                }
+                None => {
+                    let g = groups[(seed >> 16) as usize % groups.len()];
+                    let len = if seed >> 30 == 0 { 8 } else { 16 };
+                    live[k] = t.insert(&rule(0, "0.0.0.0", 32, g, len)).ok();
+                }
+            }
+            for g in ["225.1.9.9", "225.2.9.9", "225.3.0.1"] {
+                let (s, g) = (a("10.0.0.1"), a(g));
+                let walked = t
+                    .iter()
+                    .find(|(_, r)| !r.is_exact() && r.covers(&s, &g))
+                    .map(|(id, _)| id);
+                assert_eq!(t.first_template(0, &s, &g), walked);
+            }
+        }
     }
 
     #[test]
