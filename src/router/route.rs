@@ -66,7 +66,7 @@ impl Router {
         mode: Mode,
     ) -> Result<(), Failed> {
         // One rule record, the words parsed straight into it, its IIF and OIFs set per
-        // inbound interface below: not an 88-byte record built from the addresses.
+        // inbound interface below: not a 76-byte record built from the addresses.
         let mut rule = Rule::new(0, &args::UNSET, &args::UNSET);
         let (src, grp) = (&mut rule.source, &mut rule.group);
         args::sg_words(h, origin, Cmd::Mroute, source, group, src, grp)?;
