@@ -211,11 +211,7 @@ impl Router {
         oifs: &[&str],
     ) {
         if let Some(p) = Pending::new(kind, iif, source, group, oifs) {
-            let k = match kind {
-                Kind::Mroute => "mroute",
-                Kind::Mgroup => "mgroup",
-            };
-            note(h, Msg::PendingAdded(k, iif, group));
+            note(h, Msg::PendingAdded(kind.word(), iif, group));
             self.queue_pending(h, p);
         } else {
             note_full(h, Table::Pending);

@@ -16,6 +16,16 @@ pub enum Kind {
     Mgroup,
 }
 
+impl Kind {
+    /// The directive's word, as `show` and the log name it.
+    pub fn word(self) -> &'static str {
+        match self {
+            Self::Mroute => "mroute",
+            Self::Mgroup => "mgroup",
+        }
+    }
+}
+
 /// One pending directive. Words are stored NUL-separated (no IPC or conf word can hold a
 /// NUL): IIF, optional source, group, OIFs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,11 +151,7 @@ impl<const N: usize> PendingTable<N> {
         // A plain walk of the ids, not a slab iterator chain.
         let mut walk = super::Walk::new();
         while let Some(id) = self.slab.step(&mut walk) {
-            if self
-                .slab
-                .get(id)
-                .is_some_and(|q| q.same_as(&p))
-            {
+            if self.slab.get(id).is_some_and(|q| q.same_as(&p)) {
                 return Ok(false);
             }
         }
