@@ -313,10 +313,38 @@ pub struct Dec {
 }
 
 impl Dec {
-    /// `n` in decimal, by long division over 16-bit limbs in 32-bit arithmetic: on 32-bit
-    /// targets a `u64` division is a library routine (`__udivdi3`) of its own.
+    /// `n` in decimal. On 64-bit targets a division by ten is a multiply: one per digit.
+    #[cfg(target_pointer_width = "64")]
     #[inline(never)]
+    pub fn of(mut n: u64) -> Self {
+        let mut out = Self {
+            buf: [b'0'; 20],
+            start: 20,
+        };
+        loop {
+            out.start -= 1;
+            if let Some(d) = out.buf.get_mut(out.start) {
+                *d = b'0' + (n % 10) as u8;
+            }
+            n /= 10;
+            if n == 0 || out.start == 0 {
+                return out;
+            }
+        }
+    }
+
+    /// `n` in decimal.
+    #[cfg(not(target_pointer_width = "64"))]
     pub fn of(n: u64) -> Self {
+        Self::of_limbs(n)
+    }
+
+    /// `n` in decimal, by long division over 16-bit limbs in 32-bit arithmetic: on 32-bit
+    /// targets a `u64` division is a library routine (`__udivdi3`) of its own. (Built for
+    /// the tests on 64-bit targets too, which check it against [`Dec::of`].)
+    #[cfg(any(test, not(target_pointer_width = "64")))]
+    #[inline(never)]
+    fn of_limbs(n: u64) -> Self {
         let mut limbs = [
             (n >> 48) as u32,
             (n >> 32) as u32,
@@ -770,6 +798,7 @@ mod tests {
             1 << 63,
         ] {
             assert_eq!(Dec::of(n).as_str(), std::format!("{n}"));
+            assert_eq!(Dec::of_limbs(n).as_str(), std::format!("{n}"));
         }
         for n in [0i64, -1, 42, -65536, i64::MIN, i64::MAX] {
             let mut s = heapless::String::<24>::new();

@@ -118,7 +118,8 @@ impl<'o, 'a> Session<'o, 'a> {
             }
             let answered = self.replies(&fd, next, t);
             if answered == 0 {
-                warn(t, "Communication with daemon failed: no reply", b"");
+                // The same head as the line above (one copy of its bytes).
+                warn(t, "Communication with daemon failed: ", b"no reply");
                 self.fail(1);
                 next += 1;
             }

@@ -22,6 +22,7 @@ use heapless::Vec;
 use static_assertions::const_assert;
 use ufmt::{uDisplay, uWrite, Formatter};
 
+use crate::errno::Errno;
 use crate::limits::{IPC_MAX_ARGS, IPC_MSG_MAX};
 
 const LEN_SIZE: usize = core::mem::size_of::<usize>();
@@ -59,18 +60,19 @@ pub enum WireError {
 }
 
 impl WireError {
-    /// The wording (the daemon logs it as it is, with no formatting call).
+    /// The wording (the daemon logs it as it is, with no formatting call): an errno's
+    /// text where the program has it already.
     pub fn text(self) -> &'static str {
-        match self {
-            Self::BadLength => "Bad message length",
-            Self::TooLarge => "Message too long",
-            Self::TooManyArgs => "Argument list too long",
-            Self::Unterminated => "Bad message",
-            Self::NotUtf8 => "Invalid or incomplete multibyte or wide character",
-            Self::TrailingBytes => "Bad message",
-            Self::InteriorNul => "Invalid argument",
-            Self::BufferTooSmall => "No buffer space available",
-        }
+        let errno = match self {
+            Self::BadLength => return "Bad message length",
+            Self::TooLarge => Errno::EMSGSIZE,
+            Self::TooManyArgs => return "Argument list too long",
+            Self::Unterminated | Self::TrailingBytes => Errno::EBADMSG,
+            Self::NotUtf8 => return "Invalid or incomplete multibyte or wide character",
+            Self::InteriorNul => Errno::EINVAL,
+            Self::BufferTooSmall => Errno::ENOBUFS,
+        };
+        errno.text()
     }
 }
 
@@ -331,6 +333,26 @@ impl Framer {
 mod tests {
     use super::*;
     use std::vec::Vec as StdVec;
+
+    #[test]
+    fn error_texts() {
+        let texts = [
+            (WireError::BadLength, "Bad message length"),
+            (WireError::TooLarge, "Message too long"),
+            (WireError::TooManyArgs, "Argument list too long"),
+            (WireError::Unterminated, "Bad message"),
+            (
+                WireError::NotUtf8,
+                "Invalid or incomplete multibyte or wide character",
+            ),
+            (WireError::TrailingBytes, "Bad message"),
+            (WireError::InteriorNul, "Invalid argument"),
+            (WireError::BufferTooSmall, "No buffer space available"),
+        ];
+        for (e, text) in texts {
+            assert_eq!(e.text(), text);
+        }
+    }
 
     fn frame(cmd: u8, args: &[&str]) -> StdVec<u8> {
         let req = Request::with_args(cmd, args).unwrap();

@@ -36,7 +36,31 @@ pub(crate) fn pending_of(
     Pending::new(kind, iif, src, group.as_str(), oifs)
 }
 
+/// The source of a membership: borrowed, not an `Option<Prefix>` copy; the unspecified
+/// address (no source word) is none.
+fn source_of(src: &Prefix) -> Option<&Prefix> {
+    (!src.addr.is_unspecified()).then_some(src)
+}
+
 impl Router {
+    /// The words of a membership (`join`, `leave`) parsed into `src` and `grp`, and the
+    /// membership they name, if there is one. One body for both commands.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(never)]
+    fn membership_of<H: Host>(
+        &self,
+        h: &mut H,
+        origin: &Origin<'_>,
+        iif: &str,
+        source: Option<&str>,
+        group: &str,
+        src: &mut Prefix,
+        grp: &mut Prefix,
+    ) -> Result<Option<usize>, Failed> {
+        args::sg_words(h, origin, Cmd::Join, source, group, src, grp)?;
+        Ok(self.groups.find(iif, source_of(src), grp))
+    }
+
     /// `mgroup from IIF [source S] group G` and IPC `join`.
     pub(crate) fn join_words<H: Host>(
         &mut self,
@@ -49,10 +73,9 @@ impl Router {
     ) -> Result<(), Failed> {
         let mut grp = args::UNSET;
         let mut src = args::UNSET;
-        args::sg_words(h, origin, Cmd::Join, source, group, &mut src, &mut grp)?;
-        // Borrowed, not an `Option<Prefix>` copy: the unspecified source is none.
-        let src = (!src.addr.is_unspecified()).then_some(&src);
-        if let Some(gid) = self.groups.find(iif, src, &grp) {
+        let found = self.membership_of(h, origin, iif, source, group, &mut src, &mut grp)?;
+        let src = source_of(&src);
+        if let Some(gid) = found {
             match self.groups.get_mut(gid) {
                 // Found again by a reload: kept joined, not re-joined.
                 Some(g) if mode == Mode::Conf && !g.used => {
@@ -177,11 +200,9 @@ impl Router {
     ) -> Result<(), Failed> {
         let mut grp = args::UNSET;
         let mut src = args::UNSET;
-        args::sg_words(h, origin, Cmd::Join, source, group, &mut src, &mut grp)?;
-        // Borrowed, not an `Option<Prefix>` copy: the unspecified source is none.
-        let src = (!src.addr.is_unspecified()).then_some(&src);
-        let Some(gid) = self.groups.find(iif, src, &grp) else {
-            let sg = Compact::prefixes(src, &grp);
+        let found = self.membership_of(h, origin, iif, source, group, &mut src, &mut grp)?;
+        let Some(gid) = found else {
+            let sg = Compact::prefixes(source_of(&src), &grp);
             note(h, Msg::NoGroup(&sg, iif));
             return Err(Failed);
         };

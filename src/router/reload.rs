@@ -146,19 +146,15 @@ impl Router {
                 continue;
             }
             let origin = Origin::Ipc;
-            let (result, kind) = match p.kind {
-                Kind::Mroute => (
-                    self.mroute_words(h, &origin, iif, source, group, oifs, Mode::Replay),
-                    "mroute",
-                ),
-                Kind::Mgroup => (
-                    self.join_words(h, &origin, iif, source, group, Mode::Replay),
-                    "mgroup",
-                ),
+            let result = match p.kind {
+                Kind::Mroute => {
+                    self.mroute_words(h, &origin, iif, source, group, oifs, Mode::Replay)
+                }
+                Kind::Mgroup => self.join_words(h, &origin, iif, source, group, Mode::Replay),
             };
             if result.is_ok() {
                 self.pending.remove(pid);
-                note(h, Msg::Activated(kind, iif, group));
+                note(h, Msg::Activated(p.kind.word(), iif, group));
             }
         }
     }

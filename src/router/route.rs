@@ -5,6 +5,7 @@ use heapless::Vec;
 use super::args;
 use super::msg::{note, note_full, say, Cmd, Compact, Dir, Explicit, Msg, Table};
 use super::{Failed, Mfcs, Mode, Origin, Router};
+use crate::errno::Errno;
 use crate::kernel::{Host, Mfc};
 use crate::limits::MAX_VIFS;
 use crate::net::Addr;
@@ -40,6 +41,17 @@ fn clear_oifs(ttls: &mut Ttls, mask: u32) {
     }
 }
 
+/// What happens to the cache entries a template covers.
+#[derive(Clone, Copy)]
+enum CacheChange {
+    /// The template's OIFs are added (a new or grown template).
+    Unite,
+    /// The OIFs in the mask (VIF bits) are removed.
+    Clear(u32),
+    /// The entries are deleted (the template goes).
+    Delete,
+}
+
 impl Router {
     /// `mroute from IIF [source S] group G [to OIF...]` and IPC `add`.
     #[allow(clippy::too_many_arguments)]
@@ -54,7 +66,7 @@ impl Router {
         mode: Mode,
     ) -> Result<(), Failed> {
         // One rule record, the words parsed straight into it, its IIF and OIFs set per
-        // inbound interface below: not an 88-byte record built from the addresses.
+        // inbound interface below: not a 76-byte record built from the addresses.
         let mut rule = Rule::new(0, &args::UNSET, &args::UNSET);
         let (src, grp) = (&mut rule.source, &mut rule.group);
         args::sg_words(h, origin, Cmd::Mroute, source, group, src, grp)?;
@@ -199,11 +211,7 @@ impl Router {
         oifs: &[&str],
     ) {
         if let Some(p) = Pending::new(kind, iif, source, group, oifs) {
-            let k = match kind {
-                Kind::Mroute => "mroute",
-                Kind::Mgroup => "mgroup",
-            };
-            note(h, Msg::PendingAdded(k, iif, group));
+            note(h, Msg::PendingAdded(kind.word(), iif, group));
             self.queue_pending(h, p);
         } else {
             note_full(h, Table::Pending);
@@ -240,8 +248,10 @@ impl Router {
             }
             installed
         } else {
-            if !self.reloading {
-                self.convert_caches(h, rid);
+            // A new or grown template takes over the cache entries it covers (same
+            // IIF): its OIFs are merged in and the entries re-installed (§5.3).
+            if !self.reloading && self.mfc.has_caches() {
+                self.change_covered(h, rid, CacheChange::Unite);
             }
             Ok(())
         }
@@ -328,12 +338,9 @@ impl Router {
         None
     }
 
-    /// A new or grown template takes over the cache entries it covers (same IIF): its
-    /// OIFs are merged in and the entries re-installed (§5.3).
-    fn convert_caches<H: Host>(&mut self, h: &mut H, rid: usize) {
-        if !self.mfc.has_caches() {
-            return;
-        }
+    /// Applies `change` to every cache entry template `rid` covers on its IIF. One walk
+    /// for a template that is added or grown, pruned, or removed.
+    fn change_covered<H: Host>(&mut self, h: &mut H, rid: usize, change: CacheChange) {
         let Some(rule) = self.rules.get(rid) else {
             return;
         };
@@ -345,8 +352,17 @@ impl Router {
             let Some(mut ttls) = self.kernel_entry(kid).map(|r| r.mfc.ttls) else {
                 continue;
             };
-            if let Some(rule) = self.rules.get(rid) {
-                unite(&mut ttls, &rule.ttls);
+            match change {
+                CacheChange::Delete => {
+                    self.del_kernel(h, kid);
+                    continue;
+                }
+                CacheChange::Clear(mask) => clear_oifs(&mut ttls, mask),
+                CacheChange::Unite => {
+                    if let Some(rule) = self.rules.get(rid) {
+                        unite(&mut ttls, &rule.ttls);
+                    }
+                }
             }
             let _ = self.set_kernel_ttls(h, kid, parent, ttls, false);
         }
@@ -365,11 +381,8 @@ impl Router {
                     self.del_kernel(h, kid);
                 }
             }
-        } else if let Some(parent) = self.vif_of(rule.iif as usize, rule.is_v6()) {
-            let mut walk = Walk::new();
-            while let Some(kid) = self.next_covered(rid, parent, &mut walk) {
-                self.del_kernel(h, kid);
-            }
+        } else {
+            self.change_covered(h, rid, CacheChange::Delete);
         }
         self.rules.remove(rid);
     }
@@ -381,20 +394,10 @@ impl Router {
             return;
         };
         clear_oifs(&mut rule.ttls, mask);
-        let (exact, iif, v6) = (rule.is_exact(), rule.iif as usize, rule.is_v6());
-        if exact {
+        if rule.is_exact() {
             let _ = self.install_exact(h, rid);
-            return;
-        }
-        let Some(parent) = self.vif_of(iif, v6) else {
-            return;
-        };
-        let mut walk = Walk::new();
-        while let Some(kid) = self.next_covered(rid, parent, &mut walk) {
-            if let Some(mut ttls) = self.kernel_entry(kid).map(|r| r.mfc.ttls) {
-                clear_oifs(&mut ttls, mask);
-                let _ = self.set_kernel_ttls(h, kid, parent, ttls, false);
-            }
+        } else {
+            self.change_covered(h, rid, CacheChange::Clear(mask));
         }
     }
 
@@ -497,11 +500,7 @@ fn del_kernel<H: Host>(mfc: &mut Mfcs, h: &mut H, kid: usize) {
         return;
     };
     if let Err(e) = h.del_mfc(&r.mfc) {
-        let fam = r.mfc.group.family();
-        note(
-            h,
-            Msg::MfcDelFailed(fam, &Compact::sg(&r.mfc.source, &r.mfc.group), e),
-        );
+        mfc_failed(h, false, &r.mfc, e);
     }
     mfc.remove(kid);
 }
@@ -509,11 +508,22 @@ fn del_kernel<H: Host>(mfc: &mut Mfcs, h: &mut H, kid: usize) {
 /// `MRT_ADD_MFC` of `mfc` (a kernel-list entry's, as it is), logging a failure.
 fn add_mfc<H: Host>(h: &mut H, mfc: &Mfc) -> Result<(), Failed> {
     h.add_mfc(mfc).map_err(|e| {
-        let (source, group) = (&mfc.source, &mfc.group);
-        note(
-            h,
-            Msg::MfcAddFailed(group.family(), &Compact::sg(source, group), e),
-        );
+        mfc_failed(h, true, mfc, e);
         Failed
     })
+}
+
+/// Logs that adding (`add`) or deleting kernel entry `mfc` failed with `e`: one body for
+/// both messages (only the wording differs).
+#[inline(never)]
+fn mfc_failed<H: Host>(h: &mut H, add: bool, mfc: &Mfc, e: Errno) {
+    let (source, group) = (&mfc.source, &mfc.group);
+    let sg = Compact::sg(source, group);
+    let fam = group.family();
+    let msg = if add {
+        Msg::MfcAddFailed(fam, &sg, e)
+    } else {
+        Msg::MfcDelFailed(fam, &sg, e)
+    };
+    note(h, msg);
 }

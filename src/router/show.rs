@@ -543,7 +543,6 @@ impl Router {
     }
 
     fn show_pending<W: Out + ?Sized>(&self, o: &mut Output<'_, W>) -> &'static str {
-        use crate::table::pending::Kind;
         o.text(if o.json {
             "{\"pending\":["
         } else if self.pending.is_empty() {
@@ -552,12 +551,8 @@ impl Router {
             "PENDING ROUTES AND GROUPS\n"
         });
         for (_, p) in self.pending.iter() {
-            let kind: &[u8] = match p.kind {
-                Kind::Mroute => b"mroute",
-                Kind::Mgroup => b"mgroup",
-            };
             o.open();
-            o.str_field(PENDING_KIND, kind);
+            o.str_field(PENDING_KIND, p.kind.word().as_bytes());
             // The words (IIF, source if any, group, OIFs) in one pass, each written as
             // the field of its place: a table per shape, not a test per word.
             let fields: &[Field] = if p.has_source() {

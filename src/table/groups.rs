@@ -1,10 +1,12 @@
 //! Configured group memberships (`mgroup`, IPC `join`) and the kernel joins they made.
 //!
 //! A membership's identity is (IIF as written, source, group with length). Its `/LEN`
-//! ranges and wildcard interfaces expand to individual kernel joins, chained from the
-//! membership so that leaving it is proportional to its own joins.
+//! ranges and wildcard interfaces expand to individual kernel joins, listed per
+//! membership (a [`super::Links`] list in parts: its ends in the membership, its nodes
+//! in the table) so that leaving it is proportional to its own joins.
 
 use super::iface::IfName;
+use super::links::{self, Ends, Node, NO_NODE};
 use super::slab::Blank;
 use super::{Full, HashIndex, KeyHash, Slab};
 use crate::kernel::JoinSockets;
@@ -21,7 +23,8 @@ pub struct Group {
     pub group: Prefix,
     /// Seen in the configuration being (re)loaded.
     pub used: bool,
-    first_join: u32,
+    /// Its joins, oldest first.
+    joins: Ends,
 }
 
 impl Group {
@@ -31,7 +34,7 @@ impl Group {
 
     /// True if the membership has no kernel joins.
     pub fn has_no_joins(&self) -> bool {
-        self.first_join == 0
+        self.joins.front().is_none()
     }
 }
 
@@ -48,7 +51,7 @@ impl Blank for Group {
             len: 0,
         },
         used: false,
-        first_join: 0,
+        joins: Ends::new(),
     };
 }
 
@@ -74,9 +77,6 @@ pub struct Join {
     /// Join helper socket slot holding the kernel membership ([`crate::kernel::Kernel::join`]).
     pub sock: u16,
     owner: u32,
-    /// Neighbours in the owner's chain, plus one (0: none), so any join leaves in O(1).
-    next: u32,
-    prev: u32,
 }
 
 impl Join {
@@ -89,8 +89,6 @@ impl Join {
             group,
             sock,
             owner: 0,
-            next: 0,
-            prev: 0,
         }
     }
 
@@ -109,8 +107,6 @@ impl Blank for Join {
         group: Addr::V4([0; 4]),
         sock: 0,
         owner: 0,
-        next: 0,
-        prev: 0,
     };
 }
 
@@ -121,6 +117,8 @@ pub struct GroupTable<const G: usize, const GB: usize, const J: usize> {
     groups: Slab<Group, G>,
     by_identity: HashIndex<GB>,
     joins: Slab<Join, J>,
+    /// The links of each membership's list of joins, by join id.
+    join_links: [Node; J],
 }
 
 impl<const G: usize, const GB: usize, const J: usize> Default for GroupTable<G, GB, J> {
@@ -136,6 +134,7 @@ impl<const G: usize, const GB: usize, const J: usize> GroupTable<G, GB, J> {
             groups: Slab::new(),
             by_identity: HashIndex::new(),
             joins: Slab::new(),
+            join_links: [NO_NODE; J],
         }
     }
 
@@ -177,7 +176,7 @@ impl<const G: usize, const GB: usize, const J: usize> GroupTable<G, GB, J> {
             g.source = source.copied();
             g.group = *group;
             g.used = true;
-            g.first_join = 0;
+            g.joins = Ends::new();
         })?;
         let hash = identity_hash(iif.as_str(), source, group);
         let _ = self.by_identity.insert(hash, id);
@@ -224,21 +223,14 @@ impl<const G: usize, const GB: usize, const J: usize> GroupTable<G, GB, J> {
 
     /// Records a kernel join of membership `owner`.
     pub fn add_join(&mut self, owner: usize, join: Join) -> Result<usize, Full> {
-        let Some(g) = self.groups.get(owner) else {
+        if self.groups.get(owner).is_none() {
             return Err(Full);
-        };
+        }
         let mut join = join;
         join.owner = owner as u32;
-        join.next = g.first_join;
-        join.prev = 0;
         let id = self.joins.insert(join)?;
-        if let Some(old) = join.next.checked_sub(1) {
-            if let Some(o) = self.joins.get_mut(old as usize) {
-                o.prev = id as u32 + 1;
-            }
-        }
         if let Some(g) = self.groups.get_mut(owner) {
-            g.first_join = id as u32 + 1;
+            links::push_back(&mut self.join_links, &mut g.joins, id);
         }
         Ok(id)
     }
@@ -246,45 +238,23 @@ impl<const G: usize, const GB: usize, const J: usize> GroupTable<G, GB, J> {
     /// Forgets kernel join `id`; false if there was none (read it first if needed: no
     /// copy is returned).
     pub fn remove_join(&mut self, id: usize) -> bool {
-        // Only the links are read, not a copy of the join (its addresses are 34 bytes).
-        let Some((prev, next, owner)) = self.joins.get(id).map(|j| (j.prev, j.next, j.owner()))
-        else {
+        let Some(owner) = self.joins.get(id).map(Join::owner) else {
             return false;
         };
-        match prev.checked_sub(1) {
-            Some(p) => {
-                if let Some(pj) = self.joins.get_mut(p as usize) {
-                    pj.next = next;
-                }
-            }
-            None => {
-                if let Some(g) = self.groups.get_mut(owner) {
-                    g.first_join = next;
-                }
-            }
-        }
-        if let Some(n) = next.checked_sub(1) {
-            if let Some(nj) = self.joins.get_mut(n as usize) {
-                nj.prev = prev;
-            }
+        if let Some(g) = self.groups.get_mut(owner) {
+            links::unlink(&mut self.join_links, &mut g.joins, id);
         }
         self.joins.remove(id)
     }
 
     /// The most recent join of membership `id`.
     pub fn first_join(&self, id: usize) -> Option<usize> {
-        self.groups
-            .get(id)
-            .and_then(|g| g.first_join.checked_sub(1))
-            .map(|v| v as usize)
+        self.groups.get(id).and_then(|g| g.joins.back())
     }
 
-    /// The join after join `id` in its membership's chain.
+    /// The join made before join `id` of the same membership.
     pub fn next_join(&self, id: usize) -> Option<usize> {
-        self.joins
-            .get(id)
-            .and_then(|j| j.next.checked_sub(1))
-            .map(|v| v as usize)
+        links::prev_of(&self.join_links, id)
     }
 
     /// Membership `id`.

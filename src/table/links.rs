@@ -23,6 +23,7 @@ pub(crate) struct Node {
 }
 
 /// First and last id of the list, and the top of the free stack (plus one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Ends {
     head: u32,
     tail: u32,
@@ -46,12 +47,22 @@ impl Ends {
     pub(crate) fn front(&self) -> Option<usize> {
         dec(self.head)
     }
+
+    /// The last id.
+    pub(crate) fn back(&self) -> Option<usize> {
+        dec(self.tail)
+    }
 }
 
 /// The link field after `id` (the id plus one, 0 for none), in a list kept as separate
 /// parts.
 pub(crate) fn next_link(nodes: &[Node], id: usize) -> u32 {
     nodes.get(id).map_or(0, |n| n.next)
+}
+
+/// The id before `id`, in a list kept as separate parts.
+pub(crate) fn prev_of(nodes: &[Node], id: usize) -> Option<usize> {
+    nodes.get(id).and_then(|n| dec(n.prev))
 }
 
 /// The id after `id`, in a list kept as separate parts (see [`super::Slab`]).
@@ -153,7 +164,7 @@ pub(crate) fn push_back(nodes: &mut [Node], ends: &mut Ends, id: usize) {
 }
 
 #[inline(never)]
-fn unlink(nodes: &mut [Node], ends: &mut Ends, id: usize) {
+pub(crate) fn unlink(nodes: &mut [Node], ends: &mut Ends, id: usize) {
     let Some(node) = nodes.get_mut(id) else {
         return;
     };

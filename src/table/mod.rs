@@ -5,9 +5,8 @@
 //! daemon's `static` router sits in `.bss` and capacity that is never used is never
 //! resident. Order matters to SMCRoute (`show` lists rules in insertion order and the first
 //! matching template wins), so storage is a [`Slab`] with an intrusive insertion-order
-//! list, and lookups go through separate [`HashIndex`]es of slab ids (unique keys) or
-//! [`MultiIndex`]es (keys many entries share, chained per key): every lookup, insert and
-//! remove is O(1) expected whatever the keys, so N of them cost O(N).
+//! list, and lookups go through separate [`HashIndex`]es of slab ids: every lookup, insert
+//! and remove is O(1) expected when keys are distinct, so N of them cost O(N).
 
 pub mod groups;
 pub mod iface;
@@ -19,7 +18,7 @@ pub mod rules;
 pub mod slab;
 pub mod text;
 
-pub use index::{buckets, HashIndex, KeyHash, MultiIndex};
+pub use index::{buckets, HashIndex, KeyHash};
 pub use links::Links;
 pub use slab::{Slab, Walk};
 pub use text::Text;

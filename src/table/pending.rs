@@ -2,7 +2,7 @@
 //! words they were written with so they can be replayed later.
 
 use super::slab::Blank;
-use super::{Full, KeyHash, Slab, Text};
+use super::{Full, Slab, Text};
 
 /// Bytes of words one entry can hold (a conf line is at most 511 bytes).
 pub const PENDING_TEXT: usize = 512;
@@ -16,6 +16,16 @@ pub enum Kind {
     Mgroup,
 }
 
+impl Kind {
+    /// The directive's word, as `show` and the log name it.
+    pub fn word(self) -> &'static str {
+        match self {
+            Self::Mroute => "mroute",
+            Self::Mgroup => "mgroup",
+        }
+    }
+}
+
 /// One pending directive. Words are stored NUL-separated (no IPC or conf word can hold a
 /// NUL): IIF, optional source, group, OIFs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,8 +34,6 @@ pub struct Pending {
     pub kind: Kind,
     words: Text<PENDING_TEXT>,
     has_source: bool,
-    /// Hash of the above, so the duplicate check compares 4 bytes, not 512.
-    hash: u32,
 }
 
 /// Appends a NUL and `word` (a word after the first). Not inlined: one call per word,
@@ -55,17 +63,10 @@ impl Pending {
         for o in oifs {
             push_word(&mut words, o)?;
         }
-        let has_source = source.is_some();
-        let hash = KeyHash::new()
-            .byte(kind as u8)
-            .byte(has_source as u8)
-            .bytes(words.as_bytes())
-            .finish();
         Some(Self {
             kind,
             words,
-            has_source,
-            hash,
+            has_source: source.is_some(),
         })
     }
 
@@ -100,6 +101,13 @@ impl Pending {
         self.has_source
     }
 
+    /// True if `o` is the same directive written the same way.
+    fn same_as(&self, o: &Pending) -> bool {
+        self.kind == o.kind
+            && self.has_source == o.has_source
+            && self.words.as_bytes() == o.words.as_bytes()
+    }
+
     /// All words in order: IIF, source (if any), group, OIFs.
     pub fn args(&self) -> impl Iterator<Item = &str> {
         crate::fmt::fields(self.words.as_str(), 0)
@@ -111,7 +119,6 @@ impl Blank for Pending {
         kind: Kind::Mroute,
         words: Text::new(),
         has_source: false,
-        hash: 0,
     };
 }
 
@@ -139,16 +146,12 @@ impl<const N: usize> PendingTable<N> {
 
     /// Adds `p` unless an identical entry is queued. `Ok(false)` for a duplicate.
     /// The list is short (a few hundred at most), so the duplicate check walks it,
-    /// comparing hashes first.
+    /// comparing the words written (not the whole buffers).
     pub fn add(&mut self, p: Pending) -> Result<bool, Full> {
         // A plain walk of the ids, not a slab iterator chain.
         let mut walk = super::Walk::new();
         while let Some(id) = self.slab.step(&mut walk) {
-            if self
-                .slab
-                .get(id)
-                .is_some_and(|q| q.hash == p.hash && *q == p)
-            {
+            if self.slab.get(id).is_some_and(|q| q.same_as(&p)) {
                 return Ok(false);
             }
         }

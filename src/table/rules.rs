@@ -1,21 +1,14 @@
 //! The conf list: configured multicast routes, exact (S,G) rules and templates alike.
 //!
-//! Kept in insertion order (`show` order, and the first matching template wins). Two
-//! indexes: by rule identity (family, IIF, source, group, both lengths) so adding N rules
-//! is O(N), and for templates by their masked match key. Templates written differently
-//! can share a match key (`225.1.2.3/16` and `225.1.4.5/16`); they are chained per key in
-//! insertion order, so the first of a chain is the one that wins. A NOCACHE upcall probes
-//! the match index once per distinct (family, source length, group length) shape in use,
-//! so matching costs O(shapes), not O(templates). Past [`MAX_SHAPES`] shapes matching
-//! falls back to walking the list.
+//! Kept in insertion order (`show` order, and the first matching template wins). Indexed
+//! by rule identity (family, IIF, source, group, both lengths) so adding N rules is O(N);
+//! the templates are also listed on their own, in insertion order, so a NOCACHE upcall
+//! walks the templates (a conf has few), not the thousands of exact rules.
 
 use super::slab::Blank;
-use super::{Full, HashIndex, KeyHash, MultiIndex, Slab};
+use super::{Full, HashIndex, KeyHash, Links, Slab};
 use crate::limits::MAX_VIFS;
 use crate::net::{Addr, Prefix};
-
-/// Distinct template shapes indexed before matching falls back to a list walk.
-pub const MAX_SHAPES: usize = 64;
 
 /// One configured route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,8 +25,6 @@ pub struct Rule {
     pub ttls: [u8; MAX_VIFS],
     /// Seen in the configuration being (re)loaded.
     pub used: bool,
-    /// Insertion sequence number (set by the table).
-    pub seq: u64,
 }
 
 impl Rule {
@@ -45,7 +36,6 @@ impl Rule {
             group: *group,
             ttls: [0; MAX_VIFS],
             used: true,
-            seq: 0,
         }
     }
 
@@ -66,15 +56,6 @@ impl Rule {
         self.group.addr.family() == crate::net::Family::V6
     }
 
-    /// Source length used for matching: 0 for the wildcard.
-    fn match_slen(&self) -> u8 {
-        if self.any_source() {
-            0
-        } else {
-            self.source.len
-        }
-    }
-
     /// True if the template covers (S,G) (the IIF is checked by the caller).
     pub fn covers(&self, source: &Addr, group: &Addr) -> bool {
         group.in_prefix(&self.group.addr, self.group.len)
@@ -89,38 +70,6 @@ impl Rule {
 
     fn identity_hash(&self) -> u32 {
         identity_hash(self.iif, &self.source, &self.group)
-    }
-
-    fn match_hash(&self) -> u32 {
-        let sl = self.match_slen();
-        match_hash(
-            self.iif,
-            &self.source.addr,
-            sl,
-            &self.group.addr,
-            self.group.len,
-        )
-    }
-
-    /// True if the template matches with key (IIF, masked source and length, masked
-    /// group and length). Compared in place: no 44-byte key tuples built and copied.
-    fn has_match_key(&self, iif: u32, source: &Addr, slen: u8, group: &Addr, glen: u8) -> bool {
-        self.iif == iif
-            && self.match_slen() == slen
-            && self.group.len == glen
-            && source.in_prefix(&self.source.addr, slen)
-            && group.in_prefix(&self.group.addr, glen)
-    }
-
-    /// True if both templates have the same match key.
-    fn same_match_key(&self, o: &Rule) -> bool {
-        o.has_match_key(
-            self.iif,
-            &self.source.addr,
-            self.match_slen(),
-            &self.group.addr,
-            self.group.len,
-        )
     }
 
     fn same_identity(&self, o: &Rule) -> bool {
@@ -141,7 +90,6 @@ impl Blank for Rule {
         },
         ttls: [0; MAX_VIFS],
         used: false,
-        seq: 0,
     };
 }
 
@@ -155,42 +103,15 @@ fn identity_hash(iif: u32, source: &Prefix, group: &Prefix) -> u32 {
         .finish()
 }
 
-/// The hash of a template's match key: (S,G) masked to the lengths here, in the one
-/// copy, not by each caller.
-#[inline(never)]
-fn match_hash(iif: u32, source: &Addr, slen: u8, group: &Addr, glen: u8) -> u32 {
-    let source = Prefix {
-        addr: source.masked(slen),
-        len: slen,
-    };
-    let group = Prefix {
-        addr: group.masked(glen),
-        len: glen,
-    };
-    identity_hash(iif, &source, &group) ^ 0x5bd1_e995
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Shape {
-    group_bits: u8,
-    slen: u8,
-    glen: u8,
-    count: u32,
-}
-
 /// Up to `N` rules, `B` index buckets (see [`super::buckets`]).
 // `repr(C)`, scalars first: on MIPS a field past 32 KiB from the table costs three
 // instructions to address (see `Router`).
 #[repr(C)]
 pub struct RuleTable<const N: usize, const B: usize> {
-    next_seq: u64,
-    templates: usize,
-    unshaped: usize,
-    /// In use where `count > 0`; a free slot is all zero, so no family's bits match it.
-    shapes: [Shape; MAX_SHAPES],
     slab: Slab<Rule, N>,
     by_identity: HashIndex<B>,
-    by_match: MultiIndex<N, B>,
+    /// The templates' ids in insertion order.
+    template_order: Links<N>,
 }
 
 impl<const N: usize, const B: usize> Default for RuleTable<N, B> {
@@ -205,16 +126,7 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
         Self {
             slab: Slab::new(),
             by_identity: HashIndex::new(),
-            by_match: MultiIndex::new(),
-            shapes: [Shape {
-                group_bits: 0,
-                slen: 0,
-                glen: 0,
-                count: 0,
-            }; MAX_SHAPES],
-            templates: 0,
-            unshaped: 0,
-            next_seq: 0,
+            template_order: Links::new(),
         }
     }
 
@@ -233,9 +145,16 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
         self.slab.is_empty()
     }
 
-    /// Number of templates.
+    /// Number of templates (counted: only the tests ask).
+    #[cfg(test)]
     pub fn templates(&self) -> usize {
-        self.templates
+        let mut n = 0;
+        let mut cur = self.template_order.front();
+        while let Some(id) = cur {
+            n += 1;
+            cur = self.template_order.next(id);
+        }
+        n
     }
 
     /// The rule with the identity of `key` (its OIFs are ignored).
@@ -263,35 +182,25 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
     }
 
     /// Adds a rule (which must not exist yet) at the end of the list. Borrowed and
-    /// copied once, straight into its slot (its `seq` is set there): a rule is 88 bytes.
+    /// copied once, straight into its slot (a rule is 76 bytes).
     pub fn insert(&mut self, rule: &Rule) -> Result<usize, Full> {
         self.insert_hashed(rule, rule.identity_hash())
     }
 
     /// [`RuleTable::insert`] with the identity hash of `rule` given.
     fn insert_hashed(&mut self, rule: &Rule, hash: u32) -> Result<usize, Full> {
-        // Written into its slot with its `seq`: no second lookup of the slot to set it.
-        let seq = self.next_seq;
-        let id = self.slab.insert_with(|r| {
-            *r = *rule;
-            r.seq = seq;
-        })?;
-        self.next_seq += 1;
+        let id = self.slab.insert_with(|r| *r = *rule)?;
         // Index capacity exceeds slab capacity, so these cannot fail.
         let _ = self.by_identity.insert(hash, id);
         if !rule.is_exact() {
-            self.templates += 1;
-            let slab = &self.slab;
-            let same = |o: usize| slab.get(o).is_some_and(|r| r.same_match_key(rule));
-            let _ = self.by_match.insert(rule.match_hash(), id, same);
-            self.add_shape(rule);
+            self.template_order.push_back(id);
         }
         Ok(id)
     }
 
     /// Removes rule `id`; false if there was none.
     pub fn remove(&mut self, id: usize) -> bool {
-        // Borrowed, not copied: the indexes and the shapes need only hashes and keys.
+        // Borrowed, not copied: the index needs only hashes.
         let slab = &self.slab;
         let Some(rule) = slab.get(id) else {
             return false;
@@ -300,114 +209,26 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
             slab.get(o).map_or(0, Rule::identity_hash)
         });
         if !rule.is_exact() {
-            self.by_match.remove(
-                rule.match_hash(),
-                id,
-                |o| o != id && slab.get(o).is_some_and(|r| r.same_match_key(rule)),
-                |o| slab.get(o).map_or(0, Rule::match_hash),
-            );
-            let shape = Self::shape_of(rule);
-            self.templates -= 1;
-            self.del_shape(shape);
+            self.template_order.unlink(id);
         }
         self.slab.remove(id)
-    }
-
-    fn shape_of(rule: &Rule) -> (u8, u8, u8) {
-        (
-            rule.group.addr.family().bits(),
-            rule.match_slen(),
-            rule.group.len,
-        )
-    }
-
-    fn add_shape(&mut self, rule: &Rule) {
-        let (group_bits, slen, glen) = Self::shape_of(rule);
-        let mut free = None;
-        for s in self.shapes.iter_mut() {
-            if (s.group_bits, s.slen, s.glen) == (group_bits, slen, glen) {
-                s.count += 1;
-                return;
-            }
-            if s.count == 0 && free.is_none() {
-                free = Some(s);
-            }
-        }
-        match free {
-            Some(s) => {
-                *s = Shape {
-                    group_bits,
-                    slen,
-                    glen,
-                    count: 1,
-                }
-            }
-            None => self.unshaped += 1,
-        }
-    }
-
-    fn del_shape(&mut self, key: (u8, u8, u8)) {
-        match self
-            .shapes
-            .iter_mut()
-            .find(|s| (s.group_bits, s.slen, s.glen) == key)
-        {
-            Some(s) => {
-                s.count -= 1;
-                if s.count == 0 {
-                    // Free again: all zero.
-                    s.group_bits = 0;
-                    s.slen = 0;
-                    s.glen = 0;
-                }
-            }
-            None => self.unshaped = self.unshaped.saturating_sub(1),
-        }
-        if self.templates == 0 {
-            self.unshaped = 0;
-        }
     }
 
     /// The first template (in insertion order) with inbound interface `iif` that covers
     /// (S,G).
     pub fn first_template(&self, iif: u32, source: &Addr, group: &Addr) -> Option<usize> {
-        if self.templates == 0 {
-            return None;
-        }
-        let fits = |id: usize| {
-            self.slab
+        let mut cur = self.template_order.front();
+        while let Some(id) = cur {
+            if self
+                .slab
                 .get(id)
-                .filter(|r| r.iif == iif && !r.is_exact() && r.covers(source, group))
-        };
-        if self.unshaped > 0 {
-            // A plain walk of the ids, not an iterator chain.
-            let mut walk = super::Walk::new();
-            while let Some(id) = self.slab.step(&mut walk) {
-                if fits(id).is_some() {
-                    return Some(id);
-                }
+                .is_some_and(|r| r.iif == iif && r.covers(source, group))
+            {
+                return Some(id);
             }
-            return None;
+            cur = self.template_order.next(id);
         }
-        let mut best: Option<(u64, usize)> = None;
-        let bits = group.family().bits();
-        for s in self.shapes.iter().filter(|s| s.group_bits == bits) {
-            let h = match_hash(iif, source, s.slen, group, s.glen);
-            // The first of a key's chain is its oldest template: the one that wins. Only
-            // templates are indexed, and matching the key is covering (S,G) (a rule's
-            // source and group are of one family): no second test.
-            let first = self.by_match.first(h, |id| {
-                self.slab
-                    .get(id)
-                    .is_some_and(|r| r.has_match_key(iif, source, s.slen, group, s.glen))
-            });
-            if let Some((id, r)) = first.and_then(|id| self.slab.get(id).map(|r| (id, r))) {
-                if best.is_none_or(|(seq, _)| r.seq < seq) {
-                    best = Some((r.seq, id));
-                }
-            }
-        }
-        best.map(|(_, id)| id)
+        None
     }
 
     /// Rule `id`.
@@ -457,6 +278,7 @@ mod tests {
 
     #[test]
     fn kinds() {
+        assert_eq!(core::mem::size_of::<Rule>(), 76);
         assert!(rule(0, "10.0.0.1", 32, "225.1.1.1", 32).is_exact());
         assert!(!rule(0, "0.0.0.0", 32, "225.1.1.1", 32).is_exact());
         assert!(!rule(0, "10.0.0.0", 24, "225.1.1.1", 32).is_exact());
@@ -584,7 +406,40 @@ mod tests {
     }
 
     #[test]
-    fn too_many_shapes_falls_back_to_walk() {
+    fn first_template_matches_a_walk_under_churn() {
+        // Templates of a few match keys (one probe run each), ids reused: the indexed
+        // answer is always the first covering template in insertion order.
+        let mut t = RuleTable::<16, 32>::new();
+        let groups = ["225.1.2.3", "225.1.4.5", "225.2.0.1", "225.2.7.7"];
+        let mut live = [None; 16];
+        let mut seed = 7u32;
+        for _ in 0..3000 {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            let k = (seed >> 8) as usize % live.len();
+            match live[k] {
+                Some(id) => {
+                    assert!(t.remove(id));
+                    live[k] = None;
+                }
+                None => {
+                    let g = groups[(seed >> 16) as usize % groups.len()];
+                    let len = if seed >> 30 == 0 { 8 } else { 16 };
+                    live[k] = t.insert(&rule(0, "0.0.0.0", 32, g, len)).ok();
+                }
+            }
+            for g in ["225.1.9.9", "225.2.9.9", "225.3.0.1"] {
+                let (s, g) = (a("10.0.0.1"), a(g));
+                let walked = t
+                    .iter()
+                    .find(|(_, r)| !r.is_exact() && r.covers(&s, &g))
+                    .map(|(id, _)| id);
+                assert_eq!(t.first_template(0, &s, &g), walked);
+            }
+        }
+    }
+
+    #[test]
+    fn templates_of_many_shapes() {
         let mut t = RuleTable::<128, 256>::new();
         let mut ids = std::vec::Vec::new();
         for len in 0..=32u8 {
@@ -595,16 +450,16 @@ mod tests {
                 );
             }
         }
-        assert!(t.unshaped > 0);
         // 225.0.0.0/0 (len 0) covers everything and was inserted first.
         assert_eq!(
             t.first_template(0, &a("10.0.0.1"), &a("239.1.1.1")),
             Some(ids[0])
         );
+        assert_eq!(t.first_template(0, &a("11.0.0.1"), &a("239.1.1.1")), None);
         for id in ids {
             t.remove(id);
         }
-        assert_eq!(t.unshaped, 0);
-        assert!(t.shapes.iter().all(|s| s.count == 0));
+        assert_eq!(t.templates(), 0);
+        assert_eq!(t.first_template(0, &a("10.0.0.1"), &a("225.0.0.0")), None);
     }
 }
