@@ -716,6 +716,7 @@ impl Loop<'_, '_> {
     }
 
     /// SIGHUP / `smcroutectl reload`, in the order of spec §5.7.
+    #[inline(never)]
     fn reload(&mut self) {
         log!(
             self.host,
