@@ -20,6 +20,7 @@ pub type OifWords<'a> = Vec<&'a str, MAX_OIFS>;
 // stack for one callback at a time, so the 0.5 KiB of `Mroute` is paid once.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[repr(C)]
 pub enum Stmt<'a> {
     /// `phyint IFNAME [enable|disable] [mrdisc] [ttl-threshold N]`.
     Phyint {
