@@ -219,26 +219,27 @@ fn parse_words<'a>(
     }
 
     // The OIF words go straight into an `mroute` statement (reset in place when the
-    // previous line was one too, as in a long list of routes, so nothing big is written);
-    // other directives check theirs in a scratch list.
-    let mut scratch = OifWords::new();
-    let oifs = if kind == Kind::Mroute {
-        if let Stmt::Mroute { oifs, .. } = stmt {
-            oifs.clear();
-        } else {
-            *stmt = Stmt::Mroute {
-                from: None,
-                source: None,
-                group: None,
-                oifs: OifWords::new(),
-            };
-        }
-        match stmt {
-            Stmt::Mroute { oifs, .. } => oifs,
-            _ => &mut scratch,
-        }
+    // previous line was one too, as in a long list of routes, so nothing big is written).
+    // Other directives check theirs in the same list: their statement replaces it below.
+    if let Stmt::Mroute { oifs, .. } = stmt {
+        oifs.clear();
     } else {
-        &mut scratch
+        *stmt = Stmt::Mroute {
+            from: None,
+            source: None,
+            group: None,
+            oifs: OifWords::new(),
+        };
+    }
+    // (Always an `Mroute` here: made one just above.)
+    let Stmt::Mroute {
+        from,
+        source: mroute_source,
+        group: mroute_group,
+        oifs,
+    } = stmt
+    else {
+        return Ok(());
     };
     let mut source = None;
     let mut group = None;
@@ -268,21 +269,13 @@ fn parse_words<'a>(
         }
     }
 
-    match (kind, stmt) {
-        (
-            Kind::Mroute,
-            Stmt::Mroute {
-                from,
-                source: s,
-                group: g,
-                ..
-            },
-        ) => {
+    match kind {
+        Kind::Mroute => {
             *from = iface;
-            *s = source;
-            *g = group;
+            *mroute_source = source;
+            *mroute_group = group;
         }
-        (Kind::Phyint, stmt) => {
+        Kind::Phyint => {
             *stmt = Stmt::Phyint {
                 ifname: iface,
                 enable,
@@ -290,15 +283,15 @@ fn parse_words<'a>(
                 ttl,
             }
         }
-        (Kind::Mgroup, stmt) => {
+        Kind::Mgroup => {
             *stmt = Stmt::Mgroup {
                 from: iface,
                 source,
                 group,
             }
         }
-        // An `mroute` line's statement was made an `Mroute` above.
-        _ => {}
+        // An `include` line returned above.
+        Kind::Include => {}
     }
     Ok(())
 }
