@@ -251,7 +251,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         Err(e) => {
             init_failed(&mut host.log, e.level(), &e);
             if let Some(hint) = e.hint() {
-                words(&mut host.log, Level::Err, &[hint]);
+                words(&mut host.log, Level::Err, &hint);
             }
             return if e.errno == Errno::EADDRINUSE {
                 exit::UNAVAILABLE

@@ -55,22 +55,24 @@ impl InitError {
         }
     }
 
-    /// The second line SMCRoute logs after the message, if any.
-    pub fn hint(&self) -> Option<&'static str> {
-        match (self.step, self.family, self.errno) {
-            (InitStep::Table, Family::V4, _) => {
-                Some("Make sure your kernel has CONFIG_IP_MROUTE_MULTIPLE_TABLES=y")
-            }
-            (InitStep::Table, Family::V6, _) => {
-                Some("Make sure your kernel has CONFIG_IPV6_MROUTE_MULTIPLE_TABLES=y")
-            }
-            (InitStep::Init, _, Errno::EADDRINUSE) => {
-                Some("Is another multicast routing daemon (igmpproxy, mcpd, pimd) running?")
-            }
-            _ => None,
-        }
+    /// The second line SMCRoute logs after the message, if any, in three pieces (the
+    /// two kernel options differ by `V6` in the middle: one text for both).
+    pub fn hint(&self) -> Option<[&'static str; 3]> {
+        let (text, family, tail) = match (self.step, self.family, self.errno) {
+            (InitStep::Table, Family::V4, _) => (HINT_OPTION, "", HINT_OPTION_TAIL),
+            (InitStep::Table, Family::V6, _) => (HINT_OPTION, "V6", HINT_OPTION_TAIL),
+            (InitStep::Init, _, Errno::EADDRINUSE) => (HINT_BUSY, "", ""),
+            _ => return None,
+        };
+        Some([text, family, tail])
     }
 }
+
+/// The hint after a failed `MRT_TABLE`, around the family's `V6`.
+const HINT_OPTION: &str = "Make sure your kernel has CONFIG_IP";
+const HINT_OPTION_TAIL: &str = "_MROUTE_MULTIPLE_TABLES=y";
+/// The hint when another daemon owns the routing socket.
+const HINT_BUSY: &str = "Is another multicast routing daemon (igmpproxy, mcpd, pimd) running?";
 
 /// The messages SMCRoute logs, indexed by [`InitError::message`]: each as the text
 /// before the family (`IPv4`/`IPv6`) and the text after it. Pointer-free (one string
@@ -188,8 +190,8 @@ mod tests {
             "IPv4 multicast routing API already in use: Address already in use"
         );
         assert_eq!(
-            busy.hint(),
-            Some("Is another multicast routing daemon (igmpproxy, mcpd, pimd) running?")
+            busy.hint().map(|h| h.concat()),
+            Some("Is another multicast routing daemon (igmpproxy, mcpd, pimd) running?".into())
         );
         assert_eq!(busy.level(), Level::Err);
         assert!(!busy.unsupported());
@@ -231,12 +233,12 @@ mod tests {
         );
         assert!(!table.unsupported());
         assert_eq!(
-            table.hint(),
-            Some("Make sure your kernel has CONFIG_IP_MROUTE_MULTIPLE_TABLES=y")
+            table.hint().map(|h| h.concat()),
+            Some("Make sure your kernel has CONFIG_IP_MROUTE_MULTIPLE_TABLES=y".into())
         );
         assert_eq!(
-            err(V6, Table, Errno::EINVAL).hint(),
-            Some("Make sure your kernel has CONFIG_IPV6_MROUTE_MULTIPLE_TABLES=y")
+            err(V6, Table, Errno::EINVAL).hint().map(|h| h.concat()),
+            Some("Make sure your kernel has CONFIG_IPV6_MROUTE_MULTIPLE_TABLES=y".into())
         );
         assert_eq!(
             text(err(V6, McForwarding, Errno::ENOENT)),
