@@ -514,10 +514,12 @@ static_assertions::const_assert!(crate::limits::MAX_CLIENTS <= 256);
 
 const MAX_POLL: usize = 5 + crate::limits::MAX_CLIENTS + crate::limits::MAX_VIFS;
 
-/// The descriptors of one `poll` and what each is.
+/// The descriptors of one `poll` and what each is. `repr(C)`, the small list first: the
+/// length of the other is reached with a one-byte offset.
+#[repr(C)]
 struct PollSet {
-    fds: Vec<PollFd, MAX_POLL>,
     what: Vec<Source, MAX_POLL>,
+    fds: Vec<PollFd, MAX_POLL>,
 }
 
 impl PollSet {
