@@ -132,8 +132,9 @@ impl Signals {
     }
 
     /// [`Signals::take`] reading the pipe through `buf`, the daemon's receive buffer (no
-    /// buffer of its own cleared at each signal).
-    #[inline(never)]
+    /// buffer of its own cleared at each signal). Inlined into the daemon's one call on
+    /// x86_64 (-61 B), a call elsewhere.
+    #[cfg_attr(not(target_arch = "x86_64"), inline(never))]
     pub fn take_with(&self, buf: &mut [u8]) -> SignalSet {
         while matches!(read(&self.rd, buf), Ok(n) if n > 0) {}
         let bits = PENDING.swap(0, Ordering::SeqCst);
