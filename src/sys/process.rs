@@ -369,7 +369,9 @@ pub struct Started {
 }
 
 /// The child side of [`run_script`]: no allocation, only system calls. `envp` `None`
-/// passes the process environment (glibc's child, [`system_script_env`]).
+/// passes the process environment (glibc's child, [`system_script_env`]). In line in
+/// its caller on x86_64 (-11 B).
+#[cfg_attr(target_arch = "x86_64", inline(always))]
 fn exec_script(path: &CPath, arg: &CStrBuf<32>, envp: Option<&ScriptEnvp<'_>>) -> ! {
     // An ignored signal stays ignored across exec; scripts expect the default.
     let _ = super::signal::set_default(libc::SIGPIPE);

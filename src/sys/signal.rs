@@ -180,7 +180,9 @@ fn set_action(sig: libc::c_int, handler: libc::sighandler_t) -> Result<(), Errno
 }
 
 /// `signal(sig, SIG_DFL)`: the default action for `sig` (the script hook's child
-/// restores `SIGPIPE` before `execve`; an ignored signal would stay ignored).
+/// restores `SIGPIPE` before `execve`; an ignored signal would stay ignored). In line
+/// on x86_64 (-5 B).
+#[cfg_attr(target_arch = "x86_64", inline(always))]
 pub fn set_default(sig: libc::c_int) -> Result<(), Errno> {
     set_action(sig, libc::SIG_DFL)
 }
