@@ -447,6 +447,8 @@ mod id_calls {
     #[cfg(any(target_arch = "arm", target_arch = "x86"))]
     use libc::{SYS_setgid32 as SYS_SETGID, SYS_setuid32 as SYS_SETUID};
 
+    // In line at its callers on x86_64 (-8 B).
+    #[cfg_attr(target_arch = "x86_64", inline(always))]
     fn check(rc: libc::c_long) -> Result<(), Errno> {
         if rc < 0 {
             return Err(crate::sys::errno());

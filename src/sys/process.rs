@@ -345,6 +345,8 @@ pub fn run_script(path: &str, arg: &str, env: ScriptEnv<'_>) -> Result<Started, 
 /// environment's pointers is built, and nothing is left out. `vars` (`source=<S>` and
 /// `group=<G>`) stay alive in the child until its `execve`, as `putenv` needs.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
+// In line in the script's child on x86_64 (-26 B).
+#[cfg_attr(target_arch = "x86_64", inline(always))]
 fn system_script_env(vars: Option<&(AddrVar, AddrVar)>) {
     for name in [c"NOTIFY_SOCKET", c"source", c"group"] {
         // SAFETY: `name` is NUL-terminated; the child is single-threaded.
