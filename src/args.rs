@@ -258,21 +258,12 @@ pub fn parse_log_level(s: &str) -> LogLevel {
 }
 
 /// Everything `smcrouted` needs from its command line.
+///
+/// `repr(C)`, the small fields first and the kilobyte of paths last: the code that reads
+/// the options through a pointer reaches the numbers and flags with one-byte offsets.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[repr(C)]
 pub struct DaemonOpts<'a> {
-    /// `-i`/`-I`: syslog ident and base name of the default files.
-    pub ident: &'a str,
-    /// `-f`/`-F`, default `SYSCONFDIR/<ident>.conf`.
-    pub conf: Path,
-    /// `-F`: check the conf file and exit (0 or 78).
-    pub verify: bool,
-    /// `-P`, default `RUNSTATEDIR/<ident>.pid`; a name that is not absolute becomes
-    /// `RUNSTATEDIR/NAME.pid`.
-    pub pid_file: Path,
-    /// `-u`, default `RUNSTATEDIR/<ident>.sock`.
-    pub socket: Path,
-    /// `-e`: program run after a reload or a (*,G) install.
-    pub script: Option<Path>,
     /// `-c`: (*,G) cache flush period in seconds; 0 (also for negative) disables it.
     pub cache_timeout: u32,
     /// `-d`: seconds to sleep before start-up (negative: none).
@@ -285,6 +276,8 @@ pub struct DaemonOpts<'a> {
     pub table_id: u32,
     /// `-l`, default notice (info with `-F`).
     pub log_level: LogLevel,
+    /// `-F`: check the conf file and exit (0 or 78).
+    pub verify: bool,
     /// `-n`: do not daemonise.
     pub foreground: bool,
     /// Also log to stderr: `-n` without `-s` (SMCRoute's syslog counter: 1, `-n`
@@ -292,10 +285,21 @@ pub struct DaemonOpts<'a> {
     pub log_stderr: bool,
     /// What a `phyint` line with neither `enable` nor `disable` means; false with `-N`.
     pub phyint_enable_default: bool,
+    /// `-i`/`-I`: syslog ident and base name of the default files.
+    pub ident: &'a str,
     /// `-p USER[:GROUP]`: the user, as written.
     pub user: Option<&'a str>,
     /// `-p USER:GROUP`: the group, as written (`Some("")` for `USER:`).
     pub group: Option<&'a str>,
+    /// `-f`/`-F`, default `SYSCONFDIR/<ident>.conf`.
+    pub conf: Path,
+    /// `-P`, default `RUNSTATEDIR/<ident>.pid`; a name that is not absolute becomes
+    /// `RUNSTATEDIR/NAME.pid`.
+    pub pid_file: Path,
+    /// `-u`, default `RUNSTATEDIR/<ident>.sock`.
+    pub socket: Path,
+    /// `-e`: program run after a reload or a (*,G) install.
+    pub script: Option<Path>,
 }
 
 /// What `smcrouted` is asked to do instead of running (with [`parse_daemon_into`]'s
@@ -500,7 +504,11 @@ fn socket_path(out: &mut Path, given: Option<&str>, ident: &str) -> Result<(), A
 // ===== smcroutectl =====
 
 /// The command line of `smcroutectl`.
+///
+/// `repr(C)`, the flags first and the two kilobytes of words and path last: the code that
+/// reads the options through a pointer reaches the flags with one-byte offsets.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[repr(C)]
 pub struct CtlOpts<'a> {
     /// `-b`: read commands from stdin.
     pub batch: bool,
@@ -512,10 +520,6 @@ pub struct CtlOpts<'a> {
     pub plain: bool,
     /// `-t`: no headings.
     pub no_heading: bool,
-    /// `-i`/`-I`: identity of the daemon.
-    pub ident: &'a str,
-    /// The socket to connect to: `-u FILE`, else `RUNSTATEDIR/<ident>.sock`.
-    pub socket: Path,
     /// `-u` was given (the connect error message depends on it).
     pub socket_given: bool,
     /// `-h`: help of the command in `words`, or the usage if there is none (SMCRoute's
@@ -524,6 +528,10 @@ pub struct CtlOpts<'a> {
     /// `-v`: print the version, exit 0. Reading stops at `-v`, as in SMCRoute, so the
     /// other fields hold only the words before it.
     pub version: bool,
+    /// `-i`/`-I`: identity of the daemon.
+    pub ident: &'a str,
+    /// The socket to connect to: `-u FILE`, else `RUNSTATEDIR/<ident>.sock`.
+    pub socket: Path,
     /// The command and its arguments: every word that is not an option, in order
     /// (permuted as glibc's `getopt` does: `show -d groups` is `-d show groups`).
     pub words: Vec<&'a str, CTL_MAX_WORDS>,

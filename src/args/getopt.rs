@@ -64,7 +64,10 @@ impl<'a> Getopt<'a> {
         Some(spec.get(at + 1) == Some(&b':'))
     }
 
-    /// Moves on to the next word.
+    /// Moves on to the next word. Not inlined on x86_64: a call at each of its three
+    /// places is smaller than the two stores through the walker (-29 B); MIPS16e
+    /// measured the calls larger.
+    #[cfg_attr(target_arch = "x86_64", inline(never))]
     fn next_word(&mut self) {
         self.index += 1;
         self.offset = 0;

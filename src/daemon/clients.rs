@@ -40,11 +40,15 @@ pub struct Deferred {
 
 /// A client slot. The framer stays in place between connections: a new client resets
 /// its positions, not its kilobyte of buffer (no zero fill, no copy into the slot).
+///
+/// `repr(C)`, the framer's kilobyte last: the descriptor and the time are reached with
+/// one-byte offsets.
+#[repr(C)]
 struct Client {
     /// The connection; `None` while the slot is free.
     fd: Option<Fd>,
-    framer: Framer,
     since: Instant,
+    framer: Framer,
 }
 
 /// Bytes of a reply buffered per send.

@@ -36,12 +36,16 @@ impl Mrdiscs {
 }
 
 /// Kernel, log, script hook and mrdisc sockets of the running daemon.
+///
+/// `repr(C)`, the log (with its line, over a hundred bytes) last: the router's code
+/// reaches the kernel, the dry-run flag and the mrdisc table through the host pointer
+/// with one-byte offsets.
+#[repr(C)]
 pub struct DaemonHost<'a> {
     /// Multicast routing sockets and join helpers (about 50 KiB with the join pool: a
     /// static in .bss, not a stack frame).
     pub kernel: &'static mut MrouteSys,
-    /// Syslog/stderr sink (remembers the last line for IPC error replies).
-    pub log: SysLog<'a>,
+    mrdisc: &'static mut [Option<MrdiscIf>; MAX_VIFS],
     /// `-e CMD`, once checked executable (borrowed from the options, not copied).
     pub script: Option<&'a str>,
     /// `-m SEC`: mrdisc announcement interval.
@@ -50,7 +54,8 @@ pub struct DaemonHost<'a> {
     /// very code a real start runs (one `Host` type also keeps the router's generic code
     /// instantiated once in the binary).
     pub dry_run: bool,
-    mrdisc: &'static mut [Option<MrdiscIf>; MAX_VIFS],
+    /// Syslog/stderr sink (remembers the last line for IPC error replies).
+    pub log: SysLog<'a>,
 }
 
 // Slot numbers of `mrdisc` are passed as `u8`.

@@ -251,7 +251,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         Err(e) => {
             init_failed(&mut host.log, e.level(), &e);
             if let Some(hint) = e.hint() {
-                words(&mut host.log, Level::Err, &[hint]);
+                words(&mut host.log, Level::Err, &hint);
             }
             return if e.errno == Errno::EADDRINUSE {
                 exit::UNAVAILABLE
@@ -381,8 +381,9 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
 }
 
 /// `secs` seconds after `t` (one copy of the 64-bit arithmetic, which is long on 32-bit
-/// routers, for every timer).
-#[inline(never)]
+/// routers, for every timer; an add and a multiply in line on x86_64: -5 B).
+#[cfg_attr(not(target_arch = "x86_64"), inline(never))]
+#[cfg_attr(target_arch = "x86_64", inline(always))]
 fn plus_secs(t: Instant, secs: u32) -> Instant {
     t.add_secs(secs)
 }
@@ -391,8 +392,9 @@ fn plus_secs(t: Instant, secs: u32) -> Instant {
 /// never fires and never comes first (no `Option` to test at every use).
 const NEVER: Instant = Instant(u64::MAX);
 
-/// `t` or `timer`, whichever comes first (one copy of the 64-bit comparison).
-#[inline(never)]
+/// `t` or `timer`, whichever comes first (one copy of the 64-bit comparison, which is
+/// long on 32-bit routers; a compare and a move in line on x86_64: -16 B).
+#[cfg_attr(not(target_arch = "x86_64"), inline(never))]
 fn sooner(t: Instant, timer: Instant) -> Instant {
     t.min(timer)
 }
@@ -514,10 +516,12 @@ static_assertions::const_assert!(crate::limits::MAX_CLIENTS <= 256);
 
 const MAX_POLL: usize = 5 + crate::limits::MAX_CLIENTS + crate::limits::MAX_VIFS;
 
-/// The descriptors of one `poll` and what each is.
+/// The descriptors of one `poll` and what each is. `repr(C)`, the small list first: the
+/// length of the other is reached with a one-byte offset.
+#[repr(C)]
 struct PollSet {
-    fds: Vec<PollFd, MAX_POLL>,
     what: Vec<Source, MAX_POLL>,
+    fds: Vec<PollFd, MAX_POLL>,
 }
 
 impl PollSet {
@@ -716,6 +720,7 @@ impl Loop<'_, '_> {
     }
 
     /// SIGHUP / `smcroutectl reload`, in the order of spec §5.7.
+    #[inline(never)]
     fn reload(&mut self) {
         log!(
             self.host,

@@ -109,13 +109,17 @@ impl JoinSock {
 /// and needs no start-up copy: free slots are `fd: None`, a lowered limit of 0 means
 /// [`INITIAL_MAX_GROUPS`], and the last recalibration is a flag and a family rather than
 /// an `Option` (whose `None` would be `Family`'s niche, a non-zero byte).
+///
+/// `repr(C)`, the socket table last: the limits and the flag are reached with one-byte
+/// offsets.
+#[repr(C)]
 pub struct JoinPool {
-    socks: [JoinSock; MAX_JOIN_SOCKETS],
     /// Per-socket join limit of each family; 0 until an `ENOBUFS` lowers it.
     lowered: [u16; 2],
     /// Set when a limit was lowered and not yet reported; `adjusted_family`'s.
     adjusted: bool,
     adjusted_family: Family,
+    socks: [JoinSock; MAX_JOIN_SOCKETS],
 }
 
 impl Default for JoinPool {

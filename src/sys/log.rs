@@ -68,15 +68,19 @@ pub enum Target {
 }
 
 /// A [`Log`] sink with a level mask that remembers the last line.
+///
+/// `repr(C)`, the line buffer after the small fields: the level test reaches them with
+/// one-byte offsets.
+#[repr(C)]
 pub struct SysLog<'a> {
     target: Target,
     /// Which levels are shown (`-l`).
     max: LogLevel,
+    /// An IPC command is being answered: remember lines of every level, hidden or not.
+    capture: bool,
     /// Borrowed from the options (no copy), cut to [`IDENT_MAX`] bytes.
     ident: &'a str,
     last: String<LOG_LINE_MAX>,
-    /// An IPC command is being answered: remember lines of every level, hidden or not.
-    capture: bool,
     /// The connection to syslog, made on first use.
     #[cfg(not(all(target_env = "gnu", not(test))))]
     syslog: SyslogClient,

@@ -34,23 +34,16 @@ impl Mrdisc {
         )?;
         setsockopt_bytes(&fd, libc::SOL_SOCKET, libc::SO_BINDTODEVICE, name)?;
         // One table, one call site: both joins, the outgoing interface (no group), TTL 1,
-        // loop off, Router Alert; all on `IPPROTO_IP`, with the values as the kernel
-        // reads them.
-        let steps: [(libc::c_int, &[u8]); 6] = [
-            (
-                libc::IP_ADD_MEMBERSHIP,
-                &mreqn(igmp::ALL_SNOOPERS, ifindex_c),
-            ),
-            (
-                libc::IP_ADD_MEMBERSHIP,
-                &mreqn(igmp::ALL_ROUTERS, ifindex_c),
-            ),
-            (libc::IP_MULTICAST_IF, &mreqn([0; 4], ifindex_c)),
-            (libc::IP_MULTICAST_TTL, &1i32.to_ne_bytes()),
-            (libc::IP_MULTICAST_LOOP, &0i32.to_ne_bytes()),
-            (libc::IP_OPTIONS, &igmp::ROUTER_ALERT),
-        ];
-        for (opt, value) in steps {
+        // loop off, Router Alert; all on `IPPROTO_IP`. Each value is its row's four bytes,
+        // four zero bytes and the interface index (an `ip_mreqn`), of which the kernel
+        // reads the row's length: a constant table, not six values and their slices built
+        // on the stack.
+        let [i0, i1, i2, i3] = ifindex_c.to_ne_bytes();
+        for (opt, head, len) in STEPS {
+            let [h0, h1, h2, h3] = head;
+            let value = [h0, h1, h2, h3, 0, 0, 0, 0, i0, i1, i2, i3];
+            let value = value.get(..usize::from(len)).unwrap_or(&value);
+            let opt = libc::c_int::from(opt);
             match setsockopt_bytes(&fd, libc::IPPROTO_IP, opt, value) {
                 Ok(()) => {}
                 // Already a member (another socket of ours, or a restart): fine.
@@ -137,10 +130,35 @@ impl Mrdisc {
     }
 }
 
-// `mreqn` writes the kernel's `struct ip_mreqn` byte for byte.
+// A row's four bytes, four zero bytes (any local address) and the index write the
+// kernel's `struct ip_mreqn` byte for byte.
 static_assertions::const_assert_eq!(size_of::<libc::ip_mreqn>(), 12);
 
-/// A `struct ip_mreqn` for `group` (any local address) on interface `ifindex`.
+/// The `IPPROTO_IP` options of an mrdisc socket, in order: the option (a byte: they are
+/// all below 256, checked below), the first four bytes of its value (an `ip_mreqn`'s
+/// group; an `int`; the Router Alert option) and the length of the value. An `ip_mreqn`
+/// goes on with any local address and the interface index, which `open` writes after
+/// the four bytes of every row.
+const STEPS: [(u8, [u8; 4], u8); 6] = [
+    (libc::IP_ADD_MEMBERSHIP as u8, igmp::ALL_SNOOPERS, 12),
+    (libc::IP_ADD_MEMBERSHIP as u8, igmp::ALL_ROUTERS, 12),
+    (libc::IP_MULTICAST_IF as u8, [0; 4], 12),
+    (libc::IP_MULTICAST_TTL as u8, 1i32.to_ne_bytes(), 4),
+    (libc::IP_MULTICAST_LOOP as u8, 0i32.to_ne_bytes(), 4),
+    (libc::IP_OPTIONS as u8, igmp::ROUTER_ALERT, 4),
+];
+
+static_assertions::const_assert!(
+    libc::IP_ADD_MEMBERSHIP < 256
+        && libc::IP_MULTICAST_IF < 256
+        && libc::IP_MULTICAST_TTL < 256
+        && libc::IP_MULTICAST_LOOP < 256
+        && libc::IP_OPTIONS < 256
+);
+
+/// A `struct ip_mreqn` for `group` (any local address) on interface `ifindex`, as
+/// `open` writes it (for the test).
+#[cfg(test)]
 fn mreqn(group: [u8; 4], ifindex: libc::c_int) -> [u8; 12] {
     let [g0, g1, g2, g3] = group;
     let [i0, i1, i2, i3] = ifindex.to_ne_bytes();

@@ -4,8 +4,9 @@
 use ufmt::{uDisplay, uWrite, Formatter};
 
 use crate::errno::Errno;
-use crate::fmt::{fields, Level};
+use crate::fmt::{joined_len, Level};
 use crate::net::Family;
+use crate::texts::Texts;
 
 /// Which step of opening a routing socket failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,40 +55,59 @@ impl InitError {
         }
     }
 
-    /// The second line SMCRoute logs after the message, if any.
-    pub fn hint(&self) -> Option<&'static str> {
-        match (self.step, self.family, self.errno) {
-            (InitStep::Table, Family::V4, _) => {
-                Some("Make sure your kernel has CONFIG_IP_MROUTE_MULTIPLE_TABLES=y")
-            }
-            (InitStep::Table, Family::V6, _) => {
-                Some("Make sure your kernel has CONFIG_IPV6_MROUTE_MULTIPLE_TABLES=y")
-            }
-            (InitStep::Init, _, Errno::EADDRINUSE) => {
-                Some("Is another multicast routing daemon (igmpproxy, mcpd, pimd) running?")
-            }
-            _ => None,
-        }
+    /// The second line SMCRoute logs after the message, if any, in three pieces (the
+    /// two kernel options differ by `V6` in the middle: one text for both).
+    pub fn hint(&self) -> Option<[&'static str; 3]> {
+        let (text, family, tail) = match (self.step, self.family, self.errno) {
+            (InitStep::Table, Family::V4, _) => (HINT_OPTION, "", HINT_OPTION_TAIL),
+            (InitStep::Table, Family::V6, _) => (HINT_OPTION, "V6", HINT_OPTION_TAIL),
+            (InitStep::Init, _, Errno::EADDRINUSE) => (HINT_BUSY, "", ""),
+            _ => return None,
+        };
+        Some([text, family, tail])
     }
 }
 
-/// Every message, one a line, indexed by [`InitError::message`]: `@` stands for the
-/// family (`IPv4`/`IPv6`), and a line ending in `:` is followed by `": "` and the
-/// error. One string, not a table of string slices (16 B each in the relocated
-/// read-only data of a position-independent program), cut with [`fields`].
-const MESSAGES: &str = "\
-Kernel does not even support IGMP, skipping ...
-Kernel does not even support IPv6 ICMP, skipping ...
-Failed creating @ multicast routing socket:
-Failed setting @ multicast routing socket options:
-Cannot set @ multicast routing table id:
-@ multicast routing API already in use:
-Kernel does not support @ multicast routing, skipping ...
-Failed initializing @ multicast routing API:
-Failed enabling IPv6 multicast forwarding:";
+/// The hint after a failed `MRT_TABLE`, around the family's `V6`.
+const HINT_OPTION: &str = "Make sure your kernel has CONFIG_IP";
+const HINT_OPTION_TAIL: &str = "_MROUTE_MULTIPLE_TABLES=y";
+/// The hint when another daemon owns the routing socket.
+const HINT_BUSY: &str = "Is another multicast routing daemon (igmpproxy, mcpd, pimd) running?";
+
+/// The messages SMCRoute logs, indexed by [`InitError::message`]: each as the text
+/// before the family (`IPv4`/`IPv6`) and the text after it. Pointer-free (one string
+/// and its end offsets), not string slices in the relocated read-only data of a
+/// position-independent program; no splitting at run time.
+const MESSAGE_PARTS: [&str; 18] = [
+    "Kernel does not even support IGMP, skipping ...",
+    "",
+    "Kernel does not even support IPv6 ICMP, skipping ...",
+    "",
+    "Failed creating ",
+    " multicast routing socket",
+    "Failed setting ",
+    " multicast routing socket options",
+    "Cannot set ",
+    " multicast routing table id",
+    "",
+    " multicast routing API already in use",
+    "Kernel does not support ",
+    " multicast routing, skipping ...",
+    "Failed initializing ",
+    " multicast routing API",
+    "Failed enabling IPv6 multicast forwarding",
+    "",
+];
+static MESSAGES: Texts<18, { joined_len(&MESSAGE_PARTS) }> = Texts::new(&MESSAGE_PARTS);
+
+/// The messages that name the family between their two texts, a bit each.
+const WITH_FAMILY: u16 = 0b0_1111_1100;
+
+/// The messages followed by `": "` and the error, a bit each.
+const WITH_ERROR: u16 = 0b1_1011_1100;
 
 impl InitError {
-    /// Which line of [`MESSAGES`] SMCRoute logs.
+    /// Which message SMCRoute logs.
     fn message(&self) -> usize {
         match self.step {
             InitStep::Socket if self.unsupported() => match self.family {
@@ -110,25 +130,18 @@ impl InitError {
     /// and the error to write after them, if any: the daemon logs them with its one line
     /// builder, no formatting code of its own.
     pub fn parts(&self) -> ([&'static str; 4], Option<Errno>) {
-        // Not `nth`: `Fields` would get an `nth` of its own for this one use.
-        let mut lines = fields(MESSAGES, b'\n');
-        for _ in 0..self.message() {
-            lines.next();
-        }
-        let line = lines.next().unwrap_or("");
-        let mut text_and_colon = fields(line, b':');
-        let text = text_and_colon.next().unwrap_or("");
-        let (colon, errno) = match text_and_colon.next() {
-            Some(_) => (": ", Some(self.errno)),
-            None => ("", None),
+        let i = self.message();
+        let family = match self.family {
+            _ if WITH_FAMILY >> i & 1 == 0 => "",
+            Family::V4 => "IPv4",
+            Family::V6 => "IPv6",
         };
-        let mut halves = fields(text, b'@');
-        let head = halves.next().unwrap_or("");
-        let (family, tail) = match (halves.next(), self.family) {
-            (None, _) => ("", ""),
-            (Some(tail), Family::V4) => ("IPv4", tail),
-            (Some(tail), Family::V6) => ("IPv6", tail),
+        let (colon, errno) = if WITH_ERROR >> i & 1 == 0 {
+            ("", None)
+        } else {
+            (": ", Some(self.errno))
         };
+        let (head, tail) = (MESSAGES.get_str(2 * i), MESSAGES.get_str(2 * i + 1));
         ([head, family, tail, colon], errno)
     }
 }
@@ -177,8 +190,8 @@ mod tests {
             "IPv4 multicast routing API already in use: Address already in use"
         );
         assert_eq!(
-            busy.hint(),
-            Some("Is another multicast routing daemon (igmpproxy, mcpd, pimd) running?")
+            busy.hint().map(|h| h.concat()),
+            Some("Is another multicast routing daemon (igmpproxy, mcpd, pimd) running?".into())
         );
         assert_eq!(busy.level(), Level::Err);
         assert!(!busy.unsupported());
@@ -220,12 +233,12 @@ mod tests {
         );
         assert!(!table.unsupported());
         assert_eq!(
-            table.hint(),
-            Some("Make sure your kernel has CONFIG_IP_MROUTE_MULTIPLE_TABLES=y")
+            table.hint().map(|h| h.concat()),
+            Some("Make sure your kernel has CONFIG_IP_MROUTE_MULTIPLE_TABLES=y".into())
         );
         assert_eq!(
-            err(V6, Table, Errno::EINVAL).hint(),
-            Some("Make sure your kernel has CONFIG_IPV6_MROUTE_MULTIPLE_TABLES=y")
+            err(V6, Table, Errno::EINVAL).hint().map(|h| h.concat()),
+            Some("Make sure your kernel has CONFIG_IPV6_MROUTE_MULTIPLE_TABLES=y".into())
         );
         assert_eq!(
             text(err(V6, McForwarding, Errno::ENOENT)),

@@ -43,6 +43,8 @@ impl MrouteSys {
     }
 
     /// [`done`](super::mroute::done) on the `family` socket, which is then closed. `Ok` if there was none.
+    /// In line at the daemon's two calls on x86_64 (-4 B).
+    #[cfg_attr(target_arch = "x86_64", inline(always))]
     pub fn shutdown(&mut self, family: Family) -> Result<(), Errno> {
         let fd = match family {
             Family::V4 => self.v4.take(),

@@ -215,21 +215,30 @@ mod caps {
     const_assert_eq!(core::mem::offset_of!(CapData, permitted), 4);
     const_assert_eq!(core::mem::offset_of!(CapData, inheritable), 8);
 
-    /// `capset(&{v3, 0}, data)`: capability `cap` alone permitted and effective.
-    pub fn keep_only(cap: u32) -> Result<(), Errno> {
-        let header = CapHeader {
-            version: CAPABILITY_VERSION_3,
-            pid: 0,
-        };
+    /// The two data words of `cap` alone, permitted and effective, at compile time.
+    const fn only(cap: u32) -> [CapData; 2] {
         let mut data = [CapData {
             effective: 0,
             permitted: 0,
             inheritable: 0,
         }; 2];
-        if let Some(word) = data.get_mut((cap / 32) as usize) {
-            word.effective = 1 << (cap % 32);
-            word.permitted = 1 << (cap % 32);
-        }
+        let word = &mut data[(cap / 32) as usize];
+        word.effective = 1 << (cap % 32);
+        word.permitted = 1 << (cap % 32);
+        data
+    }
+
+    /// [`only`] the daemon's capability.
+    const NET_ADMIN_ONLY: [CapData; 2] = only(super::CAP_NET_ADMIN);
+
+    /// `capset(&{v3, 0}, data)`: `CAP_NET_ADMIN` alone permitted and effective. The data
+    /// words are a constant copied to the stack, not words zeroed and set at run time.
+    pub fn keep_only_net_admin() -> Result<(), Errno> {
+        let header = CapHeader {
+            version: CAPABILITY_VERSION_3,
+            pid: 0,
+        };
+        let data = NET_ADMIN_ONLY;
         let header = &header as *const CapHeader;
         let data = data.as_ptr();
         // SAFETY: `header` points to a live version-3 header and `data` to the two live
@@ -316,7 +325,7 @@ pub fn drop_to(ids: Ids, user: &str) -> Result<Dropped, DropError> {
     let groups_left_out = set_groups(user, ids.gid).map_err(DropError::Groups)?;
     id_calls::setgid(ids.gid).map_err(DropError::SetGid)?;
     id_calls::setuid(ids.uid).map_err(DropError::SetUid)?;
-    caps::keep_only(CAP_NET_ADMIN).map_err(DropError::Capset)?;
+    caps::keep_only_net_admin().map_err(DropError::Capset)?;
     // Success here means the drop did not hold.
     if id_calls::setuid(0).is_ok() {
         return Err(DropError::StillRoot);
@@ -438,6 +447,8 @@ mod id_calls {
     #[cfg(any(target_arch = "arm", target_arch = "x86"))]
     use libc::{SYS_setgid32 as SYS_SETGID, SYS_setuid32 as SYS_SETUID};
 
+    // In line at its callers on x86_64 (-8 B).
+    #[cfg_attr(target_arch = "x86_64", inline(always))]
     fn check(rc: libc::c_long) -> Result<(), Errno> {
         if rc < 0 {
             return Err(crate::sys::errno());

@@ -345,6 +345,8 @@ pub fn run_script(path: &str, arg: &str, env: ScriptEnv<'_>) -> Result<Started, 
 /// environment's pointers is built, and nothing is left out. `vars` (`source=<S>` and
 /// `group=<G>`) stay alive in the child until its `execve`, as `putenv` needs.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
+// In line in the script's child on x86_64 (-26 B).
+#[cfg_attr(target_arch = "x86_64", inline(always))]
 fn system_script_env(vars: Option<&(AddrVar, AddrVar)>) {
     for name in [c"NOTIFY_SOCKET", c"source", c"group"] {
         // SAFETY: `name` is NUL-terminated; the child is single-threaded.
@@ -369,7 +371,9 @@ pub struct Started {
 }
 
 /// The child side of [`run_script`]: no allocation, only system calls. `envp` `None`
-/// passes the process environment (glibc's child, [`system_script_env`]).
+/// passes the process environment (glibc's child, [`system_script_env`]). In line in
+/// its caller on x86_64 (-11 B).
+#[cfg_attr(target_arch = "x86_64", inline(always))]
 fn exec_script(path: &CPath, arg: &CStrBuf<32>, envp: Option<&ScriptEnvp<'_>>) -> ! {
     // An ignored signal stays ignored across exec; scripts expect the default.
     let _ = super::signal::set_default(libc::SIGPIPE);

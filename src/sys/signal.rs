@@ -132,8 +132,9 @@ impl Signals {
     }
 
     /// [`Signals::take`] reading the pipe through `buf`, the daemon's receive buffer (no
-    /// buffer of its own cleared at each signal).
-    #[inline(never)]
+    /// buffer of its own cleared at each signal). Inlined into the daemon's one call on
+    /// x86_64 (-61 B), a call elsewhere.
+    #[cfg_attr(not(target_arch = "x86_64"), inline(never))]
     pub fn take_with(&self, buf: &mut [u8]) -> SignalSet {
         while matches!(read(&self.rd, buf), Ok(n) if n > 0) {}
         let bits = PENDING.swap(0, Ordering::SeqCst);
@@ -179,7 +180,9 @@ fn set_action(sig: libc::c_int, handler: libc::sighandler_t) -> Result<(), Errno
 }
 
 /// `signal(sig, SIG_DFL)`: the default action for `sig` (the script hook's child
-/// restores `SIGPIPE` before `execve`; an ignored signal would stay ignored).
+/// restores `SIGPIPE` before `execve`; an ignored signal would stay ignored). In line
+/// on x86_64 (-5 B).
+#[cfg_attr(target_arch = "x86_64", inline(always))]
 pub fn set_default(sig: libc::c_int) -> Result<(), Errno> {
     set_action(sig, libc::SIG_DFL)
 }

@@ -66,7 +66,8 @@ pub fn setsockopt_int(fd: &Fd, level: c_int, name: c_int, value: c_int) -> Resul
     setsockopt(fd, level, name, &value)
 }
 
-/// `recv(fd, buf, len, flags)`.
+/// `recv(fd, buf, len, flags)`. In line at its three callers on x86_64 (-25 B).
+#[cfg_attr(target_arch = "x86_64", inline(always))]
 pub fn recv(fd: &Fd, buf: &mut [u8], flags: c_int) -> Result<usize, Errno> {
     // SAFETY: `fd` is open; `buf` is valid for writes of `buf.len()` bytes.
     ret_len(unsafe { super::call::recv(fd.raw(), buf.as_mut_ptr().cast(), buf.len(), flags) })
