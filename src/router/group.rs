@@ -43,25 +43,8 @@ fn source_of(src: &Prefix) -> Option<&Prefix> {
 }
 
 impl Router {
-    /// The words of a membership (`join`, `leave`) parsed into `src` and `grp`, and the
-    /// membership they name, if there is one. One body for both commands.
-    #[allow(clippy::too_many_arguments)]
-    #[inline(never)]
-    fn membership_of<H: Host>(
-        &self,
-        h: &mut H,
-        origin: &Origin<'_>,
-        iif: &str,
-        source: Option<&str>,
-        group: &str,
-        src: &mut Prefix,
-        grp: &mut Prefix,
-    ) -> Result<Option<usize>, Failed> {
-        args::sg_words(h, origin, Cmd::Join, source, group, src, grp)?;
-        Ok(self.groups.find(iif, source_of(src), grp))
-    }
-
-    /// `mgroup from IIF [source S] group G` and IPC `join`.
+    /// `mgroup from IIF [source S] group G`, IPC `join` and, with [`Mode::Leave`], IPC
+    /// `leave IIF [S] G`: the same words, parsed and looked up by one body.
     pub(crate) fn join_words<H: Host>(
         &mut self,
         h: &mut H,
@@ -73,8 +56,9 @@ impl Router {
     ) -> Result<(), Failed> {
         let mut grp = args::UNSET;
         let mut src = args::UNSET;
-        let found = self.membership_of(h, origin, iif, source, group, &mut src, &mut grp)?;
+        args::sg_words(h, origin, Cmd::Join, source, group, &mut src, &mut grp)?;
         let src = source_of(&src);
+        let found = self.groups.find(iif, src, &grp);
         if let Some(gid) = found {
             match self.groups.get_mut(gid) {
                 // Found again by a reload: kept joined, not re-joined.
@@ -83,12 +67,23 @@ impl Router {
                     return Ok(());
                 }
                 _ if mode == Mode::Replay => return Ok(()),
-                _ => {
-                    let sg = Compact::prefixes(src, &grp);
-                    note(h, Msg::AlreadyJoined(&sg, iif));
-                    return Err(Failed);
+                _ if mode == Mode::Leave => {
+                    self.drop_group(h, gid);
+                    return Ok(());
                 }
+                _ => {}
             }
+        }
+        // Joined already, or nothing to leave: one message call for both.
+        if found.is_some() || mode == Mode::Leave {
+            let sg = Compact::prefixes(src, &grp);
+            let msg = if found.is_some() {
+                Msg::AlreadyJoined(&sg, iif)
+            } else {
+                Msg::NoGroup(&sg, iif)
+            };
+            note(h, msg);
+            return Err(Failed);
         }
         // The first match serves the existence check and both walks below.
         let first_in = self.ifaces.next_match(iif, None);
@@ -186,27 +181,6 @@ impl Router {
                 debug_assert!(added.is_ok(), "join table full after join_words' check");
             }
         }
-        Ok(())
-    }
-
-    /// IPC `leave IIF [S] G`: the same words as the join.
-    pub(crate) fn leave_words<H: Host>(
-        &mut self,
-        h: &mut H,
-        origin: &Origin<'_>,
-        iif: &str,
-        source: Option<&str>,
-        group: &str,
-    ) -> Result<(), Failed> {
-        let mut grp = args::UNSET;
-        let mut src = args::UNSET;
-        let found = self.membership_of(h, origin, iif, source, group, &mut src, &mut grp)?;
-        let Some(gid) = found else {
-            let sg = Compact::prefixes(source_of(&src), &grp);
-            note(h, Msg::NoGroup(&sg, iif));
-            return Err(Failed);
-        };
-        self.drop_group(h, gid);
         Ok(())
     }
 

@@ -136,6 +136,8 @@ pub(crate) enum Mode {
     Ipc,
     /// Replay of a pending entry: as IPC, but "already joined" is success.
     Replay,
+    /// IPC `leave`: the membership the words name is left (memberships only).
+    Leave,
 }
 
 impl Router {
@@ -239,11 +241,8 @@ impl Router {
                     [group] => (Some(first), group),
                     _ => (None, first),
                 };
-                if cmd == b'j' {
-                    self.join_words(h, &origin, iif, source, group, Mode::Ipc)
-                } else {
-                    self.leave_words(h, &origin, iif, source, group)
-                }
+                let mode = if cmd == b'j' { Mode::Ipc } else { Mode::Leave };
+                self.join_words(h, &origin, iif, source, group, mode)
             }
             b'F' => {
                 self.expire_pass(h, now, 0);
