@@ -7,7 +7,7 @@ use crate::kernel::Host;
 use crate::net::{Addr, Prefix};
 use crate::table::groups::Join;
 use crate::table::iface::{is_wildcard, IfName};
-use crate::table::pending::{Kind, Pending};
+use crate::table::pending::Kind;
 use crate::table::Walk;
 
 /// Number of addresses in `prefix` (its `/LEN` range), if it fits in a `u32`.
@@ -19,21 +19,6 @@ fn range_size(prefix: &Prefix) -> Option<u32> {
 /// The `i`th address of `prefix`'s range, starting at the network address.
 fn range_addr(prefix: &Prefix, i: u32) -> Addr {
     prefix.addr.masked(prefix.len).offset(i)
-}
-
-/// The pending entry of a directive whose source (`None`: `*`) and group are these
-/// prefixes, written as words. One body for a requeued membership and route.
-pub(crate) fn pending_of(
-    kind: Kind,
-    iif: &str,
-    source: Option<&Prefix>,
-    group: &Prefix,
-    oifs: &[&str],
-) -> Option<Pending> {
-    let source = source.map(Prefix::text);
-    let group = group.text();
-    let src = source.as_ref().map(|t| t.as_str());
-    Pending::new(kind, iif, src, group.as_str(), oifs)
 }
 
 /// The source of a membership: borrowed, not an `Option<Prefix>` copy; the unspecified
@@ -242,14 +227,13 @@ impl Router {
             let done = !wildcard || g.has_no_joins();
             if requeue {
                 let iif = if wildcard {
-                    self.iface_name(id)
+                    self.ifaces.name(id)
                 } else {
                     g.iif.as_str()
                 };
-                let entry = pending_of(Kind::Mgroup, iif, g.source.as_ref(), &g.group, &[]);
-                if let Some(p) = entry {
-                    self.queue_pending(h, p);
-                }
+                let (source, group) = (g.source.as_ref(), &g.group);
+                let pending = &mut self.pending;
+                super::reload::requeue(pending, h, Kind::Mgroup, iif, source, group, &[]);
             }
             if done {
                 self.groups.remove(gid);
