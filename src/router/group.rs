@@ -121,10 +121,7 @@ impl Router {
         Ok(())
     }
 
-    /// Makes the kernel joins of membership `gid` on interface `id`. Not inlined on
-    /// x86_64, where in `join_words`' walk over the interfaces its loops and the kernel
-    /// call kept values of both on the stack (-96 B); on MIPS16e inlined is smaller.
-    #[cfg_attr(target_arch = "x86_64", inline(never))]
+    /// Makes the kernel joins of membership `gid` on interface `id`.
     fn join_on<H: Host>(
         &mut self,
         h: &mut H,
