@@ -22,7 +22,8 @@ fn range_addr(prefix: &Prefix, i: u32) -> Addr {
 }
 
 /// The source of a membership: borrowed, not an `Option<Prefix>` copy; the unspecified
-/// address (no source word) is none.
+/// address (no source word) is none. Not inlined into `join_words` on x86_64 (-45 B).
+#[cfg_attr(target_arch = "x86_64", inline(never))]
 fn source_of(src: &Prefix) -> Option<&Prefix> {
     (!src.addr.is_unspecified()).then_some(src)
 }
