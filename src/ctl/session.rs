@@ -208,7 +208,8 @@ struct Reply {
 
 impl Reply {
     /// Takes bytes of the reply; if its NUL is among them, how many bytes were its, the
-    /// NUL included.
+    /// NUL included. Not inlined into the reply loop on x86_64 (-17 B).
+    #[cfg_attr(target_arch = "x86_64", inline(never))]
     fn feed(&mut self, data: &[u8], t: &mut impl Term) -> Option<usize> {
         let used = match &mut self.show {
             Some(renderer) => {

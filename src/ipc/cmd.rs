@@ -285,7 +285,10 @@ pub fn lookup(word: &str) -> Option<&'static CmdSpec> {
     })
 }
 
-/// The first command word in `words` and its position; earlier words are skipped.
+/// The first command word in `words` and its position; earlier words are skipped. Not
+/// inlined into `smcroutectl`'s command runner on x86_64 (-44 B; on MIPS16e the
+/// standalone `smcroutectl` is 16 B bigger so).
+#[cfg_attr(target_arch = "x86_64", inline(never))]
 pub fn find(words: &[&str]) -> Option<(usize, &'static CmdSpec)> {
     words
         .iter()

@@ -7,7 +7,7 @@ use crate::kernel::Host;
 use crate::net::{Addr, Prefix};
 use crate::table::groups::Join;
 use crate::table::iface::{is_wildcard, IfName};
-use crate::table::pending::{Kind, Pending};
+use crate::table::pending::Kind;
 use crate::table::Walk;
 
 /// Number of addresses in `prefix` (its `/LEN` range), if it fits in a `u32`.
@@ -21,47 +21,16 @@ fn range_addr(prefix: &Prefix, i: u32) -> Addr {
     prefix.addr.masked(prefix.len).offset(i)
 }
 
-/// The pending entry of a directive whose source (`None`: `*`) and group are these
-/// prefixes, written as words. One body for a requeued membership and route.
-pub(crate) fn pending_of(
-    kind: Kind,
-    iif: &str,
-    source: Option<&Prefix>,
-    group: &Prefix,
-    oifs: &[&str],
-) -> Option<Pending> {
-    let source = source.map(Prefix::text);
-    let group = group.text();
-    let src = source.as_ref().map(|t| t.as_str());
-    Pending::new(kind, iif, src, group.as_str(), oifs)
-}
-
 /// The source of a membership: borrowed, not an `Option<Prefix>` copy; the unspecified
-/// address (no source word) is none.
+/// address (no source word) is none. Not inlined into `join_words` on x86_64 (-45 B).
+#[cfg_attr(target_arch = "x86_64", inline(never))]
 fn source_of(src: &Prefix) -> Option<&Prefix> {
     (!src.addr.is_unspecified()).then_some(src)
 }
 
 impl Router {
-    /// The words of a membership (`join`, `leave`) parsed into `src` and `grp`, and the
-    /// membership they name, if there is one. One body for both commands.
-    #[allow(clippy::too_many_arguments)]
-    #[inline(never)]
-    fn membership_of<H: Host>(
-        &self,
-        h: &mut H,
-        origin: &Origin<'_>,
-        iif: &str,
-        source: Option<&str>,
-        group: &str,
-        src: &mut Prefix,
-        grp: &mut Prefix,
-    ) -> Result<Option<usize>, Failed> {
-        args::sg_words(h, origin, Cmd::Join, source, group, src, grp)?;
-        Ok(self.groups.find(iif, source_of(src), grp))
-    }
-
-    /// `mgroup from IIF [source S] group G` and IPC `join`.
+    /// `mgroup from IIF [source S] group G`, IPC `join` and, with [`Mode::Leave`], IPC
+    /// `leave IIF [S] G`: the same words, parsed and looked up by one body.
     pub(crate) fn join_words<H: Host>(
         &mut self,
         h: &mut H,
@@ -73,8 +42,9 @@ impl Router {
     ) -> Result<(), Failed> {
         let mut grp = args::UNSET;
         let mut src = args::UNSET;
-        let found = self.membership_of(h, origin, iif, source, group, &mut src, &mut grp)?;
+        args::sg_words(h, origin, Cmd::Join, source, group, &mut src, &mut grp)?;
         let src = source_of(&src);
+        let found = self.groups.find(iif, src, &grp);
         if let Some(gid) = found {
             match self.groups.get_mut(gid) {
                 // Found again by a reload: kept joined, not re-joined.
@@ -83,12 +53,23 @@ impl Router {
                     return Ok(());
                 }
                 _ if mode == Mode::Replay => return Ok(()),
-                _ => {
-                    let sg = Compact::prefixes(src, &grp);
-                    note(h, Msg::AlreadyJoined(&sg, iif));
-                    return Err(Failed);
+                _ if mode == Mode::Leave => {
+                    self.drop_group(h, gid);
+                    return Ok(());
                 }
+                _ => {}
             }
+        }
+        // Joined already, or nothing to leave: one message call for both.
+        if found.is_some() || mode == Mode::Leave {
+            let sg = Compact::prefixes(src, &grp);
+            let msg = if found.is_some() {
+                Msg::AlreadyJoined(&sg, iif)
+            } else {
+                Msg::NoGroup(&sg, iif)
+            };
+            note(h, msg);
+            return Err(Failed);
         }
         // The first match serves the existence check and both walks below.
         let first_in = self.ifaces.next_match(iif, None);
@@ -141,10 +122,7 @@ impl Router {
         Ok(())
     }
 
-    /// Makes the kernel joins of membership `gid` on interface `id`. Not inlined on
-    /// x86_64, where in `join_words`' walk over the interfaces its loops and the kernel
-    /// call kept values of both on the stack (-96 B); on MIPS16e inlined is smaller.
-    #[cfg_attr(target_arch = "x86_64", inline(never))]
+    /// Makes the kernel joins of membership `gid` on interface `id`.
     fn join_on<H: Host>(
         &mut self,
         h: &mut H,
@@ -186,27 +164,6 @@ impl Router {
                 debug_assert!(added.is_ok(), "join table full after join_words' check");
             }
         }
-        Ok(())
-    }
-
-    /// IPC `leave IIF [S] G`: the same words as the join.
-    pub(crate) fn leave_words<H: Host>(
-        &mut self,
-        h: &mut H,
-        origin: &Origin<'_>,
-        iif: &str,
-        source: Option<&str>,
-        group: &str,
-    ) -> Result<(), Failed> {
-        let mut grp = args::UNSET;
-        let mut src = args::UNSET;
-        let found = self.membership_of(h, origin, iif, source, group, &mut src, &mut grp)?;
-        let Some(gid) = found else {
-            let sg = Compact::prefixes(source_of(&src), &grp);
-            note(h, Msg::NoGroup(&sg, iif));
-            return Err(Failed);
-        };
-        self.drop_group(h, gid);
         Ok(())
     }
 
@@ -268,14 +225,13 @@ impl Router {
             let done = !wildcard || g.has_no_joins();
             if requeue {
                 let iif = if wildcard {
-                    self.iface_name(id)
+                    self.ifaces.name(id)
                 } else {
                     g.iif.as_str()
                 };
-                let entry = pending_of(Kind::Mgroup, iif, g.source.as_ref(), &g.group, &[]);
-                if let Some(p) = entry {
-                    self.queue_pending(h, p);
-                }
+                let (source, group) = (g.source.as_ref(), &g.group);
+                let pending = &mut self.pending;
+                super::reload::requeue(pending, h, Kind::Mgroup, iif, source, group, &[]);
             }
             if done {
                 self.groups.remove(gid);

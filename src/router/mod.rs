@@ -136,6 +136,8 @@ pub(crate) enum Mode {
     Ipc,
     /// Replay of a pending entry: as IPC, but "already joined" is success.
     Replay,
+    /// IPC `leave`: the membership the words name is left (memberships only).
+    Leave,
 }
 
 impl Router {
@@ -209,6 +211,9 @@ impl Router {
     /// Runs one IPC command: `a` add, `r` remove, `j` join, `l` leave, `F` flush, `s`/`S`/
     /// `J` show (brief, detail, JSON) into `out` with the `_`/`=` heading markers (without
     /// the final NUL). `Err` means the daemon replies with the host's last log line.
+    // Not inlined into the daemon's request handler on x86_64 (-41 B); on MIPS16e
+    // inlined is smaller (+64 B out of line).
+    #[cfg_attr(target_arch = "x86_64", inline(never))]
     pub fn command<H: Host, W: crate::ipc::show::Out + ?Sized>(
         &mut self,
         h: &mut H,
@@ -239,11 +244,8 @@ impl Router {
                     [group] => (Some(first), group),
                     _ => (None, first),
                 };
-                if cmd == b'j' {
-                    self.join_words(h, &origin, iif, source, group, Mode::Ipc)
-                } else {
-                    self.leave_words(h, &origin, iif, source, group)
-                }
+                let mode = if cmd == b'j' { Mode::Ipc } else { Mode::Leave };
+                self.join_words(h, &origin, iif, source, group, mode)
             }
             b'F' => {
                 self.expire_pass(h, now, 0);

@@ -3,11 +3,33 @@
 use heapless::Vec;
 
 use super::msg::{note, note_full, Msg, Table};
-use super::{Mode, Origin, Router};
+use super::{Mode, Origin, PendingList, Router};
 use crate::kernel::Host;
 use crate::limits::MAX_OIFS;
-use crate::table::pending::{Kind, Pending};
+use crate::net::Prefix;
+use crate::table::pending::{AddError, Kind};
 use crate::table::Walk;
+
+/// Queues, on `pending`, a directive whose source (`None`: `*`) and group are these
+/// prefixes, written as words (duplicates are dropped, words too long for an entry
+/// silently). One body for a requeued membership and route; over the pending list
+/// alone, so that the router's interface names and records can be the words.
+pub(crate) fn requeue<H: Host>(
+    pending: &mut PendingList,
+    h: &mut H,
+    kind: Kind,
+    iif: &str,
+    source: Option<&Prefix>,
+    group: &Prefix,
+    oifs: &[&str],
+) {
+    let source = source.map(Prefix::text);
+    let group = group.text();
+    let src = source.as_ref().map(|t| t.as_str());
+    if pending.add_words(kind, iif, src, group.as_str(), oifs) == Err(AddError::Full) {
+        note_full(h, Table::Pending);
+    }
+}
 
 impl Router {
     /// Starts a reload: every rule, membership and interface is marked unused and the
@@ -106,13 +128,6 @@ impl Router {
                 Some(None) if !has_oifs => {}
                 _ => self.del_kernel(h, kid),
             }
-        }
-    }
-
-    /// Adds `p` to the pending list (duplicates are dropped).
-    pub(crate) fn queue_pending<H: Host>(&mut self, h: &mut H, p: Pending) {
-        if self.pending.add(p).is_err() {
-            note_full(h, Table::Pending);
         }
     }
 

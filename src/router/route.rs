@@ -11,7 +11,7 @@ use crate::limits::MAX_VIFS;
 use crate::net::Addr;
 use crate::table::iface::is_wildcard;
 use crate::table::mfc::Route;
-use crate::table::pending::{Kind, Pending};
+use crate::table::pending::{AddError, Kind};
 use crate::table::rules::Rule;
 use crate::table::Walk;
 
@@ -210,10 +210,12 @@ impl Router {
         group: &str,
         oifs: &[&str],
     ) {
-        if let Some(p) = Pending::new(kind, iif, source, group, oifs) {
+        // Words too long for an entry are not "added"; a full list is, then fails.
+        let added = self.pending.add_words(kind, iif, source, group, oifs);
+        if added != Err(AddError::TooLong) {
             note(h, Msg::PendingAdded(kind.word(), iif, group));
-            self.queue_pending(h, p);
-        } else {
+        }
+        if added.is_err() {
             note_full(h, Table::Pending);
         }
     }

@@ -494,8 +494,6 @@ impl Router {
         o.close("]}");
     }
 
-    // Not inlined into `show_in` on x86_64 (-18 B there, +32 B on MIPS16e).
-    #[cfg_attr(target_arch = "x86_64", inline(never))]
     fn show_groups<W: Out + ?Sized>(&self, o: &mut Output<'_, W>) -> &'static str {
         if !o.json && self.groups.is_empty() {
             return "";

@@ -995,6 +995,43 @@ fn groups_table_full() {
 // ===== pending + hot-plug =====
 
 #[test]
+fn pending_full_duplicate_and_too_long() {
+    run(|t| {
+        let cap = crate::limits::MAX_PENDING;
+        let lines: Vec<String> = (0..=cap)
+            .map(|i| format!("mgroup from wg0 group 239.1.{}.{}", i / 256, i % 256))
+            .collect();
+        let refs: Vec<&str> = lines.iter().map(|l| l.as_str()).collect();
+        t.conf(&refs[..cap]);
+        assert_eq!(t.r.pending.len(), cap);
+        let n = t.h.log.lines.len();
+        // Full: said to be pending, then the list is full.
+        t.conf(&refs[cap..]);
+        let said: Vec<&str> = t.h.log.lines[n..].iter().map(|l| l.1.as_str()).collect();
+        let last = format!(
+            "mgroup from wg0 group 239.1.1.{} pending: interface not available",
+            cap % 256
+        );
+        let full = format!("pending table full ({cap} entries)");
+        assert_eq!(said, [last.as_str(), full.as_str()]);
+        // A duplicate is one even when the list is full: no second message.
+        let n = t.h.log.lines.len();
+        t.conf(&refs[..1]);
+        assert_eq!(t.h.log.lines.len(), n + 1);
+        assert!(t.h.last().ends_with("pending: interface not available"));
+        // Words too long for an entry: only the list's message.
+        t.r.pending.clear();
+        let oifs = vec!["o123456789abcdef"; crate::limits::MAX_OIFS].join(" ");
+        let long = format!("mroute from wg0 group 239.5.5.5 to {oifs}");
+        let n = t.h.log.lines.len();
+        t.conf(&[long.as_str()]);
+        let said: Vec<&str> = t.h.log.lines[n..].iter().map(|l| l.1.as_str()).collect();
+        assert_eq!(said, [full.as_str()]);
+        assert!(t.r.pending.is_empty());
+    });
+}
+
+#[test]
 fn pending_activation() {
     run(|t| {
         t.scan(&[("a1", 3, true)]);

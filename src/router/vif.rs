@@ -28,9 +28,11 @@ impl Router {
         self.ifaces.get(id).and_then(|i| i.vif_of(v6))
     }
 
-    /// Name of interface `id` (empty if unknown).
+    /// Name of interface `id` (empty if unknown). Not inlined: a call is smaller than
+    /// the lookup and its empty-name fallback at each of the many message sites.
+    #[inline(never)]
     pub(crate) fn iface_name(&self, id: usize) -> &str {
-        self.ifaces.get(id).map_or("", |i| i.name.as_str())
+        self.ifaces.name(id)
     }
 
     /// Creates the VIF and MIF of interface `id` at the lowest free slots if it has none
@@ -336,7 +338,7 @@ impl Router {
         let mut oifs: heapless::Vec<&str, { crate::limits::MAX_OIFS }> = heapless::Vec::new();
         match only_oif {
             Some(o) => {
-                let _ = oifs.push(self.iface_name(o));
+                let _ = oifs.push(self.ifaces.name(o));
             }
             None => {
                 for (vif, &t) in rule.ttls.iter().enumerate() {
@@ -344,17 +346,14 @@ impl Router {
                         continue;
                     }
                     if let Some(oid) = self.vif_iface(rule.is_v6(), vif as u8) {
-                        let _ = oifs.push(self.iface_name(oid));
+                        let _ = oifs.push(self.ifaces.name(oid));
                     }
                 }
             }
         }
         let source = (!rule.any_source()).then_some(&rule.source);
-        let iif = self.iface_name(rule.iif as usize);
-        let entry = super::group::pending_of(Kind::Mroute, iif, source, &rule.group, &oifs);
-        drop(oifs);
-        if let Some(p) = entry {
-            self.queue_pending(h, p);
-        }
+        let iif = self.ifaces.name(rule.iif as usize);
+        let pending = &mut self.pending;
+        super::reload::requeue(pending, h, Kind::Mroute, iif, source, &rule.group, &oifs);
     }
 }

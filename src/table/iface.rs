@@ -191,6 +191,11 @@ impl<const N: usize, const B: usize> IfaceTable<N, B> {
         self.list.get(id)
     }
 
+    /// The name of interface `id` (empty for none).
+    pub fn name(&self, id: usize) -> &str {
+        self.get(id).map_or("", |i| i.name.as_str())
+    }
+
     /// Interface `id`, mutably.
     #[inline(never)]
     pub fn get_mut(&mut self, id: usize) -> Option<&mut Iface> {

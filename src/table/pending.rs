@@ -2,7 +2,7 @@
 //! words they were written with so they can be replayed later.
 
 use super::slab::Blank;
-use super::{Full, Slab, Text};
+use super::{Slab, Text};
 
 /// Bytes of words one entry can hold (a conf line is at most 511 bytes).
 pub const PENDING_TEXT: usize = 512;
@@ -45,8 +45,7 @@ fn push_word(words: &mut Text<PENDING_TEXT>, word: &str) -> Option<()> {
 }
 
 impl Pending {
-    /// Builds an entry; `None` if the words do not fit. (A slice, not an iterator: one
-    /// copy of the code.)
+    /// Builds an entry; `None` if the words do not fit.
     pub fn new(
         kind: Kind,
         iif: &str,
@@ -54,20 +53,33 @@ impl Pending {
         group: &str,
         oifs: &[&str],
     ) -> Option<Self> {
-        let mut words = Text::new();
+        let mut p = Self::BLANK;
+        p.write(kind, iif, source, group, oifs).map(|()| p)
+    }
+
+    /// Makes this the entry of these words, in place; `None` if they do not fit. (A
+    /// slice, not an iterator: one copy of the code.)
+    fn write(
+        &mut self,
+        kind: Kind,
+        iif: &str,
+        source: Option<&str>,
+        group: &str,
+        oifs: &[&str],
+    ) -> Option<()> {
+        self.kind = kind;
+        self.has_source = source.is_some();
+        let words = &mut self.words;
+        words.clear();
         words.push_str(iif).ok()?;
         if let Some(s) = source {
-            push_word(&mut words, s)?;
+            push_word(words, s)?;
         }
-        push_word(&mut words, group)?;
+        push_word(words, group)?;
         for o in oifs {
-            push_word(&mut words, o)?;
+            push_word(words, o)?;
         }
-        Some(Self {
-            kind,
-            words,
-            has_source: source.is_some(),
-        })
+        Some(())
     }
 
     fn word(&self, n: usize) -> &str {
@@ -125,6 +137,18 @@ impl Blank for Pending {
 /// Up to `N` pending entries in arrival order, without duplicates.
 pub struct PendingTable<const N: usize> {
     slab: Slab<Pending, N>,
+    /// The entry [`PendingTable::add_words`] writes, in place: not built on the stack
+    /// of each caller and copied in (an entry is half a kilobyte).
+    draft: Pending,
+}
+
+/// Why [`PendingTable::add_words`] queued nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddError {
+    /// The words do not fit in an entry.
+    TooLong,
+    /// The list is full.
+    Full,
 }
 
 impl<const N: usize> Default for PendingTable<N> {
@@ -136,7 +160,10 @@ impl<const N: usize> Default for PendingTable<N> {
 impl<const N: usize> PendingTable<N> {
     /// An empty list.
     pub const fn new() -> Self {
-        Self { slab: Slab::new() }
+        Self {
+            slab: Slab::new(),
+            draft: Pending::BLANK,
+        }
     }
 
     /// Capacity.
@@ -144,18 +171,33 @@ impl<const N: usize> PendingTable<N> {
         N
     }
 
-    /// Adds `p` unless an identical entry is queued. `Ok(false)` for a duplicate.
-    /// The list is short (a few hundred at most), so the duplicate check walks it,
-    /// comparing the words written (not the whole buffers).
-    pub fn add(&mut self, p: Pending) -> Result<bool, Full> {
+    /// Adds the entry of these words unless an identical entry is queued. `Ok(false)`
+    /// for a duplicate (even when the list is full). The list is short (a few hundred
+    /// at most), so the duplicate check walks it, comparing the words written (not the
+    /// whole buffers).
+    pub fn add_words(
+        &mut self,
+        kind: Kind,
+        iif: &str,
+        source: Option<&str>,
+        group: &str,
+        oifs: &[&str],
+    ) -> Result<bool, AddError> {
+        let draft = &mut self.draft;
+        draft
+            .write(kind, iif, source, group, oifs)
+            .ok_or(AddError::TooLong)?;
         // A plain walk of the ids, not a slab iterator chain.
         let mut walk = super::Walk::new();
         while let Some(id) = self.slab.step(&mut walk) {
-            if self.slab.get(id).is_some_and(|q| q.same_as(&p)) {
+            if self.slab.get(id).is_some_and(|q| q.same_as(draft)) {
                 return Ok(false);
             }
         }
-        self.slab.insert(p).map(|_| true)
+        self.slab
+            .insert_with(|slot| *slot = *draft)
+            .map(|_| true)
+            .map_err(|_| AddError::Full)
     }
 
     /// Removes entry `id`; false if there was none.
@@ -236,16 +278,20 @@ mod tests {
     #[test]
     fn full_dedup_remove_reinsert() {
         let mut t = PendingTable::<2>::new();
-        let p = |g: &str| Pending::new(Kind::Mgroup, "a1", None, g, &[]).unwrap();
-        assert_eq!(t.add(p("225.1.1.1")), Ok(true));
-        assert_eq!(t.add(p("225.1.1.1")), Ok(false));
-        assert_eq!(t.add(p("225.1.1.2")), Ok(true));
-        assert_eq!(t.add(p("225.1.1.3")), Err(Full));
+        let add = |t: &mut PendingTable<2>, g: &str| t.add_words(Kind::Mgroup, "a1", None, g, &[]);
+        assert_eq!(add(&mut t, "225.1.1.1"), Ok(true));
+        assert_eq!(add(&mut t, "225.1.1.1"), Ok(false));
+        assert_eq!(add(&mut t, "225.1.1.2"), Ok(true));
+        assert_eq!(add(&mut t, "225.1.1.3"), Err(AddError::Full));
+        // A duplicate of a queued entry is one when the list is full, too.
+        assert_eq!(add(&mut t, "225.1.1.2"), Ok(false));
+        let long = "x".repeat(600);
+        assert_eq!(add(&mut t, &long), Err(AddError::TooLong));
         let first = t.first().unwrap();
         assert_eq!(t.get(first).map(|e| e.group()), Some("225.1.1.1"));
         assert!(t.remove(first));
         assert!(!t.remove(first));
-        assert_eq!(t.add(p("225.1.1.3")), Ok(true));
+        assert_eq!(add(&mut t, "225.1.1.3"), Ok(true));
         let groups: Vec<_> = t.iter().map(|(_, e)| e.group()).collect();
         assert_eq!(groups, ["225.1.1.2", "225.1.1.3"]);
         assert_eq!(t.len(), 2);

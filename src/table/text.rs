@@ -65,6 +65,11 @@ impl<const N: usize> Text<N> {
         self.len == 0
     }
 
+    /// Empties the text (the bytes past its length are never read).
+    pub fn clear(&mut self) {
+        self.len = 0;
+    }
+
     /// Appends `s` whole, or nothing if it does not fit.
     pub fn push_str(&mut self, s: &str) -> Result<(), Full> {
         push(&mut self.buf, &mut self.len, s)
@@ -139,5 +144,9 @@ mod tests {
         let mut u = Text::<8>::new();
         ufmt::uwrite!(u, "{}-{}", 1u8, "x").unwrap();
         assert_eq!(u, "1-x");
+        u.clear();
+        assert!(u.is_empty());
+        u.push_str("y").unwrap();
+        assert_eq!(u, "y");
     }
 }
