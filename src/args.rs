@@ -13,8 +13,8 @@ use heapless::{String, Vec};
 
 pub use self::getopt::{Arg, Getopt, Mode};
 use crate::conf::atoi;
-use crate::fmt::{joined_len, Level};
-use crate::texts::{padded, Texts};
+use crate::fmt::{join, joined_len, Level};
+use crate::texts::{pack, packed_len, padded, Texts, INSERT};
 
 /// A file path from the command line or derived from the identity.
 pub type Path = String<PATH_MAX_LEN>;
@@ -613,20 +613,27 @@ pub fn parse_ctl_into<'a>(args: &'a [&'a str], opts: &mut CtlOpts<'a>) -> Result
 pub fn put_daemon_usage(put: &mut impl FnMut(&[u8]), prog: &str, ident: &str) {
     put(b"Usage:\n  ");
     put(basename(prog).as_bytes());
-    for i in 0..USAGE_TO_IDENT_PARTS.len() {
-        put(USAGE_TO_IDENT_TEXTS.get(i));
-        put(ident.as_bytes());
-    }
-    put(USAGE_END.as_bytes());
+    crate::texts::put_unpacked(&DAEMON_USAGE, ident.as_bytes(), put);
 }
 
-/// The pieces of `smcrouted -h` between the identities, joined at compile time.
-/// The usage text up to each place the identity goes (read from a static table, not
-/// built on the stack; pointer-free, so in .rodata, not in the RELRO region).
-const USAGE_TO_IDENT_PARTS: [&str; 4] =
-    [USAGE_TO_CONF, USAGE_TO_IDENT, USAGE_TO_PID, USAGE_TO_SOCKET];
-static USAGE_TO_IDENT_TEXTS: Texts<4, { joined_len(&USAGE_TO_IDENT_PARTS) }> =
-    Texts::new(&USAGE_TO_IDENT_PARTS);
+/// The pieces of `smcrouted -h` after the program name, joined at compile time with an
+/// [`INSERT`] where the identity goes, and [packed](pack) (a few hundred blanks fewer).
+const DAEMON_USAGE_PARTS: [&str; 9] = [
+    USAGE_TO_CONF,
+    INSERT_TEXT,
+    USAGE_TO_IDENT,
+    INSERT_TEXT,
+    USAGE_TO_PID,
+    INSERT_TEXT,
+    USAGE_TO_SOCKET,
+    INSERT_TEXT,
+    USAGE_END,
+];
+/// [`INSERT`] as text.
+const INSERT_TEXT: &str = "\x01";
+static_assertions::const_assert!(INSERT_TEXT.as_bytes()[0] == INSERT);
+const DAEMON_USAGE_JOINED: [u8; joined_len(&DAEMON_USAGE_PARTS)] = join(&DAEMON_USAGE_PARTS);
+static DAEMON_USAGE: [u8; packed_len(&DAEMON_USAGE_JOINED)] = pack(&DAEMON_USAGE_JOINED);
 const USAGE_TO_CONF: &str = crate::joined![
     " [-hnNsv] [-c SEC] [-d SEC] [-e CMD] [-f FILE] [-i NAME] [-l LVL] \n\
      \x20                    [-m SEC] [-P FILE] [-t ID] [-u FILE]\n\

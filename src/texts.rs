@@ -99,6 +99,78 @@ pub const fn same(a: &str, b: &str) -> bool {
     true
 }
 
+/// In a [packed](pack) text: where [`put_unpacked`] puts the text it is given.
+pub const INSERT: u8 = 0x01;
+/// In a packed text, byte `RUN_CODE + n` stands for `n` blanks, `2 <= n <=` [`MAX_RUN`]
+/// (bytes 0x0d to 0x1f, which no usage text holds).
+const RUN_CODE: u8 = 0x0b;
+const MAX_RUN: usize = 20;
+/// The blanks of the longest run.
+const BLANKS: &[u8; MAX_RUN] = &[b' '; MAX_RUN];
+
+/// Blanks at `text[i..]`, at most [`MAX_RUN`].
+const fn run_at(text: &[u8], i: usize) -> usize {
+    let mut n = 0;
+    while i + n < text.len() && n < MAX_RUN && text[i + n] == b' ' {
+        n += 1;
+    }
+    n
+}
+
+/// The bytes of `text` [packed](pack).
+pub const fn packed_len(text: &[u8]) -> usize {
+    let (mut i, mut len) = (0, 0);
+    while i < text.len() {
+        let run = run_at(text, i);
+        i += if run >= 2 { run } else { 1 };
+        len += 1;
+    }
+    len
+}
+
+/// `text` with each run of blanks made one byte, at compile time (the help texts are
+/// laid out in columns: a few hundred blanks); a compile error if `text` holds a byte
+/// that stands for blanks. [`put_unpacked`] writes it out as it was.
+pub const fn pack<const N: usize>(text: &[u8]) -> [u8; N] {
+    let mut out = [0; N];
+    let (mut i, mut at) = (0, 0);
+    while i < text.len() {
+        let run = run_at(text, i);
+        if run >= 2 {
+            out[at] = RUN_CODE + run as u8;
+            i += run;
+        } else {
+            assert!(text[i] <= RUN_CODE + 1 || text[i] >= b' ');
+            out[at] = text[i];
+            i += 1;
+        }
+        at += 1;
+    }
+    assert!(at == N);
+    out
+}
+
+/// Writes [packed](pack) text through `put` as it was before packing, with `insert`
+/// where it holds [`INSERT`]: a call per stretch of text, run of blanks and insertion.
+/// One copy for both programs' help texts.
+pub fn put_unpacked(packed: &[u8], insert: &[u8], put: &mut dyn FnMut(&[u8])) {
+    let mut start = 0;
+    for (i, &b) in packed.iter().enumerate() {
+        let run = usize::from(b.wrapping_sub(RUN_CODE));
+        let piece = if b == INSERT {
+            insert
+        } else if (2..=MAX_RUN).contains(&run) {
+            BLANKS.get(..run).unwrap_or(&[])
+        } else {
+            continue;
+        };
+        put(packed.get(start..i).unwrap_or(&[]));
+        put(piece);
+        start = i + 1;
+    }
+    put(packed.get(start..).unwrap_or(&[]));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,5 +189,24 @@ mod tests {
         assert_eq!(TABLE.get_str(9), "");
         assert_eq!(index_of(&PARTS, "cde"), 2);
         assert_eq!(index_of(&PARTS, ""), 1);
+    }
+
+    #[test]
+    fn packed_texts_unpack_as_they_were() {
+        const TEXT: &[u8] = b"a  b \x01c\n                          d \t";
+        static PACKED: [u8; packed_len(TEXT)] = pack(TEXT);
+        assert_eq!(PACKED.len(), TEXT.len() - 1 - 19 - 5);
+        let mut out = std::vec::Vec::new();
+        put_unpacked(&PACKED, b"<in>", &mut |b: &[u8]| out.extend_from_slice(b));
+        assert_eq!(out, b"a  b <in>c\n                          d \t");
+        out.clear();
+        put_unpacked(b"x\x0cy\x20\x0d\x1f\x20", b"", &mut |b: &[u8]| {
+            out.extend_from_slice(b)
+        });
+        let mut want = std::vec![b'x', 0x0c, b'y', b' '];
+        want.extend_from_slice(&[b' '; 2]);
+        want.extend_from_slice(&[b' '; 20]);
+        want.push(b' ');
+        assert_eq!(out, want);
     }
 }

@@ -33,13 +33,17 @@ const ERROR_TEXT_MAX: usize = crate::args::PATH_MAX_LEN;
 /// connection, sees them all. Anything printed locally first sends what is queued, so
 /// output keeps the order of the input, and `reload` and `kill` end a pipeline, so the
 /// daemon acts on them before it sees the next line, as with one connection per line.
+///
+/// `repr(C)` with the scalars first: x86_64 reaches them with one-byte offsets, not
+/// four-byte ones past the frames.
+#[repr(C)]
 pub struct Session<'o, 'a> {
     opts: &'o CtlOpts<'a>,
-    frames: [u8; IPC_MSG_MAX],
     len: usize,
+    failed: usize,
     /// End offset in `frames` of each queued request, and whether it is a show.
     queued: Vec<(usize, bool), MAX_PIPELINE>,
-    failed: usize,
+    frames: [u8; IPC_MSG_MAX],
 }
 
 impl<'o, 'a> Session<'o, 'a> {

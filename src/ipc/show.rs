@@ -52,12 +52,16 @@ pub trait Out {
 }
 
 /// Renders one reply, fed in arbitrary pieces.
+///
+/// On x86_64 `repr(C)`, the line last: the flags are reached with one-byte offsets
+/// (-18 B). MIPS16e measured Rust's order smaller.
+#[cfg_attr(target_arch = "x86_64", repr(C))]
 pub struct Renderer {
     headings: Headings,
-    line: Vec<u8, LINE_MAX>,
     /// The current line outgrew `line` and is being passed through, a buffer at a time.
     passing: bool,
     done: bool,
+    line: Vec<u8, LINE_MAX>,
 }
 
 impl Renderer {

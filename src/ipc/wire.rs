@@ -221,10 +221,14 @@ fn frame_len(buf: &[u8]) -> Option<usize> {
 /// The buffer holds one largest message; frames that arrive back to back are yielded in
 /// order. A `len` below the header or above [`IPC_MSG_MAX`] means the stream cannot be
 /// framed any more: the caller replies with the error and closes the connection.
+///
+/// `repr(C)` with the positions first: x86_64 reaches them with one-byte offsets, not
+/// four-byte ones past the kilobyte buffer.
+#[repr(C)]
 pub struct Framer {
-    buf: [u8; IPC_MSG_MAX],
     start: usize,
     end: usize,
+    buf: [u8; IPC_MSG_MAX],
 }
 
 impl Default for Framer {

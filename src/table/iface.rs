@@ -109,15 +109,18 @@ fn hash_name(name: &str) -> u32 {
 }
 
 /// Up to `N` interfaces, `B` index buckets (see [`super::buckets`]).
+///
+/// `repr(C)` with the recent ids first: x86_64 reaches them with one-byte offsets.
+#[repr(C)]
 pub struct IfaceTable<const N: usize, const B: usize> {
-    list: Vec<Iface, N>,
-    by_name: HashIndex<B>,
     /// The ids the last two hash lookups found, tried first: route lines name the same
     /// few interfaces over and over (`from in0 ... to out0` on every line of a long
     /// conf). Ids and names never change, so a hit is proven by its name and nothing is
     /// ever invalidated. (A `Cell`, as lookups take `&self`: plain loads and stores; an
     /// atomic would keep the lookups MIPS32 code in the MIPS16e builds.)
     recent: [Cell<u32>; 2],
+    list: Vec<Iface, N>,
+    by_name: HashIndex<B>,
 }
 
 impl<const N: usize, const B: usize> Default for IfaceTable<N, B> {

@@ -180,7 +180,9 @@ pub(crate) fn unlink(nodes: &mut [Node], ends: &mut Ends, id: usize) {
     }
 }
 
-#[inline(never)]
+// In line on x86_64, where its few calls measured smaller so (-14 B).
+#[cfg_attr(not(target_arch = "x86_64"), inline(never))]
+#[cfg_attr(target_arch = "x86_64", inline(always))]
 pub(crate) fn release(nodes: &mut [Node], ends: &mut Ends, id: usize) {
     unlink(nodes, ends, id);
     if let Some(node) = nodes.get_mut(id) {
@@ -189,7 +191,9 @@ pub(crate) fn release(nodes: &mut [Node], ends: &mut Ends, id: usize) {
     }
 }
 
-#[inline(never)]
+// In line on x86_64, where its few calls measured smaller so (-72 B).
+#[cfg_attr(not(target_arch = "x86_64"), inline(never))]
+#[cfg_attr(target_arch = "x86_64", inline(always))]
 pub(crate) fn reclaim(nodes: &mut [Node], ends: &mut Ends) -> Option<usize> {
     let id = dec(ends.free)?;
     let node = nodes.get_mut(id)?;
