@@ -45,7 +45,9 @@ fn push_word(words: &mut Text<PENDING_TEXT>, word: &str) -> Option<()> {
 }
 
 impl Pending {
-    /// Builds an entry; `None` if the words do not fit.
+    /// Builds an entry; `None` if the words do not fit. (The tests' way in: the router
+    /// writes entries in place through [`PendingTable::add_words`].)
+    #[cfg(test)]
     pub fn new(
         kind: Kind,
         iif: &str,
