@@ -26,6 +26,7 @@ cross_env() {
 	PATH="$ZIG_VENV/bin:/usr/bin:/bin:/usr/sbin:/sbin"
 	export PATH
 	export RUSTC_BOOTSTRAP=1
+	export ZIG_VENV
 	export CARGO_TARGET_DIR="$XTARGET"
 	# RUSTFLAGS would REPLACE the per-target rustflags in targets/<triple>.toml (and drop
 	# link-self-contained=no, relocation-model=static, the time64 cfg): never inherit it.
@@ -88,8 +89,10 @@ xcargo() {
 		RUSTC_WRAPPER="$TARGETS_DIR/mips16-rustc" CARGO_TARGET_DIR="$(xtarget_for "$_t")" \
 			cargo-zigbuild "$_sub" --config "$TARGETS_DIR/$_t.toml" --target "$_t" "$@"
 	elif [ "$_t" = "$HOST_TRIPLE" ]; then
-		# Native: the system cc links; no zig needed.
-		cargo "$_sub" --config "$TARGETS_DIR/$_t.toml" --target "$_t" "$@"
+		# Native: the system cc links (glibc), with zig's ld.lld (targets/lld/ld.lld).
+		cargo "$_sub" --config "$TARGETS_DIR/$_t.toml" --target "$_t" \
+			--config "target.$_t.rustflags=['-Clink-arg=-B$TARGETS_DIR/lld','-Clink-arg=-fuse-ld=lld']" \
+			"$@"
 	else
 		[ "$_sub" = build ] && _sub=zigbuild
 		cargo-zigbuild "$_sub" --config "$TARGETS_DIR/$_t.toml" --target "$_t" "$@"
