@@ -4,18 +4,21 @@
 #
 # Self-contained: re-runs itself in a private network namespace (unshare -n) with two veth
 # pairs; everything it creates lives in that namespace and a temporary directory, both
-# gone when it exits. Needs root and the C reference binaries, taken without installing:
-#   apt-get download smcroute && dpkg-deb -x smcroute_*.deb /tmp/smcroute-ref
+# gone when it exits. Needs root and the C reference binaries, taken without installing
+# (tests/tools/fetch-c-ref puts them in target/smcroute-ref; tests/run runs it first):
+# SMCROUTED_REF and SMCROUTECTL_REF, as for the cargo integration tests.
 # Exit 0 = all equal, 1 = a difference, 77 = skipped (no root / no C reference).
 #
 # Usage: tests/ctl_interop_c_daemon.sh [path/to/our/smcroutectl]
 set -u
 
-REF=${SMCROUTE_REF:-/tmp/smcroute-ref/usr/sbin}
-OURS=${1:-${SMCROUTECTL:-$(cd "$(dirname "$0")/.." && pwd)/target/debug/smcroutectl}}
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+REF_D=${SMCROUTED_REF:-$REPO/target/smcroute-ref/usr/sbin/smcrouted}
+REF_CTL=${SMCROUTECTL_REF:-$REPO/target/smcroute-ref/usr/sbin/smcroutectl}
+OURS=${1:-${SMCROUTECTL:-$REPO/target/debug/smcroutectl}}
 
-if [ "$(id -u)" != 0 ] || [ ! -x "$REF/smcrouted" ] || [ ! -x "$REF/smcroutectl" ]; then
-    echo "SKIP: needs root and the C reference in $REF"
+if [ "$(id -u)" != 0 ] || [ ! -x "$REF_D" ] || [ ! -x "$REF_CTL" ]; then
+    echo "SKIP: needs root and the C reference: $REF_D, $REF_CTL (tests/tools/fetch-c-ref)"
     exit 77
 fi
 if [ ! -x "$OURS" ]; then
@@ -51,7 +54,7 @@ mgroup from a1 source 10.0.0.10 group 225.1.2.3
 EOF
 
 start_daemon() {
-    "$REF/smcrouted" -n -u "$SOCK" -P "$DIR/x.pid" -f "$DIR/x.conf" -l debug \
+    "$REF_D" -n -u "$SOCK" -P "$DIR/x.pid" -f "$DIR/x.conf" -l debug \
         2>>"$DIR/daemon.log" &
     DPID=$!
     for _ in $(seq 50); do [ -S "$SOCK" ] && return 0; sleep 0.1; done
@@ -66,7 +69,7 @@ PASSES=0
 both() {
     local only=
     [ "$1" = --stdout-only ] && { only=1; shift; }
-    "$REF/smcroutectl" -u "$SOCK" "$@" >"$DIR/c.out" 2>"$DIR/c.err" </dev/null
+    "$REF_CTL" -u "$SOCK" "$@" >"$DIR/c.out" 2>"$DIR/c.err" </dev/null
     echo "rc=$?" >>"$DIR/c.out"
     "$OURS" -u "$SOCK" "$@" >"$DIR/r.out" 2>"$DIR/r.err" </dev/null
     echo "rc=$?" >>"$DIR/r.out"
@@ -188,7 +191,7 @@ rm -f "$SOCK"
 start_daemon
 chmod 0600 "$SOCK"
 if command -v setpriv >/dev/null; then
-    setpriv --reuid=65534 --regid=65534 --clear-groups "$REF/smcroutectl" -u "$SOCK" show \
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$REF_CTL" -u "$SOCK" show \
         >"$DIR/c.out" 2>"$DIR/c.err"; echo "rc=$?" >>"$DIR/c.out"
     setpriv --reuid=65534 --regid=65534 --clear-groups "$OURS" -u "$SOCK" show \
         >"$DIR/r.out" 2>"$DIR/r.err"; echo "rc=$?" >>"$DIR/r.out"
