@@ -83,10 +83,12 @@ impl Router {
             return Err(Failed);
         };
         // Check the whole expansion fits before touching the kernel.
-        let per_iface = src
-            .map_or(Some(1), range_size)
-            .zip(range_size(&grp))
-            .and_then(|(a, b)| a.checked_mul(b));
+        let (Some(sources), Some(groups)) = (src.map_or(Some(1), range_size), range_size(&grp))
+        else {
+            note_full(h, Table::Join);
+            return Err(Failed);
+        };
+        let per_iface = sources.checked_mul(groups);
         let mut ifaces = 0u32;
         let mut cur = first_in;
         while let Some(id) = cur {
@@ -113,7 +115,10 @@ impl Router {
             // Joining makes the interface a VIF too (lazily); a failure there is logged
             // and does not stop the join.
             let _ = self.ensure_vifs(h, id);
-            if self.join_on(h, gid, id, src, &grp).is_err() {
+            if self
+                .join_on(h, gid, id, src, &grp, sources, groups)
+                .is_err()
+            {
                 // No dangling membership (SMCRoute leaves one behind).
                 self.drop_group(h, gid);
                 return Err(Failed);
@@ -122,7 +127,10 @@ impl Router {
         Ok(())
     }
 
-    /// Makes the kernel joins of membership `gid` on interface `id`.
+    /// Makes the kernel joins of membership `gid` on interface `id`: the first `sources`
+    /// addresses of `src` by the first `groups` of `grp` (their whole ranges, counted by
+    /// `join_words` for its room check).
+    #[allow(clippy::too_many_arguments)]
     fn join_on<H: Host>(
         &mut self,
         h: &mut H,
@@ -130,14 +138,14 @@ impl Router {
         id: usize,
         src: Option<&Prefix>,
         grp: &Prefix,
+        sources: u32,
+        groups: u32,
     ) -> Result<(), Failed> {
         // Borrowed throughout (the joins are another field): its name needs no lookup.
         let Some(iface) = self.ifaces.get(id) else {
             return Err(Failed);
         };
         let ifindex = iface.ifindex;
-        let sources = src.map_or(Some(1), range_size).unwrap_or(0);
-        let groups = range_size(grp).unwrap_or(0);
         for si in 0..sources {
             let s = src.map(|p| range_addr(p, si));
             for gi in 0..groups {
