@@ -4,9 +4,10 @@ use super::args;
 use super::msg::{note, note_full, Cmd, Compact, Msg, Table};
 use super::{Failed, Mode, Origin, Router};
 use crate::kernel::Host;
+use crate::limits::IFNAMSIZ;
 use crate::net::{Addr, Prefix};
 use crate::table::groups::Join;
-use crate::table::iface::{is_wildcard, IfName};
+use crate::table::iface::is_wildcard;
 use crate::table::pending::Kind;
 use crate::table::Walk;
 
@@ -73,15 +74,15 @@ impl Router {
         }
         // The first match serves the existence check and both walks below.
         let first_in = self.ifaces.next_match(iif, None);
-        let name = IfName::of(iif).filter(|_| first_in.is_some());
-        let Some(name) = name else {
+        // A name too long to record is no interface either.
+        if first_in.is_none() || iif.len() > IFNAMSIZ {
             if mode == Mode::Conf {
                 self.pend(h, Kind::Mgroup, iif, source, group, &[]);
                 return Ok(());
             }
             note(h, Msg::UnknownIface(iif));
             return Err(Failed);
-        };
+        }
         // Check the whole expansion fits before touching the kernel.
         let (Some(sources), Some(groups)) = (src.map_or(Some(1), range_size), range_size(&grp))
         else {
@@ -102,7 +103,7 @@ impl Router {
             note_full(h, Table::Join);
             return Err(Failed);
         }
-        let Ok(gid) = self.groups.insert(&name, src, &grp) else {
+        let Ok(gid) = self.groups.insert(iif, src, &grp) else {
             note_full(h, Table::Mgroup);
             return Err(Failed);
         };
