@@ -5,7 +5,7 @@ use super::msg::{note, note_full, Cmd, Compact, Msg, Table};
 use super::{Failed, Mode, Origin, Router};
 use crate::kernel::Host;
 use crate::limits::IFNAMSIZ;
-use crate::net::{Addr, Prefix};
+use crate::net::Prefix;
 use crate::table::groups::Join;
 use crate::table::iface::is_wildcard;
 use crate::table::pending::Kind;
@@ -15,11 +15,6 @@ use crate::table::Walk;
 fn range_size(prefix: &Prefix) -> Option<u32> {
     let host_bits = prefix.addr.family().bits().checked_sub(prefix.len)?;
     1u32.checked_shl(host_bits as u32)
-}
-
-/// The `i`th address of `prefix`'s range, starting at the network address.
-fn range_addr(prefix: &Prefix, i: u32) -> Addr {
-    prefix.addr.masked(prefix.len).offset(i)
 }
 
 /// The source of a membership: borrowed, not an `Option<Prefix>` copy; the unspecified
@@ -148,9 +143,9 @@ impl Router {
         };
         let ifindex = iface.ifindex;
         for si in 0..sources {
-            let s = src.map(|p| range_addr(p, si));
+            let s = src.map(|p| p.nth(si));
             for gi in 0..groups {
-                let g = range_addr(grp, gi);
+                let g = grp.nth(gi);
                 // Another membership (`a1` vs `a+`) may hold this kernel join already:
                 // this one shares its socket and asks the kernel nothing.
                 let (busy, held) = self.groups.holders(ifindex, s.as_ref(), &g);
