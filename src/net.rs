@@ -161,6 +161,26 @@ impl Prefix {
     pub fn contains(&self, addr: &Addr) -> bool {
         addr.in_prefix(&self.addr, self.len)
     }
+
+    /// The `i`th address of the range, from the network address: the address with its
+    /// host bits (past the length) set to `i`, which must fit in them. `masked` then
+    /// `offset`, in one pass from the last byte: `i` has no bits in the network part,
+    /// so adding it is filling it in.
+    pub fn nth(&self, i: u32) -> Addr {
+        let mut out = self.addr;
+        let bytes: &mut [u8] = match &mut out {
+            Addr::V4(a) => a,
+            Addr::V6(a) => a,
+        };
+        let mut n = i;
+        for (k, b) in bytes.iter_mut().enumerate().rev() {
+            // The bits of the length that fall in this byte, as in `masked`.
+            let keep = u32::from(self.len).saturating_sub(8 * k as u32).min(8);
+            *b = *b & (0xff00u16 >> keep) as u8 | n as u8;
+            n >>= 8;
+        }
+        out
+    }
 }
 
 impl uDisplay for Prefix {
@@ -868,6 +888,18 @@ mod tests {
             show(&Addr::parse("225.3.2.255").unwrap().offset(1)),
             "225.3.3.0"
         );
+        // `nth` is `masked` then `offset` for every index of the range.
+        for (text, len) in [("225.3.2.250", 30), ("225.3.2.250", 21), ("ff2e::1:2", 111)] {
+            let p = Prefix {
+                addr: Addr::parse(text).unwrap(),
+                len,
+            };
+            let size = 1u32 << (p.addr.family().bits() - len).min(12);
+            for i in [0, 1, 2, size / 2 + 3, size - 1] {
+                assert_eq!(p.nth(i), p.addr.masked(len).offset(i), "{text}/{len} {i}");
+            }
+        }
+        assert_eq!(show(&p.nth(3)), "225.3.2.251");
         let long = Prefix {
             addr: Addr::parse("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff").unwrap(),
             len: 127,

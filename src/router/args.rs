@@ -74,8 +74,7 @@ fn prefix<L: Log + ?Sized>(
                 *out = Prefix { addr, len };
                 return Ok(());
             }
-            Err(n) if is_group => Msg::BadGroupLen(cmd, addr.family(), n),
-            Err(n) => Msg::BadSourceLen(cmd, addr.family(), n),
+            Err(n) => Msg::BadLen(cmd, is_group, addr.family(), n),
         },
     };
     say(log, origin, msg);

@@ -4,9 +4,10 @@ use super::args;
 use super::msg::{note, note_full, Cmd, Compact, Msg, Table};
 use super::{Failed, Mode, Origin, Router};
 use crate::kernel::Host;
-use crate::net::{Addr, Prefix};
+use crate::limits::IFNAMSIZ;
+use crate::net::Prefix;
 use crate::table::groups::Join;
-use crate::table::iface::{is_wildcard, IfName};
+use crate::table::iface::is_wildcard;
 use crate::table::pending::Kind;
 use crate::table::Walk;
 
@@ -14,11 +15,6 @@ use crate::table::Walk;
 fn range_size(prefix: &Prefix) -> Option<u32> {
     let host_bits = prefix.addr.family().bits().checked_sub(prefix.len)?;
     1u32.checked_shl(host_bits as u32)
-}
-
-/// The `i`th address of `prefix`'s range, starting at the network address.
-fn range_addr(prefix: &Prefix, i: u32) -> Addr {
-    prefix.addr.masked(prefix.len).offset(i)
 }
 
 /// The source of a membership: borrowed, not an `Option<Prefix>` copy; the unspecified
@@ -73,20 +69,22 @@ impl Router {
         }
         // The first match serves the existence check and both walks below.
         let first_in = self.ifaces.next_match(iif, None);
-        let name = IfName::of(iif).filter(|_| first_in.is_some());
-        let Some(name) = name else {
+        // A name too long to record is no interface either.
+        if first_in.is_none() || iif.len() > IFNAMSIZ {
             if mode == Mode::Conf {
                 self.pend(h, Kind::Mgroup, iif, source, group, &[]);
                 return Ok(());
             }
             note(h, Msg::UnknownIface(iif));
             return Err(Failed);
-        };
+        }
         // Check the whole expansion fits before touching the kernel.
-        let per_iface = src
-            .map_or(Some(1), range_size)
-            .zip(range_size(&grp))
-            .and_then(|(a, b)| a.checked_mul(b));
+        let (Some(sources), Some(groups)) = (src.map_or(Some(1), range_size), range_size(&grp))
+        else {
+            note_full(h, Table::Join);
+            return Err(Failed);
+        };
+        let per_iface = sources.checked_mul(groups);
         let mut ifaces = 0u32;
         let mut cur = first_in;
         while let Some(id) = cur {
@@ -100,7 +98,7 @@ impl Router {
             note_full(h, Table::Join);
             return Err(Failed);
         }
-        let Ok(gid) = self.groups.insert(&name, src, &grp) else {
+        let Ok(gid) = self.groups.insert(iif, src, &grp) else {
             note_full(h, Table::Mgroup);
             return Err(Failed);
         };
@@ -113,7 +111,10 @@ impl Router {
             // Joining makes the interface a VIF too (lazily); a failure there is logged
             // and does not stop the join.
             let _ = self.ensure_vifs(h, id);
-            if self.join_on(h, gid, id, src, &grp).is_err() {
+            if self
+                .join_on(h, gid, id, src, &grp, sources, groups)
+                .is_err()
+            {
                 // No dangling membership (SMCRoute leaves one behind).
                 self.drop_group(h, gid);
                 return Err(Failed);
@@ -122,7 +123,10 @@ impl Router {
         Ok(())
     }
 
-    /// Makes the kernel joins of membership `gid` on interface `id`.
+    /// Makes the kernel joins of membership `gid` on interface `id`: the first `sources`
+    /// addresses of `src` by the first `groups` of `grp` (their whole ranges, counted by
+    /// `join_words` for its room check).
+    #[allow(clippy::too_many_arguments)]
     fn join_on<H: Host>(
         &mut self,
         h: &mut H,
@@ -130,18 +134,18 @@ impl Router {
         id: usize,
         src: Option<&Prefix>,
         grp: &Prefix,
+        sources: u32,
+        groups: u32,
     ) -> Result<(), Failed> {
         // Borrowed throughout (the joins are another field): its name needs no lookup.
         let Some(iface) = self.ifaces.get(id) else {
             return Err(Failed);
         };
         let ifindex = iface.ifindex;
-        let sources = src.map_or(Some(1), range_size).unwrap_or(0);
-        let groups = range_size(grp).unwrap_or(0);
         for si in 0..sources {
-            let s = src.map(|p| range_addr(p, si));
+            let s = src.map(|p| p.nth(si));
             for gi in 0..groups {
-                let g = range_addr(grp, gi);
+                let g = grp.nth(gi);
                 // Another membership (`a1` vs `a+`) may hold this kernel join already:
                 // this one shares its socket and asks the kernel nothing.
                 let (busy, held) = self.groups.holders(ifindex, s.as_ref(), &g);

@@ -442,19 +442,20 @@ impl<'a> Msg<'a> {
         };
         Self::str1(kind, text)
     }
-    /// Group `/LEN` out of range.
-    pub fn BadGroupLen(c: Cmd, fam: Family, len: i64) -> Self {
-        match c {
-            Cmd::Mroute => Self::ints(Kind::BadGroupLenMroute, len, 0),
-            Cmd::Join => Self::ints(Kind::BadGroupLenJoin, fam.bits() as i64, len),
-        }
-    }
-    /// Source `/LEN` out of range.
-    pub fn BadSourceLen(c: Cmd, fam: Family, len: i64) -> Self {
-        match c {
-            Cmd::Mroute => Self::ints(Kind::BadSourceLenMroute, len, 0),
-            Cmd::Join => Self::ints(Kind::BadSourceLenJoin, fam.bits() as i64, len),
-        }
+    /// Group (`is_group`) or source `/LEN` out of range: one body for the four wordings
+    /// (one call to fill the slots, the arguments chosen by the directive alone).
+    pub fn BadLen(c: Cmd, is_group: bool, fam: Family, len: i64) -> Self {
+        let kind = match (c, is_group) {
+            (Cmd::Mroute, true) => Kind::BadGroupLenMroute,
+            (Cmd::Join, true) => Kind::BadGroupLenJoin,
+            (Cmd::Mroute, false) => Kind::BadSourceLenMroute,
+            (Cmd::Join, false) => Kind::BadSourceLenJoin,
+        };
+        let (a, b) = match c {
+            Cmd::Mroute => (len, 0),
+            Cmd::Join => (fam.bits() as i64, len),
+        };
+        Self::ints(kind, a, b)
     }
     /// Missing command arguments.
     pub fn TooFewArgs(c: Cmd) -> Self {
@@ -707,11 +708,11 @@ mod tests {
                 "join: Invalid multicast source: x",
             ),
             (
-                Msg::BadGroupLen(Cmd::Mroute, Family::V4, -1),
+                Msg::BadLen(Cmd::Mroute, true, Family::V4, -1),
                 "mroute: Invalid multicast group prefix length, -1",
             ),
             (
-                Msg::BadSourceLen(Cmd::Join, Family::V6, 129),
+                Msg::BadLen(Cmd::Join, false, Family::V6, 129),
                 "join: Invalid source prefix length (0-128): 129",
             ),
             (Msg::TooFewArgs(Cmd::Join), "join: Not enough arguments"),
@@ -786,11 +787,11 @@ mod tests {
                 "mroute: Invalid source address: x",
             ),
             (
-                Msg::BadGroupLen(Cmd::Join, Family::V4, 33),
+                Msg::BadLen(Cmd::Join, true, Family::V4, 33),
                 "join: Invalid group prefix length (0-32): 33",
             ),
             (
-                Msg::BadSourceLen(Cmd::Mroute, Family::V4, 40),
+                Msg::BadLen(Cmd::Mroute, false, Family::V4, 40),
                 "mroute: invalid prefix length: 40",
             ),
             (

@@ -55,8 +55,10 @@ impl Router {
         // The interface stays borrowed throughout (the VIF slots are other fields): no
         // copy of it and no second lookup to record the VIFs made.
         let mut new_vif = false;
-        for family in [Family::V4, Family::V6] {
-            let v6 = family == Family::V6;
+        // A plain index, not an array iterator: no iterator state on the stack.
+        for k in 0..2 {
+            let v6 = k == 1;
+            let family = if v6 { Family::V6 } else { Family::V4 };
             if iface.vif_of(v6).is_some() || !h.has_family(family) {
                 continue;
             }
@@ -131,18 +133,21 @@ impl Router {
         let Some(iface) = self.ifaces.get_mut(id) else {
             return;
         };
-        for (family, vif) in [(Family::V4, iface.vif), (Family::V6, iface.mif)] {
+        // A plain index, not an array iterator: no iterator state on the stack.
+        for k in 0..2 {
+            let v6 = k == 1;
+            let (family, vif) = if v6 {
+                (Family::V6, iface.mif)
+            } else {
+                (Family::V4, iface.vif)
+            };
             if vif == NO_VIF {
                 continue;
             }
             if let Err(e) = h.del_vif(family, vif, ifindex) {
                 note(h, Msg::VifDelFailed(family, iface.name.as_str(), e));
             }
-            let slots = if family == Family::V6 {
-                &mut self.mifs
-            } else {
-                &mut self.vifs
-            };
+            let slots = if v6 { &mut self.mifs } else { &mut self.vifs };
             if let Some(s) = slots.get_mut(vif as usize) {
                 *s = 0;
             }

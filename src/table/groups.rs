@@ -164,21 +164,24 @@ impl<const G: usize, const GB: usize, const J: usize> GroupTable<G, GB, J> {
     }
 
     /// Adds a membership without joins (which must not exist yet). Its parts borrowed
-    /// and copied once, into the slot (filled in place).
+    /// and copied once, into the slot (filled in place, the name too: no name record
+    /// built first). `iif` must fit an [`IfName`] (the caller checked; else it is cut
+    /// to nothing).
     pub fn insert(
         &mut self,
-        iif: &IfName,
+        iif: &str,
         source: Option<&Prefix>,
         group: &Prefix,
     ) -> Result<usize, Full> {
         let id = self.groups.insert_with(|g| {
-            g.iif = *iif;
+            g.iif.clear();
+            let _ = g.iif.push_str(iif);
             g.source = source.copied();
             g.group = *group;
             g.used = true;
             g.joins = Ends::new();
         })?;
-        let hash = identity_hash(iif.as_str(), source, group);
+        let hash = identity_hash(iif, source, group);
         let _ = self.by_identity.insert(hash, id);
         Ok(id)
     }
@@ -330,7 +333,7 @@ mod tests {
         t: &mut GroupTable<G, GB, J>,
         (iif, grp): (IfName, Prefix),
     ) -> Result<usize, Full> {
-        t.insert(&iif, None, &grp)
+        t.insert(iif.as_str(), None, &grp)
     }
 
     fn chain<const G: usize, const GB: usize, const J: usize>(
