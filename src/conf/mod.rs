@@ -352,13 +352,8 @@ const fn is_space(b: u8) -> bool {
 
 /// Directive words, and their statements. No name is a prefix of another, so the order
 /// is free: `mroute`, the directive of long confs, is tried first.
-const DIRECTIVE_NAMES: [NameRow; 5] = [
-    row("mroute"),
-    row("mgroup"),
-    row("ssmgroup"),
-    row("phyint"),
-    row("include"),
-];
+const DIRECTIVE_WORDS: [&str; 5] = ["mroute", "mgroup", "ssmgroup", "phyint", "include"];
+static DIRECTIVE_NAMES: [u8; names_len(&DIRECTIVE_WORDS)] = names(&DIRECTIVE_WORDS);
 const DIRECTIVES: [Kind; 5] = [
     Kind::Mroute,
     Kind::Mgroup,
@@ -374,16 +369,17 @@ fn directive(word: &[u8]) -> Option<Kind> {
 
 /// Keywords of a statement, in the order SMCRoute tries them (`to` before
 /// `ttl-threshold`), and what they are.
-const KEYWORD_NAMES: [NameRow; 8] = [
-    row("from"),
-    row("source"),
-    row("group"),
-    row("to"),
-    row("enable"),
-    row("disable"),
-    row("mrdisc"),
-    row("ttl-threshold"),
+const KEYWORD_WORDS: [&str; 8] = [
+    "from",
+    "source",
+    "group",
+    "to",
+    "enable",
+    "disable",
+    "mrdisc",
+    "ttl-threshold",
 ];
+static KEYWORD_NAMES: [u8; names_len(&KEYWORD_WORDS)] = names(&KEYWORD_WORDS);
 const KEYWORDS: [Key; 8] = [
     Key::From,
     Key::Source,
@@ -400,27 +396,49 @@ fn keyword(word: &[u8]) -> Option<Key> {
     prefixed(word, &KEYWORD_NAMES).and_then(|i| KEYWORDS.get(i).copied())
 }
 
-/// A directive or keyword: its length, then its bytes padded with NULs. Fixed-width
-/// rows hold no pointers: the tables are bytes in `.rodata`, not string slices in the
-/// RELRO region, and a row's first byte is as near as a slice's pointer was.
-type NameRow = [u8; 14];
-
-/// The row of `name` (at most 13 bytes, not empty), at compile time.
-const fn row(name: &str) -> NameRow {
-    assert!(!name.is_empty() && name.len() <= 13);
-    let mut row: NameRow = crate::texts::padded(name, 1);
-    row[0] = name.len() as u8;
-    row
+/// The bytes of [`names`] of `list`.
+const fn names_len(list: &[&str]) -> usize {
+    crate::fmt::joined_len(list) + list.len()
 }
 
-/// The index of the first of `names` that `word` starts with: a table walk and one
-/// compare (the first bytes are checked before it), not a chain of compares, for the
-/// directives and the keywords.
-fn prefixed(word: &[u8], names: &[NameRow]) -> Option<usize> {
+/// Directives or keywords one after the other, each after its length byte, at compile
+/// time (a compile error for an empty name or one over 255 bytes). No pointers and no
+/// padding: the tables are a few bytes in `.rodata`, not string slices in the RELRO
+/// region (nor fixed-width rows, half of them NULs).
+const fn names<const L: usize>(list: &[&str]) -> [u8; L] {
+    let mut out = [0; L];
+    let (mut i, mut at) = (0, 0);
+    while i < list.len() {
+        let name = list[i].as_bytes();
+        assert!(!name.is_empty() && name.len() <= u8::MAX as usize);
+        out[at] = name.len() as u8;
+        let mut j = 0;
+        while j < name.len() {
+            out[at + 1 + j] = name[j];
+            j += 1;
+        }
+        at += 1 + name.len();
+        i += 1;
+    }
+    assert!(at == L);
+    out
+}
+
+/// The index of the first of `names` that `word` starts with: a walk over the table,
+/// the first byte tested before the rest, not a chain of compares, for the directives
+/// and the keywords.
+fn prefixed(word: &[u8], mut names: &[u8]) -> Option<usize> {
     let &first = word.first()?;
-    names
-        .iter()
-        .position(|row| row[1] == first && starts_with(word, row))
+    let mut index = 0;
+    while let [len, rest @ ..] = names {
+        let (name, next) = rest.split_at_checked(usize::from(*len))?;
+        if rest.first() == Some(&first) && starts_with(word, name) {
+            return Some(index);
+        }
+        names = next;
+        index += 1;
+    }
+    None
 }
 
 /// A keyword of a statement.
@@ -436,16 +454,13 @@ enum Key {
     Ttl,
 }
 
-/// `word.starts_with(name)` for the name of `row`, whose first byte `word` is known to
-/// share, as a byte loop: names are a few bytes, and the slice comparison calls
-/// `memcmp` for each (most of the cost of a keyword lookup).
-fn starts_with(word: &[u8], row: &NameRow) -> bool {
-    // A name is at most 13 bytes (`row` checks it at compile time); the `min` tells the
-    // compiler so, and the row is indexed without a bounds check.
-    let len = usize::from(row[0]).min(13);
+/// `word.starts_with(name)` for a `name` whose first byte `word` is known to share, as a
+/// byte loop: names are a few bytes, and the slice comparison calls `memcmp` for each
+/// (most of the cost of a keyword lookup).
+fn starts_with(word: &[u8], name: &[u8]) -> bool {
     let mut i = 1;
-    while i < len {
-        if word.get(i) != Some(&row[i + 1]) {
+    while i < name.len() {
+        if word.get(i) != name.get(i) {
             return false;
         }
         i += 1;
