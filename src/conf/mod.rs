@@ -100,8 +100,9 @@ pub fn parse_each<'a>(
         let line = text.get(start..end).unwrap_or(&[]);
         start = end + 1;
         number = number.saturating_add(1);
-        if let Some((first, words)) = statement_words(line, None) {
-            let res = line_result(first, words, &mut stmt);
+        let mut words = Words::new(line, None);
+        if let Some(first) = statement_word(&mut words) {
+            let res = line_result(first, &mut words, &mut stmt);
             f(number, res.map(|()| &stmt));
         }
     }
@@ -163,21 +164,22 @@ pub fn parse_into<'a>(
     text: Option<&'a str>,
     stmt: &mut Stmt<'a>,
 ) -> Option<Result<(), LineError<'a>>> {
-    let (first, words) = statement_words(line, text)?;
-    Some(line_result(first, words, stmt))
+    // The words stay in one place, lent to the parser (not moved along with it).
+    let mut words = Words::new(line, text);
+    let first = statement_word(&mut words)?;
+    Some(line_result(first, &mut words, stmt))
 }
 
-/// The first word of a line and the words after it; `None` for a blank or comment line.
-fn statement_words<'a>(line: &'a [u8], text: Option<&'a str>) -> Option<(&'a [u8], Words<'a>)> {
-    let mut words = Words::new(line, text);
+/// The first word of a line, taken from `words`; `None` for a blank or comment line.
+fn statement_word<'a>(words: &mut Words<'a>) -> Option<&'a [u8]> {
     let first = words.next()?;
-    (!is_comment(first)).then_some((first, words))
+    (!is_comment(first)).then_some(first)
 }
 
 /// The statement of a line that is neither blank nor a comment, into `stmt`.
 fn line_result<'a>(
     first: &'a [u8],
-    words: Words<'a>,
+    words: &mut Words<'a>,
     stmt: &mut Stmt<'a>,
 ) -> Result<(), LineError<'a>> {
     let line = words.line;
@@ -198,7 +200,7 @@ fn line_result<'a>(
 /// Words are matched as bytes; only the words a statement keeps are made text.
 fn parse_words<'a>(
     first: &'a [u8],
-    mut words: Words<'a>,
+    words: &mut Words<'a>,
     stmt: &mut Stmt<'a>,
 ) -> Result<(), LineError<'a>> {
     words.check_text()?;
@@ -260,7 +262,7 @@ fn parse_words<'a>(
             Some(Key::From) => iface = words.value()?,
             Some(Key::Source) => source = words.value()?,
             Some(Key::Group) => group = words.value()?,
-            Some(Key::To) => outbound(&mut words, oifs)?,
+            Some(Key::To) => outbound(words, oifs)?,
             Some(Key::Enable) => enable = Some(true),
             Some(Key::Disable) => enable = Some(false),
             Some(Key::Mrdisc) => mrdisc = true,
