@@ -41,8 +41,15 @@ impl<const N: usize, const L: usize> Texts<N, L> {
     /// cut where the parts ended, so each is UTF-8 (checked by the programs' one UTF-8
     /// check, not an inlined `from_utf8`).
     pub fn get_str(&'static self, i: usize) -> &'static str {
-        as_utf8(self.get(i)).unwrap_or("")
+        str_piece(&self.bytes, &self.ends, i)
     }
+}
+
+/// [`piece`] as text: one copy for every table (a table's `get_str` only passes its
+/// bytes and ends on).
+#[inline(never)]
+fn str_piece(bytes: &'static [u8], ends: &[u16], i: usize) -> &'static str {
+    as_utf8(piece(bytes, ends, i)).unwrap_or("")
 }
 
 /// Text `i` of `bytes` cut at `ends`: one copy for every table.
