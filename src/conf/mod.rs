@@ -243,11 +243,11 @@ fn parse_words<'a>(
     else {
         return Ok(());
     };
-    let mut source = None;
-    let mut group = None;
+    // The words of the keywords that take one, by the keyword's number: one read of a
+    // value for all four.
+    let mut values: [Option<&'a str>; VALUE_KEYS] = [iface, None, None, None];
     let mut enable = None;
     let mut mrdisc = false;
-    let mut ttl = None;
     while let Some(word) = words.next() {
         if is_comment(word) {
             break;
@@ -259,17 +259,21 @@ fn parse_words<'a>(
         // `from` on a `phyint` line replaces the interface name, as in SMCRoute.
         // Only `to` and `ttl-threshold` share a first letter, and `to` comes first.
         match keyword(word) {
-            Some(Key::From) => iface = words.value()?,
-            Some(Key::Source) => source = words.value()?,
-            Some(Key::Group) => group = words.value()?,
             Some(Key::To) => outbound(words, oifs)?,
             Some(Key::Enable) => enable = Some(true),
             Some(Key::Disable) => enable = Some(false),
             Some(Key::Mrdisc) => mrdisc = true,
-            Some(Key::Ttl) => ttl = words.value()?.map(atoi),
+            // `From`, `Source`, `Group`, `Ttl`: the keywords below `VALUE_KEYS`.
+            Some(key) => {
+                let value = words.value()?;
+                if let Some(slot) = values.get_mut(key as usize) {
+                    *slot = value;
+                }
+            }
             None => {}
         }
     }
+    let [iface, source, group, ttl] = values;
 
     match kind {
         Kind::Mroute => {
@@ -282,7 +286,7 @@ fn parse_words<'a>(
                 ifname: iface,
                 enable,
                 mrdisc,
-                ttl,
+                ttl: ttl.map(atoi),
             }
         }
         Kind::Mgroup => {
@@ -443,18 +447,22 @@ fn prefixed(word: &[u8], mut names: &[u8]) -> Option<usize> {
     None
 }
 
-/// A keyword of a statement.
+/// A keyword of a statement. The ones that take a value come first: their numbers index
+/// the values of a line.
 #[derive(Clone, Copy)]
 enum Key {
     From,
     Source,
     Group,
+    Ttl,
     To,
     Enable,
     Disable,
     Mrdisc,
-    Ttl,
 }
+
+/// The keywords that take a value: `From`, `Source`, `Group`, `Ttl`.
+const VALUE_KEYS: usize = Key::To as usize;
 
 /// `word.starts_with(name)` for a `name` whose first byte `word` is known to share, as a
 /// byte loop: names are a few bytes, and the slice comparison calls `memcmp` for each
