@@ -559,7 +559,7 @@ impl<'a> Words<'a> {
 
     /// The next word as text (a keyword's value, taken as is); `None` at the end of the
     /// line. In line on x86_64: its `Result<Option<&str>>` then stays in registers at
-    /// the parser's five calls (-127 B).
+    /// the parser's two calls (-67 B, measured again with the values read by one call).
     #[cfg_attr(target_arch = "x86_64", inline(always))]
     fn value(&mut self) -> Result<Option<&'a str>, NotText> {
         match self.next() {
