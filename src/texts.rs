@@ -158,24 +158,31 @@ pub const fn pack<const N: usize>(text: &[u8]) -> [u8; N] {
 }
 
 /// Writes [packed](pack) text through `put` as it was before packing, with `insert`
-/// where it holds [`INSERT`]: a call per stretch of text, run of blanks and insertion.
-/// One copy for both programs' help texts.
+/// where it holds [`INSERT`]: a call per stretch of text, run of blanks and insertion,
+/// from one call site (the loop keeps nothing across two calls). One copy for both
+/// programs' help texts.
 pub fn put_unpacked(packed: &[u8], insert: &[u8], put: &mut dyn FnMut(&[u8])) {
-    let mut start = 0;
-    for (i, &b) in packed.iter().enumerate() {
-        let run = usize::from(b.wrapping_sub(RUN_CODE));
-        let piece = if b == INSERT {
-            insert
+    let mut rest = packed;
+    while let [first, tail @ ..] = rest {
+        let run = usize::from(first.wrapping_sub(RUN_CODE));
+        let (piece, after) = if *first == INSERT {
+            (insert, tail)
         } else if (2..=MAX_RUN).contains(&run) {
-            BLANKS.get(..run).unwrap_or(&[])
+            (BLANKS.get(..run).unwrap_or(&[]), tail)
         } else {
-            continue;
+            // The text up to the next code byte.
+            let mut end = 1;
+            while let Some(&b) = rest.get(end) {
+                if b == INSERT || (2..=MAX_RUN).contains(&usize::from(b.wrapping_sub(RUN_CODE))) {
+                    break;
+                }
+                end += 1;
+            }
+            rest.split_at_checked(end).unwrap_or((rest, &[]))
         };
-        put(packed.get(start..i).unwrap_or(&[]));
         put(piece);
-        start = i + 1;
+        rest = after;
     }
-    put(packed.get(start..).unwrap_or(&[]));
 }
 
 #[cfg(test)]
