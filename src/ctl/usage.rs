@@ -33,15 +33,15 @@ const USAGE_COMMANDS: &str = ".sock
 Commands:
 ";
 
-/// After the commands.
+/// After the commands, with an [`INSERT`] for each [`INBOUND`].
 const USAGE_TAIL: &str = "
 Arguments:
          <---------- INBOUND ------------>  <- OUTBOUND ->
-  add    IIF [SOURCE-IP[/LEN]] GROUP[/LEN]  OIF [OIF ... ]
-  remove IIF [SOURCE-IP[/LEN]] GROUP[/LEN]
+  add    \x01  OIF [OIF ... ]
+  remove \x01
 
-  join   IIF [SOURCE-IP[/LEN]] GROUP[/LEN]
-  leave  IIF [SOURCE-IP[/LEN]] GROUP[/LEN]
+  join   \x01
+  leave  \x01
 
   show   interfaces    Show configured multicast interfaces
   show   groups        Show joined multicast groups
@@ -56,7 +56,7 @@ Note:
 
 /// The usage text of `help` and `-h`, with the default socket of this build.
 pub fn print_usage(t: &mut impl Term) {
-    put_packed(t, &USAGE_OPTIONS);
+    put_packed(t, &USAGE_OPTIONS, DEFAULT_IDENT);
     for c in COMMANDS.iter().filter(|c| !c.hidden) {
         t.put(b"  ");
         let word = c.word.as_bytes();
@@ -71,14 +71,17 @@ pub fn print_usage(t: &mut impl Term) {
         t.put(c.help());
         t.put(b"\n");
     }
-    put_packed(t, &USAGE_END);
+    put_packed(t, &USAGE_END, INBOUND);
 }
 
-/// Writes a [packed](pack) usage text as it was, the default identity where it has
-/// [`INSERT`]: one copy of the unpacking, shared with `smcrouted -h`.
-fn put_packed(t: &mut impl Term, packed: &[u8]) {
-    put_unpacked(packed, DEFAULT_IDENT.as_bytes(), &mut |bytes| t.put(bytes));
+/// Writes a [packed](pack) usage text as it was, `insert` where it has [`INSERT`]: one
+/// copy of the unpacking, shared with `smcrouted -h`.
+fn put_packed(t: &mut impl Term, packed: &[u8], insert: &str) {
+    put_unpacked(packed, insert.as_bytes(), &mut |bytes| t.put(bytes));
 }
+
+/// The inbound words of the four route and group commands, written once.
+const INBOUND: &str = "IIF [SOURCE-IP[/LEN]] GROUP[/LEN]";
 
 /// The usage text up to the commands, joined at compile time (one write, not seven),
 /// with an [`INSERT`] for each default identity, and [packed](pack): the help texts are
