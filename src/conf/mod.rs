@@ -208,18 +208,6 @@ fn parse_words<'a>(
         return Err(LineError::UnknownCommand(words.text()?));
     };
 
-    // `phyint` and `include` take the next word as is, whatever it looks like (SMCRoute
-    // pops it before looking at keywords or comments).
-    let mut iface = None;
-    if matches!(kind, Kind::Phyint | Kind::Include) {
-        iface = words.value()?;
-    }
-    if kind == Kind::Include {
-        // Words after the pattern are ignored.
-        *stmt = Stmt::Include(iface);
-        return Ok(());
-    }
-
     // The OIF words go straight into an `mroute` statement (reset in place when the
     // previous line was one too, as in a long list of routes, so nothing big is written).
     // Other directives check theirs in the same list: their statement replaces it below.
@@ -244,11 +232,29 @@ fn parse_words<'a>(
         return Ok(());
     };
     // The words of the keywords that take one, by the keyword's number: one read of a
-    // value for all four.
-    let mut values: [Option<&'a str>; VALUE_KEYS] = [iface, None, None, None];
+    // value for all four, and for the first word of `phyint` and `include`, which is taken
+    // as is, whatever it looks like (SMCRoute pops it before looking at keywords or
+    // comments), as the value of a `from`.
+    let mut values: [Option<&'a str>; VALUE_KEYS] = [None; VALUE_KEYS];
     let mut enable = None;
     let mut mrdisc = false;
-    while let Some(word) = words.next() {
+    // The keyword whose value the next word is.
+    let mut pending = matches!(kind, Kind::Phyint | Kind::Include).then_some(Key::From);
+    loop {
+        if let Some(key) = pending.take() {
+            let value = words.value()?;
+            if let Some(slot) = values.get_mut(key as usize) {
+                *slot = value;
+            }
+            if kind == Kind::Include {
+                // Words after the pattern are ignored.
+                break;
+            }
+            continue;
+        }
+        let Some(word) = words.next() else {
+            break;
+        };
         if is_comment(word) {
             break;
         }
@@ -264,12 +270,7 @@ fn parse_words<'a>(
             Some(Key::Disable) => enable = Some(false),
             Some(Key::Mrdisc) => mrdisc = true,
             // `From`, `Source`, `Group`, `Ttl`: the keywords below `VALUE_KEYS`.
-            Some(key) => {
-                let value = words.value()?;
-                if let Some(slot) = values.get_mut(key as usize) {
-                    *slot = value;
-                }
-            }
+            Some(key) => pending = Some(key),
             None => {}
         }
     }
@@ -296,8 +297,7 @@ fn parse_words<'a>(
                 group,
             }
         }
-        // An `include` line returned above.
-        Kind::Include => {}
+        Kind::Include => *stmt = Stmt::Include(iface),
     }
     Ok(())
 }
@@ -558,9 +558,7 @@ impl<'a> Words<'a> {
     }
 
     /// The next word as text (a keyword's value, taken as is); `None` at the end of the
-    /// line. In line on x86_64: its `Result<Option<&str>>` then stays in registers at
-    /// the parser's two calls (-67 B, measured again with the values read by one call).
-    #[cfg_attr(target_arch = "x86_64", inline(always))]
+    /// line.
     fn value(&mut self) -> Result<Option<&'a str>, NotText> {
         match self.next() {
             Some(_) => self.text().map(Some),
