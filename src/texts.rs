@@ -41,8 +41,15 @@ impl<const N: usize, const L: usize> Texts<N, L> {
     /// cut where the parts ended, so each is UTF-8 (checked by the programs' one UTF-8
     /// check, not an inlined `from_utf8`).
     pub fn get_str(&'static self, i: usize) -> &'static str {
-        as_utf8(self.get(i)).unwrap_or("")
+        str_piece(&self.bytes, &self.ends, i)
     }
+}
+
+/// [`piece`] as text: one copy for every table (a table's `get_str` only passes its
+/// bytes and ends on).
+#[inline(never)]
+fn str_piece(bytes: &'static [u8], ends: &[u16], i: usize) -> &'static str {
+    as_utf8(piece(bytes, ends, i)).unwrap_or("")
 }
 
 /// Text `i` of `bytes` cut at `ends`: one copy for every table.
@@ -151,24 +158,31 @@ pub const fn pack<const N: usize>(text: &[u8]) -> [u8; N] {
 }
 
 /// Writes [packed](pack) text through `put` as it was before packing, with `insert`
-/// where it holds [`INSERT`]: a call per stretch of text, run of blanks and insertion.
-/// One copy for both programs' help texts.
+/// where it holds [`INSERT`]: a call per stretch of text, run of blanks and insertion,
+/// from one call site (the loop keeps nothing across two calls). One copy for both
+/// programs' help texts.
 pub fn put_unpacked(packed: &[u8], insert: &[u8], put: &mut dyn FnMut(&[u8])) {
-    let mut start = 0;
-    for (i, &b) in packed.iter().enumerate() {
-        let run = usize::from(b.wrapping_sub(RUN_CODE));
-        let piece = if b == INSERT {
-            insert
+    let mut rest = packed;
+    while let [first, tail @ ..] = rest {
+        let run = usize::from(first.wrapping_sub(RUN_CODE));
+        let (piece, after) = if *first == INSERT {
+            (insert, tail)
         } else if (2..=MAX_RUN).contains(&run) {
-            BLANKS.get(..run).unwrap_or(&[])
+            (BLANKS.get(..run).unwrap_or(&[]), tail)
         } else {
-            continue;
+            // The text up to the next code byte.
+            let mut end = 1;
+            while let Some(&b) = rest.get(end) {
+                if b == INSERT || (2..=MAX_RUN).contains(&usize::from(b.wrapping_sub(RUN_CODE))) {
+                    break;
+                }
+                end += 1;
+            }
+            rest.split_at_checked(end).unwrap_or((rest, &[]))
         };
-        put(packed.get(start..i).unwrap_or(&[]));
         put(piece);
-        start = i + 1;
+        rest = after;
     }
-    put(packed.get(start..).unwrap_or(&[]));
 }
 
 #[cfg(test)]

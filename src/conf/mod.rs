@@ -100,8 +100,9 @@ pub fn parse_each<'a>(
         let line = text.get(start..end).unwrap_or(&[]);
         start = end + 1;
         number = number.saturating_add(1);
-        if let Some((first, words)) = statement_words(line, None) {
-            let res = line_result(first, words, &mut stmt);
+        let mut words = Words::new(line, None);
+        if let Some(first) = statement_word(&mut words) {
+            let res = line_result(first, &mut words, &mut stmt);
             f(number, res.map(|()| &stmt));
         }
     }
@@ -163,21 +164,22 @@ pub fn parse_into<'a>(
     text: Option<&'a str>,
     stmt: &mut Stmt<'a>,
 ) -> Option<Result<(), LineError<'a>>> {
-    let (first, words) = statement_words(line, text)?;
-    Some(line_result(first, words, stmt))
+    // The words stay in one place, lent to the parser (not moved along with it).
+    let mut words = Words::new(line, text);
+    let first = statement_word(&mut words)?;
+    Some(line_result(first, &mut words, stmt))
 }
 
-/// The first word of a line and the words after it; `None` for a blank or comment line.
-fn statement_words<'a>(line: &'a [u8], text: Option<&'a str>) -> Option<(&'a [u8], Words<'a>)> {
-    let mut words = Words::new(line, text);
+/// The first word of a line, taken from `words`; `None` for a blank or comment line.
+fn statement_word<'a>(words: &mut Words<'a>) -> Option<&'a [u8]> {
     let first = words.next()?;
-    (!is_comment(first)).then_some((first, words))
+    (!is_comment(first)).then_some(first)
 }
 
 /// The statement of a line that is neither blank nor a comment, into `stmt`.
 fn line_result<'a>(
     first: &'a [u8],
-    words: Words<'a>,
+    words: &mut Words<'a>,
     stmt: &mut Stmt<'a>,
 ) -> Result<(), LineError<'a>> {
     let line = words.line;
@@ -198,25 +200,13 @@ fn line_result<'a>(
 /// Words are matched as bytes; only the words a statement keeps are made text.
 fn parse_words<'a>(
     first: &'a [u8],
-    mut words: Words<'a>,
+    words: &mut Words<'a>,
     stmt: &mut Stmt<'a>,
 ) -> Result<(), LineError<'a>> {
     words.check_text()?;
     let Some(kind) = directive(first) else {
         return Err(LineError::UnknownCommand(words.text()?));
     };
-
-    // `phyint` and `include` take the next word as is, whatever it looks like (SMCRoute
-    // pops it before looking at keywords or comments).
-    let mut iface = None;
-    if matches!(kind, Kind::Phyint | Kind::Include) {
-        iface = words.value()?;
-    }
-    if kind == Kind::Include {
-        // Words after the pattern are ignored.
-        *stmt = Stmt::Include(iface);
-        return Ok(());
-    }
 
     // The OIF words go straight into an `mroute` statement (reset in place when the
     // previous line was one too, as in a long list of routes, so nothing big is written).
@@ -241,12 +231,30 @@ fn parse_words<'a>(
     else {
         return Ok(());
     };
-    let mut source = None;
-    let mut group = None;
+    // The words of the keywords that take one, by the keyword's number: one read of a
+    // value for all four, and for the first word of `phyint` and `include`, which is taken
+    // as is, whatever it looks like (SMCRoute pops it before looking at keywords or
+    // comments), as the value of a `from`.
+    let mut values: [Option<&'a str>; VALUE_KEYS] = [None; VALUE_KEYS];
     let mut enable = None;
     let mut mrdisc = false;
-    let mut ttl = None;
-    while let Some(word) = words.next() {
+    // The keyword whose value the next word is.
+    let mut pending = matches!(kind, Kind::Phyint | Kind::Include).then_some(Key::From);
+    loop {
+        if let Some(key) = pending.take() {
+            let value = words.value()?;
+            if let Some(slot) = values.get_mut(key as usize) {
+                *slot = value;
+            }
+            if kind == Kind::Include {
+                // Words after the pattern are ignored.
+                break;
+            }
+            continue;
+        }
+        let Some(word) = words.next() else {
+            break;
+        };
         if is_comment(word) {
             break;
         }
@@ -257,17 +265,16 @@ fn parse_words<'a>(
         // `from` on a `phyint` line replaces the interface name, as in SMCRoute.
         // Only `to` and `ttl-threshold` share a first letter, and `to` comes first.
         match keyword(word) {
-            Some(Key::From) => iface = words.value()?,
-            Some(Key::Source) => source = words.value()?,
-            Some(Key::Group) => group = words.value()?,
-            Some(Key::To) => outbound(&mut words, oifs)?,
+            Some(Key::To) => outbound(words, oifs)?,
             Some(Key::Enable) => enable = Some(true),
             Some(Key::Disable) => enable = Some(false),
             Some(Key::Mrdisc) => mrdisc = true,
-            Some(Key::Ttl) => ttl = words.value()?.map(atoi),
+            // `From`, `Source`, `Group`, `Ttl`: the keywords below `VALUE_KEYS`.
+            Some(key) => pending = Some(key),
             None => {}
         }
     }
+    let [iface, source, group, ttl] = values;
 
     match kind {
         Kind::Mroute => {
@@ -280,7 +287,7 @@ fn parse_words<'a>(
                 ifname: iface,
                 enable,
                 mrdisc,
-                ttl,
+                ttl: ttl.map(atoi),
             }
         }
         Kind::Mgroup => {
@@ -290,8 +297,7 @@ fn parse_words<'a>(
                 group,
             }
         }
-        // An `include` line returned above.
-        Kind::Include => {}
+        Kind::Include => *stmt = Stmt::Include(iface),
     }
     Ok(())
 }
@@ -352,13 +358,8 @@ const fn is_space(b: u8) -> bool {
 
 /// Directive words, and their statements. No name is a prefix of another, so the order
 /// is free: `mroute`, the directive of long confs, is tried first.
-const DIRECTIVE_NAMES: [NameRow; 5] = [
-    row("mroute"),
-    row("mgroup"),
-    row("ssmgroup"),
-    row("phyint"),
-    row("include"),
-];
+const DIRECTIVE_WORDS: [&str; 5] = ["mroute", "mgroup", "ssmgroup", "phyint", "include"];
+static DIRECTIVE_NAMES: [u8; names_len(&DIRECTIVE_WORDS)] = names(&DIRECTIVE_WORDS);
 const DIRECTIVES: [Kind; 5] = [
     Kind::Mroute,
     Kind::Mgroup,
@@ -374,16 +375,17 @@ fn directive(word: &[u8]) -> Option<Kind> {
 
 /// Keywords of a statement, in the order SMCRoute tries them (`to` before
 /// `ttl-threshold`), and what they are.
-const KEYWORD_NAMES: [NameRow; 8] = [
-    row("from"),
-    row("source"),
-    row("group"),
-    row("to"),
-    row("enable"),
-    row("disable"),
-    row("mrdisc"),
-    row("ttl-threshold"),
+const KEYWORD_WORDS: [&str; 8] = [
+    "from",
+    "source",
+    "group",
+    "to",
+    "enable",
+    "disable",
+    "mrdisc",
+    "ttl-threshold",
 ];
+static KEYWORD_NAMES: [u8; names_len(&KEYWORD_WORDS)] = names(&KEYWORD_WORDS);
 const KEYWORDS: [Key; 8] = [
     Key::From,
     Key::Source,
@@ -400,52 +402,75 @@ fn keyword(word: &[u8]) -> Option<Key> {
     prefixed(word, &KEYWORD_NAMES).and_then(|i| KEYWORDS.get(i).copied())
 }
 
-/// A directive or keyword: its length, then its bytes padded with NULs. Fixed-width
-/// rows hold no pointers: the tables are bytes in `.rodata`, not string slices in the
-/// RELRO region, and a row's first byte is as near as a slice's pointer was.
-type NameRow = [u8; 14];
-
-/// The row of `name` (at most 13 bytes, not empty), at compile time.
-const fn row(name: &str) -> NameRow {
-    assert!(!name.is_empty() && name.len() <= 13);
-    let mut row: NameRow = crate::texts::padded(name, 1);
-    row[0] = name.len() as u8;
-    row
+/// The bytes of [`names`] of `list`.
+const fn names_len(list: &[&str]) -> usize {
+    crate::fmt::joined_len(list) + list.len()
 }
 
-/// The index of the first of `names` that `word` starts with: a table walk and one
-/// compare (the first bytes are checked before it), not a chain of compares, for the
-/// directives and the keywords.
-fn prefixed(word: &[u8], names: &[NameRow]) -> Option<usize> {
+/// Directives or keywords one after the other, each after its length byte, at compile
+/// time (a compile error for an empty name or one over 255 bytes). No pointers and no
+/// padding: the tables are a few bytes in `.rodata`, not string slices in the RELRO
+/// region (nor fixed-width rows, half of them NULs).
+const fn names<const L: usize>(list: &[&str]) -> [u8; L] {
+    let mut out = [0; L];
+    let (mut i, mut at) = (0, 0);
+    while i < list.len() {
+        let name = list[i].as_bytes();
+        assert!(!name.is_empty() && name.len() <= u8::MAX as usize);
+        out[at] = name.len() as u8;
+        let mut j = 0;
+        while j < name.len() {
+            out[at + 1 + j] = name[j];
+            j += 1;
+        }
+        at += 1 + name.len();
+        i += 1;
+    }
+    assert!(at == L);
+    out
+}
+
+/// The index of the first of `names` that `word` starts with: a walk over the table,
+/// the first byte tested before the rest, not a chain of compares, for the directives
+/// and the keywords.
+fn prefixed(word: &[u8], mut names: &[u8]) -> Option<usize> {
     let &first = word.first()?;
-    names
-        .iter()
-        .position(|row| row[1] == first && starts_with(word, row))
+    let mut index = 0;
+    while let [len, rest @ ..] = names {
+        let (name, next) = rest.split_at_checked(usize::from(*len))?;
+        if rest.first() == Some(&first) && starts_with(word, name) {
+            return Some(index);
+        }
+        names = next;
+        index += 1;
+    }
+    None
 }
 
-/// A keyword of a statement.
+/// A keyword of a statement. The ones that take a value come first: their numbers index
+/// the values of a line.
 #[derive(Clone, Copy)]
 enum Key {
     From,
     Source,
     Group,
+    Ttl,
     To,
     Enable,
     Disable,
     Mrdisc,
-    Ttl,
 }
 
-/// `word.starts_with(name)` for the name of `row`, whose first byte `word` is known to
-/// share, as a byte loop: names are a few bytes, and the slice comparison calls
-/// `memcmp` for each (most of the cost of a keyword lookup).
-fn starts_with(word: &[u8], row: &NameRow) -> bool {
-    // A name is at most 13 bytes (`row` checks it at compile time); the `min` tells the
-    // compiler so, and the row is indexed without a bounds check.
-    let len = usize::from(row[0]).min(13);
+/// The keywords that take a value: `From`, `Source`, `Group`, `Ttl`.
+const VALUE_KEYS: usize = Key::To as usize;
+
+/// `word.starts_with(name)` for a `name` whose first byte `word` is known to share, as a
+/// byte loop: names are a few bytes, and the slice comparison calls `memcmp` for each
+/// (most of the cost of a keyword lookup).
+fn starts_with(word: &[u8], name: &[u8]) -> bool {
     let mut i = 1;
-    while i < len {
-        if word.get(i) != Some(&row[i + 1]) {
+    while i < name.len() {
+        if word.get(i) != name.get(i) {
             return false;
         }
         i += 1;
@@ -533,9 +558,7 @@ impl<'a> Words<'a> {
     }
 
     /// The next word as text (a keyword's value, taken as is); `None` at the end of the
-    /// line. In line on x86_64: its `Result<Option<&str>>` then stays in registers at
-    /// the parser's five calls (-127 B).
-    #[cfg_attr(target_arch = "x86_64", inline(always))]
+    /// line.
     fn value(&mut self) -> Result<Option<&'a str>, NotText> {
         match self.next() {
             Some(_) => self.text().map(Some),

@@ -113,7 +113,14 @@ fn run_batch(session: &mut Session<'_, '_>, input: Input<'_>, t: &mut impl Term)
                 0
             }
         };
-        for &b in buf.get(..n).unwrap_or(&[]) {
+        // The end of the input ends a last line as a newline would: one call of
+        // `batch_line` for every line.
+        let data: &[u8] = match buf.get(..n) {
+            Some(data) if n > 0 => data,
+            _ if line.is_empty() => return,
+            _ => b"\n",
+        };
+        for &b in data {
             if b == b'\n' {
                 batch_line(session, &line, overlong, t);
                 line.clear();
@@ -123,9 +130,6 @@ fn run_batch(session: &mut Session<'_, '_>, input: Input<'_>, t: &mut impl Term)
             }
         }
         if n == 0 {
-            if !line.is_empty() {
-                batch_line(session, &line, overlong, t);
-            }
             return;
         }
     }

@@ -4,6 +4,7 @@ use super::Term;
 use crate::args::{self, DEFAULT_IDENT, RUNSTATEDIR};
 use crate::fmt::{join, joined_len};
 use crate::ipc::cmd::{self, Action, CmdSpec, COMMANDS};
+use crate::texts::{pack, packed_len, put_unpacked, INSERT};
 
 /// The usage text up to the default identity: SMCRoute's layout (options as
 /// `  -%c %-10s %s`, commands as `  %-7s %s  %s`) with 2.6's `-h -j -v` and
@@ -32,15 +33,15 @@ const USAGE_COMMANDS: &str = ".sock
 Commands:
 ";
 
-/// After the commands.
+/// After the commands, with an [`INSERT`] for each [`INBOUND`].
 const USAGE_TAIL: &str = "
 Arguments:
          <---------- INBOUND ------------>  <- OUTBOUND ->
-  add    IIF [SOURCE-IP[/LEN]] GROUP[/LEN]  OIF [OIF ... ]
-  remove IIF [SOURCE-IP[/LEN]] GROUP[/LEN]
+  add    \x01  OIF [OIF ... ]
+  remove \x01
 
-  join   IIF [SOURCE-IP[/LEN]] GROUP[/LEN]
-  leave  IIF [SOURCE-IP[/LEN]] GROUP[/LEN]
+  join   \x01
+  leave  \x01
 
   show   interfaces    Show configured multicast interfaces
   show   groups        Show joined multicast groups
@@ -55,7 +56,7 @@ Note:
 
 /// The usage text of `help` and `-h`, with the default socket of this build.
 pub fn print_usage(t: &mut impl Term) {
-    t.put(&USAGE_OPTIONS);
+    put_packed(t, &USAGE_OPTIONS, DEFAULT_IDENT);
     for c in COMMANDS.iter().filter(|c| !c.hidden) {
         t.put(b"  ");
         let word = c.word.as_bytes();
@@ -70,20 +71,37 @@ pub fn print_usage(t: &mut impl Term) {
         t.put(c.help());
         t.put(b"\n");
     }
-    t.put(USAGE_TAIL.as_bytes());
+    put_packed(t, &USAGE_END, INBOUND);
 }
 
-/// The usage text up to the commands, joined at compile time (one write, not seven).
+/// Writes a [packed](pack) usage text as it was, `insert` where it has [`INSERT`]: one
+/// copy of the unpacking, shared with `smcrouted -h`.
+fn put_packed(t: &mut impl Term, packed: &[u8], insert: &str) {
+    put_unpacked(packed, insert.as_bytes(), &mut |bytes| t.put(bytes));
+}
+
+/// The inbound words of the four route and group commands, written once.
+const INBOUND: &str = "IIF [SOURCE-IP[/LEN]] GROUP[/LEN]";
+
+/// The usage text up to the commands, joined at compile time (one write, not seven),
+/// with an [`INSERT`] for each default identity, and [packed](pack): the help texts are
+/// laid out in columns, a hundred and fifty blanks fewer.
 const USAGE_PARTS: [&str; 7] = [
     USAGE_HEAD,
-    DEFAULT_IDENT,
+    INSERT_TEXT,
     USAGE_SOCKET,
     RUNSTATEDIR,
     "/",
-    DEFAULT_IDENT,
+    INSERT_TEXT,
     USAGE_COMMANDS,
 ];
-static USAGE_OPTIONS: [u8; joined_len(&USAGE_PARTS)] = join(&USAGE_PARTS);
+/// [`INSERT`] as text.
+const INSERT_TEXT: &str = "\x01";
+static_assertions::const_assert!(INSERT_TEXT.as_bytes()[0] == INSERT);
+const USAGE_JOINED: [u8; joined_len(&USAGE_PARTS)] = join(&USAGE_PARTS);
+static USAGE_OPTIONS: [u8; packed_len(&USAGE_JOINED)] = pack(&USAGE_JOINED);
+/// [`USAGE_TAIL`] packed.
+static USAGE_END: [u8; packed_len(USAGE_TAIL.as_bytes())] = pack(USAGE_TAIL.as_bytes());
 
 const SPACES: &[u8; 7] = b"       ";
 

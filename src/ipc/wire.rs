@@ -61,20 +61,28 @@ pub enum WireError {
 
 impl WireError {
     /// The wording (the daemon logs it as it is, with no formatting call): an errno's
-    /// text where the program has it already.
+    /// text where the program has it already, looked up by the error's discriminant.
     pub fn text(self) -> &'static str {
-        let errno = match self {
-            Self::BadLength => return "Bad message length",
-            Self::TooLarge => Errno::EMSGSIZE,
-            Self::TooManyArgs => return "Argument list too long",
-            Self::Unterminated | Self::TrailingBytes => Errno::EBADMSG,
-            Self::NotUtf8 => return "Invalid or incomplete multibyte or wide character",
-            Self::InteriorNul => Errno::EINVAL,
-            Self::BufferTooSmall => Errno::ENOBUFS,
-        };
-        errno.text()
+        match self {
+            Self::BadLength => "Bad message length",
+            Self::TooManyArgs => "Argument list too long",
+            Self::NotUtf8 => "Invalid or incomplete multibyte or wide character",
+            other => Errno(i32::from(ERRNO_TEXT_OF[other as usize])).text(),
+        }
     }
 }
+
+/// The errno whose text each [`WireError`] has, by discriminant (0 for the errors with
+/// texts of their own): a byte each, not a branch each.
+const ERRNO_TEXT_OF: [u8; 8] = {
+    let mut of = [0; 8];
+    of[WireError::TooLarge as usize] = Errno::EMSGSIZE.0 as u8;
+    of[WireError::Unterminated as usize] = Errno::EBADMSG.0 as u8;
+    of[WireError::TrailingBytes as usize] = Errno::EBADMSG.0 as u8;
+    of[WireError::InteriorNul as usize] = Errno::EINVAL.0 as u8;
+    of[WireError::BufferTooSmall as usize] = Errno::ENOBUFS.0 as u8;
+    of
+};
 
 impl uDisplay for WireError {
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {

@@ -75,29 +75,33 @@ const HINT_OPTION_TAIL: &str = "_MROUTE_MULTIPLE_TABLES=y";
 const HINT_BUSY: &str = "Is another multicast routing daemon (igmpproxy, mcpd, pimd) running?";
 
 /// The messages SMCRoute logs, indexed by [`InitError::message`]: each as the text
-/// before the family (`IPv4`/`IPv6`) and the text after it. Pointer-free (one string
-/// and its end offsets), not string slices in the relocated read-only data of a
-/// position-independent program; no splitting at run time.
+/// before the family and the text after it. Pointer-free (one string and its end
+/// offsets), not string slices in the relocated read-only data of a position-independent
+/// program; no splitting at run time. Every message that names the family goes on with
+/// " multicast routing": that is part of the family's text ([`FAMILY_ROUTING`]), not
+/// written six times here.
 const MESSAGE_PARTS: [&str; 18] = [
     "Kernel does not even support IGMP, skipping ...",
     "",
     "Kernel does not even support IPv6 ICMP, skipping ...",
     "",
     "Failed creating ",
-    " multicast routing socket",
+    " socket",
     "Failed setting ",
-    " multicast routing socket options",
+    " socket options",
     "Cannot set ",
-    " multicast routing table id",
+    " table id",
     "",
-    " multicast routing API already in use",
+    " API already in use",
     "Kernel does not support ",
-    " multicast routing, skipping ...",
+    ", skipping ...",
     "Failed initializing ",
-    " multicast routing API",
+    " API",
     "Failed enabling IPv6 multicast forwarding",
     "",
 ];
+/// The family in a message, with the words that follow it in every message.
+const FAMILY_ROUTING: [&str; 2] = ["IPv4 multicast routing", "IPv6 multicast routing"];
 static MESSAGES: Texts<18, { joined_len(&MESSAGE_PARTS) }> = Texts::new(&MESSAGE_PARTS);
 
 /// The messages that name the family between their two texts, a bit each.
@@ -133,8 +137,8 @@ impl InitError {
         let i = self.message();
         let family = match self.family {
             _ if WITH_FAMILY >> i & 1 == 0 => "",
-            Family::V4 => "IPv4",
-            Family::V6 => "IPv6",
+            Family::V4 => FAMILY_ROUTING[0],
+            Family::V6 => FAMILY_ROUTING[1],
         };
         let (colon, errno) = if WITH_ERROR >> i & 1 == 0 {
             ("", None)
