@@ -247,7 +247,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     };
     if !opts.foreground {
         if let Err(e) = process::daemonize() {
-            failed_with(&mut host.log, Level::Err, "Failed daemonizing: ", e);
+            failed_with(&mut host.log, Level::Err, "Failed daemonizing", e);
             return exit::OSERR;
         }
     }
@@ -277,7 +277,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         }
     };
     if let Err(e) = mroute::enable_pim(&v4) {
-        let pim = "Failed enabling PIM IGMPMSG_WRONGVIF, ignoring: ";
+        let pim = "Failed enabling PIM IGMPMSG_WRONGVIF, ignoring";
         failed_with(&mut host.log, Level::Err, pim, e);
     }
     let v6 = match mroute::open_v6(opts.table_id) {
@@ -299,7 +299,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     let signals = match Signals::install() {
         Ok(s) => s,
         Err(e) => {
-            let what = "Failed setting up signals: ";
+            let what = "Failed setting up signals";
             failed_with(&mut host.log, Level::Err, what, e);
             return exit::OSERR;
         }
@@ -308,7 +308,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     let listener = match unix::listen(opts.socket.as_str()) {
         Ok(fd) => Some(fd),
         Err(e) => {
-            let what = "Failed binding IPC socket, client disabled: ";
+            let what = "Failed binding IPC socket, client disabled";
             failed_with(&mut host.log, Level::Warning, what, e);
             None
         }
@@ -319,7 +319,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
             let what = crate::joined![
                 "Failed opening ",
                 ifevent::EVENTS_SOCKET,
-                " socket, no interface hot-plug: ",
+                " socket, no interface hot-plug",
             ];
             failed_with(&mut host.log, Level::Err, what, e);
             None
@@ -431,10 +431,11 @@ fn failed(log: &mut SysLog<'_>, level: Level, text: &str, what: &str, e: Errno) 
     line_of(log, level, &[text, what, ": "], Some(e), "");
 }
 
-/// Logs `text` and `e` (`Failed daemonizing: ERROR`): [`failed`] with nothing between.
+/// Logs `text`, `": "` and `e` (`Failed daemonizing: ERROR`): [`failed`] with nothing
+/// between, a jump to it (no second call of the line builder).
 #[inline(never)]
 fn failed_with(log: &mut SysLog<'_>, level: Level, text: &str, e: Errno) {
-    line_of(log, level, &[text], Some(e), "");
+    failed(log, level, text, "", e);
 }
 
 /// Logs why a multicast routing socket could not be set up (one formatting call for the
@@ -458,7 +459,7 @@ fn rescan(router: &mut Router, host: &mut DaemonHost, bufs: &mut ConfBufs) {
     router.scan_begin();
     let [scratch, ..] = bufs;
     if let Err(e) = ifevent::dump_links_in(scratch, &mut |info| router.scan_iface(info)) {
-        failed_with(&mut host.log, Level::Err, "Failed reading interfaces: ", e);
+        failed_with(&mut host.log, Level::Err, "Failed reading interfaces", e);
     }
     router.scan_end(host);
 }
