@@ -285,7 +285,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         Err(e) => {
             init_failed(&mut host.log, Level::Notice, &e);
             let v4_only = "IPv6 multicast routing unavailable, continuing IPv4 only.";
-            words(&mut host.log, Level::Notice, &[v4_only]);
+            crate::fmt::text(&mut *host, Level::Notice, v4_only);
             None
         }
     };
