@@ -368,12 +368,15 @@ pub fn parse_daemon_into<'a>(
     // Every usage error leaves this block with its `ArgError`: one place builds the
     // `NotRun` of them all.
     let error = 'usage: {
-        for item in Getopt::new(args, DAEMON_OPTIONS, DAEMON_MODE) {
+        let mut getopt = Getopt::new(args, DAEMON_OPTIONS, DAEMON_MODE);
+        while let Some(item) = getopt.next_arg() {
             let (letter, value) = match item {
-                Ok(option) => option,
+                Ok(Arg::Option(letter, value)) => (letter, value.unwrap_or("")),
+                // Skipped, as glibc's permuting `getopt` leaves them for a program that
+                // takes none.
+                Ok(Arg::Operand(_)) => continue,
                 Err(error) => break 'usage error,
             };
-            let value = value.unwrap_or("");
             match letter {
                 // One conversion for the three times in seconds.
                 b'c' | b'd' | b'D' => {
