@@ -377,9 +377,13 @@ pub fn parse_daemon_into<'a>(
                 Ok(Arg::Operand(_)) => continue,
                 Err(error) => break 'usage error,
             };
-            match letter {
+            // By the lower-case letter: one jump table from `c` to `v`, the upper-case
+            // options told apart within their lower-case twin's arm (no compares before
+            // the table for `D`, `F`, `I`, `N` and `P`).
+            let upper = letter.is_ascii_uppercase();
+            match letter.to_ascii_lowercase() {
                 // One conversion for the three times in seconds.
-                b'c' | b'd' | b'D' => {
+                b'c' | b'd' => {
                     let seconds =
                         u32::try_from(atoi(value).clamp(0, i64::from(i32::MAX))).unwrap_or(0);
                     let field = match letter {
@@ -390,23 +394,23 @@ pub fn parse_daemon_into<'a>(
                     *field = seconds;
                 }
                 b'e' => seen.script = Some(value),
-                b'f' => seen.conf = Some((b'f', value)),
-                b'F' => {
-                    seen.conf = Some((b'F', value));
-                    opts.verify = true;
+                b'f' => {
+                    seen.conf = Some((letter, value));
+                    opts.verify |= upper;
                 }
                 b'h' => return Err(NotRun::Help { ident: opts.ident }),
-                b'i' | b'I' => opts.ident = value,
+                b'i' => opts.ident = value,
                 b'l' => seen.log_level = Some(parse_log_level(value)),
                 b'm' => match atoi(value) {
                     n @ 4..=180 => opts.mrdisc_interval = n as u32,
                     _ => break 'usage ArgError::MrdiscInterval,
                 },
+                b'n' if upper => opts.phyint_enable_default = false,
                 b'n' => {
                     opts.foreground = true;
                     syslog_counter = syslog_counter.saturating_sub(1);
                 }
-                b'N' => opts.phyint_enable_default = false,
+                b'p' if upper => seen.pid_file = Some(value),
                 b'p' => match crate::fmt::split_once(value, b':') {
                     Some((user, group)) => {
                         opts.user = Some(user);
@@ -417,7 +421,6 @@ pub fn parse_daemon_into<'a>(
                         opts.group = None;
                     }
                 },
-                b'P' => seen.pid_file = Some(value),
                 b's' => syslog_counter = syslog_counter.saturating_add(1),
                 b't' => match u32::try_from(atoi(value).min(i64::from(i32::MAX))) {
                     Ok(id) => opts.table_id = id,
