@@ -216,7 +216,7 @@ impl LogLevel {
 /// emerg (SMCRoute's `setlogmask` ignores a negative level's empty mask: everything).
 pub fn parse_log_level(s: &str) -> LogLevel {
     // Rows of the name padded to 7 bytes and its level number (`NONE` for `none`):
-    // pointer-free, so in .rodata, not 12 string slices in the RELRO region.
+    // pointer-free, so in .rodata, not 10 string slices in the RELRO region.
     const NONE: u8 = 8;
     const fn row(name: &str, level: u8) -> [u8; 8] {
         assert!(name.len() <= 7);
@@ -224,19 +224,20 @@ pub fn parse_log_level(s: &str) -> LogLevel {
         row[7] = level;
         row
     }
-    const NAMES: [[u8; 8]; 12] = [
+    const NAMES: [[u8; 8]; 10] = [
         row("alert", Level::Alert as u8),
         row("crit", Level::Crit as u8),
         row("debug", Level::Debug as u8),
         row("emerg", Level::Emerg as u8),
+        // glibc's `error` and `warning` come right after `err` and `warn`, which match
+        // whatever they would (their first three and four letters): never reached, left
+        // out.
         row("err", Level::Err as u8),
-        row("error", Level::Err as u8),
         row("info", Level::Info as u8),
         row("none", NONE),
         row("notice", Level::Notice as u8),
         row("panic", Level::Emerg as u8),
         row("warn", Level::Warning as u8),
-        row("warning", Level::Warning as u8),
     ];
     for [name @ .., level] in &NAMES {
         // The names are lowercase: a byte loop over the shorter length, not
