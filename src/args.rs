@@ -681,6 +681,18 @@ const USAGE_TO_SOCKET: &str = crate::joined![
 ];
 const USAGE_END: &str = ".sock\n  -v              Show program version and support information\n\n";
 
+/// [`crate::VERSION_BANNER`], which the daemon logs at start, as the first bytes of
+/// [`VERSION_TEXT`]: the program holds the banner once.
+pub const VERSION_LINE: &str = {
+    let (banner, _) = VERSION_TEXT
+        .as_bytes()
+        .split_at(crate::VERSION_BANNER.len());
+    match core::str::from_utf8(banner) {
+        Ok(banner) => banner,
+        Err(_) => panic!("the banner ends inside a character"),
+    }
+};
+
 /// `-v` of both programs (and `smcroutectl version`): SMCRoute's text, homepage line
 /// included (`PACKAGE_URL`, as the C programs print it).
 pub const VERSION_TEXT: &str = crate::joined![

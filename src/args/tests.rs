@@ -508,6 +508,12 @@ fn daemon_paths_too_long() {
     assert!(error_line("x", e).contains(&format!(" max {PATH_MAX_LEN} bytes")));
 }
 
+#[test]
+fn version_line_is_the_banner() {
+    assert_eq!(VERSION_LINE, crate::VERSION_BANNER);
+    assert!(VERSION_TEXT.starts_with(VERSION_LINE));
+}
+
 // ===== -l =====
 
 #[test]

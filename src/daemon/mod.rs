@@ -34,7 +34,6 @@ use crate::sys::poll::{poll, PollFd};
 use crate::sys::signal::Signals;
 use crate::sys::{self, clock, fs, ifevent, privs, process, unix, Fd};
 use crate::time::Instant;
-use crate::VERSION_BANNER;
 use core::mem::ManuallyDrop;
 
 use self::clients::Clients;
@@ -252,7 +251,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         }
     }
     // One piece: `text`, not `words` (a one-slice array would be a relocated static).
-    crate::fmt::text(&mut *host, Level::Notice, VERSION_BANNER);
+    crate::fmt::text(&mut *host, Level::Notice, args::VERSION_LINE);
     if opts.startup_delay > 0 {
         process::sleep_secs(opts.startup_delay);
     }
