@@ -216,7 +216,7 @@ impl LogLevel {
 /// emerg (SMCRoute's `setlogmask` ignores a negative level's empty mask: everything).
 pub fn parse_log_level(s: &str) -> LogLevel {
     // Rows of the name padded to 7 bytes and its level number (`NONE` for `none`):
-    // pointer-free, so in .rodata, not 12 string slices in the RELRO region.
+    // pointer-free, so in .rodata, not 10 string slices in the RELRO region.
     const NONE: u8 = 8;
     const fn row(name: &str, level: u8) -> [u8; 8] {
         assert!(name.len() <= 7);
@@ -224,19 +224,20 @@ pub fn parse_log_level(s: &str) -> LogLevel {
         row[7] = level;
         row
     }
-    const NAMES: [[u8; 8]; 12] = [
+    const NAMES: [[u8; 8]; 10] = [
         row("alert", Level::Alert as u8),
         row("crit", Level::Crit as u8),
         row("debug", Level::Debug as u8),
         row("emerg", Level::Emerg as u8),
+        // glibc's `error` and `warning` come right after `err` and `warn`, which match
+        // whatever they would (their first three and four letters): never reached, left
+        // out.
         row("err", Level::Err as u8),
-        row("error", Level::Err as u8),
         row("info", Level::Info as u8),
         row("none", NONE),
         row("notice", Level::Notice as u8),
         row("panic", Level::Emerg as u8),
         row("warn", Level::Warning as u8),
-        row("warning", Level::Warning as u8),
     ];
     for [name @ .., level] in &NAMES {
         // The names are lowercase: a byte loop over the shorter length, not
@@ -368,15 +369,22 @@ pub fn parse_daemon_into<'a>(
     // Every usage error leaves this block with its `ArgError`: one place builds the
     // `NotRun` of them all.
     let error = 'usage: {
-        for item in Getopt::new(args, DAEMON_OPTIONS, DAEMON_MODE) {
+        let mut getopt = Getopt::new(args, DAEMON_OPTIONS, DAEMON_MODE);
+        while let Some(item) = getopt.next_arg() {
             let (letter, value) = match item {
-                Ok(option) => option,
+                Ok(Arg::Option(letter, value)) => (letter, value.unwrap_or("")),
+                // Skipped, as glibc's permuting `getopt` leaves them for a program that
+                // takes none.
+                Ok(Arg::Operand(_)) => continue,
                 Err(error) => break 'usage error,
             };
-            let value = value.unwrap_or("");
-            match letter {
+            // By the lower-case letter: one jump table from `c` to `v`, the upper-case
+            // options told apart within their lower-case twin's arm (no compares before
+            // the table for `D`, `F`, `I`, `N` and `P`).
+            let upper = letter.is_ascii_uppercase();
+            match letter.to_ascii_lowercase() {
                 // One conversion for the three times in seconds.
-                b'c' | b'd' | b'D' => {
+                b'c' | b'd' => {
                     let seconds =
                         u32::try_from(atoi(value).clamp(0, i64::from(i32::MAX))).unwrap_or(0);
                     let field = match letter {
@@ -387,23 +395,23 @@ pub fn parse_daemon_into<'a>(
                     *field = seconds;
                 }
                 b'e' => seen.script = Some(value),
-                b'f' => seen.conf = Some((b'f', value)),
-                b'F' => {
-                    seen.conf = Some((b'F', value));
-                    opts.verify = true;
+                b'f' => {
+                    seen.conf = Some((letter, value));
+                    opts.verify |= upper;
                 }
                 b'h' => return Err(NotRun::Help { ident: opts.ident }),
-                b'i' | b'I' => opts.ident = value,
+                b'i' => opts.ident = value,
                 b'l' => seen.log_level = Some(parse_log_level(value)),
                 b'm' => match atoi(value) {
                     n @ 4..=180 => opts.mrdisc_interval = n as u32,
                     _ => break 'usage ArgError::MrdiscInterval,
                 },
+                b'n' if upper => opts.phyint_enable_default = false,
                 b'n' => {
                     opts.foreground = true;
                     syslog_counter = syslog_counter.saturating_sub(1);
                 }
-                b'N' => opts.phyint_enable_default = false,
+                b'p' if upper => seen.pid_file = Some(value),
                 b'p' => match crate::fmt::split_once(value, b':') {
                     Some((user, group)) => {
                         opts.user = Some(user);
@@ -414,7 +422,6 @@ pub fn parse_daemon_into<'a>(
                         opts.group = None;
                     }
                 },
-                b'P' => seen.pid_file = Some(value),
                 b's' => syslog_counter = syslog_counter.saturating_add(1),
                 b't' => match u32::try_from(atoi(value).min(i64::from(i32::MAX))) {
                     Ok(id) => opts.table_id = id,
@@ -673,6 +680,18 @@ const USAGE_TO_SOCKET: &str = crate::joined![
     "/",
 ];
 const USAGE_END: &str = ".sock\n  -v              Show program version and support information\n\n";
+
+/// [`crate::VERSION_BANNER`], which the daemon logs at start, as the first bytes of
+/// [`VERSION_TEXT`]: the program holds the banner once.
+pub const VERSION_LINE: &str = {
+    let (banner, _) = VERSION_TEXT
+        .as_bytes()
+        .split_at(crate::VERSION_BANNER.len());
+    match core::str::from_utf8(banner) {
+        Ok(banner) => banner,
+        Err(_) => panic!("the banner ends inside a character"),
+    }
+};
 
 /// `-v` of both programs (and `smcroutectl version`): SMCRoute's text, homepage line
 /// included (`PACKAGE_URL`, as the C programs print it).

@@ -94,7 +94,8 @@ impl<'a> Getopt<'a> {
         loop {
             let word: &'a str = self.args.get(self.index)?;
             if self.offset == 0 {
-                if word == "--" {
+                // A compare of two bytes, not a call of the slice comparison.
+                if word.as_bytes() == b"--" {
                     // Nothing after `--` is an option, in either mode.
                     self.index += 1;
                     self.done = true;

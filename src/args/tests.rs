@@ -508,6 +508,12 @@ fn daemon_paths_too_long() {
     assert!(error_line("x", e).contains(&format!(" max {PATH_MAX_LEN} bytes")));
 }
 
+#[test]
+fn version_line_is_the_banner() {
+    assert_eq!(VERSION_LINE, crate::VERSION_BANNER);
+    assert!(VERSION_TEXT.starts_with(VERSION_LINE));
+}
+
 // ===== -l =====
 
 #[test]
@@ -547,6 +553,60 @@ fn log_levels() {
         assert_eq!(parse_log_level(word), want, "-l {word:?}");
     }
     assert_eq!(run(&["smcrouted", "-l", "info"]).log_level, up(Level::Info));
+}
+
+/// `parse_log_level` leaves out glibc's `error` and `warning` rows (never reached after
+/// `err` and `warn`): it reads every word as the whole table in glibc's order would.
+#[test]
+fn log_levels_as_the_whole_glibc_table() {
+    const GLIBC: [(&str, Option<Level>); 12] = [
+        ("alert", Some(Level::Alert)),
+        ("crit", Some(Level::Crit)),
+        ("debug", Some(Level::Debug)),
+        ("emerg", Some(Level::Emerg)),
+        ("err", Some(Level::Err)),
+        ("error", Some(Level::Err)),
+        ("info", Some(Level::Info)),
+        ("none", None),
+        ("notice", Some(Level::Notice)),
+        ("panic", Some(Level::Emerg)),
+        ("warn", Some(Level::Warning)),
+        ("warning", Some(Level::Warning)),
+    ];
+    let by_table = |word: &str| {
+        GLIBC.iter().find_map(|(name, level)| {
+            let same = name
+                .bytes()
+                .zip(word.bytes())
+                .all(|(n, c)| c.to_ascii_lowercase() == n);
+            same.then_some(match level {
+                Some(level) => LogLevel::UpTo(*level),
+                None => LogLevel::Nothing,
+            })
+        })
+    };
+    let letters = b"aceginorwxER";
+    let mut words = vec![std::string::String::new()];
+    for _ in 0..5 {
+        let longer: Vec<_> = words
+            .iter()
+            .flat_map(|w| letters.iter().map(move |&c| format!("{w}{}", c as char)))
+            .collect();
+        words.extend(longer.into_iter().filter(|w| w.len() <= 5));
+        words.sort();
+        words.dedup();
+    }
+    words.extend(
+        [
+            "error", "errors", "ERRORX", "warning", "warnings", "WARNING",
+        ]
+        .map(String::from),
+    );
+    for word in &words {
+        if let Some(want) = by_table(word) {
+            assert_eq!(parse_log_level(word), want, "-l {word:?}");
+        }
+    }
 }
 
 #[test]

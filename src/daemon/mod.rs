@@ -34,7 +34,6 @@ use crate::sys::poll::{poll, PollFd};
 use crate::sys::signal::Signals;
 use crate::sys::{self, clock, fs, ifevent, privs, process, unix, Fd};
 use crate::time::Instant;
-use crate::VERSION_BANNER;
 use core::mem::ManuallyDrop;
 
 use self::clients::Clients;
@@ -73,6 +72,7 @@ static STORE: StaticCell<Store> = StaticCell::new(Store {
     kernel: MrouteSys::new(),
     mrdisc: Mrdiscs::new(),
     clients: Clients::new(),
+    recv_buf: [0; RECV_BUF],
 });
 
 /// What [`STORE`] holds.
@@ -95,7 +95,16 @@ struct Store {
     // `Clients::new()` is all zero bytes (empty slots and buffers), so it stays in .bss
     // and needs no copy at start-up (`size` shows 16 B of .data on mipsel with it).
     clients: Clients,
+    /// What the loop reads signals, upcalls, link events and mrdisc packets into: here,
+    /// not in `main`'s frame, it needs no clearing at start-up.
+    recv_buf: RecvBuf,
 }
+
+/// Bytes read at once from a signal pipe, routing, netlink or mrdisc socket.
+const RECV_BUF: usize = 512;
+
+/// The loop's receive buffer (see [`Store::recv_buf`]).
+type RecvBuf = [u8; RECV_BUF];
 
 /// Most command-line words we look at.
 const MAX_ARGV: usize = 64;
@@ -155,6 +164,7 @@ pub fn main(raw: &Args) -> i32 {
         kernel,
         mrdisc,
         clients,
+        recv_buf,
     }) = STORE.take()
     else {
         return exit::SOFTWARE;
@@ -165,6 +175,7 @@ pub fn main(raw: &Args) -> i32 {
         kernel,
         mrdisc,
         clients,
+        recv_buf,
     };
     run(prog, &opts, statics)
 }
@@ -176,6 +187,7 @@ struct Statics {
     kernel: &'static mut MrouteSys,
     mrdisc: &'static mut Mrdiscs,
     clients: &'static mut Clients,
+    recv_buf: &'static mut RecvBuf,
 }
 
 /// `prog` is `argv[0]`: SMCRoute names itself by its base name when it refuses to start.
@@ -186,6 +198,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         kernel,
         mrdisc,
         clients,
+        recv_buf,
     } = statics;
     let target = if opts.verify {
         Target::Verify
@@ -233,12 +246,12 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     };
     if !opts.foreground {
         if let Err(e) = process::daemonize() {
-            failed_with(&mut host.log, Level::Err, "Failed daemonizing: ", e);
+            failed_with(&mut host.log, Level::Err, "Failed daemonizing", e);
             return exit::OSERR;
         }
     }
     // One piece: `text`, not `words` (a one-slice array would be a relocated static).
-    crate::fmt::text(&mut *host, Level::Notice, VERSION_BANNER);
+    crate::fmt::text(&mut *host, Level::Notice, args::VERSION_LINE);
     if opts.startup_delay > 0 {
         process::sleep_secs(opts.startup_delay);
     }
@@ -263,7 +276,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         }
     };
     if let Err(e) = mroute::enable_pim(&v4) {
-        let pim = "Failed enabling PIM IGMPMSG_WRONGVIF, ignoring: ";
+        let pim = "Failed enabling PIM IGMPMSG_WRONGVIF, ignoring";
         failed_with(&mut host.log, Level::Err, pim, e);
     }
     let v6 = match mroute::open_v6(opts.table_id) {
@@ -271,7 +284,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         Err(e) => {
             init_failed(&mut host.log, Level::Notice, &e);
             let v4_only = "IPv6 multicast routing unavailable, continuing IPv4 only.";
-            words(&mut host.log, Level::Notice, &[v4_only]);
+            crate::fmt::text(&mut *host, Level::Notice, v4_only);
             None
         }
     };
@@ -285,7 +298,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     let signals = match Signals::install() {
         Ok(s) => s,
         Err(e) => {
-            let what = "Failed setting up signals: ";
+            let what = "Failed setting up signals";
             failed_with(&mut host.log, Level::Err, what, e);
             return exit::OSERR;
         }
@@ -294,7 +307,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     let listener = match unix::listen(opts.socket.as_str()) {
         Ok(fd) => Some(fd),
         Err(e) => {
-            let what = "Failed binding IPC socket, client disabled: ";
+            let what = "Failed binding IPC socket, client disabled";
             failed_with(&mut host.log, Level::Warning, what, e);
             None
         }
@@ -305,7 +318,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
             let what = crate::joined![
                 "Failed opening ",
                 ifevent::EVENTS_SOCKET,
-                " socket, no interface hot-plug: ",
+                " socket, no interface hot-plug",
             ];
             failed_with(&mut host.log, Level::Err, what, e);
             None
@@ -366,6 +379,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         listener,
         events,
         clients,
+        recv_buf,
         next_expire: after(start, opts.cache_timeout),
         next_mrdisc: plus_secs(start, opts.mrdisc_interval),
         exit_at,
@@ -416,10 +430,11 @@ fn failed(log: &mut SysLog<'_>, level: Level, text: &str, what: &str, e: Errno) 
     line_of(log, level, &[text, what, ": "], Some(e), "");
 }
 
-/// Logs `text` and `e` (`Failed daemonizing: ERROR`): [`failed`] with nothing between.
+/// Logs `text`, `": "` and `e` (`Failed daemonizing: ERROR`): [`failed`] with nothing
+/// between, a jump to it (no second call of the line builder).
 #[inline(never)]
 fn failed_with(log: &mut SysLog<'_>, level: Level, text: &str, e: Errno) {
-    line_of(log, level, &[text], Some(e), "");
+    failed(log, level, text, "", e);
 }
 
 /// Logs why a multicast routing socket could not be set up (one formatting call for the
@@ -443,7 +458,7 @@ fn rescan(router: &mut Router, host: &mut DaemonHost, bufs: &mut ConfBufs) {
     router.scan_begin();
     let [scratch, ..] = bufs;
     if let Err(e) = ifevent::dump_links_in(scratch, &mut |info| router.scan_iface(info)) {
-        failed_with(&mut host.log, Level::Err, "Failed reading interfaces: ", e);
+        failed_with(&mut host.log, Level::Err, "Failed reading interfaces", e);
     }
     router.scan_end(host);
 }
@@ -545,6 +560,10 @@ struct Loop<'a, 'h> {
     listener: Option<Fd>,
     events: Option<Fd>,
     clients: &'static mut Clients,
+    /// [`Store::recv_buf`]. A field read by `serve` and `upcalls`, not an argument of
+    /// `turn`: a static's address passed down is a constant that LLVM propagates into
+    /// `serve`, which then inlines otherwise (+265 B on x86_64).
+    recv_buf: &'static mut RecvBuf,
     /// The next `-c` expiry pass ([`NEVER`] without one).
     next_expire: Instant,
     next_mrdisc: Instant,
@@ -555,9 +574,8 @@ struct Loop<'a, 'h> {
 
 impl Loop<'_, '_> {
     fn run(&mut self) -> i32 {
-        let mut recv_buf = [0u8; 512];
         loop {
-            if let Some(code) = self.turn(&mut recv_buf) {
+            if let Some(code) = self.turn() {
                 return code;
             }
         }
@@ -567,7 +585,7 @@ impl Loop<'_, '_> {
     /// LLVM hoists the constants of a loop body this big out of the loop into spilled
     /// stack slots.
     #[inline(never)]
-    fn turn(&mut self, recv_buf: &mut [u8; 512]) -> Option<i32> {
+    fn turn(&mut self) -> Option<i32> {
         let now = clock::now();
         let mut set = PollSet {
             fds: Vec::new(),
@@ -606,7 +624,7 @@ impl Loop<'_, '_> {
             if !pfd.readable() {
                 continue;
             }
-            if let Some(code) = self.serve(*source, now, recv_buf, &mut reload) {
+            if let Some(code) = self.serve(*source, now, &mut reload) {
                 return Some(code);
             }
         }
@@ -627,13 +645,8 @@ impl Loop<'_, '_> {
     /// Reads what poll found on `source`; the exit code once the daemon must exit.
     /// Not inlined, as [`Self::turn`].
     #[inline(never)]
-    fn serve(
-        &mut self,
-        source: Source,
-        now: Instant,
-        recv_buf: &mut [u8; 512],
-        reload: &mut bool,
-    ) -> Option<i32> {
+    fn serve(&mut self, source: Source, now: Instant, reload: &mut bool) -> Option<i32> {
+        let recv_buf = &mut *self.recv_buf;
         // `SIGTERM`/`SIGINT` and `smcroutectl kill` end the loop alike (one log line).
         let quit = match source {
             Source::Signals => {
@@ -647,7 +660,7 @@ impl Loop<'_, '_> {
                 set.term
             }
             Source::Mroute(family) => {
-                self.upcalls(family, now, recv_buf);
+                self.upcalls(family, now);
                 false
             }
             Source::Netlink => {
@@ -687,7 +700,8 @@ impl Loop<'_, '_> {
     }
 
     /// Handles the upcalls waiting on the routing socket of `family`.
-    fn upcalls(&mut self, family: Family, now: Instant, buf: &mut [u8; 512]) {
+    fn upcalls(&mut self, family: Family, now: Instant) {
+        let buf = &mut *self.recv_buf;
         // Bounded: a flood of packets cannot starve the other sources.
         for _ in 0..256 {
             let Ok(fd) = self.host.kernel.fd(family) else {
