@@ -89,7 +89,7 @@ mod nums {
 }
 
 macro_rules! errnos {
-    ($($name:ident => $text:literal,)*) => {
+    ($($name:ident => $text:literal,)* ; $($other_text:literal,)*) => {
         impl Errno {
             $(
                 #[doc = $text]
@@ -103,9 +103,49 @@ macro_rules! errnos {
         const NUMS: &[u8] = &[$(nums::$name as u8),*];
         const _: () = assert!($(nums::$name < 256 &&)* true);
 
-        /// The texts of [`NUMS`], each ended by a NUL: one string, no table of pointers.
-        const TEXTS: &str = concat!($($text, "\0"),*);
+        /// The texts of [`NUMS`], then the [`Text`]s of no errno, each ended by a NUL:
+        /// one string, no table of pointers.
+        const TEXTS: &str = concat!($($text, "\0",)* $($other_text, "\0",)*);
     };
+}
+
+/// One of the errno texts, or of the few others that share their lookup (the IPC wire
+/// errors' own wording): its place in [`TEXTS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Text(u8);
+
+impl Text {
+    /// The text of `e`, a value of the table (a compile error otherwise).
+    pub const fn of(e: Errno) -> Self {
+        let mut i = 0;
+        while i < NUMS.len() {
+            if NUMS[i] as i32 == e.0 {
+                return Self(i as u8);
+            }
+            i += 1;
+        }
+        panic!("errno without a text");
+    }
+
+    /// The wording.
+    pub fn get(self) -> &'static str {
+        nth_text(usize::from(self.0)).unwrap_or("")
+    }
+}
+
+/// The `i`th NUL-ended piece of [`TEXTS`] (a byte loop: smaller than `str::split`).
+fn nth_text(mut i: usize) -> Option<&'static str> {
+    let mut start = 0;
+    for (end, &b) in TEXTS.as_bytes().iter().enumerate() {
+        if b == 0 {
+            if i == 0 {
+                return TEXTS.get(start..end);
+            }
+            i -= 1;
+            start = end + 1;
+        }
+    }
+    None
 }
 
 impl Errno {
@@ -116,19 +156,7 @@ impl Errno {
 
     /// The text, if this value has one.
     fn known(self) -> Option<&'static str> {
-        let mut i = NUMS.iter().position(|&n| i32::from(n) == self.0)?;
-        // The `i`th NUL-ended piece (a byte loop: smaller than `str::split`).
-        let mut start = 0;
-        for (end, &b) in TEXTS.as_bytes().iter().enumerate() {
-            if b == 0 {
-                if i == 0 {
-                    return TEXTS.get(start..end);
-                }
-                i -= 1;
-                start = end + 1;
-            }
-        }
-        None
+        nth_text(NUMS.iter().position(|&n| i32::from(n) == self.0)?)
     }
 }
 
@@ -161,6 +189,20 @@ errnos! {
     ECONNREFUSED => "Connection refused",
     EALREADY => "Operation already in progress",
     EBADMSG => "Bad message",
+    ;
+    // The other texts, in the order of their [`Text`] constants.
+    "Bad message length",
+    "Argument list too long",
+    "Invalid or incomplete multibyte or wide character",
+}
+
+impl Text {
+    /// A frame's length field is wrong (no errno's wording).
+    pub const BAD_LENGTH: Text = Text(NUMS.len() as u8);
+    /// `E2BIG`'s glibc wording, which no errno of the table has here.
+    pub const ARG_LIST_TOO_LONG: Text = Text(NUMS.len() as u8 + 1);
+    /// `EILSEQ`'s glibc wording, which no errno of the table has here.
+    pub const NOT_MULTIBYTE: Text = Text(NUMS.len() as u8 + 2);
 }
 
 impl uDisplay for Errno {
@@ -188,7 +230,15 @@ mod tests {
 
     #[test]
     fn texts_follow_their_numbers() {
-        assert_eq!(NUMS.len(), TEXTS.split('\0').count() - 1);
+        // The errno texts, then the three others.
+        assert_eq!(NUMS.len() + 3, TEXTS.split('\0').count() - 1);
+        assert_eq!(Text::BAD_LENGTH.get(), "Bad message length");
+        assert_eq!(Text::ARG_LIST_TOO_LONG.get(), "Argument list too long");
+        assert_eq!(
+            Text::NOT_MULTIBYTE.get(),
+            "Invalid or incomplete multibyte or wide character"
+        );
+        assert_eq!(Text::of(Errno::EBADMSG).get(), "Bad message");
         assert_eq!(Errno::EPERM.text(), "Operation not permitted");
         assert_eq!(Errno::EINVAL.text(), "Invalid argument");
         assert_eq!(Errno::EBADMSG.text(), "Bad message");

@@ -57,7 +57,7 @@ Note:
 /// The usage text of `help` and `-h`, with the default socket of this build.
 pub fn print_usage(t: &mut impl Term) {
     put_packed(t, &USAGE_OPTIONS, DEFAULT_IDENT);
-    for c in COMMANDS.iter().filter(|c| !c.hidden) {
+    for c in COMMANDS.iter().filter(|c| !c.is_alias()) {
         t.put(b"  ");
         let word = c.word.as_bytes();
         t.put(word);

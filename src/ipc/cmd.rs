@@ -113,8 +113,10 @@ pub struct CmdSpec {
     pub action: Action,
     /// Fewest words that must follow it.
     pub min_args: u8,
-    /// Left out of the usage list (aliases).
-    pub hidden: bool,
+    /// For an alias, left out of the usage list: the index in [`COMMANDS`] of the entry
+    /// it stands for (whose word its help prints). 0, never an alias's (it is `help`),
+    /// for the others. An index, not a search of the table by action.
+    alias_of: u8,
     /// One-line help: index in [`CMD_TEXTS`].
     help: u8,
     /// Example arguments for `help CMD`: index in [`CMD_TEXTS`].
@@ -122,6 +124,11 @@ pub struct CmdSpec {
 }
 
 impl CmdSpec {
+    /// An alias, left out of the usage list.
+    pub fn is_alias(&self) -> bool {
+        self.alias_of != 0
+    }
+
     /// One-line help.
     pub fn help(&self) -> &'static [u8] {
         CMD_TEXTS.get(usize::from(self.help))
@@ -186,19 +193,30 @@ const fn spec(
         word: Word::new(word),
         action,
         min_args,
-        hidden: false,
+        alias_of: 0,
         help: index_of(&CMD_TEXT_PARTS, help) as u8,
         example: index_of(&CMD_TEXT_PARTS, example) as u8,
     }
 }
 
-const fn alias(of: CmdSpec, word: &'static str) -> CmdSpec {
+/// An alias of the entry at `at` in [`COMMANDS`], `of` (checked where the table is).
+const fn alias(of: CmdSpec, at: usize, word: &'static str) -> CmdSpec {
     CmdSpec {
         word: Word::new(word),
-        hidden: true,
+        alias_of: at as u8,
         ..of
     }
 }
+
+/// Where [`RELOAD`] and [`REMOVE`] are in [`COMMANDS`].
+const RELOAD_AT: usize = 4;
+const REMOVE_AT: usize = 8;
+static_assertions::const_assert!(
+    COMMANDS[RELOAD_AT].help == RELOAD.help && COMMANDS[RELOAD_AT].alias_of == 0
+);
+static_assertions::const_assert!(
+    COMMANDS[REMOVE_AT].help == REMOVE.help && COMMANDS[REMOVE_AT].alias_of == 0
+);
 
 const RELOAD: CmdSpec = spec(
     "reload",
@@ -240,7 +258,7 @@ pub const COMMANDS: [CmdSpec; 12] = [
         "",
     ),
     RELOAD,
-    alias(RELOAD, "restart"),
+    alias(RELOAD, RELOAD_AT, "restart"),
     spec(
         "show",
         Action::Send(IpcCmd::Show),
@@ -256,7 +274,7 @@ pub const COMMANDS: [CmdSpec; 12] = [
         "eth0 192.168.2.42 225.1.2.3 eth1 eth2",
     ),
     REMOVE,
-    alias(REMOVE, "del"),
+    alias(REMOVE, REMOVE_AT, "del"),
     spec(
         "join",
         Action::Send(IpcCmd::Join),
@@ -296,12 +314,12 @@ pub fn find(words: &[&str]) -> Option<(usize, &'static CmdSpec)> {
         .find_map(|(i, w)| lookup(w).map(|c| (i, c)))
 }
 
-/// The entry an alias prints its help from: the visible entry with the same action.
+/// The entry an alias prints its help from: the visible entry it stands for.
 pub fn help_entry(cmd: &'static CmdSpec) -> &'static CmdSpec {
-    COMMANDS
-        .iter()
-        .find(|c| !c.hidden && c.action == cmd.action)
-        .unwrap_or(cmd)
+    match cmd.alias_of {
+        0 => cmd,
+        at => COMMANDS.get(usize::from(at)).unwrap_or(cmd),
+    }
 }
 
 // ===== tests =====

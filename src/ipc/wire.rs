@@ -22,7 +22,7 @@ use heapless::Vec;
 use static_assertions::const_assert;
 use ufmt::{uDisplay, uWrite, Formatter};
 
-use crate::errno::Errno;
+use crate::errno::{Errno, Text};
 use crate::limits::{IPC_MAX_ARGS, IPC_MSG_MAX};
 
 const LEN_SIZE: usize = core::mem::size_of::<usize>();
@@ -61,27 +61,34 @@ pub enum WireError {
 
 impl WireError {
     /// The wording (the daemon logs it as it is, with no formatting call): an errno's
-    /// text where the program has it already, looked up by the error's discriminant.
+    /// text where the program has it already, else one kept after the errno texts; one
+    /// lookup by the error's discriminant, no branch per error.
     pub fn text(self) -> &'static str {
-        match self {
-            Self::BadLength => "Bad message length",
-            Self::TooManyArgs => "Argument list too long",
-            Self::NotUtf8 => "Invalid or incomplete multibyte or wide character",
-            other => Errno(i32::from(ERRNO_TEXT_OF[other as usize])).text(),
-        }
+        TEXT_OF[self as usize].get()
     }
 }
 
-/// The errno whose text each [`WireError`] has, by discriminant (0 for the errors with
-/// texts of their own): a byte each, not a branch each.
-const ERRNO_TEXT_OF: [u8; 8] = {
-    let mut of = [0; 8];
-    of[WireError::TooLarge as usize] = Errno::EMSGSIZE.0 as u8;
-    of[WireError::Unterminated as usize] = Errno::EBADMSG.0 as u8;
-    of[WireError::TrailingBytes as usize] = Errno::EBADMSG.0 as u8;
-    of[WireError::InteriorNul as usize] = Errno::EINVAL.0 as u8;
-    of[WireError::BufferTooSmall as usize] = Errno::ENOBUFS.0 as u8;
-    of
+/// The text of each [`WireError`], by discriminant: a byte each, not a branch each. All
+/// are looked up where the errno texts are, its own wordings too.
+const TEXT_OF: [Text; 8] = {
+    let of = [
+        (WireError::BadLength, Text::BAD_LENGTH),
+        (WireError::TooLarge, Text::of(Errno::EMSGSIZE)),
+        (WireError::TooManyArgs, Text::ARG_LIST_TOO_LONG),
+        (WireError::Unterminated, Text::of(Errno::EBADMSG)),
+        (WireError::NotUtf8, Text::NOT_MULTIBYTE),
+        (WireError::TrailingBytes, Text::of(Errno::EBADMSG)),
+        (WireError::InteriorNul, Text::of(Errno::EINVAL)),
+        (WireError::BufferTooSmall, Text::of(Errno::ENOBUFS)),
+    ];
+    let mut table = [Text::BAD_LENGTH; 8];
+    let mut i = 0;
+    while i < of.len() {
+        assert!(of[i].0 as usize == i);
+        table[i] = of[i].1;
+        i += 1;
+    }
+    table
 };
 
 impl uDisplay for WireError {
