@@ -63,9 +63,7 @@ impl<'a> Notify<'a> {
     /// # References
     /// `man 3 sd_notify`
     pub fn send(&self, msg: &str) -> Result<(), Errno> {
-        // SAFETY: `sockaddr_un` is plain data; all-zero is a valid (unnamed) address.
-        let mut addr: libc::sockaddr_un = unsafe { core::mem::zeroed() };
-        addr.sun_family = libc::AF_UNIX as libc::sa_family_t;
+        let mut addr = super::unix::sockaddr();
         let name = self.name;
         // `new` checked that the name fits, with a path's NUL after it.
         if let Some(dst) = super::c_bytes_mut(&mut addr.sun_path).get_mut(..name.len()) {
