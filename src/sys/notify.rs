@@ -123,9 +123,12 @@ impl<'a> Notify<'a> {
             ("READY=1\nSTATUS=", "\nMAINPID=", pid)
         };
         let mut msg = String::<MSG_MAX>::new();
-        for part in [head, status, key, crate::net::Dec::of(value).as_str()] {
-            let _ = msg.push_str(part);
-        }
+        // A call per piece, not a loop over an array of them built on the stack (x86_64
+        // -42 B, MIPS16e -22 B).
+        let _ = msg.push_str(head);
+        let _ = msg.push_str(status);
+        let _ = msg.push_str(key);
+        let _ = msg.push_str(crate::net::Dec::of(value).as_str());
         self.send(&msg)
     }
 
