@@ -99,7 +99,10 @@ impl Reply<'_> {
 }
 
 impl Out for Reply<'_> {
-    // The common case, a piece that fits, in line: show writes many small pieces.
+    // The common case, a piece that fits, without the byte loop of `push`. A byte goes
+    // through here too (the trait's `byte`): with a copy of this for bytes, LLVM put
+    // both in line in the show writer; without, one out-of-line `put` serves every
+    // piece (x86_64 -23 B, MIPS16e -10 B).
     #[inline]
     fn put(&mut self, bytes: &[u8]) {
         let end = self.len + bytes.len();
@@ -109,17 +112,6 @@ impl Out for Reply<'_> {
                 self.len = end;
             }
             None => self.push(bytes),
-        }
-    }
-
-    #[inline]
-    fn byte(&mut self, b: u8) {
-        match self.buf.get_mut(self.len) {
-            Some(dst) => {
-                *dst = b;
-                self.len += 1;
-            }
-            None => self.push(&[b]),
         }
     }
 }
