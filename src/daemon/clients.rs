@@ -13,7 +13,7 @@ use crate::ipc::{Framer, Request, WireError};
 use crate::limits::MAX_CLIENTS;
 use crate::router::Router;
 use crate::sys::unix;
-use crate::sys::Fd;
+use crate::sys::{Fd, WriteBuf};
 use crate::time::Instant;
 
 /// How long a client may keep a partial request open.
@@ -64,63 +64,14 @@ pub struct Clients {
 
 /// Buffers reply bytes and sends them in pieces, so `show` of any size streams out.
 struct Reply<'a> {
-    fd: &'a Fd,
+    state: WriteBuf,
     buf: &'a mut [u8; REPLY_BUF],
-    len: usize,
-    failed: bool,
-}
-
-impl Reply<'_> {
-    fn flush(&mut self) {
-        if !self.failed
-            && self.len > 0
-            && unix::send_all(self.fd, self.buf.get(..self.len).unwrap_or(&[])).is_err()
-        {
-            self.failed = true;
-        }
-        self.len = 0;
-    }
-
-    /// Appends `bytes`, sending the buffer whenever it fills (a reply is a byte stream:
-    /// where it is cut does not matter). A byte at a time: only the piece that crosses
-    /// the end of the buffer, and the short error text, come here.
-    #[inline(never)]
-    fn push(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            if self.len == REPLY_BUF {
-                self.flush();
-            }
-            if let Some(dst) = self.buf.get_mut(self.len) {
-                *dst = b;
-                self.len += 1;
-            }
-        }
-    }
 }
 
 impl Out for Reply<'_> {
-    // The common case, a piece that fits, in line: show writes many small pieces.
-    #[inline]
+    #[cfg_attr(target_arch = "x86_64", inline(always))]
     fn put(&mut self, bytes: &[u8]) {
-        let end = self.len + bytes.len();
-        match self.buf.get_mut(self.len..end) {
-            Some(dst) => {
-                dst.copy_from_slice(bytes);
-                self.len = end;
-            }
-            None => self.push(bytes),
-        }
-    }
-
-    #[inline]
-    fn byte(&mut self, b: u8) {
-        match self.buf.get_mut(self.len) {
-            Some(dst) => {
-                *dst = b;
-                self.len += 1;
-            }
-            None => self.push(&[b]),
-        }
+        self.state.put(self.buf, bytes);
     }
 }
 
@@ -246,10 +197,8 @@ fn answer(
     deferred: &mut Deferred,
 ) -> bool {
     let mut reply = Reply {
-        fd,
+        state: WriteBuf::new(fd.raw(), true),
         buf,
-        len: 0,
-        failed: false,
     };
     // A failure replies with the last log line, whatever its level: format every line
     // while the request runs (only then; hidden levels are skipped otherwise).
@@ -274,19 +223,19 @@ fn answer(
             .is_err(),
     };
     if failed {
-        reply.push(host.log.last().as_bytes());
+        reply.put(host.log.last().as_bytes());
     }
     host.log.set_capture(false);
-    reply.push(b"\0");
-    reply.flush();
-    if reply.failed {
+    reply.put(b"\0");
+    reply.state.flush(reply.buf);
+    if reply.state.failed() {
         log!(
             host,
             Level::Warning,
             "ipc: client not reading its reply, closing connection"
         );
     }
-    parsed.is_ok() && !reply.failed
+    parsed.is_ok() && !reply.state.failed()
 }
 
 #[cfg(test)]

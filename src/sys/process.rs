@@ -348,16 +348,22 @@ pub fn run_script(path: &str, arg: &str, env: ScriptEnv<'_>) -> Result<Started, 
 // In line in the script's child on x86_64 (-26 B).
 #[cfg_attr(target_arch = "x86_64", inline(always))]
 fn system_script_env(vars: Option<&(AddrVar, AddrVar)>) {
-    for name in [c"NOTIFY_SOCKET", c"source", c"group"] {
+    // A call per name, not a loop over an array of them built on the stack (-52 B on x86_64).
+    let unset = |name: &CStr| {
         // SAFETY: `name` is NUL-terminated; the child is single-threaded.
         unsafe { libc::unsetenv(name.as_ptr()) };
-    }
+    };
+    unset(c"NOTIFY_SOCKET");
+    unset(c"source");
+    unset(c"group");
     if let Some((source, group)) = vars {
-        for var in [source, group] {
+        let put = |var: &AddrVar| {
             // SAFETY: a NUL-terminated `name=value` that outlives its use (see above);
             // glibc never writes through the pointer.
             unsafe { libc::putenv(var.as_ptr().cast_mut()) };
-        }
+        };
+        put(source);
+        put(group);
     }
 }
 
