@@ -314,7 +314,7 @@ impl Router {
         // The entry changed in place and installed as it is; put back if refused.
         let old = (e.mfc.parent, e.mfc.ttls);
         (e.mfc.parent, e.mfc.ttls) = (parent, ttls);
-        let installed = add_mfc(h, &e.mfc);
+        let installed = mfc_request(h, true, &e.mfc);
         if installed.is_err() {
             (e.mfc.parent, e.mfc.ttls) = old;
         }
@@ -485,7 +485,9 @@ pub(crate) fn new_kernel<H: Host>(
     }
     // Still full: no cache entry to evict. (One message for both failures.)
     if let Ok(kid) = mfc.insert(source, group, parent, ttls, owner) {
-        let installed = mfc.get(kid).map_or(Err(Failed), |r| add_mfc(h, &r.mfc));
+        let installed = mfc
+            .get(kid)
+            .map_or(Err(Failed), |r| mfc_request(h, true, &r.mfc));
         if installed.is_err() {
             mfc.remove(kid);
         }
@@ -501,23 +503,23 @@ fn del_kernel<H: Host>(mfc: &mut Mfcs, h: &mut H, kid: usize) {
     let Some(r) = mfc.get(kid) else {
         return;
     };
-    if let Err(e) = h.del_mfc(&r.mfc) {
-        mfc_failed(h, false, &r.mfc, e);
-    }
+    let _ = mfc_request(h, false, &r.mfc);
     mfc.remove(kid);
 }
 
-/// `MRT_ADD_MFC` of `mfc` (a kernel-list entry's, as it is), logging a failure.
-fn add_mfc<H: Host>(h: &mut H, mfc: &Mfc) -> Result<(), Failed> {
-    h.add_mfc(mfc).map_err(|e| {
-        mfc_failed(h, true, mfc, e);
+/// `MRT_ADD_MFC` (`add`) or `MRT_DEL_MFC` of `mfc` (a kernel-list entry's, as it is),
+/// logging a failure: one body for both requests, whose kernel calls differ in one flag.
+#[inline(never)]
+fn mfc_request<H: Host>(h: &mut H, add: bool, mfc: &Mfc) -> Result<(), Failed> {
+    let result = if add { h.add_mfc(mfc) } else { h.del_mfc(mfc) };
+    result.map_err(|e| {
+        mfc_failed(h, add, mfc, e);
         Failed
     })
 }
 
 /// Logs that adding (`add`) or deleting kernel entry `mfc` failed with `e`: one body for
 /// both messages (only the wording differs).
-#[inline(never)]
 fn mfc_failed<H: Host>(h: &mut H, add: bool, mfc: &Mfc, e: Errno) {
     let (source, group) = (&mfc.source, &mfc.group);
     let sg = Compact::sg(source, group);
