@@ -10,7 +10,7 @@ use ufmt::{uDisplay, uWrite, Formatter};
 use super::Origin;
 use crate::errno::Errno;
 use crate::fmt::Level;
-use crate::net::{prefix_text, write_dec, Addr, Family, Prefix};
+use crate::net::{prefix_text, Addr, Family, Prefix};
 
 /// Which directive a parse message is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,10 +115,10 @@ impl uDisplay for Explicit<'_> {
 impl uDisplay for Origin<'_> {
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
         match self {
+            // Through the messages' template writer: no formatting code of its own.
             Origin::Conf { file, line } => {
-                ufmt::uwrite!(f, "{} line ", *file)?;
-                write_dec(f, *line)?;
-                f.write_str(": ")
+                let args = [Arg::Str(file), Arg::Int(Halves::of(i64::from(*line)))];
+                put(f, "% line %: ", &args)
             }
             Origin::Ipc => f.write_str("ipc: "),
         }
