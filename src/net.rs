@@ -321,11 +321,6 @@ fn parse_v6(s: &[u8]) -> Option<[u8; 16]> {
     Some(out)
 }
 
-/// Writes `n` in decimal (through ufmt's one non-generic digit loop).
-pub fn write_dec<W: uWrite + ?Sized>(f: &mut Formatter<'_, W>, n: u32) -> Result<(), W::Error> {
-    uDisplay::fmt(&n, f)
-}
-
 /// Digits of a `u64` in decimal: at most 20.
 pub struct Dec {
     buf: [u8; 20],

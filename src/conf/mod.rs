@@ -35,25 +35,20 @@ pub enum Stmt<'a> {
         /// "out of range" message); `None` if absent.
         ttl: Option<i64>,
     },
-    /// `mgroup`/`ssmgroup from IIF [source S[/LEN]] group G[/LEN]`.
-    Mgroup {
+    /// `mroute from IIF [source S[/LEN]] group G[/LEN] [to OIF...]` or, with `join`,
+    /// `mgroup`/`ssmgroup from IIF [source S[/LEN]] group G[/LEN]` (no OIFs): one variant
+    /// for the words both have, which the parser fills in place for either.
+    Route {
         /// The `from` word.
         from: Option<&'a str>,
         /// The `source` word.
         source: Option<&'a str>,
         /// The `group` word.
         group: Option<&'a str>,
-    },
-    /// `mroute from IIF [source S[/LEN]] group G[/LEN] [to OIF...]`.
-    Mroute {
-        /// The `from` word.
-        from: Option<&'a str>,
-        /// The `source` word.
-        source: Option<&'a str>,
-        /// The `group` word.
-        group: Option<&'a str>,
-        /// Words after `to` (up to a `#` comment).
+        /// Words after `to` (up to a `#` comment); always empty for a membership.
         oifs: OifWords<'a>,
+        /// An `mgroup`/`ssmgroup` line (a membership), not an `mroute`.
+        join: bool,
     },
     /// `include PATTERN` (`None` if the pattern is missing).
     Include(Option<&'a str>),
@@ -208,25 +203,28 @@ fn parse_words<'a>(
         return Err(LineError::UnknownCommand(words.text()?));
     };
 
-    // The OIF words go straight into an `mroute` statement (reset in place when the
-    // previous line was one too, as in a long list of routes, so nothing big is written).
-    // Other directives check theirs in the same list: their statement replaces it below.
-    if let Stmt::Mroute { oifs, .. } = stmt {
+    // The OIF words go straight into a route statement (reset in place when the previous
+    // line was one too, as in a long list of routes, so nothing big is written). Other
+    // directives check theirs in the same list: `phyint` and `include` statements replace
+    // it below, a membership empties it.
+    if let Stmt::Route { oifs, .. } = stmt {
         oifs.clear();
     } else {
-        *stmt = Stmt::Mroute {
+        *stmt = Stmt::Route {
             from: None,
             source: None,
             group: None,
             oifs: OifWords::new(),
+            join: false,
         };
     }
-    // (Always an `Mroute` here: made one just above.)
-    let Stmt::Mroute {
+    // (Always a `Route` here: made one just above.)
+    let Stmt::Route {
         from,
-        source: mroute_source,
-        group: mroute_group,
+        source: route_source,
+        group: route_group,
         oifs,
+        join,
     } = stmt
     else {
         return Ok(());
@@ -277,10 +275,14 @@ fn parse_words<'a>(
     let [iface, source, group, ttl] = values;
 
     match kind {
-        Kind::Mroute => {
+        Kind::Mroute | Kind::Mgroup => {
             *from = iface;
-            *mroute_source = source;
-            *mroute_group = group;
+            *route_source = source;
+            *route_group = group;
+            *join = kind == Kind::Mgroup;
+            if *join {
+                oifs.clear();
+            }
         }
         Kind::Phyint => {
             *stmt = Stmt::Phyint {
@@ -288,13 +290,6 @@ fn parse_words<'a>(
                 enable,
                 mrdisc,
                 ttl: ttl.map(atoi),
-            }
-        }
-        Kind::Mgroup => {
-            *stmt = Stmt::Mgroup {
-                from: iface,
-                source,
-                group,
             }
         }
         Kind::Include => *stmt = Stmt::Include(iface),

@@ -27,11 +27,12 @@ fn mroute<'a>(
     group: Option<&'a str>,
     oifs: &[&'a str],
 ) -> Stmt<'a> {
-    Stmt::Mroute {
+    Stmt::Route {
         from,
         source,
         group,
         oifs: OifWords::from_slice(oifs).unwrap(),
+        join: false,
     }
 }
 
@@ -45,10 +46,12 @@ fn phyint(ifname: Option<&str>, enable: Option<bool>, mrdisc: bool, ttl: Option<
 }
 
 fn mgroup<'a>(from: Option<&'a str>, source: Option<&'a str>, group: Option<&'a str>) -> Stmt<'a> {
-    Stmt::Mgroup {
+    Stmt::Route {
         from,
         source,
         group,
+        oifs: OifWords::new(),
+        join: true,
     }
 }
 
@@ -428,7 +431,7 @@ fn too_many_oifs() {
     let words: Vec<String> = (0..MAX_OIFS).map(|i| std::format!("e{i}")).collect();
     let line = std::format!("mroute from a group g to {}", words.join(" "));
     match one(&line) {
-        Ok(Stmt::Mroute { oifs, .. }) => assert_eq!(oifs.len(), MAX_OIFS),
+        Ok(Stmt::Route { oifs, .. }) => assert_eq!(oifs.len(), MAX_OIFS),
         other => panic!("{other:?}"),
     }
     let line = std::format!("{line} one-more");
@@ -575,7 +578,7 @@ fn check_invariants(text: &[u8]) {
     parse(text, &mut |n, r| {
         assert!(n > last && n <= lines);
         last = n;
-        if let Ok(Stmt::Mroute { oifs, .. }) = &r {
+        if let Ok(Stmt::Route { oifs, .. }) = &r {
             assert!(oifs.len() <= MAX_OIFS);
             assert!(oifs.iter().all(|o| !o.starts_with('#') && !o.is_empty()));
         }

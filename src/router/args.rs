@@ -145,7 +145,7 @@ pub fn split_route_args<'w, L: Log + ?Sized>(
         }
     };
     if oifs.len() > MAX_OIFS {
-        say(log, &Origin::Ipc, Msg::TooManyOifs);
+        say(log, &Origin::Ipc, Msg::TooManyOifs());
         return None;
     }
     Some((iif, source, group, oifs))

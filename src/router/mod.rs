@@ -192,19 +192,21 @@ impl Router {
                 mrdisc,
                 ttl,
             } => self.phyint(h, &origin, *ifname, *enable, *mrdisc, *ttl),
-            Stmt::Mgroup {
-                from: Some(from),
-                source,
-                group: Some(group),
-            } => self.join_words(h, &origin, from, *source, group, Mode::Conf),
-            Stmt::Mroute {
+            Stmt::Route {
                 from: Some(from),
                 source,
                 group: Some(group),
                 oifs,
-            } => self.mroute_words(h, &origin, from, *source, group, oifs, Mode::Conf),
+                join,
+            } => {
+                if *join {
+                    self.join_words(h, &origin, from, *source, group, Mode::Conf)
+                } else {
+                    self.mroute_words(h, &origin, from, *source, group, oifs, Mode::Conf)
+                }
+            }
             // Missing `from` or `group`: SMCRoute fails the line without a message.
-            Stmt::Mgroup { .. } | Stmt::Mroute { .. } => Err(Failed),
+            Stmt::Route { .. } => Err(Failed),
             Stmt::Include(_) => Ok(()),
         }
     }

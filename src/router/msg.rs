@@ -10,7 +10,7 @@ use ufmt::{uDisplay, uWrite, Formatter};
 use super::Origin;
 use crate::errno::Errno;
 use crate::fmt::Level;
-use crate::net::{prefix_text, write_dec, Addr, Family, Prefix};
+use crate::net::{prefix_text, Addr, Family, Prefix};
 
 /// Which directive a parse message is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,10 +115,10 @@ impl uDisplay for Explicit<'_> {
 impl uDisplay for Origin<'_> {
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
         match self {
+            // Through the messages' template writer: no formatting code of its own.
             Origin::Conf { file, line } => {
-                ufmt::uwrite!(f, "{} line ", *file)?;
-                write_dec(f, *line)?;
-                f.write_str(": ")
+                let args = [Arg::Str(file), Arg::Int(Halves::of(i64::from(*line)))];
+                put(f, "% line %: ", &args)
             }
             Origin::Ipc => f.write_str("ipc: "),
         }
@@ -413,10 +413,21 @@ impl<'a> Msg<'a> {
         Self::of(kind, Arg::Addr(source), Arg::Addr(group), Arg::Str(iif))
     }
 
+    /// A message without values. Built by a call, not copied from a constant: a
+    /// constant `Msg` is a .rodata block of the whole size, nearly all zero bytes.
+    #[inline(never)]
+    fn bare(kind: Kind) -> Self {
+        Self::of(kind, Arg::Nil, Arg::Nil, Arg::Nil)
+    }
+
     /// `phyint` without a name.
-    pub const PhyintMissing: Self = Self::of(Kind::PhyintMissing, Arg::Nil, Arg::Nil, Arg::Nil);
+    pub fn PhyintMissing() -> Self {
+        Self::bare(Kind::PhyintMissing)
+    }
     /// More OIF words than VIFs.
-    pub const TooManyOifs: Self = Self::of(Kind::TooManyOifs, Arg::Nil, Arg::Nil, Arg::Nil);
+    pub fn TooManyOifs() -> Self {
+        Self::bare(Kind::TooManyOifs)
+    }
 
     /// `ttl-threshold` outside 1..=255.
     pub fn PhyintTtl(name: &'a str, ttl: i64) -> Self {
@@ -698,7 +709,7 @@ mod tests {
             group: &g24,
         };
         let cases = [
-            (Msg::PhyintMissing, "phyint missing interface pattern"),
+            (Msg::PhyintMissing(), "phyint missing interface pattern"),
             (
                 Msg::PhyintTtl("eth0", 300),
                 "phyint eth0 ttl 300 out of range (1-255)",
@@ -772,7 +783,7 @@ mod tests {
                 Msg::UnknownIpc(b'x'),
                 "Unknown or malformed IPC message 'x' from client.",
             ),
-            (Msg::TooManyOifs, "mroute: Too many outbound interfaces"),
+            (Msg::TooManyOifs(), "mroute: Too many outbound interfaces"),
             (
                 Msg::PhyintUnknown("eth9"),
                 "phyint eth9 does not exist (yet?) on this system",
@@ -860,7 +871,7 @@ mod tests {
             assert_eq!(show(msg), want);
         }
         let levels = [
-            (Msg::PhyintMissing, Level::Warning),
+            (Msg::PhyintMissing(), Level::Warning),
             (Msg::IfaceGone("x"), Level::Notice),
             (Msg::SameIif("x", "y"), Level::Info),
             (Msg::NewData(&a, &g, "x"), Level::Debug),

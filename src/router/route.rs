@@ -105,7 +105,7 @@ impl Router {
 
         // Inbound VIFs first: SMCRoute numbers the IIF before the OIFs.
         let mut failed = false;
-        let mut ins: Vec<usize, MAX_VIFS> = Vec::new();
+        let mut ins: Vec<(u32, u8), MAX_VIFS> = Vec::new();
         let iif_wild = is_wildcard(iif);
         let mut cur = first_in;
         while let Some(id) = cur {
@@ -118,8 +118,8 @@ impl Router {
                 }
             }
             match self.route_vif(h, origin, Dir::Inbound, id, v6) {
-                Ok(_) => {
-                    let _ = ins.push(id);
+                Ok(vif) => {
+                    let _ = ins.push((id as u32, vif));
                 }
                 Err(Failed) => failed = true,
             }
@@ -132,8 +132,10 @@ impl Router {
         if ins.is_empty() || (failed && mode != Mode::Conf) {
             return Err(Failed);
         }
-        // The OIFs as VIF bits (one VIF per interface and family): each interface once,
-        // the first word naming it decides whether it is named explicitly.
+        // The OIFs as VIF bits (one VIF per interface and family) and their TTLs, once for
+        // every inbound interface: each interface once, the first word naming it decides
+        // whether it is named explicitly.
+        let mut ttls: Ttls = [0; MAX_VIFS];
         let mut out_vifs = 0u32;
         let mut explicit_vifs = 0u32;
         for &word in oifs {
@@ -149,6 +151,9 @@ impl Router {
                 match self.route_vif(h, origin, Dir::Outbound, id, v6) {
                     Ok(vif) if out_vifs & bit(vif) == 0 => {
                         out_vifs |= bit(vif);
+                        if let Some(t) = ttls.get_mut(vif as usize) {
+                            *t = self.ifaces.get(id).map_or(1, |i| i.threshold.max(1));
+                        }
                         if explicit {
                             explicit_vifs |= bit(vif);
                         }
@@ -162,31 +167,17 @@ impl Router {
             return Err(Failed);
         }
 
-        for &iid in &ins {
-            rule.iif = iid as u32;
-            rule.ttls = [0; MAX_VIFS];
-            // Up to the highest set bit only, for each of the thousands of routes a conf
-            // may hold. (Not `trailing_zeros`: MIPS16e has no count-zeros instruction.)
-            for vif in 0..MAX_VIFS as u8 {
-                let vif_bit = bit(vif);
-                if out_vifs >> vif == 0 {
-                    break;
-                }
-                if out_vifs & vif_bit == 0 {
-                    continue;
-                }
-                let Some(oid) = self.vif_iface(v6, vif) else {
-                    continue;
-                };
-                if oid == iid {
-                    if explicit_vifs & vif_bit == 0 || iif_wild {
-                        continue;
-                    }
-                    let (o, i) = (self.iface_name(oid), self.iface_name(iid));
-                    say(h, origin, Msg::SameIif(o, i));
-                }
-                if let Some(t) = rule.ttls.get_mut(vif as usize) {
-                    *t = self.ifaces.get(oid).map_or(1, |i| i.threshold.max(1));
+        for &(iid, vif) in &ins {
+            rule.iif = iid;
+            rule.ttls = ttls;
+            // The IIF among the OIFs (its one VIF of the family): left out, unless an
+            // exact IIF names it explicitly, which SMCRoute warns about.
+            if let Some(t) = rule.ttls.get_mut(vif as usize).filter(|t| **t != 0) {
+                if explicit_vifs & bit(vif) == 0 || iif_wild {
+                    *t = 0;
+                } else {
+                    let name = self.iface_name(iid as usize);
+                    say(h, origin, Msg::SameIif(name, name));
                 }
             }
             if self.add_rule(h, &rule, mode).is_err() {
@@ -314,7 +305,7 @@ impl Router {
         // The entry changed in place and installed as it is; put back if refused.
         let old = (e.mfc.parent, e.mfc.ttls);
         (e.mfc.parent, e.mfc.ttls) = (parent, ttls);
-        let installed = add_mfc(h, &e.mfc);
+        let installed = mfc_request(h, true, &e.mfc);
         if installed.is_err() {
             (e.mfc.parent, e.mfc.ttls) = old;
         }
@@ -485,7 +476,9 @@ pub(crate) fn new_kernel<H: Host>(
     }
     // Still full: no cache entry to evict. (One message for both failures.)
     if let Ok(kid) = mfc.insert(source, group, parent, ttls, owner) {
-        let installed = mfc.get(kid).map_or(Err(Failed), |r| add_mfc(h, &r.mfc));
+        let installed = mfc
+            .get(kid)
+            .map_or(Err(Failed), |r| mfc_request(h, true, &r.mfc));
         if installed.is_err() {
             mfc.remove(kid);
         }
@@ -501,23 +494,23 @@ fn del_kernel<H: Host>(mfc: &mut Mfcs, h: &mut H, kid: usize) {
     let Some(r) = mfc.get(kid) else {
         return;
     };
-    if let Err(e) = h.del_mfc(&r.mfc) {
-        mfc_failed(h, false, &r.mfc, e);
-    }
+    let _ = mfc_request(h, false, &r.mfc);
     mfc.remove(kid);
 }
 
-/// `MRT_ADD_MFC` of `mfc` (a kernel-list entry's, as it is), logging a failure.
-fn add_mfc<H: Host>(h: &mut H, mfc: &Mfc) -> Result<(), Failed> {
-    h.add_mfc(mfc).map_err(|e| {
-        mfc_failed(h, true, mfc, e);
+/// `MRT_ADD_MFC` (`add`) or `MRT_DEL_MFC` of `mfc` (a kernel-list entry's, as it is),
+/// logging a failure: one body for both requests, whose kernel calls differ in one flag.
+#[inline(never)]
+fn mfc_request<H: Host>(h: &mut H, add: bool, mfc: &Mfc) -> Result<(), Failed> {
+    let result = if add { h.add_mfc(mfc) } else { h.del_mfc(mfc) };
+    result.map_err(|e| {
+        mfc_failed(h, add, mfc, e);
         Failed
     })
 }
 
 /// Logs that adding (`add`) or deleting kernel entry `mfc` failed with `e`: one body for
 /// both messages (only the wording differs).
-#[inline(never)]
 fn mfc_failed<H: Host>(h: &mut H, add: bool, mfc: &Mfc, e: Errno) {
     let (source, group) = (&mfc.source, &mfc.group);
     let sg = Compact::sg(source, group);

@@ -81,16 +81,19 @@ fn stmt(line: &str) -> Stmt<'_> {
             mrdisc,
             ttl,
         },
-        "mgroup" => Stmt::Mgroup {
+        "mgroup" => Stmt::Route {
             from,
             source,
             group,
+            oifs: OifWords::new(),
+            join: true,
         },
-        "mroute" => Stmt::Mroute {
+        "mroute" => Stmt::Route {
             from,
             source,
             group,
             oifs,
+            join: false,
         },
         other => panic!("test conf: {other}"),
     }

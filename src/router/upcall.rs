@@ -53,43 +53,41 @@ impl Router {
             (parent, ttls) = (r.mfc.parent, r.mfc.ttls);
         }
         let template = self.rules.first_template(id as u32, source, group);
-        if wrong && (is_configured || template.is_none()) {
-            // Configured (S,G) rules are authoritative; SMCRoute would overwrite them.
-            // One message call for both cases: only the wording differs.
-            let name = self.iface_name(id);
-            let msg = if is_configured {
-                Msg::WrongVifConfigured(&sg, name)
-            } else {
-                Msg::WrongVif(&sg, name)
-            };
-            note(h, msg);
-            return;
-        }
-        if !is_configured {
-            if let Some(r) = template.and_then(|t| self.rules.get(t)) {
-                ttls = r.ttls;
-            }
-        }
-        // The entry's id, kept by an update and given by an insert: no second lookup.
-        let k = match kid {
-            Some(k) => {
-                // The kernel lost an entry we have (NOCACHE): put ours back, whatever
-                // it answers.
-                if self.set_kernel_ttls(h, k, parent, ttls, true).is_err() && wrong {
-                    return;
+        // WRONGVIF for a configured (S,G) or with no template: only said. Configured
+        // (S,G) rules are authoritative; SMCRoute would overwrite them.
+        let given_up = wrong && (is_configured || template.is_none());
+        if !given_up {
+            if !is_configured {
+                if let Some(r) = template.and_then(|t| self.rules.get(t)) {
+                    ttls = r.ttls;
                 }
-                k
             }
-            None => match new_kernel(&mut self.mfc, h, source, group, up.vif, &ttls, 0) {
-                Ok(k) => k,
-                Err(_) => return,
-            },
-        };
-        if wrong {
-            self.mfc.touch(k);
+            // The entry's id, kept by an update and given by an insert: no second lookup.
+            let k = match kid {
+                Some(k) => {
+                    // The kernel lost an entry we have (NOCACHE): put ours back, whatever
+                    // it answers.
+                    if self.set_kernel_ttls(h, k, parent, ttls, true).is_err() && wrong {
+                        return;
+                    }
+                    k
+                }
+                None => match new_kernel(&mut self.mfc, h, source, group, up.vif, &ttls, 0) {
+                    Ok(k) => k,
+                    Err(_) => return,
+                },
+            };
+            if wrong {
+                self.mfc.touch(k);
+            }
         }
+        // One message call for every outcome: only the wording differs.
         let name = self.iface_name(id);
-        let msg = if wrong {
+        let msg = if given_up && is_configured {
+            Msg::WrongVifConfigured(&sg, name)
+        } else if given_up {
+            Msg::WrongVif(&sg, name)
+        } else if wrong {
             Msg::Moved(&sg, name)
         } else if template.is_some() {
             Msg::NewData(source, group, name)
@@ -97,7 +95,7 @@ impl Router {
             Msg::NoMatch(source, group, name)
         };
         note(h, msg);
-        if template.is_some() {
+        if !given_up && template.is_some() {
             h.route_installed(source, group);
         }
     }

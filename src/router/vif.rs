@@ -293,7 +293,7 @@ impl Router {
         ttl: Option<i64>,
     ) -> Result<(), Failed> {
         let Some(name) = ifname else {
-            say(h, origin, Msg::PhyintMissing);
+            say(h, origin, Msg::PhyintMissing());
             return Err(Failed);
         };
         let mut result = Ok(());

@@ -72,11 +72,11 @@ pub struct MaxGroupsAdjusted {
 
 impl uDisplay for MaxGroupsAdjusted {
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        ufmt::uwrite!(
-            f,
-            "Out of groups on socket adjusting max_groups {}.",
-            self.max_groups
-        )
+        // The number through the one decimal writer the messages use (no ufmt digit
+        // loop linked in for this line alone).
+        f.write_str("Out of groups on socket adjusting max_groups ")?;
+        crate::net::write_i64(f, i64::from(self.max_groups))?;
+        f.write_str(".")
     }
 }
 

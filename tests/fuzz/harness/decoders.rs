@@ -51,25 +51,19 @@ pub fn conf(data: &[u8]) {
             }
             Ok(Stmt::Phyint { ifname, .. }) => ifname.into_iter().for_each(check_word),
             Ok(Stmt::Include(p)) => p.into_iter().for_each(check_word),
-            Ok(Stmt::Mgroup {
-                from,
-                source,
-                group,
-            }) => [from, source, group]
-                .into_iter()
-                .flatten()
-                .for_each(check_word),
-            Ok(Stmt::Mroute {
+            Ok(Stmt::Route {
                 from,
                 source,
                 group,
                 oifs,
+                join,
             }) => {
                 [from, source, group]
                     .into_iter()
                     .flatten()
                     .for_each(check_word);
                 assert!(oifs.len() <= MAX_OIFS);
+                assert!(!join || oifs.is_empty(), "OIFs on a membership");
                 for w in &oifs {
                     check_word(w);
                     assert!(!w.starts_with('#'), "comment {w:?} taken as an OIF");
