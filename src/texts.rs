@@ -131,9 +131,10 @@ const MAX_REF: usize = MIN_REF + (0x7f >> REF_POS_HIGH_BITS);
 /// References point below this position of the packed text.
 const REF_POS_END: usize = 1 << (8 + REF_POS_HIGH_BITS);
 
-/// Whether `b` in a packed text is plain text, not a code.
+/// Whether `b` in a packed text is plain text, not a code: a line break or printable
+/// ASCII (what the help texts hold besides [`INSERT`]; checked by [`pack`]).
 const fn is_plain(b: u8) -> bool {
-    b != INSERT && !(b >= RUN_CODE + 2 && b <= RUN_CODE + MAX_RUN as u8) && b < REF_CODE
+    b == b'\n' || (b >= b' ' && b < REF_CODE)
 }
 
 /// Blanks at `text[i..]`, at most [`MAX_RUN`].
@@ -171,7 +172,8 @@ struct Packed {
 /// repeat of [`MIN_REF`] or more bytes of plain text is a reference to the longest
 /// earlier stretch it repeats (found through hash chains of the positions where four
 /// plain bytes start, so the evaluation stays short). A compile error if `text` holds a
-/// byte that stands for blanks or a reference, or packs to more than [`MAX_PACKED`].
+/// byte other than [`INSERT`], a line break and printable ASCII (the others may be
+/// codes), or packs to more than [`MAX_PACKED`].
 const fn packed(text: &[u8]) -> Packed {
     let mut out = [0; MAX_PACKED];
     let mut plain = [false; MAX_PACKED];
@@ -237,8 +239,8 @@ pub const fn packed_len(text: &[u8]) -> usize {
 /// `text` packed at compile time: the help texts are laid out in columns (a few hundred
 /// blanks) and say the same words again (options, paths, "default"), so each run of
 /// blanks is one byte and each repeat a two-byte reference to where it was first
-/// written; a compile error if `text` holds a byte that stands for blanks or a
-/// reference. [`put_unpacked`] writes it out as it was.
+/// written; a compile error if `text` holds a byte other than [`INSERT`], a line break
+/// and printable ASCII. [`put_unpacked`] writes it out as it was.
 pub const fn pack<const N: usize>(text: &[u8]) -> [u8; N] {
     let packed = packed(text);
     assert!(packed.len == N);
@@ -306,12 +308,12 @@ mod tests {
 
     #[test]
     fn packed_texts_unpack_as_they_were() {
-        const TEXT: &[u8] = b"a  b \x01c\n                          d \t";
+        const TEXT: &[u8] = b"a  b \x01c\n                          d ~";
         static PACKED: [u8; packed_len(TEXT)] = pack(TEXT);
         assert_eq!(PACKED.len(), TEXT.len() - 1 - 19 - 5);
         let mut out = std::vec::Vec::new();
         put_unpacked(&PACKED, b"<in>", &mut |b: &[u8]| out.extend_from_slice(b));
-        assert_eq!(out, b"a  b <in>c\n                          d \t");
+        assert_eq!(out, b"a  b <in>c\n                          d ~");
         out.clear();
         put_unpacked(b"x\x0cy\x20\x0d\x1f\x20", b"", &mut |b: &[u8]| {
             out.extend_from_slice(b)
