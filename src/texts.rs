@@ -114,6 +114,28 @@ const RUN_CODE: u8 = 0x0b;
 const MAX_RUN: usize = 20;
 /// The blanks of the longest run.
 const BLANKS: &[u8; MAX_RUN] = &[b' '; MAX_RUN];
+/// In a packed text, a byte from `REF_CODE` on starts a reference: two bytes that stand
+/// for `MIN_REF + len` bytes of the packed text from position `pos` on, a stretch of
+/// plain text written earlier (so the decoder puts them as they are). The first byte is
+/// `REF_CODE | len << REF_POS_HIGH_BITS | pos >> 8`, the second the low byte of `pos`.
+/// The texts are ASCII, so no plain byte is from `REF_CODE` on (checked by [`pack`]).
+const REF_CODE: u8 = 0x80;
+/// The shortest stretch a reference stands for: a shorter one saves nothing (3 bytes
+/// save one, but break up longer repeats after them: on a model of this packer, 4 packs
+/// `smcrouted -h` 21 bytes smaller than 3).
+const MIN_REF: usize = 4;
+/// The bits of `pos` in the first byte of a reference; four are left for `len`.
+const REF_POS_HIGH_BITS: u32 = 3;
+/// The longest stretch a reference stands for.
+const MAX_REF: usize = MIN_REF + (0x7f >> REF_POS_HIGH_BITS);
+/// References point below this position of the packed text.
+const REF_POS_END: usize = 1 << (8 + REF_POS_HIGH_BITS);
+
+/// Whether `b` in a packed text is plain text, not a code: a line break or printable
+/// ASCII (what the help texts hold besides [`INSERT`]; checked by [`pack`]).
+const fn is_plain(b: u8) -> bool {
+    b == b'\n' || (b >= b' ' && b < REF_CODE)
+}
 
 /// Blanks at `text[i..]`, at most [`MAX_RUN`].
 const fn run_at(text: &[u8], i: usize) -> usize {
@@ -124,64 +146,143 @@ const fn run_at(text: &[u8], i: usize) -> usize {
     n
 }
 
-/// The bytes of `text` [packed](pack).
-pub const fn packed_len(text: &[u8]) -> usize {
-    let (mut i, mut len) = (0, 0);
-    while i < text.len() {
-        let run = run_at(text, i);
-        i += if run >= 2 { run } else { 1 };
-        len += 1;
-    }
-    len
+/// The longest packed text (the compressor's buffer).
+const MAX_PACKED: usize = 4096;
+/// The number of hash chains of the compressor, one per hash of 4 bytes.
+const CHAINS: usize = 1 << 12;
+/// The end of a hash chain.
+const NO_POS: u16 = u16::MAX;
+
+/// [`MIN_REF`] bytes from `bytes[i]` on, hashed to pick a chain.
+const fn chain_of(bytes: &[u8], i: usize) -> usize {
+    ((bytes[i] as usize) << 9
+        ^ (bytes[i + 1] as usize) << 6
+        ^ (bytes[i + 2] as usize) << 3
+        ^ bytes[i + 3] as usize)
+        & (CHAINS - 1)
 }
 
-/// `text` with each run of blanks made one byte, at compile time (the help texts are
-/// laid out in columns: a few hundred blanks); a compile error if `text` holds a byte
-/// that stands for blanks. [`put_unpacked`] writes it out as it was.
-pub const fn pack<const N: usize>(text: &[u8]) -> [u8; N] {
-    let mut out = [0; N];
+/// A packed text in the compressor's buffer: its first `len` bytes.
+struct Packed {
+    bytes: [u8; MAX_PACKED],
+    len: usize,
+}
+
+/// `text` packed, at compile time: each run of blanks is one code byte, and each
+/// repeat of [`MIN_REF`] or more bytes of plain text is a reference to the longest
+/// earlier stretch it repeats (found through hash chains of the positions where four
+/// plain bytes start, so the evaluation stays short). A compile error if `text` holds a
+/// byte other than [`INSERT`], a line break and printable ASCII (the others may be
+/// codes), or packs to more than [`MAX_PACKED`].
+const fn packed(text: &[u8]) -> Packed {
+    let mut out = [0; MAX_PACKED];
+    let mut plain = [false; MAX_PACKED];
+    let mut head = [NO_POS; CHAINS];
+    let mut next = [NO_POS; REF_POS_END];
     let (mut i, mut at) = (0, 0);
     while i < text.len() {
+        let (mut from, mut len) = (0, 0);
+        if i + MIN_REF <= text.len() {
+            let mut pos = head[chain_of(text, i)];
+            while pos != NO_POS {
+                let p = pos as usize;
+                let mut n = 0;
+                while n < MAX_REF && i + n < text.len() && plain[p + n] && out[p + n] == text[i + n]
+                {
+                    n += 1;
+                }
+                if n > len {
+                    (from, len) = (p, n);
+                }
+                pos = next[p];
+            }
+        }
         let run = run_at(text, i);
-        if run >= 2 {
+        if len >= MIN_REF {
+            out[at] = REF_CODE | ((len - MIN_REF) << REF_POS_HIGH_BITS | from >> 8) as u8;
+            out[at + 1] = from as u8;
+            at += 2;
+            i += len;
+        } else if run >= 2 {
             out[at] = RUN_CODE + run as u8;
+            at += 1;
             i += run;
         } else {
-            assert!(text[i] <= RUN_CODE + 1 || text[i] >= b' ');
-            out[at] = text[i];
+            let b = text[i];
+            assert!(b == INSERT || is_plain(b));
+            out[at] = b;
+            plain[at] = b != INSERT;
+            // Four plain bytes end here: a stretch a reference may start at.
+            if at >= MIN_REF - 1 && at < REF_POS_END + MIN_REF - 1 {
+                let start = at + 1 - MIN_REF;
+                if plain[start] && plain[start + 1] && plain[start + 2] && plain[start + 3] {
+                    let chain = chain_of(&out, start);
+                    next[start] = head[chain];
+                    head[chain] = start as u16;
+                }
+            }
+            at += 1;
             i += 1;
         }
-        at += 1;
     }
-    assert!(at == N);
+    Packed {
+        bytes: out,
+        len: at,
+    }
+}
+
+/// The bytes of `text` [packed](pack).
+pub const fn packed_len(text: &[u8]) -> usize {
+    packed(text).len
+}
+
+/// `text` packed at compile time: the help texts are laid out in columns (a few hundred
+/// blanks) and say the same words again (options, paths, "default"), so each run of
+/// blanks is one byte and each repeat a two-byte reference to where it was first
+/// written; a compile error if `text` holds a byte other than [`INSERT`], a line break
+/// and printable ASCII. [`put_unpacked`] writes it out as it was.
+pub const fn pack<const N: usize>(text: &[u8]) -> [u8; N] {
+    let packed = packed(text);
+    assert!(packed.len == N);
+    let mut out = [0; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = packed.bytes[i];
+        i += 1;
+    }
     out
 }
 
 /// Writes [packed](pack) text through `put` as it was before packing, with `insert`
-/// where it holds [`INSERT`]: a call per stretch of text, run of blanks and insertion,
-/// from one call site (the loop keeps nothing across two calls). One copy for both
-/// programs' help texts.
+/// where it holds [`INSERT`]: a call per stretch of text, run of blanks, reference and
+/// insertion, from one call site (a reference is to plain text, put as it is: nothing is
+/// kept across two calls). One copy for both programs' help texts.
 pub fn put_unpacked(packed: &[u8], insert: &[u8], put: &mut dyn FnMut(&[u8])) {
-    let mut rest = packed;
-    while let [first, tail @ ..] = rest {
+    let mut at = 0;
+    while let Some(&first) = packed.get(at) {
+        let mut from = at;
+        at += 1;
         let run = usize::from(first.wrapping_sub(RUN_CODE));
-        let (piece, after) = if *first == INSERT {
-            (insert, tail)
+        let piece = if first == INSERT {
+            insert
         } else if (2..=MAX_RUN).contains(&run) {
-            (BLANKS.get(..run).unwrap_or(&[]), tail)
+            BLANKS.get(..run).unwrap_or(&[])
         } else {
-            // The text up to the next code byte.
-            let mut end = 1;
-            while let Some(&b) = rest.get(end) {
-                if b == INSERT || (2..=MAX_RUN).contains(&usize::from(b.wrapping_sub(RUN_CODE))) {
-                    break;
+            let end = if first >= REF_CODE {
+                let low = packed.get(at).copied().unwrap_or(0);
+                at += 1;
+                from = usize::from(first) << 8 & (REF_POS_END - 1) | usize::from(low);
+                from + MIN_REF + usize::from((first & !REF_CODE) >> REF_POS_HIGH_BITS)
+            } else {
+                // The text up to the next code byte.
+                while packed.get(at).is_some_and(|&b| is_plain(b)) {
+                    at += 1;
                 }
-                end += 1;
-            }
-            rest.split_at_checked(end).unwrap_or((rest, &[]))
+                at
+            };
+            packed.get(from..end).unwrap_or(&[])
         };
         put(piece);
-        rest = after;
     }
 }
 
@@ -207,12 +308,12 @@ mod tests {
 
     #[test]
     fn packed_texts_unpack_as_they_were() {
-        const TEXT: &[u8] = b"a  b \x01c\n                          d \t";
+        const TEXT: &[u8] = b"a  b \x01c\n                          d ~";
         static PACKED: [u8; packed_len(TEXT)] = pack(TEXT);
         assert_eq!(PACKED.len(), TEXT.len() - 1 - 19 - 5);
         let mut out = std::vec::Vec::new();
         put_unpacked(&PACKED, b"<in>", &mut |b: &[u8]| out.extend_from_slice(b));
-        assert_eq!(out, b"a  b <in>c\n                          d \t");
+        assert_eq!(out, b"a  b <in>c\n                          d ~");
         out.clear();
         put_unpacked(b"x\x0cy\x20\x0d\x1f\x20", b"", &mut |b: &[u8]| {
             out.extend_from_slice(b)
@@ -222,5 +323,71 @@ mod tests {
         want.extend_from_slice(&[b' '; 20]);
         want.push(b' ');
         assert_eq!(out, want);
+    }
+
+    /// `text` packed at compile time.
+    macro_rules! packed {
+        ($text:expr) => {{
+            const TEXT: &[u8] = $text;
+            static PACKED: [u8; packed_len(TEXT)] = pack(TEXT);
+            &PACKED[..]
+        }};
+    }
+
+    fn unpacked(packed: &[u8], insert: &[u8]) -> std::vec::Vec<u8> {
+        let mut out = std::vec::Vec::new();
+        put_unpacked(packed, insert, &mut |b: &[u8]| out.extend_from_slice(b));
+        out
+    }
+
+    #[test]
+    fn repeats_are_references_to_plain_text() {
+        // No repetition (and repeats shorter than MIN_REF): the text as it is.
+        let text = b"abc abd bcd-cda";
+        assert_eq!(packed!(b"abc abd bcd-cda"), text);
+        // A repeat of the start of the text, at the end of it.
+        assert_eq!(packed!(b"abcdXabcd"), b"abcdX\x80\x00");
+        assert_eq!(unpacked(packed!(b"abcdXabcd"), b""), b"abcdXabcd");
+        // A reference only to plain text: "bcdefg" is written as a reference and two
+        // bytes, so the next "abcdefg" is "abcde" from the start and "fg" again.
+        let p = packed!(b"abcde-bcdefg.abcdefg:");
+        assert_eq!(p, b"abcde-\x80\x01fg.\x88\x00fg:");
+        assert_eq!(unpacked(p, b""), b"abcde-bcdefg.abcdefg:");
+        // A repeat of itself (overlapping candidates in a run of one byte).
+        let p = packed!(b"aaaaaaaaaaa");
+        assert_eq!(p, b"aaaa\x80\x00aaa");
+        assert_eq!(unpacked(p, b""), b"aaaaaaaaaaa");
+    }
+
+    #[test]
+    fn references_next_to_codes_unpack_as_they_were() {
+        let p = packed!(b"\x01abcd  abcd\x01abcd\x01abcd   \nabcd\x01");
+        assert_eq!(
+            p,
+            b"\x01abcd\x0d\x80\x01\x01\x80\x01\x01\x80\x01\x0e\n\x80\x01\x01"
+        );
+        assert_eq!(
+            unpacked(p, b"<in>"),
+            b"<in>abcd  abcd<in>abcd<in>abcd   \nabcd<in>"
+        );
+        // Longer repeats than a reference stands for, far from the start.
+        const LONG: &[u8] = b"\
+            0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.,;:!?/()[]{}<>=+-*\n\
+            0 1 2 3 4 5 6 7 8 9 a b c d e f g h i j k l m n o p q r s t u v w x y z A B C D E\n\
+            00 11 22 33 44 55 66 77 88 99 aa bb cc dd ee ff gg hh ii jj kk ll mm nn oo pp qq\n\
+            a0b1c2d3e4f5g6h7i8j9k0l1m2n3o4p5q6r7s8t9u0v1w2x3y4z5A6B7C8D9E0F1G2H3I4J5K6L7M8N9\n\
+            \x01 the end: 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.,;:!?/\n\
+            and once more: I4J5K6L7M8N9";
+        let p = packed!(LONG);
+        assert!(LONG.len() > 300 && p.len() < LONG.len() - 60);
+        // The last repeat is of a stretch past the first 256 bytes.
+        let [.., last, low] = *p else { panic!() };
+        assert!(
+            last >= REF_CODE && usize::from(last) << 8 & (REF_POS_END - 1) | usize::from(low) > 256
+        );
+        let mut want = LONG.to_vec();
+        let insert = LONG.iter().position(|&b| b == INSERT).unwrap();
+        want.splice(insert..insert + 1, *b"<in>");
+        assert_eq!(unpacked(p, b"<in>"), want);
     }
 }
