@@ -117,20 +117,15 @@ pub fn sg_words<L: Log + ?Sized>(
     Ok(())
 }
 
-/// Route words from IPC (`add`/`remove`, SMCRoute's `do_mroute`): IIF, then either a
-/// group, or a source and a group, then OIFs. `None` after logging the reason.
+/// Route words from IPC (`add`/`remove`, SMCRoute's `do_mroute`) after the IIF
+/// (`first` and the `rest`, counted by the caller): either a group, or a source and a
+/// group, then OIFs. `None` after logging the reason.
 #[allow(clippy::type_complexity)]
 pub fn split_route_args<'w, L: Log + ?Sized>(
     log: &mut L,
-    args: &'w [&'w str],
-) -> Option<(&'w str, Option<&'w str>, &'w str, &'w [&'w str])> {
-    let (iif, first, rest) = match args {
-        [iif, first, rest @ ..] => (*iif, *first, rest),
-        _ => {
-            say(log, &Origin::Ipc, Msg::TooFewArgs(Cmd::Mroute));
-            return None;
-        }
-    };
+    first: &'w str,
+    rest: &'w [&'w str],
+) -> Option<(Option<&'w str>, &'w str, &'w [&'w str])> {
     let (mut text, mut len) = ("", None);
     let addr = parse_prefix(first, &mut text, &mut len);
     let (source, group, oifs) = if addr.is_some_and(|a| a.is_multicast()) {
@@ -148,7 +143,7 @@ pub fn split_route_args<'w, L: Log + ?Sized>(
         say(log, &Origin::Ipc, Msg::TooManyOifs());
         return None;
     }
-    Some((iif, source, group, oifs))
+    Some((source, group, oifs))
 }
 
 #[cfg(test)]
@@ -299,21 +294,16 @@ mod tests {
     #[test]
     fn ipc_route_words() {
         let mut l = RecordingLog::default();
-        let args = ["a1", "225.1.1.1", "a2", "a3"];
-        let (i, s, g, o) = split_route_args(&mut l, &args).unwrap();
-        assert_eq!((i, s, g, o), ("a1", None, "225.1.1.1", &args[2..]));
-        let args = ["a1", "10.0.0.1", "225.1.1.1/24"];
-        let (_, s, g, o) = split_route_args(&mut l, &args).unwrap();
+        let args = ["225.1.1.1", "a2", "a3"];
+        let (s, g, o) = split_route_args(&mut l, args[0], &args[1..]).unwrap();
+        assert_eq!((s, g, o), (None, "225.1.1.1", &args[1..]));
+        let (s, g, o) = split_route_args(&mut l, "10.0.0.1", &["225.1.1.1/24"]).unwrap();
         assert_eq!((s, g, o.len()), (Some("10.0.0.1"), "225.1.1.1/24", 0));
-        assert!(split_route_args(&mut l, &["a1", "a2"]).is_none());
+        assert!(split_route_args(&mut l, "a2", &[]).is_none());
         assert_eq!(last(&l), "mroute: invalid multicast group: a2");
-        assert!(split_route_args(&mut l, &["a1"]).is_none());
-        assert_eq!(last(&l), "ipc: mroute: Not enough arguments");
-        let many: std::vec::Vec<&str> = ["a1", "225.1.1.1"]
-            .into_iter()
-            .chain(core::iter::repeat_n("x", 33))
-            .collect();
-        assert!(split_route_args(&mut l, &many).is_none());
+        // "Not enough arguments" is the command's check: `Router::command`'s tests.
+        let many: std::vec::Vec<&str> = core::iter::repeat_n("x", 33).collect();
+        assert!(split_route_args(&mut l, "225.1.1.1", &many).is_none());
         assert_eq!(last(&l), "ipc: mroute: Too many outbound interfaces");
     }
 

@@ -227,21 +227,23 @@ impl Router {
     ) -> Result<(), Failed> {
         let origin = Origin::Ipc;
         match cmd {
-            b'a' | b'r' => {
-                let Some((iif, source, group, oifs)) = args::split_route_args(h, args) else {
-                    return Err(Failed);
-                };
-                if cmd == b'a' {
-                    self.mroute_words(h, &origin, iif, source, group, oifs, Mode::Ipc)
-                } else {
-                    self.remove_words(h, &origin, iif, source, group, oifs)
-                }
-            }
-            b'j' | b'l' => {
+            b'a' | b'r' | b'j' | b'l' => {
+                let route = matches!(cmd, b'a' | b'r');
+                // One "Not enough arguments" check for the route and the join commands.
                 let [iif, first, ref rest @ ..] = *args else {
-                    say(h, &origin, Msg::TooFewArgs(Cmd::Join));
+                    let c = if route { Cmd::Mroute } else { Cmd::Join };
+                    say(h, &origin, Msg::TooFewArgs(c));
                     return Err(Failed);
                 };
+                if route {
+                    let (source, group, oifs) =
+                        args::split_route_args(h, first, rest).ok_or(Failed)?;
+                    return if cmd == b'a' {
+                        self.mroute_words(h, &origin, iif, source, group, oifs, Mode::Ipc)
+                    } else {
+                        self.remove_words(h, &origin, iif, source, group, oifs)
+                    };
+                }
                 // `IIF S G`; any other count names the group second (SMCRoute).
                 let (source, group) = match *rest {
                     [group] => (Some(first), group),

@@ -155,8 +155,10 @@ impl Router {
             };
             let source = words.get(1).copied().filter(|_| p.has_source());
             let oifs = words.get(at + 1..).unwrap_or(&[]);
-            let ready =
-                self.ifaces.exists(iif, true) && oifs.iter().all(|o| self.ifaces.exists(o, true));
+            // The interface words (the IIF and the OIFs: all but source and group), by
+            // one loop, not the IIF's own check and a loop for the OIFs.
+            let ready = (words.iter().enumerate())
+                .all(|(i, w)| (1..=at).contains(&i) || self.ifaces.exists(w, true));
             if !ready {
                 continue;
             }

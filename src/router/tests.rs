@@ -902,6 +902,11 @@ fn joins_ranges_and_errors() {
         );
         assert!(t.ipc(b'j', &["a1"]).is_err());
         assert_eq!(t.h.last(), "ipc: join: Not enough arguments");
+        // The route commands' check is the same one, named for `mroute`.
+        assert!(t.ipc(b'a', &["a1"]).is_err());
+        assert_eq!(t.h.last(), "ipc: mroute: Not enough arguments");
+        assert!(t.ipc(b'r', &[]).is_err());
+        assert_eq!(t.h.last(), "ipc: mroute: Not enough arguments");
         t.ops();
         // SSM with source x group ranges: cartesian product.
         t.ipc(b'j', &["a2", "10.0.0.1/31", "225.2.2.2/31"]).unwrap();
