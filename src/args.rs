@@ -113,10 +113,9 @@ pub struct ErrorLine<'a> {
 }
 
 impl ErrorLine<'_> {
-    /// The line as (program name, text, option letter, text): one body for the daemon
-    /// and the control tool, which write it differently.
-    #[inline(never)]
-    pub fn parts(&self) -> (&str, &'static str, Option<u8>, &'static str) {
+    /// The line as (program name, text, option letter, text), for [`Self::put_line`]
+    /// (in line there: its only caller).
+    fn parts(&self) -> (&str, &'static str, Option<u8>, &'static str) {
         // The text before the letter and after it, by error, in pairs (a table, not a
         // match of tuples: one lookup instead of six sets of stores; pointer-free, so
         // in .rodata, not string slices in the RELRO region).
@@ -157,16 +156,22 @@ impl ErrorLine<'_> {
 }
 
 impl ErrorLine<'_> {
-    /// Passes the daemon's line, newline included, to `put` piece by piece (the daemon
-    /// buffers them into one write; no `uDisplay` of the line compiled for it). A non-ASCII
-    /// byte is not text on its own: `?` stands for it here (the control tool writes the
-    /// byte itself, as glibc's `getopt` does).
-    pub fn put_daemon_line(&self, put: &mut impl FnMut(&[u8])) {
+    /// Passes the line, newline included, to `put` piece by piece (each program buffers
+    /// or writes them as it does; no `uDisplay` of the line compiled). One out-of-line
+    /// body for the daemon and the control tool, told apart by `letter_as_is`: the
+    /// control tool writes a non-ASCII option byte itself, as glibc's `getopt` does; the
+    /// daemon writes `?` for it (a byte that is not text on its own).
+    #[inline(never)]
+    pub fn put_line(&self, put: &mut dyn FnMut(&[u8]), letter_as_is: bool) {
         let (name, text, letter, tail) = self.parts();
         put(name.as_bytes());
         put(text.as_bytes());
         if let Some(c) = letter {
-            let c = if c.is_ascii() { c } else { b'?' };
+            let c = if letter_as_is || c.is_ascii() {
+                c
+            } else {
+                b'?'
+            };
             put(&[c]);
         }
         put(tail.as_bytes());

@@ -140,7 +140,7 @@ pub fn main(raw: &Args) -> i32 {
             }
             NotRun::Usage { error, ident } => {
                 // Unbuffered, a write per piece: no second 4 KiB writer made for one line.
-                args::ErrorLine { prog, error }.put_daemon_line(&mut sys::stderr);
+                args::ErrorLine { prog, error }.put_line(&mut sys::stderr, false);
                 let usage = error.daemon_shows_usage().then_some(ident);
                 (error.daemon_exit_code(), usage)
             }
