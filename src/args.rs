@@ -113,23 +113,27 @@ pub struct ErrorLine<'a> {
 }
 
 impl ErrorLine<'_> {
-    /// The line as (program name, text, option letter, text), for [`Self::put_line`]
-    /// (in line there: its only caller).
-    fn parts(&self) -> (&str, &'static str, Option<u8>, &'static str) {
-        // The text before the letter and after it, by error, in pairs (a table, not a
-        // match of tuples: one lookup instead of six sets of stores; pointer-free, so
-        // in .rodata, not string slices in the RELRO region).
+    /// Passes the line, newline included, to `put` piece by piece (each program buffers
+    /// or writes them as it does; no `uDisplay` of the line compiled). One out-of-line
+    /// body for the daemon and the control tool, told apart by `letter_as_is`: the
+    /// control tool writes a non-ASCII option byte itself, as glibc's `getopt` does; the
+    /// daemon writes `?` for it (a byte that is not text on its own).
+    #[inline(never)]
+    pub fn put_line(&self, put: &mut dyn FnMut(&[u8]), letter_as_is: bool) {
+        // The text before the letter and after it, newline included, by error, in pairs
+        // (a table, not a match of tuples: one lookup instead of six sets of stores;
+        // pointer-free, so in .rodata, not string slices in the RELRO region).
         #[rustfmt::skip]
         const PARTS: [&str; 12] = [
-            ": invalid option -- '", "'",
-            ": option requires an argument -- '", "'",
-            ": Invalid mrdisc announcement interval, 4-180.", "",
+            ": invalid option -- '", "'\n",
+            ": option requires an argument -- '", "'\n",
+            ": Invalid mrdisc announcement interval, 4-180.", "\n",
             // SMCRoute prints only the usage text here; one line of why does no harm.
-            ": Invalid multicast routing table ID, must be 0 or more.", "",
+            ": Invalid multicast routing table ID, must be 0 or more.", "\n",
             // `PATH_MAX_LEN` written out (the unit tests check the line).
-            ": Path from -", " too long, max 256 bytes.",
+            ": Path from -", " too long, max 256 bytes.\n",
             // SMCRoute's wording for an IPC message with too many words.
-            ": Failed constructing IPC command: Argument list too long", "",
+            ": Failed constructing IPC command: Argument list too long", "\n",
         ];
         static TEXTS: Texts<12, { joined_len(&PARTS) }> = Texts::new(&PARTS);
         let (index, letter) = match self.error {
@@ -146,26 +150,8 @@ impl ErrorLine<'_> {
         } else {
             basename(self.prog)
         };
-        (
-            name,
-            TEXTS.get_str(2 * index),
-            letter,
-            TEXTS.get_str(2 * index + 1),
-        )
-    }
-}
-
-impl ErrorLine<'_> {
-    /// Passes the line, newline included, to `put` piece by piece (each program buffers
-    /// or writes them as it does; no `uDisplay` of the line compiled). One out-of-line
-    /// body for the daemon and the control tool, told apart by `letter_as_is`: the
-    /// control tool writes a non-ASCII option byte itself, as glibc's `getopt` does; the
-    /// daemon writes `?` for it (a byte that is not text on its own).
-    #[inline(never)]
-    pub fn put_line(&self, put: &mut dyn FnMut(&[u8]), letter_as_is: bool) {
-        let (name, text, letter, tail) = self.parts();
         put(name.as_bytes());
-        put(text.as_bytes());
+        put(TEXTS.get(2 * index));
         if let Some(c) = letter {
             let c = if letter_as_is || c.is_ascii() {
                 c
@@ -174,8 +160,7 @@ impl ErrorLine<'_> {
             };
             put(&[c]);
         }
-        put(tail.as_bytes());
-        put(b"\n");
+        put(TEXTS.get(2 * index + 1));
     }
 }
 
