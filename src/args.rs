@@ -14,6 +14,7 @@ use heapless::{String, Vec};
 pub use self::getopt::{Arg, Getopt, Mode};
 use crate::conf::atoi;
 use crate::fmt::{join, joined_len, Level};
+use crate::ipc::cmd;
 use crate::texts::{pack, packed_len, padded, Texts, INSERT};
 
 /// A file path from the command line or derived from the identity.
@@ -640,6 +641,9 @@ pub fn put_daemon_usage(put: &mut impl FnMut(&[u8]), prog: &str, ident: &str) {
     put(b"Usage:\n  ");
     put(basename(prog).as_bytes());
     crate::texts::put_unpacked(&DAEMON_USAGE, ident.as_bytes(), put);
+    // `-v`'s help is `smcroutectl version`'s, held once in the command table.
+    put(cmd::COMMANDS[cmd::VERSION].help());
+    put(b"\n\n");
 }
 
 /// The pieces of `smcrouted -h` after the program name, joined at compile time with an
@@ -698,7 +702,8 @@ const USAGE_TO_SOCKET: &str = crate::joined![
     RUNSTATEDIR,
     "/",
 ];
-const USAGE_END: &str = ".sock\n  -v              Show program version and support information\n\n";
+/// Up to the help text of `-v`, which [`put_daemon_usage`] takes from the command table.
+const USAGE_END: &str = ".sock\n  -v              ";
 
 /// [`crate::VERSION_BANNER`], which the daemon logs at start, as the first bytes of
 /// [`VERSION_TEXT`]: the program holds the banner once.

@@ -208,6 +208,10 @@ const fn alias(of: CmdSpec, at: usize, word: &'static str) -> CmdSpec {
     }
 }
 
+/// Where `version` is in [`COMMANDS`] (`smcrouted -h` prints its help text too).
+pub const VERSION: usize = 1;
+static_assertions::const_assert!(matches!(COMMANDS[VERSION].action, Action::Version));
+
 /// Where [`RELOAD`] and [`REMOVE`] are in [`COMMANDS`].
 const RELOAD_AT: usize = 4;
 const REMOVE_AT: usize = 8;
