@@ -233,11 +233,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
                     privs::ResolveError::UnknownUser => user,
                     privs::ResolveError::UnknownGroup => opts.group.unwrap_or(""),
                 };
-                words(
-                    &mut host.log,
-                    Level::Err,
-                    &[e.what(), " '", name, "' not found!"],
-                );
+                words(&mut host.log, Level::Err, &[e.lead(), name, "' not found!"]);
                 let invalid = "Invalid user:group argument";
                 crate::fmt::text(&mut *host, Level::Err, invalid);
                 return exit::FAILURE;
