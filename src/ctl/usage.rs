@@ -122,9 +122,7 @@ pub fn print_help(t: &mut impl Term, topic: Option<&'static CmdSpec>) {
             t.put(c.help());
             t.put(b"\n\nExample:\n  smcroutectl ");
             t.put(c.word.as_bytes());
-            t.put(b" ");
             t.put(c.example());
-            t.put(b"\n\n");
         }
         _ => print_usage(t),
     }

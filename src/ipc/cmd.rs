@@ -134,7 +134,9 @@ impl CmdSpec {
         CMD_TEXTS.get(usize::from(self.help))
     }
 
-    /// Example arguments for `help CMD`.
+    /// Example arguments for `help CMD` as written there: after the blank that follows
+    /// the command word, and with the blank line after them (stored with them: two
+    /// pieces fewer to write; the blank and the newlines alone for none).
     pub fn example(&self) -> &'static [u8] {
         CMD_TEXTS.get(usize::from(self.example))
     }
@@ -165,7 +167,7 @@ impl Word {
 
 /// The help texts and examples of [`COMMANDS`].
 const CMD_TEXT_PARTS: [&str; 14] = [
-    "",
+    " \n\n",
     "Show help text",
     "Show program version and support information",
     "Flush all dynamically installed (*,G) multicast routes",
@@ -173,11 +175,11 @@ const CMD_TEXT_PARTS: [&str; 14] = [
     "Reload .conf file, like SIGHUP",
     "Show status of routes, joined groups, interfaces, etc.",
     "Add a multicast route",
-    "eth0 192.168.2.42 225.1.2.3 eth1 eth2",
+    " eth0 192.168.2.42 225.1.2.3 eth1 eth2\n\n",
     "Remove a multicast route",
-    "eth0 192.168.2.42 225.1.2.3",
+    " eth0 192.168.2.42 225.1.2.3\n\n",
     "Join multicast group on an interface",
-    "eth0 225.1.2.3",
+    " eth0 225.1.2.3\n\n",
     "Leave joined multicast group",
 ];
 static CMD_TEXTS: Texts<14, { joined_len(&CMD_TEXT_PARTS) }> = Texts::new(&CMD_TEXT_PARTS);
@@ -227,39 +229,39 @@ const RELOAD: CmdSpec = spec(
     Action::Send(IpcCmd::Reload),
     0,
     "Reload .conf file, like SIGHUP",
-    "",
+    " \n\n",
 );
 const REMOVE: CmdSpec = spec(
     "remove",
     Action::Send(IpcCmd::Remove),
     2,
     "Remove a multicast route",
-    "eth0 192.168.2.42 225.1.2.3",
+    " eth0 192.168.2.42 225.1.2.3\n\n",
 );
 
 /// The command words, in SMCRoute's matching order.
 pub const COMMANDS: [CmdSpec; 12] = [
-    spec("help", Action::Help, 0, "Show help text", ""),
+    spec("help", Action::Help, 0, "Show help text", " \n\n"),
     spec(
         "version",
         Action::Version,
         0,
         "Show program version and support information",
-        "",
+        " \n\n",
     ),
     spec(
         "flush",
         Action::Send(IpcCmd::Flush),
         0,
         "Flush all dynamically installed (*,G) multicast routes",
-        "",
+        " \n\n",
     ),
     spec(
         "kill",
         Action::Send(IpcCmd::Kill),
         0,
         "Kill running daemon",
-        "",
+        " \n\n",
     ),
     RELOAD,
     alias(RELOAD, RELOAD_AT, "restart"),
@@ -268,14 +270,14 @@ pub const COMMANDS: [CmdSpec; 12] = [
         Action::Send(IpcCmd::Show),
         0,
         "Show status of routes, joined groups, interfaces, etc.",
-        "",
+        " \n\n",
     ),
     spec(
         "add",
         Action::Send(IpcCmd::Add),
         3,
         "Add a multicast route",
-        "eth0 192.168.2.42 225.1.2.3 eth1 eth2",
+        " eth0 192.168.2.42 225.1.2.3 eth1 eth2\n\n",
     ),
     REMOVE,
     alias(REMOVE, REMOVE_AT, "del"),
@@ -284,14 +286,14 @@ pub const COMMANDS: [CmdSpec; 12] = [
         Action::Send(IpcCmd::Join),
         2,
         "Join multicast group on an interface",
-        "eth0 225.1.2.3",
+        " eth0 225.1.2.3\n\n",
     ),
     spec(
         "leave",
         Action::Send(IpcCmd::Leave),
         2,
         "Leave joined multicast group",
-        "eth0 225.1.2.3",
+        " eth0 225.1.2.3\n\n",
     ),
 ];
 
@@ -407,9 +409,9 @@ mod tests {
         assert_eq!(lookup("del").unwrap().help(), b"Remove a multicast route");
         assert_eq!(
             lookup("add").unwrap().example(),
-            b"eth0 192.168.2.42 225.1.2.3 eth1 eth2"
+            b" eth0 192.168.2.42 225.1.2.3 eth1 eth2\n\n"
         );
-        assert_eq!(lookup("help").unwrap().example(), b"");
+        assert_eq!(lookup("help").unwrap().example(), b" \n\n");
     }
 
     #[test]
