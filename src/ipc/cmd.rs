@@ -142,7 +142,8 @@ impl CmdSpec {
     }
 }
 
-/// A command word: its length and its bytes, padded with NULs (the longest are 7 bytes).
+/// A command word: its length and its bytes, padded with blanks (the longest are 7
+/// bytes): the usage list writes the padded word, SMCRoute's `%-7s`, as it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Word {
     len: u8,
@@ -151,10 +152,21 @@ pub struct Word {
 
 impl Word {
     const fn new(word: &str) -> Self {
+        let mut bytes: [u8; 7] = padded(word, 0);
+        let mut i = word.len();
+        while i < bytes.len() {
+            bytes[i] = b' ';
+            i += 1;
+        }
         Self {
             len: word.len() as u8,
-            bytes: padded(word, 0),
+            bytes,
         }
+    }
+
+    /// The word padded with blanks to 7 bytes.
+    pub fn padded(&self) -> &[u8; 7] {
+        &self.bytes
     }
 
     /// The word without its padding.
