@@ -643,7 +643,7 @@ pub fn put_daemon_usage(put: &mut impl FnMut(&[u8]), prog: &str, ident: &str) {
     crate::texts::put_unpacked(&DAEMON_USAGE, ident.as_bytes(), put);
     // `-v`'s help is `smcroutectl version`'s, held once in the command table.
     put(cmd::COMMANDS[cmd::VERSION].help());
-    put(b"\n\n");
+    put(b"\n");
 }
 
 /// The pieces of `smcrouted -h` after the program name, joined at compile time with an

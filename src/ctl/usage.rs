@@ -67,7 +67,6 @@ pub fn print_usage(t: &mut impl Term) {
             b"       "
         });
         t.put(c.help());
-        t.put(b"\n");
     }
     put_packed(t, &USAGE_END, INBOUND);
 }
@@ -116,7 +115,7 @@ pub fn print_help(t: &mut impl Term, topic: Option<&'static CmdSpec>) {
             let c = cmd::help_entry(c);
             t.put(b"Help:\n  ");
             t.put(c.help());
-            t.put(b"\n\nExample:\n  smcroutectl ");
+            t.put(b"\nExample:\n  smcroutectl ");
             t.put(c.word.as_bytes());
             t.put(c.example());
         }

@@ -129,7 +129,7 @@ impl CmdSpec {
         self.alias_of != 0
     }
 
-    /// One-line help.
+    /// One-line help, with its newline (every place that writes it ends the line).
     pub fn help(&self) -> &'static [u8] {
         CMD_TEXTS.get(usize::from(self.help))
     }
@@ -180,19 +180,19 @@ impl Word {
 /// The help texts and examples of [`COMMANDS`].
 const CMD_TEXT_PARTS: [&str; 14] = [
     " \n\n",
-    "Show help text",
-    "Show program version and support information",
-    "Flush all dynamically installed (*,G) multicast routes",
-    "Kill running daemon",
-    "Reload .conf file, like SIGHUP",
-    "Show status of routes, joined groups, interfaces, etc.",
-    "Add a multicast route",
+    "Show help text\n",
+    "Show program version and support information\n",
+    "Flush all dynamically installed (*,G) multicast routes\n",
+    "Kill running daemon\n",
+    "Reload .conf file, like SIGHUP\n",
+    "Show status of routes, joined groups, interfaces, etc.\n",
+    "Add a multicast route\n",
     " eth0 192.168.2.42 225.1.2.3 eth1 eth2\n\n",
-    "Remove a multicast route",
+    "Remove a multicast route\n",
     " eth0 192.168.2.42 225.1.2.3\n\n",
-    "Join multicast group on an interface",
+    "Join multicast group on an interface\n",
     " eth0 225.1.2.3\n\n",
-    "Leave joined multicast group",
+    "Leave joined multicast group\n",
 ];
 static CMD_TEXTS: Texts<14, { joined_len(&CMD_TEXT_PARTS) }> = Texts::new(&CMD_TEXT_PARTS);
 
@@ -240,39 +240,39 @@ const RELOAD: CmdSpec = spec(
     "reload",
     Action::Send(IpcCmd::Reload),
     0,
-    "Reload .conf file, like SIGHUP",
+    "Reload .conf file, like SIGHUP\n",
     " \n\n",
 );
 const REMOVE: CmdSpec = spec(
     "remove",
     Action::Send(IpcCmd::Remove),
     2,
-    "Remove a multicast route",
+    "Remove a multicast route\n",
     " eth0 192.168.2.42 225.1.2.3\n\n",
 );
 
 /// The command words, in SMCRoute's matching order.
 pub const COMMANDS: [CmdSpec; 12] = [
-    spec("help", Action::Help, 0, "Show help text", " \n\n"),
+    spec("help", Action::Help, 0, "Show help text\n", " \n\n"),
     spec(
         "version",
         Action::Version,
         0,
-        "Show program version and support information",
+        "Show program version and support information\n",
         " \n\n",
     ),
     spec(
         "flush",
         Action::Send(IpcCmd::Flush),
         0,
-        "Flush all dynamically installed (*,G) multicast routes",
+        "Flush all dynamically installed (*,G) multicast routes\n",
         " \n\n",
     ),
     spec(
         "kill",
         Action::Send(IpcCmd::Kill),
         0,
-        "Kill running daemon",
+        "Kill running daemon\n",
         " \n\n",
     ),
     RELOAD,
@@ -281,14 +281,14 @@ pub const COMMANDS: [CmdSpec; 12] = [
         "show",
         Action::Send(IpcCmd::Show),
         0,
-        "Show status of routes, joined groups, interfaces, etc.",
+        "Show status of routes, joined groups, interfaces, etc.\n",
         " \n\n",
     ),
     spec(
         "add",
         Action::Send(IpcCmd::Add),
         3,
-        "Add a multicast route",
+        "Add a multicast route\n",
         " eth0 192.168.2.42 225.1.2.3 eth1 eth2\n\n",
     ),
     REMOVE,
@@ -297,14 +297,14 @@ pub const COMMANDS: [CmdSpec; 12] = [
         "join",
         Action::Send(IpcCmd::Join),
         2,
-        "Join multicast group on an interface",
+        "Join multicast group on an interface\n",
         " eth0 225.1.2.3\n\n",
     ),
     spec(
         "leave",
         Action::Send(IpcCmd::Leave),
         2,
-        "Leave joined multicast group",
+        "Leave joined multicast group\n",
         " eth0 225.1.2.3\n\n",
     ),
 ];
@@ -418,7 +418,7 @@ mod tests {
         assert_eq!(entry("del"), b"remove");
         assert_eq!(entry("restart"), b"reload");
         assert_eq!(entry("add"), b"add");
-        assert_eq!(lookup("del").unwrap().help(), b"Remove a multicast route");
+        assert_eq!(lookup("del").unwrap().help(), b"Remove a multicast route\n");
         assert_eq!(
             lookup("add").unwrap().example(),
             b" eth0 192.168.2.42 225.1.2.3 eth1 eth2\n\n"
