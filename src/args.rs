@@ -14,6 +14,7 @@ use heapless::{String, Vec};
 pub use self::getopt::{Arg, Getopt, Mode};
 use crate::conf::atoi;
 use crate::fmt::{join, joined_len, Level};
+use crate::ipc::cmd;
 use crate::texts::{pack, packed_len, padded, Texts, INSERT};
 
 /// A file path from the command line or derived from the identity.
@@ -113,65 +114,61 @@ pub struct ErrorLine<'a> {
 }
 
 impl ErrorLine<'_> {
-    /// The line as (program name, text, option letter, text): one body for the daemon
-    /// and the control tool, which write it differently.
-    #[inline(never)]
-    pub fn parts(&self) -> (&str, &'static str, Option<u8>, &'static str) {
-        // The text before the letter and after it, by error, in pairs (a table, not a
-        // match of tuples: one lookup instead of six sets of stores; pointer-free, so
-        // in .rodata, not string slices in the RELRO region).
-        #[rustfmt::skip]
-        const PARTS: [&str; 12] = [
-            ": invalid option -- '", "'",
-            ": option requires an argument -- '", "'",
-            ": Invalid mrdisc announcement interval, 4-180.", "",
-            // SMCRoute prints only the usage text here; one line of why does no harm.
-            ": Invalid multicast routing table ID, must be 0 or more.", "",
-            // `PATH_MAX_LEN` written out (the unit tests check the line).
-            ": Path from -", " too long, max 256 bytes.",
-            // SMCRoute's wording for an IPC message with too many words.
-            ": Failed constructing IPC command: Argument list too long", "",
-        ];
-        static TEXTS: Texts<12, { joined_len(&PARTS) }> = Texts::new(&PARTS);
-        let (index, letter) = match self.error {
-            ArgError::InvalidOption(c) => (0, Some(c)),
-            ArgError::MissingArgument(c) => (1, Some(c)),
-            ArgError::MrdiscInterval => (2, None),
-            ArgError::NegativeTableId => (3, None),
-            ArgError::PathTooLong(c) => (4, Some(c)),
-            ArgError::TooManyWords => (5, None),
-        };
-        // getopt's own messages name the program as it was called.
-        let name = if index < 2 {
-            self.prog
-        } else {
-            basename(self.prog)
-        };
-        (
-            name,
-            TEXTS.get_str(2 * index),
-            letter,
-            TEXTS.get_str(2 * index + 1),
-        )
+    /// Passes the line, newline included, to `put` piece by piece (each program buffers
+    /// or writes them as it does; no `uDisplay` of the line compiled). One out-of-line
+    /// body for the daemon and the control tool, told apart by `letter_as_is`: the
+    /// control tool writes a non-ASCII option byte itself, as glibc's `getopt` does; the
+    /// daemon writes `?` for it (a byte that is not text on its own).
+    ///
+    /// The body is [`put_error_line`], which takes the line's fields in registers: the
+    /// line is not stored on the stack at each call (x86_64 `smcrouted` -64 B; MIPS16e
+    /// .text +16 B, where the body comes out a little longer).
+    #[inline(always)]
+    pub fn put_line(&self, put: &mut dyn FnMut(&[u8]), letter_as_is: bool) {
+        put_error_line(self.prog, self.error, put, letter_as_is);
     }
 }
 
-impl ErrorLine<'_> {
-    /// Passes the daemon's line, newline included, to `put` piece by piece (the daemon
-    /// buffers them into one write; no `uDisplay` of the line compiled for it). A non-ASCII
-    /// byte is not text on its own: `?` stands for it here (the control tool writes the
-    /// byte itself, as glibc's `getopt` does).
-    pub fn put_daemon_line(&self, put: &mut impl FnMut(&[u8])) {
-        let (name, text, letter, tail) = self.parts();
-        put(name.as_bytes());
-        put(text.as_bytes());
-        if let Some(c) = letter {
-            let c = if c.is_ascii() { c } else { b'?' };
-            put(&[c]);
-        }
-        put(tail.as_bytes());
-        put(b"\n");
+/// [`ErrorLine::put_line`] of `prog` and `error`.
+#[inline(never)]
+fn put_error_line(prog: &str, error: ArgError, put: &mut dyn FnMut(&[u8]), letter_as_is: bool) {
+    // The text before the letter and after it, newline included, by error, in pairs
+    // (a table, not a match of tuples: one lookup instead of six sets of stores;
+    // pointer-free, so in .rodata, not string slices in the RELRO region).
+    #[rustfmt::skip]
+    const PARTS: [&str; 12] = [
+        ": invalid option -- '", "'\n",
+        ": option requires an argument -- '", "'\n",
+        ": Invalid mrdisc announcement interval, 4-180.", "\n",
+        // SMCRoute prints only the usage text here; one line of why does no harm.
+        ": Invalid multicast routing table ID, must be 0 or more.", "\n",
+        // `PATH_MAX_LEN` written out (the unit tests check the line).
+        ": Path from -", " too long, max 256 bytes.\n",
+        // SMCRoute's wording for an IPC message with too many words.
+        ": Failed constructing IPC command: Argument list too long", "\n",
+    ];
+    static TEXTS: Texts<12, { joined_len(&PARTS) }> = Texts::new(&PARTS);
+    let (index, letter) = match error {
+        ArgError::InvalidOption(c) => (0, Some(c)),
+        ArgError::MissingArgument(c) => (1, Some(c)),
+        ArgError::MrdiscInterval => (2, None),
+        ArgError::NegativeTableId => (3, None),
+        ArgError::PathTooLong(c) => (4, Some(c)),
+        ArgError::TooManyWords => (5, None),
+    };
+    // getopt's own messages name the program as it was called.
+    let name = if index < 2 { prog } else { basename(prog) };
+    put(name.as_bytes());
+    put(TEXTS.get(2 * index));
+    if let Some(c) = letter {
+        let c = if letter_as_is || c.is_ascii() {
+            c
+        } else {
+            b'?'
+        };
+        put(&[c]);
     }
+    put(TEXTS.get(2 * index + 1));
 }
 
 /// The last `/`-separated part of `prog`, as `basename(3)` (the whole of it if it ends
@@ -650,6 +647,9 @@ pub fn put_daemon_usage(put: &mut impl FnMut(&[u8]), prog: &str, ident: &str) {
     put(b"Usage:\n  ");
     put(basename(prog).as_bytes());
     crate::texts::put_unpacked(&DAEMON_USAGE, ident.as_bytes(), put);
+    // `-v`'s help is `smcroutectl version`'s, held once in the command table.
+    put(cmd::COMMANDS[cmd::VERSION].help());
+    put(b"\n");
 }
 
 /// The pieces of `smcrouted -h` after the program name, joined at compile time with an
@@ -708,7 +708,8 @@ const USAGE_TO_SOCKET: &str = crate::joined![
     RUNSTATEDIR,
     "/",
 ];
-const USAGE_END: &str = ".sock\n  -v              Show program version and support information\n\n";
+/// Up to the help text of `-v`, which [`put_daemon_usage`] takes from the command table.
+const USAGE_END: &str = ".sock\n  -v              ";
 
 /// [`crate::VERSION_BANNER`], which the daemon logs at start, as the first bytes of
 /// [`VERSION_TEXT`]: the program holds the banner once.

@@ -47,7 +47,7 @@ fn fails(args: &[&str]) -> ArgError {
 /// The daemon's error line, without its newline.
 fn error_line(prog: &str, error: ArgError) -> String {
     let mut bytes = Vec::new();
-    ErrorLine { prog, error }.put_daemon_line(&mut |b| bytes.extend_from_slice(b));
+    ErrorLine { prog, error }.put_line(&mut |b| bytes.extend_from_slice(b), false);
     let line = String::from_utf8(bytes).unwrap();
     line.strip_suffix('\n').unwrap().to_string()
 }

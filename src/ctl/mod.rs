@@ -163,16 +163,8 @@ fn batch_line(session: &mut Session<'_, '_>, line: &[u8], overlong: bool, t: &mu
 
 /// Prints a command-line error as SMCRoute does: getopt's line, then the usage.
 fn print_arg_error(t: &mut impl Term, argv0: &str, error: ArgError) {
-    // The parts written one by one: no `uDisplay` of the line compiled for a `Term`.
-    let line = ErrorLine { prog: argv0, error };
-    let (name, text, letter, tail) = line.parts();
-    t.err(name.as_bytes());
-    t.err(text.as_bytes());
-    if let Some(c) = letter {
-        t.err(&[c]);
-    }
-    t.err(tail.as_bytes());
-    t.err(b"\n");
+    // The daemon's writer of the line, the option byte as given.
+    ErrorLine { prog: argv0, error }.put_line(&mut |bytes| t.err(bytes), true);
     if matches!(
         error,
         ArgError::InvalidOption(_) | ArgError::MissingArgument(_)

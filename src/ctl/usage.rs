@@ -59,17 +59,14 @@ pub fn print_usage(t: &mut impl Term) {
     put_packed(t, &USAGE_OPTIONS, DEFAULT_IDENT);
     for c in COMMANDS.iter().filter(|c| !c.is_alias()) {
         t.put(b"  ");
-        let word = c.word.as_bytes();
-        t.put(word);
         // `%-7s`: command words are 7 characters at most.
-        t.put(SPACES.get(word.len()..).unwrap_or(&[]));
+        t.put(c.word.padded());
         t.put(if c.min_args > 0 {
             b" ARGS  "
         } else {
             b"       "
         });
         t.put(c.help());
-        t.put(b"\n");
     }
     put_packed(t, &USAGE_END, INBOUND);
 }
@@ -103,8 +100,6 @@ static USAGE_OPTIONS: [u8; packed_len(&USAGE_JOINED)] = pack(&USAGE_JOINED);
 /// [`USAGE_TAIL`] packed.
 static USAGE_END: [u8; packed_len(USAGE_TAIL.as_bytes())] = pack(USAGE_TAIL.as_bytes());
 
-const SPACES: &[u8; 7] = b"       ";
-
 /// `-v` and `version`: the same text as `smcrouted -v`.
 pub fn print_version(t: &mut impl Term) {
     t.put(args::VERSION_TEXT.as_bytes());
@@ -120,11 +115,9 @@ pub fn print_help(t: &mut impl Term, topic: Option<&'static CmdSpec>) {
             let c = cmd::help_entry(c);
             t.put(b"Help:\n  ");
             t.put(c.help());
-            t.put(b"\n\nExample:\n  smcroutectl ");
+            t.put(b"\nExample:\n  smcroutectl ");
             t.put(c.word.as_bytes());
-            t.put(b" ");
             t.put(c.example());
-            t.put(b"\n\n");
         }
         _ => print_usage(t),
     }

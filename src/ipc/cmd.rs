@@ -129,18 +129,21 @@ impl CmdSpec {
         self.alias_of != 0
     }
 
-    /// One-line help.
+    /// One-line help, with its newline (every place that writes it ends the line).
     pub fn help(&self) -> &'static [u8] {
         CMD_TEXTS.get(usize::from(self.help))
     }
 
-    /// Example arguments for `help CMD`.
+    /// Example arguments for `help CMD` as written there: after the blank that follows
+    /// the command word, and with the blank line after them (stored with them: two
+    /// pieces fewer to write; the blank and the newlines alone for none).
     pub fn example(&self) -> &'static [u8] {
         CMD_TEXTS.get(usize::from(self.example))
     }
 }
 
-/// A command word: its length and its bytes, padded with NULs (the longest are 7 bytes).
+/// A command word: its length and its bytes, padded with blanks (the longest are 7
+/// bytes): the usage list writes the padded word, SMCRoute's `%-7s`, as it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Word {
     len: u8,
@@ -149,10 +152,21 @@ pub struct Word {
 
 impl Word {
     const fn new(word: &str) -> Self {
+        let mut bytes: [u8; 7] = padded(word, 0);
+        let mut i = word.len();
+        while i < bytes.len() {
+            bytes[i] = b' ';
+            i += 1;
+        }
         Self {
             len: word.len() as u8,
-            bytes: padded(word, 0),
+            bytes,
         }
+    }
+
+    /// The word padded with blanks to 7 bytes.
+    pub fn padded(&self) -> &[u8; 7] {
+        &self.bytes
     }
 
     /// The word without its padding.
@@ -165,20 +179,20 @@ impl Word {
 
 /// The help texts and examples of [`COMMANDS`].
 const CMD_TEXT_PARTS: [&str; 14] = [
-    "",
-    "Show help text",
-    "Show program version and support information",
-    "Flush all dynamically installed (*,G) multicast routes",
-    "Kill running daemon",
-    "Reload .conf file, like SIGHUP",
-    "Show status of routes, joined groups, interfaces, etc.",
-    "Add a multicast route",
-    "eth0 192.168.2.42 225.1.2.3 eth1 eth2",
-    "Remove a multicast route",
-    "eth0 192.168.2.42 225.1.2.3",
-    "Join multicast group on an interface",
-    "eth0 225.1.2.3",
-    "Leave joined multicast group",
+    " \n\n",
+    "Show help text\n",
+    "Show program version and support information\n",
+    "Flush all dynamically installed (*,G) multicast routes\n",
+    "Kill running daemon\n",
+    "Reload .conf file, like SIGHUP\n",
+    "Show status of routes, joined groups, interfaces, etc.\n",
+    "Add a multicast route\n",
+    " eth0 192.168.2.42 225.1.2.3 eth1 eth2\n\n",
+    "Remove a multicast route\n",
+    " eth0 192.168.2.42 225.1.2.3\n\n",
+    "Join multicast group on an interface\n",
+    " eth0 225.1.2.3\n\n",
+    "Leave joined multicast group\n",
 ];
 static CMD_TEXTS: Texts<14, { joined_len(&CMD_TEXT_PARTS) }> = Texts::new(&CMD_TEXT_PARTS);
 
@@ -208,6 +222,10 @@ const fn alias(of: CmdSpec, at: usize, word: &'static str) -> CmdSpec {
     }
 }
 
+/// Where `version` is in [`COMMANDS`] (`smcrouted -h` prints its help text too).
+pub const VERSION: usize = 1;
+static_assertions::const_assert!(matches!(COMMANDS[VERSION].action, Action::Version));
+
 /// Where [`RELOAD`] and [`REMOVE`] are in [`COMMANDS`].
 const RELOAD_AT: usize = 4;
 const REMOVE_AT: usize = 8;
@@ -222,40 +240,40 @@ const RELOAD: CmdSpec = spec(
     "reload",
     Action::Send(IpcCmd::Reload),
     0,
-    "Reload .conf file, like SIGHUP",
-    "",
+    "Reload .conf file, like SIGHUP\n",
+    " \n\n",
 );
 const REMOVE: CmdSpec = spec(
     "remove",
     Action::Send(IpcCmd::Remove),
     2,
-    "Remove a multicast route",
-    "eth0 192.168.2.42 225.1.2.3",
+    "Remove a multicast route\n",
+    " eth0 192.168.2.42 225.1.2.3\n\n",
 );
 
 /// The command words, in SMCRoute's matching order.
 pub const COMMANDS: [CmdSpec; 12] = [
-    spec("help", Action::Help, 0, "Show help text", ""),
+    spec("help", Action::Help, 0, "Show help text\n", " \n\n"),
     spec(
         "version",
         Action::Version,
         0,
-        "Show program version and support information",
-        "",
+        "Show program version and support information\n",
+        " \n\n",
     ),
     spec(
         "flush",
         Action::Send(IpcCmd::Flush),
         0,
-        "Flush all dynamically installed (*,G) multicast routes",
-        "",
+        "Flush all dynamically installed (*,G) multicast routes\n",
+        " \n\n",
     ),
     spec(
         "kill",
         Action::Send(IpcCmd::Kill),
         0,
-        "Kill running daemon",
-        "",
+        "Kill running daemon\n",
+        " \n\n",
     ),
     RELOAD,
     alias(RELOAD, RELOAD_AT, "restart"),
@@ -263,15 +281,15 @@ pub const COMMANDS: [CmdSpec; 12] = [
         "show",
         Action::Send(IpcCmd::Show),
         0,
-        "Show status of routes, joined groups, interfaces, etc.",
-        "",
+        "Show status of routes, joined groups, interfaces, etc.\n",
+        " \n\n",
     ),
     spec(
         "add",
         Action::Send(IpcCmd::Add),
         3,
-        "Add a multicast route",
-        "eth0 192.168.2.42 225.1.2.3 eth1 eth2",
+        "Add a multicast route\n",
+        " eth0 192.168.2.42 225.1.2.3 eth1 eth2\n\n",
     ),
     REMOVE,
     alias(REMOVE, REMOVE_AT, "del"),
@@ -279,15 +297,15 @@ pub const COMMANDS: [CmdSpec; 12] = [
         "join",
         Action::Send(IpcCmd::Join),
         2,
-        "Join multicast group on an interface",
-        "eth0 225.1.2.3",
+        "Join multicast group on an interface\n",
+        " eth0 225.1.2.3\n\n",
     ),
     spec(
         "leave",
         Action::Send(IpcCmd::Leave),
         2,
-        "Leave joined multicast group",
-        "eth0 225.1.2.3",
+        "Leave joined multicast group\n",
+        " eth0 225.1.2.3\n\n",
     ),
 ];
 
@@ -400,12 +418,12 @@ mod tests {
         assert_eq!(entry("del"), b"remove");
         assert_eq!(entry("restart"), b"reload");
         assert_eq!(entry("add"), b"add");
-        assert_eq!(lookup("del").unwrap().help(), b"Remove a multicast route");
+        assert_eq!(lookup("del").unwrap().help(), b"Remove a multicast route\n");
         assert_eq!(
             lookup("add").unwrap().example(),
-            b"eth0 192.168.2.42 225.1.2.3 eth1 eth2"
+            b" eth0 192.168.2.42 225.1.2.3 eth1 eth2\n\n"
         );
-        assert_eq!(lookup("help").unwrap().example(), b"");
+        assert_eq!(lookup("help").unwrap().example(), b" \n\n");
     }
 
     #[test]

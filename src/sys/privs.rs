@@ -72,9 +72,16 @@ pub enum ResolveError {
 impl ResolveError {
     /// `"User"` or `"Group"`.
     pub fn what(self) -> &'static str {
+        let lead = self.lead();
+        lead.get(..lead.len() - 2).unwrap_or(lead)
+    }
+
+    /// SMCRoute's message up to the name: `"User '"` or `"Group '"` (the daemon writes
+    /// the line as this, the name and `"' not found!"`: one piece fewer to pass).
+    pub fn lead(self) -> &'static str {
         match self {
-            Self::UnknownUser => "User",
-            Self::UnknownGroup => "Group",
+            Self::UnknownUser => "User '",
+            Self::UnknownGroup => "Group '",
         }
     }
 }
@@ -568,6 +575,9 @@ mod tests {
         )
         .unwrap();
         assert_eq!(msg, "User 'x' not found!");
+        // The daemon's pieces make the same line.
+        assert_eq!(ResolveError::UnknownUser.lead(), "User '");
+        assert_eq!(ResolveError::UnknownGroup.lead(), "Group '");
         msg.clear();
         ufmt::uwrite!(msg, "{}", ResolveError::UnknownGroup).unwrap();
         assert_eq!(msg, "Group not found!");
