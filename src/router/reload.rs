@@ -121,8 +121,10 @@ impl Router {
             });
             match template {
                 Some(Some(t)) => {
-                    if let Some(ttls) = self.rules.get(t).map(|t| t.ttls) {
-                        let _ = self.set_kernel_ttls(h, kid, parent, ttls, false);
+                    if let Some(rule) = self.rules.get(t) {
+                        let mfc = &mut self.mfc;
+                        let _ =
+                            super::route::set_kernel_ttls(mfc, h, kid, parent, &rule.ttls, false);
                     }
                 }
                 Some(None) if !has_oifs => {}

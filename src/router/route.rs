@@ -266,8 +266,7 @@ impl Router {
                     r.owner == owner && r.mfc.parent == parent && r.mfc.ttls == rule.ttls
                 });
                 if !same {
-                    let ttls = rule.ttls;
-                    self.set_kernel_ttls(h, kid, parent, ttls, true)?;
+                    set_kernel_ttls(&mut self.mfc, h, kid, parent, &rule.ttls, true)?;
                     self.mfc.set_owner(kid, owner);
                 }
                 Ok(())
@@ -293,23 +292,10 @@ impl Router {
         h: &mut H,
         kid: usize,
         parent: u8,
-        ttls: Ttls,
+        ttls: &Ttls,
         force: bool,
     ) -> Result<(), Failed> {
-        let Some(e) = self.mfc.get_mut(kid) else {
-            return Err(Failed);
-        };
-        if !force && e.mfc.parent == parent && e.mfc.ttls == ttls {
-            return Ok(());
-        }
-        // The entry changed in place and installed as it is; put back if refused.
-        let old = (e.mfc.parent, e.mfc.ttls);
-        (e.mfc.parent, e.mfc.ttls) = (parent, ttls);
-        let installed = mfc_request(h, true, &e.mfc);
-        if installed.is_err() {
-            (e.mfc.parent, e.mfc.ttls) = old;
-        }
-        installed
+        set_kernel_ttls(&mut self.mfc, h, kid, parent, ttls, force)
     }
 
     /// Deletes kernel entry `kid` from the kernel and the list.
@@ -357,7 +343,7 @@ impl Router {
                     }
                 }
             }
-            let _ = self.set_kernel_ttls(h, kid, parent, ttls, false);
+            let _ = self.set_kernel_ttls(h, kid, parent, &ttls, false);
         }
     }
 
@@ -489,6 +475,32 @@ pub(crate) fn new_kernel<H: Host>(
 }
 
 /// Deletes kernel entry `kid` from the kernel and the list.
+/// [`Router::set_kernel_ttls`] on the kernel list alone: callers may pass the OIFs of a
+/// rule in place (another field), not a 32-byte copy.
+pub(super) fn set_kernel_ttls<H: Host>(
+    mfc: &mut Mfcs,
+    h: &mut H,
+    kid: usize,
+    parent: u8,
+    ttls: &Ttls,
+    force: bool,
+) -> Result<(), Failed> {
+    let Some(e) = mfc.get_mut(kid) else {
+        return Err(Failed);
+    };
+    if !force && e.mfc.parent == parent && e.mfc.ttls == *ttls {
+        return Ok(());
+    }
+    // The entry changed in place and installed as it is; put back if refused.
+    let old = (e.mfc.parent, e.mfc.ttls);
+    (e.mfc.parent, e.mfc.ttls) = (parent, *ttls);
+    let installed = mfc_request(h, true, &e.mfc);
+    if installed.is_err() {
+        (e.mfc.parent, e.mfc.ttls) = old;
+    }
+    installed
+}
+
 fn del_kernel<H: Host>(mfc: &mut Mfcs, h: &mut H, kid: usize) {
     // The kernel first, from the entry in place: no copy of it outlives the list.
     let Some(r) = mfc.get(kid) else {

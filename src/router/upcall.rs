@@ -67,7 +67,7 @@ impl Router {
                 Some(k) => {
                     // The kernel lost an entry we have (NOCACHE): put ours back, whatever
                     // it answers.
-                    if self.set_kernel_ttls(h, k, parent, ttls, true).is_err() && wrong {
+                    if self.set_kernel_ttls(h, k, parent, &ttls, true).is_err() && wrong {
                         return;
                     }
                     k

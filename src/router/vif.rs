@@ -273,7 +273,7 @@ impl Router {
                 if let Some(t) = ttls.get_mut(vif as usize) {
                     *t = 0;
                 }
-                let _ = self.set_kernel_ttls(h, kid, parent, ttls, false);
+                let _ = self.set_kernel_ttls(h, kid, parent, &ttls, false);
             }
         }
         self.del_vifs(h, id, ifindex);
