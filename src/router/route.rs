@@ -474,7 +474,6 @@ pub(crate) fn new_kernel<H: Host>(
     Err(Failed)
 }
 
-/// Deletes kernel entry `kid` from the kernel and the list.
 /// [`Router::set_kernel_ttls`] on the kernel list alone: callers may pass the OIFs of a
 /// rule in place (another field), not a 32-byte copy.
 pub(super) fn set_kernel_ttls<H: Host>(
@@ -501,6 +500,7 @@ pub(super) fn set_kernel_ttls<H: Host>(
     installed
 }
 
+/// Deletes kernel entry `kid` from the kernel and the list.
 fn del_kernel<H: Host>(mfc: &mut Mfcs, h: &mut H, kid: usize) {
     // The kernel first, from the entry in place: no copy of it outlives the list.
     let Some(r) = mfc.get(kid) else {
