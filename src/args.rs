@@ -15,7 +15,7 @@ pub use self::getopt::{Arg, Getopt, Mode};
 use crate::conf::atoi;
 use crate::fmt::{join, joined_len, Level};
 use crate::ipc::cmd;
-use crate::texts::{pack, packed_len, padded, Texts, INSERT};
+use crate::texts::{pack, packed_len, padded, Texts, INSERT_TEXT};
 
 /// A file path from the command line or derived from the identity.
 pub type Path = String<PATH_MAX_LEN>;
@@ -120,7 +120,7 @@ impl ErrorLine<'_> {
     /// control tool writes a non-ASCII option byte itself, as glibc's `getopt` does; the
     /// daemon writes `?` for it (a byte that is not text on its own).
     ///
-    /// The body is [`put_error_line`], which takes the line's fields in registers: the
+    /// The body is `put_error_line`, which takes the line's fields in registers: the
     /// line is not stored on the stack at each call (x86_64 `smcrouted` -64 B; MIPS16e
     /// .text +16 B, where the body comes out a little longer).
     #[inline(always)]
@@ -653,7 +653,7 @@ pub fn put_daemon_usage(put: &mut impl FnMut(&[u8]), prog: &str, ident: &str) {
 }
 
 /// The pieces of `smcrouted -h` after the program name, joined at compile time with an
-/// [`INSERT`] where the identity goes, and [packed](pack) (a few hundred blanks fewer).
+/// [`INSERT`](crate::texts::INSERT) where the identity goes, and [packed](pack) (a few hundred blanks fewer).
 const DAEMON_USAGE_PARTS: [&str; 9] = [
     USAGE_TO_CONF,
     INSERT_TEXT,
@@ -665,9 +665,6 @@ const DAEMON_USAGE_PARTS: [&str; 9] = [
     INSERT_TEXT,
     USAGE_END,
 ];
-/// [`INSERT`] as text.
-const INSERT_TEXT: &str = "\x01";
-static_assertions::const_assert!(INSERT_TEXT.as_bytes()[0] == INSERT);
 const DAEMON_USAGE_JOINED: [u8; joined_len(&DAEMON_USAGE_PARTS)] = join(&DAEMON_USAGE_PARTS);
 static DAEMON_USAGE: [u8; packed_len(&DAEMON_USAGE_JOINED)] = pack(&DAEMON_USAGE_JOINED);
 const USAGE_TO_CONF: &str = crate::joined![

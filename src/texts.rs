@@ -108,6 +108,9 @@ pub const fn same(a: &str, b: &str) -> bool {
 
 /// In a [packed](pack) text: where [`put_unpacked`] puts the text it is given.
 pub const INSERT: u8 = 0x01;
+/// [`INSERT`] as text, for the parts a packed text is joined from.
+pub const INSERT_TEXT: &str = "\x01";
+static_assertions::const_assert!(INSERT_TEXT.as_bytes()[0] == INSERT);
 /// In a packed text, byte `RUN_CODE + n` stands for `n` blanks, `2 <= n <=` [`MAX_RUN`]
 /// (bytes 0x0d to 0x1f, which no usage text holds).
 const RUN_CODE: u8 = 0x0b;

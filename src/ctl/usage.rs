@@ -4,7 +4,7 @@ use super::Term;
 use crate::args::{self, DEFAULT_IDENT, RUNSTATEDIR};
 use crate::fmt::{join, joined_len};
 use crate::ipc::cmd::{self, Action, CmdSpec, COMMANDS};
-use crate::texts::{pack, packed_len, put_unpacked, INSERT};
+use crate::texts::{pack, packed_len, put_unpacked, INSERT_TEXT};
 
 /// The usage text up to the default identity: SMCRoute's layout (options as
 /// `  -%c %-10s %s`, commands as `  %-7s %s  %s`) with 2.6's `-h -j -v` and
@@ -33,7 +33,7 @@ const USAGE_COMMANDS: &str = ".sock
 Commands:
 ";
 
-/// After the commands, with an [`INSERT`] for each [`INBOUND`].
+/// After the commands, with an [`INSERT`](crate::texts::INSERT) for each [`INBOUND`].
 const USAGE_TAIL: &str = "
 Arguments:
          <---------- INBOUND ------------>  <- OUTBOUND ->
@@ -71,7 +71,7 @@ pub fn print_usage(t: &mut impl Term) {
     put_packed(t, &USAGE_END, INBOUND);
 }
 
-/// Writes a [packed](pack) usage text as it was, `insert` where it has [`INSERT`]: one
+/// Writes a [packed](pack) usage text as it was, `insert` where it has [`INSERT`](crate::texts::INSERT): one
 /// copy of the unpacking, shared with `smcrouted -h`.
 fn put_packed(t: &mut impl Term, packed: &[u8], insert: &str) {
     put_unpacked(packed, insert.as_bytes(), &mut |bytes| t.put(bytes));
@@ -81,7 +81,7 @@ fn put_packed(t: &mut impl Term, packed: &[u8], insert: &str) {
 const INBOUND: &str = "IIF [SOURCE-IP[/LEN]] GROUP[/LEN]";
 
 /// The usage text up to the commands, joined at compile time (one write, not seven),
-/// with an [`INSERT`] for each default identity, and [packed](pack): the help texts are
+/// with an [`INSERT`](crate::texts::INSERT) for each default identity, and [packed](pack): the help texts are
 /// laid out in columns, a hundred and fifty blanks fewer.
 const USAGE_PARTS: [&str; 7] = [
     USAGE_HEAD,
@@ -92,9 +92,6 @@ const USAGE_PARTS: [&str; 7] = [
     INSERT_TEXT,
     USAGE_COMMANDS,
 ];
-/// [`INSERT`] as text.
-const INSERT_TEXT: &str = "\x01";
-static_assertions::const_assert!(INSERT_TEXT.as_bytes()[0] == INSERT);
 const USAGE_JOINED: [u8; joined_len(&USAGE_PARTS)] = join(&USAGE_PARTS);
 static USAGE_OPTIONS: [u8; packed_len(&USAGE_JOINED)] = pack(&USAGE_JOINED);
 /// [`USAGE_TAIL`] packed.
