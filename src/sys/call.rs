@@ -1,5 +1,5 @@
-//! libc calls whose static musl wrappers link much more than the call: on Linux they are
-//! made here as the raw system call (`syscall(2)`, which returns -1 and sets `errno` on
+//! libc calls whose static musl wrappers link much more than the call (and whose glibc
+//! imports cost more than the call, see "cancellation points"): on Linux they are made here as the raw system call (`syscall(2)`, which returns -1 and sets `errno` on
 //! failure, exactly like the wrapper did); on FreeBSD they stay the libc functions.
 //!
 //! Each function has the libc signature and contract, so a call site only swaps
@@ -59,6 +59,24 @@ pub unsafe fn fork() -> libc::pid_t {
 pub unsafe fn fork() -> libc::pid_t {
     // SAFETY: the caller upholds `fork`'s contract.
     unsafe { libc::fork() }
+}
+
+/// `_exit(code)` as the raw `exit_group`, which is all glibc's and musl's `_exit` do: no
+/// atexit handlers, no stdio flushing.
+#[cfg(target_os = "linux")]
+pub fn exit_now(code: libc::c_int) -> ! {
+    // SAFETY: integer argument only; the call ends every thread of the process.
+    unsafe { libc::syscall(libc::SYS_exit_group, code as c_long) };
+    // `exit_group` does not return; a loop keeps the type `!` without `unsafe`.
+    #[allow(clippy::empty_loop)]
+    loop {}
+}
+
+/// `_exit(code)`.
+#[cfg(not(target_os = "linux"))]
+pub fn exit_now(code: libc::c_int) -> ! {
+    // SAFETY: `_exit` never returns and has no preconditions.
+    unsafe { libc::_exit(code) }
 }
 
 // ===== ioctl and the terminal =====
@@ -262,8 +280,8 @@ pub fn socket(domain: libc::c_int, ty: libc::c_int, protocol: libc::c_int) -> li
 /// `SO_SNDTIMEO_OLD` while its `time_t` is `long`, the 64-bit one with `_NEW`
 /// otherwise), so no conversion is due.
 ///
-/// Only on static musl: glibc's is in a shared library (no bytes to win), and the fault
-/// tests interpose it with `LD_PRELOAD` (`tests/tools/shim/fail_mfc.c`).
+/// Only on static musl: on glibc the fault tests interpose it with `LD_PRELOAD`
+/// (`tests/tools/shim/fail_mfc.c`), which a raw system call would bypass.
 ///
 /// # Safety
 /// `value` is valid for reads of `len` bytes.
@@ -364,7 +382,7 @@ pub fn fchmod(fd: libc::c_int, mode: libc::mode_t) -> libc::c_int {
     unsafe { libc::fchmod(fd, mode) }
 }
 
-// ===== cancellation points and plain wrappers (static musl) =====
+// ===== cancellation points and plain wrappers =====
 //
 // musl makes `open`, `close`, `read`, `write`, `poll`, `connect`, `sendto`, `recvfrom`
 // and `waitpid` thread-cancellation points: they enter the kernel through
@@ -373,18 +391,22 @@ pub fn fchmod(fd: libc::c_int, mode: libc::mode_t) -> libc::c_int {
 // thread and never cancel it, so the plain system call behaves the same. Once no call
 // site uses a cancellation point the whole machinery drops out of the link.
 //
-// glibc keeps its own functions (a shared library: no bytes to win) and FreeBSD its libc.
+// On glibc, linked dynamically, each imported function costs the program ~70 B of
+// dynamic-linking tables (its `.dynsym` entry, name, version, GOT slot and relocation)
+// while `syscall` is imported anyway: the raw calls took 17 imports out, -944 B on
+// x86_64. glibc's wrappers are the same system calls (its cancellation points too).
+// FreeBSD keeps its libc.
 
 /// Which targets make the calls below as raw system calls.
-macro_rules! raw_musl {
-    ($($item:item)*) => { $( #[cfg(all(target_os = "linux", target_env = "musl"))] $item )* };
+macro_rules! raw_linux {
+    ($($item:item)*) => { $( #[cfg(target_os = "linux")] $item )* };
 }
 /// Which targets call libc for them.
 macro_rules! via_libc {
-    ($($item:item)*) => { $( #[cfg(not(all(target_os = "linux", target_env = "musl")))] $item )* };
+    ($($item:item)*) => { $( #[cfg(not(target_os = "linux"))] $item )* };
 }
 
-raw_musl! {
+raw_linux! {
     /// `open(path, flags, mode)` as `openat(AT_FDCWD, path, flags | O_LARGEFILE, mode)`
     /// (aarch64 has no `SYS_open`), the call musl's `open` makes. musl's also sets
     /// `FD_CLOEXEC` again with `fcntl` for kernels before 2.6.23 that ignore `O_CLOEXEC`.
@@ -532,7 +554,6 @@ raw_musl! {
 /// `fds` is valid for reads and writes of `nfds` entries.
 #[cfg(all(
     target_os = "linux",
-    target_env = "musl",
     any(target_arch = "mips", target_arch = "arm", target_arch = "x86_64")
 ))]
 pub unsafe fn poll(
@@ -552,7 +573,6 @@ pub unsafe fn poll(
 /// `fds` is valid for reads and writes of `nfds` entries.
 #[cfg(all(
     target_os = "linux",
-    target_env = "musl",
     not(any(target_arch = "mips", target_arch = "arm", target_arch = "x86_64"))
 ))]
 pub unsafe fn poll(
@@ -701,29 +721,14 @@ via_libc! {
     }
 }
 
-/// `prctl(option, arg, 0, 0, 0)` for options with integer arguments.
-#[cfg(all(target_os = "linux", not(target_env = "musl")))]
-pub fn prctl(option: libc::c_int, arg: libc::c_ulong) -> libc::c_int {
-    // SAFETY: the options used here take integer arguments only.
-    unsafe {
-        libc::prctl(
-            option,
-            arg,
-            0 as libc::c_ulong,
-            0 as libc::c_ulong,
-            0 as libc::c_ulong,
-        )
-    }
-}
-
-// ===== plain wrappers (static musl) =====
+// ===== plain wrappers =====
 //
 // Each of these musl (or zig's libc) wrappers is only the system call and `errno`, yet
-// 60-100 B apiece static; `syscall` does the same for all. Calls on paths use the `*at`
+// 60-100 B apiece static (and ~70 B of import tables each on glibc, see above); `syscall` does the same for all. Calls on paths use the `*at`
 // forms with `AT_FDCWD` (aarch64 has only those), as musl does there; uids are 32-bit in
 // `fchownat` on every ABI (ARM's plain `chown` is the 16-bit one).
 
-raw_musl! {
+raw_linux! {
     /// `access(path, mode)` as `faccessat(AT_FDCWD, path, mode)`.
     ///
     /// # Safety
@@ -861,7 +866,7 @@ raw_musl! {
 
 /// `geteuid()` (never fails): ARM's `SYS_geteuid` is the 16-bit call, `geteuid32` the
 /// real one, as musl picks.
-#[cfg(all(target_os = "linux", target_env = "musl"))]
+#[cfg(target_os = "linux")]
 pub fn geteuid() -> libc::uid_t {
     #[cfg(target_arch = "arm")]
     const NR: c_long = libc::SYS_geteuid32;
@@ -875,7 +880,7 @@ pub fn geteuid() -> libc::uid_t {
 /// `dup2(old, new)`: the system call where the ABI has it, else `dup3(old, new, 0)`,
 /// which refuses `old == new`; `dup2` then just returns `new`, as musl's does (for an
 /// open `old`, which is the only way it is called here).
-#[cfg(all(target_os = "linux", target_env = "musl"))]
+#[cfg(target_os = "linux")]
 pub fn dup2(old: libc::c_int, new: libc::c_int) -> libc::c_int {
     #[cfg(any(target_arch = "mips", target_arch = "arm", target_arch = "x86_64"))]
     // SAFETY: integer arguments only; the caller owns `new`, which is replaced.

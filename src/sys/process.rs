@@ -51,9 +51,9 @@ pub fn fork_daemonize() -> Result<(), Errno> {
     // libc's cached thread id (see `call::fork`).
     match ret(unsafe { super::call::fork() })? {
         0 => {}
-        // SAFETY: `_exit` never returns; skipping atexit handlers and stdio flushing is
-        // exactly right for the parent, whose state now belongs to the child.
-        _ => unsafe { libc::_exit(0) },
+        // Skipping atexit handlers and stdio flushing is exactly right for the parent,
+        // whose state now belongs to the child.
+        _ => super::call::exit_now(0),
     }
     // Fails only if we lead a process group, which a freshly forked child does not.
     ret(super::call::setsid())?;
@@ -392,8 +392,8 @@ fn exec_script(path: &CPath, arg: &CStrBuf<32>, envp: Option<&ScriptEnvp<'_>>) -
     // SAFETY: `path` and every `argv` and `envp` entry are NUL-terminated strings alive
     // for the call, and both arrays end with a null pointer.
     unsafe { super::call::execve(path.as_ptr(), argv.as_ptr(), envp) };
-    // SAFETY: `_exit` never returns; nothing of the parent's may be flushed from here.
-    unsafe { libc::_exit(127) }
+    // Nothing of the parent's may be flushed from here.
+    super::call::exit_now(127)
 }
 
 /// `waitpid(-1, &status, WNOHANG)` until no exited child is left: collects finished
