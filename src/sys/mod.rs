@@ -25,6 +25,13 @@ pub mod join;
 pub mod mrinit;
 pub mod mrsys;
 pub mod sock;
+#[cfg(all(
+    smcroute_own_start,
+    target_os = "linux",
+    target_env = "gnu",
+    target_arch = "x86_64"
+))]
+mod start;
 pub mod unix;
 
 #[cfg(target_os = "linux")]
