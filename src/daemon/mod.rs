@@ -73,6 +73,7 @@ static STORE: StaticCell<Store> = StaticCell::new(Store {
     mrdisc: Mrdiscs::new(),
     clients: Clients::new(),
     recv_buf: [0; RECV_BUF],
+    argv: Vec::new(),
 });
 
 /// What [`STORE`] holds.
@@ -98,6 +99,11 @@ struct Store {
     /// What the loop reads signals, upcalls, link events and mrdisc packets into: here,
     /// not in `main`'s frame, it needs no clearing at start-up.
     recv_buf: RecvBuf,
+    /// The command line's words (a kilobyte, out of `main`'s frame: its other slots come
+    /// closer to the stack pointer, -16 B on x86_64). The options stay in the frame: in
+    /// here their address is a constant that LLVM propagates into `parse_daemon_into`,
+    /// whose stores then take 4-byte displacements (+32 B).
+    argv: Vec<&'static str, MAX_ARGV>,
 }
 
 /// Bytes read at once from a signal pipe, routing, netlink or mrdisc socket.
@@ -122,7 +128,18 @@ const READY: &str = "Ready, waiting for client request or kernel event.";
 
 /// `smcrouted` entry point; returns the exit code.
 pub fn main(raw: &Args) -> i32 {
-    let mut argv: Vec<&str, MAX_ARGV> = Vec::new();
+    let Some(Store {
+        router,
+        bufs,
+        kernel,
+        mrdisc,
+        clients,
+        recv_buf,
+        argv,
+    }) = STORE.take()
+    else {
+        return exit::SOFTWARE;
+    };
     for a in raw.iter() {
         if argv.push(a).is_err() {
             sys::stderr(b"smcrouted: too many arguments\n");
@@ -131,7 +148,7 @@ pub fn main(raw: &Args) -> i32 {
     }
     let prog = argv.first().copied().unwrap_or("smcrouted");
     let mut opts = DaemonOpts::new();
-    if let Err(stop) = args::parse_daemon_into(&argv, &mut opts) {
+    if let Err(stop) = args::parse_daemon_into(argv, &mut opts) {
         let (code, usage) = match stop {
             NotRun::Help { ident } => (exit::OK, Some(ident)),
             NotRun::Version => {
@@ -158,17 +175,6 @@ pub fn main(raw: &Args) -> i32 {
         );
         return exit::FAILURE;
     }
-    let Some(Store {
-        router,
-        bufs,
-        kernel,
-        mrdisc,
-        clients,
-        recv_buf,
-    }) = STORE.take()
-    else {
-        return exit::SOFTWARE;
-    };
     let statics = Statics {
         router,
         bufs,
