@@ -359,7 +359,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
             Err(e) => {
                 let (what, sep, errno) = e.parts();
                 let head = "Could not drop root privileges, continuing as root: ";
-                line_of(&mut host.log, Level::Warning, &[head, what, sep], errno, "");
+                words_then(&mut host.log, Level::Warning, &[head, what, sep], errno);
             }
         }
     }
@@ -429,7 +429,7 @@ fn after(t: Instant, secs: u32) -> Instant {
 /// formatting call per piece.
 #[inline(never)]
 fn failed(log: &mut SysLog<'_>, level: Level, text: &str, what: &str, e: Errno) {
-    line_of(log, level, &[text, what, ": "], Some(e), "");
+    words_then(log, level, &[text, what, ": "], Some(e));
 }
 
 /// Logs `text`, `": "` and `e` (`Failed daemonizing: ERROR`): [`failed`] with nothing
@@ -445,13 +445,20 @@ fn failed_with(log: &mut SysLog<'_>, level: Level, text: &str, e: Errno) {
 #[inline(never)]
 fn init_failed(log: &mut SysLog<'_>, level: Level, e: mroute::InitError) {
     let (parts, errno) = e.parts();
-    line_of(log, level, &parts, errno, "");
+    words_then(log, level, &parts, errno);
 }
 
 /// Logs `parts` in a row: one call at each site rather than a formatting call per piece.
 #[inline(never)]
 fn words(log: &mut SysLog<'_>, level: Level, parts: &[&str]) {
-    line_of(log, level, parts, None, "");
+    words_then(log, level, parts, None);
+}
+
+/// Logs `parts` in a row, then `e` if there is one: the one call of the line builder
+/// for the start-up's messages (no `dyn` sink and empty tail set up at each site).
+#[inline(never)]
+fn words_then(log: &mut SysLog<'_>, level: Level, parts: &[&str], e: Option<Errno>) {
+    line_of(log, level, parts, e, "");
 }
 
 /// Re-reads the interface list (rtnetlink or `NET_RT_IFLIST` dump) into the router,
