@@ -583,19 +583,17 @@ struct Loop<'a, 'h> {
 }
 
 impl Loop<'_, '_> {
+    /// Turns until the daemon must exit; the exit code.
     fn run(&mut self) -> i32 {
-        loop {
-            if let Some(code) = self.turn() {
-                return code;
-            }
-        }
+        while !self.turn() {}
+        exit::OK
     }
 
-    /// One poll and what it found; the exit code once the daemon must exit. Not inlined:
+    /// One poll and what it found; true once the daemon must exit (logged). Not inlined:
     /// LLVM hoists the constants of a loop body this big out of the loop into spilled
     /// stack slots.
     #[inline(never)]
-    fn turn(&mut self) -> Option<i32> {
+    fn turn(&mut self) -> bool {
         let now = clock::now();
         let mut set = PollSet {
             fds: Vec::new(),
@@ -626,39 +624,40 @@ impl Loop<'_, '_> {
         let deadline = sooner(sooner(deadline, self.next_expire), self.exit_at);
         let timeout = now.until(deadline).min(i32::MAX as u64) as i32;
         if poll(&mut set.fds, timeout).is_err() {
-            return None;
+            return false;
         }
-        let now = clock::now();
-        let mut reload = false;
-        for (pfd, source) in set.fds.iter().zip(set.what.iter()) {
-            if !pfd.readable() {
-                continue;
+        // Why the daemon exits: one log call for both reasons.
+        let why = 'exit: {
+            let now = clock::now();
+            let mut reload = false;
+            for (pfd, source) in set.fds.iter().zip(set.what.iter()) {
+                if pfd.readable() && self.serve(*source, now, &mut reload) {
+                    // `SIGTERM`/`SIGINT` and `smcroutectl kill` end the loop alike.
+                    break 'exit "Exiting.";
+                }
             }
-            if let Some(code) = self.serve(*source, now, &mut reload) {
-                return Some(code);
+            if reload {
+                self.reload();
             }
-        }
-        if reload {
-            self.reload();
-        }
-        // One clock read for the timers and the `-x` deadline (which, disabled, is
-        // `NEVER`: no time reaches it).
-        let now = clock::now();
-        self.timers(now);
-        if self.exit_at <= now {
-            log!(self.host, Level::Notice, "Exit delay timer expired.");
-            return Some(exit::OK);
-        }
-        None
+            // One clock read for the timers and the `-x` deadline (which, disabled, is
+            // `NEVER`: no time reaches it).
+            let now = clock::now();
+            self.timers(now);
+            if self.exit_at <= now {
+                break 'exit "Exit delay timer expired.";
+            }
+            return false;
+        };
+        crate::fmt::text(self.host, Level::Notice, why);
+        true
     }
 
-    /// Reads what poll found on `source`; the exit code once the daemon must exit.
+    /// Reads what poll found on `source`; true if the daemon must exit.
     /// Not inlined, as [`Self::turn`].
     #[inline(never)]
-    fn serve(&mut self, source: Source, now: Instant, reload: &mut bool) -> Option<i32> {
+    fn serve(&mut self, source: Source, now: Instant, reload: &mut bool) -> bool {
         let recv_buf = &mut *self.recv_buf;
-        // `SIGTERM`/`SIGINT` and `smcroutectl kill` end the loop alike (one log line).
-        let quit = match source {
+        match source {
             Source::Signals => {
                 let set = self.signals.take_with(recv_buf);
                 if !set.term {
@@ -701,12 +700,7 @@ impl Loop<'_, '_> {
                 self.host.mrdisc_readable(slot, recv_buf);
                 false
             }
-        };
-        if quit {
-            log!(self.host, Level::Notice, "Exiting.");
-            return Some(exit::OK);
         }
-        None
     }
 
     /// Handles the upcalls waiting on the routing socket of `family`.
