@@ -786,8 +786,10 @@ impl Loop<'_, '_> {
         self.router.shutdown(self.host);
         let _ = self.host.kernel.shutdown(Family::V4);
         let _ = self.host.kernel.shutdown(Family::V6);
-        if self.listener.take().is_some() {
-            // A path that was bound is a valid file name: the PID file's unlink serves.
+        if self.listener.is_some() {
+            // The listener closes with the process, as the loop's other descriptors do
+            // (no drop code here). A path that was bound is a valid file name: the PID
+            // file's unlink serves.
             let _ = fs::unlink(self.opts.socket.as_str());
         }
         let _ = fs::unlink(self.opts.pid_file.as_str());
