@@ -73,6 +73,7 @@ static STORE: StaticCell<Store> = StaticCell::new(Store {
     mrdisc: Mrdiscs::new(),
     clients: Clients::new(),
     recv_buf: [0; RECV_BUF],
+    argv: Vec::new(),
 });
 
 /// What [`STORE`] holds.
@@ -98,6 +99,11 @@ struct Store {
     /// What the loop reads signals, upcalls, link events and mrdisc packets into: here,
     /// not in `main`'s frame, it needs no clearing at start-up.
     recv_buf: RecvBuf,
+    /// The command line's words (a kilobyte, out of `main`'s frame: its other slots come
+    /// closer to the stack pointer, -16 B on x86_64). The options stay in the frame: in
+    /// here their address is a constant that LLVM propagates into `parse_daemon_into`,
+    /// whose stores then take 4-byte displacements (+32 B).
+    argv: Vec<&'static str, MAX_ARGV>,
 }
 
 /// Bytes read at once from a signal pipe, routing, netlink or mrdisc socket.
@@ -122,7 +128,18 @@ const READY: &str = "Ready, waiting for client request or kernel event.";
 
 /// `smcrouted` entry point; returns the exit code.
 pub fn main(raw: &Args) -> i32 {
-    let mut argv: Vec<&str, MAX_ARGV> = Vec::new();
+    let Some(Store {
+        router,
+        bufs,
+        kernel,
+        mrdisc,
+        clients,
+        recv_buf,
+        argv,
+    }) = STORE.take()
+    else {
+        return exit::SOFTWARE;
+    };
     for a in raw.iter() {
         if argv.push(a).is_err() {
             sys::stderr(b"smcrouted: too many arguments\n");
@@ -131,7 +148,7 @@ pub fn main(raw: &Args) -> i32 {
     }
     let prog = argv.first().copied().unwrap_or("smcrouted");
     let mut opts = DaemonOpts::new();
-    if let Err(stop) = args::parse_daemon_into(&argv, &mut opts) {
+    if let Err(stop) = args::parse_daemon_into(argv, &mut opts) {
         let (code, usage) = match stop {
             NotRun::Help { ident } => (exit::OK, Some(ident)),
             NotRun::Version => {
@@ -158,17 +175,6 @@ pub fn main(raw: &Args) -> i32 {
         );
         return exit::FAILURE;
     }
-    let Some(Store {
-        router,
-        bufs,
-        kernel,
-        mrdisc,
-        clients,
-        recv_buf,
-    }) = STORE.take()
-    else {
-        return exit::SOFTWARE;
-    };
     let statics = Statics {
         router,
         bufs,
@@ -353,7 +359,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
             Err(e) => {
                 let (what, sep, errno) = e.parts();
                 let head = "Could not drop root privileges, continuing as root: ";
-                line_of(&mut host.log, Level::Warning, &[head, what, sep], errno, "");
+                words_then(&mut host.log, Level::Warning, &[head, what, sep], errno);
             }
         }
     }
@@ -423,7 +429,7 @@ fn after(t: Instant, secs: u32) -> Instant {
 /// formatting call per piece.
 #[inline(never)]
 fn failed(log: &mut SysLog<'_>, level: Level, text: &str, what: &str, e: Errno) {
-    line_of(log, level, &[text, what, ": "], Some(e), "");
+    words_then(log, level, &[text, what, ": "], Some(e));
 }
 
 /// Logs `text`, `": "` and `e` (`Failed daemonizing: ERROR`): [`failed`] with nothing
@@ -439,13 +445,20 @@ fn failed_with(log: &mut SysLog<'_>, level: Level, text: &str, e: Errno) {
 #[inline(never)]
 fn init_failed(log: &mut SysLog<'_>, level: Level, e: mroute::InitError) {
     let (parts, errno) = e.parts();
-    line_of(log, level, &parts, errno, "");
+    words_then(log, level, &parts, errno);
 }
 
 /// Logs `parts` in a row: one call at each site rather than a formatting call per piece.
 #[inline(never)]
 fn words(log: &mut SysLog<'_>, level: Level, parts: &[&str]) {
-    line_of(log, level, parts, None, "");
+    words_then(log, level, parts, None);
+}
+
+/// Logs `parts` in a row, then `e` if there is one: the one call of the line builder
+/// for the start-up's messages (no `dyn` sink and empty tail set up at each site).
+#[inline(never)]
+fn words_then(log: &mut SysLog<'_>, level: Level, parts: &[&str], e: Option<Errno>) {
+    line_of(log, level, parts, e, "");
 }
 
 /// Re-reads the interface list (rtnetlink or `NET_RT_IFLIST` dump) into the router,
@@ -570,19 +583,17 @@ struct Loop<'a, 'h> {
 }
 
 impl Loop<'_, '_> {
+    /// Turns until the daemon must exit; the exit code.
     fn run(&mut self) -> i32 {
-        loop {
-            if let Some(code) = self.turn() {
-                return code;
-            }
-        }
+        while !self.turn() {}
+        exit::OK
     }
 
-    /// One poll and what it found; the exit code once the daemon must exit. Not inlined:
+    /// One poll and what it found; true once the daemon must exit (logged). Not inlined:
     /// LLVM hoists the constants of a loop body this big out of the loop into spilled
     /// stack slots.
     #[inline(never)]
-    fn turn(&mut self) -> Option<i32> {
+    fn turn(&mut self) -> bool {
         let now = clock::now();
         let mut set = PollSet {
             fds: Vec::new(),
@@ -613,39 +624,40 @@ impl Loop<'_, '_> {
         let deadline = sooner(sooner(deadline, self.next_expire), self.exit_at);
         let timeout = now.until(deadline).min(i32::MAX as u64) as i32;
         if poll(&mut set.fds, timeout).is_err() {
-            return None;
+            return false;
         }
-        let now = clock::now();
-        let mut reload = false;
-        for (pfd, source) in set.fds.iter().zip(set.what.iter()) {
-            if !pfd.readable() {
-                continue;
+        // Why the daemon exits: one log call for both reasons.
+        let why = 'exit: {
+            let now = clock::now();
+            let mut reload = false;
+            for (pfd, source) in set.fds.iter().zip(set.what.iter()) {
+                if pfd.readable() && self.serve(*source, now, &mut reload) {
+                    // `SIGTERM`/`SIGINT` and `smcroutectl kill` end the loop alike.
+                    break 'exit "Exiting.";
+                }
             }
-            if let Some(code) = self.serve(*source, now, &mut reload) {
-                return Some(code);
+            if reload {
+                self.reload();
             }
-        }
-        if reload {
-            self.reload();
-        }
-        // One clock read for the timers and the `-x` deadline (which, disabled, is
-        // `NEVER`: no time reaches it).
-        let now = clock::now();
-        self.timers(now);
-        if self.exit_at <= now {
-            log!(self.host, Level::Notice, "Exit delay timer expired.");
-            return Some(exit::OK);
-        }
-        None
+            // One clock read for the timers and the `-x` deadline (which, disabled, is
+            // `NEVER`: no time reaches it).
+            let now = clock::now();
+            self.timers(now);
+            if self.exit_at <= now {
+                break 'exit "Exit delay timer expired.";
+            }
+            return false;
+        };
+        crate::fmt::text(self.host, Level::Notice, why);
+        true
     }
 
-    /// Reads what poll found on `source`; the exit code once the daemon must exit.
+    /// Reads what poll found on `source`; true if the daemon must exit.
     /// Not inlined, as [`Self::turn`].
     #[inline(never)]
-    fn serve(&mut self, source: Source, now: Instant, reload: &mut bool) -> Option<i32> {
+    fn serve(&mut self, source: Source, now: Instant, reload: &mut bool) -> bool {
         let recv_buf = &mut *self.recv_buf;
-        // `SIGTERM`/`SIGINT` and `smcroutectl kill` end the loop alike (one log line).
-        let quit = match source {
+        match source {
             Source::Signals => {
                 let set = self.signals.take_with(recv_buf);
                 if !set.term {
@@ -688,12 +700,7 @@ impl Loop<'_, '_> {
                 self.host.mrdisc_readable(slot, recv_buf);
                 false
             }
-        };
-        if quit {
-            log!(self.host, Level::Notice, "Exiting.");
-            return Some(exit::OK);
         }
-        None
     }
 
     /// Handles the upcalls waiting on the routing socket of `family`.
@@ -779,8 +786,10 @@ impl Loop<'_, '_> {
         self.router.shutdown(self.host);
         let _ = self.host.kernel.shutdown(Family::V4);
         let _ = self.host.kernel.shutdown(Family::V6);
-        if self.listener.take().is_some() {
-            // A path that was bound is a valid file name: the PID file's unlink serves.
+        if self.listener.is_some() {
+            // The listener closes with the process, as the loop's other descriptors do
+            // (no drop code here). A path that was bound is a valid file name: the PID
+            // file's unlink serves.
             let _ = fs::unlink(self.opts.socket.as_str());
         }
         let _ = fs::unlink(self.opts.pid_file.as_str());

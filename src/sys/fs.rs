@@ -3,6 +3,7 @@
 //! module uses to pass `&str` to C.
 
 use core::ffi::{c_char, CStr};
+use core::mem::MaybeUninit;
 
 use ufmt::{uDisplay, uWrite, Formatter};
 
@@ -14,7 +15,10 @@ use crate::errno::Errno;
 /// A NUL-terminated copy of a string in a fixed buffer of `N` bytes (so at most `N - 1`
 /// characters), for passing to C without an allocator.
 pub struct CStrBuf<const N: usize> {
-    buf: [u8; N],
+    /// A NUL-terminated string from the first byte, every byte of it up to its NUL
+    /// initialised; the bytes after the NUL may not be. Not zero-filled when made: the
+    /// buffers are made for one call each, a fill of a quarter kilobyte apiece.
+    buf: [MaybeUninit<u8>; N],
 }
 
 /// Longest path we pass to the kernel, NUL included. Longer paths are refused with
@@ -37,55 +41,67 @@ impl<const N: usize> CStrBuf<N> {
 
     /// The empty string, to be [`set`](Self::set) in place (no copy of the buffer).
     pub const fn empty() -> Self {
-        // The last byte stays 0 forever (see `as_ptr`), so there must be one.
+        // There must be room for the NUL.
         const { assert!(N > 0) };
-        Self { buf: [0; N] }
+        let mut buf = [MaybeUninit::uninit(); N];
+        buf[0] = MaybeUninit::new(0);
+        Self { buf }
     }
 
     /// Makes the string the concatenation of `parts`, with the errors of [`Self::new`]
-    /// (checked part by part); unchanged on error except for the bytes already copied.
+    /// (checked part by part); the empty string on error.
     pub fn set(&mut self, parts: &[&str]) -> Result<(), Errno> {
         fill_nul_terminated(&mut self.buf, parts)
     }
 
     /// The string as a C string.
     pub fn as_cstr(&self) -> &CStr {
-        // `new` guarantees a NUL inside the buffer; the empty string is the fallback.
-        CStr::from_bytes_until_nul(&self.buf).unwrap_or(c"")
+        // SAFETY: `buf` holds a NUL-terminated string from its first byte, initialised
+        // up to its NUL (`empty` and `fill_nul_terminated` keep it so, see `buf`), and
+        // `as_ptr` points at it for as long as `self` is borrowed.
+        unsafe { CStr::from_ptr(self.as_ptr()) }
     }
 
-    /// Pointer to the NUL-terminated string, valid while `self` lives. No search for the
-    /// NUL: the buffer starts zeroed and `fill_nul_terminated` never writes its last
-    /// byte but as the NUL, so the string always ends inside it (even after a failed
-    /// `set`, which the callers never pass on anyway).
+    /// Pointer to the NUL-terminated string, valid while `self` lives. The string
+    /// always ends inside the buffer: `empty` writes its NUL, and `fill_nul_terminated`
+    /// ends every string it writes, even after a failure (then the empty one).
     pub fn as_ptr(&self) -> *const c_char {
         self.buf.as_ptr().cast()
     }
 }
 
 /// [`CStrBuf::set`] for every `N`: one out-of-line copy. Writes characters only below
-/// `buf.len() - 1` (`end < cap`), so the last byte is only ever a NUL.
+/// `buf.len() - 1` (`end < cap`), so the NUL always fits after them; on an error it
+/// leaves the empty string (a NUL first).
 #[inline(never)]
-fn fill_nul_terminated(buf: &mut [u8], parts: &[&str]) -> Result<(), Errno> {
+fn fill_nul_terminated(buf: &mut [MaybeUninit<u8>], parts: &[&str]) -> Result<(), Errno> {
     let cap = buf.len();
     let mut len = 0;
-    for part in parts {
-        let bytes = part.as_bytes();
-        if crate::fmt::has_byte(bytes, 0) {
-            return Err(Errno::EINVAL);
+    let filled = 'fill: {
+        for part in parts {
+            let bytes = part.as_bytes();
+            if crate::fmt::has_byte(bytes, 0) {
+                break 'fill Err(Errno::EINVAL);
+            }
+            let end = len + bytes.len();
+            match buf.get_mut(len..end) {
+                Some(dst) if end < cap => {
+                    for (to, &byte) in dst.iter_mut().zip(bytes) {
+                        *to = MaybeUninit::new(byte);
+                    }
+                }
+                _ => break 'fill Err(Errno(libc::ENAMETOOLONG)),
+            }
+            len = end;
         }
-        let end = len + bytes.len();
-        match buf.get_mut(len..end) {
-            Some(dst) if end < cap => dst.copy_from_slice(bytes),
-            _ => return Err(Errno(libc::ENAMETOOLONG)),
-        }
-        len = end;
+        Ok(())
+    };
+    // The NUL after the parts, or first of all on an error.
+    let end = if filled.is_ok() { len } else { 0 };
+    if let Some(nul) = buf.get_mut(end) {
+        *nul = MaybeUninit::new(0);
     }
-    match buf.get_mut(len) {
-        Some(nul) => *nul = 0,
-        None => return Err(Errno(libc::ENAMETOOLONG)),
-    }
-    Ok(())
+    filled
 }
 
 // ===== reading =====
@@ -269,7 +285,7 @@ enum PathCall {
     Chown(u32, u32),
 }
 
-/// Makes `call` on `path`: one copy of the C string set-up (a zeroed buffer, the copy,
+/// Makes `call` on `path`: one copy of the C string set-up (the buffer, the copy,
 /// its checks) for every call on a path name.
 #[inline(never)]
 fn path_call(path: &str, call: PathCall) -> Result<libc::c_int, Errno> {
@@ -798,9 +814,12 @@ mod tests {
         assert_eq!(c.as_cstr(), c"x");
         assert_eq!(c.set(&["abc", "def"]), Err(Errno(libc::ENAMETOOLONG)));
         assert_eq!(c.set(&["a", "b\0"]), Err(Errno::EINVAL));
-        // `as_ptr` does not search: the last byte is still the NUL after the failures.
-        assert_eq!(c.buf.last(), Some(&0));
+        // A failure leaves the empty string, NUL-terminated where `as_ptr` points.
+        assert_eq!(c.as_cstr(), c"");
         assert_eq!(c.as_ptr(), c.as_cstr().as_ptr());
+        assert_eq!(c.set(&["ab"]), Ok(()));
+        assert_eq!(c.set(&["ab", "\0"]), Err(Errno::EINVAL));
+        assert_eq!(c.as_cstr(), c"");
         let long = "x".repeat(PATH_BUF);
         assert_eq!(unlink(&long), Err(Errno(libc::ENAMETOOLONG)));
         assert!(!exists(&long));
