@@ -260,22 +260,18 @@ impl Router {
             return Err(Failed);
         };
         let owner = rid as u32 + 1;
-        match self.mfc.find(&rule.source.addr, &rule.group.addr) {
-            Some(kid) => {
-                let same = self.mfc.get(kid).is_some_and(|r| {
-                    r.owner == owner && r.mfc.parent == parent && r.mfc.ttls == rule.ttls
-                });
-                if !same {
-                    set_kernel_ttls(&mut self.mfc, h, kid, parent, &rule.ttls, true)?;
-                    self.mfc.set_owner(kid, owner);
-                }
-                Ok(())
-            }
-            None => {
-                let (source, group) = (&rule.source.addr, &rule.group.addr);
-                new_kernel(&mut self.mfc, h, source, group, parent, &rule.ttls, owner).map(|_| ())
-            }
+        let kid = self.mfc.find(&rule.source.addr, &rule.group.addr);
+        let same = kid
+            .and_then(|k| self.mfc.get(k))
+            .is_some_and(|r| r.owner == owner && r.mfc.parent == parent && r.mfc.ttls == rule.ttls);
+        if !same {
+            let (source, group) = (&rule.source.addr, &rule.group.addr);
+            let mfc = &mut self.mfc;
+            let k = put_kernel(mfc, h, kid, source, group, parent, &rule.ttls, owner)?;
+            // An entry found is taken over (a new one has the owner already).
+            self.mfc.set_owner(k, owner);
         }
+        Ok(())
     }
 
     /// Kernel entry `kid`. Not inlined: the kernel list lies megabytes into the router,
@@ -440,20 +436,27 @@ impl Router {
     }
 }
 
-/// Adds a kernel entry for an (S,G) the kernel list lacks (its last find was of it),
-/// evicting the idlest cache entry if the list is full. The entry is written into the
-/// list in place and installed from there; refused, it leaves the list again. (Over
+/// Puts (`source`, `group`) into the kernel with `parent` and `ttls`: kernel entry `kid`
+/// (its last find) re-installed as that whatever it held, or, with no entry, a new one
+/// owned by `owner`. One call for the upcalls and the exact rules.
+///
+/// A new entry evicts the idlest cache entry if the list is full. It is written into
+/// the list in place and installed from there; refused, it leaves the list again. (Over
 /// the kernel list alone, so that a rule of the router can be the source of the words.)
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn new_kernel<H: Host>(
+pub(crate) fn put_kernel<H: Host>(
     mfc: &mut Mfcs,
     h: &mut H,
+    kid: Option<usize>,
     source: &Addr,
     group: &Addr,
     parent: u8,
     ttls: &Ttls,
     owner: u32,
 ) -> Result<usize, Failed> {
+    if let Some(k) = kid {
+        return set_kernel_ttls(mfc, h, k, parent, ttls, true).map(|()| k);
+    }
     if mfc.is_full() {
         if let Some(victim) = mfc.idlest() {
             // Always leaves the list, whatever the kernel says.

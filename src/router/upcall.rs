@@ -1,7 +1,7 @@
 //! Kernel upcalls (§5.3 NOCACHE, §5.4 WRONGVIF) and cache expiry (§5.6).
 
 use super::msg::{note, Compact, Msg};
-use super::route::new_kernel;
+use super::route::put_kernel;
 use super::Router;
 use crate::kernel::{Host, Upcall, UpcallKind};
 use crate::net::Family;
@@ -63,19 +63,16 @@ impl Router {
                 }
             }
             // The entry's id, kept by an update and given by an insert: no second lookup.
-            let k = match kid {
-                Some(k) => {
-                    // The kernel lost an entry we have (NOCACHE): put ours back, whatever
-                    // it answers.
-                    if self.set_kernel_ttls(h, k, parent, &ttls, true).is_err() && wrong {
-                        return;
-                    }
-                    k
-                }
-                None => match new_kernel(&mut self.mfc, h, source, group, up.vif, &ttls, 0) {
-                    Ok(k) => k,
-                    Err(_) => return,
-                },
+            // The kernel lost an entry we have (NOCACHE): ours is put back, whatever it
+            // answers.
+            let mfc = &mut self.mfc;
+            let k = match (
+                put_kernel(mfc, h, kid, source, group, parent, &ttls, 0),
+                kid,
+            ) {
+                (Ok(k), _) => k,
+                (Err(_), Some(k)) if !wrong => k,
+                _ => return,
             };
             if wrong {
                 self.mfc.touch(k);
