@@ -347,32 +347,34 @@ impl Router {
     /// template every cache entry it covers on its IIF (deleted, not turned back into stop
     /// filters: the next packet makes a new one).
     pub(crate) fn remove_rule<H: Host>(&mut self, h: &mut H, rid: usize) {
-        let Some(rule) = self.rules.get(rid) else {
-            return;
-        };
-        if rule.is_exact() {
-            if let Some(kid) = self.mfc.find(&rule.source.addr, &rule.group.addr) {
-                if self.kernel_entry(kid).and_then(Route::owner_rule) == Some(rid) {
-                    self.del_kernel(h, kid);
-                }
-            }
-        } else {
-            self.change_covered(h, rid, CacheChange::Delete);
-        }
-        self.rules.remove(rid);
+        self.cut_rule(h, rid, 0, true);
     }
 
-    /// Removes the OIFs in `mask` (VIF bits) from rule `rid` and from what it installed.
-    /// An exact rule left without OIFs stays as a stop filter.
-    pub(crate) fn prune_rule_oifs<H: Host>(&mut self, h: &mut H, rid: usize, mask: u32) {
+    /// Removes the OIFs in `mask` (VIF bits) from rule `rid` and from what it installed
+    /// (an exact rule left without OIFs stays as a stop filter), or with `remove` the
+    /// rule itself ([`Router::remove_rule`]). One body for both: the callers that do
+    /// either make one call.
+    pub(crate) fn cut_rule<H: Host>(&mut self, h: &mut H, rid: usize, mask: u32, remove: bool) {
         let Some(rule) = self.rules.get_mut(rid) else {
             return;
         };
         clear_oifs(&mut rule.ttls, mask);
-        if rule.is_exact() {
+        if !rule.is_exact() {
+            let change = if remove {
+                CacheChange::Delete
+            } else {
+                CacheChange::Clear(mask)
+            };
+            self.change_covered(h, rid, change);
+        } else if !remove {
             let _ = self.install_exact(h, rid);
-        } else {
-            self.change_covered(h, rid, CacheChange::Clear(mask));
+        } else if let Some(kid) = self.mfc.find(&rule.source.addr, &rule.group.addr) {
+            if self.kernel_entry(kid).and_then(Route::owner_rule) == Some(rid) {
+                self.del_kernel(h, kid);
+            }
+        }
+        if remove {
+            self.rules.remove(rid);
         }
     }
 
@@ -422,11 +424,7 @@ impl Router {
                 continue;
             };
             found = true;
-            if oifs.is_empty() {
-                self.remove_rule(h, rid);
-            } else {
-                self.prune_rule_oifs(h, rid, mask);
-            }
+            self.cut_rule(h, rid, mask, oifs.is_empty());
         }
         if found {
             Ok(())

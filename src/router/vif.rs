@@ -238,24 +238,20 @@ impl Router {
             let Some(rule) = self.rules.get(rid) else {
                 continue;
             };
-            if rule.iif as usize == id {
-                touched = true;
-                if requeue {
-                    self.requeue_rule(h, rid, None);
+            // As IIF: the rule goes; as OIF: that OIF (one requeue and one cut call).
+            let is_iif = rule.iif as usize == id;
+            let mask = match vif_of(rule.is_v6()) {
+                Some(vif) if rule.ttls.get(vif as usize).is_some_and(|&t| t != 0) => {
+                    super::route::bit(vif)
                 }
-                self.remove_rule(h, rid);
-                continue;
-            }
-            let Some(vif) = vif_of(rule.is_v6()) else {
-                continue;
+                _ if is_iif => 0,
+                _ => continue,
             };
-            if rule.ttls.get(vif as usize).is_some_and(|&t| t != 0) {
-                touched = true;
-                if requeue {
-                    self.requeue_rule(h, rid, Some(id));
-                }
-                self.prune_rule_oifs(h, rid, super::route::bit(vif));
+            touched = true;
+            if requeue {
+                self.requeue_rule(h, rid, Some(id).filter(|_| !is_iif));
             }
+            self.cut_rule(h, rid, mask, is_iif);
         }
         // Cache entries arriving on it go; those forwarding to it lose the OIF.
         let mut walk = Walk::new();
