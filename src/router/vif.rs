@@ -337,19 +337,16 @@ impl Router {
             return;
         };
         let mut oifs: heapless::Vec<&str, { crate::limits::MAX_OIFS }> = heapless::Vec::new();
-        match only_oif {
-            Some(o) => {
-                let _ = oifs.push(self.ifaces.name(o));
+        // One walk of the OIFs for both: the one OIF asked for is among them.
+        for (vif, &t) in rule.ttls.iter().enumerate() {
+            if t == 0 {
+                continue;
             }
-            None => {
-                for (vif, &t) in rule.ttls.iter().enumerate() {
-                    if t == 0 {
-                        continue;
-                    }
-                    if let Some(oid) = self.vif_iface(rule.is_v6(), vif as u8) {
-                        let _ = oifs.push(self.ifaces.name(oid));
-                    }
+            match self.vif_iface(rule.is_v6(), vif as u8) {
+                Some(oid) if only_oif.is_none_or(|o| o == oid) => {
+                    let _ = oifs.push(self.ifaces.name(oid));
                 }
+                _ => {}
             }
         }
         let source = (!rule.any_source()).then_some(&rule.source);
