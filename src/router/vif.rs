@@ -264,7 +264,8 @@ impl Router {
             };
             if r.mfc.parent == vif {
                 self.del_kernel(h, kid);
-            } else if r.mfc.ttls.get(vif as usize).is_some_and(|&t| t != 0) {
+            } else {
+                // Not forwarding to it: unchanged, and the kernel is not asked.
                 let (parent, mut ttls) = (r.mfc.parent, r.mfc.ttls);
                 if let Some(t) = ttls.get_mut(vif as usize) {
                     *t = 0;
