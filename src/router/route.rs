@@ -261,16 +261,16 @@ impl Router {
         };
         let owner = rid as u32 + 1;
         let kid = self.mfc.find(&rule.source.addr, &rule.group.addr);
-        let same = kid
+        // An entry of another owner is taken over and re-installed; the kernel is asked
+        // nothing when the rule's own entry is unchanged.
+        let force = kid
             .and_then(|k| self.mfc.get(k))
-            .is_some_and(|r| r.owner == owner && r.mfc.parent == parent && r.mfc.ttls == rule.ttls);
-        if !same {
-            let (source, group) = (&rule.source.addr, &rule.group.addr);
-            let mfc = &mut self.mfc;
-            let k = put_kernel(mfc, h, kid, source, group, parent, &rule.ttls, owner)?;
-            // An entry found is taken over (a new one has the owner already).
-            self.mfc.set_owner(k, owner);
-        }
+            .is_some_and(|r| r.owner != owner);
+        let (source, group) = (&rule.source.addr, &rule.group.addr);
+        let mfc = &mut self.mfc;
+        let k = put_kernel(mfc, h, kid, source, group, parent, &rule.ttls, owner, force)?;
+        // (A new entry has the owner already.)
+        self.mfc.set_owner(k, owner);
         Ok(())
     }
 
@@ -435,8 +435,9 @@ impl Router {
 }
 
 /// Puts (`source`, `group`) into the kernel with `parent` and `ttls`: kernel entry `kid`
-/// (its last find) re-installed as that whatever it held, or, with no entry, a new one
-/// owned by `owner`. One call for the upcalls and the exact rules.
+/// (its last find) re-installed as that if it changes (or always, with `force`), or,
+/// with no entry, a new one owned by `owner`. One call for the upcalls and the exact
+/// rules.
 ///
 /// A new entry evicts the idlest cache entry if the list is full. It is written into
 /// the list in place and installed from there; refused, it leaves the list again. (Over
@@ -451,9 +452,10 @@ pub(crate) fn put_kernel<H: Host>(
     parent: u8,
     ttls: &Ttls,
     owner: u32,
+    force: bool,
 ) -> Result<usize, Failed> {
     if let Some(k) = kid {
-        return set_kernel_ttls(mfc, h, k, parent, ttls, true).map(|()| k);
+        return set_kernel_ttls(mfc, h, k, parent, ttls, force).map(|()| k);
     }
     if mfc.is_full() {
         if let Some(victim) = mfc.idlest() {

@@ -67,7 +67,7 @@ impl Router {
             // answers.
             let mfc = &mut self.mfc;
             let k = match (
-                put_kernel(mfc, h, kid, source, group, parent, &ttls, 0),
+                put_kernel(mfc, h, kid, source, group, parent, &ttls, 0, true),
                 kid,
             ) {
                 (Ok(k), _) => k,
