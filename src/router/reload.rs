@@ -65,10 +65,11 @@ impl Router {
     /// and joins in the reload's scan: `scan_end`.)
     pub fn reload_end<H: Host>(&mut self, h: &mut H) {
         for id in 0..self.ifaces.len() {
-            let unused = self.ifaces.get(id).and_then(|i| {
-                let has_vif = i.vif_of(false).is_some() || i.vif_of(true).is_some();
-                (has_vif && !i.used).then_some(i.ifindex)
-            });
+            // Without a VIF or MIF, `del_vifs` has nothing to delete.
+            let unused = self
+                .ifaces
+                .get(id)
+                .and_then(|i| (!i.used).then_some(i.ifindex));
             if let Some(ifindex) = unused {
                 self.del_vifs(h, id, ifindex);
             }
