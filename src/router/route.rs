@@ -136,7 +136,6 @@ impl Router {
         // every inbound interface: each interface once, the first word naming it decides
         // whether it is named explicitly.
         let mut ttls: Ttls = [0; MAX_VIFS];
-        let mut out_vifs = 0u32;
         let mut explicit_vifs = 0u32;
         for &word in oifs {
             let explicit = !is_wildcard(word);
@@ -149,16 +148,15 @@ impl Router {
                     continue;
                 }
                 match self.route_vif(h, origin, Dir::Outbound, id, v6) {
-                    Ok(vif) if out_vifs & bit(vif) == 0 => {
-                        out_vifs |= bit(vif);
-                        if let Some(t) = ttls.get_mut(vif as usize) {
+                    // Its TTL is not 0 once set: the first word naming it decides.
+                    Ok(vif) => {
+                        if let Some(t) = ttls.get_mut(vif as usize).filter(|t| **t == 0) {
                             *t = self.ifaces.get(id).map_or(1, |i| i.threshold.max(1));
-                        }
-                        if explicit {
-                            explicit_vifs |= bit(vif);
+                            if explicit {
+                                explicit_vifs |= bit(vif);
+                            }
                         }
                     }
-                    Ok(_) => {}
                     Err(Failed) => failed = true,
                 }
             }
