@@ -107,15 +107,17 @@ impl Router {
         let mut failed = false;
         let mut ins: Vec<(u32, u8), MAX_VIFS> = Vec::new();
         let iif_wild = is_wildcard(iif);
-        let mut cur = first_in;
+        // A wildcard names only the interfaces with `IFF_MULTICAST`; an exact name has
+        // one match, no next one to look up.
+        let mut cur = if iif_wild {
+            self.ifaces.next_usable(iif, None)
+        } else {
+            first_in
+        };
         while let Some(id) = cur {
-            // An exact name has one match: no lookup for a next one.
             cur = None;
             if iif_wild {
-                cur = self.ifaces.next_match(iif, Some(id));
-                if !self.ifaces.get(id).is_some_and(|i| i.multicast) {
-                    continue;
-                }
+                cur = self.ifaces.next_usable(iif, Some(id));
             }
             match self.route_vif(h, origin, Dir::Inbound, id, v6) {
                 Ok(vif) => {
@@ -139,14 +141,12 @@ impl Router {
         let mut explicit_vifs = 0u32;
         for &word in oifs {
             let explicit = !is_wildcard(word);
-            let mut cur = first_out
-                .take()
-                .or_else(|| self.ifaces.next_match(word, None));
+            // The first OIF's match is left from the existence check, if it is exact.
+            let mut cur = (first_out.take())
+                .filter(|_| explicit)
+                .or_else(|| self.ifaces.next_usable(word, None));
             while let Some(id) = cur {
-                cur = self.ifaces.next_match(word, Some(id));
-                if !explicit && !self.ifaces.get(id).is_some_and(|i| i.multicast) {
-                    continue;
-                }
+                cur = self.ifaces.next_usable(word, Some(id));
                 match self.route_vif(h, origin, Dir::Outbound, id, v6) {
                     // Its TTL is not 0 once set: the first word naming it decides.
                     Ok(vif) => {
