@@ -297,22 +297,9 @@ impl Router {
         del_kernel(&mut self.mfc, h, kid);
     }
 
-    /// The next cache entry of `walk` (insertion order) arriving on `parent` that
-    /// template `rid` covers (by id: callers keep no copy of the rule).
-    fn next_covered(&self, rid: usize, parent: u8, walk: &mut Walk) -> Option<usize> {
-        let rule = self.rules.get(rid)?;
-        while let Some(kid) = self.mfc.step(walk) {
-            if self.kernel_entry(kid).is_some_and(|r| {
-                r.is_cache() && r.mfc.parent == parent && rule.covers(&r.mfc.source, &r.mfc.group)
-            }) {
-                return Some(kid);
-            }
-        }
-        None
-    }
-
     /// Applies `change` to every cache entry template `rid` covers on its IIF. One walk
-    /// for a template that is added or grown, pruned, or removed.
+    /// for a template that is added or grown, pruned, or removed. The rule stays borrowed
+    /// throughout (the kernel list is another field): no lookup of it per entry.
     fn change_covered<H: Host>(&mut self, h: &mut H, rid: usize, change: CacheChange) {
         let Some(rule) = self.rules.get(rid) else {
             return;
@@ -320,24 +307,21 @@ impl Router {
         let Some(parent) = self.vif_of(rule.iif as usize, rule.is_v6()) else {
             return;
         };
+        let mfc = &mut self.mfc;
         let mut walk = Walk::new();
-        while let Some(kid) = self.next_covered(rid, parent, &mut walk) {
-            let Some(mut ttls) = self.kernel_entry(kid).map(|r| r.mfc.ttls) else {
+        while let Some(kid) = next_covered(mfc, rule, parent, &mut walk) {
+            let Some(mut ttls) = mfc.get(kid).map(|r| r.mfc.ttls) else {
                 continue;
             };
             match change {
                 CacheChange::Delete => {
-                    self.del_kernel(h, kid);
+                    del_kernel(mfc, h, kid);
                     continue;
                 }
                 CacheChange::Clear(mask) => clear_oifs(&mut ttls, mask),
-                CacheChange::Unite => {
-                    if let Some(rule) = self.rules.get(rid) {
-                        unite(&mut ttls, &rule.ttls);
-                    }
-                }
+                CacheChange::Unite => unite(&mut ttls, &rule.ttls),
             }
-            let _ = self.set_kernel_ttls(h, kid, parent, &ttls, false);
+            let _ = set_kernel_ttls(mfc, h, kid, parent, &ttls, false);
         }
     }
 
@@ -473,6 +457,19 @@ pub(crate) fn put_kernel<H: Host>(
     }
     note_full(h, Table::KernelRoute);
     Err(Failed)
+}
+
+/// The next cache entry of `walk` (insertion order) arriving on `parent` that template
+/// `rule` covers.
+fn next_covered(mfc: &Mfcs, rule: &Rule, parent: u8, walk: &mut Walk) -> Option<usize> {
+    while let Some(kid) = mfc.step(walk) {
+        if mfc.get(kid).is_some_and(|r| {
+            r.is_cache() && r.mfc.parent == parent && rule.covers(&r.mfc.source, &r.mfc.group)
+        }) {
+            return Some(kid);
+        }
+    }
+    None
 }
 
 /// [`Router::set_kernel_ttls`] on the kernel list alone: callers may pass the OIFs of a
