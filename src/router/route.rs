@@ -53,7 +53,9 @@ enum CacheChange {
 }
 
 impl Router {
-    /// `mroute from IIF [source S] group G [to OIF...]` and IPC `add`.
+    /// `mroute from IIF [source S] group G [to OIF...]`, IPC `add` and, with
+    /// [`Mode::Remove`], IPC `remove IIF [S] G [OIF...]`: the same words, parsed and
+    /// their IIF looked up by one body.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn mroute_words<H: Host>(
         &mut self,
@@ -76,10 +78,12 @@ impl Router {
         // it was just asked from its recent hits, cheaper than keeping the matches here.
         let first_in = self.ifaces.next_match(iif, None);
         // Backwards: the first OIF's match is the one left for the walk below, and the
-        // missing word reported is the first one written.
+        // missing word reported is the first one written. (OIFs to remove need not
+        // exist.)
         let mut first_out = None;
         let mut missing_oif = None;
-        for &word in oifs.iter().rev() {
+        let must_exist = if mode == Mode::Remove { &[] } else { oifs };
+        for &word in must_exist.iter().rev() {
             first_out = self.ifaces.next_match(word, None);
             if first_out.is_none() {
                 missing_oif = Some(word);
@@ -101,6 +105,9 @@ impl Router {
             if dir == Dir::Inbound {
                 return Ok(());
             }
+        }
+        if mode == Mode::Remove {
+            return self.remove_rules(h, &mut rule, iif, first_in, oifs);
         }
 
         // Inbound VIFs first: SMCRoute numbers the IIF before the OIFs.
@@ -360,27 +367,17 @@ impl Router {
         }
     }
 
-    /// IPC `remove IIF [S] G [OIF...]` (§5.2).
-    pub(crate) fn remove_words<H: Host>(
+    /// IPC `remove IIF [S] G [OIF...]` (§5.2), for [`Router::mroute_words`]: `key` has
+    /// the source and group of the words, `first_in` is the first match of `iif`.
+    fn remove_rules<H: Host>(
         &mut self,
         h: &mut H,
-        origin: &Origin<'_>,
+        key: &mut Rule,
         iif: &str,
-        source: Option<&str>,
-        group: &str,
+        first_in: Option<usize>,
         oifs: &[&str],
     ) -> Result<(), Failed> {
-        // One lookup key, the words parsed straight into it, its IIF set per interface.
-        let mut key = Rule::new(0, &args::UNSET, &args::UNSET);
-        let (src, grp) = (&mut key.source, &mut key.group);
-        args::sg_words(h, origin, Cmd::Mroute, source, group, src, grp)?;
         let v6 = key.is_v6();
-        // The first match serves the existence check and the walk below.
-        let first_in = self.ifaces.next_match(iif, None);
-        if first_in.is_none() {
-            say(h, origin, Msg::NotKnown(Dir::Inbound, iif));
-            return Err(Failed);
-        }
         let mut mask = 0u32;
         for &word in oifs {
             // One lookup call for the first match and the next ones.
@@ -402,7 +399,7 @@ impl Router {
             };
             note(h, Msg::Deleting(self.iface_name(iid), &sg));
             key.iif = iid as u32;
-            let Some(rid) = self.rules.find(&key) else {
+            let Some(rid) = self.rules.find(key) else {
                 continue;
             };
             found = true;
