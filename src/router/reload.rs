@@ -89,17 +89,15 @@ impl Router {
         self.refresh_caches(h);
         let mut walk = Walk::new();
         while let Some(gid) = self.groups.step(&mut walk) {
-            let Some(used) = self.groups.get(gid).map(|g| g.used) else {
-                continue;
-            };
-            if !used {
+            // Unused memberships are left. Joins on vanished interfaces were left by the
+            // reload's scan (`scan_end`); a membership left without any goes too (with no
+            // joins to leave, `drop_group` only forgets it).
+            if self
+                .groups
+                .get(gid)
+                .is_some_and(|g| !g.used || g.has_no_joins())
+            {
                 self.drop_group(h, gid);
-                continue;
-            }
-            // Joins on vanished interfaces were left by the reload's scan (`scan_end`);
-            // a membership left without any goes.
-            if self.groups.get(gid).is_some_and(|g| g.has_no_joins()) {
-                self.groups.remove(gid);
             }
         }
         self.reloading = false;
