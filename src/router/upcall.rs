@@ -25,8 +25,8 @@ impl Router {
             }
             (UpcallKind::Unknown(t), _) => note(h, Msg::UnknownUpcall(t)),
             (_, None) => note(h, Msg::UnknownVif(up.vif, type_number)),
-            (UpcallKind::NoCache, Some(id)) => self.learn(h, up, id, false),
-            (UpcallKind::WrongVif, Some(id)) => self.learn(h, up, id, true),
+            // NOCACHE or WRONGVIF: one call.
+            (kind, Some(id)) => self.learn(h, up, id, kind == UpcallKind::WrongVif),
         }
     }
 
@@ -37,6 +37,9 @@ impl Router {
     /// and in what they log.
     /// (`id` is the interface of the VIF it arrived on; its name is looked up where a
     /// message needs it, not copied.)
+    // Not inlined into the daemon's loop now that one call serves both kinds (x86_64
+    // -4 B, mipsel -16 B; in line it is +83 B).
+    #[inline(never)]
     fn learn<H: Host>(&mut self, h: &mut H, up: &Upcall, id: usize, wrong: bool) {
         let (source, group) = (&up.source, &up.group);
         let sg = Compact::sg(source, group);
