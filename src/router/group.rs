@@ -102,12 +102,14 @@ impl Router {
             note_full(h, Table::Mgroup);
             return Err(Failed);
         };
-        let mut cur = first_in;
+        // A wildcard names only the interfaces with `IFF_MULTICAST`.
+        let mut cur = if is_wildcard(iif) {
+            self.ifaces.next_usable(iif, None)
+        } else {
+            first_in
+        };
         while let Some(id) = cur {
-            cur = self.ifaces.next_match(iif, Some(id));
-            if is_wildcard(iif) && !self.ifaces.get(id).is_some_and(|i| i.multicast) {
-                continue;
-            }
+            cur = self.ifaces.next_usable(iif, Some(id));
             // Joining makes the interface a VIF too (lazily); a failure there is logged
             // and does not stop the join.
             let _ = self.ensure_vifs(h, id);

@@ -139,6 +139,9 @@ pub(crate) enum Mode {
     Replay,
     /// IPC `leave`: the membership the words name is left (memberships only).
     Leave,
+    /// IPC `remove`: the rules the words name lose the OIFs named, or go without any
+    /// (routes only).
+    Remove,
 }
 
 impl Router {
@@ -238,11 +241,8 @@ impl Router {
                 if route {
                     let (source, group, oifs) =
                         args::split_route_args(h, first, rest).ok_or(Failed)?;
-                    return if cmd == b'a' {
-                        self.mroute_words(h, &origin, iif, source, group, oifs, Mode::Ipc)
-                    } else {
-                        self.remove_words(h, &origin, iif, source, group, oifs)
-                    };
+                    let mode = if cmd == b'a' { Mode::Ipc } else { Mode::Remove };
+                    return self.mroute_words(h, &origin, iif, source, group, oifs, mode);
                 }
                 // `IIF S G`; any other count names the group second (SMCRoute).
                 let (source, group) = match *rest {

@@ -65,10 +65,11 @@ impl Router {
     /// and joins in the reload's scan: `scan_end`.)
     pub fn reload_end<H: Host>(&mut self, h: &mut H) {
         for id in 0..self.ifaces.len() {
-            let unused = self.ifaces.get(id).and_then(|i| {
-                let has_vif = i.vif_of(false).is_some() || i.vif_of(true).is_some();
-                (has_vif && !i.used).then_some(i.ifindex)
-            });
+            // Without a VIF or MIF, `del_vifs` has nothing to delete.
+            let unused = self
+                .ifaces
+                .get(id)
+                .and_then(|i| (!i.used).then_some(i.ifindex));
             if let Some(ifindex) = unused {
                 self.del_vifs(h, id, ifindex);
             }
@@ -88,17 +89,15 @@ impl Router {
         self.refresh_caches(h);
         let mut walk = Walk::new();
         while let Some(gid) = self.groups.step(&mut walk) {
-            let Some(used) = self.groups.get(gid).map(|g| g.used) else {
-                continue;
-            };
-            if !used {
+            // Unused memberships are left. Joins on vanished interfaces were left by the
+            // reload's scan (`scan_end`); a membership left without any goes too (with no
+            // joins to leave, `drop_group` only forgets it).
+            if self
+                .groups
+                .get(gid)
+                .is_some_and(|g| !g.used || g.has_no_joins())
+            {
                 self.drop_group(h, gid);
-                continue;
-            }
-            // Joins on vanished interfaces were left by the reload's scan (`scan_end`);
-            // a membership left without any goes.
-            if self.groups.get(gid).is_some_and(|g| g.has_no_joins()) {
-                self.groups.remove(gid);
             }
         }
         self.reloading = false;

@@ -53,7 +53,9 @@ enum CacheChange {
 }
 
 impl Router {
-    /// `mroute from IIF [source S] group G [to OIF...]` and IPC `add`.
+    /// `mroute from IIF [source S] group G [to OIF...]`, IPC `add` and, with
+    /// [`Mode::Remove`], IPC `remove IIF [S] G [OIF...]`: the same words, parsed and
+    /// their IIF looked up by one body.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn mroute_words<H: Host>(
         &mut self,
@@ -76,10 +78,12 @@ impl Router {
         // it was just asked from its recent hits, cheaper than keeping the matches here.
         let first_in = self.ifaces.next_match(iif, None);
         // Backwards: the first OIF's match is the one left for the walk below, and the
-        // missing word reported is the first one written.
+        // missing word reported is the first one written. (OIFs to remove need not
+        // exist.)
         let mut first_out = None;
         let mut missing_oif = None;
-        for &word in oifs.iter().rev() {
+        let must_exist = if mode == Mode::Remove { &[] } else { oifs };
+        for &word in must_exist.iter().rev() {
             first_out = self.ifaces.next_match(word, None);
             if first_out.is_none() {
                 missing_oif = Some(word);
@@ -102,20 +106,25 @@ impl Router {
                 return Ok(());
             }
         }
+        if mode == Mode::Remove {
+            return self.remove_rules(h, &mut rule, iif, first_in, oifs);
+        }
 
         // Inbound VIFs first: SMCRoute numbers the IIF before the OIFs.
         let mut failed = false;
         let mut ins: Vec<(u32, u8), MAX_VIFS> = Vec::new();
         let iif_wild = is_wildcard(iif);
-        let mut cur = first_in;
+        // A wildcard names only the interfaces with `IFF_MULTICAST`; an exact name has
+        // one match, no next one to look up.
+        let mut cur = if iif_wild {
+            self.ifaces.next_usable(iif, None)
+        } else {
+            first_in
+        };
         while let Some(id) = cur {
-            // An exact name has one match: no lookup for a next one.
             cur = None;
             if iif_wild {
-                cur = self.ifaces.next_match(iif, Some(id));
-                if !self.ifaces.get(id).is_some_and(|i| i.multicast) {
-                    continue;
-                }
+                cur = self.ifaces.next_usable(iif, Some(id));
             }
             match self.route_vif(h, origin, Dir::Inbound, id, v6) {
                 Ok(vif) => {
@@ -136,29 +145,25 @@ impl Router {
         // every inbound interface: each interface once, the first word naming it decides
         // whether it is named explicitly.
         let mut ttls: Ttls = [0; MAX_VIFS];
-        let mut out_vifs = 0u32;
         let mut explicit_vifs = 0u32;
         for &word in oifs {
             let explicit = !is_wildcard(word);
-            let mut cur = first_out
-                .take()
-                .or_else(|| self.ifaces.next_match(word, None));
+            // The first OIF's match is left from the existence check, if it is exact.
+            let mut cur = (first_out.take())
+                .filter(|_| explicit)
+                .or_else(|| self.ifaces.next_usable(word, None));
             while let Some(id) = cur {
-                cur = self.ifaces.next_match(word, Some(id));
-                if !explicit && !self.ifaces.get(id).is_some_and(|i| i.multicast) {
-                    continue;
-                }
+                cur = self.ifaces.next_usable(word, Some(id));
                 match self.route_vif(h, origin, Dir::Outbound, id, v6) {
-                    Ok(vif) if out_vifs & bit(vif) == 0 => {
-                        out_vifs |= bit(vif);
-                        if let Some(t) = ttls.get_mut(vif as usize) {
+                    // Its TTL is not 0 once set: the first word naming it decides.
+                    Ok(vif) => {
+                        if let Some(t) = ttls.get_mut(vif as usize).filter(|t| **t == 0) {
                             *t = self.ifaces.get(id).map_or(1, |i| i.threshold.max(1));
-                        }
-                        if explicit {
-                            explicit_vifs |= bit(vif);
+                            if explicit {
+                                explicit_vifs |= bit(vif);
+                            }
                         }
                     }
-                    Ok(_) => {}
                     Err(Failed) => failed = true,
                 }
             }
@@ -260,22 +265,18 @@ impl Router {
             return Err(Failed);
         };
         let owner = rid as u32 + 1;
-        match self.mfc.find(&rule.source.addr, &rule.group.addr) {
-            Some(kid) => {
-                let same = self.mfc.get(kid).is_some_and(|r| {
-                    r.owner == owner && r.mfc.parent == parent && r.mfc.ttls == rule.ttls
-                });
-                if !same {
-                    set_kernel_ttls(&mut self.mfc, h, kid, parent, &rule.ttls, true)?;
-                    self.mfc.set_owner(kid, owner);
-                }
-                Ok(())
-            }
-            None => {
-                let (source, group) = (&rule.source.addr, &rule.group.addr);
-                new_kernel(&mut self.mfc, h, source, group, parent, &rule.ttls, owner).map(|_| ())
-            }
-        }
+        let kid = self.mfc.find(&rule.source.addr, &rule.group.addr);
+        // An entry of another owner is taken over and re-installed; the kernel is asked
+        // nothing when the rule's own entry is unchanged.
+        let force = kid
+            .and_then(|k| self.mfc.get(k))
+            .is_some_and(|r| r.owner != owner);
+        let (source, group) = (&rule.source.addr, &rule.group.addr);
+        let mfc = &mut self.mfc;
+        let k = put_kernel(mfc, h, kid, source, group, parent, &rule.ttls, owner, force)?;
+        // (A new entry has the owner already.)
+        self.mfc.set_owner(k, owner);
+        Ok(())
     }
 
     /// Kernel entry `kid`. Not inlined: the kernel list lies megabytes into the router,
@@ -303,22 +304,9 @@ impl Router {
         del_kernel(&mut self.mfc, h, kid);
     }
 
-    /// The next cache entry of `walk` (insertion order) arriving on `parent` that
-    /// template `rid` covers (by id: callers keep no copy of the rule).
-    fn next_covered(&self, rid: usize, parent: u8, walk: &mut Walk) -> Option<usize> {
-        let rule = self.rules.get(rid)?;
-        while let Some(kid) = self.mfc.step(walk) {
-            if self.kernel_entry(kid).is_some_and(|r| {
-                r.is_cache() && r.mfc.parent == parent && rule.covers(&r.mfc.source, &r.mfc.group)
-            }) {
-                return Some(kid);
-            }
-        }
-        None
-    }
-
     /// Applies `change` to every cache entry template `rid` covers on its IIF. One walk
-    /// for a template that is added or grown, pruned, or removed.
+    /// for a template that is added or grown, pruned, or removed. The rule stays borrowed
+    /// throughout (the kernel list is another field): no lookup of it per entry.
     fn change_covered<H: Host>(&mut self, h: &mut H, rid: usize, change: CacheChange) {
         let Some(rule) = self.rules.get(rid) else {
             return;
@@ -326,24 +314,21 @@ impl Router {
         let Some(parent) = self.vif_of(rule.iif as usize, rule.is_v6()) else {
             return;
         };
+        let mfc = &mut self.mfc;
         let mut walk = Walk::new();
-        while let Some(kid) = self.next_covered(rid, parent, &mut walk) {
-            let Some(mut ttls) = self.kernel_entry(kid).map(|r| r.mfc.ttls) else {
+        while let Some(kid) = next_covered(mfc, rule, parent, &mut walk) {
+            let Some(mut ttls) = mfc.get(kid).map(|r| r.mfc.ttls) else {
                 continue;
             };
             match change {
                 CacheChange::Delete => {
-                    self.del_kernel(h, kid);
+                    del_kernel(mfc, h, kid);
                     continue;
                 }
                 CacheChange::Clear(mask) => clear_oifs(&mut ttls, mask),
-                CacheChange::Unite => {
-                    if let Some(rule) = self.rules.get(rid) {
-                        unite(&mut ttls, &rule.ttls);
-                    }
-                }
+                CacheChange::Unite => unite(&mut ttls, &rule.ttls),
             }
-            let _ = self.set_kernel_ttls(h, kid, parent, &ttls, false);
+            let _ = set_kernel_ttls(mfc, h, kid, parent, &ttls, false);
         }
     }
 
@@ -351,56 +336,48 @@ impl Router {
     /// template every cache entry it covers on its IIF (deleted, not turned back into stop
     /// filters: the next packet makes a new one).
     pub(crate) fn remove_rule<H: Host>(&mut self, h: &mut H, rid: usize) {
-        let Some(rule) = self.rules.get(rid) else {
-            return;
-        };
-        if rule.is_exact() {
-            if let Some(kid) = self.mfc.find(&rule.source.addr, &rule.group.addr) {
-                if self.kernel_entry(kid).and_then(Route::owner_rule) == Some(rid) {
-                    self.del_kernel(h, kid);
-                }
-            }
-        } else {
-            self.change_covered(h, rid, CacheChange::Delete);
-        }
-        self.rules.remove(rid);
+        self.cut_rule(h, rid, 0, true);
     }
 
-    /// Removes the OIFs in `mask` (VIF bits) from rule `rid` and from what it installed.
-    /// An exact rule left without OIFs stays as a stop filter.
-    pub(crate) fn prune_rule_oifs<H: Host>(&mut self, h: &mut H, rid: usize, mask: u32) {
+    /// Removes the OIFs in `mask` (VIF bits) from rule `rid` and from what it installed
+    /// (an exact rule left without OIFs stays as a stop filter), or with `remove` the
+    /// rule itself ([`Router::remove_rule`]). One body for both: the callers that do
+    /// either make one call.
+    pub(crate) fn cut_rule<H: Host>(&mut self, h: &mut H, rid: usize, mask: u32, remove: bool) {
         let Some(rule) = self.rules.get_mut(rid) else {
             return;
         };
         clear_oifs(&mut rule.ttls, mask);
-        if rule.is_exact() {
+        if !rule.is_exact() {
+            let change = if remove {
+                CacheChange::Delete
+            } else {
+                CacheChange::Clear(mask)
+            };
+            self.change_covered(h, rid, change);
+        } else if !remove {
             let _ = self.install_exact(h, rid);
-        } else {
-            self.change_covered(h, rid, CacheChange::Clear(mask));
+        } else if let Some(kid) = self.mfc.find(&rule.source.addr, &rule.group.addr) {
+            if self.kernel_entry(kid).and_then(Route::owner_rule) == Some(rid) {
+                self.del_kernel(h, kid);
+            }
+        }
+        if remove {
+            self.rules.remove(rid);
         }
     }
 
-    /// IPC `remove IIF [S] G [OIF...]` (§5.2).
-    pub(crate) fn remove_words<H: Host>(
+    /// IPC `remove IIF [S] G [OIF...]` (§5.2), for [`Router::mroute_words`]: `key` has
+    /// the source and group of the words, `first_in` is the first match of `iif`.
+    fn remove_rules<H: Host>(
         &mut self,
         h: &mut H,
-        origin: &Origin<'_>,
+        key: &mut Rule,
         iif: &str,
-        source: Option<&str>,
-        group: &str,
+        first_in: Option<usize>,
         oifs: &[&str],
     ) -> Result<(), Failed> {
-        // One lookup key, the words parsed straight into it, its IIF set per interface.
-        let mut key = Rule::new(0, &args::UNSET, &args::UNSET);
-        let (src, grp) = (&mut key.source, &mut key.group);
-        args::sg_words(h, origin, Cmd::Mroute, source, group, src, grp)?;
         let v6 = key.is_v6();
-        // The first match serves the existence check and the walk below.
-        let first_in = self.ifaces.next_match(iif, None);
-        if first_in.is_none() {
-            say(h, origin, Msg::NotKnown(Dir::Inbound, iif));
-            return Err(Failed);
-        }
         let mut mask = 0u32;
         for &word in oifs {
             // One lookup call for the first match and the next ones.
@@ -422,15 +399,11 @@ impl Router {
             };
             note(h, Msg::Deleting(self.iface_name(iid), &sg));
             key.iif = iid as u32;
-            let Some(rid) = self.rules.find(&key) else {
+            let Some(rid) = self.rules.find(key) else {
                 continue;
             };
             found = true;
-            if oifs.is_empty() {
-                self.remove_rule(h, rid);
-            } else {
-                self.prune_rule_oifs(h, rid, mask);
-            }
+            self.cut_rule(h, rid, mask, oifs.is_empty());
         }
         if found {
             Ok(())
@@ -440,20 +413,29 @@ impl Router {
     }
 }
 
-/// Adds a kernel entry for an (S,G) the kernel list lacks (its last find was of it),
-/// evicting the idlest cache entry if the list is full. The entry is written into the
-/// list in place and installed from there; refused, it leaves the list again. (Over
+/// Puts (`source`, `group`) into the kernel with `parent` and `ttls`: kernel entry `kid`
+/// (its last find) re-installed as that if it changes (or always, with `force`), or,
+/// with no entry, a new one owned by `owner`. One call for the upcalls and the exact
+/// rules.
+///
+/// A new entry evicts the idlest cache entry if the list is full. It is written into
+/// the list in place and installed from there; refused, it leaves the list again. (Over
 /// the kernel list alone, so that a rule of the router can be the source of the words.)
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn new_kernel<H: Host>(
+pub(crate) fn put_kernel<H: Host>(
     mfc: &mut Mfcs,
     h: &mut H,
+    kid: Option<usize>,
     source: &Addr,
     group: &Addr,
     parent: u8,
     ttls: &Ttls,
     owner: u32,
+    force: bool,
 ) -> Result<usize, Failed> {
+    if let Some(k) = kid {
+        return set_kernel_ttls(mfc, h, k, parent, ttls, force).map(|()| k);
+    }
     if mfc.is_full() {
         if let Some(victim) = mfc.idlest() {
             // Always leaves the list, whatever the kernel says.
@@ -472,6 +454,19 @@ pub(crate) fn new_kernel<H: Host>(
     }
     note_full(h, Table::KernelRoute);
     Err(Failed)
+}
+
+/// The next cache entry of `walk` (insertion order) arriving on `parent` that template
+/// `rule` covers.
+fn next_covered(mfc: &Mfcs, rule: &Rule, parent: u8, walk: &mut Walk) -> Option<usize> {
+    while let Some(kid) = mfc.step(walk) {
+        if mfc.get(kid).is_some_and(|r| {
+            r.is_cache() && r.mfc.parent == parent && rule.covers(&r.mfc.source, &r.mfc.group)
+        }) {
+            return Some(kid);
+        }
+    }
+    None
 }
 
 /// [`Router::set_kernel_ttls`] on the kernel list alone: callers may pass the OIFs of a

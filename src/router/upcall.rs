@@ -1,7 +1,7 @@
 //! Kernel upcalls (§5.3 NOCACHE, §5.4 WRONGVIF) and cache expiry (§5.6).
 
 use super::msg::{note, Compact, Msg};
-use super::route::new_kernel;
+use super::route::put_kernel;
 use super::Router;
 use crate::kernel::{Host, Upcall, UpcallKind};
 use crate::net::Family;
@@ -25,8 +25,8 @@ impl Router {
             }
             (UpcallKind::Unknown(t), _) => note(h, Msg::UnknownUpcall(t)),
             (_, None) => note(h, Msg::UnknownVif(up.vif, type_number)),
-            (UpcallKind::NoCache, Some(id)) => self.learn(h, up, id, false),
-            (UpcallKind::WrongVif, Some(id)) => self.learn(h, up, id, true),
+            // NOCACHE or WRONGVIF: one call.
+            (kind, Some(id)) => self.learn(h, up, id, kind == UpcallKind::WrongVif),
         }
     }
 
@@ -37,6 +37,9 @@ impl Router {
     /// and in what they log.
     /// (`id` is the interface of the VIF it arrived on; its name is looked up where a
     /// message needs it, not copied.)
+    // Not inlined into the daemon's loop now that one call serves both kinds (x86_64
+    // -4 B, mipsel -16 B; in line it is +83 B).
+    #[inline(never)]
     fn learn<H: Host>(&mut self, h: &mut H, up: &Upcall, id: usize, wrong: bool) {
         let (source, group) = (&up.source, &up.group);
         let sg = Compact::sg(source, group);
@@ -63,19 +66,16 @@ impl Router {
                 }
             }
             // The entry's id, kept by an update and given by an insert: no second lookup.
-            let k = match kid {
-                Some(k) => {
-                    // The kernel lost an entry we have (NOCACHE): put ours back, whatever
-                    // it answers.
-                    if self.set_kernel_ttls(h, k, parent, &ttls, true).is_err() && wrong {
-                        return;
-                    }
-                    k
-                }
-                None => match new_kernel(&mut self.mfc, h, source, group, up.vif, &ttls, 0) {
-                    Ok(k) => k,
-                    Err(_) => return,
-                },
+            // The kernel lost an entry we have (NOCACHE): ours is put back, whatever it
+            // answers.
+            let mfc = &mut self.mfc;
+            let k = match (
+                put_kernel(mfc, h, kid, source, group, parent, &ttls, 0, true),
+                kid,
+            ) {
+                (Ok(k), _) => k,
+                (Err(_), Some(k)) if !wrong => k,
+                _ => return,
             };
             if wrong {
                 self.mfc.touch(k);

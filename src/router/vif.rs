@@ -238,24 +238,20 @@ impl Router {
             let Some(rule) = self.rules.get(rid) else {
                 continue;
             };
-            if rule.iif as usize == id {
-                touched = true;
-                if requeue {
-                    self.requeue_rule(h, rid, None);
+            // As IIF: the rule goes; as OIF: that OIF (one requeue and one cut call).
+            let is_iif = rule.iif as usize == id;
+            let mask = match vif_of(rule.is_v6()) {
+                Some(vif) if rule.ttls.get(vif as usize).is_some_and(|&t| t != 0) => {
+                    super::route::bit(vif)
                 }
-                self.remove_rule(h, rid);
-                continue;
-            }
-            let Some(vif) = vif_of(rule.is_v6()) else {
-                continue;
+                _ if is_iif => 0,
+                _ => continue,
             };
-            if rule.ttls.get(vif as usize).is_some_and(|&t| t != 0) {
-                touched = true;
-                if requeue {
-                    self.requeue_rule(h, rid, Some(id));
-                }
-                self.prune_rule_oifs(h, rid, super::route::bit(vif));
+            touched = true;
+            if requeue {
+                self.requeue_rule(h, rid, Some(id).filter(|_| !is_iif));
             }
+            self.cut_rule(h, rid, mask, is_iif);
         }
         // Cache entries arriving on it go; those forwarding to it lose the OIF.
         let mut walk = Walk::new();
@@ -268,7 +264,8 @@ impl Router {
             };
             if r.mfc.parent == vif {
                 self.del_kernel(h, kid);
-            } else if r.mfc.ttls.get(vif as usize).is_some_and(|&t| t != 0) {
+            } else {
+                // Not forwarding to it: unchanged, and the kernel is not asked.
                 let (parent, mut ttls) = (r.mfc.parent, r.mfc.ttls);
                 if let Some(t) = ttls.get_mut(vif as usize) {
                     *t = 0;
@@ -341,19 +338,16 @@ impl Router {
             return;
         };
         let mut oifs: heapless::Vec<&str, { crate::limits::MAX_OIFS }> = heapless::Vec::new();
-        match only_oif {
-            Some(o) => {
-                let _ = oifs.push(self.ifaces.name(o));
+        // One walk of the OIFs for both: the one OIF asked for is among them.
+        for (vif, &t) in rule.ttls.iter().enumerate() {
+            if t == 0 {
+                continue;
             }
-            None => {
-                for (vif, &t) in rule.ttls.iter().enumerate() {
-                    if t == 0 {
-                        continue;
-                    }
-                    if let Some(oid) = self.vif_iface(rule.is_v6(), vif as u8) {
-                        let _ = oifs.push(self.ifaces.name(oid));
-                    }
+            match self.vif_iface(rule.is_v6(), vif as u8) {
+                Some(oid) if only_oif.is_none_or(|o| o == oid) => {
+                    let _ = oifs.push(self.ifaces.name(oid));
                 }
+                _ => {}
             }
         }
         let source = (!rule.any_source()).then_some(&rule.source);

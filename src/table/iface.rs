@@ -231,6 +231,12 @@ impl<const N: usize, const B: usize> IfaceTable<N, B> {
         self.next_match_of(pattern, after, false)
     }
 
+    /// [`IfaceTable::next_match`] for the interfaces a directive's word applies to: a
+    /// wildcard names only those with `IFF_MULTICAST`, an exact name its interface.
+    pub fn next_usable(&self, pattern: &str, after: Option<usize>) -> Option<usize> {
+        self.next_match_of(pattern, after, is_wildcard(pattern))
+    }
+
     /// [`IfaceTable::next_match`], skipping interfaces without `IFF_MULTICAST` when
     /// `multicast` is set.
     fn next_match_of(&self, pattern: &str, after: Option<usize>, multicast: bool) -> Option<usize> {
@@ -331,6 +337,10 @@ mod tests {
             Some(a),
             "next_match ignores multicast"
         );
+        assert_eq!(t.next_usable("a+", None), Some(b), "a wildcard skips a1");
+        assert_eq!(t.next_usable("a+", Some(b)), None);
+        assert_eq!(t.next_usable("a1", None), Some(a), "an exact name need not");
+        assert_eq!(t.next_usable("a1", Some(a)), None);
         assert!(t.exists("a1", false));
         assert!(!t.exists("zz", false));
         assert_eq!(t.get(a).unwrap().vif_of(false), None);
