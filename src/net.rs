@@ -439,13 +439,10 @@ impl AddrText {
 
     /// A byte in decimal (IPv4 octets, prefix lengths).
     fn dec(&mut self, b: u8) {
-        if b >= 100 {
-            self.byte(b'0' + b / 100);
+        // [`Dec`]'s digits: its loop is in the program already (counters, `show`).
+        for &d in Dec::of(u64::from(b)).as_bytes() {
+            self.byte(d);
         }
-        if b >= 10 {
-            self.byte(b'0' + b / 10 % 10);
-        }
-        self.byte(b'0' + b % 10);
     }
 
     fn v4(&mut self, a: &[u8]) {
