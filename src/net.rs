@@ -459,12 +459,10 @@ impl AddrText {
         const DIGITS: &[u8; 16] = b"0123456789abcdef";
         // The digits from the highest one that is not zero (the last one always). Compares,
         // not `leading_zeros`: MIPS16e has no count-zeros instruction.
-        let mut shift = match w {
-            0x1000.. => 12,
-            0x100.. => 8,
-            0x10.. => 4,
-            _ => 0,
-        };
+        let mut shift = 12;
+        while shift > 0 && w >> shift == 0 {
+            shift -= 4;
+        }
         loop {
             self.byte(DIGITS[usize::from((w >> shift) & 0xf)]);
             if shift == 0 {
