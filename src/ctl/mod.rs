@@ -29,8 +29,11 @@ use crate::ipc::cmd::{self, Action, IpcCmd, COMMANDS};
 use crate::sys::entry::Args;
 use crate::sys::unix;
 
-/// Name used in messages and usage, whatever `argv[0]` is.
-const PROG: &str = "smcroutectl";
+/// The start of every message of the tool's own: its name and a colon.
+const WARN_HEAD: &str = "smcroutectl: ";
+/// Name used in messages and usage, whatever `argv[0]` is: [`WARN_HEAD`] without its
+/// `: `, so the name's bytes are in the program once.
+const PROG: &str = WARN_HEAD.split_at(WARN_HEAD.len() - 2).0;
 /// Index of `show` in [`COMMANDS`], the command of a line without a command word.
 const SHOW: usize = 6;
 /// Batch mode exit status: the number of failed lines, capped below the shell's range for
@@ -41,7 +44,7 @@ const MAX_BATCH_STATUS: i32 = 125;
 /// UTF-8) + newline to standard error.
 #[inline(never)]
 fn warn(t: &mut impl Term, what: &str, detail: &[u8]) {
-    t.err(b"smcroutectl: ");
+    t.err(WARN_HEAD.as_bytes());
     t.err(what.as_bytes());
     t.err(detail);
     t.err(b"\n");
