@@ -33,7 +33,7 @@ use crate::sys::unix;
 const WARN_HEAD: &str = "smcroutectl: ";
 /// Name used in messages and usage, whatever `argv[0]` is: [`WARN_HEAD`] without its
 /// `: `, so the name's bytes are in the program once.
-const PROG: &str = WARN_HEAD.split_at(WARN_HEAD.len() - 2).0;
+const PROG: &str = crate::fmt::utf8(WARN_HEAD.as_bytes().split_at(WARN_HEAD.len() - 2).0);
 /// Index of `show` in [`COMMANDS`], the command of a line without a command word.
 const SHOW: usize = 6;
 /// Batch mode exit status: the number of failed lines, capped below the shell's range for
