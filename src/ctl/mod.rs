@@ -24,7 +24,7 @@ pub use self::term::Term;
 use crate::args::{self, ArgError, CtlOpts, ErrorLine, CTL_MAX_WORDS};
 use crate::errno::Errno;
 use crate::fmt::Line;
-use crate::ipc::batch::{self, BatchError, BATCH_LINE_MAX};
+use crate::ipc::batch::{self, BATCH_LINE_MAX};
 use crate::ipc::cmd::{self, Action, IpcCmd, COMMANDS};
 use crate::sys::entry::Args;
 use crate::sys::unix;
@@ -105,8 +105,9 @@ pub type Input<'i> = &'i mut dyn FnMut(&mut [u8]) -> Result<usize, Errno>;
 /// 12 KiB frame made its locals four-byte displacements (-12 B; MIPS16e measured +16 B).
 #[cfg_attr(target_arch = "x86_64", inline(never))]
 fn run_batch(session: &mut Session<'_, '_>, input: Input<'_>, t: &mut impl Term) {
+    // One byte more than a line may hold: a longer line is kept that far, and
+    // `split_line_into` finds it too long (what is dropped of it is never looked at).
     let mut line = Vec::<u8, { BATCH_LINE_MAX + 1 }>::new();
-    let mut overlong = false;
     let mut buf = [0u8; 1024];
     loop {
         let n = match input(&mut buf) {
@@ -127,11 +128,10 @@ fn run_batch(session: &mut Session<'_, '_>, input: Input<'_>, t: &mut impl Term)
         };
         for &b in data {
             if b == b'\n' {
-                batch_line(session, &line, overlong, t);
+                batch_line(session, &line, t);
                 line.clear();
-                overlong = false;
-            } else if line.push(b).is_err() {
-                overlong = true;
+            } else {
+                let _ = line.push(b);
             }
         }
         if n == 0 {
@@ -140,11 +140,10 @@ fn run_batch(session: &mut Session<'_, '_>, input: Input<'_>, t: &mut impl Term)
     }
 }
 
-fn batch_line(session: &mut Session<'_, '_>, line: &[u8], overlong: bool, t: &mut impl Term) {
+fn batch_line(session: &mut Session<'_, '_>, line: &[u8], t: &mut impl Term) {
     // The words are used where they are split: no copy of the word list in a `Result`.
     let why = match crate::fmt::as_utf8(line) {
         None => "line that is not UTF-8",
-        Some(_) if overlong => BatchError::LineTooLong.text(),
         Some(text) => {
             // Split in place: the word list is not copied out through a `Result`.
             let mut words = Vec::new();

@@ -590,6 +590,23 @@ fn batch_status_is_capped_and_read_errors_count() {
     assert_eq!(rec.err(), "smcroutectl: Skipping line that is not UTF-8\n");
 }
 
+#[test]
+fn batch_lines_far_past_the_limit_are_skipped_whole() {
+    // Kept up to one byte past the limit, the rest dropped: one message per line, the
+    // last one ended by the end of the input.
+    let input = format!("{}\n{}", "x".repeat(3000), "y".repeat(BATCH_LINE_MAX + 600));
+    let (rc, rec) = batch(&["-b"], &input);
+    assert_eq!(
+        (rc, rec.err()),
+        (
+            2,
+            "smcroutectl: Skipping line longer than 511 characters\n\
+             smcroutectl: Skipping line longer than 511 characters\n"
+                .into()
+        )
+    );
+}
+
 /// Batch input that reads `input` at most `chunk` bytes at a time.
 fn reader(mut input: &[u8], chunk: usize) -> impl FnMut(&mut [u8]) -> Result<usize, Errno> + '_ {
     move |buf: &mut [u8]| {
