@@ -17,8 +17,10 @@ use crate::sys::Fd;
 const CONNECT_RETRIES: u32 = 30;
 const CONNECT_RETRY_MS: u32 = 100;
 
-/// Most requests sent back to back on one connection (the smallest frame is 17 bytes).
-const MAX_PIPELINE: usize = 64;
+/// Most requests sent back to back on one connection: as many of the smallest frame (a
+/// header and the NUL that ends the words) as fit in the frame buffer, so the queue is
+/// never full before the buffer.
+const MAX_PIPELINE: usize = IPC_MSG_MAX / (wire::HEADER_LEN + 1);
 
 /// Most bytes of a daemon's error text kept (the first line is printed; SMCRoute's
 /// daemon sends at most 127). A path's capacity ([`crate::args::Path`]): heapless's
@@ -79,7 +81,7 @@ impl<'o, 'a> Session<'o, 'a> {
     /// Queues the request `cmd args` (sending the queue first if it would not fit), or
     /// reports why it cannot be built. `reload` and `kill` are sent at once.
     pub fn send(&mut self, cmd: IpcCmd, args: &[&str], t: &mut impl Term) {
-        if self.len + wire::frame_len_of(args) > self.frames.len() || self.queued.is_full() {
+        if self.len + wire::frame_len_of(args) > self.frames.len() {
             self.flush(t);
         }
         let buf = self.frames.get_mut(self.len..).unwrap_or(&mut []);
