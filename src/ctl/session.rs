@@ -240,8 +240,7 @@ impl Reply {
     /// reply or a status reply's error; returns whether the command failed.
     fn end(&mut self, complete: bool, t: &mut impl Term) -> bool {
         match &mut self.show {
-            // The renderer has seen the NUL (its last line).
-            Some(_) if complete => {}
+            // After the NUL (its last line) this prints nothing: the renderer is done.
             Some(renderer) => renderer.finish(t),
             None if complete && self.text.is_empty() => {}
             None => {
