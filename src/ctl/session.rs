@@ -165,9 +165,7 @@ impl<'o, 'a> Session<'o, 'a> {
                     _ => break,
                 },
             };
-            if r.end(complete, t) {
-                self.fail(1);
-            }
+            r.end(complete, t, self);
             index += 1;
             if !complete {
                 break;
@@ -237,8 +235,8 @@ impl Reply {
     }
 
     /// The reply ended, `complete` with its NUL or cut short: prints the rest of a show
-    /// reply or a status reply's error; returns whether the command failed.
-    fn end(&mut self, complete: bool, t: &mut impl Term) -> bool {
+    /// reply or a status reply's error, which fails the command in `session`.
+    fn end(&mut self, complete: bool, t: &mut impl Term, session: &mut Session<'_, '_>) {
         match &mut self.show {
             // After the NUL (its last line) this prints nothing: the renderer is done.
             Some(renderer) => renderer.finish(t),
@@ -246,10 +244,9 @@ impl Reply {
             None => {
                 let line = self.text.split(|&b| b == b'\n').next().unwrap_or(&[]);
                 warn(t, "", line);
-                return true;
+                session.fail(1);
             }
         }
-        false
     }
 }
 
