@@ -321,17 +321,29 @@ fn parse_v6(s: &[u8]) -> Option<[u8; 16]> {
     Some(out)
 }
 
-/// Digits of a `u64` in decimal: at most 20.
+/// Digits of a `u64` in decimal (at most 20), or in hex.
 pub struct Dec {
     buf: [u8; 20],
     start: usize,
 }
 
+/// The digits of every radix used, lowercase (as `inet_ntop` writes hex).
+const DIGITS: &[u8; 16] = b"0123456789abcdef";
+
 impl Dec {
-    /// `n` in decimal. On 64-bit targets a division by ten is a multiply: one per digit.
+    /// `n` in decimal. Not inlined: a call with the radix at each use costs more.
+    #[inline(never)]
+    pub fn of(n: u64) -> Self {
+        Self::in_radix(n, 10)
+    }
+
+    /// `n` in `radix` (10 or 16). One loop for both: on 64-bit targets a division by a
+    /// radix that is not a constant is one instruction, smaller than a multiply by the
+    /// inverse of ten.
     #[cfg(target_pointer_width = "64")]
     #[inline(never)]
-    pub fn of(mut n: u64) -> Self {
+    fn in_radix(mut n: u64, radix: u32) -> Self {
+        let radix = u64::from(radix);
         let mut out = Self {
             buf: [b'0'; 20],
             start: 20,
@@ -339,27 +351,27 @@ impl Dec {
         loop {
             out.start -= 1;
             if let Some(d) = out.buf.get_mut(out.start) {
-                *d = b'0' + (n % 10) as u8;
+                *d = DIGITS[(n % radix) as usize & 0xf];
             }
-            n /= 10;
+            n /= radix;
             if n == 0 || out.start == 0 {
                 return out;
             }
         }
     }
 
-    /// `n` in decimal.
+    /// `n` in `radix`.
     #[cfg(not(target_pointer_width = "64"))]
-    pub fn of(n: u64) -> Self {
-        Self::of_limbs(n)
+    fn in_radix(n: u64, radix: u32) -> Self {
+        Self::of_limbs(n, radix)
     }
 
-    /// `n` in decimal, by long division over 16-bit limbs in 32-bit arithmetic: on 32-bit
+    /// `n` in `radix`, by long division over 16-bit limbs in 32-bit arithmetic: on 32-bit
     /// targets a `u64` division is a library routine (`__udivdi3`) of its own. (Built for
-    /// the tests on 64-bit targets too, which check it against [`Dec::of`].)
+    /// the tests on 64-bit targets too, which check it against [`Dec::in_radix`].)
     #[cfg(any(test, not(target_pointer_width = "64")))]
     #[inline(never)]
-    fn of_limbs(n: u64) -> Self {
+    fn of_limbs(n: u64, radix: u32) -> Self {
         let mut limbs = [
             (n >> 48) as u32,
             (n >> 32) as u32,
@@ -375,13 +387,13 @@ impl Dec {
             let mut rest = 0u32;
             for l in limbs.iter_mut() {
                 let cur = (rem << 16) | (*l & 0xffff);
-                *l = cur / 10;
-                rem = cur % 10;
+                *l = cur / radix;
+                rem = cur % radix;
                 rest |= *l;
             }
             out.start -= 1;
             if let Some(d) = out.buf.get_mut(out.start) {
-                *d = b'0' + rem as u8;
+                *d = DIGITS[rem as usize & 0xf];
             }
             if rest == 0 || out.start == 0 {
                 return out;
@@ -451,10 +463,7 @@ impl AddrText {
 
     /// A byte in decimal (IPv4 octets, prefix lengths).
     fn dec(&mut self, b: u8) {
-        // [`Dec`]'s digits: its loop is in the program already (counters, `show`).
-        for &d in Dec::of(u64::from(b)).as_bytes() {
-            self.byte(d);
-        }
+        self.number(b.into(), 10);
     }
 
     fn v4(&mut self, a: &[u8]) {
@@ -468,19 +477,15 @@ impl AddrText {
 
     /// A 16-bit word in lowercase hex without leading zeros.
     fn hex(&mut self, w: u16) {
-        const DIGITS: &[u8; 16] = b"0123456789abcdef";
-        // The digits from the highest one that is not zero (the last one always). Compares,
-        // not `leading_zeros`: MIPS16e has no count-zeros instruction.
-        let mut shift = 12;
-        while shift > 0 && w >> shift == 0 {
-            shift -= 4;
-        }
-        loop {
-            self.byte(DIGITS[usize::from((w >> shift) & 0xf)]);
-            if shift == 0 {
-                return;
-            }
-            shift -= 4;
+        self.number(w, 16);
+    }
+
+    /// `n` in `radix`: [`Dec`]'s digits, whose loop is in the program already (counters,
+    /// `show`), for both radixes.
+    #[inline(never)]
+    fn number(&mut self, n: u16, radix: u32) {
+        for &b in Dec::in_radix(n.into(), radix).as_bytes() {
+            self.byte(b);
         }
     }
 
@@ -842,7 +847,11 @@ mod tests {
             1 << 63,
         ] {
             assert_eq!(Dec::of(n).as_str(), std::format!("{n}"));
-            assert_eq!(Dec::of_limbs(n).as_str(), std::format!("{n}"));
+            assert_eq!(Dec::of_limbs(n, 10).as_str(), std::format!("{n}"));
+            // Hex: the 32-bit targets' limbs for the 64-bit targets' division. (A u64
+            // in hex has at most 16 digits, within the 20.)
+            assert_eq!(Dec::in_radix(n, 16).as_str(), std::format!("{n:x}"));
+            assert_eq!(Dec::of_limbs(n, 16).as_str(), std::format!("{n:x}"));
         }
         for n in [0i64, -1, 42, -65536, i64::MIN, i64::MAX] {
             let mut s = heapless::String::<24>::new();
