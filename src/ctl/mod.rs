@@ -36,9 +36,6 @@ const WARN_HEAD: &str = "smcroutectl: ";
 const PROG: &str = crate::fmt::utf8(WARN_HEAD.as_bytes().split_at(WARN_HEAD.len() - 2).0);
 /// Index of `show` in [`COMMANDS`], the command of a line without a command word.
 const SHOW: usize = 6;
-/// Batch mode exit status: the number of failed lines, capped below the shell's range for
-/// "not executable"/"not found"/signals (SMCRoute's sum wraps around at 256).
-const MAX_BATCH_STATUS: i32 = 125;
 
 /// Writes `smcroutectl: ` + `what` + `detail` (bytes: the daemon's words need not be
 /// UTF-8) + newline to standard error.
@@ -193,7 +190,7 @@ pub fn run(args: &[&str], input: Input<'_>, t: &mut impl Term) -> i32 {
     } else {
         run_words(&mut session, &opts.words, t);
     }
-    session.finish(t).min(MAX_BATCH_STATUS)
+    session.finish(t)
 }
 
 /// `smcroutectl` entry point; returns the exit code.

@@ -17,6 +17,10 @@ use crate::sys::Fd;
 const CONNECT_RETRIES: u32 = 30;
 const CONNECT_RETRY_MS: u32 = 100;
 
+/// Exit status: the number of failed commands (batch lines), capped below the shell's
+/// range for "not executable"/"not found"/signals (SMCRoute's sum wraps around at 256).
+pub const MAX_STATUS: usize = 125;
+
 /// Most requests sent back to back on one connection: as many of the smallest frame (a
 /// header and the NUL that ends the words) as fit in the frame buffer, so the queue is
 /// never full before the buffer.
@@ -65,17 +69,20 @@ impl<'o, 'a> Session<'o, 'a> {
         self.opts
     }
 
-    /// Sends what is queued and returns the number of failed commands so far. By
-    /// reference: a session moved in would be copied whole (its 2 KiB of frames).
+    /// Sends what is queued and returns the exit status: the number of failed commands,
+    /// at most [`MAX_STATUS`]. By reference: a session moved in would be copied whole
+    /// (its 2 KiB of frames).
     pub fn finish(&mut self, t: &mut impl Term) -> i32 {
         self.flush(t);
-        i32::try_from(self.failed).unwrap_or(i32::MAX)
+        // (At most `MAX_STATUS`: no truncation.)
+        self.failed as i32
     }
 
-    /// Counts `n` failed commands. Not inlined: called for every kind of failure.
+    /// Counts `n` failed commands, up to [`MAX_STATUS`] (a sum capped at each step is
+    /// the sum capped). Not inlined: called for every kind of failure.
     #[inline(never)]
     pub fn fail(&mut self, n: usize) {
-        self.failed = self.failed.saturating_add(n);
+        self.failed = self.failed.saturating_add(n).min(MAX_STATUS);
     }
 
     /// Queues the request `cmd args` (sending the queue first if it would not fit), or

@@ -567,7 +567,7 @@ fn batch_lines() {
 #[test]
 fn batch_status_is_capped_and_read_errors_count() {
     let (rc, _) = batch(&["-b"], &"add x\n".repeat(300));
-    assert_eq!(rc, MAX_BATCH_STATUS);
+    assert_eq!(rc, session::MAX_STATUS as i32);
 
     let mut fail = |_: &mut [u8]| -> Result<usize, Errno> { Err(Errno::EBADF) };
     let mut rec = Rec::default();
