@@ -82,7 +82,8 @@ impl<'o, 'a> Session<'o, 'a> {
     /// the sum capped). Not inlined: called for every kind of failure.
     #[inline(never)]
     pub fn fail(&mut self, n: usize) {
-        self.failed = self.failed.saturating_add(n).min(MAX_STATUS);
+        // (`n` is at most a queue's length: no overflow.)
+        self.failed = (self.failed + n).min(MAX_STATUS);
     }
 
     /// Queues the request `cmd args` (sending the queue first if it would not fit), or
