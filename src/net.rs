@@ -345,7 +345,7 @@ impl Dec {
     fn in_radix(mut n: u64, radix: u32) -> Self {
         let radix = u64::from(radix);
         let mut out = Self {
-            buf: [b'0'; 20],
+            buf: [0; 20],
             start: 20,
         };
         loop {
@@ -379,7 +379,7 @@ impl Dec {
             n as u32,
         ];
         let mut out = Self {
-            buf: [b'0'; 20],
+            buf: [0; 20],
             start: 20,
         };
         loop {
