@@ -407,9 +407,10 @@ impl Dec {
         self.buf.get(self.start.min(20)..).unwrap_or(&[])
     }
 
-    /// The digits.
+    /// The digits. All of them: they are ASCII, so their longest UTF-8 start is the whole
+    /// (no `Option` of a check that cannot fail to unwrap).
     pub fn as_str(&self) -> &str {
-        crate::fmt::as_utf8(self.as_bytes()).unwrap_or("")
+        crate::fmt::utf8_prefix(self.as_bytes())
     }
 }
 
@@ -542,8 +543,8 @@ impl AddrText {
 
     /// The text.
     pub fn as_str(&self) -> &str {
-        // Only ASCII was written.
-        crate::fmt::as_utf8(self.as_bytes()).unwrap_or("")
+        // Only ASCII was written: the longest UTF-8 start is all of it.
+        crate::fmt::utf8_prefix(self.as_bytes())
     }
 }
 
