@@ -47,7 +47,7 @@ pub struct Session<'o, 'a> {
     opts: &'o CtlOpts<'a>,
     len: usize,
     failed: usize,
-    /// End offset in `frames` of each queued request, and whether it is a show.
+    /// Start offset in `frames` of each queued request, and whether it is a show.
     queued: Vec<(usize, bool), MAX_PIPELINE>,
     frames: [u8; IPC_MSG_MAX],
 }
@@ -95,8 +95,8 @@ impl<'o, 'a> Session<'o, 'a> {
         let buf = self.frames.get_mut(self.len..).unwrap_or(&mut []);
         match wire::emit_words(cmd.letter(), args, buf) {
             Ok(n) => {
-                self.len += n;
                 let _ = self.queued.push((self.len, cmd.is_show()));
+                self.len += n;
             }
             Err(e) => self.refuse(e, t),
         }
@@ -121,10 +121,8 @@ impl<'o, 'a> Session<'o, 'a> {
                 self.fail(self.queued.len() - next);
                 break;
             };
-            let from = match next.checked_sub(1).and_then(|i| self.queued.get(i)) {
-                Some(&(end, _)) => end,
-                None => 0,
-            };
+            // (`next` is a queued request: the loop's condition.)
+            let from = self.queued.get(next).map_or(0, |&(start, _)| start);
             if let Err(e) = unix::send_all(&fd, self.frames.get(from..self.len).unwrap_or(&[])) {
                 warn_with(t, "Communication with daemon failed: ", &e);
                 self.fail(self.queued.len() - next);
