@@ -21,6 +21,9 @@ const CONNECT_RETRY_MS: u32 = 100;
 /// range for "not executable"/"not found"/signals (SMCRoute's sum wraps around at 256).
 pub const MAX_STATUS: usize = 125;
 
+// Every offset in the frames fits the queue's `u16`.
+static_assertions::const_assert!(IPC_MSG_MAX <= u16::MAX as usize);
+
 /// Most requests sent back to back on one connection: as many of the smallest frame (a
 /// header and the NUL that ends the words) as fit in the frame buffer, so the queue is
 /// never full before the buffer.
@@ -47,8 +50,10 @@ pub struct Session<'o, 'a> {
     opts: &'o CtlOpts<'a>,
     len: usize,
     failed: usize,
-    /// Start offset in `frames` of each queued request, and whether it is a show.
-    queued: Vec<(usize, bool), MAX_PIPELINE>,
+    /// Start offset in `frames` of each queued request, and whether it is a show. Two
+    /// bytes of offset, not a word: the entries are a quarter of the size, and so are
+    /// their index computations.
+    queued: Vec<(u16, bool), MAX_PIPELINE>,
     frames: [u8; IPC_MSG_MAX],
 }
 
@@ -95,7 +100,8 @@ impl<'o, 'a> Session<'o, 'a> {
         let buf = self.frames.get_mut(self.len..).unwrap_or(&mut []);
         match wire::emit_words(cmd.letter(), args, buf) {
             Ok(n) => {
-                let _ = self.queued.push((self.len, cmd.is_show()));
+                // (An offset in the 1 KiB of frames: it fits.)
+                let _ = self.queued.push((self.len as u16, cmd.is_show()));
                 self.len += n;
             }
             Err(e) => self.refuse(e, t),
@@ -122,7 +128,10 @@ impl<'o, 'a> Session<'o, 'a> {
                 break;
             };
             // (`next` is a queued request: the loop's condition.)
-            let from = self.queued.get(next).map_or(0, |&(start, _)| start);
+            let from = self
+                .queued
+                .get(next)
+                .map_or(0, |&(start, _)| usize::from(start));
             if let Err(e) = unix::send_all(&fd, self.frames.get(from..self.len).unwrap_or(&[])) {
                 warn_with(t, "Communication with daemon failed: ", &e);
                 self.fail(self.queued.len() - next);
