@@ -212,7 +212,8 @@ impl uDisplay for Errno {
             Some(text) => f.write_str(text),
             None => {
                 f.write_str("Unknown error ")?;
-                self.0.fmt(f)
+                // The number as every other number of the log: no `ufmt` integer code.
+                crate::net::write_i64(f, i64::from(self.0))
             }
         }
     }
@@ -247,5 +248,6 @@ mod tests {
         assert_eq!(show(Errno(0)), "Unknown error 0");
         assert_eq!(show(Errno(-5)), "Unknown error -5");
         assert_eq!(show(Errno(4095)), "Unknown error 4095");
+        assert_eq!(show(Errno(i32::MIN)), "Unknown error -2147483648");
     }
 }

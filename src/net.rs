@@ -321,45 +321,57 @@ fn parse_v6(s: &[u8]) -> Option<[u8; 16]> {
     Some(out)
 }
 
-/// Digits of a `u64` in decimal: at most 20.
+/// Digits of a `u64` in decimal (at most 20), or in hex.
 pub struct Dec {
     buf: [u8; 20],
     start: usize,
 }
 
+/// The digits of every radix used, lowercase (as `inet_ntop` writes hex).
+const DIGITS: &[u8; 16] = b"0123456789abcdef";
+
 impl Dec {
-    /// `n` in decimal. On 64-bit targets a division by ten is a multiply: one per digit.
+    /// `n` in decimal. Not inlined: a call with the radix at each use costs more.
+    #[inline(never)]
+    pub fn of(n: u64) -> Self {
+        Self::in_radix(n, 10)
+    }
+
+    /// `n` in `radix` (10 or 16). One loop for both: on 64-bit targets a division by a
+    /// radix that is not a constant is one instruction, smaller than a multiply by the
+    /// inverse of ten.
     #[cfg(target_pointer_width = "64")]
     #[inline(never)]
-    pub fn of(mut n: u64) -> Self {
+    fn in_radix(mut n: u64, radix: u32) -> Self {
+        let radix = u64::from(radix);
         let mut out = Self {
-            buf: [b'0'; 20],
+            buf: [0; 20],
             start: 20,
         };
         loop {
             out.start -= 1;
             if let Some(d) = out.buf.get_mut(out.start) {
-                *d = b'0' + (n % 10) as u8;
+                *d = DIGITS[(n % radix) as usize & 0xf];
             }
-            n /= 10;
+            n /= radix;
             if n == 0 || out.start == 0 {
                 return out;
             }
         }
     }
 
-    /// `n` in decimal.
+    /// `n` in `radix`.
     #[cfg(not(target_pointer_width = "64"))]
-    pub fn of(n: u64) -> Self {
-        Self::of_limbs(n)
+    fn in_radix(n: u64, radix: u32) -> Self {
+        Self::of_limbs(n, radix)
     }
 
-    /// `n` in decimal, by long division over 16-bit limbs in 32-bit arithmetic: on 32-bit
+    /// `n` in `radix`, by long division over 16-bit limbs in 32-bit arithmetic: on 32-bit
     /// targets a `u64` division is a library routine (`__udivdi3`) of its own. (Built for
-    /// the tests on 64-bit targets too, which check it against [`Dec::of`].)
+    /// the tests on 64-bit targets too, which check it against [`Dec::in_radix`].)
     #[cfg(any(test, not(target_pointer_width = "64")))]
     #[inline(never)]
-    fn of_limbs(n: u64) -> Self {
+    fn of_limbs(n: u64, radix: u32) -> Self {
         let mut limbs = [
             (n >> 48) as u32,
             (n >> 32) as u32,
@@ -367,7 +379,7 @@ impl Dec {
             n as u32,
         ];
         let mut out = Self {
-            buf: [b'0'; 20],
+            buf: [0; 20],
             start: 20,
         };
         loop {
@@ -375,13 +387,13 @@ impl Dec {
             let mut rest = 0u32;
             for l in limbs.iter_mut() {
                 let cur = (rem << 16) | (*l & 0xffff);
-                *l = cur / 10;
-                rem = cur % 10;
+                *l = cur / radix;
+                rem = cur % radix;
                 rest |= *l;
             }
             out.start -= 1;
             if let Some(d) = out.buf.get_mut(out.start) {
-                *d = b'0' + rem as u8;
+                *d = DIGITS[rem as usize & 0xf];
             }
             if rest == 0 || out.start == 0 {
                 return out;
@@ -395,9 +407,10 @@ impl Dec {
         self.buf.get(self.start.min(20)..).unwrap_or(&[])
     }
 
-    /// The digits.
+    /// The digits. All of them: they are ASCII, so their longest UTF-8 start is the whole
+    /// (no `Option` of a check that cannot fail to unwrap).
     pub fn as_str(&self) -> &str {
-        crate::fmt::as_utf8(self.as_bytes()).unwrap_or("")
+        crate::fmt::utf8_prefix(self.as_bytes())
     }
 }
 
@@ -409,17 +422,29 @@ pub fn write_i64<W: uWrite + ?Sized>(f: &mut Formatter<'_, W>, n: i64) -> Result
     f.write_str(Dec::of(n.unsigned_abs()).as_str())
 }
 
-/// Longest text of a prefix: a 45-byte IPv6 address (`inet_ntop`'s maximum) and `/128`.
-const ADDR_TEXT_MAX: usize = 50;
+/// Room for the longest text of a prefix: 39 bytes of IPv6 address (eight words of four
+/// digits; the forms with a dotted quad are shorter) and `/128`. (`inet_ntop`'s maximum
+/// of 45 is for dotted quads after six words, which `v6` writes only after zeros.)
+const ADDR_TEXT_MAX: usize = 47;
+
+/// The type of an [`AddrText`]'s length: a byte on x86_64, where the text is then 48
+/// bytes, three vector moves when it is returned (x86_64 smcrouted .text -21 B); a word
+/// elsewhere (MIPS16e: a byte there is +16 B).
+#[cfg(target_arch = "x86_64")]
+type AddrTextLen = u8;
+#[cfg(not(target_arch = "x86_64"))]
+type AddrTextLen = usize;
 
 /// The text of an address or prefix, formatted once by non-generic code: every writer
 /// (log lines, `show` rows, JSON) copies these bytes instead of instantiating its own
 /// copy of the formatting.
 pub struct AddrText {
     buf: [u8; ADDR_TEXT_MAX],
-    len: usize,
+    len: AddrTextLen,
 }
 
+// `usize::from` of the length is a conversion to the same type where that is a word.
+#[cfg_attr(not(target_arch = "x86_64"), allow(clippy::useless_conversion))]
 impl AddrText {
     const fn new() -> Self {
         Self {
@@ -431,7 +456,7 @@ impl AddrText {
     // Not inlined: a call is smaller than the bounds check at each use.
     #[inline(never)]
     fn byte(&mut self, b: u8) {
-        if let Some(dst) = self.buf.get_mut(self.len) {
+        if let Some(dst) = self.buf.get_mut(usize::from(self.len)) {
             *dst = b;
             self.len += 1;
         }
@@ -439,13 +464,7 @@ impl AddrText {
 
     /// A byte in decimal (IPv4 octets, prefix lengths).
     fn dec(&mut self, b: u8) {
-        if b >= 100 {
-            self.byte(b'0' + b / 100);
-        }
-        if b >= 10 {
-            self.byte(b'0' + b / 10 % 10);
-        }
-        self.byte(b'0' + b % 10);
+        self.number(b.into(), 10);
     }
 
     fn v4(&mut self, a: &[u8]) {
@@ -459,21 +478,15 @@ impl AddrText {
 
     /// A 16-bit word in lowercase hex without leading zeros.
     fn hex(&mut self, w: u16) {
-        const DIGITS: &[u8; 16] = b"0123456789abcdef";
-        // The digits from the highest one that is not zero (the last one always). Compares,
-        // not `leading_zeros`: MIPS16e has no count-zeros instruction.
-        let mut shift = match w {
-            0x1000.. => 12,
-            0x100.. => 8,
-            0x10.. => 4,
-            _ => 0,
-        };
-        loop {
-            self.byte(DIGITS[usize::from((w >> shift) & 0xf)]);
-            if shift == 0 {
-                return;
-            }
-            shift -= 4;
+        self.number(w, 16);
+    }
+
+    /// `n` in `radix`: [`Dec`]'s digits, whose loop is in the program already (counters,
+    /// `show`), for both radixes.
+    #[inline(never)]
+    fn number(&mut self, n: u16, radix: u32) {
+        for &b in Dec::in_radix(n.into(), radix).as_bytes() {
+            self.byte(b);
         }
     }
 
@@ -523,13 +536,15 @@ impl AddrText {
     /// The text as bytes (ASCII).
     pub fn as_bytes(&self) -> &[u8] {
         // Capped (it never exceeds the buffer): the compiler then drops the fallback.
-        self.buf.get(..self.len.min(ADDR_TEXT_MAX)).unwrap_or(&[])
+        self.buf
+            .get(..usize::from(self.len).min(ADDR_TEXT_MAX))
+            .unwrap_or(&[])
     }
 
     /// The text.
     pub fn as_str(&self) -> &str {
-        // Only ASCII was written.
-        crate::fmt::as_utf8(self.as_bytes()).unwrap_or("")
+        // Only ASCII was written: the longest UTF-8 start is all of it.
+        crate::fmt::utf8_prefix(self.as_bytes())
     }
 }
 
@@ -764,6 +779,26 @@ mod tests {
     }
 
     #[test]
+    fn longest_texts_fit() {
+        let full = Addr::V6([0xff; 16]);
+        let words = "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff";
+        assert_eq!(
+            prefix_text(&full, 100).as_str(),
+            std::format!("{words}/100")
+        );
+        assert_eq!(
+            prefix_text(&full, 255).as_str(),
+            std::format!("{words}/255")
+        );
+        let mut mapped = [0u8; 16];
+        mapped[10..].fill(0xff);
+        assert_eq!(
+            prefix_text(&Addr::V6(mapped), 100).as_str(),
+            "::ffff:255.255.255.255/100"
+        );
+    }
+
+    #[test]
     fn hex_words_without_leading_zeros() {
         for w in 0..=u16::MAX {
             let mut t = AddrText::new();
@@ -813,7 +848,11 @@ mod tests {
             1 << 63,
         ] {
             assert_eq!(Dec::of(n).as_str(), std::format!("{n}"));
-            assert_eq!(Dec::of_limbs(n).as_str(), std::format!("{n}"));
+            assert_eq!(Dec::of_limbs(n, 10).as_str(), std::format!("{n}"));
+            // Hex: the 32-bit targets' limbs for the 64-bit targets' division. (A u64
+            // in hex has at most 16 digits, within the 20.)
+            assert_eq!(Dec::in_radix(n, 16).as_str(), std::format!("{n:x}"));
+            assert_eq!(Dec::of_limbs(n, 16).as_str(), std::format!("{n:x}"));
         }
         for n in [0i64, -1, 42, -65536, i64::MIN, i64::MAX] {
             let mut s = heapless::String::<24>::new();

@@ -5,7 +5,7 @@
 //! the other with the end offset of each: plain bytes in `.rodata`, looked up by index.
 //! The table is built at compile time from an array of `&str` that is never stored.
 
-use crate::fmt::{as_utf8, join, joined_len};
+use crate::fmt::{join, joined_len, utf8_prefix};
 
 /// `N` texts of `L` bytes together (`L` is [`joined_len`] of the parts).
 pub struct Texts<const N: usize, const L: usize> {
@@ -49,7 +49,8 @@ impl<const N: usize, const L: usize> Texts<N, L> {
 /// bytes and ends on).
 #[inline(never)]
 fn str_piece(bytes: &'static [u8], ends: &[u16], i: usize) -> &'static str {
-    as_utf8(piece(bytes, ends, i)).unwrap_or("")
+    // A piece is one whole part, UTF-8: its longest UTF-8 start is all of it.
+    utf8_prefix(piece(bytes, ends, i))
 }
 
 /// Text `i` of `bytes` cut at `ends`: one copy for every table.

@@ -24,24 +24,24 @@ pub use self::term::Term;
 use crate::args::{self, ArgError, CtlOpts, ErrorLine, CTL_MAX_WORDS};
 use crate::errno::Errno;
 use crate::fmt::Line;
-use crate::ipc::batch::{self, BatchError, BATCH_LINE_MAX};
+use crate::ipc::batch::{self, BATCH_LINE_MAX};
 use crate::ipc::cmd::{self, Action, IpcCmd, COMMANDS};
 use crate::sys::entry::Args;
 use crate::sys::unix;
 
-/// Name used in messages and usage, whatever `argv[0]` is.
-const PROG: &str = "smcroutectl";
+/// The start of every message of the tool's own: its name and a colon.
+const WARN_HEAD: &str = "smcroutectl: ";
+/// Name used in messages and usage, whatever `argv[0]` is: [`WARN_HEAD`] without its
+/// `: `, so the name's bytes are in the program once.
+const PROG: &str = crate::fmt::utf8(WARN_HEAD.as_bytes().split_at(WARN_HEAD.len() - 2).0);
 /// Index of `show` in [`COMMANDS`], the command of a line without a command word.
 const SHOW: usize = 6;
-/// Batch mode exit status: the number of failed lines, capped below the shell's range for
-/// "not executable"/"not found"/signals (SMCRoute's sum wraps around at 256).
-const MAX_BATCH_STATUS: i32 = 125;
 
 /// Writes `smcroutectl: ` + `what` + `detail` (bytes: the daemon's words need not be
 /// UTF-8) + newline to standard error.
 #[inline(never)]
 fn warn(t: &mut impl Term, what: &str, detail: &[u8]) {
-    t.err(b"smcroutectl: ");
+    t.err(WARN_HEAD.as_bytes());
     t.err(what.as_bytes());
     t.err(detail);
     t.err(b"\n");
@@ -102,8 +102,9 @@ pub type Input<'i> = &'i mut dyn FnMut(&mut [u8]) -> Result<usize, Errno>;
 /// 12 KiB frame made its locals four-byte displacements (-12 B; MIPS16e measured +16 B).
 #[cfg_attr(target_arch = "x86_64", inline(never))]
 fn run_batch(session: &mut Session<'_, '_>, input: Input<'_>, t: &mut impl Term) {
+    // One byte more than a line may hold: a longer line is kept that far, and
+    // `split_line_into` finds it too long (what is dropped of it is never looked at).
     let mut line = Vec::<u8, { BATCH_LINE_MAX + 1 }>::new();
-    let mut overlong = false;
     let mut buf = [0u8; 1024];
     loop {
         let n = match input(&mut buf) {
@@ -124,11 +125,10 @@ fn run_batch(session: &mut Session<'_, '_>, input: Input<'_>, t: &mut impl Term)
         };
         for &b in data {
             if b == b'\n' {
-                batch_line(session, &line, overlong, t);
+                batch_line(session, &line, t);
                 line.clear();
-                overlong = false;
-            } else if line.push(b).is_err() {
-                overlong = true;
+            } else {
+                let _ = line.push(b);
             }
         }
         if n == 0 {
@@ -137,11 +137,10 @@ fn run_batch(session: &mut Session<'_, '_>, input: Input<'_>, t: &mut impl Term)
     }
 }
 
-fn batch_line(session: &mut Session<'_, '_>, line: &[u8], overlong: bool, t: &mut impl Term) {
+fn batch_line(session: &mut Session<'_, '_>, line: &[u8], t: &mut impl Term) {
     // The words are used where they are split: no copy of the word list in a `Result`.
     let why = match crate::fmt::as_utf8(line) {
         None => "line that is not UTF-8",
-        Some(_) if overlong => BatchError::LineTooLong.text(),
         Some(text) => {
             // Split in place: the word list is not copied out through a `Result`.
             let mut words = Vec::new();
@@ -191,7 +190,7 @@ pub fn run(args: &[&str], input: Input<'_>, t: &mut impl Term) -> i32 {
     } else {
         run_words(&mut session, &opts.words, t);
     }
-    session.finish(t).min(MAX_BATCH_STATUS)
+    session.finish(t)
 }
 
 /// `smcroutectl` entry point; returns the exit code.

@@ -17,8 +17,17 @@ use crate::sys::Fd;
 const CONNECT_RETRIES: u32 = 30;
 const CONNECT_RETRY_MS: u32 = 100;
 
-/// Most requests sent back to back on one connection (the smallest frame is 17 bytes).
-const MAX_PIPELINE: usize = 64;
+/// Exit status: the number of failed commands (batch lines), capped below the shell's
+/// range for "not executable"/"not found"/signals (SMCRoute's sum wraps around at 256).
+pub const MAX_STATUS: usize = 125;
+
+// Every offset in the frames fits the queue's `u16`.
+static_assertions::const_assert!(IPC_MSG_MAX <= u16::MAX as usize);
+
+/// Most requests sent back to back on one connection: as many of the smallest frame (a
+/// header and the NUL that ends the words) as fit in the frame buffer, so the queue is
+/// never full before the buffer.
+const MAX_PIPELINE: usize = IPC_MSG_MAX / (wire::HEADER_LEN + 1);
 
 /// Most bytes of a daemon's error text kept (the first line is printed; SMCRoute's
 /// daemon sends at most 127). A path's capacity ([`crate::args::Path`]): heapless's
@@ -41,8 +50,10 @@ pub struct Session<'o, 'a> {
     opts: &'o CtlOpts<'a>,
     len: usize,
     failed: usize,
-    /// End offset in `frames` of each queued request, and whether it is a show.
-    queued: Vec<(usize, bool), MAX_PIPELINE>,
+    /// Start offset in `frames` of each queued request, and whether it is a show. Two
+    /// bytes of offset, not a word: the entries are a quarter of the size, and so are
+    /// their index computations.
+    queued: Vec<(u16, bool), MAX_PIPELINE>,
     frames: [u8; IPC_MSG_MAX],
 }
 
@@ -63,30 +74,35 @@ impl<'o, 'a> Session<'o, 'a> {
         self.opts
     }
 
-    /// Sends what is queued and returns the number of failed commands so far. By
-    /// reference: a session moved in would be copied whole (its 2 KiB of frames).
+    /// Sends what is queued and returns the exit status: the number of failed commands,
+    /// at most [`MAX_STATUS`]. By reference: a session moved in would be copied whole
+    /// (its 2 KiB of frames).
     pub fn finish(&mut self, t: &mut impl Term) -> i32 {
         self.flush(t);
-        i32::try_from(self.failed).unwrap_or(i32::MAX)
+        // (At most `MAX_STATUS`: no truncation.)
+        self.failed as i32
     }
 
-    /// Counts `n` failed commands. Not inlined: called for every kind of failure.
+    /// Counts `n` failed commands, up to [`MAX_STATUS`] (a sum capped at each step is
+    /// the sum capped). Not inlined: called for every kind of failure.
     #[inline(never)]
     pub fn fail(&mut self, n: usize) {
-        self.failed = self.failed.saturating_add(n);
+        // (`n` is at most a queue's length: no overflow.)
+        self.failed = (self.failed + n).min(MAX_STATUS);
     }
 
     /// Queues the request `cmd args` (sending the queue first if it would not fit), or
     /// reports why it cannot be built. `reload` and `kill` are sent at once.
     pub fn send(&mut self, cmd: IpcCmd, args: &[&str], t: &mut impl Term) {
-        if self.len + wire::frame_len_of(args) > self.frames.len() || self.queued.is_full() {
+        if self.len + wire::frame_len_of(args) > self.frames.len() {
             self.flush(t);
         }
         let buf = self.frames.get_mut(self.len..).unwrap_or(&mut []);
         match wire::emit_words(cmd.letter(), args, buf) {
             Ok(n) => {
+                // (An offset in the 1 KiB of frames: it fits.)
+                let _ = self.queued.push((self.len as u16, cmd.is_show()));
                 self.len += n;
-                let _ = self.queued.push((self.len, cmd.is_show()));
             }
             Err(e) => self.refuse(e, t),
         }
@@ -111,10 +127,11 @@ impl<'o, 'a> Session<'o, 'a> {
                 self.fail(self.queued.len() - next);
                 break;
             };
-            let from = match next.checked_sub(1).and_then(|i| self.queued.get(i)) {
-                Some(&(end, _)) => end,
-                None => 0,
-            };
+            // (`next` is a queued request: the loop's condition.)
+            let from = self
+                .queued
+                .get(next)
+                .map_or(0, |&(start, _)| usize::from(start));
             if let Err(e) = unix::send_all(&fd, self.frames.get(from..self.len).unwrap_or(&[])) {
                 warn_with(t, "Communication with daemon failed: ", &e);
                 self.fail(self.queued.len() - next);
@@ -163,9 +180,7 @@ impl<'o, 'a> Session<'o, 'a> {
                     _ => break,
                 },
             };
-            if r.end(complete, t) {
-                self.fail(1);
-            }
+            r.end(complete, t, self);
             index += 1;
             if !complete {
                 break;
@@ -235,20 +250,18 @@ impl Reply {
     }
 
     /// The reply ended, `complete` with its NUL or cut short: prints the rest of a show
-    /// reply or a status reply's error; returns whether the command failed.
-    fn end(&mut self, complete: bool, t: &mut impl Term) -> bool {
+    /// reply or a status reply's error, which fails the command in `session`.
+    fn end(&mut self, complete: bool, t: &mut impl Term, session: &mut Session<'_, '_>) {
         match &mut self.show {
-            // The renderer has seen the NUL (its last line).
-            Some(_) if complete => {}
+            // After the NUL (its last line) this prints nothing: the renderer is done.
             Some(renderer) => renderer.finish(t),
             None if complete && self.text.is_empty() => {}
             None => {
                 let line = self.text.split(|&b| b == b'\n').next().unwrap_or(&[]);
                 warn(t, "", line);
-                return true;
+                session.fail(1);
             }
         }
-        false
     }
 }
 

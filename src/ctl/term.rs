@@ -51,9 +51,10 @@ impl Term for Stdio {
 }
 
 /// Asks the terminal where the cursor lands at the bottom-right corner, as SMCRoute does;
-/// only when stdin, stdout and stderr are all a terminal, so a pipe never waits.
+/// only when stdin, stdout and stderr are all a terminal, so a pipe never waits. Stderr
+/// is tested by [`unix::in_raw_terminal`], which runs no probe on anything else.
 fn probe_width() -> usize {
-    if !(unix::is_tty(unix::STDIN) && unix::is_tty(unix::STDOUT) && unix::is_tty(unix::STDERR)) {
+    if !(unix::is_tty(unix::STDIN) && unix::is_tty(unix::STDOUT)) {
         return DEFAULT_WIDTH;
     }
     let probe = || {

@@ -567,7 +567,7 @@ fn batch_lines() {
 #[test]
 fn batch_status_is_capped_and_read_errors_count() {
     let (rc, _) = batch(&["-b"], &"add x\n".repeat(300));
-    assert_eq!(rc, MAX_BATCH_STATUS);
+    assert_eq!(rc, session::MAX_STATUS as i32);
 
     let mut fail = |_: &mut [u8]| -> Result<usize, Errno> { Err(Errno::EBADF) };
     let mut rec = Rec::default();
@@ -588,6 +588,23 @@ fn batch_status_is_capped_and_read_errors_count() {
     let mut rec = Rec::default();
     assert_eq!(ctl_input(&["-b"], &mut bad, &mut rec), 1);
     assert_eq!(rec.err(), "smcroutectl: Skipping line that is not UTF-8\n");
+}
+
+#[test]
+fn batch_lines_far_past_the_limit_are_skipped_whole() {
+    // Kept up to one byte past the limit, the rest dropped: one message per line, the
+    // last one ended by the end of the input.
+    let input = format!("{}\n{}", "x".repeat(3000), "y".repeat(BATCH_LINE_MAX + 600));
+    let (rc, rec) = batch(&["-b"], &input);
+    assert_eq!(
+        (rc, rec.err()),
+        (
+            2,
+            "smcroutectl: Skipping line longer than 511 characters\n\
+             smcroutectl: Skipping line longer than 511 characters\n"
+                .into()
+        )
+    );
 }
 
 /// Batch input that reads `input` at most `chunk` bytes at a time.

@@ -139,39 +139,37 @@ fn render(line: &[u8], whole: bool, headings: Headings, out: &mut (impl Out + ?S
     match (headings, marker) {
         (_, 0) => {}
         (Headings::Off, _) => return,
-        (Headings::Plain, rule) => {
-            repeat(out, rule, plain_width);
-            out.put(b"\n");
-        }
+        (Headings::Plain, rule) => repeat(out, rule, plain_width, b"\n"),
         (Headings::Tty { width }, b'_') => {
             out.put(b"\x1b[4m");
-            repeat(out, b' ', width);
-            out.put(b"\x1b[0m\n");
+            repeat(out, b' ', width, TTY_END);
         }
         (Headings::Tty { width }, _) => {
             out.put(b"\x1b[7m");
             out.put(text);
             // SMCRoute's `%*s` with a negative width pads anyway; a narrow terminal gets none.
-            repeat(out, b' ', width.saturating_sub(text.len()));
-            out.put(b"\x1b[0m\n");
+            repeat(out, b' ', width.saturating_sub(text.len()), TTY_END);
             return;
         }
     }
     out.put(text);
     out.put(b"\n");
     if headings == Headings::Plain && marker == b'=' {
-        repeat(out, b'=', plain_width);
-        out.put(b"\n");
+        repeat(out, b'=', plain_width, b"\n");
     }
 }
 
 /// Writes `byte` `n` times, one at a time: a heading's rule is a few dozen bytes, into
 /// a buffered sink (a chunk of them built on the stack costs more code).
-fn repeat(out: &mut (impl Out + ?Sized), byte: u8, n: usize) {
+fn repeat(out: &mut (impl Out + ?Sized), byte: u8, n: usize, end: &[u8]) {
     for _ in 0..n {
         out.put(&[byte]);
     }
+    out.put(end);
 }
+
+/// The end of a tty heading: attributes off, newline.
+const TTY_END: &[u8] = b"\x1b[0m\n";
 
 /// Parses a terminal's cursor position report `ESC [ row ; col R`; returns the column.
 /// The row is one or more digits; the column one to six, not zero.
