@@ -593,12 +593,14 @@ fn each_match(
 const DIRENT_BUF: usize = 1024;
 
 /// A directory being listed with `getdents64` into a fixed buffer (musl's `opendir`
-/// allocates its `DIR`).
+/// allocates its `DIR`). The buffer is not cleared: only its first `len` bytes, the ones
+/// the last `getdents64` wrote, are ever read.
 #[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
 #[cfg(target_os = "linux")]
 struct Dir {
     fd: Fd,
-    buf: [u8; DIRENT_BUF],
+    buf: [MaybeUninit<u8>; DIRENT_BUF],
+    /// Bytes the last `getdents64` wrote (at most `DIRENT_BUF`).
     len: usize,
     pos: usize,
 }
@@ -613,7 +615,7 @@ impl Dir {
         let fd = ret(unsafe { super::call::open(path.as_ptr(), flags, 0) })?;
         Ok(Self {
             fd: Fd::from_raw(fd),
-            buf: [0; DIRENT_BUF],
+            buf: [MaybeUninit::uninit(); DIRENT_BUF],
             len: 0,
             pos: 0,
         })
@@ -632,11 +634,15 @@ impl Dir {
             let buf = self.buf.as_mut_ptr();
             // SAFETY: `buf` is valid for writes of `DIRENT_BUF` bytes; `fd` is open.
             let rc = unsafe { libc::syscall(libc::SYS_getdents64, self.fd.raw(), buf, DIRENT_BUF) };
-            self.len = usize::try_from(rc).ok().filter(|&n| n > 0)?;
+            self.len = usize::try_from(rc).ok().filter(|&n| n > 0)?.min(DIRENT_BUF);
             self.pos = 0;
         }
+        // SAFETY: `getdents64` wrote the first `len` bytes (`len <= DIRENT_BUF`), and they
+        // stay as written until the next call, which needs `&mut self`.
+        let filled =
+            unsafe { core::slice::from_raw_parts(self.buf.as_ptr().cast::<u8>(), self.len) };
         // struct linux_dirent64 { u64 d_ino; i64 d_off; u16 d_reclen; u8 d_type; char d_name[]; }
-        let rec = self.buf.get(self.pos..self.len)?;
+        let rec = filled.get(self.pos..)?;
         let reclen = usize::from(u16::from_ne_bytes([*rec.get(16)?, *rec.get(17)?]));
         let name = rec.get(19..reclen)?;
         self.pos += reclen;
@@ -883,6 +889,36 @@ mod tests {
             assert_eq!(system, seen, "{pattern}");
         }
         seen
+    }
+
+    /// `Dir` reads only what `getdents64` wrote: a directory of long names spread over
+    /// several buffer fills (whose last fill is shorter than the one before it, leaving
+    /// stale entries beyond `len`) is listed exactly, each name once.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn dir_lists_only_the_entries_read() {
+        let dir = temp_dir("dirent");
+        let mut made: Vec<std::string::String> = (0..41)
+            .map(|i| format!("{i:03}-{}", "x".repeat(200)))
+            .collect();
+        for name in &made {
+            std::fs::write(dir.join(name), b"").unwrap();
+        }
+        let path = std::ffi::CString::new(s(&dir)).unwrap();
+        let mut listed = Vec::new();
+        let mut d = Dir::open(&path).unwrap();
+        for _ in 0..2 {
+            listed.clear();
+            while let Some(name) = d.next_name() {
+                listed.push(std::str::from_utf8(name).unwrap().to_string());
+            }
+            listed.retain(|n| n != "." && n != "..");
+            listed.sort();
+            made.sort();
+            assert_eq!(listed, made);
+            d.rewind();
+        }
+        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! # References
 //! `man 7 ip`, `man 7 ipv6`, `<linux/mroute.h>`, `<linux/mroute6.h>`, `net/ipv4/ipmr.c`.
 
-use core::mem::{offset_of, size_of};
+use core::mem::{offset_of, size_of, MaybeUninit};
 
 use libc::{c_int, c_ulong};
 
@@ -251,26 +251,33 @@ impl Kernel for MrouteSys {
         // addresses written in (fixed-size copies of the arrays inside `Addr`, not a
         // `memcpy` call each), the three counters read back by one body. The kernel
         // reads only the addresses of the IPv6 `sockaddr_in6`s.
-        let mut req: SgReq = [0; SG_REQ_WORDS];
+        // Not cleared: only the addresses are written, and only the counters the kernel
+        // wrote back are read.
+        let mut req: SgReq = [MaybeUninit::uninit(); SG_REQ_WORDS];
         let bytes = ulong_bytes_mut(&mut req);
         let (request, counts_at) = match group {
             Addr::V4(g) => {
                 if let Addr::V4(s) = source {
-                    put(bytes, offset_of!(abi::sioc_sg_req, src), s);
+                    put_uninit(bytes, offset_of!(abi::sioc_sg_req, src), s);
                 }
-                put(bytes, offset_of!(abi::sioc_sg_req, grp), g);
+                put_uninit(bytes, offset_of!(abi::sioc_sg_req, grp), g);
                 (abi::SIOCGETSGCNT, offset_of!(abi::sioc_sg_req, pktcnt))
             }
             Addr::V6(g) => {
                 if let Addr::V6(s) = source {
-                    put(bytes, offset_of!(abi::sioc_sg_req6, src) + SIN6_ADDR, s);
+                    put_uninit(bytes, offset_of!(abi::sioc_sg_req6, src) + SIN6_ADDR, s);
                 }
-                put(bytes, offset_of!(abi::sioc_sg_req6, grp) + SIN6_ADDR, g);
+                put_uninit(bytes, offset_of!(abi::sioc_sg_req6, grp) + SIN6_ADDR, g);
                 (abi::SIOCGETSGCNT_IN6, offset_of!(abi::sioc_sg_req6, pktcnt))
             }
         };
         ioctl_rw(fd, request, &mut req)?;
-        let word = |i: usize| req.get(counts_at / size_of::<c_ulong>() + i).copied();
+        let word = |i: usize| {
+            let w = req.get(counts_at / size_of::<c_ulong>() + i)?;
+            // SAFETY: the `ioctl` succeeded, so the kernel copied the whole request of
+            // this family back, its three counters included.
+            Some(unsafe { w.assume_init() })
+        };
         Ok(sg_count(
             word(0).unwrap_or(0),
             word(1).unwrap_or(0),
@@ -329,14 +336,36 @@ const SG_REQ_WORDS: usize = size_of::<abi::sioc_sg_req6>() / size_of::<c_ulong>(
 static_assertions::const_assert_eq!(size_of::<abi::sioc_sg_req6>() % size_of::<c_ulong>(), 0);
 static_assertions::const_assert!(size_of::<abi::sioc_sg_req>() <= size_of::<SgReq>());
 
-/// A `sioc_sg_req` or `sioc_sg_req6`, as the words of the larger.
-type SgReq = [c_ulong; SG_REQ_WORDS];
+/// A `sioc_sg_req` or `sioc_sg_req6`, as the words of the larger (uninitialised but for
+/// what is written).
+type SgReq = [MaybeUninit<c_ulong>; SG_REQ_WORDS];
 
 /// The bytes of `req`, to write the addresses in.
-fn ulong_bytes_mut(req: &mut SgReq) -> &mut [u8] {
-    // SAFETY: `c_ulong` has no padding and every bit pattern is valid, as for `u8`; the
-    // result covers exactly `req`'s bytes and borrows it mutably for its lifetime.
-    unsafe { core::slice::from_raw_parts_mut(req.as_mut_ptr().cast::<u8>(), size_of::<SgReq>()) }
+fn ulong_bytes_mut(req: &mut SgReq) -> &mut [MaybeUninit<u8>] {
+    // SAFETY: a `MaybeUninit<c_ulong>` is bytes that may be uninitialised, as are
+    // `MaybeUninit<u8>`s; the result covers exactly `req`'s bytes and borrows it mutably
+    // for its lifetime.
+    unsafe {
+        core::slice::from_raw_parts_mut(
+            req.as_mut_ptr().cast::<MaybeUninit<u8>>(),
+            size_of::<SgReq>(),
+        )
+    }
+}
+
+/// Writes `bytes` into `req` at `at` (nothing if they would not fit), in a buffer that
+/// may be uninitialised. Not inlined on MIPS, where an `Addr`'s unaligned bytes are
+/// copied one load and store at a time: one copy per size for `mfc_request` and
+/// `sg_count` (mipsel .text -192 B against inlined, with `sg_count` on it).
+#[cfg_attr(target_arch = "mips", inline(never))]
+fn put_uninit<const N: usize>(req: &mut [MaybeUninit<u8>], at: usize, bytes: &[u8; N]) {
+    let ptr: *const [u8; N] = bytes;
+    // SAFETY: `[MaybeUninit<u8>; N]` has the layout of `[u8; N]`, and initialised bytes
+    // are valid `MaybeUninit<u8>`s; the result borrows `bytes` for its lifetime.
+    let bytes = unsafe { &*ptr.cast::<[MaybeUninit<u8>; N]>() };
+    if let Some(dst) = req.get_mut(at..at + N) {
+        dst.copy_from_slice(bytes);
+    }
 }
 
 #[allow(clippy::useless_conversion)] // a no-op only where `c_ulong` is `u64`
@@ -413,15 +442,16 @@ fn mfc_request(mfc: &Mfc, req: &mut [u8; MFC_REQ_BYTES]) -> usize {
 const MFC_REQ_BYTES: usize = size_of::<mf6cctl>();
 static_assertions::const_assert!(size_of::<mfcctl>() <= MFC_REQ_BYTES);
 
-/// Writes `bytes` into `req` at `at` (nothing if they would not fit). Not inlined on
-/// MIPS, where an `Addr`'s unaligned bytes are copied one load and store at a time:
-/// one copy per size for `mfc_request` and `sg_count` (mipsel .text -192 B against
-/// inlined, with `sg_count` on `put`).
-#[cfg_attr(target_arch = "mips", inline(never))]
+/// Writes `bytes` into `req` at `at` (nothing if they would not fit), by
+/// [`put_uninit`]: one copy per size on MIPS for both kinds of buffer.
 fn put<const N: usize>(req: &mut [u8], at: usize, bytes: &[u8; N]) {
-    if let Some(dst) = req.get_mut(at..at + N) {
-        dst.copy_from_slice(bytes);
-    }
+    let len = req.len();
+    let ptr = req.as_mut_ptr().cast::<MaybeUninit<u8>>();
+    // SAFETY: `MaybeUninit<u8>` has the layout of `u8`, and the one writer of the view,
+    // `put_uninit`, stores only initialised bytes: `req` stays initialised. The view
+    // covers exactly `req` and borrows it mutably for the call.
+    let view = unsafe { core::slice::from_raw_parts_mut(ptr, len) };
+    put_uninit(view, at, bytes)
 }
 
 // ===== tests =====
@@ -429,6 +459,39 @@ fn put<const N: usize>(req: &mut [u8], at: usize, bytes: &[u8; N]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `sg_count`'s request: the addresses land at the kernel's offsets of an uncleared
+    /// buffer, a write that would not fit writes nothing.
+    #[test]
+    fn sg_request_addresses_are_written_in_place() {
+        let mut req: SgReq = [MaybeUninit::new(!0); SG_REQ_WORDS];
+        let bytes = ulong_bytes_mut(&mut req);
+        put_uninit(
+            bytes,
+            offset_of!(abi::sioc_sg_req6, grp) + SIN6_ADDR,
+            &[0xff; 16],
+        );
+        put_uninit(bytes, size_of::<SgReq>() - 2, &[0; 4]);
+        // SAFETY: every word was initialised above (and only overwritten with bytes).
+        let words = req.map(|w| unsafe { w.assume_init() });
+        let mut expect = [0u8; size_of::<SgReq>()];
+        expect.fill(0xff);
+        for (i, w) in words.iter().enumerate() {
+            let at = i * size_of::<c_ulong>();
+            assert_eq!(w.to_ne_bytes()[..], expect[at..at + size_of::<c_ulong>()]);
+        }
+        let mut req: SgReq = [MaybeUninit::new(0); SG_REQ_WORDS];
+        put_uninit(
+            ulong_bytes_mut(&mut req),
+            offset_of!(abi::sioc_sg_req, grp),
+            &[239, 1, 2, 3],
+        );
+        // SAFETY: as above.
+        let first = unsafe { req[0].assume_init() }.to_ne_bytes();
+        let grp = offset_of!(abi::sioc_sg_req, grp);
+        assert_eq!(first[grp..grp + 4], [239, 1, 2, 3]);
+        assert!(first[..grp].iter().all(|&b| b == 0));
+    }
 
     #[test]
     fn mfc_requests_have_the_kernel_layout() {
