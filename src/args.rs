@@ -15,6 +15,7 @@ pub use self::getopt::{Arg, Getopt, Mode};
 use crate::conf::atoi;
 use crate::fmt::{join, joined_len, Level};
 use crate::ipc::cmd;
+use crate::ipc::wire::WireError;
 use crate::texts::{pack, packed_len, padded, Texts, INSERT_TEXT};
 
 /// A file path from the command line or derived from the identity.
@@ -82,8 +83,10 @@ pub enum ArgError {
     NegativeTableId,
     /// A path given with, or derived from, this option is longer than [`PATH_MAX_LEN`].
     PathTooLong(u8),
-    /// `smcroutectl`: more than [`CTL_MAX_WORDS`] command words.
-    TooManyWords,
+    /// `smcroutectl`: the words make no IPC request: more than [`CTL_MAX_WORDS`] of
+    /// them on the command line ([`WireError::TooManyArgs`]), or, for
+    /// [`crate::ctl::Session`], a request that cannot be built (the same line).
+    Request(WireError),
 }
 
 impl ArgError {
@@ -144,8 +147,9 @@ fn put_error_line(prog: &str, error: ArgError, put: &mut dyn FnMut(&[u8]), lette
         ": Invalid multicast routing table ID, must be 0 or more.", "\n",
         // `PATH_MAX_LEN` written out (the unit tests check the line).
         ": Path from -", " too long, max 256 bytes.\n",
-        // SMCRoute's wording for an IPC message with too many words.
-        ": Failed constructing IPC command: Argument list too long", "\n",
+        // SMCRoute's wording for a request that cannot be built; the error's text
+        // between (in the program already, for the daemon's log).
+        ": Failed constructing IPC command: ", "\n",
     ];
     static TEXTS: Texts<12, { joined_len(&PARTS) }> = Texts::new(&PARTS);
     let (index, letter) = match error {
@@ -154,7 +158,7 @@ fn put_error_line(prog: &str, error: ArgError, put: &mut dyn FnMut(&[u8]), lette
         ArgError::MrdiscInterval => (2, None),
         ArgError::NegativeTableId => (3, None),
         ArgError::PathTooLong(c) => (4, Some(c)),
-        ArgError::TooManyWords => (5, None),
+        ArgError::Request(_) => (5, None),
     };
     // getopt's own messages name the program as it was called.
     let name = if index < 2 { prog } else { basename(prog) };
@@ -167,6 +171,9 @@ fn put_error_line(prog: &str, error: ArgError, put: &mut dyn FnMut(&[u8]), lette
             b'?'
         };
         put(&[c]);
+    }
+    if let ArgError::Request(e) = error {
+        put(e.text().as_bytes());
     }
     put(TEXTS.get(2 * index + 1));
 }
@@ -614,7 +621,9 @@ pub fn parse_ctl_into<'a>(args: &'a [&'a str], opts: &mut CtlOpts<'a>) -> Result
         let (letter, value) = match item? {
             Arg::Option(letter, value) => (letter, value.unwrap_or("")),
             Arg::Operand(word) => {
-                opts.words.push(word).map_err(|_| ArgError::TooManyWords)?;
+                opts.words
+                    .push(word)
+                    .map_err(|_| ArgError::Request(WireError::TooManyArgs))?;
                 continue;
             }
         };
