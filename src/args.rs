@@ -655,9 +655,9 @@ pub fn parse_ctl_into<'a>(args: &'a [&'a str], opts: &mut CtlOpts<'a>) -> Result
 pub fn put_daemon_usage(put: &mut impl FnMut(&[u8]), prog: &str, ident: &str) {
     put(b"Usage:\n  ");
     put(basename(prog).as_bytes());
-    crate::texts::put_unpacked(&DAEMON_USAGE, ident.as_bytes(), put);
+    crate::texts::put_unpacked(&DAEMON_USAGE, 0, ident.as_bytes(), put);
     // `-v`'s help is `smcroutectl version`'s, held once in the command table.
-    put(cmd::COMMANDS[cmd::VERSION].help());
+    cmd::COMMANDS[cmd::VERSION].put_help(put);
     put(b"\n");
 }
 

@@ -66,7 +66,7 @@ pub fn print_usage(t: &mut impl Term) {
         } else {
             b"       "
         });
-        t.put(c.help());
+        c.put_help(&mut |bytes| t.put(bytes));
     }
     put_packed(t, &USAGE_END, INBOUND);
 }
@@ -74,7 +74,7 @@ pub fn print_usage(t: &mut impl Term) {
 /// Writes a [packed](pack) usage text as it was, `insert` where it has [`INSERT`](crate::texts::INSERT): one
 /// copy of the unpacking, shared with `smcrouted -h`.
 fn put_packed(t: &mut impl Term, packed: &[u8], insert: &str) {
-    put_unpacked(packed, insert.as_bytes(), &mut |bytes| t.put(bytes));
+    put_unpacked(packed, 0, insert.as_bytes(), &mut |bytes| t.put(bytes));
 }
 
 /// The inbound words of the four route and group commands, written once.
@@ -111,10 +111,10 @@ pub fn print_help(t: &mut impl Term, topic: Option<&'static CmdSpec>) {
             // Aliases print the help of the entry they stand for.
             let c = cmd::help_entry(c);
             t.put(b"Help:\n  ");
-            t.put(c.help());
+            c.put_help(&mut |bytes| t.put(bytes));
             t.put(b"\nExample:\n  smcroutectl ");
             t.put(c.word.as_bytes());
-            t.put(c.example());
+            c.put_example(&mut |bytes| t.put(bytes));
         }
         _ => print_usage(t),
     }

@@ -5,8 +5,7 @@
 //! `r` is `reload`, `rem` is `remove`) and so does any word that starts with a full entry
 //! (`showx` is `show`). Unlike SMCRoute, an empty word matches nothing.
 
-use crate::fmt::joined_len;
-use crate::texts::{index_of, padded, Texts};
+use crate::texts::{index_of, packed_len, padded, separated, separated_len, PackedTexts};
 
 /// A request's command letter (`struct ipc_msg.cmd`).
 ///
@@ -129,16 +128,18 @@ impl CmdSpec {
         self.alias_of != 0
     }
 
-    /// One-line help, with its newline (every place that writes it ends the line).
-    pub fn help(&self) -> &'static [u8] {
-        CMD_TEXTS.get(usize::from(self.help))
+    /// Writes the one-line help, with its newline (every place that writes it ends the
+    /// line), through `put`.
+    pub fn put_help(&self, put: &mut dyn FnMut(&[u8])) {
+        CMD_TEXTS.put(usize::from(self.help), put);
     }
 
-    /// Example arguments for `help CMD` as written there: after the blank that follows
-    /// the command word, and with the blank line after them (stored with them: two
-    /// pieces fewer to write; the blank and the newlines alone for none).
-    pub fn example(&self) -> &'static [u8] {
-        CMD_TEXTS.get(usize::from(self.example))
+    /// Writes the example arguments for `help CMD` as written there through `put`: after
+    /// the blank that follows the command word, and with the blank line after them
+    /// (stored with them: two pieces fewer to write; the blank and the newlines alone
+    /// for none).
+    pub fn put_example(&self, put: &mut dyn FnMut(&[u8])) {
+        CMD_TEXTS.put(usize::from(self.example), put);
     }
 }
 
@@ -194,7 +195,11 @@ const CMD_TEXT_PARTS: [&str; 14] = [
     " eth0 225.1.2.3\n\n",
     "Leave joined multicast group\n",
 ];
-static CMD_TEXTS: Texts<14, { joined_len(&CMD_TEXT_PARTS) }> = Texts::new(&CMD_TEXT_PARTS);
+/// [`CMD_TEXT_PARTS`] [packed](crate::texts::pack) together: they say "multicast",
+/// "route" and the example addresses again.
+const CMD_TEXTS_SEPARATED: [u8; separated_len(&CMD_TEXT_PARTS)] = separated(&CMD_TEXT_PARTS);
+static CMD_TEXTS: PackedTexts<14, { packed_len(&CMD_TEXTS_SEPARATED) }> =
+    PackedTexts::new(&CMD_TEXTS_SEPARATED);
 
 const fn spec(
     word: &'static str,
@@ -418,12 +423,30 @@ mod tests {
         assert_eq!(entry("del"), b"remove");
         assert_eq!(entry("restart"), b"reload");
         assert_eq!(entry("add"), b"add");
-        assert_eq!(lookup("del").unwrap().help(), b"Remove a multicast route\n");
+        let text = |w, example| {
+            let mut out = std::vec::Vec::new();
+            let put = &mut |b: &[u8]| out.extend_from_slice(b);
+            let c = lookup(w).unwrap();
+            if example {
+                c.put_example(put);
+            } else {
+                c.put_help(put);
+            }
+            out
+        };
+        assert_eq!(text("del", false), b"Remove a multicast route\n");
         assert_eq!(
-            lookup("add").unwrap().example(),
+            text("add", true),
             b" eth0 192.168.2.42 225.1.2.3 eth1 eth2\n\n"
         );
-        assert_eq!(lookup("help").unwrap().example(), b" \n\n");
+        assert_eq!(text("help", true), b" \n\n");
+        // Every text as it was, packed with the others.
+        for (i, part) in CMD_TEXT_PARTS.iter().enumerate() {
+            let mut out = std::vec::Vec::new();
+            CMD_TEXTS.put(i, &mut |b: &[u8]| out.extend_from_slice(b));
+            assert_eq!(out, part.as_bytes());
+        }
+        assert!(CMD_TEXTS_SEPARATED.len() - CMD_TEXTS.bytes_len() > 100);
     }
 
     #[test]
