@@ -15,7 +15,11 @@ pub use self::getopt::{Arg, Getopt, Mode};
 use crate::conf::atoi;
 use crate::fmt::{join, joined_len, Level};
 use crate::ipc::cmd;
-use crate::texts::{pack, packed_len, padded, Texts, INSERT_TEXT};
+use crate::ipc::wire::WireError;
+use crate::texts::{
+    pack, packed_len, packed_tail, padded, same_bytes, separated, separated_len, PackedTexts,
+    Texts, INSERT_TEXT,
+};
 
 /// A file path from the command line or derived from the identity.
 pub type Path = String<PATH_MAX_LEN>;
@@ -82,8 +86,10 @@ pub enum ArgError {
     NegativeTableId,
     /// A path given with, or derived from, this option is longer than [`PATH_MAX_LEN`].
     PathTooLong(u8),
-    /// `smcroutectl`: more than [`CTL_MAX_WORDS`] command words.
-    TooManyWords,
+    /// `smcroutectl`: the words make no IPC request: more than [`CTL_MAX_WORDS`] of
+    /// them on the command line ([`WireError::TooManyArgs`]), or, for
+    /// [`crate::ctl::Session`], a request that cannot be built (the same line).
+    Request(WireError),
 }
 
 impl ArgError {
@@ -144,8 +150,9 @@ fn put_error_line(prog: &str, error: ArgError, put: &mut dyn FnMut(&[u8]), lette
         ": Invalid multicast routing table ID, must be 0 or more.", "\n",
         // `PATH_MAX_LEN` written out (the unit tests check the line).
         ": Path from -", " too long, max 256 bytes.\n",
-        // SMCRoute's wording for an IPC message with too many words.
-        ": Failed constructing IPC command: Argument list too long", "\n",
+        // SMCRoute's wording for a request that cannot be built; the error's text
+        // between (in the program already, for the daemon's log).
+        ": Failed constructing IPC command: ", "\n",
     ];
     static TEXTS: Texts<12, { joined_len(&PARTS) }> = Texts::new(&PARTS);
     let (index, letter) = match error {
@@ -154,7 +161,7 @@ fn put_error_line(prog: &str, error: ArgError, put: &mut dyn FnMut(&[u8]), lette
         ArgError::MrdiscInterval => (2, None),
         ArgError::NegativeTableId => (3, None),
         ArgError::PathTooLong(c) => (4, Some(c)),
-        ArgError::TooManyWords => (5, None),
+        ArgError::Request(_) => (5, None),
     };
     // getopt's own messages name the program as it was called.
     let name = if index < 2 { prog } else { basename(prog) };
@@ -167,6 +174,9 @@ fn put_error_line(prog: &str, error: ArgError, put: &mut dyn FnMut(&[u8]), lette
             b'?'
         };
         put(&[c]);
+    }
+    if let ArgError::Request(e) = error {
+        put(e.text().as_bytes());
     }
     put(TEXTS.get(2 * index + 1));
 }
@@ -614,7 +624,9 @@ pub fn parse_ctl_into<'a>(args: &'a [&'a str], opts: &mut CtlOpts<'a>) -> Result
         let (letter, value) = match item? {
             Arg::Option(letter, value) => (letter, value.unwrap_or("")),
             Arg::Operand(word) => {
-                opts.words.push(word).map_err(|_| ArgError::TooManyWords)?;
+                opts.words
+                    .push(word)
+                    .map_err(|_| ArgError::Request(WireError::TooManyArgs))?;
                 continue;
             }
         };
@@ -646,14 +658,14 @@ pub fn parse_ctl_into<'a>(args: &'a [&'a str], opts: &mut CtlOpts<'a>) -> Result
 pub fn put_daemon_usage(put: &mut impl FnMut(&[u8]), prog: &str, ident: &str) {
     put(b"Usage:\n  ");
     put(basename(prog).as_bytes());
-    crate::texts::put_unpacked(&DAEMON_USAGE, ident.as_bytes(), put);
+    crate::texts::put_unpacked(HELP_TEXTS.bytes(), &DAEMON_USAGE, 1, ident.as_bytes(), put);
     // `-v`'s help is `smcroutectl version`'s, held once in the command table.
-    put(cmd::COMMANDS[cmd::VERSION].help());
+    HELP_TEXTS.put(cmd::COMMANDS[cmd::VERSION].help_index(), b"", put);
     put(b"\n");
 }
 
 /// The pieces of `smcrouted -h` after the program name, joined at compile time with an
-/// [`INSERT`](crate::texts::INSERT) where the identity goes, and [packed](pack) (a few hundred blanks fewer).
+/// [`INSERT`](crate::texts::INSERT) where the identity goes.
 const DAEMON_USAGE_PARTS: [&str; 9] = [
     USAGE_TO_CONF,
     INSERT_TEXT,
@@ -666,7 +678,6 @@ const DAEMON_USAGE_PARTS: [&str; 9] = [
     USAGE_END,
 ];
 const DAEMON_USAGE_JOINED: [u8; joined_len(&DAEMON_USAGE_PARTS)] = join(&DAEMON_USAGE_PARTS);
-static DAEMON_USAGE: [u8; packed_len(&DAEMON_USAGE_JOINED)] = pack(&DAEMON_USAGE_JOINED);
 const USAGE_TO_CONF: &str = crate::joined![
     " [-hnNsv] [-c SEC] [-d SEC] [-e CMD] [-f FILE] [-i NAME] [-l LVL] \n\
      \x20                    [-m SEC] [-P FILE] [-t ID] [-u FILE]\n\
@@ -707,6 +718,113 @@ const USAGE_TO_SOCKET: &str = crate::joined![
 ];
 /// Up to the help text of `-v`, which [`put_daemon_usage`] takes from the command table.
 const USAGE_END: &str = ".sock\n  -v              ";
+
+/// `smcroutectl`'s usage text up to the default identity: SMCRoute's layout (options as
+/// `  -%c %-10s %s`, commands as `  %-7s %s  %s`) with 2.6's `-h -j -v` and
+/// `show pending`. The options are written out; the commands come from [`cmd::COMMANDS`],
+/// whose help texts `help CMD` prints too.
+const CTL_USAGE_HEAD: &str = "Usage:
+  smcroutectl [OPTIONS] CMD [ARGS]
+
+Options:
+  -b            Batch mode, read commands from stdin
+  -d            Detailed output in show command
+  -h            This help text
+  -i NAME       Identity of routing daemon instance, default: ";
+
+/// From the default identity to the default socket.
+const CTL_USAGE_SOCKET: &str = "
+  -j            JSON output in show command
+  -p            Use plain table headings, no ctrl chars
+  -t            Skip table heading in show command
+  -u FILE       UNIX domain socket for daemon, default: ";
+
+/// From the default socket to the commands.
+const CTL_USAGE_COMMANDS: &str = ".sock
+  -v            Show program version and support information
+
+Commands:
+";
+
+/// After the commands, with an [`INSERT`](crate::texts::INSERT) for each [`CTL_INBOUND`].
+const CTL_USAGE_TAIL: &str = "
+Arguments:
+         <---------- INBOUND ------------>  <- OUTBOUND ->
+  add    \x01  OIF [OIF ... ]
+  remove \x01
+
+  join   \x01
+  leave  \x01
+
+  show   interfaces    Show configured multicast interfaces
+  show   groups        Show joined multicast groups
+  show   pending       Show routes and groups waiting for their interfaces
+  show   routes        Show (*,G) and (S,G) multicast routes, default
+
+Note:
+  Inbound (IIF) and outbound (OIF) interfaces can be either an interface
+  name or a wildcard.  E.g., \"eth+\" matches eth0, eth15, etc.
+
+";
+
+/// The inbound words of the four route and group commands, written once.
+pub const CTL_INBOUND: &str = "IIF [SOURCE-IP[/LEN]] GROUP[/LEN]";
+
+/// `smcroutectl`'s usage text up to the commands, joined at compile time (one write, not
+/// seven), with an [`INSERT`](crate::texts::INSERT) for each default identity.
+const CTL_USAGE_PARTS: [&str; 7] = [
+    CTL_USAGE_HEAD,
+    INSERT_TEXT,
+    CTL_USAGE_SOCKET,
+    RUNSTATEDIR,
+    "/",
+    INSERT_TEXT,
+    CTL_USAGE_COMMANDS,
+];
+const CTL_USAGE_JOINED: [u8; joined_len(&CTL_USAGE_PARTS)] = join(&CTL_USAGE_PARTS);
+
+/// Where `smcroutectl`'s usage up to its command list is in [`HELP_TEXTS`] (after the
+/// texts of the commands, [`cmd::CMD_TEXT_PARTS`]).
+pub const HELP_CTL_USAGE: usize = cmd::CMD_TEXT_PARTS.len();
+/// Where `smcroutectl`'s usage after its command list is in [`HELP_TEXTS`].
+pub const HELP_CTL_USAGE_END: usize = HELP_CTL_USAGE + 1;
+const HELP_COUNT: usize = HELP_CTL_USAGE + 2;
+const HELP_PARTS: [&[u8]; HELP_COUNT] = {
+    let mut parts: [&[u8]; HELP_COUNT] = [&[]; HELP_COUNT];
+    let mut i = 0;
+    while i < HELP_CTL_USAGE {
+        parts[i] = cmd::CMD_TEXT_PARTS[i].as_bytes();
+        i += 1;
+    }
+    parts[HELP_CTL_USAGE] = &CTL_USAGE_JOINED;
+    parts[HELP_CTL_USAGE_END] = CTL_USAGE_TAIL.as_bytes();
+    parts
+};
+const HELP_SEPARATED: [u8; separated_len(&HELP_PARTS)] = separated(&HELP_PARTS);
+
+/// The help texts of `smcroutectl` [packed together](PackedTexts): the commands' help
+/// and examples (`smcrouted -h` has `version`'s) and the usage. Their columns are runs
+/// of blanks, and they say the same words again, each other's too ("multicast",
+/// "route", the example addresses): 1,049 bytes packed one by one, 928 together.
+pub static HELP_TEXTS: PackedTexts<HELP_COUNT, { packed_len(&HELP_SEPARATED) }> =
+    PackedTexts::new(&HELP_SEPARATED);
+
+/// `smcrouted -h` after the program name, packed after [`HELP_TEXTS`]: it says their
+/// words again (options, paths, "multicast routes", "default"), so its repeats of them
+/// are references to them, 948 bytes packed alone, 788 after them. Kept apart, as the
+/// [tail](packed_tail) of that packing, so the standalone `smcroutectl` does not hold it.
+static DAEMON_USAGE: [u8; HELP_AND_DAEMON_PACKED.len() - HELP_PACKED_LEN] =
+    packed_tail(&HELP_AND_DAEMON_PACKED, HELP_PACKED_LEN);
+const HELP_PACKED_LEN: usize = packed_len(&HELP_SEPARATED);
+const HELP_AND_DAEMON_PARTS: [&[u8]; 2] = [&HELP_SEPARATED, &DAEMON_USAGE_JOINED];
+const HELP_AND_DAEMON: [u8; separated_len(&HELP_AND_DAEMON_PARTS)] =
+    separated(&HELP_AND_DAEMON_PARTS);
+const HELP_AND_DAEMON_PACKED: [u8; packed_len(&HELP_AND_DAEMON)] = pack(&HELP_AND_DAEMON);
+// The packing of the help texts is the same alone and with the daemon's text after it.
+static_assertions::const_assert!(same_bytes(
+    HELP_AND_DAEMON_PACKED.split_at(HELP_PACKED_LEN).0,
+    &pack::<HELP_PACKED_LEN>(&HELP_SEPARATED)
+));
 
 /// [`crate::VERSION_BANNER`], which the daemon logs at start, as the first bytes of
 /// [`VERSION_TEXT`]: the program holds the banner once.

@@ -93,22 +93,13 @@ pub const fn index_of(parts: &[&str], text: &str) -> usize {
 
 /// `a == b` in a const fn.
 pub const fn same(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
+    same_bytes(a.as_bytes(), b.as_bytes())
 }
 
 /// In a [packed](pack) text: where [`put_unpacked`] puts the text it is given.
 pub const INSERT: u8 = 0x01;
+/// In a packed text: the end of a text of [`PackedTexts`] ([`put_unpacked`] stops there).
+const END: u8 = 0x00;
 /// [`INSERT`] as text, for the parts a packed text is joined from.
 pub const INSERT_TEXT: &str = "\x01";
 static_assertions::const_assert!(INSERT_TEXT.as_bytes()[0] == INSERT);
@@ -176,8 +167,8 @@ struct Packed {
 /// repeat of [`MIN_REF`] or more bytes of plain text is a reference to the longest
 /// earlier stretch it repeats (found through hash chains of the positions where four
 /// plain bytes start, so the evaluation stays short). A compile error if `text` holds a
-/// byte other than [`INSERT`], a line break and printable ASCII (the others may be
-/// codes), or packs to more than [`MAX_PACKED`].
+/// byte other than [`INSERT`], [`END`], a line break and printable ASCII (the others
+/// may be codes), or packs to more than [`MAX_PACKED`].
 const fn packed(text: &[u8]) -> Packed {
     let mut out = [0; MAX_PACKED];
     let mut plain = [false; MAX_PACKED];
@@ -213,9 +204,9 @@ const fn packed(text: &[u8]) -> Packed {
             i += run;
         } else {
             let b = text[i];
-            assert!(b == INSERT || is_plain(b));
+            assert!(b == INSERT || b == END || is_plain(b));
             out[at] = b;
-            plain[at] = b != INSERT;
+            plain[at] = is_plain(b);
             // Four plain bytes end here: a stretch a reference may start at.
             if at >= MIN_REF - 1 && at < REF_POS_END + MIN_REF - 1 {
                 let start = at + 1 - MIN_REF;
@@ -243,8 +234,8 @@ pub const fn packed_len(text: &[u8]) -> usize {
 /// `text` packed at compile time: the help texts are laid out in columns (a few hundred
 /// blanks) and say the same words again (options, paths, "default"), so each run of
 /// blanks is one byte and each repeat a two-byte reference to where it was first
-/// written; a compile error if `text` holds a byte other than [`INSERT`], a line break
-/// and printable ASCII. [`put_unpacked`] writes it out as it was.
+/// written; a compile error if `text` holds a byte other than [`INSERT`], [`END`], a
+/// line break and printable ASCII. [`put_unpacked`] writes it out as it was.
 pub const fn pack<const N: usize>(text: &[u8]) -> [u8; N] {
     let packed = packed(text);
     assert!(packed.len == N);
@@ -257,37 +248,160 @@ pub const fn pack<const N: usize>(text: &[u8]) -> [u8; N] {
     out
 }
 
-/// Writes [packed](pack) text through `put` as it was before packing, with `insert`
-/// where it holds [`INSERT`]: a call per stretch of text, run of blanks, reference and
+/// Writes [packed](pack) text through `put` as it was before packing, from position
+/// `at` of it on to its end or an [`END`] (0 for all of a text; a [`PackedTexts`] entry
+/// starts later, its references to earlier text are to all of `packed`), with `insert`
+/// where it holds [`INSERT`]. `packed` may be the [tail](packed_tail) of a packing that
+/// began with `earlier` (`&[]` for none): its references count the bytes of `earlier`
+/// first, then its own. A call per stretch of text, run of blanks, reference and
 /// insertion, from one call site (a reference is to plain text, put as it is: nothing is
 /// kept across two calls). One copy for both programs' help texts.
-pub fn put_unpacked(packed: &[u8], insert: &[u8], put: &mut dyn FnMut(&[u8])) {
-    let mut at = 0;
-    while let Some(&first) = packed.get(at) {
-        let mut from = at;
+pub fn put_unpacked(
+    earlier: &[u8],
+    packed: &[u8],
+    mut at: usize,
+    insert: &[u8],
+    put: &mut dyn FnMut(&[u8]),
+) {
+    while let Some(&first) = packed.get(at).filter(|&&b| b != END) {
+        let from = at;
         at += 1;
         let run = usize::from(first.wrapping_sub(RUN_CODE));
         let piece = if first == INSERT {
             insert
         } else if (2..=MAX_RUN).contains(&run) {
             BLANKS.get(..run).unwrap_or(&[])
-        } else {
-            let end = if first >= REF_CODE {
-                let low = packed.get(at).copied().unwrap_or(0);
-                at += 1;
-                from = usize::from(first) << 8 & (REF_POS_END - 1) | usize::from(low);
-                from + MIN_REF + usize::from((first & !REF_CODE) >> REF_POS_HIGH_BITS)
-            } else {
-                // The text up to the next code byte.
-                while packed.get(at).is_some_and(|&b| is_plain(b)) {
-                    at += 1;
-                }
-                at
+        } else if first >= REF_CODE {
+            let low = packed.get(at).copied().unwrap_or(0);
+            at += 1;
+            let pos = usize::from(first) << 8 & (REF_POS_END - 1) | usize::from(low);
+            let len = MIN_REF + usize::from((first & !REF_CODE) >> REF_POS_HIGH_BITS);
+            // Positions count `earlier` first; no reference spans its last END.
+            let (text, pos) = match pos.checked_sub(earlier.len()) {
+                Some(own) => (packed, own),
+                None => (earlier, pos),
             };
-            packed.get(from..end).unwrap_or(&[])
+            text.get(pos..pos + len).unwrap_or(&[])
+        } else {
+            // The text up to the next code byte.
+            while packed.get(at).is_some_and(|&b| is_plain(b)) {
+                at += 1;
+            }
+            packed.get(from..at).unwrap_or(&[])
         };
         put(piece);
     }
+}
+
+/// The bytes of `parts` with [`END`] between each two (what [`PackedTexts`] packs).
+pub const fn separated_len(parts: &[&[u8]]) -> usize {
+    let mut len = parts.len() - 1;
+    let mut i = 0;
+    while i < parts.len() {
+        len += parts[i].len();
+        i += 1;
+    }
+    len
+}
+
+/// `parts` joined with [`END`] between each two, at compile time (`L` is their
+/// [`separated_len`]).
+pub const fn separated<const L: usize>(parts: &[&[u8]]) -> [u8; L] {
+    let mut out = [END; L];
+    let (mut i, mut at) = (0, 0);
+    while i < parts.len() {
+        let part = parts[i];
+        let mut j = 0;
+        while j < part.len() {
+            out[at] = part[j];
+            at += 1;
+            j += 1;
+        }
+        // The separator: left as it is.
+        at += 1;
+        i += 1;
+    }
+    out
+}
+
+/// `N` texts [packed](pack) together, a repeat in one a reference to another: the
+/// [`separated`] texts packed, so no reference spans two texts ([`END`] is no plain
+/// text), and each is unpacked from where it starts in the packed bytes (`starts`) to
+/// its [`END`] or the end of the bytes. For a table of short texts that say the same
+/// words again (`L` is the [`packed_len`] of the separated texts).
+pub struct PackedTexts<const N: usize, const L: usize> {
+    bytes: [u8; L],
+    starts: [u16; N],
+}
+
+impl<const N: usize, const L: usize> PackedTexts<N, L> {
+    /// The table of the [`separated`] texts `separated`, at compile time.
+    pub const fn new(separated: &[u8]) -> Self {
+        let bytes: [u8; L] = pack(separated);
+        assert!(L <= u16::MAX as usize);
+        let mut starts = [0; N];
+        let (mut at, mut i) = (0, 1);
+        while at < L {
+            let b = bytes[at];
+            if b == END {
+                starts[i] = at as u16 + 1;
+                i += 1;
+            }
+            // A reference is two bytes: its second may be any byte.
+            at += if b >= REF_CODE { 2 } else { 1 };
+        }
+        assert!(i == N);
+        Self { bytes, starts }
+    }
+
+    /// The bytes of the packed texts.
+    #[cfg(test)]
+    pub fn bytes_len(&self) -> usize {
+        L
+    }
+
+    /// Writes text `i` through `put` (nothing past the end), with `insert` where it
+    /// holds [`INSERT`].
+    pub fn put(&'static self, i: usize, insert: &[u8], put: &mut dyn FnMut(&[u8])) {
+        let start = self.starts.get(i).map_or(L, |&s| usize::from(s));
+        put_unpacked(&[], &self.bytes, start, insert, put);
+    }
+
+    /// The packed texts: the `earlier` bytes of a [`packed_tail`] after them.
+    pub fn bytes(&'static self) -> &'static [u8] {
+        &self.bytes
+    }
+}
+
+/// The bytes of `packed` from `from` on, at compile time (`M` of them): the packing of
+/// a text after others, with an [`END`] first. Packed with the others, its repeats of
+/// them are references to them too; [`put_unpacked`] writes it from position 1 on, the
+/// packing of the others as its `earlier` bytes. A program that has the others but not
+/// it has their bytes only (the packing of a text does not depend on what follows it).
+pub const fn packed_tail<const M: usize>(packed: &[u8], from: usize) -> [u8; M] {
+    assert!(packed[from] == END && from + M == packed.len());
+    let mut out = [0; M];
+    let mut i = 0;
+    while i < M {
+        out[i] = packed[from + i];
+        i += 1;
+    }
+    out
+}
+
+/// `a == b` for bytes, in a const fn.
+pub const fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 #[cfg(test)]
@@ -316,10 +430,12 @@ mod tests {
         static PACKED: [u8; packed_len(TEXT)] = pack(TEXT);
         assert_eq!(PACKED.len(), TEXT.len() - 1 - 19 - 5);
         let mut out = std::vec::Vec::new();
-        put_unpacked(&PACKED, b"<in>", &mut |b: &[u8]| out.extend_from_slice(b));
+        put_unpacked(&[], &PACKED, 0, b"<in>", &mut |b: &[u8]| {
+            out.extend_from_slice(b)
+        });
         assert_eq!(out, b"a  b <in>c\n                          d ~");
         out.clear();
-        put_unpacked(b"x\x0cy\x20\x0d\x1f\x20", b"", &mut |b: &[u8]| {
+        put_unpacked(&[], b"x\x0cy\x20\x0d\x1f\x20", 0, b"", &mut |b: &[u8]| {
             out.extend_from_slice(b)
         });
         let mut want = std::vec![b'x', 0x0c, b'y', b' '];
@@ -340,8 +456,42 @@ mod tests {
 
     fn unpacked(packed: &[u8], insert: &[u8]) -> std::vec::Vec<u8> {
         let mut out = std::vec::Vec::new();
-        put_unpacked(packed, insert, &mut |b: &[u8]| out.extend_from_slice(b));
+        put_unpacked(&[], packed, 0, insert, &mut |b: &[u8]| {
+            out.extend_from_slice(b)
+        });
         out
+    }
+
+    #[test]
+    fn packed_texts_are_put_one_by_one() {
+        const PARTS: [&[u8]; 4] = [b"abcdef\n", b"", b"xabcdefy  z", b"cdef"];
+        const SEPARATED: [u8; separated_len(&PARTS)] = separated(&PARTS);
+        static TABLE: PackedTexts<4, { packed_len(&SEPARATED) }> = PackedTexts::new(&SEPARATED);
+        // The repeats are references, none across an end.
+        assert_eq!(TABLE.bytes_len(), SEPARATED.len() - 4 - 1 - 2);
+        for (i, part) in PARTS.iter().enumerate() {
+            let mut out = std::vec::Vec::new();
+            TABLE.put(i, b"", &mut |b: &[u8]| out.extend_from_slice(b));
+            assert_eq!(out, *part);
+        }
+        let mut out = std::vec::Vec::new();
+        TABLE.put(4, b"", &mut |b: &[u8]| out.extend_from_slice(b));
+        assert!(out.is_empty());
+        // A text packed after them, kept apart: its repeats of them and of itself are
+        // references, and it unpacks as it was.
+        const MORE: &[u8] = b"xabcdefy \x01 cdefxabcdefy";
+        const ALL_PARTS: [&[u8]; 2] = [&SEPARATED, MORE];
+        const ALL: [u8; separated_len(&ALL_PARTS)] = separated(&ALL_PARTS);
+        const ALL_PACKED: [u8; packed_len(&ALL)] = pack(&ALL);
+        const START: usize = packed_len(&SEPARATED);
+        static TAIL: [u8; ALL_PACKED.len() - START] = packed_tail(&ALL_PACKED, START);
+        assert!(same_bytes(&ALL_PACKED[..START], TABLE.bytes()));
+        assert!(TAIL.len() <= 1 + MORE.len() - 8);
+        out.clear();
+        put_unpacked(TABLE.bytes(), &TAIL, 1, b"<in>", &mut |b: &[u8]| {
+            out.extend_from_slice(b)
+        });
+        assert_eq!(out, b"xabcdefy <in> cdefxabcdefy");
     }
 
     #[test]

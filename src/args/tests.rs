@@ -719,7 +719,10 @@ fn ctl_errors() {
         Err(ArgError::InvalidOption(b'x'))
     );
     let many = ["w"; CTL_MAX_WORDS + 2];
-    assert_eq!(parse_ctl(&many), Err(ArgError::TooManyWords));
+    assert_eq!(
+        parse_ctl(&many),
+        Err(ArgError::Request(WireError::TooManyArgs))
+    );
     let mut most = [""; CTL_MAX_WORDS + 3];
     most[1..].fill("w");
     most[CTL_MAX_WORDS + 1] = "-d";
@@ -733,7 +736,10 @@ fn ctl_errors() {
         "/usr/sbin/smcroutectl: invalid option -- 'x'"
     );
     assert_eq!(
-        error_line("/usr/sbin/smcroutectl", ArgError::TooManyWords),
+        error_line(
+            "/usr/sbin/smcroutectl",
+            ArgError::Request(WireError::TooManyArgs)
+        ),
         "smcroutectl: Failed constructing IPC command: Argument list too long"
     );
 }

@@ -26,6 +26,7 @@ use crate::errno::Errno;
 use crate::fmt::Line;
 use crate::ipc::batch::{self, BATCH_LINE_MAX};
 use crate::ipc::cmd::{self, Action, IpcCmd, COMMANDS};
+use crate::ipc::wire::WireError;
 use crate::sys::entry::Args;
 use crate::sys::unix;
 
@@ -200,7 +201,7 @@ pub fn main(argv: &Args) -> i32 {
     let mut args = Vec::<&str, { CTL_MAX_WORDS + 1 }>::new();
     for arg in argv.iter() {
         if args.push(arg).is_err() {
-            print_arg_error(&mut t, PROG, ArgError::TooManyWords);
+            print_arg_error(&mut t, PROG, ArgError::Request(WireError::TooManyArgs));
             return args::CTL_USAGE_EXIT;
         }
     }

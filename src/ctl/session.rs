@@ -3,7 +3,8 @@
 
 use heapless::Vec;
 
-use super::{warn, warn_with, Term};
+use super::{print_arg_error, warn, warn_with, Term, PROG};
+use crate::args::ArgError;
 use crate::args::CtlOpts;
 use crate::errno::Errno;
 use crate::ipc::cmd::IpcCmd;
@@ -112,9 +113,10 @@ impl<'o, 'a> Session<'o, 'a> {
     }
 
     /// A request that cannot be built: reported in its place in the output, and failed.
+    /// The line is the command line's for too many words (one copy of its wording).
     fn refuse(&mut self, e: WireError, t: &mut impl Term) {
         self.flush(t);
-        warn(t, "Failed constructing IPC command: ", e.text().as_bytes());
+        print_arg_error(t, PROG, ArgError::Request(e));
         self.fail(1);
     }
 

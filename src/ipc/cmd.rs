@@ -5,8 +5,7 @@
 //! `r` is `reload`, `rem` is `remove`) and so does any word that starts with a full entry
 //! (`showx` is `show`). Unlike SMCRoute, an empty word matches nothing.
 
-use crate::fmt::joined_len;
-use crate::texts::{index_of, padded, Texts};
+use crate::texts::{index_of, padded};
 
 /// A request's command letter (`struct ipc_msg.cmd`).
 ///
@@ -103,8 +102,8 @@ pub enum Action {
 }
 
 /// One row of the command table: bytes only (the word inline, the texts by index into
-/// `CMD_TEXTS`), so the table is in `.rodata`, not 48 bytes of string slices a row in
-/// the RELRO region.
+/// [`HELP_TEXTS`](crate::args::HELP_TEXTS)), so the table is in `.rodata`, not 48 bytes
+/// of string slices a row in the RELRO region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CmdSpec {
     /// The full command word.
@@ -117,9 +116,9 @@ pub struct CmdSpec {
     /// it stands for (whose word its help prints). 0, never an alias's (it is `help`),
     /// for the others. An index, not a search of the table by action.
     alias_of: u8,
-    /// One-line help: index in [`CMD_TEXTS`].
+    /// One-line help: index in [`HELP_TEXTS`](crate::args::HELP_TEXTS).
     help: u8,
-    /// Example arguments for `help CMD`: index in [`CMD_TEXTS`].
+    /// Example arguments for `help CMD`: index in [`HELP_TEXTS`](crate::args::HELP_TEXTS).
     example: u8,
 }
 
@@ -129,16 +128,18 @@ impl CmdSpec {
         self.alias_of != 0
     }
 
-    /// One-line help, with its newline (every place that writes it ends the line).
-    pub fn help(&self) -> &'static [u8] {
-        CMD_TEXTS.get(usize::from(self.help))
+    /// The one-line help, with its newline (every place that writes it ends the line):
+    /// its index in [`HELP_TEXTS`](crate::args::HELP_TEXTS).
+    pub fn help_index(&self) -> usize {
+        usize::from(self.help)
     }
 
-    /// Example arguments for `help CMD` as written there: after the blank that follows
-    /// the command word, and with the blank line after them (stored with them: two
-    /// pieces fewer to write; the blank and the newlines alone for none).
-    pub fn example(&self) -> &'static [u8] {
-        CMD_TEXTS.get(usize::from(self.example))
+    /// The example arguments for `help CMD` as written there, after the blank that
+    /// follows the command word, and with the blank line after them (stored with them:
+    /// two pieces fewer to write; the blank and the newlines alone for none): their index
+    /// in [`HELP_TEXTS`](crate::args::HELP_TEXTS).
+    pub fn example_index(&self) -> usize {
+        usize::from(self.example)
     }
 }
 
@@ -177,8 +178,9 @@ impl Word {
     }
 }
 
-/// The help texts and examples of [`COMMANDS`].
-const CMD_TEXT_PARTS: [&str; 14] = [
+/// The help texts and examples of [`COMMANDS`]: the first texts of
+/// [`HELP_TEXTS`](crate::args::HELP_TEXTS), their indexes there.
+pub const CMD_TEXT_PARTS: [&str; 14] = [
     " \n\n",
     "Show help text\n",
     "Show program version and support information\n",
@@ -194,7 +196,6 @@ const CMD_TEXT_PARTS: [&str; 14] = [
     " eth0 225.1.2.3\n\n",
     "Leave joined multicast group\n",
 ];
-static CMD_TEXTS: Texts<14, { joined_len(&CMD_TEXT_PARTS) }> = Texts::new(&CMD_TEXT_PARTS);
 
 const fn spec(
     word: &'static str,
@@ -345,6 +346,7 @@ pub fn help_entry(cmd: &'static CmdSpec) -> &'static CmdSpec {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::args::HELP_TEXTS;
 
     fn word(w: &str) -> Option<&'static str> {
         lookup(w).map(|c| std::str::from_utf8(c.word.as_bytes()).unwrap())
@@ -418,12 +420,30 @@ mod tests {
         assert_eq!(entry("del"), b"remove");
         assert_eq!(entry("restart"), b"reload");
         assert_eq!(entry("add"), b"add");
-        assert_eq!(lookup("del").unwrap().help(), b"Remove a multicast route\n");
+        let text = |w, example| {
+            let mut out = std::vec::Vec::new();
+            let put = &mut |b: &[u8]| out.extend_from_slice(b);
+            let c = lookup(w).unwrap();
+            let i = if example {
+                c.example_index()
+            } else {
+                c.help_index()
+            };
+            HELP_TEXTS.put(i, b"", put);
+            out
+        };
+        assert_eq!(text("del", false), b"Remove a multicast route\n");
         assert_eq!(
-            lookup("add").unwrap().example(),
+            text("add", true),
             b" eth0 192.168.2.42 225.1.2.3 eth1 eth2\n\n"
         );
-        assert_eq!(lookup("help").unwrap().example(), b" \n\n");
+        assert_eq!(text("help", true), b" \n\n");
+        // Every text as it was, packed with the others.
+        for (i, part) in CMD_TEXT_PARTS.iter().enumerate() {
+            let mut out = std::vec::Vec::new();
+            HELP_TEXTS.put(i, b"", &mut |b: &[u8]| out.extend_from_slice(b));
+            assert_eq!(out, part.as_bytes());
+        }
     }
 
     #[test]
