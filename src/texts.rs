@@ -248,21 +248,28 @@ pub const fn pack<const N: usize>(text: &[u8]) -> [u8; N] {
     out
 }
 
-/// Writes [packed](pack) text through `put` as it was before packing, from position
-/// `at` of it on to its end or an [`END`] (0 for all of a text; a [`PackedTexts`] entry
-/// starts later, its references to earlier text are to all of `packed`), with `insert`
-/// where it holds [`INSERT`]. `packed` may be the [tail](packed_tail) of a packing that
-/// began with `earlier` (`&[]` for none): its references count the bytes of `earlier`
-/// first, then its own. A call per stretch of text, run of blanks, reference and
-/// insertion, from one call site (a reference is to plain text, put as it is: nothing is
-/// kept across two calls). One copy for both programs' help texts.
+/// Writes [packed](pack) text through `put` as it was before packing: its text `nth`,
+/// from after its `nth` [`END`] to the next (0 for all of a text; a [`PackedTexts`]
+/// entry is found by this walk, not a table of where each starts), with `insert` where
+/// it holds [`INSERT`]; nothing past the last. `packed` may be the [tail](packed_tail) of
+/// a packing that began with `earlier` (`&[]` for none): its references count the bytes
+/// of `earlier` first, then its own. A call per stretch of text, run of blanks,
+/// reference and insertion, from one call site (a reference is to plain text, put as it
+/// is: nothing is kept across two calls). One copy for both programs' help texts.
 pub fn put_unpacked(
     earlier: &[u8],
     packed: &[u8],
-    mut at: usize,
+    mut nth: usize,
     insert: &[u8],
     put: &mut dyn FnMut(&[u8]),
 ) {
+    let mut at = 0;
+    while nth > 0 {
+        let Some(&b) = packed.get(at) else { return };
+        nth -= usize::from(b == END);
+        // A reference is two bytes: its second may be any byte.
+        at += 1 + usize::from(b >= REF_CODE);
+    }
     while let Some(&first) = packed.get(at).filter(|&&b| b != END) {
         let from = at;
         at += 1;
@@ -326,32 +333,26 @@ pub const fn separated<const L: usize>(parts: &[&[u8]]) -> [u8; L] {
 
 /// `N` texts [packed](pack) together, a repeat in one a reference to another: the
 /// [`separated`] texts packed, so no reference spans two texts ([`END`] is no plain
-/// text), and each is unpacked from where it starts in the packed bytes (`starts`) to
-/// its [`END`] or the end of the bytes. For a table of short texts that say the same
+/// text), and text `i` is unpacked from after the `i`th [`END`] of the packed bytes to
+/// the next or the end of the bytes (found by a walk: no table of starts). For a table of short texts that say the same
 /// words again (`L` is the [`packed_len`] of the separated texts).
 pub struct PackedTexts<const N: usize, const L: usize> {
     bytes: [u8; L],
-    starts: [u16; N],
 }
 
 impl<const N: usize, const L: usize> PackedTexts<N, L> {
     /// The table of the [`separated`] texts `separated`, at compile time.
     pub const fn new(separated: &[u8]) -> Self {
-        let bytes: [u8; L] = pack(separated);
-        assert!(L <= u16::MAX as usize);
-        let mut starts = [0; N];
-        let (mut at, mut i) = (0, 1);
-        while at < L {
-            let b = bytes[at];
-            if b == END {
-                starts[i] = at as u16 + 1;
-                i += 1;
-            }
-            // A reference is two bytes: its second may be any byte.
-            at += if b >= REF_CODE { 2 } else { 1 };
+        let mut ends = 0;
+        let mut i = 0;
+        while i < separated.len() {
+            ends += (separated[i] == END) as usize;
+            i += 1;
         }
-        assert!(i == N);
-        Self { bytes, starts }
+        assert!(ends + 1 == N);
+        Self {
+            bytes: pack(separated),
+        }
     }
 
     /// The bytes of the packed texts.
@@ -363,8 +364,7 @@ impl<const N: usize, const L: usize> PackedTexts<N, L> {
     /// Writes text `i` through `put` (nothing past the end), with `insert` where it
     /// holds [`INSERT`].
     pub fn put(&'static self, i: usize, insert: &[u8], put: &mut dyn FnMut(&[u8])) {
-        let start = self.starts.get(i).map_or(L, |&s| usize::from(s));
-        put_unpacked(&[], &self.bytes, start, insert, put);
+        put_unpacked(&[], &self.bytes, i, insert, put);
     }
 
     /// The packed texts: the `earlier` bytes of a [`packed_tail`] after them.
