@@ -17,8 +17,8 @@ use crate::fmt::{join, joined_len, Level};
 use crate::ipc::cmd;
 use crate::ipc::wire::WireError;
 use crate::texts::{
-    pack, packed_len, packed_tail, padded, same_bytes, separated, separated_len, PackedTexts,
-    Texts, INSERT_TEXT,
+    ended_len, pack, packed_len, packed_tail, padded, same_bytes, separated, separated_len,
+    PackedTexts, Texts, INSERT_TEXT,
 };
 
 /// A file path from the command line or derived from the identity.
@@ -154,7 +154,7 @@ fn put_error_line(prog: &str, error: ArgError, put: &mut dyn FnMut(&[u8]), lette
         // between (in the program already, for the daemon's log).
         ": Failed constructing IPC command: ", "\n",
     ];
-    static TEXTS: Texts<12, { joined_len(&PARTS) }> = Texts::new(&PARTS);
+    static TEXTS: Texts<12, { ended_len(&PARTS) }> = Texts::new(&PARTS);
     let (index, letter) = match error {
         ArgError::InvalidOption(c) => (0, Some(c)),
         ArgError::MissingArgument(c) => (1, Some(c)),
@@ -518,7 +518,7 @@ const PATH_FORM_PARTS: [&str; 8] = [
     RUN_DIR,
     ".sock",
 ];
-static PATH_FORMS: Texts<8, { joined_len(&PATH_FORM_PARTS) }> = Texts::new(&PATH_FORM_PARTS);
+static PATH_FORMS: Texts<8, { ended_len(&PATH_FORM_PARTS) }> = Texts::new(&PATH_FORM_PARTS);
 
 /// Appends `name` in `form` to `out`, or the error of `letter`'s path if too long. In
 /// place: a [`Path`] returned by value is copied, a quarter kilobyte each time.

@@ -2,68 +2,82 @@
 //!
 //! A `&str` in a static table is 16 bytes on 64-bit targets plus a relocation, and the
 //! table lands in the RELRO region (`.data.rel.ro`). [`Texts`] keeps the texts one after
-//! the other with the end offset of each: plain bytes in `.rodata`, looked up by index.
-//! The table is built at compile time from an array of `&str` that is never stored.
+//! the other, each ended by a NUL: plain bytes in `.rodata`, looked up by index with a
+//! walk (a byte per text, where a table of end offsets takes two). The table is built at
+//! compile time from an array of `&str` that is never stored.
 
-use crate::fmt::{join, joined_len, utf8_prefix};
+use crate::fmt::{joined_len, utf8_prefix};
 
-/// `N` texts of `L` bytes together (`L` is [`joined_len`] of the parts).
+/// The end of each text of a [`Texts`].
+const NUL: u8 = 0;
+
+/// The bytes of a [`Texts`] of `parts`: theirs and a NUL after each.
+pub const fn ended_len(parts: &[&str]) -> usize {
+    joined_len(parts) + parts.len()
+}
+
+/// `N` texts, each ended by a NUL, in `L` bytes (`L` is [`ended_len`] of the parts).
 pub struct Texts<const N: usize, const L: usize> {
     bytes: [u8; L],
-    ends: [u16; N],
 }
 
 impl<const N: usize, const L: usize> Texts<N, L> {
-    /// The table of `parts`, at compile time.
-    pub const fn new(parts: &[&str; N]) -> Self {
-        assert!(joined_len(parts) == L && L <= u16::MAX as usize);
-        let mut ends = [0; N];
+    /// The table of the `N` `parts`, at compile time (a compile error if one holds a
+    /// NUL).
+    pub const fn new(parts: &[&str]) -> Self {
+        assert!(parts.len() == N && ended_len(parts) == L);
+        let mut bytes = [NUL; L];
         let (mut i, mut at) = (0, 0);
         while i < N {
-            at += parts[i].len();
-            ends[i] = at as u16;
+            let part = parts[i].as_bytes();
+            let mut j = 0;
+            while j < part.len() {
+                assert!(part[j] != NUL);
+                bytes[at] = part[j];
+                at += 1;
+                j += 1;
+            }
+            // The NUL after it: left as it is.
+            at += 1;
             i += 1;
         }
-        Self {
-            bytes: join(parts),
-            ends,
-        }
+        Self { bytes }
     }
 
     /// Text `i` (empty past the end).
     pub fn get(&'static self, i: usize) -> &'static [u8] {
-        piece(&self.bytes, &self.ends, i)
+        piece(&self.bytes, i)
     }
-}
 
-impl<const N: usize, const L: usize> Texts<N, L> {
     /// Text `i` as the `&str` it was built from (empty past the end): the texts are
     /// cut where the parts ended, so each is UTF-8 (checked by the programs' one UTF-8
     /// check, not an inlined `from_utf8`).
     pub fn get_str(&'static self, i: usize) -> &'static str {
-        str_piece(&self.bytes, &self.ends, i)
+        str_piece(&self.bytes, i)
     }
 }
 
 /// [`piece`] as text: one copy for every table (a table's `get_str` only passes its
-/// bytes and ends on).
+/// bytes on).
 #[inline(never)]
-fn str_piece(bytes: &'static [u8], ends: &[u16], i: usize) -> &'static str {
+fn str_piece(bytes: &'static [u8], i: usize) -> &'static str {
     // A piece is one whole part, UTF-8: its longest UTF-8 start is all of it.
-    utf8_prefix(piece(bytes, ends, i))
+    utf8_prefix(piece(bytes, i))
 }
 
-/// Text `i` of `bytes` cut at `ends`: one copy for every table.
+/// Text `i` of `bytes`, texts each ended by a NUL: one copy for every table.
 #[inline(never)]
-fn piece(bytes: &'static [u8], ends: &[u16], i: usize) -> &'static [u8] {
-    let start = match i.checked_sub(1) {
-        Some(p) => ends.get(p).copied().unwrap_or(0),
-        None => 0,
-    };
-    let end = ends.get(i).copied().unwrap_or(0);
-    bytes
-        .get(usize::from(start)..usize::from(end))
-        .unwrap_or(&[])
+fn piece(bytes: &'static [u8], mut i: usize) -> &'static [u8] {
+    let mut at = 0;
+    while i > 0 {
+        let Some(&b) = bytes.get(at) else { return &[] };
+        i -= usize::from(b == NUL);
+        at += 1;
+    }
+    let text = bytes.get(at..).unwrap_or(&[]);
+    // Every text is ended by a NUL.
+    let len = text.iter().position(|&b| b == NUL).unwrap_or(0);
+    text.get(..len).unwrap_or(&[])
 }
 
 /// `text` in a zeroed `[u8; N]` from byte `at` on, at compile time (a compile error if
@@ -409,7 +423,7 @@ mod tests {
     use super::*;
 
     const PARTS: [&str; 4] = ["ab", "", "cde", "f"];
-    static TABLE: Texts<4, { joined_len(&PARTS) }> = Texts::new(&PARTS);
+    static TABLE: Texts<4, { ended_len(&PARTS) }> = Texts::new(&PARTS);
 
     #[test]
     fn texts_by_index() {
