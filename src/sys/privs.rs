@@ -654,6 +654,33 @@ mod tests {
         assert_eq!(msg, "still able to regain root");
     }
 
+    #[test]
+    fn every_drop_error_names_its_step() {
+        let e = Errno::EPERM;
+        let cases = [
+            (
+                DropError::KeepCaps(e),
+                "prctl(PR_SET_KEEPCAPS)",
+                " failed: ",
+                Some(e),
+            ),
+            (DropError::Groups(e), "setgroups", " failed: ", Some(e)),
+            (DropError::SetGid(e), "setgid", " failed: ", Some(e)),
+            (DropError::SetUid(e), "setuid", " failed: ", Some(e)),
+            (DropError::Capset(e), "capset", " failed: ", Some(e)),
+            (DropError::StillRoot, "still able to regain root", "", None),
+            (
+                DropError::Unsupported,
+                "not supported on this platform",
+                "",
+                None,
+            ),
+        ];
+        for (error, what, sep, errno) in cases {
+            assert_eq!(error.parts(), (what, sep, errno));
+        }
+    }
+
     /// glibc's lookups (what the host build uses) find what the files give for every
     /// name in this machine's files (NSS reads just those here), and nothing for names
     /// that are not there or cannot be C strings.
