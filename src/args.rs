@@ -658,7 +658,7 @@ pub fn parse_ctl_into<'a>(args: &'a [&'a str], opts: &mut CtlOpts<'a>) -> Result
 pub fn put_daemon_usage(put: &mut impl FnMut(&[u8]), prog: &str, ident: &str) {
     put(b"Usage:\n  ");
     put(basename(prog).as_bytes());
-    crate::texts::put_unpacked(HELP_TEXTS.bytes(), &DAEMON_USAGE, 1, ident.as_bytes(), put);
+    crate::texts::put_unpacked(HELP_TEXTS.bytes(), &DAEMON_USAGE, 1, put, ident.as_bytes());
     // `-v`'s help is `smcroutectl version`'s, held once in the command table.
     HELP_TEXTS.put(cmd::COMMANDS[cmd::VERSION].help_index(), b"", put);
     put(b"\n");

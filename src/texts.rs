@@ -274,8 +274,8 @@ pub fn put_unpacked(
     earlier: &[u8],
     packed: &[u8],
     mut nth: usize,
-    insert: &[u8],
     put: &mut dyn FnMut(&[u8]),
+    insert: &[u8],
 ) {
     let mut at = 0;
     while nth > 0 {
@@ -378,7 +378,7 @@ impl<const N: usize, const L: usize> PackedTexts<N, L> {
     /// Writes text `i` through `put` (nothing past the end), with `insert` where it
     /// holds [`INSERT`].
     pub fn put(&'static self, i: usize, insert: &[u8], put: &mut dyn FnMut(&[u8])) {
-        put_unpacked(&[], &self.bytes, i, insert, put);
+        put_unpacked(&[], &self.bytes, i, put, insert);
     }
 
     /// The packed texts: the `earlier` bytes of a [`packed_tail`] after them.
@@ -444,14 +444,22 @@ mod tests {
         static PACKED: [u8; packed_len(TEXT)] = pack(TEXT);
         assert_eq!(PACKED.len(), TEXT.len() - 1 - 19 - 5);
         let mut out = std::vec::Vec::new();
-        put_unpacked(&[], &PACKED, 0, b"<in>", &mut |b: &[u8]| {
-            out.extend_from_slice(b)
-        });
+        put_unpacked(
+            &[],
+            &PACKED,
+            0,
+            &mut |b: &[u8]| out.extend_from_slice(b),
+            b"<in>",
+        );
         assert_eq!(out, b"a  b <in>c\n                          d ~");
         out.clear();
-        put_unpacked(&[], b"x\x0cy\x20\x0d\x1f\x20", 0, b"", &mut |b: &[u8]| {
-            out.extend_from_slice(b)
-        });
+        put_unpacked(
+            &[],
+            b"x\x0cy\x20\x0d\x1f\x20",
+            0,
+            &mut |b: &[u8]| out.extend_from_slice(b),
+            b"",
+        );
         let mut want = std::vec![b'x', 0x0c, b'y', b' '];
         want.extend_from_slice(&[b' '; 2]);
         want.extend_from_slice(&[b' '; 20]);
@@ -470,9 +478,13 @@ mod tests {
 
     fn unpacked(packed: &[u8], insert: &[u8]) -> std::vec::Vec<u8> {
         let mut out = std::vec::Vec::new();
-        put_unpacked(&[], packed, 0, insert, &mut |b: &[u8]| {
-            out.extend_from_slice(b)
-        });
+        put_unpacked(
+            &[],
+            packed,
+            0,
+            &mut |b: &[u8]| out.extend_from_slice(b),
+            insert,
+        );
         out
     }
 
@@ -502,9 +514,13 @@ mod tests {
         assert!(same_bytes(&ALL_PACKED[..START], TABLE.bytes()));
         assert!(TAIL.len() <= 1 + MORE.len() - 8);
         out.clear();
-        put_unpacked(TABLE.bytes(), &TAIL, 1, b"<in>", &mut |b: &[u8]| {
-            out.extend_from_slice(b)
-        });
+        put_unpacked(
+            TABLE.bytes(),
+            &TAIL,
+            1,
+            &mut |b: &[u8]| out.extend_from_slice(b),
+            b"<in>",
+        );
         assert_eq!(out, b"xabcdefy <in> cdefxabcdefy");
     }
 
