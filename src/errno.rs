@@ -111,7 +111,7 @@ macro_rules! errnos {
 }
 
 /// One of the errno texts, or of the few others that share their lookup (the IPC wire
-/// errors' own wording): its place in the one string of texts.
+/// errors' own wording): its place in the one table of texts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Text(u8);
 

@@ -269,7 +269,8 @@ pub const fn pack<const N: usize>(text: &[u8]) -> [u8; N] {
 /// a packing that began with `earlier` (`&[]` for none): its references count the bytes
 /// of `earlier` first, then its own. A call per stretch of text, run of blanks,
 /// reference and insertion, from one call site (a reference is to plain text, put as it
-/// is: nothing is kept across two calls). One copy for both programs' help texts.
+/// is: nothing is kept across two calls). One copy for both programs' help texts and
+/// the daemon's messages.
 pub fn put_unpacked(
     earlier: &[u8],
     packed: &[u8],

@@ -75,9 +75,9 @@ const HINT_OPTION_TAIL: &str = "_MROUTE_MULTIPLE_TABLES=y";
 const HINT_BUSY: &str = "Is another multicast routing daemon (igmpproxy, mcpd, pimd) running?";
 
 /// The messages SMCRoute logs, indexed by [`InitError::message`]: each as the text
-/// before the family and the text after it. Pointer-free (one string and its end
-/// offsets), not string slices in the relocated read-only data of a position-independent
-/// program; no splitting at run time. Every message that names the family goes on with
+/// before the family and the text after it. Pointer-free (one string of NUL-ended
+/// texts, a [`Texts`]), not string slices in the relocated read-only data of a
+/// position-independent program. Every message that names the family goes on with
 /// " multicast routing": that is part of the family's text ([`FAMILY_ROUTING`]), not
 /// written six times here.
 const MESSAGE_PARTS: [&str; 18] = [
