@@ -17,8 +17,8 @@ use crate::fmt::{join, joined_len, Level};
 use crate::ipc::cmd;
 use crate::ipc::wire::WireError;
 use crate::texts::{
-    pack, packed_len, packed_tail, padded, same_bytes, separated, separated_len, PackedTexts,
-    Texts, INSERT_TEXT,
+    ended_len, pack, packed_len, packed_tail, padded, same_bytes, separated, separated_len,
+    PackedTexts, Texts, INSERT_TEXT,
 };
 
 /// A file path from the command line or derived from the identity.
@@ -154,7 +154,7 @@ fn put_error_line(prog: &str, error: ArgError, put: &mut dyn FnMut(&[u8]), lette
         // between (in the program already, for the daemon's log).
         ": Failed constructing IPC command: ", "\n",
     ];
-    static TEXTS: Texts<12, { joined_len(&PARTS) }> = Texts::new(&PARTS);
+    static TEXTS: Texts<12, { ended_len(&PARTS) }> = Texts::new(&PARTS);
     let (index, letter) = match error {
         ArgError::InvalidOption(c) => (0, Some(c)),
         ArgError::MissingArgument(c) => (1, Some(c)),
@@ -518,7 +518,7 @@ const PATH_FORM_PARTS: [&str; 8] = [
     RUN_DIR,
     ".sock",
 ];
-static PATH_FORMS: Texts<8, { joined_len(&PATH_FORM_PARTS) }> = Texts::new(&PATH_FORM_PARTS);
+static PATH_FORMS: Texts<8, { ended_len(&PATH_FORM_PARTS) }> = Texts::new(&PATH_FORM_PARTS);
 
 /// Appends `name` in `form` to `out`, or the error of `letter`'s path if too long. In
 /// place: a [`Path`] returned by value is copied, a quarter kilobyte each time.
@@ -658,7 +658,7 @@ pub fn parse_ctl_into<'a>(args: &'a [&'a str], opts: &mut CtlOpts<'a>) -> Result
 pub fn put_daemon_usage(put: &mut impl FnMut(&[u8]), prog: &str, ident: &str) {
     put(b"Usage:\n  ");
     put(basename(prog).as_bytes());
-    crate::texts::put_unpacked(HELP_TEXTS.bytes(), &DAEMON_USAGE, 1, ident.as_bytes(), put);
+    crate::texts::put_unpacked(HELP_TEXTS.bytes(), &DAEMON_USAGE, 1, put, ident.as_bytes());
     // `-v`'s help is `smcroutectl version`'s, held once in the command table.
     HELP_TEXTS.put(cmd::COMMANDS[cmd::VERSION].help_index(), b"", put);
     put(b"\n");

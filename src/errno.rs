@@ -5,6 +5,8 @@
 
 use ufmt::{uDisplay, uWrite, Formatter};
 
+use crate::texts::{ended_len, Texts};
+
 /// An `errno` value returned by a system call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(transparent)]
@@ -98,19 +100,18 @@ macro_rules! errnos {
 
         }
 
-        /// The values with a text, in the order of [`TEXTS`]; bytes, as every value
+        /// The values with a text, in the order of [`TEXT_PARTS`]; bytes, as every value
         /// with a text is below 256 on every ABI (a quarter of an `i32` table).
         const NUMS: &[u8] = &[$(nums::$name as u8),*];
         const _: () = assert!($(nums::$name < 256 &&)* true);
 
-        /// The texts of [`NUMS`], then the [`Text`]s of no errno, each ended by a NUL:
-        /// one string, no table of pointers.
-        const TEXTS: &str = concat!($($text, "\0",)* $($other_text, "\0",)*);
+        /// The texts of [`NUMS`], then the [`Text`]s of no errno.
+        const TEXT_PARTS: &[&str] = &[$($text,)* $($other_text,)*];
     };
 }
 
 /// One of the errno texts, or of the few others that share their lookup (the IPC wire
-/// errors' own wording): its place in the one string of texts.
+/// errors' own wording): its place in the one table of texts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Text(u8);
 
@@ -129,24 +130,13 @@ impl Text {
 
     /// The wording.
     pub fn get(self) -> &'static str {
-        nth_text(usize::from(self.0)).unwrap_or("")
+        TEXTS.get_str(usize::from(self.0))
     }
 }
 
-/// The `i`th NUL-ended piece of [`TEXTS`] (a byte loop: smaller than `str::split`).
-fn nth_text(mut i: usize) -> Option<&'static str> {
-    let mut start = 0;
-    for (end, &b) in TEXTS.as_bytes().iter().enumerate() {
-        if b == 0 {
-            if i == 0 {
-                return TEXTS.get(start..end);
-            }
-            i -= 1;
-            start = end + 1;
-        }
-    }
-    None
-}
+/// [`TEXT_PARTS`] in one table: no table of pointers, and the lookup of every other
+/// table of texts.
+static TEXTS: Texts<{ TEXT_PARTS.len() }, { ended_len(TEXT_PARTS) }> = Texts::new(TEXT_PARTS);
 
 impl Errno {
     /// The `strerror(3)` text of this value (glibc wording).
@@ -156,7 +146,8 @@ impl Errno {
 
     /// The text, if this value has one.
     fn known(self) -> Option<&'static str> {
-        nth_text(NUMS.iter().position(|&n| i32::from(n) == self.0)?)
+        let i = NUMS.iter().position(|&n| i32::from(n) == self.0)?;
+        Some(TEXTS.get_str(i))
     }
 }
 
@@ -232,7 +223,8 @@ mod tests {
     #[test]
     fn texts_follow_their_numbers() {
         // The errno texts, then the three others.
-        assert_eq!(NUMS.len() + 3, TEXTS.split('\0').count() - 1);
+        assert_eq!(NUMS.len() + 3, TEXT_PARTS.len());
+        assert_eq!(TEXTS.get_str(TEXT_PARTS.len()), "");
         assert_eq!(Text::BAD_LENGTH.get(), "Bad message length");
         assert_eq!(Text::ARG_LIST_TOO_LONG.get(), "Argument list too long");
         assert_eq!(

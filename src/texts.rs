@@ -2,68 +2,82 @@
 //!
 //! A `&str` in a static table is 16 bytes on 64-bit targets plus a relocation, and the
 //! table lands in the RELRO region (`.data.rel.ro`). [`Texts`] keeps the texts one after
-//! the other with the end offset of each: plain bytes in `.rodata`, looked up by index.
-//! The table is built at compile time from an array of `&str` that is never stored.
+//! the other, each ended by a NUL: plain bytes in `.rodata`, looked up by index with a
+//! walk (a byte per text, where a table of end offsets takes two). The table is built at
+//! compile time from an array of `&str` that is never stored.
 
-use crate::fmt::{join, joined_len, utf8_prefix};
+use crate::fmt::{joined_len, utf8_prefix};
 
-/// `N` texts of `L` bytes together (`L` is [`joined_len`] of the parts).
+/// The end of each text of a [`Texts`].
+const NUL: u8 = 0;
+
+/// The bytes of a [`Texts`] of `parts`: theirs and a NUL after each.
+pub const fn ended_len(parts: &[&str]) -> usize {
+    joined_len(parts) + parts.len()
+}
+
+/// `N` texts, each ended by a NUL, in `L` bytes (`L` is [`ended_len`] of the parts).
 pub struct Texts<const N: usize, const L: usize> {
     bytes: [u8; L],
-    ends: [u16; N],
 }
 
 impl<const N: usize, const L: usize> Texts<N, L> {
-    /// The table of `parts`, at compile time.
-    pub const fn new(parts: &[&str; N]) -> Self {
-        assert!(joined_len(parts) == L && L <= u16::MAX as usize);
-        let mut ends = [0; N];
+    /// The table of the `N` `parts`, at compile time (a compile error if one holds a
+    /// NUL).
+    pub const fn new(parts: &[&str]) -> Self {
+        assert!(parts.len() == N && ended_len(parts) == L);
+        let mut bytes = [NUL; L];
         let (mut i, mut at) = (0, 0);
         while i < N {
-            at += parts[i].len();
-            ends[i] = at as u16;
+            let part = parts[i].as_bytes();
+            let mut j = 0;
+            while j < part.len() {
+                assert!(part[j] != NUL);
+                bytes[at] = part[j];
+                at += 1;
+                j += 1;
+            }
+            // The NUL after it: left as it is.
+            at += 1;
             i += 1;
         }
-        Self {
-            bytes: join(parts),
-            ends,
-        }
+        Self { bytes }
     }
 
     /// Text `i` (empty past the end).
     pub fn get(&'static self, i: usize) -> &'static [u8] {
-        piece(&self.bytes, &self.ends, i)
+        piece(&self.bytes, i)
     }
-}
 
-impl<const N: usize, const L: usize> Texts<N, L> {
     /// Text `i` as the `&str` it was built from (empty past the end): the texts are
     /// cut where the parts ended, so each is UTF-8 (checked by the programs' one UTF-8
     /// check, not an inlined `from_utf8`).
     pub fn get_str(&'static self, i: usize) -> &'static str {
-        str_piece(&self.bytes, &self.ends, i)
+        str_piece(&self.bytes, i)
     }
 }
 
 /// [`piece`] as text: one copy for every table (a table's `get_str` only passes its
-/// bytes and ends on).
+/// bytes on).
 #[inline(never)]
-fn str_piece(bytes: &'static [u8], ends: &[u16], i: usize) -> &'static str {
+fn str_piece(bytes: &'static [u8], i: usize) -> &'static str {
     // A piece is one whole part, UTF-8: its longest UTF-8 start is all of it.
-    utf8_prefix(piece(bytes, ends, i))
+    utf8_prefix(piece(bytes, i))
 }
 
-/// Text `i` of `bytes` cut at `ends`: one copy for every table.
+/// Text `i` of `bytes`, texts each ended by a NUL: one copy for every table.
 #[inline(never)]
-fn piece(bytes: &'static [u8], ends: &[u16], i: usize) -> &'static [u8] {
-    let start = match i.checked_sub(1) {
-        Some(p) => ends.get(p).copied().unwrap_or(0),
-        None => 0,
-    };
-    let end = ends.get(i).copied().unwrap_or(0);
-    bytes
-        .get(usize::from(start)..usize::from(end))
-        .unwrap_or(&[])
+fn piece(bytes: &'static [u8], mut i: usize) -> &'static [u8] {
+    let mut at = 0;
+    while i > 0 {
+        let Some(&b) = bytes.get(at) else { return &[] };
+        i -= usize::from(b == NUL);
+        at += 1;
+    }
+    let text = bytes.get(at..).unwrap_or(&[]);
+    // Every text is ended by a NUL.
+    let len = text.iter().position(|&b| b == NUL).unwrap_or(0);
+    text.get(..len).unwrap_or(&[])
 }
 
 /// `text` in a zeroed `[u8; N]` from byte `at` on, at compile time (a compile error if
@@ -248,21 +262,29 @@ pub const fn pack<const N: usize>(text: &[u8]) -> [u8; N] {
     out
 }
 
-/// Writes [packed](pack) text through `put` as it was before packing, from position
-/// `at` of it on to its end or an [`END`] (0 for all of a text; a [`PackedTexts`] entry
-/// starts later, its references to earlier text are to all of `packed`), with `insert`
-/// where it holds [`INSERT`]. `packed` may be the [tail](packed_tail) of a packing that
-/// began with `earlier` (`&[]` for none): its references count the bytes of `earlier`
-/// first, then its own. A call per stretch of text, run of blanks, reference and
-/// insertion, from one call site (a reference is to plain text, put as it is: nothing is
-/// kept across two calls). One copy for both programs' help texts.
+/// Writes [packed](pack) text through `put` as it was before packing: its text `nth`,
+/// from after its `nth` [`END`] to the next (0 for all of a text; a [`PackedTexts`]
+/// entry is found by this walk, not a table of where each starts), with `insert` where
+/// it holds [`INSERT`]; nothing past the last. `packed` may be the [tail](packed_tail) of
+/// a packing that began with `earlier` (`&[]` for none): its references count the bytes
+/// of `earlier` first, then its own. A call per stretch of text, run of blanks,
+/// reference and insertion, from one call site (a reference is to plain text, put as it
+/// is: nothing is kept across two calls). One copy for both programs' help texts and
+/// the daemon's messages.
 pub fn put_unpacked(
     earlier: &[u8],
     packed: &[u8],
-    mut at: usize,
-    insert: &[u8],
+    mut nth: usize,
     put: &mut dyn FnMut(&[u8]),
+    insert: &[u8],
 ) {
+    let mut at = 0;
+    while nth > 0 {
+        let Some(&b) = packed.get(at) else { return };
+        nth -= usize::from(b == END);
+        // A reference is two bytes: its second may be any byte.
+        at += 1 + usize::from(b >= REF_CODE);
+    }
     while let Some(&first) = packed.get(at).filter(|&&b| b != END) {
         let from = at;
         at += 1;
@@ -326,32 +348,26 @@ pub const fn separated<const L: usize>(parts: &[&[u8]]) -> [u8; L] {
 
 /// `N` texts [packed](pack) together, a repeat in one a reference to another: the
 /// [`separated`] texts packed, so no reference spans two texts ([`END`] is no plain
-/// text), and each is unpacked from where it starts in the packed bytes (`starts`) to
-/// its [`END`] or the end of the bytes. For a table of short texts that say the same
+/// text), and text `i` is unpacked from after the `i`th [`END`] of the packed bytes to
+/// the next or the end of the bytes (found by a walk: no table of starts). For a table of short texts that say the same
 /// words again (`L` is the [`packed_len`] of the separated texts).
 pub struct PackedTexts<const N: usize, const L: usize> {
     bytes: [u8; L],
-    starts: [u16; N],
 }
 
 impl<const N: usize, const L: usize> PackedTexts<N, L> {
     /// The table of the [`separated`] texts `separated`, at compile time.
     pub const fn new(separated: &[u8]) -> Self {
-        let bytes: [u8; L] = pack(separated);
-        assert!(L <= u16::MAX as usize);
-        let mut starts = [0; N];
-        let (mut at, mut i) = (0, 1);
-        while at < L {
-            let b = bytes[at];
-            if b == END {
-                starts[i] = at as u16 + 1;
-                i += 1;
-            }
-            // A reference is two bytes: its second may be any byte.
-            at += if b >= REF_CODE { 2 } else { 1 };
+        let mut ends = 0;
+        let mut i = 0;
+        while i < separated.len() {
+            ends += (separated[i] == END) as usize;
+            i += 1;
         }
-        assert!(i == N);
-        Self { bytes, starts }
+        assert!(ends + 1 == N);
+        Self {
+            bytes: pack(separated),
+        }
     }
 
     /// The bytes of the packed texts.
@@ -363,8 +379,7 @@ impl<const N: usize, const L: usize> PackedTexts<N, L> {
     /// Writes text `i` through `put` (nothing past the end), with `insert` where it
     /// holds [`INSERT`].
     pub fn put(&'static self, i: usize, insert: &[u8], put: &mut dyn FnMut(&[u8])) {
-        let start = self.starts.get(i).map_or(L, |&s| usize::from(s));
-        put_unpacked(&[], &self.bytes, start, insert, put);
+        put_unpacked(&[], &self.bytes, i, put, insert);
     }
 
     /// The packed texts: the `earlier` bytes of a [`packed_tail`] after them.
@@ -409,7 +424,7 @@ mod tests {
     use super::*;
 
     const PARTS: [&str; 4] = ["ab", "", "cde", "f"];
-    static TABLE: Texts<4, { joined_len(&PARTS) }> = Texts::new(&PARTS);
+    static TABLE: Texts<4, { ended_len(&PARTS) }> = Texts::new(&PARTS);
 
     #[test]
     fn texts_by_index() {
@@ -430,14 +445,22 @@ mod tests {
         static PACKED: [u8; packed_len(TEXT)] = pack(TEXT);
         assert_eq!(PACKED.len(), TEXT.len() - 1 - 19 - 5);
         let mut out = std::vec::Vec::new();
-        put_unpacked(&[], &PACKED, 0, b"<in>", &mut |b: &[u8]| {
-            out.extend_from_slice(b)
-        });
+        put_unpacked(
+            &[],
+            &PACKED,
+            0,
+            &mut |b: &[u8]| out.extend_from_slice(b),
+            b"<in>",
+        );
         assert_eq!(out, b"a  b <in>c\n                          d ~");
         out.clear();
-        put_unpacked(&[], b"x\x0cy\x20\x0d\x1f\x20", 0, b"", &mut |b: &[u8]| {
-            out.extend_from_slice(b)
-        });
+        put_unpacked(
+            &[],
+            b"x\x0cy\x20\x0d\x1f\x20",
+            0,
+            &mut |b: &[u8]| out.extend_from_slice(b),
+            b"",
+        );
         let mut want = std::vec![b'x', 0x0c, b'y', b' '];
         want.extend_from_slice(&[b' '; 2]);
         want.extend_from_slice(&[b' '; 20]);
@@ -456,9 +479,13 @@ mod tests {
 
     fn unpacked(packed: &[u8], insert: &[u8]) -> std::vec::Vec<u8> {
         let mut out = std::vec::Vec::new();
-        put_unpacked(&[], packed, 0, insert, &mut |b: &[u8]| {
-            out.extend_from_slice(b)
-        });
+        put_unpacked(
+            &[],
+            packed,
+            0,
+            &mut |b: &[u8]| out.extend_from_slice(b),
+            insert,
+        );
         out
     }
 
@@ -488,9 +515,13 @@ mod tests {
         assert!(same_bytes(&ALL_PACKED[..START], TABLE.bytes()));
         assert!(TAIL.len() <= 1 + MORE.len() - 8);
         out.clear();
-        put_unpacked(TABLE.bytes(), &TAIL, 1, b"<in>", &mut |b: &[u8]| {
-            out.extend_from_slice(b)
-        });
+        put_unpacked(
+            TABLE.bytes(),
+            &TAIL,
+            1,
+            &mut |b: &[u8]| out.extend_from_slice(b),
+            b"<in>",
+        );
         assert_eq!(out, b"xabcdefy <in> cdefxabcdefy");
     }
 

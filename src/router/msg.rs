@@ -9,8 +9,9 @@ use ufmt::{uDisplay, uWrite, Formatter};
 
 use super::Origin;
 use crate::errno::Errno;
-use crate::fmt::Level;
+use crate::fmt::{utf8_prefix, Level};
 use crate::net::{prefix_text, Addr, Family, Prefix};
+use crate::texts::{packed_len, separated, separated_len, PackedTexts};
 
 /// Which directive a parse message is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -213,62 +214,66 @@ impl Kind {
             _ => Level::Warning,
         }
     }
-
-    /// The wording, with a [`HOLE`] for each argument: line `self as usize` of
-    /// [`TEMPLATES`]. Looked up by a walk, not a table of string slices (8 bytes each);
-    /// only a message that is logged is looked up.
-    fn template(self) -> &'static str {
-        crate::fmt::fields(TEMPLATES, b'\n')
-            .nth(self as usize)
-            .unwrap_or("")
-    }
 }
 
-/// The wording of every [`Kind`], one line each, in the order of the kinds.
-const TEMPLATES: &str = concat!(
-    "phyint missing interface pattern\n",    // PhyintMissing
-    "phyint % ttl % out of range (1-255)\n", // PhyintTtl
-    "phyint % does not exist (yet?) on this system\n", // PhyintUnknown
-    "%: Invalid multicast group: %\n",       // BadGroup
-    "mroute: invalid multicast group: %\n",  // BadGroupIpc
-    "mroute: Invalid source address: %\n",   // BadSourceMroute
-    "join: Invalid multicast source: %\n",   // BadSourceJoin
-    "mroute: Invalid multicast group prefix length, %\n", // BadGroupLenMroute
-    "join: Invalid group prefix length (0-%): %\n", // BadGroupLenJoin
-    "mroute: invalid prefix length: %\n",    // BadSourceLenMroute
-    "join: Invalid source prefix length (0-%): %\n", // BadSourceLenJoin
-    "%: Not enough arguments\n",             // TooFewArgs
-    "mroute: Too many outbound interfaces\n", // TooManyOifs
-    "mroute: % % is not a known phyint\n",   // NotKnown
-    "mroute: % % is not multicast capable\n", // NotMulticast
-    "mroute: % % has no VIF, VIF table exhausted?\n", // NoVif
-    "mroute: Same outbound interface (%) as inbound (%) may cause routing loops.\n", // SameIif
-    "% from % group % pending: interface not available\n", // PendingAdded
-    "Activated pending % from % group %\n",  // Activated
-    "% table full (% entries)\n",            // TableFull
-    "mroute: deleting route from % %\n",     // Deleting
-    "Interface % is not multicast capable, skipping VIF.\n", // VifNotMulticast
-    "Not enough available VIFs to create %\n", // VifsExhausted
-    "Failed adding % for %: %\n",            // VifAddFailed
-    "Failed deleting % for %: %\n",          // VifDelFailed
-    "failed adding % multicast route %: %\n", // MfcAddFailed
-    "failed removing % multicast route %: %\n", // MfcDelFailed
-    "New multicast data from % to group % on %\n", // NewData
-    "Multicast from %, group %, on % does not match any (*,G) rule\n", // NoMatch
-    "Moved % inbound to % after WRONGVIF\n", // Moved
-    "Multicast % on wrong VIF %, no matching rule\n", // WrongVif
-    "Multicast % on wrong VIF %, keeping the configured route\n", // WrongVifConfigured
-    "No matching interface for VIF %, cannot handle IGMP message %.\n", // UnknownVif
-    "Receiving PIM register data from %, group %, ignoring.\n", // PimRegister
-    "Unknown IGMP message type % from kernel\n", // UnknownUpcall
-    "Already joined % on %\n",               // AlreadyJoined
-    "No group % on % to leave\n",            // NoGroup
-    "unknown interface %\n",                 // UnknownIface
-    "Failed joining group % on %: %\n",      // JoinFailed
-    "Failed leaving group % on %: %\n",      // LeaveFailed
-    "Interface % gone or changed, its routes and groups are pending\n", // IfaceGone
-    "Unknown or malformed IPC message '%' from client.\n", // UnknownIpc
-);
+/// How many kinds of message there are: one wording each.
+const KINDS: usize = Kind::UnknownIpc as usize + 1;
+
+/// The wording of every [`Kind`], with a [`HOLE`] for each argument, in the order of
+/// the kinds.
+const TEMPLATE_PARTS: [&[u8]; KINDS] = [
+    b"phyint missing interface pattern",              // PhyintMissing
+    b"phyint % ttl % out of range (1-255)",           // PhyintTtl
+    b"phyint % does not exist (yet?) on this system", // PhyintUnknown
+    b"%: Invalid multicast group: %",                 // BadGroup
+    b"mroute: invalid multicast group: %",            // BadGroupIpc
+    b"mroute: Invalid source address: %",             // BadSourceMroute
+    b"join: Invalid multicast source: %",             // BadSourceJoin
+    b"mroute: Invalid multicast group prefix length, %", // BadGroupLenMroute
+    b"join: Invalid group prefix length (0-%): %",    // BadGroupLenJoin
+    b"mroute: invalid prefix length: %",              // BadSourceLenMroute
+    b"join: Invalid source prefix length (0-%): %",   // BadSourceLenJoin
+    b"%: Not enough arguments",                       // TooFewArgs
+    b"mroute: Too many outbound interfaces",          // TooManyOifs
+    b"mroute: % % is not a known phyint",             // NotKnown
+    b"mroute: % % is not multicast capable",          // NotMulticast
+    b"mroute: % % has no VIF, VIF table exhausted?",  // NoVif
+    b"mroute: Same outbound interface (%) as inbound (%) may cause routing loops.", // SameIif
+    b"% from % group % pending: interface not available", // PendingAdded
+    b"Activated pending % from % group %",            // Activated
+    b"% table full (% entries)",                      // TableFull
+    b"mroute: deleting route from % %",               // Deleting
+    b"Interface % is not multicast capable, skipping VIF.", // VifNotMulticast
+    b"Not enough available VIFs to create %",         // VifsExhausted
+    b"Failed adding % for %: %",                      // VifAddFailed
+    b"Failed deleting % for %: %",                    // VifDelFailed
+    b"failed adding % multicast route %: %",          // MfcAddFailed
+    b"failed removing % multicast route %: %",        // MfcDelFailed
+    b"New multicast data from % to group % on %",     // NewData
+    b"Multicast from %, group %, on % does not match any (*,G) rule", // NoMatch
+    b"Moved % inbound to % after WRONGVIF",           // Moved
+    b"Multicast % on wrong VIF %, no matching rule",  // WrongVif
+    b"Multicast % on wrong VIF %, keeping the configured route", // WrongVifConfigured
+    b"No matching interface for VIF %, cannot handle IGMP message %.", // UnknownVif
+    b"Receiving PIM register data from %, group %, ignoring.", // PimRegister
+    b"Unknown IGMP message type % from kernel",       // UnknownUpcall
+    b"Already joined % on %",                         // AlreadyJoined
+    b"No group % on % to leave",                      // NoGroup
+    b"unknown interface %",                           // UnknownIface
+    b"Failed joining group % on %: %",                // JoinFailed
+    b"Failed leaving group % on %: %",                // LeaveFailed
+    b"Interface % gone or changed, its routes and groups are pending", // IfaceGone
+    b"Unknown or malformed IPC message '%' from client.", // UnknownIpc
+];
+const TEMPLATES_SEPARATED: [u8; separated_len(&TEMPLATE_PARTS)] = separated(&TEMPLATE_PARTS);
+
+/// [`TEMPLATE_PARTS`] [packed together](PackedTexts), text `kind as usize` the wording
+/// of `kind`: they say the same words again ("mroute: ", "multicast", "interface",
+/// "Invalid"), a repeat a two-byte reference to where it was first written. Looked up by
+/// a walk, not a table of string slices (8 bytes each); only a message that is logged
+/// is looked up.
+static TEMPLATES: PackedTexts<KINDS, { packed_len(&TEMPLATES_SEPARATED) }> =
+    PackedTexts::new(&TEMPLATES_SEPARATED);
 
 /// One value a message template refers to.
 #[derive(Debug, Clone, Copy)]
@@ -597,24 +602,44 @@ impl<'a> Msg<'a> {
 
 impl uDisplay for Msg<'_> {
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        put(f, self.kind.template(), &self.args)
+        let mut args = self.args.iter();
+        let mut result = Ok(());
+        TEMPLATES.put(self.kind as usize, b"", &mut |piece| {
+            if result.is_ok() {
+                result = fill(f, utf8_prefix(piece), &mut args);
+            }
+        });
+        result
     }
 }
 
 /// Writes `template` with its [`HOLE`]s filled by `args` in order. The wording is data:
 /// a template and its arguments per message are smaller than a formatting call sequence.
-#[inline(never)]
 fn put<W: uWrite + ?Sized>(
     f: &mut Formatter<'_, W>,
     template: &str,
     args: &[Arg<'_>],
 ) -> Result<(), W::Error> {
-    let mut pieces = crate::fmt::fields(template, HOLE);
+    fill(f, template, &mut args.iter())
+}
+
+/// Writes `text`, a piece of a template, with each [`HOLE`] filled by the next of
+/// `args` (none past their end): a message's wording is unpacked a piece at a time, and
+/// its holes take the arguments in order across the pieces.
+#[inline(never)]
+fn fill<W: uWrite + ?Sized>(
+    f: &mut Formatter<'_, W>,
+    text: &str,
+    args: &mut core::slice::Iter<'_, Arg<'_>>,
+) -> Result<(), W::Error> {
+    let mut pieces = crate::fmt::fields(text, HOLE);
     if let Some(first) = pieces.next() {
         f.write_str(first)?;
     }
-    for (piece, arg) in pieces.zip(args.iter()) {
-        arg.fmt(f)?;
+    for piece in pieces {
+        if let Some(arg) = args.next() {
+            arg.fmt(f)?;
+        }
         f.write_str(piece)?;
     }
     Ok(())
@@ -884,12 +909,17 @@ mod tests {
 
     #[test]
     fn one_template_per_kind() {
-        // The last kind's line is the last line: no kind lacks its wording.
-        assert_eq!(TEMPLATES.lines().count(), Kind::UnknownIpc as usize + 1);
-        assert!(TEMPLATES.lines().all(|t| !t.is_empty()));
+        // One wording per kind (the array's length), none empty, each unpacked as it
+        // was written.
+        assert!(TEMPLATE_PARTS.iter().all(|t| !t.is_empty()));
+        for (kind, part) in TEMPLATE_PARTS.iter().enumerate() {
+            let mut out = std::vec::Vec::new();
+            TEMPLATES.put(kind, b"", &mut |b: &[u8]| out.extend_from_slice(b));
+            assert_eq!(out, *part);
+        }
         assert_eq!(
-            Kind::PhyintMissing.template(),
-            "phyint missing interface pattern"
+            TEMPLATE_PARTS[Kind::PhyintMissing as usize],
+            b"phyint missing interface pattern"
         );
     }
 

@@ -7,12 +7,11 @@
 
 use super::msg::Compact;
 use super::Router;
-use crate::fmt::joined_len;
 use crate::ipc::show::Out;
 use crate::kernel::Host;
 use crate::net::{Addr, Dec};
 use crate::table::groups::{Group, Join};
-use crate::texts::{same, Texts};
+use crate::texts::{ended_len, same, Texts};
 
 /// A value's JSON key (with the punctuation before it) and its text separator: an
 /// index into [`FIELD_TEXTS`], which holds each field's key then its separator (bytes
@@ -60,7 +59,7 @@ const FIELD_PARTS: [&str; 26] = [
     ",\"group\":", " group ",
     ",\"source\":null,\"group\":", " group ",
 ];
-static FIELD_TEXTS: Texts<26, { joined_len(&FIELD_PARTS) }> = Texts::new(&FIELD_PARTS);
+static FIELD_TEXTS: Texts<26, { ended_len(&FIELD_PARTS) }> = Texts::new(&FIELD_PARTS);
 
 const ROUTE_IIF: Field = Field::of(",\"iif\":", " ");
 const IF_INDEX: Field = Field::of("{\"index\":", "");
@@ -295,7 +294,7 @@ fn oif_cut(name: &[u8]) -> &[u8] {
 
 /// Text titles of the route sections (templates, exact rules, kernel) with their `_`
 /// marker.
-static ROUTE_TITLES: Texts<3, { joined_len(&ROUTE_TITLE_PARTS) }> = Texts::new(&ROUTE_TITLE_PARTS);
+static ROUTE_TITLES: Texts<3, { ended_len(&ROUTE_TITLE_PARTS) }> = Texts::new(&ROUTE_TITLE_PARTS);
 const ROUTE_TITLE_PARTS: [&str; 3] = [
     "(*,G) Template Rules_\n",
     "(S,G) Rules_\n",
@@ -303,7 +302,7 @@ const ROUTE_TITLE_PARTS: [&str; 3] = [
 ];
 
 /// JSON keys opening the route sections.
-static ROUTE_KEYS: Texts<3, { joined_len(&ROUTE_KEY_PARTS) }> = Texts::new(&ROUTE_KEY_PARTS);
+static ROUTE_KEYS: Texts<3, { ended_len(&ROUTE_KEY_PARTS) }> = Texts::new(&ROUTE_KEY_PARTS);
 const ROUTE_KEY_PARTS: [&str; 3] = ["{\"routes\":{\"asm\":[", "],\"ssm\":[", "],\"kernel\":["];
 
 /// The first column's heading of the route tables, padded to 42 columns, a blank and
@@ -312,7 +311,7 @@ const ROUTE_COLUMNS: &str = "ROUTE (S,G)                                IIF";
 
 /// The headings after the IIF column: the OIFS with the `=` marker, after the counters
 /// (each right-aligned in 10 columns after a blank) in detail; one write either way.
-static OIF_COLUMNS: Texts<2, { joined_len(&OIF_COLUMN_PARTS) }> = Texts::new(&OIF_COLUMN_PARTS);
+static OIF_COLUMNS: Texts<2, { ended_len(&OIF_COLUMN_PARTS) }> = Texts::new(&OIF_COLUMN_PARTS);
 const OIF_COLUMN_PARTS: [&str; 2] = ["  OIFS=\n", "    PACKETS      BYTES  OIFS=\n"];
 
 /// The column headings of the membership tables: `GROUP (S,G)` padded to 42 columns, a

@@ -4,9 +4,9 @@
 use ufmt::{uDisplay, uWrite, Formatter};
 
 use crate::errno::Errno;
-use crate::fmt::{joined_len, Level};
+use crate::fmt::Level;
 use crate::net::Family;
-use crate::texts::Texts;
+use crate::texts::{ended_len, Texts};
 
 /// Which step of opening a routing socket failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,9 +75,9 @@ const HINT_OPTION_TAIL: &str = "_MROUTE_MULTIPLE_TABLES=y";
 const HINT_BUSY: &str = "Is another multicast routing daemon (igmpproxy, mcpd, pimd) running?";
 
 /// The messages SMCRoute logs, indexed by [`InitError::message`]: each as the text
-/// before the family and the text after it. Pointer-free (one string and its end
-/// offsets), not string slices in the relocated read-only data of a position-independent
-/// program; no splitting at run time. Every message that names the family goes on with
+/// before the family and the text after it. Pointer-free (one string of NUL-ended
+/// texts, a [`Texts`]), not string slices in the relocated read-only data of a
+/// position-independent program. Every message that names the family goes on with
 /// " multicast routing": that is part of the family's text ([`FAMILY_ROUTING`]), not
 /// written six times here.
 const MESSAGE_PARTS: [&str; 18] = [
@@ -102,7 +102,7 @@ const MESSAGE_PARTS: [&str; 18] = [
 ];
 /// The family in a message, with the words that follow it in every message.
 const FAMILY_ROUTING: [&str; 2] = ["IPv4 multicast routing", "IPv6 multicast routing"];
-static MESSAGES: Texts<18, { joined_len(&MESSAGE_PARTS) }> = Texts::new(&MESSAGE_PARTS);
+static MESSAGES: Texts<18, { ended_len(&MESSAGE_PARTS) }> = Texts::new(&MESSAGE_PARTS);
 
 /// The messages that name the family between their two texts, a bit each.
 const WITH_FAMILY: u16 = 0b0_1111_1100;

@@ -18,6 +18,7 @@ use crate::account::{parse_group, parse_passwd};
 use crate::errno::Errno;
 #[cfg(all(target_os = "linux", any(test, not(target_env = "gnu"))))]
 use crate::limits::MAX_USER_GROUPS;
+use crate::texts::{ended_len, Texts};
 
 /// The user database.
 #[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
@@ -288,16 +289,27 @@ impl DropError {
     /// variant (-230 B); inlined on MIPS16e, where the call would be +104 B.
     #[cfg_attr(target_arch = "x86_64", inline(never))]
     pub fn parts(&self) -> (&'static str, &'static str, Option<Errno>) {
-        let (call, errno) = match *self {
-            Self::KeepCaps(e) => ("prctl(PR_SET_KEEPCAPS)", e),
-            Self::Groups(e) => ("setgroups", e),
-            Self::SetGid(e) => ("setgid", e),
-            Self::SetUid(e) => ("setuid", e),
-            Self::Capset(e) => ("capset", e),
-            Self::StillRoot => return ("still able to regain root", "", None),
-            Self::Unsupported => return ("not supported on this platform", "", None),
+        // What failed, by variant: a table of texts, not a string slice per arm.
+        static WHAT: Texts<7, { ended_len(&WHAT_PARTS) }> = Texts::new(&WHAT_PARTS);
+        const WHAT_PARTS: [&str; 7] = [
+            "prctl(PR_SET_KEEPCAPS)",
+            "setgroups",
+            "setgid",
+            "setuid",
+            "capset",
+            "still able to regain root",
+            "not supported on this platform",
+        ];
+        let (what, errno) = match *self {
+            Self::KeepCaps(e) => (0, e),
+            Self::Groups(e) => (1, e),
+            Self::SetGid(e) => (2, e),
+            Self::SetUid(e) => (3, e),
+            Self::Capset(e) => (4, e),
+            Self::StillRoot => return (WHAT.get_str(5), "", None),
+            Self::Unsupported => return (WHAT.get_str(6), "", None),
         };
-        (call, " failed: ", Some(errno))
+        (WHAT.get_str(what), " failed: ", Some(errno))
     }
 }
 
@@ -640,6 +652,33 @@ mod tests {
         msg.clear();
         ufmt::uwrite!(msg, "{}", DropError::StillRoot).unwrap();
         assert_eq!(msg, "still able to regain root");
+    }
+
+    #[test]
+    fn every_drop_error_names_its_step() {
+        let e = Errno::EPERM;
+        let cases = [
+            (
+                DropError::KeepCaps(e),
+                "prctl(PR_SET_KEEPCAPS)",
+                " failed: ",
+                Some(e),
+            ),
+            (DropError::Groups(e), "setgroups", " failed: ", Some(e)),
+            (DropError::SetGid(e), "setgid", " failed: ", Some(e)),
+            (DropError::SetUid(e), "setuid", " failed: ", Some(e)),
+            (DropError::Capset(e), "capset", " failed: ", Some(e)),
+            (DropError::StillRoot, "still able to regain root", "", None),
+            (
+                DropError::Unsupported,
+                "not supported on this platform",
+                "",
+                None,
+            ),
+        ];
+        for (error, what, sep, errno) in cases {
+            assert_eq!(error.parts(), (what, sep, errno));
+        }
     }
 
     /// glibc's lookups (what the host build uses) find what the files give for every
