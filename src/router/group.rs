@@ -230,11 +230,9 @@ impl Router {
             let wildcard = is_wildcard(g.iif.as_str());
             let done = !wildcard || g.has_no_joins();
             if requeue {
-                let iif = if wildcard {
-                    self.ifaces.name(id)
-                } else {
-                    g.iif.as_str()
-                };
+                // Both names looked up and one picked, not a branch: the requeue call
+                // is not duplicated for each kind of membership.
+                let iif = [g.iif.as_str(), self.ifaces.name(id)][usize::from(wildcard)];
                 let (source, group) = (g.source.as_ref(), &g.group);
                 let pending = &mut self.pending;
                 super::reload::requeue(pending, h, Kind::Mgroup, iif, source, group, &[]);
