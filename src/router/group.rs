@@ -40,7 +40,7 @@ impl Router {
         let mut src = args::UNSET;
         args::sg_words(h, origin, Cmd::Join, source, group, &mut src, &mut grp)?;
         let src = source_of(&src);
-        let found = self.groups.find(iif, src, &grp);
+        let (hash, found) = self.groups.find(iif, src, &grp);
         if let Some(gid) = found {
             match self.groups.get_mut(gid) {
                 // Found again by a reload: kept joined, not re-joined.
@@ -98,7 +98,7 @@ impl Router {
             note_full(h, Table::Join);
             return Err(Failed);
         }
-        let Ok(gid) = self.groups.insert(iif, src, &grp) else {
+        let Ok(gid) = self.groups.insert(hash, iif, src, &grp) else {
             note_full(h, Table::Mgroup);
             return Err(Failed);
         };
