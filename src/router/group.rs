@@ -27,6 +27,8 @@ fn source_of(src: &Prefix) -> Option<&Prefix> {
 impl Router {
     /// `mgroup from IIF [source S] group G`, IPC `join` and, with [`Mode::Leave`], IPC
     /// `leave IIF [S] G`: the same words, parsed and looked up by one body.
+    // Not in line in `Router::words` on x86_64: see there.
+    #[cfg_attr(target_arch = "x86_64", inline(never))]
     pub(crate) fn join_words<H: Host>(
         &mut self,
         h: &mut H,
