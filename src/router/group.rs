@@ -33,10 +33,10 @@ impl Router {
         &mut self,
         h: &mut H,
         origin: &Origin<'_>,
+        mode: Mode,
         iif: &str,
         source: Option<&str>,
         group: &str,
-        mode: Mode,
     ) -> Result<(), Failed> {
         let mut grp = args::UNSET;
         let mut src = args::UNSET;

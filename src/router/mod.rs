@@ -207,7 +207,7 @@ impl Router {
                 join,
             } => {
                 let kind = if *join { Kind::Mgroup } else { Kind::Mroute };
-                self.words(h, &origin, from, *source, group, Mode::Conf, oifs, kind)
+                self.words(h, &origin, Mode::Conf, from, *source, group, oifs, kind)
             }
             // Missing `from` or `group`: SMCRoute fails the line without a message.
             Stmt::Route { .. } => Err(Failed),
@@ -229,16 +229,16 @@ impl Router {
         &mut self,
         h: &mut H,
         origin: &Origin<'_>,
+        mode: Mode,
         iif: &str,
         source: Option<&str>,
         group: &str,
-        mode: Mode,
         oifs: &[&str],
         kind: Kind,
     ) -> Result<(), Failed> {
         match kind {
-            Kind::Mroute => self.mroute_words(h, origin, iif, source, group, mode, oifs),
-            Kind::Mgroup => self.join_words(h, origin, iif, source, group, mode),
+            Kind::Mroute => self.mroute_words(h, origin, mode, iif, source, group, oifs),
+            Kind::Mgroup => self.join_words(h, origin, mode, iif, source, group),
         }
     }
 
@@ -280,7 +280,7 @@ impl Router {
                     let mode = if cmd == b'j' { Mode::Ipc } else { Mode::Leave };
                     (Kind::Mgroup, source, group, &[][..], mode)
                 };
-                self.words(h, &origin, iif, source, group, mode, oifs, kind)
+                self.words(h, &origin, mode, iif, source, group, oifs, kind)
             }
             b'F' => {
                 self.expire_pass(h, now, 0);

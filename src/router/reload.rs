@@ -164,7 +164,7 @@ impl Router {
                 continue;
             }
             let origin = Origin::Ipc;
-            let result = self.words(h, &origin, iif, source, group, Mode::Replay, oifs, p.kind);
+            let result = self.words(h, &origin, Mode::Replay, iif, source, group, oifs, p.kind);
             if result.is_ok() {
                 self.pending.remove(pid);
                 note(h, Msg::Activated(p.kind.word(), iif, group));

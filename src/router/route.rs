@@ -63,10 +63,10 @@ impl Router {
         &mut self,
         h: &mut H,
         origin: &Origin<'_>,
+        mode: Mode,
         iif: &str,
         source: Option<&str>,
         group: &str,
-        mode: Mode,
         oifs: &[&str],
     ) -> Result<(), Failed> {
         // One rule record, the words parsed straight into it, its IIF and OIFs set per
