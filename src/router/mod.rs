@@ -39,7 +39,7 @@ use crate::table::buckets;
 use crate::table::groups::GroupTable;
 use crate::table::iface::IfaceTable;
 use crate::table::mfc::MfcTable;
-use crate::table::pending::PendingTable;
+use crate::table::pending::{Kind, PendingTable};
 use crate::table::rules::RuleTable;
 use crate::time::Instant;
 use msg::{say, Cmd, Msg};
@@ -206,15 +206,39 @@ impl Router {
                 oifs,
                 join,
             } => {
-                if *join {
-                    self.join_words(h, &origin, from, *source, group, Mode::Conf)
-                } else {
-                    self.mroute_words(h, &origin, from, *source, group, oifs, Mode::Conf)
-                }
+                let kind = if *join { Kind::Mgroup } else { Kind::Mroute };
+                self.words(h, &origin, Mode::Conf, from, *source, group, oifs, kind)
             }
             // Missing `from` or `group`: SMCRoute fails the line without a message.
             Stmt::Route { .. } => Err(Failed),
             Stmt::Include(_) => Ok(()),
+        }
+    }
+
+    /// A route's words ([`Router::mroute_words`]) or a membership's (`oifs` unused:
+    /// [`Router::join_words`]). The one call the conf, IPC and replay paths make, not one
+    /// per kind at each.
+    ///
+    /// Its arguments start as both bodies' do, in the same order, so it passes them on
+    /// untouched (to `mroute_words` by a jump on x86_64). On x86_64 the three are kept
+    /// apart (-32 B against the direct calls, +25 B with both bodies in line here); on
+    /// MIPS16e both bodies are in line here (-96 B; +16 B kept apart).
+    #[allow(clippy::too_many_arguments)]
+    #[cfg_attr(target_arch = "x86_64", inline(never))]
+    pub(crate) fn words<H: Host>(
+        &mut self,
+        h: &mut H,
+        origin: &Origin<'_>,
+        mode: Mode,
+        iif: &str,
+        source: Option<&str>,
+        group: &str,
+        oifs: &[&str],
+        kind: Kind,
+    ) -> Result<(), Failed> {
+        match kind {
+            Kind::Mroute => self.mroute_words(h, origin, mode, iif, source, group, oifs),
+            Kind::Mgroup => self.join_words(h, origin, mode, iif, source, group),
         }
     }
 
@@ -242,19 +266,21 @@ impl Router {
                     say(h, &origin, Msg::TooFewArgs(c));
                     return Err(Failed);
                 };
-                if route {
+                let (kind, source, group, oifs, mode) = if route {
                     let (source, group, oifs) =
                         args::split_route_args(h, first, rest).ok_or(Failed)?;
                     let mode = if cmd == b'a' { Mode::Ipc } else { Mode::Remove };
-                    return self.mroute_words(h, &origin, iif, source, group, oifs, mode);
-                }
-                // `IIF S G`; any other count names the group second (SMCRoute).
-                let (source, group) = match *rest {
-                    [group] => (Some(first), group),
-                    _ => (None, first),
+                    (Kind::Mroute, source, group, oifs, mode)
+                } else {
+                    // `IIF S G`; any other count names the group second (SMCRoute).
+                    let (source, group) = match *rest {
+                        [group] => (Some(first), group),
+                        _ => (None, first),
+                    };
+                    let mode = if cmd == b'j' { Mode::Ipc } else { Mode::Leave };
+                    (Kind::Mgroup, source, group, &[][..], mode)
                 };
-                let mode = if cmd == b'j' { Mode::Ipc } else { Mode::Leave };
-                self.join_words(h, &origin, iif, source, group, mode)
+                self.words(h, &origin, mode, iif, source, group, oifs, kind)
             }
             b'F' => {
                 self.expire_pass(h, now, 0);

@@ -164,12 +164,7 @@ impl Router {
                 continue;
             }
             let origin = Origin::Ipc;
-            let result = match p.kind {
-                Kind::Mroute => {
-                    self.mroute_words(h, &origin, iif, source, group, oifs, Mode::Replay)
-                }
-                Kind::Mgroup => self.join_words(h, &origin, iif, source, group, Mode::Replay),
-            };
+            let result = self.words(h, &origin, Mode::Replay, iif, source, group, oifs, p.kind);
             if result.is_ok() {
                 self.pending.remove(pid);
                 note(h, Msg::Activated(p.kind.word(), iif, group));

@@ -57,15 +57,17 @@ impl Router {
     /// [`Mode::Remove`], IPC `remove IIF [S] G [OIF...]`: the same words, parsed and
     /// their IIF looked up by one body.
     #[allow(clippy::too_many_arguments)]
+    // Not in line in `Router::words` on x86_64: see there.
+    #[cfg_attr(target_arch = "x86_64", inline(never))]
     pub(crate) fn mroute_words<H: Host>(
         &mut self,
         h: &mut H,
         origin: &Origin<'_>,
+        mode: Mode,
         iif: &str,
         source: Option<&str>,
         group: &str,
         oifs: &[&str],
-        mode: Mode,
     ) -> Result<(), Failed> {
         // One rule record, the words parsed straight into it, its IIF and OIFs set per
         // inbound interface below: not a 76-byte record built from the addresses.

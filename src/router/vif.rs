@@ -289,27 +289,37 @@ impl Router {
         mrdisc: bool,
         ttl: Option<i64>,
     ) -> Result<(), Failed> {
-        let Some(name) = ifname else {
-            say(h, origin, Msg::PhyintMissing());
-            return Err(Failed);
-        };
         let mut result = Ok(());
-        let threshold = match ttl {
-            None => 1,
-            Some(t) => match u8::try_from(t) {
-                Ok(t) if t >= 1 => t,
-                _ => {
-                    say(h, origin, Msg::PhyintTtl(name, t));
-                    result = Err(Failed);
-                    1
+        let mut threshold = 1;
+        // The first match serves the existence check and the walk below. A missing name
+        // fails before the threshold is checked; both "no interface" messages are said
+        // by one call.
+        let (name, first) = match ifname {
+            None => {
+                result = Err(Failed);
+                ("", None)
+            }
+            Some(name) => {
+                if let Some(t) = ttl {
+                    match u8::try_from(t) {
+                        Ok(t) if t >= 1 => threshold = t,
+                        _ => {
+                            say(h, origin, Msg::PhyintTtl(name, t));
+                            result = Err(Failed);
+                        }
+                    }
                 }
-            },
+                (name, self.ifaces.next_match(name, None))
+            }
         };
-        // The first match serves the existence check and the walk below.
-        let first = self.ifaces.next_match(name, None);
         if first.is_none() {
-            // Only a warning, as in SMCRoute: the interface may come later.
-            say(h, origin, Msg::PhyintUnknown(name));
+            // Unknown: only a warning, as in SMCRoute: the interface may come later.
+            let msg = if ifname.is_some() {
+                Msg::PhyintUnknown(name)
+            } else {
+                Msg::PhyintMissing()
+            };
+            say(h, origin, msg);
             return result;
         }
         let enable = enable.unwrap_or(self.options().do_vifs);

@@ -63,6 +63,10 @@ fn identity_hash(iif: &str, source: Option<&Prefix>, group: &Prefix) -> u32 {
     h.addr(&group.addr).byte(group.len).finish()
 }
 
+/// The hash of a membership identity, from [`GroupTable::find`] of that identity.
+#[derive(Debug, Clone, Copy)]
+pub struct IdentityHash(u32);
+
 /// One kernel join.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Join {
@@ -153,22 +157,30 @@ impl<const G: usize, const GB: usize, const J: usize> GroupTable<G, GB, J> {
         J - self.joins.len()
     }
 
-    /// The membership with this identity.
-    pub fn find(&self, iif: &str, source: Option<&Prefix>, group: &Prefix) -> Option<usize> {
-        self.by_identity
-            .find(identity_hash(iif, source, group), |id| {
-                self.groups.get(id).is_some_and(|g| {
-                    g.iif.as_str() == iif && g.source.as_ref() == source && g.group == *group
-                })
+    /// The membership with this identity, and the identity's hash for
+    /// [`GroupTable::insert`] (hashed once when a lookup precedes an insert).
+    pub fn find(
+        &self,
+        iif: &str,
+        source: Option<&Prefix>,
+        group: &Prefix,
+    ) -> (IdentityHash, Option<usize>) {
+        let hash = identity_hash(iif, source, group);
+        let found = self.by_identity.find(hash, |id| {
+            self.groups.get(id).is_some_and(|g| {
+                g.iif.as_str() == iif && g.source.as_ref() == source && g.group == *group
             })
+        });
+        (IdentityHash(hash), found)
     }
 
-    /// Adds a membership without joins (which must not exist yet). Its parts borrowed
-    /// and copied once, into the slot (filled in place, the name too: no name record
-    /// built first). `iif` must fit an [`IfName`] (the caller checked; else it is cut
-    /// to nothing).
+    /// Adds a membership without joins (which must not exist yet; `hash` from its
+    /// [`GroupTable::find`]). Its parts borrowed and copied once, into the slot (filled
+    /// in place, the name too: no name record built first). `iif` must fit an
+    /// [`IfName`] (the caller checked; else it is cut to nothing).
     pub fn insert(
         &mut self,
+        hash: IdentityHash,
         iif: &str,
         source: Option<&Prefix>,
         group: &Prefix,
@@ -181,8 +193,7 @@ impl<const G: usize, const GB: usize, const J: usize> GroupTable<G, GB, J> {
             g.used = true;
             g.joins = Ends::new();
         })?;
-        let hash = identity_hash(iif, source, group);
-        let _ = self.by_identity.insert(hash, id);
+        let _ = self.by_identity.insert(hash.0, id);
         Ok(id)
     }
 
@@ -333,7 +344,8 @@ mod tests {
         t: &mut GroupTable<G, GB, J>,
         (iif, grp): (IfName, Prefix),
     ) -> Result<usize, Full> {
-        t.insert(iif.as_str(), None, &grp)
+        let hash = t.find(iif.as_str(), None, &grp).0;
+        t.insert(hash, iif.as_str(), None, &grp)
     }
 
     fn chain<const G: usize, const GB: usize, const J: usize>(
@@ -355,10 +367,10 @@ mod tests {
         let a = insert(&mut t, g("a1", "225.1.1.1")).unwrap();
         let b = insert(&mut t, g("a2", "225.1.1.1")).unwrap();
         assert_eq!(insert(&mut t, g("a3", "225.1.1.1")), Err(Full));
-        assert_eq!(t.find("a2", None, &p("225.1.1.1", 32)), Some(b));
-        assert_eq!(t.find("a2", None, &p("225.1.1.1", 24)), None);
+        assert_eq!(t.find("a2", None, &p("225.1.1.1", 32)).1, Some(b));
+        assert_eq!(t.find("a2", None, &p("225.1.1.1", 24)).1, None);
         let src = p("10.0.0.1", 32);
-        assert_eq!(t.find("a2", Some(&src), &p("225.1.1.1", 32)), None);
+        assert_eq!(t.find("a2", Some(&src), &p("225.1.1.1", 32)).1, None);
         let grp = Addr::parse("225.1.1.1").unwrap();
         let j1 = t.add_join(a, Join::new(0, 3, None, grp, 0)).unwrap();
         let j2 = t
@@ -376,7 +388,7 @@ mod tests {
         assert!(t.remove(a));
         assert!(!t.remove(a));
         assert_eq!(t.joins().count(), 1);
-        assert_eq!(t.find("a1", None, &p("225.1.1.1", 32)), None);
+        assert_eq!(t.find("a1", None, &p("225.1.1.1", 32)).1, None);
         let c = insert(&mut t, g("a3", "225.1.1.1")).unwrap();
         assert!(t.get(c).unwrap().has_no_joins());
         assert_eq!(t.iter().count(), 2);
