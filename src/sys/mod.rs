@@ -229,6 +229,17 @@ impl<const N: usize> ReadBuf<N> {
         // (initialised) those `n`; they stay as written while the result borrows `self`.
         Ok(unsafe { core::slice::from_raw_parts(self.buf.as_ptr().cast::<u8>(), n) })
     }
+
+    /// What a read of `bytes` (its first `N`) would give: input recorded for tests.
+    #[cfg(test)]
+    pub fn fill(&mut self, bytes: &[u8]) -> &[u8] {
+        let n = bytes.len().min(N);
+        for (to, &b) in self.buf.iter_mut().zip(&bytes[..n]) {
+            *to = MaybeUninit::new(b);
+        }
+        // SAFETY: the loop initialised the first `n <= N` bytes.
+        unsafe { core::slice::from_raw_parts(self.buf.as_ptr().cast::<u8>(), n) }
+    }
 }
 
 impl<const N: usize> Default for ReadBuf<N> {
@@ -418,5 +429,7 @@ mod tests {
         assert_eq!(buf.read(reader.raw()).unwrap(), b"89");
         drop(writer);
         assert_eq!(buf.read(reader.raw()).unwrap(), b"");
+        assert_eq!(buf.fill(b"0123456789"), b"01234567");
+        assert_eq!(buf.fill(b"x"), b"x");
     }
 }

@@ -188,9 +188,7 @@ pub fn recv(fd: &Fd, buf: &mut [u8]) -> Result<usize, Errno> {
     super::read_retry(fd.raw(), buf)
 }
 
-/// `read(STDIN_FILENO, buf)`, retrying on `EINTR`; `Ok(0)` is end of input. In line at
-/// the control tool's two calls on x86_64 (-9 B).
-#[cfg_attr(target_arch = "x86_64", inline(always))]
+/// `read(STDIN_FILENO, buf)`, retrying on `EINTR`; `Ok(0)` is end of input.
 pub fn read_stdin(buf: &mut [u8]) -> Result<usize, Errno> {
     // Reading fd 0 closes nothing: nobody in this process owns it.
     super::read_retry(STDIN, buf)
