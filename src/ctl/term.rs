@@ -3,7 +3,7 @@
 
 use crate::ipc::show::{self, Out, DEFAULT_WIDTH};
 use crate::sys::unix;
-use crate::sys::FdWriter;
+use crate::sys::{FdWriter, ReadBuf};
 
 /// How long the terminal has to answer the cursor-position query.
 const WIDTH_PROBE_MS: i32 = 300;
@@ -59,25 +59,10 @@ fn probe_width() -> usize {
     }
     let probe = || {
         crate::sys::stderr(b"\x1b7\x1b[r\x1b[999;999H\x1b[6n");
-        let mut reply = [0u8; 32];
-        let mut len = 0;
-        while let Some(free) = reply.get_mut(len..).filter(|free| !free.is_empty()) {
-            if unix::wait_readable(unix::STDIN, WIDTH_PROBE_MS) != Ok(true) {
-                break;
-            }
-            match unix::read_stdin(free) {
-                Ok(n) if n > 0 => len += n,
-                _ => break,
-            }
-            if reply
-                .get(..len)
-                .is_some_and(|r| crate::fmt::has_byte(r, b'R'))
-            {
-                break;
-            }
-        }
+        let mut reply = ReadBuf::<32>::new();
+        let width = show::parse_cursor_report(reply.read_until(unix::STDIN, b'R', WIDTH_PROBE_MS));
         crate::sys::stderr(b"\x1b8");
-        show::parse_cursor_report(reply.get(..len).unwrap_or(&[])).unwrap_or(DEFAULT_WIDTH)
+        width.unwrap_or(DEFAULT_WIDTH)
     };
     unix::in_raw_terminal(unix::STDERR, probe).unwrap_or(DEFAULT_WIDTH)
 }

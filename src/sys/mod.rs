@@ -230,6 +230,34 @@ impl<const N: usize> ReadBuf<N> {
         Ok(unsafe { core::slice::from_raw_parts(self.buf.as_ptr().cast::<u8>(), n) })
     }
 
+    /// Reads from `fd` until `last` is among the bytes read, the buffer is full, or no
+    /// byte comes for `ms` milliseconds (or a read fails or ends); the bytes read. A
+    /// terminal's answer to a query, which may come in pieces.
+    pub fn read_until(&mut self, fd: libc::c_int, last: u8, ms: libc::c_int) -> &[u8] {
+        // Bytes read so far: the buffer is initialised up to `len`.
+        let mut len = 0;
+        while let Some(free) = self.buf.get_mut(len..).filter(|free| !free.is_empty()) {
+            if unix::wait_readable(fd, ms) != Ok(true) {
+                break;
+            }
+            match read_uninit(fd, free) {
+                Ok(n) if n > 0 => len += n,
+                _ => break,
+            }
+            if crate::fmt::has_byte(self.first(len), last) {
+                break;
+            }
+        }
+        self.first(len)
+    }
+
+    /// The first `len` bytes, which reads wrote (`len <= N`).
+    fn first(&self, len: usize) -> &[u8] {
+        // SAFETY: the callers' reads wrote (initialised) the first `len <= N` bytes, and
+        // they stay as written while the result borrows `self`.
+        unsafe { core::slice::from_raw_parts(self.buf.as_ptr().cast::<u8>(), len) }
+    }
+
     /// What a read of `bytes` (its first `N`) would give: input recorded for tests.
     #[cfg(test)]
     pub fn fill(&mut self, bytes: &[u8]) -> &[u8] {
@@ -427,7 +455,19 @@ mod tests {
         write_all_raw(writer.raw(), b"0123456789").unwrap();
         assert_eq!(buf.read(reader.raw()).unwrap(), b"01234567");
         assert_eq!(buf.read(reader.raw()).unwrap(), b"89");
+        // In pieces up to the last byte; what is in the buffer is all read.
+        write_all_raw(writer.raw(), b"\x1b[1").unwrap();
+        let mut reply = ReadBuf::<8>::new();
+        assert_eq!(reply.read_until(reader.raw(), b'R', 0), b"\x1b[1");
+        write_all_raw(writer.raw(), b"ab").unwrap();
+        write_all_raw(writer.raw(), b"Rcd").unwrap();
+        write_all_raw(writer.raw(), b"x").unwrap();
+        assert_eq!(reply.read_until(reader.raw(), b'R', 0), b"abRcdx");
+        // Up to a full buffer, without a last byte.
+        write_all_raw(writer.raw(), b"0123456789").unwrap();
+        assert_eq!(reply.read_until(reader.raw(), b'R', 0), b"01234567");
         drop(writer);
+        assert_eq!(reply.read_until(reader.raw(), b'R', 0), b"89");
         assert_eq!(buf.read(reader.raw()).unwrap(), b"");
         assert_eq!(buf.fill(b"0123456789"), b"01234567");
         assert_eq!(buf.fill(b"x"), b"x");

@@ -188,12 +188,6 @@ pub fn recv(fd: &Fd, buf: &mut [u8]) -> Result<usize, Errno> {
     super::read_retry(fd.raw(), buf)
 }
 
-/// `read(STDIN_FILENO, buf)`, retrying on `EINTR`; `Ok(0)` is end of input.
-pub fn read_stdin(buf: &mut [u8]) -> Result<usize, Errno> {
-    // Reading fd 0 closes nothing: nobody in this process owns it.
-    super::read_retry(STDIN, buf)
-}
-
 // ===== terminal =====
 
 /// `isatty(fd)`: whether `fd` has a terminal window size, which is how musl asks.
