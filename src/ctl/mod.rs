@@ -28,7 +28,7 @@ use crate::ipc::batch::{self, BATCH_LINE_MAX};
 use crate::ipc::cmd::{self, Action, IpcCmd, COMMANDS};
 use crate::ipc::wire::WireError;
 use crate::sys::entry::Args;
-use crate::sys::unix;
+use crate::sys::{unix, ReadBuf};
 
 /// The start of every message of the tool's own: its name and a colon.
 const WARN_HEAD: &str = "smcroutectl: ";
@@ -96,8 +96,11 @@ pub fn run_words(session: &mut Session<'_, '_>, words: &[&str], t: &mut impl Ter
     session.send(ipc, args, t);
 }
 
-/// Reads input for batch mode, like `read(2)`.
-pub type Input<'i> = &'i mut dyn FnMut(&mut [u8]) -> Result<usize, Errno>;
+/// Bytes batch mode reads at a time.
+pub const BATCH_READ: usize = 1024;
+
+/// Reads input for batch mode, like `read(2)`: the bytes read, none at the end.
+pub type Input<'i> = &'i mut dyn FnMut(&mut ReadBuf<BATCH_READ>) -> Result<&[u8], Errno>;
 
 /// `-b`: one command per line of `input`. Not inlined into `main` on x86_64, whose
 /// 12 KiB frame made its locals four-byte displacements (-12 B; MIPS16e measured +16 B).
@@ -106,23 +109,25 @@ fn run_batch(session: &mut Session<'_, '_>, input: Input<'_>, t: &mut impl Term)
     // One byte more than a line may hold: a longer line is kept that far, and
     // `split_line_into` finds it too long (what is dropped of it is never looked at).
     let mut line = Vec::<u8, { BATCH_LINE_MAX + 1 }>::new();
-    let mut buf = [0u8; 1024];
+    // Not cleared: only what each read wrote is looked at.
+    let mut buf = ReadBuf::new();
     loop {
-        let n = match input(&mut buf) {
-            Ok(n) => n,
+        let read = match input(&mut buf) {
+            Ok(read) => read,
             Err(e) => {
                 session.flush(t);
                 warn_with(t, "Failed reading commands: ", &e);
                 session.fail(1);
-                0
+                &[]
             }
         };
+        let end = read.is_empty();
         // The end of the input ends a last line as a newline would: one call of
         // `batch_line` for every line.
-        let data: &[u8] = match buf.get(..n) {
-            Some(data) if n > 0 => data,
-            _ if line.is_empty() => return,
-            _ => b"\n",
+        let data: &[u8] = match read {
+            [] if line.is_empty() => return,
+            [] => b"\n",
+            data => data,
         };
         for &b in data {
             if b == b'\n' {
@@ -132,7 +137,7 @@ fn run_batch(session: &mut Session<'_, '_>, input: Input<'_>, t: &mut impl Term)
                 let _ = line.push(b);
             }
         }
-        if n == 0 {
+        if end {
             return;
         }
     }
@@ -205,7 +210,12 @@ pub fn main(argv: &Args) -> i32 {
             return args::CTL_USAGE_EXIT;
         }
     }
-    run(&args, &mut unix::read_stdin, &mut t)
+    run(&args, &mut read_stdin, &mut t)
+}
+
+/// Batch input: standard input.
+fn read_stdin(buf: &mut ReadBuf<BATCH_READ>) -> Result<&[u8], Errno> {
+    buf.read(unix::STDIN)
 }
 
 #[cfg(test)]

@@ -39,8 +39,8 @@ impl Rec {
 
 type Seen = StdVec<(u8, StdVec<StdString>)>;
 
-fn no_input(_: &mut [u8]) -> Result<usize, Errno> {
-    Ok(0)
+fn no_input(_: &mut ReadBuf<BATCH_READ>) -> Result<&[u8], Errno> {
+    Ok(&[])
 }
 
 /// Runs smcroutectl with `args` (after the program name) and `input`; returns the status.
@@ -569,7 +569,7 @@ fn batch_status_is_capped_and_read_errors_count() {
     let (rc, _) = batch(&["-b"], &"add x\n".repeat(300));
     assert_eq!(rc, session::MAX_STATUS as i32);
 
-    let mut fail = |_: &mut [u8]| -> Result<usize, Errno> { Err(Errno::EBADF) };
+    let mut fail = input(|_| Err(Errno::EBADF));
     let mut rec = Rec::default();
     assert_eq!(ctl_input(&["-b"], &mut fail, &mut rec), 1);
     assert_eq!(
@@ -578,13 +578,12 @@ fn batch_status_is_capped_and_read_errors_count() {
     );
 
     let mut sent = false;
-    let mut bad = |buf: &mut [u8]| -> Result<usize, Errno> {
+    let mut bad = input(|buf| {
         if std::mem::replace(&mut sent, true) {
-            return Ok(0);
+            return Ok(&[]);
         }
-        buf[..2].copy_from_slice(b"\xff\n");
-        Ok(2)
-    };
+        Ok(buf.fill(b"\xff\n"))
+    });
     let mut rec = Rec::default();
     assert_eq!(ctl_input(&["-b"], &mut bad, &mut rec), 1);
     assert_eq!(rec.err(), "smcroutectl: Skipping line that is not UTF-8\n");
@@ -607,13 +606,23 @@ fn batch_lines_far_past_the_limit_are_skipped_whole() {
     );
 }
 
+/// `f` as batch input (the closure's signature given: its result borrows the buffer).
+fn input<F>(f: F) -> F
+where
+    F: FnMut(&mut ReadBuf<BATCH_READ>) -> Result<&[u8], Errno>,
+{
+    f
+}
+
 /// Batch input that reads `input` at most `chunk` bytes at a time.
-fn reader(mut input: &[u8], chunk: usize) -> impl FnMut(&mut [u8]) -> Result<usize, Errno> + '_ {
-    move |buf: &mut [u8]| {
-        let n = input.len().min(buf.len()).min(chunk);
-        buf[..n].copy_from_slice(&input[..n]);
-        input = &input[n..];
-        Ok(n)
+fn reader(
+    mut input: &[u8],
+    chunk: usize,
+) -> impl FnMut(&mut ReadBuf<BATCH_READ>) -> Result<&[u8], Errno> + '_ {
+    move |buf: &mut ReadBuf<BATCH_READ>| {
+        let read = buf.fill(&input[..input.len().min(chunk)]);
+        input = &input[read.len()..];
+        Ok(read)
     }
 }
 

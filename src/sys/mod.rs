@@ -66,6 +66,8 @@ pub use self::route_socket as ifevent;
 #[path = "freebsd/rtmsg.rs"]
 pub mod rtmsg;
 
+use core::mem::MaybeUninit;
+
 use crate::errno::Errno;
 
 /// The calling thread's `errno`.
@@ -185,6 +187,16 @@ pub(crate) fn put_all(fd: libc::c_int, mut buf: &[u8], to_socket: bool) -> Resul
 /// `read(2)` into `buf`, retried on `EINTR`; `Ok(0)` is end of file (or of a stream
 /// socket's input, where `read` is `recv` without flags).
 pub fn read_retry(fd: libc::c_int, buf: &mut [u8]) -> Result<usize, Errno> {
+    // SAFETY: a `u8` is a `MaybeUninit<u8>` that is initialised; `read_uninit` only
+    // writes initialised bytes into it, so `buf` stays valid `u8`s.
+    read_uninit(fd, unsafe {
+        &mut *(buf as *mut [u8] as *mut [MaybeUninit<u8>])
+    })
+}
+
+/// `read(2)` into `buf`, which need not be initialised, retried on `EINTR`: the first
+/// `n` bytes of `Ok(n)` (`n <= buf.len()`) are the ones the kernel wrote.
+fn read_uninit(fd: libc::c_int, buf: &mut [MaybeUninit<u8>]) -> Result<usize, Errno> {
     loop {
         // SAFETY: `buf` is valid for writes of `buf.len()` bytes.
         let rc = unsafe { call::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
@@ -192,6 +204,75 @@ pub fn read_retry(fd: libc::c_int, buf: &mut [u8]) -> Result<usize, Errno> {
             Err(Errno::EINTR) => {}
             other => return other,
         }
+    }
+}
+
+/// A buffer of `N` bytes that `read(2)` fills: not cleared when made, since only the
+/// bytes the last read wrote are ever looked at.
+pub struct ReadBuf<const N: usize> {
+    buf: [MaybeUninit<u8>; N],
+}
+
+impl<const N: usize> ReadBuf<N> {
+    /// An empty buffer (its bytes uninitialised).
+    pub const fn new() -> Self {
+        Self {
+            buf: [MaybeUninit::uninit(); N],
+        }
+    }
+
+    /// `read(2)` from `fd` into the buffer, retried on `EINTR`; the bytes read (empty at
+    /// end of file).
+    pub fn read(&mut self, fd: libc::c_int) -> Result<&[u8], Errno> {
+        let n = read_uninit(fd, &mut self.buf)?;
+        // SAFETY: `read(2)` returns at most the `N` bytes asked for, and wrote
+        // (initialised) those `n`; they stay as written while the result borrows `self`.
+        Ok(unsafe { core::slice::from_raw_parts(self.buf.as_ptr().cast::<u8>(), n) })
+    }
+
+    /// Reads from `fd` until `last` is among the bytes read, the buffer is full, or no
+    /// byte comes for `ms` milliseconds (or a read fails or ends); the bytes read. A
+    /// terminal's answer to a query, which may come in pieces.
+    pub fn read_until(&mut self, fd: libc::c_int, last: u8, ms: libc::c_int) -> &[u8] {
+        // Bytes read so far: the buffer is initialised up to `len`.
+        let mut len = 0;
+        while let Some(free) = self.buf.get_mut(len..).filter(|free| !free.is_empty()) {
+            if unix::wait_readable(fd, ms) != Ok(true) {
+                break;
+            }
+            match read_uninit(fd, free) {
+                Ok(n) if n > 0 => len += n,
+                _ => break,
+            }
+            if crate::fmt::has_byte(self.first(len), last) {
+                break;
+            }
+        }
+        self.first(len)
+    }
+
+    /// The first `len` bytes, which reads wrote (`len <= N`).
+    fn first(&self, len: usize) -> &[u8] {
+        // SAFETY: the callers' reads wrote (initialised) the first `len <= N` bytes, and
+        // they stay as written while the result borrows `self`.
+        unsafe { core::slice::from_raw_parts(self.buf.as_ptr().cast::<u8>(), len) }
+    }
+
+    /// What a read of `bytes` (its first `N`) would give: input recorded for tests.
+    #[cfg(test)]
+    pub fn fill(&mut self, bytes: &[u8]) -> &[u8] {
+        let n = bytes.len().min(N);
+        for (to, &b) in self.buf.iter_mut().zip(&bytes[..n]) {
+            *to = MaybeUninit::new(b);
+        }
+        // SAFETY: the loop initialised the first `n <= N` bytes.
+        unsafe { core::slice::from_raw_parts(self.buf.as_ptr().cast::<u8>(), n) }
+    }
+}
+
+impl<const N: usize> Default for ReadBuf<N> {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
@@ -352,4 +433,43 @@ pub mod signal;
 /// `open(path, O_RDONLY | O_CLOEXEC)`.
 pub fn open_read(path: &str) -> Result<Fd, Errno> {
     fs::open(path, libc::O_RDONLY, 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A `ReadBuf` yields exactly the bytes each read wrote (no more, nothing stale from
+    /// a longer earlier read), and nothing at end of file.
+    #[test]
+    fn read_buf_yields_what_was_read() {
+        let mut fds = [0; 2];
+        // SAFETY: `fds` is two writable `int`s.
+        assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+        let (reader, writer) = (Fd::from_raw(fds[0]), Fd::from_raw(fds[1]));
+        let mut buf = ReadBuf::<8>::new();
+        write_all_raw(writer.raw(), b"longer!").unwrap();
+        assert_eq!(buf.read(reader.raw()).unwrap(), b"longer!");
+        write_all_raw(writer.raw(), b"ab").unwrap();
+        assert_eq!(buf.read(reader.raw()).unwrap(), b"ab");
+        write_all_raw(writer.raw(), b"0123456789").unwrap();
+        assert_eq!(buf.read(reader.raw()).unwrap(), b"01234567");
+        assert_eq!(buf.read(reader.raw()).unwrap(), b"89");
+        // In pieces up to the last byte; what is in the buffer is all read.
+        write_all_raw(writer.raw(), b"\x1b[1").unwrap();
+        let mut reply = ReadBuf::<8>::new();
+        assert_eq!(reply.read_until(reader.raw(), b'R', 0), b"\x1b[1");
+        write_all_raw(writer.raw(), b"ab").unwrap();
+        write_all_raw(writer.raw(), b"Rcd").unwrap();
+        write_all_raw(writer.raw(), b"x").unwrap();
+        assert_eq!(reply.read_until(reader.raw(), b'R', 0), b"abRcdx");
+        // Up to a full buffer, without a last byte.
+        write_all_raw(writer.raw(), b"0123456789").unwrap();
+        assert_eq!(reply.read_until(reader.raw(), b'R', 0), b"01234567");
+        drop(writer);
+        assert_eq!(reply.read_until(reader.raw(), b'R', 0), b"89");
+        assert_eq!(buf.read(reader.raw()).unwrap(), b"");
+        assert_eq!(buf.fill(b"0123456789"), b"01234567");
+        assert_eq!(buf.fill(b"x"), b"x");
+    }
 }

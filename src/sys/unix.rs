@@ -8,7 +8,7 @@
 //! `man 7 unix`, `man 2 accept4`, `man 2 send`, `man 3 termios`.
 
 use core::ffi::c_int;
-use core::mem::size_of;
+use core::mem::{size_of, MaybeUninit};
 
 use super::{call, ret, Fd};
 use crate::errno::Errno;
@@ -188,14 +188,6 @@ pub fn recv(fd: &Fd, buf: &mut [u8]) -> Result<usize, Errno> {
     super::read_retry(fd.raw(), buf)
 }
 
-/// `read(STDIN_FILENO, buf)`, retrying on `EINTR`; `Ok(0)` is end of input. In line at
-/// the control tool's two calls on x86_64 (-9 B).
-#[cfg_attr(target_arch = "x86_64", inline(always))]
-pub fn read_stdin(buf: &mut [u8]) -> Result<usize, Errno> {
-    // Reading fd 0 closes nothing: nobody in this process owns it.
-    super::read_retry(STDIN, buf)
-}
-
 // ===== terminal =====
 
 /// `isatty(fd)`: whether `fd` has a terminal window size, which is how musl asks.
@@ -234,24 +226,36 @@ pub fn sleep_ms(ms: u32) {
 /// Enter and is not shown); fails, without running `f`, if `fd` is not a terminal.
 ///
 /// The settings stay in this frame, changed in place and two fields put back after: no
-/// guard value holding a second copy of the whole `termios` is built and moved.
+/// guard value holding a second copy of the whole `termios` is built and moved. They are
+/// not cleared first: `tcgetattr` writes every byte `tcsetattr_now` reads back (on Linux
+/// the kernel's prefix of libc's `termios`, see [`call::tcgetattr`]), and only its flag
+/// words are read here.
 pub fn in_raw_terminal<R>(fd: c_int, f: impl FnOnce() -> R) -> Result<R, Errno> {
-    // SAFETY: `termios` is plain data; all-zero is a valid value, and where the
-    // kernel's `termios` is shorter than libc's the rest stays zero.
-    let mut settings: libc::termios = unsafe { core::mem::zeroed() };
-    // SAFETY: `settings` is a live, writable `termios`.
-    ret(unsafe { call::tcgetattr(fd, &mut settings) })?;
-    let (cflag, lflag) = (settings.c_cflag, settings.c_lflag);
-    settings.c_cflag |= libc::CLOCAL | libc::CREAD;
-    settings.c_lflag &= !(libc::ICANON | libc::ECHO | libc::ECHOE | libc::ISIG);
-    // SAFETY: `&settings` is a valid `termios`.
-    ret(unsafe { call::tcsetattr_now(fd, &settings) })?;
+    let mut settings = MaybeUninit::<libc::termios>::uninit();
+    let ptr = settings.as_mut_ptr();
+    // SAFETY: `ptr` points to a live, writable `termios`.
+    ret(unsafe { call::tcgetattr(fd, ptr) })?;
+    // SAFETY: `tcgetattr` succeeded, so it wrote the flag words (in the kernel's prefix).
+    let cflag = unsafe { (*ptr).c_cflag };
+    // SAFETY: as for `c_cflag`.
+    let lflag = unsafe { (*ptr).c_lflag };
+    let set_flags = |c, l| {
+        // SAFETY: `ptr` points to the live `termios`; a plain integer is written through
+        // the pointer (no reference to the partly uninitialised whole is made).
+        unsafe { (*ptr).c_cflag = c };
+        // SAFETY: as for `c_cflag`.
+        unsafe { (*ptr).c_lflag = l };
+    };
+    set_flags(
+        cflag | libc::CLOCAL | libc::CREAD,
+        lflag & !(libc::ICANON | libc::ECHO | libc::ECHOE | libc::ISIG),
+    );
+    // SAFETY: `ptr` is the `termios` `tcgetattr` filled, two flag words changed.
+    ret(unsafe { call::tcsetattr_now(fd, ptr) })?;
     let result = f();
-    settings.c_cflag = cflag;
-    settings.c_lflag = lflag;
-    // SAFETY: `&settings` is the valid `termios` read above, its two changed fields
-    // restored.
-    unsafe { call::tcsetattr_now(fd, &settings) };
+    set_flags(cflag, lflag);
+    // SAFETY: `ptr` is the `termios` `tcgetattr` filled, its two flag words restored.
+    unsafe { call::tcsetattr_now(fd, ptr) };
     Ok(result)
 }
 
