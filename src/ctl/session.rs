@@ -155,11 +155,8 @@ impl<'o, 'a> Session<'o, 'a> {
     /// Reads replies for the requests from `first` on; returns how many were answered.
     /// Every reply ends with a NUL.
     fn replies(&mut self, fd: &Fd, first: usize, t: &mut impl Term) -> usize {
-        // Not cleared: only what each read wrote is looked at. 2 KiB, not 4: with the
-        // reply being read (its kilobyte of line buffer) this frame stays under a page,
-        // which x86_64 enters without a stack probe (-15 B); a longer reply is read in
-        // more pieces, printed the same.
-        let mut buf = ReadBuf::<2048>::new();
+        // Not cleared: only what each read wrote is looked at.
+        let mut buf = ReadBuf::<4096>::new();
         let mut index = first;
         let mut reply = None;
         self.start_reply(index, t, &mut reply);
