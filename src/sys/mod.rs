@@ -322,11 +322,37 @@ impl WriteBuf {
 
     /// Appends `bytes` to `buf` (never empty), writing it out whenever it is full and
     /// more follows (a byte stream: where it is cut does not matter).
+    #[inline]
+    pub fn put(&mut self, buf: &mut [u8], bytes: &[u8]) {
+        // SAFETY: a `u8` is a `MaybeUninit<u8>` that is initialised; `put_into` only
+        // writes initialised bytes, so `buf` stays initialised.
+        let buf = unsafe { &mut *(buf as *mut [u8] as *mut [MaybeUninit<u8>]) };
+        // SAFETY: every byte of `buf` is initialised.
+        unsafe { self.put_into(buf, bytes) }
+    }
+
+    /// Writes out what `buf` holds.
+    #[inline]
+    pub fn flush(&mut self, buf: &[u8]) {
+        // SAFETY: a `u8` is a `MaybeUninit<u8>` that is initialised; read only.
+        let buf = unsafe { &*(buf as *const [u8] as *const [MaybeUninit<u8>]) };
+        // SAFETY: every byte of `buf` is initialised.
+        unsafe { self.flush_from(buf) }
+    }
+
+    /// [`put`](Self::put) into a buffer that need not be initialised past what was put
+    /// into it: [`FdWriter`]'s, not cleared when made.
+    ///
+    /// # Safety
+    /// The first bytes of `buf`, as many as are buffered, are initialised (it is the
+    /// buffer of every `put_into` since the last flush, or initialised throughout).
     #[inline(never)]
-    pub fn put(&mut self, buf: &mut [u8], mut bytes: &[u8]) {
+    unsafe fn put_into(&mut self, buf: &mut [MaybeUninit<u8>], mut bytes: &[u8]) {
         loop {
             let n = buf.len().saturating_sub(self.len).min(bytes.len());
             let (now, rest) = bytes.split_at(n);
+            // SAFETY: a `u8` is a `MaybeUninit<u8>` that is initialised; read only.
+            let now = unsafe { &*(now as *const [u8] as *const [MaybeUninit<u8>]) };
             if let Some(dst) = buf.get_mut(self.len..self.len + n) {
                 dst.copy_from_slice(now);
             }
@@ -334,15 +360,22 @@ impl WriteBuf {
             if rest.is_empty() {
                 return;
             }
-            self.flush(buf);
+            // SAFETY: the caller's buffered bytes and this call's are initialised.
+            unsafe { self.flush_from(buf) };
             bytes = rest;
         }
     }
 
-    /// Writes out what `buf` holds.
+    /// [`flush`](Self::flush) from the buffer of [`put_into`](Self::put_into).
+    ///
+    /// # Safety
+    /// As for `put_into`: the first bytes of `buf`, as many as are buffered, are
+    /// initialised.
     #[inline(never)]
-    pub fn flush(&mut self, buf: &[u8]) {
+    unsafe fn flush_from(&mut self, buf: &[MaybeUninit<u8>]) {
         let held = buf.get(..self.len).unwrap_or(&[]);
+        // SAFETY: the caller's promise: these bytes are initialised.
+        let held = unsafe { &*(held as *const [MaybeUninit<u8>] as *const [u8]) };
         if !self.failed && put_all(self.fd, held, self.to_socket).is_err() {
             self.failed = self.to_socket;
         }
@@ -353,7 +386,8 @@ impl WriteBuf {
 /// Buffered writer to a raw descriptor, flushed on drop: `smcroutectl`'s standard output.
 pub struct FdWriter {
     state: WriteBuf,
-    buf: [u8; FD_WRITER_BUF],
+    /// Not cleared when made: only what `put` wrote is written out.
+    buf: [MaybeUninit<u8>; FD_WRITER_BUF],
 }
 
 impl FdWriter {
@@ -370,7 +404,7 @@ impl FdWriter {
     const fn new(fd: libc::c_int) -> Self {
         Self {
             state: WriteBuf::new(fd, false),
-            buf: [0; FD_WRITER_BUF],
+            buf: [MaybeUninit::uninit(); FD_WRITER_BUF],
         }
     }
 
@@ -381,14 +415,16 @@ impl FdWriter {
     #[cfg_attr(target_arch = "x86_64", inline(always))]
     #[cfg_attr(not(target_arch = "x86_64"), inline(never))]
     pub fn flush(&mut self) {
-        self.state.flush(&self.buf);
+        // SAFETY: only `put_into` writes the buffer, which it is given on every call.
+        unsafe { self.state.flush_from(&self.buf) };
     }
 
     /// Buffers `bytes`, writing the buffer out whenever it fills.
     #[cfg_attr(target_arch = "x86_64", inline(always))]
     #[cfg_attr(not(target_arch = "x86_64"), inline(never))]
     pub fn put(&mut self, bytes: &[u8]) {
-        self.state.put(&mut self.buf, bytes);
+        // SAFETY: only `put_into` writes the buffer, which it is given on every call.
+        unsafe { self.state.put_into(&mut self.buf, bytes) };
     }
 }
 
@@ -471,5 +507,44 @@ mod tests {
         assert_eq!(buf.read(reader.raw()).unwrap(), b"");
         assert_eq!(buf.fill(b"0123456789"), b"01234567");
         assert_eq!(buf.fill(b"x"), b"x");
+    }
+
+    /// Reads what is in the pipe `reader` (up to 8 KiB).
+    fn drain(reader: &Fd) -> std::vec::Vec<u8> {
+        let mut got = std::vec::Vec::new();
+        let mut buf = ReadBuf::<8192>::new();
+        while unix::wait_readable(reader.raw(), 0) == Ok(true) {
+            let read = buf.read(reader.raw()).unwrap();
+            if read.is_empty() {
+                break;
+            }
+            got.extend_from_slice(read);
+        }
+        got
+    }
+
+    /// A writer's uncleared buffer writes out exactly what was put, in order, across
+    /// fills; so does a caller's buffer of bytes (the daemon's replies).
+    #[test]
+    fn write_buf_writes_what_was_put() {
+        let mut fds = [0; 2];
+        // SAFETY: `fds` is two writable `int`s.
+        assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+        let (reader, writer) = (Fd::from_raw(fds[0]), Fd::from_raw(fds[1]));
+        let mut want = std::vec::Vec::new();
+        let mut out = FdWriter::new(writer.raw());
+        for i in 0..700u32 {
+            let piece = [b'a' + (i % 26) as u8; 7];
+            out.put(&piece);
+            want.extend_from_slice(&piece);
+        }
+        drop(out);
+        assert_eq!(drain(&reader), want);
+        let mut state = WriteBuf::new(writer.raw(), false);
+        let mut buf = [0xff; 8];
+        state.put(&mut buf, b"0123456789");
+        state.put(&mut buf, b"ab");
+        state.flush(&buf);
+        assert_eq!(drain(&reader), b"0123456789ab");
     }
 }
