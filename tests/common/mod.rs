@@ -254,6 +254,16 @@ impl Ns {
         self.sh("cat", &[path])
     }
 
+    /// `/proc/sys/net/{fam}/conf/all/mc_forwarding`: how many multicast routing sockets
+    /// (MRT_INIT / MRT6_INIT) the namespace has open, as the kernel counts them.
+    pub fn mc_forwarding(&self, fam: &str) -> u32 {
+        let path = format!("/proc/sys/net/{fam}/conf/all/mc_forwarding");
+        let text = self.read(&path);
+        text.trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("{path}: {text:?}"))
+    }
+
     pub fn sysctl(&self, key: &str, value: &str) {
         self.sh("sysctl", &["-qw", &format!("{key}={value}")]);
     }
