@@ -658,7 +658,7 @@ pub fn parse_ctl_into<'a>(args: &'a [&'a str], opts: &mut CtlOpts<'a>) -> Result
 pub fn put_daemon_usage(put: &mut impl FnMut(&[u8]), prog: &str, ident: &str) {
     put(b"Usage:\n  ");
     put(basename(prog).as_bytes());
-    crate::texts::put_unpacked(HELP_TEXTS.bytes(), &DAEMON_USAGE, 1, put, ident.as_bytes());
+    crate::texts::put_unpacked(&DAEMON_USAGE, 1, put, ident.as_bytes());
     // `-v`'s help is `smcroutectl version`'s, held once in the command table.
     HELP_TEXTS.put(cmd::COMMANDS[cmd::VERSION].help_index(), b"", put);
     put(b"\n");
@@ -800,7 +800,9 @@ const HELP_PARTS: [&[u8]; HELP_COUNT] = {
     parts[HELP_CTL_USAGE_END] = CTL_USAGE_TAIL.as_bytes();
     parts
 };
-const HELP_SEPARATED: [u8; separated_len(&HELP_PARTS)] = separated(&HELP_PARTS);
+/// The help texts [separated](separated), what [`HELP_TEXTS`] packs and every other
+/// packing of texts starts with.
+pub const HELP_SEPARATED: [u8; separated_len(&HELP_PARTS)] = separated(&HELP_PARTS);
 
 /// The help texts of `smcroutectl` [packed together](PackedTexts): the commands' help
 /// and examples (`smcrouted -h` has `version`'s) and the usage. Their columns are runs
@@ -815,7 +817,8 @@ pub static HELP_TEXTS: PackedTexts<HELP_COUNT, { packed_len(&HELP_SEPARATED) }> 
 /// [tail](packed_tail) of that packing, so the standalone `smcroutectl` does not hold it.
 static DAEMON_USAGE: [u8; HELP_AND_DAEMON_PACKED.len() - HELP_PACKED_LEN] =
     packed_tail(&HELP_AND_DAEMON_PACKED, HELP_PACKED_LEN);
-const HELP_PACKED_LEN: usize = packed_len(&HELP_SEPARATED);
+/// The bytes of [`HELP_TEXTS`], where the tails of packings after them start.
+pub const HELP_PACKED_LEN: usize = packed_len(&HELP_SEPARATED);
 const HELP_AND_DAEMON_PARTS: [&[u8]; 2] = [&HELP_SEPARATED, &DAEMON_USAGE_JOINED];
 const HELP_AND_DAEMON: [u8; separated_len(&HELP_AND_DAEMON_PARTS)] =
     separated(&HELP_AND_DAEMON_PARTS);
