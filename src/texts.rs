@@ -265,13 +265,23 @@ pub const fn pack<const N: usize>(text: &[u8]) -> [u8; N] {
 /// Writes [packed](pack) text through `put` as it was before packing: its text `nth`,
 /// from after its `nth` [`END`] to the next (0 for all of a text; a [`PackedTexts`]
 /// entry is found by this walk, not a table of where each starts), with `insert` where
-/// it holds [`INSERT`]; nothing past the last. `packed` may be the [tail](packed_tail) of
-/// a packing that began with `earlier` (`&[]` for none): its references count the bytes
-/// of `earlier` first, then its own. A call per stretch of text, run of blanks,
-/// reference and insertion, from one call site (a reference is to plain text, put as it
-/// is: nothing is kept across two calls). One copy for both programs' help texts and
-/// the daemon's messages.
-pub fn put_unpacked(
+/// it holds [`INSERT`]; nothing past the last. `packed` is [`crate::args::HELP_TEXTS`]
+/// or a [tail](packed_tail) of a packing that began with them: every packed table of the
+/// programs is, so its references count their bytes first, then its own (and may point
+/// into them), and no call site passes them (x86_64 smcrouted -64 B .text). A call per
+/// stretch of text, run of blanks, reference and insertion, from one call site (a
+/// reference is to plain text, put as it is: nothing is kept across two calls). One
+/// copy for both programs' help texts and the daemon's messages.
+pub fn put_unpacked(packed: &[u8], nth: usize, put: &mut dyn FnMut(&[u8]), insert: &[u8]) {
+    put_unpacked_after(crate::args::HELP_TEXTS.bytes(), packed, nth, put, insert);
+}
+
+/// [`put_unpacked`] of the [tail](packed_tail) `packed` of a packing that began with
+/// `earlier` (`&[]` for none): its references count the bytes of `earlier` first, then
+/// its own. Inlined into [`put_unpacked`], its one caller in the programs (the unit
+/// tests unpack texts of their own packings through it).
+#[inline(always)]
+fn put_unpacked_after(
     earlier: &[u8],
     packed: &[u8],
     mut nth: usize,
@@ -377,9 +387,9 @@ impl<const N: usize, const L: usize> PackedTexts<N, L> {
     }
 
     /// Writes text `i` through `put` (nothing past the end), with `insert` where it
-    /// holds [`INSERT`].
+    /// holds [`INSERT`]: a table [`put_unpacked`] takes, [`crate::args::HELP_TEXTS`].
     pub fn put(&'static self, i: usize, insert: &[u8], put: &mut dyn FnMut(&[u8])) {
-        put_unpacked(&[], &self.bytes, i, put, insert);
+        put_unpacked(&self.bytes, i, put, insert);
     }
 
     /// The packed texts: the `earlier` bytes of a [`packed_tail`] after them.
@@ -390,8 +400,8 @@ impl<const N: usize, const L: usize> PackedTexts<N, L> {
 
 /// The bytes of `packed` from `from` on, at compile time (`M` of them): the packing of
 /// a text after others, with an [`END`] first. Packed with the others, its repeats of
-/// them are references to them too; [`put_unpacked`] writes it from position 1 on, the
-/// packing of the others as its `earlier` bytes. A program that has the others but not
+/// them are references to them too; [`put_unpacked`] writes it from position 1 on (text
+/// 1 on), the packing of the others as its `earlier` bytes. A program that has the others but not
 /// it has their bytes only (the packing of a text does not depend on what follows it).
 pub const fn packed_tail<const M: usize>(packed: &[u8], from: usize) -> [u8; M] {
     assert!(packed[from] == END && from + M == packed.len());
@@ -445,7 +455,7 @@ mod tests {
         static PACKED: [u8; packed_len(TEXT)] = pack(TEXT);
         assert_eq!(PACKED.len(), TEXT.len() - 1 - 19 - 5);
         let mut out = std::vec::Vec::new();
-        put_unpacked(
+        put_unpacked_after(
             &[],
             &PACKED,
             0,
@@ -454,7 +464,7 @@ mod tests {
         );
         assert_eq!(out, b"a  b <in>c\n                          d ~");
         out.clear();
-        put_unpacked(
+        put_unpacked_after(
             &[],
             b"x\x0cy\x20\x0d\x1f\x20",
             0,
@@ -479,7 +489,7 @@ mod tests {
 
     fn unpacked(packed: &[u8], insert: &[u8]) -> std::vec::Vec<u8> {
         let mut out = std::vec::Vec::new();
-        put_unpacked(
+        put_unpacked_after(
             &[],
             packed,
             0,
@@ -498,11 +508,23 @@ mod tests {
         assert_eq!(TABLE.bytes_len(), SEPARATED.len() - 4 - 1 - 2);
         for (i, part) in PARTS.iter().enumerate() {
             let mut out = std::vec::Vec::new();
-            TABLE.put(i, b"", &mut |b: &[u8]| out.extend_from_slice(b));
+            put_unpacked_after(
+                &[],
+                TABLE.bytes(),
+                i,
+                &mut |b: &[u8]| out.extend_from_slice(b),
+                b"",
+            );
             assert_eq!(out, *part);
         }
         let mut out = std::vec::Vec::new();
-        TABLE.put(4, b"", &mut |b: &[u8]| out.extend_from_slice(b));
+        put_unpacked_after(
+            &[],
+            TABLE.bytes(),
+            4,
+            &mut |b: &[u8]| out.extend_from_slice(b),
+            b"",
+        );
         assert!(out.is_empty());
         // A text packed after them, kept apart: its repeats of them and of itself are
         // references, and it unpacks as it was.
@@ -515,7 +537,7 @@ mod tests {
         assert!(same_bytes(&ALL_PACKED[..START], TABLE.bytes()));
         assert!(TAIL.len() <= 1 + MORE.len() - 8);
         out.clear();
-        put_unpacked(
+        put_unpacked_after(
             TABLE.bytes(),
             &TAIL,
             1,

@@ -3,10 +3,12 @@
 
 use ufmt::{uDisplay, uWrite, Formatter};
 
+use crate::args;
 use crate::errno::Errno;
+use crate::fmt::utf8_prefix;
 use crate::fmt::Level;
 use crate::net::Family;
-use crate::texts::{ended_len, Texts};
+use crate::texts::{pack, packed_len, packed_tail, put_unpacked, separated, separated_len};
 
 /// Which step of opening a routing socket failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,54 +57,68 @@ impl InitError {
         }
     }
 
-    /// The second line SMCRoute logs after the message, if any, in three pieces (the
-    /// two kernel options differ by `V6` in the middle: one text for both).
-    pub fn hint(&self) -> Option<[&'static str; 3]> {
-        let (text, family, tail) = match (self.step, self.family, self.errno) {
-            (InitStep::Table, Family::V4, _) => (HINT_OPTION, "", HINT_OPTION_TAIL),
-            (InitStep::Table, Family::V6, _) => (HINT_OPTION, "V6", HINT_OPTION_TAIL),
-            (InitStep::Init, _, Errno::EADDRINUSE) => (HINT_BUSY, "", ""),
+    /// The second line SMCRoute logs after the message, if any, as three texts of
+    /// [`Self::put_text`] as the message is (the two kernel options differ by `V6` in the
+    /// middle: packed, the second is mostly a reference to the first).
+    pub fn hint(&self) -> Option<[u8; 3]> {
+        let hint = match (self.step, self.family, self.errno) {
+            (InitStep::Table, Family::V4, _) => HINT_OPTION,
+            (InitStep::Table, Family::V6, _) => HINT_OPTION + 1,
+            (InitStep::Init, _, Errno::EADDRINUSE) => HINT_BUSY,
             _ => return None,
         };
-        Some([text, family, tail])
+        Some([hint, EMPTY, EMPTY])
     }
 }
 
-/// The hint after a failed `MRT_TABLE`, around the family's `V6`.
-const HINT_OPTION: &str = "Make sure your kernel has CONFIG_IP";
-const HINT_OPTION_TAIL: &str = "_MROUTE_MULTIPLE_TABLES=y";
-/// The hint when another daemon owns the routing socket.
-const HINT_BUSY: &str = "Is another multicast routing daemon (igmpproxy, mcpd, pimd) running?";
-
 /// The messages SMCRoute logs, indexed by [`InitError::message`]: each as the text
-/// before the family and the text after it. Pointer-free (one string of NUL-ended
-/// texts, a [`Texts`]), not string slices in the relocated read-only data of a
-/// position-independent program. Every message that names the family goes on with
-/// " multicast routing": that is part of the family's text ([`FAMILY_ROUTING`]), not
-/// written six times here.
-const MESSAGE_PARTS: [&str; 18] = [
-    "Kernel does not even support IGMP, skipping ...",
-    "",
-    "Kernel does not even support IPv6 ICMP, skipping ...",
-    "",
-    "Failed creating ",
-    " socket",
-    "Failed setting ",
-    " socket options",
-    "Cannot set ",
-    " table id",
-    "",
-    " API already in use",
-    "Kernel does not support ",
-    ", skipping ...",
-    "Failed initializing ",
-    " API",
-    "Failed enabling IPv6 multicast forwarding",
-    "",
+/// before the family and the text after it, with `": "` if the error follows. Every
+/// message that names the family goes on with " multicast routing": that is part of
+/// the family's text ([`FAMILY_ROUTING`]), not written six times here. Then the
+/// families' and the hints' texts: all [packed](crate::texts::pack) after the help
+/// texts, as [`put_unpacked`] takes them ("Kernel does not", "multicast routing",
+/// ", skipping ..." are references): 330 bytes, where the texts and `&str`s were 484
+/// (x86_64 smcrouted -112 B with the daemon's line builder of texts).
+const TEXT_PARTS: [&[u8]; 23] = [
+    b"Kernel does not even support IGMP, skipping ...",
+    b"",
+    b"Kernel does not even support IPv6 ICMP, skipping ...",
+    b"",
+    b"Failed creating ",
+    b" socket: ",
+    b"Failed setting ",
+    b" socket options: ",
+    b"Cannot set ",
+    b" table id: ",
+    b"",
+    b" API already in use: ",
+    b"Kernel does not support ",
+    b", skipping ...",
+    b"Failed initializing ",
+    b" API: ",
+    b"Failed enabling IPv6 multicast forwarding",
+    b": ",
+    b"IPv4 multicast routing",
+    b"IPv6 multicast routing",
+    b"Make sure your kernel has CONFIG_IP_MROUTE_MULTIPLE_TABLES=y",
+    b"Make sure your kernel has CONFIG_IPV6_MROUTE_MULTIPLE_TABLES=y",
+    b"Is another multicast routing daemon (igmpproxy, mcpd, pimd) running?",
 ];
-/// The family in a message, with the words that follow it in every message.
-const FAMILY_ROUTING: [&str; 2] = ["IPv4 multicast routing", "IPv6 multicast routing"];
-static MESSAGES: Texts<18, { ended_len(&MESSAGE_PARTS) }> = Texts::new(&MESSAGE_PARTS);
+/// The family in a message ([`TEXT_PARTS`]' text of IPv4, then IPv6), with the words
+/// that follow it in every message.
+const FAMILY_ROUTING: u8 = 18;
+/// The hint after a failed `MRT_TABLE`, IPv4's (IPv6's is next).
+const HINT_OPTION: u8 = 20;
+/// The hint when another daemon owns the routing socket.
+const HINT_BUSY: u8 = 22;
+/// An empty text: the family of a message that names none.
+const EMPTY: u8 = 1;
+const TEXTS_SEPARATED: [u8; separated_len(&TEXT_PARTS)] = separated(&TEXT_PARTS);
+const HELP_AND_TEXTS_PARTS: [&[u8]; 2] = [&args::HELP_SEPARATED, &TEXTS_SEPARATED];
+const HELP_AND_TEXTS: [u8; separated_len(&HELP_AND_TEXTS_PARTS)] = separated(&HELP_AND_TEXTS_PARTS);
+const HELP_AND_TEXTS_PACKED: [u8; packed_len(&HELP_AND_TEXTS)] = pack(&HELP_AND_TEXTS);
+static TEXTS: [u8; HELP_AND_TEXTS_PACKED.len() - args::HELP_PACKED_LEN] =
+    packed_tail(&HELP_AND_TEXTS_PACKED, args::HELP_PACKED_LEN);
 
 /// The messages that name the family between their two texts, a bit each.
 const WITH_FAMILY: u16 = 0b0_1111_1100;
@@ -112,7 +128,7 @@ const WITH_ERROR: u16 = 0b1_1011_1100;
 
 impl InitError {
     /// Which message SMCRoute logs.
-    fn message(&self) -> usize {
+    fn message(&self) -> u8 {
         match self.step {
             InitStep::Socket if self.unsupported() => match self.family {
                 Family::V4 => 0,
@@ -130,32 +146,39 @@ impl InitError {
 }
 
 impl InitError {
-    /// The message as pieces, `head`, family, `tail` and `": "` (each possibly empty),
-    /// and the error to write after them, if any: the daemon logs them with its one line
-    /// builder, no formatting code of its own.
-    pub fn parts(&self) -> ([&'static str; 4], Option<Errno>) {
+    /// Writes text `i` of the messages' texts through `put` (nothing past the end).
+    pub fn put_text(i: u8, put: &mut dyn FnMut(&[u8])) {
+        put_unpacked(&TEXTS, usize::from(i) + 1, put, b"");
+    }
+
+    /// The message as three texts of [`Self::put_text`], head, family and tail (each
+    /// possibly empty, the tail ended by `": "` if the error follows), and the error to
+    /// write after them, if any: the daemon logs them with its one line builder of
+    /// texts, no formatting code of its own.
+    pub fn texts(&self) -> ([u8; 3], Option<Errno>) {
         let i = self.message();
         let family = match self.family {
-            _ if WITH_FAMILY >> i & 1 == 0 => "",
-            Family::V4 => FAMILY_ROUTING[0],
-            Family::V6 => FAMILY_ROUTING[1],
+            _ if WITH_FAMILY >> i & 1 == 0 => EMPTY,
+            Family::V4 => FAMILY_ROUTING,
+            Family::V6 => FAMILY_ROUTING + 1,
         };
-        let (colon, errno) = if WITH_ERROR >> i & 1 == 0 {
-            ("", None)
-        } else {
-            (": ", Some(self.errno))
-        };
-        let (head, tail) = (MESSAGES.get_str(2 * i), MESSAGES.get_str(2 * i + 1));
-        ([head, family, tail, colon], errno)
+        let errno = (WITH_ERROR >> i & 1 != 0).then_some(self.errno);
+        ([2 * i, family, 2 * i + 1], errno)
     }
 }
 
 impl uDisplay for InitError {
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        let (parts, errno) = self.parts();
-        for part in parts {
-            f.write_str(part)?;
+        let (texts, errno) = self.texts();
+        let mut result = Ok(());
+        for i in texts {
+            Self::put_text(i, &mut |piece| {
+                if result.is_ok() {
+                    result = f.write_str(utf8_prefix(piece));
+                }
+            });
         }
+        result?;
         match errno {
             Some(e) => e.fmt(f),
             None => Ok(()),
@@ -176,12 +199,35 @@ mod tests {
         String::from(s.as_str())
     }
 
+    fn hint_text(texts: [u8; 3]) -> String {
+        let mut out = std::vec::Vec::new();
+        for i in texts {
+            InitError::put_text(i, &mut |b: &[u8]| out.extend_from_slice(b));
+        }
+        String::from_utf8(out).unwrap()
+    }
+
     fn err(family: Family, step: InitStep, errno: Errno) -> InitError {
         InitError {
             family,
             step,
             errno,
         }
+    }
+
+    #[test]
+    fn texts_unpack_as_they_were() {
+        for (i, part) in TEXT_PARTS.iter().enumerate() {
+            let mut out = std::vec::Vec::new();
+            InitError::put_text(i as u8, &mut |b: &[u8]| out.extend_from_slice(b));
+            assert_eq!(out, *part);
+        }
+        assert_eq!(TEXT_PARTS[usize::from(EMPTY)], b"");
+        assert_eq!(
+            TEXT_PARTS[usize::from(FAMILY_ROUTING)],
+            b"IPv4 multicast routing"
+        );
+        assert_eq!(TEXT_PARTS[usize::from(HINT_BUSY)].len(), 68);
     }
 
     #[test]
@@ -194,7 +240,7 @@ mod tests {
             "IPv4 multicast routing API already in use: Address already in use"
         );
         assert_eq!(
-            busy.hint().map(|h| h.concat()),
+            busy.hint().map(hint_text),
             Some("Is another multicast routing daemon (igmpproxy, mcpd, pimd) running?".into())
         );
         assert_eq!(busy.level(), Level::Err);
@@ -237,11 +283,11 @@ mod tests {
         );
         assert!(!table.unsupported());
         assert_eq!(
-            table.hint().map(|h| h.concat()),
+            table.hint().map(hint_text),
             Some("Make sure your kernel has CONFIG_IP_MROUTE_MULTIPLE_TABLES=y".into())
         );
         assert_eq!(
-            err(V6, Table, Errno::EINVAL).hint().map(|h| h.concat()),
+            err(V6, Table, Errno::EINVAL).hint().map(hint_text),
             Some("Make sure your kernel has CONFIG_IPV6_MROUTE_MULTIPLE_TABLES=y".into())
         );
         assert_eq!(
