@@ -464,7 +464,16 @@ impl AddrText {
 
     /// A byte in decimal (IPv4 octets, prefix lengths).
     fn dec(&mut self, b: u8) {
-        self.number(b.into(), 10);
+        // Its own digits, not `Dec`'s: a byte's three take 8-bit arithmetic, where `Dec`
+        // divides 64-bit (tens of cycles a digit, two addresses a route: `show` of 5,000
+        // routes took +20 %).
+        if b >= 100 {
+            self.byte(b'0' + b / 100);
+        }
+        if b >= 10 {
+            self.byte(b'0' + b / 10 % 10);
+        }
+        self.byte(b'0' + b % 10);
     }
 
     fn v4(&mut self, a: &[u8]) {
