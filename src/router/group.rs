@@ -2,7 +2,7 @@
 
 use super::args;
 use super::msg::{note, note_full, Cmd, Compact, Msg, Table};
-use super::{Failed, Mode, Origin, Router};
+use super::{Failed, Mode, Origin, Router, Words};
 use crate::kernel::Host;
 use crate::limits::IFNAMSIZ;
 use crate::net::Prefix;
@@ -34,13 +34,12 @@ impl Router {
         h: &mut H,
         origin: &Origin<'_>,
         mode: Mode,
-        iif: &str,
-        source: Option<&str>,
-        group: &str,
+        w: &Words<'_>,
     ) -> Result<(), Failed> {
+        let iif = w.iif;
         let mut grp = args::UNSET;
         let mut src = args::UNSET;
-        args::sg_words(h, origin, Cmd::Join, source, group, &mut src, &mut grp)?;
+        args::sg_words(h, origin, Cmd::Join, w, &mut src, &mut grp)?;
         let src = source_of(&src);
         let (hash, found) = self.groups.find(iif, src, &grp);
         if let Some(gid) = found {
@@ -74,7 +73,7 @@ impl Router {
         // A name too long to record is no interface either.
         if first_in.is_none() || iif.len() > IFNAMSIZ {
             if mode == Mode::Conf {
-                self.pend(h, Kind::Mgroup, iif, source, group, &[]);
+                self.pend(h, Kind::Mgroup, w);
                 return Ok(());
             }
             note(h, Msg::UnknownIface(iif));

@@ -4,7 +4,7 @@ use heapless::Vec;
 
 use super::args;
 use super::msg::{note, note_full, say, Cmd, Compact, Dir, Explicit, Msg, Table};
-use super::{Failed, Mfcs, Mode, Origin, Router};
+use super::{Failed, Mfcs, Mode, Origin, Router, Words};
 use crate::errno::Errno;
 use crate::kernel::{Host, Mfc};
 use crate::limits::MAX_VIFS;
@@ -56,7 +56,6 @@ impl Router {
     /// `mroute from IIF [source S] group G [to OIF...]`, IPC `add` and, with
     /// [`Mode::Remove`], IPC `remove IIF [S] G [OIF...]`: the same words, parsed and
     /// their IIF looked up by one body.
-    #[allow(clippy::too_many_arguments)]
     // Not in line in `Router::words` on x86_64: see there.
     #[cfg_attr(target_arch = "x86_64", inline(never))]
     pub(crate) fn mroute_words<H: Host>(
@@ -64,16 +63,14 @@ impl Router {
         h: &mut H,
         origin: &Origin<'_>,
         mode: Mode,
-        iif: &str,
-        source: Option<&str>,
-        group: &str,
-        oifs: &[&str],
+        w: &Words<'_>,
     ) -> Result<(), Failed> {
+        let (iif, oifs) = (w.iif, w.oifs);
         // One rule record, the words parsed straight into it, its IIF and OIFs set per
         // inbound interface below: not a 76-byte record built from the addresses.
         let mut rule = Rule::new(0, &args::UNSET, &args::UNSET);
         let (src, grp) = (&mut rule.source, &mut rule.group);
-        args::sg_words(h, origin, Cmd::Mroute, source, group, src, grp)?;
+        args::sg_words(h, origin, Cmd::Mroute, w, src, grp)?;
         let v6 = rule.is_v6();
 
         // The walks below look the names up again: the interface table answers a name
@@ -103,7 +100,7 @@ impl Router {
                 say(h, origin, Msg::NotKnown(dir, word));
                 return Err(Failed);
             }
-            self.pend(h, Kind::Mroute, iif, source, group, oifs);
+            self.pend(h, Kind::Mroute, w);
             if dir == Dir::Inbound {
                 return Ok(());
             }
@@ -199,19 +196,11 @@ impl Router {
     }
 
     /// Queues a directive as written and says so.
-    pub(crate) fn pend<H: Host>(
-        &mut self,
-        h: &mut H,
-        kind: Kind,
-        iif: &str,
-        source: Option<&str>,
-        group: &str,
-        oifs: &[&str],
-    ) {
+    pub(crate) fn pend<H: Host>(&mut self, h: &mut H, kind: Kind, w: &Words<'_>) {
         // Words too long for an entry are not "added"; a full list is, then fails.
-        let added = self.pending.add_words(kind, iif, source, group, oifs);
+        let added = (self.pending).add_words(kind, w.iif, w.source, w.group, w.oifs);
         if added != Err(AddError::TooLong) {
-            note(h, Msg::PendingAdded(kind.word(), iif, group));
+            note(h, Msg::PendingAdded(kind.word(), w.iif, w.group));
         }
         if added.is_err() {
             note_full(h, Table::Pending);
