@@ -58,9 +58,9 @@ impl Blank for Group {
 fn identity_hash(iif: &str, source: Option<&Prefix>, group: &Prefix) -> u32 {
     let mut h = KeyHash::new().bytes(iif.as_bytes()).byte(0);
     if let Some(s) = source {
-        h = h.addr(&s.addr).byte(s.len);
+        h = h.prefix(s);
     }
-    h.addr(&group.addr).byte(group.len).finish()
+    h.prefix(group).finish()
 }
 
 /// The hash of a membership identity, from [`GroupTable::find`] of that identity.

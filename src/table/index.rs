@@ -11,7 +11,7 @@
 //! in one probe run, which every insert of that key and every lookup walks (the
 //! templates of one match key, which are few: see `super::rules`).
 
-use crate::net::Addr;
+use crate::net::{Addr, Prefix};
 
 use super::Full;
 
@@ -82,6 +82,13 @@ impl KeyHash {
                 h
             }
         }
+    }
+
+    /// Mixes a prefix in: its address, then its length. Not inlined: one copy for the
+    /// four prefixes of the rule and membership identities.
+    #[inline(never)]
+    pub fn prefix(self, p: &Prefix) -> Self {
+        self.addr(&p.addr).byte(p.len)
     }
 
     /// The hash.
