@@ -70,18 +70,9 @@ impl KeyHash {
         h
     }
 
-    /// Mixes an address in (family included).
+    /// Mixes an address in (family included: its octets and their number).
     pub fn addr(self, a: &Addr) -> Self {
-        match a {
-            Addr::V4(o) => self.u32(4).u32(u32::from_le_bytes(*o)),
-            Addr::V6(o) => {
-                let mut h = self.u32(6);
-                for w in o.chunks_exact(4) {
-                    h = h.u32(<[u8; 4]>::try_from(w).map_or(0, u32::from_le_bytes));
-                }
-                h
-            }
-        }
+        self.bytes(a.octets())
     }
 
     /// Mixes a prefix in: its address, then its length. Not inlined: one copy for the
