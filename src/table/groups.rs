@@ -56,7 +56,8 @@ impl Blank for Group {
 }
 
 fn identity_hash(iif: &str, source: Option<&Prefix>, group: &Prefix) -> u32 {
-    let mut h = KeyHash::new().bytes(iif.as_bytes()).byte(0);
+    // The name's length is mixed in first: no terminator needed.
+    let mut h = KeyHash::new().bytes(iif.as_bytes());
     if let Some(s) = source {
         h = h.prefix(s);
     }
