@@ -52,20 +52,13 @@ impl KeyHash {
         self.u32(u32::from(b))
     }
 
-    /// Mixes bytes in, four at a time, and their number.
+    /// Mixes bytes in, four at a time (a short last group as a smaller number), and
+    /// their number first.
     pub fn bytes(self, bytes: &[u8]) -> Self {
         let mut h = self.u32(bytes.len() as u32);
-        let mut words = bytes.chunks_exact(4);
-        for w in &mut words {
-            h = h.u32(<[u8; 4]>::try_from(w).map_or(0, u32::from_le_bytes));
-        }
-        let mut tail = [0u8; 4];
-        let rest = words.remainder();
-        if !rest.is_empty() {
-            if let Some(t) = tail.get_mut(..rest.len()) {
-                t.copy_from_slice(rest);
-            }
-            h = h.u32(u32::from_le_bytes(tail));
+        for group in bytes.chunks(4) {
+            // Little-endian, as `u32::from_le_bytes` of a full group.
+            h = h.u32(group.iter().rev().fold(0, |w, &b| w << 8 | u32::from(b)));
         }
         h
     }
