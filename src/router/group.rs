@@ -3,7 +3,7 @@
 use super::args;
 use super::msg::{note, note_full, Cmd, Compact, Msg, Table};
 use super::{Failed, Mode, Origin, Router, Words};
-use crate::kernel::Host;
+use crate::kernel::{Host, JoinSockets};
 use crate::limits::IFNAMSIZ;
 use crate::net::Prefix;
 use crate::table::groups::Join;
@@ -151,7 +151,8 @@ impl Router {
                 let g = grp.nth(gi);
                 // Another membership (`a1` vs `a+`) may hold this kernel join already:
                 // this one shares its socket and asks the kernel nothing.
-                let (busy, held) = self.groups.holders(ifindex, s.as_ref(), &g);
+                let mut busy = JoinSockets::default();
+                let held = self.groups.holders(ifindex, s.as_ref(), &g, &mut busy);
                 let sock = match held {
                     Some(sock) => sock,
                     None => match h.join(ifindex, s.as_ref(), &g, &busy) {
@@ -181,10 +182,9 @@ impl Router {
         };
         self.groups.remove_join(jid);
         // Still wanted by another membership (`a1` and `a+`): the kernel keeps it.
-        if self
-            .groups
-            .holders(j.ifindex, j.source.as_ref(), &j.group)
-            .1
+        let mut busy = JoinSockets::default();
+        if (self.groups)
+            .holders(j.ifindex, j.source.as_ref(), &j.group, &mut busy)
             .is_some()
         {
             return;

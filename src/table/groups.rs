@@ -198,16 +198,17 @@ impl<const G: usize, const GB: usize, const J: usize> GroupTable<G, GB, J> {
         Ok(id)
     }
 
-    /// The join helper sockets holding (`ifindex`, `group`) already, and the one holding
-    /// (`ifindex`, `source`, `group`) itself if any: a join of it shares that socket's
-    /// kernel membership. One pass over the joins.
+    /// The join helper socket holding (`ifindex`, `source`, `group`) itself if any (a
+    /// join of it shares that socket's kernel membership), and into `busy` those holding
+    /// (`ifindex`, `group`) already. One pass over the joins. (The set is filled in place:
+    /// a pair returned in memory was copied out again.)
     pub fn holders(
         &self,
         ifindex: u32,
         source: Option<&Addr>,
         group: &Addr,
-    ) -> (JoinSockets, Option<u16>) {
-        let mut busy = JoinSockets::default();
+        busy: &mut JoinSockets,
+    ) -> Option<u16> {
         let mut same = None;
         for (_, j) in self.joins.iter() {
             if j.ifindex == ifindex && j.group == *group {
@@ -217,7 +218,7 @@ impl<const G: usize, const GB: usize, const J: usize> GroupTable<G, GB, J> {
                 }
             }
         }
-        (busy, same)
+        same
     }
 
     /// Removes membership `id`, which has no joins left (the caller left and forgot
