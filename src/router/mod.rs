@@ -39,6 +39,7 @@ use crate::table::buckets;
 use crate::table::groups::GroupTable;
 use crate::table::iface::IfaceTable;
 use crate::table::mfc::MfcTable;
+pub(crate) use crate::table::pending::Words;
 use crate::table::pending::{Kind, PendingTable};
 use crate::table::rules::RuleTable;
 use crate::time::Instant;
@@ -81,21 +82,6 @@ pub enum Origin<'a> {
     },
     /// An IPC command: `ipc: `.
     Ipc,
-}
-
-/// A route's or a membership's words as written (conf line, IPC command or pending
-/// entry): passed on by reference, one pointer, not eight words at every call between
-/// the parsers, the two bodies and the pending list.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Words<'a> {
-    /// The inbound interface word (may be a wildcard).
-    pub iif: &'a str,
-    /// The source word, if any.
-    pub source: Option<&'a str>,
-    /// The group word.
-    pub group: &'a str,
-    /// The outbound interface words (none for a membership).
-    pub oifs: &'a [&'a str],
 }
 
 /// The operation failed; the reason was logged (SMCRoute replies with that last line).

@@ -25,8 +25,13 @@ pub(crate) fn requeue<H: Host>(
 ) {
     let source = source.map(Prefix::text);
     let group = group.text();
-    let src = source.as_ref().map(|t| t.as_str());
-    if pending.add_words(kind, iif, src, group.as_str(), oifs) == Err(AddError::Full) {
+    let w = Words {
+        iif,
+        source: source.as_ref().map(|t| t.as_str()),
+        group: group.as_str(),
+        oifs,
+    };
+    if pending.add_words(kind, &w) == Err(AddError::Full) {
         note_full(h, Table::Pending);
     }
 }

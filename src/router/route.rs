@@ -198,7 +198,7 @@ impl Router {
     /// Queues a directive as written and says so.
     pub(crate) fn pend<H: Host>(&mut self, h: &mut H, kind: Kind, w: &Words<'_>) {
         // Words too long for an entry are not "added"; a full list is, then fails.
-        let added = (self.pending).add_words(kind, w.iif, w.source, w.group, w.oifs);
+        let added = self.pending.add_words(kind, w);
         if added != Err(AddError::TooLong) {
             note(h, Msg::PendingAdded(kind.word(), w.iif, w.group));
         }
