@@ -239,15 +239,15 @@ impl<const G: usize, const GB: usize, const J: usize> GroupTable<G, GB, J> {
 
     /// Records a kernel join of membership `owner`.
     pub fn add_join(&mut self, owner: usize, join: Join) -> Result<usize, Full> {
-        if self.groups.get(owner).is_none() {
+        // The membership stays borrowed throughout (the joins are other fields): one
+        // lookup of it.
+        let Some(g) = self.groups.get_mut(owner) else {
             return Err(Full);
-        }
+        };
         let mut join = join;
         join.owner = owner as u32;
         let id = self.joins.insert(join)?;
-        if let Some(g) = self.groups.get_mut(owner) {
-            links::push_back(&mut self.join_links, &mut g.joins, id);
-        }
+        links::push_back(&mut self.join_links, &mut g.joins, id);
         Ok(id)
     }
 
