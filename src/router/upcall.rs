@@ -106,17 +106,15 @@ impl Router {
     pub(crate) fn expire_pass<H: Host>(&mut self, h: &mut H, now: Instant, max_idle: u32) {
         let mut walk = Walk::new();
         while let Some(kid) = self.mfc.step(&mut walk) {
-            let Some(r) = self.kernel_entry(kid).filter(|r| r.is_cache()) else {
+            // One mutable borrow of the entry (the host is not the router) for its counts
+            // and its stamps, read and written in place: one lookup.
+            let Some(e) = self.mfc.get_mut(kid).filter(|r| r.is_cache()) else {
                 continue;
             };
             let count = h
-                .sg_count(&r.mfc.source, &r.mfc.group)
+                .sg_count(&e.mfc.source, &e.mfc.group)
                 .ok()
                 .map(|c| c.packets.saturating_sub(c.wrong_if));
-            // One mutable borrow of the entry for the stamps, read and written in place.
-            let Some(e) = self.mfc.get_mut(kid) else {
-                continue;
-            };
             if !e.stamped {
                 e.stamped = true;
                 e.last_use = now;
