@@ -307,8 +307,14 @@ impl Router {
         };
         let mfc = &mut self.mfc;
         let mut walk = Walk::new();
-        while let Some(kid) = next_covered(mfc, rule, parent, &mut walk) {
-            let Some(mut ttls) = mfc.get(kid).map(|r| r.mfc.ttls) else {
+        while let Some(kid) = mfc.step(&mut walk) {
+            // The entry's OIFs, if it is a cache entry arriving on `parent` that the
+            // template covers: one lookup for the test and the copy.
+            let Some(mut ttls) = mfc
+                .get(kid)
+                .filter(|r| covered(r, rule, parent))
+                .map(|r| r.mfc.ttls)
+            else {
                 continue;
             };
             match change {
@@ -447,17 +453,9 @@ pub(crate) fn put_kernel<H: Host>(
     Err(Failed)
 }
 
-/// The next cache entry of `walk` (insertion order) arriving on `parent` that template
-/// `rule` covers.
-fn next_covered(mfc: &Mfcs, rule: &Rule, parent: u8, walk: &mut Walk) -> Option<usize> {
-    while let Some(kid) = mfc.step(walk) {
-        if mfc.get(kid).is_some_and(|r| {
-            r.is_cache() && r.mfc.parent == parent && rule.covers(&r.mfc.source, &r.mfc.group)
-        }) {
-            return Some(kid);
-        }
-    }
-    None
+/// True if `r` is a cache entry arriving on `parent` that template `rule` covers.
+fn covered(r: &Route, rule: &Rule, parent: u8) -> bool {
+    r.is_cache() && r.mfc.parent == parent && rule.covers(&r.mfc.source, &r.mfc.group)
 }
 
 /// [`Router::set_kernel_ttls`] on the kernel list alone: callers may pass the OIFs of a
