@@ -43,6 +43,9 @@ impl Router {
     fn learn<H: Host>(&mut self, h: &mut H, up: &Upcall, id: usize, wrong: bool) {
         let (source, group) = (&up.source, &up.group);
         let sg = Compact::sg(source, group);
+        // Looked up once, before the kernel list is changed (another field): every
+        // outcome's message names it.
+        let name = self.ifaces.name(id);
         let kid = self.mfc.find(source, group);
         // A configured (S,G) entry keeps its own parent and OIFs; otherwise the entry
         // arrives on the upcall's VIF with the template's OIFs (none without one). Set
@@ -82,7 +85,6 @@ impl Router {
             }
         }
         // One message call for every outcome: only the wording differs.
-        let name = self.iface_name(id);
         let msg = if given_up && is_configured {
             Msg::WrongVifConfigured(&sg, name)
         } else if given_up {
