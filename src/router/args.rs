@@ -2,7 +2,7 @@
 //! by conf lines and IPC commands so both report the same messages.
 
 use super::msg::{note, say, Cmd, Msg};
-use super::{Failed, Origin};
+use super::{Failed, Origin, Words};
 use crate::conf::atoi;
 use crate::fmt::Log;
 use crate::limits::MAX_OIFS;
@@ -87,7 +87,7 @@ pub(crate) const UNSET: Prefix = Prefix {
     len: 0,
 };
 
-/// The source and group words of a route (`cmd` [`Cmd::Mroute`]: the source is parsed
+/// The source and group words of `w`, a route's (`cmd` [`Cmd::Mroute`]: the source is parsed
 /// first, as in SMCRoute) or of a membership ([`Cmd::Join`]: the group first), written into
 /// `src` and `grp` in place. A missing source is `*`: the unspecified address at the
 /// group's full length. One body for the conf, IPC and replay paths of all four commands.
@@ -95,11 +95,11 @@ pub fn sg_words<L: Log + ?Sized>(
     log: &mut L,
     origin: &Origin<'_>,
     cmd: Cmd,
-    source: Option<&str>,
-    group: &str,
+    w: &Words<'_>,
     src: &mut Prefix,
     grp: &mut Prefix,
 ) -> Result<(), Failed> {
+    let (source, group) = (w.source, w.group);
     // The two words in the order of `cmd`, through one call of `prefix`.
     let group_first = cmd == Cmd::Join;
     for k in 0..2 {
@@ -264,29 +264,39 @@ mod tests {
         );
     }
 
+    /// The words of a directive with this source and group.
+    fn sg<'a>(source: Option<&'a str>, group: &'a str) -> Words<'a> {
+        Words {
+            iif: "a1",
+            source,
+            group,
+            oifs: &[],
+        }
+    }
+
     #[test]
     fn sg_words_order_and_default_source() {
         let mut l = RecordingLog::default();
         let (mut s, mut g) = (UNSET, UNSET);
         let o = Origin::Ipc;
-        sg_words(&mut l, &o, Cmd::Mroute, None, "ff2e::1/64", &mut s, &mut g).unwrap();
-        assert_eq!(s, Prefix::host(Addr::any(crate::net::Family::V6)));
-        assert_eq!((g.len, g.addr.family()), (64, crate::net::Family::V6));
         sg_words(
             &mut l,
             &o,
-            Cmd::Join,
-            Some("10.0.0.0/8"),
-            "225.1.1.1",
+            Cmd::Mroute,
+            &sg(None, "ff2e::1/64"),
             &mut s,
             &mut g,
         )
         .unwrap();
+        assert_eq!(s, Prefix::host(Addr::any(crate::net::Family::V6)));
+        assert_eq!((g.len, g.addr.family()), (64, crate::net::Family::V6));
+        let w = sg(Some("10.0.0.0/8"), "225.1.1.1");
+        sg_words(&mut l, &o, Cmd::Join, &w, &mut s, &mut g).unwrap();
         assert_eq!((s.len, g.len), (8, 32));
         // Both words bad: a route reports the source, a membership the group.
-        assert!(sg_words(&mut l, &o, Cmd::Mroute, Some("x"), "y", &mut s, &mut g).is_err());
+        assert!(sg_words(&mut l, &o, Cmd::Mroute, &sg(Some("x"), "y"), &mut s, &mut g).is_err());
         assert_eq!(last(&l), "ipc: mroute: Invalid source address: x");
-        assert!(sg_words(&mut l, &o, Cmd::Join, Some("x"), "y", &mut s, &mut g).is_err());
+        assert!(sg_words(&mut l, &o, Cmd::Join, &sg(Some("x"), "y"), &mut s, &mut g).is_err());
         assert_eq!(last(&l), "ipc: join: Invalid multicast group: y");
         assert_eq!(l.lines.len(), 2);
     }

@@ -2,8 +2,8 @@
 
 use super::args;
 use super::msg::{note, note_full, Cmd, Compact, Msg, Table};
-use super::{Failed, Mode, Origin, Router};
-use crate::kernel::Host;
+use super::{Failed, Mode, Origin, Router, Words};
+use crate::kernel::{Host, JoinSockets};
 use crate::limits::IFNAMSIZ;
 use crate::net::Prefix;
 use crate::table::groups::Join;
@@ -34,13 +34,12 @@ impl Router {
         h: &mut H,
         origin: &Origin<'_>,
         mode: Mode,
-        iif: &str,
-        source: Option<&str>,
-        group: &str,
+        w: &Words<'_>,
     ) -> Result<(), Failed> {
+        let iif = w.iif;
         let mut grp = args::UNSET;
         let mut src = args::UNSET;
-        args::sg_words(h, origin, Cmd::Join, source, group, &mut src, &mut grp)?;
+        args::sg_words(h, origin, Cmd::Join, w, &mut src, &mut grp)?;
         let src = source_of(&src);
         let (hash, found) = self.groups.find(iif, src, &grp);
         if let Some(gid) = found {
@@ -74,7 +73,7 @@ impl Router {
         // A name too long to record is no interface either.
         if first_in.is_none() || iif.len() > IFNAMSIZ {
             if mode == Mode::Conf {
-                self.pend(h, Kind::Mgroup, iif, source, group, &[]);
+                self.pend(h, Kind::Mgroup, w);
                 return Ok(());
             }
             note(h, Msg::UnknownIface(iif));
@@ -152,7 +151,8 @@ impl Router {
                 let g = grp.nth(gi);
                 // Another membership (`a1` vs `a+`) may hold this kernel join already:
                 // this one shares its socket and asks the kernel nothing.
-                let (busy, held) = self.groups.holders(ifindex, s.as_ref(), &g);
+                let mut busy = JoinSockets::default();
+                let held = self.groups.holders(ifindex, s.as_ref(), &g, &mut busy);
                 let sock = match held {
                     Some(sock) => sock,
                     None => match h.join(ifindex, s.as_ref(), &g, &busy) {
@@ -182,10 +182,9 @@ impl Router {
         };
         self.groups.remove_join(jid);
         // Still wanted by another membership (`a1` and `a+`): the kernel keeps it.
-        if self
-            .groups
-            .holders(j.ifindex, j.source.as_ref(), &j.group)
-            .1
+        let mut busy = JoinSockets::default();
+        if (self.groups)
+            .holders(j.ifindex, j.source.as_ref(), &j.group, &mut busy)
             .is_some()
         {
             return;

@@ -39,6 +39,7 @@ use crate::table::buckets;
 use crate::table::groups::GroupTable;
 use crate::table::iface::IfaceTable;
 use crate::table::mfc::MfcTable;
+pub(crate) use crate::table::pending::Words;
 use crate::table::pending::{Kind, PendingTable};
 use crate::table::rules::RuleTable;
 use crate::time::Instant;
@@ -207,7 +208,13 @@ impl Router {
                 join,
             } => {
                 let kind = if *join { Kind::Mgroup } else { Kind::Mroute };
-                self.words(h, &origin, Mode::Conf, from, *source, group, oifs, kind)
+                let w = Words {
+                    iif: from,
+                    source: *source,
+                    group,
+                    oifs,
+                };
+                self.words(h, &origin, Mode::Conf, &w, kind)
             }
             // Missing `from` or `group`: SMCRoute fails the line without a message.
             Stmt::Route { .. } => Err(Failed),
@@ -223,22 +230,18 @@ impl Router {
     /// untouched (to `mroute_words` by a jump on x86_64). On x86_64 the three are kept
     /// apart (-32 B against the direct calls, +25 B with both bodies in line here); on
     /// MIPS16e both bodies are in line here (-96 B; +16 B kept apart).
-    #[allow(clippy::too_many_arguments)]
     #[cfg_attr(target_arch = "x86_64", inline(never))]
     pub(crate) fn words<H: Host>(
         &mut self,
         h: &mut H,
         origin: &Origin<'_>,
         mode: Mode,
-        iif: &str,
-        source: Option<&str>,
-        group: &str,
-        oifs: &[&str],
+        w: &Words<'_>,
         kind: Kind,
     ) -> Result<(), Failed> {
         match kind {
-            Kind::Mroute => self.mroute_words(h, origin, mode, iif, source, group, oifs),
-            Kind::Mgroup => self.join_words(h, origin, mode, iif, source, group),
+            Kind::Mroute => self.mroute_words(h, origin, mode, w),
+            Kind::Mgroup => self.join_words(h, origin, mode, w),
         }
     }
 
@@ -280,7 +283,13 @@ impl Router {
                     let mode = if cmd == b'j' { Mode::Ipc } else { Mode::Leave };
                     (Kind::Mgroup, source, group, &[][..], mode)
                 };
-                self.words(h, &origin, mode, iif, source, group, oifs, kind)
+                let w = Words {
+                    iif,
+                    source,
+                    group,
+                    oifs,
+                };
+                self.words(h, &origin, mode, &w, kind)
             }
             b'F' => {
                 self.expire_pass(h, now, 0);

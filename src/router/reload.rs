@@ -3,7 +3,7 @@
 use heapless::Vec;
 
 use super::msg::{note, note_full, Msg, Table};
-use super::{Mode, Origin, PendingList, Router};
+use super::{Mode, Origin, PendingList, Router, Words};
 use crate::kernel::Host;
 use crate::limits::MAX_OIFS;
 use crate::net::Prefix;
@@ -25,8 +25,13 @@ pub(crate) fn requeue<H: Host>(
 ) {
     let source = source.map(Prefix::text);
     let group = group.text();
-    let src = source.as_ref().map(|t| t.as_str());
-    if pending.add_words(kind, iif, src, group.as_str(), oifs) == Err(AddError::Full) {
+    let w = Words {
+        iif,
+        source: source.as_ref().map(|t| t.as_str()),
+        group: group.as_str(),
+        oifs,
+    };
+    if pending.add_words(kind, &w) == Err(AddError::Full) {
         note_full(h, Table::Pending);
     }
 }
@@ -154,8 +159,13 @@ impl Router {
             let (Some(&iif), Some(&group)) = (words.first(), words.get(at)) else {
                 continue;
             };
-            let source = words.get(1).copied().filter(|_| p.has_source());
-            let oifs = words.get(at + 1..).unwrap_or(&[]);
+            // The words record first: the checks below read it, not copies of its parts.
+            let w = Words {
+                iif,
+                source: words.get(1).copied().filter(|_| p.has_source()),
+                group,
+                oifs: words.get(at + 1..).unwrap_or(&[]),
+            };
             // The interface words (the IIF and the OIFs: all but source and group), by
             // one loop, not the IIF's own check and a loop for the OIFs.
             let ready = (words.iter().enumerate())
@@ -164,10 +174,10 @@ impl Router {
                 continue;
             }
             let origin = Origin::Ipc;
-            let result = self.words(h, &origin, Mode::Replay, iif, source, group, oifs, p.kind);
+            let result = self.words(h, &origin, Mode::Replay, &w, p.kind);
             if result.is_ok() {
                 self.pending.remove(pid);
-                note(h, Msg::Activated(p.kind.word(), iif, group));
+                note(h, Msg::Activated(p.kind.word(), w.iif, w.group));
             }
         }
     }

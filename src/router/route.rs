@@ -4,7 +4,7 @@ use heapless::Vec;
 
 use super::args;
 use super::msg::{note, note_full, say, Cmd, Compact, Dir, Explicit, Msg, Table};
-use super::{Failed, Mfcs, Mode, Origin, Router};
+use super::{Failed, Mfcs, Mode, Origin, Router, Words};
 use crate::errno::Errno;
 use crate::kernel::{Host, Mfc};
 use crate::limits::MAX_VIFS;
@@ -56,7 +56,6 @@ impl Router {
     /// `mroute from IIF [source S] group G [to OIF...]`, IPC `add` and, with
     /// [`Mode::Remove`], IPC `remove IIF [S] G [OIF...]`: the same words, parsed and
     /// their IIF looked up by one body.
-    #[allow(clippy::too_many_arguments)]
     // Not in line in `Router::words` on x86_64: see there.
     #[cfg_attr(target_arch = "x86_64", inline(never))]
     pub(crate) fn mroute_words<H: Host>(
@@ -64,16 +63,14 @@ impl Router {
         h: &mut H,
         origin: &Origin<'_>,
         mode: Mode,
-        iif: &str,
-        source: Option<&str>,
-        group: &str,
-        oifs: &[&str],
+        w: &Words<'_>,
     ) -> Result<(), Failed> {
+        let (iif, oifs) = (w.iif, w.oifs);
         // One rule record, the words parsed straight into it, its IIF and OIFs set per
         // inbound interface below: not a 76-byte record built from the addresses.
         let mut rule = Rule::new(0, &args::UNSET, &args::UNSET);
         let (src, grp) = (&mut rule.source, &mut rule.group);
-        args::sg_words(h, origin, Cmd::Mroute, source, group, src, grp)?;
+        args::sg_words(h, origin, Cmd::Mroute, w, src, grp)?;
         let v6 = rule.is_v6();
 
         // The walks below look the names up again: the interface table answers a name
@@ -103,7 +100,7 @@ impl Router {
                 say(h, origin, Msg::NotKnown(dir, word));
                 return Err(Failed);
             }
-            self.pend(h, Kind::Mroute, iif, source, group, oifs);
+            self.pend(h, Kind::Mroute, w);
             if dir == Dir::Inbound {
                 return Ok(());
             }
@@ -199,19 +196,11 @@ impl Router {
     }
 
     /// Queues a directive as written and says so.
-    pub(crate) fn pend<H: Host>(
-        &mut self,
-        h: &mut H,
-        kind: Kind,
-        iif: &str,
-        source: Option<&str>,
-        group: &str,
-        oifs: &[&str],
-    ) {
+    pub(crate) fn pend<H: Host>(&mut self, h: &mut H, kind: Kind, w: &Words<'_>) {
         // Words too long for an entry are not "added"; a full list is, then fails.
-        let added = self.pending.add_words(kind, iif, source, group, oifs);
+        let added = self.pending.add_words(kind, w);
         if added != Err(AddError::TooLong) {
-            note(h, Msg::PendingAdded(kind.word(), iif, group));
+            note(h, Msg::PendingAdded(kind.word(), w.iif, w.group));
         }
         if added.is_err() {
             note_full(h, Table::Pending);
@@ -318,8 +307,14 @@ impl Router {
         };
         let mfc = &mut self.mfc;
         let mut walk = Walk::new();
-        while let Some(kid) = next_covered(mfc, rule, parent, &mut walk) {
-            let Some(mut ttls) = mfc.get(kid).map(|r| r.mfc.ttls) else {
+        while let Some(kid) = mfc.step(&mut walk) {
+            // The entry's OIFs, if it is a cache entry arriving on `parent` that the
+            // template covers: one lookup for the test and the copy.
+            let Some(mut ttls) = mfc
+                .get(kid)
+                .filter(|r| covered(r, rule, parent))
+                .map(|r| r.mfc.ttls)
+            else {
                 continue;
             };
             match change {
@@ -458,17 +453,9 @@ pub(crate) fn put_kernel<H: Host>(
     Err(Failed)
 }
 
-/// The next cache entry of `walk` (insertion order) arriving on `parent` that template
-/// `rule` covers.
-fn next_covered(mfc: &Mfcs, rule: &Rule, parent: u8, walk: &mut Walk) -> Option<usize> {
-    while let Some(kid) = mfc.step(walk) {
-        if mfc.get(kid).is_some_and(|r| {
-            r.is_cache() && r.mfc.parent == parent && rule.covers(&r.mfc.source, &r.mfc.group)
-        }) {
-            return Some(kid);
-        }
-    }
-    None
+/// True if `r` is a cache entry arriving on `parent` that template `rule` covers.
+fn covered(r: &Route, rule: &Rule, parent: u8) -> bool {
+    r.is_cache() && r.mfc.parent == parent && rule.covers(&r.mfc.source, &r.mfc.group)
 }
 
 /// [`Router::set_kernel_ttls`] on the kernel list alone: callers may pass the OIFs of a

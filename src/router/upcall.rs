@@ -43,6 +43,9 @@ impl Router {
     fn learn<H: Host>(&mut self, h: &mut H, up: &Upcall, id: usize, wrong: bool) {
         let (source, group) = (&up.source, &up.group);
         let sg = Compact::sg(source, group);
+        // Looked up once, before the kernel list is changed (another field): every
+        // outcome's message names it.
+        let name = self.ifaces.name(id);
         let kid = self.mfc.find(source, group);
         // A configured (S,G) entry keeps its own parent and OIFs; otherwise the entry
         // arrives on the upcall's VIF with the template's OIFs (none without one). Set
@@ -82,7 +85,6 @@ impl Router {
             }
         }
         // One message call for every outcome: only the wording differs.
-        let name = self.iface_name(id);
         let msg = if given_up && is_configured {
             Msg::WrongVifConfigured(&sg, name)
         } else if given_up {
@@ -106,17 +108,15 @@ impl Router {
     pub(crate) fn expire_pass<H: Host>(&mut self, h: &mut H, now: Instant, max_idle: u32) {
         let mut walk = Walk::new();
         while let Some(kid) = self.mfc.step(&mut walk) {
-            let Some(r) = self.kernel_entry(kid).filter(|r| r.is_cache()) else {
+            // One mutable borrow of the entry (the host is not the router) for its counts
+            // and its stamps, read and written in place: one lookup.
+            let Some(e) = self.mfc.get_mut(kid).filter(|r| r.is_cache()) else {
                 continue;
             };
             let count = h
-                .sg_count(&r.mfc.source, &r.mfc.group)
+                .sg_count(&e.mfc.source, &e.mfc.group)
                 .ok()
                 .map(|c| c.packets.saturating_sub(c.wrong_if));
-            // One mutable borrow of the entry for the stamps, read and written in place.
-            let Some(e) = self.mfc.get_mut(kid) else {
-                continue;
-            };
             if !e.stamped {
                 e.stamped = true;
                 e.last_use = now;

@@ -56,11 +56,12 @@ impl Blank for Group {
 }
 
 fn identity_hash(iif: &str, source: Option<&Prefix>, group: &Prefix) -> u32 {
-    let mut h = KeyHash::new().bytes(iif.as_bytes()).byte(0);
+    // The name's length is mixed in first: no terminator needed.
+    let mut h = KeyHash::new().bytes(iif.as_bytes());
     if let Some(s) = source {
-        h = h.addr(&s.addr).byte(s.len);
+        h = h.prefix(s);
     }
-    h.addr(&group.addr).byte(group.len).finish()
+    h.prefix(group).finish()
 }
 
 /// The hash of a membership identity, from [`GroupTable::find`] of that identity.
@@ -197,16 +198,17 @@ impl<const G: usize, const GB: usize, const J: usize> GroupTable<G, GB, J> {
         Ok(id)
     }
 
-    /// The join helper sockets holding (`ifindex`, `group`) already, and the one holding
-    /// (`ifindex`, `source`, `group`) itself if any: a join of it shares that socket's
-    /// kernel membership. One pass over the joins.
+    /// The join helper socket holding (`ifindex`, `source`, `group`) itself if any (a
+    /// join of it shares that socket's kernel membership), and into `busy` those holding
+    /// (`ifindex`, `group`) already. One pass over the joins. (The set is filled in place:
+    /// a pair returned in memory was copied out again.)
     pub fn holders(
         &self,
         ifindex: u32,
         source: Option<&Addr>,
         group: &Addr,
-    ) -> (JoinSockets, Option<u16>) {
-        let mut busy = JoinSockets::default();
+        busy: &mut JoinSockets,
+    ) -> Option<u16> {
         let mut same = None;
         for (_, j) in self.joins.iter() {
             if j.ifindex == ifindex && j.group == *group {
@@ -216,7 +218,7 @@ impl<const G: usize, const GB: usize, const J: usize> GroupTable<G, GB, J> {
                 }
             }
         }
-        (busy, same)
+        same
     }
 
     /// Removes membership `id`, which has no joins left (the caller left and forgot
@@ -237,15 +239,15 @@ impl<const G: usize, const GB: usize, const J: usize> GroupTable<G, GB, J> {
 
     /// Records a kernel join of membership `owner`.
     pub fn add_join(&mut self, owner: usize, join: Join) -> Result<usize, Full> {
-        if self.groups.get(owner).is_none() {
+        // The membership stays borrowed throughout (the joins are other fields): one
+        // lookup of it.
+        let Some(g) = self.groups.get_mut(owner) else {
             return Err(Full);
-        }
+        };
         let mut join = join;
         join.owner = owner as u32;
         let id = self.joins.insert(join)?;
-        if let Some(g) = self.groups.get_mut(owner) {
-            links::push_back(&mut self.join_links, &mut g.joins, id);
-        }
+        links::push_back(&mut self.join_links, &mut g.joins, id);
         Ok(id)
     }
 

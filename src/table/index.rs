@@ -11,7 +11,7 @@
 //! in one probe run, which every insert of that key and every lookup walks (the
 //! templates of one match key, which are few: see `super::rules`).
 
-use crate::net::Addr;
+use crate::net::{Addr, Prefix};
 
 use super::Full;
 
@@ -52,36 +52,27 @@ impl KeyHash {
         self.u32(u32::from(b))
     }
 
-    /// Mixes bytes in, four at a time, and their number.
+    /// Mixes bytes in, four at a time (a short last group as a smaller number), and
+    /// their number first.
     pub fn bytes(self, bytes: &[u8]) -> Self {
         let mut h = self.u32(bytes.len() as u32);
-        let mut words = bytes.chunks_exact(4);
-        for w in &mut words {
-            h = h.u32(<[u8; 4]>::try_from(w).map_or(0, u32::from_le_bytes));
-        }
-        let mut tail = [0u8; 4];
-        let rest = words.remainder();
-        if !rest.is_empty() {
-            if let Some(t) = tail.get_mut(..rest.len()) {
-                t.copy_from_slice(rest);
-            }
-            h = h.u32(u32::from_le_bytes(tail));
+        for group in bytes.chunks(4) {
+            // Little-endian, as `u32::from_le_bytes` of a full group.
+            h = h.u32(group.iter().rev().fold(0, |w, &b| w << 8 | u32::from(b)));
         }
         h
     }
 
-    /// Mixes an address in (family included).
+    /// Mixes an address in (family included: its octets and their number).
     pub fn addr(self, a: &Addr) -> Self {
-        match a {
-            Addr::V4(o) => self.u32(4).u32(u32::from_le_bytes(*o)),
-            Addr::V6(o) => {
-                let mut h = self.u32(6);
-                for w in o.chunks_exact(4) {
-                    h = h.u32(<[u8; 4]>::try_from(w).map_or(0, u32::from_le_bytes));
-                }
-                h
-            }
-        }
+        self.bytes(a.octets())
+    }
+
+    /// Mixes a prefix in: its address, then its length. Not inlined: one copy for the
+    /// four prefixes of the rule and membership identities.
+    #[inline(never)]
+    pub fn prefix(self, p: &Prefix) -> Self {
+        self.addr(&p.addr).byte(p.len)
     }
 
     /// The hash.

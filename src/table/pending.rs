@@ -26,6 +26,21 @@ impl Kind {
     }
 }
 
+/// A route's or a membership's words as written (conf line, IPC command or pending
+/// entry): passed on by reference, one pointer, not eight words at every call between
+/// the parsers, the router's two bodies and this list.
+#[derive(Debug, Clone, Copy)]
+pub struct Words<'a> {
+    /// The inbound interface word (may be a wildcard).
+    pub iif: &'a str,
+    /// The source word, if any.
+    pub source: Option<&'a str>,
+    /// The group word.
+    pub group: &'a str,
+    /// The outbound interface words (none for a membership).
+    pub oifs: &'a [&'a str],
+}
+
 /// One pending directive. Words are stored NUL-separated (no IPC or conf word can hold a
 /// NUL): IIF, optional source, group, OIFs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,29 +71,28 @@ impl Pending {
         oifs: &[&str],
     ) -> Option<Self> {
         let mut p = Self::BLANK;
-        p.write(kind, iif, source, group, oifs).map(|()| p)
+        let w = Words {
+            iif,
+            source,
+            group,
+            oifs,
+        };
+        p.write(kind, &w).map(|()| p)
     }
 
     /// Makes this the entry of these words, in place; `None` if they do not fit. (A
     /// slice, not an iterator: one copy of the code.)
-    fn write(
-        &mut self,
-        kind: Kind,
-        iif: &str,
-        source: Option<&str>,
-        group: &str,
-        oifs: &[&str],
-    ) -> Option<()> {
+    fn write(&mut self, kind: Kind, w: &Words<'_>) -> Option<()> {
         self.kind = kind;
-        self.has_source = source.is_some();
+        self.has_source = w.source.is_some();
         let words = &mut self.words;
         words.clear();
-        words.push_str(iif).ok()?;
-        if let Some(s) = source {
+        words.push_str(w.iif).ok()?;
+        if let Some(s) = w.source {
             push_word(words, s)?;
         }
-        push_word(words, group)?;
-        for o in oifs {
+        push_word(words, w.group)?;
+        for o in w.oifs {
             push_word(words, o)?;
         }
         Some(())
@@ -177,18 +191,9 @@ impl<const N: usize> PendingTable<N> {
     /// for a duplicate (even when the list is full). The list is short (a few hundred
     /// at most), so the duplicate check walks it, comparing the words written (not the
     /// whole buffers).
-    pub fn add_words(
-        &mut self,
-        kind: Kind,
-        iif: &str,
-        source: Option<&str>,
-        group: &str,
-        oifs: &[&str],
-    ) -> Result<bool, AddError> {
+    pub fn add_words(&mut self, kind: Kind, w: &Words<'_>) -> Result<bool, AddError> {
         let draft = &mut self.draft;
-        draft
-            .write(kind, iif, source, group, oifs)
-            .ok_or(AddError::TooLong)?;
+        draft.write(kind, w).ok_or(AddError::TooLong)?;
         // A plain walk of the ids, not a slab iterator chain.
         let mut walk = super::Walk::new();
         while let Some(id) = self.slab.step(&mut walk) {
@@ -280,7 +285,15 @@ mod tests {
     #[test]
     fn full_dedup_remove_reinsert() {
         let mut t = PendingTable::<2>::new();
-        let add = |t: &mut PendingTable<2>, g: &str| t.add_words(Kind::Mgroup, "a1", None, g, &[]);
+        let add = |t: &mut PendingTable<2>, group: &str| {
+            let w = Words {
+                iif: "a1",
+                source: None,
+                group,
+                oifs: &[],
+            };
+            t.add_words(Kind::Mgroup, &w)
+        };
         assert_eq!(add(&mut t, "225.1.1.1"), Ok(true));
         assert_eq!(add(&mut t, "225.1.1.1"), Ok(false));
         assert_eq!(add(&mut t, "225.1.1.2"), Ok(true));

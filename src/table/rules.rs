@@ -96,10 +96,8 @@ impl Blank for Rule {
 fn identity_hash(iif: u32, source: &Prefix, group: &Prefix) -> u32 {
     KeyHash::new()
         .u32(iif)
-        .addr(&source.addr)
-        .byte(source.len)
-        .addr(&group.addr)
-        .byte(group.len)
+        .prefix(source)
+        .prefix(group)
         .finish()
 }
 
