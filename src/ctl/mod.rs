@@ -24,7 +24,7 @@ pub use self::term::Term;
 use crate::args::{self, ArgError, CtlOpts, ErrorLine, CTL_MAX_WORDS};
 use crate::errno::Errno;
 use crate::fmt::Line;
-use crate::ipc::batch::{self, BATCH_LINE_MAX};
+use crate::ipc::batch::{self, BatchError, BATCH_LINE_MAX};
 use crate::ipc::cmd::{self, Action, IpcCmd, COMMANDS};
 use crate::ipc::wire::WireError;
 use crate::sys::entry::Args;
@@ -42,10 +42,13 @@ const SHOW: usize = 6;
 /// The tool's own messages after [`WARN_HEAD`], each with an
 /// [`INSERT`](crate::texts::INSERT) where its detail goes, in the order of [`Warning`].
 #[rustfmt::skip]
-const WARNING_PARTS: [&[u8]; 11] = [
+const WARNING_PARTS: [&[u8]; 13] = [
     b"Not enough arguments to command \x01",
     b"Failed reading commands: \x01",
-    b"Skipping \x01",
+    // A batch line that is not run: not UTF-8, then each [`BatchError`]'s, in its order.
+    b"Skipping line that is not UTF-8",
+    crate::joined!["Skipping ", batch::LINE_TOO_LONG].as_bytes(),
+    crate::joined!["Skipping ", batch::TOO_MANY_WORDS].as_bytes(),
     b"Communication with daemon failed: \x01",
     b"Cannot find IPC socket \x01",
     b"Daemon not running",
@@ -73,7 +76,9 @@ const HELP_AND_WARNINGS_PACKED: [u8; packed_len(&HELP_AND_WARNINGS)] = pack(&HEL
 enum Warning {
     NotEnoughArgs,
     FailedReading,
-    Skipping,
+    SkippingNotUtf8,
+    SkippingTooLong,
+    SkippingTooManyWords,
     CommunicationFailed,
     NoSocket,
     NotRunning,
@@ -191,7 +196,7 @@ fn run_batch(session: &mut Session<'_, '_>, input: Input<'_>, t: &mut impl Term)
 fn batch_line(session: &mut Session<'_, '_>, line: &[u8], t: &mut impl Term) {
     // The words are used where they are split: no copy of the word list in a `Result`.
     let why = match crate::fmt::as_utf8(line) {
-        None => "line that is not UTF-8",
+        None => Warning::SkippingNotUtf8,
         Some(text) => {
             // Split in place: the word list is not copied out through a `Result`.
             let mut words = Vec::new();
@@ -202,12 +207,13 @@ fn batch_line(session: &mut Session<'_, '_>, line: &[u8], t: &mut impl Term) {
                     }
                     return;
                 }
-                Err(e) => e.text(),
+                Err(BatchError::LineTooLong) => Warning::SkippingTooLong,
+                Err(BatchError::TooManyWords) => Warning::SkippingTooManyWords,
             }
         }
     };
     session.flush(t);
-    warn(t, Warning::Skipping, why.as_bytes());
+    warn(t, why, b"");
     session.fail(1);
 }
 
