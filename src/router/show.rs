@@ -97,8 +97,9 @@ struct Output<'w, W: Out + ?Sized> {
     pos: usize,
 }
 
-/// Blanks written for padding, in pieces of up to this many.
-const SPACES: &[u8; 64] = &[b' '; 64];
+/// Blanks written for padding, in pieces of up to this many (those of the packed texts'
+/// runs).
+const SPACES: &[u8; 20] = &crate::texts::BLANKS;
 
 impl<'w, W: Out + ?Sized> Output<'w, W> {
     fn new(out: &'w mut W, style: Style) -> Self {
