@@ -13,56 +13,58 @@ use crate::kernel::Host;
 use crate::net::{Addr, Dec};
 use crate::table::groups::{Group, Join};
 use crate::texts::{
-    ended_len, pack, packed_len, packed_tail, put_unpacked, same, separated, separated_len, Texts,
+    ended_len, index_of, pack, packed_len, packed_tail, put_unpacked, separated, separated_len,
+    Texts,
 };
 
-/// A value's JSON key (with the punctuation before it) and its text separator: an
-/// index into [`FIELD_TEXTS`], which holds each field's key then its separator (bytes
-/// in `.rodata`, not two string slices a field in the RELRO region).
+/// A value's JSON key (with the punctuation before it) and its text separator: their
+/// indexes into [`KEYS`] and [`SEPS`] (bytes in `.rodata`, not two string slices a
+/// field in the RELRO region; each text once, though fields share them).
 #[derive(Clone, Copy)]
-struct Field(u8);
+struct Field {
+    key: u8,
+    sep: u8,
+}
 
 impl Field {
-    /// The field of `key` and `sep` (a compile error unless they are a pair of
-    /// [`FIELD_PARTS`]).
+    /// The field of `key` and `sep` (a compile error unless they are in [`KEY_PARTS`]
+    /// and [`SEP_PARTS`]).
     const fn of(key: &str, sep: &str) -> Self {
-        let mut i = 0;
-        while i + 1 < FIELD_PARTS.len() {
-            if same(FIELD_PARTS[i], key) && same(FIELD_PARTS[i + 1], sep) {
-                return Self(i as u8);
-            }
-            i += 2;
+        Self {
+            key: index_of(&KEY_PARTS, key) as u8,
+            sep: index_of(&SEP_PARTS, sep) as u8,
         }
-        panic!("field not in FIELD_PARTS");
     }
 
     fn key(self) -> &'static [u8] {
-        FIELD_TEXTS.get(usize::from(self.0))
+        KEYS.get(usize::from(self.key))
     }
 
     fn sep(self) -> &'static [u8] {
-        FIELD_TEXTS.get(usize::from(self.0) + 1)
+        SEPS.get(usize::from(self.sep))
     }
 }
 
-/// Every field's JSON key and text separator, in pairs.
-#[rustfmt::skip]
-const FIELD_PARTS: [&str; 26] = [
-    ",\"iif\":", " ",
-    "{\"index\":", "",
-    ",\"name\":", " ",
-    ",\"vif\":", " ",
-    ",\"mif\":", " ",
-    "", " ",
-    "", " to ",
-    ",", " ",
-    "{\"kind\":", "",
-    ",\"iif\":", "  from ",
-    ",\"source\":", " source ",
-    ",\"group\":", " group ",
-    ",\"source\":null,\"group\":", " group ",
+/// Every field's JSON key.
+const KEY_PARTS: [&str; 11] = [
+    ",\"iif\":",
+    "{\"index\":",
+    ",\"name\":",
+    ",\"vif\":",
+    ",\"mif\":",
+    "",
+    ",",
+    "{\"kind\":",
+    ",\"source\":",
+    ",\"group\":",
+    ",\"source\":null,\"group\":",
 ];
-static FIELD_TEXTS: Texts<26, { ended_len(&FIELD_PARTS) }> = Texts::new(&FIELD_PARTS);
+static KEYS: Texts<11, { ended_len(&KEY_PARTS) }> = Texts::new(&KEY_PARTS);
+
+/// Every field's text separator: a blank first, the separator of every OIF of a route
+/// (found at once, with no text to walk past).
+const SEP_PARTS: [&str; 6] = [" ", "", " to ", "  from ", " source ", " group "];
+static SEPS: Texts<6, { ended_len(&SEP_PARTS) }> = Texts::new(&SEP_PARTS);
 
 const ROUTE_IIF: Field = Field::of(",\"iif\":", " ");
 const IF_INDEX: Field = Field::of("{\"index\":", "");
