@@ -12,7 +12,9 @@ use crate::args;
 use crate::errno::Errno;
 use crate::fmt::{utf8_prefix, Level};
 use crate::net::{prefix_text, Addr, Family, Prefix};
-use crate::texts::{pack, packed_len, packed_tail, put_unpacked, separated, separated_len};
+use crate::texts::{
+    ended_len, pack, packed_len, packed_tail, put_unpacked, separated, separated_len, Texts,
+};
 
 /// Which directive a parse message is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -674,20 +676,50 @@ pub enum Table {
     KernelRoute,
 }
 
+/// The name of each [`Table`], in its order.
+const TABLE_NAME_PARTS: [&str; 6] = [
+    "interface",
+    "join",
+    "mgroup",
+    "pending",
+    "mroute",
+    "kernel route",
+];
+/// [`TABLE_NAME_PARTS`] one after the other: no table of lengths and offsets.
+static TABLE_NAMES: Texts<6, { ended_len(&TABLE_NAME_PARTS) }> = Texts::new(&TABLE_NAME_PARTS);
+
+/// The capacity of each [`Table`], in its order: 32 bits each (every limit fits, checked
+/// at compile time), not a word.
+const TABLE_CAPACITIES: [u32; 6] = {
+    use crate::limits::*;
+    let all = [
+        MAX_IFACES,
+        MAX_JOINS,
+        MAX_GROUPS,
+        MAX_PENDING,
+        MAX_RULES,
+        MAX_KERNEL_ROUTES,
+    ];
+    let mut out = [0; 6];
+    let mut i = 0;
+    while i < all.len() {
+        assert!(all[i] <= u32::MAX as usize);
+        out[i] = all[i] as u32;
+        i += 1;
+    }
+    out
+};
+
 /// Logs that `table` is full: `NAME table full (N entries)`. Not inlined: each caller
 /// passes one byte, not the name, the capacity and a message to build.
 #[inline(never)]
 pub fn note_full<L: crate::fmt::Log + ?Sized>(log: &mut L, table: Table) {
-    use crate::limits::*;
-    let (name, capacity) = match table {
-        Table::Interface => ("interface", MAX_IFACES),
-        Table::Join => ("join", MAX_JOINS),
-        Table::Mgroup => ("mgroup", MAX_GROUPS),
-        Table::Pending => ("pending", MAX_PENDING),
-        Table::Mroute => ("mroute", MAX_RULES),
-        Table::KernelRoute => ("kernel route", MAX_KERNEL_ROUTES),
-    };
-    note(log, Msg::TableFull(name, capacity));
+    let i = table as usize;
+    let capacity = TABLE_CAPACITIES.get(i).copied().unwrap_or(0);
+    note(
+        log,
+        Msg::TableFull(TABLE_NAMES.get_str(i), capacity as usize),
+    );
 }
 
 /// Logs `msg` with an origin prefix.
