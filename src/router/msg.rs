@@ -158,9 +158,12 @@ fn vif(f: Family) -> &'static str {
 }
 
 /// Which wording a message has: one per template, so a directive-dependent message
-/// (`mroute:` or `join:`) is two kinds.
+/// (`mroute:` or `join:`) is two kinds. In the order of their levels: errors, warnings,
+/// notices, infos, debug messages (see [`Kind::level`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
+    TableFull,
+    JoinFailed,
     PhyintMissing,
     PhyintTtl,
     PhyintUnknown,
@@ -177,96 +180,96 @@ enum Kind {
     NotKnown,
     NotMulticast,
     NoVif,
-    SameIif,
-    PendingAdded,
-    Activated,
-    TableFull,
-    Deleting,
     VifNotMulticast,
     VifsExhausted,
     VifAddFailed,
-    VifDelFailed,
     MfcAddFailed,
-    MfcDelFailed,
-    NewData,
-    NoMatch,
-    Moved,
-    WrongVif,
-    WrongVifConfigured,
     UnknownVif,
     PimRegister,
-    UnknownUpcall,
-    AlreadyJoined,
     NoGroup,
     UnknownIface,
-    JoinFailed,
     LeaveFailed,
-    IfaceGone,
     UnknownIpc,
+    PendingAdded,
+    Activated,
+    Moved,
+    IfaceGone,
+    SameIif,
+    NoMatch,
+    WrongVif,
+    WrongVifConfigured,
+    AlreadyJoined,
+    Deleting,
+    VifDelFailed,
+    MfcDelFailed,
+    NewData,
+    UnknownUpcall,
 }
 
 impl Kind {
-    /// Syslog level.
+    /// Syslog level: the kinds are in the order of their levels, so a kind's level is
+    /// how many of the first kinds of the next levels it is at or past (no table).
     fn level(self) -> Level {
-        use Kind::*;
-        match self {
-            PendingAdded | Activated | Moved | IfaceGone => Level::Notice,
-            SameIif | NoMatch | WrongVif | WrongVifConfigured | AlreadyJoined => Level::Info,
-            Deleting | NewData | UnknownUpcall | MfcDelFailed | VifDelFailed => Level::Debug,
-            TableFull | JoinFailed => Level::Err,
-            _ => Level::Warning,
-        }
+        let k = self as u8;
+        let past = |first: Kind| u8::from(k >= first as u8);
+        Level::from_number(
+            Level::Err as u8
+                + past(Kind::PhyintMissing)
+                + past(Kind::PendingAdded)
+                + past(Kind::SameIif)
+                + past(Kind::Deleting),
+        )
     }
 }
 
 /// How many kinds of message there are: one wording each.
-const KINDS: usize = Kind::UnknownIpc as usize + 1;
+const KINDS: usize = Kind::UnknownUpcall as usize + 1;
 
 /// The wording of every [`Kind`], with a [`HOLE`] for each argument, in the order of
 /// the kinds.
 const TEMPLATE_PARTS: [&[u8]; KINDS] = [
-    b"phyint missing interface pattern",              // PhyintMissing
-    b"phyint % ttl % out of range (1-255)",           // PhyintTtl
-    b"phyint % does not exist (yet?) on this system", // PhyintUnknown
-    b"%: Invalid multicast group: %",                 // BadGroup
-    b"mroute: invalid multicast group: %",            // BadGroupIpc
-    b"mroute: Invalid source address: %",             // BadSourceMroute
-    b"join: Invalid multicast source: %",             // BadSourceJoin
-    b"mroute: Invalid multicast group prefix length, %", // BadGroupLenMroute
-    b"join: Invalid group prefix length (0-%): %",    // BadGroupLenJoin
-    b"mroute: invalid prefix length: %",              // BadSourceLenMroute
-    b"join: Invalid source prefix length (0-%): %",   // BadSourceLenJoin
-    b"%: Not enough arguments",                       // TooFewArgs
-    b"mroute: Too many outbound interfaces",          // TooManyOifs
-    b"mroute: % % is not a known phyint",             // NotKnown
-    b"mroute: % % is not multicast capable",          // NotMulticast
-    b"mroute: % % has no VIF, VIF table exhausted?",  // NoVif
-    b"mroute: Same outbound interface (%) as inbound (%) may cause routing loops.", // SameIif
-    b"% from % group % pending: interface not available", // PendingAdded
-    b"Activated pending % from % group %",            // Activated
-    b"% table full (% entries)",                      // TableFull
-    b"mroute: deleting route from % %",               // Deleting
+    b"% table full (% entries)",                            // TableFull
+    b"Failed joining group % on %: %",                      // JoinFailed
+    b"phyint missing interface pattern",                    // PhyintMissing
+    b"phyint % ttl % out of range (1-255)",                 // PhyintTtl
+    b"phyint % does not exist (yet?) on this system",       // PhyintUnknown
+    b"%: Invalid multicast group: %",                       // BadGroup
+    b"mroute: invalid multicast group: %",                  // BadGroupIpc
+    b"mroute: Invalid source address: %",                   // BadSourceMroute
+    b"join: Invalid multicast source: %",                   // BadSourceJoin
+    b"mroute: Invalid multicast group prefix length, %",    // BadGroupLenMroute
+    b"join: Invalid group prefix length (0-%): %",          // BadGroupLenJoin
+    b"mroute: invalid prefix length: %",                    // BadSourceLenMroute
+    b"join: Invalid source prefix length (0-%): %",         // BadSourceLenJoin
+    b"%: Not enough arguments",                             // TooFewArgs
+    b"mroute: Too many outbound interfaces",                // TooManyOifs
+    b"mroute: % % is not a known phyint",                   // NotKnown
+    b"mroute: % % is not multicast capable",                // NotMulticast
+    b"mroute: % % has no VIF, VIF table exhausted?",        // NoVif
     b"Interface % is not multicast capable, skipping VIF.", // VifNotMulticast
-    b"Not enough available VIFs to create %",         // VifsExhausted
-    b"Failed adding % for %: %",                      // VifAddFailed
-    b"Failed deleting % for %: %",                    // VifDelFailed
-    b"failed adding % multicast route %: %",          // MfcAddFailed
-    b"failed removing % multicast route %: %",        // MfcDelFailed
-    b"New multicast data from % to group % on %",     // NewData
-    b"Multicast from %, group %, on % does not match any (*,G) rule", // NoMatch
-    b"Moved % inbound to % after WRONGVIF",           // Moved
-    b"Multicast % on wrong VIF %, no matching rule",  // WrongVif
-    b"Multicast % on wrong VIF %, keeping the configured route", // WrongVifConfigured
+    b"Not enough available VIFs to create %",               // VifsExhausted
+    b"Failed adding % for %: %",                            // VifAddFailed
+    b"failed adding % multicast route %: %",                // MfcAddFailed
     b"No matching interface for VIF %, cannot handle IGMP message %.", // UnknownVif
     b"Receiving PIM register data from %, group %, ignoring.", // PimRegister
-    b"Unknown IGMP message type % from kernel",       // UnknownUpcall
-    b"Already joined % on %",                         // AlreadyJoined
-    b"No group % on % to leave",                      // NoGroup
-    b"unknown interface %",                           // UnknownIface
-    b"Failed joining group % on %: %",                // JoinFailed
-    b"Failed leaving group % on %: %",                // LeaveFailed
+    b"No group % on % to leave",                            // NoGroup
+    b"unknown interface %",                                 // UnknownIface
+    b"Failed leaving group % on %: %",                      // LeaveFailed
+    b"Unknown or malformed IPC message '%' from client.",   // UnknownIpc
+    b"% from % group % pending: interface not available",   // PendingAdded
+    b"Activated pending % from % group %",                  // Activated
+    b"Moved % inbound to % after WRONGVIF",                 // Moved
     b"Interface % gone or changed, its routes and groups are pending", // IfaceGone
-    b"Unknown or malformed IPC message '%' from client.", // UnknownIpc
+    b"mroute: Same outbound interface (%) as inbound (%) may cause routing loops.", // SameIif
+    b"Multicast from %, group %, on % does not match any (*,G) rule", // NoMatch
+    b"Multicast % on wrong VIF %, no matching rule",        // WrongVif
+    b"Multicast % on wrong VIF %, keeping the configured route", // WrongVifConfigured
+    b"Already joined % on %",                               // AlreadyJoined
+    b"mroute: deleting route from % %",                     // Deleting
+    b"Failed deleting % for %: %",                          // VifDelFailed
+    b"failed removing % multicast route %: %",              // MfcDelFailed
+    b"New multicast data from % to group % on %",           // NewData
+    b"Unknown IGMP message type % from kernel",             // UnknownUpcall
 ];
 const TEMPLATES_SEPARATED: [u8; separated_len(&TEMPLATE_PARTS)] = separated(&TEMPLATE_PARTS);
 
@@ -970,6 +973,64 @@ mod tests {
             TEMPLATE_PARTS[Kind::PhyintMissing as usize],
             b"phyint missing interface pattern"
         );
+    }
+
+    #[test]
+    fn kinds_have_their_levels() {
+        use Kind::*;
+        let want = |k: Kind| match k {
+            PendingAdded | Activated | Moved | IfaceGone => Level::Notice,
+            SameIif | NoMatch | WrongVif | WrongVifConfigured | AlreadyJoined => Level::Info,
+            Deleting | NewData | UnknownUpcall | MfcDelFailed | VifDelFailed => Level::Debug,
+            TableFull | JoinFailed => Level::Err,
+            _ => Level::Warning,
+        };
+        for k in [
+            TableFull,
+            JoinFailed,
+            PhyintMissing,
+            PhyintTtl,
+            PhyintUnknown,
+            BadGroup,
+            BadGroupIpc,
+            BadSourceMroute,
+            BadSourceJoin,
+            BadGroupLenMroute,
+            BadGroupLenJoin,
+            BadSourceLenMroute,
+            BadSourceLenJoin,
+            TooFewArgs,
+            TooManyOifs,
+            NotKnown,
+            NotMulticast,
+            NoVif,
+            VifNotMulticast,
+            VifsExhausted,
+            VifAddFailed,
+            MfcAddFailed,
+            UnknownVif,
+            PimRegister,
+            NoGroup,
+            UnknownIface,
+            LeaveFailed,
+            UnknownIpc,
+            PendingAdded,
+            Activated,
+            Moved,
+            IfaceGone,
+            SameIif,
+            NoMatch,
+            WrongVif,
+            WrongVifConfigured,
+            AlreadyJoined,
+            Deleting,
+            VifDelFailed,
+            MfcDelFailed,
+            NewData,
+            UnknownUpcall,
+        ] {
+            assert_eq!(k.level(), want(k), "{k:?}");
+        }
     }
 
     #[test]
