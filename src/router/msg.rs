@@ -89,7 +89,7 @@ impl uDisplay for Compact<'_> {
                 .map_or(Arg::Str("*"), |s| Arg::Prefix(s, self.slen)),
             Arg::Prefix(self.group, self.glen),
         ];
-        put(f, "(%,%)", &parts)
+        put(f, COMPACT, &parts)
     }
 }
 
@@ -112,7 +112,7 @@ impl uDisplay for Explicit<'_> {
             Arg::Addr(&self.group.addr),
             Arg::Int(Halves::of(self.group.len.into())),
         ];
-        put(f, "(%/%,%/%)", &parts)
+        put(f, EXPLICIT, &parts)
     }
 }
 
@@ -122,7 +122,7 @@ impl uDisplay for Origin<'_> {
             // Through the messages' template writer: no formatting code of its own.
             Origin::Conf { file, line } => {
                 let args = [Arg::Str(file), Arg::Int(Halves::of(i64::from(*line)))];
-                put(f, "% line %: ", &args)
+                put(f, CONF_ORIGIN, &args)
             }
             Origin::Ipc => f.write_str("ipc: "),
         }
@@ -224,10 +224,14 @@ impl Kind {
 
 /// How many kinds of message there are: one wording each.
 const KINDS: usize = Kind::UnknownUpcall as usize + 1;
+/// The templates after the kinds': [`Compact`], [`Explicit`], an [`Origin::Conf`].
+const COMPACT: usize = KINDS;
+const EXPLICIT: usize = KINDS + 1;
+const CONF_ORIGIN: usize = KINDS + 2;
 
 /// The wording of every [`Kind`], with a [`HOLE`] for each argument, in the order of
 /// the kinds.
-const TEMPLATE_PARTS: [&[u8]; KINDS] = [
+const TEMPLATE_PARTS: [&[u8]; KINDS + 3] = [
     b"% table full (% entries)",                            // TableFull
     b"Failed joining group % on %: %",                      // JoinFailed
     b"phyint missing interface pattern",                    // PhyintMissing
@@ -270,6 +274,10 @@ const TEMPLATE_PARTS: [&[u8]; KINDS] = [
     b"failed removing % multicast route %: %",              // MfcDelFailed
     b"New multicast data from % to group % on %",           // NewData
     b"Unknown IGMP message type % from kernel",             // UnknownUpcall
+    // The parts of messages that are templates of their own, after the kinds'.
+    b"(%,%)",      // COMPACT
+    b"(%/%,%/%)",  // EXPLICIT
+    b"% line %: ", // CONF_ORIGIN
 ];
 const TEMPLATES_SEPARATED: [u8; separated_len(&TEMPLATE_PARTS)] = separated(&TEMPLATE_PARTS);
 
@@ -614,30 +622,31 @@ impl<'a> Msg<'a> {
 
 impl uDisplay for Msg<'_> {
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        let mut args = self.args.iter();
-        let mut result = Ok(());
-        put_unpacked(
-            &TEMPLATES,
-            self.kind as usize + 1,
-            &mut |piece| {
-                if result.is_ok() {
-                    result = fill(f, utf8_prefix(piece), &mut args);
-                }
-            },
-            b"",
-        );
-        result
+        put(f, self.kind as usize, &self.args)
     }
 }
 
-/// Writes `template` with its [`HOLE`]s filled by `args` in order. The wording is data:
-/// a template and its arguments per message are smaller than a formatting call sequence.
+/// Writes template `i` of [`TEMPLATE_PARTS`] with its [`HOLE`]s filled by `args` in
+/// order. The wording is data: a template and its arguments per message are smaller
+/// than a formatting call sequence.
 fn put<W: uWrite + ?Sized>(
     f: &mut Formatter<'_, W>,
-    template: &str,
+    i: usize,
     args: &[Arg<'_>],
 ) -> Result<(), W::Error> {
-    fill(f, template, &mut args.iter())
+    let mut args = args.iter();
+    let mut result = Ok(());
+    put_unpacked(
+        &TEMPLATES,
+        i + 1,
+        &mut |piece| {
+            if result.is_ok() {
+                result = fill(f, utf8_prefix(piece), &mut args);
+            }
+        },
+        b"",
+    );
+    result
 }
 
 /// Writes `text`, a piece of a template, with each [`HOLE`] filled by the next of
