@@ -136,13 +136,6 @@ fn ipv(f: Family) -> &'static str {
     }
 }
 
-fn cmd(c: Cmd) -> &'static str {
-    match c {
-        Cmd::Mroute => "mroute",
-        Cmd::Join => "join",
-    }
-}
-
 fn dir(d: Dir) -> &'static str {
     match d {
         Dir::Inbound => "inbound",
@@ -167,7 +160,8 @@ enum Kind {
     PhyintMissing,
     PhyintTtl,
     PhyintUnknown,
-    BadGroup,
+    BadGroupMroute,
+    BadGroupJoin,
     BadGroupIpc,
     BadSourceMroute,
     BadSourceJoin,
@@ -175,7 +169,8 @@ enum Kind {
     BadGroupLenJoin,
     BadSourceLenMroute,
     BadSourceLenJoin,
-    TooFewArgs,
+    TooFewArgsMroute,
+    TooFewArgsJoin,
     TooManyOifs,
     NotKnown,
     NotMulticast,
@@ -237,7 +232,8 @@ const TEMPLATE_PARTS: [&[u8]; KINDS + 3] = [
     b"phyint missing interface pattern",                    // PhyintMissing
     b"phyint % ttl % out of range (1-255)",                 // PhyintTtl
     b"phyint % does not exist (yet?) on this system",       // PhyintUnknown
-    b"%: Invalid multicast group: %",                       // BadGroup
+    b"mroute: Invalid multicast group: %",                  // BadGroupMroute
+    b"join: Invalid multicast group: %",                    // BadGroupJoin
     b"mroute: invalid multicast group: %",                  // BadGroupIpc
     b"mroute: Invalid source address: %",                   // BadSourceMroute
     b"join: Invalid multicast source: %",                   // BadSourceJoin
@@ -245,7 +241,8 @@ const TEMPLATE_PARTS: [&[u8]; KINDS + 3] = [
     b"join: Invalid group prefix length (0-%): %",          // BadGroupLenJoin
     b"mroute: invalid prefix length: %",                    // BadSourceLenMroute
     b"join: Invalid source prefix length (0-%): %",         // BadSourceLenJoin
-    b"%: Not enough arguments",                             // TooFewArgs
+    b"mroute: Not enough arguments",                        // TooFewArgsMroute
+    b"join: Not enough arguments",                          // TooFewArgsJoin
     b"mroute: Too many outbound interfaces",                // TooManyOifs
     b"mroute: % % is not a known phyint",                   // NotKnown
     b"mroute: % % is not multicast capable",                // NotMulticast
@@ -464,7 +461,11 @@ impl<'a> Msg<'a> {
     }
     /// Group word does not parse or is not multicast.
     pub fn BadGroup(c: Cmd, text: &'a str) -> Self {
-        Self::str2(Kind::BadGroup, cmd(c), text)
+        let kind = match c {
+            Cmd::Mroute => Kind::BadGroupMroute,
+            Cmd::Join => Kind::BadGroupJoin,
+        };
+        Self::str1(kind, text)
     }
     /// IPC `add`/`remove` whose only address word is not a group.
     pub fn BadGroupIpc(text: &'a str) -> Self {
@@ -495,7 +496,10 @@ impl<'a> Msg<'a> {
     }
     /// Missing command arguments.
     pub fn TooFewArgs(c: Cmd) -> Self {
-        Self::str1(Kind::TooFewArgs, cmd(c))
+        Self::bare(match c {
+            Cmd::Mroute => Kind::TooFewArgsMroute,
+            Cmd::Join => Kind::TooFewArgsJoin,
+        })
     }
     /// Interface does not exist.
     pub fn NotKnown(d: Dir, name: &'a str) -> Self {
@@ -1000,7 +1004,8 @@ mod tests {
             PhyintMissing,
             PhyintTtl,
             PhyintUnknown,
-            BadGroup,
+            BadGroupMroute,
+            BadGroupJoin,
             BadGroupIpc,
             BadSourceMroute,
             BadSourceJoin,
@@ -1008,7 +1013,8 @@ mod tests {
             BadGroupLenJoin,
             BadSourceLenMroute,
             BadSourceLenJoin,
-            TooFewArgs,
+            TooFewArgsMroute,
+            TooFewArgsJoin,
             TooManyOifs,
             NotKnown,
             NotMulticast,
