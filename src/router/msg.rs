@@ -136,13 +136,6 @@ fn ipv(f: Family) -> &'static str {
     }
 }
 
-fn dir(d: Dir) -> &'static str {
-    match d {
-        Dir::Inbound => "inbound",
-        Dir::Outbound => "outbound",
-    }
-}
-
 fn vif(f: Family) -> &'static str {
     match f {
         Family::V4 => "VIF",
@@ -172,9 +165,12 @@ enum Kind {
     TooFewArgsMroute,
     TooFewArgsJoin,
     TooManyOifs,
-    NotKnown,
-    NotMulticast,
-    NoVif,
+    NotKnownInbound,
+    NotKnownOutbound,
+    NotMulticastInbound,
+    NotMulticastOutbound,
+    NoVifInbound,
+    NoVifOutbound,
     VifNotMulticast,
     VifsExhausted,
     VifAddFailed,
@@ -244,9 +240,12 @@ const TEMPLATE_PARTS: [&[u8]; KINDS + 3] = [
     b"mroute: Not enough arguments",                        // TooFewArgsMroute
     b"join: Not enough arguments",                          // TooFewArgsJoin
     b"mroute: Too many outbound interfaces",                // TooManyOifs
-    b"mroute: % % is not a known phyint",                   // NotKnown
-    b"mroute: % % is not multicast capable",                // NotMulticast
-    b"mroute: % % has no VIF, VIF table exhausted?",        // NoVif
+    b"mroute: inbound % is not a known phyint",             // NotKnownInbound
+    b"mroute: outbound % is not a known phyint",            // NotKnownOutbound
+    b"mroute: inbound % is not multicast capable",          // NotMulticastInbound
+    b"mroute: outbound % is not multicast capable",         // NotMulticastOutbound
+    b"mroute: inbound % has no VIF, VIF table exhausted?",  // NoVifInbound
+    b"mroute: outbound % has no VIF, VIF table exhausted?", // NoVifOutbound
     b"Interface % is not multicast capable, skipping VIF.", // VifNotMulticast
     b"Not enough available VIFs to create %",               // VifsExhausted
     b"Failed adding % for %: %",                            // VifAddFailed
@@ -416,11 +415,6 @@ impl<'a> Msg<'a> {
     }
 
     #[inline(never)]
-    fn dir_name(kind: Kind, d: Dir, name: &'a str) -> Self {
-        Self::str2(kind, dir(d), name)
-    }
-
-    #[inline(never)]
     fn sg(kind: Kind, sg: &'a Compact<'a>, s: &'a str) -> Self {
         Self::of(kind, Arg::Sg(sg), Arg::Str(s), Arg::Nil)
     }
@@ -503,15 +497,33 @@ impl<'a> Msg<'a> {
     }
     /// Interface does not exist.
     pub fn NotKnown(d: Dir, name: &'a str) -> Self {
-        Self::dir_name(Kind::NotKnown, d, name)
+        Self::str1(
+            match d {
+                Dir::Inbound => Kind::NotKnownInbound,
+                Dir::Outbound => Kind::NotKnownOutbound,
+            },
+            name,
+        )
     }
     /// Interface lacks `IFF_MULTICAST`.
     pub fn NotMulticast(d: Dir, name: &'a str) -> Self {
-        Self::dir_name(Kind::NotMulticast, d, name)
+        Self::str1(
+            match d {
+                Dir::Inbound => Kind::NotMulticastInbound,
+                Dir::Outbound => Kind::NotMulticastOutbound,
+            },
+            name,
+        )
     }
     /// No VIF could be allocated.
     pub fn NoVif(d: Dir, name: &'a str) -> Self {
-        Self::dir_name(Kind::NoVif, d, name)
+        Self::str1(
+            match d {
+                Dir::Inbound => Kind::NoVifInbound,
+                Dir::Outbound => Kind::NoVifOutbound,
+            },
+            name,
+        )
     }
     /// IIF repeated as OIF.
     pub fn SameIif(oif: &'a str, iif: &'a str) -> Self {
@@ -1016,9 +1028,12 @@ mod tests {
             TooFewArgsMroute,
             TooFewArgsJoin,
             TooManyOifs,
-            NotKnown,
-            NotMulticast,
-            NoVif,
+            NotKnownInbound,
+            NotKnownOutbound,
+            NotMulticastInbound,
+            NotMulticastOutbound,
+            NoVifInbound,
+            NoVifOutbound,
             VifNotMulticast,
             VifsExhausted,
             VifAddFailed,
