@@ -121,8 +121,9 @@ static_assertions::const_assert!(INSERT_TEXT.as_bytes()[0] == INSERT);
 /// (bytes 0x0d to 0x1f, which no usage text holds).
 const RUN_CODE: u8 = 0x0b;
 const MAX_RUN: usize = 20;
-/// The blanks of the longest run.
-const BLANKS: &[u8; MAX_RUN] = &[b' '; MAX_RUN];
+/// The blanks of the longest run: the unpacked runs, and the padding of `show`'s
+/// columns, a piece of up to this many at a time (one copy of them).
+pub static BLANKS: [u8; MAX_RUN] = [b' '; MAX_RUN];
 /// In a packed text, a byte from `REF_CODE` on starts a reference: two bytes that stand
 /// for `MIN_REF + len` bytes of the packed text from position `pos` on, a stretch of
 /// plain text written earlier (so the decoder puts them as they are). The first byte is

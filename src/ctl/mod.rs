@@ -24,11 +24,12 @@ pub use self::term::Term;
 use crate::args::{self, ArgError, CtlOpts, ErrorLine, CTL_MAX_WORDS};
 use crate::errno::Errno;
 use crate::fmt::Line;
-use crate::ipc::batch::{self, BATCH_LINE_MAX};
+use crate::ipc::batch::{self, BatchError, BATCH_LINE_MAX};
 use crate::ipc::cmd::{self, Action, IpcCmd, COMMANDS};
 use crate::ipc::wire::WireError;
 use crate::sys::entry::Args;
 use crate::sys::{unix, ReadBuf};
+use crate::texts::{pack, packed_len, packed_tail, put_unpacked, separated, separated_len};
 
 /// The start of every message of the tool's own: its name and a colon.
 const WARN_HEAD: &str = "smcroutectl: ";
@@ -38,21 +39,70 @@ const PROG: &str = crate::fmt::utf8(WARN_HEAD.as_bytes().split_at(WARN_HEAD.len(
 /// Index of `show` in [`COMMANDS`], the command of a line without a command word.
 const SHOW: usize = 6;
 
-/// Writes `smcroutectl: ` + `what` + `detail` (bytes: the daemon's words need not be
-/// UTF-8) + newline to standard error.
+/// The tool's own messages after [`WARN_HEAD`], each with an
+/// [`INSERT`](crate::texts::INSERT) where its detail goes, in the order of [`Warning`].
+#[rustfmt::skip]
+const WARNING_PARTS: [&[u8]; 13] = [
+    b"Not enough arguments to command \x01",
+    b"Failed reading commands: \x01",
+    // A batch line that is not run: not UTF-8, then each [`BatchError`]'s, in its order.
+    b"Skipping line that is not UTF-8",
+    crate::joined!["Skipping ", batch::LINE_TOO_LONG].as_bytes(),
+    crate::joined!["Skipping ", batch::TOO_MANY_WORDS].as_bytes(),
+    b"Communication with daemon failed: \x01",
+    b"Cannot find IPC socket \x01",
+    b"Daemon not running",
+    b"Need root privileges to connect to daemon",
+    b"Daemon may be running with another -i NAME",
+    b"Failed connecting to daemon: \x01",
+    // A daemon's error line, as it is.
+    b"\x01",
+    b"Communication with daemon failed: no reply",
+];
+const WARNINGS_SEPARATED: [u8; separated_len(&WARNING_PARTS)] = separated(&WARNING_PARTS);
+
+/// [`WARNING_PARTS`] packed after [`args::HELP_TEXTS`], as the [tail](packed_tail) of
+/// that packing, as [`put_unpacked`] takes every packed text: "daemon", "command",
+/// "running", "socket" are references to them.
+static WARNINGS: [u8; HELP_AND_WARNINGS_PACKED.len() - args::HELP_PACKED_LEN] =
+    packed_tail(&HELP_AND_WARNINGS_PACKED, args::HELP_PACKED_LEN);
+const HELP_AND_WARNINGS_PARTS: [&[u8]; 2] = [&args::HELP_SEPARATED, &WARNINGS_SEPARATED];
+const HELP_AND_WARNINGS: [u8; separated_len(&HELP_AND_WARNINGS_PARTS)] =
+    separated(&HELP_AND_WARNINGS_PARTS);
+const HELP_AND_WARNINGS_PACKED: [u8; packed_len(&HELP_AND_WARNINGS)] = pack(&HELP_AND_WARNINGS);
+
+/// One of the tool's own messages: its place in [`WARNING_PARTS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Warning {
+    NotEnoughArgs,
+    FailedReading,
+    SkippingNotUtf8,
+    SkippingTooLong,
+    SkippingTooManyWords,
+    CommunicationFailed,
+    NoSocket,
+    NotRunning,
+    NeedRoot,
+    OtherIdentity,
+    FailedConnecting,
+    Daemon,
+    NoReply,
+}
+
+/// Writes `smcroutectl: ` + the text of `what` with `detail` (bytes: the daemon's words
+/// need not be UTF-8) in it + newline to standard error.
 #[inline(never)]
-fn warn(t: &mut impl Term, what: &str, detail: &[u8]) {
+fn warn(t: &mut impl Term, what: Warning, detail: &[u8]) {
     t.err(WARN_HEAD.as_bytes());
-    t.err(what.as_bytes());
-    t.err(detail);
+    put_unpacked(&WARNINGS, what as usize + 1, &mut |b| t.err(b), detail);
     t.err(b"\n");
 }
 
-/// Writes `smcroutectl: ` + `what` + `value` + newline to standard error. The value is
-/// formatted into a log [`Line`] (every such value fits in it: the `uDisplay` of an
-/// `Errno` or a `WireError` into a `Line` is in the program already, for the daemon's
-/// log); the rest is [`warn`]'s, one copy for every type of value.
-fn warn_with(t: &mut impl Term, what: &str, value: &impl uDisplay) {
+/// Writes `smcroutectl: ` + the text of `what` with `value` in it + newline to standard
+/// error. The value is formatted into a log [`Line`] (every such value fits in it: the
+/// `uDisplay` of an `Errno` or a `WireError` into a `Line` is in the program already,
+/// for the daemon's log); the rest is [`warn`]'s, one copy for every type of value.
+fn warn_with(t: &mut impl Term, what: Warning, value: &impl uDisplay) {
     let mut line = Line::new();
     let _ = ufmt::uwrite!(line, "{}", value);
     warn(t, what, line.as_str().as_bytes());
@@ -78,7 +128,7 @@ pub fn run_words(session: &mut Session<'_, '_>, words: &[&str], t: &mut impl Ter
                 _ if help => found.map(|(_, spec)| spec),
                 Action::Version => Some(spec),
                 Action::Send(_) => {
-                    warn(t, "Not enough arguments to command ", spec.word.as_bytes());
+                    warn(t, Warning::NotEnoughArgs, spec.word.as_bytes());
                     session.fail(1);
                     Some(spec)
                 }
@@ -116,7 +166,7 @@ fn run_batch(session: &mut Session<'_, '_>, input: Input<'_>, t: &mut impl Term)
             Ok(read) => read,
             Err(e) => {
                 session.flush(t);
-                warn_with(t, "Failed reading commands: ", &e);
+                warn_with(t, Warning::FailedReading, &e);
                 session.fail(1);
                 &[]
             }
@@ -146,7 +196,7 @@ fn run_batch(session: &mut Session<'_, '_>, input: Input<'_>, t: &mut impl Term)
 fn batch_line(session: &mut Session<'_, '_>, line: &[u8], t: &mut impl Term) {
     // The words are used where they are split: no copy of the word list in a `Result`.
     let why = match crate::fmt::as_utf8(line) {
-        None => "line that is not UTF-8",
+        None => Warning::SkippingNotUtf8,
         Some(text) => {
             // Split in place: the word list is not copied out through a `Result`.
             let mut words = Vec::new();
@@ -157,12 +207,13 @@ fn batch_line(session: &mut Session<'_, '_>, line: &[u8], t: &mut impl Term) {
                     }
                     return;
                 }
-                Err(e) => e.text(),
+                Err(BatchError::LineTooLong) => Warning::SkippingTooLong,
+                Err(BatchError::TooManyWords) => Warning::SkippingTooManyWords,
             }
         }
     };
     session.flush(t);
-    warn(t, "Skipping ", why.as_bytes());
+    warn(t, why, b"");
     session.fail(1);
 }
 

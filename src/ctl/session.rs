@@ -3,7 +3,7 @@
 
 use heapless::Vec;
 
-use super::{print_arg_error, warn, warn_with, Term, PROG};
+use super::{print_arg_error, warn, warn_with, Term, Warning, PROG};
 use crate::args::ArgError;
 use crate::args::CtlOpts;
 use crate::errno::Errno;
@@ -135,14 +135,14 @@ impl<'o, 'a> Session<'o, 'a> {
                 .get(next)
                 .map_or(0, |&(start, _)| usize::from(start));
             if let Err(e) = unix::send_all(&fd, self.frames.get(from..self.len).unwrap_or(&[])) {
-                warn_with(t, "Communication with daemon failed: ", &e);
+                warn_with(t, Warning::CommunicationFailed, &e);
                 self.fail(self.queued.len() - next);
                 break;
             }
             let answered = self.replies(&fd, next, t);
             if answered == 0 {
-                // The same head as the line above (one copy of its bytes).
-                warn(t, "Communication with daemon failed: ", b"no reply");
+                // The same head as the line above (a reference to its bytes).
+                warn(t, Warning::NoReply, b"");
                 self.fail(1);
                 next += 1;
             }
@@ -261,7 +261,7 @@ impl Reply {
             None if complete && self.text.is_empty() => {}
             None => {
                 let line = self.text.split(|&b| b == b'\n').next().unwrap_or(&[]);
-                warn(t, "", line);
+                warn(t, Warning::Daemon, line);
                 session.fail(1);
             }
         }
@@ -283,20 +283,19 @@ fn connect(opts: &CtlOpts<'_>, t: &mut impl Term) -> Option<Fd> {
             Err(e) => e,
         };
         if err == Errno::ENOENT {
-            warn(t, "Cannot find IPC socket ", path.as_bytes());
+            warn(t, Warning::NoSocket, path.as_bytes());
         }
         // One line of its own, or the error's text.
         let own = match err {
-            Errno::ECONNREFUSED => "Daemon not running",
-            Errno::EACCES => "Need root privileges to connect to daemon",
-            Errno::ENOENT if !opts.socket_given => "Daemon may be running with another -i NAME",
-            _ => "",
+            Errno::ECONNREFUSED => Warning::NotRunning,
+            Errno::EACCES => Warning::NeedRoot,
+            Errno::ENOENT if !opts.socket_given => Warning::OtherIdentity,
+            _ => {
+                warn_with(t, Warning::FailedConnecting, &err);
+                return None;
+            }
         };
-        if own.is_empty() {
-            warn_with(t, "Failed connecting to daemon: ", &err);
-        } else {
-            warn(t, own, b"");
-        }
+        warn(t, own, b"");
         return None;
     }
 }

@@ -29,12 +29,13 @@ pub enum BatchError {
 }
 
 // The limits are written into the texts at compile time: no number formatting at run time.
-const LINE_TOO_LONG: &str = crate::joined![
+// (`smcroutectl` has them in its own messages, joined there at compile time.)
+pub const LINE_TOO_LONG: &str = crate::joined![
     "line longer than ",
     crate::decimal!(BATCH_LINE_MAX),
     " characters",
 ];
-const TOO_MANY_WORDS: &str = crate::joined![
+pub const TOO_MANY_WORDS: &str = crate::joined![
     "more than ",
     crate::decimal!(BATCH_MAX_WORDS),
     " words on a line",

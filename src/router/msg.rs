@@ -12,7 +12,9 @@ use crate::args;
 use crate::errno::Errno;
 use crate::fmt::{utf8_prefix, Level};
 use crate::net::{prefix_text, Addr, Family, Prefix};
-use crate::texts::{pack, packed_len, packed_tail, put_unpacked, separated, separated_len};
+use crate::texts::{
+    ended_len, pack, packed_len, packed_tail, put_unpacked, separated, separated_len, Texts,
+};
 
 /// Which directive a parse message is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,7 +89,7 @@ impl uDisplay for Compact<'_> {
                 .map_or(Arg::Str("*"), |s| Arg::Prefix(s, self.slen)),
             Arg::Prefix(self.group, self.glen),
         ];
-        put(f, "(%,%)", &parts)
+        put(f, COMPACT, &parts)
     }
 }
 
@@ -110,7 +112,7 @@ impl uDisplay for Explicit<'_> {
             Arg::Addr(&self.group.addr),
             Arg::Int(Halves::of(self.group.len.into())),
         ];
-        put(f, "(%/%,%/%)", &parts)
+        put(f, EXPLICIT, &parts)
     }
 }
 
@@ -120,7 +122,7 @@ impl uDisplay for Origin<'_> {
             // Through the messages' template writer: no formatting code of its own.
             Origin::Conf { file, line } => {
                 let args = [Arg::Str(file), Arg::Int(Halves::of(i64::from(*line)))];
-                put(f, "% line %: ", &args)
+                put(f, CONF_ORIGIN, &args)
             }
             Origin::Ipc => f.write_str("ipc: "),
         }
@@ -134,20 +136,6 @@ fn ipv(f: Family) -> &'static str {
     }
 }
 
-fn cmd(c: Cmd) -> &'static str {
-    match c {
-        Cmd::Mroute => "mroute",
-        Cmd::Join => "join",
-    }
-}
-
-fn dir(d: Dir) -> &'static str {
-    match d {
-        Dir::Inbound => "inbound",
-        Dir::Outbound => "outbound",
-    }
-}
-
 fn vif(f: Family) -> &'static str {
     match f {
         Family::V4 => "VIF",
@@ -156,13 +144,17 @@ fn vif(f: Family) -> &'static str {
 }
 
 /// Which wording a message has: one per template, so a directive-dependent message
-/// (`mroute:` or `join:`) is two kinds.
+/// (`mroute:` or `join:`) is two kinds. In the order of their levels: errors, warnings,
+/// notices, infos, debug messages (see [`Kind::level`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
+    TableFull,
+    JoinFailed,
     PhyintMissing,
     PhyintTtl,
     PhyintUnknown,
-    BadGroup,
+    BadGroupMroute,
+    BadGroupJoin,
     BadGroupIpc,
     BadSourceMroute,
     BadSourceJoin,
@@ -170,101 +162,118 @@ enum Kind {
     BadGroupLenJoin,
     BadSourceLenMroute,
     BadSourceLenJoin,
-    TooFewArgs,
+    TooFewArgsMroute,
+    TooFewArgsJoin,
     TooManyOifs,
-    NotKnown,
-    NotMulticast,
-    NoVif,
-    SameIif,
-    PendingAdded,
-    Activated,
-    TableFull,
-    Deleting,
+    NotKnownInbound,
+    NotKnownOutbound,
+    NotMulticastInbound,
+    NotMulticastOutbound,
+    NoVifInbound,
+    NoVifOutbound,
     VifNotMulticast,
     VifsExhausted,
     VifAddFailed,
-    VifDelFailed,
     MfcAddFailed,
-    MfcDelFailed,
-    NewData,
-    NoMatch,
-    Moved,
-    WrongVif,
-    WrongVifConfigured,
     UnknownVif,
     PimRegister,
-    UnknownUpcall,
-    AlreadyJoined,
     NoGroup,
     UnknownIface,
-    JoinFailed,
     LeaveFailed,
-    IfaceGone,
     UnknownIpc,
+    PendingAdded,
+    Activated,
+    Moved,
+    IfaceGone,
+    SameIif,
+    NoMatch,
+    WrongVif,
+    WrongVifConfigured,
+    AlreadyJoined,
+    Deleting,
+    VifDelFailed,
+    MfcDelFailed,
+    NewData,
+    UnknownUpcall,
 }
 
 impl Kind {
-    /// Syslog level.
+    /// Syslog level: the kinds are in the order of their levels, so a kind's level is
+    /// how many of the first kinds of the next levels it is at or past (no table).
     fn level(self) -> Level {
-        use Kind::*;
-        match self {
-            PendingAdded | Activated | Moved | IfaceGone => Level::Notice,
-            SameIif | NoMatch | WrongVif | WrongVifConfigured | AlreadyJoined => Level::Info,
-            Deleting | NewData | UnknownUpcall | MfcDelFailed | VifDelFailed => Level::Debug,
-            TableFull | JoinFailed => Level::Err,
-            _ => Level::Warning,
-        }
+        let k = self as u8;
+        let past = |first: Kind| u8::from(k >= first as u8);
+        Level::from_number(
+            Level::Err as u8
+                + past(Kind::PhyintMissing)
+                + past(Kind::PendingAdded)
+                + past(Kind::SameIif)
+                + past(Kind::Deleting),
+        )
     }
 }
 
 /// How many kinds of message there are: one wording each.
-const KINDS: usize = Kind::UnknownIpc as usize + 1;
+const KINDS: usize = Kind::UnknownUpcall as usize + 1;
+/// The templates after the kinds': [`Compact`], [`Explicit`], an [`Origin::Conf`].
+const COMPACT: usize = KINDS;
+const EXPLICIT: usize = KINDS + 1;
+const CONF_ORIGIN: usize = KINDS + 2;
 
 /// The wording of every [`Kind`], with a [`HOLE`] for each argument, in the order of
 /// the kinds.
-const TEMPLATE_PARTS: [&[u8]; KINDS] = [
-    b"phyint missing interface pattern",              // PhyintMissing
-    b"phyint % ttl % out of range (1-255)",           // PhyintTtl
-    b"phyint % does not exist (yet?) on this system", // PhyintUnknown
-    b"%: Invalid multicast group: %",                 // BadGroup
-    b"mroute: invalid multicast group: %",            // BadGroupIpc
-    b"mroute: Invalid source address: %",             // BadSourceMroute
-    b"join: Invalid multicast source: %",             // BadSourceJoin
-    b"mroute: Invalid multicast group prefix length, %", // BadGroupLenMroute
-    b"join: Invalid group prefix length (0-%): %",    // BadGroupLenJoin
-    b"mroute: invalid prefix length: %",              // BadSourceLenMroute
-    b"join: Invalid source prefix length (0-%): %",   // BadSourceLenJoin
-    b"%: Not enough arguments",                       // TooFewArgs
-    b"mroute: Too many outbound interfaces",          // TooManyOifs
-    b"mroute: % % is not a known phyint",             // NotKnown
-    b"mroute: % % is not multicast capable",          // NotMulticast
-    b"mroute: % % has no VIF, VIF table exhausted?",  // NoVif
-    b"mroute: Same outbound interface (%) as inbound (%) may cause routing loops.", // SameIif
-    b"% from % group % pending: interface not available", // PendingAdded
-    b"Activated pending % from % group %",            // Activated
-    b"% table full (% entries)",                      // TableFull
-    b"mroute: deleting route from % %",               // Deleting
+const TEMPLATE_PARTS: [&[u8]; KINDS + 3] = [
+    b"% table full (% entries)",                            // TableFull
+    b"Failed joining group % on %: %",                      // JoinFailed
+    b"phyint missing interface pattern",                    // PhyintMissing
+    b"phyint % ttl % out of range (1-255)",                 // PhyintTtl
+    b"phyint % does not exist (yet?) on this system",       // PhyintUnknown
+    b"mroute: Invalid multicast group: %",                  // BadGroupMroute
+    b"join: Invalid multicast group: %",                    // BadGroupJoin
+    b"mroute: invalid multicast group: %",                  // BadGroupIpc
+    b"mroute: Invalid source address: %",                   // BadSourceMroute
+    b"join: Invalid multicast source: %",                   // BadSourceJoin
+    b"mroute: Invalid multicast group prefix length, %",    // BadGroupLenMroute
+    b"join: Invalid group prefix length (0-%): %",          // BadGroupLenJoin
+    b"mroute: invalid prefix length: %",                    // BadSourceLenMroute
+    b"join: Invalid source prefix length (0-%): %",         // BadSourceLenJoin
+    b"mroute: Not enough arguments",                        // TooFewArgsMroute
+    b"join: Not enough arguments",                          // TooFewArgsJoin
+    b"mroute: Too many outbound interfaces",                // TooManyOifs
+    b"mroute: inbound % is not a known phyint",             // NotKnownInbound
+    b"mroute: outbound % is not a known phyint",            // NotKnownOutbound
+    b"mroute: inbound % is not multicast capable",          // NotMulticastInbound
+    b"mroute: outbound % is not multicast capable",         // NotMulticastOutbound
+    b"mroute: inbound % has no VIF, VIF table exhausted?",  // NoVifInbound
+    b"mroute: outbound % has no VIF, VIF table exhausted?", // NoVifOutbound
     b"Interface % is not multicast capable, skipping VIF.", // VifNotMulticast
-    b"Not enough available VIFs to create %",         // VifsExhausted
-    b"Failed adding % for %: %",                      // VifAddFailed
-    b"Failed deleting % for %: %",                    // VifDelFailed
-    b"failed adding % multicast route %: %",          // MfcAddFailed
-    b"failed removing % multicast route %: %",        // MfcDelFailed
-    b"New multicast data from % to group % on %",     // NewData
-    b"Multicast from %, group %, on % does not match any (*,G) rule", // NoMatch
-    b"Moved % inbound to % after WRONGVIF",           // Moved
-    b"Multicast % on wrong VIF %, no matching rule",  // WrongVif
-    b"Multicast % on wrong VIF %, keeping the configured route", // WrongVifConfigured
+    b"Not enough available VIFs to create %",               // VifsExhausted
+    b"Failed adding % for %: %",                            // VifAddFailed
+    b"failed adding % multicast route %: %",                // MfcAddFailed
     b"No matching interface for VIF %, cannot handle IGMP message %.", // UnknownVif
     b"Receiving PIM register data from %, group %, ignoring.", // PimRegister
-    b"Unknown IGMP message type % from kernel",       // UnknownUpcall
-    b"Already joined % on %",                         // AlreadyJoined
-    b"No group % on % to leave",                      // NoGroup
-    b"unknown interface %",                           // UnknownIface
-    b"Failed joining group % on %: %",                // JoinFailed
-    b"Failed leaving group % on %: %",                // LeaveFailed
+    b"No group % on % to leave",                            // NoGroup
+    b"unknown interface %",                                 // UnknownIface
+    b"Failed leaving group % on %: %",                      // LeaveFailed
+    b"Unknown or malformed IPC message '%' from client.",   // UnknownIpc
+    b"% from % group % pending: interface not available",   // PendingAdded
+    b"Activated pending % from % group %",                  // Activated
+    b"Moved % inbound to % after WRONGVIF",                 // Moved
     b"Interface % gone or changed, its routes and groups are pending", // IfaceGone
-    b"Unknown or malformed IPC message '%' from client.", // UnknownIpc
+    b"mroute: Same outbound interface (%) as inbound (%) may cause routing loops.", // SameIif
+    b"Multicast from %, group %, on % does not match any (*,G) rule", // NoMatch
+    b"Multicast % on wrong VIF %, no matching rule",        // WrongVif
+    b"Multicast % on wrong VIF %, keeping the configured route", // WrongVifConfigured
+    b"Already joined % on %",                               // AlreadyJoined
+    b"mroute: deleting route from % %",                     // Deleting
+    b"Failed deleting % for %: %",                          // VifDelFailed
+    b"failed removing % multicast route %: %",              // MfcDelFailed
+    b"New multicast data from % to group % on %",           // NewData
+    b"Unknown IGMP message type % from kernel",             // UnknownUpcall
+    // The parts of messages that are templates of their own, after the kinds'.
+    b"(%,%)",      // COMPACT
+    b"(%/%,%/%)",  // EXPLICIT
+    b"% line %: ", // CONF_ORIGIN
 ];
 const TEMPLATES_SEPARATED: [u8; separated_len(&TEMPLATE_PARTS)] = separated(&TEMPLATE_PARTS);
 
@@ -406,11 +415,6 @@ impl<'a> Msg<'a> {
     }
 
     #[inline(never)]
-    fn dir_name(kind: Kind, d: Dir, name: &'a str) -> Self {
-        Self::str2(kind, dir(d), name)
-    }
-
-    #[inline(never)]
     fn sg(kind: Kind, sg: &'a Compact<'a>, s: &'a str) -> Self {
         Self::of(kind, Arg::Sg(sg), Arg::Str(s), Arg::Nil)
     }
@@ -451,7 +455,11 @@ impl<'a> Msg<'a> {
     }
     /// Group word does not parse or is not multicast.
     pub fn BadGroup(c: Cmd, text: &'a str) -> Self {
-        Self::str2(Kind::BadGroup, cmd(c), text)
+        let kind = match c {
+            Cmd::Mroute => Kind::BadGroupMroute,
+            Cmd::Join => Kind::BadGroupJoin,
+        };
+        Self::str1(kind, text)
     }
     /// IPC `add`/`remove` whose only address word is not a group.
     pub fn BadGroupIpc(text: &'a str) -> Self {
@@ -482,19 +490,40 @@ impl<'a> Msg<'a> {
     }
     /// Missing command arguments.
     pub fn TooFewArgs(c: Cmd) -> Self {
-        Self::str1(Kind::TooFewArgs, cmd(c))
+        Self::bare(match c {
+            Cmd::Mroute => Kind::TooFewArgsMroute,
+            Cmd::Join => Kind::TooFewArgsJoin,
+        })
     }
     /// Interface does not exist.
     pub fn NotKnown(d: Dir, name: &'a str) -> Self {
-        Self::dir_name(Kind::NotKnown, d, name)
+        Self::str1(
+            match d {
+                Dir::Inbound => Kind::NotKnownInbound,
+                Dir::Outbound => Kind::NotKnownOutbound,
+            },
+            name,
+        )
     }
     /// Interface lacks `IFF_MULTICAST`.
     pub fn NotMulticast(d: Dir, name: &'a str) -> Self {
-        Self::dir_name(Kind::NotMulticast, d, name)
+        Self::str1(
+            match d {
+                Dir::Inbound => Kind::NotMulticastInbound,
+                Dir::Outbound => Kind::NotMulticastOutbound,
+            },
+            name,
+        )
     }
     /// No VIF could be allocated.
     pub fn NoVif(d: Dir, name: &'a str) -> Self {
-        Self::dir_name(Kind::NoVif, d, name)
+        Self::str1(
+            match d {
+                Dir::Inbound => Kind::NoVifInbound,
+                Dir::Outbound => Kind::NoVifOutbound,
+            },
+            name,
+        )
     }
     /// IIF repeated as OIF.
     pub fn SameIif(oif: &'a str, iif: &'a str) -> Self {
@@ -609,30 +638,31 @@ impl<'a> Msg<'a> {
 
 impl uDisplay for Msg<'_> {
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        let mut args = self.args.iter();
-        let mut result = Ok(());
-        put_unpacked(
-            &TEMPLATES,
-            self.kind as usize + 1,
-            &mut |piece| {
-                if result.is_ok() {
-                    result = fill(f, utf8_prefix(piece), &mut args);
-                }
-            },
-            b"",
-        );
-        result
+        put(f, self.kind as usize, &self.args)
     }
 }
 
-/// Writes `template` with its [`HOLE`]s filled by `args` in order. The wording is data:
-/// a template and its arguments per message are smaller than a formatting call sequence.
+/// Writes template `i` of [`TEMPLATE_PARTS`] with its [`HOLE`]s filled by `args` in
+/// order. The wording is data: a template and its arguments per message are smaller
+/// than a formatting call sequence.
 fn put<W: uWrite + ?Sized>(
     f: &mut Formatter<'_, W>,
-    template: &str,
+    i: usize,
     args: &[Arg<'_>],
 ) -> Result<(), W::Error> {
-    fill(f, template, &mut args.iter())
+    let mut args = args.iter();
+    let mut result = Ok(());
+    put_unpacked(
+        &TEMPLATES,
+        i + 1,
+        &mut |piece| {
+            if result.is_ok() {
+                result = fill(f, utf8_prefix(piece), &mut args);
+            }
+        },
+        b"",
+    );
+    result
 }
 
 /// Writes `text`, a piece of a template, with each [`HOLE`] filled by the next of
@@ -674,20 +704,50 @@ pub enum Table {
     KernelRoute,
 }
 
+/// The name of each [`Table`], in its order.
+const TABLE_NAME_PARTS: [&str; 6] = [
+    "interface",
+    "join",
+    "mgroup",
+    "pending",
+    "mroute",
+    "kernel route",
+];
+/// [`TABLE_NAME_PARTS`] one after the other: no table of lengths and offsets.
+static TABLE_NAMES: Texts<6, { ended_len(&TABLE_NAME_PARTS) }> = Texts::new(&TABLE_NAME_PARTS);
+
+/// The capacity of each [`Table`], in its order: 32 bits each (every limit fits, checked
+/// at compile time), not a word.
+const TABLE_CAPACITIES: [u32; 6] = {
+    use crate::limits::*;
+    let all = [
+        MAX_IFACES,
+        MAX_JOINS,
+        MAX_GROUPS,
+        MAX_PENDING,
+        MAX_RULES,
+        MAX_KERNEL_ROUTES,
+    ];
+    let mut out = [0; 6];
+    let mut i = 0;
+    while i < all.len() {
+        assert!(all[i] <= u32::MAX as usize);
+        out[i] = all[i] as u32;
+        i += 1;
+    }
+    out
+};
+
 /// Logs that `table` is full: `NAME table full (N entries)`. Not inlined: each caller
 /// passes one byte, not the name, the capacity and a message to build.
 #[inline(never)]
 pub fn note_full<L: crate::fmt::Log + ?Sized>(log: &mut L, table: Table) {
-    use crate::limits::*;
-    let (name, capacity) = match table {
-        Table::Interface => ("interface", MAX_IFACES),
-        Table::Join => ("join", MAX_JOINS),
-        Table::Mgroup => ("mgroup", MAX_GROUPS),
-        Table::Pending => ("pending", MAX_PENDING),
-        Table::Mroute => ("mroute", MAX_RULES),
-        Table::KernelRoute => ("kernel route", MAX_KERNEL_ROUTES),
-    };
-    note(log, Msg::TableFull(name, capacity));
+    let i = table as usize;
+    let capacity = TABLE_CAPACITIES.get(i).copied().unwrap_or(0);
+    note(
+        log,
+        Msg::TableFull(TABLE_NAMES.get_str(i), capacity as usize),
+    );
 }
 
 /// Logs `msg` with an origin prefix.
@@ -938,6 +998,69 @@ mod tests {
             TEMPLATE_PARTS[Kind::PhyintMissing as usize],
             b"phyint missing interface pattern"
         );
+    }
+
+    #[test]
+    fn kinds_have_their_levels() {
+        use Kind::*;
+        let want = |k: Kind| match k {
+            PendingAdded | Activated | Moved | IfaceGone => Level::Notice,
+            SameIif | NoMatch | WrongVif | WrongVifConfigured | AlreadyJoined => Level::Info,
+            Deleting | NewData | UnknownUpcall | MfcDelFailed | VifDelFailed => Level::Debug,
+            TableFull | JoinFailed => Level::Err,
+            _ => Level::Warning,
+        };
+        for k in [
+            TableFull,
+            JoinFailed,
+            PhyintMissing,
+            PhyintTtl,
+            PhyintUnknown,
+            BadGroupMroute,
+            BadGroupJoin,
+            BadGroupIpc,
+            BadSourceMroute,
+            BadSourceJoin,
+            BadGroupLenMroute,
+            BadGroupLenJoin,
+            BadSourceLenMroute,
+            BadSourceLenJoin,
+            TooFewArgsMroute,
+            TooFewArgsJoin,
+            TooManyOifs,
+            NotKnownInbound,
+            NotKnownOutbound,
+            NotMulticastInbound,
+            NotMulticastOutbound,
+            NoVifInbound,
+            NoVifOutbound,
+            VifNotMulticast,
+            VifsExhausted,
+            VifAddFailed,
+            MfcAddFailed,
+            UnknownVif,
+            PimRegister,
+            NoGroup,
+            UnknownIface,
+            LeaveFailed,
+            UnknownIpc,
+            PendingAdded,
+            Activated,
+            Moved,
+            IfaceGone,
+            SameIif,
+            NoMatch,
+            WrongVif,
+            WrongVifConfigured,
+            AlreadyJoined,
+            Deleting,
+            VifDelFailed,
+            MfcDelFailed,
+            NewData,
+            UnknownUpcall,
+        ] {
+            assert_eq!(k.level(), want(k), "{k:?}");
+        }
     }
 
     #[test]

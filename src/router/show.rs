@@ -7,59 +7,64 @@
 
 use super::msg::Compact;
 use super::Router;
+use crate::args;
 use crate::ipc::show::Out;
 use crate::kernel::Host;
 use crate::net::{Addr, Dec};
 use crate::table::groups::{Group, Join};
-use crate::texts::{ended_len, same, Texts};
+use crate::texts::{
+    ended_len, index_of, pack, packed_len, packed_tail, put_unpacked, separated, separated_len,
+    Texts,
+};
 
-/// A value's JSON key (with the punctuation before it) and its text separator: an
-/// index into [`FIELD_TEXTS`], which holds each field's key then its separator (bytes
-/// in `.rodata`, not two string slices a field in the RELRO region).
+/// A value's JSON key (with the punctuation before it) and its text separator: their
+/// indexes into [`KEYS`] and [`SEPS`] (bytes in `.rodata`, not two string slices a
+/// field in the RELRO region; each text once, though fields share them).
 #[derive(Clone, Copy)]
-struct Field(u8);
+struct Field {
+    key: u8,
+    sep: u8,
+}
 
 impl Field {
-    /// The field of `key` and `sep` (a compile error unless they are a pair of
-    /// [`FIELD_PARTS`]).
+    /// The field of `key` and `sep` (a compile error unless they are in [`KEY_PARTS`]
+    /// and [`SEP_PARTS`]).
     const fn of(key: &str, sep: &str) -> Self {
-        let mut i = 0;
-        while i + 1 < FIELD_PARTS.len() {
-            if same(FIELD_PARTS[i], key) && same(FIELD_PARTS[i + 1], sep) {
-                return Self(i as u8);
-            }
-            i += 2;
+        Self {
+            key: index_of(&KEY_PARTS, key) as u8,
+            sep: index_of(&SEP_PARTS, sep) as u8,
         }
-        panic!("field not in FIELD_PARTS");
     }
 
     fn key(self) -> &'static [u8] {
-        FIELD_TEXTS.get(usize::from(self.0))
+        KEYS.get(usize::from(self.key))
     }
 
     fn sep(self) -> &'static [u8] {
-        FIELD_TEXTS.get(usize::from(self.0) + 1)
+        SEPS.get(usize::from(self.sep))
     }
 }
 
-/// Every field's JSON key and text separator, in pairs.
-#[rustfmt::skip]
-const FIELD_PARTS: [&str; 26] = [
-    ",\"iif\":", " ",
-    "{\"index\":", "",
-    ",\"name\":", " ",
-    ",\"vif\":", " ",
-    ",\"mif\":", " ",
-    "", " ",
-    "", " to ",
-    ",", " ",
-    "{\"kind\":", "",
-    ",\"iif\":", "  from ",
-    ",\"source\":", " source ",
-    ",\"group\":", " group ",
-    ",\"source\":null,\"group\":", " group ",
+/// Every field's JSON key.
+const KEY_PARTS: [&str; 11] = [
+    ",\"iif\":",
+    "{\"index\":",
+    ",\"name\":",
+    ",\"vif\":",
+    ",\"mif\":",
+    "",
+    ",",
+    "{\"kind\":",
+    ",\"source\":",
+    ",\"group\":",
+    ",\"source\":null,\"group\":",
 ];
-static FIELD_TEXTS: Texts<26, { ended_len(&FIELD_PARTS) }> = Texts::new(&FIELD_PARTS);
+static KEYS: Texts<11, { ended_len(&KEY_PARTS) }> = Texts::new(&KEY_PARTS);
+
+/// Every field's text separator: a blank first, the separator of every OIF of a route
+/// (found at once, with no text to walk past).
+const SEP_PARTS: [&str; 6] = [" ", "", " to ", "  from ", " source ", " group "];
+static SEPS: Texts<6, { ended_len(&SEP_PARTS) }> = Texts::new(&SEP_PARTS);
 
 const ROUTE_IIF: Field = Field::of(",\"iif\":", " ");
 const IF_INDEX: Field = Field::of("{\"index\":", "");
@@ -94,8 +99,9 @@ struct Output<'w, W: Out + ?Sized> {
     pos: usize,
 }
 
-/// Blanks written for padding, in pieces of up to this many.
-const SPACES: &[u8; 64] = &[b' '; 64];
+/// Blanks written for padding, in pieces of up to this many (those of the packed texts'
+/// runs).
+const SPACES: &[u8; 20] = &crate::texts::BLANKS;
 
 impl<'w, W: Out + ?Sized> Output<'w, W> {
     fn new(out: &'w mut W, style: Style) -> Self {
@@ -128,6 +134,12 @@ impl<'w, W: Out + ?Sized> Output<'w, W> {
 
     fn text(&mut self, s: &str) {
         self.put(s.as_bytes());
+    }
+
+    /// Writes text `i` of [`PIECE_PARTS`] (a [`Piece`] and an offset).
+    #[inline(never)]
+    fn piece(&mut self, i: usize) {
+        put_unpacked(&PIECES, i + 1, &mut |b| self.put(b), b"");
     }
 
     #[inline(never)]
@@ -184,16 +196,12 @@ impl<'w, W: Out + ?Sized> Output<'w, W> {
         self.byte(b'"');
     }
 
-    /// Starts a membership list: its JSON key, or its text `title` and column headings.
+    /// Starts a membership list: its JSON `key`, or its text heading, the piece after
+    /// the key.
     #[inline(never)]
-    fn group_section(&mut self, key: &str, title: &str) {
+    fn group_section(&mut self, key: Piece) {
         self.n = 0;
-        if self.json {
-            self.text(key);
-        } else {
-            self.text(title);
-            self.text(GROUP_COLUMNS);
-        }
+        self.piece(key as usize + usize::from(!self.json));
     }
 
     /// Starts a record: the comma before every JSON object of a list but the first.
@@ -292,31 +300,76 @@ fn oif_cut(name: &[u8]) -> &[u8] {
     }
 }
 
-/// Text titles of the route sections (templates, exact rules, kernel) with their `_`
-/// marker.
-static ROUTE_TITLES: Texts<3, { ended_len(&ROUTE_TITLE_PARTS) }> = Texts::new(&ROUTE_TITLE_PARTS);
-const ROUTE_TITLE_PARTS: [&str; 3] = [
-    "(*,G) Template Rules_\n",
-    "(S,G) Rules_\n",
-    "Kernel MFC Table_\n",
+/// The texts `show` writes once per table or section (titles, column headings, JSON
+/// keys and ends), in the order of [`Piece`]. The `_` and `=` line markers are the
+/// client's. The route headings' first column is padded to 42 columns, then a blank and
+/// the IIF column's heading (padded after it to the names); the membership headings'
+/// `IIF` is padded to 16.
+#[rustfmt::skip]
+const PIECE_PARTS: [&[u8]; 20] = [
+    b"(*,G) Template Rules_\nROUTE (S,G)                                IIF",
+    b"(S,G) Rules_\nROUTE (S,G)                                IIF",
+    b"Kernel MFC Table_\nROUTE (S,G)                                IIF",
+    b"{\"routes\":{\"asm\":[",
+    b"],\"ssm\":[",
+    b"],\"kernel\":[",
+    // The headings after the IIF column: the counters (each right-aligned in 10
+    // columns after a blank) in detail only.
+    b"  OIFS=\n",
+    b"    PACKETS      BYTES  OIFS=\n",
+    b"{\"groups\":{\"conf\":[",
+    b"Group Memberships Table_\nGROUP (S,G)                                IIF             =\n",
+    b"],\"kernel\":[",
+    b"Kernel Group Membership Table_\nGROUP (S,G)                                IIF             =\n",
+    b"{\"interfaces\":[",
+    b" INDEX PHYINT",
+    b"  VIF  MIF=\n",
+    b"{\"pending\":[",
+    b"No pending routes or groups\n",
+    b"PENDING ROUTES AND GROUPS\n",
+    b"]}}\n",
+    b"]}\n",
 ];
+const PIECES_SEPARATED: [u8; separated_len(&PIECE_PARTS)] = separated(&PIECE_PARTS);
 
-/// JSON keys opening the route sections.
-static ROUTE_KEYS: Texts<3, { ended_len(&ROUTE_KEY_PARTS) }> = Texts::new(&ROUTE_KEY_PARTS);
-const ROUTE_KEY_PARTS: [&str; 3] = ["{\"routes\":{\"asm\":[", "],\"ssm\":[", "],\"kernel\":["];
+/// [`PIECE_PARTS`] packed after [`args::HELP_TEXTS`], as the [tail](packed_tail) of
+/// that packing, as [`put_unpacked`] takes every packed text: the headings' columns are
+/// runs of blanks, and they say the same words again, the help texts' too ("(*,G)",
+/// "(S,G)", "routes", "groups", "interfaces"). Written once per table or section, not
+/// per route.
+static PIECES: [u8; HELP_AND_PIECES_PACKED.len() - args::HELP_PACKED_LEN] =
+    packed_tail(&HELP_AND_PIECES_PACKED, args::HELP_PACKED_LEN);
+const HELP_AND_PIECES_PARTS: [&[u8]; 2] = [&args::HELP_SEPARATED, &PIECES_SEPARATED];
+const HELP_AND_PIECES: [u8; separated_len(&HELP_AND_PIECES_PARTS)] =
+    separated(&HELP_AND_PIECES_PARTS);
+const HELP_AND_PIECES_PACKED: [u8; packed_len(&HELP_AND_PIECES)] = pack(&HELP_AND_PIECES);
 
-/// The first column's heading of the route tables, padded to 42 columns, a blank and
-/// the IIF column's heading (padded to the names after it): one write.
-const ROUTE_COLUMNS: &str = "ROUTE (S,G)                                IIF";
-
-/// The headings after the IIF column: the OIFS with the `=` marker, after the counters
-/// (each right-aligned in 10 columns after a blank) in detail; one write either way.
-static OIF_COLUMNS: Texts<2, { ended_len(&OIF_COLUMN_PARTS) }> = Texts::new(&OIF_COLUMN_PARTS);
-const OIF_COLUMN_PARTS: [&str; 2] = ["  OIFS=\n", "    PACKETS      BYTES  OIFS=\n"];
-
-/// The column headings of the membership tables: `GROUP (S,G)` padded to 42 columns, a
-/// blank, `IIF` padded to 16, the `=` marker.
-const GROUP_COLUMNS: &str = "GROUP (S,G)                                IIF             =\n";
+/// One of [`PIECE_PARTS`], or the first of a run of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Piece {
+    /// The text headings of the routes of section 0 (templates), 1 (exact rules), 2
+    /// (kernel): the title and the columns up to the IIF column's.
+    RouteHeading = 0,
+    /// The JSON keys opening the route sections, as [`Piece::RouteHeading`].
+    RouteKey = 3,
+    /// The text headings after the IIF column, brief then detail.
+    OifColumns = 6,
+    /// The JSON key of the configured memberships, then their text heading.
+    GroupsKey = 8,
+    /// The JSON key of the kernel's memberships, then their text heading.
+    KernelGroupsKey = 10,
+    InterfacesKey = 12,
+    InterfacesHeading,
+    InterfacesHeadingEnd,
+    PendingKey,
+    NoPending,
+    PendingHeading,
+    /// The end of the JSON object of the routes and groups.
+    TwoListsEnd,
+    /// The end of the JSON object of the interfaces and pending.
+    ListEnd,
+}
+static_assertions::const_assert!(Piece::ListEnd as usize + 1 == PIECE_PARTS.len());
 
 /// One route of `show`, from the conf list or the kernel list.
 struct RouteView<'a> {
@@ -373,7 +426,7 @@ impl Router {
             _ => self.show_routes(h, &mut o),
         };
         if o.json {
-            o.text(json_end);
+            o.piece(json_end as usize);
         }
     }
 
@@ -386,11 +439,7 @@ impl Router {
     // Not inlined into `show_in` (-104 B on x86_64, where the four tables' walks in one
     // function kept their values on the stack).
     #[inline(never)]
-    fn show_routes<H: Host, W: Out + ?Sized>(
-        &self,
-        h: &mut H,
-        o: &mut Output<'_, W>,
-    ) -> &'static str {
+    fn show_routes<H: Host, W: Out + ?Sized>(&self, h: &mut H, o: &mut Output<'_, W>) -> Piece {
         o.width = o.width.max(3);
         // Templates, exact rules, then the kernel's entries: forwarding ones first, stop
         // filters last, in one section.
@@ -399,7 +448,7 @@ impl Router {
             if pass < 3 {
                 o.n = 0;
                 if o.json {
-                    o.put(ROUTE_KEYS.get(section));
+                    o.piece(Piece::RouteKey as usize + section);
                 }
             }
             if pass < 2 {
@@ -436,7 +485,7 @@ impl Router {
                 }
             }
         }
-        "]}}\n"
+        Piece::TwoListsEnd
     }
 
     /// A route of `section`: a JSON object, or a text row (after the section header, for
@@ -451,10 +500,9 @@ impl Router {
     ) {
         let width = o.width;
         if o.n == 0 && !o.json {
-            o.put(ROUTE_TITLES.get(section));
-            o.text(ROUTE_COLUMNS);
+            o.piece(Piece::RouteHeading as usize + section);
             o.pad_from(o.pos().saturating_sub("IIF".len()), width);
-            o.put(OIF_COLUMNS.get(usize::from(o.detail)));
+            o.piece(Piece::OifColumns as usize + usize::from(o.detail));
         }
         o.open();
         o.sg(&v.sg);
@@ -496,36 +544,37 @@ impl Router {
         o.close("]}");
     }
 
-    fn show_groups<W: Out + ?Sized>(&self, o: &mut Output<'_, W>) -> &'static str {
+    /// The JSON end is returned in text too (not written there).
+    fn show_groups<W: Out + ?Sized>(&self, o: &mut Output<'_, W>) -> Piece {
         if !o.json && self.groups.is_empty() {
-            return "";
+            return Piece::TwoListsEnd;
         }
-        o.group_section("{\"groups\":{\"conf\":[", "Group Memberships Table_\n");
+        o.group_section(Piece::GroupsKey);
         for (_, g) in self.groups.iter() {
             group_out(o, g, None, g.iif.as_bytes());
         }
         if !o.json && !o.detail {
-            return "";
+            return Piece::TwoListsEnd;
         }
         // SMCRoute sends no column header for this section (a bug); we do.
-        o.group_section("],\"kernel\":[", "Kernel Group Membership Table_\n");
+        o.group_section(Piece::KernelGroupsKey);
         for (_, j) in self.groups.joins() {
             let Some(g) = self.groups.get(j.owner()) else {
                 continue;
             };
             group_out(o, g, Some(j), self.iface_bytes(j.iface as usize));
         }
-        "]}}\n"
+        Piece::TwoListsEnd
     }
 
-    fn show_interfaces<W: Out + ?Sized>(&self, o: &mut Output<'_, W>) -> &'static str {
+    fn show_interfaces<W: Out + ?Sized>(&self, o: &mut Output<'_, W>) -> Piece {
         let width = o.width.max(6);
         if o.json {
-            o.text("{\"interfaces\":[");
+            o.piece(Piece::InterfacesKey as usize);
         } else {
-            o.text(" INDEX PHYINT");
+            o.piece(Piece::InterfacesHeading as usize);
             o.spaces(width - 6);
-            o.text("  VIF  MIF=\n");
+            o.piece(Piece::InterfacesHeadingEnd as usize);
         }
         for (_, i) in self.ifaces.iter() {
             o.open();
@@ -539,17 +588,17 @@ impl Router {
             o.num_field(IF_MIF, i.vif_of(true).map(u32::from), 4);
             o.close("}");
         }
-        "]}\n"
+        Piece::ListEnd
     }
 
-    fn show_pending<W: Out + ?Sized>(&self, o: &mut Output<'_, W>) -> &'static str {
-        o.text(if o.json {
-            "{\"pending\":["
+    fn show_pending<W: Out + ?Sized>(&self, o: &mut Output<'_, W>) -> Piece {
+        o.piece(if o.json {
+            Piece::PendingKey
         } else if self.pending.is_empty() {
-            "No pending routes or groups\n"
+            Piece::NoPending
         } else {
-            "PENDING ROUTES AND GROUPS\n"
-        });
+            Piece::PendingHeading
+        } as usize);
         for (_, p) in self.pending.iter() {
             o.open();
             o.str_field(PENDING_KIND, p.kind.word().as_bytes());
@@ -573,7 +622,7 @@ impl Router {
             }
             o.close("]}");
         }
-        "]}\n"
+        Piece::ListEnd
     }
 }
 
@@ -686,6 +735,23 @@ mod output_tests {
             o.dec(12345, 10);
         });
         assert_eq!(got, "18446744073709551615  0     12345");
+    }
+
+    #[test]
+    fn pieces_unpack_as_they_were() {
+        for (i, part) in PIECE_PARTS.iter().enumerate() {
+            let got = written(Style::Brief, |o| o.piece(i));
+            assert_eq!(got.as_bytes(), *part);
+        }
+        let piece = |p: Piece, k: usize| std::str::from_utf8(PIECE_PARTS[p as usize + k]).unwrap();
+        assert!(piece(Piece::RouteHeading, 2).starts_with("Kernel MFC Table_\n"));
+        assert_eq!(piece(Piece::RouteKey, 2), "],\"kernel\":[");
+        assert!(piece(Piece::OifColumns, 1).contains("PACKETS"));
+        assert!(piece(Piece::GroupsKey, 1).starts_with("Group Memberships Table_\n"));
+        assert!(piece(Piece::KernelGroupsKey, 1).starts_with("Kernel Group Membership"));
+        assert_eq!(piece(Piece::InterfacesHeading, 0), " INDEX PHYINT");
+        assert_eq!(piece(Piece::PendingKey, 0), "{\"pending\":[");
+        assert_eq!(piece(Piece::TwoListsEnd, 0), "]}}\n");
     }
 
     #[test]
