@@ -756,8 +756,9 @@ impl Loop<'_, '_> {
         self.clients.reap_idle(self.host, now);
     }
 
-    /// SIGHUP / `smcroutectl reload`, in the order of spec §5.7.
-    #[inline(never)]
+    /// SIGHUP / `smcroutectl reload`, in the order of spec §5.7. In line in `turn` on
+    /// x86_64, its one caller (-28 B .text, r22c); a call elsewhere.
+    #[cfg_attr(not(target_arch = "x86_64"), inline(never))]
     fn reload(&mut self) {
         log!(
             self.host,
