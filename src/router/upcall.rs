@@ -73,7 +73,7 @@ impl Router {
             // answers.
             let mfc = &mut self.mfc;
             let k = match (
-                put_kernel(mfc, h, kid, source, group, parent, &ttls, 0, true),
+                put_kernel(mfc, h, kid, source, group, parent, &ttls, 0),
                 kid,
             ) {
                 (Ok(k), _) => k,
