@@ -209,7 +209,8 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
         if !rule.is_exact() {
             self.template_order.unlink(id);
         }
-        self.slab.remove(id)
+        self.slab.remove_found(id);
+        true
     }
 
     /// The first template (in insertion order) with inbound interface `iif` that covers
