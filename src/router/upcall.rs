@@ -64,7 +64,7 @@ impl Router {
         let given_up = wrong && (is_configured || template.is_none());
         if !given_up {
             if !is_configured {
-                if let Some(r) = template.and_then(|t| self.rules.get(t)) {
+                if let Some(r) = template {
                     ttls = r.ttls;
                 }
             }
