@@ -157,7 +157,9 @@ impl Router {
                     // Its TTL is not 0 once set: the first word naming it decides.
                     Ok(vif) => {
                         if let Some(t) = ttls.get_mut(vif as usize).filter(|t| **t == 0) {
-                            *t = self.ifaces.get(id).map_or(1, |i| i.threshold.max(1));
+                            // A threshold is never 0: 1 for a new interface and after
+                            // a reload, a `phyint` one at least 1.
+                            *t = self.ifaces.get(id).map_or(1, |i| i.threshold);
                             if explicit {
                                 explicit_vifs |= bit(vif);
                             }
