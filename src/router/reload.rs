@@ -124,12 +124,9 @@ impl Router {
                     .first_template(iface as u32, &r.mfc.source, &r.mfc.group)
             });
             match template {
-                Some(Some(t)) => {
-                    if let Some(rule) = self.rules.get(t) {
-                        let mfc = &mut self.mfc;
-                        let _ =
-                            super::route::set_kernel_ttls(mfc, h, kid, parent, &rule.ttls, false);
-                    }
+                Some(Some(rule)) => {
+                    let mfc = &mut self.mfc;
+                    let _ = super::route::set_kernel_ttls(mfc, h, kid, parent, &rule.ttls, false);
                 }
                 Some(None) if !has_oifs => {}
                 _ => self.del_kernel(h, kid),

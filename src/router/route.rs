@@ -157,7 +157,9 @@ impl Router {
                     // Its TTL is not 0 once set: the first word naming it decides.
                     Ok(vif) => {
                         if let Some(t) = ttls.get_mut(vif as usize).filter(|t| **t == 0) {
-                            *t = self.ifaces.get(id).map_or(1, |i| i.threshold.max(1));
+                            // A threshold is never 0: 1 for a new interface and after
+                            // a reload, a `phyint` one at least 1.
+                            *t = self.ifaces.get(id).map_or(1, |i| i.threshold);
                             if explicit {
                                 explicit_vifs |= bit(vif);
                             }
@@ -255,19 +257,20 @@ impl Router {
         let Some(parent) = self.vif_of(rule.iif as usize, rule.is_v6()) else {
             return Err(Failed);
         };
-        let owner = rid as u32 + 1;
-        let kid = self.mfc.find(&rule.source.addr, &rule.group.addr);
-        // An entry of another owner is taken over and re-installed; the kernel is asked
-        // nothing when the rule's own entry is unchanged.
-        let force = kid
-            .and_then(|k| self.mfc.get(k))
-            .is_some_and(|r| r.owner != owner);
         let (source, group) = (&rule.source.addr, &rule.group.addr);
+        let kid = self.mfc.find(source, group);
         let mfc = &mut self.mfc;
-        let k = put_kernel(mfc, h, kid, source, group, parent, &rule.ttls, owner, force)?;
-        // (A new entry has the owner already.)
-        self.mfc.set_owner(k, owner);
-        Ok(())
+        put_kernel(
+            mfc,
+            h,
+            kid,
+            source,
+            group,
+            parent,
+            &rule.ttls,
+            rid as u32 + 1,
+        )
+        .map(|_| ())
     }
 
     /// Kernel entry `kid`. Not inlined: the kernel list lies megabytes into the router,
@@ -411,9 +414,11 @@ impl Router {
 }
 
 /// Puts (`source`, `group`) into the kernel with `parent` and `ttls`: kernel entry `kid`
-/// (its last find) re-installed as that if it changes (or always, with `force`), or,
-/// with no entry, a new one owned by `owner`. One call for the upcalls and the exact
-/// rules.
+/// (its last find) re-installed as that, or, with no entry, a new one owned by `owner`.
+/// One call for the upcalls and the exact rules. An upcall (`owner` 0) always
+/// re-installs the entry and leaves its owner; a rule (`owner` its id + 1) takes an
+/// entry of another owner over and re-installs it, and asks the kernel nothing when its
+/// own entry is unchanged.
 ///
 /// A new entry evicts the idlest cache entry if the list is full. It is written into
 /// the list in place and installed from there; refused, it leaves the list again. (Over
@@ -428,10 +433,14 @@ pub(crate) fn put_kernel<H: Host>(
     parent: u8,
     ttls: &Ttls,
     owner: u32,
-    force: bool,
 ) -> Result<usize, Failed> {
     if let Some(k) = kid {
-        return set_kernel_ttls(mfc, h, k, parent, ttls, force).map(|()| k);
+        let force = owner == 0 || mfc.get(k).is_some_and(|r| r.owner != owner);
+        set_kernel_ttls(mfc, h, k, parent, ttls, force)?;
+        if owner != 0 {
+            mfc.set_owner(k, owner);
+        }
+        return Ok(k);
     }
     if mfc.is_full() {
         if let Some(victim) = mfc.idlest() {

@@ -64,7 +64,7 @@ impl Router {
         let given_up = wrong && (is_configured || template.is_none());
         if !given_up {
             if !is_configured {
-                if let Some(r) = template.and_then(|t| self.rules.get(t)) {
+                if let Some(r) = template {
                     ttls = r.ttls;
                 }
             }
@@ -73,7 +73,7 @@ impl Router {
             // answers.
             let mfc = &mut self.mfc;
             let k = match (
-                put_kernel(mfc, h, kid, source, group, parent, &ttls, 0, true),
+                put_kernel(mfc, h, kid, source, group, parent, &ttls, 0),
                 kid,
             ) {
                 (Ok(k), _) => k,

@@ -234,7 +234,8 @@ impl<const G: usize, const GB: usize, const J: usize> GroupTable<G, GB, J> {
         let groups = &self.groups;
         self.by_identity
             .remove(hash, id, |o| groups.get(o).map_or(0, Group::hash));
-        self.groups.remove(id)
+        self.groups.remove_found(id);
+        true
     }
 
     /// Records a kernel join of membership `owner`.
@@ -260,7 +261,8 @@ impl<const G: usize, const GB: usize, const J: usize> GroupTable<G, GB, J> {
         if let Some(g) = self.groups.get_mut(owner) {
             links::unlink(&mut self.join_links, &mut g.joins, id);
         }
-        self.joins.remove(id)
+        self.joins.remove_found(id);
+        true
     }
 
     /// The most recent join of membership `id`.

@@ -39,7 +39,7 @@ pub struct Iface {
     pub vif: u8,
     /// IPv6 MIF index or [`NO_VIF`].
     pub mif: u8,
-    /// TTL threshold from `phyint` (default 1).
+    /// TTL threshold from `phyint` (default 1; never 0: routes use it as an OIF TTL).
     pub threshold: u8,
     /// `phyint … mrdisc`.
     pub mrdisc: bool,

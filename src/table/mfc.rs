@@ -202,7 +202,8 @@ impl<const N: usize, const B: usize> MfcTable<N, B> {
         if r.is_cache() {
             self.lru.unlink(id);
         }
-        self.slab.remove(id)
+        self.slab.remove_found(id);
+        true
     }
 
     /// Sets the owner of `id` (0 = cache entry), keeping the LRU consistent.

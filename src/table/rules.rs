@@ -209,20 +209,18 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
         if !rule.is_exact() {
             self.template_order.unlink(id);
         }
-        self.slab.remove(id)
+        self.slab.remove_found(id);
+        true
     }
 
     /// The first template (in insertion order) with inbound interface `iif` that covers
-    /// (S,G).
-    pub fn first_template(&self, iif: u32, source: &Addr, group: &Addr) -> Option<usize> {
+    /// (S,G). The rule itself: its callers want its OIFs, not an id to look up again.
+    pub fn first_template(&self, iif: u32, source: &Addr, group: &Addr) -> Option<&Rule> {
         let mut cur = self.template_order.front();
         while let Some(id) = cur {
-            if self
-                .slab
-                .get(id)
-                .is_some_and(|r| r.iif == iif && r.covers(source, group))
-            {
-                return Some(id);
+            let rule = self.slab.get(id);
+            if rule.is_some_and(|r| r.iif == iif && r.covers(source, group)) {
+                return rule;
             }
             cur = self.template_order.next(id);
         }
@@ -291,6 +289,20 @@ mod tests {
         assert!(!w.has_oifs());
     }
 
+    /// The id of the rule [`RuleTable::first_template`] answers (the slot it lives in).
+    fn first_id<const N: usize, const B: usize>(
+        t: &RuleTable<N, B>,
+        iif: u32,
+        source: &Addr,
+        group: &Addr,
+    ) -> Option<usize> {
+        let found = t.first_template(iif, source, group)?;
+        let mut rules = t.iter();
+        rules
+            .find(|(_, r)| core::ptr::eq(*r, found))
+            .map(|(id, _)| id)
+    }
+
     #[test]
     fn find_or_insert_adds_once() {
         let mut t = RuleTable::<2, 4>::new();
@@ -332,11 +344,8 @@ mod tests {
         assert_eq!(t.find(&r2), None);
         let i3 = t.insert(&r3).unwrap();
         assert_eq!(t.find(&r3), Some(i3));
-        assert_eq!(
-            t.first_template(1, &a("10.0.0.1"), &a("225.1.1.2")),
-            Some(i3)
-        );
-        assert_eq!(t.first_template(0, &a("10.0.0.1"), &a("225.1.1.2")), None);
+        assert_eq!(first_id(&t, 1, &a("10.0.0.1"), &a("225.1.1.2")), Some(i3));
+        assert_eq!(first_id(&t, 0, &a("10.0.0.1"), &a("225.1.1.2")), None);
         let order: std::vec::Vec<_> = t.iter().map(|(id, _)| id).collect();
         assert_eq!(order, [i1, i3]);
         assert_eq!(t.len(), 2);
@@ -354,30 +363,27 @@ mod tests {
         let wide = t.insert(&rule(0, "0.0.0.0", 32, "225.0.0.0", 8)).unwrap();
         let narrow = t.insert(&rule(0, "10.0.0.0", 24, "225.1.1.1", 32)).unwrap();
         let other_if = t.insert(&rule(1, "0.0.0.0", 32, "225.1.1.1", 32)).unwrap();
+        assert_eq!(first_id(&t, 0, &a("10.0.0.1"), &a("225.1.1.1")), Some(wide));
         assert_eq!(
-            t.first_template(0, &a("10.0.0.1"), &a("225.1.1.1")),
-            Some(wide)
-        );
-        assert_eq!(
-            t.first_template(1, &a("10.0.0.1"), &a("225.1.1.1")),
+            first_id(&t, 1, &a("10.0.0.1"), &a("225.1.1.1")),
             Some(other_if)
         );
         t.remove(wide);
         assert_eq!(
-            t.first_template(0, &a("10.0.0.1"), &a("225.1.1.1")),
+            first_id(&t, 0, &a("10.0.0.1"), &a("225.1.1.1")),
             Some(narrow)
         );
-        assert_eq!(t.first_template(0, &a("10.0.1.1"), &a("225.1.1.1")), None);
+        assert_eq!(first_id(&t, 0, &a("10.0.1.1"), &a("225.1.1.1")), None);
         // Re-adding puts it last: the narrow one now wins.
         t.insert(&rule(0, "0.0.0.0", 32, "225.0.0.0", 8)).unwrap();
         assert_eq!(
-            t.first_template(0, &a("10.0.0.1"), &a("225.1.1.1")),
+            first_id(&t, 0, &a("10.0.0.1"), &a("225.1.1.1")),
             Some(narrow)
         );
         // An exact rule is never a template.
         t.insert(&rule(0, "10.0.0.1", 32, "225.1.1.1", 32)).unwrap();
         assert_eq!(
-            t.first_template(0, &a("10.0.0.1"), &a("225.1.1.1")),
+            first_id(&t, 0, &a("10.0.0.1"), &a("225.1.1.1")),
             Some(narrow)
         );
     }
@@ -390,16 +396,16 @@ mod tests {
         let a2 = t.insert(&rule(0, "0.0.0.0", 32, "225.1.4.5", 16)).unwrap();
         let a3 = t.insert(&rule(0, "0.0.0.0", 32, "225.1.6.7", 16)).unwrap();
         let (s, g) = (a("10.0.0.1"), a("225.1.9.9"));
-        assert_eq!(t.first_template(0, &s, &g), Some(a1));
+        assert_eq!(first_id(&t, 0, &s, &g), Some(a1));
         t.remove(a2);
-        assert_eq!(t.first_template(0, &s, &g), Some(a1));
+        assert_eq!(first_id(&t, 0, &s, &g), Some(a1));
         t.remove(a1);
-        assert_eq!(t.first_template(0, &s, &g), Some(a3));
+        assert_eq!(first_id(&t, 0, &s, &g), Some(a3));
         let a4 = t.insert(&rule(0, "0.0.0.0", 32, "225.1.0.0", 16)).unwrap();
         t.remove(a3);
-        assert_eq!(t.first_template(0, &s, &g), Some(a4));
+        assert_eq!(first_id(&t, 0, &s, &g), Some(a4));
         t.remove(a4);
-        assert_eq!(t.first_template(0, &s, &g), None);
+        assert_eq!(first_id(&t, 0, &s, &g), None);
         assert_eq!(t.templates(), 0);
     }
 
@@ -431,7 +437,7 @@ mod tests {
                     .iter()
                     .find(|(_, r)| !r.is_exact() && r.covers(&s, &g))
                     .map(|(id, _)| id);
-                assert_eq!(t.first_template(0, &s, &g), walked);
+                assert_eq!(first_id(&t, 0, &s, &g), walked);
             }
         }
     }
@@ -450,14 +456,14 @@ mod tests {
         }
         // 225.0.0.0/0 (len 0) covers everything and was inserted first.
         assert_eq!(
-            t.first_template(0, &a("10.0.0.1"), &a("239.1.1.1")),
+            first_id(&t, 0, &a("10.0.0.1"), &a("239.1.1.1")),
             Some(ids[0])
         );
-        assert_eq!(t.first_template(0, &a("11.0.0.1"), &a("239.1.1.1")), None);
+        assert_eq!(first_id(&t, 0, &a("11.0.0.1"), &a("239.1.1.1")), None);
         for id in ids {
             t.remove(id);
         }
         assert_eq!(t.templates(), 0);
-        assert_eq!(t.first_template(0, &a("10.0.0.1"), &a("225.0.0.0")), None);
+        assert_eq!(first_id(&t, 0, &a("10.0.0.1"), &a("225.0.0.0")), None);
     }
 }

@@ -147,6 +147,16 @@ impl<T: Blank, const N: usize> Slab<T, N> {
         true
     }
 
+    /// Removes the value with `id`, which the caller has just found live: no second
+    /// liveness check (the tables look a value up for its hash before removing it).
+    pub fn remove_found(&mut self, id: usize) {
+        debug_assert!(self.get(id).is_some(), "remove_found of a free id");
+        if let Some(slot) = self.slots.get_mut(id) {
+            slot.live = false;
+            release(&mut self.head, &mut self.nodes, id);
+        }
+    }
+
     /// The value with `id`, if live. Not inlined: a call is smaller than the bounds and
     /// liveness checks at each of the many call sites.
     #[inline(never)]
