@@ -371,15 +371,17 @@ impl<'a> Msg<'a> {
 
     // The shapes below are not inlined: a call passing the kind and the values in
     // registers is smaller at each of the many call sites than filling the slots there.
+    // A shape with fewer values passes on to a wider one where the slots it leaves have
+    // no hole in its templates (so are never printed): one body fills them all.
 
     #[inline(never)]
     fn str1(kind: Kind, s: &'a str) -> Self {
-        Self::of(kind, Arg::Str(s), Arg::Nil, Arg::Nil)
+        Self::str2(kind, s, "")
     }
 
     #[inline(never)]
     fn str2(kind: Kind, a: &'a str, b: &'a str) -> Self {
-        Self::of(kind, Arg::Str(a), Arg::Str(b), Arg::Nil)
+        Self::str3(kind, a, b, "")
     }
 
     #[inline(never)]
@@ -416,7 +418,7 @@ impl<'a> Msg<'a> {
 
     #[inline(never)]
     fn sg(kind: Kind, sg: &'a Compact<'a>, s: &'a str) -> Self {
-        Self::of(kind, Arg::Sg(sg), Arg::Str(s), Arg::Nil)
+        Self::sg_errno(kind, sg, s, Errno(0))
     }
 
     #[inline(never)]
