@@ -399,11 +399,6 @@ impl<'a> Msg<'a> {
     }
 
     #[inline(never)]
-    fn str_int(kind: Kind, s: &'a str, n: i64) -> Self {
-        Self::of(kind, Arg::Str(s), Arg::Int(Halves::of(n)), Arg::Nil)
-    }
-
-    #[inline(never)]
     fn ints(kind: Kind, a: i64, b: i64) -> Self {
         Self::of(
             kind,
@@ -458,7 +453,14 @@ impl<'a> Msg<'a> {
 
     /// `ttl-threshold` outside 1..=255.
     pub fn PhyintTtl(name: &'a str, ttl: i64) -> Self {
-        Self::str_int(Kind::PhyintTtl, name, ttl)
+        // Filled where it is logged: the one message of its shape (its own out-of-line
+        // shape measured 24 B bigger on x86_64).
+        Self::of(
+            Kind::PhyintTtl,
+            Arg::Str(name),
+            Arg::Int(Halves::of(ttl)),
+            Arg::Nil,
+        )
     }
     /// `phyint` for an interface that does not exist.
     pub fn PhyintUnknown(name: &'a str) -> Self {
