@@ -290,7 +290,7 @@ impl Framer {
     /// taken, it is never empty: what is left is part of one frame, which fits.
     pub fn spare(&mut self) -> &mut [u8] {
         if self.start > 0 {
-            self.buf.copy_within(self.start..self.end, 0);
+            crate::fmt::move_to_front(&mut self.buf, self.start, self.end);
             self.end -= self.start;
             self.start = 0;
         }
