@@ -183,7 +183,7 @@ fn put_error_line(prog: &str, error: ArgError, put: &mut dyn FnMut(&[u8]), lette
         put(&[c]);
     }
     if let ArgError::Request(e) = error {
-        put(e.text().as_bytes());
+        e.put(put);
     }
     crate::texts::put_unpacked(&TEXTS, 2 * index + 2, put, b"");
 }

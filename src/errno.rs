@@ -7,9 +7,7 @@ use ufmt::{uDisplay, uWrite, Formatter};
 
 use crate::args;
 use crate::fmt::utf8_prefix;
-use crate::texts::{
-    ended_len, pack, packed_len, packed_tail, put_unpacked, separated, separated_len, Texts,
-};
+use crate::texts::{pack, packed_len, packed_tail, put_unpacked, separated, separated_len};
 
 /// An `errno` value returned by a system call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,7 +95,6 @@ mod nums {
 macro_rules! errnos {
     (
         $($name:ident => $text:literal,)* ;
-        $($packed_name:ident => $packed_text:literal,)* ;
         $($other_text:literal,)*
     ) => {
         impl Errno {
@@ -105,39 +102,29 @@ macro_rules! errnos {
                 #[doc = $text]
                 pub const $name: Errno = Errno(nums::$name);
             )*
-            $(
-                #[doc = $packed_text]
-                pub const $packed_name: Errno = Errno(nums::$packed_name);
-            )*
         }
 
-        /// The values with a text, those of [`TEXT_PARTS`] ([`PLAIN`] of them), then
-        /// those of [`PACKED_PARTS`]; bytes, as every value with a text is below 256 on
-        /// every ABI (a quarter of an `i32` table).
-        const NUMS: &[u8] = &[$(nums::$name as u8,)* $(nums::$packed_name as u8,)*];
-        const _: () = assert!($(nums::$name < 256 &&)* $(nums::$packed_name < 256 &&)* true);
-        /// The values whose text is in [`TEXT_PARTS`], the first of [`NUMS`].
-        const PLAIN: usize = [$(nums::$name),*].len();
+        /// The values with a text, in the order of [`PACKED_PARTS`]; bytes, as every value
+        /// with a text is below 256 on every ABI (a quarter of an `i32` table).
+        const NUMS: &[u8] = &[$(nums::$name as u8,)*];
+        const _: () = assert!($(nums::$name < 256 &&)* true);
 
-        /// The texts of the first [`PLAIN`] values of [`NUMS`], then the [`Text`]s of no
-        /// errno.
-        const TEXT_PARTS: &[&str] = &[$($text,)* $($other_text,)*];
-        /// The texts of the other values of [`NUMS`].
-        const PACKED_PARTS: &[&[u8]] = &[$($packed_text.as_bytes(),)*];
+        /// The texts of the values of [`NUMS`], then those of the [`Text`]s of no errno.
+        const PACKED_PARTS: &[&[u8]] = &[$($text.as_bytes(),)* $($other_text.as_bytes(),)*];
     };
 }
 
-/// One of the errno texts the IPC wire errors share, or of the few others that share
-/// their lookup (the wire errors' own wording): its place in the one table of plain
-/// texts.
+/// One of the errno texts (the IPC wire errors and `args` share them), or of the few
+/// others that share their lookup (the wire errors' own wording): its place in
+/// [`PACKED`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Text(u8);
 
 impl Text {
-    /// The text of `e`, a value of the plain table (a compile error otherwise).
+    /// The text of `e`, a value of the table (a compile error otherwise).
     pub const fn of(e: Errno) -> Self {
         let mut i = 0;
-        while i < PLAIN {
+        while i < NUMS.len() {
             if NUMS[i] as i32 == e.0 {
                 return Self(i as u8);
             }
@@ -146,22 +133,17 @@ impl Text {
         panic!("errno without a plain text");
     }
 
-    /// The wording.
-    pub fn get(self) -> &'static str {
-        TEXTS.get_str(usize::from(self.0))
+    /// Writes the wording through `put`.
+    pub fn put(self, put: &mut dyn FnMut(&[u8])) {
+        put_unpacked(&PACKED, usize::from(self.0) + 1, put, b"");
     }
 }
-
-/// [`TEXT_PARTS`] in one table: no table of pointers, and the lookup of every other
-/// table of texts. The wire errors' texts, which are `&str`s.
-static TEXTS: Texts<{ TEXT_PARTS.len() }, { ended_len(TEXT_PARTS) }> = Texts::new(TEXT_PARTS);
 
 /// [`PACKED_PARTS`] [packed](crate::texts::pack) after the help texts, as
 /// [`put_unpacked`] takes them: "Operation not", "Too many open files", "Network is",
 /// "No such" are references (a text of the log only, written through its writer). The
-/// wire errors' texts stay plain, as `&str`s for [`Text::get`]. 391 bytes where the
-/// texts were 529 (x86_64 smcrouted -24 B with the longer `fmt`, mipsel -48 B; the
-/// standalone smcroutectl +24 B, mipsel +48 B).
+/// wire errors' texts too, written through [`Text::put`] (no table of plain `&str`s:
+/// x86_64 smcrouted -40 B, smcroutectl -80 B; mipsel -48 B, smcroutectl -128 B).
 static PACKED: [u8; HELP_AND_PACKED_PACKED.len() - args::HELP_PACKED_LEN] =
     packed_tail(&HELP_AND_PACKED_PACKED, args::HELP_PACKED_LEN);
 const PACKED_SEPARATED: [u8; separated_len(PACKED_PARTS)] = separated(PACKED_PARTS);
@@ -171,13 +153,11 @@ const HELP_AND_PACKED: [u8; separated_len(&HELP_AND_PACKED_PARTS)] =
 const HELP_AND_PACKED_PACKED: [u8; packed_len(&HELP_AND_PACKED)] = pack(&HELP_AND_PACKED);
 
 errnos! {
-    // The texts the IPC wire errors share, in the plain table.
+    // The IPC wire errors' texts first.
     EINVAL => "Invalid argument",
     EMSGSIZE => "Message too long",
     ENOBUFS => "No buffer space available",
     EBADMSG => "Bad message",
-    ;
-    // The others, packed.
     EPERM => "Operation not permitted",
     ENOENT => "No such file or directory",
     EINTR => "Interrupted system call",
@@ -211,30 +191,24 @@ errnos! {
 
 impl Text {
     /// A frame's length field is wrong (no errno's wording).
-    pub const BAD_LENGTH: Text = Text(PLAIN as u8);
+    pub const BAD_LENGTH: Text = Text(NUMS.len() as u8);
     /// `E2BIG`'s glibc wording, which no errno of the table has here.
-    pub const ARG_LIST_TOO_LONG: Text = Text(PLAIN as u8 + 1);
+    pub const ARG_LIST_TOO_LONG: Text = Text(NUMS.len() as u8 + 1);
     /// `EILSEQ`'s glibc wording, which no errno of the table has here.
-    pub const NOT_MULTIBYTE: Text = Text(PLAIN as u8 + 2);
+    pub const NOT_MULTIBYTE: Text = Text(NUMS.len() as u8 + 2);
 }
 
 impl uDisplay for Errno {
     /// The `strerror` text, or `Unknown error N` for values outside the table.
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
         match NUMS.iter().position(|&n| i32::from(n) == self.0) {
-            Some(i) if i < PLAIN => f.write_str(TEXTS.get_str(i)),
             Some(i) => {
                 let mut result = Ok(());
-                put_unpacked(
-                    &PACKED,
-                    i - PLAIN + 1,
-                    &mut |piece| {
-                        if result.is_ok() {
-                            result = f.write_str(utf8_prefix(piece));
-                        }
-                    },
-                    b"",
-                );
+                Text(i as u8).put(&mut |piece| {
+                    if result.is_ok() {
+                        result = f.write_str(utf8_prefix(piece));
+                    }
+                });
                 result
             }
             None => {
@@ -256,27 +230,35 @@ mod tests {
         s
     }
 
+    fn text(t: Text) -> std::vec::Vec<u8> {
+        let mut out = std::vec::Vec::new();
+        t.put(&mut |piece| out.extend_from_slice(piece));
+        out
+    }
+
     #[test]
     fn texts_follow_their_numbers() {
         // The errno texts, then the three others.
-        assert_eq!(PLAIN + 3, TEXT_PARTS.len());
-        assert_eq!(PLAIN + PACKED_PARTS.len(), NUMS.len());
-        assert_eq!(TEXTS.get_str(TEXT_PARTS.len()), "");
-        assert_eq!(Text::BAD_LENGTH.get(), "Bad message length");
-        assert_eq!(Text::ARG_LIST_TOO_LONG.get(), "Argument list too long");
+        assert_eq!(NUMS.len() + 3, PACKED_PARTS.len());
+        assert_eq!(text(Text(PACKED_PARTS.len() as u8)), b"");
+        assert_eq!(text(Text::BAD_LENGTH), b"Bad message length");
+        assert_eq!(text(Text::ARG_LIST_TOO_LONG), b"Argument list too long");
         assert_eq!(
-            Text::NOT_MULTIBYTE.get(),
-            "Invalid or incomplete multibyte or wide character"
+            text(Text::NOT_MULTIBYTE),
+            b"Invalid or incomplete multibyte or wide character"
         );
-        assert_eq!(Text::of(Errno::EBADMSG).get(), "Bad message");
+        assert_eq!(text(Text::of(Errno::EBADMSG)), b"Bad message");
         assert_eq!(show(Errno::EPERM), "Operation not permitted");
         assert_eq!(show(Errno::EINVAL), "Invalid argument");
         assert_eq!(show(Errno::EBADMSG), "Bad message");
         assert_eq!(show(Errno::EADDRINUSE), "Address already in use");
         assert_eq!(show(Errno::EALREADY), "Operation already in progress");
         // Every packed text unpacks as it was.
-        for (i, text) in PACKED_PARTS.iter().enumerate() {
-            assert_eq!(show(Errno(i32::from(NUMS[PLAIN + i]))).as_bytes(), *text);
+        for (i, &part) in PACKED_PARTS.iter().enumerate() {
+            assert_eq!(text(Text(i as u8)), part);
+            if let Some(&n) = NUMS.get(i) {
+                assert_eq!(show(Errno(i32::from(n))).as_bytes(), part);
+            }
         }
         assert_eq!(show(Errno(0)), "Unknown error 0");
         assert_eq!(show(Errno(-5)), "Unknown error -5");

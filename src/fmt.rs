@@ -148,6 +148,21 @@ impl<'a> Iterator for Fields<'a> {
     }
 }
 
+/// Moves `buf[start..end]` to the front of `buf`, as `buf.copy_within(start..end, 0)`:
+/// a byte loop, so the programs import no `memmove` for their two moves of a partial
+/// line or frame (a few dozen bytes).
+pub fn move_to_front(buf: &mut [u8], start: usize, end: usize) {
+    let mut i = start;
+    while i < end {
+        if let Some(&b) = buf.get(i) {
+            if let Some(d) = buf.get_mut(i - start) {
+                *d = b;
+            }
+        }
+        i += 1;
+    }
+}
+
 /// `text` cut at its first `sep` (ASCII), as `text.split_once(sep as char)`.
 pub fn split_once(text: &str, sep: u8) -> Option<(&str, &str)> {
     let mut pieces = fields(text, sep);

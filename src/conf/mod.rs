@@ -363,6 +363,22 @@ const DIRECTIVES: [Kind; 5] = [
     Kind::Include,
 ];
 
+/// The name of the directive at `at` in [`DIRECTIVE_NAMES`] (after its length byte).
+const fn directive_name(at: usize) -> &'static str {
+    let (len, name) = DIRECTIVE_NAMES.split_at(at + 1);
+    match core::str::from_utf8(name.split_at(len[at] as usize).0) {
+        Ok(name) => name,
+        Err(_) => panic!("directive name not UTF-8"),
+    }
+}
+
+/// `mroute` and `mgroup` in [`DIRECTIVE_NAMES`], for the router's pending list: no
+/// second copy of them in `.rodata`. Statics, as clippy 1.95 fails on a `const` that
+/// points into a static.
+pub static MROUTE_WORD: &str = directive_name(0);
+/// See [`MROUTE_WORD`].
+pub static MGROUP_WORD: &str = directive_name(1 + MROUTE_WORD.len());
+
 /// The directive `word` starts with.
 fn directive(word: &[u8]) -> Option<Kind> {
     prefixed(word, &DIRECTIVE_NAMES).and_then(|i| DIRECTIVES.get(i).copied())

@@ -774,3 +774,9 @@ fn names_match_as_word_prefixes() {
     assert!(directive(b"mrout").is_none());
     assert!(directive(b"x").is_none());
 }
+
+#[test]
+fn pending_words_are_directive_names() {
+    assert_eq!(MROUTE_WORD, "mroute");
+    assert_eq!(MGROUP_WORD, "mgroup");
+}

@@ -207,7 +207,7 @@ fn answer(
     let parsed = frame.and_then(|frame| Request::parse_into(frame, &mut args));
     let failed = match parsed {
         Err(e) => {
-            crate::fmt::text(host, Level::Warning, e.text());
+            crate::log!(host, Level::Warning, "{}", e);
             true
         }
         Ok(b'H') => {

@@ -60,11 +60,11 @@ pub enum WireError {
 }
 
 impl WireError {
-    /// The wording (the daemon logs it as it is, with no formatting call): an errno's
-    /// text where the program has it already, else one kept after the errno texts; one
-    /// lookup by the error's discriminant, no branch per error.
-    pub fn text(self) -> &'static str {
-        TEXT_OF[self as usize].get()
+    /// Writes the wording through `put`: an errno's text where the program has it
+    /// already, else one kept after the errno texts, all packed; one lookup by the
+    /// error's discriminant, no branch per error.
+    pub fn put(self, put: &mut dyn FnMut(&[u8])) {
+        TEXT_OF[self as usize].put(put);
     }
 }
 
@@ -93,7 +93,13 @@ const TEXT_OF: [Text; 8] = {
 
 impl uDisplay for WireError {
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        f.write_str(self.text())
+        let mut result = Ok(());
+        self.put(&mut |piece| {
+            if result.is_ok() {
+                result = f.write_str(crate::fmt::utf8_prefix(piece));
+            }
+        });
+        result
     }
 }
 
@@ -290,7 +296,7 @@ impl Framer {
     /// taken, it is never empty: what is left is part of one frame, which fits.
     pub fn spare(&mut self) -> &mut [u8] {
         if self.start > 0 {
-            self.buf.copy_within(self.start..self.end, 0);
+            crate::fmt::move_to_front(&mut self.buf, self.start, self.end);
             self.end -= self.start;
             self.start = 0;
         }
@@ -369,7 +375,12 @@ mod tests {
             (WireError::BufferTooSmall, "No buffer space available"),
         ];
         for (e, text) in texts {
-            assert_eq!(e.text(), text);
+            let mut got = StdVec::new();
+            e.put(&mut |piece| got.extend_from_slice(piece));
+            assert_eq!(got, text.as_bytes());
+            let mut shown = heapless::String::<64>::new();
+            ufmt::uwrite!(shown, "{}", e).unwrap();
+            assert_eq!(shown, text);
         }
     }
 

@@ -45,6 +45,15 @@ use crate::table::rules::RuleTable;
 use crate::time::Instant;
 use msg::{say, Cmd, Msg};
 
+/// A pending entry's directive word, as `show` and the log name it: the conf reader's
+/// directive names, so `.rodata` has no second copy of them (x86_64 -8 B, mipsel -48 B).
+fn pending_word(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Mroute => crate::conf::MROUTE_WORD,
+        Kind::Mgroup => crate::conf::MGROUP_WORD,
+    }
+}
+
 /// Daemon options that change routing behaviour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Options {

@@ -601,7 +601,7 @@ impl Router {
         } as usize);
         for (_, p) in self.pending.iter() {
             o.open();
-            o.str_field(PENDING_KIND, p.kind.word().as_bytes());
+            o.str_field(PENDING_KIND, super::pending_word(p.kind).as_bytes());
             // The words (IIF, source if any, group, OIFs) in one pass, each written as
             // the field of its place: a table per shape, not a test per word.
             let fields: &[Field] = if p.has_source() {

@@ -215,7 +215,7 @@ pub fn lines_of(
         if n == 0 {
             return Ok(());
         }
-        buf.copy_within(start..len, 0);
+        crate::fmt::move_to_front(buf, start, len);
         len -= start;
         if len == buf.len() {
             if !skipping && !f(None) {

@@ -16,16 +16,6 @@ pub enum Kind {
     Mgroup,
 }
 
-impl Kind {
-    /// The directive's word, as `show` and the log name it.
-    pub fn word(self) -> &'static str {
-        match self {
-            Self::Mroute => "mroute",
-            Self::Mgroup => "mgroup",
-        }
-    }
-}
-
 /// A route's or a membership's words as written (conf line, IPC command or pending
 /// entry): passed on by reference, one pointer, not eight words at every call between
 /// the parsers, the router's two bodies and this list.
