@@ -18,6 +18,8 @@ pub enum Kind {
 
 impl Kind {
     /// The directive's word, as `show` and the log name it.
+    // Not inlined at its callers on x86_64 (-8 B file, -10 B .text, r24a).
+    #[cfg_attr(target_arch = "x86_64", inline(never))]
     pub fn word(self) -> &'static str {
         match self {
             Self::Mroute => "mroute",
