@@ -583,10 +583,8 @@ pub fn prefix_text(addr: &Addr, len: u8) -> AddrText {
 }
 
 impl AddrText {
-    /// Writes `addr` and, unless it is a host prefix, `/len`. Not inlined on x86_64
-    /// (-6 B of .text, though the finished text is still copied out); in line elsewhere
-    /// (MIPS16e: +32 B out of line).
-    #[cfg_attr(target_arch = "x86_64", inline(never))]
+    /// Writes `addr` and, unless it is a host prefix, `/len`. In line (no x86_64 hint
+    /// since r24a: out of line measured +8 B there; MIPS16e: +32 B out of line).
     fn prefix(&mut self, addr: &Addr, len: u8) {
         match addr {
             Addr::V4(a) => self.v4(a),
