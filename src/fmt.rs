@@ -150,7 +150,8 @@ impl<'a> Iterator for Fields<'a> {
 
 /// Moves `buf[start..end]` to the front of `buf`, as `buf.copy_within(start..end, 0)`:
 /// a byte loop, so the programs import no `memmove` for their two moves of a partial
-/// line or frame (a few dozen bytes).
+/// line or frame (what is left after the complete ones, once per read). Bytes past the
+/// buffer are not moved.
 pub fn move_to_front(buf: &mut [u8], start: usize, end: usize) {
     let mut i = start;
     while i < end {
@@ -364,6 +365,20 @@ pub mod record {
 mod tests {
     use super::record::RecordingLog;
     use super::*;
+
+    #[test]
+    fn move_to_front_moves_the_tail_over_its_own_start() {
+        let mut buf = *b"abcdefgh";
+        move_to_front(&mut buf, 3, 8);
+        assert_eq!(&buf, b"defghfgh");
+        let mut buf = *b"abcdefgh";
+        move_to_front(&mut buf, 6, 6);
+        assert_eq!(&buf, b"abcdefgh");
+        // An end past the buffer moves what is there.
+        let mut buf = *b"abcd";
+        move_to_front(&mut buf, 2, 9);
+        assert_eq!(&buf, b"cdcd");
+    }
 
     #[test]
     fn texts_join_at_compile_time() {
