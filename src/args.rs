@@ -17,8 +17,7 @@ use crate::fmt::{join, joined_len, Level};
 use crate::ipc::cmd;
 use crate::ipc::wire::WireError;
 use crate::texts::{
-    ended_len, pack, packed_len, packed_tail, padded, same_bytes, separated, separated_len,
-    PackedTexts, Texts, INSERT_TEXT,
+    ended_len, packed_len, padded, separated, separated_len, PackedTexts, Texts, INSERT_TEXT,
 };
 
 /// A file path from the command line or derived from the identity.
@@ -157,11 +156,9 @@ fn put_error_line(prog: &str, error: ArgError, put: &mut dyn FnMut(&[u8]), lette
         b": Failed constructing IPC command: ", b"\n",
     ];
     const SEPARATED: [u8; separated_len(&PARTS)] = separated(&PARTS);
-    const AFTER_HELP_PARTS: [&[u8]; 2] = [&HELP_SEPARATED, &SEPARATED];
-    const AFTER_HELP: [u8; separated_len(&AFTER_HELP_PARTS)] = separated(&AFTER_HELP_PARTS);
-    const AFTER_HELP_PACKED: [u8; packed_len(&AFTER_HELP)] = pack(&AFTER_HELP);
-    static TEXTS: [u8; AFTER_HELP_PACKED.len() - HELP_PACKED_LEN] =
-        packed_tail(&AFTER_HELP_PACKED, HELP_PACKED_LEN);
+    crate::packed_after_help! {
+        static TEXTS = SEPARATED;
+    }
     let (index, letter) = match error {
         ArgError::InvalidOption(c) => (0, Some(c)),
         ArgError::MissingArgument(c) => (1, Some(c)),
@@ -822,23 +819,15 @@ pub const HELP_SEPARATED: [u8; separated_len(&HELP_PARTS)] = separated(&HELP_PAR
 pub static HELP_TEXTS: PackedTexts<HELP_COUNT, { packed_len(&HELP_SEPARATED) }> =
     PackedTexts::new(&HELP_SEPARATED);
 
-/// `smcrouted -h` after the program name, packed after [`HELP_TEXTS`]: it says their
-/// words again (options, paths, "multicast routes", "default"), so its repeats of them
-/// are references to them, 948 bytes packed alone, 788 after them. Kept apart, as the
-/// [tail](packed_tail) of that packing, so the standalone `smcroutectl` does not hold it.
-static DAEMON_USAGE: [u8; HELP_AND_DAEMON_PACKED.len() - HELP_PACKED_LEN] =
-    packed_tail(&HELP_AND_DAEMON_PACKED, HELP_PACKED_LEN);
+crate::packed_after_help! {
+    /// `smcrouted -h` after the program name, packed after [`HELP_TEXTS`]: it says their
+    /// words again (options, paths, "multicast routes", "default"), so its repeats of them
+    /// are references to them, 948 bytes packed alone, 788 after them. Kept apart, as the
+    /// [tail](packed_tail) of that packing, so the standalone `smcroutectl` does not hold it.
+    static DAEMON_USAGE = DAEMON_USAGE_JOINED;
+}
 /// The bytes of [`HELP_TEXTS`], where the tails of packings after them start.
 pub const HELP_PACKED_LEN: usize = packed_len(&HELP_SEPARATED);
-const HELP_AND_DAEMON_PARTS: [&[u8]; 2] = [&HELP_SEPARATED, &DAEMON_USAGE_JOINED];
-const HELP_AND_DAEMON: [u8; separated_len(&HELP_AND_DAEMON_PARTS)] =
-    separated(&HELP_AND_DAEMON_PARTS);
-const HELP_AND_DAEMON_PACKED: [u8; packed_len(&HELP_AND_DAEMON)] = pack(&HELP_AND_DAEMON);
-// The packing of the help texts is the same alone and with the daemon's text after it.
-static_assertions::const_assert!(same_bytes(
-    HELP_AND_DAEMON_PACKED.split_at(HELP_PACKED_LEN).0,
-    &pack::<HELP_PACKED_LEN>(&HELP_SEPARATED)
-));
 
 /// [`crate::VERSION_BANNER`], which the daemon logs at start, as the first bytes of
 /// [`VERSION_TEXT`]: the program holds the banner once.

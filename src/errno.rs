@@ -5,9 +5,8 @@
 
 use ufmt::{uDisplay, uWrite, Formatter};
 
-use crate::args;
 use crate::fmt::utf8_prefix;
-use crate::texts::{pack, packed_len, packed_tail, put_unpacked, separated, separated_len};
+use crate::texts::{put_unpacked, separated, separated_len};
 
 /// An `errno` value returned by a system call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,18 +138,15 @@ impl Text {
     }
 }
 
-/// [`PACKED_PARTS`] [packed](crate::texts::pack) after the help texts, as
-/// [`put_unpacked`] takes them: "Operation not", "Too many open files", "Network is",
-/// "No such" are references (a text of the log only, written through its writer). The
-/// wire errors' texts too, written through [`Text::put`] (no table of plain `&str`s:
-/// x86_64 smcrouted -40 B, smcroutectl -80 B; mipsel -48 B, smcroutectl -128 B).
-static PACKED: [u8; HELP_AND_PACKED_PACKED.len() - args::HELP_PACKED_LEN] =
-    packed_tail(&HELP_AND_PACKED_PACKED, args::HELP_PACKED_LEN);
+crate::packed_after_help! {
+    /// [`PACKED_PARTS`] [packed](crate::texts::pack) after the help texts, as
+    /// [`put_unpacked`] takes them: "Operation not", "Too many open files", "Network is",
+    /// "No such" are references (a text of the log only, written through its writer). The
+    /// wire errors' texts too, written through [`Text::put`] (no table of plain `&str`s:
+    /// x86_64 smcrouted -40 B, smcroutectl -80 B; mipsel -48 B, smcroutectl -128 B).
+    static PACKED = PACKED_SEPARATED;
+}
 const PACKED_SEPARATED: [u8; separated_len(PACKED_PARTS)] = separated(PACKED_PARTS);
-const HELP_AND_PACKED_PARTS: [&[u8]; 2] = [&args::HELP_SEPARATED, &PACKED_SEPARATED];
-const HELP_AND_PACKED: [u8; separated_len(&HELP_AND_PACKED_PARTS)] =
-    separated(&HELP_AND_PACKED_PARTS);
-const HELP_AND_PACKED_PACKED: [u8; packed_len(&HELP_AND_PACKED)] = pack(&HELP_AND_PACKED);
 
 errnos! {
     // The IPC wire errors' texts first.

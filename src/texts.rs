@@ -415,6 +415,37 @@ pub const fn packed_tail<const M: usize>(packed: &[u8], from: usize) -> [u8; M] 
     out
 }
 
+/// `static NAME = SEPARATED;`: the [separated](separated) texts `SEPARATED` packed after
+/// [`crate::args::HELP_TEXTS`], as the [tail](packed_tail) of that packing, which is how
+/// [`put_unpacked`] takes every packed text: their words are references to the help
+/// texts' too, and it asserts that the help texts pack the same with it after them.
+/// Declares the static (with its attributes) and nothing else.
+#[macro_export]
+macro_rules! packed_after_help {
+    ($(#[$attr:meta])* $vis:vis static $name:ident = $separated:expr;) => {
+        $(#[$attr])*
+        $vis static $name: [u8; {
+            const PARTS: [&[u8]; 2] = [&$crate::args::HELP_SEPARATED, &$separated];
+            const JOINED: [u8; $crate::texts::separated_len(&PARTS)] =
+                $crate::texts::separated(&PARTS);
+            $crate::texts::packed_len(&JOINED) - $crate::args::HELP_PACKED_LEN
+        }] = {
+            const PARTS: [&[u8]; 2] = [&$crate::args::HELP_SEPARATED, &$separated];
+            const JOINED: [u8; $crate::texts::separated_len(&PARTS)] =
+                $crate::texts::separated(&PARTS);
+            const PACKED: [u8; $crate::texts::packed_len(&JOINED)] = $crate::texts::pack(&JOINED);
+            // The help texts' packing is the same alone and with this text after it.
+            const _: () = assert!($crate::texts::same_bytes(
+                PACKED.split_at($crate::args::HELP_PACKED_LEN).0,
+                &$crate::texts::pack::<{ $crate::args::HELP_PACKED_LEN }>(
+                    &$crate::args::HELP_SEPARATED
+                )
+            ));
+            $crate::texts::packed_tail(&PACKED, $crate::args::HELP_PACKED_LEN)
+        };
+    };
+}
+
 /// `a == b` for bytes, in a const fn.
 pub const fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {

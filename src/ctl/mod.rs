@@ -29,7 +29,7 @@ use crate::ipc::cmd::{self, Action, IpcCmd, COMMANDS};
 use crate::ipc::wire::WireError;
 use crate::sys::entry::Args;
 use crate::sys::{unix, ReadBuf};
-use crate::texts::{pack, packed_len, packed_tail, put_unpacked, separated, separated_len};
+use crate::texts::{put_unpacked, separated, separated_len};
 
 /// The start of every message of the tool's own: its name and a colon.
 const WARN_HEAD: &str = "smcroutectl: ";
@@ -61,15 +61,12 @@ const WARNING_PARTS: [&[u8]; 13] = [
 ];
 const WARNINGS_SEPARATED: [u8; separated_len(&WARNING_PARTS)] = separated(&WARNING_PARTS);
 
-/// [`WARNING_PARTS`] packed after [`args::HELP_TEXTS`], as the [tail](packed_tail) of
-/// that packing, as [`put_unpacked`] takes every packed text: "daemon", "command",
-/// "running", "socket" are references to them.
-static WARNINGS: [u8; HELP_AND_WARNINGS_PACKED.len() - args::HELP_PACKED_LEN] =
-    packed_tail(&HELP_AND_WARNINGS_PACKED, args::HELP_PACKED_LEN);
-const HELP_AND_WARNINGS_PARTS: [&[u8]; 2] = [&args::HELP_SEPARATED, &WARNINGS_SEPARATED];
-const HELP_AND_WARNINGS: [u8; separated_len(&HELP_AND_WARNINGS_PARTS)] =
-    separated(&HELP_AND_WARNINGS_PARTS);
-const HELP_AND_WARNINGS_PACKED: [u8; packed_len(&HELP_AND_WARNINGS)] = pack(&HELP_AND_WARNINGS);
+crate::packed_after_help! {
+    /// [`WARNING_PARTS`] packed after [`args::HELP_TEXTS`], as the [tail](packed_tail) of
+    /// that packing, as [`put_unpacked`] takes every packed text: "daemon", "command",
+    /// "running", "socket" are references to them.
+    static WARNINGS = WARNINGS_SEPARATED;
+}
 
 /// One of the tool's own messages: its place in [`WARNING_PARTS`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

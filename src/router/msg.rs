@@ -8,11 +8,10 @@
 use ufmt::{uDisplay, uWrite, Formatter};
 
 use super::Origin;
-use crate::args;
 use crate::errno::Errno;
 use crate::fmt::{utf8_prefix, Level};
 use crate::net::{prefix_text, Addr, Family, Prefix};
-use crate::texts::{pack, packed_len, packed_tail, put_unpacked, separated, separated_len};
+use crate::texts::{put_unpacked, separated, separated_len};
 
 /// Which directive a parse message is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -286,19 +285,16 @@ const TEMPLATE_PARTS: [&[u8]; KINDS + 3] = [
 ];
 const TEMPLATES_SEPARATED: [u8; separated_len(&TEMPLATE_PARTS)] = separated(&TEMPLATE_PARTS);
 
-/// [`TEMPLATE_PARTS`] packed together, text `kind as usize + 1` the wording of `kind`:
-/// they say the same words again ("mroute: ", "multicast", "interface", "Invalid"), a
-/// repeat a two-byte reference to where it was first written. Looked up by a walk, not
-/// a table of string slices (8 bytes each); only a message that is logged is looked up.
-/// Packed after [`args::HELP_TEXTS`], as the [tail](packed_tail) of that packing, as
-/// [`put_unpacked`] takes every packed text: their words ("multicast", "interface",
-/// "group") are references to them too (x86_64 smcrouted -24 B .rodata).
-static TEMPLATES: [u8; HELP_AND_TEMPLATES_PACKED.len() - args::HELP_PACKED_LEN] =
-    packed_tail(&HELP_AND_TEMPLATES_PACKED, args::HELP_PACKED_LEN);
-const HELP_AND_TEMPLATES_PARTS: [&[u8]; 2] = [&args::HELP_SEPARATED, &TEMPLATES_SEPARATED];
-const HELP_AND_TEMPLATES: [u8; separated_len(&HELP_AND_TEMPLATES_PARTS)] =
-    separated(&HELP_AND_TEMPLATES_PARTS);
-const HELP_AND_TEMPLATES_PACKED: [u8; packed_len(&HELP_AND_TEMPLATES)] = pack(&HELP_AND_TEMPLATES);
+crate::packed_after_help! {
+    /// [`TEMPLATE_PARTS`] packed together, text `kind as usize + 1` the wording of `kind`:
+    /// they say the same words again ("mroute: ", "multicast", "interface", "Invalid"), a
+    /// repeat a two-byte reference to where it was first written. Looked up by a walk, not
+    /// a table of string slices (8 bytes each); only a message that is logged is looked up.
+    /// Packed after [`args::HELP_TEXTS`], as the [tail](packed_tail) of that packing, as
+    /// [`put_unpacked`] takes every packed text: their words ("multicast", "interface",
+    /// "group") are references to them too (x86_64 smcrouted -24 B .rodata).
+    static TEMPLATES = TEMPLATES_SEPARATED;
+}
 
 /// One value a message template refers to.
 #[derive(Debug, Clone, Copy)]

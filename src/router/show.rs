@@ -7,15 +7,11 @@
 
 use super::msg::Compact;
 use super::Router;
-use crate::args;
 use crate::ipc::show::Out;
 use crate::kernel::Host;
 use crate::net::{Addr, Dec};
 use crate::table::groups::{Group, Join};
-use crate::texts::{
-    ended_len, index_of, pack, packed_len, packed_tail, put_unpacked, separated, separated_len,
-    Texts,
-};
+use crate::texts::{ended_len, index_of, put_unpacked, separated, separated_len, Texts};
 
 /// A value's JSON key (with the punctuation before it) and its text separator: their
 /// indexes into [`KEYS`] and [`SEPS`] (bytes in `.rodata`, not two string slices a
@@ -331,17 +327,14 @@ const PIECE_PARTS: [&[u8]; 20] = [
 ];
 const PIECES_SEPARATED: [u8; separated_len(&PIECE_PARTS)] = separated(&PIECE_PARTS);
 
-/// [`PIECE_PARTS`] packed after [`args::HELP_TEXTS`], as the [tail](packed_tail) of
-/// that packing, as [`put_unpacked`] takes every packed text: the headings' columns are
-/// runs of blanks, and they say the same words again, the help texts' too ("(*,G)",
-/// "(S,G)", "routes", "groups", "interfaces"). Written once per table or section, not
-/// per route.
-static PIECES: [u8; HELP_AND_PIECES_PACKED.len() - args::HELP_PACKED_LEN] =
-    packed_tail(&HELP_AND_PIECES_PACKED, args::HELP_PACKED_LEN);
-const HELP_AND_PIECES_PARTS: [&[u8]; 2] = [&args::HELP_SEPARATED, &PIECES_SEPARATED];
-const HELP_AND_PIECES: [u8; separated_len(&HELP_AND_PIECES_PARTS)] =
-    separated(&HELP_AND_PIECES_PARTS);
-const HELP_AND_PIECES_PACKED: [u8; packed_len(&HELP_AND_PIECES)] = pack(&HELP_AND_PIECES);
+crate::packed_after_help! {
+    /// [`PIECE_PARTS`] packed after [`args::HELP_TEXTS`], as the [tail](packed_tail) of
+    /// that packing, as [`put_unpacked`] takes every packed text: the headings' columns are
+    /// runs of blanks, and they say the same words again, the help texts' too ("(*,G)",
+    /// "(S,G)", "routes", "groups", "interfaces"). Written once per table or section, not
+    /// per route.
+    static PIECES = PIECES_SEPARATED;
+}
 
 /// One of [`PIECE_PARTS`], or the first of a run of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,12 +3,11 @@
 
 use ufmt::{uDisplay, uWrite, Formatter};
 
-use crate::args;
 use crate::errno::Errno;
 use crate::fmt::utf8_prefix;
 use crate::fmt::Level;
 use crate::net::Family;
-use crate::texts::{pack, packed_len, packed_tail, put_unpacked, separated, separated_len};
+use crate::texts::{put_unpacked, separated, separated_len};
 
 /// Which step of opening a routing socket failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,11 +113,9 @@ const HINT_BUSY: u8 = 22;
 /// An empty text: the family of a message that names none.
 const EMPTY: u8 = 1;
 const TEXTS_SEPARATED: [u8; separated_len(&TEXT_PARTS)] = separated(&TEXT_PARTS);
-const HELP_AND_TEXTS_PARTS: [&[u8]; 2] = [&args::HELP_SEPARATED, &TEXTS_SEPARATED];
-const HELP_AND_TEXTS: [u8; separated_len(&HELP_AND_TEXTS_PARTS)] = separated(&HELP_AND_TEXTS_PARTS);
-const HELP_AND_TEXTS_PACKED: [u8; packed_len(&HELP_AND_TEXTS)] = pack(&HELP_AND_TEXTS);
-static TEXTS: [u8; HELP_AND_TEXTS_PACKED.len() - args::HELP_PACKED_LEN] =
-    packed_tail(&HELP_AND_TEXTS_PACKED, args::HELP_PACKED_LEN);
+crate::packed_after_help! {
+    static TEXTS = TEXTS_SEPARATED;
+}
 
 /// The messages that name the family between their two texts, a bit each.
 const WITH_FAMILY: u16 = 0b0_1111_1100;
