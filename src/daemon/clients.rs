@@ -12,6 +12,7 @@ use crate::ipc::show::Out;
 use crate::ipc::{Framer, Request, WireError};
 use crate::limits::MAX_CLIENTS;
 use crate::router::Router;
+use crate::sys::poll::PollFd;
 use crate::sys::unix;
 use crate::sys::{Fd, WriteBuf};
 use crate::time::Instant;
@@ -108,12 +109,11 @@ impl Clients {
         slot.since = now;
     }
 
-    /// Raw descriptors to poll, with their slot numbers.
-    pub fn poll_fds(&self, out: &mut impl FnMut(usize, i32)) {
-        for (i, c) in self.slots.iter().enumerate() {
-            if let Some(fd) = &c.fd {
-                out(i, fd.raw());
-            }
+    /// Fills `out` with a poll entry per slot, in slot order (an unused one for a free
+    /// slot).
+    pub fn poll_fds(&self, out: &mut [PollFd]) {
+        for (entry, c) in out.iter_mut().zip(self.slots.iter()) {
+            *entry = super::poll_entry(&c.fd);
         }
     }
 
