@@ -633,11 +633,9 @@ impl Loop<'_, '_> {
             *listener = poll_entry(&self.listener);
         }
         let (clients, mrdiscs) = slots.split_at_mut(MRDISCS - CLIENTS);
-        self.clients.poll_fds(clients);
-        self.host.mrdisc_poll_fds(mrdiscs);
-
         // The mrdisc timer always runs: there is always a deadline.
-        let deadline = self.clients.deadline_before(self.next_mrdisc);
+        let deadline = self.clients.poll_fds(clients, self.next_mrdisc);
+        self.host.mrdisc_poll_fds(mrdiscs);
         let deadline = sooner(sooner(deadline, self.next_expire), self.exit_at);
         let timeout = now.until(deadline).min(i32::MAX as u64) as i32;
         if poll(set, timeout).is_err() {
