@@ -10,6 +10,7 @@ use crate::sys;
 use crate::sys::log::SysLog;
 use crate::sys::mrdisc::Mrdisc;
 use crate::sys::mroute::MrouteSys;
+use crate::sys::poll::PollFd;
 use crate::wire::igmp::Mrdisc as MrdiscMsg;
 
 // The limit written into the text at compile time: no number formatting at run time.
@@ -109,19 +110,21 @@ impl<'a> DaemonHost<'a> {
         }
     }
 
-    /// The mrdisc sockets to poll, with their slot numbers (for [`Self::mrdisc_readable`]).
-    pub fn mrdisc_poll_fds(&self, out: &mut impl FnMut(u8, i32)) {
-        for (slot, m) in self.mrdisc.iter().enumerate() {
-            if let Some(m) = m {
-                out(slot as u8, m.sock.fd().raw());
-            }
+    /// Fills `out` with a poll entry per mrdisc slot, in slot order (an unused one for a
+    /// free slot; see [`Self::mrdisc_readable`]).
+    pub fn mrdisc_poll_fds(&self, out: &mut [PollFd]) {
+        for (entry, m) in out.iter_mut().zip(self.mrdisc.iter()) {
+            *entry = match m {
+                Some(m) => PollFd::new(m.sock.fd().raw(), PollFd::IN),
+                None => PollFd::unused(),
+            };
         }
     }
 
     /// Handles the readable mrdisc socket of `slot`: a Solicitation gets an immediate
     /// announcement. `buf` is the daemon's receive buffer.
-    pub fn mrdisc_readable(&mut self, slot: u8, buf: &mut [u8]) {
-        if let Some(Some(m)) = self.mrdisc.get(usize::from(slot)) {
+    pub fn mrdisc_readable(&mut self, slot: usize, buf: &mut [u8]) {
+        if let Some(Some(m)) = self.mrdisc.get(slot) {
             if let Ok(Some(MrdiscMsg::Solicitation)) = m.sock.recv(buf) {
                 let _ = m.sock.announce(self.mrdisc_interval);
             }

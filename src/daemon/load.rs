@@ -57,7 +57,7 @@ pub fn load<H: Host>(
     path: &str,
 ) -> Result<Loaded, LoadError> {
     let mut loaded = Loaded::default();
-    load_file(router, host, bufs, path, 0, &mut loaded)?;
+    load_file(router, host, bufs, path, &mut loaded)?;
     if loaded.errors > 0 {
         warn(host, &["Parse error in ", path], None);
     }
@@ -74,13 +74,13 @@ fn failed_reading<H: Host>(host: &mut H, path: &str, e: Errno) {
     warn(host, &["Failed reading ", path, ": "], Some(e));
 }
 
-/// Loads `path` (at include `depth`, reading it through the first of `bufs`).
+/// Loads `path`, reading it through the first of `bufs` (the rest are for its includes,
+/// one per level deeper: their number is how deep it may still go, no depth passed down).
 fn load_file<H: Host>(
     router: &mut Router,
     host: &mut H,
     bufs: &mut [[u8; CHUNK]],
     path: &str,
-    depth: usize,
     loaded: &mut Loaded,
 ) -> Result<(), LoadError> {
     let (buf, deeper) = match bufs.split_first_mut() {
@@ -113,7 +113,7 @@ fn load_file<H: Host>(
                             (["include missing file pattern", "", ""], None, true)
                         }
                         Stmt::Include(Some(pattern)) => {
-                            match include(router, host, deeper, pattern, depth, loaded) {
+                            match include(router, host, deeper, pattern, loaded) {
                                 Ok(()) => return true,
                                 Err(e) => (["include ", pattern, ": "], Some(e), false),
                             }
@@ -149,11 +149,10 @@ fn include<H: Host>(
     host: &mut H,
     deeper: &mut [[u8; CHUNK]],
     pattern: &str,
-    depth: usize,
     loaded: &mut Loaded,
 ) -> Result<(), Errno> {
     sys::fs::glob(pattern, &mut |file: &str| {
-        if let Err(e) = load_file(router, host, deeper, file, depth + 1, loaded) {
+        if let Err(e) = load_file(router, host, deeper, file, loaded) {
             let e = match e {
                 LoadError::Missing => Errno::ENOENT,
                 LoadError::Unreadable(e) => e,

@@ -313,9 +313,8 @@ pub fn run_script(path: &str, arg: &str, env: ScriptEnv<'_>) -> Result<Started, 
     let vars = match env {
         ScriptEnv::Clear => None,
         ScriptEnv::Route { source, group } => {
-            // The texts are made here, where they are copied into the variables.
-            pair.0.set(&["source=", source.text().as_str()])?;
-            pair.1.set(&["group=", group.text().as_str()])?;
+            set_addr_var(&mut pair.0, "source=", source)?;
+            set_addr_var(&mut pair.1, "group=", group)?;
             Some(&pair)
         }
     };
@@ -341,6 +340,14 @@ pub fn run_script(path: &str, arg: &str, env: ScriptEnv<'_>) -> Result<Started, 
         #[cfg(all(target_os = "linux", target_env = "gnu", not(test)))]
         env_left_out: 0,
     })
+}
+
+/// Makes `var` `name` and the text of `addr` (`source=<S>`, `group=<G>`): the text is made
+/// here, where it is copied into the variable. Not inlined: one copy of the two calls for
+/// both variables (x86_64 -32 B).
+#[inline(never)]
+fn set_addr_var(var: &mut AddrVar, name: &str, addr: &Addr) -> Result<(), Errno> {
+    var.set(&[name, addr.text().as_str()])
 }
 
 /// On glibc (linked dynamically, so free), the script child edits its own environment
