@@ -159,13 +159,21 @@ fn put_error_line(prog: &str, error: ArgError, put: &mut dyn FnMut(&[u8]), lette
     crate::packed_after_help! {
         static TEXTS = SEPARATED;
     }
-    let (index, letter) = match error {
-        ArgError::InvalidOption(c) => (0, Some(c)),
-        ArgError::MissingArgument(c) => (1, Some(c)),
-        ArgError::MrdiscInterval => (2, None),
-        ArgError::NegativeTableId => (3, None),
-        ArgError::PathTooLong(c) => (4, Some(c)),
-        ArgError::Request(_) => (5, None),
+    // The place of the error's texts, then its letter: two matches, the first of which
+    // is the variant's number as it is.
+    let index = match error {
+        ArgError::InvalidOption(_) => 0,
+        ArgError::MissingArgument(_) => 1,
+        ArgError::MrdiscInterval => 2,
+        ArgError::NegativeTableId => 3,
+        ArgError::PathTooLong(_) => 4,
+        ArgError::Request(_) => 5,
+    };
+    let letter = match error {
+        ArgError::InvalidOption(c) | ArgError::MissingArgument(c) | ArgError::PathTooLong(c) => {
+            Some(c)
+        }
+        _ => None,
     };
     // getopt's own messages name the program as it was called.
     let name = if index < 2 { prog } else { basename(prog) };

@@ -191,21 +191,15 @@ const fn packed(text: &[u8]) -> Packed {
     let mut next = [NO_POS; REF_POS_END];
     let (mut i, mut at) = (0, 0);
     while i < text.len() {
-        let (mut from, mut len) = (0, 0);
-        if i + MIN_REF <= text.len() {
-            let mut pos = head[chain_of(text, i)];
-            while pos != NO_POS {
-                let p = pos as usize;
-                let mut n = 0;
-                while n < MAX_REF && i + n < text.len() && plain[p + n] && out[p + n] == text[i + n]
-                {
-                    n += 1;
-                }
-                if n > len {
-                    (from, len) = (p, n);
-                }
-                pos = next[p];
-            }
+        let (from, mut len) = longest(text, i, &out, &plain, &head, &next);
+        // Lazy: a longer repeat from the next byte on is taken instead, after this byte
+        // as it is.
+        if len >= MIN_REF
+            && is_plain(text[i])
+            && run_at(text, i) < 2
+            && longest(text, i + 1, &out, &plain, &head, &next).1 > len
+        {
+            len = 0;
         }
         let run = run_at(text, i);
         if len >= MIN_REF {
@@ -239,6 +233,35 @@ const fn packed(text: &[u8]) -> Packed {
         bytes: out,
         len: at,
     }
+}
+
+/// The longest earlier stretch of plain packed text that `text[i..]` repeats (at most
+/// [`MAX_REF`] bytes), found through the hash chains: its position and length (0 for
+/// none).
+const fn longest(
+    text: &[u8],
+    i: usize,
+    out: &[u8; MAX_PACKED],
+    plain: &[bool; MAX_PACKED],
+    head: &[u16; CHAINS],
+    next: &[u16; REF_POS_END],
+) -> (usize, usize) {
+    let (mut from, mut len) = (0, 0);
+    if i + MIN_REF <= text.len() {
+        let mut pos = head[chain_of(text, i)];
+        while pos != NO_POS {
+            let p = pos as usize;
+            let mut n = 0;
+            while n < MAX_REF && i + n < text.len() && plain[p + n] && out[p + n] == text[i + n] {
+                n += 1;
+            }
+            if n > len {
+                (from, len) = (p, n);
+            }
+            pos = next[p];
+        }
+    }
+    (from, len)
 }
 
 /// The bytes of `text` [packed](pack).
