@@ -103,12 +103,9 @@ impl Router {
             note_full(h, Table::Mgroup);
             return Err(Failed);
         };
-        // A wildcard names only the interfaces with `IFF_MULTICAST`.
-        let mut cur = if is_wildcard(iif) {
-            self.ifaces.next_usable(iif, None)
-        } else {
-            first_in
-        };
+        // A wildcard names only the interfaces with `IFF_MULTICAST` (an exact name its
+        // interface, `first_in` again).
+        let mut cur = self.ifaces.next_usable(iif, None);
         while let Some(id) = cur {
             cur = self.ifaces.next_usable(iif, Some(id));
             // Joining makes the interface a VIF too (lazily); a failure there is logged
