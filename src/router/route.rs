@@ -98,7 +98,7 @@ impl Router {
             }
         }
         if mode == Mode::Remove {
-            return self.remove_rules(h, &mut rule, iif, first_in, oifs);
+            return self.remove_rules(h, &mut rule, iif, oifs);
         }
 
         // Inbound VIFs first: SMCRoute numbers the IIF before the OIFs.
@@ -353,13 +353,12 @@ impl Router {
     }
 
     /// IPC `remove IIF [S] G [OIF...]` (§5.2), for [`Router::mroute_words`]: `key` has
-    /// the source and group of the words, `first_in` is the first match of `iif`.
+    /// the source and group of the words.
     fn remove_rules<H: Host>(
         &mut self,
         h: &mut H,
         key: &mut Rule,
         iif: &str,
-        first_in: Option<usize>,
         oifs: &[&str],
     ) -> Result<(), Failed> {
         let v6 = key.is_v6();
@@ -375,9 +374,10 @@ impl Router {
             }
         }
         let mut found = false;
-        let mut cur = first_in;
-        while let Some(iid) = cur {
-            cur = self.ifaces.next_match(iif, Some(iid));
+        // One lookup call for the first match and the next ones.
+        let mut cur = None;
+        while let Some(iid) = self.ifaces.next_match(iif, cur) {
+            cur = Some(iid);
             let sg = Explicit {
                 source: &key.source,
                 group: &key.group,
