@@ -106,10 +106,11 @@ impl Router {
         let mut ins: Vec<(u32, u8), MAX_VIFS> = Vec::new();
         let iif_wild = is_wildcard(iif);
         // A wildcard names only the interfaces with `IFF_MULTICAST`, an exact name its
-        // interface (`first_in` again).
-        let mut cur = self.ifaces.next_usable(iif, None);
-        while let Some(id) = cur {
-            cur = self.ifaces.next_usable(iif, Some(id));
+        // interface (`first_in` again). One lookup call for the first match and the next
+        // ones, here and for the OIFs.
+        let mut cur = None;
+        while let Some(id) = self.ifaces.next_usable(iif, cur) {
+            cur = Some(id);
             match self.route_vif(h, origin, Dir::Inbound, id, v6) {
                 Ok(vif) => {
                     let _ = ins.push((id as u32, vif));
@@ -132,9 +133,9 @@ impl Router {
         let mut explicit_vifs = 0u32;
         for &word in oifs {
             let explicit = !is_wildcard(word);
-            let mut cur = self.ifaces.next_usable(word, None);
-            while let Some(id) = cur {
-                cur = self.ifaces.next_usable(word, Some(id));
+            let mut cur = None;
+            while let Some(id) = self.ifaces.next_usable(word, cur) {
+                cur = Some(id);
                 match self.route_vif(h, origin, Dir::Outbound, id, v6) {
                     // Its TTL is not 0 once set: the first word naming it decides.
                     Ok(vif) => {
