@@ -104,10 +104,11 @@ impl Router {
             return Err(Failed);
         };
         // A wildcard names only the interfaces with `IFF_MULTICAST` (an exact name its
-        // interface, `first_in` again).
-        let mut cur = self.ifaces.next_usable(iif, None);
-        while let Some(id) = cur {
-            cur = self.ifaces.next_usable(iif, Some(id));
+        // interface, `first_in` again). One lookup call for the first match and the next
+        // ones.
+        let mut cur = None;
+        while let Some(id) = self.ifaces.next_usable(iif, cur) {
+            cur = Some(id);
             // Joining makes the interface a VIF too (lazily); a failure there is logged
             // and does not stop the join.
             let _ = self.ensure_vifs(h, id);
