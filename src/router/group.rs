@@ -103,14 +103,12 @@ impl Router {
             note_full(h, Table::Mgroup);
             return Err(Failed);
         };
-        // A wildcard names only the interfaces with `IFF_MULTICAST`.
-        let mut cur = if is_wildcard(iif) {
-            self.ifaces.next_usable(iif, None)
-        } else {
-            first_in
-        };
-        while let Some(id) = cur {
-            cur = self.ifaces.next_usable(iif, Some(id));
+        // A wildcard names only the interfaces with `IFF_MULTICAST` (an exact name its
+        // interface, `first_in` again). One lookup call for the first match and the next
+        // ones.
+        let mut cur = None;
+        while let Some(id) = self.ifaces.next_usable(iif, cur) {
+            cur = Some(id);
             // Joining makes the interface a VIF too (lazily); a failure there is logged
             // and does not stop the join.
             let _ = self.ensure_vifs(h, id);

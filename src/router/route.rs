@@ -76,18 +76,10 @@ impl Router {
         // The walks below look the names up again: the interface table answers a name
         // it was just asked from its recent hits, cheaper than keeping the matches here.
         let first_in = self.ifaces.next_match(iif, None);
-        // Backwards: the first OIF's match is the one left for the walk below, and the
-        // missing word reported is the first one written. (OIFs to remove need not
-        // exist.)
-        let mut first_out = None;
-        let mut missing_oif = None;
+        // The first OIF written that is missing. (OIFs to remove need not exist.)
         let must_exist = if mode == Mode::Remove { &[] } else { oifs };
-        for &word in must_exist.iter().rev() {
-            first_out = self.ifaces.next_match(word, None);
-            if first_out.is_none() {
-                missing_oif = Some(word);
-            }
-        }
+        let missing_oif =
+            (must_exist.iter().copied()).find(|word| self.ifaces.next_match(word, None).is_none());
         // The first interface word missing: the IIF, else that OIF. A conf line waits for
         // it on the pending list (and, with its IIF there, is applied in part now); a
         // command fails naming it.
@@ -106,25 +98,19 @@ impl Router {
             }
         }
         if mode == Mode::Remove {
-            return self.remove_rules(h, &mut rule, iif, first_in, oifs);
+            return self.remove_rules(h, &mut rule, iif, oifs);
         }
 
         // Inbound VIFs first: SMCRoute numbers the IIF before the OIFs.
         let mut failed = false;
         let mut ins: Vec<(u32, u8), MAX_VIFS> = Vec::new();
         let iif_wild = is_wildcard(iif);
-        // A wildcard names only the interfaces with `IFF_MULTICAST`; an exact name has
-        // one match, no next one to look up.
-        let mut cur = if iif_wild {
-            self.ifaces.next_usable(iif, None)
-        } else {
-            first_in
-        };
-        while let Some(id) = cur {
-            cur = None;
-            if iif_wild {
-                cur = self.ifaces.next_usable(iif, Some(id));
-            }
+        // A wildcard names only the interfaces with `IFF_MULTICAST`, an exact name its
+        // interface (`first_in` again). One lookup call for the first match and the next
+        // ones, here and for the OIFs.
+        let mut cur = None;
+        while let Some(id) = self.ifaces.next_usable(iif, cur) {
+            cur = Some(id);
             match self.route_vif(h, origin, Dir::Inbound, id, v6) {
                 Ok(vif) => {
                     let _ = ins.push((id as u32, vif));
@@ -147,12 +133,9 @@ impl Router {
         let mut explicit_vifs = 0u32;
         for &word in oifs {
             let explicit = !is_wildcard(word);
-            // The first OIF's match is left from the existence check, if it is exact.
-            let mut cur = (first_out.take())
-                .filter(|_| explicit)
-                .or_else(|| self.ifaces.next_usable(word, None));
-            while let Some(id) = cur {
-                cur = self.ifaces.next_usable(word, Some(id));
+            let mut cur = None;
+            while let Some(id) = self.ifaces.next_usable(word, cur) {
+                cur = Some(id);
                 match self.route_vif(h, origin, Dir::Outbound, id, v6) {
                     // Its TTL is not 0 once set: the first word naming it decides.
                     Ok(vif) => {
@@ -371,13 +354,12 @@ impl Router {
     }
 
     /// IPC `remove IIF [S] G [OIF...]` (§5.2), for [`Router::mroute_words`]: `key` has
-    /// the source and group of the words, `first_in` is the first match of `iif`.
+    /// the source and group of the words.
     fn remove_rules<H: Host>(
         &mut self,
         h: &mut H,
         key: &mut Rule,
         iif: &str,
-        first_in: Option<usize>,
         oifs: &[&str],
     ) -> Result<(), Failed> {
         let v6 = key.is_v6();
@@ -393,9 +375,10 @@ impl Router {
             }
         }
         let mut found = false;
-        let mut cur = first_in;
-        while let Some(iid) = cur {
-            cur = self.ifaces.next_match(iif, Some(iid));
+        // One lookup call for the first match and the next ones.
+        let mut cur = None;
+        while let Some(iid) = self.ifaces.next_match(iif, cur) {
+            cur = Some(iid);
             let sg = Explicit {
                 source: &key.source,
                 group: &key.group,

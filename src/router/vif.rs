@@ -291,9 +291,8 @@ impl Router {
     ) -> Result<(), Failed> {
         let mut result = Ok(());
         let mut threshold = 1;
-        // The first match serves the existence check and the walk below. A missing name
-        // fails before the threshold is checked; both "no interface" messages are said
-        // by one call.
+        // A missing name fails before the threshold is checked; both "no interface"
+        // messages are said by one call.
         let (name, first) = match ifname {
             None => {
                 result = Err(Failed);
@@ -323,9 +322,10 @@ impl Router {
             return result;
         }
         let enable = enable.unwrap_or(self.options().do_vifs);
-        let mut cur = first;
-        while let Some(id) = cur {
-            cur = self.ifaces.next_match(name, Some(id));
+        // One lookup call for the first match and the next ones.
+        let mut cur = None;
+        while let Some(id) = self.ifaces.next_match(name, cur) {
+            cur = Some(id);
             if enable {
                 if let Some(i) = self.ifaces.get_mut(id) {
                     i.threshold = threshold;

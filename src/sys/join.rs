@@ -183,8 +183,9 @@ impl JoinPool {
         if source.is_some_and(|s| s.family() != family) {
             return Err(JoinError::Kernel(Errno::EINVAL));
         }
-        // Each ENOBUFS excludes one more socket, so this ends well within the bound.
-        for _ in 0..=MAX_JOIN_SOCKETS {
+        // Each ENOBUFS excludes one more socket, so this ends well within the bound. (A
+        // half-open range: an inclusive one keeps an exhausted flag to step.)
+        for _ in 0..MAX_JOIN_SOCKETS + 1 {
             let i = match self.pick(family, busy) {
                 Some(i) => i,
                 None => self.open(family)?,

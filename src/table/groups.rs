@@ -231,9 +231,7 @@ impl<const G: usize, const GB: usize, const J: usize> GroupTable<G, GB, J> {
             self.first_join(id).is_none(),
             "membership removed with joins"
         );
-        let groups = &self.groups;
-        self.by_identity
-            .remove(hash, id, |o| groups.get(o).map_or(0, Group::hash));
+        self.by_identity.remove(hash, id);
         self.groups.remove_found(id);
         true
     }

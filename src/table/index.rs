@@ -4,8 +4,11 @@
 //! tombstones, so a cache with constant churn never degrades). It stores ids, not keys:
 //! the caller hashes its key and confirms a candidate against its own slab. Each slot
 //! also keeps the high bits of its hash (the "tag"), so a lookup only asks the caller to
-//! confirm ids whose hash agrees, not every id of the probe run. Ids are stored plus one
-//! so that a fresh index is all zero bytes.
+//! confirm ids whose hash agrees, not every id of the probe run. The home bucket is taken
+//! from bits of the tag ([`HOME_SHIFT`]), so a slot tells where its chain starts: a
+//! removal shifts the chain back without asking the caller for the hashes of the other
+//! ids (no callback per table). Ids are stored plus one so that a fresh index is all zero
+//! bytes.
 //!
 //! Linear probing is O(1) expected when keys are distinct: ids sharing one key all land
 //! in one probe run, which every insert of that key and every lookup walks (the
@@ -101,8 +104,12 @@ impl<const B: usize> Default for HashIndex<B> {
 }
 
 impl<const B: usize> HashIndex<B> {
-    /// The probing derives its masks from the slot count (see [`Probe::of`]).
-    const POWER_OF_TWO: () = assert!(B.is_power_of_two(), "buckets must be a power of two");
+    /// The probing derives its masks from the slot count (see [`Probe::of`]); the home
+    /// bucket bits ([`HOME_SHIFT`] up) must lie within the tag, above the id bits.
+    const POWER_OF_TWO: () = {
+        assert!(B.is_power_of_two(), "buckets must be a power of two");
+        assert!(B <= 1 << HOME_SHIFT, "home bucket bits must be tag bits");
+    };
 
     /// An empty index.
     pub const fn new() -> Self {
@@ -140,12 +147,15 @@ impl<const B: usize> HashIndex<B> {
         Probe::replace(&mut self.slots, hash, old, new)
     }
 
-    /// Removes `id`, which was inserted under `hash`. `hash_of` gives the hash of any
-    /// other stored id, needed to shift the rest of the chain back.
-    pub fn remove(&mut self, hash: u32, id: usize, hash_of: impl Fn(usize) -> u32) {
-        Probe::remove(&mut self.slots, hash, id, &hash_of);
+    /// Removes `id`, which was inserted under `hash`.
+    pub fn remove(&mut self, hash: u32, id: usize) {
+        Probe::remove(&mut self.slots, hash, id);
     }
 }
+
+/// The lowest bit of a hash that picks its home bucket: above the id bits of a slot
+/// (there are at most 16 of them), so the home bits are tag bits, kept in the slot.
+const HOME_SHIFT: u32 = 16;
 
 /// The probing of a [`HashIndex`], non-generic: one copy of the code serves every
 /// index size and every key check (passed as `dyn`), where generic code was copied
@@ -170,8 +180,10 @@ impl Probe {
         }
     }
 
+    /// The home bucket of `hash`, or of a stored slot value (the bits it is taken from
+    /// are tag bits, kept in the slot).
     fn start(self, hash: u32) -> usize {
-        hash as usize & self.mask
+        (hash >> HOME_SHIFT) as usize & self.mask
     }
 
     /// The tag bits of `hash`, in place (the id bits cleared).
@@ -250,7 +262,7 @@ impl Probe {
     }
 
     #[inline(never)]
-    fn remove(slots: &mut [u32], hash: u32, id: usize, hash_of: &dyn Fn(usize) -> u32) {
+    fn remove(slots: &mut [u32], hash: u32, id: usize) {
         let p = Self::of(slots);
         let Some(mut hole) = Self::position(slots, hash, &mut |x| x == id) else {
             return;
@@ -262,7 +274,7 @@ impl Probe {
                 Some(&v) if v != 0 => v,
                 _ => break,
             };
-            let ideal = p.start(hash_of(p.id_of(v)));
+            let ideal = p.start(v);
             // The entry at j may fill the hole if its ideal slot is not inside (hole, j].
             if (j.wrapping_sub(ideal) & p.mask) >= (j.wrapping_sub(hole) & p.mask) {
                 if let Some(s) = slots.get_mut(hole) {
@@ -292,7 +304,7 @@ mod tests {
         assert_eq!(buckets(0), 1);
     }
 
-    /// Every id stored under `h` (probing the whole run, any tag).
+    /// Every id stored under `h`'s tag (probing the whole run).
     fn chain<const B: usize>(ix: &HashIndex<B>, h: u32) -> Vec<usize> {
         let mut v = Vec::new();
         Probe::position(&ix.slots, h, &mut |id| {
@@ -304,45 +316,50 @@ mod tests {
 
     #[test]
     fn collisions_and_backward_shift() {
-        // Hash of id = id / 2: ids 0,1 collide at 0; 2,3 at 1; wrap-around at the end.
-        let hash_of = |id: usize| (id / 2) as u32;
+        // Home of id = id / 2: ids 0,1 collide at 0; 2,3 at 1; wrap-around at the end.
+        let hash_of = |id: usize| ((id / 2) as u32) << HOME_SHIFT;
         let mut ix = HashIndex::<8>::new();
         for id in 0..6 {
             ix.insert(hash_of(id), id).unwrap();
         }
         assert_eq!(ix.len(), 6);
-        assert_eq!(ix.find(0, |id| id == 1), Some(1));
-        assert_eq!(ix.find(1, |id| id == 3), Some(3));
-        ix.remove(0, 0, hash_of);
+        assert_eq!(ix.find(hash_of(1), |id| id == 1), Some(1));
+        assert_eq!(ix.find(hash_of(3), |id| id == 3), Some(3));
+        ix.remove(hash_of(0), 0);
         // Everything still reachable from its own hash.
         for id in 1..6 {
             assert_eq!(ix.find(hash_of(id), |x| x == id), Some(id), "{id}");
         }
-        ix.remove(1, 2, hash_of);
-        ix.remove(0, 1, hash_of);
+        ix.remove(hash_of(2), 2);
+        ix.remove(hash_of(1), 1);
         for id in [3, 4, 5] {
             assert_eq!(ix.find(hash_of(id), |x| x == id), Some(id), "{id}");
         }
-        assert_eq!(ix.find(0, |x| x == 1), None);
+        assert_eq!(ix.find(hash_of(1), |x| x == 1), None);
         // Removing an absent id changes nothing.
-        ix.remove(0, 1, hash_of);
+        ix.remove(hash_of(1), 1);
         assert_eq!(ix.len(), 3);
         assert!(!ix.is_empty());
         // Wrap-around chain.
+        let (h3, h2) = (3 << HOME_SHIFT, 2 << HOME_SHIFT);
         let mut w = HashIndex::<4>::new();
-        w.insert(3, 0).unwrap();
-        w.insert(3, 1).unwrap();
-        w.insert(3, 2).unwrap();
+        w.insert(h3, 0).unwrap();
+        w.insert(h3, 1).unwrap();
+        w.insert(h3, 2).unwrap();
         assert_eq!(
-            w.insert(3, 3),
+            w.insert(h3, 3),
             Err(Full),
             "id 3 does not fit: a slot stays empty"
         );
-        assert_eq!(chain(&w, 3), [0, 1, 2]);
-        w.remove(3, 0, |_| 3);
-        assert_eq!(chain(&w, 3), [1, 2]);
-        w.insert(2, 0).unwrap();
-        assert_eq!(chain(&w, 2), [0, 1, 2]);
+        assert_eq!(chain(&w, h3), [0, 1, 2]);
+        w.remove(h3, 0);
+        assert_eq!(chain(&w, h3), [1, 2]);
+        w.insert(h2, 0).unwrap();
+        // In the free slot before the wrapped chain, which stays whole (the chains of two
+        // home buckets never share a tag: the home bits are tag bits).
+        assert_eq!(chain(&w, h2), [0]);
+        assert_eq!(chain(&w, h3), [1, 2]);
+        assert_eq!(w.slots, [h3 | 3, 0, h2 | 1, h3 | 2]);
         // An id that does not fit beside the tag is refused, not truncated.
         assert_eq!(HashIndex::<4>::new().insert(0, 4), Err(Full));
     }
@@ -350,22 +367,22 @@ mod tests {
     #[test]
     fn tags_skip_other_hashes() {
         let mut ix = HashIndex::<16>::new();
-        // Same home bucket (low 4 bits), different tags.
-        ix.insert(0x10_0003, 1).unwrap();
-        ix.insert(0x20_0003, 2).unwrap();
+        // Same home bucket (bits 16 to 19), different tags.
+        ix.insert(0x13_0003, 1).unwrap();
+        ix.insert(0x23_0003, 2).unwrap();
         let mut asked = Vec::new();
-        let found = ix.find(0x20_0003, |id| {
+        let found = ix.find(0x23_0003, |id| {
             asked.push(id);
             id == 2
         });
         assert_eq!((found, asked), (Some(2), std::vec![2]));
-        assert_eq!(ix.find(0x30_0003, |_| true), None);
-        assert!(ix.replace(0x20_0003, 2, 5));
-        assert_eq!(ix.find(0x20_0003, |_| true), Some(5));
-        assert!(!ix.replace(0x20_0003, 2, 6), "old id gone");
-        assert!(!ix.replace(0x20_0003, 5, 16), "new id too big");
-        ix.remove(0x10_0003, 1, |_| 0x20_0003);
-        assert_eq!(ix.find(0x20_0003, |_| true), Some(5));
+        assert_eq!(ix.find(0x33_0003, |_| true), None);
+        assert!(ix.replace(0x23_0003, 2, 5));
+        assert_eq!(ix.find(0x23_0003, |_| true), Some(5));
+        assert!(!ix.replace(0x23_0003, 2, 6), "old id gone");
+        assert!(!ix.replace(0x23_0003, 5, 16), "new id too big");
+        ix.remove(0x13_0003, 1);
+        assert_eq!(ix.find(0x23_0003, |_| true), Some(5));
         assert_eq!(ix.len(), 1);
     }
 
@@ -376,7 +393,7 @@ mod tests {
         for round in 0..200usize {
             let id = round % 11;
             if ix.find(hash_of(id), |x| x == id).is_some() {
-                ix.remove(hash_of(id), id, hash_of);
+                ix.remove(hash_of(id), id);
             } else {
                 ix.insert(hash_of(id), id).unwrap();
             }
@@ -413,7 +430,7 @@ mod tests {
                 .addr(&s)
                 .addr(&Addr::V4([225, 1, 0, 1]))
                 .finish();
-            *homes.entry(x & 8191).or_insert(0) += 1;
+            *homes.entry((x >> HOME_SHIFT) & 8191).or_insert(0) += 1;
             *tags.entry(x >> 13).or_insert(0) += 1;
         }
         assert!(homes.len() > 3000, "{}", homes.len());

@@ -189,16 +189,10 @@ impl<const N: usize, const B: usize> MfcTable<N, B> {
 
     /// Removes entry `id`; false if there was none.
     pub fn remove(&mut self, id: usize) -> bool {
-        // Borrowed, not copied: the index needs only hashes.
-        let slab = &self.slab;
-        let Some(r) = slab.get(id) else {
+        let Some(r) = self.slab.get(id) else {
             return false;
         };
-        self.by_sg
-            .remove(sg_hash(&r.mfc.source, &r.mfc.group), id, |o| {
-                slab.get(o)
-                    .map_or(0, |x| sg_hash(&x.mfc.source, &x.mfc.group))
-            });
+        self.by_sg.remove(sg_hash(&r.mfc.source, &r.mfc.group), id);
         if r.is_cache() {
             self.lru.unlink(id);
         }

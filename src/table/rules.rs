@@ -198,14 +198,10 @@ impl<const N: usize, const B: usize> RuleTable<N, B> {
 
     /// Removes rule `id`; false if there was none.
     pub fn remove(&mut self, id: usize) -> bool {
-        // Borrowed, not copied: the index needs only hashes.
-        let slab = &self.slab;
-        let Some(rule) = slab.get(id) else {
+        let Some(rule) = self.slab.get(id) else {
             return false;
         };
-        self.by_identity.remove(rule.identity_hash(), id, |o| {
-            slab.get(o).map_or(0, Rule::identity_hash)
-        });
+        self.by_identity.remove(rule.identity_hash(), id);
         if !rule.is_exact() {
             self.template_order.unlink(id);
         }
