@@ -3,7 +3,7 @@
 //! [`program!`](crate::program) expands, in a binary crate, to that `main` and to a panic
 //! handler that aborts. Its unsafe code is written here, in `sys`.
 
-use core::ffi::{c_char, c_int, CStr};
+use core::ffi::{c_char, c_int};
 
 /// The process arguments, borrowed for the life of the program.
 #[derive(Clone, Copy)]
@@ -47,7 +47,7 @@ impl Args {
             return None;
         }
         // SAFETY: each argv entry is a NUL-terminated string living for the whole process.
-        Some(unsafe { CStr::from_ptr(ptr) }.to_bytes())
+        Some(unsafe { super::c_str_bytes(ptr) })
     }
 
     /// Argument `i` as text; arguments that are not UTF-8 read as empty.

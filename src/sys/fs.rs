@@ -358,7 +358,7 @@ pub fn system_glob(pattern: &str, f: &mut impl FnMut(&str)) -> Result<(), Errno>
         }
         // SAFETY: each entry is a NUL-terminated string owned by `found`, which lives
         // until the loop ends.
-        let bytes = unsafe { CStr::from_ptr(ptr) }.to_bytes();
+        let bytes = unsafe { super::c_str_bytes(ptr) };
         // glibc gives `dir/file` for the pattern `dir/file/` (a file is no directory);
         // the walker, as musl, gives directories only, with their slash.
         let kept = bytes.len() < PATH_BUF && (!dirs_only || bytes.last() == Some(&b'/'));

@@ -182,8 +182,8 @@ fn environment() -> impl Iterator<Item = (*const c_char, &'static [u8])> {
         entry = entry.wrapping_add(1);
         // SAFETY: each `environ` entry is a NUL-terminated string that lives as long as
         // the process (see above).
-        let text: &'static CStr = unsafe { CStr::from_ptr(ptr) };
-        Some((ptr, text.to_bytes()))
+        let text: &'static [u8] = unsafe { super::c_str_bytes(ptr) };
+        Some((ptr, text))
     })
 }
 
