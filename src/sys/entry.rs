@@ -3,7 +3,7 @@
 //! [`program!`](crate::program) expands, in a binary crate, to that `main` and to a panic
 //! handler that aborts. Its unsafe code is written here, in `sys`.
 
-use core::ffi::{c_char, c_int, CStr};
+use core::ffi::{c_char, c_int};
 
 /// The process arguments, borrowed for the life of the program.
 #[derive(Clone, Copy)]
@@ -43,11 +43,10 @@ impl Args {
         let slot = self.argv.wrapping_add(i);
         // SAFETY: `i < argc`, so `slot` points inside the argv array (from_raw contract).
         let ptr = unsafe { *slot };
-        if ptr.is_null() {
-            return None;
-        }
+        // No null test: the first `argc` entries are strings (`from_raw`'s contract, C's
+        // for `main`); only `argv[argc]` is null.
         // SAFETY: each argv entry is a NUL-terminated string living for the whole process.
-        Some(unsafe { CStr::from_ptr(ptr) }.to_bytes())
+        Some(unsafe { super::c_str_bytes(ptr) })
     }
 
     /// Argument `i` as text; arguments that are not UTF-8 read as empty.
@@ -65,7 +64,7 @@ impl Args {
 }
 
 /// The iterator of [`Args::iter`] (a `filter_map` over the indices is a function of its
-/// own, twice the size).
+/// own, twice the size): every index below `argc` has its argument.
 pub struct ArgIter {
     args: Args,
     next: usize,
@@ -75,13 +74,9 @@ impl Iterator for ArgIter {
     type Item = &'static str;
 
     fn next(&mut self) -> Option<&'static str> {
-        while self.next < self.args.argc {
-            self.next += 1;
-            if let Some(arg) = self.args.str(self.next - 1) {
-                return Some(arg);
-            }
-        }
-        None
+        let arg = self.args.str(self.next)?;
+        self.next += 1;
+        Some(arg)
     }
 }
 

@@ -353,12 +353,11 @@ pub fn system_glob(pattern: &str, f: &mut impl FnMut(&str)) -> Result<(), Errno>
         // SAFETY: `gl_pathv` holds `gl_pathc` entries after a successful `glob`, and
         // `i < gl_pathc`.
         let ptr = unsafe { *paths.wrapping_add(i) };
-        if ptr.is_null() {
-            break;
-        }
+        // No null test: without `GLOB_DOOFFS` the first `gl_pathc` entries are the paths
+        // (`man 3 glob`); only the one after them is null.
         // SAFETY: each entry is a NUL-terminated string owned by `found`, which lives
         // until the loop ends.
-        let bytes = unsafe { CStr::from_ptr(ptr) }.to_bytes();
+        let bytes = unsafe { super::c_str_bytes(ptr) };
         // glibc gives `dir/file` for the pattern `dir/file/` (a file is no directory);
         // the walker, as musl, gives directories only, with their slash.
         let kept = bytes.len() < PATH_BUF && (!dirs_only || bytes.last() == Some(&b'/'));

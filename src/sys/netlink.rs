@@ -136,7 +136,7 @@ pub fn system_links(f: &mut impl FnMut(&IfInfo)) -> Result<(), Errno> {
             continue;
         }
         // SAFETY: as above; the name lives as long as the list.
-        let name = unsafe { core::ffi::CStr::from_ptr(entry.ifa_name) }.to_bytes();
+        let name = unsafe { super::c_str_bytes(entry.ifa_name) };
         let Some(name) = crate::fmt::as_utf8(name).filter(|n| !n.is_empty()) else {
             continue;
         };
