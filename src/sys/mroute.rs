@@ -236,12 +236,12 @@ impl Kernel for MrouteSys {
 
     /// `MRT_ADD_MFC` (TTL thresholds) or `MRT6_ADD_MFC` (an `if_set` of the non-zero TTLs).
     fn add_mfc(&mut self, mfc: &Mfc) -> Result<(), Errno> {
-        set_mfc(self.fd(family_of(&mfc.source, &mfc.group)?)?, mfc, true)
+        set_mfc(self, mfc, true)
     }
 
     /// `MRT_DEL_MFC` / `MRT6_DEL_MFC`.
     fn del_mfc(&mut self, mfc: &Mfc) -> Result<(), Errno> {
-        set_mfc(self.fd(family_of(&mfc.source, &mfc.group)?)?, mfc, false)
+        set_mfc(self, mfc, false)
     }
 
     /// `ioctl(SIOCGETSGCNT)` / `ioctl(SIOCGETSGCNT_IN6)`.
@@ -377,9 +377,13 @@ fn sg_count(packets: libc::c_ulong, bytes: libc::c_ulong, wrong_if: libc::c_ulon
     }
 }
 
-/// `MRT(6)_ADD_MFC` or `MRT(6)_DEL_MFC` (`add`) of `mfc`, whose addresses are of one
-/// family (checked by `family_of`).
-fn set_mfc(fd: &Fd, mfc: &Mfc, add: bool) -> Result<(), Errno> {
+/// `MRT(6)_ADD_MFC` or `MRT(6)_DEL_MFC` (`add`) of `mfc` on the socket of its family
+/// (both addresses of one: `EINVAL` otherwise). The family check and the socket lookup
+/// here, not in `add_mfc` and `del_mfc`: the router's one caller of both has them in
+/// line, and had two copies of them.
+#[inline(never)]
+fn set_mfc(k: &MrouteSys, mfc: &Mfc, add: bool) -> Result<(), Errno> {
+    let fd = k.fd(family_of(&mfc.source, &mfc.group)?)?;
     let mut req = [0u8; MFC_REQ_BYTES];
     let size = mfc_request(mfc, &mut req);
     let (level, opt) = match (mfc.group.family(), add) {
