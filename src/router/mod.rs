@@ -156,6 +156,16 @@ pub(crate) enum Mode {
     Remove,
 }
 
+/// The bit set in the IPC join commands (`j`, `l`) and clear in the route commands
+/// (`a`, `r`).
+const JOIN_COMMAND_BIT: u8 = 0x08;
+static_assertions::const_assert!(
+    b'a' & JOIN_COMMAND_BIT == 0
+        && b'r' & JOIN_COMMAND_BIT == 0
+        && b'j' & JOIN_COMMAND_BIT != 0
+        && b'l' & JOIN_COMMAND_BIT != 0
+);
+
 impl Router {
     /// An empty router (all-zero tables, so a `static` of it lives in `.bss`).
     pub const fn new() -> Self {
@@ -268,7 +278,14 @@ impl Router {
         let origin = Origin::Ipc;
         match cmd {
             b'a' | b'r' | b'j' | b'l' => {
-                let route = matches!(cmd, b'a' | b'r');
+                // On x86_64 one bit tells the route commands from the join commands: a
+                // compare with both letters let the compiler split this arm in two, one
+                // copy of it per kind (x86_64 -32 B; on MIPS16e the bit is +16 B).
+                let route = if cfg!(target_arch = "x86_64") {
+                    cmd & JOIN_COMMAND_BIT == 0
+                } else {
+                    matches!(cmd, b'a' | b'r')
+                };
                 // One "Not enough arguments" check for the route and the join commands.
                 let [iif, first, ref rest @ ..] = *args else {
                     let c = if route { Cmd::Mroute } else { Cmd::Join };

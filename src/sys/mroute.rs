@@ -200,48 +200,22 @@ impl Kernel for MrouteSys {
         ifindex: u32,
         threshold: u8,
     ) -> Result<(), Errno> {
-        let fd = self.fd(family)?;
-        match family {
-            Family::V4 => {
-                let ifindex = c_int::try_from(ifindex).map_err(|_| Errno::EINVAL)?;
-                set_vif(fd, abi::MRT_ADD_VIF, vif, ifindex, threshold)
-            }
-            Family::V6 => {
-                let m = mif6ctl {
-                    mif6c_mifi: vif.into(),
-                    mif6c_flags: 0,
-                    vifc_threshold: threshold,
-                    mif6c_pifi: u16::try_from(ifindex).map_err(|_| Errno::EINVAL)?,
-                    vifc_rate_limit: 0,
-                };
-                setsockopt(fd, libc::IPPROTO_IPV6, abi::MRT6_ADD_MIF, &m)
-            }
-        }
+        vif_request(self, family, true, vif, ifindex, threshold)
     }
 
     /// `MRT_DEL_VIF` (a `vifctl` naming the VIF) or `MRT6_DEL_MIF` (a `mifi_t`).
     fn del_vif(&mut self, family: Family, vif: u8, ifindex: u32) -> Result<(), Errno> {
-        let fd = self.fd(family)?;
-        match family {
-            Family::V4 => {
-                let ifindex = c_int::try_from(ifindex).unwrap_or(0);
-                set_vif(fd, abi::MRT_DEL_VIF, vif, ifindex, 0)
-            }
-            Family::V6 => {
-                let mifi: abi::mifi_t = vif.into();
-                setsockopt(fd, libc::IPPROTO_IPV6, abi::MRT6_DEL_MIF, &mifi)
-            }
-        }
+        vif_request(self, family, false, vif, ifindex, 0)
     }
 
     /// `MRT_ADD_MFC` (TTL thresholds) or `MRT6_ADD_MFC` (an `if_set` of the non-zero TTLs).
     fn add_mfc(&mut self, mfc: &Mfc) -> Result<(), Errno> {
-        set_mfc(self.fd(family_of(&mfc.source, &mfc.group)?)?, mfc, true)
+        set_mfc(self, mfc, true)
     }
 
     /// `MRT_DEL_MFC` / `MRT6_DEL_MFC`.
     fn del_mfc(&mut self, mfc: &Mfc) -> Result<(), Errno> {
-        set_mfc(self.fd(family_of(&mfc.source, &mfc.group)?)?, mfc, false)
+        set_mfc(self, mfc, false)
     }
 
     /// `ioctl(SIOCGETSGCNT)` / `ioctl(SIOCGETSGCNT_IN6)`.
@@ -310,8 +284,51 @@ impl Kernel for MrouteSys {
     }
 }
 
-/// `MRT_ADD_VIF` or `MRT_DEL_VIF` (`opt`): the same `vifctl` for both, one copy of it.
+/// [`Kernel::add_vif`] (`add`) or [`Kernel::del_vif`] on the socket of `family`. One
+/// body for both, not inlined: the socket lookup is not repeated in each caller.
 #[inline(never)]
+fn vif_request(
+    k: &MrouteSys,
+    family: Family,
+    add: bool,
+    vif: u8,
+    ifindex: u32,
+    threshold: u8,
+) -> Result<(), Errno> {
+    let fd = k.fd(family)?;
+    match (family, add) {
+        (Family::V4, _) => {
+            // A delete names the VIF: an index out of range is not an error there.
+            let ifindex = match c_int::try_from(ifindex) {
+                Ok(i) => i,
+                Err(_) if add => return Err(Errno::EINVAL),
+                Err(_) => 0,
+            };
+            let opt = if add {
+                abi::MRT_ADD_VIF
+            } else {
+                abi::MRT_DEL_VIF
+            };
+            set_vif(fd, opt, vif, ifindex, threshold)
+        }
+        (Family::V6, true) => {
+            let m = mif6ctl {
+                mif6c_mifi: vif.into(),
+                mif6c_flags: 0,
+                vifc_threshold: threshold,
+                mif6c_pifi: u16::try_from(ifindex).map_err(|_| Errno::EINVAL)?,
+                vifc_rate_limit: 0,
+            };
+            setsockopt(fd, libc::IPPROTO_IPV6, abi::MRT6_ADD_MIF, &m)
+        }
+        (Family::V6, false) => {
+            let mifi: abi::mifi_t = vif.into();
+            setsockopt(fd, libc::IPPROTO_IPV6, abi::MRT6_DEL_MIF, &mifi)
+        }
+    }
+}
+
+/// `MRT_ADD_VIF` or `MRT_DEL_VIF` (`opt`): the same `vifctl` for both, one copy of it.
 fn set_vif(fd: &Fd, opt: c_int, vif: u8, ifindex: c_int, threshold: u8) -> Result<(), Errno> {
     let v = vifctl {
         vifc_vifi: vif.into(),
@@ -377,9 +394,13 @@ fn sg_count(packets: libc::c_ulong, bytes: libc::c_ulong, wrong_if: libc::c_ulon
     }
 }
 
-/// `MRT(6)_ADD_MFC` or `MRT(6)_DEL_MFC` (`add`) of `mfc`, whose addresses are of one
-/// family (checked by `family_of`).
-fn set_mfc(fd: &Fd, mfc: &Mfc, add: bool) -> Result<(), Errno> {
+/// `MRT(6)_ADD_MFC` or `MRT(6)_DEL_MFC` (`add`) of `mfc` on the socket of its family
+/// (both addresses of one: `EINVAL` otherwise). The family check and the socket lookup
+/// here, not in `add_mfc` and `del_mfc`: the router's one caller of both has them in
+/// line, and had two copies of them.
+#[inline(never)]
+fn set_mfc(k: &MrouteSys, mfc: &Mfc, add: bool) -> Result<(), Errno> {
+    let fd = k.fd(family_of(&mfc.source, &mfc.group)?)?;
     let mut req = [0u8; MFC_REQ_BYTES];
     let size = mfc_request(mfc, &mut req);
     let (level, opt) = match (mfc.group.family(), add) {
