@@ -205,21 +205,21 @@ impl<'o, 'a> Session<'o, 'a> {
             *reply = None;
             return;
         };
-        let reply = reply.insert(Reply {
-            show: None,
-            text: Vec::new(),
-            started: false,
-        });
-        if is_show {
-            // The terminal is probed for its width only for a show.
-            reply.show = Some(Renderer::new(if self.opts.no_heading {
+        // The terminal is probed for its width only for a show.
+        let show = is_show.then(|| {
+            Renderer::new(if self.opts.no_heading {
                 Headings::Off
             } else if self.opts.plain {
                 Headings::Plain
             } else {
                 Headings::Tty { width: t.width() }
-            }));
-        }
+            })
+        });
+        *reply = Some(Reply {
+            show,
+            text: Vec::new(),
+            started: false,
+        });
     }
 }
 
