@@ -242,12 +242,12 @@ fn hex(b: u8) -> Option<u16> {
 }
 
 /// `inet_pton(AF_INET6)`, as glibc's `inet_pton6`: hex words of at most 4 digits, one
-/// `::` gap, an optional dotted quad in the last 32 bits. The words are read first and
-/// placed around the gap at the end, 16 bits at a time.
+/// `::` gap, an optional dotted quad in the last 32 bits. The bytes are written in
+/// order as read, then those after the gap moved past its zeros, as glibc does.
 fn parse_v6(s: &[u8]) -> Option<[u8; 16]> {
-    let mut words = [0u16; 8];
-    let mut n = 0usize; // words read
-    let mut gap: Option<usize> = None; // words before "::"
+    let mut out = [0u8; 16];
+    let mut n = 0usize; // bytes written
+    let mut gap: Option<usize> = None; // bytes before "::"
     let mut i = 0usize;
     if s.first() == Some(&b':') {
         // A leading colon only as part of "::".
@@ -280,43 +280,42 @@ fn parse_v6(s: &[u8]) -> Option<[u8; 16]> {
             if i == s.len() {
                 return None;
             }
-            *words.get_mut(n)? = val;
-            n += 1;
+            out.get_mut(n..n + 2)?.copy_from_slice(&val.to_be_bytes());
+            n += 2;
             digits = 0;
             val = 0;
         } else if c == b'.' {
-            // The dotted quad is the rest of the text, from the start of this word: its
-            // first half is a word, its second the last word (written below).
-            let [a, b, c, d] = parse_v4(s.get(token..)?)?;
-            *words.get_mut(n)? = u16::from_be_bytes([a, b]);
-            n += 1;
-            val = u16::from_be_bytes([c, d]);
-            digits = 1;
+            // The dotted quad is the rest of the text, from the start of this word.
+            let quad = parse_v4(s.get(token..)?)?;
+            out.get_mut(n..n + 4)?.copy_from_slice(&quad);
+            n += 4;
+            digits = 0;
             break;
         } else {
             return None;
         }
     }
     if digits > 0 {
-        *words.get_mut(n)? = val;
-        n += 1;
+        out.get_mut(n..n + 2)?.copy_from_slice(&val.to_be_bytes());
+        n += 2;
     }
-    // The gap stands for at least one zero word; without one, all eight are written.
-    let zeros = 8 - n;
-    let gap = match gap {
-        Some(g) if zeros > 0 => g,
-        None if zeros == 0 => 8,
-        _ => return None,
-    };
-    // Each word read goes to its place: before the gap as read, after it moved past
-    // the zeros.
-    let mut out = [0u8; 16];
-    for (k, w) in words.iter().take(n).enumerate() {
-        let at = if k < gap { k } else { k + zeros };
-        let [hi, lo] = w.to_be_bytes();
-        if let Some(pair) = out.get_mut(2 * at..2 * at + 2) {
-            pair.copy_from_slice(&[hi, lo]);
+    // The gap stands for at least one zero word; without one, all sixteen bytes are
+    // written.
+    let zeros = 16 - n;
+    match gap {
+        // The bytes after the gap move to the end, from the last one: each swaps places
+        // with a zero (past the bytes written, or left by a byte moved before it).
+        Some(g) if zeros > 0 => {
+            for k in (g..n).rev() {
+                // (Always true, `k` is below `n`: the test lets `swap` go without its
+                // bounds checks.)
+                if k + zeros < out.len() {
+                    out.swap(k, k + zeros);
+                }
+            }
         }
+        None if zeros == 0 => {}
+        _ => return None,
     }
     Some(out)
 }

@@ -124,30 +124,35 @@ impl<'o, 'a> Session<'o, 'a> {
     /// did not answer before closing are sent again on a new connection.
     pub fn flush(&mut self, t: &mut impl Term) {
         let mut next = 0;
-        while next < self.queued.len() {
-            let Some(fd) = connect(self.opts, t) else {
-                self.fail(self.queued.len() - next);
-                break;
-            };
-            // (`next` is a queued request: the loop's condition.)
-            let from = self
-                .queued
-                .get(next)
-                .map_or(0, |&(start, _)| usize::from(start));
-            if let Err(e) = unix::send_all(&fd, self.frames.get(from..self.len).unwrap_or(&[])) {
-                warn_with(t, Warning::CommunicationFailed, &e);
-                self.fail(self.queued.len() - next);
-                break;
+        // A failed connection or send fails the requests not yet answered, in one place
+        // (none after the last is answered: failing none counts nothing).
+        let unanswered = 'send: {
+            while next < self.queued.len() {
+                let Some(fd) = connect(self.opts, t) else {
+                    break 'send self.queued.len() - next;
+                };
+                // (`next` is a queued request: the loop's condition.)
+                let from = self
+                    .queued
+                    .get(next)
+                    .map_or(0, |&(start, _)| usize::from(start));
+                let frames = self.frames.get(from..self.len).unwrap_or(&[]);
+                if let Err(e) = unix::send_all(&fd, frames) {
+                    warn_with(t, Warning::CommunicationFailed, &e);
+                    break 'send self.queued.len() - next;
+                }
+                let answered = self.replies(&fd, next, t);
+                if answered == 0 {
+                    // The same head as the line above (a reference to its bytes).
+                    warn(t, Warning::NoReply, b"");
+                    self.fail(1);
+                    next += 1;
+                }
+                next += answered;
             }
-            let answered = self.replies(&fd, next, t);
-            if answered == 0 {
-                // The same head as the line above (a reference to its bytes).
-                warn(t, Warning::NoReply, b"");
-                self.fail(1);
-                next += 1;
-            }
-            next += answered;
-        }
+            0
+        };
+        self.fail(unanswered);
         self.queued.clear();
         self.len = 0;
     }
@@ -200,21 +205,21 @@ impl<'o, 'a> Session<'o, 'a> {
             *reply = None;
             return;
         };
-        let reply = reply.insert(Reply {
-            show: None,
-            text: Vec::new(),
-            started: false,
-        });
-        if is_show {
-            // The terminal is probed for its width only for a show.
-            reply.show = Some(Renderer::new(if self.opts.no_heading {
+        // The terminal is probed for its width only for a show.
+        let show = is_show.then(|| {
+            Renderer::new(if self.opts.no_heading {
                 Headings::Off
             } else if self.opts.plain {
                 Headings::Plain
             } else {
                 Headings::Tty { width: t.width() }
-            }));
-        }
+            })
+        });
+        *reply = Some(Reply {
+            show,
+            text: Vec::new(),
+            started: false,
+        });
     }
 }
 

@@ -49,8 +49,17 @@ pub fn checksum(data: &[u8]) -> [u8; 2] {
 /// One mrdisc message with its checksum filled in.
 pub fn packet(kind: u8, code: u8) -> [u8; MRDISC_LEN] {
     // The other words are zero: the sum is the first word, which cannot carry, and the
-    // checksum is its complement ([`checksum`] of the packet, without the loop).
-    let [hi, lo] = (!u16::from_be_bytes([kind, code])).to_be_bytes();
+    // checksum is its complement ([`checksum`] of the packet, without the loop), byte
+    // by byte. On x86_64 the first word twice, the second copy complemented, in one
+    // 32-bit value (not four bytes shifted into place: smcrouted -11 B .text; MIPS16e
+    // measured +36 B so).
+    #[cfg(target_arch = "x86_64")]
+    let [kind, code, hi, lo] = {
+        let word = u32::from(u16::from_le_bytes([kind, code]));
+        ((word | word << 16) ^ 0xffff_0000).to_le_bytes()
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let (hi, lo) = (!kind, !code);
     [kind, code, hi, lo, 0, 0, 0, 0]
 }
 
