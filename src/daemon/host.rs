@@ -6,6 +6,7 @@ use crate::fmt::{Level, Log};
 use crate::kernel::{Host, JoinSockets, Kernel, Mfc, SgCount};
 use crate::limits::{MAX_SCRIPT_ENV, MAX_VIFS};
 use crate::net::{Addr, Family};
+use crate::router::msg::{note, Msg};
 use crate::sys;
 use crate::sys::log::SysLog;
 use crate::sys::mrdisc::Mrdisc;
@@ -203,7 +204,7 @@ impl Kernel for DaemonHost<'_> {
         }
         let result = self.kernel.join(ifindex, source, group, busy);
         if let Some(adjusted) = self.kernel.joins.take_adjusted() {
-            log!(self, Level::Warning, "{}", adjusted);
+            note(self, Msg::MaxGroupsAdjusted(adjusted.max_groups));
         }
         result
     }
