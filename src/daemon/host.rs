@@ -20,15 +20,9 @@ const ENV_MAX: &str = crate::joined![" (max ", crate::decimal!(MAX_SCRIPT_ENV), 
 /// The end of the warning about inherited variables left out of a script's environment.
 const LEFT_OUT: &str = crate::joined![" environment variables", ENV_MAX];
 
-/// An interface mrdisc announces on.
-struct MrdiscIf {
-    ifindex: u32,
-    sock: Mrdisc,
-}
-
-/// The mrdisc sockets by slot. Empty it is all zero bytes: the daemon keeps it in its
-/// static (.bss), so a start initialises no copy of it.
-pub struct Mrdiscs([Option<MrdiscIf>; MAX_VIFS]);
+/// The mrdisc sockets by slot, each knowing its interface. Empty it is all zero bytes:
+/// the daemon keeps it in its static (.bss), so a start initialises no copy of it.
+pub struct Mrdiscs([Option<Mrdisc>; MAX_VIFS]);
 
 impl Mrdiscs {
     /// No sockets.
@@ -47,7 +41,7 @@ pub struct DaemonHost<'a> {
     /// Multicast routing sockets and join helpers (about 50 KiB with the join pool: a
     /// static in .bss, not a stack frame).
     pub kernel: &'static mut MrouteSys,
-    mrdisc: &'static mut [Option<MrdiscIf>; MAX_VIFS],
+    mrdisc: &'static mut [Option<Mrdisc>; MAX_VIFS],
     /// `-e CMD`, once checked executable (borrowed from the options, not copied).
     pub script: Option<&'a str>,
     /// `-m SEC`: mrdisc announcement interval.
@@ -107,7 +101,7 @@ impl<'a> DaemonHost<'a> {
     pub fn mrdisc_announce_all(&mut self) {
         let interval = self.mrdisc_interval;
         for m in self.mrdisc.iter_mut().flatten() {
-            let _ = m.sock.announce(interval);
+            let _ = m.announce(interval);
         }
     }
 
@@ -116,7 +110,7 @@ impl<'a> DaemonHost<'a> {
     pub fn mrdisc_poll_fds(&self, out: &mut [PollFd]) {
         for (entry, m) in out.iter_mut().zip(self.mrdisc.iter()) {
             *entry = match m {
-                Some(m) => PollFd::new(m.sock.fd().raw(), PollFd::IN),
+                Some(m) => PollFd::new(m.fd().raw(), PollFd::IN),
                 None => PollFd::unused(),
             };
         }
@@ -126,8 +120,8 @@ impl<'a> DaemonHost<'a> {
     /// announcement. `buf` is the daemon's receive buffer.
     pub fn mrdisc_readable(&mut self, slot: usize, buf: &mut [u8]) {
         if let Some(Some(m)) = self.mrdisc.get(slot) {
-            if let Ok(Some(MrdiscMsg::Solicitation)) = m.sock.recv(buf) {
-                let _ = m.sock.announce(self.mrdisc_interval);
+            if let Ok(Some(MrdiscMsg::Solicitation)) = m.recv(buf) {
+                let _ = m.announce(self.mrdisc_interval);
             }
         }
     }
@@ -232,7 +226,7 @@ impl Host for DaemonHost<'_> {
     }
 
     fn mrdisc_register(&mut self, ifindex: u32, name: &str) {
-        if self.dry_run || self.mrdisc.iter().flatten().any(|m| m.ifindex == ifindex) {
+        if self.dry_run || self.mrdisc.iter().flatten().any(|m| m.ifindex() == ifindex) {
             return;
         }
         let Some(slot) = self.mrdisc.iter_mut().find(|m| m.is_none()) else {
@@ -243,7 +237,7 @@ impl Host for DaemonHost<'_> {
                 let _ = sock.announce(self.mrdisc_interval);
                 // The slot is free: the `None` replaced needs no drop.
                 debug_assert!(slot.is_none());
-                core::mem::forget(slot.replace(MrdiscIf { ifindex, sock }));
+                core::mem::forget(slot.replace(sock));
             }
             Err(e) => {
                 let what = "mrdisc: cannot open socket on ";
@@ -254,9 +248,9 @@ impl Host for DaemonHost<'_> {
 
     fn mrdisc_deregister(&mut self, ifindex: u32) {
         for slot in self.mrdisc.iter_mut() {
-            if slot.as_ref().is_some_and(|m| m.ifindex == ifindex) {
+            if slot.as_ref().is_some_and(|m| m.ifindex() == ifindex) {
                 if let Some(m) = slot.take() {
-                    let _ = m.sock.terminate();
+                    let _ = m.terminate();
                 }
             }
         }
