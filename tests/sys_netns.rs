@@ -377,7 +377,7 @@ fn joins_and_enobufs_calibration() {
             );
         }
         let adjusted = pool.take_adjusted().expect("ENOBUFS reported");
-        println!("{}", text(&adjusted));
+        println!("{adjusted:?}");
         assert_eq!(adjusted.max_groups, 3);
         assert_eq!(pool.max_groups(Family::V4), 3);
         assert_eq!(pool.sockets(), 3, "3 + 3 + 2 joins");

@@ -184,6 +184,7 @@ enum Kind {
     UnknownIface,
     LeaveFailed,
     UnknownIpc,
+    MaxGroupsAdjusted,
     PendingAdded,
     Activated,
     Moved,
@@ -264,6 +265,7 @@ const TEMPLATE_PARTS: [&[u8]; KINDS + 3] = [
     b"unknown interface %",                           // UnknownIface
     b"Failed leaving group % on %: %",                // LeaveFailed
     b"Unknown or malformed IPC message '%' from client.", // UnknownIpc
+    b"Out of groups on socket adjusting max_groups %.", // MaxGroupsAdjusted
     b"% from % group % pending: interface not available", // PendingAdded
     b"Activated pending % from % group %",            // Activated
     b"Moved % inbound to % after WRONGVIF",           // Moved
@@ -645,6 +647,11 @@ impl<'a> Msg<'a> {
     pub fn UnknownIpc(c: u8) -> Self {
         Self::of(Kind::UnknownIpc, Arg::Byte(c), Arg::Nil, Arg::Nil)
     }
+    /// A join socket's group limit was lowered after `ENOBUFS` (the daemon's kernel side
+    /// reports it; worded here with the other templates, no formatting code of its own).
+    pub fn MaxGroupsAdjusted(max_groups: u16) -> Self {
+        Self::ints(Kind::MaxGroupsAdjusted, max_groups.into(), 0)
+    }
 
     /// Syslog level.
     pub fn level(&self) -> Level {
@@ -881,6 +888,10 @@ mod tests {
                 Msg::UnknownIpc(b'x'),
                 "Unknown or malformed IPC message 'x' from client.",
             ),
+            (
+                Msg::MaxGroupsAdjusted(5),
+                "Out of groups on socket adjusting max_groups 5.",
+            ),
             (Msg::TooManyOifs(), "mroute: Too many outbound interfaces"),
             (
                 Msg::PhyintUnknown("eth9"),
@@ -1051,6 +1062,7 @@ mod tests {
             UnknownIface,
             LeaveFailed,
             UnknownIpc,
+            MaxGroupsAdjusted,
             PendingAdded,
             Activated,
             Moved,

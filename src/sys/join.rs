@@ -60,24 +60,14 @@ impl uDisplay for JoinError {
     }
 }
 
-/// The per-socket limit was recalibrated after `ENOBUFS`: SMCRoute warns
-/// "Out of groups on socket adjusting max_groups N.".
+/// The per-socket limit was recalibrated after `ENOBUFS`: SMCRoute warns about it (the
+/// daemon logs `router::msg::Msg::MaxGroupsAdjusted`, worded with the other messages).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MaxGroupsAdjusted {
     /// Family whose limit changed.
     pub family: Family,
     /// The new limit.
     pub max_groups: u16,
-}
-
-impl uDisplay for MaxGroupsAdjusted {
-    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        // The number through the one decimal writer the messages use (no ufmt digit
-        // loop linked in for this line alone).
-        f.write_str("Out of groups on socket adjusting max_groups ")?;
-        crate::net::write_i64(f, i64::from(self.max_groups))?;
-        f.write_str(".")
-    }
 }
 
 /// A helper socket slot; free while `fd` is `None`. Not an `Option<JoinSock>`: its `None`
@@ -473,16 +463,6 @@ mod tests {
         s.clear();
         ufmt::uwrite!(s, "{}", JoinError::NotJoined).unwrap();
         assert_eq!(s.as_str(), "not joined");
-        s.clear();
-        let adj = MaxGroupsAdjusted {
-            family: Family::V4,
-            max_groups: 5,
-        };
-        ufmt::uwrite!(s, "{}", adj).unwrap();
-        assert_eq!(
-            s.as_str(),
-            "Out of groups on socket adjusting max_groups 5."
-        );
     }
 
     #[test]

@@ -37,9 +37,10 @@ impl Mrdisc {
         // loop off, Router Alert; all on `IPPROTO_IP`. Each value is its row's four bytes,
         // four zero bytes and the interface index (an `ip_mreqn`), of which the kernel
         // reads the row's length: a constant table, not six values and their slices built
-        // on the stack.
+        // on the stack. Walked by reference, read in place: walked by value the table is
+        // copied to the stack first (x86_64 -48 B, MIPS16e -64 B).
         let [i0, i1, i2, i3] = ifindex_c.to_ne_bytes();
-        for (opt, head, len) in STEPS {
+        for &(opt, head, len) in &STEPS {
             let [h0, h1, h2, h3] = head;
             let value = [h0, h1, h2, h3, 0, 0, 0, 0, i0, i1, i2, i3];
             let value = value.get(..usize::from(len)).unwrap_or(&value);
