@@ -7,7 +7,7 @@
 //! nothing is dropped after [`IDLE_MS`].
 
 use super::host::DaemonHost;
-use crate::fmt::Level;
+use crate::fmt::{utf8_prefix, Level, Line};
 use crate::ipc::show::Out;
 use crate::ipc::{Framer, Request, WireError};
 use crate::limits::MAX_CLIENTS;
@@ -207,7 +207,13 @@ fn answer(
     let parsed = frame.and_then(|frame| Request::parse_into(frame, &mut args));
     let failed = match parsed {
         Err(e) => {
-            crate::log!(host, Level::Warning, "{}", e);
+            // Captured (turned on above), so always logged: no level check, no `log!`
+            // formatting of the error's `Display` in line here.
+            let mut line = Line::new();
+            e.put(&mut |piece| {
+                let _ = ufmt::uWrite::write_str(&mut line, utf8_prefix(piece));
+            });
+            crate::fmt::emit(host, Level::Warning, &line);
             true
         }
         Ok(b'H') => {
