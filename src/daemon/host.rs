@@ -243,6 +243,8 @@ impl Host for DaemonHost<'_> {
                 }
             }
         }
+        // Never full: the router registers an interface once, when it gets its IPv4 VIF,
+        // and deregisters it with that VIF, so there are at most MAX_VIFS sockets.
         let Some(slot) = free else {
             return;
         };
