@@ -15,14 +15,14 @@
 mod clients;
 mod host;
 mod load;
+mod said;
 mod verify;
 
 use heapless::Vec;
 
 use crate::args::{self, DaemonOpts, NotRun};
 use crate::errno::Errno;
-use crate::fmt::{line_of, utf8_prefix, Level, Line};
-use crate::limits::MAX_USER_GROUPS;
+use crate::fmt::{line_of, Level};
 use crate::net::Family;
 use crate::router::{Options, Router};
 use crate::sys::cell::StaticCell;
@@ -39,6 +39,7 @@ use core::mem::ManuallyDrop;
 use self::clients::Clients;
 use self::host::{DaemonHost, Mrdiscs};
 use self::load::{ConfBufs, LoadError};
+use self::said::{say, say_texts, Said};
 
 /// sysexits(3) codes the daemon exits with (spec §7.4).
 pub mod exit {
@@ -118,14 +119,6 @@ type RecvBuf = [u8; RECV_BUF];
 
 /// Most command-line words we look at.
 const MAX_ARGV: usize = 64;
-
-// The limit written into the text at compile time: no number formatting at run time.
-/// Logged after the user's name when not all of its groups could be kept.
-const MORE_GROUPS: &str = crate::joined![
-    " is in more than ",
-    crate::decimal!(MAX_USER_GROUPS),
-    " groups, the others do not apply",
-];
 
 /// Logged and sent to systemd when the daemon is ready.
 const READY: &str = "Ready, waiting for client request or kernel event.";
@@ -231,11 +224,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     }
     if process::geteuid() != 0 {
         let prog = args::basename(prog);
-        words(
-            &mut host.log,
-            Level::Err,
-            &["Need root privileges to start ", prog],
-        );
+        say(&mut host.log, Level::Err, Said::NeedRoot, prog, None);
         return exit::NOPERM;
     }
     let ids = match opts.user {
@@ -248,15 +237,14 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
                     privs::ResolveError::UnknownGroup => opts.group.unwrap_or(""),
                 };
                 words(&mut host.log, Level::Err, &[e.lead(), name, "' not found!"]);
-                let invalid = "Invalid user:group argument";
-                crate::fmt::text(&mut *host, Level::Err, invalid);
+                say(&mut host.log, Level::Err, Said::InvalidUserGroup, "", None);
                 return exit::FAILURE;
             }
         },
     };
     if !opts.foreground {
         if let Err(e) = process::daemonize() {
-            failed_with(&mut host.log, Level::Err, "Failed daemonizing", e);
+            say(&mut host.log, Level::Err, Said::Daemonizing, "", Some(e));
             return exit::OSERR;
         }
     }
@@ -274,7 +262,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         Err(e) => {
             init_failed(&mut host.log, e.level(), e);
             if let Some(hint) = e.hint() {
-                texts_line(&mut host.log, Level::Err, hint, None);
+                say_texts(&mut host.log, Level::Err, hint, "", None);
             }
             return if e.errno == Errno::EADDRINUSE {
                 exit::UNAVAILABLE
@@ -286,15 +274,13 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         }
     };
     if let Err(e) = mroute::enable_pim(&v4) {
-        let pim = "Failed enabling PIM IGMPMSG_WRONGVIF, ignoring";
-        failed_with(&mut host.log, Level::Err, pim, e);
+        say(&mut host.log, Level::Err, Said::Pim, "", Some(e));
     }
     let v6 = match mroute::open_v6(opts.table_id) {
         Ok(fd) => Some(fd),
         Err(e) => {
             init_failed(&mut host.log, Level::Notice, e);
-            let v4_only = "IPv6 multicast routing unavailable, continuing IPv4 only.";
-            crate::fmt::text(&mut *host, Level::Notice, v4_only);
+            say(&mut host.log, Level::Notice, Said::V4Only, "", None);
             None
         }
     };
@@ -308,8 +294,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     let signals = match Signals::install() {
         Ok(s) => s,
         Err(e) => {
-            let what = "Failed setting up signals";
-            failed_with(&mut host.log, Level::Err, what, e);
+            say(&mut host.log, Level::Err, Said::Signals, "", Some(e));
             return exit::OSERR;
         }
     };
@@ -317,20 +302,14 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     let listener = match unix::listen(opts.socket.as_str()) {
         Ok(fd) => Some(fd),
         Err(e) => {
-            let what = "Failed binding IPC socket, client disabled";
-            failed_with(&mut host.log, Level::Warning, what, e);
+            say(&mut host.log, Level::Warning, Said::Ipc, "", Some(e));
             None
         }
     };
     let events = match ifevent::open_events() {
         Ok(fd) => Some(fd),
         Err(e) => {
-            let what = crate::joined![
-                "Failed opening ",
-                ifevent::EVENTS_SOCKET,
-                " socket, no interface hot-plug",
-            ];
-            failed_with(&mut host.log, Level::Err, what, e);
+            say(&mut host.log, Level::Err, Said::Events, "", Some(e));
             None
         }
     };
@@ -338,16 +317,17 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     if let Err(LoadError::Missing) =
         load_conf(router, &mut host, bufs, opts.conf.as_str(), Level::Notice)
     {
-        log!(
-            &mut *host,
-            Level::Notice,
-            "Continuing anyway, waiting for client to connect."
-        );
+        say(&mut host.log, Level::Notice, Said::Continuing, "", None);
     }
     if let Err(e) = fs::write_pid_file(opts.pid_file.as_str(), process::getpid()) {
         let pid_file = opts.pid_file.as_str();
-        let what = "Failed creating PID file ";
-        failed(&mut host.log, Level::Warning, what, pid_file, e);
+        say(
+            &mut host.log,
+            Level::Warning,
+            Said::PidFile,
+            pid_file,
+            Some(e),
+        );
     }
     if let Some(ids) = &ids {
         let _ = fs::chown(opts.pid_file.as_str(), ids.uid, ids.gid);
@@ -361,7 +341,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         let user = opts.user.unwrap_or("");
         match privs::drop_to(*ids, user) {
             Ok(dropped) if dropped.groups_left_out => {
-                words(&mut host.log, Level::Warning, &["User ", user, MORE_GROUPS])
+                say(&mut host.log, Level::Warning, Said::MoreGroups, user, None)
             }
             Ok(_) => {}
             Err(e) => {
@@ -376,7 +356,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
             host.script = Some(script.as_str());
         } else {
             let script = script.as_str();
-            words(&mut host.log, Level::Err, &[script, " is not executable."]);
+            say(&mut host.log, Level::Err, Said::NotExecutable, script, None);
         }
     }
 
@@ -432,44 +412,13 @@ fn after(t: Instant, secs: u32) -> Instant {
     }
 }
 
-/// Logs `text`, `what`, `": "` and `e` in a row, as the daemon words its failures
-/// (`Failed creating PID file FILE: ERROR`): one call at each site rather than a
-/// formatting call per piece.
-#[inline(never)]
-fn failed(log: &mut SysLog<'_>, level: Level, text: &str, what: &str, e: Errno) {
-    words_then(log, level, &[text, what, ": "], Some(e));
-}
-
-/// Logs `text`, `": "` and `e` (`Failed daemonizing: ERROR`): [`failed`] with nothing
-/// between, a jump to it (no second call of the line builder).
-#[inline(never)]
-fn failed_with(log: &mut SysLog<'_>, level: Level, text: &str, e: Errno) {
-    failed(log, level, text, "", e);
-}
-
 /// Logs why a multicast routing socket could not be set up (one formatting call for the
 /// IPv4 and the IPv6 socket). The error by value: its few bytes go in a register, not
 /// through a stack slot at each call (x86_64 -64 B).
 #[inline(never)]
 fn init_failed(log: &mut SysLog<'_>, level: Level, e: mroute::InitError) {
     let (texts, errno) = e.texts();
-    texts_line(log, level, texts, errno);
-}
-
-/// Logs the packed [texts](mroute::InitError::put_text) `texts` of a routing socket's
-/// message or hint in a row, then `e` if there is one: their texts are no `&str`s for
-/// [`line_of`] until unpacked into a line, which then goes through it as the one piece
-/// (its error formatting and filtering not copied here: x86_64 -35 B, MIPS16e -48 B). The texts by
-/// value, in a register (x86_64 -48 B against a slice).
-#[inline(never)]
-fn texts_line(log: &mut SysLog<'_>, level: Level, texts: [u8; 3], e: Option<Errno>) {
-    let mut line = Line::new();
-    for i in texts {
-        mroute::InitError::put_text(i, &mut |piece| {
-            let _ = ufmt::uWrite::write_str(&mut line, utf8_prefix(piece));
-        });
-    }
-    words_then(log, level, &[line.as_str()], e);
+    say_texts(log, level, texts, "", errno);
 }
 
 /// Logs `parts` in a row: one call at each site rather than a formatting call per piece.
@@ -492,7 +441,7 @@ fn rescan(router: &mut Router, host: &mut DaemonHost, bufs: &mut ConfBufs) {
     router.scan_begin();
     let [scratch, ..] = bufs;
     if let Err(e) = ifevent::dump_links_in(scratch, &mut |info| router.scan_iface(info)) {
-        failed_with(&mut host.log, Level::Err, "Failed reading interfaces", e);
+        say(&mut host.log, Level::Err, Said::Interfaces, "", Some(e));
     }
     router.scan_end(host);
 }
@@ -646,7 +595,7 @@ impl Loop<'_, '_> {
                 let readable = self.poll_set.get(i).is_some_and(PollFd::readable);
                 if readable && self.serve(i, now, &mut reload) {
                     // `SIGTERM`/`SIGINT` and `smcroutectl kill` end the loop alike.
-                    break 'exit "Exiting.";
+                    break 'exit Said::Exiting;
                 }
             }
             if reload {
@@ -657,11 +606,11 @@ impl Loop<'_, '_> {
             let now = clock::now();
             self.timers(now);
             if self.exit_at <= now {
-                break 'exit "Exit delay timer expired.";
+                break 'exit Said::ExitDelay;
             }
             return false;
         };
-        crate::fmt::text(self.host, Level::Notice, why);
+        say(&mut self.host.log, Level::Notice, why, "", None);
         true
     }
 
@@ -828,12 +777,5 @@ mod tests {
         assert_eq!(sooner(NEVER, t), t);
         assert_eq!(sooner(t, Instant(4_000)), Instant(4_000));
         assert!(NEVER > plus_secs(Instant(u64::MAX / 2), u32::MAX));
-    }
-
-    #[test]
-    fn more_groups_names_the_limit() {
-        let expected =
-            format!(" is in more than {MAX_USER_GROUPS} groups, the others do not apply");
-        assert_eq!(MORE_GROUPS, expected);
     }
 }

@@ -1,0 +1,175 @@
+//! The daemon's own messages, packed after the help texts together with the routing
+//! sockets' ([`mrinit::TEXT_PARTS`]; their words, `Failed`, `socket`, `multicast`, are
+//! references to the help texts' and each other's): a message is a byte (its number) at
+//! each site, not a text of its own in `.rodata`, and one function logs them all.
+
+use crate::errno::Errno;
+use crate::fmt::{line_of, utf8_prefix, Level, Line};
+use crate::limits::{MAX_CLIENTS, MAX_USER_GROUPS};
+use crate::sys::log::SysLog;
+use crate::sys::{ifevent, mrinit};
+use crate::texts::{put_unpacked, separated, separated_len};
+
+/// Declares [`Said`], a message by its number, and [`PARTS`], the texts in its order.
+macro_rules! said {
+    ($($(#[$doc:meta])* $name:ident = $text:expr,)*) => {
+        /// A message of the daemon, by its number among its own texts. Where it holds
+        /// [`crate::texts::INSERT_TEXT`] (`\x01` below), [`say`] puts its insert.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[repr(u8)]
+        pub enum Said {
+            $($(#[$doc])* $name,)*
+        }
+
+        /// The texts of [`Said`], in its order.
+        const PARTS: [&[u8]; [$(Said::$name),*].len()] = [$($text.as_bytes(),)*];
+    };
+}
+
+said! {
+    /// `smcrouted` was started by another user than root.
+    NeedRoot = "Need root privileges to start \x01",
+    /// After the unknown user or group of `-p`.
+    InvalidUserGroup = "Invalid user:group argument",
+    /// `fork`/`setsid` failed.
+    Daemonizing = "Failed daemonizing: ",
+    /// `MRT_PIM` failed.
+    Pim = "Failed enabling PIM IGMPMSG_WRONGVIF, ignoring: ",
+    /// No IPv6 routing socket.
+    V4Only = "IPv6 multicast routing unavailable, continuing IPv4 only.",
+    /// The self-pipe or the handlers could not be set up.
+    Signals = "Failed setting up signals: ",
+    /// The IPC socket could not be bound.
+    Ipc = "Failed binding IPC socket, client disabled: ",
+    /// The link events socket could not be opened.
+    Events = crate::joined![
+        "Failed opening ",
+        ifevent::EVENTS_SOCKET,
+        " socket, no interface hot-plug: ",
+    ],
+    /// No conf file at start-up.
+    Continuing = "Continuing anyway, waiting for client to connect.",
+    /// The PID file could not be written.
+    PidFile = "Failed creating PID file \x01: ",
+    /// The `-p` user is in more groups than the daemon keeps.
+    MoreGroups = crate::joined![
+        "User \x01 is in more than ",
+        crate::decimal!(MAX_USER_GROUPS),
+        " groups, the others do not apply",
+    ],
+    /// The `-e` script cannot be run.
+    NotExecutable = "\x01 is not executable.",
+    /// `SIGTERM`, `SIGINT` or `smcroutectl kill`.
+    Exiting = "Exiting.",
+    /// The `-x` deadline.
+    ExitDelay = "Exit delay timer expired.",
+    /// The interface list could not be read.
+    Interfaces = "Failed reading interfaces: ",
+    /// The conf file is missing.
+    ConfMissing = "Configuration file \x01 does not exist",
+    /// A conf file could not be read.
+    Reading = "Failed reading \x01: ",
+    /// The `-e` script could not be started.
+    Script = "Cannot start script \x01: ",
+    /// An mrdisc socket could not be opened.
+    Mrdisc = "mrdisc: cannot open socket on \x01: ",
+    /// An accepted client found every slot taken.
+    TooManyClients = crate::joined![
+        "ipc: too many clients (",
+        crate::decimal!(MAX_CLIENTS),
+        " max), closing connection",
+    ],
+    /// A client kept a partial request open too long.
+    Idle = "ipc: client idle too long, closing connection",
+    /// A client's reply could not be written.
+    NotReading = "ipc: client not reading its reply, closing connection",
+}
+
+/// The routing sockets' texts, then [`PARTS`] (text [`Said`] `n` is text `FIRST + n`).
+const SEPARATED: [u8; separated_len(&SEPARATED_PARTS)] = separated(&SEPARATED_PARTS);
+const SEPARATED_PARTS: [&[u8]; 2] = [&ROUTING_SEPARATED, &OWN_SEPARATED];
+const ROUTING_SEPARATED: [u8; separated_len(&mrinit::TEXT_PARTS)] = separated(&mrinit::TEXT_PARTS);
+const OWN_SEPARATED: [u8; separated_len(&PARTS)] = separated(&PARTS);
+/// The number of [`Said`]'s first text.
+const FIRST: u8 = mrinit::TEXT_PARTS.len() as u8;
+static_assertions::const_assert!(mrinit::TEXT_PARTS.len() + PARTS.len() <= 256);
+crate::packed_after_help! {
+    /// [`SEPARATED`] packed.
+    static TEXTS = SEPARATED;
+}
+
+/// Logs message `said` at `level` with `insert` in its place, then `e` if there is one.
+pub fn say(log: &mut SysLog<'_>, level: Level, said: Said, insert: &str, e: Option<Errno>) {
+    let empty = mrinit::EMPTY;
+    say_texts(log, level, [FIRST + said as u8, empty, empty], insert, e);
+}
+
+/// Logs `texts` (numbers of the routing sockets' texts, or [`FIRST`] on the daemon's)
+/// at `level` in a row, `insert` where they hold [`crate::texts::INSERT`], then `e` if
+/// there is one: unpacked into a line, which goes through [`line_of`] as its one piece
+/// (no error formatting and level filter here). The texts by value, in a register
+/// (x86_64 -48 B against a slice).
+#[inline(never)]
+pub fn say_texts(
+    log: &mut SysLog<'_>,
+    level: Level,
+    texts: [u8; 3],
+    insert: &str,
+    e: Option<Errno>,
+) {
+    let mut line = Line::new();
+    for i in texts {
+        let put = &mut |piece: &[u8]| {
+            let _ = ufmt::uWrite::write_str(&mut line, utf8_prefix(piece));
+        };
+        put_unpacked(&TEXTS, usize::from(i) + 1, put, insert.as_bytes());
+    }
+    line_of(log, level, &[line.as_str()], e, "");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::args::LogLevel;
+    use crate::sys::log::Target;
+
+    #[test]
+    fn messages_unpack_as_written() {
+        let mut log = SysLog::open("smcroute-test", LogLevel::Nothing, Target::Stderr);
+        // Capturing: every line is kept as the last one, none shown.
+        log.set_capture(true);
+        let mut said = |said, insert, e| {
+            say(&mut log, Level::Err, said, insert, e);
+            std::string::String::from(log.last())
+        };
+        assert_eq!(
+            said(Said::NeedRoot, "smcrouted", None),
+            "Need root privileges to start smcrouted"
+        );
+        assert_eq!(
+            said(Said::PidFile, "/run/x.pid", Some(Errno::EACCES)),
+            "Failed creating PID file /run/x.pid: Permission denied"
+        );
+        assert_eq!(
+            said(Said::MoreGroups, "nobody", None),
+            format!(
+                "User nobody is in more than {MAX_USER_GROUPS} groups, the others do not apply"
+            )
+        );
+        assert_eq!(
+            said(Said::TooManyClients, "", None),
+            format!("ipc: too many clients ({MAX_CLIENTS} max), closing connection")
+        );
+        let all = mrinit::TEXT_PARTS.iter().chain(PARTS.iter());
+        for (i, part) in all.enumerate() {
+            let mut out = std::vec::Vec::new();
+            put_unpacked(
+                &TEXTS,
+                i + 1,
+                &mut |b: &[u8]| out.extend_from_slice(b),
+                b"\x01",
+            );
+            assert_eq!(out, *part);
+        }
+    }
+}
