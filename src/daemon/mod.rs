@@ -232,11 +232,13 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         Some(user) => match privs::resolve(user, opts.group) {
             Ok(ids) => Some(ids),
             Err(e) => {
-                let name = match e {
-                    privs::ResolveError::UnknownUser => user,
-                    privs::ResolveError::UnknownGroup => opts.group.unwrap_or(""),
+                let (said, name) = match e {
+                    privs::ResolveError::UnknownUser => (Said::UnknownUser, user),
+                    privs::ResolveError::UnknownGroup => {
+                        (Said::UnknownGroup, opts.group.unwrap_or(""))
+                    }
                 };
-                words(&mut host.log, Level::Err, &[e.lead(), name, "' not found!"]);
+                say(&mut host.log, Level::Err, said, name, None);
                 say(&mut host.log, Level::Err, Said::InvalidUserGroup, "", None);
                 return exit::FAILURE;
             }
@@ -345,9 +347,12 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
             }
             Ok(_) => {}
             Err(e) => {
-                let (what, sep, errno) = e.parts();
-                let head = "Could not drop root privileges, continuing as root: ";
-                words_then(&mut host.log, Level::Warning, &[head, what, sep], errno);
+                // `what`, then " failed: " and the error if there is one.
+                let (what, _, errno) = e.parts();
+                let level = Level::Warning;
+                let failed = errno.map_or(said::EMPTY, |_| Said::Failed.number());
+                let texts = [Said::CouldNotDrop.number(), failed, said::EMPTY];
+                say_texts(&mut host.log, level, texts, what, errno);
             }
         }
     }
@@ -419,19 +424,6 @@ fn after(t: Instant, secs: u32) -> Instant {
 fn init_failed(log: &mut SysLog<'_>, level: Level, e: mroute::InitError) {
     let (texts, errno) = e.texts();
     say_texts(log, level, texts, "", errno);
-}
-
-/// Logs `parts` in a row: one call at each site rather than a formatting call per piece.
-#[inline(never)]
-fn words(log: &mut SysLog<'_>, level: Level, parts: &[&str]) {
-    words_then(log, level, parts, None);
-}
-
-/// Logs `parts` in a row, then `e` if there is one: the one call of the line builder
-/// for the start-up's messages (no `dyn` sink and empty tail set up at each site).
-#[inline(never)]
-fn words_then(log: &mut SysLog<'_>, level: Level, parts: &[&str], e: Option<Errno>) {
-    line_of(log, level, parts, e, "");
 }
 
 /// Re-reads the interface list (rtnetlink or `NET_RT_IFLIST` dump) into the router,

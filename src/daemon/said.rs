@@ -57,6 +57,14 @@ said! {
         crate::decimal!(MAX_USER_GROUPS),
         " groups, the others do not apply",
     ],
+    /// `-p`: no such user.
+    UnknownUser = "User '\x01' not found!",
+    /// `-p`: no such group.
+    UnknownGroup = "Group '\x01' not found!",
+    /// Root privileges could not be dropped: what failed follows.
+    CouldNotDrop = "Could not drop root privileges, continuing as root: \x01",
+    /// After what failed, before the error.
+    Failed = " failed: ",
     /// The `-e` script cannot be run.
     NotExecutable = "\x01 is not executable.",
     /// `SIGTERM`, `SIGINT` or `smcroutectl kill`.
@@ -98,10 +106,19 @@ crate::packed_after_help! {
     static TEXTS = SEPARATED;
 }
 
+/// An empty text (for [`say_texts`]).
+pub const EMPTY: u8 = mrinit::EMPTY;
+
+impl Said {
+    /// The message's number among all texts (for [`say_texts`]).
+    pub const fn number(self) -> u8 {
+        FIRST + self as u8
+    }
+}
+
 /// Logs message `said` at `level` with `insert` in its place, then `e` if there is one.
 pub fn say(log: &mut SysLog<'_>, level: Level, said: Said, insert: &str, e: Option<Errno>) {
-    let empty = mrinit::EMPTY;
-    say_texts(log, level, [FIRST + said as u8, empty, empty], insert, e);
+    say_texts(log, level, [said.number(), EMPTY, EMPTY], insert, e);
 }
 
 /// Logs `texts` (numbers of the routing sockets' texts, or [`FIRST`] on the daemon's)
@@ -159,6 +176,23 @@ mod tests {
         assert_eq!(
             said(Said::TooManyClients, "", None),
             format!("ipc: too many clients ({MAX_CLIENTS} max), closing connection")
+        );
+        assert_eq!(
+            said(Said::UnknownGroup, "wheel", None),
+            "Group 'wheel' not found!"
+        );
+        let texts = [Said::CouldNotDrop.number(), Said::Failed.number(), EMPTY];
+        say_texts(&mut log, Level::Err, texts, "setgid", Some(Errno::EPERM));
+        assert_eq!(
+            log.last(),
+            "Could not drop root privileges, continuing as root: setgid failed: \
+             Operation not permitted"
+        );
+        let texts = [Said::CouldNotDrop.number(), EMPTY, EMPTY];
+        say_texts(&mut log, Level::Err, texts, "capset", None);
+        assert_eq!(
+            log.last(),
+            "Could not drop root privileges, continuing as root: capset"
         );
         let all = mrinit::TEXT_PARTS.iter().chain(PARTS.iter());
         for (i, part) in all.enumerate() {
