@@ -22,7 +22,7 @@ use heapless::Vec;
 
 use crate::args::{self, DaemonOpts, NotRun};
 use crate::errno::Errno;
-use crate::fmt::{line_of, Level};
+use crate::fmt::Level;
 use crate::net::Family;
 use crate::router::{Options, Router};
 use crate::sys::cell::StaticCell;
@@ -264,7 +264,9 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         Err(e) => {
             init_failed(&mut host.log, e.level(), e);
             if let Some(hint) = e.hint() {
-                say_texts(&mut host.log, Level::Err, hint, "", None);
+                let [a, b, c] = hint;
+                let texts = [a, b, c, said::EMPTY];
+                say_texts(&mut host.log, Level::Err, texts, "", None);
             }
             return if e.errno == Errno::EADDRINUSE {
                 exit::UNAVAILABLE
@@ -351,7 +353,8 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
                 let (what, _, errno) = e.parts();
                 let level = Level::Warning;
                 let failed = errno.map_or(said::EMPTY, |_| Said::Failed.number());
-                let texts = [Said::CouldNotDrop.number(), failed, said::EMPTY];
+                let empty = said::EMPTY;
+                let texts = [Said::CouldNotDrop.number(), failed, empty, empty];
                 say_texts(&mut host.log, level, texts, what, errno);
             }
         }
@@ -422,8 +425,8 @@ fn after(t: Instant, secs: u32) -> Instant {
 /// through a stack slot at each call (x86_64 -64 B).
 #[inline(never)]
 fn init_failed(log: &mut SysLog<'_>, level: Level, e: mroute::InitError) {
-    let (texts, errno) = e.texts();
-    say_texts(log, level, texts, "", errno);
+    let ([head, family, tail], errno) = e.texts();
+    say_texts(log, level, [head, family, tail, said::EMPTY], "", errno);
 }
 
 /// Re-reads the interface list (rtnetlink or `NET_RT_IFLIST` dump) into the router,
@@ -450,26 +453,23 @@ fn load_conf(
     match load::load(router, host, bufs, path) {
         Ok(loaded) => Ok(loaded.errors),
         Err(e) => {
-            conf_failed(&mut host.log, missing, e, path, "");
+            conf_failed(&mut host.log, missing, e, path, said::EMPTY);
             Err(e)
         }
     }
 }
 
-/// Logs why the conf at `path` could not be read, followed by `tail` (one copy of the
+/// Logs why the conf at `path` could not be read, followed by text `tail` (one copy of the
 /// messages for start-up, reload and `-F`). A missing file is logged at level `missing`,
 /// any other failure as an error.
 #[inline(never)]
-fn conf_failed(log: &mut SysLog<'_>, missing: Level, e: LoadError, path: &str, tail: &str) {
-    let (level, parts, errno) = match e {
-        LoadError::Missing => (
-            missing,
-            ["Configuration file ", path, " does not exist"],
-            None,
-        ),
-        LoadError::Unreadable(e) => (Level::Err, ["Failed reading ", path, ": "], Some(e)),
+fn conf_failed(log: &mut SysLog<'_>, missing: Level, e: LoadError, path: &str, tail: u8) {
+    let (level, said, errno) = match e {
+        LoadError::Missing => (missing, Said::ConfMissing, None),
+        LoadError::Unreadable(e) => (Level::Err, Said::Reading, Some(e)),
     };
-    line_of(log, level, &parts, errno, tail);
+    let empty = said::EMPTY;
+    say_texts(log, level, [said.number(), empty, empty, tail], path, errno);
 }
 
 /// Sets up `host`, the router's options and its interface list: the steps a start and
@@ -712,7 +712,7 @@ impl Loop<'_, '_> {
         // A conf that vanished or cannot be read keeps the running configuration.
         let errors = match load::probe(path) {
             Err(e) => {
-                let keep = ", keeping the running configuration";
+                let keep = Said::Keeping.number();
                 conf_failed(&mut self.host.log, Level::Err, e, path, keep);
                 1
             }

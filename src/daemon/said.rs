@@ -65,6 +65,8 @@ said! {
     CouldNotDrop = "Could not drop root privileges, continuing as root: \x01",
     /// After what failed, before the error.
     Failed = " failed: ",
+    /// A reload found the conf file missing or unreadable: after the error.
+    Keeping = ", keeping the running configuration",
     /// The `-e` script cannot be run.
     NotExecutable = "\x01 is not executable.",
     /// `SIGTERM`, `SIGINT` or `smcroutectl kill`.
@@ -118,30 +120,32 @@ impl Said {
 
 /// Logs message `said` at `level` with `insert` in its place, then `e` if there is one.
 pub fn say(log: &mut SysLog<'_>, level: Level, said: Said, insert: &str, e: Option<Errno>) {
-    say_texts(log, level, [said.number(), EMPTY, EMPTY], insert, e);
+    say_texts(log, level, [said.number(), EMPTY, EMPTY, EMPTY], insert, e);
 }
 
 /// Logs `texts` (numbers of the routing sockets' texts, or [`FIRST`] on the daemon's)
-/// at `level` in a row, `insert` where they hold [`crate::texts::INSERT`], then `e` if
-/// there is one: unpacked into a line, which goes through [`line_of`] as its one piece
-/// (no error formatting and level filter here). The texts by value, in a register
-/// (x86_64 -48 B against a slice).
+/// at `level`: the first three in a row, `insert` where they hold
+/// [`crate::texts::INSERT`], then `e` if there is one, then the last. Unpacked into two
+/// lines, which go through [`line_of`] as its piece and tail (no error formatting and
+/// level filter here). The texts by value, in a register (x86_64 -48 B against a slice).
 #[inline(never)]
 pub fn say_texts(
     log: &mut SysLog<'_>,
     level: Level,
-    texts: [u8; 3],
+    texts: [u8; 4],
     insert: &str,
     e: Option<Errno>,
 ) {
     let mut line = Line::new();
-    for i in texts {
+    let mut tail = Line::new();
+    for (n, i) in texts.into_iter().enumerate() {
+        let to = if n < 3 { &mut line } else { &mut tail };
         let put = &mut |piece: &[u8]| {
-            let _ = ufmt::uWrite::write_str(&mut line, utf8_prefix(piece));
+            let _ = ufmt::uWrite::write_str(to, utf8_prefix(piece));
         };
         put_unpacked(&TEXTS, usize::from(i) + 1, put, insert.as_bytes());
     }
-    line_of(log, level, &[line.as_str()], e, "");
+    line_of(log, level, &[line.as_str()], e, tail.as_str());
 }
 
 #[cfg(test)]
@@ -181,18 +185,35 @@ mod tests {
             said(Said::UnknownGroup, "wheel", None),
             "Group 'wheel' not found!"
         );
-        let texts = [Said::CouldNotDrop.number(), Said::Failed.number(), EMPTY];
+        let texts = [
+            Said::CouldNotDrop.number(),
+            Said::Failed.number(),
+            EMPTY,
+            EMPTY,
+        ];
         say_texts(&mut log, Level::Err, texts, "setgid", Some(Errno::EPERM));
         assert_eq!(
             log.last(),
             "Could not drop root privileges, continuing as root: setgid failed: \
              Operation not permitted"
         );
-        let texts = [Said::CouldNotDrop.number(), EMPTY, EMPTY];
+        let texts = [Said::CouldNotDrop.number(), EMPTY, EMPTY, EMPTY];
         say_texts(&mut log, Level::Err, texts, "capset", None);
         assert_eq!(
             log.last(),
             "Could not drop root privileges, continuing as root: capset"
+        );
+        let texts = [Said::Reading.number(), EMPTY, EMPTY, Said::Keeping.number()];
+        say_texts(
+            &mut log,
+            Level::Err,
+            texts,
+            "/etc/x.conf",
+            Some(Errno::EISDIR),
+        );
+        assert_eq!(
+            log.last(),
+            "Failed reading /etc/x.conf: Is a directory, keeping the running configuration"
         );
         let all = mrinit::TEXT_PARTS.iter().chain(PARTS.iter());
         for (i, part) in all.enumerate() {
