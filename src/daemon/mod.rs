@@ -29,7 +29,7 @@ use crate::sys::cell::StaticCell;
 use crate::sys::entry::Args;
 use crate::sys::log::{SysLog, Target};
 use crate::sys::mroute::{self, MrouteSys};
-use crate::sys::notify::Notify;
+use crate::sys::notify::{self, Notify};
 use crate::sys::poll::{poll, PollFd};
 use crate::sys::signal::Signals;
 use crate::sys::{self, clock, fs, ifevent, privs, process, unix, Fd};
@@ -120,8 +120,29 @@ type RecvBuf = [u8; RECV_BUF];
 /// Most command-line words we look at.
 const MAX_ARGV: usize = 64;
 
-/// Logged and sent to systemd when the daemon is ready.
-const READY: &str = "Ready, waiting for client request or kernel event.";
+/// Sent to systemd when the daemon is ready, its status logged ([`READY`]).
+const READY_MESSAGE: &str = crate::joined![
+    notify::READY_HEAD,
+    "Ready, waiting for client request or kernel event.",
+    notify::READY_TAIL,
+];
+/// Logged when the daemon is ready: the status of [`READY_MESSAGE`].
+const READY: &str = notify::status_of(READY_MESSAGE, notify::READY_HEAD, notify::READY_TAIL);
+/// Sent to systemd when a reload begins, its status logged ([`RELOADING`]).
+const RELOADING_MESSAGE: &str = crate::joined![
+    notify::RELOADING_HEAD,
+    "Reloading configuration, please wait ...",
+    notify::RELOADING_TAIL,
+];
+/// Logged when a reload begins: the status of [`RELOADING_MESSAGE`].
+const RELOADING: &str = notify::status_of(
+    RELOADING_MESSAGE,
+    notify::RELOADING_HEAD,
+    notify::RELOADING_TAIL,
+);
+// The messages fit with any number after them.
+const _: () = assert!(READY_MESSAGE.len() + 20 <= notify::MSG_MAX);
+const _: () = assert!(RELOADING_MESSAGE.len() + 20 <= notify::MSG_MAX);
 
 /// `smcrouted` entry point; returns the exit code.
 pub fn main(raw: &Args) -> i32 {
@@ -338,7 +359,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     }
     let notify = Notify::from_env();
     if let Some(n) = &notify {
-        let _ = n.ready(READY);
+        let _ = n.ready(READY_MESSAGE);
     }
     crate::fmt::text(&mut *host, Level::Notice, READY);
     if let Some(ids) = &ids {
@@ -700,13 +721,9 @@ impl Loop<'_, '_> {
     /// x86_64, its one caller (-28 B .text, r22c); a call elsewhere.
     #[cfg_attr(not(target_arch = "x86_64"), inline(never))]
     fn reload(&mut self) {
-        log!(
-            self.host,
-            Level::Notice,
-            "Reloading configuration, please wait ..."
-        );
+        crate::fmt::text(self.host, Level::Notice, RELOADING);
         if let Some(n) = &self.notify {
-            let _ = n.reloading("Reloading configuration, please wait ...");
+            let _ = n.reloading(RELOADING_MESSAGE);
         }
         let path = self.opts.conf.as_str();
         // A conf that vanished or cannot be read keeps the running configuration.
@@ -730,7 +747,7 @@ impl Loop<'_, '_> {
         };
         let _ = fs::touch(self.opts.pid_file.as_str());
         if let Some(n) = &self.notify {
-            let _ = n.ready(READY);
+            let _ = n.ready(READY_MESSAGE);
         }
         crate::fmt::text(self.host, Level::Notice, READY);
         if errors == 0 {
