@@ -5,12 +5,14 @@
 
 use crate::conf::{self, Stmt};
 use crate::errno::Errno;
-use crate::fmt::Level;
+use crate::fmt::{Level, Line};
 use crate::kernel::Host;
 use crate::limits::MAX_INCLUDE_DEPTH;
 use crate::net::Dec;
 use crate::router::{Origin, Router};
 use crate::sys;
+
+use super::said::{self, Said};
 
 /// Bytes read at a time; a line longer than this is reported and skipped.
 pub const CHUNK: usize = 16 * 1024;
@@ -59,7 +61,7 @@ pub fn load<H: Host>(
     let mut loaded = Loaded::default();
     load_file(router, host, bufs, path, &mut loaded)?;
     if loaded.errors > 0 {
-        warn(host, &["Parse error in ", path], None);
+        warn_said(host, Said::ParseError, path, None);
     }
     Ok(loaded)
 }
@@ -69,9 +71,17 @@ fn warn<H: Host>(host: &mut H, parts: &[&str], e: Option<Errno>) {
     crate::fmt::line_of(host, Level::Warning, parts, e, "");
 }
 
+/// Logs a warning of the loader that is one of the daemon's messages, `insert` in its
+/// place, then the error number if there is one.
+fn warn_said<H: Host>(host: &mut H, said: Said, insert: &str, e: Option<Errno>) {
+    let mut line = Line::new();
+    said::put_text(&mut line, said.number(), insert);
+    warn(host, &[line.as_str()], e);
+}
+
 /// `Failed reading {path}: {errno}`.
 fn failed_reading<H: Host>(host: &mut H, path: &str, e: Errno) {
-    warn(host, &["Failed reading ", path, ": "], Some(e));
+    warn_said(host, Said::Reading, path, Some(e));
 }
 
 /// Loads `path`, reading it through the first of `bufs` (the rest are for its includes,
@@ -86,8 +96,7 @@ fn load_file<H: Host>(
     let (buf, deeper) = match bufs.split_first_mut() {
         Some(split) => split,
         None => {
-            let too_deep = ": includes nested too deep, skipping";
-            warn(host, &[path, too_deep], None);
+            warn_said(host, Said::TooDeep, path, None);
             loaded.errors += 1;
             return Ok(());
         }

@@ -65,6 +65,10 @@ said! {
     CouldNotDrop = "Could not drop root privileges, continuing as root: \x01",
     /// After what failed, before the error.
     Failed = " failed: ",
+    /// Conf files include each other deeper than the daemon reads.
+    TooDeep = "\x01: includes nested too deep, skipping",
+    /// After a conf file with errors was loaded.
+    ParseError = "Parse error in \x01",
     /// A reload found the conf file missing or unreadable: after the error.
     Keeping = ", keeping the running configuration",
     /// The `-e` script cannot be run.
@@ -138,14 +142,22 @@ pub fn say_texts(
 ) {
     let mut line = Line::new();
     let mut tail = Line::new();
-    for (n, i) in texts.into_iter().enumerate() {
-        let to = if n < 3 { &mut line } else { &mut tail };
-        let put = &mut |piece: &[u8]| {
-            let _ = ufmt::uWrite::write_str(to, utf8_prefix(piece));
-        };
-        put_unpacked(&TEXTS, usize::from(i) + 1, put, insert.as_bytes());
+    let [a, b, c, d] = texts;
+    for i in [a, b, c] {
+        put_text(&mut line, i, insert);
     }
+    put_text(&mut tail, d, insert);
     line_of(log, level, &[line.as_str()], e, tail.as_str());
+}
+
+/// Writes text `i` (a number as in [`say_texts`]) into `line`, `insert` where it holds
+/// [`crate::texts::INSERT`]: also for the conf loader, which logs through its host.
+#[inline(never)]
+pub fn put_text(line: &mut Line, i: u8, insert: &str) {
+    let put = &mut |piece: &[u8]| {
+        let _ = ufmt::uWrite::write_str(line, utf8_prefix(piece));
+    };
+    put_unpacked(&TEXTS, usize::from(i) + 1, put, insert.as_bytes());
 }
 
 #[cfg(test)]
