@@ -88,6 +88,55 @@ fn errno_location() -> *mut libc::c_int {
     unsafe { libc::__error() }
 }
 
+/// The longest start of `bytes` that is UTF-8 (all of them when they are), as the valid
+/// part of the first of `core`'s `utf8_chunks` (which is 372 bytes of x86_64 code): a
+/// character at a time, its length from its first byte and the range of its second
+/// (Unicode's table of well-formed sequences; the only ranges narrower than `80..=BF` are
+/// those that keep out overlong forms, surrogates and code points past U+10FFFF). Here,
+/// as the one place that may make a `&str` of checked bytes; [`crate::fmt::utf8_prefix`]
+/// for every caller.
+#[inline(never)]
+pub fn utf8_prefix(bytes: &[u8]) -> &str {
+    let mut valid = 0;
+    'chars: while let Some(&first) = bytes.get(valid) {
+        // ASCII, most of what comes here, takes no more than this test.
+        if first < 0x80 {
+            valid += 1;
+            continue;
+        }
+        let len = match first {
+            0xc2..=0xdf => 2,
+            0xe0..=0xef => 3,
+            0xf0..=0xf4 => 4,
+            _ => break,
+        };
+        let mut low = match first {
+            0xe0 => 0xa0,
+            0xf0 => 0x90,
+            _ => 0x80,
+        };
+        let mut high = match first {
+            0xed => 0x9f,
+            0xf4 => 0x8f,
+            _ => 0xbf,
+        };
+        let mut at = 1;
+        while at < len {
+            match bytes.get(valid + at) {
+                Some(&b) if b >= low && b <= high => {}
+                _ => break 'chars,
+            }
+            // The bytes after the second: any continuation byte.
+            (low, high) = (0x80, 0xbf);
+            at += 1;
+        }
+        valid += len;
+    }
+    let text = bytes.get(..valid).unwrap_or(&[]);
+    // SAFETY: `text` is whole well-formed UTF-8 sequences, each checked above.
+    unsafe { core::str::from_utf8_unchecked(text) }
+}
+
 /// The bytes of the C string at `ptr`, its NUL excluded (what
 /// `CStr::from_ptr(ptr).to_bytes()` gives), counted here rather than by `strlen`: on
 /// glibc an imported function costs its symbol, name, version, GOT slot and relocation,
