@@ -79,6 +79,24 @@ fn warn_said<H: Host>(host: &mut H, said: Said, insert: &str, e: Option<Errno>) 
     warn(host, &[line.as_str()], e);
 }
 
+/// `{path} line {line}: ` and text `what` of the daemon's messages, `insert` in its
+/// place, then the error number if there is one: what is wrong at a line.
+fn warn_line<H: Host>(
+    host: &mut H,
+    path: &str,
+    line: u32,
+    what: u8,
+    insert: &str,
+    e: Option<Errno>,
+) {
+    let mut text = Line::new();
+    said::put_text(&mut text, Said::LineOf.number(), path);
+    let _ = ufmt::uWrite::write_str(&mut text, Dec::of(u64::from(line)).as_str());
+    let _ = ufmt::uWrite::write_str(&mut text, ": ");
+    said::put_text(&mut text, what, insert);
+    warn(host, &[text.as_str()], e);
+}
+
 /// `Failed reading {path}: {errno}`.
 fn failed_reading<H: Host>(host: &mut H, path: &str, e: Errno) {
     warn_said(host, Said::Reading, path, Some(e));
@@ -109,22 +127,24 @@ fn load_file<H: Host>(
     let mut line = 0u32;
     let read = sys::fs::lines_of(&fd, buf, &mut |text| {
         line += 1;
-        // What is wrong at the line, in three pieces, and its error number if any.
-        let (what, e, failed) = match text {
-            None => (["line too long, skipping", "", ""], None, true),
+        // What is wrong at the line: a text number of the daemon's messages, its insert,
+        // the error number if any, and whether the line counts as failed.
+        let (what, insert, e, failed) = match text {
+            None => (Said::ChunkTooLong.number(), "", None, true),
             Some((bytes, text)) => {
                 let mut stmt = Stmt::Include(None);
                 match conf::parse_into(bytes, text, &mut stmt) {
                     None => return true,
-                    Some(Err(e)) => (e.parts(), None, true),
+                    Some(Err(e)) => {
+                        let (i, word) = e.text();
+                        (said::line_error(i), word, None, true)
+                    }
                     Some(Ok(())) => match stmt {
-                        Stmt::Include(None) => {
-                            (["include missing file pattern", "", ""], None, true)
-                        }
+                        Stmt::Include(None) => (Said::NoPattern.number(), "", None, true),
                         Stmt::Include(Some(pattern)) => {
                             match include(router, host, deeper, pattern, loaded) {
                                 Ok(()) => return true,
-                                Err(e) => (["include ", pattern, ": "], Some(e), false),
+                                Err(e) => (Said::Include.number(), pattern, Some(e), false),
                             }
                         }
                         ref stmt => {
@@ -138,9 +158,7 @@ fn load_file<H: Host>(
                 }
             }
         };
-        let [a, b, c] = what;
-        let number = Dec::of(u64::from(line));
-        warn(host, &[path, " line ", number.as_str(), ": ", a, b, c], e);
+        warn_line(host, path, line, what, insert, e);
         loaded.errors += u32::from(failed);
         true
     });

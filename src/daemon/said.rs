@@ -3,6 +3,7 @@
 //! references to the help texts' and each other's): a message is a byte (its number) at
 //! each site, not a text of its own in `.rodata`, and one function logs them all.
 
+use crate::conf;
 use crate::errno::Errno;
 use crate::fmt::{line_of, utf8_prefix, Level, Line};
 use crate::limits::{MAX_CLIENTS, MAX_USER_GROUPS};
@@ -69,6 +70,14 @@ said! {
     TooDeep = "\x01: includes nested too deep, skipping",
     /// After a conf file with errors was loaded.
     ParseError = "Parse error in \x01",
+    /// A conf line's place: its file's name, then its number.
+    LineOf = "\x01 line ",
+    /// A conf line longer than the read buffer.
+    ChunkTooLong = "line too long, skipping",
+    /// `include` without a pattern.
+    NoPattern = "include missing file pattern",
+    /// An `include` whose pattern was refused: the error follows.
+    Include = "include \x01: ",
     /// A reload found the conf file missing or unreadable: after the error.
     Keeping = ", keeping the running configuration",
     /// The `-e` script cannot be run.
@@ -99,14 +108,27 @@ said! {
     NotReading = "ipc: client not reading its reply, closing connection",
 }
 
-/// The routing sockets' texts, then [`PARTS`] (text [`Said`] `n` is text `FIRST + n`).
+/// The routing sockets' texts, the conf lines' errors' ([`conf::LINE_ERROR_TEXTS`]), then
+/// [`PARTS`] (text [`Said`] `n` is text `FIRST + n`).
 const SEPARATED: [u8; separated_len(&SEPARATED_PARTS)] = separated(&SEPARATED_PARTS);
-const SEPARATED_PARTS: [&[u8]; 2] = [&ROUTING_SEPARATED, &OWN_SEPARATED];
+const SEPARATED_PARTS: [&[u8]; 3] = [&ROUTING_SEPARATED, &LINE_SEPARATED, &OWN_SEPARATED];
 const ROUTING_SEPARATED: [u8; separated_len(&mrinit::TEXT_PARTS)] = separated(&mrinit::TEXT_PARTS);
+const LINE_PARTS: [&[u8]; conf::LINE_ERROR_TEXTS.len()] = {
+    let mut parts: [&[u8]; conf::LINE_ERROR_TEXTS.len()] = [&[]; conf::LINE_ERROR_TEXTS.len()];
+    let mut i = 0;
+    while i < parts.len() {
+        parts[i] = conf::LINE_ERROR_TEXTS[i].as_bytes();
+        i += 1;
+    }
+    parts
+};
+const LINE_SEPARATED: [u8; separated_len(&LINE_PARTS)] = separated(&LINE_PARTS);
 const OWN_SEPARATED: [u8; separated_len(&PARTS)] = separated(&PARTS);
+/// The number of the first conf line error's text.
+const LINE_FIRST: u8 = mrinit::TEXT_PARTS.len() as u8;
 /// The number of [`Said`]'s first text.
-const FIRST: u8 = mrinit::TEXT_PARTS.len() as u8;
-static_assertions::const_assert!(mrinit::TEXT_PARTS.len() + PARTS.len() <= 256);
+const FIRST: u8 = LINE_FIRST + LINE_PARTS.len() as u8;
+static_assertions::const_assert!(FIRST as usize + PARTS.len() <= 256);
 crate::packed_after_help! {
     /// [`SEPARATED`] packed.
     static TEXTS = SEPARATED;
@@ -114,6 +136,11 @@ crate::packed_after_help! {
 
 /// An empty text (for [`say_texts`]).
 pub const EMPTY: u8 = mrinit::EMPTY;
+
+/// The number of text `i` of [`conf::LINE_ERROR_TEXTS`] (for [`put_text`]).
+pub fn line_error(i: u8) -> u8 {
+    LINE_FIRST + i
+}
 
 impl Said {
     /// The message's number among all texts (for [`say_texts`]).
@@ -227,7 +254,10 @@ mod tests {
             log.last(),
             "Failed reading /etc/x.conf: Is a directory, keeping the running configuration"
         );
-        let all = mrinit::TEXT_PARTS.iter().chain(PARTS.iter());
+        let all = mrinit::TEXT_PARTS
+            .iter()
+            .chain(LINE_PARTS.iter())
+            .chain(PARTS.iter());
         for (i, part) in all.enumerate() {
             let mut out = std::vec::Vec::new();
             put_unpacked(
