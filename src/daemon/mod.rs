@@ -370,13 +370,13 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
             }
             Ok(_) => {}
             Err(e) => {
-                // `what`, then " failed: " and the error if there is one.
-                let (what, _, errno) = e.parts();
+                // What failed, then " failed: " and the error if there is one.
+                let (what, errno) = e.what();
                 let level = Level::Warning;
                 let failed = errno.map_or(said::EMPTY, |_| Said::Failed.number());
-                let empty = said::EMPTY;
-                let texts = [Said::CouldNotDrop.number(), failed, empty, empty];
-                say_texts(&mut host.log, level, texts, what, errno);
+                let head = Said::CouldNotDrop.number();
+                let texts = [head, said::drop_what(what), failed, said::EMPTY];
+                say_texts(&mut host.log, level, texts, "", errno);
             }
         }
     }

@@ -8,7 +8,7 @@ use crate::errno::Errno;
 use crate::fmt::{line_of, utf8_prefix, Level, Line};
 use crate::limits::{MAX_CLIENTS, MAX_USER_GROUPS};
 use crate::sys::log::SysLog;
-use crate::sys::{ifevent, mrinit};
+use crate::sys::{ifevent, mrinit, privs};
 use crate::texts::{put_unpacked, separated, separated_len};
 
 /// Declares [`Said`], a message by its number, and [`PARTS`], the texts in its order.
@@ -63,7 +63,7 @@ said! {
     /// `-p`: no such group.
     UnknownGroup = "Group '\x01' not found!",
     /// Root privileges could not be dropped: what failed follows.
-    CouldNotDrop = "Could not drop root privileges, continuing as root: \x01",
+    CouldNotDrop = "Could not drop root privileges, continuing as root: ",
     /// After what failed, before the error.
     Failed = " failed: ",
     /// Conf files include each other deeper than the daemon reads.
@@ -111,23 +111,35 @@ said! {
 /// The routing sockets' texts, the conf lines' errors' ([`conf::LINE_ERROR_TEXTS`]), then
 /// [`PARTS`] (text [`Said`] `n` is text `FIRST + n`).
 const SEPARATED: [u8; separated_len(&SEPARATED_PARTS)] = separated(&SEPARATED_PARTS);
-const SEPARATED_PARTS: [&[u8]; 3] = [&ROUTING_SEPARATED, &LINE_SEPARATED, &OWN_SEPARATED];
+const SEPARATED_PARTS: [&[u8]; 4] = [
+    &ROUTING_SEPARATED,
+    &LINE_SEPARATED,
+    &DROP_SEPARATED,
+    &OWN_SEPARATED,
+];
 const ROUTING_SEPARATED: [u8; separated_len(&mrinit::TEXT_PARTS)] = separated(&mrinit::TEXT_PARTS);
-const LINE_PARTS: [&[u8]; conf::LINE_ERROR_TEXTS.len()] = {
-    let mut parts: [&[u8]; conf::LINE_ERROR_TEXTS.len()] = [&[]; conf::LINE_ERROR_TEXTS.len()];
-    let mut i = 0;
-    while i < parts.len() {
-        parts[i] = conf::LINE_ERROR_TEXTS[i].as_bytes();
-        i += 1;
-    }
-    parts
-};
+const LINE_PARTS: [&[u8]; conf::LINE_ERROR_TEXTS.len()] = bytes_of(conf::LINE_ERROR_TEXTS);
 const LINE_SEPARATED: [u8; separated_len(&LINE_PARTS)] = separated(&LINE_PARTS);
+const DROP_PARTS: [&[u8]; privs::DROP_WHAT_TEXTS.len()] = bytes_of(privs::DROP_WHAT_TEXTS);
+const DROP_SEPARATED: [u8; separated_len(&DROP_PARTS)] = separated(&DROP_PARTS);
 const OWN_SEPARATED: [u8; separated_len(&PARTS)] = separated(&PARTS);
 /// The number of the first conf line error's text.
 const LINE_FIRST: u8 = mrinit::TEXT_PARTS.len() as u8;
+/// The number of the first text of what failed to drop root privileges.
+const DROP_FIRST: u8 = LINE_FIRST + LINE_PARTS.len() as u8;
 /// The number of [`Said`]'s first text.
-const FIRST: u8 = LINE_FIRST + LINE_PARTS.len() as u8;
+const FIRST: u8 = DROP_FIRST + DROP_PARTS.len() as u8;
+
+/// The bytes of each of `texts`, at compile time.
+const fn bytes_of<const N: usize>(texts: [&'static str; N]) -> [&'static [u8]; N] {
+    let mut parts: [&[u8]; N] = [&[]; N];
+    let mut i = 0;
+    while i < N {
+        parts[i] = texts[i].as_bytes();
+        i += 1;
+    }
+    parts
+}
 static_assertions::const_assert!(FIRST as usize + PARTS.len() <= 256);
 crate::packed_after_help! {
     /// [`SEPARATED`] packed.
@@ -140,6 +152,11 @@ pub const EMPTY: u8 = mrinit::EMPTY;
 /// The number of text `i` of [`conf::LINE_ERROR_TEXTS`] (for [`put_text`]).
 pub fn line_error(i: u8) -> u8 {
     LINE_FIRST + i
+}
+
+/// The number of text `i` of [`privs::DROP_WHAT_TEXTS`] (for [`say_texts`]).
+pub fn drop_what(i: u8) -> u8 {
+    DROP_FIRST + i
 }
 
 impl Said {
@@ -226,21 +243,21 @@ mod tests {
         );
         let texts = [
             Said::CouldNotDrop.number(),
+            drop_what(2),
             Said::Failed.number(),
             EMPTY,
-            EMPTY,
         ];
-        say_texts(&mut log, Level::Err, texts, "setgid", Some(Errno::EPERM));
+        say_texts(&mut log, Level::Err, texts, "", Some(Errno::EPERM));
         assert_eq!(
             log.last(),
             "Could not drop root privileges, continuing as root: setgid failed: \
              Operation not permitted"
         );
-        let texts = [Said::CouldNotDrop.number(), EMPTY, EMPTY, EMPTY];
-        say_texts(&mut log, Level::Err, texts, "capset", None);
+        let texts = [Said::CouldNotDrop.number(), drop_what(5), EMPTY, EMPTY];
+        say_texts(&mut log, Level::Err, texts, "", None);
         assert_eq!(
             log.last(),
-            "Could not drop root privileges, continuing as root: capset"
+            "Could not drop root privileges, continuing as root: still able to regain root"
         );
         let texts = [Said::Reading.number(), EMPTY, EMPTY, Said::Keeping.number()];
         say_texts(
@@ -254,9 +271,8 @@ mod tests {
             log.last(),
             "Failed reading /etc/x.conf: Is a directory, keeping the running configuration"
         );
-        let all = mrinit::TEXT_PARTS
-            .iter()
-            .chain(LINE_PARTS.iter())
+        let all = (mrinit::TEXT_PARTS.iter().chain(LINE_PARTS.iter()))
+            .chain(DROP_PARTS.iter())
             .chain(PARTS.iter());
         for (i, part) in all.enumerate() {
             let mut out = std::vec::Vec::new();
