@@ -1,7 +1,8 @@
 //! The daemon's own messages, packed after the help texts together with the routing
-//! sockets' ([`mrinit::TEXT_PARTS`]; their words, `Failed`, `socket`, `multicast`, are
-//! references to the help texts' and each other's): a message is a byte (its number) at
-//! each site, not a text of its own in `.rodata`, and one function logs them all.
+//! sockets' ([`mrinit::TEXT_PARTS`]), the conf lines' errors' and what failed to drop
+//! root privileges (their words, `Failed`, `socket`, `skipping`, are references to the
+//! help texts' and each other's): a message is a byte (its number) at each site, not a
+//! text of its own in `.rodata`, and one function logs them all.
 
 use crate::conf;
 use crate::errno::Errno;
@@ -108,8 +109,9 @@ said! {
     NotReading = "ipc: client not reading its reply, closing connection",
 }
 
-/// The routing sockets' texts, the conf lines' errors' ([`conf::LINE_ERROR_TEXTS`]), then
-/// [`PARTS`] (text [`Said`] `n` is text `FIRST + n`).
+/// The texts, numbered in this order: the routing sockets' ([`mrinit::TEXT_PARTS`]), the
+/// conf lines' errors' ([`conf::LINE_ERROR_TEXTS`]), what failed to drop root privileges
+/// ([`privs::DROP_WHAT_TEXTS`]), then [`PARTS`] (text [`Said`] `n` is text `FIRST + n`).
 const SEPARATED: [u8; separated_len(&SEPARATED_PARTS)] = separated(&SEPARATED_PARTS);
 const SEPARATED_PARTS: [&[u8]; 4] = [
     &ROUTING_SEPARATED,
@@ -140,6 +142,7 @@ const fn bytes_of<const N: usize>(texts: [&'static str; N]) -> [&'static [u8]; N
     }
     parts
 }
+
 static_assertions::const_assert!(FIRST as usize + PARTS.len() <= 256);
 crate::packed_after_help! {
     /// [`SEPARATED`] packed.
@@ -171,8 +174,7 @@ pub fn say(log: &mut SysLog<'_>, level: Level, said: Said, insert: &str, e: Opti
     say_texts(log, level, [said.number(), EMPTY, EMPTY, EMPTY], insert, e);
 }
 
-/// Logs `texts` (numbers of the routing sockets' texts, or [`FIRST`] on the daemon's)
-/// at `level`: the first three in a row, `insert` where they hold
+/// Logs `texts` (numbers in [`SEPARATED`]'s order) at `level`: the first three in a row, `insert` where they hold
 /// [`crate::texts::INSERT`], then `e` if there is one, then the last. Unpacked into two
 /// lines, which go through [`line_of`] as its piece and tail (no error formatting and
 /// level filter here). The texts by value, in a register (x86_64 -48 B against a slice).

@@ -76,8 +76,8 @@ impl ResolveError {
         lead.get(..lead.len() - 2).unwrap_or(lead)
     }
 
-    /// SMCRoute's message up to the name: `"User '"` or `"Group '"` (the daemon writes
-    /// the line as this, the name and `"' not found!"`: one piece fewer to pass).
+    /// SMCRoute's message up to the name: `"User '"` or `"Group '"` (the daemon logs
+    /// the whole message as one of its packed texts, `daemon::said`).
     pub fn lead(self) -> &'static str {
         match self {
             Self::UnknownUser => "User '",
