@@ -592,16 +592,36 @@ const LINE_TOO_LONG: &str = crate::joined![
     " characters, skipping.",
 ];
 
+/// The messages of [`LineError`], by [`LineError::text`]'s number, the unknown word where
+/// [`crate::texts::INSERT_TEXT`] stands: the daemon's loader logs them from its packed
+/// texts (`daemon::said`), [`LineError::parts`] splits them.
+pub const LINE_ERROR_TEXTS: [&str; 4] = [
+    crate::joined!["Unknown command ", crate::texts::INSERT_TEXT, ", skipping."],
+    TOO_MANY_OIFS,
+    LINE_TOO_LONG,
+    "Line is not UTF-8 text, skipping.",
+];
+
 impl<'a> LineError<'a> {
-    /// The message in three pieces (the unknown word between two texts; the fixed
-    /// messages whole, then two empty pieces): the loader writes them among the other
-    /// pieces of its warning line, no formatting of its own.
-    pub fn parts(&self) -> [&'a str; 3] {
+    /// The message's number in [`LINE_ERROR_TEXTS`], and the unknown word for its insert
+    /// (empty for the others).
+    pub fn text(&self) -> (u8, &'a str) {
         match self {
-            Self::UnknownCommand(word) => ["Unknown command ", word, ", skipping."],
-            Self::TooManyOifs => [TOO_MANY_OIFS, "", ""],
-            Self::LineTooLong => [LINE_TOO_LONG, "", ""],
-            Self::NotText => ["Line is not UTF-8 text, skipping.", "", ""],
+            Self::UnknownCommand(word) => (0, word),
+            Self::TooManyOifs => (1, ""),
+            Self::LineTooLong => (2, ""),
+            Self::NotText => (3, ""),
+        }
+    }
+
+    /// The message in three pieces: the unknown word between two texts; the fixed
+    /// messages whole, then two empty pieces.
+    pub fn parts(&self) -> [&'a str; 3] {
+        let (i, word) = self.text();
+        let text = LINE_ERROR_TEXTS.get(usize::from(i)).copied().unwrap_or("");
+        match crate::fmt::split_once(text, crate::texts::INSERT) {
+            Some((head, tail)) => [head, word, tail],
+            None => [text, "", ""],
         }
     }
 }

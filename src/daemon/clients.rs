@@ -7,6 +7,7 @@
 //! nothing is dropped after [`IDLE_MS`].
 
 use super::host::DaemonHost;
+use super::said::{say, Said};
 use crate::fmt::{utf8_prefix, Level, Line};
 use crate::ipc::show::Out;
 use crate::ipc::{Framer, Request, WireError};
@@ -22,13 +23,6 @@ pub const IDLE_MS: u64 = 2000;
 
 /// How long one reply write may block on a client that does not read.
 pub const SEND_TIMEOUT_MS: u32 = 1000;
-
-// The limit written into the text at compile time: no number formatting at run time.
-const TOO_MANY_CLIENTS: &str = crate::joined![
-    "ipc: too many clients (",
-    crate::decimal!(MAX_CLIENTS),
-    " max), closing connection",
-];
 
 /// What the daemon must do after a request was answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -98,7 +92,13 @@ impl Clients {
             Err(_) => return,
         };
         let Some(slot) = self.slots.iter_mut().find(|s| s.fd.is_none()) else {
-            crate::fmt::text(host, Level::Warning, TOO_MANY_CLIENTS);
+            say(
+                &mut host.log,
+                Level::Warning,
+                Said::TooManyClients,
+                "",
+                None,
+            );
             return;
         };
         let _ = unix::set_send_timeout(&fd, SEND_TIMEOUT_MS);
@@ -129,11 +129,7 @@ impl Clients {
     pub fn reap_idle(&mut self, host: &mut DaemonHost, now: Instant) {
         for c in self.slots.iter_mut() {
             if c.fd.is_some() && c.since.until(now) > IDLE_MS {
-                log!(
-                    host,
-                    Level::Info,
-                    "ipc: client idle too long, closing connection"
-                );
+                say(&mut host.log, Level::Info, Said::Idle, "", None);
                 c.fd = None;
             }
         }
@@ -235,22 +231,7 @@ fn answer(
     reply.put(b"\0");
     reply.state.flush(reply.buf);
     if reply.state.failed() {
-        log!(
-            host,
-            Level::Warning,
-            "ipc: client not reading its reply, closing connection"
-        );
+        say(&mut host.log, Level::Warning, Said::NotReading, "", None);
     }
     parsed.is_ok() && !reply.state.failed()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn too_many_clients_names_the_limit() {
-        let expected = format!("ipc: too many clients ({MAX_CLIENTS} max), closing connection");
-        assert_eq!(TOO_MANY_CLIENTS, expected);
-    }
 }

@@ -14,6 +14,8 @@ use crate::sys::mroute::MrouteSys;
 use crate::sys::poll::PollFd;
 use crate::wire::igmp::Mrdisc as MrdiscMsg;
 
+use super::said::{say, Said};
+
 // The limit written into the text at compile time: no number formatting at run time.
 /// The end of the warning about a script started without some of its environment.
 const ENV_MAX: &str = crate::joined![" (max ", crate::decimal!(MAX_SCRIPT_ENV), ")"];
@@ -91,8 +93,7 @@ impl<'a> DaemonHost<'a> {
             }
             Ok(_) => {}
             Err(e) => {
-                let what = "Cannot start script ";
-                super::failed(&mut self.log, Level::Warning, what, path, e);
+                say(&mut self.log, Level::Warning, Said::Script, path, Some(e));
             }
         }
     }
@@ -256,8 +257,7 @@ impl Host for DaemonHost<'_> {
                 core::mem::forget(slot.replace(sock));
             }
             Err(e) => {
-                let what = "mrdisc: cannot open socket on ";
-                super::failed(&mut self.log, Level::Warning, what, name, e);
+                say(&mut self.log, Level::Warning, Said::Mrdisc, name, Some(e));
             }
         }
     }

@@ -5,12 +5,14 @@
 
 use crate::conf::{self, Stmt};
 use crate::errno::Errno;
-use crate::fmt::Level;
+use crate::fmt::{Level, Line};
 use crate::kernel::Host;
 use crate::limits::MAX_INCLUDE_DEPTH;
 use crate::net::Dec;
 use crate::router::{Origin, Router};
 use crate::sys;
+
+use super::said::{self, Said};
 
 /// Bytes read at a time; a line longer than this is reported and skipped.
 pub const CHUNK: usize = 16 * 1024;
@@ -59,7 +61,7 @@ pub fn load<H: Host>(
     let mut loaded = Loaded::default();
     load_file(router, host, bufs, path, &mut loaded)?;
     if loaded.errors > 0 {
-        warn(host, &["Parse error in ", path], None);
+        warn_said(host, Said::ParseError, path, None);
     }
     Ok(loaded)
 }
@@ -69,9 +71,35 @@ fn warn<H: Host>(host: &mut H, parts: &[&str], e: Option<Errno>) {
     crate::fmt::line_of(host, Level::Warning, parts, e, "");
 }
 
+/// Logs a warning of the loader that is one of the daemon's messages, `insert` in its
+/// place, then the error number if there is one.
+fn warn_said<H: Host>(host: &mut H, said: Said, insert: &str, e: Option<Errno>) {
+    let mut line = Line::new();
+    said::put_text(&mut line, said.number(), insert);
+    warn(host, &[line.as_str()], e);
+}
+
+/// `{path} line {line}: ` and text `what` of the daemon's messages, `insert` in its
+/// place, then the error number if there is one: what is wrong at a line.
+fn warn_line<H: Host>(
+    host: &mut H,
+    path: &str,
+    line: u32,
+    what: u8,
+    insert: &str,
+    e: Option<Errno>,
+) {
+    let mut text = Line::new();
+    said::put_text(&mut text, Said::LineOf.number(), path);
+    let _ = ufmt::uWrite::write_str(&mut text, Dec::of(u64::from(line)).as_str());
+    let _ = ufmt::uWrite::write_str(&mut text, ": ");
+    said::put_text(&mut text, what, insert);
+    warn(host, &[text.as_str()], e);
+}
+
 /// `Failed reading {path}: {errno}`.
 fn failed_reading<H: Host>(host: &mut H, path: &str, e: Errno) {
-    warn(host, &["Failed reading ", path, ": "], Some(e));
+    warn_said(host, Said::Reading, path, Some(e));
 }
 
 /// Loads `path`, reading it through the first of `bufs` (the rest are for its includes,
@@ -86,8 +114,7 @@ fn load_file<H: Host>(
     let (buf, deeper) = match bufs.split_first_mut() {
         Some(split) => split,
         None => {
-            let too_deep = ": includes nested too deep, skipping";
-            warn(host, &[path, too_deep], None);
+            warn_said(host, Said::TooDeep, path, None);
             loaded.errors += 1;
             return Ok(());
         }
@@ -100,22 +127,24 @@ fn load_file<H: Host>(
     let mut line = 0u32;
     let read = sys::fs::lines_of(&fd, buf, &mut |text| {
         line += 1;
-        // What is wrong at the line, in three pieces, and its error number if any.
-        let (what, e, failed) = match text {
-            None => (["line too long, skipping", "", ""], None, true),
+        // What is wrong at the line: a text number of the daemon's messages, its insert,
+        // the error number if any, and whether the line counts as failed.
+        let (what, insert, e, failed) = match text {
+            None => (Said::ChunkTooLong.number(), "", None, true),
             Some((bytes, text)) => {
                 let mut stmt = Stmt::Include(None);
                 match conf::parse_into(bytes, text, &mut stmt) {
                     None => return true,
-                    Some(Err(e)) => (e.parts(), None, true),
+                    Some(Err(e)) => {
+                        let (i, word) = e.text();
+                        (said::line_error(i), word, None, true)
+                    }
                     Some(Ok(())) => match stmt {
-                        Stmt::Include(None) => {
-                            (["include missing file pattern", "", ""], None, true)
-                        }
+                        Stmt::Include(None) => (Said::NoPattern.number(), "", None, true),
                         Stmt::Include(Some(pattern)) => {
                             match include(router, host, deeper, pattern, loaded) {
                                 Ok(()) => return true,
-                                Err(e) => (["include ", pattern, ": "], Some(e), false),
+                                Err(e) => (Said::Include.number(), pattern, Some(e), false),
                             }
                         }
                         ref stmt => {
@@ -129,9 +158,7 @@ fn load_file<H: Host>(
                 }
             }
         };
-        let [a, b, c] = what;
-        let number = Dec::of(u64::from(line));
-        warn(host, &[path, " line ", number.as_str(), ": ", a, b, c], e);
+        warn_line(host, path, line, what, insert, e);
         loaded.errors += u32::from(failed);
         true
     });

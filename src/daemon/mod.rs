@@ -15,21 +15,21 @@
 mod clients;
 mod host;
 mod load;
+mod said;
 mod verify;
 
 use heapless::Vec;
 
 use crate::args::{self, DaemonOpts, NotRun};
 use crate::errno::Errno;
-use crate::fmt::{line_of, utf8_prefix, Level, Line};
-use crate::limits::MAX_USER_GROUPS;
+use crate::fmt::Level;
 use crate::net::Family;
 use crate::router::{Options, Router};
 use crate::sys::cell::StaticCell;
 use crate::sys::entry::Args;
 use crate::sys::log::{SysLog, Target};
 use crate::sys::mroute::{self, MrouteSys};
-use crate::sys::notify::Notify;
+use crate::sys::notify::{self, Notify};
 use crate::sys::poll::{poll, PollFd};
 use crate::sys::signal::Signals;
 use crate::sys::{self, clock, fs, ifevent, privs, process, unix, Fd};
@@ -39,6 +39,7 @@ use core::mem::ManuallyDrop;
 use self::clients::Clients;
 use self::host::{DaemonHost, Mrdiscs};
 use self::load::{ConfBufs, LoadError};
+use self::said::{say, say_texts, Said};
 
 /// sysexits(3) codes the daemon exits with (spec §7.4).
 pub mod exit {
@@ -119,16 +120,29 @@ type RecvBuf = [u8; RECV_BUF];
 /// Most command-line words we look at.
 const MAX_ARGV: usize = 64;
 
-// The limit written into the text at compile time: no number formatting at run time.
-/// Logged after the user's name when not all of its groups could be kept.
-const MORE_GROUPS: &str = crate::joined![
-    " is in more than ",
-    crate::decimal!(MAX_USER_GROUPS),
-    " groups, the others do not apply",
+/// Sent to systemd when the daemon is ready, its status logged ([`READY`]).
+const READY_MESSAGE: &str = crate::joined![
+    notify::READY_HEAD,
+    "Ready, waiting for client request or kernel event.",
+    notify::READY_TAIL,
 ];
-
-/// Logged and sent to systemd when the daemon is ready.
-const READY: &str = "Ready, waiting for client request or kernel event.";
+/// Logged when the daemon is ready: the status of [`READY_MESSAGE`].
+const READY: &str = notify::status_of(READY_MESSAGE, notify::READY_HEAD, notify::READY_TAIL);
+/// Sent to systemd when a reload begins, its status logged ([`RELOADING`]).
+const RELOADING_MESSAGE: &str = crate::joined![
+    notify::RELOADING_HEAD,
+    "Reloading configuration, please wait ...",
+    notify::RELOADING_TAIL,
+];
+/// Logged when a reload begins: the status of [`RELOADING_MESSAGE`].
+const RELOADING: &str = notify::status_of(
+    RELOADING_MESSAGE,
+    notify::RELOADING_HEAD,
+    notify::RELOADING_TAIL,
+);
+// The messages fit with any number after them.
+const _: () = assert!(READY_MESSAGE.len() + 20 <= notify::MSG_MAX);
+const _: () = assert!(RELOADING_MESSAGE.len() + 20 <= notify::MSG_MAX);
 
 /// `smcrouted` entry point; returns the exit code.
 pub fn main(raw: &Args) -> i32 {
@@ -231,11 +245,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     }
     if process::geteuid() != 0 {
         let prog = args::basename(prog);
-        words(
-            &mut host.log,
-            Level::Err,
-            &["Need root privileges to start ", prog],
-        );
+        say(&mut host.log, Level::Err, Said::NeedRoot, prog, None);
         return exit::NOPERM;
     }
     let ids = match opts.user {
@@ -243,20 +253,21 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         Some(user) => match privs::resolve(user, opts.group) {
             Ok(ids) => Some(ids),
             Err(e) => {
-                let name = match e {
-                    privs::ResolveError::UnknownUser => user,
-                    privs::ResolveError::UnknownGroup => opts.group.unwrap_or(""),
+                let (said, name) = match e {
+                    privs::ResolveError::UnknownUser => (Said::UnknownUser, user),
+                    privs::ResolveError::UnknownGroup => {
+                        (Said::UnknownGroup, opts.group.unwrap_or(""))
+                    }
                 };
-                words(&mut host.log, Level::Err, &[e.lead(), name, "' not found!"]);
-                let invalid = "Invalid user:group argument";
-                crate::fmt::text(&mut *host, Level::Err, invalid);
+                say(&mut host.log, Level::Err, said, name, None);
+                say(&mut host.log, Level::Err, Said::InvalidUserGroup, "", None);
                 return exit::FAILURE;
             }
         },
     };
     if !opts.foreground {
         if let Err(e) = process::daemonize() {
-            failed_with(&mut host.log, Level::Err, "Failed daemonizing", e);
+            say(&mut host.log, Level::Err, Said::Daemonizing, "", Some(e));
             return exit::OSERR;
         }
     }
@@ -274,7 +285,9 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         Err(e) => {
             init_failed(&mut host.log, e.level(), e);
             if let Some(hint) = e.hint() {
-                texts_line(&mut host.log, Level::Err, hint, None);
+                let [a, b, c] = hint;
+                let texts = [a, b, c, said::EMPTY];
+                say_texts(&mut host.log, Level::Err, texts, "", None);
             }
             return if e.errno == Errno::EADDRINUSE {
                 exit::UNAVAILABLE
@@ -286,15 +299,13 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         }
     };
     if let Err(e) = mroute::enable_pim(&v4) {
-        let pim = "Failed enabling PIM IGMPMSG_WRONGVIF, ignoring";
-        failed_with(&mut host.log, Level::Err, pim, e);
+        say(&mut host.log, Level::Err, Said::Pim, "", Some(e));
     }
     let v6 = match mroute::open_v6(opts.table_id) {
         Ok(fd) => Some(fd),
         Err(e) => {
             init_failed(&mut host.log, Level::Notice, e);
-            let v4_only = "IPv6 multicast routing unavailable, continuing IPv4 only.";
-            crate::fmt::text(&mut *host, Level::Notice, v4_only);
+            say(&mut host.log, Level::Notice, Said::V4Only, "", None);
             None
         }
     };
@@ -308,8 +319,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     let signals = match Signals::install() {
         Ok(s) => s,
         Err(e) => {
-            let what = "Failed setting up signals";
-            failed_with(&mut host.log, Level::Err, what, e);
+            say(&mut host.log, Level::Err, Said::Signals, "", Some(e));
             return exit::OSERR;
         }
     };
@@ -317,20 +327,14 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     let listener = match unix::listen(opts.socket.as_str()) {
         Ok(fd) => Some(fd),
         Err(e) => {
-            let what = "Failed binding IPC socket, client disabled";
-            failed_with(&mut host.log, Level::Warning, what, e);
+            say(&mut host.log, Level::Warning, Said::Ipc, "", Some(e));
             None
         }
     };
     let events = match ifevent::open_events() {
         Ok(fd) => Some(fd),
         Err(e) => {
-            let what = crate::joined![
-                "Failed opening ",
-                ifevent::EVENTS_SOCKET,
-                " socket, no interface hot-plug",
-            ];
-            failed_with(&mut host.log, Level::Err, what, e);
+            say(&mut host.log, Level::Err, Said::Events, "", Some(e));
             None
         }
     };
@@ -338,36 +342,41 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     if let Err(LoadError::Missing) =
         load_conf(router, &mut host, bufs, opts.conf.as_str(), Level::Notice)
     {
-        log!(
-            &mut *host,
-            Level::Notice,
-            "Continuing anyway, waiting for client to connect."
-        );
+        say(&mut host.log, Level::Notice, Said::Continuing, "", None);
     }
     if let Err(e) = fs::write_pid_file(opts.pid_file.as_str(), process::getpid()) {
         let pid_file = opts.pid_file.as_str();
-        let what = "Failed creating PID file ";
-        failed(&mut host.log, Level::Warning, what, pid_file, e);
+        say(
+            &mut host.log,
+            Level::Warning,
+            Said::PidFile,
+            pid_file,
+            Some(e),
+        );
     }
     if let Some(ids) = &ids {
         let _ = fs::chown(opts.pid_file.as_str(), ids.uid, ids.gid);
     }
     let notify = Notify::from_env();
     if let Some(n) = &notify {
-        let _ = n.ready(READY);
+        let _ = n.ready(READY_MESSAGE);
     }
     crate::fmt::text(&mut *host, Level::Notice, READY);
     if let Some(ids) = &ids {
         let user = opts.user.unwrap_or("");
         match privs::drop_to(*ids, user) {
             Ok(dropped) if dropped.groups_left_out => {
-                words(&mut host.log, Level::Warning, &["User ", user, MORE_GROUPS])
+                say(&mut host.log, Level::Warning, Said::MoreGroups, user, None)
             }
             Ok(_) => {}
             Err(e) => {
-                let (what, sep, errno) = e.parts();
-                let head = "Could not drop root privileges, continuing as root: ";
-                words_then(&mut host.log, Level::Warning, &[head, what, sep], errno);
+                // What failed, then " failed: " and the error if there is one.
+                let (what, errno) = e.what();
+                let level = Level::Warning;
+                let failed = errno.map_or(said::EMPTY, |_| Said::Failed.number());
+                let head = Said::CouldNotDrop.number();
+                let texts = [head, said::drop_what(what), failed, said::EMPTY];
+                say_texts(&mut host.log, level, texts, "", errno);
             }
         }
     }
@@ -376,7 +385,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
             host.script = Some(script.as_str());
         } else {
             let script = script.as_str();
-            words(&mut host.log, Level::Err, &[script, " is not executable."]);
+            say(&mut host.log, Level::Err, Said::NotExecutable, script, None);
         }
     }
 
@@ -432,57 +441,13 @@ fn after(t: Instant, secs: u32) -> Instant {
     }
 }
 
-/// Logs `text`, `what`, `": "` and `e` in a row, as the daemon words its failures
-/// (`Failed creating PID file FILE: ERROR`): one call at each site rather than a
-/// formatting call per piece.
-#[inline(never)]
-fn failed(log: &mut SysLog<'_>, level: Level, text: &str, what: &str, e: Errno) {
-    words_then(log, level, &[text, what, ": "], Some(e));
-}
-
-/// Logs `text`, `": "` and `e` (`Failed daemonizing: ERROR`): [`failed`] with nothing
-/// between, a jump to it (no second call of the line builder).
-#[inline(never)]
-fn failed_with(log: &mut SysLog<'_>, level: Level, text: &str, e: Errno) {
-    failed(log, level, text, "", e);
-}
-
 /// Logs why a multicast routing socket could not be set up (one formatting call for the
 /// IPv4 and the IPv6 socket). The error by value: its few bytes go in a register, not
 /// through a stack slot at each call (x86_64 -64 B).
 #[inline(never)]
 fn init_failed(log: &mut SysLog<'_>, level: Level, e: mroute::InitError) {
-    let (texts, errno) = e.texts();
-    texts_line(log, level, texts, errno);
-}
-
-/// Logs the packed [texts](mroute::InitError::put_text) `texts` of a routing socket's
-/// message or hint in a row, then `e` if there is one: their texts are no `&str`s for
-/// [`line_of`] until unpacked into a line, which then goes through it as the one piece
-/// (its error formatting and filtering not copied here: x86_64 -35 B, MIPS16e -48 B). The texts by
-/// value, in a register (x86_64 -48 B against a slice).
-#[inline(never)]
-fn texts_line(log: &mut SysLog<'_>, level: Level, texts: [u8; 3], e: Option<Errno>) {
-    let mut line = Line::new();
-    for i in texts {
-        mroute::InitError::put_text(i, &mut |piece| {
-            let _ = ufmt::uWrite::write_str(&mut line, utf8_prefix(piece));
-        });
-    }
-    words_then(log, level, &[line.as_str()], e);
-}
-
-/// Logs `parts` in a row: one call at each site rather than a formatting call per piece.
-#[inline(never)]
-fn words(log: &mut SysLog<'_>, level: Level, parts: &[&str]) {
-    words_then(log, level, parts, None);
-}
-
-/// Logs `parts` in a row, then `e` if there is one: the one call of the line builder
-/// for the start-up's messages (no `dyn` sink and empty tail set up at each site).
-#[inline(never)]
-fn words_then(log: &mut SysLog<'_>, level: Level, parts: &[&str], e: Option<Errno>) {
-    line_of(log, level, parts, e, "");
+    let ([head, family, tail], errno) = e.texts();
+    say_texts(log, level, [head, family, tail, said::EMPTY], "", errno);
 }
 
 /// Re-reads the interface list (rtnetlink or `NET_RT_IFLIST` dump) into the router,
@@ -492,7 +457,7 @@ fn rescan(router: &mut Router, host: &mut DaemonHost, bufs: &mut ConfBufs) {
     router.scan_begin();
     let [scratch, ..] = bufs;
     if let Err(e) = ifevent::dump_links_in(scratch, &mut |info| router.scan_iface(info)) {
-        failed_with(&mut host.log, Level::Err, "Failed reading interfaces", e);
+        say(&mut host.log, Level::Err, Said::Interfaces, "", Some(e));
     }
     router.scan_end(host);
 }
@@ -509,26 +474,23 @@ fn load_conf(
     match load::load(router, host, bufs, path) {
         Ok(loaded) => Ok(loaded.errors),
         Err(e) => {
-            conf_failed(&mut host.log, missing, e, path, "");
+            conf_failed(&mut host.log, missing, e, path, said::EMPTY);
             Err(e)
         }
     }
 }
 
-/// Logs why the conf at `path` could not be read, followed by `tail` (one copy of the
+/// Logs why the conf at `path` could not be read, followed by text `tail` (one copy of the
 /// messages for start-up, reload and `-F`). A missing file is logged at level `missing`,
 /// any other failure as an error.
 #[inline(never)]
-fn conf_failed(log: &mut SysLog<'_>, missing: Level, e: LoadError, path: &str, tail: &str) {
-    let (level, parts, errno) = match e {
-        LoadError::Missing => (
-            missing,
-            ["Configuration file ", path, " does not exist"],
-            None,
-        ),
-        LoadError::Unreadable(e) => (Level::Err, ["Failed reading ", path, ": "], Some(e)),
+fn conf_failed(log: &mut SysLog<'_>, missing: Level, e: LoadError, path: &str, tail: u8) {
+    let (level, said, errno) = match e {
+        LoadError::Missing => (missing, Said::ConfMissing, None),
+        LoadError::Unreadable(e) => (Level::Err, Said::Reading, Some(e)),
     };
-    line_of(log, level, &parts, errno, tail);
+    let empty = said::EMPTY;
+    say_texts(log, level, [said.number(), empty, empty, tail], path, errno);
 }
 
 /// Sets up `host`, the router's options and its interface list: the steps a start and
@@ -646,7 +608,7 @@ impl Loop<'_, '_> {
                 let readable = self.poll_set.get(i).is_some_and(PollFd::readable);
                 if readable && self.serve(i, now, &mut reload) {
                     // `SIGTERM`/`SIGINT` and `smcroutectl kill` end the loop alike.
-                    break 'exit "Exiting.";
+                    break 'exit Said::Exiting;
                 }
             }
             if reload {
@@ -657,11 +619,11 @@ impl Loop<'_, '_> {
             let now = clock::now();
             self.timers(now);
             if self.exit_at <= now {
-                break 'exit "Exit delay timer expired.";
+                break 'exit Said::ExitDelay;
             }
             return false;
         };
-        crate::fmt::text(self.host, Level::Notice, why);
+        say(&mut self.host.log, Level::Notice, why, "", None);
         true
     }
 
@@ -759,19 +721,15 @@ impl Loop<'_, '_> {
     /// x86_64, its one caller (-28 B .text, r22c); a call elsewhere.
     #[cfg_attr(not(target_arch = "x86_64"), inline(never))]
     fn reload(&mut self) {
-        log!(
-            self.host,
-            Level::Notice,
-            "Reloading configuration, please wait ..."
-        );
+        crate::fmt::text(self.host, Level::Notice, RELOADING);
         if let Some(n) = &self.notify {
-            let _ = n.reloading("Reloading configuration, please wait ...");
+            let _ = n.reloading(RELOADING_MESSAGE);
         }
         let path = self.opts.conf.as_str();
         // A conf that vanished or cannot be read keeps the running configuration.
         let errors = match load::probe(path) {
             Err(e) => {
-                let keep = ", keeping the running configuration";
+                let keep = Said::Keeping.number();
                 conf_failed(&mut self.host.log, Level::Err, e, path, keep);
                 1
             }
@@ -789,7 +747,7 @@ impl Loop<'_, '_> {
         };
         let _ = fs::touch(self.opts.pid_file.as_str());
         if let Some(n) = &self.notify {
-            let _ = n.ready(READY);
+            let _ = n.ready(READY_MESSAGE);
         }
         crate::fmt::text(self.host, Level::Notice, READY);
         if errors == 0 {
@@ -828,12 +786,5 @@ mod tests {
         assert_eq!(sooner(NEVER, t), t);
         assert_eq!(sooner(t, Instant(4_000)), Instant(4_000));
         assert!(NEVER > plus_secs(Instant(u64::MAX / 2), u32::MAX));
-    }
-
-    #[test]
-    fn more_groups_names_the_limit() {
-        let expected =
-            format!(" is in more than {MAX_USER_GROUPS} groups, the others do not apply");
-        assert_eq!(MORE_GROUPS, expected);
     }
 }

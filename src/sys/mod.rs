@@ -88,6 +88,72 @@ fn errno_location() -> *mut libc::c_int {
     unsafe { libc::__error() }
 }
 
+/// The longest start of `bytes` that is UTF-8 (all of them when they are), as the valid
+/// part of the first of `core`'s `utf8_chunks` (which is 372 bytes of x86_64 code): a
+/// character at a time, its length from its first byte and the range of its second
+/// (Unicode's table of well-formed sequences; the only ranges narrower than `80..=BF` are
+/// those that keep out overlong forms, surrogates and code points past U+10FFFF). Here,
+/// as the one place that may make a `&str` of checked bytes; [`crate::fmt::utf8_prefix`]
+/// for every caller.
+#[inline(never)]
+pub fn utf8_prefix(bytes: &[u8]) -> &str {
+    let mut valid = 0;
+    while let Some(&first) = bytes.get(valid) {
+        // ASCII, most of what comes here (addresses, numbers, names on every `show`
+        // line), at one test in a leaf loop with nothing to set up.
+        if first < 0x80 {
+            valid += 1;
+            continue;
+        }
+        match char_len(bytes, valid) {
+            Some(len) => valid += len,
+            None => break,
+        }
+    }
+    let text = bytes.get(..valid).unwrap_or(&[]);
+    // SAFETY: `text` is whole well-formed UTF-8 sequences, each checked here or by
+    // `char_len`.
+    unsafe { core::str::from_utf8_unchecked(text) }
+}
+
+/// The length of the well-formed UTF-8 sequence of two bytes or more at `bytes[at]`, or
+/// `None` if there is none there: [`utf8_prefix`] beyond ASCII. Out of its loop on
+/// x86_64, where the loop then saves no registers and sets up no constants for the
+/// ASCII it mostly sees (x86_64 smcrouted -48 B, smcroutectl -24 B); in line on MIPS16e
+/// (out of line there +32 B each).
+#[cfg_attr(target_arch = "x86_64", inline(never))]
+#[cfg_attr(not(target_arch = "x86_64"), inline(always))]
+fn char_len(bytes: &[u8], at: usize) -> Option<usize> {
+    let first = *bytes.get(at)?;
+    let len = match first {
+        0xc2..=0xdf => 2,
+        0xe0..=0xef => 3,
+        0xf0..=0xf4 => 4,
+        _ => return None,
+    };
+    let mut low = match first {
+        0xe0 => 0xa0,
+        0xf0 => 0x90,
+        _ => 0x80,
+    };
+    let mut high = match first {
+        0xed => 0x9f,
+        0xf4 => 0x8f,
+        _ => 0xbf,
+    };
+    let mut i = 1;
+    while i < len {
+        match bytes.get(at + i) {
+            Some(&b) if b >= low && b <= high => {}
+            _ => return None,
+        }
+        // The bytes after the second: any continuation byte.
+        (low, high) = (0x80, 0xbf);
+        i += 1;
+    }
+    Some(len)
+}
+
 /// The bytes of the C string at `ptr`, its NUL excluded (what
 /// `CStr::from_ptr(ptr).to_bytes()` gives), counted here rather than by `strlen`: on
 /// glibc an imported function costs its symbol, name, version, GOT slot and relocation,

@@ -77,8 +77,9 @@ impl InitError {
 /// families' and the hints' texts: all [packed](crate::texts::pack) after the help
 /// texts, as [`put_unpacked`] takes them ("Kernel does not", "multicast routing",
 /// ", skipping ..." are references): 330 bytes, where the texts and `&str`s were 484
-/// (x86_64 smcrouted -112 B with the daemon's line builder of texts).
-const TEXT_PARTS: [&[u8]; 23] = [
+/// (x86_64 smcrouted -112 B with the daemon's line builder of texts). The daemon packs
+/// them again with its own messages (`daemon::said`), so its log lines share the words.
+pub const TEXT_PARTS: [&[u8]; 23] = [
     b"Kernel does not even support IGMP, skipping ...",
     b"",
     b"Kernel does not even support IPv6 ICMP, skipping ...",
@@ -111,7 +112,7 @@ const HINT_OPTION: u8 = 20;
 /// The hint when another daemon owns the routing socket.
 const HINT_BUSY: u8 = 22;
 /// An empty text: the family of a message that names none.
-const EMPTY: u8 = 1;
+pub const EMPTY: u8 = 1;
 const TEXTS_SEPARATED: [u8; separated_len(&TEXT_PARTS)] = separated(&TEXT_PARTS);
 crate::packed_after_help! {
     static TEXTS = TEXTS_SEPARATED;

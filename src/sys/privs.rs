@@ -18,7 +18,6 @@ use crate::account::{parse_group, parse_passwd};
 use crate::errno::Errno;
 #[cfg(all(target_os = "linux", any(test, not(target_env = "gnu"))))]
 use crate::limits::MAX_USER_GROUPS;
-use crate::texts::{ended_len, Texts};
 
 /// The user database.
 #[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
@@ -77,8 +76,8 @@ impl ResolveError {
         lead.get(..lead.len() - 2).unwrap_or(lead)
     }
 
-    /// SMCRoute's message up to the name: `"User '"` or `"Group '"` (the daemon writes
-    /// the line as this, the name and `"' not found!"`: one piece fewer to pass).
+    /// SMCRoute's message up to the name: `"User '"` or `"Group '"` (the daemon logs
+    /// the whole message as one of its packed texts, `daemon::said`).
     pub fn lead(self) -> &'static str {
         match self {
             Self::UnknownUser => "User '",
@@ -282,34 +281,43 @@ pub enum DropError {
     Unsupported,
 }
 
+/// What failed, by [`DropError::what`]'s number: the daemon logs them from its packed
+/// texts (`daemon::said`), [`DropError::parts`] from this table.
+pub const DROP_WHAT_TEXTS: [&str; 7] = [
+    "prctl(PR_SET_KEEPCAPS)",
+    "setgroups",
+    "setgid",
+    "setuid",
+    "capset",
+    "still able to regain root",
+    "not supported on this platform",
+];
+
 impl DropError {
-    /// The message as pieces: what failed, `" failed: "` or nothing, and the error to
-    /// write after them, if any (the daemon logs them with its one line builder).
-    /// Left to the inliner on every target: it goes in line into the daemon's start-up
-    /// (on MIPS16e a call would be +104 B; on x86_64 an `inline(never)` once saved 230 B
-    /// and now costs 17 B of .text and 24 B of .rodata, r22c).
-    pub fn parts(&self) -> (&'static str, &'static str, Option<Errno>) {
-        // What failed, by variant: a table of texts, not a string slice per arm.
-        static WHAT: Texts<7, { ended_len(&WHAT_PARTS) }> = Texts::new(&WHAT_PARTS);
-        const WHAT_PARTS: [&str; 7] = [
-            "prctl(PR_SET_KEEPCAPS)",
-            "setgroups",
-            "setgid",
-            "setuid",
-            "capset",
-            "still able to regain root",
-            "not supported on this platform",
-        ];
+    /// What failed, as its number in [`DROP_WHAT_TEXTS`], and the error if there is one
+    /// (the message goes on with `" failed: "` and it then).
+    pub fn what(&self) -> (u8, Option<Errno>) {
         let (what, errno) = match *self {
             Self::KeepCaps(e) => (0, e),
             Self::Groups(e) => (1, e),
             Self::SetGid(e) => (2, e),
             Self::SetUid(e) => (3, e),
             Self::Capset(e) => (4, e),
-            Self::StillRoot => return (WHAT.get_str(5), "", None),
-            Self::Unsupported => return (WHAT.get_str(6), "", None),
+            Self::StillRoot => return (5, None),
+            Self::Unsupported => return (6, None),
         };
-        (WHAT.get_str(what), " failed: ", Some(errno))
+        (what, Some(errno))
+    }
+
+    /// The message as pieces: what failed, `" failed: "` or nothing, and the error to
+    /// write after them, if any.
+    pub fn parts(&self) -> (&'static str, &'static str, Option<Errno>) {
+        let (what, errno) = self.what();
+        let what = DROP_WHAT_TEXTS
+            .get(usize::from(what))
+            .copied()
+            .unwrap_or("");
+        (what, if errno.is_some() { " failed: " } else { "" }, errno)
     }
 }
 
