@@ -569,24 +569,10 @@ fn socket_path(out: &mut Path, given: Option<&str>, ident: &str) -> Result<(), A
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[repr(C)]
 pub struct CtlOpts<'a> {
-    /// `-b`: read commands from stdin.
-    pub batch: bool,
-    /// `-d`: detailed `show`.
-    pub detail: bool,
-    /// `-j`: JSON `show` (wins over `-d`).
-    pub json: bool,
-    /// `-p`: plain headings.
-    pub plain: bool,
-    /// `-t`: no headings.
-    pub no_heading: bool,
-    /// `-u` was given (the connect error message depends on it).
-    pub socket_given: bool,
-    /// `-h`: help of the command in `words`, or the usage if there is none (SMCRoute's
-    /// help flag: the options after `-h` still count, errors included).
-    pub help: bool,
-    /// `-v`: print the version, exit 0. Reading stops at `-v`, as in SMCRoute, so the
-    /// other fields hold only the words before it.
-    pub version: bool,
+    /// The flags, by [`CtlFlag`]: an array, not a field each, so that
+    /// [`parse_ctl_into`] sets a flag option by its letter's place in [`CTL_FLAG_LETTERS`]
+    /// (one search and one store, not a compare and a store for each letter).
+    flags: [bool; CTL_FLAGS],
     /// `-i`/`-I`: identity of the daemon.
     pub ident: &'a str,
     /// The socket to connect to: `-u FILE`, else `RUNSTATEDIR/<ident>.sock`.
@@ -595,6 +581,35 @@ pub struct CtlOpts<'a> {
     /// (permuted as glibc's `getopt` does: `show -d groups` is `-d show groups`).
     pub words: Vec<&'a str, CTL_MAX_WORDS>,
 }
+
+/// The flags of [`CtlOpts`], their places in its flag array.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CtlFlag {
+    /// `-b`: read commands from stdin.
+    Batch,
+    /// `-d`: detailed `show`.
+    Detail,
+    /// `-j`: JSON `show` (wins over `-d`).
+    Json,
+    /// `-p`: plain headings.
+    Plain,
+    /// `-t`: no headings.
+    NoHeading,
+    /// `-u` was given (the connect error message depends on it).
+    SocketGiven,
+    /// `-h`: help of the command in `words`, or the usage if there is none (SMCRoute's
+    /// help flag: the options after `-h` still count, errors included).
+    Help,
+    /// `-v`: print the version, exit 0. Reading stops at `-v`, as in SMCRoute, so the
+    /// other fields hold only the words before it.
+    Version,
+}
+
+const CTL_FLAGS: usize = CtlFlag::Version as usize + 1;
+
+/// The option letter of each [`CtlFlag`], in its order; a NUL (never an option letter)
+/// for [`CtlFlag::SocketGiven`], which `-u` sets with its path.
+const CTL_FLAG_LETTERS: [u8; CTL_FLAGS] = *b"bdjpt\0hv";
 
 /// Parses the command line of `smcroutectl` (`args[0]` is the program name). On error
 /// print [`ErrorLine`] to stderr (then, for [`ArgError::InvalidOption`] and
@@ -614,18 +629,16 @@ impl CtlOpts<'_> {
     /// No options, no words.
     pub const fn new() -> Self {
         Self {
-            batch: false,
-            detail: false,
-            json: false,
-            plain: false,
-            no_heading: false,
+            flags: [false; CTL_FLAGS],
             ident: DEFAULT_IDENT,
             socket: Path::new(),
-            socket_given: false,
-            help: false,
-            version: false,
             words: Vec::new(),
         }
+    }
+
+    /// Whether `flag` is set.
+    pub const fn has(&self, flag: CtlFlag) -> bool {
+        self.flags[flag as usize]
     }
 }
 
@@ -646,24 +659,22 @@ pub fn parse_ctl_into<'a>(args: &'a [&'a str], opts: &mut CtlOpts<'a>) -> Result
                 continue;
             }
         };
-        match letter {
-            b'b' => opts.batch = true,
-            b'd' => opts.detail = true,
-            b'h' => opts.help = true,
-            b'i' | b'I' => opts.ident = value,
-            b'j' => opts.json = true,
-            b'p' => opts.plain = true,
-            b't' => opts.no_heading = true,
-            b'u' => socket = Some(value),
-            b'v' => {
-                opts.version = true;
+        if let Some(flag) = CTL_FLAG_LETTERS.iter().position(|&f| f == letter) {
+            if let Some(set) = opts.flags.get_mut(flag) {
+                *set = true;
+            }
+            if flag == CtlFlag::Version as usize {
                 return Ok(());
             }
-            // Every letter of CTL_OPTIONS is handled above.
+        }
+        match letter {
+            b'i' | b'I' => opts.ident = value,
+            b'u' => socket = Some(value),
+            // Every other letter of CTL_OPTIONS is a flag, set above.
             _ => {}
         }
     }
-    opts.socket_given = socket.is_some();
+    opts.flags[CtlFlag::SocketGiven as usize] = socket.is_some();
     socket_path(&mut opts.socket, socket, opts.ident)
 }
 

@@ -21,7 +21,7 @@ use ufmt::uDisplay;
 
 pub use self::session::Session;
 pub use self::term::Term;
-use crate::args::{self, ArgError, CtlOpts, ErrorLine, CTL_MAX_WORDS};
+use crate::args::{self, ArgError, CtlFlag, CtlOpts, ErrorLine, CTL_MAX_WORDS};
 use crate::errno::Errno;
 use crate::fmt::Line;
 use crate::ipc::batch::{self, BatchError, BATCH_LINE_MAX};
@@ -113,7 +113,7 @@ pub fn run_words(session: &mut Session<'_, '_>, words: &[&str], t: &mut impl Ter
         // No command word at all is `show`.
         None => (&COMMANDS[SHOW], &[][..]),
     };
-    let help = session.opts().help;
+    let help = session.opts().has(CtlFlag::Help);
     let ipc = match spec.action {
         Action::Send(ipc) if !help && args.len() >= usize::from(spec.min_args) => ipc,
         action => {
@@ -136,8 +136,8 @@ pub fn run_words(session: &mut Session<'_, '_>, words: &[&str], t: &mut impl Ter
     };
     let opts = session.opts();
     let ipc = match ipc {
-        IpcCmd::Show if opts.json => IpcCmd::ShowJson,
-        IpcCmd::Show if opts.detail => IpcCmd::ShowDetail,
+        IpcCmd::Show if opts.has(CtlFlag::Json) => IpcCmd::ShowJson,
+        IpcCmd::Show if opts.has(CtlFlag::Detail) => IpcCmd::ShowDetail,
         other => other,
     };
     session.send(ipc, args, t);
@@ -233,12 +233,12 @@ pub fn run(args: &[&str], input: Input<'_>, t: &mut impl Term) -> i32 {
         print_arg_error(t, args.first().copied().unwrap_or(PROG), error);
         return args::CTL_USAGE_EXIT;
     }
-    if opts.version {
+    if opts.has(CtlFlag::Version) {
         usage::print_version(t);
         return 0;
     }
     let mut session = Session::new(&opts);
-    if opts.batch {
+    if opts.has(CtlFlag::Batch) {
         run_batch(&mut session, input, t);
     } else {
         run_words(&mut session, &opts.words, t);

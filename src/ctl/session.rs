@@ -5,7 +5,7 @@ use heapless::Vec;
 
 use super::{print_arg_error, warn, warn_with, Term, Warning, PROG};
 use crate::args::ArgError;
-use crate::args::CtlOpts;
+use crate::args::{CtlFlag, CtlOpts};
 use crate::errno::Errno;
 use crate::ipc::cmd::IpcCmd;
 use crate::ipc::show::{Headings, Renderer};
@@ -207,9 +207,9 @@ impl<'o, 'a> Session<'o, 'a> {
         };
         // The terminal is probed for its width only for a show.
         let show = is_show.then(|| {
-            Renderer::new(if self.opts.no_heading {
+            Renderer::new(if self.opts.has(CtlFlag::NoHeading) {
                 Headings::Off
-            } else if self.opts.plain {
+            } else if self.opts.has(CtlFlag::Plain) {
                 Headings::Plain
             } else {
                 Headings::Tty { width: t.width() }
@@ -294,7 +294,7 @@ fn connect(opts: &CtlOpts<'_>, t: &mut impl Term) -> Option<Fd> {
         let own = match err {
             Errno::ECONNREFUSED => Warning::NotRunning,
             Errno::EACCES => Warning::NeedRoot,
-            Errno::ENOENT if !opts.socket_given => Warning::OtherIdentity,
+            Errno::ENOENT if !opts.has(CtlFlag::SocketGiven) => Warning::OtherIdentity,
             _ => {
                 warn_with(t, Warning::FailedConnecting, &err);
                 return None;
