@@ -395,7 +395,7 @@ pub fn parse_daemon_into<'a>(
         let mut getopt = Getopt::new(args, DAEMON_OPTIONS, DAEMON_MODE);
         while let Some(item) = getopt.next_arg() {
             let (letter, value) = match item {
-                Ok(Arg::Option(letter, value)) => (letter, value.unwrap_or("")),
+                Ok(Arg::Option(letter, value)) => (letter, value),
                 // Skipped, as glibc's permuting `getopt` leaves them for a program that
                 // takes none.
                 Ok(Arg::Operand(_)) => continue,
@@ -651,7 +651,7 @@ pub fn parse_ctl_into<'a>(args: &'a [&'a str], opts: &mut CtlOpts<'a>) -> Result
     let mut getopt = Getopt::new(args, CTL_OPTIONS, CTL_MODE);
     while let Some(item) = getopt.next_arg() {
         let (letter, value) = match item? {
-            Arg::Option(letter, value) => (letter, value.unwrap_or("")),
+            Arg::Option(letter, value) => (letter, value),
             Arg::Operand(word) => {
                 opts.words
                     .push(word)

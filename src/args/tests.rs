@@ -162,7 +162,7 @@ fn getopt_next_arg_keeps_operands_in_order() {
         got
     };
     let args = &["p", "foo", "-b", "-", "-c", "x", "bar", "--", "-b", "baz"][..];
-    let (b, c) = (Arg::Option(b'b', None), Arg::Option(b'c', Some("x")));
+    let (b, c) = (Arg::Option(b'b', ""), Arg::Option(b'c', "x"));
     let operand = |w| Ok(Arg::Operand(w));
     assert_eq!(
         all(args, Mode::Permute),
