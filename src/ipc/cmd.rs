@@ -172,8 +172,9 @@ impl Word {
 
     /// The word without its padding.
     pub fn as_bytes(&self) -> &[u8] {
-        // `min`: the length is at most 7 (`new` checks it), and the compiler then knows.
-        let len = usize::from(self.len).min(self.bytes.len());
+        // Masked: the length is at most 7 (`new` checks it), and the compiler then knows
+        // (one `and`, where `min` is a compare and a conditional move).
+        let len = usize::from(self.len & 7);
         self.bytes.get(..len).unwrap_or(&self.bytes)
     }
 }
