@@ -95,15 +95,18 @@ impl<'o, 'a> Session<'o, 'a> {
     /// Queues the request `cmd args` (sending the queue first if it would not fit), or
     /// reports why it cannot be built. `reload` and `kill` are sent at once.
     pub fn send(&mut self, cmd: IpcCmd, args: &[&str], t: &mut impl Term) {
-        if self.len + wire::frame_len_of(args) > self.frames.len() {
-            self.flush(t);
-        }
-        let buf = self.frames.get_mut(self.len..).unwrap_or(&mut []);
-        match wire::emit_words(cmd.letter(), args, buf) {
+        match wire::checked_frame_len(args) {
             Ok(n) => {
-                // (An offset in the 1 KiB of frames: it fits.)
-                let _ = self.queued.push((self.len as u16, cmd.is_show()));
-                self.len += n;
+                if self.len + n > self.frames.len() {
+                    self.flush(t);
+                }
+                // (A frame fits an empty queue: `checked_frame_len` checked.)
+                if let Some(out) = self.frames.get_mut(self.len..self.len + n) {
+                    wire::write_frame(cmd.letter(), args, out);
+                    // (An offset in the 1 KiB of frames: it fits.)
+                    let _ = self.queued.push((self.len as u16, cmd.is_show()));
+                    self.len += n;
+                }
             }
             Err(e) => self.refuse(e, t),
         }
