@@ -773,15 +773,25 @@ const CTL_USAGE_COMMANDS: &str = ".sock
 Commands:
 ";
 
-/// After the commands, with an [`INSERT`](crate::texts::INSERT) for each [`CTL_INBOUND`].
-const CTL_USAGE_TAIL: &str = "
+/// After the commands, [`CTL_INBOUND`] written out where it goes (its repeats are
+/// references to its first bytes).
+const CTL_USAGE_TAIL: &str = crate::joined![
+    "
 Arguments:
          <---------- INBOUND ------------>  <- OUTBOUND ->
-  add    \x01  OIF [OIF ... ]
-  remove \x01
+  add    ",
+    CTL_INBOUND,
+    "  OIF [OIF ... ]
+  remove ",
+    CTL_INBOUND,
+    "
 
-  join   \x01
-  leave  \x01
+  join   ",
+    CTL_INBOUND,
+    "
+  leave  ",
+    CTL_INBOUND,
+    "
 
   show   interfaces    Show configured multicast interfaces
   show   groups        Show joined multicast groups
@@ -792,14 +802,71 @@ Note:
   Inbound (IIF) and outbound (OIF) interfaces can be either an interface
   name or a wildcard.  E.g., \"eth+\" matches eth0, eth15, etc.
 
-";
+",
+];
 
 /// The inbound words of the four route and group commands, written once.
-pub const CTL_INBOUND: &str = "IIF [SOURCE-IP[/LEN]] GROUP[/LEN]";
+const CTL_INBOUND: &str = "IIF [SOURCE-IP[/LEN]] GROUP[/LEN]";
 
-/// `smcroutectl`'s usage text up to the commands, joined at compile time (one write, not
-/// seven), with an [`INSERT`](crate::texts::INSERT) for each default identity.
-const CTL_USAGE_PARTS: [&str; 7] = [
+/// The bytes of [`CTL_USAGE_LIST`].
+const CTL_USAGE_LIST_LEN: usize = {
+    let mut len = 0;
+    let mut i = 0;
+    while i < cmd::COMMANDS.len() {
+        let c = &cmd::COMMANDS[i];
+        if !c.is_alias() {
+            len += CTL_USAGE_ROW_LEN + cmd::CMD_TEXT_PARTS[c.help_index()].len();
+        }
+        i += 1;
+    }
+    len
+};
+
+/// The blanks, the padded word and the arguments column of a row of [`CTL_USAGE_LIST`].
+const CTL_USAGE_ROW_LEN: usize = 2 + 7 + 7;
+
+/// The command list of `smcroutectl`'s usage, SMCRoute's `  %-7s %s  %s` of each visible
+/// command of [`cmd::COMMANDS`] and its help text, written out at compile time: in the
+/// packed help texts its rows are mostly references to the help texts, fewer bytes than
+/// the loop that wrote them.
+const CTL_USAGE_LIST: [u8; CTL_USAGE_LIST_LEN] = {
+    let mut list = [b' '; CTL_USAGE_LIST_LEN];
+    let mut at = 0;
+    let mut i = 0;
+    while i < cmd::COMMANDS.len() {
+        let c = &cmd::COMMANDS[i];
+        if !c.is_alias() {
+            let word = c.word.padded();
+            let mut k = 0;
+            while k < word.len() {
+                list[at + 2 + k] = word[k];
+                k += 1;
+            }
+            if c.min_args > 0 {
+                let args = b" ARGS";
+                k = 0;
+                while k < args.len() {
+                    list[at + 9 + k] = args[k];
+                    k += 1;
+                }
+            }
+            at += CTL_USAGE_ROW_LEN;
+            let help = cmd::CMD_TEXT_PARTS[c.help_index()].as_bytes();
+            k = 0;
+            while k < help.len() {
+                list[at + k] = help[k];
+                k += 1;
+            }
+            at += help.len();
+        }
+        i += 1;
+    }
+    list
+};
+
+/// `smcroutectl`'s usage text, joined at compile time (one write, not nine), with an
+/// [`INSERT`](crate::texts::INSERT) for each default identity.
+const CTL_USAGE_PARTS: [&str; 9] = [
     CTL_USAGE_HEAD,
     INSERT_TEXT,
     CTL_USAGE_SOCKET,
@@ -807,15 +874,18 @@ const CTL_USAGE_PARTS: [&str; 7] = [
     "/",
     INSERT_TEXT,
     CTL_USAGE_COMMANDS,
+    match core::str::from_utf8(&CTL_USAGE_LIST) {
+        Ok(list) => list,
+        Err(_) => panic!("a help text is not UTF-8"),
+    },
+    CTL_USAGE_TAIL,
 ];
 const CTL_USAGE_JOINED: [u8; joined_len(&CTL_USAGE_PARTS)] = join(&CTL_USAGE_PARTS);
 
-/// Where `smcroutectl`'s usage up to its command list is in [`HELP_TEXTS`] (after the
+/// Where `smcroutectl`'s usage is in [`HELP_TEXTS`] (after the
 /// texts of the commands, [`cmd::CMD_TEXT_PARTS`]).
 pub const HELP_CTL_USAGE: usize = cmd::CMD_TEXT_PARTS.len();
-/// Where `smcroutectl`'s usage after its command list is in [`HELP_TEXTS`].
-pub const HELP_CTL_USAGE_END: usize = HELP_CTL_USAGE + 1;
-const HELP_COUNT: usize = HELP_CTL_USAGE + 2;
+const HELP_COUNT: usize = HELP_CTL_USAGE + 1;
 const HELP_PARTS: [&[u8]; HELP_COUNT] = {
     let mut parts: [&[u8]; HELP_COUNT] = [&[]; HELP_COUNT];
     let mut i = 0;
@@ -824,7 +894,6 @@ const HELP_PARTS: [&[u8]; HELP_COUNT] = {
         i += 1;
     }
     parts[HELP_CTL_USAGE] = &CTL_USAGE_JOINED;
-    parts[HELP_CTL_USAGE_END] = CTL_USAGE_TAIL.as_bytes();
     parts
 };
 /// The help texts [separated](separated), what [`HELP_TEXTS`] packs and every other

@@ -2,25 +2,12 @@
 
 use super::Term;
 use crate::args::{self, DEFAULT_IDENT};
-use crate::ipc::cmd::{self, Action, CmdSpec, COMMANDS};
-use crate::texts::BLANKS;
+use crate::ipc::cmd::{self, Action, CmdSpec};
 
-/// The usage text of `help` and `-h`, with the default socket of this build.
+/// The usage text of `help` and `-h`, with the default socket of this build (its command
+/// list written out in the text).
 pub fn print_usage(t: &mut impl Term) {
     put_help_text(t, args::HELP_CTL_USAGE, DEFAULT_IDENT);
-    for c in COMMANDS.iter().filter(|c| !c.is_alias()) {
-        // Blanks from the packed texts' runs, not literals of their own (-16 B).
-        t.put(&BLANKS[..2]);
-        // `%-7s`: command words are 7 characters at most.
-        t.put(c.word.padded());
-        t.put(if c.min_args > 0 {
-            b" ARGS  "
-        } else {
-            &BLANKS[..7]
-        });
-        put_help_text(t, c.help_index(), "");
-    }
-    put_help_text(t, args::HELP_CTL_USAGE_END, args::CTL_INBOUND);
 }
 
 /// Writes text `i` of [`args::HELP_TEXTS`], `insert` where it has an

@@ -124,14 +124,14 @@ pub struct CmdSpec {
 
 impl CmdSpec {
     /// An alias, left out of the usage list.
-    pub fn is_alias(&self) -> bool {
+    pub const fn is_alias(&self) -> bool {
         self.alias_of != 0
     }
 
     /// The one-line help, with its newline (every place that writes it ends the line):
     /// its index in [`HELP_TEXTS`](crate::args::HELP_TEXTS).
-    pub fn help_index(&self) -> usize {
-        usize::from(self.help)
+    pub const fn help_index(&self) -> usize {
+        self.help as usize
     }
 
     /// The example arguments for `help CMD` as written there, after the blank that
@@ -166,7 +166,7 @@ impl Word {
     }
 
     /// The word padded with blanks to 7 bytes.
-    pub fn padded(&self) -> &[u8; 7] {
+    pub const fn padded(&self) -> &[u8; 7] {
         &self.bytes
     }
 
