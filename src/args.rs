@@ -864,15 +864,15 @@ const CTL_USAGE_LIST: [u8; CTL_USAGE_LIST_LEN] = {
     list
 };
 
-/// `smcroutectl`'s usage text, joined at compile time (one write, not nine), with an
-/// [`INSERT`](crate::texts::INSERT) for each default identity.
+/// `smcroutectl`'s usage text, joined at compile time (one write, not nine), the default
+/// identity written out (its second time a reference to the first).
 const CTL_USAGE_PARTS: [&str; 9] = [
     CTL_USAGE_HEAD,
-    INSERT_TEXT,
+    DEFAULT_IDENT,
     CTL_USAGE_SOCKET,
     RUNSTATEDIR,
     "/",
-    INSERT_TEXT,
+    DEFAULT_IDENT,
     CTL_USAGE_COMMANDS,
     match core::str::from_utf8(&CTL_USAGE_LIST) {
         Ok(list) => list,

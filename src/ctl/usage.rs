@@ -1,19 +1,19 @@
 //! The texts `smcroutectl` prints by itself: usage, per-command help, version.
 
 use super::Term;
-use crate::args::{self, DEFAULT_IDENT};
+use crate::args;
 use crate::ipc::cmd::{self, Action, CmdSpec};
 
 /// The usage text of `help` and `-h`, with the default socket of this build (its command
 /// list written out in the text).
 pub fn print_usage(t: &mut impl Term) {
-    put_help_text(t, args::HELP_CTL_USAGE, DEFAULT_IDENT);
+    put_help_text(t, args::HELP_CTL_USAGE);
 }
 
-/// Writes text `i` of [`args::HELP_TEXTS`], `insert` where it has an
-/// [`INSERT`](crate::texts::INSERT): one closure for every help text.
-fn put_help_text(t: &mut impl Term, i: usize, insert: &str) {
-    args::HELP_TEXTS.put(i, insert.as_bytes(), &mut |bytes| t.put(bytes));
+/// Writes text `i` of [`args::HELP_TEXTS`] (none has an insertion): one closure for
+/// every help text.
+fn put_help_text(t: &mut impl Term, i: usize) {
+    args::HELP_TEXTS.put(i, b"", &mut |bytes| t.put(bytes));
 }
 
 /// `-v` and `version`: the same text as `smcrouted -v`.
@@ -30,10 +30,10 @@ pub fn print_help(t: &mut impl Term, topic: Option<&'static CmdSpec>) {
             // Aliases print the help of the entry they stand for.
             let c = cmd::help_entry(c);
             t.put(b"Help:\n  ");
-            put_help_text(t, c.help_index(), "");
+            put_help_text(t, c.help_index());
             t.put(b"\nExample:\n  smcroutectl ");
             t.put(c.word.as_bytes());
-            put_help_text(t, c.example_index(), "");
+            put_help_text(t, c.example_index());
         }
         _ => print_usage(t),
     }
