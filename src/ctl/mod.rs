@@ -109,7 +109,7 @@ fn warn_with(t: &mut impl Term, what: Warning, value: &impl uDisplay) {
 pub fn run_words(session: &mut Session<'_, '_>, words: &[&str], t: &mut impl Term) {
     let found = cmd::find(words);
     let (spec, args) = match found {
-        Some((i, spec)) => (spec, words.get(i + 1..).unwrap_or(&[])),
+        Some(found) => found,
         // No command word at all is `show`.
         None => (&COMMANDS[SHOW], &[][..]),
     };
@@ -122,7 +122,7 @@ pub fn run_words(session: &mut Session<'_, '_>, words: &[&str], t: &mut impl Ter
             let topic = match action {
                 Action::Help => args.first().and_then(|w| cmd::lookup(w)),
                 // `-h`: the help of the command, or the usage if there is none.
-                _ if help => found.map(|(_, spec)| spec),
+                _ if help => found.map(|(spec, _)| spec),
                 Action::Version => Some(spec),
                 Action::Send(_) => {
                     warn(t, Warning::NotEnoughArgs, spec.word.as_bytes());

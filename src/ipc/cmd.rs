@@ -323,15 +323,19 @@ pub fn lookup(word: &str) -> Option<&'static CmdSpec> {
     })
 }
 
-/// The first command word in `words` and its position; earlier words are skipped. Not
+/// The first command word in `words` and the words after it; earlier words are skipped. Not
 /// inlined into `smcroutectl`'s command runner on x86_64 (-44 B; on MIPS16e the
 /// standalone `smcroutectl` is 16 B bigger so).
 #[cfg_attr(target_arch = "x86_64", inline(never))]
-pub fn find(words: &[&str]) -> Option<(usize, &'static CmdSpec)> {
-    words
-        .iter()
-        .enumerate()
-        .find_map(|(i, w)| lookup(w).map(|c| (i, c)))
+pub fn find<'w>(mut words: &'w [&'w str]) -> Option<(&'static CmdSpec, &'w [&'w str])> {
+    // The words after it are the tail of the walk: no slicing of `words` by an index.
+    while let [word, rest @ ..] = words {
+        if let Some(c) = lookup(word) {
+            return Some((c, rest));
+        }
+        words = rest;
+    }
+    None
 }
 
 /// The entry an alias prints its help from: the visible entry it stands for.
@@ -383,8 +387,8 @@ mod tests {
     #[test]
     fn find_skips_leading_words() {
         assert_eq!(
-            find(&["foo", "show", "groups"]).map(|(i, c)| (i, c.word.as_bytes())),
-            Some((1, &b"show"[..]))
+            find(&["foo", "show", "groups"]).map(|(c, rest)| (c.word.as_bytes(), rest)),
+            Some((&b"show"[..], &["groups"][..]))
         );
         assert_eq!(find(&["foo", "bar"]), None);
         assert_eq!(find(&[]), None);
