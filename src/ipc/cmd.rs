@@ -316,11 +316,10 @@ pub fn lookup(word: &str) -> Option<&'static CmdSpec> {
     if word.is_empty() {
         return None;
     }
-    COMMANDS.iter().find(|c| {
-        let entry = c.word.as_bytes();
-        let n = word.len().min(entry.len());
-        word.as_bytes().get(..n) == entry.get(..n)
-    })
+    // Over the shorter of the two: a zip of their bytes (no slices of both cut to it).
+    COMMANDS
+        .iter()
+        .find(|c| word.bytes().zip(c.word.as_bytes()).all(|(a, &b)| a == b))
 }
 
 /// The first command word in `words` and the words after it; earlier words are skipped. Not
