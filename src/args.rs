@@ -137,29 +137,30 @@ impl ErrorLine<'_> {
 /// [`ErrorLine::put_line`] of `prog` and `error`.
 #[inline(never)]
 fn put_error_line(prog: &str, error: ArgError, put: &mut dyn FnMut(&[u8]), letter_as_is: bool) {
-    // The text before the letter and after it, newline included, by error, in pairs
-    // (a table, not a match of tuples: one lookup instead of six sets of stores;
+    // The text of each error, newline included, with an `INSERT` where the option letter
+    // goes (a table, not a match of tuples: one lookup instead of six sets of stores;
     // pointer-free, so in .rodata, not string slices in the RELRO region), packed after
     // the help texts as `put_unpacked` takes them ("option", "Invalid", "multicast
-    // routing table" are references): 250 bytes plain, 186 packed.
+    // routing table" are references). One text each, not the pieces before and after
+    // the letter: one `put_unpacked` call.
     #[rustfmt::skip]
-    const PARTS: [&[u8]; 12] = [
-        b": invalid option -- '", b"'\n",
-        b": option requires an argument -- '", b"'\n",
-        b": Invalid mrdisc announcement interval, 4-180.", b"\n",
+    const PARTS: [&[u8]; 6] = [
+        b": invalid option -- '\x01'\n",
+        b": option requires an argument -- '\x01'\n",
+        b": Invalid mrdisc announcement interval, 4-180.\n",
         // SMCRoute prints only the usage text here; one line of why does no harm.
-        b": Invalid multicast routing table ID, must be 0 or more.", b"\n",
+        b": Invalid multicast routing table ID, must be 0 or more.\n",
         // `PATH_MAX_LEN` written out (the unit tests check the line).
-        b": Path from -", b" too long, max 256 bytes.\n",
+        b": Path from -\x01 too long, max 256 bytes.\n",
         // SMCRoute's wording for a request that cannot be built; the error's text
-        // between (in the program already, for the daemon's log).
-        b": Failed constructing IPC command: ", b"\n",
+        // after it (in the program already, for the daemon's log), then the newline.
+        b": Failed constructing IPC command: ",
     ];
     const SEPARATED: [u8; separated_len(&PARTS)] = separated(&PARTS);
     crate::packed_after_help! {
         static TEXTS = SEPARATED;
     }
-    // The place of the error's texts, then its letter: two matches, the first of which
+    // The place of the error's text, then its letter: two matches, the first of which
     // is the variant's number as it is.
     let index = match error {
         ArgError::InvalidOption(_) => 0,
@@ -169,28 +170,24 @@ fn put_error_line(prog: &str, error: ArgError, put: &mut dyn FnMut(&[u8]), lette
         ArgError::PathTooLong(_) => 4,
         ArgError::Request(_) => 5,
     };
+    // (A text without an `INSERT` does not use it.)
     let letter = match error {
-        ArgError::InvalidOption(c) | ArgError::MissingArgument(c) | ArgError::PathTooLong(c) => {
-            Some(c)
+        ArgError::InvalidOption(c) | ArgError::MissingArgument(c) | ArgError::PathTooLong(c)
+            if !letter_as_is && !c.is_ascii() =>
+        {
+            b'?'
         }
-        _ => None,
+        ArgError::InvalidOption(c) | ArgError::MissingArgument(c) | ArgError::PathTooLong(c) => c,
+        _ => 0,
     };
     // getopt's own messages name the program as it was called.
     let name = if index < 2 { prog } else { basename(prog) };
     put(name.as_bytes());
-    crate::texts::put_unpacked(&TEXTS, 2 * index + 1, put, b"");
-    if let Some(c) = letter {
-        let c = if letter_as_is || c.is_ascii() {
-            c
-        } else {
-            b'?'
-        };
-        put(&[c]);
-    }
+    crate::texts::put_unpacked(&TEXTS, index + 1, put, &[letter]);
     if let ArgError::Request(e) = error {
         e.put(put);
+        put(b"\n");
     }
-    crate::texts::put_unpacked(&TEXTS, 2 * index + 2, put, b"");
 }
 
 /// The last `/`-separated part of `prog`, as `basename(3)` (the whole of it if it ends
