@@ -882,7 +882,11 @@ const CTL_USAGE_JOINED: [u8; joined_len(&CTL_USAGE_PARTS)] = join(&CTL_USAGE_PAR
 /// Where `smcroutectl`'s usage is in [`HELP_TEXTS`] (after the
 /// texts of the commands, [`cmd::CMD_TEXT_PARTS`]).
 pub const HELP_CTL_USAGE: usize = cmd::CMD_TEXT_PARTS.len();
-const HELP_COUNT: usize = HELP_CTL_USAGE + 1;
+/// Where the head of a command's help page (`help CMD`) is in [`HELP_TEXTS`].
+pub const HELP_PAGE_HEAD: usize = HELP_CTL_USAGE + 1;
+/// Where the head of a help page's example, up to the command word, is in [`HELP_TEXTS`].
+pub const HELP_PAGE_EXAMPLE: usize = HELP_CTL_USAGE + 2;
+const HELP_COUNT: usize = HELP_CTL_USAGE + 3;
 const HELP_PARTS: [&[u8]; HELP_COUNT] = {
     let mut parts: [&[u8]; HELP_COUNT] = [&[]; HELP_COUNT];
     let mut i = 0;
@@ -891,6 +895,8 @@ const HELP_PARTS: [&[u8]; HELP_COUNT] = {
         i += 1;
     }
     parts[HELP_CTL_USAGE] = &CTL_USAGE_JOINED;
+    parts[HELP_PAGE_HEAD] = b"Help:\n  ";
+    parts[HELP_PAGE_EXAMPLE] = b"\nExample:\n  smcroutectl ";
     parts
 };
 /// The help texts [separated](separated), what [`HELP_TEXTS`] packs and every other

@@ -29,9 +29,10 @@ pub fn print_help(t: &mut impl Term, topic: Option<&'static CmdSpec>) {
         Some(c) if c.action != Action::Help => {
             // Aliases print the help of the entry they stand for.
             let c = cmd::help_entry(c);
-            t.put(b"Help:\n  ");
+            // The heads packed with the help texts ("smcroutectl " is a reference).
+            put_help_text(t, args::HELP_PAGE_HEAD);
             put_help_text(t, c.help_index());
-            t.put(b"\nExample:\n  smcroutectl ");
+            put_help_text(t, args::HELP_PAGE_EXAMPLE);
             t.put(c.word.as_bytes());
             put_help_text(t, c.example_index());
         }
