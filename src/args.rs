@@ -385,7 +385,9 @@ pub fn parse_daemon_into<'a>(
     opts: &mut DaemonOpts<'a>,
 ) -> Result<(), NotRun<'a>> {
     let mut seen = DaemonWords::default();
-    let mut syslog_counter: i32 = 1;
+    // A word: it cannot overflow, each option moves it by one and there are fewer
+    // options than words in `args` (no saturating arithmetic).
+    let mut syslog_counter: isize = 1;
     // Every usage error leaves this block with its `ArgError`: one place builds the
     // `NotRun` of them all.
     let error = 'usage: {
@@ -429,7 +431,7 @@ pub fn parse_daemon_into<'a>(
                 b'n' if upper => opts.phyint_enable_default = false,
                 b'n' => {
                     opts.foreground = true;
-                    syslog_counter = syslog_counter.saturating_sub(1);
+                    syslog_counter -= 1;
                 }
                 b'p' if upper => seen.pid_file = Some(value),
                 b'p' => match crate::fmt::split_once(value, b':') {
@@ -442,7 +444,7 @@ pub fn parse_daemon_into<'a>(
                         opts.group = None;
                     }
                 },
-                b's' => syslog_counter = syslog_counter.saturating_add(1),
+                b's' => syslog_counter += 1,
                 b't' => match u32::try_from(atoi(value).min(i64::from(i32::MAX))) {
                     Ok(id) => opts.table_id = id,
                     Err(_) => break 'usage ArgError::NegativeTableId,
