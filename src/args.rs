@@ -685,14 +685,12 @@ pub fn put_daemon_usage(put: &mut impl FnMut(&[u8]), prog: &str, ident: &str) {
     put(b"Usage:\n  ");
     put(basename(prog).as_bytes());
     crate::texts::put_unpacked(&DAEMON_USAGE, 1, put, ident.as_bytes());
-    // `-v`'s help is `smcroutectl version`'s, held once in the command table.
-    HELP_TEXTS.put(cmd::COMMANDS[cmd::VERSION].help_index(), b"", put);
-    put(b"\n");
 }
 
 /// The pieces of `smcrouted -h` after the program name, joined at compile time with an
-/// [`INSERT`](crate::texts::INSERT) where the identity goes.
-const DAEMON_USAGE_PARTS: [&str; 9] = [
+/// [`INSERT`](crate::texts::INSERT) where the identity goes. `-v`'s help is
+/// `smcroutectl version`'s, from the command table: packed, a reference to it.
+const DAEMON_USAGE_PARTS: [&str; 11] = [
     USAGE_TO_CONF,
     INSERT_TEXT,
     USAGE_TO_IDENT,
@@ -702,6 +700,8 @@ const DAEMON_USAGE_PARTS: [&str; 9] = [
     USAGE_TO_SOCKET,
     INSERT_TEXT,
     USAGE_END,
+    cmd::CMD_TEXT_PARTS[cmd::COMMANDS[cmd::VERSION].help_index()],
+    "\n",
 ];
 const DAEMON_USAGE_JOINED: [u8; joined_len(&DAEMON_USAGE_PARTS)] = join(&DAEMON_USAGE_PARTS);
 const USAGE_TO_CONF: &str = crate::joined![
@@ -742,7 +742,7 @@ const USAGE_TO_SOCKET: &str = crate::joined![
     RUNSTATEDIR,
     "/",
 ];
-/// Up to the help text of `-v`, which [`put_daemon_usage`] takes from the command table.
+/// Up to the help text of `-v`, which comes from the command table.
 const USAGE_END: &str = ".sock\n  -v              ";
 
 /// `smcroutectl`'s usage text up to the default identity: SMCRoute's layout (options as
