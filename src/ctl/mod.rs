@@ -40,24 +40,25 @@ const PROG: &str = crate::fmt::utf8(WARN_HEAD.as_bytes().split_at(WARN_HEAD.len(
 const SHOW: usize = 6;
 
 /// The tool's own messages after [`WARN_HEAD`], each with an
-/// [`INSERT`](crate::texts::INSERT) where its detail goes, in the order of [`Warning`].
+/// [`INSERT`](crate::texts::INSERT) where its detail goes and its newline, in the order of
+/// [`Warning`].
 #[rustfmt::skip]
 const WARNING_PARTS: [&[u8]; 13] = [
-    b"Not enough arguments to command \x01",
-    b"Failed reading commands: \x01",
+    b"Not enough arguments to command \x01\n",
+    b"Failed reading commands: \x01\n",
     // A batch line that is not run: not UTF-8, then each [`BatchError`]'s, in its order.
-    b"Skipping line that is not UTF-8",
-    crate::joined!["Skipping ", batch::LINE_TOO_LONG].as_bytes(),
-    crate::joined!["Skipping ", batch::TOO_MANY_WORDS].as_bytes(),
-    b"Communication with daemon failed: \x01",
-    b"Cannot find IPC socket \x01",
-    b"Daemon not running",
-    b"Need root privileges to connect to daemon",
-    b"Daemon may be running with another -i NAME",
-    b"Failed connecting to daemon: \x01",
+    b"Skipping line that is not UTF-8\n",
+    crate::joined!["Skipping ", batch::LINE_TOO_LONG, "\n"].as_bytes(),
+    crate::joined!["Skipping ", batch::TOO_MANY_WORDS, "\n"].as_bytes(),
+    b"Communication with daemon failed: \x01\n",
+    b"Cannot find IPC socket \x01\n",
+    b"Daemon not running\n",
+    b"Need root privileges to connect to daemon\n",
+    b"Daemon may be running with another -i NAME\n",
+    b"Failed connecting to daemon: \x01\n",
     // A daemon's error line, as it is.
-    b"\x01",
-    b"Communication with daemon failed: no reply",
+    b"\x01\n",
+    b"Communication with daemon failed: no reply\n",
 ];
 const WARNINGS_SEPARATED: [u8; separated_len(&WARNING_PARTS)] = separated(&WARNING_PARTS);
 
@@ -92,7 +93,6 @@ enum Warning {
 fn warn(t: &mut impl Term, what: Warning, detail: &[u8]) {
     t.err(WARN_HEAD.as_bytes());
     put_unpacked(&WARNINGS, what as usize + 1, &mut |b| t.err(b), detail);
-    t.err(b"\n");
 }
 
 /// Writes `smcroutectl: ` + the text of `what` with `value` in it + newline to standard
