@@ -606,9 +606,9 @@ pub enum CtlFlag {
 
 const CTL_FLAGS: usize = CtlFlag::Version as usize + 1;
 
-/// The option letter of each [`CtlFlag`], in its order; a NUL (never an option letter)
-/// for [`CtlFlag::SocketGiven`], which `-u` sets with its path.
-const CTL_FLAG_LETTERS: [u8; CTL_FLAGS] = *b"bdjpt\0hv";
+/// The option letter of each [`CtlFlag`], in its order (`-u` sets
+/// [`CtlFlag::SocketGiven`] and gives the path).
+const CTL_FLAG_LETTERS: [u8; CTL_FLAGS] = *b"bdjptuhv";
 
 /// Parses the command line of `smcroutectl` (`args[0]` is the program name). On error
 /// print [`ErrorLine`] to stderr (then, for [`ArgError::InvalidOption`] and
@@ -669,11 +669,10 @@ pub fn parse_ctl_into<'a>(args: &'a [&'a str], opts: &mut CtlOpts<'a>) -> Result
         match letter {
             b'i' | b'I' => opts.ident = value,
             b'u' => socket = Some(value),
-            // Every other letter of CTL_OPTIONS is a flag, set above.
+            // Every other letter of CTL_OPTIONS is only a flag, set above.
             _ => {}
         }
     }
-    opts.flags[CtlFlag::SocketGiven as usize] = socket.is_some();
     socket_path(&mut opts.socket, socket, opts.ident)
 }
 
