@@ -604,6 +604,7 @@ pub enum CtlFlag {
     Version,
 }
 
+/// How many [`CtlFlag`]s there are.
 const CTL_FLAGS: usize = CtlFlag::Version as usize + 1;
 
 /// The option letter of each [`CtlFlag`], in its order (`-u` sets
