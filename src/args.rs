@@ -53,7 +53,7 @@ pub const DEFAULT_IDENT: &str = "smcroute";
 pub const DAEMON_OPTIONS: &str = "c:d:D:e:f:F:hI:i:l:m:nNp:P:st:u:v";
 
 /// `getopt` string of `smcroutectl`.
-pub const CTL_OPTIONS: &str = "bdhI:i:jptu:v";
+pub const CTL_OPTIONS: &str = "bdjpthvu:I:i:";
 
 /// How `smcroutectl` reads its options. SMCRoute's tool uses the C library's `getopt`,
 /// which permutes on glibc (so `show -d` means `-d show`, as on Debian) but stops at
@@ -594,22 +594,24 @@ pub enum CtlFlag {
     Plain,
     /// `-t`: no headings.
     NoHeading,
-    /// `-u` was given (the connect error message depends on it).
-    SocketGiven,
     /// `-h`: help of the command in `words`, or the usage if there is none (SMCRoute's
     /// help flag: the options after `-h` still count, errors included).
     Help,
     /// `-v`: print the version, exit 0. Reading stops at `-v`, as in SMCRoute, so the
     /// other fields hold only the words before it.
     Version,
+    /// `-u` was given (the connect error message depends on it).
+    SocketGiven,
 }
 
 /// How many [`CtlFlag`]s there are.
-const CTL_FLAGS: usize = CtlFlag::Version as usize + 1;
+const CTL_FLAGS: usize = CtlFlag::SocketGiven as usize + 1;
 
 /// The option letter of each [`CtlFlag`], in its order (`-u` sets
-/// [`CtlFlag::SocketGiven`] and gives the path).
-const CTL_FLAG_LETTERS: [u8; CTL_FLAGS] = *b"bdjptuhv";
+/// [`CtlFlag::SocketGiven`] and gives the path): the first letters of [`CTL_OPTIONS`],
+/// which lists them so (the program holds them once).
+const CTL_FLAG_LETTERS: &[u8] = CTL_OPTIONS.as_bytes().split_at(CTL_FLAGS).0;
+static_assertions::const_assert!(crate::texts::same_bytes(CTL_FLAG_LETTERS, b"bdjpthvu"));
 
 /// Parses the command line of `smcroutectl` (`args[0]` is the program name). On error
 /// print [`ErrorLine`] to stderr (then, for [`ArgError::InvalidOption`] and
