@@ -53,7 +53,7 @@ pub const DEFAULT_IDENT: &str = "smcroute";
 pub const DAEMON_OPTIONS: &str = "c:d:D:e:f:F:hI:i:l:m:nNp:P:st:u:v";
 
 /// `getopt` string of `smcroutectl`.
-pub const CTL_OPTIONS: &str = "bdhI:i:jptu:v";
+pub const CTL_OPTIONS: &str = "bdjpthvu:I:i:";
 
 /// How `smcroutectl` reads its options. SMCRoute's tool uses the C library's `getopt`,
 /// which permutes on glibc (so `show -d` means `-d show`, as on Debian) but stops at
@@ -137,29 +137,30 @@ impl ErrorLine<'_> {
 /// [`ErrorLine::put_line`] of `prog` and `error`.
 #[inline(never)]
 fn put_error_line(prog: &str, error: ArgError, put: &mut dyn FnMut(&[u8]), letter_as_is: bool) {
-    // The text before the letter and after it, newline included, by error, in pairs
-    // (a table, not a match of tuples: one lookup instead of six sets of stores;
+    // The text of each error, newline included, with an `INSERT` where the option letter
+    // goes (a table, not a match of tuples: one lookup instead of six sets of stores;
     // pointer-free, so in .rodata, not string slices in the RELRO region), packed after
     // the help texts as `put_unpacked` takes them ("option", "Invalid", "multicast
-    // routing table" are references): 250 bytes plain, 186 packed.
+    // routing table" are references). One text each, not the pieces before and after
+    // the letter: one `put_unpacked` call.
     #[rustfmt::skip]
-    const PARTS: [&[u8]; 12] = [
-        b": invalid option -- '", b"'\n",
-        b": option requires an argument -- '", b"'\n",
-        b": Invalid mrdisc announcement interval, 4-180.", b"\n",
+    const PARTS: [&[u8]; 6] = [
+        b": invalid option -- '\x01'\n",
+        b": option requires an argument -- '\x01'\n",
+        b": Invalid mrdisc announcement interval, 4-180.\n",
         // SMCRoute prints only the usage text here; one line of why does no harm.
-        b": Invalid multicast routing table ID, must be 0 or more.", b"\n",
+        b": Invalid multicast routing table ID, must be 0 or more.\n",
         // `PATH_MAX_LEN` written out (the unit tests check the line).
-        b": Path from -", b" too long, max 256 bytes.\n",
+        b": Path from -\x01 too long, max 256 bytes.\n",
         // SMCRoute's wording for a request that cannot be built; the error's text
-        // between (in the program already, for the daemon's log).
-        b": Failed constructing IPC command: ", b"\n",
+        // after it (in the program already, for the daemon's log), then the newline.
+        b": Failed constructing IPC command: ",
     ];
     const SEPARATED: [u8; separated_len(&PARTS)] = separated(&PARTS);
     crate::packed_after_help! {
         static TEXTS = SEPARATED;
     }
-    // The place of the error's texts, then its letter: two matches, the first of which
+    // The place of the error's text, then its letter: two matches, the first of which
     // is the variant's number as it is.
     let index = match error {
         ArgError::InvalidOption(_) => 0,
@@ -169,28 +170,24 @@ fn put_error_line(prog: &str, error: ArgError, put: &mut dyn FnMut(&[u8]), lette
         ArgError::PathTooLong(_) => 4,
         ArgError::Request(_) => 5,
     };
+    // (A text without an `INSERT` does not use it.)
     let letter = match error {
-        ArgError::InvalidOption(c) | ArgError::MissingArgument(c) | ArgError::PathTooLong(c) => {
-            Some(c)
+        ArgError::InvalidOption(c) | ArgError::MissingArgument(c) | ArgError::PathTooLong(c)
+            if !letter_as_is && !c.is_ascii() =>
+        {
+            b'?'
         }
-        _ => None,
+        ArgError::InvalidOption(c) | ArgError::MissingArgument(c) | ArgError::PathTooLong(c) => c,
+        _ => 0,
     };
     // getopt's own messages name the program as it was called.
     let name = if index < 2 { prog } else { basename(prog) };
     put(name.as_bytes());
-    crate::texts::put_unpacked(&TEXTS, 2 * index + 1, put, b"");
-    if let Some(c) = letter {
-        let c = if letter_as_is || c.is_ascii() {
-            c
-        } else {
-            b'?'
-        };
-        put(&[c]);
-    }
+    crate::texts::put_unpacked(&TEXTS, index + 1, put, &[letter]);
     if let ArgError::Request(e) = error {
         e.put(put);
+        put(b"\n");
     }
-    crate::texts::put_unpacked(&TEXTS, 2 * index + 2, put, b"");
 }
 
 /// The last `/`-separated part of `prog`, as `basename(3)` (the whole of it if it ends
@@ -388,14 +385,16 @@ pub fn parse_daemon_into<'a>(
     opts: &mut DaemonOpts<'a>,
 ) -> Result<(), NotRun<'a>> {
     let mut seen = DaemonWords::default();
-    let mut syslog_counter: i32 = 1;
+    // A word: it cannot overflow, each option moves it by one and there are fewer
+    // options than words in `args` (no saturating arithmetic).
+    let mut syslog_counter: isize = 1;
     // Every usage error leaves this block with its `ArgError`: one place builds the
     // `NotRun` of them all.
     let error = 'usage: {
         let mut getopt = Getopt::new(args, DAEMON_OPTIONS, DAEMON_MODE);
         while let Some(item) = getopt.next_arg() {
             let (letter, value) = match item {
-                Ok(Arg::Option(letter, value)) => (letter, value.unwrap_or("")),
+                Ok(Arg::Option(letter, value)) => (letter, value),
                 // Skipped, as glibc's permuting `getopt` leaves them for a program that
                 // takes none.
                 Ok(Arg::Operand(_)) => continue,
@@ -432,7 +431,7 @@ pub fn parse_daemon_into<'a>(
                 b'n' if upper => opts.phyint_enable_default = false,
                 b'n' => {
                     opts.foreground = true;
-                    syslog_counter = syslog_counter.saturating_sub(1);
+                    syslog_counter -= 1;
                 }
                 b'p' if upper => seen.pid_file = Some(value),
                 b'p' => match crate::fmt::split_once(value, b':') {
@@ -445,7 +444,7 @@ pub fn parse_daemon_into<'a>(
                         opts.group = None;
                     }
                 },
-                b's' => syslog_counter = syslog_counter.saturating_add(1),
+                b's' => syslog_counter += 1,
                 b't' => match u32::try_from(atoi(value).min(i64::from(i32::MAX))) {
                     Ok(id) => opts.table_id = id,
                     Err(_) => break 'usage ArgError::NegativeTableId,
@@ -569,24 +568,10 @@ fn socket_path(out: &mut Path, given: Option<&str>, ident: &str) -> Result<(), A
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[repr(C)]
 pub struct CtlOpts<'a> {
-    /// `-b`: read commands from stdin.
-    pub batch: bool,
-    /// `-d`: detailed `show`.
-    pub detail: bool,
-    /// `-j`: JSON `show` (wins over `-d`).
-    pub json: bool,
-    /// `-p`: plain headings.
-    pub plain: bool,
-    /// `-t`: no headings.
-    pub no_heading: bool,
-    /// `-u` was given (the connect error message depends on it).
-    pub socket_given: bool,
-    /// `-h`: help of the command in `words`, or the usage if there is none (SMCRoute's
-    /// help flag: the options after `-h` still count, errors included).
-    pub help: bool,
-    /// `-v`: print the version, exit 0. Reading stops at `-v`, as in SMCRoute, so the
-    /// other fields hold only the words before it.
-    pub version: bool,
+    /// The flags, by [`CtlFlag`]: an array, not a field each, so that
+    /// [`parse_ctl_into`] sets a flag option by its letter's place in [`CTL_FLAG_LETTERS`]
+    /// (one search and one store, not a compare and a store for each letter).
+    flags: [bool; CTL_FLAGS],
     /// `-i`/`-I`: identity of the daemon.
     pub ident: &'a str,
     /// The socket to connect to: `-u FILE`, else `RUNSTATEDIR/<ident>.sock`.
@@ -595,6 +580,38 @@ pub struct CtlOpts<'a> {
     /// (permuted as glibc's `getopt` does: `show -d groups` is `-d show groups`).
     pub words: Vec<&'a str, CTL_MAX_WORDS>,
 }
+
+/// The flags of [`CtlOpts`], their places in its flag array.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CtlFlag {
+    /// `-b`: read commands from stdin.
+    Batch,
+    /// `-d`: detailed `show`.
+    Detail,
+    /// `-j`: JSON `show` (wins over `-d`).
+    Json,
+    /// `-p`: plain headings.
+    Plain,
+    /// `-t`: no headings.
+    NoHeading,
+    /// `-h`: help of the command in `words`, or the usage if there is none (SMCRoute's
+    /// help flag: the options after `-h` still count, errors included).
+    Help,
+    /// `-v`: print the version, exit 0. Reading stops at `-v`, as in SMCRoute, so the
+    /// other fields hold only the words before it.
+    Version,
+    /// `-u` was given (the connect error message depends on it).
+    SocketGiven,
+}
+
+/// How many [`CtlFlag`]s there are.
+const CTL_FLAGS: usize = CtlFlag::SocketGiven as usize + 1;
+
+/// The option letter of each [`CtlFlag`], in its order (`-u` sets
+/// [`CtlFlag::SocketGiven`] and gives the path): the first letters of [`CTL_OPTIONS`],
+/// which lists them so (the program holds them once).
+const CTL_FLAG_LETTERS: &[u8] = CTL_OPTIONS.as_bytes().split_at(CTL_FLAGS).0;
+static_assertions::const_assert!(crate::texts::same_bytes(CTL_FLAG_LETTERS, b"bdjpthvu"));
 
 /// Parses the command line of `smcroutectl` (`args[0]` is the program name). On error
 /// print [`ErrorLine`] to stderr (then, for [`ArgError::InvalidOption`] and
@@ -614,18 +631,16 @@ impl CtlOpts<'_> {
     /// No options, no words.
     pub const fn new() -> Self {
         Self {
-            batch: false,
-            detail: false,
-            json: false,
-            plain: false,
-            no_heading: false,
+            flags: [false; CTL_FLAGS],
             ident: DEFAULT_IDENT,
             socket: Path::new(),
-            socket_given: false,
-            help: false,
-            version: false,
             words: Vec::new(),
         }
+    }
+
+    /// Whether `flag` is set.
+    pub const fn has(&self, flag: CtlFlag) -> bool {
+        self.flags[flag as usize]
     }
 }
 
@@ -638,7 +653,7 @@ pub fn parse_ctl_into<'a>(args: &'a [&'a str], opts: &mut CtlOpts<'a>) -> Result
     let mut getopt = Getopt::new(args, CTL_OPTIONS, CTL_MODE);
     while let Some(item) = getopt.next_arg() {
         let (letter, value) = match item? {
-            Arg::Option(letter, value) => (letter, value.unwrap_or("")),
+            Arg::Option(letter, value) => (letter, value),
             Arg::Operand(word) => {
                 opts.words
                     .push(word)
@@ -646,24 +661,21 @@ pub fn parse_ctl_into<'a>(args: &'a [&'a str], opts: &mut CtlOpts<'a>) -> Result
                 continue;
             }
         };
-        match letter {
-            b'b' => opts.batch = true,
-            b'd' => opts.detail = true,
-            b'h' => opts.help = true,
-            b'i' | b'I' => opts.ident = value,
-            b'j' => opts.json = true,
-            b'p' => opts.plain = true,
-            b't' => opts.no_heading = true,
-            b'u' => socket = Some(value),
-            b'v' => {
-                opts.version = true;
+        if let Some(flag) = CTL_FLAG_LETTERS.iter().position(|&f| f == letter) {
+            if let Some(set) = opts.flags.get_mut(flag) {
+                *set = true;
+            }
+            if flag == CtlFlag::Version as usize {
                 return Ok(());
             }
-            // Every letter of CTL_OPTIONS is handled above.
+        }
+        match letter {
+            b'i' | b'I' => opts.ident = value,
+            b'u' => socket = Some(value),
+            // Every other letter of CTL_OPTIONS is only a flag, set above.
             _ => {}
         }
     }
-    opts.socket_given = socket.is_some();
     socket_path(&mut opts.socket, socket, opts.ident)
 }
 
@@ -675,14 +687,12 @@ pub fn put_daemon_usage(put: &mut impl FnMut(&[u8]), prog: &str, ident: &str) {
     put(b"Usage:\n  ");
     put(basename(prog).as_bytes());
     crate::texts::put_unpacked(&DAEMON_USAGE, 1, put, ident.as_bytes());
-    // `-v`'s help is `smcroutectl version`'s, held once in the command table.
-    HELP_TEXTS.put(cmd::COMMANDS[cmd::VERSION].help_index(), b"", put);
-    put(b"\n");
 }
 
 /// The pieces of `smcrouted -h` after the program name, joined at compile time with an
-/// [`INSERT`](crate::texts::INSERT) where the identity goes.
-const DAEMON_USAGE_PARTS: [&str; 9] = [
+/// [`INSERT`](crate::texts::INSERT) where the identity goes. `-v`'s help is
+/// `smcroutectl version`'s, from the command table: packed, a reference to it.
+const DAEMON_USAGE_PARTS: [&str; 11] = [
     USAGE_TO_CONF,
     INSERT_TEXT,
     USAGE_TO_IDENT,
@@ -692,6 +702,8 @@ const DAEMON_USAGE_PARTS: [&str; 9] = [
     USAGE_TO_SOCKET,
     INSERT_TEXT,
     USAGE_END,
+    cmd::CMD_TEXT_PARTS[cmd::COMMANDS[cmd::VERSION].help_index()],
+    "\n",
 ];
 const DAEMON_USAGE_JOINED: [u8; joined_len(&DAEMON_USAGE_PARTS)] = join(&DAEMON_USAGE_PARTS);
 const USAGE_TO_CONF: &str = crate::joined![
@@ -732,7 +744,7 @@ const USAGE_TO_SOCKET: &str = crate::joined![
     RUNSTATEDIR,
     "/",
 ];
-/// Up to the help text of `-v`, which [`put_daemon_usage`] takes from the command table.
+/// Up to the help text of `-v`, which comes from the command table.
 const USAGE_END: &str = ".sock\n  -v              ";
 
 /// `smcroutectl`'s usage text up to the default identity: SMCRoute's layout (options as
@@ -762,15 +774,25 @@ const CTL_USAGE_COMMANDS: &str = ".sock
 Commands:
 ";
 
-/// After the commands, with an [`INSERT`](crate::texts::INSERT) for each [`CTL_INBOUND`].
-const CTL_USAGE_TAIL: &str = "
+/// After the commands, [`CTL_INBOUND`] written out where it goes (its repeats are
+/// references to its first bytes).
+const CTL_USAGE_TAIL: &str = crate::joined![
+    "
 Arguments:
          <---------- INBOUND ------------>  <- OUTBOUND ->
-  add    \x01  OIF [OIF ... ]
-  remove \x01
+  add    ",
+    CTL_INBOUND,
+    "  OIF [OIF ... ]
+  remove ",
+    CTL_INBOUND,
+    "
 
-  join   \x01
-  leave  \x01
+  join   ",
+    CTL_INBOUND,
+    "
+  leave  ",
+    CTL_INBOUND,
+    "
 
   show   interfaces    Show configured multicast interfaces
   show   groups        Show joined multicast groups
@@ -781,30 +803,94 @@ Note:
   Inbound (IIF) and outbound (OIF) interfaces can be either an interface
   name or a wildcard.  E.g., \"eth+\" matches eth0, eth15, etc.
 
-";
+",
+];
 
 /// The inbound words of the four route and group commands, written once.
-pub const CTL_INBOUND: &str = "IIF [SOURCE-IP[/LEN]] GROUP[/LEN]";
+const CTL_INBOUND: &str = "IIF [SOURCE-IP[/LEN]] GROUP[/LEN]";
 
-/// `smcroutectl`'s usage text up to the commands, joined at compile time (one write, not
-/// seven), with an [`INSERT`](crate::texts::INSERT) for each default identity.
-const CTL_USAGE_PARTS: [&str; 7] = [
+/// The bytes of [`CTL_USAGE_LIST`].
+const CTL_USAGE_LIST_LEN: usize = {
+    let mut len = 0;
+    let mut i = 0;
+    while i < cmd::COMMANDS.len() {
+        let c = &cmd::COMMANDS[i];
+        if !c.is_alias() {
+            len += CTL_USAGE_ROW_LEN + cmd::CMD_TEXT_PARTS[c.help_index()].len();
+        }
+        i += 1;
+    }
+    len
+};
+
+/// The blanks, the padded word and the arguments column of a row of [`CTL_USAGE_LIST`].
+const CTL_USAGE_ROW_LEN: usize = 2 + 7 + 7;
+
+/// The command list of `smcroutectl`'s usage, SMCRoute's `  %-7s %s  %s` of each visible
+/// command of [`cmd::COMMANDS`] and its help text, written out at compile time: in the
+/// packed help texts its rows are mostly references to the help texts, fewer bytes than
+/// the loop that wrote them.
+const CTL_USAGE_LIST: [u8; CTL_USAGE_LIST_LEN] = {
+    let mut list = [b' '; CTL_USAGE_LIST_LEN];
+    let mut at = 0;
+    let mut i = 0;
+    while i < cmd::COMMANDS.len() {
+        let c = &cmd::COMMANDS[i];
+        if !c.is_alias() {
+            let word = c.word.padded();
+            let mut k = 0;
+            while k < word.len() {
+                list[at + 2 + k] = word[k];
+                k += 1;
+            }
+            if c.min_args > 0 {
+                let args = b" ARGS";
+                k = 0;
+                while k < args.len() {
+                    list[at + 9 + k] = args[k];
+                    k += 1;
+                }
+            }
+            at += CTL_USAGE_ROW_LEN;
+            let help = cmd::CMD_TEXT_PARTS[c.help_index()].as_bytes();
+            k = 0;
+            while k < help.len() {
+                list[at + k] = help[k];
+                k += 1;
+            }
+            at += help.len();
+        }
+        i += 1;
+    }
+    list
+};
+
+/// `smcroutectl`'s usage text, joined at compile time (one write, not nine), the default
+/// identity written out (its second time a reference to the first).
+const CTL_USAGE_PARTS: [&str; 9] = [
     CTL_USAGE_HEAD,
-    INSERT_TEXT,
+    DEFAULT_IDENT,
     CTL_USAGE_SOCKET,
     RUNSTATEDIR,
     "/",
-    INSERT_TEXT,
+    DEFAULT_IDENT,
     CTL_USAGE_COMMANDS,
+    match core::str::from_utf8(&CTL_USAGE_LIST) {
+        Ok(list) => list,
+        Err(_) => panic!("a help text is not UTF-8"),
+    },
+    CTL_USAGE_TAIL,
 ];
 const CTL_USAGE_JOINED: [u8; joined_len(&CTL_USAGE_PARTS)] = join(&CTL_USAGE_PARTS);
 
-/// Where `smcroutectl`'s usage up to its command list is in [`HELP_TEXTS`] (after the
+/// Where `smcroutectl`'s usage is in [`HELP_TEXTS`] (after the
 /// texts of the commands, [`cmd::CMD_TEXT_PARTS`]).
 pub const HELP_CTL_USAGE: usize = cmd::CMD_TEXT_PARTS.len();
-/// Where `smcroutectl`'s usage after its command list is in [`HELP_TEXTS`].
-pub const HELP_CTL_USAGE_END: usize = HELP_CTL_USAGE + 1;
-const HELP_COUNT: usize = HELP_CTL_USAGE + 2;
+/// Where the head of a command's help page (`help CMD`) is in [`HELP_TEXTS`].
+pub const HELP_PAGE_HEAD: usize = HELP_CTL_USAGE + 1;
+/// Where the head of a help page's example, up to the command word, is in [`HELP_TEXTS`].
+pub const HELP_PAGE_EXAMPLE: usize = HELP_CTL_USAGE + 2;
+const HELP_COUNT: usize = HELP_CTL_USAGE + 3;
 const HELP_PARTS: [&[u8]; HELP_COUNT] = {
     let mut parts: [&[u8]; HELP_COUNT] = [&[]; HELP_COUNT];
     let mut i = 0;
@@ -813,7 +899,8 @@ const HELP_PARTS: [&[u8]; HELP_COUNT] = {
         i += 1;
     }
     parts[HELP_CTL_USAGE] = &CTL_USAGE_JOINED;
-    parts[HELP_CTL_USAGE_END] = CTL_USAGE_TAIL.as_bytes();
+    parts[HELP_PAGE_HEAD] = b"Help:\n  ";
+    parts[HELP_PAGE_EXAMPLE] = b"\nExample:\n  smcroutectl ";
     parts
 };
 /// The help texts [separated](separated), what [`HELP_TEXTS`] packs and every other

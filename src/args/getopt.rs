@@ -15,8 +15,9 @@ pub enum Mode {
 /// One word of the command line, as [`Getopt::next_arg`] yields it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Arg<'a> {
-    /// An option letter and its argument, if it takes one.
-    Option(u8, Option<&'a str>),
+    /// An option letter and its argument; empty for an option that takes none (the
+    /// programs read the two alike: no `Option` to unwrap at each of their loops).
+    Option(u8, &'a str),
     /// A word that is not an option.
     Operand(&'a str),
 }
@@ -78,7 +79,7 @@ impl<'a> Getopt<'a> {
     /// are kept, not skipped; once the options have ended, every word is an operand.
     pub fn next_arg(&mut self) -> Option<Result<Arg<'a>, ArgError>> {
         if let Some(item) = self.next_option() {
-            return Some(item.map(|(c, value)| Arg::Option(c, value)));
+            return Some(item.map(|(c, value)| Arg::Option(c, value.unwrap_or(""))));
         }
         let word = self.args.get(self.index)?;
         self.next_word();

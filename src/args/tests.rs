@@ -162,7 +162,7 @@ fn getopt_next_arg_keeps_operands_in_order() {
         got
     };
     let args = &["p", "foo", "-b", "-", "-c", "x", "bar", "--", "-b", "baz"][..];
-    let (b, c) = (Arg::Option(b'b', None), Arg::Option(b'c', Some("x")));
+    let (b, c) = (Arg::Option(b'b', ""), Arg::Option(b'c', "x"));
     let operand = |w| Ok(Arg::Operand(w));
     assert_eq!(
         all(args, Mode::Permute),
@@ -626,9 +626,17 @@ fn ctl<'a>(args: &'a [&'a str]) -> CtlOpts<'a> {
 #[test]
 fn ctl_defaults() {
     let o = ctl(&["smcroutectl"]);
-    assert!(!(o.batch || o.detail || o.json || o.plain || o.no_heading || o.help || o.version));
+    assert!(
+        !(o.has(CtlFlag::Batch)
+            || o.has(CtlFlag::Detail)
+            || o.has(CtlFlag::Json)
+            || o.has(CtlFlag::Plain)
+            || o.has(CtlFlag::NoHeading)
+            || o.has(CtlFlag::Help)
+            || o.has(CtlFlag::Version))
+    );
     assert_eq!(o.ident, "smcroute");
-    assert!(!o.socket_given);
+    assert!(!o.has(CtlFlag::SocketGiven));
     assert_eq!(o.socket.as_str(), format!("{RUNSTATEDIR}/smcroute.sock"));
     assert!(o.words.is_empty());
 }
@@ -636,8 +644,15 @@ fn ctl_defaults() {
 #[test]
 fn ctl_every_option() {
     let o = ctl(&["smcroutectl", "-bdjpt", "-h", "show", "groups"]);
-    assert!(o.batch && o.detail && o.json && o.plain && o.no_heading && o.help);
-    assert!(!o.version);
+    assert!(
+        o.has(CtlFlag::Batch)
+            && o.has(CtlFlag::Detail)
+            && o.has(CtlFlag::Json)
+            && o.has(CtlFlag::Plain)
+            && o.has(CtlFlag::NoHeading)
+            && o.has(CtlFlag::Help)
+    );
+    assert!(!o.has(CtlFlag::Version));
     assert_eq!(o.words, ["show", "groups"]);
     let o = ctl(&["smcroutectl", "-i", "mr2", "add", "a", "b"]);
     assert_eq!(o.socket.as_str(), format!("{RUNSTATEDIR}/mr2.sock"));
@@ -645,7 +660,7 @@ fn ctl_every_option() {
     let o = ctl(&["smcroutectl", "-Imr3"]);
     assert_eq!(o.ident, "mr3");
     let o = ctl(&["smcroutectl", "-u", "/tmp/s", "-i", "x"]);
-    assert!(o.socket_given);
+    assert!(o.has(CtlFlag::SocketGiven));
     assert_eq!((o.socket.as_str(), o.ident), ("/tmp/s", "x"));
     let o = ctl(&["smcroutectl", "-i", "y", "-u", "/tmp/t", "-i", "x"]);
     assert_eq!((o.socket.as_str(), o.ident), ("/tmp/t", "x"));
@@ -657,7 +672,7 @@ fn ctl_every_option() {
 fn ctl_options_may_follow_words_as_with_glibc() {
     assert_eq!(CTL_MODE, Mode::Permute);
     let o = ctl(&["smcroutectl", "show", "-d", "groups", "-tu", "/s"]);
-    assert!(o.detail && o.no_heading);
+    assert!(o.has(CtlFlag::Detail) && o.has(CtlFlag::NoHeading));
     assert_eq!(o.words, ["show", "groups"]);
     assert_eq!(o.socket.as_str(), "/s");
     let o = ctl(&["smcroutectl", "add", "-i", "mr", "a1", "-", "225.1.1.1"]);
@@ -665,21 +680,21 @@ fn ctl_options_may_follow_words_as_with_glibc() {
     assert_eq!(o.words, ["add", "a1", "-", "225.1.1.1"]);
     // `--` ends the options; the words after it follow the ones before.
     let o = ctl(&["smcroutectl", "join", "--", "-d", "x"]);
-    assert!(!o.detail);
+    assert!(!o.has(CtlFlag::Detail));
     assert_eq!(o.words, ["join", "-d", "x"]);
     let o = ctl(&["smcroutectl", "show", "-h"]);
-    assert!(o.help);
+    assert!(o.has(CtlFlag::Help));
     assert_eq!(o.words, ["show"]);
 }
 
 #[test]
 fn ctl_version_stops_reading() {
     let o = ctl(&["smcroutectl", "-d", "-v", "-x"]);
-    assert!(o.version && o.detail);
+    assert!(o.has(CtlFlag::Version) && o.has(CtlFlag::Detail));
     let o = ctl(&["smcroutectl", "-hv"]);
-    assert!(o.version);
+    assert!(o.has(CtlFlag::Version));
     let o = ctl(&["smcroutectl", "show", "-v", "-x", "groups"]);
-    assert!(o.version);
+    assert!(o.has(CtlFlag::Version));
     assert_eq!(o.words, ["show"]);
 }
 
@@ -728,7 +743,14 @@ fn ctl_errors() {
     most[CTL_MAX_WORDS + 1] = "-d";
     most[CTL_MAX_WORDS + 2] = "-tbhpjIx";
     let o = ctl(&most);
-    assert!(o.detail && o.no_heading && o.batch && o.help && o.plain && o.json);
+    assert!(
+        o.has(CtlFlag::Detail)
+            && o.has(CtlFlag::NoHeading)
+            && o.has(CtlFlag::Batch)
+            && o.has(CtlFlag::Help)
+            && o.has(CtlFlag::Plain)
+            && o.has(CtlFlag::Json)
+    );
     assert_eq!((o.words.len(), o.ident), (CTL_MAX_WORDS, "x"));
     assert_eq!(CTL_USAGE_EXIT, 1);
     assert_eq!(

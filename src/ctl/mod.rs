@@ -21,7 +21,7 @@ use ufmt::uDisplay;
 
 pub use self::session::Session;
 pub use self::term::Term;
-use crate::args::{self, ArgError, CtlOpts, ErrorLine, CTL_MAX_WORDS};
+use crate::args::{self, ArgError, CtlFlag, CtlOpts, ErrorLine, CTL_MAX_WORDS};
 use crate::errno::Errno;
 use crate::fmt::Line;
 use crate::ipc::batch::{self, BatchError, BATCH_LINE_MAX};
@@ -40,24 +40,25 @@ const PROG: &str = crate::fmt::utf8(WARN_HEAD.as_bytes().split_at(WARN_HEAD.len(
 const SHOW: usize = 6;
 
 /// The tool's own messages after [`WARN_HEAD`], each with an
-/// [`INSERT`](crate::texts::INSERT) where its detail goes, in the order of [`Warning`].
+/// [`INSERT`](crate::texts::INSERT) where its detail goes and its newline, in the order of
+/// [`Warning`].
 #[rustfmt::skip]
 const WARNING_PARTS: [&[u8]; 13] = [
-    b"Not enough arguments to command \x01",
-    b"Failed reading commands: \x01",
+    b"Not enough arguments to command \x01\n",
+    b"Failed reading commands: \x01\n",
     // A batch line that is not run: not UTF-8, then each [`BatchError`]'s, in its order.
-    b"Skipping line that is not UTF-8",
-    crate::joined!["Skipping ", batch::LINE_TOO_LONG].as_bytes(),
-    crate::joined!["Skipping ", batch::TOO_MANY_WORDS].as_bytes(),
-    b"Communication with daemon failed: \x01",
-    b"Cannot find IPC socket \x01",
-    b"Daemon not running",
-    b"Need root privileges to connect to daemon",
-    b"Daemon may be running with another -i NAME",
-    b"Failed connecting to daemon: \x01",
+    b"Skipping line that is not UTF-8\n",
+    crate::joined!["Skipping ", batch::LINE_TOO_LONG, "\n"].as_bytes(),
+    crate::joined!["Skipping ", batch::TOO_MANY_WORDS, "\n"].as_bytes(),
+    b"Communication with daemon failed: \x01\n",
+    b"Cannot find IPC socket \x01\n",
+    b"Daemon not running\n",
+    b"Need root privileges to connect to daemon\n",
+    b"Daemon may be running with another -i NAME\n",
+    b"Failed connecting to daemon: \x01\n",
     // A daemon's error line, as it is.
-    b"\x01",
-    b"Communication with daemon failed: no reply",
+    b"\x01\n",
+    b"Communication with daemon failed: no reply\n",
 ];
 const WARNINGS_SEPARATED: [u8; separated_len(&WARNING_PARTS)] = separated(&WARNING_PARTS);
 
@@ -92,7 +93,6 @@ enum Warning {
 fn warn(t: &mut impl Term, what: Warning, detail: &[u8]) {
     t.err(WARN_HEAD.as_bytes());
     put_unpacked(&WARNINGS, what as usize + 1, &mut |b| t.err(b), detail);
-    t.err(b"\n");
 }
 
 /// Writes `smcroutectl: ` + the text of `what` with `value` in it + newline to standard
@@ -109,11 +109,11 @@ fn warn_with(t: &mut impl Term, what: Warning, value: &impl uDisplay) {
 pub fn run_words(session: &mut Session<'_, '_>, words: &[&str], t: &mut impl Term) {
     let found = cmd::find(words);
     let (spec, args) = match found {
-        Some((i, spec)) => (spec, words.get(i + 1..).unwrap_or(&[])),
+        Some(found) => found,
         // No command word at all is `show`.
         None => (&COMMANDS[SHOW], &[][..]),
     };
-    let help = session.opts().help;
+    let help = session.opts().has(CtlFlag::Help);
     let ipc = match spec.action {
         Action::Send(ipc) if !help && args.len() >= usize::from(spec.min_args) => ipc,
         action => {
@@ -122,7 +122,7 @@ pub fn run_words(session: &mut Session<'_, '_>, words: &[&str], t: &mut impl Ter
             let topic = match action {
                 Action::Help => args.first().and_then(|w| cmd::lookup(w)),
                 // `-h`: the help of the command, or the usage if there is none.
-                _ if help => found.map(|(_, spec)| spec),
+                _ if help => found.map(|(spec, _)| spec),
                 Action::Version => Some(spec),
                 Action::Send(_) => {
                     warn(t, Warning::NotEnoughArgs, spec.word.as_bytes());
@@ -136,8 +136,8 @@ pub fn run_words(session: &mut Session<'_, '_>, words: &[&str], t: &mut impl Ter
     };
     let opts = session.opts();
     let ipc = match ipc {
-        IpcCmd::Show if opts.json => IpcCmd::ShowJson,
-        IpcCmd::Show if opts.detail => IpcCmd::ShowDetail,
+        IpcCmd::Show if opts.has(CtlFlag::Json) => IpcCmd::ShowJson,
+        IpcCmd::Show if opts.has(CtlFlag::Detail) => IpcCmd::ShowDetail,
         other => other,
     };
     session.send(ipc, args, t);
@@ -233,12 +233,12 @@ pub fn run(args: &[&str], input: Input<'_>, t: &mut impl Term) -> i32 {
         print_arg_error(t, args.first().copied().unwrap_or(PROG), error);
         return args::CTL_USAGE_EXIT;
     }
-    if opts.version {
+    if opts.has(CtlFlag::Version) {
         usage::print_version(t);
         return 0;
     }
     let mut session = Session::new(&opts);
-    if opts.batch {
+    if opts.has(CtlFlag::Batch) {
         run_batch(&mut session, input, t);
     } else {
         run_words(&mut session, &opts.words, t);

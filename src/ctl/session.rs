@@ -5,7 +5,7 @@ use heapless::Vec;
 
 use super::{print_arg_error, warn, warn_with, Term, Warning, PROG};
 use crate::args::ArgError;
-use crate::args::CtlOpts;
+use crate::args::{CtlFlag, CtlOpts};
 use crate::errno::Errno;
 use crate::ipc::cmd::IpcCmd;
 use crate::ipc::show::{Headings, Renderer};
@@ -95,15 +95,18 @@ impl<'o, 'a> Session<'o, 'a> {
     /// Queues the request `cmd args` (sending the queue first if it would not fit), or
     /// reports why it cannot be built. `reload` and `kill` are sent at once.
     pub fn send(&mut self, cmd: IpcCmd, args: &[&str], t: &mut impl Term) {
-        if self.len + wire::frame_len_of(args) > self.frames.len() {
-            self.flush(t);
-        }
-        let buf = self.frames.get_mut(self.len..).unwrap_or(&mut []);
-        match wire::emit_words(cmd.letter(), args, buf) {
+        match wire::checked_frame_len(args) {
             Ok(n) => {
-                // (An offset in the 1 KiB of frames: it fits.)
-                let _ = self.queued.push((self.len as u16, cmd.is_show()));
-                self.len += n;
+                if self.len + n > self.frames.len() {
+                    self.flush(t);
+                }
+                // (A frame fits an empty queue: `checked_frame_len` checked.)
+                if let Some(out) = self.frames.get_mut(self.len..self.len + n) {
+                    wire::write_frame(cmd.letter(), args, out);
+                    // (An offset in the 1 KiB of frames: it fits.)
+                    let _ = self.queued.push((self.len as u16, cmd.is_show()));
+                    self.len += n;
+                }
             }
             Err(e) => self.refuse(e, t),
         }
@@ -207,9 +210,9 @@ impl<'o, 'a> Session<'o, 'a> {
         };
         // The terminal is probed for its width only for a show.
         let show = is_show.then(|| {
-            Renderer::new(if self.opts.no_heading {
+            Renderer::new(if self.opts.has(CtlFlag::NoHeading) {
                 Headings::Off
-            } else if self.opts.plain {
+            } else if self.opts.has(CtlFlag::Plain) {
                 Headings::Plain
             } else {
                 Headings::Tty { width: t.width() }
@@ -294,7 +297,7 @@ fn connect(opts: &CtlOpts<'_>, t: &mut impl Term) -> Option<Fd> {
         let own = match err {
             Errno::ECONNREFUSED => Warning::NotRunning,
             Errno::EACCES => Warning::NeedRoot,
-            Errno::ENOENT if !opts.socket_given => Warning::OtherIdentity,
+            Errno::ENOENT if !opts.has(CtlFlag::SocketGiven) => Warning::OtherIdentity,
             _ => {
                 warn_with(t, Warning::FailedConnecting, &err);
                 return None;

@@ -1,32 +1,19 @@
 //! The texts `smcroutectl` prints by itself: usage, per-command help, version.
 
 use super::Term;
-use crate::args::{self, DEFAULT_IDENT};
-use crate::ipc::cmd::{self, Action, CmdSpec, COMMANDS};
-use crate::texts::BLANKS;
+use crate::args;
+use crate::ipc::cmd::{self, Action, CmdSpec};
 
-/// The usage text of `help` and `-h`, with the default socket of this build.
+/// The usage text of `help` and `-h`, with the default socket of this build (its command
+/// list written out in the text).
 pub fn print_usage(t: &mut impl Term) {
-    put_help_text(t, args::HELP_CTL_USAGE, DEFAULT_IDENT);
-    for c in COMMANDS.iter().filter(|c| !c.is_alias()) {
-        // Blanks from the packed texts' runs, not literals of their own (-16 B).
-        t.put(&BLANKS[..2]);
-        // `%-7s`: command words are 7 characters at most.
-        t.put(c.word.padded());
-        t.put(if c.min_args > 0 {
-            b" ARGS  "
-        } else {
-            &BLANKS[..7]
-        });
-        put_help_text(t, c.help_index(), "");
-    }
-    put_help_text(t, args::HELP_CTL_USAGE_END, args::CTL_INBOUND);
+    put_help_text(t, args::HELP_CTL_USAGE);
 }
 
-/// Writes text `i` of [`args::HELP_TEXTS`], `insert` where it has an
-/// [`INSERT`](crate::texts::INSERT): one closure for every help text.
-fn put_help_text(t: &mut impl Term, i: usize, insert: &str) {
-    args::HELP_TEXTS.put(i, insert.as_bytes(), &mut |bytes| t.put(bytes));
+/// Writes text `i` of [`args::HELP_TEXTS`] (none has an insertion): one closure for
+/// every help text.
+fn put_help_text(t: &mut impl Term, i: usize) {
+    args::HELP_TEXTS.put(i, b"", &mut |bytes| t.put(bytes));
 }
 
 /// `-v` and `version`: the same text as `smcrouted -v`.
@@ -42,11 +29,12 @@ pub fn print_help(t: &mut impl Term, topic: Option<&'static CmdSpec>) {
         Some(c) if c.action != Action::Help => {
             // Aliases print the help of the entry they stand for.
             let c = cmd::help_entry(c);
-            t.put(b"Help:\n  ");
-            put_help_text(t, c.help_index(), "");
-            t.put(b"\nExample:\n  smcroutectl ");
+            // The heads packed with the help texts ("smcroutectl " is a reference).
+            put_help_text(t, args::HELP_PAGE_HEAD);
+            put_help_text(t, c.help_index());
+            put_help_text(t, args::HELP_PAGE_EXAMPLE);
             t.put(c.word.as_bytes());
-            put_help_text(t, c.example_index(), "");
+            put_help_text(t, c.example_index());
         }
         _ => print_usage(t),
     }

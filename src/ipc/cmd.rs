@@ -124,14 +124,14 @@ pub struct CmdSpec {
 
 impl CmdSpec {
     /// An alias, left out of the usage list.
-    pub fn is_alias(&self) -> bool {
+    pub const fn is_alias(&self) -> bool {
         self.alias_of != 0
     }
 
     /// The one-line help, with its newline (every place that writes it ends the line):
     /// its index in [`HELP_TEXTS`](crate::args::HELP_TEXTS).
-    pub fn help_index(&self) -> usize {
-        usize::from(self.help)
+    pub const fn help_index(&self) -> usize {
+        self.help as usize
     }
 
     /// The example arguments for `help CMD` as written there, after the blank that
@@ -166,14 +166,15 @@ impl Word {
     }
 
     /// The word padded with blanks to 7 bytes.
-    pub fn padded(&self) -> &[u8; 7] {
+    pub const fn padded(&self) -> &[u8; 7] {
         &self.bytes
     }
 
     /// The word without its padding.
     pub fn as_bytes(&self) -> &[u8] {
-        // `min`: the length is at most 7 (`new` checks it), and the compiler then knows.
-        let len = usize::from(self.len).min(self.bytes.len());
+        // Masked: the length is at most 7 (`new` checks it), and the compiler then knows
+        // (one `and`, where `min` is a compare and a conditional move).
+        let len = usize::from(self.len & 7);
         self.bytes.get(..len).unwrap_or(&self.bytes)
     }
 }
@@ -315,22 +316,25 @@ pub fn lookup(word: &str) -> Option<&'static CmdSpec> {
     if word.is_empty() {
         return None;
     }
-    COMMANDS.iter().find(|c| {
-        let entry = c.word.as_bytes();
-        let n = word.len().min(entry.len());
-        word.as_bytes().get(..n) == entry.get(..n)
-    })
+    // Over the shorter of the two: a zip of their bytes (no slices of both cut to it).
+    COMMANDS
+        .iter()
+        .find(|c| word.bytes().zip(c.word.as_bytes()).all(|(a, &b)| a == b))
 }
 
-/// The first command word in `words` and its position; earlier words are skipped. Not
+/// The first command word in `words` and the words after it; earlier words are skipped. Not
 /// inlined into `smcroutectl`'s command runner on x86_64 (-44 B; on MIPS16e the
 /// standalone `smcroutectl` is 16 B bigger so).
 #[cfg_attr(target_arch = "x86_64", inline(never))]
-pub fn find(words: &[&str]) -> Option<(usize, &'static CmdSpec)> {
-    words
-        .iter()
-        .enumerate()
-        .find_map(|(i, w)| lookup(w).map(|c| (i, c)))
+pub fn find<'w>(mut words: &'w [&'w str]) -> Option<(&'static CmdSpec, &'w [&'w str])> {
+    // The words after it are the tail of the walk: no slicing of `words` by an index.
+    while let [word, rest @ ..] = words {
+        if let Some(c) = lookup(word) {
+            return Some((c, rest));
+        }
+        words = rest;
+    }
+    None
 }
 
 /// The entry an alias prints its help from: the visible entry it stands for.
@@ -382,8 +386,8 @@ mod tests {
     #[test]
     fn find_skips_leading_words() {
         assert_eq!(
-            find(&["foo", "show", "groups"]).map(|(i, c)| (i, c.word.as_bytes())),
-            Some((1, &b"show"[..]))
+            find(&["foo", "show", "groups"]).map(|(c, rest)| (c.word.as_bytes(), rest)),
+            Some((&b"show"[..], &["groups"][..]))
         );
         assert_eq!(find(&["foo", "bar"]), None);
         assert_eq!(find(&[]), None);

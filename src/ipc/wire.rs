@@ -194,6 +194,16 @@ pub fn frame_len_of(args: &[&str]) -> usize {
 /// Writes the frame of the request `cmd args` into `buf`; returns its length. The same
 /// bytes as [`Request::emit`], without first copying the words into a [`Request`].
 pub fn emit_words(cmd: u8, args: &[&str], buf: &mut [u8]) -> Result<usize, WireError> {
+    let len = checked_frame_len(args)?;
+    let out = buf.get_mut(..len).ok_or(WireError::BufferTooSmall)?;
+    write_frame(cmd, args, out);
+    Ok(len)
+}
+
+/// The size of the frame of a request with the arguments `args`, or why none can be
+/// built: [`emit_words`]'s checks, for a caller that finds room for the frame itself
+/// (`smcroutectl`'s queue) before [`write_frame`].
+pub fn checked_frame_len(args: &[&str]) -> Result<usize, WireError> {
     if args.len() > IPC_MAX_ARGS {
         return Err(WireError::TooManyArgs);
     }
@@ -204,7 +214,13 @@ pub fn emit_words(cmd: u8, args: &[&str], buf: &mut [u8]) -> Result<usize, WireE
     if args.iter().any(|a| crate::fmt::has_byte(a.as_bytes(), 0)) {
         return Err(WireError::InteriorNul);
     }
-    let out = buf.get_mut(..len).ok_or(WireError::BufferTooSmall)?;
+    Ok(len)
+}
+
+/// Writes the frame of the request `cmd args` into `out`, which is as long as
+/// [`checked_frame_len`] of `args` says.
+pub fn write_frame(cmd: u8, args: &[&str], out: &mut [u8]) {
+    let len = out.len();
     out.fill(0);
     let count = args.len() as u16; // <= IPC_MAX_ARGS
     let (header, _) = out.split_at_mut(HEADER_LEN);
@@ -220,7 +236,6 @@ pub fn emit_words(cmd: u8, args: &[&str], buf: &mut [u8]) -> Result<usize, WireE
         }
         at = end + 1;
     }
-    Ok(len)
 }
 
 fn byte(buf: &[u8], i: usize) -> u8 {
