@@ -189,7 +189,11 @@ impl<const G: usize, const GB: usize, const J: usize> GroupTable<G, GB, J> {
         let id = self.groups.insert_with(|g| {
             g.iif.clear();
             let _ = g.iif.push_str(iif);
-            g.source = source.copied();
+            // Written in each case, not copied through the stack as one optional value.
+            match source {
+                Some(s) => g.source = Some(*s),
+                None => g.source = None,
+            }
             g.group = *group;
             g.used = true;
             g.joins = Ends::new();
