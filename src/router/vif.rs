@@ -253,26 +253,8 @@ impl Router {
             }
             self.cut_rule(h, rid, mask, is_iif);
         }
-        // Cache entries arriving on it go; those forwarding to it lose the OIF.
-        let mut walk = Walk::new();
-        while let Some(kid) = self.mfc.step(&mut walk) {
-            let Some(r) = self.kernel_entry(kid) else {
-                continue;
-            };
-            let Some(vif) = vif_of(r.is_v6()) else {
-                continue;
-            };
-            if r.mfc.parent == vif {
-                self.del_kernel(h, kid);
-            } else {
-                // Not forwarding to it: unchanged, and the kernel is not asked.
-                let (parent, mut ttls) = (r.mfc.parent, r.mfc.ttls);
-                if let Some(t) = ttls.get_mut(vif as usize) {
-                    *t = 0;
-                }
-                let _ = self.set_kernel_ttls(h, kid, parent, &ttls, false);
-            }
-        }
+        // Kernel entries arriving on it go; those forwarding to it lose the OIF.
+        self.change_entries(h, super::route::Entries::OnVifs(vif4, mif));
         self.del_vifs(h, id, ifindex);
         if touched && requeue {
             note(h, Msg::IfaceGone(self.iface_name(id)));
