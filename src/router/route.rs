@@ -456,10 +456,8 @@ pub(crate) fn put_kernel<H: Host>(
         }
     }
     // Still full: no cache entry to evict. (One message for both failures.)
-    if let Ok(kid) = mfc.insert(source, group, parent, ttls, owner) {
-        let installed = mfc
-            .get(kid)
-            .map_or(Err(Failed), |r| mfc_request(h, true, &r.mfc));
+    if let Ok((kid, entry)) = mfc.insert(source, group, parent, ttls, owner) {
+        let installed = mfc_request(h, true, entry);
         if installed.is_err() {
             mfc.remove(kid);
         }
