@@ -169,7 +169,9 @@ impl<const G: usize, const GB: usize, const J: usize> GroupTable<G, GB, J> {
         let hash = identity_hash(iif, source, group);
         let found = self.by_identity.find(hash, |id| {
             self.groups.get(id).is_some_and(|g| {
-                g.iif.as_str() == iif && g.source.as_ref() == source && g.group == *group
+                g.iif.as_bytes() == iif.as_bytes()
+                    && g.source.as_ref() == source
+                    && g.group == *group
             })
         });
         (IdentityHash(hash), found)
