@@ -47,8 +47,11 @@ impl Router {
         let Some(iface) = self.ifaces.get_mut(id) else {
             return Err(NotMulticast);
         };
+        // Its name, read once for every message and mrdisc (another field than those
+        // written below).
+        let name = iface.name.as_str();
         if !iface.multicast {
-            note(h, Msg::VifNotMulticast(iface.name.as_str()));
+            note(h, Msg::VifNotMulticast(name));
             return Err(NotMulticast);
         }
         iface.used = true;
@@ -64,7 +67,7 @@ impl Router {
             }
             let slots = if v6 { &mut self.mifs } else { &mut self.vifs };
             let Some(slot) = slots.iter().position(|&s| s == 0) else {
-                note(h, Msg::VifsExhausted(iface.name.as_str()));
+                note(h, Msg::VifsExhausted(name));
                 continue;
             };
             let vif = slot as u8;
@@ -72,7 +75,7 @@ impl Router {
                 // A VIF left in the kernel at this slot is as good as a new one.
                 Ok(()) | Err(crate::errno::Errno::EEXIST) => {}
                 Err(e) => {
-                    note(h, Msg::VifAddFailed(family, iface.name.as_str(), e));
+                    note(h, Msg::VifAddFailed(family, name, e));
                     continue;
                 }
             }
@@ -87,7 +90,7 @@ impl Router {
             }
         }
         if new_vif && iface.mrdisc {
-            h.mrdisc_register(iface.ifindex, iface.name.as_str());
+            h.mrdisc_register(iface.ifindex, name);
             iface.mrdisc_on = true;
         }
         Ok(())
