@@ -181,13 +181,14 @@ impl JoinPool {
                 return Err(JoinError::SocketsFull);
             };
             // A free slot: its socket is opened now.
-            let fd = match &sock.fd {
-                Some(fd) => fd,
-                None => {
-                    let fd = open_helper(family).map_err(JoinError::Kernel)?;
-                    sock.family = family;
-                    sock.fd.insert(fd)
-                }
+            if sock.fd.is_none() {
+                let fd = open_helper(family).map_err(JoinError::Kernel)?;
+                sock.family = family;
+                // Nothing to drop: the slot holds no socket.
+                core::mem::forget(sock.fd.replace(fd));
+            }
+            let Some(fd) = sock.fd() else {
+                return Err(JoinError::SocketsFull);
             };
             match membership(fd, true, ifindex, source, group) {
                 Ok(()) | Err(Errno::EADDRINUSE) => {
