@@ -311,14 +311,16 @@ impl Router {
         let mut cur = None;
         while let Some(id) = self.ifaces.next_match(name, cur) {
             cur = Some(id);
+            // One lookup for either way.
+            let Some(i) = self.ifaces.get_mut(id) else {
+                continue;
+            };
             if enable {
-                if let Some(i) = self.ifaces.get_mut(id) {
-                    i.threshold = threshold;
-                    i.mrdisc = mrdisc;
-                }
+                i.threshold = threshold;
+                i.mrdisc = mrdisc;
                 let _ = self.ensure_vifs(h, id);
             } else {
-                let ifindex = self.ifaces.get(id).map_or(0, |i| i.ifindex);
+                let ifindex = i.ifindex;
                 self.detach(h, id, ifindex, false, false);
             }
         }
