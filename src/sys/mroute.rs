@@ -312,11 +312,14 @@ fn vif_request(
             set_vif(fd, opt, vif, ifindex, threshold)
         }
         (Family::V6, true) => {
+            let Ok(pifi) = u16::try_from(ifindex) else {
+                return Err(Errno::EINVAL);
+            };
             let m = mif6ctl {
                 mif6c_mifi: vif.into(),
                 mif6c_flags: 0,
                 vifc_threshold: threshold,
-                mif6c_pifi: u16::try_from(ifindex).map_err(|_| Errno::EINVAL)?,
+                mif6c_pifi: pifi,
                 vifc_rate_limit: 0,
             };
             setsockopt(fd, libc::IPPROTO_IPV6, abi::MRT6_ADD_MIF, &m)
