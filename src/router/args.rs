@@ -6,7 +6,7 @@ use super::{Failed, Origin, Words};
 use crate::conf::atoi;
 use crate::fmt::Log;
 use crate::limits::MAX_OIFS;
-use crate::net::{Addr, Prefix};
+use crate::net::{Addr, Family, Prefix};
 
 /// `ADDR[/LEN]` → (address text, written length). `/0` and non-numeric mean "no length".
 fn split_len(word: &str) -> (&str, Option<i64>) {
@@ -112,7 +112,12 @@ pub fn sg_words<L: Log + ?Sized>(
         prefix(log, origin, cmd, word, is_group, out)?;
     }
     if source.is_none() {
-        *src = Prefix::host(Addr::any(grp.addr.family()));
+        // All of it written (an IPv6 `::`, all zero bytes), then made IPv4's `0.0.0.0`:
+        // no copy of an address whose IPv4 form leaves twelve bytes unset.
+        *src = Prefix::host(Addr::V6([0; 16]));
+        if grp.addr.family() == Family::V4 {
+            *src = Prefix::host(Addr::V4([0; 4]));
+        }
     }
     Ok(())
 }

@@ -226,12 +226,14 @@ impl Router {
                 continue;
             };
             touched = true;
-            let wildcard = is_wildcard(g.iif.as_str());
+            // The IIF as written, read once for both uses.
+            let written = g.iif.as_str();
+            let wildcard = is_wildcard(written);
             let done = !wildcard || g.has_no_joins();
             if requeue {
                 // Both names looked up and one picked, not a branch: the requeue call
                 // is not duplicated for each kind of membership.
-                let iif = [g.iif.as_str(), self.ifaces.name(id)][usize::from(wildcard)];
+                let iif = [written, self.ifaces.name(id)][usize::from(wildcard)];
                 let (source, group) = (g.source.as_ref(), &g.group);
                 let pending = &mut self.pending;
                 super::reload::requeue(pending, h, Kind::Mgroup, iif, source, group, &[]);

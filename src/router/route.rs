@@ -9,7 +9,7 @@ use crate::errno::Errno;
 use crate::kernel::{Host, Mfc};
 use crate::limits::MAX_VIFS;
 use crate::net::Addr;
-use crate::table::iface::is_wildcard;
+use crate::table::iface::{is_wildcard, NO_VIF};
 use crate::table::mfc::Route;
 use crate::table::pending::{AddError, Kind};
 use crate::table::rules::Rule;
@@ -41,15 +41,26 @@ fn clear_oifs(ttls: &mut Ttls, mask: u32) {
     }
 }
 
-/// What happens to the cache entries a template covers.
+/// What happens to the kernel entries a walk of [`Router::change_entries`] changes.
 #[derive(Clone, Copy)]
-enum CacheChange {
+pub(super) enum CacheChange {
     /// The template's OIFs are added (a new or grown template).
     Unite,
     /// The OIFs in the mask (VIF bits) are removed.
     Clear(u32),
     /// The entries are deleted (the template goes).
     Delete,
+}
+
+/// The kernel entries a walk of [`Router::change_entries`] changes.
+#[derive(Clone, Copy)]
+pub(super) enum Entries {
+    /// The cache entries template `rid` covers on its IIF: `change` applies.
+    Covered(usize, CacheChange),
+    /// Every entry of the VIF (IPv4) or MIF (IPv6) of an interface that goes
+    /// ([`NO_VIF`]: none): arriving on it they are deleted, forwarding to it they lose
+    /// that OIF.
+    OnVifs(u8, u8),
 }
 
 impl Router {
@@ -228,7 +239,7 @@ impl Router {
             // A new or grown template takes over the cache entries it covers (same
             // IIF): its OIFs are merged in and the entries re-installed (§5.3).
             if !self.reloading && self.mfc.has_caches() {
-                self.change_covered(h, rid, CacheChange::Unite);
+                self.change_entries(h, Entries::Covered(rid, CacheChange::Unite));
             }
             Ok(())
         }
@@ -266,53 +277,63 @@ impl Router {
         self.mfc.get(kid)
     }
 
-    /// Re-installs kernel entry `kid` with `parent`/`ttls` if that changes it (or always,
-    /// with `force`).
-    pub(crate) fn set_kernel_ttls<H: Host>(
-        &mut self,
-        h: &mut H,
-        kid: usize,
-        parent: u8,
-        ttls: &Ttls,
-        force: bool,
-    ) -> Result<(), Failed> {
-        set_kernel_ttls(&mut self.mfc, h, kid, parent, ttls, force)
-    }
-
     /// Deletes kernel entry `kid` from the kernel and the list.
     pub(crate) fn del_kernel<H: Host>(&mut self, h: &mut H, kid: usize) {
         del_kernel(&mut self.mfc, h, kid);
     }
 
-    /// Applies `change` to every cache entry template `rid` covers on its IIF. One walk
-    /// for a template that is added or grown, pruned, or removed. The rule stays borrowed
-    /// throughout (the kernel list is another field): no lookup of it per entry.
-    fn change_covered<H: Host>(&mut self, h: &mut H, rid: usize, change: CacheChange) {
-        let Some(rule) = self.rules.get(rid) else {
-            return;
-        };
-        let Some(parent) = self.vif_of(rule.iif as usize, rule.is_v6()) else {
-            return;
-        };
+    /// Walks the kernel list and changes the `which` entries: deleted, or their OIFs
+    /// changed and re-installed where that changes them. One walk for a template that is
+    /// added or grown, pruned, or removed, and for the entries of an interface that goes.
+    /// A template stays borrowed throughout (the kernel list is another field): no
+    /// lookup of it per entry.
+    pub(super) fn change_entries<H: Host>(&mut self, h: &mut H, which: Entries) {
+        // The template and the VIF of its IIF.
+        let mut template = None;
+        if let Entries::Covered(rid, _) = which {
+            let Some(rule) = self.rules.get(rid) else {
+                return;
+            };
+            let Some(parent) = self.vif_of(rule.iif as usize, rule.is_v6()) else {
+                return;
+            };
+            template = Some((rule, parent));
+        }
         let mfc = &mut self.mfc;
         let mut walk = Walk::new();
         while let Some(kid) = mfc.step(&mut walk) {
-            // The entry's OIFs, if it is a cache entry arriving on `parent` that the
-            // template covers: one lookup for the test and the copy.
-            let Some(mut ttls) = mfc
-                .get(kid)
-                .filter(|r| covered(r, rule, parent))
-                .map(|r| r.mfc.ttls)
-            else {
+            let Some(r) = mfc.get(kid) else {
                 continue;
             };
-            match change {
-                CacheChange::Delete => {
+            let change = match (which, template) {
+                (Entries::Covered(_, change), Some((rule, parent))) if covered(r, rule, parent) => {
+                    change
+                }
+                (Entries::OnVifs(vif4, mif), _) => {
+                    let vif = if r.is_v6() { mif } else { vif4 };
+                    if vif == NO_VIF {
+                        continue;
+                    }
+                    if r.mfc.parent == vif {
+                        CacheChange::Delete
+                    } else {
+                        // Not forwarding to it: unchanged, and the kernel is not asked.
+                        CacheChange::Clear(bit(vif))
+                    }
+                }
+                _ => continue,
+            };
+            // The entry's OIFs (a copy to change) and its parent (a covered entry's is the
+            // template's).
+            let (parent, mut ttls) = (r.mfc.parent, r.mfc.ttls);
+            match (change, template) {
+                (CacheChange::Delete, _) => {
                     del_kernel(mfc, h, kid);
                     continue;
                 }
-                CacheChange::Clear(mask) => clear_oifs(&mut ttls, mask),
-                CacheChange::Unite => unite(&mut ttls, &rule.ttls),
+                (CacheChange::Clear(mask), _) => clear_oifs(&mut ttls, mask),
+                (CacheChange::Unite, Some((rule, _))) => unite(&mut ttls, &rule.ttls),
+                (CacheChange::Unite, None) => {}
             }
             let _ = set_kernel_ttls(mfc, h, kid, parent, &ttls, false);
         }
@@ -340,7 +361,7 @@ impl Router {
             } else {
                 CacheChange::Clear(mask)
             };
-            self.change_covered(h, rid, change);
+            self.change_entries(h, Entries::Covered(rid, change));
         } else if !remove {
             let _ = self.install_exact(h, rid);
         } else if let Some(kid) = self.mfc.find(&rule.source.addr, &rule.group.addr) {
@@ -435,10 +456,8 @@ pub(crate) fn put_kernel<H: Host>(
         }
     }
     // Still full: no cache entry to evict. (One message for both failures.)
-    if let Ok(kid) = mfc.insert(source, group, parent, ttls, owner) {
-        let installed = mfc
-            .get(kid)
-            .map_or(Err(Failed), |r| mfc_request(h, true, &r.mfc));
+    if let Ok((kid, entry)) = mfc.insert(source, group, parent, ttls, owner) {
+        let installed = mfc_request(h, true, entry);
         if installed.is_err() {
             mfc.remove(kid);
         }
@@ -453,8 +472,9 @@ fn covered(r: &Route, rule: &Rule, parent: u8) -> bool {
     r.is_cache() && r.mfc.parent == parent && rule.covers(&r.mfc.source, &r.mfc.group)
 }
 
-/// [`Router::set_kernel_ttls`] on the kernel list alone: callers may pass the OIFs of a
-/// rule in place (another field), not a 32-byte copy.
+/// Re-installs kernel entry `kid` with `parent`/`ttls` if that changes it (or always,
+/// with `force`). Over the kernel list alone: callers may pass the OIFs of a rule in
+/// place (another field), not a 32-byte copy.
 pub(super) fn set_kernel_ttls<H: Host>(
     mfc: &mut Mfcs,
     h: &mut H,

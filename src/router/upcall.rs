@@ -63,19 +63,17 @@ impl Router {
         // (S,G) rules are authoritative; SMCRoute would overwrite them.
         let given_up = wrong && (is_configured || template.is_none());
         if !given_up {
-            if !is_configured {
-                if let Some(r) = template {
-                    ttls = r.ttls;
-                }
-            }
+            // A template's OIFs read in place (the rules are another field), not copied
+            // first; else the configured entry's copy (or none).
+            let oifs = match template {
+                Some(r) if !is_configured => &r.ttls,
+                _ => &ttls,
+            };
             // The entry's id, kept by an update and given by an insert: no second lookup.
             // The kernel lost an entry we have (NOCACHE): ours is put back, whatever it
             // answers.
             let mfc = &mut self.mfc;
-            let k = match (
-                put_kernel(mfc, h, kid, source, group, parent, &ttls, 0),
-                kid,
-            ) {
+            let k = match (put_kernel(mfc, h, kid, source, group, parent, oifs, 0), kid) {
                 (Ok(k), _) => k,
                 (Err(_), Some(k)) if !wrong => k,
                 _ => return,

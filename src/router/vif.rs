@@ -47,8 +47,11 @@ impl Router {
         let Some(iface) = self.ifaces.get_mut(id) else {
             return Err(NotMulticast);
         };
+        // Its name, read once for every message and mrdisc (another field than those
+        // written below).
+        let name = iface.name.as_str();
         if !iface.multicast {
-            note(h, Msg::VifNotMulticast(iface.name.as_str()));
+            note(h, Msg::VifNotMulticast(name));
             return Err(NotMulticast);
         }
         iface.used = true;
@@ -64,7 +67,7 @@ impl Router {
             }
             let slots = if v6 { &mut self.mifs } else { &mut self.vifs };
             let Some(slot) = slots.iter().position(|&s| s == 0) else {
-                note(h, Msg::VifsExhausted(iface.name.as_str()));
+                note(h, Msg::VifsExhausted(name));
                 continue;
             };
             let vif = slot as u8;
@@ -72,7 +75,7 @@ impl Router {
                 // A VIF left in the kernel at this slot is as good as a new one.
                 Ok(()) | Err(crate::errno::Errno::EEXIST) => {}
                 Err(e) => {
-                    note(h, Msg::VifAddFailed(family, iface.name.as_str(), e));
+                    note(h, Msg::VifAddFailed(family, name, e));
                     continue;
                 }
             }
@@ -87,7 +90,7 @@ impl Router {
             }
         }
         if new_vif && iface.mrdisc {
-            h.mrdisc_register(iface.ifindex, iface.name.as_str());
+            h.mrdisc_register(iface.ifindex, name);
             iface.mrdisc_on = true;
         }
         Ok(())
@@ -253,26 +256,8 @@ impl Router {
             }
             self.cut_rule(h, rid, mask, is_iif);
         }
-        // Cache entries arriving on it go; those forwarding to it lose the OIF.
-        let mut walk = Walk::new();
-        while let Some(kid) = self.mfc.step(&mut walk) {
-            let Some(r) = self.kernel_entry(kid) else {
-                continue;
-            };
-            let Some(vif) = vif_of(r.is_v6()) else {
-                continue;
-            };
-            if r.mfc.parent == vif {
-                self.del_kernel(h, kid);
-            } else {
-                // Not forwarding to it: unchanged, and the kernel is not asked.
-                let (parent, mut ttls) = (r.mfc.parent, r.mfc.ttls);
-                if let Some(t) = ttls.get_mut(vif as usize) {
-                    *t = 0;
-                }
-                let _ = self.set_kernel_ttls(h, kid, parent, &ttls, false);
-            }
-        }
+        // Kernel entries arriving on it go; those forwarding to it lose the OIF.
+        self.change_entries(h, super::route::Entries::OnVifs(vif4, mif));
         self.del_vifs(h, id, ifindex);
         if touched && requeue {
             note(h, Msg::IfaceGone(self.iface_name(id)));
@@ -326,14 +311,16 @@ impl Router {
         let mut cur = None;
         while let Some(id) = self.ifaces.next_match(name, cur) {
             cur = Some(id);
+            // One lookup for either way.
+            let Some(i) = self.ifaces.get_mut(id) else {
+                continue;
+            };
             if enable {
-                if let Some(i) = self.ifaces.get_mut(id) {
-                    i.threshold = threshold;
-                    i.mrdisc = mrdisc;
-                }
+                i.threshold = threshold;
+                i.mrdisc = mrdisc;
                 let _ = self.ensure_vifs(h, id);
             } else {
-                let ifindex = self.ifaces.get(id).map_or(0, |i| i.ifindex);
+                let ifindex = i.ifindex;
                 self.detach(h, id, ifindex, false, false);
             }
         }

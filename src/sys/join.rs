@@ -176,13 +176,17 @@ impl JoinPool {
         // Each ENOBUFS excludes one more socket, so this ends well within the bound. (A
         // half-open range: an inclusive one keeps an exhausted flag to step.)
         for _ in 0..MAX_JOIN_SOCKETS + 1 {
-            let i = match self.pick(family, busy) {
-                Some(i) => i,
-                None => self.open(family)?,
-            };
+            let i = self.pick(family, busy).ok_or(JoinError::SocketsFull)?;
             let Some(sock) = self.socks.get_mut(i) else {
                 return Err(JoinError::SocketsFull);
             };
+            // A free slot: its socket is opened now.
+            if sock.fd.is_none() {
+                let fd = open_helper(family).map_err(JoinError::Kernel)?;
+                sock.family = family;
+                // Nothing to drop: the slot holds no socket.
+                core::mem::forget(sock.fd.replace(fd));
+            }
             let Some(fd) = sock.fd() else {
                 return Err(JoinError::SocketsFull);
             };
@@ -245,29 +249,19 @@ impl JoinPool {
         }
     }
 
-    /// A socket of `family` with room that is not in `busy`.
+    /// A socket of `family` with room that is not in `busy`, else the first free slot
+    /// (`count` 0; the caller opens its socket): one walk for both.
     fn pick(&self, family: Family, busy: &JoinSockets) -> Option<usize> {
         let max = self.max_groups(family);
-        self.socks.iter().enumerate().position(|(i, s)| {
-            !busy.contains(i) && s.fd.is_some() && s.family == family && s.count < max
-        })
-    }
-
-    fn open(&mut self, family: Family) -> Result<usize, JoinError> {
-        let i = self
-            .socks
-            .iter()
-            .position(|s| s.fd.is_none())
-            .ok_or(JoinError::SocketsFull)?;
-        let fd = open_helper(family).map_err(JoinError::Kernel)?;
-        if let Some(s) = self.socks.get_mut(i) {
-            *s = JoinSock {
-                fd: Some(fd),
-                family,
-                count: 0,
-            };
+        let mut free = None;
+        for (i, s) in self.socks.iter().enumerate() {
+            if s.fd.is_none() {
+                free = free.or(Some(i));
+            } else if !busy.contains(i) && s.family == family && s.count < max {
+                return Some(i);
+            }
         }
-        Ok(i)
+        free
     }
 }
 

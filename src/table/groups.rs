@@ -29,7 +29,7 @@ pub struct Group {
 
 impl Group {
     fn hash(&self) -> u32 {
-        identity_hash(self.iif.as_str(), self.source.as_ref(), &self.group)
+        identity_hash(self.iif.as_bytes(), self.source.as_ref(), &self.group)
     }
 
     /// True if the membership has no kernel joins.
@@ -55,9 +55,9 @@ impl Blank for Group {
     };
 }
 
-fn identity_hash(iif: &str, source: Option<&Prefix>, group: &Prefix) -> u32 {
+fn identity_hash(iif: &[u8], source: Option<&Prefix>, group: &Prefix) -> u32 {
     // The name's length is mixed in first: no terminator needed.
-    let mut h = KeyHash::new().bytes(iif.as_bytes());
+    let mut h = KeyHash::new().bytes(iif);
     if let Some(s) = source {
         h = h.prefix(s);
     }
@@ -166,10 +166,12 @@ impl<const G: usize, const GB: usize, const J: usize> GroupTable<G, GB, J> {
         source: Option<&Prefix>,
         group: &Prefix,
     ) -> (IdentityHash, Option<usize>) {
-        let hash = identity_hash(iif, source, group);
+        let hash = identity_hash(iif.as_bytes(), source, group);
         let found = self.by_identity.find(hash, |id| {
             self.groups.get(id).is_some_and(|g| {
-                g.iif.as_str() == iif && g.source.as_ref() == source && g.group == *group
+                g.iif.as_bytes() == iif.as_bytes()
+                    && g.source.as_ref() == source
+                    && g.group == *group
             })
         });
         (IdentityHash(hash), found)
@@ -189,7 +191,11 @@ impl<const G: usize, const GB: usize, const J: usize> GroupTable<G, GB, J> {
         let id = self.groups.insert_with(|g| {
             g.iif.clear();
             let _ = g.iif.push_str(iif);
-            g.source = source.copied();
+            // Written in each case, not copied through the stack as one optional value.
+            match source {
+                Some(s) => g.source = Some(*s),
+                None => g.source = None,
+            }
             g.group = *group;
             g.used = true;
             g.joins = Ends::new();

@@ -159,7 +159,8 @@ impl<const N: usize, const B: usize> MfcTable<N, B> {
 
     /// Adds an entry for an (S,G) that has none: the last [`MfcTable::find`] must have
     /// been of this (S,G) (it missed; removals since do not matter). A cache entry
-    /// (`owner` 0) goes to the back of the LRU. Written into its slot in place.
+    /// (`owner` 0) goes to the back of the LRU. Written into its slot in place; its id
+    /// and its kernel request come back (no lookup of it to install it).
     pub fn insert(
         &mut self,
         source: &Addr,
@@ -167,10 +168,10 @@ impl<const N: usize, const B: usize> MfcTable<N, B> {
         parent: u8,
         ttls: &[u8; MAX_VIFS],
         owner: u32,
-    ) -> Result<usize, Full> {
+    ) -> Result<(usize, &Mfc), Full> {
         let sg = self.found_hash.get();
         debug_assert_eq!(sg, sg_hash(source, group));
-        let id = self.slab.insert_with(|r| {
+        let (id, route) = self.slab.insert_in_place(|r| {
             r.mfc.source = *source;
             r.mfc.group = *group;
             r.mfc.parent = parent;
@@ -184,7 +185,7 @@ impl<const N: usize, const B: usize> MfcTable<N, B> {
         if owner == 0 {
             self.lru.push_back(id);
         }
-        Ok(id)
+        Ok((id, &route.mfc))
     }
 
     /// Removes entry `id`; false if there was none.
@@ -277,7 +278,10 @@ mod tests {
     ) -> Result<usize, Full> {
         assert_eq!(t.find(&r.mfc.source, &r.mfc.group), None);
         let m = &r.mfc;
-        t.insert(&m.source, &m.group, m.parent, &m.ttls, r.owner)
+        let (id, entry) = t.insert(&m.source, &m.group, m.parent, &m.ttls, r.owner)?;
+        // The request returned is the entry's as inserted.
+        assert_eq!(entry, m);
+        Ok(id)
     }
 
     fn r(s: &str, g: &str) -> Route {

@@ -127,13 +127,17 @@ impl<T: Blank, const N: usize> Slab<T, N> {
     /// that still holds an old value (so `fill` sets every field): no value is built
     /// elsewhere and copied in.
     pub fn insert_with(&mut self, fill: impl FnOnce(&mut T)) -> Result<usize, Full> {
+        self.insert_in_place(fill).map(|(id, _)| id)
+    }
+
+    /// [`Slab::insert_with`], and the value inserted: no lookup of it by its new id.
+    pub fn insert_in_place(&mut self, fill: impl FnOnce(&mut T)) -> Result<(usize, &mut T), Full> {
         let id = claim(&mut self.head, &mut self.nodes).ok_or(Full)?;
         // Always there: `claim` gives ids below N.
-        if let Some(slot) = self.slots.get_mut(id) {
-            slot.live = true;
-            fill(&mut slot.value);
-        }
-        Ok(id)
+        let slot = self.slots.get_mut(id).ok_or(Full)?;
+        slot.live = true;
+        fill(&mut slot.value);
+        Ok((id, &mut slot.value))
     }
 
     /// Removes the value with `id`; false if there was none. The value is not returned:
