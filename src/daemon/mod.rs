@@ -39,7 +39,7 @@ use core::mem::ManuallyDrop;
 use self::clients::Clients;
 use self::host::{DaemonHost, Mrdiscs};
 use self::load::{ConfBufs, LoadError};
-use self::said::{say, say_texts, Said};
+use self::said::{say, say_only, say_texts, Said};
 
 /// sysexits(3) codes the daemon exits with (spec §7.4).
 pub mod exit {
@@ -260,7 +260,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
                     }
                 };
                 say(&mut host.log, said, name, None);
-                say(&mut host.log, Said::InvalidUserGroup, "", None);
+                say_only(&mut host.log, Said::InvalidUserGroup);
                 return exit::FAILURE;
             }
         },
@@ -305,7 +305,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         Ok(fd) => Some(fd),
         Err(e) => {
             init_failed(&mut host.log, Level::Notice, e);
-            say(&mut host.log, Said::V4Only, "", None);
+            say_only(&mut host.log, Said::V4Only);
             None
         }
     };
@@ -342,7 +342,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     if let Err(LoadError::Missing) =
         load_conf(router, &mut host, bufs, opts.conf.as_str(), Level::Notice)
     {
-        say(&mut host.log, Said::Continuing, "", None);
+        say_only(&mut host.log, Said::Continuing);
     }
     if let Err(e) = fs::write_pid_file(opts.pid_file.as_str(), process::getpid()) {
         let pid_file = opts.pid_file.as_str();
@@ -617,7 +617,7 @@ impl Loop<'_, '_> {
             }
             return false;
         };
-        say(&mut self.host.log, why, "", None);
+        say_only(&mut self.host.log, why);
         true
     }
 

@@ -190,6 +190,13 @@ impl Said {
     }
 }
 
+/// Logs message `said`, which has no insert and no error, at its level: one call with the
+/// two arguments [`say`] takes besides.
+#[inline(never)]
+pub fn say_only(log: &mut SysLog<'_>, said: Said) {
+    say(log, said, "", None);
+}
+
 /// Logs message `said` at its level with `insert` in its place, then `e` if there is one.
 /// Out of line: its callers pass the message alone, not its texts and level.
 #[inline(never)]
