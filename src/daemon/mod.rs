@@ -39,7 +39,7 @@ use core::mem::ManuallyDrop;
 use self::clients::Clients;
 use self::host::{DaemonHost, Mrdiscs};
 use self::load::{ConfBufs, LoadError};
-use self::said::{say, say_only, say_texts, Said};
+use self::said::{say, say_bare, say_texts, Said};
 
 /// sysexits(3) codes the daemon exits with (spec §7.4).
 pub mod exit {
@@ -260,14 +260,14 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
                     }
                 };
                 say(&mut host.log, said, name, None);
-                say_only(&mut host.log, Said::InvalidUserGroup);
+                say_bare(&mut host.log, Said::InvalidUserGroup, None);
                 return exit::FAILURE;
             }
         },
     };
     if !opts.foreground {
         if let Err(e) = process::daemonize() {
-            say(&mut host.log, Said::Daemonizing, "", Some(e));
+            say_bare(&mut host.log, Said::Daemonizing, Some(e));
             return exit::OSERR;
         }
     }
@@ -299,13 +299,13 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         }
     };
     if let Err(e) = mroute::enable_pim(&v4) {
-        say(&mut host.log, Said::Pim, "", Some(e));
+        say_bare(&mut host.log, Said::Pim, Some(e));
     }
     let v6 = match mroute::open_v6(opts.table_id) {
         Ok(fd) => Some(fd),
         Err(e) => {
             init_failed(&mut host.log, Level::Notice, e);
-            say_only(&mut host.log, Said::V4Only);
+            say_bare(&mut host.log, Said::V4Only, None);
             None
         }
     };
@@ -319,7 +319,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     let signals = match Signals::install() {
         Ok(s) => s,
         Err(e) => {
-            say(&mut host.log, Said::Signals, "", Some(e));
+            say_bare(&mut host.log, Said::Signals, Some(e));
             return exit::OSERR;
         }
     };
@@ -327,14 +327,14 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     let listener = match unix::listen(opts.socket.as_str()) {
         Ok(fd) => Some(fd),
         Err(e) => {
-            say(&mut host.log, Said::Ipc, "", Some(e));
+            say_bare(&mut host.log, Said::Ipc, Some(e));
             None
         }
     };
     let events = match ifevent::open_events() {
         Ok(fd) => Some(fd),
         Err(e) => {
-            say(&mut host.log, Said::Events, "", Some(e));
+            say_bare(&mut host.log, Said::Events, Some(e));
             None
         }
     };
@@ -342,7 +342,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     if let Err(LoadError::Missing) =
         load_conf(router, &mut host, bufs, opts.conf.as_str(), Level::Notice)
     {
-        say_only(&mut host.log, Said::Continuing);
+        say_bare(&mut host.log, Said::Continuing, None);
     }
     if let Err(e) = fs::write_pid_file(opts.pid_file.as_str(), process::getpid()) {
         let pid_file = opts.pid_file.as_str();
@@ -451,7 +451,7 @@ fn rescan(router: &mut Router, host: &mut DaemonHost, bufs: &mut ConfBufs) {
     router.scan_begin();
     let [scratch, ..] = bufs;
     if let Err(e) = ifevent::dump_links_in(scratch, &mut |info| router.scan_iface(info)) {
-        say(&mut host.log, Said::Interfaces, "", Some(e));
+        say_bare(&mut host.log, Said::Interfaces, Some(e));
     }
     router.scan_end(host);
 }
@@ -617,7 +617,7 @@ impl Loop<'_, '_> {
             }
             return false;
         };
-        say_only(&mut self.host.log, why);
+        say_bare(&mut self.host.log, why, None);
         true
     }
 

@@ -190,11 +190,11 @@ impl Said {
     }
 }
 
-/// Logs message `said`, which has no insert and no error, at its level: one call with the
-/// two arguments [`say`] takes besides.
+/// Logs message `said`, which has no insert, at its level, then `e` if there is one: one
+/// call without the empty insert [`say`] takes besides.
 #[inline(never)]
-pub fn say_only(log: &mut SysLog<'_>, said: Said) {
-    say(log, said, "", None);
+pub fn say_bare(log: &mut SysLog<'_>, said: Said, e: Option<Errno>) {
+    say(log, said, "", e);
 }
 
 /// Logs message `said` at its level with `insert` in its place, then `e` if there is one.
