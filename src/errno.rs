@@ -3,15 +3,39 @@
 //! chosen by `target_os`/`target_arch` here and checked against the `libc` crate in
 //! `sys::errno` for every target we build.
 
+use core::num::NonZeroI32;
+
 use ufmt::{uDisplay, uWrite, Formatter};
 
 use crate::fmt::utf8_prefix;
 use crate::texts::{put_unpacked, separated, separated_len};
 
 /// An `errno` value returned by a system call.
+///
+/// Non-zero inside, so that `Option<Errno>` and `Result<(), Errno>` are one register
+/// rather than a tag and a value (errno 0 is no error; it is kept, as `i32::MIN`, which no
+/// call sets, so that even a stray 0 still prints as "Unknown error 0").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(transparent)]
-pub struct Errno(pub i32);
+pub struct Errno(NonZeroI32);
+
+impl Errno {
+    /// The value `n` (0 stored as `i32::MIN`).
+    pub const fn new(n: i32) -> Self {
+        match NonZeroI32::new(n) {
+            Some(n) => Self(n),
+            None => Self(NonZeroI32::MIN),
+        }
+    }
+
+    /// The number, as [`Errno::new`] got it.
+    pub const fn get(self) -> i32 {
+        match self.0.get() {
+            i32::MIN => 0,
+            n => n,
+        }
+    }
+}
 
 /// The numbers from Unix V7, the same on every ABI this builds for (Linux, all
 /// architectures, and FreeBSD; `EAGAIN` is not among them).
@@ -99,7 +123,7 @@ macro_rules! errnos {
         impl Errno {
             $(
                 #[doc = $text]
-                pub const $name: Errno = Errno(nums::$name);
+                pub const $name: Errno = Errno::new(nums::$name);
             )*
         }
 
@@ -124,7 +148,7 @@ impl Text {
     pub const fn of(e: Errno) -> Self {
         let mut i = 0;
         while i < NUMS.len() {
-            if NUMS[i] as i32 == e.0 {
+            if NUMS[i] as i32 == e.get() {
                 return Self(i as u8);
             }
             i += 1;
@@ -197,7 +221,7 @@ impl Text {
 impl uDisplay for Errno {
     /// The `strerror` text, or `Unknown error N` for values outside the table.
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        match NUMS.iter().position(|&n| i32::from(n) == self.0) {
+        match NUMS.iter().position(|&n| i32::from(n) == self.get()) {
             Some(i) => {
                 let mut result = Ok(());
                 Text(i as u8).put(&mut |piece| {
@@ -210,7 +234,7 @@ impl uDisplay for Errno {
             None => {
                 f.write_str("Unknown error ")?;
                 // The number as every other number of the log: no `ufmt` integer code.
-                crate::net::write_i64(f, i64::from(self.0))
+                crate::net::write_i64(f, i64::from(self.get()))
             }
         }
     }
@@ -253,12 +277,15 @@ mod tests {
         for (i, &part) in PACKED_PARTS.iter().enumerate() {
             assert_eq!(text(Text(i as u8)), part);
             if let Some(&n) = NUMS.get(i) {
-                assert_eq!(show(Errno(i32::from(n))).as_bytes(), part);
+                assert_eq!(show(Errno::new(i32::from(n))).as_bytes(), part);
             }
         }
-        assert_eq!(show(Errno(0)), "Unknown error 0");
-        assert_eq!(show(Errno(-5)), "Unknown error -5");
-        assert_eq!(show(Errno(4095)), "Unknown error 4095");
-        assert_eq!(show(Errno(i32::MIN)), "Unknown error -2147483648");
+        assert_eq!(show(Errno::new(0)), "Unknown error 0");
+        assert_eq!(show(Errno::new(-5)), "Unknown error -5");
+        assert_eq!(show(Errno::new(4095)), "Unknown error 4095");
+        assert_eq!(show(Errno::new(i32::MIN + 1)), "Unknown error -2147483647");
+        // 0 has the place of `i32::MIN`, which no call sets.
+        assert_eq!(Errno::new(0).get(), 0);
+        assert_ne!(Errno::new(0), Errno::new(1));
     }
 }

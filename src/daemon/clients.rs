@@ -7,7 +7,7 @@
 //! nothing is dropped after [`IDLE_MS`].
 
 use super::host::DaemonHost;
-use super::said::{say, Said};
+use super::said::{say_bare, Said};
 use crate::fmt::{utf8_prefix, Level, Line};
 use crate::ipc::show::Out;
 use crate::ipc::{Framer, Request, WireError};
@@ -92,13 +92,7 @@ impl Clients {
             Err(_) => return,
         };
         let Some(slot) = self.slots.iter_mut().find(|s| s.fd.is_none()) else {
-            say(
-                &mut host.log,
-                Level::Warning,
-                Said::TooManyClients,
-                "",
-                None,
-            );
+            say_bare(&mut host.log, Said::TooManyClients, None);
             return;
         };
         let _ = unix::set_send_timeout(&fd, SEND_TIMEOUT_MS);
@@ -129,7 +123,7 @@ impl Clients {
     pub fn reap_idle(&mut self, host: &mut DaemonHost, now: Instant) {
         for c in self.slots.iter_mut() {
             if c.fd.is_some() && c.since.until(now) > IDLE_MS {
-                say(&mut host.log, Level::Info, Said::Idle, "", None);
+                say_bare(&mut host.log, Said::Idle, None);
                 c.fd = None;
             }
         }
@@ -231,7 +225,7 @@ fn answer(
     reply.put(b"\0");
     reply.state.flush(reply.buf);
     if reply.state.failed() {
-        say(&mut host.log, Level::Warning, Said::NotReading, "", None);
+        say_bare(&mut host.log, Said::NotReading, None);
     }
     parsed.is_ok() && !reply.state.failed()
 }

@@ -93,7 +93,7 @@ impl<'a> DaemonHost<'a> {
             }
             Ok(_) => {}
             Err(e) => {
-                say(&mut self.log, Level::Warning, Said::Script, path, Some(e));
+                say(&mut self.log, Said::Script, path, Some(e));
             }
         }
     }
@@ -257,7 +257,7 @@ impl Host for DaemonHost<'_> {
                 core::mem::forget(slot.replace(sock));
             }
             Err(e) => {
-                say(&mut self.log, Level::Warning, Said::Mrdisc, name, Some(e));
+                say(&mut self.log, Said::Mrdisc, name, Some(e));
             }
         }
     }

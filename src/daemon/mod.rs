@@ -39,7 +39,7 @@ use core::mem::ManuallyDrop;
 use self::clients::Clients;
 use self::host::{DaemonHost, Mrdiscs};
 use self::load::{ConfBufs, LoadError};
-use self::said::{say, say_texts, Said};
+use self::said::{say, say_bare, say_texts, Said};
 
 /// sysexits(3) codes the daemon exits with (spec §7.4).
 pub mod exit {
@@ -245,7 +245,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     }
     if process::geteuid() != 0 {
         let prog = args::basename(prog);
-        say(&mut host.log, Level::Err, Said::NeedRoot, prog, None);
+        say(&mut host.log, Said::NeedRoot, prog, None);
         return exit::NOPERM;
     }
     let ids = match opts.user {
@@ -259,15 +259,15 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
                         (Said::UnknownGroup, opts.group.unwrap_or(""))
                     }
                 };
-                say(&mut host.log, Level::Err, said, name, None);
-                say(&mut host.log, Level::Err, Said::InvalidUserGroup, "", None);
+                say(&mut host.log, said, name, None);
+                say_bare(&mut host.log, Said::InvalidUserGroup, None);
                 return exit::FAILURE;
             }
         },
     };
     if !opts.foreground {
         if let Err(e) = process::daemonize() {
-            say(&mut host.log, Level::Err, Said::Daemonizing, "", Some(e));
+            say_bare(&mut host.log, Said::Daemonizing, Some(e));
             return exit::OSERR;
         }
     }
@@ -299,13 +299,13 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         }
     };
     if let Err(e) = mroute::enable_pim(&v4) {
-        say(&mut host.log, Level::Err, Said::Pim, "", Some(e));
+        say_bare(&mut host.log, Said::Pim, Some(e));
     }
     let v6 = match mroute::open_v6(opts.table_id) {
         Ok(fd) => Some(fd),
         Err(e) => {
             init_failed(&mut host.log, Level::Notice, e);
-            say(&mut host.log, Level::Notice, Said::V4Only, "", None);
+            say_bare(&mut host.log, Said::V4Only, None);
             None
         }
     };
@@ -319,7 +319,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     let signals = match Signals::install() {
         Ok(s) => s,
         Err(e) => {
-            say(&mut host.log, Level::Err, Said::Signals, "", Some(e));
+            say_bare(&mut host.log, Said::Signals, Some(e));
             return exit::OSERR;
         }
     };
@@ -327,14 +327,14 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     let listener = match unix::listen(opts.socket.as_str()) {
         Ok(fd) => Some(fd),
         Err(e) => {
-            say(&mut host.log, Level::Warning, Said::Ipc, "", Some(e));
+            say_bare(&mut host.log, Said::Ipc, Some(e));
             None
         }
     };
     let events = match ifevent::open_events() {
         Ok(fd) => Some(fd),
         Err(e) => {
-            say(&mut host.log, Level::Err, Said::Events, "", Some(e));
+            say_bare(&mut host.log, Said::Events, Some(e));
             None
         }
     };
@@ -342,17 +342,11 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     if let Err(LoadError::Missing) =
         load_conf(router, &mut host, bufs, opts.conf.as_str(), Level::Notice)
     {
-        say(&mut host.log, Level::Notice, Said::Continuing, "", None);
+        say_bare(&mut host.log, Said::Continuing, None);
     }
     if let Err(e) = fs::write_pid_file(opts.pid_file.as_str(), process::getpid()) {
         let pid_file = opts.pid_file.as_str();
-        say(
-            &mut host.log,
-            Level::Warning,
-            Said::PidFile,
-            pid_file,
-            Some(e),
-        );
+        say(&mut host.log, Said::PidFile, pid_file, Some(e));
     }
     if let Some(ids) = &ids {
         let _ = fs::chown(opts.pid_file.as_str(), ids.uid, ids.gid);
@@ -366,7 +360,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         let user = opts.user.unwrap_or("");
         match privs::drop_to(*ids, user) {
             Ok(dropped) if dropped.groups_left_out => {
-                say(&mut host.log, Level::Warning, Said::MoreGroups, user, None)
+                say(&mut host.log, Said::MoreGroups, user, None)
             }
             Ok(_) => {}
             Err(e) => {
@@ -385,7 +379,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
             host.script = Some(script.as_str());
         } else {
             let script = script.as_str();
-            say(&mut host.log, Level::Err, Said::NotExecutable, script, None);
+            say(&mut host.log, Said::NotExecutable, script, None);
         }
     }
 
@@ -457,7 +451,7 @@ fn rescan(router: &mut Router, host: &mut DaemonHost, bufs: &mut ConfBufs) {
     router.scan_begin();
     let [scratch, ..] = bufs;
     if let Err(e) = ifevent::dump_links_in(scratch, &mut |info| router.scan_iface(info)) {
-        say(&mut host.log, Level::Err, Said::Interfaces, "", Some(e));
+        say_bare(&mut host.log, Said::Interfaces, Some(e));
     }
     router.scan_end(host);
 }
@@ -623,7 +617,7 @@ impl Loop<'_, '_> {
             }
             return false;
         };
-        say(&mut self.host.log, Level::Notice, why, "", None);
+        say_bare(&mut self.host.log, why, None);
         true
     }
 

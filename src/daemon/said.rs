@@ -29,28 +29,34 @@ macro_rules! said {
 }
 
 said! {
+    // Said at level err (the first, up to `Ipc`).
     /// `smcrouted` was started by another user than root.
     NeedRoot = "Need root privileges to start \x01",
     /// After the unknown user or group of `-p`.
     InvalidUserGroup = "Invalid user:group argument",
+    /// `-p`: no such user.
+    UnknownUser = "User '\x01' not found!",
+    /// `-p`: no such group.
+    UnknownGroup = "Group '\x01' not found!",
     /// `fork`/`setsid` failed.
     Daemonizing = "Failed daemonizing: ",
     /// `MRT_PIM` failed.
     Pim = "Failed enabling PIM IGMPMSG_WRONGVIF, ignoring: ",
-    /// No IPv6 routing socket.
-    V4Only = "IPv6 multicast routing unavailable, continuing IPv4 only.",
     /// The self-pipe or the handlers could not be set up.
     Signals = "Failed setting up signals: ",
-    /// The IPC socket could not be bound.
-    Ipc = "Failed binding IPC socket, client disabled: ",
     /// The link events socket could not be opened.
     Events = crate::joined![
         "Failed opening ",
         ifevent::EVENTS_SOCKET,
         " socket, no interface hot-plug: ",
     ],
-    /// No conf file at start-up.
-    Continuing = "Continuing anyway, waiting for client to connect.",
+    /// The `-e` script cannot be run.
+    NotExecutable = "\x01 is not executable.",
+    /// The interface list could not be read.
+    Interfaces = "Failed reading interfaces: ",
+    // At level warning (from `Ipc`, up to `V4Only`).
+    /// The IPC socket could not be bound.
+    Ipc = "Failed binding IPC socket, client disabled: ",
     /// The PID file could not be written.
     PidFile = "Failed creating PID file \x01: ",
     /// The `-p` user is in more groups than the daemon keeps.
@@ -59,10 +65,31 @@ said! {
         crate::decimal!(MAX_USER_GROUPS),
         " groups, the others do not apply",
     ],
-    /// `-p`: no such user.
-    UnknownUser = "User '\x01' not found!",
-    /// `-p`: no such group.
-    UnknownGroup = "Group '\x01' not found!",
+    /// The `-e` script could not be started.
+    Script = "Cannot start script \x01: ",
+    /// An mrdisc socket could not be opened.
+    Mrdisc = "mrdisc: cannot open socket on \x01: ",
+    /// An accepted client found every slot taken.
+    TooManyClients = crate::joined![
+        "ipc: too many clients (",
+        crate::decimal!(MAX_CLIENTS),
+        " max), closing connection",
+    ],
+    /// A client's reply could not be written.
+    NotReading = "ipc: client not reading its reply, closing connection",
+    // At level notice (from `V4Only`, up to `Idle`).
+    /// No IPv6 routing socket.
+    V4Only = "IPv6 multicast routing unavailable, continuing IPv4 only.",
+    /// No conf file at start-up.
+    Continuing = "Continuing anyway, waiting for client to connect.",
+    /// `SIGTERM`, `SIGINT` or `smcroutectl kill`.
+    Exiting = "Exiting.",
+    /// The `-x` deadline.
+    ExitDelay = "Exit delay timer expired.",
+    // At level info (`Idle`).
+    /// A client kept a partial request open too long.
+    Idle = "ipc: client idle too long, closing connection",
+    // Pieces of messages, never said alone (no level).
     /// Root privileges could not be dropped: what failed follows.
     CouldNotDrop = "Could not drop root privileges, continuing as root: ",
     /// After what failed, before the error.
@@ -81,32 +108,10 @@ said! {
     Include = "include \x01: ",
     /// A reload found the conf file missing or unreadable: after the error.
     Keeping = ", keeping the running configuration",
-    /// The `-e` script cannot be run.
-    NotExecutable = "\x01 is not executable.",
-    /// `SIGTERM`, `SIGINT` or `smcroutectl kill`.
-    Exiting = "Exiting.",
-    /// The `-x` deadline.
-    ExitDelay = "Exit delay timer expired.",
-    /// The interface list could not be read.
-    Interfaces = "Failed reading interfaces: ",
     /// The conf file is missing.
     ConfMissing = "Configuration file \x01 does not exist",
     /// A conf file could not be read.
     Reading = "Failed reading \x01: ",
-    /// The `-e` script could not be started.
-    Script = "Cannot start script \x01: ",
-    /// An mrdisc socket could not be opened.
-    Mrdisc = "mrdisc: cannot open socket on \x01: ",
-    /// An accepted client found every slot taken.
-    TooManyClients = crate::joined![
-        "ipc: too many clients (",
-        crate::decimal!(MAX_CLIENTS),
-        " max), closing connection",
-    ],
-    /// A client kept a partial request open too long.
-    Idle = "ipc: client idle too long, closing connection",
-    /// A client's reply could not be written.
-    NotReading = "ipc: client not reading its reply, closing connection",
 }
 
 /// The texts, numbered in this order: the routing sockets' ([`mrinit::TEXT_PARTS`]), the
@@ -167,11 +172,42 @@ impl Said {
     pub const fn number(self) -> u8 {
         FIRST + self as u8
     }
+
+    /// The level the message is said at (by [`say`]): from its place in the order, where
+    /// the messages of a level follow each other (a level argument at each call, and a
+    /// message said at two levels, would be more code).
+    pub const fn level(self) -> Level {
+        let n = self as u8;
+        if n < Said::Ipc as u8 {
+            Level::Err
+        } else if n < Said::V4Only as u8 {
+            Level::Warning
+        } else if n < Said::Idle as u8 {
+            Level::Notice
+        } else {
+            Level::Info
+        }
+    }
 }
 
-/// Logs message `said` at `level` with `insert` in its place, then `e` if there is one.
-pub fn say(log: &mut SysLog<'_>, level: Level, said: Said, insert: &str, e: Option<Errno>) {
-    say_texts(log, level, [said.number(), EMPTY, EMPTY, EMPTY], insert, e);
+/// Logs message `said`, which has no insert, at its level, then `e` if there is one: one
+/// call without the empty insert [`say`] takes besides.
+#[inline(never)]
+pub fn say_bare(log: &mut SysLog<'_>, said: Said, e: Option<Errno>) {
+    say(log, said, "", e);
+}
+
+/// Logs message `said` at its level with `insert` in its place, then `e` if there is one.
+/// Out of line: its callers pass the message alone, not its texts and level.
+#[inline(never)]
+pub fn say(log: &mut SysLog<'_>, said: Said, insert: &str, e: Option<Errno>) {
+    say_texts(
+        log,
+        said.level(),
+        [said.number(), EMPTY, EMPTY, EMPTY],
+        insert,
+        e,
+    );
 }
 
 /// Logs `texts` (numbers in [`SEPARATED`]'s order) at `level`: the first three in a row, `insert` where they hold
@@ -213,12 +249,43 @@ mod tests {
     use crate::sys::log::Target;
 
     #[test]
+    fn messages_keep_their_levels() {
+        use Said::*;
+        let at = |level, said: &[Said]| said.iter().all(|s| s.level() == level);
+        let err = [
+            NeedRoot,
+            InvalidUserGroup,
+            UnknownUser,
+            UnknownGroup,
+            Daemonizing,
+            Pim,
+        ];
+        assert!(at(Level::Err, &err));
+        assert!(at(
+            Level::Err,
+            &[Signals, Events, NotExecutable, Interfaces]
+        ));
+        let warning = [
+            Ipc,
+            PidFile,
+            MoreGroups,
+            Script,
+            Mrdisc,
+            TooManyClients,
+            NotReading,
+        ];
+        assert!(at(Level::Warning, &warning));
+        assert!(at(Level::Notice, &[V4Only, Continuing, Exiting, ExitDelay]));
+        assert!(at(Level::Info, &[Idle]));
+    }
+
+    #[test]
     fn messages_unpack_as_written() {
         let mut log = SysLog::open("smcroute-test", LogLevel::Nothing, Target::Stderr);
         // Capturing: every line is kept as the last one, none shown.
         log.set_capture(true);
         let mut said = |said, insert, e| {
-            say(&mut log, Level::Err, said, insert, e);
+            say(&mut log, said, insert, e);
             std::string::String::from(log.last())
         };
         assert_eq!(

@@ -419,7 +419,7 @@ impl<'a> Msg<'a> {
 
     #[inline(never)]
     fn sg(kind: Kind, sg: &'a Compact<'a>, s: &'a str) -> Self {
-        Self::sg_errno(kind, sg, s, Errno(0))
+        Self::sg_errno(kind, sg, s, Errno::new(0))
     }
 
     #[inline(never)]
@@ -853,7 +853,7 @@ mod tests {
                 "Failed adding MIF for eth0: Invalid argument",
             ),
             (
-                Msg::MfcDelFailed(Family::V4, &sg, Errno(0)),
+                Msg::MfcDelFailed(Family::V4, &sg, Errno::new(0)),
                 "failed removing IPv4 multicast route (10.0.0.1,225.1.2.3): Unknown error 0",
             ),
             (

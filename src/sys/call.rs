@@ -1239,7 +1239,7 @@ mod tests {
             assert_eq!(unsafe { libc::raise(libc::SIGUSR2) }, 0);
             // SAFETY: as above; SIGKILL's action cannot be changed.
             assert_eq!(unsafe { sigaction(libc::SIGKILL, libc::SIG_IGN, 0) }, -1);
-            crate::sys::errno() == crate::errno::Errno(libc::EINVAL)
+            crate::sys::errno() == crate::errno::Errno::new(libc::EINVAL)
         });
         assert_eq!(status, 0);
     }

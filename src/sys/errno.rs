@@ -7,7 +7,7 @@ use crate::errno::Errno;
 
 macro_rules! same {
     ($($name:ident),* $(,)?) => {
-        $(const_assert_eq!(Errno::$name.0, libc::$name);)*
+        $(const_assert_eq!(Errno::$name.get(), libc::$name);)*
     };
 }
 

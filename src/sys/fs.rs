@@ -90,7 +90,7 @@ fn fill_nul_terminated(buf: &mut [MaybeUninit<u8>], parts: &[&str]) -> Result<()
                         *to = MaybeUninit::new(byte);
                     }
                 }
-                _ => break 'fill Err(Errno(libc::ENAMETOOLONG)),
+                _ => break 'fill Err(Errno::new(libc::ENAMETOOLONG)),
             }
             len = end;
         }
@@ -415,7 +415,7 @@ pub fn walk_glob(pattern: &str, f: &mut impl FnMut(&str)) -> Result<(), Errno> {
         return Err(Errno::EINVAL);
     }
     if pattern.len() >= PATH_BUF {
-        return Err(Errno(libc::ENAMETOOLONG));
+        return Err(Errno::new(libc::ENAMETOOLONG));
     }
     let mut path = GlobPath {
         buf: [0; PATH_BUF],
@@ -809,7 +809,7 @@ mod tests {
         assert_eq!(CStrBuf::<4>::new("").unwrap().as_cstr(), c"");
         assert_eq!(
             CStrBuf::<4>::new("abcd").err(),
-            Some(Errno(libc::ENAMETOOLONG))
+            Some(Errno::new(libc::ENAMETOOLONG))
         );
         assert_eq!(CStrBuf::<4>::new("a\0b").err(), Some(Errno::EINVAL));
         // In place, from parts; a shorter string after a longer one ends at its own NUL.
@@ -819,7 +819,7 @@ mod tests {
         assert_eq!(c.as_cstr(), c"abcde");
         assert_eq!(c.set(&["x"]), Ok(()));
         assert_eq!(c.as_cstr(), c"x");
-        assert_eq!(c.set(&["abc", "def"]), Err(Errno(libc::ENAMETOOLONG)));
+        assert_eq!(c.set(&["abc", "def"]), Err(Errno::new(libc::ENAMETOOLONG)));
         assert_eq!(c.set(&["a", "b\0"]), Err(Errno::EINVAL));
         // A failure leaves the empty string, NUL-terminated where `as_ptr` points.
         assert_eq!(c.as_cstr(), c"");
@@ -828,7 +828,7 @@ mod tests {
         assert_eq!(c.set(&["ab", "\0"]), Err(Errno::EINVAL));
         assert_eq!(c.as_cstr(), c"");
         let long = "x".repeat(PATH_BUF);
-        assert_eq!(unlink(&long), Err(Errno(libc::ENAMETOOLONG)));
+        assert_eq!(unlink(&long), Err(Errno::new(libc::ENAMETOOLONG)));
         assert!(!exists(&long));
     }
 
@@ -860,7 +860,7 @@ mod tests {
         // A directory opens but cannot be read.
         assert_eq!(
             read_file(s(&dir), &mut buf),
-            Err(ReadError::Os(Errno(libc::EISDIR)))
+            Err(ReadError::Os(Errno::new(libc::EISDIR)))
         );
         let mut msg = heapless::String::<64>::new();
         ufmt::uwrite!(msg, "{}", ReadError::TooBig { max: 4 }).unwrap();
@@ -954,7 +954,7 @@ mod tests {
         assert!(globbed(&dir, "nothing/*").is_empty());
         assert_eq!(
             glob(&"x".repeat(300), &mut |_| {}),
-            Err(Errno(libc::ENAMETOOLONG))
+            Err(Errno::new(libc::ENAMETOOLONG))
         );
         assert_eq!(glob("a\0b", &mut |_| {}), Err(Errno::EINVAL));
         std::fs::remove_dir_all(dir).unwrap();
@@ -1099,7 +1099,7 @@ mod tests {
         assert_eq!(all, [format!("{d}/ok.conf")]);
         assert_eq!(
             system_glob(&"x".repeat(300), &mut |_| {}),
-            Err(Errno(libc::ENAMETOOLONG))
+            Err(Errno::new(libc::ENAMETOOLONG))
         );
         assert_eq!(system_glob("a\0b", &mut |_| {}), Err(Errno::EINVAL));
         std::fs::remove_dir_all(dir).unwrap();
@@ -1236,7 +1236,7 @@ mod tests {
         );
         assert_eq!(
             for_each_line(s(&dir), &mut |_| true),
-            Err(Errno(libc::EISDIR))
+            Err(Errno::new(libc::EISDIR))
         );
         std::fs::remove_dir_all(dir).unwrap();
     }
@@ -1308,18 +1308,18 @@ mod tests {
         let sub = dir.join("sub");
         std::fs::create_dir(&sub).unwrap();
         std::fs::write(sub.join("x"), b"").unwrap();
-        assert_eq!(write_pid_file(s(&sub), 1), Err(Errno(libc::EISDIR)));
+        assert_eq!(write_pid_file(s(&sub), 1), Err(Errno::new(libc::EISDIR)));
         assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 2);
         assert_eq!(
             write_pid_file(&"x".repeat(254), 1),
-            Err(Errno(libc::ENAMETOOLONG))
+            Err(Errno::new(libc::ENAMETOOLONG))
         );
         // A symlink planted at the temporary name is not followed.
         let victim = dir.join("victim");
         std::fs::write(&victim, b"keep").unwrap();
         let planted = format!("{}.7", s(&p));
         std::os::unix::fs::symlink(&victim, &planted).unwrap();
-        assert_eq!(write_pid_file(s(&p), 7), Err(Errno(libc::ELOOP)));
+        assert_eq!(write_pid_file(s(&p), 7), Err(Errno::new(libc::ELOOP)));
         assert_eq!(std::fs::read(&victim).unwrap(), b"keep");
         std::fs::remove_file(&planted).unwrap();
         std::fs::write(&p, b"junk").unwrap();

@@ -555,7 +555,7 @@ mod tests {
         // A path that cannot be a socket address.
         assert_eq!(
             connect_dgram(&"x".repeat(200)).err(),
-            Some(Errno(libc::ENAMETOOLONG))
+            Some(Errno::new(libc::ENAMETOOLONG))
         );
     }
 }

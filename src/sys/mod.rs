@@ -73,7 +73,7 @@ use crate::errno::Errno;
 /// The calling thread's `errno`.
 pub fn errno() -> Errno {
     // SAFETY: `__errno_location` returns a valid pointer to this thread's errno.
-    Errno(unsafe { *errno_location() })
+    Errno::new(unsafe { *errno_location() })
 }
 
 #[cfg(target_os = "linux")]

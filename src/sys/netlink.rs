@@ -199,7 +199,7 @@ pub fn dump_links_with(buf: &mut [u8], f: &mut impl FnMut(&IfInfo)) -> Result<()
         match dump_batch(data, SEQ, f) {
             Batch::More => {}
             Batch::Done => return Ok(()),
-            Batch::Error(e) => return Err(Errno(e.saturating_neg())),
+            Batch::Error(e) => return Err(Errno::new(e.saturating_neg())),
         }
         if n == 0 {
             return Err(Errno::EBADMSG);

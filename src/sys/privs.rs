@@ -184,7 +184,7 @@ fn groups_into(groups: &str, user: &str, gid: u32, found: &mut UserGroups) -> Re
     });
     match read {
         Ok(()) | Err(Errno::ENOENT) => Ok(()),
-        Err(e) if e == Errno(libc::ENOTDIR) => Ok(()),
+        Err(e) if e == Errno::new(libc::ENOTDIR) => Ok(()),
         Err(e) => Err(e),
     }
 }
@@ -826,7 +826,7 @@ mod tests {
         assert_eq!(groups_of("/nonexistent/group", "svc", 5).unwrap().ids, [5]);
         assert_eq!(
             groups_of(dir.to_str().unwrap(), "svc", 5).map(|g| g.ids),
-            Err(Errno(libc::EISDIR))
+            Err(Errno::new(libc::EISDIR))
         );
         // Exactly full is not "left out".
         let exact: String = (1..MAX_USER_GROUPS)

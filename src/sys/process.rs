@@ -632,7 +632,7 @@ pub(crate) mod tests {
         assert_eq!(wait_exit(pid), 127);
         assert_eq!(
             run_script(&"x".repeat(300), "reload", ScriptEnv::Clear),
-            Err(Errno(libc::ENAMETOOLONG))
+            Err(Errno::new(libc::ENAMETOOLONG))
         );
         // The longest address text fits its variable.
         let widest = Addr::parse("ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255").unwrap();

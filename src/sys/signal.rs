@@ -96,7 +96,7 @@ impl Signals {
         // A load and a store, not a compare-and-swap (an ll/sc loop on MIPS): the
         // programs are single-threaded, and the handler only reads the descriptor.
         if PIPE_WR.load(Ordering::SeqCst) != -1 {
-            return Err(Errno(libc::EBUSY));
+            return Err(Errno::new(libc::EBUSY));
         }
         let mut fds = [-1 as libc::c_int; 2];
         ret(call::pipe2(&mut fds, libc::O_CLOEXEC | libc::O_NONBLOCK))?;
@@ -283,7 +283,7 @@ mod tests {
             // SAFETY: as above.
             unsafe { libc::sigaction(libc::SIGPIPE, core::ptr::null(), &mut old) };
             assert_eq!(old.sa_sigaction, libc::SIG_IGN);
-            assert_eq!(Signals::install().err(), Some(Errno(libc::EBUSY)));
+            assert_eq!(Signals::install().err(), Some(Errno::new(libc::EBUSY)));
             // The failed attempt did not disturb the live one.
             raise(libc::SIGHUP);
             assert!(readable(&first, 1000) && first.take().hup);

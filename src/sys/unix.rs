@@ -50,7 +50,7 @@ fn set_path(addr: &mut libc::sockaddr_un, path: &str) -> Result<(), Errno> {
     }
     let out = super::c_bytes_mut(&mut addr.sun_path);
     if bytes.len() >= out.len() {
-        return Err(Errno(libc::ENAMETOOLONG));
+        return Err(Errno::new(libc::ENAMETOOLONG));
     }
     if let Some(dst) = out.get_mut(..bytes.len()) {
         dst.copy_from_slice(bytes);
@@ -276,7 +276,7 @@ mod tests {
         assert_eq!(sun_path("a\0b").err(), Some(Errno::EINVAL));
         assert_eq!(
             sun_path(&"x".repeat(108)).err(),
-            Some(Errno(libc::ENAMETOOLONG))
+            Some(Errno::new(libc::ENAMETOOLONG))
         );
         assert!(sun_path(&"x".repeat(107)).is_ok());
         // On a fresh address (as every caller makes one) the NUL is already there.
@@ -285,7 +285,7 @@ mod tests {
         assert_eq!(&addr.sun_path[..3], &[b'/' as libc::c_char, b'a' as _, 0]);
         assert_eq!(
             connect(&"x".repeat(200)).err(),
-            Some(Errno(libc::ENAMETOOLONG))
+            Some(Errno::new(libc::ENAMETOOLONG))
         );
     }
 
