@@ -661,10 +661,10 @@ pub fn parse_ctl_into<'a>(args: &'a [&'a str], opts: &mut CtlOpts<'a>) -> Result
                 continue;
             }
         };
-        if let Some(flag) = CTL_FLAG_LETTERS.iter().position(|&f| f == letter) {
-            if let Some(set) = opts.flags.get_mut(flag) {
-                *set = true;
-            }
+        // The flags are the first letters of the spec, in their order.
+        let flag = getopt.letter_at();
+        if let Some(set) = opts.flags.get_mut(flag) {
+            *set = true;
             if flag == CtlFlag::Version as usize {
                 return Ok(());
             }
