@@ -514,26 +514,20 @@ impl DaemonWords<'_> {
 /// and the suffix of a default file. Passed to [`fill`] as a number, not as two more
 /// strings: one lookup there, not the pieces of each path stored on the stack at each
 /// call (x86_64 `smcrouted` -80 B; the standalone `smcroutectl`, with one path, +16 B).
+/// Each form's number is the place of its suffix in [`PATH_FORM_PARTS`], half of it the
+/// place of its directory: the PID file's and the socket's is one.
 #[derive(Clone, Copy)]
 enum PathForm {
-    Whole,
-    Conf,
-    Pid,
-    Sock,
+    Whole = 0,
+    Conf = 3,
+    Pid = 4,
+    Sock = 5,
 }
 
-/// The directory and the suffix of each [`PathForm`], in pairs.
-const PATH_FORM_PARTS: [&str; 8] = [
-    "",
-    "",
-    SYSCONF_DIR,
-    ".conf",
-    RUN_DIR,
-    ".pid",
-    RUN_DIR,
-    ".sock",
-];
-static PATH_FORMS: Texts<8, { ended_len(&PATH_FORM_PARTS) }> = Texts::new(&PATH_FORM_PARTS);
+/// The directories, then the suffixes of the [`PathForm`]s, [`RUN_DIR`] once for both of
+/// its forms.
+const PATH_FORM_PARTS: [&str; 6] = ["", SYSCONF_DIR, RUN_DIR, ".conf", ".pid", ".sock"];
+static PATH_FORMS: Texts<6, { ended_len(&PATH_FORM_PARTS) }> = Texts::new(&PATH_FORM_PARTS);
 
 /// Appends `name` in `form` to `out`, or the error of `letter`'s path if too long. In
 /// place: a [`Path`] returned by value is copied, a quarter kilobyte each time.
@@ -541,8 +535,9 @@ fn fill(out: &mut Path, letter: u8, name: &str, form: PathForm) -> Result<(), Ar
     // Directory, name, suffix: one append call site.
     for k in 0..3 {
         let part = match k {
+            0 => PATH_FORMS.get_str(form as usize / 2),
             1 => name,
-            _ => PATH_FORMS.get_str(2 * form as usize + k / 2),
+            _ => PATH_FORMS.get_str(form as usize),
         };
         out.push_str(part)
             .map_err(|()| ArgError::PathTooLong(letter))?;
