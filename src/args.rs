@@ -607,6 +607,11 @@ const CTL_FLAGS: usize = CtlFlag::SocketGiven as usize + 1;
 /// which lists them so (the program holds them once).
 const CTL_FLAG_LETTERS: &[u8] = CTL_OPTIONS.as_bytes().split_at(CTL_FLAGS).0;
 static_assertions::const_assert!(crate::texts::same_bytes(CTL_FLAG_LETTERS, b"bdjpthvu"));
+// After the flags (`-u` takes the socket's path): the identity's two letters only.
+static_assertions::const_assert!(crate::texts::same_bytes(
+    CTL_OPTIONS.as_bytes().split_at(CTL_FLAGS).1,
+    b":I:i:"
+));
 
 /// Parses the command line of `smcroutectl` (`args[0]` is the program name). On error
 /// print [`ErrorLine`] to stderr (then, for [`ArgError::InvalidOption`] and
@@ -647,8 +652,9 @@ pub fn parse_ctl_into<'a>(args: &'a [&'a str], opts: &mut CtlOpts<'a>) -> Result
     let mut socket = None;
     let mut getopt = Getopt::new(args, CTL_OPTIONS, CTL_MODE);
     while let Some(item) = getopt.next_arg() {
-        let (letter, value) = match item? {
-            Arg::Option(letter, value) => (letter, value),
+        // The option by its letter's place in the spec, below.
+        let value = match item? {
+            Arg::Option(_, value) => value,
             Arg::Operand(word) => {
                 opts.words
                     .push(word)
@@ -656,19 +662,20 @@ pub fn parse_ctl_into<'a>(args: &'a [&'a str], opts: &mut CtlOpts<'a>) -> Result
                 continue;
             }
         };
-        // The flags are the first letters of the spec, in their order.
+        // The flags are the first letters of the spec, in their order; after them come
+        // only `-I` and `-i` (by their places too: no compares of letters).
         let flag = getopt.letter_at();
-        if let Some(set) = opts.flags.get_mut(flag) {
-            *set = true;
-            if flag == CtlFlag::Version as usize {
-                return Ok(());
+        match opts.flags.get_mut(flag) {
+            Some(set) => {
+                *set = true;
+                if flag == CtlFlag::Version as usize {
+                    return Ok(());
+                }
             }
+            None => opts.ident = value,
         }
-        match letter {
-            b'i' | b'I' => opts.ident = value,
-            b'u' => socket = Some(value),
-            // Every other letter of CTL_OPTIONS is only a flag, set above.
-            _ => {}
+        if flag == CtlFlag::SocketGiven as usize {
+            socket = Some(value);
         }
     }
     socket_path(&mut opts.socket, socket, opts.ident)
