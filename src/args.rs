@@ -514,26 +514,20 @@ impl DaemonWords<'_> {
 /// and the suffix of a default file. Passed to [`fill`] as a number, not as two more
 /// strings: one lookup there, not the pieces of each path stored on the stack at each
 /// call (x86_64 `smcrouted` -80 B; the standalone `smcroutectl`, with one path, +16 B).
+/// Each form's number is the place of its suffix in [`PATH_FORM_PARTS`], half of it the
+/// place of its directory: the PID file's and the socket's is one.
 #[derive(Clone, Copy)]
 enum PathForm {
-    Whole,
-    Conf,
-    Pid,
-    Sock,
+    Whole = 0,
+    Conf = 3,
+    Pid = 4,
+    Sock = 5,
 }
 
-/// The directory and the suffix of each [`PathForm`], in pairs.
-const PATH_FORM_PARTS: [&str; 8] = [
-    "",
-    "",
-    SYSCONF_DIR,
-    ".conf",
-    RUN_DIR,
-    ".pid",
-    RUN_DIR,
-    ".sock",
-];
-static PATH_FORMS: Texts<8, { ended_len(&PATH_FORM_PARTS) }> = Texts::new(&PATH_FORM_PARTS);
+/// The directories, then the suffixes of the [`PathForm`]s, [`RUN_DIR`] once for both of
+/// its forms.
+const PATH_FORM_PARTS: [&str; 6] = ["", SYSCONF_DIR, RUN_DIR, ".conf", ".pid", ".sock"];
+static PATH_FORMS: Texts<6, { ended_len(&PATH_FORM_PARTS) }> = Texts::new(&PATH_FORM_PARTS);
 
 /// Appends `name` in `form` to `out`, or the error of `letter`'s path if too long. In
 /// place: a [`Path`] returned by value is copied, a quarter kilobyte each time.
@@ -541,8 +535,9 @@ fn fill(out: &mut Path, letter: u8, name: &str, form: PathForm) -> Result<(), Ar
     // Directory, name, suffix: one append call site.
     for k in 0..3 {
         let part = match k {
+            0 => PATH_FORMS.get_str(form as usize / 2),
             1 => name,
-            _ => PATH_FORMS.get_str(2 * form as usize + k / 2),
+            _ => PATH_FORMS.get_str(form as usize),
         };
         out.push_str(part)
             .map_err(|()| ArgError::PathTooLong(letter))?;
@@ -612,6 +607,11 @@ const CTL_FLAGS: usize = CtlFlag::SocketGiven as usize + 1;
 /// which lists them so (the program holds them once).
 const CTL_FLAG_LETTERS: &[u8] = CTL_OPTIONS.as_bytes().split_at(CTL_FLAGS).0;
 static_assertions::const_assert!(crate::texts::same_bytes(CTL_FLAG_LETTERS, b"bdjpthvu"));
+// After the flags (`-u` takes the socket's path): the identity's two letters only.
+static_assertions::const_assert!(crate::texts::same_bytes(
+    CTL_OPTIONS.as_bytes().split_at(CTL_FLAGS).1,
+    b":I:i:"
+));
 
 /// Parses the command line of `smcroutectl` (`args[0]` is the program name). On error
 /// print [`ErrorLine`] to stderr (then, for [`ArgError::InvalidOption`] and
@@ -652,8 +652,9 @@ pub fn parse_ctl_into<'a>(args: &'a [&'a str], opts: &mut CtlOpts<'a>) -> Result
     let mut socket = None;
     let mut getopt = Getopt::new(args, CTL_OPTIONS, CTL_MODE);
     while let Some(item) = getopt.next_arg() {
-        let (letter, value) = match item? {
-            Arg::Option(letter, value) => (letter, value),
+        // The option by its letter's place in the spec, below.
+        let value = match item? {
+            Arg::Option(_, value) => value,
             Arg::Operand(word) => {
                 opts.words
                     .push(word)
@@ -661,19 +662,20 @@ pub fn parse_ctl_into<'a>(args: &'a [&'a str], opts: &mut CtlOpts<'a>) -> Result
                 continue;
             }
         };
-        if let Some(flag) = CTL_FLAG_LETTERS.iter().position(|&f| f == letter) {
-            if let Some(set) = opts.flags.get_mut(flag) {
+        // The flags are the first letters of the spec, in their order; after them come
+        // only `-I` and `-i` (by their places too: no compares of letters).
+        let flag = getopt.letter_at();
+        match opts.flags.get_mut(flag) {
+            Some(set) => {
                 *set = true;
+                if flag == CtlFlag::Version as usize {
+                    return Ok(());
+                }
             }
-            if flag == CtlFlag::Version as usize {
-                return Ok(());
-            }
+            None => opts.ident = value,
         }
-        match letter {
-            b'i' | b'I' => opts.ident = value,
-            b'u' => socket = Some(value),
-            // Every other letter of CTL_OPTIONS is only a flag, set above.
-            _ => {}
+        if flag == CtlFlag::SocketGiven as usize {
+            socket = Some(value);
         }
     }
     socket_path(&mut opts.socket, socket, opts.ident)

@@ -33,6 +33,8 @@ pub struct Getopt<'a> {
     offset: usize,
     /// The options have ended (`--` or, in [`Mode::StopAtOperand`], an operand).
     done: bool,
+    /// The place in the spec of the last option letter found (see [`Getopt::letter_at`]).
+    at: usize,
 }
 
 impl<'a> Getopt<'a> {
@@ -45,6 +47,7 @@ impl<'a> Getopt<'a> {
             index: 1,
             offset: 0,
             done: false,
+            at: 0,
         }
     }
 
@@ -54,14 +57,22 @@ impl<'a> Getopt<'a> {
         self.args.get(self.index..).unwrap_or(&[])
     }
 
-    /// Whether option `c` exists and takes an argument (`None`: no such option).
-    fn takes_argument(&self, c: u8) -> Option<bool> {
+    /// The place in the spec of the letter of the last option returned: the caller that
+    /// lists its flags first in the spec indexes them by it, with no search of its own.
+    pub fn letter_at(&self) -> usize {
+        self.at
+    }
+
+    /// Whether option `c` exists and takes an argument (`None`: no such option); keeps
+    /// its place for [`Getopt::letter_at`].
+    fn takes_argument(&mut self, c: u8) -> Option<bool> {
         // Option letters are ASCII: a byte search, without the str searcher's code.
         if c == b':' {
             return None;
         }
         let spec = self.spec.as_bytes();
         let at = spec.iter().position(|&b| b == c)?;
+        self.at = at;
         Some(spec.get(at + 1) == Some(&b':'))
     }
 

@@ -131,6 +131,18 @@ fn getopt_permute_skips_operands() {
 }
 
 #[test]
+fn getopt_keeps_the_place_of_the_letter() {
+    let args = ["p", "-c", "5", "-nc7"];
+    let mut g = Getopt::new(&args, "nc:", Mode::StopAtOperand);
+    assert_eq!(g.next(), Some(Ok((b'c', Some("5")))));
+    assert_eq!(g.letter_at(), 1);
+    assert_eq!(g.next(), Some(Ok((b'n', None))));
+    assert_eq!(g.letter_at(), 0);
+    assert_eq!(g.next(), Some(Ok((b'c', Some("7")))));
+    assert_eq!(g.letter_at(), 1);
+}
+
+#[test]
 fn getopt_errors() {
     let args = ["p", "-x", "-b:", "-\u{e9}"];
     let (got, _) = walk(&args, "b", Mode::StopAtOperand);
