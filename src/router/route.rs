@@ -356,11 +356,8 @@ impl Router {
         };
         clear_oifs(&mut rule.ttls, mask);
         if !rule.is_exact() {
-            let change = if remove {
-                CacheChange::Delete
-            } else {
-                CacheChange::Clear(mask)
-            };
+            // Picked, not a branch: one `change_entries` call for both.
+            let change = [CacheChange::Clear(mask), CacheChange::Delete][usize::from(remove)];
             self.change_entries(h, Entries::Covered(rid, change));
         } else if !remove {
             let _ = self.install_exact(h, rid);
