@@ -305,6 +305,9 @@ impl Router {
             let Some(r) = mfc.get(kid) else {
                 continue;
             };
+            // The entry's OIFs (a copy to change) and its parent (a covered entry's is the
+            // template's), read before the arms below: one copy for all of them.
+            let (parent, mut ttls) = (r.mfc.parent, r.mfc.ttls);
             let change = match (which, template) {
                 (Entries::Covered(_, change), Some((rule, parent))) if covered(r, rule, parent) => {
                     change
@@ -323,9 +326,6 @@ impl Router {
                 }
                 _ => continue,
             };
-            // The entry's OIFs (a copy to change) and its parent (a covered entry's is the
-            // template's).
-            let (parent, mut ttls) = (r.mfc.parent, r.mfc.ttls);
             match (change, template) {
                 (CacheChange::Delete, _) => {
                     del_kernel(mfc, h, kid);
