@@ -69,7 +69,7 @@ impl Router {
             return Err(Failed);
         }
         // The first match serves the existence check and both walks below.
-        let first_in = self.ifaces.next_match(iif, None);
+        let first_in = self.ifaces.next_match(iif, 0);
         // A name too long to record is no interface either.
         if first_in.is_none() || iif.len() > IFNAMSIZ {
             if mode == Mode::Conf {
@@ -89,7 +89,7 @@ impl Router {
         let mut ifaces = 0u32;
         let mut cur = first_in;
         while let Some(id) = cur {
-            cur = self.ifaces.next_match(iif, Some(id));
+            cur = self.ifaces.next_match(iif, id + 1);
             ifaces += 1;
         }
         let fits = per_iface
@@ -106,9 +106,9 @@ impl Router {
         // A wildcard names only the interfaces with `IFF_MULTICAST` (an exact name its
         // interface, `first_in` again). One lookup call for the first match and the next
         // ones.
-        let mut cur = None;
+        let mut cur = 0;
         while let Some(id) = self.ifaces.next_usable(iif, cur) {
-            cur = Some(id);
+            cur = id + 1;
             // Joining makes the interface a VIF too (lazily); a failure there is logged
             // and does not stop the join.
             let _ = self.ensure_vifs(h, id);

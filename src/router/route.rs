@@ -86,11 +86,11 @@ impl Router {
 
         // The walks below look the names up again: the interface table answers a name
         // it was just asked from its recent hits, cheaper than keeping the matches here.
-        let first_in = self.ifaces.next_match(iif, None);
+        let first_in = self.ifaces.next_match(iif, 0);
         // The first OIF written that is missing. (OIFs to remove need not exist.)
         let must_exist = if mode == Mode::Remove { &[] } else { oifs };
         let missing_oif =
-            (must_exist.iter().copied()).find(|word| self.ifaces.next_match(word, None).is_none());
+            (must_exist.iter().copied()).find(|word| self.ifaces.next_match(word, 0).is_none());
         // The first interface word missing: the IIF, else that OIF. A conf line waits for
         // it on the pending list (and, with its IIF there, is applied in part now); a
         // command fails naming it.
@@ -119,9 +119,9 @@ impl Router {
         // A wildcard names only the interfaces with `IFF_MULTICAST`, an exact name its
         // interface (`first_in` again). One lookup call for the first match and the next
         // ones, here and for the OIFs.
-        let mut cur = None;
+        let mut cur = 0;
         while let Some(id) = self.ifaces.next_usable(iif, cur) {
-            cur = Some(id);
+            cur = id + 1;
             match self.route_vif(h, origin, Dir::Inbound, id, v6) {
                 Ok(vif) => {
                     let _ = ins.push((id as u32, vif));
@@ -144,9 +144,9 @@ impl Router {
         let mut explicit_vifs = 0u32;
         for &word in oifs {
             let explicit = !is_wildcard(word);
-            let mut cur = None;
+            let mut cur = 0;
             while let Some(id) = self.ifaces.next_usable(word, cur) {
-                cur = Some(id);
+                cur = id + 1;
                 match self.route_vif(h, origin, Dir::Outbound, id, v6) {
                     // Its TTL is not 0 once set: the first word naming it decides.
                     Ok(vif) => {
@@ -305,6 +305,9 @@ impl Router {
             let Some(r) = mfc.get(kid) else {
                 continue;
             };
+            // The entry's OIFs (a copy to change) and its parent (a covered entry's is the
+            // template's), read before the arms below: one copy for all of them.
+            let (parent, mut ttls) = (r.mfc.parent, r.mfc.ttls);
             let change = match (which, template) {
                 (Entries::Covered(_, change), Some((rule, parent))) if covered(r, rule, parent) => {
                     change
@@ -323,9 +326,6 @@ impl Router {
                 }
                 _ => continue,
             };
-            // The entry's OIFs (a copy to change) and its parent (a covered entry's is the
-            // template's).
-            let (parent, mut ttls) = (r.mfc.parent, r.mfc.ttls);
             match (change, template) {
                 (CacheChange::Delete, _) => {
                     del_kernel(mfc, h, kid);
@@ -356,11 +356,8 @@ impl Router {
         };
         clear_oifs(&mut rule.ttls, mask);
         if !rule.is_exact() {
-            let change = if remove {
-                CacheChange::Delete
-            } else {
-                CacheChange::Clear(mask)
-            };
+            // Picked, not a branch: one `change_entries` call for both.
+            let change = [CacheChange::Clear(mask), CacheChange::Delete][usize::from(remove)];
             self.change_entries(h, Entries::Covered(rid, change));
         } else if !remove {
             let _ = self.install_exact(h, rid);
@@ -387,9 +384,9 @@ impl Router {
         let mut mask = 0u32;
         for &word in oifs {
             // One lookup call for the first match and the next ones.
-            let mut cur = None;
+            let mut cur = 0;
             while let Some(id) = self.ifaces.next_match(word, cur) {
-                cur = Some(id);
+                cur = id + 1;
                 if let Some(v) = self.vif_of(id, v6) {
                     mask |= bit(v);
                 }
@@ -397,9 +394,9 @@ impl Router {
         }
         let mut found = false;
         // One lookup call for the first match and the next ones.
-        let mut cur = None;
+        let mut cur = 0;
         while let Some(iid) = self.ifaces.next_match(iif, cur) {
-            cur = Some(iid);
+            cur = iid + 1;
             let sg = Explicit {
                 source: &key.source,
                 group: &key.group,

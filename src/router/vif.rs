@@ -293,7 +293,7 @@ impl Router {
                         }
                     }
                 }
-                (name, self.ifaces.next_match(name, None))
+                (name, self.ifaces.next_match(name, 0))
             }
         };
         if first.is_none() {
@@ -308,9 +308,9 @@ impl Router {
         }
         let enable = enable.unwrap_or(self.options().do_vifs);
         // One lookup call for the first match and the next ones.
-        let mut cur = None;
+        let mut cur = 0;
         while let Some(id) = self.ifaces.next_match(name, cur) {
-            cur = Some(id);
+            cur = id + 1;
             // One lookup for either way.
             let Some(i) = self.ifaces.get_mut(id) else {
                 continue;

@@ -11,9 +11,6 @@
 //! (the kernel would refuse to mix filter modes or exceed `igmp_max_msf` on one socket).
 //! Sockets are closed when their last membership is left.
 
-use libc::c_int;
-use ufmt::{uDisplay, uWrite, Formatter};
-
 use super::abi::{group_req, group_source_req, sockaddr_storage};
 use super::mroute::{loop_and_all_off, socket};
 use super::sock::setsockopt_prefix;
@@ -22,43 +19,17 @@ use crate::errno::Errno;
 use crate::kernel::JoinSockets;
 use crate::limits::MAX_JOIN_SOCKETS;
 use crate::net::{Addr, Family};
+use libc::c_int;
 
 /// Joins per socket before trying a new one (SMCRoute's initial `max_groups`).
 pub const INITIAL_MAX_GROUPS: u16 = 20;
 
-/// Why a join or leave failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum JoinError {
-    /// The kernel refused.
-    Kernel(Errno),
-    /// Every helper socket slot is in use.
-    SocketsFull,
-    /// Leave on a socket slot not in use.
-    NotJoined,
-}
+/// The errno of a join when every helper socket slot is in use (SMCRoute's wording of it
+/// lived only in tests: the router logs the errno).
+pub const SOCKETS_FULL: Errno = Errno::EMFILE;
 
-impl JoinError {
-    /// The nearest `errno`, for the [`crate::kernel::Kernel`] seam.
-    pub fn errno(self) -> Errno {
-        match self {
-            Self::Kernel(e) => e,
-            Self::SocketsFull => Errno::EMFILE,
-            Self::NotJoined => Errno::ENOENT,
-        }
-    }
-}
-
-impl uDisplay for JoinError {
-    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        match self {
-            Self::Kernel(e) => e.fmt(f),
-            Self::SocketsFull => {
-                ufmt::uwrite!(f, "join socket table full ({})", MAX_JOIN_SOCKETS)
-            }
-            Self::NotJoined => f.write_str("not joined"),
-        }
-    }
-}
+/// The errno of a leave on a socket slot not in use.
+pub const NOT_JOINED: Errno = Errno::ENOENT;
 
 /// The per-socket limit was recalibrated after `ENOBUFS`: SMCRoute warns about it (the
 /// daemon logs `router::msg::Msg::MaxGroupsAdjusted`, worded with the other messages).
@@ -168,27 +139,27 @@ impl JoinPool {
         source: Option<&Addr>,
         group: &Addr,
         busy: &JoinSockets,
-    ) -> Result<u16, JoinError> {
+    ) -> Result<u16, Errno> {
         let family = group.family();
         if source.is_some_and(|s| s.family() != family) {
-            return Err(JoinError::Kernel(Errno::EINVAL));
+            return Err(Errno::EINVAL);
         }
         // Each ENOBUFS excludes one more socket, so this ends well within the bound. (A
         // half-open range: an inclusive one keeps an exhausted flag to step.)
         for _ in 0..MAX_JOIN_SOCKETS + 1 {
-            let i = self.pick(family, busy).ok_or(JoinError::SocketsFull)?;
+            let i = self.pick(family, busy).ok_or(SOCKETS_FULL)?;
             let Some(sock) = self.socks.get_mut(i) else {
-                return Err(JoinError::SocketsFull);
+                return Err(SOCKETS_FULL);
             };
             // A free slot: its socket is opened now.
             if sock.fd.is_none() {
-                let fd = open_helper(family).map_err(JoinError::Kernel)?;
+                let fd = open_helper(family)?;
                 sock.family = family;
                 // Nothing to drop: the slot holds no socket.
                 core::mem::forget(sock.fd.replace(fd));
             }
             let Some(fd) = sock.fd() else {
-                return Err(JoinError::SocketsFull);
+                return Err(SOCKETS_FULL);
             };
             match membership(fd, true, ifindex, source, group) {
                 Ok(()) | Err(Errno::EADDRINUSE) => {
@@ -206,11 +177,11 @@ impl JoinPool {
                     if sock.count == 0 {
                         *sock = JoinSock::FREE;
                     }
-                    return Err(JoinError::Kernel(e));
+                    return Err(e);
                 }
             }
         }
-        Err(JoinError::Kernel(Errno::ENOBUFS))
+        Err(Errno::ENOBUFS)
     }
 
     /// Leaves what [`JoinPool::join`] joined on socket slot `sock`; the socket is closed
@@ -224,12 +195,12 @@ impl JoinPool {
         ifindex: u32,
         source: Option<&Addr>,
         group: &Addr,
-    ) -> Result<(), JoinError> {
+    ) -> Result<(), Errno> {
         let Some(sock) = self.socks.get_mut(usize::from(sock)) else {
-            return Err(JoinError::NotJoined);
+            return Err(NOT_JOINED);
         };
         let Some(fd) = sock.fd() else {
-            return Err(JoinError::NotJoined);
+            return Err(NOT_JOINED);
         };
         let result = membership(fd, false, ifindex, source, group);
         sock.count = sock.count.saturating_sub(1);
@@ -237,8 +208,8 @@ impl JoinPool {
             *sock = JoinSock::FREE;
         }
         match result {
-            Ok(()) | Err(Errno::ENODEV | Errno::EADDRNOTAVAIL) => Ok(()),
-            Err(e) => Err(JoinError::Kernel(e)),
+            Err(Errno::ENODEV | Errno::EADDRNOTAVAIL) => Ok(()),
+            other => other,
         }
     }
 
@@ -425,7 +396,7 @@ mod tests {
         assert_eq!(pool.sockets(), 1);
         assert_eq!(pool.leave(0, 1, None, &g), Ok(()));
         assert_eq!(pool.sockets(), 0);
-        assert_eq!(pool.leave(0, 1, None, &g), Err(JoinError::NotJoined));
+        assert_eq!(pool.leave(0, 1, None, &g), Err(NOT_JOINED));
     }
 
     #[test]
@@ -443,32 +414,21 @@ mod tests {
     }
 
     #[test]
-    fn errors_map_and_display() {
-        use heapless::String;
-        assert_eq!(JoinError::SocketsFull.errno(), Errno::EMFILE);
-        assert_eq!(JoinError::NotJoined.errno(), Errno::ENOENT);
-        assert_eq!(JoinError::Kernel(Errno::EPERM).errno(), Errno::EPERM);
-        let mut s: String<64> = String::new();
-        ufmt::uwrite!(s, "{}", JoinError::Kernel(Errno::ENOBUFS)).unwrap();
-        assert_eq!(s.as_str(), "No buffer space available");
-        s.clear();
-        ufmt::uwrite!(s, "{}", JoinError::SocketsFull).unwrap();
-        assert_eq!(s.as_str(), "join socket table full (128)");
-        s.clear();
-        ufmt::uwrite!(s, "{}", JoinError::NotJoined).unwrap();
-        assert_eq!(s.as_str(), "not joined");
+    fn errors_map() {
+        assert_eq!(SOCKETS_FULL, Errno::EMFILE);
+        assert_eq!(NOT_JOINED, Errno::ENOENT);
     }
 
     #[test]
     fn leave_of_unknown_and_bad_family() {
         let mut pool = JoinPool::new();
         let g = Addr::V4([239, 1, 1, 1]);
-        assert_eq!(pool.leave(0, 1, None, &g), Err(JoinError::NotJoined));
-        assert_eq!(pool.leave(999, 1, None, &g), Err(JoinError::NotJoined));
+        assert_eq!(pool.leave(0, 1, None, &g), Err(NOT_JOINED));
+        assert_eq!(pool.leave(999, 1, None, &g), Err(NOT_JOINED));
         let s6 = Addr::V6([0; 16]);
         assert_eq!(
             pool.join(1, Some(&s6), &g, &JoinSockets::default()),
-            Err(JoinError::Kernel(Errno::EINVAL))
+            Err(Errno::EINVAL)
         );
         assert_eq!(pool.sockets(), 0);
         assert_eq!(pool.max_groups(Family::V6), INITIAL_MAX_GROUPS);

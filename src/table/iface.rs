@@ -225,32 +225,32 @@ impl<const N: usize, const B: usize> IfaceTable<N, B> {
         self.list.is_empty()
     }
 
-    /// The id after `id` among present interfaces matching `pattern` (start with `None`).
-    /// An exact name is a hash lookup; a wildcard walks the table.
-    pub fn next_match(&self, pattern: &str, after: Option<usize>) -> Option<usize> {
-        self.next_match_of(pattern, after, false)
+    /// The first id from `from` on among present interfaces matching `pattern` (start
+    /// with 0, then go on from the id found + 1: one word, not an `Option`, at each call).
+    /// An exact name is a hash lookup, found only from 0; a wildcard walks the table.
+    pub fn next_match(&self, pattern: &str, from: usize) -> Option<usize> {
+        self.next_match_of(pattern, from, false)
     }
 
     /// [`IfaceTable::next_match`] for the interfaces a directive's word applies to: a
     /// wildcard names only those with `IFF_MULTICAST`, an exact name its interface.
-    pub fn next_usable(&self, pattern: &str, after: Option<usize>) -> Option<usize> {
-        self.next_match_of(pattern, after, is_wildcard(pattern))
+    pub fn next_usable(&self, pattern: &str, from: usize) -> Option<usize> {
+        self.next_match_of(pattern, from, is_wildcard(pattern))
     }
 
     /// [`IfaceTable::next_match`], skipping interfaces without `IFF_MULTICAST` when
     /// `multicast` is set.
-    fn next_match_of(&self, pattern: &str, after: Option<usize>, multicast: bool) -> Option<usize> {
+    fn next_match_of(&self, pattern: &str, from: usize, multicast: bool) -> Option<usize> {
         let fits = |i: &Iface| i.present && (!multicast || i.multicast);
         if !is_wildcard(pattern) {
-            return match after {
-                Some(_) => None,
-                None => self
+            return match from {
+                0 => self
                     .find(pattern)
                     .filter(|&id| self.list.get(id).is_some_and(fits)),
+                _ => None,
             };
         }
-        let start = after.map_or(0, |a| a + 1);
-        (start..self.list.len()).find(|&id| {
+        (from..self.list.len()).find(|&id| {
             self.list
                 .get(id)
                 .is_some_and(|i| fits(i) && name_matches(pattern, i.name.as_str()))
@@ -260,7 +260,7 @@ impl<const N: usize, const B: usize> IfaceTable<N, B> {
     /// True if some present interface matches `pattern`; with `multicast`, it must also
     /// have `IFF_MULTICAST`.
     pub fn exists(&self, pattern: &str, multicast: bool) -> bool {
-        self.next_match_of(pattern, None, multicast).is_some()
+        self.next_match_of(pattern, 0, multicast).is_some()
     }
 
     /// Length of the longest name known (for `show` column widths).
@@ -319,28 +319,28 @@ mod tests {
         assert_eq!(t.len(), 2);
         assert_eq!(t.longest_name(), 2);
         // Not present yet: no match.
-        assert_eq!(t.next_match("a1", None), None);
+        assert_eq!(t.next_match("a1", 0), None);
         t.get_mut(a).unwrap().present = true;
         t.get_mut(b).unwrap().present = true;
-        assert_eq!(t.next_match("a1:0", None), Some(a));
-        assert_eq!(t.next_match("a1", Some(a)), None);
-        assert_eq!(t.next_match("a+", None), Some(a));
-        assert_eq!(t.next_match("a+", Some(a)), Some(b));
-        assert_eq!(t.next_match("a+", Some(b)), None);
+        assert_eq!(t.next_match("a1:0", 0), Some(a));
+        assert_eq!(t.next_match("a1", a + 1), None);
+        assert_eq!(t.next_match("a+", 0), Some(a));
+        assert_eq!(t.next_match("a+", a + 1), Some(b));
+        assert_eq!(t.next_match("a+", b + 1), None);
         assert!(!t.exists("a+", true));
         t.get_mut(b).unwrap().multicast = true;
         assert!(t.exists("a+", true));
         assert!(t.exists("a2", true), "an exact name with multicast");
         assert!(!t.exists("a1", true), "an exact name without multicast");
         assert_eq!(
-            t.next_match("a+", None),
+            t.next_match("a+", 0),
             Some(a),
             "next_match ignores multicast"
         );
-        assert_eq!(t.next_usable("a+", None), Some(b), "a wildcard skips a1");
-        assert_eq!(t.next_usable("a+", Some(b)), None);
-        assert_eq!(t.next_usable("a1", None), Some(a), "an exact name need not");
-        assert_eq!(t.next_usable("a1", Some(a)), None);
+        assert_eq!(t.next_usable("a+", 0), Some(b), "a wildcard skips a1");
+        assert_eq!(t.next_usable("a+", b + 1), None);
+        assert_eq!(t.next_usable("a1", 0), Some(a), "an exact name need not");
+        assert_eq!(t.next_usable("a1", a + 1), None);
         assert!(t.exists("a1", false));
         assert!(!t.exists("zz", false));
         assert_eq!(t.get(a).unwrap().vif_of(false), None);
