@@ -49,10 +49,11 @@ pub(super) fn loop_and_all_off(fd: &Fd, family: Family) -> Result<(), Errno> {
         ),
     };
     setsockopt_int(fd, level, lp, 0)?;
-    match setsockopt_int(fd, level, all, 0) {
-        Err(Errno::ENOPROTOOPT) | Ok(()) => Ok(()),
-        Err(e) => Err(e),
+    let set = setsockopt_int(fd, level, all, 0);
+    if set == Err(Errno::ENOPROTOOPT) {
+        return Ok(());
     }
+    set
 }
 
 fn open(family: Family, table: u32) -> Result<Fd, InitError> {
