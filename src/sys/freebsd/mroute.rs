@@ -281,9 +281,7 @@ impl Kernel for MrouteSys {
         group: &Addr,
         busy: &JoinSockets,
     ) -> Result<u16, Errno> {
-        self.joins
-            .join(ifindex, source, group, busy)
-            .map_err(|e| e.errno())
+        self.joins.join(ifindex, source, group, busy)
     }
 
     fn leave(
@@ -293,9 +291,7 @@ impl Kernel for MrouteSys {
         source: Option<&Addr>,
         group: &Addr,
     ) -> Result<(), Errno> {
-        self.joins
-            .leave(sock, ifindex, source, group)
-            .map_err(|e| e.errno())
+        self.joins.leave(sock, ifindex, source, group)
     }
 }
 
