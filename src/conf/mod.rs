@@ -7,7 +7,6 @@
 //! in the router (the same messages for both), so statements carry the words as written.
 
 use heapless::Vec;
-use ufmt::{uDisplay, uWrite, Formatter};
 
 use crate::limits::{CONF_LINE_MAX, MAX_OIFS};
 
@@ -594,7 +593,7 @@ const LINE_TOO_LONG: &str = crate::joined![
 
 /// The messages of [`LineError`], by [`LineError::text`]'s number, the unknown word where
 /// [`crate::texts::INSERT_TEXT`] stands: the daemon's loader logs them from its packed
-/// texts (`daemon::said`), [`LineError::parts`] splits them.
+/// texts (`daemon::said`).
 pub const LINE_ERROR_TEXTS: [&str; 4] = [
     crate::joined!["Unknown command ", crate::texts::INSERT_TEXT, ", skipping."],
     TOO_MANY_OIFS,
@@ -612,26 +611,6 @@ impl<'a> LineError<'a> {
             Self::LineTooLong => (2, ""),
             Self::NotText => (3, ""),
         }
-    }
-
-    /// The message in three pieces: the unknown word between two texts; the fixed
-    /// messages whole, then two empty pieces.
-    pub fn parts(&self) -> [&'a str; 3] {
-        let (i, word) = self.text();
-        let text = LINE_ERROR_TEXTS.get(usize::from(i)).copied().unwrap_or("");
-        match crate::fmt::split_once(text, crate::texts::INSERT) {
-            Some((head, tail)) => [head, word, tail],
-            None => [text, "", ""],
-        }
-    }
-}
-
-impl uDisplay for LineError<'_> {
-    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        for part in self.parts() {
-            f.write_str(part)?;
-        }
-        Ok(())
     }
 }
 

@@ -55,10 +55,10 @@ fn mgroup<'a>(from: Option<&'a str>, source: Option<&'a str>, group: Option<&'a 
     }
 }
 
+/// `e` as the daemon words it: its text with the unknown word in its place.
 fn message(e: LineError<'_>) -> String {
-    let mut s = heapless::String::<128>::new();
-    ufmt::uwrite!(s, "{}", e).unwrap();
-    s.as_str().into()
+    let (i, word) = e.text();
+    LINE_ERROR_TEXTS[usize::from(i)].replace(crate::texts::INSERT_TEXT, word)
 }
 
 // ===== directives =====
@@ -588,12 +588,7 @@ fn check_invariants(text: &[u8]) {
 
 fn message_of(r: &Result<Stmt<'_>, LineError<'_>>) -> usize {
     match r {
-        Err(e) => {
-            let mut s = heapless::String::<128>::new();
-            // Capacity errors are fine here (an unknown word can be long); no panic.
-            let _ = ufmt::uwrite!(s, "{}", *e);
-            s.len()
-        }
+        Err(e) => message(*e).len(),
         Ok(_) => 0,
     }
 }

@@ -310,6 +310,7 @@ mod tests {
             said(Said::UnknownGroup, "wheel", None),
             "Group 'wheel' not found!"
         );
+        assert_eq!(said(Said::UnknownUser, "x", None), "User 'x' not found!");
         let texts = [
             Said::CouldNotDrop.number(),
             drop_what(2),

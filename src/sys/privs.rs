@@ -7,8 +7,6 @@
 //! are read by [`crate::account`], which keeps musl's passwd and NSS code out of the
 //! static programs.
 
-use ufmt::{uDisplay, uWrite, Formatter};
-
 #[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
 use super::fs::for_each_line;
 #[cfg(target_os = "linux")]
@@ -59,37 +57,14 @@ pub struct Ids {
     pub gid: u32,
 }
 
-/// Error returned by [`resolve`]. SMCRoute's message is `"{what} '{name}' not found!"`
-/// with [`ResolveError::what`] and the name the caller passed.
+/// Error returned by [`resolve`]. The daemon words it as SMCRoute does,
+/// `User '{name}' not found!` or `Group '{name}' not found!` (`daemon::said`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ResolveError {
     /// No such user.
     UnknownUser,
     /// No such group.
     UnknownGroup,
-}
-
-impl ResolveError {
-    /// `"User"` or `"Group"`.
-    pub fn what(self) -> &'static str {
-        let lead = self.lead();
-        lead.get(..lead.len() - 2).unwrap_or(lead)
-    }
-
-    /// SMCRoute's message up to the name: `"User '"` or `"Group '"` (the daemon logs
-    /// the whole message as one of its packed texts, `daemon::said`).
-    pub fn lead(self) -> &'static str {
-        match self {
-            Self::UnknownUser => "User '",
-            Self::UnknownGroup => "Group '",
-        }
-    }
-}
-
-impl uDisplay for ResolveError {
-    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        ufmt::uwrite!(f, "{} not found!", self.what())
-    }
 }
 
 /// Splits `-p`'s `USER[:GROUP]` argument.
@@ -307,29 +282,6 @@ impl DropError {
             Self::Unsupported => return (6, None),
         };
         (what, Some(errno))
-    }
-
-    /// The message as pieces: what failed, `" failed: "` or nothing, and the error to
-    /// write after them, if any.
-    pub fn parts(&self) -> (&'static str, &'static str, Option<Errno>) {
-        let (what, errno) = self.what();
-        let what = DROP_WHAT_TEXTS
-            .get(usize::from(what))
-            .copied()
-            .unwrap_or("");
-        (what, if errno.is_some() { " failed: " } else { "" }, errno)
-    }
-}
-
-impl uDisplay for DropError {
-    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        let (what, sep, errno) = self.parts();
-        f.write_str(what)?;
-        f.write_str(sep)?;
-        match errno {
-            Some(e) => e.fmt(f),
-            None => Ok(()),
-        }
     }
 }
 
@@ -586,21 +538,6 @@ mod tests {
         );
         assert_eq!(resolve("", None), Err(ResolveError::UnknownUser));
         assert_eq!(resolve("root", Some("")), Err(ResolveError::UnknownGroup));
-        let mut msg = heapless::String::<64>::new();
-        ufmt::uwrite!(
-            msg,
-            "{} '{}' not found!",
-            ResolveError::UnknownUser.what(),
-            "x"
-        )
-        .unwrap();
-        assert_eq!(msg, "User 'x' not found!");
-        // The daemon's pieces make the same line.
-        assert_eq!(ResolveError::UnknownUser.lead(), "User '");
-        assert_eq!(ResolveError::UnknownGroup.lead(), "Group '");
-        msg.clear();
-        ufmt::uwrite!(msg, "{}", ResolveError::UnknownGroup).unwrap();
-        assert_eq!(msg, "Group not found!");
     }
 
     #[test]
@@ -654,12 +591,13 @@ mod tests {
         let status =
             in_child(|| drop_to(Ids { uid: 0, gid: 0 }, "root") == Err(DropError::StillRoot));
         assert_eq!(status, 0);
-        let mut msg = heapless::String::<64>::new();
-        ufmt::uwrite!(msg, "{}", DropError::SetUid(Errno::EPERM)).unwrap();
-        assert_eq!(msg, "setuid failed: Operation not permitted");
-        msg.clear();
-        ufmt::uwrite!(msg, "{}", DropError::StillRoot).unwrap();
-        assert_eq!(msg, "still able to regain root");
+        // What failed, by its number in the texts (the daemon's wording of the whole
+        // message is tested in `daemon::said`).
+        let e = Errno::EPERM;
+        assert_eq!(DropError::SetUid(e).what(), (3, Some(e)));
+        assert_eq!(DROP_WHAT_TEXTS[3], "setuid");
+        assert_eq!(DropError::StillRoot.what(), (5, None));
+        assert_eq!(DROP_WHAT_TEXTS[5], "still able to regain root");
     }
 
     #[test]
@@ -685,7 +623,11 @@ mod tests {
             ),
         ];
         for (error, what, sep, errno) in cases {
-            assert_eq!(error.parts(), (what, sep, errno));
+            let (i, got) = error.what();
+            assert_eq!(DROP_WHAT_TEXTS[usize::from(i)], what);
+            assert_eq!(got, errno);
+            // " failed: " and the error follow exactly when there is an error.
+            assert_eq!(sep.is_empty(), got.is_none());
         }
     }
 

@@ -44,7 +44,12 @@ pub fn conf(data: &[u8]) {
         assert_eq!(conf::parse_line(line), Some(res.clone()), "line {n}");
         match res {
             Err(e) => {
-                render(&e);
+                // The daemon words it from its text, the unknown word in its place.
+                let (i, word) = e.text();
+                let text = conf::LINE_ERROR_TEXTS.get(usize::from(i));
+                let text = text.expect("a text for every line error");
+                assert!(!text.is_empty(), "empty message");
+                assert!(text.len() + word.len() <= 1024, "message of {e:?} too long");
                 if e == LineError::LineTooLong {
                     assert!(line.len() > 511);
                 }
