@@ -125,8 +125,7 @@ pub fn run_words(session: &mut Session<'_, '_>, words: &[&str], t: &mut impl Ter
                 _ if help => found.map(|(spec, _)| spec),
                 Action::Version => Some(spec),
                 Action::Send(_) => {
-                    warn(t, Warning::NotEnoughArgs, spec.word.as_bytes());
-                    session.fail(1);
+                    session.warn_failed(t, Warning::NotEnoughArgs, spec.word.as_bytes());
                     Some(spec)
                 }
             };
@@ -209,8 +208,7 @@ fn batch_line(session: &mut Session<'_, '_>, line: &[u8], t: &mut impl Term) {
         }
     };
     session.flush(t);
-    warn(t, why, b"");
-    session.fail(1);
+    session.warn_failed(t, why, b"");
 }
 
 /// Prints a command-line error as SMCRoute does: getopt's line, then the usage.
