@@ -38,14 +38,21 @@ pub enum LoadError {
     Unreadable(Errno),
 }
 
+impl LoadError {
+    /// Why the top-level file could not be opened: `ENOENT` is a missing file (one
+    /// mapping for the start, `-F` and a reload's probe).
+    fn of_open(e: Errno) -> Self {
+        match e {
+            Errno::ENOENT => LoadError::Missing,
+            e => LoadError::Unreadable(e),
+        }
+    }
+}
+
 /// Checks that the top-level file can be opened and read, before a reload throws the
 /// running configuration away (a directory opens fine and fails on `read`).
 pub fn probe(path: &str) -> Result<(), LoadError> {
-    let fd = match sys::open_read(path) {
-        Ok(fd) => fd,
-        Err(Errno::ENOENT) => return Err(LoadError::Missing),
-        Err(e) => return Err(LoadError::Unreadable(e)),
-    };
+    let fd = sys::open_read(path).map_err(LoadError::of_open)?;
     // sys::read retries on EINTR.
     match sys::read(&fd, &mut [0u8; 1]) {
         Ok(_) => Ok(()),
@@ -61,7 +68,7 @@ pub fn load<H: Host>(
     path: &str,
 ) -> Result<Loaded, LoadError> {
     let mut loaded = Loaded::default();
-    load_file(router, host, bufs, path, &mut loaded)?;
+    load_file(router, host, bufs, path, &mut loaded).map_err(LoadError::of_open)?;
     if loaded.errors > 0 {
         warn_said(host, Said::ParseError, path, None);
     }
@@ -105,13 +112,15 @@ fn failed_reading<H: Host>(host: &mut H, path: &str, e: Errno) {
 
 /// Loads `path`, reading it through the first of `bufs` (the rest are for its includes,
 /// one per level deeper: their number is how deep it may still go, no depth passed down).
+/// `Err` if it cannot be opened: the error as it is, which the top file's caller and an
+/// include's tell apart each in its own way.
 fn load_file<H: Host>(
     router: &mut Router,
     host: &mut H,
     bufs: &mut [[u8; CHUNK]],
     path: &str,
     loaded: &mut Loaded,
-) -> Result<(), LoadError> {
+) -> Result<(), Errno> {
     let (buf, deeper) = match bufs.split_first_mut() {
         Some(split) => split,
         None => {
@@ -120,11 +129,7 @@ fn load_file<H: Host>(
             return Ok(());
         }
     };
-    let fd = match sys::open_read(path) {
-        Ok(fd) => fd,
-        Err(Errno::ENOENT) => return Err(LoadError::Missing),
-        Err(e) => return Err(LoadError::Unreadable(e)),
-    };
+    let fd = sys::open_read(path)?;
     let mut line = 0u32;
     let read = sys::fs::lines_of(&fd, buf, &mut |text| {
         line += 1;
@@ -181,10 +186,6 @@ fn include<H: Host>(
 ) -> Result<(), Errno> {
     sys::fs::glob(pattern, &mut |file: &str| {
         if let Err(e) = load_file(router, host, deeper, file, loaded) {
-            let e = match e {
-                LoadError::Missing => Errno::ENOENT,
-                LoadError::Unreadable(e) => e,
-            };
             failed_reading(host, file, e);
         }
     })

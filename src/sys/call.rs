@@ -1,6 +1,7 @@
 //! libc calls whose static musl wrappers link much more than the call (and whose glibc
 //! imports cost more than the call, see "cancellation points"): on Linux they are made here as the raw system call (`syscall(2)`, which returns -1 and sets `errno` on
-//! failure, exactly like the wrapper did); on FreeBSD they stay the libc functions.
+//! failure, exactly like the wrapper did; `syscall!`, libc's `syscall` or on x86_64 with
+//! glibc our own, see `sys::raw`); on FreeBSD they stay the libc functions.
 //!
 //! Each function has the libc signature and contract, so a call site only swaps
 //! `libc::name` for `call::name`; its `// SAFETY:` comment still holds. Arguments are
@@ -39,7 +40,7 @@ pub unsafe fn fork() -> libc::pid_t {
     // child runs on its own copy of this stack and returns 0 from here. The caller
     // upholds the conditions above.
     let rc = unsafe {
-        libc::syscall(
+        syscall!(
             libc::SYS_clone,
             flags,
             0 as c_long,
@@ -66,7 +67,7 @@ pub unsafe fn fork() -> libc::pid_t {
 #[cfg(target_os = "linux")]
 pub fn exit_now(code: libc::c_int) -> ! {
     // SAFETY: integer argument only; the call ends every thread of the process.
-    unsafe { libc::syscall(libc::SYS_exit_group, code as c_long) };
+    unsafe { syscall!(libc::SYS_exit_group, code as c_long) };
     // `exit_group` does not return; a loop keeps the type `!` without `unsafe`.
     #[allow(clippy::empty_loop)]
     loop {}
@@ -97,7 +98,7 @@ pub unsafe fn ioctl(
 ) -> libc::c_int {
     // SAFETY: the caller vouches for `arg`; the kernel sees the same arguments as
     // through `ioctl(2)`.
-    let rc = unsafe { libc::syscall(libc::SYS_ioctl, fd as c_long, request as c_long, arg) };
+    let rc = unsafe { syscall!(libc::SYS_ioctl, fd as c_long, request as c_long, arg) };
     rc as libc::c_int
 }
 
@@ -197,7 +198,7 @@ pub fn nanosleep(secs: u32, nanos: u32, resume: bool) {
         // SAFETY: `ts_ptr` points to a live kernel `timespec`, read as the request and
         // overwritten with the time left when interrupted (one buffer for both is
         // allowed).
-        let rc = unsafe { libc::syscall(libc::SYS_nanosleep, ts_ptr, ts_ptr) };
+        let rc = unsafe { syscall!(libc::SYS_nanosleep, ts_ptr, ts_ptr) };
         if !(resume && rc != 0 && super::errno() == crate::errno::Errno::EINTR) {
             return;
         }
@@ -236,7 +237,7 @@ pub unsafe fn utimensat_now(path: *const libc::c_char) -> libc::c_int {
     let times: *const c_long = core::ptr::null();
     let dirfd = libc::AT_FDCWD as c_long;
     // SAFETY: the caller vouches for `path`; a null `times` means "now".
-    let rc = unsafe { libc::syscall(libc::SYS_utimensat, dirfd, path, times, 0 as c_long) };
+    let rc = unsafe { syscall!(libc::SYS_utimensat, dirfd, path, times, 0 as c_long) };
     rc as libc::c_int
 }
 
@@ -261,7 +262,7 @@ pub unsafe fn utimensat_now(path: *const libc::c_char) -> libc::c_int {
 pub fn socket(domain: libc::c_int, ty: libc::c_int, protocol: libc::c_int) -> libc::c_int {
     let (domain, ty, protocol) = (domain as c_long, ty as c_long, protocol as c_long);
     // SAFETY: integer arguments only; the caller owns the returned descriptor.
-    let rc = unsafe { libc::syscall(libc::SYS_socket, domain, ty, protocol) };
+    let rc = unsafe { syscall!(libc::SYS_socket, domain, ty, protocol) };
     rc as libc::c_int
 }
 
@@ -295,7 +296,7 @@ pub unsafe fn setsockopt(
 ) -> libc::c_int {
     let (fd, level, name, len) = (fd as c_long, level as c_long, name as c_long, len as c_long);
     // SAFETY: the caller vouches for `value` and `len`.
-    let rc = unsafe { libc::syscall(libc::SYS_setsockopt, fd, level, name, value, len) };
+    let rc = unsafe { syscall!(libc::SYS_setsockopt, fd, level, name, value, len) };
     rc as libc::c_int
 }
 
@@ -326,7 +327,7 @@ pub fn accept4(fd: libc::c_int, flags: libc::c_int) -> libc::c_int {
     // SAFETY: null address pointers are allowed (peer address not wanted); the caller
     // owns the returned descriptor.
     let rc = unsafe {
-        libc::syscall(
+        syscall!(
             libc::SYS_accept4,
             fd as c_long,
             no_addr,
@@ -353,7 +354,7 @@ pub fn accept4(fd: libc::c_int, flags: libc::c_int) -> libc::c_int {
 pub fn pipe2(fds: &mut [libc::c_int; 2], flags: libc::c_int) -> libc::c_int {
     let fds: *mut [libc::c_int; 2] = fds;
     // SAFETY: `fds` points to two live, writable `int`s, which the call fills.
-    let rc = unsafe { libc::syscall(libc::SYS_pipe2, fds, flags as c_long) };
+    let rc = unsafe { syscall!(libc::SYS_pipe2, fds, flags as c_long) };
     rc as libc::c_int
 }
 
@@ -371,7 +372,7 @@ pub fn pipe2(fds: &mut [libc::c_int; 2], flags: libc::c_int) -> libc::c_int {
 #[cfg(target_os = "linux")]
 pub fn fchmod(fd: libc::c_int, mode: libc::mode_t) -> libc::c_int {
     // SAFETY: integer arguments only.
-    let rc = unsafe { libc::syscall(libc::SYS_fchmod, fd as c_long, mode as c_long) };
+    let rc = unsafe { syscall!(libc::SYS_fchmod, fd as c_long, mode as c_long) };
     rc as libc::c_int
 }
 
@@ -393,8 +394,9 @@ pub fn fchmod(fd: libc::c_int, mode: libc::mode_t) -> libc::c_int {
 //
 // On glibc, linked dynamically, each imported function costs the program ~70 B of
 // dynamic-linking tables (its `.dynsym` entry, name, version, GOT slot and relocation)
-// while `syscall` is imported anyway: the raw calls took 17 imports out, -944 B on
-// x86_64. glibc's wrappers are the same system calls (its cancellation points too).
+// while one `syscall` serves every call: the raw calls took 17 imports out, -944 B on
+// x86_64 (and on x86_64 our own `syscall!` took out `syscall` itself, see `sys::raw`).
+// glibc's wrappers are the same system calls (its cancellation points too).
 // FreeBSD keeps its libc.
 
 /// Which targets make the calls below as raw system calls.
@@ -421,14 +423,14 @@ raw_linux! {
         let dirfd = libc::AT_FDCWD as c_long;
         let flags = (flags | libc::O_LARGEFILE) as c_long;
         // SAFETY: the caller vouches for `path`; the other arguments are integers.
-        let rc = unsafe { libc::syscall(libc::SYS_openat, dirfd, path, flags, mode as c_long) };
+        let rc = unsafe { syscall!(libc::SYS_openat, dirfd, path, flags, mode as c_long) };
         rc as libc::c_int
     }
 
     /// `close(fd)`. (musl's also maps `EINTR` to success; no caller looks at either.)
     pub fn close(fd: libc::c_int) -> libc::c_int {
         // SAFETY: integer argument only; the caller gives up the descriptor.
-        let rc = unsafe { libc::syscall(libc::SYS_close, fd as c_long) };
+        let rc = unsafe { syscall!(libc::SYS_close, fd as c_long) };
         rc as libc::c_int
     }
 
@@ -438,7 +440,7 @@ raw_linux! {
     /// `buf` is valid for writes of `len` bytes.
     pub unsafe fn read(fd: libc::c_int, buf: *mut libc::c_void, len: usize) -> libc::ssize_t {
         // SAFETY: the caller vouches for `buf` and `len`.
-        let rc = unsafe { libc::syscall(libc::SYS_read, fd as c_long, buf, len) };
+        let rc = unsafe { syscall!(libc::SYS_read, fd as c_long, buf, len) };
         rc as libc::ssize_t
     }
 
@@ -448,7 +450,7 @@ raw_linux! {
     /// `buf` is valid for reads of `len` bytes.
     pub unsafe fn write(fd: libc::c_int, buf: *const libc::c_void, len: usize) -> libc::ssize_t {
         // SAFETY: the caller vouches for `buf` and `len`.
-        let rc = unsafe { libc::syscall(libc::SYS_write, fd as c_long, buf, len) };
+        let rc = unsafe { syscall!(libc::SYS_write, fd as c_long, buf, len) };
         rc as libc::ssize_t
     }
 
@@ -462,7 +464,7 @@ raw_linux! {
         len: libc::socklen_t,
     ) -> libc::c_int {
         // SAFETY: the caller vouches for `addr` and `len`.
-        let rc = unsafe { libc::syscall(libc::SYS_connect, fd as c_long, addr, len as c_long) };
+        let rc = unsafe { syscall!(libc::SYS_connect, fd as c_long, addr, len as c_long) };
         rc as libc::c_int
     }
 
@@ -481,7 +483,7 @@ raw_linux! {
     ) -> libc::ssize_t {
         let (fd, flags, addr_len) = (fd as c_long, flags as c_long, addr_len as c_long);
         // SAFETY: the caller vouches for the buffers and their lengths.
-        let rc = unsafe { libc::syscall(libc::SYS_sendto, fd, buf, len, flags, addr, addr_len) };
+        let rc = unsafe { syscall!(libc::SYS_sendto, fd, buf, len, flags, addr, addr_len) };
         rc as libc::ssize_t
     }
 
@@ -501,7 +503,7 @@ raw_linux! {
         let no_len: *mut libc::socklen_t = core::ptr::null_mut();
         // SAFETY: the caller vouches for `buf` and `len`; no peer address is wanted.
         let rc =
-            unsafe { libc::syscall(libc::SYS_recvfrom, fd, buf, len, flags, no_addr, no_len) };
+            unsafe { syscall!(libc::SYS_recvfrom, fd, buf, len, flags, no_addr, no_len) };
         rc as libc::ssize_t
     }
 
@@ -518,7 +520,7 @@ raw_linux! {
         let no_usage: *mut libc::rusage = core::ptr::null_mut();
         // SAFETY: the caller vouches for `status`; no resource usage is wanted.
         let rc = unsafe {
-            libc::syscall(
+            syscall!(
                 libc::SYS_wait4,
                 pid as c_long,
                 status,
@@ -534,7 +536,7 @@ raw_linux! {
     pub fn rewind(fd: libc::c_int) -> libc::c_int {
         let start = libc::SEEK_SET as c_long;
         // SAFETY: integer arguments only.
-        let rc = unsafe { libc::syscall(libc::SYS_lseek, fd as c_long, 0 as c_long, start) };
+        let rc = unsafe { syscall!(libc::SYS_lseek, fd as c_long, 0 as c_long, start) };
         rc as libc::c_int
     }
 
@@ -543,7 +545,7 @@ raw_linux! {
     pub fn prctl(option: libc::c_int, arg: libc::c_ulong) -> libc::c_int {
         let (option, arg, zero) = (option as c_long, arg as c_long, 0 as c_long);
         // SAFETY: the options used here take integer arguments only.
-        let rc = unsafe { libc::syscall(libc::SYS_prctl, option, arg, zero, zero, zero) };
+        let rc = unsafe { syscall!(libc::SYS_prctl, option, arg, zero, zero, zero) };
         rc as libc::c_int
     }
 }
@@ -562,7 +564,7 @@ pub unsafe fn poll(
     timeout_ms: libc::c_int,
 ) -> libc::c_int {
     // SAFETY: the caller vouches for `fds` and `nfds`.
-    let rc = unsafe { libc::syscall(libc::SYS_poll, fds, nfds as c_long, timeout_ms as c_long) };
+    let rc = unsafe { syscall!(libc::SYS_poll, fds, nfds as c_long, timeout_ms as c_long) };
     rc as libc::c_int
 }
 
@@ -593,7 +595,7 @@ pub unsafe fn poll(
     // SAFETY: the caller vouches for `fds` and `nfds`; `ts_ptr` is null or points to a
     // live kernel `timespec` (two `long`s on 64-bit ABIs); no signal mask.
     let rc = unsafe {
-        libc::syscall(
+        syscall!(
             libc::SYS_ppoll,
             fds,
             nfds as c_long,
@@ -736,7 +738,7 @@ raw_linux! {
     pub unsafe fn access(path: *const libc::c_char, mode: libc::c_int) -> libc::c_int {
         let dirfd = libc::AT_FDCWD as c_long;
         // SAFETY: the caller vouches for `path`.
-        let rc = unsafe { libc::syscall(libc::SYS_faccessat, dirfd, path, mode as c_long) };
+        let rc = unsafe { syscall!(libc::SYS_faccessat, dirfd, path, mode as c_long) };
         rc as libc::c_int
     }
 
@@ -751,7 +753,7 @@ raw_linux! {
     ) -> libc::ssize_t {
         let dirfd = libc::AT_FDCWD as c_long;
         // SAFETY: the caller vouches for `path`, `buf` and `len`.
-        let rc = unsafe { libc::syscall(libc::SYS_readlinkat, dirfd, path, buf, len) };
+        let rc = unsafe { syscall!(libc::SYS_readlinkat, dirfd, path, buf, len) };
         rc as libc::ssize_t
     }
 
@@ -762,7 +764,7 @@ raw_linux! {
     pub unsafe fn unlink(path: *const libc::c_char) -> libc::c_int {
         let dirfd = libc::AT_FDCWD as c_long;
         // SAFETY: the caller vouches for `path`.
-        let rc = unsafe { libc::syscall(libc::SYS_unlinkat, dirfd, path, 0 as c_long) };
+        let rc = unsafe { syscall!(libc::SYS_unlinkat, dirfd, path, 0 as c_long) };
         rc as libc::c_int
     }
 
@@ -773,7 +775,7 @@ raw_linux! {
     pub unsafe fn rename(from: *const libc::c_char, to: *const libc::c_char) -> libc::c_int {
         let dirfd = libc::AT_FDCWD as c_long;
         // SAFETY: the caller vouches for both paths.
-        let rc = unsafe { libc::syscall(libc::SYS_renameat, dirfd, from, dirfd, to) };
+        let rc = unsafe { syscall!(libc::SYS_renameat, dirfd, from, dirfd, to) };
         rc as libc::c_int
     }
 
@@ -784,7 +786,7 @@ raw_linux! {
     pub unsafe fn chmod(path: *const libc::c_char, mode: libc::mode_t) -> libc::c_int {
         let dirfd = libc::AT_FDCWD as c_long;
         // SAFETY: the caller vouches for `path`.
-        let rc = unsafe { libc::syscall(libc::SYS_fchmodat, dirfd, path, mode as c_long) };
+        let rc = unsafe { syscall!(libc::SYS_fchmodat, dirfd, path, mode as c_long) };
         rc as libc::c_int
     }
 
@@ -799,7 +801,7 @@ raw_linux! {
     ) -> libc::c_int {
         let (dirfd, uid, gid) = (libc::AT_FDCWD as c_long, uid as c_long, gid as c_long);
         // SAFETY: the caller vouches for `path`.
-        let rc = unsafe { libc::syscall(libc::SYS_fchownat, dirfd, path, uid, gid, 0 as c_long) };
+        let rc = unsafe { syscall!(libc::SYS_fchownat, dirfd, path, uid, gid, 0 as c_long) };
         rc as libc::c_int
     }
 
@@ -809,7 +811,7 @@ raw_linux! {
     /// `path` is a NUL-terminated string, live for the call.
     pub unsafe fn chdir(path: *const libc::c_char) -> libc::c_int {
         // SAFETY: the caller vouches for `path`.
-        let rc = unsafe { libc::syscall(libc::SYS_chdir, path) };
+        let rc = unsafe { syscall!(libc::SYS_chdir, path) };
         rc as libc::c_int
     }
 
@@ -824,7 +826,7 @@ raw_linux! {
         envp: *const *const libc::c_char,
     ) -> libc::c_int {
         // SAFETY: the caller vouches for the three pointers.
-        let rc = unsafe { libc::syscall(libc::SYS_execve, path, argv, envp) };
+        let rc = unsafe { syscall!(libc::SYS_execve, path, argv, envp) };
         rc as libc::c_int
     }
 
@@ -838,28 +840,28 @@ raw_linux! {
         len: libc::socklen_t,
     ) -> libc::c_int {
         // SAFETY: the caller vouches for `addr` and `len`.
-        let rc = unsafe { libc::syscall(libc::SYS_bind, fd as c_long, addr, len as c_long) };
+        let rc = unsafe { syscall!(libc::SYS_bind, fd as c_long, addr, len as c_long) };
         rc as libc::c_int
     }
 
     /// `listen(fd, backlog)`.
     pub fn listen(fd: libc::c_int, backlog: libc::c_int) -> libc::c_int {
         // SAFETY: integer arguments only.
-        let rc = unsafe { libc::syscall(libc::SYS_listen, fd as c_long, backlog as c_long) };
+        let rc = unsafe { syscall!(libc::SYS_listen, fd as c_long, backlog as c_long) };
         rc as libc::c_int
     }
 
     /// `setsid()`.
     pub fn setsid() -> libc::pid_t {
         // SAFETY: no arguments.
-        let rc = unsafe { libc::syscall(libc::SYS_setsid) };
+        let rc = unsafe { syscall!(libc::SYS_setsid) };
         rc as libc::pid_t
     }
 
     /// `getpid()` (never fails).
     pub fn getpid() -> libc::pid_t {
         // SAFETY: no arguments.
-        let rc = unsafe { libc::syscall(libc::SYS_getpid) };
+        let rc = unsafe { syscall!(libc::SYS_getpid) };
         rc as libc::pid_t
     }
 }
@@ -873,7 +875,7 @@ pub fn geteuid() -> libc::uid_t {
     #[cfg(not(target_arch = "arm"))]
     const NR: c_long = libc::SYS_geteuid;
     // SAFETY: no arguments.
-    let rc = unsafe { libc::syscall(NR) };
+    let rc = unsafe { syscall!(NR) };
     rc as libc::uid_t
 }
 
@@ -884,13 +886,13 @@ pub fn geteuid() -> libc::uid_t {
 pub fn dup2(old: libc::c_int, new: libc::c_int) -> libc::c_int {
     #[cfg(any(target_arch = "mips", target_arch = "arm", target_arch = "x86_64"))]
     // SAFETY: integer arguments only; the caller owns `new`, which is replaced.
-    let rc = unsafe { libc::syscall(libc::SYS_dup2, old as c_long, new as c_long) };
+    let rc = unsafe { syscall!(libc::SYS_dup2, old as c_long, new as c_long) };
     #[cfg(not(any(target_arch = "mips", target_arch = "arm", target_arch = "x86_64")))]
     let rc = if old == new {
         new as c_long
     } else {
         // SAFETY: integer arguments only; the caller owns `new`, which is replaced.
-        unsafe { libc::syscall(libc::SYS_dup3, old as c_long, new as c_long, 0 as c_long) }
+        unsafe { syscall!(libc::SYS_dup3, old as c_long, new as c_long, 0 as c_long) }
     };
     rc as libc::c_int
 }
@@ -1054,7 +1056,7 @@ pub unsafe fn sigaction(
     // that the kernel only reads, of the `sigset_t` size passed; no old action is
     // wanted (null). The caller vouches for the handler.
     let rc = unsafe {
-        libc::syscall(
+        syscall!(
             libc::SYS_rt_sigaction,
             sig as c_long,
             action,

@@ -632,7 +632,7 @@ impl Dir {
         if self.pos >= self.len {
             let buf = self.buf.as_mut_ptr();
             // SAFETY: `buf` is valid for writes of `DIRENT_BUF` bytes; `fd` is open.
-            let rc = unsafe { libc::syscall(libc::SYS_getdents64, self.fd.raw(), buf, DIRENT_BUF) };
+            let rc = unsafe { syscall!(libc::SYS_getdents64, self.fd.raw(), buf, DIRENT_BUF) };
             self.len = usize::try_from(rc).ok().filter(|&n| n > 0)?.min(DIRENT_BUF);
             self.pos = 0;
         }

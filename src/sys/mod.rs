@@ -19,6 +19,55 @@
 //! `&T` of `#[repr(C)]` types whose layout is asserted beside them.
 #![allow(unsafe_code)]
 
+/// `syscall(number, args...)` (at most six arguments, each a `long`, an `int` or a
+/// pointer), with `libc::syscall`'s result: our own in line on x86_64 with glibc (see
+/// `raw`), libc's elsewhere on Linux. Only inside an `unsafe` block, whose `// SAFETY:`
+/// comment speaks for the call.
+///
+/// The block calls a function: it is not `nostack`, so the compiler aligns the stack for
+/// the call and keeps nothing in the red zone below it, where the return address goes.
+/// It may read and write memory (the kernel does), and the flags change.
+#[cfg(all(target_os = "linux", target_env = "gnu", target_arch = "x86_64"))]
+macro_rules! syscall {
+    (@go $nr:expr $(, $reg:tt = $arg:expr)*) => {{
+        let rc: libc::c_long;
+        core::arch::asm!(
+            "call smcroute_syscall",
+            inlateout("rax") $nr as libc::c_long => rc,
+            $(in($reg) $arg as usize,)*
+            lateout("rcx") _,
+            lateout("r11") _,
+        );
+        rc
+    }};
+    ($nr:expr $(,)?) => { syscall!(@go $nr) };
+    ($nr:expr, $a:expr $(,)?) => { syscall!(@go $nr, "rdi" = $a) };
+    ($nr:expr, $a:expr, $b:expr $(,)?) => { syscall!(@go $nr, "rdi" = $a, "rsi" = $b) };
+    ($nr:expr, $a:expr, $b:expr, $c:expr $(,)?) => {
+        syscall!(@go $nr, "rdi" = $a, "rsi" = $b, "rdx" = $c)
+    };
+    ($nr:expr, $a:expr, $b:expr, $c:expr, $d:expr $(,)?) => {
+        syscall!(@go $nr, "rdi" = $a, "rsi" = $b, "rdx" = $c, "r10" = $d)
+    };
+    ($nr:expr, $a:expr, $b:expr, $c:expr, $d:expr, $e:expr $(,)?) => {
+        syscall!(@go $nr, "rdi" = $a, "rsi" = $b, "rdx" = $c, "r10" = $d, "r8" = $e)
+    };
+    ($nr:expr, $a:expr, $b:expr, $c:expr, $d:expr, $e:expr, $f:expr $(,)?) => {
+        syscall!(@go $nr, "rdi" = $a, "rsi" = $b, "rdx" = $c, "r10" = $d, "r8" = $e, "r9" = $f)
+    };
+}
+/// See the x86_64 glibc variant: `libc::syscall` itself here.
+#[cfg(all(
+    target_os = "linux",
+    not(all(target_env = "gnu", target_arch = "x86_64"))
+))]
+macro_rules! syscall {
+    ($($arg:expr),+ $(,)?) => { libc::syscall($($arg),+) };
+}
+
+#[cfg(all(target_os = "linux", target_env = "gnu", target_arch = "x86_64"))]
+mod raw;
+
 pub mod entry;
 pub mod errno;
 pub mod join;

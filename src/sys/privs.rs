@@ -225,7 +225,7 @@ mod caps {
         let data = data.as_ptr();
         // SAFETY: `header` points to a live version-3 header and `data` to the two live
         // `CapData` words version 3 reads; the kernel only reads both.
-        let rc = unsafe { libc::syscall(libc::SYS_capset, header, data) };
+        let rc = unsafe { syscall!(libc::SYS_capset, header, data) };
         if rc < 0 {
             return Err(crate::sys::errno());
         }
@@ -473,19 +473,19 @@ mod id_calls {
     #[cfg(any(test, not(target_env = "gnu")))]
     pub fn setgroups(groups: &[libc::gid_t]) -> Result<(), Errno> {
         // SAFETY: the kernel reads `groups.len()` 32-bit gids from `groups`, all live.
-        check(unsafe { libc::syscall(SYS_SETGROUPS, groups.len(), groups.as_ptr()) })
+        check(unsafe { syscall!(SYS_SETGROUPS, groups.len(), groups.as_ptr()) })
     }
 
     /// `setgid(2)`.
     pub fn setgid(gid: u32) -> Result<(), Errno> {
         // SAFETY: integer argument only.
-        check(unsafe { libc::syscall(SYS_SETGID, gid) })
+        check(unsafe { syscall!(SYS_SETGID, gid) })
     }
 
     /// `setuid(2)`.
     pub fn setuid(uid: u32) -> Result<(), Errno> {
         // SAFETY: integer argument only.
-        check(unsafe { libc::syscall(SYS_SETUID, uid) })
+        check(unsafe { syscall!(SYS_SETUID, uid) })
     }
 }
 

@@ -99,7 +99,7 @@ pub fn raise_nofile_limit() -> Result<(), Errno> {
     // SAFETY: no new limit (null); `lim_ptr` points to a live, writable `rlimit64` for
     // the old one.
     let rc = unsafe {
-        libc::syscall(
+        syscall!(
             libc::SYS_prlimit64,
             0 as libc::c_long,
             resource,
@@ -113,7 +113,7 @@ pub fn raise_nofile_limit() -> Result<(), Errno> {
     let old: *mut [u64; 2] = core::ptr::null_mut();
     // SAFETY: `lim_ptr` points to a live `rlimit64`, only read; no old limit wanted.
     let rc = unsafe {
-        libc::syscall(
+        syscall!(
             libc::SYS_prlimit64,
             0 as libc::c_long,
             resource,
