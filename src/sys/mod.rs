@@ -37,6 +37,13 @@ macro_rules! syscall {
             $(in($reg) $arg as usize,)*
             lateout("rcx") _,
             lateout("r11") _,
+            // The error path calls `__errno_location`, which the C ABI lets change
+            // every SSE register; nothing is live in them across a system call, so
+            // saying so costs no code.
+            lateout("xmm0") _, lateout("xmm1") _, lateout("xmm2") _, lateout("xmm3") _,
+            lateout("xmm4") _, lateout("xmm5") _, lateout("xmm6") _, lateout("xmm7") _,
+            lateout("xmm8") _, lateout("xmm9") _, lateout("xmm10") _, lateout("xmm11") _,
+            lateout("xmm12") _, lateout("xmm13") _, lateout("xmm14") _, lateout("xmm15") _,
         );
         rc
     }};

@@ -12,8 +12,9 @@
 //! `rax`, arguments in `rdi`, `rsi`, `rdx`, `r10`, `r8`, `r9`; `rcx` and `r11` clobbered).
 
 // `smcroute_syscall`: `syscall`, and for a result in -4095..=-1 `errno = -result` and -1.
-// Only `rax`, `rcx` and `r11` change, as across the instruction itself: the error path
-// keeps the argument registers, which `__errno_location` may clobber, on the stack. At
+// Only `rax`, `rcx` and `r11` change among the general registers, as across the
+// instruction itself: the error path keeps the argument registers, which
+// `__errno_location` may clobber, on the stack (the call sites give up the SSE registers). At
 // entry the stack is 8 bytes off a 16-byte boundary (the caller's `call`); the seven
 // pushes bring it onto one for the call.
 core::arch::global_asm!(
