@@ -10,7 +10,7 @@ use ufmt::{uDisplay, uWrite, Formatter};
 use super::Origin;
 use crate::errno::Errno;
 use crate::fmt::{utf8_prefix, Level};
-use crate::net::{prefix_text, Addr, Family, Prefix};
+use crate::net::{prefix_text, Addr, Family, Prefix, FULL_LEN};
 use crate::texts::{put_unpacked, separated, separated_len};
 
 /// Which directive a parse message is about.
@@ -53,15 +53,13 @@ impl<'a> Compact<'a> {
         Self::hosts(Some(source), group)
     }
 
-    /// A kernel join or (S,G): full-length addresses, `*` for no source. Not inlined:
-    /// smaller than the two family tests at each message.
-    #[inline(never)]
+    /// A kernel join or (S,G): full-length addresses ([`FULL_LEN`]), `*` for no source.
     pub fn hosts(source: Option<&'a Addr>, group: &'a Addr) -> Self {
         Self {
             source,
-            slen: source.map_or(0, |s| s.family().bits()),
+            slen: FULL_LEN,
             group,
-            glen: group.family().bits(),
+            glen: FULL_LEN,
         }
     }
 
@@ -104,9 +102,9 @@ impl uDisplay for Explicit<'_> {
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
         // Filled in as a template of its own: no formatting code of its own.
         let parts = [
-            Arg::Addr(&self.source.addr),
+            Arg::Prefix(&self.source.addr, FULL_LEN),
             Arg::Int(Halves::of(self.source.len.into())),
-            Arg::Addr(&self.group.addr),
+            Arg::Prefix(&self.group.addr, FULL_LEN),
             Arg::Int(Halves::of(self.group.len.into())),
         ];
         put(f, EXPLICIT, &parts)
@@ -305,8 +303,8 @@ enum Arg<'a> {
     Nil,
     Str(&'a str),
     Int(Halves),
-    Addr(&'a Addr),
-    /// An address and a length, printed as [`prefix_text`] does.
+    /// An address and a length, printed as [`prefix_text`] does (an address alone with
+    /// [`FULL_LEN`]).
     Prefix(&'a Addr, u8),
     Sg(&'a Compact<'a>),
     Explicit(&'a Explicit<'a>),
@@ -323,8 +321,6 @@ impl uDisplay for Arg<'_> {
             Arg::Nil => Ok(()),
             Arg::Str(s) => f.write_str(s),
             Arg::Int(n) => crate::net::write_i64(f, n.joined()),
-            // An address is its full-length prefix: one text call for both arms.
-            Arg::Addr(a) => f.write_str(prefix_text(a, a.family().bits()).as_str()),
             Arg::Prefix(a, len) => f.write_str(prefix_text(a, len).as_str()),
             Arg::Sg(sg) => sg.fmt(f),
             Arg::Explicit(sg) => sg.fmt(f),
@@ -429,7 +425,8 @@ impl<'a> Msg<'a> {
 
     #[inline(never)]
     fn addrs(kind: Kind, source: &'a Addr, group: &'a Addr, iif: &'a str) -> Self {
-        Self::of(kind, Arg::Addr(source), Arg::Addr(group), Arg::Str(iif))
+        let (s, g) = (Arg::Prefix(source, FULL_LEN), Arg::Prefix(group, FULL_LEN));
+        Self::of(kind, s, g, Arg::Str(iif))
     }
 
     /// A message without values. Built by a call, not copied from a constant: a
