@@ -335,10 +335,13 @@ impl uDisplay for Arg<'_> {
 
 /// An `i64` as two 32-bit halves: with the 4-byte alignment of its halves an argument
 /// slot is 12 bytes, not 16 (an `i64` is 8-byte aligned on 32-bit MIPS), and every
-/// message is a third smaller to build.
+/// message is a third smaller to build. On 64-bit targets a slot is 8-byte aligned for
+/// its string slices anyway: the number is kept whole there, with no split and no join.
 #[derive(Debug, Clone, Copy)]
+#[cfg(not(target_pointer_width = "64"))]
 struct Halves([u32; 2]);
 
+#[cfg(not(target_pointer_width = "64"))]
 impl Halves {
     const fn of(n: i64) -> Self {
         Self([(n >> 32) as u32, n as u32])
@@ -346,6 +349,22 @@ impl Halves {
 
     const fn joined(self) -> i64 {
         ((self.0[0] as u64) << 32 | self.0[1] as u64) as i64
+    }
+}
+
+/// [`Halves`] on 64-bit targets: the number whole.
+#[derive(Debug, Clone, Copy)]
+#[cfg(target_pointer_width = "64")]
+struct Halves(i64);
+
+#[cfg(target_pointer_width = "64")]
+impl Halves {
+    const fn of(n: i64) -> Self {
+        Self(n)
+    }
+
+    const fn joined(self) -> i64 {
+        self.0
     }
 }
 
