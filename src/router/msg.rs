@@ -124,13 +124,6 @@ impl uDisplay for Origin<'_> {
     }
 }
 
-fn ipv(f: Family) -> &'static str {
-    match f {
-        Family::V4 => "IPv4",
-        Family::V6 => "IPv6",
-    }
-}
-
 fn vif(f: Family) -> &'static str {
     match f {
         Family::V4 => "VIF",
@@ -256,7 +249,7 @@ const TEMPLATE_PARTS: [&[u8]; KINDS + 3] = [
     b"Interface % is not multicast capable, skipping VIF.", // VifNotMulticast
     b"Not enough available VIFs to create %",         // VifsExhausted
     b"Failed adding % for %: %",                      // VifAddFailed
-    b"failed adding % multicast route %: %",          // MfcAddFailed
+    b"failed adding IPv% multicast route %: %",       // MfcAddFailed
     b"No matching interface for VIF %, cannot handle IGMP message %.", // UnknownVif
     b"Receiving PIM register data from %, group %, ignoring.", // PimRegister
     b"No group % on % to leave",                      // NoGroup
@@ -275,7 +268,7 @@ const TEMPLATE_PARTS: [&[u8]; KINDS + 3] = [
     b"Already joined % on %",                         // AlreadyJoined
     b"mroute: deleting route from % %",               // Deleting
     b"Failed deleting % for %: %",                    // VifDelFailed
-    b"failed removing % multicast route %: %",        // MfcDelFailed
+    b"failed removing IPv% multicast route %: %",     // MfcDelFailed
     b"New multicast data from % to group % on %",     // NewData
     b"Unknown IGMP message type % from kernel",       // UnknownUpcall
     // The parts of messages that are templates of their own, after the kinds'.
@@ -429,7 +422,9 @@ impl<'a> Msg<'a> {
     // Out of line except on x86_64, where LLVM puts it in line by itself (smaller there).
     #[cfg_attr(not(target_arch = "x86_64"), inline(never))]
     fn mfc_errno(kind: Kind, fam: Family, sg: &'a Compact<'a>, e: Errno) -> Self {
-        Self::of(kind, Arg::Str(ipv(fam)), Arg::Sg(sg), Arg::Errno(e))
+        // The IP version as a number in the wording's `IPv%`: 4, or 6 for IPv6 (1).
+        let version = Arg::Int(Halves::of(4 + 2 * fam as i64));
+        Self::of(kind, version, Arg::Sg(sg), Arg::Errno(e))
     }
 
     #[inline(never)]
