@@ -124,13 +124,6 @@ impl uDisplay for Origin<'_> {
     }
 }
 
-fn vif(f: Family) -> &'static str {
-    match f {
-        Family::V4 => "VIF",
-        Family::V6 => "MIF",
-    }
-}
-
 /// Which wording a message has: one per template, so a directive-dependent message
 /// (`mroute:` or `join:`) is two kinds. In the order of their levels: errors, warnings,
 /// notices, infos, debug messages (see [`Kind::level`]).
@@ -248,7 +241,7 @@ const TEMPLATE_PARTS: [&[u8]; KINDS + 3] = [
     b"mroute: outbound % has no VIF, VIF table exhausted?", // NoVifOutbound
     b"Interface % is not multicast capable, skipping VIF.", // VifNotMulticast
     b"Not enough available VIFs to create %",         // VifsExhausted
-    b"Failed adding % for %: %",                      // VifAddFailed
+    b"Failed adding %IF for %: %",                    // VifAddFailed
     b"failed adding IPv% multicast route %: %",       // MfcAddFailed
     b"No matching interface for VIF %, cannot handle IGMP message %.", // UnknownVif
     b"Receiving PIM register data from %, group %, ignoring.", // PimRegister
@@ -267,7 +260,7 @@ const TEMPLATE_PARTS: [&[u8]; KINDS + 3] = [
     b"Multicast % on wrong VIF %, keeping the configured route", // WrongVifConfigured
     b"Already joined % on %",                         // AlreadyJoined
     b"mroute: deleting route from % %",               // Deleting
-    b"Failed deleting % for %: %",                    // VifDelFailed
+    b"Failed deleting %IF for %: %",                  // VifDelFailed
     b"failed removing IPv% multicast route %: %",     // MfcDelFailed
     b"New multicast data from % to group % on %",     // NewData
     b"Unknown IGMP message type % from kernel",       // UnknownUpcall
@@ -416,7 +409,10 @@ impl<'a> Msg<'a> {
 
     #[inline(never)]
     fn vif_errno(kind: Kind, fam: Family, name: &'a str, e: Errno) -> Self {
-        Self::of(kind, Arg::Str(vif(fam)), Arg::Str(name), Arg::Errno(e))
+        // `VIF` or `MIF`: the wording's `%IF` takes the first letter, V for IPv4, M
+        // (nine letters before it) for IPv6 (1).
+        let letter = Arg::Byte(b'V' - 9 * fam as u8);
+        Self::of(kind, letter, Arg::Str(name), Arg::Errno(e))
     }
 
     // Out of line except on x86_64, where LLVM puts it in line by itself (smaller there).
