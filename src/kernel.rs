@@ -146,17 +146,21 @@ pub struct Upcall {
 }
 
 /// Upcall message types (`IGMPMSG_*`, `MRT6MSG_*`); unknown values are kept, not dropped.
+///
+/// Each known kind's tag is its message type: the conversions to and from the number
+/// are then no more than the tag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
 pub enum UpcallKind {
+    /// Any other message type.
+    Unknown(u8) = 0,
     /// No MFC entry for (S,G): `IGMPMSG_NOCACHE` (1) / `MRT6MSG_NOCACHE` (1).
-    NoCache,
+    NoCache = 1,
     /// Arrived on a VIF other than the entry's parent: `IGMPMSG_WRONGVIF` (2) /
     /// `MRT6MSG_WRONGMIF` (2).
-    WrongVif,
+    WrongVif = 2,
     /// PIM register data: `IGMPMSG_WHOLEPKT` (3) / `MRT6MSG_WHOLEPKT` (3).
-    WholePkt,
+    WholePkt = 3,
     /// `IGMPMSG_WRVIFWHOLE` (4).
-    WrVifWhole,
-    /// Any other message type.
-    Unknown(u8),
+    WrVifWhole = 4,
 }

@@ -558,11 +558,16 @@ impl AddrText {
     }
 }
 
+/// A prefix length that stands for the full length of either family: [`prefix_text`]
+/// writes a `/LEN` only below the family's full length, so a text made with it is the
+/// address alone, with no family test by the caller.
+pub const FULL_LEN: u8 = u8::MAX;
+
 impl Addr {
     /// The address as `inet_ntop(3)` prints it.
     #[inline(never)]
     pub fn text(&self) -> AddrText {
-        prefix_text(self, self.family().bits())
+        prefix_text(self, FULL_LEN)
     }
 }
 
@@ -584,14 +589,15 @@ pub fn prefix_text(addr: &Addr, len: u8) -> AddrText {
 }
 
 impl AddrText {
-    /// Writes `addr` and, unless it is a host prefix, `/len`. In line (no x86_64 hint
-    /// since r24a: out of line measured +8 B there; MIPS16e: +32 B out of line).
+    /// Writes `addr` and, unless it is a host prefix (`len` the full length or more:
+    /// [`FULL_LEN`]), `/len`. In line (no x86_64 hint since r24a: out of line measured
+    /// +8 B there; MIPS16e: +32 B out of line).
     fn prefix(&mut self, addr: &Addr, len: u8) {
         match addr {
             Addr::V4(a) => self.v4(a),
             Addr::V6(a) => self.v6(a),
         }
-        if len != addr.family().bits() {
+        if len < addr.family().bits() {
             self.byte(b'/');
             self.dec(len);
         }
@@ -805,9 +811,12 @@ mod tests {
             std::format!("{words}/100")
         );
         assert_eq!(
-            prefix_text(&full, 255).as_str(),
-            std::format!("{words}/255")
+            prefix_text(&full, 127).as_str(),
+            std::format!("{words}/127")
         );
+        // The full length, or more, is no `/LEN`.
+        assert_eq!(prefix_text(&full, 128).as_str(), words);
+        assert_eq!(prefix_text(&full, FULL_LEN).as_str(), words);
         let mut mapped = [0u8; 16];
         mapped[10..].fill(0xff);
         assert_eq!(

@@ -634,7 +634,7 @@ fn group_out<W: Out + ?Sized>(o: &mut Output<'_, W>, g: &Group, j: Option<&Join>
         slen: match &g.source {
             Some(s) => s.len,
             // Without a source prefix: a join's host source, the conf's `*`.
-            None => source.map_or(0, |a| a.family().bits()),
+            None => crate::net::FULL_LEN,
         },
         group: j.map_or(&g.group.addr, |j| &j.group),
         glen: g.group.len,

@@ -106,14 +106,6 @@ impl Router {
         id: usize,
         v6: bool,
     ) -> Result<u8, Failed> {
-        // Start-up comes here for every route, and after the first ones the interface
-        // has both its VIFs: all `ensure_vifs` would do is mark it used.
-        if let Some(i) = self.ifaces.get_mut(id) {
-            if i.multicast && i.vif != NO_VIF && i.mif != NO_VIF {
-                i.used = true;
-                return Ok(if v6 { i.mif } else { i.vif });
-            }
-        }
         let multicast = self.ensure_vifs(h, id).is_ok();
         if let Some(v) = self.vif_of(id, v6).filter(|_| multicast) {
             return Ok(v);
