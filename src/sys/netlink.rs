@@ -9,7 +9,7 @@ use core::mem::size_of;
 
 use super::abi::sockaddr_nl;
 use super::mroute::{recv, socket};
-use super::{ret, ret_len, Fd};
+use super::{ret, Fd};
 use crate::errno::Errno;
 use crate::kernel::IfInfo;
 use crate::wire::netlink::{dump_batch, getlink_request, Batch, GETLINK_REQUEST_SIZE};
@@ -31,7 +31,7 @@ fn bind(fd: &Fd, groups: u32) -> Result<(), Errno> {
     let ptr: *const sockaddr_nl = &addr;
     // SAFETY: `fd` is open; `ptr` points to a live `sockaddr_nl` (layout asserted in
     // `abi`) of exactly the length we pass.
-    ret(unsafe { super::call::bind(fd.raw(), ptr.cast(), size_of::<sockaddr_nl>() as _) })?;
+    unsafe { super::call::bind(fd.raw(), ptr.cast(), size_of::<sockaddr_nl>() as _) }?;
     Ok(())
 }
 
@@ -177,7 +177,7 @@ pub fn dump_links_with(buf: &mut [u8], f: &mut impl FnMut(&IfInfo)) -> Result<()
     let req = &REQUEST;
     // SAFETY: `fd` is open; `req` is valid for reads of `req.len()` bytes. An unconnected
     // netlink socket sends to the kernel.
-    let sent = ret_len(unsafe {
+    let sent = unsafe {
         super::call::sendto(
             fd.raw(),
             req.as_ptr().cast(),
@@ -186,7 +186,7 @@ pub fn dump_links_with(buf: &mut [u8], f: &mut impl FnMut(&IfInfo)) -> Result<()
             core::ptr::null(),
             0,
         )
-    })?;
+    }?;
     if sent != req.len() {
         return Err(Errno::EMSGSIZE);
     }

@@ -12,7 +12,7 @@
 
 use core::sync::atomic::{AtomicI32, AtomicU32, Ordering};
 
-use super::{call, errno_location, read, ret, Fd};
+use super::{call, errno_location, read, Fd};
 use crate::errno::Errno;
 
 /// Signals caught since the last [`Signals::take`], one bit per signal number.
@@ -40,7 +40,7 @@ extern "C" fn on_signal(sig: libc::c_int) {
     // SAFETY: `&byte` is valid for one byte. The descriptor is the non-blocking write end
     // owned by the live `Signals`, or -1 (EBADF, harmless). A full pipe (EAGAIN) loses
     // nothing: the bit is already set and a byte is already waiting.
-    unsafe {
+    let _ = unsafe {
         super::call::write(
             PIPE_WR.load(Ordering::SeqCst),
             (&byte as *const u8).cast(),
@@ -99,7 +99,7 @@ impl Signals {
             return Err(Errno::new(libc::EBUSY));
         }
         let mut fds = [-1 as libc::c_int; 2];
-        ret(call::pipe2(&mut fds, libc::O_CLOEXEC | libc::O_NONBLOCK))?;
+        call::pipe2(&mut fds, libc::O_CLOEXEC | libc::O_NONBLOCK)?;
         let [rd, wr] = fds;
         PIPE_WR.store(wr, Ordering::SeqCst);
         PENDING.store(0, Ordering::SeqCst);
@@ -176,7 +176,7 @@ fn set_action(sig: libc::c_int, handler: libc::sighandler_t) -> Result<(), Errno
 fn set_action(sig: libc::c_int, handler: libc::sighandler_t) -> Result<(), Errno> {
     // SAFETY: `handler` is `SIG_DFL`, `SIG_IGN` or `on_signal`, which is
     // async-signal-safe.
-    ret(unsafe { call::sigaction(sig, handler, libc::SA_RESTART) }).map(drop)
+    unsafe { call::sigaction(sig, handler, libc::SA_RESTART) }.map(drop)
 }
 
 /// `signal(sig, SIG_DFL)`: the default action for `sig` (the script hook's child
