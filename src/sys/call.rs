@@ -281,7 +281,6 @@ pub unsafe fn utimensat_now(path: *const libc::c_char) -> Result<libc::c_int, Er
 /// kernels before 2.6.27, which lack the MRT_TABLE, VIFF_USE_IFINDEX and rtnetlink
 /// features the daemon needs anyway.
 #[cfg(target_os = "linux")]
-#[cfg_attr(all(target_env = "gnu", target_arch = "x86_64"), inline(always))]
 pub fn socket(
     domain: libc::c_int,
     ty: libc::c_int,
@@ -596,7 +595,6 @@ raw_linux! {
     target_os = "linux",
     any(target_arch = "mips", target_arch = "arm", target_arch = "x86_64")
 ))]
-#[cfg_attr(all(target_env = "gnu", target_arch = "x86_64"), inline(always))]
 pub unsafe fn poll(
     fds: *mut libc::pollfd,
     nfds: libc::nfds_t,
@@ -745,7 +743,7 @@ via_libc! {
     pub fn rewind(fd: libc::c_int) -> Result<libc::c_int, Errno> {
         // SAFETY: integer arguments only.
         let rc = unsafe { libc::lseek(fd, 0, libc::SEEK_SET) };
-        rc.map(|n| n as libc::c_int)
+        super::ret(rc as libc::c_int)
     }
 
     /// `poll(fds, nfds, timeout_ms)`.

@@ -9,7 +9,7 @@ use core::mem::size_of;
 
 use super::abi::sockaddr_nl;
 use super::mroute::{recv, socket};
-use super::{ret, Fd};
+use super::Fd;
 use crate::errno::Errno;
 use crate::kernel::IfInfo;
 use crate::wire::netlink::{dump_batch, getlink_request, Batch, GETLINK_REQUEST_SIZE};
@@ -106,7 +106,7 @@ pub fn dump_links_in(_scratch: &mut [u8], f: &mut impl FnMut(&IfInfo)) -> Result
 pub fn system_links(f: &mut impl FnMut(&IfInfo)) -> Result<(), Errno> {
     let mut list = IfAddrs(core::ptr::null_mut());
     // SAFETY: `list.0` is a live pointer for `getifaddrs` to set; `Drop` frees the list.
-    ret(unsafe { libc::getifaddrs(&mut list.0) })?;
+    super::ret(unsafe { libc::getifaddrs(&mut list.0) })?;
     let mut next = list.0;
     while !next.is_null() {
         // SAFETY: a non-null entry of the list `getifaddrs` made, alive until `list`

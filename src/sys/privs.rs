@@ -474,7 +474,6 @@ mod id_calls {
     }
 
     /// `setuid(2)`.
-    #[cfg_attr(target_arch = "x86_64", inline(never))]
     pub fn setuid(uid: u32) -> Result<(), Errno> {
         // SAFETY: integer argument only.
         check(unsafe { syscall!(SYS_SETUID, uid) })

@@ -4,7 +4,6 @@
 use core::ffi::{c_char, CStr};
 
 use super::fs::{CPath, CStrBuf};
-use super::ret;
 use crate::errno::Errno;
 use crate::limits::MAX_SCRIPT_ENV;
 use crate::net::Addr;
@@ -43,7 +42,7 @@ pub use self::system_daemonize as daemonize;
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 pub fn system_daemonize() -> Result<(), Errno> {
     // SAFETY: as in `fork_daemonize`, whose steps glibc's `daemon` takes.
-    ret(unsafe { libc::daemon(0, 0) }).map(drop)
+    super::ret(unsafe { libc::daemon(0, 0) }).map(drop)
 }
 
 /// [`daemonize`] written out.
@@ -133,10 +132,10 @@ pub fn raise_nofile_limit() -> Result<(), Errno> {
         rlim_max: 0,
     };
     // SAFETY: `lim` is a live, writable `rlimit`.
-    ret(unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) })?;
+    super::ret(unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) })?;
     lim.rlim_cur = lim.rlim_max;
     // SAFETY: `lim` is a live `rlimit`, only read.
-    ret(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lim) }).map(drop)
+    super::ret(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lim) }).map(drop)
 }
 
 /// `getenv(name)`: the variable's value, if set (bytes: its one user, the notification
