@@ -240,11 +240,13 @@ pub(crate) fn c_bytes_mut(chars: &mut [libc::c_char]) -> &mut [u8] {
     unsafe { core::slice::from_raw_parts_mut(chars.as_mut_ptr().cast::<u8>(), chars.len()) }
 }
 
-/// Turns a `-1`-on-error return value into `Result`, reading `errno`.
+/// Turns a `-1`-on-error return value into `Result`, reading `errno`: for real libc
+/// calls (and, through [`kernel_ret`], libc's `syscall` off x86_64 glibc).
 ///
-/// Inlined on x86_64, where its test and branch at each of some thirty call sites are
-/// smaller than the call and the `Result` unpacking after it (-62 B); a call on MIPS16e,
-/// where the inlined copies would be +128 B.
+/// Inlined on x86_64, where its test and branch at each call site are smaller than the
+/// call and the `Result` unpacking after it (-62 B at some thirty sites; still -32 B at
+/// the few libc calls left on glibc since the raw calls return the kernel's errno); a
+/// call on MIPS16e, where the inlined copies would be +128 B.
 #[cfg_attr(target_arch = "x86_64", inline(always))]
 pub fn ret(rc: libc::c_int) -> Result<libc::c_int, Errno> {
     if rc < 0 {
