@@ -1,6 +1,6 @@
 //! libc calls whose static musl wrappers link much more than the call (and whose glibc
 //! imports cost more than the call, see "cancellation points"): on Linux they are made
-//! here as the raw system call ([`syscall!`]: the `syscall` instruction in line on
+//! here as the raw system call (`syscall!`: the `syscall` instruction in line on
 //! x86_64 with glibc, libc's `syscall` elsewhere); on FreeBSD they stay the libc
 //! functions.
 //!

@@ -256,10 +256,11 @@ pub fn ret(rc: libc::c_int) -> Result<libc::c_int, Errno> {
     }
 }
 
-/// The result of [`syscall_raw!`] as `Result`: on x86_64 with glibc the kernel's own, a
-/// failure as `-errno` in `-4095..=-1` (as glibc's `syscall.S` tests; no call made here
-/// succeeds with a negative value: no addresses, `lseek` only to 0), so no `errno` is
-/// set or read; elsewhere libc's `syscall`, -1 with `errno`.
+/// The result of `syscall_raw!` as `Result`: on x86_64 with glibc the kernel's own, a
+/// failure as `-errno` in `-4095..=-1` (glibc's `syscall.S` range); no call succeeds
+/// with a negative value (a user address is below 2^47, `lseek` goes only to 0), so the
+/// sign tells them apart, and no `errno` is set or read; elsewhere libc's `syscall`, -1
+/// with `errno`.
 #[cfg(all(target_os = "linux", target_env = "gnu", target_arch = "x86_64"))]
 #[inline(always)]
 pub fn kernel_ret(rc: libc::c_long) -> Result<libc::c_long, Errno> {
@@ -274,7 +275,7 @@ pub fn kernel_ret(rc: libc::c_long) -> Result<libc::c_long, Errno> {
     }
 }
 
-/// The result of [`syscall_raw!`] as `Result`: libc's `syscall`, -1 with `errno` (see
+/// The result of `syscall_raw!` as `Result`: libc's `syscall`, -1 with `errno` (see
 /// the x86_64 glibc variant).
 #[cfg(all(
     target_os = "linux",
