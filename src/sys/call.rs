@@ -1,17 +1,24 @@
 //! libc calls whose static musl wrappers link much more than the call (and whose glibc
-//! imports cost more than the call, see "cancellation points"): on Linux they are made here as the raw system call (`syscall(2)`, which returns -1 and sets `errno` on
-//! failure, exactly like the wrapper did; `syscall!`, libc's `syscall` or on x86_64 with
-//! glibc our own, see `sys::raw`); on FreeBSD they stay the libc functions.
+//! imports cost more than the call, see "cancellation points"): on Linux they are made
+//! here as the raw system call (`syscall!`: the `syscall` instruction in line on
+//! x86_64 with glibc, libc's `syscall` elsewhere); on FreeBSD they stay the libc
+//! functions.
 //!
-//! Each function has the libc signature and contract, so a call site only swaps
-//! `libc::name` for `call::name`; its `// SAFETY:` comment still holds. Arguments are
-//! widened to `c_long` (or passed as pointers) because `syscall` reads `long`s.
+//! Each function has the libc arguments and returns the libc result as `Result` (the
+//! value, or the error: on x86_64 with glibc the kernel's own `-errno`, with no `errno`
+//! set or read; elsewhere `errno`), one shape on every target, so a call site swaps
+//! `ret(libc::name(..))` for `call::name(..)`; its `// SAFETY:` comment still holds.
+//! Arguments are widened to `c_long` (or passed as pointers) because `syscall` reads
+//! `long`s. The raw wrappers are in line on x86_64 with glibc, where the call and the
+//! `Result` unpacking at each site cost more than the instruction and its test.
 //!
 //! What musl's wrapper does beyond the system call, and why we do not need it, is noted
 //! on each function. Measured on a static mipsel build; see the commit messages.
 
 #[cfg(target_os = "linux")]
 use libc::c_long;
+
+use crate::errno::Errno;
 
 /// `fork()` as `clone(SIGCHLD, 0, 0, 0, 0)` (aarch64 has no `SYS_fork`; the unused
 /// arguments are zero in every architecture's argument order).
@@ -34,7 +41,7 @@ use libc::c_long;
 /// As `fork(2)` in a single-threaded process: the child must not rely on libc's cached
 /// thread id (see above).
 #[cfg(all(target_os = "linux", target_env = "musl"))]
-pub unsafe fn fork() -> libc::pid_t {
+pub unsafe fn fork() -> Result<libc::pid_t, Errno> {
     let flags = libc::SIGCHLD as c_long;
     // SAFETY: a clone without CLONE_VM, stack, TLS or tid pointers is a plain fork: the
     // child runs on its own copy of this stack and returns 0 from here. The caller
@@ -49,7 +56,7 @@ pub unsafe fn fork() -> libc::pid_t {
             0 as c_long,
         )
     };
-    rc as libc::pid_t
+    rc.map(|n| n as libc::pid_t)
 }
 
 /// `fork()`.
@@ -57,9 +64,9 @@ pub unsafe fn fork() -> libc::pid_t {
 /// # Safety
 /// As `fork(2)`.
 #[cfg(not(all(target_os = "linux", target_env = "musl")))]
-pub unsafe fn fork() -> libc::pid_t {
+pub unsafe fn fork() -> Result<libc::pid_t, Errno> {
     // SAFETY: the caller upholds `fork`'s contract.
-    unsafe { libc::fork() }
+    super::ret(unsafe { libc::fork() })
 }
 
 /// `_exit(code)` as the raw `exit_group`, which is all glibc's and musl's `_exit` do: no
@@ -67,7 +74,7 @@ pub unsafe fn fork() -> libc::pid_t {
 #[cfg(target_os = "linux")]
 pub fn exit_now(code: libc::c_int) -> ! {
     // SAFETY: integer argument only; the call ends every thread of the process.
-    unsafe { syscall!(libc::SYS_exit_group, code as c_long) };
+    unsafe { syscall_raw!(libc::SYS_exit_group, code as c_long) };
     // `exit_group` does not return; a loop keeps the type `!` without `unsafe`.
     #[allow(clippy::empty_loop)]
     loop {}
@@ -91,15 +98,16 @@ pub fn exit_now(code: libc::c_int) -> ! {
 /// # Safety
 /// `arg` is what `request` reads or writes, live for the call.
 #[cfg(target_os = "linux")]
+#[cfg_attr(all(target_env = "gnu", target_arch = "x86_64"), inline(always))]
 pub unsafe fn ioctl(
     fd: libc::c_int,
     request: libc::c_ulong,
     arg: *mut libc::c_void,
-) -> libc::c_int {
+) -> Result<libc::c_int, Errno> {
     // SAFETY: the caller vouches for `arg`; the kernel sees the same arguments as
     // through `ioctl(2)`.
     let rc = unsafe { syscall!(libc::SYS_ioctl, fd as c_long, request as c_long, arg) };
-    rc as libc::c_int
+    rc.map(|n| n as libc::c_int)
 }
 
 /// `ioctl(fd, request, arg)`.
@@ -111,9 +119,9 @@ pub unsafe fn ioctl(
     fd: libc::c_int,
     request: libc::c_ulong,
     arg: *mut libc::c_void,
-) -> libc::c_int {
+) -> Result<libc::c_int, Errno> {
     // SAFETY: the caller vouches for `arg`.
-    unsafe { libc::ioctl(fd, request as _, arg) }
+    super::ret(unsafe { libc::ioctl(fd, request as _, arg) })
 }
 
 /// `tcgetattr(fd, termios)`: on Linux the `TCGETS` ioctl it is in musl.
@@ -126,7 +134,11 @@ pub unsafe fn ioctl(
 /// # Safety
 /// `termios` is valid for writes of one `libc::termios`.
 #[cfg(target_os = "linux")]
-pub unsafe fn tcgetattr(fd: libc::c_int, termios: *mut libc::termios) -> libc::c_int {
+#[cfg_attr(all(target_env = "gnu", target_arch = "x86_64"), inline(always))]
+pub unsafe fn tcgetattr(
+    fd: libc::c_int,
+    termios: *mut libc::termios,
+) -> Result<libc::c_int, Errno> {
     // SAFETY: `TCGETS` writes a kernel `termios`, no larger than the caller's.
     unsafe { ioctl(fd, libc::TCGETS as libc::c_ulong, termios.cast()) }
 }
@@ -136,7 +148,11 @@ pub unsafe fn tcgetattr(fd: libc::c_int, termios: *mut libc::termios) -> libc::c
 /// # Safety
 /// `termios` points to a live `libc::termios`.
 #[cfg(target_os = "linux")]
-pub unsafe fn tcsetattr_now(fd: libc::c_int, termios: *const libc::termios) -> libc::c_int {
+#[cfg_attr(all(target_env = "gnu", target_arch = "x86_64"), inline(always))]
+pub unsafe fn tcsetattr_now(
+    fd: libc::c_int,
+    termios: *const libc::termios,
+) -> Result<libc::c_int, Errno> {
     // SAFETY: `TCSETS` only reads a kernel `termios`, a prefix of the caller's.
     unsafe { ioctl(fd, libc::TCSETS as libc::c_ulong, termios.cast_mut().cast()) }
 }
@@ -146,9 +162,12 @@ pub unsafe fn tcsetattr_now(fd: libc::c_int, termios: *const libc::termios) -> l
 /// # Safety
 /// `termios` is valid for writes of one `libc::termios`.
 #[cfg(not(target_os = "linux"))]
-pub unsafe fn tcgetattr(fd: libc::c_int, termios: *mut libc::termios) -> libc::c_int {
+pub unsafe fn tcgetattr(
+    fd: libc::c_int,
+    termios: *mut libc::termios,
+) -> Result<libc::c_int, Errno> {
     // SAFETY: the caller vouches for `termios`.
-    unsafe { libc::tcgetattr(fd, termios) }
+    super::ret(unsafe { libc::tcgetattr(fd, termios) })
 }
 
 /// `tcsetattr(fd, TCSANOW, termios)`.
@@ -156,9 +175,12 @@ pub unsafe fn tcgetattr(fd: libc::c_int, termios: *mut libc::termios) -> libc::c
 /// # Safety
 /// `termios` points to a live `libc::termios`.
 #[cfg(not(target_os = "linux"))]
-pub unsafe fn tcsetattr_now(fd: libc::c_int, termios: *const libc::termios) -> libc::c_int {
+pub unsafe fn tcsetattr_now(
+    fd: libc::c_int,
+    termios: *const libc::termios,
+) -> Result<libc::c_int, Errno> {
     // SAFETY: the caller vouches for `termios`.
-    unsafe { libc::tcsetattr(fd, libc::TCSANOW, termios) }
+    super::ret(unsafe { libc::tcsetattr(fd, libc::TCSANOW, termios) })
 }
 
 /// The kernel's `struct termios` (`TCGETS`): `c_iflag`, `c_oflag`, `c_cflag`, `c_lflag`,
@@ -199,7 +221,7 @@ pub fn nanosleep(secs: u32, nanos: u32, resume: bool) {
         // overwritten with the time left when interrupted (one buffer for both is
         // allowed).
         let rc = unsafe { syscall!(libc::SYS_nanosleep, ts_ptr, ts_ptr) };
-        if !(resume && rc != 0 && super::errno() == crate::errno::Errno::EINTR) {
+        if !(resume && rc == Err(Errno::EINTR)) {
             return;
         }
     }
@@ -216,8 +238,8 @@ pub fn nanosleep(secs: u32, nanos: u32, resume: bool) {
     let ts_ptr: *mut libc::timespec = &mut ts;
     loop {
         // SAFETY: `ts_ptr` points to a live `timespec`, the request and the time left.
-        let rc = unsafe { libc::nanosleep(ts_ptr, ts_ptr) };
-        if !(resume && rc != 0 && super::errno() == crate::errno::Errno::EINTR) {
+        let rc = super::ret(unsafe { libc::nanosleep(ts_ptr, ts_ptr) });
+        if !(resume && rc == Err(Errno::EINTR)) {
             return;
         }
     }
@@ -233,12 +255,12 @@ pub fn nanosleep(secs: u32, nanos: u32, resume: bool) {
 /// # Safety
 /// `path` is a NUL-terminated string, live for the call.
 #[cfg(target_os = "linux")]
-pub unsafe fn utimensat_now(path: *const libc::c_char) -> libc::c_int {
+pub unsafe fn utimensat_now(path: *const libc::c_char) -> Result<libc::c_int, Errno> {
     let times: *const c_long = core::ptr::null();
     let dirfd = libc::AT_FDCWD as c_long;
     // SAFETY: the caller vouches for `path`; a null `times` means "now".
     let rc = unsafe { syscall!(libc::SYS_utimensat, dirfd, path, times, 0 as c_long) };
-    rc as libc::c_int
+    rc.map(|n| n as libc::c_int)
 }
 
 /// `utimensat(AT_FDCWD, path, NULL, 0)`: access and modification times to now.
@@ -246,9 +268,9 @@ pub unsafe fn utimensat_now(path: *const libc::c_char) -> libc::c_int {
 /// # Safety
 /// `path` is a NUL-terminated string, live for the call.
 #[cfg(not(target_os = "linux"))]
-pub unsafe fn utimensat_now(path: *const libc::c_char) -> libc::c_int {
+pub unsafe fn utimensat_now(path: *const libc::c_char) -> Result<libc::c_int, Errno> {
     // SAFETY: the caller vouches for `path`; a null `times` means "now".
-    unsafe { libc::utimensat(libc::AT_FDCWD, path, core::ptr::null(), 0) }
+    super::ret(unsafe { libc::utimensat(libc::AT_FDCWD, path, core::ptr::null(), 0) })
 }
 
 // ===== sockets and pipes =====
@@ -259,18 +281,26 @@ pub unsafe fn utimensat_now(path: *const libc::c_char) -> libc::c_int {
 /// kernels before 2.6.27, which lack the MRT_TABLE, VIFF_USE_IFINDEX and rtnetlink
 /// features the daemon needs anyway.
 #[cfg(target_os = "linux")]
-pub fn socket(domain: libc::c_int, ty: libc::c_int, protocol: libc::c_int) -> libc::c_int {
+pub fn socket(
+    domain: libc::c_int,
+    ty: libc::c_int,
+    protocol: libc::c_int,
+) -> Result<libc::c_int, Errno> {
     let (domain, ty, protocol) = (domain as c_long, ty as c_long, protocol as c_long);
     // SAFETY: integer arguments only; the caller owns the returned descriptor.
     let rc = unsafe { syscall!(libc::SYS_socket, domain, ty, protocol) };
-    rc as libc::c_int
+    rc.map(|n| n as libc::c_int)
 }
 
 /// `socket(domain, ty, protocol)`.
 #[cfg(not(target_os = "linux"))]
-pub fn socket(domain: libc::c_int, ty: libc::c_int, protocol: libc::c_int) -> libc::c_int {
+pub fn socket(
+    domain: libc::c_int,
+    ty: libc::c_int,
+    protocol: libc::c_int,
+) -> Result<libc::c_int, Errno> {
     // SAFETY: integer arguments only; the caller owns the returned descriptor.
-    unsafe { libc::socket(domain, ty, protocol) }
+    super::ret(unsafe { libc::socket(domain, ty, protocol) })
 }
 
 /// `setsockopt(fd, level, name, value, len)`.
@@ -293,11 +323,11 @@ pub unsafe fn setsockopt(
     name: libc::c_int,
     value: *const libc::c_void,
     len: libc::socklen_t,
-) -> libc::c_int {
+) -> Result<libc::c_int, Errno> {
     let (fd, level, name, len) = (fd as c_long, level as c_long, name as c_long, len as c_long);
     // SAFETY: the caller vouches for `value` and `len`.
     let rc = unsafe { syscall!(libc::SYS_setsockopt, fd, level, name, value, len) };
-    rc as libc::c_int
+    rc.map(|n| n as libc::c_int)
 }
 
 /// `setsockopt(fd, level, name, value, len)`.
@@ -305,15 +335,16 @@ pub unsafe fn setsockopt(
 /// # Safety
 /// `value` is valid for reads of `len` bytes.
 #[cfg(not(all(target_os = "linux", target_env = "musl")))]
+#[cfg_attr(all(target_env = "gnu", target_arch = "x86_64"), inline(always))]
 pub unsafe fn setsockopt(
     fd: libc::c_int,
     level: libc::c_int,
     name: libc::c_int,
     value: *const libc::c_void,
     len: libc::socklen_t,
-) -> libc::c_int {
+) -> Result<libc::c_int, Errno> {
     // SAFETY: the caller vouches for `value` and `len`.
-    unsafe { libc::setsockopt(fd, level, name, value, len) }
+    super::ret(unsafe { libc::setsockopt(fd, level, name, value, len) })
 }
 
 /// `accept4(fd, NULL, NULL, flags)`.
@@ -321,7 +352,7 @@ pub unsafe fn setsockopt(
 /// musl's falls back to `accept` and `fcntl` on kernels without `accept4` (before
 /// 2.6.28); every kernel the daemon runs on has it.
 #[cfg(target_os = "linux")]
-pub fn accept4(fd: libc::c_int, flags: libc::c_int) -> libc::c_int {
+pub fn accept4(fd: libc::c_int, flags: libc::c_int) -> Result<libc::c_int, Errno> {
     let no_addr: *mut libc::sockaddr = core::ptr::null_mut();
     let no_len: *mut libc::socklen_t = core::ptr::null_mut();
     // SAFETY: null address pointers are allowed (peer address not wanted); the caller
@@ -335,14 +366,14 @@ pub fn accept4(fd: libc::c_int, flags: libc::c_int) -> libc::c_int {
             flags as c_long,
         )
     };
-    rc as libc::c_int
+    rc.map(|n| n as libc::c_int)
 }
 
 /// `accept4(fd, NULL, NULL, flags)`.
 #[cfg(not(target_os = "linux"))]
-pub fn accept4(fd: libc::c_int, flags: libc::c_int) -> libc::c_int {
+pub fn accept4(fd: libc::c_int, flags: libc::c_int) -> Result<libc::c_int, Errno> {
     // SAFETY: null address pointers are allowed (peer address not wanted).
-    unsafe { libc::accept4(fd, core::ptr::null_mut(), core::ptr::null_mut(), flags) }
+    super::ret(unsafe { libc::accept4(fd, core::ptr::null_mut(), core::ptr::null_mut(), flags) })
 }
 
 /// `pipe2(fds, flags)`.
@@ -351,18 +382,18 @@ pub fn accept4(fd: libc::c_int, flags: libc::c_int) -> libc::c_int {
 /// the descriptors to `fds` on every ABI (the plain `pipe` of MIPS returns them in
 /// registers instead, which is why it is not used here).
 #[cfg(target_os = "linux")]
-pub fn pipe2(fds: &mut [libc::c_int; 2], flags: libc::c_int) -> libc::c_int {
+pub fn pipe2(fds: &mut [libc::c_int; 2], flags: libc::c_int) -> Result<libc::c_int, Errno> {
     let fds: *mut [libc::c_int; 2] = fds;
     // SAFETY: `fds` points to two live, writable `int`s, which the call fills.
     let rc = unsafe { syscall!(libc::SYS_pipe2, fds, flags as c_long) };
-    rc as libc::c_int
+    rc.map(|n| n as libc::c_int)
 }
 
 /// `pipe2(fds, flags)`.
 #[cfg(not(target_os = "linux"))]
-pub fn pipe2(fds: &mut [libc::c_int; 2], flags: libc::c_int) -> libc::c_int {
+pub fn pipe2(fds: &mut [libc::c_int; 2], flags: libc::c_int) -> Result<libc::c_int, Errno> {
     // SAFETY: `fds` is two live, writable `int`s, which the call fills.
-    unsafe { libc::pipe2(fds.as_mut_ptr(), flags) }
+    super::ret(unsafe { libc::pipe2(fds.as_mut_ptr(), flags) })
 }
 
 /// `fchmod(fd, mode)`.
@@ -370,17 +401,17 @@ pub fn pipe2(fds: &mut [libc::c_int; 2], flags: libc::c_int) -> libc::c_int {
 /// musl's retries through `/proc/self/fd/N` when the descriptor was opened `O_PATH`
 /// (`__procfdname`, ~430 B static); ours come from a plain `open`.
 #[cfg(target_os = "linux")]
-pub fn fchmod(fd: libc::c_int, mode: libc::mode_t) -> libc::c_int {
+pub fn fchmod(fd: libc::c_int, mode: libc::mode_t) -> Result<libc::c_int, Errno> {
     // SAFETY: integer arguments only.
     let rc = unsafe { syscall!(libc::SYS_fchmod, fd as c_long, mode as c_long) };
-    rc as libc::c_int
+    rc.map(|n| n as libc::c_int)
 }
 
 /// `fchmod(fd, mode)`.
 #[cfg(not(target_os = "linux"))]
-pub fn fchmod(fd: libc::c_int, mode: libc::mode_t) -> libc::c_int {
+pub fn fchmod(fd: libc::c_int, mode: libc::mode_t) -> Result<libc::c_int, Errno> {
     // SAFETY: integer arguments only.
-    unsafe { libc::fchmod(fd, mode) }
+    super::ret(unsafe { libc::fchmod(fd, mode) })
 }
 
 // ===== cancellation points and plain wrappers =====
@@ -401,7 +432,13 @@ pub fn fchmod(fd: libc::c_int, mode: libc::mode_t) -> libc::c_int {
 
 /// Which targets make the calls below as raw system calls.
 macro_rules! raw_linux {
-    ($($item:item)*) => { $( #[cfg(target_os = "linux")] $item )* };
+    ($($item:item)*) => {
+        $(
+            #[cfg(target_os = "linux")]
+            #[cfg_attr(all(target_env = "gnu", target_arch = "x86_64"), inline(always))]
+            $item
+        )*
+    };
 }
 /// Which targets call libc for them.
 macro_rules! via_libc {
@@ -419,39 +456,39 @@ raw_linux! {
         path: *const libc::c_char,
         flags: libc::c_int,
         mode: libc::mode_t,
-    ) -> libc::c_int {
+    ) -> Result<libc::c_int, Errno> {
         let dirfd = libc::AT_FDCWD as c_long;
         let flags = (flags | libc::O_LARGEFILE) as c_long;
         // SAFETY: the caller vouches for `path`; the other arguments are integers.
         let rc = unsafe { syscall!(libc::SYS_openat, dirfd, path, flags, mode as c_long) };
-        rc as libc::c_int
+        rc.map(|n| n as libc::c_int)
     }
 
     /// `close(fd)`. (musl's also maps `EINTR` to success; no caller looks at either.)
-    pub fn close(fd: libc::c_int) -> libc::c_int {
+    pub fn close(fd: libc::c_int) -> Result<libc::c_int, Errno> {
         // SAFETY: integer argument only; the caller gives up the descriptor.
         let rc = unsafe { syscall!(libc::SYS_close, fd as c_long) };
-        rc as libc::c_int
+        rc.map(|n| n as libc::c_int)
     }
 
     /// `read(fd, buf, len)`.
     ///
     /// # Safety
     /// `buf` is valid for writes of `len` bytes.
-    pub unsafe fn read(fd: libc::c_int, buf: *mut libc::c_void, len: usize) -> libc::ssize_t {
+    pub unsafe fn read(fd: libc::c_int, buf: *mut libc::c_void, len: usize) -> Result<usize, Errno> {
         // SAFETY: the caller vouches for `buf` and `len`.
         let rc = unsafe { syscall!(libc::SYS_read, fd as c_long, buf, len) };
-        rc as libc::ssize_t
+        rc.map(|n| n as usize)
     }
 
     /// `write(fd, buf, len)`. Async-signal-safe, like the system call.
     ///
     /// # Safety
     /// `buf` is valid for reads of `len` bytes.
-    pub unsafe fn write(fd: libc::c_int, buf: *const libc::c_void, len: usize) -> libc::ssize_t {
+    pub unsafe fn write(fd: libc::c_int, buf: *const libc::c_void, len: usize) -> Result<usize, Errno> {
         // SAFETY: the caller vouches for `buf` and `len`.
         let rc = unsafe { syscall!(libc::SYS_write, fd as c_long, buf, len) };
-        rc as libc::ssize_t
+        rc.map(|n| n as usize)
     }
 
     /// `connect(fd, addr, len)`.
@@ -462,10 +499,10 @@ raw_linux! {
         fd: libc::c_int,
         addr: *const libc::sockaddr,
         len: libc::socklen_t,
-    ) -> libc::c_int {
+    ) -> Result<libc::c_int, Errno> {
         // SAFETY: the caller vouches for `addr` and `len`.
         let rc = unsafe { syscall!(libc::SYS_connect, fd as c_long, addr, len as c_long) };
-        rc as libc::c_int
+        rc.map(|n| n as libc::c_int)
     }
 
     /// `sendto(fd, buf, len, flags, addr, addr_len)`.
@@ -480,11 +517,11 @@ raw_linux! {
         flags: libc::c_int,
         addr: *const libc::sockaddr,
         addr_len: libc::socklen_t,
-    ) -> libc::ssize_t {
+    ) -> Result<usize, Errno> {
         let (fd, flags, addr_len) = (fd as c_long, flags as c_long, addr_len as c_long);
         // SAFETY: the caller vouches for the buffers and their lengths.
         let rc = unsafe { syscall!(libc::SYS_sendto, fd, buf, len, flags, addr, addr_len) };
-        rc as libc::ssize_t
+        rc.map(|n| n as usize)
     }
 
     /// `recv(fd, buf, len, flags)` as `recvfrom` without a peer address (aarch64 and
@@ -497,14 +534,14 @@ raw_linux! {
         buf: *mut libc::c_void,
         len: usize,
         flags: libc::c_int,
-    ) -> libc::ssize_t {
+    ) -> Result<usize, Errno> {
         let (fd, flags) = (fd as c_long, flags as c_long);
         let no_addr: *mut libc::sockaddr = core::ptr::null_mut();
         let no_len: *mut libc::socklen_t = core::ptr::null_mut();
         // SAFETY: the caller vouches for `buf` and `len`; no peer address is wanted.
         let rc =
             unsafe { syscall!(libc::SYS_recvfrom, fd, buf, len, flags, no_addr, no_len) };
-        rc as libc::ssize_t
+        rc.map(|n| n as usize)
     }
 
     /// `waitpid(pid, status, options)` as `wait4(pid, status, options, NULL)`, as musl's
@@ -516,7 +553,7 @@ raw_linux! {
         pid: libc::pid_t,
         status: *mut libc::c_int,
         options: libc::c_int,
-    ) -> libc::pid_t {
+    ) -> Result<libc::pid_t, Errno> {
         let no_usage: *mut libc::rusage = core::ptr::null_mut();
         // SAFETY: the caller vouches for `status`; no resource usage is wanted.
         let rc = unsafe {
@@ -528,25 +565,25 @@ raw_linux! {
                 no_usage,
             )
         };
-        rc as libc::pid_t
+        rc.map(|n| n as libc::pid_t)
     }
 
     /// `lseek(fd, 0, SEEK_SET)`: back to the start (musl's `lseek` goes through
     /// `_llseek` on 32-bit ABIs for 64-bit offsets; offset 0 needs none).
-    pub fn rewind(fd: libc::c_int) -> libc::c_int {
+    pub fn rewind(fd: libc::c_int) -> Result<libc::c_int, Errno> {
         let start = libc::SEEK_SET as c_long;
         // SAFETY: integer arguments only.
         let rc = unsafe { syscall!(libc::SYS_lseek, fd as c_long, 0 as c_long, start) };
-        rc as libc::c_int
+        rc.map(|n| n as libc::c_int)
     }
 
     /// `prctl(option, arg, 0, 0, 0)` for options with integer arguments. (musl's is the
     /// same call through a variadic wrapper.)
-    pub fn prctl(option: libc::c_int, arg: libc::c_ulong) -> libc::c_int {
+    pub fn prctl(option: libc::c_int, arg: libc::c_ulong) -> Result<libc::c_int, Errno> {
         let (option, arg, zero) = (option as c_long, arg as c_long, 0 as c_long);
         // SAFETY: the options used here take integer arguments only.
         let rc = unsafe { syscall!(libc::SYS_prctl, option, arg, zero, zero, zero) };
-        rc as libc::c_int
+        rc.map(|n| n as libc::c_int)
     }
 }
 
@@ -562,10 +599,10 @@ pub unsafe fn poll(
     fds: *mut libc::pollfd,
     nfds: libc::nfds_t,
     timeout_ms: libc::c_int,
-) -> libc::c_int {
+) -> Result<libc::c_int, Errno> {
     // SAFETY: the caller vouches for `fds` and `nfds`.
     let rc = unsafe { syscall!(libc::SYS_poll, fds, nfds as c_long, timeout_ms as c_long) };
-    rc as libc::c_int
+    rc.map(|n| n as libc::c_int)
 }
 
 /// `poll(fds, nfds, timeout_ms)` as `ppoll` (aarch64 has no `SYS_poll`), as musl's
@@ -581,7 +618,7 @@ pub unsafe fn poll(
     fds: *mut libc::pollfd,
     nfds: libc::nfds_t,
     timeout_ms: libc::c_int,
-) -> libc::c_int {
+) -> Result<libc::c_int, Errno> {
     let ts: [c_long; 2] = [
         (timeout_ms / 1000) as c_long,
         (timeout_ms % 1000) as c_long * 1_000_000,
@@ -604,7 +641,7 @@ pub unsafe fn poll(
             8 as c_long,
         )
     };
-    rc as libc::c_int
+    rc.map(|n| n as libc::c_int)
 }
 
 via_libc! {
@@ -616,33 +653,33 @@ via_libc! {
         path: *const libc::c_char,
         flags: libc::c_int,
         mode: libc::mode_t,
-    ) -> libc::c_int {
+    ) -> Result<libc::c_int, Errno> {
         // SAFETY: the caller vouches for `path`.
-        unsafe { libc::open(path, flags, libc::c_uint::from(mode)) }
+        super::ret(unsafe { libc::open(path, flags, libc::c_uint::from(mode)) })
     }
 
     /// `close(fd)`.
-    pub fn close(fd: libc::c_int) -> libc::c_int {
+    pub fn close(fd: libc::c_int) -> Result<libc::c_int, Errno> {
         // SAFETY: integer argument only; the caller gives up the descriptor.
-        unsafe { libc::close(fd) }
+        super::ret(unsafe { libc::close(fd) })
     }
 
     /// `read(fd, buf, len)`.
     ///
     /// # Safety
     /// `buf` is valid for writes of `len` bytes.
-    pub unsafe fn read(fd: libc::c_int, buf: *mut libc::c_void, len: usize) -> libc::ssize_t {
+    pub unsafe fn read(fd: libc::c_int, buf: *mut libc::c_void, len: usize) -> Result<usize, Errno> {
         // SAFETY: the caller vouches for `buf` and `len`.
-        unsafe { libc::read(fd, buf, len) }
+        super::ret_len(unsafe { libc::read(fd, buf, len) })
     }
 
     /// `write(fd, buf, len)`. Async-signal-safe.
     ///
     /// # Safety
     /// `buf` is valid for reads of `len` bytes.
-    pub unsafe fn write(fd: libc::c_int, buf: *const libc::c_void, len: usize) -> libc::ssize_t {
+    pub unsafe fn write(fd: libc::c_int, buf: *const libc::c_void, len: usize) -> Result<usize, Errno> {
         // SAFETY: the caller vouches for `buf` and `len`.
-        unsafe { libc::write(fd, buf, len) }
+        super::ret_len(unsafe { libc::write(fd, buf, len) })
     }
 
     /// `connect(fd, addr, len)`.
@@ -653,9 +690,9 @@ via_libc! {
         fd: libc::c_int,
         addr: *const libc::sockaddr,
         len: libc::socklen_t,
-    ) -> libc::c_int {
+    ) -> Result<libc::c_int, Errno> {
         // SAFETY: the caller vouches for `addr` and `len`.
-        unsafe { libc::connect(fd, addr, len) }
+        super::ret(unsafe { libc::connect(fd, addr, len) })
     }
 
     /// `sendto(fd, buf, len, flags, addr, addr_len)`.
@@ -670,9 +707,9 @@ via_libc! {
         flags: libc::c_int,
         addr: *const libc::sockaddr,
         addr_len: libc::socklen_t,
-    ) -> libc::ssize_t {
+    ) -> Result<usize, Errno> {
         // SAFETY: the caller vouches for the buffers and their lengths.
-        unsafe { libc::sendto(fd, buf, len, flags, addr, addr_len) }
+        super::ret_len(unsafe { libc::sendto(fd, buf, len, flags, addr, addr_len) })
     }
 
     /// `recv(fd, buf, len, flags)`.
@@ -684,9 +721,9 @@ via_libc! {
         buf: *mut libc::c_void,
         len: usize,
         flags: libc::c_int,
-    ) -> libc::ssize_t {
+    ) -> Result<usize, Errno> {
         // SAFETY: the caller vouches for `buf` and `len`.
-        unsafe { libc::recv(fd, buf, len, flags) }
+        super::ret_len(unsafe { libc::recv(fd, buf, len, flags) })
     }
 
     /// `waitpid(pid, status, options)`.
@@ -697,16 +734,16 @@ via_libc! {
         pid: libc::pid_t,
         status: *mut libc::c_int,
         options: libc::c_int,
-    ) -> libc::pid_t {
+    ) -> Result<libc::pid_t, Errno> {
         // SAFETY: the caller vouches for `status`.
-        unsafe { libc::waitpid(pid, status, options) }
+        super::ret(unsafe { libc::waitpid(pid, status, options) })
     }
 
     /// `lseek(fd, 0, SEEK_SET)`: back to the start.
-    pub fn rewind(fd: libc::c_int) -> libc::c_int {
+    pub fn rewind(fd: libc::c_int) -> Result<libc::c_int, Errno> {
         // SAFETY: integer arguments only.
         let rc = unsafe { libc::lseek(fd, 0, libc::SEEK_SET) };
-        rc as libc::c_int
+        super::ret(rc as libc::c_int)
     }
 
     /// `poll(fds, nfds, timeout_ms)`.
@@ -717,9 +754,9 @@ via_libc! {
         fds: *mut libc::pollfd,
         nfds: libc::nfds_t,
         timeout_ms: libc::c_int,
-    ) -> libc::c_int {
+    ) -> Result<libc::c_int, Errno> {
         // SAFETY: the caller vouches for `fds` and `nfds`.
-        unsafe { libc::poll(fds, nfds, timeout_ms) }
+        super::ret(unsafe { libc::poll(fds, nfds, timeout_ms) })
     }
 }
 
@@ -735,11 +772,11 @@ raw_linux! {
     ///
     /// # Safety
     /// `path` is a NUL-terminated string, live for the call.
-    pub unsafe fn access(path: *const libc::c_char, mode: libc::c_int) -> libc::c_int {
+    pub unsafe fn access(path: *const libc::c_char, mode: libc::c_int) -> Result<libc::c_int, Errno> {
         let dirfd = libc::AT_FDCWD as c_long;
         // SAFETY: the caller vouches for `path`.
         let rc = unsafe { syscall!(libc::SYS_faccessat, dirfd, path, mode as c_long) };
-        rc as libc::c_int
+        rc.map(|n| n as libc::c_int)
     }
 
     /// `readlink(path, buf, len)` as `readlinkat(AT_FDCWD, ...)`.
@@ -750,44 +787,44 @@ raw_linux! {
         path: *const libc::c_char,
         buf: *mut libc::c_char,
         len: usize,
-    ) -> libc::ssize_t {
+    ) -> Result<usize, Errno> {
         let dirfd = libc::AT_FDCWD as c_long;
         // SAFETY: the caller vouches for `path`, `buf` and `len`.
         let rc = unsafe { syscall!(libc::SYS_readlinkat, dirfd, path, buf, len) };
-        rc as libc::ssize_t
+        rc.map(|n| n as usize)
     }
 
     /// `unlink(path)` as `unlinkat(AT_FDCWD, path, 0)`.
     ///
     /// # Safety
     /// `path` is a NUL-terminated string, live for the call.
-    pub unsafe fn unlink(path: *const libc::c_char) -> libc::c_int {
+    pub unsafe fn unlink(path: *const libc::c_char) -> Result<libc::c_int, Errno> {
         let dirfd = libc::AT_FDCWD as c_long;
         // SAFETY: the caller vouches for `path`.
         let rc = unsafe { syscall!(libc::SYS_unlinkat, dirfd, path, 0 as c_long) };
-        rc as libc::c_int
+        rc.map(|n| n as libc::c_int)
     }
 
     /// `rename(from, to)` as `renameat(AT_FDCWD, from, AT_FDCWD, to)`.
     ///
     /// # Safety
     /// `from` and `to` are NUL-terminated strings, live for the call.
-    pub unsafe fn rename(from: *const libc::c_char, to: *const libc::c_char) -> libc::c_int {
+    pub unsafe fn rename(from: *const libc::c_char, to: *const libc::c_char) -> Result<libc::c_int, Errno> {
         let dirfd = libc::AT_FDCWD as c_long;
         // SAFETY: the caller vouches for both paths.
         let rc = unsafe { syscall!(libc::SYS_renameat, dirfd, from, dirfd, to) };
-        rc as libc::c_int
+        rc.map(|n| n as libc::c_int)
     }
 
     /// `chmod(path, mode)` as `fchmodat(AT_FDCWD, path, mode)`.
     ///
     /// # Safety
     /// `path` is a NUL-terminated string, live for the call.
-    pub unsafe fn chmod(path: *const libc::c_char, mode: libc::mode_t) -> libc::c_int {
+    pub unsafe fn chmod(path: *const libc::c_char, mode: libc::mode_t) -> Result<libc::c_int, Errno> {
         let dirfd = libc::AT_FDCWD as c_long;
         // SAFETY: the caller vouches for `path`.
         let rc = unsafe { syscall!(libc::SYS_fchmodat, dirfd, path, mode as c_long) };
-        rc as libc::c_int
+        rc.map(|n| n as libc::c_int)
     }
 
     /// `chown(path, uid, gid)` as `fchownat(AT_FDCWD, path, uid, gid, 0)`.
@@ -798,21 +835,21 @@ raw_linux! {
         path: *const libc::c_char,
         uid: libc::uid_t,
         gid: libc::gid_t,
-    ) -> libc::c_int {
+    ) -> Result<libc::c_int, Errno> {
         let (dirfd, uid, gid) = (libc::AT_FDCWD as c_long, uid as c_long, gid as c_long);
         // SAFETY: the caller vouches for `path`.
         let rc = unsafe { syscall!(libc::SYS_fchownat, dirfd, path, uid, gid, 0 as c_long) };
-        rc as libc::c_int
+        rc.map(|n| n as libc::c_int)
     }
 
     /// `chdir(path)`.
     ///
     /// # Safety
     /// `path` is a NUL-terminated string, live for the call.
-    pub unsafe fn chdir(path: *const libc::c_char) -> libc::c_int {
+    pub unsafe fn chdir(path: *const libc::c_char) -> Result<libc::c_int, Errno> {
         // SAFETY: the caller vouches for `path`.
         let rc = unsafe { syscall!(libc::SYS_chdir, path) };
-        rc as libc::c_int
+        rc.map(|n| n as libc::c_int)
     }
 
     /// `execve(path, argv, envp)`; returns only on failure.
@@ -824,10 +861,10 @@ raw_linux! {
         path: *const libc::c_char,
         argv: *const *const libc::c_char,
         envp: *const *const libc::c_char,
-    ) -> libc::c_int {
+    ) -> Result<libc::c_int, Errno> {
         // SAFETY: the caller vouches for the three pointers.
         let rc = unsafe { syscall!(libc::SYS_execve, path, argv, envp) };
-        rc as libc::c_int
+        rc.map(|n| n as libc::c_int)
     }
 
     /// `bind(fd, addr, len)`.
@@ -838,30 +875,30 @@ raw_linux! {
         fd: libc::c_int,
         addr: *const libc::sockaddr,
         len: libc::socklen_t,
-    ) -> libc::c_int {
+    ) -> Result<libc::c_int, Errno> {
         // SAFETY: the caller vouches for `addr` and `len`.
         let rc = unsafe { syscall!(libc::SYS_bind, fd as c_long, addr, len as c_long) };
-        rc as libc::c_int
+        rc.map(|n| n as libc::c_int)
     }
 
     /// `listen(fd, backlog)`.
-    pub fn listen(fd: libc::c_int, backlog: libc::c_int) -> libc::c_int {
+    pub fn listen(fd: libc::c_int, backlog: libc::c_int) -> Result<libc::c_int, Errno> {
         // SAFETY: integer arguments only.
         let rc = unsafe { syscall!(libc::SYS_listen, fd as c_long, backlog as c_long) };
-        rc as libc::c_int
+        rc.map(|n| n as libc::c_int)
     }
 
     /// `setsid()`.
-    pub fn setsid() -> libc::pid_t {
+    pub fn setsid() -> Result<libc::pid_t, Errno> {
         // SAFETY: no arguments.
         let rc = unsafe { syscall!(libc::SYS_setsid) };
-        rc as libc::pid_t
+        rc.map(|n| n as libc::pid_t)
     }
 
     /// `getpid()` (never fails).
     pub fn getpid() -> libc::pid_t {
         // SAFETY: no arguments.
-        let rc = unsafe { syscall!(libc::SYS_getpid) };
+        let rc = unsafe { syscall_raw!(libc::SYS_getpid) };
         rc as libc::pid_t
     }
 }
@@ -875,7 +912,7 @@ pub fn geteuid() -> libc::uid_t {
     #[cfg(not(target_arch = "arm"))]
     const NR: c_long = libc::SYS_geteuid;
     // SAFETY: no arguments.
-    let rc = unsafe { syscall!(NR) };
+    let rc = unsafe { syscall_raw!(NR) };
     rc as libc::uid_t
 }
 
@@ -883,18 +920,18 @@ pub fn geteuid() -> libc::uid_t {
 /// which refuses `old == new`; `dup2` then just returns `new`, as musl's does (for an
 /// open `old`, which is the only way it is called here).
 #[cfg(target_os = "linux")]
-pub fn dup2(old: libc::c_int, new: libc::c_int) -> libc::c_int {
+pub fn dup2(old: libc::c_int, new: libc::c_int) -> Result<libc::c_int, Errno> {
     #[cfg(any(target_arch = "mips", target_arch = "arm", target_arch = "x86_64"))]
     // SAFETY: integer arguments only; the caller owns `new`, which is replaced.
     let rc = unsafe { syscall!(libc::SYS_dup2, old as c_long, new as c_long) };
     #[cfg(not(any(target_arch = "mips", target_arch = "arm", target_arch = "x86_64")))]
     let rc = if old == new {
-        new as c_long
+        Ok(new as c_long)
     } else {
         // SAFETY: integer arguments only; the caller owns `new`, which is replaced.
         unsafe { syscall!(libc::SYS_dup3, old as c_long, new as c_long, 0 as c_long) }
     };
-    rc as libc::c_int
+    rc.map(|n| n as libc::c_int)
 }
 
 via_libc! {
@@ -902,9 +939,9 @@ via_libc! {
     ///
     /// # Safety
     /// `path` is a NUL-terminated string, live for the call.
-    pub unsafe fn access(path: *const libc::c_char, mode: libc::c_int) -> libc::c_int {
+    pub unsafe fn access(path: *const libc::c_char, mode: libc::c_int) -> Result<libc::c_int, Errno> {
         // SAFETY: the caller vouches for `path`.
-        unsafe { libc::access(path, mode) }
+        super::ret(unsafe { libc::access(path, mode) })
     }
 
     /// `readlink(path, buf, len)`.
@@ -915,36 +952,36 @@ via_libc! {
         path: *const libc::c_char,
         buf: *mut libc::c_char,
         len: usize,
-    ) -> libc::ssize_t {
+    ) -> Result<usize, Errno> {
         // SAFETY: the caller vouches for `path`, `buf` and `len`.
-        unsafe { libc::readlink(path, buf, len) }
+        super::ret_len(unsafe { libc::readlink(path, buf, len) })
     }
 
     /// `unlink(path)`.
     ///
     /// # Safety
     /// `path` is a NUL-terminated string, live for the call.
-    pub unsafe fn unlink(path: *const libc::c_char) -> libc::c_int {
+    pub unsafe fn unlink(path: *const libc::c_char) -> Result<libc::c_int, Errno> {
         // SAFETY: the caller vouches for `path`.
-        unsafe { libc::unlink(path) }
+        super::ret(unsafe { libc::unlink(path) })
     }
 
     /// `rename(from, to)`.
     ///
     /// # Safety
     /// `from` and `to` are NUL-terminated strings, live for the call.
-    pub unsafe fn rename(from: *const libc::c_char, to: *const libc::c_char) -> libc::c_int {
+    pub unsafe fn rename(from: *const libc::c_char, to: *const libc::c_char) -> Result<libc::c_int, Errno> {
         // SAFETY: the caller vouches for both paths.
-        unsafe { libc::rename(from, to) }
+        super::ret(unsafe { libc::rename(from, to) })
     }
 
     /// `chmod(path, mode)`.
     ///
     /// # Safety
     /// `path` is a NUL-terminated string, live for the call.
-    pub unsafe fn chmod(path: *const libc::c_char, mode: libc::mode_t) -> libc::c_int {
+    pub unsafe fn chmod(path: *const libc::c_char, mode: libc::mode_t) -> Result<libc::c_int, Errno> {
         // SAFETY: the caller vouches for `path`.
-        unsafe { libc::chmod(path, mode) }
+        super::ret(unsafe { libc::chmod(path, mode) })
     }
 
     /// `chown(path, uid, gid)`.
@@ -955,18 +992,18 @@ via_libc! {
         path: *const libc::c_char,
         uid: libc::uid_t,
         gid: libc::gid_t,
-    ) -> libc::c_int {
+    ) -> Result<libc::c_int, Errno> {
         // SAFETY: the caller vouches for `path`.
-        unsafe { libc::chown(path, uid, gid) }
+        super::ret(unsafe { libc::chown(path, uid, gid) })
     }
 
     /// `chdir(path)`.
     ///
     /// # Safety
     /// `path` is a NUL-terminated string, live for the call.
-    pub unsafe fn chdir(path: *const libc::c_char) -> libc::c_int {
+    pub unsafe fn chdir(path: *const libc::c_char) -> Result<libc::c_int, Errno> {
         // SAFETY: the caller vouches for `path`.
-        unsafe { libc::chdir(path) }
+        super::ret(unsafe { libc::chdir(path) })
     }
 
     /// `execve(path, argv, envp)`; returns only on failure.
@@ -978,9 +1015,9 @@ via_libc! {
         path: *const libc::c_char,
         argv: *const *const libc::c_char,
         envp: *const *const libc::c_char,
-    ) -> libc::c_int {
+    ) -> Result<libc::c_int, Errno> {
         // SAFETY: the caller vouches for the three pointers.
-        unsafe { libc::execve(path, argv, envp) }
+        super::ret(unsafe { libc::execve(path, argv, envp) })
     }
 
     /// `bind(fd, addr, len)`.
@@ -991,21 +1028,21 @@ via_libc! {
         fd: libc::c_int,
         addr: *const libc::sockaddr,
         len: libc::socklen_t,
-    ) -> libc::c_int {
+    ) -> Result<libc::c_int, Errno> {
         // SAFETY: the caller vouches for `addr` and `len`.
-        unsafe { libc::bind(fd, addr, len) }
+        super::ret(unsafe { libc::bind(fd, addr, len) })
     }
 
     /// `listen(fd, backlog)`.
-    pub fn listen(fd: libc::c_int, backlog: libc::c_int) -> libc::c_int {
+    pub fn listen(fd: libc::c_int, backlog: libc::c_int) -> Result<libc::c_int, Errno> {
         // SAFETY: integer arguments only.
-        unsafe { libc::listen(fd, backlog) }
+        super::ret(unsafe { libc::listen(fd, backlog) })
     }
 
     /// `setsid()`.
-    pub fn setsid() -> libc::pid_t {
+    pub fn setsid() -> Result<libc::pid_t, Errno> {
         // SAFETY: no arguments.
-        unsafe { libc::setsid() }
+        super::ret(unsafe { libc::setsid() })
     }
 
     /// `getpid()` (never fails).
@@ -1021,9 +1058,9 @@ via_libc! {
     }
 
     /// `dup2(old, new)`.
-    pub fn dup2(old: libc::c_int, new: libc::c_int) -> libc::c_int {
+    pub fn dup2(old: libc::c_int, new: libc::c_int) -> Result<libc::c_int, Errno> {
         // SAFETY: integer arguments only; the caller owns `new`, which is replaced.
-        unsafe { libc::dup2(old, new) }
+        super::ret(unsafe { libc::dup2(old, new) })
     }
 }
 
@@ -1048,7 +1085,7 @@ pub unsafe fn sigaction(
     sig: libc::c_int,
     handler: libc::sighandler_t,
     flags: libc::c_int,
-) -> libc::c_int {
+) -> Result<libc::c_int, Errno> {
     let action = KernelSigaction::new(handler, flags);
     let action: *const KernelSigaction = &action;
     let old: *mut KernelSigaction = core::ptr::null_mut();
@@ -1064,7 +1101,7 @@ pub unsafe fn sigaction(
             SIGSET_BYTES as c_long,
         )
     };
-    rc as libc::c_int
+    rc.map(|n| n as libc::c_int)
 }
 
 /// `sigaction(sig, {handler, empty mask, flags}, NULL)` through libc.
@@ -1080,7 +1117,7 @@ pub unsafe fn sigaction(
     sig: libc::c_int,
     handler: libc::sighandler_t,
     flags: libc::c_int,
-) -> libc::c_int {
+) -> Result<libc::c_int, Errno> {
     // SAFETY: `sigaction` is plain data; all-zero is a valid value (no flags, empty
     // mask, null restorer) that we complete below.
     let mut action: libc::sigaction = unsafe { core::mem::zeroed() };
@@ -1088,11 +1125,11 @@ pub unsafe fn sigaction(
     action.sa_flags = flags;
     // SAFETY: `action.sa_mask` is a live, writable `sigset_t`.
     if unsafe { libc::sigemptyset(&mut action.sa_mask) } != 0 {
-        return -1;
+        return Err(super::errno());
     }
     // SAFETY: `action` is a live, fully initialised `sigaction`; a null old-action
     // pointer is allowed. The caller vouches for the handler.
-    unsafe { libc::sigaction(sig, &action, core::ptr::null_mut()) }
+    super::ret(unsafe { libc::sigaction(sig, &action, core::ptr::null_mut()) })
 }
 
 #[cfg(all(
@@ -1230,18 +1267,18 @@ mod tests {
             let handler = ignore as extern "C" fn(libc::c_int) as libc::sighandler_t;
             // SAFETY: `ignore` is async-signal-safe (it does nothing).
             let rc = unsafe { sigaction(libc::SIGUSR1, handler, libc::SA_RESTART) };
-            assert_eq!(rc, 0);
+            assert_eq!(rc, Ok(0));
             assert_eq!(current(libc::SIGUSR1), (handler, libc::SA_RESTART));
             // SAFETY: sends SIGUSR1, handled by `ignore`, to ourselves.
             assert_eq!(unsafe { libc::raise(libc::SIGUSR1) }, 0);
             // SAFETY: ignoring a signal has no preconditions.
-            assert_eq!(unsafe { sigaction(libc::SIGUSR2, libc::SIG_IGN, 0) }, 0);
+            assert_eq!(unsafe { sigaction(libc::SIGUSR2, libc::SIG_IGN, 0) }, Ok(0));
             assert_eq!(current(libc::SIGUSR2), (libc::SIG_IGN, 0));
             // SAFETY: SIGUSR2 is ignored.
             assert_eq!(unsafe { libc::raise(libc::SIGUSR2) }, 0);
             // SAFETY: as above; SIGKILL's action cannot be changed.
-            assert_eq!(unsafe { sigaction(libc::SIGKILL, libc::SIG_IGN, 0) }, -1);
-            crate::sys::errno() == crate::errno::Errno::new(libc::EINVAL)
+            let rc = unsafe { sigaction(libc::SIGKILL, libc::SIG_IGN, 0) };
+            rc == Err(Errno::new(libc::EINVAL))
         });
         assert_eq!(status, 0);
     }
@@ -1253,7 +1290,7 @@ mod tests {
     #[test]
     fn descriptor_calls_and_ids_agree_with_libc() {
         let mut fds = [-1; 2];
-        assert_eq!(pipe2(&mut fds, libc::O_CLOEXEC), 0);
+        assert_eq!(pipe2(&mut fds, libc::O_CLOEXEC), Ok(0));
         let [rd, wr] = fds;
         let mut pfd = libc::pollfd {
             fd: rd,
@@ -1261,28 +1298,29 @@ mod tests {
             revents: 0,
         };
         // SAFETY: `pfd` is one live, writable pollfd.
-        assert_eq!(unsafe { poll(&mut pfd, 1, 0) }, 0);
+        assert_eq!(unsafe { poll(&mut pfd, 1, 0) }, Ok(0));
         let start = std::time::Instant::now();
         // SAFETY: as above.
-        assert_eq!(unsafe { poll(&mut pfd, 1, 30) }, 0);
+        assert_eq!(unsafe { poll(&mut pfd, 1, 30) }, Ok(0));
         assert!(start.elapsed() >= std::time::Duration::from_millis(25));
         // A copy of the write end under another number, then written through.
         // SAFETY: `dup` of an open descriptor.
         let spare = unsafe { libc::dup(libc::STDERR_FILENO) };
         assert!(spare > 2);
-        assert_eq!(dup2(wr, spare), spare);
-        assert_eq!(dup2(spare, spare), spare);
+        assert_eq!(dup2(wr, spare), Ok(spare));
+        assert_eq!(dup2(spare, spare), Ok(spare));
         // SAFETY: writes 3 bytes from a live 3-byte buffer.
-        assert_eq!(unsafe { write(spare, b"abc".as_ptr().cast(), 3) }, 3);
+        assert_eq!(unsafe { write(spare, b"abc".as_ptr().cast(), 3) }, Ok(3));
         // SAFETY: as above; a negative timeout waits until readable.
-        assert_eq!(unsafe { poll(&mut pfd, 1, -1) }, 1);
+        assert_eq!(unsafe { poll(&mut pfd, 1, -1) }, Ok(1));
         assert_eq!(pfd.revents & libc::POLLIN, libc::POLLIN);
         let mut got = [0u8; 8];
         // SAFETY: reads at most 8 bytes into a live 8-byte buffer.
-        assert_eq!(unsafe { read(rd, got.as_mut_ptr().cast(), got.len()) }, 3);
+        let rc = unsafe { read(rd, got.as_mut_ptr().cast(), got.len()) };
+        assert_eq!(rc, Ok(3));
         assert_eq!(&got[..3], b"abc");
         for fd in [spare, wr, rd] {
-            assert_eq!(close(fd), 0);
+            assert_eq!(close(fd), Ok(0));
         }
         // SAFETY: plain id queries.
         assert_eq!(getpid(), unsafe { libc::getpid() });
@@ -1293,7 +1331,7 @@ mod tests {
     #[test]
     fn fork_returns_twice() {
         // SAFETY: the child only `_exit`s.
-        let pid = unsafe { fork() };
+        let pid = unsafe { fork() }.expect("fork");
         if pid == 0 {
             // SAFETY: leaves the child at once.
             unsafe { libc::_exit(7) };
@@ -1325,7 +1363,7 @@ mod tests {
         let status = in_child(|| {
             let handler = ignore as extern "C" fn(libc::c_int) as libc::sighandler_t;
             // SAFETY: `ignore` is async-signal-safe; no SA_RESTART, so sleeps see EINTR.
-            assert_eq!(unsafe { sigaction(libc::SIGALRM, handler, 0) }, 0);
+            assert_eq!(unsafe { sigaction(libc::SIGALRM, handler, 0) }, Ok(0));
             let start = std::time::Instant::now();
             alarm_in_20ms();
             nanosleep(0, 200_000_000, true);

@@ -29,11 +29,11 @@ fn monotonic() -> (u64, u32) {
         #[cfg(not(target_arch = "mips"))]
         const SYS_CLOCK_GETTIME64: libc::c_long = 403;
         // SAFETY: `ts` is a live, writable `__kernel_timespec`, the only memory written.
-        if unsafe { syscall!(SYS_CLOCK_GETTIME64, clock, ts.as_mut_ptr()) } != 0 {
+        if unsafe { syscall!(SYS_CLOCK_GETTIME64, clock, ts.as_mut_ptr()) }.is_err() {
             // The kernel's `timespec` of the 32-bit call is two `long`s.
             let mut ts32: [libc::c_long; 2] = [0; 2];
             // SAFETY: `ts32` is a live, writable pair of `long`s, the only memory written.
-            if unsafe { syscall!(libc::SYS_clock_gettime, clock, ts32.as_mut_ptr()) } != 0 {
+            if unsafe { syscall!(libc::SYS_clock_gettime, clock, ts32.as_mut_ptr()) }.is_err() {
                 return (0, 0);
             }
             ts = [ts32[0].into(), ts32[1].into()];
@@ -43,7 +43,7 @@ fn monotonic() -> (u64, u32) {
     {
         // SAFETY: `ts` is a live, writable pair of 64-bit `long`s, the only memory the
         // call writes.
-        if unsafe { syscall!(libc::SYS_clock_gettime, clock, ts.as_mut_ptr()) } != 0 {
+        if unsafe { syscall!(libc::SYS_clock_gettime, clock, ts.as_mut_ptr()) }.is_err() {
             return (0, 0);
         }
     }

@@ -7,7 +7,7 @@ use core::mem::MaybeUninit;
 
 use ufmt::{uDisplay, uWrite, Formatter};
 
-use super::{ret, Fd};
+use super::Fd;
 use crate::errno::Errno;
 
 // ===== NUL-terminated copies =====
@@ -292,7 +292,7 @@ fn path_call(path: &str, call: PathCall) -> Result<libc::c_int, Errno> {
     let mut c = CPath::empty();
     c.set(&[path])?;
     let path = c.as_ptr();
-    let rc = match call {
+    match call {
         // SAFETY: `path` is NUL-terminated (set above) and `c` outlives the call.
         PathCall::Open(flags, mode) => unsafe {
             super::call::open(path, flags | libc::O_CLOEXEC, mode)
@@ -305,8 +305,7 @@ fn path_call(path: &str, call: PathCall) -> Result<libc::c_int, Errno> {
         PathCall::Touch => unsafe { super::call::utimensat_now(path) },
         // SAFETY: as for `Open`.
         PathCall::Chown(uid, gid) => unsafe { super::call::chown(path, uid, gid) },
-    };
-    ret(rc)
+    }
 }
 
 /// `open(path, flags | O_CLOEXEC, mode)`.
@@ -482,7 +481,7 @@ impl GlobPath {
     fn exists(&mut self) -> bool {
         let path = self.as_cstr();
         // SAFETY: `path` is NUL-terminated and outlives the call.
-        if unsafe { super::call::access(path.as_ptr(), libc::F_OK) } == 0 {
+        if unsafe { super::call::access(path.as_ptr(), libc::F_OK) }.is_ok() {
             return true;
         }
         let mut target = [0u8; 1];
@@ -490,7 +489,7 @@ impl GlobPath {
         let rc = unsafe {
             super::call::readlink(path.as_ptr(), target.as_mut_ptr().cast(), target.len())
         };
-        rc >= 0
+        rc.is_ok()
     }
 
     fn emit(&self, f: &mut impl FnMut(&str)) {
@@ -611,7 +610,7 @@ impl Dir {
     fn open(path: &CStr) -> Result<Self, Errno> {
         let flags = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC;
         // SAFETY: `path` is NUL-terminated; the new descriptor is owned by the `Fd`.
-        let fd = ret(unsafe { super::call::open(path.as_ptr(), flags, 0) })?;
+        let fd = unsafe { super::call::open(path.as_ptr(), flags, 0) }?;
         Ok(Self {
             fd: Fd::from_raw(fd),
             buf: [MaybeUninit::uninit(); DIRENT_BUF],
@@ -622,7 +621,7 @@ impl Dir {
 
     /// `lseek(fd, 0, SEEK_SET)`: lists the directory again from its first entry.
     fn rewind(&mut self) {
-        super::call::rewind(self.fd.raw());
+        let _ = super::call::rewind(self.fd.raw());
         self.len = 0;
         self.pos = 0;
     }
@@ -633,7 +632,7 @@ impl Dir {
             let buf = self.buf.as_mut_ptr();
             // SAFETY: `buf` is valid for writes of `DIRENT_BUF` bytes; `fd` is open.
             let rc = unsafe { syscall!(libc::SYS_getdents64, self.fd.raw(), buf, DIRENT_BUF) };
-            self.len = usize::try_from(rc).ok().filter(|&n| n > 0)?.min(DIRENT_BUF);
+            self.len = (rc.ok().filter(|&n| n > 0)? as usize).min(DIRENT_BUF);
             self.pos = 0;
         }
         // SAFETY: `getdents64` wrote the first `len` bytes (`len <= DIRENT_BUF`), and they
@@ -752,17 +751,17 @@ pub fn write_pid_file(path: &str, pid: i32) -> Result<(), Errno> {
     let flags = libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC | libc::O_NOFOLLOW | libc::O_CLOEXEC;
     // SAFETY: `template` is NUL-terminated and outlives the call; the returned descriptor
     // is new and owned by nobody else, so `Fd` may take it.
-    let fd = ret(unsafe { super::call::open(template.as_ptr(), flags, 0o644) })?;
+    let fd = unsafe { super::call::open(template.as_ptr(), flags, 0o644) }?;
     let fd = Fd::from_raw(fd);
     let written = fill_pid_file(&fd, digits.as_bytes());
     drop(fd);
     let renamed = written.and_then(|()| {
         // SAFETY: both paths are NUL-terminated and outlive the call.
-        ret(unsafe { super::call::rename(template.as_ptr(), target.as_ptr()) }).map(drop)
+        unsafe { super::call::rename(template.as_ptr(), target.as_ptr()) }.map(drop)
     });
     if renamed.is_err() {
         // SAFETY: `template` is NUL-terminated and names the file we created.
-        unsafe { super::call::unlink(template.as_ptr()) };
+        let _ = unsafe { super::call::unlink(template.as_ptr()) };
     }
     renamed
 }
@@ -770,7 +769,7 @@ pub fn write_pid_file(path: &str, pid: i32) -> Result<(), Errno> {
 /// Makes the new PID file 0644 and writes `<digits>\n` into it.
 fn fill_pid_file(fd: &Fd, digits: &[u8]) -> Result<(), Errno> {
     // Readers of a PID file expect 0644, whatever the umask made of `open`'s mode.
-    ret(super::call::fchmod(fd.raw(), 0o644))?;
+    super::call::fchmod(fd.raw(), 0o644)?;
     super::write_all_raw(fd.raw(), digits)?;
     super::write_all_raw(fd.raw(), b"\n")
 }

@@ -20,47 +20,43 @@
 #![allow(unsafe_code)]
 
 /// `syscall(number, args...)` (at most six arguments, each a `long`, an `int` or a
-/// pointer), with `libc::syscall`'s result: our own in line on x86_64 with glibc (see
-/// `raw`), libc's elsewhere on Linux. Only inside an `unsafe` block, whose `// SAFETY:`
-/// comment speaks for the call.
+/// pointer) as the kernel's own result: the `syscall` instruction in line on x86_64 with
+/// glibc, where the result is the kernel's (`-errno` on failure, see [`kernel_ret`]);
+/// `libc::syscall` elsewhere on Linux (-1 and `errno`). Only for calls that cannot fail
+/// (`getpid`, `exit_group`) or whose result is read through [`syscall!`]. Only inside an
+/// `unsafe` block, whose `// SAFETY:` comment speaks for the call.
 ///
-/// The block calls a function: it is not `nostack`, so the compiler aligns the stack for
-/// the call and keeps nothing in the red zone below it, where the return address goes.
-/// It may read and write memory (the kernel does), and the flags change.
+/// The instruction changes only `rax`, `rcx` and `r11` and touches no stack (`nostack`:
+/// the red zone stays valid). It may read and write memory (the kernel does), and the
+/// flags change.
 #[cfg(all(target_os = "linux", target_env = "gnu", target_arch = "x86_64"))]
-macro_rules! syscall {
+macro_rules! syscall_raw {
     (@go $nr:expr $(, $reg:tt = $arg:expr)*) => {{
         let rc: libc::c_long;
         core::arch::asm!(
-            "call smcroute_syscall",
+            "syscall",
             inlateout("rax") $nr as libc::c_long => rc,
             $(in($reg) $arg as usize,)*
             lateout("rcx") _,
             lateout("r11") _,
-            // The error path calls `__errno_location`, which the C ABI lets change
-            // every SSE register; nothing is live in them across a system call, so
-            // saying so costs no code.
-            lateout("xmm0") _, lateout("xmm1") _, lateout("xmm2") _, lateout("xmm3") _,
-            lateout("xmm4") _, lateout("xmm5") _, lateout("xmm6") _, lateout("xmm7") _,
-            lateout("xmm8") _, lateout("xmm9") _, lateout("xmm10") _, lateout("xmm11") _,
-            lateout("xmm12") _, lateout("xmm13") _, lateout("xmm14") _, lateout("xmm15") _,
+            options(nostack),
         );
         rc
     }};
-    ($nr:expr $(,)?) => { syscall!(@go $nr) };
-    ($nr:expr, $a:expr $(,)?) => { syscall!(@go $nr, "rdi" = $a) };
-    ($nr:expr, $a:expr, $b:expr $(,)?) => { syscall!(@go $nr, "rdi" = $a, "rsi" = $b) };
+    ($nr:expr $(,)?) => { syscall_raw!(@go $nr) };
+    ($nr:expr, $a:expr $(,)?) => { syscall_raw!(@go $nr, "rdi" = $a) };
+    ($nr:expr, $a:expr, $b:expr $(,)?) => { syscall_raw!(@go $nr, "rdi" = $a, "rsi" = $b) };
     ($nr:expr, $a:expr, $b:expr, $c:expr $(,)?) => {
-        syscall!(@go $nr, "rdi" = $a, "rsi" = $b, "rdx" = $c)
+        syscall_raw!(@go $nr, "rdi" = $a, "rsi" = $b, "rdx" = $c)
     };
     ($nr:expr, $a:expr, $b:expr, $c:expr, $d:expr $(,)?) => {
-        syscall!(@go $nr, "rdi" = $a, "rsi" = $b, "rdx" = $c, "r10" = $d)
+        syscall_raw!(@go $nr, "rdi" = $a, "rsi" = $b, "rdx" = $c, "r10" = $d)
     };
     ($nr:expr, $a:expr, $b:expr, $c:expr, $d:expr, $e:expr $(,)?) => {
-        syscall!(@go $nr, "rdi" = $a, "rsi" = $b, "rdx" = $c, "r10" = $d, "r8" = $e)
+        syscall_raw!(@go $nr, "rdi" = $a, "rsi" = $b, "rdx" = $c, "r10" = $d, "r8" = $e)
     };
     ($nr:expr, $a:expr, $b:expr, $c:expr, $d:expr, $e:expr, $f:expr $(,)?) => {
-        syscall!(@go $nr, "rdi" = $a, "rsi" = $b, "rdx" = $c, "r10" = $d, "r8" = $e, "r9" = $f)
+        syscall_raw!(@go $nr, "rdi" = $a, "rsi" = $b, "rdx" = $c, "r10" = $d, "r8" = $e, "r9" = $f)
     };
 }
 /// See the x86_64 glibc variant: `libc::syscall` itself here.
@@ -68,12 +64,17 @@ macro_rules! syscall {
     target_os = "linux",
     not(all(target_env = "gnu", target_arch = "x86_64"))
 ))]
-macro_rules! syscall {
+macro_rules! syscall_raw {
     ($($arg:expr),+ $(,)?) => { libc::syscall($($arg),+) };
 }
 
-#[cfg(all(target_os = "linux", target_env = "gnu", target_arch = "x86_64"))]
-mod raw;
+/// `syscall(number, args...)` as `Result<c_long, Errno>`: [`syscall_raw!`] and
+/// [`kernel_ret`], the one shape on every Linux target. Only inside an `unsafe` block,
+/// whose `// SAFETY:` comment speaks for the call.
+#[cfg(target_os = "linux")]
+macro_rules! syscall {
+    ($($arg:expr),+ $(,)?) => { $crate::sys::kernel_ret(syscall_raw!($($arg),+)) };
+}
 
 pub mod entry;
 pub mod errno;
@@ -239,13 +240,48 @@ pub(crate) fn c_bytes_mut(chars: &mut [libc::c_char]) -> &mut [u8] {
     unsafe { core::slice::from_raw_parts_mut(chars.as_mut_ptr().cast::<u8>(), chars.len()) }
 }
 
-/// Turns a `-1`-on-error return value into `Result`, reading `errno`.
+/// Turns a `-1`-on-error return value into `Result`, reading `errno`: for real libc
+/// calls (and, through [`kernel_ret`], libc's `syscall` off x86_64 glibc).
 ///
-/// Inlined on x86_64, where its test and branch at each of some thirty call sites are
-/// smaller than the call and the `Result` unpacking after it (-62 B); a call on MIPS16e,
-/// where the inlined copies would be +128 B.
+/// Inlined on x86_64, where its test and branch at each call site are smaller than the
+/// call and the `Result` unpacking after it (-62 B at some thirty sites; still -32 B at
+/// the few libc calls left on glibc since the raw calls return the kernel's errno); a
+/// call on MIPS16e, where the inlined copies would be +128 B.
 #[cfg_attr(target_arch = "x86_64", inline(always))]
 pub fn ret(rc: libc::c_int) -> Result<libc::c_int, Errno> {
+    if rc < 0 {
+        Err(errno())
+    } else {
+        Ok(rc)
+    }
+}
+
+/// The result of `syscall_raw!` as `Result`: on x86_64 with glibc the kernel's own, a
+/// failure as `-errno` in `-4095..=-1` (glibc's `syscall.S` range); no call succeeds
+/// with a negative value (a user address is below 2^47, `lseek` goes only to 0), so the
+/// sign tells them apart, and no `errno` is set or read; elsewhere libc's `syscall`, -1
+/// with `errno`.
+#[cfg(all(target_os = "linux", target_env = "gnu", target_arch = "x86_64"))]
+#[inline(always)]
+pub fn kernel_ret(rc: libc::c_long) -> Result<libc::c_long, Errno> {
+    if rc < 0 {
+        let errno = rc.wrapping_neg() as i32;
+        // SAFETY: the x86_64 kernel returns a value that is not negative (a user address
+        // is below 2^47) or `-errno` in -4095..=-1, so `errno` is in 1..=4095.
+        unsafe { core::hint::assert_unchecked(errno > 0) };
+        Err(Errno::new(errno))
+    } else {
+        Ok(rc)
+    }
+}
+
+/// The result of `syscall_raw!` as `Result`: libc's `syscall`, -1 with `errno` (see
+/// the x86_64 glibc variant).
+#[cfg(all(
+    target_os = "linux",
+    not(all(target_env = "gnu", target_arch = "x86_64"))
+))]
+pub fn kernel_ret(rc: libc::c_long) -> Result<libc::c_long, Errno> {
     if rc < 0 {
         Err(errno())
     } else {
@@ -284,7 +320,7 @@ impl Drop for Fd {
     #[inline(never)]
     fn drop(&mut self) {
         // We own the descriptor and nothing uses it after drop.
-        call::close(self.0);
+        let _ = call::close(self.0);
     }
 }
 
@@ -318,7 +354,7 @@ pub(crate) fn put_all(fd: libc::c_int, mut buf: &[u8], to_socket: bool) -> Resul
             // SAFETY: `buf` is valid for reads of `buf.len()` bytes.
             unsafe { call::write(fd, buf.as_ptr().cast(), buf.len()) }
         };
-        match ret_len(rc) {
+        match rc {
             Ok(n) => buf = buf.get(n..).unwrap_or(&[]),
             Err(Errno::EINTR) => {}
             Err(e) => return Err(e),
@@ -343,7 +379,7 @@ fn read_uninit(fd: libc::c_int, buf: &mut [MaybeUninit<u8>]) -> Result<usize, Er
     loop {
         // SAFETY: `buf` is valid for writes of `buf.len()` bytes.
         let rc = unsafe { call::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
-        match ret_len(rc) {
+        match rc {
             Err(Errno::EINTR) => {}
             other => return other,
         }

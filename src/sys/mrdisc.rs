@@ -8,7 +8,7 @@
 use core::mem::size_of;
 
 use super::mroute::{in_addr, recv, setsockopt_bytes, socket};
-use super::{ret_len, Fd};
+use super::Fd;
 use crate::errno::Errno;
 use crate::limits::IFNAMSIZ;
 use crate::wire::igmp::{self, Mrdisc as Received};
@@ -106,7 +106,7 @@ impl Mrdisc {
                 size_of::<libc::sockaddr_in>() as _,
             )
         };
-        match ret_len(rc) {
+        match rc {
             Ok(_) | Err(Errno::ENETUNREACH | Errno::ENETDOWN) => Ok(()),
             Err(e) => Err(e),
         }

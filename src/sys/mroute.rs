@@ -12,7 +12,7 @@ use core::mem::{offset_of, size_of, MaybeUninit};
 use libc::{c_int, c_ulong};
 
 use super::abi::{self, mf6cctl, mfcctl, mif6ctl, vifctl};
-use super::{ret, Fd};
+use super::Fd;
 use crate::errno::Errno;
 use crate::kernel::{JoinSockets, Kernel, Mfc, SgCount, Upcall};
 use crate::net::{Addr, Family};
@@ -142,9 +142,8 @@ pub fn open_v6(table: u32) -> Result<Fd, InitError> {
 fn write_mc_forwarding() -> Result<(), Errno> {
     const PATH: &[u8] = b"/proc/sys/net/ipv6/conf/all/mc_forwarding\0";
     // SAFETY: `PATH` is NUL-terminated; the returned descriptor is owned by `Fd`.
-    let fd = ret(unsafe {
-        super::call::open(PATH.as_ptr().cast(), libc::O_WRONLY | libc::O_CLOEXEC, 0)
-    })?;
+    let fd =
+        unsafe { super::call::open(PATH.as_ptr().cast(), libc::O_WRONLY | libc::O_CLOEXEC, 0) }?;
     let fd = Fd::from_raw(fd);
     super::write_all_raw(fd.raw(), b"1")
 }

@@ -9,7 +9,7 @@ use core::mem::size_of;
 
 use super::abi::sockaddr_nl;
 use super::mroute::{recv, socket};
-use super::{ret, ret_len, Fd};
+use super::Fd;
 use crate::errno::Errno;
 use crate::kernel::IfInfo;
 use crate::wire::netlink::{dump_batch, getlink_request, Batch, GETLINK_REQUEST_SIZE};
@@ -31,7 +31,7 @@ fn bind(fd: &Fd, groups: u32) -> Result<(), Errno> {
     let ptr: *const sockaddr_nl = &addr;
     // SAFETY: `fd` is open; `ptr` points to a live `sockaddr_nl` (layout asserted in
     // `abi`) of exactly the length we pass.
-    ret(unsafe { super::call::bind(fd.raw(), ptr.cast(), size_of::<sockaddr_nl>() as _) })?;
+    unsafe { super::call::bind(fd.raw(), ptr.cast(), size_of::<sockaddr_nl>() as _) }?;
     Ok(())
 }
 
@@ -106,7 +106,7 @@ pub fn dump_links_in(_scratch: &mut [u8], f: &mut impl FnMut(&IfInfo)) -> Result
 pub fn system_links(f: &mut impl FnMut(&IfInfo)) -> Result<(), Errno> {
     let mut list = IfAddrs(core::ptr::null_mut());
     // SAFETY: `list.0` is a live pointer for `getifaddrs` to set; `Drop` frees the list.
-    ret(unsafe { libc::getifaddrs(&mut list.0) })?;
+    super::ret(unsafe { libc::getifaddrs(&mut list.0) })?;
     let mut next = list.0;
     while !next.is_null() {
         // SAFETY: a non-null entry of the list `getifaddrs` made, alive until `list`
@@ -177,7 +177,7 @@ pub fn dump_links_with(buf: &mut [u8], f: &mut impl FnMut(&IfInfo)) -> Result<()
     let req = &REQUEST;
     // SAFETY: `fd` is open; `req` is valid for reads of `req.len()` bytes. An unconnected
     // netlink socket sends to the kernel.
-    let sent = ret_len(unsafe {
+    let sent = unsafe {
         super::call::sendto(
             fd.raw(),
             req.as_ptr().cast(),
@@ -186,7 +186,7 @@ pub fn dump_links_with(buf: &mut [u8], f: &mut impl FnMut(&IfInfo)) -> Result<()
             core::ptr::null(),
             0,
         )
-    })?;
+    }?;
     if sent != req.len() {
         return Err(Errno::EMSGSIZE);
     }

@@ -15,7 +15,7 @@ use core::mem::size_of;
 use heapless::String;
 
 use super::process::{getenv, getpid};
-use super::{ret, ret_len, Fd};
+use super::Fd;
 use crate::errno::Errno;
 
 /// Longest notification sent.
@@ -100,7 +100,7 @@ impl<'a> Notify<'a> {
         let path_len = name.len() + usize::from(!abstract_name);
         let len = core::mem::offset_of!(libc::sockaddr_un, sun_path) + path_len;
         let rc = super::call::socket(libc::AF_UNIX, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0);
-        let fd = Fd::from_raw(ret(rc)?);
+        let fd = Fd::from_raw(rc?);
         let addr = (&addr as *const libc::sockaddr_un).cast::<libc::sockaddr>();
         // SAFETY: `msg` is valid for `msg.len()` bytes; `addr` points to our live
         // `sockaddr_un` of which `len <= size_of::<sockaddr_un>()` bytes are read.
@@ -114,7 +114,7 @@ impl<'a> Notify<'a> {
                 len as libc::socklen_t,
             )
         };
-        match ret_len(sent)? {
+        match sent? {
             n if n == msg.len() => Ok(()),
             _ => Err(Errno::EMSGSIZE),
         }

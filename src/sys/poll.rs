@@ -1,6 +1,5 @@
 //! `poll(2)` over a caller-owned slice of [`PollFd`].
 
-use super::ret;
 use crate::errno::Errno;
 
 /// One entry of a `poll(2)` set: a `struct pollfd` (layout-identical, so a slice of these
@@ -69,7 +68,7 @@ pub fn poll(fds: &mut [PollFd], timeout_ms: i32) -> Result<usize, Errno> {
     // SAFETY: `PollFd` is `repr(transparent)` over `pollfd`, so `fds` is `nfds` valid,
     // writable `pollfd`s; the kernel writes only their `revents`.
     let rc = unsafe { super::call::poll(fds.as_mut_ptr().cast(), nfds, timeout_ms) };
-    match ret(rc) {
+    match rc {
         Ok(n) => Ok(usize::try_from(n).unwrap_or(0)),
         Err(Errno::EINTR) => Ok(0),
         Err(e) => Err(e),

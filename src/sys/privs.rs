@@ -9,8 +9,6 @@
 
 #[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
 use super::fs::for_each_line;
-#[cfg(target_os = "linux")]
-use super::ret;
 #[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
 use crate::account::{parse_group, parse_passwd};
 use crate::errno::Errno;
@@ -225,11 +223,7 @@ mod caps {
         let data = data.as_ptr();
         // SAFETY: `header` points to a live version-3 header and `data` to the two live
         // `CapData` words version 3 reads; the kernel only reads both.
-        let rc = unsafe { syscall!(libc::SYS_capset, header, data) };
-        if rc < 0 {
-            return Err(crate::sys::errno());
-        }
-        Ok(())
+        unsafe { syscall!(libc::SYS_capset, header, data) }.map(drop)
     }
 }
 
@@ -304,7 +298,7 @@ pub fn drop_to(ids: Ids, user: &str) -> Result<Dropped, DropError> {
     // layout at each of five exits, in line in the daemon's `main` (x86_64 -57 B).
     let (step, e) = 'failed: {
         let rc = super::call::prctl(libc::PR_SET_KEEPCAPS, 1);
-        if let Err(e) = ret(rc) {
+        if let Err(e) = rc {
             break 'failed (Step::KeepCaps, e);
         }
         let groups_left_out = match set_groups(user, ids.gid) {
@@ -462,11 +456,8 @@ mod id_calls {
 
     // In line at its callers on x86_64 (-8 B).
     #[cfg_attr(target_arch = "x86_64", inline(always))]
-    fn check(rc: libc::c_long) -> Result<(), Errno> {
-        if rc < 0 {
-            return Err(crate::sys::errno());
-        }
-        Ok(())
+    fn check(rc: Result<libc::c_long, Errno>) -> Result<(), Errno> {
+        rc.map(drop)
     }
 
     /// `setgroups(2)`.

@@ -4,7 +4,6 @@
 use core::ffi::{c_char, CStr};
 
 use super::fs::{CPath, CStrBuf};
-use super::ret;
 use crate::errno::Errno;
 use crate::limits::MAX_SCRIPT_ENV;
 use crate::net::Addr;
@@ -43,7 +42,7 @@ pub use self::system_daemonize as daemonize;
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 pub fn system_daemonize() -> Result<(), Errno> {
     // SAFETY: as in `fork_daemonize`, whose steps glibc's `daemon` takes.
-    ret(unsafe { libc::daemon(0, 0) }).map(drop)
+    super::ret(unsafe { libc::daemon(0, 0) }).map(drop)
 }
 
 /// [`daemonize`] written out.
@@ -52,26 +51,26 @@ pub fn fork_daemonize() -> Result<(), Errno> {
     // SAFETY: the daemon is single-threaded when it daemonises, so the child is a full
     // copy of the process and may go on running normal code, none of which relies on
     // libc's cached thread id (see `call::fork`).
-    match ret(unsafe { super::call::fork() })? {
+    match unsafe { super::call::fork() }? {
         0 => {}
         // Skipping atexit handlers and stdio flushing is exactly right for the parent,
         // whose state now belongs to the child.
         _ => super::call::exit_now(0),
     }
     // Fails only if we lead a process group, which a freshly forked child does not.
-    ret(super::call::setsid())?;
+    super::call::setsid()?;
     // SAFETY: the path is a NUL-terminated literal.
-    ret(unsafe { super::call::chdir(c"/".as_ptr()) })?;
+    unsafe { super::call::chdir(c"/".as_ptr()) }?;
     // SAFETY: the path is a NUL-terminated literal; the descriptor is new and ours.
-    let null = ret(unsafe { super::call::open(c"/dev/null".as_ptr(), libc::O_RDWR, 0) })?;
+    let null = unsafe { super::call::open(c"/dev/null".as_ptr(), libc::O_RDWR, 0) }?;
     for std_fd in 0..=2 {
         // `null` is open; `dup2` atomically replaces `std_fd`, which the process owns
         // as its standard stream.
-        ret(super::call::dup2(null, std_fd))?;
+        super::call::dup2(null, std_fd)?;
     }
     if null > 2 {
         // `null` is ours and no longer used; 0..=2 now hold copies.
-        super::call::close(null);
+        let _ = super::call::close(null);
     }
     Ok(())
 }
@@ -107,7 +106,7 @@ pub fn raise_nofile_limit() -> Result<(), Errno> {
             lim_ptr,
         )
     };
-    ret(rc as libc::c_int)?;
+    rc?;
     lim[0] = lim[1];
     let lim_ptr: *const [u64; 2] = &lim;
     let old: *mut [u64; 2] = core::ptr::null_mut();
@@ -121,7 +120,7 @@ pub fn raise_nofile_limit() -> Result<(), Errno> {
             old,
         )
     };
-    ret(rc as libc::c_int).map(drop)
+    rc.map(drop)
 }
 
 /// `setrlimit(RLIMIT_NOFILE, {hard, hard})`: raises the soft limit on open files to the
@@ -133,10 +132,10 @@ pub fn raise_nofile_limit() -> Result<(), Errno> {
         rlim_max: 0,
     };
     // SAFETY: `lim` is a live, writable `rlimit`.
-    ret(unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) })?;
+    super::ret(unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) })?;
     lim.rlim_cur = lim.rlim_max;
     // SAFETY: `lim` is a live `rlimit`, only read.
-    ret(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lim) }).map(drop)
+    super::ret(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lim) }).map(drop)
 }
 
 /// `getenv(name)`: the variable's value, if set (bytes: its one user, the notification
@@ -300,7 +299,7 @@ pub fn run_script(path: &str, arg: &str, env: ScriptEnv<'_>) -> Result<Started, 
     // SAFETY: the daemon is single-threaded; the child only calls `exec_script` (on
     // glibc after `system_script_env`), which never returns and does not rely on libc's
     // cached thread id (see `call::fork`).
-    let pid = ret(unsafe { super::call::fork() })?;
+    let pid = unsafe { super::call::fork() }?;
     if pid == 0 {
         #[cfg(all(target_os = "linux", target_env = "gnu", not(test)))]
         {
@@ -378,7 +377,7 @@ fn exec_script(path: &CPath, arg: &CStrBuf<32>, envp: Option<&ScriptEnvp<'_>>) -
     };
     // SAFETY: `path` and every `argv` and `envp` entry are NUL-terminated strings alive
     // for the call, and both arrays end with a null pointer.
-    unsafe { super::call::execve(path.as_ptr(), argv.as_ptr(), envp) };
+    let _ = unsafe { super::call::execve(path.as_ptr(), argv.as_ptr(), envp) };
     // Nothing of the parent's may be flushed from here.
     super::call::exit_now(127)
 }
@@ -391,7 +390,7 @@ pub fn reap_children() -> usize {
         let mut status = 0;
         // SAFETY: `status` is a live, writable `int`.
         let pid = unsafe { super::call::waitpid(-1, &mut status, libc::WNOHANG) };
-        if pid <= 0 {
+        if !matches!(pid, Ok(pid) if pid > 0) {
             return reaped;
         }
         reaped += 1;

@@ -12,7 +12,7 @@
 
 use core::sync::atomic::{AtomicI32, AtomicU32, Ordering};
 
-use super::{call, errno_location, read, ret, Fd};
+use super::{call, read, Fd};
 use crate::errno::Errno;
 
 /// Signals caught since the last [`Signals::take`], one bit per signal number.
@@ -28,27 +28,39 @@ const fn bit(sig: libc::c_int) -> u32 {
     1u32 << (sig as u32 & 31)
 }
 
-/// The signal handler. Async-signal-safe: an atomic OR, an atomic load and `write(2)`,
-/// with `errno` saved and restored around the `write` so the interrupted code never
-/// sees it change.
+/// The signal handler. Async-signal-safe: an atomic OR, an atomic load and `write(2)`.
+/// The interrupted code never sees `errno` change: on x86_64 with glibc the `write` is
+/// the bare system call, which leaves `errno` alone; elsewhere libc's `syscall` may set
+/// it, so it is saved and restored around the `write`.
 extern "C" fn on_signal(sig: libc::c_int) {
     PENDING.fetch_or(bit(sig), Ordering::SeqCst);
-    let errno = errno_location();
-    // SAFETY: `errno_location` returns this thread's valid `errno` pointer.
-    let saved = unsafe { *errno };
+    #[cfg(all(target_os = "linux", target_env = "gnu", target_arch = "x86_64"))]
+    wake();
+    #[cfg(not(all(target_os = "linux", target_env = "gnu", target_arch = "x86_64")))]
+    {
+        let errno = super::errno_location();
+        // SAFETY: `errno_location` returns this thread's valid `errno` pointer.
+        let saved = unsafe { *errno };
+        wake();
+        // SAFETY: as above; restores the interrupted code's `errno`.
+        unsafe { *errno = saved };
+    }
+}
+
+/// Writes one byte to the self-pipe (async-signal-safe: an atomic load and `write(2)`).
+#[inline(always)]
+fn wake() {
     let byte = 1u8;
     // SAFETY: `&byte` is valid for one byte. The descriptor is the non-blocking write end
     // owned by the live `Signals`, or -1 (EBADF, harmless). A full pipe (EAGAIN) loses
     // nothing: the bit is already set and a byte is already waiting.
-    unsafe {
+    let _ = unsafe {
         super::call::write(
             PIPE_WR.load(Ordering::SeqCst),
             (&byte as *const u8).cast(),
             1,
         )
     };
-    // SAFETY: as above; restores the interrupted code's `errno`.
-    unsafe { *errno = saved };
 }
 
 /// The signals [`Signals::take`] found pending.
@@ -99,7 +111,7 @@ impl Signals {
             return Err(Errno::new(libc::EBUSY));
         }
         let mut fds = [-1 as libc::c_int; 2];
-        ret(call::pipe2(&mut fds, libc::O_CLOEXEC | libc::O_NONBLOCK))?;
+        call::pipe2(&mut fds, libc::O_CLOEXEC | libc::O_NONBLOCK)?;
         let [rd, wr] = fds;
         PIPE_WR.store(wr, Ordering::SeqCst);
         PENDING.store(0, Ordering::SeqCst);
@@ -176,7 +188,7 @@ fn set_action(sig: libc::c_int, handler: libc::sighandler_t) -> Result<(), Errno
 fn set_action(sig: libc::c_int, handler: libc::sighandler_t) -> Result<(), Errno> {
     // SAFETY: `handler` is `SIG_DFL`, `SIG_IGN` or `on_signal`, which is
     // async-signal-safe.
-    ret(unsafe { call::sigaction(sig, handler, libc::SA_RESTART) }).map(drop)
+    unsafe { call::sigaction(sig, handler, libc::SA_RESTART) }.map(drop)
 }
 
 /// `signal(sig, SIG_DFL)`: the default action for `sig` (the script hook's child
@@ -255,10 +267,10 @@ mod tests {
             // Far more signals than the pipe holds bytes: the handler must not block.
             for _ in 0..100_000 {
                 // SAFETY: `errno_location` is valid for this thread.
-                unsafe { *errno_location() = 4242 };
+                unsafe { *crate::sys::errno_location() = 4242 };
                 raise(libc::SIGHUP);
                 // SAFETY: as above.
-                assert_eq!(unsafe { *errno_location() }, 4242);
+                assert_eq!(unsafe { *crate::sys::errno_location() }, 4242);
             }
             let set = signals.take();
             set.hup && !readable(&signals, 0)

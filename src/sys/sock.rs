@@ -5,12 +5,12 @@ use core::mem::size_of;
 
 use libc::{c_int, c_void};
 
-use super::{call, ret, ret_len, Fd};
+use super::{call, Fd};
 use crate::errno::Errno;
 
 /// `socket(domain, ty | SOCK_CLOEXEC, protocol)`.
 pub fn socket(domain: c_int, ty: c_int, protocol: c_int) -> Result<Fd, Errno> {
-    let fd = ret(call::socket(domain, ty | libc::SOCK_CLOEXEC, protocol))?;
+    let fd = call::socket(domain, ty | libc::SOCK_CLOEXEC, protocol)?;
     Ok(Fd::from_raw(fd))
 }
 
@@ -57,7 +57,7 @@ unsafe fn setsockopt_raw(
 ) -> Result<(), Errno> {
     // SAFETY: `fd` is open; the caller guarantees `value` is readable for `len` bytes,
     // the length we pass, and the kernel only reads it.
-    ret(unsafe { call::setsockopt(fd.raw(), level, name, value, len as _) })?;
+    unsafe { call::setsockopt(fd.raw(), level, name, value, len as _) }?;
     Ok(())
 }
 
@@ -70,7 +70,7 @@ pub fn setsockopt_int(fd: &Fd, level: c_int, name: c_int, value: c_int) -> Resul
 #[cfg_attr(target_arch = "x86_64", inline(always))]
 pub fn recv(fd: &Fd, buf: &mut [u8], flags: c_int) -> Result<usize, Errno> {
     // SAFETY: `fd` is open; `buf` is valid for writes of `buf.len()` bytes.
-    ret_len(unsafe { super::call::recv(fd.raw(), buf.as_mut_ptr().cast(), buf.len(), flags) })
+    unsafe { super::call::recv(fd.raw(), buf.as_mut_ptr().cast(), buf.len(), flags) }
 }
 
 /// `ioctl(fd, request, arg)` for a request that reads and writes one `T`.
@@ -78,7 +78,7 @@ pub fn ioctl_rw<T: Copy>(fd: &Fd, request: libc::c_ulong, arg: &mut T) -> Result
     let ptr: *mut T = arg;
     // SAFETY: `fd` is open; `ptr` points to a live, exclusively borrowed `T`, which is the
     // argument type of `request` (checked by the layout assertions in `abi`).
-    ret(unsafe { call::ioctl(fd.raw(), request, ptr.cast::<c_void>()) })?;
+    unsafe { call::ioctl(fd.raw(), request, ptr.cast::<c_void>()) }?;
     Ok(())
 }
 

@@ -62,7 +62,7 @@ const SOCKADDR_LEN: libc::socklen_t = size_of::<libc::sockaddr_un>() as libc::so
 
 fn stream_socket(flags: c_int) -> Result<Fd, Errno> {
     let ty = libc::SOCK_STREAM | libc::SOCK_CLOEXEC | flags;
-    let fd = ret(call::socket(libc::AF_UNIX, ty, 0))?;
+    let fd = call::socket(libc::AF_UNIX, ty, 0)?;
     Ok(Fd::from_raw(fd))
 }
 
@@ -77,7 +77,7 @@ pub fn unlink(path: &str) -> Result<(), Errno> {
 
 fn unlink_at(addr: &libc::sockaddr_un) -> Result<(), Errno> {
     // SAFETY: `sun_path` is NUL-terminated (built by `set_path`) and lives across the call.
-    ret(unsafe { call::unlink(addr.sun_path.as_ptr()) }).map(|_| ())
+    unsafe { call::unlink(addr.sun_path.as_ptr()) }.map(|_| ())
 }
 
 /// A listening socket at `path`: removes a stale file, `socket(AF_UNIX, SOCK_STREAM |
@@ -97,10 +97,10 @@ pub fn listen(path: &str) -> Result<Fd, Errno> {
     let addr_ptr: *const libc::sockaddr_un = &addr;
     // SAFETY: `addr_ptr` points to a live `sockaddr_un` of `SOCKADDR_LEN` bytes; `fd` is
     // open and owned by us.
-    ret(unsafe { call::bind(fd.raw(), addr_ptr.cast(), SOCKADDR_LEN) })?;
+    unsafe { call::bind(fd.raw(), addr_ptr.cast(), SOCKADDR_LEN) }?;
     // SAFETY: `sun_path` is NUL-terminated (built by `set_path`) and lives across the call.
-    ret(unsafe { call::chmod(addr.sun_path.as_ptr(), 0o600) })?;
-    ret(call::listen(fd.raw(), 16))?;
+    unsafe { call::chmod(addr.sun_path.as_ptr(), 0o600) }?;
+    call::listen(fd.raw(), 16)?;
     Ok(fd)
 }
 
@@ -110,7 +110,7 @@ pub fn listen(path: &str) -> Result<Fd, Errno> {
 pub fn accept(listener: &Fd) -> Result<Fd, Errno> {
     loop {
         let rc = call::accept4(listener.raw(), libc::SOCK_CLOEXEC);
-        match ret(rc) {
+        match rc {
             Ok(fd) => return Ok(Fd::from_raw(fd)),
             Err(Errno::EINTR) => {}
             Err(e) => return Err(e),
@@ -144,7 +144,7 @@ pub fn set_send_timeout(fd: &Fd, ms: u32) -> Result<(), Errno> {
             size_of::<libc::timeval>() as libc::socklen_t,
         )
     };
-    ret(rc).map(|_| ())
+    rc.map(|_| ())
 }
 
 // ===== client side =====
@@ -159,14 +159,14 @@ pub fn connect(path: &str) -> Result<Fd, Errno> {
 pub(super) fn connect_as(path: &str, ty: c_int) -> Result<Fd, Errno> {
     let mut addr = sockaddr();
     set_path(&mut addr, path)?;
-    let fd = ret(call::socket(libc::AF_UNIX, ty | libc::SOCK_CLOEXEC, 0))?;
+    let fd = call::socket(libc::AF_UNIX, ty | libc::SOCK_CLOEXEC, 0)?;
     let fd = Fd::from_raw(fd);
     let addr_ptr: *const libc::sockaddr_un = &addr;
     loop {
         // SAFETY: `addr_ptr` points to a live `sockaddr_un` of `SOCKADDR_LEN` bytes; `fd`
         // is open and owned by us.
         let rc = unsafe { call::connect(fd.raw(), addr_ptr.cast(), SOCKADDR_LEN) };
-        match ret(rc) {
+        match rc {
             Ok(_) => return Ok(fd),
             Err(Errno::EINTR) => {}
             Err(e) => return Err(e),
@@ -201,7 +201,7 @@ pub fn is_tty(fd: c_int) -> bool {
     let size_ptr: *mut libc::winsize = &mut size;
     // SAFETY: `TIOCGWINSZ` writes one `winsize`, which `size_ptr` points to; an invalid
     // descriptor just fails.
-    unsafe { call::ioctl(fd, libc::TIOCGWINSZ as libc::c_ulong, size_ptr.cast()) == 0 }
+    unsafe { call::ioctl(fd, libc::TIOCGWINSZ as libc::c_ulong, size_ptr.cast()) }.is_ok()
 }
 
 /// `poll({fd, POLLIN}, 1, ms)`: true once `fd` is readable (or at end of file).
@@ -212,7 +212,7 @@ pub fn wait_readable(fd: c_int, ms: c_int) -> Result<bool, Errno> {
         revents: 0,
     };
     // SAFETY: `&mut pfd` is one valid `pollfd`, matching the count of 1.
-    let n = ret(unsafe { call::poll(&mut pfd, 1, ms) })?;
+    let n = unsafe { call::poll(&mut pfd, 1, ms) }?;
     Ok(n > 0)
 }
 
@@ -234,7 +234,7 @@ pub fn in_raw_terminal<R>(fd: c_int, f: impl FnOnce() -> R) -> Result<R, Errno> 
     let mut settings = MaybeUninit::<libc::termios>::uninit();
     let ptr = settings.as_mut_ptr();
     // SAFETY: `ptr` points to a live, writable `termios`.
-    ret(unsafe { call::tcgetattr(fd, ptr) })?;
+    unsafe { call::tcgetattr(fd, ptr) }?;
     // SAFETY: `tcgetattr` succeeded, so it wrote the flag words (in the kernel's prefix).
     let cflag = unsafe { (*ptr).c_cflag };
     // SAFETY: as for `c_cflag`.
@@ -251,11 +251,11 @@ pub fn in_raw_terminal<R>(fd: c_int, f: impl FnOnce() -> R) -> Result<R, Errno> 
         lflag & !(libc::ICANON | libc::ECHO | libc::ECHOE | libc::ISIG),
     );
     // SAFETY: `ptr` is the `termios` `tcgetattr` filled, two flag words changed.
-    ret(unsafe { call::tcsetattr_now(fd, ptr) })?;
+    unsafe { call::tcsetattr_now(fd, ptr) }?;
     let result = f();
     set_flags(cflag, lflag);
     // SAFETY: `ptr` is the `termios` `tcgetattr` filled, its two flag words restored.
-    unsafe { call::tcsetattr_now(fd, ptr) };
+    let _ = unsafe { call::tcsetattr_now(fd, ptr) };
     Ok(result)
 }
 
