@@ -369,21 +369,35 @@ pub(crate) fn put_all(fd: libc::c_int, mut buf: &[u8], to_socket: bool) -> Resul
 pub fn read_retry(fd: libc::c_int, buf: &mut [u8]) -> Result<usize, Errno> {
     // SAFETY: a `u8` is a `MaybeUninit<u8>` that is initialised; `read_uninit` only
     // writes initialised bytes into it, so `buf` stays valid `u8`s.
-    read_uninit(fd, unsafe {
+    read_count(read_uninit(fd, unsafe {
         &mut *(buf as *mut [u8] as *mut [MaybeUninit<u8>])
-    })
+    }))
 }
 
-/// `read(2)` into `buf`, which need not be initialised, retried on `EINTR`: the first
-/// `n` bytes of `Ok(n)` (`n <= buf.len()`) are the ones the kernel wrote.
-fn read_uninit(fd: libc::c_int, buf: &mut [MaybeUninit<u8>]) -> Result<usize, Errno> {
+/// `read(2)` into `buf`, which need not be initialised, retried on `EINTR`: the count
+/// `n` read (the first `n <= buf.len()` bytes are the ones the kernel wrote) or, below
+/// zero, the error, as [`read_count`] decodes it. One register rather than a `Result`
+/// returned through memory (x86_64 smcrouted -104 B).
+fn read_uninit(fd: libc::c_int, buf: &mut [MaybeUninit<u8>]) -> isize {
     loop {
         // SAFETY: `buf` is valid for writes of `buf.len()` bytes.
         let rc = unsafe { call::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
         match rc {
+            Ok(n) => return n as isize,
             Err(Errno::EINTR) => {}
-            other => return other,
+            // `-errno`, with the sign bit kept for a stray errno 0.
+            Err(e) => return (e.get() as isize).wrapping_neg() | isize::MIN,
         }
+    }
+}
+
+/// [`read_uninit`]'s result as a `Result`: `Ok(n)` bytes read, or the error.
+#[inline(always)]
+fn read_count(rc: isize) -> Result<usize, Errno> {
+    if rc < 0 {
+        Err(Errno::new(rc.wrapping_neg() as i32))
+    } else {
+        Ok(rc as usize)
     }
 }
 
@@ -404,7 +418,7 @@ impl<const N: usize> ReadBuf<N> {
     /// `read(2)` from `fd` into the buffer, retried on `EINTR`; the bytes read (empty at
     /// end of file).
     pub fn read(&mut self, fd: libc::c_int) -> Result<&[u8], Errno> {
-        let n = read_uninit(fd, &mut self.buf)?;
+        let n = read_count(read_uninit(fd, &mut self.buf))?;
         // SAFETY: `read(2)` returns at most the `N` bytes asked for, and wrote
         // (initialised) those `n`; they stay as written while the result borrows `self`.
         Ok(unsafe { core::slice::from_raw_parts(self.buf.as_ptr().cast::<u8>(), n) })
@@ -421,7 +435,7 @@ impl<const N: usize> ReadBuf<N> {
                 break;
             }
             match read_uninit(fd, free) {
-                Ok(n) if n > 0 => len += n,
+                n @ 1.. => len += n as usize,
                 _ => break,
             }
             if crate::fmt::has_byte(self.first(len), last) {
