@@ -366,6 +366,7 @@ pub(crate) fn put_all(fd: libc::c_int, mut buf: &[u8], to_socket: bool) -> Resul
 
 /// `read(2)` into `buf`, retried on `EINTR`; `Ok(0)` is end of file (or of a stream
 /// socket's input, where `read` is `recv` without flags).
+#[cfg_attr(target_arch = "x86_64", inline(always))] // with `ReadRet` (x86_64 -16 B)
 pub fn read_retry(fd: libc::c_int, buf: &mut [u8]) -> Result<usize, Errno> {
     // SAFETY: a `u8` is a `MaybeUninit<u8>` that is initialised; `read_uninit` only
     // writes initialised bytes into it, so `buf` stays valid `u8`s.
@@ -375,30 +376,57 @@ pub fn read_retry(fd: libc::c_int, buf: &mut [u8]) -> Result<usize, Errno> {
 }
 
 /// `read(2)` into `buf`, which need not be initialised, retried on `EINTR`: the count
-/// `n` read (the first `n <= buf.len()` bytes are the ones the kernel wrote) or, below
-/// zero, the error, as [`read_count`] decodes it. One register rather than a `Result`
-/// returned through memory (x86_64 smcrouted -104 B).
-fn read_uninit(fd: libc::c_int, buf: &mut [MaybeUninit<u8>]) -> isize {
+/// `n` read (the first `n <= buf.len()` bytes are the ones the kernel wrote) or the
+/// error, as [`read_count`] decodes it.
+fn read_uninit(fd: libc::c_int, buf: &mut [MaybeUninit<u8>]) -> ReadRet {
     loop {
         // SAFETY: `buf` is valid for writes of `buf.len()` bytes.
         let rc = unsafe { call::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
         match rc {
-            Ok(n) => return n as isize,
             Err(Errno::EINTR) => {}
-            // `-errno`, with the sign bit kept for a stray errno 0.
-            Err(e) => return (e.get() as isize).wrapping_neg() | isize::MIN,
+            other => return read_ret(other),
         }
     }
 }
 
-/// [`read_uninit`]'s result as a `Result`: `Ok(n)` bytes read, or the error.
+/// What [`read_uninit`] returns. On x86_64 one register, the count or, below zero, the
+/// error, rather than a `Result` returned through memory (smcrouted -120 B); elsewhere the
+/// `Result` (mipsel: the register form is +64 B).
+#[cfg(target_arch = "x86_64")]
+type ReadRet = isize;
+#[cfg(not(target_arch = "x86_64"))]
+type ReadRet = Result<usize, Errno>;
+
+/// A read's result as [`ReadRet`].
+#[cfg(target_arch = "x86_64")]
 #[inline(always)]
-fn read_count(rc: isize) -> Result<usize, Errno> {
+fn read_ret(rc: Result<usize, Errno>) -> ReadRet {
+    match rc {
+        Ok(n) => n as isize,
+        // `-errno`, with the sign bit kept for a stray errno 0.
+        Err(e) => (e.get() as isize).wrapping_neg() | isize::MIN,
+    }
+}
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn read_ret(rc: Result<usize, Errno>) -> ReadRet {
+    rc
+}
+
+/// [`read_uninit`]'s result as a `Result`: `Ok(n)` bytes read, or the error.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn read_count(rc: ReadRet) -> Result<usize, Errno> {
     if rc < 0 {
         Err(Errno::new(rc.wrapping_neg() as i32))
     } else {
         Ok(rc as usize)
     }
+}
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn read_count(rc: ReadRet) -> Result<usize, Errno> {
+    rc
 }
 
 /// A buffer of `N` bytes that `read(2)` fills: not cleared when made, since only the
@@ -434,8 +462,8 @@ impl<const N: usize> ReadBuf<N> {
             if unix::wait_readable(fd, ms) != Ok(true) {
                 break;
             }
-            match read_uninit(fd, free) {
-                n @ 1.. => len += n as usize,
+            match read_count(read_uninit(fd, free)) {
+                Ok(n) if n > 0 => len += n,
                 _ => break,
             }
             if crate::fmt::has_byte(self.first(len), last) {
