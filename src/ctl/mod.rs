@@ -16,6 +16,7 @@ mod session;
 mod term;
 mod usage;
 
+use core::mem::MaybeUninit;
 use heapless::Vec;
 use ufmt::uDisplay;
 
@@ -248,14 +249,12 @@ pub fn run(args: &[&str], input: Input<'_>, t: &mut impl Term) -> i32 {
 #[inline(never)]
 pub fn main(argv: &Args) -> i32 {
     let mut t = term::Stdio::new();
-    let mut args = Vec::<&str, { CTL_MAX_WORDS + 1 }>::new();
-    for arg in argv.iter() {
-        if args.push(arg).is_err() {
-            print_arg_error(&mut t, PROG, ArgError::Request(WireError::TooManyArgs));
-            return args::CTL_USAGE_EXIT;
-        }
-    }
-    run(&args, &mut read_stdin, &mut t)
+    let mut slots = [MaybeUninit::uninit(); CTL_MAX_WORDS + 1];
+    let Some(args) = argv.words_into(&mut slots) else {
+        print_arg_error(&mut t, PROG, ArgError::Request(WireError::TooManyArgs));
+        return args::CTL_USAGE_EXIT;
+    };
+    run(args, &mut read_stdin, &mut t)
 }
 
 /// Batch input: standard input.

@@ -18,8 +18,6 @@ mod load;
 mod said;
 mod verify;
 
-use heapless::Vec;
-
 use crate::args::{self, DaemonOpts, NotRun};
 use crate::errno::Errno;
 use crate::fmt::Level;
@@ -34,7 +32,7 @@ use crate::sys::poll::{poll, PollFd};
 use crate::sys::signal::Signals;
 use crate::sys::{self, clock, fs, ifevent, privs, process, unix, Fd};
 use crate::time::Instant;
-use core::mem::ManuallyDrop;
+use core::mem::{ManuallyDrop, MaybeUninit};
 
 use self::clients::Clients;
 use self::host::{DaemonHost, Mrdiscs};
@@ -75,7 +73,7 @@ static STORE: StaticCell<Store> = StaticCell::new(Store {
     clients: Clients::new(),
     recv_buf: [0; RECV_BUF],
     poll_set: [PollFd::new(0, 0); MAX_POLL],
-    argv: Vec::new(),
+    argv: [MaybeUninit::uninit(); MAX_ARGV],
 });
 
 /// What [`STORE`] holds.
@@ -108,7 +106,7 @@ struct Store {
     /// closer to the stack pointer, -16 B on x86_64). The options stay in the frame: in
     /// here their address is a constant that LLVM propagates into `parse_daemon_into`,
     /// whose stores then take 4-byte displacements (+32 B).
-    argv: Vec<&'static str, MAX_ARGV>,
+    argv: [MaybeUninit<&'static str>; MAX_ARGV],
 }
 
 /// Bytes read at once from a signal pipe, routing, netlink or mrdisc socket.
@@ -159,12 +157,10 @@ pub fn main(raw: &Args) -> i32 {
     else {
         return exit::SOFTWARE;
     };
-    for a in raw.iter() {
-        if argv.push(a).is_err() {
-            sys::stderr(b"smcrouted: too many arguments\n");
-            return exit::USAGE;
-        }
-    }
+    let Some(argv) = raw.words_into(argv) else {
+        sys::stderr(b"smcrouted: too many arguments\n");
+        return exit::USAGE;
+    };
     let prog = argv.first().copied().unwrap_or("smcrouted");
     let mut opts = DaemonOpts::new();
     if let Err(stop) = args::parse_daemon_into(argv, &mut opts) {

@@ -366,25 +366,67 @@ pub(crate) fn put_all(fd: libc::c_int, mut buf: &[u8], to_socket: bool) -> Resul
 
 /// `read(2)` into `buf`, retried on `EINTR`; `Ok(0)` is end of file (or of a stream
 /// socket's input, where `read` is `recv` without flags).
+#[cfg_attr(target_arch = "x86_64", inline(always))] // with `ReadRet` (x86_64 -16 B)
 pub fn read_retry(fd: libc::c_int, buf: &mut [u8]) -> Result<usize, Errno> {
     // SAFETY: a `u8` is a `MaybeUninit<u8>` that is initialised; `read_uninit` only
     // writes initialised bytes into it, so `buf` stays valid `u8`s.
-    read_uninit(fd, unsafe {
+    read_count(read_uninit(fd, unsafe {
         &mut *(buf as *mut [u8] as *mut [MaybeUninit<u8>])
-    })
+    }))
 }
 
-/// `read(2)` into `buf`, which need not be initialised, retried on `EINTR`: the first
-/// `n` bytes of `Ok(n)` (`n <= buf.len()`) are the ones the kernel wrote.
-fn read_uninit(fd: libc::c_int, buf: &mut [MaybeUninit<u8>]) -> Result<usize, Errno> {
+/// `read(2)` into `buf`, which need not be initialised, retried on `EINTR`: the count
+/// `n` read (the first `n <= buf.len()` bytes are the ones the kernel wrote) or the
+/// error, as [`read_count`] decodes it.
+fn read_uninit(fd: libc::c_int, buf: &mut [MaybeUninit<u8>]) -> ReadRet {
     loop {
         // SAFETY: `buf` is valid for writes of `buf.len()` bytes.
         let rc = unsafe { call::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
         match rc {
             Err(Errno::EINTR) => {}
-            other => return other,
+            other => return read_ret(other),
         }
     }
+}
+
+/// What [`read_uninit`] returns. On x86_64 one register, the count or, below zero, the
+/// error, rather than a `Result` returned through memory (smcrouted -120 B); elsewhere the
+/// `Result` (mipsel: the register form is +64 B).
+#[cfg(target_arch = "x86_64")]
+type ReadRet = isize;
+#[cfg(not(target_arch = "x86_64"))]
+type ReadRet = Result<usize, Errno>;
+
+/// A read's result as [`ReadRet`].
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn read_ret(rc: Result<usize, Errno>) -> ReadRet {
+    match rc {
+        Ok(n) => n as isize,
+        // `-errno`, with the sign bit kept for a stray errno 0.
+        Err(e) => (e.get() as isize).wrapping_neg() | isize::MIN,
+    }
+}
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn read_ret(rc: Result<usize, Errno>) -> ReadRet {
+    rc
+}
+
+/// [`read_uninit`]'s result as a `Result`: `Ok(n)` bytes read, or the error.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn read_count(rc: ReadRet) -> Result<usize, Errno> {
+    if rc < 0 {
+        Err(Errno::new(rc.wrapping_neg() as i32))
+    } else {
+        Ok(rc as usize)
+    }
+}
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn read_count(rc: ReadRet) -> Result<usize, Errno> {
+    rc
 }
 
 /// A buffer of `N` bytes that `read(2)` fills: not cleared when made, since only the
@@ -404,7 +446,7 @@ impl<const N: usize> ReadBuf<N> {
     /// `read(2)` from `fd` into the buffer, retried on `EINTR`; the bytes read (empty at
     /// end of file).
     pub fn read(&mut self, fd: libc::c_int) -> Result<&[u8], Errno> {
-        let n = read_uninit(fd, &mut self.buf)?;
+        let n = read_count(read_uninit(fd, &mut self.buf))?;
         // SAFETY: `read(2)` returns at most the `N` bytes asked for, and wrote
         // (initialised) those `n`; they stay as written while the result borrows `self`.
         Ok(unsafe { core::slice::from_raw_parts(self.buf.as_ptr().cast::<u8>(), n) })
@@ -420,7 +462,7 @@ impl<const N: usize> ReadBuf<N> {
             if unix::wait_readable(fd, ms) != Ok(true) {
                 break;
             }
-            match read_uninit(fd, free) {
+            match read_count(read_uninit(fd, free)) {
                 Ok(n) if n > 0 => len += n,
                 _ => break,
             }

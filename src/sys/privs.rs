@@ -231,23 +231,26 @@ mod caps {
 
 /// Error returned by [`drop_to`]: which step failed. The process may be part-way
 /// dropped; SMCRoute then warns "Could not drop root privileges, continuing as root."
+// The tags are the numbers of `what` (and `Step`'s), so that `drop_to`'s step-to-error
+// mapping and `what` are the identity and fold away in the daemon's `main` (x86_64 -56 B).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
 pub enum DropError {
     /// `prctl(PR_SET_KEEPCAPS)`.
-    KeepCaps(Errno),
+    KeepCaps(Errno) = 0,
     /// Reading `/etc/group` or `setgroups`.
-    Groups(Errno),
+    Groups(Errno) = 1,
     /// `setgid`.
-    SetGid(Errno),
+    SetGid(Errno) = 2,
     /// `setuid`.
-    SetUid(Errno),
+    SetUid(Errno) = 3,
     /// `capset`.
-    Capset(Errno),
+    Capset(Errno) = 4,
     /// `setuid(0)` still succeeds afterwards (for example the target user is root).
-    StillRoot,
+    StillRoot = 5,
     /// This platform cannot keep only `CAP_NET_ADMIN` (FreeBSD: SMCRoute's "Drop privs
     /// support not available"); the daemon goes on as root.
-    Unsupported,
+    Unsupported = 6,
 }
 
 /// What failed, by [`DropError::what`]'s number: the daemon logs them from its packed
