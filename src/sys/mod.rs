@@ -290,7 +290,9 @@ pub fn kernel_ret(rc: libc::c_long) -> Result<libc::c_long, Errno> {
     }
 }
 
-/// Like [`ret`] for `ssize_t` returns.
+/// Like [`ret`] for `ssize_t` returns: the FreeBSD libc wrappers' (on Linux the raw
+/// calls return `Result` themselves).
+#[cfg(not(target_os = "linux"))]
 pub fn ret_len(rc: libc::ssize_t) -> Result<usize, Errno> {
     if rc < 0 {
         Err(errno())
