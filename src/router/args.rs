@@ -30,17 +30,9 @@ fn split_len(word: &str) -> (&str, Option<i64>) {
 
 /// `ADDR[/LEN]` → (address text, written length, the address if the text is one).
 ///
-/// A word without `/LEN`, the usual one, parses whole with no scan for a `/`: an address
-/// never holds a `/`, so a word with one fails to parse and is split, then parsed.
-///
 /// The text and the length are written into `text` and `len` (which hold `word` and
 /// `None` for a whole address): only the address comes back, not a 56-byte triple.
 fn parse_prefix<'a>(word: &'a str, text: &mut &'a str, len: &mut Option<i64>) -> Option<Addr> {
-    *text = word;
-    *len = None;
-    if let Some(addr) = Addr::parse(word) {
-        return Some(addr);
-    }
     (*text, *len) = split_len(word);
     Addr::parse(text)
 }
