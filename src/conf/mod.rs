@@ -88,7 +88,7 @@ pub struct Directive<'a> {
 }
 
 impl<'a> Directive<'a> {
-    /// An `include` without a pattern: what the parser overwrites.
+    /// No words: what [`parse_into`] fills (an `include` without a pattern until then).
     pub const fn new() -> Self {
         Self {
             kind: Kind::Include,
@@ -183,13 +183,12 @@ pub fn parse<'a>(text: &'a [u8], f: &mut impl FnMut(u32, Result<Stmt<'a>, LineEr
     parse_each(text, &mut |n, res| f(n, res.map(Directive::stmt)))
 }
 
-/// [`parse`], lending each line's [`Directive`] to `f`: one directive is parsed into
-/// place and reused from line to line, so its 0.5 KiB of OIF words are never moved.
+/// [`parse`], lending each line's [`Directive`] to `f`: parsed in place, so its 0.5 KiB
+/// of OIF words are never moved.
 pub fn parse_each<'a>(
     text: &'a [u8],
     f: &mut impl FnMut(u32, Result<&Directive<'a>, LineError<'a>>),
 ) -> u32 {
-    let mut directive = Directive::new();
     let mut number: u32 = 0;
     let mut start = 0;
     while start <= text.len() {
@@ -199,6 +198,7 @@ pub fn parse_each<'a>(
         number = number.saturating_add(1);
         let mut words = Words::new(line, None);
         if let Some(first) = statement_word(&mut words) {
+            let mut directive = Directive::new();
             let res = line_result(first, &mut words, &mut directive);
             f(number, res.map(|()| &directive));
         }
@@ -250,10 +250,10 @@ pub fn parse_line(line: &[u8]) -> Option<Result<Stmt<'_>, LineError<'_>>> {
     Some(parse_into(line, None, &mut directive)?.map(|()| directive.stmt()))
 }
 
-/// The directive of `line` into `directive`, which a caller reading line by line keeps
-/// in place rather than moving it (a few hundred bytes with its OIF list) out of every
-/// line: what the daemon's loader reads. `directive` is unchanged for a blank or comment
-/// line.
+/// The directive of `line` into `directive`, a fresh one ([`Directive::new`]), which the
+/// caller keeps in place rather than moving it out of every line (a few hundred bytes
+/// with its OIF list): what the daemon's loader reads. The parser writes the kind and the
+/// words the line has, nothing else: a directive is not reused from line to line.
 ///
 /// `text` is `line` as text when the caller already knows it is (the conf reader finds
 /// ASCII lines so while it looks for their end); `None` has `line` checked here.
@@ -293,7 +293,7 @@ fn line_result<'a>(
 }
 
 /// The directive of a line whose first word is `first` and whose other words follow, into
-/// `directive` (whatever it held before; on error it holds some partial directive).
+/// `directive`, a fresh one (on error it holds some partial directive).
 ///
 /// Words are matched as bytes; only the words a directive keeps are made text.
 fn parse_words<'a>(
@@ -305,8 +305,7 @@ fn parse_words<'a>(
     let Some(kind) = directive_kind(first) else {
         return Err(LineError::UnknownCommand(words.text()?));
     };
-    // Every field written in place, the OIF list emptied by its length alone (nothing
-    // big is written, as in a long list of routes).
+    // The fields of a fresh directive, written as the words come (nothing reset here).
     let Directive {
         kind: kind_out,
         values,
@@ -315,10 +314,6 @@ fn parse_words<'a>(
         oifs,
     } = directive;
     *kind_out = kind;
-    *values = [None; VALUE_KEYS];
-    *enable = None;
-    *mrdisc = false;
-    oifs.clear();
     // The words of the keywords that take one go to `values` by the keyword's number: one
     // read of a value for all four, and for the first word of `phyint` and `include`,
     // which is taken as is, whatever it looks like (SMCRoute pops it before looking at

@@ -676,8 +676,8 @@ fn parse_counts_newlines() {
 
 #[test]
 fn parse_each_reuses_its_statement_without_leftovers() {
-    // One statement is reused from line to line: nothing of a line may leak into the next
-    // (an mroute's OIFs into an mroute without `to`, fields across directives, a failed
+    // Each line's directive is its own: nothing of a line may leak into the next (an
+    // mroute's OIFs into an mroute without `to`, fields across directives, a failed
     // line's partial statement).
     let text = b"mroute from a source 1.1.1.1 group 225.1.1.1 to b c\n\
         mroute from d group 225.2.2.2\n\
