@@ -1,8 +1,9 @@
 //! The `smcroute.conf` grammar (SMCRoute 2.6 §3): lines in, statements out.
 //!
 //! Pure and zero-copy: [`parse`] walks a byte buffer the caller has read and hands each
-//! statement, with its line number, to a callback. It never touches the filesystem:
-//! `include` comes back as a statement and the caller expands the glob and recurses.
+//! statement, with its line number, to a callback; the daemon reads a file line by line
+//! into one [`Directive`] ([`parse_into`]). It never touches the filesystem: `include`
+//! comes back as a statement and the caller expands the glob and recurses.
 //! Addresses are *not* parsed here: conf lines and IPC commands share one argument path
 //! in the router (the same messages for both), so statements carry the words as written.
 
@@ -14,12 +15,12 @@ use crate::limits::{CONF_LINE_MAX, MAX_OIFS};
 /// VIF; more words than that is an error of the line.
 pub type OifWords<'a> = Vec<&'a str, MAX_OIFS>;
 
-/// One directive of the conf file.
+/// One directive of the conf file as a value: the words its kind uses
+/// ([`Directive::stmt`]), what [`parse`] and [`parse_line`] hand out.
 // Without an allocator there is nothing to box `oifs` into; a statement lives on the
 // stack for one callback at a time, so the 0.5 KiB of `Mroute` is paid once.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[repr(C)]
 pub enum Stmt<'a> {
     /// `phyint IFNAME [enable|disable] [mrdisc] [ttl-threshold N]`.
     Phyint {
@@ -36,7 +37,7 @@ pub enum Stmt<'a> {
     },
     /// `mroute from IIF [source S[/LEN]] group G[/LEN] [to OIF...]` or, with `join`,
     /// `mgroup`/`ssmgroup from IIF [source S[/LEN]] group G[/LEN]` (no OIFs): one variant
-    /// for the words both have, which the parser fills in place for either.
+    /// for the words both have.
     Route {
         /// The `from` word.
         from: Option<&'a str>,
@@ -51,6 +52,108 @@ pub enum Stmt<'a> {
     },
     /// `include PATTERN` (`None` if the pattern is missing).
     Include(Option<&'a str>),
+}
+
+/// The directive a line starts with. A route's and a membership's are numbered as the
+/// router's rule kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `mroute`.
+    Mroute,
+    /// `mgroup` or `ssmgroup`.
+    Mgroup,
+    /// `phyint`.
+    Phyint,
+    /// `include`.
+    Include,
+}
+
+/// One line's directive as the parser fills it in place: its kind and every word it
+/// reads, whatever the kind (a route's OIFs, a `phyint` line's flags), for the daemon to
+/// take what the kind uses. No statement is built of it, nor moved (the OIF list is
+/// 0.5 KiB); [`Directive::stmt`] is that statement, for callers that want values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Directive<'a> {
+    /// The directive word.
+    pub kind: Kind,
+    /// The words after `from` (or the first word of `phyint` and `include`), `source`,
+    /// `group` and `ttl-threshold`, by their keyword's number.
+    values: [Option<&'a str>; VALUE_KEYS],
+    /// `enable` (`Some(true)`) or `disable`, the last one written.
+    pub enable: Option<bool>,
+    /// `mrdisc` was given.
+    pub mrdisc: bool,
+    /// Words after `to` (up to a `#` comment), on any directive.
+    pub oifs: OifWords<'a>,
+}
+
+impl<'a> Directive<'a> {
+    /// No words: what [`parse_into`] fills (an `include` without a pattern until then).
+    pub const fn new() -> Self {
+        Self {
+            kind: Kind::Include,
+            values: [None; VALUE_KEYS],
+            enable: None,
+            mrdisc: false,
+            oifs: OifWords::new(),
+        }
+    }
+
+    /// The `from` word: a route's or a membership's IIF, a `phyint`'s interface, an
+    /// `include`'s pattern.
+    pub fn from(&self) -> Option<&'a str> {
+        self.values[Key::From as usize]
+    }
+
+    /// The `source` word.
+    pub fn source(&self) -> Option<&'a str> {
+        self.values[Key::Source as usize]
+    }
+
+    /// The `group` word.
+    pub fn group(&self) -> Option<&'a str> {
+        self.values[Key::Group as usize]
+    }
+
+    /// The `ttl-threshold` word, as written (the router reads it with [`atoi`] and
+    /// checks its range).
+    pub fn ttl(&self) -> Option<&'a str> {
+        self.values[Key::Ttl as usize]
+    }
+
+    /// The statement of the directive: the words its kind uses.
+    pub fn stmt(&self) -> Stmt<'a> {
+        let (from, source, group) = (self.from(), self.source(), self.group());
+        match self.kind {
+            Kind::Mroute | Kind::Mgroup => {
+                let join = self.kind == Kind::Mgroup;
+                Stmt::Route {
+                    from,
+                    source,
+                    group,
+                    oifs: if join {
+                        OifWords::new()
+                    } else {
+                        self.oifs.clone()
+                    },
+                    join,
+                }
+            }
+            Kind::Phyint => Stmt::Phyint {
+                ifname: from,
+                enable: self.enable,
+                mrdisc: self.mrdisc,
+                ttl: self.ttl().map(atoi),
+            },
+            Kind::Include => Stmt::Include(from),
+        }
+    }
+}
+
+impl Default for Directive<'_> {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 /// What is wrong with a line; the wording lives in the `uDisplay` impl.
@@ -75,18 +178,17 @@ pub enum LineError<'a> {
 /// Line numbers count physical lines from 1 (`\n`-terminated; a missing final newline is
 /// fine and a `\r` before the `\n` is whitespace like any other).
 ///
-/// Each statement is a copy; [`parse_each`] lends them instead (what the daemon uses).
+/// Each statement is a value of its own; [`parse_each`] lends the parsed directives.
 pub fn parse<'a>(text: &'a [u8], f: &mut impl FnMut(u32, Result<Stmt<'a>, LineError<'a>>)) -> u32 {
-    parse_each(text, &mut |n, res| f(n, res.cloned()))
+    parse_each(text, &mut |n, res| f(n, res.map(Directive::stmt)))
 }
 
-/// [`parse`], lending each statement to `f`: one statement is parsed into place and
-/// reused from line to line, so its 0.5 KiB of OIF words are never moved.
+/// [`parse`], lending each line's [`Directive`] to `f`: parsed in place, so its 0.5 KiB
+/// of OIF words are never moved.
 pub fn parse_each<'a>(
     text: &'a [u8],
-    f: &mut impl FnMut(u32, Result<&Stmt<'a>, LineError<'a>>),
+    f: &mut impl FnMut(u32, Result<&Directive<'a>, LineError<'a>>),
 ) -> u32 {
-    let mut stmt = Stmt::Include(None);
     let mut number: u32 = 0;
     let mut start = 0;
     while start <= text.len() {
@@ -96,8 +198,9 @@ pub fn parse_each<'a>(
         number = number.saturating_add(1);
         let mut words = Words::new(line, None);
         if let Some(first) = statement_word(&mut words) {
-            let res = line_result(first, &mut words, &mut stmt);
-            f(number, res.map(|()| &stmt));
+            let mut directive = Directive::new();
+            let res = line_result(first, &mut words, &mut directive);
+            f(number, res.map(|()| &directive));
         }
     }
     number.saturating_sub(1)
@@ -143,25 +246,26 @@ fn line_end(text: &[u8], start: usize) -> usize {
 /// [`parse`] is this applied to every line; it is public for callers that want to log
 /// the raw line before its statement, as SMCRoute does at debug level.
 pub fn parse_line(line: &[u8]) -> Option<Result<Stmt<'_>, LineError<'_>>> {
-    let mut stmt = Stmt::Include(None);
-    Some(parse_into(line, None, &mut stmt)?.map(|()| stmt))
+    let mut directive = Directive::new();
+    Some(parse_into(line, None, &mut directive)?.map(|()| directive.stmt()))
 }
 
-/// [`parse_line`] into `stmt`, which a caller reading line by line keeps in place rather
-/// than moving the statement (a few hundred bytes with its OIF list) out of every line.
-/// `stmt` is unchanged for a blank or comment line.
+/// The directive of `line` into `directive`, a fresh one ([`Directive::new`]), which the
+/// caller keeps in place rather than moving it out of every line (a few hundred bytes
+/// with its OIF list): what the daemon's loader reads. The parser writes the kind and the
+/// words the line has, nothing else: a directive is not reused from line to line.
 ///
 /// `text` is `line` as text when the caller already knows it is (the conf reader finds
 /// ASCII lines so while it looks for their end); `None` has `line` checked here.
 pub fn parse_into<'a>(
     line: &'a [u8],
     text: Option<&'a str>,
-    stmt: &mut Stmt<'a>,
+    directive: &mut Directive<'a>,
 ) -> Option<Result<(), LineError<'a>>> {
     // The words stay in one place, lent to the parser (not moved along with it).
     let mut words = Words::new(line, text);
     let first = statement_word(&mut words)?;
-    Some(line_result(first, &mut words, stmt))
+    Some(line_result(first, &mut words, directive))
 }
 
 /// The first word of a line, taken from `words`; `None` for a blank or comment line.
@@ -174,7 +278,7 @@ fn statement_word<'a>(words: &mut Words<'a>) -> Option<&'a [u8]> {
 fn line_result<'a>(
     first: &'a [u8],
     words: &mut Words<'a>,
-    stmt: &mut Stmt<'a>,
+    directive: &mut Directive<'a>,
 ) -> Result<(), LineError<'a>> {
     let line = words.line;
     // Difference: SMCRoute reads 511 bytes at a time and parses the rest of a longer
@@ -185,56 +289,35 @@ fn line_result<'a>(
     if body_len > CONF_LINE_MAX {
         return Err(LineError::LineTooLong);
     }
-    parse_words(first, words, stmt)
+    parse_words(first, words, directive)
 }
 
-/// The statement of a line whose first word is `first` and whose other words follow, into
-/// `stmt` (whatever it held before; on error it holds some partial statement).
+/// The directive of a line whose first word is `first` and whose other words follow, into
+/// `directive`, a fresh one (on error it holds some partial directive).
 ///
-/// Words are matched as bytes; only the words a statement keeps are made text.
+/// Words are matched as bytes; only the words a directive keeps are made text.
 fn parse_words<'a>(
     first: &'a [u8],
     words: &mut Words<'a>,
-    stmt: &mut Stmt<'a>,
+    directive: &mut Directive<'a>,
 ) -> Result<(), LineError<'a>> {
     words.check_text()?;
-    let Some(kind) = directive(first) else {
+    let Some(kind) = directive_kind(first) else {
         return Err(LineError::UnknownCommand(words.text()?));
     };
-
-    // The OIF words go straight into a route statement (reset in place when the previous
-    // line was one too, as in a long list of routes, so nothing big is written). Other
-    // directives check theirs in the same list: `phyint` and `include` statements replace
-    // it below, a membership empties it.
-    if let Stmt::Route { oifs, .. } = stmt {
-        oifs.clear();
-    } else {
-        *stmt = Stmt::Route {
-            from: None,
-            source: None,
-            group: None,
-            oifs: OifWords::new(),
-            join: false,
-        };
-    }
-    // (Always a `Route` here: made one just above.)
-    let Stmt::Route {
-        from,
-        source: route_source,
-        group: route_group,
+    // The fields of a fresh directive, written as the words come (nothing reset here).
+    let Directive {
+        kind: kind_out,
+        values,
+        enable,
+        mrdisc,
         oifs,
-        join,
-    } = stmt
-    else {
-        return Ok(());
-    };
-    // The words of the keywords that take one, by the keyword's number: one read of a
-    // value for all four, and for the first word of `phyint` and `include`, which is taken
-    // as is, whatever it looks like (SMCRoute pops it before looking at keywords or
-    // comments), as the value of a `from`.
-    let mut values: [Option<&'a str>; VALUE_KEYS] = [None; VALUE_KEYS];
-    let mut enable = None;
-    let mut mrdisc = false;
+    } = directive;
+    *kind_out = kind;
+    // The words of the keywords that take one go to `values` by the keyword's number: one
+    // read of a value for all four, and for the first word of `phyint` and `include`,
+    // which is taken as is, whatever it looks like (SMCRoute pops it before looking at
+    // keywords or comments), as the value of a `from`.
     // The keyword whose value the next word is.
     let mut pending = matches!(kind, Kind::Phyint | Kind::Include).then_some(Key::From);
     loop {
@@ -263,35 +346,13 @@ fn parse_words<'a>(
         // Only `to` and `ttl-threshold` share a first letter, and `to` comes first.
         match keyword(word) {
             Some(Key::To) => outbound(words, oifs)?,
-            Some(Key::Enable) => enable = Some(true),
-            Some(Key::Disable) => enable = Some(false),
-            Some(Key::Mrdisc) => mrdisc = true,
+            Some(Key::Enable) => *enable = Some(true),
+            Some(Key::Disable) => *enable = Some(false),
+            Some(Key::Mrdisc) => *mrdisc = true,
             // `From`, `Source`, `Group`, `Ttl`: the keywords below `VALUE_KEYS`.
             Some(key) => pending = Some(key),
             None => {}
         }
-    }
-    let [iface, source, group, ttl] = values;
-
-    match kind {
-        Kind::Mroute | Kind::Mgroup => {
-            *from = iface;
-            *route_source = source;
-            *route_group = group;
-            *join = kind == Kind::Mgroup;
-            if *join {
-                oifs.clear();
-            }
-        }
-        Kind::Phyint => {
-            *stmt = Stmt::Phyint {
-                ifname: iface,
-                enable,
-                mrdisc,
-                ttl: ttl.map(atoi),
-            }
-        }
-        Kind::Include => *stmt = Stmt::Include(iface),
     }
     Ok(())
 }
@@ -379,7 +440,7 @@ pub static MROUTE_WORD: &str = directive_name(0);
 pub static MGROUP_WORD: &str = directive_name(1 + MROUTE_WORD.len());
 
 /// The directive `word` starts with.
-fn directive(word: &[u8]) -> Option<Kind> {
+fn directive_kind(word: &[u8]) -> Option<Kind> {
     prefixed(word, &DIRECTIVE_NAMES).and_then(|i| DIRECTIVES.get(i).copied())
 }
 
@@ -486,15 +547,6 @@ fn starts_with(word: &[u8], name: &[u8]) -> bool {
         i += 1;
     }
     true
-}
-
-/// The directive a line starts with.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Phyint,
-    Mgroup,
-    Mroute,
-    Include,
 }
 
 /// Whitespace-separated words of a line (no quoting, as in SMCRoute), as bytes.

@@ -676,8 +676,8 @@ fn parse_counts_newlines() {
 
 #[test]
 fn parse_each_reuses_its_statement_without_leftovers() {
-    // One statement is reused from line to line: nothing of a line may leak into the next
-    // (an mroute's OIFs into an mroute without `to`, fields across directives, a failed
+    // Each line's directive is its own: nothing of a line may leak into the next (an
+    // mroute's OIFs into an mroute without `to`, fields across directives, a failed
     // line's partial statement).
     let text = b"mroute from a source 1.1.1.1 group 225.1.1.1 to b c\n\
         mroute from d group 225.2.2.2\n\
@@ -689,7 +689,7 @@ fn parse_each_reuses_its_statement_without_leftovers() {
         include x.conf\n\
         mroute from l group 225.6.6.6 to m\n";
     let mut lent = Vec::new();
-    let n = parse_each(text, &mut |n, r| lent.push((n, r.cloned())));
+    let n = parse_each(text, &mut |n, r| lent.push((n, r.map(Directive::stmt))));
     assert_eq!(n, 9);
     let expected: Vec<_> = text
         .split(|&b| b == b'\n')
@@ -764,10 +764,10 @@ fn names_match_as_word_prefixes() {
     assert_eq!(key(b""), None);
     assert_eq!(key(b"sourc"), None);
     assert_eq!(key(b"source"), Some(Key::Source as u8));
-    assert!(directive(b"ssmgroup") == Some(Kind::Mgroup));
-    assert!(directive(b"include") == Some(Kind::Include));
-    assert!(directive(b"mrout").is_none());
-    assert!(directive(b"x").is_none());
+    assert!(directive_kind(b"ssmgroup") == Some(Kind::Mgroup));
+    assert!(directive_kind(b"include") == Some(Kind::Include));
+    assert!(directive_kind(b"mrout").is_none());
+    assert!(directive_kind(b"x").is_none());
 }
 
 #[test]

@@ -5,7 +5,7 @@
 
 use core::num::NonZeroU32;
 
-use crate::conf::{self, Stmt};
+use crate::conf::{self, Directive, Kind};
 use crate::errno::Errno;
 use crate::fmt::{Level, Line};
 use crate::kernel::Host;
@@ -138,24 +138,24 @@ fn load_file<H: Host>(
         let (what, insert, e, failed) = match text {
             None => (Said::ChunkTooLong.number(), "", None, true),
             Some((bytes, text)) => {
-                let mut stmt = Stmt::Include(None);
-                match conf::parse_into(bytes, text, &mut stmt) {
+                let mut directive = Directive::new();
+                match conf::parse_into(bytes, text, &mut directive) {
                     None => return true,
                     Some(Err(e)) => {
                         let (i, word) = e.text();
                         (said::line_error(i), word, None, true)
                     }
-                    Some(Ok(())) => match stmt {
-                        Stmt::Include(None) => (Said::NoPattern.number(), "", None, true),
-                        Stmt::Include(Some(pattern)) => {
+                    Some(Ok(())) => match (directive.kind, directive.from()) {
+                        (Kind::Include, None) => (Said::NoPattern.number(), "", None, true),
+                        (Kind::Include, Some(pattern)) => {
                             match include(router, host, deeper, pattern, loaded) {
                                 Ok(()) => return true,
                                 Err(e) => (Said::Include.number(), pattern, Some(e), false),
                             }
                         }
-                        ref stmt => {
+                        _ => {
                             let origin = Origin::Conf { file: path, line };
-                            if router.apply(host, origin, stmt).is_err() {
+                            if router.apply(host, origin, &directive).is_err() {
                                 loaded.errors += 1;
                             }
                             return true;

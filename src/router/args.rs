@@ -2,11 +2,13 @@
 //! by conf lines and IPC commands so both report the same messages.
 
 use super::msg::{note, say, Cmd, Msg};
-use super::{Failed, Origin, Words};
-use crate::conf::atoi;
+use super::{Failed, Mode, Origin, Router, Words};
+use crate::conf::{self, atoi, Directive};
 use crate::fmt::Log;
+use crate::kernel::Host;
 use crate::limits::MAX_OIFS;
 use crate::net::{Addr, Family, Prefix};
+use crate::table::pending::Kind;
 
 /// `ADDR[/LEN]` → (address text, written length). `/0` and non-numeric mean "no length".
 fn split_len(word: &str) -> (&str, Option<i64>) {
@@ -28,17 +30,9 @@ fn split_len(word: &str) -> (&str, Option<i64>) {
 
 /// `ADDR[/LEN]` → (address text, written length, the address if the text is one).
 ///
-/// A word without `/LEN`, the usual one, parses whole with no scan for a `/`: an address
-/// never holds a `/`, so a word with one fails to parse and is split, then parsed.
-///
 /// The text and the length are written into `text` and `len` (which hold `word` and
 /// `None` for a whole address): only the address comes back, not a 56-byte triple.
 fn parse_prefix<'a>(word: &'a str, text: &mut &'a str, len: &mut Option<i64>) -> Option<Addr> {
-    *text = word;
-    *len = None;
-    if let Some(addr) = Addr::parse(word) {
-        return Some(addr);
-    }
     (*text, *len) = split_len(word);
     Addr::parse(text)
 }
@@ -149,6 +143,39 @@ pub fn split_route_args<'w, L: Log + ?Sized>(
         return None;
     }
     Some((source, group, oifs))
+}
+
+impl Router {
+    /// Applies one conf directive (`include` is the caller's business and ignored here).
+    /// `Err` means the line failed (the daemon then reports "Parse error in FILE").
+    pub fn apply<H: Host>(
+        &mut self,
+        h: &mut H,
+        origin: Origin<'_>,
+        d: &Directive<'_>,
+    ) -> Result<(), Failed> {
+        let kind = match d.kind {
+            conf::Kind::Phyint => {
+                let ttl = d.ttl().map(atoi);
+                return self.phyint(h, &origin, d.from(), d.enable, d.mrdisc, ttl);
+            }
+            conf::Kind::Include => return Ok(()),
+            conf::Kind::Mroute => Kind::Mroute,
+            conf::Kind::Mgroup => Kind::Mgroup,
+        };
+        // Missing `from` or `group`: SMCRoute fails the line without a message.
+        let (Some(iif), Some(group)) = (d.from(), d.group()) else {
+            return Err(Failed);
+        };
+        // A membership's OIF words are not read (`join_words`).
+        let w = Words {
+            iif,
+            source: d.source(),
+            group,
+            oifs: &d.oifs,
+        };
+        self.words(h, &origin, Mode::Conf, &w, kind)
+    }
 }
 
 #[cfg(test)]

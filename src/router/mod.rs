@@ -30,7 +30,6 @@ mod testhost;
 #[cfg(test)]
 mod tests;
 
-use crate::conf::Stmt;
 use crate::kernel::{Host, Upcall};
 use crate::limits::{
     MAX_GROUPS, MAX_IFACES, MAX_JOINS, MAX_KERNEL_ROUTES, MAX_PENDING, MAX_RULES, MAX_VIFS,
@@ -199,43 +198,6 @@ impl Router {
             self.opts
         } else {
             Options::new()
-        }
-    }
-
-    /// Applies one conf statement (`include` is the caller's business and ignored here).
-    /// `Err` means the line failed (the daemon then reports "Parse error in FILE").
-    pub fn apply<H: Host>(
-        &mut self,
-        h: &mut H,
-        origin: Origin<'_>,
-        stmt: &Stmt<'_>,
-    ) -> Result<(), Failed> {
-        match stmt {
-            Stmt::Phyint {
-                ifname,
-                enable,
-                mrdisc,
-                ttl,
-            } => self.phyint(h, &origin, *ifname, *enable, *mrdisc, *ttl),
-            Stmt::Route {
-                from: Some(from),
-                source,
-                group: Some(group),
-                oifs,
-                join,
-            } => {
-                let kind = if *join { Kind::Mgroup } else { Kind::Mroute };
-                let w = Words {
-                    iif: from,
-                    source: *source,
-                    group,
-                    oifs,
-                };
-                self.words(h, &origin, Mode::Conf, &w, kind)
-            }
-            // Missing `from` or `group`: SMCRoute fails the line without a message.
-            Stmt::Route { .. } => Err(Failed),
-            Stmt::Include(_) => Ok(()),
         }
     }
 

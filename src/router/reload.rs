@@ -42,14 +42,13 @@ impl Router {
     /// calls [`Router::reload_end`].
     pub fn reload_begin<H: Host>(&mut self, _h: &mut H) {
         self.reloading = true;
-        let mut walk = Walk::new();
-        while let Some(id) = self.rules.step(&mut walk) {
+        // Every slot by its id (a free one has nothing to mark), not a walk of the lists.
+        for id in 0..crate::limits::MAX_RULES {
             if let Some(r) = self.rules.get_mut(id) {
                 r.used = false;
             }
         }
-        let mut walk = Walk::new();
-        while let Some(id) = self.groups.step(&mut walk) {
+        for id in 0..crate::limits::MAX_GROUPS {
             if let Some(g) = self.groups.get_mut(id) {
                 g.used = false;
             }

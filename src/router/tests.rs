@@ -8,7 +8,7 @@ use std::vec::Vec;
 
 use super::testhost::TestHost;
 use super::{Failed, Options, Origin, Router};
-use crate::conf::{OifWords, Stmt};
+use crate::conf::{self, Directive};
 use crate::errno::Errno;
 use crate::kernel::{IfInfo, Upcall, UpcallKind};
 use crate::net::Addr;
@@ -37,66 +37,12 @@ pub(super) fn run(f: impl FnOnce(&mut T) + Send + 'static) {
         .unwrap()
 }
 
-/// A minimal conf-line tokenizer for tests (the real parser lives in `conf`).
-fn stmt(line: &str) -> Stmt<'_> {
-    let words: Vec<&str> = line.split_whitespace().collect();
-    let mut from = None;
-    let mut source = None;
-    let mut group = None;
-    let mut oifs = OifWords::new();
-    let mut enable = None;
-    let mut mrdisc = false;
-    let mut ttl = None;
-    let mut i = 1;
-    while i < words.len() {
-        match words[i] {
-            "from" => from = words.get(i + 1).copied(),
-            "source" => source = words.get(i + 1).copied(),
-            "group" => group = words.get(i + 1).copied(),
-            "to" => {
-                for w in &words[i + 1..] {
-                    oifs.push(w).unwrap();
-                }
-                break;
-            }
-            "enable" => enable = Some(true),
-            "disable" => enable = Some(false),
-            "mrdisc" => mrdisc = true,
-            "ttl-threshold" => ttl = words.get(i + 1).map(|w| w.parse().unwrap()),
-            _ => {
-                i += 1;
-                continue;
-            }
-        }
-        i += if matches!(words[i], "enable" | "disable" | "mrdisc") {
-            1
-        } else {
-            2
-        };
-    }
-    match words[0] {
-        "phyint" => Stmt::Phyint {
-            ifname: words.get(1).copied(),
-            enable,
-            mrdisc,
-            ttl,
-        },
-        "mgroup" => Stmt::Route {
-            from,
-            source,
-            group,
-            oifs: OifWords::new(),
-            join: true,
-        },
-        "mroute" => Stmt::Route {
-            from,
-            source,
-            group,
-            oifs,
-            join: false,
-        },
-        other => panic!("test conf: {other}"),
-    }
+/// The directive of a conf line, as the daemon's loader parses it.
+fn directive(line: &str) -> Directive<'_> {
+    let mut d = Directive::new();
+    let parsed = conf::parse_into(line.as_bytes(), None, &mut d);
+    assert_eq!(parsed, Some(Ok(())), "test conf: {line}");
+    d
 }
 
 pub(super) fn addr(s: &str) -> Addr {
@@ -127,7 +73,7 @@ impl T {
                 file: "t.conf",
                 line: n as u32 + 1,
             };
-            if self.r.apply(&mut self.h, origin, &stmt(line)).is_err() {
+            if self.r.apply(&mut self.h, origin, &directive(line)).is_err() {
                 failed += 1;
             }
         }
@@ -1027,12 +973,19 @@ fn pending_full_duplicate_and_too_long() {
         t.conf(&refs[..1]);
         assert_eq!(t.h.log.lines.len(), n + 1);
         assert!(t.h.last().ends_with("pending: interface not available"));
-        // Words too long for an entry: only the list's message.
+        // Words too long for an entry: only the list's message. (A line too long for the
+        // conf parser: its OIFs are added to the parsed directive.)
         t.r.pending.clear();
-        let oifs = vec!["o123456789abcdef"; crate::limits::MAX_OIFS].join(" ");
-        let long = format!("mroute from wg0 group 239.5.5.5 to {oifs}");
+        let mut long = directive("mroute from wg0 group 239.5.5.5");
+        for _ in 0..crate::limits::MAX_OIFS {
+            long.oifs.push("o123456789abcdef").unwrap();
+        }
         let n = t.h.log.lines.len();
-        t.conf(&[long.as_str()]);
+        let origin = Origin::Conf {
+            file: "t.conf",
+            line: 1,
+        };
+        let _ = t.r.apply(&mut t.h, origin, &long);
         let said: Vec<&str> = t.h.log.lines[n..].iter().map(|l| l.1.as_str()).collect();
         assert_eq!(said, [full.as_str()]);
         assert!(t.r.pending.is_empty());

@@ -12,7 +12,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use smcroute::conf::{self, Stmt};
+use smcroute::conf::{self, Directive};
 use smcroute::errno::Errno;
 use smcroute::fmt::{Level, Log};
 use smcroute::ipc::show::{Headings, Out, Renderer};
@@ -609,15 +609,14 @@ impl Driver {
 
     fn apply_line(&mut self, text: &str) {
         self.line += 1;
-        if let Some(Ok(stmt)) = conf::parse_line(text.as_bytes()) {
+        // `include` is the caller's to expand; `apply` ignores it.
+        let mut directive = Directive::new();
+        if let Some(Ok(())) = conf::parse_into(text.as_bytes(), None, &mut directive) {
             let origin = Origin::Conf {
                 file: "/etc/fuzz.conf",
                 line: self.line,
             };
-            let _ = self.r.apply(&mut self.h, origin, &stmt);
-            if let Stmt::Include(_) = stmt {
-                // The caller expands includes; nothing to do here.
-            }
+            let _ = self.r.apply(&mut self.h, origin, &directive);
         }
         self.stats.conf_lines += 1;
     }
