@@ -25,13 +25,12 @@ pub struct Group {
     pub used: bool,
     /// Its joins, oldest first.
     joins: Ends,
+    /// Its identity's hash, kept from its insert: its removal from the index hashes
+    /// nothing.
+    hash: u32,
 }
 
 impl Group {
-    fn hash(&self) -> u32 {
-        identity_hash(self.iif.as_bytes(), self.source.as_ref(), &self.group)
-    }
-
     /// True if the membership has no kernel joins.
     pub fn has_no_joins(&self) -> bool {
         self.joins.front().is_none()
@@ -52,6 +51,7 @@ impl Blank for Group {
         },
         used: false,
         joins: Ends::new(),
+        hash: 0,
     };
 }
 
@@ -199,6 +199,7 @@ impl<const G: usize, const GB: usize, const J: usize> GroupTable<G, GB, J> {
             g.group = *group;
             g.used = true;
             g.joins = Ends::new();
+            g.hash = hash.0;
         })?;
         let _ = self.by_identity.insert(hash.0, id);
         Ok(id)
@@ -230,7 +231,7 @@ impl<const G: usize, const GB: usize, const J: usize> GroupTable<G, GB, J> {
     /// Removes membership `id`, which has no joins left (the caller left and forgot
     /// them first); false if there was none.
     pub fn remove(&mut self, id: usize) -> bool {
-        let Some(hash) = self.groups.get(id).map(Group::hash) else {
+        let Some(hash) = self.groups.get(id).map(|g| g.hash) else {
             return false;
         };
         debug_assert!(
