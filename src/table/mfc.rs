@@ -15,15 +15,20 @@ use crate::net::Addr;
 use crate::time::Instant;
 
 /// One kernel MFC entry.
+///
+/// `repr(C)`, the kernel request first: an entry's address is its request's, passed to
+/// the kernel calls as it is (x86_64 -16 B, mipsel -16 B); the flag beside the request's
+/// last byte, so the entry is no larger (88 bytes on 64-bit targets).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(C)]
 pub struct Route {
     /// What the kernel has: (S,G), inbound VIF/MIF, outbound TTLs. Kept as the kernel
     /// request, so installing the entry passes it as it is.
     pub mfc: Mfc,
-    /// Owning configured rule id plus one; 0 for a cache entry.
-    pub owner: u32,
     /// Visited by the expiry pass at least once.
     pub stamped: bool,
+    /// Owning configured rule id plus one; 0 for a cache entry.
+    pub owner: u32,
     /// When the expiry pass last saw traffic (or first visited).
     pub last_use: Instant,
     /// Valid packets (pktcnt − wrong_if) at `last_use`.
