@@ -143,32 +143,32 @@ impl Router {
             return Err(Failed);
         };
         let ifindex = iface.ifindex;
-        for si in 0..sources {
-            let s = src.map(|p| p.nth(si));
-            for gi in 0..groups {
-                let g = grp.nth(gi);
-                // Another membership (`a1` vs `a+`) may hold this kernel join already:
-                // this one shares its socket and asks the kernel nothing.
-                let mut busy = JoinSockets::default();
-                let held = self.groups.holders(ifindex, s.as_ref(), &g, &mut busy);
-                let sock = match held {
-                    Some(sock) => sock,
-                    None => match h.join(ifindex, s.as_ref(), &g, &busy) {
-                        Ok(sock) => sock,
-                        Err(e) => {
-                            let sg = Compact::hosts(s.as_ref(), &g);
-                            note(h, Msg::JoinFailed(&sg, iface.name.as_str(), e));
-                            return Err(Failed);
-                        }
-                    },
-                };
-                // Cannot fail: `join_words` checked that the whole expansion fits. The
-                // tests check it.
-                let added = self
-                    .groups
-                    .add_join(gid, Join::new(id as u32, ifindex, s, g, sock));
-                debug_assert!(added.is_ok(), "join table full after join_words' check");
-            }
+        // One loop over the (source, group) pairs, sources outer: `join_words` checked
+        // that their number fits.
+        for n in 0..sources * groups {
+            let s = src.map(|p| p.nth(n / groups));
+            let g = grp.nth(n % groups);
+            // Another membership (`a1` vs `a+`) may hold this kernel join already:
+            // this one shares its socket and asks the kernel nothing.
+            let mut busy = JoinSockets::default();
+            let held = self.groups.holders(ifindex, s.as_ref(), &g, &mut busy);
+            let sock = match held {
+                Some(sock) => sock,
+                None => match h.join(ifindex, s.as_ref(), &g, &busy) {
+                    Ok(sock) => sock,
+                    Err(e) => {
+                        let sg = Compact::hosts(s.as_ref(), &g);
+                        note(h, Msg::JoinFailed(&sg, iface.name.as_str(), e));
+                        return Err(Failed);
+                    }
+                },
+            };
+            // Cannot fail: `join_words` checked that the whole expansion fits. The
+            // tests check it.
+            let added = self
+                .groups
+                .add_join(gid, Join::new(id as u32, ifindex, s, g, sock));
+            debug_assert!(added.is_ok(), "join table full after join_words' check");
         }
         Ok(())
     }

@@ -30,17 +30,20 @@ pub struct Slab<T: Blank, const N: usize> {
     nodes: [Node; N],
 }
 
-/// The scalars of a [`Slab`], whatever its type and length.
+/// The scalars of a [`Slab`], whatever its type and length. `repr(C)`, the ends first:
+/// they are the slab's first bytes, which its walks and its claim and release reach
+/// with no offset added (x86_64 -16 B; mipsel 0).
+#[repr(C)]
 struct Head {
+    /// The order and the freed ids are a [`super::Links`] in two parts: its ends here and
+    /// its nodes last, so that the ends and the slots are both near the slab's start
+    /// (cheaper to address on MIPS).
+    ends: Ends,
     len: usize,
     /// Slots ever used; the ones from here on are blank and on no list. (A plain array
     /// and this count, not a `heapless::Vec`: its length sits after its megabyte of
     /// slots, and its push is a second copy of the insert.)
     used: usize,
-    /// The order and the freed ids are a [`super::Links`] in two parts: its ends here and
-    /// its nodes last, so that the ends and the slots are both near the slab's start
-    /// (cheaper to address on MIPS).
-    ends: Ends,
 }
 
 /// Takes an id for a new value (the one released last, else the first never used),
