@@ -11,7 +11,7 @@ use super::Origin;
 use crate::errno::Errno;
 use crate::fmt::{utf8_prefix, Level};
 use crate::net::{prefix_text, Addr, Family, Prefix, FULL_LEN};
-use crate::texts::{put_unpacked, separated, separated_len};
+use crate::texts::{put_unpacked, separated, separated_len, INSERT, INSERT_TEXT};
 
 /// Which directive a parse message is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -269,7 +269,21 @@ const TEMPLATE_PARTS: [&[u8]; KINDS + 3] = [
     b"(%/%,%/%)",  // EXPLICIT
     b"% line %: ", // CONF_ORIGIN
 ];
-const TEMPLATES_SEPARATED: [u8; separated_len(&TEMPLATE_PARTS)] = separated(&TEMPLATE_PARTS);
+/// The templates with each [`HOLE`] made the packed texts' [`INSERT`], where
+/// [`put_unpacked`] writes the one piece no text holds: [`put`] takes that piece for the
+/// next argument (no search of the wording for holes).
+const TEMPLATES_SEPARATED: [u8; separated_len(&TEMPLATE_PARTS)] = {
+    let mut bytes: [u8; separated_len(&TEMPLATE_PARTS)] = separated(&TEMPLATE_PARTS);
+    let mut i = 0;
+    while i < bytes.len() {
+        assert!(bytes[i] != INSERT);
+        if bytes[i] == HOLE {
+            bytes[i] = INSERT;
+        }
+        i += 1;
+    }
+    bytes
+};
 
 crate::packed_after_help! {
     /// [`TEMPLATE_PARTS`] packed together, text `kind as usize + 1` the wording of `kind`:
@@ -677,7 +691,8 @@ impl uDisplay for Msg<'_> {
 
 /// Writes template `i` of [`TEMPLATE_PARTS`] with its [`HOLE`]s filled by `args` in
 /// order. The wording is data: a template and its arguments per message are smaller
-/// than a formatting call sequence.
+/// than a formatting call sequence. Each hole comes as the one-byte piece [`INSERT`],
+/// which no stretch of plain text is: the next argument goes there (none past their end).
 fn put<W: uWrite + ?Sized>(
     f: &mut Formatter<'_, W>,
     i: usize,
@@ -690,34 +705,16 @@ fn put<W: uWrite + ?Sized>(
         i + 1,
         &mut |piece| {
             if result.is_ok() {
-                result = fill(f, utf8_prefix(piece), &mut args);
+                result = if piece == INSERT_TEXT.as_bytes() {
+                    args.next().map_or(Ok(()), |arg| arg.fmt(f))
+                } else {
+                    f.write_str(utf8_prefix(piece))
+                };
             }
         },
-        b"",
+        INSERT_TEXT.as_bytes(),
     );
     result
-}
-
-/// Writes `text`, a piece of a template, with each [`HOLE`] filled by the next of
-/// `args` (none past their end): a message's wording is unpacked a piece at a time, and
-/// its holes take the arguments in order across the pieces.
-#[inline(never)]
-fn fill<W: uWrite + ?Sized>(
-    f: &mut Formatter<'_, W>,
-    text: &str,
-    args: &mut core::slice::Iter<'_, Arg<'_>>,
-) -> Result<(), W::Error> {
-    let mut pieces = crate::fmt::fields(text, HOLE);
-    if let Some(first) = pieces.next() {
-        f.write_str(first)?;
-    }
-    for piece in pieces {
-        if let Some(arg) = args.next() {
-            arg.fmt(f)?;
-        }
-        f.write_str(piece)?;
-    }
-    Ok(())
 }
 
 /// A table of the router, named by its "full" message.
@@ -1012,7 +1009,7 @@ mod tests {
                 &TEMPLATES,
                 kind + 1,
                 &mut |b: &[u8]| out.extend_from_slice(b),
-                b"",
+                &[HOLE],
             );
             assert_eq!(out, *part);
         }
