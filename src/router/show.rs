@@ -42,8 +42,13 @@ impl Field {
 }
 
 /// Every field's JSON key.
-const KEY_PARTS: [&str; 11] = [
+const KEY_PARTS: [&str; 16] = [
+    "{\"source\":\"",
+    "\"",
+    "\",\"group\":\"",
+    "{\"source\":null,\"group\":\"",
     ",\"iif\":",
+    ",\"oifs\":[",
     "{\"index\":",
     ",\"name\":",
     ",\"vif\":",
@@ -55,14 +60,29 @@ const KEY_PARTS: [&str; 11] = [
     ",\"group\":",
     ",\"source\":null,\"group\":",
 ];
-static KEYS: Texts<11, { ended_len(&KEY_PARTS) }> = Texts::new(&KEY_PARTS);
+static KEYS: Texts<16, { ended_len(&KEY_PARTS) }> = Texts::new(&KEY_PARTS);
 
 /// Every field's text separator: a blank first, the separator of every OIF of a route
 /// (found at once, with no text to walk past).
-const SEP_PARTS: [&str; 6] = [" ", "", " to ", "  from ", " source ", " group "];
-static SEPS: Texts<6, { ended_len(&SEP_PARTS) }> = Texts::new(&SEP_PARTS);
+/// The (S,G)'s follow it, near the start: they are looked up for every route.
+const SEP_PARTS: [&str; 10] = [
+    " ", "(", ", ", "(*, ", ")", "", " to ", "  from ", " source ", " group ",
+];
+static SEPS: Texts<10, { ended_len(&SEP_PARTS) }> = Texts::new(&SEP_PARTS);
+
+/// The (S,G) opening a route or membership record, before its source.
+const SG_SOURCE: Field = Field::of("{\"source\":\"", "(");
+/// After its source, before its group.
+const SG_GROUP: Field = Field::of("\",\"group\":\"", ", ");
+/// Without a source (`*`, JSON `null`), before its group.
+const SG_NO_SOURCE: Field = Field::of("{\"source\":null,\"group\":\"", "(*, ");
+/// After its group: the JSON value's quote, the text's parenthesis.
+const SG_END: Field = Field::of("\"", ")");
 
 const ROUTE_IIF: Field = Field::of(",\"iif\":", " ");
+/// Opens a route's OIFs: the JSON list, the text's blank after the IIF column (or
+/// after the counters' in detail).
+const OIFS: Field = Field::of(",\"oifs\":[", " ");
 const IF_INDEX: Field = Field::of("{\"index\":", "");
 const IF_NAME: Field = Field::of(",\"name\":", " ");
 const IF_VIF: Field = Field::of(",\"vif\":", " ");
@@ -221,28 +241,33 @@ impl<'w, W: Out + ?Sized> Output<'w, W> {
     /// A string value: `KEY"VALUE"` (escaped) in JSON, `SEP VALUE` in text.
     #[inline(never)]
     fn str_field(&mut self, f: Field, s: &[u8]) {
+        self.head(f);
         if self.json {
-            self.put(f.key());
             self.json_str(s);
         } else {
-            // A lone blank (most separators) as a byte: no `memcpy` call per OIF.
-            match *f.sep() {
-                [c] => self.byte(c),
-                ref sep => self.put(sep),
-            }
             self.put(s);
+        }
+    }
+
+    /// `f`'s JSON key or its text separator.
+    fn head(&mut self, f: Field) {
+        let head = if self.json { f.key() } else { f.sep() };
+        // A lone byte (most separators) as a byte: no `memcpy` call per OIF.
+        match *head {
+            [c] => self.byte(c),
+            ref head => self.put(head),
         }
     }
 
     /// A number: `KEY N` or `KEY null` in JSON, `SEP` and the number or `N/A`
     /// right-aligned in `width` columns in text.
     fn num_field(&mut self, f: Field, n: Option<u32>, width: usize) {
-        let (head, null, width) = if self.json {
-            (f.key(), "null", 0)
+        self.head(f);
+        let (null, width) = if self.json {
+            ("null", 0)
         } else {
-            (f.sep(), "N/A", width)
+            ("N/A", width)
         };
-        self.put(head);
         match n {
             Some(n) => self.dec(u64::from(n), width),
             None => {
@@ -254,33 +279,22 @@ impl<'w, W: Out + ?Sized> Output<'w, W> {
 
     /// The (S,G) that opens a route or membership record: `(S[/LEN], G[/LEN])` with `*`
     /// for the wildcard source, padded to 42 columns, or `{"source":"S[/LEN]"` (or
-    /// `null`) `,"group":"G[/LEN]"` (addresses and lengths need no escaping).
+    /// `null`) `,"group":"G[/LEN]"` (addresses and lengths need no escaping). One walk
+    /// for both styles: the punctuation is the fields' keys and separators.
     #[inline(never)]
     fn sg(&mut self, sg: &Compact<'_>) {
         let from = self.pos();
-        // Each style in its own branch: no style test per piece. Text rows, the
-        // benchmarked path, open with single bytes.
-        if self.json {
-            self.text(match sg.source {
-                Some(_) => "{\"source\":\"",
-                None => "{\"source\":null",
-            });
-            if let Some(s) = sg.source {
+        match sg.source {
+            Some(s) => {
+                self.head(SG_SOURCE);
                 self.prefix(s, sg.slen);
-                self.byte(b'"');
+                self.head(SG_GROUP);
             }
-            self.text(",\"group\":\"");
-            self.prefix(sg.group, sg.glen);
-            self.byte(b'"');
-        } else {
-            self.byte(b'(');
-            match sg.source {
-                Some(s) => self.prefix(s, sg.slen),
-                None => self.byte(b'*'),
-            }
-            self.text(", ");
-            self.prefix(sg.group, sg.glen);
-            self.byte(b')');
+            None => self.head(SG_NO_SOURCE),
+        }
+        self.prefix(sg.group, sg.glen);
+        self.head(SG_END);
+        if !self.json {
             self.pad_from(from, 42);
         }
     }
@@ -498,27 +512,23 @@ impl Router {
         }
         o.open();
         o.sg(&v.sg);
-        let iif = self.iface_bytes(v.iif);
-        if o.json {
-            o.str_field(ROUTE_IIF, iif);
-            o.text(",\"oifs\":[");
-        } else {
-            o.byte(b' ');
-            let from = o.pos();
-            o.put(iif);
+        let from = o.pos() + 1;
+        o.str_field(ROUTE_IIF, self.iface_bytes(v.iif));
+        if !o.json {
             o.pad_from(from, width);
-            o.byte(b' ');
-            if o.detail {
-                let c = match (v.counted, v.sg.source) {
-                    (true, Some(s)) => h.sg_count(s, v.sg.group).ok(),
-                    _ => None,
-                }
-                .unwrap_or_default();
-                o.dec(c.packets, 10);
-                o.byte(b' ');
-                o.dec(c.bytes, 10);
-                o.byte(b' ');
+        }
+        o.head(OIFS);
+        // Detail is text, never JSON.
+        if o.detail {
+            let c = match (v.counted, v.sg.source) {
+                (true, Some(s)) => h.sg_count(s, v.sg.group).ok(),
+                _ => None,
             }
+            .unwrap_or_default();
+            o.dec(c.packets, 10);
+            o.byte(b' ');
+            o.dec(c.bytes, 10);
+            o.byte(b' ');
         }
         let mut k = 0;
         for (vif, &t) in v.ttls.iter().enumerate() {
@@ -611,7 +621,7 @@ impl Router {
                 };
                 o.str_field(f, w.as_bytes());
                 if o.json && k + 1 == fields.len() {
-                    o.text(",\"oifs\":[");
+                    o.head(OIFS);
                 }
             }
             o.close("]}");
