@@ -42,7 +42,7 @@ impl Field {
 }
 
 /// Every field's JSON key.
-const KEY_PARTS: [&str; 16] = [
+const KEY_PARTS: [&str; 18] = [
     "{\"source\":\"",
     "\"",
     "\",\"group\":\"",
@@ -59,16 +59,18 @@ const KEY_PARTS: [&str; 16] = [
     ",\"source\":",
     ",\"group\":",
     ",\"source\":null,\"group\":",
+    "}",
+    "]}",
 ];
-static KEYS: Texts<16, { ended_len(&KEY_PARTS) }> = Texts::new(&KEY_PARTS);
+static KEYS: Texts<18, { ended_len(&KEY_PARTS) }> = Texts::new(&KEY_PARTS);
 
 /// Every field's text separator: a blank first, the separator of every OIF of a route
-/// (found at once, with no text to walk past).
-/// The (S,G)'s follow it, near the start: they are looked up for every route.
-const SEP_PARTS: [&str; 10] = [
-    " ", "(", ", ", "(*, ", ")", "", " to ", "  from ", " source ", " group ",
+/// (found at once, with no text to walk past), then the others written for every
+/// route (the end of a row, the (S,G)'s punctuation), near the start.
+const SEP_PARTS: [&str; 11] = [
+    " ", "\n", "(", ", ", "(*, ", ")", "", " to ", "  from ", " source ", " group ",
 ];
-static SEPS: Texts<10, { ended_len(&SEP_PARTS) }> = Texts::new(&SEP_PARTS);
+static SEPS: Texts<11, { ended_len(&SEP_PARTS) }> = Texts::new(&SEP_PARTS);
 
 /// The (S,G) opening a route or membership record, before its source.
 const SG_SOURCE: Field = Field::of("{\"source\":\"", "(");
@@ -79,6 +81,10 @@ const SG_NO_SOURCE: Field = Field::of("{\"source\":null,\"group\":\"", "(*, ");
 /// After its group: the JSON value's quote, the text's parenthesis.
 const SG_END: Field = Field::of("\"", ")");
 
+/// Ends a record: a JSON object, a text row.
+const END: Field = Field::of("}", "\n");
+/// Ends a record with a list last (a route's OIFs): the list and the JSON object.
+const LIST_END: Field = Field::of("]}", "\n");
 const ROUTE_IIF: Field = Field::of(",\"iif\":", " ");
 /// Opens a route's OIFs: the JSON list, the text's blank after the IIF column (or
 /// after the counters' in detail).
@@ -226,16 +232,6 @@ impl<'w, W: Out + ?Sized> Output<'w, W> {
             self.byte(b',');
         }
         self.n += 1;
-    }
-
-    /// Ends a record: `tail` in JSON, a newline in text.
-    #[inline]
-    fn close(&mut self, tail: &str) {
-        if self.json {
-            self.text(tail);
-        } else {
-            self.byte(b'\n');
-        }
     }
 
     /// A string value: `KEY"VALUE"` (escaped) in JSON, `SEP VALUE` in text.
@@ -543,7 +539,7 @@ impl Router {
             o.str_field(f, if o.json { name } else { oif_cut(name) });
             k += 1;
         }
-        o.close("]}");
+        o.head(LIST_END);
     }
 
     /// The JSON end is returned in text too (not written there).
@@ -590,7 +586,7 @@ impl Router {
             }
             o.num_field(IF_VIF, i.vif_of(false).map(u32::from), 4);
             o.num_field(IF_MIF, i.vif_of(true).map(u32::from), 4);
-            o.close("}");
+            o.head(END);
         }
         Piece::ListEnd
     }
@@ -624,7 +620,7 @@ impl Router {
                     o.head(OIFS);
                 }
             }
-            o.close("]}");
+            o.head(LIST_END);
         }
         Piece::ListEnd
     }
@@ -652,7 +648,7 @@ fn group_out<W: Out + ?Sized>(o: &mut Output<'_, W>, g: &Group, j: Option<&Join>
     o.open();
     o.sg(&sg);
     o.str_field(ROUTE_IIF, iif);
-    o.close("}");
+    o.head(END);
 }
 
 #[cfg(test)]
@@ -801,7 +797,7 @@ mod output_tests {
             o.num_field(IF_MIF, None, 4);
             o.str_field(PENDING_OIF, b"x");
             o.str_field(NEXT_OIF, b"y");
-            o.close("}");
+            o.head(END);
             o.open();
         };
         assert_eq!(written(Style::Brief, f), "  from a\"1    7  N/A to x y\n");
