@@ -14,8 +14,9 @@ use crate::table::groups::{Group, Join};
 use crate::texts::{ended_len, index_of, put_unpacked, separated, separated_len, Texts};
 
 /// A value's JSON key (with the punctuation before it) and its text separator: their
-/// indexes into [`KEYS`] and [`SEPS`] (bytes in `.rodata`, not two string slices a
-/// field in the RELRO region; each text once, though fields share them).
+/// indexes into [`KEY_PARTS`] (packed with the other [pieces](PIECE_PARTS)) and
+/// [`SEPS`] (bytes in `.rodata`, not two string slices a field in the RELRO region;
+/// each text once, though fields share them).
 #[derive(Clone, Copy)]
 struct Field {
     key: u8,
@@ -32,16 +33,13 @@ impl Field {
         }
     }
 
-    fn key(self) -> &'static [u8] {
-        KEYS.get(usize::from(self.key))
-    }
-
     fn sep(self) -> &'static [u8] {
         SEPS.get(usize::from(self.sep))
     }
 }
 
-/// Every field's JSON key.
+/// Every field's JSON key: the pieces from [`KEY_PIECES`] on. Packed, written through
+/// [`put_unpacked`] (JSON is not the benchmarked path; the text's separators are plain).
 const KEY_PARTS: [&str; 18] = [
     "{\"source\":\"",
     "\"",
@@ -62,7 +60,6 @@ const KEY_PARTS: [&str; 18] = [
     "}",
     "]}",
 ];
-static KEYS: Texts<18, { ended_len(&KEY_PARTS) }> = Texts::new(&KEY_PARTS);
 
 /// Every field's text separator: a blank first, the separator of every OIF of a route
 /// (found at once, with no text to walk past), then the others written for every
@@ -181,12 +178,15 @@ impl<'w, W: Out + ?Sized> Output<'w, W> {
     }
 
     /// `n` in decimal, right-aligned in `width` columns.
-    #[inline(never)]
     fn dec(&mut self, n: u64, width: usize) {
-        let d = Dec::of(n);
-        let digits = d.as_bytes();
-        self.spaces(width.saturating_sub(digits.len()));
-        self.put(digits);
+        self.aligned(Dec::of(n).as_bytes(), width);
+    }
+
+    /// `text` right-aligned in `width` columns.
+    #[inline(never)]
+    fn aligned(&mut self, text: &[u8], width: usize) {
+        self.spaces(width.saturating_sub(text.len()));
+        self.put(text);
     }
 
     /// `ADDR`, or `ADDR/LEN` unless `len` is the full length (as `Prefix::text`).
@@ -247,9 +247,11 @@ impl<'w, W: Out + ?Sized> Output<'w, W> {
 
     /// `f`'s JSON key or its text separator.
     fn head(&mut self, f: Field) {
-        let head = if self.json { f.key() } else { f.sep() };
+        if self.json {
+            return self.piece(KEY_PIECES + usize::from(f.key));
+        }
         // A lone byte (most separators) as a byte: no `memcpy` call per OIF.
-        match *head {
+        match *f.sep() {
             [c] => self.byte(c),
             ref head => self.put(head),
         }
@@ -266,10 +268,7 @@ impl<'w, W: Out + ?Sized> Output<'w, W> {
         };
         match n {
             Some(n) => self.dec(u64::from(n), width),
-            None => {
-                self.spaces(width.saturating_sub(3));
-                self.text(null);
-            }
+            None => self.aligned(null.as_bytes(), width),
         }
     }
 
@@ -306,12 +305,12 @@ fn oif_cut(name: &[u8]) -> &[u8] {
 }
 
 /// The texts `show` writes once per table or section (titles, column headings, JSON
-/// keys and ends), in the order of [`Piece`]. The `_` and `=` line markers are the
+/// keys and ends), in the order of [`Piece`]: the first [pieces](PIECE_PARTS). The `_` and `=` line markers are the
 /// client's. The route headings' first column is padded to 42 columns, then a blank and
 /// the IIF column's heading (padded after it to the names); the membership headings'
 /// `IIF` is padded to 16.
 #[rustfmt::skip]
-const PIECE_PARTS: [&[u8]; 20] = [
+const HEADING_PARTS: [&[u8]; KEY_PIECES] = [
     b"(*,G) Template Rules_\nROUTE (S,G)                                IIF",
     b"(S,G) Rules_\nROUTE (S,G)                                IIF",
     b"Kernel MFC Table_\nROUTE (S,G)                                IIF",
@@ -335,6 +334,22 @@ const PIECE_PARTS: [&[u8]; 20] = [
     b"]}}\n",
     b"]}\n",
 ];
+/// Where the fields' JSON keys start among the pieces: after the headings.
+const KEY_PIECES: usize = Piece::ListEnd as usize + 1;
+/// [`HEADING_PARTS`], then [`KEY_PARTS`].
+const PIECE_PARTS: [&[u8]; KEY_PIECES + KEY_PARTS.len()] = {
+    let mut all: [&[u8]; KEY_PIECES + KEY_PARTS.len()] = [&[]; KEY_PIECES + KEY_PARTS.len()];
+    let mut i = 0;
+    while i < all.len() {
+        all[i] = if i < KEY_PIECES {
+            HEADING_PARTS[i]
+        } else {
+            KEY_PARTS[i - KEY_PIECES].as_bytes()
+        };
+        i += 1;
+    }
+    all
+};
 const PIECES_SEPARATED: [u8; separated_len(&PIECE_PARTS)] = separated(&PIECE_PARTS);
 
 crate::packed_after_help! {
@@ -371,7 +386,6 @@ enum Piece {
     /// The end of the JSON object of the interfaces and pending.
     ListEnd,
 }
-static_assertions::const_assert!(Piece::ListEnd as usize + 1 == PIECE_PARTS.len());
 
 /// One route of `show`, from the conf list or the kernel list.
 struct RouteView<'a> {
