@@ -123,11 +123,12 @@ struct Output<'w, W: Out + ?Sized> {
 const SPACES: &[u8; 20] = &crate::texts::BLANKS;
 
 impl<'w, W: Out + ?Sized> Output<'w, W> {
-    fn new(out: &'w mut W, style: Style) -> Self {
+    /// The output of a `show` command `cmd` (a [`Style`]'s letter; any other is brief).
+    fn new(out: &'w mut W, cmd: u8) -> Self {
         Self {
             out,
-            json: style == Style::Json,
-            detail: style == Style::Detail,
+            json: cmd == Style::Json as u8,
+            detail: cmd == Style::Detail as u8,
             n: 0,
             width: 0,
             pos: 0,
@@ -397,11 +398,16 @@ struct RouteView<'a> {
     ttls: &'a [u8],
 }
 
+/// The style of a `show`, by the letter of its IPC command.
 #[derive(Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
 enum Style {
-    Brief,
-    Detail,
-    Json,
+    /// `show`'s own letter. Any letter but the others' is brief, so the programs never
+    /// compare with it (the tests write it).
+    #[cfg_attr(not(test), allow(dead_code))]
+    Brief = b's',
+    Detail = b'S',
+    Json = b'J',
 }
 
 impl Router {
@@ -413,12 +419,7 @@ impl Router {
         what: Option<&str>,
         out: &mut W,
     ) {
-        let style = match cmd {
-            b'S' => Style::Detail,
-            b'J' => Style::Json,
-            _ => Style::Brief,
-        };
-        self.show_in(h, style, what.and_then(|w| w.bytes().next()), out)
+        self.show_in(h, cmd, what, out)
     }
 
     // Not inlined: the output buffer must not add to the stack frame of whoever calls
@@ -427,15 +428,15 @@ impl Router {
     fn show_in<H: Host, W: Out + ?Sized>(
         &self,
         h: &mut H,
-        style: Style,
-        what: Option<u8>,
+        cmd: u8,
+        what: Option<&str>,
         out: &mut W,
     ) {
-        let mut o = Output::new(out, style);
+        let mut o = Output::new(out, cmd);
         // The longest name, found once for the routes and interfaces tables' columns.
         o.width = self.ifaces.longest_name();
         // Each writes its JSON object but the closing brackets of its last list.
-        let json_end = match what {
+        let json_end = match what.and_then(|w| w.bytes().next()) {
             Some(b'g') => self.show_groups(&mut o),
             Some(b'i') => self.show_interfaces(&mut o),
             Some(b'p') => self.show_pending(&mut o),
@@ -668,7 +669,7 @@ fn group_out<W: Out + ?Sized>(o: &mut Output<'_, W>, g: &Group, j: Option<&Join>
 #[cfg(test)]
 pub(super) fn tests_json_str(out: &mut std::string::String, s: &str) {
     let mut sink = super::tests::Sink(out);
-    let mut o = Output::new(&mut sink, Style::Json);
+    let mut o = Output::new(&mut sink, Style::Json as u8);
     o.json_str(s.as_bytes());
 }
 
@@ -709,7 +710,7 @@ mod output_tests {
 
     fn written(style: Style, f: impl FnOnce(&mut Output<'_, Bytes>)) -> String {
         let mut sink = Bytes(std::vec::Vec::new());
-        let mut o = Output::new(&mut sink, style);
+        let mut o = Output::new(&mut sink, style as u8);
         f(&mut o);
         String::from_utf8(sink.0).unwrap()
     }
