@@ -11,7 +11,7 @@ use super::Origin;
 use crate::errno::Errno;
 use crate::fmt::{utf8_prefix, Level};
 use crate::net::{prefix_text, Addr, Family, Prefix, FULL_LEN};
-use crate::texts::{put_unpacked, separated, separated_len, INSERT, INSERT_TEXT};
+use crate::texts::{put_unpacked, separated, separated_len};
 
 /// Which directive a parse message is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -269,21 +269,7 @@ const TEMPLATE_PARTS: [&[u8]; KINDS + 3] = [
     b"(%/%,%/%)",  // EXPLICIT
     b"% line %: ", // CONF_ORIGIN
 ];
-/// The templates with each [`HOLE`] made the packed texts' [`INSERT`], where
-/// [`put_unpacked`] writes the one piece no text holds: [`put`] takes that piece for the
-/// next argument (no search of the wording for holes).
-const TEMPLATES_SEPARATED: [u8; separated_len(&TEMPLATE_PARTS)] = {
-    let mut bytes: [u8; separated_len(&TEMPLATE_PARTS)] = separated(&TEMPLATE_PARTS);
-    let mut i = 0;
-    while i < bytes.len() {
-        assert!(bytes[i] != INSERT);
-        if bytes[i] == HOLE {
-            bytes[i] = INSERT;
-        }
-        i += 1;
-    }
-    bytes
-};
+const TEMPLATES_SEPARATED: [u8; separated_len(&TEMPLATE_PARTS)] = separated(&TEMPLATE_PARTS);
 
 crate::packed_after_help! {
     /// [`TEMPLATE_PARTS`] packed together, text `kind as usize + 1` the wording of `kind`:
@@ -691,8 +677,11 @@ impl uDisplay for Msg<'_> {
 
 /// Writes template `i` of [`TEMPLATE_PARTS`] with its [`HOLE`]s filled by `args` in
 /// order. The wording is data: a template and its arguments per message are smaller
-/// than a formatting call sequence. Each hole comes as the one-byte piece [`INSERT`],
-/// which no stretch of plain text is: the next argument goes there (none past their end).
+/// than a formatting call sequence. The wording is unpacked a piece at a time, and its
+/// holes take the arguments in order across the pieces (none past their end); each
+/// piece is cut at its holes here, by a byte search (not `fields`, whose iterator and
+/// error plumbing cost more: x86_64 .text -62 B), and the holes stay plain text in the
+/// packing, so a repeat may span one (`% entries)`).
 fn put<W: uWrite + ?Sized>(
     f: &mut Formatter<'_, W>,
     i: usize,
@@ -704,15 +693,21 @@ fn put<W: uWrite + ?Sized>(
         &TEMPLATES,
         i + 1,
         &mut |piece| {
-            if result.is_ok() {
-                result = if piece == INSERT_TEXT.as_bytes() {
-                    args.next().map_or(Ok(()), |arg| arg.fmt(f))
-                } else {
-                    f.write_str(utf8_prefix(piece))
+            let mut rest = piece;
+            while result.is_ok() {
+                let Some(at) = rest.iter().position(|&b| b == HOLE) else {
+                    result = f.write_str(utf8_prefix(rest));
+                    return;
                 };
+                let (text, after) = rest.split_at(at);
+                result = f.write_str(utf8_prefix(text));
+                if let (Ok(()), Some(arg)) = (&result, args.next()) {
+                    result = arg.fmt(f);
+                }
+                rest = after.get(1..).unwrap_or(&[]);
             }
         },
-        INSERT_TEXT.as_bytes(),
+        b"",
     );
     result
 }
@@ -1009,7 +1004,7 @@ mod tests {
                 &TEMPLATES,
                 kind + 1,
                 &mut |b: &[u8]| out.extend_from_slice(b),
-                &[HOLE],
+                b"",
             );
             assert_eq!(out, *part);
         }
