@@ -11,31 +11,52 @@ use crate::ipc::show::Out;
 use crate::kernel::Host;
 use crate::net::{Addr, Dec};
 use crate::table::groups::{Group, Join};
-use crate::texts::{ended_len, index_of, put_unpacked, separated, separated_len, Texts};
+use crate::texts::{index_of, put_unpacked, separated, separated_len};
 
-/// A value's JSON key (with the punctuation before it) and its text separator: their
-/// indexes into [`KEY_PARTS`] (packed with the other [pieces](PIECE_PARTS)) and
-/// [`SEPS`] (bytes in `.rodata`, not two string slices a field in the RELRO region;
-/// each text once, though fields share them).
+/// A value's JSON key (with the punctuation before it) and its text separator: the
+/// key's index into [`KEY_PARTS`] (packed with the other [pieces](PIECE_PARTS)), the
+/// separator's place in [`SEPS`] (bytes in `.rodata`, not two string slices a field in
+/// the RELRO region; each text once, though fields share them).
 #[derive(Clone, Copy)]
 struct Field {
     key: u8,
-    sep: u8,
+    /// Where the separator starts in [`SEPS`]: taken with no walk (a text row writes
+    /// half a dozen per route).
+    sep_at: u8,
+    sep_len: u8,
 }
 
 impl Field {
     /// The field of `key` and `sep` (a compile error unless they are in [`KEY_PARTS`]
-    /// and [`SEP_PARTS`]).
+    /// and [`SEPS`]).
     const fn of(key: &str, sep: &str) -> Self {
         Self {
             key: index_of(&KEY_PARTS, key) as u8,
-            sep: index_of(&SEP_PARTS, sep) as u8,
+            sep_at: place_in(SEPS, sep.as_bytes()) as u8,
+            sep_len: sep.len() as u8,
         }
     }
 
     fn sep(self) -> &'static [u8] {
-        SEPS.get(usize::from(self.sep))
+        let at = usize::from(self.sep_at);
+        SEPS.get(at..at + usize::from(self.sep_len)).unwrap_or(&[])
     }
+}
+
+/// Where `text` is in `bytes`, at compile time (a compile error if it is not there).
+const fn place_in(bytes: &[u8], text: &[u8]) -> usize {
+    let mut at = 0;
+    while at + text.len() <= bytes.len() {
+        let mut n = 0;
+        while n < text.len() && bytes[at + n] == text[n] {
+            n += 1;
+        }
+        if n == text.len() {
+            return at;
+        }
+        at += 1;
+    }
+    panic!("separator not in SEPS");
 }
 
 /// Every field's JSON key: the pieces from [`KEY_PIECES`] on. Packed, written through
@@ -61,13 +82,10 @@ const KEY_PARTS: [&str; 18] = [
     "]}",
 ];
 
-/// Every field's text separator: a blank first, the separator of every OIF of a route
-/// (found at once, with no text to walk past), then the others written for every
-/// route (the end of a row, the (S,G)'s punctuation), near the start.
-const SEP_PARTS: [&str; 11] = [
-    " ", "\n", "(", ", ", "(*, ", ")", "", " to ", "  from ", " source ", " group ",
-];
-static SEPS: Texts<11, { ended_len(&SEP_PARTS) }> = Texts::new(&SEP_PARTS);
+/// Every field's text separator, each a stretch of these bytes (they overlap): ` `,
+/// `\n`, `(`, `, `, `(*, `, `)`, ` to `, `  from `, ` source `, ` group ` (and the
+/// empty one).
+const SEPS: &[u8] = b"\n)(*, to  from source group ";
 
 /// The (S,G) opening a route or membership record, before its source.
 const SG_SOURCE: Field = Field::of("{\"source\":\"", "(");
