@@ -536,7 +536,8 @@ impl Router {
         let width = o.width;
         if o.n == 0 && !o.json {
             o.piece(Piece::RouteHeading as usize + section);
-            o.pad_from(o.pos().saturating_sub("IIF".len()), width);
+            // The IIF column's heading padded to the names (`width` is 3 or more).
+            o.spaces(width - "IIF".len());
             o.piece(Piece::OifColumns as usize + usize::from(o.detail));
         }
         o.open();
