@@ -11,39 +11,63 @@ use crate::ipc::show::Out;
 use crate::kernel::Host;
 use crate::net::{Addr, Dec};
 use crate::table::groups::{Group, Join};
-use crate::texts::{ended_len, index_of, put_unpacked, separated, separated_len, Texts};
+use crate::texts::{index_of, put_unpacked, separated, separated_len};
 
-/// A value's JSON key (with the punctuation before it) and its text separator: their
-/// indexes into [`KEYS`] and [`SEPS`] (bytes in `.rodata`, not two string slices a
-/// field in the RELRO region; each text once, though fields share them).
+/// A value's JSON key (with the punctuation before it) and its text separator: the
+/// key's index into [`KEY_PARTS`] (packed with the other [pieces](PIECE_PARTS)), the
+/// separator's place in [`SEPS`] (bytes in `.rodata`, not two string slices a field in
+/// the RELRO region; each text once, though fields share them).
 #[derive(Clone, Copy)]
 struct Field {
     key: u8,
-    sep: u8,
+    /// Where the separator starts in [`SEPS`]: taken with no walk (a text row writes
+    /// half a dozen per route).
+    sep_at: u8,
+    sep_len: u8,
 }
 
 impl Field {
     /// The field of `key` and `sep` (a compile error unless they are in [`KEY_PARTS`]
-    /// and [`SEP_PARTS`]).
+    /// and [`SEPS`]).
     const fn of(key: &str, sep: &str) -> Self {
         Self {
             key: index_of(&KEY_PARTS, key) as u8,
-            sep: index_of(&SEP_PARTS, sep) as u8,
+            sep_at: place_in(SEPS, sep.as_bytes()) as u8,
+            sep_len: sep.len() as u8,
         }
     }
 
-    fn key(self) -> &'static [u8] {
-        KEYS.get(usize::from(self.key))
-    }
-
     fn sep(self) -> &'static [u8] {
-        SEPS.get(usize::from(self.sep))
+        let at = usize::from(self.sep_at);
+        SEPS.get(at..at + usize::from(self.sep_len)).unwrap_or(&[])
     }
 }
 
-/// Every field's JSON key.
-const KEY_PARTS: [&str; 11] = [
+/// Where `text` is in `bytes`, at compile time (a compile error if it is not there).
+const fn place_in(bytes: &[u8], text: &[u8]) -> usize {
+    let mut at = 0;
+    while at + text.len() <= bytes.len() {
+        let mut n = 0;
+        while n < text.len() && bytes[at + n] == text[n] {
+            n += 1;
+        }
+        if n == text.len() {
+            return at;
+        }
+        at += 1;
+    }
+    panic!("separator not in SEPS");
+}
+
+/// Every field's JSON key: the pieces from [`KEY_PIECES`] on. Packed, written through
+/// [`put_unpacked`] (JSON is not the benchmarked path; the text's separators are plain).
+const KEY_PARTS: [&str; 18] = [
+    "{\"source\":\"",
+    "\"",
+    "\",\"group\":\"",
+    "{\"source\":null,\"group\":\"",
     ",\"iif\":",
+    ",\"oifs\":[",
     "{\"index\":",
     ",\"name\":",
     ",\"vif\":",
@@ -54,15 +78,32 @@ const KEY_PARTS: [&str; 11] = [
     ",\"source\":",
     ",\"group\":",
     ",\"source\":null,\"group\":",
+    "}",
+    "]}",
 ];
-static KEYS: Texts<11, { ended_len(&KEY_PARTS) }> = Texts::new(&KEY_PARTS);
 
-/// Every field's text separator: a blank first, the separator of every OIF of a route
-/// (found at once, with no text to walk past).
-const SEP_PARTS: [&str; 6] = [" ", "", " to ", "  from ", " source ", " group "];
-static SEPS: Texts<6, { ended_len(&SEP_PARTS) }> = Texts::new(&SEP_PARTS);
+/// Every field's text separator, each a stretch of these bytes (they overlap): ` `,
+/// `\n`, `(`, `, `, `(*, `, `)`, ` to `, `  from `, ` source `, ` group ` (and the
+/// empty one).
+const SEPS: &[u8] = b"\n)(*, to  from source group ";
 
+/// The (S,G) opening a route or membership record, before its source.
+const SG_SOURCE: Field = Field::of("{\"source\":\"", "(");
+/// After its source, before its group.
+const SG_GROUP: Field = Field::of("\",\"group\":\"", ", ");
+/// Without a source (`*`, JSON `null`), before its group.
+const SG_NO_SOURCE: Field = Field::of("{\"source\":null,\"group\":\"", "(*, ");
+/// After its group: the JSON value's quote, the text's parenthesis.
+const SG_END: Field = Field::of("\"", ")");
+
+/// Ends a record: a JSON object, a text row.
+const END: Field = Field::of("}", "\n");
+/// Ends a record with a list last (a route's OIFs): the list and the JSON object.
+const LIST_END: Field = Field::of("]}", "\n");
 const ROUTE_IIF: Field = Field::of(",\"iif\":", " ");
+/// Opens a route's OIFs: the JSON list, the text's blank after the IIF column (or
+/// after the counters' in detail).
+const OIFS: Field = Field::of(",\"oifs\":[", " ");
 const IF_INDEX: Field = Field::of("{\"index\":", "");
 const IF_NAME: Field = Field::of(",\"name\":", " ");
 const IF_VIF: Field = Field::of(",\"vif\":", " ");
@@ -100,11 +141,12 @@ struct Output<'w, W: Out + ?Sized> {
 const SPACES: &[u8; 20] = &crate::texts::BLANKS;
 
 impl<'w, W: Out + ?Sized> Output<'w, W> {
-    fn new(out: &'w mut W, style: Style) -> Self {
+    /// The output of a `show` command `cmd` (a [`Style`]'s letter; any other is brief).
+    fn new(out: &'w mut W, cmd: u8) -> Self {
         Self {
             out,
-            json: style == Style::Json,
-            detail: style == Style::Detail,
+            json: cmd == Style::Json as u8,
+            detail: cmd == Style::Detail as u8,
             n: 0,
             width: 0,
             pos: 0,
@@ -155,12 +197,15 @@ impl<'w, W: Out + ?Sized> Output<'w, W> {
     }
 
     /// `n` in decimal, right-aligned in `width` columns.
-    #[inline(never)]
     fn dec(&mut self, n: u64, width: usize) {
-        let d = Dec::of(n);
-        let digits = d.as_bytes();
-        self.spaces(width.saturating_sub(digits.len()));
-        self.put(digits);
+        self.aligned(Dec::of(n).as_bytes(), width);
+    }
+
+    /// `text` right-aligned in `width` columns.
+    #[inline(never)]
+    fn aligned(&mut self, text: &[u8], width: usize) {
+        self.spaces(width.saturating_sub(text.len()));
+        self.put(text);
     }
 
     /// `ADDR`, or `ADDR/LEN` unless `len` is the full length (as `Prefix::text`).
@@ -208,79 +253,62 @@ impl<'w, W: Out + ?Sized> Output<'w, W> {
         self.n += 1;
     }
 
-    /// Ends a record: `tail` in JSON, a newline in text.
-    #[inline]
-    fn close(&mut self, tail: &str) {
-        if self.json {
-            self.text(tail);
-        } else {
-            self.byte(b'\n');
-        }
-    }
-
     /// A string value: `KEY"VALUE"` (escaped) in JSON, `SEP VALUE` in text.
     #[inline(never)]
     fn str_field(&mut self, f: Field, s: &[u8]) {
+        self.head(f);
         if self.json {
-            self.put(f.key());
             self.json_str(s);
         } else {
-            // A lone blank (most separators) as a byte: no `memcpy` call per OIF.
-            match *f.sep() {
-                [c] => self.byte(c),
-                ref sep => self.put(sep),
-            }
             self.put(s);
+        }
+    }
+
+    /// `f`'s JSON key or its text separator.
+    fn head(&mut self, f: Field) {
+        if self.json {
+            return self.piece(KEY_PIECES + usize::from(f.key));
+        }
+        // A lone byte (most separators) as a byte: no `memcpy` call per OIF.
+        match *f.sep() {
+            [c] => self.byte(c),
+            ref head => self.put(head),
         }
     }
 
     /// A number: `KEY N` or `KEY null` in JSON, `SEP` and the number or `N/A`
     /// right-aligned in `width` columns in text.
     fn num_field(&mut self, f: Field, n: Option<u32>, width: usize) {
-        let (head, null, width) = if self.json {
-            (f.key(), "null", 0)
+        self.head(f);
+        let (null, width) = if self.json {
+            ("null", 0)
         } else {
-            (f.sep(), "N/A", width)
+            ("N/A", width)
         };
-        self.put(head);
         match n {
             Some(n) => self.dec(u64::from(n), width),
-            None => {
-                self.spaces(width.saturating_sub(3));
-                self.text(null);
-            }
+            None => self.aligned(null.as_bytes(), width),
         }
     }
 
     /// The (S,G) that opens a route or membership record: `(S[/LEN], G[/LEN])` with `*`
     /// for the wildcard source, padded to 42 columns, or `{"source":"S[/LEN]"` (or
-    /// `null`) `,"group":"G[/LEN]"` (addresses and lengths need no escaping).
+    /// `null`) `,"group":"G[/LEN]"` (addresses and lengths need no escaping). One walk
+    /// for both styles: the punctuation is the fields' keys and separators.
     #[inline(never)]
     fn sg(&mut self, sg: &Compact<'_>) {
         let from = self.pos();
-        // Each style in its own branch: no style test per piece. Text rows, the
-        // benchmarked path, open with single bytes.
-        if self.json {
-            self.text(match sg.source {
-                Some(_) => "{\"source\":\"",
-                None => "{\"source\":null",
-            });
-            if let Some(s) = sg.source {
+        match sg.source {
+            Some(s) => {
+                self.head(SG_SOURCE);
                 self.prefix(s, sg.slen);
-                self.byte(b'"');
+                self.head(SG_GROUP);
             }
-            self.text(",\"group\":\"");
-            self.prefix(sg.group, sg.glen);
-            self.byte(b'"');
-        } else {
-            self.byte(b'(');
-            match sg.source {
-                Some(s) => self.prefix(s, sg.slen),
-                None => self.byte(b'*'),
-            }
-            self.text(", ");
-            self.prefix(sg.group, sg.glen);
-            self.byte(b')');
+            None => self.head(SG_NO_SOURCE),
+        }
+        self.prefix(sg.group, sg.glen);
+        self.head(SG_END);
+        if !self.json {
             self.pad_from(from, 42);
         }
     }
@@ -296,12 +324,12 @@ fn oif_cut(name: &[u8]) -> &[u8] {
 }
 
 /// The texts `show` writes once per table or section (titles, column headings, JSON
-/// keys and ends), in the order of [`Piece`]. The `_` and `=` line markers are the
+/// keys and ends), in the order of [`Piece`]: the first [pieces](PIECE_PARTS). The `_` and `=` line markers are the
 /// client's. The route headings' first column is padded to 42 columns, then a blank and
 /// the IIF column's heading (padded after it to the names); the membership headings'
 /// `IIF` is padded to 16.
 #[rustfmt::skip]
-const PIECE_PARTS: [&[u8]; 20] = [
+const HEADING_PARTS: [&[u8]; KEY_PIECES] = [
     b"(*,G) Template Rules_\nROUTE (S,G)                                IIF",
     b"(S,G) Rules_\nROUTE (S,G)                                IIF",
     b"Kernel MFC Table_\nROUTE (S,G)                                IIF",
@@ -325,6 +353,22 @@ const PIECE_PARTS: [&[u8]; 20] = [
     b"]}}\n",
     b"]}\n",
 ];
+/// Where the fields' JSON keys start among the pieces: after the headings.
+const KEY_PIECES: usize = Piece::ListEnd as usize + 1;
+/// [`HEADING_PARTS`], then [`KEY_PARTS`].
+const PIECE_PARTS: [&[u8]; KEY_PIECES + KEY_PARTS.len()] = {
+    let mut all: [&[u8]; KEY_PIECES + KEY_PARTS.len()] = [&[]; KEY_PIECES + KEY_PARTS.len()];
+    let mut i = 0;
+    while i < all.len() {
+        all[i] = if i < KEY_PIECES {
+            HEADING_PARTS[i]
+        } else {
+            KEY_PARTS[i - KEY_PIECES].as_bytes()
+        };
+        i += 1;
+    }
+    all
+};
 const PIECES_SEPARATED: [u8; separated_len(&PIECE_PARTS)] = separated(&PIECE_PARTS);
 
 crate::packed_after_help! {
@@ -361,7 +405,6 @@ enum Piece {
     /// The end of the JSON object of the interfaces and pending.
     ListEnd,
 }
-static_assertions::const_assert!(Piece::ListEnd as usize + 1 == PIECE_PARTS.len());
 
 /// One route of `show`, from the conf list or the kernel list.
 struct RouteView<'a> {
@@ -373,11 +416,16 @@ struct RouteView<'a> {
     ttls: &'a [u8],
 }
 
+/// The style of a `show`, by the letter of its IPC command.
 #[derive(Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
 enum Style {
-    Brief,
-    Detail,
-    Json,
+    /// `show`'s own letter. Any letter but the others' is brief, so the programs never
+    /// compare with it (the tests write it).
+    #[cfg_attr(not(test), allow(dead_code))]
+    Brief = b's',
+    Detail = b'S',
+    Json = b'J',
 }
 
 impl Router {
@@ -389,12 +437,7 @@ impl Router {
         what: Option<&str>,
         out: &mut W,
     ) {
-        let style = match cmd {
-            b'S' => Style::Detail,
-            b'J' => Style::Json,
-            _ => Style::Brief,
-        };
-        self.show_in(h, style, what.and_then(|w| w.bytes().next()), out)
+        self.show_in(h, cmd, what, out)
     }
 
     // Not inlined: the output buffer must not add to the stack frame of whoever calls
@@ -403,15 +446,15 @@ impl Router {
     fn show_in<H: Host, W: Out + ?Sized>(
         &self,
         h: &mut H,
-        style: Style,
-        what: Option<u8>,
+        cmd: u8,
+        what: Option<&str>,
         out: &mut W,
     ) {
-        let mut o = Output::new(out, style);
+        let mut o = Output::new(out, cmd);
         // The longest name, found once for the routes and interfaces tables' columns.
         o.width = self.ifaces.longest_name();
         // Each writes its JSON object but the closing brackets of its last list.
-        let json_end = match what {
+        let json_end = match what.and_then(|w| w.bytes().next()) {
             Some(b'g') => self.show_groups(&mut o),
             Some(b'i') => self.show_interfaces(&mut o),
             Some(b'p') => self.show_pending(&mut o),
@@ -493,32 +536,29 @@ impl Router {
         let width = o.width;
         if o.n == 0 && !o.json {
             o.piece(Piece::RouteHeading as usize + section);
-            o.pad_from(o.pos().saturating_sub("IIF".len()), width);
+            // The IIF column's heading padded to the names (`width` is 3 or more).
+            o.spaces(width - "IIF".len());
             o.piece(Piece::OifColumns as usize + usize::from(o.detail));
         }
         o.open();
         o.sg(&v.sg);
-        let iif = self.iface_bytes(v.iif);
-        if o.json {
-            o.str_field(ROUTE_IIF, iif);
-            o.text(",\"oifs\":[");
-        } else {
-            o.byte(b' ');
-            let from = o.pos();
-            o.put(iif);
+        let from = o.pos() + 1;
+        o.str_field(ROUTE_IIF, self.iface_bytes(v.iif));
+        if !o.json {
             o.pad_from(from, width);
-            o.byte(b' ');
-            if o.detail {
-                let c = match (v.counted, v.sg.source) {
-                    (true, Some(s)) => h.sg_count(s, v.sg.group).ok(),
-                    _ => None,
-                }
-                .unwrap_or_default();
-                o.dec(c.packets, 10);
-                o.byte(b' ');
-                o.dec(c.bytes, 10);
-                o.byte(b' ');
+        }
+        o.head(OIFS);
+        // Detail is text, never JSON.
+        if o.detail {
+            let c = match (v.counted, v.sg.source) {
+                (true, Some(s)) => h.sg_count(s, v.sg.group).ok(),
+                _ => None,
             }
+            .unwrap_or_default();
+            o.dec(c.packets, 10);
+            o.byte(b' ');
+            o.dec(c.bytes, 10);
+            o.byte(b' ');
         }
         let mut k = 0;
         for (vif, &t) in v.ttls.iter().enumerate() {
@@ -533,7 +573,7 @@ impl Router {
             o.str_field(f, if o.json { name } else { oif_cut(name) });
             k += 1;
         }
-        o.close("]}");
+        o.head(LIST_END);
     }
 
     /// The JSON end is returned in text too (not written there).
@@ -580,7 +620,7 @@ impl Router {
             }
             o.num_field(IF_VIF, i.vif_of(false).map(u32::from), 4);
             o.num_field(IF_MIF, i.vif_of(true).map(u32::from), 4);
-            o.close("}");
+            o.head(END);
         }
         Piece::ListEnd
     }
@@ -611,10 +651,10 @@ impl Router {
                 };
                 o.str_field(f, w.as_bytes());
                 if o.json && k + 1 == fields.len() {
-                    o.text(",\"oifs\":[");
+                    o.head(OIFS);
                 }
             }
-            o.close("]}");
+            o.head(LIST_END);
         }
         Piece::ListEnd
     }
@@ -642,13 +682,13 @@ fn group_out<W: Out + ?Sized>(o: &mut Output<'_, W>, g: &Group, j: Option<&Join>
     o.open();
     o.sg(&sg);
     o.str_field(ROUTE_IIF, iif);
-    o.close("}");
+    o.head(END);
 }
 
 #[cfg(test)]
 pub(super) fn tests_json_str(out: &mut std::string::String, s: &str) {
     let mut sink = super::tests::Sink(out);
-    let mut o = Output::new(&mut sink, Style::Json);
+    let mut o = Output::new(&mut sink, Style::Json as u8);
     o.json_str(s.as_bytes());
 }
 
@@ -689,7 +729,7 @@ mod output_tests {
 
     fn written(style: Style, f: impl FnOnce(&mut Output<'_, Bytes>)) -> String {
         let mut sink = Bytes(std::vec::Vec::new());
-        let mut o = Output::new(&mut sink, style);
+        let mut o = Output::new(&mut sink, style as u8);
         f(&mut o);
         String::from_utf8(sink.0).unwrap()
     }
@@ -791,7 +831,7 @@ mod output_tests {
             o.num_field(IF_MIF, None, 4);
             o.str_field(PENDING_OIF, b"x");
             o.str_field(NEXT_OIF, b"y");
-            o.close("}");
+            o.head(END);
             o.open();
         };
         assert_eq!(written(Style::Brief, f), "  from a\"1    7  N/A to x y\n");
