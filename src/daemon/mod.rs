@@ -533,6 +533,9 @@ fn poll_entry(fd: &Option<Fd>) -> PollFd {
     }
 }
 
+/// `repr(C)`, the router first: `turn` reaches it with no offset added (x86_64 .text
+/// -1 B; the host first measured 0).
+#[repr(C)]
 struct Loop<'a, 'h> {
     router: &'static mut Router,
     /// Borrowed from `run`'s frame: moving the host (its log line and mrdisc table, some

@@ -518,6 +518,10 @@ const FD_WRITER_BUF: usize = 4096;
 /// passes in: one copy of the buffering for `smcroutectl`'s standard output
 /// ([`FdWriter`]) and the daemon's IPC replies, whose buffer lives in a static (two
 /// copies of it before: multicall x86_64 -144 B, MIPS16e .text -96 B).
+///
+/// `repr(C)`, the descriptor first and the length last (the compiler's own order put the
+/// length first): smcrouted x86_64 -32 B, MIPS16e -32 B.
+#[repr(C)]
 pub struct WriteBuf {
     fd: libc::c_int,
     /// `send(MSG_NOSIGNAL)` rather than `write`.
