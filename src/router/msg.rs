@@ -76,18 +76,6 @@ impl<'a> Compact<'a> {
     }
 }
 
-impl uDisplay for Compact<'_> {
-    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        // Filled in as a template of its own, as [`Origin::Conf`].
-        let parts = [
-            self.source
-                .map_or(Arg::Str("*"), |s| Arg::Prefix(s, self.slen)),
-            Arg::Prefix(self.group, self.glen),
-        ];
-        put(f, COMPACT, &parts)
-    }
-}
-
 impl uDisplay for Origin<'_> {
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
         match self {
@@ -282,25 +270,33 @@ impl uDisplay for Arg<'_> {
     // Not inlined into each writer's message loop on x86_64 (one copy per sink type).
     #[inline(never)]
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        match *self {
-            Arg::Nil => Ok(()),
-            Arg::Str(s) => f.write_str(s),
-            Arg::Int(n) => crate::net::write_i64(f, n.joined()),
-            Arg::Prefix(a, len) => f.write_str(prefix_text(a, len).as_str()),
-            Arg::Sg(sg) => sg.fmt(f),
-            Arg::Explicit(p) => {
-                let parts = [
+        // The arguments that are templates of their own fill them by one call.
+        let (template, parts) = match *self {
+            Arg::Nil => return Ok(()),
+            Arg::Str(s) => return f.write_str(s),
+            Arg::Int(n) => return crate::net::write_i64(f, n.joined()),
+            Arg::Prefix(a, len) => return f.write_str(prefix_text(a, len).as_str()),
+            Arg::Sg(sg) => (
+                COMPACT,
+                [
+                    sg.source.map_or(Arg::Str("*"), |s| Arg::Prefix(s, sg.slen)),
+                    Arg::Prefix(sg.group, sg.glen),
+                ],
+            ),
+            Arg::Explicit(p) => (
+                EXPLICIT,
+                [
                     Arg::Prefix(&p.addr, FULL_LEN),
                     Arg::Int(Halves::of(p.len.into())),
-                ];
-                put(f, EXPLICIT, &parts)
-            }
-            Arg::Errno(e) => e.fmt(f),
+                ],
+            ),
+            Arg::Errno(e) => return e.fmt(f),
             Arg::Byte(c) => {
                 // The reply ends at the first NUL: never echo a control byte.
-                f.write_char(char::from(if c.is_ascii_graphic() { c } else { b'?' }))
+                return f.write_char(char::from(if c.is_ascii_graphic() { c } else { b'?' }));
             }
-        }
+        };
+        put(f, template, &parts)
     }
 }
 
