@@ -13,11 +13,11 @@ use heapless::{String, Vec};
 
 pub use self::getopt::{Arg, Getopt, Mode};
 use crate::conf::atoi;
-use crate::fmt::{join, joined_len, Level};
+use crate::fmt::{join, joined_len, utf8_prefix, Level};
 use crate::ipc::cmd;
 use crate::ipc::wire::WireError;
 use crate::texts::{
-    ended_len, packed_len, padded, separated, separated_len, PackedTexts, Texts, INSERT_TEXT,
+    packed_len, padded, place_in, separated, separated_len, PackedTexts, INSERT_TEXT,
 };
 
 /// A file path from the command line or derived from the identity.
@@ -514,20 +514,31 @@ impl DaemonWords<'_> {
 /// and the suffix of a default file. Passed to [`fill`] as a number, not as two more
 /// strings: one lookup there, not the pieces of each path stored on the stack at each
 /// call (x86_64 `smcrouted` -80 B; the standalone `smcroutectl`, with one path, +16 B).
-/// Each form's number is the place of its suffix in [`PATH_FORM_PARTS`], half of it the
-/// place of its directory: the PID file's and the socket's is one.
+/// Each form's number is where its directory and its suffix are in [`PATH_TEXT`]
+/// ([`form_spans`]): taken with no walk and no table.
 #[derive(Clone, Copy)]
+#[repr(u32)]
 enum PathForm {
     Whole = 0,
-    Conf = 3,
-    Pid = 4,
-    Sock = 5,
+    Conf = form_spans(SYSCONF_DIR, ".conf"),
+    Pid = form_spans(RUN_DIR, ".pid"),
+    Sock = form_spans(RUN_DIR, ".sock"),
 }
 
-/// The directories, then the suffixes of the [`PathForm`]s, [`RUN_DIR`] once for both of
-/// its forms.
-const PATH_FORM_PARTS: [&str; 6] = ["", SYSCONF_DIR, RUN_DIR, ".conf", ".pid", ".sock"];
-static PATH_FORMS: Texts<6, { ended_len(&PATH_FORM_PARTS) }> = Texts::new(&PATH_FORM_PARTS);
+/// The directories and the suffixes of the [`PathForm`]s, one after the other.
+const PATH_TEXT: &str = crate::joined![SYSCONF_DIR, RUN_DIR, ".conf.pid.sock"];
+
+/// A [`PathForm`]'s number, at compile time: the place in [`PATH_TEXT`] and the length
+/// of `dir` in its low two bytes, those of `suffix` in its high two (a compile error if
+/// one is past 255).
+const fn form_spans(dir: &str, suffix: &str) -> u32 {
+    const fn span(text: &str) -> u32 {
+        let at = place_in(PATH_TEXT.as_bytes(), text.as_bytes());
+        assert!(at <= 0xff && text.len() <= 0xff);
+        (at | text.len() << 8) as u32
+    }
+    span(dir) | span(suffix) << 16
+}
 
 /// Appends `name` in `form` to `out`, or the error of `letter`'s path if too long. In
 /// place: a [`Path`] returned by value is copied, a quarter kilobyte each time.
@@ -535,9 +546,16 @@ fn fill(out: &mut Path, letter: u8, name: &str, form: PathForm) -> Result<(), Ar
     // Directory, name, suffix: one append call site.
     for k in 0..3 {
         let part = match k {
-            0 => PATH_FORMS.get_str(form as usize / 2),
             1 => name,
-            _ => PATH_FORMS.get_str(form as usize),
+            // The directory's span for 0, the suffix's for 2.
+            _ => {
+                let span = form as u32 >> (8 * k);
+                let at = usize::from(span as u8);
+                let text = PATH_TEXT
+                    .as_bytes()
+                    .get(at..at + usize::from((span >> 8) as u8));
+                utf8_prefix(text.unwrap_or(&[]))
+            }
         };
         out.push_str(part)
             .map_err(|()| ArgError::PathTooLong(letter))?;

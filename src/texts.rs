@@ -1,84 +1,10 @@
 //! Tables of constant texts without pointers.
 //!
 //! A `&str` in a static table is 16 bytes on 64-bit targets plus a relocation, and the
-//! table lands in the RELRO region (`.data.rel.ro`). [`Texts`] keeps the texts one after
-//! the other, each ended by a NUL: plain bytes in `.rodata`, looked up by index with a
-//! walk (a byte per text, where a table of end offsets takes two). The table is built at
-//! compile time from an array of `&str` that is never stored.
-
-use crate::fmt::{joined_len, utf8_prefix};
-
-/// The end of each text of a [`Texts`].
-const NUL: u8 = 0;
-
-/// The bytes of a [`Texts`] of `parts`: theirs and a NUL after each.
-pub const fn ended_len(parts: &[&str]) -> usize {
-    joined_len(parts) + parts.len()
-}
-
-/// `N` texts, each ended by a NUL, in `L` bytes (`L` is [`ended_len`] of the parts).
-pub struct Texts<const N: usize, const L: usize> {
-    bytes: [u8; L],
-}
-
-impl<const N: usize, const L: usize> Texts<N, L> {
-    /// The table of the `N` `parts`, at compile time (a compile error if one holds a
-    /// NUL).
-    pub const fn new(parts: &[&str]) -> Self {
-        assert!(parts.len() == N && ended_len(parts) == L);
-        let mut bytes = [NUL; L];
-        let (mut i, mut at) = (0, 0);
-        while i < N {
-            let part = parts[i].as_bytes();
-            let mut j = 0;
-            while j < part.len() {
-                assert!(part[j] != NUL);
-                bytes[at] = part[j];
-                at += 1;
-                j += 1;
-            }
-            // The NUL after it: left as it is.
-            at += 1;
-            i += 1;
-        }
-        Self { bytes }
-    }
-
-    /// Text `i` (empty past the end).
-    pub fn get(&'static self, i: usize) -> &'static [u8] {
-        piece(&self.bytes, i)
-    }
-
-    /// Text `i` as the `&str` it was built from (empty past the end): the texts are
-    /// cut where the parts ended, so each is UTF-8 (checked by the programs' one UTF-8
-    /// check, not an inlined `from_utf8`).
-    pub fn get_str(&'static self, i: usize) -> &'static str {
-        str_piece(&self.bytes, i)
-    }
-}
-
-/// [`piece`] as text: one copy for every table (a table's `get_str` only passes its
-/// bytes on).
-#[inline(never)]
-fn str_piece(bytes: &'static [u8], i: usize) -> &'static str {
-    // A piece is one whole part, UTF-8: its longest UTF-8 start is all of it.
-    utf8_prefix(piece(bytes, i))
-}
-
-/// Text `i` of `bytes`, texts each ended by a NUL: one copy for every table.
-#[inline(never)]
-fn piece(bytes: &'static [u8], mut i: usize) -> &'static [u8] {
-    let mut at = 0;
-    while i > 0 {
-        let Some(&b) = bytes.get(at) else { return &[] };
-        i -= usize::from(b == NUL);
-        at += 1;
-    }
-    let text = bytes.get(at..).unwrap_or(&[]);
-    // Every text is ended by a NUL.
-    let len = text.iter().position(|&b| b == NUL).unwrap_or(0);
-    text.get(..len).unwrap_or(&[])
-}
+//! table lands in the RELRO region (`.data.rel.ro`). [`PackedTexts`] keeps the texts one
+//! after the other, packed: plain bytes in `.rodata`, built at compile time from an array
+//! of texts that is never stored. A few short texts are stretches of one byte string
+//! instead, at places found at compile time ([`place_in`]), taken with no walk.
 
 /// `text` in a zeroed `[u8; N]` from byte `at` on, at compile time (a compile error if
 /// it does not fit): a fixed-width row of a table, which holds no pointer.
@@ -103,6 +29,22 @@ pub const fn index_of(parts: &[&str], text: &str) -> usize {
         i += 1;
     }
     panic!("text not in its table");
+}
+
+/// Where `text` is in `bytes`, at compile time (a compile error if it is not there).
+pub const fn place_in(bytes: &[u8], text: &[u8]) -> usize {
+    let mut at = 0;
+    while at + text.len() <= bytes.len() {
+        let mut n = 0;
+        while n < text.len() && bytes[at + n] == text[n] {
+            n += 1;
+        }
+        if n == text.len() {
+            return at;
+        }
+        at += 1;
+    }
+    panic!("text not in its bytes");
 }
 
 /// `a == b` in a const fn.
@@ -489,19 +431,13 @@ mod tests {
     use super::*;
 
     const PARTS: [&str; 4] = ["ab", "", "cde", "f"];
-    static TABLE: Texts<4, { ended_len(&PARTS) }> = Texts::new(&PARTS);
 
     #[test]
-    fn texts_by_index() {
-        for (i, p) in PARTS.iter().enumerate() {
-            assert_eq!(TABLE.get(i), p.as_bytes());
-        }
-        assert_eq!(TABLE.get(4), b"");
-        assert_eq!(TABLE.get(usize::MAX), b"");
-        assert_eq!(TABLE.get_str(2), "cde");
-        assert_eq!(TABLE.get_str(9), "");
+    fn places_at_compile_time() {
         assert_eq!(index_of(&PARTS, "cde"), 2);
         assert_eq!(index_of(&PARTS, ""), 1);
+        assert_eq!(place_in(b"abcabd", b"abd"), 3);
+        assert_eq!(place_in(b"abc", b""), 0);
     }
 
     #[test]

@@ -76,41 +76,6 @@ impl<'a> Compact<'a> {
     }
 }
 
-impl uDisplay for Compact<'_> {
-    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        // Filled in as a template of its own, as [`Explicit`].
-        let parts = [
-            self.source
-                .map_or(Arg::Str("*"), |s| Arg::Prefix(s, self.slen)),
-            Arg::Prefix(self.group, self.glen),
-        ];
-        put(f, COMPACT, &parts)
-    }
-}
-
-/// `(ADDR/LEN,ADDR/LEN)` with lengths always printed (the route delete debug line).
-/// Borrowed, as [`Compact`].
-#[derive(Debug, Clone, Copy)]
-pub struct Explicit<'a> {
-    /// Source (the unspecified address for `*`).
-    pub source: &'a Prefix,
-    /// Group.
-    pub group: &'a Prefix,
-}
-
-impl uDisplay for Explicit<'_> {
-    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        // Filled in as a template of its own: no formatting code of its own.
-        let parts = [
-            Arg::Prefix(&self.source.addr, FULL_LEN),
-            Arg::Int(Halves::of(self.source.len.into())),
-            Arg::Prefix(&self.group.addr, FULL_LEN),
-            Arg::Int(Halves::of(self.group.len.into())),
-        ];
-        put(f, EXPLICIT, &parts)
-    }
-}
-
 impl uDisplay for Origin<'_> {
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
         match self {
@@ -203,10 +168,10 @@ impl Kind {
 
 /// How many kinds of message there are: one wording each.
 const KINDS: usize = Kind::UnknownUpcall as usize + 1;
-/// The templates after the kinds': [`Compact`], [`Explicit`], an [`Origin::Conf`].
+/// The templates after the kinds': [`Compact`], an [`Origin::Conf`], an [`Arg::Explicit`].
 const COMPACT: usize = KINDS;
-const EXPLICIT: usize = KINDS + 1;
-const CONF_ORIGIN: usize = KINDS + 2;
+const CONF_ORIGIN: usize = KINDS + 1;
+const EXPLICIT: usize = KINDS + 2;
 
 /// The wording of every [`Kind`], with a [`HOLE`] for each argument, in the order of
 /// the kinds.
@@ -259,15 +224,15 @@ const TEMPLATE_PARTS: [&[u8]; KINDS + 3] = [
     b"Multicast % on wrong VIF %, no matching rule",  // WrongVif
     b"Multicast % on wrong VIF %, keeping the configured route", // WrongVifConfigured
     b"Already joined % on %",                         // AlreadyJoined
-    b"mroute: deleting route from % %",               // Deleting
+    b"mroute: deleting route from % (%,%)",           // Deleting
     b"Failed deleting %IF for %: %",                  // VifDelFailed
     b"failed removing IPv% multicast route %: %",     // MfcDelFailed
     b"New multicast data from % to group % on %",     // NewData
     b"Unknown IGMP message type % from kernel",       // UnknownUpcall
     // The parts of messages that are templates of their own, after the kinds'.
     b"(%,%)",      // COMPACT
-    b"(%/%,%/%)",  // EXPLICIT
     b"% line %: ", // CONF_ORIGIN
+    b"%/%",        // EXPLICIT
 ];
 const TEMPLATES_SEPARATED: [u8; separated_len(&TEMPLATE_PARTS)] = separated(&TEMPLATE_PARTS);
 
@@ -293,7 +258,9 @@ enum Arg<'a> {
     /// [`FULL_LEN`]).
     Prefix(&'a Addr, u8),
     Sg(&'a Compact<'a>),
-    Explicit(&'a Explicit<'a>),
+    /// A prefix with its `/LEN` always printed, a host's too (the route delete debug
+    /// line).
+    Explicit(&'a Prefix),
     Errno(Errno),
     /// A byte from a client, echoed only if printable.
     Byte(u8),
@@ -303,19 +270,33 @@ impl uDisplay for Arg<'_> {
     // Not inlined into each writer's message loop on x86_64 (one copy per sink type).
     #[inline(never)]
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        match *self {
-            Arg::Nil => Ok(()),
-            Arg::Str(s) => f.write_str(s),
-            Arg::Int(n) => crate::net::write_i64(f, n.joined()),
-            Arg::Prefix(a, len) => f.write_str(prefix_text(a, len).as_str()),
-            Arg::Sg(sg) => sg.fmt(f),
-            Arg::Explicit(sg) => sg.fmt(f),
-            Arg::Errno(e) => e.fmt(f),
+        // The arguments that are templates of their own fill them by one call.
+        let (template, parts) = match *self {
+            Arg::Nil => return Ok(()),
+            Arg::Str(s) => return f.write_str(s),
+            Arg::Int(n) => return crate::net::write_i64(f, n.joined()),
+            Arg::Prefix(a, len) => return f.write_str(prefix_text(a, len).as_str()),
+            Arg::Sg(sg) => (
+                COMPACT,
+                [
+                    sg.source.map_or(Arg::Str("*"), |s| Arg::Prefix(s, sg.slen)),
+                    Arg::Prefix(sg.group, sg.glen),
+                ],
+            ),
+            Arg::Explicit(p) => (
+                EXPLICIT,
+                [
+                    Arg::Prefix(&p.addr, FULL_LEN),
+                    Arg::Int(Halves::of(p.len.into())),
+                ],
+            ),
+            Arg::Errno(e) => return e.fmt(f),
             Arg::Byte(c) => {
                 // The reply ends at the first NUL: never echo a control byte.
-                f.write_char(char::from(if c.is_ascii_graphic() { c } else { b'?' }))
+                return f.write_char(char::from(if c.is_ascii_graphic() { c } else { b'?' }));
             }
-        }
+        };
+        put(f, template, &parts)
     }
 }
 
@@ -570,8 +551,9 @@ impl<'a> Msg<'a> {
     // Not in line in its one caller's loop (`remove_rules`) on x86_64 (-16 B); MIPS16e
     // measured +16 B out of line.
     #[cfg_attr(target_arch = "x86_64", inline(never))]
-    pub fn Deleting(iif: &'a str, sg: &'a Explicit<'a>) -> Self {
-        Self::of(Kind::Deleting, Arg::Str(iif), Arg::Explicit(sg), Arg::Nil)
+    pub fn Deleting(iif: &'a str, source: &'a Prefix, group: &'a Prefix) -> Self {
+        let (s, g) = (Arg::Explicit(source), Arg::Explicit(group));
+        Self::of(Kind::Deleting, Arg::Str(iif), s, g)
     }
     /// VIF creation on a non-multicast interface.
     pub fn VifNotMulticast(name: &'a str) -> Self {
@@ -811,10 +793,6 @@ mod tests {
         let g24 = Prefix { addr: g, len: 24 };
         let star = Compact::prefixes(None, &g24);
         let a32 = Prefix { addr: a, len: 32 };
-        let explicit = Explicit {
-            source: &a32,
-            group: &g24,
-        };
         let cases = [
             (Msg::PhyintMissing(), "phyint missing interface pattern"),
             (
@@ -847,7 +825,7 @@ mod tests {
                 "join table full (2048 entries)",
             ),
             (
-                Msg::Deleting("eth0", &explicit),
+                Msg::Deleting("eth0", &a32, &g24),
                 "mroute: deleting route from eth0 (10.0.0.1/32,225.1.2.3/24)",
             ),
             (

@@ -3,7 +3,7 @@
 use heapless::Vec;
 
 use super::args;
-use super::msg::{note, note_full, say, Cmd, Compact, Dir, Explicit, Msg, Table};
+use super::msg::{note, note_full, say, Cmd, Compact, Dir, Msg, Table};
 use super::{Failed, Mfcs, Mode, Origin, Router, Words};
 use crate::errno::Errno;
 use crate::kernel::{Host, Mfc};
@@ -397,11 +397,10 @@ impl Router {
         let mut cur = 0;
         while let Some(iid) = self.ifaces.next_match(iif, cur) {
             cur = iid + 1;
-            let sg = Explicit {
-                source: &key.source,
-                group: &key.group,
-            };
-            note(h, Msg::Deleting(self.iface_name(iid), &sg));
+            note(
+                h,
+                Msg::Deleting(self.iface_name(iid), &key.source, &key.group),
+            );
             key.iif = iid as u32;
             let Some(rid) = self.rules.find(key) else {
                 continue;

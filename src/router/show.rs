@@ -11,7 +11,7 @@ use crate::ipc::show::Out;
 use crate::kernel::Host;
 use crate::net::{Addr, Dec};
 use crate::table::groups::{Group, Join};
-use crate::texts::{index_of, put_unpacked, separated, separated_len};
+use crate::texts::{index_of, place_in, put_unpacked, separated, separated_len};
 
 /// A value's JSON key (with the punctuation before it) and its text separator: the
 /// key's index into [`KEY_PARTS`] (packed with the other [pieces](PIECE_PARTS)), the
@@ -41,22 +41,6 @@ impl Field {
         let at = usize::from(self.sep_at);
         SEPS.get(at..at + usize::from(self.sep_len)).unwrap_or(&[])
     }
-}
-
-/// Where `text` is in `bytes`, at compile time (a compile error if it is not there).
-const fn place_in(bytes: &[u8], text: &[u8]) -> usize {
-    let mut at = 0;
-    while at + text.len() <= bytes.len() {
-        let mut n = 0;
-        while n < text.len() && bytes[at + n] == text[n] {
-            n += 1;
-        }
-        if n == text.len() {
-            return at;
-        }
-        at += 1;
-    }
-    panic!("separator not in SEPS");
 }
 
 /// Every field's JSON key: the pieces from [`KEY_PIECES`] on. Packed, written through
