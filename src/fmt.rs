@@ -112,39 +112,6 @@ pub fn as_utf8(bytes: &[u8]) -> Option<&str> {
 /// come here (5 calls for 5,000 routes).
 pub use crate::sys::utf8_prefix;
 
-/// The pieces of `text` between the `sep` bytes, as `text.split(sep as char)` gives
-/// them, for an ASCII `sep` (the pieces are then text as well). `str::split` goes through
-/// `core`'s generic char searcher and `memchr`, a kilobyte in a static program.
-pub fn fields(text: &str, sep: u8) -> Fields<'_> {
-    Fields {
-        rest: Some(text),
-        sep,
-    }
-}
-
-/// The iterator of [`fields`].
-#[derive(Clone)]
-pub struct Fields<'a> {
-    rest: Option<&'a str>,
-    sep: u8,
-}
-
-impl<'a> Iterator for Fields<'a> {
-    type Item = &'a str;
-
-    #[inline(never)]
-    fn next(&mut self) -> Option<&'a str> {
-        let rest = self.rest?;
-        match rest.bytes().position(|b| b == self.sep) {
-            Some(i) => {
-                self.rest = rest.get(i + 1..);
-                rest.get(..i)
-            }
-            None => self.rest.take(),
-        }
-    }
-}
-
 /// Moves `buf[start..end]` to the front of `buf`, as `buf.copy_within(start..end, 0)`:
 /// a byte loop, so the programs import no `memmove` for their two moves of a partial
 /// line or frame (what is left after the complete ones, once per read). Bytes past the
@@ -161,11 +128,12 @@ pub fn move_to_front(buf: &mut [u8], start: usize, end: usize) {
     }
 }
 
-/// `text` cut at its first `sep` (ASCII), as `text.split_once(sep as char)`.
+/// `text` cut at its first `sep` (ASCII), as `text.split_once(sep as char)`, by a byte
+/// search: `str::split_once` goes through `core`'s generic char searcher and `memchr`,
+/// a kilobyte in a static program.
 pub fn split_once(text: &str, sep: u8) -> Option<(&str, &str)> {
-    let mut pieces = fields(text, sep);
-    let head = pieces.next()?;
-    Some((head, pieces.rest?))
+    let at = text.bytes().position(|b| b == sep)?;
+    Some((text.get(..at)?, text.get(at + 1..)?))
 }
 
 /// True if `bytes` contains `byte`. `<[u8]>::contains` is `memchr`, word at a time,
@@ -450,14 +418,10 @@ mod tests {
     }
 
     #[test]
-    fn fields_split_as_str_split() {
+    fn split_once_as_str_split_once() {
         for text in ["", "a", "%", "a%b", "%a%%b%", "é%ü"] {
-            let ours: std::vec::Vec<&str> = fields(text, b'%').collect();
-            let core: std::vec::Vec<&str> = text.split('%').collect();
-            assert_eq!(ours, core);
             assert_eq!(split_once(text, b'%'), text.split_once('%'));
         }
-        assert_eq!(fields("a\0b\0c", 0).nth(2), Some("c"));
         assert!(has_byte(b"a=b", b'=') && !has_byte(b"ab", b'=') && !has_byte(b"", 0));
     }
 

@@ -238,7 +238,11 @@ fn format_line(out: &mut OutLine, level: Level, ident: &str, pid: i32, line: &st
     let plain = out.len();
     let _ = out.push_str(line);
     let message = out.get(plain..).unwrap_or("");
-    let syslog_end = plain + crate::fmt::fields(message, 0).next().unwrap_or("").len();
+    let syslog_end = plain
+        + message
+            .bytes()
+            .position(|b| b == 0)
+            .unwrap_or(message.len());
     let _ = out.push_str("\n");
     Cuts {
         perror,
