@@ -374,16 +374,6 @@ impl<'a> Msg<'a> {
     }
 
     #[inline(never)]
-    fn ints(kind: Kind, a: i64, b: i64) -> Self {
-        Self::of(
-            kind,
-            Arg::Int(Halves::of(a)),
-            Arg::Int(Halves::of(b)),
-            Arg::Nil,
-        )
-    }
-
-    #[inline(never)]
     fn vif_errno(kind: Kind, fam: Family, name: &'a str, e: Errno) -> Self {
         // `VIF` or `MIF`: the wording's `%IF` takes the first letter, V for IPv4, M
         // (nine letters before it) for IPv6 (1).
@@ -461,7 +451,7 @@ impl<'a> Msg<'a> {
     }
     /// Group (`is_group`) or source `/LEN` out of range: one body for the four wordings
     /// (one call to fill the slots, the arguments chosen by the directive alone).
-    pub fn BadLen(c: Cmd, is_group: bool, fam: Family, len: i64) -> Self {
+    pub fn BadLen(c: Cmd, is_group: bool, fam: Family, len: i64) -> IntsMsg {
         let kind = match (c, is_group) {
             (Cmd::Mroute, true) => Kind::BadGroupLenMroute,
             (Cmd::Join, true) => Kind::BadGroupLenJoin,
@@ -472,7 +462,7 @@ impl<'a> Msg<'a> {
             Cmd::Mroute => (len, 0),
             Cmd::Join => (fam.bits() as i64, len),
         };
-        Self::ints(kind, a, b)
+        IntsMsg::of(kind, a, b)
     }
     /// Missing command arguments.
     pub fn TooFewArgs(c: Cmd) -> StrMsg<'a> {
@@ -524,7 +514,7 @@ impl<'a> Msg<'a> {
         Self::str3(Kind::Activated, what, iif, group)
     }
     /// A table is full.
-    pub fn TableFull(table: Table, capacity: usize) -> Self {
+    pub fn TableFull(table: Table, capacity: usize) -> IntsMsg {
         let kind = match table {
             Table::Interface => Kind::InterfaceFull,
             Table::Join => Kind::JoinFull,
@@ -533,7 +523,7 @@ impl<'a> Msg<'a> {
             Table::Mroute => Kind::MrouteFull,
             Table::KernelRoute => Kind::KernelRouteFull,
         };
-        Self::ints(kind, capacity as i64, 0)
+        IntsMsg::of(kind, capacity as i64, 0)
     }
     /// IPC remove, logged before looking (SMCRoute's reply when nothing matched).
     // Not in line in its one caller's loop (`remove_rules`) on x86_64 (-16 B); MIPS16e
@@ -588,16 +578,16 @@ impl<'a> Msg<'a> {
         Self::sg(Kind::WrongVifConfigured, sg, iif)
     }
     /// Upcall on a VIF the router does not know.
-    pub fn UnknownVif(vif: u8, kind: u8) -> Self {
-        Self::ints(Kind::UnknownVif, vif as i64, kind as i64)
+    pub fn UnknownVif(vif: u8, kind: u8) -> IntsMsg {
+        IntsMsg::of(Kind::UnknownVif, vif as i64, kind as i64)
     }
     /// PIM register data.
     pub fn PimRegister(source: &'a Addr, group: &'a Addr) -> Self {
         Self::addrs(Kind::PimRegister, source, group, "")
     }
     /// Unknown upcall type.
-    pub fn UnknownUpcall(kind: u8) -> Self {
-        Self::ints(Kind::UnknownUpcall, kind as i64, 0)
+    pub fn UnknownUpcall(kind: u8) -> IntsMsg {
+        IntsMsg::of(Kind::UnknownUpcall, kind as i64, 0)
     }
     /// Join of an existing membership.
     pub fn AlreadyJoined(sg: &'a Compact<'a>, iif: &'a str) -> Self {
@@ -629,8 +619,8 @@ impl<'a> Msg<'a> {
     }
     /// A join socket's group limit was lowered after `ENOBUFS` (the daemon's kernel side
     /// reports it; worded here with the other templates, no formatting code of its own).
-    pub fn MaxGroupsAdjusted(max_groups: u16) -> Self {
-        Self::ints(Kind::MaxGroupsAdjusted, max_groups.into(), 0)
+    pub fn MaxGroupsAdjusted(max_groups: u16) -> IntsMsg {
+        IntsMsg::of(Kind::MaxGroupsAdjusted, max_groups.into(), 0)
     }
 
     /// Syslog level.
@@ -727,7 +717,7 @@ const TABLE_CAPACITIES: [u32; 6] = {
 pub fn note_full<L: crate::fmt::Log + ?Sized>(log: &mut L, table: Table) {
     let i = table as usize;
     let capacity = TABLE_CAPACITIES.get(i).copied().unwrap_or(0);
-    note_msg(log, Msg::TableFull(table, capacity as usize));
+    note(log, Msg::TableFull(table, capacity as usize));
 }
 
 /// A message of one string value (a name or a word), the shape of most messages: built
@@ -748,6 +738,21 @@ impl<'a> StrMsg<'a> {
     /// printed (one logging call for both shapes).
     const fn bare(kind: Kind) -> Self {
         Self::of(kind, "")
+    }
+}
+
+/// A message of two numbers (the second unused by most), logged as a [`StrMsg`] is, by
+/// one out-of-line [`tell_ints`].
+#[derive(Debug, Clone, Copy)]
+pub struct IntsMsg {
+    kind: Kind,
+    a: i64,
+    b: i64,
+}
+
+impl IntsMsg {
+    const fn of(kind: Kind, a: i64, b: i64) -> Self {
+        Self { kind, a, b }
     }
 }
 
@@ -784,6 +789,17 @@ impl Message for StrMsg<'_> {
     }
 }
 
+impl Message for IntsMsg {
+    #[inline(always)]
+    fn note_to<L: crate::fmt::Log + ?Sized>(self, log: &mut L) {
+        tell_ints(log, None, self.kind, self.a, self.b);
+    }
+    #[inline(always)]
+    fn tell_to<L: crate::fmt::Log + ?Sized>(self, log: &mut L, origin: Option<&Origin<'_>>) {
+        tell_ints(log, origin, self.kind, self.a, self.b);
+    }
+}
+
 /// Logs `msg` with an origin prefix. Always in line (see [`Message`]).
 #[inline(always)]
 pub fn say<L: crate::fmt::Log + ?Sized>(log: &mut L, origin: &Origin<'_>, msg: impl Message) {
@@ -814,6 +830,20 @@ fn tell_str<L: crate::fmt::Log + ?Sized>(
     s: &str,
 ) {
     tell(log, origin, &Msg::str2(kind, s, ""));
+}
+
+/// Logs message `kind` of the numbers `a` and `b`: its [`Msg`] built here, not at each
+/// call site.
+#[inline(never)]
+fn tell_ints<L: crate::fmt::Log + ?Sized>(
+    log: &mut L,
+    origin: Option<&Origin<'_>>,
+    kind: Kind,
+    a: i64,
+    b: i64,
+) {
+    let (a, b) = (Arg::Int(Halves::of(a)), Arg::Int(Halves::of(b)));
+    tell(log, origin, &Msg::of(kind, a, b, Arg::Nil));
 }
 
 /// [`say`] and [`note`] in one, not inlined: one copy for both.
