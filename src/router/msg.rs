@@ -390,16 +390,6 @@ impl<'a> Msg<'a> {
     }
 
     #[inline(never)]
-    fn sg(kind: Kind, sg: &'a Compact<'a>, s: &'a str) -> Self {
-        Self::sg_errno(kind, sg, s, Errno::new(0))
-    }
-
-    #[inline(never)]
-    fn sg_errno(kind: Kind, sg: &'a Compact<'a>, s: &'a str, e: Errno) -> Self {
-        Self::of(kind, Arg::Sg(sg), Arg::Str(s), Arg::Errno(e))
-    }
-
-    #[inline(never)]
     fn addrs(kind: Kind, source: &'a Addr, group: &'a Addr, iif: &'a str) -> Self {
         let (s, g) = (Arg::Prefix(source, FULL_LEN), Arg::Prefix(group, FULL_LEN));
         Self::of(kind, s, g, Arg::Str(iif))
@@ -566,16 +556,16 @@ impl<'a> Msg<'a> {
         Self::addrs(Kind::NoMatch, source, group, iif)
     }
     /// WRONGVIF repaired.
-    pub fn Moved(sg: &'a Compact<'a>, iif: &'a str) -> Self {
-        Self::sg(Kind::Moved, sg, iif)
+    pub fn Moved(sg: &'a Compact<'a>, iif: &'a str) -> SgMsg<'a> {
+        SgMsg::of(Kind::Moved, sg, iif)
     }
     /// WRONGVIF without a matching template.
-    pub fn WrongVif(sg: &'a Compact<'a>, iif: &'a str) -> Self {
-        Self::sg(Kind::WrongVif, sg, iif)
+    pub fn WrongVif(sg: &'a Compact<'a>, iif: &'a str) -> SgMsg<'a> {
+        SgMsg::of(Kind::WrongVif, sg, iif)
     }
     /// WRONGVIF for a configured (S,G): left alone.
-    pub fn WrongVifConfigured(sg: &'a Compact<'a>, iif: &'a str) -> Self {
-        Self::sg(Kind::WrongVifConfigured, sg, iif)
+    pub fn WrongVifConfigured(sg: &'a Compact<'a>, iif: &'a str) -> SgMsg<'a> {
+        SgMsg::of(Kind::WrongVifConfigured, sg, iif)
     }
     /// Upcall on a VIF the router does not know.
     pub fn UnknownVif(vif: u8, kind: u8) -> IntsMsg {
@@ -590,24 +580,24 @@ impl<'a> Msg<'a> {
         IntsMsg::of(Kind::UnknownUpcall, kind as i64, 0)
     }
     /// Join of an existing membership.
-    pub fn AlreadyJoined(sg: &'a Compact<'a>, iif: &'a str) -> Self {
-        Self::sg(Kind::AlreadyJoined, sg, iif)
+    pub fn AlreadyJoined(sg: &'a Compact<'a>, iif: &'a str) -> SgMsg<'a> {
+        SgMsg::of(Kind::AlreadyJoined, sg, iif)
     }
     /// Leave of an unknown membership.
-    pub fn NoGroup(sg: &'a Compact<'a>, iif: &'a str) -> Self {
-        Self::sg(Kind::NoGroup, sg, iif)
+    pub fn NoGroup(sg: &'a Compact<'a>, iif: &'a str) -> SgMsg<'a> {
+        SgMsg::of(Kind::NoGroup, sg, iif)
     }
     /// Join on an interface that does not exist.
     pub fn UnknownIface(name: &'a str) -> StrMsg<'a> {
         StrMsg::of(Kind::UnknownIface, name)
     }
     /// Kernel join failed.
-    pub fn JoinFailed(sg: &'a Compact<'a>, iif: &'a str, e: Errno) -> Self {
-        Self::sg_errno(Kind::JoinFailed, sg, iif, e)
+    pub fn JoinFailed(sg: &'a Compact<'a>, iif: &'a str, e: Errno) -> SgMsg<'a> {
+        SgMsg::of_errno(Kind::JoinFailed, sg, iif, e)
     }
     /// Kernel leave failed.
-    pub fn LeaveFailed(sg: &'a Compact<'a>, iif: &'a str, e: Errno) -> Self {
-        Self::sg_errno(Kind::LeaveFailed, sg, iif, e)
+    pub fn LeaveFailed(sg: &'a Compact<'a>, iif: &'a str, e: Errno) -> SgMsg<'a> {
+        SgMsg::of_errno(Kind::LeaveFailed, sg, iif, e)
     }
     /// Interface went away or changed: its state was dropped.
     pub fn IfaceGone(name: &'a str) -> StrMsg<'a> {
@@ -756,6 +746,35 @@ impl IntsMsg {
     }
 }
 
+/// A message of an (S,G), a name and an errno (unused by most), logged as a [`StrMsg`]
+/// is, by one out-of-line [`note_sg`]; never with an origin.
+#[derive(Debug, Clone, Copy)]
+pub struct SgMsg<'a> {
+    kind: Kind,
+    sg: &'a Compact<'a>,
+    s: &'a str,
+    e: Errno,
+}
+
+impl<'a> SgMsg<'a> {
+    const fn of(kind: Kind, sg: &'a Compact<'a>, s: &'a str) -> Self {
+        Self::of_errno(kind, sg, s, Errno::new(0))
+    }
+
+    const fn of_errno(kind: Kind, sg: &'a Compact<'a>, s: &'a str, e: Errno) -> Self {
+        Self { kind, sg, s, e }
+    }
+
+    fn msg(self) -> Msg<'a> {
+        Msg::of(
+            self.kind,
+            Arg::Sg(self.sg),
+            Arg::Str(self.s),
+            Arg::Errno(self.e),
+        )
+    }
+}
+
 /// What [`say`] and [`note`] log: a whole [`Msg`] or a [`StrMsg`], each by its own call.
 /// The methods, `say` and `note` are always in line: a call site then makes the one
 /// out-of-line logging call itself (left to LLVM they stay out of line, one copy per
@@ -797,6 +816,17 @@ impl Message for IntsMsg {
     #[inline(always)]
     fn tell_to<L: crate::fmt::Log + ?Sized>(self, log: &mut L, origin: Option<&Origin<'_>>) {
         tell_ints(log, origin, self.kind, self.a, self.b);
+    }
+}
+
+impl Message for SgMsg<'_> {
+    #[inline(always)]
+    fn note_to<L: crate::fmt::Log + ?Sized>(self, log: &mut L) {
+        note_sg(log, self.kind, self.sg, self.s, self.e);
+    }
+    #[inline(always)]
+    fn tell_to<L: crate::fmt::Log + ?Sized>(self, log: &mut L, origin: Option<&Origin<'_>>) {
+        tell(log, origin, &self.msg());
     }
 }
 
@@ -844,6 +874,19 @@ fn tell_ints<L: crate::fmt::Log + ?Sized>(
 ) {
     let (a, b) = (Arg::Int(Halves::of(a)), Arg::Int(Halves::of(b)));
     tell(log, origin, &Msg::of(kind, a, b, Arg::Nil));
+}
+
+/// Logs message `kind` of `sg`, `s` and `e` without a prefix: its [`Msg`] built here,
+/// not at each call site.
+#[inline(never)]
+fn note_sg<L: crate::fmt::Log + ?Sized>(
+    log: &mut L,
+    kind: Kind,
+    sg: &Compact<'_>,
+    s: &str,
+    e: Errno,
+) {
+    tell(log, None, &SgMsg::of_errno(kind, sg, s, e).msg());
 }
 
 /// [`say`] and [`note`] in one, not inlined: one copy for both.
