@@ -389,12 +389,6 @@ impl<'a> Msg<'a> {
         Self::of(kind, version, Arg::Sg(sg), Arg::Errno(e))
     }
 
-    #[inline(never)]
-    fn addrs(kind: Kind, source: &'a Addr, group: &'a Addr, iif: &'a str) -> Self {
-        let (s, g) = (Arg::Prefix(source, FULL_LEN), Arg::Prefix(group, FULL_LEN));
-        Self::of(kind, s, g, Arg::Str(iif))
-    }
-
     /// `phyint` without a name.
     pub fn PhyintMissing() -> StrMsg<'a> {
         StrMsg::bare(Kind::PhyintMissing)
@@ -548,12 +542,12 @@ impl<'a> Msg<'a> {
         Self::mfc_errno(Kind::MfcDelFailed, fam, sg, e)
     }
     /// A template matched a NOCACHE upcall.
-    pub fn NewData(source: &'a Addr, group: &'a Addr, iif: &'a str) -> Self {
-        Self::addrs(Kind::NewData, source, group, iif)
+    pub fn NewData(source: &'a Addr, group: &'a Addr, iif: &'a str) -> AddrsMsg<'a> {
+        AddrsMsg::of(Kind::NewData, source, group, iif)
     }
     /// No template matched a NOCACHE upcall: stop filter.
-    pub fn NoMatch(source: &'a Addr, group: &'a Addr, iif: &'a str) -> Self {
-        Self::addrs(Kind::NoMatch, source, group, iif)
+    pub fn NoMatch(source: &'a Addr, group: &'a Addr, iif: &'a str) -> AddrsMsg<'a> {
+        AddrsMsg::of(Kind::NoMatch, source, group, iif)
     }
     /// WRONGVIF repaired.
     pub fn Moved(sg: &'a Compact<'a>, iif: &'a str) -> SgMsg<'a> {
@@ -572,8 +566,8 @@ impl<'a> Msg<'a> {
         IntsMsg::of(Kind::UnknownVif, vif as i64, kind as i64)
     }
     /// PIM register data.
-    pub fn PimRegister(source: &'a Addr, group: &'a Addr) -> Self {
-        Self::addrs(Kind::PimRegister, source, group, "")
+    pub fn PimRegister(source: &'a Addr, group: &'a Addr) -> AddrsMsg<'a> {
+        AddrsMsg::of(Kind::PimRegister, source, group, "")
     }
     /// Unknown upcall type.
     pub fn UnknownUpcall(kind: u8) -> IntsMsg {
@@ -775,6 +769,35 @@ impl<'a> SgMsg<'a> {
     }
 }
 
+/// A message of a source, a group and a name, logged as a [`StrMsg`] is, by one
+/// out-of-line [`note_addrs`]; never with an origin.
+#[derive(Debug, Clone, Copy)]
+pub struct AddrsMsg<'a> {
+    kind: Kind,
+    source: &'a Addr,
+    group: &'a Addr,
+    iif: &'a str,
+}
+
+impl<'a> AddrsMsg<'a> {
+    const fn of(kind: Kind, source: &'a Addr, group: &'a Addr, iif: &'a str) -> Self {
+        Self {
+            kind,
+            source,
+            group,
+            iif,
+        }
+    }
+
+    fn msg(self) -> Msg<'a> {
+        let (s, g) = (
+            Arg::Prefix(self.source, FULL_LEN),
+            Arg::Prefix(self.group, FULL_LEN),
+        );
+        Msg::of(self.kind, s, g, Arg::Str(self.iif))
+    }
+}
+
 /// What [`say`] and [`note`] log: a whole [`Msg`] or a [`StrMsg`], each by its own call.
 /// The methods, `say` and `note` are always in line: a call site then makes the one
 /// out-of-line logging call itself (left to LLVM they stay out of line, one copy per
@@ -823,6 +846,17 @@ impl Message for SgMsg<'_> {
     #[inline(always)]
     fn note_to<L: crate::fmt::Log + ?Sized>(self, log: &mut L) {
         note_sg(log, self.kind, self.sg, self.s, self.e);
+    }
+    #[inline(always)]
+    fn tell_to<L: crate::fmt::Log + ?Sized>(self, log: &mut L, origin: Option<&Origin<'_>>) {
+        tell(log, origin, &self.msg());
+    }
+}
+
+impl Message for AddrsMsg<'_> {
+    #[inline(always)]
+    fn note_to<L: crate::fmt::Log + ?Sized>(self, log: &mut L) {
+        note_addrs(log, self.kind, self.source, self.group, self.iif);
     }
     #[inline(always)]
     fn tell_to<L: crate::fmt::Log + ?Sized>(self, log: &mut L, origin: Option<&Origin<'_>>) {
@@ -887,6 +921,19 @@ fn note_sg<L: crate::fmt::Log + ?Sized>(
     e: Errno,
 ) {
     tell(log, None, &SgMsg::of_errno(kind, sg, s, e).msg());
+}
+
+/// Logs message `kind` of `source`, `group` and `iif` without a prefix: its [`Msg`]
+/// built here, not at each call site.
+#[inline(never)]
+fn note_addrs<L: crate::fmt::Log + ?Sized>(
+    log: &mut L,
+    kind: Kind,
+    source: &Addr,
+    group: &Addr,
+    iif: &str,
+) {
+    tell(log, None, &AddrsMsg::of(kind, source, group, iif).msg());
 }
 
 /// [`say`] and [`note`] in one, not inlined: one copy for both.
