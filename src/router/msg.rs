@@ -373,14 +373,6 @@ impl<'a> Msg<'a> {
         Self::of(kind, Arg::Str(a), Arg::Str(b), Arg::Str(c))
     }
 
-    #[inline(never)]
-    fn vif_errno(kind: Kind, fam: Family, name: &'a str, e: Errno) -> Self {
-        // `VIF` or `MIF`: the wording's `%IF` takes the first letter, V for IPv4, M
-        // (nine letters before it) for IPv6 (1).
-        let letter = Arg::Byte(b'V' - 9 * fam as u8);
-        Self::of(kind, letter, Arg::Str(name), Arg::Errno(e))
-    }
-
     // Out of line except on x86_64, where LLVM puts it in line by itself (smaller there).
     #[cfg_attr(not(target_arch = "x86_64"), inline(never))]
     fn mfc_errno(kind: Kind, fam: Family, sg: &'a Compact<'a>, e: Errno) -> Self {
@@ -526,12 +518,12 @@ impl<'a> Msg<'a> {
         StrMsg::of(Kind::VifsExhausted, name)
     }
     /// `MRT_ADD_VIF` / `MRT6_ADD_MIF` failed.
-    pub fn VifAddFailed(fam: Family, name: &'a str, e: Errno) -> Self {
-        Self::vif_errno(Kind::VifAddFailed, fam, name, e)
+    pub fn VifAddFailed(fam: Family, name: &'a str, e: Errno) -> VifMsg<'a> {
+        VifMsg::of(Kind::VifAddFailed, fam, name, e)
     }
     /// `MRT_DEL_VIF` / `MRT6_DEL_MIF` failed.
-    pub fn VifDelFailed(fam: Family, name: &'a str, e: Errno) -> Self {
-        Self::vif_errno(Kind::VifDelFailed, fam, name, e)
+    pub fn VifDelFailed(fam: Family, name: &'a str, e: Errno) -> VifMsg<'a> {
+        VifMsg::of(Kind::VifDelFailed, fam, name, e)
     }
     /// `MRT_ADD_MFC` failed.
     pub fn MfcAddFailed(fam: Family, sg: &'a Compact<'a>, e: Errno) -> Self {
@@ -798,6 +790,29 @@ impl<'a> AddrsMsg<'a> {
     }
 }
 
+/// A message of a VIF's family, its interface's name and an errno, logged as a
+/// [`StrMsg`] is, by one out-of-line [`note_vif`]; never with an origin.
+#[derive(Debug, Clone, Copy)]
+pub struct VifMsg<'a> {
+    kind: Kind,
+    fam: Family,
+    name: &'a str,
+    e: Errno,
+}
+
+impl<'a> VifMsg<'a> {
+    const fn of(kind: Kind, fam: Family, name: &'a str, e: Errno) -> Self {
+        Self { kind, fam, name, e }
+    }
+
+    fn msg(self) -> Msg<'a> {
+        // `VIF` or `MIF`: the wording's `%IF` takes the first letter, V for IPv4, M
+        // (nine letters before it) for IPv6 (1).
+        let letter = Arg::Byte(b'V' - 9 * self.fam as u8);
+        Msg::of(self.kind, letter, Arg::Str(self.name), Arg::Errno(self.e))
+    }
+}
+
 /// What [`say`] and [`note`] log: a whole [`Msg`] or a [`StrMsg`], each by its own call.
 /// The methods, `say` and `note` are always in line: a call site then makes the one
 /// out-of-line logging call itself (left to LLVM they stay out of line, one copy per
@@ -857,6 +872,17 @@ impl Message for AddrsMsg<'_> {
     #[inline(always)]
     fn note_to<L: crate::fmt::Log + ?Sized>(self, log: &mut L) {
         note_addrs(log, self.kind, self.source, self.group, self.iif);
+    }
+    #[inline(always)]
+    fn tell_to<L: crate::fmt::Log + ?Sized>(self, log: &mut L, origin: Option<&Origin<'_>>) {
+        tell(log, origin, &self.msg());
+    }
+}
+
+impl Message for VifMsg<'_> {
+    #[inline(always)]
+    fn note_to<L: crate::fmt::Log + ?Sized>(self, log: &mut L) {
+        note_vif(log, self.kind, self.fam, self.name, self.e);
     }
     #[inline(always)]
     fn tell_to<L: crate::fmt::Log + ?Sized>(self, log: &mut L, origin: Option<&Origin<'_>>) {
@@ -934,6 +960,19 @@ fn note_addrs<L: crate::fmt::Log + ?Sized>(
     iif: &str,
 ) {
     tell(log, None, &AddrsMsg::of(kind, source, group, iif).msg());
+}
+
+/// Logs message `kind` of a VIF of family `fam` on `name` and `e` without a prefix: its
+/// [`Msg`] built here, not at each call site.
+#[inline(never)]
+fn note_vif<L: crate::fmt::Log + ?Sized>(
+    log: &mut L,
+    kind: Kind,
+    fam: Family,
+    name: &str,
+    e: Errno,
+) {
+    tell(log, None, &VifMsg::of(kind, fam, name, e).msg());
 }
 
 /// [`say`] and [`note`] in one, not inlined: one copy for both.
