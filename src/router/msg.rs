@@ -339,8 +339,10 @@ impl Halves {
 const HOLE: u8 = b'%';
 
 /// One log message: a wording and the values for its holes. Data rather than an enum
-/// with a formatting arm per shape: the constructors build it where it is logged, and one
-/// call prints every message.
+/// with a formatting arm per shape: built where it is logged, and one call prints every
+/// message. The messages of the common shapes ([`StrMsg`], [`IntsMsg`], [`SgMsg`],
+/// [`AddrsMsg`], [`VifMsg`]) are built inside their shape's one logging call, not at
+/// each call site; the constructors of the rare shapes return a `Msg`.
 #[derive(Debug, Clone, Copy)]
 pub struct Msg<'a> {
     kind: Kind,
