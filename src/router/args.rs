@@ -68,7 +68,10 @@ fn prefix<L: Log + ?Sized>(
                 *out = Prefix { addr, len };
                 return Ok(());
             }
-            Err(n) => Msg::BadLen(cmd, is_group, addr.family(), n),
+            Err(n) => {
+                say(log, origin, Msg::BadLen(cmd, is_group, addr.family(), n));
+                return Err(Failed);
+            }
         },
     };
     say(log, origin, msg);

@@ -82,19 +82,25 @@ impl Router {
                 self.mfc.touch(k);
             }
         }
-        // One message call for every outcome: only the wording differs.
-        let msg = if given_up && is_configured {
-            Msg::WrongVifConfigured(&sg, name)
-        } else if given_up {
-            Msg::WrongVif(&sg, name)
-        } else if wrong {
-            Msg::Moved(&sg, name)
-        } else if template.is_some() {
-            Msg::NewData(source, group, name)
+        // One message call per message shape (an (S,G) or two addresses): only the wording
+        // differs.
+        if given_up || wrong {
+            let msg = if given_up && is_configured {
+                Msg::WrongVifConfigured(&sg, name)
+            } else if given_up {
+                Msg::WrongVif(&sg, name)
+            } else {
+                Msg::Moved(&sg, name)
+            };
+            note(h, msg);
         } else {
-            Msg::NoMatch(source, group, name)
-        };
-        note(h, msg);
+            let msg = if template.is_some() {
+                Msg::NewData(source, group, name)
+            } else {
+                Msg::NoMatch(source, group, name)
+            };
+            note(h, msg);
+        }
         if !given_up && template.is_some() {
             h.route_installed(source, group);
         }
