@@ -98,6 +98,21 @@ fn veth() -> (u32, u32) {
         && ip -6 addr add fd00:99::2/64 dev smcr-b nodad \
         && ip link set smcr-a up && ip link set smcr-b up",
     );
+    // `ip link set up` returns before the kernel's link watcher has seen the carrier and
+    // attached the queueing discipline; a packet sent before then is dropped, which made
+    // the one-packet exchanges here fail now and then on a loaded machine.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !["smcr-a", "smcr-b"]
+        .iter()
+        .all(|dev| sh(&format!("ip -o link show dev {dev}")).contains(" state UP "))
+    {
+        assert!(
+            Instant::now() < deadline,
+            "veth pair not up: {}",
+            sh("ip -o link")
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
     let (mut a, mut b) = (None, None);
     netlink::dump_links(&mut |i| {
         assert!(i.up && i.multicast || i.name == "lo", "{i:?}");
