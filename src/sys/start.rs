@@ -14,12 +14,19 @@
 //! end to `__libc_start_main`, which sets up libc, runs the ELF constructors of every
 //! loaded object (we have none) and calls `exit(main(...))`.
 //!
+//! It calls `__libc_start_main` by its first version, GLIBC_2.2.5: since 2.34 glibc
+//! exports that one and GLIBC_2.34's at the same address (the new version only marks
+//! binaries that no longer pass `init`/`fini`), and earlier glibc skips a null `init` and
+//! `fini`. So the program needs no GLIBC_2.34 version (-16 B), nor glibc 2.34 for its
+//! start.
+//!
 //! # References
 //! glibc `sysdeps/x86_64/start.S`, `csu/libc-start.c`; System V AMD64 ABI §3.4.1 (the
 //! process stack at entry: `argc` at `%rsp`, `argv` above it, `%rdx` the function for
 //! `atexit`).
 
 core::arch::global_asm!(
+    ".symver __libc_start_main_v2_2_5, __libc_start_main@GLIBC_2.2.5",
     ".text",
     ".globl _start",
     ".type _start, @function",
@@ -39,7 +46,7 @@ core::arch::global_asm!(
     "xor r8d, r8d",
     "xor ecx, ecx",
     "lea rdi, [rip + main]",
-    "call [rip + __libc_start_main@GOTPCREL]",
+    "call [rip + __libc_start_main_v2_2_5@GOTPCREL]",
     // __libc_start_main never returns.
     "hlt",
     ".size _start, . - _start",
