@@ -18,8 +18,10 @@ use crate::errno::Errno;
 /// Signals caught since the last [`Signals::take`], one bit per signal number.
 static PENDING: AtomicU32 = AtomicU32::new(0);
 
-/// Write end of the self-pipe for the handler, or -1 when no [`Signals`] is alive.
-static PIPE_WR: AtomicI32 = AtomicI32::new(-1);
+/// The self-pipe's write end for the handler, plus one; 0 when no [`Signals`] is alive.
+/// Plus one so that "none" is 0: a zeroed static lives in `.bss`, where an initialised one
+/// (-1) would be the program's only `.data` and cost that section (~70 B on x86_64).
+static PIPE_WR: AtomicI32 = AtomicI32::new(0);
 
 const CAUGHT: [libc::c_int; 4] = [libc::SIGHUP, libc::SIGINT, libc::SIGTERM, libc::SIGCHLD];
 
@@ -56,7 +58,7 @@ fn wake() {
     // nothing: the bit is already set and a byte is already waiting.
     let _ = unsafe {
         super::call::write(
-            PIPE_WR.load(Ordering::SeqCst),
+            PIPE_WR.load(Ordering::SeqCst) - 1,
             (&byte as *const u8).cast(),
             1,
         )
@@ -107,13 +109,13 @@ impl Signals {
     pub fn install() -> Result<Self, Errno> {
         // A load and a store, not a compare-and-swap (an ll/sc loop on MIPS): the
         // programs are single-threaded, and the handler only reads the descriptor.
-        if PIPE_WR.load(Ordering::SeqCst) != -1 {
+        if PIPE_WR.load(Ordering::SeqCst) != 0 {
             return Err(Errno::new(libc::EBUSY));
         }
         let mut fds = [-1 as libc::c_int; 2];
         call::pipe2(&mut fds, libc::O_CLOEXEC | libc::O_NONBLOCK)?;
         let [rd, wr] = fds;
-        PIPE_WR.store(wr, Ordering::SeqCst);
+        PIPE_WR.store(wr + 1, Ordering::SeqCst);
         PENDING.store(0, Ordering::SeqCst);
         // Nothing fails past the pipe, so a failed start has nothing to undo (no drop
         // code): `sigaction` refuses only invalid signal numbers and `SIGKILL`/`SIGSTOP`,
@@ -166,7 +168,7 @@ impl Drop for Signals {
         for &sig in &CAUGHT {
             let _ = set_action(sig, libc::SIG_DFL);
         }
-        let _ = PIPE_WR.compare_exchange(self.wr.raw(), -1, Ordering::SeqCst, Ordering::SeqCst);
+        let _ = PIPE_WR.compare_exchange(self.wr.raw() + 1, 0, Ordering::SeqCst, Ordering::SeqCst);
     }
 }
 
@@ -300,7 +302,7 @@ mod tests {
             raise(libc::SIGHUP);
             assert!(readable(&first, 1000) && first.take().hup);
             drop(first);
-            assert_eq!(PIPE_WR.load(Ordering::SeqCst), -1);
+            assert_eq!(PIPE_WR.load(Ordering::SeqCst), 0);
             let second = Signals::install().unwrap();
             drop(second);
             // Default SIGTERM action again: this child dies by the signal.
