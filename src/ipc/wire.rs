@@ -207,11 +207,18 @@ pub fn checked_frame_len(args: &[&str]) -> Result<usize, WireError> {
     if args.len() > IPC_MAX_ARGS {
         return Err(WireError::TooManyArgs);
     }
-    let len = frame_len_of(args);
+    // The length and the NULs in one pass over the words (a frame too large is that
+    // first, whatever its words hold).
+    let mut len = HEADER_LEN + 1;
+    let mut nul = false;
+    for a in args {
+        len += a.len() + 1;
+        nul |= crate::fmt::has_byte(a.as_bytes(), 0);
+    }
     if len > IPC_MSG_MAX {
         return Err(WireError::TooLarge);
     }
-    if args.iter().any(|a| crate::fmt::has_byte(a.as_bytes(), 0)) {
+    if nul {
         return Err(WireError::InteriorNul);
     }
     Ok(len)
