@@ -355,7 +355,9 @@ impl Dec {
                 *d = DIGITS[(n % radix) as usize & 0xf];
             }
             n /= radix;
-            if n == 0 || out.start == 0 {
+            // (A `u64` has at most 20 digits in any radix from 10 up: the buffer's
+            // start is not passed.)
+            if n == 0 {
                 return out;
             }
         }

@@ -61,7 +61,9 @@ impl IpcCmd {
 
     /// True for the three show variants, whose reply is output, not a status.
     pub const fn is_show(self) -> bool {
-        matches!(self, Self::Show | Self::ShowDetail | Self::ShowJson)
+        // `s` and `S` are the letters that are `S` with the lowercase bit cleared: two
+        // compares, not a range check and a bit test of a 64-bit mask.
+        self as u8 & !0x20 == b'S' || matches!(self, Self::ShowJson)
     }
 }
 

@@ -164,8 +164,8 @@ impl<'a> Request<'a> {
                 .ok_or(WireError::Unterminated)?;
             let (word, tail) = rest.split_at(nul);
             let word = crate::fmt::as_utf8(word).ok_or(WireError::NotUtf8)?;
-            // Cannot fail: count <= IPC_MAX_ARGS was checked above.
-            args.push(word).map_err(|_| WireError::TooManyArgs)?;
+            // (Room for it: count <= IPC_MAX_ARGS was checked above.)
+            let _ = args.push(word);
             rest = tail.get(1..).unwrap_or(&[]);
         }
         if rest.iter().any(|&b| b != 0) {
@@ -207,11 +207,18 @@ pub fn checked_frame_len(args: &[&str]) -> Result<usize, WireError> {
     if args.len() > IPC_MAX_ARGS {
         return Err(WireError::TooManyArgs);
     }
-    let len = frame_len_of(args);
+    // The length and the NULs in one pass over the words (a frame too large is that
+    // first, whatever its words hold).
+    let mut len = HEADER_LEN + 1;
+    let mut nul = false;
+    for a in args {
+        len += a.len() + 1;
+        nul |= crate::fmt::has_byte(a.as_bytes(), 0);
+    }
     if len > IPC_MSG_MAX {
         return Err(WireError::TooLarge);
     }
-    if args.iter().any(|a| crate::fmt::has_byte(a.as_bytes(), 0)) {
+    if nul {
         return Err(WireError::InteriorNul);
     }
     Ok(len)
