@@ -338,7 +338,7 @@ pub fn system_glob(pattern: &str, f: &mut impl FnMut(&str)) -> Result<(), Errno>
     let mut found = GlobList::new();
     // SAFETY: `c` is NUL-terminated and `found.0` a live, empty `glob_t`, which `Drop`
     // frees whatever `glob` returns.
-    let rc = unsafe { libc::glob(c.as_ptr(), 0, None, &mut found.0) };
+    let rc = unsafe { first_glob(c.as_ptr(), 0, None, &mut found.0) };
     if rc != 0 {
         // `GLOB_NOMATCH`, or `GLOB_NOSPACE`/`GLOB_ABORTED`: nothing to include, as an
         // unreadable directory is nothing to our walker.
@@ -368,6 +368,24 @@ pub fn system_glob(pattern: &str, f: &mut impl FnMut(&str)) -> Result<(), Errno>
     }
     Ok(())
 }
+
+#[cfg(all(target_os = "linux", target_env = "gnu", target_arch = "x86_64"))]
+extern "C" {
+    /// glibc's `glob`, on x86_64 by its first version. glibc 2.27 added a GLIBC_2.27 `glob`
+    /// that differs from the first only with `GLOB_ALTDIRFUNC` (it calls the caller's
+    /// `gl_lstat` where the first calls `gl_stat`: glibc's `glob-lstat-compat.c`); with no
+    /// flags the two are the same (`glob_agrees_with_libc` compares them), and the program
+    /// needs no GLIBC_2.27 version (-32 B).
+    #[link_name = "glob@GLIBC_2.2.5"]
+    fn first_glob(
+        pattern: *const libc::c_char,
+        flags: libc::c_int,
+        errfunc: Option<extern "C" fn(*const libc::c_char, libc::c_int) -> libc::c_int>,
+        pglob: *mut libc::glob_t,
+    ) -> libc::c_int;
+}
+#[cfg(all(target_os = "linux", target_env = "gnu", not(target_arch = "x86_64")))]
+use libc::glob as first_glob;
 
 /// A `glob_t`, freed when dropped.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
