@@ -250,22 +250,6 @@ pub fn nanosleep(secs: u32, nanos: u32, resume: bool) {
 
 /// `utimensat(AT_FDCWD, path, NULL, 0)`: access and modification times to now.
 ///
-/// musl's `utimensat` converts `times` between `time_t` widths and retries with
-/// `utimensat_time64` (~800 B static); with null `times` it makes this very call.
-///
-/// # Safety
-/// `path` is a NUL-terminated string, live for the call.
-#[cfg(target_os = "linux")]
-pub unsafe fn utimensat_now(path: *const libc::c_char) -> Result<libc::c_int, Errno> {
-    let times: *const c_long = core::ptr::null();
-    let dirfd = libc::AT_FDCWD as c_long;
-    // SAFETY: the caller vouches for `path`; a null `times` means "now".
-    let rc = unsafe { syscall!(libc::SYS_utimensat, dirfd, path, times, 0 as c_long) };
-    rc.map(|n| n as libc::c_int)
-}
-
-/// `utimensat(AT_FDCWD, path, NULL, 0)`: access and modification times to now.
-///
 /// # Safety
 /// `path` is a NUL-terminated string, live for the call.
 #[cfg(not(target_os = "linux"))]
@@ -825,21 +809,6 @@ raw_linux! {
         let dirfd = libc::AT_FDCWD as c_long;
         // SAFETY: the caller vouches for `path`.
         let rc = unsafe { syscall!(libc::SYS_fchmodat, dirfd, path, mode as c_long) };
-        rc.map(|n| n as libc::c_int)
-    }
-
-    /// `chown(path, uid, gid)` as `fchownat(AT_FDCWD, path, uid, gid, 0)`.
-    ///
-    /// # Safety
-    /// `path` is a NUL-terminated string, live for the call.
-    pub unsafe fn chown(
-        path: *const libc::c_char,
-        uid: libc::uid_t,
-        gid: libc::gid_t,
-    ) -> Result<libc::c_int, Errno> {
-        let (dirfd, uid, gid) = (libc::AT_FDCWD as c_long, uid as c_long, gid as c_long);
-        // SAFETY: the caller vouches for `path`.
-        let rc = unsafe { syscall!(libc::SYS_fchownat, dirfd, path, uid, gid, 0 as c_long) };
         rc.map(|n| n as libc::c_int)
     }
 

@@ -287,6 +287,7 @@ enum PathCall {
 
 /// Makes `call` on `path`: one copy of the C string set-up (the buffer, the copy,
 /// its checks) for every call on a path name.
+#[cfg(not(target_os = "linux"))]
 #[inline(never)]
 fn path_call(path: &str, call: PathCall) -> Result<libc::c_int, Errno> {
     let mut c = CPath::empty();
@@ -306,6 +307,54 @@ fn path_call(path: &str, call: PathCall) -> Result<libc::c_int, Errno> {
         // SAFETY: as for `Open`.
         PathCall::Chown(uid, gid) => unsafe { super::call::chown(path, uid, gid) },
     }
+}
+
+/// Makes `call` on `path`. On Linux every call is an `*at` system call of `AT_FDCWD`,
+/// the path and at most three more arguments (the calls of [`super::call`]: the same
+/// numbers and arguments), so it is data: a number and two arguments, found here in
+/// line (each caller's call is a constant) and made by one out-of-line [`at_call`], not
+/// one in-line call per kind (x86_64 smcrouted -152 B).
+#[cfg(target_os = "linux")]
+#[inline(always)]
+fn path_call(path: &str, call: PathCall) -> Result<libc::c_int, Errno> {
+    use libc::c_long;
+    let (nr, a, b) = match call {
+        // `O_LARGEFILE`, as musl's `open` adds it (see `call::open`).
+        PathCall::Open(flags, mode) => (
+            libc::SYS_openat,
+            (flags | libc::O_LARGEFILE | libc::O_CLOEXEC) as c_long,
+            mode as c_long,
+        ),
+        PathCall::Access(mode) => (libc::SYS_faccessat, mode as c_long, 0),
+        PathCall::Unlink => (libc::SYS_unlinkat, 0, 0),
+        // A null `times` means "now". (musl's `utimensat` converts `times` between
+        // `time_t` widths and retries with `utimensat_time64`, ~800 B static; with null
+        // `times` it makes this very call.)
+        PathCall::Touch => (libc::SYS_utimensat, 0, 0),
+        PathCall::Chown(uid, gid) => (libc::SYS_fchownat, uid as c_long, gid as c_long),
+    };
+    at_call(path, nr, a, b)
+}
+
+/// System call `nr` of `AT_FDCWD`, `path`, `a`, `b` and 0: one copy of the C string
+/// set-up (the buffer, the copy, its checks) and of the call for every call on a path
+/// name (see [`path_call`]).
+#[cfg(target_os = "linux")]
+#[inline(never)]
+fn at_call(
+    path: &str,
+    nr: libc::c_long,
+    a: libc::c_long,
+    b: libc::c_long,
+) -> Result<libc::c_int, Errno> {
+    let mut c = CPath::empty();
+    c.set(&[path])?;
+    let dirfd = libc::AT_FDCWD as libc::c_long;
+    // SAFETY: `c` is NUL-terminated (set above) and outlives the call; the arguments after
+    // it are integers (`utimensat`'s null `times` and the flags of `unlinkat`,
+    // `utimensat` and `fchownat` are 0; the calls that take fewer ignore the rest).
+    let rc = unsafe { syscall!(nr, dirfd, c.as_ptr(), a, b, 0 as libc::c_long) };
+    rc.map(|n| n as libc::c_int)
 }
 
 /// `open(path, flags | O_CLOEXEC, mode)`.
