@@ -23,11 +23,13 @@ pub(crate) fn requeue<H: Host>(
     group: &Prefix,
     oifs: &[&str],
 ) {
-    let source = source.map(Prefix::text);
+    // Both texts made, not an optional one (no `Option` of a 48-byte text to test and
+    // copy): without a source, the group's text is made twice and the first unused.
+    let source_text = source.unwrap_or(group).text();
     let group = group.text();
     let w = Words {
         iif,
-        source: source.as_ref().map(|t| t.as_str()),
+        source: source.map(|_| source_text.as_str()),
         group: group.as_str(),
         oifs,
     };
