@@ -171,8 +171,8 @@ impl Router {
             if !ready {
                 continue;
             }
-            let origin = Origin::Ipc;
-            let result = self.words(h, &origin, Mode::Replay, &w, p.kind);
+            // A constant's address (the promoted static), not a local written per entry.
+            let result = self.words(h, &Origin::Ipc, Mode::Replay, &w, p.kind);
             if result.is_ok() {
                 self.pending.remove(pid);
                 note(
