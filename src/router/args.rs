@@ -31,10 +31,22 @@ fn split_len(word: &str) -> (&str, Option<i64>) {
 /// `ADDR[/LEN]` → (address text, written length, the address if the text is one).
 ///
 /// The text and the length are written into `text` and `len` (which hold `word` and
-/// `None` for a whole address): only the address comes back, not a 56-byte triple.
-fn parse_prefix<'a>(word: &'a str, text: &mut &'a str, len: &mut Option<i64>) -> Option<Addr> {
+/// `None` for a whole address), the address into `addr` (left alone if the text is none):
+/// only whether it is one comes back, not a 56-byte triple or an optional address.
+fn parse_prefix<'a>(
+    word: &'a str,
+    text: &mut &'a str,
+    len: &mut Option<i64>,
+    addr: &mut Addr,
+) -> bool {
     (*text, *len) = split_len(word);
-    Addr::parse(text)
+    match Addr::parse(text) {
+        Some(a) => {
+            *addr = a;
+            true
+        }
+        None => false,
+    }
 }
 
 /// Length check: `None` → full length.
@@ -59,20 +71,29 @@ fn prefix<L: Log + ?Sized>(
     out: &mut Prefix,
 ) -> Result<(), Failed> {
     let (mut text, mut len) = ("", None);
-    let addr = parse_prefix(word, &mut text, &mut len);
-    let msg = match addr.filter(|a| !is_group || a.is_multicast()) {
-        None if is_group => Msg::BadGroup(cmd, text),
-        None => Msg::BadSource(cmd, text),
-        Some(addr) => match checked_len(&addr, len) {
+    // Parsed straight into `out`: no optional address copied out of the parser.
+    let parsed = parse_prefix(word, &mut text, &mut len, &mut out.addr);
+    let msg = if !parsed || (is_group && !out.addr.is_multicast()) {
+        if is_group {
+            Msg::BadGroup(cmd, text)
+        } else {
+            Msg::BadSource(cmd, text)
+        }
+    } else {
+        match checked_len(&out.addr, len) {
             Ok(len) => {
-                *out = Prefix { addr, len };
+                out.len = len;
                 return Ok(());
             }
             Err(n) => {
-                say(log, origin, Msg::BadLen(cmd, is_group, addr.family(), n));
+                say(
+                    log,
+                    origin,
+                    Msg::BadLen(cmd, is_group, out.addr.family(), n),
+                );
                 return Err(Failed);
             }
-        },
+        }
     };
     say(log, origin, msg);
     Err(Failed)
@@ -128,9 +149,9 @@ pub fn split_route_args<'w, L: Log + ?Sized>(
     first: &'w str,
     rest: &'w [&'w str],
 ) -> Option<(Option<&'w str>, &'w str, &'w [&'w str])> {
-    let (mut text, mut len) = ("", None);
-    let addr = parse_prefix(first, &mut text, &mut len);
-    let (source, group, oifs) = if addr.is_some_and(|a| a.is_multicast()) {
+    let (mut text, mut len, mut addr) = ("", None, UNSET.addr);
+    let parsed = parse_prefix(first, &mut text, &mut len, &mut addr);
+    let (source, group, oifs) = if parsed && addr.is_multicast() {
         (None, first, rest)
     } else {
         match rest {
@@ -215,9 +236,9 @@ mod tests {
     #[test]
     fn prefixes_parse_whole_or_split() {
         let parsed = |w| {
-            let (mut text, mut len) = ("", None);
-            let addr = parse_prefix(w, &mut text, &mut len);
-            (text, len, addr.map(|a: Addr| a.family().bits()))
+            let (mut text, mut len, mut addr) = ("", None, UNSET.addr);
+            let is_addr = parse_prefix(w, &mut text, &mut len, &mut addr);
+            (text, len, is_addr.then(|| addr.family().bits()))
         };
         assert_eq!(parsed("10.1.2.3"), ("10.1.2.3", None, Some(32)));
         assert_eq!(parsed("ff2e::1/64"), ("ff2e::1", Some(64), Some(128)));
