@@ -10,8 +10,9 @@ use crate::limits::MAX_OIFS;
 use crate::net::{Addr, Family, Prefix};
 use crate::table::pending::Kind;
 
-/// `ADDR[/LEN]` → (address text, written length). `/0` and non-numeric mean "no length".
-fn split_len(word: &str) -> (&str, Option<i64>) {
+/// `ADDR[/LEN]` → (address text, written length). `/0` and non-numeric mean "no length",
+/// 0: a plain number, not an `Option`.
+fn split_len(word: &str) -> (&str, i64) {
     // A plain index loop: `split_once` goes through a generic searcher and `memchr`.
     let mut slash = 0;
     while word.as_bytes().get(slash).is_some_and(|&b| b != b'/') {
@@ -22,28 +23,35 @@ fn split_len(word: &str) -> (&str, Option<i64>) {
     match (word.get(..slash), word.get(slash + 1..)) {
         (Some(addr), Some(len)) => {
             // A length below `-i64::MAX` is reported as `-i64::MAX`, as it always was here.
-            (addr, Some(atoi(len).max(-i64::MAX)).filter(|&n| n != 0))
+            (addr, atoi(len).max(-i64::MAX))
         }
-        _ => (word, None),
+        _ => (word, 0),
     }
 }
 
 /// `ADDR[/LEN]` → (address text, written length, the address if the text is one).
 ///
-/// The text and the length are written into `text` and `len` (which hold `word` and
-/// `None` for a whole address): only the address comes back, not a 56-byte triple.
-fn parse_prefix<'a>(word: &'a str, text: &mut &'a str, len: &mut Option<i64>) -> Option<Addr> {
+/// The text and the length are written into `text` and `len` (which hold `word` and 0
+/// for a whole address), the address into `addr` (left alone if the text is none):
+/// only whether it is one comes back, not a 56-byte triple or an optional address.
+fn parse_prefix<'a>(word: &'a str, text: &mut &'a str, len: &mut i64, addr: &mut Addr) -> bool {
     (*text, *len) = split_len(word);
-    Addr::parse(text)
+    match Addr::parse(text) {
+        Some(a) => {
+            *addr = a;
+            true
+        }
+        None => false,
+    }
 }
 
-/// Length check: `None` → full length.
-fn checked_len(addr: &Addr, len: Option<i64>) -> Result<u8, i64> {
+/// Length check: 0 (none written) → full length.
+fn checked_len(addr: &Addr, len: i64) -> Result<u8, i64> {
     let bits = addr.family().bits();
     match len {
-        None => Ok(bits),
-        Some(n) if (0..=bits as i64).contains(&n) => Ok(n as u8),
-        Some(n) => Err(n),
+        0 => Ok(bits),
+        n if (1..=bits as i64).contains(&n) => Ok(n as u8),
+        n => Err(n),
     }
 }
 
@@ -58,21 +66,30 @@ fn prefix<L: Log + ?Sized>(
     is_group: bool,
     out: &mut Prefix,
 ) -> Result<(), Failed> {
-    let (mut text, mut len) = ("", None);
-    let addr = parse_prefix(word, &mut text, &mut len);
-    let msg = match addr.filter(|a| !is_group || a.is_multicast()) {
-        None if is_group => Msg::BadGroup(cmd, text),
-        None => Msg::BadSource(cmd, text),
-        Some(addr) => match checked_len(&addr, len) {
+    let (mut text, mut len) = ("", 0);
+    // Parsed straight into `out`: no optional address copied out of the parser.
+    let parsed = parse_prefix(word, &mut text, &mut len, &mut out.addr);
+    let msg = if !parsed || (is_group && !out.addr.is_multicast()) {
+        if is_group {
+            Msg::BadGroup(cmd, text)
+        } else {
+            Msg::BadSource(cmd, text)
+        }
+    } else {
+        match checked_len(&out.addr, len) {
             Ok(len) => {
-                *out = Prefix { addr, len };
+                out.len = len;
                 return Ok(());
             }
             Err(n) => {
-                say(log, origin, Msg::BadLen(cmd, is_group, addr.family(), n));
+                say(
+                    log,
+                    origin,
+                    Msg::BadLen(cmd, is_group, out.addr.family(), n),
+                );
                 return Err(Failed);
             }
-        },
+        }
     };
     say(log, origin, msg);
     Err(Failed)
@@ -128,9 +145,9 @@ pub fn split_route_args<'w, L: Log + ?Sized>(
     first: &'w str,
     rest: &'w [&'w str],
 ) -> Option<(Option<&'w str>, &'w str, &'w [&'w str])> {
-    let (mut text, mut len) = ("", None);
-    let addr = parse_prefix(first, &mut text, &mut len);
-    let (source, group, oifs) = if addr.is_some_and(|a| a.is_multicast()) {
+    let (mut text, mut len, mut addr) = ("", 0, UNSET.addr);
+    let parsed = parse_prefix(first, &mut text, &mut len, &mut addr);
+    let (source, group, oifs) = if parsed && addr.is_multicast() {
         (None, first, rest)
     } else {
         match rest {
@@ -215,35 +232,32 @@ mod tests {
     #[test]
     fn prefixes_parse_whole_or_split() {
         let parsed = |w| {
-            let (mut text, mut len) = ("", None);
-            let addr = parse_prefix(w, &mut text, &mut len);
-            (text, len, addr.map(|a: Addr| a.family().bits()))
+            let (mut text, mut len, mut addr) = ("", 0, UNSET.addr);
+            let is_addr = parse_prefix(w, &mut text, &mut len, &mut addr);
+            (text, len, is_addr.then(|| addr.family().bits()))
         };
-        assert_eq!(parsed("10.1.2.3"), ("10.1.2.3", None, Some(32)));
-        assert_eq!(parsed("ff2e::1/64"), ("ff2e::1", Some(64), Some(128)));
-        assert_eq!(parsed("10.1.2.3/0"), ("10.1.2.3", None, Some(32)));
-        assert_eq!(parsed("x/8"), ("x", Some(8), None));
-        assert_eq!(parsed("x"), ("x", None, None));
-        assert_eq!(parsed("1.2.3.4/8/9"), ("1.2.3.4", Some(8), Some(32)));
+        assert_eq!(parsed("10.1.2.3"), ("10.1.2.3", 0, Some(32)));
+        assert_eq!(parsed("ff2e::1/64"), ("ff2e::1", 64, Some(128)));
+        assert_eq!(parsed("10.1.2.3/0"), ("10.1.2.3", 0, Some(32)));
+        assert_eq!(parsed("x/8"), ("x", 8, None));
+        assert_eq!(parsed("x"), ("x", 0, None));
+        assert_eq!(parsed("1.2.3.4/8/9"), ("1.2.3.4", 8, Some(32)));
     }
 
     #[test]
     fn lengths_read_like_atoi() {
-        assert_eq!(split_len("a/24"), ("a", Some(24)));
-        assert_eq!(split_len("a/ -3x"), ("a", Some(-3)));
-        assert_eq!(split_len("a/+7"), ("a", Some(7)));
-        assert_eq!(split_len("a/x"), ("a", None));
-        assert_eq!(split_len("a"), ("a", None));
-        assert_eq!(split_len("a/"), ("a", None));
-        assert_eq!(split_len(""), ("", None));
-        assert_eq!(split_len("/8"), ("", Some(8)));
-        assert_eq!(split_len("\u{e9}/8/9"), ("\u{e9}", Some(8)));
-        assert_eq!(
-            split_len("a/99999999999999999999999"),
-            ("a", Some(i64::MAX))
-        );
-        assert_eq!(split_len("a/-9223372036854775808"), ("a", Some(-i64::MAX)));
-        assert_eq!(split_len("a/-99999999999999999999"), ("a", Some(-i64::MAX)));
+        assert_eq!(split_len("a/24"), ("a", 24));
+        assert_eq!(split_len("a/ -3x"), ("a", -3));
+        assert_eq!(split_len("a/+7"), ("a", 7));
+        assert_eq!(split_len("a/x"), ("a", 0));
+        assert_eq!(split_len("a"), ("a", 0));
+        assert_eq!(split_len("a/"), ("a", 0));
+        assert_eq!(split_len(""), ("", 0));
+        assert_eq!(split_len("/8"), ("", 8));
+        assert_eq!(split_len("\u{e9}/8/9"), ("\u{e9}", 8));
+        assert_eq!(split_len("a/99999999999999999999999"), ("a", i64::MAX));
+        assert_eq!(split_len("a/-9223372036854775808"), ("a", -i64::MAX));
+        assert_eq!(split_len("a/-99999999999999999999"), ("a", -i64::MAX));
     }
 
     #[test]

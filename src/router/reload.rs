@@ -23,11 +23,13 @@ pub(crate) fn requeue<H: Host>(
     group: &Prefix,
     oifs: &[&str],
 ) {
-    let source = source.map(Prefix::text);
+    // Both texts made, not an optional one (no `Option` of a 48-byte text to test and
+    // copy): without a source, the group's text is made twice and the first unused.
+    let source_text = source.unwrap_or(group).text();
     let group = group.text();
     let w = Words {
         iif,
-        source: source.as_ref().map(|t| t.as_str()),
+        source: source.map(|_| source_text.as_str()),
         group: group.as_str(),
         oifs,
     };
@@ -169,8 +171,8 @@ impl Router {
             if !ready {
                 continue;
             }
-            let origin = Origin::Ipc;
-            let result = self.words(h, &origin, Mode::Replay, &w, p.kind);
+            // A constant's address (the promoted static), not a local written per entry.
+            let result = self.words(h, &Origin::Ipc, Mode::Replay, &w, p.kind);
             if result.is_ok() {
                 self.pending.remove(pid);
                 note(
