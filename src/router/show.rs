@@ -394,8 +394,6 @@ enum Piece {
 struct RouteView<'a> {
     sg: Compact<'a>,
     iif: usize,
-    /// Has kernel counters (detail): an exact rule or a kernel entry.
-    counted: bool,
     v6: bool,
     ttls: &'a [u8],
 }
@@ -479,7 +477,6 @@ impl Router {
                     let v = RouteView {
                         sg: Compact::prefixes((!r.any_source()).then_some(&r.source), &r.group),
                         iif: r.iif as usize,
-                        counted: exact,
                         v6: r.is_v6(),
                         ttls: &r.ttls,
                     };
@@ -496,7 +493,6 @@ impl Router {
                         iif: self
                             .vif_iface(r.is_v6(), r.mfc.parent)
                             .unwrap_or(usize::MAX),
-                        counted: true,
                         v6: r.is_v6(),
                         ttls: &r.mfc.ttls,
                     };
@@ -534,7 +530,8 @@ impl Router {
         o.head(OIFS);
         // Detail is text, never JSON.
         if o.detail {
-            let c = match (v.counted, v.sg.source) {
+            // Kernel counters for an exact rule or a kernel entry: past the templates.
+            let c = match (section > 0, v.sg.source) {
                 (true, Some(s)) => h.sg_count(s, v.sg.group).ok(),
                 _ => None,
             }
