@@ -394,7 +394,6 @@ enum Piece {
 struct RouteView<'a> {
     sg: Compact<'a>,
     iif: usize,
-    v6: bool,
     ttls: &'a [u8],
 }
 
@@ -477,7 +476,6 @@ impl Router {
                     let v = RouteView {
                         sg: Compact::prefixes((!r.any_source()).then_some(&r.source), &r.group),
                         iif: r.iif as usize,
-                        v6: r.is_v6(),
                         ttls: &r.ttls,
                     };
                     self.route_out(h, o, section, &v);
@@ -493,7 +491,6 @@ impl Router {
                         iif: self
                             .vif_iface(r.is_v6(), r.mfc.parent)
                             .unwrap_or(usize::MAX),
-                        v6: r.is_v6(),
                         ttls: &r.mfc.ttls,
                     };
                     self.route_out(h, o, section, &v);
@@ -541,12 +538,14 @@ impl Router {
             o.dec(c.bytes, 10);
             o.byte(b' ');
         }
+        // The OIFs' family: the group's (one field less for each walk to store).
+        let v6 = v.sg.group.family() == crate::net::Family::V6;
         let mut k = 0;
         for (vif, &t) in v.ttls.iter().enumerate() {
             if t == 0 {
                 continue;
             }
-            let Some(id) = self.vif_iface(v.v6, vif as u8) else {
+            let Some(id) = self.vif_iface(v6, vif as u8) else {
                 continue;
             };
             let name = self.iface_bytes(id);
