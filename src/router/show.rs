@@ -9,6 +9,7 @@ use super::msg::Compact;
 use super::Router;
 use crate::ipc::show::Out;
 use crate::kernel::Host;
+use crate::limits::MAX_VIFS;
 use crate::net::{Addr, Dec};
 use crate::table::groups::{Group, Join};
 use crate::texts::{index_of, place_in, put_unpacked, separated, separated_len};
@@ -394,7 +395,8 @@ enum Piece {
 struct RouteView<'a> {
     sg: Compact<'a>,
     iif: usize,
-    ttls: &'a [u8],
+    /// An array, not a slice: no length for each walk to store.
+    ttls: &'a [u8; MAX_VIFS],
 }
 
 /// The style of a `show`, by the letter of its IPC command.
