@@ -9,6 +9,7 @@ use super::msg::Compact;
 use super::Router;
 use crate::ipc::show::Out;
 use crate::kernel::Host;
+use crate::limits::MAX_VIFS;
 use crate::net::{Addr, Dec};
 use crate::table::groups::{Group, Join};
 use crate::texts::{index_of, place_in, put_unpacked, separated, separated_len};
@@ -394,10 +395,8 @@ enum Piece {
 struct RouteView<'a> {
     sg: Compact<'a>,
     iif: usize,
-    /// Has kernel counters (detail): an exact rule or a kernel entry.
-    counted: bool,
-    v6: bool,
-    ttls: &'a [u8],
+    /// An array, not a slice: no length for each walk to store.
+    ttls: &'a [u8; MAX_VIFS],
 }
 
 /// The style of a `show`, by the letter of its IPC command.
@@ -479,8 +478,6 @@ impl Router {
                     let v = RouteView {
                         sg: Compact::prefixes((!r.any_source()).then_some(&r.source), &r.group),
                         iif: r.iif as usize,
-                        counted: exact,
-                        v6: r.is_v6(),
                         ttls: &r.ttls,
                     };
                     self.route_out(h, o, section, &v);
@@ -496,8 +493,6 @@ impl Router {
                         iif: self
                             .vif_iface(r.is_v6(), r.mfc.parent)
                             .unwrap_or(usize::MAX),
-                        counted: true,
-                        v6: r.is_v6(),
                         ttls: &r.mfc.ttls,
                     };
                     self.route_out(h, o, section, &v);
@@ -534,7 +529,8 @@ impl Router {
         o.head(OIFS);
         // Detail is text, never JSON.
         if o.detail {
-            let c = match (v.counted, v.sg.source) {
+            // Kernel counters for an exact rule or a kernel entry: past the templates.
+            let c = match (section > 0, v.sg.source) {
                 (true, Some(s)) => h.sg_count(s, v.sg.group).ok(),
                 _ => None,
             }
@@ -544,12 +540,14 @@ impl Router {
             o.dec(c.bytes, 10);
             o.byte(b' ');
         }
+        // The OIFs' family: the group's (one field less for each walk to store).
+        let v6 = v.sg.group.family() == crate::net::Family::V6;
         let mut k = 0;
         for (vif, &t) in v.ttls.iter().enumerate() {
             if t == 0 {
                 continue;
             }
-            let Some(id) = self.vif_iface(v.v6, vif as u8) else {
+            let Some(id) = self.vif_iface(v6, vif as u8) else {
                 continue;
             };
             let name = self.iface_bytes(id);
