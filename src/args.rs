@@ -461,16 +461,14 @@ pub fn parse_daemon_into<'a>(
                     syslog_counter -= 1;
                 }
                 b'p' if upper => seen.pid_file = Some(value),
-                b'p' => match crate::fmt::split_once(value, b':') {
-                    Some((user, group)) => {
-                        opts.user = Some(user);
-                        opts.group = Some(group);
-                    }
-                    None => {
-                        opts.user = Some(value);
-                        opts.group = None;
-                    }
-                },
+                b'p' => {
+                    let (user, group) = match crate::fmt::split_once(value, b':') {
+                        Some((user, group)) => (user, Some(group)),
+                        None => (value, None),
+                    };
+                    opts.user = Some(user);
+                    opts.group = group;
+                }
                 b's' => syslog_counter += 1,
                 b't' => match u32::try_from(atoi(value).min(i64::from(i32::MAX))) {
                     Ok(id) => opts.table_id = id,
