@@ -170,13 +170,15 @@ fn put_error_line(prog: &str, error: ArgError, put: &mut dyn FnMut(&[u8]), lette
     };
     // (A text without an `INSERT` does not use it.)
     let letter = match error {
-        ArgError::InvalidOption(c) | ArgError::MissingArgument(c) | ArgError::PathTooLong(c)
-            if !letter_as_is && !c.is_ascii() =>
-        {
-            b'?'
-        }
         ArgError::InvalidOption(c) | ArgError::MissingArgument(c) | ArgError::PathTooLong(c) => c,
         _ => 0,
+    };
+    // The daemon's `?` for a byte that is not ASCII, after the match, not in a guarded
+    // arm of it: one test of the letter, not one per variant.
+    let letter = if letter_as_is || letter.is_ascii() {
+        letter
+    } else {
+        b'?'
     };
     // getopt's own messages name the program as it was called.
     let name = if index < 2 { prog } else { basename(prog) };
@@ -461,16 +463,14 @@ pub fn parse_daemon_into<'a>(
                     syslog_counter -= 1;
                 }
                 b'p' if upper => seen.pid_file = Some(value),
-                b'p' => match crate::fmt::split_once(value, b':') {
-                    Some((user, group)) => {
-                        opts.user = Some(user);
-                        opts.group = Some(group);
-                    }
-                    None => {
-                        opts.user = Some(value);
-                        opts.group = None;
-                    }
-                },
+                b'p' => {
+                    let (user, group) = match crate::fmt::split_once(value, b':') {
+                        Some((user, group)) => (user, Some(group)),
+                        None => (value, None),
+                    };
+                    opts.user = Some(user);
+                    opts.group = group;
+                }
                 b's' => syslog_counter += 1,
                 b't' => match u32::try_from(atoi(value).min(i64::from(i32::MAX))) {
                     Ok(id) => opts.table_id = id,
