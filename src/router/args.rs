@@ -171,13 +171,13 @@ impl Router {
     pub fn apply<H: Host>(
         &mut self,
         h: &mut H,
-        origin: Origin<'_>,
+        origin: &Origin<'_>,
         d: &Directive<'_>,
     ) -> Result<(), Failed> {
         let kind = match d.kind {
             conf::Kind::Phyint => {
                 let ttl = d.ttl().map(atoi);
-                return self.phyint(h, &origin, d.from(), d.enable, d.mrdisc, ttl);
+                return self.phyint(h, origin, d.from(), d.enable, d.mrdisc, ttl);
             }
             conf::Kind::Include => return Ok(()),
             conf::Kind::Mroute => Kind::Mroute,
@@ -194,7 +194,7 @@ impl Router {
             group,
             oifs: &d.oifs,
         };
-        self.words(h, &origin, Mode::Conf, &w, kind)
+        self.words(h, origin, Mode::Conf, &w, kind)
     }
 }
 
