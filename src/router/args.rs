@@ -32,17 +32,11 @@ fn split_len(word: &str) -> (&str, i64) {
 /// `ADDR[/LEN]` → (address text, written length, the address if the text is one).
 ///
 /// The text and the length are written into `text` and `len` (which hold `word` and 0
-/// for a whole address), the address into `addr` (left alone if the text is none):
+/// for a whole address), the address into `addr` (some address if the text is none):
 /// only whether it is one comes back, not a 56-byte triple or an optional address.
 fn parse_prefix<'a>(word: &'a str, text: &mut &'a str, len: &mut i64, addr: &mut Addr) -> bool {
     (*text, *len) = split_len(word);
-    match Addr::parse(text) {
-        Some(a) => {
-            *addr = a;
-            true
-        }
-        None => false,
-    }
+    addr.parse_into(text)
 }
 
 /// Length check: 0 (none written) → full length.
