@@ -45,13 +45,26 @@ impl Addr {
 
     /// Parses like `inet_pton`: IPv6 if the text contains `:`, IPv4 dotted quad otherwise.
     pub fn parse(s: &str) -> Option<Self> {
+        let mut addr = Self::V4([0; 4]);
+        addr.parse_into(s).then_some(addr)
+    }
+
+    /// [`Addr::parse`] into `self`, in place: whether `s` is an address comes back, not
+    /// an optional address to copy (when it is none, `self` is left some address).
+    pub fn parse_into(&mut self, s: &str) -> bool {
         // A dotted quad has no `:`, so it is tried first.
         let s = s.as_bytes();
         // No text without a `:` is IPv6 (eight words or a gap need one), so no scan for
         // one either.
-        match parse_v4(s) {
-            Some(v4) => Some(Self::V4(v4)),
-            None => parse_v6(s).map(Self::V6),
+        if let Some(v4) = parse_v4(s) {
+            *self = Self::V4(v4);
+            return true;
+        }
+        // The IPv6 bytes are read straight into `self`.
+        *self = Self::V6([0; 16]);
+        match self {
+            Self::V6(out) => parse_v6(s, out).is_some(),
+            Self::V4(_) => false,
         }
     }
 
@@ -245,9 +258,9 @@ fn hex(b: u8) -> Option<u16> {
 
 /// `inet_pton(AF_INET6)`, as glibc's `inet_pton6`: hex words of at most 4 digits, one
 /// `::` gap, an optional dotted quad in the last 32 bits. The bytes are written in
-/// order as read, then those after the gap moved past its zeros, as glibc does.
-fn parse_v6(s: &[u8]) -> Option<[u8; 16]> {
-    let mut out = [0u8; 16];
+/// order as read, then those after the gap moved past its zeros, as glibc does: into
+/// `out`, which must start all zero (the gap's zeros are the ones left unwritten).
+fn parse_v6(s: &[u8], out: &mut [u8; 16]) -> Option<()> {
     let mut n = 0usize; // bytes written
     let mut gap: Option<usize> = None; // bytes before "::"
     let mut i = 0usize;
@@ -319,7 +332,7 @@ fn parse_v6(s: &[u8]) -> Option<[u8; 16]> {
         None if zeros == 0 => {}
         _ => return None,
     }
-    Some(out)
+    Some(())
 }
 
 /// Digits of a `u64` in decimal (at most 20), or in hex.
@@ -695,6 +708,12 @@ mod tests {
         }
     }
 
+    /// [`parse_v6`] into fresh bytes, as the reference returns them.
+    fn v6_bytes(s: &[u8]) -> Option<[u8; 16]> {
+        let mut out = [0u8; 16];
+        parse_v6(s, &mut out).map(|()| out)
+    }
+
     /// `inet_pton(AF_INET6)`, as glibc's `inet_pton6`: hex words of at most 4 digits, one
     /// `::` gap, an optional dotted quad in the last 32 bits.
     fn ref_parse_v6(s: &[u8]) -> Option<[u8; 16]> {
@@ -784,7 +803,7 @@ mod tests {
                     text.push(alphabet[code % alphabet.len()]);
                     code /= alphabet.len();
                 }
-                assert_eq!(parse_v6(&text), ref_parse_v6(&text), "{:?}", text);
+                assert_eq!(v6_bytes(&text), ref_parse_v6(&text), "{:?}", text);
             }
         }
         for s in [
@@ -804,7 +823,7 @@ mod tests {
             "aBcD:EF01::",
             "abcde::",
         ] {
-            assert_eq!(parse_v6(s.as_bytes()), ref_parse_v6(s.as_bytes()), "{s}");
+            assert_eq!(v6_bytes(s.as_bytes()), ref_parse_v6(s.as_bytes()), "{s}");
         }
     }
 

@@ -155,7 +155,7 @@ fn load_file<H: Host>(
                         }
                         _ => {
                             let origin = Origin::Conf { file: path, line };
-                            if router.apply(host, origin, &directive).is_err() {
+                            if router.apply(host, &origin, &directive).is_err() {
                                 loaded.errors += 1;
                             }
                             return true;

@@ -32,17 +32,11 @@ fn split_len(word: &str) -> (&str, i64) {
 /// `ADDR[/LEN]` → (address text, written length, the address if the text is one).
 ///
 /// The text and the length are written into `text` and `len` (which hold `word` and 0
-/// for a whole address), the address into `addr` (left alone if the text is none):
+/// for a whole address), the address into `addr` (some address if the text is none):
 /// only whether it is one comes back, not a 56-byte triple or an optional address.
 fn parse_prefix<'a>(word: &'a str, text: &mut &'a str, len: &mut i64, addr: &mut Addr) -> bool {
     (*text, *len) = split_len(word);
-    match Addr::parse(text) {
-        Some(a) => {
-            *addr = a;
-            true
-        }
-        None => false,
-    }
+    addr.parse_into(text)
 }
 
 /// Length check: 0 (none written) → full length.
@@ -138,31 +132,32 @@ pub fn sg_words<L: Log + ?Sized>(
 
 /// Route words from IPC (`add`/`remove`, SMCRoute's `do_mroute`) after the IIF
 /// (`first` and the `rest`, counted by the caller): either a group, or a source and a
-/// group, then OIFs. `None` after logging the reason.
-#[allow(clippy::type_complexity)]
+/// group, then OIFs, written into `w` (whose IIF the caller set). `Err` after logging
+/// the reason. (Into the caller's words: not a five-word optional triple returned.)
 pub fn split_route_args<'w, L: Log + ?Sized>(
     log: &mut L,
     first: &'w str,
     rest: &'w [&'w str],
-) -> Option<(Option<&'w str>, &'w str, &'w [&'w str])> {
+    w: &mut Words<'w>,
+) -> Result<(), Failed> {
     let (mut text, mut len, mut addr) = ("", 0, UNSET.addr);
     let parsed = parse_prefix(first, &mut text, &mut len, &mut addr);
-    let (source, group, oifs) = if parsed && addr.is_multicast() {
+    (w.source, w.group, w.oifs) = if parsed && addr.is_multicast() {
         (None, first, rest)
     } else {
         match rest {
             [group, oifs @ ..] => (Some(first), *group, oifs),
             [] => {
                 note(log, Msg::BadGroupIpc(text));
-                return None;
+                return Err(Failed);
             }
         }
     };
-    if oifs.len() > MAX_OIFS {
+    if w.oifs.len() > MAX_OIFS {
         say(log, &Origin::Ipc, Msg::TooManyOifs());
-        return None;
+        return Err(Failed);
     }
-    Some((source, group, oifs))
+    Ok(())
 }
 
 impl Router {
@@ -171,13 +166,13 @@ impl Router {
     pub fn apply<H: Host>(
         &mut self,
         h: &mut H,
-        origin: Origin<'_>,
+        origin: &Origin<'_>,
         d: &Directive<'_>,
     ) -> Result<(), Failed> {
         let kind = match d.kind {
             conf::Kind::Phyint => {
                 let ttl = d.ttl().map(atoi);
-                return self.phyint(h, &origin, d.from(), d.enable, d.mrdisc, ttl);
+                return self.phyint(h, origin, d.from(), d.enable, d.mrdisc, ttl);
             }
             conf::Kind::Include => return Ok(()),
             conf::Kind::Mroute => Kind::Mroute,
@@ -194,7 +189,7 @@ impl Router {
             group,
             oifs: &d.oifs,
         };
-        self.words(h, &origin, Mode::Conf, &w, kind)
+        self.words(h, origin, Mode::Conf, &w, kind)
     }
 }
 
@@ -353,16 +348,25 @@ mod tests {
     #[test]
     fn ipc_route_words() {
         let mut l = RecordingLog::default();
+        let split = |l: &mut RecordingLog, first, rest| {
+            let mut w = Words {
+                iif: "a1",
+                source: None,
+                group: "",
+                oifs: &[],
+            };
+            split_route_args(l, first, rest, &mut w).map(|()| (w.source, w.group, w.oifs))
+        };
         let args = ["225.1.1.1", "a2", "a3"];
-        let (s, g, o) = split_route_args(&mut l, args[0], &args[1..]).unwrap();
+        let (s, g, o) = split(&mut l, args[0], &args[1..]).unwrap();
         assert_eq!((s, g, o), (None, "225.1.1.1", &args[1..]));
-        let (s, g, o) = split_route_args(&mut l, "10.0.0.1", &["225.1.1.1/24"]).unwrap();
+        let (s, g, o) = split(&mut l, "10.0.0.1", &["225.1.1.1/24"]).unwrap();
         assert_eq!((s, g, o.len()), (Some("10.0.0.1"), "225.1.1.1/24", 0));
-        assert!(split_route_args(&mut l, "a2", &[]).is_none());
+        assert!(split(&mut l, "a2", &[]).is_err());
         assert_eq!(last(&l), "mroute: invalid multicast group: a2");
         // "Not enough arguments" is the command's check: `Router::command`'s tests.
         let many: std::vec::Vec<&str> = core::iter::repeat_n("x", 33).collect();
-        assert!(split_route_args(&mut l, "225.1.1.1", &many).is_none());
+        assert!(split(&mut l, "225.1.1.1", &many).is_err());
         assert_eq!(last(&l), "ipc: mroute: Too many outbound interfaces");
     }
 

@@ -175,10 +175,7 @@ impl Router {
             let result = self.words(h, &Origin::Ipc, Mode::Replay, &w, p.kind);
             if result.is_ok() {
                 self.pending.remove(pid);
-                note(
-                    h,
-                    Msg::Activated(super::pending_word(p.kind), w.iif, w.group),
-                );
+                note(h, Msg::Activated(p.kind, &w));
             }
         }
     }

@@ -196,10 +196,7 @@ impl Router {
         // Words too long for an entry are not "added"; a full list is, then fails.
         let added = self.pending.add_words(kind, w);
         if added != Err(AddError::TooLong) {
-            note(
-                h,
-                Msg::PendingAdded(super::pending_word(kind), w.iif, w.group),
-            );
+            note(h, Msg::PendingAdded(kind, w));
         }
         if added.is_err() {
             note_full(h, Table::Pending);

@@ -73,7 +73,11 @@ impl T {
                 file: "t.conf",
                 line: n as u32 + 1,
             };
-            if self.r.apply(&mut self.h, origin, &directive(line)).is_err() {
+            if self
+                .r
+                .apply(&mut self.h, &origin, &directive(line))
+                .is_err()
+            {
                 failed += 1;
             }
         }
@@ -985,7 +989,7 @@ fn pending_full_duplicate_and_too_long() {
             file: "t.conf",
             line: 1,
         };
-        let _ = t.r.apply(&mut t.h, origin, &long);
+        let _ = t.r.apply(&mut t.h, &origin, &long);
         let said: Vec<&str> = t.h.log.lines[n..].iter().map(|l| l.1.as_str()).collect();
         assert_eq!(said, [full.as_str()]);
         assert!(t.r.pending.is_empty());

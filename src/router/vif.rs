@@ -82,12 +82,8 @@ impl Router {
             if let Some(s) = slots.get_mut(slot) {
                 *s = id as u32 + 1;
             }
-            if v6 {
-                iface.mif = vif;
-            } else {
-                iface.vif = vif;
-                new_vif = true;
-            }
+            iface.vifs[k] = vif;
+            new_vif |= !v6;
         }
         if new_vif && iface.mrdisc {
             h.mrdisc_register(iface.ifindex, name);
@@ -131,11 +127,8 @@ impl Router {
         // A plain index, not an array iterator: no iterator state on the stack.
         for k in 0..2 {
             let v6 = k == 1;
-            let (family, vif) = if v6 {
-                (Family::V6, iface.mif)
-            } else {
-                (Family::V4, iface.vif)
-            };
+            let family = if v6 { Family::V6 } else { Family::V4 };
+            let vif = iface.vifs[k];
             if vif == NO_VIF {
                 continue;
             }
@@ -151,8 +144,7 @@ impl Router {
         if iface.mrdisc_on {
             h.mrdisc_deregister(ifindex);
         }
-        iface.vif = NO_VIF;
-        iface.mif = NO_VIF;
+        iface.vifs = [NO_VIF; 2];
         iface.mrdisc_on = false;
     }
 
@@ -219,7 +211,7 @@ impl Router {
         groups: bool,
     ) {
         // The VIF and MIF, not a copy of the record: the name is read where needed.
-        let Some((vif4, mif)) = self.ifaces.get(id).map(|i| (i.vif, i.mif)) else {
+        let Some([vif4, mif]) = self.ifaces.get(id).map(|i| i.vifs) else {
             return;
         };
         let vif_of = |v6: bool| Some(if v6 { mif } else { vif4 }).filter(|&v| v != NO_VIF);

@@ -35,10 +35,9 @@ pub struct Iface {
     pub stale: bool,
     /// The ifindex the VIF/MIF and joins were created with, while `stale`.
     pub stale_ifindex: u32,
-    /// IPv4 VIF index or [`NO_VIF`].
-    pub vif: u8,
-    /// IPv6 MIF index or [`NO_VIF`].
-    pub mif: u8,
+    /// The IPv4 VIF index (first) and the IPv6 MIF index, or [`NO_VIF`]: a pair indexed
+    /// by `v6`, so the family loops pick theirs without a branch.
+    pub vifs: [u8; 2],
     /// TTL threshold from `phyint` (default 1; never 0: routes use it as an OIF TTL).
     pub threshold: u8,
     /// `phyint … mrdisc`.
@@ -59,8 +58,7 @@ impl Iface {
             seen: false,
             stale: false,
             stale_ifindex: 0,
-            vif: NO_VIF,
-            mif: NO_VIF,
+            vifs: [NO_VIF; 2],
             threshold: 1,
             mrdisc: false,
             mrdisc_on: false,
@@ -70,7 +68,7 @@ impl Iface {
 
     /// The VIF (IPv4) or MIF (IPv6) index, if any.
     pub fn vif_of(&self, v6: bool) -> Option<u8> {
-        let v = if v6 { self.mif } else { self.vif };
+        let v = self.vifs[usize::from(v6)];
         (v != NO_VIF).then_some(v)
     }
 

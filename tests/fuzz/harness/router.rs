@@ -616,7 +616,7 @@ impl Driver {
                 file: "/etc/fuzz.conf",
                 line: self.line,
             };
-            let _ = self.r.apply(&mut self.h, origin, &directive);
+            let _ = self.r.apply(&mut self.h, &origin, &directive);
         }
         self.stats.conf_lines += 1;
     }
