@@ -311,19 +311,16 @@ pub fn parse_log_level(s: &str) -> LogLevel {
 ///
 /// `repr(C)`, the small fields first and the kilobyte of paths last: the code that reads
 /// the options through a pointer reaches the numbers and flags with one-byte offsets.
+/// The numbers and flags whose defaults are not zero come first, the zeros after them:
+/// [`DaemonOpts::new`] stores them as immediates, without a 16-byte constant in
+/// .rodata (x86_64 `smcrouted` -16 B; MIPS16e unchanged).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[repr(C)]
 pub struct DaemonOpts<'a> {
     /// `-c`: (*,G) cache flush period in seconds; 0 (also for negative) disables it.
     pub cache_timeout: u32,
-    /// `-d`: seconds to sleep before start-up (negative: none).
-    pub startup_delay: u32,
-    /// `-D` (hidden, for tests): exit after this many seconds; 0 never.
-    pub exit_delay: u32,
     /// `-m`: mrdisc announcement interval, 4..180, default 20.
     pub mrdisc_interval: u32,
-    /// `-t`: multicast routing table; 0 is the default table.
-    pub table_id: u32,
     /// `-l`, default notice (info with `-F`).
     pub log_level: LogLevel,
     /// `-F`: check the conf file and exit (0 or 78).
@@ -335,6 +332,12 @@ pub struct DaemonOpts<'a> {
     pub log_stderr: bool,
     /// What a `phyint` line with neither `enable` nor `disable` means; false with `-N`.
     pub phyint_enable_default: bool,
+    /// `-d`: seconds to sleep before start-up (negative: none).
+    pub startup_delay: u32,
+    /// `-D` (hidden, for tests): exit after this many seconds; 0 never.
+    pub exit_delay: u32,
+    /// `-t`: multicast routing table; 0 is the default table.
+    pub table_id: u32,
     /// `-i`/`-I`: syslog ident and base name of the default files.
     pub ident: &'a str,
     /// `-p USER[:GROUP]`: the user, as written.

@@ -161,9 +161,8 @@ fn run_batch(session: &mut Session<'_, '_>, input: Input<'_>, t: &mut impl Term)
         let read = match input(&mut buf) {
             Ok(read) => read,
             Err(e) => {
-                session.flush(t);
+                session.flush_failing(t);
                 warn_with(t, Warning::FailedReading, &e);
-                session.fail(1);
                 &[]
             }
         };
@@ -208,8 +207,8 @@ fn batch_line(session: &mut Session<'_, '_>, line: &[u8], t: &mut impl Term) {
             }
         }
     };
-    session.flush(t);
-    session.warn_failed(t, why, b"");
+    session.flush_failing(t);
+    warn(t, why, b"");
 }
 
 /// Prints a command-line error as SMCRoute does: getopt's line, then the usage.

@@ -129,8 +129,15 @@ impl<'o, 'a> Session<'o, 'a> {
     /// A request that cannot be built: reported in its place in the output, and failed.
     /// The line is the command line's for too many words (one copy of its wording).
     fn refuse(&mut self, e: WireError, t: &mut impl Term) {
-        self.flush(t);
+        self.flush_failing(t);
         print_arg_error(t, PROG, ArgError::Request(e));
+    }
+
+    /// Sends what is queued and counts one failed command, said next by the caller: one
+    /// method for the three failures that are said after a flush (x86_64 smcrouted and
+    /// smcroutectl -32 B; MIPS16e smcrouted -16 B, smcroutectl +16 B).
+    pub(super) fn flush_failing(&mut self, t: &mut impl Term) {
+        self.flush(t);
         self.fail(1);
     }
 
