@@ -3,7 +3,7 @@
 use super::msg::{note, Compact, Msg};
 use super::route::put_kernel;
 use super::Router;
-use crate::kernel::{Host, Upcall, UpcallKind};
+use crate::kernel::{Host, SgCount, Upcall, UpcallKind};
 use crate::net::Family;
 use crate::table::Walk;
 use crate::time::Instant;
@@ -117,10 +117,11 @@ impl Router {
             let Some(e) = self.mfc.get_mut(kid).filter(|r| r.is_cache()) else {
                 continue;
             };
+            let mut c = SgCount::default();
             let count = h
-                .sg_count(&e.mfc.source, &e.mfc.group)
+                .sg_count(&e.mfc.source, &e.mfc.group, &mut c)
                 .ok()
-                .map(|c| c.packets.saturating_sub(c.wrong_if));
+                .map(|()| c.packets.saturating_sub(c.wrong_if));
             if !e.stamped {
                 e.stamped = true;
                 e.last_use = now;
