@@ -56,8 +56,10 @@ pub trait Kernel {
     /// kernel reads its addresses, and its parent, not its TTLs).
     fn del_mfc(&mut self, mfc: &Mfc) -> Result<(), Errno>;
 
-    /// `ioctl(SIOCGETSGCNT)` for (S,G).
-    fn sg_count(&mut self, source: &Addr, group: &Addr) -> Result<SgCount, Errno>;
+    /// `ioctl(SIOCGETSGCNT)` for (S,G): on success the counters land in `count` (left
+    /// alone on an error). An out-parameter, not `Result<SgCount, _>`: that came back
+    /// through memory, its tag tested apart from the counters (x86_64 smcrouted -24 B).
+    fn sg_count(&mut self, source: &Addr, group: &Addr, count: &mut SgCount) -> Result<(), Errno>;
 
     /// Joins `group` (ASM) or (`source`, `group`) (SSM) on `ifindex`, on a helper socket
     /// chosen by the implementation (which handles `ENOBUFS` by opening another socket)

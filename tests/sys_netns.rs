@@ -12,7 +12,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use smcroute::errno::Errno;
-use smcroute::kernel::{JoinSockets, Kernel, Mfc, UpcallKind};
+use smcroute::kernel::{JoinSockets, Kernel, Mfc, SgCount, UpcallKind};
 use smcroute::net::{Addr, Family};
 use smcroute::sys::join::JoinPool;
 use smcroute::sys::mrdisc::Mrdisc;
@@ -134,6 +134,12 @@ fn ttls(oifs: &[u8]) -> [u8; 32] {
     t
 }
 
+/// `Kernel::sg_count` with its counters returned.
+fn sg_count(k: &mut MrouteSys, s: &Addr, g: &Addr) -> Result<SgCount, Errno> {
+    let mut c = SgCount::default();
+    k.sg_count(s, g, &mut c).map(|()| c)
+}
+
 fn text<T: ufmt::uDisplay>(v: &T) -> String {
     let mut s: heapless::String<160> = heapless::String::new();
     ufmt::uwrite!(s, "{}", v).unwrap();
@@ -201,12 +207,12 @@ fn v4_init_vifs_mfc_counters() {
         assert!(line.split_whitespace().nth(2) == Some("1"), "iif: {line}");
         assert!(line.trim_end().ends_with(" 0:1"), "oifs: {line}");
 
-        let c = k.sg_count(&s, &g).unwrap();
+        let c = sg_count(&mut k, &s, &g).unwrap();
         assert_eq!((c.packets, c.bytes, c.wrong_if), (0, 0, 0));
 
         k.del_mfc(&mfc).unwrap();
         assert!(!read("/proc/net/ip_mr_cache").contains(&hex([239, 1, 2, 3])));
-        assert_eq!(k.sg_count(&s, &g), Err(Errno::EADDRNOTAVAIL));
+        assert_eq!(sg_count(&mut k, &s, &g), Err(Errno::EADDRNOTAVAIL));
         assert_eq!(k.del_mfc(&mfc), Err(Errno::ENOENT));
 
         k.del_vif(Family::V4, 1, b).unwrap();
@@ -281,7 +287,7 @@ fn v4_nocache_upcall() {
             tx.send_to(b"hello", "239.1.2.3:5000").unwrap();
         }
         std::thread::sleep(Duration::from_millis(100));
-        let c = k.sg_count(&s, &g).unwrap();
+        let c = sg_count(&mut k, &s, &g).unwrap();
         println!("counters: {c:?}");
         assert!(c.packets >= 3 && c.bytes >= 3 * 33, "{c:?}");
         // Nothing else but non-upcall traffic is queued now: the socket reads empty.
@@ -338,7 +344,7 @@ fn v4_wrongvif_upcall_with_pim() {
             (up.kind, up.vif, up.source, up.group),
             (UpcallKind::WrongVif, 0, s, g)
         );
-        assert!(k.sg_count(&s, &g).unwrap().wrong_if >= 1);
+        assert!(sg_count(&mut k, &s, &g).unwrap().wrong_if >= 1);
     });
 }
 
@@ -480,7 +486,7 @@ fn v6_init_mifs_mfc_upcall() {
             .find(|l| l.starts_with("ff05:0000:0000:0000:0000:0000:0001:0002 fd00:0099:"))
             .expect("(S,G) in ip6_mr_cache");
         assert!(line.trim_end().ends_with(" 1:1"), "oifs: {line}");
-        let c = k.sg_count(&s, &g).unwrap();
+        let c = sg_count(&mut k, &s, &g).unwrap();
         assert_eq!(c.packets, 0);
         k.del_mfc(&mfc).unwrap();
         assert!(!read("/proc/net/ip6_mr_cache").contains("ff05:0000:0000:0000:0000:0000:0001:0002"));

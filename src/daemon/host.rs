@@ -180,11 +180,12 @@ impl Kernel for DaemonHost<'_> {
         self.kernel.del_mfc(mfc)
     }
 
-    fn sg_count(&mut self, source: &Addr, group: &Addr) -> Result<SgCount, Errno> {
+    fn sg_count(&mut self, source: &Addr, group: &Addr, count: &mut SgCount) -> Result<(), Errno> {
         if self.dry_run {
-            return Ok(SgCount::default());
+            *count = SgCount::default();
+            return Ok(());
         }
-        self.kernel.sg_count(source, group)
+        self.kernel.sg_count(source, group, count)
     }
 
     fn join(

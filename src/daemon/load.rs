@@ -246,7 +246,8 @@ mod tests {
             &mut self,
             _: &crate::net::Addr,
             _: &crate::net::Addr,
-        ) -> Result<crate::kernel::SgCount, Errno> {
+            _: &mut crate::kernel::SgCount,
+        ) -> Result<(), Errno> {
             Err(Errno::ENOENT)
         }
         fn join(

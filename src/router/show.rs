@@ -8,7 +8,7 @@
 use super::msg::Compact;
 use super::Router;
 use crate::ipc::show::Out;
-use crate::kernel::Host;
+use crate::kernel::{Host, SgCount};
 use crate::limits::MAX_VIFS;
 use crate::net::{Addr, Dec};
 use crate::table::groups::{Group, Join};
@@ -530,11 +530,11 @@ impl Router {
         // Detail is text, never JSON.
         if o.detail {
             // Kernel counters for an exact rule or a kernel entry: past the templates.
-            let c = match (section > 0, v.sg.source) {
-                (true, Some(s)) => h.sg_count(s, v.sg.group).ok(),
-                _ => None,
+            // Zero unless the kernel answers.
+            let mut c = SgCount::default();
+            if let (true, Some(s)) = (section > 0, v.sg.source) {
+                let _ = h.sg_count(s, v.sg.group, &mut c);
             }
-            .unwrap_or_default();
             o.dec(c.packets, 10);
             o.byte(b' ');
             o.dec(c.bytes, 10);

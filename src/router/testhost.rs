@@ -134,11 +134,13 @@ impl Kernel for TestHost {
         Ok(())
     }
 
-    fn sg_count(&mut self, source: &Addr, group: &Addr) -> Result<SgCount, Errno> {
-        self.counts
+    fn sg_count(&mut self, source: &Addr, group: &Addr, count: &mut SgCount) -> Result<(), Errno> {
+        *count = self
+            .counts
             .get(&(a(source), a(group)))
             .copied()
-            .ok_or(Errno::EADDRNOTAVAIL)
+            .ok_or(Errno::EADDRNOTAVAIL)?;
+        Ok(())
     }
 
     fn join(

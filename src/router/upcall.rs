@@ -3,7 +3,7 @@
 use super::msg::{note, Compact, Msg};
 use super::route::put_kernel;
 use super::Router;
-use crate::kernel::{Host, Upcall, UpcallKind};
+use crate::kernel::{Host, SgCount, Upcall, UpcallKind};
 use crate::net::Family;
 use crate::table::Walk;
 use crate::time::Instant;
@@ -117,26 +117,25 @@ impl Router {
             let Some(e) = self.mfc.get_mut(kid).filter(|r| r.is_cache()) else {
                 continue;
             };
-            let count = h
-                .sg_count(&e.mfc.source, &e.mfc.group)
-                .ok()
-                .map(|c| c.packets.saturating_sub(c.wrong_if));
+            // Zeros unless the kernel answers: a count of 0 then, and no answer drops.
+            let mut c = SgCount::default();
+            let answered = h.sg_count(&e.mfc.source, &e.mfc.group, &mut c).is_ok();
+            let count = c.packets.saturating_sub(c.wrong_if);
             if !e.stamped {
                 e.stamped = true;
                 e.last_use = now;
-                e.last_count = count.unwrap_or(0);
+                e.last_count = count;
                 continue;
             }
             if e.last_use.add_secs(max_idle) > now {
                 continue;
             }
-            match count {
-                Some(c) if c != e.last_count => {
-                    e.last_use = now;
-                    e.last_count = c;
-                    self.mfc.touch(kid);
-                }
-                _ => self.del_kernel(h, kid),
+            if answered && count != e.last_count {
+                e.last_use = now;
+                e.last_count = count;
+                self.mfc.touch(kid);
+            } else {
+                self.del_kernel(h, kid);
             }
         }
     }

@@ -219,7 +219,7 @@ impl Kernel for MrouteSys {
     }
 
     /// `ioctl(SIOCGETSGCNT)` / `ioctl(SIOCGETSGCNT_IN6)`.
-    fn sg_count(&mut self, source: &Addr, group: &Addr) -> Result<SgCount, Errno> {
+    fn sg_count(&mut self, source: &Addr, group: &Addr, count: &mut SgCount) -> Result<(), Errno> {
         // `and_then`, not a `?` in `fd`'s argument: LLVM tested that inner `Result`
         // twice (x86_64 -32 B; MIPS16e the same).
         let fd = family_of(source, group).and_then(|family| self.fd(family))?;
@@ -254,11 +254,12 @@ impl Kernel for MrouteSys {
             // this family back, its three counters included.
             Some(unsafe { w.assume_init() })
         };
-        Ok(sg_count(
+        *count = sg_count(
             word(0).unwrap_or(0),
             word(1).unwrap_or(0),
             word(2).unwrap_or(0),
-        ))
+        );
+        Ok(())
     }
 
     fn join(
@@ -587,7 +588,10 @@ mod tests {
         assert_eq!(k.add_mfc(&mfc), Err(Errno::ENOPROTOOPT));
         let mixed = Mfc { group: g6, ..mfc };
         assert_eq!(k.del_mfc(&mixed), Err(Errno::EINVAL));
-        assert_eq!(k.sg_count(&s, &g), Err(Errno::ENOPROTOOPT));
+        assert_eq!(
+            k.sg_count(&s, &g, &mut SgCount::default()),
+            Err(Errno::ENOPROTOOPT)
+        );
         assert_eq!(k.leave(0, 1, None, &g), Err(Errno::ENOENT));
         assert_eq!(k.shutdown(Family::V4), Ok(()));
     }
@@ -637,9 +641,18 @@ mod tests {
                 };
                 assert_eq!(k.add_mfc(&mfc), Ok(()));
                 // Found by its addresses: they are where the kernel reads them.
-                assert_eq!(k.sg_count(&source, &group), Ok(SgCount::default()));
+                let mut c = SgCount {
+                    packets: 1,
+                    bytes: 1,
+                    wrong_if: 1,
+                };
+                assert_eq!(k.sg_count(&source, &group, &mut c), Ok(()));
+                assert_eq!(c, SgCount::default());
                 let other = Addr::any(family);
-                assert_eq!(k.sg_count(&other, &group), Err(Errno::EADDRNOTAVAIL));
+                assert_eq!(
+                    k.sg_count(&other, &group, &mut c),
+                    Err(Errno::EADDRNOTAVAIL)
+                );
             }
             true
         });

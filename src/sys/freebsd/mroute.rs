@@ -241,7 +241,7 @@ impl Kernel for MrouteSys {
     }
 
     /// `ioctl(SIOCGETSGCNT)` / `ioctl(SIOCGETSGCNT_IN6)`.
-    fn sg_count(&mut self, source: &Addr, group: &Addr) -> Result<SgCount, Errno> {
+    fn sg_count(&mut self, source: &Addr, group: &Addr, count: &mut SgCount) -> Result<(), Errno> {
         let fd = self.fd(family_of(source, group)?)?;
         match (source, group) {
             (Addr::V4(s), Addr::V4(g)) => {
@@ -253,7 +253,8 @@ impl Kernel for MrouteSys {
                     wrong_if: 0,
                 };
                 ioctl_rw(fd, abi::SIOCGETSGCNT, &mut req)?;
-                Ok(sg_count_v4(req.pktcnt, req.bytecnt, req.wrong_if))
+                *count = sg_count_v4(req.pktcnt, req.bytecnt, req.wrong_if);
+                Ok(())
             }
             (Addr::V6(s), Addr::V6(g)) => {
                 let mut req = abi::sioc_sg_req6 {
@@ -264,11 +265,12 @@ impl Kernel for MrouteSys {
                     wrong_if: 0,
                 };
                 ioctl_rw(fd, abi::SIOCGETSGCNT_IN6, &mut req)?;
-                Ok(SgCount {
+                *count = SgCount {
                     packets: req.pktcnt,
                     bytes: req.bytecnt,
                     wrong_if: req.wrong_if,
-                })
+                };
+                Ok(())
             }
             _ => Err(Errno::EINVAL),
         }

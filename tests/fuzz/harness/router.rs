@@ -235,13 +235,16 @@ impl Kernel for ModelHost {
         }
     }
 
-    fn sg_count(&mut self, source: &Addr, group: &Addr) -> Result<SgCount, Errno> {
+    fn sg_count(&mut self, source: &Addr, group: &Addr, count: &mut SgCount) -> Result<(), Errno> {
         match self.mfc.get(&(*source, *group)) {
-            Some((m, _)) => Ok(SgCount {
-                packets: u64::from(m.parent) + 1,
-                bytes: 1500,
-                wrong_if: 0,
-            }),
+            Some((m, _)) => {
+                *count = SgCount {
+                    packets: u64::from(m.parent) + 1,
+                    bytes: 1500,
+                    wrong_if: 0,
+                };
+                Ok(())
+            }
             None => Err(Errno::EADDRNOTAVAIL),
         }
     }
