@@ -34,14 +34,17 @@ use crate::errno::Errno;
 /// `daemonize` uses plain system calls, `malloc`-free libc and panics by trapping.
 /// `getpid` is a real system call in musl and glibc (no cached pid).
 ///
-/// Only for static musl (where the ~3 KB are): glibc is a shared library there, and its
-/// `fork` also resets state of its own (the single-threaded flag, malloc's arenas) that
-/// a raw clone would leave alone.
+/// On glibc too (-40 B on x86_64: an import less). glibc's `fork` also resets state of
+/// its own in the child: its locks (malloc's arenas, the environment's, stdio's list)
+/// and the single-threaded flag, for a child of a multi-threaded process, where another
+/// thread may hold a lock. In ours no other thread exists to hold one, and the flag is
+/// already set; the script child's `unsetenv`/`putenv` take plain (not owner-checked)
+/// locks and may call `malloc`, whose state is consistent for the same reason.
 ///
 /// # Safety
 /// As `fork(2)` in a single-threaded process: the child must not rely on libc's cached
 /// thread id (see above).
-#[cfg(all(target_os = "linux", target_env = "musl"))]
+#[cfg(target_os = "linux")]
 pub unsafe fn fork() -> Result<libc::pid_t, Errno> {
     let flags = libc::SIGCHLD as c_long;
     // SAFETY: a clone without CLONE_VM, stack, TLS or tid pointers is a plain fork: the
@@ -60,11 +63,11 @@ pub unsafe fn fork() -> Result<libc::pid_t, Errno> {
     rc.map(|n| n as libc::pid_t)
 }
 
-/// `fork()`.
+/// `fork()` (FreeBSD).
 ///
 /// # Safety
 /// As `fork(2)`.
-#[cfg(not(all(target_os = "linux", target_env = "musl")))]
+#[cfg(not(target_os = "linux"))]
 pub unsafe fn fork() -> Result<libc::pid_t, Errno> {
     // SAFETY: the caller upholds `fork`'s contract.
     super::ret(unsafe { libc::fork() })
@@ -1048,8 +1051,13 @@ via_libc! {
 /// `handler` is `SIG_DFL`, `SIG_IGN` or an async-signal-safe `extern "C" fn(c_int)`.
 #[cfg(all(
     target_os = "linux",
-    target_env = "musl",
-    any(target_arch = "aarch64", target_arch = "arm", target_arch = "mips")
+    any(
+        target_arch = "x86_64",
+        all(
+            target_env = "musl",
+            any(target_arch = "aarch64", target_arch = "arm", target_arch = "mips")
+        )
+    )
 ))]
 pub unsafe fn sigaction(
     sig: libc::c_int,
@@ -1080,8 +1088,13 @@ pub unsafe fn sigaction(
 /// `handler` is `SIG_DFL`, `SIG_IGN` or an async-signal-safe `extern "C" fn(c_int)`.
 #[cfg(not(all(
     target_os = "linux",
-    target_env = "musl",
-    any(target_arch = "aarch64", target_arch = "arm", target_arch = "mips")
+    any(
+        target_arch = "x86_64",
+        all(
+            target_env = "musl",
+            any(target_arch = "aarch64", target_arch = "arm", target_arch = "mips")
+        )
+    )
 )))]
 pub unsafe fn sigaction(
     sig: libc::c_int,
@@ -1104,8 +1117,10 @@ pub unsafe fn sigaction(
 
 #[cfg(all(
     target_os = "linux",
-    target_env = "musl",
-    any(target_arch = "aarch64", target_arch = "arm")
+    any(
+        target_arch = "x86_64",
+        all(target_env = "musl", any(target_arch = "aarch64", target_arch = "arm"))
+    )
 ))]
 pub use self::generic_sigaction::*;
 
@@ -1114,8 +1129,10 @@ pub use self::generic_sigaction::*;
 /// 64-signal `sigset_t`.
 #[cfg(all(
     target_os = "linux",
-    target_env = "musl",
-    any(target_arch = "aarch64", target_arch = "arm")
+    any(
+        target_arch = "x86_64",
+        all(target_env = "musl", any(target_arch = "aarch64", target_arch = "arm"))
+    )
 ))]
 mod generic_sigaction {
     use core::mem::{offset_of, size_of};
@@ -1139,12 +1156,46 @@ mod generic_sigaction {
         pub fn new(handler: libc::sighandler_t, flags: libc::c_int) -> Self {
             Self {
                 handler,
+                #[cfg(not(target_arch = "x86_64"))]
                 flags: flags as c_ulong,
-                // No SA_RESTORER: see the module note below.
+                #[cfg(target_arch = "x86_64")]
+                flags: (flags | SA_RESTORER) as c_ulong,
+                // No SA_RESTORER but on x86_64: see the module note below.
+                #[cfg(not(target_arch = "x86_64"))]
                 restorer: 0,
+                #[cfg(target_arch = "x86_64")]
+                restorer: restore_rt as unsafe extern "C" fn() as usize,
                 mask: [0; SIGSET_BYTES / size_of::<c_ulong>()],
             }
         }
+    }
+
+    /// `SA_RESTORER` (`<asm/signal.h>` on x86): `restorer` is the handler's return address.
+    #[cfg(target_arch = "x86_64")]
+    const SA_RESTORER: libc::c_int = 0x0400_0000;
+
+    // x86_64 has no kernel trampoline for returning from a handler: the kernel pushes
+    // `restorer` as the handler's return address, and it must make the `rt_sigreturn`
+    // system call (15), as glibc's and musl's `__restore_rt` do. Not a Rust function:
+    // it runs on the signal frame the kernel built, with no return address of its own.
+    #[cfg(target_arch = "x86_64")]
+    core::arch::global_asm!(
+        ".pushsection .text.smcroute_restore_rt, \"ax\", @progbits",
+        ".globl smcroute_restore_rt",
+        ".hidden smcroute_restore_rt",
+        ".type smcroute_restore_rt, @function",
+        "smcroute_restore_rt:",
+        "mov eax, 15",
+        "syscall",
+        ".size smcroute_restore_rt, . - smcroute_restore_rt",
+        ".popsection",
+    );
+
+    #[cfg(target_arch = "x86_64")]
+    extern "C" {
+        /// The `rt_sigreturn` trampoline above (only its address is used).
+        #[link_name = "smcroute_restore_rt"]
+        fn restore_rt();
     }
 
     #[cfg(target_pointer_width = "64")]
@@ -1170,7 +1221,8 @@ mod generic_sigaction {
 
 // aarch64 and ARM need no restorer: without `SA_RESTORER` the kernel returns from a
 // handler through its own trampoline (the vDSO's on aarch64, the signal page on ARM).
-// x86_64 would need one (it has no kernel trampoline); it keeps libc's `sigaction`.
+// x86_64 has none: `restore_rt` above is ours, as libc's is. On glibc this replaces
+// `signal`, an import (~70 B of dynamic tables and a GOT call with its `errno` read).
 
 /// The kernel's `struct sigaction` on MIPS (`arch/mips/include/uapi/asm/signal.h`):
 /// `unsigned int` flags first, then the handler, then a 128-signal `sigset_t`; no

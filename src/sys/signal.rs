@@ -175,7 +175,8 @@ impl Drop for Signals {
 /// `sigaction(sig, {handler, empty mask, SA_RESTART}, NULL)`: on glibc its `signal`,
 /// which is BSD's and makes that very call (`SA_RESTART`; `sig` in the mask, which a
 /// handler without `SA_NODEFER` blocks anyway), with no `struct sigaction` built here.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
+/// Not on x86_64, where our raw `sigaction` is smaller than the import (`call::sigaction`).
+#[cfg(all(target_os = "linux", target_env = "gnu", not(target_arch = "x86_64")))]
 fn set_action(sig: libc::c_int, handler: libc::sighandler_t) -> Result<(), Errno> {
     // SAFETY: `handler` is `SIG_DFL`, `SIG_IGN` or `on_signal`, which is
     // async-signal-safe.
@@ -186,7 +187,7 @@ fn set_action(sig: libc::c_int, handler: libc::sighandler_t) -> Result<(), Errno
 }
 
 /// `sigaction(sig, {handler, empty mask, SA_RESTART}, NULL)`.
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+#[cfg(not(all(target_os = "linux", target_env = "gnu", not(target_arch = "x86_64"))))]
 fn set_action(sig: libc::c_int, handler: libc::sighandler_t) -> Result<(), Errno> {
     // SAFETY: `handler` is `SIG_DFL`, `SIG_IGN` or `on_signal`, which is
     // async-signal-safe.
