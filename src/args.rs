@@ -132,31 +132,34 @@ impl ErrorLine<'_> {
     }
 }
 
+/// The text of each error, newline included, with an `INSERT` where the option letter
+/// goes (a table, not a match of tuples: one lookup instead of six sets of stores;
+/// pointer-free, so in .rodata, not string slices in the RELRO region), packed after
+/// the help texts as `put_unpacked` takes them ("option", "Invalid", "multicast
+/// routing table" are references). One text each, not the pieces before and after
+/// the letter: one `put_unpacked` call.
+#[rustfmt::skip]
+const ERROR_LINE_PARTS: [&[u8]; 6] = [
+    b": invalid option -- '\x01'\n",
+    b": option requires an argument -- '\x01'\n",
+    b": Invalid mrdisc announcement interval, 4-180.\n",
+    // SMCRoute prints only the usage text here; one line of why does no harm.
+    b": Invalid multicast routing table ID, must be 0 or more.\n",
+    // `PATH_MAX_LEN` written out (the unit tests check the line).
+    b": Path from -\x01 too long, max 256 bytes.\n",
+    // SMCRoute's wording for a request that cannot be built; the error's text
+    // after it (in the program already, for the daemon's log), then the newline.
+    b": Failed constructing IPC command: ",
+];
+/// [`ERROR_LINE_PARTS`] [separated](separated), what [`put_error_line`] packs.
+pub(crate) const ERROR_LINE_SEPARATED: [u8; separated_len(&ERROR_LINE_PARTS)] =
+    separated(&ERROR_LINE_PARTS);
+
 /// [`ErrorLine::put_line`] of `prog` and `error`.
 #[inline(never)]
 fn put_error_line(prog: &str, error: ArgError, put: &mut dyn FnMut(&[u8]), letter_as_is: bool) {
-    // The text of each error, newline included, with an `INSERT` where the option letter
-    // goes (a table, not a match of tuples: one lookup instead of six sets of stores;
-    // pointer-free, so in .rodata, not string slices in the RELRO region), packed after
-    // the help texts as `put_unpacked` takes them ("option", "Invalid", "multicast
-    // routing table" are references). One text each, not the pieces before and after
-    // the letter: one `put_unpacked` call.
-    #[rustfmt::skip]
-    const PARTS: [&[u8]; 6] = [
-        b": invalid option -- '\x01'\n",
-        b": option requires an argument -- '\x01'\n",
-        b": Invalid mrdisc announcement interval, 4-180.\n",
-        // SMCRoute prints only the usage text here; one line of why does no harm.
-        b": Invalid multicast routing table ID, must be 0 or more.\n",
-        // `PATH_MAX_LEN` written out (the unit tests check the line).
-        b": Path from -\x01 too long, max 256 bytes.\n",
-        // SMCRoute's wording for a request that cannot be built; the error's text
-        // after it (in the program already, for the daemon's log), then the newline.
-        b": Failed constructing IPC command: ",
-    ];
-    const SEPARATED: [u8; separated_len(&PARTS)] = separated(&PARTS);
     crate::packed_after_help! {
-        static TEXTS = SEPARATED;
+        static TEXTS = ERROR_LINE_SEPARATED;
     }
     // The place of the error's text, then its letter: two matches, the first of which
     // is the variant's number as it is.
@@ -755,7 +758,8 @@ const DAEMON_USAGE_PARTS: [&str; 11] = [
     cmd::CMD_TEXT_PARTS[cmd::COMMANDS[cmd::VERSION].help_index()],
     "\n",
 ];
-const DAEMON_USAGE_JOINED: [u8; joined_len(&DAEMON_USAGE_PARTS)] = join(&DAEMON_USAGE_PARTS);
+pub(crate) const DAEMON_USAGE_JOINED: [u8; joined_len(&DAEMON_USAGE_PARTS)] =
+    join(&DAEMON_USAGE_PARTS);
 const USAGE_TO_CONF: &str = crate::joined![
     " [-hnNsv] [-c SEC] [-d SEC] [-e CMD] [-f FILE] [-i NAME] [-l LVL] \n\
      \x20                    [-m SEC] [-P FILE] [-t ID] [-u FILE]\n\

@@ -170,7 +170,7 @@ crate::packed_after_help! {
     /// x86_64 smcrouted -40 B, smcroutectl -80 B; mipsel -48 B, smcroutectl -128 B).
     static PACKED = PACKED_SEPARATED;
 }
-const PACKED_SEPARATED: [u8; separated_len(PACKED_PARTS)] = separated(PACKED_PARTS);
+pub(crate) const PACKED_SEPARATED: [u8; separated_len(PACKED_PARTS)] = separated(PACKED_PARTS);
 
 errnos! {
     // The IPC wire errors' texts first.

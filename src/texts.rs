@@ -68,25 +68,86 @@ const MAX_RUN: usize = 20;
 pub static BLANKS: [u8; MAX_RUN] = [b' '; MAX_RUN];
 /// In a packed text, a byte from `REF_CODE` on starts a reference: two bytes that stand
 /// for `MIN_REF + len` bytes of the packed text from position `pos` on, a stretch of
-/// plain text written earlier (so the decoder puts them as they are). The first byte is
-/// `REF_CODE | len << REF_POS_HIGH_BITS | pos >> 8`, the second the low byte of `pos`.
-/// The texts are ASCII, so no plain byte is from `REF_CODE` on (checked by [`pack`]).
-const REF_CODE: u8 = 0x80;
+/// plain text written earlier (so the decoder puts them as they are, pairs expanded).
+/// The first byte is `REF_CODE | len << REF_POS_HIGH_BITS | pos >> 8`, the second the
+/// low byte of `pos`. No plain byte is from `REF_CODE` on (checked by [`pack`]).
+const REF_CODE: u8 = 0xc0;
 /// The shortest stretch a reference stands for: a shorter one saves nothing (3 bytes
 /// save one, but break up longer repeats after them: on a model of this packer, 4 packs
 /// `smcrouted -h` 21 bytes smaller than 3).
 const MIN_REF: usize = 4;
-/// The bits of `pos` in the first byte of a reference; four are left for `len`.
+/// The bits of `pos` in the first byte of a reference; three are left for `len`.
 const REF_POS_HIGH_BITS: u32 = 3;
-/// The longest stretch a reference stands for.
-const MAX_REF: usize = MIN_REF + (0x7f >> REF_POS_HIGH_BITS);
+/// The longest stretch a reference stands for (of packed bytes, pairs being one each).
+const MAX_REF: usize = MIN_REF + (0x3f >> REF_POS_HIGH_BITS);
 /// References point below this position of the packed text.
 const REF_POS_END: usize = 1 << (8 + REF_POS_HIGH_BITS);
 
-/// Whether `b` in a packed text is plain text, not a code: a line break or printable
-/// ASCII (what the help texts hold besides [`INSERT`]; checked by [`pack`]).
+/// In a packed text, a byte of `0x80..REF_CODE` or `2..=9` stands for a pair of
+/// symbols of [`PAIRS`] (a byte of text or another pair): byte-pair encoding, done
+/// before the references are found, so a repeat is shorter and a word that recurs is
+/// one or two bytes where the references cannot reach. Pair `k` is byte `PAIR_HIGH + k`
+/// for the first [`HIGH_PAIRS`], `PAIR_LOW + k - HIGH_PAIRS` for the rest.
+const PAIR_HIGH: u8 = 0x80;
+const HIGH_PAIRS: usize = (REF_CODE - PAIR_HIGH) as usize;
+const PAIR_LOW: u8 = 0x02;
+/// The number of pairs: the high ones and `2..=9` (below the line break, above
+/// [`INSERT`]).
+pub const PAIR_COUNT: usize = HIGH_PAIRS + 8;
+
+/// The byte that stands for pair `k`.
+const fn pair_code(k: usize) -> u8 {
+    if k < HIGH_PAIRS {
+        PAIR_HIGH + k as u8
+    } else {
+        PAIR_LOW + (k - HIGH_PAIRS) as u8
+    }
+}
+
+/// The pair byte `b` (a plain byte, below [`REF_CODE`]) stands for, if it is one.
+#[inline(always)]
+fn pair_of(b: u8) -> Option<&'static [u8; 2]> {
+    let k = if b >= PAIR_HIGH {
+        usize::from(b - PAIR_HIGH)
+    } else {
+        usize::from(b.wrapping_sub(PAIR_LOW)) + HIGH_PAIRS
+    };
+    PAIRS.get(k)
+}
+
+/// The pairs of the byte-pair encoding, in the order they are applied: the pair of
+/// symbols most frequent in all the programs' texts, then the most frequent with it
+/// replaced, and so on (each symbol a byte of text or an earlier pair's code). Made by
+/// `tests::pairs_are_the_greedy_choice`, which prints a new table when the texts change.
+#[rustfmt::skip]
+pub static PAIRS: [[u8; 2]; PAIR_COUNT] = PAIRS_TABLE;
+
+#[rustfmt::skip]
+const PAIRS_TABLE: [[u8; 2]; PAIR_COUNT] = [
+    [b'i', b'n'], [b't', b' '], [b'o', b'u'], [b'e', b' '], [b'd', b' '], [b'o', b'n'],
+    [b't', b'e'], [b'r', 0x82], [0x80, b'g'], [b':', b' '], [b',', b' '], [b'l', b'e'],
+    [b't', b'i'], [0x88, b' '], [b's', b' '], [b'u', b'l'], [b'c', b'a'], [b'o', b'r'],
+    [b'\n', b' '], [b'e', b'n'], [0x92, b' '], [b'n', b'o'], [b'a', b'n'], [b'r', b'e'],
+    [b'e', b'r'], [b's', 0x81], [0x85, b' '], [0x8f, 0x8c], [b'f', b'a'], [0x90, 0x99],
+    [0x9b, 0x9d], [b' ', b'm'], [0x87, 0x86], [b'i', 0x8b], [0x87, b'p'], [b'%', b' '],
+    [b't', b'h'], [b'l', b' '], [0x95, 0x81], [b' ', b's'], [b'g', 0xa2], [b'a', b'b'],
+    [0x86, b'r'], [b'a', b'l'], [b'I', b'F'], [b'p', b'p'], [b'I', b'P'], [b'l', 0x83],
+    [b'e', b's'], [b'r', b'o'], [0x94, b'-'], [0xa1, 0x84], [b'o', b' '], [b'"', b':'],
+    [b'L', b'E'], [b'O', b'U'], [b'a', 0xb3], [b'n', b'e'], [0x9c, b'c'], [0xaa, 0xba],
+    [b'F', 0xb8], [b'a', b'r'], [0x9f, 0x9e], [b'-', b'-'], [b'd', b'e'], [b'e', b'm'],
+    [0x80, 0xbb], [b'h', b'o'], [b'y', b' '], [0x05, b'w'], [b'c', 0x85], [b't', 0x8d],
+];
+
+/// Whether `b` is a byte of text: a line break or printable ASCII (what the texts hold
+/// besides [`INSERT`] and [`END`]; checked by [`pack`]).
+const fn is_text(b: u8) -> bool {
+    b == b'\n' || (b >= b' ' && b < PAIR_HIGH)
+}
+
+/// Whether `b` in a packed text is plain, not a code that the decoder takes on its own:
+/// text or a pair (a reference may stand for a stretch of them).
 const fn is_plain(b: u8) -> bool {
-    b == b'\n' || (b >= b' ' && b < REF_CODE)
+    is_text(b) || (b >= PAIR_HIGH && b < REF_CODE) || (b >= PAIR_LOW && b < PAIR_LOW + 8)
 }
 
 /// Blanks at `text[i..]`, at most [`MAX_RUN`].
@@ -120,13 +181,51 @@ struct Packed {
     len: usize,
 }
 
-/// `text` packed, at compile time: each run of blanks is one code byte, and each
-/// repeat of [`MIN_REF`] or more bytes of plain text is a reference to the longest
-/// earlier stretch it repeats (found through hash chains of the positions where four
-/// plain bytes start, so the evaluation stays short). A compile error if `text` holds a
-/// byte other than [`INSERT`], [`END`], a line break and printable ASCII (the others
-/// may be codes), or packs to more than [`MAX_PACKED`].
-const fn packed(text: &[u8]) -> Packed {
+/// The longest text the packer takes (the byte-pair encoder's buffer).
+const MAX_TEXT: usize = 8192;
+
+/// `text` with the [`PAIRS`] applied, at compile time: for each pair in its order, every
+/// occurrence from left to right becomes the pair's code. A compile error if `text`
+/// holds a byte other than [`INSERT`], [`END`], a line break and printable ASCII (the
+/// others are codes). Returns the buffer and the length of the text in it.
+const fn encoded(text: &[u8], pairs: &[[u8; 2]]) -> ([u8; MAX_TEXT], usize) {
+    let mut out = [0; MAX_TEXT];
+    let mut len = 0;
+    while len < text.len() {
+        let b = text[len];
+        assert!(b == INSERT || b == END || is_text(b));
+        out[len] = b;
+        len += 1;
+    }
+    let mut k = 0;
+    while k < pairs.len() {
+        let [x, y] = pairs[k];
+        let (mut i, mut at) = (0, 0);
+        while i < len {
+            if i + 1 < len && out[i] == x && out[i + 1] == y {
+                out[at] = pair_code(k);
+                i += 2;
+            } else {
+                out[at] = out[i];
+                i += 1;
+            }
+            at += 1;
+        }
+        len = at;
+        k += 1;
+    }
+    (out, len)
+}
+
+/// `text` packed, at compile time: [encoded](encoded) with the [`PAIRS`], then each run
+/// of blanks is one code byte, and each repeat of [`MIN_REF`] or more plain bytes is a
+/// reference to the longest earlier stretch it repeats (found through hash chains of
+/// the positions where four plain bytes start, so the evaluation stays short). A
+/// compile error if `text` holds a byte other than [`INSERT`], [`END`], a line break and
+/// printable ASCII, or packs to more than [`MAX_PACKED`].
+const fn packed(text: &[u8], pairs: &[[u8; 2]]) -> Packed {
+    let (coded, coded_len) = encoded(text, pairs);
+    let text = coded.split_at(coded_len).0;
     let mut out = [0; MAX_PACKED];
     let mut plain = [false; MAX_PACKED];
     let mut head = [NO_POS; CHAINS];
@@ -208,7 +307,7 @@ const fn longest(
 
 /// The bytes of `text` [packed](pack).
 pub const fn packed_len(text: &[u8]) -> usize {
-    packed(text).len
+    packed(text, &PAIRS_TABLE).len
 }
 
 /// `text` packed at compile time: the help texts are laid out in columns (a few hundred
@@ -217,7 +316,13 @@ pub const fn packed_len(text: &[u8]) -> usize {
 /// written; a compile error if `text` holds a byte other than [`INSERT`], [`END`], a
 /// line break and printable ASCII. [`put_unpacked`] writes it out as it was.
 pub const fn pack<const N: usize>(text: &[u8]) -> [u8; N] {
-    let packed = packed(text);
+    pack_with(text, &PAIRS_TABLE)
+}
+
+/// [`pack`] with the byte-pair table `pairs` (the unit tests of the other steps pack
+/// with none).
+const fn pack_with<const N: usize>(text: &[u8], pairs: &[[u8; 2]]) -> [u8; N] {
+    let packed = packed(text, pairs);
     assert!(packed.len == N);
     let mut out = [0; N];
     let mut i = 0;
@@ -265,31 +370,112 @@ fn put_unpacked_after(
         let from = at;
         at += 1;
         let run = usize::from(first.wrapping_sub(RUN_CODE));
-        let piece = if first == INSERT {
-            insert
+        if first == INSERT {
+            put(insert);
         } else if (2..=MAX_RUN).contains(&run) {
-            BLANKS.get(..run).unwrap_or(&[])
-        } else if first >= REF_CODE {
-            let low = packed.get(at).copied().unwrap_or(0);
-            at += 1;
-            let pos = usize::from(first) << 8 & (REF_POS_END - 1) | usize::from(low);
-            let len = MIN_REF + usize::from((first & !REF_CODE) >> REF_POS_HIGH_BITS);
-            // Positions count `earlier` first; no reference spans its last END.
-            let (text, pos) = match pos.checked_sub(earlier.len()) {
-                Some(own) => (packed, own),
-                None => (earlier, pos),
-            };
-            text.get(pos..pos + len).unwrap_or(&[])
+            put(BLANKS.get(..run).unwrap_or(&[]));
         } else {
-            // The text up to the next code byte.
-            while packed.get(at).is_some_and(|&b| is_plain(b)) {
+            let plain = if first >= REF_CODE {
+                let low = packed.get(at).copied().unwrap_or(0);
                 at += 1;
-            }
-            packed.get(from..at).unwrap_or(&[])
-        };
-        put(piece);
+                let pos = usize::from(first) << 8 & (REF_POS_END - 1) | usize::from(low);
+                let len = MIN_REF + usize::from((first & !REF_CODE) >> REF_POS_HIGH_BITS);
+                // Positions count `earlier` first; no reference spans its last END.
+                let (text, pos) = match pos.checked_sub(earlier.len()) {
+                    Some(own) => (packed, own),
+                    None => (earlier, pos),
+                };
+                text.get(pos..pos + len)
+            } else {
+                // The plain bytes up to the next code byte.
+                while packed.get(at).is_some_and(|&b| is_plain(b)) {
+                    at += 1;
+                }
+                packed.get(from..at)
+            };
+            put_plain(plain.unwrap_or(&[]), put);
+        }
     }
 }
+
+/// Writes plain packed bytes through `put`: each stretch of text as it is, each pair
+/// as the text it stands for. In line in [`put_unpacked`] and not recursive, so
+/// `put_unpacked` stays one function of its own that LLVM calls with the closure's
+/// function instead of a vtable (a recursive one costs the vtables: x86_64 +900 B).
+#[inline(always)]
+fn put_plain(mut plain: &[u8], put: &mut dyn FnMut(&[u8])) {
+    while let Some(&b) = plain.first() {
+        let n = if is_text(b) {
+            let n = plain
+                .iter()
+                .position(|&b| !is_text(b))
+                .unwrap_or(plain.len());
+            put(plain.get(..n).unwrap_or(&[]));
+            n
+        } else {
+            put_pair(b, put);
+            1
+        };
+        plain = plain.get(n..).unwrap_or(&[]);
+    }
+}
+
+/// Writes the text of pair `code` through `put`, a byte at a time, depth first through
+/// a stack of the symbols still to write (at most [`PAIR_DEPTH`] deep). A byte that is
+/// no pair (which the packer never puts here) is written as it is.
+#[inline(always)]
+fn put_pair(code: u8, put: &mut dyn FnMut(&[u8])) {
+    let mut stack = [0; PAIR_DEPTH];
+    stack[0] = code;
+    let mut n: usize = 1;
+    while let Some(top) = n.checked_sub(1) {
+        n = top;
+        let symbol = stack.get(top).copied().unwrap_or(0);
+        match (pair_of(symbol), stack.get_mut(top..top + 2)) {
+            (Some(&[first, second]), Some(places)) => {
+                places.copy_from_slice(&[second, first]);
+                n += 2;
+            }
+            _ => put(&[symbol]),
+        }
+    }
+}
+
+/// The deepest stack [`put_pair`] needs: a pair's symbols that are pairs need one more
+/// place than it (checked against [`PAIRS`] at compile time).
+const PAIR_DEPTH: usize = 8;
+
+/// How many places of its stack [`put_pair`] uses for pair `k` of `pairs`: its second
+/// symbol takes the pair's place, its first the one above.
+const fn pair_depth(pairs: &[[u8; 2]], k: usize) -> usize {
+    let first = symbol_depth(pairs, pairs[k][0], k);
+    let second = symbol_depth(pairs, pairs[k][1], k);
+    if first + 1 > second {
+        first + 1
+    } else {
+        second
+    }
+}
+
+/// [`pair_depth`] of `symbol` if it is one of the first `below` pairs, else 1 (text).
+const fn symbol_depth(pairs: &[[u8; 2]], symbol: u8, below: usize) -> usize {
+    let mut j = 0;
+    while j < below {
+        if pair_code(j) == symbol {
+            return pair_depth(pairs, j);
+        }
+        j += 1;
+    }
+    1
+}
+
+const _: () = {
+    let mut k = 0;
+    while k < PAIR_COUNT {
+        assert!(pair_depth(&PAIRS_TABLE, k) <= PAIR_DEPTH);
+        k += 1;
+    }
+};
 
 /// The bytes of `parts` with [`END`] between each two (what [`PackedTexts`] packs).
 pub const fn separated_len(parts: &[&[u8]]) -> usize {
@@ -334,6 +520,11 @@ pub struct PackedTexts<const N: usize, const L: usize> {
 impl<const N: usize, const L: usize> PackedTexts<N, L> {
     /// The table of the [`separated`] texts `separated`, at compile time.
     pub const fn new(separated: &[u8]) -> Self {
+        Self::with_pairs(separated, &PAIRS_TABLE)
+    }
+
+    /// [`Self::new`] with the byte-pair table `pairs`.
+    const fn with_pairs(separated: &[u8], pairs: &[[u8; 2]]) -> Self {
         let mut ends = 0;
         let mut i = 0;
         while i < separated.len() {
@@ -342,7 +533,7 @@ impl<const N: usize, const L: usize> PackedTexts<N, L> {
         }
         assert!(ends + 1 == N);
         Self {
-            bytes: pack(separated),
+            bytes: pack_with(separated, pairs),
         }
     }
 
@@ -430,6 +621,129 @@ pub const fn same_bytes(a: &[u8], b: &[u8]) -> bool {
 mod tests {
     use super::*;
 
+    /// The bytes of `text` packed without byte pairs (the tests of the other steps).
+    const fn plain_len(text: &[u8]) -> usize {
+        packed(text, &[]).len
+    }
+
+    /// Every text the programs pack: what each packing's separated texts hold (the help
+    /// texts first, which every other packing starts with).
+    fn all_texts() -> [&'static [u8]; 9] {
+        [
+            &crate::args::HELP_SEPARATED,
+            &crate::args::DAEMON_USAGE_JOINED,
+            &crate::args::ERROR_LINE_SEPARATED,
+            &crate::daemon::said::SEPARATED,
+            &crate::sys::mrinit::TEXTS_SEPARATED,
+            &crate::router::msg::TEMPLATES_SEPARATED,
+            &crate::router::show::PIECES_SEPARATED,
+            &crate::ctl::WARNINGS_SEPARATED,
+            &crate::errno::PACKED_SEPARATED,
+        ]
+    }
+
+    /// The greedy byte-pair table of `texts`: [`PAIR_COUNT`] times, the pair of plain
+    /// symbols that occurs most often (the smaller pair on a tie; never two blanks,
+    /// which are a run), replaced from left to right by its code.
+    fn greedy_pairs(texts: &[&[u8]]) -> std::vec::Vec<[u8; 2]> {
+        let mut seqs: std::vec::Vec<std::vec::Vec<u8>> = texts.iter().map(|t| t.to_vec()).collect();
+        let pairable = |x: u8, y: u8| is_plain(x) && is_plain(y) && !(x == b' ' && y == b' ');
+        let mut pairs = std::vec::Vec::new();
+        for k in 0..PAIR_COUNT {
+            let mut count = std::vec![0u32; 1 << 16];
+            for s in &seqs {
+                for w in s.windows(2) {
+                    if pairable(w[0], w[1]) {
+                        count[usize::from(w[0]) << 8 | usize::from(w[1])] += 1;
+                    }
+                }
+            }
+            let mut best = 0;
+            for (i, &n) in count.iter().enumerate() {
+                if n > count[best] {
+                    best = i;
+                }
+            }
+            let (x, y) = ((best >> 8) as u8, best as u8);
+            pairs.push([x, y]);
+            for s in &mut seqs {
+                let mut out = std::vec::Vec::with_capacity(s.len());
+                let mut i = 0;
+                while i < s.len() {
+                    if i + 1 < s.len() && s[i] == x && s[i + 1] == y {
+                        out.push(pair_code(k));
+                        i += 2;
+                    } else {
+                        out.push(s[i]);
+                        i += 1;
+                    }
+                }
+                *s = out;
+            }
+        }
+        pairs
+    }
+
+    /// A pair table as Rust source, for `PAIRS_TABLE`.
+    fn table_source(pairs: &[[u8; 2]]) -> std::string::String {
+        let sym = |b: u8| match b {
+            b'\n' => std::string::String::from("b'\\n'"),
+            b'\'' => std::string::String::from("b'\\''"),
+            b'\\' => std::string::String::from("b'\\\\'"),
+            b' '..=b'~' => std::format!("b'{}'", b as char),
+            _ => std::format!("0x{b:02x}"),
+        };
+        let mut out = std::string::String::from("const PAIRS_TABLE: [[u8; 2]; PAIR_COUNT] = [\n");
+        for row in pairs.chunks(6) {
+            out.push_str("   ");
+            for p in row {
+                out.push_str(&std::format!(" [{}, {}],", sym(p[0]), sym(p[1])));
+            }
+            out.push('\n');
+        }
+        out.push_str("];\n");
+        out
+    }
+
+    #[test]
+    fn pairs_shorten_text_and_unpack_as_they_were() {
+        // Words the programs say: pairs for them ("in", "te", "rface", ...), and the
+        // repeat a reference to pairs and text.
+        const TEXT: &[u8] = b"interface eth0: multicast routing on interface eth0\n";
+        static PACKED: [u8; packed_len(TEXT)] = pack(TEXT);
+        assert!(PACKED.len() + 12 < plain_len(TEXT));
+        assert!(PACKED.iter().any(|&b| pair_of(b).is_some()));
+        assert!(PACKED.iter().any(|&b| b >= REF_CODE));
+        assert_eq!(unpacked(&PACKED, b""), TEXT);
+        // Every code byte of a pair, on its own and inside a reference.
+        for (k, pair) in PAIRS.iter().enumerate() {
+            let code = pair_code(k);
+            assert_eq!(pair_of(code), Some(pair));
+            let mut want = std::vec::Vec::new();
+            put_plain(&[code], &mut |b: &[u8]| want.extend_from_slice(b));
+            assert!(want.len() >= 2 && want.iter().all(|&b| is_text(b)));
+        }
+        for b in (0..REF_CODE).filter(|&b| is_text(b) || b < PAIR_LOW) {
+            assert_eq!(pair_of(b), None);
+        }
+    }
+
+    #[test]
+    fn pairs_are_the_greedy_choice() {
+        let want = greedy_pairs(&all_texts());
+        assert!(
+            PAIRS_TABLE[..] == want[..],
+            "the texts changed: replace PAIRS_TABLE in src/texts.rs with\n{}",
+            table_source(&want)
+        );
+        // Each pair is of text and earlier pairs: the decoder's recursion ends.
+        for (k, pair) in PAIRS_TABLE.iter().enumerate() {
+            for &b in pair {
+                assert!(is_text(b) || (0..k).any(|j| pair_code(j) == b), "pair {k}");
+            }
+        }
+    }
+
     const PARTS: [&str; 4] = ["ab", "", "cde", "f"];
 
     #[test]
@@ -443,7 +757,7 @@ mod tests {
     #[test]
     fn packed_texts_unpack_as_they_were() {
         const TEXT: &[u8] = b"a  b \x01c\n                          d ~";
-        static PACKED: [u8; packed_len(TEXT)] = pack(TEXT);
+        static PACKED: [u8; plain_len(TEXT)] = pack_with(TEXT, &[]);
         assert_eq!(PACKED.len(), TEXT.len() - 1 - 19 - 5);
         let mut out = std::vec::Vec::new();
         put_unpacked_after(
@@ -473,7 +787,7 @@ mod tests {
     macro_rules! packed {
         ($text:expr) => {{
             const TEXT: &[u8] = $text;
-            static PACKED: [u8; packed_len(TEXT)] = pack(TEXT);
+            static PACKED: [u8; plain_len(TEXT)] = pack_with(TEXT, &[]);
             &PACKED[..]
         }};
     }
@@ -494,7 +808,8 @@ mod tests {
     fn packed_texts_are_put_one_by_one() {
         const PARTS: [&[u8]; 4] = [b"abcdef\n", b"", b"xabcdefy  z", b"cdef"];
         const SEPARATED: [u8; separated_len(&PARTS)] = separated(&PARTS);
-        static TABLE: PackedTexts<4, { packed_len(&SEPARATED) }> = PackedTexts::new(&SEPARATED);
+        static TABLE: PackedTexts<4, { plain_len(&SEPARATED) }> =
+            PackedTexts::with_pairs(&SEPARATED, &[]);
         // The repeats are references, none across an end.
         assert_eq!(TABLE.bytes_len(), SEPARATED.len() - 4 - 1 - 2);
         for (i, part) in PARTS.iter().enumerate() {
@@ -522,8 +837,8 @@ mod tests {
         const MORE: &[u8] = b"xabcdefy \x01 cdefxabcdefy";
         const ALL_PARTS: [&[u8]; 2] = [&SEPARATED, MORE];
         const ALL: [u8; separated_len(&ALL_PARTS)] = separated(&ALL_PARTS);
-        const ALL_PACKED: [u8; packed_len(&ALL)] = pack(&ALL);
-        const START: usize = packed_len(&SEPARATED);
+        const ALL_PACKED: [u8; plain_len(&ALL)] = pack_with(&ALL, &[]);
+        const START: usize = plain_len(&SEPARATED);
         static TAIL: [u8; ALL_PACKED.len() - START] = packed_tail(&ALL_PACKED, START);
         assert!(same_bytes(&ALL_PACKED[..START], TABLE.bytes()));
         assert!(TAIL.len() <= 1 + MORE.len() - 8);
@@ -544,16 +859,16 @@ mod tests {
         let text = b"abc abd bcd-cda";
         assert_eq!(packed!(b"abc abd bcd-cda"), text);
         // A repeat of the start of the text, at the end of it.
-        assert_eq!(packed!(b"abcdXabcd"), b"abcdX\x80\x00");
+        assert_eq!(packed!(b"abcdXabcd"), b"abcdX\xc0\x00");
         assert_eq!(unpacked(packed!(b"abcdXabcd"), b""), b"abcdXabcd");
         // A reference only to plain text: "bcdefg" is written as a reference and two
         // bytes, so the next "abcdefg" is "abcde" from the start and "fg" again.
         let p = packed!(b"abcde-bcdefg.abcdefg:");
-        assert_eq!(p, b"abcde-\x80\x01fg.\x88\x00fg:");
+        assert_eq!(p, b"abcde-\xc0\x01fg.\xc8\x00fg:");
         assert_eq!(unpacked(p, b""), b"abcde-bcdefg.abcdefg:");
         // A repeat of itself (overlapping candidates in a run of one byte).
         let p = packed!(b"aaaaaaaaaaa");
-        assert_eq!(p, b"aaaa\x80\x00aaa");
+        assert_eq!(p, b"aaaa\xc0\x00aaa");
         assert_eq!(unpacked(p, b""), b"aaaaaaaaaaa");
     }
 
@@ -562,7 +877,7 @@ mod tests {
         let p = packed!(b"\x01abcd  abcd\x01abcd\x01abcd   \nabcd\x01");
         assert_eq!(
             p,
-            b"\x01abcd\x0d\x80\x01\x01\x80\x01\x01\x80\x01\x0e\n\x80\x01\x01"
+            b"\x01abcd\x0d\xc0\x01\x01\xc0\x01\x01\xc0\x01\x0e\n\xc0\x01\x01"
         );
         assert_eq!(
             unpacked(p, b"<in>"),
@@ -575,7 +890,7 @@ mod tests {
             00 11 22 33 44 55 66 77 88 99 aa bb cc dd ee ff gg hh ii jj kk ll mm nn oo pp qq\n\
             a0b1c2d3e4f5g6h7i8j9k0l1m2n3o4p5q6r7s8t9u0v1w2x3y4z5A6B7C8D9E0F1G2H3I4J5K6L7M8N9\n\
             \x01 the end: 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.,;:!?/\n\
-            and once more: I4J5K6L7M8N9";
+            and once more: J5K6L7M8N9";
         let p = packed!(LONG);
         assert!(LONG.len() > 300 && p.len() < LONG.len() - 60);
         // The last repeat is of a stretch past the first 256 bytes.

@@ -61,7 +61,8 @@ const WARNING_PARTS: [&[u8]; 13] = [
     b"\x01\n",
     b"Communication with daemon failed: no reply\n",
 ];
-const WARNINGS_SEPARATED: [u8; separated_len(&WARNING_PARTS)] = separated(&WARNING_PARTS);
+pub(crate) const WARNINGS_SEPARATED: [u8; separated_len(&WARNING_PARTS)] =
+    separated(&WARNING_PARTS);
 
 crate::packed_after_help! {
     /// [`WARNING_PARTS`] packed after [`args::HELP_TEXTS`], as the [tail](packed_tail) of

@@ -15,7 +15,7 @@
 mod clients;
 mod host;
 mod load;
-mod said;
+pub(crate) mod said;
 mod verify;
 
 use crate::args::{self, DaemonOpts, NotRun};

@@ -117,7 +117,7 @@ said! {
 /// The texts, numbered in this order: the routing sockets' ([`mrinit::TEXT_PARTS`]), the
 /// conf lines' errors' ([`conf::LINE_ERROR_TEXTS`]), what failed to drop root privileges
 /// ([`privs::DROP_WHAT_TEXTS`]), then [`PARTS`] (text [`Said`] `n` is text `FIRST + n`).
-const SEPARATED: [u8; separated_len(&SEPARATED_PARTS)] = separated(&SEPARATED_PARTS);
+pub(crate) const SEPARATED: [u8; separated_len(&SEPARATED_PARTS)] = separated(&SEPARATED_PARTS);
 const SEPARATED_PARTS: [&[u8]; 4] = [
     &ROUTING_SEPARATED,
     &LINE_SEPARATED,

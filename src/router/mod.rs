@@ -21,7 +21,7 @@ mod group;
 pub mod msg;
 mod reload;
 mod route;
-mod show;
+pub(crate) mod show;
 mod upcall;
 mod vif;
 

@@ -235,7 +235,8 @@ const TEMPLATE_PARTS: [&[u8]; KINDS + 3] = [
     b"% line %: ", // CONF_ORIGIN
     b"%/%",        // EXPLICIT
 ];
-const TEMPLATES_SEPARATED: [u8; separated_len(&TEMPLATE_PARTS)] = separated(&TEMPLATE_PARTS);
+pub(crate) const TEMPLATES_SEPARATED: [u8; separated_len(&TEMPLATE_PARTS)] =
+    separated(&TEMPLATE_PARTS);
 
 crate::packed_after_help! {
     /// [`TEMPLATE_PARTS`] packed together, text `kind as usize + 1` the wording of `kind`:

@@ -354,7 +354,7 @@ const PIECE_PARTS: [&[u8]; KEY_PIECES + KEY_PARTS.len()] = {
     }
     all
 };
-const PIECES_SEPARATED: [u8; separated_len(&PIECE_PARTS)] = separated(&PIECE_PARTS);
+pub(crate) const PIECES_SEPARATED: [u8; separated_len(&PIECE_PARTS)] = separated(&PIECE_PARTS);
 
 crate::packed_after_help! {
     /// [`PIECE_PARTS`] packed after [`args::HELP_TEXTS`], as the [tail](packed_tail) of

@@ -113,7 +113,7 @@ const HINT_OPTION: u8 = 20;
 const HINT_BUSY: u8 = 22;
 /// An empty text: the family of a message that names none.
 pub const EMPTY: u8 = 1;
-const TEXTS_SEPARATED: [u8; separated_len(&TEXT_PARTS)] = separated(&TEXT_PARTS);
+pub(crate) const TEXTS_SEPARATED: [u8; separated_len(&TEXT_PARTS)] = separated(&TEXT_PARTS);
 crate::packed_after_help! {
     static TEXTS = TEXTS_SEPARATED;
 }
