@@ -88,11 +88,20 @@ impl Args {
 /// for the tool fails loudly (usage error, exit 64) without touching the kernel, whereas a
 /// tool taken for the daemon could start a second daemon as root.
 pub fn runs_ctl(argv0: &[u8]) -> bool {
-    let base = match argv0.iter().rposition(|&b| b == b'/') {
-        Some(slash) => argv0.get(slash + 1..).unwrap_or_default(),
-        None => argv0,
-    };
-    base.windows(3).any(|w| w == b"ctl")
+    // One pass over the name, its last three bytes kept in a word: a `ctl` counts until
+    // a `/` after it (one loop, not a search for the last `/` and another for `ctl`).
+    const CTL: u32 = u32::from_be_bytes([0, b'c', b't', b'l']);
+    let mut last = 0u32;
+    let mut found = false;
+    for &b in argv0 {
+        last = (last << 8 | u32::from(b)) & 0x00ff_ffff;
+        if b == b'/' {
+            found = false;
+        } else if last == CTL {
+            found = true;
+        }
+    }
+    found
 }
 
 /// Defines `main` and the panic handler of a `#![no_std]`/`#![no_main]` program that runs
