@@ -354,7 +354,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     if let Some(ids) = &ids {
         let user = opts.user.unwrap_or("");
         match privs::drop_to(*ids, user) {
-            Ok(dropped) if dropped.groups_left_out => {
+            Ok(dropped) if privs::LEAVES_GROUPS_OUT && dropped.groups_left_out => {
                 say(&mut host.log, Said::MoreGroups, user, None)
             }
             Ok(_) => {}
