@@ -35,17 +35,18 @@ impl Mrdiscs {
 
 /// Kernel, log, script hook and mrdisc sockets of the running daemon.
 ///
-/// `repr(C)`, the log (with its line, over a hundred bytes) last: the router's code
-/// reaches the kernel, the dry-run flag and the mrdisc table through the host pointer
-/// with one-byte offsets.
+/// `repr(C)`, the log (with its line, over a hundred bytes) after the small fields the
+/// router's code reaches through the host pointer (the kernel, the dry-run flag, the
+/// mrdisc table: one-byte offsets), and the script, read only by [`Self::run_script`],
+/// last: the log then starts 24 bytes in, and in `main`'s frame, where the host sits
+/// above the spill slots, its dozen uses take one-byte offsets from the stack pointer
+/// too (x86_64 -32 B against the script before the log).
 #[repr(C)]
 pub struct DaemonHost<'a> {
     /// Multicast routing sockets and join helpers (about 50 KiB with the join pool: a
     /// static in .bss, not a stack frame).
     pub kernel: &'static mut MrouteSys,
     mrdisc: &'static mut [Option<Mrdisc>; MAX_VIFS],
-    /// `-e CMD`, once checked executable (borrowed from the options, not copied).
-    pub script: Option<&'a str>,
     /// `-m SEC`: mrdisc announcement interval.
     pub mrdisc_interval: u8,
     /// `-F`: accept every kernel request without making it, so the conf goes through the
@@ -54,6 +55,8 @@ pub struct DaemonHost<'a> {
     pub dry_run: bool,
     /// Syslog/stderr sink (remembers the last line for IPC error replies).
     pub log: SysLog<'a>,
+    /// `-e CMD`, once checked executable (borrowed from the options, not copied).
+    pub script: Option<&'a str>,
 }
 
 // Slot numbers of `mrdisc` are passed as `u8`.

@@ -273,7 +273,6 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         process::sleep_secs(opts.startup_delay);
     }
     let start = clock::now();
-    let exit_at = after(start, opts.exit_delay);
 
     // Multicast routing sockets: IPv4 is required, IPv6 optional.
     let v4 = match mroute::open_v4(opts.table_id) {
@@ -355,7 +354,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     if let Some(ids) = &ids {
         let user = opts.user.unwrap_or("");
         match privs::drop_to(*ids, user) {
-            Ok(dropped) if dropped.groups_left_out => {
+            Ok(dropped) if privs::LEAVES_GROUPS_OUT && dropped.groups_left_out => {
                 say(&mut host.log, Said::MoreGroups, user, None)
             }
             Ok(_) => {}
@@ -392,7 +391,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
         poll_set,
         next_expire: after(start, opts.cache_timeout),
         next_mrdisc: plus_secs(start, opts.mrdisc_interval),
-        exit_at,
+        exit_at: after(start, opts.exit_delay),
         notify,
     };
     let code = state.run();

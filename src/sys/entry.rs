@@ -50,51 +50,30 @@ impl Args {
         Some(unsafe { super::c_str_bytes(ptr) })
     }
 
-    /// Argument `i` as text; arguments that are not UTF-8 read as empty.
-    pub fn str(&self, i: usize) -> Option<&'static str> {
-        self.get(i).map(|b| crate::fmt::as_utf8(b).unwrap_or(""))
-    }
-
     /// The arguments as text, program name first, written into `slots`: the slots
     /// written, or `None` if there are more arguments than slots. The daemon's and the
     /// tool's `main` share it (each had a list and an overflow test of its own): x86_64
-    /// smcrouted -88 B, standalone smcroutectl +8 B; mipsel +16 B.
+    /// smcrouted -88 B, standalone smcroutectl +8 B; mipsel +16 B. One walk over the
+    /// slots and the argv pointers together, not an iterator of [`Self::get`] with its
+    /// own end test (x86_64 smcrouted -56 B, smcroutectl -16 B).
+    ///
+    /// Arguments that are not UTF-8 read as empty.
     pub fn words_into<'s>(
         &self,
         slots: &'s mut [MaybeUninit<&'static str>],
     ) -> Option<&'s [&'static str]> {
         let slots = slots.get_mut(..self.argc)?;
-        for (slot, arg) in slots.iter_mut().zip(self.iter()) {
-            slot.write(arg);
+        // SAFETY: `argv` points to `argc` string pointers (`from_raw`'s contract).
+        let ptrs = unsafe { core::slice::from_raw_parts(self.argv, self.argc) };
+        for (slot, &ptr) in slots.iter_mut().zip(ptrs) {
+            // SAFETY: each argv entry is a NUL-terminated string living for the whole
+            // process (`from_raw`'s contract).
+            let bytes = unsafe { super::c_str_bytes(ptr) };
+            slot.write(crate::fmt::as_utf8(bytes).unwrap_or(""));
         }
         // SAFETY: every slot of `slots` was just written, and a `MaybeUninit<T>` has the
         // layout of `T`.
         Some(unsafe { &*(slots as *const [MaybeUninit<&'static str>] as *const [&'static str]) })
-    }
-
-    /// Iterates over the arguments as text, program name first.
-    pub fn iter(&self) -> ArgIter {
-        ArgIter {
-            args: *self,
-            next: 0,
-        }
-    }
-}
-
-/// The iterator of [`Args::iter`] (a `filter_map` over the indices is a function of its
-/// own, twice the size): every index below `argc` has its argument.
-pub struct ArgIter {
-    args: Args,
-    next: usize,
-}
-
-impl Iterator for ArgIter {
-    type Item = &'static str;
-
-    fn next(&mut self) -> Option<&'static str> {
-        let arg = self.args.str(self.next)?;
-        self.next += 1;
-        Some(arg)
     }
 }
 
@@ -109,11 +88,20 @@ impl Iterator for ArgIter {
 /// for the tool fails loudly (usage error, exit 64) without touching the kernel, whereas a
 /// tool taken for the daemon could start a second daemon as root.
 pub fn runs_ctl(argv0: &[u8]) -> bool {
-    let base = match argv0.iter().rposition(|&b| b == b'/') {
-        Some(slash) => argv0.get(slash + 1..).unwrap_or_default(),
-        None => argv0,
-    };
-    base.windows(3).any(|w| w == b"ctl")
+    // One pass over the name, its last three bytes kept in a word: a `ctl` counts until
+    // a `/` after it (one loop, not a search for the last `/` and another for `ctl`).
+    const CTL: u32 = u32::from_be_bytes([0, b'c', b't', b'l']);
+    let mut last = 0u32;
+    let mut found = false;
+    for &b in argv0 {
+        last = (last << 8 | u32::from(b)) & 0x00ff_ffff;
+        if b == b'/' {
+            found = false;
+        } else if last == CTL {
+            found = true;
+        }
+    }
+    found
 }
 
 /// Defines `main` and the panic handler of a `#![no_std]`/`#![no_main]` program that runs
@@ -149,7 +137,23 @@ macro_rules! program {
 
 #[cfg(test)]
 mod tests {
-    use super::runs_ctl;
+    use super::{runs_ctl, Args};
+    use core::mem::MaybeUninit;
+
+    #[test]
+    fn words_are_the_arguments_as_text() {
+        let words: [&core::ffi::CStr; 3] = [c"smcrouted", c"-n", c"\xff"];
+        let ptrs = words.map(|w| w.as_ptr());
+        // SAFETY: three NUL-terminated strings that outlive `args`.
+        let args = unsafe { Args::from_raw(3, ptrs.as_ptr()) };
+        let mut slots = [MaybeUninit::uninit(); 4];
+        assert_eq!(
+            args.words_into(&mut slots),
+            Some(&["smcrouted", "-n", ""][..])
+        );
+        let mut slots = [MaybeUninit::uninit(); 2];
+        assert_eq!(args.words_into(&mut slots), None);
+    }
 
     #[test]
     fn the_tool_names_run_the_tool() {

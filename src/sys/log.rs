@@ -22,7 +22,7 @@
 //! sees is therefore the same line as before, timed by the receiver instead of us.
 
 #[cfg(all(target_env = "gnu", not(test)))]
-use core::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use core::sync::atomic::{AtomicU8, Ordering};
 
 use heapless::String;
 
@@ -78,8 +78,13 @@ pub struct SysLog<'a> {
     max: LogLevel,
     /// An IPC command is being answered: remember lines of every level, hidden or not.
     capture: bool,
-    /// Borrowed from the options (no copy), cut to [`IDENT_MAX`] bytes.
+    /// Borrowed from the options (no copy), cut to [`IDENT_MAX`] bytes. On glibc,
+    /// `openlog` has it (see `open_system_syslog`).
+    #[cfg(not(all(target_env = "gnu", not(test))))]
     ident: &'a str,
+    /// On glibc the ident is `openlog`'s, the borrow only kept in the type.
+    #[cfg(all(target_env = "gnu", not(test)))]
+    ident: core::marker::PhantomData<&'a str>,
     last: String<LOG_LINE_MAX>,
     /// The connection to syslog, made on first use.
     #[cfg(not(all(target_env = "gnu", not(test))))]
@@ -93,10 +98,17 @@ impl<'a> SysLog<'a> {
         // The valid start of the first `IDENT_MAX` bytes: cut at a character boundary.
         let bytes = ident.as_bytes();
         let kept = crate::fmt::utf8_prefix(bytes.get(..IDENT_MAX).unwrap_or(bytes));
+        #[cfg(all(target_env = "gnu", not(test)))]
+        if target != Target::Verify {
+            open_system_syslog(kept, target != Target::Syslog);
+        }
         Self {
             target,
             max: level,
+            #[cfg(not(all(target_env = "gnu", not(test))))]
             ident: kept,
+            #[cfg(all(target_env = "gnu", not(test)))]
+            ident: core::marker::PhantomData,
             last: String::new(),
             capture: false,
             #[cfg(not(all(target_env = "gnu", not(test))))]
@@ -172,7 +184,7 @@ impl SysLog<'_> {
             super::stdout(b"\n");
             return;
         }
-        system_syslog(self.ident, self.target != Target::Syslog, level, line);
+        system_syslog(level, line);
     }
 
     /// Shows the last line on the target.
@@ -257,29 +269,30 @@ fn format_line(out: &mut OutLine, level: Level, ident: &str, pid: i32, line: &st
 #[cfg(all(target_env = "gnu", not(test)))]
 static IDENT: [AtomicU8; IDENT_MAX + 1] = [const { AtomicU8::new(0) }; IDENT_MAX + 1];
 
-/// True once `openlog` was called.
+/// `openlog(ident, LOG_PID | LOG_PERROR with perror, LOG_DAEMON)`, as SMCRoute opens its
+/// log: made when the log is, not tested for at each line (x86_64 -48 B). glibc connects
+/// at the first `syslog` call (no `LOG_NDELAY`), so this sends or opens nothing yet.
 #[cfg(all(target_env = "gnu", not(test)))]
-static OPENED: AtomicBool = AtomicBool::new(false);
-
-/// Sends `msg` (the message; a NUL ends it, as in C) through glibc's `syslog(3)`,
-/// opened at the first call with `ident`, and with `perror` also written to standard
-/// error as `ident[pid]: message` (`LOG_PERROR`). glibc connects lazily, reconnects
-/// once if a send fails, and drops the message silently otherwise, as our client does.
-#[cfg(all(target_env = "gnu", not(test)))]
-fn system_syslog(ident: &str, perror: bool, level: Level, msg: &[u8]) {
-    if !OPENED.swap(true, Ordering::Relaxed) {
-        for (slot, &byte) in IDENT.iter().zip(ident.as_bytes()) {
-            slot.store(byte, Ordering::Relaxed);
-        }
-        let options = if perror {
-            libc::LOG_PID | libc::LOG_PERROR
-        } else {
-            libc::LOG_PID
-        };
-        // SAFETY: `IDENT` is a NUL-terminated string in a `static`: it outlives every
-        // later `syslog` call that reads it; `AtomicU8` has the layout of `u8`.
-        unsafe { libc::openlog(IDENT.as_ptr().cast(), options, libc::LOG_DAEMON) };
+fn open_system_syslog(ident: &str, perror: bool) {
+    for (slot, &byte) in IDENT.iter().zip(ident.as_bytes()) {
+        slot.store(byte, Ordering::Relaxed);
     }
+    let options = if perror {
+        libc::LOG_PID | libc::LOG_PERROR
+    } else {
+        libc::LOG_PID
+    };
+    // SAFETY: `IDENT` is a NUL-terminated string in a `static`: it outlives every later
+    // `syslog` call that reads it; `AtomicU8` has the layout of `u8`.
+    unsafe { libc::openlog(IDENT.as_ptr().cast(), options, libc::LOG_DAEMON) };
+}
+
+/// Sends `msg` (the message; a NUL ends it, as in C) through glibc's `syslog(3)`, opened
+/// by [`open_system_syslog`] (with `LOG_PERROR` it also writes standard error's copy,
+/// `ident[pid]: message`). glibc connects lazily, reconnects once if a send fails, and
+/// drops the message silently otherwise, as our client does.
+#[cfg(all(target_env = "gnu", not(test)))]
+fn system_syslog(level: Level, msg: &[u8]) {
     // A message is at most `LOG_LINE_MAX` bytes, so its length fits a C int.
     let len = msg.len() as libc::c_int;
     // SAFETY: the format reads one C int and a pointer to at least that many bytes
