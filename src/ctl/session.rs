@@ -30,10 +30,11 @@ static_assertions::const_assert!(IPC_MSG_MAX <= u16::MAX as usize);
 /// never full before the buffer.
 const MAX_PIPELINE: usize = IPC_MSG_MAX / (wire::HEADER_LEN + 1);
 
-/// Most bytes of a daemon's error text kept (the first line is printed; SMCRoute's
-/// daemon sends at most 127). A path's capacity ([`crate::args::Path`]): heapless's
-/// append code for it is in the program already.
-const ERROR_TEXT_MAX: usize = crate::args::PATH_MAX_LEN;
+/// Most bytes of a daemon's error text looked at (the first line of them is printed;
+/// SMCRoute's daemon sends at most 127): a status reply is kept in a show renderer's
+/// line buffer, which holds more.
+const ERROR_TEXT_MAX: usize = 256;
+static_assertions::const_assert!(ERROR_TEXT_MAX <= crate::ipc::show::LINE_MAX);
 
 /// Requests waiting to be sent, and the running exit status.
 ///
@@ -187,110 +188,75 @@ impl<'o, 'a> Session<'o, 'a> {
         let mut index = first;
         let mut reply = None;
         self.start_reply(index, t, &mut reply);
+        // Some of the current reply arrived.
+        let mut started = false;
         // One loop for every step (feed, read more, end a reply): one call site each.
         // The first feed, of no bytes, does nothing.
         let mut data: &[u8] = &[];
         while let Some(r) = reply.as_mut() {
-            let complete = match r.feed(data, t) {
-                Some(used) => {
-                    data = data.get(used..).unwrap_or(&[]);
-                    true
-                }
-                None => match buf.read(fd.raw()) {
+            let used = r.feed(data, t);
+            let complete = if r.is_done() {
+                data = data.get(used..).unwrap_or(&[]);
+                true
+            } else {
+                started |= !data.is_empty();
+                match buf.read(fd.raw()) {
                     Ok(read) if !read.is_empty() => {
                         data = read;
                         continue;
                     }
                     // The connection closed in the middle of a reply: what came of it
                     // still counts. (`data` is done with before the next read.)
-                    _ if r.started => {
+                    _ if started => {
                         data = &[];
                         false
                     }
                     _ => break,
-                },
+                }
             };
-            r.end(complete, t, self);
+            self.end_reply(r, complete, t);
             index += 1;
             if !complete {
                 break;
             }
+            started = false;
             self.start_reply(index, t, &mut reply);
         }
         index - first
     }
 
-    /// Makes `reply` the reply to request `index` (`None` past the last one). In place:
-    /// a reply holds a kilobyte of line buffer, copied if it were returned.
-    fn start_reply(&self, index: usize, t: &mut impl Term, reply: &mut Option<Reply>) {
+    /// Makes `reply` the reader of the reply to request `index` (`None` past the last
+    /// one): a show's renderer, or a status's. In place: a renderer holds a kilobyte of
+    /// line buffer, copied if it were returned.
+    fn start_reply(&self, index: usize, t: &mut impl Term, reply: &mut Option<Renderer>) {
         let Some(&(_, is_show)) = self.queued.get(index) else {
             *reply = None;
             return;
         };
         // The terminal is probed for its width only for a show.
-        let show = is_show.then(|| {
-            Renderer::new(if self.opts.has(CtlFlag::NoHeading) {
-                Headings::Off
-            } else if self.opts.has(CtlFlag::Plain) {
-                Headings::Plain
-            } else {
-                Headings::Tty { width: t.width() }
-            })
-        });
-        *reply = Some(Reply {
-            show,
-            text: Vec::new(),
-            started: false,
-        });
-    }
-}
-
-/// One reply being read.
-struct Reply {
-    /// A show reply: printed as it comes.
-    show: Option<Renderer>,
-    /// The first bytes of a status reply: none is success, else an error text.
-    text: Vec<u8, ERROR_TEXT_MAX>,
-    /// Some of the reply arrived.
-    started: bool,
-}
-
-impl Reply {
-    /// Takes bytes of the reply; if its NUL is among them, how many bytes were its, the
-    /// NUL included. Not inlined into the reply loop on x86_64 (-17 B).
-    #[cfg_attr(target_arch = "x86_64", inline(never))]
-    fn feed(&mut self, data: &[u8], t: &mut impl Term) -> Option<usize> {
-        let used = match &mut self.show {
-            Some(renderer) => {
-                let n = renderer.feed(data, t);
-                renderer.is_done().then_some(n)
-            }
-            // Byte by byte up to the NUL: what does not fit is dropped (status replies
-            // are a line; no search for the NUL, then a copy, of the same bytes).
-            None => 'nul: {
-                for (i, &b) in data.iter().enumerate() {
-                    if b == 0 {
-                        break 'nul Some(i + 1);
-                    }
-                    let _ = self.text.push(b);
-                }
-                None
-            }
+        let headings = if !is_show {
+            Headings::Status
+        } else if self.opts.has(CtlFlag::NoHeading) {
+            Headings::Off
+        } else if self.opts.has(CtlFlag::Plain) {
+            Headings::Plain
+        } else {
+            Headings::Tty { width: t.width() }
         };
-        self.started |= used.is_none() && !data.is_empty();
-        used
+        *reply = Some(Renderer::new(headings));
     }
 
-    /// The reply ended, `complete` with its NUL or cut short: prints the rest of a show
-    /// reply or a status reply's error, which fails the command in `session`.
-    fn end(&mut self, complete: bool, t: &mut impl Term, session: &mut Session<'_, '_>) {
-        match &mut self.show {
+    /// The reply `r` ended, `complete` with its NUL or cut short: prints the rest of a
+    /// show reply or the first line of a status reply's error, which fails the command.
+    fn end_reply(&mut self, r: &mut Renderer, complete: bool, t: &mut impl Term) {
+        match r.status() {
             // After the NUL (its last line) this prints nothing: the renderer is done.
-            Some(renderer) => renderer.finish(t),
-            None if complete && self.text.is_empty() => {}
-            None => {
-                let line = self.text.split(|&b| b == b'\n').next().unwrap_or(&[]);
-                session.warn_failed(t, Warning::Daemon, line);
+            None => r.finish(t),
+            Some([]) if complete => {}
+            Some(text) => {
+                let text = text.get(..ERROR_TEXT_MAX).unwrap_or(text);
+                let line = text.split(|&b| b == b'\n').next().unwrap_or(&[]);
+                self.warn_failed(t, Warning::Daemon, line);
             }
         }
     }
