@@ -72,10 +72,10 @@ pub static BLANKS: [u8; MAX_RUN] = [b' '; MAX_RUN];
 /// The first byte is `REF_CODE | len << REF_POS_HIGH_BITS | pos >> 8`, the second the
 /// low byte of `pos`. No plain byte is from `REF_CODE` on (checked by [`pack`]).
 const REF_CODE: u8 = 0xc0;
-/// The shortest stretch a reference stands for: a shorter one saves nothing (3 bytes
-/// save one, but break up longer repeats after them: on a model of this packer, 4 packs
-/// `smcrouted -h` 21 bytes smaller than 3).
-const MIN_REF: usize = 4;
+/// The shortest stretch a reference stands for: a shorter one saves nothing. Three
+/// bytes save one (and may break up a longer repeat after them); before the byte pairs
+/// four packed smaller, with them three does (x86_64 smcrouted -16 B).
+const MIN_REF: usize = 3;
 /// The bits of `pos` in the first byte of a reference; three are left for `len`.
 const REF_POS_HIGH_BITS: u32 = 3;
 /// The longest stretch a reference stands for (of packed bytes, pairs being one each).
@@ -161,18 +161,14 @@ const fn run_at(text: &[u8], i: usize) -> usize {
 
 /// The longest packed text (the compressor's buffer).
 const MAX_PACKED: usize = 4096;
-/// The number of hash chains of the compressor, one per hash of 4 bytes.
+/// The number of hash chains of the compressor, one per hash of [`MIN_REF`] bytes.
 const CHAINS: usize = 1 << 12;
 /// The end of a hash chain.
 const NO_POS: u16 = u16::MAX;
 
 /// [`MIN_REF`] bytes from `bytes[i]` on, hashed to pick a chain.
 const fn chain_of(bytes: &[u8], i: usize) -> usize {
-    ((bytes[i] as usize) << 9
-        ^ (bytes[i + 1] as usize) << 6
-        ^ (bytes[i + 2] as usize) << 3
-        ^ bytes[i + 3] as usize)
-        & (CHAINS - 1)
+    ((bytes[i] as usize) << 8 ^ (bytes[i + 1] as usize) << 4 ^ bytes[i + 2] as usize) & (CHAINS - 1)
 }
 
 /// A packed text in the compressor's buffer: its first `len` bytes.
@@ -220,7 +216,7 @@ const fn encoded(text: &[u8], pairs: &[[u8; 2]]) -> ([u8; MAX_TEXT], usize) {
 /// `text` packed, at compile time: [encoded](encoded) with the [`PAIRS`], then each run
 /// of blanks is one code byte, and each repeat of [`MIN_REF`] or more plain bytes is a
 /// reference to the longest earlier stretch it repeats (found through hash chains of
-/// the positions where four plain bytes start, so the evaluation stays short). A
+/// the positions where three plain bytes start, so the evaluation stays short). A
 /// compile error if `text` holds a byte other than [`INSERT`], [`END`], a line break and
 /// printable ASCII, or packs to more than [`MAX_PACKED`].
 const fn packed(text: &[u8], pairs: &[[u8; 2]]) -> Packed {
@@ -257,10 +253,10 @@ const fn packed(text: &[u8], pairs: &[[u8; 2]]) -> Packed {
             assert!(b == INSERT || b == END || is_plain(b));
             out[at] = b;
             plain[at] = is_plain(b);
-            // Four plain bytes end here: a stretch a reference may start at.
+            // Three plain bytes end here: a stretch a reference may start at.
             if at >= MIN_REF - 1 && at < REF_POS_END + MIN_REF - 1 {
                 let start = at + 1 - MIN_REF;
-                if plain[start] && plain[start + 1] && plain[start + 2] && plain[start + 3] {
+                if plain[start] && plain[start + 1] && plain[start + 2] {
                     let chain = chain_of(&out, start);
                     next[start] = head[chain];
                     head[chain] = start as u16;
@@ -859,16 +855,16 @@ mod tests {
         let text = b"abc abd bcd-cda";
         assert_eq!(packed!(b"abc abd bcd-cda"), text);
         // A repeat of the start of the text, at the end of it.
-        assert_eq!(packed!(b"abcdXabcd"), b"abcdX\xc0\x00");
+        assert_eq!(packed!(b"abcdXabcd"), b"abcdX\xc8\x00");
         assert_eq!(unpacked(packed!(b"abcdXabcd"), b""), b"abcdXabcd");
         // A reference only to plain text: "bcdefg" is written as a reference and two
         // bytes, so the next "abcdefg" is "abcde" from the start and "fg" again.
         let p = packed!(b"abcde-bcdefg.abcdefg:");
-        assert_eq!(p, b"abcde-\xc0\x01fg.\xc8\x00fg:");
+        assert_eq!(p, b"abcde-\xc8\x01fg.\xd0\x00fg:");
         assert_eq!(unpacked(p, b""), b"abcde-bcdefg.abcdefg:");
         // A repeat of itself (overlapping candidates in a run of one byte).
         let p = packed!(b"aaaaaaaaaaa");
-        assert_eq!(p, b"aaaa\xc0\x00aaa");
+        assert_eq!(p, b"aaa\xc0\x00\xc0\x00aa");
         assert_eq!(unpacked(p, b""), b"aaaaaaaaaaa");
     }
 
@@ -877,7 +873,7 @@ mod tests {
         let p = packed!(b"\x01abcd  abcd\x01abcd\x01abcd   \nabcd\x01");
         assert_eq!(
             p,
-            b"\x01abcd\x0d\xc0\x01\x01\xc0\x01\x01\xc0\x01\x0e\n\xc0\x01\x01"
+            b"\x01abcd\x0d\xc8\x01\x01\xc8\x01\x01\xc8\x01\x0e\n\xc8\x01\x01"
         );
         assert_eq!(
             unpacked(p, b"<in>"),
