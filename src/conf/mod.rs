@@ -322,9 +322,18 @@ fn parse_words<'a>(
     // keywords or comments), as the value of a `from`.
     // The keyword whose value the next word is.
     let mut pending = matches!(kind, Kind::Phyint | Kind::Include).then_some(Key::From);
+    // After `to`, every word up to a comment is an outbound interface (a directive is
+    // fresh: its list starts empty, and a second `to` is an interface name by then).
+    let mut outbound = false;
+    // One read of the next word for a keyword's value, a keyword and an OIF.
     loop {
+        let word = words.next();
         if let Some(key) = pending.take() {
-            let value = words.value()?;
+            // The value is the word as is (`None` at the end of the line).
+            let value = match word {
+                Some(_) => Some(words.text()?),
+                None => None,
+            };
             if let Some(slot) = values.get_mut(key as usize) {
                 *slot = value;
             }
@@ -334,11 +343,17 @@ fn parse_words<'a>(
             }
             continue;
         }
-        let Some(word) = words.next() else {
+        let Some(word) = word else {
             break;
         };
+        // Difference: SMCRoute takes `#` and every word after it as interface names.
         if is_comment(word) {
             break;
+        }
+        if outbound {
+            oifs.push(words.text()?)
+                .map_err(|_| LineError::TooManyOifs)?;
+            continue;
         }
         words.check_text()?;
         // Keywords are prefixes of the word (`tomato` is `to`), tried in SMCRoute's
@@ -347,28 +362,14 @@ fn parse_words<'a>(
         // `from` on a `phyint` line replaces the interface name, as in SMCRoute.
         // Only `to` and `ttl-threshold` share a first letter, and `to` comes first.
         match keyword(word) {
-            Some(Key::To) => outbound(words, oifs)?,
-            Some(Key::Enable) => *enable = Some(true),
-            Some(Key::Disable) => *enable = Some(false),
+            Some(Key::To) => outbound = true,
+            // One store for either (the last one written wins).
+            Some(key @ (Key::Enable | Key::Disable)) => *enable = Some(key == Key::Enable),
             Some(Key::Mrdisc) => *mrdisc = true,
             // `From`, `Source`, `Group`, `Ttl`: the keywords below `VALUE_KEYS`.
             Some(key) => pending = Some(key),
             None => {}
         }
-    }
-    Ok(())
-}
-
-/// The words after `to`: the rest of the line (filled in place: the list is 0.5 KiB).
-fn outbound<'a>(words: &mut Words<'a>, oifs: &mut OifWords<'a>) -> Result<(), LineError<'a>> {
-    oifs.clear();
-    while let Some(word) = words.next() {
-        // Difference: SMCRoute takes `#` and every word after it as interface names.
-        if is_comment(word) {
-            break;
-        }
-        oifs.push(words.text()?)
-            .map_err(|_| LineError::TooManyOifs)?;
     }
     Ok(())
 }
@@ -522,7 +523,7 @@ fn prefixed(word: &[u8], mut names: &[u8]) -> Option<usize> {
 
 /// A keyword of a statement. The ones that take a value come first: their numbers index
 /// the values of a line.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Key {
     From,
     Source,
@@ -619,15 +620,6 @@ impl<'a> Words<'a> {
     /// words we look at to be UTF-8 (comments may hold any bytes).
     fn text(&self) -> Result<&'a str, NotText> {
         self.valid.get(self.start..self.end).ok_or(NotText)
-    }
-
-    /// The next word as text (a keyword's value, taken as is); `None` at the end of the
-    /// line.
-    fn value(&mut self) -> Result<Option<&'a str>, NotText> {
-        match self.next() {
-            Some(_) => self.text().map(Some),
-            None => Ok(None),
-        }
     }
 }
 
