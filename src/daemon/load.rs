@@ -133,24 +133,25 @@ fn load_file<H: Host>(
     let mut line = 0u32;
     let read = sys::fs::lines_of(&fd, buf, &mut |text| {
         line += 1;
-        // What is wrong at the line: a text number of the daemon's messages, its insert,
-        // the error number if any, and whether the line counts as failed.
-        let (what, insert, e, failed) = match text {
-            None => (Said::ChunkTooLong.number(), "", None, true),
+        // What is wrong at the line: a text number of the daemon's messages, its insert
+        // and the error number if any (only an include that cannot be expanded has one,
+        // and only it does not count as a failed line).
+        let (what, insert, e) = match text {
+            None => (Said::ChunkTooLong.number(), "", None),
             Some((bytes, text)) => {
                 let mut directive = Directive::new();
                 match conf::parse_into(bytes, text, &mut directive) {
                     None => return true,
                     Some(Err(e)) => {
                         let (i, word) = e.text();
-                        (said::line_error(i), word, None, true)
+                        (said::line_error(i), word, None)
                     }
                     Some(Ok(())) => match (directive.kind, directive.from()) {
-                        (Kind::Include, None) => (Said::NoPattern.number(), "", None, true),
+                        (Kind::Include, None) => (Said::NoPattern.number(), "", None),
                         (Kind::Include, Some(pattern)) => {
                             match include(router, host, deeper, pattern, loaded) {
                                 Ok(()) => return true,
-                                Err(e) => (Said::Include.number(), pattern, Some(e), false),
+                                Err(e) => (Said::Include.number(), pattern, Some(e)),
                             }
                         }
                         _ => {
@@ -165,7 +166,7 @@ fn load_file<H: Host>(
             }
         };
         warn_at(host, path, NonZeroU32::new(line), what, insert, e);
-        loaded.errors += u32::from(failed);
+        loaded.errors += u32::from(e.is_none());
         true
     });
     if let Err(e) = read {
