@@ -444,7 +444,7 @@ pub static MGROUP_WORD: &str = directive_name(1 + MROUTE_WORD.len());
 
 /// The directive `word` starts with.
 fn directive_kind(word: &[u8]) -> Option<Kind> {
-    prefixed(word, &DIRECTIVE_NAMES).and_then(|i| DIRECTIVES.get(i).copied())
+    DIRECTIVES.get(prefixed(word, &DIRECTIVE_NAMES)).copied()
 }
 
 /// Keywords of a statement, in the order SMCRoute tries them (`to` before
@@ -473,7 +473,7 @@ const KEYWORDS: [Key; 8] = [
 
 /// The keyword `word` starts with.
 fn keyword(word: &[u8]) -> Option<Key> {
-    prefixed(word, &KEYWORD_NAMES).and_then(|i| KEYWORDS.get(i).copied())
+    KEYWORDS.get(prefixed(word, &KEYWORD_NAMES)).copied()
 }
 
 /// The bytes of [`names`] of `list`.
@@ -504,21 +504,25 @@ const fn names<const L: usize>(list: &[&str]) -> [u8; L] {
     out
 }
 
-/// The index of the first of `names` that `word` starts with: a walk over the table,
-/// the first byte tested before the rest, not a chain of compares, for the directives
-/// and the keywords.
-fn prefixed(word: &[u8], mut names: &[u8]) -> Option<usize> {
-    let &first = word.first()?;
+/// The index of the first of `names` that `word` starts with, or `usize::MAX` if none
+/// (an index past the caller's table: one bounds test there, no `Option` to test too):
+/// a walk over the table, the first byte tested before the rest, not a chain of
+/// compares, for the directives and the keywords.
+fn prefixed(word: &[u8], mut names: &[u8]) -> usize {
     let mut index = 0;
+    // An empty word (never given) starts with none: no name starts with a NUL.
+    let first = word.first().copied().unwrap_or(0);
     while let [len, rest @ ..] = names {
-        let (name, next) = rest.split_at_checked(usize::from(*len))?;
+        let Some((name, next)) = rest.split_at_checked(usize::from(*len)) else {
+            break;
+        };
         if rest.first() == Some(&first) && starts_with(word, name) {
-            return Some(index);
+            return index;
         }
         names = next;
         index += 1;
     }
-    None
+    usize::MAX
 }
 
 /// A keyword of a statement. The ones that take a value come first: their numbers index
