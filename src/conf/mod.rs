@@ -334,9 +334,9 @@ fn parse_words<'a>(
                 Some(_) => Some(words.text()?),
                 None => None,
             };
-            if let Some(slot) = values.get_mut(key as usize) {
-                *slot = value;
-            }
+            // Only the keywords below `VALUE_KEYS`, a power of two, are ever pending: the
+            // mask keeps their numbers as they are and spares a bounds test.
+            values[key as usize & (VALUE_KEYS - 1)] = value;
             if kind == Kind::Include {
                 // Words after the pattern are ignored.
                 break;
@@ -541,6 +541,7 @@ enum Key {
 
 /// The keywords that take a value: `From`, `Source`, `Group`, `Ttl`.
 const VALUE_KEYS: usize = Key::To as usize;
+static_assertions::const_assert!(VALUE_KEYS.is_power_of_two());
 
 /// `word.starts_with(name)` for a `name` whose first byte `word` is known to share, as a
 /// byte loop: names are a few bytes, and the slice comparison calls `memcmp` for each
