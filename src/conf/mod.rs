@@ -69,9 +69,14 @@ pub enum Kind {
 }
 
 /// One line's directive as the parser fills it in place: its kind and every word it
-/// reads, whatever the kind (a route's OIFs, a `phyint` line's flags), for the daemon to
-/// take what the kind uses. No statement is built of it, nor moved (the OIF list is
-/// 0.5 KiB); [`Directive::stmt`] is that statement, for callers that want values.
+/// reads but the OIFs, whatever the kind (a `phyint` line's flags too), for the daemon to
+/// take what the kind uses. No statement is built of it, nor moved; [`Directive::stmt`]
+/// is that statement, for callers that want values.
+///
+/// The words after `to` go to an [`OifWords`] list of the caller's, next to it, on any
+/// directive: the list is 0.5 KiB, and on its own the directive is a few dozen bytes in
+/// a stack slot of its own, which the loader's code then reaches by short offsets from
+/// the stack pointer (x86_64 smcrouted -48 B against the list inside).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Directive<'a> {
     /// The directive word.
@@ -83,8 +88,6 @@ pub struct Directive<'a> {
     pub enable: Option<bool>,
     /// `mrdisc` was given.
     pub mrdisc: bool,
-    /// Words after `to` (up to a `#` comment), on any directive.
-    pub oifs: OifWords<'a>,
 }
 
 impl<'a> Directive<'a> {
@@ -97,7 +100,6 @@ impl<'a> Directive<'a> {
             values: [None, None, None, None],
             enable: None,
             mrdisc: false,
-            oifs: OifWords::new(),
         }
     }
 
@@ -123,8 +125,9 @@ impl<'a> Directive<'a> {
         self.values[Key::Ttl as usize]
     }
 
-    /// The statement of the directive: the words its kind uses.
-    pub fn stmt(&self) -> Stmt<'a> {
+    /// The statement of the directive, whose OIF words are `oifs`: the words its kind
+    /// uses.
+    pub fn stmt(&self, oifs: &OifWords<'a>) -> Stmt<'a> {
         let (from, source, group) = (self.from(), self.source(), self.group());
         match self.kind {
             Kind::Mroute | Kind::Mgroup => {
@@ -133,11 +136,7 @@ impl<'a> Directive<'a> {
                     from,
                     source,
                     group,
-                    oifs: if join {
-                        OifWords::new()
-                    } else {
-                        self.oifs.clone()
-                    },
+                    oifs: if join { OifWords::new() } else { oifs.clone() },
                     join,
                 }
             }
@@ -182,14 +181,14 @@ pub enum LineError<'a> {
 ///
 /// Each statement is a value of its own; [`parse_each`] lends the parsed directives.
 pub fn parse<'a>(text: &'a [u8], f: &mut impl FnMut(u32, Result<Stmt<'a>, LineError<'a>>)) -> u32 {
-    parse_each(text, &mut |n, res| f(n, res.map(Directive::stmt)))
+    parse_each(text, &mut |n, res| f(n, res.map(|(d, oifs)| d.stmt(oifs))))
 }
 
-/// [`parse`], lending each line's [`Directive`] to `f`: parsed in place, so its 0.5 KiB
-/// of OIF words are never moved.
+/// [`parse`], lending each line's [`Directive`] and OIF words to `f`: parsed in place,
+/// so the 0.5 KiB of OIF words are never moved.
 pub fn parse_each<'a>(
     text: &'a [u8],
-    f: &mut impl FnMut(u32, Result<&Directive<'a>, LineError<'a>>),
+    f: &mut impl FnMut(u32, Result<(&Directive<'a>, &OifWords<'a>), LineError<'a>>),
 ) -> u32 {
     let mut number: u32 = 0;
     let mut start = 0;
@@ -201,8 +200,9 @@ pub fn parse_each<'a>(
         let mut words = Words::new(line, None);
         if let Some(first) = statement_word(&mut words) {
             let mut directive = Directive::new();
-            let res = line_result(first, &mut words, &mut directive);
-            f(number, res.map(|()| &directive));
+            let mut oifs = OifWords::new();
+            let res = line_result(first, &mut words, &mut directive, &mut oifs);
+            f(number, res.map(|()| (&directive, &oifs)));
         }
     }
     number.saturating_sub(1)
@@ -249,13 +249,15 @@ fn line_end(text: &[u8], start: usize) -> usize {
 /// the raw line before its statement, as SMCRoute does at debug level.
 pub fn parse_line(line: &[u8]) -> Option<Result<Stmt<'_>, LineError<'_>>> {
     let mut directive = Directive::new();
-    Some(parse_into(line, None, &mut directive)?.map(|()| directive.stmt()))
+    let mut oifs = OifWords::new();
+    Some(parse_into(line, None, &mut directive, &mut oifs)?.map(|()| directive.stmt(&oifs)))
 }
 
-/// The directive of `line` into `directive`, a fresh one ([`Directive::new`]), which the
-/// caller keeps in place rather than moving it out of every line (a few hundred bytes
-/// with its OIF list): what the daemon's loader reads. The parser writes the kind and the
-/// words the line has, nothing else: a directive is not reused from line to line.
+/// The directive of `line` into `directive`, a fresh one ([`Directive::new`]), and its
+/// words after `to` into `oifs`, an empty list, both of which the caller keeps in place
+/// rather than moving them out of every line (a few hundred bytes with the OIF list):
+/// what the daemon's loader reads. The parser writes the kind and the words the line
+/// has, nothing else: a directive and its list are not reused from line to line.
 ///
 /// `text` is `line` as text when the caller already knows it is (the conf reader finds
 /// ASCII lines so while it looks for their end); `None` has `line` checked here.
@@ -263,11 +265,12 @@ pub fn parse_into<'a>(
     line: &'a [u8],
     text: Option<&'a str>,
     directive: &mut Directive<'a>,
+    oifs: &mut OifWords<'a>,
 ) -> Option<Result<(), LineError<'a>>> {
     // The words stay in one place, lent to the parser (not moved along with it).
     let mut words = Words::new(line, text);
     let first = statement_word(&mut words)?;
-    Some(line_result(first, &mut words, directive))
+    Some(line_result(first, &mut words, directive, oifs))
 }
 
 /// The first word of a line, taken from `words`; `None` for a blank or comment line.
@@ -276,11 +279,13 @@ fn statement_word<'a>(words: &mut Words<'a>) -> Option<&'a [u8]> {
     (!is_comment(first)).then_some(first)
 }
 
-/// The statement of a line that is neither blank nor a comment, into `stmt`.
+/// The statement of a line that is neither blank nor a comment, into `directive` and
+/// `oifs`.
 fn line_result<'a>(
     first: &'a [u8],
     words: &mut Words<'a>,
     directive: &mut Directive<'a>,
+    oifs: &mut OifWords<'a>,
 ) -> Result<(), LineError<'a>> {
     let line = words.line;
     // Difference: SMCRoute reads 511 bytes at a time and parses the rest of a longer
@@ -291,17 +296,19 @@ fn line_result<'a>(
     if body_len > CONF_LINE_MAX {
         return Err(LineError::LineTooLong);
     }
-    parse_words(first, words, directive)
+    parse_words(first, words, directive, oifs)
 }
 
 /// The directive of a line whose first word is `first` and whose other words follow, into
-/// `directive`, a fresh one (on error it holds some partial directive).
+/// `directive`, a fresh one, and `oifs`, an empty list (on error they hold some partial
+/// directive).
 ///
 /// Words are matched as bytes; only the words a directive keeps are made text.
 fn parse_words<'a>(
     first: &'a [u8],
     words: &mut Words<'a>,
     directive: &mut Directive<'a>,
+    oifs: &mut OifWords<'a>,
 ) -> Result<(), LineError<'a>> {
     words.check_text()?;
     let Some(kind) = directive_kind(first) else {
@@ -313,7 +320,6 @@ fn parse_words<'a>(
         values,
         enable,
         mrdisc,
-        oifs,
     } = directive;
     *kind_out = kind;
     // The words of the keywords that take one go to `values` by the keyword's number: one

@@ -139,8 +139,10 @@ fn load_file<H: Host>(
         let (what, insert, e) = match text {
             None => (Said::ChunkTooLong.number(), "", None),
             Some((bytes, text)) => {
+                // Two slots: the directive's few fields apart from the 0.5 KiB list.
                 let mut directive = Directive::new();
-                match conf::parse_into(bytes, text, &mut directive) {
+                let mut oifs = conf::OifWords::new();
+                match conf::parse_into(bytes, text, &mut directive, &mut oifs) {
                     None => return true,
                     Some(Err(e)) => {
                         let (i, word) = e.text();
@@ -156,7 +158,7 @@ fn load_file<H: Host>(
                         }
                         _ => {
                             let origin = Origin::Conf { file: path, line };
-                            if router.apply(host, &origin, &directive).is_err() {
+                            if router.apply(host, &origin, &directive, &oifs).is_err() {
                                 loaded.errors += 1;
                             }
                             return true;
