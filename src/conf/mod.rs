@@ -106,23 +106,23 @@ impl<'a> Directive<'a> {
     /// The `from` word: a route's or a membership's IIF, a `phyint`'s interface, an
     /// `include`'s pattern.
     pub fn from(&self) -> Option<&'a str> {
-        self.values[Key::From as usize]
+        self.values[Key::From.slot()]
     }
 
     /// The `source` word.
     pub fn source(&self) -> Option<&'a str> {
-        self.values[Key::Source as usize]
+        self.values[Key::Source.slot()]
     }
 
     /// The `group` word.
     pub fn group(&self) -> Option<&'a str> {
-        self.values[Key::Group as usize]
+        self.values[Key::Group.slot()]
     }
 
     /// The `ttl-threshold` word, as written (the router reads it with [`atoi`] and
     /// checks its range).
     pub fn ttl(&self) -> Option<&'a str> {
-        self.values[Key::Ttl as usize]
+        self.values[Key::Ttl.slot()]
     }
 
     /// The statement of the directive, whose OIF words are `oifs`: the words its kind
@@ -340,9 +340,7 @@ fn parse_words<'a>(
                 Some(_) => Some(words.text()?),
                 None => None,
             };
-            // Only the keywords below `VALUE_KEYS`, a power of two, are ever pending: the
-            // mask keeps their numbers as they are and spares a bounds test.
-            values[key as usize & (VALUE_KEYS - 1)] = value;
+            values[key.slot()] = value;
             if kind == Kind::Include {
                 // Words after the pattern are ignored.
                 break;
@@ -372,7 +370,7 @@ fn parse_words<'a>(
             // One store for either (the last one written wins).
             Some(key @ (Key::Enable | Key::Disable)) => *enable = Some(key == Key::Enable),
             Some(Key::Mrdisc) => *mrdisc = true,
-            // `From`, `Source`, `Group`, `Ttl`: the keywords below `VALUE_KEYS`.
+            // `From`, `Source`, `Group`, `Ttl`: the keywords that take a value.
             Some(key) => pending = Some(key),
             None => {}
         }
@@ -466,20 +464,21 @@ const KEYWORD_WORDS: [&str; 8] = [
     "ttl-threshold",
 ];
 static KEYWORD_NAMES: [u8; names_len(&KEYWORD_WORDS)] = names(&KEYWORD_WORDS);
-const KEYWORDS: [Key; 8] = [
-    Key::From,
-    Key::Source,
-    Key::Group,
-    Key::To,
-    Key::Enable,
-    Key::Disable,
-    Key::Mrdisc,
-    Key::Ttl,
-];
 
 /// The keyword `word` starts with.
 fn keyword(word: &[u8]) -> Option<Key> {
-    KEYWORDS.get(prefixed(word, &KEYWORD_NAMES)).copied()
+    // The keywords numbered as their names: no table from one to the other.
+    Some(match prefixed(word, &KEYWORD_NAMES) {
+        0 => Key::From,
+        1 => Key::Source,
+        2 => Key::Group,
+        3 => Key::To,
+        4 => Key::Enable,
+        5 => Key::Disable,
+        6 => Key::Mrdisc,
+        7 => Key::Ttl,
+        _ => return None,
+    })
 }
 
 /// The bytes of [`names`] of `list`.
@@ -531,23 +530,39 @@ fn prefixed(word: &[u8], mut names: &[u8]) -> usize {
     usize::MAX
 }
 
-/// A keyword of a statement. The ones that take a value come first: their numbers index
-/// the values of a line.
+/// A keyword of a statement, numbered as its name in [`KEYWORD_WORDS`].
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Key {
     From,
     Source,
     Group,
-    Ttl,
     To,
     Enable,
     Disable,
     Mrdisc,
+    Ttl,
 }
 
 /// The keywords that take a value: `From`, `Source`, `Group`, `Ttl`.
-const VALUE_KEYS: usize = Key::To as usize;
-static_assertions::const_assert!(VALUE_KEYS.is_power_of_two());
+const VALUE_KEYS: usize = 4;
+
+impl Key {
+    /// The slot of a keyword that takes a value among a line's values: its number's low
+    /// bits (`Ttl`'s 7 is slot 3), one mask, no bounds test. (Other keywords share
+    /// slots; they are never given one.)
+    const fn slot(self) -> usize {
+        self as usize & (VALUE_KEYS - 1)
+    }
+}
+
+// The value keywords have slots of their own.
+static_assertions::const_assert!(
+    VALUE_KEYS.is_power_of_two()
+        && Key::From.slot() == 0
+        && Key::Source.slot() == 1
+        && Key::Group.slot() == 2
+        && Key::Ttl.slot() == 3
+);
 
 /// `word.starts_with(name)` for a `name` whose first byte `word` is known to share, as a
 /// byte loop: names are a few bytes, and the slice comparison calls `memcmp` for each
