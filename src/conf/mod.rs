@@ -198,10 +198,10 @@ pub fn parse_each<'a>(
         start = end + 1;
         number = number.saturating_add(1);
         let mut words = Words::new(line, None);
-        if let Some(first) = statement_word(&mut words) {
+        if is_statement(&mut words) {
             let mut directive = Directive::new();
             let mut oifs = OifWords::new();
-            let res = line_result(first, &mut words, &mut directive, &mut oifs);
+            let res = line_result(&mut words, &mut directive, &mut oifs);
             f(number, res.map(|()| (&directive, &oifs)));
         }
     }
@@ -269,20 +269,17 @@ pub fn parse_into<'a>(
 ) -> Option<Result<(), LineError<'a>>> {
     // The words stay in one place, lent to the parser (not moved along with it).
     let mut words = Words::new(line, text);
-    let first = statement_word(&mut words)?;
-    Some(line_result(first, &mut words, directive, oifs))
+    is_statement(&mut words).then(|| line_result(&mut words, directive, oifs))
 }
 
-/// The first word of a line, taken from `words`; `None` for a blank or comment line.
-fn statement_word<'a>(words: &mut Words<'a>) -> Option<&'a [u8]> {
-    let first = words.next()?;
-    (!is_comment(first)).then_some(first)
+/// Takes the first word of a line from `words`: false for a blank or comment line.
+fn is_statement(words: &mut Words<'_>) -> bool {
+    words.next().is_some_and(|first| !is_comment(first))
 }
 
-/// The statement of a line that is neither blank nor a comment, into `directive` and
-/// `oifs`.
+/// The statement of a line that is neither blank nor a comment, whose first word is the
+/// last taken from `words`, into `directive` and `oifs`.
 fn line_result<'a>(
-    first: &'a [u8],
     words: &mut Words<'a>,
     directive: &mut Directive<'a>,
     oifs: &mut OifWords<'a>,
@@ -296,23 +293,23 @@ fn line_result<'a>(
     if body_len > CONF_LINE_MAX {
         return Err(LineError::LineTooLong);
     }
-    parse_words(first, words, directive, oifs)
+    parse_words(words, directive, oifs)
 }
 
-/// The directive of a line whose first word is `first` and whose other words follow, into
-/// `directive`, a fresh one, and `oifs`, an empty list (on error they hold some partial
-/// directive).
+/// The directive of a line whose first word is the last taken from `words` and whose
+/// other words follow, into `directive`, a fresh one, and `oifs`, an empty list (on error
+/// they hold some partial directive).
 ///
 /// Words are matched as bytes; only the words a directive keeps are made text.
 fn parse_words<'a>(
-    first: &'a [u8],
     words: &mut Words<'a>,
     directive: &mut Directive<'a>,
     oifs: &mut OifWords<'a>,
 ) -> Result<(), LineError<'a>> {
-    words.check_text()?;
-    let Some(kind) = directive_kind(first) else {
-        return Err(LineError::UnknownCommand(words.text()?));
+    // The first word as text: checked once, matched, and the unknown command's insert.
+    let first = words.text()?;
+    let Some(kind) = directive_kind(first.as_bytes()) else {
+        return Err(LineError::UnknownCommand(first));
     };
     // The fields of a fresh directive, written as the words come (nothing reset here).
     let Directive {
