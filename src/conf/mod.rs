@@ -351,18 +351,18 @@ fn parse_words<'a>(
         if is_comment(word) {
             break;
         }
+        // Any other word is looked at, so text (one test for an OIF and a keyword).
+        let word = words.text()?;
         if outbound {
-            oifs.push(words.text()?)
-                .map_err(|_| LineError::TooManyOifs)?;
+            oifs.push(word).map_err(|_| LineError::TooManyOifs)?;
             continue;
         }
-        words.check_text()?;
         // Keywords are prefixes of the word (`tomato` is `to`), tried in SMCRoute's
         // order; a keyword's value is the next word taken as is; unknown words are
         // ignored; a repeated keyword overwrites (with nothing, if its value is missing).
         // `from` on a `phyint` line replaces the interface name, as in SMCRoute.
         // Only `to` and `ttl-threshold` share a first letter, and `to` comes first.
-        match keyword(word) {
+        match keyword(word.as_bytes()) {
             Some(Key::To) => outbound = true,
             // One store for either (the last one written wins).
             Some(key @ (Key::Enable | Key::Disable)) => *enable = Some(key == Key::Enable),
@@ -628,19 +628,11 @@ impl<'a> Words<'a> {
         self.line.get(start..end)
     }
 
-    /// `Err` if the last word is not text. A word ends at a space or at the end of the
-    /// line and starts after a space, so inside the valid prefix it is whole characters:
-    /// it is text exactly when it ends inside the prefix (no character boundary test).
-    fn check_text(&self) -> Result<(), NotText> {
-        if self.end <= self.valid.len() {
-            Ok(())
-        } else {
-            Err(NotText)
-        }
-    }
-
-    /// The last word as text. Difference: SMCRoute works on bytes; we only need the
-    /// words we look at to be UTF-8 (comments may hold any bytes).
+    /// The last word as text, `Err` if it is not: it is exactly when it ends inside the
+    /// valid prefix (a word ends at a space or at the end of the line and starts after a
+    /// space, so inside the prefix it is whole characters). Difference: SMCRoute works on
+    /// bytes; we only need the words we look at to be UTF-8 (comments may hold any
+    /// bytes).
     fn text(&self) -> Result<&'a str, NotText> {
         self.valid.get(self.start..self.end).ok_or(NotText)
     }
