@@ -201,7 +201,7 @@ pub fn parse_each<'a>(
         if is_statement(&mut words) {
             let mut directive = Directive::new();
             let mut oifs = OifWords::new();
-            let res = line_result(&mut words, &mut directive, &mut oifs);
+            let res = line_result(line, &mut words, &mut directive, &mut oifs);
             f(number, res.map(|()| (&directive, &oifs)));
         }
     }
@@ -269,7 +269,7 @@ pub fn parse_into<'a>(
 ) -> Option<Result<(), LineError<'a>>> {
     // The words stay in one place, lent to the parser (not moved along with it).
     let mut words = Words::new(line, text);
-    is_statement(&mut words).then(|| line_result(&mut words, directive, oifs))
+    is_statement(&mut words).then(|| line_result(line, &mut words, directive, oifs))
 }
 
 /// Takes the first word of a line from `words`: false for a blank or comment line.
@@ -277,14 +277,15 @@ fn is_statement(words: &mut Words<'_>) -> bool {
     words.next().is_some_and(|first| !is_comment(first))
 }
 
-/// The statement of a line that is neither blank nor a comment, whose first word is the
-/// last taken from `words`, into `directive` and `oifs`.
+/// The statement of `line`, neither blank nor a comment, whose first word is the last
+/// taken from `words` (the words of `line`), into `directive` and `oifs`. The line comes
+/// from the caller's hands, not read back out of `words` after the word call.
 fn line_result<'a>(
+    line: &[u8],
     words: &mut Words<'a>,
     directive: &mut Directive<'a>,
     oifs: &mut OifWords<'a>,
 ) -> Result<(), LineError<'a>> {
-    let line = words.line;
     // Difference: SMCRoute reads 511 bytes at a time and parses the rest of a longer
     // line as a new line, which can turn the tail of a long line into a statement. We
     // reject the line instead. Blank and comment lines are never errors, however long.
