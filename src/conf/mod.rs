@@ -301,7 +301,8 @@ fn line_result<'a>(
 /// other words follow, into `directive`, a fresh one, and `oifs`, an empty list (on error
 /// they hold some partial directive).
 ///
-/// Words are matched as bytes; only the words a directive keeps are made text.
+/// A word is looked at by its first byte (a `#` comment ends the line, whatever bytes
+/// follow); any other word is made text, then matched or kept.
 fn parse_words<'a>(
     words: &mut Words<'a>,
     directive: &mut Directive<'a>,
@@ -376,9 +377,9 @@ fn parse_words<'a>(
     Ok(())
 }
 
-/// A word starting with `#` ends the line.
-fn is_comment(word: &[u8]) -> bool {
-    word.first() == Some(&b'#')
+/// A word starting with `#` ends the line: `first` is its first byte.
+fn is_comment(first: u8) -> bool {
+    first == b'#'
 }
 
 /// C `atoi`: optional leading whitespace and sign, then decimal digits up to the first
@@ -576,7 +577,8 @@ fn starts_with(word: &[u8], name: &[u8]) -> bool {
     true
 }
 
-/// Whitespace-separated words of a line (no quoting, as in SMCRoute), as bytes.
+/// Whitespace-separated words of a line (no quoting, as in SMCRoute): each one's first
+/// byte, then, if the parser takes it, the word as text.
 ///
 /// The line is checked for UTF-8 once, not word by word: words inside its valid prefix
 /// are text, and a word past it is not. The first word that reaches past the prefix
@@ -612,21 +614,22 @@ impl<'a> Words<'a> {
         }
     }
 
-    /// The next word; `None` at the end of the line. Never empty.
-    fn next(&mut self) -> Option<&'a [u8]> {
+    /// Moves to the next word: its first byte (all the parser looks at before it takes
+    /// the word as [`Words::text`]); `None` at the end of the line. Never empty.
+    fn next(&mut self) -> Option<u8> {
         // Plain index loops: the size-optimised build calls iterator closures per byte.
         let mut start = self.end;
         while self.line.get(start).is_some_and(|&b| is_space(b)) {
             start += 1;
         }
-        self.line.get(start)?;
+        let &first = self.line.get(start)?;
         let mut end = start + 1;
         while self.line.get(end).is_some_and(|&b| !is_space(b)) {
             end += 1;
         }
         self.start = start;
         self.end = end;
-        self.line.get(start..end)
+        Some(first)
     }
 
     /// The last word as text, `Err` if it is not: it is exactly when it ends inside the
