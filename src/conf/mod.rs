@@ -69,9 +69,14 @@ pub enum Kind {
 }
 
 /// One line's directive as the parser fills it in place: its kind and every word it
-/// reads, whatever the kind (a route's OIFs, a `phyint` line's flags), for the daemon to
-/// take what the kind uses. No statement is built of it, nor moved (the OIF list is
-/// 0.5 KiB); [`Directive::stmt`] is that statement, for callers that want values.
+/// reads but the OIFs, whatever the kind (a `phyint` line's flags too), for the daemon to
+/// take what the kind uses. No statement is built of it, nor moved; [`Directive::stmt`]
+/// is that statement, for callers that want values.
+///
+/// The words after `to` go to an [`OifWords`] list of the caller's, next to it, on any
+/// directive: the list is 0.5 KiB, and on its own the directive is a few dozen bytes in
+/// a stack slot of its own, which the loader's code then reaches by short offsets from
+/// the stack pointer (x86_64 smcrouted -48 B against the list inside).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Directive<'a> {
     /// The directive word.
@@ -83,8 +88,6 @@ pub struct Directive<'a> {
     pub enable: Option<bool>,
     /// `mrdisc` was given.
     pub mrdisc: bool,
-    /// Words after `to` (up to a `#` comment), on any directive.
-    pub oifs: OifWords<'a>,
 }
 
 impl<'a> Directive<'a> {
@@ -97,34 +100,34 @@ impl<'a> Directive<'a> {
             values: [None, None, None, None],
             enable: None,
             mrdisc: false,
-            oifs: OifWords::new(),
         }
     }
 
     /// The `from` word: a route's or a membership's IIF, a `phyint`'s interface, an
     /// `include`'s pattern.
     pub fn from(&self) -> Option<&'a str> {
-        self.values[Key::From as usize]
+        self.values[Key::From.slot()]
     }
 
     /// The `source` word.
     pub fn source(&self) -> Option<&'a str> {
-        self.values[Key::Source as usize]
+        self.values[Key::Source.slot()]
     }
 
     /// The `group` word.
     pub fn group(&self) -> Option<&'a str> {
-        self.values[Key::Group as usize]
+        self.values[Key::Group.slot()]
     }
 
     /// The `ttl-threshold` word, as written (the router reads it with [`atoi`] and
     /// checks its range).
     pub fn ttl(&self) -> Option<&'a str> {
-        self.values[Key::Ttl as usize]
+        self.values[Key::Ttl.slot()]
     }
 
-    /// The statement of the directive: the words its kind uses.
-    pub fn stmt(&self) -> Stmt<'a> {
+    /// The statement of the directive, whose OIF words are `oifs`: the words its kind
+    /// uses.
+    pub fn stmt(&self, oifs: &OifWords<'a>) -> Stmt<'a> {
         let (from, source, group) = (self.from(), self.source(), self.group());
         match self.kind {
             Kind::Mroute | Kind::Mgroup => {
@@ -133,11 +136,7 @@ impl<'a> Directive<'a> {
                     from,
                     source,
                     group,
-                    oifs: if join {
-                        OifWords::new()
-                    } else {
-                        self.oifs.clone()
-                    },
+                    oifs: if join { OifWords::new() } else { oifs.clone() },
                     join,
                 }
             }
@@ -182,14 +181,14 @@ pub enum LineError<'a> {
 ///
 /// Each statement is a value of its own; [`parse_each`] lends the parsed directives.
 pub fn parse<'a>(text: &'a [u8], f: &mut impl FnMut(u32, Result<Stmt<'a>, LineError<'a>>)) -> u32 {
-    parse_each(text, &mut |n, res| f(n, res.map(Directive::stmt)))
+    parse_each(text, &mut |n, res| f(n, res.map(|(d, oifs)| d.stmt(oifs))))
 }
 
-/// [`parse`], lending each line's [`Directive`] to `f`: parsed in place, so its 0.5 KiB
-/// of OIF words are never moved.
+/// [`parse`], lending each line's [`Directive`] and OIF words to `f`: parsed in place,
+/// so the 0.5 KiB of OIF words are never moved.
 pub fn parse_each<'a>(
     text: &'a [u8],
-    f: &mut impl FnMut(u32, Result<&Directive<'a>, LineError<'a>>),
+    f: &mut impl FnMut(u32, Result<(&Directive<'a>, &OifWords<'a>), LineError<'a>>),
 ) -> u32 {
     let mut number: u32 = 0;
     let mut start = 0;
@@ -199,10 +198,11 @@ pub fn parse_each<'a>(
         start = end + 1;
         number = number.saturating_add(1);
         let mut words = Words::new(line, None);
-        if let Some(first) = statement_word(&mut words) {
+        if is_statement(&mut words) {
             let mut directive = Directive::new();
-            let res = line_result(first, &mut words, &mut directive);
-            f(number, res.map(|()| &directive));
+            let mut oifs = OifWords::new();
+            let res = line_result(line, &mut words, &mut directive, &mut oifs);
+            f(number, res.map(|()| (&directive, &oifs)));
         }
     }
     number.saturating_sub(1)
@@ -249,13 +249,15 @@ fn line_end(text: &[u8], start: usize) -> usize {
 /// the raw line before its statement, as SMCRoute does at debug level.
 pub fn parse_line(line: &[u8]) -> Option<Result<Stmt<'_>, LineError<'_>>> {
     let mut directive = Directive::new();
-    Some(parse_into(line, None, &mut directive)?.map(|()| directive.stmt()))
+    let mut oifs = OifWords::new();
+    Some(parse_into(line, None, &mut directive, &mut oifs)?.map(|()| directive.stmt(&oifs)))
 }
 
-/// The directive of `line` into `directive`, a fresh one ([`Directive::new`]), which the
-/// caller keeps in place rather than moving it out of every line (a few hundred bytes
-/// with its OIF list): what the daemon's loader reads. The parser writes the kind and the
-/// words the line has, nothing else: a directive is not reused from line to line.
+/// The directive of `line` into `directive`, a fresh one ([`Directive::new`]), and its
+/// words after `to` into `oifs`, an empty list, both of which the caller keeps in place
+/// rather than moving them out of every line (a few hundred bytes with the OIF list):
+/// what the daemon's loader reads. The parser writes the kind and the words the line
+/// has, nothing else: a directive and its list are not reused from line to line.
 ///
 /// `text` is `line` as text when the caller already knows it is (the conf reader finds
 /// ASCII lines so while it looks for their end); `None` has `line` checked here.
@@ -263,26 +265,27 @@ pub fn parse_into<'a>(
     line: &'a [u8],
     text: Option<&'a str>,
     directive: &mut Directive<'a>,
+    oifs: &mut OifWords<'a>,
 ) -> Option<Result<(), LineError<'a>>> {
     // The words stay in one place, lent to the parser (not moved along with it).
     let mut words = Words::new(line, text);
-    let first = statement_word(&mut words)?;
-    Some(line_result(first, &mut words, directive))
+    is_statement(&mut words).then(|| line_result(line, &mut words, directive, oifs))
 }
 
-/// The first word of a line, taken from `words`; `None` for a blank or comment line.
-fn statement_word<'a>(words: &mut Words<'a>) -> Option<&'a [u8]> {
-    let first = words.next()?;
-    (!is_comment(first)).then_some(first)
+/// Takes the first word of a line from `words`: false for a blank or comment line.
+fn is_statement(words: &mut Words<'_>) -> bool {
+    words.next().is_some_and(|first| !is_comment(first))
 }
 
-/// The statement of a line that is neither blank nor a comment, into `stmt`.
+/// The statement of `line`, neither blank nor a comment, whose first word is the last
+/// taken from `words` (the words of `line`), into `directive` and `oifs`. The line comes
+/// from the caller's hands, not read back out of `words` after the word call.
 fn line_result<'a>(
-    first: &'a [u8],
+    line: &[u8],
     words: &mut Words<'a>,
     directive: &mut Directive<'a>,
+    oifs: &mut OifWords<'a>,
 ) -> Result<(), LineError<'a>> {
-    let line = words.line;
     // Difference: SMCRoute reads 511 bytes at a time and parses the rest of a longer
     // line as a new line, which can turn the tail of a long line into a statement. We
     // reject the line instead. Blank and comment lines are never errors, however long.
@@ -291,21 +294,24 @@ fn line_result<'a>(
     if body_len > CONF_LINE_MAX {
         return Err(LineError::LineTooLong);
     }
-    parse_words(first, words, directive)
+    parse_words(words, directive, oifs)
 }
 
-/// The directive of a line whose first word is `first` and whose other words follow, into
-/// `directive`, a fresh one (on error it holds some partial directive).
+/// The directive of a line whose first word is the last taken from `words` and whose
+/// other words follow, into `directive`, a fresh one, and `oifs`, an empty list (on error
+/// they hold some partial directive).
 ///
-/// Words are matched as bytes; only the words a directive keeps are made text.
+/// A word is looked at by its first byte (a `#` comment ends the line, whatever bytes
+/// follow); any other word is made text, then matched or kept.
 fn parse_words<'a>(
-    first: &'a [u8],
     words: &mut Words<'a>,
     directive: &mut Directive<'a>,
+    oifs: &mut OifWords<'a>,
 ) -> Result<(), LineError<'a>> {
-    words.check_text()?;
-    let Some(kind) = directive_kind(first) else {
-        return Err(LineError::UnknownCommand(words.text()?));
+    // The first word as text: checked once, matched, and the unknown command's insert.
+    let first = words.text()?;
+    let Some(kind) = directive_kind(first.as_bytes()) else {
+        return Err(LineError::UnknownCommand(first));
     };
     // The fields of a fresh directive, written as the words come (nothing reset here).
     let Directive {
@@ -313,7 +319,6 @@ fn parse_words<'a>(
         values,
         enable,
         mrdisc,
-        oifs,
     } = directive;
     *kind_out = kind;
     // The words of the keywords that take one go to `values` by the keyword's number: one
@@ -322,36 +327,49 @@ fn parse_words<'a>(
     // keywords or comments), as the value of a `from`.
     // The keyword whose value the next word is.
     let mut pending = matches!(kind, Kind::Phyint | Kind::Include).then_some(Key::From);
+    // After `to`, every word up to a comment is an outbound interface (a directive is
+    // fresh: its list starts empty, and a second `to` is an interface name by then).
+    let mut outbound = false;
+    // One read of the next word for a keyword's value, a keyword and an OIF.
     loop {
+        let word = words.next();
         if let Some(key) = pending.take() {
-            let value = words.value()?;
-            if let Some(slot) = values.get_mut(key as usize) {
-                *slot = value;
-            }
+            // The value is the word as is (`None` at the end of the line).
+            let value = match word {
+                Some(_) => Some(words.text()?),
+                None => None,
+            };
+            values[key.slot()] = value;
             if kind == Kind::Include {
                 // Words after the pattern are ignored.
                 break;
             }
             continue;
         }
-        let Some(word) = words.next() else {
+        let Some(word) = word else {
             break;
         };
+        // Difference: SMCRoute takes `#` and every word after it as interface names.
         if is_comment(word) {
             break;
         }
-        words.check_text()?;
+        // Any other word is looked at, so text (one test for an OIF and a keyword).
+        let word = words.text()?;
+        if outbound {
+            oifs.push(word).map_err(|_| LineError::TooManyOifs)?;
+            continue;
+        }
         // Keywords are prefixes of the word (`tomato` is `to`), tried in SMCRoute's
         // order; a keyword's value is the next word taken as is; unknown words are
         // ignored; a repeated keyword overwrites (with nothing, if its value is missing).
         // `from` on a `phyint` line replaces the interface name, as in SMCRoute.
         // Only `to` and `ttl-threshold` share a first letter, and `to` comes first.
-        match keyword(word) {
-            Some(Key::To) => outbound(words, oifs)?,
-            Some(Key::Enable) => *enable = Some(true),
-            Some(Key::Disable) => *enable = Some(false),
+        match keyword(word.as_bytes()) {
+            Some(Key::To) => outbound = true,
+            // One store for either (the last one written wins).
+            Some(key @ (Key::Enable | Key::Disable)) => *enable = Some(key == Key::Enable),
             Some(Key::Mrdisc) => *mrdisc = true,
-            // `From`, `Source`, `Group`, `Ttl`: the keywords below `VALUE_KEYS`.
+            // `From`, `Source`, `Group`, `Ttl`: the keywords that take a value.
             Some(key) => pending = Some(key),
             None => {}
         }
@@ -359,23 +377,9 @@ fn parse_words<'a>(
     Ok(())
 }
 
-/// The words after `to`: the rest of the line (filled in place: the list is 0.5 KiB).
-fn outbound<'a>(words: &mut Words<'a>, oifs: &mut OifWords<'a>) -> Result<(), LineError<'a>> {
-    oifs.clear();
-    while let Some(word) = words.next() {
-        // Difference: SMCRoute takes `#` and every word after it as interface names.
-        if is_comment(word) {
-            break;
-        }
-        oifs.push(words.text()?)
-            .map_err(|_| LineError::TooManyOifs)?;
-    }
-    Ok(())
-}
-
-/// A word starting with `#` ends the line.
-fn is_comment(word: &[u8]) -> bool {
-    word.first() == Some(&b'#')
+/// A word starting with `#` ends the line: `first` is its first byte.
+fn is_comment(first: u8) -> bool {
+    first == b'#'
 }
 
 /// C `atoi`: optional leading whitespace and sign, then decimal digits up to the first
@@ -443,7 +447,7 @@ pub static MGROUP_WORD: &str = directive_name(1 + MROUTE_WORD.len());
 
 /// The directive `word` starts with.
 fn directive_kind(word: &[u8]) -> Option<Kind> {
-    prefixed(word, &DIRECTIVE_NAMES).and_then(|i| DIRECTIVES.get(i).copied())
+    DIRECTIVES.get(prefixed(word, &DIRECTIVE_NAMES)).copied()
 }
 
 /// Keywords of a statement, in the order SMCRoute tries them (`to` before
@@ -459,20 +463,21 @@ const KEYWORD_WORDS: [&str; 8] = [
     "ttl-threshold",
 ];
 static KEYWORD_NAMES: [u8; names_len(&KEYWORD_WORDS)] = names(&KEYWORD_WORDS);
-const KEYWORDS: [Key; 8] = [
-    Key::From,
-    Key::Source,
-    Key::Group,
-    Key::To,
-    Key::Enable,
-    Key::Disable,
-    Key::Mrdisc,
-    Key::Ttl,
-];
 
 /// The keyword `word` starts with.
 fn keyword(word: &[u8]) -> Option<Key> {
-    prefixed(word, &KEYWORD_NAMES).and_then(|i| KEYWORDS.get(i).copied())
+    // The keywords numbered as their names: no table from one to the other.
+    Some(match prefixed(word, &KEYWORD_NAMES) {
+        0 => Key::From,
+        1 => Key::Source,
+        2 => Key::Group,
+        3 => Key::To,
+        4 => Key::Enable,
+        5 => Key::Disable,
+        6 => Key::Mrdisc,
+        7 => Key::Ttl,
+        _ => return None,
+    })
 }
 
 /// The bytes of [`names`] of `list`.
@@ -503,39 +508,60 @@ const fn names<const L: usize>(list: &[&str]) -> [u8; L] {
     out
 }
 
-/// The index of the first of `names` that `word` starts with: a walk over the table,
-/// the first byte tested before the rest, not a chain of compares, for the directives
-/// and the keywords.
-fn prefixed(word: &[u8], mut names: &[u8]) -> Option<usize> {
-    let &first = word.first()?;
+/// The index of the first of `names` that `word` starts with, or `usize::MAX` if none
+/// (an index past the caller's table: one bounds test there, no `Option` to test too):
+/// a walk over the table, the first byte tested before the rest, not a chain of
+/// compares, for the directives and the keywords.
+fn prefixed(word: &[u8], mut names: &[u8]) -> usize {
     let mut index = 0;
+    // An empty word (never given) starts with none: no name starts with a NUL.
+    let first = word.first().copied().unwrap_or(0);
     while let [len, rest @ ..] = names {
-        let (name, next) = rest.split_at_checked(usize::from(*len))?;
+        let Some((name, next)) = rest.split_at_checked(usize::from(*len)) else {
+            break;
+        };
         if rest.first() == Some(&first) && starts_with(word, name) {
-            return Some(index);
+            return index;
         }
         names = next;
         index += 1;
     }
-    None
+    usize::MAX
 }
 
-/// A keyword of a statement. The ones that take a value come first: their numbers index
-/// the values of a line.
-#[derive(Clone, Copy)]
+/// A keyword of a statement, numbered as its name in [`KEYWORD_WORDS`].
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Key {
     From,
     Source,
     Group,
-    Ttl,
     To,
     Enable,
     Disable,
     Mrdisc,
+    Ttl,
 }
 
 /// The keywords that take a value: `From`, `Source`, `Group`, `Ttl`.
-const VALUE_KEYS: usize = Key::To as usize;
+const VALUE_KEYS: usize = 4;
+
+impl Key {
+    /// The slot of a keyword that takes a value among a line's values: its number's low
+    /// bits (`Ttl`'s 7 is slot 3), one mask, no bounds test. (Other keywords share
+    /// slots; they are never given one.)
+    const fn slot(self) -> usize {
+        self as usize & (VALUE_KEYS - 1)
+    }
+}
+
+// The value keywords have slots of their own.
+static_assertions::const_assert!(
+    VALUE_KEYS.is_power_of_two()
+        && Key::From.slot() == 0
+        && Key::Source.slot() == 1
+        && Key::Group.slot() == 2
+        && Key::Ttl.slot() == 3
+);
 
 /// `word.starts_with(name)` for a `name` whose first byte `word` is known to share, as a
 /// byte loop: names are a few bytes, and the slice comparison calls `memcmp` for each
@@ -551,7 +577,8 @@ fn starts_with(word: &[u8], name: &[u8]) -> bool {
     true
 }
 
-/// Whitespace-separated words of a line (no quoting, as in SMCRoute), as bytes.
+/// Whitespace-separated words of a line (no quoting, as in SMCRoute): each one's first
+/// byte, then, if the parser takes it, the word as text.
 ///
 /// The line is checked for UTF-8 once, not word by word: words inside its valid prefix
 /// are text, and a word past it is not. The first word that reaches past the prefix
@@ -587,47 +614,31 @@ impl<'a> Words<'a> {
         }
     }
 
-    /// The next word; `None` at the end of the line. Never empty.
-    fn next(&mut self) -> Option<&'a [u8]> {
+    /// Moves to the next word: its first byte (all the parser looks at before it takes
+    /// the word as [`Words::text`]); `None` at the end of the line. Never empty.
+    fn next(&mut self) -> Option<u8> {
         // Plain index loops: the size-optimised build calls iterator closures per byte.
         let mut start = self.end;
         while self.line.get(start).is_some_and(|&b| is_space(b)) {
             start += 1;
         }
-        self.line.get(start)?;
+        let &first = self.line.get(start)?;
         let mut end = start + 1;
         while self.line.get(end).is_some_and(|&b| !is_space(b)) {
             end += 1;
         }
         self.start = start;
         self.end = end;
-        self.line.get(start..end)
+        Some(first)
     }
 
-    /// `Err` if the last word is not text. A word ends at a space or at the end of the
-    /// line and starts after a space, so inside the valid prefix it is whole characters:
-    /// it is text exactly when it ends inside the prefix (no character boundary test).
-    fn check_text(&self) -> Result<(), NotText> {
-        if self.end <= self.valid.len() {
-            Ok(())
-        } else {
-            Err(NotText)
-        }
-    }
-
-    /// The last word as text. Difference: SMCRoute works on bytes; we only need the
-    /// words we look at to be UTF-8 (comments may hold any bytes).
+    /// The last word as text, `Err` if it is not: it is exactly when it ends inside the
+    /// valid prefix (a word ends at a space or at the end of the line and starts after a
+    /// space, so inside the prefix it is whole characters). Difference: SMCRoute works on
+    /// bytes; we only need the words we look at to be UTF-8 (comments may hold any
+    /// bytes).
     fn text(&self) -> Result<&'a str, NotText> {
         self.valid.get(self.start..self.end).ok_or(NotText)
-    }
-
-    /// The next word as text (a keyword's value, taken as is); `None` at the end of the
-    /// line.
-    fn value(&mut self) -> Result<Option<&'a str>, NotText> {
-        match self.next() {
-            Some(_) => self.text().map(Some),
-            None => Ok(None),
-        }
     }
 }
 

@@ -689,7 +689,9 @@ fn parse_each_reuses_its_statement_without_leftovers() {
         include x.conf\n\
         mroute from l group 225.6.6.6 to m\n";
     let mut lent = Vec::new();
-    let n = parse_each(text, &mut |n, r| lent.push((n, r.map(Directive::stmt))));
+    let n = parse_each(text, &mut |n, r| {
+        lent.push((n, r.map(|(d, oifs)| d.stmt(oifs))));
+    });
     assert_eq!(n, 9);
     let expected: Vec<_> = text
         .split(|&b| b == b'\n')

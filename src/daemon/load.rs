@@ -133,29 +133,32 @@ fn load_file<H: Host>(
     let mut line = 0u32;
     let read = sys::fs::lines_of(&fd, buf, &mut |text| {
         line += 1;
-        // What is wrong at the line: a text number of the daemon's messages, its insert,
-        // the error number if any, and whether the line counts as failed.
-        let (what, insert, e, failed) = match text {
-            None => (Said::ChunkTooLong.number(), "", None, true),
+        // What is wrong at the line: a text number of the daemon's messages, its insert
+        // and the error number if any (only an include that cannot be expanded has one,
+        // and only it does not count as a failed line).
+        let (what, insert, e) = match text {
+            None => (Said::ChunkTooLong.number(), "", None),
             Some((bytes, text)) => {
+                // Two slots: the directive's few fields apart from the 0.5 KiB list.
                 let mut directive = Directive::new();
-                match conf::parse_into(bytes, text, &mut directive) {
+                let mut oifs = conf::OifWords::new();
+                match conf::parse_into(bytes, text, &mut directive, &mut oifs) {
                     None => return true,
                     Some(Err(e)) => {
                         let (i, word) = e.text();
-                        (said::line_error(i), word, None, true)
+                        (said::line_error(i), word, None)
                     }
                     Some(Ok(())) => match (directive.kind, directive.from()) {
-                        (Kind::Include, None) => (Said::NoPattern.number(), "", None, true),
+                        (Kind::Include, None) => (Said::NoPattern.number(), "", None),
                         (Kind::Include, Some(pattern)) => {
                             match include(router, host, deeper, pattern, loaded) {
                                 Ok(()) => return true,
-                                Err(e) => (Said::Include.number(), pattern, Some(e), false),
+                                Err(e) => (Said::Include.number(), pattern, Some(e)),
                             }
                         }
                         _ => {
                             let origin = Origin::Conf { file: path, line };
-                            if router.apply(host, &origin, &directive).is_err() {
+                            if router.apply(host, &origin, &directive, &oifs).is_err() {
                                 loaded.errors += 1;
                             }
                             return true;
@@ -165,7 +168,7 @@ fn load_file<H: Host>(
             }
         };
         warn_at(host, path, NonZeroU32::new(line), what, insert, e);
-        loaded.errors += u32::from(failed);
+        loaded.errors += u32::from(e.is_none());
         true
     });
     if let Err(e) = read {

@@ -161,13 +161,15 @@ pub fn split_route_args<'w, L: Log + ?Sized>(
 }
 
 impl Router {
-    /// Applies one conf directive (`include` is the caller's business and ignored here).
-    /// `Err` means the line failed (the daemon then reports "Parse error in FILE").
+    /// Applies one conf directive, whose words after `to` are `oifs` (`include` is the
+    /// caller's business and ignored here). `Err` means the line failed (the daemon then
+    /// reports "Parse error in FILE").
     pub fn apply<H: Host>(
         &mut self,
         h: &mut H,
         origin: &Origin<'_>,
         d: &Directive<'_>,
+        oifs: &[&str],
     ) -> Result<(), Failed> {
         let kind = match d.kind {
             conf::Kind::Phyint => {
@@ -187,7 +189,7 @@ impl Router {
             iif,
             source: d.source(),
             group,
-            oifs: &d.oifs,
+            oifs,
         };
         self.words(h, origin, Mode::Conf, &w, kind)
     }

@@ -8,7 +8,7 @@ use std::vec::Vec;
 
 use super::testhost::TestHost;
 use super::{Failed, Options, Origin, Router};
-use crate::conf::{self, Directive};
+use crate::conf::{self, Directive, OifWords};
 use crate::errno::Errno;
 use crate::kernel::{IfInfo, Upcall, UpcallKind};
 use crate::net::Addr;
@@ -37,12 +37,13 @@ pub(super) fn run(f: impl FnOnce(&mut T) + Send + 'static) {
         .unwrap()
 }
 
-/// The directive of a conf line, as the daemon's loader parses it.
-fn directive(line: &str) -> Directive<'_> {
+/// The directive of a conf line and its OIF words, as the daemon's loader parses them.
+fn directive(line: &str) -> (Directive<'_>, OifWords<'_>) {
     let mut d = Directive::new();
-    let parsed = conf::parse_into(line.as_bytes(), None, &mut d);
+    let mut oifs = OifWords::new();
+    let parsed = conf::parse_into(line.as_bytes(), None, &mut d, &mut oifs);
     assert_eq!(parsed, Some(Ok(())), "test conf: {line}");
-    d
+    (d, oifs)
 }
 
 pub(super) fn addr(s: &str) -> Addr {
@@ -73,11 +74,8 @@ impl T {
                 file: "t.conf",
                 line: n as u32 + 1,
             };
-            if self
-                .r
-                .apply(&mut self.h, &origin, &directive(line))
-                .is_err()
-            {
+            let (d, oifs) = directive(line);
+            if self.r.apply(&mut self.h, &origin, &d, &oifs).is_err() {
                 failed += 1;
             }
         }
@@ -980,16 +978,16 @@ fn pending_full_duplicate_and_too_long() {
         // Words too long for an entry: only the list's message. (A line too long for the
         // conf parser: its OIFs are added to the parsed directive.)
         t.r.pending.clear();
-        let mut long = directive("mroute from wg0 group 239.5.5.5");
+        let (long, mut oifs) = directive("mroute from wg0 group 239.5.5.5");
         for _ in 0..crate::limits::MAX_OIFS {
-            long.oifs.push("o123456789abcdef").unwrap();
+            oifs.push("o123456789abcdef").unwrap();
         }
         let n = t.h.log.lines.len();
         let origin = Origin::Conf {
             file: "t.conf",
             line: 1,
         };
-        let _ = t.r.apply(&mut t.h, &origin, &long);
+        let _ = t.r.apply(&mut t.h, &origin, &long, &oifs);
         let said: Vec<&str> = t.h.log.lines[n..].iter().map(|l| l.1.as_str()).collect();
         assert_eq!(said, [full.as_str()]);
         assert!(t.r.pending.is_empty());

@@ -12,7 +12,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use smcroute::conf::{self, Directive};
+use smcroute::conf::{self, Directive, OifWords};
 use smcroute::errno::Errno;
 use smcroute::fmt::{Level, Log};
 use smcroute::ipc::show::{Headings, Out, Renderer};
@@ -614,12 +614,13 @@ impl Driver {
         self.line += 1;
         // `include` is the caller's to expand; `apply` ignores it.
         let mut directive = Directive::new();
-        if let Some(Ok(())) = conf::parse_into(text.as_bytes(), None, &mut directive) {
+        let mut oifs = OifWords::new();
+        if let Some(Ok(())) = conf::parse_into(text.as_bytes(), None, &mut directive, &mut oifs) {
             let origin = Origin::Conf {
                 file: "/etc/fuzz.conf",
                 line: self.line,
             };
-            let _ = self.r.apply(&mut self.h, &origin, &directive);
+            let _ = self.r.apply(&mut self.h, &origin, &directive, &oifs);
         }
         self.stats.conf_lines += 1;
     }
