@@ -150,8 +150,10 @@ impl Router {
         // One loop over the (source, group) pairs, sources outer: `join_words` checked
         // that their number fits.
         for n in 0..sources * groups {
-            let s = src.map(|p| p.nth(n / groups));
-            let g = grp.nth(n % groups);
+            // Quotient and remainder of one division, taken before the calls.
+            let (q, r) = (n / groups, n % groups);
+            let s = src.map(|p| p.nth(q));
+            let g = grp.nth(r);
             // Another membership (`a1` vs `a+`) may hold this kernel join already:
             // this one shares its socket and asks the kernel nothing.
             let mut busy = JoinSockets::default();
