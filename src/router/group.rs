@@ -142,16 +142,18 @@ impl Router {
         sources: u32,
         groups: u32,
     ) -> Result<(), Failed> {
-        // Borrowed throughout (the joins are another field): its name needs no lookup.
-        let Some(iface) = self.ifaces.get(id) else {
+        // Only its index is kept over the loop; the rare error looks its name up again
+        // (one value less to keep across the calls).
+        let Some(ifindex) = self.ifaces.get(id).map(|i| i.ifindex) else {
             return Err(Failed);
         };
-        let ifindex = iface.ifindex;
         // One loop over the (source, group) pairs, sources outer: `join_words` checked
         // that their number fits.
         for n in 0..sources * groups {
-            let s = src.map(|p| p.nth(n / groups));
-            let g = grp.nth(n % groups);
+            // Quotient and remainder of one division, taken before the calls.
+            let (q, r) = (n / groups, n % groups);
+            let s = src.map(|p| p.nth(q));
+            let g = grp.nth(r);
             // Another membership (`a1` vs `a+`) may hold this kernel join already:
             // this one shares its socket and asks the kernel nothing.
             let mut busy = JoinSockets::default();
@@ -162,7 +164,7 @@ impl Router {
                     Ok(sock) => sock,
                     Err(e) => {
                         let sg = Compact::hosts(s.as_ref(), &g);
-                        note(h, Msg::JoinFailed(&sg, iface.name.as_str(), e));
+                        note(h, Msg::JoinFailed(&sg, self.iface_name(id), e));
                         return Err(Failed);
                     }
                 },
