@@ -348,7 +348,7 @@ fn run(prog: &str, opts: &DaemonOpts<'_>, statics: Statics) -> i32 {
     }
     let notify = Notify::from_env();
     if let Some(n) = &notify {
-        let _ = n.ready(READY_MESSAGE);
+        n.ready(READY_MESSAGE);
     }
     crate::fmt::text(&mut *host, Level::Notice, READY);
     if let Some(ids) = &ids {
@@ -715,7 +715,7 @@ impl Loop<'_, '_> {
     fn reload(&mut self) {
         crate::fmt::text(self.host, Level::Notice, RELOADING);
         if let Some(n) = &self.notify {
-            let _ = n.reloading(RELOADING_MESSAGE);
+            n.reloading(RELOADING_MESSAGE);
         }
         let path = self.opts.conf.as_str();
         // A conf that vanished or cannot be read keeps the running configuration.
@@ -739,7 +739,7 @@ impl Loop<'_, '_> {
         };
         let _ = fs::touch(self.opts.pid_file.as_str());
         if let Some(n) = &self.notify {
-            let _ = n.ready(READY_MESSAGE);
+            n.ready(READY_MESSAGE);
         }
         crate::fmt::text(self.host, Level::Notice, READY);
         if errors == 0 {
@@ -750,7 +750,7 @@ impl Loop<'_, '_> {
     /// Graceful exit: leave groups, `MRT_DONE`, remove the socket and PID file.
     fn shutdown(&mut self) {
         if let Some(n) = &self.notify {
-            let _ = n.stopping();
+            n.stopping();
         }
         self.router.shutdown(self.host);
         let _ = self.host.kernel.shutdown(Family::V4);

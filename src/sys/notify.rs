@@ -124,37 +124,40 @@ impl<'a> Notify<'a> {
     /// PID ([`READY_HEAD`], the status, [`READY_TAIL`]): start-up or reload finished. Not
     /// inlined: MIPS16e put a copy into `main` (+44 B there).
     #[inline(never)]
-    pub fn ready(&self, message: &str) -> Result<(), Errno> {
+    pub fn ready(&self, message: &str) {
         self.state(false, message)
     }
 
     /// `RELOADING=1\nSTATUS=<status>\nMONOTONIC_USEC=<now>`, `message` being all of it up
     /// to the clock ([`RELOADING_HEAD`], the status, [`RELOADING_TAIL`]): a reload has
     /// begun.
-    pub fn reloading(&self, message: &str) -> Result<(), Errno> {
+    pub fn reloading(&self, message: &str) {
         self.state(true, message)
     }
 
     /// The message of a reload beginning (`reloading`) or of readiness: `message`, made at
     /// compile time with its fixed pieces (one piece to write here, not four: x86_64
     /// smcrouted -40 B), then the number it ends with. A `message` that does not fit
-    /// [`MSG_MAX`] is not sent (the daemon's fit).
+    /// [`MSG_MAX`] is not sent (the daemon's fit). Nothing is returned, nor by `ready`,
+    /// `reloading` and `stopping`: the daemon goes on whether the manager heard it or not,
+    /// and no caller had a use for the error (x86_64 smcrouted -32 B).
     #[inline(never)]
-    fn state(&self, reloading: bool, message: &str) -> Result<(), Errno> {
+    fn state(&self, reloading: bool, message: &str) {
         let value = if reloading {
             super::clock::now_usec()
         } else {
             u64::try_from(getpid()).unwrap_or(0)
         };
         let mut msg = String::<MSG_MAX>::new();
-        msg.push_str(message).map_err(|()| Errno::EMSGSIZE)?;
-        let _ = msg.push_str(crate::net::Dec::of(value).as_str());
-        self.send(&msg)
+        if msg.push_str(message).is_ok() {
+            let _ = msg.push_str(crate::net::Dec::of(value).as_str());
+            let _ = self.send(&msg);
+        }
     }
 
     /// `STOPPING=1`: the daemon is exiting.
-    pub fn stopping(&self) -> Result<(), Errno> {
-        self.send("STOPPING=1")
+    pub fn stopping(&self) {
+        let _ = self.send("STOPPING=1");
     }
 }
 
@@ -187,13 +190,11 @@ mod tests {
         let status = in_child(|| {
             std::env::set_var("NOTIFY_SOCKET", &path);
             let n = Notify::from_env().unwrap();
-            n.ready("READY=1\nSTATUS=Ready, waiting for client request or kernel event.\nMAINPID=")
-                .unwrap();
+            n.ready("READY=1\nSTATUS=Ready, waiting for client request or kernel event.\nMAINPID=");
             n.reloading(
                 "RELOADING=1\nSTATUS=Reloading configuration, please wait ...\nMONOTONIC_USEC=",
-            )
-            .unwrap();
-            n.stopping().unwrap();
+            );
+            n.stopping();
             std::env::remove_var("NOTIFY_SOCKET");
             Notify::from_env().is_none()
         });
@@ -227,11 +228,13 @@ mod tests {
             UnixDatagram::bind_addr(&SocketAddr::from_abstract_name(&name).unwrap()).unwrap();
         let env = format!("@{name}");
         let n = Notify::new(env.as_bytes()).unwrap();
-        n.ready("READY=1\nSTATUS=\nMAINPID=").unwrap();
+        n.ready("READY=1\nSTATUS=\nMAINPID=");
         let msg = recv(&sock);
         assert_eq!(msg, format!("READY=1\nSTATUS=\nMAINPID={}", getpid()));
-        // A message that does not fit is not sent.
-        assert_eq!(n.ready(&"s".repeat(1000)), Err(Errno::EMSGSIZE));
+        // A message that does not fit is not sent: the next datagram is the one after it.
+        n.ready(&"s".repeat(1000));
+        n.stopping();
+        assert_eq!(recv(&sock), "STOPPING=1");
     }
 
     #[test]
@@ -246,9 +249,11 @@ mod tests {
         assert!(Notify::new(format!("@{}", "x".repeat(108)).as_bytes()).is_none());
         // Nobody listening: the error is reported, not fatal.
         let gone = Notify::new("/nonexistent/notify".as_bytes()).unwrap();
-        assert_eq!(gone.stopping(), Err(Errno::ENOENT));
+        assert_eq!(gone.send("STOPPING=1"), Err(Errno::ENOENT));
+        gone.stopping();
         let nobody = Notify::new("@smcroute-nobody-listens-here".as_bytes()).unwrap();
-        assert_eq!(nobody.stopping(), Err(Errno::ECONNREFUSED));
+        assert_eq!(nobody.send("STOPPING=1"), Err(Errno::ECONNREFUSED));
+        nobody.stopping();
     }
 
     #[test]
