@@ -16,7 +16,9 @@ use crate::conf::atoi;
 use crate::fmt::{join, joined_len, utf8_prefix, Level};
 use crate::ipc::cmd;
 use crate::ipc::wire::WireError;
-use crate::texts::{packed_len, place_in, separated, separated_len, PackedTexts, INSERT_TEXT};
+use crate::texts::{
+    packed_len, place_in, separated, separated_len, Coded, PackedTexts, INSERT_TEXT,
+};
 
 /// A file path from the command line or derived from the identity.
 pub type Path = String<PATH_MAX_LEN>;
@@ -154,12 +156,14 @@ const ERROR_LINE_PARTS: [&[u8]; 6] = [
 /// [`ERROR_LINE_PARTS`] [separated](separated), what [`put_error_line`] packs.
 pub(crate) const ERROR_LINE_SEPARATED: [u8; separated_len(&ERROR_LINE_PARTS)] =
     separated(&ERROR_LINE_PARTS);
+/// [`ERROR_LINE_SEPARATED`] byte-pair [coded](Coded), once.
+const ERROR_LINE_CODED: Coded = Coded::of(&ERROR_LINE_SEPARATED);
 
 /// [`ErrorLine::put_line`] of `prog` and `error`.
 #[inline(never)]
 fn put_error_line(prog: &str, error: ArgError, put: &mut dyn FnMut(&[u8]), letter_as_is: bool) {
     crate::packed_after_help! {
-        static TEXTS = ERROR_LINE_SEPARATED;
+        static TEXTS = ERROR_LINE_CODED;
     }
     // The place of the error's text, then its letter: two matches, the first of which
     // is the variant's number as it is.
@@ -760,6 +764,8 @@ const DAEMON_USAGE_PARTS: [&str; 11] = [
 ];
 pub(crate) const DAEMON_USAGE_JOINED: [u8; joined_len(&DAEMON_USAGE_PARTS)] =
     join(&DAEMON_USAGE_PARTS);
+/// [`DAEMON_USAGE_JOINED`] byte-pair [coded](Coded), once.
+const DAEMON_USAGE_CODED: Coded = Coded::of(&DAEMON_USAGE_JOINED);
 const USAGE_TO_CONF: &str = crate::joined![
     " [-hnNsv] [-c SEC] [-d SEC] [-e CMD] [-f FILE] [-i NAME] [-l LVL] \n\
      \x20                    [-m SEC] [-P FILE] [-t ID] [-u FILE]\n\
@@ -965,18 +971,21 @@ pub const HELP_SEPARATED: [u8; separated_len(&HELP_PARTS)] = separated(&HELP_PAR
 /// and examples (`smcrouted -h` has `version`'s) and the usage. Their columns are runs
 /// of blanks, and they say the same words again, each other's too ("multicast",
 /// "route", the example addresses): 1,049 bytes packed one by one, 928 together.
-pub static HELP_TEXTS: PackedTexts<HELP_COUNT, { packed_len(&HELP_SEPARATED) }> =
-    PackedTexts::new(&HELP_SEPARATED);
+pub static HELP_TEXTS: PackedTexts<HELP_COUNT, { packed_len(HELP_CODED.text()) }> =
+    PackedTexts::new(HELP_CODED.text());
+
+/// [`HELP_SEPARATED`] byte-pair [coded](Coded), once for every packing that starts with it.
+pub const HELP_CODED: Coded = Coded::of(&HELP_SEPARATED);
 
 crate::packed_after_help! {
     /// `smcrouted -h` after the program name, packed after [`HELP_TEXTS`]: it says their
     /// words again (options, paths, "multicast routes", "default"), so its repeats of them
     /// are references to them, 948 bytes packed alone, 788 after them. Kept apart, as the
     /// [tail](packed_tail) of that packing, so the standalone `smcroutectl` does not hold it.
-    static DAEMON_USAGE = DAEMON_USAGE_JOINED;
+    static DAEMON_USAGE = DAEMON_USAGE_CODED;
 }
 /// The bytes of [`HELP_TEXTS`], where the tails of packings after them start.
-pub const HELP_PACKED_LEN: usize = packed_len(&HELP_SEPARATED);
+pub const HELP_PACKED_LEN: usize = packed_len(HELP_CODED.text());
 
 /// [`crate::VERSION_BANNER`], which the daemon logs at start, as the first bytes of
 /// [`VERSION_TEXT`]: the program holds the banner once.

@@ -168,9 +168,11 @@ crate::packed_after_help! {
     /// "No such" are references (a text of the log only, written through its writer). The
     /// wire errors' texts too, written through [`Text::put`] (no table of plain `&str`s:
     /// x86_64 smcrouted -40 B, smcroutectl -80 B; mipsel -48 B, smcroutectl -128 B).
-    static PACKED = PACKED_SEPARATED;
+    static PACKED = PACKED_CODED;
 }
 pub(crate) const PACKED_SEPARATED: [u8; separated_len(PACKED_PARTS)] = separated(PACKED_PARTS);
+/// [`PACKED_SEPARATED`] byte-pair [coded](crate::texts::Coded), once.
+const PACKED_CODED: crate::texts::Coded = crate::texts::Coded::of(&PACKED_SEPARATED);
 
 errnos! {
     // The IPC wire errors' texts first.

@@ -184,6 +184,9 @@ const MAX_TEXT: usize = 8192;
 /// occurrence from left to right becomes the pair's code. A compile error if `text`
 /// holds a byte other than [`INSERT`], [`END`], a line break and printable ASCII (the
 /// others are codes). Returns the buffer and the length of the text in it.
+///
+/// Seventy-two passes over the text: evaluated once per text (a [`Coded`] `const`), not
+/// per packing of it (four per table), which took a build of the library from 7 s to 27.
 const fn encoded(text: &[u8], pairs: &[[u8; 2]]) -> ([u8; MAX_TEXT], usize) {
     let mut out = [0; MAX_TEXT];
     let mut len = 0;
@@ -213,15 +216,33 @@ const fn encoded(text: &[u8], pairs: &[[u8; 2]]) -> ([u8; MAX_TEXT], usize) {
     (out, len)
 }
 
-/// `text` packed, at compile time: [encoded](encoded) with the [`PAIRS`], then each run
-/// of blanks is one code byte, and each repeat of [`MIN_REF`] or more plain bytes is a
-/// reference to the longest earlier stretch it repeats (found through hash chains of
-/// the positions where three plain bytes start, so the evaluation stays short). A
-/// compile error if `text` holds a byte other than [`INSERT`], [`END`], a line break and
-/// printable ASCII, or packs to more than [`MAX_PACKED`].
-const fn packed(text: &[u8], pairs: &[[u8; 2]]) -> Packed {
-    let (coded, coded_len) = encoded(text, pairs);
-    let text = coded.split_at(coded_len).0;
+/// A text byte-pair coded with the [`PAIRS`] at compile time, what [`pack`] takes: made
+/// once per text, as a `const` (its packings read it, not code it again).
+pub struct Coded {
+    bytes: [u8; MAX_TEXT],
+    len: usize,
+}
+
+impl Coded {
+    /// `text` with the [`PAIRS`] applied.
+    pub const fn of(text: &[u8]) -> Self {
+        let (bytes, len) = encoded(text, &PAIRS_TABLE);
+        Self { bytes, len }
+    }
+
+    /// The coded text.
+    pub const fn text(&self) -> &[u8] {
+        self.bytes.split_at(self.len).0
+    }
+}
+
+/// `text` ([coded](Coded)) packed, at compile time: each run of blanks is one code
+/// byte, and each repeat of [`MIN_REF`] or more plain bytes is a reference to the longest
+/// earlier stretch it repeats (found through hash chains of the positions where three
+/// plain bytes start, so the evaluation stays short). A compile error if `text` holds a
+/// byte other than [`INSERT`], [`END`] and plain bytes, or packs to more than
+/// [`MAX_PACKED`].
+const fn packed(text: &[u8]) -> Packed {
     let mut out = [0; MAX_PACKED];
     let mut plain = [false; MAX_PACKED];
     let mut head = [NO_POS; CHAINS];
@@ -303,22 +324,17 @@ const fn longest(
 
 /// The bytes of `text` [packed](pack).
 pub const fn packed_len(text: &[u8]) -> usize {
-    packed(text, &PAIRS_TABLE).len
+    packed(text).len
 }
 
 /// `text` packed at compile time: the help texts are laid out in columns (a few hundred
 /// blanks) and say the same words again (options, paths, "default"), so each run of
 /// blanks is one byte and each repeat a two-byte reference to where it was first
-/// written; a compile error if `text` holds a byte other than [`INSERT`], [`END`], a
-/// line break and printable ASCII. [`put_unpacked`] writes it out as it was.
+/// written; a compile error if `text` holds a byte other than [`INSERT`], [`END`] and
+/// plain bytes ([`Coded`] text, or text with no pairs). [`put_unpacked`] writes it out
+/// as it was.
 pub const fn pack<const N: usize>(text: &[u8]) -> [u8; N] {
-    pack_with(text, &PAIRS_TABLE)
-}
-
-/// [`pack`] with the byte-pair table `pairs` (the unit tests of the other steps pack
-/// with none).
-const fn pack_with<const N: usize>(text: &[u8], pairs: &[[u8; 2]]) -> [u8; N] {
-    let packed = packed(text, pairs);
+    let packed = packed(text);
     assert!(packed.len == N);
     let mut out = [0; N];
     let mut i = 0;
@@ -514,13 +530,8 @@ pub struct PackedTexts<const N: usize, const L: usize> {
 }
 
 impl<const N: usize, const L: usize> PackedTexts<N, L> {
-    /// The table of the [`separated`] texts `separated`, at compile time.
+    /// The table of the [`separated`] texts `separated` ([coded](Coded)), at compile time.
     pub const fn new(separated: &[u8]) -> Self {
-        Self::with_pairs(separated, &PAIRS_TABLE)
-    }
-
-    /// [`Self::new`] with the byte-pair table `pairs`.
-    const fn with_pairs(separated: &[u8], pairs: &[[u8; 2]]) -> Self {
         let mut ends = 0;
         let mut i = 0;
         while i < separated.len() {
@@ -529,7 +540,7 @@ impl<const N: usize, const L: usize> PackedTexts<N, L> {
         }
         assert!(ends + 1 == N);
         Self {
-            bytes: pack_with(separated, pairs),
+            bytes: pack(separated),
         }
     }
 
@@ -567,22 +578,22 @@ pub const fn packed_tail<const M: usize>(packed: &[u8], from: usize) -> [u8; M] 
     out
 }
 
-/// `static NAME = SEPARATED;`: the [separated](separated) texts `SEPARATED` packed after
-/// [`crate::args::HELP_TEXTS`], as the [tail](packed_tail) of that packing, which is how
+/// `static NAME = CODED;`: the [separated](separated) texts of the [`Coded`] `CODED`
+/// packed after [`crate::args::HELP_TEXTS`], as the [tail](packed_tail) of that packing, which is how
 /// [`put_unpacked`] takes every packed text: their words are references to the help
 /// texts' too, and it asserts that the help texts pack the same with it after them.
 /// Declares the static (with its attributes) and nothing else.
 #[macro_export]
 macro_rules! packed_after_help {
-    ($(#[$attr:meta])* $vis:vis static $name:ident = $separated:expr;) => {
+    ($(#[$attr:meta])* $vis:vis static $name:ident = $coded:expr;) => {
         $(#[$attr])*
         $vis static $name: [u8; {
-            const PARTS: [&[u8]; 2] = [&$crate::args::HELP_SEPARATED, &$separated];
+            const PARTS: [&[u8]; 2] = [$crate::args::HELP_CODED.text(), $coded.text()];
             const JOINED: [u8; $crate::texts::separated_len(&PARTS)] =
                 $crate::texts::separated(&PARTS);
             $crate::texts::packed_len(&JOINED) - $crate::args::HELP_PACKED_LEN
         }] = {
-            const PARTS: [&[u8]; 2] = [&$crate::args::HELP_SEPARATED, &$separated];
+            const PARTS: [&[u8]; 2] = [$crate::args::HELP_CODED.text(), $coded.text()];
             const JOINED: [u8; $crate::texts::separated_len(&PARTS)] =
                 $crate::texts::separated(&PARTS);
             const PACKED: [u8; $crate::texts::packed_len(&JOINED)] = $crate::texts::pack(&JOINED);
@@ -590,7 +601,7 @@ macro_rules! packed_after_help {
             const _: () = assert!($crate::texts::same_bytes(
                 PACKED.split_at($crate::args::HELP_PACKED_LEN).0,
                 &$crate::texts::pack::<{ $crate::args::HELP_PACKED_LEN }>(
-                    &$crate::args::HELP_SEPARATED
+                    $crate::args::HELP_CODED.text()
                 )
             ));
             $crate::texts::packed_tail(&PACKED, $crate::args::HELP_PACKED_LEN)
@@ -617,9 +628,10 @@ pub const fn same_bytes(a: &[u8], b: &[u8]) -> bool {
 mod tests {
     use super::*;
 
-    /// The bytes of `text` packed without byte pairs (the tests of the other steps).
+    /// The bytes of `text` packed as it is, without byte pairs (the tests of the other
+    /// steps).
     const fn plain_len(text: &[u8]) -> usize {
-        packed(text, &[]).len
+        packed(text).len
     }
 
     /// Every text the programs pack: what each packing's separated texts hold (the help
@@ -706,7 +718,8 @@ mod tests {
         // Words the programs say: pairs for them ("in", "te", "rface", ...), and the
         // repeat a reference to pairs and text.
         const TEXT: &[u8] = b"interface eth0: multicast routing on interface eth0\n";
-        static PACKED: [u8; packed_len(TEXT)] = pack(TEXT);
+        const CODED: Coded = Coded::of(TEXT);
+        static PACKED: [u8; packed_len(CODED.text())] = pack(CODED.text());
         assert!(PACKED.len() + 12 < plain_len(TEXT));
         assert!(PACKED.iter().any(|&b| pair_of(b).is_some()));
         assert!(PACKED.iter().any(|&b| b >= REF_CODE));
@@ -753,7 +766,7 @@ mod tests {
     #[test]
     fn packed_texts_unpack_as_they_were() {
         const TEXT: &[u8] = b"a  b \x01c\n                          d ~";
-        static PACKED: [u8; plain_len(TEXT)] = pack_with(TEXT, &[]);
+        static PACKED: [u8; plain_len(TEXT)] = pack(TEXT);
         assert_eq!(PACKED.len(), TEXT.len() - 1 - 19 - 5);
         let mut out = std::vec::Vec::new();
         put_unpacked_after(
@@ -783,7 +796,7 @@ mod tests {
     macro_rules! packed {
         ($text:expr) => {{
             const TEXT: &[u8] = $text;
-            static PACKED: [u8; plain_len(TEXT)] = pack_with(TEXT, &[]);
+            static PACKED: [u8; plain_len(TEXT)] = pack(TEXT);
             &PACKED[..]
         }};
     }
@@ -804,8 +817,7 @@ mod tests {
     fn packed_texts_are_put_one_by_one() {
         const PARTS: [&[u8]; 4] = [b"abcdef\n", b"", b"xabcdefy  z", b"cdef"];
         const SEPARATED: [u8; separated_len(&PARTS)] = separated(&PARTS);
-        static TABLE: PackedTexts<4, { plain_len(&SEPARATED) }> =
-            PackedTexts::with_pairs(&SEPARATED, &[]);
+        static TABLE: PackedTexts<4, { plain_len(&SEPARATED) }> = PackedTexts::new(&SEPARATED);
         // The repeats are references, none across an end.
         assert_eq!(TABLE.bytes_len(), SEPARATED.len() - 4 - 1 - 2);
         for (i, part) in PARTS.iter().enumerate() {
@@ -833,7 +845,7 @@ mod tests {
         const MORE: &[u8] = b"xabcdefy \x01 cdefxabcdefy";
         const ALL_PARTS: [&[u8]; 2] = [&SEPARATED, MORE];
         const ALL: [u8; separated_len(&ALL_PARTS)] = separated(&ALL_PARTS);
-        const ALL_PACKED: [u8; plain_len(&ALL)] = pack_with(&ALL, &[]);
+        const ALL_PACKED: [u8; plain_len(&ALL)] = pack(&ALL);
         const START: usize = plain_len(&SEPARATED);
         static TAIL: [u8; ALL_PACKED.len() - START] = packed_tail(&ALL_PACKED, START);
         assert!(same_bytes(&ALL_PACKED[..START], TABLE.bytes()));

@@ -63,12 +63,14 @@ const WARNING_PARTS: [&[u8]; 13] = [
 ];
 pub(crate) const WARNINGS_SEPARATED: [u8; separated_len(&WARNING_PARTS)] =
     separated(&WARNING_PARTS);
+/// [`WARNINGS_SEPARATED`] byte-pair [coded](crate::texts::Coded), once.
+const WARNINGS_CODED: crate::texts::Coded = crate::texts::Coded::of(&WARNINGS_SEPARATED);
 
 crate::packed_after_help! {
     /// [`WARNING_PARTS`] packed after [`args::HELP_TEXTS`], as the [tail](packed_tail) of
     /// that packing, as [`put_unpacked`] takes every packed text: "daemon", "command",
     /// "running", "socket" are references to them.
-    static WARNINGS = WARNINGS_SEPARATED;
+    static WARNINGS = WARNINGS_CODED;
 }
 
 /// One of the tool's own messages: its place in [`WARNING_PARTS`].

@@ -118,6 +118,8 @@ said! {
 /// conf lines' errors' ([`conf::LINE_ERROR_TEXTS`]), what failed to drop root privileges
 /// ([`privs::DROP_WHAT_TEXTS`]), then [`PARTS`] (text [`Said`] `n` is text `FIRST + n`).
 pub(crate) const SEPARATED: [u8; separated_len(&SEPARATED_PARTS)] = separated(&SEPARATED_PARTS);
+/// [`SEPARATED`] byte-pair [coded](crate::texts::Coded), once.
+const SAID_CODED: crate::texts::Coded = crate::texts::Coded::of(&SEPARATED);
 const SEPARATED_PARTS: [&[u8]; 4] = [
     &ROUTING_SEPARATED,
     &LINE_SEPARATED,
@@ -151,7 +153,7 @@ const fn bytes_of<const N: usize>(texts: [&'static str; N]) -> [&'static [u8]; N
 static_assertions::const_assert!(FIRST as usize + PARTS.len() <= 256);
 crate::packed_after_help! {
     /// [`SEPARATED`] packed.
-    static TEXTS = SEPARATED;
+    static TEXTS = SAID_CODED;
 }
 
 /// An empty text (for [`say_texts`]).

@@ -237,6 +237,8 @@ const TEMPLATE_PARTS: [&[u8]; KINDS + 3] = [
 ];
 pub(crate) const TEMPLATES_SEPARATED: [u8; separated_len(&TEMPLATE_PARTS)] =
     separated(&TEMPLATE_PARTS);
+/// [`TEMPLATES_SEPARATED`] byte-pair [coded](crate::texts::Coded), once.
+const TEMPLATES_CODED: crate::texts::Coded = crate::texts::Coded::of(&TEMPLATES_SEPARATED);
 
 crate::packed_after_help! {
     /// [`TEMPLATE_PARTS`] packed together, text `kind as usize + 1` the wording of `kind`:
@@ -246,7 +248,7 @@ crate::packed_after_help! {
     /// Packed after [`args::HELP_TEXTS`], as the [tail](packed_tail) of that packing, as
     /// [`put_unpacked`] takes every packed text: their words ("multicast", "interface",
     /// "group") are references to them too (x86_64 smcrouted -24 B .rodata).
-    static TEMPLATES = TEMPLATES_SEPARATED;
+    static TEMPLATES = TEMPLATES_CODED;
 }
 
 /// One value a message template refers to.

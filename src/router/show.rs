@@ -355,6 +355,8 @@ const PIECE_PARTS: [&[u8]; KEY_PIECES + KEY_PARTS.len()] = {
     all
 };
 pub(crate) const PIECES_SEPARATED: [u8; separated_len(&PIECE_PARTS)] = separated(&PIECE_PARTS);
+/// [`PIECES_SEPARATED`] byte-pair [coded](crate::texts::Coded), once.
+const PIECES_CODED: crate::texts::Coded = crate::texts::Coded::of(&PIECES_SEPARATED);
 
 crate::packed_after_help! {
     /// [`PIECE_PARTS`] packed after [`args::HELP_TEXTS`], as the [tail](packed_tail) of
@@ -362,7 +364,7 @@ crate::packed_after_help! {
     /// runs of blanks, and they say the same words again, the help texts' too ("(*,G)",
     /// "(S,G)", "routes", "groups", "interfaces"). Written once per table or section, not
     /// per route.
-    static PIECES = PIECES_SEPARATED;
+    static PIECES = PIECES_CODED;
 }
 
 /// One of [`PIECE_PARTS`], or the first of a run of them.

@@ -114,8 +114,10 @@ const HINT_BUSY: u8 = 22;
 /// An empty text: the family of a message that names none.
 pub const EMPTY: u8 = 1;
 pub(crate) const TEXTS_SEPARATED: [u8; separated_len(&TEXT_PARTS)] = separated(&TEXT_PARTS);
+/// [`TEXTS_SEPARATED`] byte-pair [coded](crate::texts::Coded), once.
+const TEXTS_CODED: crate::texts::Coded = crate::texts::Coded::of(&TEXTS_SEPARATED);
 crate::packed_after_help! {
-    static TEXTS = TEXTS_SEPARATED;
+    static TEXTS = TEXTS_CODED;
 }
 
 /// The messages that name the family between their two texts, a bit each.
