@@ -91,9 +91,10 @@ const REF_POS_END: usize = 1 << (8 + REF_POS_HIGH_BITS);
 const PAIR_HIGH: u8 = 0x80;
 const HIGH_PAIRS: usize = (REF_CODE - PAIR_HIGH) as usize;
 const PAIR_LOW: u8 = 0x02;
-/// The number of pairs: the high ones and `2..=9` (below the line break, above
-/// [`INSERT`]).
-pub const PAIR_COUNT: usize = HIGH_PAIRS + 8;
+/// The low pair codes, `2..=9`: below the line break, above [`INSERT`].
+const LOW_PAIRS: u8 = 8;
+/// The number of pairs: the high ones and the low ones.
+const PAIR_COUNT: usize = HIGH_PAIRS + LOW_PAIRS as usize;
 
 /// The byte that stands for pair `k`.
 const fn pair_code(k: usize) -> u8 {
@@ -119,8 +120,7 @@ fn pair_of(b: u8) -> Option<&'static [u8; 2]> {
 /// symbols most frequent in all the programs' texts, then the most frequent with it
 /// replaced, and so on (each symbol a byte of text or an earlier pair's code). Made by
 /// `tests::pairs_are_the_greedy_choice`, which prints a new table when the texts change.
-#[rustfmt::skip]
-pub static PAIRS: [[u8; 2]; PAIR_COUNT] = PAIRS_TABLE;
+static PAIRS: [[u8; 2]; PAIR_COUNT] = PAIRS_TABLE;
 
 #[rustfmt::skip]
 const PAIRS_TABLE: [[u8; 2]; PAIR_COUNT] = [
@@ -139,7 +139,7 @@ const PAIRS_TABLE: [[u8; 2]; PAIR_COUNT] = [
 ];
 
 /// Whether `b` is a byte of text: a line break or printable ASCII (what the texts hold
-/// besides [`INSERT`] and [`END`]; checked by [`pack`]).
+/// besides [`INSERT`] and [`END`]; checked by [`Coded::of`]).
 const fn is_text(b: u8) -> bool {
     b == b'\n' || (b >= b' ' && b < PAIR_HIGH)
 }
@@ -147,7 +147,7 @@ const fn is_text(b: u8) -> bool {
 /// Whether `b` in a packed text is plain, not a code that the decoder takes on its own:
 /// text or a pair (a reference may stand for a stretch of them).
 const fn is_plain(b: u8) -> bool {
-    is_text(b) || (b >= PAIR_HIGH && b < REF_CODE) || (b >= PAIR_LOW && b < PAIR_LOW + 8)
+    is_text(b) || (b >= PAIR_HIGH && b < REF_CODE) || (b >= PAIR_LOW && b < PAIR_LOW + LOW_PAIRS)
 }
 
 /// Blanks at `text[i..]`, at most [`MAX_RUN`].

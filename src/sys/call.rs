@@ -1154,20 +1154,27 @@ mod generic_sigaction {
     impl KernelSigaction {
         /// `{handler, flags, restorer, empty mask}`.
         pub fn new(handler: libc::sighandler_t, flags: libc::c_int) -> Self {
+            let (restorer_flag, restorer) = restorer();
             Self {
                 handler,
-                #[cfg(not(target_arch = "x86_64"))]
-                flags: flags as c_ulong,
-                #[cfg(target_arch = "x86_64")]
-                flags: (flags | SA_RESTORER) as c_ulong,
-                // No SA_RESTORER but on x86_64: see the module note below.
-                #[cfg(not(target_arch = "x86_64"))]
-                restorer: 0,
-                #[cfg(target_arch = "x86_64")]
-                restorer: restore_rt as unsafe extern "C" fn() as usize,
+                flags: (flags | restorer_flag) as c_ulong,
+                restorer,
                 mask: [0; SIGSET_BYTES / size_of::<c_ulong>()],
             }
         }
+    }
+
+    /// `SA_RESTORER` and the trampoline below on x86_64; none elsewhere (see the module
+    /// note below).
+    #[cfg(target_arch = "x86_64")]
+    fn restorer() -> (libc::c_int, usize) {
+        (SA_RESTORER, restore_rt as unsafe extern "C" fn() as usize)
+    }
+
+    /// See the x86_64 variant.
+    #[cfg(not(target_arch = "x86_64"))]
+    fn restorer() -> (libc::c_int, usize) {
+        (0, 0)
     }
 
     /// `SA_RESTORER` (`<asm/signal.h>` on x86): `restorer` is the handler's return address.
